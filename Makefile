@@ -1,0 +1,102 @@
+# thidua — build, run and test.
+#   make run    install missing Debian packages, build, create a demo database, serve on :8080
+#   make test   build with AddressSanitizer + UBSan and run every test
+#   make bench  measure throughput and latency against nginx and the sqlite3 shell
+
+PKGS    := libevent libevent_pthreads jansson libsodium sqlite3 xlsxwriter
+CC      ?= cc
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -DTHIDUA_VERSION='"$(VERSION)"' $(WARN) -Isrc -Isrc/web -Ibuild/gen \
+              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+
+RELEASE_CFLAGS := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+ASAN_CFLAGS    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+SRC       := $(sort $(wildcard src/*.c src/*/*.c))
+LIB_SRC   := $(filter-out src/main.c,$(SRC))
+TEMPLATES := $(sort $(wildcard templates/*.html))
+PO        := $(sort $(wildcard locale/*.po))
+MO        := $(patsubst locale/%.po,build/gen/locale/%.mo,$(PO))
+ASSETS    := $(sort $(wildcard static/*)) $(sort $(wildcard sql/sqlite/*.sql)) $(sort $(wildcard data/demo/*)) $(MO)
+GEN       := build/gen/tmpl.c build/gen/assets.c
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
+
+.PHONY: all run test test-unit test-http test-e2e bench valgrind deps deps-test clean lint-api pot fuzz
+.DELETE_ON_ERROR:
+
+all: build/release/thidua
+
+deps:
+	@./scripts/install-deps.sh run
+deps-test:
+	@./scripts/install-deps.sh test
+
+# ---- build-time tools and generated sources ----
+build/tools/%: tools/%.c
+	@mkdir -p $(@D)
+	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
+
+build/gen/tmpl.c: $(TEMPLATES) build/tools/tmplc
+	@mkdir -p $(@D)
+	build/tools/tmplc build/gen/tmpl.c build/gen/tmpl.h $(TEMPLATES)
+build/gen/tmpl.h: build/gen/tmpl.c
+
+build/gen/locale/%.mo: locale/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
+build/gen/assets.c: $(ASSETS) build/tools/embed
+	@mkdir -p $(@D)
+	build/tools/embed $@ $(foreach f,$(ASSETS),$(patsubst build/gen/%,%,$(f))=$(f))
+
+# ---- two variants: release (make run, bench) and asan (make test) ----
+define variant
+build/$(1)/obj/%.o: %.c build/gen/tmpl.h
+	@mkdir -p $$(@D)
+	@echo "CC $$<"; $$(CC) $$(BASE_CFLAGS) $(2) -MMD -MP -c -o $$@ $$<
+build/$(1)/libthidua.a: $$(patsubst %.c,build/$(1)/obj/%.o,$$(LIB_SRC) $$(GEN))
+	@rm -f $$@
+	ar rcs $$@ $$^
+build/$(1)/thidua: build/$(1)/obj/src/main.o build/$(1)/libthidua.a
+	$$(CC) $(2) -o $$@ $$^ $$(LIBS)
+endef
+$(eval $(call variant,release,$(RELEASE_CFLAGS)))
+$(eval $(call variant,asan,$(ASAN_CFLAGS)))
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+build/asan/tests/%: tests/unit/%.c build/asan/libthidua.a
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(ASAN_CFLAGS) -o $@ $< build/asan/libthidua.a $(LIBS) $(shell pkg-config --libs cmocka)
+
+# ---- run ----
+RUN_DB ?= run/thidua.db
+run: deps build/release/thidua
+	@./scripts/run.sh build/release/thidua $(RUN_DB)
+
+# ---- tests ----
+test: deps-test
+	@$(MAKE) --no-print-directory build/asan/thidua $(addprefix build/asan/tests/,$(UNIT_TESTS))
+	@./scripts/test.sh
+
+test-unit: build/asan/thidua $(addprefix build/asan/tests/,$(UNIT_TESTS))
+	@./scripts/test.sh unit
+
+valgrind: build/release/thidua
+	@./scripts/test.sh valgrind
+
+bench: build/release/thidua
+	@./scripts/install-deps.sh bench
+	@./bench/run.sh build/release/thidua
+
+lint-api:
+	@./scripts/test.sh openapi
+
+# message ids from the C sources and templates, merged into the catalogs
+pot: build/gen/tmpl.c
+	xgettext --from-code=UTF-8 -k_ -kN_ -L C -o build/thidua.pot --no-location --sort-output $(SRC) build/gen/tmpl.c
+	for po in $(PO); do msgmerge -q --no-location --sort-output -U $$po build/thidua.pot; done
+
+clean:
+	rm -rf build

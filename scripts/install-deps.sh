@@ -1,0 +1,33 @@
+#!/bin/sh
+# Installs the Debian packages thidua needs to build, run and test.
+# As root it runs apt-get; otherwise it prints the exact command and fails.
+set -eu
+what=${1:-run}
+PKGS_RUN="build-essential pkg-config libevent-dev libjansson-dev libsodium-dev libsqlite3-dev sqlite3 libxlsxwriter-dev gettext"
+PKGS_TEST="libcmocka-dev curl nodejs npm chromium fonts-noto-core valgrind"
+PKGS_BENCH="nginx-light wrk"
+case "$what" in
+  run) pkgs="$PKGS_RUN" ;;
+  test) pkgs="$PKGS_RUN $PKGS_TEST" ;;
+  bench) pkgs="$PKGS_RUN $PKGS_BENCH" ;;
+  all) pkgs="$PKGS_RUN $PKGS_TEST $PKGS_BENCH" ;;
+  *) echo "usage: $0 run|test|bench|all" >&2; exit 2 ;;
+esac
+missing=""
+for p in $pkgs; do
+  # node and npm may come from outside Debian (the machine image ships them)
+  case "$p" in
+    nodejs) command -v node >/dev/null 2>&1 && continue ;;
+    npm) command -v npm >/dev/null 2>&1 && continue ;;
+  esac
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "thidua needs these Debian packages:$missing" >&2
+  echo "run: sudo apt-get install -y$missing" >&2
+  exit 1
+fi
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get install -y -q $missing >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q $missing; }

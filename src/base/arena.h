@@ -1,0 +1,19 @@
+/* arena: a per-request allocator. Everything a request allocates from its
+** arena is freed at once by arena_free() when the response has been sent. */
+#ifndef THIDUA_ARENA_H
+#define THIDUA_ARENA_H
+#include <stddef.h>
+
+struct arena_block;
+struct arena {
+	struct arena_block *head;
+};
+
+void arena_init(struct arena *a);
+void arena_free(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);          /* zeroed */
+char *arena_strdup(struct arena *a, const char *s);     /* NULL stays NULL */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,126 @@
+#include "audit.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "db.h"
+#include "util.h"
+
+#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* The hashed text: every field, length-prefixed so no two rows can collide. */
+static void row_hash(char out[65], int64_t id, const char *at, int64_t user_id, const char *login, const char *action,
+		     const char *entity, int64_t entity_id, const char *before, const char *after, const char *note,
+		     const char *prev)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_printf(&b, "%" PRId64 "|%" PRId64 "|%" PRId64 "|", id, user_id, entity_id);
+	const char *fields[] = { at, login, action, entity, before, after, note, prev };
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+		const char *f = fields[i];
+		if (f) buf_printf(&b, "%zu:%s|", strlen(f), f);
+		else buf_raw(&b, "-|");
+	}
+	sha256_hex(out, b.p, b.len);
+	buf_free(&b);
+}
+
+int audit_chain_open(struct db *db, struct audit_chain *c)
+{
+	c->db = db;
+	c->next_id = 1;
+	snprintf(c->prev, sizeof c->prev, "%s", GENESIS);
+	struct stmt *st = db_query(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", "");
+	if (!st) return DB_ERR;
+	if (db_step(st) == DB_ROW) {
+		c->next_id = db_int(st, 0) + 1;
+		snprintf(c->prev, sizeof c->prev, "%s", db_text(st, 1));
+	}
+	db_done(st);
+	return DB_OK;
+}
+
+int audit_chain_add(struct audit_chain *c, const struct user *who, const char *action, const char *entity, int64_t entity_id,
+		    const char *before, const char *after, const char *note)
+{
+	char at[21], hash[65];
+	now_iso(at);
+	int64_t uid = who ? who->id : 0;
+	const char *login = who ? who->login : "system";
+	row_hash(hash, c->next_id, at, uid, login, action, entity, entity_id, before, after, note, c->prev);
+	int rc = db_exec(c->db,
+			 "INSERT INTO audit_log (id, at, user_id, login, action, entity, entity_id, before, after, note, prev_hash, hash) "
+			 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+			 "itItttitttt" "t", c->next_id, at, uid, login, action, entity, entity_id, before, after, note, c->prev, hash);
+	if (rc != DB_OK) return rc;
+	c->next_id++;
+	memcpy(c->prev, hash, sizeof c->prev);
+	return DB_OK;
+}
+
+int audit_chain_close(struct audit_chain *c)
+{
+	if (c->next_id == 1) return DB_OK;
+	return db_exec(c->db, "INSERT INTO audit_head (one, id, hash) VALUES (1, $1, $2) "
+			      "ON CONFLICT (one) DO UPDATE SET id = excluded.id, hash = excluded.hash",
+		       "it", c->next_id - 1, c->prev);
+}
+
+int audit_add(struct db *db, const struct user *who, const char *action, const char *entity, int64_t entity_id,
+	      const char *before, const char *after, const char *note)
+{
+	struct audit_chain c;
+	int rc = audit_chain_open(db, &c);
+	if (rc == DB_OK) rc = audit_chain_add(&c, who, action, entity, entity_id, before, after, note);
+	if (rc == DB_OK) rc = audit_chain_close(&c);
+	return rc;
+}
+
+int audit_verify(struct db *db, FILE *out, int64_t *rows)
+{
+	int problems = 0;
+	char prev[65] = GENESIS, hash[65];
+	int64_t expect_id = 1, n = 0;
+	struct stmt *st = db_query(db,
+				   "SELECT id, at, user_id, login, action, entity, entity_id, before, after, note, prev_hash, hash "
+				   "FROM audit_log ORDER BY id",
+				   "");
+	if (!st) { fprintf(out, "cannot read the audit log: %s\n", db_errmsg(db)); return 1; }
+	while (db_step(st) == DB_ROW) {
+		int64_t id = db_int(st, 0);
+		n++;
+		if (id != expect_id)
+			fprintf(out, "audit row %" PRId64 ": rows %" PRId64 " to %" PRId64 " are missing (deleted)\n", id, expect_id, id - 1), problems++;
+		else if (strcmp(db_text(st, 10), prev) != 0)
+			fprintf(out, "audit row %" PRId64 ": does not follow row %" PRId64 " (chain broken)\n", id, id - 1), problems++;
+		row_hash(hash, id, db_text(st, 1), db_int(st, 2), db_text(st, 3), db_text(st, 4), db_text(st, 5),
+			 db_int(st, 6), db_text(st, 7), db_text(st, 8), db_text(st, 9), db_text(st, 10));
+		if (strcmp(hash, db_text(st, 11)) != 0)
+			fprintf(out, "audit row %" PRId64 ": content was changed after it was written\n", id), problems++;
+		snprintf(prev, sizeof prev, "%s", db_text(st, 11));
+		expect_id = id + 1;
+	}
+	db_done(st);
+	int64_t head_id = 0;
+	st = db_query(db, "SELECT id, hash FROM audit_head WHERE one = 1", "");
+	if (st && db_step(st) == DB_ROW) {
+		head_id = db_int(st, 0);
+		if (head_id != expect_id - 1 || strcmp(db_text(st, 1), prev) != 0) {
+			if (head_id > expect_id - 1)
+				fprintf(out, "audit rows %" PRId64 " to %" PRId64 " are missing (deleted from the end)\n", expect_id, head_id);
+			else
+				fprintf(out, "audit log ends at row %" PRId64 " but its head says row %" PRId64 " (rows added or changed outside thidua)\n",
+					expect_id - 1, head_id);
+			problems++;
+		}
+	} else if (n > 0) {
+		fprintf(out, "audit head is missing\n");
+		problems++;
+	}
+	db_done(st);
+	if (rows) *rows = n;
+	return problems;
+}

@@ -1,0 +1,30 @@
+/* audit: the append-only, hash-chained log of every change.
+** Each row's hash covers its content and the previous row's hash, and the
+** newest hash is kept in audit_head, so editing, deleting or appending rows
+** behind the product's back is found by audit_verify(). Call audit_add()
+** inside the transaction that makes the change. */
+#ifndef THIDUA_AUDIT_H
+#define THIDUA_AUDIT_H
+#include <stdint.h>
+#include <stdio.h>
+
+struct db;
+struct user;
+
+/* A run of rows added in one transaction without re-reading the head each time. */
+struct audit_chain {
+	struct db *db;
+	int64_t next_id;
+	char prev[65];
+};
+int audit_chain_open(struct db *db, struct audit_chain *c);
+int audit_chain_add(struct audit_chain *c, const struct user *who, const char *action, const char *entity, int64_t entity_id,
+		    const char *before_json, const char *after_json, const char *note);
+int audit_chain_close(struct audit_chain *c);   /* writes the head */
+
+int audit_add(struct db *db, const struct user *who, const char *action, const char *entity, int64_t entity_id,
+	      const char *before_json, const char *after_json, const char *note);
+/* Prints one line per problem to out; returns the number of problems. */
+int audit_verify(struct db *db, FILE *out, int64_t *rows);
+
+#endif

@@ -1,0 +1,201 @@
+#include "auth.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+#include "db.h"
+#include "util.h"
+
+static const char *role_names[] = { "", "viewer", "council", "reporter", "officer", "admin" };
+
+const char *role_name(enum role r) { return r > ROLE_NONE && r <= ROLE_ADMIN ? role_names[r] : ""; }
+
+enum role role_parse(const char *s)
+{
+	for (int i = ROLE_VIEWER; i <= ROLE_ADMIN; i++)
+		if (s && strcmp(s, role_names[i]) == 0) return (enum role)i;
+	return ROLE_NONE;
+}
+
+static unsigned role_perms(enum role r)
+{
+	switch (r) {
+	case ROLE_ADMIN: return PERM_READ | PERM_WRITE_PEOPLE | PERM_WRITE_UNITS | PERM_ADMIN;
+	case ROLE_OFFICER: return PERM_READ | PERM_WRITE_PEOPLE | PERM_WRITE_UNITS;
+	case ROLE_REPORTER: return PERM_READ | PERM_WRITE_PEOPLE;
+	case ROLE_COUNCIL: case ROLE_VIEWER: return PERM_READ;
+	default: return 0;
+	}
+}
+
+int password_hash(char out[128], const char *password)
+{
+	return crypto_pwhash_str_alg(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				     crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13);
+}
+
+int password_check(const char *hash, const char *password)
+{
+	return crypto_pwhash_str_verify(hash, password, strlen(password));
+}
+
+int auth_load_user(struct db *db, struct arena *a, int64_t user_id, struct user **out)
+{
+	struct stmt *st = db_query(db, "SELECT id, login, full_name, lang FROM users WHERE id = $1 AND active = 1", "i", user_id);
+	if (!st) return -1;
+	if (db_step(st) != DB_ROW) { db_done(st); return -1; }
+	struct user *u = arena_alloc(a, sizeof *u);
+	u->id = db_int(st, 0);
+	u->login = arena_strdup(a, db_text(st, 1));
+	u->full_name = arena_strdup(a, db_text(st, 2));
+	u->lang = arena_strdup(a, db_text(st, 3));
+	db_done(st);
+	st = db_query(db,
+		      "SELECT r.role, r.unit_id, u.path, u.name FROM user_roles r JOIN units u ON u.id = r.unit_id "
+		      "WHERE r.user_id = $1 ORDER BY r.id",
+		      "i", user_id);
+	while (st && db_step(st) == DB_ROW && u->ngrants < AUTH_MAX_ROLES) {
+		struct grant *g = &u->grants[u->ngrants++];
+		g->role = role_parse(db_text(st, 0));
+		g->unit_id = db_int(st, 1);
+		g->unit_path = arena_strdup(a, db_text(st, 2));
+		g->unit_name = arena_strdup(a, db_text(st, 3));
+	}
+	db_done(st);
+	*out = u;
+	return 0;
+}
+
+/* A fixed hash to spend the same time on unknown logins as on known ones. */
+static const char *dummy_hash(void)
+{
+	static char h[128];
+	if (!h[0]) password_hash(h, "not a password");
+	return h;
+}
+
+int64_t auth_login(struct db *db, const char *login, const char *password)
+{
+	if (!login || !password) return -1;
+	struct stmt *st = db_query(db, "SELECT id, password_hash, active FROM users WHERE login = $1", "t", login);
+	if (!st) return -1;
+	int64_t id = -1;
+	if (db_step(st) == DB_ROW) {
+		int ok = password_check(db_text(st, 1), password) == 0;
+		if (ok && db_int(st, 2)) id = db_int(st, 0);
+	} else {
+		password_check(dummy_hash(), password);
+	}
+	db_done(st);
+	return id;
+}
+
+int auth_throttled(struct db *db, const char *login, const char *peer)
+{
+	char k1[300], k2[300];
+	snprintf(k1, sizeof k1, "login|%s", login ? login : "");
+	snprintf(k2, sizeof k2, "ip|%s", peer ? peer : "");
+	int64_t since = (int64_t)time(NULL) - LOGIN_WINDOW_SEC, n1 = 0, n2 = 0;
+	db_int1(db, &n1, "SELECT count(*) FROM login_failures WHERE key = $1 AND at > $2", "ti", k1, since);
+	db_int1(db, &n2, "SELECT count(*) FROM login_failures WHERE key = $1 AND at > $2", "ti", k2, since);
+	return n1 >= LOGIN_MAX_FAILS || n2 >= LOGIN_MAX_FAILS * 5;
+}
+
+void auth_note_failure(struct db *db, const char *login, const char *peer)
+{
+	char k1[300], k2[300];
+	snprintf(k1, sizeof k1, "login|%s", login ? login : "");
+	snprintf(k2, sizeof k2, "ip|%s", peer ? peer : "");
+	int64_t now = (int64_t)time(NULL);
+	db_exec(db, "INSERT INTO login_failures (key, at) VALUES ($1, $2)", "ti", k1, now);
+	db_exec(db, "INSERT INTO login_failures (key, at) VALUES ($1, $2)", "ti", k2, now);
+	db_exec(db, "DELETE FROM login_failures WHERE at < $1", "i", now - LOGIN_WINDOW_SEC);
+}
+
+int session_create(struct db *db, int64_t user_id, char sid[65], char csrf[65])
+{
+	char h[65];
+	random_token(sid, 32);
+	random_token(csrf, 32);
+	sha256_hex(h, sid, 64);
+	int64_t now = (int64_t)time(NULL);
+	db_exec(db, "DELETE FROM sessions WHERE expires_at < $1", "i", now);
+	return db_exec(db, "INSERT INTO sessions (id_hash, user_id, csrf, created_at, seen_at, expires_at) "
+			   "VALUES ($1, $2, $3, $4, $4, $5)",
+		       "titii", h, user_id, csrf, now, now + SESSION_MAX_SEC);
+}
+
+int64_t session_lookup(struct db *db, struct arena *a, const char *sid, const char **csrf)
+{
+	if (!sid || strlen(sid) != 64) return -1;
+	char h[65];
+	sha256_hex(h, sid, 64);
+	int64_t now = (int64_t)time(NULL), uid = -1, seen = 0;
+	struct stmt *st = db_query(db, "SELECT user_id, csrf, seen_at FROM sessions WHERE id_hash = $1 AND expires_at > $2 AND seen_at > $3",
+				   "tii", h, now, now - SESSION_IDLE_SEC);
+	if (st && db_step(st) == DB_ROW) {
+		uid = db_int(st, 0);
+		*csrf = arena_strdup(a, db_text(st, 1));
+		seen = db_int(st, 2);
+	}
+	db_done(st);
+	/* the idle clock is written at most once a minute, not on every request */
+	if (uid > 0 && now - seen > 60) db_exec(db, "UPDATE sessions SET seen_at = $1 WHERE id_hash = $2", "it", now, h);
+	return uid;
+}
+
+void session_destroy(struct db *db, const char *sid)
+{
+	if (!sid || strlen(sid) != 64) return;
+	char h[65];
+	sha256_hex(h, sid, 64);
+	db_exec(db, "DELETE FROM sessions WHERE id_hash = $1", "t", h);
+}
+
+int token_create(struct db *db, int64_t user_id, const char *name, char token[65])
+{
+	char h[65];
+	random_token(token, 32);
+	sha256_hex(h, token, 64);
+	int64_t now = (int64_t)time(NULL);
+	db_exec(db, "DELETE FROM api_tokens WHERE expires_at < $1", "i", now);
+	return db_exec(db, "INSERT INTO api_tokens (hash, user_id, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+		       "titii", h, user_id, name, now, now + TOKEN_MAX_SEC);
+}
+
+int64_t token_lookup(struct db *db, const char *token)
+{
+	if (!token || strlen(token) != 64) return -1;
+	char h[65];
+	sha256_hex(h, token, 64);
+	int64_t uid = -1;
+	if (db_int1(db, &uid, "SELECT user_id FROM api_tokens WHERE hash = $1 AND expires_at > $2", "ti", h,
+		    (int64_t)time(NULL)) != DB_ROW)
+		return -1;
+	return uid;
+}
+
+int auth_can(const struct user *u, enum perm perm, const char *unit_path)
+{
+	if (!u) return 0;
+	if (u->system) return 1;
+	for (int i = 0; i < u->ngrants; i++) {
+		const struct grant *g = &u->grants[i];
+		if (!(role_perms(g->role) & perm)) continue;
+		if (!unit_path) continue;
+		if (strncmp(unit_path, g->unit_path, strlen(g->unit_path)) == 0) return 1;
+	}
+	return 0;
+}
+
+int auth_can_any(const struct user *u, enum perm perm)
+{
+	if (!u) return 0;
+	if (u->system) return 1;
+	for (int i = 0; i < u->ngrants; i++)
+		if (role_perms(u->grants[i].role) & perm) return 1;
+	return 0;
+}

@@ -1,0 +1,74 @@
+/* auth: passwords (argon2id), browser sessions, API tokens, and the one
+** place where a role's scope is checked. A role is granted on a unit and
+** covers the unit's subtree: its path is a prefix of every unit below it. */
+#ifndef THIDUA_AUTH_H
+#define THIDUA_AUTH_H
+#include <stdint.h>
+
+struct db;
+struct arena;
+
+enum role { ROLE_NONE = 0, ROLE_VIEWER, ROLE_COUNCIL, ROLE_REPORTER, ROLE_OFFICER, ROLE_ADMIN };
+
+/* What a handler asks for. Each role grants a set of these (auth.c). */
+enum perm {
+	PERM_READ = 1 << 0,          /* non-public records (people, drafts) in scope */
+	PERM_WRITE_PEOPLE = 1 << 1,
+	PERM_WRITE_UNITS = 1 << 2,
+	PERM_ADMIN = 1 << 3,         /* users, roles, imports */
+};
+
+#define AUTH_MAX_ROLES 16
+
+struct grant {
+	enum role role;
+	int64_t unit_id;
+	const char *unit_path;
+	const char *unit_name;
+};
+
+struct user {
+	int64_t id;
+	int system;                  /* the command line: may do everything */
+	const char *login;
+	const char *full_name;
+	const char *lang;            /* NULL: not chosen */
+	int ngrants;
+	struct grant grants[AUTH_MAX_ROLES];
+};
+
+#define SESSION_IDLE_SEC (2 * 3600)
+#define SESSION_MAX_SEC (12 * 3600)
+#define TOKEN_MAX_SEC (30 * 24 * 3600)
+#define LOGIN_MAX_FAILS 10           /* per login or address, per window */
+#define LOGIN_WINDOW_SEC (15 * 60)
+
+const char *role_name(enum role r);
+enum role role_parse(const char *s);
+
+int password_hash(char out[128], const char *password);   /* 0 on success */
+int password_check(const char *hash, const char *password); /* 0 when it matches */
+
+/* Loads an active user with its grants into arena memory. 0 found, -1 not. */
+int auth_load_user(struct db *db, struct arena *a, int64_t user_id, struct user **out);
+/* Checks login + password; returns user id or -1 (unknown, wrong, disabled). */
+int64_t auth_login(struct db *db, const char *login, const char *password);
+/* Rate limit: 1 when too many recent failures for this login or address. */
+int auth_throttled(struct db *db, const char *login, const char *peer);
+void auth_note_failure(struct db *db, const char *login, const char *peer);
+
+/* Session: writes the cookie value (64 hex) and its CSRF token. */
+int session_create(struct db *db, int64_t user_id, char sid[65], char csrf[65]);
+/* Resolves a cookie value: user id and CSRF, or -1 if unknown or expired. */
+int64_t session_lookup(struct db *db, struct arena *a, const char *sid, const char **csrf);
+void session_destroy(struct db *db, const char *sid);
+
+int token_create(struct db *db, int64_t user_id, const char *name, char token[65]);
+int64_t token_lookup(struct db *db, const char *token);
+
+/* The central check: does the user hold perm on the unit with this path? */
+int auth_can(const struct user *u, enum perm perm, const char *unit_path);
+/* Does the user hold perm somewhere (for pages that list within scope)? */
+int auth_can_any(const struct user *u, enum perm perm);
+
+#endif

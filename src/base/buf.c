@@ -1,0 +1,104 @@
+#include "buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void buf_init(struct buf *b) { b->p = NULL; b->len = b->cap = 0; }
+void buf_free(struct buf *b) { free(b->p); buf_init(b); }
+void buf_reset(struct buf *b) { b->len = 0; if (b->p) b->p[0] = 0; }
+
+void buf_grow(struct buf *b, size_t extra)
+{
+	if (b->len + extra + 1 <= b->cap) return;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < b->len + extra + 1) cap *= 2;
+	char *p = realloc(b->p, cap);
+	if (!p) { fputs("out of memory\n", stderr); abort(); }
+	b->p = p;
+	b->cap = cap;
+}
+
+void buf_add(struct buf *b, const void *p, size_t n)
+{
+	buf_grow(b, n);
+	if (n) memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+void buf_raw(struct buf *b, const char *s) { if (s) buf_add(b, s, strlen(s)); }
+void buf_char(struct buf *b, char c) { buf_add(b, &c, 1); }
+
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0) return;
+	buf_grow(b, (size_t)n);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void buf_int(struct buf *b, int64_t v)
+{
+	char tmp[24];
+	int n = snprintf(tmp, sizeof tmp, "%lld", (long long)v);
+	buf_add(b, tmp, (size_t)n);
+}
+
+void buf_html(struct buf *b, const char *s)
+{
+	if (!s) return;
+	const char *run = s;
+	for (; *s; s++) {
+		const char *rep;
+		switch (*s) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		buf_add(b, run, (size_t)(s - run));
+		buf_raw(b, rep);
+		run = s + 1;
+	}
+	buf_add(b, run, (size_t)(s - run));
+}
+
+void buf_url(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (!s) return;
+	for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
+		if ((*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') || (*u >= '0' && *u <= '9') ||
+		    *u == '-' || *u == '_' || *u == '.' || *u == '~') {
+			buf_char(b, (char)*u);
+		} else {
+			char e[3] = { '%', hex[*u >> 4], hex[*u & 15] };
+			buf_add(b, e, 3);
+		}
+	}
+}
+
+const char *buf_cstr(struct buf *b) { return b->p ? b->p : ""; }
+
+char *buf_detach(struct buf *b)
+{
+	char *p = b->p;
+	if (!p) p = calloc(1, 1);
+	buf_init(b);
+	return p;
+}

@@ -1,0 +1,31 @@
+/* csv: reading and writing RFC 4180 CSV. Reading accepts UTF-8 with or
+** without a BOM, a comma or semicolon separator (taken from the header
+** line), quoted fields with "" escapes and line breaks, CRLF or LF. */
+#ifndef THIDUA_CSV_H
+#define THIDUA_CSV_H
+#include <stdio.h>
+
+#include "buf.h"
+
+#define CSV_MAX_FIELDS 64
+
+struct csv {
+	FILE *f;
+	char sep;
+	int line;                 /* line number where the current record starts */
+	int next_line;
+	struct buf rec;           /* the current record's field bytes */
+	size_t off[CSV_MAX_FIELDS];
+	char *field[CSV_MAX_FIELDS];
+	int nfields;
+	char err[160];
+	long bytes;               /* read so far, for progress */
+};
+
+void csv_init(struct csv *c, FILE *f);
+void csv_free(struct csv *c);
+/* 1: a record in c->field[0..nfields-1]; 0: end of file; -1: error in c->err */
+int csv_next(struct csv *c);
+void csv_field(struct buf *b, const char *s, char sep);   /* one quoted-as-needed field */
+
+#endif

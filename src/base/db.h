@@ -1,0 +1,69 @@
+/* db: the thin storage layer every feature talks to.
+** SQL is written once with $1, $2 ... placeholders (PostgreSQL's spelling;
+** SQLite binds them by name), values are always bound, never spliced.
+** Statements are prepared once per connection and cached by their text.
+** One connection belongs to one thread. Every write transaction starts with
+** db_begin(), which is BEGIN IMMEDIATE on SQLite.
+**
+** Bind types for db_bind()/db_query()/db_exec():
+**   'i' int64_t   'I' int64_t, bound as NULL when <= 0 (optional ids)
+**   't' const char* (NULL binds NULL)   'd' double   'n' NULL (no argument)
+**   'b' const void*, size_t (blob) */
+#ifndef THIDUA_DB_H
+#define THIDUA_DB_H
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	DB_OK = 0,
+	DB_ROW = 1,
+	DB_DONE = 2,
+	DB_ERR = -1,
+	DB_CONSTRAINT = -2, /* unique, foreign key or check violated */
+	DB_BUSY = -3,
+};
+
+struct db;
+struct stmt;
+
+int db_open(struct db **out, const char *path, int create);
+void db_close(struct db *db);
+const char *db_errmsg(struct db *db);
+const char *db_path(struct db *db);
+
+struct stmt *db_prep(struct db *db, const char *sql);
+int db_bind(struct stmt *st, const char *types, ...);
+int db_vbind(struct stmt *st, const char *types, va_list ap);
+int db_step(struct stmt *st);
+void db_done(struct stmt *st);     /* reset; the statement goes back to the cache */
+/* bind one parameter $n (for queries built from optional filters) */
+int db_bind_int(struct stmt *st, int n, int64_t v);
+int db_bind_text(struct stmt *st, int n, const char *v);
+
+int64_t db_int(struct stmt *st, int col);
+double db_double(struct stmt *st, int col);
+const char *db_text(struct stmt *st, int col);   /* NULL for SQL NULL; valid until next step */
+const void *db_blob(struct stmt *st, int col, size_t *n);
+int db_isnull(struct stmt *st, int col);
+int db_ncols(struct stmt *st);
+const char *db_colname(struct stmt *st, int col);
+
+/* prep + bind; NULL on error (the message is in db_errmsg). */
+struct stmt *db_query(struct db *db, const char *sql, const char *types, ...);
+/* prep + bind + step to the end; DB_OK or an error code. */
+int db_exec(struct db *db, const char *sql, const char *types, ...);
+/* first column of the first row into *out: DB_ROW, DB_DONE (no row) or error */
+int db_int1(struct db *db, int64_t *out, const char *sql, const char *types, ...);
+int db_script(struct db *db, const char *sql);  /* several statements, no parameters */
+int db_changes(struct db *db);
+
+int db_begin(struct db *db);     /* BEGIN IMMEDIATE */
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+int db_in_tx(struct db *db);
+
+/* online, consistent copy of the database to dest (a new file) */
+int db_backup(struct db *db, const char *dest);
+
+#endif

@@ -1,0 +1,325 @@
+/* The SQLite backend of the db module. */
+#include "db.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CACHE_SIZE 512 /* power of two */
+
+struct stmt {
+	sqlite3_stmt *s;
+	struct db *db;
+	char *sql;        /* cache key */
+	uint32_t hash;
+	int transient;    /* finalize in db_done: the cached one was busy */
+};
+
+struct db {
+	sqlite3 *h;
+	char *path;
+	struct stmt *cache[CACHE_SIZE];
+	char err[256];
+};
+
+static uint32_t fnv(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void set_err(struct db *db, const char *what)
+{
+	snprintf(db->err, sizeof db->err, "%s: %s", what, sqlite3_errmsg(db->h));
+}
+
+const char *db_errmsg(struct db *db) { return db->err; }
+const char *db_path(struct db *db) { return db->path; }
+
+static int map_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_ROW: return DB_ROW;
+	case SQLITE_DONE: case SQLITE_OK: return DB_DONE;
+	case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
+	case SQLITE_BUSY: case SQLITE_LOCKED: return DB_BUSY;
+	default: return DB_ERR;
+	}
+}
+
+int db_open(struct db **out, const char *path, int create)
+{
+	*out = NULL;
+	struct db *db = calloc(1, sizeof *db);
+	if (!db) return DB_ERR;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	int rc = sqlite3_open_v2(path, &db->h, flags, NULL);
+	if (rc != SQLITE_OK) {
+		fprintf(stderr, "cannot open database %s: %s\n", path,
+			db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		sqlite3_close(db->h);
+		free(db);
+		return DB_ERR;
+	}
+	db->path = strdup(path);
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_busy_timeout(db->h, 10000);
+	/* FULL: a commit is on disk before the request that made it is answered */
+	if (db_script(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+			  "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;") != DB_OK) {
+		fprintf(stderr, "cannot configure database %s: %s\n", path, db->err);
+		db_close(db);
+		return DB_ERR;
+	}
+	*out = db;
+	return DB_OK;
+}
+
+void db_close(struct db *db)
+{
+	if (!db) return;
+	for (int i = 0; i < CACHE_SIZE; i++) {
+		if (db->cache[i]) {
+			sqlite3_finalize(db->cache[i]->s);
+			free(db->cache[i]->sql);
+			free(db->cache[i]);
+		}
+	}
+	sqlite3_close(db->h);
+	free(db->path);
+	free(db);
+}
+
+static struct stmt *prepare(struct db *db, const char *sql, uint32_t h, int transient)
+{
+	struct stmt *st = calloc(1, sizeof *st);
+	if (!st) return NULL;
+	int rc = sqlite3_prepare_v3(db->h, sql, -1, transient ? 0 : SQLITE_PREPARE_PERSISTENT, &st->s, NULL);
+	if (rc != SQLITE_OK) {
+		set_err(db, "prepare");
+		fprintf(stderr, "db: %s\n  in: %s\n", db->err, sql);
+		free(st);
+		return NULL;
+	}
+	st->db = db;
+	st->hash = h;
+	st->transient = transient;
+	if (!transient) st->sql = strdup(sql);
+	return st;
+}
+
+struct stmt *db_prep(struct db *db, const char *sql)
+{
+	uint32_t h = fnv(sql);
+	for (uint32_t i = 0; i < CACHE_SIZE; i++) {
+		uint32_t slot = (h + i) & (CACHE_SIZE - 1);
+		struct stmt *c = db->cache[slot];
+		if (!c) {
+			struct stmt *st = prepare(db, sql, h, 0);
+			if (st) db->cache[slot] = st;
+			return st;
+		}
+		if (c->hash == h && strcmp(c->sql, sql) == 0) {
+			if (sqlite3_stmt_busy(c->s)) return prepare(db, sql, h, 1);
+			return c;
+		}
+	}
+	return prepare(db, sql, h, 1); /* cache full: prepare every time */
+}
+
+int db_vbind(struct stmt *st, const char *types, va_list ap)
+{
+	char name[16];
+	for (int i = 0; types && types[i]; i++) {
+		snprintf(name, sizeof name, "$%d", i + 1);
+		int idx = sqlite3_bind_parameter_index(st->s, name);
+		int rc = SQLITE_OK;
+		switch (types[i]) {
+		case 'i': { int64_t v = va_arg(ap, int64_t); if (idx) rc = sqlite3_bind_int64(st->s, idx, v); break; }
+		case 'I': {
+			int64_t v = va_arg(ap, int64_t);
+			if (idx) rc = v > 0 ? sqlite3_bind_int64(st->s, idx, v) : sqlite3_bind_null(st->s, idx);
+			break;
+		}
+		case 't': { const char *v = va_arg(ap, const char *); if (idx) rc = v ? sqlite3_bind_text(st->s, idx, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st->s, idx); break; }
+		case 'd': { double v = va_arg(ap, double); if (idx) rc = sqlite3_bind_double(st->s, idx, v); break; }
+		case 'n': if (idx) rc = sqlite3_bind_null(st->s, idx); break;
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+			if (idx) rc = sqlite3_bind_blob64(st->s, idx, p, n, SQLITE_TRANSIENT);
+			break;
+		}
+		default:
+			snprintf(st->db->err, sizeof st->db->err, "bind: unknown type '%c'", types[i]);
+			return DB_ERR;
+		}
+		if (rc != SQLITE_OK) { set_err(st->db, "bind"); return DB_ERR; }
+	}
+	return DB_OK;
+}
+
+int db_bind(struct stmt *st, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	int rc = db_vbind(st, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int param_index(struct stmt *st, int n)
+{
+	char name[16];
+	snprintf(name, sizeof name, "$%d", n);
+	return sqlite3_bind_parameter_index(st->s, name);
+}
+
+int db_bind_int(struct stmt *st, int n, int64_t v)
+{
+	int idx = param_index(st, n);
+	return idx && sqlite3_bind_int64(st->s, idx, v) != SQLITE_OK ? DB_ERR : DB_OK;
+}
+
+int db_bind_text(struct stmt *st, int n, const char *v)
+{
+	int idx = param_index(st, n);
+	if (!idx) return DB_OK;
+	int rc = v ? sqlite3_bind_text(st->s, idx, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st->s, idx);
+	return rc == SQLITE_OK ? DB_OK : DB_ERR;
+}
+
+int db_step(struct stmt *st)
+{
+	int rc = sqlite3_step(st->s);
+	int r = map_rc(rc);
+	if (r < 0) set_err(st->db, "step");
+	return r;
+}
+
+void db_done(struct stmt *st)
+{
+	if (!st) return;
+	if (st->transient) {
+		sqlite3_finalize(st->s);
+		free(st);
+		return;
+	}
+	sqlite3_reset(st->s);
+	sqlite3_clear_bindings(st->s);
+}
+
+int64_t db_int(struct stmt *st, int col) { return sqlite3_column_int64(st->s, col); }
+double db_double(struct stmt *st, int col) { return sqlite3_column_double(st->s, col); }
+const char *db_text(struct stmt *st, int col) { return (const char *)sqlite3_column_text(st->s, col); }
+int db_isnull(struct stmt *st, int col) { return sqlite3_column_type(st->s, col) == SQLITE_NULL; }
+int db_ncols(struct stmt *st) { return sqlite3_column_count(st->s); }
+const char *db_colname(struct stmt *st, int col) { return sqlite3_column_name(st->s, col); }
+
+const void *db_blob(struct stmt *st, int col, size_t *n)
+{
+	const void *p = sqlite3_column_blob(st->s, col);
+	*n = (size_t)sqlite3_column_bytes(st->s, col);
+	return p;
+}
+
+struct stmt *db_query(struct db *db, const char *sql, const char *types, ...)
+{
+	struct stmt *st = db_prep(db, sql);
+	if (!st) return NULL;
+	va_list ap;
+	va_start(ap, types);
+	int rc = db_vbind(st, types, ap);
+	va_end(ap);
+	if (rc != DB_OK) { db_done(st); return NULL; }
+	return st;
+}
+
+int db_exec(struct db *db, const char *sql, const char *types, ...)
+{
+	struct stmt *st = db_prep(db, sql);
+	if (!st) return DB_ERR;
+	va_list ap;
+	va_start(ap, types);
+	int rc = db_vbind(st, types, ap);
+	va_end(ap);
+	if (rc == DB_OK) {
+		while ((rc = db_step(st)) == DB_ROW) {}
+		if (rc == DB_DONE) rc = DB_OK;
+	}
+	db_done(st);
+	return rc;
+}
+
+int db_int1(struct db *db, int64_t *out, const char *sql, const char *types, ...)
+{
+	struct stmt *st = db_prep(db, sql);
+	if (!st) return DB_ERR;
+	va_list ap;
+	va_start(ap, types);
+	int rc = db_vbind(st, types, ap);
+	va_end(ap);
+	if (rc == DB_OK) {
+		rc = db_step(st);
+		if (rc == DB_ROW) *out = db_int(st, 0);
+	}
+	db_done(st);
+	return rc;
+}
+
+int db_script(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		snprintf(db->err, sizeof db->err, "%s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return map_rc(rc) == DB_DONE ? DB_ERR : map_rc(rc);
+	}
+	return DB_OK;
+}
+
+int db_changes(struct db *db) { return sqlite3_changes(db->h); }
+
+int db_begin(struct db *db) { return db_exec(db, "BEGIN IMMEDIATE", ""); }
+int db_commit(struct db *db) { return db_exec(db, "COMMIT", ""); }
+void db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h)) db_exec(db, "ROLLBACK", "");
+}
+int db_in_tx(struct db *db) { return !sqlite3_get_autocommit(db->h); }
+
+int db_backup(struct db *db, const char *dest)
+{
+	sqlite3 *to;
+	if (sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		snprintf(db->err, sizeof db->err, "cannot create %s: %s", dest, sqlite3_errmsg(to));
+		sqlite3_close(to);
+		return DB_ERR;
+	}
+	/* the source is read in one read transaction: a consistent snapshot while
+	** other connections keep writing to the WAL */
+	sqlite3_backup *b = sqlite3_backup_init(to, "main", db->h, "main");
+	int rc = DB_ERR;
+	if (b) {
+		int s = sqlite3_backup_step(b, -1);
+		sqlite3_backup_finish(b);
+		if (s == SQLITE_DONE) rc = DB_OK;
+		else snprintf(db->err, sizeof db->err, "backup: %s", sqlite3_errstr(s));
+	} else {
+		snprintf(db->err, sizeof db->err, "backup: %s", sqlite3_errmsg(to));
+	}
+	if (rc == DB_OK) {
+		char *msg = NULL;
+		sqlite3_exec(to, "PRAGMA journal_mode=DELETE;", NULL, NULL, &msg);
+		sqlite3_free(msg);
+	}
+	sqlite3_close(to);
+	return rc;
+}

@@ -1,0 +1,107 @@
+#include "fold.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "fold_table.h"
+
+/* Decodes one UTF-8 sequence; returns its length, or 0 if invalid. */
+static int utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+	if (n == 0) return 0;
+	unsigned c = s[0];
+	if (c < 0x80) { *cp = c; return 1; }
+	int len;
+	unsigned min;
+	if ((c & 0xE0) == 0xC0) { len = 2; c &= 0x1F; min = 0x80; }
+	else if ((c & 0xF0) == 0xE0) { len = 3; c &= 0x0F; min = 0x800; }
+	else if ((c & 0xF8) == 0xF0) { len = 4; c &= 0x07; min = 0x10000; }
+	else return 0;
+	if ((size_t)len > n) return 0;
+	for (int i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80) return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
+	*cp = c;
+	return len;
+}
+
+int utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		unsigned cp;
+		int l = utf8_decode(u + i, n - i, &cp);
+		if (!l) return 0;
+		i += (size_t)l;
+	}
+	return 1;
+}
+
+void fold_text(struct buf *out, const char *s)
+{
+	if (!s) return;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+	int space = 1; /* drops leading space */
+	while (i < n) {
+		unsigned cp;
+		int l = utf8_decode(u + i, n - i, &cp);
+		if (!l) { i++; continue; } /* invalid bytes are dropped from keys */
+		char a = 0;
+		if (cp < 0x80) {
+			a = (char)cp;
+			if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
+			if (a == ' ' || a == '\t' || a == '\n' || a == '\r') {
+				if (!space) buf_char(out, ' ');
+				space = 1;
+				i += (size_t)l;
+				continue;
+			}
+		} else if (cp >= 0xC0 && cp <= 0x24F && fold_latin[cp - 0xC0] != '.') {
+			a = fold_latin[cp - 0xC0];
+		} else if (cp >= 0x1EA0 && cp <= 0x1EF9 && fold_viet[cp - 0x1EA0] != '.') {
+			a = fold_viet[cp - 0x1EA0];
+		} else if (cp >= 0x300 && cp <= 0x36F) {
+			i += (size_t)l; /* combining mark of a decomposed letter */
+			continue;
+		}
+		if (a) buf_char(out, a);
+		else buf_add(out, u + i, (size_t)l);
+		space = 0;
+		i += (size_t)l;
+	}
+	if (out->len && out->p[out->len - 1] == ' ' && !space) return;
+	if (out->len && out->p[out->len - 1] == ' ') out->p[--out->len] = 0;
+}
+
+char *fold_dup(const char *s)
+{
+	struct buf b;
+	buf_init(&b);
+	fold_text(&b, s);
+	return buf_detach(&b);
+}
+
+/* '%folded%' with LIKE's own characters escaped (ESCAPE '\') */
+char *like_pattern(struct arena *a, const char *q)
+{
+	struct buf f, b;
+	buf_init(&f);
+	buf_init(&b);
+	fold_text(&f, q);
+	buf_char(&b, '%');
+	for (const char *s = buf_cstr(&f); *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\') buf_char(&b, '\\');
+		buf_char(&b, *s);
+	}
+	buf_char(&b, '%');
+	char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&f);
+	buf_free(&b);
+	return out;
+}
+

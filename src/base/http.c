@@ -1,0 +1,329 @@
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+#include <event2/thread.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "log.h"
+
+/* The connections a worker has seen a request on, so it can count them and
+** refuse past max_conns. Linear probing with backward-shift deletion. */
+struct conn_set {
+	struct evhttp_connection **slot;
+	size_t cap, count;
+};
+
+struct worker {
+	int index;
+	pthread_t tid;
+	const struct http_config *cfg;
+	struct event_base *base;
+	struct evhttp *http;
+	struct evhttp_bound_socket *bound;
+	struct event *stop_ev;
+	struct db *db;
+	int fd;
+	struct conn_set conns;
+};
+
+static size_t conn_hash(struct evhttp_connection *c, size_t cap)
+{
+	return (size_t)(((uintptr_t)c >> 4) * 11400714819323198485ull) & (cap - 1);
+}
+
+static int conn_find(struct conn_set *s, struct evhttp_connection *c, size_t *at)
+{
+	size_t i = conn_hash(c, s->cap);
+	while (s->slot[i]) {
+		if (s->slot[i] == c) { *at = i; return 1; }
+		i = (i + 1) & (s->cap - 1);
+	}
+	*at = i;
+	return 0;
+}
+
+static void conn_remove(struct conn_set *s, struct evhttp_connection *c)
+{
+	size_t i;
+	if (!conn_find(s, c, &i)) return;
+	s->slot[i] = NULL;
+	s->count--;
+	size_t j = i;
+	for (;;) {
+		j = (j + 1) & (s->cap - 1);
+		if (!s->slot[j]) break;
+		size_t k = conn_hash(s->slot[j], s->cap);
+		/* move slot j back to i when its home k is not in (i, j] */
+		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
+			s->slot[i] = s->slot[j];
+			s->slot[j] = NULL;
+			i = j;
+		}
+	}
+}
+
+static void on_conn_close(struct evhttp_connection *c, void *arg)
+{
+	struct worker *w = arg;
+	conn_remove(&w->conns, c);
+}
+
+/* Returns 0 when the connection may be served, -1 when over the limit. */
+static int conn_track(struct worker *w, struct evhttp_connection *c)
+{
+	size_t i;
+	if (conn_find(&w->conns, c, &i)) return 0;
+	if (w->conns.count >= (size_t)w->cfg->max_conns) return -1;
+	w->conns.slot[i] = c;
+	w->conns.count++;
+	evhttp_connection_set_closecb(c, on_conn_close, w);
+	return 0;
+}
+
+const char *method_name(enum method m)
+{
+	switch (m) {
+	case M_GET: return "GET";
+	case M_POST: return "POST";
+	case M_PUT: return "PUT";
+	case M_PATCH: return "PATCH";
+	case M_DELETE: return "DELETE";
+	case M_HEAD: return "HEAD";
+	case M_OPTIONS: return "OPTIONS";
+	default: return "OTHER";
+	}
+}
+
+static enum method map_method(enum evhttp_cmd_type t)
+{
+	switch (t) {
+	case EVHTTP_REQ_GET: return M_GET;
+	case EVHTTP_REQ_POST: return M_POST;
+	case EVHTTP_REQ_PUT: return M_PUT;
+	case EVHTTP_REQ_PATCH: return M_PATCH;
+	case EVHTTP_REQ_DELETE: return M_DELETE;
+	case EVHTTP_REQ_HEAD: return M_HEAD;
+	case EVHTTP_REQ_OPTIONS: return M_OPTIONS;
+	default: return M_OTHER;
+	}
+}
+
+const char *req_header(struct req *r, const char *name)
+{
+	return evhttp_find_header(evhttp_request_get_input_headers(r->ev), name);
+}
+
+void req_set_header(struct req *r, const char *name, const char *value)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+	evhttp_remove_header(h, name);
+	evhttp_add_header(h, name, value);
+}
+
+const char *req_query(struct req *r, const char *name) { return evhttp_find_header(&r->query, name); }
+const char *req_form(struct req *r, const char *name) { return evhttp_find_header(&r->form, name); }
+
+const char *req_cookie(struct req *r, const char *name)
+{
+	const char *h = req_header(r, "Cookie");
+	size_t nl = strlen(name);
+	while (h && *h) {
+		while (*h == ' ' || *h == ';') h++;
+		const char *eq = strchr(h, '=');
+		if (!eq) break;
+		const char *end = strchr(eq, ';');
+		if (!end) end = eq + strlen(eq);
+		if ((size_t)(eq - h) == nl && memcmp(h, name, nl) == 0)
+			return arena_strndup(&r->a, eq + 1, (size_t)(end - eq - 1));
+		h = end;
+	}
+	return NULL;
+}
+
+static void on_request(struct evhttp_request *ev, void *arg)
+{
+	struct worker *w = arg;
+	struct evhttp_connection *conn = evhttp_request_get_connection(ev);
+	if (conn && conn_track(w, conn) != 0) {
+		evhttp_add_header(evhttp_request_get_output_headers(ev), "Connection", "close");
+		evhttp_send_error(ev, 503, "Too many connections");
+		return;
+	}
+	struct req r;
+	memset(&r, 0, sizeof r);
+	r.ev = ev;
+	r.thread = w->index;
+	r.db = w->db;
+	r.method = map_method(evhttp_request_get_command(ev));
+	arena_init(&r.a);
+	buf_init(&r.out);
+	TAILQ_INIT(&r.query);
+	TAILQ_INIT(&r.form);
+	r.status = 200;
+
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	char *dec = evhttp_uridecode(path && *path ? path : "/", 0, NULL);
+	r.path = arena_strdup(&r.a, dec ? dec : "/");
+	free(dec);
+	r.raw_query = uri ? evhttp_uri_get_query(uri) : NULL;
+	if (r.raw_query) evhttp_parse_query_str(r.raw_query, &r.query);
+	if (conn) {
+		char *host = NULL;
+		ev_uint16_t port = 0;
+		evhttp_connection_get_peer(conn, &host, &port);
+		r.peer = arena_strdup(&r.a, host ? host : "");
+	}
+
+	struct evbuffer *in = evhttp_request_get_input_buffer(ev);
+	size_t n = evbuffer_get_length(in);
+	char *body = arena_alloc(&r.a, n + 1);
+	if (n) evbuffer_remove(in, body, n);
+	r.body = body;
+	r.body_len = n;
+
+	w->cfg->handle(&r);
+
+	struct evkeyvalq *oh = evhttp_request_get_output_headers(ev);
+	if (r.ctype && !evhttp_find_header(oh, "Content-Type")) evhttp_add_header(oh, "Content-Type", r.ctype);
+	struct evbuffer *ob = evbuffer_new();
+	if (r.method != M_HEAD && r.out.len) evbuffer_add(ob, r.out.p, r.out.len);
+	evhttp_send_reply(ev, r.status, NULL, ob);
+	evbuffer_free(ob);
+
+	if (r.json) json_decref(r.json);
+	evhttp_clear_headers(&r.query);
+	evhttp_clear_headers(&r.form);
+	buf_free(&r.out);
+	arena_free(&r.a);
+}
+
+static void on_stop(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	(void)fd; (void)what;
+	if (w->bound) {
+		evhttp_del_accept_socket(w->http, w->bound); /* stop accepting; closes our dup */
+		w->bound = NULL;
+	}
+	/* handlers run to completion inside the loop; give replies time to flush */
+	struct timeval tv = { 0, 500000 };
+	event_base_loopexit(w->base, &tv);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	event_base_dispatch(w->base);
+	return NULL;
+}
+
+static int open_listener(const char *listen_addr)
+{
+	char host[256];
+	const char *colon = strrchr(listen_addr, ':');
+	if (!colon || colon == listen_addr || (size_t)(colon - listen_addr) >= sizeof host) {
+		log_err("--listen wants HOST:PORT, got '%s'", listen_addr);
+		return -1;
+	}
+	memcpy(host, listen_addr, (size_t)(colon - listen_addr));
+	host[colon - listen_addr] = 0;
+	char *h = host;
+	if (h[0] == '[') { h++; h[strlen(h) - 1] = 0; }
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE };
+	struct addrinfo *res;
+	int rc = getaddrinfo(h, colon + 1, &hints, &res);
+	if (rc) {
+		log_err("cannot resolve %s: %s", listen_addr, gai_strerror(rc));
+		return -1;
+	}
+	int fd = socket(res->ai_family, SOCK_STREAM, 0);
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 1024) < 0) {
+		log_err("cannot listen on %s: %s", listen_addr, strerror(errno));
+		if (fd >= 0) close(fd);
+		freeaddrinfo(res);
+		return -1;
+	}
+	freeaddrinfo(res);
+	evutil_make_socket_nonblocking(fd);
+	return fd;
+}
+
+int http_serve(const struct http_config *cfg)
+{
+	evthread_use_pthreads();
+	int lfd = open_listener(cfg->listen);
+	if (lfd < 0) return 1;
+
+	/* SIGTERM and SIGINT are taken by sigwait() below, in this thread only */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	int n = cfg->threads > 0 ? cfg->threads : 1;
+	struct worker *ws = calloc((size_t)n, sizeof *ws);
+	for (int i = 0; i < n; i++) {
+		struct worker *w = &ws[i];
+		w->index = i;
+		w->cfg = cfg;
+		if (cfg->thread_init && cfg->thread_init(i, &w->db) != 0) {
+			log_err("worker %d: cannot open the database", i);
+			return 1;
+		}
+		w->conns.cap = 1;
+		while (w->conns.cap < (size_t)cfg->max_conns * 2) w->conns.cap <<= 1;
+		w->conns.slot = calloc(w->conns.cap, sizeof *w->conns.slot);
+		w->base = event_base_new();
+		w->http = evhttp_new(w->base);
+		evhttp_set_allowed_methods(w->http, 0xffff);
+		evhttp_set_max_body_size(w->http, (ev_ssize_t)cfg->max_body);
+		evhttp_set_max_headers_size(w->http, (ev_ssize_t)cfg->max_headers);
+		evhttp_set_timeout(w->http, cfg->timeout_sec);
+		evhttp_set_gencb(w->http, on_request, w);
+		w->fd = dup(lfd);
+		w->bound = evhttp_accept_socket_with_handle(w->http, w->fd);
+		w->stop_ev = event_new(w->base, -1, 0, on_stop, w);
+		if (!w->bound) {
+			log_err("worker %d: cannot accept", i);
+			return 1;
+		}
+	}
+	close(lfd);
+	for (int i = 0; i < n; i++) pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]);
+	log_info("listening on http://%s with %d thread%s", cfg->listen, n, n == 1 ? "" : "s");
+
+	int sig = 0;
+	sigwait(&set, &sig);
+	log_info("signal %d: finishing requests in flight", sig);
+	for (int i = 0; i < n; i++) event_active(ws[i].stop_ev, EV_READ, 0);
+	for (int i = 0; i < n; i++) pthread_join(ws[i].tid, NULL);
+	for (int i = 0; i < n; i++) {
+		event_free(ws[i].stop_ev);
+		evhttp_free(ws[i].http);
+		event_base_free(ws[i].base);
+		free(ws[i].conns.slot);
+		db_close(ws[i].db);
+	}
+	free(ws);
+	log_info("stopped");
+	return 0;
+}

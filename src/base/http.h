@@ -1,0 +1,73 @@
+/* http: the server. One evhttp per worker thread, all accepting on one
+** listening socket; a request is read by libevent, turned into a struct req
+** and handed to the application's dispatcher, which fills r->out. Limits on
+** headers, body, time and connections are enforced here; SIGTERM stops
+** accepting, lets handlers finish and flushes replies before exit. */
+#ifndef THIDUA_HTTP_H
+#define THIDUA_HTTP_H
+#include <event2/http.h>
+#include <sys/queue.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "buf.h"
+
+enum method { M_GET = 1, M_POST, M_PUT, M_PATCH, M_DELETE, M_HEAD, M_OPTIONS, M_OTHER };
+
+struct user;
+struct db;
+
+struct req {
+	struct evhttp_request *ev;
+	enum method method;
+	const char *path;           /* decoded, without the query */
+	const char *raw_query;
+	struct evkeyvalq query;     /* parsed query string */
+	struct evkeyvalq form;      /* parsed application/x-www-form-urlencoded body */
+	json_t *json;               /* parsed JSON body; NULL if none */
+	const char *body;           /* NUL-terminated copy in the arena */
+	size_t body_len;
+	const char *peer;           /* client address */
+	struct arena a;             /* freed when the reply is sent */
+	struct db *db;              /* this thread's connection */
+	struct user *user;          /* NULL when anonymous */
+	const char *session_id;     /* raw cookie value when logged in by cookie */
+	const char *csrf;           /* the session's CSRF token */
+	int by_token;               /* authenticated by bearer token */
+	const char *lang;           /* "vi", "en" or "hi" */
+	int api;                    /* under /api/: JSON errors */
+	const char *params[4];      /* {x} segments of the route pattern */
+	struct buf out;
+	int status;
+	const char *ctype;
+	int thread;                 /* worker index */
+	const char *qerr;           /* first query parameter that failed to parse */
+};
+
+struct http_config {
+	const char *listen;         /* HOST:PORT */
+	int threads;
+	size_t max_body;            /* bytes */
+	size_t max_headers;         /* bytes */
+	int timeout_sec;            /* reading a request, idle keep-alive */
+	int max_conns;              /* per worker thread */
+	const char *db_path;
+	void (*handle)(struct req *r);
+	/* called in each worker before serving / after; may be NULL */
+	int (*thread_init)(int thread, struct db **db);
+};
+
+int http_serve(const struct http_config *cfg);
+
+/* accessors for handlers */
+const char *req_header(struct req *r, const char *name);
+void req_set_header(struct req *r, const char *name, const char *value);
+const char *req_query(struct req *r, const char *name);  /* NULL if absent */
+const char *req_form(struct req *r, const char *name);   /* NULL if absent */
+const char *req_cookie(struct req *r, const char *name); /* arena copy or NULL */
+const char *method_name(enum method m);
+
+#endif

@@ -1,0 +1,96 @@
+#include "sheet.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "buf.h"
+#include "csv.h"
+
+struct sheet {
+	FILE *out;
+	int xlsx;
+	int ncols;
+	const char *types;
+	struct buf line;
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	lxw_format *bold;
+	int row;
+	char tmp[64];
+};
+
+int sheet_format_valid(const char *format) { return strcmp(format, "csv") == 0 || strcmp(format, "xlsx") == 0; }
+
+struct sheet *sheet_open(FILE *out, const char *format, const char *title, const char *const *headers, const char *types)
+{
+	struct sheet *s = calloc(1, sizeof *s);
+	s->out = out;
+	s->types = types;
+	s->xlsx = strcmp(format, "xlsx") == 0;
+	buf_init(&s->line);
+	while (headers[s->ncols]) s->ncols++;
+	if (s->xlsx) {
+		/* libxlsxwriter writes to a file: a private temporary one, copied out on close */
+		strcpy(s->tmp, "/tmp/thidua-xlsx-XXXXXX");
+		int fd = mkstemp(s->tmp);
+		if (fd < 0) { free(s); return NULL; }
+		close(fd);
+		s->wb = workbook_new(s->tmp);
+		s->ws = workbook_add_worksheet(s->wb, title);
+		s->bold = workbook_add_format(s->wb);
+		format_set_bold(s->bold);
+		for (int i = 0; i < s->ncols; i++) worksheet_write_string(s->ws, 0, (lxw_col_t)i, headers[i], s->bold);
+		worksheet_freeze_panes(s->ws, 1, 0);
+		s->row = 1;
+	} else {
+		sheet_row(s, headers);
+	}
+	return s;
+}
+
+void sheet_row(struct sheet *s, const char *const *cells)
+{
+	if (s->xlsx) {
+		for (int i = 0; i < s->ncols; i++) {
+			const char *c = cells[i];
+			if (!c || !*c) continue;
+			char *end;
+			double v = strtod(c, &end);
+			if (s->types && s->types[i] == 'n' && *end == 0) worksheet_write_number(s->ws, (lxw_row_t)s->row, (lxw_col_t)i, v, NULL);
+			else worksheet_write_string(s->ws, (lxw_row_t)s->row, (lxw_col_t)i, c, NULL);
+		}
+		s->row++;
+		return;
+	}
+	buf_reset(&s->line);
+	for (int i = 0; i < s->ncols; i++) {
+		if (i) buf_char(&s->line, ',');
+		csv_field(&s->line, cells[i] ? cells[i] : "", ',');
+	}
+	buf_raw(&s->line, "\r\n");
+	fwrite(s->line.p, 1, s->line.len, s->out);
+}
+
+int sheet_close(struct sheet *s)
+{
+	int rc = 0;
+	if (s->xlsx) {
+		if (workbook_close(s->wb) != LXW_NO_ERROR) rc = -1;
+		FILE *f = fopen(s->tmp, "rb");
+		if (f) {
+			char chunk[65536];
+			size_t n;
+			while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) fwrite(chunk, 1, n, s->out);
+			fclose(f);
+		} else {
+			rc = -1;
+		}
+		unlink(s->tmp);
+	}
+	if (fflush(s->out) != 0) rc = -1;
+	buf_free(&s->line);
+	free(s);
+	return rc;
+}

@@ -1,0 +1,14 @@
+/* util: time, randomness and hashing helpers shared by every module. */
+#ifndef THIDUA_UTIL_H
+#define THIDUA_UTIL_H
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+void now_iso(char out[21]);                         /* 2026-11-23T09:00:00Z */
+void random_token(char *out, size_t nbytes);        /* 2*nbytes hex chars + NUL */
+void sha256_hex(char out[65], const void *p, size_t n);
+int parse_int(const char *s, int64_t *out);         /* whole string, base 10; 0 on success */
+int parse_id(const char *s, int64_t *out);          /* positive integer; 0 on success */
+
+#endif

@@ -1,0 +1,30 @@
+/* cli: the subcommands of the thidua binary. */
+#ifndef THIDUA_CLI_H
+#define THIDUA_CLI_H
+
+struct db;
+
+/* Options: --name value or --name=value; the rest are positional. */
+struct args {
+	int n;
+	const char *name[16];
+	const char *value[16];
+	int npos;
+	const char *pos[8];
+	int help;
+};
+
+int args_parse(struct args *a, int argc, char **argv, const char *const *known);
+const char *arg(const struct args *a, const char *name, const char *dflt);
+int cli_open_db(const char *path, struct db **db, int create);  /* opens and migrates */
+
+int cmd_serve(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+#endif

@@ -1,0 +1,234 @@
+/* demo: the demo data set. The curated hierarchy behind the source
+** documents (data/demo/units.csv, compiled in) plus generated departments,
+** communes and people, from a fixed seed so every run gives the same data. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../base/assets.h"
+#include "../base/audit.h"
+#include "../base/auth.h"
+#include "../base/db.h"
+#include "../base/fold.h"
+#include "../base/util.h"
+#include "../people/people.h"
+#include "../units/units.h"
+#include "cli.h"
+
+static uint64_t rng = 0x7468696475613131ull; /* "thidua11" */
+
+static uint32_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 11);
+}
+
+#define MAX_WORDS 128
+struct list {
+	int n;
+	char *w[MAX_WORDS];
+};
+
+enum { L_FAMILY, L_MIDDLE_M, L_MIDDLE_F, L_GIVEN_M, L_GIVEN_F, L_POSITIONS, L_COUNT };
+static const char *const sections[] = { "[family]", "[middle_male]", "[middle_female]", "[given_male]", "[given_female]", "[positions]" };
+
+static void load_names(struct list *l)
+{
+	const struct asset *a = asset_find("data/demo/names.txt");
+	if (!a) return;
+	char *text = strndup((const char *)a->data, a->len), *save = NULL;
+	int cur = -1;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		line[strcspn(line, "\r")] = 0;
+		if (!*line || *line == '#') continue;
+		if (*line == '[') {
+			cur = -1;
+			for (int i = 0; i < L_COUNT; i++) if (!strcmp(line, sections[i])) cur = i;
+			continue;
+		}
+		if (cur >= 0 && l[cur].n < MAX_WORDS) l[cur].w[l[cur].n++] = strdup(line);
+	}
+	free(text);
+}
+
+static const char *pick(const struct list *l, const char *dflt) { return l->n ? l->w[next_rand() % (uint32_t)l->n] : dflt; }
+
+/* Departments every generated province gets, and commune name stems. */
+static const char *const depts[] = {
+	"Sở Nội vụ", "Sở Tài chính", "Sở Giáo dục và Đào tạo", "Sở Y tế", "Sở Xây dựng", "Sở Công Thương",
+	"Sở Khoa học và Công nghệ", "Sở Nông nghiệp và Môi trường", "Sở Văn hóa, Thể thao và Du lịch", "Sở Tư pháp",
+	"Thanh tra tỉnh", "Văn phòng UBND tỉnh",
+};
+static const char *const stems[] = { "Tân Lập", "Hòa Bình", "Thành Công", "Quyết Thắng", "Đồng Tâm", "Tiến Bộ", "Hợp Thành",
+				     "Phú Lộc", "Yên Bình", "Xuân Phong", "Đông Hưng", "Trung Sơn", "Bình Minh", "Hưng Đạo" };
+
+static int add_unit(struct db *db, const char *code, const char *name, const char *kind, int64_t parent, int64_t *id)
+{
+	struct field_errors fe = { 0 };
+	struct unit_in in = { .code = code, .name = name, .kind = kind, .parent_id = parent, .active = 1 };
+	return units_create(db, NULL, &in, &fe, id);
+}
+
+static int64_t add_people(struct db *db, struct audit_chain *chain, const struct user *who, struct list *l, int64_t unit_id,
+			  const char *unit_code, int count, int64_t *serial)
+{
+	char now[21];
+	now_iso(now);
+	int64_t added = 0;
+	for (int i = 0; i < count; i++) {
+		int female = next_rand() % 2;
+		char name[200], code[32];
+		snprintf(name, sizeof name, "%s %s %s", pick(&l[L_FAMILY], "Nguyễn"), pick(&l[female ? L_MIDDLE_F : L_MIDDLE_M], female ? "Thị" : "Văn"),
+			 pick(&l[female ? L_GIVEN_F : L_GIVEN_M], "An"));
+		snprintf(code, sizeof code, "CC%08lld", (long long)++*serial);
+		const char *position = i == 0 ? "Thủ trưởng đơn vị" : pick(&l[L_POSITIONS], "Chuyên viên");
+		int64_t year = 1965 + next_rand() % 38;
+		char *key = fold_dup(name);
+		struct stmt *st = db_query(db,
+					   "INSERT INTO people (code, full_name, search, gender, birth_year, unit_id, position, active, created_at, updated_at) "
+					   "VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id",
+					   "ttttiitt", code, name, key, female ? "F" : "M", year, unit_id, position, now);
+		free(key);
+		int64_t id = 0;
+		if (st && db_step(st) == DB_ROW) id = db_int(st, 0);
+		db_done(st);
+		if (!id) return -1;
+		char after[400];
+		snprintf(after, sizeof after, "{\"code\":\"%s\",\"unit_code\":\"%s\"}", code, unit_code);
+		if (audit_chain_add(chain, who, "create", "person", id, NULL, after, "demo") != DB_OK) return -1;
+		added++;
+	}
+	return added;
+}
+
+static int add_user(struct db *db, const char *login, const char *name, const char *role, const char *unit_code)
+{
+	int64_t unit_id;
+	if (units_find_code(db, unit_code, &unit_id) != E_OK) return 0; /* the curated data has no such unit */
+	char pw[17], hash[128], now[21];
+	random_token(pw, 6);
+	if (password_hash(hash, pw) != 0) return -1;
+	now_iso(now);
+	int64_t id = 0;
+	struct stmt *st = db_query(db, "INSERT INTO users (login, full_name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) "
+				       "ON CONFLICT (login) DO NOTHING RETURNING id",
+				   "tttt", login, name, hash, now);
+	if (st && db_step(st) == DB_ROW) id = db_int(st, 0);
+	db_done(st);
+	if (!id) return 0;
+	db_exec(db, "INSERT INTO user_roles (user_id, role, unit_id) VALUES ($1, $2, $3)", "iti", id, role, unit_id);
+	printf("demo user %-16s %-8s on %-14s password: %s\n", login, role, unit_code, pw);
+	return 0;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	static const char *const known[] = { "--db", "--people-per-unit", NULL };
+	struct args a;
+	if (args_parse(&a, argc, argv, known) != 0) return 2;
+	if (a.help) {
+		printf("usage: thidua demo [--db PATH] [--people-per-unit N]\n\n"
+		       "Loads the demo data into a database made by 'thidua init': the units behind the\n"
+		       "source documents, generated departments and communes for every province, about N\n"
+		       "people per unit (default 8), and a few users with roles, whose generated passwords\n"
+		       "are printed.\n");
+		return 0;
+	}
+	struct db *db;
+	if (cli_open_db(arg(&a, "--db", "thidua.db"), &db, 0) != 0) return 1;
+	int64_t have = 0;
+	db_int1(db, &have, "SELECT count(*) FROM units", "");
+	if (have > 1) { fprintf(stderr, "the database has data already; demo loads into a new one\n"); db_close(db); return 1; }
+	int per_unit = atoi(arg(&a, "--people-per-unit", "8"));
+	const struct asset *csv = asset_find("data/demo/units.csv");
+	if (!csv) { fprintf(stderr, "this binary has no demo data\n"); db_close(db); return 1; }
+	FILE *f = fmemopen((void *)csv->data, csv->len, "rb");
+	struct import_report rep = { 0 };
+	rep.errors = stderr;
+	static struct user demo_user = { .id = 0, .login = "demo", .full_name = "demo", .system = 1 };
+	int rc = units_import_csv(db, &demo_user, f, &rep);
+	fclose(f);
+	if (rc != E_OK) { fprintf(stderr, "the demo units did not load\n"); db_close(db); return 1; }
+
+	struct list names[L_COUNT];
+	memset(names, 0, sizeof names);
+	load_names(names);
+	db_begin(db);
+	/* generated structure: provinces without curated children get departments and communes */
+	struct stmt *st = db_query(db, "SELECT id, code FROM units WHERE kind IN ('province', 'city') ORDER BY code", "");
+	int64_t ids[128];
+	char codes[128][40];
+	int np = 0;
+	while (st && db_step(st) == DB_ROW && np < 128) {
+		ids[np] = db_int(st, 0);
+		snprintf(codes[np], sizeof codes[np], "%s", db_text(st, 1));
+		np++;
+	}
+	db_done(st);
+	int64_t made = 0;
+	for (int i = 0; i < np; i++) {
+		int64_t kids = 0;
+		db_int1(db, &kids, "SELECT count(*) FROM units WHERE parent_id = $1", "i", ids[i]);
+		for (size_t d = 0; d < sizeof depts / sizeof *depts; d++) {
+			char code[64];
+			snprintf(code, sizeof code, "%.40s-G%02zu", codes[i], d + 1);
+			int64_t id;
+			/* provinces the documents describe keep only their curated departments */
+			if (kids > 3) break;
+			if (add_unit(db, code, depts[d], "department", ids[i], &id) == E_OK) made++;
+		}
+		int ncommunes = kids > 3 ? 0 : 8 + (int)(next_rand() % 8);
+		for (int c = 0; c < ncommunes; c++) {
+			char code[64], name[120];
+			snprintf(code, sizeof code, "%.40s-X%02d", codes[i], c + 1);
+			int ward = next_rand() % 3 == 0;
+			snprintf(name, sizeof name, "%s %s", ward ? "Phường" : "Xã", stems[(c + i) % (sizeof stems / sizeof *stems)]);
+			int64_t id;
+			if (add_unit(db, code, name, ward ? "ward" : "commune", ids[i], &id) == E_OK) made++;
+		}
+	}
+	/* people in every unit below the provincial level and in the departments */
+	struct audit_chain chain;
+	audit_chain_open(db, &chain);
+	st = db_query(db, "SELECT id, code, kind FROM units WHERE depth >= 2 OR kind IN ('ministry', 'central') ORDER BY id", "");
+	int64_t serial = 0, people = 0;
+	struct { int64_t id; char code[40]; } *units = malloc(sizeof *units * 20000);
+	int nu = 0;
+	while (st && db_step(st) == DB_ROW && nu < 20000) {
+		units[nu].id = db_int(st, 0);
+		snprintf(units[nu].code, sizeof units[nu].code, "%s", db_text(st, 1));
+		nu++;
+	}
+	db_done(st);
+	for (int i = 0; i < nu && per_unit > 0; i++) {
+		int count = per_unit / 2 + (int)(next_rand() % (uint32_t)(per_unit + 1));
+		int64_t n = add_people(db, &chain, &demo_user, names, units[i].id, units[i].code, count, &serial);
+		if (n < 0) { rc = E_DB; break; }
+		people += n;
+	}
+	free(units);
+	if (rc == E_OK) {
+		audit_chain_close(&chain);
+		add_user(db, "sonla.officer", "Cán bộ Ban TĐKT Sơn La", "officer", "T-SONLA");
+		add_user(db, "quangyen.reporter", "Báo cáo viên Quảng Yên", "reporter", "QN-QUANGYEN");
+		add_user(db, "camau.viewer", "Theo dõi Cà Mau", "viewer", "T-CAMAU");
+		add_user(db, "tw.officer", "Chuyên viên Ban TĐKT Trung ương", "officer", "VN");
+	}
+	if (rc != E_OK || db_commit(db) != DB_OK) {
+		fprintf(stderr, "the demo data did not load: %s\n", db_errmsg(db));
+		db_rollback(db);
+		db_close(db);
+		return 1;
+	}
+	int64_t units_total = 0;
+	db_int1(db, &units_total, "SELECT count(*) FROM units", "");
+	printf("demo loaded: %lld units (%d curated, %lld generated), %lld people\n", (long long)units_total, rep.inserted,
+	       (long long)made, (long long)people);
+	db_close(db);
+	for (int i = 0; i < L_COUNT; i++)
+		for (int k = 0; k < names[i].n; k++) free(names[i].w[k]);
+	return 0;
+}

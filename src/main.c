@@ -1,0 +1,59 @@
+/* thidua: one binary, several subcommands. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/i18n.h"
+#include "base/schema.h"
+#include "cli/cli.h"
+
+#ifndef THIDUA_VERSION
+#define THIDUA_VERSION "dev"
+#endif
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *help;
+} commands[] = {
+	{ "serve", cmd_serve, "serve the web interface and the API" },
+	{ "init", cmd_init, "create a database and its admin user" },
+	{ "user", cmd_user, "add, list, disable users, set passwords" },
+	{ "import", cmd_import, "import units or people from CSV" },
+	{ "export", cmd_export, "export units or people as CSV or XLSX" },
+	{ "backup", cmd_backup, "copy the database consistently while it serves" },
+	{ "audit", cmd_audit, "verify the hash chain of the audit log" },
+	{ "demo", cmd_demo, "load the demo data set" },
+	{ NULL, NULL, NULL },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: thidua COMMAND [options]   (thidua COMMAND --help for its options)\n\ncommands:\n");
+	for (int i = 0; commands[i].name; i++) fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "  %-8s %s\n", "version", "print the version");
+}
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fputs("libsodium could not start\n", stderr);
+		return 1;
+	}
+	i18n_get("vi", ""); /* load the catalogs before any thread starts */
+	i18n_get("en", "");
+	i18n_get("hi", "");
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+		printf("thidua %s (schema %d)\n", THIDUA_VERSION, schema_latest());
+		return 0;
+	}
+	for (int i = 0; commands[i].name; i++)
+		if (!strcmp(argv[1], commands[i].name)) return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "thidua: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

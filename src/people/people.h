@@ -1,0 +1,65 @@
+/* people: the persons of the units. A person's records are non-public: they
+** are read only within a role's scope (PERM_READ on the person's unit). */
+#ifndef THIDUA_PEOPLE_H
+#define THIDUA_PEOPLE_H
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../base/errors.h"
+#include "../base/json.h"
+#include "../units/units.h"
+
+struct db;
+struct arena;
+struct user;
+
+struct person {
+	int64_t id;
+	const char *code;          /* civil-servant code; may be NULL */
+	const char *full_name;
+	const char *gender;        /* "M", "F", "X" */
+	int64_t birth_year;        /* 0: unknown */
+	int64_t unit_id;
+	const char *unit_code;
+	const char *unit_name;
+	const char *unit_path;
+	const char *position;
+	int active;
+	int64_t version;
+	const char *created_at;
+	const char *updated_at;
+};
+
+#define PEOPLE_MAX_RANGES 16
+
+struct people_query {
+	int64_t unit;              /* >0: people of this unit only */
+	int64_t under;             /* >0: this unit and its subtree */
+	const char *q;
+	int inactive;              /* 0 active only, 1 all, 2 inactive only */
+	const char *sort;
+	int64_t limit, offset;
+	/* scope: the subtrees the reader may see; nranges = -1 means everything */
+	int nranges;
+	const char *range_lo[PEOPLE_MAX_RANGES];
+};
+
+struct person_in {
+	const char *code, *full_name, *gender, *position;
+	int64_t birth_year;        /* 0: unknown; update: -1 leaves it */
+	int64_t unit_id;           /* update: 0 leaves it */
+	int active;                /* update: -1 leaves it */
+	int clear_code, clear_position;  /* update: set these to NULL */
+};
+
+int people_list(struct db *db, struct arena *a, const struct people_query *q, struct person **items, int *n, int64_t *total);
+int people_get(struct db *db, struct arena *a, int64_t id, struct person **out);
+int people_create(struct db *db, const struct user *who, const struct person_in *in, struct field_errors *fe, int64_t *id);
+int people_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct person_in *in,
+		  struct field_errors *fe);
+void person_json(struct jw *w, const struct person *p);
+
+int people_import_csv(struct db *db, const struct user *who, FILE *in, struct import_report *rep);
+int people_export(struct db *db, FILE *out, const char *format);
+
+#endif

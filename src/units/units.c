@@ -1,0 +1,422 @@
+#include "units.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/arena.h"
+#include "../base/audit.h"
+#include "../base/auth.h"
+#include "../base/buf.h"
+#include "../base/db.h"
+#include "../base/fold.h"
+#include "../base/util.h"
+
+#define UNIT_COLS                                                                                          \
+	"u.id, u.code, u.name, u.kind, u.parent_id, p.code, p.name, u.path, u.depth, u.active, u.version, " \
+	"u.created_at, u.updated_at, "                                                                      \
+	"(SELECT count(*) FROM units c WHERE c.parent_id = u.id AND c.active = 1) "
+#define UNIT_FROM " FROM units u LEFT JOIN units p ON p.id = u.parent_id "
+
+static void read_unit(struct stmt *st, struct arena *a, struct unit *u)
+{
+	u->id = db_int(st, 0);
+	u->code = arena_strdup(a, db_text(st, 1));
+	u->name = arena_strdup(a, db_text(st, 2));
+	u->kind = arena_strdup(a, db_text(st, 3));
+	u->parent_id = db_int(st, 4);
+	u->parent_code = arena_strdup(a, db_text(st, 5));
+	u->parent_name = arena_strdup(a, db_text(st, 6));
+	u->path = arena_strdup(a, db_text(st, 7));
+	u->depth = (int)db_int(st, 8);
+	u->active = (int)db_int(st, 9);
+	u->version = db_int(st, 10);
+	u->created_at = arena_strdup(a, db_text(st, 11));
+	u->updated_at = arena_strdup(a, db_text(st, 12));
+	u->children = db_int(st, 13);
+}
+
+void subtree_end(char *out, size_t n, const char *path)
+{
+	snprintf(out, n, "%s", path);
+	size_t l = strlen(out);
+	if (l) out[l - 1] = '0'; /* '0' follows '/' in ASCII */
+}
+
+void unit_json(struct jw *w, const struct unit *u)
+{
+	jw_obj(w);
+	jw_kint(w, "id", u->id);
+	jw_kstr(w, "code", u->code);
+	jw_kstr(w, "name", u->name);
+	jw_kstr(w, "kind", u->kind);
+	jw_key(w, "parent_id");
+	if (u->parent_id) jw_int(w, u->parent_id);
+	else jw_null(w);
+	jw_kstr(w, "parent_code", u->parent_code);
+	jw_kstr(w, "path", u->path);
+	jw_kint(w, "depth", u->depth);
+	jw_kbool(w, "active", u->active);
+	jw_kint(w, "version", u->version);
+	jw_kint(w, "children", u->children);
+	jw_kstr(w, "created_at", u->created_at);
+	jw_kstr(w, "updated_at", u->updated_at);
+	jw_obj_end(w);
+}
+
+/* Turns "name,-code" into an ORDER BY from a fixed list; unknown keys are ignored. */
+static void order_by(struct buf *sql, const char *sort, const char *const *keys, const char *const *cols, const char *dflt)
+{
+	buf_raw(sql, " ORDER BY ");
+	int n = 0;
+	const char *p = sort;
+	while (p && *p) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		int desc = *p == '-';
+		const char *k = p + desc;
+		size_t kl = len - (size_t)desc;
+		for (int i = 0; keys[i]; i++) {
+			if (strlen(keys[i]) == kl && memcmp(keys[i], k, kl) == 0) {
+				buf_printf(sql, "%s%s%s", n ? ", " : "", cols[i], desc ? " DESC" : "");
+				n++;
+			}
+		}
+		p = e ? e + 1 : NULL;
+	}
+	buf_printf(sql, "%s%s", n ? ", " : "", dflt);
+}
+
+int units_list(struct db *db, struct arena *a, const struct unit_query *q, struct unit **items, int *n, int64_t *total)
+{
+	static const char *const keys[] = { "name", "code", "kind", "depth", "updated_at", NULL };
+	static const char *const cols[] = { "u.name", "u.code", "u.kind", "u.depth", "u.updated_at", NULL };
+	struct buf where, sql;
+	buf_init(&where);
+	buf_init(&sql);
+	/* parameters: $1 parent, $2/$3 subtree range, $4 search, $5 kind */
+	buf_raw(&where, " WHERE 1 = 1");
+	if (q->parent == 0) buf_raw(&where, " AND u.parent_id IS NULL");
+	else if (q->parent > 0) buf_raw(&where, " AND u.parent_id = $1");
+	char lo[512] = "", hi[512] = "";
+	if (q->under > 0) {
+		struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", q->under);
+		if (st && db_step(st) == DB_ROW) snprintf(lo, sizeof lo, "%s", db_text(st, 0));
+		db_done(st);
+		if (!lo[0]) { buf_free(&where); buf_free(&sql); return E_NOTFOUND; }
+		subtree_end(hi, sizeof hi, lo);
+		buf_raw(&where, " AND u.path > $2 AND u.path < $3");
+	}
+	char *pat = NULL;
+	if (q->q && *q->q) {
+		pat = like_pattern(a, q->q);
+		buf_raw(&where, " AND u.search LIKE $4 ESCAPE '\\'");
+	}
+	if (q->kind && *q->kind) buf_raw(&where, " AND u.kind = $5");
+	if (q->inactive == 0) buf_raw(&where, " AND u.active = 1");
+	else if (q->inactive == 2) buf_raw(&where, " AND u.active = 0");
+
+	buf_printf(&sql, "SELECT count(*) FROM units u%s", buf_cstr(&where));
+	struct stmt *st = db_prep(db, buf_cstr(&sql));
+	if (!st) goto fail;
+	db_bind_int(st, 1, q->parent);
+	db_bind_text(st, 2, lo);
+	db_bind_text(st, 3, hi);
+	db_bind_text(st, 4, pat);
+	db_bind_text(st, 5, q->kind);
+	*total = db_step(st) == DB_ROW ? db_int(st, 0) : 0;
+	db_done(st);
+
+	buf_reset(&sql);
+	buf_printf(&sql, "SELECT " UNIT_COLS UNIT_FROM "%s", buf_cstr(&where));
+	order_by(&sql, q->sort, keys, cols, "u.name, u.id");
+	buf_raw(&sql, " LIMIT $6 OFFSET $7");
+	st = db_prep(db, buf_cstr(&sql));
+	if (!st) goto fail;
+	db_bind_int(st, 1, q->parent);
+	db_bind_text(st, 2, lo);
+	db_bind_text(st, 3, hi);
+	db_bind_text(st, 4, pat);
+	db_bind_text(st, 5, q->kind);
+	db_bind_int(st, 6, q->limit);
+	db_bind_int(st, 7, q->offset);
+	int cap = (int)(q->limit > 0 ? q->limit : 1);
+	*items = arena_alloc(a, sizeof(struct unit) * (size_t)cap);
+	*n = 0;
+	int rc;
+	while (*n < cap && (rc = db_step(st)) == DB_ROW) read_unit(st, a, &(*items)[(*n)++]);
+	db_done(st);
+	buf_free(&where);
+	buf_free(&sql);
+	return E_OK;
+fail:
+	buf_free(&where);
+	buf_free(&sql);
+	return E_DB;
+}
+
+int units_get(struct db *db, struct arena *a, int64_t id, struct unit **out)
+{
+	struct stmt *st = db_query(db, "SELECT " UNIT_COLS UNIT_FROM " WHERE u.id = $1", "i", id);
+	if (!st) return E_DB;
+	int rc = db_step(st);
+	if (rc != DB_ROW) { db_done(st); return rc == DB_DONE ? E_NOTFOUND : E_DB; }
+	struct unit *u = arena_alloc(a, sizeof *u);
+	read_unit(st, a, u);
+	db_done(st);
+	db_int1(db, &u->people, "SELECT count(*) FROM people WHERE unit_id = $1 AND active = 1", "i", id);
+	*out = u;
+	return E_OK;
+}
+
+int units_find_code(struct db *db, const char *code, int64_t *id)
+{
+	int rc = db_int1(db, id, "SELECT id FROM units WHERE code = $1", "t", code);
+	return rc == DB_ROW ? E_OK : rc == DB_DONE ? E_NOTFOUND : E_DB;
+}
+
+int units_ancestors(struct db *db, struct arena *a, const char *path, struct unit **items, int *n)
+{
+	int depth = 0;
+	for (const char *p = path; *p; p++) depth += *p == '/';
+	*items = arena_alloc(a, sizeof(struct unit) * (size_t)(depth + 1));
+	*n = 0;
+	/* every prefix of the path is an ancestor's path */
+	const char *p = path + 1;
+	while ((p = strchr(p, '/'))) {
+		char prefix[512];
+		size_t len = (size_t)(p - path) + 1;
+		if (len >= sizeof prefix) break;
+		memcpy(prefix, path, len);
+		prefix[len] = 0;
+		struct stmt *st = db_query(db, "SELECT " UNIT_COLS UNIT_FROM " WHERE u.path = $1", "t", prefix);
+		if (st && db_step(st) == DB_ROW && *n <= depth) read_unit(st, a, &(*items)[(*n)++]);
+		db_done(st);
+		p++;
+	}
+	return E_OK;
+}
+
+int unit_kind_valid(struct db *db, const char *kind)
+{
+	int64_t one = 0;
+	return kind && db_int1(db, &one, "SELECT 1 FROM unit_kinds WHERE code = $1 AND active = 1", "t", kind) == DB_ROW;
+}
+
+static int code_valid(const char *code)
+{
+	if (!code || !*code) return 0;
+	for (const char *p = code; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
+			return 0;
+	return 1;
+}
+
+static int may(const struct user *who, enum perm perm, const char *path)
+{
+	return who == NULL || auth_can(who, perm, path); /* NULL: internal callers */
+}
+
+/* JSON of a unit row as stored, for the audit log (malloc'd). */
+static char *unit_snapshot(struct db *db, int64_t id)
+{
+	struct arena a;
+	arena_init(&a);
+	struct unit *u;
+	char *out = NULL;
+	if (units_get(db, &a, id, &u) == E_OK) {
+		struct buf b;
+		buf_init(&b);
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_kstr(&w, "code", u->code);
+		jw_kstr(&w, "name", u->name);
+		jw_kstr(&w, "kind", u->kind);
+		jw_kstr(&w, "parent_code", u->parent_code);
+		jw_kstr(&w, "path", u->path);
+		jw_kbool(&w, "active", u->active);
+		jw_kint(&w, "version", u->version);
+		jw_obj_end(&w);
+		out = buf_detach(&b);
+	}
+	arena_free(&a);
+	return out;
+}
+
+static int validate(struct db *db, const struct unit_in *in, int creating, struct field_errors *fe)
+{
+	if (creating || in->code) {
+		if (!in->code) fe_add(fe, "code", "Is required");
+		else if (!code_valid(in->code) || strlen(in->code) > UNIT_CODE_MAX)
+			fe_add(fe, "code", "Use letters, digits, '-', '_' or '.' (at most 32)");
+	}
+	if (creating || in->name) {
+		if (!in->name || !*in->name) fe_add(fe, "name", "Is required");
+		else if (strlen(in->name) > UNIT_NAME_MAX) fe_add(fe, "name", "Is too long");
+	}
+	if (creating || in->kind) {
+		if (!in->kind) fe_add(fe, "kind", "Is required");
+		else if (!unit_kind_valid(db, in->kind)) fe_add(fe, "kind", "Is not a known kind of unit");
+	}
+	return fe->n ? E_INVALID : E_OK;
+}
+
+static char *search_key(const char *name, const char *code)
+{
+	struct buf b;
+	buf_init(&b);
+	fold_text(&b, name);
+	buf_char(&b, ' ');
+	fold_text(&b, code);
+	return buf_detach(&b);
+}
+
+int units_create(struct db *db, const struct user *who, const struct unit_in *in, struct field_errors *fe, int64_t *id)
+{
+	if (validate(db, in, 1, fe) != E_OK) return E_INVALID;
+	char parent_path[512] = "/";
+	int depth = 0;
+	if (in->parent_id > 0) {
+		struct stmt *st = db_query(db, "SELECT path, depth FROM units WHERE id = $1", "i", in->parent_id);
+		int found = st && db_step(st) == DB_ROW;
+		if (found) {
+			snprintf(parent_path, sizeof parent_path, "%s", db_text(st, 0));
+			depth = (int)db_int(st, 1) + 1;
+		}
+		db_done(st);
+		if (!found) { fe_add(fe, "parent_id", "No such unit"); return E_INVALID; }
+		if (!may(who, PERM_WRITE_UNITS, parent_path)) return E_FORBIDDEN;
+	} else if (!may(who, PERM_ADMIN, "/")) {
+		return E_FORBIDDEN; /* a new root is an administrator's decision */
+	}
+	int own_tx = !db_in_tx(db);
+	if (own_tx && db_begin(db) != DB_OK) return E_DB;
+	char now[21];
+	now_iso(now);
+	char *key = search_key(in->name, in->code);
+	/* the path needs the id: insert with a unique placeholder, then set it */
+	char tmp[80];
+	random_token(tmp, 16);
+	int rc = E_DB;
+	int64_t newid = 0;
+	struct stmt *st = db_query(db,
+				   "INSERT INTO units (code, name, search, kind, parent_id, path, depth, active, created_at, updated_at) "
+				   "VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) ON CONFLICT (code) DO NOTHING RETURNING id",
+				   "ttttItit", in->code, in->name, key, in->kind, in->parent_id, tmp, (int64_t)depth, now);
+	free(key);
+	if (!st) goto out;
+	int s = db_step(st);
+	if (s == DB_ROW) newid = db_int(st, 0);
+	db_done(st);
+	if (s == DB_DONE) { fe_add(fe, "code", "Another unit already has this code"); rc = E_INVALID; goto out; }
+	if (s != DB_ROW) goto out;
+	char path[600];
+	snprintf(path, sizeof path, "%s%lld/", parent_path, (long long)newid);
+	if (db_exec(db, "UPDATE units SET path = $1 WHERE id = $2", "ti", path, newid) != DB_OK) goto out;
+	char *after = unit_snapshot(db, newid);
+	int arc = audit_add(db, who, "create", "unit", newid, NULL, after, NULL);
+	free(after);
+	if (arc != DB_OK) goto out;
+	rc = E_OK;
+	*id = newid;
+out:
+	if (own_tx) {
+		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
+		if (rc != E_OK) db_rollback(db);
+	}
+	return rc;
+}
+
+int units_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct unit_in *in,
+		 struct field_errors *fe)
+{
+	if (validate(db, in, 0, fe) != E_OK) return E_INVALID;
+	int own_tx = !db_in_tx(db);
+	if (own_tx && db_begin(db) != DB_OK) return E_DB;
+	int rc = E_DB;
+	char *before = NULL, *after = NULL;
+	struct stmt *st = db_query(db, "SELECT path, version, parent_id, name, code, active FROM units WHERE id = $1", "i", id);
+	if (!st) goto out;
+	if (db_step(st) != DB_ROW) { db_done(st); rc = E_NOTFOUND; goto out; }
+	char path[512], name[UNIT_NAME_MAX * 4 + 1], code[UNIT_CODE_MAX + 1];
+	snprintf(path, sizeof path, "%s", db_text(st, 0));
+	int64_t cur_version = db_int(st, 1), cur_parent = db_int(st, 2);
+	snprintf(name, sizeof name, "%s", db_text(st, 3));
+	snprintf(code, sizeof code, "%s", db_text(st, 4));
+	int cur_active = (int)db_int(st, 5);
+	db_done(st);
+	if (!may(who, PERM_WRITE_UNITS, path)) { rc = E_FORBIDDEN; goto out; }
+	if (version != cur_version) { rc = E_CONFLICT; goto out; }
+	before = unit_snapshot(db, id);
+
+	const char *action = "update";
+	char now[21];
+	now_iso(now);
+	if (in->parent_id >= 0 && in->parent_id != cur_parent) {
+		/* a move: the new parent must exist, be in scope, and not be inside the unit */
+		char newpath[600], ppath[512] = "/";
+		int pdepth = -1;
+		if (in->parent_id > 0) {
+			st = db_query(db, "SELECT path, depth FROM units WHERE id = $1", "i", in->parent_id);
+			int found = st && db_step(st) == DB_ROW;
+			if (found) { snprintf(ppath, sizeof ppath, "%s", db_text(st, 0)); pdepth = (int)db_int(st, 1); }
+			db_done(st);
+			if (!found) { fe_add(fe, "parent_id", "No such unit"); rc = E_INVALID; goto out; }
+			if (strncmp(ppath, path, strlen(path)) == 0) {
+				fe_add(fe, "parent_id", "A unit cannot move under itself or its own subtree");
+				rc = E_INVALID;
+				goto out;
+			}
+			if (!may(who, PERM_WRITE_UNITS, ppath)) { rc = E_FORBIDDEN; goto out; }
+		} else if (!may(who, PERM_ADMIN, "/")) {
+			rc = E_FORBIDDEN;
+			goto out;
+		}
+		snprintf(newpath, sizeof newpath, "%s%lld/", ppath, (long long)id);
+		char hi[512];
+		subtree_end(hi, sizeof hi, path);
+		int64_t olddepth = 0;
+		db_int1(db, &olddepth, "SELECT depth FROM units WHERE id = $1", "i", id);
+		int delta = pdepth + 1 - (int)olddepth;
+		if (db_exec(db,
+			    "UPDATE units SET path = $1 || substr(path, $2), depth = depth + $3 "
+			    "WHERE path >= $4 AND path < $5",
+			    "tiitt", newpath, (int64_t)strlen(path) + 1, (int64_t)delta, path, hi) != DB_OK)
+			goto out;
+		if (db_exec(db, "UPDATE units SET parent_id = $1 WHERE id = $2", "Ii", in->parent_id, id) != DB_OK) goto out;
+		action = "move";
+	}
+	if (in->active >= 0 && in->active != cur_active) {
+		if (in->active == 0) {
+			int64_t kids = 0;
+			db_int1(db, &kids, "SELECT count(*) FROM units WHERE parent_id = $1 AND active = 1", "i", id);
+			if (kids) {
+				fe_add(fe, "active", "Deactivate or move the active units under it first");
+				rc = E_INVALID;
+				goto out;
+			}
+		}
+		if (strcmp(action, "update") == 0) action = in->active ? "reactivate" : "deactivate";
+	}
+	const char *nname = in->name ? in->name : name, *ncode = in->code ? in->code : code;
+	char *key = search_key(nname, ncode);
+	int s = db_exec(db,
+			"UPDATE units SET code = $1, name = $2, search = $3, kind = COALESCE($4, kind), "
+			"active = CASE WHEN $5 < 0 THEN active ELSE $5 END, version = version + 1, updated_at = $6 "
+			"WHERE id = $7",
+			"ttttiti", ncode, nname, key, in->kind, (int64_t)in->active, now, id);
+	free(key);
+	if (s == DB_CONSTRAINT) { fe_add(fe, "code", "Another unit already has this code"); rc = E_INVALID; goto out; }
+	if (s != DB_OK) goto out;
+	after = unit_snapshot(db, id);
+	if (audit_add(db, who, action, "unit", id, before, after, NULL) != DB_OK) goto out;
+	rc = E_OK;
+out:
+	free(before);
+	free(after);
+	if (own_tx) {
+		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
+		if (rc != E_OK) db_rollback(db);
+	}
+	return rc;
+}

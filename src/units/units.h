@@ -1,0 +1,78 @@
+/* units: the organisation tree. Every unit has a materialised path
+** ('/1/7/42/'); a subtree is the range [path, path with its last '/' raised
+** to '0'), which both SQLite and PostgreSQL answer from the path index.
+** Domain functions take a db and plain values; `who` is the acting user,
+** NULL for the command line (the system), and scope is checked here. */
+#ifndef THIDUA_UNITS_H
+#define THIDUA_UNITS_H
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../base/errors.h"
+#include "../base/json.h"
+
+struct db;
+struct arena;
+struct user;
+
+struct unit {
+	int64_t id;
+	const char *code;
+	const char *name;
+	const char *kind;
+	int64_t parent_id;         /* 0: a root */
+	const char *parent_code;
+	const char *parent_name;
+	const char *path;
+	int depth;
+	int active;
+	int64_t version;
+	const char *created_at;
+	const char *updated_at;
+	int64_t children;          /* active children */
+	int64_t people;            /* active people directly in the unit (units_get only) */
+};
+
+struct unit_query {
+	int64_t parent;            /* -1: any; 0: roots; >0: children of */
+	int64_t under;             /* >0: the subtree of this unit, itself excluded */
+	const char *q;             /* diacritic-insensitive text in name or code */
+	const char *kind;
+	int inactive;              /* 0: active only; 1: inactive too; 2: inactive only */
+	const char *sort;          /* "name", "-code", ... */
+	int64_t limit, offset;
+};
+
+/* what create and update take; a NULL field in an update is left alone */
+struct unit_in {
+	const char *code, *name, *kind;
+	int64_t parent_id;         /* update: -1 leaves it; 0 makes a root */
+	int active;                /* update: -1 leaves it */
+};
+
+#define UNIT_CODE_MAX 32
+#define UNIT_NAME_MAX 200
+
+int units_list(struct db *db, struct arena *a, const struct unit_query *q, struct unit **items, int *n, int64_t *total);
+int units_get(struct db *db, struct arena *a, int64_t id, struct unit **out);
+int units_find_code(struct db *db, const char *code, int64_t *id);
+/* root first, the unit itself last */
+int units_ancestors(struct db *db, struct arena *a, const char *path, struct unit **items, int *n);
+int units_create(struct db *db, const struct user *who, const struct unit_in *in, struct field_errors *fe, int64_t *id);
+int units_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct unit_in *in,
+		 struct field_errors *fe);
+int unit_kind_valid(struct db *db, const char *kind);
+void unit_json(struct jw *w, const struct unit *u);
+void subtree_end(char *out, size_t n, const char *path);  /* the range's upper bound */
+
+/* CSV import/export (units_io.c) */
+struct import_report {
+	int inserted, updated, unchanged, rejected;
+	int lines;                 /* data lines read */
+	FILE *errors;              /* one line per rejected line: "line N: reason" */
+	int progress;              /* print progress to stderr */
+};
+int units_import_csv(struct db *db, const struct user *who, FILE *in, struct import_report *rep);
+int units_export(struct db *db, FILE *out, const char *format);  /* "csv" or "xlsx" */
+
+#endif

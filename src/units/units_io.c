@@ -1,0 +1,201 @@
+/* Units: CSV import (all or nothing, upsert by code) and CSV/XLSX export. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../base/arena.h"
+#include "../base/audit.h"
+#include "../base/csv.h"
+#include "../base/db.h"
+#include "../base/sheet.h"
+#include "units.h"
+
+static const char *const unit_headers[] = { "code", "name", "kind", "parent_code", "active", NULL };
+
+/* Finds each expected column in the header; -1 when absent. */
+int csv_columns(struct csv *c, const char *const *want, int *col, struct import_report *rep)
+{
+	int missing = 0;
+	for (int i = 0; want[i]; i++) {
+		col[i] = -1;
+		for (int k = 0; k < c->nfields; k++)
+			if (strcmp(c->field[k], want[i]) == 0) col[i] = k;
+	}
+	return missing;
+	(void)rep;
+}
+
+static const char *cell(struct csv *c, int col) { return col >= 0 && col < c->nfields ? c->field[col] : NULL; }
+
+struct pending {
+	int line;
+	char *code, *name, *kind, *parent, *active;
+};
+
+void import_progress(struct import_report *rep, long bytes, long total)
+{
+	if (!rep->progress || total <= 0) return;
+	if (rep->lines % 20000 != 0) return;
+	fprintf(stderr, "\r%d lines, %3ld%%", rep->lines, bytes * 100 / total);
+}
+
+/* One line: 0 done, 1 parent not known yet (retry later), -1 rejected. */
+static int import_one(struct db *db, const struct user *who, struct pending *p, struct import_report *rep, int last_pass)
+{
+	struct field_errors fe = { 0 };
+	int64_t parent = 0;
+	if (p->parent && *p->parent) {
+		if (units_find_code(db, p->parent, &parent) != E_OK) {
+			if (!last_pass) return 1;
+			fprintf(rep->errors, "line %d: parent_code: no unit has the code '%s'\n", p->line, p->parent);
+			return -1;
+		}
+	}
+	int active = 1;
+	if (p->active && *p->active) {
+		if (strcmp(p->active, "1") == 0 || strcmp(p->active, "true") == 0) active = 1;
+		else if (strcmp(p->active, "0") == 0 || strcmp(p->active, "false") == 0) active = 0;
+		else {
+			fprintf(rep->errors, "line %d: active: must be 1 or 0, not '%s'\n", p->line, p->active);
+			return -1;
+		}
+	}
+	int64_t id = 0;
+	int rc;
+	struct unit_in in = { .code = p->code, .name = p->name, .kind = p->kind, .parent_id = parent, .active = active };
+	if (p->code && *p->code && units_find_code(db, p->code, &id) == E_OK) {
+		struct arena a;
+		arena_init(&a);
+		struct unit *u;
+		rc = units_get(db, &a, id, &u);
+		if (rc == E_OK && strcmp(u->name, p->name ? p->name : "") == 0 && strcmp(u->kind, p->kind ? p->kind : "") == 0 &&
+		    u->parent_id == parent && u->active == active) {
+			rep->unchanged++;
+			arena_free(&a);
+			return 0;
+		}
+		int64_t version = rc == E_OK ? u->version : 0;
+		arena_free(&a);
+		in.code = NULL; /* the key stays */
+		rc = units_update(db, who, id, version, &in, &fe);
+		if (rc == E_OK) rep->updated++;
+	} else {
+		in.active = 1;
+		rc = units_create(db, who, &in, &fe, &id);
+		if (rc == E_OK && !active) {
+			in.code = in.name = in.kind = NULL;
+			in.parent_id = -1;
+			in.active = 0;
+			rc = units_update(db, who, id, 1, &in, &fe);
+		}
+		if (rc == E_OK) rep->inserted++;
+	}
+	if (rc == E_OK) return 0;
+	if (rc == E_INVALID && fe.n) fprintf(rep->errors, "line %d: %s: %s\n", p->line, fe.field[0], fe.msg[0]);
+	else if (rc == E_FORBIDDEN) fprintf(rep->errors, "line %d: outside the units you may change\n", p->line);
+	else fprintf(rep->errors, "line %d: could not be stored: %s\n", p->line, db_errmsg(db));
+	return -1;
+}
+
+int units_import_csv(struct db *db, const struct user *who, FILE *in, struct import_report *rep)
+{
+	struct csv c;
+	csv_init(&c, in);
+	long total = 0;
+	if (fseek(in, 0, SEEK_END) == 0) { total = ftell(in); fseek(in, c.bytes, SEEK_SET); }
+	int col[5];
+	int rc = csv_next(&c);
+	if (rc <= 0) {
+		fprintf(rep->errors, "line 1: %s\n", rc < 0 ? c.err : "the file is empty; the first line must name the columns");
+		csv_free(&c);
+		return E_INVALID;
+	}
+	csv_columns(&c, unit_headers, col, rep);
+	if (col[0] < 0 || col[1] < 0 || col[2] < 0) {
+		fprintf(rep->errors, "line 1: the header must name the columns code, name and kind (and may add parent_code, active)\n");
+		csv_free(&c);
+		return E_INVALID;
+	}
+	struct pending *items = NULL;
+	int n = 0, cap = 0;
+	while ((rc = csv_next(&c)) != 0) {
+		if (rc < 0) {
+			fprintf(rep->errors, "line %d: %s\n", c.line, c.err);
+			rep->rejected++;
+			continue;
+		}
+		if (c.nfields == 1 && !c.field[0][0]) continue; /* blank line */
+		rep->lines++;
+		if (n == cap) { cap = cap ? cap * 2 : 256; items = realloc(items, sizeof *items * (size_t)cap); }
+		struct pending *p = &items[n++];
+		p->line = c.line;
+		p->code = strdup(cell(&c, col[0]) ? cell(&c, col[0]) : "");
+		p->name = strdup(cell(&c, col[1]) ? cell(&c, col[1]) : "");
+		p->kind = strdup(cell(&c, col[2]) ? cell(&c, col[2]) : "");
+		p->parent = cell(&c, col[3]) ? strdup(cell(&c, col[3])) : NULL;
+		p->active = cell(&c, col[4]) ? strdup(cell(&c, col[4])) : NULL;
+		import_progress(rep, c.bytes, total);
+	}
+	int result = E_OK;
+	if (db_begin(db) != DB_OK) result = E_DB;
+	/* parents may come after their children in the file: retry until no progress */
+	int *state = calloc((size_t)n + 1, sizeof *state); /* 0 pending, 1 done */
+	int progress = 1;
+	for (int pass = 0; result == E_OK && progress; pass++) {
+		progress = 0;
+		int left = 0;
+		for (int i = 0; i < n; i++) {
+			if (state[i]) continue;
+			int r = import_one(db, who, &items[i], rep, 0);
+			if (r == 0) { state[i] = 1; progress = 1; }
+			else if (r < 0) { state[i] = 2; rep->rejected++; }
+			else left++;
+		}
+		if (!left) break;
+		if (!progress) {
+			for (int i = 0; i < n; i++)
+				if (!state[i] && import_one(db, who, &items[i], rep, 1) < 0) rep->rejected++;
+		}
+	}
+	if (result == E_OK) {
+		if (rep->rejected) {
+			db_rollback(db);
+			rep->inserted = rep->updated = 0;
+			result = E_INVALID;
+		} else {
+			char note[160];
+			snprintf(note, sizeof note, "units import: %d lines, %d new, %d changed, %d unchanged", rep->lines,
+				 rep->inserted, rep->updated, rep->unchanged);
+			if (audit_add(db, who, "import", "unit", 0, NULL, NULL, note) != DB_OK || db_commit(db) != DB_OK) {
+				db_rollback(db);
+				result = E_DB;
+			}
+		}
+	}
+	if (rep->progress && total > 0) fprintf(stderr, "\r%d lines, 100%%\n", rep->lines);
+	for (int i = 0; i < n; i++) {
+		free(items[i].code); free(items[i].name); free(items[i].kind); free(items[i].parent); free(items[i].active);
+	}
+	free(items);
+	free(state);
+	csv_free(&c);
+	return result;
+}
+
+int units_export(struct db *db, FILE *out, const char *format)
+{
+	struct sheet *s = sheet_open(out, format, "units", unit_headers, "tttt" "n");
+	if (!s) return E_DB;
+	/* parents before children, so the file re-imports in one pass */
+	struct stmt *st = db_query(db,
+				   "SELECT u.code, u.name, u.kind, p.code, u.active FROM units u LEFT JOIN units p ON p.id = u.parent_id "
+				   "ORDER BY u.depth, u.code",
+				   "");
+	if (!st) { sheet_close(s); return E_DB; }
+	while (db_step(st) == DB_ROW) {
+		const char *cells[5] = { db_text(st, 0), db_text(st, 1), db_text(st, 2), db_text(st, 3), db_int(st, 4) ? "1" : "0" };
+		sheet_row(s, cells);
+	}
+	db_done(st);
+	return sheet_close(s) == 0 ? E_OK : E_DB;
+}

@@ -1,0 +1,300 @@
+/* Units over HTTP: the JSON API under /api/v1/units and the pages /units. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/util.h"
+#include "tmpl.h"
+#include "../web/web.h"
+#include "units.h"
+
+static const struct field_spec unit_fields[] = {
+	{ "code", F_TEXT, 0, UNIT_CODE_MAX, 0, 0, NULL },
+	{ "name", F_TEXT, 0, UNIT_NAME_MAX, 0, 0, NULL },
+	{ "kind", F_TEXT, 0, 32, 0, 0, NULL },
+	{ "parent_id", F_INT, 0, 0, 0, INT64_MAX, NULL },
+	{ "parent_code", F_TEXT, 0, UNIT_CODE_MAX, 0, 0, NULL },
+	{ "active", F_BOOL, 0, 0, 0, 1, NULL },
+	{ NULL, 0, 0, 0, 0, 0, NULL },
+};
+enum { UF_CODE, UF_NAME, UF_KIND, UF_PARENT, UF_PARENT_CODE, UF_ACTIVE };
+
+/* Reads the fields into a unit_in; parent_code wins over parent_id when given. */
+static int read_unit_in(struct req *r, struct unit_in *u, struct field_errors *fe, int creating)
+{
+	struct input in;
+	if (input_read(r, unit_fields, &in, fe, !creating) != E_OK) return E_INVALID;
+	u->code = in.s[UF_CODE];
+	u->name = in.s[UF_NAME];
+	u->kind = in.s[UF_KIND];
+	u->parent_id = in.present[UF_PARENT] ? in.i[UF_PARENT] : -1;
+	if (in.present[UF_PARENT_CODE]) {
+		u->parent_id = 0;
+		if (in.s[UF_PARENT_CODE] && units_find_code(r->db, in.s[UF_PARENT_CODE], &u->parent_id) != E_OK) {
+			fe_add(fe, "parent_code", N_("No unit has this code"));
+			return E_INVALID;
+		}
+	}
+	u->active = in.present[UF_ACTIVE] ? (int)in.i[UF_ACTIVE] : -1;
+	if (creating && u->parent_id < 0) u->parent_id = 0;
+	return E_OK;
+}
+
+static void read_query(struct req *r, struct unit_query *q)
+{
+	memset(q, 0, sizeof *q);
+	const char *parent = req_query(r, "parent");
+	q->parent = parent && strcmp(parent, "root") == 0 ? 0 : query_int(r, "parent", -1, 0, INT64_MAX);
+	q->under = query_int(r, "under", 0, 0, INT64_MAX);
+	q->q = req_query(r, "q");
+	q->kind = req_query(r, "kind");
+	const char *act = req_query(r, "active");
+	q->inactive = act && strcmp(act, "all") == 0 ? 1 : act && strcmp(act, "false") == 0 ? 2 : 0;
+	q->sort = req_query(r, "sort");
+	q->limit = query_int(r, "limit", 50, 1, 500);
+	q->offset = query_int(r, "offset", 0, 0, INT64_MAX);
+}
+
+void api_units_list(struct req *r)
+{
+	struct unit_query q;
+	read_query(r, &q);
+	if (query_bad(r)) return;
+	struct unit *items;
+	int n;
+	int64_t total;
+	int rc = units_list(r->db, &r->a, &q, &items, &n, &total);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "items");
+	jw_arr(&w);
+	for (int i = 0; i < n; i++) unit_json(&w, &items[i]);
+	jw_arr_end(&w);
+	jw_kint(&w, "total", total);
+	jw_kint(&w, "limit", q.limit);
+	jw_kint(&w, "offset", q.offset);
+	jw_obj_end(&w);
+}
+
+static void reply_unit(struct req *r, int64_t id, int status)
+{
+	struct unit *u;
+	int rc = units_get(r->db, &r->a, id, &u);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	reply_json(r, status);
+	struct jw w;
+	jw_init(&w, &r->out);
+	unit_json(&w, u);
+}
+
+void api_unit_get(struct req *r)
+{
+	int64_t id;
+	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	reply_unit(r, id, 200);
+}
+
+void api_unit_create(struct req *r)
+{
+	struct field_errors fe = { 0 };
+	struct unit_in in;
+	int64_t id = 0;
+	int rc = read_unit_in(r, &in, &fe, 1);
+	if (rc == E_OK) rc = units_create(r->db, r->user, &in, &fe, &id);
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	reply_created(r, arena_printf(&r->a, "/api/v1/units/%lld", (long long)id));
+	reply_unit(r, id, 201);
+}
+
+void api_unit_update(struct req *r)
+{
+	int64_t id;
+	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	struct field_errors fe = { 0 };
+	int64_t version = input_version(r);
+	if (version < 0) fe_add(&fe, "version", N_("The record's version is required to change it"));
+	struct unit_in in;
+	int rc = read_unit_in(r, &in, &fe, 0);
+	if (fe.n) rc = E_INVALID;
+	if (rc == E_OK) rc = units_update(r->db, r->user, id, version, &in, &fe);
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	reply_unit(r, id, 200);
+}
+
+void api_unit_kinds(struct req *r)
+{
+	struct stmt *st = db_query(r->db, "SELECT code, level, name_vi, name_en, name_hi FROM unit_kinds WHERE active = 1 ORDER BY level, code", "");
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "items");
+	jw_arr(&w);
+	while (st && db_step(st) == DB_ROW) {
+		jw_obj(&w);
+		jw_kstr(&w, "code", db_text(st, 0));
+		jw_kint(&w, "level", db_int(st, 1));
+		jw_kstr(&w, "name", db_text(st, strcmp(r->lang, "en") == 0 ? 3 : strcmp(r->lang, "hi") == 0 ? 4 : 2));
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	db_done(st);
+}
+
+/* ---- pages ---- */
+
+struct kind_opt *unit_kinds_load(struct req *r, int *n)
+{
+	struct stmt *st = db_query(r->db, "SELECT code, name_vi, name_en, name_hi FROM unit_kinds WHERE active = 1 ORDER BY level, code", "");
+	struct kind_opt *k = arena_alloc(&r->a, sizeof *k * 64);
+	*n = 0;
+	int col = strcmp(r->lang, "en") == 0 ? 2 : strcmp(r->lang, "hi") == 0 ? 3 : 1;
+	while (st && db_step(st) == DB_ROW && *n < 64) {
+		k[*n].code = arena_strdup(&r->a, db_text(st, 0));
+		k[*n].name = arena_strdup(&r->a, db_text(st, col));
+		(*n)++;
+	}
+	db_done(st);
+	return k;
+}
+
+const char *unit_kind_name(struct req *r, const char *code)
+{
+	int col = strcmp(r->lang, "en") == 0 ? 1 : strcmp(r->lang, "hi") == 0 ? 2 : 0;
+	struct stmt *st = db_query(r->db, "SELECT name_vi, name_en, name_hi FROM unit_kinds WHERE code = $1", "t", code);
+	const char *name = code;
+	if (st && db_step(st) == DB_ROW) name = arena_strdup(&r->a, db_text(st, col));
+	db_done(st);
+	return name;
+}
+
+void page_units(struct req *r)
+{
+	struct unit_query q;
+	read_query(r, &q);
+	if (query_bad(r)) return;
+	page_begin(r, _("Units"), "units");
+	int searching = (q.q && *q.q) || q.kind || q.inactive || q.under > 0;
+	struct unit *items = NULL;
+	int n = 0;
+	int64_t total = 0;
+	if (searching) {
+		q.parent = -1;
+		units_list(r->db, &r->a, &q, &items, &n, &total);
+		int nk;
+		struct kind_opt *kinds = unit_kinds_load(r, &nk);
+		tmpl_units_search(&r->out, r, &q, items, n, total, kinds, nk);
+	} else {
+		/* the tree: roots and two levels below them */
+		q.parent = 0;
+		q.limit = 500;
+		units_list(r->db, &r->a, &q, &items, &n, &total);
+		struct unit **kids = arena_alloc(&r->a, sizeof *kids * (size_t)(n + 1));
+		int *nkids = arena_alloc(&r->a, sizeof *nkids * (size_t)(n + 1));
+		for (int i = 0; i < n; i++) {
+			struct unit_query cq = { .parent = items[i].id, .limit = 500, .sort = "kind,name" };
+			int64_t t;
+			units_list(r->db, &r->a, &cq, &kids[i], &nkids[i], &t);
+		}
+		int nk;
+		struct kind_opt *kinds = unit_kinds_load(r, &nk);
+		tmpl_units_tree(&r->out, r, items, n, kids, nkids, kinds, nk);
+	}
+	page_end(r);
+}
+
+static void show_unit(struct req *r, int64_t id, const struct unit_in *typed, const struct field_errors *fe)
+{
+	struct unit *u;
+	int rc = units_get(r->db, &r->a, id, &u);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	struct unit *anc;
+	int nanc;
+	units_ancestors(r->db, &r->a, u->path, &anc, &nanc);
+	struct unit_query cq = { .parent = id, .limit = 500, .inactive = req_query(r, "inactive") ? 1 : 0 };
+	struct unit *kids;
+	int nkids;
+	int64_t t;
+	units_list(r->db, &r->a, &cq, &kids, &nkids, &t);
+	int nk;
+	struct kind_opt *kinds = unit_kinds_load(r, &nk);
+	int can_edit = auth_can(r->user, PERM_WRITE_UNITS, u->path);
+	int can_people = auth_can(r->user, PERM_READ, u->path);
+	int can_add_person = auth_can(r->user, PERM_WRITE_PEOPLE, u->path);
+	if (fe && fe->n) r->status = 422;
+	page_begin(r, u->name, "units");
+	tmpl_unit_page(&r->out, r, u, anc, nanc, kids, nkids, kinds, nk, unit_kind_name(r, u->kind), can_edit, can_people,
+		       can_add_person, typed, fe);
+	page_end(r);
+}
+
+void page_unit(struct req *r)
+{
+	int64_t id;
+	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	show_unit(r, id, NULL, NULL);
+}
+
+void page_unit_post(struct req *r)
+{
+	int64_t id;
+	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	struct field_errors fe = { 0 };
+	struct unit_in in;
+	int64_t version = input_version(r);
+	int rc = read_unit_in(r, &in, &fe, 0);
+	const char *what = req_form(r, "action");
+	if (rc == E_OK && what && strcmp(what, "edit") == 0) in.active = -1; /* the checkbox belongs to another form */
+	if (rc == E_OK && what && strcmp(what, "move") == 0 && in.parent_id < 0) in.parent_id = 0;
+	if (rc == E_OK) rc = units_update(r->db, r->user, id, version, &in, &fe);
+	if (rc == E_OK) {
+		flash_set(r, !what ? N_("Saved") : strcmp(what, "move") == 0 ? N_("The unit was moved")
+					      : strcmp(what, "deactivate") == 0 ? N_("The unit was deactivated")
+					      : strcmp(what, "reactivate") == 0 ? N_("The unit was reactivated") : N_("Saved"));
+		reply_redirect(r, arena_printf(&r->a, "/units/%lld", (long long)id));
+		return;
+	}
+	if (rc == E_INVALID) { show_unit(r, id, &in, &fe); return; }
+	reply_fail(r, rc, &fe);
+}
+
+void page_unit_new(struct req *r)
+{
+	int64_t parent = query_int(r, "parent", 0, 0, INT64_MAX);
+	if (query_bad(r)) return;
+	struct unit *p = NULL;
+	if (parent && units_get(r->db, &r->a, parent, &p) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	if (!require(r, p ? PERM_WRITE_UNITS : PERM_ADMIN, p ? p->path : "/")) return;
+	int nk;
+	struct kind_opt *kinds = unit_kinds_load(r, &nk);
+	struct unit_in typed = { .parent_id = parent };
+	page_begin(r, _("New unit"), "units");
+	tmpl_unit_new(&r->out, r, p, kinds, nk, &typed, NULL);
+	page_end(r);
+}
+
+void page_unit_create(struct req *r)
+{
+	struct field_errors fe = { 0 };
+	struct unit_in in;
+	int64_t id = 0;
+	int rc = read_unit_in(r, &in, &fe, 1);
+	if (rc == E_OK) rc = units_create(r->db, r->user, &in, &fe, &id);
+	if (rc == E_OK) {
+		flash_set(r, N_("The unit was created"));
+		reply_redirect(r, arena_printf(&r->a, "/units/%lld", (long long)id));
+		return;
+	}
+	if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }
+	struct unit *p = NULL;
+	if (in.parent_id > 0) units_get(r->db, &r->a, in.parent_id, &p);
+	int nk;
+	struct kind_opt *kinds = unit_kinds_load(r, &nk);
+	r->status = 422;
+	page_begin(r, _("New unit"), "units");
+	tmpl_unit_new(&r->out, r, p, kinds, nk, &in, &fe);
+	page_end(r);
+}

@@ -1,0 +1,119 @@
+/* Input: one reader for JSON bodies, forms and query strings, driven by a
+** field table, so the API and the HTML forms validate the same way. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/fold.h"
+#include "../base/util.h"
+#include "web.h"
+
+static int is_form(struct req *r) { return r->json == NULL; }
+
+int input_read(struct req *r, const struct field_spec *spec, struct input *in, struct field_errors *fe, int partial)
+{
+	memset(in, 0, sizeof *in);
+	if (r->api && r->method != M_GET && !r->json) {
+		fe_add(fe, "body", N_("A JSON object is required"));
+		return E_INVALID;
+	}
+	for (int k = 0; spec[k].name && k < IN_MAX; k++) {
+		const struct field_spec *f = &spec[k];
+		const char *text = NULL;
+		int have = 0, isnull = 0;
+		if (!is_form(r)) {
+			json_t *v = json_object_get(r->json, f->name);
+			if (v) {
+				have = 1;
+				if (json_is_null(v)) isnull = 1;
+				else if (f->type == F_TEXT || f->type == F_CHOICE) {
+					if (!json_is_string(v)) { fe_add(fe, f->name, N_("Must be text")); continue; }
+					text = json_string_value(v);
+				} else if (f->type == F_INT) {
+					if (!json_is_integer(v)) { fe_add(fe, f->name, N_("Must be a whole number")); continue; }
+					in->i[k] = json_integer_value(v);
+				} else if (f->type == F_BOOL) {
+					if (!json_is_boolean(v)) { fe_add(fe, f->name, N_("Must be true or false")); continue; }
+					in->i[k] = json_is_true(v);
+				}
+			}
+		} else {
+			const char *v = req_form(r, f->name);
+			if (!v && r->method == M_GET) v = req_query(r, f->name);
+			if (v) {
+				have = 1;
+				while (*v == ' ') v++;
+				if (!*v) isnull = 1;
+				else if (f->type == F_INT) {
+					if (parse_int(v, &in->i[k]) != 0) { fe_add(fe, f->name, N_("Must be a whole number")); continue; }
+				} else if (f->type == F_BOOL) {
+					in->i[k] = strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "on") == 0;
+				} else {
+					text = v;
+				}
+			} else if (f->type == F_BOOL && r->method == M_POST && !partial) {
+				have = 1; /* an unchecked box sends nothing */
+			}
+		}
+		if (text) {
+			/* trim: a name is never meant to start or end with spaces */
+			while (*text == ' ') text++;
+			size_t n = strlen(text);
+			while (n && text[n - 1] == ' ') n--;
+			if (!utf8_valid(text, n)) { fe_add(fe, f->name, N_("Must be valid UTF-8 text")); continue; }
+			if (f->maxlen && n > (size_t)f->maxlen) { fe_add(fe, f->name, N_("Is too long")); continue; }
+			if (n == 0) isnull = 1;
+			else text = arena_strndup(&r->a, text, n);
+		}
+		if (isnull) text = NULL;
+		if (have && !isnull && f->type == F_CHOICE) {
+			int ok = 0;
+			for (int c = 0; f->choices[c]; c++) if (strcmp(f->choices[c], text) == 0) ok = 1;
+			if (!ok) { fe_add(fe, f->name, N_("Is not one of the allowed values")); continue; }
+		}
+		if (have && !isnull && f->type == F_INT && (in->i[k] < f->min || in->i[k] > f->max)) {
+			fe_add(fe, f->name, N_("Is out of range"));
+			continue;
+		}
+		if (f->required && (isnull || (!have && !partial))) {
+			fe_add(fe, f->name, N_("Is required"));
+			continue;
+		}
+		in->present[k] = have;
+		in->s[k] = text;
+		if (isnull && f->type == F_INT) in->i[k] = 0;
+	}
+	return fe->n ? E_INVALID : E_OK;
+}
+
+int64_t input_version(struct req *r)
+{
+	if (r->json) {
+		json_t *v = json_object_get(r->json, "version");
+		return json_is_integer(v) ? json_integer_value(v) : -1;
+	}
+	int64_t v;
+	return parse_int(req_form(r, "version"), &v) == 0 ? v : -1;
+}
+
+int64_t query_int(struct req *r, const char *name, int64_t dflt, int64_t min, int64_t max)
+{
+	int64_t v;
+	const char *s = req_query(r, name);
+	if (!s || !*s) return dflt;
+	if (parse_int(s, &v) != 0) {
+		if (!r->qerr) r->qerr = name;
+		return dflt;
+	}
+	return v < min ? min : v > max ? max : v;
+}
+
+int query_bad(struct req *r)
+{
+	if (!r->qerr) return 0;
+	struct field_errors fe = { 0 };
+	fe_add(&fe, r->qerr, N_("Must be a whole number"));
+	if (r->api) reply_invalid(r, &fe);
+	else reply_error(r, 400, "bad_request", N_("A parameter of the address is not valid"));
+	r->status = 400;
+	return 1;
+}

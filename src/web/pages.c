@@ -1,0 +1,200 @@
+/* The pages every feature shares: layout, login and logout, language,
+** home, health; and the API's login. */
+#include <event2/http.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/audit.h"
+#include "../base/util.h"
+#include "tmpl.h"
+#include "web.h"
+
+void page_begin(struct req *r, const char *title, const char *section)
+{
+	r->ctype = "text/html; charset=utf-8";
+	req_set_header(r, "Cache-Control", "no-store");
+	if (!r->user && !r->csrf) {
+		/* anonymous forms (login, language) are checked against this cookie */
+		const char *pre = req_cookie(r, "tdpre");
+		if (!pre || strlen(pre) != 64) {
+			char tok[65];
+			random_token(tok, 32);
+			pre = arena_strdup(&r->a, tok);
+			evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Set-Cookie",
+					  arena_printf(&r->a, "tdpre=%s; Path=/; HttpOnly; SameSite=Strict", pre));
+		}
+		r->csrf = pre;
+	}
+	tmpl_layout_head(&r->out, r, title, section, flash_take(r));
+}
+
+void page_end(struct req *r) { tmpl_layout_foot(&r->out, r); }
+
+void tmpl_num(struct buf *o, struct req *r, int64_t v) { fmt_int(o, r->lang, v); }
+void tmpl_date(struct buf *o, struct req *r, const char *iso) { fmt_date(o, r->lang, iso); }
+void tmpl_pager(struct buf *o, struct req *r, int64_t total, int64_t limit, int64_t offset)
+{
+	tmpl_pager_links(o, r, total, limit, offset);
+}
+
+void page_healthz(struct req *r)
+{
+	int64_t one = 0;
+	r->ctype = "text/plain; charset=utf-8";
+	if (db_int1(r->db, &one, "SELECT 1", "") == DB_ROW) {
+		buf_raw(&r->out, "ok\n");
+	} else {
+		r->status = 503;
+		buf_raw(&r->out, "database unavailable\n");
+	}
+}
+
+void page_home(struct req *r)
+{
+	struct home_stats s = { 0 };
+	db_int1(r->db, &s.units, "SELECT count(*) FROM units WHERE active = 1", "");
+	db_int1(r->db, &s.users, "SELECT count(*) FROM users WHERE active = 1", "");
+	db_int1(r->db, &s.audit_rows, "SELECT count(*) FROM audit_log", "");
+	/* people in the user's scope */
+	for (int i = 0; i < r->user->ngrants; i++) {
+		if (!auth_can(r->user, PERM_READ, r->user->grants[i].unit_path)) continue;
+		char hi[512];
+		subtree_end(hi, sizeof hi, r->user->grants[i].unit_path);
+		int64_t n = 0;
+		db_int1(r->db, &n, "SELECT count(*) FROM people p JOIN units u ON u.id = p.unit_id WHERE p.active = 1 AND u.path >= $1 AND u.path < $2",
+			"tt", r->user->grants[i].unit_path, hi);
+		s.people += n;
+		/* nested grants would count twice: the first covering grant is enough */
+		if (!strcmp(r->user->grants[i].unit_path, "/1/")) break;
+	}
+	page_begin(r, _("Home"), "home");
+	tmpl_home(&r->out, r, &s);
+	page_end(r);
+}
+
+static const char *safe_next(struct req *r, const char *next)
+{
+	/* only local paths: never an open redirect */
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n")) return "/";
+	return arena_strdup(&r->a, next);
+}
+
+void page_login(struct req *r)
+{
+	if (r->user) { reply_redirect(r, "/"); return; }
+	page_begin(r, _("Log in"), "login");
+	tmpl_login(&r->out, r, safe_next(r, req_query(r, "next")), r->csrf, NULL, NULL);
+	page_end(r);
+}
+
+static void set_session_cookie(struct req *r, const char *sid, int max_age)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Set-Cookie",
+			  arena_printf(&r->a, "tdsid=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d", sid, max_age));
+}
+
+/* Checks credentials with the rate limit; returns the user id, or replies. */
+static int64_t check_login(struct req *r, const char *login, const char *password)
+{
+	if (auth_throttled(r->db, login, r->peer)) {
+		req_set_header(r, "Retry-After", "900");
+		return -2;
+	}
+	int64_t uid = auth_login(r->db, login, password);
+	if (uid < 0) auth_note_failure(r->db, login, r->peer);
+	return uid;
+}
+
+void page_login_post(struct req *r)
+{
+	const char *login = req_form(r, "login"), *password = req_form(r, "password");
+	const char *next = safe_next(r, req_form(r, "next"));
+	int64_t uid = check_login(r, login, password);
+	if (uid < 0) {
+		r->status = uid == -2 ? 429 : 401;
+		page_begin(r, _("Log in"), "login");
+		tmpl_login(&r->out, r, next, r->csrf,
+			   uid == -2 ? _("Too many failed attempts; wait 15 minutes and try again") : _("Wrong login or password"), login);
+		page_end(r);
+		return;
+	}
+	char sid[65], csrf[65];
+	if (session_create(r->db, uid, sid, csrf) != DB_OK) { reply_fail(r, E_DB, NULL); return; }
+	set_session_cookie(r, sid, SESSION_MAX_SEC);
+	reply_redirect(r, next);
+}
+
+void page_logout(struct req *r)
+{
+	if (r->session_id) session_destroy(r->db, r->session_id);
+	set_session_cookie(r, "", 0);
+	reply_redirect(r, "/login");
+}
+
+void page_lang(struct req *r)
+{
+	const char *lang = req_form(r, "lang");
+	if (!lang || !i18n_known(lang)) { reply_error(r, 422, "validation", N_("Unknown language")); return; }
+	evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Set-Cookie",
+			  arena_printf(&r->a, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", lang));
+	if (r->user) db_exec(r->db, "UPDATE users SET lang = $1 WHERE id = $2", "ti", lang, r->user->id);
+	reply_redirect(r, safe_next(r, req_form(r, "next")));
+}
+
+static void user_json(struct jw *w, const struct user *u)
+{
+	jw_obj(w);
+	jw_kint(w, "id", u->id);
+	jw_kstr(w, "login", u->login);
+	jw_kstr(w, "full_name", u->full_name);
+	jw_kstr(w, "lang", u->lang);
+	jw_key(w, "roles");
+	jw_arr(w);
+	for (int i = 0; i < u->ngrants; i++) {
+		jw_obj(w);
+		jw_kstr(w, "role", role_name(u->grants[i].role));
+		jw_kint(w, "unit_id", u->grants[i].unit_id);
+		jw_kstr(w, "unit_name", u->grants[i].unit_name);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+void api_login(struct req *r)
+{
+	json_t *l = r->json ? json_object_get(r->json, "login") : NULL;
+	json_t *p = r->json ? json_object_get(r->json, "password") : NULL;
+	if (!json_is_string(l) || !json_is_string(p)) {
+		struct field_errors fe = { 0 };
+		if (!json_is_string(l)) fe_add(&fe, "login", N_("Is required"));
+		if (!json_is_string(p)) fe_add(&fe, "password", N_("Is required"));
+		reply_invalid(r, &fe);
+		return;
+	}
+	int64_t uid = check_login(r, json_string_value(l), json_string_value(p));
+	if (uid == -2) { reply_error(r, 429, "too_many_attempts", N_("Too many failed attempts; wait 15 minutes and try again")); return; }
+	if (uid < 0) { reply_error(r, 401, "unauthenticated", N_("Wrong login or password")); return; }
+	char token[65];
+	struct user *u;
+	if (token_create(r->db, uid, "api login", token) != DB_OK || auth_load_user(r->db, &r->a, uid, &u) != 0) {
+		reply_fail(r, E_DB, NULL);
+		return;
+	}
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kstr(&w, "token", token);
+	jw_key(&w, "user");
+	user_json(&w, u);
+	jw_obj_end(&w);
+}
+
+void api_me(struct req *r)
+{
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	user_json(&w, r->user);
+}

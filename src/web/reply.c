@@ -1,0 +1,163 @@
+/* Replies: the one error shape, redirects, flash messages. */
+#include <event2/http.h>
+#include <string.h>
+
+#include "tmpl.h"
+#include "web.h"
+
+void reply_json(struct req *r, int status)
+{
+	r->status = status;
+	r->ctype = "application/json; charset=utf-8";
+}
+
+static const char *status_title(int status)
+{
+	switch (status) {
+	case 400: return N_("Bad request");
+	case 401: return N_("Please log in");
+	case 403: return N_("Not allowed");
+	case 404: return N_("Not found");
+	case 405: return N_("Method not allowed");
+	case 409: return N_("Changed by someone else");
+	case 413: return N_("Too large");
+	case 422: return N_("Please correct the form");
+	case 429: return N_("Too many attempts");
+	default: return N_("Server error");
+	}
+}
+
+static void error_json(struct req *r, int status, const char *code, const char *message, const struct field_errors *fe)
+{
+	buf_reset(&r->out);
+	reply_json(r, status);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "error");
+	jw_obj(&w);
+	jw_kstr(&w, "code", code);
+	jw_kstr(&w, "message", _(message));
+	if (fe && fe->n) {
+		jw_key(&w, "fields");
+		jw_obj(&w);
+		for (int i = 0; i < fe->n; i++) jw_kstr(&w, fe->field[i], _(fe->msg[i]));
+		jw_obj_end(&w);
+	}
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+}
+
+void reply_error(struct req *r, int status, const char *code, const char *message)
+{
+	if (r->api) {
+		error_json(r, status, code, message, NULL);
+		return;
+	}
+	buf_reset(&r->out);
+	r->status = status;
+	page_begin(r, _(status_title(status)), "");
+	tmpl_error_page(&r->out, r, status, _(status_title(status)), _(message));
+	page_end(r);
+}
+
+void reply_invalid(struct req *r, const struct field_errors *fe)
+{
+	error_json(r, 422, "validation", N_("Some fields are not valid"), fe);
+}
+
+void reply_fail(struct req *r, int err, const struct field_errors *fe)
+{
+	switch (err) {
+	case E_INVALID:
+		if (r->api) reply_invalid(r, fe);
+		else reply_error(r, 422, "validation", fe && fe->n ? fe->msg[0] : N_("Some fields are not valid"));
+		break;
+	case E_NOTFOUND: reply_error(r, 404, "not_found", N_("No such record")); break;
+	case E_CONFLICT:
+		reply_error(r, 409, "conflict", N_("The record was changed by someone else since you opened it; reload and try again"));
+		break;
+	case E_FORBIDDEN: reply_error(r, 403, "forbidden", N_("This is outside the units you may work on")); break;
+	default: reply_error(r, 500, "internal", N_("The server could not complete the request")); break;
+	}
+}
+
+void reply_redirect(struct req *r, const char *location)
+{
+	r->status = 303;
+	req_set_header(r, "Location", location);
+	buf_reset(&r->out);
+}
+
+void reply_created(struct req *r, const char *location)
+{
+	r->status = 201;
+	req_set_header(r, "Location", location);
+}
+
+void flash_set(struct req *r, const char *msgid)
+{
+	/* the message id, not its translation, travels in the cookie */
+	struct buf b;
+	buf_init(&b);
+	buf_raw(&b, "tdflash=");
+	buf_url(&b, msgid);
+	buf_raw(&b, "; Path=/; HttpOnly; SameSite=Lax; Max-Age=60");
+	evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Set-Cookie", buf_cstr(&b));
+	buf_free(&b);
+}
+
+const char *flash_take(struct req *r)
+{
+	const char *v = req_cookie(r, "tdflash");
+	if (!v || !*v) return NULL;
+	evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Set-Cookie",
+			  "tdflash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+	char *dec = evhttp_uridecode(v, 0, NULL);
+	const char *msg = _(arena_strdup(&r->a, dec));
+	free(dec);
+	return msg;
+}
+
+int require(struct req *r, enum perm perm, const char *unit_path)
+{
+	if (auth_can(r->user, perm, unit_path)) return 1;
+	reply_fail(r, E_FORBIDDEN, NULL);
+	return 0;
+}
+
+const char *unit_path_of(struct req *r, int64_t unit_id)
+{
+	struct stmt *st = db_query(r->db, "SELECT path FROM units WHERE id = $1", "i", unit_id);
+	const char *p = NULL;
+	if (st && db_step(st) == DB_ROW) p = arena_strdup(&r->a, db_text(st, 0));
+	db_done(st);
+	return p;
+}
+
+const char *url_with(struct req *r, const char *name, const char *value)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_raw(&b, r->path);
+	char sep = '?';
+	struct evkeyval *kv;
+	TAILQ_FOREACH(kv, &r->query, next) {
+		if (strcmp(kv->key, name) == 0) continue;
+		if (strcmp(name, "sort") == 0 && strcmp(kv->key, "offset") == 0) continue;
+		buf_char(&b, sep);
+		sep = '&';
+		buf_url(&b, kv->key);
+		buf_char(&b, '=');
+		buf_url(&b, kv->value);
+	}
+	if (value) {
+		buf_char(&b, sep);
+		buf_url(&b, name);
+		buf_char(&b, '=');
+		buf_url(&b, value);
+	}
+	const char *s = arena_strdup(&r->a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}

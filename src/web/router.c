@@ -1,0 +1,183 @@
+/* The dispatcher: security headers, language, who is asking, the route
+** table lookup (404/405 with Allow), the central login/permission/CSRF
+** checks and body parsing, then the handler. */
+#include <event2/http.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../base/assets.h"
+#include "../base/log.h"
+#include "web.h"
+
+static void security_headers(struct req *r)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+	evhttp_add_header(h, "Content-Security-Policy",
+			  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+			  "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'");
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(h, "X-Frame-Options", "DENY");
+	evhttp_add_header(h, "Referrer-Policy", "same-origin");
+}
+
+/* Matches path against a pattern; fills r->params. */
+static int match(const char *pat, const char *path, struct req *r, int fill)
+{
+	int np = 0;
+	while (*pat && *path) {
+		if (*pat == '{') {
+			const char *pe = strchr(pat, '}');
+			const char *se = strchr(path, '/');
+			if (!se) se = path + strlen(path);
+			if (se == path) return 0;
+			if (fill && np < 4) r->params[np] = arena_strndup(&r->a, path, (size_t)(se - path));
+			np++;
+			pat = pe + 1;
+			path = se;
+			continue;
+		}
+		if (*pat != *path) return 0;
+		pat++;
+		path++;
+	}
+	return *pat == 0 && *path == 0;
+}
+
+static void serve_static(struct req *r)
+{
+	const struct asset *a = asset_find(r->path + 1);
+	if (!a || (r->method != M_GET && r->method != M_HEAD)) {
+		reply_error(r, 404, "not_found", N_("No such page"));
+		return;
+	}
+	const char *dot = strrchr(a->name, '.');
+	r->ctype = !dot ? "application/octet-stream"
+		 : strcmp(dot, ".css") == 0 ? "text/css; charset=utf-8"
+		 : strcmp(dot, ".js") == 0 ? "text/javascript; charset=utf-8"
+		 : strcmp(dot, ".svg") == 0 ? "image/svg+xml"
+		 : strcmp(dot, ".png") == 0 ? "image/png" : "application/octet-stream";
+	req_set_header(r, "Cache-Control", "public, max-age=3600");
+	buf_add(&r->out, a->data, a->len);
+}
+
+static void identify(struct req *r)
+{
+	const char *authz = req_header(r, "Authorization");
+	int64_t uid = -1;
+	if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
+		uid = token_lookup(r->db, authz + 7);
+		r->by_token = uid > 0;
+	} else {
+		const char *sid = req_cookie(r, "tdsid");
+		if (sid) {
+			uid = session_lookup(r->db, &r->a, sid, &r->csrf);
+			if (uid > 0) r->session_id = sid;
+		}
+	}
+	if (uid > 0) auth_load_user(r->db, &r->a, uid, &r->user);
+}
+
+static int csrf_ok(struct req *r)
+{
+	if (r->by_token) return 1;
+	/* an API call without a session cookie carries no ambient authority */
+	if (r->api && !r->session_id) return 1;
+	const char *sent = req_header(r, "X-CSRF-Token");
+	if (!sent) sent = req_form(r, "_csrf");
+	/* logged in: the session's token; anonymous (login form): the cookie's */
+	const char *want = r->csrf ? r->csrf : req_cookie(r, "tdpre");
+	return sent && want && strlen(want) >= 32 && strcmp(sent, want) == 0;
+}
+
+static int parse_body(struct req *r)
+{
+	if (!r->body_len) return 1;
+	const char *ct = req_header(r, "Content-Type");
+	if (ct && strncasecmp(ct, "application/json", 16) == 0) {
+		json_error_t err;
+		r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &err);
+		if (!r->json || !json_is_object(r->json)) {
+			struct buf b;
+			buf_init(&b);
+			buf_printf(&b, "%s (line %d, column %d)", r->json ? "the body must be a JSON object" : err.text,
+				   err.line, err.column);
+			r->api = 1;
+			reply_error(r, 400, "malformed", arena_strdup(&r->a, buf_cstr(&b)));
+			buf_free(&b);
+			return 0;
+		}
+	} else if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+		if (evhttp_parse_query_str(r->body, &r->form) != 0) {
+			reply_error(r, 400, "malformed", N_("The form could not be read"));
+			return 0;
+		}
+	}
+	return 1;
+}
+
+void web_dispatch(struct req *r)
+{
+	security_headers(r);
+	r->api = strncmp(r->path, "/api/", 5) == 0;
+	identify(r);
+	const char *lang = req_cookie(r, "lang");
+	if (!lang && r->user) lang = r->user->lang;
+	r->lang = i18n_pick(lang, req_header(r, "Accept-Language"));
+	if (!r->api) req_set_header(r, "Content-Language", r->lang);
+
+	if (strncmp(r->path, "/static/", 8) == 0) {
+		serve_static(r);
+		return;
+	}
+	enum method m = r->method == M_HEAD ? M_GET : r->method;
+	const struct route *hit = NULL;
+	int path_known = 0;
+	for (const struct route *rt = routes; rt->pattern; rt++) {
+		if (!match(rt->pattern, r->path, r, 0)) continue;
+		path_known = 1;
+		if (rt->method == m) { hit = rt; break; }
+	}
+	if (!hit) {
+		if (!path_known) {
+			reply_error(r, 404, "not_found", N_("No such page"));
+			return;
+		}
+		struct buf allow;
+		buf_init(&allow);
+		for (const struct route *rt = routes; rt->pattern; rt++) {
+			if (!match(rt->pattern, r->path, r, 0)) continue;
+			if (allow.len) buf_raw(&allow, ", ");
+			buf_raw(&allow, method_name(rt->method));
+			if (rt->method == M_GET) buf_raw(&allow, ", HEAD");
+		}
+		req_set_header(r, "Allow", buf_cstr(&allow));
+		buf_free(&allow);
+		reply_error(r, 405, "method_not_allowed", N_("This address does not accept that method"));
+		return;
+	}
+	match(hit->pattern, r->path, r, 1);
+	if (hit->auth == LOGIN && !r->user) {
+		if (r->api) {
+			req_set_header(r, "WWW-Authenticate", "Bearer");
+			reply_error(r, 401, "unauthenticated", N_("Please log in"));
+		} else {
+			struct buf b;
+			buf_init(&b);
+			buf_raw(&b, "/login?next=");
+			buf_url(&b, r->path);
+			reply_redirect(r, arena_strdup(&r->a, buf_cstr(&b)));
+			buf_free(&b);
+		}
+		return;
+	}
+	if (!parse_body(r)) return;
+	if (m != M_GET && m != M_OPTIONS && !csrf_ok(r)) {
+		reply_error(r, 403, "csrf", N_("The form has expired or did not come from this site; reload the page and try again"));
+		return;
+	}
+	if (hit->perm && !auth_can_any(r->user, (enum perm)hit->perm)) {
+		reply_fail(r, E_FORBIDDEN, NULL);
+		return;
+	}
+	hit->fn(r);
+}

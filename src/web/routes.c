@@ -1,0 +1,45 @@
+/* The one route table: method + pattern → handler, login, permission.
+** Scope on a particular unit is checked by the handler through require(). */
+#include "web.h"
+
+#define H(name) void name(struct req *r);
+H(page_healthz) H(page_home) H(page_login) H(page_login_post) H(page_logout) H(page_lang)
+H(api_login) H(api_me)
+H(api_units_list) H(api_unit_get) H(api_unit_create) H(api_unit_update) H(api_unit_kinds)
+H(page_units) H(page_unit) H(page_unit_post) H(page_unit_new) H(page_unit_create)
+H(api_people_list) H(api_person_get) H(api_person_create) H(api_person_update)
+H(page_people) H(page_person) H(page_person_post) H(page_person_new) H(page_person_create)
+#undef H
+
+const struct route routes[] = {
+	{ M_GET, "/healthz", page_healthz, PUBLIC, 0 },
+	{ M_GET, "/", page_home, LOGIN, 0 },
+	{ M_GET, "/login", page_login, PUBLIC, 0 },
+	{ M_POST, "/login", page_login_post, PUBLIC, 0 },
+	{ M_POST, "/logout", page_logout, LOGIN, 0 },
+	{ M_POST, "/lang", page_lang, PUBLIC, 0 },
+
+	{ M_GET, "/units", page_units, LOGIN, 0 },
+	{ M_POST, "/units", page_unit_create, LOGIN, PERM_WRITE_UNITS },
+	{ M_GET, "/units/new", page_unit_new, LOGIN, PERM_WRITE_UNITS },
+	{ M_GET, "/units/{id}", page_unit, LOGIN, 0 },
+	{ M_POST, "/units/{id}", page_unit_post, LOGIN, PERM_WRITE_UNITS },
+	{ M_GET, "/people", page_people, LOGIN, PERM_READ },
+	{ M_POST, "/people", page_person_create, LOGIN, PERM_WRITE_PEOPLE },
+	{ M_GET, "/people/new", page_person_new, LOGIN, PERM_WRITE_PEOPLE },
+	{ M_GET, "/people/{id}", page_person, LOGIN, PERM_READ },
+	{ M_POST, "/people/{id}", page_person_post, LOGIN, PERM_WRITE_PEOPLE },
+
+	{ M_POST, "/api/v1/login", api_login, PUBLIC, 0 },
+	{ M_GET, "/api/v1/me", api_me, LOGIN, 0 },
+	{ M_GET, "/api/v1/unit-kinds", api_unit_kinds, LOGIN, 0 },
+	{ M_GET, "/api/v1/units", api_units_list, LOGIN, 0 },
+	{ M_POST, "/api/v1/units", api_unit_create, LOGIN, PERM_WRITE_UNITS },
+	{ M_GET, "/api/v1/units/{id}", api_unit_get, LOGIN, 0 },
+	{ M_PATCH, "/api/v1/units/{id}", api_unit_update, LOGIN, PERM_WRITE_UNITS },
+	{ M_GET, "/api/v1/people", api_people_list, LOGIN, PERM_READ },
+	{ M_POST, "/api/v1/people", api_person_create, LOGIN, PERM_WRITE_PEOPLE },
+	{ M_GET, "/api/v1/people/{id}", api_person_get, LOGIN, PERM_READ },
+	{ M_PATCH, "/api/v1/people/{id}", api_person_update, LOGIN, PERM_WRITE_PEOPLE },
+	{ 0, NULL, NULL, 0, 0 },
+};

@@ -1,0 +1,35 @@
+/* What the compiled templates see: the request, the feature structs and
+** the helpers that format values inside a page. */
+#ifndef THIDUA_TMPL_TYPES_H
+#define THIDUA_TMPL_TYPES_H
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../people/people.h"
+#include "../units/units.h"
+#include "web.h"
+
+struct kind_opt {
+	const char *code;
+	const char *name;
+};
+
+struct home_stats {
+	int64_t units, people, users, audit_rows;
+};
+
+/* the text of a field as the user typed it, or as stored */
+#define TYPED(typed, field, stored) ((typed) && (typed)->field ? (typed)->field : (stored))
+/* the translated field error, or NULL */
+#define FERR(fe, name) (fe_get((fe), (name)) ? _(fe_get((fe), (name))) : NULL)
+
+/* units_web.c */
+const char *unit_kind_name(struct req *r, const char *code);
+struct kind_opt *unit_kinds_load(struct req *r, int *n);
+
+void tmpl_pager(struct buf *o, struct req *r, int64_t total, int64_t limit, int64_t offset);
+void tmpl_num(struct buf *o, struct req *r, int64_t v);
+void tmpl_date(struct buf *o, struct req *r, const char *iso);
+
+#endif

@@ -1,0 +1,79 @@
+/* web: what every handler uses. Routes, replies in the one error shape,
+** input read from a declarative field table (the same for JSON and forms),
+** the central permission check, and the page layout. */
+#ifndef THIDUA_WEB_H
+#define THIDUA_WEB_H
+#include <stdint.h>
+
+#include "../base/arena.h"
+#include "../base/auth.h"
+#include "../base/buf.h"
+#include "../base/db.h"
+#include "../base/errors.h"
+#include "../base/http.h"
+#include "../base/i18n.h"
+#include "../base/json.h"
+
+#define _(s) i18n_get(r->lang, (s))
+/* marks a string for translation where it is stored, translated later */
+#define N_(s) (s)
+
+enum route_auth { PUBLIC = 0, LOGIN = 1 };
+
+struct route {
+	enum method method;
+	const char *pattern;       /* "/api/v1/units/{id}": {x} matches one segment */
+	void (*fn)(struct req *r);
+	enum route_auth auth;
+	unsigned perm;             /* PERM_* the user must hold somewhere; 0: any */
+};
+
+void web_dispatch(struct req *r);
+extern const struct route routes[];
+
+/* replies */
+void reply_json(struct req *r, int status);              /* sets type; write r->out */
+void reply_error(struct req *r, int status, const char *code, const char *message);
+void reply_invalid(struct req *r, const struct field_errors *fe);   /* 422 */
+void reply_fail(struct req *r, int err, const struct field_errors *fe); /* E_* → status */
+void reply_redirect(struct req *r, const char *location);           /* 303 See Other */
+void reply_created(struct req *r, const char *location);            /* 201 + Location */
+void flash_set(struct req *r, const char *msgid);
+
+/* the central scope check: 1 if allowed, else replies 403 and returns 0 */
+int require(struct req *r, enum perm perm, const char *unit_path);
+/* the path of a unit, or NULL (arena) */
+const char *unit_path_of(struct req *r, int64_t unit_id);
+
+/* input */
+enum ftype { F_TEXT, F_INT, F_BOOL, F_CHOICE };
+struct field_spec {
+	const char *name;
+	enum ftype type;
+	int required;
+	int maxlen;                /* text: bytes */
+	int64_t min, max;          /* int */
+	const char *const *choices;
+};
+#define IN_MAX 16
+struct input {
+	int present[IN_MAX];
+	const char *s[IN_MAX];     /* text, choice; NULL when given as null/empty */
+	int64_t i[IN_MAX];         /* int, bool */
+};
+/* partial: PATCH, absent fields are fine. Returns E_OK or E_INVALID. */
+int input_read(struct req *r, const struct field_spec *spec, struct input *in, struct field_errors *fe, int partial);
+int64_t input_version(struct req *r);                    /* "version" or -1 */
+int64_t query_int(struct req *r, const char *name, int64_t dflt, int64_t min, int64_t max);
+/* after query_int calls: replies 400 naming the bad parameter, returns 1 */
+int query_bad(struct req *r);
+
+/* pages */
+void page_begin(struct req *r, const char *title, const char *section);
+void page_end(struct req *r);
+const char *flash_take(struct req *r);
+
+/* link to the same list with one query parameter changed (arena) */
+const char *url_with(struct req *r, const char *name, const char *value);
+
+#endif
