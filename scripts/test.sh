@@ -1,0 +1,65 @@
+#!/bin/sh
+# make test: every suite, under AddressSanitizer + UBSan.
+#   scripts/test.sh [all|unit|http|e2e|openapi|valgrind]
+set -u
+cd "$(dirname "$0")/.."
+what=${1:-all}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export THIDUA_BIN=${THIDUA_BIN:-$PWD/build/asan/thidua}
+passed=0
+failed=0
+failures=""
+
+suite() { # name command...
+	name=$1
+	shift
+	echo "=== $name"
+	if "$@"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		failures="$failures $name"
+	fi
+}
+
+node_deps() {
+	if [ ! -d tests/node_modules ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
+		(cd tests && npm ci --no-audit --no-fund --loglevel=error) || return 1
+	fi
+}
+
+unit() {
+	rc=0
+	for t in build/asan/tests/test_*; do
+		[ -x "$t" ] || continue
+		"$t" || rc=1
+	done
+	return $rc
+}
+
+http() { node_deps && node --test --test-concurrency=1 tests/http/; }
+e2e() { node_deps && node --test --test-concurrency=1 tests/e2e/; }
+openapi() { node_deps && (cd tests && npx --no-install redocly lint --format=stylish ../docs/openapi.yaml); }
+valgrind_http() {
+	THIDUA_BIN="$PWD/build/release/thidua" THIDUA_WRAP="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+		THIDUA_SLOW=1 node --test --test-concurrency=1 tests/http/
+}
+
+case "$what" in
+all)
+	suite unit unit
+	suite http http
+	suite e2e e2e
+	suite openapi openapi
+	;;
+unit) suite unit unit ;;
+http) suite http http ;;
+e2e) suite e2e e2e ;;
+openapi) suite openapi openapi ;;
+valgrind) suite valgrind valgrind_http ;;
+*) echo "usage: $0 [all|unit|http|e2e|openapi|valgrind]" >&2; exit 2 ;;
+esac
+echo
+echo "suites: $passed passed, $failed failed${failures:+ (failed:$failures)}"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,132 @@
+// Starts a real thidua server on 127.0.0.1 for a test file, with a fresh
+// database, and stops it with SIGTERM at the end, failing on a sanitizer
+// report or a non-zero exit.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+
+export const BIN = process.env.THIDUA_BIN || path.resolve('build/asan/thidua');
+const WRAP = (process.env.THIDUA_WRAP || '').split(' ').filter(Boolean);
+export const SLOW = !!process.env.THIDUA_SLOW;
+
+export function thidua(args, opts = {}) {
+  // Runs a subcommand; returns { code, stdout, stderr }.
+  try {
+    const stdout = execFileSync(BIN, args, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], input: opts.input, timeout: 600000 });
+    return { code: 0, stdout, stderr: '' };
+  } catch (e) {
+    return { code: e.status, stdout: e.stdout || '', stderr: e.stderr || '' };
+  }
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+export function tmpdir(prefix = 'thidua-test-') {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+// Creates a database: init (admin password read back), optionally the demo.
+export function makeDb({ demo = false, dir = tmpdir() } = {}) {
+  const db = path.join(dir, 'test.db');
+  const init = thidua(['init', '--db', db]);
+  if (init.code !== 0) throw new Error('init failed: ' + init.stderr);
+  const m = init.stdout.match(/^admin password: (\S+)$/m);
+  if (!m) throw new Error('init printed no admin password line');
+  const out = { db, dir, adminPassword: m[1], demoUsers: {} };
+  if (demo) {
+    const d = thidua(['demo', '--db', db]);
+    if (d.code !== 0) throw new Error('demo failed: ' + d.stderr);
+    for (const line of d.stdout.split('\n')) {
+      const u = line.match(/^demo user (\S+)\s+(\S+)\s+on (\S+)\s+password: (\S+)$/);
+      if (u) out.demoUsers[u[1]] = { role: u[2], unit: u[3], password: u[4] };
+    }
+  }
+  return out;
+}
+
+// Adds a user with one role via the CLI; returns the password.
+export function addUser(db, login, role, unitCode, password = 'pw-' + login + '-123') {
+  const dir = path.dirname(db);
+  const pf = path.join(dir, login + '.pw');
+  fs.writeFileSync(pf, password + '\n');
+  const r = thidua(['user', 'add', '--db', db, '--login', login, '--role', role, '--unit', unitCode, '--password-file', pf]);
+  if (r.code !== 0) throw new Error('user add failed: ' + r.stderr);
+  return password;
+}
+
+export async function startServer(db, extraArgs = []) {
+  const port = await freePort();
+  const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--threads', '2', ...extraArgs];
+  const cmd = WRAP.length ? WRAP[0] : BIN;
+  const cmdArgs = WRAP.length ? [...WRAP.slice(1), BIN, ...args] : args;
+  const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  child.stdout.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (SLOW ? 60000 : 15000);
+  for (;;) {
+    try {
+      const r = await fetch(base + '/healthz');
+      if (r.ok) break;
+    } catch { /* not yet */ }
+    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error('server did not start: ' + stderr); }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    base, port, child,
+    log: () => stderr,
+    // Graceful stop; resolves to { code, signal, log } and throws on sanitizer reports.
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const r = await exited;
+      if (/ERROR: AddressSanitizer|runtime error:|LeakSanitizer|ERROR SUMMARY: [1-9]/.test(stderr))
+        throw new Error('sanitizer report from the server:\n' + stderr);
+      return { ...r, log: stderr };
+    },
+    kill9() { child.kill('SIGKILL'); return exited; },
+  };
+}
+
+// A tiny client: JSON in and out, bearer token, cookies kept per client.
+export class Client {
+  constructor(base) { this.base = base; this.token = null; this.cookies = {}; }
+  async req(method, p, { json, form, headers = {}, raw } = {}) {
+    const h = { ...headers };
+    if (this.token) h['Authorization'] = 'Bearer ' + this.token;
+    const ck = Object.entries(this.cookies).map(([k, v]) => `${k}=${v}`).join('; ');
+    if (ck) h['Cookie'] = ck;
+    let body;
+    if (json !== undefined) { h['Content-Type'] = 'application/json'; body = typeof json === 'string' ? json : JSON.stringify(json); }
+    if (form !== undefined) { h['Content-Type'] = 'application/x-www-form-urlencoded'; body = new URLSearchParams(form).toString(); }
+    if (raw !== undefined) body = raw;
+    const r = await fetch(this.base + p, { method, headers: h, body, redirect: 'manual' });
+    for (const c of r.headers.getSetCookie ? r.headers.getSetCookie() : []) {
+      const [kv] = c.split(';');
+      const i = kv.indexOf('=');
+      this.cookies[kv.slice(0, i)] = kv.slice(i + 1);
+    }
+    const text = await r.text();
+    let data = null;
+    if ((r.headers.get('content-type') || '').includes('json')) { try { data = JSON.parse(text); } catch { /* keep text */ } }
+    return { status: r.status, headers: r.headers, text, data };
+  }
+  get(p, o) { return this.req('GET', p, o); }
+  post(p, o) { return this.req('POST', p, o); }
+  patch(p, o) { return this.req('PATCH', p, o); }
+  async login(login, password) {
+    const r = await this.post('/api/v1/login', { json: { login, password } });
+    if (r.status !== 200) throw new Error(`login ${login} failed: ${r.status} ${r.text}`);
+    this.token = r.data.token;
+    return r.data;
+  }
+}
