@@ -1,0 +1,310 @@
+/* Unit tests of the domain layer against a real SQLite file: migrations,
+** the unit tree (create, move, cycles, deactivation), people, optimistic
+** concurrency, role scopes and the audit chain. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "base/arena.h"
+#include "base/audit.h"
+#include "base/auth.h"
+#include "base/db.h"
+#include "base/schema.h"
+#include "people/people.h"
+#include "units/units.h"
+
+struct fx {
+	char path[64];
+	struct db *db;
+	struct arena a;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	strcpy(f->path, "/tmp/thidua-unit-XXXXXX");
+	int fd = mkstemp(f->path);
+	close(fd);
+	unlink(f->path);
+	if (db_open(&f->db, f->path, 1) != DB_OK || schema_migrate(f->db, 1) != 0) return -1;
+	arena_init(&f->a);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	db_close(f->db);
+	arena_free(&f->a);
+	char p[80];
+	unlink(f->path);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+static int64_t mk(struct db *db, const char *code, const char *name, const char *kind, int64_t parent)
+{
+	struct field_errors fe = { 0 };
+	struct unit_in in = { .code = code, .name = name, .kind = kind, .parent_id = parent, .active = 1 };
+	int64_t id = 0;
+	assert_int_equal(units_create(db, NULL, &in, &fe, &id), E_OK);
+	return id;
+}
+
+static void test_tree_paths_and_move(void **state)
+{
+	struct fx *f = *state;
+	int64_t vn = mk(f->db, "VN", "Việt Nam", "country", 0);
+	int64_t a = mk(f->db, "T-A", "Tỉnh A", "province", vn);
+	int64_t b = mk(f->db, "T-B", "Tỉnh B", "province", vn);
+	int64_t d = mk(f->db, "A-SNV", "Sở Nội vụ", "department", a);
+	int64_t g = mk(f->db, "A-SNV-1", "Phòng 1", "subunit", d);
+	struct unit *u;
+	assert_int_equal(units_get(f->db, &f->a, g, &u), E_OK);
+	char want[64];
+	snprintf(want, sizeof want, "/%lld/%lld/%lld/%lld/", (long long)vn, (long long)a, (long long)d, (long long)g);
+	assert_string_equal(u->path, want);
+	assert_int_equal(u->depth, 3);
+
+	/* move the department (with its child) from A to B */
+	struct field_errors fe = { 0 };
+	struct unit_in mv = { .parent_id = b, .active = -1 };
+	assert_int_equal(units_update(f->db, NULL, d, 1, &mv, &fe), E_OK);
+	assert_int_equal(units_get(f->db, &f->a, g, &u), E_OK);
+	snprintf(want, sizeof want, "/%lld/%lld/%lld/%lld/", (long long)vn, (long long)b, (long long)d, (long long)g);
+	assert_string_equal(u->path, want);
+	assert_int_equal(u->depth, 3);
+
+	/* not under itself or its own subtree */
+	struct unit_in loop = { .parent_id = g, .active = -1 };
+	memset(&fe, 0, sizeof fe);
+	assert_int_equal(units_update(f->db, NULL, d, 2, &loop, &fe), E_INVALID);
+	assert_string_equal(fe.field[0], "parent_id");
+
+	/* a stale version changes nothing */
+	struct unit_in ren = { .name = "Tên mới", .parent_id = -1, .active = -1 };
+	memset(&fe, 0, sizeof fe);
+	assert_int_equal(units_update(f->db, NULL, d, 1, &ren, &fe), E_CONFLICT);
+	assert_int_equal(units_get(f->db, &f->a, d, &u), E_OK);
+	assert_string_equal(u->name, "Sở Nội vụ");
+	assert_int_equal(u->version, 2);
+
+	/* the subtree of B: the department and its child */
+	struct unit_query q = { .parent = -1, .under = b, .limit = 50 };
+	struct unit *items;
+	int n;
+	int64_t total;
+	assert_int_equal(units_list(f->db, &f->a, &q, &items, &n, &total), E_OK);
+	assert_int_equal(total, 2);
+
+	/* diacritic-insensitive search */
+	struct unit_query s = { .parent = -1, .q = "so noi vu", .limit = 50 };
+	assert_int_equal(units_list(f->db, &f->a, &s, &items, &n, &total), E_OK);
+	assert_int_equal(total, 1);
+	assert_string_equal(items[0].code, "A-SNV");
+}
+
+static void test_deactivate_rules(void **state)
+{
+	struct fx *f = *state;
+	int64_t vn = mk(f->db, "VN", "Việt Nam", "country", 0);
+	int64_t a = mk(f->db, "T-A", "Tỉnh A", "province", vn);
+	int64_t c = mk(f->db, "A-X1", "Xã Một", "commune", a);
+	struct field_errors fe = { 0 };
+	struct unit_in off = { .parent_id = -1, .active = 0 };
+	assert_int_equal(units_update(f->db, NULL, a, 1, &off, &fe), E_INVALID);
+	assert_string_equal(fe.field[0], "active");
+	memset(&fe, 0, sizeof fe);
+	assert_int_equal(units_update(f->db, NULL, c, 1, &off, &fe), E_OK);
+	struct unit_query q = { .parent = a, .limit = 50 };
+	struct unit *items;
+	int n;
+	int64_t total;
+	units_list(f->db, &f->a, &q, &items, &n, &total);
+	assert_int_equal(total, 0);
+	q.inactive = 1;
+	units_list(f->db, &f->a, &q, &items, &n, &total);
+	assert_int_equal(total, 1);
+	assert_int_equal(items[0].active, 0);
+	/* validation: unknown kind and bad code */
+	struct unit_in bad = { .code = "bad code!", .name = "X", .kind = "galaxy", .parent_id = vn };
+	memset(&fe, 0, sizeof fe);
+	int64_t id;
+	assert_int_equal(units_create(f->db, NULL, &bad, &fe, &id), E_INVALID);
+	assert_int_equal(fe.n, 2);
+	assert_string_equal(fe.field[0], "code");
+	assert_string_equal(fe.field[1], "kind");
+}
+
+static void test_scope(void **state)
+{
+	struct fx *f = *state;
+	int64_t vn = mk(f->db, "VN", "Việt Nam", "country", 0);
+	int64_t a = mk(f->db, "T-A", "Tỉnh A", "province", vn);
+	int64_t b = mk(f->db, "T-B", "Tỉnh B", "province", vn);
+	int64_t a1 = mk(f->db, "A-X1", "Xã Một", "commune", a);
+	struct unit *ua, *ub;
+	units_get(f->db, &f->a, a1, &ua);
+	units_get(f->db, &f->a, b, &ub);
+	struct user rep = { .id = 7, .login = "rep", .ngrants = 1 };
+	struct unit *pa;
+	units_get(f->db, &f->a, a, &pa);
+	rep.grants[0] = (struct grant){ .role = ROLE_REPORTER, .unit_id = a, .unit_path = pa->path };
+	assert_true(auth_can(&rep, PERM_READ, ua->path));
+	assert_true(auth_can(&rep, PERM_WRITE_PEOPLE, ua->path));
+	assert_false(auth_can(&rep, PERM_WRITE_UNITS, ua->path));
+	assert_false(auth_can(&rep, PERM_READ, ub->path));
+	/* "/1/2/" must not cover "/1/23/": prefixes end with a slash */
+	struct user off = rep;
+	off.grants[0].role = ROLE_OFFICER;
+	assert_false(auth_can(&off, PERM_WRITE_UNITS, ub->path));
+	/* the domain refuses a person outside the scope */
+	struct field_errors fe = { 0 };
+	struct person_in p = { .full_name = "Nguyễn Thị Lan", .gender = "F", .unit_id = b, .active = 1 };
+	int64_t id;
+	assert_int_equal(people_create(f->db, &rep, &p, &fe, &id), E_FORBIDDEN);
+	p.unit_id = a1;
+	assert_int_equal(people_create(f->db, &rep, &p, &fe, &id), E_OK);
+	struct unit_in mv = { .parent_id = b, .active = -1 };
+	assert_int_equal(units_update(f->db, &off, a1, 1, &mv, &fe), E_FORBIDDEN);
+}
+
+static void test_people_search_and_versions(void **state)
+{
+	struct fx *f = *state;
+	int64_t vn = mk(f->db, "VN", "Việt Nam", "country", 0);
+	int64_t a = mk(f->db, "T-A", "Tỉnh A", "province", vn);
+	int64_t a1 = mk(f->db, "A-X1", "Xã Một", "commune", a);
+	struct field_errors fe = { 0 };
+	int64_t lan, minh;
+	struct person_in p1 = { .code = "CC1", .full_name = "Nguyễn Thị Lan", .gender = "F", .birth_year = 1985, .unit_id = a1 };
+	struct person_in p2 = { .code = "CC2", .full_name = "Đặng Văn Minh", .gender = "M", .unit_id = a };
+	assert_int_equal(people_create(f->db, NULL, &p1, &fe, &lan), E_OK);
+	assert_int_equal(people_create(f->db, NULL, &p2, &fe, &minh), E_OK);
+	struct people_query q = { .under = a, .q = "nguyen thi lan", .limit = 50, .nranges = -1 };
+	struct person *items;
+	int n;
+	int64_t total;
+	assert_int_equal(people_list(f->db, &f->a, &q, &items, &n, &total), E_OK);
+	assert_int_equal(total, 1);
+	assert_int_equal(items[0].id, lan);
+	struct people_query d = { .q = "dang", .limit = 50, .nranges = -1 };
+	people_list(f->db, &f->a, &d, &items, &n, &total);
+	assert_int_equal(total, 1);
+	assert_string_equal(items[0].full_name, "Đặng Văn Minh");
+	struct people_query direct = { .unit = a, .limit = 50, .nranges = -1 };
+	people_list(f->db, &f->a, &direct, &items, &n, &total);
+	assert_int_equal(total, 1);
+	/* duplicate code */
+	struct person_in dup = { .code = "CC1", .full_name = "X", .gender = "M", .unit_id = a };
+	int64_t id;
+	memset(&fe, 0, sizeof fe);
+	assert_int_equal(people_create(f->db, NULL, &dup, &fe, &id), E_INVALID);
+	assert_string_equal(fe.field[0], "code");
+	/* stale version */
+	memset(&fe, 0, sizeof fe);
+	struct person_in upd = { .position = "Chuyên viên", .birth_year = -1, .active = -1 };
+	assert_int_equal(people_update(f->db, NULL, lan, 1, &upd, &fe), E_OK);
+	assert_int_equal(people_update(f->db, NULL, lan, 1, &upd, &fe), E_CONFLICT);
+}
+
+static void test_audit_chain_detects_tampering(void **state)
+{
+	struct fx *f = *state;
+	int64_t vn = mk(f->db, "VN", "Việt Nam", "country", 0);
+	mk(f->db, "T-A", "Tỉnh A", "province", vn);
+	mk(f->db, "T-B", "Tỉnh B", "province", vn);
+	mk(f->db, "T-C", "Tỉnh C", "province", vn);
+	FILE *out = fopen("/dev/null", "w");
+	int64_t rows = 0;
+	assert_int_equal(audit_verify(f->db, out, &rows), 0);
+	assert_int_equal(rows, 4);
+	/* an edited row */
+	assert_int_equal(db_exec(f->db, "UPDATE audit_log SET after = '{}' WHERE id = 2", ""), DB_OK);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	assert_int_equal(audit_verify(f->db, mem, &rows), 1);
+	fclose(mem);
+	assert_non_null(strstr(text, "audit row 2: content was changed"));
+	free(text);
+	/* a deleted middle row, on top */
+	assert_int_equal(db_exec(f->db, "DELETE FROM audit_log WHERE id = 3", ""), DB_OK);
+	mem = open_memstream(&text, &len);
+	assert_int_equal(audit_verify(f->db, mem, &rows), 2);
+	fclose(mem);
+	assert_non_null(strstr(text, "audit row 4: rows 3 to 3 are missing"));
+	free(text);
+	/* a deleted last row */
+	assert_int_equal(db_exec(f->db, "DELETE FROM audit_log WHERE id = 4", ""), DB_OK);
+	mem = open_memstream(&text, &len);
+	assert_true(audit_verify(f->db, mem, &rows) >= 2);
+	fclose(mem);
+	assert_non_null(strstr(text, "rows 3 to 4 are missing (deleted from the end)"));
+	free(text);
+	fclose(out);
+}
+
+static void test_newer_database_refused(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(db_exec(f->db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')", ""), DB_OK);
+	assert_int_equal(schema_migrate(f->db, 1), -1);
+}
+
+static void test_statement_cache_reentrant(void **state)
+{
+	/* the same SQL used while a previous use is still stepping */
+	struct fx *f = *state;
+	int64_t vn = mk(f->db, "VN", "Việt Nam", "country", 0);
+	mk(f->db, "T-A", "Tỉnh A", "province", vn);
+	const char *sql = "SELECT id FROM units ORDER BY id";
+	struct stmt *outer = db_query(f->db, sql, "");
+	int rows = 0;
+	while (db_step(outer) == DB_ROW) {
+		int64_t first = 0;
+		assert_int_equal(db_int1(f->db, &first, sql, ""), DB_ROW);
+		assert_int_equal(first, vn);
+		rows++;
+	}
+	db_done(outer);
+	assert_int_equal(rows, 2);
+}
+
+static void test_password_hash(void **state)
+{
+	(void)state;
+	char h[128];
+	assert_int_equal(password_hash(h, "correct horse"), 0);
+	assert_non_null(strstr(h, "$argon2id$"));
+	assert_int_equal(password_check(h, "correct horse"), 0);
+	assert_int_not_equal(password_check(h, "wrong horse"), 0);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0) return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_tree_paths_and_move, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deactivate_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_people_search_and_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_chain_detects_tampering, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_database_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_statement_cache_reentrant, setup, teardown),
+		cmocka_unit_test(test_password_hash),
+	};
+	return cmocka_run_group_tests_name("domain", tests, NULL, NULL);
+}

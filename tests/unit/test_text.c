@@ -1,0 +1,220 @@
+/* Unit tests of the text layer: diacritic folding, escaping, JSON writer,
+** CSV reader, locale formatting, message catalogs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/csv.h"
+#include "base/fold.h"
+#include "base/i18n.h"
+#include "base/json.h"
+
+static void fold_is(const char *in, const char *want)
+{
+	char *got = fold_dup(in);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_fold_vietnamese(void **state)
+{
+	(void)state;
+	fold_is("Đà Nẵng", "da nang");
+	fold_is("Thừa Thiên Huế", "thua thien hue");
+	fold_is("  Quảng   Yên ", "quang yen");
+	fold_is("NGUYỄN THỊ LAN", "nguyen thi lan");
+	fold_is("Sở Khoa học và Công nghệ", "so khoa hoc va cong nghe");
+	fold_is("đ Đ ơ Ơ ư Ư ă Ă â ê ô", "d d o o u u a a a e o");
+	/* decomposed input (combining marks) folds the same as composed */
+	fold_is("Da\xcc\x80 Na\xcc\x86\xcc\x83ng", "da nang");
+	fold_is("अनुकरण", "अनुकरण"); /* Devanagari is kept as it is */
+	fold_is("", "");
+}
+
+static void test_like_pattern_escapes(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	assert_string_equal(like_pattern(&a, "Đà_Nẵng 100%"), "%da\\_nang 100\\%%");
+	arena_free(&a);
+}
+
+static void test_utf8_valid(void **state)
+{
+	(void)state;
+	assert_true(utf8_valid("Huế", strlen("Huế")));
+	assert_false(utf8_valid("\xc3\x28", 2));
+	assert_false(utf8_valid("\xed\xa0\x80", 3));   /* a surrogate */
+	assert_false(utf8_valid("\xc0\xaf", 2));       /* overlong */
+}
+
+static void test_html_and_url_escape(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b);
+	buf_html(&b, "<script>alert('x')</script> & \"q\"");
+	assert_string_equal(b.p, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+	buf_reset(&b);
+	buf_url(&b, "Đà Nẵng/a?b=c&d");
+	assert_string_equal(b.p, "%C4%90%C3%A0%20N%E1%BA%B5ng%2Fa%3Fb%3Dc%26d");
+	buf_free(&b);
+}
+
+static void test_json_writer(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b);
+	struct jw w;
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kstr(&w, "name", "Đà \"Nẵng\"\n\x01");
+	jw_kint(&w, "n", -42);
+	jw_key(&w, "list");
+	jw_arr(&w);
+	jw_int(&w, 1);
+	jw_null(&w);
+	jw_bool(&w, 1);
+	jw_str(&w, "bad \xff byte");
+	jw_arr_end(&w);
+	jw_key(&w, "empty");
+	jw_obj(&w);
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+	assert_string_equal(b.p, "{\"name\":\"Đà \\\"Nẵng\\\"\\n\\u0001\",\"n\":-42,\"list\":[1,null,true,\"bad \xef\xbf\xbd byte\"],\"empty\":{}}");
+	buf_free(&b);
+}
+
+static int csv_from(const char *text, struct csv *c, FILE **f)
+{
+	*f = fmemopen((void *)text, strlen(text), "rb");
+	csv_init(c, *f);
+	return 0;
+}
+
+static void test_csv_bom_semicolon_quotes(void **state)
+{
+	(void)state;
+	struct csv c;
+	FILE *f;
+	csv_from("\xEF\xBB\xBF" "code;name\r\nA1;\"Xã \"\"Liên\"\" Hòa; 2\"\r\n\r\nB2;\"two\nlines\"\n", &c, &f);
+	assert_int_equal(csv_next(&c), 1);
+	assert_int_equal(c.sep, ';');
+	assert_string_equal(c.field[0], "code");
+	assert_int_equal(csv_next(&c), 1);
+	assert_int_equal(c.line, 2);
+	assert_string_equal(c.field[1], "Xã \"Liên\" Hòa; 2");
+	assert_int_equal(csv_next(&c), 1); /* blank line: one empty field */
+	assert_int_equal(c.nfields, 1);
+	assert_int_equal(csv_next(&c), 1);
+	assert_int_equal(c.line, 4);
+	assert_string_equal(c.field[1], "two\nlines");
+	assert_int_equal(csv_next(&c), 0);
+	csv_free(&c);
+	fclose(f);
+}
+
+static void test_csv_errors_have_lines(void **state)
+{
+	(void)state;
+	struct csv c;
+	FILE *f;
+	csv_from("a,b\n1,\"x\"y\n2,ok\n3,\"never closed\n", &c, &f);
+	assert_int_equal(csv_next(&c), 1);
+	assert_int_equal(csv_next(&c), -1);
+	assert_int_equal(c.line, 2);
+	assert_non_null(strstr(c.err, "after a closing quote"));
+	assert_int_equal(csv_next(&c), 1);
+	assert_int_equal(c.line, 3);
+	assert_string_equal(c.field[1], "ok");
+	assert_int_equal(csv_next(&c), -1);
+	assert_int_equal(c.line, 4);
+	assert_non_null(strstr(c.err, "never closed"));
+	csv_free(&c);
+	fclose(f);
+}
+
+static void test_csv_field_quoting(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b);
+	csv_field(&b, "plain", ',');
+	buf_char(&b, '|');
+	csv_field(&b, "a,b", ',');
+	buf_char(&b, '|');
+	csv_field(&b, "say \"hi\"", ',');
+	buf_char(&b, '|');
+	csv_field(&b, " lead", ',');
+	assert_string_equal(b.p, "plain|\"a,b\"|\"say \"\"hi\"\"\"|\" lead\"");
+	buf_free(&b);
+}
+
+static void test_number_formats(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b);
+	fmt_int(&b, "vi", 1234567);
+	assert_string_equal(b.p, "1.234.567");
+	buf_reset(&b);
+	fmt_int(&b, "en", -1234567);
+	assert_string_equal(b.p, "-1,234,567");
+	buf_reset(&b);
+	fmt_int(&b, "hi", 12345678);
+	assert_string_equal(b.p, "1,23,45,678");
+	buf_reset(&b);
+	fmt_vnd(&b, "vi", 180000000);
+	assert_string_equal(b.p, "180.000.000 ₫");
+	buf_reset(&b);
+	fmt_vnd(&b, "en", 75000000);
+	assert_string_equal(b.p, "75,000,000 VND");
+	buf_reset(&b);
+	fmt_int(&b, "vi", 0);
+	assert_string_equal(b.p, "0");
+	buf_reset(&b);
+	fmt_date(&b, "vi", "2019-06-14");
+	assert_string_equal(b.p, "14/06/2019");
+	buf_reset(&b);
+	fmt_date(&b, "en", "2019-06-14T10:00:00Z");
+	assert_string_equal(b.p, "14 Jun 2019");
+	buf_free(&b);
+}
+
+static void test_language_choice(void **state)
+{
+	(void)state;
+	assert_string_equal(i18n_pick(NULL, NULL), "vi");
+	assert_string_equal(i18n_pick(NULL, "en-US,en;q=0.9"), "en");
+	assert_string_equal(i18n_pick(NULL, "fr-FR, hi;q=0.8, en;q=0.5"), "hi");
+	assert_string_equal(i18n_pick("en", "hi"), "en");
+	assert_string_equal(i18n_pick("xx", "de"), "vi");
+	/* an unknown message id comes back as it is */
+	assert_string_equal(i18n_get("vi", "no such message id"), "no such message id");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fold_vietnamese),
+		cmocka_unit_test(test_like_pattern_escapes),
+		cmocka_unit_test(test_utf8_valid),
+		cmocka_unit_test(test_html_and_url_escape),
+		cmocka_unit_test(test_json_writer),
+		cmocka_unit_test(test_csv_bom_semicolon_quotes),
+		cmocka_unit_test(test_csv_errors_have_lines),
+		cmocka_unit_test(test_csv_field_quoting),
+		cmocka_unit_test(test_number_formats),
+		cmocka_unit_test(test_language_choice),
+	};
+	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
+}
