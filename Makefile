@@ -95,8 +95,8 @@ lint-api:
 
 # message ids from the C sources and templates, merged into the catalogs
 pot: build/gen/tmpl.c
-	xgettext --from-code=UTF-8 -k_ -kN_ -L C -o build/thidua.pot --no-location --sort-output $(SRC) build/gen/tmpl.c
-	for po in $(PO); do msgmerge -q --no-location --sort-output -U $$po build/thidua.pot; done
+	xgettext --no-wrap --from-code=UTF-8 -k_ -kN_ -L C -o build/thidua.pot --no-location --sort-output $(SRC) build/gen/tmpl.c
+	python3 scripts/po.py
 
 clean:
 	rm -rf build

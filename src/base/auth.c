@@ -7,9 +7,10 @@
 
 #include "arena.h"
 #include "db.h"
+#include "errors.h"
 #include "util.h"
 
-static const char *role_names[] = { "", "viewer", "council", "reporter", "officer", "admin" };
+static const char *role_names[] = { "", N_("viewer"), N_("council"), N_("reporter"), N_("officer"), N_("admin") };
 
 const char *role_name(enum role r) { return r > ROLE_NONE && r <= ROLE_ADMIN ? role_names[r] : ""; }
 

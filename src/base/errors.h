@@ -12,6 +12,11 @@ enum {
 	E_DB,          /* storage failed */
 };
 
+/* marks a message id for translation where it is stored; translated when shown */
+#ifndef N_
+#define N_(s) (s)
+#endif
+
 #define FE_MAX 24
 
 /* Per-field validation messages (untranslated English message ids). */

@@ -187,18 +187,18 @@ static char *snapshot(struct db *db, int64_t id)
 static int validate(const struct person_in *in, int creating, struct field_errors *fe)
 {
 	if (creating || in->full_name) {
-		if (!in->full_name || !*in->full_name) fe_add(fe, "full_name", "Is required");
-		else if (strlen(in->full_name) > 200) fe_add(fe, "full_name", "Is too long");
+		if (!in->full_name || !*in->full_name) fe_add(fe, "full_name", N_("Is required"));
+		else if (strlen(in->full_name) > 200) fe_add(fe, "full_name", N_("Is too long"));
 	}
 	if (creating || in->gender) {
-		if (!in->gender) fe_add(fe, "gender", "Is required");
+		if (!in->gender) fe_add(fe, "gender", N_("Is required"));
 		else if (strcmp(in->gender, "M") && strcmp(in->gender, "F") && strcmp(in->gender, "X"))
-			fe_add(fe, "gender", "Must be M, F or X");
+			fe_add(fe, "gender", N_("Must be M, F or X"));
 	}
-	if (in->code && (strlen(in->code) > 32 || strchr(in->code, ' '))) fe_add(fe, "code", "At most 32 characters, no spaces");
-	if (in->birth_year > 0 && (in->birth_year < 1900 || in->birth_year > 2100)) fe_add(fe, "birth_year", "Is out of range");
-	if (in->position && strlen(in->position) > 200) fe_add(fe, "position", "Is too long");
-	if (creating && in->unit_id <= 0) fe_add(fe, "unit_id", "Is required");
+	if (in->code && (strlen(in->code) > 32 || strchr(in->code, ' '))) fe_add(fe, "code", N_("At most 32 characters, no spaces"));
+	if (in->birth_year > 0 && (in->birth_year < 1900 || in->birth_year > 2100)) fe_add(fe, "birth_year", N_("Is out of range"));
+	if (in->position && strlen(in->position) > 200) fe_add(fe, "position", N_("Is too long"));
+	if (creating && in->unit_id <= 0) fe_add(fe, "unit_id", N_("Is required"));
 	return fe->n ? E_INVALID : E_OK;
 }
 
@@ -215,7 +215,7 @@ int people_create(struct db *db, const struct user *who, const struct person_in 
 {
 	if (validate(in, 1, fe) != E_OK) return E_INVALID;
 	char path[512];
-	if (!unit_path(db, in->unit_id, path, sizeof path)) { fe_add(fe, "unit_id", "No such unit"); return E_INVALID; }
+	if (!unit_path(db, in->unit_id, path, sizeof path)) { fe_add(fe, "unit_id", N_("No such unit")); return E_INVALID; }
 	if (!may(who, PERM_WRITE_PEOPLE, path)) return E_FORBIDDEN;
 	int own_tx = !db_in_tx(db);
 	if (own_tx && db_begin(db) != DB_OK) return E_DB;
@@ -233,7 +233,7 @@ int people_create(struct db *db, const struct user *who, const struct person_in 
 	int s = db_step(st);
 	if (s == DB_ROW) *id = db_int(st, 0);
 	db_done(st);
-	if (s == DB_CONSTRAINT) { fe_add(fe, "code", "Another person already has this code"); rc = E_INVALID; goto out; }
+	if (s == DB_CONSTRAINT) { fe_add(fe, "code", N_("Another person already has this code")); rc = E_INVALID; goto out; }
 	if (s != DB_ROW) goto out;
 	after = snapshot(db, *id);
 	if (audit_add(db, who, "create", "person", *id, NULL, after, NULL) != DB_OK) goto out;
@@ -266,7 +266,7 @@ int people_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 	if (version != cur_version) { rc = E_CONFLICT; goto out; }
 	if (in->unit_id > 0) {
 		char npath[512];
-		if (!unit_path(db, in->unit_id, npath, sizeof npath)) { fe_add(fe, "unit_id", "No such unit"); rc = E_INVALID; goto out; }
+		if (!unit_path(db, in->unit_id, npath, sizeof npath)) { fe_add(fe, "unit_id", N_("No such unit")); rc = E_INVALID; goto out; }
 		if (!may(who, PERM_WRITE_PEOPLE, npath)) { rc = E_FORBIDDEN; goto out; }
 	}
 	before = snapshot(db, id);
@@ -285,7 +285,7 @@ int people_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 			"itttti" "iititi", (int64_t)in->clear_code, in->code, in->full_name, key, in->gender, in->birth_year,
 			in->unit_id, (int64_t)in->clear_position, in->position, (int64_t)in->active, now, id);
 	free(key);
-	if (s == DB_CONSTRAINT) { fe_add(fe, "code", "Another person already has this code"); rc = E_INVALID; goto out; }
+	if (s == DB_CONSTRAINT) { fe_add(fe, "code", N_("Another person already has this code")); rc = E_INVALID; goto out; }
 	if (s != DB_OK) goto out;
 	after = snapshot(db, id);
 	const char *action = "update";

@@ -246,17 +246,17 @@ static char *unit_snapshot(struct db *db, int64_t id)
 static int validate(struct db *db, const struct unit_in *in, int creating, struct field_errors *fe)
 {
 	if (creating || in->code) {
-		if (!in->code) fe_add(fe, "code", "Is required");
+		if (!in->code) fe_add(fe, "code", N_("Is required"));
 		else if (!code_valid(in->code) || strlen(in->code) > UNIT_CODE_MAX)
-			fe_add(fe, "code", "Use letters, digits, '-', '_' or '.' (at most 32)");
+			fe_add(fe, "code", N_("Use letters, digits, '-', '_' or '.' (at most 32)"));
 	}
 	if (creating || in->name) {
-		if (!in->name || !*in->name) fe_add(fe, "name", "Is required");
-		else if (strlen(in->name) > UNIT_NAME_MAX) fe_add(fe, "name", "Is too long");
+		if (!in->name || !*in->name) fe_add(fe, "name", N_("Is required"));
+		else if (strlen(in->name) > UNIT_NAME_MAX) fe_add(fe, "name", N_("Is too long"));
 	}
 	if (creating || in->kind) {
-		if (!in->kind) fe_add(fe, "kind", "Is required");
-		else if (!unit_kind_valid(db, in->kind)) fe_add(fe, "kind", "Is not a known kind of unit");
+		if (!in->kind) fe_add(fe, "kind", N_("Is required"));
+		else if (!unit_kind_valid(db, in->kind)) fe_add(fe, "kind", N_("Is not a known kind of unit"));
 	}
 	return fe->n ? E_INVALID : E_OK;
 }
@@ -284,7 +284,7 @@ int units_create(struct db *db, const struct user *who, const struct unit_in *in
 			depth = (int)db_int(st, 1) + 1;
 		}
 		db_done(st);
-		if (!found) { fe_add(fe, "parent_id", "No such unit"); return E_INVALID; }
+		if (!found) { fe_add(fe, "parent_id", N_("No such unit")); return E_INVALID; }
 		if (!may(who, PERM_WRITE_UNITS, parent_path)) return E_FORBIDDEN;
 	} else if (!may(who, PERM_ADMIN, "/")) {
 		return E_FORBIDDEN; /* a new root is an administrator's decision */
@@ -308,7 +308,7 @@ int units_create(struct db *db, const struct user *who, const struct unit_in *in
 	int s = db_step(st);
 	if (s == DB_ROW) newid = db_int(st, 0);
 	db_done(st);
-	if (s == DB_DONE) { fe_add(fe, "code", "Another unit already has this code"); rc = E_INVALID; goto out; }
+	if (s == DB_DONE) { fe_add(fe, "code", N_("Another unit already has this code")); rc = E_INVALID; goto out; }
 	if (s != DB_ROW) goto out;
 	char path[600];
 	snprintf(path, sizeof path, "%s%lld/", parent_path, (long long)newid);
@@ -361,9 +361,9 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 			int found = st && db_step(st) == DB_ROW;
 			if (found) { snprintf(ppath, sizeof ppath, "%s", db_text(st, 0)); pdepth = (int)db_int(st, 1); }
 			db_done(st);
-			if (!found) { fe_add(fe, "parent_id", "No such unit"); rc = E_INVALID; goto out; }
+			if (!found) { fe_add(fe, "parent_id", N_("No such unit")); rc = E_INVALID; goto out; }
 			if (strncmp(ppath, path, strlen(path)) == 0) {
-				fe_add(fe, "parent_id", "A unit cannot move under itself or its own subtree");
+				fe_add(fe, "parent_id", N_("A unit cannot move under itself or its own subtree"));
 				rc = E_INVALID;
 				goto out;
 			}
@@ -391,7 +391,7 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 			int64_t kids = 0;
 			db_int1(db, &kids, "SELECT count(*) FROM units WHERE parent_id = $1 AND active = 1", "i", id);
 			if (kids) {
-				fe_add(fe, "active", "Deactivate or move the active units under it first");
+				fe_add(fe, "active", N_("Deactivate or move the active units under it first"));
 				rc = E_INVALID;
 				goto out;
 			}
@@ -406,7 +406,7 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 			"WHERE id = $7",
 			"ttttiti", ncode, nname, key, in->kind, (int64_t)in->active, now, id);
 	free(key);
-	if (s == DB_CONSTRAINT) { fe_add(fe, "code", "Another unit already has this code"); rc = E_INVALID; goto out; }
+	if (s == DB_CONSTRAINT) { fe_add(fe, "code", N_("Another unit already has this code")); rc = E_INVALID; goto out; }
 	if (s != DB_OK) goto out;
 	after = unit_snapshot(db, id);
 	if (audit_add(db, who, action, "unit", id, before, after, NULL) != DB_OK) goto out;

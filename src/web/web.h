@@ -15,8 +15,6 @@
 #include "../base/json.h"
 
 #define _(s) i18n_get(r->lang, (s))
-/* marks a string for translation where it is stored, translated later */
-#define N_(s) (s)
 
 enum route_auth { PUBLIC = 0, LOGIN = 1 };
 
