@@ -342,7 +342,7 @@ int cmd_export(int argc, char **argv)
 	if (cli_open_db(arg(&a, "--db", DEFAULT_DB), &db, 0) != 0) return 1;
 	FILE *out = outp ? fopen(outp, "wb") : stdout;
 	if (!out) { fprintf(stderr, "cannot write %s: %s\n", outp, strerror(errno)); db_close(db); return 1; }
-	int rc = !strcmp(a.pos[0], "units") ? units_export(db, out, format) : people_export(db, out, format);
+	int rc = !strcmp(a.pos[0], "units") ? units_export(db, out, format) : people_export(db, out, format, NULL);
 	if (outp && fclose(out) != 0) rc = E_DB;
 	db_close(db);
 	if (rc != E_OK) { fprintf(stderr, "export failed\n"); return 1; }

@@ -60,6 +60,7 @@ int people_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 void person_json(struct jw *w, const struct person *p);
 
 int people_import_csv(struct db *db, const struct user *who, FILE *in, struct import_report *rep);
-int people_export(struct db *db, FILE *out, const char *format);
+/* under_path: only people in that subtree; NULL: everyone */
+int people_export(struct db *db, FILE *out, const char *format, const char *under_path);
 
 #endif

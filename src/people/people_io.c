@@ -174,14 +174,16 @@ int people_import_csv(struct db *db, const struct user *who, FILE *in, struct im
 	return result;
 }
 
-int people_export(struct db *db, FILE *out, const char *format)
+int people_export(struct db *db, FILE *out, const char *format, const char *under_path)
 {
 	struct sheet *s = sheet_open(out, format, "people", headers, "tttnttn");
 	if (!s) return E_DB;
+	char hi[512] = "~";
+	if (under_path) subtree_end(hi, sizeof hi, under_path);
 	struct stmt *st = db_query(db,
 				   "SELECT p.code, p.full_name, p.gender, p.birth_year, u.code, p.position, p.active "
-				   "FROM people p JOIN units u ON u.id = p.unit_id ORDER BY p.id",
-				   "");
+				   "FROM people p JOIN units u ON u.id = p.unit_id WHERE u.path >= $1 AND u.path < $2 ORDER BY p.id",
+				   "tt", under_path ? under_path : "/", hi);
 	if (!st) { sheet_close(s); return E_DB; }
 	while (db_step(st) == DB_ROW) {
 		char year[16] = "";

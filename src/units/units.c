@@ -314,7 +314,7 @@ int units_create(struct db *db, const struct user *who, const struct unit_in *in
 	snprintf(path, sizeof path, "%s%lld/", parent_path, (long long)newid);
 	if (db_exec(db, "UPDATE units SET path = $1 WHERE id = $2", "ti", path, newid) != DB_OK) goto out;
 	char *after = unit_snapshot(db, newid);
-	int arc = audit_add(db, who, "create", "unit", newid, NULL, after, NULL);
+	int arc = audit_add(db, who, N_("create"), "unit", newid, NULL, after, NULL);
 	free(after);
 	if (arc != DB_OK) goto out;
 	rc = E_OK;
@@ -349,7 +349,7 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 	if (version != cur_version) { rc = E_CONFLICT; goto out; }
 	before = unit_snapshot(db, id);
 
-	const char *action = "update";
+	const char *action = N_("update");
 	char now[21];
 	now_iso(now);
 	if (in->parent_id >= 0 && in->parent_id != cur_parent) {
@@ -384,7 +384,7 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 			    "tiitt", newpath, (int64_t)strlen(path) + 1, (int64_t)delta, path, hi) != DB_OK)
 			goto out;
 		if (db_exec(db, "UPDATE units SET parent_id = $1 WHERE id = $2", "Ii", in->parent_id, id) != DB_OK) goto out;
-		action = "move";
+		action = N_("move");
 	}
 	if (in->active >= 0 && in->active != cur_active) {
 		if (in->active == 0) {
@@ -396,7 +396,7 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 				goto out;
 			}
 		}
-		if (strcmp(action, "update") == 0) action = in->active ? "reactivate" : "deactivate";
+		if (strcmp(action, "update") == 0) action = in->active ? N_("reactivate") : N_("deactivate");
 	}
 	const char *nname = in->name ? in->name : name, *ncode = in->code ? in->code : code;
 	char *key = search_key(nname, ncode);

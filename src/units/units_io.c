@@ -166,7 +166,7 @@ int units_import_csv(struct db *db, const struct user *who, FILE *in, struct imp
 			char note[160];
 			snprintf(note, sizeof note, "units import: %d lines, %d new, %d changed, %d unchanged", rep->lines,
 				 rep->inserted, rep->updated, rep->unchanged);
-			if (audit_add(db, who, "import", "unit", 0, NULL, NULL, note) != DB_OK || db_commit(db) != DB_OK) {
+			if (audit_add(db, who, N_("import"), "unit", 0, NULL, NULL, note) != DB_OK || db_commit(db) != DB_OK) {
 				db_rollback(db);
 				result = E_DB;
 			}

@@ -224,10 +224,20 @@ static void show_unit(struct req *r, int64_t id, const struct unit_in *typed, co
 	int can_edit = auth_can(r->user, PERM_WRITE_UNITS, u->path);
 	int can_people = auth_can(r->user, PERM_READ, u->path);
 	int can_add_person = auth_can(r->user, PERM_WRITE_PEOPLE, u->path);
+	struct history_row *hist = arena_alloc(&r->a, sizeof *hist * 20);
+	int nhist = 0;
+	struct stmt *st = db_query(r->db, "SELECT at, login, action FROM audit_log WHERE entity = 'unit' AND entity_id = $1 ORDER BY id DESC LIMIT 20", "i", id);
+	while (st && db_step(st) == DB_ROW && nhist < 20) {
+		hist[nhist].at = arena_strdup(&r->a, db_text(st, 0));
+		hist[nhist].login = arena_strdup(&r->a, db_text(st, 1));
+		hist[nhist].action = arena_strdup(&r->a, db_text(st, 2));
+		nhist++;
+	}
+	db_done(st);
 	if (fe && fe->n) r->status = 422;
 	page_begin(r, u->name, "units");
 	tmpl_unit_page(&r->out, r, u, anc, nanc, kids, nkids, kinds, nk, unit_kind_name(r, u->kind), can_edit, can_people,
-		       can_add_person, typed, fe);
+		       can_add_person, typed, fe, hist, nhist);
 	page_end(r);
 }
 

@@ -6,6 +6,8 @@
 
 #include "../base/audit.h"
 #include "../base/util.h"
+#include "../people/people.h"
+#include "../units/units.h"
 #include "tmpl.h"
 #include "web.h"
 
@@ -89,8 +91,12 @@ void page_login(struct req *r)
 
 static void set_session_cookie(struct req *r, const char *sid, int max_age)
 {
+	/* behind a TLS proxy the cookie never travels in clear */
+	const char *proto = req_header(r, "X-Forwarded-Proto");
+	int secure = proto && strcmp(proto, "https") == 0;
 	evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Set-Cookie",
-			  arena_printf(&r->a, "tdsid=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d", sid, max_age));
+			  arena_printf(&r->a, "tdsid=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s", sid, max_age,
+				       secure ? "; Secure" : ""));
 }
 
 /* Checks credentials with the rate limit; returns the user id, or replies. */
@@ -197,4 +203,51 @@ void api_me(struct req *r)
 	struct jw w;
 	jw_init(&w, &r->out);
 	user_json(&w, r->user);
+}
+
+/* Downloads: GET /export/units?format=csv|xlsx and /export/people?format=..&under=ID */
+static void send_export(struct req *r, const char *what, int (*write)(struct req *, FILE *, const char *, const char *),
+			const char *under_path)
+{
+	const char *format = req_query(r, "format");
+	if (!format) format = "csv";
+	if (strcmp(format, "csv") && strcmp(format, "xlsx")) {
+		struct field_errors fe = { 0 };
+		fe_add(&fe, "format", N_("Is not one of the allowed values"));
+		reply_fail(r, E_INVALID, &fe);
+		return;
+	}
+	char *data = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&data, &len);
+	int rc = mem ? write(r, mem, format, under_path) : E_DB;
+	if (mem) fclose(mem);
+	if (rc != E_OK) { free(data); reply_fail(r, rc, NULL); return; }
+	r->ctype = strcmp(format, "csv") == 0 ? "text/csv; charset=utf-8"
+					     : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	req_set_header(r, "Content-Disposition", arena_printf(&r->a, "attachment; filename=\"%s.%s\"", what, format));
+	buf_add(&r->out, data, len);
+	free(data);
+}
+
+static int write_units(struct req *r, FILE *f, const char *format, const char *under) { (void)under; return units_export(r->db, f, format); }
+static int write_people(struct req *r, FILE *f, const char *format, const char *under) { return people_export(r->db, f, format, under); }
+
+void page_export_units(struct req *r) { send_export(r, "units", write_units, NULL); }
+
+void page_export_people(struct req *r)
+{
+	int64_t under = query_int(r, "under", 0, 0, INT64_MAX);
+	if (query_bad(r)) return;
+	const char *path = NULL;
+	if (under) {
+		path = unit_path_of(r, under);
+		if (!path) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	} else {
+		/* no unit named: the subtree of the user's first grant that may read */
+		for (int i = 0; i < r->user->ngrants && !path; i++)
+			if (auth_can(r->user, PERM_READ, r->user->grants[i].unit_path)) path = r->user->grants[i].unit_path;
+	}
+	if (!require(r, PERM_READ, path)) return;
+	send_export(r, "people", write_people, path);
 }

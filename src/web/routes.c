@@ -3,7 +3,7 @@
 #include "web.h"
 
 #define H(name) void name(struct req *r);
-H(page_healthz) H(page_home) H(page_login) H(page_login_post) H(page_logout) H(page_lang)
+H(page_export_units) H(page_export_people) H(page_healthz) H(page_home) H(page_login) H(page_login_post) H(page_logout) H(page_lang)
 H(api_login) H(api_me)
 H(api_units_list) H(api_unit_get) H(api_unit_create) H(api_unit_update) H(api_unit_kinds)
 H(page_units) H(page_unit) H(page_unit_post) H(page_unit_new) H(page_unit_create)
@@ -19,6 +19,8 @@ const struct route routes[] = {
 	{ M_POST, "/logout", page_logout, LOGIN, 0 },
 	{ M_POST, "/lang", page_lang, PUBLIC, 0 },
 
+	{ M_GET, "/export/units", page_export_units, LOGIN, 0 },
+	{ M_GET, "/export/people", page_export_people, LOGIN, PERM_READ },
 	{ M_GET, "/units", page_units, LOGIN, 0 },
 	{ M_POST, "/units", page_unit_create, LOGIN, PERM_WRITE_UNITS },
 	{ M_GET, "/units/new", page_unit_new, LOGIN, PERM_WRITE_UNITS },

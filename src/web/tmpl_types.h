@@ -15,6 +15,10 @@ struct kind_opt {
 	const char *name;
 };
 
+struct history_row {
+	const char *at, *login, *action;
+};
+
 struct home_stats {
 	int64_t units, people, users, audit_rows;
 };
