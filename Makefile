@@ -70,6 +70,21 @@ build/asan/tests/%: tests/unit/%.c build/asan/libthidua.a
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(ASAN_CFLAGS) -o $@ $< build/asan/libthidua.a $(LIBS) $(shell pkg-config --libs cmocka)
 
+# ---- fuzzing: libFuzzer with clang (make fuzz); the corpora are replayed by make test ----
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+build/asan/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/asan/libthidua.a
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(ASAN_CFLAGS) -o $@ $< tests/fuzz/replay.c build/asan/libthidua.a $(LIBS)
+FUZZ_SECONDS ?= 60
+fuzz: build/gen/tmpl.h
+	@for t in $(FUZZ_TARGETS); do \
+	  clang $(BASE_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o build/fuzz-$$t tests/fuzz/fuzz_$$t.c \
+	    $(patsubst %.c,%.c,$(LIB_SRC) $(GEN)) $(LIBS) || exit 1; \
+	  mkdir -p build/corpus-$$t; \
+	  build/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) build/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+	@echo "new inputs are in build/corpus-*; copy the interesting ones to tests/fuzz/corpus/"
+
 # ---- run ----
 RUN_DB ?= run/thidua.db
 run: deps build/release/thidua
@@ -77,10 +92,10 @@ run: deps build/release/thidua
 
 # ---- tests ----
 test: deps-test
-	@$(MAKE) --no-print-directory build/asan/thidua $(addprefix build/asan/tests/,$(UNIT_TESTS))
+	@$(MAKE) --no-print-directory build/asan/thidua $(addprefix build/asan/tests/,$(UNIT_TESTS)) $(addprefix build/asan/fuzz/,$(FUZZ_TARGETS))
 	@./scripts/test.sh
 
-test-unit: build/asan/thidua $(addprefix build/asan/tests/,$(UNIT_TESTS))
+test-unit: build/asan/thidua $(addprefix build/asan/tests/,$(UNIT_TESTS)) $(addprefix build/asan/fuzz/,$(FUZZ_TARGETS))
 	@./scripts/test.sh unit
 
 valgrind: build/release/thidua

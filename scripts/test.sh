@@ -35,6 +35,11 @@ unit() {
 		[ -x "$t" ] || continue
 		"$t" || rc=1
 	done
+	# the fuzz corpora, replayed as regression tests
+	for t in build/asan/fuzz/*; do
+		[ -x "$t" ] || continue
+		"$t" "tests/fuzz/corpus/$(basename "$t")" || rc=1
+	done
 	return $rc
 }
 
