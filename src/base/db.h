@@ -63,6 +63,11 @@ int db_commit(struct db *db);
 void db_rollback(struct db *db);
 int db_in_tx(struct db *db);
 
+/* Appends " ORDER BY ..." for a user's sort ("name,-code") from a fixed list
+** of keys and their columns; unknown keys are ignored; dflt always ends it. */
+struct buf;
+void db_order_by(struct buf *sql, const char *sort, const char *const *keys, const char *const *cols, const char *dflt);
+
 /* online, consistent copy of the database to dest (a new file) */
 int db_backup(struct db *db, const char *dest);
 

@@ -17,6 +17,7 @@
 #include "../base/util.h"
 #include "../people/people.h"
 #include "../units/units.h"
+#include "../users/users.h"
 #include "../web/web.h"
 
 #define DEFAULT_DB "thidua.db"
@@ -150,28 +151,10 @@ static int read_password_file(const char *path, char *out, size_t n)
 static int64_t user_create(struct db *db, const char *login, const char *name, const char *password, const char *role,
 			   const char *unit_code)
 {
-	enum role rl = role_parse(role);
-	if (!rl) { fprintf(stderr, "unknown role '%s' (admin, officer, reporter, council, viewer)\n", role ? role : ""); return -1; }
-	int64_t unit_id;
-	if (units_find_code(db, unit_code, &unit_id) != E_OK) { fprintf(stderr, "no unit has the code '%s'\n", unit_code); return -1; }
-	char hash[128];
-	if (password_hash(hash, password) != 0) { fprintf(stderr, "out of memory hashing the password\n"); return -1; }
-	char now[21];
-	now_iso(now);
-	int64_t id = -1;
-	if (db_begin(db) != DB_OK) return -1;
-	struct stmt *st = db_query(db, "INSERT INTO users (login, full_name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
-				   "tttt", login, name ? name : login, hash, now);
-	int rc = st ? db_step(st) : DB_ERR;
-	if (rc == DB_ROW) id = db_int(st, 0);
-	db_done(st);
-	if (rc == DB_CONSTRAINT) { fprintf(stderr, "a user with the login '%s' exists already\n", login); db_rollback(db); return -1; }
-	char after[300];
-	snprintf(after, sizeof after, "{\"login\":\"%s\",\"role\":\"%s\",\"unit\":\"%s\"}", login, role, unit_code);
-	if (id < 0 || db_exec(db, "INSERT INTO user_roles (user_id, role, unit_id) VALUES ($1, $2, $3)", "iti", id, role, unit_id) != DB_OK ||
-	    audit_add(db, cli_user(), "create", "user", id, NULL, after, NULL) != DB_OK || db_commit(db) != DB_OK) {
-		fprintf(stderr, "cannot add the user: %s\n", db_errmsg(db));
-		db_rollback(db);
+	char err[300];
+	int64_t id;
+	if (users_create(db, cli_user(), login, name, password, role, unit_code, &id, err, sizeof err) != 0) {
+		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
 	return id;

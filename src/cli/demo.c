@@ -14,6 +14,7 @@
 #include "../base/util.h"
 #include "../people/people.h"
 #include "../units/units.h"
+#include "../users/users.h"
 #include "cli.h"
 
 static uint64_t rng = 0x7468696475613131ull; /* "thidua11" */
@@ -104,22 +105,16 @@ static int64_t add_people(struct db *db, struct audit_chain *chain, const struct
 	return added;
 }
 
-static int add_user(struct db *db, const char *login, const char *name, const char *role, const char *unit_code)
+/* A demo user with a generated password, printed for the person trying thidua. */
+static int add_user(struct db *db, const struct user *who, const char *login, const char *name, const char *role, const char *unit_code)
 {
-	int64_t unit_id;
-	if (units_find_code(db, unit_code, &unit_id) != E_OK) return 0; /* the curated data has no such unit */
-	char pw[17], hash[128], now[21];
+	char pw[17], err[300];
+	int64_t id;
 	random_token(pw, 6);
-	if (password_hash(hash, pw) != 0) return -1;
-	now_iso(now);
-	int64_t id = 0;
-	struct stmt *st = db_query(db, "INSERT INTO users (login, full_name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) "
-				       "ON CONFLICT (login) DO NOTHING RETURNING id",
-				   "tttt", login, name, hash, now);
-	if (st && db_step(st) == DB_ROW) id = db_int(st, 0);
-	db_done(st);
-	if (!id) return 0;
-	db_exec(db, "INSERT INTO user_roles (user_id, role, unit_id) VALUES ($1, $2, $3)", "iti", id, role, unit_id);
+	if (users_create(db, who, login, name, pw, role, unit_code, &id, err, sizeof err) != 0) {
+		fprintf(stderr, "demo user %s: %s\n", login, err);
+		return -1;
+	}
 	printf("demo user %-16s %-8s on %-14s password: %s\n", login, role, unit_code, pw);
 	return 0;
 }
@@ -212,10 +207,10 @@ int cmd_demo(int argc, char **argv)
 	free(units);
 	if (rc == E_OK) {
 		audit_chain_close(&chain);
-		add_user(db, "sonla.officer", "Cán bộ Ban TĐKT Sơn La", "officer", "T-SONLA");
-		add_user(db, "quangyen.reporter", "Báo cáo viên Quảng Yên", "reporter", "QN-QUANGYEN");
-		add_user(db, "camau.viewer", "Theo dõi Cà Mau", "viewer", "T-CAMAU");
-		add_user(db, "tw.officer", "Chuyên viên Ban TĐKT Trung ương", "officer", "VN");
+		add_user(db, &demo_user, "sonla.officer", "Cán bộ Ban TĐKT Sơn La", "officer", "T-SONLA");
+		add_user(db, &demo_user, "quangyen.reporter", "Báo cáo viên Quảng Yên", "reporter", "QN-QUANGYEN");
+		add_user(db, &demo_user, "camau.viewer", "Theo dõi Cà Mau", "viewer", "T-CAMAU");
+		add_user(db, &demo_user, "tw.officer", "Chuyên viên Ban TĐKT Trung ương", "officer", "VN");
 	}
 	if (rc != E_OK || db_commit(db) != DB_OK) {
 		fprintf(stderr, "the demo data did not load: %s\n", db_errmsg(db));

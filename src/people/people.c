@@ -98,19 +98,8 @@ int people_list(struct db *db, struct arena *a, const struct people_query *q, st
 			buf_printf(&sql, "SELECT count(*)" PERSON_FROM "%s", buf_cstr(&where));
 		} else {
 			buf_printf(&sql, "SELECT " PERSON_COLS PERSON_FROM "%s", buf_cstr(&where));
-			buf_raw(&sql, " ORDER BY ");
-			int k = 0;
-			const char *s = q->sort;
-			while (s && *s) {
-				const char *e = strchr(s, ',');
-				size_t len = e ? (size_t)(e - s) : strlen(s);
-				int desc = *s == '-';
-				for (int i = 0; keys[i]; i++)
-					if (strlen(keys[i]) == len - (size_t)desc && memcmp(keys[i], s + desc, len - (size_t)desc) == 0)
-						buf_printf(&sql, "%s%s%s", k++ ? ", " : "", cols[i], desc ? " DESC" : "");
-				s = e ? e + 1 : NULL;
-			}
-			buf_printf(&sql, "%sp.full_name, p.id LIMIT $%d OFFSET $%d", k ? ", " : "", nparams, nparams + 1);
+			db_order_by(&sql, q->sort, keys, cols, "p.full_name, p.id");
+			buf_printf(&sql, " LIMIT $%d OFFSET $%d", nparams, nparams + 1);
 		}
 		struct stmt *st = db_prep(db, buf_cstr(&sql));
 		if (!st) { buf_free(&where); buf_free(&sql); return E_DB; }

@@ -63,29 +63,6 @@ void unit_json(struct jw *w, const struct unit *u)
 	jw_obj_end(w);
 }
 
-/* Turns "name,-code" into an ORDER BY from a fixed list; unknown keys are ignored. */
-static void order_by(struct buf *sql, const char *sort, const char *const *keys, const char *const *cols, const char *dflt)
-{
-	buf_raw(sql, " ORDER BY ");
-	int n = 0;
-	const char *p = sort;
-	while (p && *p) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		int desc = *p == '-';
-		const char *k = p + desc;
-		size_t kl = len - (size_t)desc;
-		for (int i = 0; keys[i]; i++) {
-			if (strlen(keys[i]) == kl && memcmp(keys[i], k, kl) == 0) {
-				buf_printf(sql, "%s%s%s", n ? ", " : "", cols[i], desc ? " DESC" : "");
-				n++;
-			}
-		}
-		p = e ? e + 1 : NULL;
-	}
-	buf_printf(sql, "%s%s", n ? ", " : "", dflt);
-}
-
 int units_list(struct db *db, struct arena *a, const struct unit_query *q, struct unit **items, int *n, int64_t *total)
 {
 	static const char *const keys[] = { "name", "code", "kind", "depth", "updated_at", NULL };
@@ -128,7 +105,7 @@ int units_list(struct db *db, struct arena *a, const struct unit_query *q, struc
 
 	buf_reset(&sql);
 	buf_printf(&sql, "SELECT " UNIT_COLS UNIT_FROM "%s", buf_cstr(&where));
-	order_by(&sql, q->sort, keys, cols, "u.name, u.id");
+	db_order_by(&sql, q->sort, keys, cols, "u.name, u.id");
 	buf_raw(&sql, " LIMIT $6 OFFSET $7");
 	st = db_prep(db, buf_cstr(&sql));
 	if (!st) goto fail;

@@ -64,18 +64,10 @@ void api_units_list(struct req *r)
 	int64_t total;
 	int rc = units_list(r->db, &r->a, &q, &items, &n, &total);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
-	reply_json(r, 200);
 	struct jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
-	jw_key(&w, "items");
-	jw_arr(&w);
+	reply_list_begin(r, &w);
 	for (int i = 0; i < n; i++) unit_json(&w, &items[i]);
-	jw_arr_end(&w);
-	jw_kint(&w, "total", total);
-	jw_kint(&w, "limit", q.limit);
-	jw_kint(&w, "offset", q.offset);
-	jw_obj_end(&w);
+	reply_list_end(&w, total, q.limit, q.offset);
 }
 
 static void reply_unit(struct req *r, int64_t id, int status)

@@ -11,6 +11,24 @@ void reply_json(struct req *r, int status)
 	r->ctype = "application/json; charset=utf-8";
 }
 
+void reply_list_begin(struct req *r, struct jw *w)
+{
+	reply_json(r, 200);
+	jw_init(w, &r->out);
+	jw_obj(w);
+	jw_key(w, "items");
+	jw_arr(w);
+}
+
+void reply_list_end(struct jw *w, int64_t total, int64_t limit, int64_t offset)
+{
+	jw_arr_end(w);
+	jw_kint(w, "total", total);
+	jw_kint(w, "limit", limit);
+	jw_kint(w, "offset", offset);
+	jw_obj_end(w);
+}
+
 static const char *status_title(int status)
 {
 	switch (status) {

@@ -1,0 +1,57 @@
+#include "users.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../base/audit.h"
+#include "../base/auth.h"
+#include "../base/db.h"
+#include "../base/json.h"
+#include "../base/util.h"
+#include "../units/units.h"
+
+int users_create(struct db *db, const struct user *who, const char *login, const char *full_name, const char *password,
+		 const char *role, const char *unit_code, int64_t *id, char *err, size_t errlen)
+{
+	if (!role_parse(role)) {
+		snprintf(err, errlen, "unknown role '%s' (admin, officer, reporter, council, viewer)", role ? role : "");
+		return -1;
+	}
+	int64_t unit_id;
+	if (units_find_code(db, unit_code, &unit_id) != E_OK) {
+		snprintf(err, errlen, "no unit has the code '%s'", unit_code ? unit_code : "");
+		return -1;
+	}
+	char hash[128], now[21];
+	if (password_hash(hash, password) != 0) { snprintf(err, errlen, "out of memory hashing the password"); return -1; }
+	now_iso(now);
+	int own_tx = !db_in_tx(db);
+	if (own_tx && db_begin(db) != DB_OK) { snprintf(err, errlen, "%s", db_errmsg(db)); return -1; }
+	*id = -1;
+	struct stmt *st = db_query(db, "INSERT INTO users (login, full_name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+				   "tttt", login, full_name ? full_name : login, hash, now);
+	int rc = st ? db_step(st) : DB_ERR;
+	if (rc == DB_ROW) *id = db_int(st, 0);
+	db_done(st);
+	struct buf after;
+	buf_init(&after);
+	struct jw w;
+	jw_init(&w, &after);
+	jw_obj(&w);
+	jw_kstr(&w, "login", login);
+	jw_kstr(&w, "role", role);
+	jw_kstr(&w, "unit_code", unit_code);
+	jw_obj_end(&w);
+	int ok = rc == DB_ROW &&
+		 db_exec(db, "INSERT INTO user_roles (user_id, role, unit_id) VALUES ($1, $2, $3)", "iti", *id, role, unit_id) == DB_OK &&
+		 audit_add(db, who, "create", "user", *id, NULL, buf_cstr(&after), NULL) == DB_OK;
+	buf_free(&after);
+	if (ok && own_tx && db_commit(db) != DB_OK) ok = 0;
+	if (!ok) {
+		if (rc == DB_CONSTRAINT) snprintf(err, errlen, "a user with the login '%s' exists already", login);
+		else snprintf(err, errlen, "cannot add the user: %s", db_errmsg(db));
+		if (own_tx) db_rollback(db);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,16 @@
+/* users: accounts and their roles. (Web administration of users comes with a
+** later feature; today the command line manages them.) */
+#ifndef THIDUA_USERS_H
+#define THIDUA_USERS_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct user;
+
+/* Creates a user with one role on the unit with that code, audited as `who`.
+** Returns 0 and the id, or -1 with the reason in err. */
+int users_create(struct db *db, const struct user *who, const char *login, const char *full_name, const char *password,
+		 const char *role, const char *unit_code, int64_t *id, char *err, size_t errlen);
+
+#endif
