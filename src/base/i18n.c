@@ -122,3 +122,9 @@ void fmt_date(struct buf *b, const char *lang, const char *iso)
 	if (strcmp(lang, "en") == 0) buf_printf(b, "%d %s %d", d, mon[m - 1], y);
 	else buf_printf(b, "%02d/%02d/%04d", d, m, y);
 }
+
+void fmt_datetime(struct buf *b, const char *lang, const char *iso)
+{
+	fmt_date(b, lang, iso);
+	if (iso && strlen(iso) >= 16 && iso[10] == 'T') buf_printf(b, " %.5s UTC", iso + 11);
+}

@@ -19,5 +19,6 @@ int i18n_known(const char *lang);
 void fmt_int(struct buf *b, const char *lang, int64_t v);   /* 1.234.567 / 1,234,567 / 12,34,567 */
 void fmt_vnd(struct buf *b, const char *lang, int64_t v);   /* money in VND */
 void fmt_date(struct buf *b, const char *lang, const char *iso); /* YYYY-MM-DD... per locale */
+void fmt_datetime(struct buf *b, const char *lang, const char *iso); /* date and HH:MM UTC */
 
 #endif

@@ -35,5 +35,6 @@ struct kind_opt *unit_kinds_load(struct req *r, int *n);
 void tmpl_pager(struct buf *o, struct req *r, int64_t total, int64_t limit, int64_t offset);
 void tmpl_num(struct buf *o, struct req *r, int64_t v);
 void tmpl_date(struct buf *o, struct req *r, const char *iso);
+void tmpl_datetime(struct buf *o, struct req *r, const char *iso);
 
 #endif

@@ -187,6 +187,9 @@ static void test_number_formats(void **state)
 	buf_reset(&b);
 	fmt_date(&b, "en", "2019-06-14T10:00:00Z");
 	assert_string_equal(b.p, "14 Jun 2019");
+	buf_reset(&b);
+	fmt_datetime(&b, "vi", "2026-11-23T10:04:48Z");
+	assert_string_equal(b.p, "23/11/2026 10:04 UTC");
 	buf_free(&b);
 }
 
