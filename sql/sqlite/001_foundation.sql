@@ -116,6 +116,7 @@ CREATE TABLE audit_log (
 	prev_hash TEXT NOT NULL,
 	hash TEXT NOT NULL
 );
+CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);
 
 CREATE TABLE audit_head (
 	one INTEGER PRIMARY KEY CHECK (one = 1),

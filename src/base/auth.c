@@ -55,7 +55,7 @@ int auth_load_user(struct db *db, struct arena *a, int64_t user_id, struct user 
 	u->lang = arena_strdup(a, db_text(st, 3));
 	db_done(st);
 	st = db_query(db,
-		      "SELECT r.role, r.unit_id, u.path, u.name FROM user_roles r JOIN units u ON u.id = r.unit_id "
+		      "SELECT r.role, r.unit_id, u.path, u.name, u.depth FROM user_roles r JOIN units u ON u.id = r.unit_id "
 		      "WHERE r.user_id = $1 ORDER BY r.id",
 		      "i", user_id);
 	while (st && db_step(st) == DB_ROW && u->ngrants < AUTH_MAX_ROLES) {
@@ -64,6 +64,7 @@ int auth_load_user(struct db *db, struct arena *a, int64_t user_id, struct user 
 		g->unit_id = db_int(st, 1);
 		g->unit_path = arena_strdup(a, db_text(st, 2));
 		g->unit_name = arena_strdup(a, db_text(st, 3));
+		g->unit_depth = (int)db_int(st, 4);
 	}
 	db_done(st);
 	*out = u;

@@ -25,6 +25,7 @@ struct grant {
 	int64_t unit_id;
 	const char *unit_path;
 	const char *unit_name;
+	int unit_depth;             /* 0: a root of the tree */
 };
 
 struct user {

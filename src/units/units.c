@@ -397,3 +397,10 @@ out:
 	}
 	return rc;
 }
+
+int64_t units_root_count(struct db *db)
+{
+	int64_t n = 0;
+	db_int1(db, &n, "SELECT count(*) FROM units WHERE parent_id IS NULL", "");
+	return n;
+}

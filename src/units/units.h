@@ -62,6 +62,7 @@ int units_create(struct db *db, const struct user *who, const struct unit_in *in
 int units_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct unit_in *in,
 		 struct field_errors *fe);
 int unit_kind_valid(struct db *db, const char *kind);
+int64_t units_root_count(struct db *db);
 void unit_json(struct jw *w, const struct unit *u);
 void subtree_end(char *out, size_t n, const char *path);  /* the range's upper bound */
 

@@ -24,6 +24,7 @@ int input_read(struct req *r, const struct field_spec *spec, struct input *in, s
 			json_t *v = json_object_get(r->json, f->name);
 			if (v) {
 				have = 1;
+				if (json_is_null(v) && f->type == F_BOOL) { fe_add(fe, f->name, N_("Must be true or false")); continue; }
 				if (json_is_null(v)) isnull = 1;
 				else if (f->type == F_TEXT || f->type == F_CHOICE) {
 					if (!json_is_string(v)) { fe_add(fe, f->name, N_("Must be text")); continue; }

@@ -99,8 +99,8 @@ static int parse_body(struct req *r)
 		if (!r->json || !json_is_object(r->json)) {
 			struct buf b;
 			buf_init(&b);
-			buf_printf(&b, "%s (line %d, column %d)", r->json ? "the body must be a JSON object" : err.text,
-				   err.line, err.column);
+			if (r->json) buf_raw(&b, "the body must be a JSON object");
+			else buf_printf(&b, "%s (line %d, column %d)", err.text, err.line, err.column);
 			r->api = 1;
 			reply_error(r, 400, "malformed", arena_strdup(&r->a, buf_cstr(&b)));
 			buf_free(&b);
