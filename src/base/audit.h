@@ -16,6 +16,8 @@ struct audit_chain {
 	struct db *db;
 	int64_t next_id;
 	char prev[65];
+	char at[21];               /* the timestamp, formatted once a second */
+	long at_time;
 };
 int audit_chain_open(struct db *db, struct audit_chain *c);
 int audit_chain_add(struct audit_chain *c, const struct user *who, const char *action, const char *entity, int64_t entity_id,

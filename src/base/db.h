@@ -68,6 +68,9 @@ int db_in_tx(struct db *db);
 struct buf;
 void db_order_by(struct buf *sql, const char *sort, const char *const *keys, const char *const *cols, const char *dflt);
 
+/* a larger page cache for a bulk import by the command line */
+void db_bulk_mode(struct db *db);
+
 /* online, consistent copy of the database to dest (a new file) */
 int db_backup(struct db *db, const char *dest);
 

@@ -1,6 +1,7 @@
 /* The SQLite backend of the db module. */
 #include "db.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +9,11 @@
 
 #define CACHE_SIZE 512 /* power of two */
 
+#define MAX_PARAMS 64
+
 struct stmt {
 	sqlite3_stmt *s;
+	unsigned char param[MAX_PARAMS + 1]; /* $n → SQLite's index, found once at prepare */
 	struct db *db;
 	char *sql;        /* cache key */
 	uint32_t hash;
@@ -49,9 +53,17 @@ static int map_rc(int rc)
 	}
 }
 
+static pthread_once_t configured = PTHREAD_ONCE_INIT;
+static void configure(void)
+{
+	/* no global memory statistics: they take a mutex on every allocation */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int db_open(struct db **out, const char *path, int create)
 {
 	*out = NULL;
+	pthread_once(&configured, configure);
 	struct db *db = calloc(1, sizeof *db);
 	if (!db) return DB_ERR;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
@@ -110,6 +122,12 @@ static struct stmt *prepare(struct db *db, const char *sql, uint32_t h, int tran
 	st->db = db;
 	st->hash = h;
 	st->transient = transient;
+	int np = sqlite3_bind_parameter_count(st->s);
+	for (int i = 1; i <= np; i++) {
+		const char *name = sqlite3_bind_parameter_name(st->s, i);
+		int n = name && name[0] == '$' ? atoi(name + 1) : 0;
+		if (n > 0 && n <= MAX_PARAMS) st->param[n] = (unsigned char)i;
+	}
 	if (!transient) st->sql = strdup(sql);
 	return st;
 }
@@ -135,10 +153,8 @@ struct stmt *db_prep(struct db *db, const char *sql)
 
 int db_vbind(struct stmt *st, const char *types, va_list ap)
 {
-	char name[16];
 	for (int i = 0; types && types[i]; i++) {
-		snprintf(name, sizeof name, "$%d", i + 1);
-		int idx = sqlite3_bind_parameter_index(st->s, name);
+		int idx = i < MAX_PARAMS ? st->param[i + 1] : 0;
 		int rc = SQLITE_OK;
 		switch (types[i]) {
 		case 'i': { int64_t v = va_arg(ap, int64_t); if (idx) rc = sqlite3_bind_int64(st->s, idx, v); break; }
@@ -174,12 +190,7 @@ int db_bind(struct stmt *st, const char *types, ...)
 	return rc;
 }
 
-static int param_index(struct stmt *st, int n)
-{
-	char name[16];
-	snprintf(name, sizeof name, "$%d", n);
-	return sqlite3_bind_parameter_index(st->s, name);
-}
+static int param_index(struct stmt *st, int n) { return n > 0 && n <= MAX_PARAMS ? st->param[n] : 0; }
 
 int db_bind_int(struct stmt *st, int n, int64_t v)
 {
@@ -322,4 +333,10 @@ int db_backup(struct db *db, const char *dest)
 	}
 	sqlite3_close(to);
 	return rc;
+}
+
+void db_bulk_mode(struct db *db)
+{
+	/* a bulk import touches many index pages: keep them in memory (256 MiB) */
+	db_script(db, "PRAGMA cache_size=-262144;");
 }

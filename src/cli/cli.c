@@ -297,6 +297,7 @@ int cmd_import(int argc, char **argv)
 	struct import_report rep = { 0 };
 	rep.errors = stderr;
 	rep.progress = isatty(2);
+	db_bulk_mode(db);
 	int rc = !strcmp(a.pos[0], "units") ? units_import_csv(db, cli_user(), f, &rep) : people_import_csv(db, cli_user(), f, &rep);
 	fclose(f);
 	db_close(db);
