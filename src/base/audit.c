@@ -28,8 +28,9 @@ static void row_hash(char out[65], int64_t id, const char *at, int64_t user_id, 
 		     const char *entity, int64_t entity_id, const char *before, const char *after, const char *note,
 		     const char *prev)
 {
-	static _Thread_local struct buf b; /* reused: bulk imports hash a row per line */
-	buf_reset(&b);
+	struct buf b;
+	buf_init(&b);
+	buf_grow(&b, 1024);
 	add_num(&b, id);
 	buf_char(&b, '|');
 	add_num(&b, user_id);
@@ -50,6 +51,7 @@ static void row_hash(char out[65], int64_t id, const char *at, int64_t user_id, 
 		}
 	}
 	sha256_hex(out, b.p, b.len);
+	buf_free(&b);
 }
 
 int audit_chain_open(struct db *db, struct audit_chain *c)

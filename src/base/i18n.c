@@ -74,13 +74,14 @@ const char *i18n_pick(const char *explicit_lang, const char *accept)
 	while (p && *p) {
 		while (*p == ' ' || *p == ',') p++;
 		char tag[3] = { 0 };
-		if (p[0] && p[1]) { tag[0] = (char)(p[0] | 0x20); tag[1] = (char)(p[1] | 0x20); }
+		int two = p[0] && p[1]; /* a tag shorter than two letters ("*") is skipped */
+		if (two) { tag[0] = (char)(p[0] | 0x20); tag[1] = (char)(p[1] | 0x20); }
 		double q = 1;
 		const char *end = strchr(p, ',');
 		if (!end) end = p + strlen(p);
 		const char *qp = strstr(p, ";q=");
 		if (qp && qp < end) q = strtod(qp + 3, NULL);
-		if ((p[2] == 0 || p[2] == '-' || p[2] == ';' || p[2] == ',' || p[2] == ' ') && i18n_known(tag) && q > bestq) {
+		if (two && (p[2] == 0 || p[2] == '-' || p[2] == ';' || p[2] == ',' || p[2] == ' ') && i18n_known(tag) && q > bestq) {
 			best = catalog(tag)->lang;
 			bestq = q;
 		}

@@ -23,27 +23,26 @@ static const struct field_spec person_fields[] = {
 };
 enum { PF_CODE, PF_NAME, PF_GENDER, PF_YEAR, PF_UNIT, PF_UNIT_CODE, PF_POSITION, PF_ACTIVE };
 
+/* Always fills p, also when a field is rejected, so the form can show it back. */
 static int read_person_in(struct req *r, struct person_in *p, struct field_errors *fe, int creating)
 {
 	struct input in;
+	int rc = input_read(r, person_fields, &in, fe, !creating);
 	memset(p, 0, sizeof *p);
-	if (input_read(r, person_fields, &in, fe, !creating) != E_OK) return E_INVALID;
 	p->code = in.s[PF_CODE];
 	p->clear_code = in.present[PF_CODE] && !in.s[PF_CODE];
 	p->full_name = in.s[PF_NAME];
 	p->gender = in.s[PF_GENDER];
 	p->birth_year = in.present[PF_YEAR] ? in.i[PF_YEAR] : (creating ? 0 : -1);
 	p->unit_id = in.present[PF_UNIT] ? in.i[PF_UNIT] : 0;
-	if (in.s[PF_UNIT_CODE] && units_find_code(r->db, in.s[PF_UNIT_CODE], &p->unit_id) != E_OK) {
-		fe_add(fe, "unit_code", N_("No unit has this code"));
-		return E_INVALID;
-	}
 	p->position = in.s[PF_POSITION];
 	p->clear_position = in.present[PF_POSITION] && !in.s[PF_POSITION];
 	p->active = in.present[PF_ACTIVE] ? (int)in.i[PF_ACTIVE] : -1;
-	if (in.present[PF_NAME] && !p->full_name) fe_add(fe, "full_name", N_("Is required"));
-	if (in.present[PF_GENDER] && !p->gender) fe_add(fe, "gender", N_("Is required"));
-	return fe->n ? E_INVALID : E_OK;
+	if (in.s[PF_UNIT_CODE] && units_find_code(r->db, in.s[PF_UNIT_CODE], &p->unit_id) != E_OK)
+		fe_add(fe, "unit_code", N_("No unit has this code"));
+	if (in.present[PF_NAME] && !p->full_name && !fe_get(fe, "full_name")) fe_add(fe, "full_name", N_("Is required"));
+	if (in.present[PF_GENDER] && !p->gender && !fe_get(fe, "gender")) fe_add(fe, "gender", N_("Is required"));
+	return rc != E_OK || fe->n ? E_INVALID : E_OK;
 }
 
 /* Fills the query from the address; 0, or replies (400/403/404) and returns -1. */

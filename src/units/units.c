@@ -223,7 +223,7 @@ static char *unit_snapshot(struct db *db, int64_t id)
 static int validate(struct db *db, const struct unit_in *in, int creating, struct field_errors *fe)
 {
 	if (creating || in->code) {
-		if (!in->code) fe_add(fe, "code", N_("Is required"));
+		if (!in->code || !*in->code) fe_add(fe, "code", N_("Is required"));
 		else if (!code_valid(in->code) || strlen(in->code) > UNIT_CODE_MAX)
 			fe_add(fe, "code", N_("Use letters, digits, '-', '_' or '.' (at most 32)"));
 	}
@@ -232,7 +232,7 @@ static int validate(struct db *db, const struct unit_in *in, int creating, struc
 		else if (strlen(in->name) > UNIT_NAME_MAX) fe_add(fe, "name", N_("Is too long"));
 	}
 	if (creating || in->kind) {
-		if (!in->kind) fe_add(fe, "kind", N_("Is required"));
+		if (!in->kind || !*in->kind) fe_add(fe, "kind", N_("Is required"));
 		else if (!unit_kind_valid(db, in->kind)) fe_add(fe, "kind", N_("Is not a known kind of unit"));
 	}
 	return fe->n ? E_INVALID : E_OK;

@@ -18,25 +18,31 @@ static const struct field_spec unit_fields[] = {
 };
 enum { UF_CODE, UF_NAME, UF_KIND, UF_PARENT, UF_PARENT_CODE, UF_ACTIVE };
 
-/* Reads the fields into a unit_in; parent_code wins over parent_id when given. */
+/* Reads the fields into a unit_in; parent_code wins over parent_id when given.
+** The unit_in is always filled, also when a field is rejected, so a form can
+** show back what was typed. A field sent empty is "" (the domain refuses it). */
 static int read_unit_in(struct req *r, struct unit_in *u, struct field_errors *fe, int creating)
 {
 	struct input in;
-	if (input_read(r, unit_fields, &in, fe, !creating) != E_OK) return E_INVALID;
+	int rc = input_read(r, unit_fields, &in, fe, !creating);
+	memset(u, 0, sizeof *u);
+	for (int k = UF_CODE; k <= UF_KIND; k++)
+		if (in.present[k] && !in.s[k] && !fe_get(fe, unit_fields[k].name)) in.s[k] = "";
 	u->code = in.s[UF_CODE];
 	u->name = in.s[UF_NAME];
 	u->kind = in.s[UF_KIND];
 	u->parent_id = in.present[UF_PARENT] ? in.i[UF_PARENT] : -1;
+	u->active = in.present[UF_ACTIVE] ? (int)in.i[UF_ACTIVE] : -1;
+	if (creating && u->parent_id < 0) u->parent_id = 0;
 	if (in.present[UF_PARENT_CODE]) {
 		u->parent_id = 0;
 		if (in.s[UF_PARENT_CODE] && units_find_code(r->db, in.s[UF_PARENT_CODE], &u->parent_id) != E_OK) {
 			fe_add(fe, "parent_code", N_("No unit has this code"));
+			u->parent_id = -1;
 			return E_INVALID;
 		}
 	}
-	u->active = in.present[UF_ACTIVE] ? (int)in.i[UF_ACTIVE] : -1;
-	if (creating && u->parent_id < 0) u->parent_id = 0;
-	return E_OK;
+	return rc;
 }
 
 static void read_query(struct req *r, struct unit_query *q)

@@ -51,6 +51,7 @@ int input_read(struct req *r, const struct field_spec *spec, struct input *in, s
 				} else {
 					text = v;
 				}
+				if (f->type == F_INT && fe_get(fe, f->name)) in->s[k] = arena_strdup(&r->a, v);
 			} else if (f->type == F_BOOL && r->method == M_POST && !partial) {
 				have = 1; /* an unchecked box sends nothing */
 			}
@@ -61,7 +62,11 @@ int input_read(struct req *r, const struct field_spec *spec, struct input *in, s
 			size_t n = strlen(text);
 			while (n && text[n - 1] == ' ') n--;
 			if (!utf8_valid(text, n)) { fe_add(fe, f->name, N_("Must be valid UTF-8 text")); continue; }
-			if (f->maxlen && n > (size_t)f->maxlen) { fe_add(fe, f->name, N_("Is too long")); continue; }
+			if (f->maxlen && n > (size_t)f->maxlen) {
+				in->s[k] = arena_strndup(&r->a, text, n); /* shown back in the form */
+				fe_add(fe, f->name, N_("Is too long"));
+				continue;
+			}
 			if (n == 0) isnull = 1;
 			else text = arena_strndup(&r->a, text, n);
 		}
@@ -73,6 +78,7 @@ int input_read(struct req *r, const struct field_spec *spec, struct input *in, s
 		}
 		if (have && !isnull && f->type == F_INT && (in->i[k] < f->min || in->i[k] > f->max)) {
 			fe_add(fe, f->name, N_("Is out of range"));
+			in->i[k] = 0;
 			continue;
 		}
 		if (f->required && (isnull || (!have && !partial))) {
