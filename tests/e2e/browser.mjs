@@ -1,0 +1,128 @@
+// Shared pieces of the browser tests: launching Debian's Chromium headless
+// with no network beyond 127.0.0.1, logging in through the form, and a few
+// page helpers. Not a test file itself (node --test picks *.test.mjs).
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { BIN, makeDb, startServer, tmpdir } from '../lib/server.mjs';
+
+export const IMG_DIR = fileURLToPath(new URL('../../docs/img/', import.meta.url));
+
+export const CHROMIUM_ARGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export function launch() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+// A fresh context: Vietnamese, as the offices use it, and the documented viewport.
+// Every page error and failed request is collected so a test can assert none happened.
+export async function newPage(browser, { locale = 'vi-VN' } = {}) {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(5000);
+  context.setDefaultNavigationTimeout(10000);
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push('page error: ' + e.message));
+  // a failed load is listed by its response below, with its address
+  page.on('console', (m) => { if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) page.problems.push('console: ' + m.text()); });
+  page.on('response', (r) => { if (r.status() >= 400) page.problems.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`); });
+  page.on('requestfailed', (r) => page.problems.push('request failed: ' + r.url()));
+  return { context, page };
+}
+
+// Logs in through the form the way a person does and lands on the home page.
+export async function loginForm(page, base, login, password) {
+  await page.goto(base + '/login');
+  await page.getByLabel('Tên đăng nhập').fill(login);
+  await page.getByLabel('Mật khẩu').fill(password);
+  await Promise.all([page.waitForURL(base + '/'), page.getByRole('button', { name: 'Đăng nhập' }).click()]);
+}
+
+export async function screenshot(page, name) {
+  fs.mkdirSync(IMG_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(IMG_DIR, name), fullPage: true });
+}
+
+// Submits the form a control belongs to by clicking it and waits for the next page.
+export async function clickAndWait(page, locator) {
+  await Promise.all([page.waitForEvent('load'), locator.click()]);
+}
+
+// Clicks a submit button and resolves to the response of the POST once the
+// page it returned has loaded; fails at once if no answer comes (a crash).
+export async function submit(page, button) {
+  const answer = new Promise((resolve, reject) => {
+    const done = () => { page.off('response', onResponse); page.off('requestfailed', onFailed); };
+    const onResponse = (r) => { if (r.request().method() === 'POST') { done(); resolve(r); } };
+    const onFailed = (r) => { if (r.method() === 'POST') { done(); reject(new Error(`POST ${r.url()} got no answer: ${r.failure()?.errorText}`)); } };
+    page.on('response', onResponse);
+    page.on('requestfailed', onFailed);
+  });
+  answer.catch(() => {}); // awaited below; a rejection during the click is not unhandled
+  await button.click();
+  const res = await answer;
+  await page.waitForLoadState('load');
+  return res;
+}
+
+// The link to a unit or person in the first column of a result table.
+export const resultLink = (page, name) => page.locator('table.list tbody td:first-child').getByRole('link', { name, exact: true });
+
+export const text = async (loc) => (await loc.innerText()).trim();
+
+// The facts list of a unit or person page as { label: value }.
+export async function facts(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const dt of document.querySelectorAll('dl.facts dt')) out[dt.textContent.trim()] = dt.nextElementSibling.textContent.trim();
+    return out;
+  });
+}
+
+// No script error, console error or failed response, except the `expected` ones
+// (as '401 POST /login'); the list is emptied.
+export function assertNoProblems(page, expected = []) {
+  assert.deepEqual(page.problems, expected);
+  page.problems.length = 0;
+}
+
+// A fresh database holding the demo data, as makeDb({ demo: true }) gives.
+// Loading the demo takes seconds under AddressSanitizer, so the first test
+// file to need it makes it once for this build of the binary and every file
+// then works on its own copy.
+export function demoDb() {
+  const st = fs.statSync(BIN);
+  const key = crypto.createHash('sha256').update(`${BIN}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 16);
+  const prefix = 'thidua-e2e-demo-';
+  const cache = path.join(os.tmpdir(), prefix + key);
+  if (!fs.existsSync(path.join(cache, 'env.json'))) {
+    const made = makeDb({ demo: true });
+    const tmp = fs.mkdtempSync(cache + '.tmp-');
+    for (const f of fs.readdirSync(made.dir)) if (f.startsWith('test.db')) fs.copyFileSync(path.join(made.dir, f), path.join(tmp, f));
+    fs.writeFileSync(path.join(tmp, 'env.json'), JSON.stringify({ adminPassword: made.adminPassword, demoUsers: made.demoUsers }));
+    try { fs.renameSync(tmp, cache); } catch { fs.rmSync(tmp, { recursive: true, force: true }); } // another process was first
+    // copies made for other builds an hour ago or more are of no use any more
+    for (const f of fs.readdirSync(os.tmpdir())) {
+      const p = path.join(os.tmpdir(), f);
+      if (f.startsWith(prefix) && f !== prefix + key && Date.now() - fs.statSync(p).mtimeMs > 3600e3) fs.rmSync(p, { recursive: true, force: true });
+    }
+    fs.rmSync(made.dir, { recursive: true, force: true });
+  }
+  const meta = JSON.parse(fs.readFileSync(path.join(cache, 'env.json'), 'utf8'));
+  const dir = tmpdir();
+  for (const f of fs.readdirSync(cache)) if (f.startsWith('test.db')) fs.copyFileSync(path.join(cache, f), path.join(dir, f));
+  return { db: path.join(dir, 'test.db'), dir, ...meta };
+}
+
+// A server on a fresh copy of the demo database.
+export async function demoServer() {
+  const env = demoDb();
+  return { env, srv: await startServer(env.db) };
+}
