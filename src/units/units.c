@@ -141,6 +141,11 @@ int units_get(struct db *db, struct arena *a, int64_t id, struct unit **out)
 	read_unit(st, a, u);
 	db_done(st);
 	db_int1(db, &u->people, "SELECT count(*) FROM people WHERE unit_id = $1 AND active = 1", "i", id);
+	char hi[512];
+	subtree_end(hi, sizeof hi, u->path);
+	db_int1(db, &u->people_below,
+		"SELECT count(*) FROM people p JOIN units s ON s.id = p.unit_id WHERE s.path >= $1 AND s.path < $2 AND p.active = 1", "tt",
+		u->path, hi);
 	*out = u;
 	return E_OK;
 }

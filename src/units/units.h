@@ -31,6 +31,7 @@ struct unit {
 	const char *updated_at;
 	int64_t children;          /* active children */
 	int64_t people;            /* active people directly in the unit (units_get only) */
+	int64_t people_below;      /* active people in the unit and its subtree (units_get only) */
 };
 
 struct unit_query {

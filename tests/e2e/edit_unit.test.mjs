@@ -77,7 +77,7 @@ test('add a unit below it', async () => {
   assert.equal(f['Loại'], 'Phòng, tổ, bộ phận');
   assert.equal(f['Đơn vị cấp trên'], 'Thị xã Quảng Yên (đã sửa)');
   assert.equal(f['Đơn vị trực thuộc'], '0');
-  assert.equal(f['Cán bộ'], '0');
+  assert.equal(f['Cán bộ'], '0 trực tiếp · 0 kể cả đơn vị trực thuộc');
 });
 
 test('moving to a code no unit has is refused inline', async () => {
@@ -177,7 +177,8 @@ test('an empty name is refused inline and the other typed values are kept', asyn
 
 test('choosing English in the header switches the interface', async () => {
   await page.goto(quangYen);
-  await Promise.all([page.waitForURL(quangYen), page.waitForEvent('load'), page.getByLabel('Ngôn ngữ').selectOption('en')]);
+  await page.getByLabel('Ngôn ngữ').selectOption('en');
+  await Promise.all([page.waitForURL(quangYen), page.waitForEvent('load'), page.getByRole('button', { name: 'Đổi' }).click()]);
   assert.equal(page.url(), quangYen); // back on the same page
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.deepEqual(await page.locator('header nav a').allInnerTexts(), ['Home', 'Units', 'People']);

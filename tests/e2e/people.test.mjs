@@ -44,7 +44,8 @@ test('"Add a person" on a unit page opens an empty form for that unit', async ()
   assert.equal(await page.locator('header nav a[aria-current="page"]').innerText(), 'Cán bộ');
   for (const label of ['Họ và tên', 'Năm sinh', 'Mã số cán bộ, công chức', 'Chức vụ'])
     assert.equal(await page.getByLabel(label).inputValue(), '', label);
-  assert.deepEqual(await page.getByLabel('Giới tính').locator('option').allInnerTexts(), ['nữ', 'nam', 'khác']);
+  assert.deepEqual(await page.getByLabel('Giới tính').locator('option').allInnerTexts(), ['—', 'nữ', 'nam', 'khác']);
+  assert.equal(await page.getByLabel('Giới tính').inputValue(), ''); // no gender is chosen for the user
 });
 
 test('an impossible birth year is refused inline and the typed values are kept', async () => {
