@@ -65,7 +65,7 @@ int people_list(struct db *db, struct arena *a, const struct people_query *q, st
 	/* $1 unit, $2/$3 subtree, $4 search, $5.. scope ranges (lo, hi pairs) */
 	buf_raw(&where, " WHERE 1 = 1");
 	if (q->unit > 0) buf_raw(&where, " AND p.unit_id = $1");
-	char lo[512] = "", hi[512] = "";
+	char lo[UNIT_PATH_MAX] = "", hi[UNIT_PATH_MAX] = "";
 	if (q->under > 0) {
 		struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", q->under);
 		if (st && db_step(st) == DB_ROW) snprintf(lo, sizeof lo, "%s", db_text(st, 0));
@@ -81,7 +81,7 @@ int people_list(struct db *db, struct arena *a, const struct people_query *q, st
 	}
 	if (q->inactive == 0) buf_raw(&where, " AND p.active = 1");
 	else if (q->inactive == 2) buf_raw(&where, " AND p.active = 0");
-	char rhi[PEOPLE_MAX_RANGES][512];
+	char rhi[PEOPLE_MAX_RANGES][UNIT_PATH_MAX];
 	if (q->nranges >= 0) {
 		buf_raw(&where, " AND (1 = 0");
 		for (int i = 0; i < q->nranges; i++) {
@@ -203,7 +203,7 @@ static int unit_path(struct db *db, int64_t unit_id, char *out, size_t n)
 int people_create(struct db *db, const struct user *who, const struct person_in *in, struct field_errors *fe, int64_t *id)
 {
 	if (validate(in, 1, fe) != E_OK) return E_INVALID;
-	char path[512];
+	char path[UNIT_PATH_MAX];
 	if (!unit_path(db, in->unit_id, path, sizeof path)) { fe_add(fe, "unit_id", N_("No such unit")); return E_INVALID; }
 	if (!may(who, PERM_WRITE_PEOPLE, path)) return E_FORBIDDEN;
 	int own_tx = !db_in_tx(db);
@@ -247,14 +247,14 @@ int people_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 	struct stmt *st = db_query(db, "SELECT u.path, p.version FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1", "i", id);
 	if (!st) goto out;
 	if (db_step(st) != DB_ROW) { db_done(st); rc = E_NOTFOUND; goto out; }
-	char path[512];
+	char path[UNIT_PATH_MAX];
 	snprintf(path, sizeof path, "%s", db_text(st, 0));
 	int64_t cur_version = db_int(st, 1);
 	db_done(st);
 	if (!may(who, PERM_WRITE_PEOPLE, path)) { rc = E_FORBIDDEN; goto out; }
 	if (version != cur_version) { rc = E_CONFLICT; goto out; }
 	if (in->unit_id > 0) {
-		char npath[512];
+		char npath[UNIT_PATH_MAX];
 		if (!unit_path(db, in->unit_id, npath, sizeof npath)) { fe_add(fe, "unit_id", N_("No such unit")); rc = E_INVALID; goto out; }
 		if (!may(who, PERM_WRITE_PEOPLE, npath)) { rc = E_FORBIDDEN; goto out; }
 	}

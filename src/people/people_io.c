@@ -74,11 +74,12 @@ int people_import_csv(struct db *db, const struct user *who, FILE *in, struct im
 	/* the last unit looked up: files are usually grouped by unit */
 	char last_unit[64] = "";
 	int64_t unit_id = 0;
-	char unit_path[512] = "";
+	char unit_path[UNIT_PATH_MAX] = "";
 	while (result == E_OK && (rc = csv_next(&c)) != 0) {
 		if (rc < 0) {
 			fprintf(rep->errors, "line %d: %s\n", c.line, c.err);
 			rep->rejected++;
+			rep->lines++;
 			continue;
 		}
 		if (c.nfields == 1 && !c.field[0][0]) continue;
@@ -178,7 +179,7 @@ int people_export(struct db *db, FILE *out, const char *format, const char *unde
 {
 	struct sheet *s = sheet_open(out, format, "people", headers, "tttnttn");
 	if (!s) return E_DB;
-	char hi[512] = "~";
+	char hi[UNIT_PATH_MAX] = "~";
 	if (under_path) subtree_end(hi, sizeof hi, under_path);
 	struct stmt *st = db_query(db,
 				   "SELECT p.code, p.full_name, p.gender, p.birth_year, u.code, p.position, p.active "

@@ -74,7 +74,7 @@ int units_list(struct db *db, struct arena *a, const struct unit_query *q, struc
 	buf_raw(&where, " WHERE 1 = 1");
 	if (q->parent == 0) buf_raw(&where, " AND u.parent_id IS NULL");
 	else if (q->parent > 0) buf_raw(&where, " AND u.parent_id = $1");
-	char lo[512] = "", hi[512] = "";
+	char lo[UNIT_PATH_MAX] = "", hi[UNIT_PATH_MAX] = "";
 	if (q->under > 0) {
 		struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", q->under);
 		if (st && db_step(st) == DB_ROW) snprintf(lo, sizeof lo, "%s", db_text(st, 0));
@@ -141,7 +141,7 @@ int units_get(struct db *db, struct arena *a, int64_t id, struct unit **out)
 	read_unit(st, a, u);
 	db_done(st);
 	db_int1(db, &u->people, "SELECT count(*) FROM people WHERE unit_id = $1 AND active = 1", "i", id);
-	char hi[512];
+	char hi[UNIT_PATH_MAX];
 	subtree_end(hi, sizeof hi, u->path);
 	db_int1(db, &u->people_below,
 		"SELECT count(*) FROM people p JOIN units s ON s.id = p.unit_id WHERE s.path >= $1 AND s.path < $2 AND p.active = 1", "tt",
@@ -165,7 +165,7 @@ int units_ancestors(struct db *db, struct arena *a, const char *path, struct uni
 	/* every prefix of the path is an ancestor's path */
 	const char *p = path + 1;
 	while ((p = strchr(p, '/'))) {
-		char prefix[512];
+		char prefix[UNIT_PATH_MAX];
 		size_t len = (size_t)(p - path) + 1;
 		if (len >= sizeof prefix) break;
 		memcpy(prefix, path, len);
@@ -256,17 +256,20 @@ static char *search_key(const char *name, const char *code)
 int units_create(struct db *db, const struct user *who, const struct unit_in *in, struct field_errors *fe, int64_t *id)
 {
 	if (validate(db, in, 1, fe) != E_OK) return E_INVALID;
-	char parent_path[512] = "/";
-	int depth = 0;
+	char parent_path[UNIT_PATH_MAX] = "/";
+	int depth = 0, parent_active = 1;
 	if (in->parent_id > 0) {
-		struct stmt *st = db_query(db, "SELECT path, depth FROM units WHERE id = $1", "i", in->parent_id);
+		struct stmt *st = db_query(db, "SELECT path, depth, active FROM units WHERE id = $1", "i", in->parent_id);
 		int found = st && db_step(st) == DB_ROW;
 		if (found) {
 			snprintf(parent_path, sizeof parent_path, "%s", db_text(st, 0));
 			depth = (int)db_int(st, 1) + 1;
+			parent_active = (int)db_int(st, 2);
 		}
 		db_done(st);
 		if (!found) { fe_add(fe, "parent_id", N_("No such unit")); return E_INVALID; }
+		if (!parent_active) { fe_add(fe, "parent_id", N_("The parent unit is deactivated")); return E_INVALID; }
+		if (depth > UNIT_MAX_DEPTH) { fe_add(fe, "parent_id", N_("The tree may not be deeper than 24 levels")); return E_INVALID; }
 		if (!may(who, PERM_WRITE_UNITS, parent_path)) return E_FORBIDDEN;
 	} else if (!may(who, PERM_ADMIN, "/")) {
 		return E_FORBIDDEN; /* a new root is an administrator's decision */
@@ -292,7 +295,7 @@ int units_create(struct db *db, const struct user *who, const struct unit_in *in
 	db_done(st);
 	if (s == DB_DONE) { fe_add(fe, "code", N_("Another unit already has this code")); rc = E_INVALID; goto out; }
 	if (s != DB_ROW) goto out;
-	char path[600];
+	char path[UNIT_PATH_MAX + 24];
 	snprintf(path, sizeof path, "%s%lld/", parent_path, (long long)newid);
 	if (db_exec(db, "UPDATE units SET path = $1 WHERE id = $2", "ti", path, newid) != DB_OK) goto out;
 	char *after = unit_snapshot(db, newid);
@@ -320,7 +323,7 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 	struct stmt *st = db_query(db, "SELECT path, version, parent_id, name, code, active FROM units WHERE id = $1", "i", id);
 	if (!st) goto out;
 	if (db_step(st) != DB_ROW) { db_done(st); rc = E_NOTFOUND; goto out; }
-	char path[512], name[UNIT_NAME_MAX * 4 + 1], code[UNIT_CODE_MAX + 1];
+	char path[UNIT_PATH_MAX], name[UNIT_NAME_MAX * 4 + 1], code[UNIT_CODE_MAX + 1];
 	snprintf(path, sizeof path, "%s", db_text(st, 0));
 	int64_t cur_version = db_int(st, 1), cur_parent = db_int(st, 2);
 	snprintf(name, sizeof name, "%s", db_text(st, 3));
@@ -335,13 +338,18 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 	char now[21];
 	now_iso(now);
 	if (in->parent_id >= 0 && in->parent_id != cur_parent) {
-		/* a move: the new parent must exist, be in scope, and not be inside the unit */
-		char newpath[600], ppath[512] = "/";
+		/* a move: the new parent must exist, be active, be in scope, and not be inside the unit */
+		char newpath[UNIT_PATH_MAX + 24], ppath[UNIT_PATH_MAX] = "/";
 		int pdepth = -1;
 		if (in->parent_id > 0) {
-			st = db_query(db, "SELECT path, depth FROM units WHERE id = $1", "i", in->parent_id);
+			int pactive = 1;
+			st = db_query(db, "SELECT path, depth, active FROM units WHERE id = $1", "i", in->parent_id);
 			int found = st && db_step(st) == DB_ROW;
-			if (found) { snprintf(ppath, sizeof ppath, "%s", db_text(st, 0)); pdepth = (int)db_int(st, 1); }
+			if (found) {
+				snprintf(ppath, sizeof ppath, "%s", db_text(st, 0));
+				pdepth = (int)db_int(st, 1);
+				pactive = (int)db_int(st, 2);
+			}
 			db_done(st);
 			if (!found) { fe_add(fe, "parent_id", N_("No such unit")); rc = E_INVALID; goto out; }
 			if (strncmp(ppath, path, strlen(path)) == 0) {
@@ -349,16 +357,26 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 				rc = E_INVALID;
 				goto out;
 			}
+			if (!pactive) { fe_add(fe, "parent_id", N_("The parent unit is deactivated")); rc = E_INVALID; goto out; }
 			if (!may(who, PERM_WRITE_UNITS, ppath)) { rc = E_FORBIDDEN; goto out; }
 		} else if (!may(who, PERM_ADMIN, "/")) {
 			rc = E_FORBIDDEN;
 			goto out;
 		}
-		snprintf(newpath, sizeof newpath, "%s%lld/", ppath, (long long)id);
-		char hi[512];
-		subtree_end(hi, sizeof hi, path);
-		int64_t olddepth = 0;
+		/* the deepest unit of the moved subtree must stay within the limit */
+		int64_t olddepth = 0, deepest = 0;
 		db_int1(db, &olddepth, "SELECT depth FROM units WHERE id = $1", "i", id);
+		char sub_hi[UNIT_PATH_MAX];
+		subtree_end(sub_hi, sizeof sub_hi, path);
+		db_int1(db, &deepest, "SELECT max(depth) FROM units WHERE path >= $1 AND path < $2", "tt", path, sub_hi);
+		if (deepest - olddepth + pdepth + 1 > UNIT_MAX_DEPTH) {
+			fe_add(fe, "parent_id", N_("The tree may not be deeper than 24 levels"));
+			rc = E_INVALID;
+			goto out;
+		}
+		snprintf(newpath, sizeof newpath, "%s%lld/", ppath, (long long)id);
+		char hi[UNIT_PATH_MAX];
+		subtree_end(hi, sizeof hi, path);
 		int delta = pdepth + 1 - (int)olddepth;
 		if (db_exec(db,
 			    "UPDATE units SET path = $1 || substr(path, $2), depth = depth + $3 "
@@ -369,6 +387,14 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 		action = N_("move");
 	}
 	if (in->active >= 0 && in->active != cur_active) {
+		int64_t parent_active = 1;
+		if (in->active == 1 && cur_parent > 0)
+			db_int1(db, &parent_active, "SELECT active FROM units WHERE id = (SELECT parent_id FROM units WHERE id = $1)", "i", id);
+		if (!parent_active) {
+			fe_add(fe, "active", N_("Reactivate the parent unit first"));
+			rc = E_INVALID;
+			goto out;
+		}
 		if (in->active == 0) {
 			int64_t kids = 0;
 			db_int1(db, &kids, "SELECT count(*) FROM units WHERE parent_id = $1 AND active = 1", "i", id);

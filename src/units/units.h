@@ -53,6 +53,8 @@ struct unit_in {
 
 #define UNIT_CODE_MAX 32
 #define UNIT_NAME_MAX 200
+#define UNIT_MAX_DEPTH 24       /* levels below a root; keeps paths short */
+#define UNIT_PATH_MAX 1024
 
 int units_list(struct db *db, struct arena *a, const struct unit_query *q, struct unit **items, int *n, int64_t *total);
 int units_get(struct db *db, struct arena *a, int64_t id, struct unit **out);

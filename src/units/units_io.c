@@ -122,6 +122,7 @@ int units_import_csv(struct db *db, const struct user *who, FILE *in, struct imp
 		if (rc < 0) {
 			fprintf(rep->errors, "line %d: %s\n", c.line, c.err);
 			rep->rejected++;
+			rep->lines++;
 			continue;
 		}
 		if (c.nfields == 1 && !c.field[0][0]) continue; /* blank line */

@@ -61,7 +61,7 @@ void page_home(struct req *r)
 	/* people in the user's scope */
 	for (int i = 0; i < r->user->ngrants; i++) {
 		if (!auth_can(r->user, PERM_READ, r->user->grants[i].unit_path)) continue;
-		char hi[512];
+		char hi[UNIT_PATH_MAX];
 		subtree_end(hi, sizeof hi, r->user->grants[i].unit_path);
 		int64_t n = 0;
 		db_int1(r->db, &n, "SELECT count(*) FROM people p JOIN units u ON u.id = p.unit_id WHERE p.active = 1 AND u.path >= $1 AND u.path < $2",
@@ -78,7 +78,10 @@ void page_home(struct req *r)
 static const char *safe_next(struct req *r, const char *next)
 {
 	/* only local paths: never an open redirect */
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n")) return "/";
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\') return "/";
+	/* browsers drop tabs and newlines from URLs ("/\t/x" becomes "//x"): no control characters, no backslash */
+	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '\\') return "/";
 	return arena_strdup(&r->a, next);
 }
 

@@ -1,0 +1,91 @@
+// Helpers shared by the HTTP tests (the harness itself is tests/lib/server.mjs).
+import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+
+// Runs one statement with the sqlite3 shell; returns its trimmed stdout.
+export function sqlite(db, sql) {
+  return execFileSync('sqlite3', [db, sql], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+// Sends raw bytes over TCP and collects everything until the server closes
+// the connection or `ms` pass. Resolves { text, closed, error }.
+export function rawHttp(port, data, ms = 3000) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    let text = '';
+    let done = false;
+    const finish = (closed, error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      s.destroy();
+      resolve({ text, closed, error });
+    };
+    const timer = setTimeout(() => finish(false, null), ms);
+    s.on('data', (d) => { text += d.toString('latin1'); });
+    s.on('error', (e) => finish(true, e.code || String(e)));
+    s.on('close', () => finish(true, null));
+    s.on('connect', () => s.write(data));
+  });
+}
+
+// The value of the first hidden _csrf input of a page.
+export function csrfOf(html) {
+  const m = html.match(/<input type="hidden" name="_csrf" value="([0-9a-f]+)">/);
+  assert.ok(m, 'the page has a hidden _csrf input');
+  return m[1];
+}
+
+// All Set-Cookie lines of a response.
+export function setCookies(res) {
+  return res.headers.getSetCookie ? res.headers.getSetCookie() : [];
+}
+
+export async function mkUnit(c, code, name, kind, parentId = 1) {
+  const r = await c.post('/api/v1/units', { json: { code, name, kind, parent_id: parentId } });
+  assert.equal(r.status, 201, `create unit ${code}: ${r.text}`);
+  return r.data;
+}
+
+export async function mkPerson(c, fields) {
+  const r = await c.post('/api/v1/people', { json: fields });
+  assert.equal(r.status, 201, `create person ${fields.full_name}: ${r.text}`);
+  return r.data;
+}
+
+// A message's translation from locale/LANG.po (msgid itself when untranslated
+// or absent), read from the source catalog the binary embeds.
+export function poTranslation(lang, msgid) {
+  const file = path.resolve('locale', lang + '.po');
+  if (!fs.existsSync(file)) return null;
+  const text = fs.readFileSync(file, 'utf8');
+  const esc = msgid.replace(/[\\"]/g, (c) => '\\' + c).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = text.match(new RegExp('^msgid "' + esc + '"\\nmsgstr "((?:[^"\\\\]|\\\\.)*)"$', 'm'));
+  if (!m || !m[1]) return null;
+  return m[1].replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c));
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Runs a subcommand without blocking the event loop (the server and other
+// clients keep going meanwhile); resolves { code, stdout, stderr }.
+export function thiduaAsync(bin, args) {
+  return new Promise((resolve) => {
+    execFile(bin, args, { encoding: 'utf8', timeout: 120000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+// Like addUser of the harness, without blocking: several can hash their
+// passwords in parallel. Resolves to the password.
+export async function addUserAsync(bin, db, login, role, unitCode, password = 'pw-' + login + '-123') {
+  const pf = path.join(path.dirname(db), login + '.pw');
+  fs.writeFileSync(pf, password + '\n');
+  const r = await thiduaAsync(bin, ['user', 'add', '--db', db, '--login', login, '--role', role, '--unit', unitCode, '--password-file', pf]);
+  if (r.code !== 0) throw new Error('user add failed: ' + r.stderr);
+  return password;
+}

@@ -1,0 +1,266 @@
+// Logging in: API tokens, the rate limit, browser sessions with CSRF, logout,
+// and the security headers every response carries.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeDb, addUser, startServer, Client } from '../lib/server.mjs';
+import { csrfOf, rawHttp, setCookies } from './_util.mjs';
+
+let env, srv, admin, loginReply;
+
+before(async () => {
+  env = makeDb();
+  addUser(env.db, 'thuy.nguyen', 'viewer', 'VN', 'mat-khau-dung-1');
+  srv = await startServer(env.db);
+  admin = new Client(srv.base);
+  loginReply = await admin.login('admin', env.adminPassword);
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+});
+
+test('GET /healthz answers "ok\\n" without logging in', async () => {
+  const r = await fetch(srv.base + '/healthz');
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'text/plain; charset=utf-8');
+  assert.equal(await r.text(), 'ok\n');
+});
+
+test('POST /api/v1/login with a wrong password is 401 unauthenticated', async () => {
+  const c = new Client(srv.base);
+  const r = await c.post('/api/v1/login', { json: { login: 'admin', password: 'not-the-password' } });
+  assert.equal(r.status, 401);
+  assert.equal(r.headers.get('content-type'), 'application/json; charset=utf-8');
+  assert.deepEqual(Object.keys(r.data), ['error']);
+  assert.equal(r.data.error.code, 'unauthenticated');
+  assert.equal(typeof r.data.error.message, 'string');
+  assert.ok(r.data.error.message.length > 0);
+  assert.equal(r.data.token, undefined);
+});
+
+test('POST /api/v1/login with a missing password is 422 naming the field', async () => {
+  const c = new Client(srv.base);
+  const r = await c.post('/api/v1/login', { json: { login: 'admin' }, headers: { 'Accept-Language': 'en' } });
+  assert.equal(r.status, 422);
+  assert.equal(r.data.error.code, 'validation');
+  assert.deepEqual(r.data.error.fields, { password: 'Is required' });
+});
+
+test('POST /api/v1/login with the right password returns a 64-hex token and the admin role', () => {
+  assert.match(loginReply.token, /^[0-9a-f]{64}$/);
+  assert.equal(loginReply.user.login, 'admin');
+  assert.equal(loginReply.user.roles.length, 1);
+  assert.equal(loginReply.user.roles[0].role, 'admin');
+  assert.equal(loginReply.user.roles[0].unit_id, 1);
+  assert.equal(loginReply.user.roles[0].unit_name, 'Việt Nam');
+});
+
+test('the bearer token works on /api/v1/me', async () => {
+  const r = await admin.get('/api/v1/me');
+  assert.equal(r.status, 200);
+  assert.equal(r.data.login, 'admin');
+  assert.equal(r.data.id, loginReply.user.id);
+  assert.deepEqual(r.data.roles, [{ role: 'admin', unit_id: 1, unit_name: 'Việt Nam' }]);
+});
+
+test('an API call without a token is 401 with WWW-Authenticate: Bearer', async () => {
+  const c = new Client(srv.base);
+  const r = await c.get('/api/v1/me');
+  assert.equal(r.status, 401);
+  assert.equal(r.headers.get('www-authenticate'), 'Bearer');
+  assert.equal(r.data.error.code, 'unauthenticated');
+});
+
+test('a garbage or unknown bearer token is 401', async () => {
+  for (const token of ['garbage', 'a'.repeat(64), loginReply.token.slice(0, 63) + (loginReply.token.endsWith('0') ? '1' : '0')]) {
+    const r = await fetch(srv.base + '/api/v1/me', { headers: { Authorization: 'Bearer ' + token } });
+    assert.equal(r.status, 401, `token ${token}`);
+    assert.equal(r.headers.get('www-authenticate'), 'Bearer');
+    assert.equal((await r.json()).error.code, 'unauthenticated');
+  }
+});
+
+test('after 10 failed logins for one login the 11th, even with the right password, is 429 with Retry-After', async () => {
+  const c = new Client(srv.base);
+  // two at a time (the server has two threads): each failure costs a password hash
+  for (let i = 1; i <= 10; i += 2) {
+    const rs = await Promise.all([i, i + 1].map((k) => c.post('/api/v1/login', { json: { login: 'thuy.nguyen', password: 'sai-mat-khau-' + k } })));
+    assert.deepEqual(rs.map((r) => r.status), [401, 401], `attempts ${i} and ${i + 1}`);
+  }
+  const r = await c.post('/api/v1/login', { json: { login: 'thuy.nguyen', password: 'mat-khau-dung-1' } });
+  assert.equal(r.status, 429);
+  assert.equal(r.headers.get('retry-after'), '900');
+  assert.equal(r.data.error.code, 'too_many_attempts');
+  assert.equal(r.data.token, undefined);
+  // the limit is per login: another user still logs in
+  const other = await new Client(srv.base).post('/api/v1/login', { json: { login: 'admin', password: env.adminPassword } });
+  assert.equal(other.status, 200);
+});
+
+test('a bearer token is accepted on HTML pages (GET /units is 200 text/html, not a redirect)', async () => {
+  const r = await admin.get('/units');
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8');
+  assert.match(r.text, /^<!doctype html>/);
+  assert.ok(r.text.includes('Việt Nam'));
+});
+
+test('a page without login redirects to /login with next', async () => {
+  const c = new Client(srv.base);
+  const r = await c.get('/units');
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get('location'), '/login?next=%2Funits');
+});
+
+// ---- the browser: login form, session cookie, CSRF, logout ----
+
+const browser = { c: null, pre: null, sid: null, csrf: null };
+
+test('GET /login sets a tdpre cookie and the form carries it as a hidden _csrf', async () => {
+  browser.c = new Client(srv.base);
+  const r = await browser.c.get('/login?next=/units');
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8');
+  const ck = setCookies(r).find((s) => s.startsWith('tdpre='));
+  assert.ok(ck, 'a tdpre cookie is set');
+  assert.match(ck, /^tdpre=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Strict$/);
+  browser.pre = ck.slice(6, 70);
+  assert.equal(csrfOf(r.text), browser.pre);
+  assert.ok(r.text.includes('<input type="hidden" name="next" value="/units">'));
+});
+
+test('POST /login without _csrf is 403 and starts no session', async () => {
+  const r = await browser.c.post('/login', { form: { login: 'admin', password: env.adminPassword, next: '/units' } });
+  assert.equal(r.status, 403);
+  assert.equal(setCookies(r).filter((s) => s.startsWith('tdsid=')).length, 0);
+  assert.equal(browser.c.cookies.tdsid, undefined);
+});
+
+test('POST /login with a _csrf that is not the cookie\'s is 403', async () => {
+  const r = await browser.c.post('/login', { form: { login: 'admin', password: env.adminPassword, next: '/units', _csrf: 'b'.repeat(64) } });
+  assert.equal(r.status, 403);
+  assert.equal(browser.c.cookies.tdsid, undefined);
+});
+
+test('POST /login with the _csrf redirects 303 to next and sets an HttpOnly SameSite=Lax tdsid', async () => {
+  const r = await browser.c.post('/login', { form: { login: 'admin', password: env.adminPassword, next: '/units', _csrf: browser.pre } });
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get('location'), '/units');
+  const ck = setCookies(r).find((s) => s.startsWith('tdsid='));
+  assert.ok(ck, 'a tdsid cookie is set');
+  assert.match(ck, /^tdsid=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=43200$/);
+  browser.sid = ck.slice(6, 70);
+  const me = await browser.c.get('/api/v1/me');
+  assert.equal(me.status, 200);
+  assert.equal(me.data.login, 'admin');
+});
+
+test('POST /login never redirects off-site: next=//evil.example goes to /', async () => {
+  const c = new Client(srv.base);
+  const page = await c.get('/login');
+  const r = await c.post('/login', { form: { login: 'admin', password: env.adminPassword, next: '//evil.example/x', _csrf: csrfOf(page.text) } });
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get('location'), '/');
+});
+
+test('with the session cookie, a state-changing request without the session\'s CSRF token is 403', async () => {
+  const page = await browser.c.get('/units');
+  assert.equal(page.status, 200);
+  browser.csrf = csrfOf(page.text);
+  assert.match(browser.csrf, /^[0-9a-f]{64}$/);
+  assert.notEqual(browser.csrf, browser.pre);
+  const api = await browser.c.post('/api/v1/units', { json: { code: 'CSRF-1', name: 'Đơn vị thử', kind: 'agency', parent_id: 1 } });
+  assert.equal(api.status, 403);
+  assert.equal(api.data.error.code, 'csrf');
+  const form = await browser.c.post('/units', { form: { code: 'CSRF-2', name: 'Đơn vị thử', kind: 'agency', parent_id: '1' } });
+  assert.equal(form.status, 403);
+  const stale = await browser.c.post('/units', { form: { code: 'CSRF-3', name: 'Đơn vị thử', kind: 'agency', parent_id: '1', _csrf: browser.pre } });
+  assert.equal(stale.status, 403);
+  const none = await admin.get('/api/v1/units?q=csrf');
+  assert.equal(none.data.total, 0);
+});
+
+test('with the session cookie and its CSRF token, the same requests work', async () => {
+  const api = await browser.c.post('/api/v1/units', {
+    json: { code: 'CSRF-1', name: 'Đơn vị thử API', kind: 'agency', parent_id: 1 },
+    headers: { 'X-CSRF-Token': browser.csrf },
+  });
+  assert.equal(api.status, 201);
+  assert.equal(api.data.code, 'CSRF-1');
+  const form = await browser.c.post('/units', { form: { code: 'CSRF-2', name: 'Đơn vị thử biểu mẫu', kind: 'agency', parent_id: '1', _csrf: browser.csrf } });
+  assert.equal(form.status, 303);
+  const got = await admin.get('/api/v1/units?q=csrf-2');
+  assert.equal(got.data.total, 1);
+  assert.equal(form.headers.get('location'), '/units/' + got.data.items[0].id);
+});
+
+test('POST /logout ends the session: the old cookie no longer works', async () => {
+  const r = await browser.c.post('/logout', { form: { _csrf: browser.csrf } });
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get('location'), '/login');
+  const ck = setCookies(r).find((s) => s.startsWith('tdsid='));
+  assert.match(ck, /^tdsid=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0$/);
+  // replay the old cookie: the server forgot it
+  const me = await fetch(srv.base + '/api/v1/me', { headers: { Cookie: 'tdsid=' + browser.sid } });
+  assert.equal(me.status, 401);
+  const page = await fetch(srv.base + '/units', { headers: { Cookie: 'tdsid=' + browser.sid }, redirect: 'manual' });
+  assert.equal(page.status, 303);
+  assert.equal(page.headers.get('location'), '/login?next=%2Funits');
+});
+
+test('security headers are on every kind of response', async () => {
+  const anon = new Client(srv.base);
+  const responses = {
+    healthz: await anon.get('/healthz'),
+    loginPage: await anon.get('/login'),
+    unauthenticated: await anon.get('/api/v1/me'),
+    notFoundApi: await admin.get('/api/v1/nope'),
+    notFoundPage: await admin.get('/nope'),
+    methodNotAllowed: await admin.req('DELETE', '/api/v1/units/1'),
+    apiJson: await admin.get('/api/v1/units'),
+    htmlPage: await admin.get('/units/1'),
+    redirect: await anon.get('/'),
+    staticFile: await anon.get('/static/app.css'),
+  };
+  for (const [name, r] of Object.entries(responses)) {
+    const csp = r.headers.get('content-security-policy');
+    assert.ok(csp, `${name}: has a CSP`);
+    assert.ok(csp.includes("frame-ancestors 'none'"), `${name}: frame-ancestors 'none'`);
+    const scriptSrc = csp.split(';').map((s) => s.trim()).find((s) => s.startsWith('script-src'));
+    assert.equal(scriptSrc, "script-src 'self'", `${name}: script-src`);
+    assert.ok(!scriptSrc.includes('unsafe-inline'), `${name}: no 'unsafe-inline' in script-src`);
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff', `${name}: nosniff`);
+    assert.equal(r.headers.get('referrer-policy'), 'same-origin', `${name}: Referrer-Policy`);
+    assert.equal(r.headers.get('x-frame-options'), 'DENY', `${name}: X-Frame-Options`);
+  }
+  assert.equal(responses.staticFile.status, 200);
+  assert.equal(responses.redirect.status, 303);
+});
+
+test('next with a tab cannot redirect off-site (browsers drop tabs: "/\\t/evil" is "//evil")', async () => {
+  const offsite = (loc) => /^\/[/\\]/.test(loc.replace(/[\t\n\r]/g, ''));
+  // the language form: anonymous, no password needed
+  const c = new Client(srv.base);
+  const page = await c.get('/login');
+  const lang = await c.post('/lang', { form: { lang: 'vi', next: '/\t/evil.example/', _csrf: csrfOf(page.text) } });
+  assert.equal(lang.status, 303);
+  assert.ok(!offsite(lang.headers.get('location')), `Location: ${JSON.stringify(lang.headers.get('location'))}`);
+  // the login form
+  const l = new Client(srv.base);
+  const lp = await l.get('/login');
+  const login = await l.post('/login', { form: { login: 'admin', password: env.adminPassword, next: '/\t/evil.example/', _csrf: csrfOf(lp.text) } });
+  assert.equal(login.status, 303);
+  assert.ok(!offsite(login.headers.get('location')), `Location: ${JSON.stringify(login.headers.get('location'))}`);
+});
+
+test('next with control characters never reaches the Location header', async () => {
+  const c = new Client(srv.base);
+  const page = await c.get('/login');
+  const body = new URLSearchParams({ lang: 'vi', next: '/\x0b/evil.example/', _csrf: csrfOf(page.text) }).toString();
+  const r = await rawHttp(srv.port, `POST /lang HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: tdpre=${c.cookies.tdpre}\r\n` +
+    `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+  assert.match(r.text, /^HTTP\/1\.1 303 /);
+  const loc = (r.text.match(/\r\nLocation: ([^\r\n]*)\r\n/) || [])[1];
+  assert.ok(loc !== undefined, 'a Location header');
+  assert.doesNotMatch(loc, /[\x00-\x1f\x7f]/, `Location: ${JSON.stringify(loc)}`);
+});

@@ -1,0 +1,230 @@
+// CSV import and export on the command line: a file goes in whole or not at
+// all, every rejected line is named, re-importing changes nothing, and an
+// export re-imports into the same data.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeDb, thidua } from '../lib/server.mjs';
+import { sqlite } from './_util.mjs';
+
+let env, dir, pristine;
+
+const BOM = '\ufeff';
+const GOOD_UNITS = BOM + [
+  'code;name;kind;parent_code;active',
+  'T-TTH;Tỉnh Thừa Thiên Huế;province;VN;1',
+  'TTH-SNV;"Sở Nội vụ; tỉnh Thừa Thiên Huế";department;T-TTH;1',
+  'TTH-SNV-TDKT;Phòng Thi đua – Khen thưởng;subunit;TTH-SNV;1',
+  'TTH-SNV-TCCB;Phòng Tổ chức, Cán bộ;subunit;TTH-SNV;1',
+  // a child before its parent: the import resolves the order itself
+  'QY-P-YENGIANG;Phường Yên Giang;ward;QN-QUANGYEN;1',
+  'QN-QUANGYEN;Thị xã Quảng Yên;district;T-QUANGNINH;1',
+  'T-QUANGNINH;Tỉnh Quảng Ninh;province;VN;',
+  'TP-DANANG;Thành phố Đà Nẵng;city;VN;1',
+  'DN-CU;Đơn vị đã giải thể;agency;TP-DANANG;0',
+].join('\r\n') + '\r\n';
+const GOOD_UNITS_LINES = 9;
+
+const GOOD_PEOPLE = [
+  'code,full_name,gender,birth_year,unit_code,position,active',
+  'CC-0001,Nguyễn Thị Lan,F,1985,T-TTH,"Trưởng phòng, ""Thi đua""",1',
+  'CC-0002,Trần Văn Bình,M,,TTH-SNV,,1',
+  'CC-0003,Lê Thị Cúc,F,1990,DN-CU,Chuyên viên,0',
+  'CC-0004,Phạm Văn Đức,M,1975,QY-P-YENGIANG,Tổ trưởng,',
+].join('\n') + '\n';
+
+function write(name, text) {
+  const f = path.join(dir, name);
+  fs.writeFileSync(f, text);
+  return f;
+}
+
+const count = (db, table) => Number(sqlite(db, `SELECT count(*) FROM ${table}`));
+
+// Everything in the tables an import touches, as text (cheaper than an export).
+const dump = (db) => sqlite(db, "SELECT code, name, kind, parent_id, path, depth, active, version FROM units ORDER BY id") + '\n--\n' +
+  sqlite(db, "SELECT code, full_name, gender, birth_year, unit_id, position, active, version FROM people ORDER BY id");
+
+// A new database as `thidua init` leaves it (a copy: init hashes a password, which is slow).
+function freshDb(name) {
+  const db = path.join(dir, name);
+  fs.copyFileSync(pristine, db);
+  return db;
+}
+
+before(() => {
+  env = makeDb();
+  dir = env.dir;
+  pristine = path.join(dir, 'pristine.db');
+  sqlite(env.db, `VACUUM INTO '${pristine}'`);
+});
+
+test('a good units file with BOM, semicolons and CRLF imports: "N lines: N added"', () => {
+  const f = write('units.csv', GOOD_UNITS);
+  const r = thidua(['import', 'units', f, '--db', env.db]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `${f}: ${GOOD_UNITS_LINES} lines: ${GOOD_UNITS_LINES} added, 0 updated, 0 unchanged\n`);
+  assert.equal(count(env.db, 'units'), 1 + GOOD_UNITS_LINES);
+  // the first field of the header is "code", not "\ufeffcode"; values are exact
+  assert.equal(sqlite(env.db, "SELECT name FROM units WHERE code = 'TTH-SNV'"), 'Sở Nội vụ; tỉnh Thừa Thiên Huế');
+  assert.equal(sqlite(env.db, "SELECT p.code FROM units u JOIN units p ON p.id = u.parent_id WHERE u.code = 'QY-P-YENGIANG'"), 'QN-QUANGYEN');
+  assert.equal(sqlite(env.db, "SELECT active FROM units WHERE code = 'DN-CU'"), '0');
+  assert.equal(sqlite(env.db, "SELECT active FROM units WHERE code = 'T-QUANGNINH'"), '1');
+  const qy = sqlite(env.db, "SELECT u.path = p.path || u.id || '/' FROM units u JOIN units p ON p.id = u.parent_id WHERE u.code = 'QY-P-YENGIANG'");
+  assert.equal(qy, '1');
+});
+
+test('re-importing the same units file changes nothing: "0 added, 0 updated, N unchanged"', () => {
+  const f = path.join(dir, 'units.csv');
+  const before = dump(env.db);
+  const r = thidua(['import', 'units', f, '--db', env.db]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `${f}: ${GOOD_UNITS_LINES} lines: 0 added, 0 updated, ${GOOD_UNITS_LINES} unchanged\n`);
+  assert.equal(dump(env.db), before);
+});
+
+test('a changed line updates the unit in place', () => {
+  const f = write('units-changed.csv', 'code,name,kind,parent_code\nTP-DANANG,TP. Đà Nẵng,city,VN\n');
+  const r = thidua(['import', 'units', f, '--db', env.db]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `${f}: 1 lines: 0 added, 1 updated, 0 unchanged\n`);
+  assert.equal(sqlite(env.db, "SELECT name || '|' || version FROM units WHERE code = 'TP-DANANG'"), 'TP. Đà Nẵng|2');
+});
+
+const BAD_UNITS = [
+  'code,name,kind,parent_code',
+  'OK-1,Đơn vị tốt,agency,VN',
+  'BAD-KIND,Đơn vị lạ,galaxy,VN',
+  'BAD-NAME,,agency,VN',
+  'BAD-PARENT,Đơn vị mồ côi,agency,NOPE',
+  'BQ,"Đơn vị" lạ,agency,VN',
+  'OK-2,Đơn vị tốt 2,agency,OK-1',
+].join('\n') + '\n';
+
+test('a units file with bad lines exits 1, names each line and reason, and imports nothing', () => {
+  const unitsBefore = dump(env.db);
+  const auditBefore = count(env.db, 'audit_log');
+  const f = write('bad-units.csv', BAD_UNITS);
+  const r = thidua(['import', 'units', f, '--db', env.db]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.trim().split('\n');
+  assert.ok(lines.includes('line 3: kind: Is not a known kind of unit'), r.stderr);
+  assert.ok(lines.includes('line 4: name: Is required'), r.stderr);
+  assert.ok(lines.includes("line 5: parent_code: no unit has the code 'NOPE'"), r.stderr);
+  assert.ok(lines.includes('line 6: text after a closing quote in field 2'), r.stderr);
+  assert.ok(!/line [27]:/.test(r.stderr), 'good lines are not reported');
+  assert.match(lines[lines.length - 1], new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: nothing imported: 4 of \\d+ lines rejected$`));
+  assert.equal(dump(env.db), unitsBefore);
+  assert.equal(sqlite(env.db, "SELECT count(*) FROM units WHERE code IN ('OK-1', 'OK-2', 'BQ')"), '0');
+  assert.equal(count(env.db, 'audit_log'), auditBefore);
+});
+
+test('the rejection summary counts every data line of the file, the broken one too', () => {
+  // 6 data lines, 4 of them rejected
+  const f = path.join(dir, 'bad-units.csv');
+  const r = thidua(['import', 'units', f, '--db', env.db]);
+  assert.equal(r.code, 1);
+  assert.ok(r.stderr.endsWith(`${f}: nothing imported: 4 of 6 lines rejected\n`), r.stderr);
+});
+
+test('an unclosed quote is reported with its line and nothing is imported', () => {
+  const n = count(env.db, 'units');
+  const f = write('unclosed.csv', 'code,name,kind,parent_code\nOK-1,Đơn vị tốt,agency,VN\nOK-3,"Đơn vị chưa đóng,agency,VN\nOK-4,Đơn vị,agency,VN\n');
+  const r = thidua(['import', 'units', f, '--db', env.db]);
+  assert.equal(r.code, 1);
+  assert.ok(r.stderr.includes('line 3: a quoted field opened here is never closed'), r.stderr);
+  assert.equal(count(env.db, 'units'), n);
+});
+
+test('a file whose header lacks the required columns is refused on line 1', () => {
+  const f = write('noheader.csv', 'ma,ten,loai\nX,Y,agency\n');
+  const r = thidua(['import', 'units', f, '--db', env.db]);
+  assert.equal(r.code, 1);
+  assert.ok(r.stderr.startsWith('line 1: the header must name the columns code, name and kind'), r.stderr);
+});
+
+test('a good people file imports, and re-importing it changes nothing', () => {
+  const f = write('people.csv', GOOD_PEOPLE);
+  const r = thidua(['import', 'people', f, '--db', env.db]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `${f}: 4 lines: 4 added, 0 updated, 0 unchanged\n`);
+  assert.equal(sqlite(env.db, "SELECT position FROM people WHERE code = 'CC-0001'"), 'Trưởng phòng, "Thi đua"');
+  assert.equal(sqlite(env.db, "SELECT quote(birth_year) || '|' || quote(position) FROM people WHERE code = 'CC-0002'"), 'NULL|NULL');
+  assert.equal(sqlite(env.db, "SELECT active FROM people WHERE code = 'CC-0003'"), '0');
+  const again = thidua(['import', 'people', f, '--db', env.db]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.stdout, `${f}: 4 lines: 0 added, 0 updated, 4 unchanged\n`);
+});
+
+test('a people file with an unknown unit_code and a bad gender names the lines and imports nothing', () => {
+  const peopleBefore = dump(env.db);
+  const f = write('bad-people.csv', [
+    'code,full_name,gender,birth_year,unit_code',
+    'CC-0010,Phạm Văn Mười,M,1980,T-TTH',
+    'CC-0011,Võ Thị Mười Một,F,1981,NOPE',
+    'CC-0012,Đỗ Văn Mười Hai,Q,1982,T-TTH',
+    'CC-0001,Nguyễn Thị Lan (sửa),F,1985,T-TTH',
+  ].join('\n') + '\n');
+  const r = thidua(['import', 'people', f, '--db', env.db]);
+  assert.equal(r.code, 1);
+  const lines = r.stderr.trim().split('\n');
+  assert.ok(lines.includes('line 3: unit_code: no unit has this code'), r.stderr);
+  assert.ok(lines.includes('line 4: gender: must be M, F or X'), r.stderr);
+  assert.ok(!/line [25]:/.test(r.stderr), 'good lines are not reported');
+  assert.ok(r.stderr.endsWith(`${f}: nothing imported: 2 of 4 lines rejected\n`), r.stderr);
+  assert.equal(dump(env.db), peopleBefore);
+  assert.equal(sqlite(env.db, "SELECT count(*) FROM people WHERE code = 'CC-0010'"), '0');
+});
+
+test('CSV exports re-import into a fresh database byte for byte', () => {
+  const u1 = thidua(['export', 'units', '--db', env.db]);
+  const p1 = thidua(['export', 'people', '--db', env.db]);
+  assert.equal(u1.code, 0);
+  assert.equal(p1.code, 0);
+  assert.ok(u1.stdout.startsWith('code,name,kind,parent_code,active\r\n'));
+  assert.ok(p1.stdout.startsWith('code,full_name,gender,birth_year,unit_code,position,active\r\n'));
+  const fresh = { db: freshDb('roundtrip.db') };
+  const fu = write('export-units.csv', u1.stdout);
+  const fp = write('export-people.csv', p1.stdout);
+  const iu = thidua(['import', 'units', fu, '--db', fresh.db]);
+  assert.equal(iu.code, 0, iu.stderr);
+  const ip = thidua(['import', 'people', fp, '--db', fresh.db]);
+  assert.equal(ip.code, 0, ip.stderr);
+  assert.equal(thidua(['export', 'units', '--db', fresh.db]).stdout, u1.stdout);
+  assert.equal(thidua(['export', 'people', '--db', fresh.db]).stdout, p1.stdout);
+});
+
+test('export --format xlsx --out F writes a zip (starts with "PK")', () => {
+  for (const what of ['units', 'people']) {
+    const out = path.join(dir, what + '.xlsx');
+    const r = thidua(['export', what, '--format', 'xlsx', '--out', out, '--db', env.db]);
+    assert.equal(r.code, 0, r.stderr);
+    const head = fs.readFileSync(out).subarray(0, 4);
+    assert.deepEqual([...head], [0x50, 0x4b, 0x03, 0x04]);
+  }
+});
+
+test('the audit log is intact after the imports', () => {
+  const r = thidua(['audit', 'verify', '--db', env.db]);
+  assert.equal(r.code, 0, r.stdout);
+  assert.equal(r.stdout, `audit log intact: ${count(env.db, 'audit_log')} rows\n`);
+});
+
+test('a very deep chain of units keeps every path consistent, or is refused with a line number', () => {
+  const db = freshDb('deep.db');
+  const rows = ['code,name,kind,parent_code'];
+  for (let i = 0; i < 200; i++) rows.push(`D${i},Cấp ${i},subunit,${i ? 'D' + (i - 1) : 'VN'}`);
+  const f = write('deep.csv', rows.join('\n') + '\n');
+  const r = thidua(['import', 'units', f, '--db', db]);
+  if (r.code === 0) {
+    // a unit's path is its parent's path plus its own id
+    const bad = sqlite(db, "SELECT group_concat(u.code) FROM units u JOIN units p ON p.id = u.parent_id WHERE u.path != p.path || u.id || '/'");
+    assert.equal(bad, '', 'units whose path does not extend their parent\'s');
+  } else {
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^line \d+: /m);
+    assert.equal(count(db, 'units'), 1);
+  }
+});

@@ -1,0 +1,202 @@
+// People over the API: create, edit, search without diacritics, unit and
+// subtree filters, optimistic concurrency and validation.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeDb, startServer, Client } from '../lib/server.mjs';
+import { mkUnit, mkPerson } from './_util.mjs';
+
+let env, srv, c;
+const u = {};
+const p = {};
+const en = { 'Accept-Language': 'en' };
+
+before(async () => {
+  env = makeDb();
+  srv = await startServer(env.db);
+  c = new Client(srv.base);
+  await c.login('admin', env.adminPassword);
+  u.tth = await mkUnit(c, 'T-TTH', 'Tỉnh Thừa Thiên Huế', 'province');
+  u.snv = await mkUnit(c, 'TTH-SNV', 'Sở Nội vụ', 'department', u.tth.id);
+  u.ban = await mkUnit(c, 'TTH-BTDKT', 'Ban Thi đua – Khen thưởng', 'subunit', u.snv.id);
+  u.dn = await mkUnit(c, 'TP-DANANG', 'Thành phố Đà Nẵng', 'city');
+  p.lan = await mkPerson(c, { code: 'CC-0001', full_name: 'Nguyễn Thị Lan', gender: 'F', birth_year: 1985, unit_id: u.tth.id, position: 'Phó Chủ tịch' });
+  p.lam = await mkPerson(c, { code: 'CC-0002', full_name: 'Nguyễn Văn Lâm', gender: 'M', birth_year: 1979, unit_id: u.snv.id, position: 'Giám đốc' });
+  p.anh = await mkPerson(c, { code: 'CC-0003', full_name: 'Trần Thị Lan Anh', gender: 'F', birth_year: 1992, unit_id: u.ban.id, position: 'Chuyên viên' });
+  p.duc = await mkPerson(c, { code: 'CC-0004', full_name: 'Phạm Đức Thắng', gender: 'M', birth_year: 1970, unit_id: u.dn.id });
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+});
+
+const codes = (r) => r.data.items.map((x) => x.code);
+
+test('POST /api/v1/people is 201 with Location and every field stored', async () => {
+  const r = await c.post('/api/v1/people', {
+    json: { code: 'CC-0100', full_name: '  Hoàng Thị Thu Hà ', gender: 'F', birth_year: 1990, unit_code: 'TTH-SNV', position: 'Chuyên viên chính' },
+  });
+  assert.equal(r.status, 201);
+  assert.equal(r.headers.get('location'), '/api/v1/people/' + r.data.id);
+  const { id, created_at, updated_at, ...rest } = r.data;
+  assert.deepEqual(rest, {
+    code: 'CC-0100', full_name: 'Hoàng Thị Thu Hà', gender: 'F', birth_year: 1990, unit_id: u.snv.id, unit_code: 'TTH-SNV',
+    unit_name: 'Sở Nội vụ', position: 'Chuyên viên chính', active: true, version: 1,
+  });
+  assert.match(created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.equal(updated_at, created_at);
+  assert.deepEqual((await c.get('/api/v1/people/' + id)).data, r.data);
+  p.ha = r.data;
+});
+
+test('a person without code, birth year or position stores them as null', async () => {
+  const r = await mkPerson(c, { full_name: 'Lê Văn Không Mã', gender: 'X', unit_id: u.dn.id });
+  assert.equal(r.code, null);
+  assert.equal(r.birth_year, null);
+  assert.equal(r.position, null);
+  assert.equal(r.gender, 'X');
+  p.noCode = r;
+});
+
+test('PATCH edits the given fields only and bumps the version', async () => {
+  const r = await c.patch('/api/v1/people/' + p.ha.id, { json: { position: 'Trưởng phòng', birth_year: 1991, version: 1 } });
+  assert.equal(r.status, 200);
+  assert.equal(r.data.position, 'Trưởng phòng');
+  assert.equal(r.data.birth_year, 1991);
+  assert.equal(r.data.full_name, 'Hoàng Thị Thu Hà');
+  assert.equal(r.data.unit_code, 'TTH-SNV');
+  assert.equal(r.data.version, 2);
+  p.ha = r.data;
+});
+
+test('PATCH with null clears position and birth year', async () => {
+  const r = await c.patch('/api/v1/people/' + p.ha.id, { json: { position: null, birth_year: null, version: 2 } });
+  assert.equal(r.status, 200);
+  assert.equal(r.data.position, null);
+  assert.equal(r.data.birth_year, null);
+  assert.equal(r.data.version, 3);
+  p.ha = r.data;
+});
+
+test('PATCH moves a person to another unit by unit_id', async () => {
+  const r = await c.patch('/api/v1/people/' + p.ha.id, { json: { unit_id: u.ban.id, version: 3 } });
+  assert.equal(r.status, 200);
+  assert.equal(r.data.unit_code, 'TTH-BTDKT');
+  assert.equal(r.data.unit_name, 'Ban Thi đua – Khen thưởng');
+  p.ha = r.data;
+});
+
+test('PATCH with a stale version is 409 and changes nothing', async () => {
+  const before = (await c.get('/api/v1/people/' + p.ha.id)).data;
+  const r = await c.patch('/api/v1/people/' + p.ha.id, { json: { full_name: 'Ghi Đè', version: 1 } });
+  assert.equal(r.status, 409);
+  assert.equal(r.data.error.code, 'conflict');
+  assert.deepEqual((await c.get('/api/v1/people/' + p.ha.id)).data, before);
+});
+
+test('q search ignores diacritics: "nguyen thi lan" finds "Nguyễn Thị Lan"', async () => {
+  const r = await c.get('/api/v1/people?q=nguyen%20thi%20lan');
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.data.items.map((x) => x.full_name), ['Nguyễn Thị Lan']);
+  assert.equal(r.data.total, 1);
+});
+
+test('q search ignores case and accepts the accented form', async () => {
+  const r = await c.get('/api/v1/people?q=' + encodeURIComponent('NGUYỄN'));
+  assert.deepEqual(r.data.items.map((x) => x.full_name), ['Nguyễn Thị Lan', 'Nguyễn Văn Lâm']);
+  assert.equal(r.data.total, 2);
+  const lan = await c.get('/api/v1/people?q=lan');
+  assert.deepEqual(lan.data.items.map((x) => x.full_name), ['Nguyễn Thị Lan', 'Trần Thị Lan Anh']);
+  const duc = await c.get('/api/v1/people?q=' + encodeURIComponent('đức'));
+  assert.deepEqual(codes(duc), ['CC-0004']);
+});
+
+test('?under=province includes the people of its sub-units', async () => {
+  const r = await c.get('/api/v1/people?under=' + u.tth.id);
+  assert.deepEqual(codes(r).sort(), ['CC-0001', 'CC-0002', 'CC-0003', 'CC-0100']);
+  assert.equal(r.data.total, 4);
+  const mid = await c.get('/api/v1/people?under=' + u.snv.id);
+  assert.deepEqual(codes(mid).sort(), ['CC-0002', 'CC-0003', 'CC-0100']);
+});
+
+test('?unit= lists only the people directly in the unit', async () => {
+  const r = await c.get('/api/v1/people?unit=' + u.tth.id);
+  assert.deepEqual(codes(r), ['CC-0001']);
+  assert.equal(r.data.total, 1);
+  const snv = await c.get('/api/v1/people?unit=' + u.snv.id);
+  assert.deepEqual(codes(snv), ['CC-0002']);
+});
+
+test('?under= of an unknown unit is 404', async () => {
+  const r = await c.get('/api/v1/people?under=999999');
+  assert.equal(r.status, 404);
+  assert.equal(r.data.error.code, 'not_found');
+});
+
+test('pagination and sort of people', async () => {
+  const r = await c.get('/api/v1/people?sort=-birth_year&limit=2');
+  assert.deepEqual(codes(r), ['CC-0003', 'CC-0001']);
+  assert.equal(r.data.total, 6);
+  const next = await c.get('/api/v1/people?sort=-birth_year&limit=2&offset=2');
+  assert.deepEqual(codes(next), ['CC-0002', 'CC-0004']);
+});
+
+test('gender "Q" is 422 naming gender', async () => {
+  const r = await c.post('/api/v1/people', { json: { code: 'CC-0200', full_name: 'Sai Giới Tính', gender: 'Q', unit_id: u.dn.id }, headers: en });
+  assert.equal(r.status, 422);
+  assert.equal(r.data.error.code, 'validation');
+  assert.deepEqual(r.data.error.fields, { gender: 'Is not one of the allowed values' });
+  const patch = await c.patch('/api/v1/people/' + p.lan.id, { json: { gender: 'Q', version: 1 }, headers: en });
+  assert.equal(patch.status, 422);
+  assert.deepEqual(patch.data.error.fields, { gender: 'Is not one of the allowed values' });
+  assert.equal((await c.get('/api/v1/people/' + p.lan.id)).data.gender, 'F');
+});
+
+test('birth_year 1800 is 422 naming birth_year', async () => {
+  const r = await c.post('/api/v1/people', { json: { code: 'CC-0201', full_name: 'Cụ Già', gender: 'M', birth_year: 1800, unit_id: u.dn.id }, headers: en });
+  assert.equal(r.status, 422);
+  assert.equal(r.data.error.code, 'validation');
+  assert.deepEqual(r.data.error.fields, { birth_year: 'Is out of range' });
+  const q = await c.get('/api/v1/people?q=cu%20gia');
+  assert.equal(q.data.total, 0);
+});
+
+test('a missing name, gender and unit are 422 naming each', async () => {
+  const r = await c.post('/api/v1/people', { json: { code: 'CC-0202' }, headers: en });
+  assert.equal(r.status, 422);
+  assert.deepEqual(r.data.error.fields, { full_name: 'Is required', gender: 'Is required', unit_id: 'Is required' });
+});
+
+test('an unknown unit_code is 422 naming unit_code', async () => {
+  const r = await c.post('/api/v1/people', { json: { code: 'CC-0203', full_name: 'Không Đơn Vị', gender: 'M', unit_code: 'NOPE' }, headers: en });
+  assert.equal(r.status, 422);
+  assert.deepEqual(r.data.error.fields, { unit_code: 'No unit has this code' });
+});
+
+test('a duplicate civil-servant code is 422 naming code', async () => {
+  const r = await c.post('/api/v1/people', { json: { code: 'CC-0001', full_name: 'Trùng Mã', gender: 'M', unit_id: u.dn.id }, headers: en });
+  assert.equal(r.status, 422);
+  assert.deepEqual(r.data.error.fields, { code: 'Another person already has this code' });
+  const patch = await c.patch('/api/v1/people/' + p.duc.id, { json: { code: 'CC-0002', version: 1 }, headers: en });
+  assert.equal(patch.status, 422);
+  assert.deepEqual(patch.data.error.fields, { code: 'Another person already has this code' });
+  assert.equal((await c.get('/api/v1/people/' + p.duc.id)).data.code, 'CC-0004');
+});
+
+test('deactivating a person hides them from lists; active=all shows them', async () => {
+  const r = await c.patch('/api/v1/people/' + p.noCode.id, { json: { active: false, version: 1 } });
+  assert.equal(r.status, 200);
+  assert.equal(r.data.active, false);
+  const dflt = await c.get('/api/v1/people?unit=' + u.dn.id);
+  assert.deepEqual(codes(dflt), ['CC-0004']);
+  const all = await c.get('/api/v1/people?unit=' + u.dn.id + '&active=all');
+  assert.equal(all.data.total, 2);
+});
+
+test('a name with HTML is escaped on the person page', async () => {
+  const x = await mkPerson(c, { code: 'CC-XSS', full_name: '<img src=x onerror=alert(1)>', gender: 'M', unit_id: u.dn.id });
+  assert.equal(x.full_name, '<img src=x onerror=alert(1)>');
+  const page = await c.get('/people/' + x.id);
+  assert.equal(page.status, 200);
+  assert.ok(page.text.includes('&lt;img src=x onerror=alert(1)&gt;'));
+  assert.ok(!page.text.includes('<img src=x'));
+});
