@@ -141,11 +141,6 @@ int units_get(struct db *db, struct arena *a, int64_t id, struct unit **out)
 	read_unit(st, a, u);
 	db_done(st);
 	db_int1(db, &u->people, "SELECT count(*) FROM people WHERE unit_id = $1 AND active = 1", "i", id);
-	char hi[UNIT_PATH_MAX];
-	subtree_end(hi, sizeof hi, u->path);
-	db_int1(db, &u->people_below,
-		"SELECT count(*) FROM people p JOIN units s ON s.id = p.unit_id WHERE s.path >= $1 AND s.path < $2 AND p.active = 1", "tt",
-		u->path, hi);
 	*out = u;
 	return E_OK;
 }
@@ -433,5 +428,15 @@ int64_t units_root_count(struct db *db)
 {
 	int64_t n = 0;
 	db_int1(db, &n, "SELECT count(*) FROM units WHERE parent_id IS NULL", "");
+	return n;
+}
+
+int64_t units_people_below(struct db *db, const char *path)
+{
+	char hi[UNIT_PATH_MAX];
+	subtree_end(hi, sizeof hi, path);
+	int64_t n = 0;
+	db_int1(db, &n, "SELECT count(*) FROM people p JOIN units s ON s.id = p.unit_id WHERE s.path >= $1 AND s.path < $2 AND p.active = 1",
+		"tt", path, hi);
 	return n;
 }
