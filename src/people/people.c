@@ -57,8 +57,9 @@ void person_json(struct jw *w, const struct person *p)
 
 int people_list(struct db *db, struct arena *a, const struct people_query *q, struct person **items, int *n, int64_t *total)
 {
+	/* names sort by their folded form: "Đặng" among the D, whatever the accents */
 	static const char *const keys[] = { "name", "code", "birth_year", "unit", "position", "updated_at", NULL };
-	static const char *const cols[] = { "p.full_name", "p.code", "p.birth_year", "u.name", "p.position", "p.updated_at", NULL };
+	static const char *const cols[] = { "p.search", "p.code", "p.birth_year", "u.name", "p.position", "p.updated_at", NULL };
 	struct buf where, sql;
 	buf_init(&where);
 	buf_init(&sql);
@@ -95,10 +96,12 @@ int people_list(struct db *db, struct arena *a, const struct people_query *q, st
 	for (int pass = 0; pass < 2; pass++) {
 		buf_reset(&sql);
 		if (pass == 0) {
-			buf_printf(&sql, "SELECT count(*)" PERSON_FROM "%s", buf_cstr(&where));
+			/* the units are joined only when a subtree limits the count */
+			int need_units = q->under > 0 || q->nranges >= 0;
+			buf_printf(&sql, "SELECT count(*)%s%s", need_units ? PERSON_FROM : " FROM people p ", buf_cstr(&where));
 		} else {
 			buf_printf(&sql, "SELECT " PERSON_COLS PERSON_FROM "%s", buf_cstr(&where));
-			db_order_by(&sql, q->sort, keys, cols, "p.full_name, p.id");
+			db_order_by(&sql, q->sort, keys, cols, "p.search, p.id");
 			buf_printf(&sql, " LIMIT $%d OFFSET $%d", nparams, nparams + 1);
 		}
 		struct stmt *st = db_prep(db, buf_cstr(&sql));
