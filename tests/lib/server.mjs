@@ -89,8 +89,9 @@ export async function startServer(db, extraArgs = []) {
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const r = await exited;
-      if (/ERROR: AddressSanitizer|runtime error:|LeakSanitizer|ERROR SUMMARY: [1-9]/.test(stderr))
+      if (/ERROR: AddressSanitizer|runtime error:|LeakSanitizer|ERROR SUMMARY: [1-9]|Invalid (read|write)|definitely lost/.test(stderr))
         throw new Error('sanitizer report from the server:\n' + stderr);
+      if (WRAP.length && r.code === 99) throw new Error('valgrind found errors in the server:\n' + stderr);
       return { ...r, log: stderr };
     },
     kill9() { child.kill('SIGKILL'); return exited; },
