@@ -68,8 +68,10 @@ int db_in_tx(struct db *db);
 struct buf;
 void db_order_by(struct buf *sql, const char *sort, const char *const *keys, const char *const *cols, const char *dflt);
 
-/* a larger page cache for a bulk import by the command line */
+/* a bulk import by the command line: a larger page cache and, when no other
+** process uses the database, writes in place instead of through the WAL */
 void db_bulk_mode(struct db *db);
+void db_bulk_end(struct db *db);   /* back to WAL; db_close does it too */
 
 /* online, consistent copy of the database to dest (a new file) */
 int db_backup(struct db *db, const char *dest);

@@ -25,6 +25,7 @@ struct db {
 	char *path;
 	struct stmt *cache[CACHE_SIZE];
 	char err[256];
+	int bulk;           /* in db_bulk_mode with a rollback journal */
 };
 
 static uint32_t fnv(const char *s)
@@ -96,6 +97,7 @@ int db_open(struct db **out, const char *path, int create)
 void db_close(struct db *db)
 {
 	if (!db) return;
+	db_bulk_end(db);
 	for (int i = 0; i < CACHE_SIZE; i++) {
 		if (db->cache[i]) {
 			sqlite3_finalize(db->cache[i]->s);
@@ -339,4 +341,30 @@ void db_bulk_mode(struct db *db)
 {
 	/* a bulk import touches many index pages: keep them in memory (256 MiB) */
 	db_script(db, "PRAGMA cache_size=-262144;");
+	/* When no other process has the database open, write it in place with a
+	** rollback journal instead of copying every page through the WAL, holding
+	** the lock until db_bulk_end(). With a server running, the switch fails
+	** at once and the import goes through the WAL as usual, readers unblocked. */
+	sqlite3_busy_timeout(db->h, 0);
+	char *mode = NULL;
+	struct stmt *st = db_query(db, "PRAGMA locking_mode=EXCLUSIVE", "");
+	if (st) { db_step(st); db_done(st); }
+	st = db_query(db, "PRAGMA journal_mode=DELETE", "");
+	if (st && db_step(st) == DB_ROW && db_text(st, 0)) mode = strdup(db_text(st, 0));
+	db_done(st);
+	if (!mode || strcmp(mode, "delete") != 0) {
+		st = db_query(db, "PRAGMA locking_mode=NORMAL", "");
+		if (st) { db_step(st); db_done(st); }
+	} else {
+		db->bulk = 1;
+	}
+	free(mode);
+	sqlite3_busy_timeout(db->h, 10000);
+}
+
+void db_bulk_end(struct db *db)
+{
+	if (!db->bulk) return;
+	db_script(db, "PRAGMA journal_mode=WAL; PRAGMA locking_mode=NORMAL;");
+	db->bulk = 0;
 }

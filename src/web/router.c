@@ -115,9 +115,25 @@ static int parse_body(struct req *r)
 	return 1;
 }
 
+/* Behind the nginx of docs/nginx.conf every connection comes from loopback:
+** then the client is the last address nginx put in X-Forwarded-For. The
+** header is ignored from any other peer, who could forge it. */
+static void client_address(struct req *r)
+{
+	if (!r->peer || (strcmp(r->peer, "127.0.0.1") != 0 && strcmp(r->peer, "::1") != 0)) return;
+	const char *xff = req_header(r, "X-Forwarded-For");
+	if (!xff || !*xff) return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ') last++;
+	size_t n = strcspn(last, " ");
+	if (n > 0 && n < 64) r->peer = arena_strndup(&r->a, last, n);
+}
+
 void web_dispatch(struct req *r)
 {
 	security_headers(r);
+	client_address(r);
 	r->api = strncmp(r->path, "/api/", 5) == 0;
 	identify(r);
 	const char *lang = req_cookie(r, "lang");

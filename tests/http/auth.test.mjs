@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, addUser, startServer, Client } from '../lib/server.mjs';
-import { csrfOf, rawHttp, setCookies } from './_util.mjs';
+import { csrfOf, rawHttp, setCookies, sqlite } from './_util.mjs';
 
 let env, srv, admin, loginReply;
 
@@ -263,4 +263,17 @@ test('next with control characters never reaches the Location header', async () 
   const loc = (r.text.match(/\r\nLocation: ([^\r\n]*)\r\n/) || [])[1];
   assert.ok(loc !== undefined, 'a Location header');
   assert.doesNotMatch(loc, /[\x00-\x1f\x7f]/, `Location: ${JSON.stringify(loc)}`);
+});
+
+test('behind a loopback proxy a failed login is counted for the forwarded client address, a direct one for the peer', async () => {
+  const c = new Client(srv.base);
+  let r = await c.post('/api/v1/login', { json: { login: 'xff-nobody', password: 'wrong' }, headers: { 'X-Forwarded-For': '198.51.100.1, 203.0.113.7' } });
+  assert.equal(r.status, 401);
+  r = await c.post('/api/v1/login', { json: { login: 'direct-nobody', password: 'wrong' } });
+  assert.equal(r.status, 401);
+  // the last address nginx added is the client; the loopback peer itself is not counted for the first
+  assert.equal(sqlite(env.db, "SELECT count(*) FROM login_failures WHERE key = 'ip|203.0.113.7'").trim(), '1');
+  assert.equal(sqlite(env.db, "SELECT count(*) FROM login_failures WHERE key = 'ip|198.51.100.1'").trim(), '0');
+  assert.equal(sqlite(env.db, "SELECT count(*) FROM login_failures WHERE key = 'login|direct-nobody'").trim(), '1');
+  assert.ok(Number(sqlite(env.db, "SELECT count(*) FROM login_failures WHERE key = 'ip|127.0.0.1'").trim()) >= 1);
 });

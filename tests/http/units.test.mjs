@@ -345,3 +345,28 @@ test('a unit cannot be reactivated while its parent is deactivated (422 active)'
   assert.ok(r.data.error.fields.active);
   assert.equal((await c.get(`/api/v1/units?parent=${parent.id}`)).data.total, 0);
 });
+
+test('a move that would make the tree too deep is refused (422 parent_id) and changes nothing', async () => {
+  // paths are stored in bounded buffers: the tree has a depth limit (24 levels)
+  const chain = async (prefix, n) => {
+    const out = [];
+    let parent = u['T-CAMAU'].id;
+    for (let i = 0; i < n; i++) {
+      const x = await mkUnit(c, `${prefix}-${i}`, `Cấp ${prefix} ${i}`, 'subunit', parent);
+      out.push(x);
+      parent = x.id;
+    }
+    return out;
+  };
+  const a = await chain('SAU-A', 18); // depths 2..19
+  const b = await chain('SAU-B', 6);  // depths 2..7
+  const tooDeep = await c.patch('/api/v1/units/' + b[0].id, { json: { parent_id: a[17].id, version: 1 } });
+  assert.equal(tooDeep.status, 422, 'the deepest unit would be at level 25');
+  assert.ok(tooDeep.data.error.fields.parent_id);
+  assert.deepEqual((await c.get('/api/v1/units/' + b[5].id)).data, b[5]);
+  const fits = await c.patch('/api/v1/units/' + b[0].id, { json: { parent_id: a[12].id, version: 1 } });
+  assert.equal(fits.status, 200);
+  const deepest = (await c.get('/api/v1/units/' + b[5].id)).data;
+  assert.equal(deepest.depth, 20);
+  assert.ok(deepest.path.startsWith(a[12].path + b[0].id + '/'));
+});
