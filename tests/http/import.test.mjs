@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeDb, thidua } from '../lib/server.mjs';
+import { makeDb, thidua, startServer } from '../lib/server.mjs';
 import { sqlite } from './_util.mjs';
 
 let env, dir, pristine;
@@ -226,5 +226,25 @@ test('a very deep chain of units keeps every path consistent, or is refused with
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^line \d+: /m);
     assert.equal(count(db, 'units'), 1);
+  }
+});
+
+test('an import while the server runs goes through the WAL: the server keeps answering and sees the new units', async () => {
+  const live = makeDb();
+  const srv = await startServer(live.db);
+  try {
+    const lines = ['code,name,kind,parent_code,active'];
+    for (let i = 1; i <= 300; i++) lines.push(`LIVE-${i},Xã Thử ${i},commune,VN,1`);
+    const f = path.join(live.dir, 'live.csv');
+    fs.writeFileSync(f, lines.join('\n') + '\n');
+    const r = thidua(['import', 'units', f, '--db', live.db]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /300 lines: 300 added, 0 updated, 0 unchanged/);
+    const h = await fetch(srv.base + '/healthz');
+    assert.equal(h.status, 200);
+    assert.equal(sqlite(live.db, 'PRAGMA journal_mode').trim(), 'wal');
+    assert.equal(sqlite(live.db, "SELECT count(*) FROM units WHERE code LIKE 'LIVE-%'").trim(), '300');
+  } finally {
+    await srv.stop();
   }
 });
