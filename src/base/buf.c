@@ -53,8 +53,11 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 void buf_int(struct buf *b, int64_t v)
 {
 	char tmp[24];
-	int n = snprintf(tmp, sizeof tmp, "%lld", (long long)v);
-	buf_add(b, tmp, (size_t)n);
+	int n = sizeof tmp;
+	uint64_t u = v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v;
+	do { tmp[--n] = (char)('0' + u % 10); u /= 10; } while (u);
+	if (v < 0) tmp[--n] = '-';
+	buf_add(b, tmp + n, sizeof tmp - (size_t)n);
 }
 
 void buf_html(struct buf *b, const char *s)

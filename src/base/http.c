@@ -171,6 +171,7 @@ static void on_request(struct evhttp_request *ev, void *arg)
 	r.method = map_method(evhttp_request_get_command(ev));
 	arena_init(&r.a);
 	buf_init(&r.out);
+	buf_grow(&r.out, 16384); /* most replies fit: no reallocation while writing */
 	TAILQ_INIT(&r.query);
 	TAILQ_INIT(&r.form);
 	r.status = 200;

@@ -195,5 +195,9 @@ void web_dispatch(struct req *r)
 		reply_fail(r, E_FORBIDDEN, NULL);
 		return;
 	}
+	/* a read is one snapshot: every query of the page sees the same data
+	** (and SQLite takes its locks once, not per statement) */
+	int snapshot = m == M_GET && !db_in_tx(r->db) && db_exec(r->db, "BEGIN", "") == DB_OK;
 	hit->fn(r);
+	if (snapshot && db_in_tx(r->db) && db_exec(r->db, "COMMIT", "") != DB_OK) db_rollback(r->db);
 }

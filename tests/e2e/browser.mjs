@@ -33,7 +33,11 @@ export async function newPage(browser, { locale = 'vi-VN' } = {}) {
   // a failed load is listed by its response below, with its address
   page.on('console', (m) => { if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) page.problems.push('console: ' + m.text()); });
   page.on('response', (r) => { if (r.status() >= 400) page.problems.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`); });
-  page.on('requestfailed', (r) => page.problems.push('request failed: ' + r.url()));
+  // a request the browser itself abandons when the page moves on (net::ERR_ABORTED,
+  // e.g. the favicon of a page left at once) is not a failure of the server
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') page.problems.push('request failed: ' + r.url() + ' ' + r.failure()?.errorText);
+  });
   return { context, page };
 }
 
