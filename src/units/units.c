@@ -104,7 +104,13 @@ int units_list(struct db *db, struct arena *a, const struct unit_query *q, struc
 	db_done(st);
 
 	buf_reset(&sql);
-	buf_printf(&sql, "SELECT " UNIT_COLS UNIT_FROM "%s", buf_cstr(&where));
+	/* children of one parent: the parent is read once below, not joined per row */
+	if (q->parent > 0)
+		buf_printf(&sql, "SELECT u.id, u.code, u.name, u.kind, u.parent_id, NULL, NULL, u.path, u.depth, u.active, u.version, "
+				 "u.created_at, u.updated_at, (SELECT count(*) FROM units c WHERE c.parent_id = u.id AND c.active = 1) "
+				 "FROM units u%s", buf_cstr(&where));
+	else
+		buf_printf(&sql, "SELECT " UNIT_COLS UNIT_FROM "%s", buf_cstr(&where));
 	db_order_by(&sql, q->sort, keys, cols, "u.name, u.id");
 	buf_raw(&sql, " LIMIT $6 OFFSET $7");
 	st = db_prep(db, buf_cstr(&sql));
@@ -122,6 +128,17 @@ int units_list(struct db *db, struct arena *a, const struct unit_query *q, struc
 	int rc;
 	while (*n < cap && (rc = db_step(st)) == DB_ROW) read_unit(st, a, &(*items)[(*n)++]);
 	db_done(st);
+	if (q->parent > 0 && *n > 0) {
+		st = db_query(db, "SELECT code, name FROM units WHERE id = $1", "i", q->parent);
+		if (st && db_step(st) == DB_ROW) {
+			const char *pcode = arena_strdup(a, db_text(st, 0)), *pname = arena_strdup(a, db_text(st, 1));
+			for (int i = 0; i < *n; i++) {
+				(*items)[i].parent_code = pcode;
+				(*items)[i].parent_name = pname;
+			}
+		}
+		db_done(st);
+	}
 	buf_free(&where);
 	buf_free(&sql);
 	return E_OK;
@@ -428,15 +445,5 @@ int64_t units_root_count(struct db *db)
 {
 	int64_t n = 0;
 	db_int1(db, &n, "SELECT count(*) FROM units WHERE parent_id IS NULL", "");
-	return n;
-}
-
-int64_t units_people_below(struct db *db, const char *path)
-{
-	char hi[UNIT_PATH_MAX];
-	subtree_end(hi, sizeof hi, path);
-	int64_t n = 0;
-	db_int1(db, &n, "SELECT count(*) FROM people p JOIN units s ON s.id = p.unit_id WHERE s.path >= $1 AND s.path < $2 AND p.active = 1",
-		"tt", path, hi);
 	return n;
 }

@@ -31,7 +31,6 @@ struct unit {
 	const char *updated_at;
 	int64_t children;          /* active children */
 	int64_t people;            /* active people directly in the unit (units_get only) */
-	int64_t people_below;      /* active people in the subtree: filled by the unit page */
 };
 
 struct unit_query {
@@ -66,8 +65,6 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 		 struct field_errors *fe);
 int unit_kind_valid(struct db *db, const char *kind);
 int64_t units_root_count(struct db *db);
-/* active people in the unit and every unit below it */
-int64_t units_people_below(struct db *db, const char *path);
 void unit_json(struct jw *w, const struct unit *u);
 void subtree_end(char *out, size_t n, const char *path);  /* the range's upper bound */
 

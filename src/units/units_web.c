@@ -221,7 +221,6 @@ static void show_unit(struct req *r, int64_t id, const struct unit_in *typed, co
 	struct kind_opt *kinds = unit_kinds_load(r, &nk);
 	int can_edit = auth_can(r->user, PERM_WRITE_UNITS, u->path);
 	int can_people = auth_can(r->user, PERM_READ, u->path);
-	if (can_people) u->people_below = units_people_below(r->db, u->path);
 	int can_add_person = auth_can(r->user, PERM_WRITE_PEOPLE, u->path);
 	struct history_row *hist = arena_alloc(&r->a, sizeof *hist * 20);
 	int nhist = 0;
