@@ -23,7 +23,7 @@ ASSETS    := $(sort $(wildcard static/*)) $(sort $(wildcard sql/sqlite/*.sql)) $
 GEN       := build/gen/tmpl.c build/gen/assets.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
 
-.PHONY: all run test test-unit test-http test-e2e bench valgrind deps deps-test clean lint-api pot fuzz
+.PHONY: screenshots all run test test-unit test-http test-e2e bench valgrind deps deps-test clean lint-api pot fuzz
 .DELETE_ON_ERROR:
 
 all: build/release/thidua
@@ -104,6 +104,10 @@ valgrind: build/release/thidua
 bench: build/release/thidua
 	@./scripts/install-deps.sh bench
 	@./bench/run.sh build/release/thidua
+
+# refresh the screenshots in docs/img from the browser tests
+screenshots: build/asan/thidua
+	@SCREENSHOTS=docs ./scripts/test.sh e2e
 
 lint-api:
 	@./scripts/test.sh openapi

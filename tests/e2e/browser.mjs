@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { BIN, makeDb, startServer, tmpdir } from '../lib/server.mjs';
 
-export const IMG_DIR = fileURLToPath(new URL('../../docs/img/', import.meta.url));
+// Screenshots go to build/e2e-shots; `make screenshots` (SCREENSHOTS=docs) refreshes docs/img.
+export const IMG_DIR = fileURLToPath(new URL(process.env.SCREENSHOTS === 'docs' ? '../../docs/img/' : '../../build/e2e-shots/', import.meta.url));
 
 export const CHROMIUM_ARGS = [
   '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -1,0 +1,371 @@
+#!/usr/bin/env bash
+# thidua benchmark: bulk import against the sqlite3 shell, HTTP throughput and
+# latency against nginx serving the same bytes, memory of the server.
+#
+#   bench/run.sh [build/release/thidua]        (make bench)
+#
+# Environment:
+#   BENCH_UNITS=100000 BENCH_PEOPLE=1000000   data set size
+#   BENCH_DURATION=10s                        each wrk run
+#   BENCH_CONNS=64                            wrk connections (one wrk thread)
+#   BENCH_TIMEOUT=30s                         wrk request timeout (its default 2s would
+#                                             drop slow requests from the latency figures)
+#   BENCH_FRESH=1                             regenerate the data set even if present
+#   BENCH_PORT=18480                          first port tried (thidua; nginx the next free one)
+#
+# Generated data stays in build/bench/ for the next run; the summary is printed
+# and written to build/bench/summary.txt. The bench fails only when something
+# does not work (an import, the server, a request); never on timing.
+set -euo pipefail
+
+BIN=${1:-build/release/thidua}
+case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/build/bench
+mkdir -p "$OUT"
+
+UNITS=${BENCH_UNITS:-100000}
+PEOPLE=${BENCH_PEOPLE:-1000000}
+DUR=${BENCH_DURATION:-10s}
+DUR=${DUR%s}
+CONNS=${BENCH_CONNS:-64}
+TIMEOUT=${BENCH_TIMEOUT:-30s}
+FRESH=${BENCH_FRESH:-0}
+CORES=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
+
+SPID="" NPID="" MPID=""
+
+log() { printf '%s\n' "$*" >&2; }
+fail() { log "bench: FAILED: $*"; exit 1; }
+
+cleanup() {
+	local p
+	for p in "$MPID" "$NPID" "$SPID"; do
+		[ -n "$p" ] && kill -TERM "$p" 2>/dev/null || true
+	done
+	for p in "$MPID" "$NPID" "$SPID"; do
+		[ -n "$p" ] && wait "$p" 2>/dev/null || true
+	done
+	MPID="" NPID="" SPID=""
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for t in curl wrk nginx sqlite3 cc awk; do
+	command -v "$t" >/dev/null 2>&1 || fail "$t is not installed (make bench runs scripts/install-deps.sh bench)"
+done
+[ -x "$BIN" ] || fail "$BIN is not an executable (make build/release/thidua)"
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" -v f="${2:-%.2f}" 'BEGIN { printf f, b - a }'; }
+# "1.23ms" "850.00us" "2.01s" "1.50m" -> milliseconds
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
+	if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000; printf "%.3f", n }'; }
+fmt_ms() { awk -v v="$1" 'BEGIN { if (v == "") printf "n/a"; else if (v >= 100) printf "%.0fms", v; else if (v >= 1) printf "%.1fms", v; else printf "%.2fms", v }'; }
+div() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN { if (b > 0) printf f, a / b; else printf "n/a" }'; }
+# a ratio with two significant digits or so: 0.0012, 0.52, 2.7, 27, 310
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a <= 0 || b <= 0) { printf "n/a"; exit } v = a / b;
+	if (v >= 100) printf "%.0f", v; else if (v >= 10) printf "%.1f", v; else if (v >= 0.1) printf "%.2f", v;
+	else { d = 1 - int(log(v) / log(10) - 1); printf "%.*f", d, v } }'; }
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+	local p=$1
+	while port_busy "$p"; do p=$((p + 1)); done
+	echo "$p"
+}
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# wrk leaves requests queued in the server when it stops; wait until they are
+# done (no CPU used for 0.5 s) so that they do not load the next measurement
+wait_idle() {
+	local a b i t0
+	t0=$(now)
+	a=$(cpu_ticks "$SPID")
+	for i in $(seq 1 1200); do
+		sleep 0.5
+		b=$(cpu_ticks "$SPID")
+		if [ $((b - a)) -le 2 ]; then
+			[ "$i" -gt 1 ] && log "   (waited $(since "$t0") s for thidua to finish the requests wrk left behind)"
+			return 0
+		fi
+		a=$b
+	done
+	log "   thidua is still busy after $(since "$t0") s"
+}
+rss_kb() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# ---------------------------------------------------------------- 1. data set
+GEN=$OUT/gen
+if [ "$FRESH" = 1 ] || [ ! -x "$GEN" ] || [ bench/gen.c -nt "$GEN" ]; then
+	log "== building the data generator"
+	cc -O2 -o "$GEN" bench/gen.c || fail "cannot compile bench/gen.c"
+fi
+UCSV=$OUT/units-$UNITS.csv
+PCSV=$OUT/people-$UNITS-$PEOPLE.csv
+if [ "$FRESH" = 1 ] || [ ! -s "$UCSV" ] || [ ! -s "$PCSV" ] || [ "$GEN" -nt "$UCSV" ] || [ "$GEN" -nt "$PCSV" ]; then
+	log "== generating $UNITS units and $PEOPLE people"
+	"$GEN" "$UNITS" "$PEOPLE" "$UCSV.tmp" "$PCSV.tmp" || fail "the generator failed"
+	mv "$UCSV.tmp" "$UCSV"
+	mv "$PCSV.tmp" "$PCSV"
+else
+	log "== reusing $UCSV and $PCSV (BENCH_FRESH=1 regenerates)"
+fi
+PCSV_MB=$(div "$(stat -c %s "$PCSV")" 1048576 %.0f)
+
+# ---------------------------------------------------------------- 2. thidua import
+DB=$OUT/bench.db
+rm -f "$DB" "$DB-wal" "$DB-shm" "$DB-journal"
+log "== thidua init"
+"$BIN" init --db "$DB" >"$OUT/init.log" 2>&1 || { cat "$OUT/init.log" >&2; fail "thidua init"; }
+PASSWORD=$(sed -n 's/^admin password: //p' "$OUT/init.log")
+[ -n "$PASSWORD" ] || fail "no 'admin password:' line in the output of thidua init"
+
+log "== thidua import units ($UNITS)"
+t0=$(now)
+"$BIN" import units "$UCSV" --db "$DB" >"$OUT/import-units.log" 2>&1 || { tail -20 "$OUT/import-units.log" >&2; fail "thidua import units"; }
+T_UNITS=$(since "$t0")
+log "   $T_UNITS s: $(tail -1 "$OUT/import-units.log")"
+
+log "== thidua import people ($PEOPLE, $PCSV_MB MB)"
+t0=$(now)
+"$BIN" import people "$PCSV" --db "$DB" >"$OUT/import-people.log" 2>&1 || { tail -20 "$OUT/import-people.log" >&2; fail "thidua import people"; }
+T_PEOPLE=$(since "$t0")
+log "   $T_PEOPLE s: $(tail -1 "$OUT/import-people.log")"
+DB_MB=$(div "$(( $(stat -c %s "$DB") + $(stat -c %s "$DB-wal" 2>/dev/null || echo 0) ))" 1048576 %.0f)
+
+# ---------------------------------------------------------------- 3. sqlite3 .import reference
+REF=$OUT/sqlite-ref.db
+rm -f "$REF" "$REF-journal" "$REF-wal" "$REF-shm"
+log "== sqlite3 .import of the same people file"
+t0=$(now)
+sqlite3 "$REF" "CREATE TABLE p(code,full_name,gender,birth_year,unit_code,position,active)" ".import --csv --skip 1 '$PCSV' p" \
+	>"$OUT/import-sqlite3.log" 2>&1 || { tail -20 "$OUT/import-sqlite3.log" >&2; fail "sqlite3 .import"; }
+T_REF=$(since "$t0")
+REF_ROWS=$(sqlite3 "$REF" "SELECT count(*) FROM p")
+[ "$REF_ROWS" = "$PEOPLE" ] || fail "sqlite3 imported $REF_ROWS rows, not $PEOPLE"
+log "   $T_REF s"
+
+# ---------------------------------------------------------------- the unit to list
+UNIT_ID=$(sqlite3 "$DB" "SELECT u.id FROM units u WHERE u.kind = 'province' ORDER BY
+	(SELECT count(*) FROM units c WHERE c.parent_id = u.id AND c.active = 1) DESC, u.id LIMIT 1")
+[ -n "$UNIT_ID" ] || UNIT_ID=$(sqlite3 "$DB" "SELECT id FROM units WHERE code = 'VN'")
+UNIT_KIDS=$(sqlite3 "$DB" "SELECT count(*) FROM units WHERE parent_id = $UNIT_ID AND active = 1")
+UNIT_NAME=$(sqlite3 "$DB" "SELECT code || ' ' || name FROM units WHERE id = $UNIT_ID")
+log "== listing unit $UNIT_ID ($UNIT_NAME, $UNIT_KIDS children)"
+
+# ---------------------------------------------------------------- 6. SQL baseline in the sqlite3 shell
+# The statements units_list (src/units/units.c) runs for GET /api/v1/units?parent=ID&limit=50:
+# a count, then the page; and those of people_list (src/people/people.c) for
+# GET /api/v1/people?q=nguyen%20van&limit=50 as the administrator (one grant: the subtree
+# of VN). Copied from the code: keep them in step when it changes. Per-statement .timer has millisecond resolution, so the shell runs
+# the pair K times and once, and the difference of the wall clocks gives the time per pair.
+UNIT_COLS="u.id, u.code, u.name, u.kind, u.parent_id, p.code, p.name, u.path, u.depth, u.active, u.version, \
+u.created_at, u.updated_at, (SELECT count(*) FROM units c WHERE c.parent_id = u.id AND c.active = 1)"
+SQL_A1="SELECT count(*) FROM units u WHERE 1 = 1 AND u.parent_id = \$1 AND u.active = 1;"
+SQL_A2="SELECT $UNIT_COLS FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE 1 = 1 AND u.parent_id = \$1 AND u.active = 1 ORDER BY u.name, u.id LIMIT \$6 OFFSET \$7;"
+PERSON_COLS="p.id, p.code, p.full_name, p.gender, p.birth_year, p.unit_id, u.code, u.name, u.path, p.position, p.active, \
+p.version, p.created_at, p.updated_at"
+PWHERE="WHERE 1 = 1 AND p.search LIKE \$4 ESCAPE '\\' AND p.active = 1 AND (1 = 0 OR (u.path >= \$5 AND u.path < \$6))"
+SQL_B1="SELECT count(*) FROM people p JOIN units u ON u.id = p.unit_id $PWHERE;"
+SQL_B2="SELECT $PERSON_COLS FROM people p JOIN units u ON u.id = p.unit_id $PWHERE ORDER BY p.search, p.id LIMIT \$7 OFFSET \$8;"
+VN_PATH=$(sqlite3 "$DB" "SELECT path FROM units WHERE code = 'VN'")
+VN_END="${VN_PATH%/}0"
+
+# sql_pair_us NAME REPS PARAMS STMT1 STMT2 -> microseconds per pair
+sql_pair_us() {
+	local name=$1 reps=$2 params=$3 s1=$4 s2=$5 f1=$OUT/sql-$1-1.sql fk=$OUT/sql-$1-k.sql t0 t1 tk
+	{ printf '%s\n.output /dev/null\n' "$params"; printf '%s\n%s\n' "$s1" "$s2"; } >"$f1"
+	{ printf '%s\n.output /dev/null\n' "$params"; S1=$s1 S2=$s2 awk -v n="$reps" 'BEGIN { for (i = 0; i < n; i++) print ENVIRON["S1"] "\n" ENVIRON["S2"] }'; } >"$fk"
+	sqlite3 -bail "$DB" <"$f1" >/dev/null 2>"$OUT/sql-$name.err" || { cat "$OUT/sql-$name.err" >&2; fail "the SQL baseline $name does not run"; }
+	t0=$(now); sqlite3 "$DB" <"$f1" >/dev/null 2>&1; t1=$(since "$t0" %.6f)
+	t0=$(now); sqlite3 "$DB" <"$fk" >/dev/null 2>&1; tk=$(since "$t0" %.6f)
+	awk -v a="$t1" -v b="$tk" -v n="$reps" 'BEGIN { v = (b - a) / (n - 1) * 1e6; if (v < 0) v = 0; printf "%.0f", v }'
+}
+log "== SQL baselines in the sqlite3 shell"
+SQL_A_REPS=2000
+SQL_A_US=$(sql_pair_us units "$SQL_A_REPS" \
+	".parameter set \$1 $UNIT_ID
+.parameter set \$6 50
+.parameter set \$7 0" "$SQL_A1" "$SQL_A2")
+SQL_B_REPS=4
+SQL_B_US=$(sql_pair_us people "$SQL_B_REPS" \
+	".parameter set \$4 '%nguyen van%'
+.parameter set \$5 '$VN_PATH'
+.parameter set \$6 '$VN_END'
+.parameter set \$7 50
+.parameter set \$8 0" "$SQL_B1" "$SQL_B2")
+log "   units list $SQL_A_US us, people search $SQL_B_US us per count + page"
+
+# ---------------------------------------------------------------- 4. thidua serve
+PORT=$(free_port "${BENCH_PORT:-18480}")
+log "== thidua serve on 127.0.0.1:$PORT"
+"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" >"$OUT/serve.log" 2>&1 &
+SPID=$!
+up=0
+for _ in $(seq 1 100); do
+	kill -0 "$SPID" 2>/dev/null || { tail -20 "$OUT/serve.log" >&2; SPID=""; fail "thidua serve exited"; }
+	if curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz"; then up=1; break; fi
+	sleep 0.1
+done
+[ "$up" = 1 ] || { tail -20 "$OUT/serve.log" >&2; fail "thidua serve does not answer /healthz"; }
+sleep 1
+RSS_IDLE=$(rss_kb "$SPID" VmRSS)
+
+BASE=http://127.0.0.1:$PORT
+LOGIN=$(curl -s -X POST -H 'Content-Type: application/json' \
+	--data "{\"login\":\"admin\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/login") || fail "POST /api/v1/login"
+TOKEN=$(printf '%s' "$LOGIN" | sed -n 's/.*"token" *: *"\([^"]*\)".*/\1/p')
+[ -n "$TOKEN" ] || fail "no token from POST /api/v1/login: $LOGIN"
+AUTH="Authorization: Bearer $TOKEN"
+
+# the memory sampler: the highest VmRSS seen, every 0.5 s
+echo 0 >"$OUT/rss-peak.kb"
+(
+	peak=0
+	while kill -0 "$SPID" 2>/dev/null; do
+		r=$(rss_kb "$SPID" VmRSS)
+		if [ "${r:-0}" -gt "$peak" ]; then peak=$r; echo "$peak" >"$OUT/rss-peak.kb"; fi
+		sleep 0.5
+	done
+) &
+MPID=$!
+
+# the requests: label, path on thidua, file served by nginx
+NAMES=(units people unitpage)
+declare -A PATHS LABELS CTYPES
+PATHS[units]="/api/v1/units?parent=$UNIT_ID&limit=50"
+PATHS[people]="/api/v1/people?q=nguyen%20van&limit=50"
+PATHS[unitpage]="/units/$UNIT_ID"
+LABELS[units]="GET /api/v1/units?parent=$UNIT_ID&limit=50"
+LABELS[people]="GET /api/v1/people?q=nguyen%20van&limit=50"
+LABELS[unitpage]="GET /units/$UNIT_ID (HTML)"
+
+NGX=$OUT/nginx
+WWW=$NGX/www
+rm -rf "$NGX"
+mkdir -p "$WWW" "$NGX/tmp"
+declare -A BYTES ONE
+for n in "${NAMES[@]}"; do
+	res=$(curl -s -o "$WWW/$n.body" -w '%{http_code} %{content_type}' -H "$AUTH" "$BASE${PATHS[$n]}") || fail "GET ${PATHS[$n]}"
+	code=${res%% *}
+	[ "$code" = 200 ] || { head -c 500 "$WWW/$n.body" >&2; fail "GET ${PATHS[$n]} answered $code"; }
+	CTYPES[$n]=${res#* }
+	BYTES[$n]=$(stat -c %s "$WWW/$n.body")
+	# one request alone, warm: the best of three
+	ONE[$n]=$(for _ in 1 2 3; do curl -s -o /dev/null -w '%{time_total}\n' -H "$AUTH" "$BASE${PATHS[$n]}"; done |
+		awk 'NR == 1 || $1 < m { m = $1 } END { printf "%.3f", m * 1000 }')
+	log "   ${PATHS[$n]}: 200, ${CTYPES[$n]}, ${BYTES[$n]} bytes, alone $(fmt_ms "${ONE[$n]}")"
+done
+grep -q '"total"' "$WWW/people.body" || fail "the people search returned no total"
+PEOPLE_HITS=$(sed -n 's/.*"total" *: *\([0-9]*\).*/\1/p' "$WWW/people.body")
+
+# ---------------------------------------------------------------- nginx with the same bytes
+NPORT=$(free_port $((PORT + 1)))
+write_nginx_conf() { # $1 = 1: also the temp paths of the proxy/fastcgi/uwsgi/scgi modules
+	{
+		[ "$(id -u)" = 0 ] && echo "user root;"
+		cat <<-EOF
+		worker_processes 1;
+		daemon off;
+		pid $NGX/nginx.pid;
+		error_log $NGX/error.log warn;
+		events { worker_connections 4096; }
+		http {
+		    access_log off;
+		    sendfile on;
+		    tcp_nopush on;
+		    keepalive_timeout 65;
+		    keepalive_requests 100000000;
+		    client_body_temp_path $NGX/tmp/body;
+		EOF
+		if [ "$1" = 1 ]; then
+			for m in proxy fastcgi uwsgi scgi; do echo "    ${m}_temp_path $NGX/tmp/$m;"; done
+		fi
+		echo "    server {"
+		echo "        listen 127.0.0.1:$NPORT;"
+		echo "        root $WWW;"
+		for n in "${NAMES[@]}"; do
+			echo "        location = /$n.body { types { } default_type \"${CTYPES[$n]}\"; }"
+		done
+		echo "    }"
+		echo "}"
+	} >"$NGX/nginx.conf"
+}
+write_nginx_conf 1
+if ! nginx -t -q -p "$NGX/" -e "$NGX/error.log" -c "$NGX/nginx.conf" 2>"$NGX/test.log"; then
+	write_nginx_conf 0
+	nginx -t -q -p "$NGX/" -e "$NGX/error.log" -c "$NGX/nginx.conf" 2>"$NGX/test.log" || { cat "$NGX/test.log" >&2; fail "the nginx configuration"; }
+fi
+log "== nginx on 127.0.0.1:$NPORT"
+nginx -p "$NGX/" -e "$NGX/error.log" -c "$NGX/nginx.conf" 2>>"$NGX/error.log" &
+NPID=$!
+up=0
+for _ in $(seq 1 100); do
+	kill -0 "$NPID" 2>/dev/null || { tail -20 "$NGX/error.log" >&2; NPID=""; fail "nginx exited"; }
+	if curl -sf -o /dev/null "http://127.0.0.1:$NPORT/units.body"; then up=1; break; fi
+	sleep 0.1
+done
+[ "$up" = 1 ] || fail "nginx does not answer"
+for n in "${NAMES[@]}"; do
+	curl -s "http://127.0.0.1:$NPORT/$n.body" | cmp -s - "$WWW/$n.body" || fail "nginx does not serve $n.body as fetched"
+done
+
+# ---------------------------------------------------------------- wrk
+WRK_ARGS=(-t1 "-c$CONNS" "-d${DUR}s" --timeout "$TIMEOUT" --latency -H "$AUTH")
+declare -A RPS P99 ERRS REQS
+# bench_one KEY URL
+bench_one() {
+	local key=$1 url=$2 f=$OUT/wrk-$1.txt e
+	log "== wrk ${WRK_ARGS[*]/#Authorization*/Authorization: Bearer ...} $url"
+	wrk "${WRK_ARGS[@]}" "$url" >"$f" 2>&1 || { cat "$f" >&2; fail "wrk $url"; }
+	RPS[$key]=$(awk '/^Requests\/sec:/ { printf($2 < 10 ? "%.1f" : "%.0f", $2) }' "$f")
+	REQS[$key]=$(awk '/ requests in / { print $1 }' "$f")
+	P99[$key]=""
+	[ "${REQS[$key]:-0}" -gt 0 ] && P99[$key]=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$f")")
+	e=$(awk '/Non-2xx or 3xx responses:/ { printf "%s non-2xx ", $NF }
+		/Socket errors:/ { gsub(",", ""); s = $4 + $6 + $8 + $10; if (s) printf "%d socket errors (%s timeouts) ", s, $10 }' "$f")
+	if [ "${REQS[$key]:-0}" = 0 ]; then e="no response within the ${DUR} s $e"
+	elif [ "${REQS[$key]}" -lt 1000 ]; then e="only ${REQS[$key]} responses in ${DUR} s $e"; fi
+	ERRS[$key]=${e% }
+	log "   ${RPS[$key]} requests/s, p99 $(fmt_ms "${P99[$key]}") ${e}"
+}
+for n in "${NAMES[@]}"; do
+	bench_one "t-$n" "$BASE${PATHS[$n]}"
+	wait_idle
+	bench_one "n-$n" "http://127.0.0.1:$NPORT/$n.body"
+done
+
+# ---------------------------------------------------------------- 5. memory
+RSS_PEAK=$(cat "$OUT/rss-peak.kb")
+RSS_HWM=$(rss_kb "$SPID" VmHWM)
+RSS_END=$(rss_kb "$SPID" VmRSS)
+cleanup
+grep -qiE 'error|assert|sanitizer' "$OUT/serve.log" && log "note: build/bench/serve.log has error lines"
+
+# ---------------------------------------------------------------- 7. summary
+S=$OUT/summary.txt
+{
+	printf 'thidua bench (%s cores, %s units, %s people)\n' "$CORES" "$UNITS" "$PEOPLE"
+	awk -v a="$LOAD_BEFORE" 'BEGIN { if (a > 1) printf "note: the machine was busy before the bench (load average %s): other processes distort these numbers\n", a }'
+	printf 'import units:  thidua %s s (%s units/s)\n' "$T_UNITS" "$(div "$UNITS" "$T_UNITS" %.0f)"
+	printf 'import people: thidua %s s (%s people/s), sqlite3 .import %s s, ratio %sx  [%s MB CSV; database %s MB]\n' \
+		"$T_PEOPLE" "$(div "$PEOPLE" "$T_PEOPLE" %.0f)" "$T_REF" "$(ratio "$T_PEOPLE" "$T_REF")" "$PCSV_MB" "$DB_MB"
+	printf 'wrk -t1 -c%s -d%ss --timeout %s; thidua default threads (%s), nginx worker_processes 1, same body and Content-Type\n' \
+		"$CONNS" "$DUR" "$TIMEOUT" "$CORES"
+	for n in "${NAMES[@]}"; do
+		t=t-$n g=n-$n
+		printf '%-46s thidua %6s rps p99 %7s | nginx %6s rps p99 %7s | ratio %s (p99 %s)  [%s bytes, alone %s]\n' \
+			"${LABELS[$n]}" "${RPS[$t]}" "$(fmt_ms "${P99[$t]}")" "${RPS[$g]}" "$(fmt_ms "${P99[$g]}")" \
+			"$(ratio "${RPS[$t]}" "${RPS[$g]}")" "$(ratio "${P99[$t]}" "${P99[$g]}" | sed 's/[0-9]$/&x/')" "${BYTES[$n]}" "$(fmt_ms "${ONE[$n]}")"
+		[ -n "${ERRS[$t]}" ] && printf '%-46s   thidua: %s\n' "" "${ERRS[$t]}"
+		[ -n "${ERRS[$g]}" ] && printf '%-46s   nginx: %s\n' "" "${ERRS[$g]}"
+	done
+	printf 'people search "nguyen van": %s matches of %s\n' "$PEOPLE_HITS" "$PEOPLE"
+	printf 'SQL in the sqlite3 shell (count + page, prepared each time): units list %s us (%s runs), people search %s us (%s runs)\n' \
+		"$SQL_A_US" "$SQL_A_REPS" "$SQL_B_US" "$SQL_B_REPS"
+	printf 'RSS idle %s MB, under load %s MB (peak of 0.5 s samples; VmHWM %s MB, after load %s MB)\n' \
+		"$(div "$RSS_IDLE" 1024 %.0f)" "$(div "$RSS_PEAK" 1024 %.0f)" "$(div "$RSS_HWM" 1024 %.0f)" "$(div "$RSS_END" 1024 %.0f)"
+} >"$S"
+echo
+cat "$S"
