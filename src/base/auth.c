@@ -201,3 +201,11 @@ int auth_can_any(const struct user *u, enum perm perm)
 		if (role_perms(u->grants[i].role) & perm) return 1;
 	return 0;
 }
+
+void token_revoke(struct db *db, const char *token)
+{
+	if (!token || strlen(token) != 64) return;
+	char h[65];
+	sha256_hex(h, token, 64);
+	db_exec(db, "DELETE FROM api_tokens WHERE hash = $1", "t", h);
+}

@@ -66,6 +66,7 @@ void session_destroy(struct db *db, const char *sid);
 
 int token_create(struct db *db, int64_t user_id, const char *name, char token[65]);
 int64_t token_lookup(struct db *db, const char *token);
+void token_revoke(struct db *db, const char *token);
 
 /* The central check: does the user hold perm on the unit with this path? */
 int auth_can(const struct user *u, enum perm perm, const char *unit_path);

@@ -201,6 +201,15 @@ void api_login(struct req *r)
 	jw_obj_end(&w);
 }
 
+/* POST /api/v1/logout: the bearer token (or the browser session) stops working. */
+void api_logout(struct req *r)
+{
+	const char *authz = req_header(r, "Authorization");
+	if (r->by_token && authz) token_revoke(r->db, authz + 7);
+	if (r->session_id) session_destroy(r->db, r->session_id);
+	r->status = 204;
+}
+
 void api_me(struct req *r)
 {
 	reply_json(r, 200);

@@ -4,7 +4,7 @@
 
 #define H(name) void name(struct req *r);
 H(page_export_units) H(page_export_people) H(page_healthz) H(page_home) H(page_login) H(page_login_post) H(page_logout) H(page_lang)
-H(api_login) H(api_me)
+H(api_login) H(api_logout) H(api_me)
 H(api_units_list) H(api_unit_get) H(api_unit_create) H(api_unit_update) H(api_unit_kinds)
 H(page_units) H(page_unit) H(page_unit_post) H(page_unit_new) H(page_unit_create)
 H(api_people_list) H(api_person_get) H(api_person_create) H(api_person_update)
@@ -33,6 +33,7 @@ const struct route routes[] = {
 	{ M_POST, "/people/{id}", page_person_post, LOGIN, PERM_WRITE_PEOPLE },
 
 	{ M_POST, "/api/v1/login", api_login, PUBLIC, 0 },
+	{ M_POST, "/api/v1/logout", api_logout, LOGIN, 0 },
 	{ M_GET, "/api/v1/me", api_me, LOGIN, 0 },
 	{ M_GET, "/api/v1/unit-kinds", api_unit_kinds, LOGIN, 0 },
 	{ M_GET, "/api/v1/units", api_units_list, LOGIN, 0 },

@@ -277,3 +277,15 @@ test('behind a loopback proxy a failed login is counted for the forwarded client
   assert.equal(sqlite(env.db, "SELECT count(*) FROM login_failures WHERE key = 'login|direct-nobody'").trim(), '1');
   assert.ok(Number(sqlite(env.db, "SELECT count(*) FROM login_failures WHERE key = 'ip|127.0.0.1'").trim()) >= 1);
 });
+
+test('POST /api/v1/logout revokes the bearer token: 204, then 401 with it', async () => {
+  const c = new Client(srv.base);
+  await c.login('admin', env.adminPassword);
+  assert.equal((await c.get('/api/v1/me')).status, 200);
+  const out = await c.post('/api/v1/logout');
+  assert.equal(out.status, 204);
+  assert.equal(out.text, '');
+  const after = await c.get('/api/v1/me');
+  assert.equal(after.status, 401);
+  assert.equal(after.data.error.code, 'unauthenticated');
+});
