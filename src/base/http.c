@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/listener.h>
@@ -35,6 +36,8 @@ struct worker {
 	struct evhttp *http;
 	struct evhttp_bound_socket *bound;
 	struct event *stop_ev;
+	struct event *drain_ev;
+	int drain_rounds;
 	struct db *db;
 	int fd;
 	struct conn_set conns;
@@ -213,6 +216,30 @@ static void on_request(struct evhttp_request *ev, void *arg)
 	arena_free(&r.a);
 }
 
+/* While stopping: every connection whose reply has been written out is closed
+** (an idle keep-alive one at once); when none is left the loop ends. A request
+** still being read is not in flight and is dropped with its connection. */
+static void drain(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	(void)fd; (void)what;
+	struct evhttp_connection **done = calloc(w->conns.count + 1, sizeof *done);
+	size_t n = 0;
+	for (size_t i = 0; i < w->conns.cap; i++) {
+		struct evhttp_connection *c = w->conns.slot[i];
+		if (!c) continue;
+		struct bufferevent *bev = evhttp_connection_get_bufferevent(c);
+		if (!bev || evbuffer_get_length(bufferevent_get_output(bev)) == 0) done[n++] = c;
+	}
+	for (size_t i = 0; i < n; i++) {
+		conn_remove(&w->conns, done[i]);
+		evhttp_connection_set_closecb(done[i], NULL, NULL);
+		evhttp_connection_free(done[i]);
+	}
+	free(done);
+	if (w->conns.count == 0 || ++w->drain_rounds > 200) event_base_loopexit(w->base, NULL);
+}
+
 static void on_stop(evutil_socket_t fd, short what, void *arg)
 {
 	struct worker *w = arg;
@@ -221,9 +248,12 @@ static void on_stop(evutil_socket_t fd, short what, void *arg)
 		evhttp_del_accept_socket(w->http, w->bound); /* stop accepting; closes our dup */
 		w->bound = NULL;
 	}
-	/* handlers run to completion inside the loop; give replies time to flush */
-	struct timeval tv = { 0, 500000 };
-	event_base_loopexit(w->base, &tv);
+	/* handlers run to completion inside the loop: what is left is writing
+	** replies out; check every 10 ms, for at most 2 s */
+	struct timeval tv = { 0, 10000 };
+	w->drain_ev = event_new(w->base, -1, EV_PERSIST, drain, w);
+	event_add(w->drain_ev, &tv);
+	drain(-1, 0, w);
 }
 
 static void *worker_main(void *arg)
@@ -319,6 +349,7 @@ int http_serve(const struct http_config *cfg)
 	for (int i = 0; i < n; i++) pthread_join(ws[i].tid, NULL);
 	for (int i = 0; i < n; i++) {
 		event_free(ws[i].stop_ev);
+		if (ws[i].drain_ev) event_free(ws[i].drain_ev);
 		evhttp_free(ws[i].http);
 		event_base_free(ws[i].base);
 		free(ws[i].conns.slot);
