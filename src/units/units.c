@@ -13,8 +13,7 @@
 
 #define UNIT_COLS                                                                                          \
 	"u.id, u.code, u.name, u.kind, u.parent_id, p.code, p.name, u.path, u.depth, u.active, u.version, " \
-	"u.created_at, u.updated_at, "                                                                      \
-	"(SELECT count(*) FROM units c WHERE c.parent_id = u.id AND c.active = 1) "
+	"u.created_at, u.updated_at, u.children "
 #define UNIT_FROM " FROM units u LEFT JOIN units p ON p.id = u.parent_id "
 
 static void read_unit(struct stmt *st, struct arena *a, struct unit *u)
@@ -107,8 +106,7 @@ int units_list(struct db *db, struct arena *a, const struct unit_query *q, struc
 	/* children of one parent: the parent is read once below, not joined per row */
 	if (q->parent > 0)
 		buf_printf(&sql, "SELECT u.id, u.code, u.name, u.kind, u.parent_id, NULL, NULL, u.path, u.depth, u.active, u.version, "
-				 "u.created_at, u.updated_at, (SELECT count(*) FROM units c WHERE c.parent_id = u.id AND c.active = 1) "
-				 "FROM units u%s", buf_cstr(&where));
+				 "u.created_at, u.updated_at, u.children FROM units u%s", buf_cstr(&where));
 	else
 		buf_printf(&sql, "SELECT " UNIT_COLS UNIT_FROM "%s", buf_cstr(&where));
 	db_order_by(&sql, q->sort, keys, cols, "u.name, u.id");
@@ -310,6 +308,7 @@ int units_create(struct db *db, const struct user *who, const struct unit_in *in
 	char path[UNIT_PATH_MAX + 24];
 	snprintf(path, sizeof path, "%s%lld/", parent_path, (long long)newid);
 	if (db_exec(db, "UPDATE units SET path = $1 WHERE id = $2", "ti", path, newid) != DB_OK) goto out;
+	if (in->parent_id > 0 && db_exec(db, "UPDATE units SET children = children + 1 WHERE id = $1", "i", in->parent_id) != DB_OK) goto out;
 	char *after = unit_snapshot(db, newid);
 	int arc = audit_add(db, who, N_("create"), "unit", newid, NULL, after, NULL);
 	free(after);
@@ -396,6 +395,9 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 			    "tiitt", newpath, (int64_t)strlen(path) + 1, (int64_t)delta, path, hi) != DB_OK)
 			goto out;
 		if (db_exec(db, "UPDATE units SET parent_id = $1 WHERE id = $2", "Ii", in->parent_id, id) != DB_OK) goto out;
+		if (cur_active && (db_exec(db, "UPDATE units SET children = children - 1 WHERE id = $1", "i", cur_parent) != DB_OK ||
+				   db_exec(db, "UPDATE units SET children = children + 1 WHERE id = $1", "i", in->parent_id) != DB_OK))
+			goto out;
 		action = N_("move");
 	}
 	if (in->active >= 0 && in->active != cur_active) {
@@ -417,6 +419,10 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 			}
 		}
 		if (strcmp(action, "update") == 0) action = in->active ? N_("reactivate") : N_("deactivate");
+		int64_t parent_now = in->parent_id >= 0 ? in->parent_id : cur_parent;
+		if (parent_now > 0 && db_exec(db, "UPDATE units SET children = children + $1 WHERE id = $2", "ii",
+					      (int64_t)(in->active ? 1 : -1), parent_now) != DB_OK)
+			goto out;
 	}
 	const char *nname = in->name ? in->name : name, *ncode = in->code ? in->code : code;
 	char *key = search_key(nname, ncode);

@@ -63,6 +63,18 @@ static int64_t mk(struct db *db, const char *code, const char *name, const char 
 	return id;
 }
 
+/* the kept counter of active children equals a real count for every unit */
+static void assert_children_counts(struct db *db)
+{
+	int64_t wrong = -1;
+	assert_int_equal(db_int1(db, &wrong,
+				 "SELECT count(*) FROM units u WHERE u.children <> "
+				 "(SELECT count(*) FROM units c WHERE c.parent_id = u.id AND c.active = 1)",
+				 ""),
+			 DB_ROW);
+	assert_int_equal(wrong, 0);
+}
+
 static void test_tree_paths_and_move(void **state)
 {
 	struct fx *f = *state;
@@ -86,6 +98,9 @@ static void test_tree_paths_and_move(void **state)
 	snprintf(want, sizeof want, "/%lld/%lld/%lld/%lld/", (long long)vn, (long long)b, (long long)d, (long long)g);
 	assert_string_equal(u->path, want);
 	assert_int_equal(u->depth, 3);
+	assert_children_counts(f->db);
+	assert_int_equal(units_get(f->db, &f->a, b, &u), E_OK);
+	assert_int_equal(u->children, 1);
 
 	/* not under itself or its own subtree */
 	struct unit_in loop = { .parent_id = g, .active = -1 };
@@ -138,6 +153,23 @@ static void test_deactivate_rules(void **state)
 	units_list(f->db, &f->a, &q, &items, &n, &total);
 	assert_int_equal(total, 1);
 	assert_int_equal(items[0].active, 0);
+	assert_children_counts(f->db);
+	/* a deactivated unit moved elsewhere and reactivated there */
+	int64_t b = mk(f->db, "T-B", "Tỉnh B", "province", vn);
+	struct unit_in back = { .parent_id = b, .active = 1 };
+	memset(&fe, 0, sizeof fe);
+	assert_int_equal(units_update(f->db, NULL, c, 2, &back, &fe), E_OK);
+	assert_children_counts(f->db);
+	struct unit *u;
+	assert_int_equal(units_get(f->db, &f->a, b, &u), E_OK);
+	assert_int_equal(u->children, 1);
+	assert_int_equal(units_get(f->db, &f->a, a, &u), E_OK);
+	assert_int_equal(u->children, 0);
+	/* an active unit moved and deactivated in one edit */
+	struct unit_in both = { .parent_id = a, .active = 0 };
+	memset(&fe, 0, sizeof fe);
+	assert_int_equal(units_update(f->db, NULL, c, 3, &both, &fe), E_OK);
+	assert_children_counts(f->db);
 	/* validation: unknown kind and bad code */
 	struct unit_in bad = { .code = "bad code!", .name = "X", .kind = "galaxy", .parent_id = vn };
 	memset(&fe, 0, sizeof fe);
