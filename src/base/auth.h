@@ -16,6 +16,8 @@ enum perm {
 	PERM_WRITE_PEOPLE = 1 << 1,
 	PERM_WRITE_UNITS = 1 << 2,
 	PERM_ADMIN = 1 << 3,         /* users, roles, imports */
+	PERM_MOVEMENT_REPORT = 1 << 4, /* register a unit and its models, report results */
+	PERM_MOVEMENT_MANAGE = 1 << 5, /* launch and run movements, assess, register late */
 };
 
 #define AUTH_MAX_ROLES 16

@@ -10,6 +10,7 @@ enum {
 	E_CONFLICT,    /* stale version, or a unique value already taken */
 	E_FORBIDDEN,   /* outside the user's scope */
 	E_DB,          /* storage failed */
+	E_STATE,       /* not allowed in the record's current state (a closed movement, a passed deadline): the reason is the first field error */
 };
 
 /* marks a message id for translation where it is stored; translated when shown */

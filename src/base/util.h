@@ -10,5 +10,9 @@ void random_token(char *out, size_t nbytes);        /* 2*nbytes hex chars + NUL 
 void sha256_hex(char out[65], const void *p, size_t n);
 int parse_int(const char *s, int64_t *out);         /* whole string, base 10; 0 on success */
 int parse_id(const char *s, int64_t *out);          /* positive integer; 0 on success */
+int parse_number(const char *s, double *out);       /* finite decimal, '.' separator; 0 on success */
+int code_valid(const char *code);                   /* letters, digits, '-', '_', '.' */
+int date_valid(const char *s);                      /* 1 for a real YYYY-MM-DD date */
+void today_iso(char out[11]);                       /* YYYY-MM-DD, UTC */
 
 #endif

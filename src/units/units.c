@@ -194,14 +194,6 @@ int unit_kind_valid(struct db *db, const char *kind)
 	return kind && db_int1(db, &one, "SELECT 1 FROM unit_kinds WHERE code = $1 AND active = 1", "t", kind) == DB_ROW;
 }
 
-static int code_valid(const char *code)
-{
-	if (!code || !*code) return 0;
-	for (const char *p = code; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
-			return 0;
-	return 1;
-}
 
 static int may(const struct user *who, enum perm perm, const char *path)
 {

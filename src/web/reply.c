@@ -96,6 +96,10 @@ void reply_fail(struct req *r, int err, const struct field_errors *fe)
 		reply_error(r, 409, "conflict", N_("The record was changed by someone else since you opened it; reload and try again"));
 		break;
 	case E_FORBIDDEN: reply_error(r, 403, "forbidden", N_("This is outside the units you may work on")); break;
+	case E_STATE:
+		if (r->api) error_json(r, 409, "state", fe && fe->n ? fe->msg[0] : N_("Not allowed at this stage"), fe);
+		else reply_error(r, 409, "state", fe && fe->n ? fe->msg[0] : N_("Not allowed at this stage"));
+		break;
 	default: reply_error(r, 500, "internal", N_("The server could not complete the request")); break;
 	}
 }

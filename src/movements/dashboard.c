@@ -1,0 +1,390 @@
+/* The movement dashboard: registrations, models per field and status, and
+** the totals of every result metric per unit, field and subtree.
+**
+** Three grouped queries read the movement (registrations; model counts per
+** unit, field, status; metric sums per unit and field), then the per-unit
+** figures are rolled up the tree in C: each unit's own figures are added to
+** every ancestor on its path that lies inside the movement's scope, so a
+** subtree total is by construction the sum of its parts. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/arena.h"
+#include "../base/buf.h"
+#include "../base/db.h"
+#include "../units/units.h"
+#include "movements.h"
+
+struct umap {                  /* unit id → index in d->units (open addressing) */
+	int64_t *key;
+	int *val;
+	size_t cap;
+};
+
+static int umap_get(const struct umap *m, int64_t id)
+{
+	for (size_t i = (size_t)id * 0x9E3779B97F4A7C15ull & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		if (m->key[i] == id) return m->val[i];
+		if (m->key[i] == 0) return -1;
+	}
+}
+
+static void umap_put(struct umap *m, int64_t id, int v)
+{
+	size_t i = (size_t)id * 0x9E3779B97F4A7C15ull & (m->cap - 1);
+	while (m->key[i] != 0 && m->key[i] != id) i = (i + 1) & (m->cap - 1);
+	m->key[i] = id;
+	m->val[i] = v;
+}
+
+struct build {
+	struct db *db;
+	struct arena *a;
+	struct dashboard *d;
+	struct umap map;
+	int cap;                   /* of d->units */
+	int nm;                    /* metrics */
+};
+
+static int add_unit(struct build *b, int64_t id, int64_t parent, const char *code, const char *name, const char *path, int depth)
+{
+	int i = umap_get(&b->map, id);
+	if (i >= 0) return i;
+	if (b->d->nunits == b->cap) {
+		/* more ancestors than guessed: a bigger array (the old one stays in the arena) */
+		struct dash_unit *bigger = arena_alloc(b->a, sizeof(struct dash_unit) * (size_t)b->cap * 2);
+		memcpy(bigger, b->d->units, sizeof(struct dash_unit) * (size_t)b->cap);
+		b->d->units = bigger;
+		b->cap *= 2;
+		if ((size_t)b->cap * 2 > b->map.cap) {
+			struct umap old = b->map;
+			b->map.cap = old.cap * 4;
+			b->map.key = arena_alloc(b->a, sizeof(int64_t) * b->map.cap);
+			b->map.val = arena_alloc(b->a, sizeof(int) * b->map.cap);
+			for (size_t k = 0; k < old.cap; k++)
+				if (old.key[k]) umap_put(&b->map, old.key[k], old.val[k]);
+		}
+	}
+	i = b->d->nunits++;
+	struct dash_unit *u = &b->d->units[i];
+	memset(u, 0, sizeof *u);
+	u->id = id;
+	u->parent_id = parent;
+	u->code = arena_strdup(b->a, code);
+	u->name = arena_strdup(b->a, name);
+	u->path = arena_strdup(b->a, path);
+	u->depth = depth;
+	u->own = arena_alloc(b->a, sizeof(struct dash_total) * (size_t)(b->nm + 1));
+	u->sub = arena_alloc(b->a, sizeof(struct dash_total) * (size_t)(b->nm + 1));
+	umap_put(&b->map, id, i);
+	return i;
+}
+
+static int metric_index(const struct movement *m, int64_t id)
+{
+	for (int k = 0; k < m->nmetrics; k++)
+		if (m->metrics[k].id == id) return k;
+	return -1;
+}
+
+static int field_index(const struct dashboard *d, const char *code)
+{
+	for (int k = 0; code && k < d->nfields; k++)
+		if (strcmp(d->by_field[k].key, code) == 0) return k;
+	return -1;
+}
+
+double dash_value(const struct metric *mt, const struct dash_total *t)
+{
+	if (strcmp(mt->kind, "rate") == 0) return t->n ? t->sum / (double)t->n : 0;
+	return t->sum;
+}
+
+static int cmp_units(const void *x, const void *y)
+{
+	return strcmp(((const struct dash_unit *)x)->path, ((const struct dash_unit *)y)->path);
+}
+
+static int cmp_counts(const void *x, const void *y)
+{
+	return strcmp(((const struct dash_count *)x)->key, ((const struct dash_count *)y)->key);
+}
+
+int dashboard_build(struct db *db, struct arena *a, const struct movement *m, const struct dash_query *q, struct dashboard *d)
+{
+	memset(d, 0, sizeof *d);
+	d->m = m;
+	int nm = m->nmetrics;
+	d->total = arena_alloc(a, sizeof(struct dash_total) * (size_t)(nm + 1));
+	d->nfields = m->nfields;
+	d->by_field = arena_alloc(a, sizeof(struct dash_count) * (size_t)(m->nfields + 1));
+	d->field_status = arena_alloc(a, sizeof *d->field_status * (size_t)(m->nfields + 1));
+	d->field_total = arena_alloc(a, sizeof(struct dash_total *) * (size_t)(m->nfields + 1));
+	for (int k = 0; k < m->nfields; k++) {
+		d->by_field[k].key = m->fields[k];
+		d->field_total[k] = arena_alloc(a, sizeof(struct dash_total) * (size_t)(nm + 1));
+	}
+
+	/* the subtree filter: $2/$3 path range, or everything */
+	char lo[UNIT_PATH_MAX] = "", hi[UNIT_PATH_MAX] = "";
+	if (q->under > 0) {
+		struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", q->under);
+		if (st && db_step(st) == DB_ROW) snprintf(lo, sizeof lo, "%s", db_text(st, 0));
+		db_done(st);
+		if (!lo[0]) return E_NOTFOUND;
+		subtree_end(hi, sizeof hi, lo);
+	}
+	const char *sub = q->under > 0 ? " AND u.path >= $2 AND u.path < $3" : "";
+	const char *field = q->field && *q->field ? " AND d.field_code = $4" : "";
+	const char *status = q->status && *q->status ? " AND d.status = $5" : "";
+	int period = (q->from && *q->from) || (q->to && *q->to);
+
+	int64_t nunits_max = 0;
+	db_int1(db, &nunits_max, "SELECT count(*) FROM registrations WHERE movement_id = $1", "i", m->id);
+	struct build b = { .db = db, .a = a, .d = d, .nm = nm };
+	/* units with registrations and their ancestors (at most 25 levels each) */
+	b.cap = (int)(nunits_max * 2 + 64);
+	d->units = arena_alloc(a, sizeof(struct dash_unit) * (size_t)b.cap);
+	b.map.cap = 64;
+	while (b.map.cap < (size_t)b.cap * 2) b.map.cap <<= 1;
+	b.map.key = arena_alloc(a, sizeof(int64_t) * b.map.cap);
+	b.map.val = arena_alloc(a, sizeof(int) * b.map.cap);
+
+	struct buf sql;
+	buf_init(&sql);
+	int rc = E_DB;
+
+	/* 1. registrations, and the timeline of registration dates */
+	buf_printf(&sql,
+		   "SELECT u.id, u.parent_id, u.code, u.name, u.path, u.depth, g.registered_on FROM registrations g JOIN units u ON u.id = g.unit_id "
+		   "WHERE g.movement_id = $1 AND g.active = 1%s",
+		   sub);
+	struct stmt *st = db_prep(db, buf_cstr(&sql));
+	if (!st) goto out;
+	db_bind_int(st, 1, m->id);
+	if (q->under > 0) { db_bind_text(st, 2, lo); db_bind_text(st, 3, hi); }
+	d->timeline = arena_alloc(a, sizeof(struct dash_count) * (size_t)(nunits_max + 1));
+	while (db_step(st) == DB_ROW) {
+		int i = add_unit(&b, db_int(st, 0), db_int(st, 1), db_text(st, 2), db_text(st, 3), db_text(st, 4), (int)db_int(st, 5));
+		if (i < 0) break;
+		d->units[i].registered = 1;
+		d->registrations++;
+		const char *day = db_text(st, 6);
+		int t = 0;
+		while (t < d->ntimeline && strcmp(d->timeline[t].key, day) != 0) t++;
+		if (t == d->ntimeline && t <= nunits_max) d->timeline[d->ntimeline++].key = arena_strdup(a, day);
+		d->timeline[t].n++;
+	}
+	db_done(st);
+	qsort(d->timeline, (size_t)d->ntimeline, sizeof *d->timeline, cmp_counts);
+
+	/* 2. models per unit, field, status */
+	buf_reset(&sql);
+	buf_printf(&sql,
+		   "SELECT d.unit_id, d.field_code, d.status, sum(d.typical), count(*) FROM models d JOIN units u ON u.id = d.unit_id "
+		   "WHERE d.movement_id = $1 AND d.active = 1%s%s%s GROUP BY d.unit_id, d.field_code, d.status",
+		   sub, field, status);
+	st = db_prep(db, buf_cstr(&sql));
+	if (!st) goto out;
+	db_bind_int(st, 1, m->id);
+	if (q->under > 0) { db_bind_text(st, 2, lo); db_bind_text(st, 3, hi); }
+	if (*field) db_bind_text(st, 4, q->field);
+	if (*status) db_bind_text(st, 5, q->status);
+	while (db_step(st) == DB_ROW) {
+		int i = umap_get(&b.map, db_int(st, 0));
+		int64_t n = db_int(st, 4);
+		const char *s = db_text(st, 2);
+		int f = field_index(d, db_text(st, 1));
+		int si = strcmp(s, "registered") == 0 ? 0 : strcmp(s, "effective") == 0 ? 1 : 2;
+		if (i >= 0) d->units[i].models += n;
+		d->models += n;
+		d->typical += db_int(st, 3);
+		if (si == 0) d->registered += n;
+		else if (si == 1) d->effective += n;
+		else d->not_effective += n;
+		if (f >= 0) {
+			d->by_field[f].n += n;
+			d->field_status[f][si] += n;
+		}
+	}
+	db_done(st);
+
+	/* 3. the results per unit, field and metric */
+	buf_reset(&sql);
+	if (!period)
+		buf_printf(&sql,
+			   "SELECT d.unit_id, d.field_code, v.metric_id, sum(v.value), count(*) FROM model_values v JOIN models d ON d.id = v.model_id "
+			   "JOIN units u ON u.id = d.unit_id WHERE d.movement_id = $1 AND d.active = 1%s%s%s GROUP BY d.unit_id, d.field_code, v.metric_id",
+			   sub, field, status);
+	else
+		buf_printf(&sql,
+			   "SELECT d.unit_id, d.field_code, r.metric_id, sum(r.value), count(DISTINCT d.id) FROM model_results r "
+			   "JOIN model_reports p ON p.id = r.report_id JOIN models d ON d.id = p.model_id JOIN units u ON u.id = d.unit_id "
+			   "WHERE d.movement_id = $1 AND d.active = 1 AND p.reported_on >= $6 AND p.reported_on <= $7%s%s%s "
+			   "GROUP BY d.unit_id, d.field_code, r.metric_id",
+			   sub, field, status);
+	st = db_prep(db, buf_cstr(&sql));
+	if (!st) goto out;
+	db_bind_int(st, 1, m->id);
+	if (q->under > 0) { db_bind_text(st, 2, lo); db_bind_text(st, 3, hi); }
+	if (*field) db_bind_text(st, 4, q->field);
+	if (*status) db_bind_text(st, 5, q->status);
+	if (period) {
+		db_bind_text(st, 6, q->from && *q->from ? q->from : "0000-00-00");
+		db_bind_text(st, 7, q->to && *q->to ? q->to : "9999-12-31");
+	}
+	while (db_step(st) == DB_ROW) {
+		int i = umap_get(&b.map, db_int(st, 0));
+		int f = field_index(d, db_text(st, 1));
+		int k = metric_index(m, db_int(st, 2));
+		if (k < 0) continue;
+		double sum = db_double(st, 3);
+		int64_t n = db_int(st, 4);
+		if (i >= 0) { d->units[i].own[k].sum += sum; d->units[i].own[k].n += n; }
+		if (f >= 0) { d->field_total[f][k].sum += sum; d->field_total[f][k].n += n; }
+		d->total[k].sum += sum;
+		d->total[k].n += n;
+	}
+	db_done(st);
+
+	/* 4. replications of the movement's models */
+	d->replications = 0;
+	db_int1(db, &d->replications,
+		"SELECT count(*) FROM model_replications x JOIN models d ON d.id = x.model_id WHERE d.movement_id = $1 AND d.active = 1", "i", m->id);
+
+	/* 5. ancestors inside the scope (or inside the filtered subtree) */
+	int nreg = d->nunits;
+	for (int i = 0; i < nreg; i++) {
+		const char *path = d->units[i].path;
+		/* walk the ids on the path, root first, skipping the unit itself */
+		for (const char *p = path + 1; *p;) {
+			int64_t aid = strtoll(p, NULL, 10);
+			const char *next = strchr(p, '/');
+			if (!next || !next[1]) break;
+			p = next + 1;
+			if (umap_get(&b.map, aid) >= 0) continue;
+			struct stmt *u = db_query(db, "SELECT id, parent_id, code, name, path, depth FROM units WHERE id = $1", "i", aid);
+			if (u && db_step(u) == DB_ROW) {
+				const char *apath = db_text(u, 4);
+				int inside = q->under > 0 ? strncmp(apath, lo, strlen(lo)) == 0 : movement_in_scope(m, apath);
+				if (inside) add_unit(&b, db_int(u, 0), db_int(u, 1), db_text(u, 2), db_text(u, 3), apath, (int)db_int(u, 5));
+			}
+			db_done(u);
+		}
+	}
+
+	/* 6. roll up: each unit's own figures into itself and its ancestors */
+	for (int i = 0; i < d->nunits; i++) {
+		struct dash_unit *src = &d->units[i];
+		if (!src->models && !src->registered) continue;
+		for (const char *p = src->path + 1; *p;) {
+			int64_t aid = strtoll(p, NULL, 10);
+			int t = umap_get(&b.map, aid);
+			if (t >= 0) {
+				struct dash_unit *dst = &d->units[t];
+				dst->models_sub += src->models;
+				for (int k = 0; k < nm; k++) { dst->sub[k].sum += src->own[k].sum; dst->sub[k].n += src->own[k].n; }
+			}
+			const char *next = strchr(p, '/');
+			if (!next) break;
+			p = next + 1;
+		}
+	}
+	/* the umap indexes die with the sort: nothing reads them after */
+	qsort(d->units, (size_t)d->nunits, sizeof *d->units, cmp_units);
+	rc = E_OK;
+out:
+	buf_free(&sql);
+	return rc;
+}
+
+static void totals_json(struct jw *w, const struct movement *m, const struct dash_total *t)
+{
+	jw_obj(w);
+	for (int k = 0; k < m->nmetrics; k++) {
+		if (!t[k].n) continue;
+		jw_key(w, m->metrics[k].code);
+		jw_num(w, dash_value(&m->metrics[k], &t[k]));
+	}
+	jw_obj_end(w);
+}
+
+void dashboard_json(struct jw *w, const struct dashboard *d)
+{
+	const struct movement *m = d->m;
+	jw_obj(w);
+	jw_key(w, "movement");
+	movement_json(w, m, 0);
+	jw_kint(w, "registrations", d->registrations);
+	jw_key(w, "models");
+	jw_obj(w);
+	jw_kint(w, "total", d->models);
+	jw_kint(w, "registered", d->registered);
+	jw_kint(w, "effective", d->effective);
+	jw_kint(w, "not_effective", d->not_effective);
+	jw_kint(w, "typical", d->typical);
+	jw_kint(w, "replications", d->replications);
+	jw_obj_end(w);
+	jw_key(w, "metrics");
+	jw_arr(w);
+	for (int k = 0; k < m->nmetrics; k++) {
+		jw_obj(w);
+		jw_kstr(w, "code", m->metrics[k].code);
+		jw_kstr(w, "name", m->metrics[k].name);
+		jw_kstr(w, "unit", m->metrics[k].unit);
+		jw_kstr(w, "kind", m->metrics[k].kind);
+		jw_key(w, "value");
+		jw_num(w, dash_value(&m->metrics[k], &d->total[k]));
+		jw_kint(w, "models", d->total[k].n);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "fields");
+	jw_arr(w);
+	for (int f = 0; f < d->nfields; f++) {
+		jw_obj(w);
+		jw_kstr(w, "field", d->by_field[f].key);
+		jw_kint(w, "models", d->by_field[f].n);
+		jw_kint(w, "registered", d->field_status[f][0]);
+		jw_kint(w, "effective", d->field_status[f][1]);
+		jw_kint(w, "not_effective", d->field_status[f][2]);
+		jw_key(w, "results");
+		totals_json(w, m, d->field_total[f]);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "units");
+	jw_arr(w);
+	for (int i = 0; i < d->nunits; i++) {
+		const struct dash_unit *u = &d->units[i];
+		jw_obj(w);
+		jw_kint(w, "id", u->id);
+		jw_kstr(w, "code", u->code);
+		jw_kstr(w, "name", u->name);
+		jw_kint(w, "depth", u->depth);
+		jw_kint(w, "parent_id", u->parent_id);
+		jw_kbool(w, "registered", u->registered);
+		jw_kint(w, "models", u->models);
+		jw_kint(w, "models_subtree", u->models_sub);
+		jw_key(w, "results");
+		totals_json(w, m, u->own);
+		jw_key(w, "results_subtree");
+		totals_json(w, m, u->sub);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "timeline");
+	jw_arr(w);
+	int64_t cum = 0;
+	for (int t = 0; t < d->ntimeline; t++) {
+		cum += d->timeline[t].n;
+		jw_obj(w);
+		jw_kstr(w, "date", d->timeline[t].key);
+		jw_kint(w, "registrations", d->timeline[t].n);
+		jw_kint(w, "cumulative", cum);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}

@@ -1,0 +1,695 @@
+/* Movements: the record, its scope, fields and metrics, and the lifecycle. */
+#include "movements.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/arena.h"
+#include "../base/audit.h"
+#include "../base/auth.h"
+#include "../base/buf.h"
+#include "../base/db.h"
+#include "../base/fold.h"
+#include "../base/util.h"
+#include "../units/units.h"
+#include "mv_internal.h"
+
+int mv_may(const struct user *who, enum perm perm, const char *path)
+{
+	return who == NULL || (path && auth_can(who, perm, path)); /* NULL: the command line */
+}
+
+const char *movement_transition_action(const char *from, const char *to)
+{
+	static const struct { const char *from, *to, *action; } t[] = {
+		{ "draft", "launched", N_("launch") },
+		{ "launched", "reviewing", N_("review") },
+		{ "reviewing", "launched", N_("reopen") },
+		{ "reviewing", "closed", N_("close") },
+	};
+	for (size_t i = 0; from && to && i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(t[i].from, from) == 0 && strcmp(t[i].to, to) == 0) return t[i].action;
+	return NULL;
+}
+
+#define MV_COLS                                                                                                   \
+	"m.id, m.code, m.title, m.theme, m.kind, m.legal_basis, m.authority_id, a.code, a.name, a.path, m.parent_id, " \
+	"pm.code, pm.title, m.starts_on, m.ends_on, m.register_by, m.status, m.launched_at, m.closed_at, "            \
+	"m.created_at, m.updated_at, m.version, "                                                                    \
+	"(SELECT count(*) FROM registrations g WHERE g.movement_id = m.id AND g.active = 1), "                        \
+	"(SELECT count(*) FROM models d WHERE d.movement_id = m.id AND d.active = 1) "
+#define MV_FROM " FROM movements m JOIN units a ON a.id = m.authority_id LEFT JOIN movements pm ON pm.id = m.parent_id "
+
+static void read_movement(struct stmt *st, struct arena *a, struct movement *m)
+{
+	memset(m, 0, sizeof *m);
+	m->id = db_int(st, 0);
+	m->code = arena_strdup(a, db_text(st, 1));
+	m->title = arena_strdup(a, db_text(st, 2));
+	m->theme = arena_strdup(a, db_text(st, 3));
+	m->kind = arena_strdup(a, db_text(st, 4));
+	m->legal_basis = arena_strdup(a, db_text(st, 5));
+	m->authority_id = db_int(st, 6);
+	m->authority_code = arena_strdup(a, db_text(st, 7));
+	m->authority_name = arena_strdup(a, db_text(st, 8));
+	m->authority_path = arena_strdup(a, db_text(st, 9));
+	m->parent_id = db_int(st, 10);
+	m->parent_code = arena_strdup(a, db_text(st, 11));
+	m->parent_title = arena_strdup(a, db_text(st, 12));
+	m->starts_on = arena_strdup(a, db_text(st, 13));
+	m->ends_on = arena_strdup(a, db_text(st, 14));
+	m->register_by = arena_strdup(a, db_text(st, 15));
+	m->status = arena_strdup(a, db_text(st, 16));
+	m->launched_at = arena_strdup(a, db_text(st, 17));
+	m->closed_at = arena_strdup(a, db_text(st, 18));
+	m->created_at = arena_strdup(a, db_text(st, 19));
+	m->updated_at = arena_strdup(a, db_text(st, 20));
+	m->version = db_int(st, 21);
+	m->registrations = db_int(st, 22);
+	m->models = db_int(st, 23);
+}
+
+void movement_json(struct jw *w, const struct movement *m, int detail)
+{
+	jw_obj(w);
+	jw_kint(w, "id", m->id);
+	jw_kstr(w, "code", m->code);
+	jw_kstr(w, "title", m->title);
+	jw_kstr(w, "theme", m->theme);
+	jw_kstr(w, "kind", m->kind);
+	jw_kstr(w, "status", m->status);
+	jw_kint(w, "authority_id", m->authority_id);
+	jw_kstr(w, "authority_code", m->authority_code);
+	jw_kstr(w, "authority_name", m->authority_name);
+	jw_kstr(w, "legal_basis", m->legal_basis);
+	jw_key(w, "parent_id");
+	if (m->parent_id) jw_int(w, m->parent_id);
+	else jw_null(w);
+	jw_kstr(w, "parent_code", m->parent_code);
+	jw_kstr(w, "starts_on", m->starts_on);
+	jw_kstr(w, "ends_on", m->ends_on);
+	jw_kstr(w, "register_by", m->register_by);
+	jw_kstr(w, "launched_at", m->launched_at);
+	jw_kstr(w, "closed_at", m->closed_at);
+	jw_kint(w, "registrations", m->registrations);
+	jw_kint(w, "models", m->models);
+	jw_kint(w, "version", m->version);
+	jw_kstr(w, "created_at", m->created_at);
+	jw_kstr(w, "updated_at", m->updated_at);
+	if (detail) {
+		jw_key(w, "scope");
+		jw_arr(w);
+		for (int i = 0; i < m->nscopes; i++) {
+			jw_obj(w);
+			jw_kint(w, "unit_id", m->scopes[i].unit_id);
+			jw_kstr(w, "code", m->scopes[i].code);
+			jw_kstr(w, "name", m->scopes[i].name);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		jw_key(w, "fields");
+		jw_arr(w);
+		for (int i = 0; i < m->nfields; i++) jw_str(w, m->fields[i]);
+		jw_arr_end(w);
+		jw_key(w, "metrics");
+		jw_arr(w);
+		for (int i = 0; i < m->nmetrics; i++) {
+			jw_obj(w);
+			jw_kint(w, "id", m->metrics[i].id);
+			jw_kstr(w, "code", m->metrics[i].code);
+			jw_kstr(w, "name", m->metrics[i].name);
+			jw_kstr(w, "unit", m->metrics[i].unit);
+			jw_kstr(w, "kind", m->metrics[i].kind);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		jw_key(w, "children");
+		jw_arr(w);
+		for (int i = 0; i < m->nchildren; i++) {
+			jw_obj(w);
+			jw_kint(w, "id", m->children[i].id);
+			jw_kstr(w, "code", m->children[i].code);
+			jw_kstr(w, "title", m->children[i].title);
+			jw_kstr(w, "status", m->children[i].status);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+	}
+	jw_obj_end(w);
+}
+
+int movements_find_code(struct db *db, const char *code, int64_t *id)
+{
+	int rc = db_int1(db, id, "SELECT id FROM movements WHERE code = $1", "t", code);
+	return rc == DB_ROW ? E_OK : rc == DB_DONE ? E_NOTFOUND : E_DB;
+}
+
+int movements_list(struct db *db, struct arena *a, const struct movement_query *q, struct movement **items, int *n, int64_t *total)
+{
+	static const char *const keys[] = { "title", "code", "starts_on", "status", "updated_at", NULL };
+	static const char *const cols[] = { "m.search", "m.code", "m.starts_on", "m.status", "m.updated_at", NULL };
+	struct buf where, sql;
+	buf_init(&where);
+	buf_init(&sql);
+	/* $1 search, $2 status, $3 kind, $4 parent, $5/$6 authority subtree, $7.. draft ranges */
+	buf_raw(&where, " WHERE 1 = 1");
+	char *pat = NULL;
+	if (q->q && *q->q) {
+		pat = like_pattern(a, q->q);
+		buf_raw(&where, " AND m.search LIKE $1 ESCAPE '\\'");
+	}
+	if (q->status && *q->status) buf_raw(&where, " AND m.status = $2");
+	if (q->kind && *q->kind) buf_raw(&where, " AND m.kind = $3");
+	if (q->parent == 0) buf_raw(&where, " AND m.parent_id IS NULL");
+	else if (q->parent > 0) buf_raw(&where, " AND m.parent_id = $4");
+	char lo[UNIT_PATH_MAX] = "", hi[UNIT_PATH_MAX] = "";
+	if (q->authority > 0) {
+		struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", q->authority);
+		if (st && db_step(st) == DB_ROW) snprintf(lo, sizeof lo, "%s", db_text(st, 0));
+		db_done(st);
+		if (!lo[0]) { buf_free(&where); buf_free(&sql); return E_NOTFOUND; }
+		subtree_end(hi, sizeof hi, lo);
+		buf_raw(&where, " AND a.path >= $5 AND a.path < $6");
+	}
+	char rhi[MV_MAX_RANGES][UNIT_PATH_MAX];
+	int nr = q->nranges > 0 ? q->nranges : 0;
+	if (q->nranges >= 0) {
+		buf_raw(&where, " AND (m.status <> 'draft'");
+		for (int i = 0; i < nr; i++) {
+			subtree_end(rhi[i], sizeof rhi[i], q->range_lo[i]);
+			buf_printf(&where, " OR (a.path >= $%d AND a.path < $%d)", 7 + 2 * i, 8 + 2 * i);
+		}
+		buf_raw(&where, ")");
+	}
+	int np = 7 + 2 * nr;
+	int rc = E_OK;
+	for (int pass = 0; pass < 2 && rc == E_OK; pass++) {
+		buf_reset(&sql);
+		if (pass == 0) {
+			buf_printf(&sql, "SELECT count(*)" MV_FROM "%s", buf_cstr(&where));
+		} else {
+			buf_printf(&sql, "SELECT " MV_COLS MV_FROM "%s", buf_cstr(&where));
+			db_order_by(&sql, q->sort, keys, cols, "m.starts_on DESC, m.search, m.id");
+			buf_printf(&sql, " LIMIT $%d OFFSET $%d", np, np + 1);
+		}
+		struct stmt *st = db_prep(db, buf_cstr(&sql));
+		if (!st) { rc = E_DB; break; }
+		db_bind_text(st, 1, pat);
+		db_bind_text(st, 2, q->status);
+		db_bind_text(st, 3, q->kind);
+		db_bind_int(st, 4, q->parent);
+		db_bind_text(st, 5, lo);
+		db_bind_text(st, 6, hi);
+		for (int i = 0; i < nr; i++) {
+			db_bind_text(st, 7 + 2 * i, q->range_lo[i]);
+			db_bind_text(st, 8 + 2 * i, rhi[i]);
+		}
+		if (pass == 0) {
+			*total = db_step(st) == DB_ROW ? db_int(st, 0) : 0;
+		} else {
+			db_bind_int(st, np, q->limit);
+			db_bind_int(st, np + 1, q->offset);
+			int cap = (int)(q->limit > 0 ? q->limit : 1);
+			*items = arena_alloc(a, sizeof(struct movement) * (size_t)cap);
+			*n = 0;
+			while (*n < cap && db_step(st) == DB_ROW) read_movement(st, a, &(*items)[(*n)++]);
+		}
+		db_done(st);
+	}
+	buf_free(&where);
+	buf_free(&sql);
+	return rc;
+}
+
+int movements_get(struct db *db, struct arena *a, int64_t id, struct movement **out)
+{
+	struct stmt *st = db_query(db, "SELECT " MV_COLS MV_FROM " WHERE m.id = $1", "i", id);
+	if (!st) return E_DB;
+	int rc = db_step(st);
+	if (rc != DB_ROW) { db_done(st); return rc == DB_DONE ? E_NOTFOUND : E_DB; }
+	struct movement *m = arena_alloc(a, sizeof *m);
+	read_movement(st, a, m);
+	db_done(st);
+
+	m->scopes = arena_alloc(a, sizeof *m->scopes * MV_MAX_SCOPES);
+	st = db_query(db, "SELECT u.id, u.code, u.name, u.path FROM movement_scopes s JOIN units u ON u.id = s.unit_id "
+			  "WHERE s.movement_id = $1 ORDER BY u.path", "i", id);
+	while (st && db_step(st) == DB_ROW && m->nscopes < MV_MAX_SCOPES) {
+		struct mv_scope *s = &m->scopes[m->nscopes++];
+		s->unit_id = db_int(st, 0);
+		s->code = arena_strdup(a, db_text(st, 1));
+		s->name = arena_strdup(a, db_text(st, 2));
+		s->path = arena_strdup(a, db_text(st, 3));
+	}
+	db_done(st);
+	m->fields = arena_alloc(a, sizeof *m->fields * MV_MAX_FIELDS);
+	st = db_query(db, "SELECT l.field_code FROM movement_field_links l JOIN movement_fields f ON f.code = l.field_code "
+			  "WHERE l.movement_id = $1 ORDER BY f.position", "i", id);
+	while (st && db_step(st) == DB_ROW && m->nfields < MV_MAX_FIELDS) m->fields[m->nfields++] = arena_strdup(a, db_text(st, 0));
+	db_done(st);
+	m->metrics = arena_alloc(a, sizeof *m->metrics * MV_MAX_METRICS);
+	st = db_query(db, "SELECT id, code, name, unit, kind FROM movement_metrics WHERE movement_id = $1 ORDER BY position, id", "i", id);
+	while (st && db_step(st) == DB_ROW && m->nmetrics < MV_MAX_METRICS) {
+		struct metric *mt = &m->metrics[m->nmetrics++];
+		mt->id = db_int(st, 0);
+		mt->code = arena_strdup(a, db_text(st, 1));
+		mt->name = arena_strdup(a, db_text(st, 2));
+		mt->unit = arena_strdup(a, db_text(st, 3));
+		mt->kind = arena_strdup(a, db_text(st, 4));
+	}
+	db_done(st);
+	int64_t nkids = 0;
+	db_int1(db, &nkids, "SELECT count(*) FROM movements WHERE parent_id = $1", "i", id);
+	if (nkids > 0) {
+		m->children = arena_alloc(a, sizeof *m->children * (size_t)nkids);
+		st = db_query(db, "SELECT id, code, title, status FROM movements WHERE parent_id = $1 ORDER BY starts_on, search, id", "i", id);
+		while (st && db_step(st) == DB_ROW && m->nchildren < nkids) {
+			struct movement *c = &m->children[m->nchildren++];
+			c->id = db_int(st, 0);
+			c->code = arena_strdup(a, db_text(st, 1));
+			c->title = arena_strdup(a, db_text(st, 2));
+			c->status = arena_strdup(a, db_text(st, 3));
+		}
+		db_done(st);
+	}
+	*out = m;
+	return E_OK;
+}
+
+int movement_readable(const struct user *who, const struct movement *m)
+{
+	if (strcmp(m->status, "draft") != 0) return 1;
+	return mv_may(who, PERM_READ, m->authority_path);
+}
+
+int movement_manageable(const struct user *who, const struct movement *m)
+{
+	return mv_may(who, PERM_MOVEMENT_MANAGE, m->authority_path);
+}
+
+int movement_in_scope(const struct movement *m, const char *unit_path)
+{
+	for (int i = 0; unit_path && i < m->nscopes; i++)
+		if (strncmp(unit_path, m->scopes[i].path, strlen(m->scopes[i].path)) == 0) return 1;
+	return 0;
+}
+
+const struct metric *movement_metric(const struct movement *m, const char *code)
+{
+	for (int i = 0; code && i < m->nmetrics; i++)
+		if (strcmp(m->metrics[i].code, code) == 0) return &m->metrics[i];
+	return NULL;
+}
+
+int movement_field_valid(const struct movement *m, const char *field)
+{
+	for (int i = 0; field && i < m->nfields; i++)
+		if (strcmp(m->fields[i], field) == 0) return 1;
+	return 0;
+}
+
+char *mv_snapshot(struct db *db, int64_t id)
+{
+	struct arena a;
+	arena_init(&a);
+	struct movement *m;
+	char *out = NULL;
+	if (movements_get(db, &a, id, &m) == E_OK) {
+		struct buf b;
+		buf_init(&b);
+		struct jw w;
+		jw_init(&w, &b);
+		movement_json(&w, m, 1);
+		out = buf_detach(&b);
+	}
+	arena_free(&a);
+	return out;
+}
+
+char *mv_search_key(const char *title, const char *code)
+{
+	struct buf b;
+	buf_init(&b);
+	fold_text(&b, title);
+	buf_char(&b, ' ');
+	fold_text(&b, code);
+	return buf_detach(&b);
+}
+
+static const char *const kinds[] = { "campaign", "regular", "thematic", NULL };
+
+static int one_of(const char *s, const char *const *set)
+{
+	for (int i = 0; s && set[i]; i++)
+		if (strcmp(s, set[i]) == 0) return 1;
+	return 0;
+}
+
+static void check_text(struct field_errors *fe, const char *name, const char *v, int required, size_t max)
+{
+	if (!v || !*v) {
+		if (required) fe_add(fe, name, N_("Is required"));
+	} else if (strlen(v) > max) {
+		fe_add(fe, name, N_("Is too long"));
+	}
+}
+
+static void check_date(struct field_errors *fe, const char *name, const char *v, int required)
+{
+	if (!v || !*v) {
+		if (required) fe_add(fe, name, N_("Is required"));
+	} else if (!date_valid(v)) {
+		fe_add(fe, name, N_("Is not a date (YYYY-MM-DD)"));
+	}
+}
+
+/* Validates what is given; `cur` is the stored movement when updating. */
+static int validate(struct db *db, const struct movement_in *in, const struct movement *cur, struct field_errors *fe)
+{
+	int creating = cur == NULL;
+	if (creating || in->code) {
+		if (!in->code || !*in->code) fe_add(fe, "code", N_("Is required"));
+		else if (!code_valid(in->code) || strlen(in->code) > MV_CODE_MAX)
+			fe_add(fe, "code", N_("Use letters, digits, '-', '_' or '.' (at most 40)"));
+	}
+	if (creating || in->title) check_text(fe, "title", in->title, 1, MV_TITLE_MAX);
+	if (in->theme) check_text(fe, "theme", in->theme, 0, MV_TEXT_MAX);
+	if (in->legal_basis) check_text(fe, "legal_basis", in->legal_basis, 0, MV_TEXT_MAX);
+	if (creating || in->kind) {
+		if (!one_of(in->kind, kinds)) fe_add(fe, "kind", N_("Must be campaign, regular or thematic"));
+	}
+	if (creating || in->starts_on) check_date(fe, "starts_on", in->starts_on, 1);
+	if (creating || in->ends_on) check_date(fe, "ends_on", in->ends_on, 1);
+	if (creating || in->register_by) check_date(fe, "register_by", in->register_by, 1);
+	const char *s = in->starts_on ? in->starts_on : cur ? cur->starts_on : NULL;
+	const char *e = in->ends_on ? in->ends_on : cur ? cur->ends_on : NULL;
+	const char *r = in->register_by ? in->register_by : cur ? cur->register_by : NULL;
+	if (date_valid(s) && date_valid(e) && strcmp(s, e) > 0) fe_add(fe, "ends_on", N_("Ends before it starts"));
+	if (date_valid(r) && date_valid(e) && strcmp(r, e) > 0) fe_add(fe, "register_by", N_("The registration deadline is after the end of the movement"));
+	if (creating || in->authority_id >= 0) {
+		int64_t active = 0;
+		if (in->authority_id <= 0) fe_add(fe, "authority_id", N_("Is required"));
+		else if (db_int1(db, &active, "SELECT active FROM units WHERE id = $1", "i", in->authority_id) != DB_ROW)
+			fe_add(fe, "authority_id", N_("No such unit"));
+		else if (!active) fe_add(fe, "authority_id", N_("The unit is deactivated"));
+	}
+	if (in->parent_id > 0) {
+		/* the parent exists and is not the movement itself or below it */
+		int64_t p = in->parent_id;
+		int steps = 0;
+		while (p > 0 && steps++ < 64) {
+			if (cur && p == cur->id) { fe_add(fe, "parent_id", N_("A movement cannot be under itself")); break; }
+			int64_t up = 0;
+			int rc = db_int1(db, &up, "SELECT COALESCE(parent_id, 0) FROM movements WHERE id = $1", "i", p);
+			if (rc != DB_ROW) { fe_add(fe, "parent_id", N_("No such movement")); break; }
+			p = up;
+		}
+	}
+	if (in->set_scopes) {
+		if (in->nscopes > MV_MAX_SCOPES) fe_add(fe, "scope", N_("Too many units"));
+		for (int i = 0; i < in->nscopes && i < MV_MAX_SCOPES; i++) {
+			int64_t one = 0;
+			if (db_int1(db, &one, "SELECT 1 FROM units WHERE id = $1", "i", in->scopes[i]) != DB_ROW) {
+				fe_add(fe, "scope", N_("No such unit"));
+				break;
+			}
+		}
+	}
+	if (in->set_fields) {
+		for (int i = 0; i < in->nfields; i++) {
+			int64_t one = 0;
+			if (!in->fields[i] || db_int1(db, &one, "SELECT 1 FROM movement_fields WHERE code = $1 AND active = 1", "t", in->fields[i]) != DB_ROW) {
+				fe_add(fe, "fields", N_("Is not a known field"));
+				break;
+			}
+			for (int k = 0; k < i; k++)
+				if (strcmp(in->fields[k], in->fields[i]) == 0) { fe_add(fe, "fields", N_("A field is listed twice")); i = in->nfields; break; }
+		}
+	}
+	if (in->set_metrics) {
+		for (int i = 0; i < in->nmetrics; i++) {
+			const struct metric_in *mi = &in->metrics[i];
+			if (!mi->code || !code_valid(mi->code) || strlen(mi->code) > MV_CODE_MAX) { fe_add(fe, "metrics", N_("A metric needs a code of letters, digits, '-', '_' or '.'")); break; }
+			if (!mi->name || !*mi->name || strlen(mi->name) > MV_TITLE_MAX) { fe_add(fe, "metrics", N_("A metric needs a name")); break; }
+			if (!mi->unit || !*mi->unit || strlen(mi->unit) > 40) { fe_add(fe, "metrics", N_("A metric needs a unit of measure")); break; }
+			if (!mi->kind || (strcmp(mi->kind, "amount") != 0 && strcmp(mi->kind, "rate") != 0)) { fe_add(fe, "metrics", N_("A metric is an amount or a rate")); break; }
+			int dup = 0;
+			for (int k = 0; k < i; k++) dup |= strcmp(in->metrics[k].code, mi->code) == 0;
+			if (dup) { fe_add(fe, "metrics", N_("A metric code is listed twice")); break; }
+		}
+	}
+	return fe->n ? E_INVALID : E_OK;
+}
+
+/* Writes the scope, field and metric lists given; checks what the
+** movement's registrations and models already use. */
+static int write_lists(struct db *db, int64_t id, const struct movement_in *in, struct field_errors *fe)
+{
+	if (in->set_scopes) {
+		if (db_exec(db, "DELETE FROM movement_scopes WHERE movement_id = $1", "i", id) != DB_OK) return E_DB;
+		for (int i = 0; i < in->nscopes; i++)
+			if (db_exec(db, "INSERT INTO movement_scopes (movement_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", "ii", id,
+				    in->scopes[i]) != DB_OK)
+				return E_DB;
+		/* every registered unit stays invited */
+		int64_t outside = 0;
+		db_int1(db, &outside,
+			"SELECT count(*) FROM registrations g JOIN units u ON u.id = g.unit_id WHERE g.movement_id = $1 AND NOT EXISTS "
+			"(SELECT 1 FROM movement_scopes s JOIN units su ON su.id = s.unit_id WHERE s.movement_id = $1 "
+			"AND substr(u.path, 1, length(su.path)) = su.path)",
+			"i", id);
+		if (outside > 0) { fe_add(fe, "scope", N_("Units that have registered would fall outside the scope")); return E_INVALID; }
+	}
+	if (in->set_fields) {
+		if (db_exec(db, "DELETE FROM movement_field_links WHERE movement_id = $1", "i", id) != DB_OK) return E_DB;
+		for (int i = 0; i < in->nfields; i++)
+			if (db_exec(db, "INSERT INTO movement_field_links (movement_id, field_code) VALUES ($1, $2)", "it", id, in->fields[i]) != DB_OK)
+				return E_DB;
+		int64_t used = 0;
+		db_int1(db, &used,
+			"SELECT count(*) FROM models d WHERE d.movement_id = $1 AND NOT EXISTS "
+			"(SELECT 1 FROM movement_field_links l WHERE l.movement_id = $1 AND l.field_code = d.field_code)",
+			"i", id);
+		if (used > 0) { fe_add(fe, "fields", N_("Models already belong to a field that would be removed")); return E_INVALID; }
+	}
+	if (in->set_metrics) {
+		/* metrics keep their ids by code, so results stay attached */
+		struct stmt *st = db_query(db, "SELECT id, code FROM movement_metrics WHERE movement_id = $1", "i", id);
+		int64_t old_id[MV_MAX_METRICS * 2];
+		char old_code[MV_MAX_METRICS * 2][MV_CODE_MAX + 1];
+		int nold = 0;
+		while (st && db_step(st) == DB_ROW && nold < MV_MAX_METRICS * 2) {
+			old_id[nold] = db_int(st, 0);
+			snprintf(old_code[nold], sizeof old_code[nold], "%s", db_text(st, 1));
+			nold++;
+		}
+		db_done(st);
+		for (int k = 0; k < nold; k++) {
+			int keep = 0;
+			for (int i = 0; i < in->nmetrics; i++) keep |= strcmp(in->metrics[i].code, old_code[k]) == 0;
+			if (keep) continue;
+			int64_t used = 0;
+			db_int1(db, &used,
+				"SELECT (SELECT count(*) FROM model_results WHERE metric_id = $1) + (SELECT count(*) FROM model_plans WHERE metric_id = $1) "
+				"+ (SELECT count(*) FROM registration_commitments WHERE metric_id = $1)",
+				"i", old_id[k]);
+			if (used > 0) { fe_add(fe, "metrics", N_("A metric that has results or commitments cannot be removed")); return E_INVALID; }
+			if (db_exec(db, "DELETE FROM movement_metrics WHERE id = $1", "i", old_id[k]) != DB_OK) return E_DB;
+		}
+		for (int i = 0; i < in->nmetrics; i++) {
+			const struct metric_in *mi = &in->metrics[i];
+			int64_t mid = 0;
+			for (int k = 0; k < nold; k++)
+				if (strcmp(old_code[k], mi->code) == 0) mid = old_id[k];
+			if (mid) {
+				int64_t used = 0;
+				db_int1(db, &used, "SELECT count(*) FROM movement_metrics WHERE id = $1 AND kind <> $2 AND EXISTS (SELECT 1 FROM model_results WHERE metric_id = $1)",
+					"it", mid, mi->kind);
+				if (used > 0) { fe_add(fe, "metrics", N_("A metric that has results cannot change between amount and rate")); return E_INVALID; }
+				if (db_exec(db, "UPDATE movement_metrics SET name = $1, unit = $2, kind = $3, position = $4 WHERE id = $5", "tttii", mi->name,
+					    mi->unit, mi->kind, (int64_t)i, mid) != DB_OK)
+					return E_DB;
+			} else if (db_exec(db, "INSERT INTO movement_metrics (movement_id, code, name, unit, kind, position) VALUES ($1, $2, $3, $4, $5, $6)",
+					   "itttti", id, mi->code, mi->name, mi->unit, mi->kind, (int64_t)i) != DB_OK) {
+				return E_DB;
+			}
+		}
+	}
+	return E_OK;
+}
+
+static int unit_path(struct db *db, int64_t unit_id, char *out, size_t n)
+{
+	struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", unit_id);
+	int found = st && db_step(st) == DB_ROW;
+	if (found) snprintf(out, n, "%s", db_text(st, 0));
+	db_done(st);
+	return found ? 0 : -1;
+}
+
+int movements_create(struct db *db, const struct user *who, const struct movement_in *in, struct field_errors *fe, int64_t *id)
+{
+	if (validate(db, in, NULL, fe) != E_OK) return E_INVALID;
+	char apath[UNIT_PATH_MAX];
+	if (unit_path(db, in->authority_id, apath, sizeof apath) != 0) return E_INVALID;
+	if (!mv_may(who, PERM_MOVEMENT_MANAGE, apath)) return E_FORBIDDEN;
+	int own_tx = !db_in_tx(db);
+	if (own_tx && db_begin(db) != DB_OK) return E_DB;
+	char now[21];
+	now_iso(now);
+	char *key = mv_search_key(in->title, in->code);
+	int rc = E_DB;
+	struct stmt *st = db_query(db,
+				   "INSERT INTO movements (code, title, search, theme, kind, authority_id, legal_basis, parent_id, starts_on, ends_on, "
+				   "register_by, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'draft', $12, $12) "
+				   "ON CONFLICT (code) DO NOTHING RETURNING id",
+				   "tttttitItttt", in->code, in->title, key, in->theme && *in->theme ? in->theme : NULL, in->kind,
+				   in->authority_id, in->legal_basis && *in->legal_basis ? in->legal_basis : NULL, in->parent_id, in->starts_on,
+				   in->ends_on, in->register_by, now);
+	free(key);
+	int64_t newid = 0;
+	if (!st) goto out;
+	int s = db_step(st);
+	if (s == DB_ROW) newid = db_int(st, 0);
+	db_done(st);
+	if (s == DB_DONE) { fe_add(fe, "code", N_("Another movement already has this code")); rc = E_INVALID; goto out; }
+	if (s != DB_ROW) goto out;
+	rc = write_lists(db, newid, in, fe);
+	if (rc != E_OK) goto out;
+	rc = E_DB;
+	char *after = mv_snapshot(db, newid);
+	int arc = audit_add(db, who, N_("create"), "movement", newid, NULL, after, NULL);
+	free(after);
+	if (arc != DB_OK) goto out;
+	rc = E_OK;
+	*id = newid;
+out:
+	if (own_tx) {
+		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
+		if (rc != E_OK) db_rollback(db);
+	}
+	return rc;
+}
+
+int movements_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct movement_in *in,
+		     struct field_errors *fe)
+{
+	struct arena a;
+	arena_init(&a);
+	int own_tx = !db_in_tx(db);
+	int rc = E_DB;
+	char *before = NULL;
+	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
+	struct movement *cur;
+	rc = movements_get(db, &a, id, &cur);
+	if (rc != E_OK) goto out;
+	if (!movement_manageable(who, cur)) { rc = movement_readable(who, cur) ? E_FORBIDDEN : E_NOTFOUND; goto out; }
+	if (cur->version != version) { rc = E_CONFLICT; goto out; }
+	if (strcmp(cur->status, "closed") == 0) { fe_add(fe, "status", N_("A closed movement cannot be changed")); rc = E_STATE; goto out; }
+	rc = validate(db, in, cur, fe);
+	if (rc != E_OK) goto out;
+	if (in->code && strcmp(in->code, cur->code) != 0 && strcmp(cur->status, "draft") != 0) {
+		fe_add(fe, "code", N_("The code of a launched movement cannot change"));
+		rc = E_INVALID;
+		goto out;
+	}
+	if (in->authority_id > 0 && in->authority_id != cur->authority_id) {
+		char apath[UNIT_PATH_MAX];
+		if (unit_path(db, in->authority_id, apath, sizeof apath) != 0 || !mv_may(who, PERM_MOVEMENT_MANAGE, apath)) { rc = E_FORBIDDEN; goto out; }
+	}
+	before = mv_snapshot(db, id);
+	rc = E_DB;
+	char now[21];
+	now_iso(now);
+	const char *title = in->title ? in->title : cur->title, *code = in->code ? in->code : cur->code;
+	char *key = mv_search_key(title, code);
+	struct stmt *st = db_query(db,
+				   "UPDATE movements SET code = $1, title = $2, search = $3, theme = $4, kind = $5, authority_id = $6, legal_basis = $7, "
+				   "parent_id = $8, starts_on = $9, ends_on = $10, register_by = $11, version = version + 1, updated_at = $12 "
+				   "WHERE id = $13 AND version = $14",
+				   "tttttitIttttii", code, title, key, in->theme ? (*in->theme ? in->theme : NULL) : cur->theme,
+				   in->kind ? in->kind : cur->kind, in->authority_id > 0 ? in->authority_id : cur->authority_id,
+				   in->legal_basis ? (*in->legal_basis ? in->legal_basis : NULL) : cur->legal_basis,
+				   in->parent_id >= 0 ? in->parent_id : cur->parent_id, in->starts_on ? in->starts_on : cur->starts_on,
+				   in->ends_on ? in->ends_on : cur->ends_on, in->register_by ? in->register_by : cur->register_by, now, id, version);
+	free(key);
+	if (!st) goto out;
+	int s = db_step(st);
+	db_done(st);
+	if (s == DB_CONSTRAINT) { fe_add(fe, "code", N_("Another movement already has this code")); rc = E_INVALID; goto out; }
+	if (s != DB_DONE) goto out;
+	if (db_changes(db) != 1) { rc = E_CONFLICT; goto out; }
+	rc = write_lists(db, id, in, fe);
+	if (rc != E_OK) goto out;
+	rc = E_DB;
+	char *after = mv_snapshot(db, id);
+	int arc = audit_add(db, who, N_("update"), "movement", id, before, after, NULL);
+	free(after);
+	if (arc != DB_OK) goto out;
+	rc = E_OK;
+out:
+	free(before);
+	if (own_tx) {
+		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
+		if (rc != E_OK) db_rollback(db);
+	}
+	arena_free(&a);
+	return rc;
+}
+
+int movements_set_status(struct db *db, const struct user *who, int64_t id, int64_t version, const char *status,
+			 struct field_errors *fe)
+{
+	struct arena a;
+	arena_init(&a);
+	int own_tx = !db_in_tx(db);
+	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
+	struct movement *cur;
+	char *before = NULL;
+	int rc = movements_get(db, &a, id, &cur);
+	if (rc != E_OK) goto out;
+	if (!movement_manageable(who, cur)) { rc = movement_readable(who, cur) ? E_FORBIDDEN : E_NOTFOUND; goto out; }
+	if (cur->version != version) { rc = E_CONFLICT; goto out; }
+	const char *action = movement_transition_action(cur->status, status);
+	if (!action) {
+		if (!status || !one_of(status, (const char *const[]){ "draft", "launched", "reviewing", "closed", NULL })) {
+			fe_add(fe, "status", N_("Must be draft, launched, reviewing or closed"));
+			rc = E_INVALID;
+		} else {
+			fe_add(fe, "status", strcmp(cur->status, "closed") == 0 ? N_("A closed movement cannot be changed")
+										  : N_("The movement cannot go from its current stage to that one"));
+			rc = E_STATE;
+		}
+		goto out;
+	}
+	if (strcmp(action, "launch") == 0) {
+		if (cur->nscopes == 0) fe_add(fe, "scope", N_("Choose the units invited before launching"));
+		if (cur->nfields == 0) fe_add(fe, "fields", N_("Choose the fields of the models before launching"));
+		if (fe->n) { rc = E_INVALID; goto out; }
+	}
+	before = mv_snapshot(db, id);
+	char now[21];
+	now_iso(now);
+	rc = E_DB;
+	if (db_exec(db,
+		    "UPDATE movements SET status = $1, launched_at = CASE WHEN $2 = 'launch' THEN $3 ELSE launched_at END, "
+		    "closed_at = CASE WHEN $2 = 'close' THEN $3 ELSE closed_at END, version = version + 1, updated_at = $3 "
+		    "WHERE id = $4 AND version = $5",
+		    "tttii", status, action, now, id, version) != DB_OK)
+		goto out;
+	if (db_changes(db) != 1) { rc = E_CONFLICT; goto out; }
+	char *after = mv_snapshot(db, id);
+	int arc = audit_add(db, who, action, "movement", id, before, after, NULL);
+	free(after);
+	if (arc != DB_OK) goto out;
+	rc = E_OK;
+out:
+	free(before);
+	if (own_tx) {
+		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
+		if (rc != E_OK) db_rollback(db);
+	}
+	arena_free(&a);
+	return rc;
+}

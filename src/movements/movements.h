@@ -1,0 +1,314 @@
+/* movements: emulation movements (phong trào thi đua), the units that
+** register for them, their models (mô hình), progress reports with results,
+** assessments, typical examples (điển hình tiên tiến) and replication.
+**
+** A movement is launched by an authority (a unit); officers whose scope
+** covers the authority run it. Its scope is one or more subtrees of units
+** invited to take part. Lifecycle: draft → launched ⇄ reviewing → closed:
+**   draft      the organiser prepares it; only the organiser sees it
+**   launched   units register (reporters until register_by, officers after),
+**              register models and report results
+**   reviewing  no new registrations or models; reports go on; the organiser
+**              assesses models and names typical examples
+**   closed     nothing changes any more
+** Domain functions take plain values; `who` is the acting user (NULL: the
+** command line) and scope and state rules are checked here, so the API, the
+** pages, the importers and the tests all obey the same rules. */
+#ifndef THIDUA_MOVEMENTS_H
+#define THIDUA_MOVEMENTS_H
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../base/errors.h"
+#include "../base/json.h"
+
+struct db;
+struct arena;
+struct user;
+struct import_report;
+
+#define MV_CODE_MAX 40
+#define MV_TITLE_MAX 300
+#define MV_TEXT_MAX 4000
+#define MV_MAX_SCOPES 32
+#define MV_MAX_FIELDS 16
+#define MV_MAX_METRICS 32
+#define MV_MAX_RANGES 16
+
+struct metric {
+	int64_t id;
+	const char *code, *name, *unit, *kind;   /* kind: "amount" or "rate" */
+};
+
+struct mv_scope {
+	int64_t unit_id;
+	const char *code, *name, *path;
+};
+
+struct movement {
+	int64_t id;
+	const char *code, *title, *theme, *kind, *legal_basis;
+	int64_t authority_id;
+	const char *authority_code, *authority_name, *authority_path;
+	int64_t parent_id;                       /* 0: none */
+	const char *parent_code, *parent_title;
+	const char *starts_on, *ends_on, *register_by, *status;
+	const char *launched_at, *closed_at, *created_at, *updated_at;
+	int64_t version;
+	int64_t registrations, models;           /* active ones */
+	/* movements_get only */
+	int nscopes, nfields, nmetrics, nchildren;
+	struct mv_scope *scopes;
+	const char **fields;                     /* field codes */
+	struct metric *metrics;
+	struct movement *children;               /* thematic movements under it (id, code, title, status) */
+};
+
+struct metric_in {
+	const char *code, *name, *unit, *kind;
+};
+
+/* create and update; in an update NULL text leaves a field, and the lists
+** are replaced only when their set_ flag is on */
+struct movement_in {
+	const char *code, *title, *theme, *kind, *legal_basis, *starts_on, *ends_on, *register_by;
+	int64_t authority_id;                    /* update: -1 leaves it */
+	int64_t parent_id;                       /* -1 leaves it; 0 none */
+	int set_scopes, nscopes;
+	int64_t scopes[MV_MAX_SCOPES];
+	int set_fields, nfields;
+	const char *fields[MV_MAX_FIELDS];
+	int set_metrics, nmetrics;
+	struct metric_in metrics[MV_MAX_METRICS];
+};
+
+struct movement_query {
+	const char *q, *status, *kind;
+	int64_t parent;                          /* -1 any, 0 top-level only, >0 under this one */
+	int64_t authority;                       /* >0: launched by a unit in this subtree */
+	/* drafts are listed only under these subtrees (the user's readable
+	** grants); nranges -1: everywhere (admin, the command line) */
+	int nranges;
+	const char *range_lo[MV_MAX_RANGES];
+	const char *sort;
+	int64_t limit, offset;
+};
+
+/* the one list of valid transitions; NULL when not allowed */
+const char *movement_transition_action(const char *from, const char *to);
+
+int movements_list(struct db *db, struct arena *a, const struct movement_query *q, struct movement **items, int *n, int64_t *total);
+int movements_get(struct db *db, struct arena *a, int64_t id, struct movement **out);
+int movements_find_code(struct db *db, const char *code, int64_t *id);
+int movements_create(struct db *db, const struct user *who, const struct movement_in *in, struct field_errors *fe, int64_t *id);
+int movements_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct movement_in *in,
+		     struct field_errors *fe);
+int movements_set_status(struct db *db, const struct user *who, int64_t id, int64_t version, const char *status,
+			 struct field_errors *fe);
+/* may the user read this movement (a draft: only over its authority) */
+int movement_readable(const struct user *who, const struct movement *m);
+int movement_manageable(const struct user *who, const struct movement *m);
+/* is the unit (by path) inside the movement's scope */
+int movement_in_scope(const struct movement *m, const char *unit_path);
+const struct metric *movement_metric(const struct movement *m, const char *code);
+int movement_field_valid(const struct movement *m, const char *field);
+void movement_json(struct jw *w, const struct movement *m, int detail);
+
+/* ---- registrations ---- */
+
+struct registration {
+	int64_t id, movement_id, unit_id;
+	const char *unit_code, *unit_name, *unit_path;
+	const char *pledge, *registered_on;
+	int64_t planned_models;                  /* 0: none given */
+	int late, active;
+	int64_t models;                          /* active models */
+	int64_t version;
+	const char *created_at, *updated_at;
+	int ncommit;
+	int64_t *commit_metric;
+	double *commit_value;
+};
+
+struct commitment_in {
+	const char *metric;                      /* code */
+	double value;
+};
+
+struct registration_in {
+	int64_t unit_id;
+	const char *pledge;
+	int64_t planned_models;                  /* -1: not given */
+	const char *registered_on;               /* NULL: today (officers may backdate within the period) */
+	int set_commitments, ncommit;
+	struct commitment_in commit[MV_MAX_METRICS];
+	int active;                              /* update: -1 leaves it */
+};
+
+struct reg_query {
+	int64_t movement_id;
+	int64_t under;                           /* >0 subtree */
+	const char *q;
+	int nranges;                             /* -1 all; else only these subtrees */
+	const char *range_lo[MV_MAX_RANGES];
+	int64_t limit, offset;
+};
+
+int registrations_list(struct db *db, struct arena *a, const struct reg_query *q, struct registration **items, int *n, int64_t *total);
+int registrations_get(struct db *db, struct arena *a, int64_t id, struct registration **out);
+int registrations_find(struct db *db, int64_t movement_id, int64_t unit_id, int64_t *id);
+int registrations_create(struct db *db, const struct user *who, int64_t movement_id, const struct registration_in *in,
+			 struct field_errors *fe, int64_t *id);
+int registrations_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct registration_in *in,
+			 struct field_errors *fe);
+void registration_json(struct jw *w, const struct registration *g, const struct movement *m);
+
+/* ---- models ---- */
+
+struct model_value {
+	int64_t metric_id;
+	double value;
+	double planned;                          /* NaN-free: has_plan says */
+	int has_value, has_plan;
+};
+
+struct model {
+	int64_t id, movement_id, registration_id, unit_id;
+	const char *movement_code, *movement_title, *movement_status, *authority_path;
+	const char *unit_code, *unit_name, *unit_path;
+	const char *code, *title, *field, *description, *started_on, *status;
+	int64_t owner_unit_id, owner_person_id;
+	const char *owner_unit_name, *owner_person_name;
+	const char *assessment, *assessed_at, *citation, *typical_on;
+	int typical, late, active;
+	int64_t version;
+	const char *created_at, *updated_at;
+	int64_t replications, reports;
+	int nvalues;                             /* filled by models_get and with_values lists */
+	struct model_value *values;
+};
+
+struct model_in {
+	const char *code, *title, *field, *description, *started_on;
+	int64_t unit_id;                         /* create: the registering unit */
+	const char *registered_on;               /* create: NULL today; another date only by an officer */
+	int64_t owner_unit_id, owner_person_id;  /* -1 leaves; 0 none */
+	int set_plans, nplans;
+	struct commitment_in plans[MV_MAX_METRICS];
+	int active;                              /* update: -1 leaves it */
+};
+
+struct model_query {
+	int64_t movement_id;                     /* 0: any movement */
+	int64_t unit;                            /* >0 registered by this unit */
+	int64_t under;                           /* >0 registered by a unit in this subtree */
+	const char *field, *status, *q;
+	int typical;                             /* -1 any, 1 typical only */
+	int public_only;                         /* typical examples of non-draft movements */
+	int nranges;
+	const char *range_lo[MV_MAX_RANGES];
+	int with_values;
+	const char *sort;
+	int64_t limit, offset;
+};
+
+int models_list(struct db *db, struct arena *a, const struct model_query *q, struct model **items, int *n, int64_t *total);
+int models_get(struct db *db, struct arena *a, int64_t id, struct model **out);
+int models_find_code(struct db *db, int64_t movement_id, const char *code, int64_t *id);
+int models_create(struct db *db, const struct user *who, int64_t movement_id, const struct model_in *in, struct field_errors *fe,
+		  int64_t *id);
+int models_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct model_in *in,
+		  struct field_errors *fe);
+/* may the user read / report on this model */
+int model_readable(struct db *db, const struct user *who, const struct model *md);
+void model_json(struct jw *w, const struct model *md, const struct movement *m);
+
+/* assessment: status "effective" / "not_effective" / "registered" (undo) */
+int models_assess(struct db *db, const struct user *who, int64_t id, int64_t version, const char *status, const char *comment,
+		  struct field_errors *fe);
+/* typical example: on with a citation, or off */
+int models_set_typical(struct db *db, const struct user *who, int64_t id, int64_t version, int typical, const char *citation,
+		       struct field_errors *fe);
+
+struct report {
+	int64_t id, model_id;
+	const char *reported_on, *note, *created_at, *created_by;
+	int nvalues;
+	int64_t *metric;
+	double *value;
+};
+
+struct report_in {
+	const char *reported_on;
+	const char *note;
+	int nvalues;
+	struct commitment_in values[MV_MAX_METRICS];
+};
+
+int reports_list(struct db *db, struct arena *a, int64_t model_id, struct report **items, int *n);
+int reports_get(struct db *db, struct arena *a, int64_t id, struct report **out);
+int reports_add(struct db *db, const struct user *who, int64_t model_id, const struct report_in *in, struct field_errors *fe,
+		int64_t *id);
+void report_json(struct jw *w, const struct report *rp, const struct movement *m);
+
+struct replication {
+	int64_t id, model_id, unit_id;
+	const char *unit_code, *unit_name, *adopted_on, *note;
+};
+
+int replications_list(struct db *db, struct arena *a, int64_t model_id, struct replication **items, int *n);
+int replications_add(struct db *db, const struct user *who, int64_t model_id, int64_t unit_id, const char *adopted_on,
+		     const char *note, struct field_errors *fe, int64_t *id);
+
+/* ---- the dashboard ---- */
+
+struct dash_query {
+	int64_t movement_id;
+	int64_t under;                           /* >0: only units in this subtree */
+	const char *field, *status;
+	const char *from, *to;                   /* results reported in [from, to] (dates), NULL: all */
+};
+
+struct dash_total {                          /* one metric */
+	double sum;                              /* amount: the total; rate: sum of values */
+	int64_t n;                               /* models reporting it */
+};
+
+struct dash_unit {                           /* a unit with registrations or models, or an ancestor of one */
+	int64_t id, parent_id;
+	const char *code, *name, *path;
+	int depth;
+	int registered;                          /* the unit itself registered */
+	int64_t models, models_sub;              /* own / with its subtree */
+	struct dash_total *own, *sub;            /* [nmetrics] */
+};
+
+struct dash_count {
+	const char *key;                         /* field code, status or date */
+	int64_t n;
+};
+
+struct dashboard {
+	const struct movement *m;
+	int64_t registrations, models, effective, not_effective, registered, typical, replications;
+	struct dash_total *total;                /* [nmetrics] */
+	int nfields;
+	struct dash_count *by_field;             /* models per field (all the movement's fields) */
+	int64_t (*field_status)[3];              /* per field: registered, effective, not_effective */
+	struct dash_total **field_total;         /* per field, per metric */
+	int nunits;
+	struct dash_unit *units;                 /* depth-first order (path) */
+	int ntimeline;
+	struct dash_count *timeline;             /* registrations per date, ascending */
+};
+
+int dashboard_build(struct db *db, struct arena *a, const struct movement *m, const struct dash_query *q, struct dashboard *d);
+void dashboard_json(struct jw *w, const struct dashboard *d);
+double dash_value(const struct metric *mt, const struct dash_total *t);   /* sum, or average for a rate */
+
+/* ---- import / export (movements_io.c) ---- */
+int movement_import_models(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep);
+int movement_import_results(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep);
+int movement_export(struct db *db, const struct movement *m, const char *what, FILE *out, const char *format);
+
+#endif

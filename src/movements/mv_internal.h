@@ -1,0 +1,21 @@
+/* Shared inside src/movements only. */
+#ifndef THIDUA_MV_INTERNAL_H
+#define THIDUA_MV_INTERNAL_H
+#include <stdint.h>
+
+#include "../base/auth.h"
+
+struct db;
+
+int mv_may(const struct user *who, enum perm perm, const char *path);   /* NULL who: the command line */
+char *mv_snapshot(struct db *db, int64_t movement_id);                   /* malloc'd JSON */
+char *mv_search_key(const char *title, const char *code);               /* malloc'd */
+
+struct movement;
+struct commitment_in;
+struct field_errors;
+int mv_check_values(const struct movement *m, const struct commitment_in *v, int n, const char *field, struct field_errors *fe);
+int mv_check_deadline(const struct user *who, const struct movement *m, const char *unit_path, const char *on, int *late,
+		      struct field_errors *fe);
+
+#endif

@@ -1,0 +1,361 @@
+/* Registrations: a unit answers a movement with a pledge and commitments. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/arena.h"
+#include "../base/audit.h"
+#include "../base/auth.h"
+#include "../base/buf.h"
+#include "../base/db.h"
+#include "../base/fold.h"
+#include "../base/util.h"
+#include "../units/units.h"
+#include "movements.h"
+#include "mv_internal.h"
+
+#define REG_COLS                                                                                                 \
+	"g.id, g.movement_id, g.unit_id, u.code, u.name, u.path, g.pledge, g.registered_on, g.planned_models, g.late, " \
+	"g.active, g.version, g.created_at, g.updated_at, "                                                          \
+	"(SELECT count(*) FROM models d WHERE d.registration_id = g.id AND d.active = 1) "
+#define REG_FROM " FROM registrations g JOIN units u ON u.id = g.unit_id "
+
+static void read_reg(struct db *db, struct stmt *st, struct arena *a, struct registration *g)
+{
+	memset(g, 0, sizeof *g);
+	g->id = db_int(st, 0);
+	g->movement_id = db_int(st, 1);
+	g->unit_id = db_int(st, 2);
+	g->unit_code = arena_strdup(a, db_text(st, 3));
+	g->unit_name = arena_strdup(a, db_text(st, 4));
+	g->unit_path = arena_strdup(a, db_text(st, 5));
+	g->pledge = arena_strdup(a, db_text(st, 6));
+	g->registered_on = arena_strdup(a, db_text(st, 7));
+	g->planned_models = db_int(st, 8);
+	g->late = (int)db_int(st, 9);
+	g->active = (int)db_int(st, 10);
+	g->version = db_int(st, 11);
+	g->created_at = arena_strdup(a, db_text(st, 12));
+	g->updated_at = arena_strdup(a, db_text(st, 13));
+	g->models = db_int(st, 14);
+	g->commit_metric = arena_alloc(a, sizeof(int64_t) * MV_MAX_METRICS);
+	g->commit_value = arena_alloc(a, sizeof(double) * MV_MAX_METRICS);
+	struct stmt *c = db_query(db, "SELECT metric_id, value FROM registration_commitments WHERE registration_id = $1 ORDER BY metric_id", "i", g->id);
+	while (c && db_step(c) == DB_ROW && g->ncommit < MV_MAX_METRICS) {
+		g->commit_metric[g->ncommit] = db_int(c, 0);
+		g->commit_value[g->ncommit] = db_double(c, 1);
+		g->ncommit++;
+	}
+	db_done(c);
+}
+
+void registration_json(struct jw *w, const struct registration *g, const struct movement *m)
+{
+	jw_obj(w);
+	jw_kint(w, "id", g->id);
+	jw_kint(w, "movement_id", g->movement_id);
+	jw_kint(w, "unit_id", g->unit_id);
+	jw_kstr(w, "unit_code", g->unit_code);
+	jw_kstr(w, "unit_name", g->unit_name);
+	jw_kstr(w, "pledge", g->pledge);
+	jw_key(w, "planned_models");
+	if (g->planned_models > 0) jw_int(w, g->planned_models);
+	else jw_null(w);
+	jw_kstr(w, "registered_on", g->registered_on);
+	jw_kbool(w, "late", g->late);
+	jw_kbool(w, "active", g->active);
+	jw_kint(w, "models", g->models);
+	jw_key(w, "commitments");
+	jw_obj(w);
+	for (int i = 0; i < g->ncommit; i++)
+		for (int k = 0; m && k < m->nmetrics; k++)
+			if (m->metrics[k].id == g->commit_metric[i]) { jw_key(w, m->metrics[k].code); jw_num(w, g->commit_value[i]); }
+	jw_obj_end(w);
+	jw_kint(w, "version", g->version);
+	jw_kstr(w, "created_at", g->created_at);
+	jw_kstr(w, "updated_at", g->updated_at);
+	jw_obj_end(w);
+}
+
+int registrations_list(struct db *db, struct arena *a, const struct reg_query *q, struct registration **items, int *n, int64_t *total)
+{
+	struct buf where, sql;
+	buf_init(&where);
+	buf_init(&sql);
+	/* $1 movement, $2/$3 subtree, $4 search, $5.. ranges */
+	buf_raw(&where, " WHERE g.movement_id = $1");
+	char lo[UNIT_PATH_MAX] = "", hi[UNIT_PATH_MAX] = "";
+	if (q->under > 0) {
+		struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", q->under);
+		if (st && db_step(st) == DB_ROW) snprintf(lo, sizeof lo, "%s", db_text(st, 0));
+		db_done(st);
+		if (!lo[0]) { buf_free(&where); buf_free(&sql); return E_NOTFOUND; }
+		subtree_end(hi, sizeof hi, lo);
+		buf_raw(&where, " AND u.path >= $2 AND u.path < $3");
+	}
+	char *pat = NULL;
+	if (q->q && *q->q) {
+		pat = like_pattern(a, q->q);
+		buf_raw(&where, " AND u.search LIKE $4 ESCAPE '\\'");
+	}
+	char rhi[MV_MAX_RANGES][UNIT_PATH_MAX];
+	int nr = q->nranges > 0 ? q->nranges : 0;
+	if (q->nranges >= 0) {
+		buf_raw(&where, " AND (1 = 0");
+		for (int i = 0; i < nr; i++) {
+			subtree_end(rhi[i], sizeof rhi[i], q->range_lo[i]);
+			buf_printf(&where, " OR (u.path >= $%d AND u.path < $%d)", 5 + 2 * i, 6 + 2 * i);
+		}
+		buf_raw(&where, ")");
+	}
+	int np = 5 + 2 * nr, rc = E_OK;
+	for (int pass = 0; pass < 2 && rc == E_OK; pass++) {
+		buf_reset(&sql);
+		if (pass == 0) buf_printf(&sql, "SELECT count(*)" REG_FROM "%s", buf_cstr(&where));
+		else buf_printf(&sql, "SELECT " REG_COLS REG_FROM "%s ORDER BY u.path LIMIT $%d OFFSET $%d", buf_cstr(&where), np, np + 1);
+		struct stmt *st = db_prep(db, buf_cstr(&sql));
+		if (!st) { rc = E_DB; break; }
+		db_bind_int(st, 1, q->movement_id);
+		db_bind_text(st, 2, lo);
+		db_bind_text(st, 3, hi);
+		db_bind_text(st, 4, pat);
+		for (int i = 0; i < nr; i++) {
+			db_bind_text(st, 5 + 2 * i, q->range_lo[i]);
+			db_bind_text(st, 6 + 2 * i, rhi[i]);
+		}
+		if (pass == 0) {
+			*total = db_step(st) == DB_ROW ? db_int(st, 0) : 0;
+			db_done(st);
+		} else {
+			db_bind_int(st, np, q->limit);
+			db_bind_int(st, np + 1, q->offset);
+			int cap = (int)(q->limit > 0 ? q->limit : 1);
+			*items = arena_alloc(a, sizeof(struct registration) * (size_t)cap);
+			*n = 0;
+			/* commitments are read per row by another statement: collect ids first */
+			int64_t *ids = arena_alloc(a, sizeof(int64_t) * (size_t)cap);
+			while (*n < cap && db_step(st) == DB_ROW) ids[(*n)++] = db_int(st, 0);
+			db_done(st);
+			for (int i = 0; i < *n; i++) {
+				struct stmt *one = db_query(db, "SELECT " REG_COLS REG_FROM " WHERE g.id = $1", "i", ids[i]);
+				if (one && db_step(one) == DB_ROW) {
+					/* read_reg runs a query of its own: copy the row out first */
+					struct registration g;
+					read_reg(db, one, a, &g);
+					(*items)[i] = g;
+				}
+				db_done(one);
+			}
+		}
+	}
+	buf_free(&where);
+	buf_free(&sql);
+	return rc;
+}
+
+int registrations_get(struct db *db, struct arena *a, int64_t id, struct registration **out)
+{
+	struct stmt *st = db_query(db, "SELECT " REG_COLS REG_FROM " WHERE g.id = $1", "i", id);
+	if (!st) return E_DB;
+	int rc = db_step(st);
+	if (rc != DB_ROW) { db_done(st); return rc == DB_DONE ? E_NOTFOUND : E_DB; }
+	struct registration *g = arena_alloc(a, sizeof *g);
+	read_reg(db, st, a, g);
+	db_done(st);
+	*out = g;
+	return E_OK;
+}
+
+int registrations_find(struct db *db, int64_t movement_id, int64_t unit_id, int64_t *id)
+{
+	int rc = db_int1(db, id, "SELECT id FROM registrations WHERE movement_id = $1 AND unit_id = $2", "ii", movement_id, unit_id);
+	return rc == DB_ROW ? E_OK : rc == DB_DONE ? E_NOTFOUND : E_DB;
+}
+
+static char *reg_snapshot(struct db *db, int64_t id, const struct movement *m)
+{
+	struct arena a;
+	arena_init(&a);
+	struct registration *g;
+	char *out = NULL;
+	if (registrations_get(db, &a, id, &g) == E_OK) {
+		struct buf b;
+		buf_init(&b);
+		struct jw w;
+		jw_init(&w, &b);
+		registration_json(&w, g, m);
+		out = buf_detach(&b);
+	}
+	arena_free(&a);
+	return out;
+}
+
+/* Commitments and plans: metric codes of the movement, finite values, an
+** amount not negative, a rate within 0..100. */
+int mv_check_values(const struct movement *m, const struct commitment_in *v, int n, const char *field, struct field_errors *fe)
+{
+	for (int i = 0; i < n; i++) {
+		const struct metric *mt = movement_metric(m, v[i].metric);
+		if (!mt) { fe_add(fe, field, N_("Is not a metric of this movement")); return E_INVALID; }
+		if (!isfinite(v[i].value) || v[i].value < 0) { fe_add(fe, field, N_("Values cannot be negative")); return E_INVALID; }
+		if (strcmp(mt->kind, "rate") == 0 && v[i].value > 100) { fe_add(fe, field, N_("A percentage is at most 100")); return E_INVALID; }
+		for (int k = 0; k < i; k++)
+			if (strcmp(v[k].metric, v[i].metric) == 0) { fe_add(fe, field, N_("A metric is given twice")); return E_INVALID; }
+	}
+	return E_OK;
+}
+
+/* The deadline rule shared by registrations and models: before register_by a
+** reporter of the unit may; after it only an officer over the movement or the
+** unit, and the record is marked late. Returns E_OK and sets *late. */
+int mv_check_deadline(const struct user *who, const struct movement *m, const char *unit_path, const char *on, int *late,
+		      struct field_errors *fe)
+{
+	char today[11];
+	today_iso(today);
+	const char *day = on ? on : today;
+	*late = strcmp(day, m->register_by) > 0;
+	int officer = mv_may(who, PERM_MOVEMENT_MANAGE, m->authority_path) || mv_may(who, PERM_MOVEMENT_MANAGE, unit_path);
+	if (!officer && !mv_may(who, PERM_MOVEMENT_REPORT, unit_path)) return E_FORBIDDEN;
+	if (on && !officer) {
+		fe_add(fe, "registered_on", N_("Only an officer may enter a registration with another date"));
+		return E_INVALID;
+	}
+	if (*late && !officer) {
+		fe_add(fe, "register_by", N_("The registration deadline has passed; an officer of the emulation board can register on the unit's behalf"));
+		return E_STATE;
+	}
+	return E_OK;
+}
+
+int registrations_create(struct db *db, const struct user *who, int64_t movement_id, const struct registration_in *in,
+			 struct field_errors *fe, int64_t *id)
+{
+	struct arena a;
+	arena_init(&a);
+	int own_tx = !db_in_tx(db);
+	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
+	struct movement *m;
+	int rc = movements_get(db, &a, movement_id, &m);
+	if (rc != E_OK) goto out;
+	if (!movement_readable(who, m)) { rc = E_NOTFOUND; goto out; }
+	struct unit *u = NULL;
+	if (in->unit_id <= 0 || units_get(db, &a, in->unit_id, &u) != E_OK) { fe_add(fe, "unit_id", N_("No such unit")); rc = E_INVALID; goto out; }
+	if (in->pledge && strlen(in->pledge) > MV_TEXT_MAX) fe_add(fe, "pledge", N_("Is too long"));
+	if (in->registered_on && !date_valid(in->registered_on)) fe_add(fe, "registered_on", N_("Is not a date (YYYY-MM-DD)"));
+	if (in->planned_models < -1 || in->planned_models > 100000) fe_add(fe, "planned_models", N_("Is out of range"));
+	if (fe->n) { rc = E_INVALID; goto out; }
+	if (strcmp(m->status, "launched") != 0) {
+		fe_add(fe, "status", N_("Units can register only while the movement is launched"));
+		rc = E_STATE;
+		goto out;
+	}
+	if (!u->active) { fe_add(fe, "unit_id", N_("The unit is deactivated")); rc = E_INVALID; goto out; }
+	if (!movement_in_scope(m, u->path)) { fe_add(fe, "unit_id", N_("This unit is not invited to the movement")); rc = E_INVALID; goto out; }
+	int late = 0;
+	rc = mv_check_deadline(who, m, u->path, in->registered_on, &late, fe);
+	if (rc != E_OK) goto out;
+	if (in->set_commitments && (rc = mv_check_values(m, in->commit, in->ncommit, "commitments", fe)) != E_OK) goto out;
+	char now[21], today[11];
+	now_iso(now);
+	today_iso(today);
+	rc = E_DB;
+	struct stmt *st = db_query(db,
+				   "INSERT INTO registrations (movement_id, unit_id, pledge, planned_models, registered_on, late, created_by, "
+				   "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (movement_id, unit_id) DO NOTHING RETURNING id",
+				   "iitItiIt", movement_id, in->unit_id, in->pledge && *in->pledge ? in->pledge : NULL, in->planned_models,
+				   in->registered_on ? in->registered_on : today, (int64_t)late, who ? who->id : 0, now);
+	int64_t newid = 0;
+	if (!st) goto out;
+	int s = db_step(st);
+	if (s == DB_ROW) newid = db_int(st, 0);
+	db_done(st);
+	if (s == DB_DONE) { fe_add(fe, "unit_id", N_("This unit has already registered")); rc = E_INVALID; goto out; }
+	if (s != DB_ROW) goto out;
+	for (int i = 0; in->set_commitments && i < in->ncommit; i++)
+		if (db_exec(db, "INSERT INTO registration_commitments (registration_id, metric_id, value) VALUES ($1, $2, $3)", "iid", newid,
+			    movement_metric(m, in->commit[i].metric)->id, in->commit[i].value) != DB_OK)
+			goto out;
+	char *after = reg_snapshot(db, newid, m);
+	char note[160];
+	snprintf(note, sizeof note, "registered after the deadline of %s by an officer on the unit's behalf", m->register_by);
+	int arc = audit_add(db, who, N_("register"), "registration", newid, NULL, after, late ? note : NULL);
+	free(after);
+	if (arc != DB_OK) goto out;
+	rc = E_OK;
+	*id = newid;
+out:
+	if (own_tx) {
+		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
+		if (rc != E_OK) db_rollback(db);
+	}
+	arena_free(&a);
+	return rc;
+}
+
+int registrations_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct registration_in *in,
+			 struct field_errors *fe)
+{
+	struct arena a;
+	arena_init(&a);
+	int own_tx = !db_in_tx(db);
+	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
+	char *before = NULL;
+	struct registration *g;
+	struct movement *m;
+	int rc = registrations_get(db, &a, id, &g);
+	if (rc != E_OK) goto out;
+	if ((rc = movements_get(db, &a, g->movement_id, &m)) != E_OK) goto out;
+	int manager = movement_manageable(who, m);
+	if (!manager && !mv_may(who, PERM_MOVEMENT_REPORT, g->unit_path)) {
+		rc = mv_may(who, PERM_READ, g->unit_path) ? E_FORBIDDEN : E_NOTFOUND;
+		goto out;
+	}
+	if (g->version != version) { rc = E_CONFLICT; goto out; }
+	if (strcmp(m->status, "closed") == 0) { fe_add(fe, "status", N_("A closed movement cannot be changed")); rc = E_STATE; goto out; }
+	if (!manager && strcmp(m->status, "launched") != 0) {
+		fe_add(fe, "status", N_("Only the organiser can change registrations while the movement is under review"));
+		rc = E_STATE;
+		goto out;
+	}
+	if (in->pledge && strlen(in->pledge) > MV_TEXT_MAX) fe_add(fe, "pledge", N_("Is too long"));
+	if (in->planned_models < -1 || in->planned_models > 100000) fe_add(fe, "planned_models", N_("Is out of range"));
+	if (fe->n) { rc = E_INVALID; goto out; }
+	if (in->set_commitments && (rc = mv_check_values(m, in->commit, in->ncommit, "commitments", fe)) != E_OK) goto out;
+	if (in->active == 0 && g->active && g->models > 0) {
+		fe_add(fe, "active", N_("Withdraw the unit's models first"));
+		rc = E_INVALID;
+		goto out;
+	}
+	before = reg_snapshot(db, id, m);
+	char now[21];
+	now_iso(now);
+	rc = E_DB;
+	if (db_exec(db,
+		    "UPDATE registrations SET pledge = $1, planned_models = $2, active = $3, version = version + 1, updated_at = $4 "
+		    "WHERE id = $5 AND version = $6",
+		    "tIitii", in->pledge ? (*in->pledge ? in->pledge : NULL) : g->pledge, in->planned_models >= 0 ? in->planned_models : g->planned_models,
+		    (int64_t)(in->active >= 0 ? in->active : g->active), now, id, version) != DB_OK)
+		goto out;
+	if (db_changes(db) != 1) { rc = E_CONFLICT; goto out; }
+	if (in->set_commitments) {
+		if (db_exec(db, "DELETE FROM registration_commitments WHERE registration_id = $1", "i", id) != DB_OK) goto out;
+		for (int i = 0; i < in->ncommit; i++)
+			if (db_exec(db, "INSERT INTO registration_commitments (registration_id, metric_id, value) VALUES ($1, $2, $3)", "iid", id,
+				    movement_metric(m, in->commit[i].metric)->id, in->commit[i].value) != DB_OK)
+				goto out;
+	}
+	char *after = reg_snapshot(db, id, m);
+	int arc = audit_add(db, who, in->active == 0 && g->active ? N_("withdraw") : N_("update"), "registration", id, before, after, NULL);
+	free(after);
+	if (arc != DB_OK) goto out;
+	rc = E_OK;
+out:
+	free(before);
+	if (own_tx) {
+		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
+		if (rc != E_OK) db_rollback(db);
+	}
+	arena_free(&a);
+	return rc;
+}
