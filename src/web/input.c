@@ -124,3 +124,92 @@ int query_bad(struct req *r)
 	r->status = 400;
 	return 1;
 }
+
+static int push_item(struct req *r, const char *s, size_t len, const char **out, int max, int *n, const char *name,
+		     struct field_errors *fe)
+{
+	while (len && (*s == ' ' || *s == '\t' || *s == '\r')) { s++; len--; }
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r')) len--;
+	if (!len) return 0;
+	if (*n >= max) { fe_add(fe, name, N_("Too many values")); return -1; }
+	if (!utf8_valid(s, len)) { fe_add(fe, name, N_("Must be valid UTF-8 text")); return -1; }
+	out[(*n)++] = arena_strndup(&r->a, s, len);
+	return 0;
+}
+
+int input_list(struct req *r, const char *name, const char **out, int max, int *n, int *present, struct field_errors *fe)
+{
+	*n = 0;
+	*present = 0;
+	if (r->json) {
+		json_t *v = json_object_get(r->json, name);
+		if (!v) return E_OK;
+		*present = 1;
+		if (json_is_null(v)) return E_OK;
+		if (!json_is_array(v)) { fe_add(fe, name, N_("Must be a list")); return E_INVALID; }
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e) {
+			if (json_is_string(e)) {
+				if (push_item(r, json_string_value(e), strlen(json_string_value(e)), out, max, n, name, fe)) return E_INVALID;
+			} else if (json_is_integer(e)) {
+				const char *t = arena_printf(&r->a, "%lld", (long long)json_integer_value(e));
+				if (push_item(r, t, strlen(t), out, max, n, name, fe)) return E_INVALID;
+			} else {
+				fe_add(fe, name, N_("Must be a list of texts or numbers"));
+				return E_INVALID;
+			}
+		}
+		return E_OK;
+	}
+	struct evkeyval *kv;
+	TAILQ_FOREACH(kv, &r->form, next) {
+		if (strcmp(kv->key, name) != 0) continue;
+		*present = 1;
+		for (const char *p = kv->value; *p;) {
+			size_t len = strcspn(p, ",;\n");
+			if (push_item(r, p, len, out, max, n, name, fe)) return E_INVALID;
+			p += len;
+			if (*p) p++;
+		}
+	}
+	return E_OK;
+}
+
+int input_numbers(struct req *r, const char *name, const char **codes, double *values, int max, int *n, int *present,
+		  struct field_errors *fe)
+{
+	*n = 0;
+	*present = 0;
+	if (r->json) {
+		json_t *v = json_object_get(r->json, name);
+		if (!v) return E_OK;
+		*present = 1;
+		if (json_is_null(v)) return E_OK;
+		if (!json_is_object(v)) { fe_add(fe, name, N_("Must be an object of numbers by metric code")); return E_INVALID; }
+		const char *k;
+		json_t *e;
+		json_object_foreach(v, k, e) {
+			if (!json_is_number(e)) { fe_add(fe, name, N_("Must be an object of numbers by metric code")); return E_INVALID; }
+			if (*n >= max) { fe_add(fe, name, N_("Too many values")); return E_INVALID; }
+			codes[*n] = arena_strdup(&r->a, k);
+			values[(*n)++] = json_number_value(e);
+		}
+		return E_OK;
+	}
+	size_t nl = strlen(name);
+	struct evkeyval *kv;
+	TAILQ_FOREACH(kv, &r->form, next) {
+		if (strncmp(kv->key, name, nl) != 0 || kv->key[nl] != '.') continue;
+		*present = 1;
+		const char *v = kv->value;
+		while (*v == ' ') v++;
+		if (!*v) continue;
+		double d;
+		if (parse_number(v, &d) != 0) { fe_add(fe, name, N_("Must be a number, with '.' for decimals")); return E_INVALID; }
+		if (*n >= max) { fe_add(fe, name, N_("Too many values")); return E_INVALID; }
+		codes[*n] = arena_strdup(&r->a, kv->key + nl + 1);
+		values[(*n)++] = d;
+	}
+	return E_OK;
+}

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "tmpl.h"
+#include "../units/units.h"
 #include "web.h"
 
 void reply_json(struct req *r, int status)
@@ -182,4 +183,18 @@ const char *url_with(struct req *r, const char *name, const char *value)
 	const char *s = arena_strdup(&r->a, buf_cstr(&b));
 	buf_free(&b);
 	return s;
+}
+
+int scope_ranges(struct req *r, enum perm perm, const char **lo, int max)
+{
+	int n = 0;
+	if (!r->user) return 0;
+	if (r->user->system) return -1;
+	for (int i = 0; i < r->user->ngrants && n < max; i++) {
+		const struct grant *g = &r->user->grants[i];
+		if (!auth_can(r->user, perm, g->unit_path)) continue;
+		if (g->unit_depth == 0 && units_root_count(r->db) == 1) return -1; /* the whole tree */
+		lo[n++] = g->unit_path;
+	}
+	return n;
 }

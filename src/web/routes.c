@@ -9,6 +9,10 @@ H(api_units_list) H(api_unit_get) H(api_unit_create) H(api_unit_update) H(api_un
 H(page_units) H(page_unit) H(page_unit_post) H(page_unit_new) H(page_unit_create)
 H(api_people_list) H(api_person_get) H(api_person_create) H(api_person_update)
 H(page_people) H(page_person) H(page_person_post) H(page_person_new) H(page_person_create)
+H(api_movement_fields) H(api_movements_list) H(api_movement_get) H(api_movement_create) H(api_movement_update) H(api_movement_status)
+H(api_registrations_list) H(api_registration_create) H(api_registration_get) H(api_registration_update)
+H(api_models_list) H(api_model_create) H(api_model_get) H(api_model_update) H(api_model_assess) H(api_model_typical)
+H(api_reports_list) H(api_report_create) H(api_replications_list) H(api_replication_create) H(api_dashboard) H(api_public_typical)
 #undef H
 
 const struct route routes[] = {
@@ -44,5 +48,27 @@ const struct route routes[] = {
 	{ M_POST, "/api/v1/people", api_person_create, LOGIN, PERM_WRITE_PEOPLE },
 	{ M_GET, "/api/v1/people/{id}", api_person_get, LOGIN, PERM_READ },
 	{ M_PATCH, "/api/v1/people/{id}", api_person_update, LOGIN, PERM_WRITE_PEOPLE },
+	{ M_GET, "/api/v1/movement-fields", api_movement_fields, LOGIN, 0 },
+	{ M_GET, "/api/v1/movements", api_movements_list, LOGIN, 0 },
+	{ M_POST, "/api/v1/movements", api_movement_create, LOGIN, PERM_MOVEMENT_MANAGE },
+	{ M_GET, "/api/v1/movements/{id}", api_movement_get, LOGIN, 0 },
+	{ M_PATCH, "/api/v1/movements/{id}", api_movement_update, LOGIN, PERM_MOVEMENT_MANAGE },
+	{ M_POST, "/api/v1/movements/{id}/status", api_movement_status, LOGIN, PERM_MOVEMENT_MANAGE },
+	{ M_GET, "/api/v1/movements/{id}/registrations", api_registrations_list, LOGIN, 0 },
+	{ M_POST, "/api/v1/movements/{id}/registrations", api_registration_create, LOGIN, PERM_MOVEMENT_REPORT },
+	{ M_GET, "/api/v1/movements/{id}/models", api_models_list, LOGIN, 0 },
+	{ M_POST, "/api/v1/movements/{id}/models", api_model_create, LOGIN, PERM_MOVEMENT_REPORT },
+	{ M_GET, "/api/v1/movements/{id}/dashboard", api_dashboard, LOGIN, 0 },
+	{ M_GET, "/api/v1/registrations/{id}", api_registration_get, LOGIN, 0 },
+	{ M_PATCH, "/api/v1/registrations/{id}", api_registration_update, LOGIN, PERM_MOVEMENT_REPORT },
+	{ M_GET, "/api/v1/models/{id}", api_model_get, LOGIN, 0 },
+	{ M_PATCH, "/api/v1/models/{id}", api_model_update, LOGIN, PERM_MOVEMENT_REPORT },
+	{ M_POST, "/api/v1/models/{id}/assessment", api_model_assess, LOGIN, PERM_MOVEMENT_MANAGE },
+	{ M_POST, "/api/v1/models/{id}/typical", api_model_typical, LOGIN, PERM_MOVEMENT_MANAGE },
+	{ M_GET, "/api/v1/models/{id}/reports", api_reports_list, LOGIN, 0 },
+	{ M_POST, "/api/v1/models/{id}/reports", api_report_create, LOGIN, PERM_MOVEMENT_REPORT },
+	{ M_GET, "/api/v1/models/{id}/replications", api_replications_list, LOGIN, 0 },
+	{ M_POST, "/api/v1/models/{id}/replications", api_replication_create, LOGIN, PERM_MOVEMENT_MANAGE },
+	{ M_GET, "/api/v1/public/typical", api_public_typical, PUBLIC, 0 },
 	{ 0, NULL, NULL, 0, 0 },
 };

@@ -65,6 +65,18 @@ struct input {
 /* partial: PATCH, absent fields are fine. Returns E_OK or E_INVALID. */
 int input_read(struct req *r, const struct field_spec *spec, struct input *in, struct field_errors *fe, int partial);
 int64_t input_version(struct req *r);                    /* "version" or -1 */
+/* A list of texts: a JSON array of strings or integers, or in a form either
+** repeated fields (checkboxes) or one text separated by commas, semicolons or
+** new lines. *present says whether the field was sent at all. */
+int input_list(struct req *r, const char *name, const char **out, int max, int *n, int *present, struct field_errors *fe);
+/* Named numbers: a JSON object {"code": number}, or form fields "NAME.code".
+** Empty form values are skipped. Codes and numbers are arena copies. */
+int input_numbers(struct req *r, const char *name, const char **codes, double *values, int max, int *n, int *present,
+		  struct field_errors *fe);
+/* The subtrees where the user holds perm, for list queries: the number of
+** paths put in lo (at most max), or -1 when the user's grant covers the
+** whole tree and no range needs checking. */
+int scope_ranges(struct req *r, enum perm perm, const char **lo, int max);
 int64_t query_int(struct req *r, const char *name, int64_t dflt, int64_t min, int64_t max);
 /* after query_int calls: replies 400 naming the bad parameter, returns 1 */
 int query_bad(struct req *r);

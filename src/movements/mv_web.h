@@ -1,0 +1,17 @@
+/* Shared by the movement API (movements_api.c) and pages (movements_web.c). */
+#ifndef THIDUA_MV_WEB_H
+#define THIDUA_MV_WEB_H
+#include "../web/web.h"
+#include "movements.h"
+
+struct movement *mv_param(struct req *r, const char *param);          /* by id or code; replies 404 */
+struct model *mv_model_param(struct req *r, const char *param, struct movement **m);
+int64_t mv_unit_input(struct req *r, const char *id_name, const char *code_name, struct field_errors *fe);
+int mv_read_movement(struct req *r, struct movement_in *m, struct field_errors *fe, int creating);
+int mv_read_registration(struct req *r, struct registration_in *g, struct field_errors *fe, int creating);
+int mv_read_model(struct req *r, struct model_in *d, struct field_errors *fe, int creating);
+int mv_read_model_query(struct req *r, struct model_query *q, const struct movement *m);
+int mv_read_report(struct req *r, struct report_in *rp, struct field_errors *fe);
+int mv_read_dash_query(struct req *r, const struct movement *m, struct dash_query *q);
+
+#endif

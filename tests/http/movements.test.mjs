@@ -1,0 +1,229 @@
+// Movements over the API: launch, scope, registration and the deadline,
+// models, reports, assessment, typical examples, replication, the
+// dashboard's totals and the public page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
+import { addUserAsync, mkUnit, sqlite } from './_util.mjs';
+
+let env, srv, admin, officer, reporter, stranger, anon;
+const u = {};
+let mv;
+
+const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+
+before(async () => {
+  env = makeDb();
+  srv = await startServer(env.db);
+  admin = new Client(srv.base);
+  await admin.login('admin', env.adminPassword);
+  const add = async (code, name, kind, parent) => { u[code] = await mkUnit(admin, code, name, kind, parent ? u[parent].id : 1); };
+  await add('T-QN', 'Tỉnh Quảng Ninh', 'province');
+  await add('QY', 'Thị xã Quảng Yên', 'district', 'T-QN');
+  await add('QY-BDV', 'Ban Dân vận Thị ủy Quảng Yên', 'agency', 'QY');
+  await add('QY-YG', 'Phường Yên Giang', 'ward', 'QY');
+  await add('QY-LH', 'Xã Liên Hòa', 'commune', 'QY');
+  await add('QY-LH-T1', 'Thôn 1', 'subunit', 'QY-LH');
+  await add('T-SL', 'Tỉnh Sơn La', 'province');
+  const [pwO, pwR, pwS] = await Promise.all([
+    addUserAsync(BIN, env.db, 'qy.officer', 'officer', 'QY'),
+    addUserAsync(BIN, env.db, 'lh.reporter', 'reporter', 'QY-LH'),
+    addUserAsync(BIN, env.db, 'sl.reporter', 'reporter', 'T-SL'),
+  ]);
+  officer = new Client(srv.base);
+  reporter = new Client(srv.base);
+  stranger = new Client(srv.base);
+  anon = new Client(srv.base);
+  await Promise.all([officer.login('qy.officer', pwO), reporter.login('lh.reporter', pwR), stranger.login('sl.reporter', pwS)]);
+});
+
+after(async () => { await srv.stop(); });
+
+test('an officer creates a draft movement; only the organiser sees it', async () => {
+  const r = await officer.post('/api/v1/movements', {
+    json: {
+      code: 'DVK-T', title: 'Phong trào thi đua “Dân vận khéo”', kind: 'regular', authority_code: 'QY-BDV',
+      legal_basis: 'Quyết định số 733/QĐ-TTg ngày 14/6/2019', starts_on: day(-30), ends_on: day(300), register_by: day(30),
+      scope: ['QY'], fields: ['economy', 'culture_society', 'digital_transformation'],
+      metrics: [
+        { code: 'vnd', name: 'Kinh phí huy động', unit: 'VND', kind: 'amount' },
+        { code: 'length_m', name: 'Chiều dài công trình', unit: 'm', kind: 'amount' },
+        { code: 'sim4g_pct', name: 'Chuyển đổi thuê bao 2G sang 4G', unit: '%', kind: 'rate' },
+      ],
+    },
+  });
+  assert.equal(r.status, 201, r.text);
+  mv = r.data;
+  assert.equal(mv.status, 'draft');
+  assert.equal(mv.authority_code, 'QY-BDV');
+  assert.deepEqual(mv.fields, ['economy', 'culture_society', 'digital_transformation']);
+  assert.deepEqual(mv.metrics.map((m) => m.code), ['vnd', 'length_m', 'sim4g_pct']);
+  assert.equal(mv.scope[0].code, 'QY');
+  assert.equal(r.headers.get('location'), `/api/v1/movements/${mv.id}`);
+  assert.equal((await stranger.get(`/api/v1/movements/${mv.id}`)).status, 404);
+  assert.equal((await stranger.get('/api/v1/movements')).data.total, 0);
+  assert.equal((await officer.get('/api/v1/movements/DVK-T')).data.id, mv.id);
+  // a reporter may not create one
+  assert.equal((await reporter.post('/api/v1/movements', { json: { code: 'X' } })).status, 403);
+  // validation names every bad field
+  const bad = await officer.post('/api/v1/movements', { json: { code: 'bad code', title: '', kind: 'party', authority_code: 'QY', starts_on: '2025-13-01', ends_on: day(1), register_by: day(1) } });
+  assert.equal(bad.status, 422);
+  assert.deepEqual(Object.keys(bad.data.error.fields).sort(), ['code', 'kind', 'starts_on', 'title']);
+});
+
+test('registration opens at launch; the scope and the deadline are enforced', async () => {
+  let r = await reporter.post(`/api/v1/movements/${mv.id}/registrations`, { json: { unit_code: 'QY-LH' } });
+  assert.equal(r.status, 404); // still a draft: the reporter does not see it
+  r = await officer.post(`/api/v1/movements/${mv.id}/status`, { json: { status: 'launched', version: mv.version } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.data.status, 'launched');
+  mv = r.data;
+  r = await stranger.post(`/api/v1/movements/${mv.id}/registrations`, { json: { unit_code: 'T-SL' } });
+  assert.equal(r.status, 422);
+  assert.match(r.data.error.fields.unit_id, /not invited|không được mời|आमंत्रित/);
+  r = await reporter.post(`/api/v1/movements/${mv.id}/registrations`, { json: { unit_code: 'QY-YG' } });
+  assert.equal(r.status, 403); // another unit
+  r = await reporter.post(`/api/v1/movements/${mv.id}/registrations`, {
+    json: { unit_code: 'QY-LH', pledge: 'Đăng ký 2 mô hình', planned_models: 2, commitments: { vnd: 400000000 } },
+  });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.data.late, false);
+  assert.deepEqual(r.data.commitments, { vnd: 400000000 });
+  assert.equal((await reporter.post(`/api/v1/movements/${mv.id}/registrations`, { json: { unit_code: 'QY-LH' } })).status, 422);
+  // the officer registers Yên Giang and the village
+  for (const code of ['QY-YG', 'QY-LH-T1']) {
+    r = await officer.post(`/api/v1/movements/${mv.id}/registrations`, { json: { unit_code: code } });
+    assert.equal(r.status, 201, r.text);
+  }
+});
+
+let railing, lanes, cultural, digital;
+
+test('models, progress reports and the standing values', async () => {
+  const mk = async (c, unit, code, title, field, extra = {}) => {
+    const r = await c.post(`/api/v1/movements/${mv.id}/models`, { json: { unit_code: unit, code, title, field, ...extra } });
+    assert.equal(r.status, 201, r.text);
+    return r.data;
+  };
+  railing = await mk(reporter, 'QY-LH', 'LH-01', 'Lan can chống đuối nước', 'culture_society', { owner_unit_code: 'QY-LH', plans: { length_m: 120 } });
+  assert.deepEqual(railing.plans, { length_m: 120 });
+  lanes = await mk(officer, 'QY-LH-T1', 'LH-T1-01', 'Bê tông hóa đường ngõ xóm thôn 1', 'economy');
+  cultural = await mk(officer, 'QY-YG', 'YG-01', 'Nhà văn hóa khu phố', 'culture_society');
+  digital = await mk(officer, 'QY-YG', 'YG-02', 'Chuyển đổi số', 'digital_transformation');
+  // a field the movement does not have; a unit that did not register; another unit's reporter
+  let r = await reporter.post(`/api/v1/movements/${mv.id}/models`, { json: { unit_code: 'QY-LH', title: 'X', field: 'health' } });
+  assert.equal(r.status, 422);
+  assert.ok(r.data.error.fields.field);
+  r = await stranger.post(`/api/v1/movements/${mv.id}/models`, { json: { unit_code: 'QY-LH', title: 'X', field: 'economy' } });
+  assert.equal(r.status, 403);
+  // reports
+  const rep = async (c, m, on, results, note) => {
+    const x = await c.post(`/api/v1/models/${m.id}/reports`, { json: { reported_on: on, note, results } });
+    assert.equal(x.status, 201, x.text);
+    return x.data;
+  };
+  await rep(reporter, railing, day(-10), { length_m: 120, vnd: 75000000 }, 'Hoàn thành 120 m lan can');
+  await rep(officer, lanes, day(-9), { length_m: 326, vnd: 352000000 }, '326 m × 3 m');
+  await rep(officer, cultural, day(-8), { vnd: 180000000 }, '16 điều hòa');
+  await rep(officer, cultural, day(-7), { vnd: 200000000 }, 'Ti vi, loa, bàn ghế');
+  await rep(officer, digital, day(-8), { sim4g_pct: 90 }, 'Quý I');
+  await rep(officer, digital, day(-6), { sim4g_pct: 96 }, 'Quý II');
+  r = await reporter.post(`/api/v1/models/${railing.id}/reports`, { json: { reported_on: day(-1), results: { sim4g_pct: 120 } } });
+  assert.equal(r.status, 422);
+  r = await stranger.post(`/api/v1/models/${railing.id}/reports`, { json: { reported_on: day(-1), results: { vnd: 1 } } });
+  assert.equal(r.status, 404);
+  r = await officer.get(`/api/v1/models/${cultural.id}`);
+  assert.deepEqual(r.data.results, { vnd: 380000000 });
+  assert.equal(r.data.reports, 2);
+  r = await officer.get(`/api/v1/models/${digital.id}`);
+  assert.deepEqual(r.data.results, { sim4g_pct: 96 });
+  r = await officer.get(`/api/v1/models/${railing.id}/reports`);
+  assert.deepEqual(r.data.items.map((x) => x.note), ['Hoàn thành 120 m lan can']);
+  // scope of lists: the stranger sees no model, the reporter only Liên Hòa's subtree
+  assert.equal((await stranger.get(`/api/v1/movements/${mv.id}/models`)).data.total, 0);
+  assert.deepEqual((await reporter.get(`/api/v1/movements/${mv.id}/models`)).data.items.map((m) => m.code), ['LH-01', 'LH-T1-01']);
+  assert.equal((await officer.get(`/api/v1/movements/${mv.id}/models?field=culture_society`)).data.total, 2);
+  assert.equal((await officer.get(`/api/v1/movements/${mv.id}/models?q=nha van hoa`)).data.items[0].code, 'YG-01');
+});
+
+test('the dashboard: totals per unit and subtree are the sums of their parts', async () => {
+  const r = await officer.get(`/api/v1/movements/${mv.id}/dashboard`);
+  assert.equal(r.status, 200, r.text);
+  const d = r.data;
+  assert.equal(d.registrations, 3);
+  assert.equal(d.models.total, 4);
+  const vnd = d.metrics.find((m) => m.code === 'vnd');
+  assert.equal(vnd.value, 75000000 + 352000000 + 380000000);
+  assert.equal(d.metrics.find((m) => m.code === 'sim4g_pct').value, 96);
+  const unit = (code) => d.units.find((x) => x.code === code);
+  assert.equal(unit('QY').results_subtree.vnd, 807000000);
+  assert.equal(unit('QY-YG').results_subtree.vnd, 380000000);
+  assert.equal(unit('QY-LH').results.vnd, 75000000);
+  assert.equal(unit('QY-LH').results_subtree.vnd, 75000000 + 352000000);
+  assert.equal(unit('QY-LH').results_subtree.length_m, 446);
+  assert.equal(unit('QY').models_subtree, 4);
+  assert.equal(d.units.find((x) => x.code === 'T-QN'), undefined); // above the scope
+  const children = d.units.filter((x) => x.parent_id === unit('QY').id);
+  assert.equal(children.reduce((s, x) => s + (x.results_subtree.vnd || 0), 0), unit('QY').results_subtree.vnd);
+  assert.deepEqual(d.fields.map((f) => [f.field, f.models]), [['economy', 1], ['culture_society', 2], ['digital_transformation', 1]]);
+  // the reporter's dashboard is their subtree
+  const mine = (await reporter.get(`/api/v1/movements/${mv.id}/dashboard`)).data;
+  assert.equal(mine.models.total, 2);
+  assert.equal(mine.metrics.find((m) => m.code === 'vnd').value, 427000000);
+  assert.equal((await reporter.get(`/api/v1/movements/${mv.id}/dashboard?under=${u['QY-YG'].id}`)).status, 403);
+  assert.equal((await officer.get(`/api/v1/movements/${mv.id}/dashboard?from=2020-13-01`)).status, 400);
+});
+
+test('assessment, typical examples, replication and the public page', async () => {
+  let r = await reporter.post(`/api/v1/models/${railing.id}/assessment`, { json: { status: 'effective', version: railing.version } });
+  assert.equal(r.status, 403);
+  r = await officer.post(`/api/v1/models/${railing.id}/typical`, { json: { typical: true, citation: 'Tiêu biểu', version: 1 } });
+  assert.equal(r.status, 422);
+  assert.ok(r.data.error.fields.typical);
+  r = await officer.post(`/api/v1/models/${railing.id}/assessment`, { json: { status: 'effective', comment: 'Hiệu quả rõ rệt', version: 1 } });
+  assert.equal(r.status, 200, r.text);
+  r = await officer.post(`/api/v1/models/${railing.id}/typical`, { json: { typical: true, citation: 'Mô hình tiêu biểu năm 2024', version: 1 } });
+  assert.equal(r.status, 409); // stale version
+  r = await officer.post(`/api/v1/models/${railing.id}/typical`, { json: { typical: true, citation: 'Mô hình tiêu biểu năm 2024', version: 2 } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.data.typical, true);
+  r = await officer.post(`/api/v1/models/${railing.id}/replications`, { json: { unit_code: 'QY-YG', adopted_on: day(-2), note: 'Nhân rộng' } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.data.replications, 1);
+  r = await officer.get(`/api/v1/models/${railing.id}/replications`);
+  assert.deepEqual(r.data.items.map((x) => x.unit_code), ['QY-YG']);
+  // the reporter can no longer edit an assessed model
+  r = await reporter.patch(`/api/v1/models/${railing.id}`, { json: { title: 'Đổi', version: 3 } });
+  assert.equal(r.status, 409);
+  assert.equal(r.data.error.code, 'state');
+  // the public page, without login
+  r = await anon.get('/api/v1/public/typical');
+  assert.equal(r.status, 200);
+  assert.equal(r.data.total, 1);
+  assert.equal(r.data.items[0].title, 'Lan can chống đuối nước');
+  assert.equal(r.data.items[0].citation, 'Mô hình tiêu biểu năm 2024');
+  assert.deepEqual(r.data.items[0].results.map((x) => [x.metric, x.value]), [['vnd', 75000000], ['length_m', 120]]);
+  assert.equal((await anon.get('/api/v1/movements')).status, 401);
+});
+
+test('a closed movement changes no more', async () => {
+  let m = (await officer.get(`/api/v1/movements/${mv.id}`)).data;
+  let r = await officer.post(`/api/v1/movements/${mv.id}/status`, { json: { status: 'closed', version: m.version } });
+  assert.equal(r.status, 409);
+  assert.equal(r.data.error.code, 'state');
+  r = await officer.post(`/api/v1/movements/${mv.id}/status`, { json: { status: 'reviewing', version: m.version } });
+  assert.equal(r.status, 200);
+  // under review: no new registrations, reports still allowed
+  r = await reporter.post(`/api/v1/models/${railing.id}/reports`, { json: { reported_on: day(0), results: { vnd: 1000000 } } });
+  assert.equal(r.status, 201, r.text);
+  r = await officer.post(`/api/v1/movements/${mv.id}/status`, { json: { status: 'closed', version: r.data ? m.version + 1 : 0 } });
+  assert.equal(r.status, 200, r.text);
+  m = r.data;
+  r = await officer.patch(`/api/v1/movements/${mv.id}`, { json: { title: 'Khác', version: m.version } });
+  assert.equal(r.status, 409);
+  assert.equal(r.data.error.code, 'state');
+  r = await reporter.post(`/api/v1/models/${railing.id}/reports`, { json: { reported_on: day(0), results: { vnd: 1 } } });
+  assert.equal(r.status, 409);
+  assert.equal(sqlite(env.db, `SELECT count(*) FROM audit_log WHERE entity = 'movement' AND entity_id = ${mv.id}`), '4');
+  assert.equal(sqlite(env.db, `SELECT group_concat(action, ',') FROM (SELECT action FROM audit_log WHERE entity = 'movement' AND entity_id = ${mv.id} ORDER BY id)`), 'create,launch,review,close');
+});
