@@ -228,6 +228,9 @@ for r in results:
     d = date(r['reported_on'], w)
     if d and not (max(mv_start, datetime.date.fromisoformat(m['started_on'])) <= d <= mv_end):
         err(f'{w}: reported_on {d} outside the model\'s time in the movement')
+    reg = regs.get(m['unit_code'])
+    if d and reg and d.isoformat() < reg['registered_on']:
+        err(f'{w}: reported before {m["unit_code"]} registered')
     key = (r['model_code'], r['reported_on'], r['metric'])
     if key in seen:
         err(f'{w}: {key} reported twice')
