@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../base/assets.h"
+#include "../movements/movements.h"
 #include "../base/audit.h"
 #include "../base/auth.h"
 #include "../base/db.h"
@@ -190,6 +191,7 @@ int cmd_demo(int argc, char **argv)
 	audit_chain_open(db, &chain);
 	st = db_query(db, "SELECT id, code, kind FROM units WHERE depth >= 2 OR kind IN ('ministry', 'central') ORDER BY id", "");
 	int64_t serial = 0, people = 0;
+	int nmovements = 0, nmodels = 0;
 	struct { int64_t id; char code[40]; } *units = malloc(sizeof *units * 20000);
 	int nu = 0;
 	while (st && db_step(st) == DB_ROW && nu < 20000) {
@@ -211,17 +213,21 @@ int cmd_demo(int argc, char **argv)
 		add_user(db, &demo_user, "quangyen.reporter", "Báo cáo viên Quảng Yên", "reporter", "QN-QUANGYEN");
 		add_user(db, &demo_user, "camau.viewer", "Theo dõi Cà Mau", "viewer", "T-CAMAU");
 		add_user(db, &demo_user, "tw.officer", "Chuyên viên Ban TĐKT Trung ương", "officer", "VN");
+		if (movements_demo_load(db, &demo_user, stderr, &nmovements, &nmodels) != 0) rc = E_DB;
 	}
 	if (rc != E_OK || db_commit(db) != DB_OK) {
 		fprintf(stderr, "the demo data did not load: %s\n", db_errmsg(db));
 		db_rollback(db);
 		db_close(db);
+		for (int i = 0; i < L_COUNT; i++)
+			for (int k = 0; k < names[i].n; k++) free(names[i].w[k]);
 		return 1;
 	}
 	int64_t units_total = 0;
 	db_int1(db, &units_total, "SELECT count(*) FROM units", "");
 	printf("demo loaded: %lld units (%d curated, %lld generated), %lld people\n", (long long)units_total, rep.inserted,
 	       (long long)made, (long long)people);
+	printf("demo movements: %d, with %d models in Quảng Yên's “Dân vận khéo” 2024\n", nmovements, nmodels);
 	db_close(db);
 	for (int i = 0; i < L_COUNT; i++)
 		for (int k = 0; k < names[i].n; k++) free(names[i].w[k]);

@@ -527,7 +527,7 @@ out:
 }
 
 int models_set_typical(struct db *db, const struct user *who, int64_t id, int64_t version, int typical, const char *citation,
-		       struct field_errors *fe)
+		       const char *on, struct field_errors *fe)
 {
 	struct arena a;
 	arena_init(&a);
@@ -543,6 +543,7 @@ int models_set_typical(struct db *db, const struct user *who, int64_t id, int64_
 		if (strcmp(d->status, "effective") != 0) fe_add(fe, "typical", N_("Only a model recognised as effective can be a typical example"));
 		if (!citation || !*citation) fe_add(fe, "citation", N_("Is required"));
 		else if (strlen(citation) > MV_TEXT_MAX) fe_add(fe, "citation", N_("Is too long"));
+		if (on && !date_valid(on)) fe_add(fe, "typical_on", N_("Is not a date (YYYY-MM-DD)"));
 	}
 	if (fe->n) { rc = E_INVALID; goto out; }
 	before = model_snapshot(db, id);
@@ -551,7 +552,7 @@ int models_set_typical(struct db *db, const struct user *who, int64_t id, int64_
 	today_iso(today);
 	rc = E_DB;
 	if (db_exec(db, "UPDATE models SET typical = $1, citation = $2, typical_on = $3, version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6",
-		    "itttii", (int64_t)(typical ? 1 : 0), typical ? citation : NULL, typical ? today : NULL, now, id, version) != DB_OK)
+		    "itttii", (int64_t)(typical ? 1 : 0), typical ? citation : NULL, typical ? (on ? on : today) : NULL, now, id, version) != DB_OK)
 		goto out;
 	if (db_changes(db) != 1) { rc = E_CONFLICT; goto out; }
 	char *after = model_snapshot(db, id);

@@ -226,9 +226,11 @@ void model_json(struct jw *w, const struct model *md, const struct movement *m);
 /* assessment: status "effective" / "not_effective" / "registered" (undo) */
 int models_assess(struct db *db, const struct user *who, int64_t id, int64_t version, const char *status, const char *comment,
 		  struct field_errors *fe);
-/* typical example: on with a citation, or off */
+/* typical example: on with a citation (named on `on`, NULL: today), or off */
 int models_set_typical(struct db *db, const struct user *who, int64_t id, int64_t version, int typical, const char *citation,
-		       struct field_errors *fe);
+		       const char *on, struct field_errors *fe);
+/* the demo data set (movements_demo.c) */
+int movements_demo_load(struct db *db, const struct user *who, FILE *err, int *nmovements, int *nmodels);
 
 struct report {
 	int64_t id, model_id;

@@ -565,7 +565,7 @@ void api_model_typical(struct req *r)
 	if (version < 0) fe_add(&fe, "version", N_("The record's version is required to change it"));
 	int rc = input_read(r, spec, &in, &fe, 0);
 	if (fe.n) rc = E_INVALID;
-	if (rc == E_OK) rc = models_set_typical(r->db, r->user, id, version, (int)in.i[0], in.s[1], &fe);
+	if (rc == E_OK) rc = models_set_typical(r->db, r->user, id, version, (int)in.i[0], in.s[1], NULL, &fe);
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	reply_model(r, id, 200);
 }

@@ -249,15 +249,15 @@ static void test_scope_and_reporters(void **state)
 	assert_int_equal(models_assess(f->db, &f->reporter, md, 1, "effective", "Tốt", &fe), E_FORBIDDEN);
 	/* typical needs effective first, and a citation */
 	memset(&fe, 0, sizeof fe);
-	assert_int_equal(models_set_typical(f->db, &f->officer, md, 1, 1, "Tiêu biểu", &fe), E_INVALID);
+	assert_int_equal(models_set_typical(f->db, &f->officer, md, 1, 1, "Tiêu biểu", NULL, &fe), E_INVALID);
 	assert_string_equal(fe.field[0], "typical");
 	memset(&fe, 0, sizeof fe);
 	assert_int_equal(models_assess(f->db, &f->officer, md, 1, "effective", "Tốt", &fe), E_OK);
 	memset(&fe, 0, sizeof fe);
-	assert_int_equal(models_set_typical(f->db, &f->officer, md, 2, 1, "", &fe), E_INVALID);
+	assert_int_equal(models_set_typical(f->db, &f->officer, md, 2, 1, "", NULL, &fe), E_INVALID);
 	assert_string_equal(fe.field[0], "citation");
 	memset(&fe, 0, sizeof fe);
-	assert_int_equal(models_set_typical(f->db, &f->officer, md, 2, 1, "Mô hình tiêu biểu", &fe), E_OK);
+	assert_int_equal(models_set_typical(f->db, &f->officer, md, 2, 1, "Mô hình tiêu biểu", NULL, &fe), E_OK);
 	/* once assessed the reporter can no longer edit it */
 	struct model_in edit = { .title = "Đổi tên", .owner_unit_id = -1, .owner_person_id = -1, .active = -1 };
 	memset(&fe, 0, sizeof fe);
