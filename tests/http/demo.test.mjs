@@ -80,3 +80,50 @@ test('demo: the audit log of the demo data is intact', opts, () => {
   assert.equal(r.code, 0, r.stdout);
   assert.match(r.stdout, /^audit log intact: \d+ rows\n$/);
 });
+
+test('demo: Quảng Yên’s Dân vận khéo 2024 — 32 units, 138 models, the report 004 figures', opts, async () => {
+  const mv = (await admin.get('/api/v1/movements/DVK2024')).data;
+  assert.equal(mv.status, 'closed');
+  assert.equal(mv.registrations, 32);
+  assert.equal(mv.models, 138);
+  assert.equal(mv.authority_code, 'QY-BDV');
+  const d = (await admin.get('/api/v1/movements/DVK2024/dashboard')).data;
+  assert.equal(d.registrations, 32);
+  assert.deepEqual(
+    { ...d.models },
+    { total: 138, registered: 0, effective: 127, not_effective: 11, typical: 14, replications: 8 },
+  );
+  assert.deepEqual(d.fields.map((f) => [f.field, f.models]), [
+    ['economy', 27], ['culture_society', 39], ['defence_security', 29], ['political_system', 23], ['digital_transformation', 20],
+  ]);
+  const total = (code) => d.metrics.find((m) => m.code === code).value;
+  assert.equal(total('vnd'), 7366000000);
+  assert.equal(total('households'), 10897);
+  assert.equal(total('children'), 34);
+  const yg = d.units.find((x) => x.code === 'QY-P-YENGIANG');
+  assert.equal(yg.results_subtree.vnd, 1257000000);
+  assert.equal(d.units.find((x) => x.code === 'QN-QUANGYEN').results_subtree.vnd, 7366000000);
+  assert.equal(d.units.find((x) => x.code === 'QY-HLHPN').results.vnd, 661000000);
+  // the named models, exactly
+  const model = async (code) => (await admin.get('/api/v1/movements/DVK2024/models?q=' + code)).data.items.find((m) => m.code === code);
+  const houses = await model('DVK24-006');
+  assert.equal(houses.results.vnd, 1030000000);
+  assert.equal(houses.results.items, 16);
+  assert.equal(houses.results.area_m2, 1200);
+  const reports = (await admin.get(`/api/v1/models/${houses.id}/reports`)).data.items;
+  assert.deepEqual(reports.map((r) => r.results.vnd), [180000000, 200000000, 300000000, 350000000]);
+  assert.equal(reports[0].results.items, 16);
+  const dx = await model('DVK24-007');
+  assert.deepEqual(dx.results, { sim4g_pct: 96, qr_fee_pct: 100, portal_pay_pct: 89.5, cashless_social_pct: 89.7, cashless_beneficiaries_pct: 86.4, cashless_pensioners_pct: 87.6 });
+  assert.deepEqual((await model('DVK24-055')).results, { vnd: 75000000, length_m: 120 });
+  const lanes = await model('DVK24-056');
+  assert.equal(lanes.results.vnd, 352000000);
+  assert.equal(lanes.results.length_m, 326);
+  const godmother = await model('DVK24-097');
+  assert.deepEqual(godmother.results, { vnd: 481000000, households: 223, children: 28 });
+  assert.equal(godmother.typical, true);
+  // the public page lists the 14 typical examples without login
+  const pub = await new Client(srv.base).get('/api/v1/public/typical?movement=DVK2024&limit=50');
+  assert.equal(pub.data.total, 14);
+  assert.equal((await new Client(srv.base).get('/api/v1/public/typical?movement=DVK2027')).status, 404); // a draft
+});
