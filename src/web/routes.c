@@ -13,6 +13,8 @@ H(api_movement_fields) H(api_movements_list) H(api_movement_get) H(api_movement_
 H(api_registrations_list) H(api_registration_create) H(api_registration_get) H(api_registration_update)
 H(api_models_list) H(api_model_create) H(api_model_get) H(api_model_update) H(api_model_assess) H(api_model_typical)
 H(api_reports_list) H(api_report_create) H(api_replications_list) H(api_replication_create) H(api_dashboard) H(api_public_typical)
+H(page_movements) H(page_movement) H(page_movement_status) H(page_registration_create) H(page_movement_models) H(page_model_create)
+H(page_model) H(page_report_create) H(page_model_assess) H(page_model_typical) H(page_replication_create) H(page_dashboard) H(page_typical)
 #undef H
 
 const struct route routes[] = {
@@ -35,6 +37,20 @@ const struct route routes[] = {
 	{ M_GET, "/people/new", page_person_new, LOGIN, PERM_WRITE_PEOPLE },
 	{ M_GET, "/people/{id}", page_person, LOGIN, PERM_READ },
 	{ M_POST, "/people/{id}", page_person_post, LOGIN, PERM_WRITE_PEOPLE },
+
+	{ M_GET, "/movements", page_movements, LOGIN, 0 },
+	{ M_GET, "/movements/{id}", page_movement, LOGIN, 0 },
+	{ M_POST, "/movements/{id}/status", page_movement_status, LOGIN, PERM_MOVEMENT_MANAGE },
+	{ M_POST, "/movements/{id}/registrations", page_registration_create, LOGIN, PERM_MOVEMENT_REPORT },
+	{ M_GET, "/movements/{id}/models", page_movement_models, LOGIN, 0 },
+	{ M_POST, "/movements/{id}/models", page_model_create, LOGIN, PERM_MOVEMENT_REPORT },
+	{ M_GET, "/movements/{id}/dashboard", page_dashboard, LOGIN, 0 },
+	{ M_GET, "/models/{id}", page_model, LOGIN, 0 },
+	{ M_POST, "/models/{id}/reports", page_report_create, LOGIN, PERM_MOVEMENT_REPORT },
+	{ M_POST, "/models/{id}/assessment", page_model_assess, LOGIN, PERM_MOVEMENT_MANAGE },
+	{ M_POST, "/models/{id}/typical", page_model_typical, LOGIN, PERM_MOVEMENT_MANAGE },
+	{ M_POST, "/models/{id}/replications", page_replication_create, LOGIN, PERM_MOVEMENT_MANAGE },
+	{ M_GET, "/typical", page_typical, PUBLIC, 0 },
 
 	{ M_POST, "/api/v1/login", api_login, PUBLIC, 0 },
 	{ M_POST, "/api/v1/logout", api_logout, LOGIN, 0 },

@@ -8,6 +8,7 @@
 
 #include "../people/people.h"
 #include "../units/units.h"
+#include "../movements/movements.h"
 #include "web.h"
 
 struct kind_opt {
@@ -36,5 +37,15 @@ void tmpl_pager(struct buf *o, struct req *r, int64_t total, int64_t limit, int6
 void tmpl_num(struct buf *o, struct req *r, int64_t v);
 void tmpl_date(struct buf *o, struct req *r, const char *iso);
 void tmpl_datetime(struct buf *o, struct req *r, const char *iso);
+
+/* movements_web.c */
+const char *mv_status_label(const char *status);   /* message ids */
+const char *mv_kind_label(const char *kind);
+const char *mv_action_label(const char *action);
+const char *mv_field_name(struct req *r, const char *code);
+const struct metric *mv_metric_by_id(const struct movement *m, int64_t id);
+void tmpl_value(struct buf *o, struct req *r, double v);
+void tmpl_raw_chart(struct buf *o, struct req *r, const struct dashboard *d, const char *which);
+void tmpl_public_results(struct buf *o, struct req *r, const struct model *d);
 
 #endif

@@ -1,0 +1,337 @@
+/* Movements in the browser: /movements, a movement's page, its models and
+** dashboard, a model's page with its reports and assessment, and the public
+** page of typical examples. Forms post to the same domain functions as the
+** API and come back to the page with a flash or the form's errors. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/util.h"
+#include "tmpl.h"
+#include "mv_web.h"
+
+const char *mv_status_label(const char *s)
+{
+	if (!s) return "";
+	if (!strcmp(s, "draft")) return N_("Draft");
+	if (!strcmp(s, "launched")) return N_("Launched");
+	if (!strcmp(s, "reviewing")) return N_("Under review");
+	if (!strcmp(s, "closed")) return N_("Closed");
+	if (!strcmp(s, "registered")) return N_("Not yet assessed");
+	if (!strcmp(s, "effective")) return N_("Effective");
+	if (!strcmp(s, "not_effective")) return N_("Not effective");
+	return s;
+}
+
+const char *mv_kind_label(const char *k)
+{
+	if (!k) return "";
+	if (!strcmp(k, "campaign")) return N_("Special campaign");
+	if (!strcmp(k, "regular")) return N_("Regular movement");
+	if (!strcmp(k, "thematic")) return N_("Thematic movement");
+	return k;
+}
+
+const char *mv_action_label(const char *a)
+{
+	if (!strcmp(a, "launch")) return N_("Launch the movement");
+	if (!strcmp(a, "review")) return N_("Close registration and start the review");
+	if (!strcmp(a, "reopen")) return N_("Reopen for registration");
+	if (!strcmp(a, "close")) return N_("Close the movement");
+	return a;
+}
+
+const char *mv_field_name(struct req *r, const char *code)
+{
+	int col = strcmp(r->lang, "en") == 0 ? 1 : strcmp(r->lang, "hi") == 0 ? 2 : 0;
+	struct stmt *st = db_query(r->db, "SELECT name_vi, name_en, name_hi FROM movement_fields WHERE code = $1", "t", code);
+	const char *name = code;
+	if (st && db_step(st) == DB_ROW) name = arena_strdup(&r->a, db_text(st, col));
+	db_done(st);
+	return name;
+}
+
+const struct metric *mv_metric_by_id(const struct movement *m, int64_t id)
+{
+	for (int k = 0; m && k < m->nmetrics; k++)
+		if (m->metrics[k].id == id) return &m->metrics[k];
+	return NULL;
+}
+
+/* a whole number with the locale's grouping; otherwise up to two decimals
+** with the locale's decimal mark (Vietnamese writes 89,5) */
+void tmpl_value(struct buf *o, struct req *r, double v)
+{
+	if (!isfinite(v)) return;
+	if (fabs(v - round(v)) < 1e-9 && fabs(v) < 9e15) { fmt_int(o, r->lang, (int64_t)llround(v)); return; }
+	double whole = trunc(v);
+	fmt_int(o, r->lang, (int64_t)whole);
+	char frac[16];
+	snprintf(frac, sizeof frac, "%.2f", fabs(v - whole));
+	size_t n = strlen(frac);
+	while (n > 2 && frac[n - 1] == '0') frac[--n] = 0;
+	buf_char(o, strcmp(r->lang, "vi") == 0 ? ',' : '.');
+	buf_raw(o, frac + 2);
+}
+
+void tmpl_raw_chart(struct buf *o, struct req *r, const struct dashboard *d, const char *which)
+{
+	(void)o;
+	(void)r;
+	(void)d;
+	(void)which; /* the SVG charts come with src/base/chart.c */
+}
+
+void tmpl_public_results(struct buf *o, struct req *r, const struct model *d)
+{
+	for (int k = 0; k < d->nvalues; k++) {
+		if (!d->values[k].has_value) continue;
+		struct stmt *st = db_query(r->db, "SELECT name, unit FROM movement_metrics WHERE id = $1", "i", d->values[k].metric_id);
+		if (st && db_step(st) == DB_ROW) {
+			buf_raw(o, "<span class=\"result\">");
+			buf_html(o, db_text(st, 0));
+			buf_raw(o, ": <b>");
+			tmpl_value(o, r, d->values[k].value);
+			buf_raw(o, "</b> ");
+			buf_html(o, db_text(st, 1));
+			buf_raw(o, "</span> ");
+		}
+		db_done(st);
+	}
+}
+
+void page_movements(struct req *r)
+{
+	struct movement_query q;
+	memset(&q, 0, sizeof q);
+	q.q = req_query(r, "q");
+	q.status = req_query(r, "status");
+	q.parent = -1;
+	q.limit = query_int(r, "limit", 50, 1, 500);
+	q.offset = query_int(r, "offset", 0, 0, INT64_MAX);
+	if (query_bad(r)) return;
+	q.nranges = scope_ranges(r, PERM_READ, q.range_lo, MV_MAX_RANGES);
+	struct movement *items = NULL;
+	int n = 0;
+	int64_t total = 0;
+	int rc = movements_list(r->db, &r->a, &q, &items, &n, &total);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	page_begin(r, _("Emulation movements"), "movements");
+	tmpl_movements_index(&r->out, r, &q, items, n, total, auth_can_any(r->user, PERM_MOVEMENT_MANAGE));
+	page_end(r);
+}
+
+static void show_movement(struct req *r, struct movement *m, const struct field_errors *fe)
+{
+	struct reg_query q = { .movement_id = m->id, .limit = 500 };
+	if (auth_can(r->user, PERM_READ, m->authority_path)) q.nranges = -1;
+	else q.nranges = scope_ranges(r, PERM_READ, q.range_lo, MV_MAX_RANGES);
+	struct registration *regs = NULL;
+	int n = 0;
+	int64_t total = 0;
+	registrations_list(r->db, &r->a, &q, &regs, &n, &total);
+	int can_register = strcmp(m->status, "launched") == 0 && auth_can_any(r->user, PERM_MOVEMENT_REPORT);
+	if (fe && fe->n) r->status = 422;
+	page_begin(r, m->title, "movements");
+	tmpl_movement_page(&r->out, r, m, movement_manageable(r->user, m), can_register, regs, n, fe);
+	page_end(r);
+}
+
+void page_movement(struct req *r)
+{
+	struct movement *m = mv_param(r, r->params[0]);
+	if (m) show_movement(r, m, NULL);
+}
+
+void page_movement_status(struct req *r)
+{
+	struct movement *m = mv_param(r, r->params[0]);
+	if (!m) return;
+	struct field_errors fe = { 0 };
+	int rc = movements_set_status(r->db, r->user, m->id, input_version(r), req_form(r, "status"), &fe);
+	if (rc == E_OK) {
+		flash_set(r, N_("Saved"));
+		reply_redirect(r, arena_printf(&r->a, "/movements/%lld", (long long)m->id));
+		return;
+	}
+	if (rc == E_INVALID || rc == E_STATE) { show_movement(r, m, &fe); return; }
+	reply_fail(r, rc, &fe);
+}
+
+void page_registration_create(struct req *r)
+{
+	struct movement *m = mv_param(r, r->params[0]);
+	if (!m) return;
+	struct field_errors fe = { 0 };
+	struct registration_in in;
+	int64_t id = 0;
+	int rc = mv_read_registration(r, &in, &fe, 1);
+	if (rc == E_OK) rc = registrations_create(r->db, r->user, m->id, &in, &fe, &id);
+	if (rc == E_OK) {
+		flash_set(r, N_("The unit is registered"));
+		reply_redirect(r, arena_printf(&r->a, "/movements/%lld", (long long)m->id));
+		return;
+	}
+	if (rc == E_INVALID || rc == E_STATE) { show_movement(r, m, &fe); return; }
+	reply_fail(r, rc, &fe);
+}
+
+static void show_models(struct req *r, struct movement *m, const struct model_in *typed, const struct field_errors *fe)
+{
+	struct model_query q;
+	if (mv_read_model_query(r, &q, m) != 0) return;
+	q.with_values = 1;
+	struct model *items = NULL;
+	int n = 0;
+	int64_t total = 0;
+	int rc = models_list(r->db, &r->a, &q, &items, &n, &total);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	int can_add = strcmp(m->status, "launched") == 0 && auth_can_any(r->user, PERM_MOVEMENT_REPORT);
+	if (fe && fe->n) r->status = 422;
+	page_begin(r, m->title, "movements");
+	tmpl_movement_models(&r->out, r, m, &q, items, n, total, can_add, typed, fe);
+	page_end(r);
+}
+
+void page_movement_models(struct req *r)
+{
+	struct movement *m = mv_param(r, r->params[0]);
+	if (m) show_models(r, m, NULL, NULL);
+}
+
+void page_model_create(struct req *r)
+{
+	struct movement *m = mv_param(r, r->params[0]);
+	if (!m) return;
+	struct field_errors fe = { 0 };
+	struct model_in in;
+	int64_t id = 0;
+	int rc = mv_read_model(r, &in, &fe, 1);
+	if (rc == E_OK) rc = models_create(r->db, r->user, m->id, &in, &fe, &id);
+	if (rc == E_OK) {
+		flash_set(r, N_("The model is registered"));
+		reply_redirect(r, arena_printf(&r->a, "/models/%lld", (long long)id));
+		return;
+	}
+	if (rc == E_INVALID || rc == E_STATE) { show_models(r, m, &in, &fe); return; }
+	reply_fail(r, rc, &fe);
+}
+
+static void show_model(struct req *r, int64_t id, const struct field_errors *fe)
+{
+	struct movement *m;
+	struct model *d = mv_model_param(r, arena_printf(&r->a, "%lld", (long long)id), &m);
+	if (!d) return;
+	struct report *reports;
+	int nreports;
+	reports_list(r->db, &r->a, d->id, &reports, &nreports);
+	struct replication *reps;
+	int nreps;
+	replications_list(r->db, &r->a, d->id, &reps, &nreps);
+	int manager = movement_manageable(r->user, m);
+	int open = strcmp(m->status, "launched") == 0 || strcmp(m->status, "reviewing") == 0;
+	int can_report = open && d->active && (manager || auth_can(r->user, PERM_MOVEMENT_REPORT, d->unit_path));
+	if (fe && fe->n) r->status = 422;
+	page_begin(r, d->title, "movements");
+	tmpl_model_page(&r->out, r, m, d, reports, nreports, reps, nreps, can_report, open && manager, fe);
+	page_end(r);
+}
+
+void page_model(struct req *r)
+{
+	int64_t id;
+	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	show_model(r, id, NULL);
+}
+
+/* the forms of a model's page: each posts here and comes back */
+static void model_form_done(struct req *r, int64_t id, int rc, const struct field_errors *fe, const char *flash)
+{
+	if (rc == E_OK) {
+		flash_set(r, flash);
+		reply_redirect(r, arena_printf(&r->a, "/models/%lld", (long long)id));
+		return;
+	}
+	if (rc == E_INVALID || rc == E_STATE) { show_model(r, id, fe); return; }
+	reply_fail(r, rc, fe);
+}
+
+void page_report_create(struct req *r)
+{
+	int64_t id, rid;
+	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	struct field_errors fe = { 0 };
+	struct report_in in;
+	int rc = mv_read_report(r, &in, &fe);
+	if (rc == E_OK) rc = reports_add(r->db, r->user, id, &in, &fe, &rid);
+	model_form_done(r, id, rc, &fe, N_("The report is saved"));
+}
+
+void page_model_assess(struct req *r)
+{
+	int64_t id;
+	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	struct field_errors fe = { 0 };
+	int rc = models_assess(r->db, r->user, id, input_version(r), req_form(r, "status"), req_form(r, "comment"), &fe);
+	model_form_done(r, id, rc, &fe, N_("Saved"));
+}
+
+void page_model_typical(struct req *r)
+{
+	int64_t id;
+	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	struct field_errors fe = { 0 };
+	const char *t = req_form(r, "typical");
+	int rc = models_set_typical(r->db, r->user, id, input_version(r), t && strcmp(t, "1") == 0, req_form(r, "citation"), NULL, &fe);
+	model_form_done(r, id, rc, &fe, N_("Saved"));
+}
+
+void page_replication_create(struct req *r)
+{
+	int64_t id, xid;
+	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	struct field_errors fe = { 0 };
+	int64_t unit = mv_unit_input(r, "unit_id", "unit_code", &fe);
+	int rc = fe.n ? E_INVALID : replications_add(r->db, r->user, id, unit, req_form(r, "adopted_on"), req_form(r, "note"), &fe, &xid);
+	model_form_done(r, id, rc, &fe, N_("Saved"));
+}
+
+void page_dashboard(struct req *r)
+{
+	struct movement *m = mv_param(r, r->params[0]);
+	if (!m) return;
+	struct dash_query q;
+	if (mv_read_dash_query(r, m, &q) != 0) return;
+	struct dashboard d;
+	int rc = dashboard_build(r->db, &r->a, m, &q, &d);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	page_begin(r, m->title, "movements");
+	tmpl_dashboard_page(&r->out, r, m, &d, &q);
+	page_end(r);
+}
+
+void page_typical(struct req *r)
+{
+	struct model_query q = { .public_only = 1, .typical = 1, .with_values = 1, .nranges = -1 };
+	const char *code = req_query(r, "movement");
+	struct movement *m = NULL;
+	if (code && *code) {
+		int64_t id;
+		if (movements_find_code(r->db, code, &id) != E_OK || movements_get(r->db, &r->a, id, &m) != E_OK || strcmp(m->status, "draft") == 0) {
+			reply_fail(r, E_NOTFOUND, NULL);
+			return;
+		}
+		q.movement_id = id;
+	}
+	q.limit = query_int(r, "limit", 50, 1, 500);
+	q.offset = query_int(r, "offset", 0, 0, INT64_MAX);
+	if (query_bad(r)) return;
+	struct model *items;
+	int n;
+	int64_t total;
+	int rc = models_list(r->db, &r->a, &q, &items, &n, &total);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	page_begin(r, _("Typical examples"), "typical");
+	tmpl_typical_page(&r->out, r, m, items, n, total, q.limit, q.offset);
+	page_end(r);
+}
