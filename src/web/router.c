@@ -89,8 +89,32 @@ static int csrf_ok(struct req *r)
 	return sent && want && strlen(want) >= 32 && strcmp(sent, want) == 0;
 }
 
+/* The parts of a multipart/form-data body: text fields into r->form (so
+** _csrf and the form readers work as for a urlencoded form), files into
+** r->files. */
+static int parse_multipart(struct req *r, const char *ct)
+{
+	struct mp_part *parts;
+	int np;
+	const char *why;
+	if (multipart_parse(&r->a, ct, r->body, r->body_len, &parts, &np, &why) != 0) {
+		log_info("multipart body refused: %s", why);
+		return 0;
+	}
+	r->files = arena_alloc(&r->a, sizeof *r->files * (size_t)(np ? np : 1));
+	for (int i = 0; i < np; i++) {
+		if (parts[i].filename) r->files[r->nfiles++] = parts[i];
+		else if (req_form_add(r, parts[i].name, parts[i].data, parts[i].len) != 0) return 0;
+	}
+	return 1;
+}
+
 static int parse_body(struct req *r)
 {
+	if (r->too_large) {
+		reply_error(r, 413, "too_large", N_("The request is too large"));
+		return 0;
+	}
 	if (!r->body_len) return 1;
 	const char *ct = req_header(r, "Content-Type");
 	if (ct && strncasecmp(ct, "application/json", 16) == 0) {
@@ -108,6 +132,11 @@ static int parse_body(struct req *r)
 		}
 	} else if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
 		if (evhttp_parse_query_str(r->body, &r->form) != 0) {
+			reply_error(r, 400, "malformed", N_("The form could not be read"));
+			return 0;
+		}
+	} else if (multipart_is(ct)) {
+		if (!parse_multipart(r, ct)) {
 			reply_error(r, 400, "malformed", N_("The form could not be read"));
 			return 0;
 		}
