@@ -354,6 +354,9 @@ int http_serve(const struct http_config *cfg)
 		evhttp_set_allowed_methods(w->http, 0xffff);
 		/* the larger of the two limits; on_request applies the right one */
 		evhttp_set_max_body_size(w->http, (ev_ssize_t)(cfg->max_upload > cfg->max_body ? cfg->max_upload : cfg->max_body));
+		/* a body over the limit is read to its end and thrown away before
+		** the 413, so a client still sending sees the answer, not a reset */
+		evhttp_set_flags(w->http, EVHTTP_SERVER_LINGERING_CLOSE);
 		evhttp_set_max_headers_size(w->http, (ev_ssize_t)cfg->max_headers);
 		evhttp_set_timeout(w->http, cfg->timeout_sec);
 		evhttp_set_gencb(w->http, on_request, w);
