@@ -140,6 +140,30 @@ void req_set_header(struct req *r, const char *name, const char *value)
 const char *req_query(struct req *r, const char *name) { return evhttp_find_header(&r->query, name); }
 const char *req_form(struct req *r, const char *name) { return evhttp_find_header(&r->form, name); }
 
+int req_read_multipart(struct req *r, const char *content_type, const char **why)
+{
+	struct mp_part *parts;
+	int np;
+	if (multipart_parse(&r->a, content_type, r->body, r->body_len, &parts, &np, why) != 0) return -1;
+	r->files = arena_alloc(&r->a, sizeof *r->files * (size_t)(np ? np : 1));
+	r->nfiles = 0;
+	for (int i = 0; i < np; i++) {
+		if (parts[i].filename) r->files[r->nfiles++] = parts[i];
+		else if (req_form_add(r, parts[i].name, parts[i].data, parts[i].len) != 0) {
+			*why = "out of memory";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+const struct mp_part *req_file(struct req *r, const char *name)
+{
+	for (int i = 0; i < r->nfiles; i++)
+		if (strcmp(r->files[i].name, name) == 0) return &r->files[i];
+	return NULL;
+}
+
 int req_form_add(struct req *r, const char *name, const char *value, size_t len)
 {
 	/* straight into the list: evhttp_add_header() would refuse a multi-line

@@ -72,6 +72,12 @@ const char *req_header(struct req *r, const char *name);
 void req_set_header(struct req *r, const char *name, const char *value);
 const char *req_query(struct req *r, const char *name);  /* NULL if absent */
 const char *req_form(struct req *r, const char *name);   /* NULL if absent */
+/* Reads a multipart/form-data body: its text fields into r->form (so the
+** form readers and the _csrf check work as for a urlencoded form), its
+** files into r->files. 0, or -1 with the reason in *why. */
+int req_read_multipart(struct req *r, const char *content_type, const char **why);
+/* the first file part sent in field name, or NULL */
+const struct mp_part *req_file(struct req *r, const char *name);
 /* adds a form field (value: len bytes, cut at a NUL); 0 on success */
 int req_form_add(struct req *r, const char *name, const char *value, size_t len);
 const char *req_cookie(struct req *r, const char *name); /* arena copy or NULL */

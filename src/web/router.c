@@ -89,26 +89,6 @@ static int csrf_ok(struct req *r)
 	return sent && want && strlen(want) >= 32 && strcmp(sent, want) == 0;
 }
 
-/* The parts of a multipart/form-data body: text fields into r->form (so
-** _csrf and the form readers work as for a urlencoded form), files into
-** r->files. */
-static int parse_multipart(struct req *r, const char *ct)
-{
-	struct mp_part *parts;
-	int np;
-	const char *why;
-	if (multipart_parse(&r->a, ct, r->body, r->body_len, &parts, &np, &why) != 0) {
-		log_info("multipart body refused: %s", why);
-		return 0;
-	}
-	r->files = arena_alloc(&r->a, sizeof *r->files * (size_t)(np ? np : 1));
-	for (int i = 0; i < np; i++) {
-		if (parts[i].filename) r->files[r->nfiles++] = parts[i];
-		else if (req_form_add(r, parts[i].name, parts[i].data, parts[i].len) != 0) return 0;
-	}
-	return 1;
-}
-
 static int parse_body(struct req *r)
 {
 	if (r->too_large) {
@@ -136,7 +116,9 @@ static int parse_body(struct req *r)
 			return 0;
 		}
 	} else if (multipart_is(ct)) {
-		if (!parse_multipart(r, ct)) {
+		const char *why;
+		if (req_read_multipart(r, ct, &why) != 0) {
+			log_info("multipart body refused: %s", why);
 			reply_error(r, 400, "malformed", N_("The form could not be read"));
 			return 0;
 		}

@@ -3,6 +3,7 @@
 ** JPEG, GIF, an XLSX written by libxlsxwriter, a DOCX and other ZIPs built
 ** with libzip here), names that must agree with the content, storage once by
 ** SHA-256, attachments with their audit rows, and the download reply. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -56,6 +57,10 @@ static const unsigned char gif_1x1[] = {
 	0x00, 0x00, 0x00, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00,
 	0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
 };
+/* the RIFF container of a lossless WebP: libmagic reads no further */
+static const unsigned char webp_head[] = { 'R', 'I', 'F', 'F', 26, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'L',
+					   14, 0, 0, 0, 0x2f, 0, 0, 0, 0x10, 0x07, 0x10, 0x11, 0x11, 0x88, 0x88, 0xfe, 0x07, 0 };
+
 static const char pdf_tiny[] = "%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
 			       "2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n";
 
@@ -328,6 +333,50 @@ static void test_multipart_malformed(void **state)
 	arena_free(&a);
 }
 
+/* a multipart body into a request: text fields (multi-line kept) into the
+** form, files apart */
+static void test_req_multipart(void **state)
+{
+	(void)state;
+	struct req r;
+	memset(&r, 0, sizeof r);
+	arena_init(&r.a);
+	TAILQ_INIT(&r.form);
+	static const char body[] =
+		"--b\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nt0k3n\r\n"
+		"--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nd\xc3\xb2ng 1\r\nd\xc3\xb2ng 2\r\n"
+		"--b\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"/home/lan/anh.png\"\r\n"
+		"Content-Type: image/png\r\n\r\n\x89PNG\r\n\x1a\n\0\r\n"
+		"--b\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"hai.pdf\"\r\n\r\n%PDF\r\n"
+		"--b--\r\n";
+	r.body = body;
+	r.body_len = sizeof body - 1;
+	const char *why = NULL;
+	assert_int_equal(req_read_multipart(&r, "multipart/form-data; boundary=b", &why), 0);
+	assert_string_equal(req_form(&r, "_csrf"), "t0k3n");
+	assert_string_equal(req_form(&r, "note"), "d\xc3\xb2ng 1\r\nd\xc3\xb2ng 2");
+	assert_null(req_form(&r, "evidence"));
+	assert_int_equal(r.nfiles, 2);
+	const struct mp_part *f = req_file(&r, "evidence");
+	assert_ptr_equal(f, &r.files[0]);
+	assert_string_equal(f->filename, "anh.png");
+	assert_string_equal(f->ctype, "image/png");
+	assert_int_equal(f->len, 9);
+	assert_memory_equal(f->data, "\x89PNG\r\n\x1a\n\0", 9);
+	assert_string_equal(r.files[1].filename, "hai.pdf");
+	assert_null(r.files[1].ctype);
+	assert_null(req_file(&r, "other"));
+	evhttp_clear_headers(&r.form);
+	TAILQ_INIT(&r.form);
+	assert_int_equal(req_read_multipart(&r, "multipart/form-data; boundary=b", &why), 0);
+	r.body_len -= 4; /* cut into the closing delimiter */
+	evhttp_clear_headers(&r.form);
+	assert_int_equal(req_read_multipart(&r, "multipart/form-data; boundary=b", &why), -1);
+	assert_string_equal(why, "no closing boundary");
+	evhttp_clear_headers(&r.form);
+	arena_free(&r.a);
+}
+
 /* ---------------- detection and names ---------------- */
 
 static void expect_mime(const void *p, size_t n, const char *want)
@@ -350,6 +399,7 @@ static void test_detect(void **state)
 	expect_mime(png_1x1, sizeof png_1x1, MIME_PNG);
 	expect_mime(jpeg_1x1, sizeof jpeg_1x1, MIME_JPEG);
 	expect_mime(gif_1x1, sizeof gif_1x1, MIME_GIF);
+	expect_mime(webp_head, sizeof webp_head, MIME_WEBP);
 	struct bytes x = make_xlsx();
 	expect_mime(x.p, x.n, MIME_XLSX);
 	struct bytes d = make_docx(DOCX_MAIN);
@@ -377,6 +427,31 @@ static void test_detect(void **state)
 	free(m.p);
 	free(z.p);
 	free(bz.p);
+}
+
+/* each thread loads its own libmagic handle (closed when it ends: the leak
+** checker would see one left behind) and they detect side by side */
+static void *detect_many(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 200; i++) {
+		const char *m1 = NULL, *m2 = NULL;
+		if (files_detect(pdf_tiny, sizeof pdf_tiny - 1, &m1) != E_OK || strcmp(m1, MIME_PDF) != 0) return (void *)1;
+		if (files_detect(jpeg_1x1, sizeof jpeg_1x1, &m2) != E_OK || strcmp(m2, MIME_JPEG) != 0) return (void *)1;
+	}
+	return NULL;
+}
+
+static void test_detect_threads(void **state)
+{
+	(void)state;
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++) assert_int_equal(pthread_create(&t[i], NULL, detect_many, NULL), 0);
+	for (int i = 0; i < 4; i++) {
+		void *rc = (void *)1;
+		pthread_join(t[i], &rc);
+		assert_null(rc);
+	}
 }
 
 static void expect_name(const char *name, const char *mime, const char *msg)
@@ -665,7 +740,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_multipart_parts),
 		cmocka_unit_test(test_multipart_malformed),
+		cmocka_unit_test(test_req_multipart),
 		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_detect_threads),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test_setup_teardown(test_attach_dedupe_audit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_refusals, setup, teardown),
