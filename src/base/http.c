@@ -140,6 +140,48 @@ void req_set_header(struct req *r, const char *name, const char *value)
 const char *req_query(struct req *r, const char *name) { return evhttp_find_header(&r->query, name); }
 const char *req_form(struct req *r, const char *name) { return evhttp_find_header(&r->form, name); }
 
+int req_read_multipart(struct req *r, const char *content_type, const char **why)
+{
+	struct mp_part *parts;
+	int np;
+	if (multipart_parse(&r->a, content_type, r->body, r->body_len, &parts, &np, why) != 0) return -1;
+	r->files = arena_alloc(&r->a, sizeof *r->files * (size_t)(np ? np : 1));
+	r->nfiles = 0;
+	for (int i = 0; i < np; i++) {
+		if (parts[i].filename) r->files[r->nfiles++] = parts[i];
+		else if (req_form_add(r, parts[i].name, parts[i].data, parts[i].len) != 0) {
+			*why = "out of memory";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+const struct mp_part *req_file(struct req *r, const char *name)
+{
+	for (int i = 0; i < r->nfiles; i++)
+		if (strcmp(r->files[i].name, name) == 0) return &r->files[i];
+	return NULL;
+}
+
+int req_form_add(struct req *r, const char *name, const char *value, size_t len)
+{
+	/* straight into the list: evhttp_add_header() would refuse a multi-line
+	** value; evhttp_clear_headers() frees these with free() */
+	struct evkeyval *kv = calloc(1, sizeof *kv);
+	if (!kv) return -1;
+	kv->key = strdup(name);
+	kv->value = strndup(value, len);
+	if (!kv->key || !kv->value) {
+		free(kv->key);
+		free(kv->value);
+		free(kv);
+		return -1;
+	}
+	TAILQ_INSERT_TAIL(&r->form, kv, next);
+	return 0;
+}
+
 const char *req_cookie(struct req *r, const char *name)
 {
 	const char *h = req_header(r, "Cookie");
@@ -193,8 +235,16 @@ static void on_request(struct evhttp_request *ev, void *arg)
 		r.peer = arena_strdup(&r.a, host ? host : "");
 	}
 
+	/* libevent stops reading at the larger limit; the one for this kind of
+	** body is applied here, and a body over it is dropped, not copied */
 	struct evbuffer *in = evhttp_request_get_input_buffer(ev);
 	size_t n = evbuffer_get_length(in);
+	size_t limit = multipart_is(req_header(&r, "Content-Type")) ? w->cfg->max_upload : w->cfg->max_body;
+	if (n > limit) {
+		r.too_large = 1;
+		evbuffer_drain(in, n);
+		n = 0;
+	}
 	char *body = arena_alloc(&r.a, n + 1);
 	if (n) evbuffer_remove(in, body, n);
 	r.body = body;
@@ -326,7 +376,11 @@ int http_serve(const struct http_config *cfg)
 		w->base = event_base_new();
 		w->http = evhttp_new(w->base);
 		evhttp_set_allowed_methods(w->http, 0xffff);
-		evhttp_set_max_body_size(w->http, (ev_ssize_t)cfg->max_body);
+		/* the larger of the two limits; on_request applies the right one */
+		evhttp_set_max_body_size(w->http, (ev_ssize_t)(cfg->max_upload > cfg->max_body ? cfg->max_upload : cfg->max_body));
+		/* a body over the limit is read to its end and thrown away before
+		** the 413, so a client still sending sees the answer, not a reset */
+		evhttp_set_flags(w->http, EVHTTP_SERVER_LINGERING_CLOSE);
 		evhttp_set_max_headers_size(w->http, (ev_ssize_t)cfg->max_headers);
 		evhttp_set_timeout(w->http, cfg->timeout_sec);
 		evhttp_set_gencb(w->http, on_request, w);

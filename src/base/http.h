@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "multipart.h"
 
 enum method { M_GET = 1, M_POST, M_PUT, M_PATCH, M_DELETE, M_HEAD, M_OPTIONS, M_OTHER };
 
@@ -26,7 +27,10 @@ struct req {
 	const char *path;           /* decoded, without the query */
 	const char *raw_query;
 	struct evkeyvalq query;     /* parsed query string */
-	struct evkeyvalq form;      /* parsed application/x-www-form-urlencoded body */
+	struct evkeyvalq form;      /* urlencoded body, or the text parts of a multipart one */
+	struct mp_part *files;      /* the file parts of a multipart body (arena) */
+	int nfiles;
+	int too_large;              /* the body was over its limit and dropped: 413 */
 	json_t *json;               /* parsed JSON body; NULL if none */
 	const char *body;           /* NUL-terminated copy in the arena */
 	size_t body_len;
@@ -50,7 +54,8 @@ struct req {
 struct http_config {
 	const char *listen;         /* HOST:PORT */
 	int threads;
-	size_t max_body;            /* bytes */
+	size_t max_body;            /* bytes; any body but multipart/form-data */
+	size_t max_upload;          /* bytes; a multipart/form-data body */
 	size_t max_headers;         /* bytes */
 	int timeout_sec;            /* reading a request, idle keep-alive */
 	int max_conns;              /* per worker thread */
@@ -67,6 +72,14 @@ const char *req_header(struct req *r, const char *name);
 void req_set_header(struct req *r, const char *name, const char *value);
 const char *req_query(struct req *r, const char *name);  /* NULL if absent */
 const char *req_form(struct req *r, const char *name);   /* NULL if absent */
+/* Reads a multipart/form-data body: its text fields into r->form (so the
+** form readers and the _csrf check work as for a urlencoded form), its
+** files into r->files. 0, or -1 with the reason in *why. */
+int req_read_multipart(struct req *r, const char *content_type, const char **why);
+/* the first file part sent in field name, or NULL */
+const struct mp_part *req_file(struct req *r, const char *name);
+/* adds a form field (value: len bytes, cut at a NUL); 0 on success */
+int req_form_add(struct req *r, const char *name, const char *value, size_t len);
 const char *req_cookie(struct req *r, const char *name); /* arena copy or NULL */
 const char *method_name(enum method m);
 

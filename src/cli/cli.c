@@ -90,14 +90,15 @@ static int serve_thread_init(int thread, struct db **db)
 
 int cmd_serve(int argc, char **argv)
 {
-	static const char *const known[] = { "--db", "--listen", "--threads", "--max-body", "--max-conns", "--timeout", NULL };
+	static const char *const known[] = { "--db", "--listen", "--threads", "--max-body", "--max-upload", "--max-conns", "--timeout", NULL };
 	struct args a;
 	if (args_parse(&a, argc, argv, known) != 0) return 2;
 	if (a.help) {
 		printf("usage: thidua serve [--db PATH] [--listen HOST:PORT] [--threads N]\n"
-		       "                    [--max-body BYTES] [--max-conns N] [--timeout SECONDS]\n\n"
+		       "                    [--max-body BYTES] [--max-upload BYTES] [--max-conns N] [--timeout SECONDS]\n\n"
 		       "Serves the web interface and the JSON API. Defaults: --db %s, --listen 127.0.0.1:8080,\n"
-		       "--threads = number of cores, --max-body 1048576, --max-conns 1024 per thread, --timeout 30.\n"
+		       "--threads = number of cores, --max-body 1048576, --max-upload 20971520 (a multipart/form-data\n"
+		       "body: file uploads), --max-conns 1024 per thread, --timeout 30.\n"
 		       "SIGTERM or SIGINT stop accepting, let requests in flight finish, and exit.\n", DEFAULT_DB);
 		return 0;
 	}
@@ -110,6 +111,7 @@ int cmd_serve(int argc, char **argv)
 		.listen = arg(&a, "--listen", "127.0.0.1:8080"),
 		.threads = atoi(arg(&a, "--threads", "0")),
 		.max_body = (size_t)atol(arg(&a, "--max-body", "1048576")),
+		.max_upload = (size_t)atol(arg(&a, "--max-upload", "20971520")),
 		.max_headers = 16384,
 		.timeout_sec = atoi(arg(&a, "--timeout", "30")),
 		.max_conns = atoi(arg(&a, "--max-conns", "1024")),
@@ -118,8 +120,8 @@ int cmd_serve(int argc, char **argv)
 		.thread_init = serve_thread_init,
 	};
 	if (cfg.threads <= 0) cfg.threads = cores > 0 ? (int)cores : 1;
-	if (cfg.max_conns <= 0 || cfg.timeout_sec <= 0 || cfg.max_body == 0) {
-		fprintf(stderr, "--max-conns, --timeout and --max-body must be positive\n");
+	if (cfg.max_conns <= 0 || cfg.timeout_sec <= 0 || cfg.max_body == 0 || cfg.max_upload == 0) {
+		fprintf(stderr, "--max-conns, --timeout, --max-body and --max-upload must be positive\n");
 		return 2;
 	}
 	return http_serve(&cfg);

@@ -91,6 +91,10 @@ static int csrf_ok(struct req *r)
 
 static int parse_body(struct req *r)
 {
+	if (r->too_large) {
+		reply_error(r, 413, "too_large", N_("The request is too large"));
+		return 0;
+	}
 	if (!r->body_len) return 1;
 	const char *ct = req_header(r, "Content-Type");
 	if (ct && strncasecmp(ct, "application/json", 16) == 0) {
@@ -108,6 +112,13 @@ static int parse_body(struct req *r)
 		}
 	} else if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
 		if (evhttp_parse_query_str(r->body, &r->form) != 0) {
+			reply_error(r, 400, "malformed", N_("The form could not be read"));
+			return 0;
+		}
+	} else if (multipart_is(ct)) {
+		const char *why;
+		if (req_read_multipart(r, ct, &why) != 0) {
+			log_info("multipart body refused: %s", why);
 			reply_error(r, 400, "malformed", N_("The form could not be read"));
 			return 0;
 		}

@@ -4,7 +4,7 @@
 
 #define H(name) void name(struct req *r);
 H(page_export_units) H(page_export_people) H(page_healthz) H(page_home) H(page_login) H(page_login_post) H(page_logout) H(page_lang)
-H(api_login) H(api_logout) H(api_me)
+H(api_login) H(api_logout) H(api_me) H(page_file) H(api_file)
 H(api_units_list) H(api_unit_get) H(api_unit_create) H(api_unit_update) H(api_unit_kinds)
 H(page_units) H(page_unit) H(page_unit_post) H(page_unit_new) H(page_unit_create)
 H(api_people_list) H(api_person_get) H(api_person_create) H(api_person_update)
@@ -32,6 +32,7 @@ const struct route routes[] = {
 	{ M_GET, "/units/new", page_unit_new, LOGIN, PERM_WRITE_UNITS },
 	{ M_GET, "/units/{id}", page_unit, LOGIN, 0 },
 	{ M_POST, "/units/{id}", page_unit_post, LOGIN, PERM_WRITE_UNITS },
+	{ M_GET, "/files/{id}", page_file, LOGIN, 0 },
 	{ M_GET, "/people", page_people, LOGIN, PERM_READ },
 	{ M_POST, "/people", page_person_create, LOGIN, PERM_WRITE_PEOPLE },
 	{ M_GET, "/people/new", page_person_new, LOGIN, PERM_WRITE_PEOPLE },
@@ -60,6 +61,7 @@ const struct route routes[] = {
 	{ M_POST, "/api/v1/units", api_unit_create, LOGIN, PERM_WRITE_UNITS },
 	{ M_GET, "/api/v1/units/{id}", api_unit_get, LOGIN, 0 },
 	{ M_PATCH, "/api/v1/units/{id}", api_unit_update, LOGIN, PERM_WRITE_UNITS },
+	{ M_GET, "/api/v1/files/{id}", api_file, LOGIN, 0 },
 	{ M_GET, "/api/v1/people", api_people_list, LOGIN, PERM_READ },
 	{ M_POST, "/api/v1/people", api_person_create, LOGIN, PERM_WRITE_PEOPLE },
 	{ M_GET, "/api/v1/people/{id}", api_person_get, LOGIN, PERM_READ },

@@ -86,6 +86,16 @@ void page_begin(struct req *r, const char *title, const char *section);
 void page_end(struct req *r);
 const char *flash_take(struct req *r);
 
+/* files (files_web.c, access.c) */
+struct attachment;
+/* May the user download an attachment of this record? Decided per kind of
+** record in access.c; 0 answers a download with 404. */
+int attachment_readable(struct req *r, const char *entity, int64_t entity_id);
+/* Sends an attachment's bytes (Content-Disposition, ETag, 304 on a match). */
+void files_reply(struct req *r, const struct attachment *t);
+/* {"id","name","mime","size","sha256","created_at","url"} */
+void attachment_json(struct jw *w, const struct attachment *t);
+
 /* link to the same list with one query parameter changed (arena) */
 const char *url_with(struct req *r, const char *name, const char *value);
 
