@@ -141,6 +141,12 @@ for r in load('movement_metrics.csv'):
     if not r['name'] or not r['unit']:
         err(f'{w}: empty name or unit')
     metrics[r['movement_code']][r['code']] = r
+DVK_METRICS = {'vnd': 'amount', 'households': 'amount', 'children': 'amount', 'length_m': 'amount',
+               'area_m2': 'amount', 'items': 'amount', 'participants': 'amount', 'sim4g_pct': 'rate',
+               'qr_fee_pct': 'rate', 'portal_pay_pct': 'rate', 'cashless_social_pct': 'rate',
+               'cashless_beneficiaries_pct': 'rate', 'cashless_pensioners_pct': 'rate'}
+if {k: v['kind'] for k, v in metrics['DVK2024'].items()} != DVK_METRICS:
+    err('movement_metrics.csv: DVK2024 metric codes or kinds differ from the agreed set')
 for same in ('DVK2026', 'DVK2027'):
     a = {k: (v['name'], v['unit'], v['kind']) for k, v in metrics['DVK2024'].items()}
     b = {k: (v['name'], v['unit'], v['kind']) for k, v in metrics[same].items()}
