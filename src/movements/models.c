@@ -9,6 +9,7 @@
 #include "../base/auth.h"
 #include "../base/buf.h"
 #include "../base/db.h"
+#include "../base/files.h"
 #include "../base/fold.h"
 #include "../base/util.h"
 #include "../units/units.h"
@@ -789,6 +790,45 @@ out:
 		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
 		if (rc != E_OK) db_rollback(db);
 	}
+	arena_free(&a);
+	return rc;
+}
+
+/* ---- evidence ---- */
+
+int models_attach(struct db *db, const struct user *who, int64_t model_id, const char *name, const void *data, size_t n,
+		  struct field_errors *fe, int64_t *attachment_id)
+{
+	struct arena a;
+	arena_init(&a);
+	int own_tx = !db_in_tx(db);
+	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
+	struct model *d;
+	struct movement *m;
+	int rc = load_for_change(db, &a, who, model_id, 0, &d, &m, fe);
+	if (rc == E_OK && strcmp(m->status, "draft") == 0) rc = E_STATE;
+	if (rc == E_OK) rc = files_attach(db, who, "model", model_id, name, data, n, (size_t)-1, fe, attachment_id);
+	if (own_tx) {
+		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
+		if (rc != E_OK) db_rollback(db);
+	}
+	arena_free(&a);
+	return rc;
+}
+
+int movements_attach(struct db *db, const struct user *who, int64_t movement_id, const char *name, const void *data, size_t n,
+		     struct field_errors *fe, int64_t *attachment_id)
+{
+	struct arena a;
+	arena_init(&a);
+	struct movement *m;
+	int rc = movements_get(db, &a, movement_id, &m);
+	if (rc == E_OK && !movement_manageable(who, m)) rc = movement_readable(who, m) ? E_FORBIDDEN : E_NOTFOUND;
+	if (rc == E_OK && strcmp(m->status, "closed") == 0) {
+		fe_add(fe, "status", N_("A closed movement cannot be changed"));
+		rc = E_STATE;
+	}
+	if (rc == E_OK) rc = files_attach(db, who, "movement", movement_id, name, data, n, (size_t)-1, fe, attachment_id);
 	arena_free(&a);
 	return rc;
 }

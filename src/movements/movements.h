@@ -17,6 +17,7 @@
 #ifndef THIDUA_MOVEMENTS_H
 #define THIDUA_MOVEMENTS_H
 #include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "../base/errors.h"
@@ -307,6 +308,13 @@ struct dashboard {
 int dashboard_build(struct db *db, struct arena *a, const struct movement *m, const struct dash_query *q, struct dashboard *d);
 void dashboard_json(struct jw *w, const struct dashboard *d);
 double dash_value(const struct metric *mt, const struct dash_total *t);   /* sum, or average for a rate */
+
+/* evidence of a model (its unit's reporters, the organiser) and documents of
+** a movement (the organiser): stored by src/base/files.c, audited "attach" */
+int models_attach(struct db *db, const struct user *who, int64_t model_id, const char *name, const void *data, size_t n,
+		  struct field_errors *fe, int64_t *attachment_id);
+int movements_attach(struct db *db, const struct user *who, int64_t movement_id, const char *name, const void *data, size_t n,
+		     struct field_errors *fe, int64_t *attachment_id);
 
 /* ---- import / export (movements_io.c) ---- */
 int movement_import_models(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep);

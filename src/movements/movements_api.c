@@ -780,3 +780,81 @@ void api_public_typical(struct req *r)
 	}
 	reply_list_end(&w, total, q.limit, q.offset);
 }
+
+/* ---- evidence files ---- */
+
+#include "../base/files.h"
+#include "../base/multipart.h"
+
+/* the uploaded part "file": E_OK, or E_INVALID with a field error */
+static const struct mp_part *upload_part(struct req *r, struct field_errors *fe)
+{
+	const struct mp_part *p = req_file(r, "file");
+	if (!p || !p->filename || !p->len) fe_add(fe, "file", N_("Choose a file to upload"));
+	return fe->n ? NULL : p;
+}
+
+static void attachments_reply(struct req *r, const char *entity, int64_t id)
+{
+	struct attachment *items;
+	int n;
+	files_list(r->db, &r->a, entity, id, &items, &n);
+	struct jw w;
+	reply_list_begin(r, &w);
+	for (int i = 0; i < n; i++) attachment_json(&w, &items[i]);
+	reply_list_end(&w, n, n, 0);
+}
+
+void api_model_files_list(struct req *r)
+{
+	struct model *d = mv_model_param(r, r->params[0], NULL);
+	if (d) attachments_reply(r, "model", d->id);
+}
+
+void api_model_file_create(struct req *r)
+{
+	int64_t id, att = 0;
+	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	struct field_errors fe = { 0 };
+	const struct mp_part *p = upload_part(r, &fe);
+	int rc = p ? models_attach(r->db, r->user, id, p->filename, p->data, p->len, &fe, &att) : E_INVALID;
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	struct attachment *t;
+	if (files_get(r->db, &r->a, att, &t) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	reply_created(r, arena_printf(&r->a, "/api/v1/files/%lld", (long long)att));
+	reply_json(r, 201);
+	struct jw w;
+	jw_init(&w, &r->out);
+	attachment_json(&w, t);
+}
+
+void api_movement_files_list(struct req *r)
+{
+	struct movement *m = mv_param(r, r->params[0]);
+	if (m) attachments_reply(r, "movement", m->id);
+}
+
+void api_movement_file_create(struct req *r)
+{
+	struct movement *m = mv_param(r, r->params[0]);
+	if (!m) return;
+	int64_t att = 0;
+	struct field_errors fe = { 0 };
+	const struct mp_part *p = upload_part(r, &fe);
+	int rc = p ? movements_attach(r->db, r->user, m->id, p->filename, p->data, p->len, &fe, &att) : E_INVALID;
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	struct attachment *t;
+	if (files_get(r->db, &r->a, att, &t) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	reply_created(r, arena_printf(&r->a, "/api/v1/files/%lld", (long long)att));
+	reply_json(r, 201);
+	struct jw w;
+	jw_init(&w, &r->out);
+	attachment_json(&w, t);
+}
+
+int mv_upload(struct req *r, int64_t model_id, struct field_errors *fe)
+{
+	int64_t att;
+	const struct mp_part *p = upload_part(r, fe);
+	return p ? models_attach(r->db, r->user, model_id, p->filename, p->data, p->len, fe, &att) : E_INVALID;
+}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/files.h"
 #include "../base/util.h"
 #include "tmpl.h"
 #include "mv_web.h"
@@ -231,9 +232,12 @@ static void show_model(struct req *r, int64_t id, const struct field_errors *fe)
 	int manager = movement_manageable(r->user, m);
 	int open = strcmp(m->status, "launched") == 0 || strcmp(m->status, "reviewing") == 0;
 	int can_report = open && d->active && (manager || auth_can(r->user, PERM_MOVEMENT_REPORT, d->unit_path));
+	struct attachment *files;
+	int nfiles;
+	files_list(r->db, &r->a, "model", d->id, &files, &nfiles);
 	if (fe && fe->n) r->status = 422;
 	page_begin(r, d->title, "movements");
-	tmpl_model_page(&r->out, r, m, d, reports, nreports, reps, nreps, can_report, open && manager, fe);
+	tmpl_model_page(&r->out, r, m, d, reports, nreports, reps, nreps, files, nfiles, can_report, open && manager, fe);
 	page_end(r);
 }
 
@@ -265,6 +269,15 @@ void page_report_create(struct req *r)
 	int rc = mv_read_report(r, &in, &fe);
 	if (rc == E_OK) rc = reports_add(r->db, r->user, id, &in, &fe, &rid);
 	model_form_done(r, id, rc, &fe, N_("The report is saved"));
+}
+
+void page_model_file_create(struct req *r)
+{
+	int64_t id;
+	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	struct field_errors fe = { 0 };
+	int rc = mv_upload(r, id, &fe);
+	model_form_done(r, id, rc, &fe, N_("The file is attached"));
 }
 
 void page_model_assess(struct req *r)

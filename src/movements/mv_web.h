@@ -14,4 +14,6 @@ int mv_read_model_query(struct req *r, struct model_query *q, const struct movem
 int mv_read_report(struct req *r, struct report_in *rp, struct field_errors *fe);
 int mv_read_dash_query(struct req *r, const struct movement *m, struct dash_query *q);
 
+int mv_upload(struct req *r, int64_t model_id, struct field_errors *fe);   /* the form part "file" as evidence */
+
 #endif

@@ -15,6 +15,7 @@ H(api_models_list) H(api_model_create) H(api_model_get) H(api_model_update) H(ap
 H(api_reports_list) H(api_report_create) H(api_replications_list) H(api_replication_create) H(api_dashboard) H(api_public_typical)
 H(page_movements) H(page_movement) H(page_movement_status) H(page_registration_create) H(page_movement_models) H(page_model_create)
 H(page_model) H(page_report_create) H(page_model_assess) H(page_model_typical) H(page_replication_create) H(page_dashboard) H(page_typical)
+H(api_model_files_list) H(api_model_file_create) H(api_movement_files_list) H(api_movement_file_create) H(page_model_file_create)
 #undef H
 
 const struct route routes[] = {
@@ -49,6 +50,7 @@ const struct route routes[] = {
 	{ M_GET, "/models/{id}", page_model, LOGIN, 0 },
 	{ M_POST, "/models/{id}/reports", page_report_create, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_POST, "/models/{id}/assessment", page_model_assess, LOGIN, PERM_MOVEMENT_MANAGE },
+	{ M_POST, "/models/{id}/files", page_model_file_create, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_POST, "/models/{id}/typical", page_model_typical, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_POST, "/models/{id}/replications", page_replication_create, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_GET, "/typical", page_typical, PUBLIC, 0 },
@@ -88,5 +90,9 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/models/{id}/replications", api_replications_list, LOGIN, 0 },
 	{ M_POST, "/api/v1/models/{id}/replications", api_replication_create, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_GET, "/api/v1/public/typical", api_public_typical, PUBLIC, 0 },
+	{ M_GET, "/api/v1/models/{id}/files", api_model_files_list, LOGIN, 0 },
+	{ M_POST, "/api/v1/models/{id}/files", api_model_file_create, LOGIN, PERM_MOVEMENT_REPORT },
+	{ M_GET, "/api/v1/movements/{id}/files", api_movement_files_list, LOGIN, 0 },
+	{ M_POST, "/api/v1/movements/{id}/files", api_movement_file_create, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ 0, NULL, NULL, 0, 0 },
 };

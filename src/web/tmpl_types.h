@@ -9,6 +9,7 @@
 #include "../people/people.h"
 #include "../units/units.h"
 #include "../movements/movements.h"
+#include "../base/files.h"
 #include "web.h"
 
 struct kind_opt {

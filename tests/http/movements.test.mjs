@@ -206,6 +206,37 @@ test('assessment, typical examples, replication and the public page', async () =
   assert.equal((await anon.get('/api/v1/movements')).status, 401);
 });
 
+test('evidence files: checked by content, stored once, readable only in scope', async () => {
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+  const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5f0000000049454e44ae426082', 'hex');
+  const up = (c, id, name, bytes, type) => {
+    const fd = new FormData();
+    fd.append('file', new Blob([bytes], { type }), name);
+    return c.req('POST', `/api/v1/models/${id}/files`, { raw: fd });
+  };
+  let r = await up(reporter, railing.id, 'bien-ban-nghiem-thu.pdf', pdf, 'application/pdf');
+  assert.equal(r.status, 201, r.text);
+  const att = r.data;
+  assert.equal(att.mime, 'application/pdf');
+  assert.equal(att.name, 'bien-ban-nghiem-thu.pdf');
+  r = await up(reporter, railing.id, 'anh.pdf', png, 'application/pdf');
+  assert.equal(r.status, 422);
+  assert.match(r.data.error.fields.file, /PNG/);
+  r = await up(stranger, railing.id, 'x.pdf', pdf, 'application/pdf');
+  assert.equal(r.status, 404);
+  // the same bytes again: a second attachment, one stored file
+  r = await up(officer, railing.id, 'ban-sao.pdf', pdf, 'application/pdf');
+  assert.equal(r.status, 201, r.text);
+  assert.equal(sqlite(env.db, 'SELECT count(*) FROM files'), '1');
+  r = await officer.get(`/api/v1/files/${att.id}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/pdf');
+  assert.match(r.headers.get('content-disposition'), /attachment; filename="bien-ban-nghiem-thu.pdf"/);
+  assert.equal(r.text, pdf.toString('latin1').replace(/[^\x00-\x7f]/g, ''));
+  assert.equal((await stranger.get(`/api/v1/files/${att.id}`)).status, 404);
+  assert.deepEqual((await reporter.get(`/api/v1/models/${railing.id}/files`)).data.items.map((x) => x.name), ['ban-sao.pdf', 'bien-ban-nghiem-thu.pdf']);
+});
+
 test('a closed movement changes no more', async () => {
   let m = (await officer.get(`/api/v1/movements/${mv.id}`)).data;
   let r = await officer.post(`/api/v1/movements/${mv.id}/status`, { json: { status: 'closed', version: m.version } });
