@@ -348,3 +348,94 @@ void page_typical(struct req *r)
 	tmpl_typical_page(&r->out, r, m, items, n, total, q.limit, q.offset);
 	page_end(r);
 }
+
+/* ---- the movement form (new and edit) ---- */
+
+static struct kind_opt *fields_load(struct req *r, int *n)
+{
+	struct stmt *st = db_query(r->db, "SELECT code, name_vi, name_en, name_hi FROM movement_fields WHERE active = 1 ORDER BY position", "");
+	struct kind_opt *k = arena_alloc(&r->a, sizeof *k * 32);
+	*n = 0;
+	int col = strcmp(r->lang, "en") == 0 ? 2 : strcmp(r->lang, "hi") == 0 ? 3 : 1;
+	while (st && db_step(st) == DB_ROW && *n < 32) {
+		k[*n].code = arena_strdup(&r->a, db_text(st, 0));
+		k[*n].name = arena_strdup(&r->a, db_text(st, col));
+		(*n)++;
+	}
+	db_done(st);
+	return k;
+}
+
+static void show_form(struct req *r, const struct movement *m, const struct movement_in *t, const struct field_errors *fe)
+{
+	struct buf scope, metrics;
+	buf_init(&scope);
+	buf_init(&metrics);
+	if (t && t->set_scopes) {
+		const char *typed = req_form(r, "scope");
+		buf_raw(&scope, typed ? typed : "");
+	} else if (m) {
+		for (int i = 0; i < m->nscopes; i++) buf_printf(&scope, "%s%s", i ? ", " : "", m->scopes[i].code);
+	}
+	if (t && t->set_metrics) {
+		const char *typed = req_form(r, "metrics");
+		buf_raw(&metrics, typed ? typed : "");
+	} else if (m) {
+		for (int i = 0; i < m->nmetrics; i++)
+			buf_printf(&metrics, "%s | %s | %s | %s\n", m->metrics[i].code, m->metrics[i].name, m->metrics[i].unit, m->metrics[i].kind);
+	}
+	int nf;
+	struct kind_opt *fields = fields_load(r, &nf);
+	if (fe && fe->n) r->status = 422;
+	page_begin(r, m ? m->title : _("New movement"), "movements");
+	tmpl_movement_form(&r->out, r, m, t, fields, nf, arena_strdup(&r->a, buf_cstr(&scope)), arena_strdup(&r->a, buf_cstr(&metrics)), fe);
+	page_end(r);
+	buf_free(&scope);
+	buf_free(&metrics);
+}
+
+void page_movement_new(struct req *r)
+{
+	show_form(r, NULL, NULL, NULL);
+}
+
+void page_movement_create(struct req *r)
+{
+	struct field_errors fe = { 0 };
+	struct movement_in in;
+	int64_t id = 0;
+	int rc = mv_read_movement(r, &in, &fe, 1);
+	if (rc == E_OK) rc = movements_create(r->db, r->user, &in, &fe, &id);
+	if (rc == E_OK) {
+		flash_set(r, N_("The movement was created as a draft"));
+		reply_redirect(r, arena_printf(&r->a, "/movements/%lld", (long long)id));
+		return;
+	}
+	if (rc == E_INVALID) { show_form(r, NULL, &in, &fe); return; }
+	reply_fail(r, rc, &fe);
+}
+
+void page_movement_edit(struct req *r)
+{
+	struct movement *m = mv_param(r, r->params[0]);
+	if (!m) return;
+	if (!movement_manageable(r->user, m)) { reply_fail(r, E_FORBIDDEN, NULL); return; }
+	show_form(r, m, NULL, NULL);
+}
+
+void page_movement_update(struct req *r)
+{
+	struct movement *m = mv_param(r, r->params[0]);
+	if (!m) return;
+	struct field_errors fe = { 0 };
+	struct movement_in in;
+	int rc = mv_read_movement(r, &in, &fe, 0);
+	if (rc == E_OK) rc = movements_update(r->db, r->user, m->id, input_version(r), &in, &fe);
+	if (rc == E_OK) {
+		flash_set(r, N_("Saved"));
+		reply_redirect(r, arena_printf(&r->a, "/movements/%lld", (long long)m->id));
+		return;
+	}
+	if (rc == E_INVALID || rc == E_STATE) { show_form(r, m, &in, &fe); return; }
+	reply_fail(r, rc, &fe);
+}

@@ -16,6 +16,7 @@ H(api_reports_list) H(api_report_create) H(api_replications_list) H(api_replicat
 H(page_movements) H(page_movement) H(page_movement_status) H(page_registration_create) H(page_movement_models) H(page_model_create)
 H(page_model) H(page_report_create) H(page_model_assess) H(page_model_typical) H(page_replication_create) H(page_dashboard) H(page_typical)
 H(api_model_files_list) H(api_model_file_create) H(api_movement_files_list) H(api_movement_file_create) H(page_model_file_create)
+H(page_movement_new) H(page_movement_create) H(page_movement_edit) H(page_movement_update)
 #undef H
 
 const struct route routes[] = {
@@ -41,7 +42,11 @@ const struct route routes[] = {
 	{ M_POST, "/people/{id}", page_person_post, LOGIN, PERM_WRITE_PEOPLE },
 
 	{ M_GET, "/movements", page_movements, LOGIN, 0 },
+	{ M_POST, "/movements", page_movement_create, LOGIN, PERM_MOVEMENT_MANAGE },
+	{ M_GET, "/movements/new", page_movement_new, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_GET, "/movements/{id}", page_movement, LOGIN, 0 },
+	{ M_POST, "/movements/{id}", page_movement_update, LOGIN, PERM_MOVEMENT_MANAGE },
+	{ M_GET, "/movements/{id}/edit", page_movement_edit, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_POST, "/movements/{id}/status", page_movement_status, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_POST, "/movements/{id}/registrations", page_registration_create, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_GET, "/movements/{id}/models", page_movement_models, LOGIN, 0 },

@@ -27,8 +27,8 @@ test('an anonymous visitor is sent to the login page', async () => {
   assert.equal(await page.title(), 'Đăng nhập · thidua');
   assert.equal(await page.getAttribute('html', 'lang'), 'vi');
   assert.equal(await text(page.locator('h1')), 'Đăng nhập');
-  // nobody is logged in: no navigation, no logout
-  assert.equal(await page.locator('header nav a').count(), 0);
+  // nobody is logged in: only the public typical examples, no logout
+  assert.deepEqual(await page.locator('header nav a').allInnerTexts(), ['Điển hình tiên tiến']);
   assert.equal(await page.getByRole('button', { name: 'Đăng xuất' }).count(), 0);
   assert.equal(await page.getByLabel('Tên đăng nhập').inputValue(), '');
   assert.equal(await page.getByLabel('Mật khẩu').getAttribute('type'), 'password');
@@ -56,7 +56,7 @@ test('logging in lands on the home page', async () => {
   assert.equal(page.url(), srv.base + '/');
   assert.equal(await page.title(), 'Trang chủ · thidua');
   assert.equal(await text(page.locator('h1')), 'Xin chào, Quản trị hệ thống');
-  assert.deepEqual(await page.locator('header nav a').allInnerTexts(), ['Trang chủ', 'Đơn vị', 'Cán bộ']);
+  assert.deepEqual(await page.locator('header nav a').allInnerTexts(), ['Trang chủ', 'Đơn vị', 'Cán bộ', 'Phong trào thi đua', 'Điển hình tiên tiến']);
   assert.equal(await page.locator('header nav a[aria-current="page"]').innerText(), 'Trang chủ');
   assert.equal(await text(page.locator('header .user')), 'Quản trị hệ thống · quản trị, Việt Nam');
   assert.equal(await page.getByRole('button', { name: 'Đăng xuất' }).count(), 1);
