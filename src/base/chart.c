@@ -16,13 +16,14 @@
 #include "i18n.h"
 
 #define FONT_FAMILY "Noto Sans"
-#define PAD 8.0
+#define PAD ((double)CHART_PAD)
 #define TITLE_SIZE 14.0
 #define TEXT_SIZE 11.0
 #define SMALL_SIZE 10.0
 #define AXIS_H 18.0
 #define LEGEND_ROW 16.0
 #define NONE (-1L)
+#define NOLIMIT INFINITY /* a text's width budget: none */
 
 /* Okabe-Ito: told apart by colour-blind readers, distinct in grey on paper */
 static const long palette[CHART_MAX_SERIES] = { 0x0072B2, 0xE69F00, 0x009E73, 0xCC79A7 };
@@ -180,7 +181,8 @@ static const char *fit(struct layout *L, const char *s, double size, int bold, d
 {
 	*cut = 0;
 	if (!s) return "";
-	if (maxw <= 0 || L->measure(L->mctx, s, size, bold) <= maxw) return s;
+	if (maxw < 0) maxw = 0; /* a cramped chart: just the ellipsis */
+	if (maxw == NOLIMIT || L->measure(L->mctx, s, size, bold) <= maxw) return s;
 	*cut = 1;
 	size_t len = strlen(s);
 	size_t *off = arena_alloc(&L->a, (len + 1) * sizeof *off);
@@ -372,9 +374,9 @@ static void lay_bars(struct layout *L, const struct chart *c, double top)
 	double bottom = L->h - PAD - AXIS_H;
 	if (bottom < top + 1) bottom = top + 1;
 	double band = (bottom - top) / c->n;
-	double fs = fmin(TEXT_SIZE, band * 0.8);
+	double fs = fmax(fmin(TEXT_SIZE, band * 0.8), 0.5);
 	double thick = stacked || ns == 1 ? band * 0.7 : band * 0.8 / ns;
-	double vs = fmin(SMALL_SIZE, (stacked || ns == 1 ? band : thick) * 0.9);
+	double vs = fmax(fmin(SMALL_SIZE, (stacked || ns == 1 ? band : thick) * 0.9), 0.5);
 
 	double lab_w = 0, val_w = 0;
 	for (int i = 0; i < c->n; i++) {
@@ -396,6 +398,7 @@ static void lay_bars(struct layout *L, const struct chart *c, double top)
 		lab_w = fmax(0, lab_w - short_by);
 		x0 = PAD + lab_w + 8 + (lo < 0 ? vr : 0);
 	}
+	if (x1 < x0 + 1) x1 = x0 + 1; /* a chart too small to read still draws */
 
 	/* as many ticks as fit their labels */
 	struct scale sc = scale_for(lo, hi, 2, integer_format(c));
@@ -409,7 +412,7 @@ static void lay_bars(struct layout *L, const struct chart *c, double top)
 	for (int k = 0; k <= scale_ticks(&sc); k++) {
 		double v = tick_value(&sc, k), x = map(&sc, v, x0, x1);
 		line(L, x, top, x, bottom, C_GRID, 0.5);
-		text(L, x, bottom + 13, fmtv(L, c->format, v), SMALL_SIZE, 0, A_MIDDLE, C_MUTED, 0);
+		text(L, x, bottom + 13, fmtv(L, c->format, v), SMALL_SIZE, 0, A_MIDDLE, C_MUTED, NOLIMIT);
 	}
 	double zx = map(&sc, 0, x0, x1);
 
@@ -430,12 +433,12 @@ static void lay_bars(struct layout *L, const struct chart *c, double top)
 				r->title = bar_title(L, c, s, i, v);
 				const char *lab = fmtv(L, c->format, v);
 				if (v != 0 && L->measure(L->mctx, lab, vs, 0) + 6 <= fabs(xb - xa) && band * 0.7 >= vs)
-					text(L, (xa + xb) / 2, y + band / 2 + vs * 0.35, lab, vs, 0, A_MIDDLE, ink_on[s], 0);
+					text(L, (xa + xb) / 2, y + band / 2 + vs * 0.35, lab, vs, 0, A_MIDDLE, ink_on[s], NOLIMIT);
 			}
 			int right = pos > 0 || neg == 0;
 			double ex = map(&sc, right ? pos : neg, x0, x1);
 			text(L, right ? ex + 4 : ex - 4, y + band / 2 + vs * 0.35, fmtv(L, c->format, pos + neg), vs, 0,
-			     right ? A_START : A_END, C_TEXT, 0);
+			     right ? A_START : A_END, C_TEXT, NOLIMIT);
 		} else {
 			for (int s = 0; s < ns; s++) {
 				double v = val(c, s, i);
@@ -446,7 +449,7 @@ static void lay_bars(struct layout *L, const struct chart *c, double top)
 				r->bar = 1;
 				r->title = bar_title(L, c, s, i, v);
 				text(L, v >= 0 ? xv + 4 : xv - 4, yb + hb / 2 + vs * 0.35, fmtv(L, c->format, v), vs, 0,
-				     v >= 0 ? A_START : A_END, C_TEXT, 0);
+				     v >= 0 ? A_START : A_END, C_TEXT, NOLIMIT);
 			}
 		}
 	}
@@ -468,6 +471,7 @@ static void lay_columns(struct layout *L, const struct chart *c, double top)
 		tw = fmax(tw, L->measure(L->mctx, fmtv(L, c->format, tick_value(&sc, k)), SMALL_SIZE, 0));
 	tw = fmin(tw, L->w * 0.3);
 	double x0 = PAD + tw + 6, x1 = L->w - PAD;
+	if (x1 < x0 + 1) x1 = x0 + 1;
 	for (int k = 0; k <= scale_ticks(&sc); k++) {
 		double v = tick_value(&sc, k), y = map(&sc, v, y1, y0);
 		line(L, x0, y, x1, y, C_GRID, 0.5);
@@ -503,7 +507,7 @@ static void lay_columns(struct layout *L, const struct chart *c, double top)
 				}
 			}
 			double lx = pts[2 * (c->n - 1)], ly = pts[2 * (c->n - 1) + 1];
-			text(L, lx, ly - 6, fmtv(L, c->format, val(c, s, c->n - 1)), SMALL_SIZE, 1, c->n == 1 ? A_MIDDLE : A_END, C_TEXT, 0);
+			text(L, lx, ly - 6, fmtv(L, c->format, val(c, s, c->n - 1)), SMALL_SIZE, 1, c->n == 1 ? A_MIDDLE : A_END, C_TEXT, NOLIMIT);
 		}
 	} else {
 		double slot = band * 0.8 / ns;
@@ -518,7 +522,7 @@ static void lay_columns(struct layout *L, const struct chart *c, double top)
 				r->title = bar_title(L, c, s, i, v);
 				const char *lab = fmtv(L, c->format, v);
 				if (L->measure(L->mctx, lab, vs, 0) <= band / ns)
-					text(L, xa + slot * (ns == 1 ? 0.5 : 0.45), v >= 0 ? yv - 3 : yv + vs + 1, lab, vs, 0, A_MIDDLE, C_TEXT, 0);
+					text(L, xa + slot * (ns == 1 ? 0.5 : 0.45), v >= 0 ? yv - 3 : yv + vs + 1, lab, vs, 0, A_MIDDLE, C_TEXT, NOLIMIT);
 			}
 		}
 	}

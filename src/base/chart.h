@@ -16,6 +16,7 @@
 #define CHART_MAX_SERIES 4
 #define CHART_VALUE_MAX 1e18
 #define CHART_SVG_WIDTH 640
+#define CHART_PAD 8      /* blank border inside the chart's rectangle */
 
 enum chart_kind {
 	CHART_BARS,      /* horizontal bars, one row per category: totals per unit */

@@ -33,6 +33,7 @@
 #define CELL_PY 3.0
 #define CELL_MAX_LINES 20  /* a cell longer than this is ellipsized: a row always fits a page */
 #define FONT_FAMILY "Noto Sans"
+#define KEEP_AFTER (3 * BODY_SIZE * 1.362) /* three lines of body text (Noto Sans line height: 1.362 em) */
 
 struct pdf {
 	FILE *out;
@@ -46,6 +47,8 @@ struct pdf {
 	double y;
 	int page;
 	int outline_parent;
+	char *pending;          /* a heading kept back until what follows it is known */
+	int pending_level;
 	/* the open table */
 	int ncols, rows;
 	double colw[PDF_MAX_COLS];
@@ -177,31 +180,45 @@ static void flow(struct pdf *p, double dx)
 	p->y = start + layout_height(p->pl) - off;
 }
 
-void pdf_heading(struct pdf *p, int level, const char *text)
+/* draws the pending heading, on a new page unless "after" more points fit
+** below it: a heading never ends a page without what it introduces */
+static void flush_heading(struct pdf *p, double after)
 {
-	if (failed(p)) return;
+	if (!p->pending) return;
+	char *text = p->pending;
+	int level = p->pending_level;
+	p->pending = NULL;
 	double size = level <= 1 ? 18 : level == 2 ? 14 : 12;
 	set_text(p, p->pl, text, size, 1, CONTENT_W, PANGO_ALIGN_LEFT);
 	double h = layout_height(p->pl);
 	double before = p->y > TOP ? size * 0.6 : 0;
-	need(p, before + h + 3 * BODY_SIZE * 1.4); /* keep a heading with what follows */
+	need(p, before + h + size * 0.35 + after);
 	if (p->y > TOP) p->y += before;
 	if (level <= 2) {
 		char dest[64];
 		snprintf(dest, sizeof dest, "page=%d pos=[%.1f %.1f]", p->page, LEFT, p->y);
-		int id = cairo_pdf_surface_add_outline(p->surface, level <= 1 ? CAIRO_PDF_OUTLINE_ROOT : p->outline_parent,
-						       text ? text : "", dest, 0);
+		int id = cairo_pdf_surface_add_outline(p->surface, level <= 1 ? CAIRO_PDF_OUTLINE_ROOT : p->outline_parent, text, dest, 0);
 		if (level <= 1) p->outline_parent = id;
 	}
 	gray(p->cr, 0.1);
 	cairo_move_to(p->cr, LEFT, p->y);
 	pango_cairo_show_layout(p->cr, p->pl);
 	p->y += h + size * 0.35;
+	free(text);
+}
+
+void pdf_heading(struct pdf *p, int level, const char *text)
+{
+	if (failed(p)) return;
+	flush_heading(p, KEEP_AFTER);
+	p->pending = strdup(text ? text : "");
+	p->pending_level = level;
 }
 
 void pdf_paragraph(struct pdf *p, const char *text)
 {
 	if (failed(p)) return;
+	flush_heading(p, KEEP_AFTER);
 	set_text(p, p->pl, text, BODY_SIZE, 0, CONTENT_W, PANGO_ALIGN_LEFT);
 	gray(p->cr, 0.1);
 	flow(p, 0);
@@ -211,6 +228,7 @@ void pdf_paragraph(struct pdf *p, const char *text)
 void pdf_fact(struct pdf *p, const char *key, const char *value)
 {
 	if (failed(p)) return;
+	flush_heading(p, KEEP_AFTER);
 	double kw = CONTENT_W * 0.35;
 	set_text(p, p->pl, key, BODY_SIZE, 1, kw - 8, PANGO_ALIGN_LEFT);
 	double kh = layout_height(p->pl);
@@ -277,7 +295,8 @@ static void header_draw(struct pdf *p)
 
 void pdf_table(struct pdf *p, int ncols, const char *const *headers, const double *widths, const char *align)
 {
-	if (failed(p) || p->ncols) return;
+	if (failed(p)) return;
+	pdf_table_end(p); /* one table at a time */
 	if (ncols < 1) ncols = 1;
 	if (ncols > PDF_MAX_COLS) ncols = PDF_MAX_COLS;
 	double sum = 0;
@@ -293,7 +312,9 @@ void pdf_table(struct pdf *p, int ncols, const char *const *headers, const doubl
 	p->ncols = ncols;
 	p->rows = 0;
 	double hh = row_layout(p, (const char *const *)p->headers, 1);
-	need(p, hh + 2 * (TABLE_SIZE * 1.4 + 2 * CELL_PY)); /* the header and two rows */
+	double keep = hh + 2 * (TABLE_SIZE * 1.362 + 2 * CELL_PY); /* the header and two rows */
+	flush_heading(p, keep);
+	need(p, keep);
 	header_draw(p);
 }
 
@@ -335,10 +356,12 @@ void pdf_table_end(struct pdf *p)
 void pdf_chart(struct pdf *p, const struct chart *c)
 {
 	if (failed(p)) return;
-	double h = chart_height(c, CONTENT_W);
+	double h = chart_height(c, CONTENT_W + 2 * CHART_PAD);
 	if (h > BOTTOM - TOP) h = BOTTOM - TOP;
+	flush_heading(p, h);
 	need(p, h);
-	chart_cairo(p->cr, c, LEFT, p->y, CONTENT_W, h, p->lang);
+	/* the chart's own padding sits in the margin: its edges line up with the text */
+	chart_cairo(p->cr, c, LEFT - CHART_PAD, p->y, CONTENT_W + 2 * CHART_PAD, h, p->lang);
 	p->y += h + BODY_SIZE;
 }
 
@@ -348,6 +371,8 @@ int pdf_close(struct pdf *p)
 {
 	if (!p) return -1;
 	pdf_table_end(p);
+	if (!failed(p)) flush_heading(p, 0);
+	free(p->pending);
 	if (!failed(p)) footer(p);
 	cairo_destroy(p->cr);
 	cairo_surface_finish(p->surface);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <math.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -201,6 +202,29 @@ static void test_svg_empty_and_odd_values(void **state)
 	buf_free(&b);
 }
 
+/* cairo drawing of every kind, from roomy to far too small, with odd data */
+static void test_cairo_sizes(void **state)
+{
+	(void)state;
+	static const char *const labels[] = { "Đà Nẵng", "कुशल जन जुटाव", NULL };
+	static const double a[] = { 3, -2, 1e300 }, b[] = { NAN, 4, 0 };
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 64, 64);
+	cairo_t *cr = cairo_create(s);
+	static const double sizes[][2] = { { 400, 300 }, { 40, 30 }, { 1, 1 }, { 0, 0 }, { -5, -5 } };
+	for (int k = CHART_BARS; k <= CHART_LINE; k++) {
+		for (int n = 0; n <= 3; n += 3) {
+			struct chart c = { .kind = (enum chart_kind)k, .format = CHART_VND, .title = "Tiêu đề", .n = n, .labels = labels, .nseries = 2 };
+			c.series[0] = (struct chart_series){ "a", a };
+			c.series[1] = (struct chart_series){ NULL, b };
+			for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++)
+				chart_cairo(cr, &c, 2, 2, sizes[z][0], sizes[z][1], "hi");
+		}
+	}
+	assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+}
+
 /* ---- PDF ---- */
 
 static char *run(const char *cmd)
@@ -365,6 +389,33 @@ static void test_pdf_report(void **state)
 	unlink(path);
 }
 
+/* reports written at once in two threads, each with its own font map */
+static void *report_thread(void *arg)
+{
+	FILE *f = tmpfile();
+	int *pages = arg;
+	write_report(f, pages);
+	fseek(f, 0, SEEK_END);
+	pages[1] = (int)ftell(f);
+	fclose(f);
+	pdf_thread_end();
+	return NULL;
+}
+
+static void test_pdf_threads(void **state)
+{
+	(void)state;
+	pthread_t t[2];
+	int res[2][2] = { { 0 } };
+	for (int i = 0; i < 2; i++) assert_int_equal(pthread_create(&t[i], NULL, report_thread, res[i]), 0);
+	for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(res[i][0], REPORT_PAGES);
+		assert_true(res[i][1] > 20000);
+	}
+	assert_int_equal(res[0][1], res[1][1]); /* the same bytes, give or take the date */
+}
+
 /* a failing stream is reported by pdf_close, not ignored */
 static void test_pdf_write_error(void **state)
 {
@@ -386,7 +437,9 @@ int main(void)
 		cmocka_unit_test(test_svg_bars),
 		cmocka_unit_test(test_svg_kinds),
 		cmocka_unit_test(test_svg_empty_and_odd_values),
+		cmocka_unit_test(test_cairo_sizes),
 		cmocka_unit_test(test_pdf_report),
+		cmocka_unit_test(test_pdf_threads),
 		cmocka_unit_test(test_pdf_write_error),
 	};
 	int rc = cmocka_run_group_tests_name("report", tests, NULL, NULL);
