@@ -40,7 +40,8 @@ struct pdf {
 	int write_failed;
 	cairo_surface_t *surface;
 	cairo_t *cr;
-	PangoLayout *pl;
+	PangoLayout *pl;        /* the flowing text */
+	PangoLayout *foot;      /* the footer's own: a page can end in the middle of a paragraph */
 	PangoFontDescription *fd;
 	char *title;
 	char lang[8];
@@ -100,12 +101,10 @@ static void footer(struct pdf *p)
 	struct buf b;
 	buf_init(&b);
 	buf_printf(&b, "%s · %s %d", p->title, i18n_get(p->lang, N_("page")), p->page);
-	set_text(p, p->pl, buf_cstr(&b), FOOTER_SIZE, 0, CONTENT_W, PANGO_ALIGN_CENTER);
-	pango_layout_set_ellipsize(p->pl, PANGO_ELLIPSIZE_MIDDLE);
+	set_text(p, p->foot, buf_cstr(&b), FOOTER_SIZE, 0, CONTENT_W, PANGO_ALIGN_CENTER);
 	cairo_move_to(p->cr, LEFT, FOOTER_Y);
 	gray(p->cr, 0.35);
-	pango_cairo_show_layout(p->cr, p->pl);
-	pango_layout_set_ellipsize(p->pl, PANGO_ELLIPSIZE_NONE);
+	pango_cairo_show_layout(p->cr, p->foot);
 	cairo_move_to(p->cr, LEFT, FOOTER_Y - 4);
 	cairo_line_to(p->cr, RIGHT, FOOTER_Y - 4);
 	cairo_set_line_width(p->cr, 0.5);
@@ -150,6 +149,8 @@ struct pdf *pdf_open(FILE *out, const char *title, const char *lang, const char 
 	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "thidua " THIDUA_VERSION);
 	/* the calling thread's default font map (per thread since pango 1.32) */
 	p->pl = pango_cairo_create_layout(p->cr);
+	p->foot = pango_cairo_create_layout(p->cr);
+	pango_layout_set_ellipsize(p->foot, PANGO_ELLIPSIZE_MIDDLE);
 	p->fd = pango_font_description_from_string(FONT_FAMILY);
 	p->page = 1;
 	p->y = TOP;
@@ -167,7 +168,7 @@ static void flow(struct pdf *p, double dx)
 		PangoRectangle lr;
 		pango_layout_iter_get_line_extents(it, NULL, &lr);
 		double ly = lr.y / (double)PANGO_SCALE, lh = lr.height / (double)PANGO_SCALE;
-		if (start + (ly - off) + lh > BOTTOM && ly > off) {
+		if (start + (ly - off) + lh > BOTTOM && (ly > off || start > TOP)) {
 			new_page(p);
 			start = p->y;
 			off = ly;
@@ -381,6 +382,7 @@ int pdf_close(struct pdf *p)
 	if (fflush(p->out) != 0) rc = -1;
 	pango_font_description_free(p->fd);
 	g_object_unref(p->pl);
+	g_object_unref(p->foot);
 	free(p->title);
 	free(p);
 	return rc;

@@ -24,7 +24,9 @@
 
 struct pdf;
 
-/* title: document title, footer and metadata; author, subject: metadata (may be NULL) */
+/* title: document title, footer and metadata; author, subject: metadata (may
+** be NULL); lang: "vi", "en" or "hi" for the footer and number formats.
+** NULL if cairo cannot create the surface. */
 struct pdf *pdf_open(FILE *out, const char *title, const char *lang, const char *author, const char *subject);
 void pdf_heading(struct pdf *p, int level, const char *text);   /* level 1..3; 1 and 2 go to the outline */
 void pdf_paragraph(struct pdf *p, const char *text);            /* wrapped, may continue on the next page */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <math.h>
+#include <glib.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -337,6 +338,26 @@ static void write_report(FILE *f, int *pages)
 	assert_int_equal(pdf_close(p), 0);
 }
 
+/* every word pdftotext finds lies inside the margins (56.7 to 785.2 pt from
+** the top) or is the footer (at 807.9 pt); returns the number of words */
+static int check_margins(const char *path)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "pdftotext -bbox '%s' -", path);
+	char *html = run(cmd);
+	int words = 0;
+	for (const char *w = strstr(html, "<word "); w; w = strstr(w + 1, "<word ")) {
+		double y0 = strtod(strstr(w, "yMin=\"") + 6, NULL), y1 = strtod(strstr(w, "yMax=\"") + 6, NULL);
+		double x0 = strtod(strstr(w, "xMin=\"") + 6, NULL), x1 = strtod(strstr(w, "xMax=\"") + 6, NULL);
+		int footer = y0 >= 800 && y1 <= 822;
+		if (!footer && (y0 < 56.2 || y1 > 785.7)) fail_msg("word outside the margins: %.80s", w);
+		if (x0 < 48 || x1 > 547.3) fail_msg("word outside the margins: %.80s", w); /* charts pad 8 pt into them */
+		words++;
+	}
+	free(html);
+	return words;
+}
+
 static void test_pdf_report(void **state)
 {
 	(void)state;
@@ -367,6 +388,7 @@ static void test_pdf_report(void **state)
 
 	snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 '%s' -", path);
 	char *text = run(cmd);
+	assert_true(check_margins(path) > 1000);
 	assert_non_null(strstr(text, REPORT_TITLE));
 	/* pdftotext puts a space after a below-base vowel sign (its glyph has no
 	** advance, so poppler sees a gap before the next letter): join those */
@@ -386,6 +408,38 @@ static void test_pdf_report(void **state)
 		assert_non_null(strstr(t, footer));
 		free(t);
 	}
+	unlink(path);
+}
+
+/* paragraphs of 1 to 9 lines flow over pages without crossing the bottom margin */
+static void test_pdf_flow(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/thidua-flow-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "wb");
+	struct pdf *p = pdf_open(f, "Flow", "en", NULL, NULL);
+	struct buf b;
+	buf_init(&b);
+	int words = 0;
+	for (int i = 1; i <= 120; i++) {
+		buf_reset(&b);
+		for (int k = 0; k < (i * 7) % 65 + 1; k++, words++) buf_printf(&b, "%sword%d.%d", k ? " " : "", i, k);
+		pdf_paragraph(p, buf_cstr(&b));
+		if (i % 17 == 0) pdf_heading(p, 2, "Section"), words++;
+	}
+	buf_free(&b);
+	int pages = pdf_page(p);
+	assert_int_equal(pdf_close(p), 0);
+	fclose(f);
+	/* every word and the footers ("Flow", "·", "page", N) of every page */
+	assert_int_equal(check_margins(path), words + 4 * pages);
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "pdfinfo '%s' | grep '^Pages:'", path);
+	char *info = run(cmd);
+	assert_int_equal(atoi(info + 6), pages);
+	free(info);
 	unlink(path);
 }
 
@@ -473,9 +527,12 @@ int main(void)
 		cmocka_unit_test(test_svg_empty_and_odd_values),
 		cmocka_unit_test(test_cairo_sizes),
 		cmocka_unit_test(test_pdf_report),
+		cmocka_unit_test(test_pdf_flow),
 		cmocka_unit_test(test_pdf_threads),
 		cmocka_unit_test(test_pdf_write_error),
 	};
+	/* a pango or cairo warning (a misused layout, say) fails the run */
+	g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL);
 	int rc = cmocka_run_group_tests_name("report", tests, NULL, NULL);
 	pdf_library_end(); /* cairo, pango and fontconfig caches, for the leak check */
 	return rc;
