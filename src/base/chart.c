@@ -340,19 +340,27 @@ static double lay_header(struct layout *L, const struct chart *c, int draw)
 	if (draw) text(L, PAD, top, c->title, TITLE_SIZE, 1, A_START, C_TEXT, L->w - 2 * PAD);
 	top += 10;
 	if (chart_empty(c) || nseries(c) < 2) return top;
-	double x = PAD;
+	double x = PAD, sw = c->kind == CHART_LINE ? 20 : 14; /* the swatch and its gap */
 	for (int s = 0; s < nseries(c); s++) {
 		const char *name = c->series[s].name ? c->series[s].name : "";
-		double nw = fmin(L->measure(L->mctx, name, TEXT_SIZE, 0), L->w - 2 * PAD - 14);
-		if (x > PAD && x + 14 + nw > L->w - PAD) {
+		double nw = fmax(fmin(L->measure(L->mctx, name, TEXT_SIZE, 0), L->w - 2 * PAD - sw), 0);
+		if (x > PAD && x + sw + nw > L->w - PAD) {
 			x = PAD;
 			top += LEGEND_ROW;
 		}
-		if (draw) {
+		if (draw && c->kind == CHART_LINE) { /* lines: a stroke with the series' dash pattern */
+			struct item *k = add(L, OP_POLY);
+			k->pts = arena_alloc(&L->a, 4 * sizeof *k->pts);
+			k->pts[0] = x, k->pts[1] = top + 5, k->pts[2] = x + 16, k->pts[3] = top + 5;
+			k->npts = 2;
+			k->stroke = palette[s];
+			k->size = 2;
+			k->dash = s;
+		} else if (draw) {
 			rect(L, x, top, x + 10, top + 10, palette[s]);
-			text(L, x + 14, top + 9, name, TEXT_SIZE, 0, A_START, C_TEXT, nw);
 		}
-		x += 14 + nw + 14;
+		if (draw) text(L, x + sw, top + 9, name, TEXT_SIZE, 0, A_START, C_TEXT, nw);
+		x += sw + nw + 14;
 	}
 	return top + LEGEND_ROW + 4;
 }
