@@ -3,7 +3,7 @@
 #   make test   build with AddressSanitizer + UBSan and run every test
 #   make bench  measure throughput and latency against nginx and the sqlite3 shell
 
-PKGS    := libevent libevent_pthreads jansson libsodium sqlite3 xlsxwriter libmagic libzip
+PKGS    := libevent libevent_pthreads jansson libsodium sqlite3 xlsxwriter libmagic libzip cairo pangocairo fontconfig
 CC      ?= cc
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
@@ -23,7 +23,7 @@ ASSETS    := $(sort $(wildcard static/*)) $(sort $(wildcard sql/sqlite/*.sql)) $
 GEN       := build/gen/tmpl.c build/gen/assets.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
 
-.PHONY: screenshots all run test test-unit test-http test-e2e bench valgrind deps deps-test clean lint-api pot fuzz
+.PHONY: screenshots all run test test-unit test-http test-e2e bench bench-report valgrind deps deps-test clean lint-api pot fuzz
 .DELETE_ON_ERROR:
 
 all: build/release/thidua
@@ -104,6 +104,12 @@ valgrind: build/release/thidua
 bench: build/release/thidua
 	@./scripts/install-deps.sh bench
 	@./bench/run.sh build/release/thidua
+
+# time to render the PDF report of tests/unit/test_report.c (release build)
+bench-report: build/release/libthidua.a
+	$(CC) $(BASE_CFLAGS) $(RELEASE_CFLAGS) -DREPORT_BENCH -Wno-unused-function -o build/release/report_bench tests/unit/test_report.c \
+	  build/release/libthidua.a $(LIBS) $(shell pkg-config --libs cmocka)
+	@build/release/report_bench
 
 # refresh the screenshots in docs/img from the browser tests
 screenshots: build/asan/thidua
