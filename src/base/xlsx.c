@@ -46,6 +46,7 @@ struct xlsx {
 	unsigned char has[XLSX_MAX_FIELDS];
 	char *field[XLSX_MAX_FIELDS];
 	int nfields, line, done;
+	int last;                  /* the row number last returned */
 	char err[256];
 };
 
@@ -546,6 +547,8 @@ int xlsx_next(struct xlsx *x)
 		int rc = part_step(p);
 		if (rc <= 0) {
 			x->done = 1;
+			/* the reader parses ahead: the rows before the damage may not have come; name the first row not read */
+			if (!in_row) x->line = x->last + 1;
 			if (rc < 0) return -1;
 			if (!in_row) return 0;
 			/* unreachable for well-formed XML: the reader reports an unclosed row */
@@ -596,9 +599,10 @@ int xlsx_next(struct xlsx *x)
 				if (!row_err && put_cell(x, col, t) < 0) row_err = 1;
 			} else if (in_row && is(n, "row")) {
 				in_row = 0;
-				if (row_err) return -1;
+				if (row_err) { x->last = x->line; return -1; }
 				if (!x->nfields) continue;   /* no values: as if the row were absent */
 				for (int i = 0; i < x->nfields; i++) x->field[i] = x->has[i] ? x->rec.p + x->off[i] : empty_field;
+				x->last = x->line;
 				return 1;
 			}
 		} else if (collect && is_text(type)) {
