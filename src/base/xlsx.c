@@ -60,6 +60,9 @@ static void fail(struct xlsx *x, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(x->err + n, sizeof x->err - (size_t)n, fmt, ap);
 	va_end(ap);
+	/* one line: names and libxml2's messages may hold line breaks */
+	for (char *c = x->err; *c; c++)
+		if ((unsigned char)*c < 0x20) *c = ' ';
 }
 
 /* ---- the caller's FILE as a libzip source (libzip's own stdio source would close it) ---- */
