@@ -260,8 +260,15 @@ static void number_text(struct buf *out, const char *s, size_t n)
 {
 	while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) s++, n--;
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) n--;
+	/* the usual case, a plain integer (a year, 1, 0), is already its own text */
+	size_t d = n && s[0] == '-', k = d;
+	while (k < n && s[k] >= '0' && s[k] <= '9') k++;
+	if (k == n && n > d && n - d < 16 && (s[d] != '0' || n - d == 1) && !(d && s[d] == '0')) {
+		buf_add(out, s, n);
+		return;
+	}
 	char in[64], txt[64];
-	size_t k = 0;
+	k = 0;
 	while (k < n && strchr("0123456789+-.eE", s[k])) k++;
 	if (n == 0 || n >= sizeof in || k != n) { buf_add(out, s, n); return; }
 	memcpy(in, s, n);

@@ -187,7 +187,8 @@ static void test_xlsx_hand_made_cells(void **state)
 		"<x:c r=\"C8\"><x:v>123456789012</x:v></x:c><x:c r=\"D8\"><x:v>2.5E-3</x:v></x:c><x:c r=\"E8\" t=\"b\"><x:v>0</x:v></x:c>"
 		"<x:c r=\"F8\"><x:v>0.30000000000000004</x:v></x:c><x:c r=\"G8\"><x:v>1.2345678901234568E+16</x:v></x:c></x:row>"
 		"<x:row r=\"9\"><x:c r=\"BM9\" t=\"inlineStr\"><x:is><x:t>far</x:t></x:is></x:c></x:row>"
-		"<x:row r=\"10\"><x:c r=\"B10\"><x:v> 7 </x:v></x:c><x:c r=\"XFD10\" s=\"1\"/></x:row>"
+		"<x:row r=\"10\"><x:c r=\"B10\"><x:v> 7 </x:v></x:c><x:c r=\"C10\"><x:v>-0</x:v></x:c><x:c r=\"D10\"><x:v>007</x:v></x:c>"
+		"<x:c r=\"XFD10\" s=\"1\"/></x:row>"
 		"<x:row r=\"11\"/>"
 		"</x:sheetData></x:worksheet>";
 	const char *entries[] = { "xl/workbook.xml", WORKBOOK, "xl/_rels/workbook.xml.rels", RELS, "xl/sharedStrings.xml", sst,
@@ -199,7 +200,7 @@ static void test_xlsx_hand_made_cells(void **state)
 				  "7:!cell C7 refers to a shared string that does not exist\n"
 				  "8:x\ty|-0.5|123456789012|0.0025|0|0.30000000000000004|12345678901234568\n"
 				  "9:!a value in column BM, past the 64 columns read\n"
-				  "10:|7\n");
+				  "10:|7|0|7\n");
 	/* the escaped control character and the escaped underscore */
 	static const char sheet2[] = "<worksheet><sheetData><row><c t=\"s\"><v>3</v></c></row></sheetData></worksheet>";
 	entries[7] = sheet2;
