@@ -11,7 +11,7 @@ int table_open(struct table **out, FILE *f, char *err, size_t errn)
 	*out = NULL;
 	struct table *t = calloc(1, sizeof *t);
 	if (!t) { snprintf(err, errn, "out of memory"); return -1; }
-	unsigned char m[4];
+	unsigned char m[8];
 	size_t n;
 	off_t pos = ftello(f);
 	if (pos >= 0) {
@@ -25,7 +25,14 @@ int table_open(struct table **out, FILE *f, char *err, size_t errn)
 		clearerr(f);
 		for (size_t i = n; i-- > 0;) ungetc(m[i], f);
 	}
-	t->xlsx = n == 4 && m[0] == 'P' && m[1] == 'K' && ((m[2] == 3 && m[3] == 4) || (m[2] == 5 && m[3] == 6));
+	if (n == 8 && !memcmp(m, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) {
+		/* an OLE compound file: Excel 97-2003 (.xls), or a workbook saved with a password */
+		snprintf(err, errn, "the file is an old Excel workbook (.xls) or one protected by a password, which cannot be read: "
+				    "save it as .xlsx without a password, or as CSV");
+		free(t);
+		return -1;
+	}
+	t->xlsx = n >= 4 && m[0] == 'P' && m[1] == 'K' && ((m[2] == 3 && m[3] == 4) || (m[2] == 5 && m[3] == 6));
 	if (t->xlsx) {
 		if (xlsx_open(&t->x, f, err, errn) != 0) { free(t); return -1; }
 	} else {

@@ -1,6 +1,7 @@
 /* table: the one row reader of every importer. A file is sniffed by its
 ** content: a zip ("PK\3\4") is read as an XLSX workbook (its first
-** worksheet, xlsx.c), anything else as CSV (csv.c). Both give rows of UTF-8
+** worksheet, xlsx.c), an OLE file (.xls, or a workbook with a password) is
+** refused with a hint, anything else is read as CSV (csv.c). Both give rows of UTF-8
 ** text fields and a line number for error reports: the CSV line where the
 ** record starts, or the worksheet row number. */
 #ifndef THIDUA_TABLE_H

@@ -344,6 +344,10 @@ static void test_csv_through_table(void **state)
 	/* a file that merely starts with "PK" is CSV */
 	write_file(tmp("pk.csv"), "PKcode,x\n1,2\n", 13);
 	dump_is(tmp("pk.csv"), "1:PKcode|x\n2:1|2\n");
+	/* an old .xls (or a workbook with a password) is an OLE file: refused with a hint */
+	write_file(tmp("old.xls"), "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0", 12);
+	dump_is(tmp("old.xls"), "!the file is an old Excel workbook (.xls) or one protected by a password, which cannot be read: "
+				"save it as .xlsx without a password, or as CSV");
 	write_file(tmp("empty.csv"), "", 0);
 	dump_is(tmp("empty.csv"), "");
 }
