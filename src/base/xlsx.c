@@ -16,7 +16,7 @@
 
 #define BAD "the file is not a readable XLSX workbook: "
 
-long xlsx_max_entry = XLSX_MAX_ENTRY;
+long xlsx_max_part = XLSX_MAX_PART, xlsx_max_sheet = XLSX_MAX_SHEET;
 
 /* one zip entry parsed as XML */
 struct part {
@@ -24,7 +24,7 @@ struct part {
 	char name[256];
 	zip_file_t *zf;
 	xmlTextReaderPtr rd;
-	long read, size;
+	long read, size, limit;
 	int too_big, zip_failed;
 	char xmlerr[160];
 	int xmlline;
@@ -113,7 +113,7 @@ static int part_read(void *ctx, char *b, int len)
 	zip_int64_t n = zip_fread(p->zf, b, (zip_uint64_t)len);
 	if (n < 0) { p->zip_failed = 1; return -1; }
 	p->read += (long)n;
-	if (p->read > xlsx_max_entry) { p->too_big = 1; return -1; }   /* counted as it inflates: zip bombs stop here */
+	if (p->read > p->limit) { p->too_big = 1; return -1; }   /* counted as it inflates: zip bombs stop here */
 	return (int)n;
 }
 
@@ -141,18 +141,18 @@ static void part_close(struct part *p)
 
 static void part_fail(struct part *p)
 {
-	long mb = xlsx_max_entry >> 20;
-	if (p->too_big) fail(p->x, "%s is larger than %ld MB uncompressed", p->name, mb);
+	if (p->too_big) fail(p->x, "%s is larger than %ld MB uncompressed", p->name, p->limit >> 20);
 	else if (p->zip_failed) fail(p->x, "%s: %s", p->name, zip_file_strerror(p->zf));
 	else if (p->xmlerr[0]) fail(p->x, "%s line %d: %s", p->name, p->xmlline, p->xmlerr);
 	else fail(p->x, "%s is not well-formed XML", p->name);
 }
 
 /* 1 open; 0 absent and optional; -1 error in x->err */
-static int part_open(struct xlsx *x, struct part *p, const char *name, int optional)
+static int part_open(struct xlsx *x, struct part *p, const char *name, int optional, long limit)
 {
 	memset(p, 0, sizeof *p);
 	p->x = x;
+	p->limit = limit;
 	snprintf(p->name, sizeof p->name, "%s", name);
 	zip_int64_t i = zip_name_locate(x->zip, name, ZIP_FL_NOCASE);
 	if (i < 0) {
@@ -162,8 +162,8 @@ static int part_open(struct xlsx *x, struct part *p, const char *name, int optio
 	}
 	zip_stat_t st;
 	if (zip_stat_index(x->zip, (zip_uint64_t)i, 0, &st) != 0) { fail(x, "%s: %s", name, zip_strerror(x->zip)); return -1; }
-	if ((st.valid & ZIP_STAT_SIZE) && st.size > (zip_uint64_t)xlsx_max_entry) {
-		fail(x, "%s is larger than %ld MB uncompressed", name, xlsx_max_entry >> 20);
+	if ((st.valid & ZIP_STAT_SIZE) && st.size > (zip_uint64_t)limit) {
+		fail(x, "%s is larger than %ld MB uncompressed", name, limit >> 20);
 		return -1;
 	}
 	p->size = (st.valid & ZIP_STAT_SIZE) ? (long)st.size : 0;
@@ -305,7 +305,7 @@ static void ss_push(struct xlsx *x, const char *s, size_t n)
 static int load_shared_strings(struct xlsx *x, const char *name)
 {
 	struct part p;
-	int rc = part_open(x, &p, name, 1);
+	int rc = part_open(x, &p, name, 1, xlsx_max_part);
 	if (rc <= 0) return rc;
 	int in_si = 0, in_rph = 0, collect = 0;
 	while ((rc = part_step(&p)) == 1) {
@@ -375,7 +375,7 @@ struct rel {
 static int read_rels(struct xlsx *x, const char *name, struct rel *rels, int nrels, int optional)
 {
 	struct part p;
-	int rc = part_open(x, &p, name, optional);
+	int rc = part_open(x, &p, name, optional, xlsx_max_part);
 	if (rc <= 0) return rc;
 	char id[128], type[256], target[512];
 	while ((rc = part_step(&p)) == 1) {
@@ -441,7 +441,7 @@ int xlsx_open(struct xlsx **out, FILE *f, char *err, size_t errn)
 
 	/* the first sheet in workbook order */
 	struct part p;
-	if (part_open(x, &p, wbname, 0) < 0) goto fail;
+	if (part_open(x, &p, wbname, 0, xlsx_max_part) < 0) goto fail;
 	char rid[128] = "";
 	int rc;
 	while ((rc = part_step(&p)) == 1) {
@@ -470,7 +470,7 @@ int xlsx_open(struct xlsx **out, FILE *f, char *err, size_t errn)
 		if (load_shared_strings(x, name) < 0) goto fail;
 	}
 	resolve(name, sizeof name, dir, rels[0].target);
-	if (part_open(x, &x->sheet, name, 0) < 0) goto fail;
+	if (part_open(x, &x->sheet, name, 0, xlsx_max_sheet) < 0) goto fail;
 	*out = x;
 	return 0;
 fail:

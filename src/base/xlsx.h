@@ -6,16 +6,21 @@
 ** empty field); rows without any value are skipped; numbers come back as
 ** the shortest text that reads back to the same value ("1985", not
 ** "1985.0"); booleans as "1"/"0"; shared, inline and rich-text strings as
-** their text. Every zip entry read is bounded (XLSX_MAX_ENTRY, counted while
-** decompressing); XML is parsed without network, DTDs or entities. */
+** their text. Every zip entry read is bounded in uncompressed bytes, counted
+** while it inflates (a zip bomb stops there, whatever its headers claim):
+** parts held in memory (shared strings, workbook, relationships) at
+** xlsx_max_part, the worksheet, which is streamed, at xlsx_max_sheet — a
+** full Excel sheet of 1 048 576 people rows is ~270 MB of XML. XML is
+** parsed without network, DTDs or entities. */
 #ifndef THIDUA_XLSX_H
 #define THIDUA_XLSX_H
 #include <stdio.h>
 
 #define XLSX_MAX_FIELDS 64
-#define XLSX_MAX_ENTRY (256L << 20)   /* uncompressed bytes of any one part */
+#define XLSX_MAX_PART (256L << 20)
+#define XLSX_MAX_SHEET (1024L << 20)
 
-extern long xlsx_max_entry;   /* XLSX_MAX_ENTRY; tests lower it */
+extern long xlsx_max_part, xlsx_max_sheet;   /* the limits above; tests lower them */
 
 struct xlsx;
 

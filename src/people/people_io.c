@@ -168,7 +168,7 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 		db_rollback(db);
 		rep->inserted = rep->updated = 0;
 	}
-	if (rep->progress) fprintf(stderr, "\r%d lines, 100%%\n", rep->lines);
+	import_progress_end(rep, t);
 	buf_free(&key);
 	table_close(t);
 	return result;

@@ -25,6 +25,13 @@ void import_progress(struct import_report *rep, const struct table *t)
 	if (total > 0) fprintf(stderr, "\r%d lines, %3ld%%", rep->lines, done * 100 / total);
 }
 
+void import_progress_end(struct import_report *rep, const struct table *t)
+{
+	long done, total;
+	table_progress(t, &done, &total);
+	if (rep->progress && total > 0) fprintf(stderr, "\r%d lines, 100%%\n", rep->lines);
+}
+
 int import_open(struct table **t, FILE *in, struct import_report *rep)
 {
 	char err[256];
@@ -165,7 +172,7 @@ int units_import(struct db *db, const struct user *who, FILE *in, struct import_
 			}
 		}
 	}
-	if (rep->progress) fprintf(stderr, "\r%d lines, 100%%\n", rep->lines);
+	import_progress_end(rep, t);
 	for (int i = 0; i < n; i++) {
 		free(items[i].code); free(items[i].name); free(items[i].kind); free(items[i].parent); free(items[i].active);
 	}

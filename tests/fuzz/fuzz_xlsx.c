@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0) return 0;
-	xlsx_max_entry = 8L << 20;   /* keeps each input fast; the limit path is exercised sooner */
+	xlsx_max_part = xlsx_max_sheet = 8L << 20;   /* keeps each input fast; the limit path is exercised sooner */
 	FILE *f = fmemopen((void *)data, size, "rb");
 	if (!f) return 0;
 	struct xlsx *x;

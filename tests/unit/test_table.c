@@ -318,8 +318,8 @@ static void test_xlsx_size_limit(void **state)
 	const char *entries[] = { "xl/workbook.xml", WORKBOOK, "xl/_rels/workbook.xml.rels", RELS, "xl/worksheets/sheet1.xml", sheet, NULL };
 	make_zip(tmp("big.xlsx"), entries);
 	free(sheet);
-	long saved = xlsx_max_entry;
-	xlsx_max_entry = 1L << 20;
+	long saved = xlsx_max_sheet;
+	xlsx_max_sheet = 1L << 20;
 	/* the size the zip declares is over the limit: refused at once */
 	dump_is(tmp("big.xlsx"), "!" BAD "xl/worksheets/sheet1.xml is larger than 1 MB uncompressed");
 	/* a zip that lies about it (a bomb) is stopped while it inflates: rows, then the error */
@@ -330,7 +330,21 @@ static void test_xlsx_size_limit(void **state)
 	assert_string_equal(got + strlen(got) - strlen(tail), tail);
 	assert_true(strncmp(got, "1:Hà Nội\n2:Hà Nội\n", strlen("1:Hà Nội\n2:Hà Nội\n")) == 0);
 	free(got);
-	xlsx_max_entry = saved;
+	xlsx_max_sheet = saved;
+
+	/* parts held in memory have their own limit */
+	struct buf sst;
+	buf_init(&sst);
+	buf_raw(&sst, "<sst>");
+	while (sst.len < (2u << 20)) buf_raw(&sst, "<si><t>Thừa Thiên Huế</t></si>");
+	buf_raw(&sst, "</sst>");
+	const char *entries2[] = { "xl/workbook.xml", WORKBOOK, "xl/_rels/workbook.xml.rels", RELS, "xl/sharedStrings.xml", buf_cstr(&sst), NULL };
+	make_zip(tmp("bigsst.xlsx"), entries2);
+	buf_free(&sst);
+	saved = xlsx_max_part;
+	xlsx_max_part = 1L << 20;
+	dump_is(tmp("bigsst.xlsx"), "!" BAD "xl/sharedStrings.xml is larger than 1 MB uncompressed");
+	xlsx_max_part = saved;
 }
 
 /* ---- CSV goes through the same reader ---- */
