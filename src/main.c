@@ -19,7 +19,7 @@ static const struct {
 	{ "serve", cmd_serve, "serve the web interface and the API" },
 	{ "init", cmd_init, "create a database and its admin user" },
 	{ "user", cmd_user, "add, list, disable users, set passwords" },
-	{ "import", cmd_import, "import units or people from CSV" },
+	{ "import", cmd_import, "import units or people from XLSX or CSV" },
 	{ "export", cmd_export, "export units or people as CSV or XLSX" },
 	{ "backup", cmd_backup, "copy the database consistently while it serves" },
 	{ "audit", cmd_audit, "verify the hash chain of the audit log" },

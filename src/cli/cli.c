@@ -283,13 +283,15 @@ int cmd_import(int argc, char **argv)
 	struct args a;
 	if (args_parse(&a, argc, argv, known) != 0) return 2;
 	if (a.help || a.npos != 2 || (strcmp(a.pos[0], "units") && strcmp(a.pos[0], "people"))) {
-		printf("usage: thidua import units|people FILE.csv [--db PATH]\n\n"
-		       "UTF-8 CSV, with or without BOM, separated by commas or semicolons.\n"
+		printf("usage: thidua import units|people FILE [--db PATH]\n\n"
+		       "FILE is an XLSX workbook (its first worksheet is read) or a UTF-8 CSV, with or\n"
+		       "without BOM, separated by commas or semicolons; the content decides, not the name.\n"
+		       "The first row names the columns, in any order:\n"
 		       "units:  code,name,kind,parent_code,active\n"
 		       "people: code,full_name,gender,birth_year,unit_code,position,active\n"
 		       "A file is imported whole or not at all: every rejected line is reported with its\n"
-		       "line number. Existing records are matched by code and updated, so importing the\n"
-		       "same file again changes nothing.\n");
+		       "line number (the worksheet row number in XLSX). Existing records are matched by\n"
+		       "code and updated, so importing the same file again changes nothing.\n");
 		return a.help ? 0 : 2;
 	}
 	FILE *f = fopen(a.pos[1], "rb");
@@ -300,7 +302,7 @@ int cmd_import(int argc, char **argv)
 	rep.errors = stderr;
 	rep.progress = isatty(2);
 	db_bulk_mode(db);
-	int rc = !strcmp(a.pos[0], "units") ? units_import_csv(db, cli_user(), f, &rep) : people_import_csv(db, cli_user(), f, &rep);
+	int rc = !strcmp(a.pos[0], "units") ? units_import(db, cli_user(), f, &rep) : people_import(db, cli_user(), f, &rep);
 	fclose(f);
 	db_close(db);
 	if (rc == E_OK) {
@@ -319,7 +321,7 @@ int cmd_export(int argc, char **argv)
 	const char *format = arg(&a, "--format", "csv");
 	if (a.help || a.npos != 1 || (strcmp(a.pos[0], "units") && strcmp(a.pos[0], "people")) || !sheet_format_valid(format)) {
 		printf("usage: thidua export units|people [--format csv|xlsx] [--out FILE] [--db PATH]\n\n"
-		       "Writes to standard output unless --out is given. The CSV re-imports unchanged.\n");
+		       "Writes to standard output unless --out is given. Both formats re-import unchanged.\n");
 		return a.help ? 0 : 2;
 	}
 	const char *outp = arg(&a, "--out", NULL);

@@ -145,7 +145,7 @@ int cmd_demo(int argc, char **argv)
 	struct import_report rep = { 0 };
 	rep.errors = stderr;
 	static struct user demo_user = { .id = 0, .login = "demo", .full_name = "demo", .system = 1 };
-	int rc = units_import_csv(db, &demo_user, f, &rep);
+	int rc = units_import(db, &demo_user, f, &rep);
 	fclose(f);
 	if (rc != E_OK) { fprintf(stderr, "the demo units did not load\n"); db_close(db); return 1; }
 

@@ -59,7 +59,7 @@ int people_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 		  struct field_errors *fe);
 void person_json(struct jw *w, const struct person *p);
 
-int people_import_csv(struct db *db, const struct user *who, FILE *in, struct import_report *rep);
+int people_import(struct db *db, const struct user *who, FILE *in, struct import_report *rep);
 /* under_path: only people in that subtree; NULL: everyone */
 int people_export(struct db *db, FILE *out, const char *format, const char *under_path);
 

@@ -1,4 +1,4 @@
-/* People: CSV import (all or nothing, upsert by civil-servant code) and
+/* People: CSV/XLSX import (all or nothing, upsert by civil-servant code) and
 ** CSV/XLSX export. The import is the bulk path: one transaction, statements
 ** prepared once, one audit row per changed person on a single chain. */
 #include <stdlib.h>
@@ -7,19 +7,20 @@
 #include "../base/arena.h"
 #include "../base/audit.h"
 #include "../base/auth.h"
-#include "../base/csv.h"
 #include "../base/db.h"
 #include "../base/fold.h"
 #include "../base/sheet.h"
+#include "../base/table.h"
 #include "../base/util.h"
 #include "people.h"
 
 static const char *const headers[] = { "code", "full_name", "gender", "birth_year", "unit_code", "position", "active", NULL };
 
-int csv_columns(struct csv *c, const char *const *want, int *col, struct import_report *rep);
-void import_progress(struct import_report *rep, long bytes, long total);
-
-static const char *cell(struct csv *c, int col) { return col >= 0 && col < c->nfields ? c->field[col] : ""; }
+static const char *cell(const struct table *t, int col)
+{
+	const char *s = table_cell(t, col);
+	return s ? s : "";
+}
 
 static int eq(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : "") == 0; }
 
@@ -44,27 +45,25 @@ static char *person_audit(const char *code, const char *name, const char *gender
 	return buf_detach(&b);
 }
 
-int people_import_csv(struct db *db, const struct user *who, FILE *in, struct import_report *rep)
+int people_import(struct db *db, const struct user *who, FILE *in, struct import_report *rep)
 {
-	struct csv c;
-	csv_init(&c, in);
-	long total = 0;
-	if (fseek(in, 0, SEEK_END) == 0) { total = ftell(in); fseek(in, c.bytes, SEEK_SET); }
-	int rc = csv_next(&c);
+	struct table *t;
+	if (import_open(&t, in, rep) != E_OK) return E_INVALID;
+	int rc = table_next(t);
 	if (rc <= 0) {
-		fprintf(rep->errors, "line 1: %s\n", rc < 0 ? c.err : "the file is empty; the first line must name the columns");
-		csv_free(&c);
+		fprintf(rep->errors, "line %d: %s\n", rc < 0 ? t->line : 1, rc < 0 ? t->err : "the file is empty; the first line must name the columns");
+		table_close(t);
 		return E_INVALID;
 	}
 	int col[7];
-	csv_columns(&c, headers, col, rep);
+	table_columns(t, headers, col);
 	if (col[0] < 0 || col[1] < 0 || col[2] < 0 || col[4] < 0) {
-		fprintf(rep->errors, "line 1: the header must name the columns code, full_name, gender and unit_code "
-				     "(and may add birth_year, position, active)\n");
-		csv_free(&c);
+		fprintf(rep->errors, "line %d: the header must name the columns code, full_name, gender and unit_code "
+				     "(and may add birth_year, position, active)\n", t->line);
+		table_close(t);
 		return E_INVALID;
 	}
-	if (db_begin(db) != DB_OK) { csv_free(&c); return E_DB; }
+	if (db_begin(db) != DB_OK) { table_close(t); return E_DB; }
 	struct audit_chain chain;
 	int result = audit_chain_open(db, &chain) == DB_OK ? E_OK : E_DB;
 	char now[21];
@@ -75,19 +74,19 @@ int people_import_csv(struct db *db, const struct user *who, FILE *in, struct im
 	char last_unit[64] = "";
 	int64_t unit_id = 0;
 	char unit_path[UNIT_PATH_MAX] = "";
-	while (result == E_OK && (rc = csv_next(&c)) != 0) {
+	while (result == E_OK && (rc = table_next(t)) != 0) {
 		if (rc < 0) {
-			fprintf(rep->errors, "line %d: %s\n", c.line, c.err);
+			fprintf(rep->errors, "line %d: %s\n", t->line, t->err);
 			rep->rejected++;
 			rep->lines++;
 			continue;
 		}
-		if (c.nfields == 1 && !c.field[0][0]) continue;
+		if (table_blank(t)) continue;
 		rep->lines++;
-		import_progress(rep, c.bytes, total);
-		const char *code = cell(&c, col[0]), *name = cell(&c, col[1]), *gender = cell(&c, col[2]);
-		const char *year_s = cell(&c, col[3]), *ucode = cell(&c, col[4]), *position = cell(&c, col[5]);
-		const char *active_s = cell(&c, col[6]);
+		import_progress(rep, t);
+		const char *code = cell(t, col[0]), *name = cell(t, col[1]), *gender = cell(t, col[2]);
+		const char *year_s = cell(t, col[3]), *ucode = cell(t, col[4]), *position = cell(t, col[5]);
+		const char *active_s = cell(t, col[6]);
 		const char *why = NULL;
 		int64_t year = 0;
 		int active = 1;
@@ -115,7 +114,7 @@ int people_import_csv(struct db *db, const struct user *who, FILE *in, struct im
 			else if (who && !auth_can(who, PERM_WRITE_PEOPLE, unit_path)) why = "unit_code: outside the units you may change";
 		}
 		if (why) {
-			fprintf(rep->errors, "line %d: %s\n", c.line, why);
+			fprintf(rep->errors, "line %d: %s\n", t->line, why);
 			rep->rejected++;
 			continue;
 		}
@@ -165,13 +164,13 @@ int people_import_csv(struct db *db, const struct user *who, FILE *in, struct im
 	if (result == E_OK && rep->rejected) result = E_INVALID;
 	if (result == E_OK && (audit_chain_close(&chain) != DB_OK || db_commit(db) != DB_OK)) result = E_DB;
 	if (result != E_OK) {
-		if (result == E_DB) fprintf(rep->errors, "line %d: could not be stored: %s\n", c.line, db_errmsg(db));
+		if (result == E_DB) fprintf(rep->errors, "line %d: could not be stored: %s\n", t->line, db_errmsg(db));
 		db_rollback(db);
 		rep->inserted = rep->updated = 0;
 	}
-	if (rep->progress && total > 0) fprintf(stderr, "\r%d lines, 100%%\n", rep->lines);
+	import_progress_end(rep, t);
 	buf_free(&key);
-	csv_free(&c);
+	table_close(t);
 	return result;
 }
 

@@ -68,14 +68,19 @@ int64_t units_root_count(struct db *db);
 void unit_json(struct jw *w, const struct unit *u);
 void subtree_end(char *out, size_t n, const char *path);  /* the range's upper bound */
 
-/* CSV import/export (units_io.c) */
+/* import (CSV or XLSX, read through table.h) and export (units_io.c) */
 struct import_report {
 	int inserted, updated, unchanged, rejected;
 	int lines;                 /* data lines read */
 	FILE *errors;              /* one line per rejected line: "line N: reason" */
 	int progress;              /* print progress to stderr */
 };
-int units_import_csv(struct db *db, const struct user *who, FILE *in, struct import_report *rep);
+struct table;
+/* opens the import file as a table; E_INVALID with the reason written to rep->errors */
+int import_open(struct table **t, FILE *in, struct import_report *rep);
+void import_progress(struct import_report *rep, const struct table *t);      /* every 20 000 lines */
+void import_progress_end(struct import_report *rep, const struct table *t);
+int units_import(struct db *db, const struct user *who, FILE *in, struct import_report *rep);
 int units_export(struct db *db, FILE *out, const char *format);  /* "csv" or "xlsx" */
 
 #endif

@@ -1,42 +1,43 @@
-/* Units: CSV import (all or nothing, upsert by code) and CSV/XLSX export. */
+/* Units: CSV/XLSX import (all or nothing, upsert by code) and CSV/XLSX export. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../base/arena.h"
 #include "../base/audit.h"
-#include "../base/csv.h"
 #include "../base/db.h"
 #include "../base/sheet.h"
+#include "../base/table.h"
 #include "units.h"
 
 static const char *const unit_headers[] = { "code", "name", "kind", "parent_code", "active", NULL };
-
-/* Finds each expected column in the header; -1 when absent. */
-int csv_columns(struct csv *c, const char *const *want, int *col, struct import_report *rep)
-{
-	int missing = 0;
-	for (int i = 0; want[i]; i++) {
-		col[i] = -1;
-		for (int k = 0; k < c->nfields; k++)
-			if (strcmp(c->field[k], want[i]) == 0) col[i] = k;
-	}
-	return missing;
-	(void)rep;
-}
-
-static const char *cell(struct csv *c, int col) { return col >= 0 && col < c->nfields ? c->field[col] : NULL; }
 
 struct pending {
 	int line;
 	char *code, *name, *kind, *parent, *active;
 };
 
-void import_progress(struct import_report *rep, long bytes, long total)
+void import_progress(struct import_report *rep, const struct table *t)
 {
-	if (!rep->progress || total <= 0) return;
-	if (rep->lines % 20000 != 0) return;
-	fprintf(stderr, "\r%d lines, %3ld%%", rep->lines, bytes * 100 / total);
+	if (!rep->progress || rep->lines % 20000 != 0) return;
+	long done, total;
+	table_progress(t, &done, &total);
+	if (total > 0) fprintf(stderr, "\r%d lines, %3ld%%", rep->lines, done * 100 / total);
+}
+
+void import_progress_end(struct import_report *rep, const struct table *t)
+{
+	long done, total;
+	table_progress(t, &done, &total);
+	if (rep->progress && total > 0) fprintf(stderr, "\r%d lines, 100%%\n", rep->lines);
+}
+
+int import_open(struct table **t, FILE *in, struct import_report *rep)
+{
+	char err[256];
+	if (table_open(t, in, err, sizeof err) == 0) return E_OK;
+	fprintf(rep->errors, "%s\n", err);
+	return E_INVALID;
 }
 
 /* One line: 0 done, 1 parent not known yet (retry later), -1 rejected. */
@@ -97,45 +98,43 @@ static int import_one(struct db *db, const struct user *who, struct pending *p, 
 	return -1;
 }
 
-int units_import_csv(struct db *db, const struct user *who, FILE *in, struct import_report *rep)
+int units_import(struct db *db, const struct user *who, FILE *in, struct import_report *rep)
 {
-	struct csv c;
-	csv_init(&c, in);
-	long total = 0;
-	if (fseek(in, 0, SEEK_END) == 0) { total = ftell(in); fseek(in, c.bytes, SEEK_SET); }
+	struct table *t;
+	if (import_open(&t, in, rep) != E_OK) return E_INVALID;
 	int col[5];
-	int rc = csv_next(&c);
+	int rc = table_next(t);
 	if (rc <= 0) {
-		fprintf(rep->errors, "line 1: %s\n", rc < 0 ? c.err : "the file is empty; the first line must name the columns");
-		csv_free(&c);
+		fprintf(rep->errors, "line %d: %s\n", rc < 0 ? t->line : 1, rc < 0 ? t->err : "the file is empty; the first line must name the columns");
+		table_close(t);
 		return E_INVALID;
 	}
-	csv_columns(&c, unit_headers, col, rep);
+	table_columns(t, unit_headers, col);
 	if (col[0] < 0 || col[1] < 0 || col[2] < 0) {
-		fprintf(rep->errors, "line 1: the header must name the columns code, name and kind (and may add parent_code, active)\n");
-		csv_free(&c);
+		fprintf(rep->errors, "line %d: the header must name the columns code, name and kind (and may add parent_code, active)\n", t->line);
+		table_close(t);
 		return E_INVALID;
 	}
 	struct pending *items = NULL;
 	int n = 0, cap = 0;
-	while ((rc = csv_next(&c)) != 0) {
+	while ((rc = table_next(t)) != 0) {
 		if (rc < 0) {
-			fprintf(rep->errors, "line %d: %s\n", c.line, c.err);
+			fprintf(rep->errors, "line %d: %s\n", t->line, t->err);
 			rep->rejected++;
 			rep->lines++;
 			continue;
 		}
-		if (c.nfields == 1 && !c.field[0][0]) continue; /* blank line */
+		if (table_blank(t)) continue;
 		rep->lines++;
 		if (n == cap) { cap = cap ? cap * 2 : 256; items = realloc(items, sizeof *items * (size_t)cap); }
 		struct pending *p = &items[n++];
-		p->line = c.line;
-		p->code = strdup(cell(&c, col[0]) ? cell(&c, col[0]) : "");
-		p->name = strdup(cell(&c, col[1]) ? cell(&c, col[1]) : "");
-		p->kind = strdup(cell(&c, col[2]) ? cell(&c, col[2]) : "");
-		p->parent = cell(&c, col[3]) ? strdup(cell(&c, col[3])) : NULL;
-		p->active = cell(&c, col[4]) ? strdup(cell(&c, col[4])) : NULL;
-		import_progress(rep, c.bytes, total);
+		p->line = t->line;
+		p->code = strdup(table_cell(t, col[0]) ? table_cell(t, col[0]) : "");
+		p->name = strdup(table_cell(t, col[1]) ? table_cell(t, col[1]) : "");
+		p->kind = strdup(table_cell(t, col[2]) ? table_cell(t, col[2]) : "");
+		p->parent = table_cell(t, col[3]) ? strdup(table_cell(t, col[3])) : NULL;
+		p->active = table_cell(t, col[4]) ? strdup(table_cell(t, col[4])) : NULL;
+		import_progress(rep, t);
 	}
 	int result = E_OK;
 	if (db_begin(db) != DB_OK) result = E_DB;
@@ -173,13 +172,13 @@ int units_import_csv(struct db *db, const struct user *who, FILE *in, struct imp
 			}
 		}
 	}
-	if (rep->progress && total > 0) fprintf(stderr, "\r%d lines, 100%%\n", rep->lines);
+	import_progress_end(rep, t);
 	for (int i = 0; i < n; i++) {
 		free(items[i].code); free(items[i].name); free(items[i].kind); free(items[i].parent); free(items[i].active);
 	}
 	free(items);
 	free(state);
-	csv_free(&c);
+	table_close(t);
 	return result;
 }
 

@@ -1,12 +1,13 @@
-// CSV import and export on the command line: a file goes in whole or not at
-// all, every rejected line is named, re-importing changes nothing, and an
-// export re-imports into the same data.
+// CSV and XLSX import and export on the command line: a file goes in whole or
+// not at all, every rejected line is named (a worksheet row number in XLSX),
+// re-importing changes nothing, and an export re-imports into the same data.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeDb, thidua, startServer } from '../lib/server.mjs';
 import { sqlite } from './_util.mjs';
+import { xlsx } from '../lib/xlsx.mjs';
 
 let env, dir, pristine;
 
@@ -204,6 +205,94 @@ test('export --format xlsx --out F writes a zip (starts with "PK")', () => {
     const head = fs.readFileSync(out).subarray(0, 4);
     assert.deepEqual([...head], [0x50, 0x4b, 0x03, 0x04]);
   }
+});
+
+test('XLSX exports re-import: unchanged into the same database, identical into a fresh one', () => {
+  const csvUnits = thidua(['export', 'units', '--db', env.db]).stdout;
+  const csvPeople = thidua(['export', 'people', '--db', env.db]).stdout;
+  const nUnits = count(env.db, 'units') - 1;  // the export includes the root VN, which exists already
+  const nPeople = count(env.db, 'people');
+  const fu = path.join(dir, 'rt-units.xlsx');
+  const fp = path.join(dir, 'rt-people.xlsx');
+  assert.equal(thidua(['export', 'units', '--format', 'xlsx', '--out', fu, '--db', env.db]).code, 0);
+  assert.equal(thidua(['export', 'people', '--format', 'xlsx', '--out', fp, '--db', env.db]).code, 0);
+  const before = dump(env.db);
+  const su = thidua(['import', 'units', fu, '--db', env.db]);
+  assert.equal(su.code, 0, su.stderr);
+  assert.equal(su.stdout, `${fu}: ${nUnits + 1} lines: 0 added, 0 updated, ${nUnits + 1} unchanged\n`);
+  const sp = thidua(['import', 'people', fp, '--db', env.db]);
+  assert.equal(sp.code, 0, sp.stderr);
+  assert.equal(sp.stdout, `${fp}: ${nPeople} lines: 0 added, 0 updated, ${nPeople} unchanged\n`);
+  assert.equal(dump(env.db), before);
+
+  const fresh = freshDb('roundtrip-xlsx.db');
+  const iu = thidua(['import', 'units', fu, '--db', fresh]);
+  assert.equal(iu.code, 0, iu.stderr);
+  assert.equal(iu.stdout, `${fu}: ${nUnits + 1} lines: ${nUnits} added, 0 updated, 1 unchanged\n`);
+  const ip = thidua(['import', 'people', fp, '--db', fresh]);
+  assert.equal(ip.code, 0, ip.stderr);
+  assert.equal(ip.stdout, `${fp}: ${nPeople} lines: ${nPeople} added, 0 updated, 0 unchanged\n`);
+  assert.equal(thidua(['export', 'units', '--db', fresh]).stdout, csvUnits);
+  assert.equal(thidua(['export', 'people', '--db', fresh]).stdout, csvPeople);
+  // numbers came back as the text they were: a birth year, no "1985.0"
+  assert.equal(sqlite(fresh, "SELECT birth_year FROM people WHERE code = 'CC-0001'"), '1985');
+});
+
+test('an XLSX with bad rows names their worksheet row numbers and imports nothing', () => {
+  const before = dump(env.db);
+  const auditBefore = count(env.db, 'audit_log');
+  const f = write('bad-units.xlsx', xlsx([
+    [1, ['code', 'name', 'kind', 'parent_code']],
+    [2, ['X-OK', 'Đơn vị tốt', 'agency', 'VN']],
+    // row 3 is absent, row 4 leaves the name empty (a gap), row 6 names an unknown parent
+    [4, ['X-NONAME', null, 'agency', 'VN']],
+    [5, ['X-KIND', 'Đơn vị lạ', 'galaxy', 'VN']],
+    [6, ['X-ORPHAN', 'Đơn vị mồ côi', 'agency', 'NOPE']],
+    [8, ['X-OK2', 'Đơn vị tốt 2', 'agency', 'X-OK']],
+  ]));
+  const r = thidua(['import', 'units', f, '--db', env.db]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  assert.equal(r.stderr, [
+    'line 4: name: Is required',
+    'line 5: kind: Is not a known kind of unit',
+    "line 6: parent_code: no unit has the code 'NOPE'",
+    `${f}: nothing imported: 3 of 5 lines rejected`,
+  ].join('\n') + '\n');
+  assert.equal(dump(env.db), before);
+  assert.equal(count(env.db, 'audit_log'), auditBefore);
+});
+
+test('a people XLSX with number cells imports them as text: 1985, 1 and 0', () => {
+  const f = write('people-numbers.xlsx', xlsx([
+    [1, ['code', 'full_name', 'gender', 'birth_year', 'unit_code', 'position', 'active']],
+    [2, ['CC-0100', 'Hoàng Thị Thu', 'F', 1985, 'T-TTH', 'Chuyên viên chính', 1]],
+    [3, ['CC-0101', 'Vũ Văn Hải', 'M', 1.97e3, 'T-TTH', null, 0]],
+  ]));
+  const r = thidua(['import', 'people', f, '--db', env.db]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `${f}: 2 lines: 2 added, 0 updated, 0 unchanged\n`);
+  assert.equal(sqlite(env.db, "SELECT group_concat(code || '|' || birth_year || '|' || quote(position) || '|' || active, ';') FROM people WHERE code IN ('CC-0100', 'CC-0101') ORDER BY code"),
+    "CC-0100|1985|'Chuyên viên chính'|1;CC-0101|1970|NULL|0");
+});
+
+test('an unreadable XLSX is refused with one clear line and nothing imported', () => {
+  const before = dump(env.db);
+  const cases = [
+    ['not-a-zip.xlsx', Buffer.from('PK\x03\x04 but nothing after'), /^the file is not a readable XLSX workbook: Not a zip archive$/],
+    ['broken-sheet.xlsx', xlsx([], { sheet: '<worksheet><sheetData><row r="1"><c><v>1</v></row></sheetData></worksheet>' }),
+      /^line 1: the file is not a readable XLSX workbook: xl\/worksheets\/sheet1\.xml line 1: .+$/],
+  ];
+  for (const [name, bytes, want] of cases) {
+    const f = write(name, bytes);
+    const r = thidua(['import', 'units', f, '--db', env.db]);
+    assert.equal(r.code, 1, name);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 2, r.stderr);
+    assert.match(lines[0], want);
+    assert.match(lines[1], /: nothing imported: /);
+  }
+  assert.equal(dump(env.db), before);
 });
 
 test('the audit log is intact after the imports', () => {

@@ -1,0 +1,93 @@
+#include "table.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "xlsx.h"
+
+int table_open(struct table **out, FILE *f, char *err, size_t errn)
+{
+	*out = NULL;
+	struct table *t = calloc(1, sizeof *t);
+	if (!t) { snprintf(err, errn, "out of memory"); return -1; }
+	unsigned char m[8];
+	size_t n;
+	off_t pos = ftello(f);
+	if (pos >= 0) {
+		n = fread(m, 1, sizeof m, f);
+		clearerr(f);
+		if (fseeko(f, 0, SEEK_END) == 0) t->total = (long)ftello(f);
+		if (fseeko(f, pos, SEEK_SET) != 0) { snprintf(err, errn, "cannot read the file again from its start"); free(t); return -1; }
+	} else {
+		/* a stream: push the bytes back (glibc allows several ungetc) */
+		n = fread(m, 1, sizeof m, f);
+		clearerr(f);
+		for (size_t i = n; i-- > 0;) ungetc(m[i], f);
+	}
+	if (n == 8 && !memcmp(m, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) {
+		/* an OLE compound file: Excel 97-2003 (.xls), or a workbook saved with a password */
+		snprintf(err, errn, "the file is an old Excel workbook (.xls) or one protected by a password, which cannot be read: "
+				    "save it as .xlsx without a password, or as CSV");
+		free(t);
+		return -1;
+	}
+	t->xlsx = n >= 4 && m[0] == 'P' && m[1] == 'K' && ((m[2] == 3 && m[3] == 4) || (m[2] == 5 && m[3] == 6));
+	if (t->xlsx) {
+		if (xlsx_open(&t->x, f, err, errn) != 0) { free(t); return -1; }
+	} else {
+		csv_init(&t->csv, f);
+		t->field = t->csv.field;
+	}
+	*out = t;
+	return 0;
+}
+
+int table_next(struct table *t)
+{
+	int rc;
+	if (t->xlsx) {
+		rc = xlsx_next(t->x);
+		t->line = xlsx_line(t->x);
+		t->nfields = rc == 1 ? xlsx_nfields(t->x) : 0;
+		t->field = xlsx_fields(t->x);
+		if (rc < 0) snprintf(t->err, sizeof t->err, "%s", xlsx_error(t->x));
+		return rc;
+	}
+	rc = csv_next(&t->csv);
+	t->line = t->csv.line;
+	t->nfields = rc == 1 ? t->csv.nfields : 0;
+	if (rc < 0) snprintf(t->err, sizeof t->err, "%s", t->csv.err);
+	return rc;
+}
+
+int table_blank(const struct table *t) { return t->nfields == 0 || (t->nfields == 1 && !t->field[0][0]); }
+
+const char *table_cell(const struct table *t, int col) { return col >= 0 && col < t->nfields ? t->field[col] : NULL; }
+
+void table_columns(const struct table *t, const char *const *want, int *col)
+{
+	for (int i = 0; want[i]; i++) {
+		col[i] = -1;
+		for (int k = 0; k < t->nfields; k++)
+			if (strcmp(t->field[k], want[i]) == 0) col[i] = k;
+	}
+}
+
+void table_progress(const struct table *t, long *done, long *total)
+{
+	if (t->xlsx) {
+		xlsx_progress(t->x, done, total);
+		return;
+	}
+	*done = t->csv.bytes;
+	*total = t->total;
+}
+
+void table_close(struct table *t)
+{
+	if (!t) return;
+	if (t->xlsx) xlsx_close(t->x);
+	else csv_free(&t->csv);
+	free(t);
+}

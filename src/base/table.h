@@ -1,0 +1,46 @@
+/* table: the one row reader of every importer. A file is sniffed by its
+** content: a zip ("PK\3\4") is read as an XLSX workbook (its first
+** worksheet, xlsx.c), an OLE file (.xls, or a workbook with a password) is
+** refused with a hint, anything else is read as CSV (csv.c). Both give rows of UTF-8
+** text fields and a line number for error reports: the CSV line where the
+** record starts, or the worksheet row number. */
+#ifndef THIDUA_TABLE_H
+#define THIDUA_TABLE_H
+#include <stdio.h>
+
+#include "csv.h"
+
+struct xlsx;
+
+struct table {
+	/* the current row, valid until the next table_next() */
+	char **field;
+	int nfields;
+	int line;
+	char err[256];       /* why table_next() returned -1 */
+	int xlsx;            /* 1: the file is an XLSX workbook */
+	/* private */
+	struct csv csv;
+	struct xlsx *x;
+	long total;
+};
+
+/* f stays owned by the caller (an XLSX file must be seekable). 0, or -1 with
+** a one-line message in err ("the file is not a readable XLSX workbook: ..."). */
+int table_open(struct table **t, FILE *f, char *err, size_t errn);
+/* 1: a row; 0: the end; -1: this row is broken (t->err, t->line). Reading
+** may go on after -1: a CSV resumes at the next line, a broken XLSX ends. */
+int table_next(struct table *t);
+/* a blank line, which importers skip (XLSX rows without values never come) */
+int table_blank(const struct table *t);
+/* the field in column col, NULL when col < 0 or past the row's last field */
+const char *table_cell(const struct table *t, int col);
+/* finds each name of want[] (NULL-terminated) in the current row, the header:
+** col[i] is its column, or -1 */
+void table_columns(const struct table *t, const char *const *want, int *col);
+/* for progress: how much of total has been read (CSV: file bytes; XLSX:
+** uncompressed bytes of the worksheet); total 0 when unknown */
+void table_progress(const struct table *t, long *done, long *total);
+void table_close(struct table *t);
+
+#endif
