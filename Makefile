@@ -120,7 +120,7 @@ lint-api:
 
 # message ids from the C sources and templates, merged into the catalogs
 pot: build/gen/tmpl.c
-	xgettext --no-wrap --from-code=UTF-8 -k_ -kN_ -L C -o build/thidua.pot --no-location --sort-output $(SRC) build/gen/tmpl.c
+	xgettext --no-wrap --from-code=UTF-8 -k_ -kN_ -kT -L C -o build/thidua.pot --no-location --sort-output $(SRC) build/gen/tmpl.c
 	python3 scripts/po.py
 
 clean:

@@ -310,6 +310,7 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	event_base_dispatch(w->base);
+	if (w->cfg->thread_end) w->cfg->thread_end();
 	return NULL;
 }
 

@@ -63,6 +63,7 @@ struct http_config {
 	void (*handle)(struct req *r);
 	/* called in each worker before serving / after; may be NULL */
 	int (*thread_init)(int thread, struct db **db);
+	void (*thread_end)(void);  /* called in each worker when it stops; may be NULL */
 };
 
 int http_serve(const struct http_config *cfg);

@@ -11,6 +11,7 @@
 #include "../base/audit.h"
 #include "../base/auth.h"
 #include "../base/db.h"
+#include "../base/pdf.h"
 #include "../base/http.h"
 #include "../base/schema.h"
 #include "../base/sheet.h"
@@ -118,6 +119,7 @@ int cmd_serve(int argc, char **argv)
 		.db_path = serve_db,
 		.handle = web_dispatch,
 		.thread_init = serve_thread_init,
+		.thread_end = pdf_thread_end,
 	};
 	if (cfg.threads <= 0) cfg.threads = cores > 0 ? (int)cores : 1;
 	if (cfg.max_conns <= 0 || cfg.timeout_sec <= 0 || cfg.max_body == 0 || cfg.max_upload == 0) {

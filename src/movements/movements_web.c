@@ -9,6 +9,7 @@
 #include "../base/files.h"
 #include "../base/util.h"
 #include "tmpl.h"
+#include "mv_report.h"
 #include "mv_web.h"
 
 const char *mv_status_label(const char *s)
@@ -75,12 +76,14 @@ void tmpl_value(struct buf *o, struct req *r, double v)
 	buf_raw(o, frac + 2);
 }
 
+/* an SVG chart of the dashboard, drawn on the server (chart.c escapes every text) */
 void tmpl_raw_chart(struct buf *o, struct req *r, const struct dashboard *d, const char *which)
 {
-	(void)o;
-	(void)r;
-	(void)d;
-	(void)which; /* the SVG charts come with src/base/chart.c */
+	struct chart c;
+	if (mv_chart(r->db, &r->a, d, which, r->lang, &c) != 0) return;
+	buf_raw(o, "<figure class=\"chart\">");
+	chart_svg(o, &c, r->lang);
+	buf_raw(o, "</figure>\n");
 }
 
 void tmpl_public_results(struct buf *o, struct req *r, const struct model *d)
@@ -438,4 +441,29 @@ void page_movement_update(struct req *r)
 	}
 	if (rc == E_INVALID || rc == E_STATE) { show_form(r, m, &in, &fe); return; }
 	reply_fail(r, rc, &fe);
+}
+
+/* the dashboard as a PDF for the review conference, with the same filters */
+void page_movement_report(struct req *r)
+{
+	struct movement *m = mv_param(r, r->params[0]);
+	if (!m) return;
+	struct dash_query q;
+	if (mv_read_dash_query(r, m, &q) != 0) return;
+	struct dashboard d;
+	int rc = dashboard_build(r->db, &r->a, m, &q, &d);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	char *data = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&data, &len);
+	if (!f) { reply_fail(r, E_DB, NULL); return; }
+	int prc = mv_report_pdf(r->db, &r->a, &d, r->lang, f);
+	fclose(f);
+	if (prc != 0) { free(data); reply_fail(r, E_DB, NULL); return; }
+	r->status = 200;
+	r->ctype = "application/pdf";
+	req_set_header(r, "Content-Disposition", arena_printf(&r->a, "attachment; filename=\"%s.pdf\"", m->code));
+	req_set_header(r, "Cache-Control", "private, no-store");
+	buf_add(&r->out, data, len);
+	free(data);
 }

@@ -17,6 +17,7 @@ H(page_movements) H(page_movement) H(page_movement_status) H(page_registration_c
 H(page_model) H(page_report_create) H(page_model_assess) H(page_model_typical) H(page_replication_create) H(page_dashboard) H(page_typical)
 H(api_model_files_list) H(api_model_file_create) H(api_movement_files_list) H(api_movement_file_create) H(page_model_file_create)
 H(page_movement_new) H(page_movement_create) H(page_movement_edit) H(page_movement_update)
+H(page_movement_report)
 #undef H
 
 const struct route routes[] = {
@@ -52,6 +53,7 @@ const struct route routes[] = {
 	{ M_GET, "/movements/{id}/models", page_movement_models, LOGIN, 0 },
 	{ M_POST, "/movements/{id}/models", page_model_create, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_GET, "/movements/{id}/dashboard", page_dashboard, LOGIN, 0 },
+	{ M_GET, "/movements/{id}/report.pdf", page_movement_report, LOGIN, 0 },
 	{ M_GET, "/models/{id}", page_model, LOGIN, 0 },
 	{ M_POST, "/models/{id}/reports", page_report_create, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_POST, "/models/{id}/assessment", page_model_assess, LOGIN, PERM_MOVEMENT_MANAGE },

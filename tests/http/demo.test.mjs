@@ -127,3 +127,25 @@ test('demo: Quảng Yên’s Dân vận khéo 2024 — 32 units, 138 models, the
   assert.equal(pub.data.total, 14);
   assert.equal((await new Client(srv.base).get('/api/v1/public/typical?movement=DVK2027')).status, 404); // a draft
 });
+
+test('demo: the movement report prints as a 7-page PDF whose text has the title with its diacritics', opts, async () => {
+  const r = await fetch(srv.base + '/movements/DVK2024/report.pdf', { headers: { Authorization: 'Bearer ' + admin.token } });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/pdf');
+  assert.equal(r.headers.get('content-disposition'), 'attachment; filename="DVK2024.pdf"');
+  const file = path.join(env.dir, 'report.pdf');
+  fs.writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+  const { execFileSync } = await import('node:child_process');
+  const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+  assert.match(info, /^Pages:\s+7$/m);
+  assert.match(info, /^Title:\s+Phong trào thi đua “Dân vận khéo” năm 2024$/m);
+  const txt = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  assert.ok(txt.includes('Phong trào thi đua “Dân vận khéo” năm 2024'));
+  assert.ok(txt.includes('7.366.000.000'));
+  assert.ok(txt.includes('Lan can chống đuối nước') || txt.includes('đuối nước'));
+  // the report of a draft is not found by a viewer outside its authority (Cà Mau)
+  const cm = new Client(srv.base);
+  await cm.login('camau.viewer', env.demoUsers['camau.viewer'].password);
+  assert.equal((await fetch(srv.base + '/movements/DVK2027/report.pdf', { headers: { Authorization: 'Bearer ' + cm.token } })).status, 404);
+  assert.equal((await fetch(srv.base + '/movements/DVK2027/report.pdf', { headers: { Authorization: 'Bearer ' + reporter.token } })).status, 200);
+});

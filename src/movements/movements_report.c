@@ -1,0 +1,276 @@
+/* The movement's charts (for the dashboard page and the printed report) and
+** the movement report as PDF, ready to print for a review conference: the
+** dashboard's tables and charts and the typical examples. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/arena.h"
+#include "../base/buf.h"
+#include "../base/chart.h"
+#include "../base/db.h"
+#include "../base/i18n.h"
+#include "../base/pdf.h"
+#include "movements.h"
+#include "mv_report.h"
+
+#define T(s) i18n_get(lang, (s))
+
+static const char *status_label(const char *s)
+{
+	if (!strcmp(s, "draft")) return "Draft";
+	if (!strcmp(s, "launched")) return "Launched";
+	if (!strcmp(s, "reviewing")) return "Under review";
+	return "Closed";
+}
+
+static const char *field_name(struct db *db, struct arena *a, const char *lang, const char *code)
+{
+	int col = strcmp(lang, "en") == 0 ? 1 : strcmp(lang, "hi") == 0 ? 2 : 0;
+	struct stmt *st = db_query(db, "SELECT name_vi, name_en, name_hi FROM movement_fields WHERE code = $1", "t", code);
+	const char *name = code;
+	if (st && db_step(st) == DB_ROW) name = arena_strdup(a, db_text(st, col));
+	db_done(st);
+	return name;
+}
+
+/* the money metric the charts show: "vnd" if there is one, else the first amount */
+int mv_money_metric(const struct movement *m)
+{
+	for (int k = 0; k < m->nmetrics; k++)
+		if (!strcmp(m->metrics[k].code, "vnd")) return k;
+	for (int k = 0; k < m->nmetrics; k++)
+		if (!strcmp(m->metrics[k].kind, "amount")) return k;
+	return -1;
+}
+
+/* the units one level below the top of the dashboard's tree */
+static int top_children(const struct dashboard *d, int *idx, int max)
+{
+	if (!d->nunits) return 0;
+	int base = d->units[0].depth, n = 0;
+	for (int i = 0; i < d->nunits; i++)
+		if (d->units[i].depth < base) base = d->units[i].depth;
+	/* when a single unit heads the tree, show its children; else the heads */
+	int heads = 0;
+	for (int i = 0; i < d->nunits; i++) heads += d->units[i].depth == base;
+	int want = heads == 1 ? base + 1 : base;
+	for (int i = 0; i < d->nunits && n < max; i++)
+		if (d->units[i].depth == want) idx[n++] = i;
+	return n;
+}
+
+int mv_chart(struct db *db, struct arena *a, const struct dashboard *d, const char *which, const char *lang, struct chart *c)
+{
+	const struct movement *m = d->m;
+	memset(c, 0, sizeof *c);
+	if (!strcmp(which, "fields")) {
+		c->kind = CHART_STACKED;
+		c->format = CHART_INT;
+		c->title = T("Models per field");
+		c->n = d->nfields;
+		const char **labels = arena_alloc(a, sizeof(char *) * (size_t)(d->nfields + 1));
+		double *eff = arena_alloc(a, sizeof(double) * (size_t)(d->nfields + 1));
+		double *not = arena_alloc(a, sizeof(double) * (size_t)(d->nfields + 1));
+		double *reg = arena_alloc(a, sizeof(double) * (size_t)(d->nfields + 1));
+		for (int f = 0; f < d->nfields; f++) {
+			labels[f] = field_name(db, a, lang, d->by_field[f].key);
+			reg[f] = (double)d->field_status[f][0];
+			eff[f] = (double)d->field_status[f][1];
+			not[f] = (double)d->field_status[f][2];
+		}
+		c->labels = labels;
+		c->nseries = 3;
+		c->series[0] = (struct chart_series){ T("Effective"), eff };
+		c->series[1] = (struct chart_series){ T("Not effective"), not };
+		c->series[2] = (struct chart_series){ T("Not yet assessed"), reg };
+		return 0;
+	}
+	if (!strcmp(which, "units")) {
+		int k = mv_money_metric(m);
+		if (k < 0) return -1;
+		int idx[64];
+		int n = top_children(d, idx, 64);
+		c->kind = CHART_BARS;
+		c->format = !strcmp(m->metrics[k].unit, "VND") ? CHART_VND : CHART_INT;
+		c->title = arena_printf(a, "%s (%s)", m->metrics[k].name, m->metrics[k].unit);
+		const char **labels = arena_alloc(a, sizeof(char *) * (size_t)(n + 1));
+		double *v = arena_alloc(a, sizeof(double) * (size_t)(n + 1));
+		/* largest first */
+		int order[64];
+		for (int i = 0; i < n; i++) order[i] = idx[i];
+		for (int i = 1; i < n; i++)
+			for (int j = i; j > 0 && d->units[order[j]].sub[k].sum > d->units[order[j - 1]].sub[k].sum; j--) {
+				int t = order[j];
+				order[j] = order[j - 1];
+				order[j - 1] = t;
+			}
+		int shown = n > 20 ? 20 : n;
+		for (int i = 0; i < shown; i++) {
+			labels[i] = d->units[order[i]].name;
+			v[i] = dash_value(&m->metrics[k], &d->units[order[i]].sub[k]);
+		}
+		c->n = shown;
+		c->labels = labels;
+		c->nseries = 1;
+		c->series[0] = (struct chart_series){ m->metrics[k].name, v };
+		return 0;
+	}
+	if (!strcmp(which, "timeline")) {
+		c->kind = CHART_LINE;
+		c->format = CHART_INT;
+		c->title = T("Units registered, cumulative");
+		const char **labels = arena_alloc(a, sizeof(char *) * (size_t)(d->ntimeline + 1));
+		double *v = arena_alloc(a, sizeof(double) * (size_t)(d->ntimeline + 1));
+		int64_t cum = 0;
+		for (int t = 0; t < d->ntimeline; t++) {
+			cum += d->timeline[t].n;
+			struct buf b;
+			buf_init(&b);
+			fmt_date(&b, lang, d->timeline[t].key);
+			labels[t] = arena_strdup(a, buf_cstr(&b));
+			buf_free(&b);
+			v[t] = (double)cum;
+		}
+		c->n = d->ntimeline;
+		c->labels = labels;
+		c->nseries = 1;
+		c->series[0] = (struct chart_series){ T("Units registered"), v };
+		return 0;
+	}
+	return -1;
+}
+
+/* a value as the tables print it: grouped integer, or up to 2 decimals */
+static const char *num(struct arena *a, const char *lang, double v)
+{
+	struct buf b;
+	buf_init(&b);
+	if (fabs(v - round(v)) < 1e-9) {
+		fmt_int(&b, lang, (int64_t)llround(v));
+	} else {
+		double whole = trunc(v);
+		fmt_int(&b, lang, (int64_t)whole);
+		char frac[16];
+		snprintf(frac, sizeof frac, "%.2f", fabs(v - whole));
+		size_t n = strlen(frac);
+		while (n > 2 && frac[n - 1] == '0') frac[--n] = 0;
+		buf_char(&b, strcmp(lang, "vi") == 0 ? ',' : '.');
+		buf_raw(&b, frac + 2);
+	}
+	const char *s = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+static const char *date(struct arena *a, const char *lang, const char *iso)
+{
+	if (!iso) return "—";
+	struct buf b;
+	buf_init(&b);
+	fmt_date(&b, lang, iso);
+	const char *s = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+int mv_report_pdf(struct db *db, struct arena *a, const struct dashboard *d, const char *lang, FILE *out)
+{
+	const struct movement *m = d->m;
+	struct pdf *p = pdf_open(out, m->title, lang, m->authority_name, T("Movement report"));
+	if (!p) return -1;
+	pdf_heading(p, 1, m->title);
+	pdf_fact(p, T("Code"), m->code);
+	pdf_fact(p, T("Launched by"), m->authority_name);
+	if (m->legal_basis) pdf_fact(p, T("Legal basis"), m->legal_basis);
+	pdf_fact(p, T("Period"), arena_printf(a, "%s – %s", date(a, lang, m->starts_on), date(a, lang, m->ends_on)));
+	pdf_fact(p, T("Registration deadline"), date(a, lang, m->register_by));
+	pdf_fact(p, T("Stage"), T(status_label(m->status)));
+	if (m->theme) pdf_paragraph(p, m->theme);
+
+	pdf_heading(p, 2, T("Summary"));
+	pdf_fact(p, T("units registered"), num(a, lang, (double)d->registrations));
+	pdf_fact(p, T("models"), num(a, lang, (double)d->models));
+	pdf_fact(p, T("effective"), num(a, lang, (double)d->effective));
+	pdf_fact(p, T("typical examples"), num(a, lang, (double)d->typical));
+	pdf_fact(p, T("replications"), num(a, lang, (double)d->replications));
+
+	pdf_heading(p, 2, T("Results"));
+	{
+		const char *h[] = { T("Result"), T("Total"), T("Unit of measure"), T("Models reporting") };
+		double w[] = { 4, 2, 1.3, 1.5 };
+		pdf_table(p, 4, h, w, "lrlr");
+		for (int k = 0; k < m->nmetrics; k++) {
+			const char *name = !strcmp(m->metrics[k].kind, "rate") ? arena_printf(a, "%s (%s)", m->metrics[k].name, T("average")) : m->metrics[k].name;
+			const char *row[] = { name, num(a, lang, dash_value(&m->metrics[k], &d->total[k])), m->metrics[k].unit,
+					      num(a, lang, (double)d->total[k].n) };
+			pdf_row(p, row);
+		}
+		pdf_table_end(p);
+	}
+
+	pdf_heading(p, 2, T("Models per field"));
+	struct chart c;
+	if (mv_chart(db, a, d, "fields", lang, &c) == 0) pdf_chart(p, &c);
+	{
+		const char *h[] = { T("Field"), T("Models"), T("Effective"), T("Not effective"), T("Not yet assessed") };
+		double w[] = { 3, 1, 1, 1, 1.2 };
+		pdf_table(p, 5, h, w, "lrrrr");
+		for (int f = 0; f < d->nfields; f++) {
+			const char *row[] = { field_name(db, a, lang, d->by_field[f].key), num(a, lang, (double)d->by_field[f].n),
+					      num(a, lang, (double)d->field_status[f][1]), num(a, lang, (double)d->field_status[f][2]),
+					      num(a, lang, (double)d->field_status[f][0]) };
+			pdf_row(p, row);
+		}
+		pdf_table_end(p);
+	}
+
+	pdf_heading(p, 2, T("Per unit, with the units below"));
+	if (mv_chart(db, a, d, "units", lang, &c) == 0) pdf_chart(p, &c);
+	{
+		int k = mv_money_metric(m);
+		const char *h[] = { T("Unit"), T("Models"), k >= 0 ? arena_printf(a, "%s (%s)", m->metrics[k].name, m->metrics[k].unit) : "" };
+		double w[] = { 4, 1, 2.2 };
+		pdf_table(p, k >= 0 ? 3 : 2, h, w, "lrr");
+		int base = d->nunits ? d->units[0].depth : 0;
+		for (int i = 0; i < d->nunits; i++) {
+			const struct dash_unit *u = &d->units[i];
+			int indent = u->depth - base;
+			if (indent > 6) indent = 6;
+			const char *row[] = { arena_printf(a, "%.*s%s", indent * 2, "            ", u->name), num(a, lang, (double)u->models_sub),
+					      k >= 0 && u->sub[k].n ? num(a, lang, dash_value(&m->metrics[k], &u->sub[k])) : "" };
+			pdf_row(p, row);
+		}
+		pdf_table_end(p);
+	}
+
+	pdf_heading(p, 2, T("Registration timeline"));
+	if (mv_chart(db, a, d, "timeline", lang, &c) == 0) pdf_chart(p, &c);
+
+	/* the typical examples, with their citations */
+	struct model_query q = { .movement_id = m->id, .typical = 1, .nranges = -1, .limit = 500, .with_values = 1 };
+	struct model *items;
+	int n;
+	int64_t total;
+	if (models_list(db, a, &q, &items, &n, &total) == E_OK && n) {
+		pdf_heading(p, 2, T("Typical examples"));
+		for (int i = 0; i < n; i++) {
+			const struct model *md = &items[i];
+			pdf_heading(p, 3, arena_printf(a, "%s — %s", md->code, md->title));
+			pdf_fact(p, T("Unit"), md->unit_name);
+			pdf_fact(p, T("Field"), field_name(db, a, lang, md->field));
+			struct buf b;
+			buf_init(&b);
+			for (int k = 0; k < md->nvalues; k++) {
+				if (!md->values[k].has_value) continue;
+				for (int x = 0; x < m->nmetrics; x++)
+					if (m->metrics[x].id == md->values[k].metric_id)
+						buf_printf(&b, "%s%s: %s %s", b.len ? "; " : "", m->metrics[x].name, num(a, lang, md->values[k].value), m->metrics[x].unit);
+			}
+			if (b.len) pdf_fact(p, T("Results"), arena_strdup(a, buf_cstr(&b)));
+			buf_free(&b);
+			if (md->citation) pdf_paragraph(p, md->citation);
+		}
+	}
+	return pdf_close(p);
+}

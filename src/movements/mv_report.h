@@ -1,0 +1,20 @@
+/* The movement's charts and its PDF report (movements_report.c). */
+#ifndef THIDUA_MV_REPORT_H
+#define THIDUA_MV_REPORT_H
+#include <stdio.h>
+
+#include "../base/chart.h"
+#include "movements.h"
+
+struct db;
+struct arena;
+
+/* which: "fields" (models per field and assessment, stacked), "units" (the
+** money metric per unit below the top, largest first), "timeline"
+** (registrations, cumulative). -1 when the movement has nothing to show. */
+int mv_chart(struct db *db, struct arena *a, const struct dashboard *d, const char *which, const char *lang, struct chart *c);
+int mv_money_metric(const struct movement *m);   /* index of "vnd" or the first amount; -1 */
+/* the dashboard as a printable PDF: 0, or -1 when writing failed */
+int mv_report_pdf(struct db *db, struct arena *a, const struct dashboard *d, const char *lang, FILE *out);
+
+#endif
