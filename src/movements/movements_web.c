@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "../base/files.h"
+#include "../base/multipart.h"
+#include "../base/sheet.h"
+#include "../units/units.h"
 #include "../base/util.h"
 #include "tmpl.h"
 #include "mv_report.h"
@@ -466,4 +469,120 @@ void page_movement_report(struct req *r)
 	req_set_header(r, "Cache-Control", "private, no-store");
 	buf_add(&r->out, data, len);
 	free(data);
+}
+
+/* ---- exports and imports ---- */
+
+/* GET /movements/{id}/export/{what}?format=csv|xlsx: registrations, models and
+** results for the organiser; the empty models template for anyone who sees
+** the movement */
+void page_movement_export(struct req *r)
+{
+	struct movement *m = mv_param(r, r->params[0]);
+	if (!m) return;
+	const char *what = r->params[1];
+	if (strcmp(what, "registrations") && strcmp(what, "models") && strcmp(what, "results") && strcmp(what, "template")) {
+		reply_fail(r, E_NOTFOUND, NULL);
+		return;
+	}
+	if (strcmp(what, "template") && !require(r, PERM_READ, m->authority_path)) return;
+	const char *format = req_query(r, "format");
+	if (!format) format = strcmp(what, "template") ? "csv" : "xlsx";
+	if (!sheet_format_valid(format)) {
+		struct field_errors fe = { 0 };
+		fe_add(&fe, "format", N_("Is not one of the allowed values"));
+		reply_fail(r, E_INVALID, &fe);
+		return;
+	}
+	char *data = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&data, &len);
+	int rc = mem ? movement_export(r->db, m, what, mem, format) : E_DB;
+	if (mem) fclose(mem);
+	if (rc != E_OK) { free(data); reply_fail(r, rc, NULL); return; }
+	r->ctype = strcmp(format, "csv") == 0 ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	req_set_header(r, "Content-Disposition", arena_printf(&r->a, "attachment; filename=\"%s-%s.%s\"", m->code, what, format));
+	buf_add(&r->out, data, len);
+	free(data);
+}
+
+/* runs an import of the uploaded part "file"; the report's error lines in *errors (arena) */
+static int run_import(struct req *r, const struct movement *m, const char *kind, struct import_report *rep, const char **errors,
+		      struct field_errors *fe)
+{
+	memset(rep, 0, sizeof *rep);
+	*errors = "";
+	if (!kind || (strcmp(kind, "models") && strcmp(kind, "results"))) { fe_add(fe, "kind", N_("Must be models or results")); return E_INVALID; }
+	const struct mp_part *p = req_file(r, "file");
+	if (!p || !p->len) { fe_add(fe, "file", N_("Choose a file to upload")); return E_INVALID; }
+	FILE *in = fmemopen((void *)p->data, p->len, "rb");
+	char *err = NULL;
+	size_t errlen = 0;
+	FILE *ef = open_memstream(&err, &errlen);
+	if (!in || !ef) {
+		if (in) fclose(in);
+		if (ef) fclose(ef);
+		free(err);
+		return E_DB;
+	}
+	rep->errors = ef;
+	int rc = !strcmp(kind, "models") ? movement_import_models(r->db, r->user, m->id, in, rep)
+					 : movement_import_results(r->db, r->user, m->id, in, rep);
+	fclose(in);
+	fclose(ef);
+	*errors = arena_strdup(&r->a, err ? err : "");
+	free(err);
+	return rc;
+}
+
+void page_movement_import(struct req *r)
+{
+	struct movement *m = mv_param(r, r->params[0]);
+	if (!m) return;
+	struct import_report rep;
+	const char *errors;
+	struct field_errors fe = { 0 };
+	int rc = run_import(r, m, req_form(r, "kind"), &rep, &errors, &fe);
+	if (rc == E_OK) {
+		flash_set(r, N_("The file was imported"));
+		reply_redirect(r, arena_printf(&r->a, "/movements/%lld/models", (long long)m->id));
+		return;
+	}
+	if (rc == E_DB) { reply_fail(r, rc, NULL); return; }
+	r->status = 422;
+	page_begin(r, m->title, "movements");
+	tmpl_import_result(&r->out, r, m, &rep, errors, fe.n ? _(fe.msg[0]) : NULL);
+	page_end(r);
+}
+
+void api_movement_import(struct req *r)
+{
+	struct movement *m = mv_param(r, r->params[0]);
+	if (!m) return;
+	struct import_report rep;
+	const char *errors;
+	struct field_errors fe = { 0 };
+	int rc = run_import(r, m, r->params[1], &rep, &errors, &fe);
+	if (rc == E_DB) { reply_fail(r, rc, NULL); return; }
+	if (fe.n) { reply_fail(r, E_INVALID, &fe); return; }
+	reply_json(r, rc == E_OK ? 200 : 422);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kbool(&w, "imported", rc == E_OK);
+	jw_kint(&w, "lines", rep.lines);
+	jw_kint(&w, "inserted", rep.inserted);
+	jw_kint(&w, "updated", rep.updated);
+	jw_kint(&w, "unchanged", rep.unchanged);
+	jw_kint(&w, "rejected", rep.rejected);
+	jw_key(&w, "errors");
+	jw_arr(&w);
+	for (const char *p = errors; *p;) {
+		size_t n = strcspn(p, "\n");
+		jw_str(&w, arena_strndup(&r->a, p, n));
+		p += n;
+		if (*p) p++;
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
 }

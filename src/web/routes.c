@@ -18,6 +18,7 @@ H(page_model) H(page_report_create) H(page_model_assess) H(page_model_typical) H
 H(api_model_files_list) H(api_model_file_create) H(api_movement_files_list) H(api_movement_file_create) H(page_model_file_create)
 H(page_movement_new) H(page_movement_create) H(page_movement_edit) H(page_movement_update)
 H(page_movement_report)
+H(page_movement_export) H(page_movement_import) H(api_movement_import)
 #undef H
 
 const struct route routes[] = {
@@ -54,6 +55,8 @@ const struct route routes[] = {
 	{ M_POST, "/movements/{id}/models", page_model_create, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_GET, "/movements/{id}/dashboard", page_dashboard, LOGIN, 0 },
 	{ M_GET, "/movements/{id}/report.pdf", page_movement_report, LOGIN, 0 },
+	{ M_GET, "/movements/{id}/export/{what}", page_movement_export, LOGIN, 0 },
+	{ M_POST, "/movements/{id}/import", page_movement_import, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_GET, "/models/{id}", page_model, LOGIN, 0 },
 	{ M_POST, "/models/{id}/reports", page_report_create, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_POST, "/models/{id}/assessment", page_model_assess, LOGIN, PERM_MOVEMENT_MANAGE },
@@ -97,6 +100,7 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/models/{id}/replications", api_replications_list, LOGIN, 0 },
 	{ M_POST, "/api/v1/models/{id}/replications", api_replication_create, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_GET, "/api/v1/public/typical", api_public_typical, PUBLIC, 0 },
+	{ M_POST, "/api/v1/movements/{id}/import/{kind}", api_movement_import, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_GET, "/api/v1/models/{id}/files", api_model_files_list, LOGIN, 0 },
 	{ M_POST, "/api/v1/models/{id}/files", api_model_file_create, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_GET, "/api/v1/movements/{id}/files", api_movement_files_list, LOGIN, 0 },

@@ -1,0 +1,343 @@
+/* Movements: import of models and results from CSV or XLSX (all or nothing,
+** through the domain functions, so every rule and scope check applies to
+** each line), and export of registrations, models and results to CSV or
+** XLSX in the same columns, so an export re-imports unchanged. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/arena.h"
+#include "../base/db.h"
+#include "../base/sheet.h"
+#include "../base/table.h"
+#include "../base/util.h"
+#include "../units/units.h"
+#include "movements.h"
+
+static const char *const model_cols[] = { "code", "unit_code", "title", "field", "owner_unit_code", "description", "started_on", NULL };
+enum { MC_CODE, MC_UNIT, MC_TITLE, MC_FIELD, MC_OWNER, MC_DESC, MC_STARTED };
+static const char *const result_cols[] = { "model_code", "reported_on", "metric", "value", "note", NULL };
+enum { RC_MODEL, RC_ON, RC_METRIC, RC_VALUE, RC_NOTE };
+
+static const char *cell(const struct table *t, int col)
+{
+	const char *s = table_cell(t, col);
+	return s ? s : "";
+}
+
+static int eq(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : "") == 0; }
+
+static void line_error(struct import_report *rep, int line, const struct field_errors *fe, int rc)
+{
+	if (fe->n) fprintf(rep->errors, "line %d: %s: %s\n", line, fe->field[0], fe->msg[0]);
+	else if (rc == E_FORBIDDEN) fprintf(rep->errors, "line %d: outside the units you may change\n", line);
+	else if (rc == E_NOTFOUND) fprintf(rep->errors, "line %d: no such record\n", line);
+	else fprintf(rep->errors, "line %d: could not be stored\n", line);
+	rep->rejected++;
+}
+
+/* opens the file and matches its header; E_OK with the columns */
+static int open_table(FILE *in, const char *const *want, int *col, int nreq, struct import_report *rep, struct table **out)
+{
+	struct table *t;
+	if (import_open(&t, in, rep) != E_OK) return E_INVALID;
+	int rc = table_next(t);
+	if (rc <= 0) {
+		fprintf(rep->errors, "line %d: %s\n", rc < 0 ? t->line : 1, rc < 0 ? t->err : "the file is empty; the first line must name the columns");
+		table_close(t);
+		return E_INVALID;
+	}
+	table_columns(t, want, col);
+	for (int i = 0; i < nreq; i++) {
+		if (col[i] >= 0) continue;
+		struct buf b;
+		buf_init(&b);
+		for (int k = 0; k < nreq; k++) buf_printf(&b, "%s%s", k ? ", " : "", want[k]);
+		fprintf(rep->errors, "line %d: the header must name the columns %s\n", t->line, buf_cstr(&b));
+		buf_free(&b);
+		table_close(t);
+		return E_INVALID;
+	}
+	*out = t;
+	return E_OK;
+}
+
+int movement_import_models(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep)
+{
+	int col[8];
+	struct table *t;
+	if (open_table(in, model_cols, col, 4, rep, &t) != E_OK) return E_INVALID;
+	if (db_begin(db) != DB_OK) { table_close(t); return E_DB; }
+	int rc, result = E_OK;
+	while (result == E_OK && (rc = table_next(t)) != 0) {
+		if (rc < 0) {
+			fprintf(rep->errors, "line %d: %s\n", t->line, t->err);
+			rep->rejected++;
+			rep->lines++;
+			continue;
+		}
+		if (table_blank(t)) continue;
+		rep->lines++;
+		import_progress(rep, t);
+		struct field_errors fe = { 0 };
+		const char *code = cell(t, col[MC_CODE]), *ucode = cell(t, col[MC_UNIT]), *ocode = cell(t, col[MC_OWNER]);
+		if (!*code) { fprintf(rep->errors, "line %d: code: is required (it identifies the model on re-import)\n", t->line); rep->rejected++; continue; }
+		int64_t unit = 0, owner = 0, id = 0;
+		if (units_find_code(db, ucode, &unit) != E_OK) { fprintf(rep->errors, "line %d: unit_code: no unit has the code '%s'\n", t->line, ucode); rep->rejected++; continue; }
+		if (*ocode && units_find_code(db, ocode, &owner) != E_OK) {
+			fprintf(rep->errors, "line %d: owner_unit_code: no unit has the code '%s'\n", t->line, ocode);
+			rep->rejected++;
+			continue;
+		}
+		struct model_in m = { .code = code, .title = cell(t, col[MC_TITLE]), .field = cell(t, col[MC_FIELD]),
+				      .description = cell(t, col[MC_DESC]), .started_on = cell(t, col[MC_STARTED]), .unit_id = unit,
+				      .owner_unit_id = owner, .owner_person_id = -1, .active = -1 };
+		struct arena a;
+		arena_init(&a);
+		struct model *cur;
+		int r;
+		if (models_find_code(db, movement_id, code, &id) == E_OK && models_get(db, &a, id, &cur) == E_OK) {
+			if (cur->unit_id != unit) {
+				fprintf(rep->errors, "line %d: unit_code: the model %s belongs to %s; a model cannot change unit\n", t->line, code, cur->unit_code);
+				rep->rejected++;
+				arena_free(&a);
+				continue;
+			}
+			if (eq(cur->title, m.title) && eq(cur->field, m.field) && eq(cur->description, *m.description ? m.description : NULL) &&
+			    eq(cur->started_on, *m.started_on ? m.started_on : NULL) && cur->owner_unit_id == owner) {
+				rep->unchanged++;
+				arena_free(&a);
+				continue;
+			}
+			r = models_update(db, who, id, cur->version, &m, &fe);
+			if (r == E_OK) rep->updated++;
+		} else {
+			r = models_create(db, who, movement_id, &m, &fe, &id);
+			if (r == E_OK) rep->inserted++;
+		}
+		arena_free(&a);
+		if (r == E_DB) result = E_DB;
+		else if (r != E_OK) line_error(rep, t->line, &fe, r);
+	}
+	import_progress_end(rep, t);
+	table_close(t);
+	if (result == E_OK && rep->rejected == 0 && db_commit(db) == DB_OK) return E_OK;
+	db_rollback(db);
+	rep->inserted = rep->updated = 0;
+	return result == E_OK ? E_INVALID : result;
+}
+
+struct rgroup {
+	int line;
+	char *model, *on, *note;
+	int n;
+	struct commitment_in v[MV_MAX_METRICS];
+};
+
+int movement_import_results(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep)
+{
+	int col[6];
+	struct table *t;
+	if (open_table(in, result_cols, col, 4, rep, &t) != E_OK) return E_INVALID;
+	struct arena a;
+	arena_init(&a);
+	int cap = 256, ng = 0, rc;
+	struct rgroup *g = malloc(sizeof *g * (size_t)cap);
+	/* rows of one model, date and note form one report, wherever they are in the file */
+	while ((rc = table_next(t)) != 0) {
+		if (rc < 0) {
+			fprintf(rep->errors, "line %d: %s\n", t->line, t->err);
+			rep->rejected++;
+			rep->lines++;
+			continue;
+		}
+		if (table_blank(t)) continue;
+		rep->lines++;
+		const char *model = cell(t, col[RC_MODEL]), *on = cell(t, col[RC_ON]), *metric = cell(t, col[RC_METRIC]);
+		const char *note = cell(t, col[RC_NOTE]);
+		double v;
+		if (!*model) { fprintf(rep->errors, "line %d: model_code: is required\n", t->line); rep->rejected++; continue; }
+		if (!date_valid(on)) { fprintf(rep->errors, "line %d: reported_on: is not a date (YYYY-MM-DD)\n", t->line); rep->rejected++; continue; }
+		if (parse_number(cell(t, col[RC_VALUE]), &v) != 0) {
+			fprintf(rep->errors, "line %d: value: must be a number, with '.' for decimals\n", t->line);
+			rep->rejected++;
+			continue;
+		}
+		int k = 0;
+		while (k < ng && !(eq(g[k].model, model) && eq(g[k].on, on) && eq(g[k].note, note))) k++;
+		if (k == ng) {
+			if (ng == cap) g = realloc(g, sizeof *g * (size_t)(cap *= 2));
+			g[ng] = (struct rgroup){ .line = t->line, .model = arena_strdup(&a, model), .on = arena_strdup(&a, on), .note = arena_strdup(&a, note) };
+			ng++;
+		}
+		if (g[k].n >= MV_MAX_METRICS) { fprintf(rep->errors, "line %d: too many results in one report\n", t->line); rep->rejected++; continue; }
+		g[k].v[g[k].n++] = (struct commitment_in){ arena_strdup(&a, metric), v };
+	}
+	import_progress_end(rep, t);
+	table_close(t);
+	int result = db_begin(db) == DB_OK ? E_OK : E_DB;
+	for (int k = 0; result == E_OK && k < ng; k++) {
+		int64_t mid = 0;
+		if (models_find_code(db, movement_id, g[k].model, &mid) != E_OK) {
+			fprintf(rep->errors, "line %d: model_code: the movement has no model '%s'\n", g[k].line, g[k].model);
+			rep->rejected++;
+			continue;
+		}
+		/* the same report again (same date, note and values) is left as it is */
+		struct report *reports;
+		int nr, same = 0;
+		reports_list(db, &a, mid, &reports, &nr);
+		for (int i = 0; i < nr && !same; i++) {
+			if (!eq(reports[i].reported_on, g[k].on) || !eq(reports[i].note, *g[k].note ? g[k].note : NULL) || reports[i].nvalues != g[k].n) continue;
+			int all = 1;
+			for (int x = 0; x < g[k].n; x++) {
+				int found = 0;
+				int64_t metric_id = 0;
+				db_int1(db, &metric_id, "SELECT id FROM movement_metrics WHERE movement_id = $1 AND code = $2", "it", movement_id, g[k].v[x].metric);
+				for (int y = 0; y < reports[i].nvalues; y++)
+					found |= reports[i].metric[y] == metric_id && fabs(reports[i].value[y] - g[k].v[x].value) < 1e-9;
+				all &= found;
+			}
+			same = all;
+		}
+		if (same) { rep->unchanged++; continue; }
+		struct report_in rin = { .reported_on = g[k].on, .note = g[k].note, .nvalues = g[k].n };
+		memcpy(rin.values, g[k].v, sizeof(struct commitment_in) * (size_t)g[k].n);
+		struct field_errors fe = { 0 };
+		int64_t rid;
+		int r = reports_add(db, who, mid, &rin, &fe, &rid);
+		if (r == E_OK) rep->inserted++;
+		else if (r == E_DB) result = E_DB;
+		else line_error(rep, g[k].line, &fe, r);
+	}
+	free(g);
+	arena_free(&a);
+	if (result == E_OK && rep->rejected == 0 && db_commit(db) == DB_OK) return E_OK;
+	db_rollback(db);
+	rep->inserted = rep->updated = 0;
+	return result == E_OK ? E_INVALID : result;
+}
+
+static const char *numtext(struct arena *a, double v)
+{
+	if (fabs(v - round(v)) < 1e-9 && fabs(v) < 9e15) return arena_printf(a, "%lld", (long long)llround(v));
+	return arena_printf(a, "%.15g", v);
+}
+
+int movement_export(struct db *db, const struct movement *m, const char *what, FILE *out, const char *format)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = E_OK;
+	if (!strcmp(what, "models") || !strcmp(what, "template")) {
+		/* the import columns, then the standing results (ignored by the import) */
+		const char *h[8 + 4 + MV_MAX_METRICS];
+		char types[8 + 4 + MV_MAX_METRICS + 1];
+		int nh = 0;
+		for (int i = 0; model_cols[i]; i++) { h[nh] = model_cols[i]; types[nh++] = 't'; }
+		int full = !strcmp(what, "models");
+		if (full) {
+			static const char *const extra[] = { "status", "typical", "citation", "reports" };
+			for (int i = 0; i < 4; i++) { h[nh] = extra[i]; types[nh++] = i == 3 ? 'n' : 't'; }
+			for (int k = 0; k < m->nmetrics; k++) { h[nh] = arena_printf(&a, "result_%s", m->metrics[k].code); types[nh++] = 'n'; }
+		}
+		h[nh] = NULL;
+		types[nh] = 0;
+		struct sheet *s = sheet_open(out, format, full ? "models" : "template", h, types);
+		if (!s) { arena_free(&a); return E_INVALID; }
+		struct model_query q = { .movement_id = m->id, .nranges = -1, .typical = -1, .with_values = 1, .limit = 1000 };
+		for (int64_t off = 0; full; off += q.limit) {
+			q.offset = off;
+			struct model *items;
+			int n;
+			int64_t total;
+			if (models_list(db, &a, &q, &items, &n, &total) != E_OK) { rc = E_DB; break; }
+			for (int i = 0; i < n; i++) {
+				const struct model *d = &items[i];
+				const char *row[8 + 4 + MV_MAX_METRICS];
+				int c = 0;
+				char owner[UNIT_CODE_MAX + 1] = "";
+				if (d->owner_unit_id) {
+					struct stmt *st = db_query(db, "SELECT code FROM units WHERE id = $1", "i", d->owner_unit_id);
+					if (st && db_step(st) == DB_ROW) snprintf(owner, sizeof owner, "%s", db_text(st, 0));
+					db_done(st);
+				}
+				row[c++] = d->code;
+				row[c++] = d->unit_code;
+				row[c++] = d->title;
+				row[c++] = d->field;
+				row[c++] = arena_strdup(&a, owner);
+				row[c++] = d->description ? d->description : "";
+				row[c++] = d->started_on ? d->started_on : "";
+				row[c++] = d->status;
+				row[c++] = d->typical ? "1" : "0";
+				row[c++] = d->citation ? d->citation : "";
+				row[c++] = arena_printf(&a, "%lld", (long long)d->reports);
+				for (int k = 0; k < m->nmetrics; k++) {
+					row[c] = "";
+					for (int v = 0; v < d->nvalues; v++)
+						if (d->values[v].metric_id == m->metrics[k].id && d->values[v].has_value) row[c] = numtext(&a, d->values[v].value);
+					c++;
+				}
+				sheet_row(s, row);
+			}
+			if (off + n >= total) break;
+		}
+		if (sheet_close(s) != 0 && rc == E_OK) rc = E_DB;
+	} else if (!strcmp(what, "results")) {
+		struct sheet *s = sheet_open(out, format, "results", result_cols, "tttnt");
+		if (!s) { arena_free(&a); return E_INVALID; }
+		struct stmt *st = db_query(db,
+					   "SELECT d.code, p.reported_on, mt.code, r.value, p.note FROM model_results r "
+					   "JOIN model_reports p ON p.id = r.report_id JOIN models d ON d.id = p.model_id "
+					   "JOIN movement_metrics mt ON mt.id = r.metric_id WHERE d.movement_id = $1 "
+					   "ORDER BY d.code, p.reported_on, p.id, mt.position, mt.id",
+					   "i", m->id);
+		while (st && db_step(st) == DB_ROW) {
+			const char *row[] = { db_text(st, 0), db_text(st, 1), db_text(st, 2), numtext(&a, db_double(st, 3)), db_text(st, 4) ? db_text(st, 4) : "" };
+			sheet_row(s, row);
+		}
+		if (!st) rc = E_DB;
+		db_done(st);
+		if (sheet_close(s) != 0 && rc == E_OK) rc = E_DB;
+	} else if (!strcmp(what, "registrations")) {
+		const char *h[6 + MV_MAX_METRICS];
+		char types[6 + MV_MAX_METRICS + 1];
+		static const char *const base[] = { "unit_code", "unit_name", "registered_on", "pledge", "planned_models", "models" };
+		int nh = 0;
+		for (int i = 0; i < 6; i++) { h[nh] = base[i]; types[nh++] = i >= 4 ? 'n' : 't'; }
+		for (int k = 0; k < m->nmetrics; k++) { h[nh] = arena_printf(&a, "commit_%s", m->metrics[k].code); types[nh++] = 'n'; }
+		h[nh] = NULL;
+		types[nh] = 0;
+		struct sheet *s = sheet_open(out, format, "registrations", h, types);
+		if (!s) { arena_free(&a); return E_INVALID; }
+		struct reg_query q = { .movement_id = m->id, .nranges = -1, .limit = 100000 };
+		struct registration *items;
+		int n;
+		int64_t total;
+		if (registrations_list(db, &a, &q, &items, &n, &total) != E_OK) rc = E_DB;
+		for (int i = 0; rc == E_OK && i < n; i++) {
+			const struct registration *g = &items[i];
+			const char *row[6 + MV_MAX_METRICS];
+			int c = 0;
+			row[c++] = g->unit_code;
+			row[c++] = g->unit_name;
+			row[c++] = g->registered_on;
+			row[c++] = g->pledge ? g->pledge : "";
+			row[c++] = g->planned_models ? arena_printf(&a, "%lld", (long long)g->planned_models) : "";
+			row[c++] = arena_printf(&a, "%lld", (long long)g->models);
+			for (int k = 0; k < m->nmetrics; k++) {
+				row[c] = "";
+				for (int x = 0; x < g->ncommit; x++)
+					if (g->commit_metric[x] == m->metrics[k].id) row[c] = numtext(&a, g->commit_value[x]);
+				c++;
+			}
+			sheet_row(s, row);
+		}
+		if (sheet_close(s) != 0 && rc == E_OK) rc = E_DB;
+	} else {
+		rc = E_INVALID;
+	}
+	arena_free(&a);
+	return rc;
+}
