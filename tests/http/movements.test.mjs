@@ -237,6 +237,54 @@ test('evidence files: checked by content, stored once, readable only in scope', 
   assert.deepEqual((await reporter.get(`/api/v1/models/${railing.id}/files`)).data.items.map((x) => x.name), ['ban-sao.pdf', 'bien-ban-nghiem-thu.pdf']);
 });
 
+test('models and results: export, re-import unchanged, per-line errors, all or nothing', async () => {
+  const imp = (c, kind, name, text) => {
+    const fd = new FormData();
+    fd.append('file', new Blob([text], { type: 'text/csv' }), name);
+    return c.req('POST', `/api/v1/movements/${mv.id}/import/${kind}`, { raw: fd });
+  };
+  let r = await officer.get(`/movements/${mv.id}/export/models?format=csv`);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'text/csv; charset=utf-8');
+  const csv = r.text;
+  assert.match(csv.split('\n')[0], /^code,unit_code,title,field,owner_unit_code,description,started_on,status,typical,citation,reports,result_vnd,result_length_m,result_sim4g_pct/);
+  r = await imp(officer, 'models', 'models.csv', csv);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.data.lines, r.data.inserted, r.data.updated, r.data.unchanged], [4, 0, 0, 4]);
+  // two good lines and a bad one: nothing imported, the bad line named
+  const bad = 'code,unit_code,title,field\nLH-02,QY-LH,Đường điện chiếu sáng,economy\nLH-03,QY-LH,Sai lĩnh vực,health\nYG-03,QY-YG,Mô hình mới,economy\n';
+  r = await reporter.req('POST', `/api/v1/movements/${mv.id}/import/models`, { raw: (() => { const fd = new FormData(); fd.append('file', new Blob([bad]), 'm.csv'); return fd; })() });
+  assert.equal(r.status, 422);
+  assert.equal(r.data.imported, false);
+  assert.deepEqual(r.data.errors, ['line 3: field: Is not a field of this movement', 'line 4: outside the units you may change']);
+  assert.equal((await officer.get(`/api/v1/movements/${mv.id}/models`)).data.total, 4);
+  // results: one report of two rows; the same file again changes nothing
+  const res = 'model_code,reported_on,metric,value,note\nLH-T1-01,' + day(-3) + ',vnd,10000000,Đợt 2\nLH-T1-01,' + day(-3) + ',length_m,20,Đợt 2\n';
+  r = await imp(reporter, 'results', 'r.csv', res);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.data.inserted, 1);
+  r = await imp(reporter, 'results', 'r.csv', res);
+  assert.deepEqual([r.data.inserted, r.data.unchanged], [0, 1]);
+  assert.deepEqual((await officer.get(`/api/v1/models/${lanes.id}`)).data.results, { vnd: 362000000, length_m: 346 });
+  // the exported results re-import unchanged
+  r = await officer.get(`/movements/${mv.id}/export/results?format=csv`);
+  r = await imp(officer, 'results', 'all.csv', r.text);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.data.inserted, 0);
+  // the XLSX export re-imports unchanged too
+  const x = await fetch(srv.base + `/movements/${mv.id}/export/models?format=xlsx`, { headers: { Authorization: 'Bearer ' + officer.token } });
+  const fd = new FormData();
+  fd.append('file', new Blob([await x.arrayBuffer()]), 'models.xlsx');
+  r = await officer.req('POST', `/api/v1/movements/${mv.id}/import/models`, { raw: fd });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.data.lines, r.data.unchanged], [4, 4]);
+  // the organiser's exports are not for a reporter; the template is
+  assert.equal((await reporter.get(`/movements/${mv.id}/export/models?format=csv`)).status, 403);
+  r = await reporter.get(`/movements/${mv.id}/export/template?format=xlsx`);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+});
+
 test('a closed movement changes no more', async () => {
   let m = (await officer.get(`/api/v1/movements/${mv.id}`)).data;
   let r = await officer.post(`/api/v1/movements/${mv.id}/status`, { json: { status: 'closed', version: m.version } });
