@@ -12,6 +12,7 @@
 #include "../base/auth.h"
 #include "../base/db.h"
 #include "../base/pdf.h"
+#include "../movements/movements.h"
 #include "../base/http.h"
 #include "../base/schema.h"
 #include "../base/sheet.h"
@@ -283,16 +284,22 @@ int cmd_user(int argc, char **argv)
 
 int cmd_import(int argc, char **argv)
 {
-	static const char *const known[] = { "--db", NULL };
+	static const char *const known[] = { "--db", "--movement", NULL };
 	struct args a;
 	if (args_parse(&a, argc, argv, known) != 0) return 2;
-	if (a.help || a.npos != 2 || (strcmp(a.pos[0], "units") && strcmp(a.pos[0], "people"))) {
-		printf("usage: thidua import units|people FILE [--db PATH]\n\n"
+	int mv_kind = a.npos == 2 && (!strcmp(a.pos[0], "models") || !strcmp(a.pos[0], "results"));
+	if (a.help || a.npos != 2 || (strcmp(a.pos[0], "units") && strcmp(a.pos[0], "people") && !mv_kind) ||
+	    (mv_kind && !arg(&a, "--movement", NULL))) {
+		printf("usage: thidua import units|people FILE [--db PATH]\n"
+		       "       thidua import models|results FILE --movement CODE [--db PATH]\n\n"
 		       "FILE is an XLSX workbook (its first worksheet is read) or a UTF-8 CSV, with or\n"
 		       "without BOM, separated by commas or semicolons; the content decides, not the name.\n"
 		       "The first row names the columns, in any order:\n"
 		       "units:  code,name,kind,parent_code,active\n"
 		       "people: code,full_name,gender,birth_year,unit_code,position,active\n"
+		       "models: code,unit_code,title,field[,owner_unit_code,description,started_on]\n"
+		       "results: model_code,reported_on,metric,value[,note] (rows of one model, date\n"
+		       "         and note form one progress report)\n"
 		       "A file is imported whole or not at all: every rejected line is reported with its\n"
 		       "line number (the worksheet row number in XLSX). Existing records are matched by\n"
 		       "code and updated, so importing the same file again changes nothing.\n");
@@ -306,7 +313,20 @@ int cmd_import(int argc, char **argv)
 	rep.errors = stderr;
 	rep.progress = isatty(2);
 	db_bulk_mode(db);
-	int rc = !strcmp(a.pos[0], "units") ? units_import(db, cli_user(), f, &rep) : people_import(db, cli_user(), f, &rep);
+	int rc;
+	if (mv_kind) {
+		int64_t mid = 0;
+		if (movements_find_code(db, arg(&a, "--movement", ""), &mid) != E_OK) {
+			fprintf(stderr, "no movement has the code %s\n", arg(&a, "--movement", ""));
+			fclose(f);
+			db_close(db);
+			return 1;
+		}
+		rc = !strcmp(a.pos[0], "models") ? movement_import_models(db, cli_user(), mid, f, &rep)
+						 : movement_import_results(db, cli_user(), mid, f, &rep);
+	} else {
+		rc = !strcmp(a.pos[0], "units") ? units_import(db, cli_user(), f, &rep) : people_import(db, cli_user(), f, &rep);
+	}
 	fclose(f);
 	db_close(db);
 	if (rc == E_OK) {
@@ -319,12 +339,16 @@ int cmd_import(int argc, char **argv)
 
 int cmd_export(int argc, char **argv)
 {
-	static const char *const known[] = { "--db", "--format", "--out", NULL };
+	static const char *const known[] = { "--db", "--format", "--out", "--movement", NULL };
 	struct args a;
 	if (args_parse(&a, argc, argv, known) != 0) return 2;
 	const char *format = arg(&a, "--format", "csv");
-	if (a.help || a.npos != 1 || (strcmp(a.pos[0], "units") && strcmp(a.pos[0], "people")) || !sheet_format_valid(format)) {
-		printf("usage: thidua export units|people [--format csv|xlsx] [--out FILE] [--db PATH]\n\n"
+	int mv_kind = a.npos == 1 && (!strcmp(a.pos[0], "registrations") || !strcmp(a.pos[0], "models") || !strcmp(a.pos[0], "results") ||
+				      !strcmp(a.pos[0], "template"));
+	if (a.help || a.npos != 1 || (strcmp(a.pos[0], "units") && strcmp(a.pos[0], "people") && !mv_kind) || !sheet_format_valid(format) ||
+	    (mv_kind && !arg(&a, "--movement", NULL))) {
+		printf("usage: thidua export units|people [--format csv|xlsx] [--out FILE] [--db PATH]\n"
+		       "       thidua export registrations|models|results|template --movement CODE [--format csv|xlsx] [--out FILE] [--db PATH]\n\n"
 		       "Writes to standard output unless --out is given. Both formats re-import unchanged.\n");
 		return a.help ? 0 : 2;
 	}
@@ -334,7 +358,20 @@ int cmd_export(int argc, char **argv)
 	if (cli_open_db(arg(&a, "--db", DEFAULT_DB), &db, 0) != 0) return 1;
 	FILE *out = outp ? fopen(outp, "wb") : stdout;
 	if (!out) { fprintf(stderr, "cannot write %s: %s\n", outp, strerror(errno)); db_close(db); return 1; }
-	int rc = !strcmp(a.pos[0], "units") ? units_export(db, out, format) : people_export(db, out, format, NULL);
+	int rc;
+	if (mv_kind) {
+		struct arena ar;
+		arena_init(&ar);
+		int64_t mid = 0;
+		struct movement *m;
+		rc = movements_find_code(db, arg(&a, "--movement", ""), &mid);
+		if (rc == E_OK) rc = movements_get(db, &ar, mid, &m);
+		if (rc == E_OK) rc = movement_export(db, m, a.pos[0], out, format);
+		else fprintf(stderr, "no movement has the code %s\n", arg(&a, "--movement", ""));
+		arena_free(&ar);
+	} else {
+		rc = !strcmp(a.pos[0], "units") ? units_export(db, out, format) : people_export(db, out, format, NULL);
+	}
 	if (outp && fclose(out) != 0) rc = E_DB;
 	db_close(db);
 	if (rc != E_OK) { fprintf(stderr, "export failed\n"); return 1; }
