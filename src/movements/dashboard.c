@@ -6,6 +6,7 @@
 ** figures are rolled up the tree in C: each unit's own figures are added to
 ** every ancestor on its path that lies inside the movement's scope, so a
 ** subtree total is by construction the sum of its parts. */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,16 +254,32 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 	db_int1(db, &d->replications,
 		"SELECT count(*) FROM model_replications x JOIN models d ON d.id = x.model_id WHERE d.movement_id = $1 AND d.active = 1", "i", m->id);
 
-	/* 5. ancestors inside the scope (or inside the filtered subtree) */
+	/* 5. ancestors inside the scope (or inside the filtered subtree), down to
+	** the levels shown; deeper units roll up into them and are not listed */
+	int top = INT_MAX;
+	if (q->under > 0) {
+		top = 0;
+		for (const char *c = lo + 1; *c; c++) top += *c == '/';
+		top -= 1;
+	} else {
+		for (int i = 0; i < m->nscopes; i++) {
+			int dep = -1;
+			for (const char *c = m->scopes[i].path + 1; *c; c++) dep += *c == '/';
+			if (dep < top) top = dep;
+		}
+	}
+	int maxdepth = q->levels > 0 && top != INT_MAX ? top + q->levels - 1 : INT_MAX;
 	int nreg = d->nunits;
 	for (int i = 0; i < nreg; i++) {
 		const char *path = d->units[i].path;
 		/* walk the ids on the path, root first, skipping the unit itself */
-		for (const char *p = path + 1; *p;) {
+		int depth = 0;
+		for (const char *p = path + 1; *p; depth++) {
 			int64_t aid = strtoll(p, NULL, 10);
 			const char *next = strchr(p, '/');
 			if (!next || !next[1]) break;
 			p = next + 1;
+			if (depth > maxdepth) break;
 			if (umap_get(&b.map, aid) >= 0) continue;
 			struct stmt *u = db_query(db, "SELECT id, parent_id, code, name, path, depth FROM units WHERE id = $1", "i", aid);
 			if (u && db_step(u) == DB_ROW) {
@@ -291,7 +308,12 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 			p = next + 1;
 		}
 	}
-	/* the umap indexes die with the sort: nothing reads them after */
+	/* units below the levels shown leave the list (their figures are in their ancestors') */
+	int kept = 0;
+	for (int i = 0; i < d->nunits; i++)
+		if (d->units[i].depth <= maxdepth) d->units[kept++] = d->units[i];
+	d->nunits = kept;
+	/* the umap indexes die with the compaction and the sort: nothing reads them after */
 	qsort(d->units, (size_t)d->nunits, sizeof *d->units, cmp_units);
 	rc = E_OK;
 out:

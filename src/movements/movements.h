@@ -270,6 +270,7 @@ struct dash_query {
 	int64_t under;                           /* >0: only units in this subtree */
 	const char *field, *status;
 	const char *from, *to;                   /* results reported in [from, to] (dates), NULL: all */
+	int levels;                              /* units listed down to this many levels from the top; 0: all */
 };
 
 struct dash_total {                          /* one metric */

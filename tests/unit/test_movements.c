@@ -362,6 +362,15 @@ static void test_dashboard_totals(void **state)
 		}
 		if (dash.units[i].id == f->ward1) assert_true(dash.units[i].sub[0].sum == 380000000.0);
 	}
+	/* two levels shown: the village leaves the list, its figures stay in Liên Hòa's */
+	struct dash_query q3 = { .movement_id = f->mv, .levels = 2 };
+	assert_int_equal(dashboard_build(f->db, &f->a, m, &q3, &dash), E_OK);
+	assert_int_equal(dash.nunits, 3);
+	for (int i = 0; i < dash.nunits; i++) {
+		assert_true(dash.units[i].id != f->hamlet);
+		if (dash.units[i].id == f->ward2) assert_true(dash.units[i].sub[0].sum == 427000000.0);
+	}
+	assert_true(dash.units[0].sub[0].sum == 807000000.0);
 	/* the subtree filter and a period */
 	struct dash_query q2 = { .movement_id = f->mv, .under = f->ward2, .from = "2024-05-01", .to = "2024-05-31" };
 	assert_int_equal(dashboard_build(f->db, &f->a, m, &q2, &dash), E_OK);
