@@ -131,6 +131,8 @@ CREATE TABLE models (
 CREATE INDEX models_movement ON models (movement_id, active, field_code, status);
 CREATE INDEX models_unit ON models (unit_id, movement_id);
 CREATE INDEX models_typical ON models (typical, movement_id);
+-- the dashboard reads a movement's models in unit order from this index alone
+CREATE INDEX models_dash ON models (movement_id, active, unit_id, field_code, status, typical);
 
 -- planned results of a model, per metric
 CREATE TABLE model_plans (
@@ -168,7 +170,7 @@ CREATE TABLE model_values (
 	value REAL NOT NULL,
 	reported_on TEXT NOT NULL,         -- of the latest report counted
 	PRIMARY KEY (model_id, metric_id)
-);
+) WITHOUT ROWID;                       -- the values sit in the key's b-tree: one seek per model
 
 -- another unit adopts a model: where a typical example spread
 CREATE TABLE model_replications (

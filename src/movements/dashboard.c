@@ -183,9 +183,9 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 	/* 2. models per unit, field, status */
 	buf_reset(&sql);
 	buf_printf(&sql,
-		   "SELECT d.unit_id, d.field_code, d.status, sum(d.typical), count(*) FROM models d JOIN units u ON u.id = d.unit_id "
+		   "SELECT d.unit_id, d.field_code, d.status, sum(d.typical), count(*) FROM models d%s "
 		   "WHERE d.movement_id = $1 AND d.active = 1%s%s%s GROUP BY d.unit_id, d.field_code, d.status",
-		   sub, field, status);
+		   q->under > 0 ? " JOIN units u ON u.id = d.unit_id" : "", sub, field, status);
 	st = db_prep(db, buf_cstr(&sql));
 	if (!st) goto out;
 	db_bind_int(st, 1, m->id);
@@ -211,13 +211,16 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 	}
 	db_done(st);
 
-	/* 3. the results per unit, field and metric */
+	/* 3. the results per unit, field and metric. Without a period the
+	** standing values are read in unit order (models_dash, then one seek per
+	** model) and summed here as they stream by: no sort, no temporary b-tree.
+	** With a period the reports in it are grouped by SQL. */
 	buf_reset(&sql);
 	if (!period)
 		buf_printf(&sql,
-			   "SELECT d.unit_id, d.field_code, v.metric_id, sum(v.value), count(*) FROM model_values v JOIN models d ON d.id = v.model_id "
-			   "JOIN units u ON u.id = d.unit_id WHERE d.movement_id = $1 AND d.active = 1%s%s%s GROUP BY d.unit_id, d.field_code, v.metric_id",
-			   sub, field, status);
+			   "SELECT d.unit_id, d.field_code, v.metric_id, v.value, 1 FROM models d%s JOIN model_values v ON v.model_id = d.id "
+			   "WHERE d.movement_id = $1 AND d.active = 1%s%s%s",
+			   q->under > 0 ? " JOIN units u ON u.id = d.unit_id" : "", sub, field, status);
 	else
 		buf_printf(&sql,
 			   "SELECT d.unit_id, d.field_code, r.metric_id, sum(r.value), count(DISTINCT d.id) FROM model_results r "
@@ -235,17 +238,27 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 		db_bind_text(st, 6, q->from && *q->from ? q->from : "0000-00-00");
 		db_bind_text(st, 7, q->to && *q->to ? q->to : "9999-12-31");
 	}
+	int64_t last_unit = -1, last_metric = -1;
+	int ui = -1, f = -1, mk = -1;
+	const char *last_field = NULL;
+	char field_buf[48] = "";
 	while (db_step(st) == DB_ROW) {
-		int i = umap_get(&b.map, db_int(st, 0));
-		int f = field_index(d, db_text(st, 1));
-		int k = metric_index(m, db_int(st, 2));
-		if (k < 0) continue;
+		int64_t uid = db_int(st, 0), mid = db_int(st, 2);
+		if (uid != last_unit) { ui = umap_get(&b.map, uid); last_unit = uid; }
+		const char *fc = db_text(st, 1);
+		if (!last_field || strcmp(fc, field_buf) != 0) {
+			f = field_index(d, fc);
+			snprintf(field_buf, sizeof field_buf, "%s", fc);
+			last_field = field_buf;
+		}
+		if (mid != last_metric) { mk = metric_index(m, mid); last_metric = mid; }
+		if (mk < 0) continue;
 		double sum = db_double(st, 3);
 		int64_t n = db_int(st, 4);
-		if (i >= 0) { d->units[i].own[k].sum += sum; d->units[i].own[k].n += n; }
-		if (f >= 0) { d->field_total[f][k].sum += sum; d->field_total[f][k].n += n; }
-		d->total[k].sum += sum;
-		d->total[k].n += n;
+		if (ui >= 0) { d->units[ui].own[mk].sum += sum; d->units[ui].own[mk].n += n; }
+		if (f >= 0) { d->field_total[f][mk].sum += sum; d->field_total[f][mk].n += n; }
+		d->total[mk].sum += sum;
+		d->total[mk].n += n;
 	}
 	db_done(st);
 
