@@ -138,9 +138,12 @@ static void show_movement(struct req *r, struct movement *m, const struct field_
 	int64_t total = 0;
 	registrations_list(r->db, &r->a, &q, &regs, &n, &total);
 	int can_register = strcmp(m->status, "launched") == 0 && auth_can_any(r->user, PERM_MOVEMENT_REPORT);
+	struct attachment *files;
+	int nfiles;
+	files_list(r->db, &r->a, "movement", m->id, &files, &nfiles);
 	if (fe && fe->n) r->status = 422;
 	page_begin(r, m->title, "movements");
-	tmpl_movement_page(&r->out, r, m, movement_manageable(r->user, m), can_register, regs, n, fe);
+	tmpl_movement_page(&r->out, r, m, movement_manageable(r->user, m), can_register, regs, n, files, nfiles, fe);
 	page_end(r);
 }
 
@@ -585,4 +588,22 @@ void api_movement_import(struct req *r)
 	}
 	jw_arr_end(&w);
 	jw_obj_end(&w);
+}
+
+void page_movement_file_create(struct req *r)
+{
+	struct movement *m = mv_param(r, r->params[0]);
+	if (!m) return;
+	struct field_errors fe = { 0 };
+	const struct mp_part *p = req_file(r, "file");
+	int64_t att;
+	int rc = p && p->filename && p->len ? movements_attach(r->db, r->user, m->id, p->filename, p->data, p->len, &fe, &att) : E_INVALID;
+	if (rc == E_INVALID && !fe.n) fe_add(&fe, "file", N_("Choose a file to upload"));
+	if (rc == E_OK) {
+		flash_set(r, N_("The file is attached"));
+		reply_redirect(r, arena_printf(&r->a, "/movements/%lld", (long long)m->id));
+		return;
+	}
+	if (rc == E_INVALID || rc == E_STATE) { show_movement(r, m, &fe); return; }
+	reply_fail(r, rc, &fe);
 }

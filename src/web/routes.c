@@ -19,6 +19,7 @@ H(api_model_files_list) H(api_model_file_create) H(api_movement_files_list) H(ap
 H(page_movement_new) H(page_movement_create) H(page_movement_edit) H(page_movement_update)
 H(page_movement_report)
 H(page_movement_export) H(page_movement_import) H(api_movement_import)
+H(page_movement_file_create)
 #undef H
 
 const struct route routes[] = {
@@ -57,6 +58,7 @@ const struct route routes[] = {
 	{ M_GET, "/movements/{id}/report.pdf", page_movement_report, LOGIN, 0 },
 	{ M_GET, "/movements/{id}/export/{what}", page_movement_export, LOGIN, 0 },
 	{ M_POST, "/movements/{id}/import", page_movement_import, LOGIN, PERM_MOVEMENT_REPORT },
+	{ M_POST, "/movements/{id}/files", page_movement_file_create, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_GET, "/models/{id}", page_model, LOGIN, 0 },
 	{ M_POST, "/models/{id}/reports", page_report_create, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_POST, "/models/{id}/assessment", page_model_assess, LOGIN, PERM_MOVEMENT_MANAGE },
