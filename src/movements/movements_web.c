@@ -246,7 +246,10 @@ static void show_model(struct req *r, int64_t id, const struct field_errors *fe)
 	files_list(r->db, &r->a, "model", d->id, &files, &nfiles);
 	if (fe && fe->n) r->status = 422;
 	page_begin(r, d->title, "movements");
-	tmpl_model_page(&r->out, r, m, d, reports, nreports, reps, nreps, files, nfiles, can_report, open && manager, fe);
+	int can_edit = strcmp(m->status, "closed") != 0 && d->active &&
+		       (manager || (strcmp(m->status, "launched") == 0 && strcmp(d->status, "registered") == 0 &&
+				    auth_can(r->user, PERM_MOVEMENT_REPORT, d->unit_path)));
+	tmpl_model_page(&r->out, r, m, d, reports, nreports, reps, nreps, files, nfiles, can_report, open && manager, can_edit, fe);
 	page_end(r);
 }
 
@@ -278,6 +281,17 @@ void page_report_create(struct req *r)
 	int rc = mv_read_report(r, &in, &fe);
 	if (rc == E_OK) rc = reports_add(r->db, r->user, id, &in, &fe, &rid);
 	model_form_done(r, id, rc, &fe, N_("The report is saved"));
+}
+
+void page_model_update(struct req *r)
+{
+	int64_t id;
+	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	struct field_errors fe = { 0 };
+	struct model_in in;
+	int rc = mv_read_model(r, &in, &fe, 0);
+	if (rc == E_OK) rc = models_update(r->db, r->user, id, input_version(r), &in, &fe);
+	model_form_done(r, id, rc, &fe, N_("Saved"));
 }
 
 void page_model_file_create(struct req *r)

@@ -20,6 +20,7 @@ H(page_movement_new) H(page_movement_create) H(page_movement_edit) H(page_moveme
 H(page_movement_report)
 H(page_movement_export) H(page_movement_import) H(api_movement_import)
 H(page_movement_file_create)
+H(page_model_update)
 #undef H
 
 const struct route routes[] = {
@@ -60,6 +61,7 @@ const struct route routes[] = {
 	{ M_POST, "/movements/{id}/import", page_movement_import, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_POST, "/movements/{id}/files", page_movement_file_create, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_GET, "/models/{id}", page_model, LOGIN, 0 },
+	{ M_POST, "/models/{id}", page_model_update, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_POST, "/models/{id}/reports", page_report_create, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_POST, "/models/{id}/assessment", page_model_assess, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_POST, "/models/{id}/files", page_model_file_create, LOGIN, PERM_MOVEMENT_REPORT },
