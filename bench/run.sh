@@ -134,6 +134,15 @@ T_PEOPLE=$(since "$t0")
 log "   $T_PEOPLE s: $(tail -1 "$OUT/import-people.log")"
 DB_MB=$(div "$(( $(stat -c %s "$DB") + $(stat -c %s "$DB-wal" 2>/dev/null || echo 0) ))" 1048576 %.0f)
 
+# ---------------------------------------------------------------- 2b. a movement of 100 000 models
+log "== movement data: 20 000 registered units, 100 000 models, 1 000 000 results (bench/movements.sql)"
+t0=$(now)
+sqlite3 "$DB" <bench/movements.sql >"$OUT/movements.log" 2>&1 || { tail -20 "$OUT/movements.log" >&2; fail "bench/movements.sql"; }
+MV_ID=$(sqlite3 "$DB" "SELECT id FROM movements WHERE code = 'BENCH'")
+MV_MODELS=$(sqlite3 "$DB" "SELECT count(*) FROM models WHERE movement_id = $MV_ID")
+MV_RESULTS=$(sqlite3 "$DB" "SELECT count(*) FROM model_results r JOIN model_reports p ON p.id = r.report_id JOIN models d ON d.id = p.model_id WHERE d.movement_id = $MV_ID")
+log "   $(since "$t0") s: $MV_MODELS models, $MV_RESULTS result values"
+
 # ---------------------------------------------------------------- 3. sqlite3 .import reference
 REF=$OUT/sqlite-ref.db
 rm -f "$REF" "$REF-journal" "$REF-wal" "$REF-shm"
@@ -198,6 +207,16 @@ SQL_B_US=$(sql_pair_us people "$SQL_B_REPS" \
 log "   units list $SQL_A_US us, people search $SQL_B_US us per count + page"
 
 # ---------------------------------------------------------------- 4. thidua serve
+# first the movement dashboard's aggregation as plain SQL in the shell: the
+# registrations, the models per unit, field and status, and the results per
+# unit, field and metric (src/movements/dashboard.c reads the last one in
+# unit order and sums in C instead of GROUP BY; the figures are the same)
+SQL_C="SELECT u.id, u.parent_id, u.code, u.name, u.path, u.depth, g.registered_on FROM registrations g JOIN units u ON u.id = g.unit_id WHERE g.movement_id = \$1 AND g.active = 1;
+SELECT d.unit_id, d.field_code, d.status, sum(d.typical), count(*) FROM models d WHERE d.movement_id = \$1 AND d.active = 1 GROUP BY d.unit_id, d.field_code, d.status;"
+SQL_C2="SELECT d.unit_id, d.field_code, v.metric_id, sum(v.value), count(*) FROM models d JOIN model_values v ON v.model_id = d.id WHERE d.movement_id = \$1 AND d.active = 1 GROUP BY d.unit_id, d.field_code, v.metric_id;"
+SQL_C_REPS=4
+SQL_C_US=$(sql_pair_us dashboard "$SQL_C_REPS" ".parameter set \$1 $MV_ID" "$SQL_C" "$SQL_C2")
+log "   movement dashboard aggregation $SQL_C_US us"
 PORT=$(free_port "${BENCH_PORT:-18480}")
 log "== thidua serve on 127.0.0.1:$PORT"
 "$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" >"$OUT/serve.log" 2>&1 &
@@ -232,7 +251,7 @@ echo 0 >"$OUT/rss-peak.kb"
 MPID=$!
 
 # the requests: label, path on thidua, file served by nginx
-NAMES=(units people unitpage)
+NAMES=(units people unitpage dash dashpage models)
 declare -A PATHS LABELS CTYPES
 PATHS[units]="/api/v1/units?parent=$UNIT_ID&limit=50"
 PATHS[people]="/api/v1/people?q=nguyen%20van&limit=50"
@@ -240,6 +259,12 @@ PATHS[unitpage]="/units/$UNIT_ID"
 LABELS[units]="GET /api/v1/units?parent=$UNIT_ID&limit=50"
 LABELS[people]="GET /api/v1/people?q=nguyen%20van&limit=50"
 LABELS[unitpage]="GET /units/$UNIT_ID (HTML)"
+PATHS[dash]="/api/v1/movements/$MV_ID/dashboard"
+PATHS[dashpage]="/movements/$MV_ID/dashboard"
+PATHS[models]="/api/v1/movements/$MV_ID/models?field=economy&status=effective&limit=50"
+LABELS[dash]="GET /api/v1/movements/$MV_ID/dashboard"
+LABELS[dashpage]="GET /movements/$MV_ID/dashboard (HTML)"
+LABELS[models]="GET …/models?field=economy&status=effective"
 
 NGX=$OUT/nginx
 WWW=$NGX/www
@@ -364,6 +389,8 @@ S=$OUT/summary.txt
 	printf 'people search "nguyen van": %s matches of %s\n' "$PEOPLE_HITS" "$PEOPLE"
 	printf 'SQL in the sqlite3 shell (count + page, prepared each time): units list %s us (%s runs), people search %s us (%s runs)\n' \
 		"$SQL_A_US" "$SQL_A_REPS" "$SQL_B_US" "$SQL_B_REPS"
+	printf 'movement: %s models, %s result values; dashboard alone %s vs the same aggregation in the sqlite3 shell %s, ratio %sx\n' \
+		"$MV_MODELS" "$MV_RESULTS" "$(fmt_ms "${ONE[dash]}")" "$(fmt_ms "$(div "$SQL_C_US" 1000 %.3f)")" "$(ratio "${ONE[dash]}" "$(div "$SQL_C_US" 1000 %.3f)")"
 	printf 'RSS idle %s MB, under load %s MB (peak of 0.5 s samples; VmHWM %s MB, after load %s MB)\n' \
 		"$(div "$RSS_IDLE" 1024 %.0f)" "$(div "$RSS_PEAK" 1024 %.0f)" "$(div "$RSS_HWM" 1024 %.0f)" "$(div "$RSS_END" 1024 %.0f)"
 } >"$S"
