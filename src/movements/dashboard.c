@@ -314,6 +314,7 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 			if (t >= 0) {
 				struct dash_unit *dst = &d->units[t];
 				dst->models_sub += src->models;
+				dst->registered_sub += src->registered;
 				for (int k = 0; k < nm; k++) { dst->sub[k].sum += src->own[k].sum; dst->sub[k].n += src->own[k].n; }
 			}
 			const char *next = strchr(p, '/');
@@ -402,6 +403,7 @@ void dashboard_json(struct jw *w, const struct dashboard *d)
 		jw_kbool(w, "registered", u->registered);
 		jw_kint(w, "models", u->models);
 		jw_kint(w, "models_subtree", u->models_sub);
+		jw_kint(w, "registered_subtree", u->registered_sub);
 		jw_key(w, "results");
 		totals_json(w, m, u->own);
 		jw_key(w, "results_subtree");

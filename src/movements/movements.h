@@ -284,6 +284,7 @@ struct dash_unit {                           /* a unit with registrations or mod
 	int depth;
 	int registered;                          /* the unit itself registered */
 	int64_t models, models_sub;              /* own / with its subtree */
+	int64_t registered_sub;                  /* units registered in its subtree, itself included */
 	struct dash_total *own, *sub;            /* [nmetrics] */
 };
 

@@ -106,7 +106,11 @@ test('the dashboard shows the new model and its result', async () => {
   const vnd = page.locator('table.list tbody tr', { hasText: 'Kinh phí huy động' }).locator('td.num').first();
   assert.equal(await text(vnd), '180.000.000');
   const ward = page.locator('table.tree-table tbody tr', { hasText: 'Phường Yên Giang' });
-  assert.equal((await ward.locator('td.num').allInnerTexts())[1], '180.000.000');
+  assert.deepEqual((await ward.locator('td.num').allInnerTexts()).slice(0, 3), ['1', '1', '180.000.000']);
+  // a unit's name drills the dashboard down to its subtree
+  await clickAndWait(page, ward.getByRole('link', { name: 'Phường Yên Giang' }));
+  assert.match(page.url(), /dashboard\?under=\d+$/);
+  assert.deepEqual(await page.locator('ul.tiles li b').allInnerTexts(), ['1', '1', '0', '0', '0']);
   assertNoProblems(page);
 });
 

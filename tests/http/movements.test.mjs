@@ -162,6 +162,8 @@ test('the dashboard: totals per unit and subtree are the sums of their parts', a
   assert.equal(unit('QY-LH').results_subtree.vnd, 75000000 + 352000000);
   assert.equal(unit('QY-LH').results_subtree.length_m, 446);
   assert.equal(unit('QY').models_subtree, 4);
+  assert.equal(unit('QY').registered_subtree, 3);
+  assert.equal(unit('QY-LH').registered_subtree, 2);
   assert.equal(d.units.find((x) => x.code === 'T-QN'), undefined); // above the scope
   const children = d.units.filter((x) => x.parent_id === unit('QY').id);
   assert.equal(children.reduce((s, x) => s + (x.results_subtree.vnd || 0), 0), unit('QY').results_subtree.vnd);
