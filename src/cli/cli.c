@@ -287,16 +287,17 @@ int cmd_import(int argc, char **argv)
 	static const char *const known[] = { "--db", "--movement", NULL };
 	struct args a;
 	if (args_parse(&a, argc, argv, known) != 0) return 2;
-	int mv_kind = a.npos == 2 && (!strcmp(a.pos[0], "models") || !strcmp(a.pos[0], "results"));
+	int mv_kind = a.npos == 2 && (!strcmp(a.pos[0], "models") || !strcmp(a.pos[0], "results") || !strcmp(a.pos[0], "registrations"));
 	if (a.help || a.npos != 2 || (strcmp(a.pos[0], "units") && strcmp(a.pos[0], "people") && !mv_kind) ||
 	    (mv_kind && !arg(&a, "--movement", NULL))) {
 		printf("usage: thidua import units|people FILE [--db PATH]\n"
-		       "       thidua import models|results FILE --movement CODE [--db PATH]\n\n"
+		       "       thidua import registrations|models|results FILE --movement CODE [--db PATH]\n\n"
 		       "FILE is an XLSX workbook (its first worksheet is read) or a UTF-8 CSV, with or\n"
 		       "without BOM, separated by commas or semicolons; the content decides, not the name.\n"
 		       "The first row names the columns, in any order:\n"
 		       "units:  code,name,kind,parent_code,active\n"
 		       "people: code,full_name,gender,birth_year,unit_code,position,active\n"
+		       "registrations: unit_code[,pledge,planned_models,registered_on,commit_METRIC...]\n"
 		       "models: code,unit_code,title,field[,owner_unit_code,description,started_on]\n"
 		       "results: model_code,reported_on,metric,value[,note] (rows of one model, date\n"
 		       "         and note form one progress report)\n"
@@ -322,8 +323,9 @@ int cmd_import(int argc, char **argv)
 			db_close(db);
 			return 1;
 		}
-		rc = !strcmp(a.pos[0], "models") ? movement_import_models(db, cli_user(), mid, f, &rep)
-						 : movement_import_results(db, cli_user(), mid, f, &rep);
+		rc = !strcmp(a.pos[0], "models")    ? movement_import_models(db, cli_user(), mid, f, &rep)
+		     : !strcmp(a.pos[0], "results") ? movement_import_results(db, cli_user(), mid, f, &rep)
+						    : movement_import_registrations(db, cli_user(), mid, f, &rep);
 	} else {
 		rc = !strcmp(a.pos[0], "units") ? units_import(db, cli_user(), f, &rep) : people_import(db, cli_user(), f, &rep);
 	}

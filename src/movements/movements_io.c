@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../base/arena.h"
+#include "../base/auth.h"
 #include "../base/db.h"
 #include "../base/sheet.h"
 #include "../base/table.h"
@@ -214,6 +215,89 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 	arena_free(&a);
 	if (result == E_OK && rep->rejected == 0 && db_commit(db) == DB_OK) return E_OK;
 	db_rollback(db);
+	rep->inserted = rep->updated = 0;
+	return result == E_OK ? E_INVALID : result;
+}
+
+/* Registrations, as exported: unit_code, pledge, planned_models and a
+** commit_<metric> column per metric (unit_name, registered_on and models are
+** read back but only registered_on is used, and only for a new registration
+** entered by an officer). Upsert by unit. */
+int movement_import_registrations(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep)
+{
+	static const char *const cols[] = { "unit_code", "pledge", "planned_models", "registered_on", NULL };
+	int col[5];
+	struct table *t;
+	if (open_table(in, cols, col, 1, rep, &t) != E_OK) return E_INVALID;
+	struct arena a;
+	arena_init(&a);
+	struct movement *m;
+	int result = movements_get(db, &a, movement_id, &m);
+	/* commit_<metric> columns */
+	int ccol[MV_MAX_METRICS];
+	for (int k = 0; result == E_OK && k < m->nmetrics; k++) {
+		const char *want[] = { arena_printf(&a, "commit_%s", m->metrics[k].code), NULL };
+		table_columns(t, want, &ccol[k]);
+	}
+	if (result == E_OK && db_begin(db) != DB_OK) result = E_DB;
+	int rc;
+	while (result == E_OK && (rc = table_next(t)) != 0) {
+		if (rc < 0) {
+			fprintf(rep->errors, "line %d: %s\n", t->line, t->err);
+			rep->rejected++;
+			rep->lines++;
+			continue;
+		}
+		if (table_blank(t)) continue;
+		rep->lines++;
+		const char *ucode = cell(t, col[0]), *planned = cell(t, col[2]);
+		int64_t unit = 0, np = -1, gid = 0;
+		if (units_find_code(db, ucode, &unit) != E_OK) { fprintf(rep->errors, "line %d: unit_code: no unit has the code '%s'\n", t->line, ucode); rep->rejected++; continue; }
+		if (*planned && (parse_int(planned, &np) != 0 || np < 0)) { fprintf(rep->errors, "line %d: planned_models: must be a whole number\n", t->line); rep->rejected++; continue; }
+		struct registration_in in2 = { .unit_id = unit, .pledge = cell(t, col[1]), .planned_models = *planned ? np : -1, .active = -1,
+						.set_commitments = 1 };
+		int bad = 0;
+		for (int k = 0; k < m->nmetrics; k++) {
+			const char *v = cell(t, ccol[k]);
+			double d;
+			if (!*v) continue;
+			if (parse_number(v, &d) != 0) { fprintf(rep->errors, "line %d: commit_%s: must be a number, with '.' for decimals\n", t->line, m->metrics[k].code); bad = 1; break; }
+			in2.commit[in2.ncommit++] = (struct commitment_in){ m->metrics[k].code, d };
+		}
+		if (bad) { rep->rejected++; continue; }
+		struct field_errors fe = { 0 };
+		struct arena ra;
+		arena_init(&ra);
+		struct registration *g;
+		int r;
+		if (registrations_find(db, movement_id, unit, &gid) == E_OK && registrations_get(db, &ra, gid, &g) == E_OK) {
+			int same = eq(g->pledge, *in2.pledge ? in2.pledge : NULL) && (g->planned_models ? g->planned_models : -1) == in2.planned_models &&
+				   g->ncommit == in2.ncommit;
+			for (int x = 0; same && x < in2.ncommit; x++) {
+				int found = 0;
+				const struct metric *mt = movement_metric(m, in2.commit[x].metric);
+				for (int y = 0; y < g->ncommit; y++) found |= g->commit_metric[y] == mt->id && fabs(g->commit_value[y] - in2.commit[x].value) < 1e-9;
+				same &= found;
+			}
+			if (same) { rep->unchanged++; arena_free(&ra); continue; }
+			r = registrations_update(db, who, gid, g->version, &in2, &fe);
+			if (r == E_OK) rep->updated++;
+		} else {
+			const char *on = cell(t, col[3]);
+			/* only an officer (or the command line) may enter another date */
+			in2.registered_on = *on && (!who || auth_can(who, PERM_MOVEMENT_MANAGE, m->authority_path)) ? on : NULL;
+			r = registrations_create(db, who, movement_id, &in2, &fe, &gid);
+			if (r == E_OK) rep->inserted++;
+		}
+		arena_free(&ra);
+		if (r == E_DB) result = E_DB;
+		else if (r != E_OK) line_error(rep, t->line, &fe, r);
+	}
+	import_progress_end(rep, t);
+	table_close(t);
+	arena_free(&a);
+	if (result == E_OK && rep->rejected == 0 && db_commit(db) == DB_OK) return E_OK;
+	if (result != E_NOTFOUND) db_rollback(db);
 	rep->inserted = rep->updated = 0;
 	return result == E_OK ? E_INVALID : result;
 }

@@ -529,7 +529,10 @@ static int run_import(struct req *r, const struct movement *m, const char *kind,
 {
 	memset(rep, 0, sizeof *rep);
 	*errors = "";
-	if (!kind || (strcmp(kind, "models") && strcmp(kind, "results"))) { fe_add(fe, "kind", N_("Must be models or results")); return E_INVALID; }
+	if (!kind || (strcmp(kind, "models") && strcmp(kind, "results") && strcmp(kind, "registrations"))) {
+		fe_add(fe, "kind", N_("Must be registrations, models or results"));
+		return E_INVALID;
+	}
 	const struct mp_part *p = req_file(r, "file");
 	if (!p || !p->len) { fe_add(fe, "file", N_("Choose a file to upload")); return E_INVALID; }
 	FILE *in = fmemopen((void *)p->data, p->len, "rb");
@@ -543,8 +546,9 @@ static int run_import(struct req *r, const struct movement *m, const char *kind,
 		return E_DB;
 	}
 	rep->errors = ef;
-	int rc = !strcmp(kind, "models") ? movement_import_models(r->db, r->user, m->id, in, rep)
-					 : movement_import_results(r->db, r->user, m->id, in, rep);
+	int rc = !strcmp(kind, "models")	 ? movement_import_models(r->db, r->user, m->id, in, rep)
+		 : !strcmp(kind, "results") ? movement_import_results(r->db, r->user, m->id, in, rep)
+					    : movement_import_registrations(r->db, r->user, m->id, in, rep);
 	fclose(in);
 	fclose(ef);
 	*errors = arena_strdup(&r->a, err ? err : "");

@@ -280,6 +280,17 @@ test('models and results: export, re-import unchanged, per-line errors, all or n
   r = await officer.req('POST', `/api/v1/movements/${mv.id}/import/models`, { raw: fd });
   assert.equal(r.status, 200, r.text);
   assert.deepEqual([r.data.lines, r.data.unchanged], [4, 4]);
+  // registrations: the export re-imports unchanged; a new pledge updates one
+  r = await officer.get(`/movements/${mv.id}/export/registrations?format=csv`);
+  const regs = r.text;
+  assert.match(regs.split('\n')[0], /^unit_code,unit_name,registered_on,pledge,planned_models,models,commit_vnd,/);
+  r = await imp(officer, 'registrations', 'regs.csv', regs);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.data.lines, r.data.unchanged], [3, 3]);
+  r = await imp(reporter, 'registrations', 'regs.csv', 'unit_code,pledge,planned_models,commit_vnd\nQY-LH,Đăng ký 3 mô hình,3,450000000\n');
+  assert.deepEqual([r.status, r.data.updated], [200, 1]);
+  const lh = (await reporter.get(`/api/v1/movements/${mv.id}/registrations`)).data.items.find((g) => g.unit_code === 'QY-LH');
+  assert.deepEqual([lh.pledge, lh.planned_models, lh.commitments], ['Đăng ký 3 mô hình', 3, { vnd: 450000000 }]);
   // the organiser's exports are not for a reporter; the template is
   assert.equal((await reporter.get(`/movements/${mv.id}/export/models?format=csv`)).status, 403);
   r = await reporter.get(`/movements/${mv.id}/export/template?format=xlsx`);
