@@ -229,15 +229,15 @@ static void test_people_search_and_versions(void **state)
 	struct person *items;
 	int n;
 	int64_t total;
-	assert_int_equal(people_list(f->db, &f->a, &q, &items, &n, &total), E_OK);
+	assert_int_equal(people_list(f->db, &f->a, &q, &items, &n, &total, NULL), E_OK);
 	assert_int_equal(total, 1);
 	assert_int_equal(items[0].id, lan);
 	struct people_query d = { .q = "dang", .limit = 50, .nranges = -1 };
-	people_list(f->db, &f->a, &d, &items, &n, &total);
+	people_list(f->db, &f->a, &d, &items, &n, &total, NULL);
 	assert_int_equal(total, 1);
 	assert_string_equal(items[0].full_name, "Đặng Văn Minh");
 	struct people_query direct = { .unit = a, .limit = 50, .nranges = -1 };
-	people_list(f->db, &f->a, &direct, &items, &n, &total);
+	people_list(f->db, &f->a, &direct, &items, &n, &total, NULL);
 	assert_int_equal(total, 1);
 	/* duplicate code */
 	struct person_in dup = { .code = "CC1", .full_name = "X", .gender = "M", .unit_id = a };
