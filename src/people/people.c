@@ -69,7 +69,9 @@ void person_json(struct jw *w, const struct person *p)
 ** PEOPLE_COUNT_CAP. */
 
 #define TERMS_MAX 8
-#define FEW 5000         /* a term with fewer people than this: its matches are sorted, not walked */
+/* a term with fewer people than this is "few": its matches are counted and
+** sorted outright; the unit tests lower it to run every plan on small data */
+int people_search_few = 5000;
 #define PROBE_ROWS 1000  /* rows of a word's name-ordered list sampled to pick the page's walk */
 #define PARAMS_MAX (16 + 2 * PEOPLE_MAX_RANGES + 2 * TERMS_MAX)
 
@@ -373,7 +375,7 @@ static int list_search(struct db *db, struct arena *a, const struct people_query
 	buf_init(&sql);
 	int rc = E_OK;
 	/* a common driver: split on a family name when there is one */
-	int s = t[d].size >= FEW && nt > 1 ? split_term(db, t, nt, d) : -1;
+	int s = t[d].size >= people_search_few && nt > 1 ? split_term(db, t, nt, d) : -1;
 	/* The count, up to the cap: the driver's rows, the other terms and the
 	** filters checked on each; with a split, the three parts. */
 	int64_t part[3] = { 0, 0, 0 };
@@ -430,7 +432,7 @@ static int list_search(struct db *db, struct arena *a, const struct people_query
 		goto out;
 	}
 	int walk = -1, people_walk = 0;
-	if (name_order && t[d].size < FEW) walk = t[d].word ? d : -1;
+	if (name_order && t[d].size < people_search_few) walk = t[d].word ? d : -1;
 	else if (name_order) {
 		int64_t best = -1;
 		for (int i = 0; i < nt; i++) {
