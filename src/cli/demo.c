@@ -95,7 +95,7 @@ static int64_t add_people(struct db *db, struct audit_chain *chain, const struct
 		int64_t id = 0;
 		if (st && db_step(st) == DB_ROW) id = db_int(st, 0);
 		db_done(st);
-		if (id && person_words_add(db, id, key, unit_id, 1) != DB_OK) id = 0;
+		if (id && person_words_add(db, id, key, unit_id, 1, NULL) != DB_OK) id = 0;
 		free(key);
 		if (!id) return -1;
 		char after[400];

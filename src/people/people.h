@@ -66,10 +66,18 @@ void person_json(struct jw *w, const struct person *p);
 
 /* The word index of people's names (person_words), kept in the transaction of
 ** every write to people: the distinct words of search, with the unit and the
-** active flag. _update rewrites the rows only when one of the three changed. */
-int person_words_add(struct db *db, int64_t id, const char *search, int64_t unit_id, int active);
+** active flag, and the people per word (person_word_counts). _update rewrites
+** the rows only when one of the three changed. A bulk writer passes a batch:
+** new rows wait in memory and go in sorted (much faster than one by one),
+** counts gather there; word_batch_flush writes everything (the transaction
+** must not end before). NULL writes at once. */
+struct word_batch;
+struct word_batch *word_batch_new(void);
+int word_batch_flush(struct db *db, struct word_batch *t);
+void word_batch_free(struct word_batch *t);
+int person_words_add(struct db *db, int64_t id, const char *search, int64_t unit_id, int active, struct word_batch *t);
 int person_words_update(struct db *db, int64_t id, const char *old_search, int64_t old_unit, int old_active, const char *search,
-			int64_t unit_id, int active);
+			int64_t unit_id, int active, struct word_batch *t);
 
 int people_import_csv(struct db *db, const struct user *who, FILE *in, struct import_report *rep);
 /* under_path: only people in that subtree; NULL: everyone */

@@ -67,6 +67,8 @@ int people_import_csv(struct db *db, const struct user *who, FILE *in, struct im
 	if (db_begin(db) != DB_OK) { csv_free(&c); return E_DB; }
 	struct audit_chain chain;
 	int result = audit_chain_open(db, &chain) == DB_OK ? E_OK : E_DB;
+	struct word_batch *batch = word_batch_new(); /* the word index, written sorted */
+	if (!batch) result = E_DB;
 	char now[21];
 	now_iso(now);
 	struct buf key;
@@ -147,7 +149,7 @@ int people_import_csv(struct db *db, const struct user *who, FILE *in, struct im
 				    "active = $7, version = version + 1, updated_at = $8 WHERE id = $9",
 				    "tttIititi", name, buf_cstr(&key), gender, year, unit_id, *position ? position : NULL, (int64_t)active, now, id) != DB_OK ||
 			    !old_search ||
-			    person_words_update(db, id, old_search, old_unit, old_active, buf_cstr(&key), unit_id, active) != DB_OK ||
+			    person_words_update(db, id, old_search, old_unit, old_active, buf_cstr(&key), unit_id, active, batch) != DB_OK ||
 			    audit_chain_add(&chain, who, "update", "person", id, before, after, "import") != DB_OK)
 				result = E_DB;
 			free(old_search);
@@ -164,7 +166,7 @@ int people_import_csv(struct db *db, const struct user *who, FILE *in, struct im
 			if (st && db_step(st) == DB_ROW) id = db_int(st, 0);
 			db_done(st);
 			char *after = person_audit(code, name, gender, year, ucode, position, active, 1);
-			if (!id || person_words_add(db, id, buf_cstr(&key), unit_id, active) != DB_OK ||
+			if (!id || person_words_add(db, id, buf_cstr(&key), unit_id, active, batch) != DB_OK ||
 			    audit_chain_add(&chain, who, "create", "person", id, NULL, after, "import") != DB_OK)
 				result = E_DB;
 			free(after);
@@ -172,7 +174,9 @@ int people_import_csv(struct db *db, const struct user *who, FILE *in, struct im
 		}
 	}
 	if (result == E_OK && rep->rejected) result = E_INVALID;
-	if (result == E_OK && (audit_chain_close(&chain) != DB_OK || db_commit(db) != DB_OK)) result = E_DB;
+	if (result == E_OK && (word_batch_flush(db, batch) != DB_OK || audit_chain_close(&chain) != DB_OK || db_commit(db) != DB_OK))
+		result = E_DB;
+	word_batch_free(batch);
 	if (result != E_OK) {
 		if (result == E_DB) fprintf(rep->errors, "line %d: could not be stored: %s\n", c.line, db_errmsg(db));
 		db_rollback(db);

@@ -143,7 +143,11 @@ test('an import while the server runs: new people are found, renamed ones by the
     'IMP-1,Võ Thị Sáu,F,1933,T-A,,1',
     'BULK-0007,Hồ Xuân Hương,F,1972,T-B,,1', // was Nguyễn Văn Bình 7
     'BULK-0008,Nguyễn Văn Bình 8,M,1980,T-B,,0', // deactivated
+    'IMP-2,Tạ Văn Một,M,1980,T-A,,1',
+    'IMP-2,Tạ Văn Hai,M,1980,T-A,,1', // the same person again, renamed within the file
   ]);
+  assert.equal((await search('ta van mot')).data.total, 0);
+  assert.deepEqual(names(await search('ta van hai')), ['Tạ Văn Hai']);
   assert.deepEqual(names(await search('sau vo')), ['Võ Thị Sáu']);
   assert.deepEqual(names(await search('xuan huong')), ['Hồ Xuân Hương']);
   // "7" starts 7, 70-79 and 700-799: all but the renamed one
