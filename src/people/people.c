@@ -69,9 +69,10 @@ void person_json(struct jw *w, const struct person *p)
 ** PEOPLE_COUNT_CAP. */
 
 #define TERMS_MAX 8
-/* a term with fewer people than this is "few": its matches are counted and
-** sorted outright; the unit tests lower it to run every plan on small data */
-int people_search_few = 5000;
+/* few: a term with fewer people than this has its matches counted and sorted
+** outright; scope: 0 chooses, 1 always reads the people of a unit or subtree,
+** -1 never. The unit tests change them to run every plan on small data. */
+struct people_search_tuning people_search_tuning = { 5000, 0 };
 #define PROBE_ROWS 1000  /* rows of a word's name-ordered list sampled to pick the page's walk */
 #define PARAMS_MAX (16 + 2 * PEOPLE_MAX_RANGES + 2 * TERMS_MAX)
 
@@ -356,6 +357,47 @@ static int collect_ids(struct db *db, struct buf *sql, const struct params *pp, 
 	return E_OK;
 }
 
+/* A search within one unit, or one subtree with fewer people than the
+** driver has rows, reads the people of the scope instead: the units of the
+** subtree are a range of paths, and people_unit (unit_id, active, search)
+** holds what the terms are checked on. */
+#define SCOPE_CAP 30000
+
+static int list_scope(struct db *db, struct arena *a, const struct people_query *q, const struct bounds *b, const char *lo,
+		      const char *hi, struct term *t, int nt, struct person **items, int *n, int64_t *total)
+{
+	struct people_query rest = *q; /* the filters other than the scope's range */
+	if (lo) { rest.under = 0; rest.nranges = -1; }
+	struct buf sql;
+	struct params pp = { 0 };
+	buf_init(&sql);
+	for (int pass = 0; pass < 2; pass++) {
+		buf_reset(&sql);
+		memset(&pp, 0, sizeof pp);
+		buf_raw(&sql, pass == 0 ? "SELECT count(*) FROM (SELECT p.id" : "SELECT " PERSON_COLS);
+		if (lo) {
+			int l = par_text(&pp, lo), h = par_text(&pp, hi);
+			buf_printf(&sql, " FROM units u CROSS JOIN people p WHERE p.unit_id = u.id AND u.path >= $%d AND u.path < $%d", l, h);
+		} else {
+			buf_raw(&sql, PERSON_FROM " WHERE 1 = 1");
+		}
+		add_checks(&sql, &pp, t, nt, -1, "p");
+		add_filters(&sql, &pp, &rest, b, "p", "u");
+		if (pass == 0) {
+			buf_printf(&sql, " LIMIT $%d) c", par_int(&pp, PEOPLE_COUNT_CAP + 1));
+			if (count_rows(db, &sql, &pp, total) != E_OK) break;
+			if (*total == 0) { buf_free(&sql); return E_OK; }
+		} else {
+			db_order_by(&sql, q->sort, sort_keys, sort_cols, "p.search, p.id");
+			int rc = read_page(db, a, &sql, &pp, q, items, n);
+			buf_free(&sql);
+			return rc;
+		}
+	}
+	buf_free(&sql);
+	return E_DB;
+}
+
 static int list_search(struct db *db, struct arena *a, const struct people_query *q, const struct bounds *b, struct term *t, int nt,
 		       struct person **items, int *n, int64_t *total, int *capped)
 {
@@ -367,6 +409,27 @@ static int list_search(struct db *db, struct arena *a, const struct people_query
 	int d = 0; /* the driver: the rarest term */
 	for (int i = 1; i < nt; i++)
 		if (rarer(&t[i], &t[d])) d = i;
+	/* one unit, or one subtree with fewer people than the driver's rows */
+	const char *lo = q->under > 0 ? b->lo : q->unit <= 0 && q->nranges == 1 ? q->range_lo[0] : NULL;
+	const char *hi = q->under > 0 ? b->hi : q->unit <= 0 && q->nranges == 1 ? b->rhi[0] : NULL;
+	if (q->unit > 0 || lo) {
+		int64_t in_scope = 0;
+		if (q->unit <= 0 &&
+		    db_int1(db, &in_scope,
+			    "SELECT count(*) FROM (SELECT 1 FROM units u CROSS JOIN people p "
+			    "WHERE p.unit_id = u.id AND u.path >= $1 AND u.path < $2 LIMIT $3) c",
+			    "tti", lo, hi, t[d].size < SCOPE_CAP ? t[d].size : (int64_t)SCOPE_CAP) != DB_ROW)
+			return E_DB;
+		int scope = people_search_tuning.scope;
+		if (scope > 0 || (scope == 0 && (q->unit > 0 || (in_scope < SCOPE_CAP && in_scope < t[d].size)))) {
+			int rc = list_scope(db, a, q, b, q->unit > 0 ? NULL : lo, hi, t, nt, items, n, total);
+			if (rc == E_OK && *total > PEOPLE_COUNT_CAP) {
+				*total = PEOPLE_COUNT_CAP;
+				if (capped) *capped = 1;
+			}
+			return rc;
+		}
+	}
 	const char *join_w = need_units(q) ? " JOIN units uw ON uw.id = w.unit_id" : "";
 	const char *distinct = t[d].word ? "" : "DISTINCT "; /* a prefix of several words may meet a person twice */
 	int name_order = !q->sort || !*q->sort || strcmp(q->sort, "name") == 0;
@@ -375,7 +438,7 @@ static int list_search(struct db *db, struct arena *a, const struct people_query
 	buf_init(&sql);
 	int rc = E_OK;
 	/* a common driver: split on a family name when there is one */
-	int s = t[d].size >= people_search_few && nt > 1 ? split_term(db, t, nt, d) : -1;
+	int s = t[d].size >= people_search_tuning.few && nt > 1 ? split_term(db, t, nt, d) : -1;
 	/* The count, up to the cap: the driver's rows, the other terms and the
 	** filters checked on each; with a split, the three parts. */
 	int64_t part[3] = { 0, 0, 0 };
@@ -432,7 +495,7 @@ static int list_search(struct db *db, struct arena *a, const struct people_query
 		goto out;
 	}
 	int walk = -1, people_walk = 0;
-	if (name_order && t[d].size < people_search_few) walk = t[d].word ? d : -1;
+	if (name_order && t[d].size < people_search_tuning.few) walk = t[d].word ? d : -1;
 	else if (name_order) {
 		int64_t best = -1;
 		for (int i = 0; i < nt; i++) {

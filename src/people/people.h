@@ -55,7 +55,8 @@ struct person_in {
 /* A search (q) counts its matches up to PEOPLE_COUNT_CAP: past it, *total is
 ** the cap and *capped is set (capped may be NULL). Lists without q count exactly. */
 #define PEOPLE_COUNT_CAP 1000
-extern int people_search_few; /* tuning of the search plans (people.c); tests only */
+struct people_search_tuning { int few, scope; };
+extern struct people_search_tuning people_search_tuning; /* the choice of search plans (people.c); tests only */
 int people_list(struct db *db, struct arena *a, const struct people_query *q, struct person **items, int *n, int64_t *total,
 		int *capped);
 int people_get(struct db *db, struct arena *a, int64_t id, struct person **out);

@@ -16,10 +16,10 @@ const p = {};
 const names = (r) => r.data.items.map((x) => x.full_name);
 const search = (q, extra = '') => c.get('/api/v1/people?q=' + encodeURIComponent(q) + extra);
 
-function importPeople(lines) {
+function importPeople(lines, db = env.db) {
   const f = path.join(env.dir, `people-${Date.now()}-${Math.random()}.csv`);
   fs.writeFileSync(f, ['code,full_name,gender,birth_year,unit_code,position,active', ...lines].join('\n') + '\n');
-  const r = thidua(['import', 'people', f, '--db', env.db]);
+  const r = thidua(['import', 'people', f, '--db', db]);
   assert.equal(r.code, 0, r.stderr);
 }
 
@@ -162,8 +162,8 @@ test('an import while the server runs: new people are found, renamed ones by the
   assert.deepEqual(wordRows(id), [`ho ${u.b.id} 1`, `huong ${u.b.id} 1`, `xuan ${u.b.id} 1`]);
 });
 
-test('the index holds exactly the words of every person, and the counts of people per word', () => {
-  const wrong = sqlite(env.db, `
+// person_words and person_word_counts against a recomputation from people (as migration 006 builds them)
+const indexErrors = (db) => sqlite(db, `
     WITH RECURSIVE split(id, search, unit_id, active, word, rest) AS (
       SELECT id, search, unit_id, active, '', search || ' ' FROM people
       UNION ALL SELECT id, search, unit_id, active, substr(rest, 1, instr(rest, ' ') - 1), substr(rest, instr(rest, ' ') + 1)
@@ -173,6 +173,37 @@ test('the index holds exactly the words of every person, and the counts of peopl
          + (SELECT count(*) FROM (SELECT word, search, person_id, unit_id, active FROM person_words EXCEPT SELECT * FROM expect))
          + (SELECT count(*) FROM (SELECT word, count(*) AS n FROM person_words GROUP BY word) w
             LEFT JOIN person_word_counts k ON k.word = w.word WHERE k.people IS NULL OR k.people <> w.n)`);
-  assert.equal(wrong, '0');
+
+test('the index holds exactly the words of every person, and the counts of people per word', () => {
+  assert.equal(indexErrors(env.db), '0');
   assert.equal(sqlite(env.db, "SELECT people FROM person_word_counts WHERE word = 'binh'"), '1002');
+});
+
+test('migration 006 indexes the people of an older database and makes punctuation a separator', async () => {
+  const old = makeDb();
+  const units = path.join(env.dir, 'm006-units.csv');
+  fs.writeFileSync(units, 'code,name,kind,parent_code,active\nT-M,Tỉnh M,province,VN,1\n');
+  assert.equal(thidua(['import', 'units', units, '--db', old.db]).code, 0);
+  importPeople(['M-1,Nguyễn Văn An,M,1980,T-M,,1', "M-2,H'Hen Niê,F,1990,T-M,,1", 'M-3,Trần Thị Bé,F,1990,T-M,,0'], old.db);
+  // back to version 5: no word tables, the old index, the old key of a name with an apostrophe
+  sqlite(old.db, `DROP TABLE person_words; DROP TABLE person_word_counts; DROP INDEX people_unit;
+    CREATE INDEX people_unit ON people (unit_id, full_name);
+    UPDATE people SET search = 'h''hen  nie' WHERE code = 'M-2'; DELETE FROM schema_migrations WHERE version = 6`);
+  const s = await startServer(old.db);
+  try {
+    const k = new Client(s.base);
+    await k.login('admin', old.adminPassword);
+    const hen = await k.get('/api/v1/people?q=hen');
+    assert.deepEqual(hen.data.items.map((x) => x.code), ['M-2']);
+    const an = await k.get('/api/v1/people?q=van%20ng');
+    assert.deepEqual(an.data.items.map((x) => x.code), ['M-1']);
+    const be = await k.get('/api/v1/people?q=be&active=false');
+    assert.deepEqual(be.data.items.map((x) => x.code), ['M-3']);
+    assert.equal(sqlite(old.db, "SELECT search FROM people WHERE code = 'M-2'"), 'h hen nie');
+    assert.equal(sqlite(old.db, 'SELECT max(version) FROM schema_migrations'), '6');
+    assert.equal(indexErrors(old.db), '0');
+    assert.equal(sqlite(old.db, 'SELECT count(*) FROM person_words'), '9');
+  } finally {
+    await s.stop();
+  }
 });

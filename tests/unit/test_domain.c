@@ -286,30 +286,32 @@ static void assert_word_index(struct db *db)
 }
 
 /* the names a search finds, in order, joined by '|'; the plans for common
-** terms (family-name split, sampled walk, walk of people) must find the same
-** page and count as the plans for rare ones */
+** terms (family-name split, sampled walk, walk of people) and the plan that
+** reads a subtree's people must find the same page and count as the plans
+** for rare terms */
 static const char *found(struct fx *f, const char *q, int inactive, int64_t under, int64_t *total, int *capped)
 {
-	static char out[2][4096];
-	int64_t tot[2];
-	int cap[2];
-	for (int k = 0; k < 2; k++) {
-		int saved = people_search_few;
-		if (k) people_search_few = 1; /* every term is common */
+	static const struct people_search_tuning plans[] = { { 5000, -1 }, { 1, -1 }, { 5000, 1 }, { 1, 0 } };
+	static char out[4][4096];
+	int64_t tot[4];
+	int cap[4];
+	for (int k = 0; k < 4; k++) {
+		struct people_search_tuning saved = people_search_tuning;
+		people_search_tuning = plans[k];
 		struct people_query pq = { .q = q, .inactive = inactive, .under = under, .limit = 50, .nranges = -1 };
 		struct person *items;
 		int n;
 		assert_int_equal(people_list(f->db, &f->a, &pq, &items, &n, &tot[k], &cap[k]), E_OK);
-		people_search_few = saved;
+		people_search_tuning = saved;
 		out[k][0] = 0;
 		for (int i = 0; i < n; i++) {
 			if (i) strcat(out[k], "|");
 			strncat(out[k], items[i].full_name, sizeof out[k] - strlen(out[k]) - 2);
 		}
+		assert_string_equal(out[k], out[0]);
+		assert_int_equal(tot[k], tot[0]);
+		assert_int_equal(cap[k], cap[0]);
 	}
-	assert_string_equal(out[1], out[0]);
-	assert_int_equal(tot[1], tot[0]);
-	assert_int_equal(cap[1], cap[0]);
 	*total = tot[0];
 	*capped = cap[0];
 	return out[0];
@@ -361,6 +363,7 @@ static void test_people_word_search(void **state)
 	assert_string_equal(found(f, "nguyen van", 2, 0, &total, &capped), "Nguyễn Văn Anh");
 	assert_string_equal(found(f, "nguyen van", 1, b, &total, &capped), "Lê Văn Nguyên|Nguyễn Văn Anh");
 	assert_string_equal(found(f, "nguyen van", 1, a, &total, &capped), "");
+	assert_string_equal(found(f, "nguyen van", 1, vn, &total, &capped), "Lê Văn Nguyên|Nguyễn Văn Anh");
 	/* past PEOPLE_COUNT_CAP matches the count stops and says so */
 	assert_int_equal(db_begin(f->db), DB_OK);
 	for (int i = 0; i < PEOPLE_COUNT_CAP + 5; i++) {
@@ -393,6 +396,11 @@ static void test_people_word_search(void **state)
 	assert_int_equal(capped, 1);
 	assert_string_equal(found(f, "n h", 0, 0, &total, &capped), "H'Hen Niê");
 	assert_int_equal(total, 1);
+	/* within a subtree */
+	assert_int_equal(strncmp(found(f, "van nguyen", 0, a, &total, &capped), "Nguyễn Văn Bình 0|Nguyễn Văn Bình 1|", 38), 0);
+	assert_int_equal(capped, 1);
+	assert_string_equal(found(f, "nguyen", 0, b, &total, &capped), "Đặng Nguyễn Nguyễn|Lê Văn Nguyên");
+	assert_string_equal(found(f, "binh 100", 0, b, &total, &capped), "");
 }
 
 static void test_audit_chain_detects_tampering(void **state)
