@@ -165,9 +165,13 @@ log "== listing unit $UNIT_ID ($UNIT_NAME, $UNIT_KIDS children)"
 
 # ---------------------------------------------------------------- 6. SQL baseline in the sqlite3 shell
 # The statements units_list (src/units/units.c) runs for GET /api/v1/units?parent=ID&limit=50:
-# a count, then the page; and those of people_list (src/people/people.c) for
-# GET /api/v1/people?q=nguyen%20van&limit=50 as the administrator (one grant: the subtree
-# of VN). Copied from the code: keep them in step when it changes. Per-statement .timer has millisecond resolution, so the shell runs
+# a count, then the page; and the main ones of people_list (src/people/people.c) for
+# GET /api/v1/people?q=nguyen%20van&limit=50 as the administrator (no scope range): "van" is
+# the rarer word and drives; "nguyen" is a family name, so the matches split into the
+# names starting with "nguyen" (a range of the rows of "van") and the few others (rows
+# of "nguyen" outside that range); the count adds the three parts, each up to 1001, and
+# the page walks the parts in name order (here the first part is empty and the second
+# gives the 50). Copied from the code: keep them in step when it changes. Per-statement .timer has millisecond resolution, so the shell runs
 # the pair K times and once, and the difference of the wall clocks gives the time per pair.
 UNIT_COLS="u.id, u.code, u.name, u.kind, u.parent_id, p.code, p.name, u.path, u.depth, u.active, u.version, \
 u.created_at, u.updated_at, (SELECT count(*) FROM units c WHERE c.parent_id = u.id AND c.active = 1)"
@@ -175,11 +179,11 @@ SQL_A1="SELECT count(*) FROM units u WHERE 1 = 1 AND u.parent_id = \$1 AND u.act
 SQL_A2="SELECT $UNIT_COLS FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE 1 = 1 AND u.parent_id = \$1 AND u.active = 1 ORDER BY u.name, u.id LIMIT \$6 OFFSET \$7;"
 PERSON_COLS="p.id, p.code, p.full_name, p.gender, p.birth_year, p.unit_id, u.code, u.name, u.path, p.position, p.active, \
 p.version, p.created_at, p.updated_at"
-PWHERE="WHERE 1 = 1 AND p.search LIKE \$4 ESCAPE '\\' AND p.active = 1 AND (1 = 0 OR (u.path >= \$5 AND u.path < \$6))"
-SQL_B1="SELECT count(*) FROM people p JOIN units u ON u.id = p.unit_id $PWHERE;"
-SQL_B2="SELECT $PERSON_COLS FROM people p JOIN units u ON u.id = p.unit_id $PWHERE ORDER BY p.search, p.id LIMIT \$7 OFFSET \$8;"
-VN_PATH=$(sqlite3 "$DB" "SELECT path FROM units WHERE code = 'VN'")
-VN_END="${VN_PATH%/}0"
+PART0="SELECT w.person_id FROM person_words w WHERE 1 = 1 AND w.word = \$1 AND w.search < \$1 AND (' ' || w.search) LIKE \$3 AND w.active = 1"
+PART1="SELECT w.person_id FROM person_words w WHERE 1 = 1 AND w.word = \$2 AND w.search >= \$1 AND w.search < \$5 AND (' ' || w.search) LIKE \$4 AND w.active = 1"
+PART2="SELECT w.person_id FROM person_words w WHERE 1 = 1 AND w.word = \$1 AND w.search >= \$5 AND (' ' || w.search) LIKE \$3 AND w.active = 1"
+SQL_B1="SELECT (SELECT count(*) FROM ($PART0 LIMIT 1001) c) + (SELECT count(*) FROM ($PART1 LIMIT 1001) c) + (SELECT count(*) FROM ($PART2 LIMIT 1001) c);"
+SQL_B2="SELECT $PERSON_COLS FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id IN ($PART1 ORDER BY w.search, w.person_id LIMIT \$7 OFFSET \$8) ORDER BY p.search, p.id;"
 
 # sql_pair_us NAME REPS PARAMS STMT1 STMT2 -> microseconds per pair
 sql_pair_us() {
@@ -197,11 +201,13 @@ SQL_A_US=$(sql_pair_us units "$SQL_A_REPS" \
 	".parameter set \$1 $UNIT_ID
 .parameter set \$6 50
 .parameter set \$7 0" "$SQL_A1" "$SQL_A2")
-SQL_B_REPS=4
+SQL_B_REPS=200
 SQL_B_US=$(sql_pair_us people "$SQL_B_REPS" \
-	".parameter set \$4 '%nguyen van%'
-.parameter set \$5 '$VN_PATH'
-.parameter set \$6 '$VN_END'
+	".parameter set \$1 'nguyen'
+.parameter set \$2 'van'
+.parameter set \$3 '% van%'
+.parameter set \$4 '% nguyen%'
+.parameter set \$5 'nguyeo'
 .parameter set \$7 50
 .parameter set \$8 0" "$SQL_B1" "$SQL_B2")
 log "   units list $SQL_A_US us, people search $SQL_B_US us per count + page"
@@ -284,6 +290,9 @@ for n in "${NAMES[@]}"; do
 done
 grep -q '"total"' "$WWW/people.body" || fail "the people search returned no total"
 PEOPLE_HITS=$(sed -n 's/.*"total" *: *\([0-9]*\).*/\1/p' "$WWW/people.body")
+# a search counts up to a cap: past it the body says "total_capped": true
+grep -q '"total_capped" *: *true' "$WWW/people.body" && PEOPLE_HITS="more than $PEOPLE_HITS (the count stops there)"
+
 
 # ---------------------------------------------------------------- nginx with the same bytes
 NPORT=$(free_port $((PORT + 1)))

@@ -86,6 +86,49 @@ char *fold_dup(const char *s)
 	return buf_detach(&b);
 }
 
+/* the UTF-8 length of a separator at s (ASCII punctuation, ‘ ’ “ ” – —), or 0 */
+static int separator(const unsigned char *s)
+{
+	if (s[0] < 0x80) return s[0] > ' ' && s[0] < 0x7F && !(s[0] >= '0' && s[0] <= '9') && !(s[0] >= 'a' && s[0] <= 'z') &&
+			       !(s[0] >= 'A' && s[0] <= 'Z');
+	/* U+2013 U+2014 U+2018 U+2019 U+201C U+201D: E2 80 93/94/98/99/9C/9D */
+	if (s[0] == 0xE2 && s[1] == 0x80 &&
+	    (s[2] == 0x93 || s[2] == 0x94 || s[2] == 0x98 || s[2] == 0x99 || s[2] == 0x9C || s[2] == 0x9D))
+		return 3;
+	return 0;
+}
+
+void fold_words(struct buf *out, const char *s)
+{
+	struct buf f;
+	buf_init(&f);
+	fold_text(&f, s);
+	const unsigned char *u = (const unsigned char *)buf_cstr(&f);
+	size_t start = out->len;
+	int space = 1; /* drops leading separators */
+	while (*u) {
+		int l = *u == ' ' ? 1 : separator(u);
+		if (l) {
+			if (!space) buf_char(out, ' ');
+			space = 1;
+			u += l;
+			continue;
+		}
+		buf_char(out, (char)*u++);
+		space = 0;
+	}
+	if (out->len > start && out->p[out->len - 1] == ' ') out->p[--out->len] = 0;
+	buf_free(&f);
+}
+
+char *fold_words_dup(const char *s)
+{
+	struct buf b;
+	buf_init(&b);
+	fold_words(&b, s);
+	return buf_detach(&b);
+}
+
 /* '%folded%' with LIKE's own characters escaped (ESCAPE '\') */
 char *like_pattern(struct arena *a, const char *q)
 {

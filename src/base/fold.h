@@ -7,6 +7,13 @@
 
 void fold_text(struct buf *out, const char *s);   /* appends the folded key */
 char *fold_dup(const char *s);                     /* malloc'd folded copy */
+/* The search key of a person's name: fold_text, then every ASCII punctuation
+** character and the typographic quotes and dashes (‘ ’ “ ” – —) become a space
+** and runs of spaces one, so "H'Hen Niê" is the words "h hen nie". Keys made
+** this way hold only words separated by single spaces. Migration 006 applies
+** the same mapping to existing rows in SQL: keep the two in step. */
+void fold_words(struct buf *out, const char *s);   /* appends */
+char *fold_words_dup(const char *s);               /* malloc'd */
 int utf8_valid(const char *s, size_t n);           /* 1 if n bytes are valid UTF-8 */
 struct arena;
 /* a LIKE pattern '%key%' for q, its % _ \\ escaped for ESCAPE '\\' (arena) */

@@ -88,15 +88,16 @@ static int64_t add_people(struct db *db, struct audit_chain *chain, const struct
 		snprintf(code, sizeof code, "CC%08lld", (long long)++*serial);
 		const char *position = i == 0 ? "Thủ trưởng đơn vị" : pick(&l[L_POSITIONS], "Chuyên viên");
 		int64_t year = 1965 + next_rand() % 38;
-		char *key = fold_dup(name);
+		char *key = fold_words_dup(name);
 		struct stmt *st = db_query(db,
 					   "INSERT INTO people (code, full_name, search, gender, birth_year, unit_id, position, active, created_at, updated_at) "
 					   "VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id",
 					   "ttttiitt", code, name, key, female ? "F" : "M", year, unit_id, position, now);
-		free(key);
 		int64_t id = 0;
 		if (st && db_step(st) == DB_ROW) id = db_int(st, 0);
 		db_done(st);
+		if (id && person_words_add(db, id, key, unit_id, 1, NULL) != DB_OK) id = 0;
+		free(key);
 		if (!id) return -1;
 		char after[400];
 		snprintf(after, sizeof after, "{\"code\":\"%s\",\"unit_code\":\"%s\"}", code, unit_code);

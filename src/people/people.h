@@ -52,12 +52,33 @@ struct person_in {
 	int clear_code, clear_position;  /* update: set these to NULL */
 };
 
-int people_list(struct db *db, struct arena *a, const struct people_query *q, struct person **items, int *n, int64_t *total);
+/* A search (q) counts its matches up to PEOPLE_COUNT_CAP: past it, *total is
+** the cap and *capped is set (capped may be NULL). Lists without q count exactly. */
+#define PEOPLE_COUNT_CAP 1000
+struct people_search_tuning { int few, scope; };
+extern struct people_search_tuning people_search_tuning; /* the choice of search plans (people.c); tests only */
+int people_list(struct db *db, struct arena *a, const struct people_query *q, struct person **items, int *n, int64_t *total,
+		int *capped);
 int people_get(struct db *db, struct arena *a, int64_t id, struct person **out);
 int people_create(struct db *db, const struct user *who, const struct person_in *in, struct field_errors *fe, int64_t *id);
 int people_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct person_in *in,
 		  struct field_errors *fe);
 void person_json(struct jw *w, const struct person *p);
+
+/* The word index of people's names (person_words), kept in the transaction of
+** every write to people: the distinct words of search, with the unit and the
+** active flag, and the people per word (person_word_counts). _update rewrites
+** the rows only when one of the three changed. A bulk writer passes a batch:
+** new rows wait in memory and go in sorted (much faster than one by one),
+** counts gather there; word_batch_flush writes everything (the transaction
+** must not end before). NULL writes at once. */
+struct word_batch;
+struct word_batch *word_batch_new(void);
+int word_batch_flush(struct db *db, struct word_batch *t);
+void word_batch_free(struct word_batch *t);
+int person_words_add(struct db *db, int64_t id, const char *search, int64_t unit_id, int active, struct word_batch *t);
+int person_words_update(struct db *db, int64_t id, const char *old_search, int64_t old_unit, int old_active, const char *search,
+			int64_t unit_id, int active, struct word_batch *t);
 
 int people_import(struct db *db, const struct user *who, FILE *in, struct import_report *rep);
 /* under_path: only people in that subtree; NULL: everyone */

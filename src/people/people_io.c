@@ -66,6 +66,8 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 	if (db_begin(db) != DB_OK) { table_close(t); return E_DB; }
 	struct audit_chain chain;
 	int result = audit_chain_open(db, &chain) == DB_OK ? E_OK : E_DB;
+	struct word_batch *batch = word_batch_new(); /* the word index, written sorted */
+	if (!batch) result = E_DB;
 	char now[21];
 	now_iso(now);
 	struct buf key;
@@ -119,9 +121,10 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 			continue;
 		}
 		buf_reset(&key);
-		fold_text(&key, name);
+		fold_words(&key, name);
 		struct stmt *st = db_query(db,
-					   "SELECT p.id, p.full_name, p.gender, p.birth_year, p.unit_id, p.position, p.active, p.version, u.code "
+					   "SELECT p.id, p.full_name, p.gender, p.birth_year, p.unit_id, p.position, p.active, p.version, u.code, "
+					   "p.search "
 					   "FROM people p JOIN units u ON u.id = p.unit_id WHERE p.code = $1",
 					   "t", code);
 		if (!st) { result = E_DB; break; }
@@ -135,14 +138,20 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 			}
 			char *before = person_audit(code, db_text(st, 1), db_text(st, 2), db_int(st, 3), db_text(st, 8), db_text(st, 5),
 						    (int)db_int(st, 6), version);
+			char *old_search = strdup(db_text(st, 9));
+			int64_t old_unit = db_int(st, 4);
+			int old_active = (int)db_int(st, 6);
 			db_done(st);
 			char *after = person_audit(code, name, gender, year, ucode, position, active, version + 1);
 			if (db_exec(db,
 				    "UPDATE people SET full_name = $1, search = $2, gender = $3, birth_year = $4, unit_id = $5, position = $6, "
 				    "active = $7, version = version + 1, updated_at = $8 WHERE id = $9",
-				    "tttIititi", name, key.p, gender, year, unit_id, *position ? position : NULL, (int64_t)active, now, id) != DB_OK ||
+				    "tttIititi", name, buf_cstr(&key), gender, year, unit_id, *position ? position : NULL, (int64_t)active, now, id) != DB_OK ||
+			    !old_search ||
+			    person_words_update(db, id, old_search, old_unit, old_active, buf_cstr(&key), unit_id, active, batch) != DB_OK ||
 			    audit_chain_add(&chain, who, "update", "person", id, before, after, "import") != DB_OK)
 				result = E_DB;
+			free(old_search);
 			free(before);
 			free(after);
 			rep->updated++;
@@ -152,17 +161,21 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 			st = db_query(db,
 				      "INSERT INTO people (code, full_name, search, gender, birth_year, unit_id, position, active, created_at, updated_at) "
 				      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
-				      "ttttIitit", code, name, key.p, gender, year, unit_id, *position ? position : NULL, (int64_t)active, now);
+				      "ttttIitit", code, name, buf_cstr(&key), gender, year, unit_id, *position ? position : NULL, (int64_t)active, now);
 			if (st && db_step(st) == DB_ROW) id = db_int(st, 0);
 			db_done(st);
 			char *after = person_audit(code, name, gender, year, ucode, position, active, 1);
-			if (!id || audit_chain_add(&chain, who, "create", "person", id, NULL, after, "import") != DB_OK) result = E_DB;
+			if (!id || person_words_add(db, id, buf_cstr(&key), unit_id, active, batch) != DB_OK ||
+			    audit_chain_add(&chain, who, "create", "person", id, NULL, after, "import") != DB_OK)
+				result = E_DB;
 			free(after);
 			rep->inserted++;
 		}
 	}
 	if (result == E_OK && rep->rejected) result = E_INVALID;
-	if (result == E_OK && (audit_chain_close(&chain) != DB_OK || db_commit(db) != DB_OK)) result = E_DB;
+	if (result == E_OK && (word_batch_flush(db, batch) != DB_OK || audit_chain_close(&chain) != DB_OK || db_commit(db) != DB_OK))
+		result = E_DB;
+	word_batch_free(batch);
 	if (result != E_OK) {
 		if (result == E_DB) fprintf(rep->errors, "line %d: could not be stored: %s\n", t->line, db_errmsg(db));
 		db_rollback(db);

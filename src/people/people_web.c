@@ -86,12 +86,13 @@ void api_people_list(struct req *r)
 	struct person *items;
 	int n;
 	int64_t total;
-	int rc = people_list(r->db, &r->a, &q, &items, &n, &total);
+	int capped;
+	int rc = people_list(r->db, &r->a, &q, &items, &n, &total, &capped);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	struct jw w;
 	reply_list_begin(r, &w);
 	for (int i = 0; i < n; i++) person_json(&w, &items[i]);
-	reply_list_end(&w, total, q.limit, q.offset);
+	reply_list_end_capped(&w, total, capped, q.limit, q.offset);
 }
 
 /* Loads a person the user may read; replies and returns NULL otherwise. */
@@ -159,12 +160,13 @@ void page_people(struct req *r)
 	struct person *items = NULL;
 	int n = 0;
 	int64_t total = 0;
-	people_list(r->db, &r->a, &q, &items, &n, &total);
+	int capped = 0;
+	people_list(r->db, &r->a, &q, &items, &n, &total, &capped);
 	struct unit *scope = NULL;
 	int64_t named = q.unit ? q.unit : q.under;
 	if (named) units_get(r->db, &r->a, named, &scope);
 	page_begin(r, _("People"), "people");
-	tmpl_people_index(&r->out, r, &q, scope, items, n, total);
+	tmpl_people_index(&r->out, r, &q, scope, items, n, total, capped);
 	page_end(r);
 }
 

@@ -30,6 +30,16 @@ void reply_list_end(struct jw *w, int64_t total, int64_t limit, int64_t offset)
 	jw_obj_end(w);
 }
 
+void reply_list_end_capped(struct jw *w, int64_t total, int capped, int64_t limit, int64_t offset)
+{
+	jw_arr_end(w);
+	jw_kint(w, "total", total);
+	jw_kbool(w, "total_capped", capped);
+	jw_kint(w, "limit", limit);
+	jw_kint(w, "offset", offset);
+	jw_obj_end(w);
+}
+
 static const char *status_title(int status)
 {
 	switch (status) {

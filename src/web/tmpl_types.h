@@ -34,7 +34,7 @@ struct home_stats {
 const char *unit_kind_name(struct req *r, const char *code);
 struct kind_opt *unit_kinds_load(struct req *r, int *n);
 
-void tmpl_pager(struct buf *o, struct req *r, int64_t total, int64_t limit, int64_t offset);
+void tmpl_pager(struct buf *o, struct req *r, int64_t total, int capped, int64_t limit, int64_t offset);
 void tmpl_num(struct buf *o, struct req *r, int64_t v);
 void tmpl_date(struct buf *o, struct req *r, const char *iso);
 void tmpl_datetime(struct buf *o, struct req *r, const char *iso);

@@ -34,6 +34,9 @@ void reply_json(struct req *r, int status);              /* sets type; write r->
 /* {"items":[ ... ],"total":N,"limit":L,"offset":O}: begin, write items, end */
 void reply_list_begin(struct req *r, struct jw *w);
 void reply_list_end(struct jw *w, int64_t total, int64_t limit, int64_t offset);
+/* the same with "total_capped": true when the count stopped at total (a search
+** with more matches than the count goes to) */
+void reply_list_end_capped(struct jw *w, int64_t total, int capped, int64_t limit, int64_t offset);
 void reply_error(struct req *r, int status, const char *code, const char *message);
 void reply_invalid(struct req *r, const struct field_errors *fe);   /* 422 */
 void reply_fail(struct req *r, int err, const struct field_errors *fe); /* E_* → status */

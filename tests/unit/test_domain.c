@@ -229,15 +229,15 @@ static void test_people_search_and_versions(void **state)
 	struct person *items;
 	int n;
 	int64_t total;
-	assert_int_equal(people_list(f->db, &f->a, &q, &items, &n, &total), E_OK);
+	assert_int_equal(people_list(f->db, &f->a, &q, &items, &n, &total, NULL), E_OK);
 	assert_int_equal(total, 1);
 	assert_int_equal(items[0].id, lan);
 	struct people_query d = { .q = "dang", .limit = 50, .nranges = -1 };
-	people_list(f->db, &f->a, &d, &items, &n, &total);
+	people_list(f->db, &f->a, &d, &items, &n, &total, NULL);
 	assert_int_equal(total, 1);
 	assert_string_equal(items[0].full_name, "Đặng Văn Minh");
 	struct people_query direct = { .unit = a, .limit = 50, .nranges = -1 };
-	people_list(f->db, &f->a, &direct, &items, &n, &total);
+	people_list(f->db, &f->a, &direct, &items, &n, &total, NULL);
 	assert_int_equal(total, 1);
 	/* duplicate code */
 	struct person_in dup = { .code = "CC1", .full_name = "X", .gender = "M", .unit_id = a };
@@ -250,6 +250,157 @@ static void test_people_search_and_versions(void **state)
 	struct person_in upd = { .position = "Chuyên viên", .birth_year = -1, .active = -1 };
 	assert_int_equal(people_update(f->db, NULL, lan, 1, &upd, &fe), E_OK);
 	assert_int_equal(people_update(f->db, NULL, lan, 1, &upd, &fe), E_CONFLICT);
+}
+
+/* person_words holds exactly the distinct words of every person's search key
+** with their unit and active flag, and person_word_counts the people per word
+** (the same recomputation as migration 008) */
+static void assert_word_index(struct db *db)
+{
+	static const char *const split =
+		"WITH RECURSIVE split(id, search, unit_id, active, word, rest) AS ("
+		" SELECT id, search, unit_id, active, '', search || ' ' FROM people UNION ALL"
+		" SELECT id, search, unit_id, active, substr(rest, 1, instr(rest, ' ') - 1), substr(rest, instr(rest, ' ') + 1)"
+		" FROM split WHERE rest <> '')";
+	char sql[1024];
+	int64_t wrong = -1;
+	snprintf(sql, sizeof sql,
+		 "%s, expect AS (SELECT DISTINCT word, search, id, unit_id, active FROM split WHERE word <> '') "
+		 "SELECT (SELECT count(*) FROM (SELECT * FROM expect EXCEPT SELECT word, search, person_id, unit_id, active FROM person_words)) + "
+		 "(SELECT count(*) FROM (SELECT word, search, person_id, unit_id, active FROM person_words EXCEPT SELECT * FROM expect))",
+		 split);
+	assert_int_equal(db_int1(db, &wrong, sql, ""), DB_ROW);
+	assert_int_equal(wrong, 0);
+	assert_int_equal(db_int1(db, &wrong,
+				 "SELECT count(*) FROM (SELECT word, count(*) AS n FROM person_words GROUP BY word) w "
+				 "LEFT JOIN person_word_counts c ON c.word = w.word WHERE c.people IS NULL OR c.people <> w.n",
+				 ""),
+			 DB_ROW);
+	assert_int_equal(wrong, 0);
+	assert_int_equal(db_int1(db, &wrong,
+				 "SELECT count(*) FROM person_word_counts c WHERE c.people <> 0 AND NOT EXISTS "
+				 "(SELECT 1 FROM person_words w WHERE w.word = c.word)",
+				 ""),
+			 DB_ROW);
+	assert_int_equal(wrong, 0);
+}
+
+/* the names a search finds, in order, joined by '|'; the plans for common
+** terms (family-name split, sampled walk, walk of people) and the plan that
+** reads a subtree's people must find the same page and count as the plans
+** for rare terms */
+static const char *found(struct fx *f, const char *q, int inactive, int64_t under, int64_t *total, int *capped)
+{
+	static const struct people_search_tuning plans[] = { { 5000, -1 }, { 1, -1 }, { 5000, 1 }, { 1, 0 } };
+	static char out[4][4096];
+	int64_t tot[4];
+	int cap[4];
+	for (int k = 0; k < 4; k++) {
+		struct people_search_tuning saved = people_search_tuning;
+		people_search_tuning = plans[k];
+		struct people_query pq = { .q = q, .inactive = inactive, .under = under, .limit = 50, .nranges = -1 };
+		struct person *items;
+		int n;
+		assert_int_equal(people_list(f->db, &f->a, &pq, &items, &n, &tot[k], &cap[k]), E_OK);
+		people_search_tuning = saved;
+		out[k][0] = 0;
+		for (int i = 0; i < n; i++) {
+			if (i) strcat(out[k], "|");
+			strncat(out[k], items[i].full_name, sizeof out[k] - strlen(out[k]) - 2);
+		}
+		assert_string_equal(out[k], out[0]);
+		assert_int_equal(tot[k], tot[0]);
+		assert_int_equal(cap[k], cap[0]);
+	}
+	*total = tot[0];
+	*capped = cap[0];
+	return out[0];
+}
+
+static void test_people_word_search(void **state)
+{
+	struct fx *f = *state;
+	int64_t vn = mk(f->db, "VN", "Việt Nam", "country", 0);
+	int64_t a = mk(f->db, "T-A", "Tỉnh A", "province", vn);
+	int64_t b = mk(f->db, "T-B", "Tỉnh B", "province", vn);
+	struct field_errors fe = { 0 };
+	const char *names[] = { "Nguyễn Văn An", "Nguyễn Văn Anh", "Trần Thị Vân", "Lê Văn Nguyên", "H'Hen Niê", "Đặng Nguyễn Nguyễn" };
+	int64_t id[6];
+	for (int i = 0; i < 6; i++) {
+		struct person_in p = { .full_name = names[i], .gender = "M", .unit_id = i < 3 ? a : b };
+		assert_int_equal(people_create(f->db, NULL, &p, &fe, &id[i]), E_OK);
+	}
+	assert_word_index(f->db);
+	int64_t total;
+	int capped;
+	/* every term starts a word, in any order; names in folded order */
+	assert_string_equal(found(f, "nguyen va", 0, 0, &total, &capped), "Lê Văn Nguyên|Nguyễn Văn An|Nguyễn Văn Anh");
+	assert_int_equal(total, 3);
+	assert_int_equal(capped, 0);
+	assert_string_equal(found(f, "AN VĂN", 0, 0, &total, &capped), "Nguyễn Văn An|Nguyễn Văn Anh");
+	assert_string_equal(found(f, "anh", 0, 0, &total, &capped), "Nguyễn Văn Anh");
+	assert_string_equal(found(f, "van", 0, 0, &total, &capped), "Lê Văn Nguyên|Nguyễn Văn An|Nguyễn Văn Anh|Trần Thị Vân");
+	/* inside a word is not the start of a word */
+	assert_string_equal(found(f, "guyen", 0, 0, &total, &capped), "");
+	assert_int_equal(total, 0);
+	assert_string_equal(found(f, "nguyen xyz", 0, 0, &total, &capped), "");
+	assert_string_equal(found(f, "đặng", 0, 0, &total, &capped), "Đặng Nguyễn Nguyễn");
+	/* punctuation separates words */
+	assert_string_equal(found(f, "hen", 0, 0, &total, &capped), "H'Hen Niê");
+	assert_string_equal(found(f, "h'hen nie", 0, 0, &total, &capped), "H'Hen Niê");
+	assert_string_equal(found(f, "nguyen", 0, b, &total, &capped), "Đặng Nguyễn Nguyễn|Lê Văn Nguyên");
+	/* a rename drops the old words */
+	struct person_in ren = { .full_name = "Phạm Minh Châu", .birth_year = -1, .active = -1 };
+	assert_int_equal(people_update(f->db, NULL, id[0], 1, &ren, &fe), E_OK);
+	assert_word_index(f->db);
+	assert_string_equal(found(f, "nguyen van", 0, 0, &total, &capped), "Lê Văn Nguyên|Nguyễn Văn Anh");
+	assert_string_equal(found(f, "chau pham", 0, 0, &total, &capped), "Phạm Minh Châu");
+	/* a deactivated person leaves the default search, a move changes the subtree */
+	struct person_in off = { .birth_year = -1, .active = 0, .unit_id = b };
+	assert_int_equal(people_update(f->db, NULL, id[1], 1, &off, &fe), E_OK);
+	assert_word_index(f->db);
+	assert_string_equal(found(f, "nguyen van", 0, 0, &total, &capped), "Lê Văn Nguyên");
+	assert_string_equal(found(f, "nguyen van", 2, 0, &total, &capped), "Nguyễn Văn Anh");
+	assert_string_equal(found(f, "nguyen van", 1, b, &total, &capped), "Lê Văn Nguyên|Nguyễn Văn Anh");
+	assert_string_equal(found(f, "nguyen van", 1, a, &total, &capped), "");
+	assert_string_equal(found(f, "nguyen van", 1, vn, &total, &capped), "Lê Văn Nguyên|Nguyễn Văn Anh");
+	/* past PEOPLE_COUNT_CAP matches the count stops and says so */
+	assert_int_equal(db_begin(f->db), DB_OK);
+	for (int i = 0; i < PEOPLE_COUNT_CAP + 5; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "Nguyễn Văn Bình %d", i);
+		struct person_in p = { .full_name = name, .gender = "M", .unit_id = a };
+		int64_t pid;
+		assert_int_equal(people_create(f->db, NULL, &p, &fe, &pid), E_OK);
+	}
+	assert_int_equal(db_commit(f->db), DB_OK);
+	assert_word_index(f->db);
+	found(f, "nguyen van", 0, 0, &total, &capped);
+	assert_int_equal(total, PEOPLE_COUNT_CAP);
+	assert_int_equal(capped, 1);
+	assert_string_equal(found(f, "binh 99", 0, 0, &total, &capped), "Nguyễn Văn Bình 99|Nguyễn Văn Bình 990|Nguyễn Văn Bình 991|"
+									 "Nguyễn Văn Bình 992|Nguyễn Văn Bình 993|Nguyễn Văn Bình 994|"
+									 "Nguyễn Văn Bình 995|Nguyễn Văn Bình 996|Nguyễn Văn Bình 997|"
+									 "Nguyễn Văn Bình 998|Nguyễn Văn Bình 999");
+	assert_int_equal(total, 11);
+	assert_int_equal(capped, 0);
+	/* the first page of a common pair, the same in either order */
+	const char *head = "Lê Văn Nguyên|Nguyễn Văn Bình 0|Nguyễn Văn Bình 1|Nguyễn Văn Bình 10|Nguyễn Văn Bình 100|";
+	assert_int_equal(strncmp(found(f, "van nguyen", 0, 0, &total, &capped), head, strlen(head)), 0);
+	assert_int_equal(strncmp(found(f, "nguyen van", 0, 0, &total, &capped), head, strlen(head)), 0);
+	assert_int_equal(strncmp(found(f, "ng va", 0, 0, &total, &capped), head, strlen(head)), 0);
+	assert_int_equal(capped, 1);
+	/* prefixes of several words each ("n": nguyen, nie; "b": binh, ...) */
+	const char *binh = "Nguyễn Văn Bình 0|Nguyễn Văn Bình 1|Nguyễn Văn Bình 10|";
+	assert_int_equal(strncmp(found(f, "b n", 0, 0, &total, &capped), binh, strlen(binh)), 0);
+	assert_int_equal(capped, 1);
+	assert_string_equal(found(f, "n h", 0, 0, &total, &capped), "H'Hen Niê");
+	assert_int_equal(total, 1);
+	/* within a subtree */
+	assert_int_equal(strncmp(found(f, "van nguyen", 0, a, &total, &capped), "Nguyễn Văn Bình 0|Nguyễn Văn Bình 1|", 38), 0);
+	assert_int_equal(capped, 1);
+	assert_string_equal(found(f, "nguyen", 0, b, &total, &capped), "Đặng Nguyễn Nguyễn|Lê Văn Nguyên");
+	assert_string_equal(found(f, "binh 100", 0, b, &total, &capped), "");
 }
 
 static void test_audit_chain_detects_tampering(void **state)
@@ -333,6 +484,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deactivate_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scope, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_people_search_and_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_people_word_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain_detects_tampering, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_database_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_statement_cache_reentrant, setup, teardown),

@@ -38,6 +38,28 @@ static void test_fold_vietnamese(void **state)
 	fold_is("", "");
 }
 
+static void words_is(const char *in, const char *want)
+{
+	char *got = fold_words_dup(in);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_fold_words(void **state)
+{
+	(void)state;
+	words_is("Nguyễn Văn An", "nguyen van an");
+	words_is("H'Hen Niê", "h hen nie");
+	words_is("H\xe2\x80\x99Hen (Y-Moan)", "h hen y moan");   /* typographic apostrophe */
+	words_is("  Trần -- Thị.  Lan, ", "tran thi lan");
+	words_is("Lê – Văn—Tám “Út”", "le van tam ut");
+	words_is("a_b%c\\d", "a b c d");          /* LIKE's own characters are separators too */
+	words_is("Số 10", "so 10");
+	words_is("अनुकरण", "अनुकरण");
+	words_is("-'.", "");
+	words_is("", "");
+}
+
 static void test_like_pattern_escapes(void **state)
 {
 	(void)state;
@@ -209,6 +231,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fold_vietnamese),
+		cmocka_unit_test(test_fold_words),
 		cmocka_unit_test(test_like_pattern_escapes),
 		cmocka_unit_test(test_utf8_valid),
 		cmocka_unit_test(test_html_and_url_escape),
