@@ -128,7 +128,7 @@ CREATE TABLE models (
 	updated_at TEXT NOT NULL,
 	UNIQUE (movement_id, code)
 );
-CREATE INDEX models_movement ON models (movement_id, active, field_code, status);
+CREATE INDEX models_movement ON models (movement_id, active, field_code, status, code);
 CREATE INDEX models_unit ON models (unit_id, movement_id);
 CREATE INDEX models_typical ON models (typical, movement_id);
 -- the dashboard reads a movement's models in unit order from this index alone

@@ -195,7 +195,13 @@ int models_list(struct db *db, struct arena *a, const struct model_query *q, str
 	for (int pass = 0; pass < 2 && rc == E_OK; pass++) {
 		buf_reset(&sql);
 		if (pass == 0) {
-			buf_printf(&sql, "SELECT count(*)" MD_FROM "%s", buf_cstr(&where));
+			/* the count joins only what the filters read: on a movement of
+			** 100 000 models the joins of the page cost 50 times the count */
+			int need_mv = q->public_only || nr > 0;
+			int need_u = q->under > 0 || nr > 0;
+			buf_printf(&sql, "SELECT count(*) FROM models d%s%s%s", need_mv ? " JOIN movements mv ON mv.id = d.movement_id" : "",
+				   nr > 0 ? " JOIN units au ON au.id = mv.authority_id" : "", need_u ? " JOIN units u ON u.id = d.unit_id" : "");
+			buf_raw(&sql, buf_cstr(&where));
 		} else {
 			buf_printf(&sql, "SELECT " MD_COLS MD_FROM "%s", buf_cstr(&where));
 			db_order_by(&sql, q->sort, keys, cols, "d.movement_id, d.code");

@@ -680,7 +680,7 @@ int mv_read_dash_query(struct req *r, const struct movement *m, struct dash_quer
 	q->status = req_query(r, "status");
 	q->from = req_query(r, "from");
 	q->to = req_query(r, "to");
-	q->levels = (int)query_int(r, "levels", 3, 0, 30);
+	q->levels = (int)query_int(r, "levels", 2, 0, 30);
 	if (query_bad(r)) return -1;
 	struct field_errors fe = { 0 };
 	if (q->from && *q->from && !date_valid(q->from)) fe_add(&fe, "from", N_("Is not a date (YYYY-MM-DD)"));
