@@ -79,7 +79,9 @@ test('register Yên Giang ward and a model, attach evidence, report a result', a
   await form.locator('input[name=unit_code]').fill('QY-P-YENGIANG');
   await form.locator('input[name=title]').fill('Nhà văn hóa khu phố sáng – xanh – sạch');
   await form.locator('select[name=field]').selectOption('culture_society');
+  await form.locator('input[name="plans.vnd"]').fill('1000000000');
   await submit(page, form.locator('button'));
+  assert.equal((await facts(page))['Kết quả dự kiến'], 'Kinh phí huy động: 1.000.000.000 VND');
   modelUrl = page.url();
   assert.match(modelUrl, /\/models\/\d+$/);
   assert.equal(await text(page.locator('h1')), 'Nhà văn hóa khu phố sáng – xanh – sạch');
