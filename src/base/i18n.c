@@ -1,5 +1,7 @@
 #include "i18n.h"
 
+#include <math.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +90,19 @@ const char *i18n_pick(const char *explicit_lang, const char *accept)
 		p = end;
 	}
 	return best ? best : LANG_DEFAULT;
+}
+
+void fmt_number(struct buf *b, const char *lang, double v)
+{
+	if (!isfinite(v) || fabs(v) > 9e15) return;
+	int64_t cents = llround(fabs(v) * 100);
+	if (cents % 100 == 0) { fmt_int(b, lang, v < 0 ? -(cents / 100) : cents / 100); return; }
+	if (v < 0) buf_char(b, '-');
+	fmt_int(b, lang, cents / 100);
+	buf_char(b, strcmp(lang, "vi") == 0 ? ',' : '.');
+	int frac = (int)(cents % 100);
+	if (frac % 10 == 0) buf_printf(b, "%d", frac / 10);
+	else buf_printf(b, "%02d", frac);
 }
 
 void fmt_int(struct buf *b, const char *lang, int64_t v)

@@ -18,6 +18,9 @@ int i18n_known(const char *lang);
 
 void fmt_int(struct buf *b, const char *lang, int64_t v);   /* 1.234.567 / 1,234,567 / 12,34,567 */
 void fmt_vnd(struct buf *b, const char *lang, int64_t v);   /* money in VND */
+/* a measured value: grouped like fmt_int, and when not whole up to two
+** decimals with the language's decimal mark (89,5 / 89.5); NaN writes nothing */
+void fmt_number(struct buf *b, const char *lang, double v);
 void fmt_date(struct buf *b, const char *lang, const char *iso); /* YYYY-MM-DD... per locale */
 void fmt_datetime(struct buf *b, const char *lang, const char *iso); /* date and HH:MM UTC */
 

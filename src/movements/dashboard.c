@@ -130,11 +130,7 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 	/* the subtree filter: $2/$3 path range, or everything */
 	char lo[UNIT_PATH_MAX] = "", hi[UNIT_PATH_MAX] = "";
 	if (q->under > 0) {
-		struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", q->under);
-		if (st && db_step(st) == DB_ROW) snprintf(lo, sizeof lo, "%s", db_text(st, 0));
-		db_done(st);
-		if (!lo[0]) return E_NOTFOUND;
-		subtree_end(hi, sizeof hi, lo);
+		if (units_subtree(db, q->under, lo, hi, sizeof lo) != E_OK) return E_NOTFOUND;
 	}
 	const char *sub = q->under > 0 ? " AND u.path >= $2 AND u.path < $3" : "";
 	const char *field = q->field && *q->field ? " AND d.field_code = $4" : "";

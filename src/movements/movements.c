@@ -165,11 +165,7 @@ int movements_list(struct db *db, struct arena *a, const struct movement_query *
 	else if (q->parent > 0) buf_raw(&where, " AND m.parent_id = $4");
 	char lo[UNIT_PATH_MAX] = "", hi[UNIT_PATH_MAX] = "";
 	if (q->authority > 0) {
-		struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", q->authority);
-		if (st && db_step(st) == DB_ROW) snprintf(lo, sizeof lo, "%s", db_text(st, 0));
-		db_done(st);
-		if (!lo[0]) { buf_free(&where); buf_free(&sql); return E_NOTFOUND; }
-		subtree_end(hi, sizeof hi, lo);
+		if (units_subtree(db, q->authority, lo, hi, sizeof lo) != E_OK) { buf_free(&where); buf_free(&sql); return E_NOTFOUND; }
 		buf_raw(&where, " AND a.path >= $5 AND a.path < $6");
 	}
 	char rhi[MV_MAX_RANGES][UNIT_PATH_MAX];
@@ -692,4 +688,47 @@ out:
 	}
 	arena_free(&a);
 	return rc;
+}
+
+/* ---- labels shown for stages, kinds, actions and fields (message ids) ---- */
+
+const char *mv_status_label(const char *s)
+{
+	if (!s) return "";
+	if (!strcmp(s, "draft")) return N_("Draft");
+	if (!strcmp(s, "launched")) return N_("Launched");
+	if (!strcmp(s, "reviewing")) return N_("Under review");
+	if (!strcmp(s, "closed")) return N_("Closed");
+	if (!strcmp(s, "registered")) return N_("Not yet assessed");
+	if (!strcmp(s, "effective")) return N_("Effective");
+	if (!strcmp(s, "not_effective")) return N_("Not effective");
+	return s;
+}
+
+const char *mv_kind_label(const char *k)
+{
+	if (!k) return "";
+	if (!strcmp(k, "campaign")) return N_("Special campaign");
+	if (!strcmp(k, "regular")) return N_("Regular movement");
+	if (!strcmp(k, "thematic")) return N_("Thematic movement");
+	return k;
+}
+
+const char *mv_action_label(const char *a)
+{
+	if (!strcmp(a, "launch")) return N_("Launch the movement");
+	if (!strcmp(a, "review")) return N_("Close registration and start the review");
+	if (!strcmp(a, "reopen")) return N_("Reopen for registration");
+	if (!strcmp(a, "close")) return N_("Close the movement");
+	return a;
+}
+
+const char *mv_field_label(struct db *db, struct arena *a, const char *lang, const char *code)
+{
+	int col = strcmp(lang, "en") == 0 ? 1 : strcmp(lang, "hi") == 0 ? 2 : 0;
+	struct stmt *st = db_query(db, "SELECT name_vi, name_en, name_hi FROM movement_fields WHERE code = $1", "t", code);
+	const char *name = code;
+	if (st && db_step(st) == DB_ROW) name = arena_strdup(a, db_text(st, col));
+	db_done(st);
+	return name;
 }

@@ -95,6 +95,13 @@ struct movement_query {
 	int64_t limit, offset;
 };
 
+/* what people read for a stage or assessment, a kind, a transition: English
+** message ids to translate; a field's name in the language (arena) */
+const char *mv_status_label(const char *status);
+const char *mv_kind_label(const char *kind);
+const char *mv_action_label(const char *action);
+const char *mv_field_label(struct db *db, struct arena *a, const char *lang, const char *code);
+
 /* the one list of valid transitions; NULL when not allowed */
 const char *movement_transition_action(const char *from, const char *to);
 

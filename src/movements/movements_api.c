@@ -806,6 +806,19 @@ static void attachments_reply(struct req *r, const char *entity, int64_t id)
 	reply_list_end(&w, n, n, 0);
 }
 
+/* 201 with the new attachment, or the failure */
+static void attachment_created(struct req *r, int rc, const struct field_errors *fe, int64_t att)
+{
+	struct attachment *t;
+	if (rc == E_OK && files_get(r->db, &r->a, att, &t) != E_OK) rc = E_DB;
+	if (rc != E_OK) { reply_fail(r, rc, fe); return; }
+	reply_created(r, arena_printf(&r->a, "/api/v1/files/%lld", (long long)att));
+	reply_json(r, 201);
+	struct jw w;
+	jw_init(&w, &r->out);
+	attachment_json(&w, t);
+}
+
 void api_model_files_list(struct req *r)
 {
 	struct model *d = mv_model_param(r, r->params[0], NULL);
@@ -819,14 +832,7 @@ void api_model_file_create(struct req *r)
 	struct field_errors fe = { 0 };
 	const struct mp_part *p = upload_part(r, &fe);
 	int rc = p ? models_attach(r->db, r->user, id, p->filename, p->data, p->len, &fe, &att) : E_INVALID;
-	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
-	struct attachment *t;
-	if (files_get(r->db, &r->a, att, &t) != E_OK) { reply_fail(r, E_DB, NULL); return; }
-	reply_created(r, arena_printf(&r->a, "/api/v1/files/%lld", (long long)att));
-	reply_json(r, 201);
-	struct jw w;
-	jw_init(&w, &r->out);
-	attachment_json(&w, t);
+	attachment_created(r, rc, &fe, att);
 }
 
 void api_movement_files_list(struct req *r)
@@ -843,14 +849,7 @@ void api_movement_file_create(struct req *r)
 	struct field_errors fe = { 0 };
 	const struct mp_part *p = upload_part(r, &fe);
 	int rc = p ? movements_attach(r->db, r->user, m->id, p->filename, p->data, p->len, &fe, &att) : E_INVALID;
-	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
-	struct attachment *t;
-	if (files_get(r->db, &r->a, att, &t) != E_OK) { reply_fail(r, E_DB, NULL); return; }
-	reply_created(r, arena_printf(&r->a, "/api/v1/files/%lld", (long long)att));
-	reply_json(r, 201);
-	struct jw w;
-	jw_init(&w, &r->out);
-	attachment_json(&w, t);
+	attachment_created(r, rc, &fe, att);
 }
 
 int mv_upload(struct req *r, int64_t model_id, struct field_errors *fe)

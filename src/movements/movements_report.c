@@ -16,24 +16,6 @@
 
 #define T(s) i18n_get(lang, (s))
 
-static const char *status_label(const char *s)
-{
-	if (!strcmp(s, "draft")) return "Draft";
-	if (!strcmp(s, "launched")) return "Launched";
-	if (!strcmp(s, "reviewing")) return "Under review";
-	return "Closed";
-}
-
-static const char *field_name(struct db *db, struct arena *a, const char *lang, const char *code)
-{
-	int col = strcmp(lang, "en") == 0 ? 1 : strcmp(lang, "hi") == 0 ? 2 : 0;
-	struct stmt *st = db_query(db, "SELECT name_vi, name_en, name_hi FROM movement_fields WHERE code = $1", "t", code);
-	const char *name = code;
-	if (st && db_step(st) == DB_ROW) name = arena_strdup(a, db_text(st, col));
-	db_done(st);
-	return name;
-}
-
 /* the money metric the charts show: "vnd" if there is one, else the first amount */
 int mv_money_metric(const struct movement *m)
 {
@@ -74,7 +56,7 @@ int mv_chart(struct db *db, struct arena *a, const struct dashboard *d, const ch
 		double *not = arena_alloc(a, sizeof(double) * (size_t)(d->nfields + 1));
 		double *reg = arena_alloc(a, sizeof(double) * (size_t)(d->nfields + 1));
 		for (int f = 0; f < d->nfields; f++) {
-			labels[f] = field_name(db, a, lang, d->by_field[f].key);
+			labels[f] = mv_field_label(db, a, lang, d->by_field[f].key);
 			reg[f] = (double)d->field_status[f][0];
 			eff[f] = (double)d->field_status[f][1];
 			not[f] = (double)d->field_status[f][2];
@@ -141,23 +123,12 @@ int mv_chart(struct db *db, struct arena *a, const struct dashboard *d, const ch
 	return -1;
 }
 
-/* a value as the tables print it: grouped integer, or up to 2 decimals */
+/* a value as the tables print it (fmt_number), in the arena */
 static const char *num(struct arena *a, const char *lang, double v)
 {
 	struct buf b;
 	buf_init(&b);
-	if (fabs(v - round(v)) < 1e-9) {
-		fmt_int(&b, lang, (int64_t)llround(v));
-	} else {
-		double whole = trunc(v);
-		fmt_int(&b, lang, (int64_t)whole);
-		char frac[16];
-		snprintf(frac, sizeof frac, "%.2f", fabs(v - whole));
-		size_t n = strlen(frac);
-		while (n > 2 && frac[n - 1] == '0') frac[--n] = 0;
-		buf_char(&b, strcmp(lang, "vi") == 0 ? ',' : '.');
-		buf_raw(&b, frac + 2);
-	}
+	fmt_number(&b, lang, v);
 	const char *s = arena_strdup(a, buf_cstr(&b));
 	buf_free(&b);
 	return s;
@@ -185,7 +156,7 @@ int mv_report_pdf(struct db *db, struct arena *a, const struct dashboard *d, con
 	if (m->legal_basis) pdf_fact(p, T("Legal basis"), m->legal_basis);
 	pdf_fact(p, T("Period"), arena_printf(a, "%s – %s", date(a, lang, m->starts_on), date(a, lang, m->ends_on)));
 	pdf_fact(p, T("Registration deadline"), date(a, lang, m->register_by));
-	pdf_fact(p, T("Stage"), T(status_label(m->status)));
+	pdf_fact(p, T("Stage"), T(mv_status_label(m->status)));
 	if (m->theme) pdf_paragraph(p, m->theme);
 
 	pdf_heading(p, 2, T("Summary"));
@@ -217,7 +188,7 @@ int mv_report_pdf(struct db *db, struct arena *a, const struct dashboard *d, con
 		double w[] = { 3, 1, 1, 1, 1.2 };
 		pdf_table(p, 5, h, w, "lrrrr");
 		for (int f = 0; f < d->nfields; f++) {
-			const char *row[] = { field_name(db, a, lang, d->by_field[f].key), num(a, lang, (double)d->by_field[f].n),
+			const char *row[] = { mv_field_label(db, a, lang, d->by_field[f].key), num(a, lang, (double)d->by_field[f].n),
 					      num(a, lang, (double)d->field_status[f][1]), num(a, lang, (double)d->field_status[f][2]),
 					      num(a, lang, (double)d->field_status[f][0]) };
 			pdf_row(p, row);
@@ -258,7 +229,7 @@ int mv_report_pdf(struct db *db, struct arena *a, const struct dashboard *d, con
 			const struct model *md = &items[i];
 			pdf_heading(p, 3, arena_printf(a, "%s — %s", md->code, md->title));
 			pdf_fact(p, T("Unit"), md->unit_name);
-			pdf_fact(p, T("Field"), field_name(db, a, lang, md->field));
+			pdf_fact(p, T("Field"), mv_field_label(db, a, lang, md->field));
 			struct buf b;
 			buf_init(&b);
 			for (int k = 0; k < md->nvalues; k++) {

@@ -15,46 +15,7 @@
 #include "mv_report.h"
 #include "mv_web.h"
 
-const char *mv_status_label(const char *s)
-{
-	if (!s) return "";
-	if (!strcmp(s, "draft")) return N_("Draft");
-	if (!strcmp(s, "launched")) return N_("Launched");
-	if (!strcmp(s, "reviewing")) return N_("Under review");
-	if (!strcmp(s, "closed")) return N_("Closed");
-	if (!strcmp(s, "registered")) return N_("Not yet assessed");
-	if (!strcmp(s, "effective")) return N_("Effective");
-	if (!strcmp(s, "not_effective")) return N_("Not effective");
-	return s;
-}
-
-const char *mv_kind_label(const char *k)
-{
-	if (!k) return "";
-	if (!strcmp(k, "campaign")) return N_("Special campaign");
-	if (!strcmp(k, "regular")) return N_("Regular movement");
-	if (!strcmp(k, "thematic")) return N_("Thematic movement");
-	return k;
-}
-
-const char *mv_action_label(const char *a)
-{
-	if (!strcmp(a, "launch")) return N_("Launch the movement");
-	if (!strcmp(a, "review")) return N_("Close registration and start the review");
-	if (!strcmp(a, "reopen")) return N_("Reopen for registration");
-	if (!strcmp(a, "close")) return N_("Close the movement");
-	return a;
-}
-
-const char *mv_field_name(struct req *r, const char *code)
-{
-	int col = strcmp(r->lang, "en") == 0 ? 1 : strcmp(r->lang, "hi") == 0 ? 2 : 0;
-	struct stmt *st = db_query(r->db, "SELECT name_vi, name_en, name_hi FROM movement_fields WHERE code = $1", "t", code);
-	const char *name = code;
-	if (st && db_step(st) == DB_ROW) name = arena_strdup(&r->a, db_text(st, col));
-	db_done(st);
-	return name;
-}
+const char *mv_field_name(struct req *r, const char *code) { return mv_field_label(r->db, &r->a, r->lang, code); }
 
 const struct metric *mv_metric_by_id(const struct movement *m, int64_t id)
 {
@@ -63,21 +24,7 @@ const struct metric *mv_metric_by_id(const struct movement *m, int64_t id)
 	return NULL;
 }
 
-/* a whole number with the locale's grouping; otherwise up to two decimals
-** with the locale's decimal mark (Vietnamese writes 89,5) */
-void tmpl_value(struct buf *o, struct req *r, double v)
-{
-	if (!isfinite(v)) return;
-	if (fabs(v - round(v)) < 1e-9 && fabs(v) < 9e15) { fmt_int(o, r->lang, (int64_t)llround(v)); return; }
-	double whole = trunc(v);
-	fmt_int(o, r->lang, (int64_t)whole);
-	char frac[16];
-	snprintf(frac, sizeof frac, "%.2f", fabs(v - whole));
-	size_t n = strlen(frac);
-	while (n > 2 && frac[n - 1] == '0') frac[--n] = 0;
-	buf_char(o, strcmp(r->lang, "vi") == 0 ? ',' : '.');
-	buf_raw(o, frac + 2);
-}
+void tmpl_value(struct buf *o, struct req *r, double v) { fmt_number(o, r->lang, v); }
 
 /* an SVG chart of the dashboard, drawn on the server (chart.c escapes every text) */
 void tmpl_raw_chart(struct buf *o, struct req *r, const struct dashboard *d, const char *which)

@@ -86,11 +86,7 @@ int registrations_list(struct db *db, struct arena *a, const struct reg_query *q
 	buf_raw(&where, " WHERE g.movement_id = $1");
 	char lo[UNIT_PATH_MAX] = "", hi[UNIT_PATH_MAX] = "";
 	if (q->under > 0) {
-		struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", q->under);
-		if (st && db_step(st) == DB_ROW) snprintf(lo, sizeof lo, "%s", db_text(st, 0));
-		db_done(st);
-		if (!lo[0]) { buf_free(&where); buf_free(&sql); return E_NOTFOUND; }
-		subtree_end(hi, sizeof hi, lo);
+		if (units_subtree(db, q->under, lo, hi, sizeof lo) != E_OK) { buf_free(&where); buf_free(&sql); return E_NOTFOUND; }
 		buf_raw(&where, " AND u.path >= $2 AND u.path < $3");
 	}
 	char *pat = NULL;

@@ -552,11 +552,7 @@ int people_list(struct db *db, struct arena *a, const struct people_query *q, st
 	struct bounds *b = arena_alloc(a, sizeof *b);
 	b->lo[0] = b->hi[0] = 0;
 	if (q->under > 0) {
-		struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", q->under);
-		if (st && db_step(st) == DB_ROW) snprintf(b->lo, sizeof b->lo, "%s", db_text(st, 0));
-		db_done(st);
-		if (!b->lo[0]) return E_NOTFOUND;
-		subtree_end(b->hi, sizeof b->hi, b->lo);
+		if (units_subtree(db, q->under, b->lo, b->hi, sizeof b->lo) != E_OK) return E_NOTFOUND;
 	}
 	for (int i = 0; i < q->nranges; i++) subtree_end(b->rhi[i], sizeof b->rhi[i], q->range_lo[i]);
 	struct term t[TERMS_MAX];

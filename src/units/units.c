@@ -41,6 +41,17 @@ void subtree_end(char *out, size_t n, const char *path)
 	if (l) out[l - 1] = '0'; /* '0' follows '/' in ASCII */
 }
 
+int units_subtree(struct db *db, int64_t id, char *lo, char *hi, size_t n)
+{
+	lo[0] = 0;
+	struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", id);
+	if (st && db_step(st) == DB_ROW) snprintf(lo, n, "%s", db_text(st, 0));
+	db_done(st);
+	if (!lo[0]) return E_NOTFOUND;
+	subtree_end(hi, n, lo);
+	return E_OK;
+}
+
 void unit_json(struct jw *w, const struct unit *u)
 {
 	jw_obj(w);
@@ -75,11 +86,7 @@ int units_list(struct db *db, struct arena *a, const struct unit_query *q, struc
 	else if (q->parent > 0) buf_raw(&where, " AND u.parent_id = $1");
 	char lo[UNIT_PATH_MAX] = "", hi[UNIT_PATH_MAX] = "";
 	if (q->under > 0) {
-		struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", q->under);
-		if (st && db_step(st) == DB_ROW) snprintf(lo, sizeof lo, "%s", db_text(st, 0));
-		db_done(st);
-		if (!lo[0]) { buf_free(&where); buf_free(&sql); return E_NOTFOUND; }
-		subtree_end(hi, sizeof hi, lo);
+		if (units_subtree(db, q->under, lo, hi, sizeof lo) != E_OK) { buf_free(&where); buf_free(&sql); return E_NOTFOUND; }
 		buf_raw(&where, " AND u.path > $2 AND u.path < $3");
 	}
 	char *pat = NULL;

@@ -67,6 +67,8 @@ int unit_kind_valid(struct db *db, const char *kind);
 int64_t units_root_count(struct db *db);
 void unit_json(struct jw *w, const struct unit *u);
 void subtree_end(char *out, size_t n, const char *path);  /* the range's upper bound */
+/* the subtree of a unit as the path range [lo, hi) (both n bytes); E_NOTFOUND */
+int units_subtree(struct db *db, int64_t id, char *lo, char *hi, size_t n);
 
 /* import (CSV or XLSX, read through table.h) and export (units_io.c) */
 struct import_report {

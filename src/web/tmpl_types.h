@@ -40,9 +40,6 @@ void tmpl_date(struct buf *o, struct req *r, const char *iso);
 void tmpl_datetime(struct buf *o, struct req *r, const char *iso);
 
 /* movements_web.c */
-const char *mv_status_label(const char *status);   /* message ids */
-const char *mv_kind_label(const char *kind);
-const char *mv_action_label(const char *action);
 const char *mv_field_name(struct req *r, const char *code);
 const struct metric *mv_metric_by_id(const struct movement *m, int64_t id);
 void tmpl_value(struct buf *o, struct req *r, double v);

@@ -194,6 +194,16 @@ static void test_number_formats(void **state)
 	buf_reset(&b);
 	fmt_int(&b, "hi", 12345678);
 	assert_string_equal(b.p, "1,23,45,678");
+	/* measured values: whole, or up to two decimals with the language's mark */
+	static const struct { const char *lang; double v; const char *want; } nums[] = {
+		{ "vi", 7366000000.0, "7.366.000.000" }, { "vi", 89.5, "89,5" }, { "en", 89.5, "89.5" },
+		{ "vi", 93.75, "93,75" }, { "vi", -1.5, "-1,5" }, { "vi", 0.999, "1" }, { "en", 1234.05, "1,234.05" },
+	};
+	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+		buf_reset(&b);
+		fmt_number(&b, nums[i].lang, nums[i].v);
+		assert_string_equal(buf_cstr(&b), nums[i].want);
+	}
 	buf_reset(&b);
 	fmt_vnd(&b, "vi", 180000000);
 	assert_string_equal(b.p, "180.000.000 ₫");
