@@ -1,5 +1,7 @@
 #include "auth.h"
 
+#include <pwquality.h>
+
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -107,6 +109,21 @@ int64_t auth_login(struct db *db, const char *login, const char *password)
 **    distributed guess) waits out the window: far above what one office
 **    mistypes, and it takes tens of addresses to reach it.
 ** Returns the seconds to wait, or 0. */
+int password_quality(const char *password, const char *login, char *err, size_t errlen)
+{
+	pwquality_settings_t *s = pwquality_default_settings();
+	if (!s) { snprintf(err, errlen, "out of memory checking the password"); return -1; }
+	pwquality_set_int_value(s, PWQ_SETTING_MIN_LENGTH, PASSWORD_MIN_LEN);
+	void *aux = NULL;
+	int score = pwquality_check(s, password ? password : "", NULL, login, &aux);
+	if (score < 0) {
+		char buf[PWQ_MAX_ERROR_MESSAGE_LEN];
+		snprintf(err, errlen, "the password is too weak: %s", pwquality_strerror(buf, sizeof buf, score, aux));
+	}
+	pwquality_free_settings(s);
+	return score < 0 ? -1 : 0;
+}
+
 int64_t auth_throttled(struct db *db, const char *login, const char *peer)
 {
 	char kp[600], ki[300], kl[300];

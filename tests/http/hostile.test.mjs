@@ -58,3 +58,27 @@ test('bidirectional overrides are removed from names', async () => {
   assert.equal(p.status, 201, p.text);
   assert.equal(p.data.full_name, 'Trần Thị B');
 });
+
+test('the password policy refuses weak passwords in the command line (libpwquality with its dictionary)', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { thidua } = await import('../lib/server.mjs');
+  const pf = path.join(env.dir, 'weak.pw');
+  const add = (login, pw) => { fs.writeFileSync(pf, pw + '\n'); return thidua(['user', 'add', '--db', env.db, '--login', login, '--role', 'viewer', '--unit', 'VN', '--password-file', pf]); };
+  let r = add('weak.one', 'password');
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /the password is too weak: The password is shorter than 10 characters/);
+  r = add('weak.two', '12345678');
+  assert.equal(r.code, 1);
+  r = add('weak.three', 'sunshine123');
+  assert.match(r.stderr, /dictionary/);
+  r = add('hoang.lan', 'hoang.lan-2026');
+  assert.match(r.stderr, /user name/);
+  r = add('hoang.lan', 'Tr4ng-Xanh-M4y');
+  assert.equal(r.code, 0, r.stderr);
+  // and the password change
+  fs.writeFileSync(pf, '12345678\n');
+  r = thidua(['user', 'passwd', '--db', env.db, '--login', 'hoang.lan', '--password-file', pf]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /too weak/);
+});
