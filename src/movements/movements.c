@@ -273,10 +273,13 @@ int movements_get(struct db *db, struct arena *a, int64_t id, struct movement **
 	return E_OK;
 }
 
+/* A draft is the organiser's unfinished document: only those who may run the
+** movement (officers over its authority, admins) see it; for everyone else,
+** council and viewers above included, it does not exist yet. */
 int movement_readable(const struct user *who, const struct movement *m)
 {
 	if (strcmp(m->status, "draft") != 0) return 1;
-	return mv_may(who, PERM_READ, m->authority_path);
+	return mv_may(who, PERM_MOVEMENT_MANAGE, m->authority_path);
 }
 
 int movement_manageable(const struct user *who, const struct movement *m)

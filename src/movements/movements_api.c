@@ -183,7 +183,7 @@ static int read_mv_query(struct req *r, struct movement_query *q)
 	q->limit = query_int(r, "limit", 50, 1, 500);
 	q->offset = query_int(r, "offset", 0, 0, INT64_MAX);
 	if (query_bad(r)) return -1;
-	q->nranges = scope_ranges(r, PERM_READ, q->range_lo, MV_MAX_RANGES);
+	q->nranges = scope_ranges(r, PERM_MOVEMENT_MANAGE, q->range_lo, MV_MAX_RANGES);
 	return 0;
 }
 

@@ -64,7 +64,7 @@ void page_movements(struct req *r)
 	q.limit = query_int(r, "limit", 50, 1, 500);
 	q.offset = query_int(r, "offset", 0, 0, INT64_MAX);
 	if (query_bad(r)) return;
-	q.nranges = scope_ranges(r, PERM_READ, q.range_lo, MV_MAX_RANGES);
+	q.nranges = scope_ranges(r, PERM_MOVEMENT_MANAGE, q.range_lo, MV_MAX_RANGES);
 	struct movement *items = NULL;
 	int n = 0;
 	int64_t total = 0;

@@ -121,3 +121,30 @@ test('measured values have a range: amounts 0..10^15 in whole VND, rates 0..100,
   assert.equal(csv.status, 200);
   assert.ok(!/inf|nan/i.test(csv.text), csv.text);
 });
+
+test('a draft movement is seen only by those who may run it, not by a viewer or council member above its authority', async () => {
+  const { addUserAsync } = await import('./_util.mjs');
+  const { BIN } = await import('../lib/server.mjs');
+  const day = (o) => new Date(Date.now() + o * 86400000).toISOString().slice(0, 10);
+  const sub = await mkUnit(admin, 'T-HOST-S', 'Sở Thử', 'department', unit.id);
+  const [pv, pc, po] = await Promise.all([
+    addUserAsync(BIN, env.db, 'draft.viewer', 'viewer', 'VN'),
+    addUserAsync(BIN, env.db, 'draft.council', 'council', 'T-HOST'),
+    addUserAsync(BIN, env.db, 'draft.officer', 'officer', 'T-HOST'),
+  ]);
+  const viewer = new Client(srv.base); await viewer.login('draft.viewer', pv);
+  const council = new Client(srv.base); await council.login('draft.council', pc);
+  const officer = new Client(srv.base); await officer.login('draft.officer', po);
+  const r = await officer.post('/api/v1/movements', {
+    json: { code: 'DRAFT-1', title: 'Bản nháp', kind: 'regular', authority_id: sub.id, starts_on: day(1), ends_on: day(90), register_by: day(30) },
+  });
+  assert.equal(r.status, 201, r.text);
+  for (const c of [viewer, council]) {
+    assert.equal((await c.get(`/api/v1/movements/${r.data.id}`)).status, 404);
+    assert.equal((await c.get('/api/v1/movements?q=ban%20nhap')).data.total, 0);
+    assert.equal((await c.get(`/movements/${r.data.id}`)).status, 404);
+  }
+  assert.equal((await officer.get(`/api/v1/movements/${r.data.id}`)).status, 200);
+  assert.equal((await officer.get('/api/v1/movements?q=ban%20nhap')).data.total, 1);
+  assert.equal((await admin.get('/api/v1/movements?q=ban%20nhap')).data.total, 1);
+});
