@@ -258,10 +258,22 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 	}
 	db_done(st);
 
-	/* 4. replications of the movement's models */
+	/* 4. replications of the models counted above: the same subtree (the
+	** reader's scope), field and assessment filters as every other figure */
 	d->replications = 0;
-	db_int1(db, &d->replications,
-		"SELECT count(*) FROM model_replications x JOIN models d ON d.id = x.model_id WHERE d.movement_id = $1 AND d.active = 1", "i", m->id);
+	buf_reset(&sql);
+	buf_printf(&sql,
+		   "SELECT count(*) FROM model_replications x JOIN models d ON d.id = x.model_id%s "
+		   "WHERE d.movement_id = $1 AND d.active = 1%s%s%s",
+		   q->under > 0 ? " JOIN units u ON u.id = d.unit_id" : "", sub, field, status);
+	st = db_prep(db, buf_cstr(&sql));
+	if (!st) goto out;
+	db_bind_int(st, 1, m->id);
+	if (q->under > 0) { db_bind_text(st, 2, lo); db_bind_text(st, 3, hi); }
+	if (*field) db_bind_text(st, 4, q->field);
+	if (*status) db_bind_text(st, 5, q->status);
+	if (db_step(st) == DB_ROW) d->replications = db_int(st, 0);
+	db_done(st);
 
 	/* 5. ancestors inside the scope (or inside the filtered subtree), down to
 	** the levels shown; deeper units roll up into them and are not listed */

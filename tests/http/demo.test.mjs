@@ -96,6 +96,17 @@ test('demo: Quảng Yên’s Dân vận khéo 2024 — 32 units, 138 models, the
   assert.deepEqual(d.fields.map((f) => [f.field, f.models]), [
     ['economy', 27], ['culture_society', 38], ['defence_security', 29], ['political_system', 23], ['digital_transformation', 21],
   ]);
+  // a reader from another province sees only their own scope: every number,
+  // replications included (issue 8, defect 9: they used to show 8)
+  const cm = new Client(srv.base);
+  await cm.login('camau.viewer', env.demoUsers['camau.viewer'].password);
+  const far = (await cm.get('/api/v1/movements/DVK2024/dashboard')).data;
+  assert.equal(far.registrations, 0);
+  assert.deepEqual({ ...far.models }, { total: 0, registered: 0, effective: 0, not_effective: 0, typical: 0, replications: 0 });
+  assert.ok(far.metrics.every((x) => !x.value), JSON.stringify(far.metrics));
+  // and within the filters: the replications of economy models only
+  const eco = (await admin.get('/api/v1/movements/DVK2024/dashboard?field=economy')).data;
+  assert.equal(eco.models.replications, 1);
   const total = (code) => d.metrics.find((m) => m.code === code).value;
   assert.equal(total('vnd'), 7366000000);
   assert.equal(total('households'), 10897);
