@@ -6,10 +6,23 @@
 
 #include "../base/audit.h"
 #include "../base/util.h"
+#include "../home/home.h"
 #include "../people/people.h"
 #include "../units/units.h"
 #include "tmpl.h"
 #include "web.h"
+
+/* The address of this page as the browser asked for it: the path still
+** percent-encoded, with its query, so a form (the language switch) can come
+** back to exactly here. */
+static const char *page_here(struct req *r)
+{
+	const struct evhttp_uri *uri = r->ev ? evhttp_request_get_evhttp_uri(r->ev) : NULL;
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	if (!path || path[0] != '/') path = "/";
+	if (!r->raw_query || !*r->raw_query) return path;
+	return arena_printf(&r->a, "%s?%s", path, r->raw_query);
+}
 
 void page_begin(struct req *r, const char *title, const char *section)
 {
@@ -27,7 +40,7 @@ void page_begin(struct req *r, const char *title, const char *section)
 		}
 		r->csrf = pre;
 	}
-	tmpl_layout_head(&r->out, r, title, section, flash_take(r));
+	tmpl_layout_head(&r->out, r, title, section, flash_take(r), page_here(r));
 }
 
 void page_end(struct req *r) { tmpl_layout_foot(&r->out, r); }
@@ -52,27 +65,60 @@ void page_healthz(struct req *r)
 	}
 }
 
+static void home_scope_of(struct req *r, enum perm perm, struct home_scope *s)
+{
+	s->n = scope_ranges(r, perm, s->lo, HOME_MAX_RANGES);
+}
+
+/* GET /: per role, what concerns the reader (src/home/home.c) */
 void page_home(struct req *r)
 {
-	struct home_stats s = { 0 };
-	db_int1(r->db, &s.units, "SELECT count(*) FROM units WHERE active = 1", "");
-	db_int1(r->db, &s.users, "SELECT count(*) FROM users WHERE active = 1", "");
-	db_int1(r->db, &s.audit_rows, "SELECT count(*) FROM audit_log", "");
-	/* people in the user's scope */
-	for (int i = 0; i < r->user->ngrants; i++) {
-		if (!auth_can(r->user, PERM_READ, r->user->grants[i].unit_path)) continue;
-		char hi[UNIT_PATH_MAX];
-		subtree_end(hi, sizeof hi, r->user->grants[i].unit_path);
-		int64_t n = 0;
-		db_int1(r->db, &n, "SELECT count(*) FROM people p JOIN units u ON u.id = p.unit_id WHERE p.active = 1 AND u.path >= $1 AND u.path < $2",
-			"tt", r->user->grants[i].unit_path, hi);
-		s.people += n;
-		/* nested grants would count twice: the first covering grant is enough */
-		if (!strcmp(r->user->grants[i].unit_path, "/1/")) break;
+	struct home h;
+	memset(&h, 0, sizeof h);
+	char today[11];
+	today_iso(today);
+	h.today = today;
+	int admin = auth_can_any(r->user, PERM_ADMIN);
+	int officer = auth_can_any(r->user, PERM_MOVEMENT_MANAGE);
+	int reporter = !officer && auth_can_any(r->user, PERM_MOVEMENT_REPORT);
+	struct home_scope read, act;
+	home_scope_of(r, PERM_READ, &read);
+	int rc = home_common(r->db, &read, &h);
+	if (rc == E_OK && admin) rc = home_admin(r->db, db_path(r->db), &h);
+	if (rc == E_OK && officer) {
+		home_scope_of(r, PERM_MOVEMENT_MANAGE, &act);
+		rc = home_officer(r->db, &r->a, &act, &h);
 	}
+	if (rc == E_OK && reporter) {
+		home_scope_of(r, PERM_MOVEMENT_REPORT, &act);
+		rc = home_reporter(r->db, &r->a, &act, &h);
+	}
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	page_begin(r, _("Home"), "home");
-	tmpl_home(&r->out, r, &s);
+	tmpl_home(&r->out, r, &h, admin, officer, reporter);
 	page_end(r);
+}
+
+/* "in 3 days", "today", "2 days ago" for a date against today */
+void tmpl_days_left(struct buf *o, struct req *r, const char *today, const char *iso)
+{
+	int d = home_days_between(today, iso);
+	if (d == 0) buf_html(o, _("today"));
+	else if (d == 1) buf_html(o, _("tomorrow"));
+	else if (d > 1) buf_printf(o, _("in %d days"), d);
+	else buf_printf(o, _("%d days ago"), -d);
+}
+
+/* a size in bytes as MB (or KB below one MB), in the reader's number format */
+void tmpl_bytes(struct buf *o, struct req *r, int64_t bytes)
+{
+	if (bytes >= 1048576) {
+		fmt_number(o, r->lang, (double)(bytes * 10 / 1048576) / 10);
+		buf_raw(o, " MB");
+	} else {
+		fmt_int(o, r->lang, (bytes + 1023) / 1024);
+		buf_raw(o, " KB");
+	}
 }
 
 static const char *safe_next(struct req *r, const char *next)

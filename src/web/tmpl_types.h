@@ -9,6 +9,7 @@
 #include "../people/people.h"
 #include "../units/units.h"
 #include "../movements/movements.h"
+#include "../home/home.h"
 #include "../base/files.h"
 #include "web.h"
 
@@ -19,10 +20,6 @@ struct kind_opt {
 
 struct history_row {
 	const char *at, *login, *action;
-};
-
-struct home_stats {
-	int64_t units, people, users, audit_rows;
 };
 
 /* the text of a field as the user typed it, or as stored */
@@ -38,6 +35,9 @@ void tmpl_pager(struct buf *o, struct req *r, int64_t total, int capped, int64_t
 void tmpl_num(struct buf *o, struct req *r, int64_t v);
 void tmpl_date(struct buf *o, struct req *r, const char *iso);
 void tmpl_datetime(struct buf *o, struct req *r, const char *iso);
+/* pages.c: the home page */
+void tmpl_days_left(struct buf *o, struct req *r, const char *today, const char *iso);
+void tmpl_bytes(struct buf *o, struct req *r, int64_t bytes);
 
 /* movements_web.c */
 const char *mv_field_name(struct req *r, const char *code);

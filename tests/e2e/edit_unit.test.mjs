@@ -48,7 +48,7 @@ test('rename it with the Edit form', async () => {
   assert.equal(page.url(), quangYen); // redirected back after the POST
   assert.equal(await flash(), 'Đã lưu');
   assert.equal(await text(page.locator('h1')), 'Thị xã Quảng Yên (đã sửa)');
-  assert.equal(await page.title(), 'Thị xã Quảng Yên (đã sửa) · thidua');
+  assert.equal(await page.title(), 'Thị xã Quảng Yên (đã sửa) — thidua');
   assert.equal(await form('Sửa').getByLabel('Tên', { exact: true }).inputValue(), 'Thị xã Quảng Yên (đã sửa)');
   // the newest change heads the history
   const first = await page.locator('section:has(h2:text-is("Lịch sử thay đổi")) tbody tr').first().locator('td').allInnerTexts();

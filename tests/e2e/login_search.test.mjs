@@ -24,7 +24,7 @@ test('an anonymous visitor is sent to the login page', async () => {
   const res = await page.goto(srv.base + '/');
   assert.equal(page.url(), srv.base + '/login?next=%2F');
   assert.equal(res.status(), 200);
-  assert.equal(await page.title(), 'Đăng nhập · thidua');
+  assert.equal(await page.title(), 'Đăng nhập — thidua');
   assert.equal(await page.getAttribute('html', 'lang'), 'vi');
   assert.equal(await text(page.locator('h1')), 'Đăng nhập');
   // nobody is logged in: only the public typical examples, no logout
@@ -54,7 +54,7 @@ test('logging in lands on the home page', async () => {
   await screenshot(page, 'login.png');
   await clickAndWait(page, page.getByRole('button', { name: 'Đăng nhập' }));
   assert.equal(page.url(), srv.base + '/');
-  assert.equal(await page.title(), 'Trang chủ · thidua');
+  assert.equal(await page.title(), 'Trang chủ — thidua');
   assert.equal(await text(page.locator('h1')), 'Xin chào, Quản trị hệ thống');
   assert.deepEqual(await page.locator('header nav a').allInnerTexts(), ['Trang chủ', 'Đơn vị', 'Cán bộ', 'Phong trào thi đua', 'Điển hình tiên tiến']);
   assert.equal(await page.locator('header nav a[aria-current="page"]').innerText(), 'Trang chủ');
@@ -70,7 +70,7 @@ test('"da nang" without accents finds Thành phố Đà Nẵng', async () => {
   await page.getByLabel('Tìm đơn vị').fill('da nang');
   await clickAndWait(page, page.getByRole('button', { name: 'Tìm kiếm' }));
   assert.equal(page.url(), srv.base + '/units?q=da+nang');
-  assert.equal(await page.title(), 'Đơn vị · thidua');
+  assert.equal(await page.title(), 'Đơn vị — thidua');
   assert.equal(await text(page.locator('h1')), 'Đơn vị');
   // the search box keeps what was typed
   assert.equal(await page.getByLabel('Tìm đơn vị').inputValue(), 'da nang');
@@ -89,7 +89,7 @@ test('"da nang" without accents finds Thành phố Đà Nẵng', async () => {
 test('the unit page of Thành phố Đà Nẵng', async () => {
   await clickAndWait(page, resultLink(page, 'Thành phố Đà Nẵng'));
   assert.match(page.url(), new RegExp('^' + srv.base + '/units/\\d+$'));
-  assert.equal(await page.title(), 'Thành phố Đà Nẵng · thidua');
+  assert.equal(await page.title(), 'Thành phố Đà Nẵng — thidua');
   assert.equal(await text(page.locator('h1')), 'Thành phố Đà Nẵng');
   assert.deepEqual(await page.locator('nav.crumbs li').allInnerTexts(), ['Đơn vị', 'Việt Nam', 'Thành phố Đà Nẵng']);
   assert.equal(await page.locator('nav.crumbs [aria-current="page"]').innerText(), 'Thành phố Đà Nẵng');

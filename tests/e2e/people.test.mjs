@@ -38,7 +38,7 @@ test('"Add a person" on a unit page opens an empty form for that unit', async ()
   await clickAndWait(page, page.getByRole('link', { name: 'Thêm cán bộ' }));
   newUrl = page.url();
   assert.equal(newUrl, srv.base + '/people/new?unit=' + unitUrl.split('/').pop());
-  assert.equal(await page.title(), 'Cán bộ mới · thidua');
+  assert.equal(await page.title(), 'Cán bộ mới — thidua');
   assert.equal(await text(page.locator('h1')), 'Cán bộ mới');
   assert.equal(await text(page.locator('main > p').first()), 'Đơn vị: Thị xã Quảng Yên');
   assert.equal(await page.locator('header nav a[aria-current="page"]').innerText(), 'Cán bộ');
@@ -70,7 +70,7 @@ test('saving the form shows the new person', async () => {
   await clickAndWait(page, page.getByRole('button', { name: 'Thêm' }));
   assert.match(page.url(), new RegExp('^' + srv.base + '/people/\\d+$'));
   assert.equal(await text(page.locator('p.flash')), 'Đã thêm cán bộ');
-  assert.equal(await page.title(), 'Nguyễn Thị Lan · thidua');
+  assert.equal(await page.title(), 'Nguyễn Thị Lan — thidua');
   assert.equal(await text(page.locator('h1')), 'Nguyễn Thị Lan');
   assert.deepEqual(await page.locator('nav.crumbs li').allInnerTexts(), ['Thị xã Quảng Yên', 'Nguyễn Thị Lan']);
   assert.deepEqual(await facts(page), {

@@ -1,0 +1,236 @@
+// The home page per role, on the demo data: what a reporter's units must do,
+// what waits for an officer, the system's state for an admin; every count is
+// a link to the list it counts. And the language switch, which comes back to
+// the same page with its query string and never leaves the site.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
+import { addUserAsync, csrfOf, setCookies, sqlite } from './_util.mjs';
+
+let env, srv, admin, qyReporter, slOfficer, twOfficer, viewer, clReporter;
+const ids = {};
+
+const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+const today = day(0);
+const inDays = (iso) => Math.round((Date.parse(iso) - Date.parse(today)) / 86400000);
+const vnDate = (iso) => iso.split('-').reverse().join('/');
+const soon = (iso) => iso >= today && iso <= day(30);
+
+before(async () => {
+  env = makeDb({ demo: true });
+  srv = await startServer(env.db);
+  const login = async (name, pw) => { const c = new Client(srv.base); await c.login(name, pw); return c; };
+  const pw = (name) => env.demoUsers[name].password;
+  [admin, qyReporter, slOfficer, twOfficer, viewer] = await Promise.all([
+    login('admin', env.adminPassword), login('quangyen.reporter', pw('quangyen.reporter')), login('sonla.officer', pw('sonla.officer')),
+    login('tw.officer', pw('tw.officer')), login('camau.viewer', pw('camau.viewer')),
+  ]);
+  for (const code of ['TTG-XHHT', 'DVK2026', 'DVK2027']) ids[code] = (await admin.get('/api/v1/movements/' + code)).data.id;
+});
+
+after(async () => { if (srv) await srv.stop(); });
+
+// The tiles of the home page: { id: { n, label, href } } with n as shown.
+async function home(c, lang = 'vi') {
+  const r = await c.get('/', { headers: { 'Accept-Language': lang } });
+  assert.equal(r.status, 200);
+  const tiles = {};
+  for (const m of r.text.matchAll(/<li id="home-([a-z-]+)"[^>]*>(?:<a href="([^"]*)">)?<strong>([^<]*)<\/strong> <span>([^<]*)<\/span>/g))
+    tiles[m[1]] = { n: m[3], label: m[4], href: m[2] ? m[2].replace(/&amp;/g, '&') : null };
+  return { html: r.text, tiles };
+}
+
+// The rows of a work list (<h3 id=...> then <ul class="worklist">) as text.
+function worklist(html, id) {
+  const at = html.indexOf(`<h3 id="${id}">`);
+  if (at < 0) return null;
+  const ul = html.slice(at).match(/<ul class="worklist">([\s\S]*?)<\/ul>/);
+  if (!ul || ul.index > 200 + html.slice(at).indexOf('</h3>')) return [];
+  return [...ul[1].matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1].replace(/<br>/g, ' | ').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim());
+}
+
+const daysText = (iso) => { const d = inDays(iso); return d === 0 ? 'hôm nay' : d === 1 ? 'ngày mai' : `còn ${d} ngày`; };
+
+test('the Quảng Yên reporter sees the open movements their units have not registered for, with the deadline', async () => {
+  // the demo's open movements: DVK2026 (Quảng Yên, until 31/12/2026) and TTG-XHHT (the whole country, until 31/12/2030)
+  const open = [['DVK2026', 'Phong trào thi đua “Dân vận khéo” năm 2026', '2026-12-31'], ['TTG-XHHT', 'Cả nước thi đua xây dựng xã hội học tập, đẩy mạnh học tập suốt đời giai đoạn 2023–2030', '2030-12-31']]
+    .filter(([, , by]) => by >= today);
+  const { html, tiles } = await home(qyReporter);
+  assert.deepEqual(tiles['to-register'], {
+    n: String(open.length), label: 'phong trào cần đăng ký',
+    href: open.length === 1 ? `/movements/${ids[open[0][0]]}` : '/movements?status=launched',
+  });
+  assert.deepEqual(worklist(html, 'to-register'), open.map(([code, title, by]) => `${title} ${code} Hạn đăng ký ${vnDate(by)} · ${daysText(by)}`));
+  // every model of Quảng Yên belongs to the closed 2024 movement: none waits for a report
+  assert.deepEqual(tiles['reports-due'], { n: '0', label: 'mô hình chờ báo cáo tiến độ', href: '#reports-due' });
+  assert.deepEqual(worklist(html, 'reports-due'), []);
+  assert.ok(html.includes('<p class="empty">Mọi mô hình đều đã có báo cáo tiến độ gần đây.</p>'));
+  // deadlines in the next 30 days: each open movement's registration deadline and end (both 31/12 in the demo)
+  const deadlines = open.filter(([, , by]) => soon(by)).length * 2;
+  assert.deepEqual(tiles.deadlines, { n: String(deadlines), label: 'hạn chót trong 30 ngày tới', href: '#deadlines' });
+  // people within Quảng Yên, as the people list counts them
+  const people = (await qyReporter.get('/api/v1/people?limit=1')).data.total;
+  assert.deepEqual(tiles['people-scope'], { n: people.toLocaleString('de-DE'), label: 'cán bộ trong phạm vi của bạn', href: '/people' });
+  // a reporter is shown neither the officer's nor the admin's figures
+  assert.equal(tiles['to-assess'], undefined);
+  assert.equal(tiles.units, undefined);
+});
+
+test('officers: the country-wide officer has the 2027 draft waiting, Sơn La has nothing', async () => {
+  let { html, tiles } = await home(twOfficer);
+  assert.deepEqual(tiles['new-registrations'], { n: '0', label: 'đăng ký mới trong 14 ngày qua', href: '#new-registrations' });
+  assert.deepEqual(tiles['to-assess'], { n: '0', label: 'mô hình chờ đánh giá', href: '#to-assess' });
+  assert.deepEqual(tiles.late, { n: '0', label: 'mô hình 30 ngày chưa báo cáo', href: '#late' });
+  assert.deepEqual(tiles.drafts, { n: '1', label: 'dự thảo chưa phát động', href: '/movements?status=draft' });
+  assert.deepEqual(worklist(html, 'drafts'), ['Phong trào thi đua “Dân vận khéo” năm 2027 DVK2027 bắt đầu 01/01/2027']);
+  assert.equal(tiles['to-register'], undefined, 'an officer is not shown the reporter\'s list');
+  ({ html, tiles } = await home(slOfficer));
+  assert.deepEqual(['new-registrations', 'to-assess', 'late', 'drafts'].map((k) => tiles[k].n), ['0', '0', '0', '0']);
+  assert.ok(html.includes('<p class="empty">Không có việc nào chờ bạn trong các phong trào bạn phụ trách.</p>'));
+  // the draft is the officer's own: the drafts list shows it to them, not to Sơn La
+  const drafts = await twOfficer.get('/movements?status=draft');
+  assert.match(drafts.text, /Dân vận khéo” năm 2027/);
+});
+
+let mv, models = [];
+
+test('a new Sơn La movement: the ward reporter has it to do, then the officer has registrations and models waiting', async () => {
+  let r = await slOfficer.post('/api/v1/movements', {
+    json: {
+      code: 'HOME-T', title: 'Phường văn minh, sạch đẹp', kind: 'thematic', authority_code: 'T-SONLA',
+      starts_on: day(-60), ends_on: day(20), register_by: day(10), scope: ['SL-P-CHIENGLE', 'SL-P-TOHIEU'], fields: ['economy'],
+      metrics: [{ code: 'vnd', name: 'Kinh phí huy động', unit: 'VND', kind: 'amount' }],
+    },
+  });
+  assert.equal(r.status, 201, r.text);
+  r = await slOfficer.post(`/api/v1/movements/${r.data.id}/status`, { json: { status: 'launched', version: r.data.version } });
+  assert.equal(r.status, 200, r.text);
+  mv = r.data;
+  clReporter = new Client(srv.base);
+  await clReporter.login('chiengle.reporter', await addUserAsync(BIN, env.db, 'chiengle.reporter', 'reporter', 'SL-P-CHIENGLE'));
+
+  let { html, tiles } = await home(clReporter);
+  const open = [['HOME-T', 'Phường văn minh, sạch đẹp', day(10)], ['TTG-XHHT', 'Cả nước thi đua xây dựng xã hội học tập, đẩy mạnh học tập suốt đời giai đoạn 2023–2030', '2030-12-31']];
+  assert.deepEqual(tiles['to-register'], { n: '2', label: 'phong trào cần đăng ký', href: '/movements?status=launched' });
+  assert.deepEqual(worklist(html, 'to-register'), open.map(([code, title, by]) => `${title} ${code} Hạn đăng ký ${vnDate(by)} · ${daysText(by)}`));
+  assert.deepEqual(tiles.deadlines, { n: '2', label: 'hạn chót trong 30 ngày tới', href: '#deadlines' });
+  assert.deepEqual(worklist(html, 'deadlines'), [
+    `Phường văn minh, sạch đẹp Hết hạn đăng ký ${vnDate(day(10))} · còn 10 ngày`,
+    `Phường văn minh, sạch đẹp Phong trào kết thúc ${vnDate(day(20))} · còn 20 ngày`,
+  ]);
+
+  // the ward registers, with three models: one reported last week, one two months ago, one never
+  r = await clReporter.post(`/api/v1/movements/${mv.id}/registrations`, { json: { unit_code: 'SL-P-CHIENGLE', planned_models: 3 } });
+  assert.equal(r.status, 201, r.text);
+  for (const [code, title] of [['CL-01', 'Tuyến phố không rác'], ['CL-02', 'Chợ văn minh'], ['CL-03', 'Camera an ninh tổ dân phố']]) {
+    r = await clReporter.post(`/api/v1/movements/${mv.id}/models`, { json: { unit_code: 'SL-P-CHIENGLE', code, title, field: 'economy' } });
+    assert.equal(r.status, 201, r.text);
+    models.push(r.data);
+  }
+  for (const [m, on] of [[models[0], day(-7)], [models[1], day(-45)]]) {
+    r = await clReporter.post(`/api/v1/models/${m.id}/reports`, { json: { reported_on: on, results: { vnd: 1500000.5 } } });
+    assert.equal(r.status, 201, r.text);
+  }
+
+  ({ html, tiles } = await home(clReporter));
+  assert.deepEqual(tiles['to-register'], { n: '1', label: 'phong trào cần đăng ký', href: `/movements/${ids['TTG-XHHT']}` });
+  assert.deepEqual(tiles['reports-due'], { n: '2', label: 'mô hình chờ báo cáo tiến độ', href: '#reports-due' });
+  assert.deepEqual(worklist(html, 'reports-due'), [
+    `Chợ văn minh CL-02 | Phường Chiềng Lề · Phường văn minh, sạch đẹp báo cáo gần nhất ${vnDate(day(-45))}`,
+    'Camera an ninh tổ dân phố CL-03 | Phường Chiềng Lề · Phường văn minh, sạch đẹp chưa có báo cáo',
+  ]);
+
+  ({ html, tiles } = await home(slOfficer));
+  assert.deepEqual(tiles['new-registrations'], { n: '1', label: 'đăng ký mới trong 14 ngày qua', href: `/movements/${mv.id}` });
+  assert.deepEqual(tiles['to-assess'], { n: '3', label: 'mô hình chờ đánh giá', href: `/movements/${mv.id}/models?status=registered` });
+  assert.deepEqual(tiles.late, { n: '2', label: 'mô hình 30 ngày chưa báo cáo', href: `/movements/${mv.id}/models` });
+  assert.deepEqual(worklist(html, 'to-assess'), ['Phường văn minh, sạch đẹp HOME-T 3 mô hình']);
+  // the link leads to exactly those models
+  const list = await slOfficer.get(`/api/v1/movements/${mv.id}/models?status=registered`);
+  assert.equal(list.data.total, 3);
+
+  // an assessed model no longer waits; the country-wide officer sees the same movement
+  r = await slOfficer.post(`/api/v1/models/${models[0].id}/assessment`, { json: { status: 'effective', version: models[0].version } });
+  assert.equal(r.status, 200, r.text);
+  ({ tiles } = await home(twOfficer));
+  assert.deepEqual(['new-registrations', 'to-assess', 'late', 'drafts'].map((k) => tiles[k].n), ['1', '2', '2', '1']);
+  // the other ward's reporter is not concerned by Chiềng Lề's models
+  ({ tiles } = await home(qyReporter));
+  assert.equal(tiles['reports-due'].n, '0');
+});
+
+test('the admin sees the state of the system, each stage a link to its list', async () => {
+  const { html, tiles } = await home(admin);
+  const q = (sql) => Number(sqlite(env.db, sql));
+  const vn = (n) => n.toLocaleString('de-DE');
+  assert.deepEqual(tiles.units, { n: vn(q('SELECT count(*) FROM units WHERE active = 1')), label: 'đơn vị đang hoạt động', href: '/units' });
+  assert.deepEqual(tiles.people, { n: vn(q('SELECT count(*) FROM people WHERE active = 1')), label: 'cán bộ đang công tác', href: '/people' });
+  assert.deepEqual(tiles.users, { n: '6', label: 'người dùng', href: null });
+  assert.deepEqual(tiles.audit, { n: vn(q('SELECT count(*) FROM audit_log')), label: 'bản ghi trong chuỗi nhật ký kiểm tra', href: null });
+  const stages = [...html.matchAll(/<li id="home-stage-(\w+)"><a href="([^"]+)"><span class="stage stage-\w+">([^<]+)<\/span> <strong>(\d+)<\/strong>/g)].map((m) => m.slice(1));
+  assert.deepEqual(stages, [
+    ['draft', '/movements?status=draft', 'Dự thảo', '1'],
+    ['launched', '/movements?status=launched', 'Đã phát động', '3'],
+    ['reviewing', '/movements?status=reviewing', 'Đang bình xét', '0'],
+    ['closed', '/movements?status=closed', 'Đã kết thúc', '14'],
+  ]);
+  // the database file and its write-ahead log, in MB with a decimal comma
+  const size = html.match(/<li id="home-db-size"><strong>(\d+),?(\d?) MB<\/strong> <span>dung lượng cơ sở dữ liệu<\/span>/);
+  assert.ok(size, 'the database size is shown in MB');
+  const mb = Number(size[1] + '.' + (size[2] || '0'));
+  const onDisk = (fs.statSync(env.db).size + (fs.existsSync(env.db + '-wal') ? fs.statSync(env.db + '-wal').size : 0)) / 1048576;
+  assert.ok(Math.abs(mb - onDisk) < 0.5, `${mb} MB shown, ${onDisk} MB on disk`);
+  // in English too
+  const en = await home(admin, 'en');
+  assert.equal(en.tiles.audit.label, 'entries in the audit chain');
+});
+
+test('a viewer sees the people and movements of their scope only', async () => {
+  const { tiles } = await home(viewer);
+  const people = (await viewer.get('/api/v1/people?limit=1')).data.total;
+  assert.deepEqual(Object.keys(tiles).sort(), ['open', 'people-scope']);
+  assert.equal(tiles['people-scope'].n, people.toLocaleString('de-DE'));
+  assert.deepEqual(tiles.open, { n: '3', label: 'phong trào đang mở', href: '/movements?status=launched' });
+});
+
+// A browser-like session: the login form, its cookie and CSRF token.
+async function session(login, password) {
+  const c = new Client(srv.base);
+  const page = await c.get('/login');
+  const r = await c.post('/login', { form: { login, password, next: '/', _csrf: csrfOf(page.text) } });
+  assert.equal(r.status, 303);
+  return c;
+}
+
+test('the language switch comes back to the same page with its query string', async () => {
+  const c = await session('sonla.officer', env.demoUsers['sonla.officer'].password);
+  const where = `/movements/${mv.id}/dashboard?field=economy&status=registered`;
+  const page = await c.get(where);
+  assert.equal(page.status, 200);
+  // the form carries the address as asked, the & escaped in the attribute
+  assert.ok(page.text.includes(`<input type="hidden" name="next" value="/movements/${mv.id}/dashboard?field=economy&amp;status=registered">`));
+  const r = await c.post('/lang', { form: { lang: 'en', next: where, _csrf: csrfOf(page.text) } });
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get('location'), where);
+  assert.equal(setCookies(r).find((s) => s.startsWith('lang=')), 'lang=en; Path=/; SameSite=Lax; Max-Age=31536000');
+  const back = await c.get(r.headers.get('location'));
+  assert.match(back.text, /<html lang="en">/);
+  assert.ok(back.text.includes('<option value="economy" selected>Economy</option>'));
+  // a path with Vietnamese text stays percent-encoded
+  const search = await c.get('/units?q=%C4%91%C3%A0%20n%E1%BA%B5ng');
+  assert.ok(search.text.includes('name="next" value="/units?q=%C4%91%C3%A0%20n%E1%BA%B5ng"'));
+});
+
+test('the language switch never sends anyone off the site', async () => {
+  const c = new Client(srv.base);
+  const page = await c.get('/login');
+  const csrf = csrfOf(page.text);
+  for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', '/\t/evil.example', 'javascript:alert(1)', '', '\\\\evil.example']) {
+    const r = await c.post('/lang', { form: { lang: 'vi', next, _csrf: csrf } });
+    assert.equal(r.status, 303, JSON.stringify(next));
+    assert.equal(r.headers.get('location'), '/', JSON.stringify(next));
+  }
+  const ok = await c.post('/lang', { form: { lang: 'vi', next: '/typical?movement=DVK2024', _csrf: csrf } });
+  assert.equal(ok.headers.get('location'), '/typical?movement=DVK2024');
+});
