@@ -129,7 +129,7 @@ test('a new Sơn La movement: the ward reporter has it to do, then the officer h
     models.push(r.data);
   }
   for (const [m, on] of [[models[0], day(-7)], [models[1], day(-45)]]) {
-    r = await clReporter.post(`/api/v1/models/${m.id}/reports`, { json: { reported_on: on, results: { vnd: 1500000.5 } } });
+    r = await clReporter.post(`/api/v1/models/${m.id}/reports`, { json: { reported_on: on, results: { vnd: 1500000 } } });
     assert.equal(r.status, 201, r.text);
   }
 
