@@ -64,7 +64,7 @@ function enhancePicker(box) {
     x.type = 'button';
     x.className = 'chip-remove';
     x.textContent = '×';
-    x.setAttribute('aria-label', (chip.dataset.removeLabel || 'Remove') + ' ' + chip.textContent.trim());
+    x.setAttribute('aria-label', (box.dataset.remove || 'Remove') + ' ' + chip.textContent.trim());
     x.addEventListener('click', () => { chip.remove(); input.focus(); });
     chip.append(x);
   };
