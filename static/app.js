@@ -140,7 +140,7 @@ function enhancePicker(box) {
     });
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');
-    mark(items.length ? 0 : -1);
+    mark(-1);
   };
   const url = () => {
     let u = box.dataset.url + '&q=' + encodeURIComponent(input.value.trim());
@@ -161,6 +161,8 @@ function enhancePicker(box) {
   };
   input.addEventListener('input', () => {
     if (!multiple) hidden.value = ''; // a new text: the old choice no longer holds
+    close(); // the suggestions shown were for the old text
+    asked++;
     clearTimeout(timer);
     timer = setTimeout(ask, 150);
   });
@@ -176,7 +178,8 @@ function enhancePicker(box) {
       mark(Math.max(active - 1, 0));
     } else if (e.key === 'Enter') {
       if (!list.hidden && active >= 0 && items[active]) { e.preventDefault(); choose(items[active]); }
-      else if (multiple) e.preventDefault(); // Enter in a chip box adds, never submits
+      else if (!list.hidden && items.length === 1) { e.preventDefault(); choose(items[0]); }
+      else if (multiple || !list.hidden) e.preventDefault(); // Enter while choosing never submits
     } else if (e.key === 'Escape') {
       if (!list.hidden) { e.preventDefault(); close(); }
     }
