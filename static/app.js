@@ -42,6 +42,7 @@ function enhancePicker(box) {
   if (multiple && label) { label.id = label.id || 'pk-legend-' + seq; input.setAttribute('aria-labelledby', label.id); }
   if (error) { input.setAttribute('aria-invalid', 'true'); input.setAttribute('aria-describedby', error.id); }
   if (current) input.value = current.text;
+  if (box.dataset.empty && box.dataset.empty !== '—') input.placeholder = box.dataset.empty; // what leaving it empty means
   const list = document.createElement('ul');
   list.id = 'pk-list-' + seq;
   list.className = 'pick-list';

@@ -98,6 +98,7 @@ static int plan_units(struct req *r, const struct picker *p, struct unit_pick_pl
 static int by_label(const void *a, const void *b)
 {
 	const struct pick_item *x = a, *y = b;
+	if (x->rank != y->rank) return x->rank - y->rank;
 	int c = strcmp(x->key, y->key);
 	return c ? c : (x->id > y->id) - (x->id < y->id);
 }
@@ -109,6 +110,7 @@ static void read_item(struct req *r, struct stmt *st, struct pick_item *it)
 	it->code = arena_strdup(&r->a, db_text(st, 2));
 	it->context = arena_strdup(&r->a, db_text(st, 3));
 	it->key = arena_strdup(&r->a, db_text(st, 4));
+	it->rank = (int)db_int(st, 5);
 }
 
 static int choose_units(struct req *r, const struct picker *p, const char *pattern, int limit, struct pick_item **items, int *n)
@@ -123,13 +125,14 @@ static int choose_units(struct req *r, const struct picker *p, const char *patte
 		subtree_end(hi, sizeof hi, pl.lo[i]);
 		struct stmt *st = db_query(
 			r->db,
-			"SELECT u.id, u.name, u.code, p.name, u.search FROM units u LEFT JOIN units p ON p.id = u.parent_id "
+			"SELECT u.id, u.name, u.code, p.name, u.search, CASE WHEN u.search LIKE $9 ESCAPE '\\' THEN 0 ELSE 1 END AS rank "
+			"FROM units u LEFT JOIN units p ON p.id = u.parent_id "
 			"WHERE u.active = 1 AND u.path >= $1 AND u.path < $2 AND u.search LIKE $3 ESCAPE '\\' "
 			"AND NOT (u.path >= $4 AND u.path < $5) "
 			"AND ($6 = 0 OR ($6 = 1 AND NOT EXISTS (SELECT 1 FROM registrations g WHERE g.movement_id = $7 AND g.unit_id = u.id)) "
 			"OR ($6 = 2 AND EXISTS (SELECT 1 FROM registrations g WHERE g.movement_id = $7 AND g.unit_id = u.id AND g.active = 1))) "
-			"ORDER BY u.search, u.id LIMIT $8",
-			"tttttiii", pl.lo[i], hi, pattern, pl.ex_lo, pl.ex_hi, (int64_t)pl.registered, pl.movement, (int64_t)limit);
+			"ORDER BY rank, u.search, u.id LIMIT $8",
+			"tttttiiit", pl.lo[i], hi, pattern, pl.ex_lo, pl.ex_hi, (int64_t)pl.registered, pl.movement, (int64_t)limit, pattern + 1);
 		while (st && db_step(st) == DB_ROW) read_item(r, st, &all[k++]);
 		db_done(st);
 	}
@@ -154,10 +157,11 @@ static int choose_people(struct req *r, const struct picker *p, const char *q, i
 	buf_free(&key);
 	struct pick_item *all = arena_alloc(&r->a, sizeof *all * (size_t)(limit + 1));
 	struct stmt *st = db_query(r->db,
-				   "SELECT p.id, p.full_name, p.code, u.name, p.search FROM people p JOIN units u ON u.id = p.unit_id "
+				   "SELECT p.id, p.full_name, p.code, u.name, p.search, CASE WHEN p.search LIKE $5 ESCAPE '\\' THEN 0 ELSE 1 END AS rank "
+				   "FROM people p JOIN units u ON u.id = p.unit_id "
 				   "WHERE p.active = 1 AND u.path >= $1 AND u.path < $2 AND p.search LIKE $3 ESCAPE '\\' "
-				   "ORDER BY p.search, p.id LIMIT $4",
-				   "ttti", lo, hi, pattern, (int64_t)limit);
+				   "ORDER BY rank, p.search, p.id LIMIT $4",
+				   "tttit", lo, hi, pattern, (int64_t)limit, pattern + 1);
 	int k = 0;
 	while (st && db_step(st) == DB_ROW && k < limit) read_item(r, st, &all[k++]);
 	db_done(st);

@@ -34,6 +34,7 @@ struct pick_item {
 	const char *context;     /* the parent unit (of a unit), the unit (of a person) */
 	const char *code;
 	const char *key;         /* the folded name: the order of the choices */
+	int rank;                /* 0: the name starts with the text typed; first */
 };
 
 struct picker {

@@ -5,7 +5,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '../lib/server.mjs';
-import { demoServer, launch, newPage, loginForm, submit, clickAndWait, text, facts, assertNoProblems } from './browser.mjs';
+import { demoServer, launch, newPage, loginForm, submit, clickAndWait, text, facts, assertNoProblems, pickOption } from './browser.mjs';
 
 let env, srv, browser, page, mv;
 const iso = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
@@ -48,17 +48,6 @@ after(async () => {
   await srv?.stop();
 });
 
-async function pick(form, label, typed, expected) {
-  const box = form.getByRole('combobox', { name: label });
-  await box.pressSequentially(typed);
-  const option = form.getByRole('listbox').getByRole('option').first();
-  await option.waitFor();
-  assert.match(await text(option), expected);
-  await box.press('ArrowDown');
-  await box.press('Enter');
-  return box;
-}
-
 test('the reporter opens the movement from the list, by its title', async () => {
   await clickAndWait(page, page.locator('header nav').getByRole('link', { name: 'Phong trào thi đua' }));
   await clickAndWait(page, page.getByRole('link', { name: mv.title, exact: true }));
@@ -68,7 +57,7 @@ test('the reporter opens the movement from the list, by its title', async () => 
 
 test('finds the ward by typing "yen giang" and registers it', async () => {
   const form = page.locator('form[action$="/registrations"]');
-  const box = await pick(form, 'Đơn vị', 'yen giang', /^Phường Yên Giang/);
+  const box = await pickOption(form, 'Đơn vị', 'yen giang', /^Phường Yên Giang/);
   assert.equal(await box.inputValue(), 'Phường Yên Giang — Thị xã Quảng Yên');
   await form.getByLabel('Nội dung cam kết').fill('Đăng ký 1 mô hình “Dân vận khéo”');
   const res = await submit(page, form.getByRole('button', { name: 'Đăng ký' }));
@@ -80,7 +69,7 @@ test('finds the ward by typing "yen giang" and registers it', async () => {
 test('adds a model of the ward', async () => {
   await clickAndWait(page, page.locator('p.actions').getByRole('link', { name: /^Mô hình/ }));
   const form = page.locator('form[method=post][action$="/models"]');
-  await pick(form, 'Đơn vị đã đăng ký', 'yen giang', /^Phường Yên Giang/);
+  await pickOption(form, 'Đơn vị đã đăng ký', 'yen giang', /^Phường Yên Giang/);
   await form.getByLabel('Tên gọi').fill('Nhà văn hóa khu phố sáng – xanh – sạch');
   const res = await submit(page, form.getByRole('button', { name: 'Đăng ký mô hình' }));
   assert.equal(res.status(), 303);
