@@ -141,3 +141,16 @@ test('the units of a movement are chips: added by name, removed with ×', async 
   assertNoProblems(op);
   await context.close();
 });
+
+test('the units tree puts no link or control inside another (axe nested-interactive)', async () => {
+  await page.goto(srv.base + '/units');
+  const nested = await page.evaluate(() => [...document.querySelectorAll('summary, a, button')]
+    .filter((el) => el.querySelector('a[href], button, input, select, textarea, summary'))
+    .map((el) => el.outerHTML.slice(0, 80)));
+  assert.deepEqual(nested, []);
+  // each root is still a link, and its children fold under a summary of their own
+  const root = page.locator('ul.tree > li').first();
+  assert.equal(await text(root.locator('> a')), 'Việt Nam');
+  assert.match(await text(root.locator('summary')), /^Đơn vị trực thuộc \(\d+\)$/);
+  assertNoProblems(page);
+});
