@@ -134,8 +134,12 @@ function enhancePicker(box) {
       b.className = 'pick-label';
       b.textContent = it.label;
       li.append(b);
-      if (it.context) { const c = document.createElement('span'); c.className = 'pick-context'; c.textContent = it.context; li.append(' ', c); }
-      if (it.code) { const c = document.createElement('small'); c.className = 'code'; c.textContent = it.code; li.append(' ', c); }
+      // the context on a line of its own: the parent unit (of a unit), the unit (of a person), the code small
+      const meta = document.createElement('span');
+      meta.className = 'pick-meta';
+      if (it.context) { const c = document.createElement('span'); c.className = 'pick-context'; c.textContent = it.context; meta.append(c); }
+      if (it.code) { const c = document.createElement('small'); c.className = 'code'; c.textContent = it.code; meta.append(' ', c); }
+      li.append(' ', meta);
       li.addEventListener('mousedown', (e) => { e.preventDefault(); choose(it); });
       list.append(li);
     });
