@@ -5,7 +5,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '../lib/server.mjs';
-import { demoServer, launch, newPage, loginForm, submit, clickAndWait, text, facts, assertNoProblems, CHROMIUM_ARGS } from './browser.mjs';
+import { demoServer, launch, newPage, loginForm, submit, clickAndWait, text, facts, assertNoProblems, pickOption } from './browser.mjs';
 
 let env, srv, browser, page, mv, ward;
 const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
@@ -152,5 +152,18 @@ test('the units tree puts no link or control inside another (axe nested-interact
   const root = page.locator('ul.tree > li').first();
   assert.equal(await text(root.locator('> a')), 'Việt Nam');
   assert.match(await text(root.locator('summary')), /^Đơn vị trực thuộc \(\d+\)$/);
+  assertNoProblems(page);
+});
+
+test('a reporter adds a person from the people list, choosing the ward by name', async () => {
+  await clickAndWait(page, page.locator('header nav').getByRole('link', { name: 'Cán bộ' }));
+  await clickAndWait(page, page.getByRole('link', { name: 'Thêm cán bộ' }));
+  assert.equal(page.url(), srv.base + '/people/new');
+  await pickOption(page.locator('form.card'), 'Đơn vị', 'yen giang', /^Phường Yên Giang/);
+  await page.getByLabel('Họ và tên').fill('Vũ Thị Hạnh');
+  await page.getByLabel('Giới tính').selectOption({ label: 'nữ' });
+  const res = await submit(page, page.getByRole('button', { name: 'Thêm' }));
+  assert.equal(res.status(), 303);
+  assert.equal((await facts(page))['Đơn vị'], 'Phường Yên Giang');
   assertNoProblems(page);
 });
