@@ -113,30 +113,42 @@ static void read_item(struct req *r, struct stmt *st, struct pick_item *it)
 	it->rank = (int)db_int(st, 5);
 }
 
-static int choose_units(struct req *r, const struct picker *p, const char *pattern, int limit, struct pick_item **items, int *n)
+/* the units of one subtree ($1, $2) matching $3, outside the subtree $4..$5,
+** registered or not in the movement $7 as $6 says */
+#define UNITS_WHERE                                                                                                           \
+	"WHERE u.active = 1 AND u.path >= $1 AND u.path < $2 AND u.search LIKE $3 ESCAPE '\\' "                               \
+	"AND NOT (u.path >= $4 AND u.path < $5) "                                                                            \
+	"AND ($6 = 0 OR ($6 = 1 AND NOT EXISTS (SELECT 1 FROM registrations g WHERE g.movement_id = $7 AND g.unit_id = u.id)) " \
+	"OR ($6 = 2 AND EXISTS (SELECT 1 FROM registrations g WHERE g.movement_id = $7 AND g.unit_id = u.id AND g.active = 1))) "
+
+/* count_only: *n is the number of choices, counted up to limit, and no rows
+** are read (a page decides between a select and a search step without
+** sorting a big subtree) */
+static int choose_units(struct req *r, const struct picker *p, const char *pattern, int limit, int count_only, struct pick_item **items,
+			int *n)
 {
 	struct unit_pick_plan pl;
 	if (plan_units(r, p, &pl) != 0) return -1;
 	/* each subtree gives at most limit rows in name order; merged, the first limit */
-	struct pick_item *all = arena_alloc(&r->a, sizeof *all * (size_t)(limit * (pl.nranges ? pl.nranges : 1) + 1));
+	struct pick_item *all = count_only ? NULL : arena_alloc(&r->a, sizeof *all * (size_t)(limit * (pl.nranges ? pl.nranges : 1) + 1));
 	int k = 0;
-	for (int i = 0; i < pl.nranges; i++) {
+	for (int i = 0; i < pl.nranges && (!count_only || k < limit); i++) {
 		char hi[UNIT_PATH_MAX];
 		subtree_end(hi, sizeof hi, pl.lo[i]);
 		struct stmt *st = db_query(
 			r->db,
-			"SELECT u.id, u.name, u.code, p.name, u.search, CASE WHEN u.search LIKE $9 ESCAPE '\\' THEN 0 ELSE 1 END AS rank "
-			"FROM units u LEFT JOIN units p ON p.id = u.parent_id "
-			"WHERE u.active = 1 AND u.path >= $1 AND u.path < $2 AND u.search LIKE $3 ESCAPE '\\' "
-			"AND NOT (u.path >= $4 AND u.path < $5) "
-			"AND ($6 = 0 OR ($6 = 1 AND NOT EXISTS (SELECT 1 FROM registrations g WHERE g.movement_id = $7 AND g.unit_id = u.id)) "
-			"OR ($6 = 2 AND EXISTS (SELECT 1 FROM registrations g WHERE g.movement_id = $7 AND g.unit_id = u.id AND g.active = 1))) "
-			"ORDER BY rank, u.search, u.id LIMIT $8",
+			count_only ? "SELECT count(*) FROM (SELECT 1 FROM units u " UNITS_WHERE "LIMIT $8) AS c"
+				   : "SELECT u.id, u.name, u.code, p.name, u.search, CASE WHEN u.search LIKE $9 ESCAPE '\\' THEN 0 ELSE 1 END AS rank "
+				     "FROM units u LEFT JOIN units p ON p.id = u.parent_id " UNITS_WHERE "ORDER BY rank, u.search, u.id LIMIT $8",
 			"tttttiiit", pl.lo[i], hi, pattern, pl.ex_lo, pl.ex_hi, (int64_t)pl.registered, pl.movement, (int64_t)limit, pattern + 1);
-		while (st && db_step(st) == DB_ROW) read_item(r, st, &all[k++]);
+		if (count_only) {
+			if (st && db_step(st) == DB_ROW) k += (int)db_int(st, 0);
+		} else {
+			while (st && db_step(st) == DB_ROW) read_item(r, st, &all[k++]);
+		}
 		db_done(st);
 	}
-	if (pl.nranges > 1) qsort(all, (size_t)k, sizeof *all, by_label);
+	if (!count_only && pl.nranges > 1) qsort(all, (size_t)k, sizeof *all, by_label);
 	*items = all;
 	*n = k < limit ? k : limit;
 	return 0;
@@ -175,7 +187,7 @@ int pick_choices(struct req *r, const struct picker *p, const char *q, int limit
 	*items = NULL;
 	*n = 0;
 	if (p->what && !strcmp(p->what, "people")) return choose_people(r, p, q, limit, items, n);
-	return choose_units(r, p, like_pattern(&r->a, q ? q : ""), limit, items, n);
+	return choose_units(r, p, like_pattern(&r->a, q ? q : ""), limit, 0, items, n);
 }
 
 int pick_lookup(struct req *r, const struct picker *p, int64_t id, struct pick_item *out)
@@ -306,7 +318,10 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 	struct pick_item *all = NULL;
 	int nall = 0;
 	int people = !strcmp(p->what, "people");
-	if (!people || p->unit > 0) pick_choices(r, p, NULL, PICK_FEW + 1, &all, &nall);
+	if (!p->multiple && (!people || p->unit > 0)) {
+		if (!people) choose_units(r, p, "%", PICK_FEW + 1, 1, &all, &nall); /* count first: no sort of a big subtree */
+		if (people || nall <= PICK_FEW) pick_choices(r, p, NULL, PICK_FEW + 1, &all, &nall);
+	}
 	int few = nall <= PICK_FEW && !p->multiple;
 
 	buf_raw(o, "<div class=\"picker\" data-picker");
