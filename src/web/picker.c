@@ -331,6 +331,7 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 	if (p->unit_from) attr(o, "data-unit-from", p->unit_from);
 	if (p->empty) attr(o, "data-empty", p->empty);
 	attr(o, "data-none", _("Nothing matches"));
+	attr(o, "data-placeholder", _("type part of the name, with or without accents"));
 	if (p->multiple) attr(o, "data-remove", _("Remove"));
 	if (p->required) buf_raw(o, " data-required");
 	buf_raw(o, ">\n");
