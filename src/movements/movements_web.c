@@ -572,3 +572,37 @@ void page_movement_file_create(struct req *r)
 	if (rc == E_INVALID || rc == E_STATE) { show_movement(r, m, &fe); return; }
 	reply_fail(r, rc, &fe);
 }
+
+/* the movement form's parent: a select of the movements the user sees, by title */
+void tmpl_movement_parent_select(struct buf *o, struct req *r, const struct movement *m, int64_t selected, const char *error)
+{
+	struct movement_query q;
+	memset(&q, 0, sizeof q);
+	q.parent = -1;
+	q.sort = "title";
+	q.limit = 500;
+	q.nranges = scope_ranges(r, PERM_READ, q.range_lo, MV_MAX_RANGES);
+	struct movement *items = NULL;
+	int n = 0;
+	int64_t total = 0;
+	movements_list(r->db, &r->a, &q, &items, &n, &total);
+	buf_raw(o, "<label for=\"f-parent_id\">");
+	buf_html(o, _("Campaign it belongs to (optional)"));
+	buf_raw(o, "</label>\n<select id=\"f-parent_id\" name=\"parent_id\"");
+	if (error) buf_raw(o, " aria-invalid=\"true\" aria-describedby=\"e-parent_id\"");
+	buf_raw(o, ">\n<option value=\"\">—</option>\n");
+	for (int i = 0; i < n; i++) {
+		if (m && items[i].id == m->id) continue;
+		buf_printf(o, "<option value=\"%lld\"%s>", (long long)items[i].id, items[i].id == selected ? " selected" : "");
+		buf_html(o, items[i].title);
+		buf_raw(o, " (");
+		buf_html(o, items[i].code);
+		buf_raw(o, ")</option>\n");
+	}
+	buf_raw(o, "</select>\n");
+	if (error) {
+		buf_raw(o, "<p class=\"field-error\" id=\"e-parent_id\">");
+		buf_html(o, error);
+		buf_raw(o, "</p>\n");
+	}
+}

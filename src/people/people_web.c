@@ -207,8 +207,9 @@ void page_person_new(struct req *r)
 	int64_t unit = query_int(r, "unit", 0, 0, INT64_MAX);
 	if (query_bad(r)) return;
 	struct unit *u = NULL;
-	if (!unit || units_get(r->db, &r->a, unit, &u) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
-	if (!require(r, PERM_WRITE_PEOPLE, u->path)) return;
+	/* without a unit the form asks for one with a picker */
+	if (unit && units_get(r->db, &r->a, unit, &u) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	if (u && !require(r, PERM_WRITE_PEOPLE, u->path)) return;
 	page_begin(r, _("New person"), "people");
 	tmpl_person_new(&r->out, r, u, NULL, NULL);
 	page_end(r);
@@ -228,7 +229,7 @@ void page_person_create(struct req *r)
 	}
 	if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }
 	struct unit *u = NULL;
-	if (in.unit_id <= 0 || units_get(r->db, &r->a, in.unit_id, &u) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	if (in.unit_id > 0) units_get(r->db, &r->a, in.unit_id, &u);
 	r->status = 422;
 	page_begin(r, _("New person"), "people");
 	tmpl_person_new(&r->out, r, u, &in, &fe);

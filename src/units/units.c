@@ -207,6 +207,15 @@ static int may(const struct user *who, enum perm perm, const char *path)
 	return who == NULL || auth_can(who, perm, path); /* NULL: internal callers */
 }
 
+/* a new root, or a move to the root: an admin whose grant is on a root */
+static int may_root(const struct user *who)
+{
+	if (!who || who->system) return 1;
+	for (int i = 0; i < who->ngrants; i++)
+		if (who->grants[i].unit_depth == 0 && auth_can(who, PERM_ADMIN, who->grants[i].unit_path)) return 1;
+	return 0;
+}
+
 /* JSON of a unit row as stored, for the audit log (malloc'd). */
 static char *unit_snapshot(struct db *db, int64_t id)
 {
@@ -280,7 +289,7 @@ int units_create(struct db *db, const struct user *who, const struct unit_in *in
 		if (!parent_active) { fe_add(fe, "parent_id", N_("The parent unit is deactivated")); return E_INVALID; }
 		if (depth > UNIT_MAX_DEPTH) { fe_add(fe, "parent_id", N_("The tree may not be deeper than 24 levels")); return E_INVALID; }
 		if (!may(who, PERM_WRITE_UNITS, parent_path)) return E_FORBIDDEN;
-	} else if (!may(who, PERM_ADMIN, "/")) {
+	} else if (!may_root(who)) {
 		return E_FORBIDDEN; /* a new root is an administrator's decision */
 	}
 	int own_tx = !db_in_tx(db);
@@ -369,7 +378,7 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 			}
 			if (!pactive) { fe_add(fe, "parent_id", N_("The parent unit is deactivated")); rc = E_INVALID; goto out; }
 			if (!may(who, PERM_WRITE_UNITS, ppath)) { rc = E_FORBIDDEN; goto out; }
-		} else if (!may(who, PERM_ADMIN, "/")) {
+		} else if (!may_root(who)) {
 			rc = E_FORBIDDEN;
 			goto out;
 		}

@@ -144,6 +144,16 @@ void api_unit_kinds(struct req *r)
 
 /* ---- pages ---- */
 
+/* may the user create a root unit (an admin granted on a root)? */
+int unit_may_root(struct req *r)
+{
+	if (!r->user) return 0;
+	if (r->user->system) return 1;
+	for (int i = 0; i < r->user->ngrants; i++)
+		if (r->user->grants[i].unit_depth == 0 && auth_can(r->user, PERM_ADMIN, r->user->grants[i].unit_path)) return 1;
+	return 0;
+}
+
 struct kind_opt *unit_kinds_load(struct req *r, int *n)
 {
 	struct stmt *st = db_query(r->db, "SELECT code, name_vi, name_en, name_hi FROM unit_kinds WHERE active = 1 ORDER BY level, code", "");
@@ -275,7 +285,8 @@ void page_unit_new(struct req *r)
 	if (query_bad(r)) return;
 	struct unit *p = NULL;
 	if (parent && units_get(r->db, &r->a, parent, &p) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
-	if (!require(r, p ? PERM_WRITE_UNITS : PERM_ADMIN, p ? p->path : "/")) return;
+	/* without a parent the form asks for one with a picker (an admin may leave it: a root) */
+	if (p && !require(r, PERM_WRITE_UNITS, p->path)) return;
 	int nk;
 	struct kind_opt *kinds = unit_kinds_load(r, &nk);
 	struct unit_in typed = { .parent_id = parent };
@@ -290,6 +301,11 @@ void page_unit_create(struct req *r)
 	struct unit_in in;
 	int64_t id = 0;
 	int rc = read_unit_in(r, &in, &fe, 1);
+	/* the form: only an admin may leave the parent empty (a new root) */
+	if (rc == E_OK && in.parent_id <= 0 && !unit_may_root(r)) {
+		fe_add(&fe, "parent_id", N_("Is required"));
+		rc = E_INVALID;
+	}
 	if (rc == E_OK) rc = units_create(r->db, r->user, &in, &fe, &id);
 	if (rc == E_OK) {
 		flash_set(r, N_("The unit was created"));

@@ -21,6 +21,7 @@ H(page_movement_report)
 H(page_movement_export) H(page_movement_import) H(api_movement_import)
 H(page_movement_file_create)
 H(page_model_update)
+H(page_pick)
 #undef H
 
 const struct route routes[] = {
@@ -68,6 +69,7 @@ const struct route routes[] = {
 	{ M_POST, "/models/{id}/typical", page_model_typical, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_POST, "/models/{id}/replications", page_replication_create, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_GET, "/typical", page_typical, PUBLIC, 0 },
+	{ M_GET, "/pick/{what}", page_pick, LOGIN, 0 },
 
 	{ M_POST, "/api/v1/login", api_login, PUBLIC, 0 },
 	{ M_POST, "/api/v1/logout", api_logout, LOGIN, 0 },

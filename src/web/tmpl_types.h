@@ -12,6 +12,7 @@
 #include "../home/home.h"
 #include "../base/files.h"
 #include "web.h"
+#include "picker.h"
 
 struct kind_opt {
 	const char *code;
@@ -30,6 +31,7 @@ struct history_row {
 /* units_web.c */
 const char *unit_kind_name(struct req *r, const char *code);
 struct kind_opt *unit_kinds_load(struct req *r, int *n);
+int unit_may_root(struct req *r);
 
 void tmpl_pager(struct buf *o, struct req *r, int64_t total, int capped, int64_t limit, int64_t offset);
 void tmpl_num(struct buf *o, struct req *r, int64_t v);
@@ -45,5 +47,6 @@ const struct metric *mv_metric_by_id(const struct movement *m, int64_t id);
 void tmpl_value(struct buf *o, struct req *r, double v);
 void tmpl_raw_chart(struct buf *o, struct req *r, const struct dashboard *d, const char *which);
 void tmpl_public_results(struct buf *o, struct req *r, const struct model *d);
+void tmpl_movement_parent_select(struct buf *o, struct req *r, const struct movement *m, int64_t selected, const char *error);
 
 #endif

@@ -77,6 +77,21 @@ export async function submit(page, button) {
   return res;
 }
 
+// Chooses in a picker (src/web/picker.c) as a person does: types into the
+// combobox labelled `label` inside `scope`, waits for the suggestions, checks
+// the first one matches `expected`, arrows down to it and presses Enter.
+export async function pickOption(scope, label, typed, expected) {
+  const box = scope.getByRole('combobox', { name: label, exact: true });
+  await box.fill('');
+  await box.pressSequentially(typed);
+  const option = scope.getByRole('listbox').getByRole('option').first();
+  await option.waitFor();
+  if (expected) assert.match((await option.innerText()).trim(), expected);
+  await box.press('ArrowDown');
+  await box.press('Enter');
+  return box;
+}
+
 // The link to a unit or person in the first column of a result table.
 export const resultLink = (page, name) => page.locator('table.list tbody td:first-child').getByRole('link', { name, exact: true });
 

@@ -4,7 +4,7 @@
 // 2024 dashboard and the public typical examples.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoServer, launch, newPage, loginForm, screenshot, clickAndWait, submit, text, facts, assertNoProblems } from './browser.mjs';
+import { demoServer, launch, newPage, loginForm, screenshot, clickAndWait, submit, text, facts, assertNoProblems, pickOption } from './browser.mjs';
 
 let env, srv, browser, page;
 let mvUrl, modelUrl;
@@ -45,11 +45,11 @@ test('an officer prepares a movement and launches it', async () => {
   await page.goto(srv.base + '/movements/new');
   await page.locator('input[name=code]').fill('E2E-DVK');
   await page.locator('input[name=title]').fill('Phong trào thi đua “Dân vận khéo” thử nghiệm');
-  await page.locator('input[name=authority_code]').fill('QY-BDV');
+  await pickOption(page, 'Đơn vị phát động', 'QY-BDV', /^Ban Dân vận Thị ủy Quảng Yên/);
   await page.locator('input[name=starts_on]').fill(day(-20));
   await page.locator('input[name=ends_on]').fill(day(200));
   await page.locator('input[name=register_by]').fill(day(30));
-  await page.locator('input[name=scope]').fill('QN-QUANGYEN');
+  await pickOption(page, 'Các đơn vị được mời (mỗi đơn vị kèm các đơn vị trực thuộc)', 'QN-QUANGYEN', /^Thị xã Quảng Yên/);
   await page.locator('input[name=fields][value=economy]').check();
   await page.locator('input[name=fields][value=culture_society]').check();
   await page.locator('textarea[name=metrics]').fill('vnd | Kinh phí huy động | VND | amount\nlength_m | Chiều dài | m | amount');
@@ -70,13 +70,13 @@ test('an officer prepares a movement and launches it', async () => {
 
 test('register Yên Giang ward and a model, attach evidence, report a result', async () => {
   const reg = page.locator('form[action$="/registrations"]');
-  await reg.locator('input[name=unit_code]').fill('QY-P-YENGIANG');
+  await pickOption(reg, 'Đơn vị', 'yen giang', /^Phường Yên Giang/);
   await reg.locator('input[name=pledge]').fill('Đăng ký 1 mô hình');
   await submit(page, reg.locator('button'));
   assert.equal(await page.locator('section table.list tbody tr').count(), 1);
   await page.goto(mvUrl + '/models');
   const form = page.locator('form[method=post][action$="/models"]');
-  await form.locator('input[name=unit_code]').fill('QY-P-YENGIANG');
+  await pickOption(form, 'Đơn vị đã đăng ký', 'yen giang', /^Phường Yên Giang/);
   await form.locator('input[name=title]').fill('Nhà văn hóa khu phố sáng – xanh – sạch');
   await form.locator('select[name=field]').selectOption('culture_society');
   await form.locator('input[name="plans.vnd"]').fill('1000000000');

@@ -84,7 +84,7 @@ test('saving the form shows the new person', async () => {
   assert.equal(await page.getByLabel('Họ và tên').inputValue(), 'Nguyễn Thị Lan');
   assert.equal(await page.getByLabel('Giới tính').inputValue(), 'F');
   assert.equal(await page.getByLabel('Năm sinh').inputValue(), '1985');
-  assert.equal(await page.getByLabel('Mã đơn vị').inputValue(), 'QN-QUANGYEN');
+  assert.equal(await page.getByRole('combobox', { name: 'Đơn vị' }).inputValue(), 'Thị xã Quảng Yên — Tỉnh Quảng Ninh');
   // the unit counts her
   await page.goto(unitUrl);
   assert.equal(Number((await facts(page))['Cán bộ']), peopleBefore + 1);

@@ -1,0 +1,454 @@
+/* The picker: the allowed choices of a unit or a person, the JSON endpoint
+** that suggests them and the form helper (see picker.h). */
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/fold.h"
+#include "../base/util.h"
+#include "../movements/movements.h"
+#include "../units/units.h"
+#include "picker.h"
+#include "web.h"
+
+#define PICK_MAX_RANGES 32
+
+/* ---- the allowed choices ---- */
+
+/* the narrower of two subtrees, or NULL when they do not overlap */
+static const char *intersect(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la <= lb && strncmp(a, b, la) == 0) return b;
+	if (lb < la && strncmp(a, b, lb) == 0) return a;
+	return NULL;
+}
+
+/* adds a subtree unless one already there covers it; drops those it covers */
+static void add_range(const char **lo, int *n, const char *path)
+{
+	if (!path) return;
+	for (int i = 0; i < *n; i++)
+		if (strncmp(path, lo[i], strlen(lo[i])) == 0) return;
+	int k = 0;
+	for (int i = 0; i < *n; i++)
+		if (strncmp(lo[i], path, strlen(path)) != 0) lo[k++] = lo[i];
+	*n = k;
+	if (*n < PICK_MAX_RANGES) lo[(*n)++] = path;
+}
+
+/* the subtrees where the user holds perm; "/" for the whole tree */
+static void grant_ranges(struct req *r, enum perm perm, const char **lo, int *n)
+{
+	if (!r->user) return;
+	if (r->user->system) { add_range(lo, n, "/"); return; }
+	for (int i = 0; i < r->user->ngrants; i++)
+		if (auth_can(r->user, perm, r->user->grants[i].unit_path)) add_range(lo, n, r->user->grants[i].unit_path);
+}
+
+/* registered: 0 any, 1 not yet registered in the movement, 2 registered */
+struct unit_pick_plan {
+	int nranges;
+	const char *lo[PICK_MAX_RANGES];
+	int registered;
+	int64_t movement;
+	char ex_lo[UNIT_PATH_MAX], ex_hi[UNIT_PATH_MAX];
+};
+
+static int plan_units(struct req *r, const struct picker *p, struct unit_pick_plan *pl)
+{
+	memset(pl, 0, sizeof *pl);
+	const char *purpose = p->purpose ? p->purpose : "";
+	if (!strcmp(purpose, "registration") || !strcmp(purpose, "model")) {
+		struct movement *m;
+		if (p->movement <= 0 || movements_get(r->db, &r->a, p->movement, &m) != E_OK || !movement_readable(r->user, m)) return -1;
+		pl->movement = m->id;
+		int manager = movement_manageable(r->user, m);
+		const char *mine[PICK_MAX_RANGES];
+		int nmine = 0;
+		if (manager) add_range(mine, &nmine, "/");
+		else {
+			char today[11];
+			today_iso(today);
+			/* after the deadline only an officer registers, on the unit's behalf */
+			int late = !strcmp(purpose, "registration") && strcmp(today, m->register_by) > 0;
+			grant_ranges(r, late ? PERM_MOVEMENT_MANAGE : PERM_MOVEMENT_REPORT, mine, &nmine);
+		}
+		if (!strcmp(purpose, "registration")) {
+			if (strcmp(m->status, "launched") != 0) return 0; /* nothing to choose */
+			pl->registered = 1;
+			for (int s = 0; s < m->nscopes; s++)
+				for (int g = 0; g < nmine; g++) add_range(pl->lo, &pl->nranges, intersect(m->scopes[s].path, mine[g]));
+		} else {
+			pl->registered = 2;
+			for (int g = 0; g < nmine; g++) add_range(pl->lo, &pl->nranges, mine[g]);
+		}
+		return 0;
+	}
+	if (!strcmp(purpose, "people")) grant_ranges(r, PERM_WRITE_PEOPLE, pl->lo, &pl->nranges);
+	else if (!strcmp(purpose, "units")) grant_ranges(r, PERM_WRITE_UNITS, pl->lo, &pl->nranges);
+	else if (!strcmp(purpose, "authority")) grant_ranges(r, PERM_MOVEMENT_MANAGE, pl->lo, &pl->nranges);
+	else if (!strcmp(purpose, "scope")) add_range(pl->lo, &pl->nranges, "/");
+	else return -1;
+	if (p->exclude > 0 && units_subtree(r->db, p->exclude, pl->ex_lo, pl->ex_hi, sizeof pl->ex_lo) != E_OK) return -1;
+	return 0;
+}
+
+static int by_label(const void *a, const void *b)
+{
+	const struct pick_item *x = a, *y = b;
+	if (x->rank != y->rank) return x->rank - y->rank;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+static void read_item(struct req *r, struct stmt *st, struct pick_item *it)
+{
+	it->id = db_int(st, 0);
+	it->label = arena_strdup(&r->a, db_text(st, 1));
+	it->code = arena_strdup(&r->a, db_text(st, 2));
+	it->context = arena_strdup(&r->a, db_text(st, 3));
+	it->key = arena_strdup(&r->a, db_text(st, 4));
+	it->rank = (int)db_int(st, 5);
+}
+
+/* the units of one subtree ($1, $2) matching $3, outside the subtree $4..$5,
+** registered or not in the movement $7 as $6 says */
+#define UNITS_WHERE                                                                                                           \
+	"WHERE u.active = 1 AND u.path >= $1 AND u.path < $2 AND u.search LIKE $3 ESCAPE '\\' "                               \
+	"AND NOT (u.path >= $4 AND u.path < $5) "                                                                            \
+	"AND ($6 = 0 OR ($6 = 1 AND NOT EXISTS (SELECT 1 FROM registrations g WHERE g.movement_id = $7 AND g.unit_id = u.id)) " \
+	"OR ($6 = 2 AND EXISTS (SELECT 1 FROM registrations g WHERE g.movement_id = $7 AND g.unit_id = u.id AND g.active = 1))) "
+
+/* count_only: *n is the number of choices, counted up to limit, and no rows
+** are read (a page decides between a select and a search step without
+** sorting a big subtree) */
+static int choose_units(struct req *r, const struct picker *p, const char *pattern, int limit, int count_only, struct pick_item **items,
+			int *n)
+{
+	struct unit_pick_plan pl;
+	if (plan_units(r, p, &pl) != 0) return -1;
+	/* each subtree gives at most limit rows in name order; merged, the first limit */
+	struct pick_item *all = count_only ? NULL : arena_alloc(&r->a, sizeof *all * (size_t)(limit * (pl.nranges ? pl.nranges : 1) + 1));
+	int k = 0;
+	for (int i = 0; i < pl.nranges && (!count_only || k < limit); i++) {
+		char hi[UNIT_PATH_MAX];
+		subtree_end(hi, sizeof hi, pl.lo[i]);
+		struct stmt *st = db_query(
+			r->db,
+			count_only ? "SELECT count(*) FROM (SELECT 1 FROM units u " UNITS_WHERE "LIMIT $8) AS c"
+				   : "SELECT u.id, u.name, u.code, p.name, u.search, CASE WHEN u.search LIKE $9 ESCAPE '\\' THEN 0 ELSE 1 END AS rank "
+				     "FROM units u LEFT JOIN units p ON p.id = u.parent_id " UNITS_WHERE "ORDER BY rank, u.search, u.id LIMIT $8",
+			"tttttiiit", pl.lo[i], hi, pattern, pl.ex_lo, pl.ex_hi, (int64_t)pl.registered, pl.movement, (int64_t)limit, pattern + 1);
+		if (count_only) {
+			if (st && db_step(st) == DB_ROW) k += (int)db_int(st, 0);
+		} else {
+			while (st && db_step(st) == DB_ROW) read_item(r, st, &all[k++]);
+		}
+		db_done(st);
+	}
+	if (!count_only && pl.nranges > 1) qsort(all, (size_t)k, sizeof *all, by_label);
+	*items = all;
+	*n = k < limit ? k : limit;
+	return 0;
+}
+
+static int choose_people(struct req *r, const struct picker *p, const char *q, int limit, struct pick_item **items, int *n)
+{
+	*items = NULL;
+	*n = 0;
+	if (p->unit <= 0) return 0; /* no unit chosen yet: nobody to choose */
+	char lo[UNIT_PATH_MAX], hi[UNIT_PATH_MAX];
+	if (units_subtree(r->db, p->unit, lo, hi, sizeof lo) != E_OK) return -1;
+	if (!auth_can(r->user, PERM_READ, lo)) return -1;
+	struct buf key;
+	buf_init(&key);
+	fold_words(&key, q ? q : "");
+	const char *pattern = arena_printf(&r->a, "%%%s%%", buf_cstr(&key));
+	buf_free(&key);
+	struct pick_item *all = arena_alloc(&r->a, sizeof *all * (size_t)(limit + 1));
+	struct stmt *st = db_query(r->db,
+				   "SELECT p.id, p.full_name, p.code, u.name, p.search, CASE WHEN p.search LIKE $5 ESCAPE '\\' THEN 0 ELSE 1 END AS rank "
+				   "FROM people p JOIN units u ON u.id = p.unit_id "
+				   "WHERE p.active = 1 AND u.path >= $1 AND u.path < $2 AND p.search LIKE $3 ESCAPE '\\' "
+				   "ORDER BY rank, p.search, p.id LIMIT $4",
+				   "tttit", lo, hi, pattern, (int64_t)limit, pattern + 1);
+	int k = 0;
+	while (st && db_step(st) == DB_ROW && k < limit) read_item(r, st, &all[k++]);
+	db_done(st);
+	*items = all;
+	*n = k;
+	return 0;
+}
+
+int pick_choices(struct req *r, const struct picker *p, const char *q, int limit, struct pick_item **items, int *n)
+{
+	*items = NULL;
+	*n = 0;
+	if (p->what && !strcmp(p->what, "people")) return choose_people(r, p, q, limit, items, n);
+	return choose_units(r, p, like_pattern(&r->a, q ? q : ""), limit, 0, items, n);
+}
+
+int pick_lookup(struct req *r, const struct picker *p, int64_t id, struct pick_item *out)
+{
+	memset(out, 0, sizeof *out);
+	if (id <= 0) return -1;
+	struct stmt *st;
+	int people = p->what && !strcmp(p->what, "people");
+	if (people)
+		st = db_query(r->db, "SELECT p.id, p.full_name, p.code, u.name, p.search, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
+			      "i", id);
+	else
+		st = db_query(r->db, "SELECT u.id, u.name, u.code, p.name, u.search, u.path FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id = $1",
+			      "i", id);
+	int rc = -1;
+	if (st && db_step(st) == DB_ROW && (!people || auth_can(r->user, PERM_READ, db_text(st, 5)))) {
+		read_item(r, st, out);
+		rc = 0;
+	}
+	db_done(st);
+	return rc;
+}
+
+/* ---- the endpoint: GET /pick/units?for=...&q=... and /pick/people?unit=...&q=... ---- */
+
+void page_pick(struct req *r)
+{
+	struct picker p = { 0 };
+	p.what = r->params[0];
+	if (strcmp(p.what, "units") && strcmp(p.what, "people")) { reply_error(r, 404, "not_found", N_("No such record")); return; }
+	p.purpose = req_query(r, "for");
+	p.movement = query_int(r, "movement", 0, 0, INT64_MAX);
+	p.unit = query_int(r, "unit", 0, 0, INT64_MAX);
+	p.exclude = query_int(r, "not", 0, 0, INT64_MAX);
+	int64_t limit = query_int(r, "limit", 20, 1, 100);
+	if (query_bad(r)) return;
+	struct pick_item *items;
+	int n;
+	if (pick_choices(r, &p, req_query(r, "q"), (int)limit, &items, &n) != 0) {
+		reply_error(r, 404, "not_found", N_("No such record"));
+		return;
+	}
+	reply_json(r, 200);
+	req_set_header(r, "Cache-Control", "private, no-store");
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "items");
+	jw_arr(&w);
+	for (int i = 0; i < n; i++) {
+		jw_obj(&w);
+		jw_kint(&w, "id", items[i].id);
+		jw_kstr(&w, "label", items[i].label);
+		jw_kstr(&w, "context", items[i].context);
+		jw_kstr(&w, "code", items[i].code);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+}
+
+/* ---- the form helper ---- */
+
+static void attr(struct buf *o, const char *name, const char *value)
+{
+	buf_printf(o, " %s=\"", name);
+	buf_html(o, value);
+	buf_char(o, '"');
+}
+
+static const char *endpoint(struct req *r, const struct picker *p)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_printf(&b, "/pick/%s?for=", p->what);
+	buf_url(&b, p->purpose ? p->purpose : "");
+	if (p->movement) buf_printf(&b, "&movement=%lld", (long long)p->movement);
+	if (p->unit) buf_printf(&b, "&unit=%lld", (long long)p->unit);
+	if (p->exclude) buf_printf(&b, "&not=%lld", (long long)p->exclude);
+	const char *s = arena_strdup(&r->a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+static void item_text(struct buf *o, const struct pick_item *it)
+{
+	buf_html(o, it->label);
+	if (it->context && *it->context) {
+		buf_raw(o, " — ");
+		buf_html(o, it->context);
+	}
+}
+
+/* a chosen unit of a list: a checked box, unchecked to remove it */
+static void chip(struct buf *o, const struct picker *p, const struct pick_item *it, int checked)
+{
+	buf_raw(o, "<label class=\"chip\"><input type=\"checkbox\"");
+	attr(o, "name", p->name);
+	buf_printf(o, " value=\"%lld\"%s> ", (long long)it->id, checked ? " checked" : "");
+	buf_html(o, it->label);
+	buf_raw(o, " <small class=\"code\">");
+	buf_html(o, it->code);
+	buf_raw(o, "</small></label>\n");
+}
+
+static void option(struct buf *o, const struct pick_item *it, int selected)
+{
+	buf_printf(o, "<option value=\"%lld\"%s>", (long long)it->id, selected ? " selected" : "");
+	item_text(o, it);
+	buf_raw(o, "</option>\n");
+}
+
+int64_t pick_form_id(struct req *r, const char *name)
+{
+	int64_t id;
+	const char *v = req_form(r, name);
+	return v && parse_id(v, &id) == 0 ? id : 0;
+}
+
+static const char *find_param(struct req *r, const struct picker *p) { return arena_printf(&r->a, "find_%s", p->name); }
+
+void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
+{
+	const char *id = arena_printf(&r->a, "f-%s", p->name);
+	const char *find = req_query(r, find_param(r, p));
+	if (find && !*find) find = NULL;
+	/* few choices: a select; many: the search step */
+	struct pick_item *all = NULL;
+	int nall = 0;
+	int people = !strcmp(p->what, "people");
+	if (!p->multiple && (!people || p->unit > 0)) {
+		if (!people) choose_units(r, p, "%", PICK_FEW + 1, 1, &all, &nall); /* count first: no sort of a big subtree */
+		if (people || nall <= PICK_FEW) pick_choices(r, p, NULL, PICK_FEW + 1, &all, &nall);
+	}
+	int few = nall <= PICK_FEW && !p->multiple;
+
+	buf_raw(o, "<div class=\"picker\" data-picker");
+	attr(o, "data-url", endpoint(r, p));
+	attr(o, "data-name", p->name);
+	if (p->multiple) buf_raw(o, " data-multiple");
+	if (p->unit_from) attr(o, "data-unit-from", p->unit_from);
+	if (p->empty) attr(o, "data-empty", p->empty);
+	attr(o, "data-none", _("Nothing matches"));
+	attr(o, "data-placeholder", _("type part of the name, with or without accents"));
+	if (p->multiple) attr(o, "data-remove", _("Remove"));
+	if (p->required) buf_raw(o, " data-required");
+	buf_raw(o, ">\n");
+	if (p->multiple) {
+		buf_raw(o, "<fieldset class=\"chips\"><legend>");
+		buf_html(o, p->label);
+		buf_raw(o, "</legend>\n");
+		/* sent even with no chip left, so that removing them all clears the list */
+		buf_raw(o, "<input type=\"hidden\" class=\"pick-present\" value=\"\"");
+		attr(o, "name", p->name);
+		buf_raw(o, ">\n<div class=\"chip-list\">\n");
+		for (int i = 0; i < p->nvalues; i++) {
+			struct pick_item it;
+			if (pick_lookup(r, p, p->values[i], &it) == 0) chip(o, p, &it, 1);
+		}
+		buf_raw(o, "</div>\n");
+		/* the search step's matches, unchecked: a check adds them */
+		if (find) {
+			struct pick_item *m;
+			int nm;
+			pick_choices(r, p, find, 30, &m, &nm);
+			buf_raw(o, "<div class=\"pick-matches\">\n");
+			for (int i = 0; i < nm; i++) {
+				int chosen = 0;
+				for (int k = 0; k < p->nvalues; k++) chosen |= p->values[k] == m[i].id;
+				if (!chosen) chip(o, p, &m[i], 0);
+			}
+			if (!nm) { buf_raw(o, "<p>"); buf_html(o, _("Nothing matches")); buf_raw(o, "</p>\n"); }
+			buf_raw(o, "</div>\n");
+		}
+	} else {
+		buf_printf(o, "<label for=\"%s\">", id);
+		buf_html(o, p->label);
+		buf_raw(o, "</label>\n");
+	}
+	struct pick_item chosen;
+	int have = p->value > 0 && pick_lookup(r, p, p->value, &chosen) == 0;
+	if (few && !p->multiple) {
+		buf_printf(o, "<select id=\"%s\"", id);
+		attr(o, "name", p->name);
+		if (p->required) buf_raw(o, " required");
+		if (p->error) buf_printf(o, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", p->name);
+		buf_raw(o, ">\n<option value=\"\">");
+		buf_html(o, p->empty ? p->empty : people && p->unit <= 0 ? _("Choose the unit first") : "—");
+		buf_raw(o, "</option>\n");
+		int listed = 0;
+		for (int i = 0; i < nall; i++) {
+			option(o, &all[i], all[i].id == p->value);
+			listed |= all[i].id == p->value;
+		}
+		if (have && !listed) option(o, &chosen, 1); /* kept as typed, though not a choice now */
+		buf_raw(o, "</select>\n");
+	} else {
+		if (!p->multiple) {
+			if (find) {
+				struct pick_item *m;
+				int nm;
+				pick_choices(r, p, find, 30, &m, &nm);
+				buf_printf(o, "<select id=\"%s-found\"", id);
+				attr(o, "name", p->name);
+				attr(o, "aria-label", p->label);
+				buf_raw(o, ">\n");
+				if (!nm) {
+					buf_raw(o, "<option value=\"\">");
+					buf_html(o, _("Nothing matches"));
+					buf_raw(o, "</option>\n");
+				}
+				for (int i = 0; i < nm; i++) option(o, &m[i], m[i].id == p->value);
+				buf_raw(o, "</select>\n");
+			} else if (have) {
+				buf_raw(o, "<input type=\"hidden\"");
+				attr(o, "name", p->name);
+				buf_printf(o, " value=\"%lld\">\n<p class=\"picked\">", (long long)p->value);
+				item_text(o, &chosen);
+				buf_raw(o, " <small class=\"code\">");
+				buf_html(o, chosen.code);
+				buf_raw(o, "</small></p>\n");
+			}
+		}
+		/* the search box belongs to the GET form written after this form */
+		buf_raw(o, "<span class=\"pick-search\"><input type=\"search\"");
+		if (!p->multiple) attr(o, "id", id);
+		attr(o, "name", find_param(r, p));
+		attr(o, "form", arena_printf(&r->a, "pick-%s", p->name));
+		attr(o, "value", find ? find : "");
+		attr(o, "placeholder", _("type part of the name, with or without accents"));
+		if (p->multiple) attr(o, "aria-label", p->label);
+		buf_raw(o, "> <button type=\"submit\"");
+		attr(o, "form", arena_printf(&r->a, "pick-%s", p->name));
+		buf_raw(o, ">");
+		buf_html(o, _("Find"));
+		buf_raw(o, "</button></span>\n");
+	}
+	if (p->multiple) buf_raw(o, "</fieldset>\n");
+	if (p->error) {
+		buf_printf(o, "<p class=\"field-error\" id=\"e-%s\">", p->name);
+		buf_html(o, p->error);
+		buf_raw(o, "</p>\n");
+	}
+	buf_raw(o, "</div>\n");
+}
+
+void tmpl_picker_search(struct buf *o, struct req *r, const struct picker *p)
+{
+	buf_raw(o, "<form class=\"pick-step\" method=\"get\"");
+	attr(o, "id", arena_printf(&r->a, "pick-%s", p->name));
+	attr(o, "action", r->path);
+	buf_raw(o, ">");
+	/* the page's own parameters travel along (a parent, a unit) */
+	const char *mine = find_param(r, p);
+	struct evkeyval *kv;
+	TAILQ_FOREACH(kv, &r->query, next) {
+		if (!strcmp(kv->key, mine)) continue;
+		buf_raw(o, "<input type=\"hidden\"");
+		attr(o, "name", kv->key);
+		attr(o, "value", kv->value);
+		buf_raw(o, ">");
+	}
+	buf_raw(o, "</form>\n");
+}

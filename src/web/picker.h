@@ -1,0 +1,72 @@
+/* picker: choosing a unit or a person by its name instead of its code.
+**
+** One helper renders the choice in any form (tmpl_picker) and one endpoint
+** answers the suggestions (GET /pick/units and /pick/people). The choices are
+** exactly those the user may choose for that purpose ("for"), computed by the
+** same function for the page and the endpoint:
+**   registration  units invited to a movement (its scope subtrees) that the
+**                 user may register and that have not registered yet
+**   model         units registered in a movement, in the user's scope
+**   people        units where the user may write people (a person's unit)
+**   units         units where the user may write units (a parent, a move target)
+**   authority     units where the user may run movements
+**   scope         every active unit (the tree is public)
+**   person        the people of a unit and of the units below it (/pick/people)
+**
+** Without JavaScript the helper renders a <select> when there are at most
+** PICK_FEW choices, and otherwise a search step: a GET form that re-renders the
+** page with the matches. static/app.js turns it into a search-as-you-type
+** combobox that submits the chosen id in a hidden input. */
+#ifndef THIDUA_PICKER_H
+#define THIDUA_PICKER_H
+#include <stdint.h>
+
+#include "../base/buf.h"
+
+struct req;
+
+#define PICK_FEW 60
+#define PICK_MAX_VALUES 64
+
+struct pick_item {
+	int64_t id;
+	const char *label;       /* the unit's or person's name */
+	const char *context;     /* the parent unit (of a unit), the unit (of a person) */
+	const char *code;
+	const char *key;         /* the folded name: the order of the choices */
+	int rank;                /* 0: the name starts with the text typed; first */
+};
+
+struct picker {
+	const char *name;        /* the form field that carries the id: "unit_id", "scope" */
+	const char *label;       /* the visible label, translated */
+	const char *what;        /* "units" or "people" */
+	const char *purpose;     /* the endpoint's for=: see above */
+	int64_t movement;        /* registration, model */
+	int64_t unit;            /* person: whose people; 0: none chosen yet */
+	const char *unit_from;   /* person: the name of the unit picker it follows (JS) */
+	int64_t exclude;         /* units: a unit whose subtree is not a choice (a move) */
+	int64_t value;           /* the chosen id; 0: none */
+	int nvalues;             /* multiple: the chosen ids */
+	const int64_t *values;
+	int multiple;            /* a list chosen as removable chips */
+	int required;
+	const char *empty;       /* optional choice: the text of "none" (translated), e.g. a root unit */
+	const char *error;       /* the field's error, translated, or NULL */
+};
+
+/* The choices matching q (NULL: all), at most limit, by name; *n their number.
+** 0, or -1 when the purpose or its parameters are unknown or not readable. */
+int pick_choices(struct req *r, const struct picker *p, const char *q, int limit, struct pick_item **items, int *n);
+/* One choice by id, only when it is among the allowed ones (label, context). */
+int pick_lookup(struct req *r, const struct picker *p, int64_t id, struct pick_item *out);
+
+/* the id posted in a form field, or 0 */
+int64_t pick_form_id(struct req *r, const char *name);
+
+/* The picker inside a form, and after that form's </form> its search step
+** (the GET form the search box belongs to when there are many choices). */
+void tmpl_picker(struct buf *o, struct req *r, const struct picker *p);
+void tmpl_picker_search(struct buf *o, struct req *r, const struct picker *p);
+
+#endif
