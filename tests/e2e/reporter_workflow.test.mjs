@@ -49,6 +49,8 @@ after(async () => {
 });
 
 test('the reporter opens the movement from the list, by its title', async () => {
+  // on a phone the header's links fold into the menu
+  await page.locator('header .menu > summary').click();
   await clickAndWait(page, page.locator('header nav').getByRole('link', { name: 'Phong trào thi đua' }));
   await clickAndWait(page, page.getByRole('link', { name: mv.title, exact: true }));
   assert.equal(page.url(), `${srv.base}/movements/${mv.id}`);
