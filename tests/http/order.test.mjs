@@ -1,0 +1,149 @@
+// Vietnamese alphabetical order (ICU collation "vi", stored sort keys,
+// migration 009) in the lists an officer reads: the provinces of the demo,
+// the children of a unit, the people of a unit, the exports; renames and
+// imports take their new place at once.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeDb, startServer, Client, thidua } from '../lib/server.mjs';
+import { mkUnit, mkPerson, sqlite } from './_util.mjs';
+
+const HAVE_DEMO = fs.existsSync(path.resolve('data/demo/units.csv'));
+let env, srv, c;
+const u = {};
+
+before(async () => {
+  env = makeDb({ demo: HAVE_DEMO });
+  srv = await startServer(env.db);
+  c = new Client(srv.base);
+  await c.login('admin', env.adminPassword);
+  u.root = await mkUnit(c, 'T-ORDER', 'Tỉnh Thứ Tự', 'province');
+  // created out of order, on purpose
+  for (const [code, name] of [['O-DN', 'Đồng Nai'], ['O-CM', 'Cà Mau'], ['O-DAN', 'Đà Nẵng'], ['O-BT', 'Bình Thuận'],
+    ['O-BL', 'Bạc Liêu'], ['O-BD', 'Bình Định'], ['O-P10', 'Phường 10'], ['O-P2', 'Phường 2'], ['O-DL', 'Đắk Lắk']]) {
+    u[code] = await mkUnit(c, code, name, 'department', u.root.id);
+  }
+  u.people = await mkUnit(c, 'O-PEOPLE', 'Phòng Tổ chức', 'department', u.root.id);
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+});
+
+const names = (r) => r.data.items.map((x) => x.name);
+const fullNames = (r) => r.data.items.map((x) => x.full_name);
+
+// the order of the names in a page: by where each first appears
+function pageOrder(html, list) {
+  const at = list.map((n) => [html.indexOf('>' + n + '<'), n]);
+  for (const [i, n] of at) assert.ok(i >= 0, `the page shows ${n}`);
+  return at.sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+}
+
+const CHILDREN = ['Bạc Liêu', 'Bình Định', 'Bình Thuận', 'Cà Mau', 'Đà Nẵng', 'Đắk Lắk', 'Đồng Nai', 'Phòng Tổ chức', 'Phường 2', 'Phường 10'];
+
+test('the children of a unit come in Vietnamese order: đ after d, ă and â after a, tones in order, numbers by value', async () => {
+  const r = await c.get(`/api/v1/units?parent=${u.root.id}&limit=100`);
+  assert.equal(r.status, 200);
+  assert.deepEqual(names(r), CHILDREN);
+  const back = await c.get(`/api/v1/units?parent=${u.root.id}&limit=100&sort=-name`);
+  assert.deepEqual(names(back), [...CHILDREN].reverse());
+  // pages cut the same order
+  const p2 = await c.get(`/api/v1/units?parent=${u.root.id}&limit=3&offset=3`);
+  assert.deepEqual(names(p2), ['Cà Mau', 'Đà Nẵng', 'Đắk Lắk']);
+});
+
+test('the unit page lists the children in the same order', async () => {
+  const r = await c.get(`/units/${u.root.id}`);
+  assert.equal(r.status, 200);
+  assert.deepEqual(pageOrder(r.text, CHILDREN), CHILDREN);
+});
+
+test('a search without diacritics lists its matches in Vietnamese order', async () => {
+  const r = await c.get(`/api/v1/units?under=${u.root.id}&q=binh&limit=100`);
+  assert.deepEqual(names(r), ['Bình Định', 'Bình Thuận']);
+  const d = await c.get(`/api/v1/units?under=${u.root.id}&q=d&kind=department&limit=100`);
+  // the folded name or code holds a d: Định, Đà, Đắk, Đồng and the codes O-BD, O-DAN, O-DL, O-DN
+  assert.deepEqual(names(d), ['Bình Định', 'Đà Nẵng', 'Đắk Lắk', 'Đồng Nai']);
+});
+
+test('a renamed unit moves to its new place', async () => {
+  const r = await c.patch('/api/v1/units/' + u['O-CM'].id, { json: { name: 'Ân Thi', version: 1 } });
+  assert.equal(r.status, 200, r.text);
+  const l = await c.get(`/api/v1/units?parent=${u.root.id}&limit=4`);
+  assert.deepEqual(names(l), ['Ân Thi', 'Bạc Liêu', 'Bình Định', 'Bình Thuận']);
+  const back = await c.patch('/api/v1/units/' + u['O-CM'].id, { json: { name: 'Cà Mau', version: 2 } });
+  assert.equal(back.status, 200, back.text);
+});
+
+test('people: Anh, Ân, Dương, Đặng — in the API, the unit page and after a rename', async () => {
+  const p = {};
+  for (const [code, full_name] of [['OR-4', 'Đặng Thị Hà'], ['OR-2', 'Ân Văn Bình'], ['OR-3', 'Dương Minh Châu'], ['OR-1', 'Anh Thị Lan']]) {
+    p[code] = await mkPerson(c, { code, full_name, gender: 'F', unit_id: u.people.id });
+  }
+  const want = ['Anh Thị Lan', 'Ân Văn Bình', 'Dương Minh Châu', 'Đặng Thị Hà'];
+  let r = await c.get(`/api/v1/people?unit=${u.people.id}`);
+  assert.equal(r.status, 200);
+  assert.deepEqual(fullNames(r), want);
+  r = await c.get(`/api/v1/people?unit=${u.people.id}&sort=-name`);
+  assert.deepEqual(fullNames(r), [...want].reverse());
+  r = await c.get(`/api/v1/people?under=${u.root.id}`);
+  assert.deepEqual(fullNames(r), want);
+  const page = await c.get(`/people?unit=${u.people.id}`);
+  assert.equal(page.status, 200);
+  assert.deepEqual(pageOrder(page.text, want), want);
+  // Đặng becomes Bùi: from last to third
+  r = await c.patch('/api/v1/people/' + p['OR-4'].id, { json: { full_name: 'Bùi Thị Hà', version: 1 } });
+  assert.equal(r.status, 200, r.text);
+  r = await c.get(`/api/v1/people?unit=${u.people.id}`);
+  assert.deepEqual(fullNames(r), ['Anh Thị Lan', 'Ân Văn Bình', 'Bùi Thị Hà', 'Dương Minh Châu']);
+});
+
+test('an import stores the keys: imported and renamed people take their places, and the export follows the order', async () => {
+  const file = path.join(env.dir, 'order-people.csv');
+  fs.writeFileSync(file, 'code,full_name,gender,unit_code\n'
+    + 'OR-5,Ông Văn Tám,M,O-PEOPLE\n'
+    + 'OR-6,Ơn Thị Sáu,F,O-PEOPLE\n'
+    + 'OR-3,Đỗ Minh Châu,M,O-PEOPLE\n' // renamed: Dương → Đỗ
+    + 'OR-7,Âu Văn Bảy,M,O-PEOPLE\n');
+  const imp = thidua(['import', 'people', file, '--db', env.db]);
+  assert.equal(imp.code, 0, imp.stderr);
+  const want = ['Anh Thị Lan', 'Ân Văn Bình', 'Âu Văn Bảy', 'Bùi Thị Hà', 'Đỗ Minh Châu', 'Ông Văn Tám', 'Ơn Thị Sáu'];
+  const r = await c.get(`/api/v1/people?unit=${u.people.id}`);
+  assert.deepEqual(fullNames(r), want);
+  const ex = await c.get(`/export/people?under=${u.people.id}&format=csv`);
+  assert.equal(ex.status, 200);
+  const exported = ex.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/).slice(1).map((l) => l.split(',')[1]);
+  assert.deepEqual(exported, want);
+});
+
+test('the units export lists each level in Vietnamese order, parents first', () => {
+  const out = thidua(['export', 'units', '--db', env.db]);
+  assert.equal(out.code, 0, out.stderr);
+  const rows = out.stdout.replace(/^\uFEFF/, '').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
+  const mine = rows.filter((x) => x[3] === 'T-ORDER').map((x) => x[1]);
+  assert.deepEqual(mine, CHILDREN);
+});
+
+test('no unit or person is left without a sort key (demo, API, import)', () => {
+  assert.equal(sqlite(env.db, "SELECT count(*) FROM units WHERE length(sort_key) = 0"), '0');
+  assert.equal(sqlite(env.db, "SELECT count(*) FROM people WHERE length(sort_key) = 0"), '0');
+});
+
+const PROVINCES = ['An Giang', 'Bà Rịa – Vũng Tàu', 'Bạc Liêu', 'Bắc Giang', 'Bắc Kạn', 'Bắc Ninh', 'Bến Tre', 'Bình Dương',
+  'Bình Định', 'Bình Phước', 'Bình Thuận', 'Cà Mau', 'Cao Bằng', 'Đắk Lắk', 'Đắk Nông', 'Điện Biên', 'Đồng Nai', 'Đồng Tháp',
+  'Gia Lai', 'Hà Giang', 'Hà Nam', 'Hà Tĩnh', 'Hải Dương', 'Hậu Giang', 'Hòa Bình', 'Hưng Yên', 'Khánh Hòa', 'Kiên Giang',
+  'Kon Tum', 'Lai Châu', 'Lạng Sơn', 'Lào Cai', 'Lâm Đồng', 'Long An', 'Nam Định', 'Nghệ An', 'Ninh Bình', 'Ninh Thuận',
+  'Phú Thọ', 'Phú Yên', 'Quảng Bình', 'Quảng Nam', 'Quảng Ngãi', 'Quảng Ninh', 'Quảng Trị', 'Sóc Trăng', 'Sơn La', 'Tây Ninh',
+  'Thái Bình', 'Thái Nguyên', 'Thanh Hóa', 'Thừa Thiên Huế', 'Tiền Giang', 'Trà Vinh', 'Tuyên Quang', 'Vĩnh Long',
+  'Vĩnh Phúc', 'Yên Bái'].map((n) => 'Tỉnh ' + n);
+
+test('demo: the provinces under the country root come in Vietnamese order', { skip: HAVE_DEMO ? false : 'no demo data' }, async () => {
+  const r = await c.get('/api/v1/units?parent=1&kind=province&limit=100');
+  assert.equal(r.status, 200);
+  assert.deepEqual(names(r).filter((n) => n !== 'Tỉnh Thứ Tự'), PROVINCES);
+  // the cities, then: Cần Thơ before Đà Nẵng, Hà Nội before Hải Phòng
+  const cities = await c.get('/api/v1/units?parent=1&kind=city&limit=100');
+  assert.deepEqual(names(cities), ['Thành phố Cần Thơ', 'Thành phố Đà Nẵng', 'Thành phố Hà Nội', 'Thành phố Hải Phòng', 'Thành phố Hồ Chí Minh']);
+});
