@@ -152,7 +152,7 @@ void model_json(struct jw *w, const struct model *d, const struct movement *m)
 int models_list(struct db *db, struct arena *a, const struct model_query *q, struct model **items, int *n, int64_t *total)
 {
 	static const char *const keys[] = { "title", "code", "unit", "field", "status", "updated_at", NULL };
-	static const char *const cols[] = { "d.search", "d.code", "u.name", "d.field_code", "d.status", "d.updated_at", NULL };
+	static const char *const cols[] = { "d.search", "d.code", "u.sort_key", "d.field_code", "d.status", "d.updated_at", NULL };
 	struct buf where, sql;
 	buf_init(&where);
 	buf_init(&sql);

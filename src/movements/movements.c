@@ -230,7 +230,7 @@ int movements_get(struct db *db, struct arena *a, int64_t id, struct movement **
 
 	m->scopes = arena_alloc(a, sizeof *m->scopes * MV_MAX_SCOPES);
 	st = db_query(db, "SELECT u.id, u.code, u.name, u.path FROM movement_scopes s JOIN units u ON u.id = s.unit_id "
-			  "WHERE s.movement_id = $1 ORDER BY u.path", "i", id);
+			  "WHERE s.movement_id = $1 ORDER BY u.sort_key, u.id", "i", id);
 	while (st && db_step(st) == DB_ROW && m->nscopes < MV_MAX_SCOPES) {
 		struct mv_scope *s = &m->scopes[m->nscopes++];
 		s->unit_id = db_int(st, 0);

@@ -147,3 +147,26 @@ test('demo: the provinces under the country root come in Vietnamese order', { sk
   const cities = await c.get('/api/v1/units?parent=1&kind=city&limit=100');
   assert.deepEqual(names(cities), ['Thành phố Cần Thơ', 'Thành phố Đà Nẵng', 'Thành phố Hà Nội', 'Thành phố Hải Phòng', 'Thành phố Hồ Chí Minh']);
 });
+
+// the 32 units of Quảng Yên's “Dân vận khéo” 2024, in Vietnamese order
+const DVK_UNITS = ['Ban Chỉ huy Quân sự thị xã Quảng Yên', 'Công an thị xã Quảng Yên', 'Hội Cựu chiến binh thị xã Quảng Yên',
+  'Hội Liên hiệp Phụ nữ thị xã Quảng Yên', 'Hội Nông dân thị xã Quảng Yên', 'Liên đoàn Lao động thị xã Quảng Yên',
+  'Phòng Giáo dục và Đào tạo', 'Phòng Lao động – Thương binh và Xã hội', 'Phòng Văn hóa và Thông tin', 'Phường Cộng Hòa',
+  'Phường Đông Mai', 'Phường Hà An', 'Phường Minh Thành', 'Phường Nam Hòa', 'Phường Phong Cốc', 'Phường Phong Hải',
+  'Phường Quảng Yên', 'Phường Tân An', 'Phường Yên Giang', 'Phường Yên Hải', 'Thị đoàn Quảng Yên',
+  'Trung tâm Y tế thị xã Quảng Yên', 'Ủy ban MTTQ Việt Nam thị xã Quảng Yên', 'Văn phòng HĐND và UBND thị xã Quảng Yên',
+  'Xã Cẩm La', 'Xã Hiệp Hòa', 'Xã Hoàng Tân', 'Xã Liên Hòa', 'Xã Liên Vị', 'Xã Sông Khoai', 'Xã Tiền An', 'Xã Tiền Phong'];
+
+test('demo: registrations and the dashboard list the units in Vietnamese order', { skip: HAVE_DEMO ? false : 'no demo data' }, async () => {
+  const r = await c.get('/api/v1/movements/DVK2024/registrations?limit=100');
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.data.items.map((g) => g.unit_name), DVK_UNITS);
+  const d = (await c.get('/api/v1/movements/DVK2024/dashboard')).data;
+  // depth first: Quảng Yên, then its units in order
+  assert.deepEqual(d.units.map((x) => x.name), ['Thị xã Quảng Yên', ...DVK_UNITS]);
+  // the officer's page shows them in that order too, in the table after the chart
+  const page = await c.get('/movements/DVK2024/dashboard');
+  assert.equal(page.status, 200);
+  const table = page.text.slice(page.text.indexOf('<table class="list tree-table">'));
+  assert.deepEqual(pageOrder(table, DVK_UNITS), DVK_UNITS);
+});
