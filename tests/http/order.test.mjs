@@ -170,3 +170,31 @@ test('demo: registrations and the dashboard list the units in Vietnamese order',
   const table = page.text.slice(page.text.indexOf('<table class="list tree-table">'));
   assert.deepEqual(pageOrder(table, DVK_UNITS), DVK_UNITS);
 });
+
+test('migration 009 gives the units and people of an older database their sort keys', async () => {
+  const old = makeDb();
+  const units = path.join(old.dir, 'm009-units.csv');
+  fs.writeFileSync(units, 'code,name,kind,parent_code\nM-DN,Tỉnh Đồng Nai,province,VN\nM-DL,Tỉnh Dương Liễu,province,VN\nM-AG,Tỉnh An Giang,province,VN\n');
+  assert.equal(thidua(['import', 'units', units, '--db', old.db]).code, 0);
+  const people = path.join(old.dir, 'm009-people.csv');
+  fs.writeFileSync(people, 'code,full_name,gender,unit_code\nM-1,Đặng Văn Minh,M,M-DN\nM-2,Dương Thị Lan,F,M-DN\nM-3,Ân Văn Hòa,M,M-DN\n');
+  assert.equal(thidua(['import', 'people', people, '--db', old.db]).code, 0);
+  // back to version 8: no sort keys, the old child index
+  sqlite(old.db, `DROP INDEX people_sort; DROP INDEX people_unit_sort; DROP INDEX units_children; DROP TABLE sort_key_collator;
+    ALTER TABLE people DROP COLUMN sort_key; ALTER TABLE units DROP COLUMN sort_key;
+    CREATE INDEX units_children ON units (parent_id, active, name); DELETE FROM schema_migrations WHERE version >= 9`);
+  const s = await startServer(old.db);
+  try {
+    const k = new Client(s.base);
+    await k.login('admin', old.adminPassword);
+    const r = await k.get('/api/v1/units?parent=1');
+    assert.deepEqual(names(r), ['Tỉnh An Giang', 'Tỉnh Dương Liễu', 'Tỉnh Đồng Nai']);
+    const dn = r.data.items[2].id;
+    const p = await k.get(`/api/v1/people?unit=${dn}`);
+    assert.deepEqual(fullNames(p), ['Ân Văn Hòa', 'Dương Thị Lan', 'Đặng Văn Minh']);
+    assert.equal(sqlite(old.db, 'SELECT count(*) FROM people WHERE length(sort_key) = 0'), '0');
+    assert.match(sqlite(old.db, 'SELECT version FROM sort_key_collator'), /^vi \d+\.\d+\.\d+\.\d+ num$/);
+  } finally {
+    await s.stop();
+  }
+});
