@@ -7,6 +7,9 @@
 -- upgrade may change keys; old and new keys must never be mixed).
 ALTER TABLE units ADD COLUMN sort_key BYTEA NOT NULL DEFAULT ''::bytea;
 ALTER TABLE people ADD COLUMN sort_key BYTEA NOT NULL DEFAULT ''::bytea;
+-- the titles of movements and models, for the lists sorted by title
+ALTER TABLE movements ADD COLUMN sort_key BYTEA NOT NULL DEFAULT ''::bytea;
+ALTER TABLE models ADD COLUMN sort_key BYTEA NOT NULL DEFAULT ''::bytea;
 
 CREATE TABLE sort_key_collator (
 	one INTEGER PRIMARY KEY CHECK (one = 1),

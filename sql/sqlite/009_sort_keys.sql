@@ -7,6 +7,9 @@
 -- upgrade may change keys; old and new keys must never be mixed).
 ALTER TABLE units ADD COLUMN sort_key BLOB NOT NULL DEFAULT x'';
 ALTER TABLE people ADD COLUMN sort_key BLOB NOT NULL DEFAULT x'';
+-- the titles of movements and models, for the lists sorted by title
+ALTER TABLE movements ADD COLUMN sort_key BLOB NOT NULL DEFAULT x'';
+ALTER TABLE models ADD COLUMN sort_key BLOB NOT NULL DEFAULT x'';
 
 CREATE TABLE sort_key_collator (
 	one INTEGER PRIMARY KEY CHECK (one = 1),

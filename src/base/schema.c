@@ -68,6 +68,8 @@ static const struct {
 } keyed[] = {
 	{ "units", "name" },
 	{ "people", "full_name" },
+	{ "movements", "title" },
+	{ "models", "title" },
 };
 
 #define REFILL_BATCH 2000

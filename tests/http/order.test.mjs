@@ -171,6 +171,31 @@ test('demo: registrations and the dashboard list the units in Vietnamese order',
   assert.deepEqual(pageOrder(table, DVK_UNITS), DVK_UNITS);
 });
 
+test('demo: movements sorted by title come in Vietnamese order; every movement and model has its key', { skip: HAVE_DEMO ? false : 'no demo data' }, async () => {
+  const r = await c.get('/api/v1/movements?sort=title&limit=100');
+  assert.equal(r.status, 200);
+  const titles = r.data.items.map((m) => m.title);
+  assert.deepEqual(titles.slice(0, 8), [
+    'Cả nước chung sức xây dựng nông thôn mới',
+    'Cả nước chung tay xóa nhà tạm, nhà dột nát trong năm 2025',
+    'Cả nước thi đua xây dựng xã hội học tập, đẩy mạnh học tập suốt đời giai đoạn 2023–2030',
+    'Cải cách hành chính, chuyển đổi số phục vụ Nhân dân',
+    'Cán bộ, công chức, viên chức thi đua thực hiện văn hóa công sở',
+    'Dạy tốt – học tốt',
+    'Đẩy mạnh phát triển kết cấu hạ tầng đồng bộ, hiện đại; thực hành tiết kiệm, chống lãng phí',
+    'Đợt thi đua đặc biệt giai đoạn 2020–2025 của tỉnh Sơn La',
+  ]);
+  assert.equal(titles.at(-1), 'Vì người nghèo – Không để ai bị bỏ lại phía sau');
+  assert.equal(sqlite(env.db, 'SELECT count(*) FROM movements WHERE length(sort_key) = 0'), '0');
+  assert.equal(sqlite(env.db, 'SELECT count(*) FROM models WHERE length(sort_key) = 0'), '0');
+  // the models of a movement by title
+  const m = await c.get('/api/v1/movements/DVK2024/models?sort=title&limit=3');
+  assert.equal(m.status, 200);
+  const all = (await c.get('/api/v1/movements/DVK2024/models?limit=200')).data.items.map((x) => x.title);
+  const vi = new Intl.Collator('vi', { numeric: true });
+  assert.deepEqual(m.data.items.map((x) => x.title), [...all].sort(vi.compare).slice(0, 3));
+});
+
 test('migration 009 gives the units and people of an older database their sort keys', async () => {
   const old = makeDb();
   const units = path.join(old.dir, 'm009-units.csv');
@@ -182,6 +207,7 @@ test('migration 009 gives the units and people of an older database their sort k
   // back to version 8: no sort keys, the old child index
   sqlite(old.db, `DROP INDEX people_sort; DROP INDEX people_unit_sort; DROP INDEX units_children; DROP TABLE sort_key_collator;
     ALTER TABLE people DROP COLUMN sort_key; ALTER TABLE units DROP COLUMN sort_key;
+    ALTER TABLE movements DROP COLUMN sort_key; ALTER TABLE models DROP COLUMN sort_key;
     CREATE INDEX units_children ON units (parent_id, active, name); DELETE FROM schema_migrations WHERE version >= 9`);
   const s = await startServer(old.db);
   try {

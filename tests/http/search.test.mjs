@@ -190,6 +190,7 @@ test('migration 008 indexes the people of an older database and makes punctuatio
     CREATE INDEX people_unit ON people (unit_id, full_name);
     DROP INDEX people_sort; DROP INDEX people_unit_sort; DROP INDEX units_children; DROP TABLE sort_key_collator;
     ALTER TABLE people DROP COLUMN sort_key; ALTER TABLE units DROP COLUMN sort_key;
+    ALTER TABLE movements DROP COLUMN sort_key; ALTER TABLE models DROP COLUMN sort_key;
     CREATE INDEX units_children ON units (parent_id, active, name);
     UPDATE people SET search = 'h''hen  nie' WHERE code = 'M-2'; DELETE FROM schema_migrations WHERE version >= 8`);
   const s = await startServer(old.db);
