@@ -27,9 +27,13 @@ static UCollator *collator(void)
 		fprintf(stderr, "collate: cannot open ICU's Vietnamese collation: %s\n", u_errorName(err));
 		return NULL;
 	}
-	/* NFD input (decomposed tones) sorts as NFC; numbers by value */
+	/* NFD input (decomposed tones) sorts as NFC; numbers by value; letters
+	** and tones count, case does not ("phường 1" and "Phường 1" are equal:
+	** the id decides), which makes keys a quarter shorter (23 bytes for a
+	** usual person's name instead of 30) */
 	ucol_setAttribute(c, UCOL_NORMALIZATION_MODE, UCOL_ON, &err);
 	ucol_setAttribute(c, UCOL_NUMERIC_COLLATION, UCOL_ON, &err);
+	ucol_setAttribute(c, UCOL_STRENGTH, UCOL_SECONDARY, &err);
 	if (U_FAILURE(err) || pthread_setspecific(key, c) != 0) {
 		ucol_close(c);
 		return NULL;
@@ -105,6 +109,6 @@ const char *collate_version(char *out, size_t n)
 	UCollator *c = collator();
 	UVersionInfo v = { 0 };
 	if (c) ucol_getVersion(c, v);
-	snprintf(out, n, "vi %d.%d.%d.%d num", v[0], v[1], v[2], v[3]);
+	snprintf(out, n, "vi %d.%d.%d.%d num secondary", v[0], v[1], v[2], v[3]);
 	return out;
 }

@@ -1,6 +1,7 @@
 /* collate: the Vietnamese alphabetical order of names, by ICU's collation
 ** for the locale "vi" (a < ă < â, d < đ, e < ê, o < ô < ơ, u < ư, then the
-** tones; digits by their value, so "Phường 2" comes before "Phường 10").
+** tones; digits by their value, so "Phường 2" comes before "Phường 10";
+** case is ignored).
 **
 ** A name's sort key is stored beside it (units.sort_key, people.sort_key,
 ** migration 009) as a BLOB in SQLite and a bytea in PostgreSQL: both compare
@@ -26,7 +27,7 @@ struct buf;
 size_t collate_key(struct buf *out, const char *s);
 /* <0, 0, >0 as a sorts before, with or after b */
 int collate_cmp(const char *a, const char *b);
-/* the collator's version and settings, e.g. "vi 153.120.40.0 num" */
+/* the collator's version and settings, e.g. "vi 153.120.42.0 num secondary" */
 const char *collate_version(char *out, size_t n);
 void collate_thread_end(void);   /* closes this thread's collator now */
 
