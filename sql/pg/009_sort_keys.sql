@@ -21,5 +21,5 @@ DROP INDEX units_children;
 CREATE INDEX units_children ON units (parent_id, active, sort_key);
 -- every person in Vietnamese order; the people of one unit in that order.
 -- people_search and people_unit stay: the search walks the folded names.
-CREATE INDEX people_sort ON people (sort_key, id, active);
+CREATE INDEX people_sort ON people (sort_key, id);  -- ORDER BY sort_key, id walks it
 CREATE INDEX people_unit_sort ON people (unit_id, active, sort_key);
