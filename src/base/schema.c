@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "assets.h"
+#include "buf.h"
+#include "collate.h"
 #include "db.h"
 #include "util.h"
 
@@ -51,6 +53,74 @@ int schema_migrate(struct db *db, int quiet)
 			return -1;
 		}
 		if (!quiet) fprintf(stderr, "applied migration %s\n", a->name);
+	}
+	return schema_sort_keys(db, 0);
+}
+
+/* ---- sort keys: what SQL cannot compute ----
+**
+** The tables whose rows carry the ICU sort key of a name (migration 009).
+** Every write path of these tables stores the key with the row; here they
+** are all recomputed at once when the database holds none yet or keys of
+** another collator version. */
+static const struct {
+	const char *table, *name;
+} keyed[] = {
+	{ "units", "name" },
+	{ "people", "full_name" },
+	{ "movements", "title" },
+	{ "models", "title" },
+};
+
+#define REFILL_BATCH 2000
+
+static int refill(struct db *db, const char *table, const char *name)
+{
+	char select[160], update[120];
+	snprintf(select, sizeof select, "SELECT id, %s FROM %s WHERE id > $1 ORDER BY id LIMIT $2", name, table);
+	snprintf(update, sizeof update, "UPDATE %s SET sort_key = $1 WHERE id = $2", table);
+	int64_t *ids = malloc(sizeof *ids * REFILL_BATCH), last = 0;
+	struct buf *keys = calloc(REFILL_BATCH, sizeof *keys);
+	int rc = ids && keys ? DB_OK : DB_ERR;
+	for (int n = REFILL_BATCH; rc == DB_OK && n == REFILL_BATCH;) {
+		/* a batch read, then written: no update while the table is being read */
+		struct stmt *st = db_query(db, select, "ii", last, (int64_t)REFILL_BATCH);
+		if (!st) { rc = DB_ERR; break; }
+		n = 0;
+		while (n < REFILL_BATCH && db_step(st) == DB_ROW) {
+			ids[n] = db_int(st, 0);
+			collate_key(&keys[n], db_text(st, 1));
+			n++;
+		}
+		db_done(st);
+		for (int i = 0; i < n && rc == DB_OK; i++) rc = db_exec(db, update, "bi", keys[i].p, keys[i].len, ids[i]);
+		if (n) last = ids[n - 1];
+	}
+	for (int i = 0; keys && i < REFILL_BATCH; i++) buf_free(&keys[i]);
+	free(keys);
+	free(ids);
+	return rc;
+}
+
+int schema_sort_keys(struct db *db, int force)
+{
+	char want[64];
+	collate_version(want, sizeof want);
+	struct stmt *st = db_query(db, "SELECT version FROM sort_key_collator WHERE one = 1", "");
+	if (!st) { fprintf(stderr, "cannot read the collator of the sort keys: %s\n", db_errmsg(db)); return -1; }
+	int same = db_step(st) == DB_ROW && strcmp(db_text(st, 0), want) == 0;
+	db_done(st);
+	if (same && !force) return 0;
+	int rc = db_begin(db) == DB_OK ? DB_OK : DB_ERR;
+	for (size_t i = 0; i < sizeof keyed / sizeof *keyed && rc == DB_OK; i++) rc = refill(db, keyed[i].table, keyed[i].name);
+	if (rc == DB_OK)
+		rc = db_exec(db, "INSERT INTO sort_key_collator (one, version) VALUES (1, $1) ON CONFLICT (one) DO UPDATE SET version = $1", "t",
+			     want);
+	if (rc == DB_OK) rc = db_commit(db);
+	if (rc != DB_OK) {
+		fprintf(stderr, "cannot compute the sort keys of names: %s\n", db_errmsg(db));
+		db_rollback(db);
+		return -1;
 	}
 	return 0;
 }

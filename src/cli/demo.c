@@ -10,6 +10,8 @@
 #include "../movements/movements.h"
 #include "../base/audit.h"
 #include "../base/auth.h"
+#include "../base/buf.h"
+#include "../base/collate.h"
 #include "../base/db.h"
 #include "../base/fold.h"
 #include "../base/util.h"
@@ -75,7 +77,7 @@ static int add_unit(struct db *db, const char *code, const char *name, const cha
 }
 
 static int64_t add_people(struct db *db, struct audit_chain *chain, const struct user *who, struct list *l, int64_t unit_id,
-			  const char *unit_code, int count, int64_t *serial)
+			  const char *unit_code, int count, int64_t *serial, struct buf *sort)
 {
 	char now[21];
 	now_iso(now);
@@ -89,10 +91,11 @@ static int64_t add_people(struct db *db, struct audit_chain *chain, const struct
 		const char *position = i == 0 ? "Thủ trưởng đơn vị" : pick(&l[L_POSITIONS], "Chuyên viên");
 		int64_t year = 1965 + next_rand() % 38;
 		char *key = fold_words_dup(name);
+		collate_key(sort, name);
 		struct stmt *st = db_query(db,
-					   "INSERT INTO people (code, full_name, search, gender, birth_year, unit_id, position, active, created_at, updated_at) "
-					   "VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id",
-					   "ttttiitt", code, name, key, female ? "F" : "M", year, unit_id, position, now);
+					   "INSERT INTO people (code, full_name, search, sort_key, gender, birth_year, unit_id, position, active, created_at, updated_at) "
+					   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id",
+					   "tttbtiitt", code, name, key, (const void *)sort->p, sort->len, female ? "F" : "M", year, unit_id, position, now);
 		int64_t id = 0;
 		if (st && db_step(st) == DB_ROW) id = db_int(st, 0);
 		db_done(st);
@@ -192,6 +195,8 @@ int cmd_demo(int argc, char **argv)
 	audit_chain_open(db, &chain);
 	st = db_query(db, "SELECT id, code, kind FROM units WHERE depth >= 2 OR kind IN ('ministry', 'central') ORDER BY id", "");
 	int64_t serial = 0, people = 0;
+	struct buf sort; /* a person's sort key (collate.h) */
+	buf_init(&sort);
 	int nmovements = 0, nmodels = 0;
 	struct { int64_t id; char code[40]; } *units = malloc(sizeof *units * 20000);
 	int nu = 0;
@@ -203,10 +208,11 @@ int cmd_demo(int argc, char **argv)
 	db_done(st);
 	for (int i = 0; i < nu && per_unit > 0; i++) {
 		int count = per_unit / 2 + (int)(next_rand() % (uint32_t)(per_unit + 1));
-		int64_t n = add_people(db, &chain, &demo_user, names, units[i].id, units[i].code, count, &serial);
+		int64_t n = add_people(db, &chain, &demo_user, names, units[i].id, units[i].code, count, &serial, &sort);
 		if (n < 0) { rc = E_DB; break; }
 		people += n;
 	}
+	buf_free(&sort);
 	free(units);
 	if (rc == E_OK) {
 		audit_chain_close(&chain);

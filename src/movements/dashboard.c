@@ -102,9 +102,58 @@ double dash_value(const struct metric *mt, const struct dash_total *t)
 	return t->sum;
 }
 
-static int cmp_units(const void *x, const void *y)
+/* Depth-first order with the children of a unit in Vietnamese order: a
+** unit's tree key is, for every unit on its path (itself last), that unit's
+** sort key (migration 009), a 0 byte (sort keys hold none) and its id in 8
+** big-endian bytes. Siblings differ first in their sort keys, then in their
+** ids; a parent's tree key begins those of its children, so it sorts first. */
+struct tree_key {
+	struct buf k;
+	struct dash_unit u;
+};
+
+static int cmp_tree(const void *x, const void *y)
 {
-	return strcmp(((const struct dash_unit *)x)->path, ((const struct dash_unit *)y)->path);
+	const struct buf *a = &((const struct tree_key *)x)->k, *b = &((const struct tree_key *)y)->k;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = n ? memcmp(a->p, b->p, n) : 0;
+	return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+static int sort_tree(struct db *db, struct dash_unit *units, int n)
+{
+	struct tree_key *t = calloc((size_t)n + 1, sizeof *t);
+	if (!t) return E_DB;
+	int rc = E_OK;
+	for (int i = 0; i < n && rc == E_OK; i++) {
+		t[i].u = units[i];
+		buf_init(&t[i].k);
+		for (const char *p = units[i].path + 1; *p && rc == E_OK;) {
+			int64_t id = strtoll(p, NULL, 10);
+			struct stmt *st = db_query(db, "SELECT sort_key FROM units WHERE id = $1", "i", id);
+			if (st && db_step(st) == DB_ROW) {
+				size_t len = 0;
+				const void *key = db_blob(st, 0, &len);
+				buf_add(&t[i].k, key, len);
+			} else {
+				rc = E_DB;
+			}
+			db_done(st);
+			unsigned char sep[9] = { 0 };
+			for (int k = 0; k < 8; k++) sep[1 + k] = (unsigned char)((uint64_t)id >> (56 - 8 * k));
+			buf_add(&t[i].k, sep, sizeof sep);
+			const char *next = strchr(p, '/');
+			if (!next) break;
+			p = next + 1;
+		}
+	}
+	if (rc == E_OK) {
+		qsort(t, (size_t)n, sizeof *t, cmp_tree);
+		for (int i = 0; i < n; i++) units[i] = t[i].u;
+	}
+	for (int i = 0; i < n; i++) buf_free(&t[i].k);
+	free(t);
+	return rc;
 }
 
 static int cmp_counts(const void *x, const void *y)
@@ -336,8 +385,7 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 		if (d->units[i].depth <= maxdepth) d->units[kept++] = d->units[i];
 	d->nunits = kept;
 	/* the umap indexes die with the compaction and the sort: nothing reads them after */
-	qsort(d->units, (size_t)d->nunits, sizeof *d->units, cmp_units);
-	rc = E_OK;
+	rc = sort_tree(db, d->units, d->nunits);
 out:
 	buf_free(&sql);
 	return rc;

@@ -8,6 +8,7 @@
 #include "../base/audit.h"
 #include "../base/auth.h"
 #include "../base/buf.h"
+#include "../base/collate.h"
 #include "../base/db.h"
 #include "../base/files.h"
 #include "../base/fold.h"
@@ -152,7 +153,8 @@ void model_json(struct jw *w, const struct model *d, const struct movement *m)
 int models_list(struct db *db, struct arena *a, const struct model_query *q, struct model **items, int *n, int64_t *total)
 {
 	static const char *const keys[] = { "title", "code", "unit", "field", "status", "updated_at", NULL };
-	static const char *const cols[] = { "d.search", "d.code", "u.name", "d.field_code", "d.status", "d.updated_at", NULL };
+	/* titles and unit names in Vietnamese order (sort keys, migration 009) */
+	static const char *const cols[] = { "d.sort_key", "d.code", "u.sort_key", "d.field_code", "d.status", "d.updated_at", NULL };
 	struct buf where, sql;
 	buf_init(&where);
 	buf_init(&sql);
@@ -359,16 +361,21 @@ int models_create(struct db *db, const struct user *who, int64_t movement_id, co
 	random_token(tmp, 12);
 	const char *code = in->code && *in->code ? in->code : tmp;
 	char *key = mv_search_key(in->title, in->code && *in->code ? in->code : "");
+	struct buf sort;
+	buf_init(&sort);
+	collate_key(&sort, in->title);
 	rc = E_DB;
 	struct stmt *st = db_query(db,
 				   "INSERT INTO models (movement_id, registration_id, unit_id, code, title, search, field_code, owner_unit_id, "
-				   "owner_person_id, description, started_on, late, created_by, created_at, updated_at) "
-				   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) "
+				   "owner_person_id, description, started_on, late, created_by, created_at, updated_at, sort_key) "
+				   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) "
 				   "ON CONFLICT (movement_id, code) DO NOTHING RETURNING id",
-				   "iiitttt" "IItt" "iIt", movement_id, reg_id, in->unit_id, code, in->title, key, in->field, in->owner_unit_id,
+				   "iiitttt" "IItt" "iIt" "b", movement_id, reg_id, in->unit_id, code, in->title, key, in->field, in->owner_unit_id,
 				   in->owner_person_id, in->description && *in->description ? in->description : NULL,
-				   in->started_on && *in->started_on ? in->started_on : NULL, (int64_t)late, who ? who->id : 0, now);
+				   in->started_on && *in->started_on ? in->started_on : NULL, (int64_t)late, who ? who->id : 0, now,
+				   (const void *)sort.p, sort.len);
 	free(key);
+	buf_free(&sort);
 	int64_t newid = 0;
 	if (!st) goto out;
 	int s = db_step(st);
@@ -450,17 +457,22 @@ int models_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 	now_iso(now);
 	const char *code = in->code && *in->code ? in->code : d->code, *title = in->title ? in->title : d->title;
 	char *key = mv_search_key(title, code);
+	struct buf sort;
+	buf_init(&sort);
+	collate_key(&sort, title);
 	rc = E_DB;
 	struct stmt *st = db_query(db,
 				   "UPDATE models SET code = $1, title = $2, search = $3, field_code = $4, owner_unit_id = $5, owner_person_id = $6, "
-				   "description = $7, started_on = $8, active = $9, version = version + 1, updated_at = $10 WHERE id = $11 AND version = $12",
-				   "ttttIIttitii", code, title, key, in->field ? in->field : d->field,
+				   "description = $7, started_on = $8, active = $9, version = version + 1, updated_at = $10, sort_key = $13 "
+				   "WHERE id = $11 AND version = $12",
+				   "ttttIIttitii" "b", code, title, key, in->field ? in->field : d->field,
 				   in->owner_unit_id >= 0 ? in->owner_unit_id : d->owner_unit_id,
 				   in->owner_person_id >= 0 ? in->owner_person_id : d->owner_person_id,
 				   in->description ? (*in->description ? in->description : NULL) : d->description,
 				   in->started_on ? (*in->started_on ? in->started_on : NULL) : d->started_on,
-				   (int64_t)(in->active >= 0 ? in->active : d->active), now, id, version);
+				   (int64_t)(in->active >= 0 ? in->active : d->active), now, id, version, (const void *)sort.p, sort.len);
 	free(key);
+	buf_free(&sort);
 	if (!st) goto out;
 	int s = db_step(st);
 	db_done(st);

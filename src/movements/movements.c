@@ -9,6 +9,7 @@
 #include "../base/audit.h"
 #include "../base/auth.h"
 #include "../base/buf.h"
+#include "../base/collate.h"
 #include "../base/db.h"
 #include "../base/fold.h"
 #include "../base/util.h"
@@ -148,7 +149,8 @@ int movements_find_code(struct db *db, const char *code, int64_t *id)
 int movements_list(struct db *db, struct arena *a, const struct movement_query *q, struct movement **items, int *n, int64_t *total)
 {
 	static const char *const keys[] = { "title", "code", "starts_on", "status", "updated_at", NULL };
-	static const char *const cols[] = { "m.search", "m.code", "m.starts_on", "m.status", "m.updated_at", NULL };
+	/* titles in Vietnamese order: the sort key of migration 009 */
+	static const char *const cols[] = { "m.sort_key", "m.code", "m.starts_on", "m.status", "m.updated_at", NULL };
 	struct buf where, sql;
 	buf_init(&where);
 	buf_init(&sql);
@@ -186,7 +188,7 @@ int movements_list(struct db *db, struct arena *a, const struct movement_query *
 			buf_printf(&sql, "SELECT count(*)" MV_FROM "%s", buf_cstr(&where));
 		} else {
 			buf_printf(&sql, "SELECT " MV_COLS MV_FROM "%s", buf_cstr(&where));
-			db_order_by(&sql, q->sort, keys, cols, "m.starts_on DESC, m.search, m.id");
+			db_order_by(&sql, q->sort, keys, cols, "m.starts_on DESC, m.sort_key, m.id");
 			buf_printf(&sql, " LIMIT $%d OFFSET $%d", np, np + 1);
 		}
 		struct stmt *st = db_prep(db, buf_cstr(&sql));
@@ -230,7 +232,7 @@ int movements_get(struct db *db, struct arena *a, int64_t id, struct movement **
 
 	m->scopes = arena_alloc(a, sizeof *m->scopes * MV_MAX_SCOPES);
 	st = db_query(db, "SELECT u.id, u.code, u.name, u.path FROM movement_scopes s JOIN units u ON u.id = s.unit_id "
-			  "WHERE s.movement_id = $1 ORDER BY u.path", "i", id);
+			  "WHERE s.movement_id = $1 ORDER BY u.sort_key, u.id", "i", id);
 	while (st && db_step(st) == DB_ROW && m->nscopes < MV_MAX_SCOPES) {
 		struct mv_scope *s = &m->scopes[m->nscopes++];
 		s->unit_id = db_int(st, 0);
@@ -259,7 +261,7 @@ int movements_get(struct db *db, struct arena *a, int64_t id, struct movement **
 	db_int1(db, &nkids, "SELECT count(*) FROM movements WHERE parent_id = $1", "i", id);
 	if (nkids > 0) {
 		m->children = arena_alloc(a, sizeof *m->children * (size_t)nkids);
-		st = db_query(db, "SELECT id, code, title, status FROM movements WHERE parent_id = $1 ORDER BY starts_on, search, id", "i", id);
+		st = db_query(db, "SELECT id, code, title, status FROM movements WHERE parent_id = $1 ORDER BY starts_on, sort_key, id", "i", id);
 		while (st && db_step(st) == DB_ROW && m->nchildren < nkids) {
 			struct movement *c = &m->children[m->nchildren++];
 			c->id = db_int(st, 0);
@@ -538,15 +540,19 @@ int movements_create(struct db *db, const struct user *who, const struct movemen
 	char now[21];
 	now_iso(now);
 	char *key = mv_search_key(in->title, in->code);
+	struct buf sort; /* the title's place in Vietnamese order (migration 009) */
+	buf_init(&sort);
+	collate_key(&sort, in->title);
 	int rc = E_DB;
 	struct stmt *st = db_query(db,
 				   "INSERT INTO movements (code, title, search, theme, kind, authority_id, legal_basis, parent_id, starts_on, ends_on, "
-				   "register_by, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'draft', $12, $12) "
+				   "register_by, status, created_at, updated_at, sort_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'draft', $12, $12, $13) "
 				   "ON CONFLICT (code) DO NOTHING RETURNING id",
-				   "tttttitItttt", in->code, in->title, key, in->theme && *in->theme ? in->theme : NULL, in->kind,
+				   "tttttitItttt" "b", in->code, in->title, key, in->theme && *in->theme ? in->theme : NULL, in->kind,
 				   in->authority_id, in->legal_basis && *in->legal_basis ? in->legal_basis : NULL, in->parent_id, in->starts_on,
-				   in->ends_on, in->register_by, now);
+				   in->ends_on, in->register_by, now, (const void *)sort.p, sort.len);
 	free(key);
+	buf_free(&sort);
 	int64_t newid = 0;
 	if (!st) goto out;
 	int s = db_step(st);
@@ -603,16 +609,21 @@ int movements_update(struct db *db, const struct user *who, int64_t id, int64_t 
 	now_iso(now);
 	const char *title = in->title ? in->title : cur->title, *code = in->code ? in->code : cur->code;
 	char *key = mv_search_key(title, code);
+	struct buf sort;
+	buf_init(&sort);
+	collate_key(&sort, title);
 	struct stmt *st = db_query(db,
 				   "UPDATE movements SET code = $1, title = $2, search = $3, theme = $4, kind = $5, authority_id = $6, legal_basis = $7, "
-				   "parent_id = $8, starts_on = $9, ends_on = $10, register_by = $11, version = version + 1, updated_at = $12 "
+				   "parent_id = $8, starts_on = $9, ends_on = $10, register_by = $11, version = version + 1, updated_at = $12, sort_key = $15 "
 				   "WHERE id = $13 AND version = $14",
-				   "tttttitIttttii", code, title, key, in->theme ? (*in->theme ? in->theme : NULL) : cur->theme,
+				   "tttttitIttttii" "b", code, title, key, in->theme ? (*in->theme ? in->theme : NULL) : cur->theme,
 				   in->kind ? in->kind : cur->kind, in->authority_id > 0 ? in->authority_id : cur->authority_id,
 				   in->legal_basis ? (*in->legal_basis ? in->legal_basis : NULL) : cur->legal_basis,
 				   in->parent_id >= 0 ? in->parent_id : cur->parent_id, in->starts_on ? in->starts_on : cur->starts_on,
-				   in->ends_on ? in->ends_on : cur->ends_on, in->register_by ? in->register_by : cur->register_by, now, id, version);
+				   in->ends_on ? in->ends_on : cur->ends_on, in->register_by ? in->register_by : cur->register_by, now, id, version,
+				   (const void *)sort.p, sort.len);
 	free(key);
+	buf_free(&sort);
 	if (!st) goto out;
 	int s = db_step(st);
 	db_done(st);

@@ -109,7 +109,8 @@ int registrations_list(struct db *db, struct arena *a, const struct reg_query *q
 	for (int pass = 0; pass < 2 && rc == E_OK; pass++) {
 		buf_reset(&sql);
 		if (pass == 0) buf_printf(&sql, "SELECT count(*)" REG_FROM "%s", buf_cstr(&where));
-		else buf_printf(&sql, "SELECT " REG_COLS REG_FROM "%s ORDER BY u.path LIMIT $%d OFFSET $%d", buf_cstr(&where), np, np + 1);
+		else /* the units in Vietnamese order of their names (sort keys, migration 009) */
+			buf_printf(&sql, "SELECT " REG_COLS REG_FROM "%s ORDER BY u.sort_key, u.id LIMIT $%d OFFSET $%d", buf_cstr(&where), np, np + 1);
 		struct stmt *st = db_prep(db, buf_cstr(&sql));
 		if (!st) { rc = E_DB; break; }
 		db_bind_int(st, 1, q->movement_id);

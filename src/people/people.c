@@ -7,6 +7,7 @@
 #include "../base/audit.h"
 #include "../base/auth.h"
 #include "../base/buf.h"
+#include "../base/collate.h"
 #include "../base/db.h"
 #include "../base/fold.h"
 #include "../base/util.h"
@@ -270,8 +271,12 @@ static int count_rows(struct db *db, struct buf *sql, const struct params *pp, i
 }
 
 static const char *const sort_keys[] = { "name", "code", "birth_year", "unit", "position", "updated_at", NULL };
-/* names sort by their folded form: "Đặng" among the D, whatever the accents */
-static const char *const sort_cols[] = { "p.search", "p.code", "p.birth_year", "u.name", "p.position", "p.updated_at", NULL };
+/* Lists sort names in Vietnamese order by their sort key (migration 009):
+** Anh, Ân, Dương, Đặng. A search keeps the order of the folded names that
+** its word index walks ("Đặng" among the D, whatever the accents): every
+** plan of a search must give one order, page after page. */
+static const char *const sort_cols[] = { "p.sort_key", "p.code", "p.birth_year", "u.sort_key", "p.position", "p.updated_at", NULL };
+static const char *const search_cols[] = { "p.search", "p.code", "p.birth_year", "u.sort_key", "p.position", "p.updated_at", NULL };
 
 static int list_plain(struct db *db, struct arena *a, const struct people_query *q, const struct bounds *b, struct person **items,
 		      int *n, int64_t *total)
@@ -288,7 +293,7 @@ static int list_plain(struct db *db, struct arena *a, const struct people_query 
 		memset(&pp, 0, sizeof pp);
 		buf_raw(&sql, "SELECT " PERSON_COLS PERSON_FROM " WHERE 1 = 1");
 		add_filters(&sql, &pp, q, b, "p", "u");
-		db_order_by(&sql, q->sort, sort_keys, sort_cols, "p.search, p.id");
+		db_order_by(&sql, q->sort, sort_keys, sort_cols, "p.sort_key, p.id");
 		rc = read_page(db, a, &sql, &pp, q, items, n);
 	}
 	buf_free(&sql);
@@ -388,7 +393,7 @@ static int list_scope(struct db *db, struct arena *a, const struct people_query 
 			if (count_rows(db, &sql, &pp, total) != E_OK) break;
 			if (*total == 0) { buf_free(&sql); return E_OK; }
 		} else {
-			db_order_by(&sql, q->sort, sort_keys, sort_cols, "p.search, p.id");
+			db_order_by(&sql, q->sort, sort_keys, search_cols, "p.search, p.id");
 			int rc = read_page(db, a, &sql, &pp, q, items, n);
 			buf_free(&sql);
 			return rc;
@@ -530,7 +535,7 @@ static int list_search(struct db *db, struct arena *a, const struct people_query
 		add_checks(&sql, &pp, t, nt, d, "w");
 		add_filters(&sql, &pp, q, b, "w", "uw");
 		buf_raw(&sql, ")");
-		db_order_by(&sql, q->sort, sort_keys, sort_cols, "p.search, p.id");
+		db_order_by(&sql, q->sort, sort_keys, search_cols, "p.search, p.id");
 		rc = read_page(db, a, &sql, &pp, q, items, n);
 	}
 out:
@@ -856,12 +861,17 @@ int people_create(struct db *db, const struct user *who, const struct person_in 
 	char now[21];
 	now_iso(now);
 	char *key = fold_words_dup(in->full_name);
+	struct buf sort;
+	buf_init(&sort);
+	collate_key(&sort, in->full_name);
 	int rc = E_DB;
 	char *after = NULL;
 	struct stmt *st = db_query(db,
-				   "INSERT INTO people (code, full_name, search, gender, birth_year, unit_id, position, active, created_at, updated_at) "
-				   "VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id",
-				   "ttttIitt", in->code, in->full_name, key, in->gender, in->birth_year, in->unit_id, in->position, now);
+				   "INSERT INTO people (code, full_name, search, sort_key, gender, birth_year, unit_id, position, active, created_at, updated_at) "
+				   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id",
+				   "tttbtIitt", in->code, in->full_name, key, sort.p, sort.len, in->gender, in->birth_year, in->unit_id, in->position,
+				   now);
+	buf_free(&sort);
 	if (!st) goto out;
 	int s = db_step(st);
 	if (s == DB_ROW) *id = db_int(st, 0);
@@ -914,6 +924,9 @@ int people_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 	char now[21];
 	now_iso(now);
 	key = in->full_name ? fold_words_dup(in->full_name) : NULL;
+	struct buf sort; /* a NULL blob (no new name) keeps the key */
+	buf_init(&sort);
+	if (in->full_name) collate_key(&sort, in->full_name);
 	int s = db_exec(db,
 			"UPDATE people SET "
 			"code = CASE WHEN $1 = 1 THEN NULL ELSE COALESCE($2, code) END, "
@@ -922,9 +935,10 @@ int people_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 			"unit_id = CASE WHEN $7 > 0 THEN $7 ELSE unit_id END, "
 			"position = CASE WHEN $8 = 1 THEN NULL ELSE COALESCE($9, position) END, "
 			"active = CASE WHEN $10 < 0 THEN active ELSE $10 END, "
-			"version = version + 1, updated_at = $11 WHERE id = $12",
-			"itttti" "iititi", (int64_t)in->clear_code, in->code, in->full_name, key, in->gender, in->birth_year,
-			in->unit_id, (int64_t)in->clear_position, in->position, (int64_t)in->active, now, id);
+			"version = version + 1, updated_at = $11, sort_key = COALESCE($13, sort_key) WHERE id = $12",
+			"itttti" "iititi" "b", (int64_t)in->clear_code, in->code, in->full_name, key, in->gender, in->birth_year,
+			in->unit_id, (int64_t)in->clear_position, in->position, (int64_t)in->active, now, id, (const void *)sort.p, sort.len);
+	buf_free(&sort);
 	if (s == DB_CONSTRAINT) { fe_add(fe, "code", N_("Another person already has this code")); rc = E_INVALID; goto out; }
 	if (s != DB_OK) goto out;
 	/* the word index follows the name, the unit and the active flag */

@@ -7,6 +7,7 @@
 #include "../base/arena.h"
 #include "../base/audit.h"
 #include "../base/auth.h"
+#include "../base/collate.h"
 #include "../base/db.h"
 #include "../base/fold.h"
 #include "../base/sheet.h"
@@ -70,8 +71,9 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 	if (!batch) result = E_DB;
 	char now[21];
 	now_iso(now);
-	struct buf key;
+	struct buf key, sort;
 	buf_init(&key);
+	buf_init(&sort);
 	/* the last unit looked up: files are usually grouped by unit */
 	char last_unit[64] = "";
 	int64_t unit_id = 0;
@@ -122,6 +124,7 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 		}
 		buf_reset(&key);
 		fold_words(&key, name);
+		collate_key(&sort, name);
 		struct stmt *st = db_query(db,
 					   "SELECT p.id, p.full_name, p.gender, p.birth_year, p.unit_id, p.position, p.active, p.version, u.code, "
 					   "p.search "
@@ -145,8 +148,9 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 			char *after = person_audit(code, name, gender, year, ucode, position, active, version + 1);
 			if (db_exec(db,
 				    "UPDATE people SET full_name = $1, search = $2, gender = $3, birth_year = $4, unit_id = $5, position = $6, "
-				    "active = $7, version = version + 1, updated_at = $8 WHERE id = $9",
-				    "tttIititi", name, buf_cstr(&key), gender, year, unit_id, *position ? position : NULL, (int64_t)active, now, id) != DB_OK ||
+				    "active = $7, version = version + 1, updated_at = $8, sort_key = $10 WHERE id = $9",
+				    "tttIititib", name, buf_cstr(&key), gender, year, unit_id, *position ? position : NULL, (int64_t)active, now, id,
+				    (const void *)sort.p, sort.len) != DB_OK ||
 			    !old_search ||
 			    person_words_update(db, id, old_search, old_unit, old_active, buf_cstr(&key), unit_id, active, batch) != DB_OK ||
 			    audit_chain_add(&chain, who, "update", "person", id, before, after, "import") != DB_OK)
@@ -159,9 +163,10 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 			db_done(st);
 			int64_t id = 0;
 			st = db_query(db,
-				      "INSERT INTO people (code, full_name, search, gender, birth_year, unit_id, position, active, created_at, updated_at) "
-				      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
-				      "ttttIitit", code, name, buf_cstr(&key), gender, year, unit_id, *position ? position : NULL, (int64_t)active, now);
+				      "INSERT INTO people (code, full_name, search, gender, birth_year, unit_id, position, active, created_at, updated_at, sort_key) "
+				      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
+				      "ttttIititb", code, name, buf_cstr(&key), gender, year, unit_id, *position ? position : NULL, (int64_t)active, now,
+				      (const void *)sort.p, sort.len);
 			if (st && db_step(st) == DB_ROW) id = db_int(st, 0);
 			db_done(st);
 			char *after = person_audit(code, name, gender, year, ucode, position, active, 1);
@@ -183,6 +188,7 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 	}
 	import_progress_end(rep, t);
 	buf_free(&key);
+	buf_free(&sort);
 	table_close(t);
 	return result;
 }
@@ -195,7 +201,7 @@ int people_export(struct db *db, FILE *out, const char *format, const char *unde
 	if (under_path) subtree_end(hi, sizeof hi, under_path);
 	struct stmt *st = db_query(db,
 				   "SELECT p.code, p.full_name, p.gender, p.birth_year, u.code, p.position, p.active "
-				   "FROM people p JOIN units u ON u.id = p.unit_id WHERE u.path >= $1 AND u.path < $2 ORDER BY p.id",
+				   "FROM people p JOIN units u ON u.id = p.unit_id WHERE u.path >= $1 AND u.path < $2 ORDER BY p.sort_key, p.id",
 				   "tt", under_path ? under_path : "/", hi);
 	if (!st) { sheet_close(s); return E_DB; }
 	while (db_step(st) == DB_ROW) {

@@ -7,6 +7,7 @@
 #include "../base/audit.h"
 #include "../base/auth.h"
 #include "../base/buf.h"
+#include "../base/collate.h"
 #include "../base/db.h"
 #include "../base/fold.h"
 #include "../base/util.h"
@@ -76,7 +77,8 @@ void unit_json(struct jw *w, const struct unit *u)
 int units_list(struct db *db, struct arena *a, const struct unit_query *q, struct unit **items, int *n, int64_t *total)
 {
 	static const char *const keys[] = { "name", "code", "kind", "depth", "updated_at", NULL };
-	static const char *const cols[] = { "u.name", "u.code", "u.kind", "u.depth", "u.updated_at", NULL };
+	/* names in Vietnamese order: the sort key of migration 009 */
+	static const char *const cols[] = { "u.sort_key", "u.code", "u.kind", "u.depth", "u.updated_at", NULL };
 	struct buf where, sql;
 	buf_init(&where);
 	buf_init(&sql);
@@ -116,7 +118,7 @@ int units_list(struct db *db, struct arena *a, const struct unit_query *q, struc
 				 "u.created_at, u.updated_at, u.children FROM units u%s", buf_cstr(&where));
 	else
 		buf_printf(&sql, "SELECT " UNIT_COLS UNIT_FROM "%s", buf_cstr(&where));
-	db_order_by(&sql, q->sort, keys, cols, "u.name, u.id");
+	db_order_by(&sql, q->sort, keys, cols, "u.sort_key, u.id");
 	buf_raw(&sql, " LIMIT $6 OFFSET $7");
 	st = db_prep(db, buf_cstr(&sql));
 	if (!st) goto fail;
@@ -297,16 +299,20 @@ int units_create(struct db *db, const struct user *who, const struct unit_in *in
 	char now[21];
 	now_iso(now);
 	char *key = search_key(in->name, in->code);
+	struct buf sort;
+	buf_init(&sort);
+	collate_key(&sort, in->name);
 	/* the path needs the id: insert with a unique placeholder, then set it */
 	char tmp[80];
 	random_token(tmp, 16);
 	int rc = E_DB;
 	int64_t newid = 0;
 	struct stmt *st = db_query(db,
-				   "INSERT INTO units (code, name, search, kind, parent_id, path, depth, active, created_at, updated_at) "
-				   "VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) ON CONFLICT (code) DO NOTHING RETURNING id",
-				   "ttttItit", in->code, in->name, key, in->kind, in->parent_id, tmp, (int64_t)depth, now);
+				   "INSERT INTO units (code, name, search, sort_key, kind, parent_id, path, depth, active, created_at, updated_at) "
+				   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) ON CONFLICT (code) DO NOTHING RETURNING id",
+				   "tttbtItit", in->code, in->name, key, sort.p, sort.len, in->kind, in->parent_id, tmp, (int64_t)depth, now);
 	free(key);
+	buf_free(&sort);
 	if (!st) goto out;
 	int s = db_step(st);
 	if (s == DB_ROW) newid = db_int(st, 0);
@@ -434,12 +440,16 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 	}
 	const char *nname = in->name ? in->name : name, *ncode = in->code ? in->code : code;
 	char *key = search_key(nname, ncode);
+	struct buf sort;
+	buf_init(&sort);
+	collate_key(&sort, nname);
 	int s = db_exec(db,
-			"UPDATE units SET code = $1, name = $2, search = $3, kind = COALESCE($4, kind), "
-			"active = CASE WHEN $5 < 0 THEN active ELSE $5 END, version = version + 1, updated_at = $6 "
-			"WHERE id = $7",
-			"ttttiti", ncode, nname, key, in->kind, (int64_t)in->active, now, id);
+			"UPDATE units SET code = $1, name = $2, search = $3, sort_key = $4, kind = COALESCE($5, kind), "
+			"active = CASE WHEN $6 < 0 THEN active ELSE $6 END, version = version + 1, updated_at = $7 "
+			"WHERE id = $8",
+			"tttbtiti", ncode, nname, key, sort.p, sort.len, in->kind, (int64_t)in->active, now, id);
 	free(key);
+	buf_free(&sort);
 	if (s == DB_CONSTRAINT) { fe_add(fe, "code", N_("Another unit already has this code")); rc = E_INVALID; goto out; }
 	if (s != DB_OK) goto out;
 	after = unit_snapshot(db, id);

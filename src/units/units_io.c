@@ -186,10 +186,11 @@ int units_export(struct db *db, FILE *out, const char *format)
 {
 	struct sheet *s = sheet_open(out, format, "units", unit_headers, "tttt" "n");
 	if (!s) return E_DB;
-	/* parents before children, so the file re-imports in one pass */
+	/* parents before children, so the file re-imports in one pass; each
+	** level in Vietnamese order of the names (the code decides between equal names) */
 	struct stmt *st = db_query(db,
 				   "SELECT u.code, u.name, u.kind, p.code, u.active FROM units u LEFT JOIN units p ON p.id = u.parent_id "
-				   "ORDER BY u.depth, u.code",
+				   "ORDER BY u.depth, u.sort_key, u.code",
 				   "");
 	if (!st) { sheet_close(s); return E_DB; }
 	while (db_step(st) == DB_ROW) {
