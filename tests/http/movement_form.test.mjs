@@ -211,3 +211,70 @@ test('structured metric rows round trip through create and edit, dates typed dd/
   assert.deepEqual([1, 2].map((n) => attr(r.text, `f-m-${n}-code`, 'value')), ['vnd', 'x y']);
   mv = (await officer.get(`/api/v1/movements/${id}`)).data;
 });
+
+test('launch: the confirmation says what will happen, the flash what was done', async () => {
+  let page = await officer.get(`/movements/${mv.id}`);
+  assert.match(page.text, /<title>Dân vận khéo 2026 · thidua<\/title>/);
+  const launch = page.text.match(/<button type="submit" class="button primary" data-confirm="([^"]*)">Phát động phong trào<\/button>/);
+  assert.ok(launch, 'the launch button');
+  assert.equal(launch[1], 'Phát động phong trào DVK2026? Các đơn vị được mời sẽ có thể đăng ký.');
+  assert.match(page.text, /<div class="actions stage-actions">\s*<a class="button" href="\/movements\/\d+\/edit">Sửa phong trào<\/a>/);
+  let r = await post(officer, `/movements/${mv.id}/status`, body({ version: String(mv.version), status: 'launched' }, []));
+  assert.equal(r.status, 303);
+  page = await officer.get(`/movements/${mv.id}`);
+  assert.match(page.text, /<p class="flash" role="status">Đã phát động phong trào DVK2026<\/p>/);
+  assert.match(page.text, /<span class="stage stage-launched">Đã phát động<\/span>/);
+  // the next stage's button says what it does too
+  const review = page.text.match(/<button type="submit" class="button primary" data-confirm="([^"]*)">Kết thúc đăng ký và chuyển sang bình xét<\/button>/);
+  assert.equal(review[1], 'Kết thúc đăng ký phong trào DVK2026 và chuyển sang bình xét? Các đơn vị sẽ không thể đăng ký hay thêm mô hình nữa; báo cáo tiến độ vẫn tiếp tục.');
+  mv = (await officer.get(`/api/v1/movements/${mv.id}`)).data;
+});
+
+test('every id on every movement page is unique (the model page had f-note twice); model actions flash their model', async () => {
+  let r = await officer.post(`/api/v1/movements/${mv.id}/registrations`, { json: { unit_code: 'QY-LH' } });
+  assert.equal(r.status, 201, r.text);
+  r = await officer.post(`/api/v1/movements/${mv.id}/models`, { json: { unit_code: 'QY-LH', code: 'LH-01', title: 'Lan can chống đuối nước', field: 'economy' } });
+  assert.equal(r.status, 201, r.text);
+  const model = r.data;
+  const pages = [`/movements/${mv.id}`, `/movements/${mv.id}/models`, `/movements/${mv.id}/dashboard`, `/movements/${mv.id}/edit`, '/movements/new', '/movements', `/models/${model.id}`];
+  for (const p of pages) {
+    const g = await officer.get(p);
+    assert.equal(g.status, 200, p);
+    assert.deepEqual(duplicateIds(g.text), [], p);
+  }
+  let page = await officer.get(`/models/${model.id}`);
+  // the report and the replication forms both have a note, each with its own id
+  assert.match(page.text, /<label for="rp-note">Ghi chú<\/label>/);
+  assert.match(page.text, /<label for="rl-note">Ghi chú<\/label>/);
+  assert.match(page.text, /<title>Lan can chống đuối nước · Dân vận khéo 2026 · thidua<\/title>/);
+  // a progress report: the flash names the model
+  r = await post(officer, `/models/${model.id}/reports`, body({ reported_on: day(-1), note: 'Lắp 120 m lan can', 'results.vnd': '180000000' }, []));
+  assert.equal(r.status, 303, (r.text.match(/error-msg[^>]*>[\s\S]{0,300}/) || [r.text.slice(0, 300)])[0]);
+  page = await officer.get(`/models/${model.id}`);
+  assert.match(page.text, /<p class="flash" role="status">Đã ghi báo cáo tiến độ cho mô hình Lan can chống đuối nước<\/p>/);
+  // an error on the replication form points at its own field
+  r = await post(officer, `/models/${model.id}/replications`, body({ unit_code: 'QY-KHONG', adopted_on: day(-1) }, []));
+  assert.equal(r.status, 422);
+  assert.equal(attr(r.text, 'rl-unit', 'aria-invalid'), 'true');
+  assert.equal(attr(r.text, 'rl-unit', 'aria-describedby'), 'e-rl-unit');
+  assert.equal(attr(r.text, 'rl-unit', 'aria-invalid'), 'true');
+  assert.equal(attr(r.text, 'rp-note', 'aria-invalid'), null);
+  assert.deepEqual(duplicateIds(r.text), []);
+  // only an effective model spreads: assess it first
+  const version = (await officer.get(`/api/v1/models/${model.id}`)).data.version;
+  r = await post(officer, `/models/${model.id}/assessment`, body({ version: String(version), status: 'effective', comment: 'Hiệu quả rõ rệt' }, []));
+  assert.equal(r.status, 303);
+  page = await officer.get(`/models/${model.id}`);
+  assert.match(page.text, /<p class="flash" role="status">Đã đánh giá mô hình Lan can chống đuối nước: Hiệu quả<\/p>/);
+  assert.match(page.text, /<option value="effective" selected>Hiệu quả<\/option>/);
+  r = await post(officer, `/models/${model.id}/replications`, body({ unit_code: 'QY-YG', adopted_on: day(-1) }, []));
+  assert.equal(r.status, 303, (r.text.match(/error-msg[^>]*>[\s\S]{0,300}/) || [r.text.slice(0, 300)])[0]);
+  page = await officer.get(`/models/${model.id}`);
+  assert.match(page.text, /<p class="flash" role="status">Đã ghi nhận mô hình Lan can chống đuối nước được nhân rộng tại Phường Yên Giang<\/p>/);
+  // the models list: the title first, its code small under it
+  page = await officer.get(`/movements/${mv.id}/models`);
+  assert.match(page.text, /<td class="title"><a href="\/models\/\d+">Lan can chống đuối nước<\/a><br><small class="code">LH-01<\/small><\/td>/);
+  assert.match(page.text, /<title>Mô hình · Dân vận khéo 2026 · thidua<\/title>/);
+  page = await officer.get(`/movements/${mv.id}/dashboard`);
+  assert.match(page.text, /<title>Dân vận khéo 2026 · Bảng tổng hợp · thidua<\/title>/);
+});
