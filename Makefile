@@ -87,8 +87,9 @@ fuzz: build/gen/tmpl.h
 
 # ---- run ----
 RUN_DB ?= run/thidua.db
+PORT ?= 8080
 run: deps build/release/thidua
-	@./scripts/run.sh build/release/thidua $(RUN_DB)
+	@./scripts/run.sh build/release/thidua $(RUN_DB) $(PORT)
 
 # ---- tests ----
 test: deps-test

@@ -3,7 +3,10 @@
 #include <math.h>
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "assets.h"
 
@@ -129,18 +132,150 @@ void fmt_vnd(struct buf *b, const char *lang, int64_t v)
 	buf_raw(b, strcmp(lang, "en") == 0 ? " VND" : " ₫");
 }
 
-void fmt_date(struct buf *b, const char *lang, const char *iso)
+int i18n_tz_minutes = 7 * 60;
+
+/* A stored UTC time "YYYY-MM-DDTHH:MM[:SS][Z]" moved to the office's clock,
+** into tm; 0 when iso is not such a time. */
+static int office_time(const char *iso, struct tm *tm)
+{
+	if (!iso || strlen(iso) < 16 || iso[10] != 'T' || iso[4] != '-' || iso[7] != '-' || iso[13] != ':') return 0;
+	struct tm u;
+	memset(&u, 0, sizeof u);
+	u.tm_year = atoi(iso) - 1900;
+	u.tm_mon = atoi(iso + 5) - 1;
+	u.tm_mday = atoi(iso + 8);
+	u.tm_hour = atoi(iso + 11);
+	u.tm_min = atoi(iso + 14);
+	u.tm_sec = iso[16] == ':' ? atoi(iso + 17) : 0;
+	if (u.tm_mon < 0 || u.tm_mon > 11) return 0;
+	time_t t = timegm(&u) + (time_t)i18n_tz_minutes * 60;
+	return gmtime_r(&t, tm) != NULL;
+}
+
+static void date_parts(struct buf *b, const char *lang, int y, int m, int d)
 {
 	static const char *mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	if (!iso || strlen(iso) < 10) { buf_html(b, iso); return; }
-	int y = atoi(iso), m = atoi(iso + 5), d = atoi(iso + 8);
-	if (m < 1 || m > 12) { buf_html(b, iso); return; }
 	if (strcmp(lang, "en") == 0) buf_printf(b, "%d %s %d", d, mon[m - 1], y);
 	else buf_printf(b, "%02d/%02d/%04d", d, m, y);
 }
 
+void fmt_date(struct buf *b, const char *lang, const char *iso)
+{
+	struct tm tm;
+	if (office_time(iso, &tm)) { date_parts(b, lang, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday); return; }
+	if (!iso || strlen(iso) < 10) { buf_html(b, iso); return; }
+	int y = atoi(iso), m = atoi(iso + 5), d = atoi(iso + 8);
+	if (m < 1 || m > 12) { buf_html(b, iso); return; }
+	date_parts(b, lang, y, m, d);
+}
+
 void fmt_datetime(struct buf *b, const char *lang, const char *iso)
 {
-	fmt_date(b, lang, iso);
-	if (iso && strlen(iso) >= 16 && iso[10] == 'T') buf_printf(b, " %.5s UTC", iso + 11);
+	struct tm tm;
+	if (!office_time(iso, &tm)) { fmt_date(b, lang, iso); return; }
+	date_parts(b, lang, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	buf_printf(b, " %02d:%02d", tm.tm_hour, tm.tm_min);
+}
+
+/* ---- numbers typed in forms ---- */
+
+/* length of a space that may group digits or pad the text: ' ', U+00A0, U+202F, U+2009 */
+static size_t space_at(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	if (u[0] == ' ') return 1;
+	if (u[0] == 0xC2 && u[1] == 0xA0) return 2;
+	if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xAF || u[2] == 0x89)) return 3;
+	return 0;
+}
+
+/* Reads s in lang's form into digits "123" and frac "5" (plain ASCII, no
+** separators). 0 on success. */
+static int read_number(const char *lang, const char *s, char *neg, char *digits, size_t dmax, char *frac, size_t fmax)
+{
+	if (!s) return -1;
+	size_t k;
+	while ((k = space_at(s))) s += k;
+	const char *end = s + strlen(s);
+	for (;;) { /* trailing spaces and units */
+		const char *e = end;
+		while (e > s && e[-1] == ' ') e--;
+		if (e - s >= 2 && (unsigned char)e[-2] == 0xC2 && (unsigned char)e[-1] == 0xA0) e -= 2;
+		else if (e - s >= 3 && (unsigned char)e[-3] == 0xE2 && (unsigned char)e[-2] == 0x80 && ((unsigned char)e[-1] == 0xAF || (unsigned char)e[-1] == 0x89)) e -= 3;
+		else if (e > s && e[-1] == '%') e--;
+		else if (e - s >= 3 && memcmp(e - 3, "\xE2\x82\xAB", 3) == 0) e -= 3;       /* ₫ */
+		else if (e - s >= 2 && memcmp(e - 2, "\xC4\x91", 2) == 0) e -= 2;           /* đ */
+		else if (e - s >= 3 && strncasecmp(e - 3, "VND", 3) == 0) e -= 3;
+		else if (e - s >= 4 && (e[-4] == 'V' || e[-4] == 'v') && (e[-3] == 'N' || e[-3] == 'n') && memcmp(e - 2, "\xC4\x90", 2) == 0) e -= 4; /* VNĐ */
+		if (e == end) break;
+		end = e;
+	}
+	*neg = 0;
+	if (s < end && (*s == '-' || *s == '+')) { *neg = *s == '-'; s++; }
+	int vi = strcmp(lang, "vi") == 0, hi = strcmp(lang, "hi") == 0;
+	char dec = vi ? ',' : '.', grp = vi ? '.' : ',';
+	int groups[32], ng = 0, cur = 0, sep = 0; /* sep: 1 the group mark, 2 spaces */
+	size_t nd = 0;
+	const char *p = s;
+	while (p < end && *p != dec) {
+		if (*p >= '0' && *p <= '9') {
+			if (nd + 1 >= dmax) return -1;
+			digits[nd++] = *p++;
+			cur++;
+			continue;
+		}
+		int kind = *p == grp ? 1 : (k = space_at(p)) ? 2 : 0;
+		if (!kind || cur == 0 || (sep && sep != kind) || ng >= 31) return -1;
+		sep = kind;
+		groups[ng++] = cur;
+		cur = 0;
+		p += kind == 1 ? 1 : k;
+	}
+	if (cur == 0) return -1; /* no digit, or a separator at the end of the whole part */
+	groups[ng++] = cur;
+	digits[nd] = 0;
+	if (ng > 1) {
+		/* international: 1-3 digits, then groups of three */
+		int ok = groups[0] <= 3;
+		for (int i = 1; i < ng; i++) ok = ok && groups[i] == 3;
+		if (!ok && hi) { /* Indian: 1-2 digits, pairs, and the last three */
+			ok = groups[0] <= 2 && groups[ng - 1] == 3;
+			for (int i = 1; i < ng - 1; i++) ok = ok && groups[i] == 2;
+		}
+		if (!ok) return -1;
+	}
+	size_t nf = 0;
+	if (p < end) { /* p is at the decimal mark */
+		p++;
+		if (p == end) return -1;
+		for (; p < end; p++) {
+			if (*p < '0' || *p > '9' || nf + 1 >= fmax) return -1;
+			frac[nf++] = *p;
+		}
+	}
+	frac[nf] = 0;
+	return 0;
+}
+
+int i18n_parse_number(const char *lang, const char *s, double *out)
+{
+	char neg, digits[40], frac[40], plain[84];
+	if (read_number(lang ? lang : LANG_DEFAULT, s, &neg, digits, sizeof digits, frac, sizeof frac) != 0) return -1;
+	snprintf(plain, sizeof plain, "%s%s%s%s", neg ? "-" : "", digits, *frac ? "." : "", frac);
+	char *end;
+	double v = strtod(plain, &end);
+	if (*end || !isfinite(v)) return -1;
+	*out = v;
+	return 0;
+}
+
+int i18n_parse_int(const char *lang, const char *s, int64_t *out)
+{
+	char neg, digits[40], frac[40];
+	if (read_number(lang ? lang : LANG_DEFAULT, s, &neg, digits, sizeof digits, frac, sizeof frac) != 0) return -1;
+	for (const char *f = frac; *f; f++) if (*f != '0') return -1;
+	if (strlen(digits) > 18) return -1;
+	int64_t v = strtoll(digits, NULL, 10);
+	*out = neg ? -v : v;
+	return 0;
 }

@@ -21,7 +21,26 @@ void fmt_vnd(struct buf *b, const char *lang, int64_t v);   /* money in VND */
 /* a measured value: grouped like fmt_int, and when not whole up to two
 ** decimals with the language's decimal mark (89,5 / 89.5); NaN writes nothing */
 void fmt_number(struct buf *b, const char *lang, double v);
-void fmt_date(struct buf *b, const char *lang, const char *iso); /* YYYY-MM-DD... per locale */
-void fmt_datetime(struct buf *b, const char *lang, const char *iso); /* date and HH:MM UTC */
+/* A date per locale (dd/mm/yyyy in vi and hi, "5 Jan 2026" in en). A bare
+** YYYY-MM-DD is a calendar date and shown as it is; a stored UTC time
+** (YYYY-MM-DDTHH:MM[:SS]Z) is shown on the office's clock (i18n_tz_minutes). */
+void fmt_date(struct buf *b, const char *lang, const char *iso);
+void fmt_datetime(struct buf *b, const char *lang, const char *iso); /* date and HH:MM, office clock */
+/* The office's offset from UTC in minutes: Asia/Ho_Chi_Minh (+07:00, no
+** daylight saving since 1975) unless set (serve --utc-offset). */
+extern int i18n_tz_minutes;
+
+/* A number as a person types it in a form of this language:
+**   vi  1.500.000,5   '.' groups thousands, ',' marks decimals
+**   en  1,500,000.5   ',' groups thousands, '.' marks decimals
+**   hi  15,00,000.5   lakh grouping (the last three digits, then pairs), or 1,500,000.5
+** Spaces (also no-break spaces) may group digits; a leading sign, and a
+** trailing '%', '₫', 'đ' or 'VND', are allowed. A lone separator follows the
+** language's rule, never a guess: in vi "1.500" is 1500 and "1,5" is 1.5,
+** while "1.5" (a group of one digit) is refused. Returns 0, or -1 when the
+** text is not a number written that way. */
+int i18n_parse_number(const char *lang, const char *s, double *out);
+/* the same, for a whole number (refuses a fraction) */
+int i18n_parse_int(const char *lang, const char *s, int64_t *out);
 
 #endif

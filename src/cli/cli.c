@@ -14,6 +14,7 @@
 #include "../base/pdf.h"
 #include "../movements/movements.h"
 #include "../base/http.h"
+#include "../base/i18n.h"
 #include "../base/schema.h"
 #include "../base/sheet.h"
 #include "../base/util.h"
@@ -92,18 +93,28 @@ static int serve_thread_init(int thread, struct db **db)
 
 int cmd_serve(int argc, char **argv)
 {
-	static const char *const known[] = { "--db", "--listen", "--threads", "--max-body", "--max-upload", "--max-conns", "--timeout", NULL };
+	static const char *const known[] = { "--db", "--listen", "--threads", "--max-body", "--max-upload", "--max-conns", "--timeout", "--utc-offset", NULL };
 	struct args a;
 	if (args_parse(&a, argc, argv, known) != 0) return 2;
 	if (a.help) {
 		printf("usage: thidua serve [--db PATH] [--listen HOST:PORT] [--threads N]\n"
-		       "                    [--max-body BYTES] [--max-upload BYTES] [--max-conns N] [--timeout SECONDS]\n\n"
+		       "                    [--max-body BYTES] [--max-upload BYTES] [--max-conns N] [--timeout SECONDS]\n"
+		       "                    [--utc-offset +HH:MM]\n\n"
 		       "Serves the web interface and the JSON API. Defaults: --db %s, --listen 127.0.0.1:8080,\n"
 		       "--threads = number of cores, --max-body 1048576, --max-upload 20971520 (a multipart/form-data\n"
 		       "body: file uploads), --max-conns 1024 per thread, --timeout 30.\n"
+		       "Times are stored in UTC and shown on the office's clock: --utc-offset +07:00 (Asia/Ho_Chi_Minh).\n"
 		       "SIGTERM or SIGINT stop accepting, let requests in flight finish, and exit.\n", DEFAULT_DB);
 		return 0;
 	}
+	const char *tz = arg(&a, "--utc-offset", "+07:00");
+	int tzh, tzm;
+	char tzsign;
+	if (sscanf(tz, "%c%2d:%2d", &tzsign, &tzh, &tzm) != 3 || (tzsign != '+' && tzsign != '-') || tzh > 14 || tzm > 59) {
+		fprintf(stderr, "--utc-offset must look like +07:00\n");
+		return 2;
+	}
+	i18n_tz_minutes = (tzsign == '-' ? -1 : 1) * (tzh * 60 + tzm);
 	serve_db = arg(&a, "--db", DEFAULT_DB);
 	struct db *db;
 	if (cli_open_db(serve_db, &db, 0) != 0) return 1;

@@ -292,7 +292,7 @@ void api_movement_fields(struct req *r)
 static const struct field_spec reg_fields[] = {
 	{ "pledge", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
 	{ "planned_models", F_INT, 0, 0, 0, 100000, NULL },
-	{ "registered_on", F_TEXT, 0, 10, 0, 0, NULL },
+	{ "registered_on", F_DATE, 0, 10, 0, 0, NULL },
 	{ "active", F_BOOL, 0, 0, 0, 1, NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL },
 };
@@ -411,10 +411,10 @@ static const struct field_spec model_fields[] = {
 	{ "title", F_TEXT, 0, MV_TITLE_MAX, 0, 0, NULL },
 	{ "field", F_TEXT, 0, 40, 0, 0, NULL },
 	{ "description", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
-	{ "started_on", F_TEXT, 0, 10, 0, 0, NULL },
+	{ "started_on", F_DATE, 0, 10, 0, 0, NULL },
 	{ "owner_person_id", F_INT, 0, 0, 0, INT64_MAX, NULL },
 	{ "active", F_BOOL, 0, 0, 0, 1, NULL },
-	{ "registered_on", F_TEXT, 0, 10, 0, 0, NULL },
+	{ "registered_on", F_DATE, 0, 10, 0, 0, NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL },
 };
 
@@ -572,7 +572,7 @@ void api_model_typical(struct req *r)
 
 int mv_read_report(struct req *r, struct report_in *rp, struct field_errors *fe)
 {
-	static const struct field_spec spec[] = { { "reported_on", F_TEXT, 1, 10, 0, 0, NULL }, { "note", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
+	static const struct field_spec spec[] = { { "reported_on", F_DATE, 1, 10, 0, 0, NULL }, { "note", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
 						  { NULL, 0, 0, 0, 0, 0, NULL } };
 	struct input in;
 	input_read(r, spec, &in, fe, 0);
@@ -654,7 +654,7 @@ void api_replication_create(struct req *r)
 {
 	int64_t id;
 	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
-	static const struct field_spec spec[] = { { "adopted_on", F_TEXT, 1, 10, 0, 0, NULL }, { "note", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
+	static const struct field_spec spec[] = { { "adopted_on", F_DATE, 1, 10, 0, 0, NULL }, { "note", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
 						  { NULL, 0, 0, 0, 0, 0, NULL } };
 	struct field_errors fe = { 0 };
 	struct input in;

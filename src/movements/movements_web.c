@@ -354,25 +354,13 @@ static const struct field_spec form_fields[] = {
 	{ "theme", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
 	{ "kind", F_TEXT, 0, 20, 0, 0, NULL },
 	{ "legal_basis", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
-	{ "starts_on", F_TEXT, 0, 20, 0, 0, NULL },
-	{ "ends_on", F_TEXT, 0, 20, 0, 0, NULL },
-	{ "register_by", F_TEXT, 0, 20, 0, 0, NULL },
+	{ "starts_on", F_DATE, 0, 20, 0, 0, NULL },
+	{ "ends_on", F_DATE, 0, 20, 0, 0, NULL },
+	{ "register_by", F_DATE, 0, 20, 0, 0, NULL },
 	{ "parent_code", F_TEXT, 0, MV_CODE_MAX, 0, 0, NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL },
 };
 enum { FF_CODE, FF_TITLE, FF_THEME, FF_KIND, FF_LEGAL, FF_STARTS, FF_ENDS, FF_REGBY, FF_PARENT };
-
-/* a date as a Vietnamese officer types it, d/m/yyyy, as YYYY-MM-DD; anything
-** else is handed on unchanged for the domain to judge */
-static const char *form_date(struct req *r, const char *s)
-{
-	int d, m, y, n = 0;
-	if (s && sscanf(s, "%2d/%2d/%4d%n", &d, &m, &y, &n) == 3 && s[n] == 0) {
-		const char *iso = arena_printf(&r->a, "%04d-%02d-%02d", y, m, d);
-		if (date_valid(iso)) return iso;
-	}
-	return s;
-}
 
 struct form_rows {
 	int posted_blank;                        /* blank rows the form sent */
@@ -425,9 +413,9 @@ static int read_form(struct req *r, struct movement_in *m, struct form_rows *fr,
 	m->theme = in.s[FF_THEME];
 	m->kind = in.s[FF_KIND];
 	m->legal_basis = in.s[FF_LEGAL];
-	m->starts_on = form_date(r, in.s[FF_STARTS]);
-	m->ends_on = form_date(r, in.s[FF_ENDS]);
-	m->register_by = form_date(r, in.s[FF_REGBY]);
+	m->starts_on = in.s[FF_STARTS]; /* YYYY-MM-DD, or as typed when it is no date (shown back) */
+	m->ends_on = in.s[FF_ENDS];
+	m->register_by = in.s[FF_REGBY];
 	m->parent_id = creating ? 0 : -1;
 	if (in.present[FF_PARENT]) {
 		m->parent_id = 0;

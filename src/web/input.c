@@ -26,7 +26,7 @@ int input_read(struct req *r, const struct field_spec *spec, struct input *in, s
 				have = 1;
 				if (json_is_null(v) && f->type == F_BOOL) { fe_add(fe, f->name, N_("Must be true or false")); continue; }
 				if (json_is_null(v)) isnull = 1;
-				else if (f->type == F_TEXT || f->type == F_CHOICE) {
+				else if (f->type == F_TEXT || f->type == F_CHOICE || f->type == F_DATE) {
 					if (!json_is_string(v)) { fe_add(fe, f->name, N_("Must be text")); continue; }
 					text = json_string_value(v);
 				} else if (f->type == F_INT) {
@@ -45,13 +45,17 @@ int input_read(struct req *r, const struct field_spec *spec, struct input *in, s
 				while (*v == ' ') v++;
 				if (!*v) isnull = 1;
 				else if (f->type == F_INT) {
-					if (parse_int(v, &in->i[k]) != 0) { fe_add(fe, f->name, N_("Must be a whole number")); continue; }
+					/* typed the user's way: "1.500" is 1500 in Vietnamese */
+					if (i18n_parse_int(r->lang, v, &in->i[k]) != 0) {
+						in->s[k] = arena_strdup(&r->a, v); /* shown back in the form */
+						fe_add(fe, f->name, N_("Must be a whole number"));
+						continue;
+					}
 				} else if (f->type == F_BOOL) {
 					in->i[k] = strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "on") == 0;
 				} else {
 					text = v;
 				}
-				if (f->type == F_INT && fe_get(fe, f->name)) in->s[k] = arena_strdup(&r->a, v);
 			} else if (f->type == F_BOOL && r->method == M_POST && !partial) {
 				have = 1; /* an unchecked box sends nothing */
 			}
@@ -71,6 +75,16 @@ int input_read(struct req *r, const struct field_spec *spec, struct input *in, s
 			else text = arena_strndup(&r->a, text, n);
 		}
 		if (isnull) text = NULL;
+		if (have && !isnull && f->type == F_DATE) {
+			/* the API speaks ISO dates; a form also takes dd/mm/yyyy as typed */
+			const char *iso = is_form(r) ? date_from_user(&r->a, text) : (date_valid(text) ? text : NULL);
+			if (!iso) {
+				in->s[k] = text; /* shown back in the form */
+				fe_add(fe, f->name, is_form(r) ? N_("Is not a date (dd/mm/yyyy)") : N_("Is not a date (YYYY-MM-DD)"));
+				continue;
+			}
+			text = iso;
+		}
 		if (have && !isnull && f->type == F_CHOICE) {
 			int ok = 0;
 			for (int c = 0; f->choices[c]; c++) if (strcmp(f->choices[c], text) == 0) ok = 1;
@@ -206,10 +220,34 @@ int input_numbers(struct req *r, const char *name, const char **codes, double *v
 		while (*v == ' ') v++;
 		if (!*v) continue;
 		double d;
-		if (parse_number(v, &d) != 0) { fe_add(fe, name, N_("Must be a number, with '.' for decimals")); return E_INVALID; }
+		/* typed the user's way: vi 1.500.000,5, en 1,500,000.5, hi 15,00,000.5 */
+		if (i18n_parse_number(r->lang, v, &d) != 0) {
+			fe_add(fe, arena_strdup(&r->a, kv->key), N_("Must be a number written like 1,500,000.5"));
+			fe_add(fe, name, N_("Must be a number written like 1,500,000.5"));
+			continue;
+		}
 		if (*n >= max) { fe_add(fe, name, N_("Too many values")); return E_INVALID; }
 		codes[*n] = arena_strdup(&r->a, kv->key + nl + 1);
 		values[(*n)++] = d;
 	}
-	return E_OK;
+	return fe_get(fe, name) ? E_INVALID : E_OK;
+}
+
+const char *date_from_user(struct arena *a, const char *s)
+{
+	if (!s) return NULL;
+	if (date_valid(s)) return arena_strdup(a, s);
+	/* d/m/yyyy, with '/', '-' or '.' between the parts */
+	int d = 0, m = 0, y = 0, nd = 0, nm = 0, ny = 0;
+	const char *p = s;
+	while (*p >= '0' && *p <= '9' && nd < 3) { d = d * 10 + (*p++ - '0'); nd++; }
+	char sep = *p;
+	if (sep != '/' && sep != '-' && sep != '.') return NULL;
+	p++;
+	while (*p >= '0' && *p <= '9' && nm < 3) { m = m * 10 + (*p++ - '0'); nm++; }
+	if (*p++ != sep) return NULL;
+	while (*p >= '0' && *p <= '9' && ny < 5) { y = y * 10 + (*p++ - '0'); ny++; }
+	if (*p || nd < 1 || nd > 2 || nm < 1 || nm > 2 || ny != 4) return NULL;
+	const char *iso = arena_printf(a, "%04d-%02d-%02d", y, m, d);
+	return date_valid(iso) ? iso : NULL;
 }

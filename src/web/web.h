@@ -50,7 +50,10 @@ int require(struct req *r, enum perm perm, const char *unit_path);
 const char *unit_path_of(struct req *r, int64_t unit_id);
 
 /* input */
-enum ftype { F_TEXT, F_INT, F_BOOL, F_CHOICE };
+/* F_INT in a form is read the user's way (i18n_parse_int: "1.500" is 1500 in
+** vi); F_DATE is an ISO date in JSON, and in a form also dd/mm/yyyy as typed,
+** always handed on as YYYY-MM-DD */
+enum ftype { F_TEXT, F_INT, F_BOOL, F_CHOICE, F_DATE };
 struct field_spec {
 	const char *name;
 	enum ftype type;
@@ -72,10 +75,15 @@ int64_t input_version(struct req *r);                    /* "version" or -1 */
 ** repeated fields (checkboxes) or one text separated by commas, semicolons or
 ** new lines. *present says whether the field was sent at all. */
 int input_list(struct req *r, const char *name, const char **out, int max, int *n, int *present, struct field_errors *fe);
-/* Named numbers: a JSON object {"code": number}, or form fields "NAME.code".
-** Empty form values are skipped. Codes and numbers are arena copies. */
+/* Named numbers: a JSON object {"code": number}, or form fields "NAME.code"
+** read the user's way (i18n_parse_number). Empty form values are skipped; a
+** bad one is reported under both "NAME.code" and "NAME", and the others are
+** still read. Codes and numbers are arena copies. */
 int input_numbers(struct req *r, const char *name, const char **codes, double *values, int max, int *n, int *present,
 		  struct field_errors *fe);
+/* A date as a person types it (dd/mm/yyyy, d/m/yyyy, or YYYY-MM-DD) as
+** YYYY-MM-DD in the arena, or NULL when it is not a real calendar date. */
+const char *date_from_user(struct arena *a, const char *s);
 /* The subtrees where the user holds perm, for list queries: the number of
 ** paths put in lo (at most max), or -1 when the user's grant covers the
 ** whole tree and no range needs checking. */

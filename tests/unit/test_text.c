@@ -221,8 +221,62 @@ static void test_number_formats(void **state)
 	assert_string_equal(b.p, "14 Jun 2019");
 	buf_reset(&b);
 	fmt_datetime(&b, "vi", "2026-11-23T10:04:48Z");
-	assert_string_equal(b.p, "23/11/2026 10:04 UTC");
+	assert_string_equal(b.p, "23/11/2026 17:04"); /* stored in UTC, shown on Hanoi's clock */
+	buf_reset(&b);
+	/* 20:30 UTC is already the next day in Vietnam */
+	fmt_datetime(&b, "en", "2026-12-31T20:30:00Z");
+	assert_string_equal(b.p, "1 Jan 2027 03:30");
+	buf_reset(&b);
+	fmt_date(&b, "vi", "2026-12-31T20:30:00Z");
+	assert_string_equal(b.p, "01/01/2027");
+	buf_reset(&b);
+	fmt_date(&b, "vi", "2026-12-31"); /* a calendar date is not moved */
+	assert_string_equal(b.p, "31/12/2026");
 	buf_free(&b);
+}
+
+/* Numbers as people type them in forms, per language (issue 7, defect 1:
+** "1.500" typed in Vietnamese was stored as 1,5). */
+static void test_number_parsing(void **state)
+{
+	(void)state;
+	static const struct { const char *lang, *in; double want; } ok[] = {
+		{ "vi", "1.500", 1500 }, { "vi", "1.500.000", 1500000 }, { "vi", "50.000.000", 50000000 },
+		{ "vi", "1.500.000,5", 1500000.5 }, { "vi", "80,5", 80.5 }, { "vi", "1,5", 1.5 }, { "vi", "1500000", 1500000 },
+		{ "vi", "-2.000", -2000 }, { "vi", " 1.500.000 ₫", 1500000 }, { "vi", "1.500.000đ", 1500000 },
+		{ "vi", "1.500.000 VND", 1500000 }, { "vi", "87,5%", 87.5 }, { "vi", "1 500 000", 1500000 },
+		{ "vi", "1\xC2\xA0" "500\xC2\xA0" "000,25", 1500000.25 }, { "vi", "0,05", 0.05 }, { "vi", "999", 999 },
+		{ "en", "1,500,000.5", 1500000.5 }, { "en", "1,500", 1500 }, { "en", "1.5", 1.5 }, { "en", "80.5", 80.5 },
+		{ "en", "+7", 7 },
+		{ "hi", "15,00,000.5", 1500000.5 }, { "hi", "1,00,00,000", 10000000 }, { "hi", "1,500,000.5", 1500000.5 },
+		{ "hi", "1,500", 1500 }, { "hi", "99.25", 99.25 },
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		double v = -1;
+		if (i18n_parse_number(ok[i].lang, ok[i].in, &v) != 0) fail_msg("%s \"%s\" refused", ok[i].lang, ok[i].in);
+		if (v != ok[i].want) fail_msg("%s \"%s\" read as %f, not %f", ok[i].lang, ok[i].in, v, ok[i].want);
+	}
+	/* a lone or misplaced separator is refused, never reinterpreted */
+	static const struct { const char *lang, *in; } bad[] = {
+		{ "vi", "1.5" }, { "vi", "1.50" }, { "vi", "1.5000" }, { "vi", "1,500,000" }, { "vi", "1.500,000,5" },
+		{ "vi", "1,500.5" }, { "vi", ".500" }, { "vi", "1." }, { "vi", "1," }, { "vi", "1..500" }, { "vi", "1.500 000" },
+		{ "vi", "" }, { "vi", "abc" }, { "vi", "1e5" }, { "vi", "0x10" }, { "vi", "inf" }, { "vi", "-" }, { "vi", "12a" },
+		{ "en", "1,5" }, { "en", "1.500.000" }, { "en", "1,500,000,5" }, { "en", "1.500,5" },
+		{ "hi", "15,00,00" }, { "hi", "1,5" }, { "hi", "150,00,000" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		double v;
+		if (i18n_parse_number(bad[i].lang, bad[i].in, &v) == 0) fail_msg("%s \"%s\" accepted as %f", bad[i].lang, bad[i].in, v);
+	}
+	int64_t n;
+	assert_int_equal(i18n_parse_int("vi", "1.500", &n), 0);
+	assert_int_equal(n, 1500);
+	assert_int_equal(i18n_parse_int("vi", "12", &n), 0);
+	assert_int_equal(n, 12);
+	assert_int_equal(i18n_parse_int("en", "9,223,372,036,854,775,807", &n), -1); /* 19 digits: out of reach */
+	assert_int_equal(i18n_parse_int("vi", "1,5", &n), -1);                      /* a fraction */
+	assert_int_equal(i18n_parse_int("vi", "3,0", &n), 0);
+	assert_int_equal(n, 3);
 }
 
 static void test_language_choice(void **state)
@@ -251,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_csv_field_quoting),
 		cmocka_unit_test(test_number_formats),
 		cmocka_unit_test(test_language_choice),
+		cmocka_unit_test(test_number_parsing),
 	};
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
