@@ -367,28 +367,31 @@ struct form_rows {
 	int more, removed;                       /* "more rows" pressed; a row removed */
 };
 
-/* the i-th value (from 0) of a repeated form field, trimmed, or "" */
-static const char *nth_form(struct req *r, const char *name, int i)
+/* the metric rows as posted: the values of the repeated fields in order,
+** trimmed, in one pass over the form; more than a form can show is refused */
+#define MF_MAX_POSTED (MV_MAX_METRICS * 2)
+struct posted_rows {
+	int n[4];
+	const char *v[4][MF_MAX_POSTED];
+	int too_many;
+};
+
+static void read_rows(struct req *r, struct posted_rows *p)
 {
+	static const char *const names[4] = { "metric_code", "metric_name", "metric_unit", "metric_kind" };
+	memset(p, 0, sizeof *p);
 	struct evkeyval *kv;
 	TAILQ_FOREACH(kv, &r->form, next) {
-		if (strcmp(kv->key, name) != 0) continue;
-		if (i-- > 0) continue;
+		int k = 0;
+		while (k < 4 && strcmp(kv->key, names[k]) != 0) k++;
+		if (k == 4) continue;
+		if (p->n[k] >= MF_MAX_POSTED) { p->too_many = 1; continue; }
 		const char *v = kv->value;
 		while (*v == ' ' || *v == '\t') v++;
 		size_t n = strlen(v);
 		while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r')) n--;
-		return arena_strndup(&r->a, v, n);
+		p->v[k][p->n[k]++] = arena_strndup(&r->a, v, n);
 	}
-	return "";
-}
-
-static int count_form(struct req *r, const char *name)
-{
-	int n = 0;
-	struct evkeyval *kv;
-	TAILQ_FOREACH(kv, &r->form, next) n += strcmp(kv->key, name) == 0;
-	return n;
 }
 
 /* unknown unit codes named in the message: "Unknown unit code: QY-XYZ, QY-ABC" */
@@ -475,10 +478,12 @@ static int read_form(struct req *r, struct movement_in *m, struct form_rows *fr,
 	const char *rm = req_form(r, "remove_row");
 	if (rm && parse_id(rm, &removed) == 0) fr->removed = 1;
 	fr->more = req_form(r, "more_rows") != NULL;
-	int rows = count_form(r, "metric_code");
-	for (int i = 0; i < rows; i++) {
-		const char *code = nth_form(r, "metric_code", i), *name = nth_form(r, "metric_name", i);
-		const char *unit = nth_form(r, "metric_unit", i), *kind = nth_form(r, "metric_kind", i);
+	struct posted_rows pr;
+	read_rows(r, &pr);
+	if (pr.too_many) fe_add(fe, "metrics", N_("Too many values"));
+	for (int i = 0; i < pr.n[0]; i++) {
+		const char *code = pr.v[0][i], *name = i < pr.n[1] ? pr.v[1][i] : "";
+		const char *unit = i < pr.n[2] ? pr.v[2][i] : "", *kind = i < pr.n[3] ? pr.v[3][i] : "";
 		if (fr->removed && i + 1 == removed) continue;
 		if (!*code && !*name && !*unit) { fr->posted_blank++; continue; }
 		if (m->nmetrics >= MV_MAX_METRICS) { fe_add(fe, "metrics", N_("Too many values")); break; }

@@ -162,6 +162,11 @@ test('"more rows" and "remove" without JavaScript give the form back as typed', 
   assert.equal(r.status, 200);
   assert.deepEqual([1, 2].map((n) => attr(r.text, `f-m-${n}-code`, 'value')), ['vnd', 'pct']);
   assert.equal((await officer.get('/api/v1/movements')).data.total, 0);
+  // a body with more rows than a form can show is refused, quickly, by name
+  const many = Array.from({ length: 5000 }, (_, i) => [`m${i}`, `Chỉ số ${i}`, 'cái', 'amount']);
+  r = await post(officer, '/movements', body({ ...fields, ends_on: '31/12/2026', register_by: '30/06/2026' }, many));
+  assert.equal(r.status, 422);
+  assert.deepEqual(summary(r.text).filter((s) => s.startsWith('Các chỉ số theo dõi')), ['Các chỉ số theo dõi: Quá nhiều giá trị']);
 });
 
 let mv;
