@@ -251,6 +251,8 @@ test('every id on every movement page is unique (the model page had f-note twice
   // the report and the replication forms both have a note, each with its own id
   assert.match(page.text, /<label for="rp-note">Ghi chú<\/label>/);
   assert.match(page.text, /<label for="rl-note">Ghi chú<\/label>/);
+  // their dates are picked from a calendar
+  assert.deepEqual(['rp-date', 'rl-date'].map((id) => attr(page.text, id, 'type')), ['date', 'date']);
   assert.match(page.text, /<title>Lan can chống đuối nước · Dân vận khéo 2026 · thidua<\/title>/);
   // a progress report: the flash names the model
   r = await post(officer, `/models/${model.id}/reports`, body({ reported_on: day(-1), note: 'Lắp 120 m lan can', 'results.vnd': '180000000' }, []));
