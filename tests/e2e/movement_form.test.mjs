@@ -94,7 +94,12 @@ test('metric rows are added and removed in place, then every error shows at once
 test('corrected, the draft is created and launched after a confirmation that says what happens', async () => {
   await page.locator('input[name=authority_code]').fill('QY-BDV');
   await page.locator('#f-m-2-code').fill('sim4g_pct');
-  const res = await submit(page, page.getByRole('button', { name: 'Tạo bản dự thảo' }));
+  // Enter in a row saves the form (the first submit button is a hidden "save", not a row's "remove")
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.locator('#f-m-2-code').press('Enter'),
+  ]);
+  await page.waitForLoadState('load');
   assert.equal(res.status(), 303);
   assert.match(page.url(), /\/movements\/\d+$/);
   assert.equal(await text(page.locator('p.flash')), 'Đã tạo dự thảo phong trào E2E-FORM');
