@@ -1,5 +1,7 @@
 #include "auth.h"
 
+#include <pwquality.h>
+
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -95,25 +97,67 @@ int64_t auth_login(struct db *db, const char *login, const char *password)
 	return id;
 }
 
-int auth_throttled(struct db *db, const char *login, const char *peer)
+/* Throttle the attacker, not the owner. Failures are counted per (login,
+** address) pair, per address and per login over LOGIN_WINDOW_SEC:
+**  - a pair has LOGIN_FREE_FAILS free attempts, then must wait 2^(k) seconds
+**    after its last failure (k = failures beyond the free ones), up to the
+**    window: guessing from one address slows to a crawl, while the owner, who
+**    logs in from another address, is not touched;
+**  - an address with LOGIN_MAX_PER_ADDRESS failures (many logins tried) waits
+**    out the window;
+**  - a login with LOGIN_MAX_PER_LOGIN failures from all addresses together (a
+**    distributed guess) waits out the window: far above what one office
+**    mistypes, and it takes tens of addresses to reach it.
+** Returns the seconds to wait, or 0. */
+int password_quality(const char *password, const char *login, char *err, size_t errlen)
 {
-	char k1[300], k2[300];
-	snprintf(k1, sizeof k1, "login|%s", login ? login : "");
-	snprintf(k2, sizeof k2, "ip|%s", peer ? peer : "");
-	int64_t since = (int64_t)time(NULL) - LOGIN_WINDOW_SEC, n1 = 0, n2 = 0;
-	db_int1(db, &n1, "SELECT count(*) FROM login_failures WHERE key = $1 AND at > $2", "ti", k1, since);
-	db_int1(db, &n2, "SELECT count(*) FROM login_failures WHERE key = $1 AND at > $2", "ti", k2, since);
-	return n1 >= LOGIN_MAX_FAILS || n2 >= LOGIN_MAX_FAILS * 5;
+	pwquality_settings_t *s = pwquality_default_settings();
+	if (!s) { snprintf(err, errlen, "out of memory checking the password"); return -1; }
+	pwquality_set_int_value(s, PWQ_SETTING_MIN_LENGTH, PASSWORD_MIN_LEN);
+	void *aux = NULL;
+	int score = pwquality_check(s, password ? password : "", NULL, login, &aux);
+	if (score < 0) {
+		char buf[PWQ_MAX_ERROR_MESSAGE_LEN];
+		snprintf(err, errlen, "the password is too weak: %s", pwquality_strerror(buf, sizeof buf, score, aux));
+	}
+	pwquality_free_settings(s);
+	return score < 0 ? -1 : 0;
+}
+
+int64_t auth_throttled(struct db *db, const char *login, const char *peer)
+{
+	char kp[600], ki[300], kl[300];
+	snprintf(kp, sizeof kp, "pair|%s|%s", login ? login : "", peer ? peer : "");
+	snprintf(ki, sizeof ki, "ip|%s", peer ? peer : "");
+	snprintf(kl, sizeof kl, "login|%s", login ? login : "");
+	int64_t now = (int64_t)time(NULL), since = now - LOGIN_WINDOW_SEC, n = 0, last = 0;
+	struct stmt *st = db_query(db, "SELECT count(*), max(at) FROM login_failures WHERE key = $1 AND at > $2", "ti", kp, since);
+	if (st && db_step(st) == DB_ROW) { n = db_int(st, 0); last = db_int(st, 1); }
+	db_done(st);
+	if (n > LOGIN_FREE_FAILS) {
+		int k = (int)(n - LOGIN_FREE_FAILS);
+		int64_t delay = k >= 10 ? LOGIN_WINDOW_SEC : (int64_t)1 << k;
+		if (delay > LOGIN_WINDOW_SEC) delay = LOGIN_WINDOW_SEC;
+		if (last + delay > now) return last + delay - now;
+	}
+	int64_t ni = 0, nl = 0;
+	db_int1(db, &ni, "SELECT count(*) FROM login_failures WHERE key = $1 AND at > $2", "ti", ki, since);
+	if (ni >= LOGIN_MAX_PER_ADDRESS) return LOGIN_WINDOW_SEC;
+	db_int1(db, &nl, "SELECT count(*) FROM login_failures WHERE key = $1 AND at > $2", "ti", kl, since);
+	if (nl >= LOGIN_MAX_PER_LOGIN) return LOGIN_WINDOW_SEC;
+	return 0;
 }
 
 void auth_note_failure(struct db *db, const char *login, const char *peer)
 {
-	char k1[300], k2[300];
-	snprintf(k1, sizeof k1, "login|%s", login ? login : "");
-	snprintf(k2, sizeof k2, "ip|%s", peer ? peer : "");
+	char kp[600], ki[300], kl[300];
+	snprintf(kp, sizeof kp, "pair|%s|%s", login ? login : "", peer ? peer : "");
+	snprintf(ki, sizeof ki, "ip|%s", peer ? peer : "");
+	snprintf(kl, sizeof kl, "login|%s", login ? login : "");
 	int64_t now = (int64_t)time(NULL);
-	db_exec(db, "INSERT INTO login_failures (key, at) VALUES ($1, $2)", "ti", k1, now);
-	db_exec(db, "INSERT INTO login_failures (key, at) VALUES ($1, $2)", "ti", k2, now);
+	db_exec(db, "INSERT INTO login_failures (key, at) VALUES ($1, $2)", "ti", kp, now);
+	db_exec(db, "INSERT INTO login_failures (key, at) VALUES ($1, $2)", "ti", ki, now);
+	db_exec(db, "INSERT INTO login_failures (key, at) VALUES ($1, $2)", "ti", kl, now);
 	db_exec(db, "DELETE FROM login_failures WHERE at < $1", "i", now - LOGIN_WINDOW_SEC);
 }
 

@@ -3,6 +3,7 @@
 ** covers the unit's subtree: its path is a prefix of every unit below it. */
 #ifndef THIDUA_AUTH_H
 #define THIDUA_AUTH_H
+#include <stddef.h>
 #include <stdint.h>
 
 struct db;
@@ -43,7 +44,9 @@ struct user {
 #define SESSION_IDLE_SEC (2 * 3600)
 #define SESSION_MAX_SEC (12 * 3600)
 #define TOKEN_MAX_SEC (30 * 24 * 3600)
-#define LOGIN_MAX_FAILS 10           /* per login or address, per window */
+#define LOGIN_FREE_FAILS 5           /* per (login, address) before the growing delay */
+#define LOGIN_MAX_PER_ADDRESS 50     /* failures of an address, any login, per window */
+#define LOGIN_MAX_PER_LOGIN 500      /* failures of a login, all addresses, per window */
 #define LOGIN_WINDOW_SEC (15 * 60)
 
 const char *role_name(enum role r);
@@ -57,7 +60,13 @@ int auth_load_user(struct db *db, struct arena *a, int64_t user_id, struct user 
 /* Checks login + password; returns user id or -1 (unknown, wrong, disabled). */
 int64_t auth_login(struct db *db, const char *login, const char *password);
 /* Rate limit: 1 when too many recent failures for this login or address. */
-int auth_throttled(struct db *db, const char *login, const char *peer);
+/* The password policy: libpwquality with its cracklib dictionary check, at
+** least PASSWORD_MIN_LEN characters, not the login in any form. 0, or -1
+** with the reason in err. */
+#define PASSWORD_MIN_LEN 10
+int password_quality(const char *password, const char *login, char *err, size_t errlen);
+/* seconds the caller must wait before trying this login from this address, or 0 (auth.c says why) */
+int64_t auth_throttled(struct db *db, const char *login, const char *peer);
 void auth_note_failure(struct db *db, const char *login, const char *peer);
 
 /* Session: writes the cookie value (64 hex) and its CSRF token. */

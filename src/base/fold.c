@@ -41,6 +41,29 @@ int utf8_valid(const char *s, size_t n)
 	return 1;
 }
 
+int text_clean(char *s, size_t *n, int lines)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, o = 0;
+	while (i < *n) {
+		unsigned cp;
+		int l = utf8_decode(u + i, *n - i, &cp);
+		if (!l) return -1;
+		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+			if (!(lines && (cp == '\n' || cp == '\r' || cp == '\t'))) return -1;
+		}
+		int bidi = (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+		if (!bidi) {
+			memmove(s + o, s + i, (size_t)l);
+			o += (size_t)l;
+		}
+		i += (size_t)l;
+	}
+	*n = o;
+	s[o] = 0;
+	return 0;
+}
+
 void fold_text(struct buf *out, const char *s)
 {
 	if (!s) return;

@@ -15,6 +15,12 @@ char *fold_dup(const char *s);                     /* malloc'd folded copy */
 void fold_words(struct buf *out, const char *s);   /* appends */
 char *fold_words_dup(const char *s);               /* malloc'd */
 int utf8_valid(const char *s, size_t n);           /* 1 if n bytes are valid UTF-8 */
+/* Text typed by a person, checked and cleaned in place: -1 when it is not
+** UTF-8 or holds a control character (C0, DEL, C1) other than tab and line
+** breaks where `lines` allows them; bidirectional overrides and isolates
+** (U+202A-U+202E, U+2066-U+2069), which can make a name read backwards, are
+** removed. *n is updated and s NUL-terminated. */
+int text_clean(char *s, size_t *n, int lines);
 struct arena;
 /* a LIKE pattern '%key%' for q, its % _ \\ escaped for ESCAPE '\\' (arena) */
 char *like_pattern(struct arena *a, const char *q);

@@ -223,10 +223,13 @@ static void on_request(struct evhttp_request *ev, void *arg)
 
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
-	char *dec = evhttp_uridecode(path && *path ? path : "/", 0, NULL);
+	size_t declen = 0;
+	char *dec = evhttp_uridecode(path && *path ? path : "/", 0, &declen);
 	r.path = arena_strdup(&r.a, dec ? dec : "/");
+	if (dec && strlen(dec) != declen) r.has_nul = 1; /* "/people/1%00" is not "/people/1" */
 	free(dec);
 	r.raw_query = uri ? evhttp_uri_get_query(uri) : NULL;
+	if (r.raw_query && strcasestr(r.raw_query, "%00")) r.has_nul = 1;
 	if (r.raw_query) evhttp_parse_query_str(r.raw_query, &r.query);
 	if (conn) {
 		char *host = NULL;

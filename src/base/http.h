@@ -31,6 +31,7 @@ struct req {
 	struct mp_part *files;      /* the file parts of a multipart body (arena) */
 	int nfiles;
 	int too_large;              /* the body was over its limit and dropped: 413 */
+	int has_nul;                /* a %00 in the path or the query: 400 */
 	json_t *json;               /* parsed JSON body; NULL if none */
 	const char *body;           /* NUL-terminated copy in the arena */
 	size_t body_len;

@@ -1,4 +1,5 @@
 #include "multipart.h"
+#include "fold.h"
 
 #include <string.h>
 #include <strings.h>
@@ -113,7 +114,11 @@ static const char *disposition(struct arena *a, const char *v, const char *end, 
 	if (!name || !*name) return "a part without a name";
 	if (has_ctl(name)) return "control characters in a name";
 	if (filename) {
-		if (has_ctl(filename)) return "control characters in a file name";
+		/* controls refused, bidi overrides dropped ("x\u202Efdp.exe") */
+		char *clean = arena_strdup(a, filename);
+		size_t cl = strlen(clean);
+		if (text_clean(clean, &cl, 0) != 0) return "control characters in a file name";
+		filename = clean;
 		const char *base = filename;
 		for (const char *p = filename; *p; p++)
 			if (*p == '/' || *p == '\\') base = p + 1;

@@ -161,7 +161,7 @@ static int read_password_file(const char *path, char *out, size_t n)
 	if (!fgets(out, (int)n, f)) out[0] = 0;
 	if (f != stdin) fclose(f);
 	out[strcspn(out, "\r\n")] = 0;
-	if (strlen(out) < 8) { fprintf(stderr, "the password must have at least 8 characters\n"); return -1; }
+	if (!*out) { fprintf(stderr, "%s: the file holds no password\n", path); return -1; }
 	return 0;
 }
 
@@ -260,7 +260,11 @@ int cmd_user(int argc, char **argv)
 			if (!rc) printf("disabled %s; their sessions and tokens are revoked\n", login);
 		} else {
 			const char *pf = arg(&a, "--password-file", NULL);
-			if (pf) { if (read_password_file(pf, pw, sizeof pw) != 0) rc = 1; }
+			char why[300];
+			if (pf) {
+				if (read_password_file(pf, pw, sizeof pw) != 0) rc = 1;
+				else if (password_quality(pw, login, why, sizeof why) != 0) { fprintf(stderr, "%s\n", why); rc = 1; }
+			}
 			else gen_password(pw, 17);
 			char hash[128];
 			if (!rc && password_hash(hash, pw) == 0) {

@@ -63,9 +63,9 @@ int64_t mv_unit_input(struct req *r, const char *id_name, const char *code_name,
 static const struct field_spec movement_fields[] = {
 	{ "code", F_TEXT, 0, MV_CODE_MAX, 0, 0, NULL },
 	{ "title", F_TEXT, 0, MV_TITLE_MAX, 0, 0, NULL },
-	{ "theme", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
+	{ "theme", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
 	{ "kind", F_TEXT, 0, 20, 0, 0, NULL },
-	{ "legal_basis", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
+	{ "legal_basis", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
 	{ "starts_on", F_TEXT, 0, 10, 0, 0, NULL },
 	{ "ends_on", F_TEXT, 0, 10, 0, 0, NULL },
 	{ "register_by", F_TEXT, 0, 10, 0, 0, NULL },
@@ -290,7 +290,7 @@ void api_movement_fields(struct req *r)
 /* ---- registrations ---- */
 
 static const struct field_spec reg_fields[] = {
-	{ "pledge", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
+	{ "pledge", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
 	{ "planned_models", F_INT, 0, 0, 0, 100000, NULL },
 	{ "registered_on", F_DATE, 0, 10, 0, 0, NULL },
 	{ "active", F_BOOL, 0, 0, 0, 1, NULL },
@@ -410,7 +410,7 @@ static const struct field_spec model_fields[] = {
 	{ "code", F_TEXT, 0, MV_CODE_MAX, 0, 0, NULL },
 	{ "title", F_TEXT, 0, MV_TITLE_MAX, 0, 0, NULL },
 	{ "field", F_TEXT, 0, 40, 0, 0, NULL },
-	{ "description", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
+	{ "description", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
 	{ "started_on", F_DATE, 0, 10, 0, 0, NULL },
 	{ "owner_person_id", F_INT, 0, 0, 0, INT64_MAX, NULL },
 	{ "active", F_BOOL, 0, 0, 0, 1, NULL },
@@ -540,7 +540,7 @@ void api_model_assess(struct req *r)
 {
 	int64_t id;
 	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
-	static const struct field_spec spec[] = { { "status", F_TEXT, 1, 20, 0, 0, NULL }, { "comment", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
+	static const struct field_spec spec[] = { { "status", F_TEXT, 1, 20, 0, 0, NULL }, { "comment", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
 						  { NULL, 0, 0, 0, 0, 0, NULL } };
 	struct field_errors fe = { 0 };
 	struct input in;
@@ -557,7 +557,7 @@ void api_model_typical(struct req *r)
 {
 	int64_t id;
 	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
-	static const struct field_spec spec[] = { { "typical", F_BOOL, 1, 0, 0, 1, NULL }, { "citation", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
+	static const struct field_spec spec[] = { { "typical", F_BOOL, 1, 0, 0, 1, NULL }, { "citation", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
 						  { NULL, 0, 0, 0, 0, 0, NULL } };
 	struct field_errors fe = { 0 };
 	struct input in;
@@ -572,7 +572,7 @@ void api_model_typical(struct req *r)
 
 int mv_read_report(struct req *r, struct report_in *rp, struct field_errors *fe)
 {
-	static const struct field_spec spec[] = { { "reported_on", F_DATE, 1, 10, 0, 0, NULL }, { "note", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
+	static const struct field_spec spec[] = { { "reported_on", F_DATE, 1, 10, 0, 0, NULL }, { "note", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
 						  { NULL, 0, 0, 0, 0, 0, NULL } };
 	struct input in;
 	input_read(r, spec, &in, fe, 0);
@@ -654,7 +654,7 @@ void api_replication_create(struct req *r)
 {
 	int64_t id;
 	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
-	static const struct field_spec spec[] = { { "adopted_on", F_DATE, 1, 10, 0, 0, NULL }, { "note", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
+	static const struct field_spec spec[] = { { "adopted_on", F_DATE, 1, 10, 0, 0, NULL }, { "note", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
 						  { NULL, 0, 0, 0, 0, 0, NULL } };
 	struct field_errors fe = { 0 };
 	struct input in;

@@ -22,6 +22,7 @@ int users_create(struct db *db, const struct user *who, const char *login, const
 		snprintf(err, errlen, "no unit has the code '%s'", unit_code ? unit_code : "");
 		return -1;
 	}
+	if (password_quality(password, login, err, errlen) != 0) return -1;
 	char hash[128], now[21];
 	if (password_hash(hash, password) != 0) { snprintf(err, errlen, "out of memory hashing the password"); return -1; }
 	now_iso(now);

@@ -26,7 +26,7 @@ int input_read(struct req *r, const struct field_spec *spec, struct input *in, s
 				have = 1;
 				if (json_is_null(v) && f->type == F_BOOL) { fe_add(fe, f->name, N_("Must be true or false")); continue; }
 				if (json_is_null(v)) isnull = 1;
-				else if (f->type == F_TEXT || f->type == F_CHOICE || f->type == F_DATE) {
+				else if (f->type == F_TEXT || f->type == F_LINES || f->type == F_CHOICE || f->type == F_DATE) {
 					if (!json_is_string(v)) { fe_add(fe, f->name, N_("Must be text")); continue; }
 					text = json_string_value(v);
 				} else if (f->type == F_INT) {
@@ -72,7 +72,15 @@ int input_read(struct req *r, const struct field_spec *spec, struct input *in, s
 				continue;
 			}
 			if (n == 0) isnull = 1;
-			else text = arena_strndup(&r->a, text, n);
+			else {
+				char *t = arena_strndup(&r->a, text, n);
+				if (text_clean(t, &n, f->type == F_LINES) != 0) {
+					fe_add(fe, f->name, f->type == F_LINES ? N_("Must not contain control characters") : N_("Must be one line without control characters"));
+					continue;
+				}
+				text = t;
+				if (n == 0) isnull = 1; /* nothing left but bidi marks */
+			}
 		}
 		if (isnull) text = NULL;
 		if (have && !isnull && f->type == F_DATE) {

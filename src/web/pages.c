@@ -106,8 +106,9 @@ static void set_session_cookie(struct req *r, const char *sid, int max_age)
 /* Checks credentials with the rate limit; returns the user id, or replies. */
 static int64_t check_login(struct req *r, const char *login, const char *password)
 {
-	if (auth_throttled(r->db, login, r->peer)) {
-		req_set_header(r, "Retry-After", "900");
+	int64_t wait = auth_throttled(r->db, login, r->peer);
+	if (wait > 0) {
+		req_set_header(r, "Retry-After", arena_printf(&r->a, "%lld", (long long)wait));
 		return -2;
 	}
 	int64_t uid = auth_login(r->db, login, password);
@@ -124,7 +125,7 @@ void page_login_post(struct req *r)
 		r->status = uid == -2 ? 429 : 401;
 		page_begin(r, _("Log in"), "login");
 		tmpl_login(&r->out, r, next, r->csrf,
-			   uid == -2 ? _("Too many failed attempts; wait 15 minutes and try again") : _("Wrong login or password"), login);
+			   uid == -2 ? _("Too many failed attempts; wait a moment and try again") : _("Wrong login or password"), login);
 		page_end(r);
 		return;
 	}
@@ -183,7 +184,7 @@ void api_login(struct req *r)
 		return;
 	}
 	int64_t uid = check_login(r, json_string_value(l), json_string_value(p));
-	if (uid == -2) { reply_error(r, 429, "too_many_attempts", N_("Too many failed attempts; wait 15 minutes and try again")); return; }
+	if (uid == -2) { reply_error(r, 429, "too_many_attempts", N_("Too many failed attempts; wait a moment and try again")); return; }
 	if (uid < 0) { reply_error(r, 401, "unauthenticated", N_("Wrong login or password")); return; }
 	char token[65];
 	struct user *u;

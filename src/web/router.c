@@ -111,7 +111,7 @@ static int parse_body(struct req *r)
 			return 0;
 		}
 	} else if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
-		if (evhttp_parse_query_str(r->body, &r->form) != 0) {
+		if (strcasestr(r->body, "%00") || evhttp_parse_query_str(r->body, &r->form) != 0) {
 			reply_error(r, 400, "malformed", N_("The form could not be read"));
 			return 0;
 		}
@@ -152,6 +152,10 @@ void web_dispatch(struct req *r)
 	r->lang = i18n_pick(lang, req_header(r, "Accept-Language"));
 	if (!r->api) req_set_header(r, "Content-Language", r->lang);
 
+	if (r->has_nul) { /* decoding would cut the text there: refuse rather than guess */
+		reply_error(r, 400, "bad_request", N_("The address contains a NUL character"));
+		return;
+	}
 	if (strncmp(r->path, "/static/", 8) == 0) {
 		serve_static(r);
 		return;

@@ -53,7 +53,9 @@ const char *unit_path_of(struct req *r, int64_t unit_id);
 /* F_INT in a form is read the user's way (i18n_parse_int: "1.500" is 1500 in
 ** vi); F_DATE is an ISO date in JSON, and in a form also dd/mm/yyyy as typed,
 ** always handed on as YYYY-MM-DD */
-enum ftype { F_TEXT, F_INT, F_BOOL, F_CHOICE, F_DATE };
+/* F_TEXT is one line, F_LINES may hold line breaks and tabs; neither takes
+** other control characters, and bidi overrides are removed (text_clean) */
+enum ftype { F_TEXT, F_INT, F_BOOL, F_CHOICE, F_DATE, F_LINES };
 struct field_spec {
 	const char *name;
 	enum ftype type;

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { testPassword } from '../lib/server.mjs';
 
 // Runs one statement with the sqlite3 shell; returns its trimmed stdout.
 export function sqlite(db, sql) {
@@ -82,7 +83,7 @@ export function thiduaAsync(bin, args) {
 
 // Like addUser of the harness, without blocking: several can hash their
 // passwords in parallel. Resolves to the password.
-export async function addUserAsync(bin, db, login, role, unitCode, password = 'pw-' + login + '-123') {
+export async function addUserAsync(bin, db, login, role, unitCode, password = testPassword(login)) {
   const pf = path.join(path.dirname(db), login + '.pw');
   fs.writeFileSync(pf, password + '\n');
   const r = await thiduaAsync(bin, ['user', 'add', '--db', db, '--login', login, '--role', role, '--unit', unitCode, '--password-file', pf]);

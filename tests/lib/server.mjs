@@ -6,6 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
+import crypto from 'node:crypto';
+
+// A test user's password: fixed per login, and strong enough for the
+// password policy (libpwquality refuses one that contains the login).
+export function testPassword(login) {
+  return 'Mk-' + crypto.createHash('sha256').update(login).digest('hex').slice(0, 12) + '-x';
+}
 
 export const BIN = process.env.THIDUA_BIN || path.resolve('build/asan/thidua');
 const WRAP = (process.env.THIDUA_WRAP || '').split(' ').filter(Boolean);
@@ -53,7 +60,7 @@ export function makeDb({ demo = false, dir = tmpdir() } = {}) {
 }
 
 // Adds a user with one role via the CLI; returns the password.
-export function addUser(db, login, role, unitCode, password = 'pw-' + login + '-123') {
+export function addUser(db, login, role, unitCode, password = testPassword(login)) {
   const dir = path.dirname(db);
   const pf = path.join(dir, login + '.pw');
   fs.writeFileSync(pf, password + '\n');

@@ -1,0 +1,84 @@
+// What a hostile tester found (issue 8): a NUL in an address, control
+// characters and bidirectional overrides in names.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeDb, startServer, Client } from '../lib/server.mjs';
+import { mkUnit, rawHttp } from './_util.mjs';
+
+let env, srv, admin, unit;
+
+before(async () => {
+  env = makeDb();
+  srv = await startServer(env.db);
+  admin = new Client(srv.base);
+  await admin.login('admin', env.adminPassword);
+  unit = await mkUnit(admin, 'T-HOST', 'Tỉnh Thử', 'province');
+});
+
+after(async () => { await srv.stop(); });
+
+test('a NUL in the path, the query or a form body is a 400, not a shorter address', async () => {
+  let r = await admin.get(`/api/v1/units/${unit.id}%00`);
+  assert.equal(r.status, 400);
+  assert.equal(r.data.error.code, 'bad_request');
+  r = await admin.get(`/api/v1/units/${unit.id}`);
+  assert.equal(r.status, 200);
+  r = await admin.get('/api/v1/units?q=th%00u');
+  assert.equal(r.status, 400);
+  r = await admin.get(`/units/${unit.id}%00`);
+  assert.equal(r.status, 400);
+  // the raw request, as a tool would send it
+  const raw = await rawHttp(srv.port, `GET /api/v1/people/1%00 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+  assert.match(raw.text, /^HTTP\/1\.1 400 /);
+});
+
+test('a form body with %00 is refused', async () => {
+  const r = await admin.req('POST', '/units', { raw: 'code=X1&name=ab%00cd&kind=agency', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 400);
+});
+
+test('control characters are refused in one-line texts, line breaks allowed in long texts', async () => {
+  let r = await admin.post('/api/v1/units', { json: { code: 'T-ESC', name: '\u001b[31mĐỏ', kind: 'agency', parent_id: unit.id } });
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(Object.keys(r.data.error.fields), ['name']);
+  r = await admin.post('/api/v1/units', { json: { code: 'T-NL', name: 'Dòng một\nDòng hai', kind: 'agency', parent_id: unit.id } });
+  assert.equal(r.status, 422);
+  r = await admin.post('/api/v1/units', { json: { code: 'T-C1', name: 'Tên\u0085', kind: 'agency', parent_id: unit.id } });
+  assert.equal(r.status, 422);
+  r = await admin.post('/api/v1/people', { json: { full_name: 'Nguyễn\u0007 Văn A', unit_id: unit.id } });
+  assert.equal(r.status, 422);
+  assert.ok(r.data.error.fields.full_name);
+});
+
+test('bidirectional overrides are removed from names', async () => {
+  const r = await admin.post('/api/v1/units', { json: { code: 'T-BIDI', name: 'Phòng \u202eTổng hợp\u202c', kind: 'agency', parent_id: unit.id } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.data.name, 'Phòng Tổng hợp');
+  const p = await admin.post('/api/v1/people', { json: { full_name: '\u2067Trần Thị B\u2069', gender: 'F', unit_id: unit.id } });
+  assert.equal(p.status, 201, p.text);
+  assert.equal(p.data.full_name, 'Trần Thị B');
+});
+
+test('the password policy refuses weak passwords in the command line (libpwquality with its dictionary)', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { thidua } = await import('../lib/server.mjs');
+  const pf = path.join(env.dir, 'weak.pw');
+  const add = (login, pw) => { fs.writeFileSync(pf, pw + '\n'); return thidua(['user', 'add', '--db', env.db, '--login', login, '--role', 'viewer', '--unit', 'VN', '--password-file', pf]); };
+  let r = add('weak.one', 'password');
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /the password is too weak: The password is shorter than 10 characters/);
+  r = add('weak.two', '12345678');
+  assert.equal(r.code, 1);
+  r = add('weak.three', 'sunshine123');
+  assert.match(r.stderr, /dictionary/);
+  r = add('hoang.lan', 'hoang.lan-2026');
+  assert.match(r.stderr, /user name/);
+  r = add('hoang.lan', 'Tr4ng-Xanh-M4y');
+  assert.equal(r.code, 0, r.stderr);
+  // and the password change
+  fs.writeFileSync(pf, '12345678\n');
+  r = thidua(['user', 'passwd', '--db', env.db, '--login', 'hoang.lan', '--password-file', pf]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /too weak/);
+});
