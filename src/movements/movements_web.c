@@ -351,9 +351,9 @@ void page_typical(struct req *r)
 static const struct field_spec form_fields[] = {
 	{ "code", F_TEXT, 0, MV_CODE_MAX, 0, 0, NULL },
 	{ "title", F_TEXT, 0, MV_TITLE_MAX, 0, 0, NULL },
-	{ "theme", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
+	{ "theme", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
 	{ "kind", F_TEXT, 0, 20, 0, 0, NULL },
-	{ "legal_basis", F_TEXT, 0, MV_TEXT_MAX, 0, 0, NULL },
+	{ "legal_basis", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
 	{ "starts_on", F_DATE, 0, 20, 0, 0, NULL },
 	{ "ends_on", F_DATE, 0, 20, 0, 0, NULL },
 	{ "register_by", F_DATE, 0, 20, 0, 0, NULL },
@@ -372,7 +372,7 @@ struct form_rows {
 #define MF_MAX_POSTED (MV_MAX_METRICS * 2)
 struct posted_rows {
 	int n[4];
-	const char *v[4][MF_MAX_POSTED];
+	char *v[4][MF_MAX_POSTED];
 	int too_many;
 };
 
@@ -487,14 +487,18 @@ static int read_form(struct req *r, struct movement_in *m, struct form_rows *fr,
 		if (fr->removed && i + 1 == removed) continue;
 		if (!*code && !*name && !*unit) { fr->posted_blank++; continue; }
 		if (m->nmetrics >= MV_MAX_METRICS) { fe_add(fe, "metrics", N_("Too many values")); break; }
-		if (!utf8_valid(code, strlen(code)) || !utf8_valid(name, strlen(name)) || !utf8_valid(unit, strlen(unit))) {
-			fe_add(fe, "metrics", N_("Must be valid UTF-8 text"));
-			continue;
+		/* one line of text each, as input_read wants of F_TEXT; bidi overrides go */
+		const char *part[3] = { "code", "name", "unit" };
+		char *val[3] = { pr.v[0][i], i < pr.n[1] ? pr.v[1][i] : "", i < pr.n[2] ? pr.v[2][i] : "" };
+		for (int p = 0; p < 3; p++) {
+			size_t len = strlen(val[p]);
+			if (len && text_clean(val[p], &len, 0) != 0) /* "" may be a literal: never written to */
+				fe_add(fe, arena_printf(&r->a, "metrics.%d.%s", m->nmetrics + 1, part[p]), N_("Must be one line without control characters"));
 		}
 		struct metric_in *mi = &m->metrics[m->nmetrics++];
-		mi->code = code;
-		mi->name = name;
-		mi->unit = unit;
+		mi->code = val[0];
+		mi->name = val[1];
+		mi->unit = val[2];
 		mi->kind = *kind ? kind : "amount";
 	}
 	return fe->n ? E_INVALID : E_OK;

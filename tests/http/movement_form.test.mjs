@@ -162,6 +162,12 @@ test('"more rows" and "remove" without JavaScript give the form back as typed', 
   assert.equal(r.status, 200);
   assert.deepEqual([1, 2].map((n) => attr(r.text, `f-m-${n}-code`, 'value')), ['vnd', 'pct']);
   assert.equal((await officer.get('/api/v1/movements')).data.total, 0);
+  // a row's text is one line without control characters; bidi overrides are removed
+  r = await post(officer, '/movements', body(fields, [['vnd', 'Kinh phí\u0007', 'VND', 'amount'], ['ho', 'Số hộ\u202e', 'hộ', 'amount']]));
+  assert.equal(r.status, 422);
+  assert.ok(summary(r.text).includes('Dòng chỉ số 1: Phải là một dòng, không chứa ký tự điều khiển'), summary(r.text).join('\n'));
+  assert.equal(attr(r.text, 'f-m-1-name', 'aria-invalid'), 'true');
+  assert.equal(attr(r.text, 'f-m-2-name', 'value'), 'Số hộ');
   // a body with more rows than a form can show is refused, quickly, by name
   const many = Array.from({ length: 5000 }, (_, i) => [`m${i}`, `Chỉ số ${i}`, 'cái', 'amount']);
   r = await post(officer, '/movements', body({ ...fields, ends_on: '31/12/2026', register_by: '30/06/2026' }, many));
