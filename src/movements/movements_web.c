@@ -333,7 +333,7 @@ void page_typical(struct req *r)
 	int64_t total;
 	int rc = models_list(r->db, &r->a, &q, &items, &n, &total);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
-	page_begin(r, _("Typical examples"), "typical");
+	page_begin(r, m ? arena_printf(&r->a, "%s · %s", _("Typical examples"), m->title) : _("Typical examples"), "typical");
 	tmpl_typical_page(&r->out, r, m, items, n, total, q.limit, q.offset);
 	page_end(r);
 }

@@ -290,4 +290,6 @@ test('every id on every movement page is unique (the model page had f-note twice
   assert.match(page.text, /<title>Mô hình · Dân vận khéo 2026 · thidua<\/title>/);
   page = await officer.get(`/movements/${mv.id}/dashboard`);
   assert.match(page.text, /<title>Dân vận khéo 2026 · Bảng tổng hợp · thidua<\/title>/);
+  page = await officer.get('/typical?movement=DVK2026');
+  assert.match(page.text, /<title>Điển hình tiên tiến · Dân vận khéo 2026 · thidua<\/title>/);
 });
