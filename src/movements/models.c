@@ -668,7 +668,21 @@ int reports_add(struct db *db, const struct user *who, int64_t model_id, const s
 	else if (strcmp(in->reported_on, today) > 0) fe_add(fe, "reported_on", N_("Cannot be in the future"));
 	if (in->note && strlen(in->note) > MV_TEXT_MAX) fe_add(fe, "note", N_("Is too long"));
 	if (in->nvalues <= 0) fe_add(fe, "results", N_("Give at least one result"));
-	else mv_check_values(m, in->values, in->nvalues, "results", fe);
+	else if (mv_check_values(m, in->values, in->nvalues, "results", fe) == E_OK) {
+		/* an amount's standing value is a sum: it must stay in range too */
+		for (int i = 0; i < in->nvalues; i++) {
+			const struct metric *mt = movement_metric(m, in->values[i].metric);
+			if (!mt || strcmp(mt->kind, "amount") != 0) continue;
+			double cur = 0;
+			struct stmt *st = db_query(db, "SELECT value FROM model_values WHERE model_id = $1 AND metric_id = $2", "ii", model_id, mt->id);
+			if (st && db_step(st) == DB_ROW) cur = db_double(st, 0);
+			db_done(st);
+			if (cur + in->values[i].value > MV_AMOUNT_MAX) {
+				fe_add(fe, "results", N_("The total of the model would pass 1,000,000,000,000,000"));
+				break;
+			}
+		}
+	}
 	if (fe->n) { rc = E_INVALID; goto out; }
 	rc = E_DB;
 	int64_t rid = 0;

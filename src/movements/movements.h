@@ -34,6 +34,9 @@ struct import_report;
 #define MV_MAX_SCOPES 32
 #define MV_MAX_FIELDS 16
 #define MV_MAX_METRICS 32
+/* the range of a measured value: an amount is 0..10^15 (money in whole VND
+** when its unit is VND), a rate 0..100; a model's standing sum stays in range */
+#define MV_AMOUNT_MAX 1e15
 #define MV_MAX_RANGES 16
 
 struct metric {

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../base/arena.h"
 #include "../base/audit.h"
@@ -195,6 +196,12 @@ int mv_check_values(const struct movement *m, const struct commitment_in *v, int
 		if (!mt) { fe_add(fe, field, N_("Is not a metric of this movement")); return E_INVALID; }
 		if (!isfinite(v[i].value) || v[i].value < 0) { fe_add(fe, field, N_("Values cannot be negative")); return E_INVALID; }
 		if (strcmp(mt->kind, "rate") == 0 && v[i].value > 100) { fe_add(fe, field, N_("A percentage is at most 100")); return E_INVALID; }
+		if (v[i].value > MV_AMOUNT_MAX) { fe_add(fe, field, N_("A value is at most 1,000,000,000,000,000")); return E_INVALID; }
+		if (mt->unit && (strcasecmp(mt->unit, "VND") == 0 || strcmp(mt->unit, "₫") == 0 || strcasecmp(mt->unit, "đồng") == 0) &&
+		    v[i].value != floor(v[i].value)) {
+			fe_add(fe, field, N_("Money is counted in whole đồng"));
+			return E_INVALID;
+		}
 		for (int k = 0; k < i; k++)
 			if (strcmp(v[k].metric, v[i].metric) == 0) { fe_add(fe, field, N_("A metric is given twice")); return E_INVALID; }
 	}

@@ -48,7 +48,8 @@ before(async () => {
     json: {
       code: 'DVK-N', title: 'Dân vận khéo', kind: 'regular', authority_code: 'QY', starts_on: day(-30), ends_on: day(300),
       register_by: day(30), scope: ['QY'], fields: ['economy'],
-      metrics: [{ code: 'vnd', name: 'Kinh phí', unit: 'VND', kind: 'amount' }, { code: 'pct', name: 'Tỷ lệ', unit: '%', kind: 'rate' }],
+      metrics: [{ code: 'vnd', name: 'Kinh phí', unit: 'VND', kind: 'amount' }, { code: 'len', name: 'Chiều dài', unit: 'm', kind: 'amount' },
+        { code: 'pct', name: 'Tỷ lệ', unit: '%', kind: 'rate' }],
     },
   });
   assert.equal(r.status, 201, r.text);
@@ -70,12 +71,12 @@ test('Vietnamese: 1.500 is one thousand five hundred, 80,5 is eighty and a half,
   assert.equal(r.status, 303, r.text);
   r = await report(c, { reported_on: '2026-02-02', note: 'b', 'results.vnd': '50.000.000' });
   assert.equal(r.status, 303, r.text);
-  r = await report(c, { reported_on: '3/2/2026', note: 'c', 'results.vnd': '1.500.000,5 ₫' });
+  r = await report(c, { reported_on: '3/2/2026', note: 'c', 'results.vnd': '1.500.000 ₫', 'results.len': '1.250,75' });
   assert.equal(r.status, 303, r.text);
   const got = await values();
   assert.deepEqual(got.find((x) => x[0] === '2026-02-01')[1], [['vnd', 1500], ['pct', 80.5]]);
   assert.deepEqual(got.find((x) => x[0] === '2026-02-02')[1], [['vnd', 50000000]]);
-  assert.deepEqual(got.find((x) => x[0] === '2026-02-03')[1], [['vnd', 1500000.5]]);
+  assert.deepEqual(got.find((x) => x[0] === '2026-02-03')[1], [['vnd', 1500000], ['len', 1250.75]]);
   // and the page prints them back the same way
   const page = await c.get(`/models/${model.id}`);
   assert.match(page.text, /<b>1\.500<\/b> VND/);
@@ -102,17 +103,17 @@ test('a lone or misplaced separator is refused with the rule, nothing is stored,
 
 test('English and Hindi read their own grouping', async () => {
   const en = await browserAs(officer.login, officer.pw, 'en');
-  let r = await report(en, { reported_on: '05/02/2026', note: 'en', 'results.vnd': '1,500,000.5' });
+  let r = await report(en, { reported_on: '05/02/2026', note: 'en', 'results.len': '1,500,000.5' });
   assert.equal(r.status, 303, r.text);
   r = await report(en, { reported_on: '05/02/2026', note: 'en', 'results.vnd': '1.500.000' });
   assert.equal(r.status, 422);
   assert.ok(r.text.includes('Must be a number written like 1,500,000.5'));
   const hi = await browserAs(officer.login, officer.pw, 'hi');
-  r = await report(hi, { reported_on: '06/02/2026', note: 'hi', 'results.vnd': '15,00,000.5' });
+  r = await report(hi, { reported_on: '06/02/2026', note: 'hi', 'results.len': '15,00,000.5' });
   assert.equal(r.status, 303, r.text);
   const got = await values();
-  assert.deepEqual(got.find((x) => x[0] === '2026-02-05')[1], [['vnd', 1500000.5]]);
-  assert.deepEqual(got.find((x) => x[0] === '2026-02-06')[1], [['vnd', 1500000.5]]);
+  assert.deepEqual(got.find((x) => x[0] === '2026-02-05')[1], [['len', 1500000.5]]);
+  assert.deepEqual(got.find((x) => x[0] === '2026-02-06')[1], [['len', 1500000.5]]);
 });
 
 test('the JSON API keeps JSON numbers and ISO dates', async () => {

@@ -82,3 +82,42 @@ test('the password policy refuses weak passwords in the command line (libpwquali
   assert.equal(r.code, 1);
   assert.match(r.stderr, /too weak/);
 });
+
+test('measured values have a range: amounts 0..10^15 in whole VND, rates 0..100, and a sum stays in range', async () => {
+  const day = (o) => new Date(Date.now() + o * 86400000).toISOString().slice(0, 10);
+  let r = await admin.post('/api/v1/movements', {
+    json: {
+      code: 'RANGE', title: 'Giới hạn', kind: 'regular', authority_code: 'T-HOST', starts_on: day(-10), ends_on: day(100), register_by: day(10),
+      scope: ['T-HOST'], fields: ['economy'],
+      metrics: [{ code: 'vnd', name: 'Kinh phí', unit: 'VND', kind: 'amount' }, { code: 'km', name: 'Đường', unit: 'km', kind: 'amount' },
+        { code: 'pct', name: 'Tỷ lệ', unit: '%', kind: 'rate' }],
+    },
+  });
+  assert.equal(r.status, 201, r.text);
+  const mv = r.data;
+  await admin.post(`/api/v1/movements/${mv.id}/status`, { json: { status: 'launched', version: mv.version } });
+  assert.equal((await admin.post(`/api/v1/movements/${mv.id}/registrations`, { json: { unit_code: 'T-HOST' } })).status, 201);
+  r = await admin.post(`/api/v1/movements/${mv.id}/models`, { json: { unit_code: 'T-HOST', code: 'R-1', title: 'Mô hình', field: 'economy' } });
+  const model = r.data;
+  const report = (results) => admin.post(`/api/v1/models/${model.id}/reports`, { json: { reported_on: day(-1), results } });
+  for (const bad of [{ vnd: 1.7e308 }, { vnd: 1e15 + 2 }, { vnd: 1500.5 }, { vnd: -1 }, { pct: 100.5 }]) {
+    r = await report(bad);
+    assert.equal(r.status, 422, JSON.stringify(bad));
+    assert.ok(r.data.error.fields.results, JSON.stringify(bad));
+  }
+  // the largest 64-bit integer, sent as JSON text (JavaScript cannot hold it)
+  r = await admin.post(`/api/v1/models/${model.id}/reports`, { json: `{"reported_on":"${day(-1)}","results":{"vnd":9223372036854775807}}` });
+  assert.equal(r.status, 422);
+  assert.equal(r.data.error.fields.results, 'Giá trị tối đa là 1.000.000.000.000.000');
+  assert.equal((await report({ vnd: 1e15, km: 2.5, pct: 100 })).status, 201);
+  // the standing sum would pass 10^15
+  r = await report({ vnd: 1 });
+  assert.equal(r.status, 422);
+  assert.equal(r.data.error.fields.results, 'Tổng của mô hình sẽ vượt quá 1.000.000.000.000.000');
+  r = await admin.get(`/api/v1/movements/${mv.id}/dashboard`);
+  assert.equal(r.status, 200);
+  assert.equal(r.data.metrics.find((x) => x.code === 'vnd').value, 1e15);
+  const csv = await admin.get(`/movements/${mv.id}/export/results?format=csv`);
+  assert.equal(csv.status, 200);
+  assert.ok(!/inf|nan/i.test(csv.text), csv.text);
+});
