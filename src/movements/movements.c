@@ -365,7 +365,25 @@ static void check_date(struct field_errors *fe, const char *name, const char *v,
 	}
 }
 
-/* Validates what is given; `cur` is the stored movement when updating. */
+/* "metrics.N.part" for row i (from 0) of the metric list: static names, as
+** field_errors keeps the pointer */
+static const char *metric_field(int i, const char *part)
+{
+#define MV_ROW(n) { "metrics." #n ".code", "metrics." #n ".name", "metrics." #n ".unit", "metrics." #n ".kind" }
+	static const char *const names[MV_MAX_METRICS][4] = {
+		MV_ROW(1), MV_ROW(2), MV_ROW(3), MV_ROW(4), MV_ROW(5), MV_ROW(6), MV_ROW(7), MV_ROW(8),
+		MV_ROW(9), MV_ROW(10), MV_ROW(11), MV_ROW(12), MV_ROW(13), MV_ROW(14), MV_ROW(15), MV_ROW(16),
+		MV_ROW(17), MV_ROW(18), MV_ROW(19), MV_ROW(20), MV_ROW(21), MV_ROW(22), MV_ROW(23), MV_ROW(24),
+		MV_ROW(25), MV_ROW(26), MV_ROW(27), MV_ROW(28), MV_ROW(29), MV_ROW(30), MV_ROW(31), MV_ROW(32),
+	};
+#undef MV_ROW
+	int p = !strcmp(part, "code") ? 0 : !strcmp(part, "name") ? 1 : !strcmp(part, "unit") ? 2 : 3;
+	return i >= 0 && i < MV_MAX_METRICS ? names[i][p] : "metrics";
+}
+
+/* Validates what is given, every field in one pass (errors already in fe,
+** from reading the input, are kept and make it fail); `cur` is the stored
+** movement when updating. */
 static int validate(struct db *db, const struct movement_in *in, const struct movement *cur, struct field_errors *fe)
 {
 	int creating = cur == NULL;
@@ -429,15 +447,22 @@ static int validate(struct db *db, const struct movement_in *in, const struct mo
 		}
 	}
 	if (in->set_metrics) {
-		for (int i = 0; i < in->nmetrics; i++) {
+		/* every row's every problem, keyed "metrics.N.part" (N from 1) so a
+		** form shows each next to its cell and a client knows the row */
+		for (int i = 0; i < in->nmetrics && i < MV_MAX_METRICS; i++) {
 			const struct metric_in *mi = &in->metrics[i];
-			if (!mi->code || !code_valid(mi->code) || strlen(mi->code) > MV_CODE_MAX) { fe_add(fe, "metrics", N_("A metric needs a code of letters, digits, '-', '_' or '.'")); break; }
-			if (!mi->name || !*mi->name || strlen(mi->name) > MV_TITLE_MAX) { fe_add(fe, "metrics", N_("A metric needs a name")); break; }
-			if (!mi->unit || !*mi->unit || strlen(mi->unit) > 40) { fe_add(fe, "metrics", N_("A metric needs a unit of measure")); break; }
-			if (!mi->kind || (strcmp(mi->kind, "amount") != 0 && strcmp(mi->kind, "rate") != 0)) { fe_add(fe, "metrics", N_("A metric is an amount or a rate")); break; }
-			int dup = 0;
-			for (int k = 0; k < i; k++) dup |= strcmp(in->metrics[k].code, mi->code) == 0;
-			if (dup) { fe_add(fe, "metrics", N_("A metric code is listed twice")); break; }
+			if (!mi->code || !code_valid(mi->code) || strlen(mi->code) > MV_CODE_MAX)
+				fe_add(fe, metric_field(i, "code"), N_("A metric needs a code of letters, digits, '-', '_' or '.'"));
+			else
+				for (int k = 0; k < i; k++)
+					if (in->metrics[k].code && strcmp(in->metrics[k].code, mi->code) == 0) {
+						fe_add(fe, metric_field(i, "code"), N_("A metric code is listed twice"));
+						break;
+					}
+			if (!mi->name || !*mi->name || strlen(mi->name) > MV_TITLE_MAX) fe_add(fe, metric_field(i, "name"), N_("A metric needs a name"));
+			if (!mi->unit || !*mi->unit || strlen(mi->unit) > 40) fe_add(fe, metric_field(i, "unit"), N_("A metric needs a unit of measure"));
+			if (!mi->kind || (strcmp(mi->kind, "amount") != 0 && strcmp(mi->kind, "rate") != 0))
+				fe_add(fe, metric_field(i, "kind"), N_("A metric is an amount or a rate"));
 		}
 	}
 	return fe->n ? E_INVALID : E_OK;
@@ -507,7 +532,7 @@ static int write_lists(struct db *db, int64_t id, const struct movement_in *in, 
 				int64_t used = 0;
 				db_int1(db, &used, "SELECT count(*) FROM movement_metrics WHERE id = $1 AND kind <> $2 AND EXISTS (SELECT 1 FROM model_results WHERE metric_id = $1)",
 					"it", mid, mi->kind);
-				if (used > 0) { fe_add(fe, "metrics", N_("A metric that has results cannot change between amount and rate")); return E_INVALID; }
+				if (used > 0) { fe_add(fe, metric_field(i, "kind"), N_("A metric that has results cannot change between amount and rate")); return E_INVALID; }
 				if (db_exec(db, "UPDATE movement_metrics SET name = $1, unit = $2, kind = $3, position = $4 WHERE id = $5", "tttii", mi->name,
 					    mi->unit, mi->kind, (int64_t)i, mid) != DB_OK)
 					return E_DB;
@@ -529,6 +554,8 @@ static int unit_path(struct db *db, int64_t unit_id, char *out, size_t n)
 	return found ? 0 : -1;
 }
 
+/* Errors already in fe (the input's reading) are kept and stop the write, so
+** a form shows every field's error at once. */
 int movements_create(struct db *db, const struct user *who, const struct movement_in *in, struct field_errors *fe, int64_t *id)
 {
 	if (validate(db, in, NULL, fe) != E_OK) return E_INVALID;

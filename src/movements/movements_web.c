@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../base/files.h"
+#include "../base/fold.h"
 #include "../base/multipart.h"
 #include "../base/sheet.h"
 #include "../units/units.h"
@@ -105,9 +106,15 @@ void page_movement_status(struct req *r)
 	struct movement *m = mv_param(r, r->params[0]);
 	if (!m) return;
 	struct field_errors fe = { 0 };
+	const char *act = movement_transition_action(m->status, req_form(r, "status"));
 	int rc = movements_set_status(r->db, r->user, m->id, input_version(r), req_form(r, "status"), &fe);
 	if (rc == E_OK) {
-		flash_set(r, N_("Saved"));
+		/* what was done, in the words of the confirmation */
+		const char *done = !act || !strcmp(act, "launch") ? _("Launched the movement %s")
+				   : !strcmp(act, "review")	  ? _("Closed registration for %s; the review has started")
+				   : !strcmp(act, "reopen")	  ? _("Reopened %s for registration")
+								  : _("Closed the movement %s");
+		flash_set(r, arena_printf(&r->a, done, m->code));
 		reply_redirect(r, arena_printf(&r->a, "/movements/%lld", (long long)m->id));
 		return;
 	}
@@ -145,7 +152,7 @@ static void show_models(struct req *r, struct movement *m, const struct model_in
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	int can_add = strcmp(m->status, "launched") == 0 && auth_can_any(r->user, PERM_MOVEMENT_REPORT);
 	if (fe && fe->n) r->status = 422;
-	page_begin(r, m->title, "movements");
+	page_begin(r, arena_printf(&r->a, "%s · %s", _("Models"), m->title), "movements");
 	tmpl_movement_models(&r->out, r, m, &q, items, n, total, can_add, typed, fe);
 	page_end(r);
 }
@@ -192,7 +199,7 @@ static void show_model(struct req *r, int64_t id, const struct field_errors *fe)
 	int nfiles;
 	files_list(r->db, &r->a, "model", d->id, &files, &nfiles);
 	if (fe && fe->n) r->status = 422;
-	page_begin(r, d->title, "movements");
+	page_begin(r, arena_printf(&r->a, "%s · %s", d->title, m->title), "movements");
 	int can_edit = strcmp(m->status, "closed") != 0 && d->active &&
 		       (manager || (strcmp(m->status, "launched") == 0 && strcmp(d->status, "registered") == 0 &&
 				    auth_can(r->user, PERM_MOVEMENT_REPORT, d->unit_path)));
@@ -207,11 +214,15 @@ void page_model(struct req *r)
 	show_model(r, id, NULL);
 }
 
-/* the forms of a model's page: each posts here and comes back */
-static void model_form_done(struct req *r, int64_t id, int rc, const struct field_errors *fe, const char *flash)
+/* the forms of a model's page: each posts here and comes back; the flash
+** is a translated format naming the model (%s) and optionally `extra` (a
+** second %s); user text only ever goes in as an argument */
+static void model_form_done(struct req *r, int64_t id, int rc, const struct field_errors *fe, const char *fmt, const char *extra)
 {
 	if (rc == E_OK) {
-		flash_set(r, flash);
+		struct model *d;
+		const char *title = models_get(r->db, &r->a, id, &d) == E_OK ? d->title : "";
+		flash_set(r, arena_printf(&r->a, fmt, title, extra ? extra : ""));
 		reply_redirect(r, arena_printf(&r->a, "/models/%lld", (long long)id));
 		return;
 	}
@@ -227,7 +238,7 @@ void page_report_create(struct req *r)
 	struct report_in in;
 	int rc = mv_read_report(r, &in, &fe);
 	if (rc == E_OK) rc = reports_add(r->db, r->user, id, &in, &fe, &rid);
-	model_form_done(r, id, rc, &fe, N_("The report is saved"));
+	model_form_done(r, id, rc, &fe, _("Recorded a progress report for the model %s"), NULL);
 }
 
 void page_model_update(struct req *r)
@@ -238,7 +249,7 @@ void page_model_update(struct req *r)
 	struct model_in in;
 	int rc = mv_read_model(r, &in, &fe, 0);
 	if (rc == E_OK) rc = models_update(r->db, r->user, id, input_version(r), &in, &fe);
-	model_form_done(r, id, rc, &fe, N_("Saved"));
+	model_form_done(r, id, rc, &fe, _("Saved the changes to the model %s"), NULL);
 }
 
 void page_model_file_create(struct req *r)
@@ -247,7 +258,7 @@ void page_model_file_create(struct req *r)
 	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
 	struct field_errors fe = { 0 };
 	int rc = mv_upload(r, id, &fe);
-	model_form_done(r, id, rc, &fe, N_("The file is attached"));
+	model_form_done(r, id, rc, &fe, _("Attached the evidence file to the model %s"), NULL);
 }
 
 void page_model_assess(struct req *r)
@@ -255,8 +266,9 @@ void page_model_assess(struct req *r)
 	int64_t id;
 	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
 	struct field_errors fe = { 0 };
-	int rc = models_assess(r->db, r->user, id, input_version(r), req_form(r, "status"), req_form(r, "comment"), &fe);
-	model_form_done(r, id, rc, &fe, N_("Saved"));
+	const char *status = req_form(r, "status");
+	int rc = models_assess(r->db, r->user, id, input_version(r), status, req_form(r, "comment"), &fe);
+	model_form_done(r, id, rc, &fe, _("Assessed the model %s: %s"), rc == E_OK ? _(mv_status_label(status)) : NULL);
 }
 
 void page_model_typical(struct req *r)
@@ -265,8 +277,9 @@ void page_model_typical(struct req *r)
 	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
 	struct field_errors fe = { 0 };
 	const char *t = req_form(r, "typical");
-	int rc = models_set_typical(r->db, r->user, id, input_version(r), t && strcmp(t, "1") == 0, req_form(r, "citation"), NULL, &fe);
-	model_form_done(r, id, rc, &fe, N_("Saved"));
+	int on = t && strcmp(t, "1") == 0;
+	int rc = models_set_typical(r->db, r->user, id, input_version(r), on, req_form(r, "citation"), NULL, &fe);
+	model_form_done(r, id, rc, &fe, on ? _("Named the model %s a typical example") : _("Removed the model %s from the typical examples"), NULL);
 }
 
 void page_replication_create(struct req *r)
@@ -276,7 +289,13 @@ void page_replication_create(struct req *r)
 	struct field_errors fe = { 0 };
 	int64_t unit = mv_unit_input(r, "unit_id", "unit_code", &fe);
 	int rc = fe.n ? E_INVALID : replications_add(r->db, r->user, id, unit, req_form(r, "adopted_on"), req_form(r, "note"), &fe, &xid);
-	model_form_done(r, id, rc, &fe, N_("Saved"));
+	const char *name = NULL;
+	if (rc == E_OK) {
+		struct stmt *st = db_query(r->db, "SELECT name FROM units WHERE id = $1", "i", unit);
+		name = st && db_step(st) == DB_ROW ? arena_strdup(&r->a, db_text(st, 0)) : "";
+		db_done(st);
+	}
+	model_form_done(r, id, rc, &fe, _("Recorded that the model %s was adopted by %s"), name);
 }
 
 void page_dashboard(struct req *r)
@@ -288,7 +307,7 @@ void page_dashboard(struct req *r)
 	struct dashboard d;
 	int rc = dashboard_build(r->db, &r->a, m, &q, &d);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
-	page_begin(r, m->title, "movements");
+	page_begin(r, arena_printf(&r->a, "%s · %s", m->title, _("Dashboard")), "movements");
 	tmpl_dashboard_page(&r->out, r, m, &d, &q);
 	page_end(r);
 }
@@ -314,12 +333,176 @@ void page_typical(struct req *r)
 	int64_t total;
 	int rc = models_list(r->db, &r->a, &q, &items, &n, &total);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
-	page_begin(r, _("Typical examples"), "typical");
+	page_begin(r, m ? arena_printf(&r->a, "%s · %s", _("Typical examples"), m->title) : _("Typical examples"), "typical");
 	tmpl_typical_page(&r->out, r, m, items, n, total, q.limit, q.offset);
 	page_end(r);
 }
 
-/* ---- the movement form (new and edit) ---- */
+/* ---- the movement form (new and edit) ----
+** The form is the whole record: its lists (units invited, fields, metric
+** rows) are always replaced by what it sends. Metric rows come as repeated
+** metric_code / metric_name / metric_unit / metric_kind fields, one of each
+** per row in order; a row left blank is dropped. Without JavaScript, the
+** buttons "more rows" (more_rows) and "remove" (remove_row=N) post the form
+** and get it back as typed, with three more blank rows or without row N. */
+
+#define MF_BLANK_ROWS 3
+
+static const struct field_spec form_fields[] = {
+	{ "code", F_TEXT, 0, MV_CODE_MAX, 0, 0, NULL },
+	{ "title", F_TEXT, 0, MV_TITLE_MAX, 0, 0, NULL },
+	{ "theme", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
+	{ "kind", F_TEXT, 0, 20, 0, 0, NULL },
+	{ "legal_basis", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
+	{ "starts_on", F_DATE, 0, 20, 0, 0, NULL },
+	{ "ends_on", F_DATE, 0, 20, 0, 0, NULL },
+	{ "register_by", F_DATE, 0, 20, 0, 0, NULL },
+	{ "parent_code", F_TEXT, 0, MV_CODE_MAX, 0, 0, NULL },
+	{ NULL, 0, 0, 0, 0, 0, NULL },
+};
+enum { FF_CODE, FF_TITLE, FF_THEME, FF_KIND, FF_LEGAL, FF_STARTS, FF_ENDS, FF_REGBY, FF_PARENT };
+
+struct form_rows {
+	int posted_blank;                        /* blank rows the form sent */
+	int more, removed;                       /* "more rows" pressed; a row removed */
+};
+
+/* the metric rows as posted: the values of the repeated fields in order,
+** trimmed, in one pass over the form; more than a form can show is refused */
+#define MF_MAX_POSTED (MV_MAX_METRICS * 2)
+struct posted_rows {
+	int n[4];
+	char *v[4][MF_MAX_POSTED];
+	int too_many;
+};
+
+static void read_rows(struct req *r, struct posted_rows *p)
+{
+	static const char *const names[4] = { "metric_code", "metric_name", "metric_unit", "metric_kind" };
+	memset(p, 0, sizeof *p);
+	struct evkeyval *kv;
+	TAILQ_FOREACH(kv, &r->form, next) {
+		int k = 0;
+		while (k < 4 && strcmp(kv->key, names[k]) != 0) k++;
+		if (k == 4) continue;
+		if (p->n[k] >= MF_MAX_POSTED) { p->too_many = 1; continue; }
+		const char *v = kv->value;
+		while (*v == ' ' || *v == '\t') v++;
+		size_t n = strlen(v);
+		while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r')) n--;
+		p->v[k][p->n[k]++] = arena_strndup(&r->a, v, n);
+	}
+}
+
+/* unknown unit codes named in the message: "Unknown unit code: QY-XYZ, QY-ABC" */
+static void unknown_codes(struct req *r, struct field_errors *fe, const char *field, struct buf *codes, int n)
+{
+	if (!n) return;
+	fe_add(fe, field, arena_printf(&r->a, "%s: %s", n > 1 ? _("Unknown unit codes") : _("Unknown unit code"), buf_cstr(codes)));
+}
+
+/* Reads the movement form: every field's problem is collected in fe (the
+** domain adds its own to them), and *m keeps what was typed for the form. */
+static int read_form(struct req *r, struct movement_in *m, struct form_rows *fr, struct field_errors *fe, int creating)
+{
+	struct input in;
+	input_read(r, form_fields, &in, fe, !creating);
+	memset(m, 0, sizeof *m);
+	memset(fr, 0, sizeof *fr);
+	for (int k = FF_CODE; k <= FF_REGBY; k++)
+		if (in.present[k] && !in.s[k] && !fe_get(fe, form_fields[k].name)) in.s[k] = "";
+	m->code = in.s[FF_CODE];
+	m->title = in.s[FF_TITLE];
+	m->theme = in.s[FF_THEME];
+	m->kind = in.s[FF_KIND];
+	m->legal_basis = in.s[FF_LEGAL];
+	m->starts_on = in.s[FF_STARTS]; /* YYYY-MM-DD, or as typed when it is no date (shown back) */
+	m->ends_on = in.s[FF_ENDS];
+	m->register_by = in.s[FF_REGBY];
+	m->parent_id = creating ? 0 : -1;
+	if (in.present[FF_PARENT]) {
+		m->parent_id = 0;
+		if (in.s[FF_PARENT] && movements_find_code(r->db, in.s[FF_PARENT], &m->parent_id) != E_OK)
+			fe_add(fe, "parent_code", arena_printf(&r->a, "%s: %s", _("Unknown movement code"), in.s[FF_PARENT]));
+	}
+
+	/* the authority: a code as typed, or the id a picker sends */
+	const char *acode = req_form(r, "authority_code"), *aid = req_form(r, "authority_id");
+	m->authority_id = creating ? 0 : -1;
+	if (acode && *acode) {
+		while (*acode == ' ') acode++;
+		if (units_find_code(r->db, acode, &m->authority_id) != E_OK) {
+			struct buf b;
+			buf_init(&b);
+			buf_raw(&b, acode);
+			unknown_codes(r, fe, "authority_id", &b, 1);
+			buf_free(&b);
+			m->authority_id = -1;
+		}
+	} else if (aid && *aid) {
+		if (parse_id(aid, &m->authority_id) != 0) { fe_add(fe, "authority_id", N_("Must be a whole number")); m->authority_id = -1; }
+	} else if (acode || aid) {
+		m->authority_id = 0; /* sent empty: the domain says it is required */
+	}
+
+	/* the units invited, each code checked */
+	const char *items[MV_MAX_SCOPES + 1];
+	int n, present;
+	m->set_scopes = 1;
+	if (input_list(r, "scope", items, MV_MAX_SCOPES, &n, &present, fe) == E_OK) {
+		struct buf bad;
+		buf_init(&bad);
+		int nbad = 0;
+		for (int i = 0; i < n; i++) {
+			int64_t id;
+			if (parse_id(items[i], &id) != 0 && units_find_code(r->db, items[i], &id) != E_OK) {
+				buf_printf(&bad, "%s%s", nbad++ ? ", " : "", items[i]);
+				continue;
+			}
+			m->scopes[m->nscopes++] = id;
+		}
+		unknown_codes(r, fe, "scope", &bad, nbad);
+		buf_free(&bad);
+	}
+
+	const char *fields[MV_MAX_FIELDS];
+	m->set_fields = 1;
+	if (input_list(r, "fields", fields, MV_MAX_FIELDS, &n, &present, fe) == E_OK) {
+		m->nfields = n;
+		for (int i = 0; i < n; i++) m->fields[i] = fields[i];
+	}
+
+	/* metric rows; blank ones and the one removed are dropped */
+	m->set_metrics = 1;
+	int64_t removed = 0;
+	const char *rm = req_form(r, "remove_row");
+	if (rm && parse_id(rm, &removed) == 0) fr->removed = 1;
+	fr->more = req_form(r, "more_rows") != NULL;
+	struct posted_rows pr;
+	read_rows(r, &pr);
+	if (pr.too_many) fe_add(fe, "metrics", N_("Too many values"));
+	for (int i = 0; i < pr.n[0]; i++) {
+		const char *code = pr.v[0][i], *name = i < pr.n[1] ? pr.v[1][i] : "";
+		const char *unit = i < pr.n[2] ? pr.v[2][i] : "", *kind = i < pr.n[3] ? pr.v[3][i] : "";
+		if (fr->removed && i + 1 == removed) continue;
+		if (!*code && !*name && !*unit) { fr->posted_blank++; continue; }
+		if (m->nmetrics >= MV_MAX_METRICS) { fe_add(fe, "metrics", N_("Too many values")); break; }
+		/* one line of text each, as input_read wants of F_TEXT; bidi overrides go */
+		const char *part[3] = { "code", "name", "unit" };
+		char *val[3] = { pr.v[0][i], i < pr.n[1] ? pr.v[1][i] : "", i < pr.n[2] ? pr.v[2][i] : "" };
+		for (int p = 0; p < 3; p++) {
+			size_t len = strlen(val[p]);
+			if (len && text_clean(val[p], &len, 0) != 0) /* "" may be a literal: never written to */
+				fe_add(fe, arena_printf(&r->a, "metrics.%d.%s", m->nmetrics + 1, part[p]), N_("Must be one line without control characters"));
+		}
+		struct metric_in *mi = &m->metrics[m->nmetrics++];
+		mi->code = val[0];
+		mi->name = val[1];
+		mi->unit = val[2];
+		mi->kind = *kind ? kind : "amount";
+	}
+	return fe->n ? E_INVALID : E_OK;
+}
 
 static struct kind_opt *fields_load(struct req *r, int *n)
 {
@@ -329,59 +512,75 @@ static struct kind_opt *fields_load(struct req *r, int *n)
 	int col = strcmp(r->lang, "en") == 0 ? 2 : strcmp(r->lang, "hi") == 0 ? 3 : 1;
 	while (st && db_step(st) == DB_ROW && *n < 32) {
 		k[*n].code = arena_strdup(&r->a, db_text(st, 0));
-		k[*n].name = arena_strdup(&r->a, db_text(st, col));
+		const char *name = db_text(st, col);
+		k[*n].name = arena_strdup(&r->a, name && *name ? name : db_text(st, 2)); /* never the bare code */
 		(*n)++;
 	}
 	db_done(st);
 	return k;
 }
 
-static void show_form(struct req *r, const struct movement *m, const struct movement_in *t, const struct field_errors *fe)
+/* The form: the stored movement m (NULL: a new one), what was typed t (NULL:
+** nothing yet), nblank blank metric rows after the filled ones. */
+static void show_form(struct req *r, const struct movement *m, const struct movement_in *t, int nblank, const struct field_errors *fe)
 {
-	struct buf scope, metrics;
+	struct buf scope;
 	buf_init(&scope);
-	buf_init(&metrics);
-	if (t && t->set_scopes) {
+	if (t) {
 		const char *typed = req_form(r, "scope");
 		buf_raw(&scope, typed ? typed : "");
 	} else if (m) {
 		for (int i = 0; i < m->nscopes; i++) buf_printf(&scope, "%s%s", i ? ", " : "", m->scopes[i].code);
 	}
-	if (t && t->set_metrics) {
-		const char *typed = req_form(r, "metrics");
-		buf_raw(&metrics, typed ? typed : "");
+	struct metric_in *rows = arena_alloc(&r->a, sizeof *rows * MV_MAX_METRICS);
+	int nrows = 0;
+	if (t) {
+		for (int i = 0; i < t->nmetrics; i++) rows[nrows++] = t->metrics[i];
 	} else if (m) {
 		for (int i = 0; i < m->nmetrics; i++)
-			buf_printf(&metrics, "%s | %s | %s | %s\n", m->metrics[i].code, m->metrics[i].name, m->metrics[i].unit, m->metrics[i].kind);
+			rows[nrows++] = (struct metric_in){ m->metrics[i].code, m->metrics[i].name, m->metrics[i].unit, m->metrics[i].kind };
 	}
+	if (nblank < 1) nblank = 1;
+	if (nrows + nblank > MV_MAX_METRICS) nblank = MV_MAX_METRICS - nrows;
 	int nf;
 	struct kind_opt *fields = fields_load(r, &nf);
 	if (fe && fe->n) r->status = 422;
-	page_begin(r, m ? m->title : _("New movement"), "movements");
-	tmpl_movement_form(&r->out, r, m, t, fields, nf, arena_strdup(&r->a, buf_cstr(&scope)), arena_strdup(&r->a, buf_cstr(&metrics)), fe);
+	const char *title = m ? arena_printf(&r->a, "%s · %s", _("Edit the movement"), m->title) : _("New movement");
+	page_begin(r, title, "movements");
+	tmpl_movement_form(&r->out, r, m, t, fields, nf, arena_strdup(&r->a, buf_cstr(&scope)), rows, nrows, nblank, fe);
 	page_end(r);
 	buf_free(&scope);
-	buf_free(&metrics);
 }
 
 void page_movement_new(struct req *r)
 {
-	show_form(r, NULL, NULL, NULL);
+	show_form(r, NULL, NULL, MF_BLANK_ROWS, NULL);
+}
+
+/* "more rows" or "remove": the form back as typed, nothing saved */
+static int form_rows_only(struct req *r, const struct movement *m, const struct movement_in *in, const struct form_rows *fr)
+{
+	if (!fr->more && !fr->removed) return 0;
+	show_form(r, m, in, fr->posted_blank + (fr->more ? MF_BLANK_ROWS : 0), NULL);
+	return 1;
 }
 
 void page_movement_create(struct req *r)
 {
 	struct field_errors fe = { 0 };
 	struct movement_in in;
+	struct form_rows fr;
 	int64_t id = 0;
-	int rc = mv_read_movement(r, &in, &fe, 1);
-	if (rc == E_OK) rc = movements_create(r->db, r->user, &in, &fe, &id);
+	read_form(r, &in, &fr, &fe, 1);
+	if (form_rows_only(r, NULL, &in, &fr)) return;
+	/* with the reading's errors in fe, the domain adds its own and writes nothing */
+	int rc = movements_create(r->db, r->user, &in, &fe, &id);
 	if (rc == E_OK) {
-		flash_set(r, N_("The movement was created as a draft"));
+		flash_set(r, arena_printf(&r->a, _("Created the movement %s as a draft"), in.code));
 		reply_redirect(r, arena_printf(&r->a, "/movements/%lld", (long long)id));
 		return;
 	}
-	if (rc == E_INVALID) { show_form(r, NULL, &in, &fe); return; }
+	if (rc == E_INVALID) { show_form(r, NULL, &in, fr.posted_blank, &fe); return; }
 	reply_fail(r, rc, &fe);
 }
 
@@ -390,23 +589,26 @@ void page_movement_edit(struct req *r)
 	struct movement *m = mv_param(r, r->params[0]);
 	if (!m) return;
 	if (!movement_manageable(r->user, m)) { reply_fail(r, E_FORBIDDEN, NULL); return; }
-	show_form(r, m, NULL, NULL);
+	show_form(r, m, NULL, MF_BLANK_ROWS, NULL);
 }
 
 void page_movement_update(struct req *r)
 {
 	struct movement *m = mv_param(r, r->params[0]);
 	if (!m) return;
+	if (!movement_manageable(r->user, m)) { reply_fail(r, E_FORBIDDEN, NULL); return; }
 	struct field_errors fe = { 0 };
 	struct movement_in in;
-	int rc = mv_read_movement(r, &in, &fe, 0);
-	if (rc == E_OK) rc = movements_update(r->db, r->user, m->id, input_version(r), &in, &fe);
+	struct form_rows fr;
+	read_form(r, &in, &fr, &fe, 0);
+	if (form_rows_only(r, m, &in, &fr)) return;
+	int rc = movements_update(r->db, r->user, m->id, input_version(r), &in, &fe);
 	if (rc == E_OK) {
-		flash_set(r, N_("Saved"));
+		flash_set(r, arena_printf(&r->a, _("Saved the changes to the movement %s"), in.code && *in.code ? in.code : m->code));
 		reply_redirect(r, arena_printf(&r->a, "/movements/%lld", (long long)m->id));
 		return;
 	}
-	if (rc == E_INVALID || rc == E_STATE) { show_form(r, m, &in, &fe); return; }
+	if (rc == E_INVALID || rc == E_STATE) { show_form(r, m, &in, fr.posted_blank, &fe); return; }
 	reply_fail(r, rc, &fe);
 }
 
@@ -518,7 +720,7 @@ void page_movement_import(struct req *r)
 	}
 	if (rc == E_DB) { reply_fail(r, rc, NULL); return; }
 	r->status = 422;
-	page_begin(r, m->title, "movements");
+	page_begin(r, arena_printf(&r->a, "%s · %s", _("Nothing was imported"), m->title), "movements");
 	tmpl_import_result(&r->out, r, m, &rep, errors, fe.n ? _(fe.msg[0]) : NULL);
 	page_end(r);
 }

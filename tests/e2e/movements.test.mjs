@@ -52,9 +52,13 @@ test('an officer prepares a movement and launches it', async () => {
   await pickOption(page, 'Các đơn vị được mời (mỗi đơn vị kèm các đơn vị trực thuộc)', 'QN-QUANGYEN', /^Thị xã Quảng Yên/);
   await page.locator('input[name=fields][value=economy]').check();
   await page.locator('input[name=fields][value=culture_society]').check();
-  await page.locator('textarea[name=metrics]').fill('vnd | Kinh phí huy động | VND | amount\nlength_m | Chiều dài | m | amount');
+  for (const [n, [code, name, unit]] of [['vnd', 'Kinh phí huy động', 'VND'], ['length_m', 'Chiều dài', 'm']].entries()) {
+    await page.locator(`#f-m-${n + 1}-code`).fill(code);
+    await page.locator(`#f-m-${n + 1}-name`).fill(name);
+    await page.locator(`#f-m-${n + 1}-unit`).fill(unit);
+  }
   await screenshot(page, 'movement-new.png');
-  const res = await submit(page, page.locator('form.card button[type=submit]'));
+  const res = await submit(page, page.locator('form.card button.primary'));
   assert.equal(res.status(), 303);
   mvUrl = page.url();
   assert.match(mvUrl, /\/movements\/\d+$/);
