@@ -43,8 +43,8 @@ unit() {
 	return $rc
 }
 
-http() { node_deps && node --test --test-concurrency=1 tests/http/; }
-e2e() { node_deps && node --test --test-concurrency=1 tests/e2e/; }
+http() { node_deps && node --test --test-concurrency=1 --test-timeout=300000 tests/http/; }
+e2e() { node_deps && node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/; }
 openapi() { node_deps && (cd tests && npx --no-install redocly lint --format=stylish ../docs/openapi.yaml); }
 valgrind_http() {
 	THIDUA_BIN="$PWD/build/release/thidua" THIDUA_WRAP="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \

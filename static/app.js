@@ -24,16 +24,20 @@ function enhancePicker(box) {
   else if (hid && hid.value) current = { id: hid.value, text: (box.querySelector('.picked')?.firstChild?.textContent || '').trim() };
   const label = box.querySelector('label[for], legend');
   const error = box.querySelector('.field-error');
+  // the combobox takes over the rendered control's id, so links to it (the
+  // form's error summary, the label) still arrive
+  const controlId = 'f-' + name;
+  const inputId = box.querySelector('#' + CSS.escape(controlId)) ? controlId : 'pk-' + seq;
   // remove the no-script controls (the chips stay)
   for (const el of box.querySelectorAll('select, .pick-search, .picked, .pick-matches, input[type=hidden]:not(.pick-present)')) el.remove();
-  if (label && label.tagName === 'LABEL') label.htmlFor = 'pk-' + seq;
+  if (label && label.tagName === 'LABEL') label.htmlFor = inputId;
 
   const hidden = document.createElement('input');
   hidden.type = 'hidden';
   if (!multiple) { hidden.name = name; hidden.value = current ? current.id : ''; }
   const input = document.createElement('input');
   input.type = 'text';
-  input.id = 'pk-' + seq;
+  input.id = inputId;
   input.autocomplete = 'off';
   input.setAttribute('role', 'combobox');
   input.setAttribute('aria-autocomplete', 'list');

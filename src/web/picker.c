@@ -413,12 +413,13 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 		}
 		/* the search box belongs to the GET form written after this form */
 		buf_raw(o, "<span class=\"pick-search\"><input type=\"search\"");
-		if (!p->multiple) attr(o, "id", id);
+		attr(o, "id", id); /* a chip list's search box is its control: the error summary links here */
 		attr(o, "name", find_param(r, p));
 		attr(o, "form", arena_printf(&r->a, "pick-%s", p->name));
 		attr(o, "value", find ? find : "");
 		attr(o, "placeholder", _("type part of the name, with or without accents"));
 		if (p->multiple) attr(o, "aria-label", p->label);
+		if (p->multiple && p->error) buf_printf(o, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", p->name);
 		buf_raw(o, "> <button type=\"submit\"");
 		attr(o, "form", arena_printf(&r->a, "pick-%s", p->name));
 		buf_raw(o, ">");

@@ -117,7 +117,7 @@ test('changing the language on a phone keeps the page and its filter', async () 
     assert.equal(page.url(), where);
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     assert.equal(await page.getByLabel('Field', { exact: true }).inputValue(), 'economy');
-    assert.equal(await page.title(), 'Phong trào thi đua “Dân vận khéo” năm 2024 — thidua');
+    assert.equal(await page.title(), 'Phong trào thi đua “Dân vận khéo” năm 2024 · Dashboard — thidua');
     assertNoProblems(page);
   } finally {
     await context.close();

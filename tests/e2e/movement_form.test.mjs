@@ -6,6 +6,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoServer, launch, newPage, loginForm, screenshot, submit, text, facts, assertNoProblems } from './browser.mjs';
+import { pickOption } from './browser.mjs';
 
 let env, srv, browser, page;
 const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
@@ -34,14 +35,14 @@ const fillRow = async (n, code, name, unit, kind) => {
 
 test('metric rows are added and removed in place, then every error shows at once and every row is kept', async () => {
   await page.goto(srv.base + '/movements/new');
-  assert.equal(await page.title(), 'Phong trào mới · thidua');
+  assert.equal(await page.title(), 'Phong trào mới — thidua');
   await page.getByLabel('Mã', { exact: true }).fill('E2E-FORM');
   await page.getByLabel('Tên gọi', { exact: true }).fill('Phong trào “Dân vận khéo” trên điện thoại');
-  await page.locator('input[name=authority_code]').fill('QY-KHONG-CO');
+  // the launching unit is left out on purpose (it is picked after the first try)
   await page.getByLabel('Ngày bắt đầu').fill(day(-5));
   await page.getByLabel('Ngày kết thúc').fill(day(200));
   await page.getByLabel('Hạn đăng ký').fill(day(30));
-  await page.locator('input[name=scope]').fill('QN-QUANGYEN');
+  await pickOption(page, 'Các đơn vị được mời (mỗi đơn vị kèm các đơn vị trực thuộc)', 'thi xa quang yen', /^Thị xã Quảng Yên/);
   await page.getByLabel('Kinh tế').check();
   await page.getByLabel('Chuyển đổi số').check();
   assert.deepEqual(await rowNumbers(), ['1', '2', '3']);
@@ -67,11 +68,11 @@ test('metric rows are added and removed in place, then every error shows at once
     return Object.keys(seen).filter((k) => seen[k] > 1);
   }), []);
   await screenshot(page, 'movement-form-rows.png');
-  // first try: the wrong authority code and the row without its code are named together
+  // first try: the missing launching unit and the row without its code are named together
   const res = await submit(page, page.getByRole('button', { name: 'Tạo bản dự thảo' }));
   assert.equal(res.status(), 422);
   assert.deepEqual(await page.locator('#error-summary li').allInnerTexts(), [
-    'Cơ quan phát động: Mã đơn vị không tồn tại: QY-KHONG-CO',
+    'Cơ quan phát động: Bắt buộc nhập',
     "Dòng chỉ số 2: Chỉ số cần có mã gồm chữ cái, chữ số, '-', '_' hoặc '.'",
   ]);
   // a summary link takes the officer to the field
@@ -92,7 +93,7 @@ test('metric rows are added and removed in place, then every error shows at once
 });
 
 test('corrected, the draft is created and launched after a confirmation that says what happens', async () => {
-  await page.locator('input[name=authority_code]').fill('QY-BDV');
+  await pickOption(page, 'Đơn vị phát động', 'ban dan van thi uy quang yen', /^Ban Dân vận Thị ủy Quảng Yên/);
   await page.locator('#f-m-2-code').fill('sim4g_pct');
   // Enter in a row saves the form (the first submit button is a hidden "save", not a row's "remove")
   const [res] = await Promise.all([
