@@ -336,9 +336,12 @@ static int integer_format(const struct chart *c) { return c->format == CHART_INT
 
 static double lay_header(struct layout *L, const struct chart *c, int draw)
 {
-	double top = PAD + TITLE_SIZE;
-	if (draw) text(L, PAD, top, c->title, TITLE_SIZE, 1, A_START, C_TEXT, L->w - 2 * PAD);
-	top += 10;
+	double top = PAD;
+	if (c->title && *c->title) { /* no title: a heading outside the chart names it */
+		top += TITLE_SIZE;
+		if (draw) text(L, PAD, top, c->title, TITLE_SIZE, 1, A_START, C_TEXT, L->w - 2 * PAD);
+		top += 10;
+	}
 	if (chart_empty(c) || nseries(c) < 2) return top;
 	double x = PAD, sw = c->kind == CHART_LINE ? 20 : 14; /* the swatch and its gap */
 	for (int s = 0; s < nseries(c); s++) {

@@ -40,7 +40,7 @@ struct chart_series {
 struct chart {
 	enum chart_kind kind;
 	enum chart_format format;
-	const char *title;
+	const char *title;         /* NULL or "": none drawn (a heading outside names the chart) */
 	int n;                     /* number of categories */
 	const char *const *labels; /* n UTF-8 category labels */
 	int nseries;               /* 0..CHART_MAX_SERIES */

@@ -150,6 +150,77 @@ test('a commitment column is found by its "Commitment: name (unit)" header in an
   }
 });
 
+// ---- the PDF report opens as a Vietnamese administrative document ----
+
+const pdfText = async (code, lang) => {
+  const r = await fetch(srv.base + `/movements/${code}/report.pdf`, { headers: { Authorization: 'Bearer ' + admin.token, 'Accept-Language': lang } });
+  assert.equal(r.status, 200);
+  const file = path.join(env.dir, `${code}-${lang}.pdf`);
+  fs.writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+  const { execFileSync } = await import('node:child_process');
+  return {
+    file,
+    text: execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }),
+    lines: execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).split('\n').map((l) => l.trim()).filter(Boolean),
+    fonts: execFileSync('pdffonts', [file], { encoding: 'utf8' }),
+  };
+};
+
+// today in Việt Nam (UTC+7), the date of issue
+const today = () => {
+  const d = new Date(Date.now() + 7 * 3600 * 1000);
+  return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate() };
+};
+const pad = (n) => String(n).padStart(2, '0');
+
+test('the report opens with the issuing body on the left and the national header, place and date on the right', async () => {
+  const { text, lines, fonts } = await pdfText('DVK2024', 'vi');
+  const t = today();
+  const head = text.split('\n').filter((l) => l.trim());
+  // -layout keeps the two columns side by side: the parent and the state's name, the body and the motto
+  assert.match(head[0], /^\s+THỊ XÃ QUẢNG YÊN\s{3,}CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM$/);
+  assert.match(head[1], /^\s*BAN DÂN VẬN THỊ ỦY QUẢNG YÊN\s{3,}Độc lập – Tự do – Hạnh phúc$/);
+  assert.equal(head[2].trim(), `Quảng Yên, ngày ${pad(t.d)} tháng ${t.m < 3 ? '0' : ''}${t.m} năm ${t.y}`);
+  assert.ok(head[2].indexOf('Quảng Yên') > 40, 'the place and date sit in the right column');
+  assert.deepEqual([head[3].trim(), head[4].trim()], ['BÁO CÁO', 'Phong trào thi đua “Dân vận khéo” năm 2024']);
+  assert.match(fonts, /Italic/, 'the place and date are in italics');
+  // every heading once, the national header once (page 1 only), the title once (the footer names the code)
+  for (const h of ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập – Tự do – Hạnh phúc', 'BÁO CÁO', 'Phong trào thi đua “Dân vận khéo” năm 2024',
+    'Tổng quan', 'Kết quả', 'Mô hình theo lĩnh vực', 'Theo đơn vị, kể cả đơn vị trực thuộc', 'Tiến độ đăng ký theo thời gian', 'Điển hình tiên tiến'])
+    assert.equal(lines.filter((l) => l === h).length, 1, `"${h}" appears once`);
+  assert.equal(text.split('Phong trào thi đua “Dân vận khéo” năm 2024').length - 1, 1);
+  assert.ok(text.includes('DVK2024 — Báo cáo phong trào · trang 2'));
+});
+
+test('in English and Hindi the national header stays Vietnamese; the date, the title and the rest follow the language', async () => {
+  const t = today();
+  const months = { en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+    hi: ['जनवरी', 'फ़रवरी', 'मार्च', 'अप्रैल', 'मई', 'जून', 'जुलाई', 'अगस्त', 'सितंबर', 'अक्टूबर', 'नवंबर', 'दिसंबर'] };
+  for (const [lang, kicker, summary] of [['en', 'REPORT', 'Summary'], ['hi', 'रिपोर्ट', 'सारांश']]) {
+    const { text, lines } = await pdfText('DVK2024', lang);
+    const head = text.split('\n').filter((l) => l.trim());
+    assert.match(head[0], /THỊ XÃ QUẢNG YÊN\s{3,}CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM$/, lang);
+    assert.match(head[1], /BAN DÂN VẬN THỊ ỦY QUẢNG YÊN\s{3,}Độc lập – Tự do – Hạnh phúc$/, lang);
+    assert.equal(head[2].trim(), `Quảng Yên, ${t.d} ${months[lang][t.m - 1]} ${t.y}`, lang);
+    assert.equal(head[3].trim(), kicker);
+    assert.equal(lines.filter((l) => l === summary).length, 1, lang);
+  }
+});
+
+test('a province\'s report has no parent above it (not the country) and its place; a central body\'s place is Hà Nội', async () => {
+  const t = today();
+  let { text } = await pdfText('SL-NTM', 'vi');
+  let head = text.split('\n').filter((l) => l.trim());
+  assert.match(head[0], /^\s+TỈNH SƠN LA\s{3,}CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM$/);
+  assert.match(head[1], /^\s+Độc lập – Tự do – Hạnh phúc$/);
+  assert.equal(head[2].trim(), `Sơn La, ngày ${pad(t.d)} tháng ${t.m < 3 ? '0' : ''}${t.m} năm ${t.y}`);
+  assert.ok(!text.includes('VIỆT NAM\n') || !/^\s+VIỆT NAM\s/m.test(text), 'the country is not named as the parent');
+  ({ text } = await pdfText('TTG-NTM', 'en'));
+  head = text.split('\n').filter((l) => l.trim());
+  assert.match(head[0], /^\s+CHÍNH PHỦ\s{3,}CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM$/);
+  assert.equal(head[2].trim(), `Hà Nội, ${t.d} ${['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][t.m - 1]} ${t.y}`);
+});
+
 test('units and people exported in each language and format re-import: identical into a fresh database, unchanged into the same', () => {
   const csvUnits = thidua(['export', 'units', '--lang', 'en', '--db', env.db]).stdout;
   const csvPeople = thidua(['export', 'people', '--lang', 'en', '--db', env.db]).stdout;

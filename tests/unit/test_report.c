@@ -19,6 +19,7 @@
 #include "base/chart.h"
 #include "base/i18n.h"
 #include "base/pdf.h"
+#include "movements/mv_report.h"
 
 static int count(const char *hay, const char *needle)
 {
@@ -484,6 +485,31 @@ static void test_pdf_write_error(void **state)
 	fclose(f);
 }
 
+/* the letterhead's place and date: a territorial unit's name without its
+** kind, a date in words padded as Vietnamese official documents write it */
+static void test_place_and_date(void **state)
+{
+	(void)state;
+	assert_string_equal(mv_place_name("Thị xã Quảng Yên"), "Quảng Yên");
+	assert_string_equal(mv_place_name("Tỉnh Sơn La"), "Sơn La");
+	assert_string_equal(mv_place_name("Thành phố Đà Nẵng"), "Đà Nẵng");
+	assert_string_equal(mv_place_name("Xã Liên Hòa"), "Liên Hòa");
+	assert_string_equal(mv_place_name("Phường Yên Giang"), "Yên Giang");
+	assert_string_equal(mv_place_name("Xã"), "Xã");                  /* nothing after the kind: kept */
+	static const struct { const char *lang; int y, m, d; const char *want; } cases[] = {
+		{ "vi", 2026, 11, 29, "ngày 29 tháng 11 năm 2026" }, { "vi", 2026, 2, 5, "ngày 05 tháng 02 năm 2026" },
+		{ "vi", 2026, 3, 9, "ngày 09 tháng 3 năm 2026" },   { "en", 2026, 11, 29, "29 November 2026" },
+		{ "en", 2027, 1, 1, "1 January 2027" },            { "hi", 2026, 11, 29, "29 नवंबर 2026" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct buf b;
+		buf_init(&b);
+		mv_long_date(&b, cases[i].lang, cases[i].y, cases[i].m, cases[i].d);
+		assert_string_equal(buf_cstr(&b), cases[i].want);
+		buf_free(&b);
+	}
+}
+
 #ifdef REPORT_BENCH
 /* make bench-report: this file built against the release library; renders
 ** the test's report 10 times and prints the median time and the size */
@@ -540,6 +566,7 @@ int main(void)
 		cmocka_unit_test(test_pdf_flow),
 		cmocka_unit_test(test_pdf_threads),
 		cmocka_unit_test(test_pdf_write_error),
+		cmocka_unit_test(test_place_and_date),
 	};
 	/* a pango or cairo warning (a misused layout, say) fails the run */
 	g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL);
