@@ -2,6 +2,8 @@
 ** the movement report as PDF, ready to print for a review conference: the
 ** dashboard's tables and charts and the typical examples. */
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,7 +29,16 @@ int mv_money_metric(const struct movement *m)
 	return -1;
 }
 
-/* the units one level below the top of the dashboard's tree */
+/* days since 1970-01-01 of "YYYY-MM-DD..."; NaN if it is not a date */
+static double iso_days(const char *iso)
+{
+	int y, mo, dd;
+	if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &mo, &dd) != 3 || mo < 1 || mo > 12 || dd < 1 || dd > 31) return NAN;
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = dd, .tm_hour = 12 };
+	return floor((double)timegm(&tm) / 86400.0);
+}
+
+/* the units one level below the top of the dashboard's tree (idx NULL: only counted) */
 static int top_children(const struct dashboard *d, int *idx, int max)
 {
 	if (!d->nunits) return 0;
@@ -39,7 +50,10 @@ static int top_children(const struct dashboard *d, int *idx, int max)
 	for (int i = 0; i < d->nunits; i++) heads += d->units[i].depth == base;
 	int want = heads == 1 ? base + 1 : base;
 	for (int i = 0; i < d->nunits && n < max; i++)
-		if (d->units[i].depth == want) idx[n++] = i;
+		if (d->units[i].depth == want) {
+			if (idx) idx[n] = i;
+			n++;
+		}
 	return n;
 }
 
@@ -72,27 +86,30 @@ int mv_chart(struct db *db, struct arena *a, const struct dashboard *d, const ch
 	if (!strcmp(which, "units")) {
 		int k = mv_money_metric(m);
 		if (k < 0) return -1;
-		int idx[64];
-		int n = top_children(d, idx, 64);
+		int n = top_children(d, NULL, INT32_MAX);
+		int *order = arena_alloc(a, sizeof(int) * (size_t)(n + 1));
+		n = top_children(d, order, n);
 		c->kind = CHART_BARS;
 		c->format = !strcmp(m->metrics[k].unit, "VND") ? CHART_VND : CHART_INT;
 		c->title = arena_printf(a, "%s (%s)", m->metrics[k].name, m->metrics[k].unit);
 		const char **labels = arena_alloc(a, sizeof(char *) * (size_t)(n + 1));
 		double *v = arena_alloc(a, sizeof(double) * (size_t)(n + 1));
-		/* largest first */
-		int order[64];
-		for (int i = 0; i < n; i++) order[i] = idx[i];
+		/* largest first; units without a reported value last, in tree order */
 		for (int i = 1; i < n; i++)
-			for (int j = i; j > 0 && d->units[order[j]].sub[k].sum > d->units[order[j - 1]].sub[k].sum; j--) {
+			for (int j = i; j > 0; j--) {
+				const struct dash_total *x = &d->units[order[j]].sub[k], *y = &d->units[order[j - 1]].sub[k];
+				if (!(x->n && (!y->n || x->sum > y->sum))) break;
 				int t = order[j];
 				order[j] = order[j - 1];
 				order[j - 1] = t;
 			}
-		int shown = n > 20 ? 20 : n;
+		int shown = n > MV_CHART_BARS ? MV_CHART_BARS : n;
 		for (int i = 0; i < shown; i++) {
-			labels[i] = d->units[order[i]].name;
-			v[i] = dash_value(&m->metrics[k], &d->units[order[i]].sub[k]);
+			const struct dash_unit *u = &d->units[order[i]];
+			labels[i] = u->name;
+			v[i] = u->sub[k].n ? dash_value(&m->metrics[k], &u->sub[k]) : NAN; /* no value: "—", not a zero bar */
 		}
+		if (shown < n) c->caption = arena_printf(a, T("Top %d of %d — see the table"), shown, n);
 		c->n = shown;
 		c->labels = labels;
 		c->nseries = 1;
@@ -105,6 +122,7 @@ int mv_chart(struct db *db, struct arena *a, const struct dashboard *d, const ch
 		c->title = T("Units registered, cumulative");
 		const char **labels = arena_alloc(a, sizeof(char *) * (size_t)(d->ntimeline + 1));
 		double *v = arena_alloc(a, sizeof(double) * (size_t)(d->ntimeline + 1));
+		double *at = arena_alloc(a, sizeof(double) * (size_t)(d->ntimeline + 1));
 		int64_t cum = 0;
 		for (int t = 0; t < d->ntimeline; t++) {
 			cum += d->timeline[t].n;
@@ -114,7 +132,9 @@ int mv_chart(struct db *db, struct arena *a, const struct dashboard *d, const ch
 			labels[t] = arena_strdup(a, buf_cstr(&b));
 			buf_free(&b);
 			v[t] = (double)cum;
+			at[t] = iso_days(d->timeline[t].key);
 		}
+		c->at = at; /* points spaced by date (a bad date falls back to even spacing) */
 		c->n = d->ntimeline;
 		c->labels = labels;
 		c->nseries = 1;
@@ -275,7 +295,7 @@ int mv_report_pdf(struct db *db, struct arena *a, const struct dashboard *d, con
 			int indent = u->depth - base;
 			if (indent > 6) indent = 6;
 			const char *row[] = { arena_printf(a, "%.*s%s", indent * 2, "            ", u->name), num(a, lang, (double)u->models_sub),
-					      k >= 0 && u->sub[k].n ? num(a, lang, dash_value(&m->metrics[k], &u->sub[k])) : "" };
+					      k >= 0 && u->sub[k].n ? num(a, lang, dash_value(&m->metrics[k], &u->sub[k])) : "—" };
 			pdf_row(p, row);
 		}
 		pdf_table_end(p);

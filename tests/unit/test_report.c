@@ -63,7 +63,7 @@ static void test_chart_values(void **state)
 	value_is(CHART_DECIMAL, "vi", 1234.5, "1.234,50");
 	value_is(CHART_DECIMAL, "hi", 123456.789, "1,23,456.79");
 	value_is(CHART_DECIMAL, "en", -0.4, "-0.40");
-	value_is(CHART_INT, "en", NAN, "0");
+	value_is(CHART_INT, "en", NAN, "—"); /* no data */
 	value_is(CHART_INT, "en", -INFINITY, "0");
 	value_is(CHART_INT, "vi", 1e300, "1.000.000.000.000.000.000");       /* clamped to CHART_VALUE_MAX */
 	value_is(CHART_DECIMAL, "en", -1e300, "-1,000,000,000,000,000,000.00");
@@ -198,7 +198,9 @@ static void test_svg_empty_and_odd_values(void **state)
 			/* b's value at its bar end, and the last tick of the axis */
 			assert_int_equal(count(b.p, "fill=\"#222222\">1.000.000.000.000.000.000</text>"), 1);
 			assert_int_equal(count(b.p, ">1.000.000.000.000.000.000</text>"), 2);
-			assert_int_equal(count(b.p, ">0</text>"), 2 + 1); /* c and d, and the 0 tick */
+			assert_int_equal(count(b.p, ">0</text>"), 1 + 1); /* d, and the 0 tick */
+			assert_int_equal(count(b.p, "fill=\"#555555\">—</text>"), 1); /* c has no data: no bar */
+			assert_int_equal(count(b.p, "class=\"bar\""), 3);
 		}
 	}
 	buf_free(&b);
