@@ -1,10 +1,12 @@
 /* Fuzz target: the SVG chart renderer. Any kind, format, values (NaN,
 ** infinities, huge) and labels render without a crash; every '<' in the
 ** output opens one of the renderer's own elements (labels are escaped);
-** there is no style; every bar is drawn; and valid UTF-8 labels stay valid
-** UTF-8 when they are cut with an ellipsis.
-** Input: kind, format, number of series, number of categories, then
-** 8-byte doubles (categories x series), then labels separated by '\n'. */
+** there is no style; every value but NaN (no data) is drawn as a bar; and
+** valid UTF-8 labels stay valid UTF-8 when they are cut with an ellipsis.
+** Input: kind, format (bit 2: line charts take the first series as dates,
+** in any order; bit 3: a caption), number of series, number of categories,
+** then 8-byte doubles (categories x series), then labels separated by '\n'. */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 4) return 0;
 	struct chart c = { .kind = (enum chart_kind)(data[0] % 4), .format = (enum chart_format)(data[1] % 4), .title = "t" };
+	const uint8_t flags = data[1];
 	c.nseries = data[2] % (CHART_MAX_SERIES + 1);
 	c.n = data[3] % 100;
 	data += 4, size -= 4;
@@ -43,6 +46,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(v, data, nv * 8);
 	data += nv * 8, size -= nv * 8;
 	for (int s = 0; s < c.nseries; s++) c.series[s] = (struct chart_series){ s % 2 ? NULL : "série <s>", v + s * c.n };
+	if (c.kind == CHART_LINE && (flags & 4)) c.at = v; /* dates: any order, NaN, huge: even spacing when not increasing */
+	if (flags & 8) c.caption = "top <20> of \"32\" — see the table";
+	int drawn = 0;
+	for (int i = 0; i < c.n * c.nseries; i++) drawn += !isnan(v[i]);
 	char *text = malloc(size + 1);
 	memcpy(text, data, size);
 	text[size] = 0;
@@ -63,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (const char *q = strchr(o, '<'); q; q = strchr(q + 1, '<'))
 		if (!known_tag(q)) abort();
 	if (strstr(o, "style=\"")) abort(); /* a label "style=\"" comes out escaped */
-	if (c.n > 0 && c.nseries > 0 && c.kind != CHART_LINE && count(o, "class=\"bar\"") != c.n * c.nseries) abort();
+	if (c.n > 0 && c.nseries > 0 && c.kind != CHART_LINE && count(o, "class=\"bar\"") != drawn) abort();
 	if (valid && !utf8_valid(o, b.len)) abort();
 	buf_free(&b);
 	free(labels);
