@@ -664,24 +664,46 @@ double chart_height(const struct chart *c, double w)
 
 /* ---- SVG ---- */
 
+/* a coordinate to one decimal, "12" or "-0.5"; written by hand: a chart has
+** hundreds of them and printf is the larger part of drawing one */
 static void svg_num(struct buf *o, double v)
 {
 	long long t = llround(v * 10);
-	if (t % 10 == 0) buf_printf(o, "%lld", t / 10);
-	else buf_printf(o, "%s%lld.%lld", t < 0 ? "-" : "", llabs(t) / 10, llabs(t) % 10);
+	unsigned long long u = t < 0 ? 0ULL - (unsigned long long)t : (unsigned long long)t;
+	char tmp[32], *p = tmp + sizeof tmp;
+	if (u % 10) {
+		*--p = (char)('0' + u % 10);
+		*--p = '.';
+	}
+	u /= 10;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (t < 0) *--p = '-';
+	buf_add(o, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 static void svg_attr(struct buf *o, const char *name, double v)
 {
-	buf_printf(o, " %s=\"", name);
+	buf_char(o, ' ');
+	buf_raw(o, name);
+	buf_raw(o, "=\"");
 	svg_num(o, v);
 	buf_char(o, '"');
 }
 
 static void svg_color(struct buf *o, const char *name, long c)
 {
-	if (c == NONE) buf_printf(o, " %s=\"none\"", name);
-	else buf_printf(o, " %s=\"#%06lX\"", name, (unsigned long)c);
+	buf_char(o, ' ');
+	buf_raw(o, name);
+	if (c == NONE) {
+		buf_raw(o, "=\"none\"");
+		return;
+	}
+	char hex[] = "=\"#000000\"";
+	for (int k = 0; k < 6; k++) hex[8 - k] = "0123456789ABCDEF"[(c >> (4 * k)) & 0xF];
+	buf_raw(o, hex);
 }
 
 static void svg_dash(struct buf *o, int d)
