@@ -150,6 +150,74 @@ test('a commitment column is found by its "Commitment: name (unit)" header in an
   }
 });
 
+test('the models template is in the request\'s language too', async () => {
+  const mv = (await admin.get('/api/v1/movements/DVK2026')).data;
+  for (const [accept, want] of [['vi', 'Mã mô hình,Mã đơn vị,Tên gọi,Lĩnh vực,Mã đơn vị chủ trì,Mô tả,Ngày bắt đầu'],
+    ['en', 'Model code,Unit code,Title,Field,Owner unit code,Description,Started on'],
+    ['hi', 'मॉडल कोड,इकाई कोड,शीर्षक,क्षेत्र,स्वामी इकाई कोड,विवरण,प्रारंभ तिथि']]) {
+    const r = await admin.req('GET', `/movements/${mv.id}/export/template?format=csv`, { headers: { 'Accept-Language': accept } });
+    assert.equal(r.status, 200);
+    assert.equal(r.text, want + '\r\n');
+  }
+});
+
+// ---- the dashboard's charts ----
+
+test('the per-unit chart shows 20 of the 32 units with a translated caption, and a unit without a value as "—", not a zero bar', async () => {
+  const mv = (await admin.get('/api/v1/movements/DVK2024')).data;
+  for (const [accept, caption] of [['vi', '20 đơn vị đứng đầu trong số 32 — xem đầy đủ ở bảng'], ['en', 'Top 20 of 32 — see the table'],
+    ['hi', '32 में से शीर्ष 20 — पूरी सूची तालिका में']]) {
+    const r = await admin.req('GET', `/movements/${mv.id}/dashboard`, { headers: { 'Accept-Language': accept } });
+    assert.equal(r.status, 200);
+    const svg = r.text.match(/<svg[^>]*>(?:(?!<\/svg>)[\s\S])*<\/svg>/g).find((x) => x.includes(caption));
+    assert.ok(svg, `the units chart has the caption "${caption}"`);
+    const bars = (svg.match(/class="bar"/g) || []).length;
+    const none = (svg.match(/fill="#555555">—<\/text>/g) || []).length;
+    assert.deepEqual([bars, none], [20, 0], accept); /* 20 of the units have reported an amount */
+  }
+  // a movement where one of two registered units has reported money: one bar, and "—" for the other
+  const day = (o) => new Date(Date.now() + o * 86400000).toISOString().slice(0, 10);
+  let r = await admin.post('/api/v1/movements', { json: { code: 'EXP-CHART', title: 'Thử biểu đồ', kind: 'thematic', authority_code: 'QY-BDV',
+    starts_on: day(-10), ends_on: day(100), register_by: day(10), scope: ['QN-QUANGYEN'], fields: ['economy'],
+    metrics: [{ code: 'vnd', name: 'Kinh phí', unit: 'VND', kind: 'amount' }] } });
+  assert.equal(r.status, 201, r.text);
+  const m = r.data;
+  assert.equal((await admin.post(`/api/v1/movements/${m.id}/status`, { json: { status: 'launched', version: m.version } })).status, 200);
+  const models = {};
+  for (const unit of ['QY-CA', 'QY-HCCB']) {
+    assert.equal((await admin.post(`/api/v1/movements/${m.id}/registrations`, { json: { unit_code: unit } })).status, 201);
+    r = await admin.post(`/api/v1/movements/${m.id}/models`, { json: { unit_code: unit, code: unit + '-1', title: 'Mô hình ' + unit, field: 'economy' } });
+    assert.equal(r.status, 201, r.text);
+    models[unit] = r.data;
+  }
+  r = await admin.post(`/api/v1/models/${models['QY-CA'].id}/reports`, { json: { reported_on: day(-1), results: { vnd: 150000000 } } });
+  assert.equal(r.status, 201, r.text);
+  r = await admin.get(`/movements/${m.id}/dashboard`);
+  const svg = r.text.match(/<svg[^>]*>(?:(?!<\/svg>)[\s\S])*<\/svg>/g).find((x) => x.includes('aria-label="Kinh phí (VND)"'));
+  assert.ok(svg, r.text);
+  assert.equal((svg.match(/class="bar"/g) || []).length, 1);
+  assert.match(svg, /<title>Công an thị xã Quảng Yên: 150\.000\.000 ₫<\/title>/);
+  assert.equal((svg.match(/fill="#555555">—<\/text>/g) || []).length, 1);
+  assert.ok(svg.indexOf('Công an thị xã Quảng Yên') < svg.indexOf('Hội Cựu chiến binh thị xã Quảng Yên'), 'the unit without a value comes last');
+  assert.ok(!svg.includes('trong số'), 'two units: all shown, no caption');
+});
+
+test('the registration timeline spaces its points by date and its labels never overlap', async () => {
+  const mv = (await admin.get('/api/v1/movements/DVK2024')).data;
+  const r = await admin.get(`/movements/${mv.id}/dashboard`);
+  const svg = r.text.match(/<svg[^>]*>(?:(?!<\/svg>)[\s\S])*<\/svg>/g).find((x) => x.includes('<polyline'));
+  const pts = [...svg.matchAll(/<circle class="point" cx="([\d.]+)"[^>]*><title>([^<]*)<\/title>/g)].map((m) => [Number(m[1]), m[2]]);
+  assert.ok(pts.length > 10);
+  // the dates of the points, from their tooltips "dd/mm/yyyy: n"
+  const days = pts.map(([, t]) => { const [d, m, y] = t.split(':')[0].split('/').map(Number); return Date.UTC(y, m - 1, d) / 86400000; });
+  const k = (pts[pts.length - 1][0] - pts[0][0]) / (days[days.length - 1] - days[0]);
+  for (let i = 1; i < pts.length; i++) assert.ok(Math.abs(pts[i][0] - pts[0][0] - (days[i] - days[0]) * k) < 0.2, `point ${i} sits at its date`);
+  // the labels under the axis: "dd/mm/yyyy", 10 pt, 54 pt wide at most; centres at least 60 pt apart
+  const labels = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)" font-size="10" text-anchor="middle" fill="#222222">(\d\d\/\d\d\/\d{4})<\/text>/g)].map((m) => Number(m[1]));
+  assert.ok(labels.length >= 4 && labels.length < pts.length, `${labels.length} labels for ${pts.length} points`);
+  for (let i = 1; i < labels.length; i++) assert.ok(labels[i] - labels[i - 1] >= 60, `labels ${i - 1} and ${i} apart`);
+});
+
 // ---- the PDF report opens as a Vietnamese administrative document ----
 
 const pdfText = async (code, lang) => {
