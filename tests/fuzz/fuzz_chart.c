@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.nseries = data[2] % (CHART_MAX_SERIES + 1);
 	c.n = data[3] % 33; /* up to 32 categories: enough to crowd every kind (labels thinned, bars past 20); more only multiplies the work */
 	data += 4, size -= 4;
-	double *v = calloc((size_t)(c.n * c.nseries) + 1, sizeof *v);
+	double *v = calloc((size_t)(c.n * (c.nseries ? c.nseries : 1)) + 1, sizeof *v); /* c.at may point at it even without series */
 	size_t nv = size / 8 < (size_t)(c.n * c.nseries) ? size / 8 : (size_t)(c.n * c.nseries);
 	memcpy(v, data, nv * 8);
 	data += nv * 8, size -= nv * 8;
