@@ -362,7 +362,7 @@ int movement_export(struct db *db, const struct movement *m, const char *what, F
 		}
 		h[nh] = NULL;
 		types[nh] = 0;
-		struct sheet *s = sheet_open(out, format, full ? "models" : "template", h, types);
+		struct sheet *s = sheet_open(out, format, i18n_get(lang, full ? N_("Models") : N_("Models template")), h, types);
 		if (!s) { arena_free(&a); return E_INVALID; }
 		struct model_query q = { .movement_id = m->id, .nranges = -1, .typical = -1, .with_values = 1, .limit = 1000 };
 		for (int64_t off = 0; full; off += q.limit) {
@@ -406,7 +406,7 @@ int movement_export(struct db *db, const struct movement *m, const char *what, F
 	} else if (!strcmp(what, "results")) {
 		const char *h[6];
 		column_headers(result_cols, lang, h);
-		struct sheet *s = sheet_open(out, format, "results", h, "tttnt");
+		struct sheet *s = sheet_open(out, format, i18n_get(lang, N_("Results")), h, "tttnt");
 		if (!s) { arena_free(&a); return E_INVALID; }
 		struct stmt *st = db_query(db,
 					   "SELECT d.code, p.reported_on, mt.code, r.value, p.note FROM model_results r "
@@ -430,7 +430,7 @@ int movement_export(struct db *db, const struct movement *m, const char *what, F
 		for (int k = 0; k < m->nmetrics; k++) { h[nh] = metric_header(&a, lang, N_("Commitment: %s"), &m->metrics[k]); types[nh++] = 'n'; }
 		h[nh] = NULL;
 		types[nh] = 0;
-		struct sheet *s = sheet_open(out, format, "registrations", h, types);
+		struct sheet *s = sheet_open(out, format, i18n_get(lang, N_("Registrations")), h, types);
 		if (!s) { arena_free(&a); return E_INVALID; }
 		struct reg_query q = { .movement_id = m->id, .nranges = -1, .limit = 100000 };
 		struct registration *items;

@@ -8,6 +8,7 @@
 #include "../base/audit.h"
 #include "../base/auth.h"
 #include "../base/db.h"
+#include "../base/i18n.h"
 #include "../base/fold.h"
 #include "../base/sheet.h"
 #include "../base/table.h"
@@ -195,7 +196,7 @@ int people_export(struct db *db, FILE *out, const char *format, const char *unde
 {
 	const char *headers[8];
 	column_headers(person_cols, lang, headers);
-	struct sheet *s = sheet_open(out, format, "people", headers, "tttnttn");
+	struct sheet *s = sheet_open(out, format, i18n_get(lang, N_("People")), headers, "tttnttn");
 	if (!s) return E_DB;
 	char hi[UNIT_PATH_MAX] = "~";
 	if (under_path) subtree_end(hi, sizeof hi, under_path);

@@ -6,6 +6,7 @@
 #include "../base/arena.h"
 #include "../base/audit.h"
 #include "../base/db.h"
+#include "../base/i18n.h"
 #include "../base/sheet.h"
 #include "../base/table.h"
 #include "units.h"
@@ -189,7 +190,7 @@ int units_export(struct db *db, FILE *out, const char *format, const char *lang)
 {
 	const char *headers[6];
 	column_headers(unit_cols, lang, headers);
-	struct sheet *s = sheet_open(out, format, "units", headers, "tttt" "n");
+	struct sheet *s = sheet_open(out, format, i18n_get(lang, N_("Units")), headers, "tttt" "n");
 	if (!s) return E_DB;
 	/* parents before children, so the file re-imports in one pass */
 	struct stmt *st = db_query(db,

@@ -5,6 +5,7 @@
 // unchanged (units, people, registrations, models, results; CSV and XLSX).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeDb, thidua, startServer, Client } from '../lib/server.mjs';
@@ -67,6 +68,19 @@ test('the command line writes the headers in Vietnamese by default, or in the la
       assert.equal(firstLine(r.stdout), HEADERS[what][lang], `${what} ${lang}`);
     }
   }
+  // the workbook's sheet is named in the language too
+  const sheetName = (file) => execFileSync('python3', ['-c', 'import sys, zipfile, re; print(re.search(r\'<sheet name="([^"]*)"\', ' +
+    'zipfile.ZipFile(sys.argv[1]).read("xl/workbook.xml").decode()).group(1))', file], { encoding: 'utf8' }).trim();
+  for (const [lang, units, people] of [['vi', 'Đơn vị', 'Cán bộ'], ['en', 'Units', 'People'], ['hi', 'इकाइयाँ', 'व्यक्ति']]) {
+    const fu = path.join(env.dir, `sheet-${lang}.xlsx`);
+    assert.equal(thidua(['export', 'units', '--lang', lang, '--format', 'xlsx', '--out', fu, '--db', env.db]).code, 0);
+    assert.equal(sheetName(fu), units);
+    assert.equal(thidua(['export', 'people', '--lang', lang, '--format', 'xlsx', '--out', fu, '--db', env.db]).code, 0);
+    assert.equal(sheetName(fu), people);
+  }
+  const ft = path.join(env.dir, 'template.xlsx');
+  assert.equal(thidua(['export', 'template', '--movement', 'DVK2026', '--format', 'xlsx', '--out', ft, '--db', env.db]).code, 0);
+  assert.equal(sheetName(ft), 'Mẫu nhập mô hình');
   const bad = thidua(['export', 'units', '--lang', 'fr', '--db', env.db]);
   assert.equal(bad.code, 2);
   assert.match(bad.stdout, /\[--lang vi\|en\|hi\]/);
