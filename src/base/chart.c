@@ -22,6 +22,8 @@
 #define SMALL_SIZE 10.0
 #define AXIS_H 18.0
 #define LEGEND_ROW 16.0
+#define CAPTION_H 16.0
+#define NO_DATA "—"
 #define NONE (-1L)
 #define NOLIMIT INFINITY /* a text's width budget: none */
 
@@ -62,6 +64,7 @@ struct layout {
 	measure_fn *measure;
 	void *mctx;
 	const char *lang;
+	double foot;            /* the caption's height under the plot */
 	struct buf tmp;
 };
 
@@ -69,15 +72,17 @@ struct layout {
 
 static double clampv(double v)
 {
-	if (!isfinite(v)) return 0;
+	if (isnan(v)) return v;   /* no data */
+	if (isinf(v)) return 0;
 	if (v > CHART_VALUE_MAX) return CHART_VALUE_MAX;
 	if (v < -CHART_VALUE_MAX) return -CHART_VALUE_MAX;
 	return v;
 }
 
+/* a value, NaN when there is none */
 static double val(const struct chart *c, int s, int i)
 {
-	return c->series[s].values ? clampv(c->series[s].values[i]) : 0;
+	return c->series[s].values ? clampv(c->series[s].values[i]) : NAN;
 }
 
 static void fmt_dec(struct buf *b, const char *lang, double v, int decimals)
@@ -103,6 +108,10 @@ void chart_format_value(struct buf *b, enum chart_format f, const char *lang, do
 {
 	if (!lang) lang = LANG_DEFAULT;
 	v = clampv(v);
+	if (isnan(v)) {
+		buf_raw(b, NO_DATA);
+		return;
+	}
 	switch (f) {
 	case CHART_INT: fmt_int(b, lang, llround(v)); break;
 	case CHART_VND: fmt_vnd(b, lang, llround(v)); break;
@@ -316,6 +325,7 @@ static void data_range(const struct chart *c, double *lo, double *hi)
 		double pos = 0, neg = 0;
 		for (int s = 0; s < nseries(c); s++) {
 			double v = val(c, s, i);
+			if (isnan(v)) continue;
 			if (c->kind == CHART_STACKED) {
 				if (v >= 0) pos += v;
 				else neg += v;
@@ -336,9 +346,12 @@ static int integer_format(const struct chart *c) { return c->format == CHART_INT
 
 static double lay_header(struct layout *L, const struct chart *c, int draw)
 {
-	double top = PAD + TITLE_SIZE;
-	if (draw) text(L, PAD, top, c->title, TITLE_SIZE, 1, A_START, C_TEXT, L->w - 2 * PAD);
-	top += 10;
+	double top = PAD;
+	if (c->title && *c->title) { /* no title: a heading outside the chart names it */
+		top += TITLE_SIZE;
+		if (draw) text(L, PAD, top, c->title, TITLE_SIZE, 1, A_START, C_TEXT, L->w - 2 * PAD);
+		top += 10;
+	}
 	if (chart_empty(c) || nseries(c) < 2) return top;
 	double x = PAD, sw = c->kind == CHART_LINE ? 20 : 14; /* the swatch and its gap */
 	for (int s = 0; s < nseries(c); s++) {
@@ -367,10 +380,11 @@ static double lay_header(struct layout *L, const struct chart *c, int draw)
 
 static void lay_empty(struct layout *L, double top)
 {
-	struct item *f = rect(L, PAD, top, L->w - PAD, L->h - PAD, NONE);
+	double bottom = fmax(L->h - PAD - L->foot, top);
+	struct item *f = rect(L, PAD, top, L->w - PAD, bottom, NONE);
 	f->stroke = C_GRID;
 	f->size = 1;
-	text(L, L->w / 2, (top + L->h - PAD) / 2 + 12 * 0.35, i18n_get(L->lang, N_("No data")), 12, 0, A_MIDDLE, C_MUTED, L->w - 4 * PAD);
+	text(L, L->w / 2, (top + bottom) / 2 + 12 * 0.35, i18n_get(L->lang, N_("No data")), 12, 0, A_MIDDLE, C_MUTED, L->w - 4 * PAD);
 }
 
 /* horizontal bars, grouped or stacked: a row per category */
@@ -379,7 +393,7 @@ static void lay_bars(struct layout *L, const struct chart *c, double top)
 	const int ns = nseries(c), stacked = c->kind == CHART_STACKED;
 	double lo, hi;
 	data_range(c, &lo, &hi);
-	double bottom = L->h - PAD - AXIS_H;
+	double bottom = L->h - PAD - AXIS_H - L->foot;
 	if (bottom < top + 1) bottom = top + 1;
 	double band = (bottom - top) / c->n;
 	double fs = fmax(fmin(TEXT_SIZE, band * 0.8), 0.5);
@@ -392,8 +406,9 @@ static void lay_bars(struct layout *L, const struct chart *c, double top)
 		double pos = 0, neg = 0;
 		for (int s = 0; s < ns; s++) {
 			double v = val(c, s, i);
-			if (stacked) *(v >= 0 ? &pos : &neg) += v;
-			else val_w = fmax(val_w, L->measure(L->mctx, fmtv(L, c->format, v), vs, 0));
+			if (stacked) {
+				if (!isnan(v)) *(v >= 0 ? &pos : &neg) += v;
+			} else val_w = fmax(val_w, L->measure(L->mctx, fmtv(L, c->format, v), vs, 0));
 		}
 		if (stacked) val_w = fmax(val_w, L->measure(L->mctx, fmtv(L, c->format, pos + neg), vs, 0));
 	}
@@ -429,8 +444,11 @@ static void lay_bars(struct layout *L, const struct chart *c, double top)
 		text(L, PAD + lab_w, y + band / 2 + fs * 0.35, c->labels[i], fs, 0, A_END, C_TEXT, lab_w);
 		if (stacked) {
 			double pos = 0, neg = 0;
+			int any = 0;
 			for (int s = 0; s < ns; s++) {
 				double v = val(c, s, i), a, b;
+				if (isnan(v)) continue; /* no data: no segment */
+				any = 1;
 				if (v >= 0) a = pos, pos += v, b = pos;
 				else a = neg, neg += v, b = neg;
 				double xa = map(&sc, a, x0, x1), xb = map(&sc, b, x0, x1);
@@ -445,13 +463,17 @@ static void lay_bars(struct layout *L, const struct chart *c, double top)
 			}
 			int right = pos > 0 || neg == 0;
 			double ex = map(&sc, right ? pos : neg, x0, x1);
-			text(L, right ? ex + 4 : ex - 4, y + band / 2 + vs * 0.35, fmtv(L, c->format, pos + neg), vs, 0,
-			     right ? A_START : A_END, C_TEXT, NOLIMIT);
+			text(L, right ? ex + 4 : ex - 4, y + band / 2 + vs * 0.35, fmtv(L, c->format, any ? pos + neg : NAN), vs, 0,
+			     right ? A_START : A_END, any ? C_TEXT : C_MUTED, NOLIMIT);
 		} else {
 			for (int s = 0; s < ns; s++) {
 				double v = val(c, s, i);
 				double yb = ns == 1 ? y + band * 0.15 : y + band * 0.1 + s * thick;
 				double hb = ns == 1 ? thick : thick * 0.9;
+				if (isnan(v)) { /* no data: "—" where the bar would start, no bar of zero */
+					text(L, zx + 4, yb + hb / 2 + vs * 0.35, NO_DATA, vs, 0, A_START, C_MUTED, NOLIMIT);
+					continue;
+				}
 				double xv = map(&sc, v, x0, x1);
 				struct item *r = rect(L, zx, yb, xv, yb + hb, palette[s]);
 				r->bar = 1;
@@ -464,13 +486,23 @@ static void lay_bars(struct layout *L, const struct chart *c, double top)
 	line(L, zx, top, zx, bottom, C_AXIS, 1);
 }
 
-/* vertical columns and lines: categories along the bottom */
+/* a time axis: at[] finite and increasing (equal neighbours allowed) */
+static int time_axis(const struct chart *c)
+{
+	if (!c->at || c->kind != CHART_LINE) return 0;
+	for (int i = 0; i < c->n; i++)
+		if (!isfinite(c->at[i]) || (i && c->at[i] < c->at[i - 1])) return 0;
+	return 1;
+}
+
+/* vertical columns and lines: categories along the bottom, evenly spaced or
+** (lines with dates) spaced by date */
 static void lay_columns(struct layout *L, const struct chart *c, double top)
 {
-	const int ns = nseries(c), is_line = c->kind == CHART_LINE;
+	const int ns = nseries(c), is_line = c->kind == CHART_LINE, timed = time_axis(c);
 	double lo, hi;
 	data_range(c, &lo, &hi);
-	double y0 = top + 14, y1 = L->h - PAD - AXIS_H;
+	double y0 = top + 14, y1 = L->h - PAD - AXIS_H - L->foot;
 	if (y1 < y0 + 1) y1 = y0 + 1;
 	int target = (int)((y1 - y0) / 40);
 	struct scale sc = scale_for(lo, hi, target < 2 ? 2 : target > 8 ? 8 : target, integer_format(c));
@@ -487,35 +519,80 @@ static void lay_columns(struct layout *L, const struct chart *c, double top)
 	}
 	double zy = map(&sc, 0, y1, y0);
 	double band = (x1 - x0) / c->n;
-	/* category labels: every k-th when they are crowded */
-	int every = band >= 36 ? 1 : (int)ceil(36 / band);
-	for (int i = 0; i < c->n; i += every)
-		text(L, x0 + (i + 0.5) * band, y1 + 13, c->labels[i], SMALL_SIZE, 0, A_MIDDLE, C_TEXT, every * band - 4);
+	/* each category's x: the middle of its band, or its date on the axis */
+	double *xs = arena_alloc(&L->a, (size_t)c->n * sizeof *xs);
+	double inset = fmin(band / 2, (x1 - x0) / 2);
+	if (timed) {
+		inset = fmin(24, (x1 - x0) / 2); /* room for the first and last labels */
+		double span = c->at[c->n - 1] - c->at[0];
+		for (int i = 0; i < c->n; i++)
+			xs[i] = span > 0 ? x0 + inset + (c->at[i] - c->at[0]) / span * (x1 - x0 - 2 * inset) : (x0 + x1) / 2;
+	} else {
+		for (int i = 0; i < c->n; i++) xs[i] = x0 + (i + 0.5) * band;
+	}
+	if (timed) {
+		/* labels at their points, from the left, skipping any that would touch the
+		** one before; the last point's label is placed first so it always shows */
+		double *w = arena_alloc(&L->a, (size_t)c->n * sizeof *w);
+		double *cx = arena_alloc(&L->a, (size_t)c->n * sizeof *cx);
+		for (int i = 0; i < c->n; i++) {
+			w[i] = fmin(L->measure(L->mctx, c->labels[i] ? c->labels[i] : "", SMALL_SIZE, 0), x1 - x0);
+			/* kept inside the chart: a label near an edge moves in */
+			cx[i] = fmin(fmax(xs[i], PAD + w[i] / 2), L->w - PAD - w[i] / 2);
+		}
+		const double gap = 6;
+		int last = c->n - 1;
+		double right = -INFINITY, stop = cx[last] - w[last] / 2 - gap;
+		for (int i = 0; i < last; i++) {
+			if (cx[i] - w[i] / 2 < right + gap || cx[i] + w[i] / 2 > stop) continue;
+			text(L, cx[i], y1 + 13, c->labels[i], SMALL_SIZE, 0, A_MIDDLE, C_TEXT, w[i]);
+			right = cx[i] + w[i] / 2;
+		}
+		text(L, cx[last], y1 + 13, c->labels[last], SMALL_SIZE, 0, A_MIDDLE, C_TEXT, w[last]);
+	} else {
+		/* category labels: every k-th when they are crowded */
+		int every = band >= 36 ? 1 : (int)ceil(36 / band);
+		for (int i = 0; i < c->n; i += every)
+			text(L, xs[i], y1 + 13, c->labels[i], SMALL_SIZE, 0, A_MIDDLE, C_TEXT, every * band - 4);
+	}
 
 	if (is_line) {
 		for (int s = 0; s < ns; s++) {
-			struct item *p = add(L, OP_POLY);
-			p->pts = arena_alloc(&L->a, (size_t)c->n * 2 * sizeof *p->pts);
-			p->npts = c->n;
-			p->stroke = palette[s];
-			p->size = 2;
-			p->dash = s;
-			for (int i = 0; i < c->n; i++) {
-				p->pts[2 * i] = x0 + (i + 0.5) * band;
-				p->pts[2 * i + 1] = map(&sc, val(c, s, i), y1, y0);
+			/* one polyline per run of points with data: no data breaks the line */
+			int lastv = -1;
+			for (int i = 0; i < c->n;) {
+				if (isnan(val(c, s, i))) { i++; continue; }
+				int j = i;
+				while (j < c->n && !isnan(val(c, s, j))) j++;
+				struct item *p = add(L, OP_POLY);
+				p->pts = arena_alloc(&L->a, (size_t)(j - i) * 2 * sizeof *p->pts);
+				p->npts = j - i;
+				p->stroke = palette[s];
+				p->size = 2;
+				p->dash = s;
+				for (int k = i; k < j; k++) {
+					p->pts[2 * (k - i)] = xs[k];
+					p->pts[2 * (k - i) + 1] = map(&sc, val(c, s, k), y1, y0);
+				}
+				lastv = j - 1;
+				i = j;
 			}
-			double *pts = p->pts; /* p moves when the list grows */
 			if (c->n <= 60) {
 				for (int i = 0; i < c->n; i++) {
+					double v = val(c, s, i);
+					if (isnan(v)) continue;
 					struct item *d = add(L, OP_DOT);
-					d->x = pts[2 * i], d->y = pts[2 * i + 1], d->x2 = 2.5;
+					d->x = xs[i], d->y = map(&sc, v, y1, y0), d->x2 = 2.5;
 					d->fill = palette[s];
 					d->bar = 1;
-					d->title = bar_title(L, c, s, i, val(c, s, i));
+					d->title = bar_title(L, c, s, i, v);
 				}
 			}
-			double lx = pts[2 * (c->n - 1)], ly = pts[2 * (c->n - 1) + 1];
-			text(L, lx, ly - 6, fmtv(L, c->format, val(c, s, c->n - 1)), SMALL_SIZE, 1, c->n == 1 ? A_MIDDLE : A_END, C_TEXT, NOLIMIT);
+			if (lastv >= 0) {
+				double v = val(c, s, lastv);
+				text(L, xs[lastv], map(&sc, v, y1, y0) - 6, fmtv(L, c->format, v), SMALL_SIZE, 1, c->n == 1 || lastv < c->n - 1 ? A_MIDDLE : A_END,
+				     C_TEXT, NOLIMIT);
+			}
 		}
 	} else {
 		double slot = band * 0.8 / ns;
@@ -524,6 +601,11 @@ static void lay_columns(struct layout *L, const struct chart *c, double top)
 			for (int s = 0; s < ns; s++) {
 				double v = val(c, s, i);
 				double xa = x0 + i * band + band * 0.1 + s * slot;
+				if (isnan(v)) { /* no data: "—" on the zero line, no column */
+					if (L->measure(L->mctx, NO_DATA, vs, 0) <= band / ns)
+						text(L, xa + slot * (ns == 1 ? 0.5 : 0.45), zy - 3, NO_DATA, vs, 0, A_MIDDLE, C_MUTED, NOLIMIT);
+					continue;
+				}
 				double yv = map(&sc, v, y1, y0);
 				struct item *r = rect(L, xa, zy, xa + slot * (ns == 1 ? 1 : 0.9), yv, palette[s]);
 				r->bar = 1;
@@ -540,9 +622,11 @@ static void lay_columns(struct layout *L, const struct chart *c, double top)
 static void lay(struct layout *L, const struct chart *c)
 {
 	double top = lay_header(L, c, 1);
+	L->foot = c->caption && *c->caption ? CAPTION_H : 0;
 	if (chart_empty(c)) lay_empty(L, top);
 	else if (c->kind == CHART_BARS || c->kind == CHART_STACKED) lay_bars(L, c, top);
 	else lay_columns(L, c, top);
+	if (L->foot) text(L, PAD, L->h - PAD - 3, c->caption, SMALL_SIZE, 0, A_START, C_MUTED, L->w - 2 * PAD);
 }
 
 static void layout_init(struct layout *L, double w, double h, const char *lang, measure_fn *m, void *ctx)
@@ -567,7 +651,7 @@ double chart_height(const struct chart *c, double w)
 {
 	struct layout L;
 	layout_init(&L, w, 0, NULL, estimate_width, NULL);
-	double top = lay_header(&L, c, 0);
+	double top = lay_header(&L, c, 0) + (c->caption && *c->caption ? CAPTION_H : 0);
 	layout_free(&L);
 	if (chart_empty(c)) return round(top + 90);
 	int ns = nseries(c);
@@ -580,24 +664,46 @@ double chart_height(const struct chart *c, double w)
 
 /* ---- SVG ---- */
 
+/* a coordinate to one decimal, "12" or "-0.5"; written by hand: a chart has
+** hundreds of them and printf is the larger part of drawing one */
 static void svg_num(struct buf *o, double v)
 {
 	long long t = llround(v * 10);
-	if (t % 10 == 0) buf_printf(o, "%lld", t / 10);
-	else buf_printf(o, "%s%lld.%lld", t < 0 ? "-" : "", llabs(t) / 10, llabs(t) % 10);
+	unsigned long long u = t < 0 ? 0ULL - (unsigned long long)t : (unsigned long long)t;
+	char tmp[32], *p = tmp + sizeof tmp;
+	if (u % 10) {
+		*--p = (char)('0' + u % 10);
+		*--p = '.';
+	}
+	u /= 10;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (t < 0) *--p = '-';
+	buf_add(o, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 static void svg_attr(struct buf *o, const char *name, double v)
 {
-	buf_printf(o, " %s=\"", name);
+	buf_char(o, ' ');
+	buf_raw(o, name);
+	buf_raw(o, "=\"");
 	svg_num(o, v);
 	buf_char(o, '"');
 }
 
 static void svg_color(struct buf *o, const char *name, long c)
 {
-	if (c == NONE) buf_printf(o, " %s=\"none\"", name);
-	else buf_printf(o, " %s=\"#%06lX\"", name, (unsigned long)c);
+	buf_char(o, ' ');
+	buf_raw(o, name);
+	if (c == NONE) {
+		buf_raw(o, "=\"none\"");
+		return;
+	}
+	char hex[] = "=\"#000000\"";
+	for (int k = 0; k < 6; k++) hex[8 - k] = "0123456789ABCDEF"[(c >> (4 * k)) & 0xF];
+	buf_raw(o, hex);
 }
 
 static void svg_dash(struct buf *o, int d)

@@ -3,8 +3,9 @@
 ** PDF reports (chart_cairo). Both draw the same display list, so a page
 ** and its printed report show the same picture.
 **
-** Values are doubles; NaN and infinities count as 0 and magnitudes are
-** clamped to CHART_VALUE_MAX. Percent values are in percent (12.5 means
+** Values are doubles; NaN is "no data": no bar, no point (a line breaks
+** there) and "—" where the value would be printed, never a zero bar.
+** Infinities count as 0 and magnitudes are clamped to CHART_VALUE_MAX. Percent values are in percent (12.5 means
 ** 12.5 %). A chart with no categories or no series is drawn as an explicit
 ** "No data" chart. Strings are borrowed for the duration of the call. */
 #ifndef THIDUA_CHART_H
@@ -40,14 +41,19 @@ struct chart_series {
 struct chart {
 	enum chart_kind kind;
 	enum chart_format format;
-	const char *title;
+	const char *title;         /* NULL or "": none drawn (a heading outside names the chart) */
 	int n;                     /* number of categories */
 	const char *const *labels; /* n UTF-8 category labels */
+	/* line charts: NULL (categories evenly spaced), or each category's place on
+	** a time axis in days (e.g. since 1970-01-01), increasing: points are spaced
+	** by date and their labels thinned so that none overlaps another */
+	const double *at;
+	const char *caption;       /* NULL, or a note under the chart: "Top 20 of 32 — see the table" */
 	int nseries;               /* 0..CHART_MAX_SERIES */
 	struct chart_series series[CHART_MAX_SERIES];
 };
 
-/* one value as the chart prints it, in the language's conventions */
+/* one value as the chart prints it, in the language's conventions; NaN is "—" */
 void chart_format_value(struct buf *b, enum chart_format f, const char *lang, double v);
 
 /* the height the chart wants at width w (SVG uses it at CHART_SVG_WIDTH) */

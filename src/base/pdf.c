@@ -5,6 +5,7 @@
 
 #include <cairo-pdf.h>
 #include <fontconfig/fontconfig.h>
+#include <math.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ struct pdf {
 	PangoLayout *foot;      /* the footer's own: a page can end in the middle of a paragraph */
 	PangoFontDescription *fd;
 	char *title;
+	char *footer_text;      /* NULL: the title */
 	char lang[8];
 	double y;
 	int page;
@@ -89,6 +91,14 @@ static void set_text(struct pdf *p, PangoLayout *l, const char *text, double siz
 	pango_layout_set_text(l, text ? text : "", -1);
 }
 
+/* the same, in italics */
+static void set_italic(struct pdf *p, PangoLayout *l, const char *text, double size, double width, PangoAlignment align)
+{
+	pango_font_description_set_style(p->fd, PANGO_STYLE_ITALIC);
+	set_text(p, l, text, size, 0, width, align);
+	pango_font_description_set_style(p->fd, PANGO_STYLE_NORMAL);
+}
+
 static double layout_height(PangoLayout *l)
 {
 	PangoRectangle r;
@@ -100,7 +110,7 @@ static void footer(struct pdf *p)
 {
 	struct buf b;
 	buf_init(&b);
-	buf_printf(&b, "%s · %s %d", p->title, i18n_get(p->lang, N_("page")), p->page);
+	buf_printf(&b, "%s · %s %d", p->footer_text ? p->footer_text : p->title, i18n_get(p->lang, N_("page")), p->page);
 	set_text(p, p->foot, buf_cstr(&b), FOOTER_SIZE, 0, CONTENT_W, PANGO_ALIGN_CENTER);
 	cairo_move_to(p->cr, LEFT, FOOTER_Y);
 	gray(p->cr, 0.35);
@@ -214,6 +224,96 @@ void pdf_heading(struct pdf *p, int level, const char *text)
 	flush_heading(p, KEEP_AFTER);
 	p->pending = strdup(text ? text : "");
 	p->pending_level = level;
+}
+
+void pdf_footer(struct pdf *p, const char *text)
+{
+	free(p->footer_text);
+	p->footer_text = text ? strdup(text) : NULL;
+}
+
+/* draws text centred in the column [x, x + w) at p->y + dy; returns its height */
+static double centred(struct pdf *p, PangoLayout *l, double x, double w, double dy)
+{
+	cairo_move_to(p->cr, x, p->y + dy);
+	pango_cairo_show_layout(p->cr, l);
+	return layout_height(l);
+}
+
+/* a rule of width rw centred in the column [x, x + w) at p->y + dy */
+static void centred_rule(struct pdf *p, double x, double w, double rw, double dy)
+{
+	cairo_move_to(p->cr, x + (w - rw) / 2, p->y + dy);
+	cairo_line_to(p->cr, x + (w + rw) / 2, p->y + dy);
+	cairo_set_line_width(p->cr, 0.6);
+	gray(p->cr, 0.1);
+	cairo_stroke(p->cr);
+}
+
+static double ink_width(PangoLayout *l)
+{
+	PangoRectangle r;
+	pango_layout_get_pixel_extents(l, &r, NULL);
+	return r.width;
+}
+
+void pdf_letterhead(struct pdf *p, const char *parent, const char *body, const char *place_date)
+{
+	if (failed(p)) return;
+	flush_heading(p, 0);
+	const double lw = CONTENT_W * 0.40, gap = 8, rx = LEFT + lw + gap, rw = CONTENT_W - lw - gap, size = 10.5;
+	PangoLayout *l = pango_layout_copy(p->pl);
+	gray(p->cr, 0.1);
+	/* left: the issuing body */
+	double ly = 0;
+	if (parent && *parent) {
+		char *up = g_utf8_strup(parent, -1);
+		set_text(p, l, up, size, 0, lw, PANGO_ALIGN_CENTER);
+		ly += centred(p, l, LEFT, lw, ly);
+		g_free(up);
+	}
+	char *up = g_utf8_strup(body ? body : "", -1);
+	set_text(p, l, up, size, 1, lw, PANGO_ALIGN_CENTER);
+	ly += centred(p, l, LEFT, lw, ly);
+	g_free(up);
+	centred_rule(p, LEFT, lw, lw / 3, ly + 4);
+	ly += 8;
+	/* right: the state's name and motto, then the place and date */
+	double ry = 0;
+	set_text(p, l, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size, 1, rw, PANGO_ALIGN_CENTER);
+	ry += centred(p, l, rx, rw, ry);
+	set_text(p, l, "Độc lập – Tự do – Hạnh phúc", size + 1, 1, rw, PANGO_ALIGN_CENTER);
+	ry += centred(p, l, rx, rw, ry);
+	centred_rule(p, rx, rw, fmin(ink_width(l), rw), ry + 3);
+	ry += 11;
+	if (place_date && *place_date) {
+		set_italic(p, l, place_date, size + 0.5, rw, PANGO_ALIGN_CENTER);
+		ry += centred(p, l, rx, rw, ry);
+	}
+	g_object_unref(l);
+	p->y += fmax(ly, ry) + 20;
+}
+
+void pdf_title(struct pdf *p, const char *kicker, const char *title)
+{
+	if (failed(p)) return;
+	flush_heading(p, 0);
+	PangoLayout *k = pango_layout_copy(p->pl), *l = pango_layout_copy(p->pl);
+	char *up = g_utf8_strup(kicker ? kicker : "", -1);
+	set_text(p, k, up, 14, 1, CONTENT_W, PANGO_ALIGN_CENTER);
+	g_free(up);
+	double kh = kicker && *kicker ? layout_height(k) : 0;
+	set_text(p, l, title, 13, 1, CONTENT_W, PANGO_ALIGN_CENTER);
+	need(p, kh + layout_height(l) + KEEP_AFTER);
+	char dest[64];
+	snprintf(dest, sizeof dest, "page=%d pos=[%.1f %.1f]", p->page, LEFT, p->y);
+	p->outline_parent = cairo_pdf_surface_add_outline(p->surface, CAIRO_PDF_OUTLINE_ROOT, title ? title : "", dest, 0);
+	gray(p->cr, 0.1);
+	if (kh > 0) centred(p, k, LEFT, CONTENT_W, 0);
+	double h = kh + centred(p, l, LEFT, CONTENT_W, kh);
+	g_object_unref(k);
+	g_object_unref(l);
+	p->y += h + 14;
 }
 
 void pdf_paragraph(struct pdf *p, const char *text)
@@ -384,6 +484,7 @@ int pdf_close(struct pdf *p)
 	g_object_unref(p->pl);
 	g_object_unref(p->foot);
 	free(p->title);
+	free(p->footer_text);
 	free(p);
 	return rc;
 }

@@ -28,6 +28,18 @@ struct pdf;
 ** be NULL); lang: "vi", "en" or "hi" for the footer and number formats.
 ** NULL if cairo cannot create the surface. */
 struct pdf *pdf_open(FILE *out, const char *title, const char *lang, const char *author, const char *subject);
+/* The opening of a Vietnamese administrative document: on the left the
+** issuing body in capitals (its parent above it when parent is not NULL, the
+** body in bold with a short rule under it); on the right the national header
+** CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập – Tự do – Hạnh phúc (always in
+** Vietnamese: it is the state's name) with a rule under the motto, and below
+** it place_date in italics ("Quảng Yên, ngày 29 tháng 11 năm 2026"). */
+void pdf_letterhead(struct pdf *p, const char *parent, const char *body, const char *place_date);
+/* the document's title, centred and bold: kicker in capitals ("BÁO CÁO", may
+** be NULL) above the title; the title is the outline's first entry */
+void pdf_title(struct pdf *p, const char *kicker, const char *title);
+/* the footer's text before " · page N" (by default the title given to pdf_open) */
+void pdf_footer(struct pdf *p, const char *text);
 void pdf_heading(struct pdf *p, int level, const char *text);   /* level 1..3; 1 and 2 go to the outline */
 void pdf_paragraph(struct pdf *p, const char *text);            /* wrapped, may continue on the next page */
 void pdf_fact(struct pdf *p, const char *key, const char *value); /* a "key: value" line of a fact list */

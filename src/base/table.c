@@ -4,6 +4,10 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "buf.h"
+#include "errors.h"
+#include "fold.h"
+#include "i18n.h"
 #include "xlsx.h"
 
 int table_open(struct table **out, FILE *f, char *err, size_t errn)
@@ -71,6 +75,60 @@ void table_columns(const struct table *t, const char *const *want, int *col)
 		col[i] = -1;
 		for (int k = 0; k < t->nfields; k++)
 			if (strcmp(t->field[k], want[i]) == 0) col[i] = k;
+	}
+}
+
+void column_headers(const struct column *cols, const char *lang, const char **out)
+{
+	int i = 0;
+	for (; cols[i].code; i++) out[i] = cols[i].label ? i18n_get(lang, cols[i].label) : cols[i].code;
+	out[i] = NULL;
+}
+
+/* the folded key of a header cell: no diacritics, no case, no trailing "*" */
+static void header_key(struct buf *b, const char *s)
+{
+	buf_reset(b);
+	fold_text(b, s);
+	while (b->len && (b->p[b->len - 1] == ' ' || b->p[b->len - 1] == '*')) b->p[--b->len] = 0;
+	size_t k = 0;
+	while (k < b->len && b->p[k] == ' ') k++;
+	if (k) {
+		memmove(b->p, b->p + k, b->len - k + 1);
+		b->len -= k;
+	}
+}
+
+int header_is(const char *cell, const char *name)
+{
+	if (!cell || !name) return 0;
+	if (strcmp(cell, name) == 0) return 1;
+	struct buf a, b;
+	buf_init(&a);
+	buf_init(&b);
+	header_key(&a, cell);
+	header_key(&b, name);
+	int same = a.len > 0 && strcmp(buf_cstr(&a), buf_cstr(&b)) == 0;
+	buf_free(&a);
+	buf_free(&b);
+	return same;
+}
+
+int column_named(const char *cell, const char *code, const char *label)
+{
+	static const char *const langs[] = { "vi", "en", "hi" };
+	if (header_is(cell, code)) return 1;
+	for (size_t i = 0; label && i < sizeof langs / sizeof *langs; i++)
+		if (header_is(cell, i18n_get(langs[i], label))) return 1;
+	return 0;
+}
+
+void table_columns_named(const struct table *t, const struct column *cols, int *col)
+{
+	for (int i = 0; cols[i].code; i++) {
+		col[i] = -1;
+		for (int k = 0; k < t->nfields && col[i] < 0; k++)
+			if (column_named(t->field[k], cols[i].code, cols[i].label)) col[i] = k;
 	}
 }
 

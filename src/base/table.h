@@ -38,6 +38,25 @@ const char *table_cell(const struct table *t, int col);
 /* finds each name of want[] (NULL-terminated) in the current row, the header:
 ** col[i] is its column, or -1 */
 void table_columns(const struct table *t, const char *const *want, int *col);
+
+/* A column of an import or export file: its code (the header files have
+** always used, e.g. "parent_code") and its label, an English message id
+** (N_) that an export writes in the user's language ("Mã đơn vị cấp trên").
+** An import accepts either, in any language. */
+struct column {
+	const char *code;
+	const char *label;
+};
+/* the headers of cols (terminated by a NULL code) in lang, into out[] (NULL-terminated) */
+void column_headers(const struct column *cols, const char *lang, const char **out);
+/* 1 if the header cell names this column: its code, or its label in vi, en or
+** hi; case, diacritics, spaces around and a "*" mark of a required column do
+** not matter ("ma don vi" names "Mã đơn vị") */
+int column_named(const char *cell, const char *code, const char *label);
+/* like table_columns, for a column table: col[i] is the column of cols[i], or -1 */
+void table_columns_named(const struct table *t, const struct column *cols, int *col);
+/* 1 if the header cell is name (exactly, or folded as in column_named) */
+int header_is(const char *cell, const char *name);
 /* for progress: how much of total has been read (CSV: file bytes; XLSX:
 ** uncompressed bytes of the worksheet); total 0 when unknown */
 void table_progress(const struct table *t, long *done, long *total);

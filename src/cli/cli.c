@@ -356,17 +356,20 @@ int cmd_import(int argc, char **argv)
 
 int cmd_export(int argc, char **argv)
 {
-	static const char *const known[] = { "--db", "--format", "--out", "--movement", NULL };
+	static const char *const known[] = { "--db", "--format", "--out", "--movement", "--lang", NULL };
 	struct args a;
 	if (args_parse(&a, argc, argv, known) != 0) return 2;
 	const char *format = arg(&a, "--format", "csv");
+	const char *lang = arg(&a, "--lang", LANG_DEFAULT);
 	int mv_kind = a.npos == 1 && (!strcmp(a.pos[0], "registrations") || !strcmp(a.pos[0], "models") || !strcmp(a.pos[0], "results") ||
 				      !strcmp(a.pos[0], "template"));
 	if (a.help || a.npos != 1 || (strcmp(a.pos[0], "units") && strcmp(a.pos[0], "people") && !mv_kind) || !sheet_format_valid(format) ||
-	    (mv_kind && !arg(&a, "--movement", NULL))) {
-		printf("usage: thidua export units|people [--format csv|xlsx] [--out FILE] [--db PATH]\n"
-		       "       thidua export registrations|models|results|template --movement CODE [--format csv|xlsx] [--out FILE] [--db PATH]\n\n"
-		       "Writes to standard output unless --out is given. Both formats re-import unchanged.\n");
+	    (mv_kind && !arg(&a, "--movement", NULL)) || !i18n_known(lang)) {
+		printf("usage: thidua export units|people [--format csv|xlsx] [--lang vi|en|hi] [--out FILE] [--db PATH]\n"
+		       "       thidua export registrations|models|results|template --movement CODE [--format csv|xlsx] [--lang vi|en|hi] [--out FILE] [--db PATH]\n\n"
+		       "Writes to standard output unless --out is given. The column headers are in the language of\n"
+		       "--lang (Vietnamese by default); imports read the headers of every language and the column\n"
+		       "codes, so both formats re-import unchanged.\n");
 		return a.help ? 0 : 2;
 	}
 	const char *outp = arg(&a, "--out", NULL);
@@ -383,11 +386,11 @@ int cmd_export(int argc, char **argv)
 		struct movement *m;
 		rc = movements_find_code(db, arg(&a, "--movement", ""), &mid);
 		if (rc == E_OK) rc = movements_get(db, &ar, mid, &m);
-		if (rc == E_OK) rc = movement_export(db, m, a.pos[0], out, format);
+		if (rc == E_OK) rc = movement_export(db, m, a.pos[0], out, format, lang);
 		else fprintf(stderr, "no movement has the code %s\n", arg(&a, "--movement", ""));
 		arena_free(&ar);
 	} else {
-		rc = !strcmp(a.pos[0], "units") ? units_export(db, out, format) : people_export(db, out, format, NULL);
+		rc = !strcmp(a.pos[0], "units") ? units_export(db, out, format, lang) : people_export(db, out, format, NULL, lang);
 	}
 	if (outp && fclose(out) != 0) rc = E_DB;
 	db_close(db);

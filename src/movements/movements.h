@@ -332,6 +332,6 @@ int movements_attach(struct db *db, const struct user *who, int64_t movement_id,
 int movement_import_models(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep);
 int movement_import_results(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep);
 int movement_import_registrations(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep);
-int movement_export(struct db *db, const struct movement *m, const char *what, FILE *out, const char *format);
+int movement_export(struct db *db, const struct movement *m, const char *what, FILE *out, const char *format, const char *lang);
 
 #endif

@@ -9,15 +9,29 @@
 #include "../base/arena.h"
 #include "../base/auth.h"
 #include "../base/db.h"
+#include "../base/i18n.h"
 #include "../base/sheet.h"
 #include "../base/table.h"
 #include "../base/util.h"
 #include "../units/units.h"
 #include "movements.h"
 
-static const char *const model_cols[] = { "code", "unit_code", "title", "field", "owner_unit_code", "description", "started_on", NULL };
+static const struct column model_cols[] = {
+	{ "code", N_("Model code") }, { "unit_code", N_("Unit code") }, { "title", N_("Title") }, { "field", N_("Field") },
+	{ "owner_unit_code", N_("Owner unit code") }, { "description", N_("Description") }, { "started_on", N_("Started on") },
+	{ NULL, NULL },
+};
 enum { MC_CODE, MC_UNIT, MC_TITLE, MC_FIELD, MC_OWNER, MC_DESC, MC_STARTED };
-static const char *const result_cols[] = { "model_code", "reported_on", "metric", "value", "note", NULL };
+static const struct column result_cols[] = {
+	{ "model_code", N_("Model code") }, { "reported_on", N_("Report date") }, { "metric", N_("Result code") },
+	{ "value", N_("Value") }, { "note", N_("Note") }, { NULL, NULL },
+};
+/* registrations: the columns read back, then those only written */
+static const struct column reg_cols[] = {
+	{ "unit_code", N_("Unit code") }, { "pledge", N_("Pledge") }, { "planned_models", N_("Planned models") },
+	{ "registered_on", N_("Registered on") }, { NULL, NULL },
+};
+enum { GC_UNIT, GC_PLEDGE, GC_PLANNED, GC_ON };
 enum { RC_MODEL, RC_ON, RC_METRIC, RC_VALUE, RC_NOTE };
 
 static const char *cell(const struct table *t, int col)
@@ -37,8 +51,29 @@ static void line_error(struct import_report *rep, int line, const struct field_e
 	rep->rejected++;
 }
 
+/* a metric's column header in lang: "Commitment: Kinh phí (VND)" */
+static const char *metric_header(struct arena *a, const char *lang, const char *fmt, const struct metric *mt)
+{
+	return arena_printf(a, i18n_get(lang, fmt), arena_printf(a, "%s (%s)", mt->name, mt->unit));
+}
+
+/* 1 if a header cell names the metric's column: <prefix><code>, or fmt with
+** its "name (unit)", its name or its code, in any language */
+static int metric_column(struct arena *a, const char *cell, const char *prefix, const char *fmt, const struct metric *mt)
+{
+	static const char *const langs[] = { "vi", "en", "hi" };
+	if (header_is(cell, arena_printf(a, "%s%s", prefix, mt->code))) return 1;
+	for (size_t i = 0; i < sizeof langs / sizeof *langs; i++) {
+		const char *f = i18n_get(langs[i], fmt);
+		if (header_is(cell, metric_header(a, langs[i], fmt, mt)) || header_is(cell, arena_printf(a, f, mt->name)) ||
+		    header_is(cell, arena_printf(a, f, mt->code)))
+			return 1;
+	}
+	return 0;
+}
+
 /* opens the file and matches its header; E_OK with the columns */
-static int open_table(FILE *in, const char *const *want, int *col, int nreq, struct import_report *rep, struct table **out)
+static int open_table(FILE *in, const struct column *want, int *col, int nreq, struct import_report *rep, struct table **out)
 {
 	struct table *t;
 	if (import_open(&t, in, rep) != E_OK) return E_INVALID;
@@ -48,12 +83,12 @@ static int open_table(FILE *in, const char *const *want, int *col, int nreq, str
 		table_close(t);
 		return E_INVALID;
 	}
-	table_columns(t, want, col);
+	table_columns_named(t, want, col);
 	for (int i = 0; i < nreq; i++) {
 		if (col[i] >= 0) continue;
 		struct buf b;
 		buf_init(&b);
-		for (int k = 0; k < nreq; k++) buf_printf(&b, "%s%s", k ? ", " : "", want[k]);
+		for (int k = 0; k < nreq; k++) buf_printf(&b, "%s%s", k ? ", " : "", want[k].code);
 		fprintf(rep->errors, "line %d: the header must name the columns %s\n", t->line, buf_cstr(&b));
 		buf_free(&b);
 		table_close(t);
@@ -225,19 +260,19 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 ** entered by an officer). Upsert by unit. */
 int movement_import_registrations(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep)
 {
-	static const char *const cols[] = { "unit_code", "pledge", "planned_models", "registered_on", NULL };
 	int col[5];
 	struct table *t;
-	if (open_table(in, cols, col, 1, rep, &t) != E_OK) return E_INVALID;
+	if (open_table(in, reg_cols, col, 1, rep, &t) != E_OK) return E_INVALID;
 	struct arena a;
 	arena_init(&a);
 	struct movement *m;
 	int result = movements_get(db, &a, movement_id, &m);
-	/* commit_<metric> columns */
+	/* a commitment column per metric: commit_<metric>, or "Commitment: <name (unit)>" in any language */
 	int ccol[MV_MAX_METRICS];
 	for (int k = 0; result == E_OK && k < m->nmetrics; k++) {
-		const char *want[] = { arena_printf(&a, "commit_%s", m->metrics[k].code), NULL };
-		table_columns(t, want, &ccol[k]);
+		ccol[k] = -1;
+		for (int f = 0; f < t->nfields && ccol[k] < 0; f++)
+			if (metric_column(&a, t->field[f], "commit_", N_("Commitment: %s"), &m->metrics[k])) ccol[k] = f;
 	}
 	if (result == E_OK && db_begin(db) != DB_OK) result = E_DB;
 	int rc;
@@ -250,11 +285,11 @@ int movement_import_registrations(struct db *db, const struct user *who, int64_t
 		}
 		if (table_blank(t)) continue;
 		rep->lines++;
-		const char *ucode = cell(t, col[0]), *planned = cell(t, col[2]);
+		const char *ucode = cell(t, col[GC_UNIT]), *planned = cell(t, col[GC_PLANNED]);
 		int64_t unit = 0, np = -1, gid = 0;
 		if (units_find_code(db, ucode, &unit) != E_OK) { fprintf(rep->errors, "line %d: unit_code: no unit has the code '%s'\n", t->line, ucode); rep->rejected++; continue; }
 		if (*planned && (parse_int(planned, &np) != 0 || np < 0)) { fprintf(rep->errors, "line %d: planned_models: must be a whole number\n", t->line); rep->rejected++; continue; }
-		struct registration_in in2 = { .unit_id = unit, .pledge = cell(t, col[1]), .planned_models = *planned ? np : -1, .active = -1,
+		struct registration_in in2 = { .unit_id = unit, .pledge = cell(t, col[GC_PLEDGE]), .planned_models = *planned ? np : -1, .active = -1,
 						.set_commitments = 1 };
 		int bad = 0;
 		for (int k = 0; k < m->nmetrics; k++) {
@@ -283,7 +318,7 @@ int movement_import_registrations(struct db *db, const struct user *who, int64_t
 			r = registrations_update(db, who, gid, g->version, &in2, &fe);
 			if (r == E_OK) rep->updated++;
 		} else {
-			const char *on = cell(t, col[3]);
+			const char *on = cell(t, col[GC_ON]);
 			/* only an officer (or the command line) may enter another date */
 			in2.registered_on = *on && (!who || auth_can(who, PERM_MOVEMENT_MANAGE, m->authority_path)) ? on : NULL;
 			r = registrations_create(db, who, movement_id, &in2, &fe, &gid);
@@ -308,7 +343,7 @@ static const char *numtext(struct arena *a, double v)
 	return arena_printf(a, "%.15g", v);
 }
 
-int movement_export(struct db *db, const struct movement *m, const char *what, FILE *out, const char *format)
+int movement_export(struct db *db, const struct movement *m, const char *what, FILE *out, const char *format, const char *lang)
 {
 	struct arena a;
 	arena_init(&a);
@@ -318,16 +353,16 @@ int movement_export(struct db *db, const struct movement *m, const char *what, F
 		const char *h[8 + 4 + MV_MAX_METRICS];
 		char types[8 + 4 + MV_MAX_METRICS + 1];
 		int nh = 0;
-		for (int i = 0; model_cols[i]; i++) { h[nh] = model_cols[i]; types[nh++] = 't'; }
+		for (int i = 0; model_cols[i].code; i++) { h[nh] = i18n_get(lang, model_cols[i].label); types[nh++] = 't'; }
 		int full = !strcmp(what, "models");
 		if (full) {
-			static const char *const extra[] = { "status", "typical", "citation", "reports" };
-			for (int i = 0; i < 4; i++) { h[nh] = extra[i]; types[nh++] = i == 3 ? 'n' : 't'; }
-			for (int k = 0; k < m->nmetrics; k++) { h[nh] = arena_printf(&a, "result_%s", m->metrics[k].code); types[nh++] = 'n'; }
+			static const char *const extra[] = { N_("Status"), N_("Typical example (1 or 0)"), N_("Citation"), N_("Number of reports") };
+			for (int i = 0; i < 4; i++) { h[nh] = i18n_get(lang, extra[i]); types[nh++] = i == 3 ? 'n' : 't'; }
+			for (int k = 0; k < m->nmetrics; k++) { h[nh] = metric_header(&a, lang, N_("Result: %s"), &m->metrics[k]); types[nh++] = 'n'; }
 		}
 		h[nh] = NULL;
 		types[nh] = 0;
-		struct sheet *s = sheet_open(out, format, full ? "models" : "template", h, types);
+		struct sheet *s = sheet_open(out, format, i18n_get(lang, full ? N_("Models") : N_("Models template")), h, types);
 		if (!s) { arena_free(&a); return E_INVALID; }
 		struct model_query q = { .movement_id = m->id, .nranges = -1, .typical = -1, .with_values = 1, .limit = 1000 };
 		for (int64_t off = 0; full; off += q.limit) {
@@ -369,7 +404,9 @@ int movement_export(struct db *db, const struct movement *m, const char *what, F
 		}
 		if (sheet_close(s) != 0 && rc == E_OK) rc = E_DB;
 	} else if (!strcmp(what, "results")) {
-		struct sheet *s = sheet_open(out, format, "results", result_cols, "tttnt");
+		const char *h[6];
+		column_headers(result_cols, lang, h);
+		struct sheet *s = sheet_open(out, format, i18n_get(lang, N_("Results")), h, "tttnt");
 		if (!s) { arena_free(&a); return E_INVALID; }
 		struct stmt *st = db_query(db,
 					   "SELECT d.code, p.reported_on, mt.code, r.value, p.note FROM model_results r "
@@ -387,13 +424,13 @@ int movement_export(struct db *db, const struct movement *m, const char *what, F
 	} else if (!strcmp(what, "registrations")) {
 		const char *h[6 + MV_MAX_METRICS];
 		char types[6 + MV_MAX_METRICS + 1];
-		static const char *const base[] = { "unit_code", "unit_name", "registered_on", "pledge", "planned_models", "models" };
+		static const char *const base[] = { N_("Unit code"), N_("Unit name"), N_("Registered on"), N_("Pledge"), N_("Planned models"), N_("Models") };
 		int nh = 0;
-		for (int i = 0; i < 6; i++) { h[nh] = base[i]; types[nh++] = i >= 4 ? 'n' : 't'; }
-		for (int k = 0; k < m->nmetrics; k++) { h[nh] = arena_printf(&a, "commit_%s", m->metrics[k].code); types[nh++] = 'n'; }
+		for (int i = 0; i < 6; i++) { h[nh] = i18n_get(lang, base[i]); types[nh++] = i >= 4 ? 'n' : 't'; }
+		for (int k = 0; k < m->nmetrics; k++) { h[nh] = metric_header(&a, lang, N_("Commitment: %s"), &m->metrics[k]); types[nh++] = 'n'; }
 		h[nh] = NULL;
 		types[nh] = 0;
-		struct sheet *s = sheet_open(out, format, "registrations", h, types);
+		struct sheet *s = sheet_open(out, format, i18n_get(lang, N_("Registrations")), h, types);
 		if (!s) { arena_free(&a); return E_INVALID; }
 		struct reg_query q = { .movement_id = m->id, .nranges = -1, .limit = 100000 };
 		struct registration *items;

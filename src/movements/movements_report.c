@@ -2,8 +2,11 @@
 ** the movement report as PDF, ready to print for a review conference: the
 ** dashboard's tables and charts and the typical examples. */
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../base/arena.h"
 #include "../base/buf.h"
@@ -26,7 +29,16 @@ int mv_money_metric(const struct movement *m)
 	return -1;
 }
 
-/* the units one level below the top of the dashboard's tree */
+/* days since 1970-01-01 of "YYYY-MM-DD..."; NaN if it is not a date */
+static double iso_days(const char *iso)
+{
+	int y, mo, dd;
+	if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &mo, &dd) != 3 || mo < 1 || mo > 12 || dd < 1 || dd > 31) return NAN;
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = dd, .tm_hour = 12 };
+	return floor((double)timegm(&tm) / 86400.0);
+}
+
+/* the units one level below the top of the dashboard's tree (idx NULL: only counted) */
 static int top_children(const struct dashboard *d, int *idx, int max)
 {
 	if (!d->nunits) return 0;
@@ -38,7 +50,10 @@ static int top_children(const struct dashboard *d, int *idx, int max)
 	for (int i = 0; i < d->nunits; i++) heads += d->units[i].depth == base;
 	int want = heads == 1 ? base + 1 : base;
 	for (int i = 0; i < d->nunits && n < max; i++)
-		if (d->units[i].depth == want) idx[n++] = i;
+		if (d->units[i].depth == want) {
+			if (idx) idx[n] = i;
+			n++;
+		}
 	return n;
 }
 
@@ -71,27 +86,30 @@ int mv_chart(struct db *db, struct arena *a, const struct dashboard *d, const ch
 	if (!strcmp(which, "units")) {
 		int k = mv_money_metric(m);
 		if (k < 0) return -1;
-		int idx[64];
-		int n = top_children(d, idx, 64);
+		int n = top_children(d, NULL, INT32_MAX);
+		int *order = arena_alloc(a, sizeof(int) * (size_t)(n + 1));
+		n = top_children(d, order, n);
 		c->kind = CHART_BARS;
 		c->format = !strcmp(m->metrics[k].unit, "VND") ? CHART_VND : CHART_INT;
 		c->title = arena_printf(a, "%s (%s)", m->metrics[k].name, m->metrics[k].unit);
 		const char **labels = arena_alloc(a, sizeof(char *) * (size_t)(n + 1));
 		double *v = arena_alloc(a, sizeof(double) * (size_t)(n + 1));
-		/* largest first */
-		int order[64];
-		for (int i = 0; i < n; i++) order[i] = idx[i];
+		/* largest first; units without a reported value last, in tree order */
 		for (int i = 1; i < n; i++)
-			for (int j = i; j > 0 && d->units[order[j]].sub[k].sum > d->units[order[j - 1]].sub[k].sum; j--) {
+			for (int j = i; j > 0; j--) {
+				const struct dash_total *x = &d->units[order[j]].sub[k], *y = &d->units[order[j - 1]].sub[k];
+				if (!(x->n && (!y->n || x->sum > y->sum))) break;
 				int t = order[j];
 				order[j] = order[j - 1];
 				order[j - 1] = t;
 			}
-		int shown = n > 20 ? 20 : n;
+		int shown = n > MV_CHART_BARS ? MV_CHART_BARS : n;
 		for (int i = 0; i < shown; i++) {
-			labels[i] = d->units[order[i]].name;
-			v[i] = dash_value(&m->metrics[k], &d->units[order[i]].sub[k]);
+			const struct dash_unit *u = &d->units[order[i]];
+			labels[i] = u->name;
+			v[i] = u->sub[k].n ? dash_value(&m->metrics[k], &u->sub[k]) : NAN; /* no value: "—", not a zero bar */
 		}
+		if (shown < n) c->caption = arena_printf(a, T("Top %d of %d — see the table"), shown, n);
 		c->n = shown;
 		c->labels = labels;
 		c->nseries = 1;
@@ -104,6 +122,7 @@ int mv_chart(struct db *db, struct arena *a, const struct dashboard *d, const ch
 		c->title = T("Units registered, cumulative");
 		const char **labels = arena_alloc(a, sizeof(char *) * (size_t)(d->ntimeline + 1));
 		double *v = arena_alloc(a, sizeof(double) * (size_t)(d->ntimeline + 1));
+		double *at = arena_alloc(a, sizeof(double) * (size_t)(d->ntimeline + 1));
 		int64_t cum = 0;
 		for (int t = 0; t < d->ntimeline; t++) {
 			cum += d->timeline[t].n;
@@ -113,7 +132,9 @@ int mv_chart(struct db *db, struct arena *a, const struct dashboard *d, const ch
 			labels[t] = arena_strdup(a, buf_cstr(&b));
 			buf_free(&b);
 			v[t] = (double)cum;
+			at[t] = iso_days(d->timeline[t].key);
 		}
+		c->at = at; /* points spaced by date (a bad date falls back to even spacing) */
 		c->n = d->ntimeline;
 		c->labels = labels;
 		c->nseries = 1;
@@ -145,14 +166,76 @@ static const char *date(struct arena *a, const char *lang, const char *iso)
 	return s;
 }
 
+/* a territorial unit's name without its kind: "Thị xã Quảng Yên" -> "Quảng Yên" */
+const char *mv_place_name(const char *name)
+{
+	static const char *const prefixes[] = { "Thành phố ", "Thị xã ", "Thị trấn ", "Tỉnh ", "Huyện ", "Quận ", "Phường ",
+						"Xã ", "Đặc khu ", "TP. ", "TP ", "Tp. " };
+	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+		size_t n = strlen(prefixes[i]);
+		if (!strncmp(name, prefixes[i], n) && name[n]) return name + n;
+	}
+	return name;
+}
+
+/* a date in words: "ngày 05 tháng 02 năm 2026" (day and month padded as in
+** Vietnamese official documents), "5 February 2026", "5 फ़रवरी 2026" */
+void mv_long_date(struct buf *b, const char *lang, int y, int mo, int d)
+{
+	static const char *const en[] = { "January", "February", "March", "April", "May", "June", "July", "August",
+					  "September", "October", "November", "December" };
+	static const char *const hi[] = { "जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर" };
+	if (mo < 1 || mo > 12) return;
+	if (!strcmp(lang, "en")) buf_printf(b, "%d %s %d", d, en[mo - 1], y);
+	else if (!strcmp(lang, "hi")) buf_printf(b, "%d %s %d", d, hi[mo - 1], y);
+	else buf_printf(b, "ngày %02d tháng %s%d năm %d", d, mo < 3 ? "0" : "", mo, y);
+}
+
+/* the issuing body (the authority), its parent unless that is the country,
+** and the place: the nearest territorial unit at or above the authority,
+** without its kind; Hà Nội, the capital, for central bodies */
+static void issuer(struct db *db, struct arena *a, const struct movement *m, const char **parent, const char **place)
+{
+	*parent = NULL;
+	*place = NULL;
+	int64_t id = m->authority_id;
+	const char *top_kind = "";
+	for (int depth = 0; id && depth < 32; depth++) {
+		struct stmt *st = db_query(db, "SELECT name, kind, parent_id FROM units WHERE id = $1", "i", id);
+		if (!st || db_step(st) != DB_ROW) { db_done(st); break; }
+		const char *name = arena_strdup(a, db_text(st, 0)), *kind = arena_strdup(a, db_text(st, 1));
+		id = db_isnull(st, 2) ? 0 : db_int(st, 2);
+		db_done(st);
+		if (depth == 1 && strcmp(kind, "country")) *parent = name;
+		if (!*place && (!strcmp(kind, "province") || !strcmp(kind, "city") || !strcmp(kind, "district") || !strcmp(kind, "ward") ||
+				!strcmp(kind, "commune")))
+			*place = mv_place_name(name);
+		top_kind = kind;
+	}
+	if (!*place && (!strcmp(top_kind, "country") || !strcmp(top_kind, "central") || !strcmp(top_kind, "ministry"))) *place = "Hà Nội";
+}
+
 int mv_report_pdf(struct db *db, struct arena *a, const struct dashboard *d, const char *lang, FILE *out)
 {
 	const struct movement *m = d->m;
 	struct pdf *p = pdf_open(out, m->title, lang, m->authority_name, T("Movement report"));
 	if (!p) return -1;
-	pdf_heading(p, 1, m->title);
+	pdf_footer(p, arena_printf(a, "%s — %s", m->code, T("Movement report")));
+	const char *parent, *place;
+	issuer(db, a, m, &parent, &place);
+	/* the date of issue in Việt Nam (UTC+7) */
+	time_t now = time(NULL) + 7 * 3600;
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	struct buf when;
+	buf_init(&when);
+	if (place) buf_printf(&when, "%s, ", place);
+	mv_long_date(&when, lang, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	if (!place && when.len && !strcmp(lang, "vi")) when.p[0] = 'N'; /* "Ngày ..." opens the line */
+	pdf_letterhead(p, parent, m->authority_name, buf_cstr(&when));
+	buf_free(&when);
+	pdf_title(p, T("Report"), m->title);
 	pdf_fact(p, T("Code"), m->code);
-	pdf_fact(p, T("Launched by"), m->authority_name);
 	if (m->legal_basis) pdf_fact(p, T("Legal basis"), m->legal_basis);
 	pdf_fact(p, T("Period"), arena_printf(a, "%s – %s", date(a, lang, m->starts_on), date(a, lang, m->ends_on)));
 	pdf_fact(p, T("Registration deadline"), date(a, lang, m->register_by));
@@ -168,7 +251,7 @@ int mv_report_pdf(struct db *db, struct arena *a, const struct dashboard *d, con
 
 	pdf_heading(p, 2, T("Results"));
 	{
-		const char *h[] = { T("Result"), T("Total"), T("Unit of measure"), T("Models reporting") };
+		const char *h[] = { T("Indicator"), T("Total"), T("Unit of measure"), T("Models reporting") };
 		double w[] = { 4, 2, 1.3, 1.5 };
 		pdf_table(p, 4, h, w, "lrlr");
 		for (int k = 0; k < m->nmetrics; k++) {
@@ -182,7 +265,10 @@ int mv_report_pdf(struct db *db, struct arena *a, const struct dashboard *d, con
 
 	pdf_heading(p, 2, T("Models per field"));
 	struct chart c;
-	if (mv_chart(db, a, d, "fields", lang, &c) == 0) pdf_chart(p, &c);
+	if (mv_chart(db, a, d, "fields", lang, &c) == 0) {
+		c.title = NULL; /* the heading says it: the chart does not repeat it */
+		pdf_chart(p, &c);
+	}
 	{
 		const char *h[] = { T("Field"), T("Models"), T("Effective"), T("Not effective"), T("Not yet assessed") };
 		double w[] = { 3, 1, 1, 1, 1.2 };
@@ -209,7 +295,7 @@ int mv_report_pdf(struct db *db, struct arena *a, const struct dashboard *d, con
 			int indent = u->depth - base;
 			if (indent > 6) indent = 6;
 			const char *row[] = { arena_printf(a, "%.*s%s", indent * 2, "            ", u->name), num(a, lang, (double)u->models_sub),
-					      k >= 0 && u->sub[k].n ? num(a, lang, dash_value(&m->metrics[k], &u->sub[k])) : "" };
+					      k >= 0 && u->sub[k].n ? num(a, lang, dash_value(&m->metrics[k], &u->sub[k])) : "—" };
 			pdf_row(p, row);
 		}
 		pdf_table_end(p);
@@ -238,7 +324,7 @@ int mv_report_pdf(struct db *db, struct arena *a, const struct dashboard *d, con
 					if (m->metrics[x].id == md->values[k].metric_id)
 						buf_printf(&b, "%s%s: %s %s", b.len ? "; " : "", m->metrics[x].name, num(a, lang, md->values[k].value), m->metrics[x].unit);
 			}
-			if (b.len) pdf_fact(p, T("Results"), arena_strdup(a, buf_cstr(&b)));
+			if (b.len) pdf_fact(p, T("Results achieved"), arena_strdup(a, buf_cstr(&b)));
 			buf_free(&b);
 			if (md->citation) pdf_paragraph(p, md->citation);
 		}

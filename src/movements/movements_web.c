@@ -663,7 +663,7 @@ void page_movement_export(struct req *r)
 	char *data = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&data, &len);
-	int rc = mem ? movement_export(r->db, m, what, mem, format) : E_DB;
+	int rc = mem ? movement_export(r->db, m, what, mem, format, r->lang) : E_DB;
 	if (mem) fclose(mem);
 	if (rc != E_OK) { free(data); reply_fail(r, rc, NULL); return; }
 	r->ctype = strcmp(format, "csv") == 0 ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

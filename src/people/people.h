@@ -82,6 +82,6 @@ int person_words_update(struct db *db, int64_t id, const char *old_search, int64
 
 int people_import(struct db *db, const struct user *who, FILE *in, struct import_report *rep);
 /* under_path: only people in that subtree; NULL: everyone */
-int people_export(struct db *db, FILE *out, const char *format, const char *under_path);
+int people_export(struct db *db, FILE *out, const char *format, const char *under_path, const char *lang);
 
 #endif

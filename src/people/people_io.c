@@ -9,13 +9,18 @@
 #include "../base/auth.h"
 #include "../base/collate.h"
 #include "../base/db.h"
+#include "../base/i18n.h"
 #include "../base/fold.h"
 #include "../base/sheet.h"
 #include "../base/table.h"
 #include "../base/util.h"
 #include "people.h"
 
-static const char *const headers[] = { "code", "full_name", "gender", "birth_year", "unit_code", "position", "active", NULL };
+static const struct column person_cols[] = {
+	{ "code", N_("Civil-servant code") }, { "full_name", N_("Full name") }, { "gender", N_("Gender (M, F or X)") },
+	{ "birth_year", N_("Birth year") }, { "unit_code", N_("Unit code") }, { "position", N_("Position") },
+	{ "active", N_("Active (1 or 0)") }, { NULL, NULL },
+};
 
 static const char *cell(const struct table *t, int col)
 {
@@ -57,7 +62,7 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 		return E_INVALID;
 	}
 	int col[7];
-	table_columns(t, headers, col);
+	table_columns_named(t, person_cols, col);
 	if (col[0] < 0 || col[1] < 0 || col[2] < 0 || col[4] < 0) {
 		fprintf(rep->errors, "line %d: the header must name the columns code, full_name, gender and unit_code "
 				     "(and may add birth_year, position, active)\n", t->line);
@@ -193,9 +198,11 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 	return result;
 }
 
-int people_export(struct db *db, FILE *out, const char *format, const char *under_path)
+int people_export(struct db *db, FILE *out, const char *format, const char *under_path, const char *lang)
 {
-	struct sheet *s = sheet_open(out, format, "people", headers, "tttnttn");
+	const char *headers[8];
+	column_headers(person_cols, lang, headers);
+	struct sheet *s = sheet_open(out, format, i18n_get(lang, N_("People")), headers, "tttnttn");
 	if (!s) return E_DB;
 	char hi[UNIT_PATH_MAX] = "~";
 	if (under_path) subtree_end(hi, sizeof hi, under_path);

@@ -83,6 +83,6 @@ int import_open(struct table **t, FILE *in, struct import_report *rep);
 void import_progress(struct import_report *rep, const struct table *t);      /* every 20 000 lines */
 void import_progress_end(struct import_report *rep, const struct table *t);
 int units_import(struct db *db, const struct user *who, FILE *in, struct import_report *rep);
-int units_export(struct db *db, FILE *out, const char *format);  /* "csv" or "xlsx" */
+int units_export(struct db *db, FILE *out, const char *format, const char *lang);  /* "csv" or "xlsx"; headers in lang */
 
 #endif

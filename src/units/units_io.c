@@ -6,11 +6,15 @@
 #include "../base/arena.h"
 #include "../base/audit.h"
 #include "../base/db.h"
+#include "../base/i18n.h"
 #include "../base/sheet.h"
 #include "../base/table.h"
 #include "units.h"
 
-static const char *const unit_headers[] = { "code", "name", "kind", "parent_code", "active", NULL };
+static const struct column unit_cols[] = {
+	{ "code", N_("Unit code") }, { "name", N_("Unit name") }, { "kind", N_("Kind") },
+	{ "parent_code", N_("Parent unit code") }, { "active", N_("Active (1 or 0)") }, { NULL, NULL },
+};
 
 struct pending {
 	int line;
@@ -109,7 +113,7 @@ int units_import(struct db *db, const struct user *who, FILE *in, struct import_
 		table_close(t);
 		return E_INVALID;
 	}
-	table_columns(t, unit_headers, col);
+	table_columns_named(t, unit_cols, col);
 	if (col[0] < 0 || col[1] < 0 || col[2] < 0) {
 		fprintf(rep->errors, "line %d: the header must name the columns code, name and kind (and may add parent_code, active)\n", t->line);
 		table_close(t);
@@ -182,9 +186,11 @@ int units_import(struct db *db, const struct user *who, FILE *in, struct import_
 	return result;
 }
 
-int units_export(struct db *db, FILE *out, const char *format)
+int units_export(struct db *db, FILE *out, const char *format, const char *lang)
 {
-	struct sheet *s = sheet_open(out, format, "units", unit_headers, "tttt" "n");
+	const char *headers[6];
+	column_headers(unit_cols, lang, headers);
+	struct sheet *s = sheet_open(out, format, i18n_get(lang, N_("Units")), headers, "tttt" "n");
 	if (!s) return E_DB;
 	/* parents before children, so the file re-imports in one pass; each
 	** level in Vietnamese order of the names (the code decides between equal names) */

@@ -290,8 +290,8 @@ static void send_export(struct req *r, const char *what, int (*write)(struct req
 	free(data);
 }
 
-static int write_units(struct req *r, FILE *f, const char *format, const char *under) { (void)under; return units_export(r->db, f, format); }
-static int write_people(struct req *r, FILE *f, const char *format, const char *under) { return people_export(r->db, f, format, under); }
+static int write_units(struct req *r, FILE *f, const char *format, const char *under) { (void)under; return units_export(r->db, f, format, r->lang); }
+static int write_people(struct req *r, FILE *f, const char *format, const char *under) { return people_export(r->db, f, format, under, r->lang); }
 
 void page_export_units(struct req *r) { send_export(r, "units", write_units, NULL); }
 

@@ -249,7 +249,9 @@ test('models and results: export, re-import unchanged, per-line errors, all or n
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('content-type'), 'text/csv; charset=utf-8');
   const csv = r.text;
-  assert.match(csv.split('\n')[0], /^code,unit_code,title,field,owner_unit_code,description,started_on,status,typical,citation,reports,result_vnd,result_length_m,result_sim4g_pct/);
+  // the headers are in the user's language (Vietnamese by default); the import reads them back
+  assert.equal(csv.split('\r\n')[0], 'Mã mô hình,Mã đơn vị,Tên gọi,Lĩnh vực,Mã đơn vị chủ trì,Mô tả,Ngày bắt đầu,Trạng thái,Tiêu biểu (1 hoặc 0),' +
+    'Nội dung biểu dương,Số lần báo cáo,Kết quả: Kinh phí huy động (VND),Kết quả: Chiều dài công trình (m),Kết quả: Chuyển đổi thuê bao 2G sang 4G (%)');
   r = await imp(officer, 'models', 'models.csv', csv);
   assert.equal(r.status, 200, r.text);
   assert.deepEqual([r.data.lines, r.data.inserted, r.data.updated, r.data.unchanged], [4, 0, 0, 4]);
@@ -283,7 +285,7 @@ test('models and results: export, re-import unchanged, per-line errors, all or n
   // registrations: the export re-imports unchanged; a new pledge updates one
   r = await officer.get(`/movements/${mv.id}/export/registrations?format=csv`);
   const regs = r.text;
-  assert.match(regs.split('\n')[0], /^unit_code,unit_name,registered_on,pledge,planned_models,models,commit_vnd,/);
+  assert.match(regs.split('\n')[0], /^Mã đơn vị,Tên đơn vị,Ngày đăng ký,Nội dung cam kết,Số mô hình dự kiến,Mô hình,Cam kết: Kinh phí huy động \(VND\),/);
   r = await imp(officer, 'registrations', 'regs.csv', regs);
   assert.equal(r.status, 200, r.text);
   assert.deepEqual([r.data.lines, r.data.unchanged], [3, 3]);

@@ -19,6 +19,7 @@
 #include "base/chart.h"
 #include "base/i18n.h"
 #include "base/pdf.h"
+#include "movements/mv_report.h"
 
 static int count(const char *hay, const char *needle)
 {
@@ -62,7 +63,7 @@ static void test_chart_values(void **state)
 	value_is(CHART_DECIMAL, "vi", 1234.5, "1.234,50");
 	value_is(CHART_DECIMAL, "hi", 123456.789, "1,23,456.79");
 	value_is(CHART_DECIMAL, "en", -0.4, "-0.40");
-	value_is(CHART_INT, "en", NAN, "0");
+	value_is(CHART_INT, "en", NAN, "—"); /* no data */
 	value_is(CHART_INT, "en", -INFINITY, "0");
 	value_is(CHART_INT, "vi", 1e300, "1.000.000.000.000.000.000");       /* clamped to CHART_VALUE_MAX */
 	value_is(CHART_DECIMAL, "en", -1e300, "-1,000,000,000,000,000,000.00");
@@ -197,7 +198,9 @@ static void test_svg_empty_and_odd_values(void **state)
 			/* b's value at its bar end, and the last tick of the axis */
 			assert_int_equal(count(b.p, "fill=\"#222222\">1.000.000.000.000.000.000</text>"), 1);
 			assert_int_equal(count(b.p, ">1.000.000.000.000.000.000</text>"), 2);
-			assert_int_equal(count(b.p, ">0</text>"), 2 + 1); /* c and d, and the 0 tick */
+			assert_int_equal(count(b.p, ">0</text>"), 1 + 1); /* d, and the 0 tick */
+			assert_int_equal(count(b.p, "fill=\"#555555\">—</text>"), 1); /* c has no data: no bar */
+			assert_int_equal(count(b.p, "class=\"bar\""), 3);
 		}
 	}
 	buf_free(&b);
@@ -484,6 +487,135 @@ static void test_pdf_write_error(void **state)
 	fclose(f);
 }
 
+/* the numbers of attribute name in every element of kind tag ("<text", "x=\"") whose text, if any, ends with suffix */
+static int attrs(const char *svg, const char *tag, const char *name, const char *row, double *out, int max)
+{
+	int n = 0;
+	for (const char *p = strstr(svg, tag); p && n < max; p = strstr(p + 1, tag)) {
+		const char *end = strchr(p, '>');
+		if (row) { /* only elements on this row: y="row" */
+			const char *y = strstr(p, " y=\"");
+			if (!y || y > end || strncmp(y + 4, row, strlen(row)) || y[4 + strlen(row)] != '"') continue;
+		}
+		const char *a = strstr(p, name);
+		if (a && a < end) out[n++] = strtod(a + strlen(name), NULL);
+	}
+	return n;
+}
+
+/* a line chart with dates: points spaced by date, labels that never overlap,
+** the last date always labelled; no data breaks the line */
+static void test_time_axis(void **state)
+{
+	(void)state;
+	/* 25 registrations on consecutive days, then three a month apart (labels
+	** "dd/mm/2024" of a simplified calendar: only their width matters) */
+	enum { N = 28 };
+	static char lab[N][32];
+	static const char *labels[N];
+	static double at[N], cum[N];
+	for (int i = 0; i < N; i++) {
+		int day = i < 25 ? i : 25 + (i - 24) * 30;
+		at[i] = 19723 + day; /* 2024-01-01 + day */
+		snprintf(lab[i], sizeof lab[i], "%02d/%02d/2024", 1 + day % 28, 1 + day / 28);
+		labels[i] = lab[i];
+		cum[i] = i + 1;
+	}
+	struct chart c = { .kind = CHART_LINE, .format = CHART_INT, .title = "Đăng ký lũy kế", .n = N, .labels = labels, .at = at, .nseries = 1 };
+	c.series[0] = (struct chart_series){ "Đăng ký", cum };
+	struct buf b;
+	buf_init(&b);
+	chart_svg(&b, &c, "vi");
+	keep("timeline.svg", b.p, b.len);
+	double cx[N];
+	assert_int_equal(attrs(b.p, "<circle", " cx=\"", NULL, cx, N), N);
+	for (int i = 1; i < N; i++) {
+		double want = cx[0] + (at[i] - at[0]) / (at[N - 1] - at[0]) * (cx[N - 1] - cx[0]);
+		if (fabs(cx[i] - want) > 0.1) fail_msg("point %d at x %.1f, its date puts it at %.1f", i, cx[i], want);
+	}
+	assert_true(cx[25] - cx[24] > 20 * (cx[1] - cx[0])); /* a month is far wider than a day */
+	/* the labels' row: each "dd/mm/2024" is 5.4 em of 10 pt wide (Noto Sans digits 0.58 em, '/' 0.38 em) */
+	char row[16];
+	const char *first = strstr(b.p, ">01/01/2024</text>");
+	assert_non_null(first);
+	const char *ty = first;
+	while (ty > b.p && strncmp(ty, " y=\"", 4)) ty--;
+	snprintf(row, sizeof row, "%.*s", (int)(strchr(ty + 4, '"') - ty - 4), ty + 4);
+	double lx[N];
+	int nl = attrs(b.p, "<text", " x=\"", row, lx, N);
+	assert_true(nl >= 5 && nl < N); /* thinned, not dropped */
+	for (int i = 1; i < nl; i++)
+		if (lx[i] - lx[i - 1] < 54 + 6) fail_msg("labels %d and %d overlap: centres %.1f and %.1f", i - 1, i, lx[i - 1], lx[i]);
+	char last[48];
+	snprintf(last, sizeof last, ">%s</text>", lab[N - 1]);
+	assert_non_null(strstr(b.p, last)); /* the last date is always labelled */
+	assert_true(lx[nl - 1] + 27 <= CHART_SVG_WIDTH - CHART_PAD + 0.1);
+
+	/* no data in the middle: two lines, no dot there; a bad date list falls back to even spacing */
+	cum[10] = NAN;
+	buf_reset(&b);
+	chart_svg(&b, &c, "vi");
+	assert_int_equal(count(b.p, "<polyline"), 2);
+	assert_int_equal(count(b.p, "<circle"), N - 1);
+	at[5] = at[4] - 1;
+	buf_reset(&b);
+	chart_svg(&b, &c, "vi");
+	assert_int_equal(attrs(b.p, "<circle", " cx=\"", NULL, cx, N), N - 1);
+	assert_true(fabs((cx[2] - cx[1]) - (cx[1] - cx[0])) < 0.11); /* evenly spaced */
+	buf_free(&b);
+}
+
+/* a caption under the chart: more bars than shown; its height is reserved */
+static void test_caption(void **state)
+{
+	(void)state;
+	static const char *const labels[] = { "Phường Yên Giang", "Xã Liên Hòa", "Phường Hà An" };
+	static const double v[] = { 1257000000, NAN, 230000000 };
+	struct chart c = { .kind = CHART_BARS, .format = CHART_VND, .title = "Kinh phí huy động (VND)", .n = 3, .labels = labels, .nseries = 1 };
+	c.series[0] = (struct chart_series){ "Kinh phí", v };
+	double h = chart_height(&c, CHART_SVG_WIDTH);
+	c.caption = "3 đơn vị đứng đầu trong số 32 — xem đầy đủ ở bảng";
+	assert_true(chart_height(&c, CHART_SVG_WIDTH) == h + 16);
+	struct buf b;
+	buf_init(&b);
+	chart_svg(&b, &c, "vi");
+	keep("caption.svg", b.p, b.len);
+	assert_int_equal(count(b.p, ">3 đơn vị đứng đầu trong số 32 — xem đầy đủ ở bảng</text>"), 1);
+	assert_int_equal(count(b.p, "class=\"bar\""), 2); /* Liên Hòa has no value: "—", no bar */
+	assert_int_equal(count(b.p, ">—</text>"), 1);
+	assert_non_null(strstr(b.p, ">1.257.000.000 ₫</text>"));
+	/* no title: no room kept for one */
+	double with_title = chart_height(&c, CHART_SVG_WIDTH);
+	c.title = NULL;
+	assert_true(chart_height(&c, CHART_SVG_WIDTH) == with_title - 24);
+	buf_free(&b);
+}
+
+/* the letterhead's place and date: a territorial unit's name without its
+** kind, a date in words padded as Vietnamese official documents write it */
+static void test_place_and_date(void **state)
+{
+	(void)state;
+	assert_string_equal(mv_place_name("Thị xã Quảng Yên"), "Quảng Yên");
+	assert_string_equal(mv_place_name("Tỉnh Sơn La"), "Sơn La");
+	assert_string_equal(mv_place_name("Thành phố Đà Nẵng"), "Đà Nẵng");
+	assert_string_equal(mv_place_name("Xã Liên Hòa"), "Liên Hòa");
+	assert_string_equal(mv_place_name("Phường Yên Giang"), "Yên Giang");
+	assert_string_equal(mv_place_name("Xã"), "Xã");                  /* nothing after the kind: kept */
+	static const struct { const char *lang; int y, m, d; const char *want; } cases[] = {
+		{ "vi", 2026, 11, 29, "ngày 29 tháng 11 năm 2026" }, { "vi", 2026, 2, 5, "ngày 05 tháng 02 năm 2026" },
+		{ "vi", 2026, 3, 9, "ngày 09 tháng 3 năm 2026" },   { "en", 2026, 11, 29, "29 November 2026" },
+		{ "en", 2027, 1, 1, "1 January 2027" },            { "hi", 2026, 11, 29, "29 नवंबर 2026" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct buf b;
+		buf_init(&b);
+		mv_long_date(&b, cases[i].lang, cases[i].y, cases[i].m, cases[i].d);
+		assert_string_equal(buf_cstr(&b), cases[i].want);
+		buf_free(&b);
+	}
+}
+
 #ifdef REPORT_BENCH
 /* make bench-report: this file built against the release library; renders
 ** the test's report 10 times and prints the median time and the size */
@@ -540,6 +672,9 @@ int main(void)
 		cmocka_unit_test(test_pdf_flow),
 		cmocka_unit_test(test_pdf_threads),
 		cmocka_unit_test(test_pdf_write_error),
+		cmocka_unit_test(test_place_and_date),
+		cmocka_unit_test(test_time_axis),
+		cmocka_unit_test(test_caption),
 	};
 	/* a pango or cairo warning (a misused layout, say) fails the run */
 	g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL);

@@ -16,6 +16,7 @@
 #include <zip.h>
 
 #include "base/buf.h"
+#include "base/errors.h"
 #include "base/table.h"
 #include "base/xlsx.h"
 
@@ -366,6 +367,49 @@ static void test_csv_through_table(void **state)
 	dump_is(tmp("empty.csv"), "");
 }
 
+/* a header cell names a column by its code or by its label in vi, en or hi,
+** whatever the case, accents, spaces around and a "*" of a required column */
+static void test_column_names(void **state)
+{
+	(void)state;
+	static const struct column cols[] = { { "code", N_("Unit code") }, { "parent_code", N_("Parent unit code") },
+					      { "active", N_("Active (1 or 0)") }, { NULL, NULL } };
+	const char *h[4];
+	column_headers(cols, "vi", h);
+	assert_string_equal(h[0], "Mã đơn vị");
+	assert_string_equal(h[1], "Mã đơn vị cấp trên");
+	assert_string_equal(h[2], "Đang hoạt động (1 hoặc 0)");
+	assert_null(h[3]);
+	column_headers(cols, "hi", h);
+	assert_string_equal(h[1], "मूल इकाई कोड");
+	column_headers(cols, "en", h);
+	assert_string_equal(h[1], "Parent unit code");
+	const char *yes[] = { "parent_code", "Mã đơn vị cấp trên", "ma don vi cap tren", "  MÃ ĐƠN VỊ CẤP TRÊN *", "Parent unit code",
+			      "parent UNIT code", "मूल इकाई कोड", "Mã  đơn vị  cấp trên" };
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+		if (!column_named(yes[i], "parent_code", N_("Parent unit code"))) fail_msg("'%s' should name parent_code", yes[i]);
+	const char *no[] = { "", "*", "parent", "Mã đơn vị", "ma don vi cap", "parent_code_2", "इकाई कोड" };
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+		if (column_named(no[i], "parent_code", N_("Parent unit code"))) fail_msg("'%s' should not name parent_code", no[i]);
+
+	/* a header row: each column found once, in any order, unknown columns ignored */
+	FILE *f = fopen(tmp("h.csv"), "wb");
+	fputs("Ghi chú;ĐANG HOẠT ĐỘNG (1 HOẶC 0);ma don vi cap tren;Unit code\n", f);
+	fclose(f);
+	f = fopen(tmp("h.csv"), "rb");
+	struct table *t;
+	char err[256];
+	assert_int_equal(table_open(&t, f, err, sizeof err), 0);
+	assert_int_equal(table_next(t), 1);
+	int col[3];
+	table_columns_named(t, cols, col);
+	assert_int_equal(col[0], 3);
+	assert_int_equal(col[1], 2);
+	assert_int_equal(col[2], 1);
+	table_close(t);
+	fclose(f);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -392,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_xlsx_broken_files),
 		cmocka_unit_test(test_xlsx_size_limit),
 		cmocka_unit_test(test_csv_through_table),
+		cmocka_unit_test(test_column_names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
