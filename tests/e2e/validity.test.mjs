@@ -4,6 +4,9 @@
 //   - the HTML the server sent (the raw body, not the browser's DOM) goes to
 //     the Nu Html Checker (vnu), all pages in one run: no error.
 // A failure lists every problem with its page, so one run shows them all.
+// Pages of one visitor are checked in the three languages side by side;
+// VALIDITY_TIMES=1 prints how long axe takes on each page.
+// Needs tests/node_modules (npm ci) and a Java runtime (scripts/install-deps.sh test).
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
