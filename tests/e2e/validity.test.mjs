@@ -107,6 +107,7 @@ function adminPages() {
     [`/movements/${launched}`, 200],
     [`/movements/${draft}`, 200],
     [`/movements/${draft}/edit`, 200],
+    [`/movements/${launched}/edit`, 200],
     [`/movements/${closed}/models`, 200],
     [`/movements/${closed}/models?field=culture_society&status=effective&typical=1&q=nuoc`, 200],
     [`/movements/${launched}/models`, 200],
