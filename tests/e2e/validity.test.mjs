@@ -61,18 +61,20 @@ before(async () => {
   ids.plain = one(`SELECT min(id) FROM models WHERE movement_id = ${ids.closed} AND typical = 0`);
   srv = await startServer(env.db);
   // a model in the running movement, so its page shows the report, assessment and file forms
-  const reporter = new Client(srv.base);
-  await reporter.login('quangyen.reporter', env.demoUsers['quangyen.reporter'].password);
-  let r = await reporter.post(`/api/v1/movements/${ids.launched}/registrations`, {
+  // (made by the administrator: the demo's registration deadline is a fixed date, which only
+  // an officer may pass)
+  const admin = new Client(srv.base);
+  await admin.login('admin', env.adminPassword);
+  let r = await admin.post(`/api/v1/movements/${ids.launched}/registrations`, {
     json: { unit_code: 'QY-MTTQ', pledge: 'Đăng ký 1 mô hình', planned_models: 1 },
   });
   assert.equal(r.status, 201, r.text);
-  r = await reporter.post(`/api/v1/movements/${ids.launched}/models`, {
+  r = await admin.post(`/api/v1/movements/${ids.launched}/models`, {
     json: { unit_code: 'QY-MTTQ', code: 'MTTQ-01', title: 'Camera an ninh khu dân cư', field: 'defence_security', plans: { items: 12 } },
   });
   assert.equal(r.status, 201, r.text);
   ids.running = r.data.id;
-  r = await reporter.post(`/api/v1/models/${ids.running}/reports`, {
+  r = await admin.post(`/api/v1/models/${ids.running}/reports`, {
     json: { reported_on: new Date().toISOString().slice(0, 10), note: 'Lắp 4 camera', results: { items: 4 } },
   });
   assert.equal(r.status, 201, r.text);
