@@ -288,7 +288,8 @@ void page_replication_create(struct req *r)
 	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
 	struct field_errors fe = { 0 };
 	int64_t unit = mv_unit_input(r, "unit_id", "unit_code", &fe);
-	int rc = fe.n ? E_INVALID : replications_add(r->db, r->user, id, unit, req_form(r, "adopted_on"), req_form(r, "note"), &fe, &xid);
+	const char *on = req_form(r, "adopted_on"), *iso = date_from_user(&r->a, on); /* dd/mm/yyyy as typed, or ISO */
+	int rc = fe.n ? E_INVALID : replications_add(r->db, r->user, id, unit, iso ? iso : on, req_form(r, "note"), &fe, &xid);
 	const char *name = NULL;
 	if (rc == E_OK) {
 		struct stmt *st = db_query(r->db, "SELECT name FROM units WHERE id = $1", "i", unit);
