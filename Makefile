@@ -76,7 +76,7 @@ build/asan/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/asan/libthidua.
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(ASAN_CFLAGS) -o $@ $< tests/fuzz/replay.c build/asan/libthidua.a $(LIBS)
 FUZZ_SECONDS ?= 60
-fuzz: build/gen/tmpl.h
+fuzz: build/gen/tmpl.h build/gen/assets.c
 	@for t in $(FUZZ_TARGETS); do \
 	  clang $(BASE_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o build/fuzz-$$t tests/fuzz/fuzz_$$t.c \
 	    $(patsubst %.c,%.c,$(LIB_SRC) $(GEN)) $(LIBS) || exit 1; \

@@ -100,6 +100,15 @@ int csv_next(struct csv *c)
 	return 1;
 }
 
+static int guard_char(char c) { return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' || c == '\''; }
+
+int csv_needs_guard(const char *s) { return s && guard_char(s[0]); }
+
+void csv_unguard(char *s)
+{
+	if (s && s[0] == '\'' && guard_char(s[1])) memmove(s, s + 1, strlen(s));
+}
+
 void csv_field(struct buf *b, const char *s, char sep)
 {
 	if (!s) return;

@@ -27,5 +27,12 @@ void csv_free(struct csv *c);
 /* 1: a record in c->field[0..nfields-1]; 0: end of file; -1: error in c->err */
 int csv_next(struct csv *c);
 void csv_field(struct buf *b, const char *s, char sep);   /* one quoted-as-needed field */
+/* Spreadsheet formula injection (OWASP "CSV injection"): a text cell that a
+** spreadsheet could take for a formula (it starts with = + - @ tab or CR) is
+** written with a leading apostrophe, and so is one that starts with an
+** apostrophe; csv_unguard removes exactly that one apostrophe on import, so
+** every text reads back unchanged. */
+int csv_needs_guard(const char *s);
+void csv_unguard(char *s);
 
 #endif

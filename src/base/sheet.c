@@ -67,7 +67,20 @@ void sheet_row(struct sheet *s, const char *const *cells)
 	buf_reset(&s->line);
 	for (int i = 0; i < s->ncols; i++) {
 		if (i) buf_char(&s->line, ',');
-		csv_field(&s->line, cells[i] ? cells[i] : "", ',');
+		const char *c = cells[i] ? cells[i] : "";
+		char *end;
+		int number = s->types && s->types[i] == 'n' && *c && (strtod(c, &end), *end == 0);
+		if (!number && csv_needs_guard(c)) {
+			/* "=HYPERLINK(…)" must not become a formula in a spreadsheet */
+			struct buf g;
+			buf_init(&g);
+			buf_char(&g, '\'');
+			buf_raw(&g, c);
+			csv_field(&s->line, buf_cstr(&g), ',');
+			buf_free(&g);
+		} else {
+			csv_field(&s->line, c, ',');
+		}
 	}
 	buf_raw(&s->line, "\r\n");
 	fwrite(s->line.p, 1, s->line.len, s->out);

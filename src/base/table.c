@@ -61,6 +61,7 @@ int table_next(struct table *t)
 	rc = csv_next(&t->csv);
 	t->line = t->csv.line;
 	t->nfields = rc == 1 ? t->csv.nfields : 0;
+	for (int i = 0; i < t->nfields; i++) csv_unguard(t->csv.field[i]); /* the exports' formula guard */
 	if (rc < 0) snprintf(t->err, sizeof t->err, "%s", t->csv.err);
 	return rc;
 }

