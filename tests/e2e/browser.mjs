@@ -97,6 +97,8 @@ export async function pickOption(scope, label, typed, expected) {
   await box.pressSequentially(typed);
   const option = scope.getByRole('listbox').getByRole('option').first();
   await option.waitFor();
+  // focusing the box asks for every choice first: wait until the list answers the text typed
+  for (let i = 0; expected && i < 50 && !expected.test((await option.innerText()).trim()); i++) await new Promise((r) => setTimeout(r, 100));
   if (expected) assert.match((await option.innerText()).trim(), expected);
   await box.press('ArrowDown');
   await box.press('Enter');
