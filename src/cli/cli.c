@@ -145,12 +145,6 @@ int cmd_serve(int argc, char **argv)
 
 /* ---------------- init and users ---------------- */
 
-static void gen_password(char *out, size_t n)
-{
-	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-	for (size_t i = 0; i + 1 < n; i++) out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
-	out[n - 1] = 0;
-}
 
 #include <sodium.h>
 
@@ -200,7 +194,7 @@ int cmd_init(int argc, char **argv)
 	if (arg(&a, "--admin-password-file", NULL)) {
 		if (read_password_file(arg(&a, "--admin-password-file", NULL), pw, sizeof pw) != 0) { db_close(db); return 1; }
 	} else {
-		gen_password(pw, 17);
+		users_gen_password(pw, 17, "admin");
 	}
 	if (units_create(db, cli_user(), &root, &fe, &id) != E_OK || user_create(db, "admin", "Quản trị hệ thống", pw, "admin", "VN") < 0) {
 		fprintf(stderr, "cannot initialise %s: %s\n", path, db_errmsg(db));
@@ -265,7 +259,7 @@ int cmd_user(int argc, char **argv)
 				if (read_password_file(pf, pw, sizeof pw) != 0) rc = 1;
 				else if (password_quality(pw, login, why, sizeof why) != 0) { fprintf(stderr, "%s\n", why); rc = 1; }
 			}
-			else gen_password(pw, 17);
+			else users_gen_password(pw, 17, login);
 			char hash[128];
 			if (!rc && password_hash(hash, pw) == 0) {
 				db_begin(db);

@@ -115,7 +115,7 @@ static int add_user(struct db *db, const struct user *who, const char *login, co
 {
 	char pw[17], err[300];
 	int64_t id;
-	random_token(pw, 6);
+	users_gen_password(pw, 13, login);
 	if (users_create(db, who, login, name, pw, role, unit_code, &id, err, sizeof err) != 0) {
 		fprintf(stderr, "demo user %s: %s\n", login, err);
 		return -1;

@@ -1,5 +1,6 @@
 #include "users.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,19 @@
 #include "../base/json.h"
 #include "../base/util.h"
 #include "../units/units.h"
+
+void users_gen_password(char *out, size_t n, const char *login)
+{
+	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	char why[300];
+	/* random text is nearly always accepted; cracklib may still call one
+	** "too systematic", so draw again until the policy agrees */
+	for (int tries = 0; tries < 100; tries++) {
+		for (size_t i = 0; i + 1 < n; i++) out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+		out[n - 1] = 0;
+		if (password_quality(out, login, why, sizeof why) == 0) return;
+	}
+}
 
 int users_create(struct db *db, const struct user *who, const char *login, const char *full_name, const char *password,
 		 const char *role, const char *unit_code, int64_t *id, char *err, size_t errlen)

@@ -13,4 +13,8 @@ struct user;
 int users_create(struct db *db, const struct user *who, const char *login, const char *full_name, const char *password,
 		 const char *role, const char *unit_code, int64_t *id, char *err, size_t errlen);
 
+/* A generated password of n-1 characters (letters and digits that cannot be
+** misread) that the password policy accepts for this login. */
+void users_gen_password(char *out, size_t n, const char *login);
+
 #endif
