@@ -37,6 +37,11 @@ int db_bind(struct stmt *st, const char *types, ...);
 int db_vbind(struct stmt *st, const char *types, va_list ap);
 int db_step(struct stmt *st);
 void db_done(struct stmt *st);     /* reset; the statement goes back to the cache */
+/* The work the database did so far on this connection, in SQLite's virtual
+** machine steps: a count that does not depend on the machine's speed, so a
+** test can tell a write that stays the same size from one that grows with
+** the table (the quadratic import of issue 8). */
+uint64_t db_vm_steps(struct db *db);
 /* bind one parameter $n (for queries built from optional filters) */
 int db_bind_int(struct stmt *st, int n, int64_t v);
 int db_bind_text(struct stmt *st, int n, const char *v);

@@ -26,6 +26,7 @@ struct db {
 	struct stmt *cache[CACHE_SIZE];
 	char err[256];
 	int bulk;           /* in db_bulk_mode with a rollback journal */
+	uint64_t vm_steps;  /* virtual-machine steps of the statements done (db_vm_steps) */
 };
 
 static uint32_t fnv(const char *s)
@@ -219,6 +220,7 @@ int db_step(struct stmt *st)
 void db_done(struct stmt *st)
 {
 	if (!st) return;
+	st->db->vm_steps += (uint64_t)sqlite3_stmt_status(st->s, SQLITE_STMTSTATUS_VM_STEP, 1);
 	if (st->transient) {
 		sqlite3_finalize(st->s);
 		free(st);
@@ -253,6 +255,8 @@ struct stmt *db_query(struct db *db, const char *sql, const char *types, ...)
 	if (rc != DB_OK) { db_done(st); return NULL; }
 	return st;
 }
+
+uint64_t db_vm_steps(struct db *db) { return db->vm_steps; }
 
 int db_exec(struct db *db, const char *sql, const char *types, ...)
 {

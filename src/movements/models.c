@@ -270,7 +270,7 @@ static char *model_snapshot(struct db *db, int64_t id)
 	struct model *d;
 	struct movement *m;
 	char *out = NULL;
-	if (models_get(db, &a, id, &d) == E_OK && movements_get(db, &a, d->movement_id, &m) == E_OK) {
+	if (models_get(db, &a, id, &d) == E_OK && movements_get_plain(db, &a, d->movement_id, &m) == E_OK) {
 		struct buf b;
 		buf_init(&b);
 		struct jw w;
@@ -332,13 +332,13 @@ int models_create(struct db *db, const struct user *who, int64_t movement_id, co
 	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
 	struct movement *m;
 	struct registration *g = NULL;
-	int rc = movements_get(db, &a, movement_id, &m);
+	int rc = movements_get_plain(db, &a, movement_id, &m);
 	if (rc != E_OK) goto out;
 	if (!movement_readable(who, m)) { rc = E_NOTFOUND; goto out; }
 	check_model_text(in, 1, fe);
 	int64_t reg_id = 0;
 	if (in->unit_id <= 0 || registrations_find(db, movement_id, in->unit_id, &reg_id) != E_OK ||
-	    registrations_get(db, &a, reg_id, &g) != E_OK || !g->active)
+	    registrations_get_plain(db, &a, reg_id, &g) != E_OK || !g->active)
 		fe_add(fe, "unit_id", N_("The unit has not registered for this movement"));
 	if (!in->field || !movement_field_valid(m, in->field)) fe_add(fe, "field", N_("Is not a field of this movement"));
 	if (g) check_owner(db, g->unit_path, in->owner_unit_id, in->owner_person_id, fe);
@@ -418,7 +418,7 @@ static int load_for_change(struct db *db, struct arena *a, const struct user *wh
 	int rc = models_get(db, a, id, d);
 	if (rc != E_OK) return rc;
 	if (!model_readable(db, who, *d)) return E_NOTFOUND;
-	if ((rc = movements_get(db, a, (*d)->movement_id, m)) != E_OK) return rc;
+	if ((rc = movements_get_plain(db, a, (*d)->movement_id, m)) != E_OK) return rc;
 	int manager = movement_manageable(who, *m);
 	if (organiser_only && !manager) return E_FORBIDDEN;
 	if (!manager && !mv_may(who, PERM_MOVEMENT_REPORT, (*d)->unit_path)) return E_FORBIDDEN;

@@ -34,12 +34,15 @@ const char *movement_transition_action(const char *from, const char *to)
 	return NULL;
 }
 
-#define MV_COLS                                                                                                   \
+#define MV_COLS_BASE                                                                                              \
 	"m.id, m.code, m.title, m.theme, m.kind, m.legal_basis, m.authority_id, a.code, a.name, a.path, m.parent_id, " \
 	"pm.code, pm.title, m.starts_on, m.ends_on, m.register_by, m.status, m.launched_at, m.closed_at, "            \
-	"m.created_at, m.updated_at, m.version, "                                                                    \
+	"m.created_at, m.updated_at, m.version, "
+#define MV_COLS MV_COLS_BASE                                                                                      \
 	"(SELECT count(*) FROM registrations g WHERE g.movement_id = m.id AND g.active = 1), "                        \
 	"(SELECT count(*) FROM models d WHERE d.movement_id = m.id AND d.active = 1) "
+/* without the counts, which cost a scan of the movement's models: for writers */
+#define MV_COLS_PLAIN MV_COLS_BASE "0, 0 "
 #define MV_FROM " FROM movements m JOIN units a ON a.id = m.authority_id LEFT JOIN movements pm ON pm.id = m.parent_id "
 
 static void read_movement(struct stmt *st, struct arena *a, struct movement *m)
@@ -220,9 +223,16 @@ int movements_list(struct db *db, struct arena *a, const struct movement_query *
 	return rc;
 }
 
-int movements_get(struct db *db, struct arena *a, int64_t id, struct movement **out)
+static int movement_read(struct db *db, struct arena *a, int64_t id, struct movement **out, int counts);
+
+int movements_get(struct db *db, struct arena *a, int64_t id, struct movement **out) { return movement_read(db, a, id, out, 1); }
+
+int movements_get_plain(struct db *db, struct arena *a, int64_t id, struct movement **out) { return movement_read(db, a, id, out, 0); }
+
+static int movement_read(struct db *db, struct arena *a, int64_t id, struct movement **out, int counts)
 {
-	struct stmt *st = db_query(db, "SELECT " MV_COLS MV_FROM " WHERE m.id = $1", "i", id);
+	struct stmt *st = db_query(db, counts ? "SELECT " MV_COLS MV_FROM " WHERE m.id = $1" : "SELECT " MV_COLS_PLAIN MV_FROM " WHERE m.id = $1",
+				   "i", id);
 	if (!st) return E_DB;
 	int rc = db_step(st);
 	if (rc != DB_ROW) { db_done(st); return rc == DB_DONE ? E_NOTFOUND : E_DB; }

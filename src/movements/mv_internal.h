@@ -18,4 +18,10 @@ int mv_check_values(const struct movement *m, const struct commitment_in *v, int
 int mv_check_deadline(const struct user *who, const struct movement *m, const char *unit_path, const char *on, int *late,
 		      struct field_errors *fe);
 
+/* movements_get / registrations_get without the counts of registrations and
+** models (they scan the movement's models): for the writers, which run once
+** per imported row and read no count */
+int movements_get_plain(struct db *db, struct arena *a, int64_t id, struct movement **out);
+int registrations_get_plain(struct db *db, struct arena *a, int64_t id, struct registration **out);
+
 #endif

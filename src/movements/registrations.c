@@ -15,10 +15,11 @@
 #include "movements.h"
 #include "mv_internal.h"
 
-#define REG_COLS                                                                                                 \
+#define REG_COLS_BASE                                                                                            \
 	"g.id, g.movement_id, g.unit_id, u.code, u.name, u.path, g.pledge, g.registered_on, g.planned_models, g.late, " \
-	"g.active, g.version, g.created_at, g.updated_at, "                                                          \
-	"(SELECT count(*) FROM models d WHERE d.registration_id = g.id AND d.active = 1) "
+	"g.active, g.version, g.created_at, g.updated_at, "
+#define REG_COLS REG_COLS_BASE "(SELECT count(*) FROM models d WHERE d.registration_id = g.id AND d.active = 1) "
+#define REG_COLS_PLAIN REG_COLS_BASE "0 " /* without the model count: for writers */
 #define REG_FROM " FROM registrations g JOIN units u ON u.id = g.unit_id "
 
 static void read_reg(struct db *db, struct stmt *st, struct arena *a, struct registration *g)
@@ -151,9 +152,19 @@ int registrations_list(struct db *db, struct arena *a, const struct reg_query *q
 	return rc;
 }
 
-int registrations_get(struct db *db, struct arena *a, int64_t id, struct registration **out)
+static int registration_read(struct db *db, struct arena *a, int64_t id, struct registration **out, int counts);
+
+int registrations_get(struct db *db, struct arena *a, int64_t id, struct registration **out) { return registration_read(db, a, id, out, 1); }
+
+int registrations_get_plain(struct db *db, struct arena *a, int64_t id, struct registration **out)
 {
-	struct stmt *st = db_query(db, "SELECT " REG_COLS REG_FROM " WHERE g.id = $1", "i", id);
+	return registration_read(db, a, id, out, 0);
+}
+
+static int registration_read(struct db *db, struct arena *a, int64_t id, struct registration **out, int counts)
+{
+	struct stmt *st = db_query(db, counts ? "SELECT " REG_COLS REG_FROM " WHERE g.id = $1" : "SELECT " REG_COLS_PLAIN REG_FROM " WHERE g.id = $1",
+				   "i", id);
 	if (!st) return E_DB;
 	int rc = db_step(st);
 	if (rc != DB_ROW) { db_done(st); return rc == DB_DONE ? E_NOTFOUND : E_DB; }
@@ -240,7 +251,7 @@ int registrations_create(struct db *db, const struct user *who, int64_t movement
 	int own_tx = !db_in_tx(db);
 	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
 	struct movement *m;
-	int rc = movements_get(db, &a, movement_id, &m);
+	int rc = movements_get_plain(db, &a, movement_id, &m);
 	if (rc != E_OK) goto out;
 	if (!movement_readable(who, m)) { rc = E_NOTFOUND; goto out; }
 	struct unit *u = NULL;
@@ -309,7 +320,7 @@ int registrations_update(struct db *db, const struct user *who, int64_t id, int6
 	struct movement *m;
 	int rc = registrations_get(db, &a, id, &g);
 	if (rc != E_OK) goto out;
-	if ((rc = movements_get(db, &a, g->movement_id, &m)) != E_OK) goto out;
+	if ((rc = movements_get_plain(db, &a, g->movement_id, &m)) != E_OK) goto out;
 	int manager = movement_manageable(who, m);
 	if (!manager && !mv_may(who, PERM_MOVEMENT_REPORT, g->unit_path)) {
 		rc = mv_may(who, PERM_READ, g->unit_path) ? E_FORBIDDEN : E_NOTFOUND;

@@ -385,6 +385,40 @@ static void test_dashboard_totals(void **state)
 	assert_true(direct == 807000000.0);
 }
 
+/* Writing a model or a report costs the same however many models the
+** movement already has (issue 8, defect 1: each new model counted the
+** movement's and the registration's models, so a 100 000-row import took 21
+** minutes). Measured in SQLite's virtual-machine steps, which do not depend
+** on the machine's speed. */
+static void test_writes_do_not_grow_with_the_movement(void **state)
+{
+	struct fx *f = *state;
+	reg(f, &f->officer, f->ward1, E_OK);
+	char code[32];
+	int64_t steps[2] = { 0, 0 }, rsteps[2] = { 0, 0 };
+	int n = 0;
+	for (int round = 0; round < 2; round++) {
+		int upto = round == 0 ? 20 : 3000;
+		assert_int_equal(db_begin(f->db), DB_OK);
+		for (; n < upto; n++) {
+			snprintf(code, sizeof code, "W-%d", n);
+			model(f, &f->officer, f->ward1, code, "economy", E_OK);
+		}
+		assert_int_equal(db_commit(f->db), DB_OK);
+		snprintf(code, sizeof code, "W-%d", n++);
+		uint64_t before = db_vm_steps(f->db);
+		int64_t id = model(f, &f->officer, f->ward1, code, "economy", E_OK);
+		steps[round] = (int64_t)(db_vm_steps(f->db) - before);
+		before = db_vm_steps(f->db);
+		report(f, &f->officer, id, "2024-05-01", "vnd", 1000, E_OK);
+		rsteps[round] = (int64_t)(db_vm_steps(f->db) - before);
+	}
+	/* the same work with 21 and with 3 001 models (a full count would be 150 times more) */
+	if (steps[1] > steps[0] + steps[0] / 10 || rsteps[1] > rsteps[0] + rsteps[0] / 10)
+		fail_msg("a model costs %lld steps with 21 models and %lld with 3001; a report %lld and %lld", (long long)steps[0],
+			 (long long)steps[1], (long long)rsteps[0], (long long)rsteps[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +427,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scope_and_reporters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deadline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dashboard_totals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writes_do_not_grow_with_the_movement, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
