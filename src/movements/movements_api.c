@@ -66,9 +66,9 @@ static const struct field_spec movement_fields[] = {
 	{ "theme", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
 	{ "kind", F_TEXT, 0, 20, 0, 0, NULL },
 	{ "legal_basis", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
-	{ "starts_on", F_TEXT, 0, 10, 0, 0, NULL },
-	{ "ends_on", F_TEXT, 0, 10, 0, 0, NULL },
-	{ "register_by", F_TEXT, 0, 10, 0, 0, NULL },
+	{ "starts_on", F_DATE, 0, 10, 0, 0, NULL },
+	{ "ends_on", F_DATE, 0, 10, 0, 0, NULL },
+	{ "register_by", F_DATE, 0, 10, 0, 0, NULL },
 	{ "parent_id", F_INT, 0, 0, 0, INT64_MAX, NULL },
 	{ "parent_code", F_TEXT, 0, MV_CODE_MAX, 0, 0, NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL },
@@ -110,7 +110,7 @@ int mv_read_movement(struct req *r, struct movement_in *m, struct field_errors *
 			int64_t id;
 			if (parse_id(items[i], &id) != 0 && units_find_code(r->db, items[i], &id) != E_OK) {
 				fe_add(fe, "scope", N_("No unit has this code"));
-				break;
+				continue; /* the other codes are still checked */
 			}
 			m->scopes[m->nscopes++] = id;
 		}
@@ -229,7 +229,9 @@ void api_movement_create(struct req *r)
 	struct movement_in in;
 	int64_t id = 0;
 	int rc = mv_read_movement(r, &in, &fe, 1);
-	if (rc == E_OK) rc = movements_create(r->db, r->user, &in, &fe, &id);
+	/* the domain's checks run even when reading found errors (it writes
+	** nothing then): every field's error comes back at once */
+	if (rc == E_OK || rc == E_INVALID) rc = movements_create(r->db, r->user, &in, &fe, &id);
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	reply_created(r, arena_printf(&r->a, "/api/v1/movements/%lld", (long long)id));
 	reply_movement(r, id, 201);

@@ -97,7 +97,7 @@ test('a lone or misplaced separator is refused with the rule, nothing is stored,
   // an impossible date is refused the same way
   const r = await report(c, { reported_on: '30/02/2026', 'results.vnd': '1.000' });
   assert.equal(r.status, 422);
-  assert.ok(r.text.includes('Không phải ngày hợp lệ (dd/mm/yyyy)'));
+  assert.ok(r.text.includes('Không phải là ngày hợp lệ (dd/mm/yyyy)'));
   assert.equal((await values()).length, before);
 });
 

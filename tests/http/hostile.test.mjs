@@ -182,3 +182,13 @@ test('CSV exports neutralise formulas (=, +, -, @, tab, CR) with an apostrophe, 
     assert.ok(p.data.items.some((x) => x.code === `CSVINJ${i}` && x.full_name === name), name);
   }
 });
+
+test('the movement API also answers every error at once: unknown unit codes do not hide the code, the dates or the kind', async () => {
+  const r = await admin.post('/api/v1/movements', {
+    json: { code: 'bad code', title: 'X', kind: 'party', authority_code: 'T-HOST', starts_on: '31/12/2026', ends_on: '2027-02-30', register_by: '2027-01-01', scope: ['T-HOST', 'QY-XYZ', 'QY-ABC'] },
+  });
+  assert.equal(r.status, 422);
+  assert.deepEqual(Object.keys(r.data.error.fields).sort(), ['code', 'ends_on', 'kind', 'scope', 'starts_on']);
+  assert.equal(r.data.error.fields.starts_on, 'Không phải là ngày hợp lệ (YYYY-MM-DD)');
+  assert.equal((await admin.get('/api/v1/movements?q=bad')).data.total, 0);
+});

@@ -109,8 +109,8 @@ test('every error at once: wrong unit codes, bad dates and bad metric rows in on
   assert.deepEqual(summary(r.text), [
     "Mã: Dùng chữ cái, chữ số, '-', '_' hoặc '.' (tối đa 40 ký tự)",
     'Cơ quan phát động: Mã đơn vị không tồn tại: QY-XYZ',
-    'Ngày kết thúc: Không phải ngày hợp lệ (dd/mm/yyyy)',
-    'Hạn đăng ký: Không phải ngày hợp lệ (dd/mm/yyyy)',
+    'Ngày kết thúc: Không phải là ngày hợp lệ (dd/mm/yyyy)',
+    'Hạn đăng ký: Không phải là ngày hợp lệ (dd/mm/yyyy)',
     'Đơn vị được mời: Các mã đơn vị không tồn tại: QY-ABC, QY-DEF',
     "Dòng chỉ số 2: Chỉ số cần có mã gồm chữ cái, chữ số, '-', '_' hoặc '.'",
     'Dòng chỉ số 3: Một mã chỉ số bị liệt kê hai lần',
