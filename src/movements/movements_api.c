@@ -75,9 +75,9 @@ static const struct field_spec movement_fields[] = {
 };
 enum { MF_CODE, MF_TITLE, MF_THEME, MF_KIND, MF_LEGAL, MF_STARTS, MF_ENDS, MF_REGBY, MF_PARENT, MF_PARENT_CODE };
 
-/* Reads a movement from JSON or a form. Lists: "scope" (unit codes or ids),
-** "fields" (codes), "metrics" (JSON: [{code,name,unit,kind}]; form: one
-** metric per line "code | name | unit | amount|rate"). */
+/* Reads a movement from the API's JSON. Lists: "scope" (unit codes or ids),
+** "fields" (codes), "metrics" ([{code,name,unit,kind}]). The pages read
+** their form with the metric rows in movements_web.c. */
 int mv_read_movement(struct req *r, struct movement_in *m, struct field_errors *fe, int creating)
 {
 	struct input in;
@@ -137,32 +137,6 @@ int mv_read_movement(struct req *r, struct movement_in *m, struct field_errors *
 				mi->kind = json_string_value(json_object_get(e, "kind"));
 				if (!mi->kind) mi->kind = "amount";
 			}
-		}
-	} else if (req_form(r, "metrics")) {
-		m->set_metrics = 1;
-		const char *p = req_form(r, "metrics");
-		while (*p && m->nmetrics < MV_MAX_METRICS) {
-			size_t len = strcspn(p, "\n");
-			char *line = arena_strndup(&r->a, p, len);
-			p += len;
-			if (*p) p++;
-			char *part[4] = { 0 };
-			int np = 0;
-			for (char *s = line; s && np < 4;) {
-				char *bar = np < 3 ? strchr(s, '|') : NULL;
-				if (bar) *bar = 0;
-				while (*s == ' ' || *s == '\t') s++;
-				size_t l = strlen(s);
-				while (l && (s[l - 1] == ' ' || s[l - 1] == '\r' || s[l - 1] == '\t')) s[--l] = 0;
-				part[np++] = s;
-				s = bar ? bar + 1 : NULL;
-			}
-			if (!part[0] || !*part[0]) continue;
-			struct metric_in *mi = &m->metrics[m->nmetrics++];
-			mi->code = part[0];
-			mi->name = part[1];
-			mi->unit = part[2];
-			mi->kind = part[3] && *part[3] ? part[3] : "amount";
 		}
 	}
 	return fe->n ? E_INVALID : E_OK;
