@@ -174,6 +174,8 @@ static int entity_valid(const char *e)
 
 static int64_t who_id(const struct user *who) { return who && !who->system ? who->id : 0; }
 
+int64_t files_unit_quota = FILES_UNIT_QUOTA_DEFAULT;
+
 int files_attach(struct db *db, const struct user *who, const char *entity, int64_t entity_id, const char *name,
 		 const void *data, size_t n, size_t max_size, struct field_errors *fe, int64_t *attachment_id)
 {

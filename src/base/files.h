@@ -55,6 +55,11 @@ int files_check_name(const char *name, const char *mime, struct field_errors *fe
 ** attaches them to entity/entity_id under name, with an audit row "attach";
 ** in the caller's transaction if one is open, else in its own. Refusals are
 ** E_INVALID with a message for field "file". */
+/* The storage each unit may fill with attachments, in bytes (serve
+** --unit-quota; 0: no limit). The movement feature checks it on upload. */
+extern int64_t files_unit_quota;
+#define FILES_UNIT_QUOTA_DEFAULT ((int64_t)1 << 30)
+
 int files_attach(struct db *db, const struct user *who, const char *entity, int64_t entity_id, const char *name,
 		 const void *data, size_t n, size_t max_size, struct field_errors *fe, int64_t *attachment_id);
 /* Marks an active attachment removed (kept for the history), audited "detach". */

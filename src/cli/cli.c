@@ -11,6 +11,7 @@
 #include "../base/audit.h"
 #include "../base/auth.h"
 #include "../base/db.h"
+#include "../base/files.h"
 #include "../base/pdf.h"
 #include "../movements/movements.h"
 #include "../base/http.h"
@@ -93,16 +94,17 @@ static int serve_thread_init(int thread, struct db **db)
 
 int cmd_serve(int argc, char **argv)
 {
-	static const char *const known[] = { "--db", "--listen", "--threads", "--max-body", "--max-upload", "--max-conns", "--timeout", "--utc-offset", NULL };
+	static const char *const known[] = { "--db", "--listen", "--threads", "--max-body", "--max-upload", "--max-conns", "--timeout", "--utc-offset", "--unit-quota", NULL };
 	struct args a;
 	if (args_parse(&a, argc, argv, known) != 0) return 2;
 	if (a.help) {
 		printf("usage: thidua serve [--db PATH] [--listen HOST:PORT] [--threads N]\n"
 		       "                    [--max-body BYTES] [--max-upload BYTES] [--max-conns N] [--timeout SECONDS]\n"
-		       "                    [--utc-offset +HH:MM]\n\n"
+		       "                    [--utc-offset +HH:MM] [--unit-quota BYTES]\n\n"
 		       "Serves the web interface and the JSON API. Defaults: --db %s, --listen 127.0.0.1:8080,\n"
 		       "--threads = number of cores, --max-body 1048576, --max-upload 20971520 (a multipart/form-data\n"
 		       "body: file uploads), --max-conns 1024 per thread, --timeout 30.\n"
+		       "Each unit may store --unit-quota bytes of attached files (default 1073741824; 0: no limit).\n"
 		       "Times are stored in UTC and shown on the office's clock: --utc-offset +07:00 (Asia/Ho_Chi_Minh).\n"
 		       "SIGTERM or SIGINT stop accepting, let requests in flight finish, and exit.\n", DEFAULT_DB);
 		return 0;
@@ -115,6 +117,12 @@ int cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	i18n_tz_minutes = (tzsign == '-' ? -1 : 1) * (tzh * 60 + tzm);
+	const char *quota = arg(&a, "--unit-quota", NULL);
+	if (quota) {
+		int64_t q;
+		if (parse_int(quota, &q) != 0 || q < 0) { fprintf(stderr, "--unit-quota must be a number of bytes (0: no limit)\n"); return 2; }
+		files_unit_quota = q;
+	}
 	serve_db = arg(&a, "--db", DEFAULT_DB);
 	struct db *db;
 	if (cli_open_db(serve_db, &db, 0) != 0) return 1;

@@ -11,7 +11,9 @@
 #include "../base/buf.h"
 #include "../base/db.h"
 #include "../base/errors.h"
+#include "../base/files.h"
 #include "../base/util.h"
+#include "../movements/movements.h"
 #include "../units/units.h"
 #include "home.h"
 
@@ -267,6 +269,12 @@ static int64_t file_size(const char *path)
 	return path && stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
 }
 
+void home_storage(struct db *db, const struct user *who, struct home *h)
+{
+	h->quota = files_unit_quota;
+	for (int i = 0; who && i < who->ngrants && i < AUTH_MAX_ROLES; i++) h->storage[i] = mv_unit_storage(db, who->grants[i].unit_id);
+}
+
 int home_admin(struct db *db, const char *db_file, struct home *h)
 {
 	if (db_int1(db, &h->units, "SELECT count(*) FROM units WHERE active = 1", "") < 0 ||
@@ -280,6 +288,7 @@ int home_admin(struct db *db, const char *db_file, struct home *h)
 		for (int i = 0; i < 4; i++)
 			if (strcmp(db_text(st, 0), home_stages[i]) == 0) h->by_stage[i] = db_int(st, 1);
 	db_done(st);
+	if (db_int1(db, &h->files_bytes, "SELECT COALESCE(sum(size), 0) FROM files", "") < 0) return E_DB;
 	/* the file and its write-ahead log: what the disk holds now */
 	h->db_bytes = file_size(db_file);
 	if (db_file) {

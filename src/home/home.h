@@ -5,6 +5,8 @@
 #define THIDUA_HOME_H
 #include <stdint.h>
 
+#include "../base/auth.h"
+
 struct db;
 struct arena;
 
@@ -59,8 +61,12 @@ struct home {
 	/* an admin: the system */
 	int64_t units, people, users, audit_chain, db_bytes;
 	int64_t by_stage[4];            /* draft, launched, reviewing, closed */
+	int64_t files_bytes;            /* every attached file's bytes, once each */
 	/* everyone */
 	int64_t people_in_scope, movements_open;
+	/* the files of each unit the reader holds a role on, and the quota */
+	int64_t storage[AUTH_MAX_ROLES];
+	int64_t quota;
 };
 
 /* the four stages in order, as stored */
@@ -72,6 +78,9 @@ int home_reporter(struct db *db, struct arena *a, const struct home_scope *rep, 
 int home_officer(struct db *db, struct arena *a, const struct home_scope *mgr, struct home *h);
 /* The system's state; `db_file` is the database's path (its size is read). */
 int home_admin(struct db *db, const char *db_file, struct home *h);
+/* The bytes of files of each unit the user holds a role on (h->storage, in
+** the order of the grants) and the quota per unit. */
+void home_storage(struct db *db, const struct user *who, struct home *h);
 /* For every reader: people in the readable subtrees, launched movements. */
 int home_common(struct db *db, const struct home_scope *read, struct home *h);
 

@@ -85,6 +85,7 @@ void page_home(struct req *r)
 	home_scope_of(r, PERM_READ, &read);
 	int rc = home_common(r->db, &read, &h);
 	if (rc == E_OK && admin) rc = home_admin(r->db, db_path(r->db), &h);
+	if (rc == E_OK) home_storage(r->db, r->user, &h);
 	if (rc == E_OK && officer) {
 		home_scope_of(r, PERM_MOVEMENT_MANAGE, &act);
 		rc = home_officer(r->db, &r->a, &act, &h);
