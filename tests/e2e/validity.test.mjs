@@ -142,8 +142,11 @@ function reporterPages() {
   ];
 }
 
+// the country-wide officer: the home page with what waits for an officer
+const officerPages = () => [['/', 200], ['/movements?status=draft', 200]];
+
 // How many pages the suite checks: each visitor's, in each language.
-const pageCount = () => LANGS.length * (visitorPages().length + 1 + adminPages().length + formsWithErrors().length + reporterPages().length);
+const pageCount = () => LANGS.length * (visitorPages().length + 1 + adminPages().length + formsWithErrors().length + reporterPages().length + officerPages().length);
 
 const visitorPages = () => [['/login', 200], ['/login?next=%2Funits', 200], ['/typical', 200]];
 
@@ -282,6 +285,13 @@ test('axe: the reporter\'s pages in vi, en and hi', async () => {
   await eachLanguage(async (lang, ctx, page) => {
     await logIn(page, lang, 'quangyen.reporter', env.demoUsers['quangyen.reporter'].password);
     for (const p of reporterPages()) await visit(page, 'reporter', lang, p);
+  });
+});
+
+test('axe: the officer\'s pages in vi, en and hi', async () => {
+  await eachLanguage(async (lang, ctx, page) => {
+    await logIn(page, lang, 'tw.officer', env.demoUsers['tw.officer'].password);
+    for (const p of officerPages()) await visit(page, 'officer', lang, p);
   });
 });
 
