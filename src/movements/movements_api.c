@@ -157,6 +157,10 @@ static int read_mv_query(struct req *r, struct movement_query *q)
 	q->limit = query_int(r, "limit", 50, 1, 500);
 	q->offset = query_int(r, "offset", 0, 0, INT64_MAX);
 	if (query_bad(r)) return -1;
+	/* a stage or kind that does not exist is a mistake to say, not an empty list */
+	static const char *const stages[] = { "draft", "launched", "reviewing", "closed", NULL };
+	static const char *const kinds[] = { "campaign", "regular", "thematic", NULL };
+	if (query_choice_bad(r, "status", q->status, stages) || query_choice_bad(r, "kind", q->kind, kinds)) return -1;
 	q->nranges = scope_ranges(r, PERM_MOVEMENT_MANAGE, q->range_lo, MV_MAX_RANGES);
 	return 0;
 }

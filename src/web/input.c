@@ -147,6 +147,19 @@ int query_bad(struct req *r)
 	return 1;
 }
 
+int query_choice_bad(struct req *r, const char *name, const char *value, const char *const *choices)
+{
+	if (!value || !*value) return 0;
+	for (int i = 0; choices[i]; i++)
+		if (strcmp(value, choices[i]) == 0) return 0;
+	struct field_errors fe = { 0 };
+	fe_add(&fe, name, N_("Is not one of the allowed values"));
+	if (r->api) reply_invalid(r, &fe);
+	else reply_error(r, 400, "bad_request", N_("A parameter of the address is not valid"));
+	r->status = 400;
+	return 1;
+}
+
 static int push_item(struct req *r, const char *s, size_t len, const char **out, int max, int *n, const char *name,
 		     struct field_errors *fe)
 {

@@ -93,6 +93,9 @@ int scope_ranges(struct req *r, enum perm perm, const char **lo, int max);
 int64_t query_int(struct req *r, const char *name, int64_t dflt, int64_t min, int64_t max);
 /* after query_int calls: replies 400 naming the bad parameter, returns 1 */
 int query_bad(struct req *r);
+/* a query parameter that must be one of choices (or absent): else replies
+** 400 naming it and returns 1 */
+int query_choice_bad(struct req *r, const char *name, const char *value, const char *const *choices);
 
 /* pages */
 void page_begin(struct req *r, const char *title, const char *section);

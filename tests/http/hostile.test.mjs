@@ -192,3 +192,12 @@ test('the movement API also answers every error at once: unknown unit codes do n
   assert.equal(r.data.error.fields.starts_on, 'Không phải là ngày hợp lệ (YYYY-MM-DD)');
   assert.equal((await admin.get('/api/v1/movements?q=bad')).data.total, 0);
 });
+
+test('an unknown stage or kind on the movements list is a 400 naming it, not an empty list', async () => {
+  for (const [k, v] of [['status', 'nope'], ['kind', 'party']]) {
+    const r = await admin.get(`/api/v1/movements?${k}=${v}`);
+    assert.equal(r.status, 400, `${k}=${v}`);
+    assert.deepEqual(Object.keys(r.data.error.fields), [k]);
+  }
+  assert.equal((await admin.get('/api/v1/movements?status=launched&kind=regular')).status, 200);
+});
