@@ -161,6 +161,20 @@ static int cmp_counts(const void *x, const void *y)
 	return strcmp(((const struct dash_count *)x)->key, ((const struct dash_count *)y)->key);
 }
 
+/* A statement of the dashboard with its filters bound: $1 the movement,
+** $2/$3 the subtree's path range (under), $4 the field, $5 the assessment. */
+static struct stmt *prep_filtered(struct db *db, const char *sql, int64_t movement_id, const struct dash_query *q, const char *lo,
+				  const char *hi)
+{
+	struct stmt *st = db_prep(db, sql);
+	if (!st) return NULL;
+	db_bind_int(st, 1, movement_id);
+	if (q->under > 0) { db_bind_text(st, 2, lo); db_bind_text(st, 3, hi); }
+	if (q->field && *q->field) db_bind_text(st, 4, q->field);
+	if (q->status && *q->status) db_bind_text(st, 5, q->status);
+	return st;
+}
+
 int dashboard_build(struct db *db, struct arena *a, const struct movement *m, const struct dash_query *q, struct dashboard *d)
 {
 	memset(d, 0, sizeof *d);
@@ -231,12 +245,8 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 		   "SELECT d.unit_id, d.field_code, d.status, sum(d.typical), count(*) FROM models d%s "
 		   "WHERE d.movement_id = $1 AND d.active = 1%s%s%s GROUP BY d.unit_id, d.field_code, d.status",
 		   q->under > 0 ? " JOIN units u ON u.id = d.unit_id" : "", sub, field, status);
-	st = db_prep(db, buf_cstr(&sql));
+	st = prep_filtered(db, buf_cstr(&sql), m->id, q, lo, hi);
 	if (!st) goto out;
-	db_bind_int(st, 1, m->id);
-	if (q->under > 0) { db_bind_text(st, 2, lo); db_bind_text(st, 3, hi); }
-	if (*field) db_bind_text(st, 4, q->field);
-	if (*status) db_bind_text(st, 5, q->status);
 	while (db_step(st) == DB_ROW) {
 		int i = umap_get(&b.map, db_int(st, 0));
 		int64_t n = db_int(st, 4);
@@ -273,12 +283,8 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 			   "WHERE d.movement_id = $1 AND d.active = 1 AND p.reported_on >= $6 AND p.reported_on <= $7%s%s%s "
 			   "GROUP BY d.unit_id, d.field_code, r.metric_id",
 			   sub, field, status);
-	st = db_prep(db, buf_cstr(&sql));
+	st = prep_filtered(db, buf_cstr(&sql), m->id, q, lo, hi);
 	if (!st) goto out;
-	db_bind_int(st, 1, m->id);
-	if (q->under > 0) { db_bind_text(st, 2, lo); db_bind_text(st, 3, hi); }
-	if (*field) db_bind_text(st, 4, q->field);
-	if (*status) db_bind_text(st, 5, q->status);
 	if (period) {
 		db_bind_text(st, 6, q->from && *q->from ? q->from : "0000-00-00");
 		db_bind_text(st, 7, q->to && *q->to ? q->to : "9999-12-31");
@@ -315,12 +321,8 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 		   "SELECT count(*) FROM model_replications x JOIN models d ON d.id = x.model_id%s "
 		   "WHERE d.movement_id = $1 AND d.active = 1%s%s%s",
 		   q->under > 0 ? " JOIN units u ON u.id = d.unit_id" : "", sub, field, status);
-	st = db_prep(db, buf_cstr(&sql));
+	st = prep_filtered(db, buf_cstr(&sql), m->id, q, lo, hi);
 	if (!st) goto out;
-	db_bind_int(st, 1, m->id);
-	if (q->under > 0) { db_bind_text(st, 2, lo); db_bind_text(st, 3, hi); }
-	if (*field) db_bind_text(st, 4, q->field);
-	if (*status) db_bind_text(st, 5, q->status);
 	if (db_step(st) == DB_ROW) d->replications = db_int(st, 0);
 	db_done(st);
 
