@@ -66,7 +66,7 @@ $(eval $(call variant,release,$(RELEASE_CFLAGS)))
 $(eval $(call variant,asan,$(ASAN_CFLAGS)))
 -include $(shell find build -name '*.d' 2>/dev/null)
 
-build/asan/tests/%: tests/unit/%.c build/asan/libthidua.a
+build/asan/tests/%: tests/unit/%.c tests/unit/fixture.h build/asan/libthidua.a
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(ASAN_CFLAGS) -o $@ $< build/asan/libthidua.a $(LIBS) $(shell pkg-config --libs cmocka)
 

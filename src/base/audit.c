@@ -1,12 +1,14 @@
 #include "audit.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "auth.h"
 #include "buf.h"
 #include "db.h"
+#include "errors.h"
 #include "util.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -77,8 +79,8 @@ int audit_chain_add(struct audit_chain *c, const struct user *who, const char *a
 	time_t t = time(NULL);
 	if (t != c->at_time) { now_iso(c->at); c->at_time = t; }
 	const char *at = c->at;
-	int64_t uid = who ? who->id : 0;
-	const char *login = who ? who->login : "system";
+	int64_t uid = who->id;
+	const char *login = who->login;
 	row_hash(hash, c->next_id, at, uid, login, action, entity, entity_id, before, after, note, c->prev);
 	int rc = db_exec(c->db,
 			 "INSERT INTO audit_log (id, at, user_id, login, action, entity, entity_id, before, after, note, prev_hash, hash) "
@@ -106,6 +108,15 @@ int audit_add(struct db *db, const struct user *who, const char *action, const c
 	if (rc == DB_OK) rc = audit_chain_add(&c, who, action, entity, entity_id, before, after, note);
 	if (rc == DB_OK) rc = audit_chain_close(&c);
 	return rc;
+}
+
+int audit_change(struct db *db, const struct user *who, const char *action, const char *entity, int64_t entity_id,
+		 const char *before, audit_snap_fn *after, const char *note)
+{
+	char *a = after ? after(db, entity_id) : NULL;
+	int rc = audit_add(db, who, action, entity, entity_id, before, a, note);
+	free(a);
+	return rc == DB_OK ? E_OK : E_DB;
 }
 
 int audit_verify(struct db *db, FILE *out, int64_t *rows)

@@ -26,6 +26,12 @@ int audit_chain_close(struct audit_chain *c);   /* writes the head */
 
 int audit_add(struct db *db, const struct user *who, const char *action, const char *entity, int64_t entity_id,
 	      const char *before_json, const char *after_json, const char *note);
+/* The audit row that ends a change inside its transaction: `after` takes
+** the record's snapshot now (NULL for a record that is gone). Returns E_OK,
+** or E_DB when the row could not be written, ready for db_tx_end(). */
+typedef char *audit_snap_fn(struct db *db, int64_t id);
+int audit_change(struct db *db, const struct user *who, const char *action, const char *entity, int64_t entity_id,
+		 const char *before_json, audit_snap_fn *after, const char *note);
 /* Prints one line per problem to out; returns the number of problems. */
 int audit_verify(struct db *db, FILE *out, int64_t *rows);
 

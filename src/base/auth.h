@@ -41,6 +41,10 @@ struct user {
 	struct grant grants[AUTH_MAX_ROLES];
 };
 
+/* The product itself acting (the demo loader, internal callers): may do
+** everything, id 0 (stored as no user), login "system". Never NULL for a user. */
+extern const struct user auth_system;
+
 #define SESSION_IDLE_SEC (2 * 3600)
 #define SESSION_MAX_SEC (12 * 3600)
 #define TOKEN_MAX_SEC (30 * 24 * 3600)

@@ -68,6 +68,24 @@ int db_commit(struct db *db);
 void db_rollback(struct db *db);
 int db_in_tx(struct db *db);
 
+/* Write transactions that nest (Fossil's db_begin_transaction() counts
+** depth the same way). Every domain writer brackets its work with
+**     int rc = db_tx_begin(db);
+**     if (rc == E_OK) { ... rc = ...; }
+**     return db_tx_end(db, rc);
+** The outermost level is BEGIN IMMEDIATE and db_tx_end() commits it when rc
+** is E_OK, rolls it back otherwise. A level opened inside a transaction (a
+** writer called by another writer, by an import, or inside the read snapshot
+** of a request) is a SAVEPOINT: it is released when rc is E_OK and rolled
+** back to otherwise, so each writer is all or nothing on its own and the
+** caller decides about the rest. db_tx_end() returns rc, or E_DB / E_BUSY
+** when the commit itself fails (E_BUSY: another writer held the database
+** longer than the busy timeout; the web answers 503 with Retry-After). */
+int db_tx_begin(struct db *db);
+int db_tx_end(struct db *db, int rc);
+/* how long a write waits for another writer before E_BUSY (default 10 s) */
+void db_busy_timeout(struct db *db, int ms);
+
 /* Appends " ORDER BY ..." for a user's sort ("name,-code") from a fixed list
 ** of keys and their columns; unknown keys are ignored; dflt always ends it. */
 struct buf;

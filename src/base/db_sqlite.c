@@ -1,5 +1,6 @@
 /* The SQLite backend of the db module. */
 #include "db.h"
+#include "errors.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -27,6 +28,8 @@ struct db {
 	char err[256];
 	int bulk;           /* in db_bulk_mode with a rollback journal */
 	uint64_t vm_steps;  /* virtual-machine steps of the statements done (db_vm_steps) */
+	int tx_depth;       /* open db_tx_begin() levels */
+	int tx_began;       /* the outermost level is our BEGIN IMMEDIATE, not a savepoint */
 };
 
 static uint32_t fnv(const char *s)
@@ -311,6 +314,51 @@ void db_rollback(struct db *db)
 	if (!sqlite3_get_autocommit(db->h)) db_exec(db, "ROLLBACK", "");
 }
 int db_in_tx(struct db *db) { return !sqlite3_get_autocommit(db->h); }
+
+void db_busy_timeout(struct db *db, int ms) { sqlite3_busy_timeout(db->h, ms); }
+
+static int tx_code(int rc) { return rc == DB_BUSY ? E_BUSY : E_DB; }
+
+int db_tx_begin(struct db *db)
+{
+	int rc;
+	if (db->tx_depth == 0 && !db_in_tx(db)) {
+		rc = db_begin(db);
+		if (rc != DB_OK) return tx_code(rc);
+		db->tx_began = 1;
+	} else {
+		char sp[24];
+		snprintf(sp, sizeof sp, "SAVEPOINT tx%d", db->tx_depth);
+		rc = db_exec(db, sp, "");
+		if (rc != DB_OK) return tx_code(rc);
+		if (db->tx_depth == 0) db->tx_began = 0;
+	}
+	db->tx_depth++;
+	return E_OK;
+}
+
+int db_tx_end(struct db *db, int rc)
+{
+	if (db->tx_depth <= 0) return rc == E_OK ? E_DB : rc; /* unbalanced: a bug; never commit */
+	int level = --db->tx_depth;
+	if (level == 0 && db->tx_began) {
+		if (rc == E_OK) {
+			int c = db_commit(db);
+			if (c == DB_OK) return E_OK;
+			rc = tx_code(c);
+		}
+		db_rollback(db);
+		return rc;
+	}
+	char sp[48];
+	if (rc != E_OK) {
+		snprintf(sp, sizeof sp, "ROLLBACK TO tx%d", level);
+		db_exec(db, sp, "");
+	}
+	snprintf(sp, sizeof sp, "RELEASE tx%d", level);
+	int c = db_exec(db, sp, "");
+	return rc == E_OK && c != DB_OK ? tx_code(c) : rc;
+}
 
 int db_backup(struct db *db, const char *dest)
 {

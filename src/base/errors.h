@@ -11,6 +11,7 @@ enum {
 	E_FORBIDDEN,   /* outside the user's scope */
 	E_DB,          /* storage failed */
 	E_STATE,       /* not allowed in the record's current state (a closed movement, a passed deadline): the reason is the first field error */
+	E_BUSY,        /* another writer holds the database longer than the wait allows: try again shortly (503 + Retry-After) */
 };
 
 /* marks a message id for translation where it is stored; translated when shown */

@@ -172,7 +172,7 @@ static int entity_valid(const char *e)
 	return 1;
 }
 
-static int64_t who_id(const struct user *who) { return who && !who->system ? who->id : 0; }
+static int64_t who_id(const struct user *who) { return who->system ? 0 : who->id; }
 
 int64_t files_unit_quota = FILES_UNIT_QUOTA_DEFAULT;
 
@@ -196,8 +196,8 @@ int files_attach(struct db *db, const struct user *who, const char *entity, int6
 	char sha[65], now[21];
 	sha256_hex(sha, data, n);
 	now_iso(now);
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) return E_DB;
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) return txrc;
 	int rc = E_DB;
 	int64_t file_id = 0, att = 0;
 	struct buf after;
@@ -232,10 +232,7 @@ int files_attach(struct db *db, const struct user *who, const char *entity, int6
 	*attachment_id = att;
 out:
 	buf_free(&after);
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	return rc;
 }
 
@@ -295,8 +292,8 @@ int files_list(struct db *db, struct arena *a, const char *entity, int64_t entit
 
 int files_detach(struct db *db, const struct user *who, int64_t attachment_id)
 {
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) return E_DB;
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) return txrc;
 	int rc = E_DB;
 	struct arena a;
 	arena_init(&a);
@@ -323,10 +320,7 @@ int files_detach(struct db *db, const struct user *who, int64_t attachment_id)
 out:
 	buf_free(&before);
 	arena_free(&a);
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	return rc;
 }
 

@@ -253,12 +253,7 @@ int cmd_user(int argc, char **argv)
 			fprintf(stderr, "no user with the login '%s'\n", login ? login : "");
 			rc = 1;
 		} else if (!strcmp(sub, "disable")) {
-			db_begin(db);
-			db_exec(db, "UPDATE users SET active = 0, version = version + 1 WHERE id = $1", "i", id);
-			db_exec(db, "DELETE FROM sessions WHERE user_id = $1", "i", id);
-			db_exec(db, "DELETE FROM api_tokens WHERE user_id = $1", "i", id);
-			audit_add(db, cli_user(), "disable", "user", id, NULL, NULL, login);
-			rc = db_commit(db) == DB_OK ? 0 : 1;
+			rc = users_disable(db, cli_user(), id, login) == E_OK ? 0 : 1;
 			if (!rc) printf("disabled %s; their sessions and tokens are revoked\n", login);
 		} else {
 			const char *pf = arg(&a, "--password-file", NULL);
@@ -270,11 +265,7 @@ int cmd_user(int argc, char **argv)
 			else users_gen_password(pw, 17, login);
 			char hash[128];
 			if (!rc && password_hash(hash, pw) == 0) {
-				db_begin(db);
-				db_exec(db, "UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2", "ti", hash, id);
-				db_exec(db, "DELETE FROM sessions WHERE user_id = $1", "i", id);
-				audit_add(db, cli_user(), "passwd", "user", id, NULL, NULL, login);
-				rc = db_commit(db) == DB_OK ? 0 : 1;
+				rc = users_set_password(db, cli_user(), id, login, hash) == E_OK ? 0 : 1;
 				if (!rc) { if (pf) printf("password changed for %s\n", login); else printf("%s password: %s\n", login, pw); }
 			}
 		}

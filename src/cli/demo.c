@@ -73,7 +73,7 @@ static int add_unit(struct db *db, const char *code, const char *name, const cha
 {
 	struct field_errors fe = { 0 };
 	struct unit_in in = { .code = code, .name = name, .kind = kind, .parent_id = parent, .active = 1 };
-	return units_create(db, NULL, &in, &fe, id);
+	return units_create(db, &auth_system, &in, &fe, id);
 }
 
 static int64_t add_people(struct db *db, struct audit_chain *chain, const struct user *who, struct list *l, int64_t unit_id,

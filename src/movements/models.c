@@ -328,8 +328,8 @@ int models_create(struct db *db, const struct user *who, int64_t movement_id, co
 {
 	struct arena a;
 	arena_init(&a);
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) { arena_free(&a); return txrc; }
 	struct movement *m;
 	struct registration *g = NULL;
 	int rc = movements_get_plain(db, &a, movement_id, &m);
@@ -372,7 +372,7 @@ int models_create(struct db *db, const struct user *who, int64_t movement_id, co
 				   "ON CONFLICT (movement_id, code) DO NOTHING RETURNING id",
 				   "iiitttt" "IItt" "iIt" "b", movement_id, reg_id, in->unit_id, code, in->title, key, in->field, in->owner_unit_id,
 				   in->owner_person_id, in->description && *in->description ? in->description : NULL,
-				   in->started_on && *in->started_on ? in->started_on : NULL, (int64_t)late, who ? who->id : 0, now,
+				   in->started_on && *in->started_on ? in->started_on : NULL, (int64_t)late, who->id, now,
 				   (const void *)sort.p, sort.len);
 	free(key);
 	buf_free(&sort);
@@ -393,19 +393,13 @@ int models_create(struct db *db, const struct user *who, int64_t movement_id, co
 		if (urc != DB_OK) goto out;
 	}
 	if (write_plans(db, newid, m, in) != E_OK) goto out;
-	char *after = model_snapshot(db, newid);
 	char note[160];
 	snprintf(note, sizeof note, "registered after the deadline of %s by an officer on the unit's behalf", m->register_by);
-	int arc = audit_add(db, who, N_("create"), "model", newid, NULL, after, late ? note : NULL);
-	free(after);
-	if (arc != DB_OK) goto out;
+	if (audit_change(db, who, N_("create"), "model", newid, NULL, model_snapshot, late ? note : NULL) != E_OK) goto out;
 	rc = E_OK;
 	*id = newid;
 out:
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	arena_free(&a);
 	return rc;
 }
@@ -434,8 +428,8 @@ int models_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 {
 	struct arena a;
 	arena_init(&a);
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) { arena_free(&a); return txrc; }
 	struct model *d;
 	struct movement *m;
 	char *before = NULL;
@@ -480,17 +474,11 @@ int models_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 	if (s != DB_DONE) goto out;
 	if (db_changes(db) != 1) { rc = E_CONFLICT; goto out; }
 	if (write_plans(db, id, m, in) != E_OK) goto out;
-	char *after = model_snapshot(db, id);
-	int arc = audit_add(db, who, in->active == 0 && d->active ? N_("withdraw") : N_("update"), "model", id, before, after, NULL);
-	free(after);
-	if (arc != DB_OK) goto out;
+	if (audit_change(db, who, in->active == 0 && d->active ? N_("withdraw") : N_("update"), "model", id, before, model_snapshot, NULL) != E_OK) goto out;
 	rc = E_OK;
 out:
 	free(before);
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	arena_free(&a);
 	return rc;
 }
@@ -500,8 +488,8 @@ int models_assess(struct db *db, const struct user *who, int64_t id, int64_t ver
 {
 	struct arena a;
 	arena_init(&a);
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) { arena_free(&a); return txrc; }
 	struct model *d;
 	struct movement *m;
 	char *before = NULL;
@@ -522,21 +510,15 @@ int models_assess(struct db *db, const struct user *who, int64_t id, int64_t ver
 	if (db_exec(db,
 		    "UPDATE models SET status = $1, assessment = $2, assessed_by = $3, assessed_at = $4, version = version + 1, updated_at = $5 "
 		    "WHERE id = $6 AND version = $7",
-		    "ttItt" "ii", status, undo ? NULL : (comment && *comment ? comment : NULL), undo ? 0 : who ? who->id : 0,
+		    "ttItt" "ii", status, undo ? NULL : (comment && *comment ? comment : NULL), undo ? 0 : who->id,
 		    undo ? NULL : now, now, id, version) != DB_OK)
 		goto out;
 	if (db_changes(db) != 1) { rc = E_CONFLICT; goto out; }
-	char *after = model_snapshot(db, id);
-	int arc = audit_add(db, who, N_("assess"), "model", id, before, after, NULL);
-	free(after);
-	if (arc != DB_OK) goto out;
+	if (audit_change(db, who, N_("assess"), "model", id, before, model_snapshot, NULL) != E_OK) goto out;
 	rc = E_OK;
 out:
 	free(before);
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	arena_free(&a);
 	return rc;
 }
@@ -546,8 +528,8 @@ int models_set_typical(struct db *db, const struct user *who, int64_t id, int64_
 {
 	struct arena a;
 	arena_init(&a);
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) { arena_free(&a); return txrc; }
 	struct model *d;
 	struct movement *m;
 	char *before = NULL;
@@ -570,17 +552,11 @@ int models_set_typical(struct db *db, const struct user *who, int64_t id, int64_
 		    "itttii", (int64_t)(typical ? 1 : 0), typical ? citation : NULL, typical ? (on ? on : today) : NULL, now, id, version) != DB_OK)
 		goto out;
 	if (db_changes(db) != 1) { rc = E_CONFLICT; goto out; }
-	char *after = model_snapshot(db, id);
-	int arc = audit_add(db, who, typical ? N_("name typical") : N_("remove typical"), "model", id, before, after, NULL);
-	free(after);
-	if (arc != DB_OK) goto out;
+	if (audit_change(db, who, typical ? N_("name typical") : N_("remove typical"), "model", id, before, model_snapshot, NULL) != E_OK) goto out;
 	rc = E_OK;
 out:
 	free(before);
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	arena_free(&a);
 	return rc;
 }
@@ -666,8 +642,8 @@ int reports_add(struct db *db, const struct user *who, int64_t model_id, const s
 {
 	struct arena a;
 	arena_init(&a);
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) { arena_free(&a); return txrc; }
 	struct model *d;
 	struct movement *m;
 	int rc = load_for_change(db, &a, who, model_id, 0, &d, &m, fe);
@@ -699,7 +675,7 @@ int reports_add(struct db *db, const struct user *who, int64_t model_id, const s
 	rc = E_DB;
 	int64_t rid = 0;
 	struct stmt *st = db_query(db, "INSERT INTO model_reports (model_id, reported_on, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-				   "ittIt", model_id, in->reported_on, in->note && *in->note ? in->note : NULL, who ? who->id : 0, now);
+				   "ittIt", model_id, in->reported_on, in->note && *in->note ? in->note : NULL, who->id, now);
 	if (st && db_step(st) == DB_ROW) rid = db_int(st, 0);
 	db_done(st);
 	if (!rid) goto out;
@@ -732,10 +708,7 @@ int reports_add(struct db *db, const struct user *who, int64_t model_id, const s
 	rc = E_OK;
 	*id = rid;
 out:
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	arena_free(&a);
 	return rc;
 }
@@ -770,8 +743,8 @@ int replications_add(struct db *db, const struct user *who, int64_t model_id, in
 {
 	struct arena a;
 	arena_init(&a);
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) { arena_free(&a); return txrc; }
 	struct model *d;
 	struct movement *m;
 	int rc = load_for_change(db, &a, who, model_id, 1, &d, &m, fe);
@@ -790,7 +763,7 @@ int replications_add(struct db *db, const struct user *who, int64_t model_id, in
 	struct stmt *st = db_query(db,
 				   "INSERT INTO model_replications (model_id, unit_id, adopted_on, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) "
 				   "ON CONFLICT (model_id, unit_id) DO NOTHING RETURNING id",
-				   "iittIt", model_id, unit_id, adopted_on, note && *note ? note : NULL, who ? who->id : 0, now);
+				   "iittIt", model_id, unit_id, adopted_on, note && *note ? note : NULL, who->id, now);
 	int64_t xid = 0;
 	if (!st) goto out;
 	int s = db_step(st);
@@ -814,10 +787,7 @@ int replications_add(struct db *db, const struct user *who, int64_t model_id, in
 	rc = E_OK;
 	*id = xid;
 out:
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	arena_free(&a);
 	return rc;
 }
@@ -850,18 +820,15 @@ int models_attach(struct db *db, const struct user *who, int64_t model_id, const
 {
 	struct arena a;
 	arena_init(&a);
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) { arena_free(&a); return txrc; }
 	struct model *d;
 	struct movement *m;
 	int rc = load_for_change(db, &a, who, model_id, 0, &d, &m, fe);
 	if (rc == E_OK && strcmp(m->status, "draft") == 0) rc = E_STATE;
 	if (rc == E_OK) rc = check_quota(db, d->unit_id, n, fe);
 	if (rc == E_OK) rc = files_attach(db, who, "model", model_id, name, data, n, (size_t)-1, fe, attachment_id);
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	arena_free(&a);
 	return rc;
 }

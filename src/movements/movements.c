@@ -18,7 +18,7 @@
 
 int mv_may(const struct user *who, enum perm perm, const char *path)
 {
-	return who == NULL || (path && auth_can(who, perm, path)); /* NULL: the command line */
+	return path && auth_can(who, perm, path);
 }
 
 const char *movement_transition_action(const char *from, const char *to)
@@ -572,8 +572,8 @@ int movements_create(struct db *db, const struct user *who, const struct movemen
 	char apath[UNIT_PATH_MAX];
 	if (unit_path(db, in->authority_id, apath, sizeof apath) != 0) return E_INVALID;
 	if (!mv_may(who, PERM_MOVEMENT_MANAGE, apath)) return E_FORBIDDEN;
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) return E_DB;
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) return txrc;
 	char now[21];
 	now_iso(now);
 	char *key = mv_search_key(in->title, in->code);
@@ -600,17 +600,11 @@ int movements_create(struct db *db, const struct user *who, const struct movemen
 	rc = write_lists(db, newid, in, fe);
 	if (rc != E_OK) goto out;
 	rc = E_DB;
-	char *after = mv_snapshot(db, newid);
-	int arc = audit_add(db, who, N_("create"), "movement", newid, NULL, after, NULL);
-	free(after);
-	if (arc != DB_OK) goto out;
+	if (audit_change(db, who, N_("create"), "movement", newid, NULL, mv_snapshot, NULL) != E_OK) goto out;
 	rc = E_OK;
 	*id = newid;
 out:
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	return rc;
 }
 
@@ -619,10 +613,9 @@ int movements_update(struct db *db, const struct user *who, int64_t id, int64_t 
 {
 	struct arena a;
 	arena_init(&a);
-	int own_tx = !db_in_tx(db);
-	int rc = E_DB;
 	char *before = NULL;
-	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { arena_free(&a); return rc; }
 	struct movement *cur;
 	rc = movements_get(db, &a, id, &cur);
 	if (rc != E_OK) goto out;
@@ -670,17 +663,11 @@ int movements_update(struct db *db, const struct user *who, int64_t id, int64_t 
 	rc = write_lists(db, id, in, fe);
 	if (rc != E_OK) goto out;
 	rc = E_DB;
-	char *after = mv_snapshot(db, id);
-	int arc = audit_add(db, who, N_("update"), "movement", id, before, after, NULL);
-	free(after);
-	if (arc != DB_OK) goto out;
+	if (audit_change(db, who, N_("update"), "movement", id, before, mv_snapshot, NULL) != E_OK) goto out;
 	rc = E_OK;
 out:
 	free(before);
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	arena_free(&a);
 	return rc;
 }
@@ -690,8 +677,8 @@ int movements_set_status(struct db *db, const struct user *who, int64_t id, int6
 {
 	struct arena a;
 	arena_init(&a);
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) { arena_free(&a); return txrc; }
 	struct movement *cur;
 	char *before = NULL;
 	int rc = movements_get(db, &a, id, &cur);
@@ -726,17 +713,11 @@ int movements_set_status(struct db *db, const struct user *who, int64_t id, int6
 		    "tttii", status, action, now, id, version) != DB_OK)
 		goto out;
 	if (db_changes(db) != 1) { rc = E_CONFLICT; goto out; }
-	char *after = mv_snapshot(db, id);
-	int arc = audit_add(db, who, action, "movement", id, before, after, NULL);
-	free(after);
-	if (arc != DB_OK) goto out;
+	if (audit_change(db, who, action, "movement", id, before, mv_snapshot, NULL) != E_OK) goto out;
 	rc = E_OK;
 out:
 	free(before);
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	arena_free(&a);
 	return rc;
 }

@@ -199,6 +199,20 @@ static char *reg_snapshot(struct db *db, int64_t id, const struct movement *m)
 	return out;
 }
 
+/* the snapshot for audit_change(): the registration with its movement's metrics */
+static char *reg_snapshot_of(struct db *db, int64_t id)
+{
+	struct arena a;
+	arena_init(&a);
+	struct registration *g;
+	struct movement *m;
+	char *out = NULL;
+	if (registrations_get_plain(db, &a, id, &g) == E_OK && movements_get_plain(db, &a, g->movement_id, &m) == E_OK)
+		out = reg_snapshot(db, id, m);
+	arena_free(&a);
+	return out;
+}
+
 /* Commitments and plans: metric codes of the movement, finite values, an
 ** amount not negative, a rate within 0..100. */
 int mv_check_values(const struct movement *m, const struct commitment_in *v, int n, const char *field, struct field_errors *fe)
@@ -248,8 +262,8 @@ int registrations_create(struct db *db, const struct user *who, int64_t movement
 {
 	struct arena a;
 	arena_init(&a);
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) { arena_free(&a); return txrc; }
 	struct movement *m;
 	int rc = movements_get_plain(db, &a, movement_id, &m);
 	if (rc != E_OK) goto out;
@@ -279,7 +293,7 @@ int registrations_create(struct db *db, const struct user *who, int64_t movement
 				   "INSERT INTO registrations (movement_id, unit_id, pledge, planned_models, registered_on, late, created_by, "
 				   "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (movement_id, unit_id) DO NOTHING RETURNING id",
 				   "iitItiIt", movement_id, in->unit_id, in->pledge && *in->pledge ? in->pledge : NULL, in->planned_models,
-				   in->registered_on ? in->registered_on : today, (int64_t)late, who ? who->id : 0, now);
+				   in->registered_on ? in->registered_on : today, (int64_t)late, who->id, now);
 	int64_t newid = 0;
 	if (!st) goto out;
 	int s = db_step(st);
@@ -291,19 +305,13 @@ int registrations_create(struct db *db, const struct user *who, int64_t movement
 		if (db_exec(db, "INSERT INTO registration_commitments (registration_id, metric_id, value) VALUES ($1, $2, $3)", "iid", newid,
 			    movement_metric(m, in->commit[i].metric)->id, in->commit[i].value) != DB_OK)
 			goto out;
-	char *after = reg_snapshot(db, newid, m);
 	char note[160];
 	snprintf(note, sizeof note, "registered after the deadline of %s by an officer on the unit's behalf", m->register_by);
-	int arc = audit_add(db, who, N_("register"), "registration", newid, NULL, after, late ? note : NULL);
-	free(after);
-	if (arc != DB_OK) goto out;
+	if (audit_change(db, who, N_("register"), "registration", newid, NULL, reg_snapshot_of, late ? note : NULL) != E_OK) goto out;
 	rc = E_OK;
 	*id = newid;
 out:
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	arena_free(&a);
 	return rc;
 }
@@ -313,8 +321,8 @@ int registrations_update(struct db *db, const struct user *who, int64_t id, int6
 {
 	struct arena a;
 	arena_init(&a);
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) { arena_free(&a); return E_DB; }
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) { arena_free(&a); return txrc; }
 	char *before = NULL;
 	struct registration *g;
 	struct movement *m;
@@ -360,17 +368,11 @@ int registrations_update(struct db *db, const struct user *who, int64_t id, int6
 				    movement_metric(m, in->commit[i].metric)->id, in->commit[i].value) != DB_OK)
 				goto out;
 	}
-	char *after = reg_snapshot(db, id, m);
-	int arc = audit_add(db, who, in->active == 0 && g->active ? N_("withdraw") : N_("update"), "registration", id, before, after, NULL);
-	free(after);
-	if (arc != DB_OK) goto out;
+	if (audit_change(db, who, in->active == 0 && g->active ? N_("withdraw") : N_("update"), "registration", id, before, reg_snapshot_of, NULL) != E_OK) goto out;
 	rc = E_OK;
 out:
 	free(before);
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	arena_free(&a);
 	return rc;
 }

@@ -793,7 +793,7 @@ int people_get(struct db *db, struct arena *a, int64_t id, struct person **out)
 
 static int may(const struct user *who, enum perm perm, const char *path)
 {
-	return who == NULL || auth_can(who, perm, path); /* NULL: internal callers */
+	return auth_can(who, perm, path);
 }
 
 static char *snapshot(struct db *db, int64_t id)
@@ -856,8 +856,8 @@ int people_create(struct db *db, const struct user *who, const struct person_in 
 	char path[UNIT_PATH_MAX];
 	if (!unit_path(db, in->unit_id, path, sizeof path)) { fe_add(fe, "unit_id", N_("No such unit")); return E_INVALID; }
 	if (!may(who, PERM_WRITE_PEOPLE, path)) return E_FORBIDDEN;
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) return E_DB;
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) return txrc;
 	char now[21];
 	now_iso(now);
 	char *key = fold_words_dup(in->full_name);
@@ -865,7 +865,6 @@ int people_create(struct db *db, const struct user *who, const struct person_in 
 	buf_init(&sort);
 	collate_key(&sort, in->full_name);
 	int rc = E_DB;
-	char *after = NULL;
 	struct stmt *st = db_query(db,
 				   "INSERT INTO people (code, full_name, search, sort_key, gender, birth_year, unit_id, position, active, created_at, updated_at) "
 				   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id",
@@ -879,16 +878,10 @@ int people_create(struct db *db, const struct user *who, const struct person_in 
 	if (s == DB_CONSTRAINT) { fe_add(fe, "code", N_("Another person already has this code")); rc = E_INVALID; goto out; }
 	if (s != DB_ROW) goto out;
 	if (person_words_add(db, *id, key, in->unit_id, 1, NULL) != DB_OK) goto out;
-	after = snapshot(db, *id);
-	if (audit_add(db, who, "create", "person", *id, NULL, after, NULL) != DB_OK) goto out;
-	rc = E_OK;
+	rc = audit_change(db, who, "create", "person", *id, NULL, snapshot, NULL);
 out:
 	free(key);
-	free(after);
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	return rc;
 }
 
@@ -896,10 +889,10 @@ int people_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 		  struct field_errors *fe)
 {
 	if (validate(in, 0, fe) != E_OK) return E_INVALID;
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) return E_DB;
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) return txrc;
 	int rc = E_DB;
-	char *before = NULL, *after = NULL, *old_search = NULL, *key = NULL;
+	char *before = NULL, *old_search = NULL, *key = NULL;
 	struct stmt *st = db_query(db,
 				   "SELECT u.path, p.version, p.search, p.unit_id, p.active FROM people p JOIN units u ON u.id = p.unit_id "
 				   "WHERE p.id = $1",
@@ -949,19 +942,13 @@ int people_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 				  : DB_ERR;
 	db_done(st);
 	if (s != DB_OK) goto out;
-	after = snapshot(db, id);
 	const char *action = "update";
 	if (in->active == 0 && strstr(before, "\"active\":true")) action = "deactivate";
-	if (audit_add(db, who, action, "person", id, before, after, NULL) != DB_OK) goto out;
-	rc = E_OK;
+	rc = audit_change(db, who, action, "person", id, before, snapshot, NULL);
 out:
 	free(before);
-	free(after);
 	free(old_search);
 	free(key);
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	return rc;
 }

@@ -206,13 +206,13 @@ int unit_kind_valid(struct db *db, const char *kind)
 
 static int may(const struct user *who, enum perm perm, const char *path)
 {
-	return who == NULL || auth_can(who, perm, path); /* NULL: internal callers */
+	return auth_can(who, perm, path);
 }
 
 /* a new root, or a move to the root: an admin whose grant is on a root */
 static int may_root(const struct user *who)
 {
-	if (!who || who->system) return 1;
+	if (who->system) return 1;
 	for (int i = 0; i < who->ngrants; i++)
 		if (who->grants[i].unit_depth == 0 && auth_can(who, PERM_ADMIN, who->grants[i].unit_path)) return 1;
 	return 0;
@@ -294,8 +294,8 @@ int units_create(struct db *db, const struct user *who, const struct unit_in *in
 	} else if (!may_root(who)) {
 		return E_FORBIDDEN; /* a new root is an administrator's decision */
 	}
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) return E_DB;
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) return txrc;
 	char now[21];
 	now_iso(now);
 	char *key = search_key(in->name, in->code);
@@ -323,17 +323,11 @@ int units_create(struct db *db, const struct user *who, const struct unit_in *in
 	snprintf(path, sizeof path, "%s%lld/", parent_path, (long long)newid);
 	if (db_exec(db, "UPDATE units SET path = $1 WHERE id = $2", "ti", path, newid) != DB_OK) goto out;
 	if (in->parent_id > 0 && db_exec(db, "UPDATE units SET children = children + 1 WHERE id = $1", "i", in->parent_id) != DB_OK) goto out;
-	char *after = unit_snapshot(db, newid);
-	int arc = audit_add(db, who, N_("create"), "unit", newid, NULL, after, NULL);
-	free(after);
-	if (arc != DB_OK) goto out;
+	if (audit_change(db, who, N_("create"), "unit", newid, NULL, unit_snapshot, NULL) != E_OK) goto out;
 	rc = E_OK;
 	*id = newid;
 out:
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	return rc;
 }
 
@@ -341,10 +335,10 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 		 struct field_errors *fe)
 {
 	if (validate(db, in, 0, fe) != E_OK) return E_INVALID;
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) return E_DB;
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) return txrc;
 	int rc = E_DB;
-	char *before = NULL, *after = NULL;
+	char *before = NULL;
 	struct stmt *st = db_query(db, "SELECT path, version, parent_id, name, code, active FROM units WHERE id = $1", "i", id);
 	if (!st) goto out;
 	if (db_step(st) != DB_ROW) { db_done(st); rc = E_NOTFOUND; goto out; }
@@ -452,16 +446,10 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 	buf_free(&sort);
 	if (s == DB_CONSTRAINT) { fe_add(fe, "code", N_("Another unit already has this code")); rc = E_INVALID; goto out; }
 	if (s != DB_OK) goto out;
-	after = unit_snapshot(db, id);
-	if (audit_add(db, who, action, "unit", id, before, after, NULL) != DB_OK) goto out;
-	rc = E_OK;
+	rc = audit_change(db, who, action, "unit", id, before, unit_snapshot, NULL);
 out:
 	free(before);
-	free(after);
-	if (own_tx) {
-		if (rc == E_OK && db_commit(db) != DB_OK) rc = E_DB;
-		if (rc != E_OK) db_rollback(db);
-	}
+	rc = db_tx_end(db, rc);
 	return rc;
 }
 

@@ -140,8 +140,7 @@ int units_import(struct db *db, const struct user *who, FILE *in, struct import_
 		p->active = table_cell(t, col[4]) ? strdup(table_cell(t, col[4])) : NULL;
 		import_progress(rep, t);
 	}
-	int result = E_OK;
-	if (db_begin(db) != DB_OK) result = E_DB;
+	int result = db_tx_begin(db);
 	/* parents may come after their children in the file: retry until no progress */
 	int *state = calloc((size_t)n + 1, sizeof *state); /* 0 pending, 1 done */
 	int progress = 1;
@@ -163,18 +162,15 @@ int units_import(struct db *db, const struct user *who, FILE *in, struct import_
 	}
 	if (result == E_OK) {
 		if (rep->rejected) {
-			db_rollback(db);
-			rep->inserted = rep->updated = 0;
 			result = E_INVALID;
 		} else {
 			char note[160];
 			snprintf(note, sizeof note, "units import: %d lines, %d new, %d changed, %d unchanged", rep->lines,
 				 rep->inserted, rep->updated, rep->unchanged);
-			if (audit_add(db, who, N_("import"), "unit", 0, NULL, NULL, note) != DB_OK || db_commit(db) != DB_OK) {
-				db_rollback(db);
-				result = E_DB;
-			}
+			if (audit_add(db, who, N_("import"), "unit", 0, NULL, NULL, note) != DB_OK) result = E_DB;
 		}
+		result = db_tx_end(db, result);
+		if (result != E_OK) rep->inserted = rep->updated = 0;
 	}
 	import_progress_end(rep, t);
 	for (int i = 0; i < n; i++) {

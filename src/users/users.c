@@ -7,6 +7,7 @@
 #include "../base/audit.h"
 #include "../base/auth.h"
 #include "../base/db.h"
+#include "../base/errors.h"
 #include "../base/json.h"
 #include "../base/util.h"
 #include "../units/units.h"
@@ -40,8 +41,7 @@ int users_create(struct db *db, const struct user *who, const char *login, const
 	char hash[128], now[21];
 	if (password_hash(hash, password) != 0) { snprintf(err, errlen, "out of memory hashing the password"); return -1; }
 	now_iso(now);
-	int own_tx = !db_in_tx(db);
-	if (own_tx && db_begin(db) != DB_OK) { snprintf(err, errlen, "%s", db_errmsg(db)); return -1; }
+	if (db_tx_begin(db) != E_OK) { snprintf(err, errlen, "%s", db_errmsg(db)); return -1; }
 	*id = -1;
 	struct stmt *st = db_query(db, "INSERT INTO users (login, full_name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
 				   "tttt", login, full_name ? full_name : login, hash, now);
@@ -61,12 +61,33 @@ int users_create(struct db *db, const struct user *who, const char *login, const
 		 db_exec(db, "INSERT INTO user_roles (user_id, role, unit_id) VALUES ($1, $2, $3)", "iti", *id, role, unit_id) == DB_OK &&
 		 audit_add(db, who, "create", "user", *id, NULL, buf_cstr(&after), NULL) == DB_OK;
 	buf_free(&after);
-	if (ok && own_tx && db_commit(db) != DB_OK) ok = 0;
-	if (!ok) {
+	if (db_tx_end(db, ok ? E_OK : E_DB) != E_OK) {
 		if (rc == DB_CONSTRAINT) snprintf(err, errlen, "a user with the login '%s' exists already", login);
 		else snprintf(err, errlen, "cannot add the user: %s", db_errmsg(db));
-		if (own_tx) db_rollback(db);
 		return -1;
 	}
 	return 0;
+}
+
+int users_disable(struct db *db, const struct user *who, int64_t id, const char *login)
+{
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) return rc;
+	if (db_exec(db, "UPDATE users SET active = 0, version = version + 1 WHERE id = $1", "i", id) != DB_OK ||
+	    db_exec(db, "DELETE FROM sessions WHERE user_id = $1", "i", id) != DB_OK ||
+	    db_exec(db, "DELETE FROM api_tokens WHERE user_id = $1", "i", id) != DB_OK)
+		rc = E_DB;
+	if (rc == E_OK) rc = audit_change(db, who, "disable", "user", id, NULL, NULL, login);
+	return db_tx_end(db, rc);
+}
+
+int users_set_password(struct db *db, const struct user *who, int64_t id, const char *login, const char *hash)
+{
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) return rc;
+	if (db_exec(db, "UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2", "ti", hash, id) != DB_OK ||
+	    db_exec(db, "DELETE FROM sessions WHERE user_id = $1", "i", id) != DB_OK)
+		rc = E_DB;
+	if (rc == E_OK) rc = audit_change(db, who, "passwd", "user", id, NULL, NULL, login);
+	return db_tx_end(db, rc);
 }

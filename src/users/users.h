@@ -13,6 +13,12 @@ struct user;
 int users_create(struct db *db, const struct user *who, const char *login, const char *full_name, const char *password,
 		 const char *role, const char *unit_code, int64_t *id, char *err, size_t errlen);
 
+/* Disables the user and revokes their sessions and API tokens; or sets a new
+** password hash and ends their sessions. One transaction with its audit row:
+** E_OK or E_DB (errors.h). */
+int users_disable(struct db *db, const struct user *who, int64_t id, const char *login);
+int users_set_password(struct db *db, const struct user *who, int64_t id, const char *login, const char *hash);
+
 /* A generated password of n-1 characters (letters and digits that cannot be
 ** misread) that the password policy accepts for this login. */
 void users_gen_password(char *out, size_t n, const char *login);

@@ -52,6 +52,7 @@ static const char *status_title(int status)
 	case 413: return N_("Too large");
 	case 422: return N_("Please correct the form");
 	case 429: return N_("Too many attempts");
+	case 503: return N_("Busy, try again shortly");
 	default: return N_("Server error");
 	}
 }
@@ -110,6 +111,11 @@ void reply_fail(struct req *r, int err, const struct field_errors *fe)
 	case E_STATE:
 		if (r->api) error_json(r, 409, "state", fe && fe->n ? fe->msg[0] : N_("Not allowed at this stage"), fe);
 		else reply_error(r, 409, "state", fe && fe->n ? fe->msg[0] : N_("Not allowed at this stage"));
+		break;
+	case E_BUSY:
+		/* another writer held the database past the busy timeout: nothing was written */
+		req_set_header(r, "Retry-After", "2");
+		reply_error(r, 503, "busy", N_("The server is busy with another change; try again in a few seconds"));
 		break;
 	default: reply_error(r, 500, "internal", N_("The server could not complete the request")); break;
 	}

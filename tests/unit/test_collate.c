@@ -15,12 +15,14 @@
 #include <cmocka.h>
 
 #include "base/arena.h"
+#include "base/auth.h"
 #include "base/buf.h"
 #include "base/collate.h"
 #include "base/db.h"
 #include "base/schema.h"
 #include "people/people.h"
 #include "units/units.h"
+#include "fixture.h"
 
 static int by_collation(const void *x, const void *y) { return collate_cmp(*(const char *const *)x, *(const char *const *)y); }
 
@@ -122,11 +124,7 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	strcpy(f->path, "/tmp/thidua-collate-XXXXXX");
-	int fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
-	if (db_open(&f->db, f->path, 1) != DB_OK || schema_migrate(f->db, 1) != 0) return -1;
+	if (fixture_db_open(f->path, sizeof f->path, "collate", &f->db) != 0) return -1;
 	arena_init(&f->a);
 	*state = f;
 	return 0;
@@ -135,14 +133,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	db_close(f->db);
+	fixture_db_remove(f->db, f->path);
 	arena_free(&f->a);
-	char p[80];
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
 	free(f);
 	return 0;
 }
@@ -152,7 +144,7 @@ static int64_t mk(struct db *db, const char *code, const char *name, int64_t par
 	struct field_errors fe = { 0 };
 	struct unit_in in = { .code = code, .name = name, .kind = parent ? "province" : "country", .parent_id = parent, .active = 1 };
 	int64_t id = 0;
-	assert_int_equal(units_create(db, NULL, &in, &fe, &id), E_OK);
+	assert_int_equal(units_create(db, &auth_system, &in, &fe, &id), E_OK);
 	return id;
 }
 
@@ -161,7 +153,7 @@ static int64_t person(struct db *db, const char *code, const char *name, int64_t
 	struct field_errors fe = { 0 };
 	struct person_in in = { .code = code, .full_name = name, .gender = "F", .unit_id = unit };
 	int64_t id = 0;
-	assert_int_equal(people_create(db, NULL, &in, &fe, &id), E_OK);
+	assert_int_equal(people_create(db, &auth_system, &in, &fe, &id), E_OK);
 	return id;
 }
 
@@ -199,11 +191,11 @@ static void test_write_paths_keep_keys(void **state)
 	/* renames: a unit, a person; an update without a name keeps the key */
 	struct field_errors fe = { 0 };
 	struct unit_in ru = { .name = "Bình Định", .parent_id = -1, .active = -1 };
-	assert_int_equal(units_update(f->db, NULL, dn, 1, &ru, &fe), E_OK);
+	assert_int_equal(units_update(f->db, &auth_system, dn, 1, &ru, &fe), E_OK);
 	struct person_in rp = { .full_name = "Ân Thị Lan", .birth_year = -1, .active = -1 };
-	assert_int_equal(people_update(f->db, NULL, lan, 1, &rp, &fe), E_OK);
+	assert_int_equal(people_update(f->db, &auth_system, lan, 1, &rp, &fe), E_OK);
 	struct person_in pos = { .position = "Chuyên viên", .birth_year = -1, .active = -1 };
-	assert_int_equal(people_update(f->db, NULL, lan, 2, &pos, &fe), E_OK);
+	assert_int_equal(people_update(f->db, &auth_system, lan, 2, &pos, &fe), E_OK);
 	/* the import: new people and a renamed one (CC2) */
 	static const char csv[] = "code,full_name,gender,unit_code\n"
 				  "CC2,Dương Văn Minh,M,T-DN\n"
@@ -212,7 +204,7 @@ static void test_write_paths_keep_keys(void **state)
 	FILE *in = fmemopen((void *)csv, sizeof csv - 1, "rb");
 	struct import_report rep = { 0 };
 	rep.errors = stderr;
-	assert_int_equal(people_import(f->db, NULL, in, &rep), E_OK);
+	assert_int_equal(people_import(f->db, &auth_system, in, &rep), E_OK);
 	fclose(in);
 	assert_int_equal(rep.inserted, 2);
 	assert_int_equal(rep.updated, 1);
@@ -221,7 +213,7 @@ static void test_write_paths_keep_keys(void **state)
 	in = fmemopen((void *)ucsv, sizeof ucsv - 1, "rb");
 	memset(&rep, 0, sizeof rep);
 	rep.errors = stderr;
-	assert_int_equal(units_import(f->db, NULL, in, &rep), E_OK);
+	assert_int_equal(units_import(f->db, &auth_system, in, &rep), E_OK);
 	fclose(in);
 	assert_int_equal(assert_keys(f->db, "units", "name"), 5);
 	assert_int_equal(assert_keys(f->db, "people", "full_name"), 4);

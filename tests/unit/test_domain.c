@@ -19,6 +19,7 @@
 #include "base/schema.h"
 #include "people/people.h"
 #include "units/units.h"
+#include "fixture.h"
 
 struct fx {
 	char path[64];
@@ -29,11 +30,7 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	strcpy(f->path, "/tmp/thidua-unit-XXXXXX");
-	int fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
-	if (db_open(&f->db, f->path, 1) != DB_OK || schema_migrate(f->db, 1) != 0) return -1;
+	if (fixture_db_open(f->path, sizeof f->path, "unit", &f->db) != 0) return -1;
 	arena_init(&f->a);
 	*state = f;
 	return 0;
@@ -42,14 +39,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	db_close(f->db);
+	fixture_db_remove(f->db, f->path);
 	arena_free(&f->a);
-	char p[80];
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
 	free(f);
 	return 0;
 }
@@ -59,7 +50,7 @@ static int64_t mk(struct db *db, const char *code, const char *name, const char 
 	struct field_errors fe = { 0 };
 	struct unit_in in = { .code = code, .name = name, .kind = kind, .parent_id = parent, .active = 1 };
 	int64_t id = 0;
-	assert_int_equal(units_create(db, NULL, &in, &fe, &id), E_OK);
+	assert_int_equal(units_create(db, &auth_system, &in, &fe, &id), E_OK);
 	return id;
 }
 
@@ -93,7 +84,7 @@ static void test_tree_paths_and_move(void **state)
 	/* move the department (with its child) from A to B */
 	struct field_errors fe = { 0 };
 	struct unit_in mv = { .parent_id = b, .active = -1 };
-	assert_int_equal(units_update(f->db, NULL, d, 1, &mv, &fe), E_OK);
+	assert_int_equal(units_update(f->db, &auth_system, d, 1, &mv, &fe), E_OK);
 	assert_int_equal(units_get(f->db, &f->a, g, &u), E_OK);
 	snprintf(want, sizeof want, "/%lld/%lld/%lld/%lld/", (long long)vn, (long long)b, (long long)d, (long long)g);
 	assert_string_equal(u->path, want);
@@ -105,13 +96,13 @@ static void test_tree_paths_and_move(void **state)
 	/* not under itself or its own subtree */
 	struct unit_in loop = { .parent_id = g, .active = -1 };
 	memset(&fe, 0, sizeof fe);
-	assert_int_equal(units_update(f->db, NULL, d, 2, &loop, &fe), E_INVALID);
+	assert_int_equal(units_update(f->db, &auth_system, d, 2, &loop, &fe), E_INVALID);
 	assert_string_equal(fe.field[0], "parent_id");
 
 	/* a stale version changes nothing */
 	struct unit_in ren = { .name = "Tên mới", .parent_id = -1, .active = -1 };
 	memset(&fe, 0, sizeof fe);
-	assert_int_equal(units_update(f->db, NULL, d, 1, &ren, &fe), E_CONFLICT);
+	assert_int_equal(units_update(f->db, &auth_system, d, 1, &ren, &fe), E_CONFLICT);
 	assert_int_equal(units_get(f->db, &f->a, d, &u), E_OK);
 	assert_string_equal(u->name, "Sở Nội vụ");
 	assert_int_equal(u->version, 2);
@@ -139,10 +130,10 @@ static void test_deactivate_rules(void **state)
 	int64_t c = mk(f->db, "A-X1", "Xã Một", "commune", a);
 	struct field_errors fe = { 0 };
 	struct unit_in off = { .parent_id = -1, .active = 0 };
-	assert_int_equal(units_update(f->db, NULL, a, 1, &off, &fe), E_INVALID);
+	assert_int_equal(units_update(f->db, &auth_system, a, 1, &off, &fe), E_INVALID);
 	assert_string_equal(fe.field[0], "active");
 	memset(&fe, 0, sizeof fe);
-	assert_int_equal(units_update(f->db, NULL, c, 1, &off, &fe), E_OK);
+	assert_int_equal(units_update(f->db, &auth_system, c, 1, &off, &fe), E_OK);
 	struct unit_query q = { .parent = a, .limit = 50 };
 	struct unit *items;
 	int n;
@@ -158,7 +149,7 @@ static void test_deactivate_rules(void **state)
 	int64_t b = mk(f->db, "T-B", "Tỉnh B", "province", vn);
 	struct unit_in back = { .parent_id = b, .active = 1 };
 	memset(&fe, 0, sizeof fe);
-	assert_int_equal(units_update(f->db, NULL, c, 2, &back, &fe), E_OK);
+	assert_int_equal(units_update(f->db, &auth_system, c, 2, &back, &fe), E_OK);
 	assert_children_counts(f->db);
 	struct unit *u;
 	assert_int_equal(units_get(f->db, &f->a, b, &u), E_OK);
@@ -168,13 +159,13 @@ static void test_deactivate_rules(void **state)
 	/* an active unit moved and deactivated in one edit */
 	struct unit_in both = { .parent_id = a, .active = 0 };
 	memset(&fe, 0, sizeof fe);
-	assert_int_equal(units_update(f->db, NULL, c, 3, &both, &fe), E_OK);
+	assert_int_equal(units_update(f->db, &auth_system, c, 3, &both, &fe), E_OK);
 	assert_children_counts(f->db);
 	/* validation: unknown kind and bad code */
 	struct unit_in bad = { .code = "bad code!", .name = "X", .kind = "galaxy", .parent_id = vn };
 	memset(&fe, 0, sizeof fe);
 	int64_t id;
-	assert_int_equal(units_create(f->db, NULL, &bad, &fe, &id), E_INVALID);
+	assert_int_equal(units_create(f->db, &auth_system, &bad, &fe, &id), E_INVALID);
 	assert_int_equal(fe.n, 2);
 	assert_string_equal(fe.field[0], "code");
 	assert_string_equal(fe.field[1], "kind");
@@ -223,8 +214,8 @@ static void test_people_search_and_versions(void **state)
 	int64_t lan, minh;
 	struct person_in p1 = { .code = "CC1", .full_name = "Nguyễn Thị Lan", .gender = "F", .birth_year = 1985, .unit_id = a1 };
 	struct person_in p2 = { .code = "CC2", .full_name = "Đặng Văn Minh", .gender = "M", .unit_id = a };
-	assert_int_equal(people_create(f->db, NULL, &p1, &fe, &lan), E_OK);
-	assert_int_equal(people_create(f->db, NULL, &p2, &fe, &minh), E_OK);
+	assert_int_equal(people_create(f->db, &auth_system, &p1, &fe, &lan), E_OK);
+	assert_int_equal(people_create(f->db, &auth_system, &p2, &fe, &minh), E_OK);
 	struct people_query q = { .under = a, .q = "nguyen thi lan", .limit = 50, .nranges = -1 };
 	struct person *items;
 	int n;
@@ -243,13 +234,13 @@ static void test_people_search_and_versions(void **state)
 	struct person_in dup = { .code = "CC1", .full_name = "X", .gender = "M", .unit_id = a };
 	int64_t id;
 	memset(&fe, 0, sizeof fe);
-	assert_int_equal(people_create(f->db, NULL, &dup, &fe, &id), E_INVALID);
+	assert_int_equal(people_create(f->db, &auth_system, &dup, &fe, &id), E_INVALID);
 	assert_string_equal(fe.field[0], "code");
 	/* stale version */
 	memset(&fe, 0, sizeof fe);
 	struct person_in upd = { .position = "Chuyên viên", .birth_year = -1, .active = -1 };
-	assert_int_equal(people_update(f->db, NULL, lan, 1, &upd, &fe), E_OK);
-	assert_int_equal(people_update(f->db, NULL, lan, 1, &upd, &fe), E_CONFLICT);
+	assert_int_equal(people_update(f->db, &auth_system, lan, 1, &upd, &fe), E_OK);
+	assert_int_equal(people_update(f->db, &auth_system, lan, 1, &upd, &fe), E_CONFLICT);
 }
 
 /* person_words holds exactly the distinct words of every person's search key
@@ -328,7 +319,7 @@ static void test_people_word_search(void **state)
 	int64_t id[6];
 	for (int i = 0; i < 6; i++) {
 		struct person_in p = { .full_name = names[i], .gender = "M", .unit_id = i < 3 ? a : b };
-		assert_int_equal(people_create(f->db, NULL, &p, &fe, &id[i]), E_OK);
+		assert_int_equal(people_create(f->db, &auth_system, &p, &fe, &id[i]), E_OK);
 	}
 	assert_word_index(f->db);
 	int64_t total;
@@ -351,13 +342,13 @@ static void test_people_word_search(void **state)
 	assert_string_equal(found(f, "nguyen", 0, b, &total, &capped), "Đặng Nguyễn Nguyễn|Lê Văn Nguyên");
 	/* a rename drops the old words */
 	struct person_in ren = { .full_name = "Phạm Minh Châu", .birth_year = -1, .active = -1 };
-	assert_int_equal(people_update(f->db, NULL, id[0], 1, &ren, &fe), E_OK);
+	assert_int_equal(people_update(f->db, &auth_system, id[0], 1, &ren, &fe), E_OK);
 	assert_word_index(f->db);
 	assert_string_equal(found(f, "nguyen van", 0, 0, &total, &capped), "Lê Văn Nguyên|Nguyễn Văn Anh");
 	assert_string_equal(found(f, "chau pham", 0, 0, &total, &capped), "Phạm Minh Châu");
 	/* a deactivated person leaves the default search, a move changes the subtree */
 	struct person_in off = { .birth_year = -1, .active = 0, .unit_id = b };
-	assert_int_equal(people_update(f->db, NULL, id[1], 1, &off, &fe), E_OK);
+	assert_int_equal(people_update(f->db, &auth_system, id[1], 1, &off, &fe), E_OK);
 	assert_word_index(f->db);
 	assert_string_equal(found(f, "nguyen van", 0, 0, &total, &capped), "Lê Văn Nguyên");
 	assert_string_equal(found(f, "nguyen van", 2, 0, &total, &capped), "Nguyễn Văn Anh");
@@ -371,7 +362,7 @@ static void test_people_word_search(void **state)
 		snprintf(name, sizeof name, "Nguyễn Văn Bình %d", i);
 		struct person_in p = { .full_name = name, .gender = "M", .unit_id = a };
 		int64_t pid;
-		assert_int_equal(people_create(f->db, NULL, &p, &fe, &pid), E_OK);
+		assert_int_equal(people_create(f->db, &auth_system, &p, &fe, &pid), E_OK);
 	}
 	assert_int_equal(db_commit(f->db), DB_OK);
 	assert_word_index(f->db);

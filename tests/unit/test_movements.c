@@ -16,6 +16,7 @@
 #include "base/schema.h"
 #include "movements/movements.h"
 #include "units/units.h"
+#include "fixture.h"
 
 struct fx {
 	char path[64];
@@ -31,7 +32,7 @@ static int64_t mk(struct db *db, const char *code, const char *name, const char 
 	struct field_errors fe = { 0 };
 	struct unit_in in = { .code = code, .name = name, .kind = kind, .parent_id = parent, .active = 1 };
 	int64_t id = 0;
-	assert_int_equal(units_create(db, NULL, &in, &fe, &id), E_OK);
+	assert_int_equal(units_create(db, &auth_system, &in, &fe, &id), E_OK);
 	return id;
 }
 
@@ -54,11 +55,7 @@ static void grant(struct fx *f, struct user *u, const char *login, enum role rol
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	strcpy(f->path, "/tmp/thidua-mv-XXXXXX");
-	int fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
-	if (db_open(&f->db, f->path, 1) != DB_OK || schema_migrate(f->db, 1) != 0) return -1;
+	if (fixture_db_open(f->path, sizeof f->path, "mv", &f->db) != 0) return -1;
 	arena_init(&f->a);
 	f->vn = mk(f->db, "VN", "Việt Nam", "country", 0);
 	f->prov = mk(f->db, "T-QN", "Tỉnh Quảng Ninh", "province", f->vn);
@@ -91,14 +88,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	db_close(f->db);
+	fixture_db_remove(f->db, f->path);
 	arena_free(&f->a);
-	char p[80];
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
 	free(f);
 	return 0;
 }
@@ -221,7 +212,7 @@ static void test_scope_and_reporters(void **state)
 	struct field_errors fe = { 0 };
 	struct registration_in in = { .unit_id = f->other, .planned_models = -1, .active = -1 };
 	int64_t id;
-	assert_int_equal(registrations_create(f->db, NULL, f->mv, &in, &fe, &id), E_INVALID);
+	assert_int_equal(registrations_create(f->db, &auth_system, f->mv, &in, &fe, &id), E_INVALID);
 	assert_string_equal(fe.msg[0], "This unit is not invited to the movement");
 	/* a reporter registers their own unit, not another */
 	reg(f, &f->reporter, f->ward1, E_FORBIDDEN);
@@ -312,23 +303,23 @@ static void test_deadline(void **state)
 static void test_dashboard_totals(void **state)
 {
 	struct fx *f = *state;
-	reg(f, NULL, f->ward1, E_OK);
-	reg(f, NULL, f->ward2, E_OK);
-	reg(f, NULL, f->hamlet, E_OK);
-	int64_t a = model(f, NULL, f->ward1, "A", "economy", E_OK);
-	int64_t b = model(f, NULL, f->ward1, "B", "digital_transformation", E_OK);
-	int64_t c = model(f, NULL, f->ward2, "C", "economy", E_OK);
-	int64_t d = model(f, NULL, f->hamlet, "D", "economy", E_OK);
+	reg(f, &auth_system, f->ward1, E_OK);
+	reg(f, &auth_system, f->ward2, E_OK);
+	reg(f, &auth_system, f->hamlet, E_OK);
+	int64_t a = model(f, &auth_system, f->ward1, "A", "economy", E_OK);
+	int64_t b = model(f, &auth_system, f->ward1, "B", "digital_transformation", E_OK);
+	int64_t c = model(f, &auth_system, f->ward2, "C", "economy", E_OK);
+	int64_t d = model(f, &auth_system, f->hamlet, "D", "economy", E_OK);
 	/* amounts add up over reports; a rate is the latest report */
-	report(f, NULL, a, "2024-04-01", "vnd", 180000000, E_OK);
-	report(f, NULL, a, "2024-05-01", "vnd", 200000000, E_OK);
-	report(f, NULL, b, "2024-06-01", "sim4g_pct", 90, E_OK);
-	report(f, NULL, b, "2024-09-01", "sim4g_pct", 96, E_OK);
-	report(f, NULL, b, "2024-07-01", "sim4g_pct", 50, E_OK); /* older: does not replace 96 */
-	report(f, NULL, c, "2024-05-01", "vnd", 75000000, E_OK);
-	report(f, NULL, c, "2024-05-01", "length_m", 120, E_OK);
-	report(f, NULL, d, "2024-08-01", "vnd", 352000000, E_OK);
-	report(f, NULL, d, "2024-08-01", "length_m", 326, E_OK);
+	report(f, &auth_system, a, "2024-04-01", "vnd", 180000000, E_OK);
+	report(f, &auth_system, a, "2024-05-01", "vnd", 200000000, E_OK);
+	report(f, &auth_system, b, "2024-06-01", "sim4g_pct", 90, E_OK);
+	report(f, &auth_system, b, "2024-09-01", "sim4g_pct", 96, E_OK);
+	report(f, &auth_system, b, "2024-07-01", "sim4g_pct", 50, E_OK); /* older: does not replace 96 */
+	report(f, &auth_system, c, "2024-05-01", "vnd", 75000000, E_OK);
+	report(f, &auth_system, c, "2024-05-01", "length_m", 120, E_OK);
+	report(f, &auth_system, d, "2024-08-01", "vnd", 352000000, E_OK);
+	report(f, &auth_system, d, "2024-08-01", "length_m", 326, E_OK);
 
 	struct movement *m;
 	assert_int_equal(movements_get(f->db, &f->a, f->mv, &m), E_OK);

@@ -1,0 +1,173 @@
+/* Unit tests of the storage layer's write transactions (db_tx_begin /
+** db_tx_end): the outermost level commits or rolls back, an inner level is a
+** savepoint that undoes only its own work, a level opened inside someone
+** else's transaction joins it, and a writer kept out by another connection
+** gets E_BUSY (the web's 503) with nothing written. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "base/audit.h"
+#include "base/auth.h"
+#include "base/db.h"
+#include "base/errors.h"
+#include "fixture.h"
+
+struct fx {
+	char path[64];
+	struct db *db;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	if (fixture_db_open(f->path, sizeof f->path, "db", &f->db) != 0) return -1;
+	if (db_exec(f->db, "CREATE TABLE t (v INTEGER)", "") != DB_OK) return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	fixture_db_remove(f->db, f->path);
+	free(f);
+	return 0;
+}
+
+static int64_t rows(struct db *db)
+{
+	int64_t n = -1;
+	assert_int_equal(db_int1(db, &n, "SELECT count(*) FROM t", ""), DB_ROW);
+	return n;
+}
+
+static int put(struct db *db, int64_t v, int rc)
+{
+	int b = db_tx_begin(db);
+	if (b != E_OK) return b;
+	if (db_exec(db, "INSERT INTO t (v) VALUES ($1)", "i", v) != DB_OK) rc = E_DB;
+	return db_tx_end(db, rc);
+}
+
+static void test_outermost_commits_or_rolls_back(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(put(f->db, 1, E_OK), E_OK);
+	assert_int_equal(db_in_tx(f->db), 0);
+	assert_int_equal(rows(f->db), 1);
+	assert_int_equal(put(f->db, 2, E_INVALID), E_INVALID);
+	assert_int_equal(db_in_tx(f->db), 0);
+	assert_int_equal(rows(f->db), 1);
+}
+
+/* a writer called by a writer: its failure undoes its own rows only, and the
+** caller may go on and commit the rest */
+static void test_inner_level_is_a_savepoint(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(db_tx_begin(f->db), E_OK);
+	assert_int_equal(db_exec(f->db, "INSERT INTO t (v) VALUES (10)", ""), DB_OK);
+	assert_int_equal(put(f->db, 11, E_OK), E_OK);
+	assert_int_equal(put(f->db, 12, E_CONFLICT), E_CONFLICT);
+	assert_int_equal(db_in_tx(f->db), 1);
+	assert_int_equal(put(f->db, 13, E_OK), E_OK);
+	assert_int_equal(db_tx_end(f->db, E_OK), E_OK);
+	int64_t sum = 0;
+	assert_int_equal(db_int1(f->db, &sum, "SELECT sum(v) FROM t", ""), DB_ROW);
+	assert_int_equal(sum, 10 + 11 + 13);
+	/* and the outer failing loses the inner successes too */
+	assert_int_equal(db_tx_begin(f->db), E_OK);
+	assert_int_equal(put(f->db, 20, E_OK), E_OK);
+	assert_int_equal(db_tx_end(f->db, E_INVALID), E_INVALID);
+	assert_int_equal(rows(f->db), 3);
+}
+
+/* a transaction opened outside the helper (the read snapshot of a request,
+** the command line's batch) is joined: the level neither commits nor ends it */
+static void test_joins_a_foreign_transaction(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(db_begin(f->db), DB_OK);
+	assert_int_equal(put(f->db, 1, E_OK), E_OK);
+	assert_int_equal(put(f->db, 2, E_INVALID), E_INVALID);
+	assert_int_equal(db_in_tx(f->db), 1);
+	assert_int_equal(rows(f->db), 1);
+	db_rollback(f->db);
+	assert_int_equal(rows(f->db), 0);
+}
+
+/* an unbalanced end is a bug and never commits */
+static void test_unbalanced_end(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(db_tx_end(f->db, E_OK), E_DB);
+	assert_int_equal(db_tx_end(f->db, E_NOTFOUND), E_NOTFOUND);
+}
+
+/* another connection holds the write lock: the writer waits the busy timeout,
+** then gets E_BUSY and has written nothing; once the lock is gone it works */
+static void test_busy_database(void **state)
+{
+	struct fx *f = *state;
+	struct db *other;
+	assert_int_equal(db_open(&other, f->path, 0), DB_OK);
+	assert_int_equal(db_begin(other), DB_OK);
+	assert_int_equal(db_exec(other, "INSERT INTO t (v) VALUES (99)", ""), DB_OK);
+	db_busy_timeout(f->db, 50);
+	assert_int_equal(put(f->db, 1, E_OK), E_BUSY);
+	assert_int_equal(db_in_tx(f->db), 0);
+	/* the audit helper's writer gets the same answer */
+	assert_int_equal(db_tx_begin(f->db), E_BUSY);
+	assert_int_equal(db_commit(other), DB_OK);
+	assert_int_equal(put(f->db, 1, E_OK), E_OK);
+	assert_int_equal(rows(f->db), 2);
+	db_close(other);
+}
+
+/* audit_change writes one row with the snapshot taken at the end of the change */
+static char *snap(struct db *db, int64_t id)
+{
+	int64_t v = 0;
+	db_int1(db, &v, "SELECT v FROM t WHERE rowid = $1", "i", id);
+	char *s = malloc(32);
+	snprintf(s, 32, "{\"v\":%lld}", (long long)v);
+	return s;
+}
+
+static void test_audit_change(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(put(f->db, 7, E_OK), E_OK);
+	assert_int_equal(db_tx_begin(f->db), E_OK);
+	assert_int_equal(db_exec(f->db, "UPDATE t SET v = 8 WHERE rowid = 1", ""), DB_OK);
+	assert_int_equal(audit_change(f->db, &auth_system, "update", "t", 1, "{\"v\":7}", snap, NULL), E_OK);
+	assert_int_equal(db_tx_end(f->db, E_OK), E_OK);
+	struct stmt *st = db_query(f->db, "SELECT login, action, before, after FROM audit_log ORDER BY id DESC LIMIT 1", "");
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_text(st, 0), "system");
+	assert_string_equal(db_text(st, 1), "update");
+	assert_string_equal(db_text(st, 2), "{\"v\":7}");
+	assert_string_equal(db_text(st, 3), "{\"v\":8}");
+	db_done(st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_outermost_commits_or_rolls_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inner_level_is_a_savepoint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_joins_a_foreign_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unbalanced_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_change, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
