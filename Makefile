@@ -6,7 +6,7 @@
 PKGS    := libevent libevent_pthreads jansson libsodium sqlite3 xlsxwriter libmagic libzip libxml-2.0 cairo pangocairo fontconfig pwquality icu-i18n icu-uc
 CC      ?= cc
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
-WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -DTHIDUA_VERSION='"$(VERSION)"' $(WARN) -Isrc -Isrc/web -Ibuild/gen \
               $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
@@ -20,7 +20,10 @@ TEMPLATES := $(sort $(wildcard templates/*.html))
 PO        := $(sort $(wildcard locale/*.po))
 MO        := $(patsubst locale/%.po,build/gen/locale/%.mo,$(PO))
 ASSETS    := $(sort $(wildcard static/*)) $(sort $(wildcard sql/sqlite/*.sql)) $(sort $(wildcard data/demo/*)) $(MO)
-GEN       := build/gen/tmpl.c build/gen/assets.c
+# one generated C file and header per template file; each includes its feature's types
+TMPL_C    := $(patsubst templates/%.html,build/gen/tmpl_%.c,$(TEMPLATES))
+TMPL_H    := $(TMPL_C:.c=.h)
+GEN       := $(TMPL_C) build/gen/assets.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
 
 .PHONY: screenshots all run test test-unit test-http test-e2e bench bench-report valgrind deps deps-test clean lint-api pot fuzz
@@ -38,10 +41,12 @@ build/tools/%: tools/%.c
 	@mkdir -p $(@D)
 	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
 
-build/gen/tmpl.c: $(TEMPLATES) build/tools/tmplc
+# the types a template file sees: its feature's <feature>_web.h; the web layer's own pages see tmpl_types.h
+tmpl_types = $(if $(wildcard src/$(1)/$(1)_web.h),$(1)/$(1)_web.h,tmpl_types.h)
+build/gen/tmpl_%.c: templates/%.html build/tools/tmplc
 	@mkdir -p $(@D)
-	build/tools/tmplc build/gen/tmpl.c build/gen/tmpl.h $(TEMPLATES)
-build/gen/tmpl.h: build/gen/tmpl.c
+	build/tools/tmplc $@ $(@:.c=.h) $(call tmpl_types,$*) $<
+build/gen/tmpl_%.h: build/gen/tmpl_%.c ;
 
 build/gen/locale/%.mo: locale/%.po
 	@mkdir -p $(@D)
@@ -53,7 +58,7 @@ build/gen/assets.c: $(ASSETS) build/tools/embed
 
 # ---- two variants: release (make run, bench) and asan (make test) ----
 define variant
-build/$(1)/obj/%.o: %.c build/gen/tmpl.h
+build/$(1)/obj/%.o: %.c | $(TMPL_H)
 	@mkdir -p $$(@D)
 	@echo "CC $$<"; $$(CC) $$(BASE_CFLAGS) $(2) -MMD -MP -c -o $$@ $$<
 build/$(1)/libthidua.a: $$(patsubst %.c,build/$(1)/obj/%.o,$$(LIB_SRC) $$(GEN))
@@ -76,7 +81,7 @@ build/asan/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/asan/libthidua.
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(ASAN_CFLAGS) -o $@ $< tests/fuzz/replay.c build/asan/libthidua.a $(LIBS)
 FUZZ_SECONDS ?= 60
-fuzz: build/gen/tmpl.h build/gen/assets.c
+fuzz: $(TMPL_H) build/gen/assets.c
 	@for t in $(FUZZ_TARGETS); do \
 	  clang $(BASE_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o build/fuzz-$$t tests/fuzz/fuzz_$$t.c \
 	    $(patsubst %.c,%.c,$(LIB_SRC) $(GEN)) $(LIBS) || exit 1; \
@@ -120,8 +125,8 @@ lint-api:
 	@./scripts/test.sh openapi
 
 # message ids from the C sources and templates, merged into the catalogs
-pot: build/gen/tmpl.c
-	xgettext --no-wrap --from-code=UTF-8 -k_ -kN_ -kT -L C -o build/thidua.pot --no-location --sort-output $(SRC) build/gen/tmpl.c
+pot: $(TMPL_C)
+	xgettext --no-wrap --from-code=UTF-8 -k_ -kN_ -kT -L C -o build/thidua.pot --no-location --sort-output $(SRC) $(TMPL_C)
 	python3 scripts/po.py
 
 clean:

@@ -1,6 +1,7 @@
-/* auth: passwords (argon2id), browser sessions, API tokens, and the one
-** place where a role's scope is checked. A role is granted on a unit and
-** covers the unit's subtree: its path is a prefix of every unit below it. */
+/* auth: who is asking — passwords (argon2id), the password policy, login
+** throttling, browser sessions and API tokens, and the user they resolve
+** to. What a user may do (roles, permissions, their scope in the tree) is
+** web/roles.h: this layer knows no feature and no unit. */
 #ifndef THIDUA_AUTH_H
 #define THIDUA_AUTH_H
 #include <stddef.h>
@@ -9,22 +10,10 @@
 struct db;
 struct arena;
 
-enum role { ROLE_NONE = 0, ROLE_VIEWER, ROLE_COUNCIL, ROLE_REPORTER, ROLE_OFFICER, ROLE_ADMIN };
-
-/* What a handler asks for. Each role grants a set of these (auth.c). */
-enum perm {
-	PERM_READ = 1 << 0,          /* non-public records (people, drafts) in scope */
-	PERM_WRITE_PEOPLE = 1 << 1,
-	PERM_WRITE_UNITS = 1 << 2,
-	PERM_ADMIN = 1 << 3,         /* users, roles, imports */
-	PERM_MOVEMENT_REPORT = 1 << 4, /* register a unit and its models, report results */
-	PERM_MOVEMENT_MANAGE = 1 << 5, /* launch and run movements, assess, register late */
-};
-
 #define AUTH_MAX_ROLES 16
 
 struct grant {
-	enum role role;
+	int role;                   /* enum role (web/roles.h) */
 	int64_t unit_id;
 	const char *unit_path;
 	const char *unit_name;
@@ -53,13 +42,11 @@ extern const struct user auth_system;
 #define LOGIN_MAX_PER_LOGIN 500      /* failures of a login, all addresses, per window */
 #define LOGIN_WINDOW_SEC (15 * 60)
 
-const char *role_name(enum role r);
-enum role role_parse(const char *s);
-
 int password_hash(char out[128], const char *password);   /* 0 on success */
 int password_check(const char *hash, const char *password); /* 0 when it matches */
 
-/* Loads an active user with its grants into arena memory. 0 found, -1 not. */
+/* Loads an active user (who, without grants: web/roles.h adds those) into
+** arena memory. 0 found, -1 not. */
 int auth_load_user(struct db *db, struct arena *a, int64_t user_id, struct user **out);
 /* Checks login + password; returns user id or -1 (unknown, wrong, disabled). */
 int64_t auth_login(struct db *db, const char *login, const char *password);
@@ -83,9 +70,5 @@ int token_create(struct db *db, int64_t user_id, const char *name, char token[65
 int64_t token_lookup(struct db *db, const char *token);
 void token_revoke(struct db *db, const char *token);
 
-/* The central check: does the user hold perm on the unit with this path? */
-int auth_can(const struct user *u, enum perm perm, const char *unit_path);
-/* Does the user hold perm somewhere (for pages that list within scope)? */
-int auth_can_any(const struct user *u, enum perm perm);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "../base/auth.h"
+#include "../web/roles.h"
 
 struct db;
 struct arena;

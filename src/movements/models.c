@@ -16,6 +16,7 @@
 #include "../units/units.h"
 #include "movements.h"
 #include "mv_internal.h"
+#include "../web/roles.h"
 
 #define MD_COLS                                                                                                        \
 	"d.id, d.movement_id, d.registration_id, d.unit_id, mv.code, mv.title, mv.status, au.path, u.code, u.name, u.path, " \
@@ -286,9 +287,8 @@ static char *model_snapshot(struct db *db, int64_t id)
 static void check_owner(struct db *db, const char *unit_path, int64_t owner_unit, int64_t owner_person, struct field_errors *fe)
 {
 	if (owner_unit > 0) {
-		struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", owner_unit);
-		int ok = st && db_step(st) == DB_ROW && strncmp(db_text(st, 0), unit_path, strlen(unit_path)) == 0;
-		db_done(st);
+		char p[UNIT_PATH_MAX];
+		int ok = units_path(db, owner_unit, p, sizeof p) == E_OK && strncmp(p, unit_path, strlen(unit_path)) == 0;
 		if (!ok) fe_add(fe, "owner_unit_id", N_("Must be the unit or a unit below it"));
 	}
 	if (owner_person > 0) {
@@ -348,7 +348,7 @@ int models_create(struct db *db, const struct user *who, int64_t movement_id, co
 		rc = g && !mv_may(who, PERM_MOVEMENT_REPORT, g->unit_path) && !movement_manageable(who, m) ? E_FORBIDDEN : E_INVALID;
 		goto out;
 	}
-	if (strcmp(m->status, "launched") != 0) {
+	if (m->stage != MV_LAUNCHED) {
 		fe_add(fe, "status", N_("New models can be registered only while the movement is launched"));
 		rc = E_STATE;
 		goto out;
@@ -416,7 +416,7 @@ static int load_for_change(struct db *db, struct arena *a, const struct user *wh
 	int manager = movement_manageable(who, *m);
 	if (organiser_only && !manager) return E_FORBIDDEN;
 	if (!manager && !mv_may(who, PERM_MOVEMENT_REPORT, (*d)->unit_path)) return E_FORBIDDEN;
-	if (strcmp((*m)->status, "closed") == 0) {
+	if ((*m)->stage == MV_CLOSED) {
 		fe_add(fe, "status", N_("A closed movement cannot be changed"));
 		return E_STATE;
 	}
@@ -436,7 +436,7 @@ int models_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 	int rc = load_for_change(db, &a, who, id, 0, &d, &m, fe);
 	if (rc != E_OK) goto out;
 	if (d->version != version) { rc = E_CONFLICT; goto out; }
-	if (!movement_manageable(who, m) && (strcmp(m->status, "launched") != 0 || strcmp(d->status, "registered") != 0)) {
+	if (!movement_manageable(who, m) && (m->stage != MV_LAUNCHED || strcmp(d->status, "registered") != 0)) {
 		fe_add(fe, "status", N_("The model has been assessed or is under review; only the organiser can change it now"));
 		rc = E_STATE;
 		goto out;
@@ -825,7 +825,7 @@ int models_attach(struct db *db, const struct user *who, int64_t model_id, const
 	struct model *d;
 	struct movement *m;
 	int rc = load_for_change(db, &a, who, model_id, 0, &d, &m, fe);
-	if (rc == E_OK && strcmp(m->status, "draft") == 0) rc = E_STATE;
+	if (rc == E_OK && m->stage == MV_DRAFT) rc = E_STATE;
 	if (rc == E_OK) rc = check_quota(db, d->unit_id, n, fe);
 	if (rc == E_OK) rc = files_attach(db, who, "model", model_id, name, data, n, (size_t)-1, fe, attachment_id);
 	rc = db_tx_end(db, rc);
@@ -841,7 +841,7 @@ int movements_attach(struct db *db, const struct user *who, int64_t movement_id,
 	struct movement *m;
 	int rc = movements_get(db, &a, movement_id, &m);
 	if (rc == E_OK && !movement_manageable(who, m)) rc = movement_readable(who, m) ? E_FORBIDDEN : E_NOTFOUND;
-	if (rc == E_OK && strcmp(m->status, "closed") == 0) {
+	if (rc == E_OK && m->stage == MV_CLOSED) {
 		fe_add(fe, "status", N_("A closed movement cannot be changed"));
 		rc = E_STATE;
 	}

@@ -15,10 +15,11 @@
 #include "../base/util.h"
 #include "../units/units.h"
 #include "mv_internal.h"
+#include "../web/roles.h"
 
 int mv_may(const struct user *who, enum perm perm, const char *path)
 {
-	return path && auth_can(who, perm, path);
+	return path && role_can(who, perm, path);
 }
 
 const char *movement_transition_action(const char *from, const char *to)
@@ -65,6 +66,7 @@ static void read_movement(struct stmt *st, struct arena *a, struct movement *m)
 	m->ends_on = arena_strdup(a, db_text(st, 14));
 	m->register_by = arena_strdup(a, db_text(st, 15));
 	m->status = arena_strdup(a, db_text(st, 16));
+	m->stage = mv_stage_parse(m->status);
 	m->launched_at = arena_strdup(a, db_text(st, 17));
 	m->closed_at = arena_strdup(a, db_text(st, 18));
 	m->created_at = arena_strdup(a, db_text(st, 19));
@@ -278,6 +280,7 @@ static int movement_read(struct db *db, struct arena *a, int64_t id, struct move
 			c->code = arena_strdup(a, db_text(st, 1));
 			c->title = arena_strdup(a, db_text(st, 2));
 			c->status = arena_strdup(a, db_text(st, 3));
+			c->stage = mv_stage_parse(c->status);
 		}
 		db_done(st);
 	}
@@ -290,7 +293,7 @@ static int movement_read(struct db *db, struct arena *a, int64_t id, struct move
 ** council and viewers above included, it does not exist yet. */
 int movement_readable(const struct user *who, const struct movement *m)
 {
-	if (strcmp(m->status, "draft") != 0) return 1;
+	if (m->stage != MV_DRAFT) return 1;
 	return mv_may(who, PERM_MOVEMENT_MANAGE, m->authority_path);
 }
 
@@ -555,22 +558,13 @@ static int write_lists(struct db *db, int64_t id, const struct movement_in *in, 
 	return E_OK;
 }
 
-static int unit_path(struct db *db, int64_t unit_id, char *out, size_t n)
-{
-	struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", unit_id);
-	int found = st && db_step(st) == DB_ROW;
-	if (found) snprintf(out, n, "%s", db_text(st, 0));
-	db_done(st);
-	return found ? 0 : -1;
-}
-
 /* Errors already in fe (the input's reading) are kept and stop the write, so
 ** a form shows every field's error at once. */
 int movements_create(struct db *db, const struct user *who, const struct movement_in *in, struct field_errors *fe, int64_t *id)
 {
 	if (validate(db, in, NULL, fe) != E_OK) return E_INVALID;
 	char apath[UNIT_PATH_MAX];
-	if (unit_path(db, in->authority_id, apath, sizeof apath) != 0) return E_INVALID;
+	if (units_path(db, in->authority_id, apath, sizeof apath) != E_OK) return E_INVALID;
 	if (!mv_may(who, PERM_MOVEMENT_MANAGE, apath)) return E_FORBIDDEN;
 	int txrc = db_tx_begin(db);
 	if (txrc != E_OK) return txrc;
@@ -621,17 +615,17 @@ int movements_update(struct db *db, const struct user *who, int64_t id, int64_t 
 	if (rc != E_OK) goto out;
 	if (!movement_manageable(who, cur)) { rc = movement_readable(who, cur) ? E_FORBIDDEN : E_NOTFOUND; goto out; }
 	if (cur->version != version) { rc = E_CONFLICT; goto out; }
-	if (strcmp(cur->status, "closed") == 0) { fe_add(fe, "status", N_("A closed movement cannot be changed")); rc = E_STATE; goto out; }
+	if (cur->stage == MV_CLOSED) { fe_add(fe, "status", N_("A closed movement cannot be changed")); rc = E_STATE; goto out; }
 	rc = validate(db, in, cur, fe);
 	if (rc != E_OK) goto out;
-	if (in->code && strcmp(in->code, cur->code) != 0 && strcmp(cur->status, "draft") != 0) {
+	if (in->code && strcmp(in->code, cur->code) != 0 && cur->stage != MV_DRAFT) {
 		fe_add(fe, "code", N_("The code of a launched movement cannot change"));
 		rc = E_INVALID;
 		goto out;
 	}
 	if (in->authority_id > 0 && in->authority_id != cur->authority_id) {
 		char apath[UNIT_PATH_MAX];
-		if (unit_path(db, in->authority_id, apath, sizeof apath) != 0 || !mv_may(who, PERM_MOVEMENT_MANAGE, apath)) { rc = E_FORBIDDEN; goto out; }
+		if (units_path(db, in->authority_id, apath, sizeof apath) != E_OK || !mv_may(who, PERM_MOVEMENT_MANAGE, apath)) { rc = E_FORBIDDEN; goto out; }
 	}
 	before = mv_snapshot(db, id);
 	rc = E_DB;
@@ -691,7 +685,7 @@ int movements_set_status(struct db *db, const struct user *who, int64_t id, int6
 			fe_add(fe, "status", N_("Must be draft, launched, reviewing or closed"));
 			rc = E_INVALID;
 		} else {
-			fe_add(fe, "status", strcmp(cur->status, "closed") == 0 ? N_("A closed movement cannot be changed")
+			fe_add(fe, "status", cur->stage == MV_CLOSED ? N_("A closed movement cannot be changed")
 										  : N_("The movement cannot go from its current stage to that one"));
 			rc = E_STATE;
 		}
@@ -723,6 +717,17 @@ out:
 }
 
 /* ---- labels shown for stages, kinds, actions and fields (message ids) ---- */
+
+const char *const mv_stage_names[MV_NSTAGES] = {
+	[MV_DRAFT] = "draft", [MV_LAUNCHED] = "launched", [MV_REVIEWING] = "reviewing", [MV_CLOSED] = "closed",
+};
+
+enum mv_stage mv_stage_parse(const char *status)
+{
+	for (int i = 0; status && i < MV_NSTAGES; i++)
+		if (strcmp(status, mv_stage_names[i]) == 0) return (enum mv_stage)i;
+	return MV_NSTAGES;
+}
 
 const char *mv_status_label(const char *s)
 {

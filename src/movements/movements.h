@@ -49,6 +49,13 @@ struct mv_scope {
 	const char *code, *name, *path;
 };
 
+/* The stages of a movement, in order. The text ("draft", …) is what the
+** database and the API hold; code compares the enum. */
+enum mv_stage { MV_DRAFT, MV_LAUNCHED, MV_REVIEWING, MV_CLOSED, MV_NSTAGES };
+extern const char *const mv_stage_names[MV_NSTAGES];
+/* the stage of a status text; MV_NSTAGES when it is none */
+enum mv_stage mv_stage_parse(const char *status);
+
 struct movement {
 	int64_t id;
 	const char *code, *title, *theme, *kind, *legal_basis;
@@ -57,6 +64,7 @@ struct movement {
 	int64_t parent_id;                       /* 0: none */
 	const char *parent_code, *parent_title;
 	const char *starts_on, *ends_on, *register_by, *status;
+	enum mv_stage stage;                     /* status as the enum */
 	const char *launched_at, *closed_at, *created_at, *updated_at;
 	int64_t version;
 	int64_t registrations, models;           /* active ones */

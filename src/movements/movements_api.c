@@ -5,6 +5,7 @@
 
 #include "../base/util.h"
 #include "../units/units.h"
+#include "../web/roles.h"
 #include "../web/web.h"
 #include "movements.h"
 #include "mv_web.h"
@@ -60,45 +61,52 @@ int64_t mv_unit_input(struct req *r, const char *id_name, const char *code_name,
 	return id;
 }
 
-static const struct field_spec movement_fields[] = {
-	{ "code", F_TEXT, 0, MV_CODE_MAX, 0, 0, NULL },
-	{ "title", F_TEXT, 0, MV_TITLE_MAX, 0, 0, NULL },
-	{ "theme", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
-	{ "kind", F_TEXT, 0, 20, 0, 0, NULL },
-	{ "legal_basis", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
-	{ "starts_on", F_DATE, 0, 10, 0, 0, NULL },
-	{ "ends_on", F_DATE, 0, 10, 0, 0, NULL },
-	{ "register_by", F_DATE, 0, 10, 0, 0, NULL },
-	{ "parent_id", F_INT, 0, 0, 0, INT64_MAX, NULL },
-	{ "parent_code", F_TEXT, 0, MV_CODE_MAX, 0, 0, NULL },
-	{ NULL, 0, 0, 0, 0, 0, NULL },
+/* the one table of a movement's fields, for the API and the form (movements_web.c) */
+const struct field_spec mv_movement_fields[MF_N + 1] = {
+	[MF_CODE] = { "code", F_TEXT, 0, MV_CODE_MAX, 0, 0, NULL },
+	[MF_TITLE] = { "title", F_TEXT, 0, MV_TITLE_MAX, 0, 0, NULL },
+	[MF_THEME] = { "theme", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
+	[MF_KIND] = { "kind", F_TEXT, 0, 20, 0, 0, NULL },
+	[MF_LEGAL] = { "legal_basis", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
+	[MF_STARTS] = { "starts_on", F_DATE, 0, 20, 0, 0, NULL },
+	[MF_ENDS] = { "ends_on", F_DATE, 0, 20, 0, 0, NULL },
+	[MF_REGBY] = { "register_by", F_DATE, 0, 20, 0, 0, NULL },
+	[MF_PARENT] = { "parent_id", F_INT, 0, 0, 0, INT64_MAX, NULL },
+	[MF_PARENT_CODE] = { "parent_code", F_TEXT, 0, MV_CODE_MAX, 0, 0, NULL },
 };
-enum { MF_CODE, MF_TITLE, MF_THEME, MF_KIND, MF_LEGAL, MF_STARTS, MF_ENDS, MF_REGBY, MF_PARENT, MF_PARENT_CODE };
 
 /* Reads a movement from the API's JSON. Lists: "scope" (unit codes or ids),
 ** "fields" (codes), "metrics" ([{code,name,unit,kind}]). The pages read
 ** their form with the metric rows in movements_web.c. */
-int mv_read_movement(struct req *r, struct movement_in *m, struct field_errors *fe, int creating)
+void mv_read_movement_fields(struct req *r, struct movement_in *m, struct field_errors *fe, int creating)
 {
 	struct input in;
-	input_read(r, movement_fields, &in, fe, !creating);
+	input_read(r, mv_movement_fields, &in, fe, !creating);
 	memset(m, 0, sizeof *m);
 	for (int k = MF_CODE; k <= MF_REGBY; k++)
-		if (in.present[k] && !in.s[k] && !fe_get(fe, movement_fields[k].name)) in.s[k] = "";
+		if (in.present[k] && !in.s[k] && !fe_get(fe, mv_movement_fields[k].name)) in.s[k] = "";
 	m->code = in.s[MF_CODE];
 	m->title = in.s[MF_TITLE];
 	m->theme = in.s[MF_THEME];
 	m->kind = in.s[MF_KIND];
 	m->legal_basis = in.s[MF_LEGAL];
-	m->starts_on = in.s[MF_STARTS];
+	m->starts_on = in.s[MF_STARTS]; /* YYYY-MM-DD, or as typed when it is no date (a form shows it back) */
 	m->ends_on = in.s[MF_ENDS];
 	m->register_by = in.s[MF_REGBY];
+	/* the parent: an id (the form's select), or a code */
 	m->parent_id = in.present[MF_PARENT] ? in.i[MF_PARENT] : creating ? 0 : -1;
 	if (in.present[MF_PARENT_CODE]) {
 		m->parent_id = 0;
-		if (in.s[MF_PARENT_CODE] && movements_find_code(r->db, in.s[MF_PARENT_CODE], &m->parent_id) != E_OK)
-			fe_add(fe, "parent_code", N_("No movement has this code"));
+		const char *code = in.s[MF_PARENT_CODE];
+		if (code && movements_find_code(r->db, code, &m->parent_id) != E_OK)
+			fe_add(fe, "parent_code", r->api ? N_("No movement has this code")
+							 : arena_printf(&r->a, "%s: %s", _("Unknown movement code"), code));
 	}
+}
+
+int mv_read_movement(struct req *r, struct movement_in *m, struct field_errors *fe, int creating)
+{
+	mv_read_movement_fields(r, m, fe, creating);
 	m->authority_id = mv_unit_input(r, "authority_id", "authority_code", fe);
 	if (creating && m->authority_id < 0) m->authority_id = 0;
 
@@ -161,7 +169,7 @@ static int read_mv_query(struct req *r, struct movement_query *q)
 	static const char *const stages[] = { "draft", "launched", "reviewing", "closed", NULL };
 	static const char *const kinds[] = { "campaign", "regular", "thematic", NULL };
 	if (query_choice_bad(r, "status", q->status, stages) || query_choice_bad(r, "kind", q->kind, kinds)) return -1;
-	q->nranges = scope_ranges(r, PERM_MOVEMENT_MANAGE, q->range_lo, MV_MAX_RANGES);
+	q->nranges = units_scope_ranges(r, PERM_MOVEMENT_MANAGE, q->range_lo, MV_MAX_RANGES);
 	return 0;
 }
 
@@ -220,8 +228,7 @@ void api_movement_update(struct req *r)
 	struct movement *m = mv_param(r, r->params[0]);
 	if (!m) return;
 	struct field_errors fe = { 0 };
-	int64_t version = input_version(r);
-	if (version < 0) fe_add(&fe, "version", N_("The record's version is required to change it"));
+	int64_t version = require_version(r, &fe);
 	struct movement_in in;
 	int rc = mv_read_movement(r, &in, &fe, 0);
 	if (fe.n) rc = E_INVALID;
@@ -234,14 +241,14 @@ void api_movement_status(struct req *r)
 {
 	struct movement *m = mv_param(r, r->params[0]);
 	if (!m) return;
-	static const struct field_spec spec[] = { { "status", F_TEXT, 1, 20, 0, 0, NULL }, { NULL, 0, 0, 0, 0, 0, NULL } };
+	enum { SF_STATUS, SF_N };
+	static const struct field_spec spec[SF_N + 1] = { [SF_STATUS] = { "status", F_TEXT, 1, 20, 0, 0, NULL } };
 	struct field_errors fe = { 0 };
 	struct input in;
-	int64_t version = input_version(r);
-	if (version < 0) fe_add(&fe, "version", N_("The record's version is required to change it"));
+	int64_t version = require_version(r, &fe);
 	int rc = input_read(r, spec, &in, &fe, 0);
 	if (fe.n) rc = E_INVALID;
-	if (rc == E_OK) rc = movements_set_status(r->db, r->user, m->id, version, in.s[0], &fe);
+	if (rc == E_OK) rc = movements_set_status(r->db, r->user, m->id, version, in.s[SF_STATUS], &fe);
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	reply_movement(r, m->id, 200);
 }
@@ -269,12 +276,12 @@ void api_movement_fields(struct req *r)
 
 /* ---- registrations ---- */
 
-static const struct field_spec reg_fields[] = {
-	{ "pledge", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
-	{ "planned_models", F_INT, 0, 0, 0, 100000, NULL },
-	{ "registered_on", F_DATE, 0, 10, 0, 0, NULL },
-	{ "active", F_BOOL, 0, 0, 0, 1, NULL },
-	{ NULL, 0, 0, 0, 0, 0, NULL },
+enum { RF_PLEDGE, RF_PLANNED, RF_REGISTERED_ON, RF_ACTIVE, RF_N };
+static const struct field_spec reg_fields[RF_N + 1] = {
+	[RF_PLEDGE] = { "pledge", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
+	[RF_PLANNED] = { "planned_models", F_INT, 0, 0, 0, 100000, NULL },
+	[RF_REGISTERED_ON] = { "registered_on", F_DATE, 0, 10, 0, 0, NULL },
+	[RF_ACTIVE] = { "active", F_BOOL, 0, 0, 0, 1, NULL },
 };
 
 int mv_read_registration(struct req *r, struct registration_in *g, struct field_errors *fe, int creating)
@@ -282,10 +289,10 @@ int mv_read_registration(struct req *r, struct registration_in *g, struct field_
 	struct input in;
 	input_read(r, reg_fields, &in, fe, 1);
 	memset(g, 0, sizeof *g);
-	g->pledge = in.present[0] && !in.s[0] ? "" : in.s[0];
-	g->planned_models = in.present[1] ? in.i[1] : -1;
-	g->registered_on = in.s[2];
-	g->active = in.present[3] ? (int)in.i[3] : -1;
+	g->pledge = in.present[RF_PLEDGE] && !in.s[RF_PLEDGE] ? "" : in.s[RF_PLEDGE];
+	g->planned_models = in.present[RF_PLANNED] ? in.i[RF_PLANNED] : -1;
+	g->registered_on = in.s[RF_REGISTERED_ON];
+	g->active = in.present[RF_ACTIVE] ? (int)in.i[RF_ACTIVE] : -1;
 	if (creating) g->unit_id = mv_unit_input(r, "unit_id", "unit_code", fe);
 	const char *codes[MV_MAX_METRICS];
 	double vals[MV_MAX_METRICS];
@@ -312,8 +319,8 @@ static int read_reg_query(struct req *r, struct reg_query *q, int64_t movement_i
 /* the organiser sees every registration; others those of their subtrees */
 static void visible_ranges(struct req *r, const struct movement *m, int *nranges, const char **lo)
 {
-	if (auth_can(r->user, PERM_READ, m->authority_path)) *nranges = -1;
-	else *nranges = scope_ranges(r, PERM_READ, lo, MV_MAX_RANGES);
+	if (role_can(r->user, PERM_READ, m->authority_path)) *nranges = -1;
+	else *nranges = units_scope_ranges(r, PERM_READ, lo, MV_MAX_RANGES);
 }
 
 void api_registrations_list(struct req *r)
@@ -340,7 +347,7 @@ static void reply_registration(struct req *r, int64_t id, int status)
 	struct movement *m;
 	int rc = registrations_get(r->db, &r->a, id, &g);
 	if (rc == E_OK) rc = movements_get(r->db, &r->a, g->movement_id, &m);
-	if (rc == E_OK && !auth_can(r->user, PERM_READ, g->unit_path) && !auth_can(r->user, PERM_READ, m->authority_path)) rc = E_NOTFOUND;
+	if (rc == E_OK && !role_can(r->user, PERM_READ, g->unit_path) && !role_can(r->user, PERM_READ, m->authority_path)) rc = E_NOTFOUND;
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	reply_json(r, status);
 	struct jw w;
@@ -364,18 +371,17 @@ void api_registration_create(struct req *r)
 
 void api_registration_get(struct req *r)
 {
-	int64_t id;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
 	reply_registration(r, id, 200);
 }
 
 void api_registration_update(struct req *r)
 {
-	int64_t id;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
 	struct field_errors fe = { 0 };
-	int64_t version = input_version(r);
-	if (version < 0) fe_add(&fe, "version", N_("The record's version is required to change it"));
+	int64_t version = require_version(r, &fe);
 	struct registration_in in;
 	int rc = mv_read_registration(r, &in, &fe, 0);
 	if (fe.n) rc = E_INVALID;
@@ -386,16 +392,16 @@ void api_registration_update(struct req *r)
 
 /* ---- models ---- */
 
-static const struct field_spec model_fields[] = {
-	{ "code", F_TEXT, 0, MV_CODE_MAX, 0, 0, NULL },
-	{ "title", F_TEXT, 0, MV_TITLE_MAX, 0, 0, NULL },
-	{ "field", F_TEXT, 0, 40, 0, 0, NULL },
-	{ "description", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
-	{ "started_on", F_DATE, 0, 10, 0, 0, NULL },
-	{ "owner_person_id", F_INT, 0, 0, 0, INT64_MAX, NULL },
-	{ "active", F_BOOL, 0, 0, 0, 1, NULL },
-	{ "registered_on", F_DATE, 0, 10, 0, 0, NULL },
-	{ NULL, 0, 0, 0, 0, 0, NULL },
+enum { DF_CODE, DF_TITLE, DF_FIELD, DF_DESCRIPTION, DF_STARTED, DF_OWNER_PERSON, DF_ACTIVE, DF_REGISTERED_ON, DF_N };
+static const struct field_spec model_fields[DF_N + 1] = {
+	[DF_CODE] = { "code", F_TEXT, 0, MV_CODE_MAX, 0, 0, NULL },
+	[DF_TITLE] = { "title", F_TEXT, 0, MV_TITLE_MAX, 0, 0, NULL },
+	[DF_FIELD] = { "field", F_TEXT, 0, 40, 0, 0, NULL },
+	[DF_DESCRIPTION] = { "description", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
+	[DF_STARTED] = { "started_on", F_DATE, 0, 10, 0, 0, NULL },
+	[DF_OWNER_PERSON] = { "owner_person_id", F_INT, 0, 0, 0, INT64_MAX, NULL },
+	[DF_ACTIVE] = { "active", F_BOOL, 0, 0, 0, 1, NULL },
+	[DF_REGISTERED_ON] = { "registered_on", F_DATE, 0, 10, 0, 0, NULL },
 };
 
 int mv_read_model(struct req *r, struct model_in *d, struct field_errors *fe, int creating)
@@ -403,16 +409,16 @@ int mv_read_model(struct req *r, struct model_in *d, struct field_errors *fe, in
 	struct input in;
 	input_read(r, model_fields, &in, fe, 1);
 	memset(d, 0, sizeof *d);
-	for (int k = 0; k <= 4; k++)
+	for (int k = DF_CODE; k <= DF_STARTED; k++)
 		if (in.present[k] && !in.s[k] && !fe_get(fe, model_fields[k].name)) in.s[k] = "";
-	d->code = in.s[0];
-	d->title = in.s[1];
-	d->field = in.s[2];
-	d->description = in.s[3];
-	d->started_on = in.s[4];
-	d->owner_person_id = in.present[5] ? in.i[5] : -1;
-	d->active = in.present[6] ? (int)in.i[6] : -1;
-	d->registered_on = in.s[7];
+	d->code = in.s[DF_CODE];
+	d->title = in.s[DF_TITLE];
+	d->field = in.s[DF_FIELD];
+	d->description = in.s[DF_DESCRIPTION];
+	d->started_on = in.s[DF_STARTED];
+	d->owner_person_id = in.present[DF_OWNER_PERSON] ? in.i[DF_OWNER_PERSON] : -1;
+	d->active = in.present[DF_ACTIVE] ? (int)in.i[DF_ACTIVE] : -1;
+	d->registered_on = in.s[DF_REGISTERED_ON];
 	if (creating) d->unit_id = mv_unit_input(r, "unit_id", "unit_code", fe);
 	d->owner_unit_id = mv_unit_input(r, "owner_unit_id", "owner_unit_code", fe);
 	if (r->json ? json_is_null(json_object_get(r->json, "owner_unit_id")) : (req_form(r, "owner_unit_code") && !*req_form(r, "owner_unit_code")))
@@ -444,7 +450,7 @@ int mv_read_model_query(struct req *r, struct model_query *q, const struct movem
 	q->offset = query_int(r, "offset", 0, 0, INT64_MAX);
 	if (query_bad(r)) return -1;
 	if (m) visible_ranges(r, m, &q->nranges, q->range_lo);
-	else q->nranges = scope_ranges(r, PERM_READ, q->range_lo, MV_MAX_RANGES);
+	else q->nranges = units_scope_ranges(r, PERM_READ, q->range_lo, MV_MAX_RANGES);
 	return 0;
 }
 
@@ -496,18 +502,17 @@ void api_model_create(struct req *r)
 
 void api_model_get(struct req *r)
 {
-	int64_t id;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
 	reply_model(r, id, 200);
 }
 
 void api_model_update(struct req *r)
 {
-	int64_t id;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
 	struct field_errors fe = { 0 };
-	int64_t version = input_version(r);
-	if (version < 0) fe_add(&fe, "version", N_("The record's version is required to change it"));
+	int64_t version = require_version(r, &fe);
 	struct model_in in;
 	int rc = mv_read_model(r, &in, &fe, 0);
 	if (fe.n) rc = E_INVALID;
@@ -518,47 +523,54 @@ void api_model_update(struct req *r)
 
 void api_model_assess(struct req *r)
 {
-	int64_t id;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
-	static const struct field_spec spec[] = { { "status", F_TEXT, 1, 20, 0, 0, NULL }, { "comment", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
-						  { NULL, 0, 0, 0, 0, 0, NULL } };
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	enum { AF_STATUS, AF_COMMENT, AF_N };
+	static const struct field_spec spec[AF_N + 1] = {
+		[AF_STATUS] = { "status", F_TEXT, 1, 20, 0, 0, NULL },
+		[AF_COMMENT] = { "comment", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
+	};
 	struct field_errors fe = { 0 };
 	struct input in;
-	int64_t version = input_version(r);
-	if (version < 0) fe_add(&fe, "version", N_("The record's version is required to change it"));
+	int64_t version = require_version(r, &fe);
 	int rc = input_read(r, spec, &in, &fe, 0);
 	if (fe.n) rc = E_INVALID;
-	if (rc == E_OK) rc = models_assess(r->db, r->user, id, version, in.s[0], in.s[1], &fe);
+	if (rc == E_OK) rc = models_assess(r->db, r->user, id, version, in.s[AF_STATUS], in.s[AF_COMMENT], &fe);
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	reply_model(r, id, 200);
 }
 
 void api_model_typical(struct req *r)
 {
-	int64_t id;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
-	static const struct field_spec spec[] = { { "typical", F_BOOL, 1, 0, 0, 1, NULL }, { "citation", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
-						  { NULL, 0, 0, 0, 0, 0, NULL } };
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	enum { TF_TYPICAL, TF_CITATION, TF_N };
+	static const struct field_spec spec[TF_N + 1] = {
+		[TF_TYPICAL] = { "typical", F_BOOL, 1, 0, 0, 1, NULL },
+		[TF_CITATION] = { "citation", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
+	};
 	struct field_errors fe = { 0 };
 	struct input in;
-	int64_t version = input_version(r);
-	if (version < 0) fe_add(&fe, "version", N_("The record's version is required to change it"));
+	int64_t version = require_version(r, &fe);
 	int rc = input_read(r, spec, &in, &fe, 0);
 	if (fe.n) rc = E_INVALID;
-	if (rc == E_OK) rc = models_set_typical(r->db, r->user, id, version, (int)in.i[0], in.s[1], NULL, &fe);
+	if (rc == E_OK) rc = models_set_typical(r->db, r->user, id, version, (int)in.i[TF_TYPICAL], in.s[TF_CITATION], NULL, &fe);
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	reply_model(r, id, 200);
 }
 
 int mv_read_report(struct req *r, struct report_in *rp, struct field_errors *fe)
 {
-	static const struct field_spec spec[] = { { "reported_on", F_DATE, 1, 10, 0, 0, NULL }, { "note", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
-						  { NULL, 0, 0, 0, 0, 0, NULL } };
+	enum { OF_REPORTED_ON, OF_NOTE, OF_N };
+	static const struct field_spec spec[OF_N + 1] = {
+		[OF_REPORTED_ON] = { "reported_on", F_DATE, 1, 10, 0, 0, NULL },
+		[OF_NOTE] = { "note", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
+	};
 	struct input in;
 	input_read(r, spec, &in, fe, 0);
 	memset(rp, 0, sizeof *rp);
-	rp->reported_on = in.s[0];
-	rp->note = in.s[1];
+	rp->reported_on = in.s[OF_REPORTED_ON];
+	rp->note = in.s[OF_NOTE];
 	const char *codes[MV_MAX_METRICS];
 	double vals[MV_MAX_METRICS];
 	int n, present;
@@ -585,8 +597,8 @@ void api_reports_list(struct req *r)
 
 void api_report_create(struct req *r)
 {
-	int64_t id;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
 	struct field_errors fe = { 0 };
 	struct report_in in;
 	int64_t rid = 0;
@@ -632,16 +644,19 @@ void api_replications_list(struct req *r)
 
 void api_replication_create(struct req *r)
 {
-	int64_t id;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
-	static const struct field_spec spec[] = { { "adopted_on", F_DATE, 1, 10, 0, 0, NULL }, { "note", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
-						  { NULL, 0, 0, 0, 0, 0, NULL } };
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	enum { XF_ADOPTED_ON, XF_NOTE, XF_N };
+	static const struct field_spec spec[XF_N + 1] = {
+		[XF_ADOPTED_ON] = { "adopted_on", F_DATE, 1, 10, 0, 0, NULL },
+		[XF_NOTE] = { "note", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
+	};
 	struct field_errors fe = { 0 };
 	struct input in;
 	input_read(r, spec, &in, &fe, 0);
 	int64_t unit = mv_unit_input(r, "unit_id", "unit_code", &fe);
 	int64_t xid = 0;
-	int rc = fe.n ? E_INVALID : replications_add(r->db, r->user, id, unit, in.s[0], in.s[1], &fe, &xid);
+	int rc = fe.n ? E_INVALID : replications_add(r->db, r->user, id, unit, in.s[XF_ADOPTED_ON], in.s[XF_NOTE], &fe, &xid);
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	reply_created(r, arena_printf(&r->a, "/api/v1/models/%lld/replications", (long long)id));
 	reply_model(r, id, 201);
@@ -671,14 +686,14 @@ int mv_read_dash_query(struct req *r, const struct movement *m, struct dash_quer
 		r->status = 400;
 		return -1;
 	}
-	if (auth_can(r->user, PERM_READ, m->authority_path)) return 0;
+	if (role_can(r->user, PERM_READ, m->authority_path)) return 0;
 	if (q->under > 0) {
-		const char *path = unit_path_of(r, q->under);
-		if (!path) { reply_fail(r, E_NOTFOUND, NULL); return -1; }
+		char path[UNIT_PATH_MAX];
+		if (units_path(r->db, q->under, path, sizeof path) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return -1; }
 		return require(r, PERM_READ, path) ? 0 : -1;
 	}
 	for (int i = 0; i < r->user->ngrants; i++)
-		if (auth_can(r->user, PERM_READ, r->user->grants[i].unit_path)) { q->under = r->user->grants[i].unit_id; return 0; }
+		if (role_can(r->user, PERM_READ, r->user->grants[i].unit_path)) { q->under = r->user->grants[i].unit_id; return 0; }
 	reply_fail(r, E_FORBIDDEN, NULL);
 	return -1;
 }
@@ -706,7 +721,7 @@ void api_public_typical(struct req *r)
 	struct movement *m = NULL;
 	if (code && *code) {
 		int64_t id;
-		if (movements_find_code(r->db, code, &id) != E_OK || movements_get(r->db, &r->a, id, &m) != E_OK || strcmp(m->status, "draft") == 0) {
+		if (movements_find_code(r->db, code, &id) != E_OK || movements_get(r->db, &r->a, id, &m) != E_OK || m->stage == MV_DRAFT) {
 			reply_fail(r, E_NOTFOUND, NULL);
 			return;
 		}
@@ -807,8 +822,9 @@ void api_model_files_list(struct req *r)
 
 void api_model_file_create(struct req *r)
 {
-	int64_t id, att = 0;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	int64_t att = 0;
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
 	struct field_errors fe = { 0 };
 	const struct mp_part *p = upload_part(r, &fe);
 	int rc = p ? models_attach(r->db, r->user, id, p->filename, p->data, p->len, &fe, &att) : E_INVALID;

@@ -15,6 +15,7 @@
 #include "../base/util.h"
 #include "../units/units.h"
 #include "movements.h"
+#include "../web/roles.h"
 
 static const struct column model_cols[] = {
 	{ "code", N_("Model code") }, { "unit_code", N_("Unit code") }, { "title", N_("Title") }, { "field", N_("Field") },
@@ -320,7 +321,7 @@ int movement_import_registrations(struct db *db, const struct user *who, int64_t
 		} else {
 			const char *on = cell(t, col[GC_ON]);
 			/* only an officer (or the command line) may enter another date */
-			in2.registered_on = *on && (auth_can(who, PERM_MOVEMENT_MANAGE, m->authority_path)) ? on : NULL;
+			in2.registered_on = *on && (role_can(who, PERM_MOVEMENT_MANAGE, m->authority_path)) ? on : NULL;
 			r = registrations_create(db, who, movement_id, &in2, &fe, &gid);
 			if (r == E_OK) rep->inserted++;
 		}

@@ -12,9 +12,10 @@
 #include "../base/sheet.h"
 #include "../units/units.h"
 #include "../base/util.h"
-#include "tmpl.h"
+#include "tmpl_movements.h"
 #include "mv_report.h"
 #include "mv_web.h"
+#include "../web/roles.h"
 
 const char *mv_field_name(struct req *r, const char *code) { return mv_field_label(r->db, &r->a, r->lang, code); }
 
@@ -65,27 +66,27 @@ void page_movements(struct req *r)
 	q.limit = query_int(r, "limit", 50, 1, 500);
 	q.offset = query_int(r, "offset", 0, 0, INT64_MAX);
 	if (query_bad(r)) return;
-	q.nranges = scope_ranges(r, PERM_MOVEMENT_MANAGE, q.range_lo, MV_MAX_RANGES);
+	q.nranges = units_scope_ranges(r, PERM_MOVEMENT_MANAGE, q.range_lo, MV_MAX_RANGES);
 	struct movement *items = NULL;
 	int n = 0;
 	int64_t total = 0;
 	int rc = movements_list(r->db, &r->a, &q, &items, &n, &total);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	page_begin(r, _("Emulation movements"), "movements");
-	tmpl_movements_index(&r->out, r, &q, items, n, total, auth_can_any(r->user, PERM_MOVEMENT_MANAGE));
+	tmpl_movements_index(&r->out, r, &q, items, n, total, role_can_any(r->user, PERM_MOVEMENT_MANAGE));
 	page_end(r);
 }
 
 static void show_movement(struct req *r, struct movement *m, const struct field_errors *fe)
 {
 	struct reg_query q = { .movement_id = m->id, .limit = 500 };
-	if (auth_can(r->user, PERM_READ, m->authority_path)) q.nranges = -1;
-	else q.nranges = scope_ranges(r, PERM_READ, q.range_lo, MV_MAX_RANGES);
+	if (role_can(r->user, PERM_READ, m->authority_path)) q.nranges = -1;
+	else q.nranges = units_scope_ranges(r, PERM_READ, q.range_lo, MV_MAX_RANGES);
 	struct registration *regs = NULL;
 	int n = 0;
 	int64_t total = 0;
 	registrations_list(r->db, &r->a, &q, &regs, &n, &total);
-	int can_register = strcmp(m->status, "launched") == 0 && auth_can_any(r->user, PERM_MOVEMENT_REPORT);
+	int can_register = m->stage == MV_LAUNCHED && role_can_any(r->user, PERM_MOVEMENT_REPORT);
 	struct attachment *files;
 	int nfiles;
 	files_list(r->db, &r->a, "movement", m->id, &files, &nfiles);
@@ -150,7 +151,7 @@ static void show_models(struct req *r, struct movement *m, const struct model_in
 	int64_t total = 0;
 	int rc = models_list(r->db, &r->a, &q, &items, &n, &total);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
-	int can_add = strcmp(m->status, "launched") == 0 && auth_can_any(r->user, PERM_MOVEMENT_REPORT);
+	int can_add = m->stage == MV_LAUNCHED && role_can_any(r->user, PERM_MOVEMENT_REPORT);
 	if (fe && fe->n) r->status = 422;
 	page_begin(r, arena_printf(&r->a, "%s · %s", _("Models"), m->title), "movements");
 	tmpl_movement_models(&r->out, r, m, &q, items, n, total, can_add, typed, fe);
@@ -193,24 +194,24 @@ static void show_model(struct req *r, int64_t id, const struct field_errors *fe)
 	int nreps;
 	replications_list(r->db, &r->a, d->id, &reps, &nreps);
 	int manager = movement_manageable(r->user, m);
-	int open = strcmp(m->status, "launched") == 0 || strcmp(m->status, "reviewing") == 0;
-	int can_report = open && d->active && (manager || auth_can(r->user, PERM_MOVEMENT_REPORT, d->unit_path));
+	int open = m->stage == MV_LAUNCHED || m->stage == MV_REVIEWING;
+	int can_report = open && d->active && (manager || role_can(r->user, PERM_MOVEMENT_REPORT, d->unit_path));
 	struct attachment *files;
 	int nfiles;
 	files_list(r->db, &r->a, "model", d->id, &files, &nfiles);
 	if (fe && fe->n) r->status = 422;
 	page_begin(r, arena_printf(&r->a, "%s · %s", d->title, m->title), "movements");
-	int can_edit = strcmp(m->status, "closed") != 0 && d->active &&
-		       (manager || (strcmp(m->status, "launched") == 0 && strcmp(d->status, "registered") == 0 &&
-				    auth_can(r->user, PERM_MOVEMENT_REPORT, d->unit_path)));
+	int can_edit = m->stage != MV_CLOSED && d->active &&
+		       (manager || (m->stage == MV_LAUNCHED && strcmp(d->status, "registered") == 0 &&
+				    role_can(r->user, PERM_MOVEMENT_REPORT, d->unit_path)));
 	tmpl_model_page(&r->out, r, m, d, reports, nreports, reps, nreps, files, nfiles, can_report, open && manager, can_edit, fe);
 	page_end(r);
 }
 
 void page_model(struct req *r)
 {
-	int64_t id;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
 	show_model(r, id, NULL);
 }
 
@@ -232,8 +233,9 @@ static void model_form_done(struct req *r, int64_t id, int rc, const struct fiel
 
 void page_report_create(struct req *r)
 {
-	int64_t id, rid;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	int64_t rid;
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
 	struct field_errors fe = { 0 };
 	struct report_in in;
 	int rc = mv_read_report(r, &in, &fe);
@@ -243,8 +245,8 @@ void page_report_create(struct req *r)
 
 void page_model_update(struct req *r)
 {
-	int64_t id;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
 	struct field_errors fe = { 0 };
 	struct model_in in;
 	int rc = mv_read_model(r, &in, &fe, 0);
@@ -254,8 +256,8 @@ void page_model_update(struct req *r)
 
 void page_model_file_create(struct req *r)
 {
-	int64_t id;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
 	struct field_errors fe = { 0 };
 	int rc = mv_upload(r, id, &fe);
 	model_form_done(r, id, rc, &fe, _("Attached the evidence file to the model %s"), NULL);
@@ -263,8 +265,8 @@ void page_model_file_create(struct req *r)
 
 void page_model_assess(struct req *r)
 {
-	int64_t id;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
 	struct field_errors fe = { 0 };
 	const char *status = req_form(r, "status");
 	int rc = models_assess(r->db, r->user, id, input_version(r), status, req_form(r, "comment"), &fe);
@@ -273,8 +275,8 @@ void page_model_assess(struct req *r)
 
 void page_model_typical(struct req *r)
 {
-	int64_t id;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
 	struct field_errors fe = { 0 };
 	const char *t = req_form(r, "typical");
 	int on = t && strcmp(t, "1") == 0;
@@ -284,8 +286,9 @@ void page_model_typical(struct req *r)
 
 void page_replication_create(struct req *r)
 {
-	int64_t id, xid;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	int64_t xid;
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
 	struct field_errors fe = { 0 };
 	int64_t unit = mv_unit_input(r, "unit_id", "unit_code", &fe);
 	const char *on = req_form(r, "adopted_on"), *iso = date_from_user(&r->a, on); /* dd/mm/yyyy as typed, or ISO */
@@ -320,7 +323,7 @@ void page_typical(struct req *r)
 	struct movement *m = NULL;
 	if (code && *code) {
 		int64_t id;
-		if (movements_find_code(r->db, code, &id) != E_OK || movements_get(r->db, &r->a, id, &m) != E_OK || strcmp(m->status, "draft") == 0) {
+		if (movements_find_code(r->db, code, &id) != E_OK || movements_get(r->db, &r->a, id, &m) != E_OK || m->stage == MV_DRAFT) {
 			reply_fail(r, E_NOTFOUND, NULL);
 			return;
 		}
@@ -349,19 +352,6 @@ void page_typical(struct req *r)
 
 #define MF_BLANK_ROWS 3
 
-static const struct field_spec form_fields[] = {
-	{ "code", F_TEXT, 0, MV_CODE_MAX, 0, 0, NULL },
-	{ "title", F_TEXT, 0, MV_TITLE_MAX, 0, 0, NULL },
-	{ "theme", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
-	{ "kind", F_TEXT, 0, 20, 0, 0, NULL },
-	{ "legal_basis", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
-	{ "starts_on", F_DATE, 0, 20, 0, 0, NULL },
-	{ "ends_on", F_DATE, 0, 20, 0, 0, NULL },
-	{ "register_by", F_DATE, 0, 20, 0, 0, NULL },
-	{ "parent_code", F_TEXT, 0, MV_CODE_MAX, 0, 0, NULL },
-	{ NULL, 0, 0, 0, 0, 0, NULL },
-};
-enum { FF_CODE, FF_TITLE, FF_THEME, FF_KIND, FF_LEGAL, FF_STARTS, FF_ENDS, FF_REGBY, FF_PARENT };
 
 struct form_rows {
 	int posted_blank;                        /* blank rows the form sent */
@@ -406,26 +396,8 @@ static void unknown_codes(struct req *r, struct field_errors *fe, const char *fi
 ** domain adds its own to them), and *m keeps what was typed for the form. */
 static int read_form(struct req *r, struct movement_in *m, struct form_rows *fr, struct field_errors *fe, int creating)
 {
-	struct input in;
-	input_read(r, form_fields, &in, fe, !creating);
-	memset(m, 0, sizeof *m);
+	mv_read_movement_fields(r, m, fe, creating);
 	memset(fr, 0, sizeof *fr);
-	for (int k = FF_CODE; k <= FF_REGBY; k++)
-		if (in.present[k] && !in.s[k] && !fe_get(fe, form_fields[k].name)) in.s[k] = "";
-	m->code = in.s[FF_CODE];
-	m->title = in.s[FF_TITLE];
-	m->theme = in.s[FF_THEME];
-	m->kind = in.s[FF_KIND];
-	m->legal_basis = in.s[FF_LEGAL];
-	m->starts_on = in.s[FF_STARTS]; /* YYYY-MM-DD, or as typed when it is no date (shown back) */
-	m->ends_on = in.s[FF_ENDS];
-	m->register_by = in.s[FF_REGBY];
-	m->parent_id = creating ? 0 : -1;
-	if (in.present[FF_PARENT]) {
-		m->parent_id = 0;
-		if (in.s[FF_PARENT] && movements_find_code(r->db, in.s[FF_PARENT], &m->parent_id) != E_OK)
-			fe_add(fe, "parent_code", arena_printf(&r->a, "%s: %s", _("Unknown movement code"), in.s[FF_PARENT]));
-	}
 
 	/* the authority: a code as typed, or the id a picker sends */
 	const char *acode = req_form(r, "authority_code"), *aid = req_form(r, "authority_id");
@@ -640,6 +612,17 @@ void page_movement_report(struct req *r)
 
 /* ---- exports and imports ---- */
 
+struct export_of {
+	const struct movement *m;
+	const char *what;
+};
+
+static int write_export(struct req *r, FILE *f, const char *format, const void *ctx)
+{
+	const struct export_of *e = ctx;
+	return movement_export(r->db, e->m, e->what, f, format, r->lang);
+}
+
 /* GET /movements/{id}/export/{what}?format=csv|xlsx: registrations, models and
 ** results for the organiser; the empty models template for anyone who sees
 ** the movement */
@@ -653,24 +636,10 @@ void page_movement_export(struct req *r)
 		return;
 	}
 	if (strcmp(what, "template") && !require(r, PERM_READ, m->authority_path)) return;
-	const char *format = req_query(r, "format");
-	if (!format) format = strcmp(what, "template") ? "csv" : "xlsx";
-	if (!sheet_format_valid(format)) {
-		struct field_errors fe = { 0 };
-		fe_add(&fe, "format", N_("Is not one of the allowed values"));
-		reply_fail(r, E_INVALID, &fe);
-		return;
-	}
-	char *data = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&data, &len);
-	int rc = mem ? movement_export(r->db, m, what, mem, format, r->lang) : E_DB;
-	if (mem) fclose(mem);
-	if (rc != E_OK) { free(data); reply_fail(r, rc, NULL); return; }
-	r->ctype = strcmp(format, "csv") == 0 ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	req_set_header(r, "Content-Disposition", arena_printf(&r->a, "attachment; filename=\"%s-%s.%s\"", m->code, what, format));
-	buf_add(&r->out, data, len);
-	free(data);
+	const char *format = reply_sheet_format(r, strcmp(what, "template") ? "csv" : "xlsx");
+	if (!format) return;
+	struct export_of e = { m, what };
+	reply_sheet(r, arena_printf(&r->a, "%s-%s", m->code, what), format, write_export, &e);
 }
 
 /* runs an import of the uploaded part "file"; the report's error lines in *errors (arena) */
@@ -784,7 +753,7 @@ void tmpl_movement_parent_select(struct buf *o, struct req *r, const struct move
 	q.parent = -1;
 	q.sort = "title";
 	q.limit = 500;
-	q.nranges = scope_ranges(r, PERM_READ, q.range_lo, MV_MAX_RANGES);
+	q.nranges = units_scope_ranges(r, PERM_READ, q.range_lo, MV_MAX_RANGES);
 	struct movement *items = NULL;
 	int n = 0;
 	int64_t total = 0;
@@ -808,4 +777,25 @@ void tmpl_movement_parent_select(struct buf *o, struct req *r, const struct move
 		buf_html(o, error);
 		buf_raw(o, "</p>\n");
 	}
+}
+
+/* attachments of movements, models and reports are read by who may read the
+** record (routes.c lists this reader for the three kinds) */
+int mv_attachment_readable(struct req *r, const char *entity, int64_t entity_id)
+{
+	if (strcmp(entity, "movement") == 0) {
+		struct movement *m;
+		return movements_get(r->db, &r->a, entity_id, &m) == E_OK && movement_readable(r->user, m);
+	}
+	if (strcmp(entity, "report") == 0) {
+		struct report *rp;
+		if (reports_get(r->db, &r->a, entity_id, &rp) != E_OK) return 0;
+		entity = "model";
+		entity_id = rp->model_id;
+	}
+	if (strcmp(entity, "model") == 0) {
+		struct model *d;
+		return models_get(r->db, &r->a, entity_id, &d) == E_OK && model_readable(r->db, r->user, d);
+	}
+	return 0;
 }

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "../base/auth.h"
+#include "../web/roles.h"
 
 struct db;
 

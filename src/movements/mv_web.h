@@ -3,10 +3,17 @@
 #define THIDUA_MV_WEB_H
 #include "../web/web.h"
 #include "movements.h"
+#include "movements_web.h"
+
+/* the fields of a movement, read by the API (JSON) and the pages (form) alike */
+enum { MF_CODE, MF_TITLE, MF_THEME, MF_KIND, MF_LEGAL, MF_STARTS, MF_ENDS, MF_REGBY, MF_PARENT, MF_PARENT_CODE, MF_N };
+extern const struct field_spec mv_movement_fields[MF_N + 1];
 
 struct movement *mv_param(struct req *r, const char *param);          /* by id or code; replies 404 */
 struct model *mv_model_param(struct req *r, const char *param, struct movement **m);
 int64_t mv_unit_input(struct req *r, const char *id_name, const char *code_name, struct field_errors *fe);
+/* the plain fields of a movement (mv_movement_fields) into a cleared *m, for the API and the form */
+void mv_read_movement_fields(struct req *r, struct movement_in *m, struct field_errors *fe, int creating);
 int mv_read_movement(struct req *r, struct movement_in *m, struct field_errors *fe, int creating);
 int mv_read_registration(struct req *r, struct registration_in *g, struct field_errors *fe, int creating);
 int mv_read_model(struct req *r, struct model_in *d, struct field_errors *fe, int creating);

@@ -14,6 +14,7 @@
 #include "../units/units.h"
 #include "movements.h"
 #include "mv_internal.h"
+#include "../web/roles.h"
 
 #define REG_COLS_BASE                                                                                            \
 	"g.id, g.movement_id, g.unit_id, u.code, u.name, u.path, g.pledge, g.registered_on, g.planned_models, g.late, " \
@@ -274,7 +275,7 @@ int registrations_create(struct db *db, const struct user *who, int64_t movement
 	if (in->registered_on && !date_valid(in->registered_on)) fe_add(fe, "registered_on", N_("Is not a date (YYYY-MM-DD)"));
 	if (in->planned_models < -1 || in->planned_models > 100000) fe_add(fe, "planned_models", N_("Is out of range"));
 	if (fe->n) { rc = E_INVALID; goto out; }
-	if (strcmp(m->status, "launched") != 0) {
+	if (m->stage != MV_LAUNCHED) {
 		fe_add(fe, "status", N_("Units can register only while the movement is launched"));
 		rc = E_STATE;
 		goto out;
@@ -335,8 +336,8 @@ int registrations_update(struct db *db, const struct user *who, int64_t id, int6
 		goto out;
 	}
 	if (g->version != version) { rc = E_CONFLICT; goto out; }
-	if (strcmp(m->status, "closed") == 0) { fe_add(fe, "status", N_("A closed movement cannot be changed")); rc = E_STATE; goto out; }
-	if (!manager && strcmp(m->status, "launched") != 0) {
+	if (m->stage == MV_CLOSED) { fe_add(fe, "status", N_("A closed movement cannot be changed")); rc = E_STATE; goto out; }
+	if (!manager && m->stage != MV_LAUNCHED) {
 		fe_add(fe, "status", N_("Only the organiser can change registrations while the movement is under review"));
 		rc = E_STATE;
 		goto out;

@@ -11,6 +11,7 @@
 #include "../base/db.h"
 #include "../base/fold.h"
 #include "../base/util.h"
+#include "../web/roles.h"
 
 #define PERSON_COLS                                                                                                 \
 	"p.id, p.code, p.full_name, p.gender, p.birth_year, p.unit_id, u.code, u.name, u.path, p.position, p.active, " \
@@ -793,7 +794,7 @@ int people_get(struct db *db, struct arena *a, int64_t id, struct person **out)
 
 static int may(const struct user *who, enum perm perm, const char *path)
 {
-	return auth_can(who, perm, path);
+	return role_can(who, perm, path);
 }
 
 static char *snapshot(struct db *db, int64_t id)
@@ -841,20 +842,11 @@ static int validate(const struct person_in *in, int creating, struct field_error
 	return fe->n ? E_INVALID : E_OK;
 }
 
-static int unit_path(struct db *db, int64_t unit_id, char *out, size_t n)
-{
-	struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", unit_id);
-	int found = st && db_step(st) == DB_ROW;
-	if (found) snprintf(out, n, "%s", db_text(st, 0));
-	db_done(st);
-	return found;
-}
-
 int people_create(struct db *db, const struct user *who, const struct person_in *in, struct field_errors *fe, int64_t *id)
 {
 	if (validate(in, 1, fe) != E_OK) return E_INVALID;
 	char path[UNIT_PATH_MAX];
-	if (!unit_path(db, in->unit_id, path, sizeof path)) { fe_add(fe, "unit_id", N_("No such unit")); return E_INVALID; }
+	if (units_path(db, in->unit_id, path, sizeof path) != E_OK) { fe_add(fe, "unit_id", N_("No such unit")); return E_INVALID; }
 	if (!may(who, PERM_WRITE_PEOPLE, path)) return E_FORBIDDEN;
 	int txrc = db_tx_begin(db);
 	if (txrc != E_OK) return txrc;
@@ -910,7 +902,7 @@ int people_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 	if (version != cur_version) { rc = E_CONFLICT; goto out; }
 	if (in->unit_id > 0) {
 		char npath[UNIT_PATH_MAX];
-		if (!unit_path(db, in->unit_id, npath, sizeof npath)) { fe_add(fe, "unit_id", N_("No such unit")); rc = E_INVALID; goto out; }
+		if (units_path(db, in->unit_id, npath, sizeof npath) != E_OK) { fe_add(fe, "unit_id", N_("No such unit")); rc = E_INVALID; goto out; }
 		if (!may(who, PERM_WRITE_PEOPLE, npath)) { rc = E_FORBIDDEN; goto out; }
 	}
 	before = snapshot(db, id);

@@ -8,6 +8,7 @@
 #include "../base/errors.h"
 #include "../base/json.h"
 #include "../units/units.h"
+#include "../web/roles.h"
 
 struct db;
 struct arena;

@@ -15,6 +15,7 @@
 #include "../base/table.h"
 #include "../base/util.h"
 #include "people.h"
+#include "../web/roles.h"
 
 static const struct column person_cols[] = {
 	{ "code", N_("Civil-servant code") }, { "full_name", N_("Full name") }, { "gender", N_("Gender (M, F or X)") },
@@ -120,7 +121,7 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 				snprintf(last_unit, sizeof last_unit, "%s", strlen(ucode) < sizeof last_unit ? ucode : "");
 			}
 			if (!unit_id) why = "unit_code: no unit has this code";
-			else if (!auth_can(who, PERM_WRITE_PEOPLE, unit_path)) why = "unit_code: outside the units you may change";
+			else if (!role_can(who, PERM_WRITE_PEOPLE, unit_path)) why = "unit_code: outside the units you may change";
 		}
 		if (why) {
 			fprintf(rep->errors, "line %d: %s\n", t->line, why);

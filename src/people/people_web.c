@@ -4,24 +4,24 @@
 #include <string.h>
 
 #include "../base/util.h"
-#include "tmpl.h"
+#include "tmpl_people.h"
 #include "../web/web.h"
 #include "people.h"
+#include "../web/roles.h"
 
 static const char *const genders[] = { "M", "F", "X", NULL };
 
-static const struct field_spec person_fields[] = {
-	{ "code", F_TEXT, 0, 32, 0, 0, NULL },
-	{ "full_name", F_TEXT, 0, 200, 0, 0, NULL },
-	{ "gender", F_CHOICE, 0, 1, 0, 0, genders },
-	{ "birth_year", F_INT, 0, 0, 1900, 2100, NULL },
-	{ "unit_id", F_INT, 0, 0, 1, INT64_MAX, NULL },
-	{ "unit_code", F_TEXT, 0, 32, 0, 0, NULL },
-	{ "position", F_TEXT, 0, 200, 0, 0, NULL },
-	{ "active", F_BOOL, 0, 0, 0, 1, NULL },
-	{ NULL, 0, 0, 0, 0, 0, NULL },
+enum { PF_CODE, PF_NAME, PF_GENDER, PF_YEAR, PF_UNIT, PF_UNIT_CODE, PF_POSITION, PF_ACTIVE, PF_N };
+static const struct field_spec person_fields[PF_N + 1] = {
+	[PF_CODE] = { "code", F_TEXT, 0, 32, 0, 0, NULL },
+	[PF_NAME] = { "full_name", F_TEXT, 0, 200, 0, 0, NULL },
+	[PF_GENDER] = { "gender", F_CHOICE, 0, 1, 0, 0, genders },
+	[PF_YEAR] = { "birth_year", F_INT, 0, 0, 1900, 2100, NULL },
+	[PF_UNIT] = { "unit_id", F_INT, 0, 0, 1, INT64_MAX, NULL },
+	[PF_UNIT_CODE] = { "unit_code", F_TEXT, 0, 32, 0, 0, NULL },
+	[PF_POSITION] = { "position", F_TEXT, 0, 200, 0, 0, NULL },
+	[PF_ACTIVE] = { "active", F_BOOL, 0, 0, 0, 1, NULL },
 };
-enum { PF_CODE, PF_NAME, PF_GENDER, PF_YEAR, PF_UNIT, PF_UNIT_CODE, PF_POSITION, PF_ACTIVE };
 
 /* Always fills p, also when a field is rejected, so the form can show it back. */
 static int read_person_in(struct req *r, struct person_in *p, struct field_errors *fe, int creating)
@@ -60,8 +60,8 @@ static int read_query(struct req *r, struct people_query *q)
 	if (query_bad(r)) return -1;
 	int64_t named = q->unit ? q->unit : q->under;
 	if (named) {
-		const char *path = unit_path_of(r, named);
-		if (!path) { reply_fail(r, E_NOTFOUND, NULL); return -1; }
+		char path[UNIT_PATH_MAX];
+		if (units_path(r->db, named, path, sizeof path) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return -1; }
 		if (!require(r, PERM_READ, path)) return -1;
 		q->nranges = -1; /* the named unit is in scope: no further limit */
 		return 0;
@@ -69,7 +69,7 @@ static int read_query(struct req *r, struct people_query *q)
 	/* no unit named: everything the user may read */
 	q->nranges = 0;
 	for (int i = 0; i < r->user->ngrants && q->nranges < PEOPLE_MAX_RANGES; i++) {
-		if (!auth_can(r->user, PERM_READ, r->user->grants[i].unit_path)) continue;
+		if (!role_can(r->user, PERM_READ, r->user->grants[i].unit_path)) continue;
 		if (r->user->grants[i].unit_depth == 0 && units_root_count(r->db) == 1) {
 			q->nranges = -1; /* the grant covers the whole tree: no range to check */
 			return 0;
@@ -141,8 +141,7 @@ void api_person_update(struct req *r)
 	struct person *p = load(r);
 	if (!p) return;
 	struct field_errors fe = { 0 };
-	int64_t version = input_version(r);
-	if (version < 0) fe_add(&fe, "version", N_("The record's version is required to change it"));
+	int64_t version = require_version(r, &fe);
 	struct person_in in;
 	int rc = read_person_in(r, &in, &fe, 0);
 	if (fe.n) rc = E_INVALID;
@@ -172,7 +171,7 @@ void page_people(struct req *r)
 
 static void show_person(struct req *r, const struct person *p, const struct person_in *typed, const struct field_errors *fe)
 {
-	int can_edit = auth_can(r->user, PERM_WRITE_PEOPLE, p->unit_path);
+	int can_edit = role_can(r->user, PERM_WRITE_PEOPLE, p->unit_path);
 	if (fe && fe->n) r->status = 422;
 	page_begin(r, p->full_name, "people");
 	tmpl_person_page(&r->out, r, p, can_edit, typed, fe);
@@ -234,4 +233,26 @@ void page_person_create(struct req *r)
 	page_begin(r, _("New person"), "people");
 	tmpl_person_new(&r->out, r, u, &in, &fe);
 	page_end(r);
+}
+
+/* GET /export/people?format=csv|xlsx&under=ID */
+static int write_people(struct req *r, FILE *f, const char *format, const void *under) { return people_export(r->db, f, format, under, r->lang); }
+
+void page_export_people(struct req *r)
+{
+	int64_t under = query_int(r, "under", 0, 0, INT64_MAX);
+	if (query_bad(r)) return;
+	char buf[UNIT_PATH_MAX];
+	const char *path = NULL;
+	if (under) {
+		if (units_path(r->db, under, buf, sizeof buf) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
+		path = buf;
+	} else {
+		/* no unit named: the subtree of the user's first grant that may read */
+		for (int i = 0; i < r->user->ngrants && !path; i++)
+			if (role_can(r->user, PERM_READ, r->user->grants[i].unit_path)) path = r->user->grants[i].unit_path;
+	}
+	if (!require(r, PERM_READ, path)) return;
+	const char *format = reply_sheet_format(r, "csv");
+	if (format) reply_sheet(r, "people", format, write_people, path);
 }

@@ -11,6 +11,7 @@
 #include "../base/db.h"
 #include "../base/fold.h"
 #include "../base/util.h"
+#include "../web/roles.h"
 
 #define UNIT_COLS                                                                                          \
 	"u.id, u.code, u.name, u.kind, u.parent_id, p.code, p.name, u.path, u.depth, u.active, u.version, " \
@@ -42,13 +43,18 @@ void subtree_end(char *out, size_t n, const char *path)
 	if (l) out[l - 1] = '0'; /* '0' follows '/' in ASCII */
 }
 
+int units_path(struct db *db, int64_t id, char *out, size_t n)
+{
+	out[0] = 0;
+	struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", id);
+	if (st && db_step(st) == DB_ROW) snprintf(out, n, "%s", db_text(st, 0));
+	db_done(st);
+	return out[0] ? E_OK : E_NOTFOUND;
+}
+
 int units_subtree(struct db *db, int64_t id, char *lo, char *hi, size_t n)
 {
-	lo[0] = 0;
-	struct stmt *st = db_query(db, "SELECT path FROM units WHERE id = $1", "i", id);
-	if (st && db_step(st) == DB_ROW) snprintf(lo, n, "%s", db_text(st, 0));
-	db_done(st);
-	if (!lo[0]) return E_NOTFOUND;
+	if (units_path(db, id, lo, n) != E_OK) return E_NOTFOUND;
 	subtree_end(hi, n, lo);
 	return E_OK;
 }
@@ -206,7 +212,7 @@ int unit_kind_valid(struct db *db, const char *kind)
 
 static int may(const struct user *who, enum perm perm, const char *path)
 {
-	return auth_can(who, perm, path);
+	return role_can(who, perm, path);
 }
 
 /* a new root, or a move to the root: an admin whose grant is on a root */
@@ -214,7 +220,7 @@ static int may_root(const struct user *who)
 {
 	if (who->system) return 1;
 	for (int i = 0; i < who->ngrants; i++)
-		if (who->grants[i].unit_depth == 0 && auth_can(who, PERM_ADMIN, who->grants[i].unit_path)) return 1;
+		if (who->grants[i].unit_depth == 0 && role_can(who, PERM_ADMIN, who->grants[i].unit_path)) return 1;
 	return 0;
 }
 
@@ -331,108 +337,112 @@ out:
 	return rc;
 }
 
-int units_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct unit_in *in,
-		 struct field_errors *fe)
-{
-	if (validate(db, in, 0, fe) != E_OK) return E_INVALID;
-	int txrc = db_tx_begin(db);
-	if (txrc != E_OK) return txrc;
-	int rc = E_DB;
-	char *before = NULL;
-	struct stmt *st = db_query(db, "SELECT path, version, parent_id, name, code, active FROM units WHERE id = $1", "i", id);
-	if (!st) goto out;
-	if (db_step(st) != DB_ROW) { db_done(st); rc = E_NOTFOUND; goto out; }
+/* the unit as it is before an update */
+struct unit_now {
 	char path[UNIT_PATH_MAX], name[UNIT_NAME_MAX * 4 + 1], code[UNIT_CODE_MAX + 1];
-	snprintf(path, sizeof path, "%s", db_text(st, 0));
-	int64_t cur_version = db_int(st, 1), cur_parent = db_int(st, 2);
-	snprintf(name, sizeof name, "%s", db_text(st, 3));
-	snprintf(code, sizeof code, "%s", db_text(st, 4));
-	int cur_active = (int)db_int(st, 5);
-	db_done(st);
-	if (!may(who, PERM_WRITE_UNITS, path)) { rc = E_FORBIDDEN; goto out; }
-	if (version != cur_version) { rc = E_CONFLICT; goto out; }
-	before = unit_snapshot(db, id);
+	int64_t version, parent;
+	int active;
+};
 
-	const char *action = N_("update");
+static int load_now(struct db *db, int64_t id, struct unit_now *u)
+{
+	struct stmt *st = db_query(db, "SELECT path, version, parent_id, name, code, active FROM units WHERE id = $1", "i", id);
+	if (!st) return E_DB;
+	if (db_step(st) != DB_ROW) { db_done(st); return E_NOTFOUND; }
+	snprintf(u->path, sizeof u->path, "%s", db_text(st, 0));
+	u->version = db_int(st, 1);
+	u->parent = db_int(st, 2);
+	snprintf(u->name, sizeof u->name, "%s", db_text(st, 3));
+	snprintf(u->code, sizeof u->code, "%s", db_text(st, 4));
+	u->active = (int)db_int(st, 5);
+	db_done(st);
+	return E_OK;
+}
+
+/* A move under parent_id (0: to the root): the new parent must exist, be
+** active, be in scope and not be inside the unit; the subtree's paths and
+** depths follow, and the children counters of both parents. */
+static int move_unit(struct db *db, const struct user *who, int64_t id, const struct unit_now *cur, int64_t parent_id,
+		     struct field_errors *fe)
+{
+	char newpath[UNIT_PATH_MAX + 24], ppath[UNIT_PATH_MAX] = "/";
+	int pdepth = -1;
+	if (parent_id > 0) {
+		int pactive = 1;
+		struct stmt *st = db_query(db, "SELECT path, depth, active FROM units WHERE id = $1", "i", parent_id);
+		int found = st && db_step(st) == DB_ROW;
+		if (found) {
+			snprintf(ppath, sizeof ppath, "%s", db_text(st, 0));
+			pdepth = (int)db_int(st, 1);
+			pactive = (int)db_int(st, 2);
+		}
+		db_done(st);
+		if (!found) { fe_add(fe, "parent_id", N_("No such unit")); return E_INVALID; }
+		if (strncmp(ppath, cur->path, strlen(cur->path)) == 0) {
+			fe_add(fe, "parent_id", N_("A unit cannot move under itself or its own subtree"));
+			return E_INVALID;
+		}
+		if (!pactive) { fe_add(fe, "parent_id", N_("The parent unit is deactivated")); return E_INVALID; }
+		if (!may(who, PERM_WRITE_UNITS, ppath)) return E_FORBIDDEN;
+	} else if (!may_root(who)) {
+		return E_FORBIDDEN;
+	}
+	/* the deepest unit of the moved subtree must stay within the limit */
+	int64_t olddepth = 0, deepest = 0;
+	char hi[UNIT_PATH_MAX];
+	subtree_end(hi, sizeof hi, cur->path);
+	db_int1(db, &olddepth, "SELECT depth FROM units WHERE id = $1", "i", id);
+	db_int1(db, &deepest, "SELECT max(depth) FROM units WHERE path >= $1 AND path < $2", "tt", cur->path, hi);
+	if (deepest - olddepth + pdepth + 1 > UNIT_MAX_DEPTH) {
+		fe_add(fe, "parent_id", N_("The tree may not be deeper than 24 levels"));
+		return E_INVALID;
+	}
+	snprintf(newpath, sizeof newpath, "%s%lld/", ppath, (long long)id);
+	int delta = pdepth + 1 - (int)olddepth;
+	if (db_exec(db,
+		    "UPDATE units SET path = $1 || substr(path, $2), depth = depth + $3 "
+		    "WHERE path >= $4 AND path < $5",
+		    "tiitt", newpath, (int64_t)strlen(cur->path) + 1, (int64_t)delta, cur->path, hi) != DB_OK ||
+	    db_exec(db, "UPDATE units SET parent_id = $1 WHERE id = $2", "Ii", parent_id, id) != DB_OK)
+		return E_DB;
+	if (cur->active && (db_exec(db, "UPDATE units SET children = children - 1 WHERE id = $1", "i", cur->parent) != DB_OK ||
+			    db_exec(db, "UPDATE units SET children = children + 1 WHERE id = $1", "i", parent_id) != DB_OK))
+		return E_DB;
+	return E_OK;
+}
+
+/* (De)activation: never active under a deactivated parent, never
+** deactivated with active units under it; the parent's counter follows. */
+static int set_active(struct db *db, int64_t id, const struct unit_now *cur, int64_t parent_now, int active,
+		      struct field_errors *fe)
+{
+	int64_t parent_active = 1;
+	if (active == 1 && cur->parent > 0)
+		db_int1(db, &parent_active, "SELECT active FROM units WHERE id = (SELECT parent_id FROM units WHERE id = $1)", "i", id);
+	if (!parent_active) {
+		fe_add(fe, "active", N_("Reactivate the parent unit first"));
+		return E_INVALID;
+	}
+	if (active == 0) {
+		int64_t kids = 0;
+		db_int1(db, &kids, "SELECT count(*) FROM units WHERE parent_id = $1 AND active = 1", "i", id);
+		if (kids) {
+			fe_add(fe, "active", N_("Deactivate or move the active units under it first"));
+			return E_INVALID;
+		}
+	}
+	if (parent_now > 0 &&
+	    db_exec(db, "UPDATE units SET children = children + $1 WHERE id = $2", "ii", (int64_t)(active ? 1 : -1), parent_now) != DB_OK)
+		return E_DB;
+	return E_OK;
+}
+
+/* the record's own columns: code, name (and its search and sort keys), kind, active */
+static int write_unit(struct db *db, int64_t id, const struct unit_now *cur, const struct unit_in *in, struct field_errors *fe)
+{
 	char now[21];
 	now_iso(now);
-	if (in->parent_id >= 0 && in->parent_id != cur_parent) {
-		/* a move: the new parent must exist, be active, be in scope, and not be inside the unit */
-		char newpath[UNIT_PATH_MAX + 24], ppath[UNIT_PATH_MAX] = "/";
-		int pdepth = -1;
-		if (in->parent_id > 0) {
-			int pactive = 1;
-			st = db_query(db, "SELECT path, depth, active FROM units WHERE id = $1", "i", in->parent_id);
-			int found = st && db_step(st) == DB_ROW;
-			if (found) {
-				snprintf(ppath, sizeof ppath, "%s", db_text(st, 0));
-				pdepth = (int)db_int(st, 1);
-				pactive = (int)db_int(st, 2);
-			}
-			db_done(st);
-			if (!found) { fe_add(fe, "parent_id", N_("No such unit")); rc = E_INVALID; goto out; }
-			if (strncmp(ppath, path, strlen(path)) == 0) {
-				fe_add(fe, "parent_id", N_("A unit cannot move under itself or its own subtree"));
-				rc = E_INVALID;
-				goto out;
-			}
-			if (!pactive) { fe_add(fe, "parent_id", N_("The parent unit is deactivated")); rc = E_INVALID; goto out; }
-			if (!may(who, PERM_WRITE_UNITS, ppath)) { rc = E_FORBIDDEN; goto out; }
-		} else if (!may_root(who)) {
-			rc = E_FORBIDDEN;
-			goto out;
-		}
-		/* the deepest unit of the moved subtree must stay within the limit */
-		int64_t olddepth = 0, deepest = 0;
-		db_int1(db, &olddepth, "SELECT depth FROM units WHERE id = $1", "i", id);
-		char sub_hi[UNIT_PATH_MAX];
-		subtree_end(sub_hi, sizeof sub_hi, path);
-		db_int1(db, &deepest, "SELECT max(depth) FROM units WHERE path >= $1 AND path < $2", "tt", path, sub_hi);
-		if (deepest - olddepth + pdepth + 1 > UNIT_MAX_DEPTH) {
-			fe_add(fe, "parent_id", N_("The tree may not be deeper than 24 levels"));
-			rc = E_INVALID;
-			goto out;
-		}
-		snprintf(newpath, sizeof newpath, "%s%lld/", ppath, (long long)id);
-		char hi[UNIT_PATH_MAX];
-		subtree_end(hi, sizeof hi, path);
-		int delta = pdepth + 1 - (int)olddepth;
-		if (db_exec(db,
-			    "UPDATE units SET path = $1 || substr(path, $2), depth = depth + $3 "
-			    "WHERE path >= $4 AND path < $5",
-			    "tiitt", newpath, (int64_t)strlen(path) + 1, (int64_t)delta, path, hi) != DB_OK)
-			goto out;
-		if (db_exec(db, "UPDATE units SET parent_id = $1 WHERE id = $2", "Ii", in->parent_id, id) != DB_OK) goto out;
-		if (cur_active && (db_exec(db, "UPDATE units SET children = children - 1 WHERE id = $1", "i", cur_parent) != DB_OK ||
-				   db_exec(db, "UPDATE units SET children = children + 1 WHERE id = $1", "i", in->parent_id) != DB_OK))
-			goto out;
-		action = N_("move");
-	}
-	if (in->active >= 0 && in->active != cur_active) {
-		int64_t parent_active = 1;
-		if (in->active == 1 && cur_parent > 0)
-			db_int1(db, &parent_active, "SELECT active FROM units WHERE id = (SELECT parent_id FROM units WHERE id = $1)", "i", id);
-		if (!parent_active) {
-			fe_add(fe, "active", N_("Reactivate the parent unit first"));
-			rc = E_INVALID;
-			goto out;
-		}
-		if (in->active == 0) {
-			int64_t kids = 0;
-			db_int1(db, &kids, "SELECT count(*) FROM units WHERE parent_id = $1 AND active = 1", "i", id);
-			if (kids) {
-				fe_add(fe, "active", N_("Deactivate or move the active units under it first"));
-				rc = E_INVALID;
-				goto out;
-			}
-		}
-		if (strcmp(action, "update") == 0) action = in->active ? N_("reactivate") : N_("deactivate");
-		int64_t parent_now = in->parent_id >= 0 ? in->parent_id : cur_parent;
-		if (parent_now > 0 && db_exec(db, "UPDATE units SET children = children + $1 WHERE id = $2", "ii",
-					      (int64_t)(in->active ? 1 : -1), parent_now) != DB_OK)
-			goto out;
-	}
-	const char *nname = in->name ? in->name : name, *ncode = in->code ? in->code : code;
+	const char *nname = in->name ? in->name : cur->name, *ncode = in->code ? in->code : cur->code;
 	char *key = search_key(nname, ncode);
 	struct buf sort;
 	buf_init(&sort);
@@ -444,13 +454,40 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 			"tttbtiti", ncode, nname, key, sort.p, sort.len, in->kind, (int64_t)in->active, now, id);
 	free(key);
 	buf_free(&sort);
-	if (s == DB_CONSTRAINT) { fe_add(fe, "code", N_("Another unit already has this code")); rc = E_INVALID; goto out; }
-	if (s != DB_OK) goto out;
-	rc = audit_change(db, who, action, "unit", id, before, unit_snapshot, NULL);
+	if (s == DB_CONSTRAINT) { fe_add(fe, "code", N_("Another unit already has this code")); return E_INVALID; }
+	return s == DB_OK ? E_OK : E_DB;
+}
+
+int units_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct unit_in *in,
+		 struct field_errors *fe)
+{
+	if (validate(db, in, 0, fe) != E_OK) return E_INVALID;
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) return rc;
+	char *before = NULL;
+	struct unit_now cur;
+	rc = load_now(db, id, &cur);
+	if (rc != E_OK) goto out;
+	if (!may(who, PERM_WRITE_UNITS, cur.path)) { rc = E_FORBIDDEN; goto out; }
+	if (version != cur.version) { rc = E_CONFLICT; goto out; }
+	before = unit_snapshot(db, id);
+	const char *action = N_("update");
+	int moving = in->parent_id >= 0 && in->parent_id != cur.parent;
+	if (moving) {
+		rc = move_unit(db, who, id, &cur, in->parent_id, fe);
+		if (rc != E_OK) goto out;
+		action = N_("move");
+	}
+	if (in->active >= 0 && in->active != cur.active) {
+		rc = set_active(db, id, &cur, in->parent_id >= 0 ? in->parent_id : cur.parent, in->active, fe);
+		if (rc != E_OK) goto out;
+		if (!moving) action = in->active ? N_("reactivate") : N_("deactivate");
+	}
+	rc = write_unit(db, id, &cur, in, fe);
+	if (rc == E_OK) rc = audit_change(db, who, action, "unit", id, before, unit_snapshot, NULL);
 out:
 	free(before);
-	rc = db_tx_end(db, rc);
-	return rc;
+	return db_tx_end(db, rc);
 }
 
 int64_t units_root_count(struct db *db)

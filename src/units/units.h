@@ -69,6 +69,9 @@ void unit_json(struct jw *w, const struct unit *u);
 void subtree_end(char *out, size_t n, const char *path);  /* the range's upper bound */
 /* the subtree of a unit as the path range [lo, hi) (both n bytes); E_NOTFOUND */
 int units_subtree(struct db *db, int64_t id, char *lo, char *hi, size_t n);
+/* the unit's materialised path ("/1/7/42/") into out: E_OK, or E_NOTFOUND
+** (out is then empty). The one lookup every feature uses for scope checks. */
+int units_path(struct db *db, int64_t id, char *out, size_t n);
 
 /* import (CSV or XLSX, read through table.h) and export (units_io.c) */
 struct import_report {

@@ -3,20 +3,20 @@
 #include <string.h>
 
 #include "../base/util.h"
-#include "tmpl.h"
+#include "tmpl_units.h"
 #include "../web/web.h"
 #include "units.h"
+#include "../web/roles.h"
 
-static const struct field_spec unit_fields[] = {
-	{ "code", F_TEXT, 0, UNIT_CODE_MAX, 0, 0, NULL },
-	{ "name", F_TEXT, 0, UNIT_NAME_MAX, 0, 0, NULL },
-	{ "kind", F_TEXT, 0, 32, 0, 0, NULL },
-	{ "parent_id", F_INT, 0, 0, 0, INT64_MAX, NULL },
-	{ "parent_code", F_TEXT, 0, UNIT_CODE_MAX, 0, 0, NULL },
-	{ "active", F_BOOL, 0, 0, 0, 1, NULL },
-	{ NULL, 0, 0, 0, 0, 0, NULL },
+enum { UF_CODE, UF_NAME, UF_KIND, UF_PARENT, UF_PARENT_CODE, UF_ACTIVE, UF_N };
+static const struct field_spec unit_fields[UF_N + 1] = {
+	[UF_CODE] = { "code", F_TEXT, 0, UNIT_CODE_MAX, 0, 0, NULL },
+	[UF_NAME] = { "name", F_TEXT, 0, UNIT_NAME_MAX, 0, 0, NULL },
+	[UF_KIND] = { "kind", F_TEXT, 0, 32, 0, 0, NULL },
+	[UF_PARENT] = { "parent_id", F_INT, 0, 0, 0, INT64_MAX, NULL },
+	[UF_PARENT_CODE] = { "parent_code", F_TEXT, 0, UNIT_CODE_MAX, 0, 0, NULL },
+	[UF_ACTIVE] = { "active", F_BOOL, 0, 0, 0, 1, NULL },
 };
-enum { UF_CODE, UF_NAME, UF_KIND, UF_PARENT, UF_PARENT_CODE, UF_ACTIVE };
 
 /* Reads the fields into a unit_in; parent_code wins over parent_id when given.
 ** The unit_in is always filled, also when a field is rejected, so a form can
@@ -89,8 +89,8 @@ static void reply_unit(struct req *r, int64_t id, int status)
 
 void api_unit_get(struct req *r)
 {
-	int64_t id;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
 	reply_unit(r, id, 200);
 }
 
@@ -108,11 +108,10 @@ void api_unit_create(struct req *r)
 
 void api_unit_update(struct req *r)
 {
-	int64_t id;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
 	struct field_errors fe = { 0 };
-	int64_t version = input_version(r);
-	if (version < 0) fe_add(&fe, "version", N_("The record's version is required to change it"));
+	int64_t version = require_version(r, &fe);
 	struct unit_in in;
 	int rc = read_unit_in(r, &in, &fe, 0);
 	if (fe.n) rc = E_INVALID;
@@ -150,7 +149,7 @@ int unit_may_root(struct req *r)
 	if (!r->user) return 0;
 	if (r->user->system) return 1;
 	for (int i = 0; i < r->user->ngrants; i++)
-		if (r->user->grants[i].unit_depth == 0 && auth_can(r->user, PERM_ADMIN, r->user->grants[i].unit_path)) return 1;
+		if (r->user->grants[i].unit_depth == 0 && role_can(r->user, PERM_ADMIN, r->user->grants[i].unit_path)) return 1;
 	return 0;
 }
 
@@ -229,9 +228,9 @@ static void show_unit(struct req *r, int64_t id, const struct unit_in *typed, co
 	units_list(r->db, &r->a, &cq, &kids, &nkids, &t);
 	int nk;
 	struct kind_opt *kinds = unit_kinds_load(r, &nk);
-	int can_edit = auth_can(r->user, PERM_WRITE_UNITS, u->path);
-	int can_people = auth_can(r->user, PERM_READ, u->path);
-	int can_add_person = auth_can(r->user, PERM_WRITE_PEOPLE, u->path);
+	int can_edit = role_can(r->user, PERM_WRITE_UNITS, u->path);
+	int can_people = role_can(r->user, PERM_READ, u->path);
+	int can_add_person = role_can(r->user, PERM_WRITE_PEOPLE, u->path);
 	struct history_row *hist = arena_alloc(&r->a, sizeof *hist * 20);
 	int nhist = 0;
 	struct stmt *st = db_query(r->db, "SELECT at, login, action FROM audit_log WHERE entity = 'unit' AND entity_id = $1 ORDER BY id DESC LIMIT 20", "i", id);
@@ -251,15 +250,15 @@ static void show_unit(struct req *r, int64_t id, const struct unit_in *typed, co
 
 void page_unit(struct req *r)
 {
-	int64_t id;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
 	show_unit(r, id, NULL, NULL);
 }
 
 void page_unit_post(struct req *r)
 {
-	int64_t id;
-	if (parse_id(r->params[0], &id) != 0) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
 	struct field_errors fe = { 0 };
 	struct unit_in in;
 	int64_t version = input_version(r);
@@ -321,4 +320,30 @@ void page_unit_create(struct req *r)
 	page_begin(r, _("New unit"), "units");
 	tmpl_unit_new(&r->out, r, p, kinds, nk, &in, &fe);
 	page_end(r);
+}
+
+/* GET /export/units?format=csv|xlsx */
+static int write_units(struct req *r, FILE *f, const char *format, const void *ctx) { return units_export(r->db, f, format, r->lang); }
+
+void page_export_units(struct req *r)
+{
+	const char *format = reply_sheet_format(r, "csv");
+	if (format) reply_sheet(r, "units", format, write_units, NULL);
+}
+
+/* The subtrees where the user holds perm, for list queries: the number of
+** paths put in lo (at most max), or -1 when the user's grant covers the
+** whole tree and no range needs checking. */
+int units_scope_ranges(struct req *r, enum perm perm, const char **lo, int max)
+{
+	int n = 0;
+	if (!r->user) return 0;
+	if (r->user->system) return -1;
+	for (int i = 0; i < r->user->ngrants && n < max; i++) {
+		const struct grant *g = &r->user->grants[i];
+		if (!role_can(r->user, perm, g->unit_path)) continue;
+		if (g->unit_depth == 0 && units_root_count(r->db) == 1) return -1; /* the whole tree */
+		lo[n++] = g->unit_path;
+	}
+	return n;
 }

@@ -11,6 +11,7 @@
 #include "../base/json.h"
 #include "../base/util.h"
 #include "../units/units.h"
+#include "../web/roles.h"
 
 void users_gen_password(char *out, size_t n, const char *login)
 {

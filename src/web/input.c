@@ -124,6 +124,21 @@ int64_t input_version(struct req *r)
 	return parse_int(req_form(r, "version"), &v) == 0 ? v : -1;
 }
 
+int64_t require_version(struct req *r, struct field_errors *fe)
+{
+	int64_t v = input_version(r);
+	if (v < 0) fe_add(fe, "version", N_("The record's version is required to change it"));
+	return v;
+}
+
+int64_t param_id_or_404(struct req *r, int i)
+{
+	int64_t id;
+	if (parse_id(r->params[i], &id) == 0) return id;
+	reply_fail(r, E_NOTFOUND, NULL);
+	return 0;
+}
+
 int64_t query_int(struct req *r, const char *name, int64_t dflt, int64_t min, int64_t max)
 {
 	int64_t v;

@@ -6,11 +6,10 @@
 
 #include "../base/audit.h"
 #include "../base/util.h"
-#include "../home/home.h"
-#include "../people/people.h"
-#include "../units/units.h"
-#include "tmpl.h"
+#include "tmpl_layout.h"
+#include "tmpl_login.h"
 #include "web.h"
+#include "roles.h"
 
 /* The address of this page as the browser asked for it: the path still
 ** percent-encoded, with its query, so a form (the language switch) can come
@@ -65,50 +64,6 @@ void page_healthz(struct req *r)
 	}
 }
 
-static void home_scope_of(struct req *r, enum perm perm, struct home_scope *s)
-{
-	s->n = scope_ranges(r, perm, s->lo, HOME_MAX_RANGES);
-}
-
-/* GET /: per role, what concerns the reader (src/home/home.c) */
-void page_home(struct req *r)
-{
-	struct home h;
-	memset(&h, 0, sizeof h);
-	char today[11];
-	today_iso(today);
-	h.today = today;
-	int admin = auth_can_any(r->user, PERM_ADMIN);
-	int officer = auth_can_any(r->user, PERM_MOVEMENT_MANAGE);
-	int reporter = !officer && auth_can_any(r->user, PERM_MOVEMENT_REPORT);
-	struct home_scope read, act;
-	home_scope_of(r, PERM_READ, &read);
-	int rc = home_common(r->db, &read, &h);
-	if (rc == E_OK && admin) rc = home_admin(r->db, db_path(r->db), &h);
-	if (rc == E_OK) home_storage(r->db, r->user, &h);
-	if (rc == E_OK && officer) {
-		home_scope_of(r, PERM_MOVEMENT_MANAGE, &act);
-		rc = home_officer(r->db, &r->a, &act, &h);
-	}
-	if (rc == E_OK && reporter) {
-		home_scope_of(r, PERM_MOVEMENT_REPORT, &act);
-		rc = home_reporter(r->db, &r->a, &act, &h);
-	}
-	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
-	page_begin(r, _("Home"), "home");
-	tmpl_home(&r->out, r, &h, admin, officer, reporter);
-	page_end(r);
-}
-
-/* "in 3 days", "today", "2 days ago" for a date against today */
-void tmpl_days_left(struct buf *o, struct req *r, const char *today, const char *iso)
-{
-	int d = home_days_between(today, iso);
-	if (d == 0) buf_html(o, _("today"));
-	else if (d == 1) buf_html(o, _("tomorrow"));
-	else if (d > 1) buf_printf(o, _("in %d days"), d);
-	else buf_printf(o, _("%d days ago"), -d);
-}
 
 /* a size in bytes as MB (or KB below one MB), in the reader's number format */
 void tmpl_bytes(struct buf *o, struct req *r, int64_t bytes)
@@ -235,7 +190,7 @@ void api_login(struct req *r)
 	if (uid < 0) { reply_error(r, 401, "unauthenticated", N_("Wrong login or password")); return; }
 	char token[65];
 	struct user *u;
-	if (token_create(r->db, uid, "api login", token) != DB_OK || auth_load_user(r->db, &r->a, uid, &u) != 0) {
+	if (token_create(r->db, uid, "api login", token) != DB_OK || role_load_user(r->db, &r->a, uid, &u) != 0) {
 		reply_fail(r, E_DB, NULL);
 		return;
 	}
@@ -266,49 +221,3 @@ void api_me(struct req *r)
 	user_json(&w, r->user);
 }
 
-/* Downloads: GET /export/units?format=csv|xlsx and /export/people?format=..&under=ID */
-static void send_export(struct req *r, const char *what, int (*write)(struct req *, FILE *, const char *, const char *),
-			const char *under_path)
-{
-	const char *format = req_query(r, "format");
-	if (!format) format = "csv";
-	if (strcmp(format, "csv") && strcmp(format, "xlsx")) {
-		struct field_errors fe = { 0 };
-		fe_add(&fe, "format", N_("Is not one of the allowed values"));
-		reply_fail(r, E_INVALID, &fe);
-		return;
-	}
-	char *data = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&data, &len);
-	int rc = mem ? write(r, mem, format, under_path) : E_DB;
-	if (mem) fclose(mem);
-	if (rc != E_OK) { free(data); reply_fail(r, rc, NULL); return; }
-	r->ctype = strcmp(format, "csv") == 0 ? "text/csv; charset=utf-8"
-					     : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	req_set_header(r, "Content-Disposition", arena_printf(&r->a, "attachment; filename=\"%s.%s\"", what, format));
-	buf_add(&r->out, data, len);
-	free(data);
-}
-
-static int write_units(struct req *r, FILE *f, const char *format, const char *under) { (void)under; return units_export(r->db, f, format, r->lang); }
-static int write_people(struct req *r, FILE *f, const char *format, const char *under) { return people_export(r->db, f, format, under, r->lang); }
-
-void page_export_units(struct req *r) { send_export(r, "units", write_units, NULL); }
-
-void page_export_people(struct req *r)
-{
-	int64_t under = query_int(r, "under", 0, 0, INT64_MAX);
-	if (query_bad(r)) return;
-	const char *path = NULL;
-	if (under) {
-		path = unit_path_of(r, under);
-		if (!path) { reply_fail(r, E_NOTFOUND, NULL); return; }
-	} else {
-		/* no unit named: the subtree of the user's first grant that may read */
-		for (int i = 0; i < r->user->ngrants && !path; i++)
-			if (auth_can(r->user, PERM_READ, r->user->grants[i].unit_path)) path = r->user->grants[i].unit_path;
-	}
-	if (!require(r, PERM_READ, path)) return;
-	send_export(r, "people", write_people, path);
-}

@@ -1,10 +1,13 @@
 /* Replies: the one error shape, redirects, flash messages. */
 #include <event2/http.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "tmpl.h"
-#include "../units/units.h"
+#include "../base/sheet.h"
+#include "tmpl_layout.h"
 #include "web.h"
+#include "roles.h"
 
 void reply_json(struct req *r, int status)
 {
@@ -160,18 +163,9 @@ const char *flash_take(struct req *r)
 
 int require(struct req *r, enum perm perm, const char *unit_path)
 {
-	if (auth_can(r->user, perm, unit_path)) return 1;
+	if (role_can(r->user, perm, unit_path)) return 1;
 	reply_fail(r, E_FORBIDDEN, NULL);
 	return 0;
-}
-
-const char *unit_path_of(struct req *r, int64_t unit_id)
-{
-	struct stmt *st = db_query(r->db, "SELECT path FROM units WHERE id = $1", "i", unit_id);
-	const char *p = NULL;
-	if (st && db_step(st) == DB_ROW) p = arena_strdup(&r->a, db_text(st, 0));
-	db_done(st);
-	return p;
 }
 
 const char *url_with(struct req *r, const char *name, const char *value)
@@ -201,16 +195,30 @@ const char *url_with(struct req *r, const char *name, const char *value)
 	return s;
 }
 
-int scope_ranges(struct req *r, enum perm perm, const char **lo, int max)
+
+const char *reply_sheet_format(struct req *r, const char *dflt)
 {
-	int n = 0;
-	if (!r->user) return 0;
-	if (r->user->system) return -1;
-	for (int i = 0; i < r->user->ngrants && n < max; i++) {
-		const struct grant *g = &r->user->grants[i];
-		if (!auth_can(r->user, perm, g->unit_path)) continue;
-		if (g->unit_depth == 0 && units_root_count(r->db) == 1) return -1; /* the whole tree */
-		lo[n++] = g->unit_path;
-	}
-	return n;
+	const char *format = req_query(r, "format");
+	if (!format) format = dflt;
+	if (sheet_format_valid(format)) return format;
+	struct field_errors fe = { 0 };
+	fe_add(&fe, "format", N_("Is not one of the allowed values"));
+	reply_fail(r, E_INVALID, &fe);
+	return NULL;
+}
+
+void reply_sheet(struct req *r, const char *name, const char *format,
+		 int (*write)(struct req *r, FILE *f, const char *format, const void *ctx), const void *ctx)
+{
+	char *data = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&data, &len);
+	int rc = mem ? write(r, mem, format, ctx) : E_DB;
+	if (mem) fclose(mem);
+	if (rc != E_OK) { free(data); reply_fail(r, rc, NULL); return; }
+	r->ctype = strcmp(format, "csv") == 0 ? "text/csv; charset=utf-8"
+					     : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	req_set_header(r, "Content-Disposition", arena_printf(&r->a, "attachment; filename=\"%s.%s\"", name, format));
+	buf_add(&r->out, data, len);
+	free(data);
 }

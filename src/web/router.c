@@ -8,6 +8,7 @@
 #include "../base/assets.h"
 #include "../base/log.h"
 #include "web.h"
+#include "roles.h"
 
 static void security_headers(struct req *r)
 {
@@ -74,7 +75,7 @@ static void identify(struct req *r)
 			if (uid > 0) r->session_id = sid;
 		}
 	}
-	if (uid > 0) auth_load_user(r->db, &r->a, uid, &r->user);
+	if (uid > 0) role_load_user(r->db, &r->a, uid, &r->user);
 }
 
 static int csrf_ok(struct req *r)
@@ -206,7 +207,7 @@ void web_dispatch(struct req *r)
 		reply_error(r, 403, "csrf", N_("The form has expired or did not come from this site; reload the page and try again"));
 		return;
 	}
-	if (hit->perm && !auth_can_any(r->user, (enum perm)hit->perm)) {
+	if (hit->perm && !role_can_any(r->user, (enum perm)hit->perm)) {
 		reply_fail(r, E_FORBIDDEN, NULL);
 		return;
 	}

@@ -2,27 +2,14 @@
 ** Scope on a particular unit is checked by the handler through require(). */
 #include "web.h"
 
-#define H(name) void name(struct req *r);
-H(page_export_units) H(page_export_people) H(page_healthz) H(page_home) H(page_login) H(page_login_post) H(page_logout) H(page_lang)
-H(api_login) H(api_logout) H(api_me) H(page_file) H(api_file)
-H(api_units_list) H(api_unit_get) H(api_unit_create) H(api_unit_update) H(api_unit_kinds)
-H(page_units) H(page_unit) H(page_unit_post) H(page_unit_new) H(page_unit_create)
-H(api_people_list) H(api_person_get) H(api_person_create) H(api_person_update)
-H(page_people) H(page_person) H(page_person_post) H(page_person_new) H(page_person_create)
-H(api_movement_fields) H(api_movements_list) H(api_movement_get) H(api_movement_create) H(api_movement_update) H(api_movement_status)
-H(api_registrations_list) H(api_registration_create) H(api_registration_get) H(api_registration_update)
-H(api_models_list) H(api_model_create) H(api_model_get) H(api_model_update) H(api_model_assess) H(api_model_typical)
-H(api_reports_list) H(api_report_create) H(api_replications_list) H(api_replication_create) H(api_dashboard) H(api_public_typical)
-H(page_movements) H(page_movement) H(page_movement_status) H(page_registration_create) H(page_movement_models) H(page_model_create)
-H(page_model) H(page_report_create) H(page_model_assess) H(page_model_typical) H(page_replication_create) H(page_dashboard) H(page_typical)
-H(api_model_files_list) H(api_model_file_create) H(api_movement_files_list) H(api_movement_file_create) H(page_model_file_create)
-H(page_movement_new) H(page_movement_create) H(page_movement_edit) H(page_movement_update)
-H(page_movement_report)
-H(page_movement_export) H(page_movement_import) H(api_movement_import)
-H(page_movement_file_create)
-H(page_model_update)
-H(page_pick)
-#undef H
+/* the composition root: the one file of web/ that names the features */
+#include "../home/home_web.h"
+#include "../picker/picker.h"
+#include "../movements/movements_web.h"
+#include "../people/people_web.h"
+#include "../units/units_web.h"
+#include "roles.h"
+
 
 const struct route routes[] = {
 	{ M_GET, "/healthz", page_healthz, PUBLIC, 0 },
@@ -112,4 +99,11 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/movements/{id}/files", api_movement_files_list, LOGIN, 0 },
 	{ M_POST, "/api/v1/movements/{id}/files", api_movement_file_create, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ 0, NULL, NULL, 0, 0 },
+};
+
+const struct attachment_reader attachment_readers[] = {
+	{ "movement", mv_attachment_readable },
+	{ "model", mv_attachment_readable },
+	{ "report", mv_attachment_readable },
+	{ NULL, NULL },
 };

@@ -13,6 +13,7 @@
 #include "../base/http.h"
 #include "../base/i18n.h"
 #include "../base/json.h"
+#include "roles.h"
 
 #define _(s) i18n_get(r->lang, (s))
 
@@ -40,6 +41,12 @@ void reply_list_end_capped(struct jw *w, int64_t total, int capped, int64_t limi
 void reply_error(struct req *r, int status, const char *code, const char *message);
 void reply_invalid(struct req *r, const struct field_errors *fe);   /* 422 */
 void reply_fail(struct req *r, int err, const struct field_errors *fe); /* E_* → status */
+/* A download (CSV or XLSX): the ?format= asked for (dflt when absent), or
+** NULL after answering 422; then what write() produces, written to memory
+** first so an error is still a proper answer, as the attachment name.format */
+const char *reply_sheet_format(struct req *r, const char *dflt);
+void reply_sheet(struct req *r, const char *name, const char *format,
+		 int (*write)(struct req *r, FILE *f, const char *format, const void *ctx), const void *ctx);
 void reply_redirect(struct req *r, const char *location);           /* 303 See Other */
 void reply_created(struct req *r, const char *location);            /* 201 + Location */
 void flash_set(struct req *r, const char *msgid);
@@ -47,7 +54,6 @@ void flash_set(struct req *r, const char *msgid);
 /* the central scope check: 1 if allowed, else replies 403 and returns 0 */
 int require(struct req *r, enum perm perm, const char *unit_path);
 /* the path of a unit, or NULL (arena) */
-const char *unit_path_of(struct req *r, int64_t unit_id);
 
 /* input */
 /* F_INT in a form is read the user's way (i18n_parse_int: "1.500" is 1500 in
@@ -73,6 +79,10 @@ struct input {
 /* partial: PATCH, absent fields are fine. Returns E_OK or E_INVALID. */
 int input_read(struct req *r, const struct field_spec *spec, struct input *in, struct field_errors *fe, int partial);
 int64_t input_version(struct req *r);                    /* "version" or -1 */
+/* input_version, or the field error "version is required" added to fe: -1 */
+int64_t require_version(struct req *r, struct field_errors *fe);
+/* the route's i-th {id} as a positive integer; else replies 404 and gives 0 */
+int64_t param_id_or_404(struct req *r, int i);
 /* A list of texts: a JSON array of strings or integers, or in a form either
 ** repeated fields (checkboxes) or one text separated by commas, semicolons or
 ** new lines. *present says whether the field was sent at all. */
@@ -86,10 +96,6 @@ int input_numbers(struct req *r, const char *name, const char **codes, double *v
 /* A date as a person types it (dd/mm/yyyy, d/m/yyyy, or YYYY-MM-DD) as
 ** YYYY-MM-DD in the arena, or NULL when it is not a real calendar date. */
 const char *date_from_user(struct arena *a, const char *s);
-/* The subtrees where the user holds perm, for list queries: the number of
-** paths put in lo (at most max), or -1 when the user's grant covers the
-** whole tree and no range needs checking. */
-int scope_ranges(struct req *r, enum perm perm, const char **lo, int max);
 int64_t query_int(struct req *r, const char *name, int64_t dflt, int64_t min, int64_t max);
 /* after query_int calls: replies 400 naming the bad parameter, returns 1 */
 int query_bad(struct req *r);
@@ -107,6 +113,12 @@ struct attachment;
 /* May the user download an attachment of this record? Decided per kind of
 ** record in access.c; 0 answers a download with 404. */
 int attachment_readable(struct req *r, const char *entity, int64_t entity_id);
+/* per kind of record with attachments, the feature's rule (routes.c) */
+struct attachment_reader {
+	const char *entity;
+	int (*readable)(struct req *r, const char *entity, int64_t entity_id);
+};
+extern const struct attachment_reader attachment_readers[];
 /* Sends an attachment's bytes (Content-Disposition, ETag, 304 on a match). */
 void files_reply(struct req *r, const struct attachment *t);
 /* {"id","name","mime","size","sha256","created_at","url"} */
@@ -114,5 +126,17 @@ void attachment_json(struct jw *w, const struct attachment *t);
 
 /* link to the same list with one query parameter changed (arena) */
 const char *url_with(struct req *r, const char *name, const char *value);
+
+/* the web layer's own routes: pages.c, files_web.c */
+void api_login(struct req *r);
+void api_logout(struct req *r);
+void api_me(struct req *r);
+void page_healthz(struct req *r);
+void page_lang(struct req *r);
+void page_login(struct req *r);
+void page_login_post(struct req *r);
+void page_logout(struct req *r);
+void api_file(struct req *r);
+void page_file(struct req *r);
 
 #endif

@@ -294,3 +294,23 @@ test('every id on every movement page is unique (the model page had f-note twice
   page = await officer.get('/typical?movement=DVK2026');
   assert.match(page.text, /<title>Điển hình tiên tiến · Dân vận khéo 2026 — thidua<\/title>/);
 });
+
+test('the parent movement chosen in the form\'s select is kept on create and on edit, and can be removed', async () => {
+  const base = { kind: 'regular', authority_code: 'QY-BDV', starts_on: vnDay(-5), ends_on: vnDay(200), register_by: day(20), scope: 'QY', fields: ['economy'] };
+  const rows = [['vnd', 'Kinh phí', 'VND', 'amount']];
+  let r = await post(officer, '/movements', body({ ...base, code: 'PT-CHA', title: 'Phong trào cha' }, rows));
+  assert.equal(r.status, 303, r.text.slice(0, 500));
+  const parentId = Number(r.headers.get('location').match(/\/movements\/(\d+)$/)[1]);
+  r = await post(officer, '/movements', body({ ...base, code: 'PT-CON', title: 'Phong trào con', parent_id: String(parentId) }, rows));
+  assert.equal(r.status, 303, r.text.slice(0, 500));
+  const childId = r.headers.get('location').match(/\/movements\/(\d+)$/)[1];
+  let child = (await officer.get(`/api/v1/movements/${childId}`)).data;
+  assert.deepEqual([child.parent_id, child.parent_code], [parentId, 'PT-CHA']);
+  // the edit form shows it selected; posting the empty choice removes it
+  r = await officer.get(`/movements/${childId}/edit`);
+  assert.match(r.text, new RegExp(`<option value="${parentId}" selected>`));
+  r = await post(officer, `/movements/${childId}`, body({ ...base, version: String(child.version), code: 'PT-CON', title: 'Phong trào con', parent_id: '' }, rows));
+  assert.equal(r.status, 303, r.text.slice(0, 500));
+  child = (await officer.get(`/api/v1/movements/${childId}`)).data;
+  assert.equal(child.parent_id, null);
+});

@@ -20,6 +20,7 @@
 #include "people/people.h"
 #include "units/units.h"
 #include "fixture.h"
+#include "web/roles.h"
 
 struct fx {
 	char path[64];
@@ -185,14 +186,14 @@ static void test_scope(void **state)
 	struct unit *pa;
 	units_get(f->db, &f->a, a, &pa);
 	rep.grants[0] = (struct grant){ .role = ROLE_REPORTER, .unit_id = a, .unit_path = pa->path };
-	assert_true(auth_can(&rep, PERM_READ, ua->path));
-	assert_true(auth_can(&rep, PERM_WRITE_PEOPLE, ua->path));
-	assert_false(auth_can(&rep, PERM_WRITE_UNITS, ua->path));
-	assert_false(auth_can(&rep, PERM_READ, ub->path));
+	assert_true(role_can(&rep, PERM_READ, ua->path));
+	assert_true(role_can(&rep, PERM_WRITE_PEOPLE, ua->path));
+	assert_false(role_can(&rep, PERM_WRITE_UNITS, ua->path));
+	assert_false(role_can(&rep, PERM_READ, ub->path));
 	/* "/1/2/" must not cover "/1/23/": prefixes end with a slash */
 	struct user off = rep;
 	off.grants[0].role = ROLE_OFFICER;
-	assert_false(auth_can(&off, PERM_WRITE_UNITS, ub->path));
+	assert_false(role_can(&off, PERM_WRITE_UNITS, ub->path));
 	/* the domain refuses a person outside the scope */
 	struct field_errors fe = { 0 };
 	struct person_in p = { .full_name = "Nguyễn Thị Lan", .gender = "F", .unit_id = b, .active = 1 };

@@ -17,6 +17,7 @@
 #include "movements/movements.h"
 #include "units/units.h"
 #include "fixture.h"
+#include "web/roles.h"
 
 struct fx {
 	char path[64];

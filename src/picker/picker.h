@@ -69,4 +69,8 @@ int64_t pick_form_id(struct req *r, const char *name);
 void tmpl_picker(struct buf *o, struct req *r, const struct picker *p);
 void tmpl_picker_search(struct buf *o, struct req *r, const struct picker *p);
 
+/* GET /pick/{units,people}: the choices matching ?q= for a purpose */
+struct req;
+void page_pick(struct req *r);
+
 #endif

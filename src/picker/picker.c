@@ -10,7 +10,8 @@
 #include "../movements/movements.h"
 #include "../units/units.h"
 #include "picker.h"
-#include "web.h"
+#include "../web/web.h"
+#include "../web/roles.h"
 
 #define PICK_MAX_RANGES 32
 
@@ -44,7 +45,7 @@ static void grant_ranges(struct req *r, enum perm perm, const char **lo, int *n)
 	if (!r->user) return;
 	if (r->user->system) { add_range(lo, n, "/"); return; }
 	for (int i = 0; i < r->user->ngrants; i++)
-		if (auth_can(r->user, perm, r->user->grants[i].unit_path)) add_range(lo, n, r->user->grants[i].unit_path);
+		if (role_can(r->user, perm, r->user->grants[i].unit_path)) add_range(lo, n, r->user->grants[i].unit_path);
 }
 
 /* registered: 0 any, 1 not yet registered in the movement, 2 registered */
@@ -76,7 +77,7 @@ static int plan_units(struct req *r, const struct picker *p, struct unit_pick_pl
 			grant_ranges(r, late ? PERM_MOVEMENT_MANAGE : PERM_MOVEMENT_REPORT, mine, &nmine);
 		}
 		if (!strcmp(purpose, "registration")) {
-			if (strcmp(m->status, "launched") != 0) return 0; /* nothing to choose */
+			if (m->stage != MV_LAUNCHED) return 0; /* nothing to choose */
 			pl->registered = 1;
 			for (int s = 0; s < m->nscopes; s++)
 				for (int g = 0; g < nmine; g++) add_range(pl->lo, &pl->nranges, intersect(m->scopes[s].path, mine[g]));
@@ -161,7 +162,7 @@ static int choose_people(struct req *r, const struct picker *p, const char *q, i
 	if (p->unit <= 0) return 0; /* no unit chosen yet: nobody to choose */
 	char lo[UNIT_PATH_MAX], hi[UNIT_PATH_MAX];
 	if (units_subtree(r->db, p->unit, lo, hi, sizeof lo) != E_OK) return -1;
-	if (!auth_can(r->user, PERM_READ, lo)) return -1;
+	if (!role_can(r->user, PERM_READ, lo)) return -1;
 	struct buf key;
 	buf_init(&key);
 	fold_words(&key, q ? q : "");
@@ -203,7 +204,7 @@ int pick_lookup(struct req *r, const struct picker *p, int64_t id, struct pick_i
 		st = db_query(r->db, "SELECT u.id, u.name, u.code, p.name, u.search, u.path FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id = $1",
 			      "i", id);
 	int rc = -1;
-	if (st && db_step(st) == DB_ROW && (!people || auth_can(r->user, PERM_READ, db_text(st, 5)))) {
+	if (st && db_step(st) == DB_ROW && (!people || role_can(r->user, PERM_READ, db_text(st, 5)))) {
 		read_item(r, st, out);
 		rc = 0;
 	}

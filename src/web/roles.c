@@ -1,0 +1,73 @@
+/* The roles and their permissions (roles.h). */
+#include "roles.h"
+
+#include <string.h>
+
+#include "../base/arena.h"
+#include "../base/db.h"
+#include "../base/errors.h"
+
+static const char *role_names[] = { "", N_("viewer"), N_("council"), N_("reporter"), N_("officer"), N_("admin") };
+
+const char *role_name(enum role r) { return r > ROLE_NONE && r <= ROLE_ADMIN ? role_names[r] : ""; }
+
+enum role role_parse(const char *s)
+{
+	for (int i = ROLE_VIEWER; i <= ROLE_ADMIN; i++)
+		if (s && strcmp(s, role_names[i]) == 0) return (enum role)i;
+	return ROLE_NONE;
+}
+
+static unsigned role_perms(enum role r)
+{
+	switch (r) {
+	case ROLE_ADMIN: return PERM_READ | PERM_WRITE_PEOPLE | PERM_WRITE_UNITS | PERM_ADMIN | PERM_MOVEMENT_REPORT | PERM_MOVEMENT_MANAGE;
+	case ROLE_OFFICER: return PERM_READ | PERM_WRITE_PEOPLE | PERM_WRITE_UNITS | PERM_MOVEMENT_REPORT | PERM_MOVEMENT_MANAGE;
+	case ROLE_REPORTER: return PERM_READ | PERM_WRITE_PEOPLE | PERM_MOVEMENT_REPORT;
+	case ROLE_COUNCIL: case ROLE_VIEWER: return PERM_READ;
+	default: return 0;
+	}
+}
+
+int role_load_user(struct db *db, struct arena *a, int64_t user_id, struct user **out)
+{
+	struct user *u;
+	if (auth_load_user(db, a, user_id, &u) != 0) return -1;
+	struct stmt *st = db_query(db,
+		      "SELECT r.role, r.unit_id, u.path, u.name, u.depth FROM user_roles r JOIN units u ON u.id = r.unit_id "
+		      "WHERE r.user_id = $1 ORDER BY r.id",
+		      "i", user_id);
+	while (st && db_step(st) == DB_ROW && u->ngrants < AUTH_MAX_ROLES) {
+		struct grant *g = &u->grants[u->ngrants++];
+		g->role = role_parse(db_text(st, 0));
+		g->unit_id = db_int(st, 1);
+		g->unit_path = arena_strdup(a, db_text(st, 2));
+		g->unit_name = arena_strdup(a, db_text(st, 3));
+		g->unit_depth = (int)db_int(st, 4);
+	}
+	db_done(st);
+	*out = u;
+	return 0;
+}
+
+int role_can(const struct user *u, enum perm perm, const char *unit_path)
+{
+	if (!u) return 0;
+	if (u->system) return 1;
+	for (int i = 0; i < u->ngrants; i++) {
+		const struct grant *g = &u->grants[i];
+		if (!(role_perms(g->role) & perm)) continue;
+		if (!unit_path) continue;
+		if (strncmp(unit_path, g->unit_path, strlen(g->unit_path)) == 0) return 1;
+	}
+	return 0;
+}
+
+int role_can_any(const struct user *u, enum perm perm)
+{
+	if (!u) return 0;
+	if (u->system) return 1;
+	for (int i = 0; i < u->ngrants; i++)
+		if (role_perms(u->grants[i].role) & perm) return 1;
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* roles: what a user may do, and where. Each role (granted on a unit, for
+** the unit's whole subtree) carries a set of permissions; a handler or a
+** domain function asks role_can(user, perm, the record's unit path). This
+** table is the product's policy: a feature with new rights adds its
+** permission here and to the roles that hold it. The identity itself (who
+** is asking) is base/auth.h. */
+#ifndef THIDUA_ROLES_H
+#define THIDUA_ROLES_H
+#include <stdint.h>
+
+#include "../base/auth.h"
+
+enum role { ROLE_NONE = 0, ROLE_VIEWER, ROLE_COUNCIL, ROLE_REPORTER, ROLE_OFFICER, ROLE_ADMIN };
+
+/* What a handler asks for. Each role grants a set of these (auth.c). */
+enum perm {
+	PERM_READ = 1 << 0,          /* non-public records (people, drafts) in scope */
+	PERM_WRITE_PEOPLE = 1 << 1,
+	PERM_WRITE_UNITS = 1 << 2,
+	PERM_ADMIN = 1 << 3,         /* users, roles, imports */
+	PERM_MOVEMENT_REPORT = 1 << 4, /* register a unit and its models, report results */
+	PERM_MOVEMENT_MANAGE = 1 << 5, /* launch and run movements, assess, register late */
+};
+
+const char *role_name(enum role r);
+enum role role_parse(const char *s);
+
+/* auth_load_user with the user's grants (each with its unit's path, name and
+** depth): 0 found, -1 not */
+int role_load_user(struct db *db, struct arena *a, int64_t user_id, struct user **out);
+
+/* The central check: does the user hold perm on the unit with this path? */
+int role_can(const struct user *u, enum perm perm, const char *unit_path);
+/* Does the user hold perm somewhere (for pages that list within scope)? */
+int role_can_any(const struct user *u, enum perm perm);
+
+#endif
