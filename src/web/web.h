@@ -90,8 +90,15 @@ const char *date_from_user(struct arena *a, const char *s);
 ** paths put in lo (at most max), or -1 when the user's grant covers the
 ** whole tree and no range needs checking. */
 int scope_ranges(struct req *r, enum perm perm, const char **lo, int max);
+/* A whole-number query parameter: absent or empty is dflt, above max is read
+** as max (a page size is capped), not a whole number or below min is remembered
+** for query_bad (a negative offset is a mistake, not 0). */
 int64_t query_int(struct req *r, const char *name, int64_t dflt, int64_t min, int64_t max);
-/* after query_int calls: replies 400 naming the bad parameter, returns 1 */
+/* A query parameter that must be one of choices: the choice, NULL when absent
+** or empty; another value is remembered for query_bad. */
+const char *query_choice(struct req *r, const char *name, const char *const *choices);
+/* after query_int / query_choice calls: replies 400 naming the first bad
+** parameter and why, returns 1 */
 int query_bad(struct req *r);
 /* a query parameter that must be one of choices (or absent): else replies
 ** 400 naming it and returns 1 */
