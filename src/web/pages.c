@@ -61,6 +61,7 @@ void page_healthz(struct req *r)
 		buf_raw(&r->out, "ok\n");
 	} else {
 		r->status = 503;
+		req_set_header(r, "Retry-After", "5");
 		buf_raw(&r->out, "database unavailable\n");
 	}
 }

@@ -9,7 +9,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
 import { makeValidator, documentValidator, closeObjects } from '../lib/openapi.mjs';
-import { addUserAsync, mkUnit } from './_util.mjs';
+import { addUserAsync, mkUnit, rawHttp } from './_util.mjs';
+import net from 'node:net';
 
 let env, srv, admin, viewer;
 const u = {};
@@ -252,4 +253,30 @@ test('the operations other suites do not reach answer as documented', async () =
   r = await admin.get(`/api/v1/models/${model.id}/replications`);
   assert.equal(r.status, 200);
   assert.equal((await viewer.req('POST', `/api/v1/movements/${mv.id}/files`, { raw: upload('x.pdf', pdf) })).status, 403);
+});
+
+// ---- 503 says when to come back ----
+
+test('a connection over --max-conns gets 503 with Retry-After, as the document says', async () => {
+  const small = await startServer(env.db, ['--threads', '1', '--max-conns', '2']);
+  const held = [];
+  try {
+    // hold connections that have sent a request (only those count) until one is refused
+    let answer = '';
+    for (let i = 0; i < 5 && !/^HTTP\/1\.1 503 /.test(answer); i++) {
+      const s = await new Promise((resolve, reject) => { const c = net.connect(small.port, '127.0.0.1', () => resolve(c)); c.on('error', reject); });
+      held.push(s);
+      answer = await new Promise((resolve) => {
+        let buf = '';
+        const onData = (d) => { buf += d; if (buf.includes('\r\n\r\n')) { s.off('data', onData); resolve(buf); } };
+        s.on('data', onData);
+        s.write('GET /api/v1/public/typical HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      });
+    }
+    assert.match(answer, /^HTTP\/1\.1 503 /);
+    assert.match(answer, /\r\nRetry-After: 1\r\n/i);
+  } finally {
+    for (const s of held) s.destroy();
+    await small.stop();
+  }
 });
