@@ -199,13 +199,27 @@ const char *req_cookie(struct req *r, const char *name)
 	return NULL;
 }
 
+/* 503 to a connection over --max-conns, closed after it; like
+** evhttp_send_error's page, which drops every header, but saying when to
+** come back */
+static void send_busy(struct evhttp_request *ev)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(ev);
+	struct evbuffer *b = evbuffer_new();
+	evhttp_add_header(h, "Content-Type", "text/html");
+	evhttp_add_header(h, "Connection", "close");
+	evhttp_add_header(h, "Retry-After", "1");
+	if (b) evbuffer_add_printf(b, "<HTML><HEAD>\n<TITLE>503 Too many connections</TITLE>\n</HEAD><BODY>\n<H1>Too many connections</H1>\n</BODY></HTML>\n");
+	evhttp_send_reply(ev, 503, "Too many connections", b);
+	if (b) evbuffer_free(b);
+}
+
 static void on_request(struct evhttp_request *ev, void *arg)
 {
 	struct worker *w = arg;
 	struct evhttp_connection *conn = evhttp_request_get_connection(ev);
 	if (conn && conn_track(w, conn) != 0) {
-		evhttp_add_header(evhttp_request_get_output_headers(ev), "Connection", "close");
-		evhttp_send_error(ev, 503, "Too many connections");
+		send_busy(ev);
 		return;
 	}
 	struct req r;

@@ -50,6 +50,7 @@ struct req {
 	const char *ctype;
 	int thread;                 /* worker index */
 	const char *qerr;           /* first query parameter that failed to parse */
+	const char *qerr_msg;       /* and why (a msgid) */
 };
 
 struct http_config {

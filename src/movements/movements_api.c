@@ -434,6 +434,9 @@ int mv_read_model(struct req *r, struct model_in *d, struct field_errors *fe, in
 	return fe->n ? E_INVALID : E_OK;
 }
 
+/* the assessment states a model list or the dashboard may be filtered by */
+static const char *const model_statuses[] = { "registered", "effective", "not_effective", NULL };
+
 int mv_read_model_query(struct req *r, struct model_query *q, const struct movement *m)
 {
 	memset(q, 0, sizeof *q);
@@ -441,9 +444,11 @@ int mv_read_model_query(struct req *r, struct model_query *q, const struct movem
 	q->unit = query_int(r, "unit", 0, 0, INT64_MAX);
 	q->under = query_int(r, "under", 0, 0, INT64_MAX);
 	q->field = req_query(r, "field");
-	q->status = req_query(r, "status");
+	q->status = query_choice(r, "status", model_statuses);
 	q->q = req_query(r, "q");
-	const char *t = req_query(r, "typical");
+	/* 1 or true: typical examples only; 0, false or absent: every model */
+	static const char *const bools[] = { "1", "true", "0", "false", NULL };
+	const char *t = query_choice(r, "typical", bools);
 	q->typical = t && (strcmp(t, "1") == 0 || strcmp(t, "true") == 0) ? 1 : -1;
 	q->sort = req_query(r, "sort");
 	q->limit = query_int(r, "limit", 50, 1, 500);
@@ -672,7 +677,7 @@ int mv_read_dash_query(struct req *r, const struct movement *m, struct dash_quer
 	q->movement_id = m->id;
 	q->under = query_int(r, "under", 0, 0, INT64_MAX);
 	q->field = req_query(r, "field");
-	q->status = req_query(r, "status");
+	q->status = query_choice(r, "status", model_statuses);
 	q->from = req_query(r, "from");
 	q->to = req_query(r, "to");
 	q->levels = (int)query_int(r, "levels", 2, 0, 30);

@@ -52,7 +52,9 @@ static int read_query(struct req *r, struct people_query *q)
 	q->unit = query_int(r, "unit", 0, 0, INT64_MAX);
 	q->under = query_int(r, "under", 0, 0, INT64_MAX);
 	q->q = req_query(r, "q");
-	const char *act = req_query(r, "active");
+	/* true (or absent): active records; all; false: deactivated ones only */
+	static const char *const actives[] = { "true", "all", "false", NULL };
+	const char *act = query_choice(r, "active", actives);
 	q->inactive = act && strcmp(act, "all") == 0 ? 1 : act && strcmp(act, "false") == 0 ? 2 : 0;
 	q->sort = req_query(r, "sort");
 	q->limit = query_int(r, "limit", 50, 1, 500);

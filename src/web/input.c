@@ -139,23 +139,46 @@ int64_t param_id_or_404(struct req *r, int i)
 	return 0;
 }
 
+static void query_fail(struct req *r, const char *name, const char *msg)
+{
+	if (r->qerr) return;
+	r->qerr = name;
+	r->qerr_msg = msg;
+}
+
 int64_t query_int(struct req *r, const char *name, int64_t dflt, int64_t min, int64_t max)
 {
 	int64_t v;
 	const char *s = req_query(r, name);
 	if (!s || !*s) return dflt;
 	if (parse_int(s, &v) != 0) {
-		if (!r->qerr) r->qerr = name;
+		query_fail(r, name, N_("Must be a whole number"));
 		return dflt;
 	}
-	return v < min ? min : v > max ? max : v;
+	/* below the smallest meaningful value is a mistake (a negative offset);
+	** above a cap (a page size) is read as the cap */
+	if (v < min) {
+		query_fail(r, name, N_("Is out of range"));
+		return dflt;
+	}
+	return v > max ? max : v;
+}
+
+const char *query_choice(struct req *r, const char *name, const char *const *choices)
+{
+	const char *s = req_query(r, name);
+	if (!s || !*s) return NULL;
+	for (int i = 0; choices[i]; i++)
+		if (strcmp(s, choices[i]) == 0) return choices[i];
+	query_fail(r, name, N_("Is not one of the allowed values"));
+	return NULL;
 }
 
 int query_bad(struct req *r)
 {
 	if (!r->qerr) return 0;
 	struct field_errors fe = { 0 };
-	fe_add(&fe, r->qerr, N_("Must be a whole number"));
+	fe_add(&fe, r->qerr, r->qerr_msg ? r->qerr_msg : N_("Must be a whole number"));
 	if (r->api) reply_invalid(r, &fe);
 	else reply_error(r, 400, "bad_request", N_("A parameter of the address is not valid"));
 	r->status = 400;

@@ -60,6 +60,7 @@ void page_healthz(struct req *r)
 		buf_raw(&r->out, "ok\n");
 	} else {
 		r->status = 503;
+		req_set_header(r, "Retry-After", "5");
 		buf_raw(&r->out, "database unavailable\n");
 	}
 }
@@ -187,7 +188,12 @@ void api_login(struct req *r)
 	}
 	int64_t uid = check_login(r, json_string_value(l), json_string_value(p));
 	if (uid == -2) { reply_error(r, 429, "too_many_attempts", N_("Too many failed attempts; wait a moment and try again")); return; }
-	if (uid < 0) { reply_error(r, 401, "unauthenticated", N_("Wrong login or password")); return; }
+	if (uid < 0) {
+		/* every 401 names the scheme (RFC 9110 15.5.2): the API's is Bearer */
+		req_set_header(r, "WWW-Authenticate", "Bearer");
+		reply_error(r, 401, "unauthenticated", N_("Wrong login or password"));
+		return;
+	}
 	char token[65];
 	struct user *u;
 	if (token_create(r->db, uid, "api login", token) != DB_OK || role_load_user(r->db, &r->a, uid, &u) != 0) {

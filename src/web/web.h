@@ -96,8 +96,15 @@ int input_numbers(struct req *r, const char *name, const char **codes, double *v
 /* A date as a person types it (dd/mm/yyyy, d/m/yyyy, or YYYY-MM-DD) as
 ** YYYY-MM-DD in the arena, or NULL when it is not a real calendar date. */
 const char *date_from_user(struct arena *a, const char *s);
+/* A whole-number query parameter: absent or empty is dflt, above max is read
+** as max (a page size is capped), not a whole number or below min is remembered
+** for query_bad (a negative offset is a mistake, not 0). */
 int64_t query_int(struct req *r, const char *name, int64_t dflt, int64_t min, int64_t max);
-/* after query_int calls: replies 400 naming the bad parameter, returns 1 */
+/* A query parameter that must be one of choices: the choice, NULL when absent
+** or empty; another value is remembered for query_bad. */
+const char *query_choice(struct req *r, const char *name, const char *const *choices);
+/* after query_int / query_choice calls: replies 400 naming the first bad
+** parameter and why, returns 1 */
 int query_bad(struct req *r);
 /* a query parameter that must be one of choices (or absent): else replies
 ** 400 naming it and returns 1 */

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import crypto from 'node:crypto';
+import { assertConforms, documentValidator } from './openapi.mjs';
 
 // A test user's password: fixed per login, and strong enough for the
 // password policy (libpwquality refuses one that contains the login).
@@ -106,8 +107,15 @@ export async function startServer(db, extraArgs = []) {
 }
 
 // A tiny client: JSON in and out, bearer token, cookies kept per client.
+// Every response to a path of the API document (and to any /api/ path) is
+// checked against docs/openapi.yaml (tests/lib/openapi.mjs): a response the
+// document does not describe throws, failing the test that made the request.
+// `openapi` replaces the document's validator (for the validator's own tests).
 export class Client {
-  constructor(base) { this.base = base; this.token = null; this.cookies = {}; }
+  constructor(base, { openapi } = {}) {
+    this.base = base; this.token = null; this.cookies = {};
+    this.openapi = openapi || documentValidator();
+  }
   async req(method, p, { json, form, headers = {}, raw } = {}) {
     const h = { ...headers };
     if (this.token) h['Authorization'] = 'Bearer ' + this.token;
@@ -126,6 +134,7 @@ export class Client {
     const text = await r.text();
     let data = null;
     if ((r.headers.get('content-type') || '').includes('json')) { try { data = JSON.parse(text); } catch { /* keep text */ } }
+    assertConforms(this.openapi, { method, path: p, status: r.status, headers: r.headers, text });
     return { status: r.status, headers: r.headers, text, data };
   }
   get(p, o) { return this.req('GET', p, o); }
