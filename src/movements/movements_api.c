@@ -75,6 +75,23 @@ const struct field_spec mv_movement_fields[MF_N + 1] = {
 	[MF_PARENT_CODE] = { "parent_code", F_TEXT, 0, MV_CODE_MAX, 0, 0, NULL },
 };
 
+/* the small forms of a movement and a model, for the API and the pages alike */
+const struct field_spec mv_status_fields[SF_N + 1] = {
+	[SF_STATUS] = { "status", F_TEXT, 1, 20, 0, 0, NULL },
+};
+const struct field_spec mv_assess_fields[AF_N + 1] = {
+	[AF_STATUS] = { "status", F_TEXT, 1, 20, 0, 0, NULL },
+	[AF_COMMENT] = { "comment", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
+};
+const struct field_spec mv_typical_fields[TF_N + 1] = {
+	[TF_TYPICAL] = { "typical", F_BOOL, 1, 0, 0, 1, NULL },
+	[TF_CITATION] = { "citation", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
+};
+const struct field_spec mv_replication_fields[XF_N + 1] = {
+	[XF_ADOPTED_ON] = { "adopted_on", F_DATE, 1, 10, 0, 0, NULL },
+	[XF_NOTE] = { "note", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
+};
+
 /* Reads a movement from the API's JSON. Lists: "scope" (unit codes or ids),
 ** "fields" (codes), "metrics" ([{code,name,unit,kind}]). The pages read
 ** their form with the metric rows in movements_web.c. */
@@ -241,12 +258,10 @@ void api_movement_status(struct req *r)
 {
 	struct movement *m = mv_param(r, r->params[0]);
 	if (!m) return;
-	enum { SF_STATUS, SF_N };
-	static const struct field_spec spec[SF_N + 1] = { [SF_STATUS] = { "status", F_TEXT, 1, 20, 0, 0, NULL } };
 	struct field_errors fe = { 0 };
 	struct input in;
 	int64_t version = require_version(r, &fe);
-	int rc = input_read(r, spec, &in, &fe, 0);
+	int rc = input_read(r, mv_status_fields, &in, &fe, 0);
 	if (fe.n) rc = E_INVALID;
 	if (rc == E_OK) rc = movements_set_status(r->db, r->user, m->id, version, in.s[SF_STATUS], &fe);
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
@@ -530,15 +545,10 @@ void api_model_assess(struct req *r)
 {
 	int64_t id = param_id_or_404(r, 0);
 	if (!id) return;
-	enum { AF_STATUS, AF_COMMENT, AF_N };
-	static const struct field_spec spec[AF_N + 1] = {
-		[AF_STATUS] = { "status", F_TEXT, 1, 20, 0, 0, NULL },
-		[AF_COMMENT] = { "comment", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
-	};
 	struct field_errors fe = { 0 };
 	struct input in;
 	int64_t version = require_version(r, &fe);
-	int rc = input_read(r, spec, &in, &fe, 0);
+	int rc = input_read(r, mv_assess_fields, &in, &fe, 0);
 	if (fe.n) rc = E_INVALID;
 	if (rc == E_OK) rc = models_assess(r->db, r->user, id, version, in.s[AF_STATUS], in.s[AF_COMMENT], &fe);
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
@@ -549,15 +559,10 @@ void api_model_typical(struct req *r)
 {
 	int64_t id = param_id_or_404(r, 0);
 	if (!id) return;
-	enum { TF_TYPICAL, TF_CITATION, TF_N };
-	static const struct field_spec spec[TF_N + 1] = {
-		[TF_TYPICAL] = { "typical", F_BOOL, 1, 0, 0, 1, NULL },
-		[TF_CITATION] = { "citation", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
-	};
 	struct field_errors fe = { 0 };
 	struct input in;
 	int64_t version = require_version(r, &fe);
-	int rc = input_read(r, spec, &in, &fe, 0);
+	int rc = input_read(r, mv_typical_fields, &in, &fe, 0);
 	if (fe.n) rc = E_INVALID;
 	if (rc == E_OK) rc = models_set_typical(r->db, r->user, id, version, (int)in.i[TF_TYPICAL], in.s[TF_CITATION], NULL, &fe);
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
@@ -651,14 +656,9 @@ void api_replication_create(struct req *r)
 {
 	int64_t id = param_id_or_404(r, 0);
 	if (!id) return;
-	enum { XF_ADOPTED_ON, XF_NOTE, XF_N };
-	static const struct field_spec spec[XF_N + 1] = {
-		[XF_ADOPTED_ON] = { "adopted_on", F_DATE, 1, 10, 0, 0, NULL },
-		[XF_NOTE] = { "note", F_LINES, 0, MV_TEXT_MAX, 0, 0, NULL },
-	};
 	struct field_errors fe = { 0 };
 	struct input in;
-	input_read(r, spec, &in, &fe, 0);
+	input_read(r, mv_replication_fields, &in, &fe, 0);
 	int64_t unit = mv_unit_input(r, "unit_id", "unit_code", &fe);
 	int64_t xid = 0;
 	int rc = fe.n ? E_INVALID : replications_add(r->db, r->user, id, unit, in.s[XF_ADOPTED_ON], in.s[XF_NOTE], &fe, &xid);

@@ -107,8 +107,12 @@ void page_movement_status(struct req *r)
 	struct movement *m = mv_param(r, r->params[0]);
 	if (!m) return;
 	struct field_errors fe = { 0 };
-	const char *act = movement_transition_action(m->status, req_form(r, "status"));
-	int rc = movements_set_status(r->db, r->user, m->id, input_version(r), req_form(r, "status"), &fe);
+	struct input in;
+	int64_t version = require_version(r, &fe);
+	int rc = input_read(r, mv_status_fields, &in, &fe, 0);
+	const char *act = movement_transition_action(m->status, in.s[SF_STATUS]);
+	if (rc == E_OK && !fe.n) rc = movements_set_status(r->db, r->user, m->id, version, in.s[SF_STATUS], &fe);
+	else rc = E_INVALID;
 	if (rc == E_OK) {
 		/* what was done, in the words of the confirmation */
 		const char *done = !act || !strcmp(act, "launch") ? _("Launched the movement %s")
@@ -268,8 +272,11 @@ void page_model_assess(struct req *r)
 	int64_t id = param_id_or_404(r, 0);
 	if (!id) return;
 	struct field_errors fe = { 0 };
-	const char *status = req_form(r, "status");
-	int rc = models_assess(r->db, r->user, id, input_version(r), status, req_form(r, "comment"), &fe);
+	struct input in;
+	int64_t version = require_version(r, &fe);
+	int rc = input_read(r, mv_assess_fields, &in, &fe, 0);
+	const char *status = in.s[AF_STATUS];
+	rc = rc == E_OK && !fe.n ? models_assess(r->db, r->user, id, version, status, in.s[AF_COMMENT], &fe) : E_INVALID;
 	model_form_done(r, id, rc, &fe, _("Assessed the model %s: %s"), rc == E_OK ? _(mv_status_label(status)) : NULL);
 }
 
@@ -278,9 +285,11 @@ void page_model_typical(struct req *r)
 	int64_t id = param_id_or_404(r, 0);
 	if (!id) return;
 	struct field_errors fe = { 0 };
-	const char *t = req_form(r, "typical");
-	int on = t && strcmp(t, "1") == 0;
-	int rc = models_set_typical(r->db, r->user, id, input_version(r), on, req_form(r, "citation"), NULL, &fe);
+	struct input in;
+	int64_t version = require_version(r, &fe);
+	int rc = input_read(r, mv_typical_fields, &in, &fe, 0);
+	int on = (int)in.i[TF_TYPICAL];
+	rc = rc == E_OK && !fe.n ? models_set_typical(r->db, r->user, id, version, on, in.s[TF_CITATION], NULL, &fe) : E_INVALID;
 	model_form_done(r, id, rc, &fe, on ? _("Named the model %s a typical example") : _("Removed the model %s from the typical examples"), NULL);
 }
 
@@ -290,9 +299,10 @@ void page_replication_create(struct req *r)
 	int64_t id = param_id_or_404(r, 0);
 	if (!id) return;
 	struct field_errors fe = { 0 };
+	struct input in;
+	input_read(r, mv_replication_fields, &in, &fe, 0); /* the date as typed: dd/mm/yyyy or ISO */
 	int64_t unit = mv_unit_input(r, "unit_id", "unit_code", &fe);
-	const char *on = req_form(r, "adopted_on"), *iso = date_from_user(&r->a, on); /* dd/mm/yyyy as typed, or ISO */
-	int rc = fe.n ? E_INVALID : replications_add(r->db, r->user, id, unit, iso ? iso : on, req_form(r, "note"), &fe, &xid);
+	int rc = fe.n ? E_INVALID : replications_add(r->db, r->user, id, unit, in.s[XF_ADOPTED_ON], in.s[XF_NOTE], &fe, &xid);
 	const char *name = NULL;
 	if (rc == E_OK) {
 		struct stmt *st = db_query(r->db, "SELECT name FROM units WHERE id = $1", "i", unit);

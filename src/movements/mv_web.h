@@ -8,6 +8,15 @@
 /* the fields of a movement, read by the API (JSON) and the pages (form) alike */
 enum { MF_CODE, MF_TITLE, MF_THEME, MF_KIND, MF_LEGAL, MF_STARTS, MF_ENDS, MF_REGBY, MF_PARENT, MF_PARENT_CODE, MF_N };
 extern const struct field_spec mv_movement_fields[MF_N + 1];
+/* a movement's stage; a model's assessment, typical example, replication */
+enum { SF_STATUS, SF_N };
+extern const struct field_spec mv_status_fields[SF_N + 1];
+enum { AF_STATUS, AF_COMMENT, AF_N };
+extern const struct field_spec mv_assess_fields[AF_N + 1];
+enum { TF_TYPICAL, TF_CITATION, TF_N };
+extern const struct field_spec mv_typical_fields[TF_N + 1];
+enum { XF_ADOPTED_ON, XF_NOTE, XF_N };
+extern const struct field_spec mv_replication_fields[XF_N + 1];
 
 struct movement *mv_param(struct req *r, const char *param);          /* by id or code; replies 404 */
 struct model *mv_model_param(struct req *r, const char *param, struct movement **m);
