@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/fold.h"
 #include "../base/util.h"
 #include "../units/units.h"
 #include "../web/roles.h"
@@ -95,6 +96,21 @@ const struct field_spec mv_replication_fields[XF_N + 1] = {
 /* Reads a movement from the API's JSON. Lists: "scope" (unit codes or ids),
 ** "fields" (codes), "metrics" ([{code,name,unit,kind}]). The pages read
 ** their form with the metric rows in movements_web.c. */
+/* one text of a metric in the JSON list, as input_read wants of F_TEXT: one
+** line, no control characters, bidi overrides removed (arena copy) */
+static const char *metric_text(struct req *r, json_t *e, const char *part, int n, struct field_errors *fe)
+{
+	const char *v = json_string_value(json_object_get(e, part));
+	if (!v) return NULL;
+	char *c = arena_strdup(&r->a, v);
+	size_t len = strlen(c);
+	if (text_clean(c, &len, 0) != 0) {
+		fe_add(fe, arena_printf(&r->a, "metrics.%d.%s", n, part), N_("Must be one line without control characters"));
+		return v;
+	}
+	return c;
+}
+
 void mv_read_movement_fields(struct req *r, struct movement_in *m, struct field_errors *fe, int creating)
 {
 	struct input in;
@@ -156,9 +172,10 @@ int mv_read_movement(struct req *r, struct movement_in *m, struct field_errors *
 			json_array_foreach(v, i, e) {
 				if (m->nmetrics >= MV_MAX_METRICS) { fe_add(fe, "metrics", N_("Too many values")); break; }
 				struct metric_in *mi = &m->metrics[m->nmetrics++];
-				mi->code = json_string_value(json_object_get(e, "code"));
-				mi->name = json_string_value(json_object_get(e, "name"));
-				mi->unit = json_string_value(json_object_get(e, "unit"));
+				int n1 = m->nmetrics;
+				mi->code = metric_text(r, e, "code", n1, fe);
+				mi->name = metric_text(r, e, "name", n1, fe);
+				mi->unit = metric_text(r, e, "unit", n1, fe);
 				mi->kind = json_string_value(json_object_get(e, "kind"));
 				if (!mi->kind) mi->kind = "amount";
 			}

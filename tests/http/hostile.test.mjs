@@ -201,3 +201,16 @@ test('an unknown stage or kind on the movements list is a 400 naming it, not an 
   }
   assert.equal((await admin.get('/api/v1/movements?status=launched&kind=regular')).status, 200);
 });
+
+test('metric names sent to the API are checked like every one-line text: controls refused, bidi overrides removed', async () => {
+  const day = (o) => new Date(Date.now() + o * 86400000).toISOString().slice(0, 10);
+  const mv = (code, metrics) => admin.post('/api/v1/movements', {
+    json: { code, title: 'Phong trào thử', kind: 'regular', authority_id: unit.id, starts_on: day(-1), ends_on: day(100), register_by: day(10), scope: ['T-HOST'], fields: ['economy'], metrics },
+  });
+  let r = await mv('MV-ESC', [{ code: 'vnd', name: 'Kinh phí', unit: 'VND' }, { code: 'ho', name: '\u001b[31mSố hộ', unit: 'hộ\u0085' }]);
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(Object.keys(r.data.error.fields).sort(), ['metrics.2.name', 'metrics.2.unit']);
+  r = await mv('MV-BIDI', [{ code: 'vnd', name: 'Kinh phí \u202ehuy động\u202c', unit: 'VND' }]);
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.data.metrics.map((m) => m.name), ['Kinh phí huy động']);
+});
