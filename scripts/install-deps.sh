@@ -3,8 +3,8 @@
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
 what=${1:-run}
-PKGS_RUN="build-essential pkg-config libevent-dev libjansson-dev libsodium-dev libsqlite3-dev sqlite3 libxlsxwriter-dev libmagic-dev libmagic-mgc libzip-dev libxml2-dev gettext libcairo2-dev libpango1.0-dev fonts-noto-core libpwquality-dev cracklib-runtime libicu-dev"
-PKGS_TEST="libcmocka-dev curl nodejs npm chromium chromium-l10n valgrind poppler-utils default-jre-headless"
+PKGS_RUN="build-essential pkg-config libevent-dev libjansson-dev libsodium-dev libsqlite3-dev sqlite3 libxlsxwriter-dev libmagic-dev libmagic-mgc libzip-dev libxml2-dev gettext libcairo2-dev libpango1.0-dev fonts-noto-core libpwquality-dev cracklib-runtime libicu-dev libpq-dev"
+PKGS_TEST="libcmocka-dev postgresql curl nodejs npm chromium chromium-l10n valgrind poppler-utils default-jre-headless"
 PKGS_BENCH="nginx-light wrk"
 case "$what" in
   run) pkgs="$PKGS_RUN" ;;
@@ -31,3 +31,15 @@ fi
 echo "installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get install -y -q $missing >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q $missing; }
+# Debian starts a PostgreSQL cluster ("main") when it installs the server; the
+# tests make their own throw-away cluster (scripts/pg-test-cluster.sh), so no
+# service is left running.
+case " $missing " in
+  *" postgresql "*)
+    if command -v pg_lsclusters >/dev/null 2>&1; then
+      pg_lsclusters -h | while read -r ver name _; do
+        pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" stop 2>/dev/null || true
+      done
+      command -v systemctl >/dev/null 2>&1 && systemctl disable --now postgresql >/dev/null 2>&1 || true
+    fi ;;
+esac
