@@ -19,7 +19,7 @@ LIB_SRC   := $(filter-out src/main.c,$(SRC))
 TEMPLATES := $(sort $(wildcard templates/*.html))
 PO        := $(sort $(wildcard locale/*.po))
 MO        := $(patsubst locale/%.po,build/gen/locale/%.mo,$(PO))
-ASSETS    := $(sort $(wildcard static/*)) $(sort $(wildcard sql/sqlite/*.sql)) $(sort $(wildcard data/demo/*)) $(MO)
+ASSETS    := $(sort $(wildcard static/*)) $(sort $(wildcard sql/sqlite/*.sql)) $(sort $(wildcard sql/pg/*.sql)) $(sort $(wildcard data/demo/*)) $(MO)
 # one generated C file and header per template file; each includes its feature's types
 TMPL_C    := $(patsubst templates/%.html,build/gen/tmpl_%.c,$(TEMPLATES))
 TMPL_H    := $(TMPL_C:.c=.h)

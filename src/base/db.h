@@ -96,7 +96,17 @@ void db_order_by(struct buf *sql, const char *sort, const char *const *keys, con
 void db_bulk_mode(struct db *db);
 void db_bulk_end(struct db *db);   /* back to WAL; db_close does it too */
 
-/* online, consistent copy of the database to dest (a new file) */
+/* online, consistent copy of the database to dest (a new file); SQLite
+** only: on PostgreSQL it fails with a message that points to pg_dump */
 int db_backup(struct db *db, const char *dest);
+
+/* Two backends (db_backend.h): db_open() takes a file path for SQLite, or a
+** PostgreSQL URI "postgresql://user@host/db" or "postgres://...", or just
+** "postgresql:" for libpq's environment (PGSERVICE, PGHOST, PGDATABASE...). */
+int db_is_postgres(const char *path);   /* the path names a PostgreSQL database */
+const char *db_dialect(struct db *db);  /* "sqlite" or "pg": the folder of its migrations */
+/* the database server cannot be reached (PostgreSQL: the connection was lost
+** and could not be made again yet); the web answers 503. Always 0 on SQLite. */
+int db_unavailable(struct db *db);
 
 #endif

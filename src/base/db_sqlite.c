@@ -1,5 +1,6 @@
-/* The SQLite backend of the db module. */
-#include "db.h"
+/* The SQLite backend of the db module (its functions are sqlite_db_*: db_backend.h). */
+#define DB_BACKEND sqlite
+#include "db_backend.h"
 #include "errors.h"
 
 #include <pthread.h>
@@ -13,6 +14,7 @@
 #define MAX_PARAMS 64
 
 struct stmt {
+	int kind;         /* DB_KIND_SQLITE (0): first, read by db.c */
 	sqlite3_stmt *s;
 	unsigned char param[MAX_PARAMS + 1]; /* $n → SQLite's index, found once at prepare */
 	struct db *db;
@@ -22,6 +24,7 @@ struct stmt {
 };
 
 struct db {
+	int kind;           /* DB_KIND_SQLITE (0): first, read by db.c */
 	sqlite3 *h;
 	char *path;
 	struct stmt *cache[CACHE_SIZE];

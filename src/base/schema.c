@@ -10,17 +10,20 @@
 #include "db.h"
 #include "util.h"
 
-#define PREFIX "sql/sqlite/"
+/* the migrations of a dialect: sql/sqlite/ or sql/pg/ (db_dialect) */
+#define PREFIX_OF(dialect) (strcmp((dialect), "pg") == 0 ? "sql/pg/" : "sql/sqlite/")
 
-static int version_of(const char *name) { return atoi(name + strlen(PREFIX)); }
+static int version_of(const char *prefix, const char *name) { return atoi(name + strlen(prefix)); }
 
-int schema_latest(void)
+static int latest_of(const char *prefix)
 {
 	int v = 0;
 	for (const struct asset *a = assets; a->name; a++)
-		if (strncmp(a->name, PREFIX, strlen(PREFIX)) == 0 && version_of(a->name) > v) v = version_of(a->name);
+		if (strncmp(a->name, prefix, strlen(prefix)) == 0 && version_of(prefix, a->name) > v) v = version_of(prefix, a->name);
 	return v;
 }
+
+int schema_latest(void) { return latest_of("sql/sqlite/"); }
 
 int schema_migrate(struct db *db, int quiet)
 {
@@ -30,7 +33,8 @@ int schema_migrate(struct db *db, int quiet)
 	}
 	int64_t have = 0;
 	db_int1(db, &have, "SELECT COALESCE(max(version), 0) FROM schema_migrations", "");
-	int latest = schema_latest();
+	const char *prefix = PREFIX_OF(db_dialect(db));
+	int latest = latest_of(prefix);
 	if (have > latest) {
 		fprintf(stderr, "the database %s has schema version %lld, written by a newer thidua; this binary knows up to %d. "
 				"Run the newer thidua, or restore a backup made for this version.\n",
@@ -39,14 +43,14 @@ int schema_migrate(struct db *db, int quiet)
 	}
 	/* assets are embedded in name order, so migrations come in version order */
 	for (const struct asset *a = assets; a->name; a++) {
-		if (strncmp(a->name, PREFIX, strlen(PREFIX)) != 0) continue;
-		int v = version_of(a->name);
+		if (strncmp(a->name, prefix, strlen(prefix)) != 0) continue;
+		int v = version_of(prefix, a->name);
 		if (v <= have) continue;
 		char now[21];
 		now_iso(now);
 		if (db_begin(db) != DB_OK || db_script(db, (const char *)a->data) != DB_OK ||
 		    db_exec(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", "itt", (int64_t)v,
-			    a->name + strlen(PREFIX), now) != DB_OK ||
+			    a->name + strlen(prefix), now) != DB_OK ||
 		    db_commit(db) != DB_OK) {
 			fprintf(stderr, "migration %s failed: %s\n", a->name, db_errmsg(db));
 			db_rollback(db);

@@ -59,7 +59,7 @@ const char *arg(const struct args *a, const char *name, const char *dflt)
 
 int cli_open_db(const char *path, struct db **db, int create)
 {
-	if (!create && access(path, F_OK) != 0) {
+	if (!create && !db_is_postgres(path) && access(path, F_OK) != 0) {
 		fprintf(stderr, "no database at %s (create one with: thidua init --db %s)\n", path, path);
 		return -1;
 	}
@@ -192,9 +192,16 @@ int cmd_init(int argc, char **argv)
 		return 0;
 	}
 	const char *path = arg(&a, "--db", DEFAULT_DB);
-	if (access(path, F_OK) == 0) { fprintf(stderr, "%s exists already; init creates a new database\n", path); return 1; }
+	if (!db_is_postgres(path) && access(path, F_OK) == 0) { fprintf(stderr, "%s exists already; init creates a new database\n", path); return 1; }
 	struct db *db;
 	if (cli_open_db(path, &db, 1) != 0) return 1;
+	/* PostgreSQL: the database exists (the server's administrator made it); init fills an empty one */
+	int64_t units = 0;
+	if (db_is_postgres(path) && (db_int1(db, &units, "SELECT count(*) FROM units", "") != DB_ROW || units > 0)) {
+		fprintf(stderr, "%s holds data already; init fills a new, empty database\n", db_path(db));
+		db_close(db);
+		return 1;
+	}
 	struct field_errors fe = { 0 };
 	struct unit_in root = { .code = "VN", .name = "Việt Nam", .kind = "country", .parent_id = 0, .active = 1 };
 	int64_t id;

@@ -1,0 +1,133 @@
+/* db: the public db.h API, dispatched to the backend of each connection
+** (db_backend.h): SQLite (db_sqlite.c) or PostgreSQL (db_pg.c). */
+#include <string.h>
+
+#include "db_backend.h"
+
+struct kind { int kind; };
+#define PG(x) (((const struct kind *)(const void *)(x))->kind == DB_KIND_PG)
+#define CALL(x, f, ...) (PG(x) ? pg_db_##f(__VA_ARGS__) : sqlite_db_##f(__VA_ARGS__))
+
+int db_is_postgres(const char *path)
+{
+	return path && (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0 ||
+			strcmp(path, "postgresql:") == 0);
+}
+
+int db_open(struct db **out, const char *path, int create)
+{
+	return db_is_postgres(path) ? pg_db_open(out, path, create) : sqlite_db_open(out, path, create);
+}
+
+void db_close(struct db *db)
+{
+	if (!db) return;
+	if (PG(db)) pg_db_close(db);
+	else sqlite_db_close(db);
+}
+
+const char *db_dialect(struct db *db) { return PG(db) ? "pg" : "sqlite"; }
+const char *db_errmsg(struct db *db) { return CALL(db, errmsg, db); }
+const char *db_path(struct db *db) { return CALL(db, path, db); }
+struct stmt *db_prep(struct db *db, const char *sql) { return CALL(db, prep, db, sql); }
+int db_vbind(struct stmt *st, const char *types, va_list ap) { return CALL(st, vbind, st, types, ap); }
+int db_step(struct stmt *st) { return CALL(st, step, st); }
+void db_done(struct stmt *st)
+{
+	if (!st) return;
+	if (PG(st)) pg_db_done(st);
+	else sqlite_db_done(st);
+}
+uint64_t db_vm_steps(struct db *db) { return CALL(db, vm_steps, db); }
+int db_bind_int(struct stmt *st, int n, int64_t v) { return CALL(st, bind_int, st, n, v); }
+int db_bind_text(struct stmt *st, int n, const char *v) { return CALL(st, bind_text, st, n, v); }
+int64_t db_int(struct stmt *st, int col) { return CALL(st, int, st, col); }
+double db_double(struct stmt *st, int col) { return CALL(st, double, st, col); }
+const char *db_text(struct stmt *st, int col) { return CALL(st, text, st, col); }
+const void *db_blob(struct stmt *st, int col, size_t *n) { return CALL(st, blob, st, col, n); }
+int db_isnull(struct stmt *st, int col) { return CALL(st, isnull, st, col); }
+int db_ncols(struct stmt *st) { return CALL(st, ncols, st); }
+const char *db_colname(struct stmt *st, int col) { return CALL(st, colname, st, col); }
+int db_script(struct db *db, const char *sql) { return CALL(db, script, db, sql); }
+int db_changes(struct db *db) { return CALL(db, changes, db); }
+int db_begin(struct db *db) { return CALL(db, begin, db); }
+int db_commit(struct db *db) { return CALL(db, commit, db); }
+void db_rollback(struct db *db)
+{
+	if (PG(db)) pg_db_rollback(db);
+	else sqlite_db_rollback(db);
+}
+int db_in_tx(struct db *db) { return CALL(db, in_tx, db); }
+int db_tx_begin(struct db *db) { return CALL(db, tx_begin, db); }
+int db_tx_end(struct db *db, int rc) { return CALL(db, tx_end, db, rc); }
+void db_busy_timeout(struct db *db, int ms)
+{
+	if (PG(db)) pg_db_busy_timeout(db, ms);
+	else sqlite_db_busy_timeout(db, ms);
+}
+void db_bulk_mode(struct db *db)
+{
+	if (PG(db)) pg_db_bulk_mode(db);
+	else sqlite_db_bulk_mode(db);
+}
+void db_bulk_end(struct db *db)
+{
+	if (PG(db)) pg_db_bulk_end(db);
+	else sqlite_db_bulk_end(db);
+}
+int db_backup(struct db *db, const char *dest) { return CALL(db, backup, db, dest); }
+int db_unavailable(struct db *db) { return db && PG(db) ? pg_db_unavailable(db) : 0; }
+
+/* the variadic helpers, the same for both backends */
+int db_bind(struct stmt *st, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	int rc = db_vbind(st, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+struct stmt *db_query(struct db *db, const char *sql, const char *types, ...)
+{
+	struct stmt *st = db_prep(db, sql);
+	if (!st) return NULL;
+	va_list ap;
+	va_start(ap, types);
+	int rc = db_vbind(st, types, ap);
+	va_end(ap);
+	if (rc != DB_OK) { db_done(st); return NULL; }
+	return st;
+}
+
+int db_exec(struct db *db, const char *sql, const char *types, ...)
+{
+	struct stmt *st = db_prep(db, sql);
+	if (!st) return db_unavailable(db) ? DB_BUSY : DB_ERR;
+	va_list ap;
+	va_start(ap, types);
+	int rc = db_vbind(st, types, ap);
+	va_end(ap);
+	if (rc == DB_OK) {
+		while ((rc = db_step(st)) == DB_ROW) {}
+		if (rc == DB_DONE) rc = DB_OK;
+	}
+	db_done(st);
+	return rc;
+}
+
+int db_int1(struct db *db, int64_t *out, const char *sql, const char *types, ...)
+{
+	struct stmt *st = db_prep(db, sql);
+	if (!st) return DB_ERR;
+	va_list ap;
+	va_start(ap, types);
+	int rc = db_vbind(st, types, ap);
+	va_end(ap);
+	if (rc == DB_OK) {
+		rc = db_step(st);
+		if (rc == DB_ROW) *out = db_int(st, 0);
+	}
+	db_done(st);
+	return rc;
+}

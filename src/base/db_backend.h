@@ -1,0 +1,100 @@
+/* db_backend: how the two storage backends live behind db.h.
+**
+** db_sqlite.c and db_pg.c each define the whole db.h API under their own
+** prefix (sqlite_db_open, pg_db_open, ...): a backend defines DB_BACKEND
+** before including this header, which renames db_* to <backend>_db_* in that
+** file, so each backend's source reads like db.h and its internal calls
+** (db_begin calling db_exec) go straight to its own functions. db.c defines
+** the public db_* functions: db_open chooses the backend by the path, every
+** other function looks at the first member of struct db or struct stmt,
+** `int kind` (0, calloc's value, is SQLite; DB_KIND_PG is PostgreSQL), and
+** calls that backend: one predictable branch per call.
+**
+** Both backends name their private structures struct db and struct stmt;
+** only their own translation unit sees the members, except `kind`. */
+#ifndef THIDUA_DB_BACKEND_H
+#define THIDUA_DB_BACKEND_H
+#include "db.h"
+
+enum { DB_KIND_SQLITE = 0, DB_KIND_PG = 1 };
+
+#define DB_DECLARE(p)                                                                             \
+	int p##_db_open(struct db **out, const char *path, int create);                             \
+	void p##_db_close(struct db *db);                                                           \
+	const char *p##_db_errmsg(struct db *db);                                                   \
+	const char *p##_db_path(struct db *db);                                                     \
+	struct stmt *p##_db_prep(struct db *db, const char *sql);                                   \
+	int p##_db_bind(struct stmt *st, const char *types, ...);                                   \
+	int p##_db_vbind(struct stmt *st, const char *types, va_list ap);                           \
+	int p##_db_step(struct stmt *st);                                                           \
+	void p##_db_done(struct stmt *st);                                                          \
+	uint64_t p##_db_vm_steps(struct db *db);                                                    \
+	int p##_db_bind_int(struct stmt *st, int n, int64_t v);                                     \
+	int p##_db_bind_text(struct stmt *st, int n, const char *v);                                \
+	int64_t p##_db_int(struct stmt *st, int col);                                               \
+	double p##_db_double(struct stmt *st, int col);                                             \
+	const char *p##_db_text(struct stmt *st, int col);                                          \
+	const void *p##_db_blob(struct stmt *st, int col, size_t *n);                               \
+	int p##_db_isnull(struct stmt *st, int col);                                                \
+	int p##_db_ncols(struct stmt *st);                                                          \
+	const char *p##_db_colname(struct stmt *st, int col);                                       \
+	struct stmt *p##_db_query(struct db *db, const char *sql, const char *types, ...);         \
+	int p##_db_exec(struct db *db, const char *sql, const char *types, ...);                   \
+	int p##_db_int1(struct db *db, int64_t *out, const char *sql, const char *types, ...);     \
+	int p##_db_script(struct db *db, const char *sql);                                          \
+	int p##_db_changes(struct db *db);                                                          \
+	int p##_db_begin(struct db *db);                                                            \
+	int p##_db_commit(struct db *db);                                                           \
+	void p##_db_rollback(struct db *db);                                                        \
+	int p##_db_in_tx(struct db *db);                                                            \
+	int p##_db_tx_begin(struct db *db);                                                         \
+	int p##_db_tx_end(struct db *db, int rc);                                                   \
+	void p##_db_busy_timeout(struct db *db, int ms);                                            \
+	void p##_db_bulk_mode(struct db *db);                                                       \
+	void p##_db_bulk_end(struct db *db);                                                        \
+	int p##_db_backup(struct db *db, const char *dest);
+
+DB_DECLARE(sqlite)
+DB_DECLARE(pg)
+int pg_db_unavailable(struct db *db);
+
+#ifdef DB_BACKEND
+#define DB_NAME2(p, f) p##_db_##f
+#define DB_NAME(p, f) DB_NAME2(p, f)
+#define db_open DB_NAME(DB_BACKEND, open)
+#define db_close DB_NAME(DB_BACKEND, close)
+#define db_errmsg DB_NAME(DB_BACKEND, errmsg)
+#define db_path DB_NAME(DB_BACKEND, path)
+#define db_prep DB_NAME(DB_BACKEND, prep)
+#define db_bind DB_NAME(DB_BACKEND, bind)
+#define db_vbind DB_NAME(DB_BACKEND, vbind)
+#define db_step DB_NAME(DB_BACKEND, step)
+#define db_done DB_NAME(DB_BACKEND, done)
+#define db_vm_steps DB_NAME(DB_BACKEND, vm_steps)
+#define db_bind_int DB_NAME(DB_BACKEND, bind_int)
+#define db_bind_text DB_NAME(DB_BACKEND, bind_text)
+#define db_int DB_NAME(DB_BACKEND, int)
+#define db_double DB_NAME(DB_BACKEND, double)
+#define db_text DB_NAME(DB_BACKEND, text)
+#define db_blob DB_NAME(DB_BACKEND, blob)
+#define db_isnull DB_NAME(DB_BACKEND, isnull)
+#define db_ncols DB_NAME(DB_BACKEND, ncols)
+#define db_colname DB_NAME(DB_BACKEND, colname)
+#define db_query DB_NAME(DB_BACKEND, query)
+#define db_exec DB_NAME(DB_BACKEND, exec)
+#define db_int1 DB_NAME(DB_BACKEND, int1)
+#define db_script DB_NAME(DB_BACKEND, script)
+#define db_changes DB_NAME(DB_BACKEND, changes)
+#define db_begin DB_NAME(DB_BACKEND, begin)
+#define db_commit DB_NAME(DB_BACKEND, commit)
+#define db_rollback DB_NAME(DB_BACKEND, rollback)
+#define db_in_tx DB_NAME(DB_BACKEND, in_tx)
+#define db_tx_begin DB_NAME(DB_BACKEND, tx_begin)
+#define db_tx_end DB_NAME(DB_BACKEND, tx_end)
+#define db_busy_timeout DB_NAME(DB_BACKEND, busy_timeout)
+#define db_bulk_mode DB_NAME(DB_BACKEND, bulk_mode)
+#define db_bulk_end DB_NAME(DB_BACKEND, bulk_end)
+#define db_backup DB_NAME(DB_BACKEND, backup)
+#endif
+
+#endif

@@ -1,0 +1,659 @@
+/* The PostgreSQL backend of the db module (its functions are pg_db_*:
+** db_backend.h), with libpq.
+**
+** One connection per struct db (one per worker thread, as with SQLite).
+** Statements are prepared once per connection (PQprepare, named s1, s2, ...)
+** and cached by their text like the SQLite cache; parameters are sent as
+** text (integers and doubles formatted), blobs as binary bytea; results come
+** back whole in text format and are read row by row by db_step.
+**
+** Writers: SQLite has one writer at a time (BEGIN IMMEDIATE). Here every
+** write transaction is READ COMMITTED and first takes one transaction-level
+** advisory lock (WRITER_LOCK): writers are serialised exactly as on SQLite,
+** each one sees every earlier commit once it holds the lock (READ COMMITTED
+** takes a new snapshot per statement), so a version check cannot miss a
+** concurrent change (no lost update: E_CONFLICT, 409) and the audit chain's
+** head stays linear. Readers never wait. The wait for the lock is bounded by
+** lock_timeout (db_busy_timeout): past it, DB_BUSY (E_BUSY, 503).
+**
+** A lost connection (server restart) is DB_BUSY with db_unavailable() true;
+** the next call reconnects (PQreset) and re-prepares the statements. A
+** transaction cut by the loss stays failed until its owner ends it
+** (db_rollback, db_tx_end): nothing is silently committed on the new
+** connection. */
+#define DB_BACKEND pg
+#include "db_backend.h"
+#include "errors.h"
+
+#include <ctype.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CACHE_SIZE 1024 /* power of two */
+#define MAX_PARAMS 64
+#define BOOLOID 16
+#define BYTEAOID 17
+/* pg_advisory_xact_lock key of the writers' lock: "thidua" in ASCII */
+#define WRITER_LOCK "SELECT pg_advisory_xact_lock(127991793612129)"
+
+struct stmt {
+	int kind;          /* DB_KIND_PG: first, read by db.c */
+	struct db *db;
+	char *sql;
+	uint32_t hash;
+	char name[16];     /* server-side prepared statement; "" runs with PQexecParams */
+	unsigned gen;      /* the connection it was prepared on (db->gen) */
+	int nparams;
+	int transient;     /* not in the cache: freed by db_done */
+	int in_use;        /* between db_prep and db_done */
+	char *val[MAX_PARAMS];
+	int len[MAX_PARAMS];
+	int fmt[MAX_PARAMS];
+	PGresult *res;
+	int row, nrows, ran;
+	unsigned char *blob; /* the last bytea unescaped by db_blob */
+};
+
+struct db {
+	int kind;          /* DB_KIND_PG: first, read by db.c */
+	PGconn *c;
+	char *conninfo;    /* as given to db_open */
+	char *path;        /* the same, without a password */
+	unsigned gen;      /* connections made so far */
+	unsigned names;    /* prepared statements named so far on this connection */
+	struct stmt *cache[CACHE_SIZE];
+	char err[512];
+	int tx_depth, tx_began;
+	int broken_tx;     /* the connection was lost inside a transaction not yet ended by its owner */
+	int busy_ms;
+	int changes;
+};
+
+static uint32_t fnv(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void set_msg(struct db *db, const char *what, const char *msg)
+{
+	snprintf(db->err, sizeof db->err, "%s: %s", what, msg && *msg ? msg : "unknown error");
+	size_t n = strlen(db->err);
+	while (n && (db->err[n - 1] == '\n' || db->err[n - 1] == ' ')) db->err[--n] = 0;
+}
+
+const char *db_errmsg(struct db *db) { return db->err; }
+const char *db_path(struct db *db) { return db->path; }
+uint64_t db_vm_steps(struct db *db) { return 0; } /* no such count on PostgreSQL */
+int db_changes(struct db *db) { return db->changes; }
+int pg_db_unavailable(struct db *db) { return PQstatus(db->c) != CONNECTION_OK; }
+
+/* the URI without the password: "postgresql://u:secret@h/db" → "postgresql://u:***@h/db" */
+static char *redact(const char *uri)
+{
+	char *s = strdup(uri);
+	if (!s) return NULL;
+	char *p = strstr(s, "://");
+	if (!p) return s;
+	p += 3;
+	char *at = strchr(p, '@'), *slash = strchr(p, '/');
+	if (!at || (slash && slash < at)) return s;
+	char *colon = memchr(p, ':', (size_t)(at - p));
+	if (!colon) return s;
+	size_t n = strlen(s) + 4;
+	char *r = malloc(n);
+	if (r) snprintf(r, n, "%.*s:***%s", (int)(colon - s), s, at);
+	free(s);
+	return r;
+}
+
+static void quiet_notices(void *arg, const char *msg) { (void)arg; (void)msg; }
+
+/* the session every connection (and every reconnection) starts with */
+static int session_setup(struct db *db)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "SET client_min_messages = warning; SET lock_timeout = %d", db->busy_ms);
+	PGresult *r = PQexec(db->c, sql);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok) set_msg(db, "configure", PQresultErrorMessage(r));
+	PQclear(r);
+	return ok ? DB_OK : DB_ERR;
+}
+
+static int connect_db(struct db *db)
+{
+	/* later keywords override earlier ones: the URI's own settings win */
+	const char *keys[] = { "connect_timeout", "client_encoding", "fallback_application_name", "dbname", NULL };
+	const char *vals[] = { "5", "UTF8", "thidua", strcmp(db->conninfo, "postgresql:") == 0 ? NULL : db->conninfo, NULL };
+	if (!vals[3]) keys[3] = NULL; /* "postgresql:": libpq's environment (PGSERVICE, PGHOST, ...) */
+	db->c = PQconnectdbParams(keys, vals, 1);
+	if (!db->c) { set_msg(db, "connect", "out of memory"); return DB_ERR; }
+	if (PQstatus(db->c) != CONNECTION_OK) { set_msg(db, "connect", PQerrorMessage(db->c)); return DB_ERR; }
+	PQsetNoticeProcessor(db->c, quiet_notices, NULL);
+	db->gen++;
+	return session_setup(db);
+}
+
+int db_open(struct db **out, const char *path, int create)
+{
+	(void)create; /* the database itself is the server administrator's: init fills an empty one */
+	*out = NULL;
+	struct db *db = calloc(1, sizeof *db);
+	if (!db) return DB_ERR;
+	db->kind = DB_KIND_PG;
+	db->busy_ms = 10000;
+	db->conninfo = strdup(path);
+	db->path = redact(path);
+	if (!db->conninfo || !db->path || connect_db(db) != DB_OK) {
+		fprintf(stderr, "cannot open database %s: %s\n", db->path ? db->path : "", db->err);
+		db_close(db);
+		return DB_ERR;
+	}
+	*out = db;
+	return DB_OK;
+}
+
+static void clear_params(struct stmt *st)
+{
+	for (int i = 0; i < st->nparams; i++) {
+		free(st->val[i]);
+		st->val[i] = NULL;
+		st->len[i] = 0;
+		st->fmt[i] = 0;
+	}
+}
+
+static void free_stmt(struct stmt *st)
+{
+	clear_params(st);
+	PQclear(st->res);
+	PQfreemem(st->blob);
+	free(st->sql);
+	free(st);
+}
+
+void db_close(struct db *db)
+{
+	if (!db) return;
+	for (int i = 0; i < CACHE_SIZE; i++)
+		if (db->cache[i]) free_stmt(db->cache[i]);
+	PQfinish(db->c);
+	free(db->conninfo);
+	free(db->path);
+	free(db);
+}
+
+/* The connection is usable, or is made again. A server restart closes the
+** socket: an idle connection notices it here (PQconsumeInput reads the
+** end of the stream without waiting) and reconnects before the statement.
+** Inside a transaction nothing is reconnected: the transaction is lost and
+** its owner must end it first. */
+static int ensure_conn(struct db *db)
+{
+	if (PQstatus(db->c) == CONNECTION_OK && PQtransactionStatus(db->c) == PQTRANS_IDLE && !db->broken_tx)
+		PQconsumeInput(db->c);
+	if (PQstatus(db->c) == CONNECTION_OK) return DB_OK;
+	if (db->broken_tx) {
+		set_msg(db, "database", "the connection to the server was lost during this transaction");
+		return DB_BUSY;
+	}
+	PQreset(db->c);
+	if (PQstatus(db->c) != CONNECTION_OK) {
+		set_msg(db, "database unavailable", PQerrorMessage(db->c));
+		return DB_BUSY;
+	}
+	PQsetNoticeProcessor(db->c, quiet_notices, NULL);
+	db->gen++;
+	db->names = 0;
+	return session_setup(db) == DB_OK ? DB_OK : DB_BUSY;
+}
+
+/* an error result → DB_CONSTRAINT, DB_BUSY or DB_ERR, with the message kept */
+static int fail(struct db *db, PGresult *r, const char *what, int was_in_tx)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	set_msg(db, what, r && *PQresultErrorMessage(r) ? PQresultErrorMessage(r) : PQerrorMessage(db->c));
+	PQclear(r);
+	if (PQstatus(db->c) != CONNECTION_OK) {
+		if (was_in_tx) db->broken_tx = 1;
+		return DB_BUSY;
+	}
+	if (!state) return DB_ERR;
+	if (!strncmp(state, "23", 2)) return DB_CONSTRAINT;            /* integrity constraint violation */
+	if (!strcmp(state, "40001") || !strcmp(state, "40P01") ||      /* serialization failure, deadlock */
+	    !strcmp(state, "55P03") || !strncmp(state, "08", 2) ||     /* lock timeout; connection exception */
+	    !strcmp(state, "57P01") || !strcmp(state, "57P02") || !strcmp(state, "57P03")) /* shutdown, cannot connect now */
+		return DB_BUSY;
+	return DB_ERR;
+}
+
+/* the highest $n of the statement (quoted text and comments skipped) */
+static int count_params(const char *s)
+{
+	int max = 0;
+	char q = 0;
+	for (; *s; s++) {
+		if (q) { if (*s == q) q = 0; continue; }
+		if (*s == '\'' || *s == '"') { q = *s; continue; }
+		if (s[0] == '-' && s[1] == '-') {
+			while (s[1] && s[1] != '\n') s++;
+			continue;
+		}
+		if (*s == '$' && isdigit((unsigned char)s[1])) {
+			char *e;
+			long n = strtol(s + 1, &e, 10);
+			if (n > max) max = n > 10000 ? 10000 : (int)n;
+			s = e - 1;
+		}
+	}
+	return max;
+}
+
+static int server_prepare(struct stmt *st)
+{
+	struct db *db = st->db;
+	snprintf(st->name, sizeof st->name, "s%u", ++db->names);
+	int was = PQtransactionStatus(db->c) != PQTRANS_IDLE;
+	PGresult *r = PQprepare(db->c, st->name, st->sql, 0, NULL);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		int rc = fail(db, r, "prepare", was);
+		st->name[0] = 0;
+		return rc;
+	}
+	PQclear(r);
+	st->gen = db->gen;
+	return DB_OK;
+}
+
+static struct stmt *new_stmt(struct db *db, const char *sql, uint32_t h, int transient)
+{
+	struct stmt *st = calloc(1, sizeof *st);
+	if (!st || !(st->sql = strdup(sql))) { free(st); snprintf(db->err, sizeof db->err, "out of memory"); return NULL; }
+	st->kind = DB_KIND_PG;
+	st->db = db;
+	st->hash = h;
+	st->transient = transient;
+	st->nparams = count_params(sql);
+	st->row = -1;
+	if (st->nparams > MAX_PARAMS) {
+		snprintf(db->err, sizeof db->err, "prepare: more than %d parameters", MAX_PARAMS);
+		free_stmt(st);
+		return NULL;
+	}
+	return st;
+}
+
+struct stmt *db_prep(struct db *db, const char *sql)
+{
+	if (ensure_conn(db) != DB_OK) return NULL;
+	uint32_t h = fnv(sql);
+	for (uint32_t i = 0; i < CACHE_SIZE; i++) {
+		uint32_t slot = (h + i) & (CACHE_SIZE - 1);
+		struct stmt *c = db->cache[slot];
+		if (!c) {
+			struct stmt *st = new_stmt(db, sql, h, 0);
+			if (!st) return NULL;
+			if (server_prepare(st) != DB_OK) {
+				fprintf(stderr, "db: %s\n  in: %s\n", db->err, sql);
+				free_stmt(st);
+				return NULL;
+			}
+			db->cache[slot] = st;
+			st->in_use = 1;
+			return st;
+		}
+		if (c->hash == h && strcmp(c->sql, sql) == 0) {
+			if (!c->in_use) { c->in_use = 1; return c; }
+			break; /* the cached one is being read: an unnamed copy */
+		}
+	}
+	/* an unnamed statement, parsed at each run (PQexecParams) */
+	struct stmt *st = new_stmt(db, sql, h, 1);
+	if (st) st->in_use = 1;
+	return st;
+}
+
+static void set_param(struct stmt *st, int n, char *v, int len, int fmt)
+{
+	if (n < 1 || n > st->nparams) { free(v); return; } /* not in the statement: ignored, as SQLite does */
+	free(st->val[n - 1]);
+	st->val[n - 1] = v;
+	st->len[n - 1] = len;
+	st->fmt[n - 1] = fmt;
+}
+
+static char *fmt_int(int64_t v)
+{
+	char *s = malloc(24);
+	if (s) snprintf(s, 24, "%lld", (long long)v);
+	return s;
+}
+
+int db_vbind(struct stmt *st, const char *types, va_list ap)
+{
+	for (int i = 0; types && types[i]; i++) {
+		int n = i + 1;
+		switch (types[i]) {
+		case 'i': set_param(st, n, fmt_int(va_arg(ap, int64_t)), 0, 0); break;
+		case 'I': { int64_t v = va_arg(ap, int64_t); set_param(st, n, v > 0 ? fmt_int(v) : NULL, 0, 0); break; }
+		case 't': { const char *v = va_arg(ap, const char *); set_param(st, n, v ? strdup(v) : NULL, 0, 0); break; }
+		case 'd': {
+			double v = va_arg(ap, double);
+			char *s = malloc(32);
+			if (s) snprintf(s, 32, "%.17g", v);
+			set_param(st, n, s, 0, 0);
+			break;
+		}
+		case 'n': set_param(st, n, NULL, 0, 0); break;
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t len = va_arg(ap, size_t);
+			char *c = NULL;
+			if (p) { /* a NULL pointer binds NULL, as sqlite3_bind_blob does */
+				c = malloc(len ? len : 1);
+				if (c && len) memcpy(c, p, len);
+			}
+			set_param(st, n, c, (int)len, 1);
+			break;
+		}
+		default:
+			snprintf(st->db->err, sizeof st->db->err, "bind: unknown type '%c'", types[i]);
+			return DB_ERR;
+		}
+	}
+	return DB_OK;
+}
+
+int db_bind_int(struct stmt *st, int n, int64_t v)
+{
+	set_param(st, n, fmt_int(v), 0, 0);
+	return DB_OK;
+}
+
+int db_bind_text(struct stmt *st, int n, const char *v)
+{
+	set_param(st, n, v ? strdup(v) : NULL, 0, 0);
+	return DB_OK;
+}
+
+static int is_change(const char *tag)
+{
+	return !strncmp(tag, "INSERT", 6) || !strncmp(tag, "UPDATE", 6) || !strncmp(tag, "DELETE", 6) || !strncmp(tag, "MERGE", 5);
+}
+
+static int run(struct stmt *st)
+{
+	struct db *db = st->db;
+	int rc = ensure_conn(db);
+	if (rc != DB_OK) return rc;
+	if (st->name[0] && st->gen != db->gen && (rc = server_prepare(st)) != DB_OK) return rc;
+	int was = PQtransactionStatus(db->c) != PQTRANS_IDLE;
+	PGresult *r = st->name[0] ? PQexecPrepared(db->c, st->name, st->nparams, (const char *const *)st->val, st->len, st->fmt, 0)
+				  : PQexecParams(db->c, st->sql, st->nparams, NULL, (const char *const *)st->val, st->len, st->fmt, 0);
+	ExecStatusType s = PQresultStatus(r);
+	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) return fail(db, r, "step", was);
+	if (is_change(PQcmdStatus(r))) db->changes = atoi(PQcmdTuples(r));
+	st->res = r;
+	st->nrows = s == PGRES_TUPLES_OK ? PQntuples(r) : 0;
+	st->row = -1;
+	st->ran = 1;
+	return DB_OK;
+}
+
+int db_step(struct stmt *st)
+{
+	if (!st->ran) {
+		int rc = run(st);
+		if (rc != DB_OK) return rc;
+	}
+	if (st->row < st->nrows) st->row++;
+	return st->row < st->nrows ? DB_ROW : DB_DONE;
+}
+
+void db_done(struct stmt *st)
+{
+	if (!st) return;
+	if (st->transient) { free_stmt(st); return; }
+	clear_params(st);
+	PQclear(st->res);
+	st->res = NULL;
+	PQfreemem(st->blob);
+	st->blob = NULL;
+	st->ran = 0;
+	st->row = -1;
+	st->nrows = 0;
+	st->in_use = 0;
+}
+
+static const char *value(struct stmt *st, int col)
+{
+	if (!st->res || st->row < 0 || st->row >= st->nrows || col < 0 || col >= PQnfields(st->res)) return NULL;
+	if (PQgetisnull(st->res, st->row, col)) return NULL;
+	return PQgetvalue(st->res, st->row, col);
+}
+
+static int is_bool(struct stmt *st, int col) { return PQftype(st->res, col) == BOOLOID; }
+
+int64_t db_int(struct stmt *st, int col)
+{
+	const char *v = value(st, col);
+	if (!v) return 0;
+	if (is_bool(st, col)) return v[0] == 't';
+	return strtoll(v, NULL, 10);
+}
+
+double db_double(struct stmt *st, int col)
+{
+	const char *v = value(st, col);
+	if (!v) return 0;
+	if (is_bool(st, col)) return v[0] == 't';
+	return strtod(v, NULL);
+}
+
+const char *db_text(struct stmt *st, int col)
+{
+	const char *v = value(st, col);
+	if (v && is_bool(st, col)) return v[0] == 't' ? "1" : "0"; /* as SQLite shows a truth value */
+	return v;
+}
+
+const void *db_blob(struct stmt *st, int col, size_t *n)
+{
+	*n = 0;
+	const char *v = value(st, col);
+	if (!v) return NULL;
+	if (PQftype(st->res, col) != BYTEAOID) {
+		*n = strlen(v);
+		return v;
+	}
+	PQfreemem(st->blob);
+	st->blob = PQunescapeBytea((const unsigned char *)v, n);
+	return st->blob;
+}
+
+int db_isnull(struct stmt *st, int col) { return value(st, col) == NULL; }
+int db_ncols(struct stmt *st) { return st->res ? PQnfields(st->res) : 0; }
+const char *db_colname(struct stmt *st, int col) { return st->res ? PQfname(st->res, col) : NULL; }
+
+struct stmt *db_query(struct db *db, const char *sql, const char *types, ...)
+{
+	struct stmt *st = db_prep(db, sql);
+	if (!st) return NULL;
+	va_list ap;
+	va_start(ap, types);
+	int rc = db_vbind(st, types, ap);
+	va_end(ap);
+	if (rc != DB_OK) { db_done(st); return NULL; }
+	return st;
+}
+
+int db_bind(struct stmt *st, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	int rc = db_vbind(st, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int db_exec(struct db *db, const char *sql, const char *types, ...)
+{
+	struct stmt *st = db_prep(db, sql);
+	if (!st) return db->broken_tx || pg_db_unavailable(db) ? DB_BUSY : DB_ERR;
+	va_list ap;
+	va_start(ap, types);
+	int rc = db_vbind(st, types, ap);
+	va_end(ap);
+	if (rc == DB_OK) {
+		while ((rc = db_step(st)) == DB_ROW) {}
+		if (rc == DB_DONE) rc = DB_OK;
+	}
+	db_done(st);
+	return rc;
+}
+
+int db_int1(struct db *db, int64_t *out, const char *sql, const char *types, ...)
+{
+	struct stmt *st = db_prep(db, sql);
+	if (!st) return DB_ERR;
+	va_list ap;
+	va_start(ap, types);
+	int rc = db_vbind(st, types, ap);
+	va_end(ap);
+	if (rc == DB_OK) {
+		rc = db_step(st);
+		if (rc == DB_ROW) *out = db_int(st, 0);
+	}
+	db_done(st);
+	return rc;
+}
+
+int db_script(struct db *db, const char *sql)
+{
+	int rc = ensure_conn(db);
+	if (rc != DB_OK) return rc;
+	int was = PQtransactionStatus(db->c) != PQTRANS_IDLE;
+	PGresult *r = PQexec(db->c, sql);
+	ExecStatusType s = PQresultStatus(r);
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY) return fail(db, r, "script", was);
+	PQclear(r);
+	return DB_OK;
+}
+
+/* ---- transactions ---- */
+
+int db_in_tx(struct db *db)
+{
+	if (db->broken_tx) return 1;
+	if (PQstatus(db->c) != CONNECTION_OK) return 0;
+	return PQtransactionStatus(db->c) != PQTRANS_IDLE;
+}
+
+/* a write transaction: READ COMMITTED, and the writers' lock (see the top) */
+int db_begin(struct db *db)
+{
+	int rc = db_exec(db, "BEGIN ISOLATION LEVEL READ COMMITTED", "");
+	if (rc != DB_OK) return rc;
+	rc = db_exec(db, WRITER_LOCK, "");
+	if (rc != DB_OK) db_rollback(db);
+	return rc;
+}
+
+int db_commit(struct db *db)
+{
+	if (db->broken_tx) {
+		set_msg(db, "commit", "the connection to the server was lost during this transaction; nothing was written");
+		return DB_BUSY;
+	}
+	/* COMMIT of a transaction in error rolls it back and says so only by its tag */
+	if (PQstatus(db->c) == CONNECTION_OK && PQtransactionStatus(db->c) == PQTRANS_INERROR) {
+		if (!db->err[0]) set_msg(db, "commit", "the transaction failed");
+		return DB_ERR;
+	}
+	return db_exec(db, "COMMIT", "");
+}
+
+void db_rollback(struct db *db)
+{
+	if (db->broken_tx) { db->broken_tx = 0; return; } /* the server dropped it with the connection */
+	if (db_in_tx(db)) db_exec(db, "ROLLBACK", "");
+}
+
+void db_busy_timeout(struct db *db, int ms)
+{
+	db->busy_ms = ms < 0 ? 0 : ms;
+	char sql[64];
+	snprintf(sql, sizeof sql, "SET lock_timeout = %d", db->busy_ms);
+	db_script(db, sql);
+}
+
+static int tx_code(int rc) { return rc == DB_BUSY ? E_BUSY : E_DB; }
+
+int db_tx_begin(struct db *db)
+{
+	int rc;
+	if (db->tx_depth == 0 && !db_in_tx(db)) {
+		rc = db_begin(db);
+		if (rc != DB_OK) return tx_code(rc);
+		db->tx_began = 1;
+	} else {
+		char sp[24];
+		snprintf(sp, sizeof sp, "SAVEPOINT tx%d", db->tx_depth);
+		rc = db_exec(db, sp, "");
+		if (rc != DB_OK) return tx_code(rc);
+		if (db->tx_depth == 0) {
+			/* a writer inside a transaction opened elsewhere (a GET's reads):
+			** it takes the writers' lock too; waiting past the timeout undoes
+			** only the savepoint, the enclosing transaction goes on */
+			db->tx_began = 0;
+			rc = db_exec(db, WRITER_LOCK, "");
+			if (rc != DB_OK) {
+				db_exec(db, "ROLLBACK TO tx0", "");
+				db_exec(db, "RELEASE tx0", "");
+				return tx_code(rc);
+			}
+		}
+	}
+	db->tx_depth++;
+	return E_OK;
+}
+
+int db_tx_end(struct db *db, int rc)
+{
+	if (db->tx_depth <= 0) return rc == E_OK ? E_DB : rc; /* unbalanced: a bug; never commit */
+	int level = --db->tx_depth;
+	if (level == 0 && db->tx_began) {
+		if (rc == E_OK) {
+			int c = db_commit(db);
+			if (c == DB_OK) return E_OK;
+			rc = tx_code(c);
+		}
+		db_rollback(db);
+		return rc;
+	}
+	char sp[48];
+	if (rc != E_OK) {
+		snprintf(sp, sizeof sp, "ROLLBACK TO tx%d", level);
+		db_exec(db, sp, "");
+	}
+	snprintf(sp, sizeof sp, "RELEASE tx%d", level);
+	int c = db_exec(db, sp, "");
+	return rc == E_OK && c != DB_OK ? tx_code(c) : rc;
+}
+
+/* ---- what SQLite's file allows and a server does otherwise ---- */
+
+int db_backup(struct db *db, const char *dest)
+{
+	snprintf(db->err, sizeof db->err,
+		 "thidua backup copies SQLite files only; back up a PostgreSQL database with pg_dump "
+		 "(pg_dump -Fc -f %s '%s')", dest, db->path);
+	return DB_ERR;
+}
+
+void db_bulk_mode(struct db *db) { (void)db; }
+void db_bulk_end(struct db *db) { (void)db; }
