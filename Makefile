@@ -26,7 +26,7 @@ TMPL_H    := $(TMPL_C:.c=.h)
 GEN       := $(TMPL_C) build/gen/assets.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
 
-.PHONY: screenshots all run test test-unit test-http test-e2e bench bench-report valgrind deps deps-test clean lint-api pot fuzz
+.PHONY: screenshots all run test test-unit test-pg-unit test-http test-e2e bench bench-report valgrind deps deps-test clean lint-api pot fuzz
 .DELETE_ON_ERROR:
 
 all: build/release/thidua
@@ -103,6 +103,15 @@ test: deps-test
 
 test-unit: build/asan/thidua $(addprefix build/asan/tests/,$(UNIT_TESTS)) $(addprefix build/asan/fuzz/,$(FUZZ_TARGETS))
 	@./scripts/test.sh unit
+
+# the db layer's unit tests on PostgreSQL: a throw-away cluster in a temp directory
+# (scripts/pg-test-cluster.sh), stopped and removed whatever the tests' result
+PG_UNIT_TESTS ?= test_db
+test-pg-unit: $(addprefix build/asan/tests/,$(PG_UNIT_TESTS))
+	@uri=$$(./scripts/pg-test-cluster.sh start) || exit 1; \
+	trap './scripts/pg-test-cluster.sh stop "$$uri"' EXIT INT TERM; \
+	rc=0; for t in $(PG_UNIT_TESTS); do echo "== $$t on PostgreSQL"; THIDUA_TEST_PG="$$uri" build/asan/tests/$$t || rc=1; done; \
+	exit $$rc
 
 valgrind: build/release/thidua
 	@./scripts/test.sh valgrind

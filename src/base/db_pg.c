@@ -189,12 +189,14 @@ void db_close(struct db *db)
 
 /* The connection is usable, or is made again. A server restart closes the
 ** socket: an idle connection notices it here (PQconsumeInput reads the
-** end of the stream without waiting) and reconnects before the statement.
+** end of the stream without waiting: libpq's socket is non-blocking) and reconnects before the statement.
 ** Inside a transaction nothing is reconnected: the transaction is lost and
 ** its owner must end it first. */
 static int ensure_conn(struct db *db)
 {
-	if (PQstatus(db->c) == CONNECTION_OK && PQtransactionStatus(db->c) == PQTRANS_IDLE && !db->broken_tx)
+	/* the first read may return the server's goodbye (57P01), the second its end */
+	if (PQstatus(db->c) == CONNECTION_OK && PQtransactionStatus(db->c) == PQTRANS_IDLE && !db->broken_tx &&
+	    PQconsumeInput(db->c))
 		PQconsumeInput(db->c);
 	if (PQstatus(db->c) == CONNECTION_OK) return DB_OK;
 	if (db->broken_tx) {
@@ -215,14 +217,16 @@ static int ensure_conn(struct db *db)
 /* an error result → DB_CONSTRAINT, DB_BUSY or DB_ERR, with the message kept */
 static int fail(struct db *db, PGresult *r, const char *what, int was_in_tx)
 {
-	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	char state[8] = "";
+	if (code) snprintf(state, sizeof state, "%s", code);
 	set_msg(db, what, r && *PQresultErrorMessage(r) ? PQresultErrorMessage(r) : PQerrorMessage(db->c));
 	PQclear(r);
 	if (PQstatus(db->c) != CONNECTION_OK) {
 		if (was_in_tx) db->broken_tx = 1;
 		return DB_BUSY;
 	}
-	if (!state) return DB_ERR;
+	if (!state[0]) return DB_ERR;
 	if (!strncmp(state, "23", 2)) return DB_CONSTRAINT;            /* integrity constraint violation */
 	if (!strcmp(state, "40001") || !strcmp(state, "40P01") ||      /* serialization failure, deadlock */
 	    !strcmp(state, "55P03") || !strncmp(state, "08", 2) ||     /* lock timeout; connection exception */
@@ -298,7 +302,7 @@ struct stmt *db_prep(struct db *db, const char *sql)
 			struct stmt *st = new_stmt(db, sql, h, 0);
 			if (!st) return NULL;
 			if (server_prepare(st) != DB_OK) {
-				fprintf(stderr, "db: %s\n  in: %s\n", db->err, sql);
+				if (!db->broken_tx && !pg_db_unavailable(db)) fprintf(stderr, "db: %s\n  in: %s\n", db->err, sql);
 				free_stmt(st);
 				return NULL;
 			}

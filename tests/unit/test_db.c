@@ -20,7 +20,7 @@
 #include "fixture.h"
 
 struct fx {
-	char path[64];
+	char path[256];
 	struct db *db;
 };
 
@@ -28,7 +28,9 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	if (fixture_db_open(f->path, sizeof f->path, "db", &f->db) != 0) return -1;
-	if (db_exec(f->db, "CREATE TABLE t (v INTEGER)", "") != DB_OK) return -1;
+	const char *t = fixture_pg() ? "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, v INTEGER)"
+				    : "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)";
+	if (db_exec(f->db, t, "") != DB_OK) return -1;
 	*state = f;
 	return 0;
 }
@@ -131,11 +133,50 @@ static void test_busy_database(void **state)
 	db_close(other);
 }
 
+/* PostgreSQL: the server ends this connection (a restart, an administrator):
+** an idle connection notices and reconnects before its next statement; a
+** transaction cut by the loss is E_BUSY (503), nothing of it is written, and
+** the next writer works on a new connection */
+static void terminate(struct db *db)
+{
+	struct db *admin;
+	int64_t pid = 0, left = 1;
+	assert_int_equal(db_int1(db, &pid, "SELECT pg_backend_pid()", ""), DB_ROW);
+	assert_int_equal(db_open(&admin, fixture_pg(), 0), DB_OK);
+	assert_int_equal(db_exec(admin, "SELECT pg_terminate_backend($1::int)", "i", pid), DB_OK);
+	for (int i = 0; i < 200 && left; i++) {
+		usleep(10000);
+		assert_int_equal(db_int1(admin, &left, "SELECT count(*) FROM pg_stat_activity WHERE pid = $1::int", "i", pid), DB_ROW);
+	}
+	assert_int_equal(left, 0);
+	db_close(admin);
+}
+
+static void test_pg_lost_connection(void **state)
+{
+	struct fx *f = *state;
+	if (!fixture_pg()) skip();
+	assert_int_equal(put(f->db, 1, E_OK), E_OK);
+	terminate(f->db);
+	assert_int_equal(rows(f->db), 1); /* reconnected, statements prepared again */
+	assert_int_equal(db_unavailable(f->db), 0);
+	assert_int_equal(db_tx_begin(f->db), E_OK);
+	assert_int_equal(db_exec(f->db, "INSERT INTO t (v) VALUES (2)", ""), DB_OK);
+	terminate(f->db);
+	assert_int_equal(db_exec(f->db, "INSERT INTO t (v) VALUES (3)", ""), DB_BUSY);
+	assert_int_equal(db_tx_end(f->db, E_OK), E_BUSY);
+	assert_int_equal(db_in_tx(f->db), 0);
+	assert_int_equal(put(f->db, 4, E_OK), E_OK);
+	int64_t sum = 0;
+	assert_int_equal(db_int1(f->db, &sum, "SELECT sum(v) FROM t", ""), DB_ROW);
+	assert_int_equal(sum, 1 + 4);
+}
+
 /* audit_change writes one row with the snapshot taken at the end of the change */
 static char *snap(struct db *db, int64_t id)
 {
 	int64_t v = 0;
-	db_int1(db, &v, "SELECT v FROM t WHERE rowid = $1", "i", id);
+	db_int1(db, &v, "SELECT v FROM t WHERE id = $1", "i", id);
 	char *s = malloc(32);
 	snprintf(s, 32, "{\"v\":%lld}", (long long)v);
 	return s;
@@ -146,7 +187,7 @@ static void test_audit_change(void **state)
 	struct fx *f = *state;
 	assert_int_equal(put(f->db, 7, E_OK), E_OK);
 	assert_int_equal(db_tx_begin(f->db), E_OK);
-	assert_int_equal(db_exec(f->db, "UPDATE t SET v = 8 WHERE rowid = 1", ""), DB_OK);
+	assert_int_equal(db_exec(f->db, "UPDATE t SET v = 8 WHERE id = 1", ""), DB_OK);
 	assert_int_equal(audit_change(f->db, &auth_system, "update", "t", 1, "{\"v\":7}", snap, NULL), E_OK);
 	assert_int_equal(db_tx_end(f->db, E_OK), E_OK);
 	struct stmt *st = db_query(f->db, "SELECT login, action, before, after FROM audit_log ORDER BY id DESC LIMIT 1", "");
@@ -168,6 +209,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unbalanced_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_lost_connection, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
