@@ -35,6 +35,7 @@
 #define MAX_PARAMS 64
 #define BOOLOID 16
 #define BYTEAOID 17
+#define TEXTOID 25
 /* pg_advisory_xact_lock key of the writers' lock: "thidua" in ASCII */
 #define WRITER_LOCK "SELECT pg_advisory_xact_lock(127991793612129)"
 
@@ -46,6 +47,7 @@ struct stmt {
 	char name[16];     /* server-side prepared statement; "" runs with PQexecParams */
 	unsigned gen;      /* the connection it was prepared on (db->gen) */
 	int nparams;
+	Oid types[MAX_PARAMS]; /* 0: the server infers it; text for a $n the statement does not use */
 	int transient;     /* not in the cache: freed by db_done */
 	int in_use;        /* between db_prep and db_done */
 	char *val[MAX_PARAMS];
@@ -235,10 +237,14 @@ static int fail(struct db *db, PGresult *r, const char *what, int was_in_tx)
 	return DB_ERR;
 }
 
-/* the highest $n of the statement (quoted text and comments skipped) */
-static int count_params(const char *s)
+/* the highest $n of the statement (quoted text and comments skipped); a $n
+** below it that the statement does not use is typed text in types[], or the
+** server could not infer its type (queries built from optional filters skip
+** some numbers) */
+static int count_params(const char *s, Oid *types)
 {
 	int max = 0;
+	uint64_t used = 0;
 	char q = 0;
 	for (; *s; s++) {
 		if (q) { if (*s == q) q = 0; continue; }
@@ -251,9 +257,11 @@ static int count_params(const char *s)
 			char *e;
 			long n = strtol(s + 1, &e, 10);
 			if (n > max) max = n > 10000 ? 10000 : (int)n;
+			if (n >= 1 && n <= MAX_PARAMS) used |= (uint64_t)1 << (n - 1);
 			s = e - 1;
 		}
 	}
+	for (int i = 0; i < max && i < MAX_PARAMS; i++) types[i] = used & ((uint64_t)1 << i) ? 0 : TEXTOID;
 	return max;
 }
 
@@ -262,7 +270,7 @@ static int server_prepare(struct stmt *st)
 	struct db *db = st->db;
 	snprintf(st->name, sizeof st->name, "s%u", ++db->names);
 	int was = PQtransactionStatus(db->c) != PQTRANS_IDLE;
-	PGresult *r = PQprepare(db->c, st->name, st->sql, 0, NULL);
+	PGresult *r = PQprepare(db->c, st->name, st->sql, st->nparams, st->types);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		int rc = fail(db, r, "prepare", was);
 		st->name[0] = 0;
@@ -281,7 +289,7 @@ static struct stmt *new_stmt(struct db *db, const char *sql, uint32_t h, int tra
 	st->db = db;
 	st->hash = h;
 	st->transient = transient;
-	st->nparams = count_params(sql);
+	st->nparams = count_params(sql, st->types);
 	st->row = -1;
 	if (st->nparams > MAX_PARAMS) {
 		snprintf(db->err, sizeof db->err, "prepare: more than %d parameters", MAX_PARAMS);
@@ -397,7 +405,7 @@ static int run(struct stmt *st)
 	if (st->name[0] && st->gen != db->gen && (rc = server_prepare(st)) != DB_OK) return rc;
 	int was = PQtransactionStatus(db->c) != PQTRANS_IDLE;
 	PGresult *r = st->name[0] ? PQexecPrepared(db->c, st->name, st->nparams, (const char *const *)st->val, st->len, st->fmt, 0)
-				  : PQexecParams(db->c, st->sql, st->nparams, NULL, (const char *const *)st->val, st->len, st->fmt, 0);
+				  : PQexecParams(db->c, st->sql, st->nparams, st->types, (const char *const *)st->val, st->len, st->fmt, 0);
 	ExecStatusType s = PQresultStatus(r);
 	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) return fail(db, r, "step", was);
 	if (is_change(PQcmdStatus(r))) db->changes = atoi(PQcmdTuples(r));

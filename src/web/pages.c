@@ -115,6 +115,7 @@ static int64_t check_login(struct req *r, const char *login, const char *passwor
 		return -2;
 	}
 	int64_t uid = auth_login(r->db, login, password);
+	if (uid < 0 && db_unavailable(r->db)) return -3; /* the database server is gone: not a wrong password */
 	if (uid < 0) auth_note_failure(r->db, login, r->peer);
 	return uid;
 }
@@ -124,6 +125,7 @@ void page_login_post(struct req *r)
 	const char *login = req_form(r, "login"), *password = req_form(r, "password");
 	const char *next = safe_next(r, req_form(r, "next"));
 	int64_t uid = check_login(r, login, password);
+	if (uid == -3) { reply_fail(r, E_BUSY, NULL); return; }
 	if (uid < 0) {
 		r->status = uid == -2 ? 429 : 401;
 		page_begin(r, _("Log in"), "login");
@@ -188,6 +190,7 @@ void api_login(struct req *r)
 	}
 	int64_t uid = check_login(r, json_string_value(l), json_string_value(p));
 	if (uid == -2) { reply_error(r, 429, "too_many_attempts", N_("Too many failed attempts; wait a moment and try again")); return; }
+	if (uid == -3) { reply_fail(r, E_BUSY, NULL); return; }
 	if (uid < 0) {
 		/* every 401 names the scheme (RFC 9110 15.5.2): the API's is Bearer */
 		req_set_header(r, "WWW-Authenticate", "Bearer");

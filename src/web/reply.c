@@ -101,6 +101,8 @@ void reply_invalid(struct req *r, const struct field_errors *fe)
 
 void reply_fail(struct req *r, int err, const struct field_errors *fe)
 {
+	/* a storage failure because the database server is gone (PostgreSQL): try again shortly */
+	if (err == E_DB && db_unavailable(r->db)) err = E_BUSY;
 	switch (err) {
 	case E_INVALID:
 		if (r->api) reply_invalid(r, fe);

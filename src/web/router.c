@@ -188,6 +188,12 @@ void web_dispatch(struct req *r)
 		return;
 	}
 	match(hit->pattern, r->path, r, 1);
+	/* the database server cannot be reached (PostgreSQL restarting): who is
+	** asking could not be read, so neither 401 nor the login page, but 503 */
+	if (hit->auth == LOGIN && !r->user && db_unavailable(r->db)) {
+		reply_fail(r, E_BUSY, NULL);
+		return;
+	}
 	if (hit->auth == LOGIN && !r->user) {
 		if (r->api) {
 			req_set_header(r, "WWW-Authenticate", "Bearer");
