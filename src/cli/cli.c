@@ -106,7 +106,9 @@ int cmd_serve(int argc, char **argv)
 		       "body: file uploads), --max-conns 1024 per thread, --timeout 30.\n"
 		       "Each unit may store --unit-quota bytes of attached files (default 1073741824; 0: no limit).\n"
 		       "Times are stored in UTC and shown on the office's clock: --utc-offset +07:00 (Asia/Ho_Chi_Minh).\n"
-		       "SIGTERM or SIGINT stop accepting, let requests in flight finish, and exit.\n", DEFAULT_DB);
+		       "SIGTERM or SIGINT stop accepting, let requests in flight finish, and exit.\n"
+		       "--db is a SQLite file, or a PostgreSQL database: postgresql://user@host/db (or postgres://...),\n"
+		       "or postgresql: alone for libpq's environment (PGSERVICE, PGHOST, PGDATABASE...).\n", DEFAULT_DB);
 		return 0;
 	}
 	const char *tz = arg(&a, "--utc-offset", "+07:00");
@@ -188,7 +190,8 @@ int cmd_init(int argc, char **argv)
 	if (a.help) {
 		printf("usage: thidua init [--db PATH] [--admin-password-file FILE]\n\n"
 		       "Creates the database, the root unit VN and the user 'admin', and prints the\n"
-		       "generated admin password once, on a line 'admin password: PASSWORD'.\n");
+		       "generated admin password once, on a line 'admin password: PASSWORD'.\n"
+		       "--db postgresql://user@host/db fills an existing, empty PostgreSQL database instead.\n");
 		return 0;
 	}
 	const char *path = arg(&a, "--db", DEFAULT_DB);
