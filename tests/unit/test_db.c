@@ -133,6 +133,34 @@ static void test_busy_database(void **state)
 	db_close(other);
 }
 
+/* PostgreSQL: a writer inside a read transaction opened elsewhere (a GET's)
+** takes the writers' lock in its savepoint; kept out past the timeout it is
+** E_BUSY and the read transaction goes on (on PostgreSQL an error would
+** otherwise abort it) */
+static void test_pg_writer_inside_a_read_transaction(void **state)
+{
+	struct fx *f = *state;
+	if (!fixture_pg()) skip();
+	struct db *other;
+	assert_int_equal(db_open(&other, f->path, 0), DB_OK);
+	assert_int_equal(db_begin(other), DB_OK);
+	assert_int_equal(db_exec(f->db, "BEGIN", ""), DB_OK);
+	assert_int_equal(rows(f->db), 0);
+	db_busy_timeout(f->db, 50);
+	assert_int_equal(put(f->db, 1, E_OK), E_BUSY);
+	assert_int_equal(db_in_tx(f->db), 1);
+	assert_int_equal(rows(f->db), 0); /* still usable */
+	assert_int_equal(db_exec(f->db, "COMMIT", ""), DB_OK);
+	/* once the other writer is done, the same path writes */
+	assert_int_equal(db_exec(other, "INSERT INTO t (v) VALUES (5)", ""), DB_OK);
+	assert_int_equal(db_commit(other), DB_OK);
+	assert_int_equal(db_exec(f->db, "BEGIN", ""), DB_OK);
+	assert_int_equal(put(f->db, 6, E_OK), E_OK);
+	assert_int_equal(db_exec(f->db, "COMMIT", ""), DB_OK);
+	assert_int_equal(rows(f->db), 2);
+	db_close(other);
+}
+
 /* PostgreSQL: the server ends this connection (a restart, an administrator):
 ** an idle connection notices and reconnects before its next statement; a
 ** transaction cut by the loss is E_BUSY (503), nothing of it is written, and
@@ -209,6 +237,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unbalanced_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_writer_inside_a_read_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_lost_connection, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
