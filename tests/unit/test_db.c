@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "base/assets.h"
 #include "base/audit.h"
 #include "base/auth.h"
 #include "base/db.h"
@@ -228,6 +229,28 @@ static void test_audit_change(void **state)
 	db_done(st);
 }
 
+/* every migration exists in both dialects, under the same name: a change to
+** the schema of one database is a change to the other's */
+static void test_migrations_in_both_dialects(void **state)
+{
+	(void)state;
+	int n = 0;
+	for (const struct asset *a = assets; a->name; a++) {
+		if (strncmp(a->name, "sql/sqlite/", 11) != 0) continue;
+		char pg[128];
+		snprintf(pg, sizeof pg, "sql/pg/%s", a->name + 11);
+		if (!asset_find(pg)) fail_msg("%s has no PostgreSQL twin %s", a->name, pg);
+		n++;
+	}
+	for (const struct asset *a = assets; a->name; a++) {
+		if (strncmp(a->name, "sql/pg/", 7) != 0) continue;
+		char lite[128];
+		snprintf(lite, sizeof lite, "sql/sqlite/%s", a->name + 7);
+		if (!asset_find(lite)) fail_msg("%s has no SQLite twin %s", a->name, lite);
+	}
+	assert_true(n > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +260,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unbalanced_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_change, setup, teardown),
+		cmocka_unit_test(test_migrations_in_both_dialects),
 		cmocka_unit_test_setup_teardown(test_pg_writer_inside_a_read_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_lost_connection, setup, teardown),
 	};
