@@ -23,7 +23,9 @@ CREATE TABLE person_word_counts (
 -- people.search: words separated by single spaces, in byte order like the
 -- words (fold_words() in src/base/fold.c)
 ALTER TABLE people ALTER COLUMN search TYPE TEXT COLLATE "C";
-UPDATE people SET search = btrim(regexp_replace(search, '[!-/:-@[-`{-~‘’“”–—]+| {2,}', ' ', 'g'))
+-- (a run of spaces and separators is one space: "a - b" is "a b", as SQLite's
+-- replace-then-collapse makes it)
+UPDATE people SET search = btrim(regexp_replace(search, '[ !-/:-@[-`{-~‘’“”–—]+', ' ', 'g'))
 	WHERE search ~ '[!-/:-@[-`{-~‘’“”–—]| {2,}|^ | $';
 
 INSERT INTO person_words (word, search, person_id, unit_id, active)
