@@ -43,6 +43,8 @@ unit() {
 	return $rc
 }
 
+# the db layer's unit tests again on a throw-away PostgreSQL cluster (make test-pg-unit)
+pg_unit() { make --no-print-directory test-pg-unit; }
 http() { node_deps && node --test --test-concurrency=1 --test-timeout=300000 tests/http/; }
 e2e() { node_deps && node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/; }
 openapi() { node_deps && (cd tests && npx --no-install redocly lint --format=stylish ../docs/openapi.yaml); }
@@ -54,11 +56,13 @@ valgrind_http() {
 case "$what" in
 all)
 	suite unit unit
+	suite pg-unit pg_unit
 	suite http http
 	suite e2e e2e
 	suite openapi openapi
 	;;
 unit) suite unit unit ;;
+pg-unit) suite pg-unit pg_unit ;;
 http) suite http http ;;
 e2e) suite e2e e2e ;;
 openapi) suite openapi openapi ;;
