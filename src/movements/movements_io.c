@@ -344,122 +344,139 @@ static const char *numtext(struct arena *a, double v)
 	return arena_printf(a, "%.15g", v);
 }
 
-int movement_export(struct db *db, const struct movement *m, const char *what, FILE *out, const char *format, const char *lang)
+/* the models: the import columns, then (full, not the template) their
+** standing results, which the import ignores */
+static int export_models(struct db *db, struct arena *a, const struct movement *m, int full, FILE *out, const char *format, const char *lang)
 {
-	struct arena a;
-	arena_init(&a);
 	int rc = E_OK;
-	if (!strcmp(what, "models") || !strcmp(what, "template")) {
-		/* the import columns, then the standing results (ignored by the import) */
-		const char *h[8 + 4 + MV_MAX_METRICS];
-		char types[8 + 4 + MV_MAX_METRICS + 1];
-		int nh = 0;
-		for (int i = 0; model_cols[i].code; i++) { h[nh] = i18n_get(lang, model_cols[i].label); types[nh++] = 't'; }
-		int full = !strcmp(what, "models");
-		if (full) {
-			static const char *const extra[] = { N_("Status"), N_("Typical example (1 or 0)"), N_("Citation"), N_("Number of reports") };
-			for (int i = 0; i < 4; i++) { h[nh] = i18n_get(lang, extra[i]); types[nh++] = i == 3 ? 'n' : 't'; }
-			for (int k = 0; k < m->nmetrics; k++) { h[nh] = metric_header(&a, lang, N_("Result: %s"), &m->metrics[k]); types[nh++] = 'n'; }
-		}
-		h[nh] = NULL;
-		types[nh] = 0;
-		struct sheet *s = sheet_open(out, format, i18n_get(lang, full ? N_("Models") : N_("Models template")), h, types);
-		if (!s) { arena_free(&a); return E_INVALID; }
-		struct model_query q = { .movement_id = m->id, .nranges = -1, .typical = -1, .with_values = 1, .limit = 1000 };
-		for (int64_t off = 0; full; off += q.limit) {
-			q.offset = off;
-			struct model *items;
-			int n;
-			int64_t total;
-			if (models_list(db, &a, &q, &items, &n, &total) != E_OK) { rc = E_DB; break; }
-			for (int i = 0; i < n; i++) {
-				const struct model *d = &items[i];
-				const char *row[8 + 4 + MV_MAX_METRICS];
-				int c = 0;
-				char owner[UNIT_CODE_MAX + 1] = "";
-				if (d->owner_unit_id) {
-					struct stmt *st = db_query(db, "SELECT code FROM units WHERE id = $1", "i", d->owner_unit_id);
-					if (st && db_step(st) == DB_ROW) snprintf(owner, sizeof owner, "%s", db_text(st, 0));
-					db_done(st);
-				}
-				row[c++] = d->code;
-				row[c++] = d->unit_code;
-				row[c++] = d->title;
-				row[c++] = d->field;
-				row[c++] = arena_strdup(&a, owner);
-				row[c++] = d->description ? d->description : "";
-				row[c++] = d->started_on ? d->started_on : "";
-				row[c++] = d->status;
-				row[c++] = d->typical ? "1" : "0";
-				row[c++] = d->citation ? d->citation : "";
-				row[c++] = arena_printf(&a, "%lld", (long long)d->reports);
-				for (int k = 0; k < m->nmetrics; k++) {
-					row[c] = "";
-					for (int v = 0; v < d->nvalues; v++)
-						if (d->values[v].metric_id == m->metrics[k].id && d->values[v].has_value) row[c] = numtext(&a, d->values[v].value);
-					c++;
-				}
-				sheet_row(s, row);
-			}
-			if (off + n >= total) break;
-		}
-		if (sheet_close(s) != 0 && rc == E_OK) rc = E_DB;
-	} else if (!strcmp(what, "results")) {
-		const char *h[6];
-		column_headers(result_cols, lang, h);
-		struct sheet *s = sheet_open(out, format, i18n_get(lang, N_("Results")), h, "tttnt");
-		if (!s) { arena_free(&a); return E_INVALID; }
-		struct stmt *st = db_query(db,
-					   "SELECT d.code, p.reported_on, mt.code, r.value, p.note FROM model_results r "
-					   "JOIN model_reports p ON p.id = r.report_id JOIN models d ON d.id = p.model_id "
-					   "JOIN movement_metrics mt ON mt.id = r.metric_id WHERE d.movement_id = $1 "
-					   "ORDER BY d.code, p.reported_on, p.id, mt.position, mt.id",
-					   "i", m->id);
-		while (st && db_step(st) == DB_ROW) {
-			const char *row[] = { db_text(st, 0), db_text(st, 1), db_text(st, 2), numtext(&a, db_double(st, 3)), db_text(st, 4) ? db_text(st, 4) : "" };
-			sheet_row(s, row);
-		}
-		if (!st) rc = E_DB;
-		db_done(st);
-		if (sheet_close(s) != 0 && rc == E_OK) rc = E_DB;
-	} else if (!strcmp(what, "registrations")) {
-		const char *h[6 + MV_MAX_METRICS];
-		char types[6 + MV_MAX_METRICS + 1];
-		static const char *const base[] = { N_("Unit code"), N_("Unit name"), N_("Registered on"), N_("Pledge"), N_("Planned models"), N_("Models") };
-		int nh = 0;
-		for (int i = 0; i < 6; i++) { h[nh] = i18n_get(lang, base[i]); types[nh++] = i >= 4 ? 'n' : 't'; }
-		for (int k = 0; k < m->nmetrics; k++) { h[nh] = metric_header(&a, lang, N_("Commitment: %s"), &m->metrics[k]); types[nh++] = 'n'; }
-		h[nh] = NULL;
-		types[nh] = 0;
-		struct sheet *s = sheet_open(out, format, i18n_get(lang, N_("Registrations")), h, types);
-		if (!s) { arena_free(&a); return E_INVALID; }
-		struct reg_query q = { .movement_id = m->id, .nranges = -1, .limit = 100000 };
-		struct registration *items;
+	const char *h[8 + 4 + MV_MAX_METRICS];
+	char types[8 + 4 + MV_MAX_METRICS + 1];
+	int nh = 0;
+	for (int i = 0; model_cols[i].code; i++) { h[nh] = i18n_get(lang, model_cols[i].label); types[nh++] = 't'; }
+	if (full) {
+		static const char *const extra[] = { N_("Status"), N_("Typical example (1 or 0)"), N_("Citation"), N_("Number of reports") };
+		for (int i = 0; i < 4; i++) { h[nh] = i18n_get(lang, extra[i]); types[nh++] = i == 3 ? 'n' : 't'; }
+		for (int k = 0; k < m->nmetrics; k++) { h[nh] = metric_header(a, lang, N_("Result: %s"), &m->metrics[k]); types[nh++] = 'n'; }
+	}
+	h[nh] = NULL;
+	types[nh] = 0;
+	struct sheet *s = sheet_open(out, format, i18n_get(lang, full ? N_("Models") : N_("Models template")), h, types);
+	if (!s) return E_INVALID;
+	struct model_query q = { .movement_id = m->id, .nranges = -1, .typical = -1, .with_values = 1, .limit = 1000 };
+	for (int64_t off = 0; full; off += q.limit) {
+		q.offset = off;
+		struct model *items;
 		int n;
 		int64_t total;
-		if (registrations_list(db, &a, &q, &items, &n, &total) != E_OK) rc = E_DB;
-		for (int i = 0; rc == E_OK && i < n; i++) {
-			const struct registration *g = &items[i];
-			const char *row[6 + MV_MAX_METRICS];
+		if (models_list(db, a, &q, &items, &n, &total) != E_OK) { rc = E_DB; break; }
+		for (int i = 0; i < n; i++) {
+			const struct model *d = &items[i];
+			const char *row[8 + 4 + MV_MAX_METRICS];
 			int c = 0;
-			row[c++] = g->unit_code;
-			row[c++] = g->unit_name;
-			row[c++] = g->registered_on;
-			row[c++] = g->pledge ? g->pledge : "";
-			row[c++] = g->planned_models ? arena_printf(&a, "%lld", (long long)g->planned_models) : "";
-			row[c++] = arena_printf(&a, "%lld", (long long)g->models);
+			char owner[UNIT_CODE_MAX + 1] = "";
+			if (d->owner_unit_id) {
+				struct stmt *st = db_query(db, "SELECT code FROM units WHERE id = $1", "i", d->owner_unit_id);
+				if (st && db_step(st) == DB_ROW) snprintf(owner, sizeof owner, "%s", db_text(st, 0));
+				db_done(st);
+			}
+			row[c++] = d->code;
+			row[c++] = d->unit_code;
+			row[c++] = d->title;
+			row[c++] = d->field;
+			row[c++] = arena_strdup(a, owner);
+			row[c++] = d->description ? d->description : "";
+			row[c++] = d->started_on ? d->started_on : "";
+			row[c++] = d->status;
+			row[c++] = d->typical ? "1" : "0";
+			row[c++] = d->citation ? d->citation : "";
+			row[c++] = arena_printf(a, "%lld", (long long)d->reports);
 			for (int k = 0; k < m->nmetrics; k++) {
 				row[c] = "";
-				for (int x = 0; x < g->ncommit; x++)
-					if (g->commit_metric[x] == m->metrics[k].id) row[c] = numtext(&a, g->commit_value[x]);
+				for (int v = 0; v < d->nvalues; v++)
+					if (d->values[v].metric_id == m->metrics[k].id && d->values[v].has_value) row[c] = numtext(a, d->values[v].value);
 				c++;
 			}
 			sheet_row(s, row);
 		}
-		if (sheet_close(s) != 0 && rc == E_OK) rc = E_DB;
-	} else {
-		rc = E_INVALID;
+		if (off + n >= total) break;
 	}
+	if (sheet_close(s) != 0 && rc == E_OK) rc = E_DB;
+	return rc;
+}
+
+/* every result of every report, one row per value */
+static int export_results(struct db *db, struct arena *a, const struct movement *m, FILE *out, const char *format, const char *lang)
+{
+	int rc = E_OK;
+	const char *h[6];
+	column_headers(result_cols, lang, h);
+	struct sheet *s = sheet_open(out, format, i18n_get(lang, N_("Results")), h, "tttnt");
+	if (!s) return E_INVALID;
+	struct stmt *st = db_query(db,
+				   "SELECT d.code, p.reported_on, mt.code, r.value, p.note FROM model_results r "
+				   "JOIN model_reports p ON p.id = r.report_id JOIN models d ON d.id = p.model_id "
+				   "JOIN movement_metrics mt ON mt.id = r.metric_id WHERE d.movement_id = $1 "
+				   "ORDER BY d.code, p.reported_on, p.id, mt.position, mt.id",
+				   "i", m->id);
+	while (st && db_step(st) == DB_ROW) {
+		const char *row[] = { db_text(st, 0), db_text(st, 1), db_text(st, 2), numtext(a, db_double(st, 3)), db_text(st, 4) ? db_text(st, 4) : "" };
+		sheet_row(s, row);
+	}
+	if (!st) rc = E_DB;
+	db_done(st);
+	if (sheet_close(s) != 0 && rc == E_OK) rc = E_DB;
+	return rc;
+}
+
+/* the registrations with their commitments */
+static int export_registrations(struct db *db, struct arena *a, const struct movement *m, FILE *out, const char *format, const char *lang)
+{
+	int rc = E_OK;
+	const char *h[6 + MV_MAX_METRICS];
+	char types[6 + MV_MAX_METRICS + 1];
+	static const char *const base[] = { N_("Unit code"), N_("Unit name"), N_("Registered on"), N_("Pledge"), N_("Planned models"), N_("Models") };
+	int nh = 0;
+	for (int i = 0; i < 6; i++) { h[nh] = i18n_get(lang, base[i]); types[nh++] = i >= 4 ? 'n' : 't'; }
+	for (int k = 0; k < m->nmetrics; k++) { h[nh] = metric_header(a, lang, N_("Commitment: %s"), &m->metrics[k]); types[nh++] = 'n'; }
+	h[nh] = NULL;
+	types[nh] = 0;
+	struct sheet *s = sheet_open(out, format, i18n_get(lang, N_("Registrations")), h, types);
+	if (!s) return E_INVALID;
+	struct reg_query q = { .movement_id = m->id, .nranges = -1, .limit = 100000 };
+	struct registration *items;
+	int n;
+	int64_t total;
+	if (registrations_list(db, a, &q, &items, &n, &total) != E_OK) rc = E_DB;
+	for (int i = 0; rc == E_OK && i < n; i++) {
+		const struct registration *g = &items[i];
+		const char *row[6 + MV_MAX_METRICS];
+		int c = 0;
+		row[c++] = g->unit_code;
+		row[c++] = g->unit_name;
+		row[c++] = g->registered_on;
+		row[c++] = g->pledge ? g->pledge : "";
+		row[c++] = g->planned_models ? arena_printf(a, "%lld", (long long)g->planned_models) : "";
+		row[c++] = arena_printf(a, "%lld", (long long)g->models);
+		for (int k = 0; k < m->nmetrics; k++) {
+			row[c] = "";
+			for (int x = 0; x < g->ncommit; x++)
+				if (g->commit_metric[x] == m->metrics[k].id) row[c] = numtext(a, g->commit_value[x]);
+			c++;
+		}
+		sheet_row(s, row);
+	}
+	if (sheet_close(s) != 0 && rc == E_OK) rc = E_DB;
+	return rc;
+}
+
+int movement_export(struct db *db, const struct movement *m, const char *what, FILE *out, const char *format, const char *lang)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = !strcmp(what, "models") || !strcmp(what, "template") ? export_models(db, &a, m, !strcmp(what, "models"), out, format, lang)
+		 : !strcmp(what, "results")				 ? export_results(db, &a, m, out, format, lang)
+		 : !strcmp(what, "registrations")			 ? export_registrations(db, &a, m, out, format, lang)
+										 : E_INVALID;
 	arena_free(&a);
 	return rc;
 }
