@@ -323,6 +323,39 @@ static int write_plans(struct db *db, int64_t id, const struct movement *m, cons
 	return E_OK;
 }
 
+/* The checks of a new model (text, registration, field, owner, stage,
+** deadline) without writing it: E_OK with its registration and lateness. */
+static int check_new(struct db *db, struct arena *a, const struct user *who, const struct movement *m, const struct model_in *in,
+		     struct field_errors *fe, int64_t *reg_out, int *late_out)
+{
+	struct registration *g = NULL;
+	int rc;
+	int64_t movement_id = m->id;
+	if (!movement_readable(who, m)) return E_NOTFOUND;
+	check_model_text(in, 1, fe);
+	int64_t reg_id = 0;
+	if (in->unit_id <= 0 || registrations_find(db, movement_id, in->unit_id, &reg_id) != E_OK ||
+	    registrations_get_plain(db, a, reg_id, &g) != E_OK || !g->active)
+		fe_add(fe, "unit_id", N_("The unit has not registered for this movement"));
+	if (!in->field || !movement_field_valid(m, in->field)) fe_add(fe, "field", N_("Is not a field of this movement"));
+	if (g) check_owner(db, g->unit_path, in->owner_unit_id, in->owner_person_id, fe);
+	if (in->set_plans && !fe->n) mv_check_values(m, in->plans, in->nplans, "plans", fe);
+	if (fe->n) {
+		/* someone outside the unit learns nothing about its registration */
+		return g && !mv_may(who, PERM_MOVEMENT_REPORT, g->unit_path) && !movement_manageable(who, m) ? E_FORBIDDEN : E_INVALID;
+	}
+	if (strcmp(m->status, "launched") != 0) {
+		fe_add(fe, "status", N_("New models can be registered only while the movement is launched"));
+		return E_STATE;
+	}
+	int late = 0;
+	rc = mv_check_deadline(who, m, g->unit_path, in->registered_on, &late, fe);
+	if (rc != E_OK) return rc;
+	*reg_out = reg_id;
+	*late_out = late;
+	return E_OK;
+}
+
 int models_create(struct db *db, const struct user *who, int64_t movement_id, const struct model_in *in, struct field_errors *fe,
 		  int64_t *id)
 {
@@ -331,30 +364,11 @@ int models_create(struct db *db, const struct user *who, int64_t movement_id, co
 	int txrc = db_tx_begin(db);
 	if (txrc != E_OK) { arena_free(&a); return txrc; }
 	struct movement *m;
-	struct registration *g = NULL;
 	int rc = movements_get_plain(db, &a, movement_id, &m);
 	if (rc != E_OK) goto out;
-	if (!movement_readable(who, m)) { rc = E_NOTFOUND; goto out; }
-	check_model_text(in, 1, fe);
 	int64_t reg_id = 0;
-	if (in->unit_id <= 0 || registrations_find(db, movement_id, in->unit_id, &reg_id) != E_OK ||
-	    registrations_get_plain(db, &a, reg_id, &g) != E_OK || !g->active)
-		fe_add(fe, "unit_id", N_("The unit has not registered for this movement"));
-	if (!in->field || !movement_field_valid(m, in->field)) fe_add(fe, "field", N_("Is not a field of this movement"));
-	if (g) check_owner(db, g->unit_path, in->owner_unit_id, in->owner_person_id, fe);
-	if (in->set_plans && !fe->n) mv_check_values(m, in->plans, in->nplans, "plans", fe);
-	if (fe->n) {
-		/* someone outside the unit learns nothing about its registration */
-		rc = g && !mv_may(who, PERM_MOVEMENT_REPORT, g->unit_path) && !movement_manageable(who, m) ? E_FORBIDDEN : E_INVALID;
-		goto out;
-	}
-	if (strcmp(m->status, "launched") != 0) {
-		fe_add(fe, "status", N_("New models can be registered only while the movement is launched"));
-		rc = E_STATE;
-		goto out;
-	}
 	int late = 0;
-	rc = mv_check_deadline(who, m, g->unit_path, in->registered_on, &late, fe);
+	rc = check_new(db, &a, who, m, in, fe, &reg_id, &late);
 	if (rc != E_OK) goto out;
 	char now[21], tmp[40];
 	now_iso(now);
@@ -481,6 +495,205 @@ out:
 	rc = db_tx_end(db, rc);
 	arena_free(&a);
 	return rc;
+}
+
+/* ---- a background import: models staged, then published at once ---- */
+
+int models_stage(struct db *db, const struct user *who, const struct movement *m, int64_t key, int line, const struct model_in *in,
+		 int64_t model_id, int64_t version, struct field_errors *fe)
+{
+	struct arena a;
+	arena_init(&a);
+	int64_t reg_id = 0;
+	int late = 0, rc = E_OK;
+	if (!model_id) rc = check_new(db, &a, who, m, in, fe, &reg_id, &late);
+	else {
+		check_model_text(in, 0, fe);
+		rc = fe->n ? E_INVALID : E_OK;
+	}
+	if (rc == E_OK) {
+		char *search = mv_search_key(in->title, in->code);
+		struct buf sort;
+		buf_init(&sort);
+		collate_key(&sort, in->title);
+		int s = db_exec(db,
+				"INSERT INTO model_staging (job_id, line, model_id, version, movement_id, registration_id, unit_id, code, title, "
+				"search, field_code, owner_unit_id, description, started_on, late, sort_key) "
+				"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
+				"ON CONFLICT (job_id, code) DO UPDATE SET line = excluded.line, title = excluded.title, search = excluded.search, "
+				"field_code = excluded.field_code, owner_unit_id = excluded.owner_unit_id, description = excluded.description, "
+				"started_on = excluded.started_on, sort_key = excluded.sort_key",
+				"iiIIiIit" "tttItti" "b", key, (int64_t)line, model_id, version, m->id, reg_id, in->unit_id, in->code, in->title, search,
+				in->field, in->owner_unit_id, in->description && *in->description ? in->description : NULL,
+				in->started_on && *in->started_on ? in->started_on : NULL, (int64_t)late, (const void *)sort.p, sort.len);
+		free(search);
+		buf_free(&sort);
+		rc = s == DB_OK ? E_OK : s == DB_BUSY ? E_BUSY : E_DB;
+	}
+	arena_free(&a);
+	return rc;
+}
+
+int models_staged_find(struct db *db, struct arena *a, int64_t key, const char *code, struct model_staged *out)
+{
+	struct stmt *st = db_query(db,
+				   "SELECT unit_id, title, field_code, description, started_on, owner_unit_id, model_id, version FROM model_staging "
+				   "WHERE job_id = $1 AND code = $2",
+				   "it", key, code);
+	if (!st) return E_DB;
+	int s = db_step(st);
+	if (s == DB_ROW) {
+		*out = (struct model_staged){
+			.unit_id = db_int(st, 0),
+			.title = arena_strdup(a, db_text(st, 1)),
+			.field = arena_strdup(a, db_text(st, 2)),
+			.description = db_text(st, 3) ? arena_strdup(a, db_text(st, 3)) : NULL,
+			.started_on = db_text(st, 4) ? arena_strdup(a, db_text(st, 4)) : NULL,
+			.owner_unit_id = db_int(st, 5),
+			.model_id = db_int(st, 6),
+			.version = db_int(st, 7),
+		};
+	}
+	db_done(st);
+	return s == DB_ROW ? E_OK : s == DB_DONE ? E_NOTFOUND : E_DB;
+}
+
+static void staged_error(FILE *errors, int line, const struct field_errors *fe, int rc)
+{
+	if (fe->n) fprintf(errors, "line %d: %s: %s\n", line, fe->field[0], fe->msg[0]);
+	else if (rc == E_FORBIDDEN) fprintf(errors, "line %d: outside the units you may change\n", line);
+	else if (rc == E_NOTFOUND) fprintf(errors, "line %d: no such record\n", line);
+	else if (rc == E_CONFLICT) fprintf(errors, "line %d: the model was changed by someone else meanwhile\n", line);
+	else fprintf(errors, "line %d: could not be stored\n", line);
+}
+
+/* the lines a query names (column 0), as errors with one reason */
+static int staged_lines(struct db *db, FILE *errors, const char *field, const char *msg, const char *sql, int64_t key, int64_t movement_id)
+{
+	int n = 0;
+	struct stmt *st = db_query(db, sql, "ii", key, movement_id);
+	while (st && db_step(st) == DB_ROW) {
+		fprintf(errors, "line %lld: %s: %s\n", (long long)db_int(st, 0), field, msg);
+		n++;
+	}
+	db_done(st);
+	return n;
+}
+
+int models_publish_staged(struct db *db, const struct user *who, int64_t movement_id, int64_t key, FILE *errors, int *rejected)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { arena_free(&a); return rc; }
+	struct movement *m;
+	int64_t ncreate = 0;
+	rc = movements_get_plain(db, &a, movement_id, &m);
+	if (rc == E_OK && db_int1(db, &ncreate, "SELECT count(*) FROM model_staging WHERE job_id = $1 AND model_id IS NULL", "i", key) != DB_ROW) rc = E_DB;
+	if (rc == E_OK && ncreate > 0) {
+		/* what may have changed since the lines were checked */
+		int bad = 0;
+		if (strcmp(m->status, "launched") != 0)
+			bad += staged_lines(db, errors, "status", N_("New models can be registered only while the movement is launched"),
+					    "SELECT min(line) FROM model_staging WHERE job_id = $1 AND movement_id = $2 AND model_id IS NULL", key, movement_id);
+		else {
+			bad += staged_lines(db, errors, "unit_id", N_("The unit has not registered for this movement"),
+					    "SELECT s.line FROM model_staging s JOIN registrations g ON g.id = s.registration_id "
+					    "WHERE s.job_id = $1 AND s.movement_id = $2 AND s.model_id IS NULL AND g.active = 0 ORDER BY s.line",
+					    key, movement_id);
+			bad += staged_lines(db, errors, "code", N_("Another model of this movement already has this code"),
+					    "SELECT s.line FROM model_staging s JOIN models d ON d.movement_id = $2 AND d.code = s.code "
+					    "WHERE s.job_id = $1 AND s.model_id IS NULL ORDER BY s.line",
+					    key, movement_id);
+		}
+		if (bad) { *rejected += bad; rc = E_INVALID; }
+	}
+	char now[21];
+	now_iso(now);
+	if (rc == E_OK && ncreate > 0) {
+		/* every new model at once, then its audit row on one chain */
+		if (db_exec(db,
+			    "INSERT INTO models (movement_id, registration_id, unit_id, code, title, search, field_code, owner_unit_id, "
+			    "description, started_on, late, created_by, created_at, updated_at, sort_key) "
+			    "SELECT movement_id, registration_id, unit_id, code, title, search, field_code, owner_unit_id, description, started_on, "
+			    "late, $2, $3, $3, sort_key FROM model_staging WHERE job_id = $1 AND model_id IS NULL ORDER BY line",
+			    "iIt", key, who->id, now) != DB_OK)
+			rc = E_DB;
+		struct audit_chain c;
+		if (rc == E_OK && audit_chain_open(db, &c) != E_OK) rc = E_DB;
+		if (rc == E_OK) {
+			char note[160];
+			snprintf(note, sizeof note, "registered after the deadline of %s by an officer on the unit's behalf", m->register_by);
+			struct stmt *st = db_query(db,
+						   "SELECT d.id, s.late FROM model_staging s JOIN models d ON d.movement_id = s.movement_id AND d.code = s.code "
+						   "WHERE s.job_id = $1 AND s.model_id IS NULL ORDER BY s.line",
+						   "i", key);
+			while (rc == E_OK && st && db_step(st) == DB_ROW) {
+				int64_t id = db_int(st, 0);
+				struct arena ra;
+				arena_init(&ra);
+				struct model *d;
+				char *after = NULL;
+				if (models_get(db, &ra, id, &d) == E_OK) {
+					struct buf b;
+					buf_init(&b);
+					struct jw w;
+					jw_init(&w, &b);
+					model_json(&w, d, m);
+					after = buf_detach(&b);
+				}
+				if (!after || audit_chain_add(&c, who, N_("create"), "model", id, NULL, after, db_int(st, 1) ? note : NULL) != E_OK) rc = E_DB;
+				free(after);
+				arena_free(&ra);
+			}
+			if (!st) rc = E_DB;
+			db_done(st);
+			if (audit_chain_close(&c) != E_OK && rc == E_OK) rc = E_DB;
+		}
+	}
+	if (rc == E_OK) {
+		/* changes to existing models, each checked again now */
+		struct stmt *st = db_query(db,
+					   "SELECT line, model_id, version, code, title, field_code, description, started_on, owner_unit_id FROM model_staging "
+					   "WHERE job_id = $1 AND model_id IS NOT NULL ORDER BY line",
+					   "i", key);
+		if (!st) rc = E_DB;
+		while (st && (rc == E_OK || rc == E_INVALID) && db_step(st) == DB_ROW) {
+			struct arena ra;
+			arena_init(&ra);
+			int line = (int)db_int(st, 0);
+			struct model_in in = { .code = arena_strdup(&ra, db_text(st, 3)), .title = arena_strdup(&ra, db_text(st, 4)),
+					       .field = arena_strdup(&ra, db_text(st, 5)),
+					       .description = arena_strdup(&ra, db_text(st, 6) ? db_text(st, 6) : ""),
+					       .started_on = arena_strdup(&ra, db_text(st, 7) ? db_text(st, 7) : ""), .owner_unit_id = db_int(st, 8),
+					       .owner_person_id = -1, .active = -1 };
+			struct field_errors fe = { 0 };
+			int r = models_update(db, who, db_int(st, 1), db_int(st, 2), &in, &fe);
+			if (r == E_DB || r == E_BUSY) rc = r;
+			else if (r != E_OK) { staged_error(errors, line, &fe, r); (*rejected)++; rc = E_INVALID; }
+			arena_free(&ra);
+		}
+		db_done(st);
+	}
+	rc = db_tx_end(db, rc);
+	arena_free(&a);
+	return rc;
+}
+
+int models_unstage(struct db *db, int64_t key)
+{
+	/* in short transactions: a failed import of many lines must not hold the database either */
+	for (;;) {
+		int rc = db_tx_begin(db);
+		if (rc == E_OK &&
+		    db_exec(db, "DELETE FROM model_staging WHERE job_id = $1 AND code IN (SELECT code FROM model_staging WHERE job_id = $1 LIMIT 5000)", "i",
+			    key) != DB_OK)
+			rc = E_DB;
+		int n = rc == E_OK ? db_changes(db) : 0;
+		rc = db_tx_end(db, rc);
+		if (rc != E_OK) return rc;
+		if (n == 0) return E_OK;
+	}
 }
 
 int models_assess(struct db *db, const struct user *who, int64_t id, int64_t version, const char *status, const char *comment,

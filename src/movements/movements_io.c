@@ -10,11 +10,13 @@
 #include "../base/auth.h"
 #include "../base/db.h"
 #include "../base/i18n.h"
+#include "../base/jobs.h"
 #include "../base/sheet.h"
 #include "../base/table.h"
 #include "../base/util.h"
 #include "../units/units.h"
 #include "movements.h"
+#include "mv_internal.h"
 
 static const struct column model_cols[] = {
 	{ "code", N_("Model code") }, { "unit_code", N_("Unit code") }, { "title", N_("Title") }, { "field", N_("Field") },
@@ -98,14 +100,49 @@ static int open_table(FILE *in, const struct column *want, int *col, int nreq, s
 	return E_OK;
 }
 
+/* Lines of a background import are checked and staged this many to a write
+** transaction, so other writers wait milliseconds between batches. */
+#define IMPORT_BATCH 500
+
+static void batch_end(struct db *db, struct import_report *rep, int *result)
+{
+	if (rep->job) job_progress(rep->job, rep->lines, rep->job->total);
+	*result = db_tx_end(db, *result);
+	if (*result == E_OK && rep->job && job_stopping()) *result = E_BUSY; /* queued again at the next start */
+}
+
+static void import_result(const struct import_report *rep, struct buf *b)
+{
+	b->len = 0;
+	buf_printf(b, "{\"lines\":%d,\"inserted\":%d,\"updated\":%d,\"unchanged\":%d,\"rejected\":%d}", rep->lines, rep->inserted, rep->updated,
+		   rep->unchanged, rep->rejected);
+}
+
+/* Models: every line is checked and staged (model_staging) in batches, none
+** visible; then models_publish_staged() makes them all visible in one short
+** transaction, which also marks the job done. Any bad line: nothing. */
 int movement_import_models(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep)
 {
 	int col[8];
 	struct table *t;
 	if (open_table(in, model_cols, col, 4, rep, &t) != E_OK) return E_INVALID;
-	if (db_begin(db) != DB_OK) { table_close(t); return E_DB; }
-	int rc, result = E_OK;
+	struct arena ma;
+	arena_init(&ma);
+	struct movement *mv;
+	if (movements_get_plain(db, &ma, movement_id, &mv) != E_OK) { arena_free(&ma); table_close(t); return E_NOTFOUND; }
+	int64_t key;
+	if (rep->job) key = rep->job->id;
+	else {
+		/* a command-line import: a negative key of its own */
+		char hex[17];
+		random_token(hex, 7);
+		key = -(int64_t)strtoll(hex, NULL, 16) - 1;
+	}
+	int result = models_unstage(db, key); /* what an interrupted run of this job left */
+	int rc, inbatch = 0;
 	while (result == E_OK && (rc = table_next(t)) != 0) {
+		if (inbatch == IMPORT_BATCH) { batch_end(db, rep, &result); inbatch = 0; if (result != E_OK) break; }
+		if (inbatch++ == 0 && (result = db_tx_begin(db)) != E_OK) { inbatch = 0; break; }
 		if (rc < 0) {
 			fprintf(rep->errors, "line %d: %s\n", t->line, t->err);
 			rep->rejected++;
@@ -131,34 +168,53 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 		struct arena a;
 		arena_init(&a);
 		struct model *cur;
-		int r;
-		if (models_find_code(db, movement_id, code, &id) == E_OK && models_get(db, &a, id, &cur) == E_OK) {
-			if (cur->unit_id != unit) {
-				fprintf(rep->errors, "line %d: unit_code: the model %s belongs to %s; a model cannot change unit\n", t->line, code, cur->unit_code);
+		struct model_staged sg;
+		int r, staged = models_staged_find(db, &a, key, code, &sg) == E_OK;
+		if (staged || (models_find_code(db, movement_id, code, &id) == E_OK && models_get(db, &a, id, &cur) == E_OK)) {
+			/* the same code again: compared with what the file staged before, else with the stored model */
+			int64_t cur_unit = staged ? sg.unit_id : cur->unit_id, cur_owner = staged ? sg.owner_unit_id : cur->owner_unit_id;
+			const char *title = staged ? sg.title : cur->title, *field = staged ? sg.field : cur->field;
+			const char *desc = staged ? sg.description : cur->description, *started = staged ? sg.started_on : cur->started_on;
+			if (cur_unit != unit) {
+				fprintf(rep->errors, "line %d: unit_code: the model %s belongs to %s; a model cannot change unit\n", t->line, code,
+					staged ? ucode : cur->unit_code);
 				rep->rejected++;
 				arena_free(&a);
 				continue;
 			}
-			if (eq(cur->title, m.title) && eq(cur->field, m.field) && eq(cur->description, *m.description ? m.description : NULL) &&
-			    eq(cur->started_on, *m.started_on ? m.started_on : NULL) && cur->owner_unit_id == owner) {
+			if (eq(title, m.title) && eq(field, m.field) && eq(desc, *m.description ? m.description : NULL) &&
+			    eq(started, *m.started_on ? m.started_on : NULL) && cur_owner == owner) {
 				rep->unchanged++;
 				arena_free(&a);
 				continue;
 			}
-			r = models_update(db, who, id, cur->version, &m, &fe);
+			r = staged ? models_stage(db, who, mv, key, t->line, &m, sg.model_id, sg.version, &fe)
+				   : models_stage(db, who, mv, key, t->line, &m, id, cur->version, &fe);
 			if (r == E_OK) rep->updated++;
 		} else {
-			r = models_create(db, who, movement_id, &m, &fe, &id);
+			r = models_stage(db, who, mv, key, t->line, &m, 0, 0, &fe);
 			if (r == E_OK) rep->inserted++;
 		}
 		arena_free(&a);
-		if (r == E_DB) result = E_DB;
+		if (r == E_DB || r == E_BUSY) result = r;
 		else if (r != E_OK) line_error(rep, t->line, &fe, r);
 	}
+	if (inbatch) batch_end(db, rep, &result);
 	import_progress_end(rep, t);
 	table_close(t);
-	if (result == E_OK && rep->rejected == 0 && db_commit(db) == DB_OK) return E_OK;
-	db_rollback(db);
+	arena_free(&ma);
+	if (result == E_OK && rep->rejected == 0) {
+		/* the one transaction that makes the import visible (and the job done) */
+		result = db_tx_begin(db);
+		if (result == E_OK) result = models_publish_staged(db, who, movement_id, key, rep->errors, &rep->rejected);
+		if (result == E_OK && rep->job) {
+			import_result(rep, &rep->job->result);
+			result = job_mark_done(rep->job);
+		}
+		result = db_tx_end(db, result);
+	}
+	models_unstage(db, key);
+	if (result == E_OK && rep->rejected == 0) return E_OK;
 	rep->inserted = rep->updated = 0;
 	return result == E_OK ? E_INVALID : result;
 }
@@ -461,4 +517,40 @@ int movement_export(struct db *db, const struct movement *m, const char *what, F
 	}
 	arena_free(&a);
 	return rc;
+}
+
+/* ---- imports as background jobs (jobs.h) ---- */
+
+typedef int import_fn(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep);
+
+static int import_job(struct job_run *j, import_fn *fn)
+{
+	/* the lines expected, for the progress bar: a CSV's line breaks (a workbook's are not known) */
+	j->total = -1;
+	if (j->len < 2 || memcmp(j->data, "PK", 2) != 0) {
+		int64_t n = 0;
+		for (const char *p = j->data, *end = p + j->len; (p = memchr(p, '\n', (size_t)(end - p))); p++) n++;
+		if (j->len && ((const char *)j->data)[j->len - 1] != '\n') n++;
+		j->total = n > 0 ? n - 1 : 0;
+	}
+	FILE *in = fmemopen((void *)(j->len ? j->data : "\n"), j->len ? j->len : 1, "rb");
+	if (!in) return E_DB;
+	struct import_report rep = { .errors = j->errors, .job = j };
+	int rc = fn(j->db, j->who, j->entity_id, in, &rep);
+	fclose(in);
+	if (!j->marked) import_result(&rep, &j->result);
+	if (rc == E_INVALID) j->reason = N_("Nothing was imported: the file has errors");
+	else if (rc == E_NOTFOUND) j->reason = N_("The movement no longer exists");
+	return rc;
+}
+
+static int job_import_models(struct job_run *j) { return import_job(j, movement_import_models); }
+static int job_import_results(struct job_run *j) { return import_job(j, movement_import_results); }
+static int job_import_registrations(struct job_run *j) { return import_job(j, movement_import_registrations); }
+
+void movements_jobs_register(void)
+{
+	jobs_register("import_models", job_import_models);
+	jobs_register("import_results", job_import_results);
+	jobs_register("import_registrations", job_import_registrations);
 }

@@ -11,6 +11,7 @@
 #include "../movements/movements.h"
 #include "../home/home.h"
 #include "../base/files.h"
+#include "../base/jobs.h"
 #include "web.h"
 #include "picker.h"
 
@@ -18,6 +19,12 @@ struct kind_opt {
 	const char *code;
 	const char *name;
 };
+
+/* jobs_web.c: a job's counts read from its result */
+struct job_counts {
+	int64_t lines, inserted, updated, unchanged, rejected;
+};
+const char *job_kind_label(const char *kind);
 
 struct history_row {
 	const char *at, *login, *action;
