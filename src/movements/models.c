@@ -611,8 +611,12 @@ int models_publish_staged(struct db *db, const struct user *who, int64_t movemen
 	char now[21];
 	now_iso(now);
 	if (rc == E_OK && ncreate > 0) {
-		/* every new model at once, then its audit row on one chain */
-		if (db_exec(db,
+		/* every new model at once, then its audit row on one chain: the new
+		** rows are those above the largest id before (rowids only grow), read
+		** back by one statement */
+		int64_t lo = 0;
+		if (db_int1(db, &lo, "SELECT COALESCE(max(id), 0) FROM models", "") != DB_ROW) rc = E_DB;
+		if (rc == E_OK && db_exec(db,
 			    "INSERT INTO models (movement_id, registration_id, unit_id, code, title, search, field_code, owner_unit_id, "
 			    "description, started_on, late, created_by, created_at, updated_at, sort_key) "
 			    "SELECT movement_id, registration_id, unit_id, code, title, search, field_code, owner_unit_id, description, started_on, "
@@ -624,30 +628,30 @@ int models_publish_staged(struct db *db, const struct user *who, int64_t movemen
 		if (rc == E_OK) {
 			char note[160];
 			snprintf(note, sizeof note, "registered after the deadline of %s by an officer on the unit's behalf", m->register_by);
-			struct stmt *st = db_query(db,
-						   "SELECT d.id, s.late FROM model_staging s JOIN models d ON d.movement_id = s.movement_id AND d.code = s.code "
-						   "WHERE s.job_id = $1 AND s.model_id IS NULL ORDER BY s.line",
-						   "i", key);
+			struct stmt *st = db_query(db, "SELECT " MD_COLS MD_FROM " WHERE d.movement_id = $1 AND d.id > $2 ORDER BY d.id", "ii", movement_id, lo);
+			struct buf b;
+			buf_init(&b);
+			int64_t n = 0;
 			while (rc == E_OK && st && db_step(st) == DB_ROW) {
-				int64_t id = db_int(st, 0);
 				struct arena ra;
 				arena_init(&ra);
-				struct model *d;
-				char *after = NULL;
-				if (models_get(db, &ra, id, &d) == E_OK) {
-					struct buf b;
-					buf_init(&b);
-					struct jw w;
-					jw_init(&w, &b);
-					model_json(&w, d, m);
-					after = buf_detach(&b);
-				}
-				if (!after || audit_chain_add(&c, who, N_("create"), "model", id, NULL, after, db_int(st, 1) ? note : NULL) != E_OK) rc = E_DB;
-				free(after);
+				struct model d;
+				read_model(st, &ra, &d);
+				/* a new model has no results or plans yet */
+				d.values = arena_alloc(&ra, sizeof *d.values);
+				d.nvalues = 0;
+				b.len = 0;
+				struct jw w;
+				jw_init(&w, &b);
+				model_json(&w, &d, m);
+				if (audit_chain_add(&c, who, N_("create"), "model", d.id, NULL, buf_cstr(&b), d.late ? note : NULL) != E_OK) rc = E_DB;
 				arena_free(&ra);
+				n++;
 			}
 			if (!st) rc = E_DB;
 			db_done(st);
+			buf_free(&b);
+			if (rc == E_OK && n != ncreate) rc = E_DB;
 			if (audit_chain_close(&c) != E_OK && rc == E_OK) rc = E_DB;
 		}
 	}

@@ -5,12 +5,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../base/arena.h"
 #include "../base/auth.h"
 #include "../base/db.h"
 #include "../base/i18n.h"
 #include "../base/jobs.h"
+#include "../base/log.h"
 #include "../base/sheet.h"
 #include "../base/table.h"
 #include "../base/util.h"
@@ -104,10 +106,24 @@ static int open_table(FILE *in, const struct column *want, int *col, int nreq, s
 ** transaction, so other writers wait milliseconds between batches. */
 #define IMPORT_BATCH 500
 
-static void batch_end(struct db *db, struct import_report *rep, int *result)
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* the longest write transaction of the import so far, for the log */
+struct tx_clock {
+	double began, longest, final;
+};
+
+static void batch_end(struct db *db, struct import_report *rep, int *result, struct tx_clock *clk)
 {
 	if (rep->job) job_progress(rep->job, rep->lines, rep->job->total);
 	*result = db_tx_end(db, *result);
+	double d = now_ms() - clk->began;
+	if (d > clk->longest) clk->longest = d;
 	if (*result == E_OK && rep->job && job_stopping()) *result = E_BUSY; /* queued again at the next start */
 }
 
@@ -140,9 +156,14 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 	}
 	int result = models_unstage(db, key); /* what an interrupted run of this job left */
 	int rc, inbatch = 0;
+	struct tx_clock clk = { 0 };
+	double t0 = now_ms();
 	while (result == E_OK && (rc = table_next(t)) != 0) {
-		if (inbatch == IMPORT_BATCH) { batch_end(db, rep, &result); inbatch = 0; if (result != E_OK) break; }
-		if (inbatch++ == 0 && (result = db_tx_begin(db)) != E_OK) { inbatch = 0; break; }
+		if (inbatch == IMPORT_BATCH) { batch_end(db, rep, &result, &clk); inbatch = 0; if (result != E_OK) break; }
+		if (inbatch++ == 0) {
+			clk.began = now_ms();
+			if ((result = db_tx_begin(db)) != E_OK) { inbatch = 0; break; }
+		}
 		if (rc < 0) {
 			fprintf(rep->errors, "line %d: %s\n", t->line, t->err);
 			rep->rejected++;
@@ -199,12 +220,13 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 		if (r == E_DB || r == E_BUSY) result = r;
 		else if (r != E_OK) line_error(rep, t->line, &fe, r);
 	}
-	if (inbatch) batch_end(db, rep, &result);
+	if (inbatch) batch_end(db, rep, &result, &clk);
 	import_progress_end(rep, t);
 	table_close(t);
 	arena_free(&ma);
 	if (result == E_OK && rep->rejected == 0) {
 		/* the one transaction that makes the import visible (and the job done) */
+		double f0 = now_ms();
 		result = db_tx_begin(db);
 		if (result == E_OK) result = models_publish_staged(db, who, movement_id, key, rep->errors, &rep->rejected);
 		if (result == E_OK && rep->job) {
@@ -212,8 +234,12 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 			result = job_mark_done(rep->job);
 		}
 		result = db_tx_end(db, result);
+		clk.final = now_ms() - f0;
 	}
 	models_unstage(db, key);
+	if (rep->job)
+		log_info("job %lld: %d lines in %.0f ms; longest batch transaction %.1f ms, final transaction %.1f ms", (long long)key, rep->lines,
+			 now_ms() - t0, clk.longest, clk.final);
 	if (result == E_OK && rep->rejected == 0) return E_OK;
 	rep->inserted = rep->updated = 0;
 	return result == E_OK ? E_INVALID : result;
