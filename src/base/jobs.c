@@ -202,16 +202,16 @@ static void run(struct db *db, int64_t id)
 	int rc = E_DB;
 	job_fn *fn = found ? kind_fn(j.kind) : NULL;
 	struct user *u = NULL;
-	if (!found) j.reason = "the job could not be read";
-	else if (!fn) j.reason = "no worker knows this kind of job";
-	else if (owner && auth_load_user(db, &a, owner, &u) != 0) j.reason = "the user who started it is no longer active";
+	if (!found) j.reason = N_("The job could not be read");
+	else if (!fn) j.reason = N_("No worker knows this kind of job");
+	else if (owner && auth_load_user(db, &a, owner, &u) != 0) j.reason = N_("The user who started the job is no longer active");
 	else {
 		j.who = owner ? u : &auth_system;
 		rc = fn(&j);
 	}
 	if (db_in_tx(db)) db_rollback(db); /* a kind that returned inside its transaction */
 	const char *status = rc == E_OK ? "done" : (rc == E_BUSY || job_stopping()) && found && fn ? "queued" : "failed";
-	if (rc != E_OK && !j.reason && !strcmp(status, "failed")) j.reason = rc == E_INVALID ? "the file has errors" : "the database failed";
+	if (rc != E_OK && !j.reason && !strcmp(status, "failed")) j.reason = rc == E_INVALID ? N_("The file has errors") : N_("The database failed");
 	log_info("job %lld %s %s%s%s", (long long)id, j.kind ? j.kind : "?", status, j.reason ? ": " : "", j.reason ? j.reason : "");
 	char *errs = errors_text(&j, &err_mem);
 	if (!j.marked) {
@@ -264,8 +264,8 @@ int jobs_start(const char *db_path)
 	now_iso(now);
 	int rc = db_tx_begin(db);
 	if (rc == E_OK &&
-	    db_exec(db, "UPDATE jobs SET status = 'failed', reason = 'interrupted', finished_at = $1, data = NULL WHERE status = 'running' AND attempts >= $2",
-		    "ti", now, (int64_t)MAX_ATTEMPTS) != DB_OK)
+	    db_exec(db, "UPDATE jobs SET status = 'failed', reason = $3, finished_at = $1, data = NULL WHERE status = 'running' AND attempts >= $2",
+		    "tit", now, (int64_t)MAX_ATTEMPTS, N_("Interrupted: the server stopped while the job ran, three times")) != DB_OK)
 		rc = E_DB;
 	if (rc == E_OK && db_exec(db, "UPDATE jobs SET status = 'queued', started_at = NULL, done = 0 WHERE status = 'running'", "") != DB_OK) rc = E_DB;
 	if (db_tx_end(db, rc) != E_OK) { db_close(db); return -1; }

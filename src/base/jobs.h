@@ -9,7 +9,7 @@
 ** (the process was killed). Its effect is all or nothing (a kind makes its
 ** effect visible in one final transaction that also marks the job done), so
 ** it is queued again from its kept file; after 3 starts it fails
-** "interrupted". On a graceful stop the running job is asked to stop at its
+** "Interrupted". On a graceful stop the running job is asked to stop at its
 ** next batch (job_stopping) and is queued again the same way. */
 #ifndef THIDUA_JOBS_H
 #define THIDUA_JOBS_H
