@@ -3,7 +3,9 @@
 // timed from the POST to the job's end, with the longest write transaction
 // the job held (its log line). Usage, from the repository:
 //   THIDUA_BIN=$PWD/build/release/thidua node bench/import_job.mjs [N ...]
-import { makeDb, startServer, Client } from '../tests/lib/server.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeDb, startServer, Client, thidua } from '../tests/lib/server.mjs';
 import { mkUnit } from '../tests/http/_util.mjs';
 
 const sizes = process.argv.slice(2).map(Number);
@@ -43,4 +45,15 @@ for (const n of sizes) {
   console.log(`${n} lines: ${j.status}, ${(ms / 1000).toFixed(2)} s from the POST to the end; ${log ? log.replace(/^.*info /, '') : ''}`);
 }
 const fin = await srv.stop();
+// the command line runs the same import synchronously (CLI_LINES=0 skips it)
+const cliLines = Number(process.env.CLI_LINES ?? 100000);
+if (cliLines) {
+  const lines = ['code,unit_code,title,field'];
+  for (let i = 0; i < cliLines; i++) lines.push(`CLI-${i},BJ-${i % WARDS},Mô hình dòng lệnh số ${i},economy`);
+  const file = path.join(env.dir, 'cli.csv');
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  const t0 = Date.now();
+  const r = thidua(['import', 'models', file, '--movement', 'BJOB', '--db', env.db]);
+  console.log(`command line, ${cliLines} lines: exit ${r.code}, ${((Date.now() - t0) / 1000).toFixed(2)} s; ${(r.stdout + r.stderr).trim().split('\n').pop()}`);
+}
 if (process.env.BENCH_LOG) console.log(fin.log.split('\n').filter((l) => /job/.test(l)).join('\n'));
