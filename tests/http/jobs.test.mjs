@@ -218,3 +218,24 @@ test('a job interrupted by a killed server is run again at the next start', asyn
   assert.equal(j.result.lines, BIG);
   assert.equal(await total(), before + BIG);
 });
+
+test('a graceful stop queues the running job again; the next start finishes it', async () => {
+  const before = await total();
+  const r = await upload(reporter, 'models', modelsCsv(BIG, 'STOP'));
+  const loc = r.headers.get('location');
+  for (let j = r.data; j.status === 'queued'; j = (await reporter.get(loc)).data) await new Promise((res) => setTimeout(res, 20));
+  await srv.stop(); // SIGTERM: throws on a sanitizer report
+  const left = sqlite(env.db, `SELECT status FROM jobs WHERE id = ${r.data.id}`);
+  assert.ok(['queued', 'done'].includes(left), left);
+  assert.equal(await totalIn(env.db), left === 'done' ? before + BIG : before);
+  srv = await startServer(env.db);
+  reporter.base = admin.base = other.base = srv.base;
+  const j = await reporter.waitJob(r);
+  assert.equal(j.status, 'done');
+  assert.equal(await total(), before + BIG);
+  console.log(`# the stopped server left the job ${left}`);
+});
+
+async function totalIn(db) {
+  return Number(sqlite(db, `SELECT count(*) FROM models WHERE movement_id = ${mv.id}`));
+}
