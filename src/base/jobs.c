@@ -120,14 +120,12 @@ void job_progress(struct job_run *j, int64_t done, int64_t total)
 	else db_exec(j->db, "UPDATE jobs SET done = $1, total = NULL WHERE id = $2", "ii", done, j->id);
 }
 
-/* the errors written so far, as text (a memstream flushed) */
-static char *errors_text(struct job_run *j, char **mem)
+/* the errors written so far, as text (the memstream flushed), or NULL */
+static const char *errors_text(struct job_run *j)
 {
 	fflush(j->errors);
-	return *mem && **mem ? *mem : NULL;
+	return j->err_text && *j->err_text ? j->err_text : NULL;
 }
-
-static char *err_mem; /* the worker's memstream buffer (one job at a time) */
 
 int job_mark_done(struct job_run *j)
 {
@@ -136,7 +134,7 @@ int job_mark_done(struct job_run *j)
 	int rc = db_exec(j->db,
 			 "UPDATE jobs SET status = 'done', result = $1, errors = $2, reason = NULL, finished_at = $3, data = NULL, "
 			 "done = CASE WHEN total IS NULL OR total < done THEN done ELSE total END WHERE id = $4",
-			 "ttti", j->result.len ? buf_cstr(&j->result) : NULL, errors_text(j, &err_mem), now, j->id);
+			 "ttti", j->result.len ? buf_cstr(&j->result) : NULL, errors_text(j), now, j->id);
 	if (rc == DB_OK) j->marked = 1;
 	return rc == DB_OK ? E_OK : rc == DB_BUSY ? E_BUSY : E_DB;
 }
@@ -179,9 +177,8 @@ static void run(struct db *db, int64_t id)
 	arena_init(&a);
 	struct job_run j = { .db = db, .id = id };
 	buf_init(&j.result);
-	size_t err_len = 0;
-	err_mem = NULL;
-	j.errors = open_memstream(&err_mem, &err_len);
+	j.errors = open_memstream(&j.err_text, &j.err_len);
+	if (!j.errors) { arena_free(&a); return; }
 	int64_t owner = 0;
 	void *data = NULL;
 	struct stmt *st = db_query(db, "SELECT kind, owner_id, entity_id, data, data_name FROM jobs WHERE id = $1", "i", id);
@@ -213,7 +210,7 @@ static void run(struct db *db, int64_t id)
 	const char *status = rc == E_OK ? "done" : (rc == E_BUSY || job_stopping()) && found && fn ? "queued" : "failed";
 	if (rc != E_OK && !j.reason && !strcmp(status, "failed")) j.reason = rc == E_INVALID ? N_("The file has errors") : N_("The database failed");
 	log_info("job %lld %s %s%s%s", (long long)id, j.kind ? j.kind : "?", status, j.reason ? ": " : "", j.reason ? j.reason : "");
-	char *errs = errors_text(&j, &err_mem);
+	const char *errs = errors_text(&j);
 	if (!j.marked) {
 		/* the end of a job must be written: wait out a busy database */
 		for (int tries = 0; tries < 600 && finish(db, id, status, &j, errs) != E_OK; tries++) {
@@ -222,8 +219,7 @@ static void run(struct db *db, int64_t id)
 		}
 	}
 	fclose(j.errors);
-	free(err_mem);
-	err_mem = NULL;
+	free(j.err_text);
 	free(data);
 	buf_free(&j.result);
 	arena_free(&a);

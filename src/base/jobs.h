@@ -37,7 +37,10 @@ struct job_run {
 	FILE *errors;               /* line-numbered errors, one a line */
 	struct buf result;          /* a JSON object (the counts), written by the kind */
 	const char *reason;         /* why it failed (an English message id) */
-	int marked;                 /* internal: done was written by job_mark_done */
+	/* internal */
+	int marked;                 /* done was written by job_mark_done */
+	char *err_text;             /* the memstream behind errors */
+	size_t err_len;
 };
 
 /* E_OK: the job is done; anything else: failed with j->reason (or the
