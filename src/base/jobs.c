@@ -234,7 +234,11 @@ static void *work(void *arg)
 		pthread_mutex_unlock(&mu);
 		if (stop) break;
 		int64_t id = claim(db);
-		if (id) { run(db, id); continue; }
+		if (id) {
+			run(db, id);
+			db_script(db, "PRAGMA wal_checkpoint(PASSIVE);"); /* readers and writers go on meanwhile */
+			continue;
+		}
 		pthread_mutex_lock(&mu);
 		if (!wake && !stopping) {
 			/* also polls: another process may queue jobs */
@@ -254,8 +258,11 @@ int jobs_start(const char *db_path)
 {
 	struct db *db;
 	if (db_open(&db, db_path, 0) != DB_OK) return -1;
-	/* the worker waits for other writers longer than a request does */
+	/* the worker waits for other writers longer than a request does; it
+	** checkpoints the WAL after each job instead of inside its commits, so a
+	** big import's final transaction does not also copy the log back */
 	db_busy_timeout(db, 30000);
+	db_script(db, "PRAGMA wal_autocheckpoint=0;");
 	char now[21];
 	now_iso(now);
 	int rc = db_tx_begin(db);
