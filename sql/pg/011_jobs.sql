@@ -2,7 +2,9 @@
 -- Background jobs (issue 8): work that outlives a request — imports now,
 -- big exports and PDF reports later. One worker thread of `serve` runs them
 -- in id order (src/base/jobs.c); a kind is a name the feature registers.
-CREATE TABLE jobs (
+-- IF NOT EXISTS: the migration tests take a database back to an older
+-- version by deleting rows of schema_migrations, as for 010.
+CREATE TABLE IF NOT EXISTS jobs (
 	id BIGSERIAL PRIMARY KEY,
 	kind TEXT NOT NULL,                  -- import_models, import_results, import_registrations, ...
 	owner_id BIGINT REFERENCES users(id), -- who asked; only they (or an admin) read it
@@ -22,14 +24,14 @@ CREATE TABLE jobs (
 	started_at TEXT,
 	finished_at TEXT
 );
-CREATE INDEX jobs_status ON jobs (status, id);
-CREATE INDEX jobs_owner ON jobs (owner_id, id);
+CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, id);
+CREATE INDEX IF NOT EXISTS jobs_owner ON jobs (owner_id, id);
 
 -- Models imported by a job wait here, checked, until one short final
 -- transaction copies them into models (INSERT ... SELECT): until then no
 -- query sees them, and a failed job deletes them. `model_id` set: a change
 -- to that existing model, applied in the final transaction too.
-CREATE TABLE model_staging (
+CREATE TABLE IF NOT EXISTS model_staging (
 	job_id BIGINT NOT NULL,             -- the job, or a negative key of a command-line import
 	line INTEGER NOT NULL,
 	model_id BIGINT,

@@ -197,8 +197,11 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 			const char *title = staged ? sg.title : cur->title, *field = staged ? sg.field : cur->field;
 			const char *desc = staged ? sg.description : cur->description, *started = staged ? sg.started_on : cur->started_on;
 			if (cur_unit != unit) {
-				fprintf(rep->errors, "line %d: unit_code: the model %s belongs to %s; a model cannot change unit\n", t->line, code,
-					staged ? ucode : cur->unit_code);
+				const char *owner_code = staged ? "?" : cur->unit_code;
+				struct stmt *us = staged ? db_query(db, "SELECT code FROM units WHERE id = $1", "i", cur_unit) : NULL;
+				if (us && db_step(us) == DB_ROW) owner_code = arena_strdup(&a, db_text(us, 0));
+				db_done(us);
+				fprintf(rep->errors, "line %d: unit_code: the model %s belongs to %s; a model cannot change unit\n", t->line, code, owner_code);
 				rep->rejected++;
 				arena_free(&a);
 				continue;
