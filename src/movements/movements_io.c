@@ -229,6 +229,7 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 	arena_free(&ma);
 	if (result == E_OK && rep->rejected == 0) {
 		/* the one transaction that makes the import visible (and the job done) */
+		if (rep->progress) fprintf(stderr, "%d lines checked; storing them in one transaction\n", rep->lines);
 		double f0 = now_ms();
 		result = db_tx_begin(db);
 		if (result == E_OK) result = models_publish_staged(db, who, movement_id, key, rep->errors, &rep->rejected);
