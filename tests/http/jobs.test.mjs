@@ -85,6 +85,11 @@ test('a code twice in one file: the later line changes what the earlier staged, 
   assert.deepEqual([j.status, j.result.inserted, j.result.updated, j.result.unchanged], ['done', 1, 1, 1]);
   const m = (await admin.get(`/api/v1/movements/${mv.id}/models?q=TWICE-1`)).data.items;
   assert.deepEqual(m.map((x) => x.title), ['Tên sau']);
+  // a change to a stored model is staged too, and applied by the final transaction
+  j = await reporter.waitJob(await upload(reporter, 'models', 'code,unit_code,title,field,description\nTWICE-1,JW-1,Tên mới,economy,Mô tả\n'));
+  assert.deepEqual([j.status, j.result.inserted, j.result.updated], ['done', 0, 1]);
+  const changed = (await admin.get(`/api/v1/movements/${mv.id}/models?q=TWICE-1`)).data.items[0];
+  assert.deepEqual([changed.title, changed.description, changed.version], ['Tên mới', 'Mô tả', 2]);
   j = await reporter.waitJob(await upload(reporter, 'models', 'code,unit_code,title,field\nTWICE-2,JW-1,Một,economy\nTWICE-2,JW-2,Hai,economy\n'));
   assert.equal(j.status, 'failed');
   assert.deepEqual(j.errors, ['line 3: unit_code: the model TWICE-2 belongs to JW-1; a model cannot change unit']);
