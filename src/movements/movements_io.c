@@ -254,6 +254,7 @@ struct rgroup {
 	char *model, *on, *note;
 	int n;
 	struct commitment_in v[MV_MAX_METRICS];
+	int64_t model_id;           /* > 0: a new report of this model, to write */
 };
 
 int movement_import_results(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep)
@@ -297,8 +298,9 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 	}
 	import_progress_end(rep, t);
 	table_close(t);
-	int result = db_begin(db) == DB_OK ? E_OK : E_DB;
-	for (int k = 0; result == E_OK && k < ng; k++) {
+	/* first, without the write lock: the models, and the reports already stored */
+	int towrite = 0;
+	for (int k = 0; k < ng; k++) {
 		int64_t mid = 0;
 		if (models_find_code(db, movement_id, g[k].model, &mid) != E_OK) {
 			fprintf(rep->errors, "line %d: model_code: the movement has no model '%s'\n", g[k].line, g[k].model);
@@ -323,21 +325,29 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 			same = all;
 		}
 		if (same) { rep->unchanged++; continue; }
+		g[k].model_id = mid;
+		towrite++;
+	}
+	/* then the new reports in one transaction (every rule checked by reports_add), kept only if no line is bad */
+	int result = towrite ? db_tx_begin(db) : E_OK;
+	for (int k = 0; towrite && result == E_OK && k < ng; k++) {
+		if (!g[k].model_id) continue;
 		struct report_in rin = { .reported_on = g[k].on, .note = g[k].note, .nvalues = g[k].n };
 		memcpy(rin.values, g[k].v, sizeof(struct commitment_in) * (size_t)g[k].n);
 		struct field_errors fe = { 0 };
 		int64_t rid;
-		int r = reports_add(db, who, mid, &rin, &fe, &rid);
+		int r = reports_add(db, who, g[k].model_id, &rin, &fe, &rid);
 		if (r == E_OK) rep->inserted++;
-		else if (r == E_DB) result = E_DB;
+		else if (r == E_DB || r == E_BUSY) result = r;
 		else line_error(rep, g[k].line, &fe, r);
 	}
 	free(g);
 	arena_free(&a);
-	if (result == E_OK && rep->rejected == 0 && db_commit(db) == DB_OK) return E_OK;
-	db_rollback(db);
+	if (result == E_OK && rep->rejected) result = E_INVALID;
+	if (towrite) result = db_tx_end(db, result);
+	if (result == E_OK) return E_OK;
 	rep->inserted = rep->updated = 0;
-	return result == E_OK ? E_INVALID : result;
+	return result;
 }
 
 /* Registrations, as exported: unit_code, pledge, planned_models and a

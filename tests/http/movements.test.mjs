@@ -273,6 +273,12 @@ test('models and results: export, re-import unchanged, per-line errors, all or n
   assert.equal(r.result.inserted, 1);
   r = await imp(reporter, 'results', 'r.csv', res);
   assert.deepEqual([r.result.inserted, r.result.unchanged], [0, 1]);
+  // a good line and two bad ones: nothing stored, each bad line named
+  r = await imp(reporter, 'results', 'bad.csv', 'model_code,reported_on,metric,value\nLH-T1-01,' + day(-2) + ',vnd,5\nKHONG-CO,' + day(-2) +
+    ',vnd,5\nLH-T1-01,' + day(5) + ',vnd,5\n');
+  assert.equal(r.status, 'failed');
+  assert.deepEqual(r.errors, ["line 3: model_code: the movement has no model 'KHONG-CO'", 'line 4: reported_on: Cannot be in the future']);
+  assert.deepEqual([r.result.inserted, r.result.rejected], [0, 2]);
   assert.deepEqual((await officer.get(`/api/v1/models/${lanes.id}`)).data.results, { vnd: 362000000, length_m: 346 });
   // the exported results re-import unchanged
   r = await officer.get(`/movements/${mv.id}/export/results?format=csv`);
