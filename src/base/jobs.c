@@ -145,6 +145,9 @@ static int64_t claim(struct db *db)
 	int64_t id = 0;
 	char now[21];
 	now_iso(now);
+	/* a read first: an idle worker does not take the write lock every second */
+	if (db_int1(db, &id, "SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1", "") != DB_ROW) return 0;
+	id = 0;
 	int rc = db_tx_begin(db);
 	if (rc == E_OK) {
 		int s = db_int1(db, &id, "SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1", "");
