@@ -329,6 +329,7 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 		towrite++;
 	}
 	/* then the new reports in one transaction (every rule checked by reports_add), kept only if no line is bad */
+	double w0 = now_ms();
 	int result = towrite ? db_tx_begin(db) : E_OK;
 	for (int k = 0; towrite && result == E_OK && k < ng; k++) {
 		if (!g[k].model_id) continue;
@@ -345,6 +346,8 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 	arena_free(&a);
 	if (result == E_OK && rep->rejected) result = E_INVALID;
 	if (towrite) result = db_tx_end(db, result);
+	if (rep->job && towrite)
+		log_info("job %lld: %d new reports in one write transaction of %.1f ms", (long long)rep->job->id, towrite, now_ms() - w0);
 	if (result == E_OK) return E_OK;
 	rep->inserted = rep->updated = 0;
 	return result;
