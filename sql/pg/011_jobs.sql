@@ -50,3 +50,19 @@ CREATE TABLE IF NOT EXISTS model_staging (
 	sort_key BYTEA,
 	PRIMARY KEY (job_id, code)
 );
+
+-- The reports of a results import, checked and waiting in the same way:
+-- the rows of one group (a model, a date, a note) are one report.
+CREATE TABLE IF NOT EXISTS report_staging (
+	job_id BIGINT NOT NULL,
+	grp INTEGER NOT NULL,
+	line INTEGER NOT NULL,
+	model_id BIGINT NOT NULL,
+	reported_on TEXT NOT NULL,
+	note TEXT,
+	metric_id BIGINT NOT NULL,
+	value DOUBLE PRECISION NOT NULL,
+	PRIMARY KEY (job_id, grp, metric_id)
+);
+-- the amounts already staged for a model, read by every report checked
+CREATE INDEX IF NOT EXISTS report_staging_model ON report_staging (job_id, model_id, metric_id);

@@ -854,21 +854,20 @@ int reports_get(struct db *db, struct arena *a, int64_t id, struct report **out)
 	return E_OK;
 }
 
-int reports_add(struct db *db, const struct user *who, int64_t model_id, const struct report_in *in, struct field_errors *fe,
-		int64_t *id)
+/* The checks of a new report: who may report on the model at this stage, the
+** date, the note, the values and their ranges (an amount's standing value
+** plus `staged_key`'s staged amounts of the model, when > 0 or < 0, stays in
+** range). E_OK with the movement in *mo. */
+static int report_check(struct db *db, struct arena *a, const struct user *who, int64_t model_id, const struct report_in *in, int64_t staged_key,
+			struct field_errors *fe, struct movement **mo)
 {
-	struct arena a;
-	arena_init(&a);
-	int txrc = db_tx_begin(db);
-	if (txrc != E_OK) { arena_free(&a); return txrc; }
 	struct model *d;
 	struct movement *m;
-	int rc = load_for_change(db, &a, who, model_id, 0, &d, &m, fe);
-	if (rc != E_OK) goto out;
-	if (!d->active) { fe_add(fe, "model", N_("The model was withdrawn")); rc = E_STATE; goto out; }
-	char today[11], now[21];
+	int rc = load_for_change(db, a, who, model_id, 0, &d, &m, fe);
+	if (rc != E_OK) return rc;
+	if (!d->active) { fe_add(fe, "model", N_("The model was withdrawn")); return E_STATE; }
+	char today[11];
 	today_iso(today);
-	now_iso(now);
 	if (!in->reported_on || !date_valid(in->reported_on)) fe_add(fe, "reported_on", N_("Is not a date (YYYY-MM-DD)"));
 	else if (strcmp(in->reported_on, today) > 0) fe_add(fe, "reported_on", N_("Cannot be in the future"));
 	if (in->note && strlen(in->note) > MV_TEXT_MAX) fe_add(fe, "note", N_("Is too long"));
@@ -882,26 +881,41 @@ int reports_add(struct db *db, const struct user *who, int64_t model_id, const s
 			struct stmt *st = db_query(db, "SELECT value FROM model_values WHERE model_id = $1 AND metric_id = $2", "ii", model_id, mt->id);
 			if (st && db_step(st) == DB_ROW) cur = db_double(st, 0);
 			db_done(st);
+			if (staged_key) {
+				st = db_query(db, "SELECT COALESCE(sum(value), 0) FROM report_staging WHERE job_id = $1 AND model_id = $2 AND metric_id = $3",
+					      "iii", staged_key, model_id, mt->id);
+				if (st && db_step(st) == DB_ROW) cur += db_double(st, 0);
+				db_done(st);
+			}
 			if (cur + in->values[i].value > MV_AMOUNT_MAX) {
 				fe_add(fe, "results", N_("The total of the model would pass 1,000,000,000,000,000"));
 				break;
 			}
 		}
 	}
-	if (fe->n) { rc = E_INVALID; goto out; }
-	rc = E_DB;
+	if (fe->n) return E_INVALID;
+	*mo = m;
+	return E_OK;
+}
+
+/* Writes a checked report: the report, its results, the model's standing
+** values (amounts add up, a rate is its latest report) and the audit row. */
+static int report_write(struct db *db, struct arena *a, const struct user *who, const struct movement *m, int64_t model_id,
+			const struct report_in *in, int64_t *id)
+{
+	char now[21];
+	now_iso(now);
 	int64_t rid = 0;
 	struct stmt *st = db_query(db, "INSERT INTO model_reports (model_id, reported_on, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
 				   "ittIt", model_id, in->reported_on, in->note && *in->note ? in->note : NULL, who->id, now);
 	if (st && db_step(st) == DB_ROW) rid = db_int(st, 0);
 	db_done(st);
-	if (!rid) goto out;
+	if (!rid) return E_DB;
 	for (int i = 0; i < in->nvalues; i++) {
 		const struct metric *mt = movement_metric(m, in->values[i].metric);
 		if (db_exec(db, "INSERT INTO model_results (report_id, metric_id, value) VALUES ($1, $2, $3)", "iid", rid, mt->id,
 			    in->values[i].value) != DB_OK)
-			goto out;
-		/* the model's standing value: amounts add up, a rate is its latest report */
+			return E_DB;
 		const char *sql = strcmp(mt->kind, "amount") == 0
 					  ? "INSERT INTO model_values (model_id, metric_id, value, reported_on) VALUES ($1, $2, $3, $4) "
 					    "ON CONFLICT (model_id, metric_id) DO UPDATE SET value = model_values.value + excluded.value, "
@@ -910,10 +924,10 @@ int reports_add(struct db *db, const struct user *who, int64_t model_id, const s
 					    "ON CONFLICT (model_id, metric_id) DO UPDATE SET "
 					    "value = CASE WHEN excluded.reported_on >= model_values.reported_on THEN excluded.value ELSE model_values.value END, "
 					    "reported_on = CASE WHEN excluded.reported_on > model_values.reported_on THEN excluded.reported_on ELSE model_values.reported_on END";
-		if (db_exec(db, sql, "iidt", model_id, mt->id, in->values[i].value, in->reported_on) != DB_OK) goto out;
+		if (db_exec(db, sql, "iidt", model_id, mt->id, in->values[i].value, in->reported_on) != DB_OK) return E_DB;
 	}
 	struct report *rp;
-	if (reports_get(db, &a, rid, &rp) != E_OK) goto out;
+	if (reports_get(db, a, rid, &rp) != E_OK) return E_DB;
 	struct buf b;
 	buf_init(&b);
 	struct jw w;
@@ -921,13 +935,127 @@ int reports_add(struct db *db, const struct user *who, int64_t model_id, const s
 	report_json(&w, rp, m);
 	int arc = audit_add(db, who, N_("report"), "model", model_id, NULL, buf_cstr(&b), NULL);
 	buf_free(&b);
-	if (arc != DB_OK) goto out;
-	rc = E_OK;
+	if (arc != DB_OK) return E_DB;
 	*id = rid;
-out:
+	return E_OK;
+}
+
+int reports_add(struct db *db, const struct user *who, int64_t model_id, const struct report_in *in, struct field_errors *fe,
+		int64_t *id)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { arena_free(&a); return rc; }
+	struct movement *m;
+	rc = report_check(db, &a, who, model_id, in, 0, fe, &m);
+	if (rc == E_OK) rc = report_write(db, &a, who, m, model_id, in, id);
 	rc = db_tx_end(db, rc);
 	arena_free(&a);
 	return rc;
+}
+
+/* ---- a background import of results: reports staged, then written at once ---- */
+
+int reports_stage(struct db *db, const struct user *who, int64_t key, int grp, int line, int64_t model_id, const struct report_in *in,
+		  struct field_errors *fe)
+{
+	struct arena a;
+	arena_init(&a);
+	struct movement *m;
+	int rc = report_check(db, &a, who, model_id, in, key, fe, &m);
+	for (int i = 0; rc == E_OK && i < in->nvalues; i++) {
+		int s = db_exec(db,
+				"INSERT INTO report_staging (job_id, grp, line, model_id, reported_on, note, metric_id, value) "
+				"VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+				"iiiitti" "d", key, (int64_t)grp, (int64_t)line, model_id, in->reported_on, in->note && *in->note ? in->note : NULL,
+				movement_metric(m, in->values[i].metric)->id, in->values[i].value);
+		if (s != DB_OK) rc = s == DB_BUSY ? E_BUSY : E_DB;
+	}
+	arena_free(&a);
+	return rc;
+}
+
+int reports_publish_staged(struct db *db, const struct user *who, int64_t movement_id, int64_t key, FILE *errors, int *rejected)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { arena_free(&a); return rc; }
+	struct movement *m;
+	rc = movements_get_plain(db, &a, movement_id, &m);
+	/* what may have changed since the lines were checked */
+	if (rc == E_OK && !strcmp(m->status, "closed"))
+		*rejected += staged_lines(db, errors, "status", N_("A closed movement cannot be changed"),
+					  "SELECT min(line) FROM report_staging WHERE job_id = $1 AND $2 > 0", key, movement_id);
+	else if (rc == E_OK)
+		*rejected += staged_lines(db, errors, "model", N_("The model was withdrawn"),
+					  "SELECT min(s.line) FROM report_staging s JOIN models d ON d.id = s.model_id "
+					  "WHERE s.job_id = $1 AND d.movement_id = $2 AND d.active = 0 GROUP BY s.grp ORDER BY 1",
+					  key, movement_id);
+	if (rc == E_OK && *rejected) rc = E_INVALID;
+	struct stmt *st = rc == E_OK ? db_query(db,
+						"SELECT grp, model_id, reported_on, note, metric_id, value, line FROM report_staging WHERE job_id = $1 "
+						"ORDER BY grp, metric_id",
+						"i", key)
+				     : NULL;
+	if (rc == E_OK && !st) rc = E_DB;
+	/* the rows of one group are one report */
+	int64_t grp = -1, model_id = 0;
+	struct report_in in = { 0 };
+	char on[11] = "", *note = NULL;
+	int s = DB_DONE;
+	while (rc == E_OK) {
+		s = db_step(st);
+		const char *code = s == DB_ROW ? metric_code(m, db_int(st, 4)) : "";
+		if (!code) {
+			/* a metric removed since the line was checked */
+			fprintf(errors, "line %lld: metric: %s\n", (long long)db_int(st, 6), N_("Is not a metric of this movement"));
+			(*rejected)++;
+			rc = E_INVALID;
+			break;
+		}
+		if (s == DB_ROW && db_int(st, 0) == grp && in.nvalues < MV_MAX_METRICS) {
+			in.values[in.nvalues++] = (struct commitment_in){ code, db_double(st, 5) };
+			continue;
+		}
+		if (grp >= 0) {
+			int64_t rid;
+			in.reported_on = on;
+			in.note = note;
+			struct arena ra;
+			arena_init(&ra);
+			rc = report_write(db, &ra, who, m, model_id, &in, &rid);
+			arena_free(&ra);
+		}
+		if (s != DB_ROW || rc != E_OK) break;
+		grp = db_int(st, 0);
+		model_id = db_int(st, 1);
+		snprintf(on, sizeof on, "%s", db_text(st, 2));
+		note = db_text(st, 3) ? arena_strdup(&a, db_text(st, 3)) : NULL;
+		in = (struct report_in){ .nvalues = 1 };
+		in.values[0] = (struct commitment_in){ code, db_double(st, 5) };
+	}
+	if (rc == E_OK && s != DB_DONE) rc = E_DB;
+	db_done(st);
+	rc = db_tx_end(db, rc);
+	arena_free(&a);
+	return rc;
+}
+
+int reports_unstage(struct db *db, int64_t key)
+{
+	for (;;) {
+		int rc = db_tx_begin(db);
+		if (rc == E_OK &&
+		    db_exec(db, "DELETE FROM report_staging WHERE job_id = $1 AND grp IN (SELECT grp FROM report_staging WHERE job_id = $1 LIMIT 5000)", "i",
+			    key) != DB_OK)
+			rc = E_DB;
+		int n = rc == E_OK ? db_changes(db) : 0;
+		rc = db_tx_end(db, rc);
+		if (rc != E_OK) return rc;
+		if (n == 0) return E_OK;
+	}
 }
 
 /* ---- replication ---- */

@@ -281,6 +281,14 @@ int reports_get(struct db *db, struct arena *a, int64_t id, struct report **out)
 int reports_add(struct db *db, const struct user *who, int64_t model_id, const struct report_in *in, struct field_errors *fe,
 		int64_t *id);
 void report_json(struct jw *w, const struct report *rp, const struct movement *m);
+/* A background import of results, as for models (models_stage): each report is checked (with the amounts
+** already staged for its model) and staged in report_staging; then written
+** all at once by reports_publish_staged(), which checks again that the
+** movement is not closed and the models not withdrawn. */
+int reports_stage(struct db *db, const struct user *who, int64_t key, int grp, int line, int64_t model_id, const struct report_in *in,
+		  struct field_errors *fe);
+int reports_publish_staged(struct db *db, const struct user *who, int64_t movement_id, int64_t key, FILE *errors, int *rejected);
+int reports_unstage(struct db *db, int64_t key);
 
 struct replication {
 	int64_t id, model_id, unit_id;

@@ -127,6 +127,16 @@ static void batch_end(struct db *db, struct import_report *rep, int *result, str
 	if (*result == E_OK && rep->job && job_stopping()) *result = E_BUSY; /* queued again at the next start */
 }
 
+/* the key of an import's staged rows: its job, or for the command line a
+** negative key of its own */
+static int64_t staging_key(const struct import_report *rep)
+{
+	if (rep->job) return rep->job->id;
+	char hex[17];
+	random_token(hex, 7);
+	return -(int64_t)strtoll(hex, NULL, 16) - 1;
+}
+
 static void import_result(const struct import_report *rep, struct buf *b)
 {
 	b->len = 0;
@@ -146,14 +156,7 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 	arena_init(&ma);
 	struct movement *mv;
 	if (movements_get_plain(db, &ma, movement_id, &mv) != E_OK) { arena_free(&ma); table_close(t); return E_NOTFOUND; }
-	int64_t key;
-	if (rep->job) key = rep->job->id;
-	else {
-		/* a command-line import: a negative key of its own */
-		char hex[17];
-		random_token(hex, 7);
-		key = -(int64_t)strtoll(hex, NULL, 16) - 1;
-	}
+	int64_t key = staging_key(rep);
 	int result = models_unstage(db, key); /* what an interrupted run of this job left */
 	int rc, inbatch = 0;
 	struct tx_clock clk = { 0 };
@@ -328,26 +331,56 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 		g[k].model_id = mid;
 		towrite++;
 	}
-	/* then the new reports in one transaction (every rule checked by reports_add), kept only if no line is bad */
-	double w0 = now_ms();
-	int result = towrite ? db_tx_begin(db) : E_OK;
+	/* then each new report is checked (every rule of reports_add) and staged,
+	** IMPORT_BATCH to a write transaction; none is visible */
+	int64_t key = staging_key(rep);
+	int result = towrite ? reports_unstage(db, key) : E_OK;
+	struct tx_clock clk = { 0 };
+	double t0 = now_ms();
+	int inbatch = 0, done = 0;
 	for (int k = 0; towrite && result == E_OK && k < ng; k++) {
 		if (!g[k].model_id) continue;
+		if (inbatch == IMPORT_BATCH) {
+			rep->lines = done; /* the progress: groups checked */
+			batch_end(db, rep, &result, &clk);
+			inbatch = 0;
+			if (result != E_OK) break;
+		}
+		if (inbatch++ == 0) {
+			clk.began = now_ms();
+			if ((result = db_tx_begin(db)) != E_OK) { inbatch = 0; break; }
+		}
 		struct report_in rin = { .reported_on = g[k].on, .note = g[k].note, .nvalues = g[k].n };
 		memcpy(rin.values, g[k].v, sizeof(struct commitment_in) * (size_t)g[k].n);
 		struct field_errors fe = { 0 };
-		int64_t rid;
-		int r = reports_add(db, who, g[k].model_id, &rin, &fe, &rid);
+		int r = reports_stage(db, who, key, k, g[k].line, g[k].model_id, &rin, &fe);
 		if (r == E_OK) rep->inserted++;
 		else if (r == E_DB || r == E_BUSY) result = r;
 		else line_error(rep, g[k].line, &fe, r);
+		done += g[k].n;
 	}
+	int lines = rep->lines;
+	if (inbatch) batch_end(db, rep, &result, &clk);
+	rep->lines = lines;
 	free(g);
 	arena_free(&a);
-	if (result == E_OK && rep->rejected) result = E_INVALID;
-	if (towrite) result = db_tx_end(db, result);
+	if (result == E_OK && rep->rejected == 0 && (towrite || rep->job)) {
+		/* the one transaction that writes every report (and marks the job done) */
+		double f0 = now_ms();
+		result = db_tx_begin(db);
+		if (result == E_OK && towrite) result = reports_publish_staged(db, who, movement_id, key, rep->errors, &rep->rejected);
+		if (result == E_OK && rep->job) {
+			import_result(rep, &rep->job->result);
+			result = job_mark_done(rep->job);
+		}
+		result = db_tx_end(db, result);
+		clk.final = now_ms() - f0;
+	}
+	if (towrite) reports_unstage(db, key);
 	if (rep->job && towrite)
-		log_info("job %lld: %d new reports in one write transaction of %.1f ms", (long long)rep->job->id, towrite, now_ms() - w0);
+		log_info("job %lld: %d new reports in %.0f ms; longest batch transaction %.1f ms, final transaction %.1f ms", (long long)key, towrite,
+			 now_ms() - t0, clk.longest, clk.final);
+	if (result == E_OK && rep->rejected) result = E_INVALID;
 	if (result == E_OK) return E_OK;
 	rep->inserted = rep->updated = 0;
 	return result;

@@ -279,6 +279,11 @@ test('models and results: export, re-import unchanged, per-line errors, all or n
   assert.equal(r.status, 'failed');
   assert.deepEqual(r.errors, ["line 3: model_code: the movement has no model 'KHONG-CO'", 'line 4: reported_on: Cannot be in the future']);
   assert.deepEqual([r.result.inserted, r.result.rejected], [0, 2]);
+  // two reports of one file are checked together: their amounts add up past the limit
+  r = await imp(reporter, 'results', 'big.csv', 'model_code,reported_on,metric,value\nLH-T1-01,' + day(-2) + ',vnd,600000000000000\nLH-T1-01,' +
+    day(-1) + ',vnd,600000000000000\n');
+  assert.equal(r.status, 'failed');
+  assert.deepEqual(r.errors, ['line 3: results: The total of the model would pass 1,000,000,000,000,000']);
   assert.deepEqual((await officer.get(`/api/v1/models/${lanes.id}`)).data.results, { vnd: 362000000, length_m: 346 });
   // the exported results re-import unchanged
   r = await officer.get(`/movements/${mv.id}/export/results?format=csv`);
