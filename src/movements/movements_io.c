@@ -252,6 +252,18 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 	return result == E_OK ? E_INVALID : result;
 }
 
+/* FNV-1a of a report's group key: model, date and note */
+static uint64_t group_hash(const char *model, const char *on, const char *note)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const char *parts[] = { model, on, note };
+	for (int i = 0; i < 3; i++) {
+		for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++) h = (h ^ *p) * 1099511628211ULL;
+		h = (h ^ 0x1f) * 1099511628211ULL;
+	}
+	return h;
+}
+
 struct rgroup {
 	int line;
 	char *model, *on, *note;
@@ -269,6 +281,9 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 	arena_init(&a);
 	int cap = 256, ng = 0, rc;
 	struct rgroup *g = malloc(sizeof *g * (size_t)cap);
+	size_t nslots = 1024;
+	int *slots = malloc(sizeof *slots * nslots);
+	for (size_t i = 0; i < nslots; i++) slots[i] = -1;
 	/* rows of one model, date and note form one report, wherever they are in the file */
 	while ((rc = table_next(t)) != 0) {
 		if (rc < 0) {
@@ -289,18 +304,36 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 			rep->rejected++;
 			continue;
 		}
-		int k = 0;
-		while (k < ng && !(eq(g[k].model, model) && eq(g[k].on, on) && eq(g[k].note, note))) k++;
-		if (k == ng) {
+		/* the group of (model, date, note), found through a hash table: a
+		** linear search made a 100 000-line file quadratic */
+		uint64_t h = group_hash(model, on, note);
+		size_t at = (size_t)h & (nslots - 1);
+		int k;
+		while ((k = slots[at]) >= 0 && !(eq(g[k].model, model) && eq(g[k].on, on) && eq(g[k].note, note))) at = (at + 1) & (nslots - 1);
+		if (k < 0) {
 			if (ng == cap) g = realloc(g, sizeof *g * (size_t)(cap *= 2));
 			g[ng] = (struct rgroup){ .line = t->line, .model = arena_strdup(&a, model), .on = arena_strdup(&a, on), .note = arena_strdup(&a, note) };
-			ng++;
+			k = ng++;
+			slots[at] = k;
+			if ((size_t)ng * 2 > nslots) {
+				/* grow and place every group again */
+				free(slots);
+				nslots *= 2;
+				slots = malloc(sizeof *slots * nslots);
+				for (size_t i = 0; i < nslots; i++) slots[i] = -1;
+				for (int x = 0; x < ng; x++) {
+					size_t y = (size_t)group_hash(g[x].model, g[x].on, g[x].note) & (nslots - 1);
+					while (slots[y] >= 0) y = (y + 1) & (nslots - 1);
+					slots[y] = x;
+				}
+			}
 		}
 		if (g[k].n >= MV_MAX_METRICS) { fprintf(rep->errors, "line %d: too many results in one report\n", t->line); rep->rejected++; continue; }
 		g[k].v[g[k].n++] = (struct commitment_in){ arena_strdup(&a, metric), v };
 	}
 	import_progress_end(rep, t);
 	table_close(t);
+	free(slots);
 	/* first, without the write lock: the models, and the reports already stored */
 	int towrite = 0;
 	for (int k = 0; k < ng; k++) {
