@@ -42,8 +42,8 @@ build/tools/%: tools/%.c
 	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
 
 # the types a template file sees: its feature's <feature>_web.h; the web layer's own pages see tmpl_types.h
-tmpl_types = $(if $(wildcard src/$(1)/$(1)_web.h),$(1)/$(1)_web.h,tmpl_types.h)
-build/gen/tmpl_%.c: templates/%.html build/tools/tmplc
+tmpl_types = $(if $(wildcard src/$(1)/$(1)_web.h),$(1)/$(1)_web.h,$(if $(wildcard src/web/$(1)_web.h),$(1)_web.h,tmpl_types.h))
+build/gen/tmpl_%.c: templates/%.html build/tools/tmplc Makefile
 	@mkdir -p $(@D)
 	build/tools/tmplc $@ $(@:.c=.h) $(call tmpl_types,$*) $<
 build/gen/tmpl_%.h: build/gen/tmpl_%.c ;

@@ -207,3 +207,27 @@ function enhancePicker(box) {
 for (const box of document.querySelectorAll('[data-picker]')) enhancePicker(box);
 // the search steps of the pickers are not needed any more
 for (const f of document.querySelectorAll('form.pick-step')) f.remove();
+
+// A job's page (templates/jobs.html): while the job is queued or running, its
+// JSON is polled and the progress bar follows it; at the end the page is
+// loaded again from the server, which shows the result or the errors.
+// Without this file the page has a "refresh" link.
+const job = document.querySelector('[data-job]');
+if (job && (job.dataset.status === 'queued' || job.dataset.status === 'running')) {
+  const bar = document.getElementById('job-progress');
+  const done = document.getElementById('job-done');
+  const fmt = new Intl.NumberFormat(document.documentElement.lang || 'vi');
+  const poll = async () => {
+    try {
+      const r = await fetch(job.dataset.job, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+      if (r.ok) {
+        const j = await r.json();
+        if (j.status === 'done' || j.status === 'failed') { window.location.reload(); return; }
+        if (bar && j.progress.total) { bar.max = j.progress.total; bar.value = Math.min(j.progress.done, j.progress.total); }
+        if (done) done.textContent = fmt.format(j.progress.done);
+      }
+    } catch { /* the next poll tries again */ }
+    setTimeout(poll, 500);
+  };
+  setTimeout(poll, 300);
+}

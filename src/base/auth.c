@@ -133,10 +133,14 @@ int session_create(struct db *db, int64_t user_id, char sid[65], char csrf[65])
 	random_token(csrf, 32);
 	sha256_hex(h, sid, 64);
 	int64_t now = (int64_t)time(NULL);
-	db_exec(db, "DELETE FROM sessions WHERE expires_at < $1", "i", now);
-	return db_exec(db, "INSERT INTO sessions (id_hash, user_id, csrf, created_at, seen_at, expires_at) "
-			   "VALUES ($1, $2, $3, $4, $4, $5)",
-		       "titii", h, user_id, csrf, now, now + SESSION_MAX_SEC);
+	/* E_BUSY when another writer holds the database past the busy timeout */
+	int rc = db_tx_begin(db);
+	if (rc == E_OK && db_exec(db, "DELETE FROM sessions WHERE expires_at < $1", "i", now) != DB_OK) rc = E_DB;
+	if (rc == E_OK && db_exec(db, "INSERT INTO sessions (id_hash, user_id, csrf, created_at, seen_at, expires_at) "
+				  "VALUES ($1, $2, $3, $4, $4, $5)",
+				  "titii", h, user_id, csrf, now, now + SESSION_MAX_SEC) != DB_OK)
+		rc = E_DB;
+	return db_tx_end(db, rc);
 }
 
 int64_t session_lookup(struct db *db, struct arena *a, const char *sid, const char **csrf)
@@ -172,9 +176,12 @@ int token_create(struct db *db, int64_t user_id, const char *name, char token[65
 	random_token(token, 32);
 	sha256_hex(h, token, 64);
 	int64_t now = (int64_t)time(NULL);
-	db_exec(db, "DELETE FROM api_tokens WHERE expires_at < $1", "i", now);
-	return db_exec(db, "INSERT INTO api_tokens (hash, user_id, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-		       "titii", h, user_id, name, now, now + TOKEN_MAX_SEC);
+	int rc = db_tx_begin(db);
+	if (rc == E_OK && db_exec(db, "DELETE FROM api_tokens WHERE expires_at < $1", "i", now) != DB_OK) rc = E_DB;
+	if (rc == E_OK && db_exec(db, "INSERT INTO api_tokens (hash, user_id, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+				  "titii", h, user_id, name, now, now + TOKEN_MAX_SEC) != DB_OK)
+		rc = E_DB;
+	return db_tx_end(db, rc);
 }
 
 int64_t token_lookup(struct db *db, const char *token)

@@ -60,7 +60,8 @@ int password_quality(const char *password, const char *login, char *err, size_t 
 int64_t auth_throttled(struct db *db, const char *login, const char *peer);
 void auth_note_failure(struct db *db, const char *login, const char *peer);
 
-/* Session: writes the cookie value (64 hex) and its CSRF token. */
+/* Session: writes the cookie value (64 hex) and its CSRF token; E_OK, or
+** E_BUSY (another writer held the database past the busy timeout) or E_DB. */
 int session_create(struct db *db, int64_t user_id, char sid[65], char csrf[65]);
 /* Resolves a cookie value: user id and CSRF, or -1 if unknown or expired. */
 int64_t session_lookup(struct db *db, struct arena *a, const char *sid, const char **csrf);

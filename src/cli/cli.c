@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/jobs.h"
 #include "../base/audit.h"
 #include "../base/auth.h"
 #include "../base/db.h"
@@ -89,7 +90,11 @@ static const char *serve_db;
 static int serve_thread_init(int thread, struct db **db)
 {
 	(void)thread;
-	return db_open(db, serve_db, 0) == DB_OK ? 0 : -1;
+	if (db_open(db, serve_db, 0) != DB_OK) return -1;
+	/* a request waits at most 5 s for another writer, then answers 503
+	** with Retry-After; the job worker waits longer (jobs.c) */
+	db_busy_timeout(*db, 5000);
+	return 0;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -148,7 +153,11 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "--max-conns, --timeout, --max-body and --max-upload must be positive\n");
 		return 2;
 	}
+	/* background jobs (imports): a worker thread with its own connection */
+	movements_jobs_register();
+	if (jobs_start(serve_db, role_load_user) != 0) { fprintf(stderr, "%s: could not start the job worker\n", serve_db); return 1; }
 	int rc = http_serve(&cfg);
+	jobs_stop();
 	pdf_library_end(); /* cairo and fontconfig caches: a clean exit under LeakSanitizer */
 	return rc;
 }

@@ -323,6 +323,39 @@ static int write_plans(struct db *db, int64_t id, const struct movement *m, cons
 	return E_OK;
 }
 
+/* The checks of a new model (text, registration, field, owner, stage,
+** deadline) without writing it: E_OK with its registration and lateness. */
+static int check_new(struct db *db, struct arena *a, const struct user *who, const struct movement *m, const struct model_in *in,
+		     struct field_errors *fe, int64_t *reg_out, int *late_out)
+{
+	struct registration *g = NULL;
+	int rc;
+	int64_t movement_id = m->id;
+	if (!movement_readable(who, m)) return E_NOTFOUND;
+	check_model_text(in, 1, fe);
+	int64_t reg_id = 0;
+	if (in->unit_id <= 0 || registrations_find(db, movement_id, in->unit_id, &reg_id) != E_OK ||
+	    registrations_get_plain(db, a, reg_id, &g) != E_OK || !g->active)
+		fe_add(fe, "unit_id", N_("The unit has not registered for this movement"));
+	if (!in->field || !movement_field_valid(m, in->field)) fe_add(fe, "field", N_("Is not a field of this movement"));
+	if (g) check_owner(db, g->unit_path, in->owner_unit_id, in->owner_person_id, fe);
+	if (in->set_plans && !fe->n) mv_check_values(m, in->plans, in->nplans, "plans", fe);
+	if (fe->n) {
+		/* someone outside the unit learns nothing about its registration */
+		return g && !mv_may(who, PERM_MOVEMENT_REPORT, g->unit_path) && !movement_manageable(who, m) ? E_FORBIDDEN : E_INVALID;
+	}
+	if (m->stage != MV_LAUNCHED) {
+		fe_add(fe, "status", N_("New models can be registered only while the movement is launched"));
+		return E_STATE;
+	}
+	int late = 0;
+	rc = mv_check_deadline(who, m, g->unit_path, in->registered_on, &late, fe);
+	if (rc != E_OK) return rc;
+	*reg_out = reg_id;
+	*late_out = late;
+	return E_OK;
+}
+
 int models_create(struct db *db, const struct user *who, int64_t movement_id, const struct model_in *in, struct field_errors *fe,
 		  int64_t *id)
 {
@@ -331,30 +364,11 @@ int models_create(struct db *db, const struct user *who, int64_t movement_id, co
 	int txrc = db_tx_begin(db);
 	if (txrc != E_OK) { arena_free(&a); return txrc; }
 	struct movement *m;
-	struct registration *g = NULL;
 	int rc = movements_get_plain(db, &a, movement_id, &m);
 	if (rc != E_OK) goto out;
-	if (!movement_readable(who, m)) { rc = E_NOTFOUND; goto out; }
-	check_model_text(in, 1, fe);
 	int64_t reg_id = 0;
-	if (in->unit_id <= 0 || registrations_find(db, movement_id, in->unit_id, &reg_id) != E_OK ||
-	    registrations_get_plain(db, &a, reg_id, &g) != E_OK || !g->active)
-		fe_add(fe, "unit_id", N_("The unit has not registered for this movement"));
-	if (!in->field || !movement_field_valid(m, in->field)) fe_add(fe, "field", N_("Is not a field of this movement"));
-	if (g) check_owner(db, g->unit_path, in->owner_unit_id, in->owner_person_id, fe);
-	if (in->set_plans && !fe->n) mv_check_values(m, in->plans, in->nplans, "plans", fe);
-	if (fe->n) {
-		/* someone outside the unit learns nothing about its registration */
-		rc = g && !mv_may(who, PERM_MOVEMENT_REPORT, g->unit_path) && !movement_manageable(who, m) ? E_FORBIDDEN : E_INVALID;
-		goto out;
-	}
-	if (m->stage != MV_LAUNCHED) {
-		fe_add(fe, "status", N_("New models can be registered only while the movement is launched"));
-		rc = E_STATE;
-		goto out;
-	}
 	int late = 0;
-	rc = mv_check_deadline(who, m, g->unit_path, in->registered_on, &late, fe);
+	rc = check_new(db, &a, who, m, in, fe, &reg_id, &late);
 	if (rc != E_OK) goto out;
 	char now[21], tmp[40];
 	now_iso(now);
@@ -481,6 +495,209 @@ out:
 	rc = db_tx_end(db, rc);
 	arena_free(&a);
 	return rc;
+}
+
+/* ---- a background import: models staged, then published at once ---- */
+
+int models_stage(struct db *db, const struct user *who, const struct movement *m, int64_t key, int line, const struct model_in *in,
+		 int64_t model_id, int64_t version, struct field_errors *fe)
+{
+	struct arena a;
+	arena_init(&a);
+	int64_t reg_id = 0;
+	int late = 0, rc = E_OK;
+	if (!model_id) rc = check_new(db, &a, who, m, in, fe, &reg_id, &late);
+	else {
+		check_model_text(in, 0, fe);
+		rc = fe->n ? E_INVALID : E_OK;
+	}
+	if (rc == E_OK) {
+		char *search = mv_search_key(in->title, in->code);
+		struct buf sort;
+		buf_init(&sort);
+		collate_key(&sort, in->title);
+		int s = db_exec(db,
+				"INSERT INTO model_staging (job_id, line, model_id, version, movement_id, registration_id, unit_id, code, title, "
+				"search, field_code, owner_unit_id, description, started_on, late, sort_key) "
+				"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
+				"ON CONFLICT (job_id, code) DO UPDATE SET line = excluded.line, title = excluded.title, search = excluded.search, "
+				"field_code = excluded.field_code, owner_unit_id = excluded.owner_unit_id, description = excluded.description, "
+				"started_on = excluded.started_on, sort_key = excluded.sort_key",
+				"iiIIiIit" "tttItti" "b", key, (int64_t)line, model_id, version, m->id, reg_id, in->unit_id, in->code, in->title, search,
+				in->field, in->owner_unit_id, in->description && *in->description ? in->description : NULL,
+				in->started_on && *in->started_on ? in->started_on : NULL, (int64_t)late, (const void *)sort.p, sort.len);
+		free(search);
+		buf_free(&sort);
+		rc = s == DB_OK ? E_OK : s == DB_BUSY ? E_BUSY : E_DB;
+	}
+	arena_free(&a);
+	return rc;
+}
+
+int models_staged_find(struct db *db, struct arena *a, int64_t key, const char *code, struct model_staged *out)
+{
+	struct stmt *st = db_query(db,
+				   "SELECT unit_id, title, field_code, description, started_on, owner_unit_id, model_id, version FROM model_staging "
+				   "WHERE job_id = $1 AND code = $2",
+				   "it", key, code);
+	if (!st) return E_DB;
+	int s = db_step(st);
+	if (s == DB_ROW) {
+		*out = (struct model_staged){
+			.unit_id = db_int(st, 0),
+			.title = arena_strdup(a, db_text(st, 1)),
+			.field = arena_strdup(a, db_text(st, 2)),
+			.description = db_text(st, 3) ? arena_strdup(a, db_text(st, 3)) : NULL,
+			.started_on = db_text(st, 4) ? arena_strdup(a, db_text(st, 4)) : NULL,
+			.owner_unit_id = db_int(st, 5),
+			.model_id = db_int(st, 6),
+			.version = db_int(st, 7),
+		};
+	}
+	db_done(st);
+	return s == DB_ROW ? E_OK : s == DB_DONE ? E_NOTFOUND : E_DB;
+}
+
+static void staged_error(FILE *errors, int line, const struct field_errors *fe, int rc)
+{
+	if (fe->n) fprintf(errors, "line %d: %s: %s\n", line, fe->field[0], fe->msg[0]);
+	else if (rc == E_FORBIDDEN) fprintf(errors, "line %d: outside the units you may change\n", line);
+	else if (rc == E_NOTFOUND) fprintf(errors, "line %d: no such record\n", line);
+	else if (rc == E_CONFLICT) fprintf(errors, "line %d: the model was changed by someone else meanwhile\n", line);
+	else fprintf(errors, "line %d: could not be stored\n", line);
+}
+
+/* the lines a query names (column 0), as errors with one reason */
+static int staged_lines(struct db *db, FILE *errors, const char *field, const char *msg, const char *sql, int64_t key, int64_t movement_id)
+{
+	int n = 0;
+	struct stmt *st = db_query(db, sql, "ii", key, movement_id);
+	while (st && db_step(st) == DB_ROW) {
+		fprintf(errors, "line %lld: %s: %s\n", (long long)db_int(st, 0), field, msg);
+		n++;
+	}
+	db_done(st);
+	return n;
+}
+
+int models_publish_staged(struct db *db, const struct user *who, int64_t movement_id, int64_t key, FILE *errors, int *rejected)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { arena_free(&a); return rc; }
+	struct movement *m;
+	int64_t ncreate = 0;
+	rc = movements_get_plain(db, &a, movement_id, &m);
+	if (rc == E_OK && db_int1(db, &ncreate, "SELECT count(*) FROM model_staging WHERE job_id = $1 AND model_id IS NULL", "i", key) != DB_ROW) rc = E_DB;
+	if (rc == E_OK && ncreate > 0) {
+		/* what may have changed since the lines were checked */
+		int bad = 0;
+		if (m->stage != MV_LAUNCHED)
+			bad += staged_lines(db, errors, "status", N_("New models can be registered only while the movement is launched"),
+					    "SELECT min(line) FROM model_staging WHERE job_id = $1 AND movement_id = $2 AND model_id IS NULL", key, movement_id);
+		else {
+			bad += staged_lines(db, errors, "unit_id", N_("The unit has not registered for this movement"),
+					    "SELECT s.line FROM model_staging s JOIN registrations g ON g.id = s.registration_id "
+					    "WHERE s.job_id = $1 AND s.movement_id = $2 AND s.model_id IS NULL AND g.active = 0 ORDER BY s.line",
+					    key, movement_id);
+			bad += staged_lines(db, errors, "code", N_("Another model of this movement already has this code"),
+					    "SELECT s.line FROM model_staging s JOIN models d ON d.movement_id = $2 AND d.code = s.code "
+					    "WHERE s.job_id = $1 AND s.model_id IS NULL ORDER BY s.line",
+					    key, movement_id);
+		}
+		if (bad) { *rejected += bad; rc = E_INVALID; }
+	}
+	char now[21];
+	now_iso(now);
+	if (rc == E_OK && ncreate > 0) {
+		/* every new model at once, then its audit row on one chain: the new
+		** rows are those above the largest id before (rowids only grow), read
+		** back by one statement */
+		int64_t lo = 0;
+		if (db_int1(db, &lo, "SELECT COALESCE(max(id), 0) FROM models", "") != DB_ROW) rc = E_DB;
+		if (rc == E_OK && db_exec(db,
+			    "INSERT INTO models (movement_id, registration_id, unit_id, code, title, search, field_code, owner_unit_id, "
+			    "description, started_on, late, created_by, created_at, updated_at, sort_key) "
+			    "SELECT movement_id, registration_id, unit_id, code, title, search, field_code, owner_unit_id, description, started_on, "
+			    "late, $2, $3, $3, sort_key FROM model_staging WHERE job_id = $1 AND model_id IS NULL ORDER BY line",
+			    "iIt", key, who->id, now) != DB_OK)
+			rc = E_DB;
+		struct audit_chain c;
+		if (rc == E_OK && audit_chain_open(db, &c) != E_OK) rc = E_DB;
+		if (rc == E_OK) {
+			char note[160];
+			snprintf(note, sizeof note, "registered after the deadline of %s by an officer on the unit's behalf", m->register_by);
+			struct stmt *st = db_query(db, "SELECT " MD_COLS MD_FROM " WHERE d.movement_id = $1 AND d.id > $2 ORDER BY d.id", "ii", movement_id, lo);
+			struct buf b;
+			buf_init(&b);
+			int64_t n = 0;
+			while (rc == E_OK && st && db_step(st) == DB_ROW) {
+				struct arena ra;
+				arena_init(&ra);
+				struct model d;
+				read_model(st, &ra, &d);
+				/* a new model has no results or plans yet */
+				d.values = arena_alloc(&ra, sizeof *d.values);
+				d.nvalues = 0;
+				b.len = 0;
+				struct jw w;
+				jw_init(&w, &b);
+				model_json(&w, &d, m);
+				if (audit_chain_add(&c, who, N_("create"), "model", d.id, NULL, buf_cstr(&b), d.late ? note : NULL) != E_OK) rc = E_DB;
+				arena_free(&ra);
+				n++;
+			}
+			if (!st) rc = E_DB;
+			db_done(st);
+			buf_free(&b);
+			if (rc == E_OK && n != ncreate) rc = E_DB;
+			if (audit_chain_close(&c) != E_OK && rc == E_OK) rc = E_DB;
+		}
+	}
+	if (rc == E_OK) {
+		/* changes to existing models, each checked again now */
+		struct stmt *st = db_query(db,
+					   "SELECT line, model_id, version, code, title, field_code, description, started_on, owner_unit_id FROM model_staging "
+					   "WHERE job_id = $1 AND model_id IS NOT NULL ORDER BY line",
+					   "i", key);
+		if (!st) rc = E_DB;
+		while (st && (rc == E_OK || rc == E_INVALID) && db_step(st) == DB_ROW) {
+			struct arena ra;
+			arena_init(&ra);
+			int line = (int)db_int(st, 0);
+			struct model_in in = { .code = arena_strdup(&ra, db_text(st, 3)), .title = arena_strdup(&ra, db_text(st, 4)),
+					       .field = arena_strdup(&ra, db_text(st, 5)),
+					       .description = arena_strdup(&ra, db_text(st, 6) ? db_text(st, 6) : ""),
+					       .started_on = arena_strdup(&ra, db_text(st, 7) ? db_text(st, 7) : ""), .owner_unit_id = db_int(st, 8),
+					       .owner_person_id = -1, .active = -1 };
+			struct field_errors fe = { 0 };
+			int r = models_update(db, who, db_int(st, 1), db_int(st, 2), &in, &fe);
+			if (r == E_DB || r == E_BUSY) rc = r;
+			else if (r != E_OK) { staged_error(errors, line, &fe, r); (*rejected)++; rc = E_INVALID; }
+			arena_free(&ra);
+		}
+		db_done(st);
+	}
+	rc = db_tx_end(db, rc);
+	arena_free(&a);
+	return rc;
+}
+
+int models_unstage(struct db *db, int64_t key)
+{
+	/* in short transactions: a failed import of many lines must not hold the database either */
+	for (;;) {
+		int rc = db_tx_begin(db);
+		if (rc == E_OK &&
+		    db_exec(db, "DELETE FROM model_staging WHERE job_id = $1 AND code IN (SELECT code FROM model_staging WHERE job_id = $1 LIMIT 5000)", "i",
+			    key) != DB_OK)
+			rc = E_DB;
+		int n = rc == E_OK ? db_changes(db) : 0;
+		rc = db_tx_end(db, rc);
+		if (rc != E_OK) return rc;
+		if (n == 0) return E_OK;
+	}
 }
 
 int models_assess(struct db *db, const struct user *who, int64_t id, int64_t version, const char *status, const char *comment,
@@ -637,21 +854,20 @@ int reports_get(struct db *db, struct arena *a, int64_t id, struct report **out)
 	return E_OK;
 }
 
-int reports_add(struct db *db, const struct user *who, int64_t model_id, const struct report_in *in, struct field_errors *fe,
-		int64_t *id)
+/* The checks of a new report: who may report on the model at this stage, the
+** date, the note, the values and their ranges (an amount's standing value
+** plus `staged_key`'s staged amounts of the model, when > 0 or < 0, stays in
+** range). E_OK with the movement in *mo. */
+static int report_check(struct db *db, struct arena *a, const struct user *who, int64_t model_id, const struct report_in *in, int64_t staged_key,
+			struct field_errors *fe, struct movement **mo)
 {
-	struct arena a;
-	arena_init(&a);
-	int txrc = db_tx_begin(db);
-	if (txrc != E_OK) { arena_free(&a); return txrc; }
 	struct model *d;
 	struct movement *m;
-	int rc = load_for_change(db, &a, who, model_id, 0, &d, &m, fe);
-	if (rc != E_OK) goto out;
-	if (!d->active) { fe_add(fe, "model", N_("The model was withdrawn")); rc = E_STATE; goto out; }
-	char today[11], now[21];
+	int rc = load_for_change(db, a, who, model_id, 0, &d, &m, fe);
+	if (rc != E_OK) return rc;
+	if (!d->active) { fe_add(fe, "model", N_("The model was withdrawn")); return E_STATE; }
+	char today[11];
 	today_iso(today);
-	now_iso(now);
 	if (!in->reported_on || !date_valid(in->reported_on)) fe_add(fe, "reported_on", N_("Is not a date (YYYY-MM-DD)"));
 	else if (strcmp(in->reported_on, today) > 0) fe_add(fe, "reported_on", N_("Cannot be in the future"));
 	if (in->note && strlen(in->note) > MV_TEXT_MAX) fe_add(fe, "note", N_("Is too long"));
@@ -665,26 +881,41 @@ int reports_add(struct db *db, const struct user *who, int64_t model_id, const s
 			struct stmt *st = db_query(db, "SELECT value FROM model_values WHERE model_id = $1 AND metric_id = $2", "ii", model_id, mt->id);
 			if (st && db_step(st) == DB_ROW) cur = db_double(st, 0);
 			db_done(st);
+			if (staged_key) {
+				st = db_query(db, "SELECT COALESCE(sum(value), 0) FROM report_staging WHERE job_id = $1 AND model_id = $2 AND metric_id = $3",
+					      "iii", staged_key, model_id, mt->id);
+				if (st && db_step(st) == DB_ROW) cur += db_double(st, 0);
+				db_done(st);
+			}
 			if (cur + in->values[i].value > MV_AMOUNT_MAX) {
 				fe_add(fe, "results", N_("The total of the model would pass 1,000,000,000,000,000"));
 				break;
 			}
 		}
 	}
-	if (fe->n) { rc = E_INVALID; goto out; }
-	rc = E_DB;
+	if (fe->n) return E_INVALID;
+	*mo = m;
+	return E_OK;
+}
+
+/* Writes a checked report: the report, its results, the model's standing
+** values (amounts add up, a rate is its latest report) and the audit row. */
+static int report_write(struct db *db, struct arena *a, const struct user *who, const struct movement *m, int64_t model_id,
+			const struct report_in *in, int64_t *id)
+{
+	char now[21];
+	now_iso(now);
 	int64_t rid = 0;
 	struct stmt *st = db_query(db, "INSERT INTO model_reports (model_id, reported_on, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
 				   "ittIt", model_id, in->reported_on, in->note && *in->note ? in->note : NULL, who->id, now);
 	if (st && db_step(st) == DB_ROW) rid = db_int(st, 0);
 	db_done(st);
-	if (!rid) goto out;
+	if (!rid) return E_DB;
 	for (int i = 0; i < in->nvalues; i++) {
 		const struct metric *mt = movement_metric(m, in->values[i].metric);
 		if (db_exec(db, "INSERT INTO model_results (report_id, metric_id, value) VALUES ($1, $2, $3)", "iid", rid, mt->id,
 			    in->values[i].value) != DB_OK)
-			goto out;
-		/* the model's standing value: amounts add up, a rate is its latest report */
+			return E_DB;
 		const char *sql = strcmp(mt->kind, "amount") == 0
 					  ? "INSERT INTO model_values (model_id, metric_id, value, reported_on) VALUES ($1, $2, $3, $4) "
 					    "ON CONFLICT (model_id, metric_id) DO UPDATE SET value = model_values.value + excluded.value, "
@@ -693,10 +924,10 @@ int reports_add(struct db *db, const struct user *who, int64_t model_id, const s
 					    "ON CONFLICT (model_id, metric_id) DO UPDATE SET "
 					    "value = CASE WHEN excluded.reported_on >= model_values.reported_on THEN excluded.value ELSE model_values.value END, "
 					    "reported_on = CASE WHEN excluded.reported_on > model_values.reported_on THEN excluded.reported_on ELSE model_values.reported_on END";
-		if (db_exec(db, sql, "iidt", model_id, mt->id, in->values[i].value, in->reported_on) != DB_OK) goto out;
+		if (db_exec(db, sql, "iidt", model_id, mt->id, in->values[i].value, in->reported_on) != DB_OK) return E_DB;
 	}
 	struct report *rp;
-	if (reports_get(db, &a, rid, &rp) != E_OK) goto out;
+	if (reports_get(db, a, rid, &rp) != E_OK) return E_DB;
 	struct buf b;
 	buf_init(&b);
 	struct jw w;
@@ -704,13 +935,127 @@ int reports_add(struct db *db, const struct user *who, int64_t model_id, const s
 	report_json(&w, rp, m);
 	int arc = audit_add(db, who, N_("report"), "model", model_id, NULL, buf_cstr(&b), NULL);
 	buf_free(&b);
-	if (arc != DB_OK) goto out;
-	rc = E_OK;
+	if (arc != DB_OK) return E_DB;
 	*id = rid;
-out:
+	return E_OK;
+}
+
+int reports_add(struct db *db, const struct user *who, int64_t model_id, const struct report_in *in, struct field_errors *fe,
+		int64_t *id)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { arena_free(&a); return rc; }
+	struct movement *m;
+	rc = report_check(db, &a, who, model_id, in, 0, fe, &m);
+	if (rc == E_OK) rc = report_write(db, &a, who, m, model_id, in, id);
 	rc = db_tx_end(db, rc);
 	arena_free(&a);
 	return rc;
+}
+
+/* ---- a background import of results: reports staged, then written at once ---- */
+
+int reports_stage(struct db *db, const struct user *who, int64_t key, int grp, int line, int64_t model_id, const struct report_in *in,
+		  struct field_errors *fe)
+{
+	struct arena a;
+	arena_init(&a);
+	struct movement *m;
+	int rc = report_check(db, &a, who, model_id, in, key, fe, &m);
+	for (int i = 0; rc == E_OK && i < in->nvalues; i++) {
+		int s = db_exec(db,
+				"INSERT INTO report_staging (job_id, grp, line, model_id, reported_on, note, metric_id, value) "
+				"VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+				"iiiitti" "d", key, (int64_t)grp, (int64_t)line, model_id, in->reported_on, in->note && *in->note ? in->note : NULL,
+				movement_metric(m, in->values[i].metric)->id, in->values[i].value);
+		if (s != DB_OK) rc = s == DB_BUSY ? E_BUSY : E_DB;
+	}
+	arena_free(&a);
+	return rc;
+}
+
+int reports_publish_staged(struct db *db, const struct user *who, int64_t movement_id, int64_t key, FILE *errors, int *rejected)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { arena_free(&a); return rc; }
+	struct movement *m;
+	rc = movements_get_plain(db, &a, movement_id, &m);
+	/* what may have changed since the lines were checked */
+	if (rc == E_OK && !strcmp(m->status, "closed"))
+		*rejected += staged_lines(db, errors, "status", N_("A closed movement cannot be changed"),
+					  "SELECT min(line) FROM report_staging WHERE job_id = $1 AND $2 > 0", key, movement_id);
+	else if (rc == E_OK)
+		*rejected += staged_lines(db, errors, "model", N_("The model was withdrawn"),
+					  "SELECT min(s.line) FROM report_staging s JOIN models d ON d.id = s.model_id "
+					  "WHERE s.job_id = $1 AND d.movement_id = $2 AND d.active = 0 GROUP BY s.grp ORDER BY 1",
+					  key, movement_id);
+	if (rc == E_OK && *rejected) rc = E_INVALID;
+	struct stmt *st = rc == E_OK ? db_query(db,
+						"SELECT grp, model_id, reported_on, note, metric_id, value, line FROM report_staging WHERE job_id = $1 "
+						"ORDER BY grp, metric_id",
+						"i", key)
+				     : NULL;
+	if (rc == E_OK && !st) rc = E_DB;
+	/* the rows of one group are one report */
+	int64_t grp = -1, model_id = 0;
+	struct report_in in = { 0 };
+	char on[11] = "", *note = NULL;
+	int s = DB_DONE;
+	while (rc == E_OK) {
+		s = db_step(st);
+		const char *code = s == DB_ROW ? metric_code(m, db_int(st, 4)) : "";
+		if (!code) {
+			/* a metric removed since the line was checked */
+			fprintf(errors, "line %lld: metric: %s\n", (long long)db_int(st, 6), N_("Is not a metric of this movement"));
+			(*rejected)++;
+			rc = E_INVALID;
+			break;
+		}
+		if (s == DB_ROW && db_int(st, 0) == grp && in.nvalues < MV_MAX_METRICS) {
+			in.values[in.nvalues++] = (struct commitment_in){ code, db_double(st, 5) };
+			continue;
+		}
+		if (grp >= 0) {
+			int64_t rid;
+			in.reported_on = on;
+			in.note = note;
+			struct arena ra;
+			arena_init(&ra);
+			rc = report_write(db, &ra, who, m, model_id, &in, &rid);
+			arena_free(&ra);
+		}
+		if (s != DB_ROW || rc != E_OK) break;
+		grp = db_int(st, 0);
+		model_id = db_int(st, 1);
+		snprintf(on, sizeof on, "%s", db_text(st, 2));
+		note = db_text(st, 3) ? arena_strdup(&a, db_text(st, 3)) : NULL;
+		in = (struct report_in){ .nvalues = 1 };
+		in.values[0] = (struct commitment_in){ code, db_double(st, 5) };
+	}
+	if (rc == E_OK && s != DB_DONE) rc = E_DB;
+	db_done(st);
+	rc = db_tx_end(db, rc);
+	arena_free(&a);
+	return rc;
+}
+
+int reports_unstage(struct db *db, int64_t key)
+{
+	for (;;) {
+		int rc = db_tx_begin(db);
+		if (rc == E_OK &&
+		    db_exec(db, "DELETE FROM report_staging WHERE job_id = $1 AND grp IN (SELECT grp FROM report_staging WHERE job_id = $1 LIMIT 5000)", "i",
+			    key) != DB_OK)
+			rc = E_DB;
+		int n = rc == E_OK ? db_changes(db) : 0;
+		rc = db_tx_end(db, rc);
+		if (rc != E_OK) return rc;
+		if (n == 0) return E_OK;
+	}
 }
 
 /* ---- replication ---- */

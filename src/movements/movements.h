@@ -241,6 +241,24 @@ int models_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 /* may the user read / report on this model */
 int model_readable(struct db *db, const struct user *who, const struct model *md);
 void model_json(struct jw *w, const struct model *md, const struct movement *m);
+/* A background import of models (movements_io.c): each line is checked and
+** written to model_staging under `key` in short transactions, invisible to
+** every query; models_publish_staged() then creates them all and applies the
+** staged changes in one transaction (checking again what may have changed
+** meanwhile), or writes the line-numbered reasons and changes nothing.
+** model_id > 0 stages a change to that model (checked when published). */
+struct model_staged {
+	int64_t unit_id, owner_unit_id, model_id, version;
+	const char *title, *field, *description, *started_on;
+};
+int models_stage(struct db *db, const struct user *who, const struct movement *m, int64_t key, int line, const struct model_in *in,
+		 int64_t model_id, int64_t version, struct field_errors *fe);
+int models_staged_find(struct db *db, struct arena *a, int64_t key, const char *code, struct model_staged *out);
+int models_publish_staged(struct db *db, const struct user *who, int64_t movement_id, int64_t key, FILE *errors, int *rejected);
+int models_unstage(struct db *db, int64_t key);
+/* the import kinds of background jobs: import_models, import_results, import_registrations */
+void movements_jobs_register(void);   /* removes the staged lines, a few thousand a transaction */
+
 
 /* assessment: status "effective" / "not_effective" / "registered" (undo) */
 int models_assess(struct db *db, const struct user *who, int64_t id, int64_t version, const char *status, const char *comment,
@@ -271,6 +289,14 @@ int reports_get(struct db *db, struct arena *a, int64_t id, struct report **out)
 int reports_add(struct db *db, const struct user *who, int64_t model_id, const struct report_in *in, struct field_errors *fe,
 		int64_t *id);
 void report_json(struct jw *w, const struct report *rp, const struct movement *m);
+/* A background import of results, as for models (models_stage): each report is checked (with the amounts
+** already staged for its model) and staged in report_staging; then written
+** all at once by reports_publish_staged(), which checks again that the
+** movement is not closed and the models not withdrawn. */
+int reports_stage(struct db *db, const struct user *who, int64_t key, int grp, int line, int64_t model_id, const struct report_in *in,
+		  struct field_errors *fe);
+int reports_publish_staged(struct db *db, const struct user *who, int64_t movement_id, int64_t key, FILE *errors, int *rejected);
+int reports_unstage(struct db *db, int64_t key);
 
 struct replication {
 	int64_t id, model_id, unit_id;

@@ -5,17 +5,21 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../base/arena.h"
 #include "../base/auth.h"
 #include "../base/db.h"
 #include "../base/i18n.h"
+#include "../base/jobs.h"
+#include "../base/log.h"
 #include "../base/sheet.h"
 #include "../base/table.h"
 #include "../base/util.h"
 #include "../units/units.h"
 #include "movements.h"
 #include "../web/roles.h"
+#include "mv_internal.h"
 
 static const struct column model_cols[] = {
 	{ "code", N_("Model code") }, { "unit_code", N_("Unit code") }, { "title", N_("Title") }, { "field", N_("Field") },
@@ -99,14 +103,71 @@ static int open_table(FILE *in, const struct column *want, int *col, int nreq, s
 	return E_OK;
 }
 
+/* Lines of a background import are checked and staged this many to a write
+** transaction, so other writers wait milliseconds between batches. */
+#define IMPORT_BATCH 500
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* the longest write transaction of the import so far, for the log */
+struct tx_clock {
+	double began, longest, final;
+};
+
+static void batch_end(struct db *db, struct import_report *rep, int *result, struct tx_clock *clk)
+{
+	if (rep->job) job_progress(rep->job, rep->lines, rep->job->total);
+	*result = db_tx_end(db, *result);
+	double d = now_ms() - clk->began;
+	if (d > clk->longest) clk->longest = d;
+	if (*result == E_OK && rep->job && job_stopping()) *result = E_BUSY; /* queued again at the next start */
+}
+
+/* the key of an import's staged rows: its job, or for the command line a
+** negative key of its own */
+static int64_t staging_key(const struct import_report *rep)
+{
+	if (rep->job) return rep->job->id;
+	char hex[17];
+	random_token(hex, 7);
+	return -(int64_t)strtoll(hex, NULL, 16) - 1;
+}
+
+static void import_result(const struct import_report *rep, struct buf *b)
+{
+	b->len = 0;
+	buf_printf(b, "{\"lines\":%d,\"inserted\":%d,\"updated\":%d,\"unchanged\":%d,\"rejected\":%d}", rep->lines, rep->inserted, rep->updated,
+		   rep->unchanged, rep->rejected);
+}
+
+/* Models: every line is checked and staged (model_staging) in batches, none
+** visible; then models_publish_staged() makes them all visible in one short
+** transaction, which also marks the job done. Any bad line: nothing. */
 int movement_import_models(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep)
 {
 	int col[8];
 	struct table *t;
 	if (open_table(in, model_cols, col, 4, rep, &t) != E_OK) return E_INVALID;
-	if (db_begin(db) != DB_OK) { table_close(t); return E_DB; }
-	int rc, result = E_OK;
+	struct arena ma;
+	arena_init(&ma);
+	struct movement *mv;
+	if (movements_get_plain(db, &ma, movement_id, &mv) != E_OK) { arena_free(&ma); table_close(t); return E_NOTFOUND; }
+	int64_t key = staging_key(rep);
+	int result = models_unstage(db, key); /* what an interrupted run of this job left */
+	int rc, inbatch = 0;
+	struct tx_clock clk = { 0 };
+	double t0 = now_ms();
 	while (result == E_OK && (rc = table_next(t)) != 0) {
+		if (inbatch == IMPORT_BATCH) { batch_end(db, rep, &result, &clk); inbatch = 0; if (result != E_OK) break; }
+		if (inbatch++ == 0) {
+			clk.began = now_ms();
+			if ((result = db_tx_begin(db)) != E_OK) { inbatch = 0; break; }
+		}
 		if (rc < 0) {
 			fprintf(rep->errors, "line %d: %s\n", t->line, t->err);
 			rep->rejected++;
@@ -132,36 +193,76 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 		struct arena a;
 		arena_init(&a);
 		struct model *cur;
-		int r;
-		if (models_find_code(db, movement_id, code, &id) == E_OK && models_get(db, &a, id, &cur) == E_OK) {
-			if (cur->unit_id != unit) {
-				fprintf(rep->errors, "line %d: unit_code: the model %s belongs to %s; a model cannot change unit\n", t->line, code, cur->unit_code);
+		struct model_staged sg;
+		int r, staged = models_staged_find(db, &a, key, code, &sg) == E_OK;
+		if (staged || (models_find_code(db, movement_id, code, &id) == E_OK && models_get(db, &a, id, &cur) == E_OK)) {
+			/* the same code again: compared with what the file staged before, else with the stored model */
+			int64_t cur_unit = staged ? sg.unit_id : cur->unit_id, cur_owner = staged ? sg.owner_unit_id : cur->owner_unit_id;
+			const char *title = staged ? sg.title : cur->title, *field = staged ? sg.field : cur->field;
+			const char *desc = staged ? sg.description : cur->description, *started = staged ? sg.started_on : cur->started_on;
+			if (cur_unit != unit) {
+				const char *owner_code = staged ? "?" : cur->unit_code;
+				struct stmt *us = staged ? db_query(db, "SELECT code FROM units WHERE id = $1", "i", cur_unit) : NULL;
+				if (us && db_step(us) == DB_ROW) owner_code = arena_strdup(&a, db_text(us, 0));
+				db_done(us);
+				fprintf(rep->errors, "line %d: unit_code: the model %s belongs to %s; a model cannot change unit\n", t->line, code, owner_code);
 				rep->rejected++;
 				arena_free(&a);
 				continue;
 			}
-			if (eq(cur->title, m.title) && eq(cur->field, m.field) && eq(cur->description, *m.description ? m.description : NULL) &&
-			    eq(cur->started_on, *m.started_on ? m.started_on : NULL) && cur->owner_unit_id == owner) {
+			if (eq(title, m.title) && eq(field, m.field) && eq(desc, *m.description ? m.description : NULL) &&
+			    eq(started, *m.started_on ? m.started_on : NULL) && cur_owner == owner) {
 				rep->unchanged++;
 				arena_free(&a);
 				continue;
 			}
-			r = models_update(db, who, id, cur->version, &m, &fe);
+			r = staged ? models_stage(db, who, mv, key, t->line, &m, sg.model_id, sg.version, &fe)
+				   : models_stage(db, who, mv, key, t->line, &m, id, cur->version, &fe);
 			if (r == E_OK) rep->updated++;
 		} else {
-			r = models_create(db, who, movement_id, &m, &fe, &id);
+			r = models_stage(db, who, mv, key, t->line, &m, 0, 0, &fe);
 			if (r == E_OK) rep->inserted++;
 		}
 		arena_free(&a);
-		if (r == E_DB) result = E_DB;
+		if (r == E_DB || r == E_BUSY) result = r;
 		else if (r != E_OK) line_error(rep, t->line, &fe, r);
 	}
+	if (inbatch) batch_end(db, rep, &result, &clk);
 	import_progress_end(rep, t);
 	table_close(t);
-	if (result == E_OK && rep->rejected == 0 && db_commit(db) == DB_OK) return E_OK;
-	db_rollback(db);
+	arena_free(&ma);
+	if (result == E_OK && rep->rejected == 0) {
+		/* the one transaction that makes the import visible (and the job done) */
+		if (rep->progress) fprintf(stderr, "%d lines checked; storing them in one transaction\n", rep->lines);
+		double f0 = now_ms();
+		result = db_tx_begin(db);
+		if (result == E_OK) result = models_publish_staged(db, who, movement_id, key, rep->errors, &rep->rejected);
+		if (result == E_OK && rep->job) {
+			import_result(rep, &rep->job->result);
+			result = job_mark_done(rep->job);
+		}
+		result = db_tx_end(db, result);
+		clk.final = now_ms() - f0;
+	}
+	models_unstage(db, key);
+	if (rep->job)
+		log_info("job %lld: %d lines in %.0f ms; longest batch transaction %.1f ms, final transaction %.1f ms", (long long)key, rep->lines,
+			 now_ms() - t0, clk.longest, clk.final);
+	if (result == E_OK && rep->rejected == 0) return E_OK;
 	rep->inserted = rep->updated = 0;
 	return result == E_OK ? E_INVALID : result;
+}
+
+/* FNV-1a of a report's group key: model, date and note */
+static uint64_t group_hash(const char *model, const char *on, const char *note)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const char *parts[] = { model, on, note };
+	for (int i = 0; i < 3; i++) {
+		for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++) h = (h ^ *p) * 1099511628211ULL;
+		h = (h ^ 0x1f) * 1099511628211ULL;
+	}
+	return h;
 }
 
 struct rgroup {
@@ -169,6 +270,7 @@ struct rgroup {
 	char *model, *on, *note;
 	int n;
 	struct commitment_in v[MV_MAX_METRICS];
+	int64_t model_id;           /* > 0: a new report of this model, to write */
 };
 
 int movement_import_results(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep)
@@ -180,6 +282,9 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 	arena_init(&a);
 	int cap = 256, ng = 0, rc;
 	struct rgroup *g = malloc(sizeof *g * (size_t)cap);
+	size_t nslots = 1024;
+	int *slots = malloc(sizeof *slots * nslots);
+	for (size_t i = 0; i < nslots; i++) slots[i] = -1;
 	/* rows of one model, date and note form one report, wherever they are in the file */
 	while ((rc = table_next(t)) != 0) {
 		if (rc < 0) {
@@ -200,20 +305,39 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 			rep->rejected++;
 			continue;
 		}
-		int k = 0;
-		while (k < ng && !(eq(g[k].model, model) && eq(g[k].on, on) && eq(g[k].note, note))) k++;
-		if (k == ng) {
+		/* the group of (model, date, note), found through a hash table: a
+		** linear search made a 100 000-line file quadratic */
+		uint64_t h = group_hash(model, on, note);
+		size_t at = (size_t)h & (nslots - 1);
+		int k;
+		while ((k = slots[at]) >= 0 && !(eq(g[k].model, model) && eq(g[k].on, on) && eq(g[k].note, note))) at = (at + 1) & (nslots - 1);
+		if (k < 0) {
 			if (ng == cap) g = realloc(g, sizeof *g * (size_t)(cap *= 2));
 			g[ng] = (struct rgroup){ .line = t->line, .model = arena_strdup(&a, model), .on = arena_strdup(&a, on), .note = arena_strdup(&a, note) };
-			ng++;
+			k = ng++;
+			slots[at] = k;
+			if ((size_t)ng * 2 > nslots) {
+				/* grow and place every group again */
+				free(slots);
+				nslots *= 2;
+				slots = malloc(sizeof *slots * nslots);
+				for (size_t i = 0; i < nslots; i++) slots[i] = -1;
+				for (int x = 0; x < ng; x++) {
+					size_t y = (size_t)group_hash(g[x].model, g[x].on, g[x].note) & (nslots - 1);
+					while (slots[y] >= 0) y = (y + 1) & (nslots - 1);
+					slots[y] = x;
+				}
+			}
 		}
 		if (g[k].n >= MV_MAX_METRICS) { fprintf(rep->errors, "line %d: too many results in one report\n", t->line); rep->rejected++; continue; }
 		g[k].v[g[k].n++] = (struct commitment_in){ arena_strdup(&a, metric), v };
 	}
 	import_progress_end(rep, t);
 	table_close(t);
-	int result = db_begin(db) == DB_OK ? E_OK : E_DB;
-	for (int k = 0; result == E_OK && k < ng; k++) {
+	free(slots);
+	/* first, without the write lock: the models, and the reports already stored */
+	int towrite = 0;
+	for (int k = 0; k < ng; k++) {
 		int64_t mid = 0;
 		if (models_find_code(db, movement_id, g[k].model, &mid) != E_OK) {
 			fprintf(rep->errors, "line %d: model_code: the movement has no model '%s'\n", g[k].line, g[k].model);
@@ -238,21 +362,62 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 			same = all;
 		}
 		if (same) { rep->unchanged++; continue; }
+		g[k].model_id = mid;
+		towrite++;
+	}
+	/* then each new report is checked (every rule of reports_add) and staged,
+	** IMPORT_BATCH to a write transaction; none is visible */
+	int64_t key = staging_key(rep);
+	int result = towrite ? reports_unstage(db, key) : E_OK;
+	struct tx_clock clk = { 0 };
+	double t0 = now_ms();
+	int inbatch = 0, done = 0;
+	for (int k = 0; towrite && result == E_OK && k < ng; k++) {
+		if (!g[k].model_id) continue;
+		if (inbatch == IMPORT_BATCH) {
+			rep->lines = done; /* the progress: groups checked */
+			batch_end(db, rep, &result, &clk);
+			inbatch = 0;
+			if (result != E_OK) break;
+		}
+		if (inbatch++ == 0) {
+			clk.began = now_ms();
+			if ((result = db_tx_begin(db)) != E_OK) { inbatch = 0; break; }
+		}
 		struct report_in rin = { .reported_on = g[k].on, .note = g[k].note, .nvalues = g[k].n };
 		memcpy(rin.values, g[k].v, sizeof(struct commitment_in) * (size_t)g[k].n);
 		struct field_errors fe = { 0 };
-		int64_t rid;
-		int r = reports_add(db, who, mid, &rin, &fe, &rid);
+		int r = reports_stage(db, who, key, k, g[k].line, g[k].model_id, &rin, &fe);
 		if (r == E_OK) rep->inserted++;
-		else if (r == E_DB) result = E_DB;
+		else if (r == E_DB || r == E_BUSY) result = r;
 		else line_error(rep, g[k].line, &fe, r);
+		done += g[k].n;
 	}
+	int lines = rep->lines;
+	if (inbatch) batch_end(db, rep, &result, &clk);
+	rep->lines = lines;
 	free(g);
 	arena_free(&a);
-	if (result == E_OK && rep->rejected == 0 && db_commit(db) == DB_OK) return E_OK;
-	db_rollback(db);
+	if (result == E_OK && rep->rejected == 0 && (towrite || rep->job)) {
+		/* the one transaction that writes every report (and marks the job done) */
+		double f0 = now_ms();
+		result = db_tx_begin(db);
+		if (result == E_OK && towrite) result = reports_publish_staged(db, who, movement_id, key, rep->errors, &rep->rejected);
+		if (result == E_OK && rep->job) {
+			import_result(rep, &rep->job->result);
+			result = job_mark_done(rep->job);
+		}
+		result = db_tx_end(db, result);
+		clk.final = now_ms() - f0;
+	}
+	if (towrite) reports_unstage(db, key);
+	if (rep->job && towrite)
+		log_info("job %lld: %d new reports in %.0f ms; longest batch transaction %.1f ms, final transaction %.1f ms", (long long)key, towrite,
+			 now_ms() - t0, clk.longest, clk.final);
+	if (result == E_OK && rep->rejected) result = E_INVALID;
+	if (result == E_OK) return E_OK;
 	rep->inserted = rep->updated = 0;
-	return result == E_OK ? E_INVALID : result;
+	return result;
 }
 
 /* Registrations, as exported: unit_code, pledge, planned_models and a
@@ -479,4 +644,40 @@ int movement_export(struct db *db, const struct movement *m, const char *what, F
 										 : E_INVALID;
 	arena_free(&a);
 	return rc;
+}
+
+/* ---- imports as background jobs (jobs.h) ---- */
+
+typedef int import_fn(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep);
+
+static int import_job(struct job_run *j, import_fn *fn)
+{
+	/* the lines expected, for the progress bar: a CSV's line breaks (a workbook's are not known) */
+	j->total = -1;
+	if (j->len < 2 || memcmp(j->data, "PK", 2) != 0) {
+		int64_t n = 0;
+		for (const char *p = j->data, *end = p + j->len; (p = memchr(p, '\n', (size_t)(end - p))); p++) n++;
+		if (j->len && ((const char *)j->data)[j->len - 1] != '\n') n++;
+		j->total = n > 0 ? n - 1 : 0;
+	}
+	FILE *in = fmemopen((void *)(j->len ? j->data : "\n"), j->len ? j->len : 1, "rb");
+	if (!in) return E_DB;
+	struct import_report rep = { .errors = j->errors, .job = j };
+	int rc = fn(j->db, j->who, j->entity_id, in, &rep);
+	fclose(in);
+	if (!j->marked) import_result(&rep, &j->result);
+	if (rc == E_INVALID) j->reason = N_("Nothing was imported: the file has errors");
+	else if (rc == E_NOTFOUND) j->reason = N_("The movement no longer exists");
+	return rc;
+}
+
+static int job_import_models(struct job_run *j) { return import_job(j, movement_import_models); }
+static int job_import_results(struct job_run *j) { return import_job(j, movement_import_results); }
+static int job_import_registrations(struct job_run *j) { return import_job(j, movement_import_registrations); }
+
+void movements_jobs_register(void)
+{
+	jobs_register("import_models", job_import_models);
+	jobs_register("import_results", job_import_results);
+	jobs_register("import_registrations", job_import_registrations);
 }

@@ -8,6 +8,7 @@
 
 #include "../base/files.h"
 #include "../base/fold.h"
+#include "../base/jobs.h"
 #include "../base/multipart.h"
 #include "../base/sheet.h"
 #include "../units/units.h"
@@ -652,89 +653,47 @@ void page_movement_export(struct req *r)
 	reply_sheet(r, arena_printf(&r->a, "%s-%s", m->code, what), format, write_export, &e);
 }
 
-/* runs an import of the uploaded part "file"; the report's error lines in *errors (arena) */
-static int run_import(struct req *r, const struct movement *m, const char *kind, struct import_report *rep, const char **errors,
-		      struct field_errors *fe)
+/* Queues an import of the uploaded part "file" as a background job (jobs.h):
+** the file is kept with the job, and every line is checked by the job with
+** the user's rights, as a direct write would be. */
+static int submit_import(struct req *r, const struct movement *m, const char *kind, struct field_errors *fe, int64_t *job)
 {
-	memset(rep, 0, sizeof *rep);
-	*errors = "";
 	if (!kind || (strcmp(kind, "models") && strcmp(kind, "results") && strcmp(kind, "registrations"))) {
 		fe_add(fe, "kind", N_("Must be registrations, models or results"));
 		return E_INVALID;
 	}
 	const struct mp_part *p = req_file(r, "file");
 	if (!p || !p->len) { fe_add(fe, "file", N_("Choose a file to upload")); return E_INVALID; }
-	FILE *in = fmemopen((void *)p->data, p->len, "rb");
-	char *err = NULL;
-	size_t errlen = 0;
-	FILE *ef = open_memstream(&err, &errlen);
-	if (!in || !ef) {
-		if (in) fclose(in);
-		if (ef) fclose(ef);
-		free(err);
-		return E_DB;
-	}
-	rep->errors = ef;
-	int rc = !strcmp(kind, "models")	 ? movement_import_models(r->db, r->user, m->id, in, rep)
-		 : !strcmp(kind, "results") ? movement_import_results(r->db, r->user, m->id, in, rep)
-					    : movement_import_registrations(r->db, r->user, m->id, in, rep);
-	fclose(in);
-	fclose(ef);
-	*errors = arena_strdup(&r->a, err ? err : "");
-	free(err);
-	return rc;
+	return jobs_submit(r->db, arena_printf(&r->a, "import_%s", kind), r->user->id, "movement", m->id,
+			   arena_printf(&r->a, "/movements/%lld/models", (long long)m->id), p->data, p->len, p->filename, job);
 }
 
 void page_movement_import(struct req *r)
 {
 	struct movement *m = mv_param(r, r->params[0]);
 	if (!m) return;
-	struct import_report rep;
-	const char *errors;
 	struct field_errors fe = { 0 };
-	int rc = run_import(r, m, req_form(r, "kind"), &rep, &errors, &fe);
-	if (rc == E_OK) {
-		flash_set(r, N_("The file was imported"));
-		reply_redirect(r, arena_printf(&r->a, "/movements/%lld/models", (long long)m->id));
-		return;
-	}
-	if (rc == E_DB) { reply_fail(r, rc, NULL); return; }
+	int64_t job;
+	int rc = submit_import(r, m, req_form(r, "kind"), &fe, &job);
+	if (rc == E_OK) { reply_job_accepted(r, job); return; }
+	if (rc != E_INVALID) { reply_fail(r, rc, NULL); return; }
+	struct import_report rep = { 0 };
 	r->status = 422;
 	page_begin(r, arena_printf(&r->a, "%s · %s", _("Nothing was imported"), m->title), "movements");
-	tmpl_import_result(&r->out, r, m, &rep, errors, fe.n ? _(fe.msg[0]) : NULL);
+	tmpl_import_result(&r->out, r, m, &rep, "", _(fe.msg[0]));
 	page_end(r);
 }
 
+/* POST /api/v1/movements/{id}/import/{kind}: 202, Location /api/v1/jobs/{job} */
 void api_movement_import(struct req *r)
 {
 	struct movement *m = mv_param(r, r->params[0]);
 	if (!m) return;
-	struct import_report rep;
-	const char *errors;
 	struct field_errors fe = { 0 };
-	int rc = run_import(r, m, r->params[1], &rep, &errors, &fe);
-	if (rc == E_DB) { reply_fail(r, rc, NULL); return; }
-	if (fe.n) { reply_fail(r, E_INVALID, &fe); return; }
-	reply_json(r, rc == E_OK ? 200 : 422);
-	struct jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
-	jw_kbool(&w, "imported", rc == E_OK);
-	jw_kint(&w, "lines", rep.lines);
-	jw_kint(&w, "inserted", rep.inserted);
-	jw_kint(&w, "updated", rep.updated);
-	jw_kint(&w, "unchanged", rep.unchanged);
-	jw_kint(&w, "rejected", rep.rejected);
-	jw_key(&w, "errors");
-	jw_arr(&w);
-	for (const char *p = errors; *p;) {
-		size_t n = strcspn(p, "\n");
-		jw_str(&w, arena_strndup(&r->a, p, n));
-		p += n;
-		if (*p) p++;
-	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
+	int64_t job;
+	int rc = submit_import(r, m, r->params[1], &fe, &job);
+	if (rc == E_OK) reply_job_accepted(r, job);
+	else reply_fail(r, rc, &fe);
 }
 
 void page_movement_file_create(struct req *r)

@@ -79,8 +79,10 @@ struct import_report {
 	int lines;                 /* data lines read */
 	FILE *errors;              /* one line per rejected line: "line N: reason" */
 	int progress;              /* print progress to stderr */
+	struct job_run *job;       /* run as a background job (jobs.h): its progress, its staging key */
 };
 struct table;
+struct job_run;
 /* opens the import file as a table; E_INVALID with the reason written to rep->errors */
 int import_open(struct table **t, FILE *in, struct import_report *rep);
 void import_progress(struct import_report *rep, const struct table *t);      /* every 20 000 lines */

@@ -135,7 +135,8 @@ void page_login_post(struct req *r)
 		return;
 	}
 	char sid[65], csrf[65];
-	if (session_create(r->db, uid, sid, csrf) != DB_OK) { reply_fail(r, E_DB, NULL); return; }
+	int rc = session_create(r->db, uid, sid, csrf);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; } /* busy: 503 with Retry-After */
 	set_session_cookie(r, sid, SESSION_MAX_SEC);
 	reply_redirect(r, next);
 }
@@ -199,10 +200,9 @@ void api_login(struct req *r)
 	}
 	char token[65];
 	struct user *u;
-	if (token_create(r->db, uid, "api login", token) != DB_OK || role_load_user(r->db, &r->a, uid, &u) != 0) {
-		reply_fail(r, E_DB, NULL);
-		return;
-	}
+	int rc = token_create(r->db, uid, "api login", token);
+	if (rc == E_OK && role_load_user(r->db, &r->a, uid, &u) != 0) rc = E_DB;
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; } /* busy: 503 with Retry-After */
 	reply_json(r, 200);
 	struct jw w;
 	jw_init(&w, &r->out);

@@ -1,5 +1,6 @@
 /* The one route table: method + pattern → handler, login, permission.
 ** Scope on a particular unit is checked by the handler through require(). */
+#include "jobs_web.h"
 #include "web.h"
 
 /* the composition root: the one file of web/ that names the features */
@@ -57,6 +58,7 @@ const struct route routes[] = {
 	{ M_POST, "/models/{id}/replications", page_replication_create, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_GET, "/typical", page_typical, PUBLIC, 0 },
 	{ M_GET, "/pick/{what}", page_pick, LOGIN, 0 },
+	{ M_GET, "/jobs/{id}", page_job, LOGIN, 0 },
 
 	{ M_POST, "/api/v1/login", api_login, PUBLIC, 0 },
 	{ M_POST, "/api/v1/logout", api_logout, LOGIN, 0 },
@@ -94,6 +96,7 @@ const struct route routes[] = {
 	{ M_POST, "/api/v1/models/{id}/replications", api_replication_create, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_GET, "/api/v1/public/typical", api_public_typical, PUBLIC, 0 },
 	{ M_POST, "/api/v1/movements/{id}/import/{kind}", api_movement_import, LOGIN, PERM_MOVEMENT_REPORT },
+	{ M_GET, "/api/v1/jobs/{id}", api_job_get, LOGIN, 0 },
 	{ M_GET, "/api/v1/models/{id}/files", api_model_files_list, LOGIN, 0 },
 	{ M_POST, "/api/v1/models/{id}/files", api_model_file_create, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_GET, "/api/v1/movements/{id}/files", api_movement_files_list, LOGIN, 0 },

@@ -49,6 +49,9 @@ void reply_sheet(struct req *r, const char *name, const char *format,
 		 int (*write)(struct req *r, FILE *f, const char *format, const void *ctx), const void *ctx);
 void reply_redirect(struct req *r, const char *location);           /* 303 See Other */
 void reply_created(struct req *r, const char *location);            /* 201 + Location */
+/* a background job was queued (jobs.h): the API answers 202 with Location
+** /api/v1/jobs/{id} and the job; a page redirects (303) to /jobs/{id} */
+void reply_job_accepted(struct req *r, int64_t id);
 void flash_set(struct req *r, const char *msgid);
 
 /* the central scope check: 1 if allowed, else replies 403 and returns 0 */

@@ -73,6 +73,14 @@ before(async () => {
     json: { reported_on: new Date().toISOString().slice(0, 10), note: 'Lắp 4 camera', results: { items: 4 } },
   });
   assert.equal(r.status, 201, r.text);
+  // the page of an import job that failed (its errors) and of one that is done
+  const upload = async (csv) => {
+    const fd = new FormData();
+    fd.append('file', new Blob([csv]), 'm.csv');
+    return admin.waitJob(await admin.req('POST', `/api/v1/movements/${ids.launched}/import/models`, { raw: fd }));
+  };
+  ids.jobFailed = (await upload('code,unit_code,title,field\nMTTQ-02,QY-MTTQ,Sai lĩnh vực,health\n')).id;
+  ids.jobDone = (await upload('code,unit_code,title,field\nMTTQ-01,QY-MTTQ,Camera an ninh khu dân cư,defence_security\n')).id;
   browser = await launch();
 });
 
@@ -116,6 +124,8 @@ function adminPages() {
     [`/models/${typical}`, 200],
     [`/models/${plain}`, 200],
     [`/models/${running}`, 200],
+    [`/jobs/${ids.jobFailed}`, 200],
+    [`/jobs/${ids.jobDone}`, 200],
     ['/typical', 200],
     ['/typical?movement=DVK2024', 200],
     ['/units/99999999', 404],

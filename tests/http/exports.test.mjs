@@ -127,12 +127,12 @@ test('registrations, models and results exported in each language and format re-
         }
         const fd = new FormData();
         fd.append('file', new Blob([bytes]), `${what}.${format}`);
-        const r = await admin.req('POST', `/api/v1/movements/${mv.id}/import/${what}`, { raw: fd });
-        assert.equal(r.status, 200, `${what} ${lang} ${format}: ${r.text}`);
-        assert.deepEqual([r.data.inserted, r.data.updated], [0, 0], `${what} ${lang} ${format}`);
-        assert.ok(r.data.unchanged > 0);
-        if (counts[what] === undefined) counts[what] = r.data.unchanged;
-        assert.equal(r.data.unchanged, counts[what], `${what} ${lang} ${format}`);
+        const r = await admin.waitJob(await admin.req('POST', `/api/v1/movements/${mv.id}/import/${what}`, { raw: fd }));
+        assert.equal(r.status, 'done', `${what} ${lang} ${format}: ${JSON.stringify(r)}`);
+        assert.deepEqual([r.result.inserted, r.result.updated], [0, 0], `${what} ${lang} ${format}`);
+        assert.ok(r.result.unchanged > 0);
+        if (counts[what] === undefined) counts[what] = r.result.unchanged;
+        assert.equal(r.result.unchanged, counts[what], `${what} ${lang} ${format}`);
       }
     }
   }
@@ -147,7 +147,7 @@ test('a commitment column is found by its "Commitment: name (unit)" header in an
   const imp = async (text) => {
     const fd = new FormData();
     fd.append('file', new Blob([text]), 'r.csv');
-    return admin.req('POST', `/api/v1/movements/${mv.id}/import/registrations`, { raw: fd });
+    return admin.waitJob(await admin.req('POST', `/api/v1/movements/${mv.id}/import/registrations`, { raw: fd }));
   };
   const cases = [
     ['Mã đơn vị,Nội dung cam kết,Cam kết: Kinh phí huy động (VND),Cam kết: Hộ được hỗ trợ (hộ)', 123456789, [1, 0]],
@@ -157,8 +157,8 @@ test('a commitment column is found by its "Commitment: name (unit)" header in an
   ];
   for (const [head, value, [inserted, updated]] of cases) {
     const r = await imp(`${head}\nQN-QUANGYEN,"Đăng ký 5 mô hình, 2 công trình",${value},${value % 100}\n`);
-    assert.equal(r.status, 200, `${head}: ${r.text}`);
-    assert.deepEqual([r.data.inserted, r.data.updated], [inserted, updated], head);
+    assert.equal(r.status, 'done', `${head}: ${JSON.stringify(r)}`);
+    assert.deepEqual([r.result.inserted, r.result.updated], [inserted, updated], head);
     const g = (await admin.get(`/api/v1/movements/${mv.id}/registrations`)).data.items.find((x) => x.unit_code === 'QN-QUANGYEN');
     assert.deepEqual([g.pledge, g.commitments], ['Đăng ký 5 mô hình, 2 công trình', { vnd: value, households: value % 100 }], head);
   }

@@ -278,7 +278,7 @@ test('models and results: export, re-import unchanged, per-line errors, all or n
   const imp = (c, kind, name, text) => {
     const fd = new FormData();
     fd.append('file', new Blob([text], { type: 'text/csv' }), name);
-    return c.req('POST', `/api/v1/movements/${mv.id}/import/${kind}`, { raw: fd });
+    return c.req('POST', `/api/v1/movements/${mv.id}/import/${kind}`, { raw: fd }).then((r) => c.waitJob(r));
   };
   let r = await officer.get(`/movements/${mv.id}/export/models?format=csv`);
   assert.equal(r.status, 200);
@@ -288,44 +288,59 @@ test('models and results: export, re-import unchanged, per-line errors, all or n
   assert.equal(csv.split('\r\n')[0], 'Mã mô hình,Mã đơn vị,Tên gọi,Lĩnh vực,Mã đơn vị chủ trì,Mô tả,Ngày bắt đầu,Trạng thái,Tiêu biểu (1 hoặc 0),' +
     'Nội dung biểu dương,Số lần báo cáo,Kết quả: Kinh phí huy động (VND),Kết quả: Chiều dài công trình (m),Kết quả: Chuyển đổi thuê bao 2G sang 4G (%)');
   r = await imp(officer, 'models', 'models.csv', csv);
-  assert.equal(r.status, 200, r.text);
-  assert.deepEqual([r.data.lines, r.data.inserted, r.data.updated, r.data.unchanged], [4, 0, 0, 4]);
+  assert.equal(r.status, 'done', JSON.stringify(r));
+  assert.deepEqual([r.result.lines, r.result.inserted, r.result.updated, r.result.unchanged], [4, 0, 0, 4]);
   // two good lines and a bad one: nothing imported, the bad line named
   const bad = 'code,unit_code,title,field\nLH-02,QY-LH,Đường điện chiếu sáng,economy\nLH-03,QY-LH,Sai lĩnh vực,health\nYG-03,QY-YG,Mô hình mới,economy\n';
   r = await reporter.req('POST', `/api/v1/movements/${mv.id}/import/models`, { raw: (() => { const fd = new FormData(); fd.append('file', new Blob([bad]), 'm.csv'); return fd; })() });
-  assert.equal(r.status, 422);
-  assert.equal(r.data.imported, false);
-  assert.deepEqual(r.data.errors, ['line 3: field: Is not a field of this movement', 'line 4: outside the units you may change']);
+  assert.equal(r.status, 202);
+  assert.match(r.headers.get('location'), /^\/api\/v1\/jobs\/\d+$/);
+  assert.equal(r.data.kind, 'import_models');
+  r = await reporter.waitJob(r);
+  assert.equal(r.status, 'failed');
+  assert.equal(r.result.rejected, 2);
+  assert.deepEqual(r.errors, ['line 3: field: Is not a field of this movement', 'line 4: outside the units you may change']);
   assert.equal((await officer.get(`/api/v1/movements/${mv.id}/models`)).data.total, 4);
   // results: one report of two rows; the same file again changes nothing
   const res = 'model_code,reported_on,metric,value,note\nLH-T1-01,' + day(-3) + ',vnd,10000000,Đợt 2\nLH-T1-01,' + day(-3) + ',length_m,20,Đợt 2\n';
   r = await imp(reporter, 'results', 'r.csv', res);
-  assert.equal(r.status, 200, r.text);
-  assert.equal(r.data.inserted, 1);
+  assert.equal(r.status, 'done', JSON.stringify(r));
+  assert.equal(r.result.inserted, 1);
   r = await imp(reporter, 'results', 'r.csv', res);
-  assert.deepEqual([r.data.inserted, r.data.unchanged], [0, 1]);
+  assert.deepEqual([r.result.inserted, r.result.unchanged], [0, 1]);
+  // a good line and two bad ones: nothing stored, each bad line named
+  r = await imp(reporter, 'results', 'bad.csv', 'model_code,reported_on,metric,value\nLH-T1-01,' + day(-2) + ',vnd,5\nKHONG-CO,' + day(-2) +
+    ',vnd,5\nLH-T1-01,' + day(5) + ',vnd,5\n');
+  assert.equal(r.status, 'failed');
+  assert.deepEqual(r.errors, ["line 3: model_code: the movement has no model 'KHONG-CO'", 'line 4: reported_on: Cannot be in the future']);
+  assert.deepEqual([r.result.inserted, r.result.rejected], [0, 2]);
+  // two reports of one file are checked together: their amounts add up past the limit
+  r = await imp(reporter, 'results', 'big.csv', 'model_code,reported_on,metric,value\nLH-T1-01,' + day(-2) + ',vnd,600000000000000\nLH-T1-01,' +
+    day(-1) + ',vnd,600000000000000\n');
+  assert.equal(r.status, 'failed');
+  assert.deepEqual(r.errors, ['line 3: results: The total of the model would pass 1,000,000,000,000,000']);
   assert.deepEqual((await officer.get(`/api/v1/models/${lanes.id}`)).data.results, { vnd: 362000000, length_m: 346 });
   // the exported results re-import unchanged
   r = await officer.get(`/movements/${mv.id}/export/results?format=csv`);
   r = await imp(officer, 'results', 'all.csv', r.text);
-  assert.equal(r.status, 200, r.text);
-  assert.equal(r.data.inserted, 0);
+  assert.equal(r.status, 'done', JSON.stringify(r));
+  assert.equal(r.result.inserted, 0);
   // the XLSX export re-imports unchanged too
   const x = await fetch(srv.base + `/movements/${mv.id}/export/models?format=xlsx`, { headers: { Authorization: 'Bearer ' + officer.token } });
   const fd = new FormData();
   fd.append('file', new Blob([await x.arrayBuffer()]), 'models.xlsx');
-  r = await officer.req('POST', `/api/v1/movements/${mv.id}/import/models`, { raw: fd });
-  assert.equal(r.status, 200, r.text);
-  assert.deepEqual([r.data.lines, r.data.unchanged], [4, 4]);
+  r = await officer.waitJob(await officer.req('POST', `/api/v1/movements/${mv.id}/import/models`, { raw: fd }));
+  assert.equal(r.status, 'done', JSON.stringify(r));
+  assert.deepEqual([r.result.lines, r.result.unchanged], [4, 4]);
   // registrations: the export re-imports unchanged; a new pledge updates one
   r = await officer.get(`/movements/${mv.id}/export/registrations?format=csv`);
   const regs = r.text;
   assert.match(regs.split('\n')[0], /^Mã đơn vị,Tên đơn vị,Ngày đăng ký,Nội dung cam kết,Số mô hình dự kiến,Mô hình,Cam kết: Kinh phí huy động \(VND\),/);
   r = await imp(officer, 'registrations', 'regs.csv', regs);
-  assert.equal(r.status, 200, r.text);
-  assert.deepEqual([r.data.lines, r.data.unchanged], [3, 3]);
+  assert.equal(r.status, 'done', JSON.stringify(r));
+  assert.deepEqual([r.result.lines, r.result.unchanged], [3, 3]);
   r = await imp(reporter, 'registrations', 'regs.csv', 'unit_code,pledge,planned_models,commit_vnd\nQY-LH,Đăng ký 3 mô hình,3,450000000\n');
-  assert.deepEqual([r.status, r.data.updated], [200, 1]);
+  assert.deepEqual([r.status, r.result.updated], ['done', 1]);
   const lh = (await reporter.get(`/api/v1/movements/${mv.id}/registrations`)).data.items.find((g) => g.unit_code === 'QY-LH');
   assert.deepEqual([lh.pledge, lh.planned_models, lh.commitments], ['Đăng ký 3 mô hình', 3, { vnd: 450000000 }]);
   // the organiser's exports are not for a reporter; the template is

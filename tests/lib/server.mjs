@@ -140,6 +140,20 @@ export class Client {
   get(p, o) { return this.req('GET', p, o); }
   post(p, o) { return this.req('POST', p, o); }
   patch(p, o) { return this.req('PATCH', p, o); }
+  // Follows a background job (a 202 answer with its Location) to its end;
+  // returns the final job: { status: 'done'|'failed', result, errors, ... }.
+  async waitJob(r, { timeout = 600000 } = {}) {
+    if (r.status !== 202) throw new Error(`expected 202 with a job, got ${r.status} ${r.text}`);
+    const loc = r.headers.get('location');
+    const deadline = Date.now() + timeout;
+    for (let wait = 10; ; wait = Math.min(wait * 2, 200)) {
+      const j = await this.get(loc);
+      if (j.status !== 200) throw new Error(`GET ${loc}: ${j.status} ${j.text}`);
+      if (j.data.status === 'done' || j.data.status === 'failed') return j.data;
+      if (Date.now() > deadline) throw new Error(`job ${loc} still ${j.data.status}`);
+      await new Promise((res) => setTimeout(res, wait));
+    }
+  }
   async login(login, password) {
     const r = await this.post('/api/v1/login', { json: { login, password } });
     if (r.status !== 200) throw new Error(`login ${login} failed: ${r.status} ${r.text}`);

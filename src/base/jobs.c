@@ -1,0 +1,296 @@
+/* jobs: the queue of background work and its one worker thread (jobs.h). */
+#include "jobs.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+#include "auth.h"
+#include "db.h"
+#include "errors.h"
+#include "log.h"
+#include "util.h"
+
+static jobs_user_fn *job_load_user; /* set by jobs_start */
+
+#define MAX_KINDS 16
+#define MAX_ATTEMPTS 3
+
+static struct {
+	const char *kind;
+	job_fn *fn;
+} kinds[MAX_KINDS];
+static int nkinds;
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static pthread_t worker;
+static int running, stopping, wake;
+
+void jobs_register(const char *kind, job_fn *fn)
+{
+	for (int i = 0; i < nkinds; i++)
+		if (!strcmp(kinds[i].kind, kind)) { kinds[i].fn = fn; return; }
+	if (nkinds < MAX_KINDS) { kinds[nkinds].kind = kind; kinds[nkinds++].fn = fn; }
+}
+
+static job_fn *kind_fn(const char *kind)
+{
+	for (int i = 0; i < nkinds; i++)
+		if (!strcmp(kinds[i].kind, kind)) return kinds[i].fn;
+	return NULL;
+}
+
+int job_stopping(void)
+{
+	pthread_mutex_lock(&mu);
+	int s = stopping;
+	pthread_mutex_unlock(&mu);
+	return s;
+}
+
+int jobs_submit(struct db *db, const char *kind, int64_t owner_id, const char *entity, int64_t entity_id, const char *back_url,
+		const void *data, size_t len, const char *data_name, int64_t *id)
+{
+	char now[21];
+	now_iso(now);
+	int rc = db_tx_begin(db);
+	if (rc == E_OK) {
+		/* a NULL blob for an empty file would read back as "no file" */
+		struct stmt *st = db_query(db,
+					   "INSERT INTO jobs (kind, owner_id, entity, entity_id, back_url, data, data_name, created_at) "
+					   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+					   "tItItbtt", kind, owner_id, entity, entity_id, back_url, data ? data : "", len, data_name, now);
+		rc = st && db_step(st) == DB_ROW ? E_OK : E_DB;
+		if (rc == E_OK) *id = db_int(st, 0);
+		db_done(st);
+	}
+	rc = db_tx_end(db, rc);
+	if (rc == E_OK) {
+		pthread_mutex_lock(&mu);
+		wake = 1;
+		pthread_cond_signal(&cv);
+		pthread_mutex_unlock(&mu);
+	}
+	return rc;
+}
+
+static const char *dup_text(struct arena *a, struct stmt *st, int col)
+{
+	const char *s = db_text(st, col);
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+int jobs_get(struct db *db, struct arena *a, int64_t id, struct job *out)
+{
+	struct stmt *st = db_query(db,
+				   "SELECT id, kind, owner_id, entity, entity_id, back_url, status, done, total, result, errors, reason, "
+				   "created_at, started_at, finished_at FROM jobs WHERE id = $1",
+				   "i", id);
+	if (!st) return E_DB;
+	int s = db_step(st);
+	if (s != DB_ROW) { db_done(st); return s == DB_DONE ? E_NOTFOUND : E_DB; }
+	*out = (struct job){
+		.id = db_int(st, 0),
+		.kind = dup_text(a, st, 1),
+		.owner_id = db_int(st, 2),
+		.entity = dup_text(a, st, 3),
+		.entity_id = db_int(st, 4),
+		.back_url = dup_text(a, st, 5),
+		.status = dup_text(a, st, 6),
+		.done = db_int(st, 7),
+		.total = db_isnull(st, 8) ? -1 : db_int(st, 8),
+		.result = dup_text(a, st, 9),
+		.errors = dup_text(a, st, 10),
+		.reason = dup_text(a, st, 11),
+		.created_at = dup_text(a, st, 12),
+		.started_at = dup_text(a, st, 13),
+		.finished_at = dup_text(a, st, 14),
+	};
+	db_done(st);
+	return E_OK;
+}
+
+void job_progress(struct job_run *j, int64_t done, int64_t total)
+{
+	if (!j) return;
+	/* inside a batch's transaction it costs nothing more; alone, a busy
+	** database only delays the figure shown */
+	if (total >= 0) db_exec(j->db, "UPDATE jobs SET done = $1, total = $2 WHERE id = $3", "iii", done, total, j->id);
+	else db_exec(j->db, "UPDATE jobs SET done = $1, total = NULL WHERE id = $2", "ii", done, j->id);
+}
+
+/* the errors written so far, as text (the memstream flushed), or NULL */
+static const char *errors_text(struct job_run *j)
+{
+	fflush(j->errors);
+	return j->err_text && *j->err_text ? j->err_text : NULL;
+}
+
+int job_mark_done(struct job_run *j)
+{
+	char now[21];
+	now_iso(now);
+	int rc = db_exec(j->db,
+			 "UPDATE jobs SET status = 'done', result = $1, errors = $2, reason = NULL, finished_at = $3, data = NULL, "
+			 "done = CASE WHEN total IS NULL OR total < done THEN done ELSE total END WHERE id = $4",
+			 "ttti", j->result.len ? buf_cstr(&j->result) : NULL, errors_text(j), now, j->id);
+	if (rc == DB_OK) j->marked = 1;
+	return rc == DB_OK ? E_OK : rc == DB_BUSY ? E_BUSY : E_DB;
+}
+
+/* the oldest queued job becomes running; 0 when there is none */
+static int64_t claim(struct db *db)
+{
+	int64_t id = 0;
+	char now[21];
+	now_iso(now);
+	/* a read first: an idle worker does not take the write lock every second */
+	if (db_int1(db, &id, "SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1", "") != DB_ROW) return 0;
+	id = 0;
+	int rc = db_tx_begin(db);
+	if (rc == E_OK) {
+		int s = db_int1(db, &id, "SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1", "");
+		if (s == DB_ROW)
+			rc = db_exec(db, "UPDATE jobs SET status = 'running', started_at = $1, attempts = attempts + 1 WHERE id = $2", "ti", now, id) == DB_OK
+				     ? E_OK
+				     : E_DB;
+		else id = 0;
+	}
+	if (db_tx_end(db, rc) != E_OK) return 0;
+	return id;
+}
+
+/* one attempt at writing the end of a job; the worker retries while busy */
+static int finish(struct db *db, int64_t id, const char *status, struct job_run *j, const char *errors)
+{
+	char now[21];
+	now_iso(now);
+	if (!strcmp(status, "queued"))
+		return db_exec(db, "UPDATE jobs SET status = 'queued', started_at = NULL, done = 0 WHERE id = $1", "i", id) == DB_OK ? E_OK : E_DB;
+	return db_exec(db, "UPDATE jobs SET status = $1, result = $2, errors = $3, reason = $4, finished_at = $5, data = NULL WHERE id = $6",
+		       "tttt" "ti", status, j && j->result.len ? buf_cstr(&j->result) : NULL, errors, j ? j->reason : NULL, now, id) == DB_OK
+		       ? E_OK
+		       : E_DB;
+}
+
+static void run(struct db *db, int64_t id)
+{
+	struct arena a;
+	arena_init(&a);
+	struct job_run j = { .db = db, .id = id };
+	buf_init(&j.result);
+	j.errors = open_memstream(&j.err_text, &j.err_len);
+	if (!j.errors) { arena_free(&a); return; }
+	int64_t owner = 0;
+	void *data = NULL;
+	struct stmt *st = db_query(db, "SELECT kind, owner_id, entity_id, data, data_name FROM jobs WHERE id = $1", "i", id);
+	int found = st && db_step(st) == DB_ROW;
+	if (found) {
+		j.kind = dup_text(&a, st, 0);
+		owner = db_int(st, 1);
+		j.entity_id = db_int(st, 2);
+		size_t n = 0;
+		const void *p = db_blob(st, 3, &n);
+		data = malloc(n ? n : 1);
+		if (p && n) memcpy(data, p, n);
+		j.data = data;
+		j.len = n;
+		j.data_name = dup_text(&a, st, 4);
+	}
+	db_done(st);
+	int rc = E_DB;
+	job_fn *fn = found ? kind_fn(j.kind) : NULL;
+	struct user *u = NULL;
+	if (!found) j.reason = N_("The job could not be read");
+	else if (!fn) j.reason = N_("No worker knows this kind of job");
+	else if (owner && job_load_user(db, &a, owner, &u) != 0) j.reason = N_("The user who started the job is no longer active");
+	else {
+		j.who = owner ? u : &auth_system;
+		rc = fn(&j);
+	}
+	if (db_in_tx(db)) db_rollback(db); /* a kind that returned inside its transaction */
+	const char *status = rc == E_OK ? "done" : (rc == E_BUSY || job_stopping()) && found && fn ? "queued" : "failed";
+	if (rc != E_OK && !j.reason && !strcmp(status, "failed")) j.reason = rc == E_INVALID ? N_("The file has errors") : N_("The database failed");
+	log_info("job %lld %s %s%s%s", (long long)id, j.kind ? j.kind : "?", status, j.reason ? ": " : "", j.reason ? j.reason : "");
+	const char *errs = errors_text(&j);
+	if (!j.marked) {
+		/* the end of a job must be written: wait out a busy database */
+		for (int tries = 0; tries < 600 && finish(db, id, status, &j, errs) != E_OK; tries++) {
+			struct timespec ts = { 0, 100 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	fclose(j.errors);
+	free(j.err_text);
+	free(data);
+	buf_free(&j.result);
+	arena_free(&a);
+}
+
+static void *work(void *arg)
+{
+	struct db *db = arg;
+	for (;;) {
+		pthread_mutex_lock(&mu);
+		int stop = stopping;
+		pthread_mutex_unlock(&mu);
+		if (stop) break;
+		int64_t id = claim(db);
+		if (id) {
+			run(db, id);
+			db_script(db, "PRAGMA wal_checkpoint(PASSIVE);"); /* readers and writers go on meanwhile */
+			continue;
+		}
+		pthread_mutex_lock(&mu);
+		if (!wake && !stopping) {
+			/* also polls: another process may queue jobs */
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += 1;
+			pthread_cond_timedwait(&cv, &mu, &ts);
+		}
+		wake = 0;
+		pthread_mutex_unlock(&mu);
+	}
+	db_close(db);
+	return NULL;
+}
+
+int jobs_start(const char *db_path, jobs_user_fn *load_user)
+{
+	job_load_user = load_user;
+	struct db *db;
+	if (db_open(&db, db_path, 0) != DB_OK) return -1;
+	/* the worker waits for other writers longer than a request does; it
+	** checkpoints the WAL after each job instead of inside its commits, so a
+	** big import's final transaction does not also copy the log back */
+	db_busy_timeout(db, 30000);
+	db_script(db, "PRAGMA wal_autocheckpoint=0;");
+	char now[21];
+	now_iso(now);
+	int rc = db_tx_begin(db);
+	if (rc == E_OK &&
+	    db_exec(db, "UPDATE jobs SET status = 'failed', reason = $3, finished_at = $1, data = NULL WHERE status = 'running' AND attempts >= $2",
+		    "tit", now, (int64_t)MAX_ATTEMPTS, N_("Interrupted: the server stopped while the job ran, three times")) != DB_OK)
+		rc = E_DB;
+	if (rc == E_OK && db_exec(db, "UPDATE jobs SET status = 'queued', started_at = NULL, done = 0 WHERE status = 'running'", "") != DB_OK) rc = E_DB;
+	if (db_tx_end(db, rc) != E_OK) { db_close(db); return -1; }
+	stopping = 0;
+	if (pthread_create(&worker, NULL, work, db) != 0) { db_close(db); return -1; }
+	running = 1;
+	return 0;
+}
+
+void jobs_stop(void)
+{
+	if (!running) return;
+	pthread_mutex_lock(&mu);
+	stopping = 1;
+	pthread_cond_signal(&cv);
+	pthread_mutex_unlock(&mu);
+	pthread_join(worker, NULL);
+	running = 0;
+}

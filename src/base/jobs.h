@@ -1,0 +1,81 @@
+/* jobs: work that outlives a request (imports now; big exports and PDF
+** reports later). A job is a row of `jobs` (migration 011): queued, running
+** with its progress, done with its result, or failed with the reason. One
+** worker thread of `serve`, with its own database connection, runs them in
+** id order. The base layer knows no feature: a feature registers a kind
+** name with the function that runs it.
+**
+** Restart: a job found `running` when the worker starts was interrupted
+** (the process was killed). Its effect is all or nothing (a kind makes its
+** effect visible in one final transaction that also marks the job done), so
+** it is queued again from its kept file; after 3 starts it fails
+** "Interrupted". On a graceful stop the running job is asked to stop at its
+** next batch (job_stopping) and is queued again the same way. */
+#ifndef THIDUA_JOBS_H
+#define THIDUA_JOBS_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "buf.h"
+
+struct db;
+struct arena;
+struct user;
+
+/* what a kind's function is given and fills */
+struct job_run {
+	struct db *db;              /* the worker's connection */
+	int64_t id;
+	const char *kind;
+	const struct user *who;     /* the owner, with the grants they have now */
+	int64_t entity_id;
+	const void *data;           /* the uploaded file */
+	size_t len;
+	const char *data_name;
+	int64_t total;              /* lines expected, -1 unknown: set by the kind for job_progress */
+	FILE *errors;               /* line-numbered errors, one a line */
+	struct buf result;          /* a JSON object (the counts), written by the kind */
+	const char *reason;         /* why it failed (an English message id) */
+	/* internal */
+	int marked;                 /* done was written by job_mark_done */
+	char *err_text;             /* the memstream behind errors */
+	size_t err_len;
+};
+
+/* E_OK: the job is done; anything else: failed with j->reason (or the
+** errors). E_BUSY or a stop request: queued again. */
+typedef int job_fn(struct job_run *j);
+void jobs_register(const char *kind, job_fn *fn);
+
+/* A new queued job with its file; wakes the worker. E_OK with *id. */
+int jobs_submit(struct db *db, const char *kind, int64_t owner_id, const char *entity, int64_t entity_id, const char *back_url,
+		const void *data, size_t len, const char *data_name, int64_t *id);
+
+struct job {
+	int64_t id, owner_id, entity_id, done, total; /* total < 0: unknown */
+	const char *kind, *entity, *back_url, *status, *result, *errors, *reason, *created_at, *started_at, *finished_at;
+};
+/* E_OK or E_NOTFOUND; strings in the arena */
+int jobs_get(struct db *db, struct arena *a, int64_t id, struct job *out);
+
+/* Progress of the running job; written in the caller's transaction when one
+** is open (a batch), else on its own. total < 0: unknown. */
+void job_progress(struct job_run *j, int64_t done, int64_t total);
+/* Marks the job done with j->result and the errors, inside the caller's
+** transaction, so the effect and the "done" commit together. */
+int job_mark_done(struct job_run *j);
+/* 1 when the server is stopping: the kind should give up at its next batch */
+int job_stopping(void);
+
+/* serve: recovers interrupted jobs and starts the worker on its own
+** connection to db_path; jobs_stop() lets it finish its batch and joins it. */
+/* load_user: the owner with their grants (web/roles.h's role_load_user; the
+** base layer does not know roles), 0 found or -1 */
+struct arena;
+struct user;
+typedef int jobs_user_fn(struct db *db, struct arena *a, int64_t user_id, struct user **out);
+int jobs_start(const char *db_path, jobs_user_fn *load_user);
+void jobs_stop(void);
+
+#endif
