@@ -298,7 +298,7 @@ static void on_stop(evutil_socket_t fd, short what, void *arg)
 	struct worker *w = arg;
 	(void)fd; (void)what;
 	if (w->bound) {
-		evhttp_del_accept_socket(w->http, w->bound); /* stop accepting; closes our dup */
+		evhttp_del_accept_socket(w->http, w->bound); /* stop accepting; closes our socket */
 		w->bound = NULL;
 	}
 	/* handlers run to completion inside the loop: what is left is writing
@@ -317,7 +317,8 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static int open_listener(const char *listen_addr)
+/* reuseport: SO_REUSEPORT, one listening socket per worker (see http_serve) */
+static int open_listener(const char *listen_addr, int reuseport)
 {
 	char host[256];
 	const char *colon = strrchr(listen_addr, ':');
@@ -339,6 +340,11 @@ static int open_listener(const char *listen_addr)
 	int fd = socket(res->ai_family, SOCK_STREAM, 0);
 	int one = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (reuseport && fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+		close(fd);
+		freeaddrinfo(res);
+		return -1;
+	}
 	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 1024) < 0) {
 		log_err("cannot listen on %s: %s", listen_addr, strerror(errno));
 		if (fd >= 0) close(fd);
@@ -353,8 +359,29 @@ static int open_listener(const char *listen_addr)
 int http_serve(const struct http_config *cfg)
 {
 	evthread_use_pthreads();
-	int lfd = open_listener(cfg->listen);
+	/* bound without SO_REUSEPORT first: a port in use by anyone fails here */
+	int lfd = open_listener(cfg->listen, 0);
 	if (lfd < 0) return 1;
+	int n = cfg->threads > 0 ? cfg->threads : 1;
+	/* One listening socket per worker (SO_REUSEPORT), so that the kernel
+	** spreads the connections over the workers. On one shared socket the
+	** worker that wakes first accepts a whole burst: under 64 connections
+	** to the dashboard one worker held all 64 and the other idled. The
+	** probe above is closed just before, so a second server on the same
+	** port still fails; a fixed port only (port 0 keeps the shared socket). */
+	int *wfd = calloc((size_t)n, sizeof *wfd);
+	int spread = n > 1 && strcmp(strrchr(cfg->listen, ':') + 1, "0") != 0;
+	if (spread) {
+		close(lfd);
+		lfd = -1;
+		for (int i = 0; i < n && spread; i++)
+			if ((wfd[i] = open_listener(cfg->listen, 1)) < 0) {
+				/* no SO_REUSEPORT here: back to one shared socket */
+				for (int k = 0; k < i; k++) close(wfd[k]);
+				spread = 0;
+			}
+		if (!spread && (lfd = open_listener(cfg->listen, 0)) < 0) return 1;
+	}
 
 	/* SIGTERM and SIGINT are taken by sigwait() below, in this thread only */
 	sigset_t set;
@@ -364,7 +391,6 @@ int http_serve(const struct http_config *cfg)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	int n = cfg->threads > 0 ? cfg->threads : 1;
 	struct worker *ws = calloc((size_t)n, sizeof *ws);
 	for (int i = 0; i < n; i++) {
 		struct worker *w = &ws[i];
@@ -388,7 +414,7 @@ int http_serve(const struct http_config *cfg)
 		evhttp_set_max_headers_size(w->http, (ev_ssize_t)cfg->max_headers);
 		evhttp_set_timeout(w->http, cfg->timeout_sec);
 		evhttp_set_gencb(w->http, on_request, w);
-		w->fd = dup(lfd);
+		w->fd = spread ? wfd[i] : dup(lfd);
 		w->bound = evhttp_accept_socket_with_handle(w->http, w->fd);
 		w->stop_ev = event_new(w->base, -1, 0, on_stop, w);
 		if (!w->bound) {
@@ -396,7 +422,8 @@ int http_serve(const struct http_config *cfg)
 			return 1;
 		}
 	}
-	close(lfd);
+	if (lfd >= 0) close(lfd);
+	free(wfd);
 	for (int i = 0; i < n; i++) pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]);
 	log_info("listening on http://%s with %d thread%s", cfg->listen, n, n == 1 ? "" : "s");
 
