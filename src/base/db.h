@@ -62,6 +62,12 @@ int db_exec(struct db *db, const char *sql, const char *types, ...);
 int db_int1(struct db *db, int64_t *out, const char *sql, const char *types, ...);
 int db_script(struct db *db, const char *sql);  /* several statements, no parameters */
 int db_changes(struct db *db);
+/* What the data looked like to this connection, for a cache of replies: two
+** numbers that change whenever the database changes, by this connection
+** (rows it wrote, even rolled back) or by any other, in this process or
+** another (PRAGMA data_version). Call it inside a read transaction; equal
+** stamps on one connection mean the same data. DB_OK or an error. */
+int db_change_stamp(struct db *db, uint64_t stamp[2]);
 
 int db_begin(struct db *db);     /* BEGIN IMMEDIATE */
 int db_commit(struct db *db);

@@ -307,6 +307,17 @@ int db_script(struct db *db, const char *sql)
 
 int db_changes(struct db *db) { return sqlite3_changes(db->h); }
 
+int db_change_stamp(struct db *db, uint64_t stamp[2])
+{
+	int64_t v = 0;
+	/* the pragma opens the read transaction if none is open yet, so the
+	** version is the one of the snapshot the caller reads */
+	if (db_int1(db, &v, "PRAGMA data_version", "") != DB_ROW) return DB_ERR;
+	stamp[0] = (uint64_t)v;
+	stamp[1] = (uint64_t)sqlite3_total_changes64(db->h);
+	return DB_OK;
+}
+
 int db_begin(struct db *db) { return db_exec(db, "BEGIN IMMEDIATE", ""); }
 int db_commit(struct db *db) { return db_exec(db, "COMMIT", ""); }
 void db_rollback(struct db *db)

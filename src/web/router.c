@@ -141,6 +141,13 @@ static void client_address(struct req *r)
 	if (n > 0 && n < 64) r->peer = arena_strndup(&r->a, last, n);
 }
 
+static int is_cached(const struct route *rt)
+{
+	for (int i = 0; cached_handlers[i]; i++)
+		if (cached_handlers[i] == rt->fn) return 1;
+	return 0;
+}
+
 void web_dispatch(struct req *r)
 {
 	security_headers(r);
@@ -213,6 +220,12 @@ void web_dispatch(struct req *r)
 	/* a read is one snapshot: every query of the page sees the same data
 	** (and SQLite takes its locks once, not per statement) */
 	int snapshot = m == M_GET && !db_in_tx(r->db) && db_exec(r->db, "BEGIN", "") == DB_OK;
+	struct reply_cache_req cq = { 0 };
+	if (snapshot && is_cached(hit) && reply_cache_serve(r, &cq)) {
+		if (db_exec(r->db, "COMMIT", "") != DB_OK) db_rollback(r->db);
+		return;
+	}
 	hit->fn(r);
+	if (cq.ok) reply_cache_store(r, &cq);
 	if (snapshot && db_in_tx(r->db) && db_exec(r->db, "COMMIT", "") != DB_OK) db_rollback(r->db);
 }

@@ -113,3 +113,10 @@ const struct route routes[] = {
 	{ M_POST, "/api/v1/movements/{id}/files", api_movement_file_create, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ 0, NULL, NULL, 0, 0 },
 };
+
+/* GET routes answered from the reply cache while the database is unchanged
+** (src/web/cache.c says why that is safe): each was checked to depend only
+** on the request, the user, the language, the date and the data */
+void (*const cached_handlers[])(struct req *r) = {
+	api_units_list, page_unit, api_people_list, api_dashboard, page_dashboard, NULL,
+};
