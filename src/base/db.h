@@ -62,6 +62,8 @@ int db_exec(struct db *db, const char *sql, const char *types, ...);
 int db_int1(struct db *db, int64_t *out, const char *sql, const char *types, ...);
 int db_script(struct db *db, const char *sql);  /* several statements, no parameters */
 int db_changes(struct db *db);
+/* the rowid of the last INSERT on this connection (a bulk writer's cheaper RETURNING id) */
+int64_t db_last_id(struct db *db);
 /* What the data looked like to this connection, for a cache of replies: two
 ** numbers that change whenever the database changes, by this connection
 ** (rows it wrote, even rolled back) or by any other, in this process or
@@ -101,6 +103,13 @@ void db_order_by(struct buf *sql, const char *sort, const char *const *keys, con
 ** process uses the database, writes in place instead of through the WAL */
 void db_bulk_mode(struct db *db);
 void db_bulk_end(struct db *db);   /* back to WAL; db_close does it too */
+/* Inside a bulk import's transaction: drops the indexes of table that are
+** neither unique nor a primary key, so that the rows go in without them;
+** db_indexes_restore() creates them again from their own definitions (one
+** sorted build each, much cheaper than as many random inserts), before the
+** commit. A rollback brings them back by itself. DB_OK or an error. */
+int db_indexes_defer(struct db *db, const char *table);
+int db_indexes_restore(struct db *db);
 
 /* online, consistent copy of the database to dest (a new file) */
 int db_backup(struct db *db, const char *dest);
