@@ -357,70 +357,195 @@ static int list_scope(struct db *db, struct arena *a, const struct people_query 
 	return E_DB;
 }
 
+/* One search: the query, its terms, the driver and the split chosen. */
+struct search {
+	struct db *db;
+	struct arena *a;
+	const struct people_query *q;
+	const struct bounds *b;
+	struct term *t;
+	int nt;
+	int d;                         /* the driver: the rarest term */
+	int s;                         /* the term split on (a family name), or -1 */
+	int64_t part[3];               /* with a split, the count of each part */
+	const char *join_w;            /* the units join the filters need on person_words */
+};
+
+/* Resolves every term and picks the rarest as the driver. 1: go on; 0:
+** some term starts no word, nobody matches; -1: error. */
+static int pick_driver(struct search *x)
+{
+	for (int i = 0; i < x->nt; i++) {
+		int r = resolve_term(x->db, x->a, &x->t[i]);
+		if (r <= 0) return r;
+	}
+	x->d = 0;
+	for (int i = 1; i < x->nt; i++)
+		if (rarer(&x->t[i], &x->t[x->d])) x->d = i;
+	return 1;
+}
+
+/* One unit, or one subtree with fewer people than the driver's rows: the
+** scope's people are read (list_scope). 1 when it answered, into *rc. */
+static int search_in_scope(struct search *x, struct person **items, int *n, int64_t *total, int *capped, int *rc)
+{
+	const struct people_query *q = x->q;
+	const struct bounds *b = x->b;
+	const struct term *dt = &x->t[x->d];
+	const char *lo = q->under > 0 ? b->lo : q->unit <= 0 && q->nranges == 1 ? q->range_lo[0] : NULL;
+	const char *hi = q->under > 0 ? b->hi : q->unit <= 0 && q->nranges == 1 ? b->rhi[0] : NULL;
+	if (q->unit <= 0 && !lo) return 0;
+	int64_t in_scope = 0;
+	if (q->unit <= 0 &&
+	    db_int1(x->db, &in_scope,
+		    "SELECT count(*) FROM (SELECT 1 FROM units u CROSS JOIN people p "
+		    "WHERE p.unit_id = u.id AND u.path >= $1 AND u.path < $2 LIMIT $3) c",
+		    "tti", lo, hi, dt->size < SCOPE_CAP ? dt->size : (int64_t)SCOPE_CAP) != DB_ROW) {
+		*rc = E_DB;
+		return 1;
+	}
+	int scope = people_search_tuning.scope;
+	if (!(scope > 0 || (scope == 0 && (q->unit > 0 || (in_scope < SCOPE_CAP && in_scope < dt->size))))) return 0;
+	*rc = list_scope(x->db, x->a, q, b, q->unit > 0 ? NULL : lo, hi, x->t, x->nt, items, n, total);
+	if (*rc == E_OK && *total > PEOPLE_COUNT_CAP) {
+		*total = PEOPLE_COUNT_CAP;
+		if (capped) *capped = 1;
+	}
+	return 1;
+}
+
+/* The count, up to the cap: the driver's rows, the other terms and the
+** filters checked on each; with a split, the three parts. */
+static int count_matches(struct search *x, struct buf *sql, int64_t *total)
+{
+	struct params pp = { 0 };
+	const struct term *t = x->t;
+	int d = x->d, rc = E_OK;
+	if (x->s >= 0) {
+		*total = 0;
+		for (int k = 0; k < 3 && rc == E_OK; k++) {
+			buf_reset(sql);
+			memset(&pp, 0, sizeof pp);
+			buf_raw(sql, "SELECT count(*) FROM (");
+			split_part(sql, &pp, x->q, x->b, t, x->nt, x->s, d, k, k == 1 && !t[d].word ? "DISTINCT w.person_id" : "w.person_id");
+			buf_printf(sql, " LIMIT $%d) c", par_int(&pp, PEOPLE_COUNT_CAP + 1));
+			rc = count_rows(x->db, sql, &pp, &x->part[k]);
+			*total += x->part[k];
+		}
+		return rc;
+	}
+	buf_reset(sql);
+	/* a prefix of several words may meet a person twice */
+	buf_printf(sql, "SELECT count(*) FROM (SELECT %sw.person_id FROM person_words w%s WHERE 1 = 1", t[d].word ? "" : "DISTINCT ", x->join_w);
+	add_driver(sql, &pp, &t[d]);
+	add_checks(sql, &pp, t, x->nt, d, "w");
+	add_filters(sql, &pp, x->q, x->b, "w", "uw");
+	buf_printf(sql, " LIMIT $%d) c", par_int(&pp, PEOPLE_COUNT_CAP + 1));
+	return count_rows(x->db, sql, &pp, total);
+}
+
+/* The page in name order with a split: part by part, within the cap, where
+** the sizes of the parts are known. */
+static int page_of_parts(struct search *x, struct buf *sql, struct person **items, int *n)
+{
+	const struct people_query *q = x->q;
+	struct params pp;
+	int want = (int)q->limit, nids = 0, rc = E_OK;
+	int64_t *ids = arena_alloc(x->a, sizeof *ids * (size_t)want), skip = q->offset;
+	int w = x->t[x->d].word ? x->d : x->s; /* the word walked in the range */
+	for (int k = 0; k < 3 && nids < want && rc == E_OK; k++) {
+		if (skip >= x->part[k] && x->part[k] <= PEOPLE_COUNT_CAP) { skip -= x->part[k]; continue; }
+		buf_reset(sql);
+		memset(&pp, 0, sizeof pp);
+		split_part(sql, &pp, q, x->b, x->t, x->nt, x->s, w, k, "w.person_id");
+		int lim = par_int(&pp, want - nids), off = par_int(&pp, skip);
+		buf_printf(sql, " ORDER BY w.search, w.person_id LIMIT $%d OFFSET $%d", lim, off);
+		rc = collect_ids(x->db, sql, &pp, ids, &nids, want);
+		skip = 0;
+	}
+	*items = arena_alloc(x->a, sizeof(struct person) * (size_t)(nids ? nids : 1));
+	for (int i = 0; i < nids && rc == E_OK; i++) {
+		struct stmt *st = db_query(x->db, "SELECT " PERSON_COLS PERSON_FROM " WHERE p.id = $1", "i", ids[i]);
+		if (!st) { rc = E_DB; break; }
+		if (db_step(st) == DB_ROW) read_person(st, x->a, &(*items)[(*n)++]);
+		db_done(st);
+	}
+	return rc;
+}
+
+/* The word whose rows the page walks in name order, or -1; *people_walk when
+** people themselves are walked in name order instead. */
+static int choose_walk(struct search *x, int name_order, int *people_walk)
+{
+	const struct term *t = x->t;
+	int walk = -1;
+	*people_walk = 0;
+	if (name_order && t[x->d].size < people_search_tuning.few) walk = t[x->d].word ? x->d : -1;
+	else if (name_order) {
+		int64_t best = -1;
+		for (int i = 0; i < x->nt; i++) {
+			if (!t[i].word) continue;
+			int64_t hits = x->nt > 1 ? probe(x->db, t, x->nt, i) : 0;
+			if (hits > best || (hits == best && walk >= 0 && t[i].size < t[walk].size)) { best = hits; walk = i; }
+		}
+		*people_walk = walk < 0;
+	}
+	return walk;
+}
+
+/* The page without a split (see list_search) */
+static int page_of_walk(struct search *x, struct buf *sql, int name_order, struct person **items, int *n)
+{
+	const struct people_query *q = x->q;
+	const struct term *t = x->t;
+	struct params pp = { 0 };
+	int people_walk;
+	int walk = choose_walk(x, name_order, &people_walk);
+	buf_reset(sql);
+	if (walk >= 0) {
+		buf_printf(sql, "SELECT " PERSON_COLS " FROM (SELECT w.person_id AS pid, w.search AS s FROM person_words w%s WHERE 1 = 1", x->join_w);
+		add_driver(sql, &pp, &t[walk]);
+		add_checks(sql, &pp, t, x->nt, walk, "w");
+		add_filters(sql, &pp, q, x->b, "w", "uw");
+		int lim = par_int(&pp, q->limit), off = par_int(&pp, q->offset);
+		buf_printf(sql, " ORDER BY w.search, w.person_id LIMIT $%d OFFSET $%d) m "
+				"JOIN people p ON p.id = m.pid JOIN units u ON u.id = p.unit_id ORDER BY m.s, m.pid", lim, off);
+		struct people_query first = *q;
+		first.offset = 0; /* the inner query skipped the offset */
+		return read_page(x->db, x->a, sql, &pp, &first, items, n);
+	}
+	if (people_walk) {
+		buf_raw(sql, "SELECT " PERSON_COLS PERSON_FROM " WHERE 1 = 1");
+		add_checks(sql, &pp, t, x->nt, -1, "p");
+		add_filters(sql, &pp, q, x->b, "p", "u");
+		buf_raw(sql, " ORDER BY p.search, p.id");
+		return read_page(x->db, x->a, sql, &pp, q, items, n);
+	}
+	buf_printf(sql, "SELECT " PERSON_COLS PERSON_FROM " WHERE p.id IN (SELECT w.person_id FROM person_words w%s WHERE 1 = 1", x->join_w);
+	add_driver(sql, &pp, &t[x->d]);
+	add_checks(sql, &pp, t, x->nt, x->d, "w");
+	add_filters(sql, &pp, q, x->b, "w", "uw");
+	buf_raw(sql, ")");
+	db_order_by(sql, q->sort, sort_keys, search_cols, "p.search, p.id");
+	return read_page(x->db, x->a, sql, &pp, q, items, n);
+}
+
 static int list_search(struct db *db, struct arena *a, const struct people_query *q, const struct bounds *b, struct term *t, int nt,
 		       struct person **items, int *n, int64_t *total, int *capped)
 {
-	for (int i = 0; i < nt; i++) {
-		int r = resolve_term(db, a, &t[i]);
-		if (r < 0) return E_DB;
-		if (r == 0) return E_OK; /* no word starts with this term: nobody matches */
-	}
-	int d = 0; /* the driver: the rarest term */
-	for (int i = 1; i < nt; i++)
-		if (rarer(&t[i], &t[d])) d = i;
-	/* one unit, or one subtree with fewer people than the driver's rows */
-	const char *lo = q->under > 0 ? b->lo : q->unit <= 0 && q->nranges == 1 ? q->range_lo[0] : NULL;
-	const char *hi = q->under > 0 ? b->hi : q->unit <= 0 && q->nranges == 1 ? b->rhi[0] : NULL;
-	if (q->unit > 0 || lo) {
-		int64_t in_scope = 0;
-		if (q->unit <= 0 &&
-		    db_int1(db, &in_scope,
-			    "SELECT count(*) FROM (SELECT 1 FROM units u CROSS JOIN people p "
-			    "WHERE p.unit_id = u.id AND u.path >= $1 AND u.path < $2 LIMIT $3) c",
-			    "tti", lo, hi, t[d].size < SCOPE_CAP ? t[d].size : (int64_t)SCOPE_CAP) != DB_ROW)
-			return E_DB;
-		int scope = people_search_tuning.scope;
-		if (scope > 0 || (scope == 0 && (q->unit > 0 || (in_scope < SCOPE_CAP && in_scope < t[d].size)))) {
-			int rc = list_scope(db, a, q, b, q->unit > 0 ? NULL : lo, hi, t, nt, items, n, total);
-			if (rc == E_OK && *total > PEOPLE_COUNT_CAP) {
-				*total = PEOPLE_COUNT_CAP;
-				if (capped) *capped = 1;
-			}
-			return rc;
-		}
-	}
-	const char *join_w = need_units(q) ? " JOIN units uw ON uw.id = w.unit_id" : "";
-	const char *distinct = t[d].word ? "" : "DISTINCT "; /* a prefix of several words may meet a person twice */
-	int name_order = !q->sort || !*q->sort || strcmp(q->sort, "name") == 0;
-	struct buf sql;
-	struct params pp = { 0 };
-	buf_init(&sql);
+	struct search x = { .db = db, .a = a, .q = q, .b = b, .t = t, .nt = nt, .s = -1 };
+	int r = pick_driver(&x);
+	if (r < 0) return E_DB;
+	if (r == 0) return E_OK; /* no word starts with this term: nobody matches */
 	int rc = E_OK;
+	if (search_in_scope(&x, items, n, total, capped, &rc)) return rc;
+	x.join_w = need_units(q) ? " JOIN units uw ON uw.id = w.unit_id" : "";
+	int name_order = !q->sort || !*q->sort || strcmp(q->sort, "name") == 0;
 	/* a common driver: split on a family name when there is one */
-	int s = t[d].size >= people_search_tuning.few && nt > 1 ? split_term(db, t, nt, d) : -1;
-	/* The count, up to the cap: the driver's rows, the other terms and the
-	** filters checked on each; with a split, the three parts. */
-	int64_t part[3] = { 0, 0, 0 };
-	if (s >= 0) {
-		*total = 0;
-		for (int k = 0; k < 3 && rc == E_OK; k++) {
-			buf_reset(&sql);
-			memset(&pp, 0, sizeof pp);
-			buf_raw(&sql, "SELECT count(*) FROM (");
-			split_part(&sql, &pp, q, b, t, nt, s, d, k, k == 1 && !t[d].word ? "DISTINCT w.person_id" : "w.person_id");
-			buf_printf(&sql, " LIMIT $%d) c", par_int(&pp, PEOPLE_COUNT_CAP + 1));
-			rc = count_rows(db, &sql, &pp, &part[k]);
-			*total += part[k];
-		}
-	} else {
-		buf_printf(&sql, "SELECT count(*) FROM (SELECT %sw.person_id FROM person_words w%s WHERE 1 = 1", distinct, join_w);
-		add_driver(&sql, &pp, &t[d]);
-		add_checks(&sql, &pp, t, nt, d, "w");
-		add_filters(&sql, &pp, q, b, "w", "uw");
-		buf_printf(&sql, " LIMIT $%d) c", par_int(&pp, PEOPLE_COUNT_CAP + 1));
-		rc = count_rows(db, &sql, &pp, total);
-	}
-	if (rc != E_OK || *total == 0 || (*total <= PEOPLE_COUNT_CAP && q->offset >= *total)) goto out;
+	if (t[x.d].size >= people_search_tuning.few && nt > 1) x.s = split_term(db, t, nt, x.d);
+	struct buf sql;
+	buf_init(&sql);
+	rc = count_matches(&x, &sql, total);
 	/* The page. In name order, the rows of one word are walked in the order
 	** of the key and the walk stops after the page: with a split, part by part
 	** (within the cap, where the sizes of the parts are known); else on the
@@ -430,69 +555,10 @@ static int list_search(struct db *db, struct arena *a, const struct people_query
 	** few people, and otherwise (all terms short and common, so matches are
 	** dense) people are walked in name order. Other orders sort the driver's
 	** matches. */
-	if (name_order && s >= 0 && q->offset + q->limit <= PEOPLE_COUNT_CAP) {
-		int want = (int)q->limit, nids = 0;
-		int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)want), skip = q->offset;
-		int w = t[d].word ? d : s; /* the word walked in the range */
-		for (int k = 0; k < 3 && nids < want && rc == E_OK; k++) {
-			if (skip >= part[k] && part[k] <= PEOPLE_COUNT_CAP) { skip -= part[k]; continue; }
-			buf_reset(&sql);
-			memset(&pp, 0, sizeof pp);
-			split_part(&sql, &pp, q, b, t, nt, s, w, k, "w.person_id");
-			int lim = par_int(&pp, want - nids), off = par_int(&pp, skip);
-			buf_printf(&sql, " ORDER BY w.search, w.person_id LIMIT $%d OFFSET $%d", lim, off);
-			rc = collect_ids(db, &sql, &pp, ids, &nids, want);
-			skip = 0;
-		}
-		*items = arena_alloc(a, sizeof(struct person) * (size_t)(nids ? nids : 1));
-		for (int i = 0; i < nids && rc == E_OK; i++) {
-			struct stmt *st = db_query(db, "SELECT " PERSON_COLS PERSON_FROM " WHERE p.id = $1", "i", ids[i]);
-			if (!st) { rc = E_DB; break; }
-			if (db_step(st) == DB_ROW) read_person(st, a, &(*items)[(*n)++]);
-			db_done(st);
-		}
-		goto out;
+	if (rc == E_OK && *total != 0 && !(*total <= PEOPLE_COUNT_CAP && q->offset >= *total)) {
+		if (name_order && x.s >= 0 && q->offset + q->limit <= PEOPLE_COUNT_CAP) rc = page_of_parts(&x, &sql, items, n);
+		else rc = page_of_walk(&x, &sql, name_order, items, n);
 	}
-	int walk = -1, people_walk = 0;
-	if (name_order && t[d].size < people_search_tuning.few) walk = t[d].word ? d : -1;
-	else if (name_order) {
-		int64_t best = -1;
-		for (int i = 0; i < nt; i++) {
-			if (!t[i].word) continue;
-			int64_t hits = nt > 1 ? probe(db, t, nt, i) : 0;
-			if (hits > best || (hits == best && walk >= 0 && t[i].size < t[walk].size)) { best = hits; walk = i; }
-		}
-		people_walk = walk < 0;
-	}
-	buf_reset(&sql);
-	memset(&pp, 0, sizeof pp);
-	if (walk >= 0) {
-		buf_printf(&sql, "SELECT " PERSON_COLS " FROM (SELECT w.person_id AS pid, w.search AS s FROM person_words w%s WHERE 1 = 1", join_w);
-		add_driver(&sql, &pp, &t[walk]);
-		add_checks(&sql, &pp, t, nt, walk, "w");
-		add_filters(&sql, &pp, q, b, "w", "uw");
-		int lim = par_int(&pp, q->limit), off = par_int(&pp, q->offset);
-		buf_printf(&sql, " ORDER BY w.search, w.person_id LIMIT $%d OFFSET $%d) m "
-				 "JOIN people p ON p.id = m.pid JOIN units u ON u.id = p.unit_id ORDER BY m.s, m.pid", lim, off);
-		struct people_query first = *q;
-		first.offset = 0; /* the inner query skipped the offset */
-		rc = read_page(db, a, &sql, &pp, &first, items, n);
-	} else if (people_walk) {
-		buf_raw(&sql, "SELECT " PERSON_COLS PERSON_FROM " WHERE 1 = 1");
-		add_checks(&sql, &pp, t, nt, -1, "p");
-		add_filters(&sql, &pp, q, b, "p", "u");
-		buf_raw(&sql, " ORDER BY p.search, p.id");
-		rc = read_page(db, a, &sql, &pp, q, items, n);
-	} else {
-		buf_printf(&sql, "SELECT " PERSON_COLS PERSON_FROM " WHERE p.id IN (SELECT w.person_id FROM person_words w%s WHERE 1 = 1", join_w);
-		add_driver(&sql, &pp, &t[d]);
-		add_checks(&sql, &pp, t, nt, d, "w");
-		add_filters(&sql, &pp, q, b, "w", "uw");
-		buf_raw(&sql, ")");
-		db_order_by(&sql, q->sort, sort_keys, search_cols, "p.search, p.id");
-		rc = read_page(db, a, &sql, &pp, q, items, n);
-	}
-out:
 	buf_free(&sql);
 	if (rc == E_OK && *total > PEOPLE_COUNT_CAP) {
 		*total = PEOPLE_COUNT_CAP;
