@@ -148,7 +148,20 @@ static int is_cached(const struct route *rt)
 	return 0;
 }
 
+static void dispatch(struct req *r, int snapshot);
+
+/* A read (GET, HEAD) is one snapshot from the identity check to the reply:
+** every query sees the same data, and SQLite takes its read lock once per
+** request instead of once per statement (the session or token lookup and
+** the user's grants were four lock round trips of system calls). */
 void web_dispatch(struct req *r)
+{
+	int snapshot = (r->method == M_GET || r->method == M_HEAD) && !db_in_tx(r->db) && db_exec(r->db, "BEGIN", "") == DB_OK;
+	dispatch(r, snapshot);
+	if (snapshot && db_in_tx(r->db) && db_exec(r->db, "COMMIT", "") != DB_OK) db_rollback(r->db);
+}
+
+static void dispatch(struct req *r, int snapshot)
 {
 	security_headers(r);
 	client_address(r);
@@ -217,15 +230,8 @@ void web_dispatch(struct req *r)
 		reply_fail(r, E_FORBIDDEN, NULL);
 		return;
 	}
-	/* a read is one snapshot: every query of the page sees the same data
-	** (and SQLite takes its locks once, not per statement) */
-	int snapshot = m == M_GET && !db_in_tx(r->db) && db_exec(r->db, "BEGIN", "") == DB_OK;
 	struct reply_cache_req cq = { 0 };
-	if (snapshot && is_cached(hit) && reply_cache_serve(r, &cq)) {
-		if (db_exec(r->db, "COMMIT", "") != DB_OK) db_rollback(r->db);
-		return;
-	}
+	if (snapshot && is_cached(hit) && reply_cache_serve(r, &cq)) return;
 	hit->fn(r);
 	if (cq.ok) reply_cache_store(r, &cq);
-	if (snapshot && db_in_tx(r->db) && db_exec(r->db, "COMMIT", "") != DB_OK) db_rollback(r->db);
 }
