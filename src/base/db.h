@@ -75,6 +75,7 @@ int db_begin(struct db *db);     /* BEGIN IMMEDIATE */
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 int db_in_tx(struct db *db);
+int db_tx_writing(struct db *db);  /* the open transaction has written (holds the write lock) */
 
 /* Write transactions that nest (Fossil's db_begin_transaction() counts
 ** depth the same way). Every domain writer brackets its work with

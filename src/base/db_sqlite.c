@@ -351,6 +351,7 @@ void db_rollback(struct db *db)
 	forget_deferred(db); /* the rollback brought the dropped indexes back */
 }
 int db_in_tx(struct db *db) { return !sqlite3_get_autocommit(db->h); }
+int db_tx_writing(struct db *db) { return sqlite3_txn_state(db->h, NULL) == SQLITE_TXN_WRITE; }
 
 void db_busy_timeout(struct db *db, int ms) { sqlite3_busy_timeout(db->h, ms); }
 

@@ -153,7 +153,8 @@ static void dispatch(struct req *r, int snapshot);
 /* A read (GET, HEAD) is one snapshot from the identity check to the reply:
 ** every query sees the same data, and SQLite takes its read lock once per
 ** request instead of once per statement (the session or token lookup and
-** the user's grants were four lock round trips of system calls). */
+** the user's grants were four lock round trips of system calls). The
+** session's idle clock, written once a minute, is committed at once. */
 void web_dispatch(struct req *r)
 {
 	int snapshot = (r->method == M_GET || r->method == M_HEAD) && !db_in_tx(r->db) && db_exec(r->db, "BEGIN", "") == DB_OK;
@@ -167,6 +168,12 @@ static void dispatch(struct req *r, int snapshot)
 	client_address(r);
 	r->api = strncmp(r->path, "/api/", 5) == 0;
 	identify(r);
+	if (snapshot && db_tx_writing(r->db)) {
+		/* the session's idle clock was written (once a minute): commit it
+		** now rather than hold the write lock through the handler */
+		if (db_exec(r->db, "COMMIT", "") != DB_OK) db_rollback(r->db);
+		if (db_exec(r->db, "BEGIN", "") != DB_OK) snapshot = 0;
+	}
 	const char *lang = req_cookie(r, "lang");
 	if (!lang && r->user) lang = r->user->lang;
 	r->lang = i18n_pick(lang, req_header(r, "Accept-Language"));
