@@ -353,12 +353,14 @@ done
 
 # ---------------------------------------------------------------- wrk
 WRK_ARGS=(-t1 "-c$CONNS" "-d${DUR}s" --timeout "$TIMEOUT" --latency -H "$AUTH")
-declare -A RPS P99 ERRS REQS
+declare -A RPS P99 ERRS REQS CPU SHARE
 # bench_one KEY URL
 bench_one() {
-	local key=$1 url=$2 f=$OUT/wrk-$1.txt e
+	local key=$1 url=$2 f=$OUT/wrk-$1.txt e c0 c1
 	log "== wrk ${WRK_ARGS[*]/#Authorization*/Authorization: Bearer ...} $url"
+	c0=$(cpu_ticks "$SPID")
 	wrk "${WRK_ARGS[@]}" "$url" >"$f" 2>&1 || { cat "$f" >&2; fail "wrk $url"; }
+	c1=$(cpu_ticks "$SPID")
 	RPS[$key]=$(awk '/^Requests\/sec:/ { printf($2 < 10 ? "%.1f" : "%.0f", $2) }' "$f")
 	REQS[$key]=$(awk '/ requests in / { print $1 }' "$f")
 	P99[$key]=""
@@ -368,6 +370,14 @@ bench_one() {
 	if [ "${REQS[$key]:-0}" = 0 ]; then e="no response within the ${DUR} s $e"
 	elif [ "${REQS[$key]}" -lt 1000 ]; then e="only ${REQS[$key]} responses in ${DUR} s $e"; fi
 	ERRS[$key]=${e% }
+	# thidua's own CPU time during the run (clock ticks of 10 ms): what a
+	# request costs whatever else the machine was doing, and the share of
+	# the cores the server got
+	CPU[$key]="" SHARE[$key]=""
+	if [ "${key#n-}" = "$key" ] && [ "${REQS[$key]:-0}" -gt 0 ]; then
+		CPU[$key]=$(awk -v t=$((c1 - c0)) -v n="${REQS[$key]}" 'BEGIN { printf "%.3f", t * 10 / n }')
+		SHARE[$key]=$(awk -v t=$((c1 - c0)) -v d="$DUR" 'BEGIN { printf "%.0f", t / d }')
+	fi
 	log "   ${RPS[$key]} requests/s, p99 $(fmt_ms "${P99[$key]}") ${e}"
 }
 for n in "${NAMES[@]}"; do
@@ -409,18 +419,20 @@ S=$OUT/summary.txt
 		"$CONNS" "$DUR" "$TIMEOUT" "$CORES"
 	for n in "${NAMES[@]}"; do
 		t=t-$n g=n-$n
-		printf '%-46s thidua %6s rps p99 %7s | nginx %6s rps p99 %7s | ratio %s (p99 %s)  [%s bytes, alone %s]\n' \
+		printf '%-46s thidua %6s rps p99 %7s | nginx %6s rps p99 %7s | ratio %s (p99 %s)  [%s bytes, alone %s; thidua CPU %s a request, %s%% of a core]\n' \
 			"${LABELS[$n]}" "${RPS[$t]}" "$(fmt_ms "${P99[$t]}")" "${RPS[$g]}" "$(fmt_ms "${P99[$g]}")" \
-			"$(ratio "${RPS[$t]}" "${RPS[$g]}")" "$(ratio "${P99[$t]}" "${P99[$g]}" | sed 's/[0-9]$/&x/')" "${BYTES[$n]}" "$(fmt_ms "${ONE[$n]}")"
+			"$(ratio "${RPS[$t]}" "${RPS[$g]}")" "$(ratio "${P99[$t]}" "${P99[$g]}" | sed 's/[0-9]$/&x/')" "${BYTES[$n]}" "$(fmt_ms "${ONE[$n]}")" \
+			"$(fmt_ms "${CPU[$t]}")" "${SHARE[$t]:-n/a}"
 		[ -n "${ERRS[$t]}" ] && printf '%-46s   thidua: %s\n' "" "${ERRS[$t]}"
 		[ -n "${ERRS[$g]}" ] && printf '%-46s   nginx: %s\n' "" "${ERRS[$g]}"
 	done
 	printf 'the same with the reply cache (a repeated GET of an unchanged database):\n'
 	for n in "${CACHED[@]}"; do
 		h=h-$n g=n-$n
-		printf '%-46s thidua %6s rps p99 %7s | nginx %6s rps p99 %7s | ratio %s (p99 %s)\n' \
+		printf '%-46s thidua %6s rps p99 %7s | nginx %6s rps p99 %7s | ratio %s (p99 %s)  [thidua CPU %s a request, %s%% of a core]\n' \
 			"${LABELS[$n]}" "${RPS[$h]}" "$(fmt_ms "${P99[$h]}")" "${RPS[$g]}" "$(fmt_ms "${P99[$g]}")" \
-			"$(ratio "${RPS[$h]}" "${RPS[$g]}")" "$(ratio "${P99[$h]}" "${P99[$g]}" | sed 's/[0-9]$/&x/')"
+			"$(ratio "${RPS[$h]}" "${RPS[$g]}")" "$(ratio "${P99[$h]}" "${P99[$g]}" | sed 's/[0-9]$/&x/')" \
+			"$(fmt_ms "${CPU[$h]}")" "${SHARE[$h]:-n/a}"
 		[ -n "${ERRS[$h]}" ] && printf '%-46s   thidua: %s\n' "" "${ERRS[$h]}"
 	done
 	printf 'people search "nguyen van": %s matches of %s\n' "$PEOPLE_HITS" "$PEOPLE"
