@@ -225,16 +225,22 @@ SQL_C_US=$(sql_pair_us dashboard "$SQL_C_REPS" ".parameter set \$1 $MV_ID" "$SQL
 log "   movement dashboard aggregation $SQL_C_US us"
 PORT=$(free_port "${BENCH_PORT:-18480}")
 log "== thidua serve on 127.0.0.1:$PORT"
-"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" >"$OUT/serve.log" 2>&1 &
-SPID=$!
-up=0
-for _ in $(seq 1 100); do
-	kill -0 "$SPID" 2>/dev/null || { tail -20 "$OUT/serve.log" >&2; SPID=""; fail "thidua serve exited"; }
-	if curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz"; then up=1; break; fi
-	sleep 0.1
-done
-[ "$up" = 1 ] || { tail -20 "$OUT/serve.log" >&2; fail "thidua serve does not answer /healthz"; }
-sleep 1
+# first without the reply cache (every request does its work), then with it
+# (repeated GETs of an unchanged database answered from the worker's cache)
+start_thidua() { # $@: extra serve arguments
+	"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" "$@" >>"$OUT/serve.log" 2>&1 &
+	SPID=$!
+	local up=0
+	for _ in $(seq 1 100); do
+		kill -0 "$SPID" 2>/dev/null || { tail -20 "$OUT/serve.log" >&2; SPID=""; fail "thidua serve exited"; }
+		if curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz"; then up=1; break; fi
+		sleep 0.1
+	done
+	[ "$up" = 1 ] || { tail -20 "$OUT/serve.log" >&2; fail "thidua serve does not answer /healthz"; }
+	sleep 1
+}
+: >"$OUT/serve.log"
+start_thidua --reply-cache 0
 RSS_IDLE=$(rss_kb "$SPID" VmRSS)
 
 BASE=http://127.0.0.1:$PORT
@@ -347,12 +353,14 @@ done
 
 # ---------------------------------------------------------------- wrk
 WRK_ARGS=(-t1 "-c$CONNS" "-d${DUR}s" --timeout "$TIMEOUT" --latency -H "$AUTH")
-declare -A RPS P99 ERRS REQS
+declare -A RPS P99 ERRS REQS CPU SHARE
 # bench_one KEY URL
 bench_one() {
-	local key=$1 url=$2 f=$OUT/wrk-$1.txt e
+	local key=$1 url=$2 f=$OUT/wrk-$1.txt e c0 c1
 	log "== wrk ${WRK_ARGS[*]/#Authorization*/Authorization: Bearer ...} $url"
+	c0=$(cpu_ticks "$SPID")
 	wrk "${WRK_ARGS[@]}" "$url" >"$f" 2>&1 || { cat "$f" >&2; fail "wrk $url"; }
+	c1=$(cpu_ticks "$SPID")
 	RPS[$key]=$(awk '/^Requests\/sec:/ { printf($2 < 10 ? "%.1f" : "%.0f", $2) }' "$f")
 	REQS[$key]=$(awk '/ requests in / { print $1 }' "$f")
 	P99[$key]=""
@@ -362,6 +370,14 @@ bench_one() {
 	if [ "${REQS[$key]:-0}" = 0 ]; then e="no response within the ${DUR} s $e"
 	elif [ "${REQS[$key]}" -lt 1000 ]; then e="only ${REQS[$key]} responses in ${DUR} s $e"; fi
 	ERRS[$key]=${e% }
+	# thidua's own CPU time during the run (clock ticks of 10 ms): what a
+	# request costs whatever else the machine was doing, and the share of
+	# the cores the server got
+	CPU[$key]="" SHARE[$key]=""
+	if [ "${key#n-}" = "$key" ] && [ "${REQS[$key]:-0}" -gt 0 ]; then
+		CPU[$key]=$(awk -v t=$((c1 - c0)) -v n="${REQS[$key]}" 'BEGIN { printf "%.3f", t * 10 / n }')
+		SHARE[$key]=$(awk -v t=$((c1 - c0)) -v d="$DUR" 'BEGIN { printf "%.0f", t / d }')
+	fi
 	log "   ${RPS[$key]} requests/s, p99 $(fmt_ms "${P99[$key]}") ${e}"
 }
 for n in "${NAMES[@]}"; do
@@ -374,6 +390,20 @@ done
 RSS_PEAK=$(cat "$OUT/rss-peak.kb")
 RSS_HWM=$(rss_kb "$SPID" VmHWM)
 RSS_END=$(rss_kb "$SPID" VmRSS)
+
+# ---------------------------------------------------------------- the same with the reply cache
+CACHED=(units unitpage people dash dashpage)
+kill -TERM "$MPID" "$SPID" 2>/dev/null || true
+wait "$MPID" "$SPID" 2>/dev/null || true
+MPID="" SPID=""
+log "== thidua serve again, with the reply cache"
+start_thidua
+for n in "${CACHED[@]}"; do
+	curl -s -o "$OUT/cached-$n.body" -H "$AUTH" "$BASE${PATHS[$n]}" || fail "GET ${PATHS[$n]}"
+	cmp -s "$OUT/cached-$n.body" "$WWW/$n.body" || fail "the cached server answers ${PATHS[$n]} with other bytes"
+	bench_one "h-$n" "$BASE${PATHS[$n]}"
+	wait_idle
+done
 cleanup
 grep -qiE 'error|assert|sanitizer' "$OUT/serve.log" && log "note: build/bench/serve.log has error lines"
 
@@ -385,15 +415,25 @@ S=$OUT/summary.txt
 	printf 'import units:  thidua %s s (%s units/s)\n' "$T_UNITS" "$(div "$UNITS" "$T_UNITS" %.0f)"
 	printf 'import people: thidua %s s (%s people/s), sqlite3 .import %s s, ratio %sx  [%s MB CSV; database %s MB]\n' \
 		"$T_PEOPLE" "$(div "$PEOPLE" "$T_PEOPLE" %.0f)" "$T_REF" "$(ratio "$T_PEOPLE" "$T_REF")" "$PCSV_MB" "$DB_MB"
-	printf 'wrk -t1 -c%s -d%ss --timeout %s; thidua default threads (%s), nginx worker_processes 1, same body and Content-Type\n' \
+	printf 'wrk -t1 -c%s -d%ss --timeout %s; thidua default threads (%s) with --reply-cache 0, nginx worker_processes 1, same body and Content-Type\n' \
 		"$CONNS" "$DUR" "$TIMEOUT" "$CORES"
 	for n in "${NAMES[@]}"; do
 		t=t-$n g=n-$n
-		printf '%-46s thidua %6s rps p99 %7s | nginx %6s rps p99 %7s | ratio %s (p99 %s)  [%s bytes, alone %s]\n' \
+		printf '%-46s thidua %6s rps p99 %7s | nginx %6s rps p99 %7s | ratio %s (p99 %s)  [%s bytes, alone %s; thidua CPU %s a request, %s%% of a core]\n' \
 			"${LABELS[$n]}" "${RPS[$t]}" "$(fmt_ms "${P99[$t]}")" "${RPS[$g]}" "$(fmt_ms "${P99[$g]}")" \
-			"$(ratio "${RPS[$t]}" "${RPS[$g]}")" "$(ratio "${P99[$t]}" "${P99[$g]}" | sed 's/[0-9]$/&x/')" "${BYTES[$n]}" "$(fmt_ms "${ONE[$n]}")"
+			"$(ratio "${RPS[$t]}" "${RPS[$g]}")" "$(ratio "${P99[$t]}" "${P99[$g]}" | sed 's/[0-9]$/&x/')" "${BYTES[$n]}" "$(fmt_ms "${ONE[$n]}")" \
+			"$(fmt_ms "${CPU[$t]}")" "${SHARE[$t]:-n/a}"
 		[ -n "${ERRS[$t]}" ] && printf '%-46s   thidua: %s\n' "" "${ERRS[$t]}"
 		[ -n "${ERRS[$g]}" ] && printf '%-46s   nginx: %s\n' "" "${ERRS[$g]}"
+	done
+	printf 'the same with the reply cache (a repeated GET of an unchanged database):\n'
+	for n in "${CACHED[@]}"; do
+		h=h-$n g=n-$n
+		printf '%-46s thidua %6s rps p99 %7s | nginx %6s rps p99 %7s | ratio %s (p99 %s)  [thidua CPU %s a request, %s%% of a core]\n' \
+			"${LABELS[$n]}" "${RPS[$h]}" "$(fmt_ms "${P99[$h]}")" "${RPS[$g]}" "$(fmt_ms "${P99[$g]}")" \
+			"$(ratio "${RPS[$h]}" "${RPS[$g]}")" "$(ratio "${P99[$h]}" "${P99[$g]}" | sed 's/[0-9]$/&x/')" \
+			"$(fmt_ms "${CPU[$h]}")" "${SHARE[$h]:-n/a}"
+		[ -n "${ERRS[$h]}" ] && printf '%-46s   thidua: %s\n' "" "${ERRS[$h]}"
 	done
 	printf 'people search "nguyen van": %s matches of %s\n' "$PEOPLE_HITS" "$PEOPLE"
 	printf 'SQL in the sqlite3 shell (count + page, prepared each time): units list %s us (%s runs), people search %s us (%s runs)\n' \

@@ -8,7 +8,7 @@ void buf_init(struct buf *b) { b->p = NULL; b->len = b->cap = 0; }
 void buf_free(struct buf *b) { free(b->p); buf_init(b); }
 void buf_reset(struct buf *b) { b->len = 0; if (b->p) b->p[0] = 0; }
 
-void buf_grow(struct buf *b, size_t extra)
+void buf_grow_to(struct buf *b, size_t extra)
 {
 	if (b->len + extra + 1 <= b->cap) return;
 	size_t cap = b->cap ? b->cap : 256;
@@ -19,16 +19,8 @@ void buf_grow(struct buf *b, size_t extra)
 	b->cap = cap;
 }
 
-void buf_add(struct buf *b, const void *p, size_t n)
-{
-	buf_grow(b, n);
-	if (n) memcpy(b->p + b->len, p, n);
-	b->len += n;
-	b->p[b->len] = 0;
-}
 
 void buf_raw(struct buf *b, const char *s) { if (s) buf_add(b, s, strlen(s)); }
-void buf_char(struct buf *b, char c) { buf_add(b, &c, 1); }
 
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {

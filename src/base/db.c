@@ -59,6 +59,11 @@ void db_rollback(struct db *db)
 }
 int db_in_tx(struct db *db) { return CALL(db, in_tx, db); }
 int db_tx_begin(struct db *db) { return CALL(db, tx_begin, db); }
+int64_t db_last_id(struct db *db) { return CALL(db, last_id, db); }
+int db_change_stamp(struct db *db, uint64_t stamp[2]) { return CALL(db, change_stamp, db, stamp); }
+int db_tx_writing(struct db *db) { return CALL(db, tx_writing, db); }
+int db_indexes_defer(struct db *db, const char *table) { return CALL(db, indexes_defer, db, table); }
+int db_indexes_restore(struct db *db) { return CALL(db, indexes_restore, db); }
 int db_tx_end(struct db *db, int rc) { return CALL(db, tx_end, db, rc); }
 void db_busy_timeout(struct db *db, int ms)
 {

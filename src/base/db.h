@@ -62,11 +62,20 @@ int db_exec(struct db *db, const char *sql, const char *types, ...);
 int db_int1(struct db *db, int64_t *out, const char *sql, const char *types, ...);
 int db_script(struct db *db, const char *sql);  /* several statements, no parameters */
 int db_changes(struct db *db);
+/* the rowid of the last INSERT on this connection (a bulk writer's cheaper RETURNING id) */
+int64_t db_last_id(struct db *db);
+/* What the data looked like to this connection, for a cache of replies: two
+** numbers that change whenever the database changes, by this connection
+** (rows it wrote, even rolled back) or by any other, in this process or
+** another (PRAGMA data_version). Call it inside a read transaction; equal
+** stamps on one connection mean the same data. DB_OK or an error. */
+int db_change_stamp(struct db *db, uint64_t stamp[2]);
 
 int db_begin(struct db *db);     /* BEGIN IMMEDIATE */
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 int db_in_tx(struct db *db);
+int db_tx_writing(struct db *db);  /* the open transaction has written (holds the write lock) */
 
 /* Write transactions that nest (Fossil's db_begin_transaction() counts
 ** depth the same way). Every domain writer brackets its work with
@@ -95,6 +104,13 @@ void db_order_by(struct buf *sql, const char *sort, const char *const *keys, con
 ** process uses the database, writes in place instead of through the WAL */
 void db_bulk_mode(struct db *db);
 void db_bulk_end(struct db *db);   /* back to WAL; db_close does it too */
+/* Inside a bulk import's transaction: drops the indexes of table that are
+** neither unique nor a primary key, so that the rows go in without them;
+** db_indexes_restore() creates them again from their own definitions (one
+** sorted build each, much cheaper than as many random inserts), before the
+** commit. A rollback brings them back by itself. DB_OK or an error. */
+int db_indexes_defer(struct db *db, const char *table);
+int db_indexes_restore(struct db *db);
 
 /* online, consistent copy of the database to dest (a new file); SQLite
 ** only: on PostgreSQL it fails with a message that points to pg_dump */

@@ -52,6 +52,11 @@ enum { DB_KIND_SQLITE = 0, DB_KIND_PG = 1 };
 	void p##_db_busy_timeout(struct db *db, int ms);                                            \
 	void p##_db_bulk_mode(struct db *db);                                                       \
 	void p##_db_bulk_end(struct db *db);                                                        \
+	int64_t p##_db_last_id(struct db *db);                                                      \
+	int p##_db_change_stamp(struct db *db, uint64_t stamp[2]);                                  \
+	int p##_db_tx_writing(struct db *db);                                                       \
+	int p##_db_indexes_defer(struct db *db, const char *table);                                 \
+	int p##_db_indexes_restore(struct db *db);                                                  \
 	int p##_db_backup(struct db *db, const char *dest);
 
 DB_DECLARE(sqlite)
@@ -94,6 +99,11 @@ int pg_db_unavailable(struct db *db);
 #define db_busy_timeout DB_NAME(DB_BACKEND, busy_timeout)
 #define db_bulk_mode DB_NAME(DB_BACKEND, bulk_mode)
 #define db_bulk_end DB_NAME(DB_BACKEND, bulk_end)
+#define db_last_id DB_NAME(DB_BACKEND, last_id)
+#define db_change_stamp DB_NAME(DB_BACKEND, change_stamp)
+#define db_tx_writing DB_NAME(DB_BACKEND, tx_writing)
+#define db_indexes_defer DB_NAME(DB_BACKEND, indexes_defer)
+#define db_indexes_restore DB_NAME(DB_BACKEND, indexes_restore)
 #define db_backup DB_NAME(DB_BACKEND, backup)
 #endif
 

@@ -669,3 +669,29 @@ int db_backup(struct db *db, const char *dest)
 
 void db_bulk_mode(struct db *db) { (void)db; }
 void db_bulk_end(struct db *db) { (void)db; }
+
+int64_t db_last_id(struct db *db)
+{
+	int64_t id = 0;
+	return db_int1(db, &id, "SELECT lastval()", "") == DB_ROW ? id : 0;
+}
+
+/* No data_version on PostgreSQL: the reply cache, which needs one that moves
+** with every commit of every server, is off here (cache.c answers nothing
+** from it when this fails). Several servers share one database, so a
+** per-process counter would not do; LISTEN/NOTIFY is the way (issue 9). */
+int db_change_stamp(struct db *db, uint64_t stamp[2])
+{
+	stamp[0] = stamp[1] = 0;
+	set_msg(db, "change stamp", "not available on PostgreSQL");
+	return DB_ERR;
+}
+
+/* Whether the open transaction wrote is not tracked here: the router then
+** keeps a session's idle-clock write in the request's transaction, as it
+** did before it could tell (correct, only the lock is held longer). */
+int db_tx_writing(struct db *db) { return 0; }
+
+/* A bulk import rebuilding indexes is SQLite's trick; PostgreSQL keeps them. */
+int db_indexes_defer(struct db *db, const char *table) { return DB_OK; }
+int db_indexes_restore(struct db *db) { return DB_OK; }

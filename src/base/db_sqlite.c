@@ -33,13 +33,28 @@ struct db {
 	uint64_t vm_steps;  /* virtual-machine steps of the statements done (db_vm_steps) */
 	int tx_depth;       /* open db_tx_begin() levels */
 	int tx_began;       /* the outermost level is our BEGIN IMMEDIATE, not a savepoint */
+	char **deferred;    /* CREATE INDEX statements of db_indexes_defer() */
+	int ndeferred;
 };
 
-static uint32_t fnv(const char *s)
+static void forget_deferred(struct db *db);
+
+/* the statement cache's hash of an SQL text, 8 bytes at a time: every
+** query of every request hashes its text (hundreds of bytes) */
+static uint32_t sql_hash(const char *s)
 {
-	uint32_t h = 2166136261u;
-	for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	size_t n = strlen(s), i = 0;
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s + i, n - i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	return (uint32_t)h;
 }
 
 static void set_err(struct db *db, const char *what)
@@ -104,6 +119,7 @@ int db_open(struct db **out, const char *path, int create)
 void db_close(struct db *db)
 {
 	if (!db) return;
+	forget_deferred(db);
 	db_bulk_end(db);
 	for (int i = 0; i < CACHE_SIZE; i++) {
 		if (db->cache[i]) {
@@ -143,7 +159,7 @@ static struct stmt *prepare(struct db *db, const char *sql, uint32_t h, int tran
 
 struct stmt *db_prep(struct db *db, const char *sql)
 {
-	uint32_t h = fnv(sql);
+	uint32_t h = sql_hash(sql);
 	for (uint32_t i = 0; i < CACHE_SIZE; i++) {
 		uint32_t slot = (h + i) & (CACHE_SIZE - 1);
 		struct stmt *c = db->cache[slot];
@@ -309,14 +325,36 @@ int db_script(struct db *db, const char *sql)
 }
 
 int db_changes(struct db *db) { return sqlite3_changes(db->h); }
+int64_t db_last_id(struct db *db) { return sqlite3_last_insert_rowid(db->h); }
+
+int db_change_stamp(struct db *db, uint64_t stamp[2])
+{
+	int64_t v = 0;
+	/* the pragma opens the read transaction if none is open yet, so the
+	** version is the one of the snapshot the caller reads */
+	if (db_int1(db, &v, "PRAGMA data_version", "") != DB_ROW) return DB_ERR;
+	stamp[0] = (uint64_t)v;
+	stamp[1] = (uint64_t)sqlite3_total_changes64(db->h);
+	return DB_OK;
+}
 
 int db_begin(struct db *db) { return db_exec(db, "BEGIN IMMEDIATE", ""); }
 int db_commit(struct db *db) { return db_exec(db, "COMMIT", ""); }
+static void forget_deferred(struct db *db)
+{
+	for (int i = 0; i < db->ndeferred; i++) free(db->deferred[i]);
+	free(db->deferred);
+	db->deferred = NULL;
+	db->ndeferred = 0;
+}
+
 void db_rollback(struct db *db)
 {
 	if (!sqlite3_get_autocommit(db->h)) db_exec(db, "ROLLBACK", "");
+	forget_deferred(db); /* the rollback brought the dropped indexes back */
 }
 int db_in_tx(struct db *db) { return !sqlite3_get_autocommit(db->h); }
+int db_tx_writing(struct db *db) { return sqlite3_txn_state(db->h, NULL) == SQLITE_TXN_WRITE; }
 
 void db_busy_timeout(struct db *db, int ms) { sqlite3_busy_timeout(db->h, ms); }
 
@@ -389,6 +427,45 @@ int db_backup(struct db *db, const char *dest)
 		sqlite3_free(msg);
 	}
 	sqlite3_close(to);
+	return rc;
+}
+
+int db_indexes_defer(struct db *db, const char *table)
+{
+	struct stmt *st = db_query(db,
+				   "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL "
+				   "AND sql NOT LIKE 'CREATE UNIQUE %' ORDER BY name",
+				   "t", table);
+	if (!st) return DB_ERR;
+	char *names[32];
+	int n = 0, rc = DB_OK;
+	while (rc == DB_OK && n < 32 && db_step(st) == DB_ROW) {
+		char **d = realloc(db->deferred, sizeof *d * (size_t)(db->ndeferred + 1));
+		if (!d) { rc = DB_ERR; break; }
+		db->deferred = d;
+		names[n] = strdup(db_text(st, 0));
+		d[db->ndeferred] = strdup(db_text(st, 1));
+		if (!names[n] || !d[db->ndeferred]) { free(names[n]); free(d[db->ndeferred]); rc = DB_ERR; break; }
+		db->ndeferred++;
+		n++;
+	}
+	db_done(st);
+	for (int i = 0; i < n; i++) {
+		if (rc == DB_OK) {
+			char *sql = sqlite3_mprintf("DROP INDEX \"%w\"", names[i]);
+			rc = sql ? db_script(db, sql) : DB_ERR;
+			sqlite3_free(sql);
+		}
+		free(names[i]);
+	}
+	return rc;
+}
+
+int db_indexes_restore(struct db *db)
+{
+	int rc = DB_OK;
+	for (int i = 0; i < db->ndeferred && rc == DB_OK; i++) rc = db_script(db, db->deferred[i]);
+	forget_deferred(db);
 	return rc;
 }
 

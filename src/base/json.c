@@ -38,32 +38,44 @@ void jw_obj_end(struct jw *w) { close_(w, '}'); }
 void jw_arr(struct jw *w) { open(w, '['); }
 void jw_arr_end(struct jw *w) { close_(w, ']'); }
 
+/* the bytes copied as they are: printable ASCII but '"' and '\' */
+static const unsigned char plain[256] = { [0x20 ... 0x21] = 1, [0x23 ... 0x5B] = 1, [0x5D ... 0x7F] = 1 };
+
+/* the length of the valid UTF-8 sequence at u, or 0 */
+static int utf8_len(const unsigned char *u)
+{
+	unsigned c = *u;
+	int len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+	unsigned cp = len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+	for (int i = 1; i < len; i++) {
+		if ((u[i] & 0xC0) != 0x80) return 0;
+		cp = (cp << 6) | (u[i] & 0x3F);
+	}
+	if (!len) return 0;
+	unsigned min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+	return len;
+}
+
+/* Runs of plain bytes and of valid UTF-8 are copied in one piece; a control
+** character, '"' and '\' are escaped, an invalid UTF-8 byte becomes U+FFFD. */
 void jw_escape(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)s;
 	buf_char(b, '"');
 	const unsigned char *run = u;
-	while (*u) {
+	for (;;) {
+		while (plain[*u]) u++;
 		unsigned c = *u;
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) { u++; continue; }
-		buf_add(b, run, (size_t)(u - run));
+		if (!c) break;
 		if (c >= 0x80) {
-			/* copy a valid UTF-8 sequence, replace an invalid one */
-			int len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-			int ok = len > 0;
-			unsigned cp = len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-			for (int i = 1; ok && i < len; i++) {
-				if ((u[i] & 0xC0) != 0x80) ok = 0;
-				else cp = (cp << 6) | (u[i] & 0x3F);
-			}
-			if (ok) {
-				unsigned min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
-				if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) ok = 0;
-			}
-			if (ok) { buf_add(b, u, (size_t)len); u += len; }
-			else { buf_raw(b, "\xEF\xBF\xBD"); u++; }
+			int len = utf8_len(u);
+			if (len) { u += len; continue; } /* still the same run */
+			buf_add(b, run, (size_t)(u - run));
+			buf_raw(b, "\xEF\xBF\xBD");
 		} else {
+			buf_add(b, run, (size_t)(u - run));
 			switch (c) {
 			case '"': buf_raw(b, "\\\""); break;
 			case '\\': buf_raw(b, "\\\\"); break;
@@ -75,9 +87,8 @@ void jw_escape(struct buf *b, const char *s)
 				buf_add(b, e, 6);
 			}
 			}
-			u++;
 		}
-		run = u;
+		run = ++u;
 	}
 	buf_add(b, run, (size_t)(u - run));
 	buf_char(b, '"');

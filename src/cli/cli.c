@@ -99,18 +99,20 @@ static int serve_thread_init(int thread, struct db **db)
 
 int cmd_serve(int argc, char **argv)
 {
-	static const char *const known[] = { "--db", "--listen", "--threads", "--max-body", "--max-upload", "--max-conns", "--timeout", "--utc-offset", "--unit-quota", NULL };
+	static const char *const known[] = { "--db", "--listen", "--threads", "--max-body", "--max-upload", "--max-conns", "--timeout", "--utc-offset", "--unit-quota", "--reply-cache", NULL };
 	struct args a;
 	if (args_parse(&a, argc, argv, known) != 0) return 2;
 	if (a.help) {
 		printf("usage: thidua serve [--db PATH] [--listen HOST:PORT] [--threads N]\n"
 		       "                    [--max-body BYTES] [--max-upload BYTES] [--max-conns N] [--timeout SECONDS]\n"
-		       "                    [--utc-offset +HH:MM] [--unit-quota BYTES]\n\n"
+		       "                    [--utc-offset +HH:MM] [--unit-quota BYTES] [--reply-cache 1|0]\n\n"
 		       "Serves the web interface and the JSON API. Defaults: --db %s, --listen 127.0.0.1:8080,\n"
 		       "--threads = number of cores, --max-body 1048576, --max-upload 20971520 (a multipart/form-data\n"
 		       "body: file uploads), --max-conns 1024 per thread, --timeout 30.\n"
 		       "Each unit may store --unit-quota bytes of attached files (default 1073741824; 0: no limit).\n"
 		       "Times are stored in UTC and shown on the office's clock: --utc-offset +07:00 (Asia/Ho_Chi_Minh).\n"
+		       "--reply-cache 0 turns off the cache of repeated GETs of lists, unit pages and dashboards\n"
+		       "(kept per worker while the database does not change; see docs/ARCHITECTURE.md).\n"
 		       "SIGTERM or SIGINT stop accepting, let requests in flight finish, and exit.\n"
 		       "--db is a SQLite file, or a PostgreSQL database: postgresql://user@host/db (or postgres://...),\n"
 		       "or postgresql: alone for libpq's environment (PGSERVICE, PGHOST, PGDATABASE...).\n", DEFAULT_DB);
@@ -124,6 +126,7 @@ int cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	i18n_tz_minutes = (tzsign == '-' ? -1 : 1) * (tzh * 60 + tzm);
+	reply_cache_enabled = strcmp(arg(&a, "--reply-cache", "1"), "0") != 0;
 	const char *quota = arg(&a, "--unit-quota", NULL);
 	if (quota) {
 		int64_t q;

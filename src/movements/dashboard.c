@@ -175,7 +175,18 @@ static struct stmt *prep_filtered(struct db *db, const char *sql, int64_t moveme
 	return st;
 }
 
-int dashboard_build(struct db *db, struct arena *a, const struct movement *m, const struct dash_query *q, struct dashboard *d)
+/* The filters every query of one build shares. */
+struct filters {
+	const struct dash_query *q;
+	int64_t movement_id;
+	char lo[UNIT_PATH_MAX], hi[UNIT_PATH_MAX];   /* the subtree's path range (q->under) */
+	const char *sub, *field, *status;          /* the SQL fragments of the filters, or "" */
+	const char *join_units;                    /* the join the subtree filter needs on models */
+	int period;                                /* results within [from, to] */
+};
+
+/* the movement's fields and metrics: zeroed totals and the field list */
+static void init_totals(struct arena *a, const struct movement *m, struct dashboard *d)
 {
 	memset(d, 0, sizeof *d);
 	d->m = m;
@@ -189,66 +200,82 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 		d->by_field[k].key = m->fields[k];
 		d->field_total[k] = arena_alloc(a, sizeof(struct dash_total) * (size_t)(nm + 1));
 	}
+}
 
-	/* the subtree filter: $2/$3 path range, or everything */
-	char lo[UNIT_PATH_MAX] = "", hi[UNIT_PATH_MAX] = "";
-	if (q->under > 0) {
-		if (units_subtree(db, q->under, lo, hi, sizeof lo) != E_OK) return E_NOTFOUND;
-	}
-	const char *sub = q->under > 0 ? " AND u.path >= $2 AND u.path < $3" : "";
-	const char *field = q->field && *q->field ? " AND d.field_code = $4" : "";
-	const char *status = q->status && *q->status ? " AND d.status = $5" : "";
-	int period = (q->from && *q->from) || (q->to && *q->to);
+/* the SQL fragments of the subtree, field and assessment filters */
+static int init_filters(struct db *db, const struct movement *m, const struct dash_query *q, struct filters *fl)
+{
+	memset(fl, 0, sizeof *fl);
+	fl->q = q;
+	fl->movement_id = m->id;
+	if (q->under > 0 && units_subtree(db, q->under, fl->lo, fl->hi, sizeof fl->lo) != E_OK) return E_NOTFOUND;
+	fl->sub = q->under > 0 ? " AND u.path >= $2 AND u.path < $3" : "";
+	fl->field = q->field && *q->field ? " AND d.field_code = $4" : "";
+	fl->status = q->status && *q->status ? " AND d.status = $5" : "";
+	fl->join_units = q->under > 0 ? " JOIN units u ON u.id = d.unit_id" : "";
+	fl->period = (q->from && *q->from) || (q->to && *q->to);
+	return E_OK;
+}
 
-	int64_t nunits_max = 0;
-	db_int1(db, &nunits_max, "SELECT count(*) FROM registrations WHERE movement_id = $1", "i", m->id);
-	struct build b = { .db = db, .a = a, .d = d, .nm = nm };
+/* the unit array and its index, sized for the registered units and their ancestors */
+static void init_units(struct build *b, int64_t nunits_max)
+{
 	/* units with registrations and their ancestors (at most 25 levels each) */
-	b.cap = (int)(nunits_max * 2 + 64);
-	d->units = arena_alloc(a, sizeof(struct dash_unit) * (size_t)b.cap);
-	b.map.cap = 64;
-	while (b.map.cap < (size_t)b.cap * 2) b.map.cap <<= 1;
-	b.map.key = arena_alloc(a, sizeof(int64_t) * b.map.cap);
-	b.map.val = arena_alloc(a, sizeof(int) * b.map.cap);
+	b->cap = (int)(nunits_max * 2 + 64);
+	b->d->units = arena_alloc(b->a, sizeof(struct dash_unit) * (size_t)b->cap);
+	b->map.cap = 64;
+	while (b->map.cap < (size_t)b->cap * 2) b->map.cap <<= 1;
+	b->map.key = arena_alloc(b->a, sizeof(int64_t) * b->map.cap);
+	b->map.val = arena_alloc(b->a, sizeof(int) * b->map.cap);
+}
 
+/* 1. registrations, and the timeline of registration dates */
+static int read_registrations(struct build *b, const struct filters *fl, int64_t nunits_max)
+{
+	struct dashboard *d = b->d;
 	struct buf sql;
 	buf_init(&sql);
-	int rc = E_DB;
-
-	/* 1. registrations, and the timeline of registration dates */
 	buf_printf(&sql,
 		   "SELECT u.id, u.parent_id, u.code, u.name, u.path, u.depth, g.registered_on FROM registrations g JOIN units u ON u.id = g.unit_id "
 		   "WHERE g.movement_id = $1 AND g.active = 1%s",
-		   sub);
-	struct stmt *st = db_prep(db, buf_cstr(&sql));
-	if (!st) goto out;
-	db_bind_int(st, 1, m->id);
-	if (q->under > 0) { db_bind_text(st, 2, lo); db_bind_text(st, 3, hi); }
-	d->timeline = arena_alloc(a, sizeof(struct dash_count) * (size_t)(nunits_max + 1));
+		   fl->sub);
+	struct stmt *st = db_prep(b->db, buf_cstr(&sql));
+	buf_free(&sql);
+	if (!st) return E_DB;
+	db_bind_int(st, 1, fl->movement_id);
+	if (fl->q->under > 0) { db_bind_text(st, 2, fl->lo); db_bind_text(st, 3, fl->hi); }
+	d->timeline = arena_alloc(b->a, sizeof(struct dash_count) * (size_t)(nunits_max + 1));
 	while (db_step(st) == DB_ROW) {
-		int i = add_unit(&b, db_int(st, 0), db_int(st, 1), db_text(st, 2), db_text(st, 3), db_text(st, 4), (int)db_int(st, 5));
+		int i = add_unit(b, db_int(st, 0), db_int(st, 1), db_text(st, 2), db_text(st, 3), db_text(st, 4), (int)db_int(st, 5));
 		if (i < 0) break;
 		d->units[i].registered = 1;
 		d->registrations++;
 		const char *day = db_text(st, 6);
 		int t = 0;
 		while (t < d->ntimeline && strcmp(d->timeline[t].key, day) != 0) t++;
-		if (t == d->ntimeline && t <= nunits_max) d->timeline[d->ntimeline++].key = arena_strdup(a, day);
+		if (t == d->ntimeline && t <= nunits_max) d->timeline[d->ntimeline++].key = arena_strdup(b->a, day);
 		d->timeline[t].n++;
 	}
 	db_done(st);
 	qsort(d->timeline, (size_t)d->ntimeline, sizeof *d->timeline, cmp_counts);
+	return E_OK;
+}
 
-	/* 2. models per unit, field, status */
-	buf_reset(&sql);
+/* 2. models per unit, field, status */
+static int read_models(struct build *b, const struct filters *fl)
+{
+	struct dashboard *d = b->d;
+	struct buf sql;
+	buf_init(&sql);
 	buf_printf(&sql,
 		   "SELECT d.unit_id, d.field_code, d.status, sum(d.typical), count(*) FROM models d%s "
 		   "WHERE d.movement_id = $1 AND d.active = 1%s%s%s GROUP BY d.unit_id, d.field_code, d.status",
-		   q->under > 0 ? " JOIN units u ON u.id = d.unit_id" : "", sub, field, status);
-	st = prep_filtered(db, buf_cstr(&sql), m->id, q, lo, hi);
-	if (!st) goto out;
+		   fl->join_units, fl->sub, fl->field, fl->status);
+	struct stmt *st = prep_filtered(b->db, buf_cstr(&sql), fl->movement_id, fl->q, fl->lo, fl->hi);
+	buf_free(&sql);
+	if (!st) return E_DB;
 	while (db_step(st) == DB_ROW) {
-		int i = umap_get(&b.map, db_int(st, 0));
+		int i = umap_get(&b->map, db_int(st, 0));
 		int64_t n = db_int(st, 4);
 		const char *s = db_text(st, 2);
 		int f = field_index(d, db_text(st, 1));
@@ -265,27 +292,36 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 		}
 	}
 	db_done(st);
+	return E_OK;
+}
 
-	/* 3. the results per unit, field and metric. Without a period the
-	** standing values are read in unit order (models_dash, then one seek per
-	** model) and summed here as they stream by: no sort, no temporary b-tree.
-	** With a period the reports in it are grouped by SQL. */
-	buf_reset(&sql);
-	if (!period)
+/* 3. the results per unit, field and metric. Without a period the
+** standing values are read in unit order (models_dash, then one seek per
+** model) and summed here as they stream by: no sort, no temporary b-tree.
+** With a period the reports in it are grouped by SQL. */
+static int read_results(struct build *b, const struct filters *fl)
+{
+	struct dashboard *d = b->d;
+	const struct movement *m = d->m;
+	const struct dash_query *q = fl->q;
+	struct buf sql;
+	buf_init(&sql);
+	if (!fl->period)
 		buf_printf(&sql,
 			   "SELECT d.unit_id, d.field_code, v.metric_id, v.value, 1 FROM models d%s JOIN model_values v ON v.model_id = d.id "
 			   "WHERE d.movement_id = $1 AND d.active = 1%s%s%s",
-			   q->under > 0 ? " JOIN units u ON u.id = d.unit_id" : "", sub, field, status);
+			   fl->join_units, fl->sub, fl->field, fl->status);
 	else
 		buf_printf(&sql,
 			   "SELECT d.unit_id, d.field_code, r.metric_id, sum(r.value), count(DISTINCT d.id) FROM model_results r "
 			   "JOIN model_reports p ON p.id = r.report_id JOIN models d ON d.id = p.model_id JOIN units u ON u.id = d.unit_id "
 			   "WHERE d.movement_id = $1 AND d.active = 1 AND p.reported_on >= $6 AND p.reported_on <= $7%s%s%s "
 			   "GROUP BY d.unit_id, d.field_code, r.metric_id",
-			   sub, field, status);
-	st = prep_filtered(db, buf_cstr(&sql), m->id, q, lo, hi);
-	if (!st) goto out;
-	if (period) {
+			   fl->sub, fl->field, fl->status);
+	struct stmt *st = prep_filtered(b->db, buf_cstr(&sql), fl->movement_id, q, fl->lo, fl->hi);
+	buf_free(&sql);
+	if (!st) return E_DB;
+	if (fl->period) {
 		db_bind_text(st, 6, q->from && *q->from ? q->from : "0000-00-00");
 		db_bind_text(st, 7, q->to && *q->to ? q->to : "9999-12-31");
 	}
@@ -295,7 +331,7 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 	char field_buf[48] = "";
 	while (db_step(st) == DB_ROW) {
 		int64_t uid = db_int(st, 0), mid = db_int(st, 2);
-		if (uid != last_unit) { ui = umap_get(&b.map, uid); last_unit = uid; }
+		if (uid != last_unit) { ui = umap_get(&b->map, uid); last_unit = uid; }
 		const char *fc = db_text(st, 1);
 		if (!last_field || strcmp(fc, field_buf) != 0) {
 			f = field_index(d, fc);
@@ -312,26 +348,36 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 		d->total[mk].n += n;
 	}
 	db_done(st);
+	return E_OK;
+}
 
-	/* 4. replications of the models counted above: the same subtree (the
-	** reader's scope), field and assessment filters as every other figure */
-	d->replications = 0;
-	buf_reset(&sql);
+/* 4. replications of the models counted above: the same subtree (the
+** reader's scope), field and assessment filters as every other figure */
+static int read_replications(struct build *b, const struct filters *fl)
+{
+	struct buf sql;
+	buf_init(&sql);
 	buf_printf(&sql,
 		   "SELECT count(*) FROM model_replications x JOIN models d ON d.id = x.model_id%s "
 		   "WHERE d.movement_id = $1 AND d.active = 1%s%s%s",
-		   q->under > 0 ? " JOIN units u ON u.id = d.unit_id" : "", sub, field, status);
-	st = prep_filtered(db, buf_cstr(&sql), m->id, q, lo, hi);
-	if (!st) goto out;
-	if (db_step(st) == DB_ROW) d->replications = db_int(st, 0);
+		   fl->join_units, fl->sub, fl->field, fl->status);
+	struct stmt *st = prep_filtered(b->db, buf_cstr(&sql), fl->movement_id, fl->q, fl->lo, fl->hi);
+	buf_free(&sql);
+	if (!st) return E_DB;
+	b->d->replications = 0;
+	if (db_step(st) == DB_ROW) b->d->replications = db_int(st, 0);
 	db_done(st);
+	return E_OK;
+}
 
-	/* 5. ancestors inside the scope (or inside the filtered subtree), down to
-	** the levels shown; deeper units roll up into them and are not listed */
+/* the deepest level listed: q->levels below the top of the scope (or of the
+** filtered subtree); INT_MAX lists every level */
+static int deepest_listed(const struct movement *m, const struct filters *fl)
+{
 	int top = INT_MAX;
-	if (q->under > 0) {
+	if (fl->q->under > 0) {
 		top = 0;
-		for (const char *c = lo + 1; *c; c++) top += *c == '/';
+		for (const char *c = fl->lo + 1; *c; c++) top += *c == '/';
 		top -= 1;
 	} else {
 		for (int i = 0; i < m->nscopes; i++) {
@@ -340,7 +386,14 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 			if (dep < top) top = dep;
 		}
 	}
-	int maxdepth = q->levels > 0 && top != INT_MAX ? top + q->levels - 1 : INT_MAX;
+	return fl->q->levels > 0 && top != INT_MAX ? top + fl->q->levels - 1 : INT_MAX;
+}
+
+/* 5. ancestors inside the scope (or inside the filtered subtree), down to
+** the levels shown; deeper units roll up into them and are not listed */
+static void add_ancestors(struct build *b, const struct filters *fl, int maxdepth)
+{
+	struct dashboard *d = b->d;
 	int nreg = d->nunits;
 	for (int i = 0; i < nreg; i++) {
 		const char *path = d->units[i].path;
@@ -352,45 +405,65 @@ int dashboard_build(struct db *db, struct arena *a, const struct movement *m, co
 			if (!next || !next[1]) break;
 			p = next + 1;
 			if (depth > maxdepth) break;
-			if (umap_get(&b.map, aid) >= 0) continue;
-			struct stmt *u = db_query(db, "SELECT id, parent_id, code, name, path, depth FROM units WHERE id = $1", "i", aid);
+			if (umap_get(&b->map, aid) >= 0) continue;
+			struct stmt *u = db_query(b->db, "SELECT id, parent_id, code, name, path, depth FROM units WHERE id = $1", "i", aid);
 			if (u && db_step(u) == DB_ROW) {
 				const char *apath = db_text(u, 4);
-				int inside = q->under > 0 ? strncmp(apath, lo, strlen(lo)) == 0 : movement_in_scope(m, apath);
-				if (inside) add_unit(&b, db_int(u, 0), db_int(u, 1), db_text(u, 2), db_text(u, 3), apath, (int)db_int(u, 5));
+				int inside = fl->q->under > 0 ? strncmp(apath, fl->lo, strlen(fl->lo)) == 0 : movement_in_scope(d->m, apath);
+				if (inside) add_unit(b, db_int(u, 0), db_int(u, 1), db_text(u, 2), db_text(u, 3), apath, (int)db_int(u, 5));
 			}
 			db_done(u);
 		}
 	}
+}
 
-	/* 6. roll up: each unit's own figures into itself and its ancestors */
+/* 6. roll up: each unit's own figures into itself and its ancestors */
+static void roll_up(struct build *b)
+{
+	struct dashboard *d = b->d;
 	for (int i = 0; i < d->nunits; i++) {
 		struct dash_unit *src = &d->units[i];
 		if (!src->models && !src->registered) continue;
 		for (const char *p = src->path + 1; *p;) {
 			int64_t aid = strtoll(p, NULL, 10);
-			int t = umap_get(&b.map, aid);
+			int t = umap_get(&b->map, aid);
 			if (t >= 0) {
 				struct dash_unit *dst = &d->units[t];
 				dst->models_sub += src->models;
 				dst->registered_sub += src->registered;
-				for (int k = 0; k < nm; k++) { dst->sub[k].sum += src->own[k].sum; dst->sub[k].n += src->own[k].n; }
+				for (int k = 0; k < b->nm; k++) { dst->sub[k].sum += src->own[k].sum; dst->sub[k].n += src->own[k].n; }
 			}
 			const char *next = strchr(p, '/');
 			if (!next) break;
 			p = next + 1;
 		}
 	}
+}
+
+int dashboard_build(struct db *db, struct arena *a, const struct movement *m, const struct dash_query *q, struct dashboard *d)
+{
+	init_totals(a, m, d);
+	struct filters fl;
+	if (init_filters(db, m, q, &fl) != E_OK) return E_NOTFOUND;
+	int64_t nunits_max = 0;
+	db_int1(db, &nunits_max, "SELECT count(*) FROM registrations WHERE movement_id = $1", "i", m->id);
+	struct build b = { .db = db, .a = a, .d = d, .nm = m->nmetrics };
+	init_units(&b, nunits_max);
+	int rc = read_registrations(&b, &fl, nunits_max);
+	if (rc == E_OK) rc = read_models(&b, &fl);
+	if (rc == E_OK) rc = read_results(&b, &fl);
+	if (rc == E_OK) rc = read_replications(&b, &fl);
+	if (rc != E_OK) return rc;
+	int maxdepth = deepest_listed(m, &fl);
+	add_ancestors(&b, &fl, maxdepth);
+	roll_up(&b);
 	/* units below the levels shown leave the list (their figures are in their ancestors') */
 	int kept = 0;
 	for (int i = 0; i < d->nunits; i++)
 		if (d->units[i].depth <= maxdepth) d->units[kept++] = d->units[i];
 	d->nunits = kept;
 	/* the umap indexes die with the compaction and the sort: nothing reads them after */
-	rc = sort_tree(db, d->units, d->nunits);
-out:
-	buf_free(&sql);
-	return rc;
+	return sort_tree(db, d->units, d->nunits);
 }
 
 static void totals_json(struct jw *w, const struct movement *m, const struct dash_total *t)

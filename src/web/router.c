@@ -142,12 +142,39 @@ static void client_address(struct req *r)
 	if (n > 0 && n < 64) r->peer = arena_strndup(&r->a, last, n);
 }
 
+static int is_cached(const struct route *rt)
+{
+	for (int i = 0; cached_handlers[i]; i++)
+		if (cached_handlers[i] == rt->fn) return 1;
+	return 0;
+}
+
+static void dispatch(struct req *r, int snapshot);
+
+/* A read (GET, HEAD) is one snapshot from the identity check to the reply:
+** every query sees the same data, and SQLite takes its read lock once per
+** request instead of once per statement (the session or token lookup and
+** the user's grants were four lock round trips of system calls). The
+** session's idle clock, written once a minute, is committed at once. */
 void web_dispatch(struct req *r)
+{
+	int snapshot = (r->method == M_GET || r->method == M_HEAD) && !db_in_tx(r->db) && db_exec(r->db, "BEGIN", "") == DB_OK;
+	dispatch(r, snapshot);
+	if (snapshot && db_in_tx(r->db) && db_exec(r->db, "COMMIT", "") != DB_OK) db_rollback(r->db);
+}
+
+static void dispatch(struct req *r, int snapshot)
 {
 	security_headers(r);
 	client_address(r);
 	r->api = strncmp(r->path, "/api/", 5) == 0;
 	identify(r);
+	if (snapshot && db_tx_writing(r->db)) {
+		/* the session's idle clock was written (once a minute): commit it
+		** now rather than hold the write lock through the handler */
+		if (db_exec(r->db, "COMMIT", "") != DB_OK) db_rollback(r->db);
+		if (db_exec(r->db, "BEGIN", "") != DB_OK) snapshot = 0;
+	}
 	const char *lang = req_cookie(r, "lang");
 	if (!lang && r->user) lang = r->user->lang;
 	r->lang = i18n_pick(lang, req_header(r, "Accept-Language"));
@@ -217,9 +244,8 @@ void web_dispatch(struct req *r)
 		reply_fail(r, E_FORBIDDEN, NULL);
 		return;
 	}
-	/* a read is one snapshot: every query of the page sees the same data
-	** (and SQLite takes its locks once, not per statement) */
-	int snapshot = m == M_GET && !db_in_tx(r->db) && db_exec(r->db, "BEGIN", "") == DB_OK;
+	struct reply_cache_req cq = { 0 };
+	if (snapshot && is_cached(hit) && reply_cache_serve(r, &cq)) return;
 	hit->fn(r);
-	if (snapshot && db_in_tx(r->db) && db_exec(r->db, "COMMIT", "") != DB_OK) db_rollback(r->db);
+	if (cq.ok) reply_cache_store(r, &cq);
 }

@@ -110,3 +110,10 @@ const struct attachment_reader attachment_readers[] = {
 	{ "report", mv_attachment_readable },
 	{ NULL, NULL },
 };
+
+/* GET routes answered from the reply cache while the database is unchanged
+** (src/web/cache.c says why that is safe): each was checked to depend only
+** on the request, the user, the language, the date and the data */
+void (*const cached_handlers[])(struct req *r) = {
+	api_units_list, page_unit, api_people_list, api_dashboard, page_dashboard, NULL,
+};

@@ -28,7 +28,23 @@ struct route {
 };
 
 void web_dispatch(struct req *r);
+
+/* The reply cache of GET routes marked CACHED (cache.c, where the reasons it
+** is safe are). _serve answers r from the cache (1) or fills q for _store,
+** which keeps r's reply after the handler and adds its ETag (304 when the
+** client has it). Both run inside the request's read snapshot. */
+struct reply_cache_req {
+	const char *key;
+	size_t key_len;
+	uint64_t stamp[2];
+	int ok;
+};
+int reply_cache_serve(struct req *r, struct reply_cache_req *q);
+void reply_cache_store(struct req *r, const struct reply_cache_req *q);
+extern int reply_cache_enabled;    /* serve --no-reply-cache clears it */
 extern const struct route routes[];
+/* GET handlers whose replies the reply cache keeps (cache.c); NULL ends it */
+extern void (*const cached_handlers[])(struct req *r);
 
 /* replies */
 void reply_json(struct req *r, int status);              /* sets type; write r->out */

@@ -2,6 +2,7 @@
 // and the security headers every response carries.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { makeDb, addUser, startServer, Client } from '../lib/server.mjs';
 import { csrfOf, rawHttp, setCookies, sqlite } from './_util.mjs';
 
@@ -217,6 +218,21 @@ test('with the session cookie and its CSRF token, the same requests work', async
   const got = await admin.get('/api/v1/units?q=csrf-2');
   assert.equal(got.data.total, 1);
   assert.equal(form.headers.get('location'), '/units/' + got.data.items[0].id);
+});
+
+test('a page read moves the session\'s idle clock when it is over a minute old, and the page still reads', async () => {
+  const h = crypto.createHash('sha256').update(browser.sid).digest('hex');
+  const old = Math.floor(Date.now() / 1000) - 600;
+  sqlite(env.db, `UPDATE sessions SET seen_at = ${old} WHERE id_hash = '${h}'`);
+  const page = await browser.c.get('/units');
+  assert.equal(page.status, 200);
+  assert.ok(Number(sqlite(env.db, `SELECT seen_at FROM sessions WHERE id_hash = '${h}'`)) > old + 500, 'seen_at was written');
+  // and nothing is left holding the write lock: a write right after goes through
+  const api = await browser.c.post('/api/v1/units', {
+    json: { code: 'IDLE-1', name: 'Đơn vị sau khi đọc', kind: 'agency', parent_id: 1 },
+    headers: { 'X-CSRF-Token': browser.csrf },
+  });
+  assert.equal(api.status, 201, api.text);
 });
 
 test('POST /logout ends the session: the old cookie no longer works', async () => {

@@ -5,6 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import crypto from 'node:crypto';
 import { makeDb, thidua, startServer } from '../lib/server.mjs';
 import { sqlite } from './_util.mjs';
 import { xlsx } from '../lib/xlsx.mjs';
@@ -157,6 +158,34 @@ test('a good people file imports, and re-importing it changes nothing', () => {
   const again = thidua(['import', 'people', f, '--db', env.db]);
   assert.equal(again.code, 0, again.stderr);
   assert.equal(again.stdout, `${f}: 4 lines: 0 added, 0 updated, 4 unchanged\n`);
+});
+
+test('a people import is audited by one row for the file: its SHA-256 and the ranges of the ids it created', () => {
+  const db = freshDb('audit-people.db');
+  const units = write('audit-units.csv', GOOD_UNITS);
+  assert.equal(thidua(['import', 'units', units, '--db', db]).code, 0);
+  const indexes = () => sqlite(db, "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'people' ORDER BY name)");
+  const before = indexes();
+  const f = write('audit-people.csv', GOOD_PEOPLE);
+  const rowsBefore = count(db, 'audit_log');
+  const r = thidua(['import', 'people', f, '--db', db]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(count(db, 'audit_log'), rowsBefore + 1);
+  const row = JSON.parse(sqlite(db, 'SELECT after FROM audit_log ORDER BY id DESC LIMIT 1'));
+  const sha = crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+  const ids = sqlite(db, "SELECT min(id) || ' ' || max(id) FROM people").split(' ').map(Number);
+  assert.deepEqual(row, { file_sha256: sha, lines: 4, created: 4, updated: 0, unchanged: 0, created_ids: [ids] });
+  assert.equal(sqlite(db, "SELECT action || ' ' || entity FROM audit_log ORDER BY id DESC LIMIT 1"), 'import person');
+  // the secondary indexes, dropped for a file bigger than the table, are all back
+  assert.equal(indexes(), before);
+  assert.equal(sqlite(db, 'PRAGMA integrity_check'), 'ok');
+  // an update is still audited person by person, with the record before and after
+  const changed = write('audit-people-2.csv', GOOD_PEOPLE.replace('Trần Văn Bình', 'Trần Văn Bính'));
+  assert.equal(thidua(['import', 'people', changed, '--db', db]).code, 0);
+  const upd = sqlite(db, "SELECT action || ' ' || json_extract(before, '$.full_name') || ' > ' || json_extract(after, '$.full_name') FROM audit_log ORDER BY id DESC LIMIT 1");
+  assert.equal(upd, 'update Trần Văn Bình > Trần Văn Bính');
+  const v = thidua(['audit', 'verify', '--db', db]);
+  assert.equal(v.code, 0, v.stdout + v.stderr);
 });
 
 test('a people file with an unknown unit_code and a bad gender names the lines and imports nothing', () => {

@@ -1,0 +1,232 @@
+/* The reply cache: a GET of a route marked CACHED is answered from the reply
+** the same worker made for the same request, as long as the database has not
+** changed since, and with an ETag so that a client holding the reply gets a
+** 304 instead of the bytes.
+**
+** Why it is safe:
+**  - the key is the whole request as the handler sees it: method, path,
+**    query, language, the user's id, how they logged in and, for a page,
+**    the session's CSRF token (the forms carry it), and today's date; two
+**    users never share an entry, and the key is compared byte for byte, not
+**    by its hash. The route's login and permission checks run before the
+**    cache is asked, every time (an expired session is not answered);
+**  - an entry is valid only for the data it was made from: it carries the
+**    connection's change stamp (db_change_stamp: PRAGMA data_version, which
+**    moves with every commit of any other connection, in this process or
+**    another, and the rows this connection wrote), read inside the
+**    request's snapshot; any write anywhere makes every entry stale;
+**  - it lives at most CACHE_TTL_MS, so output that depends on the clock is
+**    at most that old;
+**  - only 200 replies without Set-Cookie are kept, and a request carrying a
+**    flash message (a cookie the page consumes) is never answered from it.
+** Each worker has its own cache (no lock), freed when the thread ends. */
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "../base/util.h"
+#include "web.h"
+
+#define CACHE_SLOTS 64                 /* per worker, direct-mapped by the key's hash */
+#define CACHE_MAX_BYTES (16u << 20)    /* per worker */
+#define CACHE_MAX_ENTRY (2u << 20)     /* larger replies are not kept */
+#define CACHE_TTL_MS 2000
+
+int reply_cache_enabled = 1;
+
+struct header {
+	char *name, *value;
+};
+
+struct entry {
+	char *key;
+	size_t key_len;
+	uint64_t stamp[2];
+	int64_t made_ms;
+	char etag[35];                     /* "32 hex digits" */
+	char *ctype;
+	struct header *h;
+	int nh;
+	char *body;
+	size_t len;
+};
+
+struct cache {
+	struct entry slot[CACHE_SLOTS];
+	size_t bytes;
+};
+
+static pthread_key_t tls;
+static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
+
+static void entry_free(struct cache *c, struct entry *e)
+{
+	if (!e->key) return;
+	c->bytes -= e->len + e->key_len;
+	free(e->key);
+	free(e->ctype);
+	for (int i = 0; i < e->nh; i++) { free(e->h[i].name); free(e->h[i].value); }
+	free(e->h);
+	free(e->body);
+	memset(e, 0, sizeof *e);
+}
+
+static void cache_free(void *p)
+{
+	struct cache *c = p;
+	for (int i = 0; i < CACHE_SLOTS; i++) entry_free(c, &c->slot[i]);
+	free(c);
+}
+
+static void tls_init(void) { pthread_key_create(&tls, cache_free); }
+
+static struct cache *this_cache(void)
+{
+	pthread_once(&tls_once, tls_init);
+	struct cache *c = pthread_getspecific(tls);
+	if (!c && (c = calloc(1, sizeof *c))) pthread_setspecific(tls, c);
+	return c;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint32_t fnv(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* the request as the handler sees it; NULL: not to be cached */
+static const char *cache_key(struct req *r, size_t *len)
+{
+	if (!r->user || r->method != M_GET) return NULL;
+	const char *cookie = req_header(r, "Cookie");
+	if (cookie && strstr(cookie, "tdflash=")) return NULL;
+	char today[11];
+	today_iso(today);
+	struct buf b;
+	buf_init(&b);
+	buf_printf(&b, "%s\n%s\n%s\n%lld\n%d\n%s\n%s", r->path, r->raw_query ? r->raw_query : "", r->lang, (long long)r->user->id,
+		   r->by_token, !r->api && r->csrf ? r->csrf : "", today);
+	char *k = arena_strndup(&r->a, b.p, b.len);
+	*len = b.len;
+	buf_free(&b);
+	return k;
+}
+
+static int etag_matches(const char *inm, const char *etag)
+{
+	size_t el = strlen(etag);
+	for (const char *p = inm; p && *p;) {
+		while (*p == ' ' || *p == ',') p++;
+		if (strncmp(p, "W/", 2) == 0) p += 2;
+		if (strncmp(p, etag, el) == 0 && (p[el] == 0 || p[el] == ',' || p[el] == ' ')) return 1;
+		if (*p == '*') return 1;
+		p = strchr(p, ',');
+	}
+	return 0;
+}
+
+/* ETag and, when the client holds this reply already, 304 without the body */
+static void reply_validated(struct req *r, const char *etag)
+{
+	req_set_header(r, "ETag", etag);
+	const char *inm = req_header(r, "If-None-Match");
+	if (inm && etag_matches(inm, etag)) {
+		r->status = 304;
+		buf_reset(&r->out);
+	}
+}
+
+int reply_cache_serve(struct req *r, struct reply_cache_req *q)
+{
+	memset(q, 0, sizeof *q);
+	if (!reply_cache_enabled) return 0;
+	struct cache *c = this_cache();
+	if (!c) return 0;
+	q->key = cache_key(r, &q->key_len);
+	if (!q->key || db_change_stamp(r->db, q->stamp) != DB_OK) return 0;
+	q->ok = 1;
+	struct entry *e = &c->slot[fnv(q->key, q->key_len) % CACHE_SLOTS];
+	if (!e->key || e->key_len != q->key_len || memcmp(e->key, q->key, q->key_len) != 0) return 0;
+	if (e->stamp[0] != q->stamp[0] || e->stamp[1] != q->stamp[1] || now_ms() - e->made_ms > CACHE_TTL_MS) {
+		entry_free(c, e);
+		return 0;
+	}
+	struct evkeyvalq *oh = evhttp_request_get_output_headers(r->ev);
+	evhttp_clear_headers(oh);
+	for (int i = 0; i < e->nh; i++) evhttp_add_header(oh, e->h[i].name, e->h[i].value);
+	r->status = 200;
+	r->ctype = e->ctype ? arena_strdup(&r->a, e->ctype) : NULL;
+	buf_reset(&r->out);
+	buf_add(&r->out, e->body, e->len);
+	reply_validated(r, e->etag);
+	return 1;
+}
+
+void reply_cache_store(struct req *r, const struct reply_cache_req *q)
+{
+	if (!q->ok || r->status != 200 || r->out.len > CACHE_MAX_ENTRY) return;
+	struct evkeyvalq *oh = evhttp_request_get_output_headers(r->ev);
+	int nh = 0;
+	struct evkeyval *kv;
+	TAILQ_FOREACH(kv, oh, next) {
+		if (strcasecmp(kv->key, "Set-Cookie") == 0 || strcasecmp(kv->key, "ETag") == 0) return;
+		nh++;
+	}
+	unsigned char hash[16];
+	crypto_generichash(hash, sizeof hash, (const unsigned char *)r->out.p, r->out.len, NULL, 0);
+	char etag[35];
+	etag[0] = '"';
+	sodium_bin2hex(etag + 1, 33, hash, sizeof hash);
+	etag[33] = '"';
+	etag[34] = 0;
+	struct cache *c = this_cache();
+	if (c) {
+		struct entry *e = &c->slot[fnv(q->key, q->key_len) % CACHE_SLOTS];
+		entry_free(c, e);
+		if (c->bytes + r->out.len + q->key_len > CACHE_MAX_BYTES)
+			for (int i = 0; i < CACHE_SLOTS; i++) entry_free(c, &c->slot[i]);
+		e->key = malloc(q->key_len);
+		e->h = calloc((size_t)nh + 1, sizeof *e->h);
+		e->body = malloc(r->out.len + 1);
+		e->ctype = r->ctype ? strdup(r->ctype) : NULL;
+		int ok = e->key && e->h && e->body && (!r->ctype || e->ctype);
+		if (ok) {
+			TAILQ_FOREACH(kv, oh, next) {
+				struct header *h = &e->h[e->nh];
+				h->name = strdup(kv->key);
+				h->value = strdup(kv->value);
+				e->nh++;
+				if (!h->name || !h->value) { ok = 0; break; }
+			}
+		}
+		if (ok) {
+			memcpy(e->key, q->key, q->key_len);
+			e->key_len = q->key_len;
+			memcpy(e->body, r->out.p, r->out.len);
+			e->len = r->out.len;
+			memcpy(e->stamp, q->stamp, sizeof e->stamp);
+			e->made_ms = now_ms();
+			memcpy(e->etag, etag, sizeof etag);
+			c->bytes += e->len + e->key_len;
+		} else {
+			/* a partial entry: free what was taken (entry_free needs the key) */
+			for (int i = 0; i < e->nh; i++) { free(e->h[i].name); free(e->h[i].value); }
+			free(e->key); free(e->h); free(e->body); free(e->ctype);
+			memset(e, 0, sizeof *e);
+		}
+	}
+	reply_validated(r, etag);
+}
