@@ -1,8 +1,10 @@
 /* db: the public db.h API, dispatched to the backend of each connection
 ** (db_backend.h): SQLite (db_sqlite.c) or PostgreSQL (db_pg.c). */
+#include <stdio.h>
 #include <string.h>
 
 #include "db_backend.h"
+#include "errors.h"
 
 struct kind { int kind; };
 #define PG(x) (((const struct kind *)(const void *)(x))->kind == DB_KIND_PG)
@@ -58,13 +60,67 @@ void db_rollback(struct db *db)
 	else sqlite_db_rollback(db);
 }
 int db_in_tx(struct db *db) { return CALL(db, in_tx, db); }
-int db_tx_begin(struct db *db) { return CALL(db, tx_begin, db); }
+static int tx_code(int rc) { return rc == DB_BUSY ? E_BUSY : E_DB; }
+
+/* The nesting of write transactions is the same for both backends (db.h):
+** the outermost level is db_begin (BEGIN IMMEDIATE, or BEGIN and the writers'
+** lock), a level inside a transaction is a SAVEPOINT; a first level inside a
+** transaction opened elsewhere also joins the writers (db_join_writer). */
+int db_tx_begin(struct db *db)
+{
+	struct db_head *h = (struct db_head *)(void *)db;
+	int rc;
+	if (h->tx_depth == 0 && !db_in_tx(db)) {
+		rc = db_begin(db);
+		if (rc != DB_OK) return tx_code(rc);
+		h->tx_began = 1;
+	} else {
+		char sp[24];
+		snprintf(sp, sizeof sp, "SAVEPOINT tx%d", h->tx_depth);
+		rc = db_exec(db, sp, "");
+		if (rc != DB_OK) return tx_code(rc);
+		if (h->tx_depth == 0) {
+			h->tx_began = 0;
+			rc = CALL(db, join_writer, db);
+			if (rc != DB_OK) {
+				db_exec(db, "ROLLBACK TO tx0", "");
+				db_exec(db, "RELEASE tx0", "");
+				return tx_code(rc);
+			}
+		}
+	}
+	h->tx_depth++;
+	return E_OK;
+}
+
+int db_tx_end(struct db *db, int rc)
+{
+	struct db_head *h = (struct db_head *)(void *)db;
+	if (h->tx_depth <= 0) return rc == E_OK ? E_DB : rc; /* unbalanced: a bug; never commit */
+	int level = --h->tx_depth;
+	if (level == 0 && h->tx_began) {
+		if (rc == E_OK) {
+			int c = db_commit(db);
+			if (c == DB_OK) return E_OK;
+			rc = tx_code(c);
+		}
+		db_rollback(db);
+		return rc;
+	}
+	char sp[48];
+	if (rc != E_OK) {
+		snprintf(sp, sizeof sp, "ROLLBACK TO tx%d", level);
+		db_exec(db, sp, "");
+	}
+	snprintf(sp, sizeof sp, "RELEASE tx%d", level);
+	int c = db_exec(db, sp, "");
+	return rc == E_OK && c != DB_OK ? tx_code(c) : rc;
+}
 int64_t db_last_id(struct db *db) { return CALL(db, last_id, db); }
 int db_change_stamp(struct db *db, uint64_t stamp[2]) { return CALL(db, change_stamp, db, stamp); }
 int db_tx_writing(struct db *db) { return CALL(db, tx_writing, db); }
 int db_indexes_defer(struct db *db, const char *table) { return CALL(db, indexes_defer, db, table); }
 int db_indexes_restore(struct db *db) { return CALL(db, indexes_restore, db); }
-int db_tx_end(struct db *db, int rc) { return CALL(db, tx_end, db, rc); }
 void db_busy_timeout(struct db *db, int ms)
 {
 	if (PG(db)) pg_db_busy_timeout(db, ms);

@@ -18,6 +18,14 @@
 
 enum { DB_KIND_SQLITE = 0, DB_KIND_PG = 1 };
 
+/* The first member of each backend's struct db: which backend, and the
+** nesting of db_tx_begin() levels, which db.c keeps the same way for both */
+struct db_head {
+	int kind;           /* DB_KIND_*: calloc's 0 is SQLite */
+	int tx_depth;       /* open db_tx_begin() levels */
+	int tx_began;       /* the outermost level is our own write transaction, not a savepoint */
+};
+
 #define DB_DECLARE(p)                                                                             \
 	int p##_db_open(struct db **out, const char *path, int create);                             \
 	void p##_db_close(struct db *db);                                                           \
@@ -47,8 +55,7 @@ enum { DB_KIND_SQLITE = 0, DB_KIND_PG = 1 };
 	int p##_db_commit(struct db *db);                                                           \
 	void p##_db_rollback(struct db *db);                                                        \
 	int p##_db_in_tx(struct db *db);                                                            \
-	int p##_db_tx_begin(struct db *db);                                                         \
-	int p##_db_tx_end(struct db *db, int rc);                                                   \
+	int p##_db_join_writer(struct db *db);                                                      \
 	void p##_db_busy_timeout(struct db *db, int ms);                                            \
 	void p##_db_bulk_mode(struct db *db);                                                       \
 	void p##_db_bulk_end(struct db *db);                                                        \
@@ -94,8 +101,7 @@ int pg_db_unavailable(struct db *db);
 #define db_commit DB_NAME(DB_BACKEND, commit)
 #define db_rollback DB_NAME(DB_BACKEND, rollback)
 #define db_in_tx DB_NAME(DB_BACKEND, in_tx)
-#define db_tx_begin DB_NAME(DB_BACKEND, tx_begin)
-#define db_tx_end DB_NAME(DB_BACKEND, tx_end)
+#define db_join_writer DB_NAME(DB_BACKEND, join_writer)
 #define db_busy_timeout DB_NAME(DB_BACKEND, busy_timeout)
 #define db_bulk_mode DB_NAME(DB_BACKEND, bulk_mode)
 #define db_bulk_end DB_NAME(DB_BACKEND, bulk_end)

@@ -59,7 +59,7 @@ struct stmt {
 };
 
 struct db {
-	int kind;          /* DB_KIND_PG: first, read by db.c */
+	struct db_head head; /* first, read by db.c: kind DB_KIND_PG, the tx levels */
 	PGconn *c;
 	char *conninfo;    /* as given to db_open */
 	char *path;        /* the same, without a password */
@@ -67,7 +67,6 @@ struct db {
 	unsigned names;    /* prepared statements named so far on this connection */
 	struct stmt *cache[CACHE_SIZE];
 	char err[512];
-	int tx_depth, tx_began;
 	int broken_tx;     /* the connection was lost inside a transaction not yet ended by its owner */
 	int busy_ms;
 	int changes;
@@ -146,7 +145,7 @@ int db_open(struct db **out, const char *path, int create)
 	*out = NULL;
 	struct db *db = calloc(1, sizeof *db);
 	if (!db) return DB_ERR;
-	db->kind = DB_KIND_PG;
+	db->head.kind = DB_KIND_PG;
 	db->busy_ms = 10000;
 	db->conninfo = strdup(path);
 	db->path = redact(path);
@@ -603,59 +602,10 @@ void db_busy_timeout(struct db *db, int ms)
 	db_script(db, sql);
 }
 
-static int tx_code(int rc) { return rc == DB_BUSY ? E_BUSY : E_DB; }
-
-int db_tx_begin(struct db *db)
-{
-	int rc;
-	if (db->tx_depth == 0 && !db_in_tx(db)) {
-		rc = db_begin(db);
-		if (rc != DB_OK) return tx_code(rc);
-		db->tx_began = 1;
-	} else {
-		char sp[24];
-		snprintf(sp, sizeof sp, "SAVEPOINT tx%d", db->tx_depth);
-		rc = db_exec(db, sp, "");
-		if (rc != DB_OK) return tx_code(rc);
-		if (db->tx_depth == 0) {
-			/* a writer inside a transaction opened elsewhere (a GET's reads):
-			** it takes the writers' lock too; waiting past the timeout undoes
-			** only the savepoint, the enclosing transaction goes on */
-			db->tx_began = 0;
-			rc = db_exec(db, WRITER_LOCK, "");
-			if (rc != DB_OK) {
-				db_exec(db, "ROLLBACK TO tx0", "");
-				db_exec(db, "RELEASE tx0", "");
-				return tx_code(rc);
-			}
-		}
-	}
-	db->tx_depth++;
-	return E_OK;
-}
-
-int db_tx_end(struct db *db, int rc)
-{
-	if (db->tx_depth <= 0) return rc == E_OK ? E_DB : rc; /* unbalanced: a bug; never commit */
-	int level = --db->tx_depth;
-	if (level == 0 && db->tx_began) {
-		if (rc == E_OK) {
-			int c = db_commit(db);
-			if (c == DB_OK) return E_OK;
-			rc = tx_code(c);
-		}
-		db_rollback(db);
-		return rc;
-	}
-	char sp[48];
-	if (rc != E_OK) {
-		snprintf(sp, sizeof sp, "ROLLBACK TO tx%d", level);
-		db_exec(db, sp, "");
-	}
-	snprintf(sp, sizeof sp, "RELEASE tx%d", level);
-	int c = db_exec(db, sp, "");
-	return rc == E_OK && c != DB_OK ? tx_code(c) : rc;
-}
+/* A writer inside a transaction opened elsewhere (a GET's reads) takes the
+** writers' lock too, inside its savepoint (db.c undoes only the savepoint
+** when the wait runs past the timeout; the enclosing reads go on). */
+int db_join_writer(struct db *db) { return db_exec(db, WRITER_LOCK, ""); }
 
 /* ---- what SQLite's file allows and a server does otherwise ---- */
 

@@ -24,15 +24,13 @@ struct stmt {
 };
 
 struct db {
-	int kind;           /* DB_KIND_SQLITE (0): first, read by db.c */
+	struct db_head head; /* first, read by db.c: kind DB_KIND_SQLITE (0), the tx levels */
 	sqlite3 *h;
 	char *path;
 	struct stmt *cache[CACHE_SIZE];
 	char err[256];
 	int bulk;           /* in db_bulk_mode with a rollback journal */
 	uint64_t vm_steps;  /* virtual-machine steps of the statements done (db_vm_steps) */
-	int tx_depth;       /* open db_tx_begin() levels */
-	int tx_began;       /* the outermost level is our BEGIN IMMEDIATE, not a savepoint */
 	char **deferred;    /* CREATE INDEX statements of db_indexes_defer() */
 	int ndeferred;
 };
@@ -358,48 +356,9 @@ int db_tx_writing(struct db *db) { return sqlite3_txn_state(db->h, NULL) == SQLI
 
 void db_busy_timeout(struct db *db, int ms) { sqlite3_busy_timeout(db->h, ms); }
 
-static int tx_code(int rc) { return rc == DB_BUSY ? E_BUSY : E_DB; }
-
-int db_tx_begin(struct db *db)
-{
-	int rc;
-	if (db->tx_depth == 0 && !db_in_tx(db)) {
-		rc = db_begin(db);
-		if (rc != DB_OK) return tx_code(rc);
-		db->tx_began = 1;
-	} else {
-		char sp[24];
-		snprintf(sp, sizeof sp, "SAVEPOINT tx%d", db->tx_depth);
-		rc = db_exec(db, sp, "");
-		if (rc != DB_OK) return tx_code(rc);
-		if (db->tx_depth == 0) db->tx_began = 0;
-	}
-	db->tx_depth++;
-	return E_OK;
-}
-
-int db_tx_end(struct db *db, int rc)
-{
-	if (db->tx_depth <= 0) return rc == E_OK ? E_DB : rc; /* unbalanced: a bug; never commit */
-	int level = --db->tx_depth;
-	if (level == 0 && db->tx_began) {
-		if (rc == E_OK) {
-			int c = db_commit(db);
-			if (c == DB_OK) return E_OK;
-			rc = tx_code(c);
-		}
-		db_rollback(db);
-		return rc;
-	}
-	char sp[48];
-	if (rc != E_OK) {
-		snprintf(sp, sizeof sp, "ROLLBACK TO tx%d", level);
-		db_exec(db, sp, "");
-	}
-	snprintf(sp, sizeof sp, "RELEASE tx%d", level);
-	int c = db_exec(db, sp, "");
-	return rc == E_OK && c != DB_OK ? tx_code(c) : rc;
-}
+/* a write inside a transaction opened elsewhere: SQLite takes its write
+** lock with the first write, nothing to do first */
+int db_join_writer(struct db *db) { return DB_OK; }
 
 int db_backup(struct db *db, const char *dest)
 {
