@@ -10,7 +10,7 @@ import { mkUnit, mkPerson } from './_util.mjs';
 // its own code, and brings her to the version it needs (created → edited →
 // cleared → moved), through the same API calls the earlier tests assert.
 // The tests that list a unit's people, the whole list or its total get a
-// database of their own (world()), so that no other test's people are in
+// database of their own (ownWorld), so that no other test's people are in
 // their lists: every list and total below is exact.
 let srv, c, u, p;
 const en = { 'Accept-Language': 'en' };
