@@ -139,23 +139,52 @@ test('a page without login redirects to /login with next', async () => {
 });
 
 // ---- the browser: login form, session cookie, CSRF, logout ----
+//
+// No test depends on another: each builds the browser it needs through the
+// same requests the tests before it assert (the login page → logged in →
+// the CSRF token of a page).
 
-const browser = { c: null, pre: null, sid: null, csrf: null };
+// A browser that has the login page: its tdpre cookie and hidden _csrf.
+async function atLoginPage() {
+  const c = new Client(srv.base);
+  const r = await c.get('/login?next=/units');
+  assert.equal(r.status, 200);
+  const ck = setCookies(r).find((s) => s.startsWith('tdpre='));
+  assert.ok(ck, 'a tdpre cookie is set');
+  return { c, pre: ck.slice(6, 70) };
+}
+// ... logged in with the form: its tdsid cookie.
+async function loggedIn() {
+  const b = await atLoginPage();
+  const r = await b.c.post('/login', { form: { login: 'admin', password: env.adminPassword, next: '/units', _csrf: b.pre } });
+  assert.equal(r.status, 303);
+  const ck = setCookies(r).find((s) => s.startsWith('tdsid='));
+  assert.ok(ck, 'a tdsid cookie is set');
+  return { ...b, sid: ck.slice(6, 70) };
+}
+// ... and the session's CSRF token, read from a page.
+async function withCsrf() {
+  const b = await loggedIn();
+  const page = await b.c.get('/units');
+  assert.equal(page.status, 200);
+  return { ...b, csrf: csrfOf(page.text) };
+}
 
 test('GET /login sets a tdpre cookie and the form carries it as a hidden _csrf', async () => {
-  browser.c = new Client(srv.base);
-  const r = await browser.c.get('/login?next=/units');
+  const c = new Client(srv.base);
+  const r = await c.get('/login?next=/units');
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8');
   const ck = setCookies(r).find((s) => s.startsWith('tdpre='));
   assert.ok(ck, 'a tdpre cookie is set');
   assert.match(ck, /^tdpre=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Strict$/);
-  browser.pre = ck.slice(6, 70);
-  assert.equal(csrfOf(r.text), browser.pre);
+  const pre = ck.slice(6, 70);
+  assert.equal(csrfOf(r.text), pre);
   assert.ok(r.text.includes('<input type="hidden" name="next" value="/units">'));
 });
 
 test('POST /login without _csrf is 403 and starts no session', async () => {
+  const browser = await atLoginPage();
   const r = await browser.c.post('/login', { form: { login: 'admin', password: env.adminPassword, next: '/units' } });
   assert.equal(r.status, 403);
   assert.equal(setCookies(r).filter((s) => s.startsWith('tdsid=')).length, 0);
@@ -163,19 +192,20 @@ test('POST /login without _csrf is 403 and starts no session', async () => {
 });
 
 test('POST /login with a _csrf that is not the cookie\'s is 403', async () => {
+  const browser = await atLoginPage();
   const r = await browser.c.post('/login', { form: { login: 'admin', password: env.adminPassword, next: '/units', _csrf: 'b'.repeat(64) } });
   assert.equal(r.status, 403);
   assert.equal(browser.c.cookies.tdsid, undefined);
 });
 
 test('POST /login with the _csrf redirects 303 to next and sets an HttpOnly SameSite=Lax tdsid', async () => {
+  const browser = await atLoginPage();
   const r = await browser.c.post('/login', { form: { login: 'admin', password: env.adminPassword, next: '/units', _csrf: browser.pre } });
   assert.equal(r.status, 303);
   assert.equal(r.headers.get('location'), '/units');
   const ck = setCookies(r).find((s) => s.startsWith('tdsid='));
   assert.ok(ck, 'a tdsid cookie is set');
   assert.match(ck, /^tdsid=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=43200$/);
-  browser.sid = ck.slice(6, 70);
   const me = await browser.c.get('/api/v1/me');
   assert.equal(me.status, 200);
   assert.equal(me.data.login, 'admin');
@@ -189,24 +219,28 @@ test('POST /login never redirects off-site: next=//evil.example goes to /', asyn
   assert.equal(r.headers.get('location'), '/');
 });
 
+// The units this test tries to create are its own (CSRF-NO-…): the next
+// test creates CSRF-1 and CSRF-2, which a search for them must not count.
 test('with the session cookie, a state-changing request without the session\'s CSRF token is 403', async () => {
+  const browser = await loggedIn();
   const page = await browser.c.get('/units');
   assert.equal(page.status, 200);
-  browser.csrf = csrfOf(page.text);
-  assert.match(browser.csrf, /^[0-9a-f]{64}$/);
-  assert.notEqual(browser.csrf, browser.pre);
-  const api = await browser.c.post('/api/v1/units', { json: { code: 'CSRF-1', name: 'Đơn vị thử', kind: 'agency', parent_id: 1 } });
+  const csrf = csrfOf(page.text);
+  assert.match(csrf, /^[0-9a-f]{64}$/);
+  assert.notEqual(csrf, browser.pre);
+  const api = await browser.c.post('/api/v1/units', { json: { code: 'CSRF-NO-1', name: 'Đơn vị thử', kind: 'agency', parent_id: 1 } });
   assert.equal(api.status, 403);
   assert.equal(api.data.error.code, 'csrf');
-  const form = await browser.c.post('/units', { form: { code: 'CSRF-2', name: 'Đơn vị thử', kind: 'agency', parent_id: '1' } });
+  const form = await browser.c.post('/units', { form: { code: 'CSRF-NO-2', name: 'Đơn vị thử', kind: 'agency', parent_id: '1' } });
   assert.equal(form.status, 403);
-  const stale = await browser.c.post('/units', { form: { code: 'CSRF-3', name: 'Đơn vị thử', kind: 'agency', parent_id: '1', _csrf: browser.pre } });
+  const stale = await browser.c.post('/units', { form: { code: 'CSRF-NO-3', name: 'Đơn vị thử', kind: 'agency', parent_id: '1', _csrf: browser.pre } });
   assert.equal(stale.status, 403);
-  const none = await admin.get('/api/v1/units?q=csrf');
+  const none = await admin.get('/api/v1/units?q=csrf-no');
   assert.equal(none.data.total, 0);
 });
 
 test('with the session cookie and its CSRF token, the same requests work', async () => {
+  const browser = await withCsrf();
   const api = await browser.c.post('/api/v1/units', {
     json: { code: 'CSRF-1', name: 'Đơn vị thử API', kind: 'agency', parent_id: 1 },
     headers: { 'X-CSRF-Token': browser.csrf },
@@ -236,6 +270,7 @@ test('a page read moves the session\'s idle clock when it is over a minute old, 
 });
 
 test('POST /logout ends the session: the old cookie no longer works', async () => {
+  const browser = await withCsrf();
   const r = await browser.c.post('/logout', { form: { _csrf: browser.csrf } });
   assert.equal(r.status, 303);
   assert.equal(r.headers.get('location'), '/login');

@@ -1,26 +1,28 @@
 // What is acknowledged is on disk: kill -9 loses nothing that got a 201.
 // SIGTERM lets requests in flight finish: every response that arrives is
 // complete, and the server exits with 0.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client, thidua } from '../lib/server.mjs';
 import { mkUnit, sqlite, sleep } from './_util.mjs';
 
-let env, srv, c, parent;
+// No test depends on another: each kills or stops its server, so each has
+// its own database and server (world), stopped when the test ends if it still
+// runs, and builds what it needs there.
+async function world(t) {
+  const w = { env: makeDb() };
+  w.srv = await startServer(w.env.db);
+  t.after(async () => { if (w.srv) await w.srv.stop(); });
+  w.c = new Client(w.srv.base);
+  await w.c.login('admin', w.env.adminPassword);
+  w.parent = await mkUnit(w.c, 'DUR', 'Ban Thi đua – Khen thưởng (độ bền)', 'agency');
+  return w;
+}
 
-before(async () => {
-  env = makeDb();
-  srv = await startServer(env.db);
-  c = new Client(srv.base);
-  await c.login('admin', env.adminPassword);
-  parent = await mkUnit(c, 'DUR', 'Ban Thi đua – Khen thưởng (độ bền)', 'agency');
-});
-
-after(async () => {
-  if (srv) await srv.stop();
-});
-
-test('50 units acknowledged with 201, then kill -9: all 50 are there after a restart', async () => {
+// 50 units acknowledged with 201, then kill -9 and a restart; resolves to
+// the codes and how the server ended.
+async function fiftyThenKill9(w) {
+  const { env, c, parent } = w;
   const want = [];
   for (let i = 0; i < 50; i++) {
     const code = 'DUR-' + String(i).padStart(2, '0');
@@ -28,24 +30,37 @@ test('50 units acknowledged with 201, then kill -9: all 50 are there after a res
     assert.equal(r.status, 201, r.text);
     want.push(code);
   }
-  const gone = await srv.kill9();
+  const gone = await w.srv.kill9();
+  w.srv = await startServer(env.db);
+  c.base = w.srv.base; // the token lives in the database: it survives the restart
+  return { want, gone };
+}
+
+test('50 units acknowledged with 201, then kill -9: all 50 are there after a restart', async (t) => {
+  const w = await world(t);
+  const { c, parent } = w;
+  const { want, gone } = await fiftyThenKill9(w);
   assert.equal(gone.signal, 'SIGKILL');
-  srv = await startServer(env.db);
-  c.base = srv.base; // the token lives in the database: it survives the restart
   const r = await c.get(`/api/v1/units?parent=${parent.id}&limit=500&sort=code`);
   assert.equal(r.status, 200);
   assert.equal(r.data.total, 50);
   assert.deepEqual(r.data.items.map((x) => x.code), want);
 });
 
-test('after kill -9 the audit log is still intact', () => {
+test('after kill -9 the audit log is still intact', async (t) => {
+  const w = await world(t);
+  await fiftyThenKill9(w);
+  const { env } = w;
+  // the root, DUR and the 50 below it
   const r = thidua(['audit', 'verify', '--db', env.db]);
   assert.equal(r.code, 0, r.stdout);
   assert.match(r.stdout, /^audit log intact: \d+ rows\n$/);
   assert.equal(sqlite(env.db, "SELECT count(*) FROM audit_log WHERE entity = 'unit' AND action = 'create'"), '52');
 });
 
-test('SIGTERM during a stream of requests: every response is complete, the server exits 0', async () => {
+test('SIGTERM during a stream of requests: every response is complete, the server exits 0', async (t) => {
+  const w = await world(t);
+  const { env, c, parent, srv } = w;
   const auth = { Authorization: 'Bearer ' + c.token };
   const results = { complete: 0, refused: 0, incomplete: [], bad: [] };
   const acked = [];
@@ -100,9 +115,9 @@ test('SIGTERM during a stream of requests: every response is complete, the serve
   for (let t = 0; results.complete < 30 && t < 1000; t++) await sleep(10);
   stopSentAt = Date.now();
   stopping = srv.stop();
+  w.srv = null; // stopped here, not again at the end
   await Promise.all(workers);
   const exit = await stopping;
-  srv = null;
   assert.deepEqual(results.incomplete, [], 'responses cut short');
   assert.deepEqual(results.bad, [], 'server errors');
   assert.ok(results.complete >= 30, `requests were answered before the stop (${results.complete})`);

@@ -5,11 +5,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
 import { addUserAsync, csrfOf, setCookies, sqlite } from './_util.mjs';
 
-let env, srv, admin, qyReporter, slOfficer, twOfficer, viewer, clReporter;
-const ids = {};
+// No test depends on another. The tests that only read share one server on
+// the demo data; a test that adds to what the home pages count (or needs what
+// another test added: the Sơn La movement HOME-T, its reporter, models and
+// reports) gets a server of its own on a copy of the demo database (ownWorld)
+// and builds it there through the same calls the Sơn La test asserts.
+let env, template, srv, admin, qyReporter, slOfficer, twOfficer, viewer, ids;
 
 const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
 const today = day(0);
@@ -17,17 +22,36 @@ const inDays = (iso) => Math.round((Date.parse(iso) - Date.parse(today)) / 86400
 const vnDate = (iso) => iso.split('-').reverse().join('/');
 const soon = (iso) => iso >= today && iso <= day(30);
 
-before(async () => {
-  env = makeDb({ demo: true });
-  srv = await startServer(env.db);
+// A server on `db` with the demo users logged in and the ids of three demo movements.
+async function world(db) {
+  const srv = await startServer(db);
   const login = async (name, pw) => { const c = new Client(srv.base); await c.login(name, pw); return c; };
   const pw = (name) => env.demoUsers[name].password;
-  [admin, qyReporter, slOfficer, twOfficer, viewer] = await Promise.all([
+  const [admin, qyReporter, slOfficer, twOfficer, viewer] = await Promise.all([
     login('admin', env.adminPassword), login('quangyen.reporter', pw('quangyen.reporter')), login('sonla.officer', pw('sonla.officer')),
     login('tw.officer', pw('tw.officer')), login('camau.viewer', pw('camau.viewer')),
   ]);
+  const ids = {};
   for (const code of ['TTG-XHHT', 'DVK2026', 'DVK2027']) ids[code] = (await admin.get('/api/v1/movements/' + code)).data.id;
+  return { db, srv, admin, qyReporter, slOfficer, twOfficer, viewer, ids };
+}
+
+before(async () => {
+  env = makeDb({ demo: true });
+  template = path.join(env.dir, 'demo-template.db');
+  sqlite(env.db, `VACUUM INTO '${template}'`);
+  ({ srv, admin, qyReporter, slOfficer, twOfficer, viewer, ids } = await world(env.db));
 });
+
+// a server of the test's own on a copy of the demo database, stopped when the test ends
+let worlds = 0;
+async function ownWorld(t) {
+  const db = path.join(env.dir, `own-${++worlds}.db`);
+  fs.copyFileSync(template, db);
+  const w = await world(db);
+  t.after(() => w.srv.stop());
+  return w;
+}
 
 after(async () => { if (srv) await srv.stop(); });
 
@@ -93,10 +117,12 @@ test('officers: the country-wide officer has the 2027 draft waiting, Sơn La has
   assert.match(drafts.text, /Dân vận khéo” năm 2027/);
 });
 
-let mv, models = [];
-
-test('a new Sơn La movement: the ward reporter has it to do, then the officer has registrations and models waiting', async () => {
-  let r = await slOfficer.post('/api/v1/movements', {
+// The stages of the Sơn La movement, each on the one before: launched by the
+// Sơn La officer for two wards, Chiềng Lề's reporter, the ward registered with
+// three models (one reported last week, one two months ago, one never), the
+// first model assessed.
+async function launchedHomeT(w) {
+  let r = await w.slOfficer.post('/api/v1/movements', {
     json: {
       code: 'HOME-T', title: 'Phường văn minh, sạch đẹp', kind: 'thematic', authority_code: 'T-SONLA',
       starts_on: day(-60), ends_on: day(20), register_by: day(10), scope: ['SL-P-CHIENGLE', 'SL-P-TOHIEU'], fields: ['economy'],
@@ -104,11 +130,47 @@ test('a new Sơn La movement: the ward reporter has it to do, then the officer h
     },
   });
   assert.equal(r.status, 201, r.text);
-  r = await slOfficer.post(`/api/v1/movements/${r.data.id}/status`, { json: { status: 'launched', version: r.data.version } });
+  r = await w.slOfficer.post(`/api/v1/movements/${r.data.id}/status`, { json: { status: 'launched', version: r.data.version } });
   assert.equal(r.status, 200, r.text);
-  mv = r.data;
-  clReporter = new Client(srv.base);
-  await clReporter.login('chiengle.reporter', await addUserAsync(BIN, env.db, 'chiengle.reporter', 'reporter', 'SL-P-CHIENGLE'));
+  return r.data;
+}
+async function chiengLeReporter(w) {
+  const c = new Client(w.srv.base);
+  await c.login('chiengle.reporter', await addUserAsync(BIN, w.db, 'chiengle.reporter', 'reporter', 'SL-P-CHIENGLE'));
+  return c;
+}
+async function registeredWithModels(mv, clReporter) {
+  let r = await clReporter.post(`/api/v1/movements/${mv.id}/registrations`, { json: { unit_code: 'SL-P-CHIENGLE', planned_models: 3 } });
+  assert.equal(r.status, 201, r.text);
+  const models = [];
+  for (const [code, title] of [['CL-01', 'Tuyến phố không rác'], ['CL-02', 'Chợ văn minh'], ['CL-03', 'Camera an ninh tổ dân phố']]) {
+    r = await clReporter.post(`/api/v1/movements/${mv.id}/models`, { json: { unit_code: 'SL-P-CHIENGLE', code, title, field: 'economy' } });
+    assert.equal(r.status, 201, r.text);
+    models.push(r.data);
+  }
+  for (const [m, on] of [[models[0], day(-7)], [models[1], day(-45)]]) {
+    r = await clReporter.post(`/api/v1/models/${m.id}/reports`, { json: { reported_on: on, results: { vnd: 1500000 } } });
+    assert.equal(r.status, 201, r.text);
+  }
+  return models;
+}
+async function assessed(w, model) {
+  const r = await w.slOfficer.post(`/api/v1/models/${model.id}/assessment`, { json: { status: 'effective', version: model.version } });
+  assert.equal(r.status, 200, r.text);
+}
+// all of it, as the Sơn La test leaves it
+async function sonLaDone(w) {
+  const mv = await launchedHomeT(w);
+  const models = await registeredWithModels(mv, await chiengLeReporter(w));
+  await assessed(w, models[0]);
+  return mv;
+}
+
+test('a new Sơn La movement: the ward reporter has it to do, then the officer has registrations and models waiting', async (t) => {
+  const w = await ownWorld(t);
+  const { slOfficer, twOfficer, qyReporter, ids } = w;
+  const mv = await launchedHomeT(w);
+  const clReporter = await chiengLeReporter(w);
 
   let { html, tiles } = await home(clReporter);
   const open = [['HOME-T', 'Phường văn minh, sạch đẹp', day(10)], ['TTG-XHHT', 'Cả nước thi đua xây dựng xã hội học tập, đẩy mạnh học tập suốt đời giai đoạn 2023–2030', '2030-12-31']];
@@ -121,17 +183,7 @@ test('a new Sơn La movement: the ward reporter has it to do, then the officer h
   ]);
 
   // the ward registers, with three models: one reported last week, one two months ago, one never
-  r = await clReporter.post(`/api/v1/movements/${mv.id}/registrations`, { json: { unit_code: 'SL-P-CHIENGLE', planned_models: 3 } });
-  assert.equal(r.status, 201, r.text);
-  for (const [code, title] of [['CL-01', 'Tuyến phố không rác'], ['CL-02', 'Chợ văn minh'], ['CL-03', 'Camera an ninh tổ dân phố']]) {
-    r = await clReporter.post(`/api/v1/movements/${mv.id}/models`, { json: { unit_code: 'SL-P-CHIENGLE', code, title, field: 'economy' } });
-    assert.equal(r.status, 201, r.text);
-    models.push(r.data);
-  }
-  for (const [m, on] of [[models[0], day(-7)], [models[1], day(-45)]]) {
-    r = await clReporter.post(`/api/v1/models/${m.id}/reports`, { json: { reported_on: on, results: { vnd: 1500000 } } });
-    assert.equal(r.status, 201, r.text);
-  }
+  const models = await registeredWithModels(mv, clReporter);
 
   ({ html, tiles } = await home(clReporter));
   assert.deepEqual(tiles['to-register'], { n: '1', label: 'phong trào cần đăng ký', href: `/movements/${ids['TTG-XHHT']}` });
@@ -151,8 +203,7 @@ test('a new Sơn La movement: the ward reporter has it to do, then the officer h
   assert.equal(list.data.total, 3);
 
   // an assessed model no longer waits; the country-wide officer sees the same movement
-  r = await slOfficer.post(`/api/v1/models/${models[0].id}/assessment`, { json: { status: 'effective', version: models[0].version } });
-  assert.equal(r.status, 200, r.text);
+  await assessed(w, models[0]);
   ({ tiles } = await home(twOfficer));
   assert.deepEqual(['new-registrations', 'to-assess', 'late', 'drafts'].map((k) => tiles[k].n), ['1', '2', '2', '1']);
   // the other ward's reporter is not concerned by Chiềng Lề's models
@@ -160,9 +211,13 @@ test('a new Sơn La movement: the ward reporter has it to do, then the officer h
   assert.equal(tiles['reports-due'].n, '0');
 });
 
-test('the admin sees the state of the system, each stage a link to its list', async () => {
+test('the admin sees the state of the system, each stage a link to its list', async (t) => {
+  // the demo and the Sơn La movement of the test above
+  const w = await ownWorld(t);
+  await sonLaDone(w);
+  const { admin, db } = w;
   const { html, tiles } = await home(admin);
-  const q = (sql) => Number(sqlite(env.db, sql));
+  const q = (sql) => Number(sqlite(db, sql));
   const vn = (n) => n.toLocaleString('de-DE');
   assert.deepEqual(tiles.units, { n: vn(q('SELECT count(*) FROM units WHERE active = 1')), label: 'đơn vị đang hoạt động', href: '/units' });
   assert.deepEqual(tiles.people, { n: vn(q('SELECT count(*) FROM people WHERE active = 1')), label: 'cán bộ đang công tác', href: '/people' });
@@ -179,14 +234,18 @@ test('the admin sees the state of the system, each stage a link to its list', as
   const size = html.match(/<li id="home-db-size"><strong>(\d+),?(\d?) MB<\/strong> <span>dung lượng cơ sở dữ liệu<\/span>/);
   assert.ok(size, 'the database size is shown in MB');
   const mb = Number(size[1] + '.' + (size[2] || '0'));
-  const onDisk = (fs.statSync(env.db).size + (fs.existsSync(env.db + '-wal') ? fs.statSync(env.db + '-wal').size : 0)) / 1048576;
+  const onDisk = (fs.statSync(db).size + (fs.existsSync(db + '-wal') ? fs.statSync(db + '-wal').size : 0)) / 1048576;
   assert.ok(Math.abs(mb - onDisk) < 0.5, `${mb} MB shown, ${onDisk} MB on disk`);
   // in English too
   const en = await home(admin, 'en');
   assert.equal(en.tiles.audit.label, 'entries in the audit chain');
 });
 
-test('a viewer sees the people and movements of their scope only', async () => {
+test('a viewer sees the people and movements of their scope only', async (t) => {
+  // the demo and the Sơn La movement of the test above
+  const w = await ownWorld(t);
+  await sonLaDone(w);
+  const { viewer } = w;
   const { tiles } = await home(viewer);
   const people = (await viewer.get('/api/v1/people?limit=1')).data.total;
   assert.deepEqual(Object.keys(tiles).sort(), ['open', 'people-scope']);
@@ -195,7 +254,7 @@ test('a viewer sees the people and movements of their scope only', async () => {
 });
 
 // A browser-like session: the login form, its cookie and CSRF token.
-async function session(login, password) {
+async function session(srv, login, password) {
   const c = new Client(srv.base);
   const page = await c.get('/login');
   const r = await c.post('/login', { form: { login, password, next: '/', _csrf: csrfOf(page.text) } });
@@ -203,8 +262,11 @@ async function session(login, password) {
   return c;
 }
 
-test('the language switch comes back to the same page with its query string', async () => {
-  const c = await session('sonla.officer', env.demoUsers['sonla.officer'].password);
+test('the language switch comes back to the same page with its query string', async (t) => {
+  // the dashboard of the Sơn La movement of the test above
+  const w = await ownWorld(t);
+  const mv = await sonLaDone(w);
+  const c = await session(w.srv, 'sonla.officer', env.demoUsers['sonla.officer'].password);
   const where = `/movements/${mv.id}/dashboard?field=economy&status=registered`;
   const page = await c.get(where);
   assert.equal(page.status, 200);

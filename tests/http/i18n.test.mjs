@@ -2,7 +2,7 @@
 // the user's choice, or Accept-Language; API error messages follow.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeDb, startServer, Client } from '../lib/server.mjs';
+import { makeDb, addUser, startServer, Client } from '../lib/server.mjs';
 import { csrfOf, poTranslation, rawHttp, setCookies } from './_util.mjs';
 
 let env, srv, admin;
@@ -147,17 +147,21 @@ test('unit kinds are named in the reader\'s language', async () => {
   assert.equal(names.en.city, 'Centrally-run city');
 });
 
+// (a user of its own: the choice is remembered for the user, and the other
+// tests read the admin's pages and messages in the language they ask for)
 test('a logged-in user\'s choice is remembered and wins over Accept-Language', async () => {
+  const user = new Client(srv.base);
+  await user.login('lang.chooser', addUser(env.db, 'lang.chooser', 'viewer', 'VN'));
   const c = new Client(srv.base);
-  c.token = admin.token;
+  c.token = user.token;
   const r = await c.post('/lang', { form: { lang: 'en', next: '/units' } });
   assert.equal(r.status, 303);
   assert.equal(r.headers.get('location'), '/units');
-  const me = await admin.get('/api/v1/me');
+  const me = await user.get('/api/v1/me');
   assert.equal(me.data.lang, 'en');
   // a client without the cookie gets the user's language
-  const page = await admin.get('/units', { headers: { 'Accept-Language': 'vi' } });
+  const page = await user.get('/units', { headers: { 'Accept-Language': 'vi' } });
   assert.equal(langOf(page.text), 'en');
-  const err = await admin.get('/api/v1/units/999999', { headers: { 'Accept-Language': 'vi' } });
+  const err = await user.get('/api/v1/units/999999', { headers: { 'Accept-Language': 'vi' } });
   assert.equal(err.data.error.message, 'No such record');
 });

@@ -55,6 +55,24 @@ function freshDb(name) {
   return db;
 }
 
+// No test depends on another: each imports into a database of its own, built
+// as far as it needs (fresh → the good units file → the good people file)
+// through the same imports the first tests assert.
+function withUnits(name) {
+  const db = freshDb(name);
+  const f = write('units.csv', GOOD_UNITS);
+  const r = thidua(['import', 'units', f, '--db', db]);
+  assert.equal(r.code, 0, r.stderr);
+  return db;
+}
+function withPeople(name) {
+  const db = withUnits(name);
+  const f = write('people.csv', GOOD_PEOPLE);
+  const r = thidua(['import', 'people', f, '--db', db]);
+  assert.equal(r.code, 0, r.stderr);
+  return db;
+}
+
 before(() => {
   env = makeDb();
   dir = env.dir;
@@ -63,35 +81,38 @@ before(() => {
 });
 
 test('a good units file with BOM, semicolons and CRLF imports: "N lines: N added"', () => {
+  const db = freshDb('good-units.db');
   const f = write('units.csv', GOOD_UNITS);
-  const r = thidua(['import', 'units', f, '--db', env.db]);
+  const r = thidua(['import', 'units', f, '--db', db]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, `${f}: ${GOOD_UNITS_LINES} lines: ${GOOD_UNITS_LINES} added, 0 updated, 0 unchanged\n`);
-  assert.equal(count(env.db, 'units'), 1 + GOOD_UNITS_LINES);
+  assert.equal(count(db, 'units'), 1 + GOOD_UNITS_LINES);
   // the first field of the header is "code", not "\ufeffcode"; values are exact
-  assert.equal(sqlite(env.db, "SELECT name FROM units WHERE code = 'TTH-SNV'"), 'Sở Nội vụ; tỉnh Thừa Thiên Huế');
-  assert.equal(sqlite(env.db, "SELECT p.code FROM units u JOIN units p ON p.id = u.parent_id WHERE u.code = 'QY-P-YENGIANG'"), 'QN-QUANGYEN');
-  assert.equal(sqlite(env.db, "SELECT active FROM units WHERE code = 'DN-CU'"), '0');
-  assert.equal(sqlite(env.db, "SELECT active FROM units WHERE code = 'T-QUANGNINH'"), '1');
-  const qy = sqlite(env.db, "SELECT u.path = p.path || u.id || '/' FROM units u JOIN units p ON p.id = u.parent_id WHERE u.code = 'QY-P-YENGIANG'");
+  assert.equal(sqlite(db, "SELECT name FROM units WHERE code = 'TTH-SNV'"), 'Sở Nội vụ; tỉnh Thừa Thiên Huế');
+  assert.equal(sqlite(db, "SELECT p.code FROM units u JOIN units p ON p.id = u.parent_id WHERE u.code = 'QY-P-YENGIANG'"), 'QN-QUANGYEN');
+  assert.equal(sqlite(db, "SELECT active FROM units WHERE code = 'DN-CU'"), '0');
+  assert.equal(sqlite(db, "SELECT active FROM units WHERE code = 'T-QUANGNINH'"), '1');
+  const qy = sqlite(db, "SELECT u.path = p.path || u.id || '/' FROM units u JOIN units p ON p.id = u.parent_id WHERE u.code = 'QY-P-YENGIANG'");
   assert.equal(qy, '1');
 });
 
 test('re-importing the same units file changes nothing: "0 added, 0 updated, N unchanged"', () => {
-  const f = path.join(dir, 'units.csv');
-  const before = dump(env.db);
-  const r = thidua(['import', 'units', f, '--db', env.db]);
+  const db = withUnits('units-again.db');
+  const f = path.join(dir, 'units.csv'); // as withUnits wrote and imported it
+  const before = dump(db);
+  const r = thidua(['import', 'units', f, '--db', db]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, `${f}: ${GOOD_UNITS_LINES} lines: 0 added, 0 updated, ${GOOD_UNITS_LINES} unchanged\n`);
-  assert.equal(dump(env.db), before);
+  assert.equal(dump(db), before);
 });
 
 test('a changed line updates the unit in place', () => {
+  const db = withUnits('units-changed.db');
   const f = write('units-changed.csv', 'code,name,kind,parent_code\nTP-DANANG,TP. Đà Nẵng,city,VN\n');
-  const r = thidua(['import', 'units', f, '--db', env.db]);
+  const r = thidua(['import', 'units', f, '--db', db]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, `${f}: 1 lines: 0 added, 1 updated, 0 unchanged\n`);
-  assert.equal(sqlite(env.db, "SELECT name || '|' || version FROM units WHERE code = 'TP-DANANG'"), 'TP. Đà Nẵng|2');
+  assert.equal(sqlite(db, "SELECT name || '|' || version FROM units WHERE code = 'TP-DANANG'"), 'TP. Đà Nẵng|2');
 });
 
 const BAD_UNITS = [
@@ -105,10 +126,11 @@ const BAD_UNITS = [
 ].join('\n') + '\n';
 
 test('a units file with bad lines exits 1, names each line and reason, and imports nothing', () => {
-  const unitsBefore = dump(env.db);
-  const auditBefore = count(env.db, 'audit_log');
+  const db = withUnits('bad-units.db');
+  const unitsBefore = dump(db);
+  const auditBefore = count(db, 'audit_log');
   const f = write('bad-units.csv', BAD_UNITS);
-  const r = thidua(['import', 'units', f, '--db', env.db]);
+  const r = thidua(['import', 'units', f, '--db', db]);
   assert.equal(r.code, 1);
   assert.equal(r.stdout, '');
   const lines = r.stderr.trim().split('\n');
@@ -118,44 +140,48 @@ test('a units file with bad lines exits 1, names each line and reason, and impor
   assert.ok(lines.includes('line 6: text after a closing quote in field 2'), r.stderr);
   assert.ok(!/line [27]:/.test(r.stderr), 'good lines are not reported');
   assert.match(lines[lines.length - 1], new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: nothing imported: 4 of \\d+ lines rejected$`));
-  assert.equal(dump(env.db), unitsBefore);
-  assert.equal(sqlite(env.db, "SELECT count(*) FROM units WHERE code IN ('OK-1', 'OK-2', 'BQ')"), '0');
-  assert.equal(count(env.db, 'audit_log'), auditBefore);
+  assert.equal(dump(db), unitsBefore);
+  assert.equal(sqlite(db, "SELECT count(*) FROM units WHERE code IN ('OK-1', 'OK-2', 'BQ')"), '0');
+  assert.equal(count(db, 'audit_log'), auditBefore);
 });
 
 test('the rejection summary counts every data line of the file, the broken one too', () => {
+  const db = withUnits('bad-units-summary.db');
   // 6 data lines, 4 of them rejected
-  const f = path.join(dir, 'bad-units.csv');
-  const r = thidua(['import', 'units', f, '--db', env.db]);
+  const f = write('bad-units.csv', BAD_UNITS);
+  const r = thidua(['import', 'units', f, '--db', db]);
   assert.equal(r.code, 1);
   assert.ok(r.stderr.endsWith(`${f}: nothing imported: 4 of 6 lines rejected\n`), r.stderr);
 });
 
 test('an unclosed quote is reported with its line and nothing is imported', () => {
-  const n = count(env.db, 'units');
+  const db = withUnits('unclosed.db');
+  const n = count(db, 'units');
   const f = write('unclosed.csv', 'code,name,kind,parent_code\nOK-1,Đơn vị tốt,agency,VN\nOK-3,"Đơn vị chưa đóng,agency,VN\nOK-4,Đơn vị,agency,VN\n');
-  const r = thidua(['import', 'units', f, '--db', env.db]);
+  const r = thidua(['import', 'units', f, '--db', db]);
   assert.equal(r.code, 1);
   assert.ok(r.stderr.includes('line 3: a quoted field opened here is never closed'), r.stderr);
-  assert.equal(count(env.db, 'units'), n);
+  assert.equal(count(db, 'units'), n);
 });
 
 test('a file whose header lacks the required columns is refused on line 1', () => {
+  const db = withUnits('noheader.db');
   const f = write('noheader.csv', 'ma,ten,loai\nX,Y,agency\n');
-  const r = thidua(['import', 'units', f, '--db', env.db]);
+  const r = thidua(['import', 'units', f, '--db', db]);
   assert.equal(r.code, 1);
   assert.ok(r.stderr.startsWith('line 1: the header must name the columns code, name and kind'), r.stderr);
 });
 
 test('a good people file imports, and re-importing it changes nothing', () => {
+  const db = withUnits('people.db');
   const f = write('people.csv', GOOD_PEOPLE);
-  const r = thidua(['import', 'people', f, '--db', env.db]);
+  const r = thidua(['import', 'people', f, '--db', db]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, `${f}: 4 lines: 4 added, 0 updated, 0 unchanged\n`);
-  assert.equal(sqlite(env.db, "SELECT position FROM people WHERE code = 'CC-0001'"), 'Trưởng phòng, "Thi đua"');
-  assert.equal(sqlite(env.db, "SELECT quote(birth_year) || '|' || quote(position) FROM people WHERE code = 'CC-0002'"), 'NULL|NULL');
-  assert.equal(sqlite(env.db, "SELECT active FROM people WHERE code = 'CC-0003'"), '0');
-  const again = thidua(['import', 'people', f, '--db', env.db]);
+  assert.equal(sqlite(db, "SELECT position FROM people WHERE code = 'CC-0001'"), 'Trưởng phòng, "Thi đua"');
+  assert.equal(sqlite(db, "SELECT quote(birth_year) || '|' || quote(position) FROM people WHERE code = 'CC-0002'"), 'NULL|NULL');
+  assert.equal(sqlite(db, "SELECT active FROM people WHERE code = 'CC-0003'"), '0');
+  const again = thidua(['import', 'people', f, '--db', db]);
   assert.equal(again.code, 0, again.stderr);
   assert.equal(again.stdout, `${f}: 4 lines: 0 added, 0 updated, 4 unchanged\n`);
 });
@@ -189,7 +215,8 @@ test('a people import is audited by one row for the file: its SHA-256 and the ra
 });
 
 test('a people file with an unknown unit_code and a bad gender names the lines and imports nothing', () => {
-  const peopleBefore = dump(env.db);
+  const db = withPeople('bad-people.db');
+  const peopleBefore = dump(db);
   const f = write('bad-people.csv', [
     'code,full_name,gender,birth_year,unit_code',
     'CC-0010,Phạm Văn Mười,M,1980,T-TTH',
@@ -197,20 +224,21 @@ test('a people file with an unknown unit_code and a bad gender names the lines a
     'CC-0012,Đỗ Văn Mười Hai,Q,1982,T-TTH',
     'CC-0001,Nguyễn Thị Lan (sửa),F,1985,T-TTH',
   ].join('\n') + '\n');
-  const r = thidua(['import', 'people', f, '--db', env.db]);
+  const r = thidua(['import', 'people', f, '--db', db]);
   assert.equal(r.code, 1);
   const lines = r.stderr.trim().split('\n');
   assert.ok(lines.includes('line 3: unit_code: no unit has this code'), r.stderr);
   assert.ok(lines.includes('line 4: gender: must be M, F or X'), r.stderr);
   assert.ok(!/line [25]:/.test(r.stderr), 'good lines are not reported');
   assert.ok(r.stderr.endsWith(`${f}: nothing imported: 2 of 4 lines rejected\n`), r.stderr);
-  assert.equal(dump(env.db), peopleBefore);
-  assert.equal(sqlite(env.db, "SELECT count(*) FROM people WHERE code = 'CC-0010'"), '0');
+  assert.equal(dump(db), peopleBefore);
+  assert.equal(sqlite(db, "SELECT count(*) FROM people WHERE code = 'CC-0010'"), '0');
 });
 
 test('CSV exports re-import into a fresh database byte for byte', () => {
-  const u1 = thidua(['export', 'units', '--db', env.db]);
-  const p1 = thidua(['export', 'people', '--db', env.db]);
+  const db = withPeople('export-csv.db');
+  const u1 = thidua(['export', 'units', '--db', db]);
+  const p1 = thidua(['export', 'people', '--db', db]);
   assert.equal(u1.code, 0);
   assert.equal(p1.code, 0);
   // the command line writes Vietnamese headers by default (tests/http/exports.test.mjs has every language)
@@ -228,9 +256,10 @@ test('CSV exports re-import into a fresh database byte for byte', () => {
 });
 
 test('export --format xlsx --out F writes a zip (starts with "PK")', () => {
+  const db = withPeople('export-xlsx.db');
   for (const what of ['units', 'people']) {
     const out = path.join(dir, what + '.xlsx');
-    const r = thidua(['export', what, '--format', 'xlsx', '--out', out, '--db', env.db]);
+    const r = thidua(['export', what, '--format', 'xlsx', '--out', out, '--db', db]);
     assert.equal(r.code, 0, r.stderr);
     const head = fs.readFileSync(out).subarray(0, 4);
     assert.deepEqual([...head], [0x50, 0x4b, 0x03, 0x04]);
@@ -238,22 +267,23 @@ test('export --format xlsx --out F writes a zip (starts with "PK")', () => {
 });
 
 test('XLSX exports re-import: unchanged into the same database, identical into a fresh one', () => {
-  const csvUnits = thidua(['export', 'units', '--db', env.db]).stdout;
-  const csvPeople = thidua(['export', 'people', '--db', env.db]).stdout;
-  const nUnits = count(env.db, 'units') - 1;  // the export includes the root VN, which exists already
-  const nPeople = count(env.db, 'people');
+  const db = withPeople('rt-xlsx.db');
+  const csvUnits = thidua(['export', 'units', '--db', db]).stdout;
+  const csvPeople = thidua(['export', 'people', '--db', db]).stdout;
+  const nUnits = count(db, 'units') - 1;  // the export includes the root VN, which exists already
+  const nPeople = count(db, 'people');
   const fu = path.join(dir, 'rt-units.xlsx');
   const fp = path.join(dir, 'rt-people.xlsx');
-  assert.equal(thidua(['export', 'units', '--format', 'xlsx', '--out', fu, '--db', env.db]).code, 0);
-  assert.equal(thidua(['export', 'people', '--format', 'xlsx', '--out', fp, '--db', env.db]).code, 0);
-  const before = dump(env.db);
-  const su = thidua(['import', 'units', fu, '--db', env.db]);
+  assert.equal(thidua(['export', 'units', '--format', 'xlsx', '--out', fu, '--db', db]).code, 0);
+  assert.equal(thidua(['export', 'people', '--format', 'xlsx', '--out', fp, '--db', db]).code, 0);
+  const before = dump(db);
+  const su = thidua(['import', 'units', fu, '--db', db]);
   assert.equal(su.code, 0, su.stderr);
   assert.equal(su.stdout, `${fu}: ${nUnits + 1} lines: 0 added, 0 updated, ${nUnits + 1} unchanged\n`);
-  const sp = thidua(['import', 'people', fp, '--db', env.db]);
+  const sp = thidua(['import', 'people', fp, '--db', db]);
   assert.equal(sp.code, 0, sp.stderr);
   assert.equal(sp.stdout, `${fp}: ${nPeople} lines: 0 added, 0 updated, ${nPeople} unchanged\n`);
-  assert.equal(dump(env.db), before);
+  assert.equal(dump(db), before);
 
   const fresh = freshDb('roundtrip-xlsx.db');
   const iu = thidua(['import', 'units', fu, '--db', fresh]);
@@ -269,8 +299,9 @@ test('XLSX exports re-import: unchanged into the same database, identical into a
 });
 
 test('an XLSX with bad rows names their worksheet row numbers and imports nothing', () => {
-  const before = dump(env.db);
-  const auditBefore = count(env.db, 'audit_log');
+  const db = withUnits('bad-xlsx.db');
+  const before = dump(db);
+  const auditBefore = count(db, 'audit_log');
   const f = write('bad-units.xlsx', xlsx([
     [1, ['code', 'name', 'kind', 'parent_code']],
     [2, ['X-OK', 'Đơn vị tốt', 'agency', 'VN']],
@@ -280,7 +311,7 @@ test('an XLSX with bad rows names their worksheet row numbers and imports nothin
     [6, ['X-ORPHAN', 'Đơn vị mồ côi', 'agency', 'NOPE']],
     [8, ['X-OK2', 'Đơn vị tốt 2', 'agency', 'X-OK']],
   ]));
-  const r = thidua(['import', 'units', f, '--db', env.db]);
+  const r = thidua(['import', 'units', f, '--db', db]);
   assert.equal(r.code, 1);
   assert.equal(r.stdout, '');
   assert.equal(r.stderr, [
@@ -289,25 +320,27 @@ test('an XLSX with bad rows names their worksheet row numbers and imports nothin
     "line 6: parent_code: no unit has the code 'NOPE'",
     `${f}: nothing imported: 3 of 5 lines rejected`,
   ].join('\n') + '\n');
-  assert.equal(dump(env.db), before);
-  assert.equal(count(env.db, 'audit_log'), auditBefore);
+  assert.equal(dump(db), before);
+  assert.equal(count(db, 'audit_log'), auditBefore);
 });
 
 test('a people XLSX with number cells imports them as text: 1985, 1 and 0', () => {
+  const db = withUnits('people-numbers.db');
   const f = write('people-numbers.xlsx', xlsx([
     [1, ['code', 'full_name', 'gender', 'birth_year', 'unit_code', 'position', 'active']],
     [2, ['CC-0100', 'Hoàng Thị Thu', 'F', 1985, 'T-TTH', 'Chuyên viên chính', 1]],
     [3, ['CC-0101', 'Vũ Văn Hải', 'M', 1.97e3, 'T-TTH', null, 0]],
   ]));
-  const r = thidua(['import', 'people', f, '--db', env.db]);
+  const r = thidua(['import', 'people', f, '--db', db]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, `${f}: 2 lines: 2 added, 0 updated, 0 unchanged\n`);
-  assert.equal(sqlite(env.db, "SELECT group_concat(code || '|' || birth_year || '|' || quote(position) || '|' || active, ';') FROM people WHERE code IN ('CC-0100', 'CC-0101') ORDER BY code"),
+  assert.equal(sqlite(db, "SELECT group_concat(code || '|' || birth_year || '|' || quote(position) || '|' || active, ';') FROM people WHERE code IN ('CC-0100', 'CC-0101') ORDER BY code"),
     "CC-0100|1985|'Chuyên viên chính'|1;CC-0101|1970|NULL|0");
 });
 
 test('an unreadable XLSX is refused with one clear line and nothing imported', () => {
-  const before = dump(env.db);
+  const db = withUnits('unreadable.db');
+  const before = dump(db);
   const cases = [
     ['not-a-zip.xlsx', Buffer.from('PK\x03\x04 but nothing after'), /^the file is not a readable XLSX workbook: Not a zip archive$/],
     ['broken-sheet.xlsx', xlsx([], { sheet: '<worksheet><sheetData><row r="1"><c><v>1</v></row></sheetData></worksheet>' }),
@@ -315,20 +348,24 @@ test('an unreadable XLSX is refused with one clear line and nothing imported', (
   ];
   for (const [name, bytes, want] of cases) {
     const f = write(name, bytes);
-    const r = thidua(['import', 'units', f, '--db', env.db]);
+    const r = thidua(['import', 'units', f, '--db', db]);
     assert.equal(r.code, 1, name);
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 2, r.stderr);
     assert.match(lines[0], want);
     assert.match(lines[1], /: nothing imported: /);
   }
-  assert.equal(dump(env.db), before);
+  assert.equal(dump(db), before);
 });
 
 test('the audit log is intact after the imports', () => {
-  const r = thidua(['audit', 'verify', '--db', env.db]);
+  // units and people added, then a unit updated
+  const db = withPeople('audit.db');
+  const changed = thidua(['import', 'units', write('units-changed.csv', 'code,name,kind,parent_code\nTP-DANANG,TP. Đà Nẵng,city,VN\n'), '--db', db]);
+  assert.equal(changed.code, 0, changed.stderr);
+  const r = thidua(['audit', 'verify', '--db', db]);
   assert.equal(r.code, 0, r.stdout);
-  assert.equal(r.stdout, `audit log intact: ${count(env.db, 'audit_log')} rows\n`);
+  assert.equal(r.stdout, `audit log intact: ${count(db, 'audit_log')} rows\n`);
 });
 
 test('a very deep chain of units keeps every path consistent, or is refused with a line number', () => {

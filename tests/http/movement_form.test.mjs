@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
 import { addUserAsync, mkUnit } from './_util.mjs';
 
-let env, srv, admin, officer;
-const u = {};
+let srv, officer, u;
 
 const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
 const vnDay = (offset) => day(offset).split('-').reverse().join('/');
@@ -49,18 +48,30 @@ function body(fields, rows, extra = []) {
 }
 const post = (c, path, p) => c.req('POST', path, { raw: p.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
 
-before(async () => {
-  env = makeDb();
-  srv = await startServer(env.db);
-  admin = new Client(srv.base);
+async function world() {
+  const env = makeDb();
+  const srv = await startServer(env.db);
+  const admin = new Client(srv.base);
   await admin.login('admin', env.adminPassword);
+  const u = {};
   u.QY = await mkUnit(admin, 'QY', 'Thị xã Quảng Yên', 'district');
   u.BDV = await mkUnit(admin, 'QY-BDV', 'Ban Dân vận Thị ủy Quảng Yên', 'agency', u.QY.id);
   u.YG = await mkUnit(admin, 'QY-YG', 'Phường Yên Giang', 'ward', u.QY.id);
   u.LH = await mkUnit(admin, 'QY-LH', 'Xã Liên Hòa', 'commune', u.QY.id);
   const pw = await addUserAsync(BIN, env.db, 'qy.officer', 'officer', 'QY');
-  officer = new Client(srv.base);
+  const officer = new Client(srv.base);
   await officer.login('qy.officer', pw);
+  return { srv, officer, u };
+}
+// a world of the test's own, stopped when the test ends
+async function ownWorld(t) {
+  const w = await world();
+  t.after(() => w.srv.stop());
+  return w;
+}
+
+before(async () => {
+  ({ srv, officer, u } = await world());
 });
 
 after(async () => { await srv.stop(); });
@@ -91,7 +102,12 @@ test('the new movement form: metric rows as a table, fields by their Vietnamese 
   assert.match(js.headers.get('content-type'), /javascript/);
 });
 
+// (the tests that post a form which must create nothing compare the number of
+// movements before and after: other tests create movements of their own)
+const movementCount = async () => (await officer.get('/api/v1/movements')).data.total;
+
 test('every error at once: wrong unit codes, bad dates and bad metric rows in one post, everything typed kept', async () => {
+  const movementsBefore = await movementCount();
   const r = await post(officer, '/movements', body({
     code: 'DVK 2026', title: 'Phong trào “Dân vận khéo” 2026', kind: 'thematic', theme: 'Dân biết, dân bàn',
     authority_code: 'QY-XYZ', legal_basis: 'Kế hoạch 12-KH/TU', parent_code: '',
@@ -147,11 +163,12 @@ test('every error at once: wrong unit codes, bad dates and bad metric rows in on
   assert.doesNotMatch(r.text, /value="culture_society" checked/);
   assert.deepEqual(duplicateIds(r.text), []);
   // nothing was created
-  assert.equal((await officer.get('/api/v1/movements')).data.total, 0);
+  assert.equal(await movementCount(), movementsBefore);
 });
 
 test('"more rows" and "remove" without JavaScript give the form back as typed', async () => {
   const fields = { code: 'DVK2026', title: 'Dân vận khéo 2026', authority_code: 'QY-BDV', starts_on: '01/01/2026' };
+  const movementsBefore = await movementCount();
   let r = await post(officer, '/movements', body(fields, [['vnd', 'Kinh phí', 'VND', 'amount'], ['', '', '', 'amount']], [['more_rows', '1']]));
   assert.equal(r.status, 200);
   assert.doesNotMatch(r.text, /error-summary/);
@@ -162,7 +179,7 @@ test('"more rows" and "remove" without JavaScript give the form back as typed', 
   r = await post(officer, '/movements', body(fields, [['vnd', 'Kinh phí', 'VND', 'amount'], ['ho', 'Số hộ', 'hộ', 'amount'], ['pct', 'Tỷ lệ', '%', 'rate']], [['remove_row', '2']]));
   assert.equal(r.status, 200);
   assert.deepEqual([1, 2].map((n) => attr(r.text, `f-m-${n}-code`, 'value')), ['vnd', 'pct']);
-  assert.equal((await officer.get('/api/v1/movements')).data.total, 0);
+  assert.equal(await movementCount(), movementsBefore);
   // a row's text is one line without control characters; bidi overrides are removed
   r = await post(officer, '/movements', body(fields, [['vnd', 'Kinh phí\u0007', 'VND', 'amount'], ['ho', 'Số hộ\u202e', 'hộ', 'amount']]));
   assert.equal(r.status, 422);
@@ -176,7 +193,31 @@ test('"more rows" and "remove" without JavaScript give the form back as typed', 
   assert.deepEqual(summary(r.text).filter((s) => s.startsWith('Các chỉ số theo dõi')), ['Các chỉ số theo dõi: Quá nhiều giá trị']);
 });
 
-let mv;
+// No test depends on another. The launch test and the movement pages test
+// need the Dân vận khéo 2026 of the round-trip test, under its code DVK2026:
+// each gets a server of its own (ownWorld) and builds it there through the
+// same form posts (created and edited → launched).
+async function dvk2026(officer) {
+  let r = await post(officer, '/movements', body({
+    code: 'DVK2026', title: 'Dân vận khéo 2026', kind: 'regular', authority_code: 'QY-BDV',
+    starts_on: vnDay(-10), ends_on: vnDay(300), register_by: day(30), scope: 'QY', fields: ['economy', 'culture_society'],
+  }, [['vnd', 'Kinh phí huy động', 'VND', 'amount'], ['', '', '', 'amount'], ['pct_4g', 'Tỷ lệ thuê bao 4G', '%', 'rate']]));
+  assert.equal(r.status, 303, r.text.slice(0, 500));
+  const id = r.headers.get('location').match(/\/movements\/(\d+)$/)[1];
+  const mv = (await officer.get(`/api/v1/movements/${id}`)).data;
+  r = await post(officer, `/movements/${id}`, body({
+    version: String(mv.version), code: 'DVK2026', title: 'Dân vận khéo 2026', kind: 'regular', authority_code: 'QY-BDV',
+    starts_on: day(-10), ends_on: day(300), register_by: vnDay(40), scope: 'QY', fields: ['economy'],
+  }, [['vnd', 'Kinh phí huy động (đồng)', 'VND', 'amount'], ['pct_4g', 'Tỷ lệ thuê bao 4G', '%', 'rate'], ['ho', 'Số hộ tham gia', 'hộ', 'amount'], ['', '', '', 'amount']]));
+  assert.equal(r.status, 303, r.text.slice(0, 500));
+  return (await officer.get(`/api/v1/movements/${id}`)).data;
+}
+async function dvk2026Launched(officer) {
+  const mv = await dvk2026(officer);
+  const r = await post(officer, `/movements/${mv.id}/status`, body({ version: String(mv.version), status: 'launched' }, []));
+  assert.equal(r.status, 303);
+  return (await officer.get(`/api/v1/movements/${mv.id}`)).data;
+}
 
 test('structured metric rows round trip through create and edit, dates typed dd/mm/yyyy', async () => {
   let r = await post(officer, '/movements', body({
@@ -185,7 +226,7 @@ test('structured metric rows round trip through create and edit, dates typed dd/
   }, [['vnd', 'Kinh phí huy động', 'VND', 'amount'], ['', '', '', 'amount'], ['pct_4g', 'Tỷ lệ thuê bao 4G', '%', 'rate']]));
   assert.equal(r.status, 303, r.text.slice(0, 500));
   const id = r.headers.get('location').match(/\/movements\/(\d+)$/)[1];
-  mv = (await officer.get(`/api/v1/movements/${id}`)).data;
+  const mv = (await officer.get(`/api/v1/movements/${id}`)).data;
   assert.deepEqual(mv.metrics.map((m) => [m.code, m.name, m.unit, m.kind]), [['vnd', 'Kinh phí huy động', 'VND', 'amount'], ['pct_4g', 'Tỷ lệ thuê bao 4G', '%', 'rate']]);
   assert.deepEqual([mv.starts_on, mv.ends_on, mv.register_by], [day(-10), day(300), day(30)]);
   assert.deepEqual(mv.fields, ['economy', 'culture_society']);
@@ -221,10 +262,11 @@ test('structured metric rows round trip through create and edit, dates typed dd/
   assert.equal(r.status, 422);
   assert.deepEqual(summary(r.text), ['Tên gọi: Bắt buộc nhập', "Dòng chỉ số 2: Chỉ số cần có mã gồm chữ cái, chữ số, '-', '_' hoặc '.'"]);
   assert.deepEqual([1, 2].map((n) => attr(r.text, `f-m-${n}-code`, 'value')), ['vnd', 'x y']);
-  mv = (await officer.get(`/api/v1/movements/${id}`)).data;
 });
 
-test('launch: the confirmation says what will happen, the flash what was done', async () => {
+test('launch: the confirmation says what will happen, the flash what was done', async (t) => {
+  const { officer } = await ownWorld(t);
+  const mv = await dvk2026(officer);
   let page = await officer.get(`/movements/${mv.id}`);
   assert.match(page.text, /<title>Dân vận khéo 2026 — thidua<\/title>/);
   const launch = page.text.match(/<button type="submit" class="button primary" data-confirm="([^"]*)">Phát động phong trào<\/button>/);
@@ -239,10 +281,11 @@ test('launch: the confirmation says what will happen, the flash what was done', 
   // the next stage's button says what it does too
   const review = page.text.match(/<button type="submit" class="button primary" data-confirm="([^"]*)">Kết thúc đăng ký và chuyển sang bình xét<\/button>/);
   assert.equal(review[1], 'Kết thúc đăng ký phong trào DVK2026 và chuyển sang bình xét? Các đơn vị sẽ không thể đăng ký hay thêm mô hình nữa; báo cáo tiến độ vẫn tiếp tục.');
-  mv = (await officer.get(`/api/v1/movements/${mv.id}`)).data;
 });
 
-test('every id on every movement page is unique (the model page had f-note twice); model actions flash their model', async () => {
+test('every id on every movement page is unique (the model page had f-note twice); model actions flash their model', async (t) => {
+  const { officer, u } = await ownWorld(t);
+  const mv = await dvk2026Launched(officer);
   let r = await officer.post(`/api/v1/movements/${mv.id}/registrations`, { json: { unit_code: 'QY-LH' } });
   assert.equal(r.status, 201, r.text);
   r = await officer.post(`/api/v1/movements/${mv.id}/models`, { json: { unit_code: 'QY-LH', code: 'LH-01', title: 'Lan can chống đuối nước', field: 'economy' } });

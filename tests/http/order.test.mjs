@@ -11,21 +11,52 @@ import { mkUnit, mkPerson, sqlite } from './_util.mjs';
 
 const HAVE_DEMO = fs.existsSync(path.resolve('data/demo/units.csv'));
 let env, srv, c;
-const u = {};
+let u = {};
+
+// No test depends on another. They share one server (with the demo) and the
+// tree below; the two tests that list and export the people of the tree get
+// a server of their own with the same tree (ownWorld), and build the people
+// they need there through the same calls the people test asserts.
+
+// A province and its departments, created out of order on purpose.
+async function orderTree(c) {
+  const u = {};
+  u.root = await mkUnit(c, 'T-ORDER', 'Tỉnh Thứ Tự', 'province');
+  for (const [code, name] of [['O-DN', 'Đồng Nai'], ['O-CM', 'Cà Mau'], ['O-DAN', 'Đà Nẵng'], ['O-BT', 'Bình Thuận'],
+    ['O-BL', 'Bạc Liêu'], ['O-BD', 'Bình Định'], ['O-P10', 'Phường 10'], ['O-P2', 'Phường 2'], ['O-DL', 'Đắk Lắk']]) {
+    u[code] = await mkUnit(c, code, name, 'department', u.root.id);
+  }
+  u.people = await mkUnit(c, 'O-PEOPLE', 'Phòng Tổ chức', 'department', u.root.id);
+  return u;
+}
 
 before(async () => {
   env = makeDb({ demo: HAVE_DEMO });
   srv = await startServer(env.db);
   c = new Client(srv.base);
   await c.login('admin', env.adminPassword);
-  u.root = await mkUnit(c, 'T-ORDER', 'Tỉnh Thứ Tự', 'province');
-  // created out of order, on purpose
-  for (const [code, name] of [['O-DN', 'Đồng Nai'], ['O-CM', 'Cà Mau'], ['O-DAN', 'Đà Nẵng'], ['O-BT', 'Bình Thuận'],
-    ['O-BL', 'Bạc Liêu'], ['O-BD', 'Bình Định'], ['O-P10', 'Phường 10'], ['O-P2', 'Phường 2'], ['O-DL', 'Đắk Lắk']]) {
-    u[code] = await mkUnit(c, code, name, 'department', u.root.id);
-  }
-  u.people = await mkUnit(c, 'O-PEOPLE', 'Phòng Tổ chức', 'department', u.root.id);
+  u = await orderTree(c);
 });
+
+// a server of the test's own (without the demo) with the same tree, stopped when the test ends
+async function ownWorld(t) {
+  const env = makeDb();
+  const srv = await startServer(env.db);
+  t.after(() => srv.stop());
+  const c = new Client(srv.base);
+  await c.login('admin', env.adminPassword);
+  return { env, c, u: await orderTree(c) };
+}
+
+// the four people of the people test, Đặng renamed Bùi as it does
+async function orderPeople(c, u) {
+  const p = {};
+  for (const [code, full_name] of [['OR-4', 'Đặng Thị Hà'], ['OR-2', 'Ân Văn Bình'], ['OR-3', 'Dương Minh Châu'], ['OR-1', 'Anh Thị Lan']]) {
+    p[code] = await mkPerson(c, { code, full_name, gender: 'F', unit_id: u.people.id });
+  }
+  const r = await c.patch('/api/v1/people/' + p['OR-4'].id, { json: { full_name: 'Bùi Thị Hà', version: 1 } });
+  assert.equal(r.status, 200, r.text);
+}
 
 after(async () => {
   if (srv) await srv.stop();
@@ -77,7 +108,8 @@ test('a renamed unit moves to its new place', async () => {
   assert.equal(back.status, 200, back.text);
 });
 
-test('people: Anh, Ân, Dương, Đặng — in the API, the unit page and after a rename', async () => {
+test('people: Anh, Ân, Dương, Đặng — in the API, the unit page and after a rename', async (t) => {
+  const { c, u } = await ownWorld(t);
   const p = {};
   for (const [code, full_name] of [['OR-4', 'Đặng Thị Hà'], ['OR-2', 'Ân Văn Bình'], ['OR-3', 'Dương Minh Châu'], ['OR-1', 'Anh Thị Lan']]) {
     p[code] = await mkPerson(c, { code, full_name, gender: 'F', unit_id: u.people.id });
@@ -100,7 +132,9 @@ test('people: Anh, Ân, Dương, Đặng — in the API, the unit page and after
   assert.deepEqual(fullNames(r), ['Anh Thị Lan', 'Ân Văn Bình', 'Bùi Thị Hà', 'Dương Minh Châu']);
 });
 
-test('an import stores the keys: imported and renamed people take their places, and the export follows the order', async () => {
+test('an import stores the keys: imported and renamed people take their places, and the export follows the order', async (t) => {
+  const { env, c, u } = await ownWorld(t);
+  await orderPeople(c, u);
   const file = path.join(env.dir, 'order-people.csv');
   fs.writeFileSync(file, 'code,full_name,gender,unit_code\n'
     + 'OR-5,Ông Văn Tám,M,O-PEOPLE\n'
@@ -126,7 +160,13 @@ test('the units export lists each level in Vietnamese order, parents first', () 
   assert.deepEqual(mine, CHILDREN);
 });
 
-test('no unit or person is left without a sort key (demo, API, import)', () => {
+test('no unit or person is left without a sort key (demo, API, import)', async () => {
+  // people of this test's own, by the API and by an import
+  await mkPerson(c, { code: 'OR-KEY-1', full_name: 'Đặng Thị Khóa', gender: 'F', unit_id: u.people.id });
+  const file = path.join(env.dir, 'order-keys.csv');
+  fs.writeFileSync(file, 'code,full_name,gender,unit_code\nOR-KEY-2,Ông Văn Khóa,M,O-PEOPLE\n');
+  const imp = thidua(['import', 'people', file, '--db', env.db]);
+  assert.equal(imp.code, 0, imp.stderr);
   assert.equal(sqlite(env.db, "SELECT count(*) FROM units WHERE length(sort_key) = 0"), '0');
   assert.equal(sqlite(env.db, "SELECT count(*) FROM people WHERE length(sort_key) = 0"), '0');
 });

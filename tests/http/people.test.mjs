@@ -5,16 +5,22 @@ import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
 import { mkUnit, mkPerson } from './_util.mjs';
 
-let env, srv, c;
-const u = {};
-const p = {};
+// No test depends on another. Most share one server with the units and four
+// people below; a test that edits Hoàng Thị Thu Hà creates her first, under
+// its own code, and brings her to the version it needs (created → edited →
+// cleared → moved), through the same API calls the earlier tests assert.
+// The tests that list a unit's people, the whole list or its total get a
+// database of their own (ownWorld), so that no other test's people are in
+// their lists: every list and total below is exact.
+let srv, c, u, p;
 const en = { 'Accept-Language': 'en' };
 
-before(async () => {
-  env = makeDb();
-  srv = await startServer(env.db);
-  c = new Client(srv.base);
+async function world() {
+  const env = makeDb();
+  const srv = await startServer(env.db);
+  const c = new Client(srv.base);
   await c.login('admin', env.adminPassword);
+  const u = {}, p = {};
   u.tth = await mkUnit(c, 'T-TTH', 'Tỉnh Thừa Thiên Huế', 'province');
   u.snv = await mkUnit(c, 'TTH-SNV', 'Sở Nội vụ', 'department', u.tth.id);
   u.ban = await mkUnit(c, 'TTH-BTDKT', 'Ban Thi đua – Khen thưởng', 'subunit', u.snv.id);
@@ -23,11 +29,49 @@ before(async () => {
   p.lam = await mkPerson(c, { code: 'CC-0002', full_name: 'Nguyễn Văn Lâm', gender: 'M', birth_year: 1979, unit_id: u.snv.id, position: 'Giám đốc' });
   p.anh = await mkPerson(c, { code: 'CC-0003', full_name: 'Trần Thị Lan Anh', gender: 'F', birth_year: 1992, unit_id: u.ban.id, position: 'Chuyên viên' });
   p.duc = await mkPerson(c, { code: 'CC-0004', full_name: 'Phạm Đức Thắng', gender: 'M', birth_year: 1970, unit_id: u.dn.id });
+  return { srv, c, u, p };
+}
+// a world of the test's own, stopped when the test ends
+async function ownWorld(t) {
+  const w = await world();
+  t.after(() => w.srv.stop());
+  return w;
+}
+
+before(async () => {
+  ({ srv, c, u, p } = await world());
 });
 
 after(async () => {
   if (srv) await srv.stop();
 });
+
+const ok = (r, status) => { assert.equal(r.status, status, r.text); return r.data; };
+// Hoàng Thị Thu Hà in Sở Nội vụ, as the first test creates her (version 1) ...
+async function ha(c, u, code) {
+  return ok(await c.post('/api/v1/people', {
+    json: { code, full_name: '  Hoàng Thị Thu Hà ', gender: 'F', birth_year: 1990, unit_code: 'TTH-SNV', position: 'Chuyên viên chính' },
+  }), 201);
+}
+// ... with a new position and birth year (version 2) ...
+async function haEdited(c, u, code) {
+  const h = await ha(c, u, code);
+  return ok(await c.patch('/api/v1/people/' + h.id, { json: { position: 'Trưởng phòng', birth_year: 1991, version: 1 } }), 200);
+}
+// ... both cleared (version 3) ...
+async function haCleared(c, u, code) {
+  const h = await haEdited(c, u, code);
+  return ok(await c.patch('/api/v1/people/' + h.id, { json: { position: null, birth_year: null, version: 2 } }), 200);
+}
+// ... and moved to the Ban Thi đua – Khen thưởng (version 4).
+async function haMoved(c, u, code) {
+  const h = await haCleared(c, u, code);
+  return ok(await c.patch('/api/v1/people/' + h.id, { json: { unit_id: u.ban.id, version: 3 } }), 200);
+}
+// Lê Văn Không Mã of Đà Nẵng: no code, birth year or position.
+async function noCode(c, u) {
+  return mkPerson(c, { full_name: 'Lê Văn Không Mã', gender: 'X', unit_id: u.dn.id });
+}
 
 const codes = (r) => r.data.items.map((x) => x.code);
 
@@ -45,52 +89,51 @@ test('POST /api/v1/people is 201 with Location and every field stored', async ()
   assert.match(created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   assert.equal(updated_at, created_at);
   assert.deepEqual((await c.get('/api/v1/people/' + id)).data, r.data);
-  p.ha = r.data;
 });
 
 test('a person without code, birth year or position stores them as null', async () => {
-  const r = await mkPerson(c, { full_name: 'Lê Văn Không Mã', gender: 'X', unit_id: u.dn.id });
+  const r = await noCode(c, u);
   assert.equal(r.code, null);
   assert.equal(r.birth_year, null);
   assert.equal(r.position, null);
   assert.equal(r.gender, 'X');
-  p.noCode = r;
 });
 
 test('PATCH edits the given fields only and bumps the version', async () => {
-  const r = await c.patch('/api/v1/people/' + p.ha.id, { json: { position: 'Trưởng phòng', birth_year: 1991, version: 1 } });
+  const h = await ha(c, u, 'CC-0101');
+  const r = await c.patch('/api/v1/people/' + h.id, { json: { position: 'Trưởng phòng', birth_year: 1991, version: 1 } });
   assert.equal(r.status, 200);
   assert.equal(r.data.position, 'Trưởng phòng');
   assert.equal(r.data.birth_year, 1991);
   assert.equal(r.data.full_name, 'Hoàng Thị Thu Hà');
   assert.equal(r.data.unit_code, 'TTH-SNV');
   assert.equal(r.data.version, 2);
-  p.ha = r.data;
 });
 
 test('PATCH with null clears position and birth year', async () => {
-  const r = await c.patch('/api/v1/people/' + p.ha.id, { json: { position: null, birth_year: null, version: 2 } });
+  const h = await haEdited(c, u, 'CC-0102');
+  const r = await c.patch('/api/v1/people/' + h.id, { json: { position: null, birth_year: null, version: 2 } });
   assert.equal(r.status, 200);
   assert.equal(r.data.position, null);
   assert.equal(r.data.birth_year, null);
   assert.equal(r.data.version, 3);
-  p.ha = r.data;
 });
 
 test('PATCH moves a person to another unit by unit_id', async () => {
-  const r = await c.patch('/api/v1/people/' + p.ha.id, { json: { unit_id: u.ban.id, version: 3 } });
+  const h = await haCleared(c, u, 'CC-0103');
+  const r = await c.patch('/api/v1/people/' + h.id, { json: { unit_id: u.ban.id, version: 3 } });
   assert.equal(r.status, 200);
   assert.equal(r.data.unit_code, 'TTH-BTDKT');
   assert.equal(r.data.unit_name, 'Ban Thi đua – Khen thưởng');
-  p.ha = r.data;
 });
 
 test('PATCH with a stale version is 409 and changes nothing', async () => {
-  const before = (await c.get('/api/v1/people/' + p.ha.id)).data;
-  const r = await c.patch('/api/v1/people/' + p.ha.id, { json: { full_name: 'Ghi Đè', version: 1 } });
+  const h = await haMoved(c, u, 'CC-0104');
+  const before = (await c.get('/api/v1/people/' + h.id)).data;
+  const r = await c.patch('/api/v1/people/' + h.id, { json: { full_name: 'Ghi Đè', version: 1 } });
   assert.equal(r.status, 409);
   assert.equal(r.data.error.code, 'conflict');
-  assert.deepEqual((await c.get('/api/v1/people/' + p.ha.id)).data, before);
+  assert.deepEqual((await c.get('/api/v1/people/' + h.id)).data, before);
 });
 
 test('q search ignores diacritics: "nguyen thi lan" finds "Nguyễn Thị Lan"', async () => {
@@ -110,7 +153,9 @@ test('q search ignores case and accepts the accented form', async () => {
   assert.deepEqual(codes(duc), ['CC-0004']);
 });
 
-test('?under=province includes the people of its sub-units', async () => {
+test('?under=province includes the people of its sub-units', async (t) => {
+  const { c, u } = await ownWorld(t);
+  await haMoved(c, u, 'CC-0100');
   const r = await c.get('/api/v1/people?under=' + u.tth.id);
   assert.deepEqual(codes(r).sort(), ['CC-0001', 'CC-0002', 'CC-0003', 'CC-0100']);
   assert.equal(r.data.total, 4);
@@ -118,7 +163,9 @@ test('?under=province includes the people of its sub-units', async () => {
   assert.deepEqual(codes(mid).sort(), ['CC-0002', 'CC-0003', 'CC-0100']);
 });
 
-test('?unit= lists only the people directly in the unit', async () => {
+test('?unit= lists only the people directly in the unit', async (t) => {
+  const { c, u } = await ownWorld(t);
+  await haMoved(c, u, 'CC-0100');
   const r = await c.get('/api/v1/people?unit=' + u.tth.id);
   assert.deepEqual(codes(r), ['CC-0001']);
   assert.equal(r.data.total, 1);
@@ -132,7 +179,11 @@ test('?under= of an unknown unit is 404', async () => {
   assert.equal(r.data.error.code, 'not_found');
 });
 
-test('pagination and sort of people', async () => {
+test('pagination and sort of people', async (t) => {
+  // the four, Hà without a birth year and Lê Văn Không Mã
+  const { c, u } = await ownWorld(t);
+  await haMoved(c, u, 'CC-0100');
+  await noCode(c, u);
   const r = await c.get('/api/v1/people?sort=-birth_year&limit=2');
   assert.deepEqual(codes(r), ['CC-0003', 'CC-0001']);
   assert.equal(r.data.total, 6);
@@ -182,8 +233,10 @@ test('a duplicate civil-servant code is 422 naming code', async () => {
   assert.equal((await c.get('/api/v1/people/' + p.duc.id)).data.code, 'CC-0004');
 });
 
-test('deactivating a person hides them from lists; active=all shows them', async () => {
-  const r = await c.patch('/api/v1/people/' + p.noCode.id, { json: { active: false, version: 1 } });
+test('deactivating a person hides them from lists; active=all shows them', async (t) => {
+  const { c, u } = await ownWorld(t);
+  const nc = await noCode(c, u);
+  const r = await c.patch('/api/v1/people/' + nc.id, { json: { active: false, version: 1 } });
   assert.equal(r.status, 200);
   assert.equal(r.data.active, false);
   const dflt = await c.get('/api/v1/people?unit=' + u.dn.id);

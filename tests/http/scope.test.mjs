@@ -6,15 +6,19 @@ import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
 import { addUserAsync, mkUnit, mkPerson } from './_util.mjs';
 
-let env, srv, admin, reporterA, officerA, viewerB;
-const u = {};
-const p = {};
+// No test depends on another. They share one server with the units, people
+// and users below, except a test that adds a person to A: A's people are
+// listed and counted by other tests, so it gets a server of its own with the
+// same data (ownWorld). A test that moves the unit an officer created
+// creates its own (officerUnit), as the creating test does.
+let srv, admin, reporterA, officerA, viewerB, u, p;
 
-before(async () => {
-  env = makeDb();
-  srv = await startServer(env.db);
-  admin = new Client(srv.base);
+async function world() {
+  const env = makeDb();
+  const srv = await startServer(env.db);
+  const admin = new Client(srv.base);
   await admin.login('admin', env.adminPassword);
+  const u = {}, p = {};
   const add = async (code, name, kind, parent) => { u[code] = await mkUnit(admin, code, name, kind, parent ? u[parent].id : 1); };
   await add('T-SONLA', 'Tỉnh Sơn La', 'province');
   await add('SL-SNV', 'Sở Nội vụ tỉnh Sơn La', 'department', 'T-SONLA');
@@ -37,10 +41,21 @@ before(async () => {
     addUserAsync(BIN, env.db, 'sl.officer', 'officer', 'T-SONLA'),
     addUserAsync(BIN, env.db, 'cm.viewer', 'viewer', 'T-CAMAU'),
   ]);
-  reporterA = new Client(srv.base);
-  officerA = new Client(srv.base);
-  viewerB = new Client(srv.base);
+  const reporterA = new Client(srv.base);
+  const officerA = new Client(srv.base);
+  const viewerB = new Client(srv.base);
   await Promise.all([reporterA.login('sl.reporter', pwR), officerA.login('sl.officer', pwO), viewerB.login('cm.viewer', pwV)]);
+  return { srv, admin, reporterA, officerA, viewerB, u, p };
+}
+// a world of the test's own, stopped when the test ends
+async function ownWorld(t) {
+  const w = await world();
+  t.after(() => w.srv.stop());
+  return w;
+}
+
+before(async () => {
+  ({ srv, admin, reporterA, officerA, viewerB, u, p } = await world());
 });
 
 after(async () => {
@@ -98,7 +113,8 @@ test('reporter A: the people export covers A only', async () => {
   assert.deepEqual(lines, ['CC-SL-1', 'CC-SL-2', 'CC-SL-3']);
 });
 
-test('reporter A: POST /api/v1/people in A is 201, in B is 403', async () => {
+test('reporter A: POST /api/v1/people in A is 201, in B is 403', async (t) => {
+  const { admin, reporterA, u } = await ownWorld(t);
   const ok = await reporterA.post('/api/v1/people', { json: { code: 'CC-SL-4', full_name: 'Hà Thị Nga', gender: 'F', unit_id: u['SL-STC'].id } });
   assert.equal(ok.status, 201);
   assert.equal(ok.data.unit_code, 'SL-STC');
@@ -145,8 +161,14 @@ test('officer A: PATCH of a unit in A is 200', async () => {
 test('officer A: creating a unit in A is 201', async () => {
   const r = await officerA.post('/api/v1/units', { json: { code: 'SL-SYT', name: 'Sở Y tế tỉnh Sơn La', kind: 'department', parent_id: u['T-SONLA'].id } });
   assert.equal(r.status, 201);
-  u['SL-SYT'] = r.data;
 });
+
+// a unit in A the officer created, as the test above does, under its own code
+async function officerUnit(code) {
+  const r = await officerA.post('/api/v1/units', { json: { code, name: 'Sở Y tế tỉnh Sơn La ' + code, kind: 'department', parent_id: u['T-SONLA'].id } });
+  assert.equal(r.status, 201, r.text);
+  return r.data;
+}
 
 test('officer A: PATCH of a unit in B is 403 and changes nothing', async () => {
   forbidden(await officerA.patch('/api/v1/units/' + u['CM-SNV'].id, { json: { name: 'Chiếm quyền', version: 1 } }), 'PATCH B');
@@ -162,7 +184,8 @@ test('officer A: creating a unit under B is 403', async () => {
 });
 
 test('officer A: moving a unit of A under B is 403 and changes nothing', async () => {
-  const before = (await admin.get('/api/v1/units/' + u['SL-SYT'].id)).data;
+  const syt = await officerUnit('SL-SYT-MOVE');
+  const before = (await admin.get('/api/v1/units/' + syt.id)).data;
   forbidden(await officerA.patch('/api/v1/units/' + before.id, { json: { parent_id: u['T-CAMAU'].id, version: before.version } }), 'move to B');
   forbidden(await officerA.patch('/api/v1/units/' + before.id, { json: { parent_code: 'CM-SNV', version: before.version } }), 'move to B by code');
   assert.deepEqual((await admin.get('/api/v1/units/' + before.id)).data, before);
@@ -170,7 +193,8 @@ test('officer A: moving a unit of A under B is 403 and changes nothing', async (
 
 test('officer A: a new root, or moving a unit to the root, needs an admin (403)', async () => {
   forbidden(await officerA.post('/api/v1/units', { json: { code: 'ROOT-2', name: 'Gốc mới', kind: 'country', parent_id: 0 } }), 'new root');
-  const before = (await admin.get('/api/v1/units/' + u['SL-SYT'].id)).data;
+  const syt = await officerUnit('SL-SYT-ROOT');
+  const before = (await admin.get('/api/v1/units/' + syt.id)).data;
   forbidden(await officerA.patch('/api/v1/units/' + before.id, { json: { parent_id: null, version: before.version } }), 'move to root');
   assert.deepEqual((await admin.get('/api/v1/units/' + before.id)).data, before);
 });

@@ -9,12 +9,18 @@ import path from 'node:path';
 import { makeDb, thidua, startServer, Client } from '../lib/server.mjs';
 import { mkPerson, sqlite } from './_util.mjs';
 
-let env, srv, c;
+// No test depends on another. They share one server with the people below,
+// and leave its data as they found it; a test that renames, moves or imports
+// people for good gets a server of its own on a copy of the same data (taken
+// before any test ran: ownWorld), and builds there what it needs through the
+// same calls and imports the other tests assert.
+let env, srv, c, template;
 const u = {};
 const p = {};
 
 const names = (r) => r.data.items.map((x) => x.full_name);
-const search = (q, extra = '') => c.get('/api/v1/people?q=' + encodeURIComponent(q) + extra);
+const searcher = (c) => (q, extra = '') => c.get('/api/v1/people?q=' + encodeURIComponent(q) + extra);
+const search = (q, extra) => searcher(c)(q, extra);
 
 function importPeople(lines, db = env.db) {
   const f = path.join(env.dir, `people-${Date.now()}-${Math.random()}.csv`);
@@ -24,7 +30,8 @@ function importPeople(lines, db = env.db) {
 }
 
 // The index rows of one person: "word unit active", in word order.
-const wordRows = (id) => sqlite(env.db, `SELECT word || ' ' || unit_id || ' ' || active FROM person_words WHERE person_id = ${id} ORDER BY word`).split('\n').filter(Boolean);
+const wordRowsOf = (id, db) => sqlite(db, `SELECT word || ' ' || unit_id || ' ' || active FROM person_words WHERE person_id = ${id} ORDER BY word`).split('\n').filter(Boolean);
+const wordRows = (id) => wordRowsOf(id, env.db);
 
 before(async () => {
   env = makeDb();
@@ -45,7 +52,42 @@ before(async () => {
   p.nguyen = await mkPerson(c, { code: 'S-3', full_name: 'Lê Văn Nguyên', gender: 'M', unit_id: u.a.id });
   p.hhen = await mkPerson(c, { code: 'S-4', full_name: 'H’Hen Niê', gender: 'F', unit_id: u.a.id });
   p.dang = await mkPerson(c, { code: 'S-5', full_name: 'Đặng Thùy Dương', gender: 'F', unit_id: u.a.id });
+  template = path.join(env.dir, 'template.db');
+  sqlite(env.db, `VACUUM INTO '${template}'`);
 });
+
+// a server of the test's own on a copy of the data as before() left it (the
+// same ids), stopped when the test ends
+let worlds = 0;
+async function ownWorld(t) {
+  const db = path.join(env.dir, `own-${++worlds}.db`);
+  fs.copyFileSync(template, db);
+  const s = await startServer(db);
+  t.after(() => s.stop());
+  const k = new Client(s.base);
+  await k.login('admin', env.adminPassword);
+  return { db, c: k, search: searcher(k) };
+}
+
+const ok = (r, status) => { assert.equal(r.status, status, r.text); return r.data; };
+// Nguyễn Văn An renamed Phạm Minh Châu and moved to B, as the rename test does
+async function renamed(c) {
+  ok(await c.patch('/api/v1/people/' + p.an.id, { json: { full_name: 'Phạm Minh Châu', version: 1 } }), 200);
+  ok(await c.patch('/api/v1/people/' + p.an.id, { json: { unit_id: u.b.id, version: 2 } }), 200);
+}
+// Lê Văn Nguyên deactivated and back, as the deactivation test does
+async function deactivatedAndBack(c) {
+  ok(await c.patch('/api/v1/people/' + p.nguyen.id, { json: { active: false, version: 1 } }), 200);
+  ok(await c.patch('/api/v1/people/' + p.nguyen.id, { json: { active: true, version: 2 } }), 200);
+}
+// the import of the import test: two new people, one renamed, one deactivated
+const IMPORT = [
+  'IMP-1,Võ Thị Sáu,F,1933,T-A,,1',
+  'BULK-0007,Hồ Xuân Hương,F,1972,T-B,,1', // was Nguyễn Văn Bình 7
+  'BULK-0008,Nguyễn Văn Bình 8,M,1980,T-B,,0', // deactivated
+  'IMP-2,Tạ Văn Một,M,1980,T-A,,1',
+  'IMP-2,Tạ Văn Hai,M,1980,T-A,,1', // the same person again, renamed within the file
+];
 
 after(async () => {
   if (srv) await srv.stop();
@@ -111,7 +153,9 @@ test('the people page says "1.000+" and that there are more', async () => {
   assert.match(en.text, /<p class="total" role="status">4 people found<\/p>/);
 });
 
-test('a rename takes the old words out of the index and puts the new ones in', async () => {
+test('a rename takes the old words out of the index and puts the new ones in', async (t) => {
+  const { c, db, search } = await ownWorld(t);
+  const wordRows = (id) => wordRowsOf(id, db);
   assert.deepEqual(wordRows(p.an.id), [`an ${u.a.id} 1`, `nguyen ${u.a.id} 1`, `van ${u.a.id} 1`]);
   const r = await c.patch('/api/v1/people/' + p.an.id, { json: { full_name: 'Phạm Minh Châu', version: 1 } });
   assert.equal(r.status, 200);
@@ -138,14 +182,9 @@ test('a deactivated person leaves the default search; active=all and active=fals
   assert.deepEqual(names(await search('le van nguyen')), ['Lê Văn Nguyên']);
 });
 
-test('an import while the server runs: new people are found, renamed ones by their new name only', async () => {
-  importPeople([
-    'IMP-1,Võ Thị Sáu,F,1933,T-A,,1',
-    'BULK-0007,Hồ Xuân Hương,F,1972,T-B,,1', // was Nguyễn Văn Bình 7
-    'BULK-0008,Nguyễn Văn Bình 8,M,1980,T-B,,0', // deactivated
-    'IMP-2,Tạ Văn Một,M,1980,T-A,,1',
-    'IMP-2,Tạ Văn Hai,M,1980,T-A,,1', // the same person again, renamed within the file
-  ]);
+test('an import while the server runs: new people are found, renamed ones by their new name only', async (t) => {
+  const { db, search } = await ownWorld(t);
+  importPeople(IMPORT, db);
   assert.equal((await search('ta van mot')).data.total, 0);
   assert.deepEqual(names(await search('ta van hai')), ['Tạ Văn Hai']);
   assert.deepEqual(names(await search('sau vo')), ['Võ Thị Sáu']);
@@ -158,8 +197,8 @@ test('an import while the server runs: new people are found, renamed ones by the
   assert.deepEqual(names(eight), ['Nguyễn Văn Bình 80', 'Nguyễn Văn Bình 800']);
   assert.equal(eight.data.total, 110);
   assert.deepEqual(names(await search('binh 8', '&active=false')), ['Nguyễn Văn Bình 8']);
-  const id = Number(sqlite(env.db, "SELECT id FROM people WHERE code = 'BULK-0007'"));
-  assert.deepEqual(wordRows(id), [`ho ${u.b.id} 1`, `huong ${u.b.id} 1`, `xuan ${u.b.id} 1`]);
+  const id = Number(sqlite(db, "SELECT id FROM people WHERE code = 'BULK-0007'"));
+  assert.deepEqual(wordRowsOf(id, db), [`ho ${u.b.id} 1`, `huong ${u.b.id} 1`, `xuan ${u.b.id} 1`]);
 });
 
 // person_words and person_word_counts against a recomputation from people (as migration 008 builds them)
@@ -174,9 +213,14 @@ const indexErrors = (db) => sqlite(db, `
          + (SELECT count(*) FROM (SELECT word, count(*) AS n FROM person_words GROUP BY word) w
             LEFT JOIN person_word_counts k ON k.word = w.word WHERE k.people IS NULL OR k.people <> w.n)`);
 
-test('the index holds exactly the words of every person, and the counts of people per word', () => {
-  assert.equal(indexErrors(env.db), '0');
-  assert.equal(sqlite(env.db, "SELECT people FROM person_word_counts WHERE word = 'binh'"), '1002');
+test('the index holds exactly the words of every person, and the counts of people per word', async (t) => {
+  // after the rename and move, the deactivation and the import of the tests above
+  const { c, db } = await ownWorld(t);
+  await renamed(c);
+  await deactivatedAndBack(c);
+  importPeople(IMPORT, db);
+  assert.equal(indexErrors(db), '0');
+  assert.equal(sqlite(db, "SELECT people FROM person_word_counts WHERE word = 'binh'"), '1002');
 });
 
 test('migration 008 indexes the people of an older database and makes punctuation a separator', async () => {

@@ -5,18 +5,23 @@ import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
 import { mkUnit } from './_util.mjs';
 
-let env, srv, c;
-const u = {}; // code → unit as created
+// No test depends on another. Most share one server with the tree below; a
+// test that moves a unit of that tree, or lists and counts the children of a
+// unit it adds to, gets a server of its own with the same tree (ownWorld)
+// and builds what it needs there through the same API calls the tests
+// before it assert.
+let srv, c, u; // u: code → unit as created
 const en = { 'Accept-Language': 'en' };
 
 // children of VN in name order (SQLite compares the UTF-8 bytes: "Th" < "Tỉ")
 const ROOT_CHILDREN = ['Thành phố Đà Nẵng', 'Tỉnh Cà Mau', 'Tỉnh Quảng Ninh', 'Tỉnh Sơn La', 'Tỉnh Thừa Thiên Huế'];
 
-before(async () => {
-  env = makeDb();
-  srv = await startServer(env.db);
-  c = new Client(srv.base);
+async function world() {
+  const env = makeDb();
+  const srv = await startServer(env.db);
+  const c = new Client(srv.base);
   await c.login('admin', env.adminPassword);
+  const u = {};
   const add = async (code, name, kind, parent) => { u[code] = await mkUnit(c, code, name, kind, parent ? u[parent].id : 1); };
   await add('T-TTH', 'Tỉnh Thừa Thiên Huế', 'province');
   await add('TTH-SNV', 'Sở Nội vụ', 'department', 'T-TTH');
@@ -28,11 +33,40 @@ before(async () => {
   await add('QN-QUANGYEN', 'Thị xã Quảng Yên', 'district', 'T-QUANGNINH');
   await add('QY-P-YENGIANG', 'Phường Yên Giang', 'ward', 'QN-QUANGYEN');
   await add('YG-KP-1', 'Khu phố 1', 'subunit', 'QY-P-YENGIANG');
+  return { srv, c, u };
+}
+// a world of the test's own, stopped when the test ends
+async function ownWorld(t) {
+  const w = await world();
+  t.after(() => w.srv.stop());
+  return w;
+}
+
+before(async () => {
+  ({ srv, c, u } = await world());
 });
 
 after(async () => {
   if (srv) await srv.stop();
 });
+
+const ok = (r, status) => { assert.equal(r.status, status, r.text); return r.data; };
+// Quảng Yên moved under Thừa Thiên Huế, as the first move test does.
+async function quangYenMoved(c, u) {
+  return ok(await c.patch('/api/v1/units/' + u['QN-QUANGYEN'].id, { json: { parent_id: u['T-TTH'].id, version: 1 } }), 200);
+}
+// Two departments of Sơn La, one with an office under it ...
+async function sonLaUnits(c, u) {
+  const stc = u['SL-STC'] = await mkUnit(c, 'SL-STC', 'Sở Tài chính', 'department', u['T-SONLA'].id);
+  const snv = u['SL-SNV'] = await mkUnit(c, 'SL-SNV', 'Sở Nội vụ tỉnh Sơn La', 'department', u['T-SONLA'].id);
+  await mkUnit(c, 'SL-SNV-VP', 'Văn phòng Sở', 'subunit', snv.id);
+  return { stc, snv };
+}
+// ... and the first one deactivated.
+async function sonLaDeactivated(c, u) {
+  const { stc } = await sonLaUnits(c, u);
+  return ok(await c.patch('/api/v1/units/' + stc.id, { json: { active: false, version: 1 } }), 200);
+}
 
 const names = (r) => r.data.items.map((x) => x.name);
 const codes = (r) => r.data.items.map((x) => x.code);
@@ -51,7 +85,6 @@ test('POST /api/v1/units is 201 with Location and the stored unit', async () => 
   const got = await c.get(r.headers.get('location'));
   assert.equal(got.status, 200);
   assert.deepEqual(got.data, r.data);
-  u['DN-SNV'] = r.data;
 });
 
 test('a created unit has the path and depth of its place in the tree', () => {
@@ -147,7 +180,8 @@ test('sort=-name reverses the order; sort=code sorts by code', async () => {
   assert.deepEqual(codes(byCode), ['T-CAMAU', 'T-QUANGNINH', 'T-SONLA', 'T-TTH', 'TP-DANANG']);
 });
 
-test('moving a unit (PATCH parent_id) updates path and depth of its whole subtree', async () => {
+test('moving a unit (PATCH parent_id) updates path and depth of its whole subtree', async (t) => {
+  const { c, u } = await ownWorld(t);
   const qy = u['QN-QUANGYEN'], tth = u['T-TTH'];
   const r = await c.patch('/api/v1/units/' + qy.id, { json: { parent_id: tth.id, version: qy.version } });
   assert.equal(r.status, 200);
@@ -170,7 +204,10 @@ test('moving a unit (PATCH parent_id) updates path and depth of its whole subtre
   assert.equal((await c.get('/api/v1/units/' + u['T-QUANGNINH'].id)).data.children, 0);
 });
 
-test('moving by parent_code works the same way', async () => {
+test('moving by parent_code works the same way', async (t) => {
+  // Quảng Yên back from Thừa Thiên Huế
+  const { c, u } = await ownWorld(t);
+  await quangYenMoved(c, u);
   const qy = (await c.get('/api/v1/units/' + u['QN-QUANGYEN'].id)).data;
   const r = await c.patch('/api/v1/units/' + qy.id, { json: { parent_code: 'T-QUANGNINH', version: qy.version } });
   assert.equal(r.status, 200);
@@ -199,11 +236,9 @@ test('moving under a unit that does not exist is 422 naming parent_id', async ()
   assert.deepEqual(r.data.error.fields, { parent_id: 'No such unit' });
 });
 
-test('deactivating a unit hides it from default lists; active=all and active=false show it', async () => {
-  const stc = await mkUnit(c, 'SL-STC', 'Sở Tài chính', 'department', u['T-SONLA'].id);
-  const snv = await mkUnit(c, 'SL-SNV', 'Sở Nội vụ tỉnh Sơn La', 'department', u['T-SONLA'].id);
-  u['SL-SNV'] = snv;
-  await mkUnit(c, 'SL-SNV-VP', 'Văn phòng Sở', 'subunit', snv.id);
+test('deactivating a unit hides it from default lists; active=all and active=false show it', async (t) => {
+  const { c, u } = await ownWorld(t);
+  const { stc } = await sonLaUnits(c, u);
   const r = await c.patch('/api/v1/units/' + stc.id, { json: { active: false, version: 1 } });
   assert.equal(r.status, 200);
   assert.equal(r.data.active, false);
@@ -224,7 +259,9 @@ test('deactivating a unit hides it from default lists; active=all and active=fal
   assert.equal((await c.get('/api/v1/units/' + u['T-SONLA'].id)).data.children, 1);
 });
 
-test('reactivating a unit brings it back', async () => {
+test('reactivating a unit brings it back', async (t) => {
+  const { c, u } = await ownWorld(t);
+  await sonLaDeactivated(c, u);
   const stc = (await c.get('/api/v1/units?q=sl-stc&active=all')).data.items[0];
   const r = await c.patch('/api/v1/units/' + stc.id, { json: { active: true, version: stc.version } });
   assert.equal(r.status, 200);
@@ -232,7 +269,9 @@ test('reactivating a unit brings it back', async () => {
   assert.equal((await c.get('/api/v1/units?parent=' + u['T-SONLA'].id)).data.total, 2);
 });
 
-test('deactivating a unit with active children is 422 naming active and changes nothing', async () => {
+test('deactivating a unit with active children is 422 naming active and changes nothing', async (t) => {
+  const { c, u } = await ownWorld(t);
+  await sonLaUnits(c, u);
   const snv = (await c.get('/api/v1/units/' + u['SL-SNV'].id)).data;
   const r = await c.patch('/api/v1/units/' + snv.id, { json: { active: false, version: snv.version }, headers: en });
   assert.equal(r.status, 422);
@@ -270,10 +309,11 @@ test('a code with spaces, an unknown kind or an unknown parent is 422 naming eac
 });
 
 test('a name is trimmed and a blank name is refused', async () => {
-  const r = await c.post('/api/v1/units', { json: { code: 'TRIM-1', name: '  Ban Thi đua  ', kind: 'agency', parent_id: 1 } });
+  // under Cà Mau, not the root: other tests list and count the root's children
+  const r = await c.post('/api/v1/units', { json: { code: 'TRIM-1', name: '  Ban Thi đua  ', kind: 'agency', parent_id: u['T-CAMAU'].id } });
   assert.equal(r.status, 201);
   assert.equal(r.data.name, 'Ban Thi đua');
-  const b = await c.post('/api/v1/units', { json: { code: 'TRIM-2', name: '   ', kind: 'agency', parent_id: 1 }, headers: en });
+  const b = await c.post('/api/v1/units', { json: { code: 'TRIM-2', name: '   ', kind: 'agency', parent_id: u['T-CAMAU'].id }, headers: en });
   assert.equal(b.status, 422);
   assert.deepEqual(b.data.error.fields, { name: 'Is required' });
 });
