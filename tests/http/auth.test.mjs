@@ -255,6 +255,7 @@ test('with the session cookie and its CSRF token, the same requests work', async
 });
 
 test('a page read moves the session\'s idle clock when it is over a minute old, and the page still reads', async () => {
+  const browser = await withCsrf();
   const h = crypto.createHash('sha256').update(browser.sid).digest('hex');
   const old = Math.floor(Date.now() / 1000) - 600;
   sqlite(env.db, `UPDATE sessions SET seen_at = ${old} WHERE id_hash = '${h}'`);
