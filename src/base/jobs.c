@@ -241,7 +241,8 @@ static void *work(void *arg)
 		int64_t id = claim(db);
 		if (id) {
 			run(db, id);
-			db_script(db, "PRAGMA wal_checkpoint(PASSIVE);"); /* readers and writers go on meanwhile */
+			if (!strcmp(db_dialect(db), "sqlite"))
+				db_script(db, "PRAGMA wal_checkpoint(PASSIVE);"); /* readers and writers go on meanwhile */
 			continue;
 		}
 		pthread_mutex_lock(&mu);
@@ -268,7 +269,7 @@ int jobs_start(const char *db_path, jobs_user_fn *load_user)
 	** checkpoints the WAL after each job instead of inside its commits, so a
 	** big import's final transaction does not also copy the log back */
 	db_busy_timeout(db, 30000);
-	db_script(db, "PRAGMA wal_autocheckpoint=0;");
+	if (!strcmp(db_dialect(db), "sqlite")) db_script(db, "PRAGMA wal_autocheckpoint=0;");
 	char now[21];
 	now_iso(now);
 	int rc = db_tx_begin(db);

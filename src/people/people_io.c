@@ -341,11 +341,12 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 	if (db_begin(db) != DB_OK) { table_close(p.t); if (src != in) fclose(src); return E_DB; }
 	/* foreign keys are checked at the commit: a row's insert then needs no
 	** statement journal (the unit of every row was looked up already) */
-	result = db_exec(db, "PRAGMA defer_foreign_keys = ON", "") == DB_OK && audit_chain_open(db, &p.chain) == DB_OK ? E_OK : E_DB;
+	int lite = strcmp(db_dialect(db), "sqlite") == 0; /* the PRAGMAs are SQLite's; PostgreSQL needs neither */
+	result = (!lite || db_exec(db, "PRAGMA defer_foreign_keys = ON", "") == DB_OK) && audit_chain_open(db, &p.chain) == DB_OK ? E_OK : E_DB;
 	/* The one CHECK of people, gender IN ('M', 'F', 'X'), builds a temporary
 	** b-tree for its list on every insert (a fifth of the import's work in
 	** SQLite 3.40); read_row() applies the same rule to every line first. */
-	if (result == E_OK && db_script(db, "PRAGMA ignore_check_constraints = ON") != DB_OK) result = E_DB;
+	if (result == E_OK && lite && db_script(db, "PRAGMA ignore_check_constraints = ON") != DB_OK) result = E_DB;
 	/* a file that may hold more people than the table: the secondary
 	** indexes are built once at the end instead of row by row (a line of a
 	** people file is 60 to 70 bytes; 100 underestimates the rows) */
@@ -365,7 +366,7 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 			       audit_file(&p) != DB_OK || audit_chain_close(&p.chain) != DB_OK || db_commit(db) != DB_OK))
 		result = E_DB;
 	word_batch_free(p.batch);
-	db_script(db, "PRAGMA ignore_check_constraints = OFF");
+	if (lite) db_script(db, "PRAGMA ignore_check_constraints = OFF");
 	if (result != E_OK) {
 		if (result == E_DB) fprintf(rep->errors, "line %d: could not be stored: %s\n", p.t->line, db_errmsg(db));
 		db_rollback(db);
