@@ -169,3 +169,21 @@ test('the page: "prepare the file" posts a job, 303 to its page, which links the
   assert.equal(r.status, 303, r.text);
   assert.match(r.headers.get('location'), /^\/jobs\/\d+$/);
 });
+
+test('a file is dropped 7 days after its job ended (at the next start of the worker); the job stays', async () => {
+  const j = await officer.waitJob(await officer.post(`/api/v1/movements/${mv.id}/exports`, { json: { what: 'models', format: 'csv' } }));
+  assert.equal(j.status, 'done', JSON.stringify(j));
+  const fresh = await officer.waitJob(await officer.post(`/api/v1/movements/${mv.id}/exports`, { json: { what: 'models', format: 'xlsx' } }));
+  sqlite(env.db, `UPDATE jobs SET finished_at = '2020-01-01T00:00:00Z' WHERE id = ${j.id}`);
+  await srv.stop();
+  srv = await startServer(env.db);
+  for (const c of [admin, officer, colleague, reporter]) c.base = srv.base;
+  // the worker drops old outputs when it starts, then hourly
+  for (let i = 0; i < 100 && sqlite(env.db, `SELECT count(*) FROM job_outputs WHERE job_id = ${j.id}`) !== '0'; i++) await new Promise((res) => setTimeout(res, 50));
+  const old = await officer.get(`/api/v1/jobs/${j.id}`);
+  assert.equal(old.status, 200);
+  assert.equal(old.data.status, 'done');
+  assert.equal(old.data.file, undefined);
+  assert.equal((await officer.get(`/api/v1/jobs/${j.id}/file`)).status, 404);
+  assert.equal((await officer.get(fresh.file)).status, 200);
+});
