@@ -17,6 +17,7 @@ static jobs_user_fn *job_load_user; /* set by jobs_start */
 
 #define MAX_KINDS 16
 #define MAX_ATTEMPTS 3
+#define OUTPUT_DAYS 7   /* a produced file is kept this long after its job ends */
 
 static struct {
 	const char *kind;
@@ -86,8 +87,9 @@ static const char *dup_text(struct arena *a, struct stmt *st, int col)
 int jobs_get(struct db *db, struct arena *a, int64_t id, struct job *out)
 {
 	struct stmt *st = db_query(db,
-				   "SELECT id, kind, owner_id, entity, entity_id, back_url, status, done, total, result, errors, reason, "
-				   "created_at, started_at, finished_at FROM jobs WHERE id = $1",
+				   "SELECT j.id, j.kind, j.owner_id, j.entity, j.entity_id, j.back_url, j.status, j.done, j.total, j.result, "
+				   "j.errors, j.reason, j.created_at, j.started_at, j.finished_at, o.name, o.type "
+				   "FROM jobs j LEFT JOIN job_outputs o ON o.job_id = j.id WHERE j.id = $1",
 				   "i", id);
 	if (!st) return E_DB;
 	int s = db_step(st);
@@ -108,9 +110,37 @@ int jobs_get(struct db *db, struct arena *a, int64_t id, struct job *out)
 		.created_at = dup_text(a, st, 12),
 		.started_at = dup_text(a, st, 13),
 		.finished_at = dup_text(a, st, 14),
+		.output_name = dup_text(a, st, 15),
+		.output_type = dup_text(a, st, 16),
 	};
 	db_done(st);
 	return E_OK;
+}
+
+int jobs_output(struct db *db, struct arena *a, int64_t id, void **data, size_t *len, const char **name, const char **type)
+{
+	struct stmt *st = db_query(db, "SELECT name, type, data FROM job_outputs WHERE job_id = $1", "i", id);
+	if (!st) return E_DB;
+	int s = db_step(st);
+	if (s != DB_ROW) { db_done(st); return s == DB_DONE ? E_NOTFOUND : E_DB; }
+	*name = dup_text(a, st, 0);
+	*type = dup_text(a, st, 1);
+	size_t n = 0;
+	const void *p = db_blob(st, 2, &n);
+	*data = malloc(n ? n : 1);
+	if (*data && p && n) memcpy(*data, p, n);
+	*len = n;
+	db_done(st);
+	return *data ? E_OK : E_DB;
+}
+
+/* the produced file, if any, in the caller's transaction */
+static int save_output(struct job_run *j, const char *now)
+{
+	if (!j->output_type) return DB_OK;
+	if (db_exec(j->db, "DELETE FROM job_outputs WHERE job_id = $1", "i", j->id) != DB_OK) return DB_ERR;
+	return db_exec(j->db, "INSERT INTO job_outputs (job_id, name, type, data, created_at) VALUES ($1, $2, $3, $4, $5)", "ittbt", j->id,
+		       j->output_name, j->output_type, j->output.len ? j->output.p : "", j->output.len, now);
 }
 
 void job_progress(struct job_run *j, int64_t done, int64_t total)
@@ -133,7 +163,9 @@ int job_mark_done(struct job_run *j)
 {
 	char now[21];
 	now_iso(now);
-	int rc = db_exec(j->db,
+	int rc = save_output(j, now);
+	if (rc == DB_OK)
+		rc = db_exec(j->db,
 			 "UPDATE jobs SET status = 'done', result = $1, errors = $2, reason = NULL, finished_at = $3, data = NULL, "
 			 "done = CASE WHEN total IS NULL OR total < done THEN done ELSE total END WHERE id = $4",
 			 "ttti", j->result.len ? buf_cstr(&j->result) : NULL, errors_text(j), now, j->id);
@@ -170,10 +202,14 @@ static int finish(struct db *db, int64_t id, const char *status, struct job_run 
 	now_iso(now);
 	if (!strcmp(status, "queued"))
 		return db_exec(db, "UPDATE jobs SET status = 'queued', started_at = NULL, done = 0 WHERE id = $1", "i", id) == DB_OK ? E_OK : E_DB;
-	return db_exec(db, "UPDATE jobs SET status = $1, result = $2, errors = $3, reason = $4, finished_at = $5, data = NULL WHERE id = $6",
-		       "tttt" "ti", status, j && j->result.len ? buf_cstr(&j->result) : NULL, errors, j ? j->reason : NULL, now, id) == DB_OK
-		       ? E_OK
-		       : E_DB;
+	int done = !strcmp(status, "done") && j && j->output_type;
+	int rc = done ? db_tx_begin(db) : E_OK;
+	if (rc == E_OK && done && save_output(j, now) != DB_OK) rc = E_DB;
+	if (rc == E_OK &&
+	    db_exec(db, "UPDATE jobs SET status = $1, result = $2, errors = $3, reason = $4, finished_at = $5, data = NULL WHERE id = $6",
+		    "tttt" "ti", status, j && j->result.len ? buf_cstr(&j->result) : NULL, errors, j ? j->reason : NULL, now, id) != DB_OK)
+		rc = E_DB;
+	return done ? db_tx_end(db, rc) : rc;
 }
 
 static void run(struct db *db, int64_t id)
@@ -182,6 +218,7 @@ static void run(struct db *db, int64_t id)
 	arena_init(&a);
 	struct job_run j = { .db = db, .id = id };
 	buf_init(&j.result);
+	buf_init(&j.output);
 	j.errors = open_memstream(&j.err_text, &j.err_len);
 	if (!j.errors) { arena_free(&a); return; }
 	int64_t owner = 0;
@@ -227,13 +264,28 @@ static void run(struct db *db, int64_t id)
 	free(j.err_text);
 	free(data);
 	buf_free(&j.result);
+	buf_free(&j.output);
 	arena_free(&a);
+}
+
+/* the files produced by jobs that finished more than OUTPUT_DAYS ago */
+static void drop_old_outputs(struct db *db)
+{
+	time_t t = time(NULL) - (time_t)OUTPUT_DAYS * 86400;
+	struct tm tm;
+	char before[21];
+	gmtime_r(&t, &tm);
+	strftime(before, sizeof before, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (db_exec(db, "DELETE FROM job_outputs WHERE job_id IN (SELECT id FROM jobs WHERE finished_at < $1)", "t", before) != DB_OK)
+		log_info("jobs: old outputs not dropped this time");
 }
 
 static void *work(void *arg)
 {
 	struct db *db = arg;
+	time_t dropped = 0;
 	for (;;) {
+		if (time(NULL) - dropped >= 3600) { drop_old_outputs(db); dropped = time(NULL); }
 		pthread_mutex_lock(&mu);
 		int stop = stopping;
 		pthread_mutex_unlock(&mu);

@@ -1,5 +1,5 @@
-/* jobs: work that outlives a request (imports now; big exports and PDF
-** reports later). A job is a row of `jobs` (migration 011): queued, running
+/* jobs: work that outlives a request (imports, big exports and PDF
+** reports). A job is a row of `jobs` (migration 011): queued, running
 ** with its progress, done with its result, or failed with the reason. One
 ** worker thread of `serve`, with its own database connection, runs them in
 ** id order. The base layer knows no feature: a feature registers a kind
@@ -37,6 +37,12 @@ struct job_run {
 	FILE *errors;               /* line-numbered errors, one a line */
 	struct buf result;          /* a JSON object (the counts), written by the kind */
 	const char *reason;         /* why it failed (an English message id) */
+	/* the file the job produced (an export, a report), if any: kept in
+	** job_outputs (migration 012) when the job ends done, downloadable by
+	** whoever may read the job; dropped 7 days after the job finished */
+	struct buf output;
+	char output_name[160];      /* the name offered on download */
+	const char *output_type;    /* its Content-Type (a literal); NULL: no output */
 	/* internal */
 	int marked;                 /* done was written by job_mark_done */
 	char *err_text;             /* the memstream behind errors */
@@ -55,15 +61,21 @@ int jobs_submit(struct db *db, const char *kind, int64_t owner_id, const char *e
 struct job {
 	int64_t id, owner_id, entity_id, done, total; /* total < 0: unknown */
 	const char *kind, *entity, *back_url, *status, *result, *errors, *reason, *created_at, *started_at, *finished_at;
+	const char *output_name, *output_type;   /* the produced file, NULL when there is none (any more) */
 };
 /* E_OK or E_NOTFOUND; strings in the arena */
 int jobs_get(struct db *db, struct arena *a, int64_t id, struct job *out);
+
+/* The file a job produced: E_OK with its bytes (malloc'd: free them), name
+** and type (arena), or E_NOTFOUND when there is none (yet or any more). */
+int jobs_output(struct db *db, struct arena *a, int64_t id, void **data, size_t *len, const char **name, const char **type);
 
 /* Progress of the running job; written in the caller's transaction when one
 ** is open (a batch), else on its own. total < 0: unknown. */
 void job_progress(struct job_run *j, int64_t done, int64_t total);
 /* Marks the job done with j->result and the errors, inside the caller's
-** transaction, so the effect and the "done" commit together. */
+** transaction, so the effect and the "done" commit together (with the
+** output, when the kind produced one). */
 int job_mark_done(struct job_run *j);
 /* 1 when the server is stopping: the kind should give up at its next batch */
 int job_stopping(void);

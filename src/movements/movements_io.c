@@ -2,6 +2,7 @@
 ** through the domain functions, so every rule and scope check applies to
 ** each line), and export of registrations, models and results to CSV or
 ** XLSX in the same columns, so an export re-imports unchanged. */
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "movements.h"
 #include "../web/roles.h"
 #include "mv_internal.h"
+#include "mv_report.h"
 
 static const struct column model_cols[] = {
 	{ "code", N_("Model code") }, { "unit_code", N_("Unit code") }, { "title", N_("Title") }, { "field", N_("Field") },
@@ -675,8 +677,117 @@ static int job_import_models(struct job_run *j) { return import_job(j, movement_
 static int job_import_results(struct job_run *j) { return import_job(j, movement_import_results); }
 static int job_import_registrations(struct job_run *j) { return import_job(j, movement_import_registrations); }
 
+/* ---- exports and the PDF report as background jobs ----
+** The request checked the user's rights and the parameters and kept them
+** with the job as a JSON object (its `data`); the job checks the rights
+** again with the owner's grants of now, produces the same bytes as the
+** synchronous route and leaves them as the job's output. */
+
+static json_t *job_params(const struct job_run *j)
+{
+	return j->len ? json_loadb(j->data, j->len, 0, NULL) : NULL;
+}
+
+static const char *param_text(json_t *p, const char *key)
+{
+	const char *s = json_string_value(json_object_get(p, key));
+	return s && *s ? s : NULL;
+}
+
+/* the movement of the job, if its owner may still read it; else a reason */
+static int job_movement(struct job_run *j, struct arena *a, struct movement **m)
+{
+	int rc = movements_get(j->db, a, j->entity_id, m);
+	if (rc == E_NOTFOUND) j->reason = N_("The movement no longer exists");
+	if (rc != E_OK) return rc;
+	if (!movement_readable(j->who, *m)) { j->reason = N_("The movement no longer exists"); return E_NOTFOUND; }
+	return E_OK;
+}
+
+static void job_keep_output(struct job_run *j, const char *data, size_t len, const char *type, const char *name)
+{
+	buf_add(&j->output, data, len);
+	j->output_type = type;
+	snprintf(j->output_name, sizeof j->output_name, "%s", name);
+}
+
+static int job_export(struct job_run *j)
+{
+	struct arena a;
+	arena_init(&a);
+	json_t *p = job_params(j);
+	const char *what = param_text(p, "what"), *format = param_text(p, "format"), *lang = param_text(p, "lang");
+	struct movement *m = NULL;
+	int rc = E_INVALID;
+	if (!what || (strcmp(what, "registrations") && strcmp(what, "models") && strcmp(what, "results")) || !format || !sheet_format_valid(format))
+		j->reason = N_("The job's parameters are not valid");
+	else if ((rc = job_movement(j, &a, &m)) != E_OK) {
+	} else if (!mv_may(j->who, PERM_READ, m->authority_path)) {
+		j->reason = N_("You may no longer read this movement");
+		rc = E_FORBIDDEN;
+	} else {
+		char *data = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&data, &len);
+		rc = f ? movement_export(j->db, m, what, f, format, lang ? lang : "vi") : E_DB;
+		if (f) fclose(f);
+		if (rc == E_OK)
+			job_keep_output(j, data, len,
+					!strcmp(format, "csv") ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+					arena_printf(&a, "%s-%s.%s", m->code, what, format));
+		free(data);
+	}
+	json_decref(p);
+	arena_free(&a);
+	return rc;
+}
+
+static int job_report_pdf(struct job_run *j)
+{
+	struct arena a;
+	arena_init(&a);
+	json_t *p = job_params(j);
+	const char *lang = param_text(p, "lang");
+	struct movement *m = NULL;
+	int rc = p ? job_movement(j, &a, &m) : E_INVALID;
+	if (!p) j->reason = N_("The job's parameters are not valid");
+	struct dash_query q = { 0 };
+	if (rc == E_OK) {
+		q.movement_id = m->id;
+		q.under = json_integer_value(json_object_get(p, "under"));
+		q.field = param_text(p, "field");
+		q.status = param_text(p, "status");
+		q.from = param_text(p, "from");
+		q.to = param_text(p, "to");
+		q.levels = (int)json_integer_value(json_object_get(p, "levels"));
+		/* the whole movement, or the subtree the request chose for the owner */
+		char path[UNIT_PATH_MAX];
+		if (!mv_may(j->who, PERM_READ, m->authority_path) &&
+		    (q.under <= 0 || units_path(j->db, q.under, path, sizeof path) != E_OK || !mv_may(j->who, PERM_READ, path))) {
+			j->reason = N_("You may no longer read this movement");
+			rc = E_FORBIDDEN;
+		}
+	}
+	struct dashboard d;
+	if (rc == E_OK) rc = dashboard_build(j->db, &a, m, &q, &d);
+	if (rc == E_OK) {
+		char *data = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&data, &len);
+		rc = f && mv_report_pdf(j->db, &a, &d, lang ? lang : "vi", f) == 0 ? E_OK : E_DB;
+		if (f) fclose(f);
+		if (rc == E_OK) job_keep_output(j, data, len, "application/pdf", arena_printf(&a, "%s.pdf", m->code));
+		free(data);
+	}
+	json_decref(p);
+	arena_free(&a);
+	return rc;
+}
+
 void movements_jobs_register(void)
 {
+	jobs_register("export", job_export);
+	jobs_register("report_pdf", job_report_pdf);
 	jobs_register("import_models", job_import_models);
 	jobs_register("import_results", job_import_results);
 	jobs_register("import_registrations", job_import_registrations);

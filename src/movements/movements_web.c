@@ -2,6 +2,7 @@
 ** dashboard, a model's page with its reports and assessment, and the public
 ** page of typical examples. Forms post to the same domain functions as the
 ** API and come back to the page with a flash or the form's errors. */
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -652,6 +653,76 @@ void page_movement_export(struct req *r)
 	struct export_of e = { m, what };
 	reply_sheet(r, arena_printf(&r->a, "%s-%s", m->code, what), format, write_export, &e);
 }
+
+/* ---- exports and the PDF report as background jobs ----
+** The same rights as the synchronous routes, checked here (403 before
+** anything is queued) and again by the job with the owner's grants; the
+** parameters travel with the job as a JSON object (movements_io.c). */
+
+static const char *const export_whats[] = { "registrations", "models", "results", NULL };
+static const char *const export_formats[] = { "csv", "xlsx", NULL };
+static const char *const export_langs[] = { "vi", "en", "hi", NULL };
+enum { EF_WHAT, EF_FORMAT, EF_LANG, EF_N };
+static const struct field_spec export_fields[EF_N + 1] = {
+	[EF_WHAT] = { "what", F_CHOICE, 1, 20, 0, 0, export_whats },
+	[EF_FORMAT] = { "format", F_CHOICE, 0, 10, 0, 0, export_formats },
+	[EF_LANG] = { "lang", F_CHOICE, 0, 5, 0, 0, export_langs },
+};
+
+static int submit_json(struct req *r, const char *kind, const struct movement *m, const char *back, json_t *params, int64_t *job)
+{
+	char *text = json_dumps(params, JSON_COMPACT);
+	json_decref(params);
+	if (!text) return E_DB;
+	int rc = jobs_submit(r->db, kind, r->user->id, "movement", m->id, back, text, strlen(text), NULL, job);
+	free(text);
+	return rc;
+}
+
+/* POST …/movements/{id}/exports {what, format, lang}: 202 (API) or 303 (page) to the job */
+static void export_job(struct req *r)
+{
+	struct movement *m = mv_param(r, r->params[0]);
+	if (!m) return;
+	if (!require(r, PERM_READ, m->authority_path)) return;
+	struct field_errors fe = { 0 };
+	struct input in;
+	int rc = input_read(r, export_fields, &in, &fe, 0);
+	if (fe.n) rc = E_INVALID;
+	int64_t job = 0;
+	if (rc == E_OK)
+		rc = submit_json(r, "export", m, arena_printf(&r->a, "/movements/%lld", (long long)m->id),
+				 json_pack("{s:s, s:s, s:s}", "what", in.s[EF_WHAT], "format", in.s[EF_FORMAT] ? in.s[EF_FORMAT] : "csv", "lang",
+					   in.s[EF_LANG] ? in.s[EF_LANG] : r->lang),
+				 &job);
+	if (rc == E_OK) reply_job_accepted(r, job);
+	else reply_fail(r, rc, &fe);
+}
+
+/* POST …/movements/{id}/reports?under=…&field=…: the dashboard's filters, read
+** as the dashboard reads them (a user who cannot read the whole movement
+** gets the subtree of their grant) */
+static void report_job(struct req *r)
+{
+	struct movement *m = mv_param(r, r->params[0]);
+	if (!m) return;
+	struct dash_query q;
+	if (mv_read_dash_query(r, m, &q) != 0) return;
+	json_t *p = json_pack("{s:I, s:i, s:s}", "under", (json_int_t)q.under, "levels", q.levels, "lang", r->lang);
+	if (q.field && *q.field) json_object_set_new(p, "field", json_string(q.field));
+	if (q.status && *q.status) json_object_set_new(p, "status", json_string(q.status));
+	if (q.from && *q.from) json_object_set_new(p, "from", json_string(q.from));
+	if (q.to && *q.to) json_object_set_new(p, "to", json_string(q.to));
+	int64_t job = 0;
+	int rc = submit_json(r, "report_pdf", m, arena_printf(&r->a, "/movements/%lld/dashboard", (long long)m->id), p, &job);
+	if (rc == E_OK) reply_job_accepted(r, job);
+	else reply_fail(r, rc, NULL);
+}
+
+void api_movement_export_job(struct req *r) { export_job(r); }
+void page_movement_export_job(struct req *r) { export_job(r); }
+void api_movement_report_job(struct req *r) { report_job(r); }
+void page_movement_report_job(struct req *r) { report_job(r); }
 
 /* Queues an import of the uploaded part "file" as a background job (jobs.h):
 ** the file is kept with the job, and every line is checked by the job with

@@ -40,6 +40,8 @@ void api_report_create(struct req *r);
 void api_reports_list(struct req *r);
 /* movements_web.c */
 void api_movement_import(struct req *r);
+void api_movement_export_job(struct req *r);   /* POST …/exports: an export as a job */
+void api_movement_report_job(struct req *r);   /* POST …/reports: the PDF report as a job */
 void page_dashboard(struct req *r);
 void page_model(struct req *r);
 void page_model_assess(struct req *r);
@@ -53,6 +55,8 @@ void page_movement_edit(struct req *r);
 void page_movement_export(struct req *r);
 void page_movement_file_create(struct req *r);
 void page_movement_import(struct req *r);
+void page_movement_export_job(struct req *r);
+void page_movement_report_job(struct req *r);
 void page_movement_models(struct req *r);
 void page_movement_new(struct req *r);
 void page_movement_report(struct req *r);

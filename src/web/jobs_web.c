@@ -1,5 +1,6 @@
 /* Background jobs on the web: the JSON of a job (GET /api/v1/jobs/{id}),
-** its page with a progress bar (GET /jobs/{id}), and the 202 or 303 that
+** its page with a progress bar (GET /jobs/{id}), the file it produced (GET
+** /api/v1/jobs/{id}/file and /jobs/{id}/file), and the 202 or 303 that
 ** answers a request which queued one. Only the job's owner, or an
 ** administrator, sees a job; anyone else gets 404 as for a job that does
 ** not exist. */
@@ -32,6 +33,7 @@ static void write_job(struct jw *w, struct req *r, const struct job *j)
 	if (j->entity_id) jw_int(w, j->entity_id);
 	else jw_null(w);
 	jw_kstr(w, "url", arena_printf(&r->a, "/jobs/%lld", (long long)j->id));
+	if (j->output_name) jw_kstr(w, "file", arena_printf(&r->a, "/api/v1/jobs/%lld/file", (long long)j->id));
 	jw_key(w, "progress");
 	jw_obj(w);
 	jw_kint(w, "done", j->done);
@@ -81,6 +83,29 @@ void api_job_get(struct req *r)
 	write_job(&w, r, &j);
 }
 
+/* the file the job produced, to its owner or an admin; 404 before it is done */
+void api_job_file(struct req *r)
+{
+	struct job j;
+	if (!load_job(r, &j)) return;
+	void *data = NULL;
+	size_t len = 0;
+	const char *name, *type;
+	int rc = strcmp(j.status, "done") ? E_NOTFOUND : jobs_output(r->db, &r->a, j.id, &data, &len, &name, &type);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	r->status = 200;
+	r->ctype = type;
+	/* the name is the feature's (a code and an extension): no quote nor control character */
+	char safe[200];
+	size_t k = 0;
+	for (const char *p = name; *p && k + 1 < sizeof safe; p++) safe[k++] = *p == '"' || *p == '\\' || (unsigned char)*p < 0x20 ? '_' : *p;
+	safe[k] = 0;
+	req_set_header(r, "Content-Disposition", arena_printf(&r->a, "attachment; filename=\"%s\"", safe));
+	req_set_header(r, "Cache-Control", "private, no-store");
+	buf_add(&r->out, data, len);
+	free(data);
+}
+
 /* a label of each kind of job the product knows; an unknown one shows its name */
 const char *job_kind_label(const char *kind)
 {
@@ -88,6 +113,8 @@ const char *job_kind_label(const char *kind)
 		{ "import_models", N_("Import of models") },
 		{ "import_results", N_("Import of results") },
 		{ "import_registrations", N_("Import of registrations") },
+		{ "export", N_("Export") },
+		{ "report_pdf", N_("PDF report") },
 	};
 	for (size_t i = 0; i < sizeof k / sizeof *k; i++)
 		if (!strcmp(k[i][0], kind)) return k[i][1];

@@ -9,6 +9,7 @@
 /* handlers */
 void api_job_get(struct req *r);
 void page_job(struct req *r);
+void api_job_file(struct req *r);   /* also the page's /jobs/{id}/file */
 
 /* a job's counts read from its result */
 struct job_counts {
