@@ -73,6 +73,7 @@ build/asan/tests/%: tests/unit/%.c build/asan/libthidua.a
 # ---- fuzzing: libFuzzer with clang (make fuzz); the corpora are replayed by make test ----
 #   make fuzz                              every target for FUZZ_SECONDS each, one after another
 #   make fuzz FUZZ=chart FUZZ_RUNS=10000000  one target, to a number of executions
+#   FUZZ_FLAGS: more libFuzzer options (-max_total_time=600); tests/fuzz/NAME.dict is used when present
 # Each target runs in one process on one thread; run it under nice on a shared machine.
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 build/asan/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/asan/libthidua.a
@@ -92,11 +93,13 @@ build/fuzz/fuzz-%: tests/fuzz/fuzz_%.c build/fuzz/libthidua.a
 FUZZ ?= $(FUZZ_TARGETS)
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=
+FUZZ_FLAGS ?=
 fuzz: $(addprefix build/fuzz/fuzz-,$(FUZZ))
 	@for t in $(FUZZ); do \
 	  mkdir -p build/fuzz/corpus-$$t; \
-	  build/fuzz/fuzz-$$t $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) -print_final_stats=1 \
-	    -artifact_prefix=build/fuzz/$$t- build/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+	  dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
+	  build/fuzz/fuzz-$$t $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) -print_final_stats=1 $$dict \
+	    $(FUZZ_FLAGS) -artifact_prefix=build/fuzz/$$t- build/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
 	@echo "new inputs are in build/fuzz/corpus-*; copy the interesting ones to tests/fuzz/corpus/"
 
