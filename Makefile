@@ -76,19 +76,37 @@ build/asan/tests/%: tests/unit/%.c tests/unit/fixture.h build/asan/libthidua.a
 	$(CC) $(BASE_CFLAGS) $(ASAN_CFLAGS) -o $@ $< build/asan/libthidua.a $(LIBS) $(shell pkg-config --libs cmocka)
 
 # ---- fuzzing: libFuzzer with clang (make fuzz); the corpora are replayed by make test ----
+#   make fuzz                              every target for FUZZ_SECONDS each, one after another
+#   make fuzz FUZZ=chart FUZZ_RUNS=10000000  one target, to a number of executions
+#   FUZZ_FLAGS: more libFuzzer options (-max_total_time=600); tests/fuzz/NAME.dict is used when present
+# Each target runs in one process on one thread; run it under nice on a shared machine.
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 build/asan/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/asan/libthidua.a
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(ASAN_CFLAGS) -o $@ $< tests/fuzz/replay.c build/asan/libthidua.a $(LIBS)
+# the library is compiled once with clang for every target; UB stops the run like a crash
+FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+               -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+build/fuzz/obj/%.o: %.c | $(TMPL_H)
+	@mkdir -p $(@D)
+	@echo "CLANG $<"; clang $(BASE_CFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+build/fuzz/libthidua.a: $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC) $(GEN))
+	@rm -f $@
+	ar rcs $@ $^
+build/fuzz/fuzz-%: tests/fuzz/fuzz_%.c build/fuzz/libthidua.a
+	clang $(BASE_CFLAGS) $(subst fuzzer-no-link,fuzzer,$(FUZZ_CFLAGS)) -o $@ $< build/fuzz/libthidua.a $(LIBS)
+FUZZ ?= $(FUZZ_TARGETS)
 FUZZ_SECONDS ?= 60
-fuzz: $(TMPL_H) build/gen/assets.c
-	@for t in $(FUZZ_TARGETS); do \
-	  clang $(BASE_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o build/fuzz-$$t tests/fuzz/fuzz_$$t.c \
-	    $(patsubst %.c,%.c,$(LIB_SRC) $(GEN)) $(LIBS) || exit 1; \
-	  mkdir -p build/corpus-$$t; \
-	  build/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) build/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+FUZZ_RUNS ?=
+FUZZ_FLAGS ?=
+fuzz: $(addprefix build/fuzz/fuzz-,$(FUZZ))
+	@for t in $(FUZZ); do \
+	  mkdir -p build/fuzz/corpus-$$t; \
+	  dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
+	  build/fuzz/fuzz-$$t $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) -print_final_stats=1 $$dict \
+	    $(FUZZ_FLAGS) -artifact_prefix=build/fuzz/$$t- build/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
-	@echo "new inputs are in build/corpus-*; copy the interesting ones to tests/fuzz/corpus/"
+	@echo "new inputs are in build/fuzz/corpus-*; copy the interesting ones to tests/fuzz/corpus/"
 
 # ---- run ----
 RUN_DB ?= run/thidua.db
