@@ -132,7 +132,7 @@ static int etag_matches(const char *inm, const char *etag)
 		while (*p == ' ' || *p == ',') p++;
 		if (strncmp(p, "W/", 2) == 0) p += 2;
 		if (strncmp(p, etag, el) == 0 && (p[el] == 0 || p[el] == ',' || p[el] == ' ')) return 1;
-		if (*p == '*') return 1;
+		if (*p == '*' && (p[1] == 0 || p[1] == ',' || p[1] == ' ')) return 1; /* "*" alone, not a tag starting with it */
 		p = strchr(p, ',');
 	}
 	return 0;

@@ -102,7 +102,8 @@ static int run(const char *method, const char *target, const char *const *header
 		if (status < 100 || status > 599) abort();
 		if (db_in_tx(db)) abort(); /* a handler returned inside a transaction */
 		const char *ct = r.ctype ? r.ctype : "";
-		if (strncmp(ct, "application/json", 16) == 0 && r.method != M_HEAD) {
+		/* a 304 or 204 has no body whatever its Content-Type says */
+		if (strncmp(ct, "application/json", 16) == 0 && r.method != M_HEAD && status != 304 && status != 204) {
 			json_error_t err;
 			json_t *v = json_loadb(r.out.p, r.out.len, JSON_DECODE_ANY, &err);
 			if (!v) {
