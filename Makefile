@@ -47,6 +47,8 @@ build/gen/tmpl_%.c: templates/%.html build/tools/tmplc Makefile
 	@mkdir -p $(@D)
 	build/tools/tmplc $@ $(@:.c=.h) $(call tmpl_types,$*) $<
 build/gen/tmpl_%.h: build/gen/tmpl_%.c ;
+# made by pattern rules but kept: a later make (make test-pg-unit inside make test) must not find them gone
+.SECONDARY: $(TMPL_C) $(TMPL_H) build/tools/tmplc build/tools/embed
 
 build/gen/locale/%.mo: locale/%.po
 	@mkdir -p $(@D)
