@@ -4,7 +4,9 @@
 ** prefix (sqlite_db_open, pg_db_open, ...): a backend defines DB_BACKEND
 ** before including this header, which renames db_* to <backend>_db_* in that
 ** file, so each backend's source reads like db.h and its internal calls
-** (db_begin calling db_exec) go straight to its own functions. db.c defines
+** (db_begin calling db_step) go straight to its own functions; the
+** conveniences built on the others (db_query, db_exec, db_int1) exist once,
+** in db.c, and a backend calls them like any caller. db.c defines
 ** the public db_* functions: db_open chooses the backend by the path, every
 ** other function looks at the first member of struct db or struct stmt,
 ** `int kind` (0, calloc's value, is SQLite; DB_KIND_PG is PostgreSQL), and
@@ -46,9 +48,6 @@ struct db_head {
 	int p##_db_isnull(struct stmt *st, int col);                                                \
 	int p##_db_ncols(struct stmt *st);                                                          \
 	const char *p##_db_colname(struct stmt *st, int col);                                       \
-	struct stmt *p##_db_query(struct db *db, const char *sql, const char *types, ...);         \
-	int p##_db_exec(struct db *db, const char *sql, const char *types, ...);                   \
-	int p##_db_int1(struct db *db, int64_t *out, const char *sql, const char *types, ...);     \
 	int p##_db_script(struct db *db, const char *sql);                                          \
 	int p##_db_changes(struct db *db);                                                          \
 	int p##_db_begin(struct db *db);                                                            \
@@ -92,9 +91,6 @@ int pg_db_unavailable(struct db *db);
 #define db_isnull DB_NAME(DB_BACKEND, isnull)
 #define db_ncols DB_NAME(DB_BACKEND, ncols)
 #define db_colname DB_NAME(DB_BACKEND, colname)
-#define db_query DB_NAME(DB_BACKEND, query)
-#define db_exec DB_NAME(DB_BACKEND, exec)
-#define db_int1 DB_NAME(DB_BACKEND, int1)
 #define db_script DB_NAME(DB_BACKEND, script)
 #define db_changes DB_NAME(DB_BACKEND, changes)
 #define db_begin DB_NAME(DB_BACKEND, begin)

@@ -490,56 +490,12 @@ int db_isnull(struct stmt *st, int col) { return value(st, col) == NULL; }
 int db_ncols(struct stmt *st) { return st->res ? PQnfields(st->res) : 0; }
 const char *db_colname(struct stmt *st, int col) { return st->res ? PQfname(st->res, col) : NULL; }
 
-struct stmt *db_query(struct db *db, const char *sql, const char *types, ...)
-{
-	struct stmt *st = db_prep(db, sql);
-	if (!st) return NULL;
-	va_list ap;
-	va_start(ap, types);
-	int rc = db_vbind(st, types, ap);
-	va_end(ap);
-	if (rc != DB_OK) { db_done(st); return NULL; }
-	return st;
-}
-
 int db_bind(struct stmt *st, const char *types, ...)
 {
 	va_list ap;
 	va_start(ap, types);
 	int rc = db_vbind(st, types, ap);
 	va_end(ap);
-	return rc;
-}
-
-int db_exec(struct db *db, const char *sql, const char *types, ...)
-{
-	struct stmt *st = db_prep(db, sql);
-	if (!st) return db->broken_tx || pg_db_unavailable(db) ? DB_BUSY : DB_ERR;
-	va_list ap;
-	va_start(ap, types);
-	int rc = db_vbind(st, types, ap);
-	va_end(ap);
-	if (rc == DB_OK) {
-		while ((rc = db_step(st)) == DB_ROW) {}
-		if (rc == DB_DONE) rc = DB_OK;
-	}
-	db_done(st);
-	return rc;
-}
-
-int db_int1(struct db *db, int64_t *out, const char *sql, const char *types, ...)
-{
-	struct stmt *st = db_prep(db, sql);
-	if (!st) return DB_ERR;
-	va_list ap;
-	va_start(ap, types);
-	int rc = db_vbind(st, types, ap);
-	va_end(ap);
-	if (rc == DB_OK) {
-		rc = db_step(st);
-		if (rc == DB_ROW) *out = db_int(st, 0);
-	}
-	db_done(st);
 	return rc;
 }
 

@@ -264,51 +264,7 @@ const void *db_blob(struct stmt *st, int col, size_t *n)
 	return p;
 }
 
-struct stmt *db_query(struct db *db, const char *sql, const char *types, ...)
-{
-	struct stmt *st = db_prep(db, sql);
-	if (!st) return NULL;
-	va_list ap;
-	va_start(ap, types);
-	int rc = db_vbind(st, types, ap);
-	va_end(ap);
-	if (rc != DB_OK) { db_done(st); return NULL; }
-	return st;
-}
-
 uint64_t db_vm_steps(struct db *db) { return db->vm_steps; }
-
-int db_exec(struct db *db, const char *sql, const char *types, ...)
-{
-	struct stmt *st = db_prep(db, sql);
-	if (!st) return DB_ERR;
-	va_list ap;
-	va_start(ap, types);
-	int rc = db_vbind(st, types, ap);
-	va_end(ap);
-	if (rc == DB_OK) {
-		while ((rc = db_step(st)) == DB_ROW) {}
-		if (rc == DB_DONE) rc = DB_OK;
-	}
-	db_done(st);
-	return rc;
-}
-
-int db_int1(struct db *db, int64_t *out, const char *sql, const char *types, ...)
-{
-	struct stmt *st = db_prep(db, sql);
-	if (!st) return DB_ERR;
-	va_list ap;
-	va_start(ap, types);
-	int rc = db_vbind(st, types, ap);
-	va_end(ap);
-	if (rc == DB_OK) {
-		rc = db_step(st);
-		if (rc == DB_ROW) *out = db_int(st, 0);
-	}
-	db_done(st);
-	return rc;
-}
 
 int db_script(struct db *db, const char *sql)
 {
