@@ -4,6 +4,7 @@
 #include "web.h"
 
 /* the composition root: the one file of web/ that names the features */
+#include "../commendation/commendation_web.h"
 #include "../home/home_web.h"
 #include "../picker/picker.h"
 #include "../movements/movements_web.h"
@@ -107,6 +108,17 @@ const struct route routes[] = {
 	{ M_POST, "/api/v1/models/{id}/files", api_model_file_create, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_GET, "/api/v1/movements/{id}/files", api_movement_files_list, LOGIN, 0 },
 	{ M_POST, "/api/v1/movements/{id}/files", api_movement_file_create, LOGIN, PERM_MOVEMENT_MANAGE },
+
+	/* commendation: the award catalogue, achievement records */
+	{ M_GET, "/awards", page_awards, LOGIN, 0 },
+	{ M_POST, "/people/{id}/achievements", page_person_achievement_post, LOGIN, PERM_RECORD_ACHIEVEMENTS },
+	{ M_POST, "/units/{id}/achievements", page_unit_achievement_post, LOGIN, PERM_RECORD_ACHIEVEMENTS },
+	{ M_POST, "/achievements/{id}/delete", page_achievement_delete, LOGIN, PERM_RECORD_ACHIEVEMENTS },
+	{ M_GET, "/api/v1/awards", api_awards, LOGIN, 0 },
+	{ M_GET, "/api/v1/achievements", api_achievements_list, LOGIN, PERM_READ },
+	{ M_POST, "/api/v1/achievements", api_achievement_create, LOGIN, PERM_RECORD_ACHIEVEMENTS },
+	{ M_GET, "/api/v1/achievements/{id}", api_achievement_get, LOGIN, PERM_READ },
+	{ M_DELETE, "/api/v1/achievements/{id}", api_achievement_delete, LOGIN, PERM_RECORD_ACHIEVEMENTS },
 	{ 0, NULL, NULL, 0, 0 },
 };
 

@@ -117,9 +117,6 @@ int input_list(struct req *r, const char *name, const char **out, int max, int *
 ** still read. Codes and numbers are arena copies. */
 int input_numbers(struct req *r, const char *name, const char **codes, double *values, int max, int *n, int *present,
 		  struct field_errors *fe);
-/* A date as a person types it (dd/mm/yyyy, d/m/yyyy, or YYYY-MM-DD) as
-** YYYY-MM-DD in the arena, or NULL when it is not a real calendar date. */
-const char *date_from_user(struct arena *a, const char *s);
 /* A whole-number query parameter: absent or empty is dflt, above max is read
 ** as max (a page size is capped), not a whole number or below min is remembered
 ** for query_bad (a negative offset is a mistake, not 0). */
