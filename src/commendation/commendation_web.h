@@ -6,7 +6,10 @@
 #ifndef THIDUA_COMMENDATION_WEB_H
 #define THIDUA_COMMENDATION_WEB_H
 #include "../web/tmpl_types.h"
+#include "../base/util.h"
+#include "../picker/picker.h"
 #include "commendation.h"
+#include "proposals.h"
 
 /* handlers */
 void api_awards(struct req *r);
@@ -18,6 +21,37 @@ void page_awards(struct req *r);
 void page_person_achievement_post(struct req *r);
 void page_unit_achievement_post(struct req *r);
 void page_achievement_delete(struct req *r);
+
+/* proposals_web.c */
+void api_proposals_list(struct req *r);
+void api_proposal_create(struct req *r);
+void api_proposal_get(struct req *r);
+void api_proposal_update(struct req *r);
+void api_proposal_nominee_add(struct req *r);
+void api_proposal_nominee_remove(struct req *r);
+void api_proposal_step(struct req *r);
+void page_proposals(struct req *r);
+void page_proposal_new(struct req *r);
+void page_proposal_create(struct req *r);
+void page_proposal(struct req *r);
+void page_proposal_post(struct req *r);
+
+/* template helpers of the proposals' pages */
+struct mv_opt {
+	int64_t id;
+	const char *code, *title;
+};
+struct unit_opt {
+	int64_t id;
+	const char *name;
+};
+struct mv_opt *prop_movements(struct req *r, int *n);
+struct unit_opt *prop_receivers(struct req *r, const struct proposal *p, int *n);
+const char *prop_stage_label(struct req *r, int stage);
+const char *prop_round_label(struct req *r, const char *round);
+const char *prop_action_label(struct req *r, const char *action);
+/* a nominee's eligibility conditions (the last check's answer) as a list */
+void prop_eligibility_html(struct buf *o, struct req *r, const struct nominee *x);
 
 /* The records of a person (person > 0) or a collective (unit > 0) as a
 ** timeline section of their page, with the form to add one when the user

@@ -119,6 +119,19 @@ const struct route routes[] = {
 	{ M_POST, "/api/v1/achievements", api_achievement_create, LOGIN, PERM_RECORD_ACHIEVEMENTS },
 	{ M_GET, "/api/v1/achievements/{id}", api_achievement_get, LOGIN, PERM_READ },
 	{ M_DELETE, "/api/v1/achievements/{id}", api_achievement_delete, LOGIN, PERM_RECORD_ACHIEVEMENTS },
+	/* commendation: proposals up the levels */
+	{ M_GET, "/proposals", page_proposals, LOGIN, PERM_READ },
+	{ M_POST, "/proposals", page_proposal_create, LOGIN, PERM_PROPOSE },
+	{ M_GET, "/proposals/new", page_proposal_new, LOGIN, PERM_PROPOSE },
+	{ M_GET, "/proposals/{id}", page_proposal, LOGIN, PERM_READ },
+	{ M_POST, "/proposals/{id}", page_proposal_post, LOGIN, 0 },
+	{ M_GET, "/api/v1/proposals", api_proposals_list, LOGIN, PERM_READ },
+	{ M_POST, "/api/v1/proposals", api_proposal_create, LOGIN, PERM_PROPOSE },
+	{ M_GET, "/api/v1/proposals/{id}", api_proposal_get, LOGIN, PERM_READ },
+	{ M_PATCH, "/api/v1/proposals/{id}", api_proposal_update, LOGIN, PERM_PROPOSE },
+	{ M_POST, "/api/v1/proposals/{id}/nominees", api_proposal_nominee_add, LOGIN, PERM_PROPOSE },
+	{ M_DELETE, "/api/v1/proposals/{id}/nominees/{id}", api_proposal_nominee_remove, LOGIN, PERM_PROPOSE },
+	{ M_POST, "/api/v1/proposals/{id}/steps", api_proposal_step, LOGIN, 0 },
 	{ 0, NULL, NULL, 0, 0 },
 };
 
