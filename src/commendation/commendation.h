@@ -109,4 +109,7 @@ const char *achievement_unit_path(struct db *db, struct arena *a, int64_t id);
 ** nothing, "line N: reason" for each rejected line */
 int achievements_import(struct db *db, const struct user *who, FILE *in, struct import_report *rep);
 
+/* the demo's records and proposals (commendation_demo.c): 0, or -1 with the reason on log */
+int commendation_demo_load(struct db *db, const struct user *who, FILE *log, int *nachievements, int *nproposals);
+
 #endif
