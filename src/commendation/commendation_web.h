@@ -30,6 +30,7 @@ void api_proposal_update(struct req *r);
 void api_proposal_nominee_add(struct req *r);
 void api_proposal_nominee_remove(struct req *r);
 void api_proposal_step(struct req *r);
+void api_proposal_typical(struct req *r);
 void page_proposals(struct req *r);
 void page_proposal_new(struct req *r);
 void page_proposal_create(struct req *r);

@@ -740,3 +740,61 @@ out:
 	arena_free(&a);
 	return db_tx_end(db, rc);
 }
+
+int proposals_add_typical(struct db *db, const struct user *who, int64_t id, int64_t version, const char *award, struct field_errors *fe,
+			  int *added)
+{
+	*added = 0;
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) return rc;
+	struct arena a;
+	arena_init(&a);
+	struct proposal *p;
+	rc = load_for_change(db, &a, id, version, 1, &p, fe);
+	if (rc == E_OK && !role_can(who, PERM_PROPOSE, p->proposer_path)) rc = E_FORBIDDEN;
+	if (rc == E_OK && p->movement_id <= 0) {
+		fe_add(fe, "movement", N_("Only a movement's review proposes its typical examples"));
+		rc = E_STATE;
+	}
+	if (rc != E_OK) goto out;
+	/* the typical examples of the movement run within the proposer's subtree:
+	** their owner, a person or a collective (the owning or registering unit) */
+	char hi[UNIT_PATH_MAX];
+	subtree_end(hi, sizeof hi, p->proposer_path);
+	struct stmt *st = db_query(db,
+				   "SELECT d.owner_person_id, CASE WHEN d.owner_person_id IS NULL THEN COALESCE(d.owner_unit_id, d.unit_id) END, "
+				   "COALESCE(d.citation, d.title) FROM models d LEFT JOIN people pp ON pp.id = d.owner_person_id "
+				   "JOIN units u ON u.id = COALESCE(pp.unit_id, d.owner_unit_id, d.unit_id) "
+				   "WHERE d.movement_id = $1 AND d.typical = 1 AND d.active = 1 AND u.path >= $2 AND u.path < $3 ORDER BY d.id",
+				   "itt", p->movement_id, p->proposer_path, hi);
+	if (!st) { rc = E_DB; goto out; }
+	struct cand { int64_t person, unit; const char *summary; } *c = NULL;
+	int nc = 0, cap = 0;
+	while (db_step(st) == DB_ROW) {
+		if (nc == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct cand *g = arena_alloc(&a, sizeof *g * (size_t)cap);
+			if (nc) memcpy(g, c, sizeof *g * (size_t)nc);
+			c = g;
+		}
+		c[nc].person = db_isnull(st, 0) ? 0 : db_int(st, 0);
+		c[nc].unit = db_isnull(st, 1) ? 0 : db_int(st, 1);
+		c[nc].summary = arena_strdup(&a, db_text(st, 2));
+		nc++;
+	}
+	db_done(st);
+	int64_t v = version;
+	for (int i = 0; i < nc && rc == E_OK; i++) {
+		int64_t dup = 0;
+		if (db_int1(db, &dup, "SELECT id FROM proposal_nominees WHERE proposal_id = $1 AND (person_id = $2 OR unit_id = $3) AND award_code = $4",
+			    "iiit", id, c[i].person, c[i].unit, award) == DB_ROW)
+			continue;
+		struct nominee_in in = { .person_id = c[i].person, .unit_id = c[i].unit, .award_code = award, .summary = c[i].summary };
+		int64_t nid;
+		rc = proposals_add_nominee(db, who, id, v, &in, fe, &nid);
+		if (rc == E_OK) { v++; (*added)++; }
+	}
+out:
+	arena_free(&a);
+	return db_tx_end(db, rc);
+}

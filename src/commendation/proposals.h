@@ -113,6 +113,11 @@ struct nominee_in {
 };
 int proposals_add_nominee(struct db *db, const struct user *who, int64_t id, int64_t version, const struct nominee_in *in,
 			  struct field_errors *fe, int64_t *nominee_id);
+/* A movement's review: the owners of the movement's typical examples run
+** within the proposer's subtree (a person, or the owning unit) as nominees for
+** award; those already proposed for it are skipped. *added: how many. */
+int proposals_add_typical(struct db *db, const struct user *who, int64_t id, int64_t version, const char *award, struct field_errors *fe,
+			  int *added);
 int proposals_remove_nominee(struct db *db, const struct user *who, int64_t id, int64_t version, int64_t nominee_id);
 
 /* A step: submit (to_unit: the receiving unit, an ancestor of the proposer;

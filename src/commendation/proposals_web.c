@@ -248,6 +248,32 @@ void api_proposal_nominee_remove(struct req *r)
 	reply_proposal(r, 200, p->id);
 }
 
+enum { TF_AWARD, TF_N };
+static const struct field_spec typical_fields[TF_N + 1] = {
+	[TF_AWARD] = { "award", F_TEXT, 1, 32, 0, 0, NULL },
+	[TF_N] = { NULL, 0, 0, 0, 0, 0, NULL },
+};
+
+static int do_typical(struct req *r, const struct proposal *p, struct field_errors *fe, int *added)
+{
+	int64_t version = require_version(r, fe);
+	struct input v;
+	int rc = input_read(r, typical_fields, &v, fe, 0);
+	if (rc != E_OK || version < 0) return E_INVALID;
+	return proposals_add_typical(r->db, r->user, p->id, version, v.s[TF_AWARD], fe, added);
+}
+
+void api_proposal_typical(struct req *r)
+{
+	struct proposal *p = load(r);
+	if (!p) return;
+	struct field_errors fe = { 0 };
+	int added = 0;
+	int rc = do_typical(r, p, &fe, &added);
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	reply_proposal(r, 200, p->id);
+}
+
 static int do_step(struct req *r, const struct proposal *p, struct field_errors *fe)
 {
 	int64_t version = require_version(r, fe);
@@ -311,7 +337,15 @@ static void show_new(struct req *r, const struct proposal_in *typed, const struc
 	page_end(r);
 }
 
-void page_proposal_new(struct req *r) { show_new(r, NULL, NULL); }
+void page_proposal_new(struct req *r)
+{
+	/* from a movement's page: its review, the movement chosen */
+	struct proposal_in typed = { 0 };
+	typed.movement_id = query_int(r, "movement", 0, 0, INT64_MAX);
+	if (query_bad(r)) return;
+	if (typed.movement_id) typed.round = "movement";
+	show_new(r, typed.movement_id ? &typed : NULL, NULL);
+}
 
 void page_proposal_create(struct req *r)
 {
@@ -389,6 +423,10 @@ void page_proposal_post(struct req *r)
 		if (rc == E_OK && version >= 0) rc = proposals_add_nominee(r->db, r->user, p->id, version, &in, &fe, &nid);
 		else rc = E_INVALID;
 		done = N_("The nominee was added");
+	} else if (what && !strcmp(what, "typical")) {
+		int added = 0;
+		rc = do_typical(r, p, &fe, &added);
+		done = N_("The movement's typical examples were added as nominees");
 	} else if (what && !strcmp(what, "remove")) {
 		int64_t nid = 0;
 		parse_id(req_form(r, "nominee") ? req_form(r, "nominee") : "", &nid);

@@ -188,3 +188,17 @@ test('demo: the achievement records of Quảng Yên\'s people, newest year first
   const titles = r.data.items.filter((x) => x.kind === 'title' && x.value === 'CSTDCS').map((x) => x.year);
   assert.deepEqual(titles, [2023, 2022, 2021]);
 });
+
+test('demo: a movement\'s review proposes the owners of its 14 typical examples in Quảng Yên for the Giấy khen', opts, async () => {
+  const mv = (await admin.get('/api/v1/movements/DVK2024')).data;
+  const c = await admin.post('/api/v1/proposals', { json: { title: 'Đề nghị khen thưởng điển hình Dân vận khéo 2024', round: 'movement', year: 2024, proposer_code: 'QN-QUANGYEN', movement: 'DVK2024' } });
+  assert.equal(c.status, 201, c.text);
+  assert.equal(c.data.movement_code, mv.code);
+  const t = await admin.post(`/api/v1/proposals/${c.data.id}/typical`, { json: { award: 'GK', version: c.data.version } });
+  assert.equal(t.status, 200, t.text);
+  assert.equal(t.data.nominees.length, 14);
+  assert.ok(t.data.nominees.every((n) => n.award === 'GK' && n.subject === 'collective'));
+  const again = await admin.post(`/api/v1/proposals/${c.data.id}/typical`, { json: { award: 'GK', version: t.data.version } });
+  assert.equal(again.status, 200);
+  assert.equal(again.data.nominees.length, 14, 'those already proposed are skipped');
+});
