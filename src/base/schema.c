@@ -45,7 +45,12 @@ int schema_migrate(struct db *db, int quiet)
 	for (const struct asset *a = assets; a->name; a++) {
 		if (strncmp(a->name, prefix, strlen(prefix)) != 0) continue;
 		int v = version_of(prefix, a->name);
-		if (v <= have) continue;
+		/* every migration not recorded yet: a database's versions are normally
+		** 1..have without a gap; a gap (a test that takes one migration back)
+		** runs that one alone */
+		int64_t done = 0;
+		if (db_int1(db, &done, "SELECT count(*) FROM schema_migrations WHERE version = $1", "i", (int64_t)v) != DB_ROW) return -1;
+		if (done) continue;
 		char now[21];
 		now_iso(now);
 		if (db_begin(db) != DB_OK || db_script(db, (const char *)a->data) != DB_OK ||

@@ -130,7 +130,7 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/proposals/{id}", api_proposal_get, LOGIN, PERM_READ },
 	{ M_PATCH, "/api/v1/proposals/{id}", api_proposal_update, LOGIN, PERM_PROPOSE },
 	{ M_POST, "/api/v1/proposals/{id}/nominees", api_proposal_nominee_add, LOGIN, PERM_PROPOSE },
-	{ M_DELETE, "/api/v1/proposals/{id}/nominees/{id}", api_proposal_nominee_remove, LOGIN, PERM_PROPOSE },
+	{ M_DELETE, "/api/v1/proposals/{id}/nominees/{nominee}", api_proposal_nominee_remove, LOGIN, PERM_PROPOSE },
 	{ M_POST, "/api/v1/proposals/{id}/steps", api_proposal_step, LOGIN, 0 },
 	{ M_POST, "/api/v1/proposals/{id}/typical", api_proposal_typical, LOGIN, PERM_PROPOSE },
 	{ 0, NULL, NULL, 0, 0 },
