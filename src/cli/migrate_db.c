@@ -1,0 +1,622 @@
+/* migrate-db: a province's SQLite database, with its whole history, copied
+** into an empty PostgreSQL database (docs/DEPLOY.md, "Moving a province
+** from SQLite to PostgreSQL").
+**
+**   thidua migrate-db --from PATH --to postgresql://user@host/db
+**
+** The source is opened read-only and read in one read transaction: one
+** consistent moment, nothing written to it. It must be a thidua database at
+** exactly this binary's schema version.
+**
+** The target is written in ONE transaction (BEGIN and the writers' lock of
+** db_pg.c): checked empty, its schema made by the normal migrations
+** (schema_migrate(), whose levels are savepoints here), every table copied
+** with COPY (db_copy_*), foreign keys dropped for the copy and added back
+** after it (PostgreSQL then checks each once, for every row), sequences set
+** past the highest ids, ANALYZE, commit. A refusal (exit 2) happens before
+** anything is written or rolls the transaction back; so does a failure
+** (exit 1): the target is either untouched or holds the whole copy.
+**
+** The tables come from one place: the source's own list (sqlite_master),
+** each matched by name with the table the migrations made on the target. A
+** source table the target does not have is refused, never skipped; what is
+** not copied is named in policy[] below, with the reason. Values keep their
+** representation: each is read with its SQLite storage class (db_coltype)
+** and written as the target column's type wants it; a value that would have
+** to change (text in an integer column, a real in an integer column, a blob
+** in a text column, text that is not UTF-8 or holds a NUL byte) is refused
+** with its table, row and column. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../base/db.h"
+#include "../base/errors.h"
+#include "../base/fold.h"
+#include "../base/schema.h"
+#include "cli.h"
+
+/* What is not copied, and why. Everything else the source has is copied. */
+enum how { COPY, DROP, OWN };
+static const struct {
+	const char *table;
+	enum how how;
+	const char *why;
+} policy[] = {
+	/* a session is a login on one server; its cookie is all it is worth */
+	{ "sessions", DROP, "sessions are not copied: everyone logs in again" },
+	/* the login throttle's recent failures (auth.c, LOGIN_WINDOW_SEC): they
+	** only matter for a quarter of an hour, hold client addresses, and are
+	** no history (the audit log keeps what happened) */
+	{ "login_failures", DROP, "recent login failures are not copied: the login throttle starts afresh" },
+	/* the target records its own migrations (the same versions, checked) */
+	{ "schema_migrations", OWN, "the schema versions are the target's own (the same versions)" },
+};
+
+/* Tables whose rows the migrations themselves write: rows in them do not
+** make a target "not empty", and the source's rows replace them. */
+static const char *const seeded[] = { "schema_migrations", "sort_key_collator", "unit_kinds", "movement_fields", NULL };
+
+struct column {
+	char *name;
+	char kind; /* what the target column holds, in db_bind's letters: 'i' 'd' 't' 'b' */
+};
+
+struct table {
+	char *name;
+	enum how how;
+	const char *why;
+	int64_t rows;       /* in the source */
+	int ncols;
+	struct column *cols;
+};
+
+struct fk {
+	char *table, *name, *def;
+};
+
+struct run {
+	const char *from, *to;
+	struct db *src, *dst;
+	int tty;
+	struct table *t;
+	int nt;
+	struct fk *fks;
+	int nfks;
+};
+
+static int refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int refuse(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "migrate-db: refused: %s; nothing was written\n", msg);
+	return 2;
+}
+
+static double now_sec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* a table or column name as thidua's schema writes them: lower-case letters,
+** digits and '_' (spliced into SQL only after this check) */
+static int plain_name(const char *s)
+{
+	if (!s || !*s || (*s >= '0' && *s <= '9') || strlen(s) > 60) return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_')) return 0;
+	return 1;
+}
+
+static int in_list(const char *const *list, const char *s)
+{
+	for (int i = 0; list[i]; i++)
+		if (!strcmp(list[i], s)) return 1;
+	return 0;
+}
+
+static void free_run(struct run *r)
+{
+	for (int i = 0; i < r->nt; i++) {
+		for (int c = 0; c < r->t[i].ncols; c++) free(r->t[i].cols[c].name);
+		free(r->t[i].cols);
+		free(r->t[i].name);
+	}
+	free(r->t);
+	for (int i = 0; i < r->nfks; i++) free(r->fks[i].table), free(r->fks[i].name), free(r->fks[i].def);
+	free(r->fks);
+}
+
+/* ---- the source ---- */
+
+static int open_source(struct run *r)
+{
+	if (db_is_postgres(r->from)) return refuse("--from is the SQLite file to copy, not a PostgreSQL database");
+	struct stat sb;
+	if (stat(r->from, &sb) != 0) return refuse("no file at %s (%s)", r->from, strerror(errno));
+	char head[16] = { 0 };
+	FILE *f = S_ISREG(sb.st_mode) ? fopen(r->from, "rb") : NULL;
+	size_t got = f ? fread(head, 1, sizeof head, f) : 0;
+	if (f) fclose(f);
+	if (got != sizeof head || memcmp(head, "SQLite format 3", 16) != 0)
+		return refuse("%s is not a SQLite database, so not a thidua database", r->from);
+	if (db_open(&r->src, r->from, DB_OPEN_READONLY) != DB_OK) return refuse("cannot open %s", r->from);
+	/* one read transaction: every table as of one moment, even if a server still writes */
+	if (db_exec(r->src, "BEGIN", "") != DB_OK) return refuse("cannot read %s: %s", r->from, db_errmsg(r->src));
+	int64_t n = 0;
+	if (db_int1(r->src, &n, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'", "") != DB_ROW)
+		return refuse("cannot read %s: %s", r->from, db_errmsg(r->src));
+	struct stmt *st = n ? db_query(r->src, "SELECT name FROM schema_migrations WHERE version = 1", "") : NULL;
+	int ours = st && db_step(st) == DB_ROW && db_text(st, 0) && !strcmp(db_text(st, 0), "001_foundation.sql");
+	db_done(st);
+	if (!ours) return refuse("%s is a SQLite database but not a thidua one (no thidua schema_migrations)", r->from);
+	int64_t version = 0;
+	db_int1(r->src, &version, "SELECT max(version) FROM schema_migrations", "");
+	int latest = schema_latest();
+	if (version > latest)
+		return refuse("%s has schema version %lld, written by a newer thidua; this one knows up to %d: "
+			      "run migrate-db with the newer thidua",
+			      r->from, (long long)version, latest);
+	if (version < latest)
+		return refuse("%s has schema version %lld, older than this thidua's %d: open it once with this thidua "
+			      "(thidua audit verify --db %s migrates it), then run migrate-db again",
+			      r->from, (long long)version, latest, r->from);
+	return 0;
+}
+
+/* the source's tables, in name order, with their row counts and policy */
+static int list_tables(struct run *r)
+{
+	struct stmt *st = db_query(r->src,
+				   "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+				   "ORDER BY name",
+				   "");
+	if (!st) return refuse("cannot read the tables of %s: %s", r->from, db_errmsg(r->src));
+	int cap = 0, rc = 0;
+	while (db_step(st) == DB_ROW) {
+		const char *name = db_text(st, 0);
+		if (!plain_name(name)) { rc = refuse("the source has a table \"%s\" that thidua does not know", name); break; }
+		if (r->nt == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct table *t = realloc(r->t, sizeof *t * (size_t)cap);
+			if (!t) { rc = 1; break; }
+			r->t = t;
+		}
+		struct table *t = &r->t[r->nt++];
+		memset(t, 0, sizeof *t);
+		t->name = strdup(name);
+		t->how = COPY;
+		for (size_t i = 0; i < sizeof policy / sizeof *policy; i++)
+			if (!strcmp(policy[i].table, name)) t->how = policy[i].how, t->why = policy[i].why;
+	}
+	db_done(st);
+	for (int i = 0; !rc && i < r->nt; i++) {
+		char sql[160];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", r->t[i].name);
+		if (db_int1(r->src, &r->t[i].rows, sql, "") != DB_ROW) rc = refuse("cannot read %s: %s", r->from, db_errmsg(r->src));
+	}
+	return rc;
+}
+
+static int source_has(const struct run *r, const char *name)
+{
+	for (int i = 0; i < r->nt; i++)
+		if (!strcmp(r->t[i].name, name)) return 1;
+	return 0;
+}
+
+/* ---- the target ---- */
+
+/* Empty: no table, view or foreign table outside PostgreSQL's own schemas,
+** or only thidua's tables (the source's names, in the current schema: a
+** `thidua serve` or `audit verify` made them) with no row except those the
+** migrations write themselves (seeded[]). Anything else is someone's data. */
+static int check_empty(struct run *r)
+{
+	struct stmt *st = db_query(r->dst,
+				   "SELECT n.nspname, c.relname, c.relkind::text, n.nspname = current_schema() FROM pg_class c "
+				   "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+				   "AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 4, 1, 2",
+				   "");
+	if (!st) return refuse("cannot read the tables of the target: %s", db_errmsg(r->dst));
+	char **ours = NULL;
+	int n = 0, rc = 0;
+	while (!rc && db_step(st) == DB_ROW) {
+		const char *schema = db_text(st, 0), *name = db_text(st, 1), *kind = db_text(st, 2);
+		int current = db_int(st, 3);
+		if (!current || strcmp(kind, "r") != 0 || !source_has(r, name)) {
+			rc = refuse("the target holds %s.%s, which is not a thidua table: migrate-db fills a new, empty database "
+				    "(createdb -O OWNER NAME)",
+				    schema, name);
+			break;
+		}
+		char **o = realloc(ours, sizeof *o * (size_t)(n + 1));
+		if (!o) { rc = 1; break; }
+		ours = o;
+		ours[n++] = strdup(name);
+	}
+	db_done(st);
+	for (int i = 0; !rc && i < n; i++) {
+		if (in_list(seeded, ours[i])) continue;
+		char sql[160];
+		int64_t any = 0;
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT 1 FROM \"%s\" LIMIT 1) x", ours[i]);
+		if (db_int1(r->dst, &any, sql, "") != DB_ROW) rc = refuse("cannot read the target: %s", db_errmsg(r->dst));
+		else if (any)
+			rc = refuse("the target holds data already (its table %s has rows): migrate-db fills a new, empty database",
+				    ours[i]);
+	}
+	for (int i = 0; !rc && i < n; i++) {
+		if (strcmp(ours[i], "schema_migrations") != 0) continue;
+		int64_t v = 0;
+		db_int1(r->dst, &v, "SELECT COALESCE(max(version), 0) FROM schema_migrations", "");
+		if (v > schema_latest()) rc = refuse("the target has the schema of a newer thidua (version %lld)", (long long)v);
+	}
+	for (int i = 0; i < n; i++) free(ours[i]);
+	free(ours);
+	return rc;
+}
+
+static char kind_of(const char *pg_type)
+{
+	if (!strcmp(pg_type, "smallint") || !strcmp(pg_type, "integer") || !strcmp(pg_type, "bigint") || !strcmp(pg_type, "boolean"))
+		return 'i';
+	if (!strcmp(pg_type, "real") || !strcmp(pg_type, "double precision") || !strcmp(pg_type, "numeric")) return 'd';
+	if (!strcmp(pg_type, "bytea")) return 'b';
+	return 't';
+}
+
+/* each copied table's columns: the source's, each found on the target */
+static int plan_columns(struct run *r)
+{
+	for (int i = 0; i < r->nt; i++) {
+		struct table *t = &r->t[i];
+		if (t->how != COPY) continue;
+		struct stmt *st = db_query(r->dst,
+					   "SELECT column_name, data_type FROM information_schema.columns "
+					   "WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+					   "t", t->name);
+		if (!st) return refuse("cannot read the target's columns: %s", db_errmsg(r->dst));
+		int ntarget = 0;
+		char names[64][64], kinds[64];
+		while (db_step(st) == DB_ROW) {
+			if (ntarget < 64) {
+				snprintf(names[ntarget], sizeof names[ntarget], "%s", db_text(st, 0));
+				kinds[ntarget] = kind_of(db_text(st, 1));
+			}
+			ntarget++;
+		}
+		db_done(st);
+		if (!ntarget)
+			return refuse("the source has a table %s that this thidua does not know (%lld rows); "
+				      "it was made by another program or a newer thidua",
+				      t->name, (long long)t->rows);
+		if (ntarget > 64) return refuse("the target's table %s has more than 64 columns", t->name);
+		char sql[200];
+		snprintf(sql, sizeof sql, "SELECT name FROM pragma_table_info('%s') ORDER BY cid", t->name);
+		st = db_query(r->src, sql, "");
+		if (!st) return refuse("cannot read the columns of %s: %s", t->name, db_errmsg(r->src));
+		t->cols = calloc(64, sizeof *t->cols);
+		int rc = t->cols ? 0 : 1;
+		while (!rc && db_step(st) == DB_ROW) {
+			const char *c = db_text(st, 0);
+			int k = 0;
+			while (k < ntarget && strcmp(names[k], c) != 0) k++;
+			if (k == ntarget || !plain_name(c) || t->ncols == 64) {
+				rc = refuse("the source's column %s.%s is not in this thidua's schema", t->name, c);
+				break;
+			}
+			t->cols[t->ncols].name = strdup(c);
+			t->cols[t->ncols].kind = kinds[k];
+			t->ncols++;
+		}
+		db_done(st);
+		if (rc) return rc;
+	}
+	return 0;
+}
+
+/* the foreign keys of the schema, dropped for the copy and made again after it */
+static int drop_foreign_keys(struct run *r)
+{
+	struct stmt *st = db_query(r->dst,
+				   "SELECT cl.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+				   "JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_namespace n ON n.oid = cl.relnamespace "
+				   "WHERE c.contype = 'f' AND n.nspname = current_schema() ORDER BY 1, 2",
+				   "");
+	if (!st) return -1;
+	while (db_step(st) == DB_ROW) {
+		struct fk *f = realloc(r->fks, sizeof *f * (size_t)(r->nfks + 1));
+		if (!f) break;
+		r->fks = f;
+		f = &r->fks[r->nfks++];
+		f->table = strdup(db_text(st, 0));
+		f->name = strdup(db_text(st, 1));
+		f->def = strdup(db_text(st, 2));
+	}
+	db_done(st);
+	for (int i = 0; i < r->nfks; i++) {
+		if (!plain_name(r->fks[i].table) || !plain_name(r->fks[i].name)) {
+			fprintf(stderr, "migrate-db: unexpected constraint name %s.%s\n", r->fks[i].table, r->fks[i].name);
+			return -1;
+		}
+		char sql[300];
+		snprintf(sql, sizeof sql, "ALTER TABLE \"%s\" DROP CONSTRAINT \"%s\"", r->fks[i].table, r->fks[i].name);
+		if (db_script(r->dst, sql) != DB_OK) return -1;
+	}
+	return 0;
+}
+
+static int restore_foreign_keys(struct run *r)
+{
+	for (int i = 0; i < r->nfks; i++) {
+		size_t n = strlen(r->fks[i].table) + strlen(r->fks[i].name) + strlen(r->fks[i].def) + 64;
+		char *sql = malloc(n);
+		if (!sql) return -1;
+		snprintf(sql, n, "ALTER TABLE \"%s\" ADD CONSTRAINT \"%s\" %s", r->fks[i].table, r->fks[i].name, r->fks[i].def);
+		int rc = db_script(r->dst, sql);
+		free(sql);
+		if (rc != DB_OK) {
+			fprintf(stderr, "migrate-db: the copied rows break %s.%s (%s): %s\n", r->fks[i].table, r->fks[i].name,
+				r->fks[i].def, db_errmsg(r->dst));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* every serial column's sequence continues after the highest id copied */
+static int set_sequences(struct run *r)
+{
+	struct stmt *st = db_query(r->dst,
+				   "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+				   "AND column_default LIKE 'nextval(%' ORDER BY 1",
+				   "");
+	if (!st) return -1;
+	char list[128][2][64];
+	int n = 0;
+	while (db_step(st) == DB_ROW && n < 128) {
+		snprintf(list[n][0], sizeof list[n][0], "%s", db_text(st, 0));
+		snprintf(list[n][1], sizeof list[n][1], "%s", db_text(st, 1));
+		n++;
+	}
+	db_done(st);
+	for (int i = 0; i < n; i++) {
+		if (!plain_name(list[i][0]) || !plain_name(list[i][1])) return -1;
+		char sql[400];
+		snprintf(sql, sizeof sql, "SELECT setval(pg_get_serial_sequence($1, $2), COALESCE(max(\"%s\"), 0) + 1, false) FROM \"%s\"",
+			 list[i][1], list[i][0]);
+		if (db_exec(r->dst, sql, "tt", list[i][0], list[i][1]) != DB_OK) return -1;
+	}
+	return 0;
+}
+
+/* ---- the copy ---- */
+
+static const char *type_name(char t)
+{
+	return t == 'i' ? "an integer" : t == 'd' ? "a real number" : t == 't' ? "text" : t == 'b' ? "a blob" : "NULL";
+}
+
+/* one source value as the target column holds it; NULL, or why it cannot be
+** copied unchanged */
+static const char *convert(struct stmt *st, int col, char kind, struct db_value *v, char *why, size_t whylen)
+{
+	char t = db_coltype(st, col);
+	memset(v, 0, sizeof *v);
+	v->type = 'n';
+	if (t == 'n') return NULL;
+	int ok = t == kind || (kind == 'd' && t == 'i') || (kind == 'b' && t == 't') || (kind == 't' && (t == 'i' || t == 'd'));
+	if (!ok) {
+		snprintf(why, whylen, "it holds %s where the PostgreSQL column holds %s", type_name(t),
+			 kind == 'i' ? "integers" : kind == 'd' ? "real numbers" : kind == 'b' ? "bytes" : "text");
+		return why;
+	}
+	switch (kind) {
+	case 'i': v->type = 'i'; v->i = db_int(st, col); break;
+	case 'd':
+		/* an integer goes as its digits, read exactly by PostgreSQL */
+		if (t == 'i') v->type = 'i', v->i = db_int(st, col);
+		else v->type = 'd', v->d = db_double(st, col);
+		break;
+	case 'b':
+		v->type = 'b';
+		v->p = db_blob(st, col, &v->n);
+		if (!v->p) v->p = ""; /* an empty blob, not NULL */
+		break;
+	default: {
+		size_t n = 0;
+		const char *s = db_text(st, col);
+		db_blob(st, col, &n); /* the value's length: a NUL inside would cut it */
+		if (!s || strlen(s) != n) { snprintf(why, whylen, "its text holds a NUL byte"); return why; }
+		if (!utf8_valid(s, n)) { snprintf(why, whylen, "its text is not valid UTF-8"); return why; }
+		v->type = 't';
+		v->p = s;
+	}
+	}
+	return NULL;
+}
+
+static void show(const struct run *r, const struct table *t, int64_t n, double secs, int end)
+{
+	if (end)
+		fprintf(stderr, "%s  %-26s %10lld rows  %7.2f s\n", r->tty ? "\r" : "", t->name, (long long)n, secs);
+	else if (r->tty)
+		fprintf(stderr, "\r  %-26s %10lld of %lld rows", t->name, (long long)n, (long long)t->rows);
+}
+
+/* 0, 1 (failed) or 2 (refused: a value that cannot be copied unchanged) */
+static int copy_table(struct run *r, struct table *t, int64_t *copied)
+{
+	double t0 = now_sec();
+	*copied = 0;
+	/* a table the migrations filled (reference rows): the source's rows replace them */
+	char sql[4096];
+	int64_t have = 0;
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", t->name);
+	if (db_int1(r->dst, &have, sql, "") != DB_ROW) return 1;
+	snprintf(sql, sizeof sql, "DELETE FROM \"%s\"", t->name);
+	if (have && db_exec(r->dst, sql, "") != DB_OK) return 1;
+
+	size_t n = (size_t)snprintf(sql, sizeof sql, "SELECT ");
+	const char *names[64];
+	for (int c = 0; c < t->ncols; c++) {
+		names[c] = t->cols[c].name;
+		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s\"%s\"", c ? ", " : "", t->cols[c].name);
+	}
+	snprintf(sql + n, sizeof sql - n, " FROM \"%s\"", t->name);
+	if (n >= sizeof sql - 100) return 1;
+	struct stmt *st = db_query(r->src, sql, "");
+	if (!st) { fprintf(stderr, "migrate-db: cannot read %s: %s\n", t->name, db_errmsg(r->src)); return 1; }
+	if (db_copy_begin(r->dst, t->name, names, t->ncols) != DB_OK) {
+		db_done(st);
+		fprintf(stderr, "migrate-db: cannot copy into %s: %s\n", t->name, db_errmsg(r->dst));
+		return 1;
+	}
+	struct db_value v[64];
+	char why[200], stop[600] = "";
+	int rc = 0, step;
+	int64_t rows = 0;
+	while ((step = db_step(st)) == DB_ROW) {
+		for (int c = 0; c < t->ncols && !stop[0]; c++) {
+			if (!convert(st, c, t->cols[c].kind, &v[c], why, sizeof why)) continue;
+			const char *key = db_text(st, 0);
+			snprintf(stop, sizeof stop, "table %s, row %lld (%s %s), column %s: %s", t->name, (long long)rows + 1,
+				 t->cols[0].name, key ? key : "NULL", t->cols[c].name, why);
+		}
+		if (stop[0]) { rc = 2; break; }
+		if (db_copy_row(r->dst, v) != DB_OK) { rc = 1; break; }
+		rows++;
+		if ((rows & 8191) == 0) show(r, t, rows, now_sec() - t0, 0);
+	}
+	if (!rc && step != DB_DONE) {
+		snprintf(stop, sizeof stop, "reading %s: %s", t->name, db_errmsg(r->src));
+		rc = 1;
+	}
+	db_done(st);
+	int64_t written = 0;
+	int end = db_copy_end(r->dst, stop[0] ? stop : NULL, &written);
+	if (r->tty && (rc || end != DB_OK)) fputc('\n', stderr);
+	if (rc == 2) { fprintf(stderr, "migrate-db: refused: %s; nothing was written\n", stop); return 2; }
+	if (rc || end != DB_OK) {
+		fprintf(stderr, "migrate-db: copying %s failed: %s\n", t->name, stop[0] ? stop : db_errmsg(r->dst));
+		return 1;
+	}
+	if (written != rows) {
+		fprintf(stderr, "migrate-db: %s: %lld rows read, %lld written\n", t->name, (long long)rows, (long long)written);
+		return 1;
+	}
+	show(r, t, rows, now_sec() - t0, 1);
+	*copied = rows;
+	return 0;
+}
+
+static int migrate(struct run *r)
+{
+	double t0 = now_sec();
+	int rc = open_source(r);
+	if (!rc) rc = list_tables(r);
+	if (rc) return rc;
+
+	if (db_open(&r->dst, r->to, 0) != DB_OK) return refuse("the target database cannot be reached");
+	if (db_tx_begin(r->dst) != E_OK)
+		return refuse("the target is busy (another thidua holds its write lock): %s", db_errmsg(r->dst));
+	rc = check_empty(r);
+	if (rc) { db_tx_end(r->dst, E_INVALID); return rc; }
+
+	fprintf(stderr, "migrate-db: %s (schema %d) to %s, in one transaction\n", r->from, schema_latest(), db_path(r->dst));
+	if (schema_migrate(r->dst, 1) != 0) { db_tx_end(r->dst, E_DB); return 1; }
+	rc = plan_columns(r);
+	if (rc) { db_tx_end(r->dst, E_INVALID); return rc; }
+	if (drop_foreign_keys(r) != 0) {
+		fprintf(stderr, "migrate-db: cannot set the foreign keys aside for the copy: %s\n", db_errmsg(r->dst));
+		db_tx_end(r->dst, E_DB);
+		return 1;
+	}
+
+	double c0 = now_sec();
+	int64_t total = 0;
+	int ntables = 0;
+	for (int i = 0; i < r->nt && !rc; i++) {
+		struct table *t = &r->t[i];
+		if (t->how != COPY) continue;
+		int64_t n = 0;
+		rc = copy_table(r, t, &n);
+		total += n;
+		ntables++;
+	}
+	double copy_secs = now_sec() - c0;
+	for (int i = 0; i < r->nt && !rc; i++)
+		if (r->t[i].how == DROP && r->t[i].rows)
+			fprintf(stderr, "  %-26s %10lld rows  not copied: %s\n", r->t[i].name, (long long)r->t[i].rows, r->t[i].why);
+	if (!rc) {
+		double k0 = now_sec();
+		if (restore_foreign_keys(r) != 0) rc = 1;
+		else if (set_sequences(r) != 0) {
+			fprintf(stderr, "migrate-db: cannot set the sequences: %s\n", db_errmsg(r->dst));
+			rc = 1;
+		} else if (db_script(r->dst, "ANALYZE") != DB_OK) {
+			fprintf(stderr, "migrate-db: ANALYZE failed: %s\n", db_errmsg(r->dst));
+			rc = 1;
+		}
+		if (!rc) fprintf(stderr, "  foreign keys checked, sequences set, statistics gathered: %.2f s\n", now_sec() - k0);
+	}
+	if (rc) {
+		db_tx_end(r->dst, E_DB);
+		if (rc == 1) fprintf(stderr, "migrate-db: rolled back; nothing was written to the target\n");
+		return rc;
+	}
+	double k1 = now_sec();
+	if (db_tx_end(r->dst, E_OK) != E_OK) {
+		fprintf(stderr, "migrate-db: the commit failed, nothing was written: %s\n", db_errmsg(r->dst));
+		return 1;
+	}
+	double secs = now_sec() - t0;
+	fprintf(stderr, "  committed: %.2f s\n", now_sec() - k1);
+	printf("migrated %s to %s: %lld rows in %d tables in %.1f s (copy %.1f s, %.0f rows/s)\n", r->from, db_path(r->dst),
+	       (long long)total, ntables, secs, copy_secs, copy_secs > 0 ? (double)total / copy_secs : 0.0);
+	return 0;
+}
+
+int cmd_migrate_db(int argc, char **argv)
+{
+	static const char *const known[] = { "--from", "--to", NULL };
+	struct args a;
+	if (args_parse(&a, argc, argv, known) != 0) return 2;
+	const char *from = arg(&a, "--from", NULL), *to = arg(&a, "--to", NULL);
+	if (a.help || !from || !to || a.npos) {
+		FILE *out = a.help ? stdout : stderr;
+		fprintf(out,
+			"usage: thidua migrate-db --from PATH --to postgresql://user@host/db\n\n"
+			"Copies a thidua SQLite database with its whole history (units, people, movements, users\n"
+			"with their passwords and grants, API tokens, files, jobs, the audit log; ids kept) into a\n"
+			"new, empty PostgreSQL database, in one transaction: the target ends up with all of it or\n"
+			"with nothing. Sessions and recent login failures are not copied. Stop the server first:\n"
+			"what it writes after the copy starts is not copied. The source is only read.\n"
+			"--to is postgresql://user@host/db, postgres://..., or postgresql: alone for libpq's\n"
+			"environment (PGSERVICE, PGHOST, PGDATABASE...). Progress goes to standard error.\n"
+			"Exit status 0: copied; 2: refused, nothing written (the target is not empty or cannot be\n"
+			"reached, the source is not a thidua database or has another schema version); 1: the copy\n"
+			"failed and was rolled back. See docs/DEPLOY.md.\n");
+		return a.help ? 0 : 2;
+	}
+	if (!db_is_postgres(to)) return refuse("--to must be a PostgreSQL database: postgresql://user@host/db (or postgres://..., postgresql:)");
+	struct run r = { .from = from, .to = to, .tty = isatty(2) };
+	int rc = migrate(&r);
+	if (r.src && db_in_tx(r.src)) db_exec(r.src, "ROLLBACK", ""); /* the read transaction */
+	db_close(r.src);
+	db_close(r.dst);
+	free_run(&r);
+	return rc;
+}
