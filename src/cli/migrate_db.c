@@ -247,15 +247,20 @@ static int check_empty(struct run *r)
 		ours[n++] = strdup(name);
 	}
 	db_done(st);
+	char full[200] = "";
+	int nfull = 0;
 	for (int i = 0; !rc && i < n; i++) {
 		if (in_list(seeded, ours[i])) continue;
 		char sql[160];
 		int64_t any = 0;
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT 1 FROM \"%s\" LIMIT 1) x", ours[i]);
 		if (db_int1(r->dst, &any, sql, "") != DB_ROW) rc = refuse("cannot read the target: %s", db_errmsg(r->dst));
-		else if (any)
-			rc = refuse("the target holds data already (its table %s has rows): migrate-db fills a new, empty database",
-				    ours[i]);
+		else if (any && nfull++ < 3) snprintf(full + strlen(full), sizeof full - strlen(full), "%s%s", nfull > 1 ? ", " : "", ours[i]);
+	}
+	if (!rc && nfull) {
+		char more[40] = "";
+		if (nfull > 3) snprintf(more, sizeof more, " and %d more tables", nfull - 3);
+		rc = refuse("the target holds data already (rows in %s%s): migrate-db fills a new, empty database", full, more);
 	}
 	for (int i = 0; !rc && i < n; i++) {
 		if (strcmp(ours[i], "schema_migrations") != 0) continue;
