@@ -400,7 +400,7 @@ static int set_sequences(struct run *r)
 	for (int i = 0; i < n; i++) {
 		if (!plain_name(list[i][0]) || !plain_name(list[i][1])) return -1;
 		char sql[400];
-		snprintf(sql, sizeof sql, "SELECT setval(pg_get_serial_sequence($1, $2), COALESCE(max(\"%s\"), 0) + 1, false) FROM \"%s\"",
+		snprintf(sql, sizeof sql, "SELECT setval(pg_get_serial_sequence($1, $2), COALESCE(max(\"%.63s\"), 0) + 1, false) FROM \"%.63s\"",
 			 list[i][1], list[i][0]);
 		if (db_exec(r->dst, sql, "tt", list[i][0], list[i][1]) != DB_OK) return -1;
 	}
