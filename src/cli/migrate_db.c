@@ -488,8 +488,8 @@ static const char *convert(struct stmt *st, int col, char kind, struct db_value 
 
 static void show(const struct run *r, const struct table *t, int64_t n, double secs, int end)
 {
-	if (end)
-		fprintf(stderr, "%s  %-26s %10lld rows  %7.2f s\n", r->tty ? "\r" : "", t->name, (long long)n, secs);
+	if (end) /* on a terminal over the counter, which may be a little longer */
+		fprintf(stderr, "%s  %-26s %10lld rows  %7.2f s%s\n", r->tty ? "\r" : "", t->name, (long long)n, secs, r->tty ? "        " : "");
 	else if (r->tty)
 		fprintf(stderr, "\r  %-26s %10lld of %lld rows", t->name, (long long)n, (long long)t->rows);
 }
