@@ -49,13 +49,13 @@ static const struct {
 	const char *why;
 } policy[] = {
 	/* a session is a login on one server; its cookie is all it is worth */
-	{ "sessions", DROP, "sessions are not copied: everyone logs in again" },
+	{ "sessions", DROP, "everyone logs in again" },
 	/* the login throttle's recent failures (auth.c, LOGIN_WINDOW_SEC): they
 	** only matter for a quarter of an hour, hold client addresses, and are
 	** no history (the audit log keeps what happened) */
-	{ "login_failures", DROP, "recent login failures are not copied: the login throttle starts afresh" },
+	{ "login_failures", DROP, "the login throttle starts afresh" },
 	/* the target records its own migrations (the same versions, checked) */
-	{ "schema_migrations", OWN, "the schema versions are the target's own (the same versions)" },
+	{ "schema_migrations", OWN, "the target records its own migrations (the same versions)" },
 };
 
 /* Tables whose rows the migrations themselves write: rows in them do not
@@ -574,7 +574,11 @@ static int migrate(struct run *r)
 	if (rc) { db_tx_end(r->dst, E_INVALID); return rc; }
 
 	fprintf(stderr, "migrate-db: %s (schema %d) to %s, in one transaction\n", r->from, schema_latest(), db_path(r->dst));
-	if (schema_migrate(r->dst, 1) != 0) { db_tx_end(r->dst, E_DB); return 1; }
+	if (schema_migrate(r->dst, 1) != 0) {
+		db_tx_end(r->dst, E_DB);
+		fprintf(stderr, "migrate-db: rolled back; nothing was written to the target\n");
+		return 1;
+	}
 	rc = plan_columns(r);
 	if (rc) { db_tx_end(r->dst, E_INVALID); return rc; }
 	/* for the index builds after the copy (this transaction only) */
@@ -597,7 +601,7 @@ static int migrate(struct run *r)
 	}
 	double copy_secs = now_sec() - c0;
 	for (int i = 0; i < r->nt && !rc; i++)
-		if (r->t[i].how == DROP && r->t[i].rows)
+		if (r->t[i].how != COPY && r->t[i].rows)
 			fprintf(stderr, "  %-26s %10lld rows  not copied: %s\n", r->t[i].name, (long long)r->t[i].rows, r->t[i].why);
 	double keys_secs = 0;
 	if (!rc) {
