@@ -560,6 +560,22 @@ static int copy_table(struct run *r, struct table *t, int64_t *copied)
 	return 0;
 }
 
+/* the statistics of the tables copied (the planner's, for the first queries) */
+static int analyze(struct run *r)
+{
+	size_t cap = 16;
+	for (int i = 0; i < r->nt; i++) cap += strlen(r->t[i].name) + 4;
+	char *sql = malloc(cap);
+	if (!sql) return DB_ERR;
+	size_t n = (size_t)snprintf(sql, cap, "ANALYZE");
+	int k = 0;
+	for (int i = 0; i < r->nt; i++)
+		if (r->t[i].how == COPY) n += (size_t)snprintf(sql + n, cap - n, "%s\"%s\"", k++ ? ", " : " ", r->t[i].name);
+	int rc = k ? db_script(r->dst, sql) : DB_OK;
+	free(sql);
+	return rc;
+}
+
 static int migrate(struct run *r)
 {
 	double t0 = now_sec();
@@ -610,7 +626,7 @@ static int migrate(struct run *r)
 		else if (set_sequences(r) != 0) {
 			fprintf(stderr, "migrate-db: cannot set the sequences: %s\n", db_errmsg(r->dst));
 			rc = 1;
-		} else if (db_script(r->dst, "ANALYZE") != DB_OK) {
+		} else if (analyze(r) != DB_OK) {
 			fprintf(stderr, "migrate-db: ANALYZE failed: %s\n", db_errmsg(r->dst));
 			rc = 1;
 		}
