@@ -58,9 +58,6 @@ static const struct {
 	{ "schema_migrations", OWN, "the target records its own migrations (the same versions)" },
 };
 
-/* Tables whose rows the migrations themselves write: rows in them do not
-** make a target "not empty", and the source's rows replace them. */
-static const char *const seeded[] = { "schema_migrations", "sort_key_collator", "unit_kinds", "movement_fields", NULL };
 
 struct column {
 	char *name;
@@ -90,6 +87,7 @@ struct run {
 	int nt;
 	struct fk *fks;
 	int nfks;
+	char **seeded;      /* tables the migrations fill themselves (seeded_tables), NULL-terminated */
 };
 
 static int refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -121,9 +119,9 @@ static int plain_name(const char *s)
 	return 1;
 }
 
-static int in_list(const char *const *list, const char *s)
+static int in_list(char *const *list, const char *s)
 {
-	for (int i = 0; list[i]; i++)
+	for (int i = 0; list && list[i]; i++)
 		if (!strcmp(list[i], s)) return 1;
 	return 0;
 }
@@ -138,6 +136,8 @@ static void free_run(struct run *r)
 	free(r->t);
 	for (int i = 0; i < r->nfks; i++) free(r->fks[i].table), free(r->fks[i].name), free(r->fks[i].def);
 	free(r->fks);
+	for (int i = 0; r->seeded && r->seeded[i]; i++) free(r->seeded[i]);
+	free(r->seeded);
 }
 
 /* ---- the source ---- */
@@ -220,10 +220,40 @@ static int source_has(const struct run *r, const char *name)
 
 /* ---- the target ---- */
 
+/* The tables whose rows the migrations write themselves (unit kinds,
+** movement fields, the schema's versions, the collator of the sort keys…):
+** rows there do not make a target "not empty", and the source's rows replace
+** them. Found by running this binary's migrations on an empty in-memory
+** SQLite database — the twins of the PostgreSQL ones (test_db.c checks that
+** each has the other) — so a new migration's reference rows need no list. */
+static int seeded_tables(struct run *r)
+{
+	struct db *mem;
+	if (db_open(&mem, ":memory:", DB_OPEN_CREATE) != DB_OK) return -1;
+	int rc = schema_migrate(mem, 1) == 0 ? 0 : -1;
+	struct stmt *st = rc ? NULL
+			     : db_query(mem, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'", "");
+	char *names[256];
+	int n = 0;
+	while (st && n < 256 && db_step(st) == DB_ROW) names[n++] = strdup(db_text(st, 0));
+	db_done(st);
+	r->seeded = calloc((size_t)n + 1, sizeof *r->seeded);
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		char sql[160];
+		int64_t rows = 0;
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", names[i]);
+		if (r->seeded && plain_name(names[i]) && db_int1(mem, &rows, sql, "") == DB_ROW && rows > 0) r->seeded[k++] = names[i];
+		else free(names[i]);
+	}
+	db_close(mem);
+	return rc || !r->seeded ? -1 : 0;
+}
+
 /* Empty: no table, view or foreign table outside PostgreSQL's own schemas,
 ** or only thidua's tables (the source's names, in the current schema: a
 ** `thidua serve` or `audit verify` made them) with no row except those the
-** migrations write themselves (seeded[]). Anything else is someone's data. */
+** migrations write themselves (seeded_tables). Anything else is someone's data. */
 static int check_empty(struct run *r)
 {
 	struct stmt *st = db_query(r->dst,
@@ -252,7 +282,7 @@ static int check_empty(struct run *r)
 	char full[200] = "";
 	int nfull = 0;
 	for (int i = 0; !rc && i < n; i++) {
-		if (in_list(seeded, ours[i])) continue;
+		if (in_list(r->seeded, ours[i])) continue;
 		char sql[160];
 		int64_t any = 0;
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT 1 FROM \"%s\" LIMIT 1) x", ours[i]);
@@ -583,6 +613,7 @@ static int migrate(struct run *r)
 	if (!rc) rc = list_tables(r);
 	if (rc) return rc;
 
+	if (seeded_tables(r) != 0) { fprintf(stderr, "migrate-db: cannot run this thidua's migrations in memory\n"); return 1; }
 	if (db_open(&r->dst, r->to, 0) != DB_OK) return refuse("the target database cannot be reached");
 	if (db_tx_begin(r->dst) != E_OK)
 		return refuse("the target is busy (another thidua holds its write lock): %s", db_errmsg(r->dst));
