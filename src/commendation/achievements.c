@@ -328,3 +328,37 @@ int achievements_delete(struct db *db, const struct user *who, int64_t id, int64
 	free(before);
 	return db_tx_end(db, rc);
 }
+
+int person_direct_work_set(struct db *db, const struct user *who, int64_t person, int direct, const char *valid_from, struct field_errors *fe)
+{
+	char path[UNIT_PATH_MAX] = "";
+	struct stmt *st = db_query(db, "SELECT u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1", "i", person);
+	int found = st && db_step(st) == DB_ROW;
+	if (found) snprintf(path, sizeof path, "%s", db_text(st, 0));
+	db_done(st);
+	if (!found) return E_NOTFOUND;
+	if (!role_can(who, PERM_RECORD_ACHIEVEMENTS, path)) return E_FORBIDDEN;
+	if (!valid_from || !date_valid(valid_from)) { fe_add(fe, "valid_from", N_("Must be a date")); return E_INVALID; }
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) return rc;
+	rc = db_exec(db,
+		     "INSERT INTO person_direct_work (person_id, valid_from, direct) VALUES ($1, $2, $3) "
+		     "ON CONFLICT (person_id, valid_from) DO UPDATE SET direct = $3",
+		     "iti", person, valid_from, (int64_t)(direct ? 1 : 0)) == DB_OK
+		     ? E_OK
+		     : E_DB;
+	if (rc == E_OK) {
+		char note[64];
+		snprintf(note, sizeof note, "direct work %s from %s", direct ? "yes" : "no", valid_from);
+		rc = audit_change(db, who, "direct work", "person", person, NULL, NULL, note);
+	}
+	return db_tx_end(db, rc);
+}
+
+int person_direct_work_on(struct db *db, int64_t person, const char *date)
+{
+	int64_t d = 0;
+	db_int1(db, &d, "SELECT direct FROM person_direct_work WHERE person_id = $1 AND valid_from <= $2 ORDER BY valid_from DESC LIMIT 1",
+		"it", person, date);
+	return d == 1;
+}

@@ -104,10 +104,43 @@ void achievement_json(struct jw *w, const struct achievement *x);
 /* the unit path of a record's subject (arena), or NULL */
 const char *achievement_unit_path(struct db *db, struct arena *a, int64_t id);
 
+/* Whether a person works directly in production (seed 001's priority), with
+** its history: from valid_from on. Needs PERM_RECORD_ACHIEVEMENTS. */
+int person_direct_work_set(struct db *db, const struct user *who, int64_t person, int direct, const char *valid_from, struct field_errors *fe);
+int person_direct_work_on(struct db *db, int64_t person, const char *date);
+
 /* thidua import achievements FILE: columns person_code | unit_code, year,
 ** kind, value[, decision_no, decided_on, authority, on_date, note]; all or
 ** nothing, "line N: reason" for each rejected line */
 int achievements_import(struct db *db, const struct user *who, FILE *in, struct import_report *rep);
+
+/* ---- who received what (stats.c) ---- */
+
+#define AWARD_MAX_RANGES 16
+struct award_query {
+	int64_t year;              /* 0: any */
+	const char *award;         /* a code, or NULL */
+	const char *level;         /* grassroots, province, government, state, or NULL */
+	const char *subject;       /* "person", "collective", or NULL */
+	char under_path[64];       /* a subtree, or "" */
+	const char *q;             /* words of the name (person or unit), accents optional */
+	int64_t limit, offset;
+	int nranges;               /* the reader's subtrees; -1: everything */
+	const char *range_lo[AWARD_MAX_RANGES];
+};
+/* the awards held (records of kind title), newest year first */
+int awards_received(struct db *db, struct arena *a, const struct award_query *q, const char *lang, struct achievement **items, int *n,
+		    int64_t *total);
+struct award_year_row {
+	const char *authority;     /* as recorded ("" when not) */
+	int64_t awards, people, direct_workers, collectives, small_collectives;
+};
+/* Per issuing authority: how many awards, to people (of them, working
+** directly in production on 31 December of the year) and to collectives (of
+** them, small: a unit whose kind's level is small_level or below, e.g. 3 for
+** communes, wards and agencies); *all the totals. */
+int awards_yearly(struct db *db, struct arena *a, const struct award_query *q, int small_level, struct award_year_row **rows, int *n,
+		  struct award_year_row *all);
 
 /* the demo's records and proposals (commendation_demo.c): 0, or -1 with the reason on log */
 int commendation_demo_load(struct db *db, const struct user *who, FILE *log, int *nachievements, int *nproposals);

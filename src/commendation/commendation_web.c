@@ -15,6 +15,7 @@
 #include "../base/util.h"
 #include "../people/people.h"
 #include "../units/units.h"
+#include "../units/units_web.h"
 #include "commendation_web.h"
 #include "tmpl_commendation.h"
 
@@ -307,4 +308,135 @@ void page_achievement_delete(struct req *r)
 	flash_set(r, N_("The record was deleted"));
 	reply_redirect(r, x->person_id ? arena_printf(&r->a, "/people/%lld#achievements", (long long)x->person_id)
 				       : arena_printf(&r->a, "/units/%lld#achievements", (long long)x->unit_id));
+}
+
+/* ---- who received what ---- */
+
+static const char *const award_levels[] = { "grassroots", "province", "government", "state", NULL };
+static const char *const subjects[] = { "person", "collective", NULL };
+
+/* the query of /api/v1/awards/received and /awards/received; -1 after replying */
+static int read_award_query(struct req *r, struct award_query *q)
+{
+	memset(q, 0, sizeof *q);
+	q->year = query_int(r, "year", 0, 1945, 2200);
+	q->level = query_choice(r, "level", award_levels);
+	q->subject = query_choice(r, "subject", subjects);
+	q->limit = query_int(r, "limit", 50, 1, 500);
+	q->offset = query_int(r, "offset", 0, 0, INT64_MAX);
+	q->q = req_query(r, "q");
+	if (query_bad(r)) return -1;
+	const char *award = req_query(r, "award");
+	q->award = award && *award ? award : NULL;
+	const char *under = req_query(r, "under");
+	if (under && *under) {
+		int64_t id = 0;
+		if ((units_find_code(r->db, under, &id) != E_OK && (parse_id(under, &id) != 0)) ||
+		    units_path(r->db, id, q->under_path, sizeof q->under_path) != E_OK) {
+			reply_error(r, 404, "not_found", N_("No unit has this code"));
+			return -1;
+		}
+	}
+	q->nranges = units_scope_ranges(r, PERM_READ, q->range_lo, AWARD_MAX_RANGES);
+	return 0;
+}
+
+void api_awards_received(struct req *r)
+{
+	struct award_query q;
+	if (read_award_query(r, &q) != 0) return;
+	struct achievement *items;
+	int n;
+	int64_t total;
+	if (awards_received(r->db, &r->a, &q, r->lang, &items, &n, &total) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	struct jw w;
+	reply_list_begin(r, &w);
+	for (int i = 0; i < n; i++) achievement_json(&w, &items[i]);
+	reply_list_end(&w, total, q.limit, q.offset);
+}
+
+static void year_row_json(struct jw *w, const struct award_year_row *x)
+{
+	jw_obj(w);
+	jw_kstr(w, "authority", x->authority);
+	jw_kint(w, "awards", x->awards);
+	jw_kint(w, "people", x->people);
+	jw_kint(w, "direct_workers", x->direct_workers);
+	jw_key(w, "direct_share");
+	if (x->people) jw_num(w, (double)x->direct_workers / (double)x->people);
+	else jw_null(w);
+	jw_kint(w, "collectives", x->collectives);
+	jw_kint(w, "small_collectives", x->small_collectives);
+	jw_key(w, "small_share");
+	if (x->collectives) jw_num(w, (double)x->small_collectives / (double)x->collectives);
+	else jw_null(w);
+	jw_obj_end(w);
+}
+
+void api_awards_yearly(struct req *r)
+{
+	struct award_query q;
+	if (read_award_query(r, &q) != 0) return;
+	int64_t small = query_int(r, "small_level", 3, -1, 9);
+	if (query_bad(r)) return;
+	struct award_year_row *rows, all;
+	int n;
+	if (awards_yearly(r->db, &r->a, &q, (int)small, &rows, &n, &all) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "year");
+	if (q.year) jw_int(&w, q.year);
+	else jw_null(&w);
+	jw_kint(&w, "small_level", small);
+	jw_key(&w, "rows");
+	jw_arr(&w);
+	for (int i = 0; i < n; i++) year_row_json(&w, &rows[i]);
+	jw_arr_end(&w);
+	jw_key(&w, "total");
+	year_row_json(&w, &all);
+	jw_obj_end(&w);
+	reply_json(r, 200);
+}
+
+void page_awards_received(struct req *r)
+{
+	struct award_query q;
+	if (read_award_query(r, &q) != 0) return;
+	struct achievement *items;
+	int n;
+	int64_t total;
+	struct award_year_row *rows, all;
+	int nrows;
+	if (awards_received(r->db, &r->a, &q, r->lang, &items, &n, &total) != E_OK ||
+	    awards_yearly(r->db, &r->a, &q, 3, &rows, &nrows, &all) != E_OK) {
+		reply_fail(r, E_DB, NULL);
+		return;
+	}
+	struct award *aw;
+	int naw = 0;
+	awards_list(r->db, &r->a, r->lang, &aw, &naw);
+	page_begin(r, _("Awards received"), "awards");
+	tmpl_awards_received(&r->out, r, &q, aw, naw, items, n, total, rows, nrows, &all);
+	page_end(r);
+}
+
+enum { DW_DIRECT, DW_FROM, DW_N };
+static const struct field_spec direct_fields[DW_N + 1] = {
+	[DW_DIRECT] = { "direct", F_BOOL, 1, 0, 0, 1, NULL },
+	[DW_FROM] = { "valid_from", F_DATE, 1, 10, 0, 0, NULL },
+	[DW_N] = { NULL, 0, 0, 0, 0, 0, NULL },
+};
+
+/* POST /api/v1/people/{id}/direct-work {"direct": true, "valid_from": "2024-01-01"} → 204 */
+void api_person_direct_work(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	struct field_errors fe = { 0 };
+	struct input v;
+	int rc = input_read(r, direct_fields, &v, &fe, 0);
+	if (rc == E_OK) rc = person_direct_work_set(r->db, r->user, id, (int)v.i[DW_DIRECT], v.s[DW_FROM], &fe);
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	r->status = 204;
 }

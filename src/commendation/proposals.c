@@ -456,15 +456,6 @@ out:
 	return db_tx_end(db, rc);
 }
 
-/* whether the person works directly in production on date (person_direct_work) */
-static int direct_on(struct db *db, int64_t person, const char *date)
-{
-	int64_t d = 0;
-	db_int1(db, &d, "SELECT direct FROM person_direct_work WHERE person_id = $1 AND valid_from <= $2 ORDER BY valid_from DESC LIMIT 1",
-		"it", person, date);
-	return d == 1;
-}
-
 static int check_one(struct db *db, int64_t nominee, const char *award, int64_t person, int64_t unit, int64_t year, const char *date)
 {
 	if (!proposals_eligibility) return E_OK;
@@ -541,7 +532,7 @@ int proposals_add_nominee(struct db *db, const struct user *who, int64_t id, int
 	before = snapshot(db, id);
 	char today[11];
 	today_iso(today);
-	int direct = in->person_id > 0 && direct_on(db, in->person_id, p->proposed_on ? p->proposed_on : today);
+	int direct = in->person_id > 0 && person_direct_work_on(db, in->person_id, p->proposed_on ? p->proposed_on : today);
 	struct stmt *st = db_query(db,
 				   "INSERT INTO proposal_nominees (proposal_id, person_id, unit_id, award_code, summary, direct_worker, position) "
 				   "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",

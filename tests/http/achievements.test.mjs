@@ -179,3 +179,34 @@ test('thidua import achievements: all or nothing with line numbers, then the goo
   const got = (await admin.get('/api/v1/achievements?person=KH-001&year=2019')).data.items;
   assert.deepEqual(got.map((x) => [x.kind, x.value, x.decided_on]), [['rating', 'excellent', null], ['title', 'LDTT', '2019-12-20']]);
 });
+
+test('who received what: the awards held by year and award, and the yearly table per issuing body with the shares of direct workers and small collectives', async () => {
+  // one person working directly in production from 2023 (not before), one not
+  let r = await admin.post(`/api/v1/people/${binh.id}/direct-work`, { json: { direct: true, valid_from: '2023-01-01' } });
+  assert.equal(r.status, 204, r.text);
+  for (const [code, val, auth] of [['KH-001', 'LDTT', 'UBND phường Khác'], ['YG-001', 'LDTT', 'UBND phường Yên Giang']]) {
+    r = await admin.post('/api/v1/achievements', { json: { person_code: code, year: 2023, kind: 'title', value: val, authority: auth } });
+    assert.equal(r.status, 201, r.text);
+  }
+  r = await admin.post('/api/v1/achievements', { json: { unit_code: 'W-KHAC', year: 2023, kind: 'title', value: 'TTLDTT', authority: 'UBND phường Khác' } });
+  assert.equal(r.status, 201, r.text);
+  const got = await admin.get('/api/v1/awards/received?year=2023&subject=person&award=LDTT');
+  assert.equal(got.status, 200);
+  assert.deepEqual(got.data.items.map((x) => x.person_code).sort(), ['KH-001', 'YG-001']);
+  const under = await admin.get('/api/v1/awards/received?year=2023&under=W-KHAC');
+  assert.deepEqual(under.data.items.map((x) => `${x.subject} ${x.value}`).sort(), ['collective TTLDTT', 'person LDTT']);
+  const y = await admin.get('/api/v1/awards/yearly?year=2023');
+  assert.equal(y.status, 200);
+  const khac = y.data.rows.find((x) => x.authority === 'UBND phường Khác');
+  assert.deepEqual([khac.awards, khac.people, khac.direct_workers, khac.direct_share, khac.collectives, khac.small_collectives, khac.small_share],
+    [2, 1, 1, 1, 1, 1, 1]);
+  const yg = y.data.rows.find((x) => x.authority === 'UBND phường Yên Giang');
+  assert.deepEqual([yg.people, yg.direct_workers, yg.direct_share, yg.collectives, yg.small_share], [1, 0, 0, 0, null]);
+  // 2022: KH-001 did not work directly in production yet
+  await admin.post('/api/v1/achievements', { json: { person_code: 'KH-001', year: 2022, kind: 'title', value: 'LDTT', authority: 'UBND phường Khác' } });
+  const y22 = await admin.get('/api/v1/awards/yearly?year=2022');
+  assert.equal(y22.data.rows.find((x) => x.authority === 'UBND phường Khác').direct_workers, 0);
+  const page = await admin.get('/awards/received?year=2023');
+  assert.equal(page.status, 200);
+  assert.match(page.text, /UBND phường Khác/);
+});
