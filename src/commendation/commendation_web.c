@@ -341,6 +341,14 @@ static int read_award_query(struct req *r, struct award_query *q)
 	return 0;
 }
 
+int read_award_query_for_export(struct req *r, struct award_query *q)
+{
+	if (read_award_query(r, q) != 0) return -1;
+	q->limit = 100000;
+	q->offset = 0;
+	return 0;
+}
+
 void api_awards_received(struct req *r)
 {
 	struct award_query q;

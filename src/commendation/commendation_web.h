@@ -21,6 +21,10 @@ void page_awards(struct req *r);
 void api_awards_received(struct req *r);
 void api_awards_yearly(struct req *r);
 void api_person_direct_work(struct req *r);
+void page_proposal_export(struct req *r);
+void page_export_awards_received(struct req *r);
+/* the filters of the awards received, for an export (every row) */
+int read_award_query_for_export(struct req *r, struct award_query *q);
 void page_awards_received(struct req *r);
 void page_person_achievement_post(struct req *r);
 void page_unit_achievement_post(struct req *r);

@@ -13,6 +13,7 @@
 #include "../base/arena.h"
 #include "../base/db.h"
 #include "../base/i18n.h"
+#include "../base/sheet.h"
 #include "../base/util.h"
 #include "../units/units.h"
 #include "../units/units_web.h"
@@ -480,4 +481,66 @@ void prop_eligibility_html(struct buf *o, struct req *r, const struct nominee *x
 		buf_raw(o, "</ul>");
 	}
 	json_decref(j);
+}
+
+/* ---- exports: a proposal's nominees, the awards received ---- */
+
+static int write_nominees(struct req *r, FILE *f, const char *format, const void *ctx)
+{
+	const struct proposal *p = ctx;
+	const char *heads[] = { _("No."), _("Nominee"), _("Civil-servant code"), _("Unit"), _("Award"), _("Eligibility"), _("Achievements of the nominee"), NULL };
+	struct sheet *s = sheet_open(f, format, p->code, heads, "nttttt" "t");
+	if (!s) return -1;
+	for (int i = 0; i < p->nnom; i++) {
+		const struct nominee *x = &p->nom[i];
+		char no[16];
+		snprintf(no, sizeof no, "%d", i + 1);
+		const char *verdict = !x->verdict ? "" : !strcmp(x->verdict, "eligible") ? _("eligible") : !strcmp(x->verdict, "manual") ? _("to be confirmed by a person") : _("not eligible");
+		const char *cells[] = { no, x->person_id ? x->person_name : x->unit_name, x->person_code ? x->person_code : "", x->unit_name, x->award_name, verdict,
+					x->summary ? x->summary : "", NULL };
+		sheet_row(s, cells);
+	}
+	return sheet_close(s);
+}
+
+void page_proposal_export(struct req *r)
+{
+	struct proposal *p = load(r);
+	if (!p) return;
+	const char *format = reply_sheet_format(r, "xlsx");
+	if (format) reply_sheet(r, p->code, format, write_nominees, p);
+}
+
+struct received_ctx {
+	struct achievement *items;
+	int n;
+};
+
+static int write_received(struct req *r, FILE *f, const char *format, const void *ctx)
+{
+	const struct received_ctx *c = ctx;
+	const char *heads[] = { _("Year"), _("Award"), _("Received by"), _("Civil-servant code"), _("Unit"), _("Decision number"), _("Decision date"), _("Issued by"), NULL };
+	struct sheet *s = sheet_open(f, format, _("Awards received"), heads, "nttttttt");
+	if (!s) return -1;
+	for (int i = 0; i < c->n; i++) {
+		const struct achievement *x = &c->items[i];
+		char y[16];
+		snprintf(y, sizeof y, "%lld", (long long)x->year);
+		const char *cells[] = { y, x->value_label, x->person_id ? x->person_name : x->unit_name, x->person_code ? x->person_code : "", x->unit_name,
+					x->decision_no ? x->decision_no : "", x->decided_on ? x->decided_on : "", x->authority ? x->authority : "", NULL };
+		sheet_row(s, cells);
+	}
+	return sheet_close(s);
+}
+
+/* GET /export/awards-received?year=…&format=csv|xlsx: the same filters as the page, every row (up to 100 000) */
+void page_export_awards_received(struct req *r)
+{
+	struct award_query q;
+	if (read_award_query_for_export(r, &q) != 0) return;
+	struct received_ctx c;
+	int64_t total;
+	if (awards_received(r->db, &r->a, &q, r->lang, &c.items, &c.n, &total) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	const char *format = reply_sheet_format(r, "xlsx");
+	if (format) reply_sheet(r, "awards-received", format, write_received, &c);
 }

@@ -118,6 +118,8 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/awards/received", api_awards_received, LOGIN, PERM_READ },
 	{ M_GET, "/api/v1/awards/yearly", api_awards_yearly, LOGIN, PERM_READ },
 	{ M_GET, "/awards/received", page_awards_received, LOGIN, PERM_READ },
+	{ M_GET, "/export/awards-received", page_export_awards_received, LOGIN, PERM_READ },
+	{ M_GET, "/proposals/{id}/export", page_proposal_export, LOGIN, PERM_READ },
 	{ M_POST, "/api/v1/people/{id}/direct-work", api_person_direct_work, LOGIN, PERM_RECORD_ACHIEVEMENTS },
 	{ M_GET, "/api/v1/achievements", api_achievements_list, LOGIN, PERM_READ },
 	{ M_POST, "/api/v1/achievements", api_achievement_create, LOGIN, PERM_RECORD_ACHIEVEMENTS },

@@ -210,3 +210,12 @@ test('who received what: the awards held by year and award, and the yearly table
   assert.equal(page.status, 200);
   assert.match(page.text, /UBND phường Khác/);
 });
+
+test('the awards received export as CSV with the page\'s filters, headers in Vietnamese', async () => {
+  const r = await admin.get('/export/awards-received?year=2023&award=CSTDCS&format=csv');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-disposition'), /awards-received\.csv/);
+  const lines = r.text.trim().split('\r\n');
+  assert.equal(lines[0], 'Năm,Hình thức khen thưởng,"Người, tập thể được khen","Mã số cán bộ, công chức",Đơn vị,Số quyết định,Ngày quyết định,Cơ quan ban hành');
+  assert.deepEqual(lines.slice(1), ['2023,Chiến sĩ thi đua cơ sở,Nguyễn Thị Lan,YG-001,Phường Yên Giang,125/QĐ-UBND,2023-12-20,UBND thị xã Quảng Yên']);
+});

@@ -194,3 +194,17 @@ test('the pages: the list shows where each proposal is; the proposal\'s page sho
   assert.match(page3.text, /Ban Thi đua|với Ban|Tỉnh Sơn La/);
   assert.match(page3.text, /đã trình/i);
 });
+
+test('a proposal\'s nominees export as XLSX and CSV', async () => {
+  const rep = await as('cl.reporter');
+  let p = await draft(rep, 'Đề nghị để xuất danh sách');
+  p = (await rep.post(`/api/v1/proposals/${p.id}/nominees`, { json: { person_code: 'SL-001', award: 'LDTT', summary: 'Hoàn thành tốt', version: p.version } })).data;
+  const csv = await rep.get(`/proposals/${p.id}/export?format=csv`);
+  assert.equal(csv.status, 200);
+  const lines = csv.text.trim().split('\r\n');
+  assert.equal(lines.length, 2);
+  assert.match(lines[1], /^1,Lò Thị Lan,SL-001,Phường Chiềng Lề,Lao động tiên tiến,/);
+  const x = await rep.get(`/proposals/${p.id}/export?format=xlsx`);
+  assert.equal(x.status, 200);
+  assert.equal(x.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+});
