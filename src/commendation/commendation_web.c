@@ -232,6 +232,37 @@ void achievements_section(struct req *r, int64_t person, int64_t unit, const cha
 	const char *post_to = person > 0 ? arena_printf(&r->a, "/people/%lld/achievements", (long long)person)
 					 : arena_printf(&r->a, "/units/%lld/achievements", (long long)unit);
 	tmpl_achievements_timeline(&r->out, r, items, n, can_add, post_to, choices, nch, typed, fe);
+	if (person > 0) {
+		/* working directly in production, with its history */
+		struct direct_row *rows = NULL;
+		int nrows = 0;
+		int64_t count = 0;
+		db_int1(r->db, &count, "SELECT count(*) FROM person_direct_work WHERE person_id = $1", "i", person);
+		rows = arena_alloc(&r->a, sizeof *rows * (size_t)(count + 1));
+		struct stmt *st = db_query(r->db, "SELECT valid_from, direct FROM person_direct_work WHERE person_id = $1 ORDER BY valid_from DESC", "i", person);
+		while (st && nrows < count && db_step(st) == DB_ROW) {
+			rows[nrows].valid_from = arena_strdup(&r->a, db_text(st, 0));
+			rows[nrows].direct = (int)db_int(st, 1);
+			nrows++;
+		}
+		db_done(st);
+		tmpl_direct_work(&r->out, r, person, rows, nrows, can_add);
+	}
+}
+
+/* POST /people/{id}/direct-work: the form of the person's page */
+void page_person_direct_work_post(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	const char *from = date_from_user(&r->a, req_form(r, "valid_from"));
+	const char *d = req_form(r, "direct");
+	struct field_errors fe = { 0 };
+	int rc = from ? person_direct_work_set(r->db, r->user, id, d && !strcmp(d, "1"), from, &fe) : E_INVALID;
+	if (!from) fe_add(&fe, "valid_from", N_("Is not a date (dd/mm/yyyy)"));
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	flash_set(r, N_("Saved"));
+	reply_redirect(r, arena_printf(&r->a, "/people/%lld#direct-work", (long long)id));
 }
 
 void page_awards(struct req *r)

@@ -68,6 +68,12 @@ void prop_eligibility_html(struct buf *o, struct req *r, const struct nominee *x
 void achievements_section(struct req *r, int64_t person, int64_t unit, const char *unit_path, const struct achievement_in *typed,
 			  const struct field_errors *fe);
 
+struct direct_row {
+	const char *valid_from;
+	int direct;
+};
+void page_person_direct_work_post(struct req *r);
+
 /* template helpers: the choices of the record form, grouped by kind */
 struct ach_choice {
 	const char *value;         /* "rating:excellent", "title:LDTT", ... */

@@ -121,6 +121,7 @@ const struct route routes[] = {
 	{ M_GET, "/export/awards-received", page_export_awards_received, LOGIN, PERM_READ },
 	{ M_GET, "/proposals/{id}/export", page_proposal_export, LOGIN, PERM_READ },
 	{ M_POST, "/api/v1/people/{id}/direct-work", api_person_direct_work, LOGIN, PERM_RECORD_ACHIEVEMENTS },
+	{ M_POST, "/people/{id}/direct-work", page_person_direct_work_post, LOGIN, PERM_RECORD_ACHIEVEMENTS },
 	{ M_GET, "/api/v1/achievements", api_achievements_list, LOGIN, PERM_READ },
 	{ M_POST, "/api/v1/achievements", api_achievement_create, LOGIN, PERM_RECORD_ACHIEVEMENTS },
 	{ M_GET, "/api/v1/achievements/{id}", api_achievement_get, LOGIN, PERM_READ },

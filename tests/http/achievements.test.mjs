@@ -157,6 +157,13 @@ test('the person\'s page shows the timeline by year, and its form adds a record 
   const bad = await b.post(`/people/${lan.id}/achievements`, { form: { _csrf: csrfOf(page.text), year: '2024', record: 'title:LDTT' } });
   assert.equal(bad.status, 422);
   assert.match(bad.text, /Bản ghi này đã có cho năm này/);
+  // working directly in production, from a date typed the Vietnamese way
+  const page2 = await b.get(`/people/${lan.id}`);
+  const dw = await b.post(`/people/${lan.id}/direct-work`, { form: { _csrf: csrfOf(page2.text), direct: '1', valid_from: '01/01/2024' } });
+  assert.equal(dw.status, 303, dw.text);
+  const page3 = await b.get(`/people/${lan.id}`);
+  assert.match(page3.text, /Lao động trực tiếp sản xuất/);
+  assert.match(page3.text, /từ 01\/01\/2024: có/);
   const unitPage = await b.get(`/units/${ward.id}`);
   assert.match(unitPage.text, /Tập thể lao động xuất sắc/);
 });
