@@ -11,10 +11,15 @@
 **    by its hash. The route's login and permission checks run before the
 **    cache is asked, every time (an expired session is not answered);
 **  - an entry is valid only for the data it was made from: it carries the
-**    connection's change stamp (db_change_stamp: PRAGMA data_version, which
-**    moves with every commit of any other connection, in this process or
-**    another, and the rows this connection wrote), read inside the
-**    request's snapshot; any write anywhere makes every entry stale;
+**    connection's change stamp (db_change_stamp), read inside the request's
+**    transaction before the handler reads anything; any write anywhere
+**    makes every entry stale. On SQLite the stamp is PRAGMA data_version
+**    (it moves with every commit of any other connection, in this process
+**    or another) and the rows this connection wrote; on PostgreSQL it is the
+**    cluster's snapshot (pg_current_snapshot), which moves when any writing
+**    transaction ends, on this server or any other sharing the database:
+**    a write acknowledged by another server before this GET began has
+**    changed it, so no NOTIFY has to arrive first (docs/ARCHITECTURE.md);
 **  - it lives at most CACHE_TTL_MS, so output that depends on the clock is
 **    at most that old;
 **  - only 200 replies without Set-Cookie are kept, and a request carrying a
