@@ -197,15 +197,18 @@ static void unlock_all(struct db *db)
 	db_int1(db, &ignored, "SELECT 1 FROM (SELECT pg_advisory_unlock_all()) u", "");
 }
 
-/* db_writer_guard of a run on PostgreSQL: its job is still running under
-** its claim, so every write transaction of a run that lost its job (its
-** connection dropped, and another server's worker took the job over)
-** is refused before it writes anything */
+/* db_writer_guard of a run on PostgreSQL: no worker has claimed the job
+** since this run did (attempts), so every write transaction of a run that
+** lost its job (its connection dropped, and another server's worker took
+** the job over) is refused before it writes anything. The status is not
+** asked: the run still cleans up after its own "done"; and what it wrote
+** after its job was queued again but before the next claim, that claim's
+** run removes first (the staged lines of an interrupted run). */
 static int still_ours(struct db *db, void *arg)
 {
 	const struct job_run *j = arg;
 	int64_t one = 0;
-	return db_int1(db, &one, "SELECT 1 FROM jobs WHERE id = $1 AND status = 'running' AND attempts = $2", "ii", j->id, j->attempt) == DB_ROW ? 0 : -1;
+	return db_int1(db, &one, "SELECT 1 FROM jobs WHERE id = $1 AND attempts = $2", "ii", j->id, j->attempt) == DB_ROW ? 0 : -1;
 }
 
 /* the oldest queued job becomes running; 0 when there is none. *attempt:
