@@ -48,7 +48,15 @@ int schema_migrate(struct db *db, int quiet)
 		if (v <= have) continue;
 		char now[21];
 		now_iso(now);
-		if (db_begin(db) != DB_OK || db_script(db, (const char *)a->data) != DB_OK ||
+		/* several servers on one PostgreSQL database starting together: the
+		** first to hold the writers' lock applies it, the others find it done */
+		int64_t applied = 0;
+		if (db_begin(db) == DB_OK &&
+		    db_int1(db, &applied, "SELECT count(*) FROM schema_migrations WHERE version = $1", "i", (int64_t)v) == DB_ROW && applied) {
+			db_rollback(db);
+			continue;
+		}
+		if (!db_in_tx(db) || db_script(db, (const char *)a->data) != DB_OK ||
 		    db_exec(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", "itt", (int64_t)v,
 			    a->name + strlen(prefix), now) != DB_OK ||
 		    db_commit(db) != DB_OK) {
