@@ -355,7 +355,8 @@ test('kill -9 of server A in the middle of writes through nginx: B goes on, ever
   assert.equal(progress.status, 'running', `the import must still run when A is killed (make N larger): ${JSON.stringify(progress)}`);
   assert.equal(holder, 'thidua-a');
 
-  // writes through nginx, one at a time; A is killed after the 15th acknowledgement
+  // writes through nginx from three clients at once, each one request at a time; A is killed
+  // after the 15th acknowledgement, while the other clients' requests are on their way
   const acked = [], existed = [], failures = [];
   let killedAt = 0, killed = null;
   const post = async (code, name) => {
@@ -367,32 +368,35 @@ test('kill -9 of server A in the middle of writes through nginx: B goes on, ever
       return { status: r.status, text: await r.text() };
     } catch (e) { return { status: 0, text: String(e.cause?.code || e.message) }; }
   };
-  const codes = [];
-  for (let i = 0; i < 60; i++) {
-    const code = `CL-K-${String(i).padStart(2, '0')}`, name = `Đơn vị chịu lỗi ${i}`;
-    codes.push(code);
-    for (let attempt = 0; ; attempt++) {
-      const sentAt = Date.now();
-      const r = await post(code, name);
-      if (r.status === 201) { acked.push(code); break; }
-      // not acknowledged (the request in flight when A died): the client sends it again; a
-      // 422 naming the code then means the first one was committed before A died
-      if (attempt > 0 && r.status === 422 && JSON.parse(r.text).error.fields?.code) { existed.push(code); break; }
-      failures.push({ code, attempt, status: r.status, text: r.text.slice(0, 120), sentAfterKill: killedAt ? sentAt - killedAt : null });
-      assert.ok(attempt < 5, `${code}: ${JSON.stringify(failures)}`);
-      await sleep(100);
+  const codes = Array.from({ length: 60 }, (_, i) => `CL-K-${String(i).padStart(2, '0')}`);
+  const client = async (w) => {
+    for (let i = w; i < 60; i += 3) {
+      const code = codes[i], name = `Đơn vị chịu lỗi ${i}`;
+      for (let attempt = 0; ; attempt++) {
+        const sentAt = Date.now();
+        const r = await post(code, name);
+        if (r.status === 201) { acked.push(code); break; }
+        // sent again after no answer: a 422 for the code means the first copy was
+        // committed before A died, without being acknowledged
+        if (attempt > 0 && r.status === 422 && JSON.parse(r.text).error.fields?.code) { existed.push(code); break; }
+        failures.push({ code, attempt, status: r.status, text: r.text.slice(0, 80), sentAfterKill: killedAt ? sentAt - killedAt : null });
+        assert.ok(attempt < 5, `${code}: ${JSON.stringify(failures)}`);
+        await sleep(100);
+      }
+      if (acked.length >= 15 && !killed) { killedAt = Date.now(); killed = A.kill9(); }
     }
-    if (acked.length === 15 && !killed) {
-      // while the next request is on its way
-      setTimeout(() => { killedAt = Date.now(); killed = A.kill9(); }, 2);
-    }
-  }
+  };
+  await Promise.all([0, 1, 2].map(client));
   assert.ok(killed, 'A was killed');
   assert.equal((await killed).signal, 'SIGKILL');
-  // only what was on its way when A died may have failed; everything sent later went through B
-  for (const f of failures) assert.ok(f.sentAfterKill === null || f.sentAfterKill < 1000, JSON.stringify(failures));
-  assert.ok(failures.length <= 2, JSON.stringify(failures));
   t.diagnostic(`${acked.length} acknowledged, ${existed.length} committed but not acknowledged, failed attempts: ${JSON.stringify(failures)}`);
+  // only what was on its way when A died may have failed (no answer, or nginx's 502);
+  // everything sent later went through B
+  for (const f of failures) {
+    assert.ok([0, 502, 504].includes(f.status), JSON.stringify(failures));
+    assert.ok(f.sentAfterKill === null || f.sentAfterKill < 1000, JSON.stringify(failures));
+  }
+  assert.ok(failures.length <= 3, JSON.stringify(failures));
   assert.equal(acked.length + existed.length, 60);
   // every code once, every acknowledged one among them, read through B
   const r = await b.get(`/api/v1/units?parent=${parent.id}&limit=500&sort=code`);
@@ -414,6 +418,8 @@ test('kill -9 of server A in the middle of writes through nginx: B goes on, ever
   assert.equal(psql(`SELECT count(*) FROM models WHERE movement_id = ${mv.id}`), String(N));
   assert.equal(psql(`SELECT count(DISTINCT code) FROM models WHERE movement_id = ${mv.id}`), String(N));
   assert.equal(psql(`SELECT count(*) FROM model_staging WHERE job_id = ${jobId}`), '0');
+  // (the worker logs a job's end after its last transaction, which the status showed first)
+  for (let i = 0; i < 100 && !doneLines(B.log()).includes(jobId); i++) await sleep(50);
   assert.ok(doneLines(B.log()).includes(jobId), 'B ran the job to its end');
   assert.match(B.log(), new RegExp(`job ${jobId}: its worker is gone \\(server stopped or disconnected\\); queued again`));
 
