@@ -6,7 +6,8 @@
 // write the other acknowledged, two job workers never run one job twice, and
 // when one server is killed with kill -9 nginx goes on through the other:
 // every acknowledged write is there exactly once, the job the dead server
-// was running is finished by the other, and the audit chain verifies.
+// was running is finished by the other (and a third server started
+// meanwhile leaves it alone), and the audit chain verifies.
 //
 // The world (a throw-away PostgreSQL cluster, servers A and B, nginx) is
 // built once for the file; each test builds the records it needs in it.
@@ -34,7 +35,7 @@ const CLUSTER = path.resolve('scripts/pg-test-cluster.sh');
 const JOB_LOCK_NS = 1952999780; // src/base/jobs.c: the advisory lock a running job's worker holds
 const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
 
-let uri = null, adminPassword, A = null, B = null, ngx = null;
+let uri = null, adminPassword, A = null, B = null, C = null, ngx = null;
 
 // one statement through psql; its rows as text (|-separated columns)
 function psql(sql) {
@@ -140,7 +141,7 @@ before(async () => {
 after(async () => {
   if (SKIP) return;
   const errors = [];
-  for (const stop of [() => ngx?.stop(), () => A?.stop(), () => B?.stop(), () => uri && execFileSync(CLUSTER, ['stop', uri])]) {
+  for (const stop of [() => ngx?.stop(), () => A?.stop(), () => B?.stop(), () => C?.stop(), () => uri && execFileSync(CLUSTER, ['stop', uri])]) {
     try { await stop(); } catch (e) { errors.push(e); }
   }
   if (errors.length) throw errors[0];
@@ -411,6 +412,12 @@ test('kill -9 of server A in the middle of writes through nginx: B goes on, ever
   assert.equal((await via.get(`/api/v1/units?parent=${parent.id}&limit=1`)).data.total, 80);
 
   // A's job: B's worker finds it running without its lock, queues it again and runs it
+  const lockHolder = () => psql(`SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.classid = ${JOB_LOCK_NS} AND l.objid = ${jobId} AND l.objsubid = 2`);
+  for (const deadline = Date.now() + 60000; lockHolder() !== 'thidua-b' && Date.now() < deadline;) await sleep(20);
+  assert.equal(lockHolder(), 'thidua-b', 'B runs the job');
+  // a server starting meanwhile leaves the job B is running alone
+  C = await startServer(uri + '&application_name=thidua-c');
   const j = await b.waitJob(queued, { timeout: 240000 });
   assert.equal(j.status, 'done', JSON.stringify(j));
   assert.deepEqual([j.result.lines, j.result.inserted, j.result.updated, j.result.rejected], [N, N, 0, 0]);
@@ -422,6 +429,7 @@ test('kill -9 of server A in the middle of writes through nginx: B goes on, ever
   for (let i = 0; i < 100 && !doneLines(B.log()).includes(jobId); i++) await sleep(50);
   assert.ok(doneLines(B.log()).includes(jobId), 'B ran the job to its end');
   assert.match(B.log(), new RegExp(`job ${jobId}: its worker is gone \\(server stopped or disconnected\\); queued again`));
+  assert.doesNotMatch(C.log(), /its worker is gone/);
 
   v = thidua(['audit', 'verify', '--db', uri]);
   assert.equal(v.code, 0, v.stdout + v.stderr);
