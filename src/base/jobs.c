@@ -159,7 +159,7 @@ int job_progress(struct job_run *j, int64_t done, int64_t total)
 				      j->id, j->attempt);
 	if (rc != DB_OK) return rc == DB_BUSY ? E_BUSY : E_DB;
 	if (db_changes(j->db) == 0) {
-		log_info("job %lld: claimed again by another worker; this run gives up", (long long)j->id);
+		log_info("job %lld: no longer this run's (queued again or claimed by another worker); this run gives up", (long long)j->id);
 		return E_BUSY;
 	}
 	return E_OK;
