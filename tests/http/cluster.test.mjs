@@ -326,6 +326,47 @@ test('the job workers of both servers never run one job twice', { skip: SKIP }, 
   assert.equal(psql(`SELECT count(*) FROM jobs WHERE status = 'running'`), '0');
 });
 
+test('a job whose worker loses its database connection is finished once, by one of the workers', { skip: SKIP }, async (t) => {
+  const { a, b } = await admins();
+  const mv = await launchedMovement(a, 'CLC');
+  const N = 6000;
+  const lines = ['code,unit_code,title,field'];
+  for (let i = 0; i < N; i++) lines.push(`CLC-M${String(i).padStart(5, '0')},CLC-${i % 3},Mô hình ${i},economy`);
+  const queued = await upload(a, mv, 'models', lines.join('\n') + '\n');
+  assert.equal(queued.status, 202, queued.text);
+  const jobId = queued.data.id;
+  // past its first batch: PostgreSQL ends the connection of the worker that holds the job
+  let ended = '';
+  for (const deadline = Date.now() + 60000; !ended && Date.now() < deadline; await sleep(20)) {
+    const p = (await b.get(`/api/v1/jobs/${jobId}`)).data;
+    assert.notEqual(p.status, 'done', 'the import must still run (make N larger)');
+    if (p.status !== 'running' || p.progress.done === 0) continue;
+    const holder = psql(`SELECT a.pid || ' ' || a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.classid = ${JOB_LOCK_NS} AND l.objid = ${jobId} AND l.objsubid = 2`);
+    if (!holder) continue;
+    const [pid, name] = holder.split(' ');
+    assert.equal(psql(`SELECT pg_terminate_backend(${pid})`), 't');
+    ended = name;
+  }
+  assert.match(ended, /^thidua-[ab]$/);
+  const j = await b.waitJob(queued, { timeout: 240000 });
+  // ended once, by one server (its log line follows the status)
+  const ends = () => [...doneLines(A.log()), ...doneLines(B.log())].filter((id) => id === jobId).length;
+  for (let i = 0; i < 100 && !ends(); i++) await sleep(50);
+  assert.equal(ends(), 1);
+  const said = (srv) => srv.log().split('\n').filter((l) => l.includes(`job ${jobId}`)).map((l) => l.replace(/^\S+ \S+ /, '')).join('; ');
+  t.diagnostic(`${ended}'s worker lost its connection; A: ${said(A)} | B: ${said(B)}`);
+  assert.equal(j.status, 'done', JSON.stringify(j));
+  assert.deepEqual([j.result.lines, j.result.inserted, j.result.rejected], [N, N, 0]);
+  assert.equal(psql(`SELECT attempts FROM jobs WHERE id = ${jobId}`), '2');
+  assert.equal(psql(`SELECT count(*) || ' ' || count(DISTINCT code) FROM models WHERE movement_id = ${mv.id}`), `${N} ${N}`);
+  assert.equal(psql(`SELECT count(*) FROM model_staging WHERE job_id = ${jobId}`), '0');
+  assert.equal(psql(`SELECT count(*) FROM jobs WHERE status = 'running'`), '0');
+  // both servers still answer
+  assert.equal((await a.get('/healthz')).status, 200);
+  assert.equal((await b.get('/healthz')).status, 200);
+});
+
 test('kill -9 of server A in the middle of writes through nginx: B goes on, every acknowledged write is there once, A\'s job is finished by B, the audit chain verifies', { skip: SKIP }, async (t) => {
   const { via, a, b } = await admins();
   const parent = await mkUnit(a, 'CL-K', 'Cục Chịu Lỗi', 'agency');
