@@ -24,14 +24,15 @@ static const struct {
 	{ "backup", cmd_backup, "copy the database consistently while it serves" },
 	{ "audit", cmd_audit, "verify the hash chain of the audit log" },
 	{ "demo", cmd_demo, "load the demo data set" },
+	{ "migrate-db", cmd_migrate_db, "copy a SQLite database into an empty PostgreSQL one" },
 	{ NULL, NULL, NULL },
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: thidua COMMAND [options]   (thidua COMMAND --help for its options)\n\ncommands:\n");
-	for (int i = 0; commands[i].name; i++) fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "  %-8s %s\n", "version", "print the version");
+	for (int i = 0; commands[i].name; i++) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "  %-10s %s\n", "version", "print the version");
 }
 
 int main(int argc, char **argv)

@@ -16,9 +16,9 @@ int db_is_postgres(const char *path)
 			strcmp(path, "postgresql:") == 0);
 }
 
-int db_open(struct db **out, const char *path, int create)
+int db_open(struct db **out, const char *path, int flags)
 {
-	return db_is_postgres(path) ? pg_db_open(out, path, create) : sqlite_db_open(out, path, create);
+	return db_is_postgres(path) ? pg_db_open(out, path, flags) : sqlite_db_open(out, path, flags);
 }
 
 void db_close(struct db *db)
@@ -48,6 +48,7 @@ double db_double(struct stmt *st, int col) { return CALL(st, double, st, col); }
 const char *db_text(struct stmt *st, int col) { return CALL(st, text, st, col); }
 const void *db_blob(struct stmt *st, int col, size_t *n) { return CALL(st, blob, st, col, n); }
 int db_isnull(struct stmt *st, int col) { return CALL(st, isnull, st, col); }
+char db_coltype(struct stmt *st, int col) { return CALL(st, coltype, st, col); }
 int db_ncols(struct stmt *st) { return CALL(st, ncols, st); }
 const char *db_colname(struct stmt *st, int col) { return CALL(st, colname, st, col); }
 int db_script(struct db *db, const char *sql) { return CALL(db, script, db, sql); }
@@ -149,6 +150,12 @@ void db_bulk_end(struct db *db)
 	else sqlite_db_bulk_end(db);
 }
 int db_backup(struct db *db, const char *dest) { return CALL(db, backup, db, dest); }
+int db_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols)
+{
+	return CALL(db, copy_begin, db, table, cols, ncols);
+}
+int db_copy_row(struct db *db, const struct db_value *values) { return CALL(db, copy_row, db, values); }
+int db_copy_end(struct db *db, const char *abort, int64_t *rows) { return CALL(db, copy_end, db, abort, rows); }
 int db_unavailable(struct db *db) { return db && PG(db) ? pg_db_unavailable(db) : 0; }
 
 /* the variadic helpers, the same for both backends */

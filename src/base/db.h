@@ -27,7 +27,13 @@ enum {
 struct db;
 struct stmt;
 
-int db_open(struct db **out, const char *path, int create);
+/* db_open's flags: 0 opens an existing database for reading and writing;
+** DB_OPEN_CREATE makes a new SQLite file when there is none (a PostgreSQL
+** database is always made by its server's administrator); DB_OPEN_READONLY
+** (SQLite) neither writes nor changes the file's journal mode: a source that
+** is only read, such as migrate-db's. */
+enum { DB_OPEN_CREATE = 1, DB_OPEN_READONLY = 2 };
+int db_open(struct db **out, const char *path, int flags);
 void db_close(struct db *db);
 const char *db_errmsg(struct db *db);
 const char *db_path(struct db *db);
@@ -51,6 +57,13 @@ double db_double(struct stmt *st, int col);
 const char *db_text(struct stmt *st, int col);   /* NULL for SQL NULL; valid until next step */
 const void *db_blob(struct stmt *st, int col, size_t *n);
 int db_isnull(struct stmt *st, int col);
+/* The kind of the value in a column of the current row, in db_bind()'s
+** letters: 'i' integer, 'd' real, 't' text, 'b' blob, 'n' NULL. On SQLite
+** the value's own storage class (a column's declared type does not bind
+** it); on PostgreSQL the column's type (smallint, integer, bigint and
+** boolean 'i'; real, double precision and numeric 'd'; bytea 'b'; anything
+** else 't'). */
+char db_coltype(struct stmt *st, int col);
 int db_ncols(struct stmt *st);
 const char *db_colname(struct stmt *st, int col);
 
@@ -120,6 +133,29 @@ void db_bulk_end(struct db *db);   /* back to WAL; db_close does it too */
 ** commit. A rollback brings them back by itself. DB_OK or an error. */
 int db_indexes_defer(struct db *db, const char *table);
 int db_indexes_restore(struct db *db);
+
+/* Many rows into one table, for a bulk copy (migrate-db): on PostgreSQL one
+** COPY ... FROM STDIN (text format) whose rows are sent in blocks of about
+** 256 KiB, no statement per row; on SQLite one prepared INSERT run per row.
+** db_copy_begin() names the table and its columns (plain lower-case SQL
+** names), db_copy_row() adds one row of as many values, db_copy_end()
+** finishes it and gives the number of rows written. Call them inside a
+** write transaction; between begin and end the connection runs nothing
+** else. On PostgreSQL a row that breaks a constraint or is not valid
+** (text that is not UTF-8) is reported by db_copy_end(), for the whole copy;
+** abort (a reason, or NULL) gives the copy up: on PostgreSQL it fails, so
+** the transaction must be rolled back, which the caller does on any error
+** anyway. Each returns DB_OK or an error (DB_CONSTRAINT, DB_BUSY, DB_ERR). */
+struct db_value {
+	char type;       /* as db_bind: 'i' int64, 'd' double, 't' text, 'b' blob, 'n' NULL */
+	int64_t i;
+	double d;
+	const void *p;   /* 't': NUL-terminated text; 'b': n bytes */
+	size_t n;
+};
+int db_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols);
+int db_copy_row(struct db *db, const struct db_value *values);
+int db_copy_end(struct db *db, const char *abort, int64_t *rows);
 
 /* online, consistent copy of the database to dest (a new file); SQLite
 ** only: on PostgreSQL it fails with a message that points to pg_dump */

@@ -31,7 +31,7 @@ struct db_head {
 };
 
 #define DB_DECLARE(p)                                                                             \
-	int p##_db_open(struct db **out, const char *path, int create);                             \
+	int p##_db_open(struct db **out, const char *path, int flags);                              \
 	void p##_db_close(struct db *db);                                                           \
 	const char *p##_db_errmsg(struct db *db);                                                   \
 	const char *p##_db_path(struct db *db);                                                     \
@@ -48,6 +48,7 @@ struct db_head {
 	const char *p##_db_text(struct stmt *st, int col);                                          \
 	const void *p##_db_blob(struct stmt *st, int col, size_t *n);                               \
 	int p##_db_isnull(struct stmt *st, int col);                                                \
+	char p##_db_coltype(struct stmt *st, int col);                                              \
 	int p##_db_ncols(struct stmt *st);                                                          \
 	const char *p##_db_colname(struct stmt *st, int col);                                       \
 	int p##_db_script(struct db *db, const char *sql);                                          \
@@ -65,7 +66,21 @@ struct db_head {
 	int p##_db_tx_writing(struct db *db);                                                       \
 	int p##_db_indexes_defer(struct db *db, const char *table);                                 \
 	int p##_db_indexes_restore(struct db *db);                                                  \
-	int p##_db_backup(struct db *db, const char *dest);
+	int p##_db_backup(struct db *db, const char *dest);                                         \
+	int p##_db_copy_begin(struct db *db, const char *table, const char *const *cols, int n);    \
+	int p##_db_copy_row(struct db *db, const struct db_value *values);                          \
+	int p##_db_copy_end(struct db *db, const char *abort, int64_t *rows);
+
+/* a name db_copy_begin() accepts for a table or a column: lower-case
+** letters, digits and '_', not starting with a digit (no quoting needed,
+** nothing to escape) */
+static inline int db_plain_name(const char *s)
+{
+	if (!s || !*s || (*s >= '0' && *s <= '9')) return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_')) return 0;
+	return 1;
+}
 
 DB_DECLARE(sqlite)
 DB_DECLARE(pg)
@@ -91,6 +106,7 @@ int pg_db_unavailable(struct db *db);
 #define db_text DB_NAME(DB_BACKEND, text)
 #define db_blob DB_NAME(DB_BACKEND, blob)
 #define db_isnull DB_NAME(DB_BACKEND, isnull)
+#define db_coltype DB_NAME(DB_BACKEND, coltype)
 #define db_ncols DB_NAME(DB_BACKEND, ncols)
 #define db_colname DB_NAME(DB_BACKEND, colname)
 #define db_script DB_NAME(DB_BACKEND, script)
@@ -109,6 +125,9 @@ int pg_db_unavailable(struct db *db);
 #define db_indexes_defer DB_NAME(DB_BACKEND, indexes_defer)
 #define db_indexes_restore DB_NAME(DB_BACKEND, indexes_restore)
 #define db_backup DB_NAME(DB_BACKEND, backup)
+#define db_copy_begin DB_NAME(DB_BACKEND, copy_begin)
+#define db_copy_row DB_NAME(DB_BACKEND, copy_row)
+#define db_copy_end DB_NAME(DB_BACKEND, copy_end)
 #endif
 
 #endif

@@ -28,6 +28,7 @@
 
 #include <ctype.h>
 #include <libpq-fe.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,15 @@
 #define MAX_PARAMS 64
 #define BOOLOID 16
 #define BYTEAOID 17
+#define INT8OID 20
+#define INT2OID 21
+#define INT4OID 23
 #define TEXTOID 25
+#define OIDOID 26
+#define FLOAT4OID 700
+#define FLOAT8OID 701
+#define NUMERICOID 1700
+#define COPY_BLOCK (256 * 1024) /* db_copy_row sends its rows in blocks of about this size */
 /* pg_advisory_xact_lock key of the writers' lock: "thidua" in ASCII */
 #define WRITER_LOCK "SELECT pg_advisory_xact_lock(127991793612129)"
 
@@ -71,6 +80,9 @@ struct db {
 	int broken_tx;     /* the connection was lost inside a transaction not yet ended by its owner */
 	int busy_ms;
 	int changes;
+	int copy_cols;     /* columns of the COPY in progress (db_copy_begin), 0: none */
+	char *copy_buf;    /* rows not sent yet */
+	size_t copy_len, copy_cap;
 };
 
 static uint32_t fnv(const char *s)
@@ -140,9 +152,9 @@ static int connect_db(struct db *db)
 	return session_setup(db);
 }
 
-int db_open(struct db **out, const char *path, int create)
+int db_open(struct db **out, const char *path, int flags)
 {
-	(void)create; /* the database itself is the server administrator's: init fills an empty one */
+	(void)flags; /* the database itself is the server administrator's: init fills an empty one */
 	*out = NULL;
 	struct db *db = calloc(1, sizeof *db);
 	if (!db) return DB_ERR;
@@ -184,6 +196,7 @@ void db_close(struct db *db)
 	for (int i = 0; i < CACHE_SIZE; i++)
 		if (db->cache[i]) free_stmt(db->cache[i]);
 	PQfinish(db->c);
+	free(db->copy_buf);
 	free(db->conninfo);
 	free(db->path);
 	free(db);
@@ -488,6 +501,17 @@ const void *db_blob(struct stmt *st, int col, size_t *n)
 }
 
 int db_isnull(struct stmt *st, int col) { return value(st, col) == NULL; }
+
+char db_coltype(struct stmt *st, int col)
+{
+	if (!value(st, col)) return 'n';
+	switch (PQftype(st->res, col)) {
+	case INT2OID: case INT4OID: case INT8OID: case BOOLOID: case OIDOID: return 'i';
+	case FLOAT4OID: case FLOAT8OID: case NUMERICOID: return 'd';
+	case BYTEAOID: return 'b';
+	default: return 't';
+	}
+}
 int db_ncols(struct stmt *st) { return st->res ? PQnfields(st->res) : 0; }
 const char *db_colname(struct stmt *st, int col) { return st->res ? PQfname(st->res, col) : NULL; }
 
@@ -629,3 +653,144 @@ int db_tx_writing(struct db *db) { return 0; }
 /* A bulk import rebuilding indexes is SQLite's trick; PostgreSQL keeps them. */
 int db_indexes_defer(struct db *db, const char *table) { return DB_OK; }
 int db_indexes_restore(struct db *db) { return DB_OK; }
+
+/* ---- bulk copy (db.h): COPY ... FROM STDIN in the text format ----
+** A row is its values separated by tabs and ended by a newline; NULL is \N;
+** a backslash, tab, newline or carriage return inside text is escaped with
+** a backslash; a bytea is its hex input form \x0a1b (its backslash doubled);
+** a double has 17 significant digits, which read back as the same double. */
+
+static int copy_reserve(struct db *db, size_t more)
+{
+	if (db->copy_len + more <= db->copy_cap) return DB_OK;
+	size_t cap = db->copy_cap ? db->copy_cap : COPY_BLOCK + 4096;
+	while (cap < db->copy_len + more) cap *= 2;
+	char *p = realloc(db->copy_buf, cap);
+	if (!p) { set_msg(db, "copy", "out of memory"); return DB_ERR; }
+	db->copy_buf = p;
+	db->copy_cap = cap;
+	return DB_OK;
+}
+
+static int copy_flush(struct db *db)
+{
+	if (!db->copy_len) return DB_OK;
+	if (PQputCopyData(db->c, db->copy_buf, (int)db->copy_len) != 1) {
+		set_msg(db, "copy", PQerrorMessage(db->c));
+		if (PQstatus(db->c) != CONNECTION_OK) { db->broken_tx = 1; return DB_BUSY; }
+		return DB_ERR;
+	}
+	db->copy_len = 0;
+	return DB_OK;
+}
+
+int db_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols)
+{
+	if (db->copy_cols) { set_msg(db, "copy", "a copy is already open"); return DB_ERR; }
+	if (ncols < 1 || !db_plain_name(table)) { set_msg(db, "copy", "bad table name or column count"); return DB_ERR; }
+	size_t cap = strlen(table) + 40;
+	for (int i = 0; i < ncols; i++) {
+		if (!db_plain_name(cols[i])) { set_msg(db, "copy", "bad column name"); return DB_ERR; }
+		cap += strlen(cols[i]) + 4;
+	}
+	char *sql = malloc(cap);
+	if (!sql) { set_msg(db, "copy", "out of memory"); return DB_ERR; }
+	size_t n = (size_t)snprintf(sql, cap, "COPY \"%s\" (", table);
+	for (int i = 0; i < ncols; i++) n += (size_t)snprintf(sql + n, cap - n, "%s\"%s\"", i ? ", " : "", cols[i]);
+	snprintf(sql + n, cap - n, ") FROM STDIN");
+	int rc = ensure_conn(db);
+	if (rc != DB_OK) { free(sql); return rc; }
+	int was = PQtransactionStatus(db->c) != PQTRANS_IDLE;
+	PGresult *r = PQexec(db->c, sql);
+	free(sql);
+	if (PQresultStatus(r) != PGRES_COPY_IN) return fail(db, r, "copy", was);
+	PQclear(r);
+	db->copy_cols = ncols;
+	db->copy_len = 0;
+	return DB_OK;
+}
+
+static void copy_text(struct db *db, const char *s)
+{
+	char *o = db->copy_buf + db->copy_len;
+	for (; *s; s++) {
+		switch (*s) {
+		case '\\': *o++ = '\\'; *o++ = '\\'; break;
+		case '\t': *o++ = '\\'; *o++ = 't'; break;
+		case '\n': *o++ = '\\'; *o++ = 'n'; break;
+		case '\r': *o++ = '\\'; *o++ = 'r'; break;
+		default: *o++ = *s;
+		}
+	}
+	db->copy_len = (size_t)(o - db->copy_buf);
+}
+
+int db_copy_row(struct db *db, const struct db_value *v)
+{
+	static const char hex[] = "0123456789abcdef";
+	if (!db->copy_cols) { set_msg(db, "copy", "no copy is open"); return DB_ERR; }
+	for (int i = 0; i < db->copy_cols; i++) {
+		/* the longest form of a value: text escaped (2 bytes each), a blob in hex (2 each), a number (32) */
+		size_t need = 40 + (v[i].type == 't' && v[i].p ? 2 * strlen(v[i].p) : v[i].type == 'b' ? 2 * v[i].n : 0);
+		if (copy_reserve(db, need) != DB_OK) return DB_ERR;
+		char *o = db->copy_buf + db->copy_len;
+		if (i) *o++ = '\t', db->copy_len++;
+		switch (v[i].type) {
+		case 'i': db->copy_len += (size_t)snprintf(o, 32, "%lld", (long long)v[i].i); break;
+		case 'd':
+			if (isnan(v[i].d)) memcpy(o, "NaN", 3), db->copy_len += 3;
+			else if (isinf(v[i].d)) db->copy_len += (size_t)snprintf(o, 32, "%s", v[i].d < 0 ? "-Infinity" : "Infinity");
+			else db->copy_len += (size_t)snprintf(o, 32, "%.17g", v[i].d);
+			break;
+		case 't':
+			if (v[i].p) copy_text(db, v[i].p);
+			else memcpy(o, "\\N", 2), db->copy_len += 2;
+			break;
+		case 'b':
+			if (!v[i].p) { memcpy(o, "\\N", 2); db->copy_len += 2; break; }
+			*o++ = '\\', *o++ = '\\', *o++ = 'x';
+			for (size_t k = 0; k < v[i].n; k++) {
+				unsigned char c = ((const unsigned char *)v[i].p)[k];
+				*o++ = hex[c >> 4];
+				*o++ = hex[c & 15];
+			}
+			db->copy_len += 3 + 2 * v[i].n;
+			break;
+		case 'n': memcpy(o, "\\N", 2); db->copy_len += 2; break;
+		default: set_msg(db, "copy", "unknown value type"); return DB_ERR;
+		}
+	}
+	if (copy_reserve(db, 1) != DB_OK) return DB_ERR;
+	db->copy_buf[db->copy_len++] = '\n';
+	return db->copy_len >= COPY_BLOCK ? copy_flush(db) : DB_OK;
+}
+
+int db_copy_end(struct db *db, const char *abort, int64_t *rows)
+{
+	if (rows) *rows = 0;
+	if (!db->copy_cols) { set_msg(db, "copy", "no copy is open"); return DB_ERR; }
+	db->copy_cols = 0;
+	int rc = DB_OK;
+	if (abort) set_msg(db, "copy", abort), rc = DB_ERR;
+	else rc = copy_flush(db);
+	db->copy_len = 0;
+	char first[sizeof db->err]; /* why the copy is given up: kept over the server's echo of it */
+	snprintf(first, sizeof first, "%s", db->err);
+	if (PQputCopyEnd(db->c, rc == DB_OK ? NULL : first) != 1) {
+		set_msg(db, "copy", PQerrorMessage(db->c));
+		if (PQstatus(db->c) != CONNECTION_OK) { db->broken_tx = 1; return DB_BUSY; }
+		return DB_ERR;
+	}
+	/* the COPY's result, then the end of its results */
+	PGresult *r = PQgetResult(db->c);
+	if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+		if (rows) *rows = strtoll(PQcmdTuples(r), NULL, 10);
+		PQclear(r);
+	} else {
+		int f = fail(db, r, "copy", 1);
+		if (rc == DB_OK) rc = f;
+		else snprintf(db->err, sizeof db->err, "%s", first);
+	}
+	while ((r = PQgetResult(db->c))) PQclear(r);
+	return rc;
+}

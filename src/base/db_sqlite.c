@@ -33,6 +33,9 @@ struct db {
 	uint64_t vm_steps;  /* virtual-machine steps of the statements done (db_vm_steps) */
 	char **deferred;    /* CREATE INDEX statements of db_indexes_defer() */
 	int ndeferred;
+	struct stmt *copy;  /* the INSERT of db_copy_begin() */
+	int copy_cols;
+	int64_t copy_rows;
 };
 
 static void forget_deferred(struct db *db);
@@ -81,14 +84,28 @@ static void configure(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-int db_open(struct db **out, const char *path, int create)
+/* THIDUA_SQL_PROFILE=1: every statement's time and text on stderr (finding
+** where a request's time goes; never in production) */
+static int sql_profile(unsigned type, void *ctx, void *p, void *x)
+{
+	(void)ctx;
+	if (type != SQLITE_TRACE_PROFILE) return 0;
+	char *sql = sqlite3_expanded_sql((sqlite3_stmt *)p);
+	fprintf(stderr, "sql %8.1f us  %s\n", (double)*(sqlite3_int64 *)x / 1000.0, sql ? sql : sqlite3_sql((sqlite3_stmt *)p));
+	sqlite3_free(sql);
+	return 0;
+}
+
+int db_open(struct db **out, const char *path, int flags)
 {
 	*out = NULL;
 	pthread_once(&configured, configure);
 	struct db *db = calloc(1, sizeof *db);
 	if (!db) return DB_ERR;
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-	int rc = sqlite3_open_v2(path, &db->h, flags, NULL);
+	int readonly = (flags & DB_OPEN_READONLY) != 0;
+	int oflags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (flags & DB_OPEN_CREATE ? SQLITE_OPEN_CREATE : 0)) |
+		     SQLITE_OPEN_NOMUTEX;
+	int rc = sqlite3_open_v2(path, &db->h, oflags, NULL);
 	if (rc != SQLITE_OK) {
 		fprintf(stderr, "cannot open database %s: %s\n", path,
 			db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
@@ -102,10 +119,19 @@ int db_open(struct db **out, const char *path, int create)
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	/* one plan per statement, whatever its bound values: without it every
+	** "x LIKE $n" is compiled again each time $n gets a new value (SQLite
+	** keeps the door open to its LIKE-prefix optimisation, which our
+	** case-sensitive search columns can never use) */
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_QPSG, 1, NULL);
 	sqlite3_busy_timeout(db->h, 10000);
-	/* FULL: a commit is on disk before the request that made it is answered */
-	if (db_script(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-			  "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;") != DB_OK) {
+	const char *prof = getenv("THIDUA_SQL_PROFILE");
+	if (prof && *prof == '1') sqlite3_trace_v2(db->h, SQLITE_TRACE_PROFILE, sql_profile, NULL);
+	/* FULL: a commit is on disk before the request that made it is answered;
+	** read-only: the file keeps its journal mode, nothing is written */
+	if (db_script(db, readonly ? "PRAGMA query_only=1; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;"
+				   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+				     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;") != DB_OK) {
 		fprintf(stderr, "cannot configure database %s: %s\n", path, db->err);
 		db_close(db);
 		return DB_ERR;
@@ -117,6 +143,7 @@ int db_open(struct db **out, const char *path, int create)
 void db_close(struct db *db)
 {
 	if (!db) return;
+	if (db->copy) db_done(db->copy);
 	forget_deferred(db);
 	db_bulk_end(db);
 	for (int i = 0; i < CACHE_SIZE; i++) {
@@ -254,6 +281,17 @@ int64_t db_int(struct stmt *st, int col) { return sqlite3_column_int64(st->s, co
 double db_double(struct stmt *st, int col) { return sqlite3_column_double(st->s, col); }
 const char *db_text(struct stmt *st, int col) { return (const char *)sqlite3_column_text(st->s, col); }
 int db_isnull(struct stmt *st, int col) { return sqlite3_column_type(st->s, col) == SQLITE_NULL; }
+
+char db_coltype(struct stmt *st, int col)
+{
+	switch (sqlite3_column_type(st->s, col)) {
+	case SQLITE_INTEGER: return 'i';
+	case SQLITE_FLOAT: return 'd';
+	case SQLITE_TEXT: return 't';
+	case SQLITE_BLOB: return 'b';
+	default: return 'n';
+	}
+}
 int db_ncols(struct stmt *st) { return sqlite3_column_count(st->s); }
 const char *db_colname(struct stmt *st, int col) { return sqlite3_column_name(st->s, col); }
 
@@ -414,4 +452,68 @@ void db_bulk_end(struct db *db)
 	if (!db->bulk) return;
 	db_script(db, "PRAGMA journal_mode=WAL; PRAGMA locking_mode=NORMAL;");
 	db->bulk = 0;
+}
+
+/* ---- bulk copy (db.h): one prepared INSERT, run once per row ---- */
+
+int db_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols)
+{
+	if (db->copy) { snprintf(db->err, sizeof db->err, "copy: a copy is already open"); return DB_ERR; }
+	if (ncols < 1 || ncols > MAX_PARAMS || !db_plain_name(table)) {
+		snprintf(db->err, sizeof db->err, "copy: bad table %s or column count %d", table ? table : "", ncols);
+		return DB_ERR;
+	}
+	size_t cap = strlen(table) + 64 + (size_t)ncols * 8;
+	for (int i = 0; i < ncols; i++) {
+		if (!db_plain_name(cols[i])) { snprintf(db->err, sizeof db->err, "copy: bad column name %s", cols[i] ? cols[i] : ""); return DB_ERR; }
+		cap += strlen(cols[i]) + 4;
+	}
+	char *sql = malloc(cap);
+	if (!sql) return DB_ERR;
+	size_t n = (size_t)snprintf(sql, cap, "INSERT INTO \"%s\" (", table);
+	for (int i = 0; i < ncols; i++) n += (size_t)snprintf(sql + n, cap - n, "%s\"%s\"", i ? ", " : "", cols[i]);
+	n += (size_t)snprintf(sql + n, cap - n, ") VALUES (");
+	for (int i = 0; i < ncols; i++) n += (size_t)snprintf(sql + n, cap - n, "%s$%d", i ? ", " : "", i + 1);
+	snprintf(sql + n, cap - n, ")");
+	db->copy = db_prep(db, sql);
+	free(sql);
+	if (!db->copy) return DB_ERR;
+	db->copy_cols = ncols;
+	db->copy_rows = 0;
+	return DB_OK;
+}
+
+int db_copy_row(struct db *db, const struct db_value *v)
+{
+	struct stmt *st = db->copy;
+	if (!st) { snprintf(db->err, sizeof db->err, "copy: no copy is open"); return DB_ERR; }
+	for (int i = 0; i < db->copy_cols; i++) {
+		int idx = st->param[i + 1], rc;
+		switch (v[i].type) {
+		case 'i': rc = sqlite3_bind_int64(st->s, idx, v[i].i); break;
+		case 'd': rc = sqlite3_bind_double(st->s, idx, v[i].d); break;
+		case 't': rc = v[i].p ? sqlite3_bind_text(st->s, idx, v[i].p, -1, SQLITE_STATIC) : sqlite3_bind_null(st->s, idx); break;
+		case 'b': rc = v[i].p ? sqlite3_bind_blob64(st->s, idx, v[i].p, v[i].n, SQLITE_STATIC) : sqlite3_bind_null(st->s, idx); break;
+		case 'n': rc = sqlite3_bind_null(st->s, idx); break;
+		default: snprintf(db->err, sizeof db->err, "copy: unknown type '%c'", v[i].type); return DB_ERR;
+		}
+		if (rc != SQLITE_OK) { set_err(db, "copy"); return DB_ERR; }
+	}
+	int rc = map_rc(sqlite3_step(st->s));
+	if (rc != DB_DONE) set_err(db, "copy");
+	sqlite3_reset(st->s);
+	sqlite3_clear_bindings(st->s); /* SQLITE_STATIC: the caller's values are not kept */
+	if (rc != DB_DONE) return rc == DB_ROW ? DB_ERR : rc;
+	db->copy_rows++;
+	return DB_OK;
+}
+
+int db_copy_end(struct db *db, const char *abort, int64_t *rows)
+{
+	if (rows) *rows = db->copy_rows;
+	if (!db->copy) { snprintf(db->err, sizeof db->err, "copy: no copy is open"); return DB_ERR; }
+	db_done(db->copy);
+	db->copy = NULL;
+	if (abort) { snprintf(db->err, sizeof db->err, "copy: %s", abort); return DB_ERR; }
+	return DB_OK;
 }

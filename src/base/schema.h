@@ -1,5 +1,7 @@
 /* schema: applies the embedded migrations (sql/<dialect>/NNN_name.sql) in
-** order, each in its own transaction, recording them in schema_migrations.
+** order, each in its own transaction (a savepoint when the caller has one
+** open: migrate-db makes the schema in the transaction that copies the
+** data), recording them in schema_migrations.
 ** A database written by a newer binary is refused. Then the sort keys of
 ** names (collate.h) are recomputed when they were made by another collator
 ** version than this binary's, or when force is set. */

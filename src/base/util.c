@@ -1,5 +1,7 @@
 #include "util.h"
 
+#include "arena.h"
+
 #include <errno.h>
 #include <math.h>
 #include <sodium.h>
@@ -107,4 +109,23 @@ void today_iso(char out[11])
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+const char *date_from_user(struct arena *a, const char *s)
+{
+	if (!s) return NULL;
+	if (date_valid(s)) return arena_strdup(a, s);
+	/* d/m/yyyy, with '/', '-' or '.' between the parts */
+	int d = 0, m = 0, y = 0, nd = 0, nm = 0, ny = 0;
+	const char *p = s;
+	while (*p >= '0' && *p <= '9' && nd < 3) { d = d * 10 + (*p++ - '0'); nd++; }
+	char sep = *p;
+	if (sep != '/' && sep != '-' && sep != '.') return NULL;
+	p++;
+	while (*p >= '0' && *p <= '9' && nm < 3) { m = m * 10 + (*p++ - '0'); nm++; }
+	if (*p++ != sep) return NULL;
+	while (*p >= '0' && *p <= '9' && ny < 5) { y = y * 10 + (*p++ - '0'); ny++; }
+	if (*p || nd < 1 || nd > 2 || nm < 1 || nm > 2 || ny != 4) return NULL;
+	const char *iso = arena_printf(a, "%04d-%02d-%02d", y, m, d);
+	return date_valid(iso) ? iso : NULL;
 }

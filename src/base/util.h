@@ -14,5 +14,9 @@ int parse_number(const char *s, double *out);       /* finite decimal, '.' separ
 int code_valid(const char *code);                   /* letters, digits, '-', '_', '.' */
 int date_valid(const char *s);                      /* 1 for a real YYYY-MM-DD date */
 void today_iso(char out[11]);                       /* YYYY-MM-DD, UTC */
+struct arena;
+/* A date as a person types it (dd/mm/yyyy, d/m/yyyy, or YYYY-MM-DD) as
+** YYYY-MM-DD in the arena, or NULL when it is not a real calendar date. */
+const char *date_from_user(struct arena *a, const char *s);
 
 #endif

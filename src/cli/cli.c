@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "../commendation/commendation.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -318,15 +319,20 @@ int cmd_import(int argc, char **argv)
 	struct args a;
 	if (args_parse(&a, argc, argv, known) != 0) return 2;
 	int mv_kind = a.npos == 2 && (!strcmp(a.pos[0], "models") || !strcmp(a.pos[0], "results") || !strcmp(a.pos[0], "registrations"));
-	if (a.help || a.npos != 2 || (strcmp(a.pos[0], "units") && strcmp(a.pos[0], "people") && !mv_kind) ||
+	if (a.help || a.npos != 2 || (strcmp(a.pos[0], "units") && strcmp(a.pos[0], "people") && strcmp(a.pos[0], "achievements") && !mv_kind) ||
 	    (mv_kind && !arg(&a, "--movement", NULL))) {
-		printf("usage: thidua import units|people FILE [--db PATH]\n"
+		printf("usage: thidua import units|people|achievements FILE [--db PATH]\n"
 		       "       thidua import registrations|models|results FILE --movement CODE [--db PATH]\n\n"
 		       "FILE is an XLSX workbook (its first worksheet is read) or a UTF-8 CSV, with or\n"
 		       "without BOM, separated by commas or semicolons; the content decides, not the name.\n"
 		       "The first row names the columns, in any order:\n"
 		       "units:  code,name,kind,parent_code,active\n"
 		       "people: code,full_name,gender,birth_year,unit_code,position,active\n"
+		       "achievements: person_code|unit_code,year,kind,value[,decision_no,decided_on,\n"
+		       "         authority,on_date,note] (kind: rating, title, initiative, discipline;\n"
+		       "         value: excellent|good|completed|not_completed, an award code such as\n"
+		       "         CSTDCS, grassroots|province|national, reprimand|warning|demotion|dismissal;\n"
+		       "         dates dd/mm/yyyy or YYYY-MM-DD). Records are added, never matched.\n"
 		       "registrations: unit_code[,pledge,planned_models,registered_on,commit_METRIC...]\n"
 		       "models: code,unit_code,title,field[,owner_unit_code,description,started_on]\n"
 		       "results: model_code,reported_on,metric,value[,note] (rows of one model, date\n"
@@ -357,7 +363,9 @@ int cmd_import(int argc, char **argv)
 		     : !strcmp(a.pos[0], "results") ? movement_import_results(db, cli_user(), mid, f, &rep)
 						    : movement_import_registrations(db, cli_user(), mid, f, &rep);
 	} else {
-		rc = !strcmp(a.pos[0], "units") ? units_import(db, cli_user(), f, &rep) : people_import(db, cli_user(), f, &rep);
+		rc = !strcmp(a.pos[0], "units")	 ? units_import(db, cli_user(), f, &rep)
+		     : !strcmp(a.pos[0], "people") ? people_import(db, cli_user(), f, &rep)
+						   : achievements_import(db, cli_user(), f, &rep);
 	}
 	fclose(f);
 	db_close(db);

@@ -26,5 +26,6 @@ int cmd_export(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_migrate_db(int argc, char **argv);   /* migrate_db.c */
 
 #endif

@@ -5,60 +5,11 @@
 
 #include "../base/arena.h"
 #include "../base/assets.h"
-#include "../base/csv.h"
+#include "../base/asset_table.h"
 #include "../base/db.h"
 #include "../base/util.h"
 #include "../units/units.h"
 #include "movements.h"
-
-/* a CSV asset as rows of fields keyed by the header */
-struct demo_table {
-	int nrows, ncols;
-	char **cell;               /* nrows × ncols, row-major; malloc'd strings */
-	char *head[32];
-};
-
-static int table_load(const char *name, struct demo_table *t, FILE *err)
-{
-	memset(t, 0, sizeof *t);
-	const struct asset *a = asset_find(name);
-	if (!a) { fprintf(err, "%s: missing from the binary\n", name); return -1; }
-	FILE *f = fmemopen((void *)a->data, a->len, "r");
-	if (!f) return -1;
-	struct csv c;
-	csv_init(&c, f);
-	int rc = csv_next(&c), cap = 0;
-	if (rc == 1) {
-		t->ncols = c.nfields < 32 ? c.nfields : 32;
-		for (int i = 0; i < t->ncols; i++) t->head[i] = strdup(c.field[i]);
-	}
-	while (rc == 1 && (rc = csv_next(&c)) == 1) {
-		if (t->nrows == cap) {
-			cap = cap ? cap * 2 : 64;
-			t->cell = realloc(t->cell, sizeof(char *) * (size_t)cap * (size_t)t->ncols);
-		}
-		for (int i = 0; i < t->ncols; i++) t->cell[t->nrows * t->ncols + i] = strdup(i < c.nfields ? c.field[i] : "");
-		t->nrows++;
-	}
-	if (rc < 0) fprintf(err, "%s: line %d: %s\n", name, c.line, c.err);
-	csv_free(&c);
-	fclose(f);
-	return rc < 0 ? -1 : 0;
-}
-
-static void table_free(struct demo_table *t)
-{
-	for (int i = 0; i < t->nrows * t->ncols; i++) free(t->cell[i]);
-	for (int i = 0; i < t->ncols; i++) free(t->head[i]);
-	free(t->cell);
-}
-
-static const char *col(const struct demo_table *t, int row, const char *name)
-{
-	for (int i = 0; i < t->ncols; i++)
-		if (strcmp(t->head[i], name) == 0) return t->cell[row * t->ncols + i];
-	return "";
-}
 
 static int64_t unit_id(struct db *db, const char *code)
 {
@@ -96,11 +47,11 @@ static int advance(struct db *db, const struct user *who, int64_t id, const char
 
 int movements_demo_load(struct db *db, const struct user *who, FILE *err, int *nmovements, int *nmodels)
 {
-	struct demo_table mv, mt, rg, md, rs, rp;
+	struct asset_table mv, mt, rg, md, rs, rp;
 	int rc = -1;
-	if (table_load("data/demo/movements.csv", &mv, err) || table_load("data/demo/movement_metrics.csv", &mt, err) ||
-	    table_load("data/demo/dvk2024_registrations.csv", &rg, err) || table_load("data/demo/dvk2024_models.csv", &md, err) ||
-	    table_load("data/demo/dvk2024_results.csv", &rs, err) || table_load("data/demo/dvk2024_replications.csv", &rp, err))
+	if (asset_table_load("data/demo/movements.csv", &mv, err) || asset_table_load("data/demo/movement_metrics.csv", &mt, err) ||
+	    asset_table_load("data/demo/dvk2024_registrations.csv", &rg, err) || asset_table_load("data/demo/dvk2024_models.csv", &md, err) ||
+	    asset_table_load("data/demo/dvk2024_results.csv", &rs, err) || asset_table_load("data/demo/dvk2024_replications.csv", &rp, err))
 		return -1;
 	struct arena a;
 	arena_init(&a);
@@ -110,34 +61,34 @@ int movements_demo_load(struct db *db, const struct user *who, FILE *err, int *n
 	/* 1. the movements, their lists and metrics, launched where they were */
 	for (int i = 0; i < mv.nrows; i++) {
 		struct movement_in in = { 0 };
-		in.code = col(&mv, i, "code");
-		in.title = col(&mv, i, "title");
-		in.theme = col(&mv, i, "theme");
-		in.kind = col(&mv, i, "kind");
-		in.legal_basis = col(&mv, i, "legal_basis");
-		in.authority_id = unit_id(db, col(&mv, i, "authority_code"));
+		in.code = asset_table_col(&mv, i, "code");
+		in.title = asset_table_col(&mv, i, "title");
+		in.theme = asset_table_col(&mv, i, "theme");
+		in.kind = asset_table_col(&mv, i, "kind");
+		in.legal_basis = asset_table_col(&mv, i, "legal_basis");
+		in.authority_id = unit_id(db, asset_table_col(&mv, i, "authority_code"));
 		in.parent_id = 0;
-		const char *parent = col(&mv, i, "parent_code");
+		const char *parent = asset_table_col(&mv, i, "parent_code");
 		if (*parent) movements_find_code(db, parent, &in.parent_id);
-		in.starts_on = col(&mv, i, "starts_on");
-		in.ends_on = col(&mv, i, "ends_on");
-		in.register_by = *col(&mv, i, "register_by") ? col(&mv, i, "register_by") : in.ends_on;
+		in.starts_on = asset_table_col(&mv, i, "starts_on");
+		in.ends_on = asset_table_col(&mv, i, "ends_on");
+		in.register_by = *asset_table_col(&mv, i, "register_by") ? asset_table_col(&mv, i, "register_by") : in.ends_on;
 		in.set_fields = in.set_scopes = in.set_metrics = 1;
-		char *fields = arena_strdup(&a, col(&mv, i, "fields")), *save = NULL;
+		char *fields = arena_strdup(&a, asset_table_col(&mv, i, "fields")), *save = NULL;
 		for (char *f = strtok_r(fields, ";", &save); f && in.nfields < MV_MAX_FIELDS; f = strtok_r(NULL, ";", &save)) in.fields[in.nfields++] = f;
-		char *scopes = arena_strdup(&a, col(&mv, i, "scope_codes"));
+		char *scopes = arena_strdup(&a, asset_table_col(&mv, i, "scope_codes"));
 		for (char *s = strtok_r(scopes, ";", &save); s && in.nscopes < MV_MAX_SCOPES; s = strtok_r(NULL, ";", &save))
 			if (unit_id(db, s)) in.scopes[in.nscopes++] = unit_id(db, s);
 		for (int k = 0; k < mt.nrows && in.nmetrics < MV_MAX_METRICS; k++) {
-			if (strcmp(col(&mt, k, "movement_code"), in.code) != 0) continue;
-			in.metrics[in.nmetrics++] = (struct metric_in){ col(&mt, k, "code"), col(&mt, k, "name"), col(&mt, k, "unit"), col(&mt, k, "kind") };
+			if (strcmp(asset_table_col(&mt, k, "movement_code"), in.code) != 0) continue;
+			in.metrics[in.nmetrics++] = (struct metric_in){ asset_table_col(&mt, k, "code"), asset_table_col(&mt, k, "name"), asset_table_col(&mt, k, "unit"), asset_table_col(&mt, k, "kind") };
 		}
 		struct field_errors fe = { 0 };
 		int64_t id;
 		int r = movements_create(db, who, &in, &fe, &id);
 		if (r != E_OK) { fail(err, "movement", in.code, r, &fe); goto out; }
 		if (strcmp(in.code, "DVK2024") == 0) dvk = id;
-		if (strcmp(col(&mv, i, "status"), "draft") != 0 && (r = advance(db, who, id, "launched")) != E_OK) {
+		if (strcmp(asset_table_col(&mv, i, "status"), "draft") != 0 && (r = advance(db, who, id, "launched")) != E_OK) {
 			fail(err, "launch", in.code, r, NULL);
 			goto out;
 		}
@@ -146,27 +97,27 @@ int movements_demo_load(struct db *db, const struct user *who, FILE *err, int *n
 
 	/* 2. Quảng Yên's 2024 "Dân vận khéo": registrations, models, results */
 	for (int i = 0; dvk && i < rg.nrows; i++) {
-		struct registration_in in = { .unit_id = unit_id(db, col(&rg, i, "unit_code")), .pledge = col(&rg, i, "pledge"),
-					      .registered_on = col(&rg, i, "registered_on"), .active = -1 };
-		in.planned_models = atoll(col(&rg, i, "commit_models"));
-		if (*col(&rg, i, "commit_vnd")) {
+		struct registration_in in = { .unit_id = unit_id(db, asset_table_col(&rg, i, "unit_code")), .pledge = asset_table_col(&rg, i, "pledge"),
+					      .registered_on = asset_table_col(&rg, i, "registered_on"), .active = -1 };
+		in.planned_models = atoll(asset_table_col(&rg, i, "commit_models"));
+		if (*asset_table_col(&rg, i, "commit_vnd")) {
 			in.set_commitments = 1;
 			in.ncommit = 1;
-			in.commit[0] = (struct commitment_in){ "vnd", strtod(col(&rg, i, "commit_vnd"), NULL) };
+			in.commit[0] = (struct commitment_in){ "vnd", strtod(asset_table_col(&rg, i, "commit_vnd"), NULL) };
 		}
 		struct field_errors fe = { 0 };
 		int64_t id;
 		int r = registrations_create(db, who, dvk, &in, &fe, &id);
-		if (r != E_OK) { fail(err, "registration", col(&rg, i, "unit_code"), r, &fe); goto out; }
+		if (r != E_OK) { fail(err, "registration", asset_table_col(&rg, i, "unit_code"), r, &fe); goto out; }
 	}
 	for (int i = 0; dvk && i < md.nrows; i++) {
-		const char *unit = col(&md, i, "unit_code");
+		const char *unit = asset_table_col(&md, i, "unit_code");
 		const char *on = NULL;
 		for (int k = 0; k < rg.nrows; k++)
-			if (strcmp(col(&rg, k, "unit_code"), unit) == 0) on = col(&rg, k, "registered_on");
-		struct model_in in = { .code = col(&md, i, "code"), .title = col(&md, i, "title"), .field = col(&md, i, "field"),
-				       .description = col(&md, i, "description"), .started_on = col(&md, i, "started_on"),
-				       .unit_id = unit_id(db, unit), .registered_on = on, .owner_unit_id = unit_id(db, col(&md, i, "owner_unit_code")),
+			if (strcmp(asset_table_col(&rg, k, "unit_code"), unit) == 0) on = asset_table_col(&rg, k, "registered_on");
+		struct model_in in = { .code = asset_table_col(&md, i, "code"), .title = asset_table_col(&md, i, "title"), .field = asset_table_col(&md, i, "field"),
+				       .description = asset_table_col(&md, i, "description"), .started_on = asset_table_col(&md, i, "started_on"),
+				       .unit_id = unit_id(db, unit), .registered_on = on, .owner_unit_id = unit_id(db, asset_table_col(&md, i, "owner_unit_code")),
 				       .owner_person_id = -1, .active = -1 };
 		struct field_errors fe = { 0 };
 		int64_t id;
@@ -176,12 +127,12 @@ int movements_demo_load(struct db *db, const struct user *who, FILE *err, int *n
 	}
 	/* rows of one model and date form one report */
 	for (int i = 0; dvk && i < rs.nrows;) {
-		struct report_in in = { .reported_on = col(&rs, i, "reported_on"), .note = col(&rs, i, "note") };
-		const char *code = col(&rs, i, "model_code");
+		struct report_in in = { .reported_on = asset_table_col(&rs, i, "reported_on"), .note = asset_table_col(&rs, i, "note") };
+		const char *code = asset_table_col(&rs, i, "model_code");
 		int j = i;
-		while (j < rs.nrows && strcmp(col(&rs, j, "model_code"), code) == 0 && strcmp(col(&rs, j, "reported_on"), in.reported_on) == 0 &&
+		while (j < rs.nrows && strcmp(asset_table_col(&rs, j, "model_code"), code) == 0 && strcmp(asset_table_col(&rs, j, "reported_on"), in.reported_on) == 0 &&
 		       in.nvalues < MV_MAX_METRICS) {
-			in.values[in.nvalues++] = (struct commitment_in){ col(&rs, j, "metric"), strtod(col(&rs, j, "value"), NULL) };
+			in.values[in.nvalues++] = (struct commitment_in){ asset_table_col(&rs, j, "metric"), strtod(asset_table_col(&rs, j, "value"), NULL) };
 			j++;
 		}
 		int64_t mid = 0, rid;
@@ -195,35 +146,35 @@ int movements_demo_load(struct db *db, const struct user *who, FILE *err, int *n
 	for (int i = 0; dvk && i < md.nrows; i++) {
 		int64_t mid = 0;
 		struct field_errors fe = { 0 };
-		int r = models_find_code(db, dvk, col(&md, i, "code"), &mid);
-		if (r == E_OK) r = models_assess(db, who, mid, 1, col(&md, i, "status"), NULL, &fe);
-		if (r == E_OK && strcmp(col(&md, i, "typical"), "1") == 0) r = models_set_typical(db, who, mid, 2, 1, col(&md, i, "citation"), "2024-12-20", &fe);
-		if (r != E_OK) { fail(err, "assessment", col(&md, i, "code"), r, &fe); goto out; }
+		int r = models_find_code(db, dvk, asset_table_col(&md, i, "code"), &mid);
+		if (r == E_OK) r = models_assess(db, who, mid, 1, asset_table_col(&md, i, "status"), NULL, &fe);
+		if (r == E_OK && strcmp(asset_table_col(&md, i, "typical"), "1") == 0) r = models_set_typical(db, who, mid, 2, 1, asset_table_col(&md, i, "citation"), "2024-12-20", &fe);
+		if (r != E_OK) { fail(err, "assessment", asset_table_col(&md, i, "code"), r, &fe); goto out; }
 	}
 	for (int i = 0; dvk && i < rp.nrows; i++) {
 		int64_t mid = 0, xid;
 		struct field_errors fe = { 0 };
-		int r = models_find_code(db, dvk, col(&rp, i, "model_code"), &mid);
+		int r = models_find_code(db, dvk, asset_table_col(&rp, i, "model_code"), &mid);
 		if (r == E_OK)
-			r = replications_add(db, who, mid, unit_id(db, col(&rp, i, "unit_code")), col(&rp, i, "adopted_on"), col(&rp, i, "note"), &fe, &xid);
-		if (r != E_OK) { fail(err, "replication", col(&rp, i, "model_code"), r, &fe); goto out; }
+			r = replications_add(db, who, mid, unit_id(db, asset_table_col(&rp, i, "unit_code")), asset_table_col(&rp, i, "adopted_on"), asset_table_col(&rp, i, "note"), &fe, &xid);
+		if (r != E_OK) { fail(err, "replication", asset_table_col(&rp, i, "model_code"), r, &fe); goto out; }
 	}
 
 	/* 3. every movement to its final status */
 	for (int i = 0; i < mv.nrows; i++) {
 		int64_t id = 0;
-		movements_find_code(db, col(&mv, i, "code"), &id);
-		int r = advance(db, who, id, col(&mv, i, "status"));
-		if (r != E_OK) { fail(err, "status", col(&mv, i, "code"), r, NULL); goto out; }
+		movements_find_code(db, asset_table_col(&mv, i, "code"), &id);
+		int r = advance(db, who, id, asset_table_col(&mv, i, "status"));
+		if (r != E_OK) { fail(err, "status", asset_table_col(&mv, i, "code"), r, NULL); goto out; }
 	}
 	rc = 0;
 out:
 	arena_free(&a);
-	table_free(&mv);
-	table_free(&mt);
-	table_free(&rg);
-	table_free(&md);
-	table_free(&rs);
-	table_free(&rp);
+	asset_table_free(&mv);
+	asset_table_free(&mt);
+	asset_table_free(&rg);
+	asset_table_free(&md);
+	asset_table_free(&rs);
+	asset_table_free(&rp);
 	return rc;
 }

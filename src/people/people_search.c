@@ -105,10 +105,17 @@ static void add_filters(struct buf *sql, struct params *pp, const struct people_
 /* " AND (' ' || x.search) LIKE ..." for every term but skip (-1: all). The
 ** terms hold no LIKE wildcard: fold_words() makes every ASCII punctuation
 ** character a separator. */
-static void add_checks(struct buf *sql, struct params *pp, const struct term *t, int nt, int skip, const char *x)
+/* the same, skipping two terms: the rows' range of names already says that
+** the first word starts with skip2 */
+static void add_checks_but(struct buf *sql, struct params *pp, const struct term *t, int nt, int skip, int skip2, const char *x)
 {
 	for (int i = 0; i < nt; i++)
-		if (i != skip) buf_printf(sql, " AND (' ' || %s.search) LIKE $%d", x, par_text(pp, t[i].like));
+		if (i != skip && i != skip2) buf_printf(sql, " AND (' ' || %s.search) LIKE $%d", x, par_text(pp, t[i].like));
+}
+
+static void add_checks(struct buf *sql, struct params *pp, const struct term *t, int nt, int skip, const char *x)
+{
+	add_checks_but(sql, pp, t, nt, skip, -1, x);
 }
 
 /* the rows of person_words that term d selects */
@@ -280,7 +287,8 @@ static void split_part(struct buf *sql, struct params *pp, const struct people_q
 		buf_printf(sql, " AND w.search >= $%d AND w.search < $%d", lo, hi);
 	}
 	if (part == 2) buf_printf(sql, " AND w.search >= $%d", par_text(pp, t[s].hi));
-	add_checks(sql, pp, t, nt, drv, "w");
+	/* in the range of names the split term starts, it needs no check */
+	add_checks_but(sql, pp, t, nt, drv, part == 1 ? s : -1, "w");
 	add_filters(sql, pp, q, b, "w", "uw");
 }
 
@@ -464,13 +472,23 @@ static int page_of_parts(struct search *x, struct buf *sql, struct person **item
 		skip = 0;
 	}
 	*items = arena_alloc(x->a, sizeof(struct person) * (size_t)(nids ? nids : 1));
-	for (int i = 0; i < nids && rc == E_OK; i++) {
-		struct stmt *st = db_query(x->db, "SELECT " PERSON_COLS PERSON_FROM " WHERE p.id = $1", "i", ids[i]);
-		if (!st) { rc = E_DB; break; }
-		if (db_step(st) == DB_ROW) read_person(st, x->a, &(*items)[(*n)++]);
-		db_done(st);
-	}
-	return rc;
+	if (rc != E_OK || nids == 0) return rc;
+	/* the people of the page in one query, put back in the order of the ids */
+	buf_reset(sql);
+	buf_raw(sql, "SELECT " PERSON_COLS PERSON_FROM " WHERE p.id IN (");
+	for (int i = 0; i < nids; i++) buf_printf(sql, i ? ", $%d" : "$%d", i + 1);
+	buf_raw(sql, ")");
+	struct stmt *st = db_prep(x->db, buf_cstr(sql));
+	if (!st) return E_DB;
+	for (int i = 0; i < nids; i++) db_bind_int(st, i + 1, ids[i]);
+	struct person *got = arena_alloc(x->a, sizeof *got * (size_t)nids);
+	int ngot = 0;
+	while (ngot < nids && db_step(st) == DB_ROW) read_person(st, x->a, &got[ngot++]);
+	db_done(st);
+	for (int i = 0; i < nids; i++)
+		for (int j = 0; j < ngot; j++)
+			if (got[j].id == ids[i]) { (*items)[(*n)++] = got[j]; break; }
+	return E_OK;
 }
 
 /* The word whose rows the page walks in name order, or -1; *people_walk when

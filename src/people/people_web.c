@@ -5,6 +5,7 @@
 
 #include "../base/util.h"
 #include "tmpl_people.h"
+#include "../commendation/commendation_web.h"
 #include "../web/web.h"
 #include "people.h"
 #include "../web/roles.h"
@@ -177,6 +178,7 @@ static void show_person(struct req *r, const struct person *p, const struct pers
 	if (fe && fe->n) r->status = 422;
 	page_begin(r, p->full_name, "people");
 	tmpl_person_page(&r->out, r, p, can_edit, typed, fe);
+	achievements_section(r, p->id, 0, p->unit_path, NULL, NULL);
 	page_end(r);
 }
 

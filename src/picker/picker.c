@@ -91,7 +91,13 @@ static int plan_units(struct req *r, const struct picker *p, struct unit_pick_pl
 	else if (!strcmp(purpose, "units")) grant_ranges(r, PERM_WRITE_UNITS, pl->lo, &pl->nranges);
 	else if (!strcmp(purpose, "authority")) grant_ranges(r, PERM_MOVEMENT_MANAGE, pl->lo, &pl->nranges);
 	else if (!strcmp(purpose, "scope")) add_range(pl->lo, &pl->nranges, "/");
-	else return -1;
+	else if (!strcmp(purpose, "propose")) grant_ranges(r, PERM_PROPOSE, pl->lo, &pl->nranges);
+	else if (!strcmp(purpose, "under")) {
+		/* a unit and the units below it, readable by the user (a collective nominee of a proposer) */
+		char lo[UNIT_PATH_MAX], hi[UNIT_PATH_MAX];
+		if (p->unit <= 0 || units_subtree(r->db, p->unit, lo, hi, sizeof lo) != E_OK || !role_can(r->user, PERM_READ, lo)) return -1;
+		add_range(pl->lo, &pl->nranges, arena_strdup(&r->a, lo));
+	} else return -1;
 	if (p->exclude > 0 && units_subtree(r->db, p->exclude, pl->ex_lo, pl->ex_hi, sizeof pl->ex_lo) != E_OK) return -1;
 	return 0;
 }

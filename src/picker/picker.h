@@ -11,6 +11,8 @@
 **   units         units where the user may write units (a parent, a move target)
 **   authority     units where the user may run movements
 **   scope         every active unit (the tree is public)
+**   propose       units where the user may propose awards (a proposer)
+**   under         a unit (unit=) and the units below it (a collective nominee)
 **   person        the people of a unit and of the units below it (/pick/people)
 **
 ** Without JavaScript the helper renders a <select> when there are at most

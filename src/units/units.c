@@ -106,19 +106,38 @@ int units_list(struct db *db, struct arena *a, const struct unit_query *q, struc
 	if (q->inactive == 0) buf_raw(&where, " AND u.active = 1");
 	else if (q->inactive == 2) buf_raw(&where, " AND u.active = 0");
 
-	buf_printf(&sql, "SELECT count(*) FROM units u%s", buf_cstr(&where));
-	struct stmt *st = db_prep(db, buf_cstr(&sql));
-	if (!st) goto fail;
-	db_bind_int(st, 1, q->parent);
-	db_bind_text(st, 2, lo);
-	db_bind_text(st, 3, hi);
-	db_bind_text(st, 4, pat);
-	db_bind_text(st, 5, q->kind);
-	*total = db_step(st) == DB_ROW ? db_int(st, 0) : 0;
-	db_done(st);
+	/* children of one parent: the parent is read once, not joined per row,
+	** and its count of active children (kept by the writers, migration 004)
+	** is the total when nothing else filters them */
+	const char *pcode = NULL, *pname = NULL;
+	int64_t pchildren = -1;
+	struct stmt *st;
+	if (q->parent > 0) {
+		st = db_query(db, "SELECT code, name, children FROM units WHERE id = $1", "i", q->parent);
+		if (!st) goto fail;
+		if (db_step(st) == DB_ROW) {
+			pcode = arena_strdup(a, db_text(st, 0));
+			pname = arena_strdup(a, db_text(st, 1));
+			pchildren = db_int(st, 2);
+		}
+		db_done(st);
+	}
+	if (pchildren >= 0 && q->under <= 0 && !pat && !(q->kind && *q->kind) && q->inactive == 0) {
+		*total = pchildren;
+	} else {
+		buf_printf(&sql, "SELECT count(*) FROM units u%s", buf_cstr(&where));
+		st = db_prep(db, buf_cstr(&sql));
+		if (!st) goto fail;
+		db_bind_int(st, 1, q->parent);
+		db_bind_text(st, 2, lo);
+		db_bind_text(st, 3, hi);
+		db_bind_text(st, 4, pat);
+		db_bind_text(st, 5, q->kind);
+		*total = db_step(st) == DB_ROW ? db_int(st, 0) : 0;
+		db_done(st);
+	}
 
 	buf_reset(&sql);
-	/* children of one parent: the parent is read once below, not joined per row */
 	if (q->parent > 0)
 		buf_printf(&sql, "SELECT u.id, u.code, u.name, u.kind, u.parent_id, NULL, NULL, u.path, u.depth, u.active, u.version, "
 				 "u.created_at, u.updated_at, u.children FROM units u%s", buf_cstr(&where));
@@ -141,16 +160,9 @@ int units_list(struct db *db, struct arena *a, const struct unit_query *q, struc
 	int rc;
 	while (*n < cap && (rc = db_step(st)) == DB_ROW) read_unit(st, a, &(*items)[(*n)++]);
 	db_done(st);
-	if (q->parent > 0 && *n > 0) {
-		st = db_query(db, "SELECT code, name FROM units WHERE id = $1", "i", q->parent);
-		if (st && db_step(st) == DB_ROW) {
-			const char *pcode = arena_strdup(a, db_text(st, 0)), *pname = arena_strdup(a, db_text(st, 1));
-			for (int i = 0; i < *n; i++) {
-				(*items)[i].parent_code = pcode;
-				(*items)[i].parent_name = pname;
-			}
-		}
-		db_done(st);
+	for (int i = 0; pcode && i < *n; i++) {
+		(*items)[i].parent_code = pcode;
+		(*items)[i].parent_name = pname;
 	}
 	buf_free(&where);
 	buf_free(&sql);

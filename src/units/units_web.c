@@ -4,6 +4,7 @@
 
 #include "../base/util.h"
 #include "tmpl_units.h"
+#include "../commendation/commendation_web.h"
 #include "../web/web.h"
 #include "units.h"
 #include "../web/roles.h"
@@ -247,6 +248,7 @@ static void show_unit(struct req *r, int64_t id, const struct unit_in *typed, co
 	page_begin(r, u->name, "units");
 	tmpl_unit_page(&r->out, r, u, anc, nanc, kids, nkids, kinds, nk, unit_kind_name(r, u->kind), can_edit, can_people,
 		       can_add_person, typed, fe, hist, nhist);
+	achievements_section(r, 0, u->id, u->path, NULL, NULL);
 	page_end(r);
 }
 

@@ -61,9 +61,26 @@ struct entry {
 	size_t len;
 };
 
+/* who a credential (a bearer token or a session cookie) is, as identify()
+** found it in the database: the user with their grants, the session's CSRF
+** token; valid for the same change stamp only (any commit anywhere drops
+** it: a revoked token, a disabled user, a changed grant or a logout is a
+** commit) and at most IDENT_TTL_MS, so a session's idle clock and an
+** expiry are still read from the database every few seconds */
+#define IDENT_SLOTS 64
+#define IDENT_TTL_MS 2000
+struct ident {
+	char cred[66];                     /* 't' or 's', then the 64 characters */
+	uint64_t stamp[2];
+	int64_t made_ms;
+	struct user u;                     /* strings and grants' strings malloc'd */
+	char *csrf;
+};
+
 struct cache {
 	struct entry slot[CACHE_SLOTS];
 	size_t bytes;
+	struct ident ident[IDENT_SLOTS];
 };
 
 static pthread_key_t tls;
@@ -81,10 +98,25 @@ static void entry_free(struct cache *c, struct entry *e)
 	memset(e, 0, sizeof *e);
 }
 
+static void ident_free(struct ident *d)
+{
+	if (!d->cred[0]) return;
+	free((char *)d->u.login);
+	free((char *)d->u.full_name);
+	free((char *)d->u.lang);
+	for (int i = 0; i < d->u.ngrants; i++) {
+		free((char *)d->u.grants[i].unit_path);
+		free((char *)d->u.grants[i].unit_name);
+	}
+	free(d->csrf);
+	memset(d, 0, sizeof *d);
+}
+
 static void cache_free(void *p)
 {
 	struct cache *c = p;
 	for (int i = 0; i < CACHE_SLOTS; i++) entry_free(c, &c->slot[i]);
+	for (int i = 0; i < IDENT_SLOTS; i++) ident_free(&c->ident[i]);
 	free(c);
 }
 
@@ -234,4 +266,78 @@ void reply_cache_store(struct req *r, const struct reply_cache_req *q)
 		}
 	}
 	reply_validated(r, etag);
+}
+
+/* ---- the identity cache (see struct ident) ---- */
+
+static int ident_key(char key[66], int by_token, const char *cred)
+{
+	if (!cred || strlen(cred) != 64) return 0;
+	key[0] = by_token ? 't' : 's';
+	memcpy(key + 1, cred, 65);
+	return 1;
+}
+
+static struct ident *ident_slot(struct cache *c, const char *key)
+{
+	return &c->ident[fnv(key, 65) % IDENT_SLOTS];
+}
+
+int identity_cache_get(struct req *r, int by_token, const char *cred)
+{
+	char key[66];
+	uint64_t stamp[2];
+	struct cache *c = this_cache();
+	if (!c || !ident_key(key, by_token, cred)) return 0;
+	struct ident *d = ident_slot(c, key);
+	if (!d->cred[0] || memcmp(d->cred, key, 66) != 0) return 0;
+	if (db_change_stamp(r->db, stamp) != DB_OK || d->stamp[0] != stamp[0] || d->stamp[1] != stamp[1] ||
+	    now_ms() - d->made_ms > IDENT_TTL_MS) {
+		ident_free(d);
+		return 0;
+	}
+	struct user *u = arena_alloc(&r->a, sizeof *u);
+	*u = d->u;
+	u->login = arena_strdup(&r->a, d->u.login);
+	u->full_name = arena_strdup(&r->a, d->u.full_name);
+	u->lang = d->u.lang ? arena_strdup(&r->a, d->u.lang) : NULL;
+	for (int i = 0; i < u->ngrants; i++) {
+		u->grants[i].unit_path = arena_strdup(&r->a, d->u.grants[i].unit_path);
+		u->grants[i].unit_name = arena_strdup(&r->a, d->u.grants[i].unit_name);
+	}
+	r->user = u;
+	if (d->csrf) r->csrf = arena_strdup(&r->a, d->csrf);
+	return 1;
+}
+
+static char *dup_or_null(const char *s, int *ok)
+{
+	if (!s) return NULL;
+	char *d = strdup(s);
+	if (!d) *ok = 0;
+	return d;
+}
+
+void identity_cache_put(struct req *r, int by_token, const char *cred)
+{
+	char key[66];
+	uint64_t stamp[2];
+	struct cache *c = this_cache();
+	if (!c || !r->user || !ident_key(key, by_token, cred) || db_change_stamp(r->db, stamp) != DB_OK) return;
+	struct ident *d = ident_slot(c, key);
+	ident_free(d);
+	int ok = 1;
+	d->u = *r->user;
+	d->u.login = dup_or_null(r->user->login, &ok);
+	d->u.full_name = dup_or_null(r->user->full_name, &ok);
+	d->u.lang = dup_or_null(r->user->lang, &ok);
+	for (int i = 0; i < d->u.ngrants; i++) {
+		d->u.grants[i].unit_path = dup_or_null(r->user->grants[i].unit_path, &ok);
+		d->u.grants[i].unit_name = dup_or_null(r->user->grants[i].unit_name, &ok);
+	}
+	d->csrf = dup_or_null(r->csrf, &ok);
+	memcpy(d->cred, key, 66);
+	memcpy(d->stamp, stamp, sizeof stamp);
+	d->made_ms = now_ms();
+	if (!ok) ident_free(d);
 }

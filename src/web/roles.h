@@ -20,6 +20,10 @@ enum perm {
 	PERM_ADMIN = 1 << 3,         /* users, roles, imports */
 	PERM_MOVEMENT_REPORT = 1 << 4, /* register a unit and its models, report results */
 	PERM_MOVEMENT_MANAGE = 1 << 5, /* launch and run movements, assess, register late */
+	PERM_RECORD_ACHIEVEMENTS = 1 << 6, /* yearly ratings, titles, initiatives, discipline of people and collectives */
+	PERM_PROPOSE = 1 << 9,       /* draft and submit award proposals for the unit's people and collectives */
+	PERM_REVIEW_PROPOSALS = 1 << 10, /* the board's and the authority's steps on proposals held by the unit */
+	PERM_COUNCIL = 1 << 11,      /* the council's step on proposals held by the unit */
 };
 
 const char *role_name(enum role r);

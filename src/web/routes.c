@@ -4,6 +4,7 @@
 #include "web.h"
 
 /* the composition root: the one file of web/ that names the features */
+#include "../commendation/commendation_web.h"
 #include "../home/home_web.h"
 #include "../picker/picker.h"
 #include "../movements/movements_web.h"
@@ -107,6 +108,31 @@ const struct route routes[] = {
 	{ M_POST, "/api/v1/models/{id}/files", api_model_file_create, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_GET, "/api/v1/movements/{id}/files", api_movement_files_list, LOGIN, 0 },
 	{ M_POST, "/api/v1/movements/{id}/files", api_movement_file_create, LOGIN, PERM_MOVEMENT_MANAGE },
+
+	/* commendation: the award catalogue, achievement records */
+	{ M_GET, "/awards", page_awards, LOGIN, 0 },
+	{ M_POST, "/people/{id}/achievements", page_person_achievement_post, LOGIN, PERM_RECORD_ACHIEVEMENTS },
+	{ M_POST, "/units/{id}/achievements", page_unit_achievement_post, LOGIN, PERM_RECORD_ACHIEVEMENTS },
+	{ M_POST, "/achievements/{id}/delete", page_achievement_delete, LOGIN, PERM_RECORD_ACHIEVEMENTS },
+	{ M_GET, "/api/v1/awards", api_awards, LOGIN, 0 },
+	{ M_GET, "/api/v1/achievements", api_achievements_list, LOGIN, PERM_READ },
+	{ M_POST, "/api/v1/achievements", api_achievement_create, LOGIN, PERM_RECORD_ACHIEVEMENTS },
+	{ M_GET, "/api/v1/achievements/{id}", api_achievement_get, LOGIN, PERM_READ },
+	{ M_DELETE, "/api/v1/achievements/{id}", api_achievement_delete, LOGIN, PERM_RECORD_ACHIEVEMENTS },
+	/* commendation: proposals up the levels */
+	{ M_GET, "/proposals", page_proposals, LOGIN, PERM_READ },
+	{ M_POST, "/proposals", page_proposal_create, LOGIN, PERM_PROPOSE },
+	{ M_GET, "/proposals/new", page_proposal_new, LOGIN, PERM_PROPOSE },
+	{ M_GET, "/proposals/{id}", page_proposal, LOGIN, PERM_READ },
+	{ M_POST, "/proposals/{id}", page_proposal_post, LOGIN, 0 },
+	{ M_GET, "/api/v1/proposals", api_proposals_list, LOGIN, PERM_READ },
+	{ M_POST, "/api/v1/proposals", api_proposal_create, LOGIN, PERM_PROPOSE },
+	{ M_GET, "/api/v1/proposals/{id}", api_proposal_get, LOGIN, PERM_READ },
+	{ M_PATCH, "/api/v1/proposals/{id}", api_proposal_update, LOGIN, PERM_PROPOSE },
+	{ M_POST, "/api/v1/proposals/{id}/nominees", api_proposal_nominee_add, LOGIN, PERM_PROPOSE },
+	{ M_DELETE, "/api/v1/proposals/{id}/nominees/{nominee}", api_proposal_nominee_remove, LOGIN, PERM_PROPOSE },
+	{ M_POST, "/api/v1/proposals/{id}/steps", api_proposal_step, LOGIN, 0 },
+	{ M_POST, "/api/v1/proposals/{id}/typical", api_proposal_typical, LOGIN, PERM_PROPOSE },
 	{ 0, NULL, NULL, 0, 0 },
 };
 

@@ -42,6 +42,11 @@ struct reply_cache_req {
 int reply_cache_serve(struct req *r, struct reply_cache_req *q);
 void reply_cache_store(struct req *r, const struct reply_cache_req *q);
 extern int reply_cache_enabled;    /* serve --no-reply-cache clears it */
+/* Who a bearer token (by_token) or session cookie is, kept per worker for
+** an unchanged database (cache.c): _get sets r->user (and r->csrf) and
+** returns 1, or returns 0 and identify() asks the database, then _put. */
+int identity_cache_get(struct req *r, int by_token, const char *cred);
+void identity_cache_put(struct req *r, int by_token, const char *cred);
 extern const struct route routes[];
 /* GET handlers whose replies the reply cache keeps (cache.c); NULL ends it */
 extern void (*const cached_handlers[])(struct req *r);
@@ -112,9 +117,6 @@ int input_list(struct req *r, const char *name, const char **out, int max, int *
 ** still read. Codes and numbers are arena copies. */
 int input_numbers(struct req *r, const char *name, const char **codes, double *values, int max, int *n, int *present,
 		  struct field_errors *fe);
-/* A date as a person types it (dd/mm/yyyy, d/m/yyyy, or YYYY-MM-DD) as
-** YYYY-MM-DD in the arena, or NULL when it is not a real calendar date. */
-const char *date_from_user(struct arena *a, const char *s);
 /* A whole-number query parameter: absent or empty is dflt, above max is read
 ** as max (a page size is capped), not a whole number or below min is remembered
 ** for query_bad (a negative offset is a mistake, not 0). */

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { makeDb, addUser, startServer, Client } from '../lib/server.mjs';
+import { makeDb, addUser, startServer, Client, thidua, testPassword } from '../lib/server.mjs';
 import { csrfOf, rawHttp, setCookies, sqlite } from './_util.mjs';
 
 let env, srv, admin, loginReply;
@@ -154,17 +154,17 @@ async function atLoginPage() {
   return { c, pre: ck.slice(6, 70) };
 }
 // ... logged in with the form: its tdsid cookie.
-async function loggedIn() {
+async function loggedIn(login = 'admin', password = env.adminPassword) {
   const b = await atLoginPage();
-  const r = await b.c.post('/login', { form: { login: 'admin', password: env.adminPassword, next: '/units', _csrf: b.pre } });
+  const r = await b.c.post('/login', { form: { login, password, next: '/units', _csrf: b.pre } });
   assert.equal(r.status, 303);
   const ck = setCookies(r).find((s) => s.startsWith('tdsid='));
   assert.ok(ck, 'a tdsid cookie is set');
   return { ...b, sid: ck.slice(6, 70) };
 }
 // ... and the session's CSRF token, read from a page.
-async function withCsrf() {
-  const b = await loggedIn();
+async function withCsrf(login, password) {
+  const b = await loggedIn(login, password);
   const page = await b.c.get('/units');
   assert.equal(page.status, 200);
   return { ...b, csrf: csrfOf(page.text) };
@@ -283,6 +283,26 @@ test('POST /logout ends the session: the old cookie no longer works', async () =
   const page = await fetch(srv.base + '/units', { headers: { Cookie: 'tdsid=' + browser.sid }, redirect: 'manual' });
   assert.equal(page.status, 303);
   assert.equal(page.headers.get('location'), '/login?next=%2Funits');
+});
+
+test('who a token or a session is, is never kept across a change: a user disabled from the command line is refused on the next request', async () => {
+  addUser(env.db, 'kept.nowhere', 'viewer', 'VN');
+  const c = new Client(srv.base);
+  await c.login('kept.nowhere', testPassword('kept.nowhere'));
+  const browser = await withCsrf('kept.nowhere', testPassword('kept.nowhere'));
+  // served more than once (each worker thread keeps who a credential is while nothing changes)
+  for (let i = 0; i < 4; i++) {
+    assert.equal((await c.get('/api/v1/me')).status, 200);
+    assert.equal((await fetch(srv.base + '/api/v1/me', { headers: { Cookie: 'tdsid=' + browser.sid } })).status, 200);
+  }
+  const r = thidua(['user', 'disable', '--db', env.db, '--login', 'kept.nowhere']);
+  assert.equal(r.code, 0, r.stderr);
+  for (let i = 0; i < 4; i++) {
+    const me = await c.get('/api/v1/me');
+    assert.equal(me.status, 401);
+    assert.equal(me.data.error.code, 'unauthenticated');
+    assert.equal((await fetch(srv.base + '/api/v1/me', { headers: { Cookie: 'tdsid=' + browser.sid } })).status, 401);
+  }
 });
 
 test('security headers are on every kind of response', async () => {

@@ -166,3 +166,39 @@ test('demo: the movement report prints as a 7-page PDF whose text has the title 
   assert.equal(await draft(reporter), 404);
   assert.equal(await draft(tw), 200);
 });
+
+test('demo: seed 001 — Hà Tĩnh proposed for the Government Emulation Flag, Quảng Bình and Quảng Trị for the Prime Minister\'s Certificate of Merit, with the Central board', opts, async () => {
+  const r = await admin.get('/api/v1/proposals?year=2023&stage=board');
+  assert.equal(r.status, 200);
+  const got = [];
+  for (const p of r.data.items) {
+    const one = (await admin.get(`/api/v1/proposals/${p.id}`)).data;
+    for (const n of one.nominees) got.push(`${n.unit_code} ${n.award} ${one.holder_code}`);
+  }
+  assert.deepEqual(got.sort(), ['T-HATINH CO_CP VN', 'T-QUANGBINH BK_TTG VN', 'T-QUANGTRI BK_TTG VN']);
+  const ht = r.data.items.find((p) => p.proposer_code === 'T-HATINH');
+  assert.equal(ht.title, 'Đề nghị tặng Cờ thi đua của Chính phủ năm 2023 cho tỉnh Hà Tĩnh');
+  assert.match(ht.summary, /Đông Hà, 14\/3\/2024/);
+});
+
+test('demo: the achievement records of Quảng Yên\'s people, newest year first', opts, async () => {
+  const r = await admin.get('/api/v1/achievements?person=QY-PNV-001');
+  assert.equal(r.status, 200);
+  assert.equal(r.data.items[0].person_name, 'Nguyễn Thị Thu Hà');
+  const titles = r.data.items.filter((x) => x.kind === 'title' && x.value === 'CSTDCS').map((x) => x.year);
+  assert.deepEqual(titles, [2023, 2022, 2021]);
+});
+
+test('demo: a movement\'s review proposes the owners of its 14 typical examples in Quảng Yên for the Giấy khen', opts, async () => {
+  const mv = (await admin.get('/api/v1/movements/DVK2024')).data;
+  const c = await admin.post('/api/v1/proposals', { json: { title: 'Đề nghị khen thưởng điển hình Dân vận khéo 2024', round: 'movement', year: 2024, proposer_code: 'QN-QUANGYEN', movement: 'DVK2024' } });
+  assert.equal(c.status, 201, c.text);
+  assert.equal(c.data.movement_code, mv.code);
+  const t = await admin.post(`/api/v1/proposals/${c.data.id}/typical`, { json: { award: 'GK', version: c.data.version } });
+  assert.equal(t.status, 200, t.text);
+  assert.equal(t.data.nominees.length, 14);
+  assert.ok(t.data.nominees.every((n) => n.award === 'GK' && n.subject === 'collective'));
+  const again = await admin.post(`/api/v1/proposals/${c.data.id}/typical`, { json: { award: 'GK', version: t.data.version } });
+  assert.equal(again.status, 200);
+  assert.equal(again.data.nominees.length, 14, 'those already proposed are skipped');
+});

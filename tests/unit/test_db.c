@@ -296,6 +296,126 @@ static void test_audit_change(void **state)
 	db_done(st);
 }
 
+/* db_copy_*: rows in bulk (COPY on PostgreSQL, a prepared INSERT on SQLite)
+** read back exactly as they were given: text with the characters COPY's
+** format escapes, blobs with every byte value, doubles to the last bit,
+** 64-bit integers, NULLs; db_coltype names each value's kind */
+static void test_copy_rows_exactly(void **state)
+{
+	struct fx *f = *state;
+	const char *t = fixture_pg() ? "CREATE TABLE c (id BIGINT PRIMARY KEY, n BIGINT, d DOUBLE PRECISION, s TEXT, b BYTEA)"
+				    : "CREATE TABLE c (id INTEGER PRIMARY KEY, n INTEGER, d REAL, s TEXT, b BLOB)";
+	assert_int_equal(db_exec(f->db, t, ""), DB_OK);
+	unsigned char bytes[256];
+	for (int i = 0; i < 256; i++) bytes[i] = (unsigned char)i;
+	static const char *const cols[] = { "id", "n", "d", "s", "b" };
+	const char *text = "Nguyễn\tThị\\N \\.\nÁnh\r\"Tuyết\"'; \\x00";
+	const double third = 1.0 / 3.0, tiny = 4.9406564584124654e-324;
+	struct db_value rows_in[3][5] = {
+		{ { .type = 'i', .i = 1 }, { .type = 'i', .i = INT64_MIN }, { .type = 'd', .d = third }, { .type = 't', .p = text }, { .type = 'b', .p = bytes, .n = sizeof bytes } },
+		{ { .type = 'i', .i = 2 }, { .type = 'i', .i = INT64_MAX }, { .type = 'd', .d = tiny }, { .type = 't', .p = "" }, { .type = 'b', .p = "", .n = 0 } },
+		{ { .type = 'i', .i = 3 }, { .type = 'n' }, { .type = 'n' }, { .type = 't', .p = NULL }, { .type = 'n' } },
+	};
+	assert_int_equal(db_tx_begin(f->db), E_OK);
+	assert_int_equal(db_copy_begin(f->db, "c", cols, 5), DB_OK);
+	for (int r = 0; r < 3; r++) assert_int_equal(db_copy_row(f->db, rows_in[r]), DB_OK);
+	int64_t n = 0;
+	assert_int_equal(db_copy_end(f->db, NULL, &n), DB_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(db_tx_end(f->db, E_OK), E_OK);
+
+	struct stmt *st = db_query(f->db, "SELECT id, n, d, s, b FROM c ORDER BY id", "");
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_coltype(st, 0), 'i');
+	assert_int_equal(db_coltype(st, 2), 'd');
+	assert_int_equal(db_coltype(st, 3), 't');
+	assert_int_equal(db_coltype(st, 4), 'b');
+	assert_true(db_int(st, 1) == INT64_MIN);
+	assert_true(db_double(st, 2) == third);
+	assert_string_equal(db_text(st, 3), text);
+	size_t len = 0;
+	const void *p = db_blob(st, 4, &len);
+	assert_int_equal(len, sizeof bytes);
+	assert_memory_equal(p, bytes, sizeof bytes);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_true(db_int(st, 1) == INT64_MAX);
+	assert_true(db_double(st, 2) == tiny);
+	assert_string_equal(db_text(st, 3), "");
+	assert_int_equal(db_coltype(st, 4), 'b');
+	db_blob(st, 4, &len);
+	assert_int_equal(len, 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	for (int c = 1; c < 5; c++) assert_int_equal(db_coltype(st, c), 'n');
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+
+	/* a row that breaks the primary key fails the copy (on PostgreSQL at its
+	** end), and the transaction rolled back keeps nothing of it */
+	struct db_value dup[5] = { { .type = 'i', .i = 4 }, { .type = 'n' }, { .type = 'n' }, { .type = 'n' }, { .type = 'n' } };
+	assert_int_equal(db_tx_begin(f->db), E_OK);
+	assert_int_equal(db_copy_begin(f->db, "c", cols, 5), DB_OK);
+	int rc = db_copy_row(f->db, dup);
+	assert_int_equal(rc, DB_OK);
+	dup[0].i = 1;
+	rc = db_copy_row(f->db, dup);
+	int end = db_copy_end(f->db, NULL, &n);
+	assert_true(rc == DB_CONSTRAINT || end == DB_CONSTRAINT);
+	assert_int_equal(db_tx_end(f->db, E_DB), E_DB);
+	int64_t count = 0;
+	assert_int_equal(db_int1(f->db, &count, "SELECT count(*) FROM c", ""), DB_ROW);
+	assert_int_equal(count, 3);
+
+	/* given up by the caller: an error with the caller's reason */
+	assert_int_equal(db_tx_begin(f->db), E_OK);
+	assert_int_equal(db_copy_begin(f->db, "c", cols, 5), DB_OK);
+	dup[0].i = 5;
+	assert_int_equal(db_copy_row(f->db, dup), DB_OK);
+	assert_int_equal(db_copy_end(f->db, "a value of the wrong kind", NULL), DB_ERR);
+	assert_non_null(strstr(db_errmsg(f->db), "a value of the wrong kind"));
+	assert_int_equal(db_tx_end(f->db, E_DB), E_DB);
+	assert_int_equal(db_int1(f->db, &count, "SELECT count(*) FROM c", ""), DB_ROW);
+	assert_int_equal(count, 3);
+
+	/* names are plain SQL names, never spliced otherwise */
+	static const char *const bad[] = { "id\"; DROP TABLE c; --" };
+	assert_int_equal(db_copy_begin(f->db, "c", bad, 1), DB_ERR);
+	assert_int_equal(db_copy_begin(f->db, "C", cols, 1), DB_ERR);
+}
+
+/* SQLite opened read-only (migrate-db's source): reads work, writes fail,
+** and a file in another journal mode keeps it */
+static void test_sqlite_read_only(void **state)
+{
+	struct fx *f = *state;
+	if (fixture_pg()) skip();
+	assert_int_equal(put(f->db, 1, E_OK), E_OK);
+	struct db *ro;
+	assert_int_equal(db_open(&ro, f->path, DB_OPEN_READONLY), DB_OK);
+	assert_int_equal(rows(ro), 1);
+	assert_int_not_equal(db_exec(ro, "INSERT INTO t (v) VALUES (2)", ""), DB_OK);
+	db_close(ro);
+	assert_int_equal(rows(f->db), 1);
+
+	char path[300];
+	snprintf(path, sizeof path, "%s-rollback", f->path);
+	struct db *plain;
+	assert_int_equal(db_open(&plain, path, DB_OPEN_CREATE), DB_OK);
+	assert_int_equal(db_script(plain, "PRAGMA journal_mode=DELETE; CREATE TABLE x (a INTEGER);"), DB_OK);
+	db_close(plain);
+	assert_int_equal(db_open(&ro, path, DB_OPEN_READONLY), DB_OK);
+	struct stmt *st = db_query(ro, "PRAGMA journal_mode", "");
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_text(st, 0), "delete");
+	db_done(st);
+	db_close(ro);
+	unlink(path);
+	/* no file there: not created */
+	assert_int_not_equal(db_open(&ro, path, DB_OPEN_READONLY), DB_OK);
+	assert_int_not_equal(access(path, F_OK), 0);
+}
+
 /* every migration exists in both dialects, under the same name: a change to
 ** the schema of one database is a change to the other's */
 static void test_migrations_in_both_dialects(void **state)
@@ -330,6 +450,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_change_stamp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writer_guard, setup, teardown),
 		cmocka_unit_test(test_migrations_in_both_dialects),
+		cmocka_unit_test_setup_teardown(test_copy_rows_exactly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sqlite_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_writer_inside_a_read_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_lost_connection, setup, teardown),
 	};

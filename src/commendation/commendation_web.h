@@ -1,0 +1,72 @@
+/* commendation_web: the award catalogue's and the achievement records'
+** routes (commendation_web.c) and what their templates
+** (templates/commendation.html) see. Included by routes.c, by the pages of
+** people and units (which show a subject's records), and by the generated
+** build/gen/tmpl_commendation.h. */
+#ifndef THIDUA_COMMENDATION_WEB_H
+#define THIDUA_COMMENDATION_WEB_H
+#include "../web/tmpl_types.h"
+#include "../base/util.h"
+#include "../picker/picker.h"
+#include "commendation.h"
+#include "proposals.h"
+
+/* handlers */
+void api_awards(struct req *r);
+void api_achievements_list(struct req *r);
+void api_achievement_create(struct req *r);
+void api_achievement_get(struct req *r);
+void api_achievement_delete(struct req *r);
+void page_awards(struct req *r);
+void page_person_achievement_post(struct req *r);
+void page_unit_achievement_post(struct req *r);
+void page_achievement_delete(struct req *r);
+
+/* proposals_web.c */
+void api_proposals_list(struct req *r);
+void api_proposal_create(struct req *r);
+void api_proposal_get(struct req *r);
+void api_proposal_update(struct req *r);
+void api_proposal_nominee_add(struct req *r);
+void api_proposal_nominee_remove(struct req *r);
+void api_proposal_step(struct req *r);
+void api_proposal_typical(struct req *r);
+void page_proposals(struct req *r);
+void page_proposal_new(struct req *r);
+void page_proposal_create(struct req *r);
+void page_proposal(struct req *r);
+void page_proposal_post(struct req *r);
+
+/* template helpers of the proposals' pages */
+struct mv_opt {
+	int64_t id;
+	const char *code, *title;
+};
+struct unit_opt {
+	int64_t id;
+	const char *name;
+};
+struct mv_opt *prop_movements(struct req *r, int *n);
+struct unit_opt *prop_receivers(struct req *r, const struct proposal *p, int *n);
+const char *prop_stage_label(struct req *r, int stage);
+const char *prop_round_label(struct req *r, const char *round);
+const char *prop_action_label(struct req *r, const char *action);
+/* a nominee's eligibility conditions (the last check's answer) as a list */
+void prop_eligibility_html(struct buf *o, struct req *r, const struct nominee *x);
+
+/* The records of a person (person > 0) or a collective (unit > 0) as a
+** timeline section of their page, with the form to add one when the user
+** may (unit_path: the subject's unit); typed/fe: a refused form shown again. */
+void achievements_section(struct req *r, int64_t person, int64_t unit, const char *unit_path, const struct achievement_in *typed,
+			  const struct field_errors *fe);
+
+/* template helpers: the choices of the record form, grouped by kind */
+struct ach_choice {
+	const char *value;         /* "rating:excellent", "title:LDTT", ... */
+	const char *label;
+	int group;                 /* enum ach_kind */
+};
+struct ach_choice *ach_choices(struct req *r, int collective, int *n);
+const char *ach_kind_label(struct req *r, const char *kind);
+
+#endif
