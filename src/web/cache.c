@@ -283,16 +283,17 @@ static struct ident *ident_slot(struct cache *c, const char *key)
 	return &c->ident[fnv(key, 65) % IDENT_SLOTS];
 }
 
-int identity_cache_get(struct req *r, int by_token, const char *cred)
+int identity_cache_get(struct req *r, int by_token, const char *cred, struct ident_stamp *st)
 {
 	char key[66];
-	uint64_t stamp[2];
+	st->ok = 0;
 	struct cache *c = this_cache();
 	if (!c || !ident_key(key, by_token, cred)) return 0;
+	/* read first, whether or not an entry is there: _put keeps it */
+	st->ok = db_change_stamp(r->db, st->stamp) == DB_OK;
 	struct ident *d = ident_slot(c, key);
 	if (!d->cred[0] || memcmp(d->cred, key, 66) != 0) return 0;
-	if (db_change_stamp(r->db, stamp) != DB_OK || d->stamp[0] != stamp[0] || d->stamp[1] != stamp[1] ||
-	    now_ms() - d->made_ms > IDENT_TTL_MS) {
+	if (!st->ok || d->stamp[0] != st->stamp[0] || d->stamp[1] != st->stamp[1] || now_ms() - d->made_ms > IDENT_TTL_MS) {
 		ident_free(d);
 		return 0;
 	}
@@ -318,12 +319,11 @@ static char *dup_or_null(const char *s, int *ok)
 	return d;
 }
 
-void identity_cache_put(struct req *r, int by_token, const char *cred)
+void identity_cache_put(struct req *r, int by_token, const char *cred, const struct ident_stamp *st)
 {
 	char key[66];
-	uint64_t stamp[2];
 	struct cache *c = this_cache();
-	if (!c || !r->user || !ident_key(key, by_token, cred) || db_change_stamp(r->db, stamp) != DB_OK) return;
+	if (!c || !r->user || !st->ok || !ident_key(key, by_token, cred)) return;
 	struct ident *d = ident_slot(c, key);
 	ident_free(d);
 	int ok = 1;
@@ -337,7 +337,7 @@ void identity_cache_put(struct req *r, int by_token, const char *cred)
 	}
 	d->csrf = dup_or_null(r->csrf, &ok);
 	memcpy(d->cred, key, 66);
-	memcpy(d->stamp, stamp, sizeof stamp);
+	memcpy(d->stamp, st->stamp, sizeof d->stamp);
 	d->made_ms = now_ms();
 	if (!ok) ident_free(d);
 }
