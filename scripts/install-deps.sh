@@ -4,7 +4,7 @@
 set -eu
 what=${1:-run}
 PKGS_RUN="build-essential pkg-config libevent-dev libjansson-dev libsodium-dev libsqlite3-dev sqlite3 libxlsxwriter-dev libmagic-dev libmagic-mgc libzip-dev libxml2-dev gettext libcairo2-dev libpango1.0-dev fonts-noto-core libpwquality-dev cracklib-runtime libicu-dev libpq-dev"
-PKGS_TEST="libcmocka-dev postgresql curl nodejs npm chromium chromium-l10n valgrind poppler-utils default-jre-headless"
+PKGS_TEST="libcmocka-dev postgresql nginx-light curl nodejs npm chromium chromium-l10n valgrind poppler-utils default-jre-headless"
 PKGS_BENCH="nginx-light wrk"
 case "$what" in
   run) pkgs="$PKGS_RUN" ;;
@@ -30,6 +30,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+had_nginx=$(command -v nginx || true)
 apt-get install -y -q $missing >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q $missing; }
 # Debian starts a PostgreSQL cluster ("main") when it installs the server; the
 # tests make their own throw-away cluster (scripts/pg-test-cluster.sh), so no
@@ -41,5 +42,16 @@ case " $missing " in
         pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" stop 2>/dev/null || true
       done
       command -v systemctl >/dev/null 2>&1 && systemctl disable --now postgresql >/dev/null 2>&1 || true
+    fi ;;
+esac
+# Likewise Debian starts nginx on port 80 when it installs it; the tests and
+# the bench run their own nginx as a plain process (tests/http/cluster.test.mjs,
+# bench/run.sh), so a service this script brought is stopped (one that was
+# there before is left alone).
+case " $missing " in
+  *" nginx-light "*)
+    if [ -z "$had_nginx" ]; then
+      command -v systemctl >/dev/null 2>&1 && systemctl disable --now nginx >/dev/null 2>&1 || true
+      [ -x /etc/init.d/nginx ] && /etc/init.d/nginx stop >/dev/null 2>&1 || true
     fi ;;
 esac

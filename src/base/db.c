@@ -75,6 +75,10 @@ int db_tx_begin(struct db *db)
 		rc = db_begin(db);
 		if (rc != DB_OK) return tx_code(rc);
 		h->tx_began = 1;
+		if (h->guard && h->guard(db, h->guard_arg) != 0) {
+			db_rollback(db);
+			return E_BUSY;
+		}
 	} else {
 		char sp[24];
 		snprintf(sp, sizeof sp, "SAVEPOINT tx%d", h->tx_depth);
@@ -83,6 +87,7 @@ int db_tx_begin(struct db *db)
 		if (h->tx_depth == 0) {
 			h->tx_began = 0;
 			rc = CALL(db, join_writer, db);
+			if (rc == DB_OK && h->guard && h->guard(db, h->guard_arg) != 0) rc = DB_BUSY;
 			if (rc != DB_OK) {
 				db_exec(db, "ROLLBACK TO tx0", "");
 				db_exec(db, "RELEASE tx0", "");
@@ -92,6 +97,13 @@ int db_tx_begin(struct db *db)
 	}
 	h->tx_depth++;
 	return E_OK;
+}
+
+void db_writer_guard(struct db *db, db_guard_fn *fn, void *arg)
+{
+	struct db_head *h = (struct db_head *)(void *)db;
+	h->guard = fn;
+	h->guard_arg = arg;
 }
 
 int db_tx_end(struct db *db, int rc)

@@ -80,8 +80,11 @@ int64_t db_last_id(struct db *db);
 /* What the data looked like to this connection, for a cache of replies: two
 ** numbers that change whenever the database changes, by this connection
 ** (rows it wrote, even rolled back) or by any other, in this process or
-** another (PRAGMA data_version). Call it inside a read transaction; equal
-** stamps on one connection mean the same data. DB_OK or an error. */
+** another. SQLite: PRAGMA data_version and the rows this connection wrote;
+** PostgreSQL: a hash of the statement's snapshot (pg_current_snapshot),
+** which moves when any transaction that wrote ends, on any server. Call it
+** inside a read transaction, before reading the data; equal stamps mean the
+** same data. DB_OK or an error. */
 int db_change_stamp(struct db *db, uint64_t stamp[2]);
 
 int db_begin(struct db *db);     /* BEGIN IMMEDIATE */
@@ -105,6 +108,12 @@ int db_tx_writing(struct db *db);  /* the open transaction has written (holds th
 ** longer than the busy timeout; the web answers 503 with Retry-After). */
 int db_tx_begin(struct db *db);
 int db_tx_end(struct db *db, int rc);
+/* A check every outermost db_tx_begin() of this connection makes once it
+** holds the writers' lock (NULL: none): non-zero refuses the transaction
+** (rolled back, E_BUSY). The job worker uses it so that a run that lost its
+** job to another server's worker (jobs.c) writes nothing more. */
+typedef int db_guard_fn(struct db *db, void *arg);
+void db_writer_guard(struct db *db, db_guard_fn *fn, void *arg);
 /* how long a write waits for another writer before E_BUSY (default 10 s) */
 void db_busy_timeout(struct db *db, int ms);
 

@@ -26,6 +26,8 @@ struct db_head {
 	int kind;           /* DB_KIND_*: calloc's 0 is SQLite */
 	int tx_depth;       /* open db_tx_begin() levels */
 	int tx_began;       /* the outermost level is our own write transaction, not a savepoint */
+	db_guard_fn *guard; /* db_writer_guard: asked once the writers' lock is held */
+	void *guard_arg;
 };
 
 #define DB_DECLARE(p)                                                                             \

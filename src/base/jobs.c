@@ -18,6 +18,11 @@ static jobs_user_fn *job_load_user; /* set by jobs_start */
 #define MAX_KINDS 16
 #define MAX_ATTEMPTS 3
 #define OUTPUT_DAYS 7   /* a produced file is kept this long after its job ends */
+#define SWEEP_SEC 5     /* PostgreSQL: how often an idle worker looks for jobs whose worker is gone */
+/* PostgreSQL: the worker running a job holds the session-level advisory lock
+** (JOB_LOCK_NS, job id) from the claim to the end ("thid" in ASCII; the
+** writers' lock is a one-key lock, another space) */
+#define JOB_LOCK_NS 1952999780
 
 static struct {
 	const char *kind;
@@ -143,13 +148,21 @@ static int save_output(struct job_run *j, const char *now)
 		       j->output_name, j->output_type, j->output.len ? j->output.p : "", j->output.len, now);
 }
 
-void job_progress(struct job_run *j, int64_t done, int64_t total)
+int job_progress(struct job_run *j, int64_t done, int64_t total)
 {
-	if (!j) return;
-	/* inside a batch's transaction it costs nothing more; alone, a busy
-	** database only delays the figure shown */
-	if (total >= 0) db_exec(j->db, "UPDATE jobs SET done = $1, total = $2 WHERE id = $3", "iii", done, total, j->id);
-	else db_exec(j->db, "UPDATE jobs SET done = $1, total = NULL WHERE id = $2", "ii", done, j->id);
+	if (!j) return E_OK;
+	/* inside a batch's transaction it costs nothing more; only the run that
+	** holds the job (its claim: attempts) writes it */
+	int rc = total >= 0 ? db_exec(j->db, "UPDATE jobs SET done = $1, total = $2 WHERE id = $3 AND status = 'running' AND attempts = $4", "iiii",
+				      done, total, j->id, j->attempt)
+			    : db_exec(j->db, "UPDATE jobs SET done = $1, total = NULL WHERE id = $2 AND status = 'running' AND attempts = $3", "iii", done,
+				      j->id, j->attempt);
+	if (rc != DB_OK) return rc == DB_BUSY ? E_BUSY : E_DB;
+	if (db_changes(j->db) == 0) {
+		log_info("job %lld: no longer this run's (queued again or claimed by another worker); this run gives up", (long long)j->id);
+		return E_BUSY;
+	}
+	return E_OK;
 }
 
 /* the errors written so far, as text (the memstream flushed), or NULL */
@@ -167,14 +180,44 @@ int job_mark_done(struct job_run *j)
 	if (rc == DB_OK)
 		rc = db_exec(j->db,
 			 "UPDATE jobs SET status = 'done', result = $1, errors = $2, reason = NULL, finished_at = $3, data = NULL, "
-			 "done = CASE WHEN total IS NULL OR total < done THEN done ELSE total END WHERE id = $4",
-			 "ttti", j->result.len ? buf_cstr(&j->result) : NULL, errors_text(j), now, j->id);
+			 "done = CASE WHEN total IS NULL OR total < done THEN done ELSE total END WHERE id = $4 AND status = 'running' AND attempts = $5",
+			 "ttti" "i", j->result.len ? buf_cstr(&j->result) : NULL, errors_text(j), now, j->id, j->attempt);
+	if (rc == DB_OK && db_changes(j->db) == 0) return E_BUSY; /* no longer this run's job: the caller rolls back */
 	if (rc == DB_OK) j->marked = 1;
 	return rc == DB_OK ? E_OK : rc == DB_BUSY ? E_BUSY : E_DB;
 }
 
-/* the oldest queued job becomes running; 0 when there is none */
-static int64_t claim(struct db *db)
+static int on_pg(struct db *db) { return !strcmp(db_dialect(db), "pg"); }
+
+/* PostgreSQL: the session-level locks this idle connection took (a job's,
+** or those requeue_orphans tried) are let go */
+static void unlock_all(struct db *db)
+{
+	int64_t ignored;
+	db_int1(db, &ignored, "SELECT 1 FROM (SELECT pg_advisory_unlock_all()) u", "");
+}
+
+/* db_writer_guard of a run on PostgreSQL: no worker has claimed the job
+** since this run did (attempts), so every write transaction of a run that
+** lost its job (its connection dropped, and another server's worker took
+** the job over) is refused before it writes anything. The status is not
+** asked: the run still cleans up after its own "done"; and what it wrote
+** after its job was queued again but before the next claim, that claim's
+** run removes first (the staged lines of an interrupted run). */
+static int still_ours(struct db *db, void *arg)
+{
+	const struct job_run *j = arg;
+	int64_t one = 0;
+	return db_int1(db, &one, "SELECT 1 FROM jobs WHERE id = $1 AND attempts = $2", "ii", j->id, j->attempt) == DB_ROW ? 0 : -1;
+}
+
+/* the oldest queued job becomes running; 0 when there is none. *attempt:
+** its attempts after this claim, which the run's writes check. Every
+** server's worker claims from the same table: the claim is one write
+** transaction under the writers' lock, and on PostgreSQL one UPDATE of a
+** row chosen FOR UPDATE SKIP LOCKED that is still queued, so two workers
+** never get the same job. */
+static int64_t claim(struct db *db, int64_t *attempt)
 {
 	int64_t id = 0;
 	char now[21];
@@ -182,41 +225,115 @@ static int64_t claim(struct db *db)
 	/* a read first: an idle worker does not take the write lock every second */
 	if (db_int1(db, &id, "SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1", "") != DB_ROW) return 0;
 	id = 0;
+	int locked = 0;
 	int rc = db_tx_begin(db);
-	if (rc == E_OK) {
+	if (rc == E_OK && on_pg(db)) {
+		struct stmt *st = db_query(db,
+					   "UPDATE jobs SET status = 'running', started_at = $1, attempts = attempts + 1 WHERE status = 'queued' AND id = "
+					   "(SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id, attempts",
+					   "t", now);
+		int s = st ? db_step(st) : DB_ERR;
+		if (s == DB_ROW) { id = db_int(st, 0); *attempt = db_int(st, 1); }
+		else if (s != DB_DONE) rc = E_DB;
+		db_done(st);
+		/* the mark of a live run, taken before the claim commits, so that
+		** no other worker ever sees the job running without it */
+		int64_t got = 0;
+		if (rc == E_OK && id) {
+			if (db_int1(db, &got, "SELECT pg_try_advisory_lock($1::int4, $2::int4)", "ii", (int64_t)JOB_LOCK_NS, id & 0x7fffffff) == DB_ROW && got)
+				locked = 1;
+			else
+				rc = E_BUSY;
+		}
+	} else if (rc == E_OK) {
 		int s = db_int1(db, &id, "SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1", "");
 		if (s == DB_ROW)
-			rc = db_exec(db, "UPDATE jobs SET status = 'running', started_at = $1, attempts = attempts + 1 WHERE id = $2", "ti", now, id) == DB_OK
+			rc = db_exec(db, "UPDATE jobs SET status = 'running', started_at = $1, attempts = attempts + 1 WHERE id = $2", "ti", now, id) == DB_OK &&
+					     db_int1(db, attempt, "SELECT attempts FROM jobs WHERE id = $1", "i", id) == DB_ROW
 				     ? E_OK
 				     : E_DB;
 		else id = 0;
 	}
-	if (db_tx_end(db, rc) != E_OK) return 0;
+	if (db_tx_end(db, rc) != E_OK) {
+		if (locked) unlock_all(db); /* a session lock outlives the rolled-back transaction */
+		return 0;
+	}
 	return id;
 }
 
-/* one attempt at writing the end of a job; the worker retries while busy */
+/* PostgreSQL: jobs marked running whose worker is gone (its server was
+** killed, or lost its connection): the worker of a running job holds its
+** session lock (claim), and PostgreSQL drops a session's locks with its
+** connection. Such a job is queued again, or fails after MAX_ATTEMPTS
+** starts, as a server's start does on SQLite. Under the writers' lock, so
+** a claim is either not yet committed or committed with its lock held. */
+static int requeue_orphans(struct db *db)
+{
+	int64_t n = 0;
+	if (db_int1(db, &n, "SELECT count(*) FROM jobs WHERE status = 'running'", "") != DB_ROW) return -1;
+	if (!n) return 0;
+	char now[21];
+	now_iso(now);
+	int64_t ids[64], att[64];
+	int k = 0;
+	int rc = db_tx_begin(db);
+	struct stmt *st = rc == E_OK ? db_query(db, "SELECT id, attempts FROM jobs WHERE status = 'running' ORDER BY id LIMIT 64", "") : NULL;
+	if (st) {
+		while (k < 64 && db_step(st) == DB_ROW) { ids[k] = db_int(st, 0); att[k] = db_int(st, 1); k++; }
+	} else if (rc == E_OK) {
+		rc = E_DB;
+	}
+	db_done(st);
+	for (int i = 0; rc == E_OK && i < k; i++) {
+		int64_t free_lock = 0;
+		if (db_int1(db, &free_lock, "SELECT pg_try_advisory_lock($1::int4, $2::int4)", "ii", (int64_t)JOB_LOCK_NS, ids[i] & 0x7fffffff) != DB_ROW) {
+			rc = E_DB;
+			break;
+		}
+		if (!free_lock) continue; /* its worker is alive */
+		int s = att[i] >= MAX_ATTEMPTS
+				? db_exec(db, "UPDATE jobs SET status = 'failed', reason = $3, finished_at = $1, data = NULL WHERE id = $2 AND status = 'running'",
+					  "tit", now, ids[i], N_("Interrupted: the server stopped while the job ran, three times"))
+				: db_exec(db, "UPDATE jobs SET status = 'queued', started_at = NULL, done = 0 WHERE id = $1 AND status = 'running'", "i", ids[i]);
+		if (s != DB_OK) rc = E_DB;
+		else log_info("job %lld: its worker is gone (server stopped or disconnected); %s", (long long)ids[i],
+			      att[i] >= MAX_ATTEMPTS ? "failed after three starts" : "queued again");
+	}
+	rc = db_tx_end(db, rc);
+	if (k) unlock_all(db);
+	return rc == E_OK ? 0 : -1;
+}
+
+/* one attempt at writing the end of a job; the worker retries while busy.
+** Only while the job is still this run's (running, attempts of its claim):
+** a job another worker took over meanwhile is left to that worker. */
 static int finish(struct db *db, int64_t id, const char *status, struct job_run *j, const char *errors)
 {
 	char now[21];
 	now_iso(now);
 	if (!strcmp(status, "queued"))
-		return db_exec(db, "UPDATE jobs SET status = 'queued', started_at = NULL, done = 0 WHERE id = $1", "i", id) == DB_OK ? E_OK : E_DB;
-	int done = !strcmp(status, "done") && j && j->output_type;
+		return db_exec(db, "UPDATE jobs SET status = 'queued', started_at = NULL, done = 0 WHERE id = $1 AND status = 'running' AND attempts = $2",
+			       "ii", id, j->attempt) == DB_OK
+			       ? E_OK
+			       : E_DB;
+	int done = !strcmp(status, "done") && j->output_type;
 	int rc = done ? db_tx_begin(db) : E_OK;
-	if (rc == E_OK && done && save_output(j, now) != DB_OK) rc = E_DB;
 	if (rc == E_OK &&
-	    db_exec(db, "UPDATE jobs SET status = $1, result = $2, errors = $3, reason = $4, finished_at = $5, data = NULL WHERE id = $6",
-		    "tttt" "ti", status, j && j->result.len ? buf_cstr(&j->result) : NULL, errors, j ? j->reason : NULL, now, id) != DB_OK)
+	    db_exec(db,
+		    "UPDATE jobs SET status = $1, result = $2, errors = $3, reason = $4, finished_at = $5, data = NULL "
+		    "WHERE id = $6 AND status = 'running' AND attempts = $7",
+		    "tttt" "tii", status, j->result.len ? buf_cstr(&j->result) : NULL, errors, j->reason, now, id, j->attempt) != DB_OK)
 		rc = E_DB;
+	int ours = rc == E_OK && db_changes(db) > 0;
+	if (rc == E_OK && done && ours && save_output(j, now) != DB_OK) rc = E_DB;
 	return done ? db_tx_end(db, rc) : rc;
 }
 
-static void run(struct db *db, int64_t id)
+static void run(struct db *db, int64_t id, int64_t attempt)
 {
 	struct arena a;
 	arena_init(&a);
-	struct job_run j = { .db = db, .id = id };
+	struct job_run j = { .db = db, .id = id, .attempt = attempt };
 	buf_init(&j.result);
 	buf_init(&j.output);
 	j.errors = open_memstream(&j.err_text, &j.err_len);
@@ -246,7 +363,9 @@ static void run(struct db *db, int64_t id)
 	else if (owner && job_load_user(db, &a, owner, &u) != 0) j.reason = N_("The user who started the job is no longer active");
 	else {
 		j.who = owner ? u : &auth_system;
+		if (on_pg(db)) db_writer_guard(db, still_ours, &j);
 		rc = fn(&j);
+		db_writer_guard(db, NULL, NULL);
 	}
 	if (db_in_tx(db)) db_rollback(db); /* a kind that returned inside its transaction */
 	const char *status = rc == E_OK ? "done" : (rc == E_BUSY || job_stopping()) && found && fn ? "queued" : "failed";
@@ -260,6 +379,7 @@ static void run(struct db *db, int64_t id)
 			nanosleep(&ts, NULL);
 		}
 	}
+	if (on_pg(db)) unlock_all(db); /* the job's mark: its end is written */
 	fclose(j.errors);
 	free(j.err_text);
 	free(data);
@@ -283,16 +403,17 @@ static void drop_old_outputs(struct db *db)
 static void *work(void *arg)
 {
 	struct db *db = arg;
-	time_t dropped = 0;
+	time_t dropped = 0, swept = time(NULL);
 	for (;;) {
 		if (time(NULL) - dropped >= 3600) { drop_old_outputs(db); dropped = time(NULL); }
+		if (on_pg(db) && time(NULL) - swept >= SWEEP_SEC) { requeue_orphans(db); swept = time(NULL); }
 		pthread_mutex_lock(&mu);
 		int stop = stopping;
 		pthread_mutex_unlock(&mu);
 		if (stop) break;
-		int64_t id = claim(db);
+		int64_t attempt = 0, id = claim(db, &attempt);
 		if (id) {
-			run(db, id);
+			run(db, id, attempt);
 			if (!strcmp(db_dialect(db), "sqlite"))
 				db_script(db, "PRAGMA wal_checkpoint(PASSIVE);"); /* readers and writers go on meanwhile */
 			continue;
@@ -324,13 +445,20 @@ int jobs_start(const char *db_path, jobs_user_fn *load_user)
 	if (!strcmp(db_dialect(db), "sqlite")) db_script(db, "PRAGMA wal_autocheckpoint=0;");
 	char now[21];
 	now_iso(now);
-	int rc = db_tx_begin(db);
-	if (rc == E_OK &&
-	    db_exec(db, "UPDATE jobs SET status = 'failed', reason = $3, finished_at = $1, data = NULL WHERE status = 'running' AND attempts >= $2",
-		    "tit", now, (int64_t)MAX_ATTEMPTS, N_("Interrupted: the server stopped while the job ran, three times")) != DB_OK)
-		rc = E_DB;
-	if (rc == E_OK && db_exec(db, "UPDATE jobs SET status = 'queued', started_at = NULL, done = 0 WHERE status = 'running'", "") != DB_OK) rc = E_DB;
-	if (db_tx_end(db, rc) != E_OK) { db_close(db); return -1; }
+	if (on_pg(db)) {
+		/* other servers may be running jobs of this database: only the
+		** jobs whose worker is gone are queued again */
+		if (requeue_orphans(db) != 0) { db_close(db); return -1; }
+	} else {
+		int rc = db_tx_begin(db);
+		if (rc == E_OK &&
+		    db_exec(db, "UPDATE jobs SET status = 'failed', reason = $3, finished_at = $1, data = NULL WHERE status = 'running' AND attempts >= $2",
+			    "tit", now, (int64_t)MAX_ATTEMPTS, N_("Interrupted: the server stopped while the job ran, three times")) != DB_OK)
+			rc = E_DB;
+		if (rc == E_OK && db_exec(db, "UPDATE jobs SET status = 'queued', started_at = NULL, done = 0 WHERE status = 'running'", "") != DB_OK)
+			rc = E_DB;
+		if (db_tx_end(db, rc) != E_OK) { db_close(db); return -1; }
+	}
 	stopping = 0;
 	if (pthread_create(&worker, NULL, work, db) != 0) { db_close(db); return -1; }
 	running = 1;

@@ -10,7 +10,16 @@
 ** effect visible in one final transaction that also marks the job done), so
 ** it is queued again from its kept file; after 3 starts it fails
 ** "Interrupted". On a graceful stop the running job is asked to stop at its
-** next batch (job_stopping) and is queued again the same way. */
+** next batch (job_stopping) and is queued again the same way.
+**
+** Several servers on one PostgreSQL database each run a worker on the same
+** table. A claim is atomic (one UPDATE of a queued row, under the writers'
+** lock), and the worker holds a session advisory lock on the job until it
+** ends; a job found running without that lock lost its worker (a killed
+** server, a dropped connection) and is queued again by any worker (checked
+** at start and every few seconds), instead of every running job at start.
+** Every write of a run checks that the job is still its own claim
+** (attempts), so a run that was superseded writes nothing more. */
 #ifndef THIDUA_JOBS_H
 #define THIDUA_JOBS_H
 #include <stddef.h>
@@ -44,6 +53,7 @@ struct job_run {
 	char output_name[160];      /* the name offered on download */
 	const char *output_type;    /* its Content-Type (a literal); NULL: no output */
 	/* internal */
+	int64_t attempt;            /* the job's attempts after this run's claim: its writes check it */
 	int marked;                 /* done was written by job_mark_done */
 	char *err_text;             /* the memstream behind errors */
 	size_t err_len;
@@ -71,8 +81,11 @@ int jobs_get(struct db *db, struct arena *a, int64_t id, struct job *out);
 int jobs_output(struct db *db, struct arena *a, int64_t id, void **data, size_t *len, const char **name, const char **type);
 
 /* Progress of the running job; written in the caller's transaction when one
-** is open (a batch), else on its own. total < 0: unknown. */
-void job_progress(struct job_run *j, int64_t done, int64_t total);
+** is open (a batch), else on its own. total < 0: unknown. E_OK; E_BUSY
+** when the job is no longer this run's (another server's worker took it
+** over after this one lost its connection): the batch must be rolled back
+** and the run given up. */
+int job_progress(struct job_run *j, int64_t done, int64_t total);
 /* Marks the job done with j->result and the errors, inside the caller's
 ** transaction, so the effect and the "done" commit together (with the
 ** output, when the kind produced one). */

@@ -59,9 +59,15 @@ int schema_migrate(struct db *db, int quiet)
 		char why[512] = ""; /* the failed statement's reason, kept over the rollback */
 		int rc = db_tx_begin(db);
 		if (rc == E_OK) {
-			if (db_script(db, (const char *)a->data) != DB_OK ||
-			    db_exec(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", "itt", (int64_t)v,
-				    a->name + strlen(prefix), now) != DB_OK) {
+			/* asked again under the writers' lock: several servers on one
+			** PostgreSQL database starting together after an upgrade, the
+			** first applies it and the others find it recorded */
+			if (db_int1(db, &done, "SELECT count(*) FROM schema_migrations WHERE version = $1", "i", (int64_t)v) != DB_ROW) {
+				snprintf(why, sizeof why, "%s", db_errmsg(db));
+				rc = E_DB;
+			} else if (!done && (db_script(db, (const char *)a->data) != DB_OK ||
+					     db_exec(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", "itt",
+						     (int64_t)v, a->name + strlen(prefix), now) != DB_OK)) {
 				snprintf(why, sizeof why, "%s", db_errmsg(db));
 				rc = E_DB;
 			}
@@ -71,7 +77,7 @@ int schema_migrate(struct db *db, int quiet)
 			fprintf(stderr, "migration %s failed: %s\n", a->name, why[0] ? why : db_errmsg(db));
 			return -1;
 		}
-		if (!quiet) fprintf(stderr, "applied migration %s\n", a->name);
+		if (!quiet && !done) fprintf(stderr, "applied migration %s\n", a->name);
 	}
 	return schema_sort_keys(db, 0);
 }

@@ -123,7 +123,10 @@ struct tx_clock {
 
 static void batch_end(struct db *db, struct import_report *rep, int *result, struct tx_clock *clk)
 {
-	if (rep->job) job_progress(rep->job, rep->lines, rep->job->total);
+	if (rep->job) {
+		int p = job_progress(rep->job, rep->lines, rep->job->total);
+		if (p != E_OK && *result == E_OK) *result = p; /* the job is no longer ours: roll the batch back */
+	}
 	*result = db_tx_end(db, *result);
 	double d = now_ms() - clk->began;
 	if (d > clk->longest) clk->longest = d;

@@ -11,10 +11,15 @@
 **    by its hash. The route's login and permission checks run before the
 **    cache is asked, every time (an expired session is not answered);
 **  - an entry is valid only for the data it was made from: it carries the
-**    connection's change stamp (db_change_stamp: PRAGMA data_version, which
-**    moves with every commit of any other connection, in this process or
-**    another, and the rows this connection wrote), read inside the
-**    request's snapshot; any write anywhere makes every entry stale;
+**    connection's change stamp (db_change_stamp), read inside the request's
+**    transaction before the handler reads anything; any write anywhere
+**    makes every entry stale. On SQLite the stamp is PRAGMA data_version
+**    (it moves with every commit of any other connection, in this process
+**    or another) and the rows this connection wrote; on PostgreSQL it is the
+**    cluster's snapshot (pg_current_snapshot), which moves when any writing
+**    transaction ends, on this server or any other sharing the database:
+**    a write acknowledged by another server before this GET began has
+**    changed it, so no NOTIFY has to arrive first (docs/ARCHITECTURE.md);
 **  - it lives at most CACHE_TTL_MS, so output that depends on the clock is
 **    at most that old;
 **  - only 200 replies without Set-Cookie are kept, and a request carrying a
@@ -278,16 +283,17 @@ static struct ident *ident_slot(struct cache *c, const char *key)
 	return &c->ident[fnv(key, 65) % IDENT_SLOTS];
 }
 
-int identity_cache_get(struct req *r, int by_token, const char *cred)
+int identity_cache_get(struct req *r, int by_token, const char *cred, struct ident_stamp *st)
 {
 	char key[66];
-	uint64_t stamp[2];
+	st->ok = 0;
 	struct cache *c = this_cache();
 	if (!c || !ident_key(key, by_token, cred)) return 0;
+	/* read first, whether or not an entry is there: _put keeps it */
+	st->ok = db_change_stamp(r->db, st->stamp) == DB_OK;
 	struct ident *d = ident_slot(c, key);
 	if (!d->cred[0] || memcmp(d->cred, key, 66) != 0) return 0;
-	if (db_change_stamp(r->db, stamp) != DB_OK || d->stamp[0] != stamp[0] || d->stamp[1] != stamp[1] ||
-	    now_ms() - d->made_ms > IDENT_TTL_MS) {
+	if (!st->ok || d->stamp[0] != st->stamp[0] || d->stamp[1] != st->stamp[1] || now_ms() - d->made_ms > IDENT_TTL_MS) {
 		ident_free(d);
 		return 0;
 	}
@@ -313,12 +319,11 @@ static char *dup_or_null(const char *s, int *ok)
 	return d;
 }
 
-void identity_cache_put(struct req *r, int by_token, const char *cred)
+void identity_cache_put(struct req *r, int by_token, const char *cred, const struct ident_stamp *st)
 {
 	char key[66];
-	uint64_t stamp[2];
 	struct cache *c = this_cache();
-	if (!c || !r->user || !ident_key(key, by_token, cred) || db_change_stamp(r->db, stamp) != DB_OK) return;
+	if (!c || !r->user || !st->ok || !ident_key(key, by_token, cred)) return;
 	struct ident *d = ident_slot(c, key);
 	ident_free(d);
 	int ok = 1;
@@ -332,7 +337,7 @@ void identity_cache_put(struct req *r, int by_token, const char *cred)
 	}
 	d->csrf = dup_or_null(r->csrf, &ok);
 	memcpy(d->cred, key, 66);
-	memcpy(d->stamp, stamp, sizeof stamp);
+	memcpy(d->stamp, st->stamp, sizeof d->stamp);
 	d->made_ms = now_ms();
 	if (!ok) ident_free(d);
 }

@@ -44,9 +44,17 @@ void reply_cache_store(struct req *r, const struct reply_cache_req *q);
 extern int reply_cache_enabled;    /* serve --no-reply-cache clears it */
 /* Who a bearer token (by_token) or session cookie is, kept per worker for
 ** an unchanged database (cache.c): _get sets r->user (and r->csrf) and
-** returns 1, or returns 0 and identify() asks the database, then _put. */
-int identity_cache_get(struct req *r, int by_token, const char *cred);
-void identity_cache_put(struct req *r, int by_token, const char *cred);
+** returns 1, or returns 0 and identify() asks the database, then _put.
+** The change stamp _get read, before the database was asked, is the one
+** _put keeps (struct ident_stamp): read after, it could postdate a commit
+** the answer did not see (on PostgreSQL each statement sees the latest
+** commits, of every server, even inside a GET's transaction). */
+struct ident_stamp {
+	uint64_t stamp[2];
+	int ok;
+};
+int identity_cache_get(struct req *r, int by_token, const char *cred, struct ident_stamp *st);
+void identity_cache_put(struct req *r, int by_token, const char *cred, const struct ident_stamp *st);
 extern const struct route routes[];
 /* GET handlers whose replies the reply cache keeps (cache.c); NULL ends it */
 extern void (*const cached_handlers[])(struct req *r);

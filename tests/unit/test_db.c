@@ -201,6 +201,73 @@ static void test_pg_lost_connection(void **state)
 	assert_int_equal(sum, 1 + 4);
 }
 
+/* The reply cache's stamp (db_change_stamp): the same while nothing is
+** committed, even with another connection's write in progress; different
+** once another connection commits (another server, on PostgreSQL) or this
+** one writes */
+static void stamp_now(struct db *db, uint64_t s[2])
+{
+	assert_int_equal(db_exec(db, "BEGIN", ""), DB_OK);
+	assert_int_equal(db_change_stamp(db, s), DB_OK);
+	assert_int_equal(db_exec(db, "COMMIT", ""), DB_OK);
+}
+
+static void test_change_stamp(void **state)
+{
+	struct fx *f = *state;
+	struct db *other;
+	uint64_t a[2], b[2], c[2];
+	assert_int_equal(db_open(&other, f->path, 0), DB_OK);
+	stamp_now(f->db, a);
+	stamp_now(f->db, b);
+	assert_memory_equal(a, b, sizeof a);
+	assert_int_equal(rows(f->db), 0);
+	stamp_now(f->db, b);
+	assert_memory_equal(a, b, sizeof a); /* reading changes nothing */
+	assert_int_equal(db_begin(other), DB_OK);
+	assert_int_equal(db_exec(other, "INSERT INTO t (v) VALUES (1)", ""), DB_OK);
+	stamp_now(f->db, b);
+	assert_memory_equal(a, b, sizeof a); /* not committed yet */
+	assert_int_equal(db_commit(other), DB_OK);
+	stamp_now(f->db, b);
+	assert_memory_not_equal(a, b, sizeof a);
+	stamp_now(f->db, c);
+	assert_memory_equal(b, c, sizeof b);
+	assert_int_equal(put(f->db, 2, E_OK), E_OK); /* this connection's own write */
+	stamp_now(f->db, c);
+	assert_memory_not_equal(b, c, sizeof b);
+	db_close(other);
+}
+
+/* db_writer_guard: asked once the writers' lock is held; a refusal is E_BUSY
+** with nothing written and no transaction left open */
+static int guard_says(struct db *db, void *arg)
+{
+	(void)db;
+	return *(int *)arg;
+}
+
+static void test_writer_guard(void **state)
+{
+	struct fx *f = *state;
+	int verdict = -1;
+	db_writer_guard(f->db, guard_says, &verdict);
+	assert_int_equal(put(f->db, 1, E_OK), E_BUSY);
+	assert_int_equal(db_in_tx(f->db), 0);
+	/* a writer inside a read transaction: only its savepoint is refused */
+	assert_int_equal(db_exec(f->db, "BEGIN", ""), DB_OK);
+	assert_int_equal(put(f->db, 2, E_OK), E_BUSY);
+	assert_int_equal(db_in_tx(f->db), 1);
+	assert_int_equal(rows(f->db), 0);
+	assert_int_equal(db_exec(f->db, "COMMIT", ""), DB_OK);
+	verdict = 0;
+	assert_int_equal(put(f->db, 3, E_OK), E_OK);
+	db_writer_guard(f->db, NULL, NULL);
+	verdict = -1;
+	assert_int_equal(put(f->db, 4, E_OK), E_OK);
+	assert_int_equal(rows(f->db), 2);
+}
+
 /* audit_change writes one row with the snapshot taken at the end of the change */
 static char *snap(struct db *db, int64_t id)
 {
@@ -380,6 +447,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unbalanced_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_change_stamp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writer_guard, setup, teardown),
 		cmocka_unit_test(test_migrations_in_both_dialects),
 		cmocka_unit_test_setup_teardown(test_copy_rows_exactly, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_read_only, setup, teardown),
