@@ -21,8 +21,10 @@ enum role role_parse(const char *s)
 static unsigned role_perms(enum role r)
 {
 	switch (r) {
-	case ROLE_ADMIN: return PERM_READ | PERM_WRITE_PEOPLE | PERM_WRITE_UNITS | PERM_ADMIN | PERM_MOVEMENT_REPORT | PERM_MOVEMENT_MANAGE;
-	case ROLE_OFFICER: return PERM_READ | PERM_WRITE_PEOPLE | PERM_WRITE_UNITS | PERM_MOVEMENT_REPORT | PERM_MOVEMENT_MANAGE;
+	case ROLE_ADMIN:
+		return PERM_READ | PERM_WRITE_PEOPLE | PERM_WRITE_UNITS | PERM_ADMIN | PERM_MOVEMENT_REPORT | PERM_MOVEMENT_MANAGE | PERM_RULES_MANAGE;
+	case ROLE_OFFICER:
+		return PERM_READ | PERM_WRITE_PEOPLE | PERM_WRITE_UNITS | PERM_MOVEMENT_REPORT | PERM_MOVEMENT_MANAGE | PERM_RULES_MANAGE;
 	case ROLE_REPORTER: return PERM_READ | PERM_WRITE_PEOPLE | PERM_MOVEMENT_REPORT;
 	case ROLE_COUNCIL: case ROLE_VIEWER: return PERM_READ;
 	default: return 0;
@@ -69,5 +71,14 @@ int role_can_any(const struct user *u, enum perm perm)
 	if (u->system) return 1;
 	for (int i = 0; i < u->ngrants; i++)
 		if (role_perms(u->grants[i].role) & perm) return 1;
+	return 0;
+}
+
+int role_can_top(const struct user *u, enum perm perm)
+{
+	if (!u) return 0;
+	if (u->system) return 1;
+	for (int i = 0; i < u->ngrants; i++)
+		if (u->grants[i].unit_depth == 0 && (role_perms(u->grants[i].role) & perm)) return 1;
 	return 0;
 }

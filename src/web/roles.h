@@ -20,6 +20,7 @@ enum perm {
 	PERM_ADMIN = 1 << 3,         /* users, roles, imports */
 	PERM_MOVEMENT_REPORT = 1 << 4, /* register a unit and its models, report results */
 	PERM_MOVEMENT_MANAGE = 1 << 5, /* launch and run movements, assess, register late */
+	PERM_RULES_MANAGE = 1 << 6,  /* write the awards' eligibility rule sets; counts only on a root unit (role_can_top) */
 };
 
 const char *role_name(enum role r);
@@ -33,5 +34,8 @@ int role_load_user(struct db *db, struct arena *a, int64_t user_id, struct user 
 int role_can(const struct user *u, enum perm perm, const char *unit_path);
 /* Does the user hold perm somewhere (for pages that list within scope)? */
 int role_can_any(const struct user *u, enum perm perm);
+/* Does the user hold perm on a root unit of the tree (for what belongs to
+** no unit, such as the country's rules)? */
+int role_can_top(const struct user *u, enum perm perm);
 
 #endif
