@@ -126,7 +126,7 @@ test-unit: build/asan/thidua $(addprefix build/asan/tests/,$(UNIT_TESTS)) $(addp
 
 # the unit tests that use the database, on PostgreSQL: a throw-away cluster in a temp directory
 # (scripts/pg-test-cluster.sh), stopped and removed whatever the tests' result
-PG_UNIT_TESTS ?= test_db test_domain test_movements test_files
+PG_UNIT_TESTS ?= test_db test_domain test_movements test_files test_rules
 test-pg-unit: $(addprefix build/asan/tests/,$(PG_UNIT_TESTS))
 	@uri=$$(./scripts/pg-test-cluster.sh start) || exit 1; \
 	trap './scripts/pg-test-cluster.sh stop "$$uri"' EXIT INT TERM; \

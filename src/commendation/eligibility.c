@@ -78,6 +78,17 @@ static const char *award_name(struct eval *e, const char *code)
 	return name;
 }
 
+/* a count grouped the language's way (1.000 / 1,000) */
+static const char *num_text(struct eval *e, int64_t v)
+{
+	struct buf b;
+	buf_init(&b);
+	fmt_int(&b, e->lang, v);
+	const char *s = arena_strdup(e->a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
 static const char *pct_text(struct eval *e, double pct)
 {
 	struct buf b;
@@ -341,7 +352,7 @@ static int members(struct eval *e, const struct rule_cond *c, struct elig_condit
 		return ELIG_UNMET;
 	}
 	int64_t k = count_test(e, c, year);
-	fact(e, out, arena_printf(e->a, T("%lld of %lld members (%s)"), (long long)k, (long long)total, pct_text(e, 100.0 * (double)k / (double)total)));
+	fact(e, out, arena_printf(e->a, T("%s of %s members (%s)"), num_text(e, k), num_text(e, total), pct_text(e, 100.0 * (double)k / (double)total)));
 	int64_t p = c->pct100;
 	int64_t needed;
 	int met;
@@ -352,7 +363,7 @@ static int members(struct eval *e, const struct rule_cond *c, struct elig_condit
 	case RS_COUNT: met = k >= c->count; needed = c->count; break;
 	default: met = k == 0; needed = 0; break;
 	}
-	if (!met && c->share != RS_NONE) fact(e, out, arena_printf(e->a, T("At least %lld needed"), (long long)needed));
+	if (!met && c->share != RS_NONE) fact(e, out, arena_printf(e->a, T("At least %s needed"), num_text(e, needed)));
 	if (!met && c->share == RS_NONE) fact(e, out, T("None is allowed"));
 	return met ? ELIG_MET : ELIG_UNMET;
 }
@@ -376,11 +387,11 @@ static int quota(struct eval *e, const struct rule_cond *c, struct elig_conditio
 	v[0] = c->code;
 	int64_t others = count_with(e, "title", year, v, 1, e->s->person_id);
 	int64_t limit = nbase * c->pct100 / 10000;
-	fact(e, out, arena_printf(e->a, T("%s in the unit: %lld"), base, (long long)nbase));
-	fact(e, out, arena_printf(e->a, T("Limit: %lld (%s of %lld, rounded down)"), (long long)limit, pct, (long long)nbase));
-	fact(e, out, arena_printf(e->a, T("%s already in the unit: %lld; with this one: %lld"), name, (long long)others, (long long)others + 1));
+	fact(e, out, arena_printf(e->a, T("%s in the unit: %s"), base, num_text(e, nbase)));
+	fact(e, out, arena_printf(e->a, T("Limit: %s (%s of %s, rounded down)"), num_text(e, limit), pct, num_text(e, nbase)));
+	fact(e, out, arena_printf(e->a, T("%s already in the unit: %s; with this one: %s"), name, num_text(e, others), num_text(e, others + 1)));
 	if (others + 1 > limit) {
-		fact(e, out, arena_printf(e->a, T("Over the quota: the limit is %lld"), (long long)limit));
+		fact(e, out, arena_printf(e->a, T("Over the quota: the limit is %s"), num_text(e, limit)));
 		return ELIG_UNMET;
 	}
 	return ELIG_MET;

@@ -175,13 +175,15 @@ static const struct token *ahead(struct parser *p, int k) { return &p->t[p->pos 
 
 static int is_word(const struct token *t, const char *w) { return t->kind == T_WORD && !strcasecmp(t->text, w); }
 
-/* the current token, in words, for an error ("the end of the rule" at the end) */
-static int fail_found(struct parser *p, const char *reason)
+/* an error about token t, whose reason ends "found %s": the token in
+** quotation marks, or "the end of the rule" at the end */
+static int fail_at(struct parser *p, const struct token *t, const char *reason)
 {
-	const struct token *t = cur(p);
 	if (t->kind == T_END) return fail(p, t, reason, N_("the end of the rule"), 1);
-	return fail(p, t, reason, t->text, 0);
+	return fail(p, t, reason, arena_printf(p->a, "“%s”", t->text), 0);
 }
+
+static int fail_found(struct parser *p, const char *reason) { return fail_at(p, cur(p), reason); }
 
 static int accept(struct parser *p, const char *w)
 {
@@ -212,20 +214,20 @@ static int number(struct parser *p, int lo, int hi, const char *what, int *out)
 	const struct token *t = cur(p);
 	if (t->kind != T_NUMBER || strchr(t->text, '.') || strchr(t->text, ',')) return fail_found(p, what);
 	long v = strlen(t->text) > 6 ? 1000000 : strtol(t->text, NULL, 10);
-	if (v < lo || v > hi) return fail(p, t, what, t->text, 0);
+	if (v < lo || v > hi) return fail_at(p, t, what);
 	*out = (int)v;
 	p->pos++;
 	return 0;
 }
 
-static int years_count(struct parser *p, int *out) { return number(p, 1, 50, N_("Expected a number of years from 1 to 50, found “%s”"), out); }
-static int times_count(struct parser *p, int *out) { return number(p, 1, 50, N_("Expected a number of times from 1 to 50, found “%s”"), out); }
+static int years_count(struct parser *p, int *out) { return number(p, 1, 50, N_("Expected a number of years from 1 to 50, found %s"), out); }
+static int times_count(struct parser *p, int *out) { return number(p, 1, 50, N_("Expected a number of times from 1 to 50, found %s"), out); }
 
 /* a percentage: a number from 0 to 100 with at most two decimals, then '%' */
 static int percent(struct parser *p, int *pct100)
 {
 	const struct token *t = cur(p);
-	if (t->kind != T_NUMBER) return fail_found(p, N_("Expected a percentage, found “%s”"));
+	if (t->kind != T_NUMBER) return fail_found(p, N_("Expected a percentage, found %s"));
 	const char *s = t->text;
 	long whole = 0, frac = 0;
 	int digits = 0;
@@ -241,7 +243,7 @@ static int percent(struct parser *p, int *pct100)
 	long v = whole * 100 + frac;
 	if (v > 10000) return fail(p, t, N_("A percentage is at most 100: “%s”"), t->text, 0);
 	p->pos++;
-	if (cur(p)->kind != T_PERCENT) return fail_found(p, N_("Expected “%%” after the number, found “%s”"));
+	if (cur(p)->kind != T_PERCENT) return fail_found(p, N_("Expected “%%” after the number, found %s"));
 	p->pos++;
 	*pct100 = (int)v;
 	return 0;
@@ -251,7 +253,7 @@ static int percent(struct parser *p, int *pct100)
 static int award_code(struct parser *p, const char **out)
 {
 	const struct token *t = cur(p);
-	if (t->kind != T_WORD) return fail_found(p, N_("Expected an award code, found “%s”"));
+	if (t->kind != T_WORD) return fail_found(p, N_("Expected an award code, found %s"));
 	char *code = arena_strdup(p->a, t->text);
 	for (char *c = code; *c; c++)
 		if (*c >= 'a' && *c <= 'z') *c = (char)(*c - 'a' + 'A');
@@ -265,11 +267,17 @@ static int level(struct parser *p, const char *kind, int *out)
 {
 	const struct token *t = cur(p);
 	int v = t->kind == T_WORD ? rules_level(kind, t->text) : 0;
+	if (!v && t->kind != T_WORD) {
+		const char *why = !strcmp(kind, "rating") ? N_("Expected a rating (excellent, good, completed or not_completed), found %s")
+				  : !strcmp(kind, "initiative") ? N_("Expected an initiative level (grassroots, province or national), found %s")
+								 : N_("Expected a discipline level (reprimand, warning, demotion or dismissal), found %s");
+		return fail_found(p, why);
+	}
 	if (!v) {
 		const char *why = !strcmp(kind, "rating") ? N_("Unknown rating “%s”: use excellent, good, completed or not_completed")
 				  : !strcmp(kind, "initiative") ? N_("Unknown initiative level “%s”: use grassroots, province or national")
 								 : N_("Unknown discipline level “%s”: use reprimand, warning, demotion or dismissal");
-		return fail_found(p, why);
+		return fail(p, t, why, t->text, 0);
 	}
 	*out = v;
 	p->pos++;
@@ -295,7 +303,7 @@ static int when(struct parser *p, struct rule_when *w, int negative)
 		w->kind = RW_CONSECUTIVE;
 		if (years_count(p, &w->n) || expect(p, "consecutive") || expect2(p, "years", "year")) return -1;
 		if (accept(p, "ending") && !year_word(p, &w->back))
-			return fail_found(p, N_("Expected “this year” or “last year” after “ending”, found “%s”"));
+			return fail_found(p, N_("Expected “this year” or “last year” after “ending”, found %s"));
 		return 0;
 	}
 	if (is_word(cur(p), "at") && is_word(ahead(p, 1), "least") && ahead(p, 2)->kind == T_NUMBER && ahead(p, 3)->kind == T_WORD &&
@@ -322,7 +330,7 @@ static int when(struct parser *p, struct rule_when *w, int negative)
 	}
 	if (accept(p, "since")) {
 		w->kind = RW_SINCE;
-		return number(p, RULES_EVER, 2200, N_("Expected a year, found “%s”"), &w->since);
+		return number(p, RULES_EVER, 2200, N_("Expected a year, found %s"), &w->since);
 	}
 	return 0; /* this year */
 }
@@ -341,7 +349,7 @@ static int member_test(struct parser *p, struct rule_cond *c)
 		if (expect(p, "at") || expect(p, "least")) return -1;
 		return level(p, "discipline", &c->test_level);
 	}
-	return fail_found(p, N_("Expected “title”, “rating” or “discipline” after “have”, found “%s”"));
+	return fail_found(p, N_("Expected “title”, “rating” or “discipline” after “have”, found %s"));
 }
 
 /* the rest of a member condition, from "of members have" / "members have" */
@@ -374,7 +382,7 @@ static int after_cond(struct parser *p, struct rule_cond *c)
 			    expect2(p, "times", "time"))
 				return -1;
 		} else {
-			return fail_found(p, N_("Expected “rating” or “title” after the comma, found “%s”"));
+			return fail_found(p, N_("Expected “rating” or “title” after the comma, found %s"));
 		}
 	}
 	return 0;
@@ -409,7 +417,7 @@ static int condition(struct parser *p, struct rule_cond *c)
 			c->share = RS_NONE;
 			return members_rest(p, c, 0);
 		}
-		return fail_found(p, N_("Expected “discipline” or “member” after “no”, found “%s”"));
+		return fail_found(p, N_("Expected “discipline” or “member” after “no”, found %s"));
 	}
 	if (accept(p, "all")) {
 		c->share = RS_ALL;
@@ -420,7 +428,7 @@ static int condition(struct parser *p, struct rule_cond *c)
 		if (more ? expect(p, "than") : (accept(p, "at"), expect(p, "least"))) return -1;
 		if (!more && ahead(p, 1)->kind != T_PERCENT) {
 			c->share = RS_COUNT;
-			if (number(p, 1, 1000000, N_("Expected a number of members, found “%s”"), &c->count)) return -1;
+			if (number(p, 1, 1000000, N_("Expected a number of members, found %s"), &c->count)) return -1;
 			return members_rest(p, c, 0);
 		}
 		c->share = more ? RS_MORE_THAN_PCT : RS_AT_LEAST_PCT;
@@ -439,7 +447,7 @@ static int condition(struct parser *p, struct rule_cond *c)
 	if (accept(p, "manual")) {
 		c->kind = RC_MANUAL;
 		const struct token *s = cur(p);
-		if (s->kind != T_STRING) return fail_found(p, N_("Expected the words of the condition in quotation marks, found “%s”"));
+		if (s->kind != T_STRING) return fail_found(p, N_("Expected the words of the condition in quotation marks, found %s"));
 		const char *b = s->text;
 		while (*b == ' ') b++;
 		if (!*b) return fail(p, s, N_("The words of a manual condition are empty"), NULL, 0);
@@ -447,7 +455,7 @@ static int condition(struct parser *p, struct rule_cond *c)
 		p->pos++;
 		return 0;
 	}
-	return fail_found(p, N_("Expected a condition (title, rating, initiative, no, at least, more than, all, quota, after or manual), found “%s”"));
+	return fail_found(p, N_("Expected a condition (title, rating, initiative, no, at least, more than, all, quota, after or manual), found %s"));
 }
 
 static struct rule_node *node(struct parser *p, enum rule_node_kind kind, struct rule_node *l, struct rule_node *r)
@@ -470,7 +478,7 @@ static struct rule_node *factor(struct parser *p)
 		p->pos++;
 		struct rule_node *e = expr(p);
 		if (!e) return NULL;
-		if (cur(p)->kind != T_RPAREN) { fail_found(p, N_("Expected “)” to close the parenthesis, found “%s”")); return NULL; }
+		if (cur(p)->kind != T_RPAREN) { fail_found(p, N_("Expected “)” to close the parenthesis, found %s")); return NULL; }
 		p->pos++;
 		p->depth--;
 		return e;
@@ -525,7 +533,7 @@ int rules_parse(struct arena *a, const char *text, rules_award_known_fn *known, 
 	}
 	struct rule_node *root = expr(&p);
 	if (root && cur(&p)->kind == T_RPAREN) { fail(&p, cur(&p), N_("“)” without its “(”"), NULL, 0); root = NULL; }
-	if (root && cur(&p)->kind != T_END) { fail_found(&p, N_("Expected “and” or “or” between two conditions, found “%s”")); root = NULL; }
+	if (root && cur(&p)->kind != T_END) { fail_found(&p, N_("Expected “and” or “or” between two conditions, found %s")); root = NULL; }
 	if (!root) return E_INVALID;
 	*out = root;
 	return E_OK;
