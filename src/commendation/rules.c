@@ -1,6 +1,7 @@
 /* The rule language: its words, the tokenizer and the parser (rules.h). */
 #include "rules.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -69,8 +70,14 @@ static int fail(struct parser *p, const struct token *at, const char *reason, co
 	p->err->line = at->line;
 	p->err->column = at->column;
 	p->err->reason = reason;
-	p->err->arg = arg;
 	p->err->arg_msgid = arg_msgid;
+	size_t n = arg ? strlen(arg) : 0, max = 80;
+	if (n > max) {
+		while (max > 0 && ((unsigned char)arg[max] & 0xC0) == 0x80) max--; /* not inside a character */
+		snprintf(p->err->arg, sizeof p->err->arg, "%.*s…", (int)max, arg);
+	} else {
+		snprintf(p->err->arg, sizeof p->err->arg, "%s", arg ? arg : "");
+	}
 	return -1;
 }
 
@@ -180,7 +187,10 @@ static int is_word(const struct token *t, const char *w) { return t->kind == T_W
 static int fail_at(struct parser *p, const struct token *t, const char *reason)
 {
 	if (t->kind == T_END) return fail(p, t, reason, N_("the end of the rule"), 1);
-	return fail(p, t, reason, arena_printf(p->a, "“%s”", t->text), 0);
+	size_t n = strlen(t->text), max = 60;
+	if (n <= max) return fail(p, t, reason, arena_printf(p->a, "“%s”", t->text), 0);
+	while (max > 0 && ((unsigned char)t->text[max] & 0xC0) == 0x80) max--; /* not inside a character */
+	return fail(p, t, reason, arena_printf(p->a, "“%.*s…”", (int)max, t->text), 0);
 }
 
 static int fail_found(struct parser *p, const char *reason) { return fail_at(p, cur(p), reason); }
@@ -555,7 +565,7 @@ int rules_check(struct db *db, struct arena *a, const char *text, struct rule_no
 const char *rules_error_reason(struct arena *a, const char *lang, const struct rule_error *err)
 {
 	if (!err->reason) return "";
-	const char *arg = err->arg ? (err->arg_msgid ? i18n_get(lang, err->arg) : err->arg) : "";
+	const char *arg = err->arg_msgid ? i18n_get(lang, err->arg) : err->arg;
 	return arena_printf(a, i18n_get(lang, err->reason), arg);
 }
 

@@ -105,11 +105,11 @@ struct rule_node {
 
 /* Why a text does not parse: where (1-based line, and column counted in
 ** characters), and the reason as a message id with at most one %s, filled by
-** arg (itself a message id when arg_msgid). */
+** arg (itself a message id when arg_msgid). Owns all it holds. */
 struct rule_error {
 	int line, column;
 	const char *reason;
-	const char *arg;
+	char arg[100];             /* a copy (cut at 80 bytes with "…"): the error outlives the parser's arena */
 	int arg_msgid;
 };
 

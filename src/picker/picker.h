@@ -10,6 +10,7 @@
 **   people        units where the user may write people (a person's unit)
 **   units         units where the user may write units (a parent, a move target)
 **   authority     units where the user may run movements
+**   read          units whose records the user may read (an eligibility check)
 **   scope         every active unit (the tree is public)
 **   person        the people of a unit and of the units below it (/pick/people)
 **

@@ -4,6 +4,7 @@
 #include "web.h"
 
 /* the composition root: the one file of web/ that names the features */
+#include "../commendation/commendation_web.h"
 #include "../home/home_web.h"
 #include "../picker/picker.h"
 #include "../movements/movements_web.h"
@@ -58,6 +59,12 @@ const struct route routes[] = {
 	{ M_POST, "/models/{id}/files", page_model_file_create, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_POST, "/models/{id}/typical", page_model_typical, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_POST, "/models/{id}/replications", page_replication_create, LOGIN, PERM_MOVEMENT_MANAGE },
+	{ M_GET, "/rules", page_rules, LOGIN, 0 },
+	{ M_POST, "/rules", page_rule_set_create, LOGIN, PERM_RULES_MANAGE },
+	{ M_GET, "/rules/new", page_rule_set_new, LOGIN, PERM_RULES_MANAGE },
+	{ M_GET, "/rules/{id}", page_rule_set, LOGIN, 0 },
+	{ M_POST, "/rules/{id}", page_rule_set_post, LOGIN, PERM_RULES_MANAGE },
+	{ M_GET, "/eligibility", page_eligibility, LOGIN, PERM_READ },
 	{ M_GET, "/typical", page_typical, PUBLIC, 0 },
 	{ M_GET, "/pick/{what}", page_pick, LOGIN, 0 },
 	{ M_GET, "/jobs/{id}", page_job, LOGIN, 0 },
@@ -98,6 +105,11 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/models/{id}/replications", api_replications_list, LOGIN, 0 },
 	{ M_POST, "/api/v1/models/{id}/replications", api_replication_create, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_GET, "/api/v1/public/typical", api_public_typical, PUBLIC, 0 },
+	{ M_GET, "/api/v1/rule-sets", api_rule_sets_list, LOGIN, 0 },
+	{ M_POST, "/api/v1/rule-sets", api_rule_set_create, LOGIN, PERM_RULES_MANAGE },
+	{ M_GET, "/api/v1/rule-sets/{id}", api_rule_set_get, LOGIN, 0 },
+	{ M_PATCH, "/api/v1/rule-sets/{id}", api_rule_set_update, LOGIN, PERM_RULES_MANAGE },
+	{ M_GET, "/api/v1/eligibility", api_eligibility, LOGIN, PERM_READ },
 	{ M_POST, "/api/v1/movements/{id}/import/{kind}", api_movement_import, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_POST, "/api/v1/movements/{id}/exports", api_movement_export_job, LOGIN, 0 },
 	{ M_POST, "/api/v1/movements/{id}/reports", api_movement_report_job, LOGIN, 0 },
