@@ -54,8 +54,9 @@ static const char *read_rules_text(struct req *r, struct field_errors *fe)
 }
 
 /* A rule set from the JSON body or the form; in an update (creating 0)
-** absent fields stay NULL and an empty one clears what may be cleared. */
-static int read_rule_set(struct req *r, struct rule_set_in *in, struct field_errors *fe, int creating)
+** absent fields stay NULL and an empty one clears what may be cleared.
+** Errors go to fe; the domain function adds its own to them. */
+static void read_rule_set(struct req *r, struct rule_set_in *in, struct field_errors *fe, int creating)
 {
 	struct input v;
 	input_read(r, rs_fields, &v, fe, !creating);
@@ -70,7 +71,6 @@ static int read_rule_set(struct req *r, struct rule_set_in *in, struct field_err
 	in->effective_to = v.s[RF_TO];
 	in->clear_effective_to = v.present[RF_TO] && !v.s[RF_TO];
 	in->rules = read_rules_text(r, fe);
-	return fe->n ? E_INVALID : E_OK;
 }
 
 /* the problem of a rule that does not parse, in the request's language */
@@ -170,8 +170,9 @@ void api_rule_set_create(struct req *r)
 	struct rule_set_in in;
 	struct rule_error err = { 0 };
 	int64_t id = 0;
-	int rc = read_rule_set(r, &in, &fe, 1);
-	if (rc == E_OK) rc = rule_sets_create(r->db, r->user, &in, &fe, &err, &id);
+	read_rule_set(r, &in, &fe, 1);
+	/* the domain adds its own errors to those of reading: every one is answered at once */
+	int rc = rule_sets_create(r->db, r->user, &in, &fe, &err, &id);
 	if (rc == E_INVALID) { reply_rule_set_invalid(r, &fe, in.rules, &err); return; }
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	reply_created(r, arena_printf(&r->a, "/api/v1/rule-sets/%lld", (long long)id));
@@ -186,9 +187,8 @@ void api_rule_set_update(struct req *r)
 	struct rule_set_in in;
 	struct rule_error err = { 0 };
 	int64_t version = require_version(r, &fe);
-	int rc = read_rule_set(r, &in, &fe, 0);
-	if (fe.n) rc = E_INVALID;
-	if (rc == E_OK) rc = rule_sets_update(r->db, r->user, id, version, &in, &fe, &err);
+	read_rule_set(r, &in, &fe, 0);
+	int rc = version < 0 ? E_INVALID : rule_sets_update(r->db, r->user, id, version, &in, &fe, &err);
 	if (rc == E_INVALID) { reply_rule_set_invalid(r, &fe, in.rules, &err); return; }
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	reply_rule_set(r, id, 200);
@@ -378,8 +378,8 @@ void page_rule_set_create(struct req *r)
 	struct rule_set_in in;
 	struct rule_error err = { 0 };
 	int64_t id = 0;
-	int rc = read_rule_set(r, &in, &fe, 1);
-	if (rc == E_OK) rc = rule_sets_create(r->db, r->user, &in, &fe, &err, &id);
+	read_rule_set(r, &in, &fe, 1);
+	int rc = rule_sets_create(r->db, r->user, &in, &fe, &err, &id);
 	if (rc == E_OK) {
 		flash_set(r, N_("The rule set was created"));
 		reply_redirect(r, arena_printf(&r->a, "/rules/%lld", (long long)id));
@@ -397,8 +397,8 @@ void page_rule_set_post(struct req *r)
 	struct rule_set_in in;
 	struct rule_error err = { 0 };
 	int64_t version = input_version(r);
-	int rc = read_rule_set(r, &in, &fe, 0);
-	if (rc == E_OK) rc = rule_sets_update(r->db, r->user, id, version, &in, &fe, &err);
+	read_rule_set(r, &in, &fe, 0);
+	int rc = rule_sets_update(r->db, r->user, id, version, &in, &fe, &err);
 	if (rc == E_OK) {
 		flash_set(r, N_("Saved"));
 		reply_redirect(r, arena_printf(&r->a, "/rules/%lld", (long long)id));
