@@ -307,7 +307,7 @@ test('the pages: /rules lists the rule sets, /rules/{id} shows a parse error at 
   assert.equal(answer.status, 200);
   assert.match(answer.text, /<h2 id="verdict">Lao động tiên tiến · Lê Thị Hoa · 2024<\/h2>/);
   assert.match(answer.text, /<p class="verdict verdict-manual"><b>Đủ điều kiện nếu người xét duyệt xác nhận các điều kiện cần đánh giá<\/b><\/p>/);
-  assert.match(answer.text, /<td>Xếp loại “hoàn thành tốt nhiệm vụ” trở lên — năm 2024<\/td>/);
+  assert.match(answer.text, /<li><p><span class="stage stage-launched">Đạt<\/span> Xếp loại “hoàn thành tốt nhiệm vụ” trở lên — năm 2024<\/p>/);
   const wrong = await admin.get(`/eligibility?award=TTLDXS&unit_id=${ward.id}&person_id=${p.id}&year=2024`);
   assert.equal(wrong.status, 400);
   assert.match(wrong.text, /Danh hiệu, hình thức này dành cho tập thể, không dành cho cá nhân/);
