@@ -248,7 +248,7 @@ test('migration 009 gives the units and people of an older database their sort k
   sqlite(old.db, `DROP INDEX people_sort; DROP INDEX people_unit_sort; DROP INDEX units_children; DROP TABLE sort_key_collator;
     ALTER TABLE people DROP COLUMN sort_key; ALTER TABLE units DROP COLUMN sort_key;
     ALTER TABLE movements DROP COLUMN sort_key; ALTER TABLE models DROP COLUMN sort_key;
-    CREATE INDEX units_children ON units (parent_id, active, name); DELETE FROM schema_migrations WHERE version >= 9`);
+    CREATE INDEX units_children ON units (parent_id, active, name); DROP TABLE rule_sets; DROP TABLE achievements; DROP TABLE base_salaries; DROP TABLE awards; DELETE FROM schema_migrations WHERE version >= 9`);
   const s = await startServer(old.db);
   try {
     const k = new Client(s.base);

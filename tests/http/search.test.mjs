@@ -236,7 +236,7 @@ test('migration 008 indexes the people of an older database and makes punctuatio
     ALTER TABLE people DROP COLUMN sort_key; ALTER TABLE units DROP COLUMN sort_key;
     ALTER TABLE movements DROP COLUMN sort_key; ALTER TABLE models DROP COLUMN sort_key;
     CREATE INDEX units_children ON units (parent_id, active, name);
-    UPDATE people SET search = 'h''hen  nie' WHERE code = 'M-2'; DELETE FROM schema_migrations WHERE version >= 8`);
+    UPDATE people SET search = 'h''hen  nie' WHERE code = 'M-2'; DROP TABLE rule_sets; DROP TABLE achievements; DROP TABLE base_salaries; DROP TABLE awards; DELETE FROM schema_migrations WHERE version >= 8`);
   const s = await startServer(old.db);
   try {
     const k = new Client(s.base);
