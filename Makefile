@@ -41,8 +41,11 @@ build/tools/%: tools/%.c
 	@mkdir -p $(@D)
 	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
 
-# the types a template file sees: its feature's <feature>_web.h; the web layer's own pages see tmpl_types.h
-tmpl_types = $(if $(wildcard src/$(1)/$(1)_web.h),$(1)/$(1)_web.h,$(if $(wildcard src/web/$(1)_web.h),$(1)_web.h,tmpl_types.h))
+# the types a template file sees: its feature's <feature>_web.h (templates/<feature>_<part>.html too);
+# the web layer's own pages see tmpl_types.h
+tmpl_feature = $(firstword $(subst _, ,$(1)))
+tmpl_types = $(if $(wildcard src/$(1)/$(1)_web.h),$(1)/$(1)_web.h,$(if $(wildcard src/web/$(1)_web.h),$(1)_web.h,$(if \
+             $(wildcard src/$(call tmpl_feature,$(1))/$(call tmpl_feature,$(1))_web.h),$(call tmpl_feature,$(1))/$(call tmpl_feature,$(1))_web.h,tmpl_types.h)))
 build/gen/tmpl_%.c: templates/%.html build/tools/tmplc Makefile
 	@mkdir -p $(@D)
 	build/tools/tmplc $@ $(@:.c=.h) $(call tmpl_types,$*) $<
@@ -126,7 +129,7 @@ test-unit: build/asan/thidua $(addprefix build/asan/tests/,$(UNIT_TESTS)) $(addp
 
 # the unit tests that use the database, on PostgreSQL: a throw-away cluster in a temp directory
 # (scripts/pg-test-cluster.sh), stopped and removed whatever the tests' result
-PG_UNIT_TESTS ?= test_db test_domain test_movements test_files
+PG_UNIT_TESTS ?= test_db test_domain test_movements test_files test_rules
 test-pg-unit: $(addprefix build/asan/tests/,$(PG_UNIT_TESTS))
 	@uri=$$(./scripts/pg-test-cluster.sh start) || exit 1; \
 	trap './scripts/pg-test-cluster.sh stop "$$uri"' EXIT INT TERM; \

@@ -16,6 +16,7 @@
 #include "../base/db.h"
 #include "../base/fold.h"
 #include "../base/util.h"
+#include "../commendation/rule_sets.h"
 #include "../people/people.h"
 #include "../units/units.h"
 #include "../users/users.h"
@@ -198,7 +199,7 @@ int cmd_demo(int argc, char **argv)
 	int64_t serial = 0, people = 0;
 	struct buf sort; /* a person's sort key (collate.h) */
 	buf_init(&sort);
-	int nmovements = 0, nmodels = 0, nachievements = 0, nproposals = 0;
+	int nmovements = 0, nmodels = 0, nachievements = 0, nproposals = 0, nrule_sets = 0;
 	struct { int64_t id; char code[40]; } *units = malloc(sizeof *units * 20000);
 	int nu = 0;
 	while (st && db_step(st) == DB_ROW && nu < 20000) {
@@ -222,6 +223,8 @@ int cmd_demo(int argc, char **argv)
 		add_user(db, &demo_user, "camau.viewer", "Theo dõi Cà Mau", "viewer", "T-CAMAU");
 		add_user(db, &demo_user, "tw.officer", "Chuyên viên Ban TĐKT Trung ương", "officer", "VN");
 		if (movements_demo_load(db, &demo_user, stderr, &nmovements, &nmodels) != 0) rc = E_DB;
+		/* the rule sets before the proposals: a nominee's eligibility is asked when it is added */
+		if (rc == E_OK && rule_sets_demo_load(db, &demo_user, stderr, &nrule_sets) != 0) rc = E_DB;
 		if (rc == E_OK && commendation_demo_load(db, &demo_user, stderr, &nachievements, &nproposals) != 0) rc = E_DB;
 	}
 	if (rc != E_OK || db_commit(db) != DB_OK) {
@@ -237,6 +240,7 @@ int cmd_demo(int argc, char **argv)
 	printf("demo loaded: %lld units (%d curated, %lld generated), %lld people\n", (long long)units_total, rep.inserted,
 	       (long long)made, (long long)people);
 	printf("demo movements: %d, with %d models in Quảng Yên's “Dân vận khéo” 2024\n", nmovements, nmodels);
+	printf("demo eligibility rule sets: %d\n", nrule_sets);
 	printf("demo commendation: %d achievement records, %d award proposals\n", nachievements, nproposals);
 	db_close(db);
 	for (int i = 0; i < L_COUNT; i++)

@@ -1,5 +1,6 @@
-/* commendation_web: the award catalogue's and the achievement records'
-** routes (commendation_web.c) and what their templates
+/* commendation_web: the routes of commendation — the award catalogue and
+** the achievement records (commendation_web.c), proposals (proposals_web.c),
+** the eligibility rules (rules_web.c) and what their templates
 ** (templates/commendation.html) see. Included by routes.c, by the pages of
 ** people and units (which show a subject's records), and by the generated
 ** build/gen/tmpl_commendation.h. */
@@ -10,6 +11,8 @@
 #include "../picker/picker.h"
 #include "commendation.h"
 #include "proposals.h"
+#include "rule_sets.h"
+#include "rules.h"
 
 /* handlers */
 void api_awards(struct req *r);
@@ -82,5 +85,47 @@ struct ach_choice {
 };
 struct ach_choice *ach_choices(struct req *r, int collective, int *n);
 const char *ach_kind_label(struct req *r, const char *kind);
+
+/* handlers: rules_web.c */
+void api_eligibility(struct req *r);
+void api_rule_set_create(struct req *r);
+void api_rule_set_get(struct req *r);
+void api_rule_set_update(struct req *r);
+void api_rule_sets_list(struct req *r);
+void page_eligibility(struct req *r);
+void page_rule_set(struct req *r);
+void page_rule_set_create(struct req *r);
+void page_rule_set_new(struct req *r);
+void page_rule_set_post(struct req *r);
+void page_rules(struct req *r);
+
+/* the eligibility page's question, as asked in its form */
+struct elig_form {
+	const char *award;                 /* the award's code */
+	int64_t unit_id, person_id;        /* the picker's choices */
+	const char *year, *date;           /* as typed */
+	const char *error;                 /* translated: why there is no answer */
+};
+
+/* its answer */
+struct elig_answer {
+	const struct rule_award *award;
+	const struct rule_set *rs;
+	const struct elig_result *res;
+	const char *subject;               /* the person's or the unit's name */
+	int year;
+	const char *date;                  /* the date that chose the rule set */
+};
+
+/* a rule that did not parse, for the form: the message and the line it is on */
+struct rule_problem {
+	const char *message;               /* translated, with the line and column */
+	const char *line_text;             /* the text of that line */
+	int column;
+};
+
+/* template helpers */
+const char *elig_met_label(struct req *r, int met);
+const char *elig_verdict_label(struct req *r, enum elig_verdict v);
 
 #endif

@@ -14,6 +14,7 @@
 #include "../units/units.h"
 #include "../web/roles.h"
 #include "commendation.h"
+#include "rule_sets.h"
 
 const char *const prop_stages[PS_N + 1] = {
 	[PS_DRAFT] = "draft", [PS_BOARD] = "board", [PS_COUNCIL] = "council", [PS_AUTHORITY] = "authority",
@@ -25,8 +26,6 @@ const char *const prop_actions[PA_N + 1] = {
 const char *const prop_rounds[] = { "year_end", "movement", "unexpected", NULL };
 const int prop_stage_days[PS_N] = { [PS_BOARD] = 10, [PS_COUNCIL] = 7, [PS_AUTHORITY] = 10, [PS_RETURNED] = 10 };
 
-char *(*proposals_eligibility)(struct db *db, const char *award, int64_t person, int64_t unit, int64_t year, const char *date,
-			       const char **verdict);
 
 static enum prop_stage stage_of(const char *s)
 {
@@ -458,9 +457,9 @@ out:
 
 static int check_one(struct db *db, int64_t nominee, const char *award, int64_t person, int64_t unit, int64_t year, const char *date)
 {
-	if (!proposals_eligibility) return E_OK;
 	const char *verdict = NULL;
-	char *json = proposals_eligibility(db, award, person, unit, year, date, &verdict);
+	/* kept in the office's language; the pages ask again in the reader's */
+	char *json = eligibility_answer(db, "vi", award, person, unit, year, date, &verdict);
 	char now[21];
 	now_iso(now);
 	int ok = db_exec(db, "UPDATE proposal_nominees SET verdict = $1, verdict_json = $2, checked_at = $3 WHERE id = $4", "ttti", verdict,
@@ -471,7 +470,6 @@ static int check_one(struct db *db, int64_t nominee, const char *award, int64_t 
 
 int proposals_check_nominees(struct db *db, int64_t id, const char *date)
 {
-	if (!proposals_eligibility) return E_OK;
 	struct arena a;
 	arena_init(&a);
 	struct proposal *p;

@@ -135,14 +135,9 @@ int proposals_may_act(const struct user *who, const struct proposal *p);
 /* the unit path a proposal is readable from: the proposer's and the holder's */
 int proposals_readable(const struct user *who, const struct proposal *p);
 
-/* The eligibility of every nominee again (at every step): the verdicts kept
-** on the nominees. Done by proposals_step; exposed for the pages. */
+/* The eligibility of every nominee again (at every step), as of date (NULL:
+** the proposal's date): the verdicts and answers (in Vietnamese, the office's
+** language) kept on the nominees. Done by proposals_step. */
 int proposals_check_nominees(struct db *db, int64_t id, const char *date);
-
-/* hook: the eligibility of one nominee as of date, filled by the
-** eligibility feature (NULL: not checked). Returns the verdict ("eligible",
-** "ineligible", "manual") and the answer's JSON (malloc'd) or NULL. */
-extern char *(*proposals_eligibility)(struct db *db, const char *award, int64_t person, int64_t unit, int64_t year,
-				      const char *date, const char **verdict);
 
 #endif

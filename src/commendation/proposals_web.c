@@ -8,6 +8,7 @@
 **   POST /api/v1/proposals/{id}/steps                            {"action","comment","to_unit","version"}
 ** and the pages /proposals, /proposals/new, /proposals/{id}. */
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/arena.h"
@@ -382,9 +383,21 @@ struct unit_opt *prop_receivers(struct req *r, const struct proposal *p, int *n)
 	return o;
 }
 
-static void show_proposal(struct req *r, const struct proposal *p, const struct field_errors *fe)
+static void show_proposal(struct req *r, struct proposal *p, const struct field_errors *fe)
 {
 	if (fe && fe->n) r->status = 422;
+	/* each nominee's conditions in the reader's language, as of the proposal's date */
+	char today[11];
+	today_iso(today);
+	for (int i = 0; i < p->nnom; i++) {
+		struct nominee *x = &p->nom[i];
+		if (!x->verdict) continue;
+		const char *v;
+		char *json = eligibility_answer(r->db, r->lang, x->award_code, x->person_id, x->person_id ? 0 : x->unit_id, p->year,
+						p->proposed_on ? p->proposed_on : today, &v);
+		if (json) x->verdict_json = arena_strdup(&r->a, json);
+		free(json);
+	}
 	int can_edit = (p->stage == PS_DRAFT || p->stage == PS_RETURNED) && role_can(r->user, PERM_PROPOSE, p->proposer_path);
 	int can_act = proposals_may_act(r->user, p);
 	struct award *aw = NULL;

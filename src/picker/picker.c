@@ -90,6 +90,7 @@ static int plan_units(struct req *r, const struct picker *p, struct unit_pick_pl
 	if (!strcmp(purpose, "people")) grant_ranges(r, PERM_WRITE_PEOPLE, pl->lo, &pl->nranges);
 	else if (!strcmp(purpose, "units")) grant_ranges(r, PERM_WRITE_UNITS, pl->lo, &pl->nranges);
 	else if (!strcmp(purpose, "authority")) grant_ranges(r, PERM_MOVEMENT_MANAGE, pl->lo, &pl->nranges);
+	else if (!strcmp(purpose, "read")) grant_ranges(r, PERM_READ, pl->lo, &pl->nranges);
 	else if (!strcmp(purpose, "scope")) add_range(pl->lo, &pl->nranges, "/");
 	else if (!strcmp(purpose, "propose")) grant_ranges(r, PERM_PROPOSE, pl->lo, &pl->nranges);
 	else if (!strcmp(purpose, "under")) {

@@ -10,6 +10,7 @@
 **   people        units where the user may write people (a person's unit)
 **   units         units where the user may write units (a parent, a move target)
 **   authority     units where the user may run movements
+**   read          units whose records the user may read (an eligibility check)
 **   scope         every active unit (the tree is public)
 **   propose       units where the user may propose awards (a proposer)
 **   under         a unit (unit=) and the units below it (a collective nominee)

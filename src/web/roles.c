@@ -21,11 +21,12 @@ enum role role_parse(const char *s)
 static unsigned role_perms(enum role r)
 {
 	switch (r) {
-	case ROLE_ADMIN: return PERM_READ | PERM_WRITE_PEOPLE | PERM_WRITE_UNITS | PERM_ADMIN | PERM_MOVEMENT_REPORT | PERM_MOVEMENT_MANAGE |
-				 PERM_RECORD_ACHIEVEMENTS | PERM_PROPOSE | PERM_REVIEW_PROPOSALS | PERM_COUNCIL;
+	case ROLE_ADMIN:
+		return PERM_READ | PERM_WRITE_PEOPLE | PERM_WRITE_UNITS | PERM_ADMIN | PERM_MOVEMENT_REPORT | PERM_MOVEMENT_MANAGE | PERM_RULES_MANAGE |
+		       PERM_RECORD_ACHIEVEMENTS | PERM_PROPOSE | PERM_REVIEW_PROPOSALS | PERM_COUNCIL;
 	case ROLE_OFFICER:
-		return PERM_READ | PERM_WRITE_PEOPLE | PERM_WRITE_UNITS | PERM_MOVEMENT_REPORT | PERM_MOVEMENT_MANAGE | PERM_RECORD_ACHIEVEMENTS |
-		       PERM_PROPOSE | PERM_REVIEW_PROPOSALS;
+		return PERM_READ | PERM_WRITE_PEOPLE | PERM_WRITE_UNITS | PERM_MOVEMENT_REPORT | PERM_MOVEMENT_MANAGE | PERM_RULES_MANAGE |
+		       PERM_RECORD_ACHIEVEMENTS | PERM_PROPOSE | PERM_REVIEW_PROPOSALS;
 	case ROLE_REPORTER: return PERM_READ | PERM_WRITE_PEOPLE | PERM_MOVEMENT_REPORT | PERM_RECORD_ACHIEVEMENTS | PERM_PROPOSE;
 	case ROLE_COUNCIL: return PERM_READ | PERM_COUNCIL;
 	case ROLE_VIEWER: return PERM_READ;
@@ -73,5 +74,14 @@ int role_can_any(const struct user *u, enum perm perm)
 	if (u->system) return 1;
 	for (int i = 0; i < u->ngrants; i++)
 		if (role_perms(u->grants[i].role) & perm) return 1;
+	return 0;
+}
+
+int role_can_top(const struct user *u, enum perm perm)
+{
+	if (!u) return 0;
+	if (u->system) return 1;
+	for (int i = 0; i < u->ngrants; i++)
+		if (u->grants[i].unit_depth == 0 && (role_perms(u->grants[i].role) & perm)) return 1;
 	return 0;
 }

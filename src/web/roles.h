@@ -24,6 +24,7 @@ enum perm {
 	PERM_PROPOSE = 1 << 9,       /* draft and submit award proposals for the unit's people and collectives */
 	PERM_REVIEW_PROPOSALS = 1 << 10, /* the board's and the authority's steps on proposals held by the unit */
 	PERM_COUNCIL = 1 << 11,      /* the council's step on proposals held by the unit */
+	PERM_RULES_MANAGE = 1 << 7,  /* write the awards' eligibility rule sets; counts only on a root unit (role_can_top) */
 };
 
 const char *role_name(enum role r);
@@ -37,5 +38,8 @@ int role_load_user(struct db *db, struct arena *a, int64_t user_id, struct user 
 int role_can(const struct user *u, enum perm perm, const char *unit_path);
 /* Does the user hold perm somewhere (for pages that list within scope)? */
 int role_can_any(const struct user *u, enum perm perm);
+/* Does the user hold perm on a root unit of the tree (for what belongs to
+** no unit, such as the country's rules)? */
+int role_can_top(const struct user *u, enum perm perm);
 
 #endif

@@ -54,6 +54,7 @@ before(async () => {
   ids.draft = one("SELECT id FROM movements WHERE code = 'DVK2027'");
   ids.typical = one(`SELECT min(id) FROM models WHERE movement_id = ${ids.closed} AND typical = 1`);
   ids.plain = one(`SELECT min(id) FROM models WHERE movement_id = ${ids.closed} AND typical = 0`);
+  ids.rule = one("SELECT min(id) FROM rule_sets");
   srv = await startServer(env.db);
   // a model in the running movement, so its page shows the report, assessment and file forms
   // (made by the administrator: the demo's registration deadline is a fixed date, which only
@@ -128,6 +129,13 @@ function adminPages() {
     [`/jobs/${ids.jobDone}`, 200],
     ['/typical', 200],
     ['/typical?movement=DVK2024', 200],
+    ['/rules', 200],
+    [`/rules/${ids.rule}`, 200],
+    ['/rules/new?award=GK', 200],
+    ['/eligibility', 200],
+    [`/eligibility?award=LDTT&unit_id=${unit}&person_id=${person}&year=2024`, 200],
+    [`/eligibility?award=TTLDXS&unit_id=${unit}&year=2024`, 200],
+    [`/eligibility?award=TTLDXS&unit_id=${unit}&person_id=${person}&year=2024`, 400],
     ['/units/99999999', 404],
     ['/no/such/page', 404],
   ];
@@ -149,6 +157,10 @@ function reporterPages() {
     [`/models/${plain}`, 200],
     [`/models/${running}`, 200],
     ['/movements/new', 403],
+    ['/rules', 200],
+    [`/rules/${ids.rule}`, 200],
+    [`/eligibility?award=LDTT&unit_id=${unit}&person_id=${person}&year=2024`, 200],
+    ['/rules/new', 403],
   ];
 }
 
@@ -264,6 +276,7 @@ function formsWithErrors() {
     ['/movements/new', 'form[method="post"][action="/movements"]', 422],
     [`/movements/${launched}/models`, `form[method="post"][action="/movements/${launched}/models"]`, 422],
     [`/models/${running}`, `form[method="post"][action="/models/${running}/reports"]`, 422],
+    ['/rules/new', 'form[method="post"][action="/rules"]', 422],
   ];
 }
 

@@ -58,7 +58,7 @@ test('a person\'s records: created by code, listed newest year first, the rating
   };
   const first = await mk({ year: 2022, kind: 'rating', value: 'good' });
   assert.match(first.headers.get('location'), /^\/api\/v1\/achievements\/\d+$/);
-  assert.equal(first.data.value_label, 'Hoàn thành tốt nhiệm vụ');
+  assert.equal(first.data.value_label, 'hoàn thành tốt nhiệm vụ');
   await mk({ year: 2023, kind: 'title', value: 'CSTDCS', decision_no: '125/QĐ-UBND', decided_on: '2023-12-20', authority: 'UBND thị xã Quảng Yên' });
   await mk({ year: 2023, kind: 'rating', value: 'excellent' });
   await mk({ year: 2023, kind: 'initiative', value: 'grassroots' });
@@ -146,7 +146,7 @@ test('the person\'s page shows the timeline by year, and its form adds a record 
   assert.match(page.text, /Thành tích theo năm/);
   assert.match(page.text, /<h3 class="year">2023<\/h3>/);
   assert.match(page.text, /Chiến sĩ thi đua cơ sở/);
-  assert.match(page.text, /Hoàn thành xuất sắc nhiệm vụ/);
+  assert.match(page.text, /hoàn thành xuất sắc nhiệm vụ/);
   const add = await b.post(`/people/${lan.id}/achievements`, {
     form: { _csrf: csrfOf(page.text), year: '2024', record: 'title:LDTT', decided_on: '15/12/2024', decision_no: '88/QĐ-UBND' },
   });
@@ -223,6 +223,6 @@ test('the awards received export as CSV with the page\'s filters, headers in Vie
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-disposition'), /awards-received\.csv/);
   const lines = r.text.trim().split('\r\n');
-  assert.equal(lines[0], 'Năm,Hình thức khen thưởng,"Người, tập thể được khen","Mã số cán bộ, công chức",Đơn vị,Số quyết định,Ngày quyết định,Cơ quan ban hành');
+  assert.equal(lines[0], 'Năm,"Danh hiệu, hình thức khen thưởng","Người, tập thể được khen","Mã số cán bộ, công chức",Đơn vị,Số quyết định,Ngày quyết định,Cơ quan ban hành');
   assert.deepEqual(lines.slice(1), ['2023,Chiến sĩ thi đua cơ sở,Nguyễn Thị Lan,YG-001,Phường Yên Giang,125/QĐ-UBND,2023-12-20,UBND thị xã Quảng Yên']);
 });

@@ -1,0 +1,515 @@
+/* The eligibility check: a parsed rule evaluated for a person or a unit and
+** a year against the achievements table (rules.h). Each condition is met,
+** not met, or left to a person (a manual condition); `and` and `or` combine
+** them in three-valued logic (false wins an `and`, true wins an `or`, else
+** a person decides), and that value is the verdict. Every condition writes
+** what it found and, when unmet, what is missing, in the request's language.
+**
+** The subject's own records are read once; a collective's members (the
+** active people of the unit and of the units below it) are counted with one
+** query per member condition. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/arena.h"
+#include "../base/buf.h"
+#include "../base/db.h"
+#include "../base/i18n.h"
+#include "../units/units.h"
+#include "rules.h"
+
+#define T(s) i18n_get(e->lang, (s))
+#define YEAR0 RULES_EVER
+#define NYEARS 256               /* 1945 .. 2200, the years an achievement may have */
+#define MAX_FACTS 16
+#define MAX_NAMES 16
+
+struct ach {
+	int year;
+	char kind;                 /* 'r'ating, 't'itle, 'i'nitiative, 'd'iscipline */
+	const char *value;
+};
+
+struct eval {
+	struct db *db;
+	struct arena *a;
+	const char *lang;
+	int year;
+	const struct elig_subject *s;
+	struct ach *ach;
+	int nach;
+	char lo[UNIT_PATH_MAX], hi[UNIT_PATH_MAX];   /* the unit's subtree (members, quota) */
+	int64_t members;           /* -1 until counted */
+	struct elig_result *out;
+	int cap;
+	int dberr;
+	struct { const char *code, *name; } names[MAX_NAMES];
+	int nnames;
+};
+
+const char *elig_verdict_name(enum elig_verdict v)
+{
+	return v == ELIG_ELIGIBLE ? "eligible" : v == ELIG_MANUAL ? "manual" : "ineligible";
+}
+
+/* ---- words ---- */
+
+static const char *const rating_names[] = { "", N_("did not complete tasks"), N_("completed tasks"), N_("completed tasks well"),
+					    N_("completed tasks excellently") };
+static const char *const initiative_names[] = { "", N_("the grassroots level"), N_("the ministry or province level"), N_("the national level") };
+static const char *const discipline_names[] = { "", N_("reprimand"), N_("warning"), N_("demotion"), N_("dismissal") };
+
+/* the award's name in the request's language (the awards table), or its code */
+static const char *award_name(struct eval *e, const char *code)
+{
+	for (int i = 0; i < e->nnames; i++)
+		if (!strcmp(e->names[i].code, code)) return e->names[i].name;
+	const char *name = code;
+	struct stmt *st = db_query(e->db, "SELECT name_vi, name_en, name_hi FROM awards WHERE code = $1", "t", code);
+	if (st && db_step(st) == DB_ROW) {
+		int col = !strcmp(e->lang, "en") ? 1 : !strcmp(e->lang, "hi") ? 2 : 0;
+		name = arena_strdup(e->a, db_text(st, col));
+	}
+	db_done(st);
+	if (e->nnames < MAX_NAMES) {
+		e->names[e->nnames].code = code;
+		e->names[e->nnames++].name = name;
+	}
+	return name;
+}
+
+/* a count grouped the language's way (1.000 / 1,000) */
+static const char *num_text(struct eval *e, int64_t v)
+{
+	struct buf b;
+	buf_init(&b);
+	fmt_int(&b, e->lang, v);
+	const char *s = arena_strdup(e->a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+static const char *pct_text(struct eval *e, double pct)
+{
+	struct buf b;
+	buf_init(&b);
+	fmt_number(&b, e->lang, pct);
+	buf_raw(&b, "%");
+	const char *s = arena_strdup(e->a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* the years marked in `on` from..to, runs of three or more as a range: "2016–2020, 2022" */
+static const char *years_text(struct eval *e, const int *on, int from, int to)
+{
+	struct buf b;
+	buf_init(&b);
+	for (int y = from; y <= to; y++) {
+		if (!on[y - YEAR0]) continue;
+		int end = y;
+		while (end + 1 <= to && on[end + 1 - YEAR0]) end++;
+		if (b.len) buf_raw(&b, ", ");
+		if (end - y >= 2) buf_printf(&b, "%d–%d", y, end);
+		else if (end > y) buf_printf(&b, "%d, %d", y, end);
+		else buf_printf(&b, "%d", y);
+		y = end;
+	}
+	const char *s = arena_strdup(e->a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+static const char *range_text(struct eval *e, int from, int to)
+{
+	return from == to ? arena_printf(e->a, T("in %d"), from) : arena_printf(e->a, T("in %d–%d"), from, to);
+}
+
+/* ---- the result ---- */
+
+static struct elig_condition *new_cond(struct eval *e)
+{
+	struct elig_result *o = e->out;
+	if (o->nconds == e->cap) {
+		int cap = e->cap ? e->cap * 2 : 8;
+		struct elig_condition *more = arena_alloc(e->a, sizeof *more * (size_t)cap);
+		if (o->nconds) memcpy(more, o->conds, sizeof *more * (size_t)o->nconds);
+		o->conds = more;
+		e->cap = cap;
+	}
+	struct elig_condition *c = &o->conds[o->nconds++];
+	c->facts = arena_alloc(e->a, sizeof *c->facts * MAX_FACTS);
+	return c;
+}
+
+static void fact(struct eval *e, struct elig_condition *c, const char *text)
+{
+	(void)e;
+	if (c->nfacts < MAX_FACTS) c->facts[c->nfacts++] = text;
+}
+
+/* ---- the subject's records ---- */
+
+static int load(struct eval *e)
+{
+	struct stmt *st = e->s->person_id > 0
+		? db_query(e->db, "SELECT year, kind, value FROM achievements WHERE person_id = $1 AND year <= $2 ORDER BY year, id", "ii",
+			   e->s->person_id, (int64_t)e->year)
+		: db_query(e->db, "SELECT year, kind, value FROM achievements WHERE unit_id = $1 AND year <= $2 ORDER BY year, id", "ii",
+			   e->s->unit_id, (int64_t)e->year);
+	if (!st) return E_DB;
+	int cap = 64, rc;
+	e->ach = arena_alloc(e->a, sizeof *e->ach * (size_t)cap);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (e->nach == cap) {
+			struct ach *more = arena_alloc(e->a, sizeof *more * (size_t)cap * 2);
+			memcpy(more, e->ach, sizeof *more * (size_t)cap);
+			e->ach = more;
+			cap *= 2;
+		}
+		struct ach *x = &e->ach[e->nach++];
+		x->year = (int)db_int(st, 0);
+		x->kind = db_text(st, 1)[0];
+		x->value = arena_strdup(e->a, db_text(st, 2));
+	}
+	db_done(st);
+	return rc == DB_DONE ? E_OK : E_DB;
+}
+
+/* per year from YEAR0: 1 where the title is held, or the highest level of
+** the scale (kind 'r', 'i', 'd') recorded that year */
+static void per_year(struct eval *e, char kind, const char *code, int *out)
+{
+	memset(out, 0, sizeof *out * NYEARS);
+	const char *scale = kind == 'r' ? "rating" : kind == 'i' ? "initiative" : "discipline";
+	for (int i = 0; i < e->nach; i++) {
+		const struct ach *x = &e->ach[i];
+		if (x->kind != kind || x->year < YEAR0 || x->year >= YEAR0 + NYEARS) continue;
+		int v = kind == 't' ? !strcmp(x->value, code) : rules_level(scale, x->value);
+		if (v > out[x->year - YEAR0]) out[x->year - YEAR0] = v;
+	}
+}
+
+/* ---- conditions on the subject's own records ---- */
+
+/* the years a window covers: [*from, *to]; how many must pass: *need (0: all) */
+static void window(const struct eval *e, const struct rule_when *w, int *from, int *to, int *need)
+{
+	switch (w->kind) {
+	case RW_YEAR: *from = *to = e->year - w->back; *need = 0; break;
+	case RW_CONSECUTIVE: *to = e->year - w->back; *from = *to - w->n + 1; *need = 0; break;
+	case RW_TIMES: *to = e->year; *from = e->year - w->w + 1; *need = w->n; break;
+	case RW_SINCE: *to = e->year; *from = w->since; *need = 1; break;
+	}
+	if (*from < YEAR0) *from = YEAR0;
+}
+
+static const char *when_text(struct eval *e, const struct rule_when *w, int from, int to, int negative)
+{
+	if (w->kind == RW_YEAR || from == to) return arena_printf(e->a, T("in %d"), to);
+	if (negative) return w->kind == RW_SINCE && w->since <= YEAR0 ? arena_printf(e->a, T("at any time up to %d"), to) : range_text(e, from, to);
+	switch (w->kind) {
+	case RW_CONSECUTIVE: return arena_printf(e->a, T("%d consecutive years, %d–%d"), w->n, from, to);
+	case RW_TIMES:
+		return w->n == 1 ? arena_printf(e->a, T("at least once in %d–%d"), from, to)
+				 : arena_printf(e->a, T("at least %d times in %d–%d"), w->n, from, to);
+	default:
+		return w->since <= YEAR0 ? arena_printf(e->a, T("at any time up to %d"), to) : arena_printf(e->a, T("at least once in %d–%d"), from, to);
+	}
+}
+
+/* title, rating, initiative: the years that pass against the window */
+static int own_records(struct eval *e, const struct rule_cond *c, struct elig_condition *out)
+{
+	int v[NYEARS], on[NYEARS] = { 0 }, off[NYEARS] = { 0 };
+	char kind = c->kind == RC_TITLE ? 't' : c->kind == RC_RATING ? 'r' : 'i';
+	per_year(e, kind, c->code, v);
+	int from, to, need;
+	window(e, &c->when, &from, &to, &need);
+	int got = 0, missing = 0;
+	for (int y = from; y <= to; y++) {
+		int pass = kind == 't' ? v[y - YEAR0] : v[y - YEAR0] >= c->level;
+		if (pass) on[y - YEAR0] = 1, got++;
+		else off[y - YEAR0] = 1, missing++;
+	}
+	const char *what = kind == 't' ? award_name(e, c->code)
+			 : kind == 'r' ? arena_printf(e->a, T("Rated “%s” or better"), T(rating_names[c->level]))
+				       : arena_printf(e->a, T("An initiative recognised at %s or higher"), T(initiative_names[c->level]));
+	out->text = arena_printf(e->a, "%s — %s", what, when_text(e, &c->when, from, to, 0));
+	int met = from <= to && (need ? got >= need : missing == 0);
+	if (got) {
+		if (kind == 't') fact(e, out, arena_printf(e->a, T("Held in %s"), years_text(e, on, from, to)));
+		else if (kind == 'r') fact(e, out, arena_printf(e->a, T("Rated “%s” or better in %s"), T(rating_names[c->level]), years_text(e, on, from, to)));
+		else fact(e, out, arena_printf(e->a, T("An initiative at %s or higher in %s"), T(initiative_names[c->level]), years_text(e, on, from, to)));
+	}
+	if (!met) {
+		if (from > to) fact(e, out, arena_printf(e->a, T("The period starts after %d"), e->year));
+		else if (need > 1) fact(e, out, arena_printf(e->a, T("%d times; %d needed"), got, need));
+		else if (need == 1 && c->when.kind == RW_SINCE && c->when.since <= YEAR0)
+			fact(e, out, arena_printf(e->a, T("%s: none up to %d"), what, to));
+		else if (need == 1) fact(e, out, arena_printf(e->a, T("%s: none %s"), what, range_text(e, from, to)));
+		else fact(e, out, arena_printf(e->a, T("%s missing for %s"), what, years_text(e, off, from, to)));
+	}
+	return met ? ELIG_MET : ELIG_UNMET;
+}
+
+static int no_discipline(struct eval *e, const struct rule_cond *c, struct elig_condition *out)
+{
+	int v[NYEARS];
+	per_year(e, 'd', NULL, v);
+	int from, to, need;
+	window(e, &c->when, &from, &to, &need);
+	out->text = arena_printf(e->a, "%s — %s", arena_printf(e->a, T("No discipline at the level of %s or above"), T(discipline_names[c->level])),
+				 when_text(e, &c->when, from, to, 1));
+	int found = 0;
+	for (int y = from; y <= to; y++) {
+		if (v[y - YEAR0] < c->level) continue;
+		found++;
+		fact(e, out, arena_printf(e->a, T("Disciplined (%s) in %d"), T(discipline_names[v[y - YEAR0]]), y));
+	}
+	if (!found) fact(e, out, arena_printf(e->a, T("No such discipline recorded %s"), range_text(e, from, to)));
+	return found ? ELIG_UNMET : ELIG_MET;
+}
+
+/* ---- members of a collective ---- */
+
+static int subtree(struct eval *e)
+{
+	if (e->lo[0]) return E_OK;
+	return units_subtree(e->db, e->s->unit_id, e->lo, e->hi, sizeof e->lo);
+}
+
+static int64_t count_members(struct eval *e)
+{
+	if (e->members >= 0) return e->members;
+	int64_t n = 0;
+	if (subtree(e) != E_OK ||
+	    db_int1(e->db, &n, "SELECT count(*) FROM people p JOIN units u ON u.id = p.unit_id WHERE p.active = 1 AND u.path >= $1 AND u.path < $2",
+		    "tt", e->lo, e->hi) != DB_ROW) {
+		e->dberr = 1;
+		return 0;
+	}
+	return e->members = n;
+}
+
+/* the active people of the subtree, except `except`, with a record of kind
+** in year whose value is one of values (1 to 4) */
+static int64_t count_with(struct eval *e, const char *kind, int year, const char *const *values, int nvalues, int64_t except)
+{
+	const char *v[4];
+	for (int i = 0; i < 4; i++) v[i] = values[i < nvalues ? i : 0];
+	int64_t n = 0;
+	if (subtree(e) != E_OK ||
+	    db_int1(e->db, &n,
+		    "SELECT count(*) FROM people p JOIN units u ON u.id = p.unit_id "
+		    "WHERE p.active = 1 AND u.path >= $1 AND u.path < $2 AND p.id <> $3 AND EXISTS (SELECT 1 FROM achievements a "
+		    "WHERE a.person_id = p.id AND a.year = $4 AND a.kind = $5 AND a.value IN ($6, $7, $8, $9))",
+		    "ttiittttt", e->lo, e->hi, except, (int64_t)year, kind, v[0], v[1], v[2], v[3]) != DB_ROW) {
+		e->dberr = 1;
+		return 0;
+	}
+	return n;
+}
+
+/* members passing the test of c in year */
+static int64_t count_test(struct eval *e, const struct rule_cond *c, int year)
+{
+	const char *values[4];
+	int n = 0;
+	if (c->test == RT_TITLE) {
+		values[n++] = c->test_code;
+		return count_with(e, "title", year, values, n, 0);
+	}
+	const char *kind = c->test == RT_RATING ? "rating" : "discipline";
+	/* a rating "at least" counts the levels above it; a discipline the heavier ones */
+	for (int l = c->test_level; rules_level_value(kind, l) && n < 4; l++) values[n++] = rules_level_value(kind, l);
+	return count_with(e, kind, year, values, n, 0);
+}
+
+static const char *test_text(struct eval *e, const struct rule_cond *c)
+{
+	if (c->test == RT_TITLE) return award_name(e, c->test_code);
+	if (c->test == RT_RATING) return arena_printf(e->a, T("Rated “%s” or better"), T(rating_names[c->test_level]));
+	return arena_printf(e->a, T("Disciplined at the level of %s or above"), T(discipline_names[c->test_level]));
+}
+
+static int members(struct eval *e, const struct rule_cond *c, struct elig_condition *out)
+{
+	int year = e->year - c->back;
+	const char *q = c->share == RS_AT_LEAST_PCT ? arena_printf(e->a, T("at least %s of the members"), pct_text(e, c->pct100 / 100.0))
+		      : c->share == RS_MORE_THAN_PCT ? arena_printf(e->a, T("more than %s of the members"), pct_text(e, c->pct100 / 100.0))
+		      : c->share == RS_ALL	     ? T("all members")
+		      : c->share == RS_COUNT	     ? arena_printf(e->a, T("at least %d of the members"), c->count)
+						     : T("no member");
+	out->text = arena_printf(e->a, "%s: %s — %s", test_text(e, c), q, arena_printf(e->a, T("in %d"), year));
+	if (e->s->person_id > 0) {
+		fact(e, out, T("Only a collective has members"));
+		return ELIG_UNMET;
+	}
+	int64_t total = count_members(e);
+	if (total == 0) {
+		fact(e, out, T("The unit has no members"));
+		return ELIG_UNMET;
+	}
+	int64_t k = count_test(e, c, year);
+	fact(e, out, arena_printf(e->a, T("%s of %s members (%s)"), num_text(e, k), num_text(e, total), pct_text(e, 100.0 * (double)k / (double)total)));
+	int64_t p = c->pct100;
+	int64_t needed;
+	int met;
+	switch (c->share) {
+	case RS_AT_LEAST_PCT: met = k * 10000 >= p * total; needed = (p * total + 9999) / 10000; break;
+	case RS_MORE_THAN_PCT: met = k * 10000 > p * total; needed = p * total / 10000 + 1; break;
+	case RS_ALL: met = k == total; needed = total; break;
+	case RS_COUNT: met = k >= c->count; needed = c->count; break;
+	default: met = k == 0; needed = 0; break;
+	}
+	if (!met && c->share != RS_NONE) fact(e, out, arena_printf(e->a, T("At least %s needed"), num_text(e, needed)));
+	if (!met && c->share == RS_NONE) fact(e, out, T("None is allowed"));
+	return met ? ELIG_MET : ELIG_UNMET;
+}
+
+/* A quota: with this person, the holders of c->code in the person's unit
+** that year may be at most pct of those holding c->base_code, rounded down
+** (15% of 21 is 3.15: at most 3). */
+static int quota(struct eval *e, const struct rule_cond *c, struct elig_condition *out)
+{
+	int year = e->year - c->back;
+	const char *name = award_name(e, c->code), *base = award_name(e, c->base_code);
+	const char *pct = pct_text(e, c->pct100 / 100.0);
+	out->text = arena_printf(e->a, "%s — %s", arena_printf(e->a, T("%s: at most %s of those in the unit who hold %s"), name, pct, base),
+				 arena_printf(e->a, T("in %d"), year));
+	if (e->s->person_id <= 0) {
+		fact(e, out, T("A quota applies to individuals"));
+		return ELIG_UNMET;
+	}
+	const char *v[1] = { c->base_code };
+	int64_t nbase = count_with(e, "title", year, v, 1, 0);
+	v[0] = c->code;
+	int64_t others = count_with(e, "title", year, v, 1, e->s->person_id);
+	int64_t limit = nbase * c->pct100 / 10000;
+	fact(e, out, arena_printf(e->a, T("%s in the unit: %s"), base, num_text(e, nbase)));
+	fact(e, out, arena_printf(e->a, T("Limit: %s (%s of %s, rounded down)"), num_text(e, limit), pct, num_text(e, nbase)));
+	fact(e, out, arena_printf(e->a, T("%s already in the unit: %s; with this one: %s"), name, num_text(e, others), num_text(e, others + 1)));
+	if (others + 1 > limit) {
+		fact(e, out, arena_printf(e->a, T("Over the quota: the limit is %s"), num_text(e, limit)));
+		return ELIG_UNMET;
+	}
+	return ELIG_MET;
+}
+
+/* ---- after a prerequisite ---- */
+
+struct after_try {
+	int p, span, bad_rating, times;
+	int unrated[NYEARS], held[NYEARS];
+};
+
+/* the years after the prerequisite held in p, up to the year considered */
+static int after_from(struct eval *e, const struct rule_cond *c, const int *rating, const int *base, int p, struct after_try *t)
+{
+	memset(t, 0, sizeof *t);
+	t->p = p;
+	t->span = e->year - p;
+	for (int y = p + 1; y <= e->year; y++) {
+		if (c->level && rating[y - YEAR0] < c->level) t->unrated[y - YEAR0] = 1, t->bad_rating++;
+		if (c->base_code && base[y - YEAR0]) t->held[y - YEAR0] = 1, t->times++;
+	}
+	return t->span >= c->years && !t->bad_rating && (!c->base_code || t->times >= c->times);
+}
+
+static int after(struct eval *e, const struct rule_cond *c, struct elig_condition *out)
+{
+	const char *name = award_name(e, c->code);
+	struct buf b;
+	buf_init(&b);
+	buf_printf(&b, T("After %s: at least %d consecutive years up to %d"), name, c->years, e->year);
+	if (c->level) buf_printf(&b, T(", rated “%s” or better every year"), T(rating_names[c->level]));
+	if (c->base_code) buf_printf(&b, T(", with %s at least %d times"), award_name(e, c->base_code), c->times);
+	out->text = arena_strdup(e->a, buf_cstr(&b));
+	buf_free(&b);
+
+	int pre[NYEARS], rating[NYEARS], base[NYEARS];
+	per_year(e, 't', c->code, pre);
+	per_year(e, 'r', NULL, rating);
+	if (c->base_code) per_year(e, 't', c->base_code, base);
+	else memset(base, 0, sizeof base);
+	/* every time it was held counts: the latest one that the years after it satisfy */
+	struct after_try *t = arena_alloc(e->a, sizeof *t), *first = NULL;
+	int met = 0;
+	for (int p = e->year - 1; p >= YEAR0 && !met; p--) {
+		if (!pre[p - YEAR0]) continue;
+		met = after_from(e, c, rating, base, p, t);
+		if (!first || met) first = t, t = arena_alloc(e->a, sizeof *t);
+	}
+	if (!first) {
+		fact(e, out, arena_printf(e->a, T("%s never held before %d"), name, e->year));
+		return ELIG_UNMET;
+	}
+	t = first;
+	fact(e, out, arena_printf(e->a, T("%s in %d"), name, t->p));
+	fact(e, out, arena_printf(e->a, T("%d years after it: %d–%d"), t->span, t->p + 1, e->year));
+	if (t->span < c->years) fact(e, out, arena_printf(e->a, T("Only %d years after it; at least %d needed"), t->span, c->years));
+	if (t->bad_rating)
+		fact(e, out, arena_printf(e->a, T("%s missing for %s"), arena_printf(e->a, T("Rated “%s” or better"), T(rating_names[c->level])),
+					  years_text(e, t->unrated, t->p + 1, e->year)));
+	if (c->base_code) {
+		const char *bname = award_name(e, c->base_code);
+		if (t->times) fact(e, out, arena_printf(e->a, T("%s in %s"), bname, years_text(e, t->held, t->p + 1, e->year)));
+		if (t->times < c->times) fact(e, out, arena_printf(e->a, T("%s %d times within them; %d needed"), bname, t->times, c->times));
+	}
+	return met ? ELIG_MET : ELIG_UNMET;
+}
+
+/* ---- the tree ---- */
+
+static int condition(struct eval *e, const struct rule_cond *c)
+{
+	struct elig_condition *out = new_cond(e);
+	int met;
+	switch (c->kind) {
+	case RC_TITLE: case RC_RATING: case RC_INITIATIVE: met = own_records(e, c, out); break;
+	case RC_NO_DISCIPLINE: met = no_discipline(e, c, out); break;
+	case RC_MEMBERS: met = members(e, c, out); break;
+	case RC_QUOTA: met = quota(e, c, out); break;
+	case RC_AFTER: met = after(e, c, out); break;
+	default:
+		out->text = c->text;
+		fact(e, out, T("To be judged by a person"));
+		met = ELIG_UNKNOWN;
+		break;
+	}
+	out->met = met;
+	return met;
+}
+
+/* every condition is evaluated (and listed), none is skipped by an earlier result */
+static int walk(struct eval *e, const struct rule_node *n)
+{
+	if (n->kind == RN_COND) return condition(e, n->cond);
+	int l = walk(e, n->left), r = walk(e, n->right);
+	if (n->kind == RN_AND) {
+		if (l == ELIG_UNMET || r == ELIG_UNMET) return ELIG_UNMET;
+		return l == ELIG_UNKNOWN || r == ELIG_UNKNOWN ? ELIG_UNKNOWN : ELIG_MET;
+	}
+	if (l == ELIG_MET || r == ELIG_MET) return ELIG_MET;
+	return l == ELIG_UNKNOWN || r == ELIG_UNKNOWN ? ELIG_UNKNOWN : ELIG_UNMET;
+}
+
+int elig_evaluate(struct db *db, struct arena *a, const char *lang, const struct rule_node *rule, const struct elig_subject *s,
+		  int year, struct elig_result *out)
+{
+	memset(out, 0, sizeof *out);
+	struct eval *e = arena_alloc(a, sizeof *e);
+	e->db = db;
+	e->a = a;
+	e->lang = lang ? lang : LANG_DEFAULT;
+	e->year = year;
+	e->s = s;
+	e->members = -1;
+	e->out = out;
+	if (load(e) != E_OK) return E_DB;
+	int v = walk(e, rule);
+	if (e->dberr) return E_DB;
+	out->verdict = v == ELIG_MET ? ELIG_ELIGIBLE : v == ELIG_UNKNOWN ? ELIG_MANUAL : ELIG_INELIGIBLE;
+	return E_OK;
+}
