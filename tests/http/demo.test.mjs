@@ -202,3 +202,20 @@ test('demo: a movement\'s review proposes the owners of its 14 typical examples 
   assert.equal(again.status, 200);
   assert.equal(again.data.nominees.length, 14, 'those already proposed are skipped');
 });
+
+test('demo: Quảng Yên\'s draft — each nominee\'s eligibility for Chiến sĩ thi đua cấp tỉnh, with the missing year said in words', opts, async () => {
+  const r = await admin.get('/api/v1/proposals?proposer=' + (await byCode('QN-QUANGYEN')).id + '&stage=draft&year=2023');
+  const p = (await admin.get(`/api/v1/proposals/${r.data.items.find((x) => x.title.startsWith('Đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh')).id}`)).data;
+  const by = Object.fromEntries(p.nominees.map((n) => [n.person_code, n]));
+  assert.equal(by['QY-PNV-001'].verdict, 'eligible');
+  assert.equal(by['QY-PNV-002'].verdict, 'ineligible');
+  const chain = by['QY-PNV-002'].eligibility.conditions[0];
+  assert.equal(chain.met, false);
+  assert.deepEqual(chain.facts, ['Đạt các năm 2021, 2023', 'Chưa có Chiến sĩ thi đua cơ sở năm 2022']);
+  const page = await admin.get(`/proposals/${p.id}`);
+  assert.match(page.text, /Chưa có Chiến sĩ thi đua cơ sở năm 2022/);
+  const en = new Client(srv.base);
+  await en.login('admin', env.adminPassword);
+  const pageEn = await en.get(`/proposals/${p.id}`, { headers: { 'Accept-Language': 'en' } });
+  assert.match(pageEn.text, /Chiến sĩ thi đua cơ sở|Grassroots Emulation Fighter/);
+});
