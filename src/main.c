@@ -24,6 +24,7 @@ static const struct {
 	{ "backup", cmd_backup, "copy the database consistently while it serves" },
 	{ "audit", cmd_audit, "verify the hash chain of the audit log" },
 	{ "demo", cmd_demo, "load the demo data set" },
+	{ "verify", cmd_verify, "verify a certificate by its code" },
 	{ NULL, NULL, NULL },
 };
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../base/assets.h"
+#include "../decisions/decisions.h"
 #include "../movements/movements.h"
 #include "../base/audit.h"
 #include "../base/auth.h"
@@ -221,6 +222,8 @@ int cmd_demo(int argc, char **argv)
 		add_user(db, &demo_user, "camau.viewer", "Theo dõi Cà Mau", "viewer", "T-CAMAU");
 		add_user(db, &demo_user, "tw.officer", "Chuyên viên Ban TĐKT Trung ương", "officer", "VN");
 		if (movements_demo_load(db, &demo_user, stderr, &nmovements, &nmodels) != 0) rc = E_DB;
+		/* seed 002's decision, its certificates signed (decisions_demo.c) */
+		if (rc == E_OK && decisions_demo_load(db, &demo_user, stderr) < 0) rc = E_DB;
 	}
 	if (rc != E_OK || db_commit(db) != DB_OK) {
 		fprintf(stderr, "the demo data did not load: %s\n", db_errmsg(db));

@@ -21,6 +21,7 @@ enum perm {
 	PERM_MOVEMENT_REPORT = 1 << 4, /* register a unit and its models, report results */
 	PERM_MOVEMENT_MANAGE = 1 << 5, /* launch and run movements, assess, register late */
 	PERM_RECORD_ACHIEVEMENTS = 1 << 6, /* yearly ratings, titles, initiatives, discipline of people and collectives */
+	PERM_DECIDE = 1 << 8,        /* issue and revoke award decisions in an authority's name, sign their certificates */
 };
 
 const char *role_name(enum role r);
