@@ -191,8 +191,10 @@ int cert_pdf(struct db *db, struct arena *a, const struct decision *d, const str
 	ty += text(&p, arena_printf(a, "%s: %s", T("Certificate code"), cert_code_grouped(a, n->cert_code)), 9.5, 0, 0, tx, ty, tw, PANGO_ALIGN_LEFT);
 	ty += text(&p, T("Scan the code or open the address to verify it:"), 8, 0, 1, tx, ty, tw, PANGO_ALIGN_LEFT);
 	ty += text(&p, url, 8, 0, 0, tx, ty, tw, PANGO_ALIGN_LEFT);
-	text(&p, arena_printf(a, "%s: Ed25519 · %s", T("Signed with key"), n->key_id), 7.5, 0, 0, tx, ty, tw, PANGO_ALIGN_LEFT);
+	ty += text(&p, arena_printf(a, "%s: Ed25519 · %s", T("Signed with key"), n->key_id), 7.5, 0, 0, tx, ty, tw, PANGO_ALIGN_LEFT);
 	if (strcmp(d->status, "revoked") == 0) {
+		ink(cr, 1);
+		text(&p, arena_printf(a, "%s: %s", T("Revoked"), d->revoke_reason ? d->revoke_reason : ""), 9.5, 1, 0, tx, ty + 2, tw, PANGO_ALIGN_LEFT);
 		/* a copy of a revoked decision's certificate says so across the page */
 		cairo_save(cr);
 		cairo_translate(cr, LAND_W / 2, LAND_H / 2);
@@ -265,7 +267,7 @@ int decision_export(struct db *db, const struct decision *d, FILE *out, const ch
 {
 	(void)db;
 	const char *h[] = { T("No."), T("Subject"), T("Code"), T("Name"), T("Position and unit"), T("Award code"), T("Award"),
-			    T("Bonus (VND)"), T("Certificate code"), T("Verification address") };
+			    T("Bonus (VND)"), T("Certificate code"), T("Verification address"), NULL };
 	struct sheet *s = sheet_open(out, format, T("Nominees"), h, "nttttttntt");
 	if (!s) return E_DB;
 	struct arena a;

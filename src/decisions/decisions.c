@@ -358,8 +358,9 @@ static int load_proposal(struct db *db, struct arena *a, int64_t id, struct prop
 /* the checks of the decision's own fields */
 static void check_fields(const struct decision_in *in, struct field_errors *fe)
 {
-	check_text(fe, "number", in->number, 100, 1);
-	if (!in->decided_on || !*in->decided_on) fe_add(fe, "date", N_("Is required"));
+	if (!fe_get(fe, "number")) check_text(fe, "number", in->number, 100, 1);
+	if (fe_get(fe, "date")) ;
+	else if (!in->decided_on || !*in->decided_on) fe_add(fe, "date", N_("Is required"));
 	else if (!date_valid(in->decided_on)) fe_add(fe, "date", N_("Is not a date (YYYY-MM-DD)"));
 	else {
 		/* the office may date it today on its own clock, a day ahead of UTC */
@@ -370,8 +371,8 @@ static void check_fields(const struct decision_in *in, struct field_errors *fe)
 		strftime(limit, sizeof limit, "%Y-%m-%d", &tm);
 		if (strcmp(in->decided_on, limit) > 0) fe_add(fe, "date", N_("A decision cannot be dated in the future"));
 	}
-	check_text(fe, "signer", in->signer_name, 200, 1);
-	check_text(fe, "signer_title", in->signer_title, 200, 1);
+	if (!fe_get(fe, "signer")) check_text(fe, "signer", in->signer_name, 200, 1);
+	if (!fe_get(fe, "signer_title")) check_text(fe, "signer_title", in->signer_title, 200, 1);
 	check_text(fe, "authority_name", in->authority_name, 300, 0);
 	check_text(fe, "place", in->place, 100, 0);
 	check_text(fe, "citation", in->citation, 1000, 0);
@@ -476,8 +477,9 @@ static int plan_decision(struct db *db, struct arena *a, const struct decision_i
 			p->nominees[i].ref = in->nominees[i].ref;
 		}
 	}
-	if (!p->in.authority_id) fe_add(fe, "authority_code", N_("Is required"));
-	else if (units_path(db, p->in.authority_id, p->path, sizeof p->path) != E_OK) fe_add(fe, "authority_code", N_("No unit has this code"));
+	if (!p->in.authority_id) {
+		if (!fe_get(fe, "authority_code")) fe_add(fe, "authority_code", N_("Is required"));
+	} else if (units_path(db, p->in.authority_id, p->path, sizeof p->path) != E_OK) fe_add(fe, "authority_code", N_("No unit has this code"));
 	check_fields(&p->in, fe);
 	if (!p->n) fe_add(fe, in->proposal_id > 0 ? "proposal_id" : "nominees", N_("A decision needs at least one nominee"));
 	if (p->n > DECISION_MAX_NOMINEES) fe_add(fe, "nominees", N_("Too many nominees for one decision"));
@@ -497,6 +499,7 @@ static int plan_decision(struct db *db, struct arena *a, const struct decision_i
 	/* each nominee: who, which award; the same one twice for the same award is a mistake */
 	for (int i = 0; i < p->n && p->n <= DECISION_MAX_NOMINEES; i++) {
 		const char *field = arena_printf(a, "nominees[%d]", i);
+		if (fe_get(fe, field) || (!p->nominees[i].person_id && !p->nominees[i].unit_id)) continue; /* named wrong: said already */
 		if (resolve_nominee(db, a, &p->nominees[i], fe, field) != E_OK) continue;
 		for (int k = 0; k < i; k++)
 			if (p->nominees[k].person_id == p->nominees[i].person_id && p->nominees[k].unit_id == p->nominees[i].unit_id &&

@@ -42,23 +42,20 @@ static const struct field_spec decision_fields[DF_N + 1] = {
 	[DF_N] = { NULL, 0, 0, 0, 0, 0, NULL },
 };
 
-/* a nominee named by code: a person's code first, else a unit's */
-static void name_nominee(struct req *r, struct decision_nominee_in *x, const char *person, const char *unit, const char *award, int i,
+/* a nominee named by code: kind 'p' a person's, 'u' a unit's, 'e' either
+** (a person's code first) */
+static void name_nominee(struct req *r, struct decision_nominee_in *x, const char *code, char kind, const char *award, int i,
 			 struct field_errors *fe)
 {
 	const char *field = arena_printf(&r->a, "nominees[%d]", i);
 	x->award = award;
-	if (person && *person) {
-		x->ref = person;
-		if (db_int1(r->db, &x->person_id, "SELECT id FROM people WHERE code = $1", "t", person) != DB_ROW) {
-			if (unit) fe_add(fe, field, N_("No person has this code"));
-			else if (units_find_code(r->db, person, &x->unit_id) != E_OK) fe_add(fe, field, N_("No person or unit has this code"));
-		}
-	} else if (unit && *unit) {
-		x->ref = unit;
-		if (units_find_code(r->db, unit, &x->unit_id) != E_OK) fe_add(fe, field, N_("No unit has this code"));
-	} else {
-		fe_add(fe, field, N_("Give a person_code or a unit_code"));
+	x->ref = code;
+	if (!code || !*code) fe_add(fe, field, N_("Give a person_code or a unit_code"));
+	else if (kind != 'u' && db_int1(r->db, &x->person_id, "SELECT id FROM people WHERE code = $1", "t", code) == DB_ROW) x->unit_id = 0;
+	else if (kind != 'p' && units_find_code(r->db, code, &x->unit_id) == E_OK) x->person_id = 0;
+	else {
+		x->person_id = x->unit_id = 0;
+		fe_add(fe, field, kind == 'p' ? N_("No person has this code") : kind == 'u' ? N_("No unit has this code") : N_("No person or unit has this code"));
 	}
 	if (!award || !*award) fe_add(fe, field, N_("Give the award's code"));
 }
@@ -83,8 +80,7 @@ static int read_json_nominees(struct req *r, struct decision_in *in, struct fiel
 		}
 		const char *ps = p ? json_string_value(p) : NULL, *us = u ? json_string_value(u) : NULL;
 		if (ps && us) { fe_add(fe, field, N_("Give either a person or a unit")); continue; }
-		name_nominee(r, &xs[i], ps, us ? us : NULL, aw ? json_string_value(aw) : NULL, (int)i, fe);
-		if (us && !ps) { /* a unit named as such */ }
+		name_nominee(r, &xs[i], ps ? ps : us, ps ? 'p' : 'u', aw ? json_string_value(aw) : NULL, (int)i, fe);
 	}
 	in->nominees = xs;
 	in->nnominees = (int)n;
@@ -106,7 +102,7 @@ static int read_form_nominees(struct req *r, struct decision_in *in, struct fiel
 		char *ws = NULL;
 		const char *code = strtok_r(line, " \t\r,;", &ws), *award = strtok_r(NULL, " \t\r,;", &ws);
 		if (!code) continue;
-		name_nominee(r, &xs[n], code, NULL, award, n, fe);
+		name_nominee(r, &xs[n], code, 'e', award, n, fe);
 		n++;
 	}
 	in->nominees = xs;
@@ -196,9 +192,10 @@ void api_decision_create(struct req *r)
 {
 	struct field_errors fe = { 0 };
 	struct decision_in in;
-	int rc = read_decision(r, &in, &fe);
+	read_decision(r, &in, &fe);
+	/* the reading's errors go in; the domain adds its own and then writes nothing */
 	int64_t id = 0;
-	if (rc == E_OK) rc = decisions_create(r->db, &r->a, r->user, &in, &fe, &id);
+	int rc = decisions_create(r->db, &r->a, r->user, &in, &fe, &id);
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	reply_decision(r, 201, id);
 }
@@ -414,9 +411,9 @@ void page_decision_create(struct req *r)
 {
 	struct field_errors fe = { 0 };
 	struct decision_in in;
-	int rc = read_decision(r, &in, &fe);
+	read_decision(r, &in, &fe);
 	int64_t id = 0;
-	if (rc == E_OK) rc = decisions_create(r->db, &r->a, r->user, &in, &fe, &id);
+	int rc = decisions_create(r->db, &r->a, r->user, &in, &fe, &id);
 	if (rc == E_OK) {
 		flash_set(r, N_("The decision was issued and its certificates signed"));
 		reply_redirect(r, arena_printf(&r->a, "/decisions/%lld", (long long)id));
