@@ -157,7 +157,7 @@ test('a certificate PDF carries the recipient, the award, the decision and its v
   assert.match(info, /Page size:\s+841\.89 x 595\.2\d+ pts \(A4\)/);
   // the QR code of the page, read back as a phone would
   execFileSync('pdftoppm', ['-r', '150', '-png', '-singlefile', file, path.join(env.dir, 'cert-1')]);
-  const qr = execFileSync('zbarimg', ['-q', '--raw', path.join(env.dir, 'cert-1.png')], { encoding: 'utf8' }).trim();
+  const qr = execFileSync('zbarimg', ['-q', '--raw', path.join(env.dir, 'cert-1.png')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   assert.equal(qr, x.verify_url);
   // a collective's certificate; a Hindi one keeps the motto in Vietnamese and sets Devanagari
   const col = await pdfText(admin, d.nominees[1].certificate_url, 'cert-2.pdf');
