@@ -54,6 +54,8 @@ before(async () => {
   ids.draft = one("SELECT id FROM movements WHERE code = 'DVK2027'");
   ids.typical = one(`SELECT min(id) FROM models WHERE movement_id = ${ids.closed} AND typical = 1`);
   ids.plain = one(`SELECT min(id) FROM models WHERE movement_id = ${ids.closed} AND typical = 0`);
+  ids.decision = one("SELECT id FROM decisions WHERE number = '3125/QĐ-UBND'");
+  ids.cert = sqlite(env.db, `SELECT cert_code FROM decision_nominees WHERE decision_id = ${ids.decision} AND position = 13`);
   srv = await startServer(env.db);
   // a model in the running movement, so its page shows the report, assessment and file forms
   // (made by the administrator: the demo's registration deadline is a fixed date, which only
@@ -130,6 +132,12 @@ function adminPages() {
     ['/typical?movement=DVK2024', 200],
     ['/units/99999999', 404],
     ['/no/such/page', 404],
+    // award decisions and the verification of their certificates
+    ['/decisions', 200],
+    [`/decisions/${ids.decision}`, 200],
+    ['/verify', 200],
+    [`/verify/${ids.cert}`, 200],
+    ['/verify/ABCDEFGHIJKLMNOPQRST', 200],
   ];
 }
 
@@ -149,6 +157,8 @@ function reporterPages() {
     [`/models/${plain}`, 200],
     [`/models/${running}`, 200],
     ['/movements/new', 403],
+    ['/decisions', 200],
+    [`/decisions/${ids.decision}`, 403],
   ];
 }
 
@@ -158,7 +168,7 @@ const officerPages = () => [['/', 200], ['/movements?status=draft', 200]];
 // How many pages the suite checks: each visitor's, in each language.
 const pageCount = () => LANGS.length * (visitorPages().length + 1 + adminPages().length + formsWithErrors().length + reporterPages().length + officerPages().length);
 
-const visitorPages = () => [['/login', 200], ['/login?next=%2Funits', 200], ['/typical', 200]];
+const visitorPages = () => [['/login', 200], ['/login?next=%2Funits', 200], ['/typical', 200], [`/verify/${ids.cert}`, 200]];
 
 // The critical and serious violations axe finds in the page, as lines.
 async function axeCheck(page, label, where) {
@@ -264,6 +274,8 @@ function formsWithErrors() {
     ['/movements/new', 'form[method="post"][action="/movements"]', 422],
     [`/movements/${launched}/models`, `form[method="post"][action="/movements/${launched}/models"]`, 422],
     [`/models/${running}`, `form[method="post"][action="/models/${running}/reports"]`, 422],
+    ['/decisions', 'form[method="post"][action="/decisions"]', 422],
+    [`/decisions/${ids.decision}`, `form[method="post"][action="/decisions/${ids.decision}/revoke"]`, 422],
   ];
 }
 
