@@ -94,7 +94,7 @@ static int serve_decisions_setup(struct db *db, const struct args *a)
 	char err[1200];
 	int rc = signing_master_key_load(db, arg(a, "--keys", NULL), err, sizeof err);
 	if (rc < 0) { fprintf(stderr, "%s\n", err); return -1; }
-	if (rc > 0) fprintf(stderr, "no master key (--keys FILE or THIDUA_MASTER_KEY): award decisions cannot be signed\n");
+	if (rc > 0) fprintf(stderr, "%s\n", *err ? err : "no master key (--keys FILE or THIDUA_MASTER_KEY): award decisions cannot be signed");
 	static char url[600];
 	const char *pub = arg(a, "--public-url", NULL);
 	if (pub) snprintf(url, sizeof url, "%s", pub);

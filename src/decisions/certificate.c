@@ -15,6 +15,7 @@
 #include "../base/i18n.h"
 #include "../base/pdf.h"
 #include "../base/sheet.h"
+#include "../commendation/commendation.h"
 #include "../movements/mv_report.h"
 #include "decisions.h"
 
@@ -117,6 +118,14 @@ static const char *long_date(struct arena *a, const char *lang, const char *plac
 	return s;
 }
 
+/* the award's name in lang (the catalogue's), else as decided */
+static const char *award_in(struct db *db, struct arena *a, const struct decision_nominee *n, const char *lang)
+{
+	if (!strcmp(lang, "vi")) return n->award_name;
+	const char *s = award_name(db, a, n->award_code, lang);
+	return s ? s : n->award_label;
+}
+
 static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int len)
 {
 	return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
@@ -131,10 +140,10 @@ static const char *honorific(const struct decision_nominee *n, const char *lang)
 
 int cert_pdf(struct db *db, struct arena *a, const struct decision *d, const struct decision_nominee *n, const char *lang, FILE *out)
 {
-	(void)db;
+	const char *award = award_in(db, a, n, lang);
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_out, out, LAND_W, LAND_H);
 	cairo_t *cr = cairo_create(s);
-	const char *title = arena_printf(a, "%s — %s", n->award_label, n->recipient_name);
+	const char *title = arena_printf(a, "%s — %s", award, n->recipient_name);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, d->authority_name);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, arena_printf(a, "%s %s", T("Decision"), d->number));
@@ -145,30 +154,29 @@ int cert_pdf(struct db *db, struct arena *a, const struct decision *d, const str
 	frame(cr);
 
 	/* the state's name and motto: always in Vietnamese */
-	double y = 48;
+	double y = 54;
 	ink(cr, 0);
 	y += centred(&p, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, 1, 0, y);
 	y += centred(&p, "Độc lập – Tự do – Hạnh phúc", 13.5, 1, 0, y);
 	rule(cr, LAND_W / 2, y + 3, 150);
-	y += 16;
+	y += 24;
 	/* who awards: the signer's office and the authority, then "awards" */
 	char *who = g_utf8_strup(arena_printf(a, "%s %s", d->signer_title, d->authority_name), -1);
 	y += centred(&p, who, 14, 1, 0, y);
 	g_free(who);
 	char *verb = g_utf8_strup(T("awards"), -1);
-	y += centred(&p, verb, 13, 1, 0, y) + 6;
+	y += centred(&p, verb, 13, 1, 0, y) + 12;
 	g_free(verb);
 	/* the award, large */
 	ink(cr, 1);
-	const char *award = !strcmp(lang, "vi") ? n->award_name : n->award_label;
-	y += centred(&p, award, 30, 1, 0, y) + 6;
+	y += centred(&p, award, 32, 1, 0, y) + 10;
 	/* the recipient */
 	ink(cr, 0);
 	const char *hon = honorific(n, lang);
 	const char *rec = hon ? arena_printf(a, "%s %s", hon, n->recipient_name) : n->recipient_name;
 	y += centred(&p, rec, 22, 1, 0, y);
 	if (n->recipient_detail) y += centred(&p, n->recipient_detail, 12, 0, 1, y + 2) + 2;
-	y += 6;
+	y += 12;
 	if (d->citation) y += centred(&p, d->citation, 13.5, 0, 0, y);
 	(void)y;
 
@@ -228,7 +236,6 @@ static const char *money(struct arena *a, const char *lang, int64_t v)
 
 int decision_pdf(struct db *db, struct arena *a, const struct decision *d, const char *lang, FILE *out)
 {
-	(void)db;
 	struct pdf *p = pdf_open(out, arena_printf(a, "%s %s", T("Decision"), d->number), lang, d->authority_name, T("Award decision"));
 	if (!p) return -1;
 	pdf_footer(p, arena_printf(a, "%s %s — %s", T("Decision"), d->number, d->authority_name));
@@ -236,7 +243,11 @@ int decision_pdf(struct db *db, struct arena *a, const struct decision *d, const
 	pdf_title(p, T("Decision"), arena_printf(a, "%s %s", T("On commendation, number"), d->number));
 	if (!strcmp(d->status, "revoked")) pdf_fact(p, T("Status"), arena_printf(a, "%s: %s", T("Revoked"), d->revoke_reason));
 	pdf_fact(p, T("Number"), d->number);
-	pdf_fact(p, T("Date"), long_date(a, lang, NULL, d->decided_on));
+	struct buf date;
+	buf_init(&date);
+	fmt_date(&date, lang, d->decided_on);
+	pdf_fact(p, T("Date"), arena_strdup(a, buf_cstr(&date)));
+	buf_free(&date);
 	pdf_fact(p, T("Authority"), d->authority_name);
 	pdf_fact(p, T("Signed by"), arena_printf(a, "%s %s", d->signer_title, d->signer_name));
 	pdf_fact(p, T("Year commended"), arena_printf(a, "%lld", (long long)d->year));
@@ -253,7 +264,7 @@ int decision_pdf(struct db *db, struct arena *a, const struct decision *d, const
 		const struct decision_nominee *n = &d->nominees[i];
 		const char *who = n->recipient_detail ? arena_printf(a, "%s\n%s", n->recipient_name, n->recipient_detail) : n->recipient_name;
 		const char *row[] = {
-			arena_printf(a, "%lld", (long long)n->position), who, n->recipient_code, n->award_label,
+			arena_printf(a, "%lld", (long long)n->position), who, n->recipient_code, award_in(db, a, n, lang),
 			n->bonus_vnd >= 0 ? money(a, lang, n->bonus_vnd) : T("not loaded"), cert_code_grouped(a, n->cert_code),
 		};
 		pdf_row(p, row);
@@ -265,7 +276,6 @@ int decision_pdf(struct db *db, struct arena *a, const struct decision *d, const
 
 int decision_export(struct db *db, const struct decision *d, FILE *out, const char *format, const char *lang)
 {
-	(void)db;
 	const char *h[] = { T("No."), T("Subject"), T("Code"), T("Name"), T("Position and unit"), T("Award code"), T("Award"),
 			    T("Bonus (VND)"), T("Certificate code"), T("Verification address"), NULL };
 	struct sheet *s = sheet_open(out, format, T("Nominees"), h, "nttttttntt");
@@ -276,7 +286,7 @@ int decision_export(struct db *db, const struct decision *d, FILE *out, const ch
 		const struct decision_nominee *n = &d->nominees[i];
 		const char *row[] = {
 			arena_printf(&a, "%lld", (long long)n->position), n->person_id ? T("person") : T("collective"), n->recipient_code,
-			n->recipient_name, n->recipient_detail, n->award_code, n->award_label,
+			n->recipient_name, n->recipient_detail, n->award_code, award_in(db, &a, n, lang),
 			n->bonus_vnd >= 0 ? arena_printf(&a, "%lld", (long long)n->bonus_vnd) : "", n->cert_code, cert_verify_url(&a, n->cert_code),
 		};
 		sheet_row(s, row);

@@ -36,10 +36,11 @@ extern const char *decisions_public_url;
 ** hexadecimal digits), else, for a SQLite database, the file next to it
 ** (PATH.key). A file that does not exist is created (32 random bytes as 64
 ** hexadecimal digits, mode 0600) when the database holds no signing key yet;
-** otherwise its absence is an error, since the keys stored could not be
-** opened. 0: loaded; 1: none configured (PostgreSQL without --keys or the
-** variable: nothing can be signed, everything else works); -1: an error,
-** described in err. */
+** otherwise it is never remade, since the keys stored could not be opened
+** with a new one. 0: loaded; 1: none (PostgreSQL without --keys or the
+** variable, or the default file of a database copied without it — err then
+** says so): nothing can be signed, everything else works; -1: an error,
+** described in err (a --keys FILE missing while keys need it, a bad key). */
 int signing_master_key_load(struct db *db, const char *keys_file, char *err, size_t errn);
 /* the master key from 32 bytes (tests), or none (key NULL) */
 void signing_master_key_set(const unsigned char *key);

@@ -97,7 +97,7 @@ int decisions_demo_load(struct db *db, const struct user *who, FILE *err)
 		int k = signing_master_key_load(db, NULL, msg, sizeof msg);
 		if (k < 0) { fprintf(err, "demo decision: %s\n", msg); return -1; }
 		if (k > 0) {
-			fprintf(err, "demo decision skipped: no master key to sign with (set THIDUA_MASTER_KEY)\n");
+			fprintf(err, "demo decision skipped: %s\n", *msg ? msg : "no master key to sign with (set THIDUA_MASTER_KEY)");
 			return 1;
 		}
 	}

@@ -97,6 +97,7 @@ static int write_key_file(const char *path, char *err, size_t errn)
 int signing_master_key_load(struct db *db, const char *keys_file, char *err, size_t errn)
 {
 	char path[1024];
+	if (errn) err[0] = 0;
 	const char *env = getenv("THIDUA_MASTER_KEY");
 	unsigned char key[32];
 	if (keys_file && *keys_file) {
@@ -127,11 +128,12 @@ int signing_master_key_load(struct db *db, const char *keys_file, char *err, siz
 			return -1;
 		}
 		if (keys > 0) {
+			/* a copy of the database without its key file: it serves, it does not sign */
 			snprintf(err, errn,
 				 "the master key %s is missing, and the database holds %lld signing key(s) sealed with it: "
-				 "give the right file with --keys or THIDUA_MASTER_KEY",
+				 "nothing can be signed until the right file is given with --keys or THIDUA_MASTER_KEY",
 				 path, (long long)keys);
-			return -1;
+			return keys_file && *keys_file ? -1 : 1;
 		}
 		if (write_key_file(path, err, errn) != 0) return -1;
 		rc = read_key_file(path, key, err, errn);

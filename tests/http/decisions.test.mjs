@@ -387,6 +387,28 @@ test('the pages: the list, a decision with its money and certificate links, the 
   assert.match(hi.text, /अज्ञात/);
 });
 
+test('a copy of the database without its master key serves and verifies, but issues nothing (409 with the reason)', async () => {
+  const copy = path.join(env.dir, 'copy.db');
+  const b = thidua(['backup', copy, '--db', env.db]);
+  assert.equal(b.code, 0, b.stderr);
+  assert.ok(!fs.existsSync(copy + '.key'));
+  const s = await startServer(copy);
+  try {
+    assert.match(s.log(), /the master key .*copy\.db\.key is missing/);
+    const c = new Client(s.base);
+    await c.login('admin', env.adminPassword);
+    const r = await c.post('/api/v1/decisions', { json: { authority_code: 'T-THU', number: 'COPY-1', date: '2024-07-15', signer: 'A', signer_title: 'B', nominees: [{ person_code: 'TT-002', award: 'GK' }], year: 1980 } });
+    assert.equal(r.status, 409, r.text);
+    assert.equal(r.data.error.code, 'state');
+    assert.match(r.data.error.message, /khóa chủ/);
+    const code = sqlite(copy, "SELECT n.cert_code FROM decision_nominees n JOIN decisions d ON d.id = n.decision_id WHERE d.status = 'issued' ORDER BY n.id LIMIT 1");
+    assert.equal((await new Client(s.base).get('/api/v1/verify/' + code)).data.status, 'valid');
+  } finally {
+    await s.stop();
+  }
+  assert.ok(!fs.existsSync(copy + '.key'), 'no new key was made for it');
+});
+
 test('every change is in the audit log, whose chain holds', async () => {
   const rows = sqlite(env.db, "SELECT action || ' ' || entity FROM audit_log WHERE entity IN ('decision', 'signing_key', 'proposal') ORDER BY id").split('\n');
   assert.ok(rows.includes('create signing_key'));

@@ -260,11 +260,15 @@ static void test_master_key_file(void **state)
 	assert_int_equal(signing_master_key_load(f->db, given, err, sizeof err), 0);
 	assert_int_equal(signing_key_for_unit(f->db, &auth_system, f->province, &k, &fe), E_OK);
 	signing_key_close(&k);
-	/* gone while keys are sealed with it: an error, not a new key */
+	/* gone while keys are sealed with it: never a new key; the default file (a
+	** copied database) serves without signing, a --keys FILE is an error */
 	unlink(key);
 	signing_master_key_set(NULL);
-	assert_int_equal(signing_master_key_load(f->db, given, err, sizeof err), -1);
+	assert_int_equal(signing_master_key_load(f->db, given, err, sizeof err), given ? -1 : 1);
 	assert_non_null(strstr(err, "is missing"));
+	assert_int_equal(signing_have_master_key(), 0);
+	assert_int_not_equal(access(key, F_OK), 0);
+	assert_int_equal(signing_master_key_load(f->db, key, err, sizeof err), -1);
 	assert_int_not_equal(access(key, F_OK), 0);
 	/* THIDUA_MASTER_KEY: 64 hexadecimal digits */
 	setenv("THIDUA_MASTER_KEY", "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20", 1);
