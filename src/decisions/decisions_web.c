@@ -110,7 +110,8 @@ static int read_form_nominees(struct req *r, struct decision_in *in, struct fiel
 	return 0;
 }
 
-static int read_decision(struct req *r, struct decision_in *in, struct field_errors *fe)
+/* dflt_authority: the page's form, where an empty authority is the officer's own unit */
+static int read_decision(struct req *r, struct decision_in *in, struct field_errors *fe, const char *dflt_authority)
 {
 	struct input v;
 	memset(in, 0, sizeof *in);
@@ -125,16 +126,18 @@ static int read_decision(struct req *r, struct decision_in *in, struct field_err
 	in->signer_title = v.s[DF_SIGNER_TITLE];
 	in->place = v.s[DF_PLACE];
 	in->citation = v.s[DF_CITATION];
-	if (v.s[DF_AUTHORITY] && units_find_code(r->db, v.s[DF_AUTHORITY], &in->authority_id) != E_OK)
-		fe_add(fe, "authority_code", N_("No unit has this code"));
+	const char *authority = v.s[DF_AUTHORITY] ? v.s[DF_AUTHORITY] : !in->proposal_id ? dflt_authority : NULL;
+	if (authority && units_find_code(r->db, authority, &in->authority_id) != E_OK) fe_add(fe, "authority_code", N_("No unit has this code"));
 	if (v.s[DF_MOVEMENT] && movements_find_code(r->db, v.s[DF_MOVEMENT], &in->movement_id) != E_OK)
 		fe_add(fe, "movement_code", N_("No movement has this code"));
-	if (!in->proposal_id && !v.s[DF_AUTHORITY] && !fe_get(fe, "authority_code")) fe_add(fe, "authority_code", N_("Is required"));
+	if (!in->proposal_id && !authority && !fe_get(fe, "authority_code")) fe_add(fe, "authority_code", N_("Is required"));
 	if (r->json) read_json_nominees(r, in, fe);
 	else read_form_nominees(r, in, fe);
 	if (in->proposal_id && in->nnominees) fe_add(fe, "nominees", N_("A decision from a proposal takes the proposal's nominees"));
 	return fe->n ? E_INVALID : E_OK;
 }
+
+static const char *default_authority(struct req *r);
 
 /* ---- the decision, readable by the user; NULL after replying ---- */
 
@@ -192,7 +195,7 @@ void api_decision_create(struct req *r)
 {
 	struct field_errors fe = { 0 };
 	struct decision_in in;
-	read_decision(r, &in, &fe);
+	read_decision(r, &in, &fe, NULL);
 	/* the reading's errors go in; the domain adds its own and then writes nothing */
 	int64_t id = 0;
 	int rc = decisions_create(r->db, &r->a, r->user, &in, &fe, &id);
@@ -411,7 +414,7 @@ void page_decision_create(struct req *r)
 {
 	struct field_errors fe = { 0 };
 	struct decision_in in;
-	read_decision(r, &in, &fe);
+	read_decision(r, &in, &fe, default_authority(r));
 	int64_t id = 0;
 	int rc = decisions_create(r->db, &r->a, r->user, &in, &fe, &id);
 	if (rc == E_OK) {

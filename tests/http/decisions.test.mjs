@@ -361,7 +361,7 @@ test('the pages: the list, a decision with its money and certificate links, the 
   assert.match(list.text, /Quyết định khen thưởng/);
   assert.match(list.text, /<form method="post" action="\/decisions"/);
   const created = await b.post('/decisions', {
-    form: { _csrf: csrfOf(list.text), authority_code: 'T-THU', number: '400/QĐ-UBND', date: '15/08/2024', year: '2019', signer: 'Nguyễn Văn Ký', signer_title: 'Chủ tịch',
+    form: { _csrf: csrfOf(list.text), authority_code: '', number: '400/QĐ-UBND', date: '15/08/2024', year: '2019', signer: 'Nguyễn Văn Ký', signer_title: 'Chủ tịch',
       nominees: 'TT-001 LDTT\nW-THU TTLDXS\n' },
   });
   assert.equal(created.status, 303, created.text);
@@ -373,7 +373,7 @@ test('the pages: the list, a decision with its money and certificate links, the 
   assert.match(page.text, /4\.212\.000 ₫/);
   assert.match(page.text, /href="\/decisions\/\d+\/certificates\/1\.pdf"/);
   assert.match(page.text, /href="\/verify\/[A-Z2-7]{20}"/);
-  const bad = await b.post('/decisions', { form: { _csrf: csrfOf(list.text), authority_code: 'T-THU', number: '400/QĐ-UBND', date: '15/08/2024', signer: 'A', signer_title: 'B', nominees: 'NOPE LDTT' } });
+  const bad = await b.post('/decisions', { form: { _csrf: csrfOf(list.text), authority_code: '', number: '400/QĐ-UBND', date: '15/08/2024', signer: 'A', signer_title: 'B', nominees: 'NOPE LDTT' } });
   assert.equal(bad.status, 422);
   assert.match(bad.text, /Không có người hoặc đơn vị nào có mã này/);
   const id = created.headers.get('location').split('/').pop();
