@@ -3,7 +3,7 @@
 #   make test   build with AddressSanitizer + UBSan and run every test
 #   make bench  measure throughput and latency against nginx and the sqlite3 shell
 
-PKGS    := libevent libevent_pthreads jansson libsodium sqlite3 xlsxwriter libmagic libzip libxml-2.0 cairo pangocairo fontconfig pwquality icu-i18n icu-uc libpq
+PKGS    := libevent libevent_pthreads jansson libsodium sqlite3 xlsxwriter libmagic libzip libxml-2.0 cairo pangocairo fontconfig pwquality icu-i18n icu-uc libpq libqrencode
 CC      ?= cc
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
@@ -130,6 +130,7 @@ test-unit: build/asan/thidua $(addprefix build/asan/tests/,$(UNIT_TESTS)) $(addp
 # the unit tests that use the database, on PostgreSQL: a throw-away cluster in a temp directory
 # (scripts/pg-test-cluster.sh), stopped and removed whatever the tests' result
 PG_UNIT_TESTS ?= test_db test_domain test_movements test_files test_rules
+PG_UNIT_TESTS += test_certificates
 test-pg-unit: $(addprefix build/asan/tests/,$(PG_UNIT_TESTS))
 	@uri=$$(./scripts/pg-test-cluster.sh start) || exit 1; \
 	trap './scripts/pg-test-cluster.sh stop "$$uri"' EXIT INT TERM; \

@@ -3,8 +3,8 @@
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
 what=${1:-run}
-PKGS_RUN="build-essential pkg-config libevent-dev libjansson-dev libsodium-dev libsqlite3-dev sqlite3 libxlsxwriter-dev libmagic-dev libmagic-mgc libzip-dev libxml2-dev gettext libcairo2-dev libpango1.0-dev fonts-noto-core libpwquality-dev cracklib-runtime libicu-dev libpq-dev"
-PKGS_TEST="libcmocka-dev postgresql nginx-light curl nodejs npm chromium chromium-l10n valgrind poppler-utils default-jre-headless"
+PKGS_RUN="build-essential pkg-config libevent-dev libjansson-dev libsodium-dev libsqlite3-dev sqlite3 libxlsxwriter-dev libmagic-dev libmagic-mgc libzip-dev libxml2-dev gettext libcairo2-dev libpango1.0-dev fonts-noto-core libpwquality-dev cracklib-runtime libicu-dev libpq-dev libqrencode-dev"
+PKGS_TEST="libcmocka-dev postgresql nginx-light curl nodejs npm chromium chromium-l10n valgrind poppler-utils default-jre-headless zbar-tools"
 PKGS_BENCH="nginx-light wrk"
 case "$what" in
   run) pkgs="$PKGS_RUN" ;;

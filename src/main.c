@@ -25,6 +25,7 @@ static const struct {
 	{ "audit", cmd_audit, "verify the hash chain of the audit log" },
 	{ "demo", cmd_demo, "load the demo data set" },
 	{ "migrate-db", cmd_migrate_db, "copy a SQLite database into an empty PostgreSQL one" },
+	{ "verify", cmd_verify, "verify a certificate by its code" },
 	{ NULL, NULL, NULL },
 };
 

@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "../commendation/commendation.h"
+#include "../decisions/decisions.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -86,6 +87,28 @@ static const struct user *cli_user(void)
 
 /* ---------------- serve ---------------- */
 
+/* award decisions: the master key that opens the signing keys, and the
+** public address certificates point to (serve --keys, --public-url) */
+static int serve_decisions_setup(struct db *db, const struct args *a)
+{
+	char err[1200];
+	int rc = signing_master_key_load(db, arg(a, "--keys", NULL), err, sizeof err);
+	if (rc < 0) { fprintf(stderr, "%s\n", err); return -1; }
+	if (rc > 0) fprintf(stderr, "%s\n", *err ? err : "no master key (--keys FILE or THIDUA_MASTER_KEY): award decisions cannot be signed");
+	static char url[600];
+	const char *pub = arg(a, "--public-url", NULL);
+	if (pub) snprintf(url, sizeof url, "%s", pub);
+	else snprintf(url, sizeof url, "http://%s", arg(a, "--listen", "127.0.0.1:8080"));
+	size_t n = strlen(url);
+	while (n && url[n - 1] == '/') url[--n] = 0;
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+		fprintf(stderr, "--public-url must start with http:// or https://\n");
+		return -1;
+	}
+	decisions_public_url = url;
+	return 0;
+}
+
 static const char *serve_db;
 
 static int serve_thread_init(int thread, struct db **db)
@@ -100,7 +123,8 @@ static int serve_thread_init(int thread, struct db **db)
 
 int cmd_serve(int argc, char **argv)
 {
-	static const char *const known[] = { "--db", "--listen", "--threads", "--max-body", "--max-upload", "--max-conns", "--timeout", "--utc-offset", "--unit-quota", "--reply-cache", NULL };
+	static const char *const known[] = { "--db", "--listen", "--threads", "--max-body", "--max-upload", "--max-conns", "--timeout", "--utc-offset", "--unit-quota", "--reply-cache",
+					     "--public-url", "--keys", NULL };
 	struct args a;
 	if (args_parse(&a, argc, argv, known) != 0) return 2;
 	if (a.help) {
@@ -116,7 +140,12 @@ int cmd_serve(int argc, char **argv)
 		       "(kept per worker while the database does not change; see docs/ARCHITECTURE.md).\n"
 		       "SIGTERM or SIGINT stop accepting, let requests in flight finish, and exit.\n"
 		       "--db is a SQLite file, or a PostgreSQL database: postgresql://user@host/db (or postgres://...),\n"
-		       "or postgresql: alone for libpq's environment (PGSERVICE, PGHOST, PGDATABASE...).\n", DEFAULT_DB);
+		       "or postgresql: alone for libpq's environment (PGSERVICE, PGHOST, PGDATABASE...).\n"
+		       "Award decisions: certificates point to --public-url/verify/CODE (default: http:// and the\n"
+		       "--listen address, i.e. http://127.0.0.1:8080; set the address people reach the server at).\n"
+		       "The authorities' signing keys are sealed with a master key: --keys FILE, else the variable\n"
+		       "THIDUA_MASTER_KEY (64 hexadecimal digits), else PATH.key next to a SQLite database (made\n"
+		       "by init, mode 0600). Without one (PostgreSQL) decisions cannot be issued.\n", DEFAULT_DB);
 		return 0;
 	}
 	const char *tz = arg(&a, "--utc-offset", "+07:00");
@@ -137,6 +166,7 @@ int cmd_serve(int argc, char **argv)
 	serve_db = arg(&a, "--db", DEFAULT_DB);
 	struct db *db;
 	if (cli_open_db(serve_db, &db, 0) != 0) return 1;
+	if (serve_decisions_setup(db, &a) != 0) { db_close(db); return 1; }
 	db_close(db);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	struct http_config cfg = {
@@ -197,14 +227,17 @@ static int64_t user_create(struct db *db, const char *login, const char *name, c
 
 int cmd_init(int argc, char **argv)
 {
-	static const char *const known[] = { "--db", "--admin-password-file", NULL };
+	static const char *const known[] = { "--db", "--admin-password-file", "--keys", NULL };
 	struct args a;
 	if (args_parse(&a, argc, argv, known) != 0) return 2;
 	if (a.help) {
 		printf("usage: thidua init [--db PATH] [--admin-password-file FILE]\n\n"
 		       "Creates the database, the root unit VN and the user 'admin', and prints the\n"
 		       "generated admin password once, on a line 'admin password: PASSWORD'.\n"
-		       "--db postgresql://user@host/db fills an existing, empty PostgreSQL database instead.\n");
+		       "--db postgresql://user@host/db fills an existing, empty PostgreSQL database instead.\n"
+		       "The master key that seals the authorities' signing keys is made too: PATH.key next to\n"
+		       "a SQLite database (mode 0600; keep it, and back it up apart from the database), or the\n"
+		       "file --keys names (needed on PostgreSQL, unless THIDUA_MASTER_KEY is set).\n");
 		return 0;
 	}
 	const char *path = arg(&a, "--db", DEFAULT_DB);
@@ -232,8 +265,12 @@ int cmd_init(int argc, char **argv)
 		db_close(db);
 		return 1;
 	}
+	char kerr[1200];
+	int krc = signing_master_key_load(db, arg(&a, "--keys", NULL), kerr, sizeof kerr);
+	if (krc < 0) fprintf(stderr, "%s\n", kerr);
 	db_close(db);
 	printf("created %s\n", path);
+	if (krc == 0) printf("master key: %s\n", signing_master_key_source());
 	if (!arg(&a, "--admin-password-file", NULL)) printf("admin password: %s\n", pw);
 	sodium_memzero(pw, sizeof pw);
 	return 0;

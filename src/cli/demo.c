@@ -8,6 +8,7 @@
 
 #include "../base/assets.h"
 #include "../commendation/commendation.h"
+#include "../decisions/decisions.h"
 #include "../movements/movements.h"
 #include "../base/audit.h"
 #include "../base/auth.h"
@@ -226,6 +227,8 @@ int cmd_demo(int argc, char **argv)
 		/* the rule sets before the proposals: a nominee's eligibility is asked when it is added */
 		if (rc == E_OK && rule_sets_demo_load(db, &demo_user, stderr, &nrule_sets) != 0) rc = E_DB;
 		if (rc == E_OK && commendation_demo_load(db, &demo_user, stderr, &nachievements, &nproposals) != 0) rc = E_DB;
+		/* seed 002's decision, its certificates signed (decisions_demo.c) */
+		if (rc == E_OK && decisions_demo_load(db, &demo_user, stderr) < 0) rc = E_DB;
 	}
 	if (rc != E_OK || db_commit(db) != DB_OK) {
 		fprintf(stderr, "the demo data did not load: %s\n", db_errmsg(db));

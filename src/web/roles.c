@@ -18,7 +18,16 @@ enum role role_parse(const char *s)
 	return ROLE_NONE;
 }
 
+static unsigned role_perms_core(enum role r);
+
+/* award decisions (issue 10): officers and admins decide in an authority's name */
 static unsigned role_perms(enum role r)
+{
+	unsigned decide = r == ROLE_ADMIN || r == ROLE_OFFICER ? PERM_DECIDE : 0;
+	return role_perms_core(r) | decide;
+}
+
+static unsigned role_perms_core(enum role r)
 {
 	switch (r) {
 	case ROLE_ADMIN:

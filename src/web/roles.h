@@ -25,6 +25,7 @@ enum perm {
 	PERM_REVIEW_PROPOSALS = 1 << 10, /* the board's and the authority's steps on proposals held by the unit */
 	PERM_COUNCIL = 1 << 11,      /* the council's step on proposals held by the unit */
 	PERM_RULES_MANAGE = 1 << 7,  /* write the awards' eligibility rule sets; counts only on a root unit (role_can_top) */
+	PERM_DECIDE = 1 << 8,        /* issue and revoke award decisions in an authority's name, sign their certificates */
 };
 
 const char *role_name(enum role r);

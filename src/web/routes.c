@@ -5,6 +5,7 @@
 
 /* the composition root: the one file of web/ that names the features */
 #include "../commendation/commendation_web.h"
+#include "../decisions/decisions_web.h"
 #include "../home/home_web.h"
 #include "../picker/picker.h"
 #include "../movements/movements_web.h"
@@ -151,6 +152,26 @@ const struct route routes[] = {
 	{ M_DELETE, "/api/v1/proposals/{id}/nominees/{nominee}", api_proposal_nominee_remove, LOGIN, PERM_PROPOSE },
 	{ M_POST, "/api/v1/proposals/{id}/steps", api_proposal_step, LOGIN, 0 },
 	{ M_POST, "/api/v1/proposals/{id}/typical", api_proposal_typical, LOGIN, PERM_PROPOSE },
+
+	/* award decisions, their signed certificates, the public verification (issue 10) */
+	{ M_GET, "/decisions", page_decisions, LOGIN, PERM_READ },
+	{ M_POST, "/decisions", page_decision_create, LOGIN, PERM_DECIDE },
+	{ M_GET, "/decisions/{id}", page_decision, LOGIN, PERM_READ },
+	{ M_POST, "/decisions/{id}/revoke", page_decision_revoke, LOGIN, PERM_DECIDE },
+	{ M_GET, "/decisions/{id}/certificates/{file}", decision_certificate, LOGIN, PERM_READ },
+	{ M_GET, "/decisions/{id}/pdf", decision_pdf_download, LOGIN, PERM_READ },
+	{ M_GET, "/decisions/{id}/export", decision_export_download, LOGIN, PERM_READ },
+	{ M_GET, "/verify", page_verify_form, PUBLIC, 0 },
+	{ M_GET, "/verify/keys", page_verify_keys, PUBLIC, 0 },
+	{ M_GET, "/verify/{code}", page_verify, PUBLIC, 0 },
+	{ M_GET, "/api/v1/decisions", api_decisions_list, LOGIN, PERM_READ },
+	{ M_POST, "/api/v1/decisions", api_decision_create, LOGIN, PERM_DECIDE },
+	{ M_GET, "/api/v1/decisions/{id}", api_decision_get, LOGIN, PERM_READ },
+	{ M_POST, "/api/v1/decisions/{id}/revoke", api_decision_revoke, LOGIN, PERM_DECIDE },
+	{ M_GET, "/api/v1/decisions/{id}/certificates/{file}", decision_certificate, LOGIN, PERM_READ },
+	{ M_GET, "/api/v1/decisions/{id}/pdf", decision_pdf_download, LOGIN, PERM_READ },
+	{ M_GET, "/api/v1/decisions/{id}/export", decision_export_download, LOGIN, PERM_READ },
+	{ M_GET, "/api/v1/verify/{code}", api_verify, PUBLIC, 0 },
 	{ 0, NULL, NULL, 0, 0 },
 };
 

@@ -55,6 +55,8 @@ before(async () => {
   ids.typical = one(`SELECT min(id) FROM models WHERE movement_id = ${ids.closed} AND typical = 1`);
   ids.plain = one(`SELECT min(id) FROM models WHERE movement_id = ${ids.closed} AND typical = 0`);
   ids.rule = one("SELECT min(id) FROM rule_sets");
+  ids.decision = one("SELECT id FROM decisions WHERE number = '3125/QĐ-UBND'");
+  ids.cert = sqlite(env.db, `SELECT cert_code FROM decision_nominees WHERE decision_id = ${ids.decision} AND position = 13`);
   srv = await startServer(env.db);
   // a model in the running movement, so its page shows the report, assessment and file forms
   // (made by the administrator: the demo's registration deadline is a fixed date, which only
@@ -138,6 +140,12 @@ function adminPages() {
     [`/eligibility?award=TTLDXS&unit_id=${unit}&person_id=${person}&year=2024`, 400],
     ['/units/99999999', 404],
     ['/no/such/page', 404],
+    // award decisions and the verification of their certificates
+    ['/decisions', 200],
+    [`/decisions/${ids.decision}`, 200],
+    ['/verify', 200],
+    [`/verify/${ids.cert}`, 200],
+    ['/verify/ABCDEFGHIJKLMNOPQRST', 200],
   ];
 }
 
@@ -161,6 +169,8 @@ function reporterPages() {
     [`/rules/${ids.rule}`, 200],
     [`/eligibility?award=LDTT&unit_id=${unit}&person_id=${person}&year=2024`, 200],
     ['/rules/new', 403],
+    ['/decisions', 200],
+    [`/decisions/${ids.decision}`, 403],
   ];
 }
 
@@ -170,7 +180,7 @@ const officerPages = () => [['/', 200], ['/movements?status=draft', 200]];
 // How many pages the suite checks: each visitor's, in each language.
 const pageCount = () => LANGS.length * (visitorPages().length + 1 + adminPages().length + formsWithErrors().length + reporterPages().length + officerPages().length);
 
-const visitorPages = () => [['/login', 200], ['/login?next=%2Funits', 200], ['/typical', 200]];
+const visitorPages = () => [['/login', 200], ['/login?next=%2Funits', 200], ['/typical', 200], [`/verify/${ids.cert}`, 200]];
 
 // The critical and serious violations axe finds in the page, as lines.
 async function axeCheck(page, label, where) {
@@ -277,6 +287,8 @@ function formsWithErrors() {
     [`/movements/${launched}/models`, `form[method="post"][action="/movements/${launched}/models"]`, 422],
     [`/models/${running}`, `form[method="post"][action="/models/${running}/reports"]`, 422],
     ['/rules/new', 'form[method="post"][action="/rules"]', 422],
+    ['/decisions', 'form[method="post"][action="/decisions"]', 422],
+    [`/decisions/${ids.decision}`, `form[method="post"][action="/decisions/${ids.decision}/revoke"]`, 422],
   ];
 }
 

@@ -1,0 +1,197 @@
+/* Verification of a certificate by its code (decisions.h): the signature
+** against the authority's public key, and the records in the database now
+** against the payload that was signed. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/arena.h"
+#include "../base/buf.h"
+#include "../base/db.h"
+#include "../base/i18n.h"
+#include "decisions.h"
+
+const char *const cert_status_names[] = { "valid", "invalid", "revoked", "unknown", NULL };
+
+static const char *opt(struct stmt *st, struct arena *a, int col) { return db_isnull(st, col) ? NULL : arena_strdup(a, db_text(st, col)); }
+
+/* the award record the decision made, as it is now: fills the fields it
+** holds; 0 when it is there */
+static int award_record_now(struct db *db, struct arena *a, int64_t achievement_id, int64_t decision_id, struct cert_fields *now)
+{
+	struct stmt *st = db_query(db,
+				   "SELECT x.value, x.year, x.decision_no, x.decided_on, x.authority, COALESCE(p.code, u.code, ''), "
+				   "CASE WHEN x.person_id IS NULL THEN 'collective' ELSE 'person' END "
+				   "FROM achievements x LEFT JOIN people p ON p.id = x.person_id LEFT JOIN units u ON u.id = x.unit_id "
+				   "WHERE x.id = $1 AND x.decision_id = $2",
+				   "ii", achievement_id, decision_id);
+	if (!st) return -1;
+	int found = db_step(st) == DB_ROW;
+	if (found) {
+		now->award = opt(st, a, 0);
+		now->year = db_int(st, 1);
+		now->decision = opt(st, a, 2);
+		now->decided_on = opt(st, a, 3);
+		now->authority = opt(st, a, 4);
+		now->recipient_code = opt(st, a, 5);
+	}
+	db_done(st);
+	return found ? 0 : -1;
+}
+
+/* which fields of now differ from the signed ones, each compared in its
+** canonical form */
+static unsigned changed_fields(struct arena *a, const struct cert_fields *now, const struct cert_fields *was)
+{
+	unsigned mask = 0;
+	for (int i = 0; i < CF_N; i++) {
+		struct cert_fields one = { 0 }, other = { 0 };
+		/* the payload of a single field differing: compare through cert_payload */
+		one = *was;
+		other = *was;
+		const char *v = cert_field(a, now, i);
+		switch (i) {
+		case CF_CODE: other.code = v; break;
+		case CF_RECIPIENT: other.recipient = v; break;
+		case CF_RECIPIENT_CODE: other.recipient_code = v; break;
+		case CF_AWARD: other.award = v; break;
+		case CF_AWARD_NAME: other.award_name = v; break;
+		case CF_DECISION: other.decision = v; break;
+		case CF_DECIDED_ON: other.decided_on = v; break;
+		case CF_AUTHORITY: other.authority = v; break;
+		case CF_YEAR: other.year = now->year; break;
+		}
+		char *p1 = cert_payload(&one), *p2 = cert_payload(&other);
+		if (!p1 || !p2 || strcmp(p1, p2) != 0) mask |= 1u << i;
+		free(p1);
+		free(p2);
+	}
+	return mask;
+}
+
+static const char *changed_list(struct arena *a, unsigned mask)
+{
+	struct buf b;
+	buf_init(&b);
+	for (int i = 0; i < CF_N; i++)
+		if (mask & (1u << i)) {
+			if (b.len) buf_raw(&b, ", ");
+			buf_raw(&b, cert_field_names[i]);
+		}
+	const char *s = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+int certs_verify(struct db *db, struct arena *a, const char *code_in, struct cert_check *c)
+{
+	memset(c, 0, sizeof *c);
+	c->status = CERT_UNKNOWN;
+	c->reason = N_("No certificate has this code");
+	char code[CERT_CODE_LEN + 1];
+	if (cert_code_normalise(code_in, code) != 0) return E_OK;
+	struct stmt *st = db_query(db,
+				   "SELECT n.decision_id, n.position, n.person_id, n.recipient_name, n.award_name, n.payload, n.signature, n.key_id, "
+				   "COALESCE(n.achievement_id, 0), d.status, d.revoked_at, d.revoke_reason, d.authority_id, au.code, k.public_key, "
+				   "COALESCE(k.unit_id, 0) "
+				   "FROM decision_nominees n JOIN decisions d ON d.id = n.decision_id JOIN units au ON au.id = d.authority_id "
+				   "LEFT JOIN signing_keys k ON k.key_id = n.key_id WHERE n.cert_code = $1",
+				   "t", code);
+	if (!st) return E_DB;
+	int s = db_step(st);
+	if (s != DB_ROW) {
+		db_done(st);
+		return s == DB_DONE ? E_OK : E_DB;
+	}
+	c->found = 1;
+	c->decision_id = db_int(st, 0);
+	c->position = db_int(st, 1);
+	c->recipient_kind = db_isnull(st, 2) ? "collective" : "person";
+	c->now.code = arena_strdup(a, code);
+	c->now.recipient = opt(st, a, 3);
+	c->now.award_name = opt(st, a, 4);
+	const char *payload = opt(st, a, 5), *sig = opt(st, a, 6);
+	c->key_id = opt(st, a, 7);
+	int64_t achievement_id = db_int(st, 8);
+	int revoked = !strcmp(db_text(st, 9), "revoked");
+	c->revoked_at = opt(st, a, 10);
+	const char *revoke_reason = opt(st, a, 11);
+	int64_t authority_id = db_int(st, 12);
+	c->authority_code = opt(st, a, 13);
+	const char *pk = opt(st, a, 14);
+	int64_t key_unit = db_int(st, 15);
+	db_done(st);
+
+	if (cert_payload_parse(a, payload, &c->was) != 0) {
+		c->status = CERT_INVALID;
+		c->reason = N_("The signed record cannot be read");
+		return E_OK;
+	}
+	if (revoked) {
+		c->now = c->was; /* its award record is gone with the revocation */
+		c->status = CERT_REVOKED;
+		c->reason = N_("The decision was revoked");
+		c->detail = revoke_reason;
+		return E_OK;
+	}
+	int have_record = award_record_now(db, a, achievement_id, c->decision_id, &c->now) == 0;
+	c->status = CERT_INVALID;
+	if (!pk) c->reason = N_("The key that signed it is not known");
+	else if (signing_check(pk, payload, sig) != 0) c->reason = N_("The signature does not match the signed record");
+	else if (key_unit != authority_id) c->reason = N_("It was signed with the key of another unit");
+	else if (!have_record) {
+		c->reason = N_("The award record is no longer in the database");
+	} else if ((c->changed = changed_fields(a, &c->now, &c->was)) != 0) {
+		c->reason = N_("The record in the database was changed after it was signed");
+		c->detail = changed_list(a, c->changed);
+	} else {
+		c->status = CERT_VALID;
+		c->reason = NULL;
+	}
+	if (!have_record) {
+		/* what the database no longer holds is shown as signed */
+		const char *name = c->now.recipient, *award_name = c->now.award_name;
+		c->now = c->was;
+		c->now.recipient = name;
+		c->now.award_name = award_name;
+	}
+	return E_OK;
+}
+
+static void fields_json(struct jw *w, const struct cert_fields *f, const struct cert_check *c)
+{
+	jw_obj(w);
+	jw_kstr(w, "code", f->code);
+	jw_kstr(w, "recipient", f->recipient);
+	jw_kstr(w, "recipient_code", f->recipient_code);
+	jw_kstr(w, "recipient_kind", c->recipient_kind);
+	jw_kstr(w, "award", f->award);
+	jw_kstr(w, "award_name", f->award_name);
+	jw_kstr(w, "decision", f->decision);
+	jw_kstr(w, "decided_on", f->decided_on);
+	jw_kstr(w, "authority", f->authority);
+	jw_kstr(w, "authority_code", c->authority_code);
+	jw_kint(w, "year", f->year);
+	jw_obj_end(w);
+}
+
+void cert_check_json(struct jw *w, const struct cert_check *c, const char *lang)
+{
+	jw_obj(w);
+	jw_kstr(w, "status", cert_status_names[c->status]);
+	jw_kstr(w, "reason", c->reason ? i18n_get(lang, c->reason) : NULL);
+	jw_kstr(w, "detail", c->detail);
+	jw_key(w, "award");
+	if (c->found) fields_json(w, &c->now, c);
+	else jw_null(w);
+	jw_key(w, "signed");
+	if (c->found && c->was.code) fields_json(w, &c->was, c);
+	else jw_null(w);
+	jw_key(w, "changed");
+	jw_arr(w);
+	for (int i = 0; i < CF_N; i++)
+		if (c->changed & (1u << i)) jw_str(w, cert_field_names[i]);
+	jw_arr_end(w);
+	jw_kstr(w, "key_id", c->key_id);
+	jw_kstr(w, "revoked_at", c->revoked_at);
+	jw_obj_end(w);
+}
