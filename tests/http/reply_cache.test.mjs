@@ -76,7 +76,7 @@ test('a write by another process (the command line) is seen at once', async () =
   const p = `/api/v1/people?q=pham%20van&limit=50`;
   const before = await repeat(admin, p);
   assert.equal(before.data.total, 2);
-  const f = path.join(path.dirname(env.db), 'rc-people.csv');
+  const f = path.join(env.dir, 'rc-people.csv');
   fs.writeFileSync(f, 'code,full_name,gender,unit_code\nRC-3,Phạm Văn Mới,F,RC-A\n');
   const r = thidua(['import', 'people', f, '--db', env.db]);
   assert.equal(r.code, 0, r.stderr);
