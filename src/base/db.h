@@ -96,7 +96,10 @@ int db_tx_end(struct db *db, int rc);
 void db_busy_timeout(struct db *db, int ms);
 
 /* Appends " ORDER BY ..." for a user's sort ("name,-code") from a fixed list
-** of keys and their columns; unknown keys are ignored; dflt always ends it. */
+** of keys and their columns; unknown keys are ignored; dflt always ends it.
+** A column that may be NULL is written "col NULLS FIRST": SQLite's order,
+** which PostgreSQL (NULLs last ascending) follows only when told; a
+** descending sort of it becomes "col DESC NULLS LAST". */
 struct buf;
 void db_order_by(struct buf *sql, const char *sort, const char *const *keys, const char *const *cols, const char *dflt);
 

@@ -204,7 +204,7 @@ test('a people import is audited by one row for the file: its SHA-256 and the ra
   // an update is still audited person by person, with the record before and after
   const changed = write('audit-people-2.csv', GOOD_PEOPLE.replace('Trần Văn Bình', 'Trần Văn Bính'));
   assert.equal(thidua(['import', 'people', changed, '--db', db]).code, 0);
-  const name = (col) => (onPg ? `CAST(${col} AS json)->>'full_name'` : `json_extract(${col}, '$.full_name')`);
+  const name = (col) => (onPg ? `(CAST(${col} AS json)->>'full_name')` : `json_extract(${col}, '$.full_name')`);
   const upd = sql(db, `SELECT action || ' ' || ${name('before')} || ' > ' || ${name('after')} FROM audit_log ORDER BY id DESC LIMIT 1`);
   assert.equal(upd, 'update Trần Văn Bình > Trần Văn Bính');
   const v = thidua(['audit', 'verify', '--db', db]);
@@ -331,7 +331,7 @@ test('a people XLSX with number cells imports them as text: 1985, 1 and 0', () =
   const r = thidua(['import', 'people', f, '--db', db]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, `${f}: 2 lines: 2 added, 0 updated, 0 unchanged\n`);
-  assert.equal(sql(db, "SELECT code || '|' || birth_year || '|' || coalesce( || position || , 'NULL') || '|' || active FROM people WHERE code IN ('CC-0100', 'CC-0101') ORDER BY code").split('\n').join(';'),
+  assert.equal(sql(db, "SELECT code || '|' || birth_year || '|' || coalesce('''' || position || '''', 'NULL') || '|' || active FROM people WHERE code IN ('CC-0100', 'CC-0101') ORDER BY code").split('\n').join(';'),
     "CC-0100|1985|'Chuyên viên chính'|1;CC-0101|1970|NULL|0");
 });
 
