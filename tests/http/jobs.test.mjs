@@ -238,6 +238,7 @@ test('a job interrupted by a killed server is run again at the next start', asyn
 test('a graceful stop queues the running job again; the next start finishes it', async () => {
   const before = await total();
   const r = await upload(reporter, 'models', modelsCsv(BIG, 'STOP'));
+  if (r.status !== 202) console.log('# DEBUG upload', r.status, r.text, srv.log().slice(-3000));
   const loc = r.headers.get('location');
   for (let j = r.data; j.status === 'queued'; j = (await reporter.get(loc)).data) await new Promise((res) => setTimeout(res, 20));
   await srv.stop(); // SIGTERM: throws on a sanitizer report
