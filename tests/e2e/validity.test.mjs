@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoDb, launch, loginForm } from './browser.mjs';
 import { startServer, Client, tmpdir } from '../lib/server.mjs';
-import { sqlite } from '../http/_util.mjs';
+import { sql as dbSql } from '../http/_util.mjs';
 
 const MODULES = fileURLToPath(new URL('../node_modules/', import.meta.url));
 const AXE = path.join(MODULES, 'axe-core/axe.min.js');
@@ -42,7 +42,7 @@ before(async () => {
   for (const f of [AXE, VNU]) assert.ok(fs.existsSync(f), `${f} is missing: run (cd tests && npm ci)`);
   env = demoDb();
   const one = (sql) => {
-    const v = sqlite(env.db, sql);
+    const v = dbSql(env.db, sql);
     assert.match(v, /^\d+$/, `the demo has no row for: ${sql}`);
     return Number(v);
   };
