@@ -67,12 +67,18 @@ export function psql(uri, sql) {
 }
 
 // A new, empty database on the test cluster, named uniquely; its URI. With
-// `template`, a copy of that (unused) database of the cluster.
+// `template`, a copy of that (unused) database of the cluster. The test
+// cluster's own locale is C; a ministry's server has its country's, so a
+// new database takes the ICU collation THIDUA_TEST_PG_ICU names ("vi" by
+// default; "" for the cluster's), as `createdb` would give it there: a text
+// the code compares or sorts must read the same as on SQLite under it.
+const ICU = process.env.THIDUA_TEST_PG_ICU ?? 'vi';
 let pgDbs = 0;
 export function pgCreateDb(label = 'db', template = null) {
   const slug = String(label).toLowerCase().replace(/\.db$/, '').replace(/[^a-z0-9]+/g, '_').slice(0, 24);
   const name = `t${process.pid}_${++pgDbs}_${crypto.randomBytes(3).toString('hex')}_${slug}`;
-  psql(PG, `CREATE DATABASE "${name}"` + (template ? ` TEMPLATE "${pgName(template)}"` : ''));
+  psql(PG, `CREATE DATABASE "${name}"` + (template ? ` TEMPLATE "${pgName(template)}"`
+    : ICU ? ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${ICU}' LOCALE 'C.UTF-8'` : ''));
   return pgUri(PG, name);
 }
 
