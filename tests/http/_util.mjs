@@ -62,6 +62,15 @@ export async function holdWriteLock(db) {
   };
 }
 
+// Who holds or waits for the writers' lock of a PostgreSQL database (for the
+// message of a failed assertion); '' on SQLite, whose lock is not visible.
+export function writeLockHolders(db) {
+  if (!isPgUri(db)) return '';
+  return 'writers\' lock (pid|granted|state|since|query):\n' + psql(db, "SELECT a.pid, l.granted, a.state, a.state_change, left(a.query, 80) " +
+    "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.database = " +
+    '(SELECT oid FROM pg_database WHERE datname = current_database())');
+}
+
 // Sends raw bytes over TCP and collects everything until the server closes
 // the connection or `ms` pass. Resolves { text, closed, error }.
 export function rawHttp(port, data, ms = 3000) {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, makeDb, startServer, Client, SLOW, thidua } from '../lib/server.mjs';
-import { addUserAsync, holdWriteLock, mkUnit, sql } from './_util.mjs';
+import { addUserAsync, holdWriteLock, mkUnit, sql, writeLockHolders } from './_util.mjs';
 
 let env, srv, admin, reporter, other, mv, pwR;
 const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
@@ -222,6 +222,7 @@ test('the command line imports models synchronously with the same checks, while 
 test('a job interrupted by a killed server is run again at the next start', async () => {
   const before = await total();
   const r = await upload(reporter, 'models', modelsCsv(BIG, 'KILL'));
+  assert.equal(r.status, 202, `${r.text}\n${writeLockHolders(env.db)}`);
   const loc = r.headers.get('location');
   for (let j = r.data; j.status === 'queued'; j = (await reporter.get(loc)).data) await new Promise((res) => setTimeout(res, 20));
   await srv.kill9();
@@ -238,6 +239,7 @@ test('a job interrupted by a killed server is run again at the next start', asyn
 test('a graceful stop queues the running job again; the next start finishes it', async () => {
   const before = await total();
   const r = await upload(reporter, 'models', modelsCsv(BIG, 'STOP'));
+  assert.equal(r.status, 202, `${r.text}\n${writeLockHolders(env.db)}\n${srv.log().slice(-2000)}`);
   if (r.status !== 202) console.log('# DEBUG upload', r.status, r.text, srv.log().slice(-3000));
   const loc = r.headers.get('location');
   for (let j = r.data; j.status === 'queued'; j = (await reporter.get(loc)).data) await new Promise((res) => setTimeout(res, 20));
