@@ -26,7 +26,7 @@ TMPL_H    := $(TMPL_C:.c=.h)
 GEN       := $(TMPL_C) build/gen/assets.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
 
-.PHONY: screenshots all run test test-unit test-pg-unit test-http test-e2e bench bench-report valgrind deps deps-test clean lint-api pot fuzz
+.PHONY: screenshots all run test test-unit test-pg-unit test-pg-http test-http test-e2e bench bench-report valgrind deps deps-test clean lint-api pot fuzz
 .DELETE_ON_ERROR:
 
 all: build/release/thidua
@@ -136,6 +136,11 @@ test-pg-unit: $(addprefix build/asan/tests/,$(PG_UNIT_TESTS))
 	trap './scripts/pg-test-cluster.sh stop "$$uri"' EXIT INT TERM; \
 	rc=0; for t in $(PG_UNIT_TESTS); do echo "== $$t on PostgreSQL"; THIDUA_TEST_PG="$$uri" build/asan/tests/$$t || rc=1; done; \
 	exit $$rc
+
+# the HTTP suite on PostgreSQL: every test's database is a new database of one throw-away cluster
+# (tests/lib/server.mjs reads THIDUA_TEST_PG), stopped and removed whatever the tests' result
+test-pg-http: build/asan/thidua
+	@./scripts/test.sh pg-http
 
 valgrind: build/release/thidua
 	@./scripts/test.sh valgrind

@@ -1,6 +1,6 @@
 #!/bin/sh
 # make test: every suite, under AddressSanitizer + UBSan.
-#   scripts/test.sh [all|unit|http|e2e|openapi|valgrind]
+#   scripts/test.sh [all|unit|pg-unit|http|pg-http|e2e|openapi|valgrind]
 set -u
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -46,6 +46,17 @@ unit() {
 # the db layer's unit tests again on a throw-away PostgreSQL cluster (make test-pg-unit)
 pg_unit() { make --no-print-directory test-pg-unit; }
 http() { node_deps && node --test --test-concurrency=1 --test-timeout=300000 tests/http/; }
+# the HTTP suite again on a throw-away PostgreSQL cluster (make test-pg-http): THIDUA_TEST_PG makes
+# each test's database a new database of the cluster; the cluster is removed whatever happens
+pg_http() {
+	node_deps || return 1
+	(
+		uri=$(./scripts/pg-test-cluster.sh start) || exit 1
+		trap './scripts/pg-test-cluster.sh stop "$uri"' EXIT
+		trap 'exit 130' INT TERM
+		THIDUA_TEST_PG="$uri" node --test --test-concurrency=1 --test-timeout=300000 tests/http/
+	)
+}
 e2e() { node_deps && node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/; }
 openapi() { node_deps && (cd tests && npx --no-install redocly lint --format=stylish ../docs/openapi.yaml); }
 valgrind_http() {
@@ -58,16 +69,18 @@ all)
 	suite unit unit
 	suite pg-unit pg_unit
 	suite http http
+	suite pg-http pg_http
 	suite e2e e2e
 	suite openapi openapi
 	;;
 unit) suite unit unit ;;
 pg-unit) suite pg-unit pg_unit ;;
 http) suite http http ;;
+pg-http) suite pg-http pg_http ;;
 e2e) suite e2e e2e ;;
 openapi) suite openapi openapi ;;
 valgrind) suite valgrind valgrind_http ;;
-*) echo "usage: $0 [all|unit|http|e2e|openapi|valgrind]" >&2; exit 2 ;;
+*) echo "usage: $0 [all|unit|pg-unit|http|pg-http|e2e|openapi|valgrind]" >&2; exit 2 ;;
 esac
 echo
 echo "suites: $passed passed, $failed failed${failures:+ (failed:$failures)}"

@@ -51,6 +51,7 @@ uint64_t db_vm_steps(struct db *db);
 /* bind one parameter $n (for queries built from optional filters) */
 int db_bind_int(struct stmt *st, int n, int64_t v);
 int db_bind_text(struct stmt *st, int n, const char *v);
+int db_bind_blob(struct stmt *st, int n, const void *p, size_t len);  /* NULL p binds NULL */
 
 int64_t db_int(struct stmt *st, int col);
 double db_double(struct stmt *st, int col);
@@ -118,7 +119,10 @@ void db_writer_guard(struct db *db, db_guard_fn *fn, void *arg);
 void db_busy_timeout(struct db *db, int ms);
 
 /* Appends " ORDER BY ..." for a user's sort ("name,-code") from a fixed list
-** of keys and their columns; unknown keys are ignored; dflt always ends it. */
+** of keys and their columns; unknown keys are ignored; dflt always ends it.
+** A column that may be NULL is written "col NULLS FIRST": SQLite's order,
+** which PostgreSQL (NULLs last ascending) follows only when told; a
+** descending sort of it becomes "col DESC NULLS LAST". */
 struct buf;
 void db_order_by(struct buf *sql, const char *sort, const char *const *keys, const char *const *cols, const char *dflt);
 

@@ -377,12 +377,7 @@ int db_vbind(struct stmt *st, const char *types, va_list ap)
 		case 'b': {
 			const void *p = va_arg(ap, const void *);
 			size_t len = va_arg(ap, size_t);
-			char *c = NULL;
-			if (p) { /* a NULL pointer binds NULL, as sqlite3_bind_blob does */
-				c = malloc(len ? len : 1);
-				if (c && len) memcpy(c, p, len);
-			}
-			set_param(st, n, c, (int)len, 1);
+			db_bind_blob(st, n, p, len);
 			break;
 		}
 		default:
@@ -402,6 +397,17 @@ int db_bind_int(struct stmt *st, int n, int64_t v)
 int db_bind_text(struct stmt *st, int n, const char *v)
 {
 	set_param(st, n, v ? strdup(v) : NULL, 0, 0);
+	return DB_OK;
+}
+
+int db_bind_blob(struct stmt *st, int n, const void *p, size_t len)
+{
+	char *c = NULL;
+	if (p) { /* a NULL pointer binds NULL, as sqlite3_bind_blob does */
+		c = malloc(len ? len : 1);
+		if (c && len) memcpy(c, p, len);
+	}
+	set_param(st, n, c, (int)len, 1);
 	return DB_OK;
 }
 

@@ -17,7 +17,14 @@ void db_order_by(struct buf *sql, const char *sort, const char *const *keys, con
 		size_t kl = len - (size_t)desc;
 		for (int i = 0; keys[i]; i++) {
 			if (strlen(keys[i]) == kl && memcmp(keys[i], k, kl) == 0) {
-				buf_printf(sql, "%s%s%s", n ? ", " : "", cols[i], desc ? " DESC" : "");
+				/* "col NULLS FIRST" reversed is "col DESC NULLS LAST" */
+				static const char nf[] = " NULLS FIRST";
+				size_t cl = strlen(cols[i]);
+				int nulls = cl > sizeof nf - 1 && strcmp(cols[i] + cl - (sizeof nf - 1), nf) == 0;
+				if (nulls && desc)
+					buf_printf(sql, "%s%.*s DESC NULLS LAST", n ? ", " : "", (int)(cl - (sizeof nf - 1)), cols[i]);
+				else
+					buf_printf(sql, "%s%s%s", n ? ", " : "", cols[i], desc ? " DESC" : "");
 				n++;
 			}
 		}

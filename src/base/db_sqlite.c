@@ -256,6 +256,14 @@ int db_bind_text(struct stmt *st, int n, const char *v)
 	return rc == SQLITE_OK ? DB_OK : DB_ERR;
 }
 
+int db_bind_blob(struct stmt *st, int n, const void *p, size_t len)
+{
+	int idx = param_index(st, n);
+	if (!idx) return DB_OK;
+	int rc = p ? sqlite3_bind_blob64(st->s, idx, p, len, SQLITE_TRANSIENT) : sqlite3_bind_null(st->s, idx);
+	return rc == SQLITE_OK ? DB_OK : DB_ERR;
+}
+
 int db_step(struct stmt *st)
 {
 	int rc = sqlite3_step(st->s);

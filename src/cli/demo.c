@@ -79,36 +79,95 @@ static int add_unit(struct db *db, const char *code, const char *name, const cha
 	return units_create(db, &auth_system, &in, &fe, id);
 }
 
+/* A unit's people go in ROWS_PER_INSERT to a statement (7 parameters a row,
+** the unit and the time shared: within the 64 of db_pg.c) and their words
+** through a batch (people.h): on PostgreSQL each statement is a round trip
+** to the server, and three or four a person were most of the demo's time. */
+#define ROWS_PER_INSERT 8
+
+struct demo_person {
+	char name[200], code[32];
+	const char *position;
+	int female;
+	int64_t year, id;
+	char *key;            /* the folded name */
+	struct buf sort;      /* the ICU sort key */
+};
+
+/* inserts p[0..n-1] and reads back their ids; DB_OK or an error */
+static int insert_people(struct db *db, struct demo_person *p, int n, int64_t unit_id, const char *now)
+{
+	struct buf sql;
+	buf_init(&sql);
+	buf_raw(&sql, "INSERT INTO people (code, full_name, search, sort_key, gender, birth_year, position, unit_id, active, created_at, updated_at) VALUES ");
+	for (int i = 0; i < n; i++) {
+		int k = 3 + 7 * i;
+		buf_printf(&sql, "%s($%d, $%d, $%d, $%d, $%d, $%d, $%d, $1, 1, $2, $2)", i ? ", " : "", k, k + 1, k + 2, k + 3, k + 4, k + 5, k + 6);
+	}
+	buf_raw(&sql, " RETURNING id, code");
+	struct stmt *st = db_prep(db, buf_cstr(&sql));
+	buf_free(&sql);
+	if (!st) return DB_ERR;
+	db_bind_int(st, 1, unit_id);
+	db_bind_text(st, 2, now);
+	for (int i = 0; i < n; i++) {
+		int k = 3 + 7 * i;
+		db_bind_text(st, k, p[i].code);
+		db_bind_text(st, k + 1, p[i].name);
+		db_bind_text(st, k + 2, p[i].key);
+		db_bind_blob(st, k + 3, p[i].sort.p ? p[i].sort.p : "", p[i].sort.len);
+		db_bind_text(st, k + 4, p[i].female ? "F" : "M");
+		db_bind_int(st, k + 5, p[i].year);
+		db_bind_text(st, k + 6, p[i].position);
+	}
+	int rc, got = 0;
+	/* the rows come back by their codes, whatever order the database returns them in */
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *code = db_text(st, 1);
+		for (int i = 0; i < n; i++)
+			if (!p[i].id && code && strcmp(p[i].code, code) == 0) { p[i].id = db_int(st, 0); got++; break; }
+	}
+	db_done(st);
+	return rc == DB_DONE && got == n ? DB_OK : rc == DB_DONE ? DB_ERR : rc;
+}
+
 static int64_t add_people(struct db *db, struct audit_chain *chain, const struct user *who, struct list *l, int64_t unit_id,
-			  const char *unit_code, int count, int64_t *serial, struct buf *sort)
+			  const char *unit_code, int count, int64_t *serial, struct word_batch *words)
 {
 	char now[21];
 	now_iso(now);
+	struct demo_person p[ROWS_PER_INSERT];
 	int64_t added = 0;
-	for (int i = 0; i < count; i++) {
-		int female = next_rand() % 2;
-		char name[200], code[32];
-		snprintf(name, sizeof name, "%s %s %s", pick(&l[L_FAMILY], "Nguyễn"), pick(&l[female ? L_MIDDLE_F : L_MIDDLE_M], female ? "Thị" : "Văn"),
-			 pick(&l[female ? L_GIVEN_F : L_GIVEN_M], "An"));
-		snprintf(code, sizeof code, "CC%08lld", (long long)++*serial);
-		const char *position = i == 0 ? "Thủ trưởng đơn vị" : pick(&l[L_POSITIONS], "Chuyên viên");
-		int64_t year = 1965 + next_rand() % 38;
-		char *key = fold_words_dup(name);
-		collate_key(sort, name);
-		struct stmt *st = db_query(db,
-					   "INSERT INTO people (code, full_name, search, sort_key, gender, birth_year, unit_id, position, active, created_at, updated_at) "
-					   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id",
-					   "tttbtiitt", code, name, key, (const void *)sort->p, sort->len, female ? "F" : "M", year, unit_id, position, now);
-		int64_t id = 0;
-		if (st && db_step(st) == DB_ROW) id = db_int(st, 0);
-		db_done(st);
-		if (id && person_words_add(db, id, key, unit_id, 1, NULL) != DB_OK) id = 0;
-		free(key);
-		if (!id) return -1;
-		char after[400];
-		snprintf(after, sizeof after, "{\"code\":\"%s\",\"unit_code\":\"%s\"}", code, unit_code);
-		if (audit_chain_add(chain, who, "create", "person", id, NULL, after, "demo") != DB_OK) return -1;
-		added++;
+	for (int i = 0; i < count;) {
+		int n = 0;
+		for (; n < ROWS_PER_INSERT && i < count; n++, i++) {
+			struct demo_person *d = &p[n];
+			d->female = next_rand() % 2;
+			snprintf(d->name, sizeof d->name, "%s %s %s", pick(&l[L_FAMILY], "Nguyễn"),
+				 pick(&l[d->female ? L_MIDDLE_F : L_MIDDLE_M], d->female ? "Thị" : "Văn"), pick(&l[d->female ? L_GIVEN_F : L_GIVEN_M], "An"));
+			snprintf(d->code, sizeof d->code, "CC%08lld", (long long)++*serial);
+			d->position = i == 0 ? "Thủ trưởng đơn vị" : pick(&l[L_POSITIONS], "Chuyên viên");
+			d->year = 1965 + next_rand() % 38;
+			d->id = 0;
+			d->key = fold_words_dup(d->name);
+			buf_init(&d->sort);
+			collate_key(&d->sort, d->name);
+		}
+		int rc = DB_OK;
+		for (int k = 0; k < n && rc == DB_OK; k++) if (!p[k].key) rc = DB_ERR;
+		if (rc == DB_OK) rc = insert_people(db, p, n, unit_id, now);
+		for (int k = 0; k < n && rc == DB_OK; k++) {
+			rc = person_words_add(db, p[k].id, p[k].key, unit_id, 1, words);
+			char after[400];
+			snprintf(after, sizeof after, "{\"code\":\"%s\",\"unit_code\":\"%s\"}", p[k].code, unit_code);
+			if (rc == DB_OK) rc = audit_chain_add(chain, who, "create", "person", p[k].id, NULL, after, "demo");
+		}
+		for (int k = 0; k < n; k++) {
+			free(p[k].key);
+			buf_free(&p[k].sort);
+		}
+		if (rc != DB_OK) return -1;
+		added += n;
 	}
 	return added;
 }
@@ -198,8 +257,7 @@ int cmd_demo(int argc, char **argv)
 	audit_chain_open(db, &chain);
 	st = db_query(db, "SELECT id, code, kind FROM units WHERE depth >= 2 OR kind IN ('ministry', 'central') ORDER BY id", "");
 	int64_t serial = 0, people = 0;
-	struct buf sort; /* a person's sort key (collate.h) */
-	buf_init(&sort);
+	struct word_batch *words = word_batch_new(); /* the word index of their names, written sorted */
 	int nmovements = 0, nmodels = 0, nachievements = 0, nproposals = 0, nrule_sets = 0;
 	struct { int64_t id; char code[40]; } *units = malloc(sizeof *units * 20000);
 	int nu = 0;
@@ -209,16 +267,18 @@ int cmd_demo(int argc, char **argv)
 		nu++;
 	}
 	db_done(st);
-	for (int i = 0; i < nu && per_unit > 0; i++) {
+	if (!words) rc = E_DB;
+	for (int i = 0; i < nu && per_unit > 0 && rc == E_OK; i++) {
 		int count = per_unit / 2 + (int)(next_rand() % (uint32_t)(per_unit + 1));
-		int64_t n = add_people(db, &chain, &demo_user, names, units[i].id, units[i].code, count, &serial, &sort);
+		int64_t n = add_people(db, &chain, &demo_user, names, units[i].id, units[i].code, count, &serial, words);
 		if (n < 0) { rc = E_DB; break; }
 		people += n;
 	}
-	buf_free(&sort);
+	if (rc == E_OK && word_batch_flush(db, words) != DB_OK) rc = E_DB;
+	word_batch_free(words);
 	free(units);
+	if (rc == E_OK && audit_chain_close(&chain) != DB_OK) rc = E_DB;
 	if (rc == E_OK) {
-		audit_chain_close(&chain);
 		add_user(db, &demo_user, "sonla.officer", "Cán bộ Ban TĐKT Sơn La", "officer", "T-SONLA");
 		add_user(db, &demo_user, "quangyen.reporter", "Báo cáo viên Quảng Yên", "reporter", "QN-QUANGYEN");
 		add_user(db, &demo_user, "camau.viewer", "Theo dõi Cà Mau", "viewer", "T-CAMAU");

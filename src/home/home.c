@@ -289,7 +289,11 @@ int home_admin(struct db *db, const char *db_file, struct home *h)
 			if (strcmp(db_text(st, 0), home_stages[i]) == 0) h->by_stage[i] = db_int(st, 1);
 	db_done(st);
 	if (db_int1(db, &h->files_bytes, "SELECT COALESCE(sum(size), 0) FROM files", "") < 0) return E_DB;
-	/* the file and its write-ahead log: what the disk holds now */
+	/* what the disk holds now: SQLite's file and its write-ahead log; on
+	** PostgreSQL there is no file here (db_file is its URI), the server
+	** counts the database's size */
+	if (strcmp(db_dialect(db), "pg") == 0)
+		return db_int1(db, &h->db_bytes, "SELECT pg_database_size(current_database())", "") == DB_ROW ? E_OK : E_DB;
 	h->db_bytes = file_size(db_file);
 	if (db_file) {
 		char wal[4096];

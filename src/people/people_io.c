@@ -98,6 +98,7 @@ struct pimport {
 	char unit_path[UNIT_PATH_MAX];
 	struct id_ranges created;
 	char sha256[65];               /* of the file */
+	int lite;                      /* SQLite (else PostgreSQL) */
 };
 
 struct prow {
@@ -233,14 +234,22 @@ static int update_person(struct pimport *p, const struct prow *w, struct stmt *s
 /* a new person; its id joins the ranges of the file's audit row */
 static int insert_person(struct pimport *p, const struct prow *w)
 {
-	/* no RETURNING: SQLite runs such a statement through a temporary table */
-	if (db_exec(p->db,
-		    "INSERT INTO people (code, full_name, search, gender, birth_year, unit_id, position, active, created_at, updated_at, sort_key) "
-		    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)",
-		    "ttttIititb", w->code, w->name, buf_cstr(&p->key), w->gender, w->year, p->unit_id, *w->position ? w->position : NULL,
-		    (int64_t)w->active, p->now, (const void *)p->sort.p, p->sort.len) != DB_OK)
-		return E_DB;
-	int64_t id = db_last_id(p->db);
+	/* SQLite: no RETURNING, which it runs through a temporary table, but
+	** db_last_id, which costs nothing there; PostgreSQL: RETURNING, as its
+	** last id (lastval()) would be one more round trip to the server */
+#define INSERT_PERSON                                                                                                                \
+	"INSERT INTO people (code, full_name, search, gender, birth_year, unit_id, position, active, created_at, updated_at, sort_key) " \
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)"
+	struct stmt *st = db_query(p->db, p->lite ? INSERT_PERSON : INSERT_PERSON " RETURNING id", "ttttIititb", w->code, w->name,
+				   buf_cstr(&p->key), w->gender, w->year, p->unit_id, *w->position ? w->position : NULL, (int64_t)w->active,
+				   p->now, (const void *)p->sort.p, p->sort.len);
+#undef INSERT_PERSON
+	if (!st) return E_DB;
+	int s = db_step(st);
+	int64_t id = s == DB_ROW ? db_int(st, 0) : 0;
+	db_done(st);
+	if (s != (p->lite ? DB_DONE : DB_ROW)) return E_DB;
+	if (p->lite) id = db_last_id(p->db);
 	p->rep->inserted++;
 	if (!id || person_words_add(p->db, id, buf_cstr(&p->key), p->unit_id, w->active, p->batch) != DB_OK || ranges_add(&p->created, id) != 0)
 		return E_DB;
@@ -341,7 +350,7 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 	if (db_begin(db) != DB_OK) { table_close(p.t); if (src != in) fclose(src); return E_DB; }
 	/* foreign keys are checked at the commit: a row's insert then needs no
 	** statement journal (the unit of every row was looked up already) */
-	int lite = strcmp(db_dialect(db), "sqlite") == 0; /* the PRAGMAs are SQLite's; PostgreSQL needs neither */
+	int lite = p.lite = strcmp(db_dialect(db), "sqlite") == 0; /* the PRAGMAs are SQLite's; PostgreSQL needs neither */
 	result = (!lite || db_exec(db, "PRAGMA defer_foreign_keys = ON", "") == DB_OK) && audit_chain_open(db, &p.chain) == DB_OK ? E_OK : E_DB;
 	/* The one CHECK of people, gender IN ('M', 'F', 'X'), builds a temporary
 	** b-tree for its list on every insert (a fifth of the import's work in

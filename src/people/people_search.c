@@ -236,8 +236,11 @@ static const char *const sort_keys[] = { "name", "code", "birth_year", "unit", "
 ** Anh, Ân, Dương, Đặng. A search keeps the order of the folded names that
 ** its word index walks ("Đặng" among the D, whatever the accents): every
 ** plan of a search must give one order, page after page. */
-static const char *const sort_cols[] = { "p.sort_key", "p.code", "p.birth_year", "u.sort_key", "p.position", "p.updated_at", NULL };
-static const char *const search_cols[] = { "p.search", "p.code", "p.birth_year", "u.sort_key", "p.position", "p.updated_at", NULL };
+/* code, birth year and position may be missing: NULLS FIRST (db_order_by) */
+static const char *const sort_cols[] = { "p.sort_key", "p.code NULLS FIRST", "p.birth_year NULLS FIRST", "u.sort_key",
+					 "p.position NULLS FIRST", "p.updated_at", NULL };
+static const char *const search_cols[] = { "p.search", "p.code NULLS FIRST", "p.birth_year NULLS FIRST", "u.sort_key",
+					   "p.position NULLS FIRST", "p.updated_at", NULL };
 
 static int list_plain(struct db *db, struct arena *a, const struct people_query *q, const struct bounds *b, struct person **items,
 		      int *n, int64_t *total)

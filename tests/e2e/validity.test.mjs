@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoDb, launch, loginForm } from './browser.mjs';
 import { startServer, Client, tmpdir } from '../lib/server.mjs';
-import { sqlite } from '../http/_util.mjs';
+import { sql as dbSql } from '../http/_util.mjs';
 
 const MODULES = fileURLToPath(new URL('../node_modules/', import.meta.url));
 const AXE = path.join(MODULES, 'axe-core/axe.min.js');
@@ -42,7 +42,7 @@ before(async () => {
   for (const f of [AXE, VNU]) assert.ok(fs.existsSync(f), `${f} is missing: run (cd tests && npm ci)`);
   env = demoDb();
   const one = (sql) => {
-    const v = sqlite(env.db, sql);
+    const v = dbSql(env.db, sql);
     assert.match(v, /^\d+$/, `the demo has no row for: ${sql}`);
     return Number(v);
   };
@@ -56,7 +56,7 @@ before(async () => {
   ids.plain = one(`SELECT min(id) FROM models WHERE movement_id = ${ids.closed} AND typical = 0`);
   ids.rule = one("SELECT min(id) FROM rule_sets");
   ids.decision = one("SELECT id FROM decisions WHERE number = '3125/QĐ-UBND'");
-  ids.cert = sqlite(env.db, `SELECT cert_code FROM decision_nominees WHERE decision_id = ${ids.decision} AND position = 13`);
+  ids.cert = dbSql(env.db, `SELECT cert_code FROM decision_nominees WHERE decision_id = ${ids.decision} AND position = 13`);
   srv = await startServer(env.db);
   // a model in the running movement, so its page shows the report, assessment and file forms
   // (made by the administrator: the demo's registration deadline is a fixed date, which only

@@ -1,14 +1,74 @@
 // Helpers shared by the HTTP tests (the harness itself is tests/lib/server.mjs).
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { testPassword } from '../lib/server.mjs';
+import { testPassword, isPgUri, psql, pgCreateDb, dbDir, setDbDir } from '../lib/server.mjs';
 
-// Runs one statement with the sqlite3 shell; returns its trimmed stdout.
-export function sqlite(db, sql) {
-  return execFileSync('sqlite3', [db, sql], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+// Runs SQL on a test's database, with the sqlite3 shell or, for a PostgreSQL
+// URI, with psql; returns the trimmed output: rows on lines, columns
+// separated by '|', NULL as ''. Write SQL both accept (CAST(x AS INTEGER)
+// for a truth value, string_agg-free aggregates...) or branch on onPg.
+export function sql(db, text) {
+  if (isPgUri(db)) return psql(db, text);
+  return execFileSync('sqlite3', [db, text], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+// A copy of a test's database that no server uses, to change on its own:
+// the SQLite file (and its WAL) under `name` in the same directory, or a new
+// database of the cluster made from it as a template. Returns its --db.
+export function copyDb(db, name) {
+  if (isPgUri(db)) {
+    const copy = pgCreateDb(name, db);
+    setDbDir(copy, dbDir(db));
+    return copy;
+  }
+  const dest = path.join(path.dirname(db), name);
+  fs.copyFileSync(db, dest);
+  for (const ext of ['-wal', '-shm']) if (fs.existsSync(db + ext)) fs.copyFileSync(db + ext, dest + ext);
+  return dest;
+}
+
+// The same while a server may be using the database: VACUUM INTO a new file,
+// or on PostgreSQL (where a template must have no other session) pg_dump
+// into a new database.
+export function snapshotDb(db, name) {
+  if (isPgUri(db)) {
+    const copy = pgCreateDb(name);
+    setDbDir(copy, dbDir(db));
+    execFileSync('sh', ['-c', 'pg_dump --no-owner -d "$1" | psql -X -q -v ON_ERROR_STOP=1 -d "$2" >/dev/null', 'sh', db, copy],
+      { stdio: ['ignore', 'ignore', 'pipe'] });
+    return copy;
+  }
+  const dest = path.join(path.dirname(db), name);
+  sql(db, `VACUUM INTO '${dest}'`);
+  return dest;
+}
+
+// Another process takes the database's write lock and keeps it until the
+// returned function is called (and resolves): the sqlite3 shell in BEGIN
+// IMMEDIATE, or psql holding the writers' advisory lock (src/base/db_pg.c).
+export async function holdWriteLock(db) {
+  const holder = isPgUri(db)
+    ? spawn('psql', ['-X', '-A', '-t', '-q', '-d', db], { stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn('sqlite3', [db], { stdio: ['pipe', 'pipe', 'pipe'] });
+  holder.stdin.write(isPgUri(db) ? "BEGIN;\nSELECT pg_advisory_xact_lock(127991793612129);\nSELECT 'held';\n"
+    : "BEGIN IMMEDIATE;\nINSERT INTO login_failures (key, at) VALUES ('held', 0);\nSELECT 'held';\n");
+  await new Promise((res) => holder.stdout.on('data', (d) => { if (String(d).includes('held')) res(); }));
+  return async () => {
+    holder.stdin.end('ROLLBACK;\n');
+    await new Promise((res) => holder.on('exit', res));
+  };
+}
+
+// Who holds or waits for the writers' lock of a PostgreSQL database (for the
+// message of a failed assertion); '' on SQLite, whose lock is not visible.
+export function writeLockHolders(db) {
+  if (!isPgUri(db)) return '';
+  return 'writers\' lock (pid|granted|state|since|query):\n' + psql(db, "SELECT a.pid, l.granted, a.state, a.state_change, left(a.query, 80) " +
+    "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.database = " +
+    '(SELECT oid FROM pg_database WHERE datname = current_database())');
 }
 
 // Sends raw bytes over TCP and collects everything until the server closes
@@ -84,7 +144,7 @@ export function thiduaAsync(bin, args) {
 // Like addUser of the harness, without blocking: several can hash their
 // passwords in parallel. Resolves to the password.
 export async function addUserAsync(bin, db, login, role, unitCode, password = testPassword(login)) {
-  const pf = path.join(path.dirname(db), login + '.pw');
+  const pf = path.join(dbDir(db), login + '.pw');
   fs.writeFileSync(pf, password + '\n');
   const r = await thiduaAsync(bin, ['user', 'add', '--db', db, '--login', login, '--role', role, '--unit', unitCode, '--password-file', pf]);
   if (r.code !== 0) throw new Error('user add failed: ' + r.stderr);

@@ -3,10 +3,8 @@
 // row that was changed, deleted or added behind thidua's back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { makeDb, startServer, Client, thidua } from '../lib/server.mjs';
-import { mkUnit, mkPerson, sqlite } from './_util.mjs';
+import { copyDb, mkUnit, mkPerson, sql } from './_util.mjs';
 
 let env, srv;
 const ids = {};
@@ -52,15 +50,10 @@ after(async () => {
 });
 
 // A copy of the database to tamper with.
-function copy(name) {
-  const dest = path.join(env.dir, name);
-  fs.copyFileSync(env.db, dest);
-  for (const ext of ['-wal', '-shm']) if (fs.existsSync(env.db + ext)) fs.copyFileSync(env.db + ext, dest + ext);
-  return dest;
-}
+const copy = (name) => copyDb(env.db, name);
 
 test('every change made through the API is one audit row, in order, with who did it', () => {
-  const rows = sqlite(env.db, "SELECT id || '|' || action || '|' || entity || '|' || login FROM audit_log ORDER BY id").split('\n');
+  const rows = sql(env.db, "SELECT id || '|' || action || '|' || entity || '|' || login FROM audit_log ORDER BY id").split('\n');
   assert.equal(rows.length, N);
   rows.forEach((row, i) => {
     const [id, action, entity, login] = row.split('|');
@@ -68,21 +61,21 @@ test('every change made through the API is one audit row, in order, with who did
     if (EXPECTED[i][3] === 'admin') assert.equal(login, 'admin', row);
     else assert.match(login, /^cli:/, row);
   });
-  assert.equal(sqlite(env.db, "SELECT entity_id FROM audit_log WHERE id = 5"), String(ids.snv));
-  assert.equal(sqlite(env.db, "SELECT user_id FROM audit_log WHERE id = 5"), '1');
+  assert.equal(sql(env.db, "SELECT entity_id FROM audit_log WHERE id = 5"), String(ids.snv));
+  assert.equal(sql(env.db, "SELECT user_id FROM audit_log WHERE id = 5"), '1');
 });
 
 test('the audit row of a unit update has the before and after JSON', () => {
-  const before = JSON.parse(sqlite(env.db, 'SELECT before FROM audit_log WHERE id = 5'));
-  const after = JSON.parse(sqlite(env.db, 'SELECT after FROM audit_log WHERE id = 5'));
+  const before = JSON.parse(sql(env.db, 'SELECT before FROM audit_log WHERE id = 5'));
+  const after = JSON.parse(sql(env.db, 'SELECT after FROM audit_log WHERE id = 5'));
   const path = `/1/${ids.tth}/${ids.snv}/`;
   assert.deepEqual(before, { code: 'TTH-SNV', name: 'Sở Nội vụ', kind: 'department', parent_code: 'T-TTH', path, active: true, version: 1 });
   assert.deepEqual(after, { code: 'TTH-SNV', name: 'Sở Nội vụ tỉnh Thừa Thiên Huế', kind: 'department', parent_code: 'T-TTH', path, active: true, version: 2 });
-  const move = JSON.parse(sqlite(env.db, 'SELECT after FROM audit_log WHERE id = 9'));
+  const move = JSON.parse(sql(env.db, 'SELECT after FROM audit_log WHERE id = 9'));
   assert.equal(move.parent_code, 'TP-DANANG');
   assert.equal(move.path, `/1/${ids.dn}/${ids.snv}/`);
-  assert.equal(sqlite(env.db, 'SELECT quote(before) FROM audit_log WHERE id = 4'), 'NULL');
-  const person = JSON.parse(sqlite(env.db, 'SELECT after FROM audit_log WHERE id = 7'));
+  assert.equal(sql(env.db, "SELECT coalesce(before, 'NULL') FROM audit_log WHERE id = 4"), 'NULL');
+  const person = JSON.parse(sql(env.db, 'SELECT after FROM audit_log WHERE id = 7'));
   assert.equal(person.position, 'Chuyên viên');
   assert.equal(person.version, 2);
 });
@@ -95,7 +88,7 @@ test('thidua audit verify exits 0 on an untouched log: "audit log intact: N rows
 
 test('a row changed with the sqlite3 shell is named: exit 1, "audit row 3" ... "changed"', () => {
   const db = copy('changed.db');
-  sqlite(db, "UPDATE audit_log SET after = '{}' WHERE id = 3");
+  sql(db, "UPDATE audit_log SET after = '{}' WHERE id = 3");
   const r = thidua(['audit', 'verify', '--db', db]);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /^audit row 3: .*changed/m);
@@ -105,7 +98,7 @@ test('a row changed with the sqlite3 shell is named: exit 1, "audit row 3" ... "
 test('a changed row whose hash was recomputed still breaks the chain at the next row', () => {
   const db = copy('rehashed.db');
   // the forger rewrites row 3 and sets a made-up hash; row 4 still points at the old one
-  sqlite(db, "UPDATE audit_log SET after = '{}', hash = '" + 'f'.repeat(64) + "' WHERE id = 3");
+  sql(db, "UPDATE audit_log SET after = '{}', hash = '" + 'f'.repeat(64) + "' WHERE id = 3");
   const r = thidua(['audit', 'verify', '--db', db]);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /^audit row 3: content was changed after it was written$/m);
@@ -114,7 +107,7 @@ test('a changed row whose hash was recomputed still breaks the chain at the next
 
 test('a deleted middle row is named', () => {
   const db = copy('middle.db');
-  sqlite(db, 'DELETE FROM audit_log WHERE id = 5');
+  sql(db, 'DELETE FROM audit_log WHERE id = 5');
   const r = thidua(['audit', 'verify', '--db', db]);
   assert.equal(r.code, 1);
   assert.equal(r.stdout, `audit row 6: rows 5 to 5 are missing (deleted)\naudit log: 1 problem in ${N - 1} rows\n`);
@@ -122,7 +115,7 @@ test('a deleted middle row is named', () => {
 
 test('a deleted last row is reported too', () => {
   const db = copy('last.db');
-  sqlite(db, `DELETE FROM audit_log WHERE id = ${N}`);
+  sql(db, `DELETE FROM audit_log WHERE id = ${N}`);
   const r = thidua(['audit', 'verify', '--db', db]);
   assert.equal(r.code, 1);
   assert.equal(r.stdout, `audit rows ${N} to ${N} are missing (deleted from the end)\naudit log: 1 problem in ${N - 1} rows\n`);
@@ -130,8 +123,8 @@ test('a deleted last row is reported too', () => {
 
 test('a row added behind thidua\'s back is reported', () => {
   const db = copy('added.db');
-  const prev = sqlite(db, `SELECT hash FROM audit_log WHERE id = ${N}`);
-  sqlite(db, `INSERT INTO audit_log (id, at, user_id, login, action, entity, entity_id, prev_hash, hash)
+  const prev = sql(db, `SELECT hash FROM audit_log WHERE id = ${N}`);
+  sql(db, `INSERT INTO audit_log (id, at, user_id, login, action, entity, entity_id, prev_hash, hash)
               VALUES (${N + 1}, '2026-01-01T00:00:00Z', 1, 'admin', 'delete', 'unit', 2, '${prev}', '${'0'.repeat(64)}')`);
   const r = thidua(['audit', 'verify', '--db', db]);
   assert.equal(r.code, 1);

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { makeDb, addUser, startServer, Client, thidua, testPassword } from '../lib/server.mjs';
-import { csrfOf, rawHttp, setCookies, sqlite } from './_util.mjs';
+import { csrfOf, rawHttp, setCookies, sql } from './_util.mjs';
 
 let env, srv, admin, loginReply;
 
@@ -258,10 +258,10 @@ test('a page read moves the session\'s idle clock when it is over a minute old, 
   const browser = await withCsrf();
   const h = crypto.createHash('sha256').update(browser.sid).digest('hex');
   const old = Math.floor(Date.now() / 1000) - 600;
-  sqlite(env.db, `UPDATE sessions SET seen_at = ${old} WHERE id_hash = '${h}'`);
+  sql(env.db, `UPDATE sessions SET seen_at = ${old} WHERE id_hash = '${h}'`);
   const page = await browser.c.get('/units');
   assert.equal(page.status, 200);
-  assert.ok(Number(sqlite(env.db, `SELECT seen_at FROM sessions WHERE id_hash = '${h}'`)) > old + 500, 'seen_at was written');
+  assert.ok(Number(sql(env.db, `SELECT seen_at FROM sessions WHERE id_hash = '${h}'`)) > old + 500, 'seen_at was written');
   // and nothing is left holding the write lock: a write right after goes through
   const api = await browser.c.post('/api/v1/units', {
     json: { code: 'IDLE-1', name: 'Đơn vị sau khi đọc', kind: 'agency', parent_id: 1 },
@@ -369,10 +369,10 @@ test('behind a loopback proxy a failed login is counted for the forwarded client
   r = await c.post('/api/v1/login', { json: { login: 'direct-nobody', password: 'wrong' } });
   assert.equal(r.status, 401);
   // the last address nginx added is the client; the loopback peer itself is not counted for the first
-  assert.equal(sqlite(env.db, "SELECT count(*) FROM login_failures WHERE key = 'ip|203.0.113.7'").trim(), '1');
-  assert.equal(sqlite(env.db, "SELECT count(*) FROM login_failures WHERE key = 'ip|198.51.100.1'").trim(), '0');
-  assert.equal(sqlite(env.db, "SELECT count(*) FROM login_failures WHERE key = 'login|direct-nobody'").trim(), '1');
-  assert.ok(Number(sqlite(env.db, "SELECT count(*) FROM login_failures WHERE key = 'ip|127.0.0.1'").trim()) >= 1);
+  assert.equal(sql(env.db, "SELECT count(*) FROM login_failures WHERE key = 'ip|203.0.113.7'").trim(), '1');
+  assert.equal(sql(env.db, "SELECT count(*) FROM login_failures WHERE key = 'ip|198.51.100.1'").trim(), '0');
+  assert.equal(sql(env.db, "SELECT count(*) FROM login_failures WHERE key = 'login|direct-nobody'").trim(), '1');
+  assert.ok(Number(sql(env.db, "SELECT count(*) FROM login_failures WHERE key = 'ip|127.0.0.1'").trim()) >= 1);
 });
 
 test('POST /api/v1/logout revokes the bearer token: 204, then 401 with it', async () => {

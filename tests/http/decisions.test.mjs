@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { makeDb, addUser, startServer, Client, thidua, testPassword } from '../lib/server.mjs';
-import { mkUnit, mkPerson, sqlite, csrfOf } from './_util.mjs';
+import { mkUnit, mkPerson, sql, csrfOf } from './_util.mjs';
 
 let env, srv, admin, province, ward, other;
 
@@ -200,7 +200,7 @@ test('verification: valid; a record changed in the database is invalid with the 
   assert.match(page.text, /<b>Hợp lệ<\/b>/);
   assert.match(page.text, /Trần Văn Bình/);
   // someone renames the recipient behind the product's back
-  sqlite(env.db, `UPDATE decision_nominees SET recipient_name = 'Trần Văn Bính' WHERE cert_code = '${code}'`);
+  sql(env.db, `UPDATE decision_nominees SET recipient_name = 'Trần Văn Bính' WHERE cert_code = '${code}'`);
   v = await verify(code);
   assert.equal(v.status, 'invalid');
   assert.deepEqual(v.changed, ['recipient']);
@@ -210,16 +210,16 @@ test('verification: valid; a record changed in the database is invalid with the 
   const bad = await new Client(srv.base).get('/verify/' + code);
   assert.match(bad.text, /data-status="invalid"/);
   assert.match(bad.text, /Trần Văn Bình/);
-  sqlite(env.db, `UPDATE decision_nominees SET recipient_name = 'Trần Văn Bình' WHERE cert_code = '${code}'`);
+  sql(env.db, `UPDATE decision_nominees SET recipient_name = 'Trần Văn Bình' WHERE cert_code = '${code}'`);
   assert.equal((await verify(code)).status, 'valid');
   // the award record itself upgraded
-  sqlite(env.db, `UPDATE achievements SET value = 'CSTD_BO_TINH' WHERE id = ${d.nominees[0].achievement_id}`);
+  sql(env.db, `UPDATE achievements SET value = 'CSTD_BO_TINH' WHERE id = ${d.nominees[0].achievement_id}`);
   v = await verify(code);
   assert.deepEqual([v.status, v.changed], ['invalid', ['award']]);
-  sqlite(env.db, `UPDATE achievements SET value = 'CSTDCS' WHERE id = ${d.nominees[0].achievement_id}`);
+  sql(env.db, `UPDATE achievements SET value = 'CSTDCS' WHERE id = ${d.nominees[0].achievement_id}`);
   // a signature copied from another certificate
   const other = await decide(admin, [{ person_code: 'TT-001', award: 'GK' }], { date: '2024-09-10' });
-  sqlite(env.db, `UPDATE decision_nominees SET signature = (SELECT signature FROM decision_nominees WHERE cert_code = '${other.nominees[0].certificate_code}') WHERE cert_code = '${code}'`);
+  sql(env.db, `UPDATE decision_nominees SET signature = (SELECT signature FROM decision_nominees WHERE cert_code = '${other.nominees[0].certificate_code}') WHERE cert_code = '${code}'`);
   v = await verify(code);
   assert.equal(v.status, 'invalid');
   assert.equal(v.reason, 'Chữ ký số không khớp với nội dung đã ký');
@@ -243,12 +243,12 @@ test('the published key and the documented payload: the signature checks with no
   // docs/ARCHITECTURE.md, "The signing scheme": one field a line, spaces collapsed
   const payload = ['thidua-certificate/1', `code=${x.certificate_code}`, 'recipient=Nguyễn Thị Lan', 'recipient_code=TT-001', 'award=LDTT',
     'award_name=Lao động tiên tiến', 'decision=88 / QĐ-UBND', 'decided_on=2024-10-01', 'authority=Tỉnh Thử', `year=${d.year}`, ''].join('\n');
-  assert.equal(sqlite(env.db, `SELECT payload FROM decision_nominees WHERE cert_code = '${x.certificate_code}'`), payload.trim());
-  const sig = Buffer.from(sqlite(env.db, `SELECT signature FROM decision_nominees WHERE cert_code = '${x.certificate_code}'`), 'base64');
+  assert.equal(sql(env.db, `SELECT payload FROM decision_nominees WHERE cert_code = '${x.certificate_code}'`), payload.trim());
+  const sig = Buffer.from(sql(env.db, `SELECT signature FROM decision_nominees WHERE cert_code = '${x.certificate_code}'`), 'base64');
   const pub = crypto.createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(k.public_key, 'base64')]), format: 'der', type: 'spki' });
   assert.ok(crypto.verify(null, Buffer.from(payload), pub, sig));
   // the secret half is not in the database in the clear
-  const sealed = sqlite(env.db, `SELECT secret_box FROM signing_keys WHERE key_id = '${k.key_id}'`);
+  const sealed = sql(env.db, `SELECT secret_box FROM signing_keys WHERE key_id = '${k.key_id}'`);
   assert.equal(Buffer.from(sealed, 'base64').length, 24 + 32 + 16);
 });
 
@@ -288,12 +288,12 @@ test('thidua verify: exit 0 and "valid" only for a valid certificate', async () 
   assert.match(r.stdout, /recipient\s+Nguyễn Thị Lan/);
   r = thidua(['verify', '--db', env.db, d.nominees[0].verify_url]);
   assert.equal(r.code, 0, 'the whole address is read too');
-  sqlite(env.db, `UPDATE decision_nominees SET recipient_code = 'X' WHERE cert_code = '${code}'`);
-  sqlite(env.db, `UPDATE people SET code = 'TT-001X' WHERE code = 'TT-001'`);
+  sql(env.db, `UPDATE decision_nominees SET recipient_code = 'X' WHERE cert_code = '${code}'`);
+  sql(env.db, `UPDATE people SET code = 'TT-001X' WHERE code = 'TT-001'`);
   r = thidua(['verify', '--db', env.db, code]);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /^invalid: The record in the database was changed after it was signed: recipient_code/);
-  sqlite(env.db, `UPDATE people SET code = 'TT-001' WHERE code = 'TT-001X'`);
+  sql(env.db, `UPDATE people SET code = 'TT-001' WHERE code = 'TT-001X'`);
   assert.equal(thidua(['verify', '--db', env.db, code]).code, 0);
   r = thidua(['verify', '--db', env.db, 'ABCDEFGHIJKLMNOPQRST']);
   assert.equal(r.code, 1);
@@ -331,11 +331,11 @@ test('rights: deciding needs PERM_DECIDE over the authority; reading, a role ove
 
 test('from an approved proposal: its nominees; the proposal becomes decided with a step; a stale version is 409', async () => {
   const now = new Date().toISOString().slice(0, 19) + 'Z';
-  sqlite(env.db, `INSERT INTO proposals (code, title, search, round, year, proposer_id, holder_id, stage, version, created_at, updated_at)
+  sql(env.db, `INSERT INTO proposals (code, title, search, round, year, proposer_id, holder_id, stage, version, created_at, updated_at)
     VALUES ('DX-2024-000001', 'Đề nghị khen thưởng năm 2023', 'de nghi', 'year_end', 2023, ${ward.id}, ${province.id}, 'approved', 3, '${now}', '${now}')`);
-  const pid = Number(sqlite(env.db, "SELECT id FROM proposals WHERE code = 'DX-2024-000001'"));
-  const ids = Object.fromEntries(sqlite(env.db, "SELECT code || '=' || id FROM people WHERE code IN ('TT-001', 'TT-002')").split('\n').map((l) => l.split('=')));
-  sqlite(env.db, `INSERT INTO proposal_nominees (proposal_id, person_id, award_code, position) VALUES (${pid}, ${ids['TT-001']}, 'LDTT', 1), (${pid}, ${ids['TT-002']}, 'LDTT', 2)`);
+  const pid = Number(sql(env.db, "SELECT id FROM proposals WHERE code = 'DX-2024-000001'"));
+  const ids = Object.fromEntries(sql(env.db, "SELECT code || '=' || id FROM people WHERE code IN ('TT-001', 'TT-002')").split('\n').map((l) => l.split('=')));
+  sql(env.db, `INSERT INTO proposal_nominees (proposal_id, person_id, award_code, position) VALUES (${pid}, ${ids['TT-001']}, 'LDTT', 1), (${pid}, ${ids['TT-002']}, 'LDTT', 2)`);
   const body = { proposal_id: pid, number: '300/QĐ-UBND', date: '2025-01-15', signer: 'Nguyễn Văn Ký', signer_title: 'Chủ tịch' };
   const stale = await admin.post('/api/v1/decisions', { json: { ...body, proposal_version: 2 } });
   assert.equal(stale.status, 409, stale.text);
@@ -344,8 +344,8 @@ test('from an approved proposal: its nominees; the proposal becomes decided with
   assert.deepEqual([r.data.proposal_id, r.data.proposal_code, r.data.authority_code, r.data.year], [pid, 'DX-2024-000001', 'T-THU', 2023]);
   // 0.3 × 2 340 000 each
   assert.deepEqual(r.data.nominees.map((x) => [x.recipient_code, x.bonus_vnd]), [['TT-001', 702000], ['TT-002', 702000]]);
-  assert.equal(sqlite(env.db, `SELECT stage || ' ' || version FROM proposals WHERE id = ${pid}`), 'decided 4');
-  assert.equal(sqlite(env.db, `SELECT action || ' ' || comment FROM proposal_steps WHERE proposal_id = ${pid}`), 'decide 300/QĐ-UBND');
+  assert.equal(sql(env.db, `SELECT stage || ' ' || version FROM proposals WHERE id = ${pid}`), 'decided 4');
+  assert.equal(sql(env.db, `SELECT action || ' ' || comment FROM proposal_steps WHERE proposal_id = ${pid}`), 'decide 300/QĐ-UBND');
   const twice = await admin.post('/api/v1/decisions', { json: { ...body, number: '301/QĐ-UBND' } });
   assert.equal(twice.status, 409);
   assert.equal(twice.data.error.code, 'state');
@@ -401,7 +401,7 @@ test('a copy of the database without its master key serves and verifies, but iss
     assert.equal(r.status, 409, r.text);
     assert.equal(r.data.error.code, 'state');
     assert.match(r.data.error.message, /khóa chủ/);
-    const code = sqlite(copy, "SELECT n.cert_code FROM decision_nominees n JOIN decisions d ON d.id = n.decision_id WHERE d.status = 'issued' ORDER BY n.id LIMIT 1");
+    const code = sql(copy, "SELECT n.cert_code FROM decision_nominees n JOIN decisions d ON d.id = n.decision_id WHERE d.status = 'issued' ORDER BY n.id LIMIT 1");
     assert.equal((await new Client(s.base).get('/api/v1/verify/' + code)).data.status, 'valid');
   } finally {
     await s.stop();
@@ -410,7 +410,7 @@ test('a copy of the database without its master key serves and verifies, but iss
 });
 
 test('every change is in the audit log, whose chain holds', async () => {
-  const rows = sqlite(env.db, "SELECT action || ' ' || entity FROM audit_log WHERE entity IN ('decision', 'signing_key', 'proposal') ORDER BY id").split('\n');
+  const rows = sql(env.db, "SELECT action || ' ' || entity FROM audit_log WHERE entity IN ('decision', 'signing_key', 'proposal') ORDER BY id").split('\n');
   assert.ok(rows.includes('create signing_key'));
   assert.ok(rows.includes('create decision'));
   assert.ok(rows.includes('revoke decision'));

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client, thidua } from '../lib/server.mjs';
-import { mkUnit, sqlite, sleep } from './_util.mjs';
+import { mkUnit, sql, sleep } from './_util.mjs';
 
 // No test depends on another: each kills or stops its server, so each has
 // its own database and server (world), stopped when the test ends if it still
@@ -55,7 +55,7 @@ test('after kill -9 the audit log is still intact', async (t) => {
   const r = thidua(['audit', 'verify', '--db', env.db]);
   assert.equal(r.code, 0, r.stdout);
   assert.match(r.stdout, /^audit log intact: \d+ rows\n$/);
-  assert.equal(sqlite(env.db, "SELECT count(*) FROM audit_log WHERE entity = 'unit' AND action = 'create'"), '52');
+  assert.equal(sql(env.db, "SELECT count(*) FROM audit_log WHERE entity = 'unit' AND action = 'create'"), '52');
 });
 
 test('SIGTERM during a stream of requests: every response is complete, the server exits 0', async (t) => {
@@ -125,6 +125,6 @@ test('SIGTERM during a stream of requests: every response is complete, the serve
   assert.equal(exit.signal, null);
   assert.ok(Date.now() - stopSentAt < 10000, 'the server stopped promptly');
   // and every acknowledged create is in the database
-  const stored = new Set(sqlite(env.db, "SELECT code FROM units WHERE code LIKE 'G-%'").split('\n').filter(Boolean));
+  const stored = new Set(sql(env.db, "SELECT code FROM units WHERE code LIKE 'G-%'").split('\n').filter(Boolean));
   for (const code of acked) assert.ok(stored.has(code), `${code} was acknowledged but is not stored`);
 });

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
-import { addUserAsync, mkUnit, mkPerson, sqlite } from './_util.mjs';
+import { addUserAsync, mkUnit, mkPerson, sql } from './_util.mjs';
 
 let env, srv, admin, u;
 const en = { headers: { 'Accept-Language': 'en' } };
@@ -41,7 +41,7 @@ function ach(rows) {
     const pid = who.full_name ? who.id : 'NULL', uid = who.full_name ? 'NULL' : who.id;
     return `(${pid}, ${uid}, ${year}, '${kind}', '${value}', 'x', 'x')`;
   });
-  sqlite(env.db, `INSERT INTO achievements (person_id, unit_id, year, kind, value, created_at, updated_at) VALUES ${values.join(', ')}`);
+  sql(env.db, `INSERT INTO achievements (person_id, unit_id, year, kind, value, created_at, updated_at) VALUES ${values.join(', ')}`);
 }
 const check = (c, q, opts) => c.get('/api/v1/eligibility?' + new URLSearchParams(q).toString(), opts);
 
@@ -273,7 +273,7 @@ test('rule sets: overlapping dates refused, a stale version 409, only an officer
   // everyone logged in reads them
   assert.equal((await officer.get(`/api/v1/rule-sets/${created.data.id}`)).status, 200);
   // every change is audited
-  const audits = sqlite(env.db, `SELECT action FROM audit_log WHERE entity = 'rule_set' AND entity_id = ${first.id} ORDER BY id`);
+  const audits = sql(env.db, `SELECT action FROM audit_log WHERE entity = 'rule_set' AND entity_id = ${first.id} ORDER BY id`);
   assert.deepEqual(audits.split('\n'), ['create', 'update']);
 });
 

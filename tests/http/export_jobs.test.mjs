@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
-import { addUserAsync, csrfOf, mkUnit, sqlite } from './_util.mjs';
+import { addUserAsync, csrfOf, mkUnit, sql } from './_util.mjs';
 
 let env, srv, admin, officer, colleague, reporter, mv, pwO;
 const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
@@ -120,8 +120,8 @@ test('someone else gets 404 for the job and its file; an admin sees both', async
   assert.equal(imp.file, undefined);
   assert.equal((await officer.get(`/api/v1/jobs/${imp.id}/file`)).status, 404);
   // nor does a job not yet done
-  const owner = sqlite(env.db, "SELECT id FROM users WHERE login = 'ej.officer'");
-  const id = sqlite(env.db, `INSERT INTO jobs (kind, owner_id, status, created_at) VALUES ('export', ${owner}, 'running', '2026-01-01T00:00:00Z') RETURNING id`);
+  const owner = sql(env.db, "SELECT id FROM users WHERE login = 'ej.officer'");
+  const id = sql(env.db, `INSERT INTO jobs (kind, owner_id, status, created_at) VALUES ('export', ${owner}, 'running', '2026-01-01T00:00:00Z') RETURNING id`);
   assert.equal((await officer.get(`/api/v1/jobs/${id}`)).data.status, 'running');
   assert.equal((await officer.get(`/api/v1/jobs/${id}/file`)).status, 404);
 });
@@ -133,7 +133,7 @@ test("a reporter may not start the organiser's export (403, as for the download)
 });
 
 test('a bad what or format is 422 naming the field, and queues nothing', async () => {
-  const n = sqlite(env.db, "SELECT count(*) FROM jobs WHERE kind = 'export'");
+  const n = sql(env.db, "SELECT count(*) FROM jobs WHERE kind = 'export'");
   let r = await officer.post(`/api/v1/movements/${mv.id}/exports`, { json: { what: 'people', format: 'csv' } });
   assert.equal(r.status, 422, r.text);
   assert.deepEqual(Object.keys(r.data.error.fields), ['what']);
@@ -143,7 +143,7 @@ test('a bad what or format is 422 naming the field, and queues nothing', async (
   r = await officer.post(`/api/v1/movements/${mv.id}/exports`, { json: { format: 'csv' } });
   assert.equal(r.status, 422, r.text);
   assert.deepEqual(Object.keys(r.data.error.fields), ['what']);
-  assert.equal(sqlite(env.db, "SELECT count(*) FROM jobs WHERE kind = 'export'"), n);
+  assert.equal(sql(env.db, "SELECT count(*) FROM jobs WHERE kind = 'export'"), n);
 });
 
 test('the page: "prepare the file" posts a job, 303 to its page, which links the file when done', async () => {
@@ -174,12 +174,12 @@ test('a file is dropped 7 days after its job ended (at the next start of the wor
   const j = await officer.waitJob(await officer.post(`/api/v1/movements/${mv.id}/exports`, { json: { what: 'models', format: 'csv' } }));
   assert.equal(j.status, 'done', JSON.stringify(j));
   const fresh = await officer.waitJob(await officer.post(`/api/v1/movements/${mv.id}/exports`, { json: { what: 'models', format: 'xlsx' } }));
-  sqlite(env.db, `UPDATE jobs SET finished_at = '2020-01-01T00:00:00Z' WHERE id = ${j.id}`);
+  sql(env.db, `UPDATE jobs SET finished_at = '2020-01-01T00:00:00Z' WHERE id = ${j.id}`);
   await srv.stop();
   srv = await startServer(env.db);
   for (const c of [admin, officer, colleague, reporter]) c.base = srv.base;
   // the worker drops old outputs when it starts, then hourly
-  for (let i = 0; i < 100 && sqlite(env.db, `SELECT count(*) FROM job_outputs WHERE job_id = ${j.id}`) !== '0'; i++) await new Promise((res) => setTimeout(res, 50));
+  for (let i = 0; i < 100 && sql(env.db, `SELECT count(*) FROM job_outputs WHERE job_id = ${j.id}`) !== '0'; i++) await new Promise((res) => setTimeout(res, 50));
   const old = await officer.get(`/api/v1/jobs/${j.id}`);
   assert.equal(old.status, 200);
   assert.equal(old.data.status, 'done');

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeDb, thidua, startServer, Client } from '../lib/server.mjs';
-import { sqlite } from './_util.mjs';
+import { copyDb, sql } from './_util.mjs';
 
 let env, srv, admin, pristine;
 
@@ -31,26 +31,21 @@ const HEADERS = {
   },
 };
 
-const dump = (db) => sqlite(db, 'SELECT code, name, kind, parent_id, path, active, version FROM units ORDER BY id') + '\n--\n' +
-  sqlite(db, 'SELECT code, full_name, gender, birth_year, unit_id, position, active, version FROM people ORDER BY id');
-const dumpMovement = (db) => sqlite(db, 'SELECT unit_id, pledge, planned_models, version FROM registrations ORDER BY id') + '\n--\n' +
-  sqlite(db, 'SELECT registration_id, metric_id, value FROM registration_commitments ORDER BY 1, 2') + '\n--\n' +
-  sqlite(db, 'SELECT code, title, field_code, description, started_on, owner_unit_id, version FROM models ORDER BY id') + '\n--\n' +
-  sqlite(db, 'SELECT count(*) FROM model_reports') + '|' + sqlite(db, 'SELECT count(*) FROM model_results');
+const dump = (db) => sql(db, 'SELECT code, name, kind, parent_id, path, active, version FROM units ORDER BY id') + '\n--\n' +
+  sql(db, 'SELECT code, full_name, gender, birth_year, unit_id, position, active, version FROM people ORDER BY id');
+const dumpMovement = (db) => sql(db, 'SELECT unit_id, pledge, planned_models, version FROM registrations ORDER BY id') + '\n--\n' +
+  sql(db, 'SELECT registration_id, metric_id, value FROM registration_commitments ORDER BY 1, 2') + '\n--\n' +
+  sql(db, 'SELECT code, title, field_code, description, started_on, owner_unit_id, version FROM models ORDER BY id') + '\n--\n' +
+  sql(db, 'SELECT count(*) FROM model_reports') + '|' + sql(db, 'SELECT count(*) FROM model_results');
 
 const firstLine = (text) => text.split('\r\n')[0];
 
-function freshDb(name) {
-  const db = path.join(env.dir, name);
-  fs.copyFileSync(pristine, db);
-  return db;
-}
+// a copy of a database fresh from init
+const freshDb = (name) => copyDb(pristine, name);
 
 before(async () => {
   env = makeDb({ demo: true });
-  pristine = path.join(env.dir, 'pristine.db');
-  const p = makeDb({ dir: fs.mkdtempSync(path.join(env.dir, 'p-')) });
-  fs.copyFileSync(p.db, pristine);
+  pristine = makeDb({ dir: fs.mkdtempSync(path.join(env.dir, 'p-')) }).db;
   srv = await startServer(env.db);
   admin = new Client(srv.base);
   await admin.login('admin', env.adminPassword);
@@ -136,7 +131,7 @@ test('registrations, models and results exported in each language and format re-
       }
     }
   }
-  assert.deepEqual(counts, { registrations: 32, models: 138, results: Number(sqlite(env.db, `SELECT count(*) FROM model_reports p JOIN models d ON d.id = p.model_id WHERE d.movement_id = ${mv.id}`)) });
+  assert.deepEqual(counts, { registrations: 32, models: 138, results: Number(sql(env.db, `SELECT count(*) FROM model_reports p JOIN models d ON d.id = p.model_id WHERE d.movement_id = ${mv.id}`)) });
   assert.equal(dumpMovement(env.db), before);
 });
 
@@ -336,7 +331,7 @@ test('headers typed by hand without accents, in another case or with a "*" are r
   fs.writeFileSync(f, ' MA DON VI * ;ten don vi;loai;ma don vi cap tren\nT-HN;Thành phố Hà Nội;city;VN\nHN-SNV;Sở Nội vụ;department;T-HN\n');
   let r = thidua(['import', 'units', f, '--db', db]);
   assert.equal(r.stdout, `${f}: 2 lines: 2 added, 0 updated, 0 unchanged\n`, r.stderr);
-  assert.equal(sqlite(db, "SELECT p.code FROM units u JOIN units p ON p.id = u.parent_id WHERE u.code = 'HN-SNV'"), 'T-HN');
+  assert.equal(sql(db, "SELECT p.code FROM units u JOIN units p ON p.id = u.parent_id WHERE u.code = 'HN-SNV'"), 'T-HN');
   fs.writeFileSync(f, 'ma so can bo cong chuc,Họ và tên,Giới tính (M/F/X),unit_code,nam sinh\nCC-1,Nguyễn Văn An,M,HN-SNV,1980\n');
   r = thidua(['import', 'people', f, '--db', db]);
   // "Giới tính (M/F/X)" is not a header we know: the gender column is missing
@@ -345,5 +340,5 @@ test('headers typed by hand without accents, in another case or with a "*" are r
   fs.writeFileSync(f, '"ma so can bo, cong chuc",Họ và tên,"gioi tinh (m, f hoac x)",unit_code,nam sinh\nCC-1,Nguyễn Văn An,M,HN-SNV,1980\n');
   r = thidua(['import', 'people', f, '--db', db]);
   assert.equal(r.stdout, `${f}: 1 lines: 1 added, 0 updated, 0 unchanged\n`, r.stderr);
-  assert.equal(sqlite(db, "SELECT full_name || '|' || birth_year FROM people WHERE code = 'CC-1'"), 'Nguyễn Văn An|1980');
+  assert.equal(sql(db, "SELECT full_name || '|' || birth_year FROM people WHERE code = 'CC-1'"), 'Nguyễn Văn An|1980');
 });

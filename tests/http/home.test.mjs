@@ -6,8 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
-import { addUserAsync, csrfOf, setCookies, sqlite } from './_util.mjs';
+import { BIN, makeDb, startServer, Client, onPg } from '../lib/server.mjs';
+import { addUserAsync, copyDb, csrfOf, setCookies, sql } from './_util.mjs';
 
 // No test depends on another. The tests that only read share one server on
 // the demo data; a test that adds to what the home pages count (or needs what
@@ -38,16 +38,14 @@ async function world(db) {
 
 before(async () => {
   env = makeDb({ demo: true });
-  template = path.join(env.dir, 'demo-template.db');
-  sqlite(env.db, `VACUUM INTO '${template}'`);
+  template = copyDb(env.db, 'demo-template.db');
   ({ srv, admin, qyReporter, slOfficer, twOfficer, viewer, ids } = await world(env.db));
 });
 
 // a server of the test's own on a copy of the demo database, stopped when the test ends
 let worlds = 0;
 async function ownWorld(t) {
-  const db = path.join(env.dir, `own-${++worlds}.db`);
-  fs.copyFileSync(template, db);
+  const db = copyDb(template, `own-${++worlds}.db`);
   const w = await world(db);
   t.after(() => w.srv.stop());
   return w;
@@ -217,7 +215,7 @@ test('the admin sees the state of the system, each stage a link to its list', as
   await sonLaDone(w);
   const { admin, db } = w;
   const { html, tiles } = await home(admin);
-  const q = (sql) => Number(sqlite(db, sql));
+  const q = (text) => Number(sql(db, text));
   const vn = (n) => n.toLocaleString('de-DE');
   assert.deepEqual(tiles.units, { n: vn(q('SELECT count(*) FROM units WHERE active = 1')), label: 'đơn vị đang hoạt động', href: '/units' });
   assert.deepEqual(tiles.people, { n: vn(q('SELECT count(*) FROM people WHERE active = 1')), label: 'cán bộ đang công tác', href: '/people' });
@@ -230,11 +228,12 @@ test('the admin sees the state of the system, each stage a link to its list', as
     ['reviewing', '/movements?status=reviewing', 'Đang bình xét', '0'],
     ['closed', '/movements?status=closed', 'Đã kết thúc', '14'],
   ]);
-  // the database file and its write-ahead log, in MB with a decimal comma
+  // the database file and its write-ahead log (PostgreSQL: the database's size), in MB with a decimal comma
   const size = html.match(/<li id="home-db-size"><strong>(\d+),?(\d?) MB<\/strong> <span>dung lượng cơ sở dữ liệu<\/span>/);
   assert.ok(size, 'the database size is shown in MB');
   const mb = Number(size[1] + '.' + (size[2] || '0'));
-  const onDisk = (fs.statSync(db).size + (fs.existsSync(db + '-wal') ? fs.statSync(db + '-wal').size : 0)) / 1048576;
+  const onDisk = (onPg ? q('SELECT pg_database_size(current_database())')
+    : fs.statSync(db).size + (fs.existsSync(db + '-wal') ? fs.statSync(db + '-wal').size : 0)) / 1048576;
   assert.ok(Math.abs(mb - onDisk) < 0.5, `${mb} MB shown, ${onDisk} MB on disk`);
   // in English too
   const en = await home(admin, 'en');

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { makeDb, thidua, startServer } from '../lib/server.mjs';
-import { sqlite } from './_util.mjs';
+import { makeDb, thidua, startServer, onPg } from '../lib/server.mjs';
+import { copyDb, sql } from './_util.mjs';
 import { xlsx } from '../lib/xlsx.mjs';
 
 let env, dir, pristine;
@@ -42,18 +42,14 @@ function write(name, text) {
   return f;
 }
 
-const count = (db, table) => Number(sqlite(db, `SELECT count(*) FROM ${table}`));
+const count = (db, table) => Number(sql(db, `SELECT count(*) FROM ${table}`));
 
 // Everything in the tables an import touches, as text (cheaper than an export).
-const dump = (db) => sqlite(db, "SELECT code, name, kind, parent_id, path, depth, active, version FROM units ORDER BY id") + '\n--\n' +
-  sqlite(db, "SELECT code, full_name, gender, birth_year, unit_id, position, active, version FROM people ORDER BY id");
+const dump = (db) => sql(db, "SELECT code, name, kind, parent_id, path, depth, active, version FROM units ORDER BY id") + '\n--\n' +
+  sql(db, "SELECT code, full_name, gender, birth_year, unit_id, position, active, version FROM people ORDER BY id");
 
 // A new database as `thidua init` leaves it (a copy: init hashes a password, which is slow).
-function freshDb(name) {
-  const db = path.join(dir, name);
-  fs.copyFileSync(pristine, db);
-  return db;
-}
+const freshDb = (name) => copyDb(pristine, name);
 
 // No test depends on another: each imports into a database of its own, built
 // as far as it needs (fresh → the good units file → the good people file)
@@ -76,8 +72,7 @@ function withPeople(name) {
 before(() => {
   env = makeDb();
   dir = env.dir;
-  pristine = path.join(dir, 'pristine.db');
-  sqlite(env.db, `VACUUM INTO '${pristine}'`);
+  pristine = env.db; // only copied
 });
 
 test('a good units file with BOM, semicolons and CRLF imports: "N lines: N added"', () => {
@@ -88,11 +83,11 @@ test('a good units file with BOM, semicolons and CRLF imports: "N lines: N added
   assert.equal(r.stdout, `${f}: ${GOOD_UNITS_LINES} lines: ${GOOD_UNITS_LINES} added, 0 updated, 0 unchanged\n`);
   assert.equal(count(db, 'units'), 1 + GOOD_UNITS_LINES);
   // the first field of the header is "code", not "\ufeffcode"; values are exact
-  assert.equal(sqlite(db, "SELECT name FROM units WHERE code = 'TTH-SNV'"), 'Sở Nội vụ; tỉnh Thừa Thiên Huế');
-  assert.equal(sqlite(db, "SELECT p.code FROM units u JOIN units p ON p.id = u.parent_id WHERE u.code = 'QY-P-YENGIANG'"), 'QN-QUANGYEN');
-  assert.equal(sqlite(db, "SELECT active FROM units WHERE code = 'DN-CU'"), '0');
-  assert.equal(sqlite(db, "SELECT active FROM units WHERE code = 'T-QUANGNINH'"), '1');
-  const qy = sqlite(db, "SELECT u.path = p.path || u.id || '/' FROM units u JOIN units p ON p.id = u.parent_id WHERE u.code = 'QY-P-YENGIANG'");
+  assert.equal(sql(db, "SELECT name FROM units WHERE code = 'TTH-SNV'"), 'Sở Nội vụ; tỉnh Thừa Thiên Huế');
+  assert.equal(sql(db, "SELECT p.code FROM units u JOIN units p ON p.id = u.parent_id WHERE u.code = 'QY-P-YENGIANG'"), 'QN-QUANGYEN');
+  assert.equal(sql(db, "SELECT active FROM units WHERE code = 'DN-CU'"), '0');
+  assert.equal(sql(db, "SELECT active FROM units WHERE code = 'T-QUANGNINH'"), '1');
+  const qy = sql(db, "SELECT CASE WHEN u.path = p.path || u.id || '/' THEN 1 ELSE 0 END FROM units u JOIN units p ON p.id = u.parent_id WHERE u.code = 'QY-P-YENGIANG'");
   assert.equal(qy, '1');
 });
 
@@ -112,7 +107,7 @@ test('a changed line updates the unit in place', () => {
   const r = thidua(['import', 'units', f, '--db', db]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, `${f}: 1 lines: 0 added, 1 updated, 0 unchanged\n`);
-  assert.equal(sqlite(db, "SELECT name || '|' || version FROM units WHERE code = 'TP-DANANG'"), 'TP. Đà Nẵng|2');
+  assert.equal(sql(db, "SELECT name || '|' || version FROM units WHERE code = 'TP-DANANG'"), 'TP. Đà Nẵng|2');
 });
 
 const BAD_UNITS = [
@@ -141,7 +136,7 @@ test('a units file with bad lines exits 1, names each line and reason, and impor
   assert.ok(!/line [27]:/.test(r.stderr), 'good lines are not reported');
   assert.match(lines[lines.length - 1], new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: nothing imported: 4 of \\d+ lines rejected$`));
   assert.equal(dump(db), unitsBefore);
-  assert.equal(sqlite(db, "SELECT count(*) FROM units WHERE code IN ('OK-1', 'OK-2', 'BQ')"), '0');
+  assert.equal(sql(db, "SELECT count(*) FROM units WHERE code IN ('OK-1', 'OK-2', 'BQ')"), '0');
   assert.equal(count(db, 'audit_log'), auditBefore);
 });
 
@@ -178,9 +173,9 @@ test('a good people file imports, and re-importing it changes nothing', () => {
   const r = thidua(['import', 'people', f, '--db', db]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, `${f}: 4 lines: 4 added, 0 updated, 0 unchanged\n`);
-  assert.equal(sqlite(db, "SELECT position FROM people WHERE code = 'CC-0001'"), 'Trưởng phòng, "Thi đua"');
-  assert.equal(sqlite(db, "SELECT quote(birth_year) || '|' || quote(position) FROM people WHERE code = 'CC-0002'"), 'NULL|NULL');
-  assert.equal(sqlite(db, "SELECT active FROM people WHERE code = 'CC-0003'"), '0');
+  assert.equal(sql(db, "SELECT position FROM people WHERE code = 'CC-0001'"), 'Trưởng phòng, "Thi đua"');
+  assert.equal(sql(db, "SELECT coalesce(CAST(birth_year AS TEXT), 'NULL') || '|' || coalesce(position, 'NULL') FROM people WHERE code = 'CC-0002'"), 'NULL|NULL');
+  assert.equal(sql(db, "SELECT active FROM people WHERE code = 'CC-0003'"), '0');
   const again = thidua(['import', 'people', f, '--db', db]);
   assert.equal(again.code, 0, again.stderr);
   assert.equal(again.stdout, `${f}: 4 lines: 0 added, 0 updated, 4 unchanged\n`);
@@ -190,25 +185,27 @@ test('a people import is audited by one row for the file: its SHA-256 and the ra
   const db = freshDb('audit-people.db');
   const units = write('audit-units.csv', GOOD_UNITS);
   assert.equal(thidua(['import', 'units', units, '--db', db]).code, 0);
-  const indexes = () => sqlite(db, "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'people' ORDER BY name)");
+  const indexes = () => sql(db, onPg ? "SELECT indexname FROM pg_indexes WHERE tablename = 'people' ORDER BY indexname"
+    : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'people' ORDER BY name").split('\n').join(' ');
   const before = indexes();
   const f = write('audit-people.csv', GOOD_PEOPLE);
   const rowsBefore = count(db, 'audit_log');
   const r = thidua(['import', 'people', f, '--db', db]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(count(db, 'audit_log'), rowsBefore + 1);
-  const row = JSON.parse(sqlite(db, 'SELECT after FROM audit_log ORDER BY id DESC LIMIT 1'));
+  const row = JSON.parse(sql(db, 'SELECT after FROM audit_log ORDER BY id DESC LIMIT 1'));
   const sha = crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
-  const ids = sqlite(db, "SELECT min(id) || ' ' || max(id) FROM people").split(' ').map(Number);
+  const ids = sql(db, "SELECT min(id) || ' ' || max(id) FROM people").split(' ').map(Number);
   assert.deepEqual(row, { file_sha256: sha, lines: 4, created: 4, updated: 0, unchanged: 0, created_ids: [ids] });
-  assert.equal(sqlite(db, "SELECT action || ' ' || entity FROM audit_log ORDER BY id DESC LIMIT 1"), 'import person');
+  assert.equal(sql(db, "SELECT action || ' ' || entity FROM audit_log ORDER BY id DESC LIMIT 1"), 'import person');
   // the secondary indexes, dropped for a file bigger than the table, are all back
   assert.equal(indexes(), before);
-  assert.equal(sqlite(db, 'PRAGMA integrity_check'), 'ok');
+  if (!onPg) assert.equal(sql(db, 'PRAGMA integrity_check'), 'ok');
   // an update is still audited person by person, with the record before and after
   const changed = write('audit-people-2.csv', GOOD_PEOPLE.replace('Trần Văn Bình', 'Trần Văn Bính'));
   assert.equal(thidua(['import', 'people', changed, '--db', db]).code, 0);
-  const upd = sqlite(db, "SELECT action || ' ' || json_extract(before, '$.full_name') || ' > ' || json_extract(after, '$.full_name') FROM audit_log ORDER BY id DESC LIMIT 1");
+  const name = (col) => (onPg ? `(CAST(${col} AS json)->>'full_name')` : `json_extract(${col}, '$.full_name')`);
+  const upd = sql(db, `SELECT action || ' ' || ${name('before')} || ' > ' || ${name('after')} FROM audit_log ORDER BY id DESC LIMIT 1`);
   assert.equal(upd, 'update Trần Văn Bình > Trần Văn Bính');
   const v = thidua(['audit', 'verify', '--db', db]);
   assert.equal(v.code, 0, v.stdout + v.stderr);
@@ -232,7 +229,7 @@ test('a people file with an unknown unit_code and a bad gender names the lines a
   assert.ok(!/line [25]:/.test(r.stderr), 'good lines are not reported');
   assert.ok(r.stderr.endsWith(`${f}: nothing imported: 2 of 4 lines rejected\n`), r.stderr);
   assert.equal(dump(db), peopleBefore);
-  assert.equal(sqlite(db, "SELECT count(*) FROM people WHERE code = 'CC-0010'"), '0');
+  assert.equal(sql(db, "SELECT count(*) FROM people WHERE code = 'CC-0010'"), '0');
 });
 
 test('CSV exports re-import into a fresh database byte for byte', () => {
@@ -295,7 +292,7 @@ test('XLSX exports re-import: unchanged into the same database, identical into a
   assert.equal(thidua(['export', 'units', '--db', fresh]).stdout, csvUnits);
   assert.equal(thidua(['export', 'people', '--db', fresh]).stdout, csvPeople);
   // numbers came back as the text they were: a birth year, no "1985.0"
-  assert.equal(sqlite(fresh, "SELECT birth_year FROM people WHERE code = 'CC-0001'"), '1985');
+  assert.equal(sql(fresh, "SELECT birth_year FROM people WHERE code = 'CC-0001'"), '1985');
 });
 
 test('an XLSX with bad rows names their worksheet row numbers and imports nothing', () => {
@@ -334,7 +331,7 @@ test('a people XLSX with number cells imports them as text: 1985, 1 and 0', () =
   const r = thidua(['import', 'people', f, '--db', db]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, `${f}: 2 lines: 2 added, 0 updated, 0 unchanged\n`);
-  assert.equal(sqlite(db, "SELECT group_concat(code || '|' || birth_year || '|' || quote(position) || '|' || active, ';') FROM people WHERE code IN ('CC-0100', 'CC-0101') ORDER BY code"),
+  assert.equal(sql(db, "SELECT code || '|' || birth_year || '|' || coalesce('''' || position || '''', 'NULL') || '|' || active FROM people WHERE code IN ('CC-0100', 'CC-0101') ORDER BY code").split('\n').join(';'),
     "CC-0100|1985|'Chuyên viên chính'|1;CC-0101|1970|NULL|0");
 });
 
@@ -376,7 +373,7 @@ test('a very deep chain of units keeps every path consistent, or is refused with
   const r = thidua(['import', 'units', f, '--db', db]);
   if (r.code === 0) {
     // a unit's path is its parent's path plus its own id
-    const bad = sqlite(db, "SELECT group_concat(u.code) FROM units u JOIN units p ON p.id = u.parent_id WHERE u.path != p.path || u.id || '/'");
+    const bad = sql(db, "SELECT u.code FROM units u JOIN units p ON p.id = u.parent_id WHERE u.path != p.path || u.id || '/'");
     assert.equal(bad, '', 'units whose path does not extend their parent\'s');
   } else {
     assert.equal(r.code, 1);
@@ -385,7 +382,7 @@ test('a very deep chain of units keeps every path consistent, or is refused with
   }
 });
 
-test('an import while the server runs goes through the WAL: the server keeps answering and sees the new units', async () => {
+test('an import while the server runs goes through the WAL (SQLite): the server keeps answering and sees the new units', async () => {
   const live = makeDb();
   const srv = await startServer(live.db);
   try {
@@ -398,8 +395,8 @@ test('an import while the server runs goes through the WAL: the server keeps ans
     assert.match(r.stdout, /300 lines: 300 added, 0 updated, 0 unchanged/);
     const h = await fetch(srv.base + '/healthz');
     assert.equal(h.status, 200);
-    assert.equal(sqlite(live.db, 'PRAGMA journal_mode').trim(), 'wal');
-    assert.equal(sqlite(live.db, "SELECT count(*) FROM units WHERE code LIKE 'LIVE-%'").trim(), '300');
+    if (!onPg) assert.equal(sql(live.db, 'PRAGMA journal_mode').trim(), 'wal');
+    assert.equal(sql(live.db, "SELECT count(*) FROM units WHERE code LIKE 'LIVE-%'").trim(), '300');
   } finally {
     await srv.stop();
   }

@@ -14,7 +14,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, makeDb, startServer, Client, thidua } from '../lib/server.mjs';
-import { csrfOf, sqlite } from './_util.mjs';
+import { csrfOf, sql } from './_util.mjs';
 
 // the PostgreSQL programs, as scripts/pg-test-cluster.sh finds them
 function pgBin() {
@@ -105,7 +105,7 @@ describe('migrate-db', { skip }, () => {
       const up = await admin.req('POST', '/api/v1/movements/DVK2026/files', { raw: fd });
       assert.equal(up.status, 201, up.text);
       src.fileSha = sha256(pdf);
-      src.fileId = Number(sqlite(env.db, 'SELECT max(id) FROM files'));
+      src.fileId = Number(sql(env.db, 'SELECT max(id) FROM files'));
       // an export job with its output (a blob in job_outputs)
       const job = await admin.waitJob(await admin.post('/api/v1/movements/DVK2024/exports', { json: { what: 'models', format: 'csv' } }));
       assert.equal(job.status, 'done', JSON.stringify(job));
@@ -121,8 +121,8 @@ describe('migrate-db', { skip }, () => {
     } finally {
       await s.stop(); // the server is stopped before the copy, as the documentation says
     }
-    tables = sqlite(env.db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").split('\n');
-    src.counts = counts(tables, (t) => sqlite(env.db, `SELECT count(*) FROM "${t}"`));
+    tables = sql(env.db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").split('\n');
+    src.counts = counts(tables, (t) => sql(env.db, `SELECT count(*) FROM "${t}"`));
     src.audit = thidua(['audit', 'verify', '--db', env.db]);
 
     migration = migrateDb(env.db, cluster);
@@ -164,7 +164,7 @@ describe('migrate-db', { skip }, () => {
   });
 
   test('values keep their representation: texts, password hashes, blobs, reals, NULLs', () => {
-    const same = (sqlSrc, sqlDst) => assert.equal(psql(cluster, sqlDst), sqlite(env.db, sqlSrc), sqlDst);
+    const same = (sqlSrc, sqlDst) => assert.equal(psql(cluster, sqlDst), sql(env.db, sqlSrc), sqlDst);
     same('SELECT group_concat(hash, \',\') FROM (SELECT hash FROM audit_log ORDER BY id)', 'SELECT string_agg(hash, \',\' ORDER BY id) FROM audit_log');
     same('SELECT group_concat(login || \':\' || password_hash, \',\') FROM (SELECT * FROM users ORDER BY id)',
       'SELECT string_agg(login || \':\' || password_hash, \',\' ORDER BY id) FROM users');
@@ -244,11 +244,11 @@ describe('migrate-db', { skip }, () => {
     assert.equal(r.code, 2);
     assert.equal(r.stderr, `migrate-db: refused: ${text} is not a SQLite database, so not a thidua database; nothing was written\n`);
     const other = path.join(env.dir, 'other.db');
-    sqlite(other, 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES (\'x\')');
+    sql(other, 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES (\'x\')');
     r = migrateDb(other, target);
     assert.equal(r.code, 2);
     assert.equal(r.stderr, `migrate-db: refused: ${other} is a SQLite database but not a thidua one (no thidua schema_migrations); nothing was written\n`);
-    assert.equal(sqlite(other, 'PRAGMA journal_mode'), 'delete', 'the source is only read');
+    assert.equal(sql(other, 'PRAGMA journal_mode'), 'delete', 'the source is only read');
     r = migrateDb(path.join(env.dir, 'missing.db'), target);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^migrate-db: refused: no file at .*missing\.db \(No such file or directory\); nothing was written\n$/);
@@ -257,17 +257,17 @@ describe('migrate-db', { skip }, () => {
 
   test('a source of another schema version is refused with what to do', () => {
     const target = freshDb();
-    const latest = Number(sqlite(env.db, 'SELECT max(version) FROM schema_migrations'));
+    const latest = Number(sql(env.db, 'SELECT max(version) FROM schema_migrations'));
     const older = path.join(env.dir, 'older.db');
     fs.copyFileSync(env.db, older);
-    sqlite(older, `DELETE FROM schema_migrations WHERE version = ${latest}`);
+    sql(older, `DELETE FROM schema_migrations WHERE version = ${latest}`);
     let r = migrateDb(older, target);
     assert.equal(r.code, 2);
     assert.equal(r.stderr, `migrate-db: refused: ${older} has schema version ${latest - 1}, older than this thidua's ${latest}: open it once with this thidua `
       + `(thidua audit verify --db ${older} migrates it), then run migrate-db again; nothing was written\n`);
     const newer = path.join(env.dir, 'newer.db');
     fs.copyFileSync(env.db, newer);
-    sqlite(newer, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${latest + 1}, 'future.sql', '2030-01-01T00:00:00Z')`);
+    sql(newer, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${latest + 1}, 'future.sql', '2030-01-01T00:00:00Z')`);
     r = migrateDb(newer, target);
     assert.equal(r.code, 2);
     assert.equal(r.stderr, `migrate-db: refused: ${newer} has schema version ${latest + 1}, written by a newer thidua; this one knows up to ${latest}: `

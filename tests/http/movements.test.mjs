@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
-import { addUserAsync, mkUnit, sqlite } from './_util.mjs';
+import { addUserAsync, mkUnit, sql } from './_util.mjs';
 
 let env, srv, admin, officer, reporter, stranger, anon;
 const u = {};
@@ -263,7 +263,7 @@ test('evidence files: checked by content, stored once, readable only in scope', 
   // the same bytes again: a second attachment, one stored file
   r = await up(officer, railing.id, 'ban-sao.pdf', pdf, 'application/pdf');
   assert.equal(r.status, 201, r.text);
-  assert.equal(sqlite(env.db, 'SELECT count(*) FROM files'), '1');
+  assert.equal(sql(env.db, 'SELECT count(*) FROM files'), '1');
   r = await officer.get(`/api/v1/files/${att.id}`);
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('content-type'), 'application/pdf');
@@ -369,6 +369,6 @@ test('a closed movement changes no more', async () => {
   assert.equal(r.data.error.code, 'state');
   r = await reporter.post(`/api/v1/models/${railing.id}/reports`, { json: { reported_on: day(0), results: { vnd: 1 } } });
   assert.equal(r.status, 409);
-  assert.equal(sqlite(env.db, `SELECT count(*) FROM audit_log WHERE entity = 'movement' AND entity_id = ${mv.id}`), '4');
-  assert.equal(sqlite(env.db, `SELECT group_concat(action, ',') FROM (SELECT action FROM audit_log WHERE entity = 'movement' AND entity_id = ${mv.id} ORDER BY id)`), 'create,launch,review,close');
+  assert.equal(sql(env.db, `SELECT count(*) FROM audit_log WHERE entity = 'movement' AND entity_id = ${mv.id}`), '4');
+  assert.equal(sql(env.db, `SELECT action FROM audit_log WHERE entity = 'movement' AND entity_id = ${mv.id} ORDER BY id`).split('\n').join(','), 'create,launch,review,close');
 });

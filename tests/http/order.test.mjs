@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeDb, startServer, Client, thidua } from '../lib/server.mjs';
-import { mkUnit, mkPerson, sqlite } from './_util.mjs';
+import { mkUnit, mkPerson, sql } from './_util.mjs';
 
 const HAVE_DEMO = fs.existsSync(path.resolve('data/demo/units.csv'));
 let env, srv, c;
@@ -167,8 +167,8 @@ test('no unit or person is left without a sort key (demo, API, import)', async (
   fs.writeFileSync(file, 'code,full_name,gender,unit_code\nOR-KEY-2,Ông Văn Khóa,M,O-PEOPLE\n');
   const imp = thidua(['import', 'people', file, '--db', env.db]);
   assert.equal(imp.code, 0, imp.stderr);
-  assert.equal(sqlite(env.db, "SELECT count(*) FROM units WHERE length(sort_key) = 0"), '0');
-  assert.equal(sqlite(env.db, "SELECT count(*) FROM people WHERE length(sort_key) = 0"), '0');
+  assert.equal(sql(env.db, "SELECT count(*) FROM units WHERE length(sort_key) = 0"), '0');
+  assert.equal(sql(env.db, "SELECT count(*) FROM people WHERE length(sort_key) = 0"), '0');
 });
 
 const PROVINCES = ['An Giang', 'Bà Rịa – Vũng Tàu', 'Bạc Liêu', 'Bắc Giang', 'Bắc Kạn', 'Bắc Ninh', 'Bến Tre', 'Bình Dương',
@@ -226,8 +226,8 @@ test('demo: movements sorted by title come in Vietnamese order; every movement a
     'Đợt thi đua đặc biệt giai đoạn 2020–2025 của tỉnh Sơn La',
   ]);
   assert.equal(titles.at(-1), 'Vì người nghèo – Không để ai bị bỏ lại phía sau');
-  assert.equal(sqlite(env.db, 'SELECT count(*) FROM movements WHERE length(sort_key) = 0'), '0');
-  assert.equal(sqlite(env.db, 'SELECT count(*) FROM models WHERE length(sort_key) = 0'), '0');
+  assert.equal(sql(env.db, 'SELECT count(*) FROM movements WHERE length(sort_key) = 0'), '0');
+  assert.equal(sql(env.db, 'SELECT count(*) FROM models WHERE length(sort_key) = 0'), '0');
   // the models of a movement by title
   const m = await c.get('/api/v1/movements/DVK2024/models?sort=title&limit=3');
   assert.equal(m.status, 200);
@@ -245,7 +245,7 @@ test('migration 009 gives the units and people of an older database their sort k
   fs.writeFileSync(people, 'code,full_name,gender,unit_code\nM-1,Đặng Văn Minh,M,M-DN\nM-2,Dương Thị Lan,F,M-DN\nM-3,Ân Văn Hòa,M,M-DN\n');
   assert.equal(thidua(['import', 'people', people, '--db', old.db]).code, 0);
   // back to version 8: no sort keys, the old child index
-  sqlite(old.db, `DROP INDEX people_sort; DROP INDEX people_unit_sort; DROP INDEX units_children; DROP TABLE sort_key_collator;
+  sql(old.db, `DROP INDEX people_sort; DROP INDEX people_unit_sort; DROP INDEX units_children; DROP TABLE sort_key_collator;
     ALTER TABLE people DROP COLUMN sort_key; ALTER TABLE units DROP COLUMN sort_key;
     ALTER TABLE movements DROP COLUMN sort_key; ALTER TABLE models DROP COLUMN sort_key;
     CREATE INDEX units_children ON units (parent_id, active, name); DELETE FROM schema_migrations WHERE version = 9`);
@@ -258,8 +258,8 @@ test('migration 009 gives the units and people of an older database their sort k
     const dn = r.data.items[2].id;
     const p = await k.get(`/api/v1/people?unit=${dn}`);
     assert.deepEqual(fullNames(p), ['Ân Văn Hòa', 'Dương Thị Lan', 'Đặng Văn Minh']);
-    assert.equal(sqlite(old.db, 'SELECT count(*) FROM people WHERE length(sort_key) = 0'), '0');
-    assert.match(sqlite(old.db, 'SELECT version FROM sort_key_collator'), /^vi \d+\.\d+\.\d+\.\d+ num secondary$/);
+    assert.equal(sql(old.db, 'SELECT count(*) FROM people WHERE length(sort_key) = 0'), '0');
+    assert.match(sql(old.db, 'SELECT version FROM sort_key_collator'), /^vi \d+\.\d+\.\d+\.\d+ num secondary$/);
   } finally {
     await s.stop();
   }

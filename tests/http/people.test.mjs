@@ -191,6 +191,18 @@ test('pagination and sort of people', async (t) => {
   assert.deepEqual(codes(next), ['CC-0002', 'CC-0004']);
 });
 
+test('sort=position and sort=code order the texts by their bytes, as SQLite does, whatever the database\'s collation', async (t) => {
+  // the four (positions Phó Chủ tịch, Giám đốc, Chuyên viên and none) and two more, a code in lower case and codes with "_"
+  const { c, u } = await ownWorld(t);
+  await mkPerson(c, { code: 'cc_0005', full_name: 'Lê Văn Năm', gender: 'M', unit_id: u.dn.id, position: 'Chánh văn phòng' });
+  await mkPerson(c, { code: 'CC_0006', full_name: 'Đỗ Thị Sáu', gender: 'F', unit_id: u.dn.id, position: 'chuyên viên' });
+  const pos = await c.get('/api/v1/people?sort=position');
+  assert.deepEqual(pos.data.items.map((x) => x.position ?? null), [null, 'Chuyên viên', 'Chánh văn phòng', 'Giám đốc', 'Phó Chủ tịch', 'chuyên viên']);
+  const back = await c.get('/api/v1/people?sort=-position');
+  assert.deepEqual(back.data.items.map((x) => x.position ?? null), ['chuyên viên', 'Phó Chủ tịch', 'Giám đốc', 'Chánh văn phòng', 'Chuyên viên', null]);
+  assert.deepEqual(codes(await c.get('/api/v1/people?sort=code')), ['CC-0001', 'CC-0002', 'CC-0003', 'CC-0004', 'CC_0006', 'cc_0005']);
+});
+
 test('gender "Q" is 422 naming gender', async () => {
   const r = await c.post('/api/v1/people', { json: { code: 'CC-0200', full_name: 'Sai Giới Tính', gender: 'Q', unit_id: u.dn.id }, headers: en });
   assert.equal(r.status, 422);

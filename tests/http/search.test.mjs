@@ -6,8 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeDb, thidua, startServer, Client } from '../lib/server.mjs';
-import { mkPerson, sqlite } from './_util.mjs';
+import { makeDb, thidua, startServer, Client, onPg } from '../lib/server.mjs';
+import { copyDb, mkPerson, snapshotDb, sql } from './_util.mjs';
 
 // No test depends on another. They share one server with the people below,
 // and leave its data as they found it; a test that renames, moves or imports
@@ -30,7 +30,7 @@ function importPeople(lines, db = env.db) {
 }
 
 // The index rows of one person: "word unit active", in word order.
-const wordRowsOf = (id, db) => sqlite(db, `SELECT word || ' ' || unit_id || ' ' || active FROM person_words WHERE person_id = ${id} ORDER BY word`).split('\n').filter(Boolean);
+const wordRowsOf = (id, db) => sql(db, `SELECT word || ' ' || unit_id || ' ' || active FROM person_words WHERE person_id = ${id} ORDER BY word`).split('\n').filter(Boolean);
 const wordRows = (id) => wordRowsOf(id, env.db);
 
 before(async () => {
@@ -52,16 +52,14 @@ before(async () => {
   p.nguyen = await mkPerson(c, { code: 'S-3', full_name: 'Lê Văn Nguyên', gender: 'M', unit_id: u.a.id });
   p.hhen = await mkPerson(c, { code: 'S-4', full_name: 'H’Hen Niê', gender: 'F', unit_id: u.a.id });
   p.dang = await mkPerson(c, { code: 'S-5', full_name: 'Đặng Thùy Dương', gender: 'F', unit_id: u.a.id });
-  template = path.join(env.dir, 'template.db');
-  sqlite(env.db, `VACUUM INTO '${template}'`);
+  template = snapshotDb(env.db, 'template.db');
 });
 
 // a server of the test's own on a copy of the data as before() left it (the
 // same ids), stopped when the test ends
 let worlds = 0;
 async function ownWorld(t) {
-  const db = path.join(env.dir, `own-${++worlds}.db`);
-  fs.copyFileSync(template, db);
+  const db = copyDb(template, `own-${++worlds}.db`);
   const s = await startServer(db);
   t.after(() => s.stop());
   const k = new Client(s.base);
@@ -197,19 +195,21 @@ test('an import while the server runs: new people are found, renamed ones by the
   assert.deepEqual(names(eight), ['Nguyễn Văn Bình 80', 'Nguyễn Văn Bình 800']);
   assert.equal(eight.data.total, 110);
   assert.deepEqual(names(await search('binh 8', '&active=false')), ['Nguyễn Văn Bình 8']);
-  const id = Number(sqlite(db, "SELECT id FROM people WHERE code = 'BULK-0007'"));
+  const id = Number(sql(db, "SELECT id FROM people WHERE code = 'BULK-0007'"));
   assert.deepEqual(wordRowsOf(id, db), [`ho ${u.b.id} 1`, `huong ${u.b.id} 1`, `xuan ${u.b.id} 1`]);
 });
 
 // person_words and person_word_counts against a recomputation from people (as migration 008 builds them)
-const indexErrors = (db) => sqlite(db, `
+// (substr(search, 1, 0): an empty text of the column's collation, as PostgreSQL's recursive query wants)
+const INSTR = onPg ? 'strpos' : 'instr';
+const indexErrors = (db) => sql(db, `
     WITH RECURSIVE split(id, search, unit_id, active, word, rest) AS (
-      SELECT id, search, unit_id, active, '', search || ' ' FROM people
-      UNION ALL SELECT id, search, unit_id, active, substr(rest, 1, instr(rest, ' ') - 1), substr(rest, instr(rest, ' ') + 1)
+      SELECT id, search, unit_id, active, substr(search, 1, 0), search || ' ' FROM people
+      UNION ALL SELECT id, search, unit_id, active, substr(rest, 1, ${INSTR}(rest, ' ') - 1), substr(rest, ${INSTR}(rest, ' ') + 1)
       FROM split WHERE rest <> ''),
     expect AS (SELECT DISTINCT word, search, id, unit_id, active FROM split WHERE word <> '')
-    SELECT (SELECT count(*) FROM (SELECT * FROM expect EXCEPT SELECT word, search, person_id, unit_id, active FROM person_words))
-         + (SELECT count(*) FROM (SELECT word, search, person_id, unit_id, active FROM person_words EXCEPT SELECT * FROM expect))
+    SELECT (SELECT count(*) FROM (SELECT * FROM expect EXCEPT SELECT word, search, person_id, unit_id, active FROM person_words) x)
+         + (SELECT count(*) FROM (SELECT word, search, person_id, unit_id, active FROM person_words EXCEPT SELECT * FROM expect) y)
          + (SELECT count(*) FROM (SELECT word, count(*) AS n FROM person_words GROUP BY word) w
             LEFT JOIN person_word_counts k ON k.word = w.word WHERE k.people IS NULL OR k.people <> w.n)`);
 
@@ -220,7 +220,7 @@ test('the index holds exactly the words of every person, and the counts of peopl
   await deactivatedAndBack(c);
   importPeople(IMPORT, db);
   assert.equal(indexErrors(db), '0');
-  assert.equal(sqlite(db, "SELECT people FROM person_word_counts WHERE word = 'binh'"), '1002');
+  assert.equal(sql(db, "SELECT people FROM person_word_counts WHERE word = 'binh'"), '1002');
 });
 
 test('migration 008 indexes the people of an older database and makes punctuation a separator', async () => {
@@ -230,7 +230,7 @@ test('migration 008 indexes the people of an older database and makes punctuatio
   assert.equal(thidua(['import', 'units', units, '--db', old.db]).code, 0);
   importPeople(['M-1,Nguyễn Văn An,M,1980,T-M,,1', "M-2,H'Hen Niê,F,1990,T-M,,1", 'M-3,Trần Thị Bé,F,1990,T-M,,0'], old.db);
   // back to version 7: no word tables, the old index, the old key of a name with an apostrophe (and no sort keys of 009)
-  sqlite(old.db, `DROP TABLE person_words; DROP TABLE person_word_counts; DROP INDEX people_unit;
+  sql(old.db, `DROP TABLE person_words; DROP TABLE person_word_counts; DROP INDEX people_unit;
     CREATE INDEX people_unit ON people (unit_id, full_name);
     DROP INDEX people_sort; DROP INDEX people_unit_sort; DROP INDEX units_children; DROP TABLE sort_key_collator;
     ALTER TABLE people DROP COLUMN sort_key; ALTER TABLE units DROP COLUMN sort_key;
@@ -247,10 +247,10 @@ test('migration 008 indexes the people of an older database and makes punctuatio
     assert.deepEqual(an.data.items.map((x) => x.code), ['M-1']);
     const be = await k.get('/api/v1/people?q=be&active=false');
     assert.deepEqual(be.data.items.map((x) => x.code), ['M-3']);
-    assert.equal(sqlite(old.db, "SELECT search FROM people WHERE code = 'M-2'"), 'h hen nie');
-    assert.equal(sqlite(old.db, 'SELECT version FROM schema_migrations WHERE version = 8'), '8');
+    assert.equal(sql(old.db, "SELECT search FROM people WHERE code = 'M-2'"), 'h hen nie');
+    assert.equal(sql(old.db, 'SELECT version FROM schema_migrations WHERE version = 8'), '8');
     assert.equal(indexErrors(old.db), '0');
-    assert.equal(sqlite(old.db, 'SELECT count(*) FROM person_words'), '9');
+    assert.equal(sql(old.db, 'SELECT count(*) FROM person_words'), '9');
   } finally {
     await s.stop();
   }

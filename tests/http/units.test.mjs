@@ -112,6 +112,20 @@ test('GET ?parent=root lists the roots', async () => {
   assert.equal(r.data.total, 1);
 });
 
+test('an id past 32 bits is one more unknown id: an empty list or 404, never a 500', async () => {
+  // PostgreSQL typed a parameter compared with an INTEGER column as int4 (migration 016)
+  const big = 2 ** 31 + 5;
+  const r = await c.get(`/api/v1/units?parent=${big}`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.data.items, r.data.total], [[], 0]);
+  for (const p of [`/api/v1/units?under=${big}`, `/api/v1/units/${big}`, `/api/v1/people?unit=${big}`, `/api/v1/people?under=${big}`,
+    `/api/v1/people/${big}`, `/units/${big}`, `/pick/units?q=a&under=${big}`])
+    assert.equal((await c.get(p)).status, 404, p);
+  const w = await c.post('/api/v1/people', { json: { code: 'CC-BIG', full_name: 'Nguyễn Văn Lớn', gender: 'M', unit_id: big }, headers: en });
+  assert.equal(w.status, 422, w.text);
+  assert.deepEqual(w.data.error.fields, { unit_id: 'No such unit' });
+});
+
 test('GET ?under=ID lists the whole subtree without the unit itself', async () => {
   const r = await c.get('/api/v1/units?under=' + u['T-QUANGNINH'].id);
   assert.deepEqual(codes(r).sort(), ['QN-QUANGYEN', 'QY-P-YENGIANG', 'YG-KP-1']);

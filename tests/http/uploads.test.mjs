@@ -5,8 +5,8 @@
 // what does not exist or may not be read.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeDb, startServer, Client } from '../lib/server.mjs';
-import { csrfOf, rawHttp, setCookies, sqlite } from './_util.mjs';
+import { makeDb, startServer, Client, onPg } from '../lib/server.mjs';
+import { csrfOf, rawHttp, setCookies, sql } from './_util.mjs';
 
 let env, srv, api;
 const en = { 'Accept-Language': 'en' };
@@ -150,8 +150,11 @@ test('a download of an unknown attachment id is 404 not_found', async () => {
 });
 
 test('an existing attachment of a record nobody may read answers exactly like an unknown id', async () => {
-  sqlite(env.db, "INSERT INTO files (id, sha256, size, mime, data, created_at) VALUES (1, '" + 'a'.repeat(64) + "', 3, 'application/pdf', x'255044', '2026-11-23T09:00:00Z');" +
-    "INSERT INTO attachments (id, file_id, entity, entity_id, name, created_at) VALUES (1, 1, 'movement', 1, 'quyet-dinh.pdf', '2026-11-23T09:00:00Z');");
+  // %PD as a blob literal of each dialect; on PostgreSQL the ids' sequences move past the rows given
+  sql(env.db, "INSERT INTO files (id, sha256, size, mime, data, created_at) VALUES (1, '" + 'a'.repeat(64) + "', 3, 'application/pdf', " +
+    (onPg ? "'\\x255044'::bytea" : "x'255044'") + ", '2026-11-23T09:00:00Z');" +
+    "INSERT INTO attachments (id, file_id, entity, entity_id, name, created_at) VALUES (1, 1, 'movement', 1, 'quyet-dinh.pdf', '2026-11-23T09:00:00Z');" +
+    (onPg ? "SELECT setval(pg_get_serial_sequence('files', 'id'), 1); SELECT setval(pg_get_serial_sequence('attachments', 'id'), 1);" : ''));
   const known = await api.get('/api/v1/files/1', { headers: en });
   const unknown = await api.get('/api/v1/files/2', { headers: en });
   assert.equal(known.status, 404);

@@ -41,9 +41,66 @@ export function tmpdir(prefix = 'thidua-test-') {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+// The database of a test: a SQLite file in the test's directory, or, when
+// THIDUA_TEST_PG holds the URI of a PostgreSQL cluster (as printed by
+// scripts/pg-test-cluster.sh start: postgresql:///thidua?host=DIR&user=ROLE),
+// a new database of that cluster with a name of its own. `db` is what
+// `--db` takes either way.
+export const PG = process.env.THIDUA_TEST_PG || '';
+export const onPg = !!PG;
+export const isPgUri = (db) => /^postgres(ql)?:/.test(db);
+
+// The URI of database `name` on the cluster of `uri` (same host and user).
+export function pgUri(uri, name) {
+  const u = new URL(uri);
+  u.pathname = '/' + name;
+  return u.toString();
+}
+// The name of the database of a URI.
+export const pgName = (uri) => decodeURIComponent(new URL(uri).pathname.slice(1));
+
+// Runs SQL with psql on the database of `uri`; returns its trimmed stdout, rows
+// on lines, columns separated by '|', NULL as '' (as the sqlite3 shell prints them).
+export function psql(uri, sql) {
+  return execFileSync('psql', ['-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-d', uri],
+    { encoding: 'utf8', input: sql, stdio: ['pipe', 'pipe', 'pipe'] }).trim();
+}
+
+// A new, empty database on the test cluster, named uniquely; its URI. With
+// `template`, a copy of that (unused) database of the cluster. The test
+// cluster's own locale is C; a ministry's server has its country's, so a
+// new database takes the ICU collation THIDUA_TEST_PG_ICU names ("vi" by
+// default; "" for the cluster's), as `createdb` would give it there: a text
+// the code compares or sorts must read the same as on SQLite under it.
+const ICU = process.env.THIDUA_TEST_PG_ICU ?? 'vi';
+let pgDbs = 0;
+export function pgCreateDb(label = 'db', template = null) {
+  const slug = String(label).toLowerCase().replace(/\.db$/, '').replace(/[^a-z0-9]+/g, '_').slice(0, 24);
+  const name = `t${process.pid}_${++pgDbs}_${crypto.randomBytes(3).toString('hex')}_${slug}`;
+  const from = template ? ` TEMPLATE "${pgName(template)}"` : ICU ? ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${ICU}' LOCALE 'C.UTF-8'` : '';
+  // FILE_COPY: copying the files is faster than logging every page (PostgreSQL 15's default); older servers know neither
+  try {
+    psql(PG, `CREATE DATABASE "${name}"${from} STRATEGY FILE_COPY`);
+  } catch {
+    psql(PG, `CREATE DATABASE "${name}"` + (template ? from : ''));
+  }
+  return pgUri(PG, name);
+}
+
+// The directory of a test's files beside its database (password files, CSV):
+// the SQLite file's directory, or the one makeDb was given for a PostgreSQL URI.
+const pgDirs = new Map();
+export function dbDir(db) {
+  if (!isPgUri(db)) return path.dirname(db);
+  if (!pgDirs.has(db)) pgDirs.set(db, tmpdir());
+  return pgDirs.get(db);
+}
+export function setDbDir(db, dir) { if (isPgUri(db)) pgDirs.set(db, dir); }
+
 // Creates a database: init (admin password read back), optionally the demo.
 export function makeDb({ demo = false, dir = tmpdir() } = {}) {
-  const db = path.join(dir, 'test.db');
+  const db = onPg ? pgCreateDb(demo ? 'demo' : 'db') : path.join(dir, 'test.db');
+  if (onPg) pgDirs.set(db, dir);
   const init = thidua(['init', '--db', db]);
   if (init.code !== 0) throw new Error('init failed: ' + init.stderr);
   const m = init.stdout.match(/^admin password: (\S+)$/m);
@@ -62,7 +119,7 @@ export function makeDb({ demo = false, dir = tmpdir() } = {}) {
 
 // Adds a user with one role via the CLI; returns the password.
 export function addUser(db, login, role, unitCode, password = testPassword(login)) {
-  const dir = path.dirname(db);
+  const dir = dbDir(db);
   const pf = path.join(dir, login + '.pw');
   fs.writeFileSync(pf, password + '\n');
   const r = thidua(['user', 'add', '--db', db, '--login', login, '--role', role, '--unit', unitCode, '--password-file', pf]);

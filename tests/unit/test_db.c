@@ -15,6 +15,7 @@
 
 #include "base/assets.h"
 #include "base/audit.h"
+#include "base/buf.h"
 #include "base/auth.h"
 #include "base/db.h"
 #include "base/errors.h"
@@ -416,6 +417,30 @@ static void test_sqlite_read_only(void **state)
 	assert_int_not_equal(access(path, F_OK), 0);
 }
 
+/* a user's sort on a column that may be NULL gives SQLite's order on both
+** databases: NULLs first ascending, last descending (db_order_by) */
+static void test_order_by_nulls(void **state)
+{
+	struct fx *f = *state;
+	static const char *const keys[] = { "v", NULL };
+	static const char *const cols[] = { "v NULLS FIRST", NULL };
+	assert_int_equal(db_exec(f->db, "INSERT INTO t (v) VALUES (2), (NULL), (1)", ""), DB_OK);
+	const char *want[] = { "n12", "21n" };
+	for (int desc = 0; desc < 2; desc++) {
+		struct buf sql;
+		buf_init(&sql);
+		buf_raw(&sql, "SELECT v FROM t");
+		db_order_by(&sql, desc ? "-v" : "v", keys, cols, "id");
+		struct stmt *st = db_query(f->db, buf_cstr(&sql), "");
+		assert_non_null(st);
+		char got[8] = "";
+		for (int i = 0; i < 7 && db_step(st) == DB_ROW; i++) got[i] = db_isnull(st, 0) ? 'n' : (char)('0' + db_int(st, 0));
+		db_done(st);
+		assert_string_equal(got, want[desc]);
+		buf_free(&sql);
+	}
+}
+
 /* every migration exists in both dialects, under the same name: a change to
 ** the schema of one database is a change to the other's */
 static void test_migrations_in_both_dialects(void **state)
@@ -452,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_migrations_in_both_dialects),
 		cmocka_unit_test_setup_teardown(test_copy_rows_exactly, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_read_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_order_by_nulls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_writer_inside_a_read_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_lost_connection, setup, teardown),
 	};
