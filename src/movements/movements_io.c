@@ -242,6 +242,8 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 		double f0 = now_ms();
 		result = db_tx_begin(db);
 		if (result == E_OK) result = models_publish_staged(db, who, movement_id, key, rep->errors, &rep->rejected);
+		/* the staged lines go with the commit that publishes them: a job seen done has none left */
+		if (result == E_OK && db_exec(db, "DELETE FROM model_staging WHERE job_id = $1", "i", key) != DB_OK) result = E_DB;
 		if (result == E_OK && rep->job) {
 			import_result(rep, &rep->job->result);
 			result = job_mark_done(rep->job);
@@ -408,6 +410,7 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 		double f0 = now_ms();
 		result = db_tx_begin(db);
 		if (result == E_OK && towrite) result = reports_publish_staged(db, who, movement_id, key, rep->errors, &rep->rejected);
+		if (result == E_OK && towrite && db_exec(db, "DELETE FROM report_staging WHERE job_id = $1", "i", key) != DB_OK) result = E_DB;
 		if (result == E_OK && rep->job) {
 			import_result(rep, &rep->job->result);
 			result = job_mark_done(rep->job);

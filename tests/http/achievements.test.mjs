@@ -169,7 +169,7 @@ test('the person\'s page shows the timeline by year, and its form adds a record 
 });
 
 test('thidua import achievements: all or nothing with line numbers, then the good file goes in', async () => {
-  const dir = path.dirname(env.db);
+  const dir = env.dir;
   const bad = path.join(dir, 'ach-bad.csv');
   fs.writeFileSync(bad, 'person_code,year,kind,value,decided_on\nKH-001,2019,rating,excellent,\nKH-001,2019,title,XYZ,\nKH-001,2019,title,LDTT,31/02/2019\n');
   const r = thidua(['import', 'achievements', '--db', env.db, bad]);

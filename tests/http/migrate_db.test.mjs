@@ -76,7 +76,7 @@ const pgCounts = (uri) => counts(tables, (t) => psql(uri, `SELECT count(*) FROM 
 describe('migrate-db', { skip }, () => {
   before(async () => {
     cluster = execFileSync(CLUSTER, ['start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-    env = makeDb({ demo: true });
+    env = makeDb({ demo: true, sqlite: true });
     const s = await startServer(env.db);
     try {
       const admin = new Client(s.base);

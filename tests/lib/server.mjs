@@ -48,6 +48,9 @@ export function tmpdir(prefix = 'thidua-test-') {
 // `--db` takes either way.
 export const PG = process.env.THIDUA_TEST_PG || '';
 export const onPg = !!PG;
+// a PostgreSQL database has no key file beside it: the servers and commands of
+// the suite sign award certificates with this fixed test master key
+if (onPg && !process.env.THIDUA_MASTER_KEY) process.env.THIDUA_MASTER_KEY = '6d'.repeat(32);
 export const isPgUri = (db) => /^postgres(ql)?:/.test(db);
 
 // The URI of database `name` on the cluster of `uri` (same host and user).
@@ -98,9 +101,12 @@ export function dbDir(db) {
 export function setDbDir(db, dir) { if (isPgUri(db)) pgDirs.set(db, dir); }
 
 // Creates a database: init (admin password read back), optionally the demo.
-export function makeDb({ demo = false, dir = tmpdir() } = {}) {
-  const db = onPg ? pgCreateDb(demo ? 'demo' : 'db') : path.join(dir, 'test.db');
-  if (onPg) pgDirs.set(db, dir);
+// sqlite: a SQLite file even when the suite runs on PostgreSQL (a test of
+// moving a SQLite database, of a file's backup)
+export function makeDb({ demo = false, dir = tmpdir(), sqlite = false } = {}) {
+  const pg = onPg && !sqlite;
+  const db = pg ? pgCreateDb(demo ? 'demo' : 'db') : path.join(dir, 'test.db');
+  if (pg) pgDirs.set(db, dir);
   const init = thidua(['init', '--db', db]);
   if (init.code !== 0) throw new Error('init failed: ' + init.stderr);
   const m = init.stdout.match(/^admin password: (\S+)$/m);
