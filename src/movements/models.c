@@ -534,12 +534,9 @@ int models_stage(struct db *db, const struct user *who, const struct movement *m
 	return rc;
 }
 
-int models_staged_find(struct db *db, struct arena *a, int64_t key, const char *code, struct model_staged *out)
+/* one row of model_staging or models read as a struct model_staged */
+static int read_staged(struct stmt *st, struct arena *a, struct model_staged *out)
 {
-	struct stmt *st = db_query(db,
-				   "SELECT unit_id, title, field_code, description, started_on, owner_unit_id, model_id, version FROM model_staging "
-				   "WHERE job_id = $1 AND code = $2",
-				   "it", key, code);
 	if (!st) return E_DB;
 	int s = db_step(st);
 	if (s == DB_ROW) {
@@ -556,6 +553,24 @@ int models_staged_find(struct db *db, struct arena *a, int64_t key, const char *
 	}
 	db_done(st);
 	return s == DB_ROW ? E_OK : s == DB_DONE ? E_NOTFOUND : E_DB;
+}
+
+int models_staged_find(struct db *db, struct arena *a, int64_t key, const char *code, struct model_staged *out)
+{
+	return read_staged(db_query(db,
+				    "SELECT unit_id, title, field_code, description, started_on, owner_unit_id, model_id, version FROM model_staging "
+				    "WHERE job_id = $1 AND code = $2",
+				    "it", key, code),
+			   a, out);
+}
+
+int models_stored_find(struct db *db, struct arena *a, int64_t movement_id, const char *code, struct model_staged *out)
+{
+	return read_staged(db_query(db,
+				    "SELECT unit_id, title, field_code, description, started_on, owner_unit_id, id, version FROM models "
+				    "WHERE movement_id = $1 AND code = $2",
+				    "it", movement_id, code),
+			   a, out);
 }
 
 static void staged_error(FILE *errors, int line, const struct field_errors *fe, int rc)
