@@ -254,6 +254,8 @@ struct model_staged {
 int models_stage(struct db *db, const struct user *who, const struct movement *m, int64_t key, int line, const struct model_in *in,
 		 int64_t model_id, int64_t version, struct field_errors *fe);
 int models_staged_find(struct db *db, struct arena *a, int64_t key, const char *code, struct model_staged *out);
+/* the same fields of the stored model of that code (model_id its id), in one query: an import compares each line with it */
+int models_stored_find(struct db *db, struct arena *a, int64_t movement_id, const char *code, struct model_staged *out);
 int models_publish_staged(struct db *db, const struct user *who, int64_t movement_id, int64_t key, FILE *errors, int *rejected);
 int models_unstage(struct db *db, int64_t key);
 /* the import kinds of background jobs: import_models, import_results, import_registrations */

@@ -185,7 +185,7 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 		struct field_errors fe = { 0 };
 		const char *code = cell(t, col[MC_CODE]), *ucode = cell(t, col[MC_UNIT]), *ocode = cell(t, col[MC_OWNER]);
 		if (!*code) { fprintf(rep->errors, "line %d: code: is required (it identifies the model on re-import)\n", t->line); rep->rejected++; continue; }
-		int64_t unit = 0, owner = 0, id = 0;
+		int64_t unit = 0, owner = 0;
 		if (units_find_code(db, ucode, &unit) != E_OK) { fprintf(rep->errors, "line %d: unit_code: no unit has the code '%s'\n", t->line, ucode); rep->rejected++; continue; }
 		if (*ocode && units_find_code(db, ocode, &owner) != E_OK) {
 			fprintf(rep->errors, "line %d: owner_unit_code: no unit has the code '%s'\n", t->line, ocode);
@@ -197,17 +197,13 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 				      .owner_unit_id = owner, .owner_person_id = -1, .active = -1 };
 		struct arena a;
 		arena_init(&a);
-		struct model *cur;
 		struct model_staged sg;
 		int r, staged = models_staged_find(db, &a, key, code, &sg) == E_OK;
-		if (staged || (models_find_code(db, movement_id, code, &id) == E_OK && models_get(db, &a, id, &cur) == E_OK)) {
+		if (staged || models_stored_find(db, &a, movement_id, code, &sg) == E_OK) {
 			/* the same code again: compared with what the file staged before, else with the stored model */
-			int64_t cur_unit = staged ? sg.unit_id : cur->unit_id, cur_owner = staged ? sg.owner_unit_id : cur->owner_unit_id;
-			const char *title = staged ? sg.title : cur->title, *field = staged ? sg.field : cur->field;
-			const char *desc = staged ? sg.description : cur->description, *started = staged ? sg.started_on : cur->started_on;
-			if (cur_unit != unit) {
-				const char *owner_code = staged ? "?" : cur->unit_code;
-				struct stmt *us = staged ? db_query(db, "SELECT code FROM units WHERE id = $1", "i", cur_unit) : NULL;
+			if (sg.unit_id != unit) {
+				const char *owner_code = "?";
+				struct stmt *us = db_query(db, "SELECT code FROM units WHERE id = $1", "i", sg.unit_id);
 				if (us && db_step(us) == DB_ROW) owner_code = arena_strdup(&a, db_text(us, 0));
 				db_done(us);
 				fprintf(rep->errors, "line %d: unit_code: the model %s belongs to %s; a model cannot change unit\n", t->line, code, owner_code);
@@ -215,14 +211,13 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 				arena_free(&a);
 				continue;
 			}
-			if (eq(title, m.title) && eq(field, m.field) && eq(desc, *m.description ? m.description : NULL) &&
-			    eq(started, *m.started_on ? m.started_on : NULL) && cur_owner == owner) {
+			if (eq(sg.title, m.title) && eq(sg.field, m.field) && eq(sg.description, *m.description ? m.description : NULL) &&
+			    eq(sg.started_on, *m.started_on ? m.started_on : NULL) && sg.owner_unit_id == owner) {
 				rep->unchanged++;
 				arena_free(&a);
 				continue;
 			}
-			r = staged ? models_stage(db, who, mv, key, t->line, &m, sg.model_id, sg.version, &fe)
-				   : models_stage(db, who, mv, key, t->line, &m, id, cur->version, &fe);
+			r = models_stage(db, who, mv, key, t->line, &m, sg.model_id, sg.version, &fe);
 			if (r == E_OK) rep->updated++;
 		} else {
 			r = models_stage(db, who, mv, key, t->line, &m, 0, 0, &fe);
