@@ -17,6 +17,7 @@
 #include "movements/movements.h"
 #include "units/units.h"
 #include "fixture.h"
+#include "fixture_units.h"
 #include "web/roles.h"
 
 struct fx {
@@ -28,46 +29,21 @@ struct fx {
 	int64_t mv;
 };
 
-static int64_t mk(struct db *db, const char *code, const char *name, const char *kind, int64_t parent)
-{
-	struct field_errors fe = { 0 };
-	struct unit_in in = { .code = code, .name = name, .kind = kind, .parent_id = parent, .active = 1 };
-	int64_t id = 0;
-	assert_int_equal(units_create(db, &auth_system, &in, &fe, &id), E_OK);
-	return id;
-}
-
-static void grant(struct fx *f, struct user *u, const char *login, enum role role, int64_t unit)
-{
-	int64_t id = 0;
-	assert_int_equal(db_int1(f->db, &id,
-				 "INSERT INTO users (login, full_name, password_hash, created_at, updated_at) VALUES ($1, $1, 'x', 'now', 'now') RETURNING id",
-				 "t", login),
-			 DB_ROW);
-	struct unit *un;
-	assert_int_equal(units_get(f->db, &f->a, unit, &un), E_OK);
-	memset(u, 0, sizeof *u);
-	u->id = id;
-	u->login = login;
-	u->ngrants = 1;
-	u->grants[0] = (struct grant){ .role = role, .unit_id = unit, .unit_path = un->path, .unit_name = un->name, .unit_depth = un->depth };
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	if (fixture_db_open(f->path, sizeof f->path, "mv", &f->db) != 0) return -1;
 	arena_init(&f->a);
-	f->vn = mk(f->db, "VN", "Việt Nam", "country", 0);
-	f->prov = mk(f->db, "T-QN", "Tỉnh Quảng Ninh", "province", f->vn);
-	f->town = mk(f->db, "QY", "Thị xã Quảng Yên", "district", f->prov);
-	f->ward1 = mk(f->db, "QY-YG", "Phường Yên Giang", "ward", f->town);
-	f->ward2 = mk(f->db, "QY-LH", "Xã Liên Hòa", "commune", f->town);
-	f->hamlet = mk(f->db, "QY-LH-T1", "Thôn 1", "subunit", f->ward2);
-	f->other = mk(f->db, "T-SL", "Tỉnh Sơn La", "province", f->vn);
-	grant(f, &f->officer, "officer", ROLE_OFFICER, f->town);
-	grant(f, &f->reporter, "reporter", ROLE_REPORTER, f->ward2);
-	grant(f, &f->stranger, "stranger", ROLE_REPORTER, f->other);
+	f->vn = fixture_unit(f->db, "VN", "Việt Nam", "country", 0);
+	f->prov = fixture_unit(f->db, "T-QN", "Tỉnh Quảng Ninh", "province", f->vn);
+	f->town = fixture_unit(f->db, "QY", "Thị xã Quảng Yên", "district", f->prov);
+	f->ward1 = fixture_unit(f->db, "QY-YG", "Phường Yên Giang", "ward", f->town);
+	f->ward2 = fixture_unit(f->db, "QY-LH", "Xã Liên Hòa", "commune", f->town);
+	f->hamlet = fixture_unit(f->db, "QY-LH-T1", "Thôn 1", "subunit", f->ward2);
+	f->other = fixture_unit(f->db, "T-SL", "Tỉnh Sơn La", "province", f->vn);
+	fixture_grant(f->db, &f->a, &f->officer, "officer", ROLE_OFFICER, f->town);
+	fixture_grant(f->db, &f->a, &f->reporter, "reporter", ROLE_REPORTER, f->ward2);
+	fixture_grant(f->db, &f->a, &f->stranger, "stranger", ROLE_REPORTER, f->other);
 
 	/* a launched movement of the town: open until far in the future */
 	struct movement_in in = {

@@ -22,6 +22,7 @@
 #include "commendation/rules.h"
 #include "units/units.h"
 #include "fixture.h"
+#include "fixture_units.h"
 #include "web/roles.h"
 
 struct fx {
@@ -33,46 +34,21 @@ struct fx {
 	int serial;
 };
 
-static int64_t mk(struct db *db, const char *code, const char *name, const char *kind, int64_t parent)
-{
-	struct field_errors fe = { 0 };
-	struct unit_in in = { .code = code, .name = name, .kind = kind, .parent_id = parent, .active = 1 };
-	int64_t id = 0;
-	assert_int_equal(units_create(db, &auth_system, &in, &fe, &id), E_OK);
-	return id;
-}
-
-static void grant(struct fx *f, struct user *u, const char *login, enum role role, int64_t unit)
-{
-	int64_t id = 0;
-	assert_int_equal(db_int1(f->db, &id,
-				 "INSERT INTO users (login, full_name, password_hash, created_at, updated_at) VALUES ($1, $1, 'x', 'now', 'now') RETURNING id",
-				 "t", login),
-			 DB_ROW);
-	struct unit *un;
-	assert_int_equal(units_get(f->db, &f->a, unit, &un), E_OK);
-	memset(u, 0, sizeof *u);
-	u->id = id;
-	u->login = login;
-	u->ngrants = 1;
-	u->grants[0] = (struct grant){ .role = role, .unit_id = unit, .unit_path = un->path, .unit_name = un->name, .unit_depth = un->depth };
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	if (fixture_db_open(f->path, sizeof f->path, "rules", &f->db) != 0) return -1;
 	arena_init(&f->a);
-	f->vn = mk(f->db, "VN", "Việt Nam", "country", 0);
-	f->prov = mk(f->db, "T-QN", "Tỉnh Quảng Ninh", "province", f->vn);
-	f->town = mk(f->db, "QY", "Thị xã Quảng Yên", "district", f->prov);
-	f->ward = mk(f->db, "QY-YG", "Phường Yên Giang", "ward", f->town);
-	f->dept = mk(f->db, "QN-SNV", "Sở Nội vụ", "department", f->prov);
-	f->office = mk(f->db, "QN-SNV-TDKT", "Phòng Thi đua – Khen thưởng", "subunit", f->dept);
-	f->other = mk(f->db, "T-SL", "Tỉnh Sơn La", "province", f->vn);
-	grant(f, &f->top_officer, "top.officer", ROLE_OFFICER, f->vn);
-	grant(f, &f->town_officer, "town.officer", ROLE_OFFICER, f->town);
-	grant(f, &f->viewer, "viewer", ROLE_VIEWER, f->vn);
+	f->vn = fixture_unit(f->db, "VN", "Việt Nam", "country", 0);
+	f->prov = fixture_unit(f->db, "T-QN", "Tỉnh Quảng Ninh", "province", f->vn);
+	f->town = fixture_unit(f->db, "QY", "Thị xã Quảng Yên", "district", f->prov);
+	f->ward = fixture_unit(f->db, "QY-YG", "Phường Yên Giang", "ward", f->town);
+	f->dept = fixture_unit(f->db, "QN-SNV", "Sở Nội vụ", "department", f->prov);
+	f->office = fixture_unit(f->db, "QN-SNV-TDKT", "Phòng Thi đua – Khen thưởng", "subunit", f->dept);
+	f->other = fixture_unit(f->db, "T-SL", "Tỉnh Sơn La", "province", f->vn);
+	fixture_grant(f->db, &f->a, &f->top_officer, "top.officer", ROLE_OFFICER, f->vn);
+	fixture_grant(f->db, &f->a, &f->town_officer, "town.officer", ROLE_OFFICER, f->town);
+	fixture_grant(f->db, &f->a, &f->viewer, "viewer", ROLE_VIEWER, f->vn);
 	int n = 0;
 	if (rule_sets_demo_load(f->db, &auth_system, stderr, &n) != 0 || n != 12) return -1;
 	*state = f;
@@ -355,8 +331,8 @@ static void test_cstdcs_quota(void **state)
 		    "Advanced Worker in the unit: 21", "Limit: 3 (15% of 21, rounded down)",
 		    "Grassroots Emulation Fighter already in the unit: 3; with this one: 4", "Over the quota: the limit is 3", NULL);
 	/* the quota counts the unit and the units below it, not the town's other wards */
-	ldtt_unit(f, mk(f->db, "QY-YG-KP1", "Khu phố 1", "subunit", f->ward), 2024, 6, 0);
-	ldtt_unit(f, mk(f->db, "QY-LH", "Xã Liên Hòa", "commune", f->town), 2024, 40, 0);
+	ldtt_unit(f, fixture_unit(f->db, "QY-YG-KP1", "Khu phố 1", "subunit", f->ward), 2024, 6, 0);
+	ldtt_unit(f, fixture_unit(f->db, "QY-LH", "Xã Liên Hòa", "commune", f->town), 2024, 40, 0);
 	r = check(f, "CSTDCS", p, 0, 2024);
 	expect_verdict(r, ELIG_ELIGIBLE);
 	expect_cond(r, 3, "Grassroots Emulation Fighter: at most 15% of those in the unit who hold Advanced Worker — in 2024", ELIG_MET,
