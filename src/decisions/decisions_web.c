@@ -24,7 +24,7 @@
 
 enum {
 	DF_PROPOSAL, DF_PROPOSAL_VERSION, DF_AUTHORITY, DF_AUTHORITY_NAME, DF_NUMBER, DF_DATE, DF_YEAR, DF_SIGNER, DF_SIGNER_TITLE,
-	DF_PLACE, DF_CITATION, DF_MOVEMENT, DF_N
+	DF_PLACE, DF_CITATION, DF_MOVEMENT, DF_AUTHORITY_ID, DF_MOVEMENT_ID, DF_N
 };
 static const struct field_spec decision_fields[DF_N + 1] = {
 	[DF_PROPOSAL] = { "proposal_id", F_INT, 0, 0, 1, INT64_MAX, NULL },
@@ -39,6 +39,8 @@ static const struct field_spec decision_fields[DF_N + 1] = {
 	[DF_PLACE] = { "place", F_TEXT, 0, 100, 0, 0, NULL },
 	[DF_CITATION] = { "citation", F_TEXT, 0, 1000, 0, 0, NULL },
 	[DF_MOVEMENT] = { "movement_code", F_TEXT, 0, 32, 0, 0, NULL },
+	[DF_AUTHORITY_ID] = { "authority_id", F_INT, 0, 0, 1, INT64_MAX, NULL }, /* the form's pickers */
+	[DF_MOVEMENT_ID] = { "movement_id", F_INT, 0, 0, 1, INT64_MAX, NULL },
 	[DF_N] = { NULL, 0, 0, 0, 0, 0, NULL },
 };
 
@@ -87,17 +89,51 @@ static int read_json_nominees(struct req *r, struct decision_in *in, struct fiel
 	return 0;
 }
 
-/* a form's text: one nominee a line, "CODE AWARD" (a person's or a unit's code) */
+/* the number of nominee rows the form shows (and posts) */
+static int64_t form_rows(struct req *r)
+{
+	int64_t rows = DECISION_FORM_ROWS;
+	const char *v = req_form(r, "rows");
+	if (v && parse_id(v, &rows) != 0) rows = DECISION_FORM_ROWS;
+	return rows < 1 ? 1 : rows > DECISION_FORM_MAX_ROWS ? DECISION_FORM_MAX_ROWS : rows;
+}
+
+/* the form: the rows of pickers (nK_person_id or nK_unit_id, nK_award),
+** then the pasted text, one nominee a line, "CODE AWARD" (a person's or a
+** unit's code) */
 static int read_form_nominees(struct req *r, struct decision_in *in, struct field_errors *fe)
 {
 	const char *text = req_form(r, "nominees");
-	if (!text) return 0;
-	int cap = 1;
-	for (const char *p = text; *p; p++) cap += *p == '\n';
+	int rows = (int)form_rows(r);
+	int cap = rows + 1;
+	for (const char *p = text ? text : ""; *p; p++) cap += *p == '\n';
 	if (cap > DECISION_MAX_NOMINEES) { fe_add(fe, "nominees", N_("Too many nominees for one decision")); return -1; }
 	struct decision_nominee_in *xs = arena_alloc(&r->a, sizeof *xs * (size_t)(cap + 1));
-	char *copy = arena_strdup(&r->a, text), *save = NULL;
 	int n = 0;
+	for (int i = 0; i < rows; i++) {
+		int64_t person = pick_form_id(r, arena_printf(&r->a, "n%d_person_id", i)), unit = pick_form_id(r, arena_printf(&r->a, "n%d_unit_id", i));
+		const char *award = req_form(r, arena_printf(&r->a, "n%d_award", i));
+		if (award && !*award) award = NULL;
+		if (!person && !unit && !award) continue; /* an empty row */
+		const char *field = arena_printf(&r->a, "nominees[%d]", n);
+		struct decision_nominee_in *x = &xs[n++];
+		x->award = award;
+		x->person_id = person;
+		x->unit_id = person ? 0 : unit;
+		if (person && unit) fe_add(fe, field, N_("Give either a person or a unit"));
+		else if (person) {
+			struct stmt *st = db_query(r->db, "SELECT code FROM people WHERE id = $1", "i", person);
+			if (st && db_step(st) == DB_ROW) x->ref = arena_strdup(&r->a, db_text(st, 0));
+			else fe_add(fe, field, N_("No such record"));
+			db_done(st);
+		} else if (unit) {
+			struct unit *u;
+			if (units_get(r->db, &r->a, unit, &u) == E_OK) x->ref = u->code;
+			else fe_add(fe, field, N_("No such record"));
+		} else fe_add(fe, field, N_("Choose a person or a collective"));
+		if (!award) fe_add(fe, field, N_("Choose the award"));
+	}
+	char *copy = arena_strdup(&r->a, text ? text : ""), *save = NULL;
 	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *ws = NULL;
 		const char *code = strtok_r(line, " \t\r,;", &ws), *award = strtok_r(NULL, " \t\r,;", &ws);
@@ -126,11 +162,23 @@ static int read_decision(struct req *r, struct decision_in *in, struct field_err
 	in->signer_title = v.s[DF_SIGNER_TITLE];
 	in->place = v.s[DF_PLACE];
 	in->citation = v.s[DF_CITATION];
-	const char *authority = v.s[DF_AUTHORITY] ? v.s[DF_AUTHORITY] : !in->proposal_id ? dflt_authority : NULL;
-	if (authority && units_find_code(r->db, authority, &in->authority_id) != E_OK) fe_add(fe, "authority_code", N_("No unit has this code"));
+	const char *authority = v.s[DF_AUTHORITY] ? v.s[DF_AUTHORITY] : !in->proposal_id && !v.i[DF_AUTHORITY_ID] ? dflt_authority : NULL;
+	if (v.i[DF_AUTHORITY_ID]) {
+		struct unit *u;
+		if (authority) fe_add(fe, "authority_code", N_("Give either authority_id or authority_code"));
+		else if (units_get(r->db, &r->a, v.i[DF_AUTHORITY_ID], &u) != E_OK) fe_add(fe, "authority_code", N_("No such record"));
+		else in->authority_id = u->id;
+	} else if (authority && units_find_code(r->db, authority, &in->authority_id) != E_OK)
+		fe_add(fe, "authority_code", N_("No unit has this code"));
 	if (v.s[DF_MOVEMENT] && movements_find_code(r->db, v.s[DF_MOVEMENT], &in->movement_id) != E_OK)
 		fe_add(fe, "movement_code", N_("No movement has this code"));
-	if (!in->proposal_id && !authority && !fe_get(fe, "authority_code")) fe_add(fe, "authority_code", N_("Is required"));
+	if (v.i[DF_MOVEMENT_ID]) {
+		struct movement *m;
+		if (v.s[DF_MOVEMENT]) fe_add(fe, "movement_code", N_("Give either movement_id or movement_code"));
+		else if (movements_get(r->db, &r->a, v.i[DF_MOVEMENT_ID], &m) != E_OK) fe_add(fe, "movement_code", N_("No such record"));
+		else in->movement_id = m->id;
+	}
+	if (!in->proposal_id && !authority && !in->authority_id && !fe_get(fe, "authority_code")) fe_add(fe, "authority_code", N_("Is required"));
 	if (r->json) read_json_nominees(r, in, fe);
 	else read_form_nominees(r, in, fe);
 	if (in->proposal_id && in->nnominees) fe_add(fe, "nominees", N_("A decision from a proposal takes the proposal's nominees"));
@@ -380,14 +428,18 @@ static struct decision_choice *approved_proposals(struct req *r, int *n)
 }
 
 /* the unit the form proposes as the authority: the user's first grant where they may decide */
-static const char *default_authority(struct req *r)
+static const struct grant *deciding_grant(struct req *r)
 {
 	for (int i = 0; r->user && i < r->user->ngrants; i++)
-		if (role_can(r->user, PERM_DECIDE, r->user->grants[i].unit_path)) {
-			struct unit *u;
-			if (units_get(r->db, &r->a, r->user->grants[i].unit_id, &u) == E_OK) return u->code;
-		}
+		if (role_can(r->user, PERM_DECIDE, r->user->grants[i].unit_path)) return &r->user->grants[i];
 	return NULL;
+}
+
+static const char *default_authority(struct req *r)
+{
+	const struct grant *g = deciding_grant(r);
+	struct unit *u;
+	return g && units_get(r->db, &r->a, g->unit_id, &u) == E_OK ? u->code : NULL;
 }
 
 static void decisions_page(struct req *r, const struct field_errors *fe)
@@ -403,8 +455,19 @@ static void decisions_page(struct req *r, const struct field_errors *fe)
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	int can_decide = role_can_any(r->user, PERM_DECIDE), np = 0;
 	struct decision_choice *props = can_decide ? approved_proposals(r, &np) : NULL;
+	struct decision_form f = { .rows = (int)form_rows(r) };
+	if (can_decide) {
+		const struct grant *g = deciding_grant(r);
+		f.authority_id = r->method == M_POST ? pick_form_id(r, "authority_id") : g ? g->unit_id : 0;
+		f.movement_id = r->method == M_POST ? pick_form_id(r, "movement_id") : 0;
+		if (r->method == M_POST && req_form(r, "more")) f.rows = f.rows + DECISION_FORM_ROWS > DECISION_FORM_MAX_ROWS ? DECISION_FORM_MAX_ROWS : f.rows + DECISION_FORM_ROWS;
+		struct award *aw;
+		awards_list(r->db, &r->a, r->lang, &aw, &f.nawards);
+		f.awards = aw;
+		f.movements = prop_movements(r, &f.nmovements);
+	}
 	page_begin(r, _("Award decisions"), "decisions");
-	tmpl_decisions_page(&r->out, r, items, n, total, q.limit, q.offset, can_decide, props, np, default_authority(r), fe);
+	tmpl_decisions_page(&r->out, r, items, n, total, q.limit, q.offset, can_decide, props, np, &f, fe);
 	page_end(r);
 }
 
@@ -412,6 +475,7 @@ void page_decisions(struct req *r) { decisions_page(r, NULL); }
 
 void page_decision_create(struct req *r)
 {
+	if (req_form(r, "more")) { decisions_page(r, NULL); return; } /* more nominee rows: the form again, as typed */
 	struct field_errors fe = { 0 };
 	struct decision_in in;
 	read_decision(r, &in, &fe, default_authority(r));

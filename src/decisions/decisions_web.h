@@ -5,6 +5,7 @@
 #ifndef THIDUA_DECISIONS_WEB_H
 #define THIDUA_DECISIONS_WEB_H
 #include "../web/tmpl_types.h"
+#include "../commendation/commendation_web.h"
 #include "decisions.h"
 
 /* API */
@@ -31,6 +32,19 @@ struct decision_choice {
 	int64_t id;
 	const char *code, *title;
 };
+/* the form of a decision without a proposal: its choices and what was chosen */
+struct decision_form {
+	int64_t authority_id;            /* chosen, or the user's own deciding unit */
+	int64_t movement_id;
+	int rows;                        /* nominee rows: a person or a collective, and an award */
+	const struct award *awards;
+	int nawards;
+	const struct mv_opt *movements;
+	int nmovements;
+};
+#define DECISION_FORM_ROWS 3
+#define DECISION_FORM_MAX_ROWS 60
+
 /* the verdict's words: "valid", "invalid", ... in the request's language */
 const char *cert_status_label(struct req *r, enum cert_status s);
 /* a field's label on the verification page */

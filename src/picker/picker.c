@@ -93,6 +93,7 @@ static int plan_units(struct req *r, const struct picker *p, struct unit_pick_pl
 	else if (!strcmp(purpose, "read")) grant_ranges(r, PERM_READ, pl->lo, &pl->nranges);
 	else if (!strcmp(purpose, "scope")) add_range(pl->lo, &pl->nranges, "/");
 	else if (!strcmp(purpose, "propose")) grant_ranges(r, PERM_PROPOSE, pl->lo, &pl->nranges);
+	else if (!strcmp(purpose, "decide")) grant_ranges(r, PERM_DECIDE, pl->lo, &pl->nranges);
 	else if (!strcmp(purpose, "under")) {
 		/* a unit and the units below it, readable by the user (a collective nominee of a proposer) */
 		char lo[UNIT_PATH_MAX], hi[UNIT_PATH_MAX];

@@ -13,6 +13,7 @@
 **   read          units whose records the user may read (an eligibility check)
 **   scope         every active unit (the tree is public)
 **   propose       units where the user may propose awards (a proposer)
+**   decide        units where the user may issue award decisions (an authority)
 **   under         a unit (unit=) and the units below it (a collective nominee)
 **   person        the people of a unit and of the units below it (/pick/people)
 **

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
 import { mkUnit, mkPerson } from '../http/_util.mjs';
-import { launch, newPage, loginForm, submit, text, assertNoProblems, screenshot } from './browser.mjs';
+import { launch, newPage, loginForm, submit, text, assertNoProblems, screenshot, pickOption } from './browser.mjs';
 
 let env, srv, browser, page, decision;
 
@@ -105,4 +105,28 @@ test('revoked on the decision page: the same address says revoked, with the reas
   assertNoProblems(anon);
   assertNoProblems(page);
   await context.close();
+});
+
+test('an officer issues a decision without typing a code: the authority, each nominee and each award are chosen', async () => {
+  await page.goto(`${srv.base}/decisions`);
+  const form = page.locator('form#new-decision');
+  await pickOption(form, 'Cơ quan ban hành', 'tinh chung', /^Tỉnh Chứng Nhận/);
+  await form.getByLabel('Số', { exact: true }).fill('77/QĐ-UBND');
+  await form.getByLabel('Ngày', { exact: true }).fill('2024-12-21');
+  await form.getByLabel('Người ký (họ và tên)').fill('Nguyễn Văn Ký');
+  await form.getByLabel('Chức vụ người ký').fill('Chủ tịch');
+  const row1 = form.getByRole('group', { name: 'Người, tập thể được đề nghị 1' });
+  await pickOption(row1, 'Cá nhân', 'hong nhung', /^Đặng Thị Hồng Nhung/);
+  await row1.getByLabel('Danh hiệu, hình thức khen thưởng').selectOption('BK_BO_TINH');
+  const row2 = form.getByRole('group', { name: 'Người, tập thể được đề nghị 2' });
+  await pickOption(row2, 'Hoặc một tập thể', 'phuong chung', /^Phường Chứng Nhận/);
+  await row2.getByLabel('Danh hiệu, hình thức khen thưởng').selectOption('BK_BO_TINH');
+  const res = await submit(page, form.getByRole('button', { name: 'Ban hành và ký số' }));
+  assert.equal(res.status(), 303, res.status() === 422 ? await text(page.locator('.error-msg')) : '');
+  assert.match(await text(page.locator('h1')), /^Quyết định 77\/QĐ-UBND/);
+  const rows = await page.locator('table.list tbody tr').allInnerTexts();
+  assert.equal(rows.length, 2);
+  assert.match(rows[0], /Đặng Thị Hồng Nhung/);
+  assert.match(rows[1], /Phường Chứng Nhận/);
+  assertNoProblems(page);
 });

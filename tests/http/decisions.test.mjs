@@ -387,6 +387,47 @@ test('the pages: the list, a decision with its money and certificate links, the 
   assert.match(hi.text, /अज्ञात/);
 });
 
+test('the page form chooses the authority, the movement and the nominees with pickers: no code typed', async () => {
+  const b = new Client(srv.base);
+  const login = await b.get('/login');
+  assert.equal((await b.post('/login', { form: { login: 'thu.officer', password: testPassword('thu.officer'), next: '/', _csrf: csrfOf(login.text) } })).status, 303);
+  const list = await b.get('/decisions');
+  const thu = sql(env.db, `SELECT id FROM units WHERE code = 'T-THU'`);
+  // the authority picker, preselected on the officer's own deciding unit; three nominee rows of pickers and award choices
+  assert.match(list.text, new RegExp(`name="authority_id"[^>]*>[\\s\\S]*?<option value="${thu}" selected`));
+  for (const i of [0, 1, 2]) {
+    assert.match(list.text, new RegExp(`name="n${i}_person_id"`));
+    assert.match(list.text, new RegExp(`name="n${i}_unit_id"`));
+    assert.match(list.text, new RegExp(`<select id="f-n${i}_award" name="n${i}_award">`));
+  }
+  assert.match(list.text, /<option value="LDTT">Lao động tiên tiến<\/option>/);
+  assert.doesNotMatch(list.text, /name="authority_code"/);
+  // more rows: the form again with what was typed, nothing issued
+  const more = await b.post('/decisions', { form: { _csrf: csrfOf(list.text), rows: '3', more: '1', number: '401/QĐ-UBND', n0_award: 'LDTT' } });
+  assert.equal(more.status, 200);
+  assert.match(more.text, /name="n5_person_id"/);
+  assert.doesNotMatch(more.text, /name="n6_person_id"/);
+  assert.match(more.text, /<option value="LDTT" selected>/);
+  assert.equal(sql(env.db, `SELECT count(*) FROM decisions WHERE number = '401/QĐ-UBND'`), '0');
+  const person = sql(env.db, `SELECT id FROM people WHERE code = 'TT-001'`);
+  const unit = sql(env.db, `SELECT id FROM units WHERE code = 'W-THU'`);
+  const mv = sql(env.db, `SELECT id FROM movements ORDER BY id LIMIT 1`);
+  const form = { _csrf: csrfOf(list.text), rows: '3', authority_id: String(thu), number: '401/QĐ-UBND', date: '16/08/2024', year: '2019',
+    signer: 'Nguyễn Văn Ký', signer_title: 'Chủ tịch', n0_person_id: String(person), n0_award: 'LDTT', n1_unit_id: String(unit), n1_award: 'TTLDXS',
+    n2_person_id: '', n2_unit_id: '', n2_award: '' };
+  if (mv) form.movement_id = String(mv);
+  // a row with a person and no award: refused with the row's number, nothing issued
+  const bad = await b.post('/decisions', { form: { ...form, n1_award: '' } });
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /<li>Người, tập thể được đề nghị 2: Chọn hình thức khen thưởng<\/li>/);
+  const created = await b.post('/decisions', { form });
+  assert.equal(created.status, 303, created.text);
+  const id = created.headers.get('location').split('/').pop();
+  const d = (await admin.get(`/api/v1/decisions/${id}`)).data;
+  assert.deepEqual(d.nominees.map((x) => [x.recipient_code, x.award]), [['TT-001', 'LDTT'], ['W-THU', 'TTLDXS']]);
+  assert.equal(d.authority_code, 'T-THU');
+});
+
 test('a copy of the database without its master key serves and verifies, but issues nothing (409 with the reason)',
   { skip: onPg && 'a PostgreSQL database has no key file beside it (its master key comes from --keys or THIDUA_MASTER_KEY)' }, async () => {
   const copy = path.join(env.dir, 'copy.db');
