@@ -42,6 +42,8 @@ struct req {
 	const char *session_id;     /* raw cookie value when logged in by cookie */
 	const char *csrf;           /* the session's CSRF token */
 	int by_token;               /* authenticated by bearer token */
+	uint64_t stamp[2];          /* the database's change stamp, read once in a GET's snapshot (web/cache.c) */
+	int stamp_ok;               /* stamp was read and nothing was written since */
 	const char *lang;           /* "vi", "en" or "hi" */
 	int api;                    /* under /api/: JSON errors */
 	const char *params[4];      /* {x} segments of the route pattern */

@@ -193,7 +193,9 @@ int reply_cache_serve(struct req *r, struct reply_cache_req *q)
 	struct cache *c = this_cache();
 	if (!c) return 0;
 	q->key = cache_key(r, &q->key_len);
-	if (!q->key || db_change_stamp(r->db, q->stamp) != DB_OK) return 0;
+	if (!q->key) return 0;
+	if (r->stamp_ok) memcpy(q->stamp, r->stamp, sizeof q->stamp); /* the identity cache read it in this snapshot */
+	else if (db_change_stamp(r->db, q->stamp) != DB_OK) return 0;
 	q->ok = 1;
 	struct entry *e = &c->slot[fnv(q->key, q->key_len) % CACHE_SLOTS];
 	if (!e->key || e->key_len != q->key_len || memcmp(e->key, q->key, q->key_len) != 0) return 0;
@@ -291,6 +293,10 @@ int identity_cache_get(struct req *r, int by_token, const char *cred, struct ide
 	if (!c || !ident_key(key, by_token, cred)) return 0;
 	/* read first, whether or not an entry is there: _put keeps it */
 	st->ok = db_change_stamp(r->db, st->stamp) == DB_OK;
+	if (st->ok) { /* the reply cache asks again in the same snapshot: one read per request */
+		memcpy(r->stamp, st->stamp, sizeof r->stamp);
+		r->stamp_ok = 1;
+	}
 	struct ident *d = ident_slot(c, key);
 	if (!d->cred[0] || memcmp(d->cred, key, 66) != 0) return 0;
 	if (!st->ok || d->stamp[0] != st->stamp[0] || d->stamp[1] != st->stamp[1] || now_ms() - d->made_ms > IDENT_TTL_MS) {

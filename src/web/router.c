@@ -175,7 +175,9 @@ static void dispatch(struct req *r, int snapshot)
 	identify(r);
 	if (snapshot && db_tx_writing(r->db)) {
 		/* the session's idle clock was written (once a minute): commit it
-		** now rather than hold the write lock through the handler */
+		** now rather than hold the write lock through the handler; the
+		** stamp read before is not this snapshot's */
+		r->stamp_ok = 0;
 		if (db_exec(r->db, "COMMIT", "") != DB_OK) db_rollback(r->db);
 		if (db_exec(r->db, "BEGIN", "") != DB_OK) snapshot = 0;
 	}
