@@ -12,6 +12,8 @@
 #                                             drop slow requests from the latency figures)
 #   BENCH_FRESH=1                             regenerate the data set even if present
 #   BENCH_PORT=18480                          first port tried (thidua; nginx the next free one)
+#   BENCH_PG=1                                the same requests again on PostgreSQL (a throw-away
+#                                             cluster, the data copied by thidua migrate-db); 0 skips
 #
 # Generated data stays in build/bench/ for the next run; the summary is printed
 # and written to build/bench/summary.txt. The bench fails only when something
@@ -35,7 +37,7 @@ FRESH=${BENCH_FRESH:-0}
 CORES=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 
-SPID="" NPID="" MPID=""
+SPID="" NPID="" MPID="" PGURI=""
 
 log() { printf '%s\n' "$*" >&2; }
 fail() { log "bench: FAILED: $*"; exit 1; }
@@ -50,7 +52,8 @@ cleanup() {
 	done
 	MPID="" NPID="" SPID=""
 }
-trap cleanup EXIT
+pg_cleanup() { [ -n "$PGURI" ] && ./scripts/pg-test-cluster.sh stop "$PGURI" || true; PGURI=""; }
+trap 'cleanup; pg_cleanup' EXIT
 trap 'exit 130' INT TERM
 
 for t in curl wrk nginx sqlite3 cc awk; do
@@ -405,6 +408,60 @@ for n in "${CACHED[@]}"; do
 	wait_idle
 done
 cleanup
+
+# ---------------------------------------------------------------- 8. the same on PostgreSQL
+# The data set copied into a throw-away cluster (scripts/pg-test-cluster.sh:
+# unix socket, fsync off) by thidua migrate-db; the same requests without the
+# reply cache, as ratios to SQLite in this run; the dashboard alone against
+# the same aggregation in psql.
+PG_NAMES=(units unitpage people dash)
+PG_DONE=0
+if [ "${BENCH_PG:-1}" = 1 ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v psql >/dev/null; then
+	log "== PostgreSQL: a throw-away cluster, thidua migrate-db of the data set"
+	PGURI=$(./scripts/pg-test-cluster.sh start) || fail "scripts/pg-test-cluster.sh start"
+	t0=$(now)
+	"$BIN" migrate-db --from "$DB" --to "$PGURI" >"$OUT/migrate-db.log" 2>&1 || { tail -20 "$OUT/migrate-db.log" >&2; fail "thidua migrate-db"; }
+	T_MIGRATE=$(since "$t0")
+	log "   $T_MIGRATE s"
+	PGHOST_DIR=$(printf '%s\n' "$PGURI" | sed -n 's/.*[?&]host=\([^&]*\).*/\1/p')
+	PGUSER_NAME=$(printf '%s\n' "$PGURI" | sed -n 's/.*[?&]user=\([^&]*\).*/\1/p')
+	psql_run() { psql -X -q -h "$PGHOST_DIR" -U "$PGUSER_NAME" -d thidua "$@"; }
+	psql_run -c "VACUUM ANALYZE" >/dev/null 2>&1 || true
+	# the dashboard's aggregation in psql: \timing's figures of the three statements, best of 3
+	sub_mv() { printf '%s' "$1" | sed "s/\\\$1/$MV_ID/g"; }
+	PSQL_C_MS=""
+	for _ in 1 2 3; do
+		v=$({ echo '\timing on'; echo '\o /dev/null'; sub_mv "$SQL_C"; echo; sub_mv "$SQL_C2"; echo; } | psql_run 2>&1 |
+			awk '/^Time: / { t += $2 } END { printf "%.3f", t }')
+		if [ -z "$PSQL_C_MS" ] || awk -v a="$v" -v b="$PSQL_C_MS" 'BEGIN { exit !(a < b) }'; then PSQL_C_MS=$v; fi
+	done
+	log "   the dashboard's aggregation in psql: $(fmt_ms "$PSQL_C_MS")"
+	KEYS=()
+	[ -s "$DB.key" ] && KEYS=(--keys "$DB.key")
+	DB_SAVED=$DB
+	DB=$PGURI
+	start_thidua --reply-cache 0 "${KEYS[@]}"
+	DB=$DB_SAVED
+	LOGIN=$(curl -s -X POST -H 'Content-Type: application/json' \
+		--data "{\"login\":\"admin\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/login") || fail "POST /api/v1/login on PostgreSQL"
+	TOKEN=$(printf '%s' "$LOGIN" | sed -n 's/.*"token" *: *"\([^"]*\)".*/\1/p')
+	[ -n "$TOKEN" ] || fail "no token from POST /api/v1/login on PostgreSQL: $LOGIN"
+	AUTH="Authorization: Bearer $TOKEN"
+	WRK_ARGS=(-t1 "-c$CONNS" "-d${DUR}s" --timeout "$TIMEOUT" --latency -H "$AUTH")
+	for n in "${PG_NAMES[@]}"; do
+		curl -s -o "$OUT/pg-$n.body" -H "$AUTH" "$BASE${PATHS[$n]}" || fail "GET ${PATHS[$n]} on PostgreSQL"
+		cmp -s "$OUT/pg-$n.body" "$WWW/$n.body" || log "   note: ${PATHS[$n]} on PostgreSQL differs from SQLite's bytes ($(stat -c %s "$OUT/pg-$n.body") vs ${BYTES[$n]})"
+		ONE[p-$n]=$(for _ in 1 2 3; do curl -s -o /dev/null -w '%{time_total}\n' -H "$AUTH" "$BASE${PATHS[$n]}"; done |
+			awk 'NR == 1 || $1 < m { m = $1 } END { printf "%.3f", m * 1000 }')
+		bench_one "p-$n" "$BASE${PATHS[$n]}"
+		wait_idle
+	done
+	cleanup
+	pg_cleanup
+	PG_DONE=1
+else
+	log "== PostgreSQL skipped (BENCH_PG=0, or no initdb/psql: scripts/install-deps.sh test)"
+fi
 grep -qiE 'error|assert|sanitizer' "$OUT/serve.log" && log "note: build/bench/serve.log has error lines"
 
 # ---------------------------------------------------------------- 7. summary
@@ -440,6 +497,18 @@ S=$OUT/summary.txt
 		"$SQL_A_US" "$SQL_A_REPS" "$SQL_B_US" "$SQL_B_REPS"
 	printf 'movement: %s models, %s result values; dashboard alone %s vs the same aggregation in the sqlite3 shell %s, ratio %sx\n' \
 		"$MV_MODELS" "$MV_RESULTS" "$(fmt_ms "${ONE[dash]}")" "$(fmt_ms "$(div "$SQL_C_US" 1000 %.3f)")" "$(ratio "${ONE[dash]}" "$(div "$SQL_C_US" 1000 %.3f)")"
+	if [ "$PG_DONE" = 1 ]; then
+		printf 'the same on PostgreSQL (migrate-db %s s; a throw-away cluster on a unix socket; --reply-cache 0), ratios to SQLite in this run:\n' "$T_MIGRATE"
+		for n in "${PG_NAMES[@]}"; do
+			p=p-$n t=t-$n
+			printf '%-46s postgres %6s rps p99 %7s | sqlite %6s rps | ratio to sqlite %s, to nginx %s  [alone %s vs %s; thidua CPU %s a request]\n' \
+				"${LABELS[$n]}" "${RPS[$p]}" "$(fmt_ms "${P99[$p]}")" "${RPS[$t]}" "$(ratio "${RPS[$p]}" "${RPS[$t]}")" \
+				"$(ratio "${RPS[$p]}" "${RPS[n-$n]}")" "$(fmt_ms "${ONE[$p]}")" "$(fmt_ms "${ONE[$n]}")" "$(fmt_ms "${CPU[$p]}")"
+			[ -n "${ERRS[$p]}" ] && printf '%-46s   thidua: %s\n' "" "${ERRS[$p]}"
+		done
+		printf 'dashboard on PostgreSQL alone %s vs the same aggregation in psql %s, ratio %sx\n' \
+			"$(fmt_ms "${ONE[p-dash]}")" "$(fmt_ms "$PSQL_C_MS")" "$(ratio "${ONE[p-dash]}" "$PSQL_C_MS")"
+	fi
 	printf 'RSS idle %s MB, under load %s MB (peak of 0.5 s samples; VmHWM %s MB, after load %s MB)\n' \
 		"$(div "$RSS_IDLE" 1024 %.0f)" "$(div "$RSS_PEAK" 1024 %.0f)" "$(div "$RSS_HWM" 1024 %.0f)" "$(div "$RSS_END" 1024 %.0f)"
 } >"$S"
