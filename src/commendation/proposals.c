@@ -730,6 +730,26 @@ out:
 	return db_tx_end(db, rc);
 }
 
+/* the last step, taken by a decision (decisions.c) inside its transaction */
+int proposals_mark_decided(struct db *db, const struct user *who, int64_t proposal_id, int64_t authority_id, const char *number,
+			    int64_t decision_id)
+{
+	char now[21];
+	now_iso(now);
+	if (db_exec(db, "UPDATE proposals SET stage = 'decided', version = version + 1, updated_at = $2 WHERE id = $1 AND stage = 'approved'",
+		    "it", proposal_id, now) != DB_OK || db_changes(db) != 1)
+		return E_DB;
+	if (db_exec(db,
+		    "INSERT INTO proposal_steps (proposal_id, at, user_id, unit_id, stage, action, comment) "
+		    "VALUES ($1, $2, $3, $4, 'approved', 'decide', $5)",
+		    "itIit", proposal_id, now, who->id, authority_id, number) != DB_OK)
+		return E_DB;
+	char before[64], after[128];
+	snprintf(before, sizeof before, "{\"stage\":\"approved\"}");
+	snprintf(after, sizeof after, "{\"stage\":\"decided\",\"decision_id\":%lld}", (long long)decision_id);
+	return audit_add(db, who, "decide", "proposal", proposal_id, before, after, number) == DB_OK ? E_OK : E_DB;
+}
+
 int proposals_add_typical(struct db *db, const struct user *who, int64_t id, int64_t version, const char *award, struct field_errors *fe,
 			  int *added)
 {

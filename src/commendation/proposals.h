@@ -128,6 +128,13 @@ int proposals_remove_nominee(struct db *db, const struct user *who, int64_t id, 
 int proposals_step(struct db *db, const struct user *who, int64_t id, int64_t version, enum prop_action action, int64_t to_unit,
 		   const char *comment, struct field_errors *fe);
 
+/* An approved proposal is decided by the decision decision_id (numbered
+** number, issued by authority_id): its stage, a step 'decide' and an audit
+** row, inside the decision's transaction (decisions_create). E_OK, or E_DB
+** when the proposal is not approved (any more). */
+int proposals_mark_decided(struct db *db, const struct user *who, int64_t proposal_id, int64_t authority_id, const char *number,
+			   int64_t decision_id);
+
 /* Who may act at a stage of a proposal held by a unit with this path (the
 ** permission of the stage: board and authority PERM_REVIEW_PROPOSALS, council
 ** PERM_COUNCIL, draft and returned PERM_PROPOSE on the proposer). */

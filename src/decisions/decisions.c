@@ -12,6 +12,7 @@
 #include "../base/fold.h"
 #include "../base/util.h"
 #include "../commendation/commendation.h"
+#include "../commendation/proposals.h"
 #include "../movements/mv_report.h"
 #include "../units/units.h"
 #include "../web/roles.h"
@@ -275,7 +276,7 @@ static const char *place_of(struct db *db, struct arena *a, int64_t id)
 }
 
 /* one nominee, resolved: who, where, for what */
-struct nominee {
+struct decided_nominee {
 	int64_t person_id, unit_id;
 	const char *award, *ref;
 	const char *code, *name, *detail, *path;
@@ -283,7 +284,7 @@ struct nominee {
 	int collective;
 };
 
-static int resolve_nominee(struct db *db, struct arena *a, struct nominee *x, struct field_errors *fe, const char *field)
+static int resolve_nominee(struct db *db, struct arena *a, struct decided_nominee *x, struct field_errors *fe, const char *field)
 {
 	struct stmt *st;
 	if (x->person_id > 0)
@@ -320,7 +321,7 @@ struct proposal_facts {
 	const char *stage;
 };
 
-static int load_proposal(struct db *db, struct arena *a, int64_t id, struct proposal_facts *p, struct nominee **items, int *n)
+static int load_proposal(struct db *db, struct arena *a, int64_t id, struct proposal_facts *p, struct decided_nominee **items, int *n)
 {
 	struct stmt *st = db_query(db, "SELECT holder_id, year, COALESCE(movement_id, 0), version, stage FROM proposals WHERE id = $1", "i", id);
 	if (!st) return E_DB;
@@ -345,7 +346,7 @@ static int load_proposal(struct db *db, struct arena *a, int64_t id, struct prop
 	if (!st) return E_DB;
 	*n = 0;
 	while (*n < count && db_step(st) == DB_ROW) {
-		struct nominee *x = &(*items)[(*n)++];
+		struct decided_nominee *x = &(*items)[(*n)++];
 		x->person_id = db_int(st, 0);
 		x->unit_id = db_int(st, 1);
 		x->award = arena_strdup(a, db_text(st, 2));
@@ -381,7 +382,7 @@ static void check_fields(const struct decision_in *in, struct field_errors *fe)
 
 /* the award record, the certificate and its signature of nominee i */
 static int write_nominee(struct db *db, struct arena *a, const struct user *who, int64_t decision_id, const struct decision_in *in,
-			 const char *authority, int64_t year, const struct nominee *x, int position, const struct signing_key *key,
+			 const char *authority, int64_t year, const struct decided_nominee *x, int position, const struct signing_key *key,
 			 struct field_errors *fe, int64_t *bonus)
 {
 	const char *field = arena_printf(a, "nominees[%d]", position - 1);
@@ -426,30 +427,10 @@ static int write_nominee(struct db *db, struct arena *a, const struct user *who,
 	return rc;
 }
 
-/* the proposal is decided: its stage, a step 'decide', its audit row */
-static int proposal_decided(struct db *db, const struct user *who, int64_t proposal_id, int64_t authority_id, const char *number,
-			    int64_t decision_id)
-{
-	char now[21];
-	now_iso(now);
-	if (db_exec(db, "UPDATE proposals SET stage = 'decided', version = version + 1, updated_at = $2 WHERE id = $1 AND stage = 'approved'",
-		    "it", proposal_id, now) != DB_OK || db_changes(db) != 1)
-		return E_DB;
-	if (db_exec(db,
-		    "INSERT INTO proposal_steps (proposal_id, at, user_id, unit_id, stage, action, comment) "
-		    "VALUES ($1, $2, $3, $4, 'approved', 'decide', $5)",
-		    "itIit", proposal_id, now, who->id, authority_id, number) != DB_OK)
-		return E_DB;
-	char before[64], after[128];
-	snprintf(before, sizeof before, "{\"stage\":\"approved\"}");
-	snprintf(after, sizeof after, "{\"stage\":\"decided\",\"decision_id\":%lld}", (long long)decision_id);
-	return audit_add(db, who, "decide", "proposal", proposal_id, before, after, number) == DB_OK ? E_OK : E_DB;
-}
-
 /* everything a decision needs before its transaction: the nominees
 ** resolved, the authority and its path, the defaults; E_OK or an error */
 struct plan {
-	struct nominee *nominees;
+	struct decided_nominee *nominees;
 	int n;
 	char path[UNIT_PATH_MAX];
 	struct decision_in in;       /* with the defaults filled */
@@ -572,7 +553,7 @@ int decisions_create(struct db *db, struct arena *a, const struct user *who, con
 		rc = E_DB;
 		goto out;
 	}
-	if (in->proposal_id > 0 && (rc = proposal_decided(db, who, in->proposal_id, p->in.authority_id, p->in.number, *id)) != E_OK) goto out;
+	if (in->proposal_id > 0 && (rc = proposals_mark_decided(db, who, in->proposal_id, p->in.authority_id, p->in.number, *id)) != E_OK) goto out;
 	rc = audit_change(db, who, "create", "decision", *id, NULL, snapshot, NULL);
 out:
 	signing_key_close(&key);
