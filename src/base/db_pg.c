@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define CACHE_SIZE 1024 /* power of two */
 #define MAX_PARAMS 64
@@ -83,7 +84,15 @@ struct db {
 	int copy_cols;     /* columns of the COPY in progress (db_copy_begin), 0: none */
 	char *copy_buf;    /* rows not sent yet */
 	size_t copy_len, copy_cap;
+	int profile;       /* THIDUA_SQL_PROFILE=1 */
 };
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static uint32_t fnv(const char *s)
 {
@@ -160,6 +169,8 @@ int db_open(struct db **out, const char *path, int flags)
 	if (!db) return DB_ERR;
 	db->head.kind = DB_KIND_PG;
 	db->busy_ms = 10000;
+	const char *prof = getenv("THIDUA_SQL_PROFILE");
+	db->profile = prof && *prof == '1';
 	db->conninfo = strdup(path);
 	db->path = redact(path);
 	if (!db->conninfo || !db->path || connect_db(db) != DB_OK) {
@@ -423,9 +434,12 @@ static int run(struct stmt *st)
 	if (rc != DB_OK) return rc;
 	if (st->name[0] && st->gen != db->gen && (rc = server_prepare(st)) != DB_OK) return rc;
 	int was = PQtransactionStatus(db->c) != PQTRANS_IDLE;
+	int64_t t0 = db->profile ? now_us() : 0;
 	PGresult *r = st->name[0] ? PQexecPrepared(db->c, st->name, st->nparams, (const char *const *)st->val, st->len, st->fmt, 0)
 				  : PQexecParams(db->c, st->sql, st->nparams, st->types, (const char *const *)st->val, st->len, st->fmt, 0);
 	ExecStatusType s = PQresultStatus(r);
+	/* THIDUA_SQL_PROFILE=1: every statement's time (the round trip) and text on stderr */
+	if (db->profile) fprintf(stderr, "sql %8.1f us  %s\n", (double)(now_us() - t0), st->sql);
 	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) return fail(db, r, "step", was);
 	if (is_change(PQcmdStatus(r))) db->changes = atoi(PQcmdTuples(r));
 	st->res = r;

@@ -159,10 +159,15 @@ static void dispatch(struct req *r, int snapshot);
 ** every query sees the same data, and SQLite takes its read lock once per
 ** request instead of once per statement (the session or token lookup and
 ** the user's grants were four lock round trips of system calls). The
-** session's idle clock, written once a minute, is committed at once. */
+** session's idle clock, written once a minute, is committed at once.
+** On PostgreSQL a transaction block is READ COMMITTED (each statement sees
+** the latest commits, as outside one): it would only cost two round trips,
+** so a read runs its statements as they come (snapshot is still set: the
+** request is a read, and the reply cache may answer it). */
 void web_dispatch(struct req *r)
 {
-	int snapshot = (r->method == M_GET || r->method == M_HEAD) && !db_in_tx(r->db) && db_exec(r->db, "BEGIN", "") == DB_OK;
+	int read = (r->method == M_GET || r->method == M_HEAD) && !db_in_tx(r->db);
+	int snapshot = read && (!strcmp(db_dialect(r->db), "pg") || db_exec(r->db, "BEGIN", "") == DB_OK);
 	dispatch(r, snapshot);
 	if (snapshot && db_in_tx(r->db) && db_exec(r->db, "COMMIT", "") != DB_OK) db_rollback(r->db);
 }
