@@ -40,14 +40,20 @@ int awards_list(struct db *db, struct arena *a, const char *lang, struct award *
 {
 	*items = NULL;
 	*n = 0;
-	int64_t count = 0;
-	if (db_int1(db, &count, "SELECT count(*) FROM awards WHERE active = 1", "") != DB_ROW) return E_DB;
-	*items = arena_alloc(a, sizeof **items * (size_t)(count + 1));
+	/* one query (no count first): the catalogue is a few dozen rows */
 	struct stmt *st = db_query(db, "SELECT " AWARD_COLS " FROM awards WHERE active = 1 ORDER BY position, code", "");
 	if (!st) return E_DB;
-	while (*n < count && db_step(st) == DB_ROW) read_award(st, a, lang, &(*items)[(*n)++]);
+	int cap = 0, rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (*n == cap) {
+			struct award *more = arena_alloc(a, sizeof *more * (size_t)(cap = cap ? cap * 2 : 64));
+			if (*n) memcpy(more, *items, sizeof *more * (size_t)*n);
+			*items = more;
+		}
+		read_award(st, a, lang, &(*items)[(*n)++]);
+	}
 	db_done(st);
-	return E_OK;
+	return rc == DB_DONE ? E_OK : E_DB;
 }
 
 int awards_get_code(struct db *db, struct arena *a, const char *code, const char *lang, struct award **out)

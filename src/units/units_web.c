@@ -246,7 +246,10 @@ static void show_unit(struct req *r, int64_t id, const struct unit_in *typed, co
 	db_done(st);
 	if (fe && fe->n) r->status = 422;
 	page_begin(r, u->name, "units");
-	tmpl_unit_page(&r->out, r, u, anc, nanc, kids, nkids, kinds, nk, unit_kind_name(r, u->kind), can_edit, can_people,
+	const char *kind_name = NULL; /* from the kinds just read, else (an inactive kind) asked */
+	for (int i = 0; i < nk && !kind_name; i++)
+		if (!strcmp(kinds[i].code, u->kind)) kind_name = kinds[i].name;
+	tmpl_unit_page(&r->out, r, u, anc, nanc, kids, nkids, kinds, nk, kind_name ? kind_name : unit_kind_name(r, u->kind), can_edit, can_people,
 		       can_add_person, typed, fe, hist, nhist);
 	achievements_section(r, 0, u->id, u->path, NULL, NULL);
 	page_end(r);
