@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { makeDb, addUser, startServer, Client, testPassword } from '../lib/server.mjs';
 import { mkUnit, mkPerson } from '../http/_util.mjs';
-import { launch, newPage, loginForm, submit, text, pickOption, assertNoProblems } from './browser.mjs';
+import { launch, newPage, loginForm, submit, text, pickOption, assertNoProblems, screenshot } from './browser.mjs';
 
 let env, srv, browser, proposalUrl;
 
@@ -55,6 +55,7 @@ test('the ward drafts the proposal, picks the nominee by name and submits it to 
   await add.locator('#f-award').selectOption('LDTT');
   await submit(page, add.getByRole('button', { name: 'Thêm' }));
   assert.match(await text(page.locator('table.list tbody')), /Lò Thị Mai[\s\S]*Lao động tiên tiến/);
+  await screenshot(page, 'proposal.png');
   const step = page.locator('form:has(input[name="what"][value="step"])');
   assert.equal(await step.locator('#f-to option').first().innerText(), 'Tỉnh Điện Biên');
   await submit(page, step.getByRole('button', { name: 'Trình lên cấp trên' }));
@@ -69,6 +70,7 @@ test('the board, the council and the authority of the province approve it in tur
     await page.goto(proposalUrl);
     const step = page.locator('form:has(input[name="what"][value="step"])');
     await step.locator('#f-comment').fill('Nhất trí');
+    if (login === 'db.council') await screenshot(page, 'proposal-council.png');
     await submit(page, step.getByRole('button', { name: 'Đồng ý', exact: true }));
     assert.match(await text(page.locator('dl.facts')), new RegExp(after));
     assertNoProblems(page);
@@ -86,6 +88,7 @@ test('the board issues the decision from the approved proposal; the certificate 
   await form.locator('#f-date').fill('2024-12-27');
   await form.locator('#f-signer').fill('Lê Thành Đô');
   await form.locator('#f-signer_title').fill('Chủ tịch');
+  await screenshot(page, 'decision-form.png');
   await submit(page, form.getByRole('button', { name: /ký/ }));
   assert.match(page.url(), /\/decisions\/\d+$/);
   const row = page.locator('#nominees tbody tr').first();
@@ -100,6 +103,7 @@ test('the board issues the decision from the approved proposal; the certificate 
   const anon = (await newPage(browser)).page;
   await anon.goto(url);
   assert.equal(await anon.locator('#verdict').getAttribute('data-status'), 'valid');
+  await screenshot(anon, 'verify.png');
   // the proposal says it was decided
   await page.goto(proposalUrl);
   assert.match(await text(page.locator('dl.facts')), /đã có quyết định/);
