@@ -177,7 +177,8 @@ static int read_vote(struct req *r, struct vote_in *in, struct vote_form *f, str
 	in->max_choices = v.i[VF_MAX];
 	in->threshold_bp = read_pct(r, "threshold_pct", 1, fe);
 	in->quota_bp = read_pct(r, "quota_pct", 0, fe);
-	in->quota_of = v.present[VF_QUOTA_OF] && v.s[VF_QUOTA_OF] ? v.i[VF_QUOTA_OF] : -1;
+	json_t *qo = r->json ? json_object_get(r->json, "quota_of") : NULL;
+	in->quota_of = qo && !json_is_null(qo) ? v.i[VF_QUOTA_OF] : -1;
 	if (!r->json) {
 		in->quota_of = v.present[VF_QUOTA_OF] && req_form(r, "quota_of") && *req_form(r, "quota_of") ? v.i[VF_QUOTA_OF] : -1;
 		f->threshold = req_form(r, "threshold_pct");
