@@ -17,6 +17,7 @@
 #ifndef THIDUA_VOTES_H
 #define THIDUA_VOTES_H
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../base/errors.h"
 #include "../base/json.h"
@@ -143,5 +144,12 @@ int64_t votes_base_count(const struct vote_round *v);
 void vote_round_json(struct jw *w, const struct vote_round *v);
 /* the published result: voters, ballots, base, threshold and quota tests, candidates */
 void vote_result_json(struct jw *w, const struct vote_round *v);
+
+/* The demo's votes (seed 001: the North Central cluster's 2023 review):
+** six provinces' representatives (demo users, printed with their passwords)
+** vote the Government Emulation Flag (Hà Tĩnh passes) and the Prime
+** Minister's Certificate of Merit (Quảng Bình and Quảng Trị pass); both
+** rounds closed. *rounds: how many. 0, or -1 with the reason on log. */
+int votes_demo_load(struct db *db, const struct user *who, FILE *log, int *rounds);
 
 #endif
