@@ -389,6 +389,12 @@ static char *snapshot(struct db *db, int64_t id)
 
 /* ---- writing ---- */
 
+static int cmp_id(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return (a > b) - (a < b);
+}
+
 /* the organising body: given, or the first unit where the user runs votes */
 static int64_t organiser_unit(const struct user *who, int64_t given)
 {
@@ -419,8 +425,16 @@ static void validate(struct db *db, const struct vote_in *in, struct field_error
 			fe_add(fe, "voters", N_("No active user has this login"));
 			break;
 		}
-		for (int k = 0; k < i; k++)
-			if (in->voters[k] == in->voters[i]) { fe_add(fe, "voters", N_("A voter is listed twice")); i = in->nvoters; break; }
+	}
+	if (in->nvoters > 1 && in->nvoters <= VOTES_MAX_VOTERS) {
+		int64_t *sorted = malloc(sizeof *sorted * (size_t)in->nvoters);
+		if (sorted) {
+			memcpy(sorted, in->voters, sizeof *sorted * (size_t)in->nvoters);
+			qsort(sorted, (size_t)in->nvoters, sizeof *sorted, cmp_id);
+			for (int i = 1; i < in->nvoters; i++)
+				if (sorted[i] == sorted[i - 1]) { fe_add(fe, "voters", N_("A voter is listed twice")); break; }
+			free(sorted);
+		}
 	}
 	for (int i = 0; i < in->npresent; i++) {
 		int listed = 0;
@@ -735,12 +749,6 @@ static int receipt_hash(const char *code, char out[65])
 	if (k != 20) return -1;
 	sha256_hex(out, clean, k);
 	return 0;
-}
-
-static int cmp_id(const void *x, const void *y)
-{
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-	return (a > b) - (a < b);
 }
 
 int votes_cast(struct db *db, const struct user *who, int64_t id, const int64_t *choices, int n, struct field_errors *fe,

@@ -27,7 +27,7 @@ struct arena;
 struct user;
 
 #define VOTES_MAX_CANDIDATES 200
-#define VOTES_MAX_VOTERS 2000
+#define VOTES_MAX_VOTERS 20000
 #define VOTES_RECEIPT_LEN 23       /* "xxxxx-xxxxx-xxxxx-xxxxx": 80 random bits */
 
 extern const char *const vote_bases[];     /* all_members, present */
