@@ -12,6 +12,7 @@
 #                                             drop slow requests from the latency figures)
 #   BENCH_FRESH=1                             regenerate the data set even if present
 #   BENCH_PORT=18480                          first port tried (thidua; nginx the next free one)
+#   BENCH_VOTERS=10000 BENCH_VOTE_CONNS=32    the vote round of bench/votes.mjs (ballots over HTTP, the close)
 #
 # Generated data stays in build/bench/ for the next run; the summary is printed
 # and written to build/bench/summary.txt. The bench fails only when something
@@ -53,7 +54,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for t in curl wrk nginx sqlite3 cc awk; do
+for t in curl wrk nginx sqlite3 cc awk node; do
 	command -v "$t" >/dev/null 2>&1 || fail "$t is not installed (make bench runs scripts/install-deps.sh bench)"
 done
 [ -x "$BIN" ] || fail "$BIN is not an executable (make build/release/thidua)"
@@ -407,6 +408,10 @@ done
 cleanup
 grep -qiE 'error|assert|sanitizer' "$OUT/serve.log" && log "note: build/bench/serve.log has error lines"
 
+# ---------------------------------------------------------------- 6b. a vote round
+log "== a vote round of ${BENCH_VOTERS:-10000} ballots over HTTP, then its close (bench/votes.mjs)"
+VOTES_LINE=$(node bench/votes.mjs "$BIN") || fail "the vote bench"
+
 # ---------------------------------------------------------------- 7. summary
 S=$OUT/summary.txt
 {
@@ -442,6 +447,7 @@ S=$OUT/summary.txt
 		"$MV_MODELS" "$MV_RESULTS" "$(fmt_ms "${ONE[dash]}")" "$(fmt_ms "$(div "$SQL_C_US" 1000 %.3f)")" "$(ratio "${ONE[dash]}" "$(div "$SQL_C_US" 1000 %.3f)")"
 	printf 'RSS idle %s MB, under load %s MB (peak of 0.5 s samples; VmHWM %s MB, after load %s MB)\n' \
 		"$(div "$RSS_IDLE" 1024 %.0f)" "$(div "$RSS_PEAK" 1024 %.0f)" "$(div "$RSS_HWM" 1024 %.0f)" "$(div "$RSS_END" 1024 %.0f)"
+	printf '%s\n' "$VOTES_LINE"
 } >"$S"
 echo
 cat "$S"
