@@ -14,6 +14,7 @@
 #   BENCH_PORT=18480                          first port tried (thidua; nginx the next free one)
 #   BENCH_PG=1                                the same requests again on PostgreSQL (a throw-away
 #                                             cluster, the data copied by thidua migrate-db); 0 skips
+#   BENCH_VOTERS=10000 BENCH_VOTE_CONNS=32    the vote round of bench/votes.mjs (ballots over HTTP, the close)
 #
 # Generated data stays in build/bench/ for the next run; the summary is printed
 # and written to build/bench/summary.txt. The bench fails only when something
@@ -56,7 +57,7 @@ pg_cleanup() { [ -n "$PGURI" ] && ./scripts/pg-test-cluster.sh stop "$PGURI" || 
 trap 'cleanup; pg_cleanup' EXIT
 trap 'exit 130' INT TERM
 
-for t in curl wrk nginx sqlite3 cc awk; do
+for t in curl wrk nginx sqlite3 cc awk node; do
 	command -v "$t" >/dev/null 2>&1 || fail "$t is not installed (make bench runs scripts/install-deps.sh bench)"
 done
 [ -x "$BIN" ] || fail "$BIN is not an executable (make build/release/thidua)"
@@ -464,6 +465,10 @@ else
 fi
 grep -qiE 'error|assert|sanitizer' "$OUT/serve.log" && log "note: build/bench/serve.log has error lines"
 
+# ---------------------------------------------------------------- 6b. a vote round
+log "== a vote round of ${BENCH_VOTERS:-10000} ballots over HTTP, then its close (bench/votes.mjs)"
+VOTES_LINE=$(node bench/votes.mjs "$BIN") || fail "the vote bench"
+
 # ---------------------------------------------------------------- 7. summary
 S=$OUT/summary.txt
 {
@@ -511,6 +516,7 @@ S=$OUT/summary.txt
 	fi
 	printf 'RSS idle %s MB, under load %s MB (peak of 0.5 s samples; VmHWM %s MB, after load %s MB)\n' \
 		"$(div "$RSS_IDLE" 1024 %.0f)" "$(div "$RSS_PEAK" 1024 %.0f)" "$(div "$RSS_HWM" 1024 %.0f)" "$(div "$RSS_END" 1024 %.0f)"
+	printf '%s\n' "$VOTES_LINE"
 } >"$S"
 echo
 cat "$S"

@@ -62,6 +62,9 @@ struct unit_opt *prop_receivers(struct req *r, const struct proposal *p, int *n)
 const char *prop_stage_label(struct req *r, int stage);
 const char *prop_round_label(struct req *r, const char *round);
 const char *prop_action_label(struct req *r, const char *action);
+/* the sections of a proposal's page that features above commendation add
+** (the votes backing it); the table is routes.c's, NULL ends it */
+extern void (*const proposal_sections[])(struct buf *o, struct req *r, int64_t proposal_id);
 /* a nominee's eligibility conditions (the last check's answer) as a list */
 void prop_eligibility_html(struct buf *o, struct req *r, const struct nominee *x);
 

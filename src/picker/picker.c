@@ -94,6 +94,7 @@ static int plan_units(struct req *r, const struct picker *p, struct unit_pick_pl
 	else if (!strcmp(purpose, "scope")) add_range(pl->lo, &pl->nranges, "/");
 	else if (!strcmp(purpose, "propose")) grant_ranges(r, PERM_PROPOSE, pl->lo, &pl->nranges);
 	else if (!strcmp(purpose, "decide")) grant_ranges(r, PERM_DECIDE, pl->lo, &pl->nranges);
+	else if (!strcmp(purpose, "votes")) grant_ranges(r, PERM_RUN_VOTES, pl->lo, &pl->nranges);
 	else if (!strcmp(purpose, "under")) {
 		/* a unit and the units below it, readable by the user (a collective nominee of a proposer) */
 		char lo[UNIT_PATH_MAX], hi[UNIT_PATH_MAX];
@@ -191,10 +192,61 @@ static int choose_people(struct req *r, const struct picker *p, const char *q, i
 	return 0;
 }
 
+/* users (purpose voters): the active users with a role on a unit where the
+** caller runs votes, matched on the folded name and login, in name order */
+static int choose_users(struct req *r, const struct picker *p, const char *q, int limit, struct pick_item **items, int *n)
+{
+	*items = NULL;
+	*n = 0;
+	if (!p->purpose || strcmp(p->purpose, "voters") != 0) return -1;
+	struct buf key;
+	buf_init(&key);
+	fold_text(&key, q ? q : "");
+	const char *want = arena_strdup(&r->a, buf_cstr(&key));
+	buf_free(&key);
+	int cap = 64, k = 0;
+	struct pick_item *all = arena_alloc(&r->a, sizeof *all * (size_t)cap);
+	struct stmt *st = db_query(r->db,
+				   "SELECT us.id, us.full_name, us.login, u.name, u.path FROM users us JOIN user_roles g ON g.user_id = us.id "
+				   "JOIN units u ON u.id = g.unit_id WHERE us.active = 1 ORDER BY us.id, g.id LIMIT 20000",
+				   "");
+	int64_t last = 0;
+	while (st && db_step(st) == DB_ROW) {
+		int64_t id = db_int(st, 0);
+		if (id == last || !role_can(r->user, PERM_RUN_VOTES, db_text(st, 4))) continue;
+		last = id;
+		char *name = fold_dup(db_text(st, 1)), *login = fold_dup(db_text(st, 2));
+		int hit = name && login && (strstr(name, want) || strstr(login, want));
+		if (hit) {
+			if (k == cap) {
+				struct pick_item *g = arena_alloc(&r->a, sizeof *g * (size_t)cap * 2);
+				memcpy(g, all, sizeof *g * (size_t)k);
+				all = g;
+				cap *= 2;
+			}
+			struct pick_item *it = &all[k++];
+			it->id = id;
+			it->label = arena_strdup(&r->a, db_text(st, 1));
+			it->code = arena_strdup(&r->a, db_text(st, 2));
+			it->context = arena_strdup(&r->a, db_text(st, 3));
+			it->key = arena_strdup(&r->a, name);
+			it->rank = strncmp(name, want, strlen(want)) == 0 ? 0 : 1;
+		}
+		free(name);
+		free(login);
+	}
+	db_done(st);
+	qsort(all, (size_t)k, sizeof *all, by_label);
+	*items = all;
+	*n = k < limit ? k : limit;
+	return 0;
+}
+
 int pick_choices(struct req *r, const struct picker *p, const char *q, int limit, struct pick_item **items, int *n)
 {
 	*items = NULL;
 	*n = 0;
+	if (p->what && !strcmp(p->what, "users")) return choose_users(r, p, q, limit, items, n);
 	if (p->what && !strcmp(p->what, "people")) return choose_people(r, p, q, limit, items, n);
 	return choose_units(r, p, like_pattern(&r->a, q ? q : ""), limit, 0, items, n);
 }
@@ -205,7 +257,9 @@ int pick_lookup(struct req *r, const struct picker *p, int64_t id, struct pick_i
 	if (id <= 0) return -1;
 	struct stmt *st;
 	int people = p->what && !strcmp(p->what, "people");
-	if (people)
+	if (p->what && !strcmp(p->what, "users"))
+		st = db_query(r->db, "SELECT us.id, us.full_name, us.login, '', us.login, '/' FROM users us WHERE us.id = $1", "i", id);
+	else if (people)
 		st = db_query(r->db, "SELECT p.id, p.full_name, p.code, u.name, p.search, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
 			      "i", id);
 	else
@@ -226,7 +280,10 @@ void page_pick(struct req *r)
 {
 	struct picker p = { 0 };
 	p.what = r->params[0];
-	if (strcmp(p.what, "units") && strcmp(p.what, "people")) { reply_error(r, 404, "not_found", N_("No such record")); return; }
+	if (strcmp(p.what, "units") && strcmp(p.what, "people") && strcmp(p.what, "users")) {
+		reply_error(r, 404, "not_found", N_("No such record"));
+		return;
+	}
 	p.purpose = req_query(r, "for");
 	p.movement = query_int(r, "movement", 0, 0, INT64_MAX);
 	p.unit = query_int(r, "unit", 0, 0, INT64_MAX);
@@ -327,7 +384,9 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 	struct pick_item *all = NULL;
 	int nall = 0;
 	int people = !strcmp(p->what, "people");
-	if (!p->multiple && (!people || p->unit > 0)) {
+	if (!p->multiple && !strcmp(p->what, "users")) {
+		pick_choices(r, p, NULL, PICK_FEW + 1, &all, &nall);
+	} else if (!p->multiple && (!people || p->unit > 0)) {
 		if (!people) choose_units(r, p, "%", PICK_FEW + 1, 1, &all, &nall); /* count first: no sort of a big subtree */
 		if (people || nall <= PICK_FEW) pick_choices(r, p, NULL, PICK_FEW + 1, &all, &nall);
 	}

@@ -16,6 +16,8 @@
 **   decide        units where the user may issue award decisions (an authority)
 **   under         a unit (unit=) and the units below it (a collective nominee)
 **   person        the people of a unit and of the units below it (/pick/people)
+**   votes         units where the user may organise votes (a round's organising body)
+**   voters        users with a role on a unit where the caller organises votes (/pick/users)
 **
 ** Without JavaScript the helper renders a <select> when there are at most
 ** PICK_FEW choices, and otherwise a search step: a GET form that re-renders the
@@ -44,7 +46,7 @@ struct pick_item {
 struct picker {
 	const char *name;        /* the form field that carries the id: "unit_id", "scope" */
 	const char *label;       /* the visible label, translated */
-	const char *what;        /* "units" or "people" */
+	const char *what;        /* "units", "people" or "users" */
 	const char *purpose;     /* the endpoint's for=: see above */
 	int64_t movement;        /* registration, model */
 	int64_t unit;            /* person: whose people; 0: none chosen yet */

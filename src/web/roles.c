@@ -20,11 +20,13 @@ enum role role_parse(const char *s)
 
 static unsigned role_perms_core(enum role r);
 
-/* award decisions (issue 10): officers and admins decide in an authority's name */
+/* award decisions (issue 10): officers and admins decide in an authority's name;
+** votes (issue 11): officers and admins organise them */
 static unsigned role_perms(enum role r)
 {
 	unsigned decide = r == ROLE_ADMIN || r == ROLE_OFFICER ? PERM_DECIDE : 0;
-	return role_perms_core(r) | decide;
+	unsigned votes = r == ROLE_ADMIN || r == ROLE_OFFICER ? PERM_RUN_VOTES : 0;
+	return role_perms_core(r) | decide | votes;
 }
 
 static unsigned role_perms_core(enum role r)

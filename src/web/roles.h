@@ -26,6 +26,7 @@ enum perm {
 	PERM_COUNCIL = 1 << 11,      /* the council's step on proposals held by the unit */
 	PERM_RULES_MANAGE = 1 << 7,  /* write the awards' eligibility rule sets; counts only on a root unit (role_can_top) */
 	PERM_DECIDE = 1 << 8,        /* issue and revoke award decisions in an authority's name, sign their certificates */
+	PERM_RUN_VOTES = 1 << 12,    /* organise secret-ballot votes of the unit's clusters and councils (being a round's voter needs no permission) */
 };
 
 const char *role_name(enum role r);

@@ -11,6 +11,7 @@
 #include "../movements/movements_web.h"
 #include "../people/people_web.h"
 #include "../units/units_web.h"
+#include "../votes/votes_web.h"
 #include "roles.h"
 
 
@@ -172,6 +173,22 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/decisions/{id}/pdf", decision_pdf_download, LOGIN, PERM_READ },
 	{ M_GET, "/api/v1/decisions/{id}/export", decision_export_download, LOGIN, PERM_READ },
 	{ M_GET, "/api/v1/verify/{code}", api_verify, PUBLIC, 0 },
+
+	/* secret-ballot votes of clusters and councils (issue 11): a voter needs no permission, only to be listed */
+	{ M_GET, "/votes", page_votes, LOGIN, 0 },
+	{ M_POST, "/votes", page_vote_create, LOGIN, PERM_RUN_VOTES },
+	{ M_GET, "/votes/new", page_vote_new, LOGIN, PERM_RUN_VOTES },
+	{ M_GET, "/votes/{id}", page_vote, LOGIN, 0 },
+	{ M_POST, "/votes/{id}", page_vote_post, LOGIN, 0 },
+	{ M_GET, "/api/v1/votes", api_votes_list, LOGIN, 0 },
+	{ M_POST, "/api/v1/votes", api_vote_create, LOGIN, PERM_RUN_VOTES },
+	{ M_GET, "/api/v1/votes/{id}", api_vote_get, LOGIN, 0 },
+	{ M_POST, "/api/v1/votes/{id}/present", api_vote_present, LOGIN, PERM_RUN_VOTES },
+	{ M_POST, "/api/v1/votes/{id}/open", api_vote_open, LOGIN, PERM_RUN_VOTES },
+	{ M_POST, "/api/v1/votes/{id}/close", api_vote_close, LOGIN, PERM_RUN_VOTES },
+	{ M_POST, "/api/v1/votes/{id}/ballots", api_vote_cast, LOGIN, 0 },
+	{ M_GET, "/api/v1/votes/{id}/result", api_vote_result, LOGIN, 0 },
+	{ M_GET, "/api/v1/votes/{id}/receipts/{code}", api_vote_receipt, LOGIN, 0 },
 	{ 0, NULL, NULL, 0, 0 },
 };
 
@@ -180,6 +197,11 @@ const struct attachment_reader attachment_readers[] = {
 	{ "model", mv_attachment_readable },
 	{ "report", mv_attachment_readable },
 	{ NULL, NULL },
+};
+
+/* the sections a proposal's page shows from the features above commendation */
+void (*const proposal_sections[])(struct buf *o, struct req *r, int64_t proposal_id) = {
+	votes_proposal_section, NULL,
 };
 
 /* GET routes answered from the reply cache while the database is unchanged

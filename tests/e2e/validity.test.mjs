@@ -84,6 +84,17 @@ before(async () => {
   };
   ids.jobFailed = (await upload('code,unit_code,title,field\nMTTQ-02,QY-MTTQ,Sai lĩnh vực,health\n')).id;
   ids.jobDone = (await upload('code,unit_code,title,field\nMTTQ-01,QY-MTTQ,Camera an ninh khu dân cư,defence_security\n')).id;
+  // votes: the demo's closed round (its tally); a draft (who is present, open) and an open one the administrator votes in
+  ids.vote = one("SELECT min(id) FROM vote_rounds WHERE status = 'closed'");
+  const mkVote = async (title) => {
+    const v = await admin.post('/api/v1/votes', { json: { title, threshold_pct: 90, base: 'all_members', voters: ['admin', 'tw.officer'], max_choices: 1,
+      candidates: [{ unit_code: 'T-HATINH' }, { label: 'Tỉnh Quảng Bình' }] } });
+    assert.equal(v.status, 201, v.text);
+    return v.data.id;
+  };
+  ids.voteDraft = await mkVote('Bình xét cụm trưởng 2024');
+  ids.voteOpen = await mkVote('Suy tôn Cờ thi đua 2024');
+  assert.equal((await admin.post(`/api/v1/votes/${ids.voteOpen}/open`)).status, 200);
   browser = await launch();
 });
 
@@ -146,6 +157,13 @@ function adminPages() {
     ['/verify', 200],
     [`/verify/${ids.cert}`, 200],
     ['/verify/ABCDEFGHIJKLMNOPQRST', 200],
+    // secret-ballot votes
+    ['/votes', 200],
+    ['/votes/new', 200],
+    [`/votes/${ids.vote}`, 200],
+    [`/votes/${ids.vote}?receipt=00000-00000-00000-00000`, 200],
+    [`/votes/${ids.voteDraft}`, 200],
+    [`/votes/${ids.voteOpen}`, 200],
   ];
 }
 
@@ -289,6 +307,7 @@ function formsWithErrors() {
     ['/rules/new', 'form[method="post"][action="/rules"]', 422],
     ['/decisions', 'form[method="post"][action="/decisions"]', 422],
     [`/decisions/${ids.decision}`, `form[method="post"][action="/decisions/${ids.decision}/revoke"]`, 422],
+    ['/votes/new', 'form[method="post"][action="/votes"]', 422],
   ];
 }
 

@@ -219,3 +219,19 @@ test('demo: Quảng Yên\'s draft — each nominee\'s eligibility for Chiến s�
   const pageEn = await en.get(`/proposals/${p.id}`, { headers: { 'Accept-Language': 'en' } });
   assert.match(pageEn.text, /Chiến sĩ thi đua cơ sở|Grassroots Emulation Fighter/);
 });
+
+test('demo: seed 001\'s votes — the cluster votes Hà Tĩnh the Government Emulation Flag, Quảng Bình and Quảng Trị the Prime Minister\'s Certificate of Merit', opts, async () => {
+  const rep = new Client(srv.base);
+  await rep.login('hatinh.rep', env.demoUsers['hatinh.rep'].password);
+  const list = (await rep.get('/api/v1/votes')).data.items;
+  assert.deepEqual(list.map((v) => [v.status, v.ballots, v.voters, v.has_voted]), [['closed', 6, 6, true], ['closed', 6, 6, true]]);
+  const passed = async (title) => {
+    const v = list.find((x) => x.title.includes(title));
+    const r = (await rep.get(`/api/v1/votes/${v.id}/result`)).data;
+    return [r.candidates.filter((c) => c.passed).map((c) => [c.label, c.yes, c.share]), r.quota && [r.quota.limit, r.quota.ok]];
+  };
+  assert.deepEqual(await passed('Cờ thi đua của Chính phủ'), [[['Tỉnh Hà Tĩnh', 5, 83.33]], [1, true]]);
+  assert.deepEqual(await passed('Bằng khen của Thủ tướng'), [[['Tỉnh Quảng Bình', 6, 100], ['Tỉnh Quảng Trị', 5, 83.33]], null]);
+  const page = await rep.get(`/votes/${list.find((x) => x.title.includes('Cờ thi đua')).id}`);
+  assert.match(page.text, /<td>Tỉnh Hà Tĩnh<\/td>\s*<td class="num">5<\/td>\s*<td class="num">83,33%<\/td>/);
+});

@@ -1,0 +1,55 @@
+/* votes_web: the routes of secret-ballot votes (votes_web.c) and what their
+** templates (templates/votes.html) see. Included by routes.c and by the
+** generated build/gen/tmpl_votes.h. */
+#ifndef THIDUA_VOTES_WEB_H
+#define THIDUA_VOTES_WEB_H
+#include "../web/tmpl_types.h"
+#include "../base/util.h"
+#include "../picker/picker.h"
+#include "votes.h"
+
+/* API */
+void api_votes_list(struct req *r);
+void api_vote_create(struct req *r);
+void api_vote_get(struct req *r);
+void api_vote_present(struct req *r);
+void api_vote_open(struct req *r);
+void api_vote_close(struct req *r);
+void api_vote_cast(struct req *r);
+void api_vote_result(struct req *r);
+void api_vote_receipt(struct req *r);
+/* pages */
+void page_votes(struct req *r);
+void page_vote_new(struct req *r);
+void page_vote_create(struct req *r);
+void page_vote(struct req *r);
+void page_vote_post(struct req *r);
+
+/* the votes backing a proposal, as a section of its page (routes.c lists it
+** among the proposal page's sections) */
+void votes_proposal_section(struct buf *o, struct req *r, int64_t proposal_id);
+
+/* what the form of a new round keeps of what was typed */
+struct vote_form {
+	const char *title, *threshold, *base, *max_choices, *quota_pct, *quota_of, *labels;
+	int64_t unit_id, proposal_id;
+	const char *proposal_title;
+	const int64_t *voter_ids, *candidate_units;
+	int nvoters, ncandidate_units;
+};
+
+/* one voter of a draft round, for the "present" checkboxes */
+struct vote_voter {
+	int64_t user_id;
+	const char *login, *full_name;
+	int present;
+};
+
+/* template helpers */
+const char *vote_status_label(struct req *r, const char *status);
+const char *vote_base_label(struct req *r, const char *base);
+/* a percentage of hundredths (9000 → "90", 8750 → "87,5" in vi) */
+void vote_pct(struct buf *o, struct req *r, int64_t bp);
+void vote_share(struct buf *o, struct req *r, double share);
+
+#endif

@@ -1,0 +1,304 @@
+// Votes (issue 11): secret-ballot rounds of a cluster or a council. The
+// threshold at its edge over all members and over those present, the 20%
+// quota at its edge, one ballot per voter, no result before the close (for
+// the administrator too), the limit of choices, non-voters, receipts, a close
+// racing ballots, the ballot table's schema (nothing links a ballot to its
+// voter, on SQLite and PostgreSQL), and a round from a proposal's nominees.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeDb, addUser, startServer, Client, testPassword } from '../lib/server.mjs';
+import { mkUnit, sql } from './_util.mjs';
+
+const onPg = !!process.env.THIDUA_TEST_PG;
+let env, srv, admin, org, hd = [], units = {};
+const COUNCIL = Array.from({ length: 10 }, (_, i) => `hd.${String(i + 1).padStart(2, '0')}`);
+
+before(async () => {
+  env = makeDb();
+  srv = await startServer(env.db);
+  admin = new Client(srv.base);
+  await admin.login('admin', env.adminPassword);
+  const tw = await mkUnit(admin, 'TW-HD', 'Hội đồng Thi đua – Khen thưởng Trung ương', 'agency');
+  for (const [code, name] of [['T-THANHHOA', 'Tỉnh Thanh Hóa'], ['T-NGHEAN', 'Tỉnh Nghệ An'], ['T-HATINH', 'Tỉnh Hà Tĩnh'],
+    ['T-QUANGBINH', 'Tỉnh Quảng Bình'], ['T-QUANGTRI', 'Tỉnh Quảng Trị'], ['T-HUE', 'Tỉnh Thừa Thiên Huế']]) {
+    units[code] = await mkUnit(admin, code, name, 'province');
+  }
+  addUser(env.db, 'tw.officer', 'officer', 'TW-HD');
+  addUser(env.db, 'ht.viewer', 'viewer', 'T-HATINH');
+  for (const l of COUNCIL) addUser(env.db, l, 'council', 'TW-HD');
+  org = await as('tw.officer');
+  hd = await Promise.all(COUNCIL.map((l) => as(l)));
+  void tw;
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+});
+
+async function as(login) {
+  const c = new Client(srv.base);
+  await c.login(login, testPassword(login));
+  return c;
+}
+
+async function round(body, by = org) {
+  const r = await by.post('/api/v1/votes', { json: { voters: COUNCIL, ...body } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.data.status, 'draft');
+  return r.data;
+}
+
+async function open(v) {
+  const r = await org.post(`/api/v1/votes/${v.id}/open`);
+  assert.equal(r.status, 200, r.text);
+  return r.data;
+}
+
+async function cast(c, v, choices) {
+  const r = await c.post(`/api/v1/votes/${v.id}/ballots`, { json: { choices } });
+  assert.equal(r.status, 201, r.text);
+  assert.match(r.data.receipt, /^[0-9a-f]{5}-[0-9a-f]{5}-[0-9a-f]{5}-[0-9a-f]{5}$/);
+  return r.data.receipt;
+}
+
+async function close(v) {
+  const r = await org.post(`/api/v1/votes/${v.id}/close`);
+  assert.equal(r.status, 200, r.text);
+  const res = await org.get(`/api/v1/votes/${v.id}/result`);
+  assert.equal(res.status, 200, res.text);
+  return res.data;
+}
+
+const byLabel = (res) => Object.fromEntries(res.candidates.map((c) => [c.label, c]));
+
+test('90% of all members: 9 yes of 10 passes, 8 fails; the result is hidden until the close, for the administrator too', async () => {
+  const v = await round({ title: 'Suy tôn Chiến sĩ thi đua toàn quốc', threshold_pct: 90, base: 'all_members',
+    candidates: [{ label: 'Nguyễn Văn An' }, { label: 'Trần Thị Bình' }] });
+  assert.deepEqual(v.candidates.map((c) => c.label), ['Nguyễn Văn An', 'Trần Thị Bình']);
+  assert.equal(v.candidates[0].yes, undefined);
+  const [a, b] = v.candidates.map((c) => c.id);
+  assert.equal((await hd[0].post(`/api/v1/votes/${v.id}/ballots`, { json: { choices: [a] } })).status, 409, 'not open yet');
+  await open(v);
+  const receipts = [];
+  for (let i = 0; i < 8; i++) receipts.push(await cast(hd[i], v, [a, b]));
+  receipts.push(await cast(hd[8], v, [a]));
+  receipts.push(await cast(hd[9], v, []));
+  for (const c of [admin, org, hd[0]]) {
+    const r = await c.get(`/api/v1/votes/${v.id}/result`);
+    assert.equal(r.status, 409);
+    assert.equal(r.data.error.code, 'state');
+  }
+  const mid = await admin.get(`/api/v1/votes/${v.id}`);
+  assert.equal(mid.data.ballots, 10);
+  assert.equal(mid.data.candidates[0].yes, undefined, 'no count before the close');
+  const res = await close(v);
+  assert.equal(res.voters, 10);
+  assert.equal(res.ballots, 10);
+  assert.equal(res.base_count, 10);
+  assert.equal(res.threshold_pct, 90);
+  assert.equal(res.quota, null);
+  const c = byLabel(res);
+  assert.deepEqual([c['Nguyễn Văn An'].yes, c['Nguyễn Văn An'].share, c['Nguyễn Văn An'].passed], [9, 90, true]);
+  assert.deepEqual([c['Trần Thị Bình'].yes, c['Trần Thị Bình'].share, c['Trần Thị Bình'].passed], [8, 80, false]);
+  // each receipt checks out after the close: the choices as cast, counted
+  const r9 = await hd[8].get(`/api/v1/votes/${v.id}/receipts/${receipts[8]}`);
+  assert.equal(r9.status, 200);
+  assert.deepEqual(r9.data.choices, [{ id: a, label: 'Nguyễn Văn An' }]);
+  assert.equal(r9.data.counted, true);
+  const r10 = await hd[9].get(`/api/v1/votes/${v.id}/receipts/${receipts[9].toUpperCase()}`);
+  assert.deepEqual(r10.data.choices, []);
+  const r1 = await hd[0].get(`/api/v1/votes/${v.id}/receipts/${receipts[0]}`);
+  assert.deepEqual(r1.data.choices.map((x) => x.id), [a, b]);
+  assert.equal((await hd[0].get(`/api/v1/votes/${v.id}/receipts/00000-00000-00000-00000`)).status, 404);
+  // after the close, no more ballots
+  assert.equal((await hd[0].post(`/api/v1/votes/${v.id}/ballots`, { json: { choices: [a] } })).status, 409);
+});
+
+test('base present with 8 of 10 present: 8 yes is 100% and passes, 7 is 87.5% and fails; an absent member cannot vote', async () => {
+  const v = await round({ title: 'Hội đồng xét Bằng khen', threshold_pct: 90, base: 'present',
+    candidates: [{ label: 'Tập thể A' }, { label: 'Tập thể B' }] });
+  const early = await org.post(`/api/v1/votes/${v.id}/open`);
+  assert.equal(early.status, 409, 'who is present must be recorded first');
+  const p = await org.post(`/api/v1/votes/${v.id}/present`, { json: { present: COUNCIL.slice(0, 8) } });
+  assert.equal(p.status, 200, p.text);
+  assert.equal(p.data.present, 8);
+  await open(v);
+  const [a, b] = v.candidates.map((c) => c.id);
+  const absent = await hd[9].post(`/api/v1/votes/${v.id}/ballots`, { json: { choices: [a] } });
+  assert.equal(absent.status, 403);
+  for (let i = 0; i < 7; i++) await cast(hd[i], v, [a, b]);
+  await cast(hd[7], v, [a]);
+  const res = await close(v);
+  assert.equal(res.base_count, 8);
+  assert.equal(res.present, 8);
+  const c = byLabel(res);
+  assert.deepEqual([c['Tập thể A'].yes, c['Tập thể A'].share, c['Tập thể A'].passed], [8, 100, true]);
+  assert.deepEqual([c['Tập thể B'].yes, c['Tập thể B'].share, c['Tập thể B'].passed], [7, 87.5, false]);
+});
+
+test('a second ballot is 409, too many choices 422, a non-voter 403 (the organiser and the administrator too)', async () => {
+  const v = await round({ title: 'Bình chọn cụm trưởng', threshold_pct: 50, base: 'all_members', max_choices: 1,
+    candidates: [{ unit_code: 'T-HATINH' }, { unit_code: 'T-QUANGTRI' }] });
+  assert.deepEqual(v.candidates.map((c) => [c.label, c.unit_code]), [['Tỉnh Hà Tĩnh', 'T-HATINH'], ['Tỉnh Quảng Trị', 'T-QUANGTRI']]);
+  await open(v);
+  const [a, b] = v.candidates.map((c) => c.id);
+  const many = await hd[0].post(`/api/v1/votes/${v.id}/ballots`, { json: { choices: [a, b] } });
+  assert.equal(many.status, 422);
+  assert.equal(many.data.error.fields.choices, 'Chọn quá số lượng cho phép của cuộc bỏ phiếu này');
+  const other = await hd[0].post(`/api/v1/votes/${v.id}/ballots`, { json: { choices: [999999] } });
+  assert.equal(other.status, 422);
+  await cast(hd[0], v, [a]);
+  const again = await hd[0].post(`/api/v1/votes/${v.id}/ballots`, { json: { choices: [b] } });
+  assert.equal(again.status, 409);
+  assert.equal(again.data.error.code, 'state');
+  for (const c of [org, admin, await as('ht.viewer')]) {
+    const r = await c.post(`/api/v1/votes/${v.id}/ballots`, { json: { choices: [a] } });
+    assert.equal(r.status, 403);
+  }
+  const mine = await hd[0].get(`/api/v1/votes/${v.id}`);
+  assert.equal(mine.data.is_voter, true);
+  assert.equal(mine.data.has_voted, true);
+  // a voter who has not voted
+  assert.equal((await hd[1].get(`/api/v1/votes/${v.id}`)).data.has_voted, false);
+  // a council member outside the round cannot even read it: a reader of another unit
+  const ht = await as('ht.viewer');
+  assert.equal((await ht.get(`/api/v1/votes/${v.id}`)).status, 403);
+  const list = await hd[1].get('/api/v1/votes');
+  assert.ok(list.data.items.some((x) => x.id === v.id && x.is_voter && !x.has_voted));
+  // only an organiser opens or closes
+  assert.equal((await hd[0].post(`/api/v1/votes/${v.id}/close`)).status, 403);
+});
+
+test('a quota of 20% of 10 lets 2 pass: 2 pass within it; a third is over it; a tie at the edge is reported; 20% of 14 is still 2', async () => {
+  const five = COUNCIL.slice(0, 5);
+  async function quotaRound(title, quotaOf, yes) {
+    const v = await round({ title, threshold_pct: 60, base: 'all_members', voters: five, quota_pct: 20, quota_of: quotaOf,
+      candidates: [{ label: 'X' }, { label: 'Y' }, { label: 'Z' }] });
+    await open(v);
+    const ids = v.candidates.map((c) => c.id);
+    for (let i = 0; i < 5; i++) await cast(hd[i], v, ids.filter((_, k) => i < yes[k]));
+    return close(v);
+  }
+  const within = await quotaRound('Cờ thi đua của Chính phủ — trong hạn mức', 10, [5, 4, 2]);
+  assert.deepEqual(within.quota, { pct: 20, of: 10, limit: 2, passing: 2, ok: true, tie: false });
+  assert.deepEqual(within.candidates.map((c) => [c.label, c.yes, c.passed, c.over_quota]), [['X', 5, true, false], ['Y', 4, true, false], ['Z', 2, false, false]]);
+  const over = await quotaRound('Cờ thi đua của Chính phủ — vượt hạn mức', 14, [5, 4, 3]);
+  assert.deepEqual(over.quota, { pct: 20, of: 14, limit: 2, passing: 3, ok: false, tie: false });
+  assert.deepEqual(over.candidates.map((c) => [c.label, c.yes, c.threshold_met, c.passed, c.over_quota]),
+    [['X', 5, true, true, false], ['Y', 4, true, true, false], ['Z', 3, true, false, true]]);
+  const tie = await quotaRound('Cờ thi đua của Chính phủ — bằng phiếu', 10, [5, 4, 4]);
+  assert.deepEqual(tie.quota, { pct: 20, of: 10, limit: 2, passing: 3, ok: false, tie: true });
+  assert.deepEqual(tie.candidates.map((c) => [c.label, c.passed, c.quota_tie]), [['X', true, false], ['Y', false, true], ['Z', false, true]]);
+  const fifteen = await quotaRound('Cờ thi đua của Chính phủ — 15 tập thể', 15, [5, 4, 3]);
+  assert.deepEqual([fifteen.quota.limit, fifteen.quota.ok], [3, true]);
+  assert.deepEqual(fifteen.candidates.map((c) => c.passed), [true, true, true]);
+});
+
+test('a close racing ballots: every ballot answered 201 is counted, every other is refused with 409', async () => {
+  const v = await round({ title: 'Đóng khi đang bỏ phiếu', threshold_pct: 50, base: 'all_members', candidates: [{ label: 'A' }] });
+  await open(v);
+  const a = v.candidates[0].id;
+  await cast(hd[0], v, [a]);
+  const answers = await Promise.all([
+    ...hd.slice(1).map((c) => c.post(`/api/v1/votes/${v.id}/ballots`, { json: { choices: [a] } })),
+    org.post(`/api/v1/votes/${v.id}/close`),
+  ]);
+  const ballots = answers.slice(0, 9).map((r) => r.status);
+  assert.equal(answers[9].status, 200, answers[9].text);
+  assert.ok(ballots.every((s) => s === 201 || s === 409), ballots.join(','));
+  const counted = 1 + ballots.filter((s) => s === 201).length;
+  const res = (await org.get(`/api/v1/votes/${v.id}/result`)).data;
+  assert.equal(res.ballots, counted);
+  assert.equal(res.candidates[0].yes, counted);
+  assert.equal(Number(sql(env.db, `SELECT count(*) FROM vote_cast WHERE round_id = ${v.id}`)), counted);
+  assert.equal(Number(sql(env.db, `SELECT count(*) FROM vote_ballots WHERE round_id = ${v.id}`)), counted);
+});
+
+test('the ballot table holds nothing that links a ballot to its voter: its columns, keys and indexes, its order, the audit log', async () => {
+  const cols = onPg
+    ? sql(env.db, "SELECT column_name || ':' || data_type || ':' || coalesce(column_default, '') FROM information_schema.columns WHERE table_name = 'vote_ballots' ORDER BY ordinal_position").split('\n')
+    : sql(env.db, "SELECT name || ':' || type || ':' || coalesce(dflt_value, '') FROM pragma_table_info('vote_ballots') ORDER BY cid").split('\n');
+  assert.deepEqual(cols, onPg ? ['round_id:bigint:', 'receipt_hash:text:', 'choices:text:'] : ['round_id:INTEGER:', 'receipt_hash:TEXT:', 'choices:TEXT:']);
+  const indexes = onPg
+    ? sql(env.db, "SELECT indexdef FROM pg_indexes WHERE tablename = 'vote_ballots'").split('\n')
+    : sql(env.db, "SELECT coalesce(sql, name) FROM sqlite_master WHERE tbl_name IN ('vote_ballots', 'vote_cast') AND type IN ('index', 'trigger')").split('\n').filter(Boolean);
+  // the key alone: on SQLite the table is its key's b-tree (no other index, no trigger)
+  assert.deepEqual(indexes, onPg ? ['CREATE UNIQUE INDEX vote_ballots_pkey ON public.vote_ballots USING btree (round_id, receipt_hash)'] : []);
+  if (onPg) {
+    assert.equal(sql(env.db, "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relname IN ('vote_ballots', 'vote_cast') AND NOT t.tgisinternal"), '0');
+  } else {
+    // WITHOUT ROWID: no integer key in the order of insertion
+    assert.match(sql(env.db, "SELECT sql FROM sqlite_master WHERE name = 'vote_ballots'"), /PRIMARY KEY \(round_id, receipt_hash\)\n\) WITHOUT ROWID/);
+    assert.throws(() => sql(env.db, 'SELECT rowid FROM vote_ballots'), /no such column: rowid/);
+  }
+  // who voted: the round and the user, no time, no link
+  const castCols = onPg
+    ? sql(env.db, "SELECT column_name FROM information_schema.columns WHERE table_name = 'vote_cast' ORDER BY ordinal_position")
+    : sql(env.db, "SELECT name FROM pragma_table_info('vote_cast') ORDER BY cid");
+  assert.deepEqual(castCols.split('\n'), ['round_id', 'user_id']);
+
+  // a closed round's rows sit in the order of their keys, written by the close
+  const v = await round({ title: 'Thứ tự phiếu', threshold_pct: 50, base: 'all_members', candidates: [{ label: 'A' }, { label: 'B' }] });
+  await open(v);
+  for (let i = 9; i >= 0; i--) await cast(hd[i], v, [v.candidates[i % 2].id]);
+  await close(v);
+  const stored = sql(env.db, `SELECT receipt_hash FROM vote_ballots WHERE round_id = ${v.id}`).split('\n');
+  assert.equal(stored.length, 10);
+  assert.deepEqual(stored, [...stored].sort());
+  const voted = sql(env.db, `SELECT user_id FROM vote_cast WHERE round_id = ${v.id}`).split('\n').map(Number);
+  assert.deepEqual(voted, [...voted].sort((x, y) => x - y));
+  if (onPg) {
+    // every row carries the close's transaction, ballots and markers alike, and sits in key order
+    assert.equal(sql(env.db, `SELECT count(DISTINCT xmin::text) FROM (SELECT xmin FROM vote_ballots WHERE round_id = ${v.id} UNION ALL SELECT xmin FROM vote_cast WHERE round_id = ${v.id}) x`), '1');
+    const byCtid = sql(env.db, `SELECT receipt_hash FROM vote_ballots WHERE round_id = ${v.id} ORDER BY ctid`).split('\n');
+    assert.deepEqual(byCtid, [...byCtid].sort());
+  }
+  // the audit log records the round's create, open and close — no ballot; the close lists who voted, by login
+  const actions = sql(env.db, `SELECT action FROM audit_log WHERE entity = 'vote' AND entity_id = ${v.id} ORDER BY id`).split('\n');
+  assert.deepEqual(actions, ['create', 'open', 'close']);
+  const closing = sql(env.db, `SELECT after FROM audit_log WHERE entity = 'vote' AND entity_id = ${v.id} AND action = 'close'`);
+  assert.ok(!/receipt|"choices"/.test(closing), closing);
+  assert.match(closing, /"login":"hd.01","present":false,"voted":true/);
+});
+
+test('a round from a proposal\'s nominees; the proposal\'s page shows the result that backs it', async () => {
+  const pr = await admin.post('/api/v1/proposals', { json: { title: 'Đề nghị Bằng khen của Thủ tướng 2023', round: 'year_end', year: 2023, proposer_code: 'T-QUANGBINH' } });
+  assert.equal(pr.status, 201, pr.text);
+  const n = await admin.post(`/api/v1/proposals/${pr.data.id}/nominees`, { json: { unit_code: 'T-QUANGBINH', award: 'BK_TTG', version: pr.data.version } });
+  assert.equal(n.status, 201, n.text);
+  const v = await round({ title: 'Suy tôn Bằng khen của Thủ tướng', threshold_pct: 90, base: 'all_members', proposal: pr.data.id }, admin);
+  assert.equal(v.proposal_id, pr.data.id);
+  assert.equal(v.candidates.length, 1);
+  assert.equal(v.candidates[0].nominee_id, n.data.nominees[0].id);
+  assert.equal(v.candidates[0].unit_code, 'T-QUANGBINH');
+  assert.equal(v.candidates[0].label, 'Tỉnh Quảng Bình — Bằng khen của Thủ tướng Chính phủ');
+  assert.equal((await admin.post(`/api/v1/votes/${v.id}/open`)).status, 200);
+  for (const c of hd) await cast(c, v, [v.candidates[0].id]);
+  assert.equal((await admin.post(`/api/v1/votes/${v.id}/close`)).status, 200);
+  const res = (await admin.get(`/api/v1/votes/${v.id}/result`)).data;
+  assert.deepEqual([res.candidates[0].yes, res.candidates[0].share, res.candidates[0].passed], [10, 100, true]);
+  const page = await admin.get(`/proposals/${pr.data.id}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Suy tôn Bằng khen của Thủ tướng<\/a>/);
+  assert.match(page.text, /Tỉnh Quảng Bình — Bằng khen của Thủ tướng Chính phủ: 10 \(100%\) — đạt/);
+});
+
+test('bad input: a threshold above 100 or with three decimals, an unknown login, an unknown unit, no candidates', async () => {
+  const bad = async (body) => {
+    const r = await org.post('/api/v1/votes', { json: { title: 'X', threshold_pct: 90, base: 'all_members', voters: COUNCIL, candidates: [{ label: 'A' }], ...body } });
+    assert.equal(r.status, 422, r.text);
+    return r.data.error.fields;
+  };
+  assert.ok((await bad({ threshold_pct: 101 })).threshold_pct);
+  assert.ok((await bad({ threshold_pct: 66.667 })).threshold_pct);
+  assert.ok((await bad({ voters: ['nobody'] })).voters);
+  assert.ok((await bad({ candidates: [{ unit_code: 'NOPE' }] })).candidates);
+  assert.ok((await bad({ candidates: [] })).candidates);
+  assert.ok((await bad({ base: 'quorum' })).base);
+  const ok = await org.post('/api/v1/votes', { json: { title: 'Hai phần ba', threshold_pct: 66.67, base: 'all_members', voters: COUNCIL, candidates: [{ label: 'A' }] } });
+  assert.equal(ok.status, 201);
+  assert.equal(ok.data.threshold_pct, 66.67);
+  // a council member may vote but not organise
+  const r = await hd[0].post('/api/v1/votes', { json: { title: 'X', threshold_pct: 90, base: 'all_members', voters: COUNCIL, candidates: [{ label: 'A' }] } });
+  assert.equal(r.status, 403);
+});
