@@ -163,6 +163,8 @@ int clusters_may_organise(const struct user *who, const struct cluster *c);
 int cyear_save(struct db *db, const struct user *who, int64_t cluster_id, int64_t year, int64_t version, const struct cyear_in *in,
 	       struct field_errors *fe, int64_t *id);
 int cyear_get(struct db *db, struct arena *a, int64_t cluster_id, int64_t year, struct cyear **out);
+/* the same by the year's own id */
+int cyear_get_id(struct db *db, struct arena *a, int64_t cy_id, struct cyear **out);
 void cyear_json(struct jw *w, const struct cyear *y);
 int cyear_is_member(const struct cyear *y, int64_t unit_id);
 /* Replaces the sheet (n items in order; a parent named by code before its

@@ -18,8 +18,6 @@ void cl_points(struct jw *w, const char *key, double v);
 /* audit snapshots (malloc'd JSON) */
 char *cl_snapshot_cluster(struct db *db, int64_t id);
 char *cl_snapshot_year(struct db *db, int64_t cy_id);
-/* the year by its id */
-int cyear_get_id(struct db *db, struct arena *a, int64_t cy_id, struct cyear **out);
 /* the year's version bumped (any change to it: members, sheet, agreement, rotation) */
 int cl_bump_year(struct db *db, int64_t cy_id);
 
