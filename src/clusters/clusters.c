@@ -653,7 +653,7 @@ static int year_for_change(struct db *db, struct arena *a, const struct user *wh
 	return E_OK;
 }
 
-static int sheet_validate(struct db *db, const struct crit_in *items, int n, struct field_errors *fe)
+int cl_sheet_validate(struct db *db, const struct crit_in *items, int n, struct field_errors *fe)
 {
 	if (n > CLUSTER_MAX_CRITERIA) { fe_add(fe, "criteria", N_("Too many criteria")); return E_INVALID; }
 	for (int i = 0; i < n && !fe->n; i++) {
@@ -705,7 +705,7 @@ static int sheet_write(struct db *db, int64_t cy_id, const struct crit_in *items
 int cyear_criteria_set(struct db *db, const struct user *who, int64_t cy_id, int64_t version, const struct crit_in *items, int n,
 		       struct field_errors *fe)
 {
-	if (sheet_validate(db, items, n, fe) != E_OK) return E_INVALID;
+	if (cl_sheet_validate(db, items, n, fe) != E_OK) return E_INVALID;
 	struct arena a;
 	arena_init(&a);
 	char *before = NULL;

@@ -15,6 +15,8 @@ void cl_unit(struct stmt *st, struct arena *a, int col, struct cunit *u);
 void cl_unit_json(struct jw *w, const char *key, const struct cunit *u);
 /* "key": points rounded to hundredths */
 void cl_points(struct jw *w, const char *key, double v);
+/* a criteria sheet checked before it is written: E_OK or E_INVALID (the error's field names the criterion) */
+int cl_sheet_validate(struct db *db, const struct crit_in *items, int n, struct field_errors *fe);
 /* audit snapshots (malloc'd JSON) */
 char *cl_snapshot_cluster(struct db *db, int64_t id);
 char *cl_snapshot_year(struct db *db, int64_t cy_id);
