@@ -109,14 +109,14 @@ int clusters_list(struct db *db, struct arena *a, const char *q, struct cluster 
 	*items = NULL;
 	*n = 0;
 	int64_t total = 0;
-	const char *pat = q && *q ? like_pattern(a, q) : NULL;
-	if (db_int1(db, &total, "SELECT count(*) FROM clusters c WHERE ($1 IS NULL OR c.search LIKE $1 ESCAPE '\\')", "t", pat) != DB_ROW) return E_DB;
+	const char *pat = q && *q ? like_pattern(a, q) : "";
+	if (db_int1(db, &total, "SELECT count(*) FROM clusters c WHERE ($1 = '' OR c.search LIKE $1 ESCAPE '\\')", "t", pat) != DB_ROW) return E_DB;
 	*items = arena_alloc(a, sizeof **items * (size_t)(total + 1));
 	struct stmt *st = db_query(db,
 				   "SELECT " CL_COLS ", (SELECT max(year) FROM cluster_years y WHERE y.cluster_id = c.id), "
 				   "(SELECT count(*) FROM cluster_members m JOIN cluster_years y ON y.id = m.cluster_year_id WHERE y.cluster_id = c.id "
 				   "AND y.year = (SELECT max(year) FROM cluster_years z WHERE z.cluster_id = c.id))" CL_FROM
-				   " WHERE ($1 IS NULL OR c.search LIKE $1 ESCAPE '\\') ORDER BY c.code",
+				   " WHERE ($1 = '' OR c.search LIKE $1 ESCAPE '\\') ORDER BY c.code",
 				   "t", pat);
 	if (!st) return E_DB;
 	while (*n < total && db_step(st) == DB_ROW) {
