@@ -57,6 +57,9 @@ before(async () => {
   ids.rule = one("SELECT min(id) FROM rule_sets");
   ids.decision = one("SELECT id FROM decisions WHERE number = '3125/QĐ-UBND'");
   ids.cert = dbSql(env.db, `SELECT cert_code FROM decision_nominees WHERE decision_id = ${ids.decision} AND position = 13`);
+  ids.cluster = one("SELECT id FROM clusters WHERE code = 'CUM-BTB'");
+  ids.hatinh = one("SELECT id FROM units WHERE code = 'T-HATINH'");
+  ids.quangbinh = one("SELECT id FROM units WHERE code = 'T-QUANGBINH'");
   srv = await startServer(env.db);
   // a model in the running movement, so its page shows the report, assessment and file forms
   // (made by the administrator: the demo's registration deadline is a fixed date, which only
@@ -146,6 +149,12 @@ function adminPages() {
     ['/verify', 200],
     [`/verify/${ids.cert}`, 200],
     ['/verify/ABCDEFGHIJKLMNOPQRST', 200],
+    // emulation clusters (seed 001)
+    ['/clusters', 200],
+    [`/clusters/${ids.cluster}`, 200],
+    [`/clusters/${ids.cluster}/years/2023`, 200],
+    [`/clusters/${ids.cluster}/years/2024`, 200],
+    [`/clusters/${ids.cluster}/years/2023/score?scorer=${ids.hatinh}&target=${ids.quangbinh}`, 200],
   ];
 }
 
@@ -171,6 +180,8 @@ function reporterPages() {
     ['/rules/new', 403],
     ['/decisions', 200],
     [`/decisions/${ids.decision}`, 403],
+    ['/clusters', 200],
+    [`/clusters/${ids.cluster}/years/2024`, 200],
   ];
 }
 
