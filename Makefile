@@ -150,6 +150,11 @@ bench: build/release/thidua
 	@./scripts/install-deps.sh bench
 	@./bench/run.sh build/release/thidua
 
+# the ranking and bias report of a bloc of 500 members × 300 criteria against the sqlite3 shell (bench/clusters.sh)
+bench-clusters: build/release/thidua build/release/libthidua.a
+	$(CC) $(BASE_CFLAGS) $(RELEASE_CFLAGS) -o build/release/clusters_bench bench/clusters_bench.c build/release/libthidua.a $(LIBS)
+	@./bench/clusters.sh build/release/thidua
+
 # time to render the PDF report of tests/unit/test_report.c (release build)
 bench-report: build/release/libthidua.a
 	$(CC) $(BASE_CFLAGS) $(RELEASE_CFLAGS) -DREPORT_BENCH -Wno-unused-function -o build/release/report_bench tests/unit/test_report.c \

@@ -101,7 +101,7 @@ CREATE TABLE cluster_scores (
 	points_c INTEGER NOT NULL CHECK (points_c >= 0),
 	evidence TEXT,
 	PRIMARY KEY (scorecard_id, criterion_id)
-);
+) WITHOUT ROWID;                        -- a card's points sit in the key's b-tree: one range per card
 
 -- the organiser's decision between members still tied after the rules
 CREATE TABLE cluster_tiebreaks (

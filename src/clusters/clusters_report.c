@@ -150,7 +150,6 @@ void cluster_chart_svg(struct buf *o, struct req *r, const struct ranking *k)
 {
 	struct chart c;
 	cluster_chart(r, k, &c);
-	c.title = NULL;
 	chart_svg(o, &c, r->lang);
 }
 

@@ -48,26 +48,24 @@ static int load_cards(struct db *db, struct arena *a, const struct cyear *y, str
 		(*n)++;
 	}
 	db_done(st);
-	/* the points, in card order: one merge walk */
-	st = db_query(db,
-		      "SELECT p.scorecard_id, p.criterion_id, p.points_c FROM cluster_scores p JOIN cluster_scorecards s ON s.id = p.scorecard_id "
-		      "WHERE s.cluster_year_id = $1 AND s.kind = 'cross' AND s.status = 'submitted' ORDER BY p.scorecard_id",
-		      "i", y->id);
-	if (!st) return E_DB;
-	int at = 0, ck = 0;
-	while (db_step(st) == DB_ROW) {
-		int64_t card = db_int(st, 0), crit = db_int(st, 1);
-		while (at < *n && ids[at] < card) at++;
-		if (at >= *n || ids[at] != card) continue;
-		/* criteria ids grow with their position as written, so the last match is a good first guess */
-		if (ck >= y->ncrit || y->crit[ck].id != crit) {
-			ck = 0;
-			while (ck < y->ncrit && y->crit[ck].id != crit) ck++;
+	/* the points of each card: one index range each (no sort of the whole year's points) */
+	for (int i = 0; i < *n; i++) {
+		st = db_query(db, "SELECT criterion_id, points_c FROM cluster_scores WHERE scorecard_id = $1", "i", ids[i]);
+		if (!st) return E_DB;
+		int64_t *pc = (int64_t *)cards[i].points_c;
+		int ck = 0;
+		while (db_step(st) == DB_ROW) {
+			int64_t crit = db_int(st, 0);
+			/* the sheet's ids follow its order, as the rows do: the next criterion is the first guess */
+			if (ck >= y->ncrit || y->crit[ck].id != crit) {
+				ck = 0;
+				while (ck < y->ncrit && y->crit[ck].id != crit) ck++;
+			}
+			if (ck < y->ncrit) pc[ck] = db_int(st, 1);
+			ck++;
 		}
-		if (ck < y->ncrit) ((int64_t *)cards[at].points_c)[ck] = db_int(st, 2);
-		ck++;
+		db_done(st);
 	}
-	db_done(st);
 	*out = cards;
 	return E_OK;
 }
