@@ -110,7 +110,7 @@ test('seed 001: the demo ranks the six North Central provinces, Hà Tĩnh first,
   // the year's page shows the ranking in Vietnamese
   const page = await c.get(`/clusters/${cl.id}/years/2023`);
   assert.equal(page.status, 200);
-  const first = page.text.match(/<table class="list" id="ranking-table">[\s\S]*?<tbody>\s*<tr><td class="num">1<\/td><td>([^<]+)<\/td>\s*<td class="num">([^<]+)<\/td>/);
+  const first = page.text.match(/<table class="list" id="ranking-table" tabindex="0">[\s\S]*?<tbody>\s*<tr><td class="num">1<\/td><td>([^<]+)<\/td>\s*<td class="num">([^<]+)<\/td>/);
   assert.deepEqual([first[1], first[2]], ['Tỉnh Hà Tĩnh', '99,8']);
 });
 
@@ -193,7 +193,7 @@ test('the mean, the trimmed mean and the bias report on the worked example', asy
   // the page of a year
   const page = await admin.get(`/clusters/${id}/years/2023`);
   assert.equal(page.status, 200);
-  assert.match(page.text, /<table class="list" id="bias">[\s\S]*Tỉnh Cường<\/td><td class="num">3<\/td><td class="num">-20,17<\/td><td class="num">-1.720<\/td>/);
+  assert.match(page.text, /<table class="list" id="bias" tabindex="0">[\s\S]*Tỉnh Cường<\/td><td class="num">3<\/td><td class="num">-20,17<\/td><td class="num">-1.720<\/td>/);
 });
 
 test('a signature fails after a one-character change to the agreement', async () => {
