@@ -808,6 +808,13 @@ static int rule_parse(const char *text, struct rule *r, const char **why)
 	return rc;
 }
 
+int cl_rule_from_data(const char *rule)
+{
+	struct rule r;
+	const char *why;
+	return rule && rule_parse(rule, &r, &why) == 0 && !strcmp(r.source, "movement");
+}
+
 int criterion_rule_check(struct db *db, const char *rule, int64_t max_c, const char *field, struct field_errors *fe)
 {
 	struct rule r;

@@ -64,7 +64,7 @@ int scorecards_get(struct db *db, struct arena *a, int64_t id, struct scorecard 
 		x->code = arena_strdup(a, db_text(st, 1));
 		x->points_c = db_isnull(st, 2) ? -1 : db_int(st, 2);
 		x->evidence = cl_opt(st, a, 3);
-		x->from_rule = !db_isnull(st, 4) && strstr(db_text(st, 4), "\"movement\"") != NULL;
+		x->from_rule = !db_isnull(st, 4) && cl_rule_from_data(db_text(st, 4));
 	}
 	db_done(st);
 	*out = c;
@@ -176,6 +176,19 @@ static int card_allowed(const struct cyear *y, int64_t scorer, int64_t target, c
 	return !fe->n;
 }
 
+/* one criterion's points (has_points: else kept, 0 for a new row) and evidence (NULL: kept) */
+static int upsert_score(struct db *db, int64_t card, int64_t crit, int has_points, int64_t points_c, const char *evidence)
+{
+	int64_t old = -1;
+	db_int1(db, &old, "SELECT points_c FROM cluster_scores WHERE scorecard_id = $1 AND criterion_id = $2", "ii", card, crit);
+	int64_t pts = has_points ? points_c : old < 0 ? 0 : old;
+	int rc = old < 0 ? db_exec(db, "INSERT INTO cluster_scores (scorecard_id, criterion_id, points_c, evidence) VALUES ($1, $2, $3, $4)", "iiit", card,
+				   crit, pts, evidence && *evidence ? evidence : NULL)
+			 : db_exec(db, "UPDATE cluster_scores SET points_c = $1, evidence = COALESCE($2, evidence) WHERE scorecard_id = $3 AND criterion_id = $4",
+				   "itii", pts, evidence, card, crit);
+	return rc == DB_OK ? E_OK : E_DB;
+}
+
 /* the card's items as given, checked against the sheet; rule criteria take their points from data */
 static int write_items(struct db *db, const struct cyear *y, int64_t card, int64_t target, const struct score_in *items, int n, struct field_errors *fe)
 {
@@ -192,19 +205,21 @@ static int write_items(struct db *db, const struct cyear *y, int64_t card, int64
 		const struct criterion *c = NULL;
 		for (int k = 0; k < y->ncrit; k++)
 			if (!strcmp(y->crit[k].code, items[i].code)) c = &y->crit[k];
-		int64_t pts = items[i].points_c;
-		int has = items[i].has_points;
-		if (c->rule && criterion_rule_points(db, c->rule, target, y->year, &pts) == E_OK) has = 1;
-		int64_t old = -1;
-		db_int1(db, &old, "SELECT points_c FROM cluster_scores WHERE scorecard_id = $1 AND criterion_id = $2", "ii", card, c->id);
-		if (old < 0 && !has) pts = 0;
-		else if (!has) pts = old;
-		int rc = old < 0
-			? db_exec(db, "INSERT INTO cluster_scores (scorecard_id, criterion_id, points_c, evidence) VALUES ($1, $2, $3, $4)", "iiit", card, c->id,
-				  pts, items[i].evidence && *items[i].evidence ? items[i].evidence : NULL)
-			: db_exec(db, "UPDATE cluster_scores SET points_c = $1, evidence = COALESCE($2, evidence) WHERE scorecard_id = $3 AND criterion_id = $4",
-				  "itii", pts, items[i].evidence, card, c->id);
-		if (rc != DB_OK) return E_DB;
+		if (c->rule) continue; /* its points come from data, below */
+		if (upsert_score(db, card, c->id, items[i].has_points, items[i].points_c, items[i].evidence) != E_OK) return E_DB;
+	}
+	/* the criteria with a rule take their points from data at every save (the indicators' hook: E_STATE, scored by hand) */
+	for (int k = 0; k < y->ncrit; k++) {
+		const struct criterion *c = &y->crit[k];
+		if (!c->rule || !strcmp(c->kind, "group")) continue;
+		const struct score_in *typed = NULL;
+		for (int i = 0; i < n; i++)
+			if (!strcmp(items[i].code, c->code)) typed = &items[i];
+		int64_t pts = 0;
+		int rc = criterion_rule_points(db, c->rule, target, y->year, &pts);
+		if (rc == E_OK) rc = upsert_score(db, card, c->id, 1, pts, typed ? typed->evidence : NULL);
+		else if (rc == E_STATE) rc = typed ? upsert_score(db, card, c->id, typed->has_points, typed->points_c, typed->evidence) : E_OK;
+		if (rc != E_OK) return E_DB;
 	}
 	/* the running total: score and bonus points less the penalties */
 	char now[21];

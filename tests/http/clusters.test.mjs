@@ -70,11 +70,19 @@ async function scoreAll(base) {
     }
 }
 
-test('seed 001: the demo ranks the six North Central provinces, Hà Tĩnh first, and rotates the leadership for 2024', async () => {
-  demo = makeDb({ demo: true });
-  demoSrv = await startServer(demo.db);
+// the demo's database and server, made once for the tests that read it
+async function demoAdmin() {
+  if (!demoSrv) {
+    demo = makeDb({ demo: true });
+    demoSrv = await startServer(demo.db);
+  }
   const c = new Client(demoSrv.base);
   await c.login('admin', demo.adminPassword);
+  return c;
+}
+
+test('seed 001: the demo ranks the six North Central provinces, Hà Tĩnh first, and rotates the leadership for 2024', async () => {
+  const c = await demoAdmin();
   const list = await c.get('/api/v1/clusters');
   const cl = list.data.items.find((x) => x.code === 'CUM-BTB');
   assert.ok(cl, 'the demo has the cluster CUM-BTB');
@@ -112,6 +120,35 @@ test('seed 001: the demo ranks the six North Central provinces, Hà Tĩnh first,
   assert.equal(page.status, 200);
   const first = page.text.match(/<table class="list" id="ranking-table" tabindex="0">[\s\S]*?<tbody>\s*<tr><td class="num">1<\/td><td>([^<]+)<\/td>\s*<td class="num">([^<]+)<\/td>/);
   assert.deepEqual([first[1], first[2]], ['Tỉnh Hà Tĩnh', '99,8']);
+});
+
+test('criteria that take their points from a movement\'s results: Quảng Yên\'s 127 effective “Dân vận khéo” models and 7,366 billion VND', async () => {
+  const c = await demoAdmin();
+  const found = await c.get('/api/v1/clusters?q=bac%20trung%20bo');
+  assert.deepEqual(found.data.items.map((x) => x.code), ['CUM-BTB']);
+  const k = await c.post('/api/v1/clusters', { json: { code: 'KHOI-DVK', name: 'Khối dân vận', kind: 'bloc', organiser_code: 'VN' } });
+  assert.equal(k.status, 201, k.text);
+  const y = await c.post(`/api/v1/clusters/${k.data.id}/years`, { json: { year: 2024, members: ['QN-QUANGYEN', 'T-SONLA'], cross_mode: 'all' } });
+  const base = `/api/v1/clusters/${k.data.id}/years/2024`;
+  const bad = await c.req('PUT', base + '/criteria', { json: { version: y.data.version, criteria: [
+    { code: 'R1', title: 'x', kind: 'score', max: 5, rule: { source: 'movement', movement: 'NO-SUCH', thresholds: [[1, 1]] } }] } });
+  assert.equal(bad.status, 422);
+  const s = await c.req('PUT', base + '/criteria', { json: { version: y.data.version, criteria: [
+    { code: 'R1', title: 'Mô hình “Dân vận khéo” hiệu quả', kind: 'score', max: 5, rule: { source: 'movement', movement: 'DVK2024', thresholds: [[50, 2], [100, 4], [150, 5]] } },
+    { code: 'R2', title: 'Nguồn lực huy động', kind: 'score', max: 5, rule: { source: 'movement', movement: 'DVK2024', metric: 'vnd', thresholds: [[1e9, 1], [5e9, 3], [1e10, 5]] } },
+    { code: 'R3', title: 'Chỉ số chuyển đổi số', kind: 'score', max: 5, rule: { source: 'indicator', indicator: 'DTI' } },
+    { code: 'M1', title: 'Tự đánh giá', kind: 'score', max: 5 },
+  ] } });
+  assert.equal(s.status, 200, s.text);
+  // the points typed for R1 and R2 are ignored: 127 effective models reach 100 (4 points), 7,366 billion VND reach 5 billion (3)
+  const card = await c.req('PUT', base + '/scorecards', { json: { scorer: 'T-SONLA', target: 'QN-QUANGYEN', points: { R1: 1, R3: 2.5, M1: 4 } } });
+  assert.equal(card.status, 201, card.text);
+  assert.deepEqual(card.data.scores.map((x) => [x.criterion, x.points, x.from_rule]),
+    [['R1', 4, true], ['R2', 3, true], ['R3', 2.5, false], ['M1', 4, false]]);
+  assert.equal(card.data.total, 13.5);
+  // Sơn La has no models in that movement: 0 points from data
+  const other = await c.req('PUT', base + '/scorecards', { json: { scorer: 'QN-QUANGYEN', target: 'T-SONLA', points: { M1: 3 } } });
+  assert.deepEqual(other.data.scores.map((x) => x.points), [0, 0, null, 3]);
 });
 
 test('self-scoring is refused, a member scores only for its own unit, the sheet is checked', async () => {
