@@ -342,3 +342,30 @@ test('the pages: the list, a cluster, the scoring form taking Vietnamese numbers
   assert.match(shown.text, /value="88,5"/);
   assert.match(shown.text, /<output id="running-total" aria-live="polite">88,5<\/output>/);
 });
+
+test('a cluster renamed with its version (a stale one is 409), a sheet copied from another year, a card read back', async () => {
+  const { id, base } = await cluster('CUM-MISC');
+  const c = await officer.get(`/api/v1/clusters/${id}`);
+  assert.deepEqual([c.data.kind, c.data.organiser.code, c.data.years], ['cluster', 'HD-TW', [2023]]);
+  const r = await officer.patch(`/api/v1/clusters/${id}`, { json: { version: c.data.version, name: 'Khối các tỉnh', kind: 'bloc' } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.data.name, r.data.kind, r.data.version], ['Khối các tỉnh', 'bloc', c.data.version + 1]);
+  const stale = await officer.patch(`/api/v1/clusters/${id}`, { json: { version: c.data.version, name: 'x' } });
+  assert.equal(stale.status, 409);
+  assert.equal((await repA.patch(`/api/v1/clusters/${id}`, { json: { version: r.data.version, name: 'x' } })).status, 403);
+  // 2022 made empty, then given 2023's sheet
+  const y22 = await officer.post(`/api/v1/clusters/${id}/years`, { json: { year: 2022, members: ['P-A', 'P-B'] } });
+  assert.equal(y22.status, 201, y22.text);
+  assert.deepEqual(y22.data.criteria, []);
+  const cp = await officer.post(`/api/v1/clusters/${id}/years/2022/criteria/copy`, { json: { version: y22.data.version, from_year: 2023 } });
+  assert.equal(cp.status, 200, cp.text);
+  assert.deepEqual(cp.data.criteria.map((x) => [x.code, x.max, x.evidence]), [['T', 100, 'Báo cáo năm']]);
+  const none = await officer.post(`/api/v1/clusters/${id}/years/2022/criteria/copy`, { json: { version: cp.data.version, from_year: 2019 } });
+  assert.equal(none.status, 422);
+  const dup = await officer.post(`/api/v1/clusters/${id}/years`, { json: { year: 2022 } });
+  assert.equal(dup.status, 409);
+  const card = await put(repA, base + '/scorecards', { scorer: 'P-A', target: 'P-D', points: { T: 66.6 } });
+  const got = await repA.get(`/api/v1/scorecards/${card.data.id}`);
+  assert.deepEqual([got.data.scorer.code, got.data.target.code, got.data.kind, got.data.status, got.data.total], ['P-A', 'P-D', 'cross', 'draft', 66.6]);
+  assert.equal((await repA.get('/api/v1/scorecards/999999')).status, 404);
+});
