@@ -7,7 +7,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, addUser, startServer, Client, testPassword } from '../lib/server.mjs';
 import { mkUnit } from '../http/_util.mjs';
-import { launch, newPage, loginForm, submit, text, assertNoProblems } from './browser.mjs';
+import { launch, newPage, loginForm, submit, text, screenshot, assertNoProblems } from './browser.mjs';
 
 let env, srv, browser, yearUrl;
 
@@ -52,6 +52,7 @@ test('a member scores another and sees the running total while typing', async ()
   await page.locator('#p-P1').fill('1');
   assert.equal(await text(total), '16,75');
   await page.locator('#e-1\\.1').fill('Báo cáo KT-XH năm 2024');
+  await screenshot(page, 'cluster-scorecard.png');
   await submit(page, page.getByRole('button', { name: 'Lưu' }));
   assert.equal(await text(page.locator('#card-status')), 'nháp');
   assert.equal(await text(total), '16,75');
@@ -62,6 +63,7 @@ test('a member scores another and sees the running total while typing', async ()
   assert.equal(await page.getByRole('button', { name: 'Lưu' }).count(), 0);
   await page.goto(yearUrl);
   assert.match(await text(page.locator('#cards tbody tr').first()), /Tỉnh An[\s\S]*16,75 ✓/);
+  await screenshot(page, 'cluster-year.png');
   assertNoProblems(page);
   await context.close();
 });
