@@ -369,3 +369,39 @@ test('a cluster renamed with its version (a stale one is 409), a sheet copied fr
   assert.deepEqual([got.data.scorer.code, got.data.target.code, got.data.kind, got.data.status, got.data.total], ['P-A', 'P-D', 'cross', 'draft', 66.6]);
   assert.equal((await repA.get('/api/v1/scorecards/999999')).status, 404);
 });
+
+test('the organiser\'s forms: a cluster, its first year with the members picked, the settings, a signature, the rotation', async () => {
+  const made = await officer.post('/clusters', { form: { code: 'CUM-FORM', name: 'Cụm qua biểu mẫu', kind: 'bloc', organiser_id: units.ORG.id } });
+  assert.equal(made.status, 303, made.text);
+  const id = Number(made.headers.get('location').match(/^\/clusters\/(\d+)$/)[1]);
+  const body = new URLSearchParams([['year', '2.025'], ['members', String(units['P-A'].id)], ['members', String(units['P-B'].id)], ['members', String(units['P-C'].id)]]);
+  let r = await officer.req('POST', `/clusters/${id}`, { raw: body.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 303, r.text);
+  assert.equal(r.headers.get('location'), `/clusters/${id}/years/2025`);
+  let y = await officer.get(`/api/v1/clusters/${id}/years/2025`);
+  assert.deepEqual(y.data.members.map((m) => m.code), ['P-A', 'P-B', 'P-C']);
+  r = await officer.post(`/clusters/${id}/years/2025`, { form: { what: 'settings', version: y.data.version, leader: units['P-B'].id, deputy: units['P-C'].id,
+    cross_mode: 'leader', method: 'leader', trim: '0', deadline: '31/12/2025', agreement_text: 'Giao ước năm 2025' } });
+  assert.equal(r.status, 303, r.text);
+  y = await officer.get(`/api/v1/clusters/${id}/years/2025`);
+  assert.deepEqual([y.data.leader.code, y.data.deputy.code, y.data.cross_mode, y.data.method, y.data.deadline, y.data.agreement.text],
+    ['P-B', 'P-C', 'leader', 'leader', '2025-12-31', 'Giao ước năm 2025']);
+  // a deputy that is the leader is refused on the page, which shows why
+  r = await officer.post(`/clusters/${id}/years/2025`, { form: { what: 'settings', version: y.data.version, leader: units['P-B'].id, deputy: units['P-B'].id } });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /Cụm phó không thể đồng thời là cụm trưởng/);
+  // the reporter of a member signs on the page
+  r = await repA.post(`/clusters/${id}/years/2025`, { form: { what: 'sign', unit: units['P-A'].id } });
+  assert.equal(r.status, 303, r.text);
+  const page = await repA.get(`/clusters/${id}/years/2025`);
+  assert.match(page.text, /<table class="list" id="signatures" tabindex="0">[\s\S]*Tỉnh An<\/td><td>a.reporter<\/td>[\s\S]*hợp lệ/);
+  // the organiser proposes and confirms the rotation on the page
+  r = await officer.post(`/clusters/${id}/years/2025`, { form: { what: 'rotation', version: y.data.version, leader: units['P-C'].id, deputy: units['P-A'].id } });
+  assert.equal(r.status, 303, r.text);
+  r = await officer.post(`/clusters/${id}/years/2025`, { form: { what: 'confirm', version: y.data.version + 1 } });
+  assert.equal(r.status, 303, r.text);
+  y = await officer.get(`/api/v1/clusters/${id}/years/2026`);
+  assert.deepEqual([y.data.leader.code, y.data.deputy.code, y.data.method], ['P-C', 'P-A', 'leader']);
+  // a viewer of the page cannot act
+  assert.equal((await repA.post(`/clusters/${id}/years/2025`, { form: { what: 'confirm', version: 1 } })).status, 403);
+});
