@@ -15,6 +15,7 @@
 ** its agreement. Every logged-in user reads clusters. */
 #ifndef THIDUA_CLUSTERS_H
 #define THIDUA_CLUSTERS_H
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../base/errors.h"
@@ -199,6 +200,9 @@ int scorecards_save(struct db *db, const struct user *who, int64_t cy_id, int64_
 int scorecards_submit(struct db *db, const struct user *who, int64_t id, int64_t version, struct field_errors *fe);
 int scorecards_reopen(struct db *db, const struct user *who, int64_t id, int64_t version, const char *reason, struct field_errors *fe);
 int scorecards_get(struct db *db, struct arena *a, int64_t id, struct scorecard **out);
+/* An evidence file attached to a card (files.h), by its scorer while the card is open */
+int scorecards_attach(struct db *db, const struct user *who, int64_t id, const char *name, const void *data, size_t n,
+		      struct field_errors *fe, int64_t *attachment_id);
 /* the cards of a year (without items), by scorer then target */
 int scorecards_list(struct db *db, struct arena *a, int64_t cy_id, struct scorecard **items, int *n);
 int scorecards_find(struct db *db, int64_t cy_id, int64_t scorer_id, int64_t target_id, int64_t *id);

@@ -7,6 +7,7 @@
 
 #include "../base/arena.h"
 #include "../base/db.h"
+#include "../base/files.h"
 #include "../base/i18n.h"
 #include "clusters_int.h"
 #include "clusters_web.h"
@@ -218,6 +219,17 @@ void page_cluster_year_post(struct req *r)
 	} else if (!strcmp(what, "tiebreak")) {
 		rc = cl_do_tiebreak(r, y, &fe);
 		done = N_("The decision was recorded");
+	} else if (!strcmp(what, "file")) {
+		int64_t card = 0, att = 0;
+		parse_id(req_form(r, "card") ? req_form(r, "card") : "", &card);
+		rc = cl_do_attach(r, card, &fe, &att);
+		struct scorecard *c;
+		if (rc == E_OK && scorecards_get(r->db, &r->a, card, &c) == E_OK) {
+			flash_set(r, N_("The file was attached"));
+			reply_redirect(r, arena_printf(&r->a, "/clusters/%lld/years/%lld/score?scorer=%lld&target=%lld", (long long)y->cluster_id,
+						       (long long)y->year, (long long)c->scorer.id, (long long)c->target.id));
+			return;
+		}
 	} else if (!strcmp(what, "reopen")) {
 		int64_t card = 0;
 		parse_id(req_form(r, "card") ? req_form(r, "card") : "", &card);
@@ -256,9 +268,12 @@ static void show_card(struct req *r, struct cyear *y, int64_t scorer_id, int64_t
 	if (scorecards_find(r->db, y->id, scorer_id, target_id, &id) == E_OK && scorecards_get(r->db, &r->a, id, &c) != E_OK) { reply_fail(r, E_DB, NULL); return; }
 	int can_edit = may_score_for(r, scorer) && (!c || strcmp(c->status, "submitted"));
 	int can_reopen = c && !strcmp(c->status, "submitted") && clusters_may_organise(r->user, y->cluster);
+	struct attachment *files = NULL;
+	int nfiles = 0;
+	if (c && files_list(r->db, &r->a, "scorecard", c->id, &files, &nfiles) != E_OK) { reply_fail(r, E_DB, NULL); return; }
 	if (fe && fe->n) r->status = 422;
 	page_begin(r, _("Scorecard"), "clusters");
-	tmpl_scorecard_page(&r->out, r, y, scorer, target, c, can_edit, can_reopen, fe);
+	tmpl_scorecard_page(&r->out, r, y, scorer, target, c, can_edit, can_reopen, files, nfiles, fe);
 	page_end(r);
 }
 

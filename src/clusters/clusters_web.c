@@ -23,6 +23,7 @@
 
 #include "../base/arena.h"
 #include "../base/db.h"
+#include "../base/files.h"
 #include "../base/i18n.h"
 #include "../base/multipart.h"
 #include "../units/units.h"
@@ -626,4 +627,54 @@ void api_agreement_keys(struct req *r)
 	jw_init(&w, &r->out);
 	if (agreement_keys_json(r->db, &w) != E_OK) { buf_reset(&r->out); reply_fail(r, E_DB, NULL); return; }
 	reply_json(r, 200);
+}
+
+/* ---- evidence files of a card ---- */
+
+static void reply_files(struct req *r, int64_t card)
+{
+	struct attachment *items;
+	int n;
+	if (files_list(r->db, &r->a, "scorecard", card, &items, &n) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	struct jw w;
+	reply_list_begin(r, &w);
+	for (int i = 0; i < n; i++) attachment_json(&w, &items[i]);
+	reply_list_end(&w, n, n, 0);
+}
+
+void api_scorecard_files_list(struct req *r)
+{
+	struct scorecard *c = load_card(r);
+	if (c) reply_files(r, c->id);
+}
+
+int cl_do_attach(struct req *r, int64_t card, struct field_errors *fe, int64_t *att)
+{
+	const struct mp_part *p = req_file(r, "file");
+	if (!p || !p->filename || !p->len) { fe_add(fe, "file", N_("Choose a file to upload")); return E_INVALID; }
+	return scorecards_attach(r->db, r->user, card, p->filename, p->data, p->len, fe, att);
+}
+
+void api_scorecard_file_create(struct req *r)
+{
+	struct scorecard *c = load_card(r);
+	if (!c) return;
+	struct field_errors fe = { 0 };
+	int64_t att = 0;
+	int rc = cl_do_attach(r, c->id, &fe, &att);
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	struct attachment *t;
+	if (files_get(r->db, &r->a, att, &t) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	reply_created(r, arena_printf(&r->a, "/api/v1/files/%lld", (long long)att));
+	struct jw w;
+	jw_init(&w, &r->out);
+	attachment_json(&w, t);
+	reply_json(r, 201);
+}
+
+int cl_attachment_readable(struct req *r, const char *entity, int64_t entity_id)
+{
+	/* clusters are read by every logged-in user: the card must exist */
+	int64_t one = 0;
+	return r->user && db_int1(r->db, &one, "SELECT 1 FROM cluster_scorecards WHERE id = $1", "i", entity_id) == DB_ROW;
 }

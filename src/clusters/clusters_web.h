@@ -32,6 +32,10 @@ void api_cluster_tiebreak(struct req *r);
 void api_cluster_agreement(struct req *r);
 void api_cluster_agreement_sign(struct req *r);
 void api_agreement_keys(struct req *r);
+void api_scorecard_files_list(struct req *r);
+void api_scorecard_file_create(struct req *r);
+/* who may download a card's evidence file (routes.c, attachment_readers[]) */
+int cl_attachment_readable(struct req *r, const char *entity, int64_t entity_id);
 /* GET …/summary?format=xlsx|pdf and …/criteria/export?format=xlsx|csv, for the API and the pages (clusters_report.c) */
 void cluster_summary_download(struct req *r);
 void cluster_criteria_export(struct req *r);
@@ -49,6 +53,7 @@ int cl_do_rotation(struct req *r, const struct cyear *y, struct field_errors *fe
 int cl_do_tiebreak(struct req *r, const struct cyear *y, struct field_errors *fe);
 int cl_do_score(struct req *r, const struct cyear *y, struct field_errors *fe, int64_t *id, int *created);
 int cl_do_reopen(struct req *r, int64_t card, struct field_errors *fe);
+int cl_do_attach(struct req *r, int64_t card, struct field_errors *fe, int64_t *att);
 
 /* pages (clusters_pages.c) */
 void page_clusters(struct req *r);

@@ -8,6 +8,7 @@
 #include "../base/audit.h"
 #include "../base/buf.h"
 #include "../base/db.h"
+#include "../base/files.h"
 #include "../base/util.h"
 #include "../web/roles.h"
 #include "clusters_int.h"
@@ -346,6 +347,28 @@ int scorecards_reopen(struct db *db, const struct user *who, int64_t id, int64_t
 	if (rc == E_OK) rc = audit_change(db, who, "reopen", "scorecard", id, before, snapshot, reason);
 out:
 	free(before);
+	arena_free(&a);
+	return db_tx_end(db, rc);
+}
+
+int scorecards_attach(struct db *db, const struct user *who, int64_t id, const char *name, const void *data, size_t n,
+		      struct field_errors *fe, int64_t *attachment_id)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { arena_free(&a); return rc; }
+	struct scorecard *c;
+	struct cyear *y;
+	rc = scorecards_get(db, &a, id, &c);
+	if (rc == E_OK) rc = cyear_get_id(db, &a, c->cluster_year_id, &y);
+	if (rc == E_OK && !role_can(who, PERM_CLUSTER_SCORE, c->scorer.path)) rc = E_FORBIDDEN;
+	if (rc == E_OK && !strcmp(c->status, "submitted")) {
+		fe_add(fe, "status", N_("The card is submitted and locked: only the organiser can reopen it"));
+		rc = E_STATE;
+	}
+	if (rc == E_OK && !before_deadline(y, c->reopen_reason != NULL, fe)) rc = E_STATE;
+	if (rc == E_OK) rc = files_attach(db, who, "scorecard", id, name, data, n, (size_t)-1, fe, attachment_id);
 	arena_free(&a);
 	return db_tx_end(db, rc);
 }

@@ -405,3 +405,30 @@ test('the organiser\'s forms: a cluster, its first year with the members picked,
   // a viewer of the page cannot act
   assert.equal((await repA.post(`/clusters/${id}/years/2025`, { form: { what: 'confirm', version: 1 } })).status, 403);
 });
+
+test('evidence files: the scorer attaches a PDF to an open card, anyone logged in downloads it, a submitted card takes none', async () => {
+  const { base } = await cluster('CUM-FILE');
+  const card = await put(repA, base + '/scorecards', { scorer: 'P-A', target: 'P-B', points: { T: 75 } });
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+  const upload = async (c) => {
+    const fd = new FormData();
+    fd.append('file', new Blob([pdf], { type: 'application/pdf' }), 'bien-ban.pdf');
+    return c.req('POST', `/api/v1/scorecards/${card.data.id}/files`, { raw: fd });
+  };
+  const r = await upload(repA);
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual([r.data.name, r.data.mime], ['bien-ban.pdf', 'application/pdf']);
+  const list = await officer.get(`/api/v1/scorecards/${card.data.id}/files`);
+  assert.deepEqual(list.data.items.map((f) => f.name), ['bien-ban.pdf']);
+  const dl = await officer.get(`/api/v1/files/${r.data.id}`);
+  assert.equal(dl.status, 200);
+  assert.ok(dl.text.startsWith('%PDF-'));
+  assert.equal((await upload(officer)).status, 403); // the organiser does not score for Tỉnh An
+  const page = await repA.get(`/clusters/${card.data.cluster_id}/years/2023/score?scorer=${units['P-A'].id}&target=${units['P-B'].id}`);
+  assert.match(page.text, new RegExp(`<a href="/files/${r.data.id}">bien-ban.pdf</a>`));
+  const sub = await repA.post(`/api/v1/scorecards/${card.data.id}/submit`, { json: { version: card.data.version } });
+  assert.equal(sub.status, 200);
+  const late = await upload(repA);
+  assert.equal(late.status, 409);
+  assert.equal(late.data.error.code, 'state');
+});
