@@ -290,9 +290,10 @@ static int write_pdf(struct req *r, FILE *out, const struct summary *s)
 	struct chart c;
 	cluster_chart(r, k, &c);
 	pdf_chart(p, &c);
-	/* points per criterion, up to 12 members a table */
+	/* points per criterion, up to 12 members a table; a large bloc's are in the workbook (a printout of hundreds of pages helps nobody) */
 	pdf_heading(p, 1, T("Points per criterion"));
-	for (int from = 0; from < k->n; from += 12) {
+	if (k->n > 36) pdf_paragraph(p, T("The points per criterion of each member are in the XLSX workbook of this summary."));
+	for (int from = 0; from < k->n && k->n <= 36; from += 12) {
 		int m = k->n - from < 12 ? k->n - from : 12;
 		const char *h[PDF_MAX_COLS];
 		double w[PDF_MAX_COLS];
