@@ -799,7 +799,8 @@ static int rule_parse(const char *text, struct rule *r, const char **why)
 				break;
 			}
 			r->at[i] = json_number_value(json_array_get(p, 0));
-			r->points_c[i] = llround(json_number_value(json_array_get(p, 1)) * 100.0);
+			double pv = json_number_value(json_array_get(p, 1));
+			r->points_c[i] = fabs(pv) < 1e9 ? llround(pv * 100.0) : -1;
 			if (i && r->at[i] <= r->at[i - 1]) { *why = N_("Thresholds must increase"); rc = -1; }
 			r->n = (int)i + 1;
 		}

@@ -105,7 +105,7 @@ int cluster_criteria_read(struct req *r, FILE *f, struct crit_in **items, int *n
 			rc = E_INVALID;
 			break;
 		}
-		c->max_c = llround(max * 100.0);
+		c->max_c = fabs(max) < 1e9 ? llround(max * 100.0) : -1;
 		/* each line checked as the sheet will be: the first problem names its line */
 		struct field_errors one = { 0 };
 		(*n)++;

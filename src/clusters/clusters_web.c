@@ -284,7 +284,8 @@ static int read_criteria_json(struct req *r, struct crit_in **out, int *n, struc
 		c->evidence = arena_strdup(&r->a, json_string_value(json_object_get(e, "evidence")));
 		json_t *max = json_object_get(e, "max"), *rule = json_object_get(e, "rule");
 		if (max && !json_is_number(max)) { fe_add(fe, c->code ? c->code : "criteria", N_("The maximum must be a number")); return E_INVALID; }
-		c->max_c = max ? llround(json_number_value(max) * 100.0) : 0;
+		double mv = max ? json_number_value(max) : 0;
+		c->max_c = fabs(mv) < 1e9 ? llround(mv * 100.0) : -1; /* out of range: refused by the sheet's check */
 		if (rule && json_is_object(rule)) {
 			char *t = json_dumps(rule, JSON_COMPACT | JSON_SORT_KEYS);
 			c->rule = arena_strdup(&r->a, t);
@@ -455,7 +456,11 @@ int cl_do_score(struct req *r, const struct cyear *y, struct field_errors *fe, i
 		memset(s, 0, sizeof *s);
 		s->code = c->code;
 		for (int i = 0; i < n; i++)
-			if (!strcmp(codes[i], c->code)) { s->has_points = 1; s->points_c = llround(values[i] * 100.0); }
+			if (!strcmp(codes[i], c->code)) {
+				/* beyond any maximum (and llround's range): refused as out of range by the domain */
+				s->has_points = 1;
+				s->points_c = fabs(values[i]) < 1e9 ? llround(values[i] * 100.0) : -1;
+			}
 		s->evidence = r->json ? json_string_value(json_object_get(ev, c->code)) : req_form(r, arena_printf(&r->a, "evidence.%s", c->code));
 		if (s->has_points || s->evidence) ni++;
 	}

@@ -161,6 +161,8 @@ test('self-scoring is refused, a member scores only for its own unit, the sheet 
   const over = await put(repA, base + '/scorecards', { scorer: 'P-A', target: 'P-B', points: { T: 100.5 } });
   assert.equal(over.status, 422);
   assert.ok(over.data.error.fields.T);
+  const huge = await put(repA, base + '/scorecards', { scorer: 'P-A', target: 'P-B', points: { T: 1e300 } });
+  assert.equal(huge.status, 422);
   const unknown = await put(repA, base + '/scorecards', { scorer: 'P-A', target: 'P-B', points: { X9: 1 } });
   assert.equal(unknown.status, 422);
   const own = await put(repA, base + '/scorecards', { scorer: 'P-A', target: 'P-A', kind: 'self', points: { T: 95.5 }, evidence: { T: 'Báo cáo số 12/BC-UBND' } });
