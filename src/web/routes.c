@@ -208,7 +208,7 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/scorecards/{id}", api_scorecard_get, LOGIN, 0 },
 	{ M_POST, "/api/v1/scorecards/{id}/submit", api_scorecard_submit, LOGIN, PERM_CLUSTER_SCORE },
 	{ M_POST, "/api/v1/scorecards/{id}/reopen", api_scorecard_reopen, LOGIN, PERM_CLUSTER_ORGANISE },
-	{ M_GET, "/api/v1/agreement-keys", api_agreement_keys, LOGIN, 0 },
+	{ M_GET, "/api/v1/agreement-keys", api_agreement_keys, PUBLIC, 0 },
 	{ M_GET, "/api/v1/scorecards/{id}/files", api_scorecard_files_list, LOGIN, 0 },
 	{ M_POST, "/api/v1/scorecards/{id}/files", api_scorecard_file_create, LOGIN, PERM_CLUSTER_SCORE },
 	{ 0, NULL, NULL, 0, 0 },

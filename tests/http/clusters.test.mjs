@@ -8,6 +8,7 @@
 // and the pages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { makeDb, addUser, startServer, Client, testPassword } from '../lib/server.mjs';
 import { mkUnit, sql } from './_util.mjs';
 
@@ -247,10 +248,20 @@ test('a signature fails after a one-character change to the agreement', async ()
   assert.ok(s.data.payload.includes('\ntext=' + text + '\n'));
   const keys = await repA.get('/api/v1/agreement-keys');
   assert.deepEqual(keys.data.items.map((k) => [k.login, k.key_id]), [['a.reporter', s.data.signatures[0].key_id]]);
+  // the keys are public: anyone can check a signature against a copy of them
+  const anyone = await new Client(srv.base).get('/api/v1/agreement-keys');
+  assert.equal(anyone.status, 200);
+  assert.equal(anyone.data.items[0].public_key, s.data.signatures[0].public_key);
   y = await officer.get(base);
   assert.equal((await officer.patch(base, { json: { version: y.data.version, agreement_text: text.replace('2023.', '2023!') } })).status, 200);
   const after = await repA.get(base + '/agreement');
   assert.equal(after.data.signatures[0].status, 'changed');
+  // the same check outside thidua, with node's own Ed25519: the signature holds over the text signed, not over the text now
+  const key = crypto.createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(anyone.data.items[0].public_key, 'base64')]), format: 'der', type: 'spki' });
+  const sig = Buffer.from(s.data.signatures[0].signature, 'base64');
+  assert.equal(crypto.verify(null, Buffer.from(s.data.payload), key, sig), true);
+  assert.equal(crypto.verify(null, Buffer.from(after.data.payload), key, sig), false);
+  assert.equal(after.data.payload, s.data.payload.replace('2023.\n', '2023!\n'));
   // signing again signs the agreement as it is now
   const again = await repA.post(base + '/agreement/signatures', { json: { unit: 'P-A' } });
   assert.equal(again.data.signatures[0].status, 'valid');
