@@ -149,6 +149,7 @@ valgrind: build/release/thidua
 bench: build/release/thidua
 	@./scripts/install-deps.sh bench
 	@./bench/run.sh build/release/thidua
+	@$(MAKE) --no-print-directory bench-clusters
 
 # the ranking and bias report of a bloc of 500 members × 300 criteria against the sqlite3 shell (bench/clusters.sh)
 bench-clusters: build/release/thidua build/release/libthidua.a
