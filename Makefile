@@ -26,7 +26,7 @@ TMPL_H    := $(TMPL_C:.c=.h)
 GEN       := $(TMPL_C) build/gen/assets.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
 
-.PHONY: screenshots all run test test-unit test-pg-unit test-pg-http test-http test-e2e bench bench-report valgrind deps deps-test clean lint-api pot fuzz
+.PHONY: screenshots all run test test-unit test-pg-unit test-pg-http test-http test-e2e bench bench-report valgrind deps deps-test clean lint-api pot fuzz bench-clusters
 .DELETE_ON_ERROR:
 
 all: build/release/thidua
