@@ -26,7 +26,7 @@ TMPL_H    := $(TMPL_C:.c=.h)
 GEN       := $(TMPL_C) build/gen/assets.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
 
-.PHONY: screenshots all run test test-unit test-pg-unit test-pg-http test-http test-e2e bench bench-report valgrind deps deps-test clean lint-api pot fuzz
+.PHONY: screenshots all run test test-unit test-pg-unit test-pg-http test-http test-e2e bench bench-report valgrind deps deps-test clean lint-api pot fuzz bench-clusters
 .DELETE_ON_ERROR:
 
 all: build/release/thidua
@@ -131,6 +131,7 @@ test-unit: build/asan/thidua $(addprefix build/asan/tests/,$(UNIT_TESTS)) $(addp
 # (scripts/pg-test-cluster.sh), stopped and removed whatever the tests' result
 PG_UNIT_TESTS ?= test_db test_domain test_movements test_files test_rules
 PG_UNIT_TESTS += test_certificates
+PG_UNIT_TESTS += test_clusters
 test-pg-unit: $(addprefix build/asan/tests/,$(PG_UNIT_TESTS))
 	@uri=$$(./scripts/pg-test-cluster.sh start) || exit 1; \
 	trap './scripts/pg-test-cluster.sh stop "$$uri"' EXIT INT TERM; \
@@ -148,6 +149,12 @@ valgrind: build/release/thidua
 bench: build/release/thidua
 	@./scripts/install-deps.sh bench
 	@./bench/run.sh build/release/thidua
+	@$(MAKE) --no-print-directory bench-clusters
+
+# the ranking and bias report of a bloc of 500 members × 300 criteria against the sqlite3 shell (bench/clusters.sh)
+bench-clusters: build/release/thidua build/release/libthidua.a
+	$(CC) $(BASE_CFLAGS) $(RELEASE_CFLAGS) -o build/release/clusters_bench bench/clusters_bench.c build/release/libthidua.a $(LIBS)
+	@./bench/clusters.sh build/release/thidua
 
 # time to render the PDF report of tests/unit/test_report.c (release build)
 bench-report: build/release/libthidua.a

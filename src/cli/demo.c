@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../base/assets.h"
+#include "../clusters/clusters_demo.h"
 #include "../commendation/commendation.h"
 #include "../decisions/decisions.h"
 #include "../movements/movements.h"
@@ -261,6 +262,7 @@ int cmd_demo(int argc, char **argv)
 	struct word_batch *words = word_batch_new(); /* the word index of their names, written sorted */
 	int nmovements = 0, nmodels = 0, nachievements = 0, nproposals = 0, nrule_sets = 0;
 	int nvotes = 0;
+	int ncards = 0, nsigned = 0; /* clusters */
 	struct { int64_t id; char code[40]; } *units = malloc(sizeof *units * 20000);
 	int nu = 0;
 	while (st && db_step(st) == DB_ROW && nu < 20000) {
@@ -293,6 +295,8 @@ int cmd_demo(int argc, char **argv)
 		if (rc == E_OK && decisions_demo_load(db, &demo_user, stderr) < 0) rc = E_DB;
 		/* seed 001's votes of the North Central cluster (votes_demo.c) */
 		if (rc == E_OK && votes_demo_load(db, &demo_user, stderr, &nvotes) != 0) rc = E_DB;
+		/* seed 001's emulation cluster: scores, ranking, rotation, the 2024 agreement signed (clusters_demo.c) */
+		if (rc == E_OK && clusters_demo_load(db, &demo_user, stderr, &ncards, &nsigned) != 0) rc = E_DB;
 	}
 	if (rc != E_OK || db_commit(db) != DB_OK) {
 		fprintf(stderr, "the demo data did not load: %s\n", db_errmsg(db));
@@ -310,6 +314,7 @@ int cmd_demo(int argc, char **argv)
 	printf("demo eligibility rule sets: %d\n", nrule_sets);
 	printf("demo commendation: %d achievement records, %d award proposals\n", nachievements, nproposals);
 	printf("demo votes: %d closed rounds of the North Central cluster (2023)\n", nvotes);
+	printf("demo clusters: 1 cluster, %d scorecards, the 2024 agreement signed by %d provinces\n", ncards, nsigned);
 	db_close(db);
 	for (int i = 0; i < L_COUNT; i++)
 		for (int k = 0; k < names[i].n; k++) free(names[i].w[k]);

@@ -62,6 +62,15 @@ struct signing_key {
 ** there is no master key or the stored key cannot be opened with it. */
 int signing_key_for_unit(struct db *db, const struct user *who, int64_t unit_id, struct signing_key *k, struct field_errors *fe);
 void signing_key_close(struct signing_key *k);
+/* For other features' keys (a signing user's key of clusters' agreements):
+** a 32-byte seed sealed under the master key with the key id as associated
+** data (base64, arena), opened again (0), the key id of a public key, and
+** base64 both ways (exactly n bytes: 0). */
+const char *signing_seal_seed(struct arena *a, const unsigned char seed[32], const char *key_id);
+int signing_unseal_seed(const char *sealed, const char *key_id, unsigned char seed[32]);
+void signing_make_key_id(char out[SIGN_KEY_ID_LEN + 1], const unsigned char pk[32]);
+const char *signing_b64(struct arena *a, const unsigned char *p, size_t n);
+int signing_unb64(const char *s, unsigned char *out, size_t n);
 /* a detached signature of text, base64 (arena) */
 const char *signing_sign(struct arena *a, const struct signing_key *k, const char *text);
 /* 0 when sig_b64 is a valid signature of text by the public key pk_b64 */

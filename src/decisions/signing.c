@@ -199,6 +199,13 @@ static void make_key_id(char out[SIGN_KEY_ID_LEN + 1], const unsigned char pk[32
 	out[SIGN_KEY_ID_LEN] = 0;
 }
 
+/* the sealing and key ids, for the keys of other features (the signing users of clusters' agreements) */
+const char *signing_seal_seed(struct arena *a, const unsigned char seed[32], const char *key_id) { return seal(a, seed, key_id); }
+int signing_unseal_seed(const char *sealed, const char *key_id, unsigned char seed[32]) { return unseal(sealed, key_id, seed); }
+void signing_make_key_id(char out[SIGN_KEY_ID_LEN + 1], const unsigned char pk[32]) { make_key_id(out, pk); }
+const char *signing_b64(struct arena *a, const unsigned char *p, size_t n) { return b64(a, p, n); }
+int signing_unb64(const char *s, unsigned char *out, size_t n) { return unb64(s, out, n); }
+
 void signing_key_close(struct signing_key *k) { sodium_memzero(k, sizeof *k); }
 
 static int open_stored(struct db *db, int64_t unit_id, struct signing_key *k, struct field_errors *fe, int *found)

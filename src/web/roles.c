@@ -20,13 +20,22 @@ enum role role_parse(const char *s)
 
 static unsigned role_perms_core(enum role r);
 
+/* emulation clusters (issue 11): officers and admins organise; a unit's
+** reporter, its council and its officers score for it and sign its agreement */
+static unsigned role_perms_clusters(enum role r)
+{
+	unsigned organise = r == ROLE_ADMIN || r == ROLE_OFFICER ? PERM_CLUSTER_ORGANISE : 0;
+	unsigned score = r == ROLE_ADMIN || r == ROLE_OFFICER || r == ROLE_REPORTER || r == ROLE_COUNCIL ? PERM_CLUSTER_SCORE : 0;
+	return organise | score;
+}
+
 /* award decisions (issue 10): officers and admins decide in an authority's name;
 ** votes (issue 11): officers and admins organise them */
 static unsigned role_perms(enum role r)
 {
 	unsigned decide = r == ROLE_ADMIN || r == ROLE_OFFICER ? PERM_DECIDE : 0;
 	unsigned votes = r == ROLE_ADMIN || r == ROLE_OFFICER ? PERM_RUN_VOTES : 0;
-	return role_perms_core(r) | decide | votes;
+	return role_perms_core(r) | decide | votes | role_perms_clusters(r);
 }
 
 static unsigned role_perms_core(enum role r)

@@ -27,6 +27,9 @@ enum perm {
 	PERM_RULES_MANAGE = 1 << 7,  /* write the awards' eligibility rule sets; counts only on a root unit (role_can_top) */
 	PERM_DECIDE = 1 << 8,        /* issue and revoke award decisions in an authority's name, sign their certificates */
 	PERM_RUN_VOTES = 1 << 12,    /* organise secret-ballot votes of the unit's clusters and councils (being a round's voter needs no permission) */
+	/* emulation clusters and blocs (issue 11) */
+	PERM_CLUSTER_ORGANISE = 1 << 13, /* define clusters of the organiser unit, their sheets; confirm rotation, reopen scorecards */
+	PERM_CLUSTER_SCORE = 1 << 14,    /* score for one's unit in its clusters and sign its agreement */
 };
 
 const char *role_name(enum role r);

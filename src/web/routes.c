@@ -4,6 +4,7 @@
 #include "web.h"
 
 /* the composition root: the one file of web/ that names the features */
+#include "../clusters/clusters_web.h"
 #include "../commendation/commendation_web.h"
 #include "../decisions/decisions_web.h"
 #include "../home/home_web.h"
@@ -189,6 +190,43 @@ const struct route routes[] = {
 	{ M_POST, "/api/v1/votes/{id}/ballots", api_vote_cast, LOGIN, 0 },
 	{ M_GET, "/api/v1/votes/{id}/result", api_vote_result, LOGIN, 0 },
 	{ M_GET, "/api/v1/votes/{id}/receipts/{code}", api_vote_receipt, LOGIN, 0 },
+	/* emulation clusters and blocs: years, criteria sheets, agreements, scoring, ranking (issue 11) */
+	{ M_GET, "/clusters", page_clusters, LOGIN, 0 },
+	{ M_POST, "/clusters", page_cluster_create, LOGIN, PERM_CLUSTER_ORGANISE },
+	{ M_GET, "/clusters/{id}", page_cluster, LOGIN, 0 },
+	{ M_POST, "/clusters/{id}", page_cluster_post, LOGIN, PERM_CLUSTER_ORGANISE },
+	{ M_GET, "/clusters/{id}/years/{year}", page_cluster_year, LOGIN, 0 },
+	{ M_POST, "/clusters/{id}/years/{year}", page_cluster_year_post, LOGIN, 0 },
+	{ M_GET, "/clusters/{id}/years/{year}/score", page_scorecard, LOGIN, 0 },
+	{ M_POST, "/clusters/{id}/years/{year}/score", page_scorecard_post, LOGIN, PERM_CLUSTER_SCORE },
+	{ M_GET, "/clusters/{id}/years/{year}/summary", cluster_summary_download, LOGIN, 0 },
+	{ M_GET, "/clusters/{id}/years/{year}/criteria/export", cluster_criteria_export, LOGIN, 0 },
+	{ M_GET, "/api/v1/clusters", api_clusters_list, LOGIN, 0 },
+	{ M_POST, "/api/v1/clusters", api_cluster_create, LOGIN, PERM_CLUSTER_ORGANISE },
+	{ M_GET, "/api/v1/clusters/{id}", api_cluster_get, LOGIN, 0 },
+	{ M_PATCH, "/api/v1/clusters/{id}", api_cluster_update, LOGIN, PERM_CLUSTER_ORGANISE },
+	{ M_POST, "/api/v1/clusters/{id}/years", api_cluster_year_create, LOGIN, PERM_CLUSTER_ORGANISE },
+	{ M_GET, "/api/v1/clusters/{id}/years/{year}", api_cluster_year_get, LOGIN, 0 },
+	{ M_PATCH, "/api/v1/clusters/{id}/years/{year}", api_cluster_year_update, LOGIN, PERM_CLUSTER_ORGANISE },
+	{ M_PUT, "/api/v1/clusters/{id}/years/{year}/criteria", api_cluster_criteria_put, LOGIN, PERM_CLUSTER_ORGANISE },
+	{ M_POST, "/api/v1/clusters/{id}/years/{year}/criteria/copy", api_cluster_criteria_copy, LOGIN, PERM_CLUSTER_ORGANISE },
+	{ M_POST, "/api/v1/clusters/{id}/years/{year}/criteria/import", api_cluster_criteria_import, LOGIN, PERM_CLUSTER_ORGANISE },
+	{ M_GET, "/api/v1/clusters/{id}/years/{year}/criteria/export", cluster_criteria_export, LOGIN, 0 },
+	{ M_POST, "/api/v1/clusters/{id}/years/{year}/rotation", api_cluster_rotation, LOGIN, 0 },
+	{ M_POST, "/api/v1/clusters/{id}/years/{year}/rotation/confirm", api_cluster_rotation_confirm, LOGIN, PERM_CLUSTER_ORGANISE },
+	{ M_GET, "/api/v1/clusters/{id}/years/{year}/scorecards", api_cluster_scorecards_list, LOGIN, 0 },
+	{ M_PUT, "/api/v1/clusters/{id}/years/{year}/scorecards", api_cluster_scorecard_put, LOGIN, PERM_CLUSTER_SCORE },
+	{ M_GET, "/api/v1/clusters/{id}/years/{year}/ranking", api_cluster_ranking, LOGIN, 0 },
+	{ M_POST, "/api/v1/clusters/{id}/years/{year}/tiebreaks", api_cluster_tiebreak, LOGIN, PERM_CLUSTER_ORGANISE },
+	{ M_GET, "/api/v1/clusters/{id}/years/{year}/agreement", api_cluster_agreement, LOGIN, 0 },
+	{ M_POST, "/api/v1/clusters/{id}/years/{year}/agreement/signatures", api_cluster_agreement_sign, LOGIN, PERM_CLUSTER_SCORE },
+	{ M_GET, "/api/v1/clusters/{id}/years/{year}/summary", cluster_summary_download, LOGIN, 0 },
+	{ M_GET, "/api/v1/scorecards/{id}", api_scorecard_get, LOGIN, 0 },
+	{ M_POST, "/api/v1/scorecards/{id}/submit", api_scorecard_submit, LOGIN, PERM_CLUSTER_SCORE },
+	{ M_POST, "/api/v1/scorecards/{id}/reopen", api_scorecard_reopen, LOGIN, PERM_CLUSTER_ORGANISE },
+	{ M_GET, "/api/v1/agreement-keys", api_agreement_keys, PUBLIC, 0 },
+	{ M_GET, "/api/v1/scorecards/{id}/files", api_scorecard_files_list, LOGIN, 0 },
+	{ M_POST, "/api/v1/scorecards/{id}/files", api_scorecard_file_create, LOGIN, PERM_CLUSTER_SCORE },
 	{ 0, NULL, NULL, 0, 0 },
 };
 
@@ -196,6 +234,7 @@ const struct attachment_reader attachment_readers[] = {
 	{ "movement", mv_attachment_readable },
 	{ "model", mv_attachment_readable },
 	{ "report", mv_attachment_readable },
+	{ "scorecard", cl_attachment_readable },
 	{ NULL, NULL },
 };
 

@@ -57,6 +57,9 @@ before(async () => {
   ids.rule = one("SELECT min(id) FROM rule_sets");
   ids.decision = one("SELECT id FROM decisions WHERE number = '3125/QĐ-UBND'");
   ids.cert = dbSql(env.db, `SELECT cert_code FROM decision_nominees WHERE decision_id = ${ids.decision} AND position = 13`);
+  ids.cluster = one("SELECT id FROM clusters WHERE code = 'CUM-BTB'");
+  ids.hatinh = one("SELECT id FROM units WHERE code = 'T-HATINH'");
+  ids.quangbinh = one("SELECT id FROM units WHERE code = 'T-QUANGBINH'");
   srv = await startServer(env.db);
   // a model in the running movement, so its page shows the report, assessment and file forms
   // (made by the administrator: the demo's registration deadline is a fixed date, which only
@@ -164,6 +167,12 @@ function adminPages() {
     [`/votes/${ids.vote}?receipt=00000-00000-00000-00000`, 200],
     [`/votes/${ids.voteDraft}`, 200],
     [`/votes/${ids.voteOpen}`, 200],
+    // emulation clusters (seed 001)
+    ['/clusters', 200],
+    [`/clusters/${ids.cluster}`, 200],
+    [`/clusters/${ids.cluster}/years/2023`, 200],
+    [`/clusters/${ids.cluster}/years/2024`, 200],
+    [`/clusters/${ids.cluster}/years/2023/score?scorer=${ids.hatinh}&target=${ids.quangbinh}`, 200],
   ];
 }
 
@@ -189,6 +198,8 @@ function reporterPages() {
     ['/rules/new', 403],
     ['/decisions', 200],
     [`/decisions/${ids.decision}`, 403],
+    ['/clusters', 200],
+    [`/clusters/${ids.cluster}/years/2024`, 200],
   ];
 }
 

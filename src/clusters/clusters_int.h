@@ -1,0 +1,28 @@
+/* clusters_int: what the files of src/clusters share and nobody else needs. */
+#ifndef THIDUA_CLUSTERS_INT_H
+#define THIDUA_CLUSTERS_INT_H
+#include "clusters.h"
+
+struct stmt;
+
+/* the index of s in a NULL-terminated list, or -1 */
+int cl_choice(const char *s, const char *const *choices);
+/* a nullable text column (arena) */
+const char *cl_opt(struct stmt *st, struct arena *a, int col);
+/* a unit from the columns id, code, name, path starting at col */
+void cl_unit(struct stmt *st, struct arena *a, int col, struct cunit *u);
+/* "key": {"id","code","name"} or null */
+void cl_unit_json(struct jw *w, const char *key, const struct cunit *u);
+/* "key": points rounded to hundredths */
+void cl_points(struct jw *w, const char *key, double v);
+/* a criteria sheet checked before it is written: E_OK or E_INVALID (the error's field names the criterion) */
+int cl_sheet_validate(struct db *db, const struct crit_in *items, int n, struct field_errors *fe);
+/* 1 when a criterion's rule takes its points from data now (a movement; not yet an indicator) */
+int cl_rule_from_data(const char *rule);
+/* audit snapshots (malloc'd JSON) */
+char *cl_snapshot_cluster(struct db *db, int64_t id);
+char *cl_snapshot_year(struct db *db, int64_t cy_id);
+/* the year's version bumped (any change to it: members, sheet, agreement, rotation) */
+int cl_bump_year(struct db *db, int64_t cy_id);
+
+#endif

@@ -1,0 +1,313 @@
+/* The pages of clusters: /clusters, /clusters/{id}, /clusters/{id}/years/{year}
+** and its scorecards (…/score?scorer=&target=). Each form posts to its page
+** with "what" naming the action; the domain functions are the API's. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/arena.h"
+#include "../base/db.h"
+#include "../base/files.h"
+#include "../base/i18n.h"
+#include "clusters_int.h"
+#include "clusters_web.h"
+#include "tmpl_clusters.h"
+
+/* ---- template helpers ---- */
+
+const char *cluster_kind_label(struct req *r, const char *kind)
+{
+	return kind && !strcmp(kind, "bloc") ? _("bloc (by function)") : _("cluster (by area)");
+}
+
+const char *cluster_cross_label(struct req *r, const char *mode)
+{
+	return mode && !strcmp(mode, "leader") ? _("the leader scores every member") : _("every member scores every other");
+}
+
+const char *cluster_method_label(struct req *r, const struct cyear *y)
+{
+	if (!strcmp(y->method, "leader")) return _("the leader's score");
+	if (!strcmp(y->method, "mean")) return _("the mean of the others' scores");
+	return arena_printf(&r->a, "%s (%d)", _("a trimmed mean"), y->trim);
+}
+
+const char *criterion_kind_label(struct req *r, const char *kind)
+{
+	if (!strcmp(kind, "group")) return _("group");
+	if (!strcmp(kind, "bonus")) return _("bonus");
+	if (!strcmp(kind, "penalty")) return _("penalty");
+	return _("score");
+}
+
+void tmpl_points(struct buf *o, struct req *r, double v) { fmt_number(o, r->lang, round(v * 100.0) / 100.0); }
+
+static const char *points_text(struct req *r, double v)
+{
+	struct buf b;
+	buf_init(&b);
+	tmpl_points(&b, r, v);
+	const char *s = arena_strdup(&r->a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+const char *rank_reason_text(struct req *r, const struct rank_row *w)
+{
+	const char *vs = w->vs_name ? w->vs_name : "";
+	int first = w->r.place == 1;
+	switch (w->r.reason) {
+	case RR_UNSCORED: return _("not scored yet");
+	case RR_ALONE: return _("the only member scored");
+	case RR_POINTS:
+		return arena_printf(&r->a, first ? _("more points than %s (%s against %s)") : _("fewer points than %s (%s against %s)"), vs,
+				    points_text(r, w->r.total), points_text(r, w->vs_total));
+	case RR_AT_MAX:
+		return arena_printf(&r->a, first ? _("equal points with %s; more criteria at maximum (%d against %d)") : _("equal points with %s; fewer criteria at maximum (%d against %d)"),
+				    vs, w->r.at_max, w->vs_at_max);
+	case RR_BONUS:
+		return arena_printf(&r->a, first ? _("equal points and criteria at maximum with %s; more bonus points (%s against %s)")
+						 : _("equal points and criteria at maximum with %s; fewer bonus points (%s against %s)"),
+				    vs, points_text(r, w->r.bonus), points_text(r, w->vs_bonus));
+	case RR_ORGANISER: return arena_printf(&r->a, _("tied with %s; the organiser's decision: %s"), vs, w->decision ? w->decision : "");
+	case RR_TIED: return arena_printf(&r->a, _("tied with %s: the organiser decides"), vs);
+	}
+	return "";
+}
+
+const struct scorecard *card_of(const struct scorecard *cards, int n, int64_t scorer, int64_t target)
+{
+	for (int i = 0; i < n; i++)
+		if (cards[i].scorer.id == scorer && cards[i].target.id == target) return &cards[i];
+	return NULL;
+}
+
+int may_score_for(struct req *r, const struct cunit *u) { return u->id && role_can(r->user, PERM_CLUSTER_SCORE, u->path); }
+
+/* ---- the list and a cluster ---- */
+
+static void show_index(struct req *r, const struct field_errors *fe)
+{
+	struct cluster *items;
+	int n;
+	if (clusters_list(r->db, &r->a, req_query(r, "q"), &items, &n) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	if (fe && fe->n) r->status = 422;
+	page_begin(r, _("Emulation clusters and blocs"), "clusters");
+	tmpl_clusters_index(&r->out, r, items, n, role_can_any(r->user, PERM_CLUSTER_ORGANISE), fe);
+	page_end(r);
+}
+
+void page_clusters(struct req *r) { show_index(r, NULL); }
+
+void page_cluster_create(struct req *r)
+{
+	struct field_errors fe = { 0 };
+	struct cluster_in in;
+	int64_t id = 0;
+	int rc = cl_read_cluster(r, &in, &fe, 0);
+	if (rc == E_OK) rc = clusters_create(r->db, r->user, &in, &fe, &id);
+	if (rc == E_OK) {
+		flash_set(r, N_("The cluster was created: add its first year"));
+		reply_redirect(r, arena_printf(&r->a, "/clusters/%lld", (long long)id));
+		return;
+	}
+	if (rc == E_INVALID || rc == E_CONFLICT) { show_index(r, &fe); return; }
+	reply_fail(r, rc, &fe);
+}
+
+static void show_cluster(struct req *r, struct cluster *c, const struct field_errors *fe)
+{
+	if (fe && fe->n) r->status = 422;
+	page_begin(r, c->name, "clusters");
+	tmpl_cluster_page(&r->out, r, c, clusters_may_organise(r->user, c), fe);
+	page_end(r);
+}
+
+void page_cluster(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	struct cluster *c;
+	int rc = clusters_get(r->db, &r->a, id, &c);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	show_cluster(r, c, NULL);
+}
+
+/* the form "Add a year" */
+void page_cluster_post(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	struct cluster *c;
+	int rc = clusters_get(r->db, &r->a, id, &c);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	struct field_errors fe = { 0 };
+	struct cyear_in in;
+	int64_t year = 0, cy = 0;
+	rc = cl_read_year(r, &in, &year, &fe);
+	if (rc == E_OK && !year) { fe_add(&fe, "year", N_("Is required")); rc = E_INVALID; }
+	if (rc == E_OK) rc = cyear_save(r->db, r->user, c->id, year, 0, &in, &fe, &cy);
+	if (rc == E_NOTFOUND || rc == E_CONFLICT) { fe_add(&fe, "year", N_("The cluster has this year already")); rc = E_INVALID; }
+	if (rc == E_OK) {
+		flash_set(r, N_("The year was added"));
+		reply_redirect(r, arena_printf(&r->a, "/clusters/%lld/years/%lld", (long long)c->id, (long long)year));
+		return;
+	}
+	if (rc == E_INVALID) { show_cluster(r, c, &fe); return; }
+	reply_fail(r, rc, &fe);
+}
+
+/* ---- a year ---- */
+
+static void show_year(struct req *r, struct cyear *y, const struct field_errors *fe)
+{
+	struct ranking *k;
+	struct scorecard *cards;
+	struct signature *sigs;
+	int ncards, nsigs;
+	if (cluster_ranking(r->db, &r->a, y, &k) != E_OK || scorecards_list(r->db, &r->a, y->id, &cards, &ncards) != E_OK ||
+	    agreement_signatures(r->db, &r->a, y, &sigs, &nsigs) != E_OK) {
+		reply_fail(r, E_DB, NULL);
+		return;
+	}
+	if (fe && fe->n) r->status = 422;
+	page_begin(r, arena_printf(&r->a, "%s %lld", y->cluster->name, (long long)y->year), "clusters");
+	tmpl_cluster_year_page(&r->out, r, y, k, cards, ncards, sigs, nsigs, clusters_may_organise(r->user, y->cluster), fe);
+	page_end(r);
+}
+
+void page_cluster_year(struct req *r)
+{
+	struct cyear *y = cl_load_year(r);
+	if (y) show_year(r, y, NULL);
+}
+
+/* one form of the year's page: what= settings | import | copy | sign | rotation | confirm | tiebreak | reopen */
+void page_cluster_year_post(struct req *r)
+{
+	struct cyear *y = cl_load_year(r);
+	if (!y) return;
+	const char *what = req_form(r, "what");
+	struct field_errors fe = { 0 };
+	int rc = E_INVALID;
+	const char *done = N_("Saved");
+	if (!what) {
+		fe_add(&fe, "what", N_("Is required"));
+	} else if (!strcmp(what, "settings")) {
+		int64_t version = require_version(r, &fe), year, id;
+		struct cyear_in in;
+		rc = cl_read_year(r, &in, &year, &fe);
+		if (rc == E_OK && version >= 0) rc = cyear_save(r->db, r->user, y->cluster_id, y->year, version, &in, &fe, &id);
+		else rc = E_INVALID;
+	} else if (!strcmp(what, "import")) {
+		rc = cl_do_import(r, y, &fe);
+		done = N_("The criteria sheet was imported");
+	} else if (!strcmp(what, "copy")) {
+		rc = cl_do_copy(r, y, &fe);
+		done = N_("The criteria sheet was copied");
+	} else if (!strcmp(what, "sign")) {
+		int64_t u = cl_unit_arg(r, "unit", &fe);
+		rc = u > 0 ? agreement_sign(r->db, r->user, y->id, u, &fe) : E_INVALID;
+		done = N_("The agreement was signed");
+	} else if (!strcmp(what, "rotation")) {
+		rc = cl_do_rotation(r, y, &fe);
+		done = N_("The rotation was proposed");
+	} else if (!strcmp(what, "confirm")) {
+		int64_t version = require_version(r, &fe);
+		rc = version >= 0 ? cyear_rotation_confirm(r->db, r->user, y->id, version, &fe) : E_INVALID;
+		done = N_("The rotation was confirmed: next year has its leader and deputy");
+	} else if (!strcmp(what, "tiebreak")) {
+		rc = cl_do_tiebreak(r, y, &fe);
+		done = N_("The decision was recorded");
+	} else if (!strcmp(what, "file")) {
+		int64_t card = 0, att = 0;
+		parse_id(req_form(r, "card") ? req_form(r, "card") : "", &card);
+		rc = cl_do_attach(r, card, &fe, &att);
+		struct scorecard *c;
+		if (rc == E_OK && scorecards_get(r->db, &r->a, card, &c) == E_OK) {
+			flash_set(r, N_("The file was attached"));
+			reply_redirect(r, arena_printf(&r->a, "/clusters/%lld/years/%lld/score?scorer=%lld&target=%lld", (long long)y->cluster_id,
+						       (long long)y->year, (long long)c->scorer.id, (long long)c->target.id));
+			return;
+		}
+	} else if (!strcmp(what, "reopen")) {
+		int64_t card = 0;
+		parse_id(req_form(r, "card") ? req_form(r, "card") : "", &card);
+		rc = cl_do_reopen(r, card, &fe);
+		done = N_("The card was reopened");
+	} else {
+		fe_add(&fe, "what", N_("Is not one of the allowed values"));
+	}
+	if (rc == E_OK) {
+		flash_set(r, done);
+		reply_redirect(r, arena_printf(&r->a, "/clusters/%lld/years/%lld", (long long)y->cluster_id, (long long)y->year));
+		return;
+	}
+	if (rc == E_INVALID || rc == E_STATE) {
+		struct cyear *again;
+		if (cyear_get_id(r->db, &r->a, y->id, &again) == E_OK) { show_year(r, again, &fe); return; }
+	}
+	reply_fail(r, rc, &fe);
+}
+
+/* ---- a scorecard ---- */
+
+static const struct cunit *member(const struct cyear *y, int64_t id)
+{
+	for (int i = 0; i < y->nmembers; i++)
+		if (y->members[i].id == id) return &y->members[i];
+	return NULL;
+}
+
+static void show_card(struct req *r, struct cyear *y, int64_t scorer_id, int64_t target_id, const struct field_errors *fe)
+{
+	const struct cunit *scorer = member(y, scorer_id), *target = member(y, target_id);
+	if (!scorer || !target) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	struct scorecard *c = NULL;
+	int64_t id = 0;
+	if (scorecards_find(r->db, y->id, scorer_id, target_id, &id) == E_OK && scorecards_get(r->db, &r->a, id, &c) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	int can_edit = may_score_for(r, scorer) && (!c || strcmp(c->status, "submitted"));
+	int can_reopen = c && !strcmp(c->status, "submitted") && clusters_may_organise(r->user, y->cluster);
+	struct attachment *files = NULL;
+	int nfiles = 0;
+	if (c && files_list(r->db, &r->a, "scorecard", c->id, &files, &nfiles) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	if (fe && fe->n) r->status = 422;
+	page_begin(r, _("Scorecard"), "clusters");
+	tmpl_scorecard_page(&r->out, r, y, scorer, target, c, can_edit, can_reopen, files, nfiles, fe);
+	page_end(r);
+}
+
+void page_scorecard(struct req *r)
+{
+	struct cyear *y = cl_load_year(r);
+	if (!y) return;
+	int64_t scorer = query_int(r, "scorer", 0, 1, INT64_MAX), target = query_int(r, "target", 0, 1, INT64_MAX);
+	if (query_bad(r)) return;
+	show_card(r, y, scorer, target, NULL);
+}
+
+void page_scorecard_post(struct req *r)
+{
+	struct cyear *y = cl_load_year(r);
+	if (!y) return;
+	struct field_errors fe = { 0 };
+	int64_t id = 0;
+	int created = 0;
+	int rc = cl_do_score(r, y, &fe, &id, &created);
+	const char *d = req_form(r, "do");
+	int submit = d && !strcmp(d, "submit");
+	if (rc == E_OK && submit) {
+		struct scorecard *c;
+		rc = scorecards_get(r->db, &r->a, id, &c);
+		if (rc == E_OK) rc = scorecards_submit(r->db, r->user, id, c->version, &fe);
+	}
+	int64_t scorer = cl_unit_arg(r, "scorer", &fe), target = cl_unit_arg(r, "target", &fe);
+	if (rc == E_OK) {
+		flash_set(r, submit ? N_("The card was submitted") : N_("The card was saved"));
+		reply_redirect(r, arena_printf(&r->a, "/clusters/%lld/years/%lld/score?scorer=%lld&target=%lld", (long long)y->cluster_id,
+					       (long long)y->year, (long long)scorer, (long long)target));
+		return;
+	}
+	if ((rc == E_INVALID || rc == E_STATE) && scorer > 0 && target > 0) { show_card(r, y, scorer, target, &fe); return; }
+	reply_fail(r, rc, &fe);
+}
