@@ -20,11 +20,13 @@ enum role role_parse(const char *s)
 
 static unsigned role_perms_core(enum role r);
 
-/* award decisions (issue 10): officers and admins decide in an authority's name */
+/* award decisions (issue 10): officers and admins decide in an authority's name;
+** task monitoring (issue 12): officers and admins assign, reporters report too */
 static unsigned role_perms(enum role r)
 {
 	unsigned decide = r == ROLE_ADMIN || r == ROLE_OFFICER ? PERM_DECIDE : 0;
-	return role_perms_core(r) | decide;
+	unsigned tasks = r == ROLE_ADMIN || r == ROLE_OFFICER ? PERM_TASK_ASSIGN | PERM_TASK_REPORT : r == ROLE_REPORTER ? PERM_TASK_REPORT : 0;
+	return role_perms_core(r) | decide | tasks;
 }
 
 static unsigned role_perms_core(enum role r)

@@ -26,6 +26,9 @@ enum perm {
 	PERM_COUNCIL = 1 << 11,      /* the council's step on proposals held by the unit */
 	PERM_RULES_MANAGE = 1 << 7,  /* write the awards' eligibility rule sets; counts only on a root unit (role_can_top) */
 	PERM_DECIDE = 1 << 8,        /* issue and revoke award decisions in an authority's name, sign their certificates */
+	/* task monitoring (issue 12) */
+	PERM_TASK_ASSIGN = 1 << 15,  /* programmes and tasks of the unit's office: assign, accept or return, extend deadlines */
+	PERM_TASK_REPORT = 1 << 16,  /* progress and completion of the tasks the unit leads */
 };
 
 const char *role_name(enum role r);
