@@ -202,6 +202,30 @@ void task_date_add(const char *date, int64_t n, char out[11]);
 void task_today(char out[11]);
 void task_counts_json(struct jw *w, const struct task_counts *c);
 
+/* A programme's dashboard as of a date: the counts, those at the end of the
+** previous quarter, per lead unit, and on the last day of each quarter from
+** the quarter of `start` to the date (the date itself last). */
+#define TASK_MAX_QUARTERS 40
+struct task_dashboard {
+	const char *as_of;
+	char previous[11];
+	struct task_counts now, prev;
+	struct unit_counts *units;
+	int nunits;
+	int nquarters;
+	char quarter[TASK_MAX_QUARTERS][11];
+	struct task_counts qcounts[TASK_MAX_QUARTERS];
+};
+int tasks_dashboard(struct db *db, struct arena *a, const struct task_query *q, const char *start, struct task_dashboard *out);
+
+/* ---- import (tasks_io.c) ---- */
+/* A programme's task list from CSV or XLSX (columns code, title,
+** parent_code, source_doc, source_article, lead_code, coordinators,
+** assigned_on, due_on, product; or their labels): every line or none.
+** E_OK with *n tasks written, E_INVALID with "line N: reason" lines in
+** errors, or E_DB / E_BUSY. */
+int tasks_import(struct db *db, const struct user *who, int64_t programme_id, FILE *in, FILE *errors, int *n);
+
 /* ---- the demo: seed 003 (tasks_demo.c) ---- */
 /* the meeting date of seed 003, the date its figures are as of */
 #define TASKS_SEED_DATE "2025-10-14"

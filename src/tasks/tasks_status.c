@@ -276,3 +276,47 @@ int tasks_counts_by_unit(struct db *db, struct arena *a, const struct task_query
 	*items = u;
 	return rc;
 }
+
+int tasks_dashboard(struct db *db, struct arena *a, const struct task_query *q0, const char *start, struct task_dashboard *d)
+{
+	memset(d, 0, sizeof *d);
+	struct task_query q = *q0;
+	d->as_of = q.as_of;
+	int rc = tasks_counts(db, &q, &d->now);
+	quarter_end_before(q0->as_of, d->previous);
+	q.as_of = d->previous;
+	if (rc == E_OK) rc = tasks_counts(db, &q, &d->prev);
+	q.as_of = q0->as_of;
+	if (rc == E_OK) rc = tasks_counts_by_unit(db, a, &q, &d->units, &d->nunits);
+	/* the quarters: from start's (or a year before the date) to the date */
+	char end[11];
+	if (start && date_valid(start) && strcmp(start, q0->as_of) <= 0) quarter_end_of(start, end);
+	else quarter_end_before(q0->as_of, end);
+	int skip = 0;
+	for (char probe[11]; strcmp(end, q0->as_of) < 0; skip++) {
+		/* at most TASK_MAX_QUARTERS - 1 quarter ends before the date: the latest ones */
+		snprintf(probe, sizeof probe, "%s", end);
+		char next[11];
+		task_date_add(probe, 1, next);
+		quarter_end_of(next, end);
+	}
+	if (start && date_valid(start) && strcmp(start, q0->as_of) <= 0) quarter_end_of(start, end);
+	else quarter_end_before(q0->as_of, end);
+	for (int i = 0; i < skip - (TASK_MAX_QUARTERS - 1); i++) {
+		char next[11];
+		task_date_add(end, 1, next);
+		quarter_end_of(next, end);
+	}
+	while (rc == E_OK && strcmp(end, q0->as_of) < 0 && d->nquarters < TASK_MAX_QUARTERS - 1) {
+		snprintf(d->quarter[d->nquarters], 11, "%s", end);
+		q.as_of = d->quarter[d->nquarters];
+		rc = tasks_counts(db, &q, &d->qcounts[d->nquarters]);
+		d->nquarters++;
+		char next[11];
+		task_date_add(end, 1, next);
+		quarter_end_of(next, end);
+	}
+	snprintf(d->quarter[d->nquarters], 11, "%s", q0->as_of);
+	d->qcounts[d->nquarters++] = d->now;
+	return rc;
+}

@@ -10,6 +10,7 @@
 #include "../picker/picker.h"
 #include "../movements/movements_web.h"
 #include "../people/people_web.h"
+#include "../tasks/tasks_web.h"
 #include "../units/units_web.h"
 #include "roles.h"
 
@@ -172,6 +173,35 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/decisions/{id}/pdf", decision_pdf_download, LOGIN, PERM_READ },
 	{ M_GET, "/api/v1/decisions/{id}/export", decision_export_download, LOGIN, PERM_READ },
 	{ M_GET, "/api/v1/verify/{code}", api_verify, PUBLIC, 0 },
+
+	/* task monitoring: programmes, tasks, their status on any date (issue 12) */
+	{ M_GET, "/programmes", page_programmes, LOGIN, PERM_READ },
+	{ M_POST, "/programmes", page_programme_create, LOGIN, PERM_TASK_ASSIGN },
+	{ M_GET, "/programmes/{id}", page_programme, LOGIN, PERM_READ },
+	{ M_POST, "/programmes/{id}/tasks", page_programme_task_create, LOGIN, PERM_TASK_ASSIGN },
+	{ M_GET, "/programmes/{id}/export", programme_export_download, LOGIN, PERM_READ },
+	{ M_POST, "/programmes/{id}/import", page_programme_import, LOGIN, PERM_TASK_ASSIGN },
+	{ M_GET, "/tasks/{id}", page_task, LOGIN, PERM_READ },
+	{ M_POST, "/tasks/{id}/progress", page_task_progress, LOGIN, PERM_TASK_REPORT },
+	{ M_POST, "/tasks/{id}/completion", page_task_completion, LOGIN, PERM_TASK_REPORT },
+	{ M_POST, "/tasks/{id}/review", page_task_review, LOGIN, PERM_TASK_ASSIGN },
+	{ M_POST, "/tasks/{id}/extension", page_task_extension, LOGIN, PERM_TASK_ASSIGN },
+	{ M_GET, "/api/v1/programmes", api_programmes_list, LOGIN, PERM_READ },
+	{ M_POST, "/api/v1/programmes", api_programme_create, LOGIN, PERM_TASK_ASSIGN },
+	{ M_GET, "/api/v1/programmes/{id}", api_programme_get, LOGIN, PERM_READ },
+	{ M_GET, "/api/v1/programmes/{id}/status", api_programme_status, LOGIN, PERM_READ },
+	{ M_GET, "/api/v1/programmes/{id}/dashboard", api_programme_dashboard, LOGIN, PERM_READ },
+	{ M_GET, "/api/v1/programmes/{id}/export", programme_export_download, LOGIN, PERM_READ },
+	{ M_POST, "/api/v1/programmes/{id}/import", api_programme_import, LOGIN, PERM_TASK_ASSIGN },
+	{ M_GET, "/api/v1/tasks", api_tasks_list, LOGIN, PERM_READ },
+	{ M_POST, "/api/v1/tasks", api_task_create, LOGIN, PERM_TASK_ASSIGN },
+	{ M_GET, "/api/v1/tasks/{id}", api_task_get, LOGIN, PERM_READ },
+	{ M_POST, "/api/v1/tasks/{id}/progress", api_task_progress, LOGIN, PERM_TASK_REPORT },
+	{ M_POST, "/api/v1/tasks/{id}/completion", api_task_completion, LOGIN, PERM_TASK_REPORT },
+	{ M_POST, "/api/v1/tasks/{id}/review", api_task_review, LOGIN, PERM_TASK_ASSIGN },
+	{ M_POST, "/api/v1/tasks/{id}/extension", api_task_extension, LOGIN, PERM_TASK_ASSIGN },
+	{ M_GET, "/api/v1/tasks/{id}/files", api_task_files_list, LOGIN, PERM_READ },
+	{ M_POST, "/api/v1/tasks/{id}/files", api_task_file_create, LOGIN, PERM_TASK_REPORT },
 	{ 0, NULL, NULL, 0, 0 },
 };
 
@@ -179,6 +209,8 @@ const struct attachment_reader attachment_readers[] = {
 	{ "movement", mv_attachment_readable },
 	{ "model", mv_attachment_readable },
 	{ "report", mv_attachment_readable },
+	{ "task", tasks_attachment_readable },
+	{ "task_report", tasks_attachment_readable },
 	{ NULL, NULL },
 };
 
