@@ -155,7 +155,7 @@ int programmes_create(struct db *db, const struct user *who, const struct progra
 	} else if (!role_can(who, PERM_TASK_ASSIGN, path))
 		return E_FORBIDDEN;
 	if (!in->code || !*in->code) fe_add(fe, "code", N_("Is required"));
-	else if (strlen(in->code) > TASK_CODE_MAX || !code_valid(in->code)) fe_add(fe, "code", N_("Use letters, digits, '-', '_' or '.'"));
+	else if (strlen(in->code) > TASK_CODE_MAX || !code_valid(in->code)) fe_add(fe, "code", N_("Use letters, digits, '-', '_' or '.' (at most 40)"));
 	check_text(fe, "title", in->title, TASK_TITLE_MAX, 1);
 	check_text(fe, "legal_source", in->legal_source, 500, 0);
 	check_text(fe, "description", in->description, 4000, 0);
@@ -170,7 +170,7 @@ int programmes_create(struct db *db, const struct user *who, const struct progra
 	int64_t dup = 0;
 	int s = db_int1(db, &dup, "SELECT id FROM task_programmes WHERE code = $1", "t", in->code);
 	if (s == DB_ROW) {
-		fe_add(fe, "code", N_("This code is taken"));
+		fe_add(fe, "code", N_("Another programme already has this code"));
 		rc = E_INVALID;
 		goto out;
 	}
@@ -493,7 +493,7 @@ static char *task_snapshot(struct db *db, int64_t id)
 static void check_task(struct db *db, const struct task_in *in, struct field_errors *fe, char *assigner_path, char *programme_owner)
 {
 	if (!in->code || !*in->code) fe_add(fe, "code", N_("Is required"));
-	else if (strlen(in->code) > TASK_CODE_MAX || !code_valid(in->code)) fe_add(fe, "code", N_("Use letters, digits, '-', '_' or '.'"));
+	else if (strlen(in->code) > TASK_CODE_MAX || !code_valid(in->code)) fe_add(fe, "code", N_("Use letters, digits, '-', '_' or '.' (at most 40)"));
 	check_text(fe, "title", in->title, TASK_TITLE_MAX, 1);
 	check_text(fe, "source_doc", in->source_doc, 300, 0);
 	check_text(fe, "source_article", in->source_article, 200, 0);
@@ -540,7 +540,7 @@ int tasks_create(struct db *db, const struct user *who, const struct task_in *in
 	if (rc != E_OK) return rc;
 	int64_t dup = 0;
 	if (db_int1(db, &dup, "SELECT id FROM tasks WHERE programme_id = $1 AND code = $2", "it", in.programme_id, in.code) == DB_ROW) {
-		fe_add(fe, "code", N_("This code is taken"));
+		fe_add(fe, "code", N_("Another task of this programme already has this code"));
 		rc = E_INVALID;
 		goto out;
 	}

@@ -467,10 +467,21 @@ static int do_action(struct req *r, const char *action, int64_t id, struct field
 	return rc;
 }
 
-/* the task must exist and be readable before anything else is said */
+/* the task of {id} for an action: it must exist; whether the user may act
+** on it is the domain's answer (403 for someone else's task, as asked) */
+static struct task *task_for_action(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return NULL;
+	struct task *t;
+	int rc = tasks_get(r->db, &r->a, id, NULL, &t);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return NULL; }
+	return t;
+}
+
 static void api_action(struct req *r, const char *action)
 {
-	struct task *t = task_param(r, NULL, NULL);
+	struct task *t = task_for_action(r);
 	if (!t) return;
 	struct field_errors fe = { 0 };
 	int rc = do_action(r, action, t->id, &fe);
@@ -521,7 +532,7 @@ void api_task_files_list(struct req *r)
 
 void api_task_file_create(struct req *r)
 {
-	struct task *t = task_param(r, NULL, NULL);
+	struct task *t = task_for_action(r);
 	if (!t) return;
 	struct field_errors fe = { 0 };
 	const struct mp_part *p = req_file(r, "file");
