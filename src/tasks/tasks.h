@@ -202,8 +202,8 @@ void task_date_add(const char *date, int64_t n, char out[11]);
 void task_today(char out[11]);
 void task_counts_json(struct jw *w, const struct task_counts *c);
 
-/* A programme's dashboard as of a date: the counts, those at the end of the
-** previous quarter, per lead unit, and on the last day of each quarter from
+/* A programme's dashboard as of a date: the counts, those on `compare`
+** (NULL: the last day of the previous quarter), per lead unit, and on the last day of each quarter from
 ** the quarter of `start` to the date (the date itself last). */
 #define TASK_MAX_QUARTERS 40
 struct task_dashboard {
@@ -216,7 +216,8 @@ struct task_dashboard {
 	char quarter[TASK_MAX_QUARTERS][11];
 	struct task_counts qcounts[TASK_MAX_QUARTERS];
 };
-int tasks_dashboard(struct db *db, struct arena *a, const struct task_query *q, const char *start, struct task_dashboard *out);
+int tasks_dashboard(struct db *db, struct arena *a, const struct task_query *q, const char *start, const char *compare,
+		    struct task_dashboard *out);
 
 /* ---- import (tasks_io.c) ---- */
 /* A programme's task list from CSV or XLSX (columns code, title,

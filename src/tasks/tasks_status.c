@@ -277,13 +277,15 @@ int tasks_counts_by_unit(struct db *db, struct arena *a, const struct task_query
 	return rc;
 }
 
-int tasks_dashboard(struct db *db, struct arena *a, const struct task_query *q0, const char *start, struct task_dashboard *d)
+int tasks_dashboard(struct db *db, struct arena *a, const struct task_query *q0, const char *start, const char *compare,
+		    struct task_dashboard *d)
 {
 	memset(d, 0, sizeof *d);
 	struct task_query q = *q0;
 	d->as_of = q.as_of;
 	int rc = tasks_counts(db, &q, &d->now);
-	quarter_end_before(q0->as_of, d->previous);
+	if (compare && date_valid(compare)) snprintf(d->previous, sizeof d->previous, "%s", compare);
+	else quarter_end_before(q0->as_of, d->previous);
 	q.as_of = d->previous;
 	if (rc == E_OK) rc = tasks_counts(db, &q, &d->prev);
 	q.as_of = q0->as_of;

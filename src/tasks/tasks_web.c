@@ -51,6 +51,17 @@ static const char *as_of_param(struct req *r)
 	return d;
 }
 
+/* ?compare=: the date the counts are compared with; NULL: the end of the
+** previous quarter; "" after answering 400 */
+static const char *compare_param(struct req *r)
+{
+	const char *s = req_query(r, "compare");
+	if (!s || !*s) return NULL;
+	const char *d = date_from_user(&r->a, s);
+	if (!d) reply_error(r, 400, "bad_request", N_("compare must be a date (YYYY-MM-DD)"));
+	return d ? d : "";
+}
+
 /* the reader's scope over a programme's tasks: all of them with a read grant
 ** over its owner, else the tasks led by units of the reader's subtrees */
 static void scope_query(struct req *r, const struct programme *p, struct task_query *q)
@@ -225,8 +236,10 @@ void api_programme_dashboard(struct req *r)
 	struct task_query q = { .programme_id = id, .as_of = as_of };
 	if (unit_param(r, &q, &unit) != 0) return;
 	scope_query(r, p, &q);
+	const char *compare = compare_param(r);
+	if (compare && !*compare) return;
 	struct task_dashboard *d = arena_alloc(&r->a, sizeof *d);
-	int rc = tasks_dashboard(r->db, &r->a, &q, p->starts_on, d);
+	int rc = tasks_dashboard(r->db, &r->a, &q, p->starts_on, compare, d);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	struct jw w;
 	jw_init(&w, &r->out);
@@ -234,7 +247,7 @@ void api_programme_dashboard(struct req *r)
 	jw_kint(&w, "programme_id", id);
 	jw_kstr(&w, "unit", unit);
 	counts_obj(&w, "now", as_of, &d->now);
-	counts_obj(&w, "previous_quarter", d->previous, &d->prev);
+	counts_obj(&w, "compared_with", d->previous, &d->prev);
 	jw_key(&w, "by_unit");
 	jw_arr(&w);
 	for (int i = 0; i < d->nunits; i++) {
@@ -676,8 +689,10 @@ static void programme_view(struct req *r, struct programme *p, const struct fiel
 	v->days = (int)query_int(r, "days", 14, 1, 366);
 	v->status = query_choice(r, "status", statuses);
 	if (query_bad(r)) return;
+	v->compare = compare_param(r);
+	if (v->compare && !*v->compare) return;
 	v->d = arena_alloc(&r->a, sizeof *v->d);
-	int rc = tasks_dashboard(r->db, &r->a, &q, p->starts_on, v->d);
+	int rc = tasks_dashboard(r->db, &r->a, &q, p->starts_on, v->compare, v->d);
 	struct task_query lq = q;
 	lq.status = TS_OVERDUE;
 	lq.sort = "due";

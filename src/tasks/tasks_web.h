@@ -53,6 +53,7 @@ struct programme_view {
 	const struct programme *p;
 	const char *as_of;
 	const char *unit_code;         /* the subtree asked, or NULL */
+	const char *compare;           /* the date compared with, as asked (NULL: the previous quarter's end) */
 	struct task_dashboard *d;
 	struct task *overdue;          /* the overdue list, most late first */
 	int noverdue;

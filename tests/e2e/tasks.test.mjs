@@ -6,7 +6,9 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
-import { launch, newPage, loginForm, submit, text, screenshot, assertNoProblems } from './browser.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { launch, newPage, loginForm, submit, text, IMG_DIR, assertNoProblems } from './browser.mjs';
 
 let env, srv, browser, programme, task;
 
@@ -38,6 +40,12 @@ async function as(login) {
   return { context, page };
 }
 
+// the first screenful of a page (the pages are long), for docs/TASKS.md with SCREENSHOTS=docs
+async function screenshot(page, name) {
+  fs.mkdirSync(IMG_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(IMG_DIR, name), fullPage: false });
+}
+
 const count = async (page, id) => Number((await text(page.locator(`#n-${id}`))).replace(/\./g, ''));
 
 test('the officer sees seed 003 on the meeting date: 1 132 tasks, 485 done, 561 not yet due, 86 overdue', async () => {
@@ -45,11 +53,16 @@ test('the officer sees seed 003 on the meeting date: 1 132 tasks, 485 done, 561 
   await page.goto(`${srv.base}/programmes`);
   await page.getByRole('link', { name: programme.title }).click();
   await page.locator('#as_of').fill('2025-10-14');
+  await page.locator('#compare').fill('2025-06-30');
   await Promise.all([page.waitForURL(/as_of=2025-10-14/), page.getByRole('button', { name: 'Xem' }).click()]);
   assert.deepEqual([await count(page, 'total'), await count(page, 'done'), await count(page, 'not_due'), await count(page, 'overdue')], [1132, 485, 561, 86]);
-  assert.match(await text(page.locator('#compare')), /30\/09\/2025/);
+  // compared with the end of Q2 2025, as the meeting did: more done, fewer overdue
+  assert.match(await text(page.locator('#comparison')), /^So với 30\/06\/2025: đã xong \+183, quá hạn −39/);
   assert.equal(await page.locator('figure.chart svg').count(), 3);
   await screenshot(page, 'tasks-dashboard.png');
+  await page.locator('#h-overdue').scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, -560));
+  await screenshot(page, 'tasks-units.png');
   assertNoProblems(page);
   await context.close();
 });

@@ -54,7 +54,11 @@ test('seed 003: 1 132 tasks, 485 done (43%), 561 not yet due, 86 overdue on the 
   assert.deepEqual([q2.data.total, q2.data.done, q2.data.not_due, q2.data.overdue], [1132, 302, 705, 125]);
   const dash = await officer.get(`/api/v1/programmes/${nq57.id}/dashboard?as_of=${SEED_DATE}`);
   assert.equal(dash.status, 200, dash.text);
-  assert.equal(dash.data.previous_quarter.as_of, '2025-09-30');
+  assert.equal(dash.data.compared_with.as_of, '2025-09-30');
+  // compared with Q2 2025, as the meeting did: more done, fewer overdue
+  const vsQ2 = await officer.get(`/api/v1/programmes/${nq57.id}/dashboard?as_of=${SEED_DATE}&compare=2025-06-30`);
+  assert.deepEqual([vsQ2.data.compared_with.as_of, vsQ2.data.compared_with.done, vsQ2.data.compared_with.overdue], ['2025-06-30', 302, 125]);
+  assert.equal((await officer.get(`/api/v1/programmes/${nq57.id}/dashboard?compare=junk`)).status, 400);
   const quarters = dash.data.quarters.map((q) => [q.as_of, q.done, q.overdue]);
   assert.deepEqual(quarters.slice(0, 2), [['2025-03-31', quarters[0][1], quarters[0][2]], ['2025-06-30', 302, 125]]);
   assert.deepEqual(quarters.at(-1), [SEED_DATE, 485, 86]);
