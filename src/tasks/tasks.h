@@ -233,6 +233,7 @@ int tasks_import(struct db *db, const struct user *who, int64_t programme_id, FI
 int tasks_demo_load(struct db *db, const struct user *who, FILE *log, int *ntasks);
 
 /* ---- reminders (remind.c) ---- */
+#define TASKS_REMIND_DAYS 7     /* "due soon": within this many days */
 struct remind_report {
 	int units, due_soon, overdue, messages;
 };
@@ -240,5 +241,10 @@ struct remind_report {
 ** message in the outbox (task_reminders, one per unit and day) and, when
 ** dir is not NULL, an RFC 5322 file in it. */
 int tasks_remind(struct db *db, const char *today, int days, const char *dir, struct remind_report *rep);
+/* serve: the job worker runs tasks_remind for today every hour (one
+** message per unit and day), writing files to outbox (NULL: none) */
+void tasks_jobs_register(const char *outbox);
+/* thidua remind --db PATH [--outbox DIR] [--days N] [--date YYYY-MM-DD] */
+int cmd_remind(int argc, char **argv);
 
 #endif

@@ -787,3 +787,33 @@ void page_task_progress(struct req *r) { page_action(r, "progress"); }
 void page_task_completion(struct req *r) { page_action(r, "completion"); }
 void page_task_review(struct req *r) { page_action(r, "review"); }
 void page_task_extension(struct req *r) { page_action(r, "extension"); }
+
+/* ---- the home page's section (home_web.c calls it) ---- */
+
+void tmpl_home_task_tile(struct buf *o, struct req *r, const char *id, int64_t n, const char *label)
+{
+	buf_printf(o, "<li id=\"%s\"%s><b>", id, n ? " class=\"todo\"" : "");
+	fmt_int(o, r->lang, n);
+	buf_raw(o, "</b> ");
+	buf_html(o, label);
+	buf_raw(o, "</li>\n");
+}
+
+void tasks_home_section(struct buf *o, struct req *r)
+{
+	if (!role_can_any(r->user, PERM_TASK_REPORT)) return;
+	char today[11], until[11];
+	task_today(today);
+	task_date_add(today, TASKS_REMIND_DAYS, until);
+	struct task_query q = { .as_of = arena_strdup(&r->a, today), .status = TS_OVERDUE, .sort = "due", .limit = 8 };
+	int n = units_scope_ranges(r, PERM_TASK_REPORT, q.range_lo, TASK_MAX_RANGES);
+	q.nranges = n < 0 ? 0 : n;
+	struct task *od = NULL, *soon = NULL;
+	int nod = 0, nsoon = 0;
+	int64_t tod = 0, tsoon = 0;
+	if (tasks_list(r->db, &r->a, &q, &od, &nod, &tod) != E_OK) return;
+	q.status = TS_NONE;
+	q.due_until = until;
+	if (tasks_list(r->db, &r->a, &q, &soon, &nsoon, &tsoon) != E_OK) return;
+	tmpl_home_tasks(o, r, od, nod, tod, soon, nsoon, tsoon, TASKS_REMIND_DAYS);
+}

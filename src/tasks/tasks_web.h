@@ -39,7 +39,12 @@ void page_task_extension(struct req *r);
 /* who may download a task's evidence (routes.c's attachment_readers) */
 int tasks_attachment_readable(struct req *r, const char *entity, int64_t entity_id);
 
+/* the home page's section: the tasks the reader's units lead that are
+** overdue or due within TASKS_REMIND_DAYS (home_web.c) */
+void tasks_home_section(struct buf *o, struct req *r);
+
 /* template helpers */
+void tmpl_home_task_tile(struct buf *o, struct req *r, const char *id, int64_t n, const char *label);
 /* the status's words in the request's language */
 const char *task_status_label(struct req *r, enum task_status s);
 const char *task_state_label(struct req *r, const char *state);

@@ -6,7 +6,9 @@
 // task (403), the import all or nothing, the export.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeDb, startServer, Client } from '../lib/server.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeDb, startServer, Client, thidua, tmpdir } from '../lib/server.mjs';
 import { sql } from './_util.mjs';
 
 let env, srv, admin, officer, reporter, outsider, nq57;
@@ -252,4 +254,36 @@ test('the programme page shows the seed\'s figures and the comparison with the p
   assert.match(tp.text, /id="completion-form"/);
   assert.doesNotMatch(tp.text, /id="review-form"/);
   assert.equal((await outsider.get(`/tasks/${t.id}`)).status, 404);
+});
+
+test('reminders: thidua remind keeps one message a day per unit and writes RFC 5322 files; the unit\'s home page lists the same', async () => {
+  const dir = path.join(tmpdir(), 'outbox');
+  // every programme's overdue tasks on that date (other tests may have added some)
+  let overdueAll = 0;
+  for (const p of (await officer.get('/api/v1/programmes')).data.items) overdueAll += (await officer.get(`/api/v1/programmes/${p.id}/status?as_of=${SEED_DATE}`)).data.overdue;
+  assert.ok(overdueAll >= 86);
+  const r = thidua(['remind', '--db', env.db, '--date', SEED_DATE, '--outbox', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`^reminders 2025-10-14: 11 units, ${overdueAll} overdue, 0 due within 7 days, 11 new messages in `));
+  const again = thidua(['remind', '--db', env.db, '--date', SEED_DATE, '--outbox', dir]);
+  assert.match(again.stdout, / 0 new messages/);
+  const files = fs.readdirSync(dir).sort();
+  assert.equal(files.length, 11);
+  assert.ok(files.includes('2025-10-14-T-CAMAU-SKHCN.eml'));
+  const mail = fs.readFileSync(path.join(dir, '2025-10-14-T-CAMAU-SKHCN.eml'), 'utf8');
+  const [head, body] = mail.split('\r\n\r\n');
+  assert.match(head, /^From: thidua <thidua@localhost>\r\nTo: =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <t-camau-skhcn@thidua.invalid>\r\nSubject: =\?UTF-8\?B\?/);
+  assert.match(head, /\r\nDate: Tue, 14 Oct 2025 07:00:00 \+0700\r\n/);
+  assert.match(head, /\r\nContent-Type: text\/plain; charset=UTF-8\r\n/);
+  const overdue = sql(env.db, "SELECT overdue FROM task_reminders r JOIN units u ON u.id = r.unit_id WHERE u.code = 'T-CAMAU-SKHCN' AND r.sent_on = '2025-10-14'");
+  assert.match(body, new RegExp(`^Kính gửi: Sở Khoa học và Công nghệ`));
+  assert.match(mail, new RegExp(`Nhiệm vụ quá hạn \\(${overdue}\\):`));
+  assert.ok(mail.split('\r\n').every((l) => Buffer.byteLength(l) <= 998));
+  // the reporter's home page: the tasks of the unit, overdue today
+  const home = await reporter.get('/');
+  assert.equal(home.status, 200);
+  let mine = 0;
+  for (const p of (await officer.get('/api/v1/programmes')).data.items) mine += (await reporter.get(`/api/v1/programmes/${p.id}/status?unit=T-CAMAU-SKHCN`)).data.overdue;
+  assert.ok(mine >= 50);
+  assert.match(home.text, new RegExp(`<li id="home-tasks-overdue"[^>]*><b>${mine}</b>`));
 });
