@@ -21,6 +21,7 @@
 #include "../base/files.h"
 #include "../base/i18n.h"
 #include "../base/multipart.h"
+#include "../base/pdf.h"
 #include "../base/util.h"
 #include "../units/units.h"
 #include "../units/units_web.h"
@@ -596,17 +597,18 @@ void tmpl_delta(struct buf *o, struct req *r, int64_t now, int64_t before)
 	fmt_int(o, r->lang, d < 0 ? -d : d);
 }
 
-void tmpl_task_chart(struct buf *o, struct req *r, const struct task_dashboard *d, const char *which)
+/* the chart `which` of a dashboard ("status", "units", "quarters"), its
+** strings in the arena; drawn as SVG on the page and by cairo in the PDF */
+void task_chart(struct req *r, const struct task_dashboard *d, const char *which, struct chart *c)
 {
 	static const char *const names[] = { N_("done on time"), N_("done late"), N_("not yet due"), N_("overdue") };
-	struct chart c;
-	memset(&c, 0, sizeof c);
-	c.format = CHART_INT;
+	memset(c, 0, sizeof *c);
+	c->format = CHART_INT;
 	const char **labels;
 	double *v[4];
 	int n;
 	if (!strcmp(which, "status")) {
-		c.kind = CHART_COLUMNS;
+		c->kind = CHART_COLUMNS;
 		n = 4;
 		labels = arena_alloc(&r->a, sizeof *labels * 4);
 		v[0] = arena_alloc(&r->a, sizeof(double) * 4);
@@ -614,12 +616,12 @@ void tmpl_task_chart(struct buf *o, struct req *r, const struct task_dashboard *
 			labels[s] = _(names[s]);
 			v[0][s] = (double)d->now.n[s + 1];
 		}
-		c.nseries = 1;
-		c.series[0] = (struct chart_series){ _("Tasks"), v[0] };
+		c->nseries = 1;
+		c->series[0] = (struct chart_series){ _("Tasks"), v[0] };
 	} else {
 		int units = !strcmp(which, "units");
 		n = units ? (d->nunits < 20 ? d->nunits : 20) : d->nquarters;
-		c.kind = units ? CHART_STACKED : CHART_LINE;
+		c->kind = units ? CHART_STACKED : CHART_LINE;
 		labels = arena_alloc(&r->a, sizeof *labels * (size_t)(n + 1));
 		for (int s = 0; s < 4; s++) v[s] = arena_alloc(&r->a, sizeof(double) * (size_t)(n + 1));
 		for (int i = 0; i < n; i++) {
@@ -634,12 +636,18 @@ void tmpl_task_chart(struct buf *o, struct req *r, const struct task_dashboard *
 			}
 			for (int s = 0; s < 4; s++) v[s][i] = (double)tc->n[s + 1];
 		}
-		c.nseries = 4;
-		for (int s = 0; s < 4; s++) c.series[s] = (struct chart_series){ _(names[s]), v[s] };
-		if (units && d->nunits > n) c.caption = arena_printf(&r->a, _("The %d units with the most overdue tasks of %d — see the table"), n, d->nunits);
+		c->nseries = 4;
+		for (int s = 0; s < 4; s++) c->series[s] = (struct chart_series){ _(names[s]), v[s] };
+		if (units && d->nunits > n) c->caption = arena_printf(&r->a, _("The %d units with the most overdue tasks of %d — see the table"), n, d->nunits);
 	}
-	c.n = n;
-	c.labels = labels;
+	c->n = n;
+	c->labels = labels;
+}
+
+void tmpl_task_chart(struct buf *o, struct req *r, const struct task_dashboard *d, const char *which)
+{
+	struct chart c;
+	task_chart(r, d, which, &c);
 	buf_raw(o, "<figure class=\"chart\">");
 	chart_svg(o, &c, r->lang);
 	buf_raw(o, "</figure>\n");
@@ -816,4 +824,128 @@ void tasks_home_section(struct buf *o, struct req *r)
 	q.due_until = until;
 	if (tasks_list(r->db, &r->a, &q, &soon, &nsoon, &tsoon) != E_OK) return;
 	tmpl_home_tasks(o, r, od, nod, tod, soon, nsoon, tsoon, TASKS_REMIND_DAYS);
+}
+
+/* ---- the PDF report of a programme's status (GET …/report.pdf?as_of=&compare=&unit=) ---- */
+
+static void pdf_counts_row(struct pdf *p, struct req *r, const char *label, const struct task_counts *c)
+{
+	struct buf b[7];
+	const int64_t v[] = { c->total, task_counts_done(c), c->n[TS_DONE_ON_TIME], c->n[TS_DONE_LATE], c->n[TS_NOT_DUE], c->n[TS_OVERDUE] };
+	const char *cells[8] = { label };
+	for (int i = 0; i < 6; i++) {
+		buf_init(&b[i]);
+		fmt_int(&b[i], r->lang, v[i]);
+		cells[i + 1] = buf_cstr(&b[i]);
+	}
+	buf_init(&b[6]);
+	fmt_number(&b[6], r->lang, (double)(int64_t)(task_counts_done_percent(c) * 10 + 0.5) / 10);
+	buf_raw(&b[6], "%");
+	cells[7] = buf_cstr(&b[6]);
+	pdf_row(p, cells);
+	for (int i = 0; i < 7; i++) buf_free(&b[i]);
+}
+
+static int write_report(struct req *r, const struct programme *pr, const struct task_dashboard *d, const struct task *od, int nod,
+			int64_t tod, FILE *f)
+{
+	struct pdf *p = pdf_open(f, pr->title, r->lang, "thidua", _("Status of the tasks"));
+	if (!p) return E_DB;
+	struct unit *owner;
+	const char *parent = NULL;
+	if (units_get(r->db, &r->a, pr->owner_id, &owner) == E_OK && owner->parent_name) parent = owner->parent_name;
+	struct buf date;
+	buf_init(&date);
+	buf_printf(&date, "ngày %d tháng %d năm %d", atoi(d->as_of + 8), atoi(d->as_of + 5), atoi(d->as_of));
+	pdf_letterhead(p, parent, pr->owner_name, buf_cstr(&date));
+	buf_free(&date);
+	pdf_title(p, _("REPORT"), arena_printf(&r->a, "%s: %s", _("Status of the tasks"), pr->title));
+	if (pr->legal_source) pdf_fact(p, _("Legal source"), pr->legal_source);
+	struct buf b;
+	buf_init(&b);
+	fmt_date(&b, r->lang, d->as_of);
+	pdf_fact(p, _("Status as of"), buf_cstr(&b));
+	buf_reset(&b);
+	fmt_date(&b, r->lang, d->previous);
+	pdf_fact(p, _("Compared with"), buf_cstr(&b));
+	buf_free(&b);
+	const char *h[] = { _("Date"), _("Tasks"), _("done"), task_status_label(r, TS_DONE_ON_TIME), task_status_label(r, TS_DONE_LATE),
+			    task_status_label(r, TS_NOT_DUE), task_status_label(r, TS_OVERDUE), "%" };
+	pdf_heading(p, 1, _("The four statuses"));
+	pdf_table(p, 8, h, (const double[]){ 2, 1, 1, 1.3, 1.3, 1.3, 1, 1 }, "lrrrrrrr");
+	struct buf d1, d2;
+	buf_init(&d1);
+	buf_init(&d2);
+	fmt_date(&d1, r->lang, d->previous);
+	fmt_date(&d2, r->lang, d->as_of);
+	pdf_counts_row(p, r, buf_cstr(&d1), &d->prev);
+	pdf_counts_row(p, r, buf_cstr(&d2), &d->now);
+	buf_free(&d1);
+	buf_free(&d2);
+	pdf_table_end(p);
+	struct chart c;
+	task_chart(r, d, "status", &c);
+	pdf_chart(p, &c);
+	pdf_heading(p, 1, _("Over time (the last day of each quarter)"));
+	task_chart(r, d, "quarters", &c);
+	pdf_chart(p, &c);
+	pdf_heading(p, 1, _("By lead unit"));
+	task_chart(r, d, "units", &c);
+	pdf_chart(p, &c);
+	h[0] = _("Lead unit");
+	pdf_table(p, 8, h, (const double[]){ 3, 1, 1, 1.3, 1.3, 1.3, 1, 1 }, "lrrrrrrr");
+	for (int i = 0; i < d->nunits; i++) pdf_counts_row(p, r, d->units[i].name, &d->units[i].c);
+	pdf_table_end(p);
+	pdf_heading(p, 1, arena_printf(&r->a, "%s (%lld)", _("Overdue"), (long long)tod));
+	const char *oh[] = { _("Code"), _("Task"), _("Lead unit"), _("Deadline"), _("Days late") };
+	pdf_table(p, 5, oh, (const double[]){ 1.2, 4, 2.2, 1.3, 1 }, "lllrr");
+	for (int i = 0; i < nod; i++) {
+		struct buf due, late;
+		buf_init(&due);
+		buf_init(&late);
+		fmt_date(&due, r->lang, od[i].due_at);
+		fmt_int(&late, r->lang, od[i].days_late);
+		const char *row[] = { od[i].code, od[i].title, od[i].lead_name, buf_cstr(&due), buf_cstr(&late) };
+		pdf_row(p, row);
+		buf_free(&due);
+		buf_free(&late);
+	}
+	pdf_table_end(p);
+	return pdf_close(p) == 0 ? E_OK : E_DB;
+}
+
+void programme_report_download(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	struct programme *p = id ? programme_param(r, id) : NULL;
+	const char *as_of = p ? as_of_param(r) : NULL, *unit = NULL;
+	if (!as_of) return;
+	struct task_query q = { .programme_id = id, .as_of = as_of };
+	if (unit_param(r, &q, &unit) != 0) return;
+	scope_query(r, p, &q);
+	const char *compare = compare_param(r);
+	if (compare && !*compare) return;
+	struct task_dashboard *d = arena_alloc(&r->a, sizeof *d);
+	int rc = tasks_dashboard(r->db, &r->a, &q, p->starts_on, compare, d);
+	struct task_query lq = q;
+	lq.status = TS_OVERDUE;
+	lq.sort = "due";
+	lq.limit = 500;
+	struct task *od = NULL;
+	int nod = 0;
+	int64_t tod = 0;
+	if (rc == E_OK) rc = tasks_list(r->db, &r->a, &lq, &od, &nod, &tod);
+	char *data = NULL;
+	size_t len = 0;
+	FILE *f = rc == E_OK ? open_memstream(&data, &len) : NULL;
+	if (!f) { reply_fail(r, rc == E_OK ? E_DB : rc, NULL); return; }
+	rc = write_report(r, p, d, od, nod, tod, f);
+	fclose(f);
+	if (rc != E_OK) { free(data); reply_fail(r, rc, NULL); return; }
+	r->status = 200;
+	r->ctype = "application/pdf";
+	req_set_header(r, "Content-Disposition", arena_printf(&r->a, "attachment; filename=\"%s-%s.pdf\"", p->code, as_of));
+	req_set_header(r, "Cache-Control", "private, no-store");
+	buf_add(&r->out, data, len);
+	free(data);
 }

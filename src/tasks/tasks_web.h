@@ -24,6 +24,7 @@ void api_task_files_list(struct req *r);
 void api_task_file_create(struct req *r);
 /* downloads, the same for the API and the pages (tasks_io.c) */
 void programme_export_download(struct req *r);
+void programme_report_download(struct req *r);
 void api_programme_import(struct req *r);
 void page_programme_import(struct req *r);
 /* pages */
@@ -48,7 +49,10 @@ void tmpl_home_task_tile(struct buf *o, struct req *r, const char *id, int64_t n
 /* the status's words in the request's language */
 const char *task_status_label(struct req *r, enum task_status s);
 const char *task_state_label(struct req *r, const char *state);
-/* the dashboard's charts as inline SVG: "status", "units", "quarters" */
+/* the dashboard's charts: "status", "units", "quarters" (strings in r's arena) */
+struct chart;
+void task_chart(struct req *r, const struct task_dashboard *d, const char *which, struct chart *c);
+/* the same as inline SVG */
 void tmpl_task_chart(struct buf *o, struct req *r, const struct task_dashboard *d, const char *which);
 /* a change between two counts: "+12" / "−3" / "±0" */
 void tmpl_delta(struct buf *o, struct req *r, int64_t now, int64_t before);

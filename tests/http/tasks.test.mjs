@@ -6,6 +6,7 @@
 // task (403), the import all or nothing, the export.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeDb, startServer, Client, thidua, tmpdir } from '../lib/server.mjs';
@@ -235,6 +236,20 @@ test('export: the status table as CSV, one row per task, in the caller\'s langua
   const lines = (await r.text()).trim().split('\n');
   assert.equal(lines.length, 1133);
   assert.equal(lines.filter((l) => l.includes(',quá hạn,')).length, 86);
+});
+
+test('the PDF report: the counts on the meeting date against Q2 2025, the charts, the units and the overdue list', async () => {
+  const r = await fetch(`${srv.base}/api/v1/programmes/${nq57.id}/report.pdf?as_of=${SEED_DATE}&compare=2025-06-30`, { headers: { Authorization: 'Bearer ' + officer.token } });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/pdf');
+  const file = path.join(tmpdir(), 'report.pdf');
+  fs.writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  assert.match(text, /BÁO CÁO/);
+  assert.match(text, /30\/06\/2025\s+1\.132\s+302\s+\d+\s+\d+\s+705\s+125\s+26,7%/);
+  assert.match(text, /14\/10\/2025\s+1\.132\s+485\s+353\s+132\s+561\s+86\s+42,8%/);
+  assert.match(text, /Quá hạn \(86\)/);
+  assert.match(text, /Sở Khoa học và Công nghệ/);
 });
 
 test('the programme page shows the seed\'s figures and the comparison with the previous quarter', async () => {
