@@ -27,6 +27,9 @@ void programme_export_download(struct req *r);
 void programme_report_download(struct req *r);
 void api_programme_import(struct req *r);
 void page_programme_import(struct req *r);
+void programme_progress_template(struct req *r);
+void api_programme_progress_import(struct req *r);
+void page_programme_progress_import(struct req *r);
 /* pages */
 void page_programmes(struct req *r);
 void page_programme_create(struct req *r);

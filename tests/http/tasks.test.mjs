@@ -230,6 +230,38 @@ test('import: one bad line writes nothing and says which; a good file imports ev
   assert.deepEqual(l.data.items.map((t) => [t.code, t.parent_code, t.status]), [['A1', null, 'overdue'], ['A1.1', 'A1', 'not_due']]);
 });
 
+test('progress in bulk: the template lists the reporter\'s open tasks; a wrong row writes nothing; a good file records each row', async () => {
+  const t1 = await newTask({ code: 'BULK-1' });
+  const t2 = await newTask({ code: 'BULK-2' });
+  const tpl = await fetch(`${srv.base}/api/v1/programmes/${nq57.id}/progress-template?format=csv`, { headers: { Authorization: 'Bearer ' + reporter.token } });
+  assert.equal(tpl.status, 200);
+  const rows = (await tpl.text()).trim().split(/\r?\n/);
+  assert.equal(rows[0], 'Mã,Nhiệm vụ,Đơn vị chủ trì,Hạn xử lý,Tỷ lệ hoàn thành (%),Kết quả đã thực hiện,Ngày hoàn thành,Sản phẩm');
+  assert.ok(rows.some((l) => l.startsWith('BULK-1,')));
+  assert.ok(rows.every((l, i) => i === 0 || l.includes('Sở Khoa học và Công nghệ')));
+  const up = (text) => {
+    const fd = new FormData();
+    fd.append('file', new Blob([text], { type: 'text/csv' }), 'tien-do.csv');
+    return reporter.req('POST', `/api/v1/programmes/${nq57.id}/progress`, { raw: fd });
+  };
+  const head = rows[0] + '\n';
+  const bad = await up(head + `BULK-1,,,,55,Đã khảo sát,,\nBULK-2,,,,150,,,\nBULK-9,,,,10,,,\n`);
+  assert.equal(bad.status, 422);
+  assert.equal(bad.data.error.fields.file, 'line 3: percent: Must be between 0 and 100\nline 4: no task of this programme has the code BULK-9');
+  assert.equal(sql(env.db, `SELECT count(*) FROM task_reports WHERE task_id IN (${t1.id}, ${t2.id})`), '0');
+  const ok = await up(head + `BULK-1,,,,55,Đã khảo sát,,\nBULK-2,,,,,,${day(0)},Báo cáo tổng kết\n`);
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.data.imported, 2);
+  const a = await reporter.get(`/api/v1/tasks/${t1.id}`);
+  const b = await reporter.get(`/api/v1/tasks/${t2.id}`);
+  assert.deepEqual([a.data.percent, a.data.reports[0].note, b.data.state, b.data.reports[0].product], [55, 'Đã khảo sát', 'submitted', 'Báo cáo tổng kết']);
+  // a row of another unit's task: refused, nothing written
+  await newTask({ code: 'BULK-3', lead_code: 'T-CAMAU-STC' });
+  const other = await up(head + `BULK-3,,,,10,,,\n`);
+  assert.equal(other.status, 422);
+  assert.match(other.data.error.fields.file, /^line 2: BULK-3 is led by a unit outside those you report for$/);
+});
+
 test('export: the status table as CSV, one row per task, in the caller\'s language', async () => {
   const r = await fetch(`${srv.base}/api/v1/programmes/${nq57.id}/export?format=csv&as_of=${SEED_DATE}`, { headers: { Authorization: 'Bearer ' + officer.token } });
   assert.equal(r.status, 200);
