@@ -60,6 +60,9 @@ void tmpl_task_chart(struct buf *o, struct req *r, const struct task_dashboard *
 /* a change between two counts: "+12" / "−3" / "±0" */
 void tmpl_delta(struct buf *o, struct req *r, int64_t now, int64_t before);
 
+/* lead units listed in the programme page's table (the most overdue first) */
+#define TASK_PAGE_UNITS 50
+
 /* what the programme page shows */
 struct programme_view {
 	const struct programme *p;

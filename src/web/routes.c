@@ -224,5 +224,6 @@ const struct attachment_reader attachment_readers[] = {
 ** (src/web/cache.c says why that is safe): each was checked to depend only
 ** on the request, the user, the language, the date and the data */
 void (*const cached_handlers[])(struct req *r) = {
-	api_units_list, page_unit, api_people_list, api_dashboard, page_dashboard, NULL,
+	api_units_list, page_unit, api_people_list, api_dashboard, page_dashboard,
+	api_programme_status, api_programme_dashboard, page_programme, NULL,
 };
