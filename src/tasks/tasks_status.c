@@ -78,7 +78,10 @@ void task_today(char out[11])
 static void quarter_end(int year, int q, char out[11])
 {
 	static const char *const ends[] = { "03-31", "06-30", "09-30", "12-31" };
-	snprintf(out, 11, "%04d-%s", year, ends[q - 1]);
+	char tmp[32];
+	snprintf(tmp, sizeof tmp, "%04d-%s", year < 0 ? 0 : year > 9999 ? 9999 : year, ends[(q - 1) & 3]);
+	memcpy(out, tmp, 10);
+	out[10] = 0;
 }
 
 void quarter_end_of(const char *date, char out[11]) { quarter_end(atoi(date), (atoi(date + 5) - 1) / 3 + 1, out); }
