@@ -230,7 +230,7 @@ SQL_T2="SELECT $TK_STATUS, count(*) FROM tasks t JOIN units lu ON lu.id = t.lead
 TK_PATH=$(sqlite3 "$DB" "SELECT path FROM units WHERE id = $UNIT_ID")
 TK_UNIT=$(sqlite3 "$DB" "SELECT code FROM units WHERE id = $UNIT_ID")
 TK_PROV=$(sqlite3 "$DB" "SELECT count(*) FROM tasks t JOIN units lu ON lu.id = t.lead_id WHERE t.programme_id = $TK_ID AND lu.path >= '$TK_PATH' AND lu.path < '${TK_PATH%/}0'")
-TK_PARAMS=".parameter set \$1 '$TK_DATE'
+TK_PARAMS=".parameter set \$1 \"'$TK_DATE'\"
 .parameter set \$2 $TK_ID
 .parameter set \$3 '$TK_PATH'
 .parameter set \$4 '${TK_PATH%/}0'"

@@ -47,9 +47,10 @@ static void check_date(struct field_errors *fe, const char *field, const char *s
 
 /* ---- programmes ---- */
 
-#define PRG_COLS                                                                                                                \
+#define PRG_COLS_PLAIN                                                                                                          \
 	"p.id, p.code, p.title, p.kind, p.legal_source, p.description, p.starts_on, p.owner_id, u.code, u.name, u.path, p.version, " \
-	"p.created_at, (SELECT count(*) FROM tasks t WHERE t.programme_id = p.id)"
+	"p.created_at, "
+#define PRG_COLS PRG_COLS_PLAIN "(SELECT count(*) FROM tasks t WHERE t.programme_id = p.id)"
 
 static void read_programme(struct stmt *st, struct arena *a, struct programme *p)
 {
@@ -74,6 +75,20 @@ int programmes_get(struct db *db, struct arena *a, int64_t id, struct programme 
 {
 	*out = NULL;
 	struct stmt *st = db_query(db, "SELECT " PRG_COLS " FROM task_programmes p JOIN units u ON u.id = p.owner_id WHERE p.id = $1", "i", id);
+	if (!st) return E_DB;
+	int s = db_step(st);
+	if (s == DB_ROW) {
+		*out = arena_alloc(a, sizeof **out);
+		read_programme(st, a, *out);
+	}
+	db_done(st);
+	return s == DB_ROW ? E_OK : s == DB_DONE ? E_NOTFOUND : E_DB;
+}
+
+int programmes_get_plain(struct db *db, struct arena *a, int64_t id, struct programme **out)
+{
+	*out = NULL;
+	struct stmt *st = db_query(db, "SELECT " PRG_COLS_PLAIN "-1 FROM task_programmes p JOIN units u ON u.id = p.owner_id WHERE p.id = $1", "i", id);
 	if (!st) return E_DB;
 	int s = db_step(st);
 	if (s == DB_ROW) {

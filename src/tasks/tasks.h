@@ -141,6 +141,8 @@ struct task_query {
 /* ---- programmes (tasks.c) ---- */
 int programmes_create(struct db *db, const struct user *who, const struct programme_in *in, struct field_errors *fe, int64_t *id);
 int programmes_get(struct db *db, struct arena *a, int64_t id, struct programme **out);
+/* the same without counting its tasks (tasks = -1): for the status of a big programme */
+int programmes_get_plain(struct db *db, struct arena *a, int64_t id, struct programme **out);
 int programmes_find_code(struct db *db, const char *code, int64_t *id);
 int programmes_list(struct db *db, struct arena *a, struct programme **items, int *n);
 void programme_json(struct jw *w, const struct programme *p);

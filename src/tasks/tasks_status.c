@@ -243,15 +243,15 @@ int tasks_counts_by_unit(struct db *db, struct arena *a, const struct task_query
 	struct buf sql;
 	buf_init(&sql);
 	struct params p = { 0 };
-	buf_raw(&sql, "SELECT t.lead_id, " STATUS_AT ", count(*)");
-	build_where(&sql, q, &p, 1, NULL);
-	buf_raw(&sql, " GROUP BY t.lead_id, 2 ORDER BY t.lead_id");
+	buf_raw(&sql, "SELECT t.lead_id, lu.code, lu.name, " STATUS_AT ", count(*)");
+	build_where(&sql, q, &p, 1, " FROM tasks t JOIN units lu ON lu.id = t.lead_id");
+	buf_raw(&sql, " GROUP BY t.lead_id, lu.code, lu.name, 4 ORDER BY t.lead_id");
 	struct stmt *st = db_prep(db, buf_cstr(&sql));
 	int rc = st && bind_params(st, q->as_of, &p) == DB_OK ? E_OK : E_DB;
 	int cap = 64;
 	struct unit_counts *u = arena_alloc(a, sizeof *u * (size_t)cap);
 	while (rc == E_OK && db_step(st) == DB_ROW) {
-		int64_t id = db_int(st, 0), s = db_int(st, 1), c = db_int(st, 2);
+		int64_t id = db_int(st, 0), s = db_int(st, 3), c = db_int(st, 4);
 		if (!*n || u[*n - 1].unit_id != id) {
 			if (*n == cap) {
 				struct unit_counts *bigger = arena_alloc(a, sizeof *u * (size_t)cap * 2);
@@ -259,22 +259,16 @@ int tasks_counts_by_unit(struct db *db, struct arena *a, const struct task_query
 				u = bigger;
 				cap *= 2;
 			}
-			u[(*n)++].unit_id = id;
+			struct unit_counts *x = &u[(*n)++];
+			x->unit_id = id;
+			x->code = arena_strdup(a, db_text(st, 1));
+			x->name = arena_strdup(a, db_text(st, 2));
 		}
 		if (s > 0 && s < TS_N) u[*n - 1].c.n[s] += c;
 		u[*n - 1].c.total += c;
 	}
 	db_done(st);
 	buf_free(&sql);
-	for (int i = 0; rc == E_OK && i < *n; i++) {
-		struct stmt *un = db_query(db, "SELECT code, name FROM units WHERE id = $1", "i", u[i].unit_id);
-		if (un && db_step(un) == DB_ROW) {
-			u[i].code = arena_strdup(a, db_text(un, 0));
-			u[i].name = arena_strdup(a, db_text(un, 1));
-		} else
-			rc = E_DB;
-		db_done(un);
-	}
 	if (rc == E_OK) qsort(u, (size_t)*n, sizeof *u, by_overdue);
 	*items = u;
 	return rc;

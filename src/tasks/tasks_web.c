@@ -33,7 +33,7 @@
 static struct programme *programme_param(struct req *r, int64_t id)
 {
 	struct programme *p;
-	int rc = programmes_get(r->db, &r->a, id, &p);
+	int rc = programmes_get_plain(r->db, &r->a, id, &p);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return NULL; }
 	return p;
 }
@@ -167,8 +167,9 @@ void api_programmes_list(struct req *r)
 
 static void reply_programme(struct req *r, int status, int64_t id)
 {
-	struct programme *p = programme_param(r, id);
-	if (!p) return;
+	struct programme *p;
+	int rc = programmes_get(r->db, &r->a, id, &p);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	if (status == 201) reply_created(r, arena_printf(&r->a, "/api/v1/programmes/%lld", (long long)id));
 	struct jw w;
 	jw_init(&w, &r->out);
