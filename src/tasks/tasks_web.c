@@ -78,23 +78,29 @@ static void scope_query(struct req *r, const struct programme *p, struct task_qu
 	q->nranges = n;
 }
 
-/* ?unit=CODE: the lead units' subtree; 0, or -1 after answering 404 */
-static int unit_param(struct req *r, struct task_query *q, const char **code)
+/* ?unit=CODE (or a page's picker, ?unit_id=ID): the lead units' subtree;
+** 0, or -1 after answering 404 */
+static int unit_param_id(struct req *r, struct task_query *q, const char **code, int64_t *unit_id)
 {
-	const char *c = req_query(r, "unit");
+	const char *c = req_query(r, "unit"), *i = req_query(r, "unit_id");
 	*code = NULL;
-	if (!c || !*c) return 0;
-	int64_t id;
+	int64_t id = 0;
+	if ((!c || !*c) && (!i || !*i)) return 0;
 	char *lo = arena_alloc(&r->a, UNIT_PATH_MAX), *hi = arena_alloc(&r->a, UNIT_PATH_MAX);
-	if (units_find_code(r->db, c, &id) != E_OK || units_subtree(r->db, id, lo, hi, UNIT_PATH_MAX) != E_OK) {
+	int found = c && *c ? units_find_code(r->db, c, &id) == E_OK : parse_id(i, &id) == 0;
+	struct unit *u = NULL;
+	if (!found || units_get(r->db, &r->a, id, &u) != E_OK || units_subtree(r->db, id, lo, hi, UNIT_PATH_MAX) != E_OK) {
 		reply_error(r, 404, "not_found", N_("No unit has this code"));
 		return -1;
 	}
 	q->unit_lo = lo;
 	q->unit_hi = hi;
-	*code = c;
+	*code = u->code;
+	if (unit_id) *unit_id = id;
 	return 0;
 }
+
+static int unit_param(struct req *r, struct task_query *q, const char **code) { return unit_param_id(r, q, code, NULL); }
 
 /* the task of {id}, readable by the user; NULL after replying */
 static struct task *task_param(struct req *r, const char *as_of, struct programme **prog)
@@ -691,7 +697,7 @@ static void programme_view(struct req *r, struct programme *p, const struct fiel
 	v->as_of = as_of_param(r);
 	if (!v->as_of) return;
 	struct task_query q = { .programme_id = p->id, .as_of = v->as_of };
-	if (unit_param(r, &q, &v->unit_code) != 0) return;
+	if (unit_param_id(r, &q, &v->unit_code, &v->unit_id) != 0) return;
 	scope_query(r, p, &q);
 	v->limit = query_int(r, "limit", 50, 1, 500);
 	v->offset = query_int(r, "offset", 0, 0, INT64_MAX);

@@ -57,6 +57,11 @@ before(async () => {
   ids.rule = one("SELECT min(id) FROM rule_sets");
   ids.decision = one("SELECT id FROM decisions WHERE number = '3125/QĐ-UBND'");
   ids.cert = dbSql(env.db, `SELECT cert_code FROM decision_nominees WHERE decision_id = ${ids.decision} AND position = 13`);
+  // task monitoring (seed 003): a parent task with its sub-tasks, a task extended, one returned
+  ids.programme = one("SELECT id FROM task_programmes WHERE code = 'NQ57-CAMAU'");
+  ids.parentTask = one("SELECT min(parent_id) FROM tasks WHERE parent_id IS NOT NULL");
+  ids.extendedTask = one("SELECT min(id) FROM tasks WHERE extended_on IS NOT NULL");
+  ids.returnedTask = one("SELECT min(task_id) FROM task_reports WHERE review = 'returned'");
   srv = await startServer(env.db);
   // a model in the running movement, so its page shows the report, assessment and file forms
   // (made by the administrator: the demo's registration deadline is a fixed date, which only
@@ -146,6 +151,13 @@ function adminPages() {
     ['/verify', 200],
     [`/verify/${ids.cert}`, 200],
     ['/verify/ABCDEFGHIJKLMNOPQRST', 200],
+    // task monitoring
+    ['/programmes', 200],
+    [`/programmes/${ids.programme}?as_of=2025-10-14&compare=2025-06-30`, 200],
+    [`/programmes/${ids.programme}?as_of=2025-10-14&status=overdue&unit=T-CAMAU`, 200],
+    [`/tasks/${ids.parentTask}`, 200],
+    [`/tasks/${ids.extendedTask}?as_of=2025-07-01`, 200],
+    [`/tasks/${ids.returnedTask}`, 200],
   ];
 }
 
@@ -171,6 +183,9 @@ function reporterPages() {
     ['/rules/new', 403],
     ['/decisions', 200],
     [`/decisions/${ids.decision}`, 403],
+    ['/programmes', 200],
+    [`/programmes/${ids.programme}`, 200],
+    [`/tasks/${ids.parentTask}`, 404],
   ];
 }
 
@@ -289,6 +304,9 @@ function formsWithErrors() {
     ['/rules/new', 'form[method="post"][action="/rules"]', 422],
     ['/decisions', 'form[method="post"][action="/decisions"]', 422],
     [`/decisions/${ids.decision}`, `form[method="post"][action="/decisions/${ids.decision}/revoke"]`, 422],
+    ['/programmes', 'form[method="post"][action="/programmes"]', 422],
+    [`/programmes/${ids.programme}`, `form[method="post"][action="/programmes/${ids.programme}/tasks"]`, 422],
+    [`/tasks/${ids.extendedTask}`, `form[method="post"][action="/tasks/${ids.extendedTask}/progress"]`, 422],
   ];
 }
 
