@@ -134,7 +134,8 @@ struct task_query {
 	const char *due_until;         /* not done and due between as_of and this date (the due-soon list) */
 	int nranges;                   /* -1 or 0: no limit; > 0: lead units within these subtrees (the reader's scope) */
 	const char *range_lo[TASK_MAX_RANGES];
-	const char *sort;              /* "code" (default), "due", "-late" */
+	const char *sort;              /* "code" (default), "due" */
+	int units_named;               /* counts by unit: name only the first N (most overdue); 0: all */
 	int64_t limit, offset;
 };
 

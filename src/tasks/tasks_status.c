@@ -214,13 +214,14 @@ int tasks_list(struct db *db, struct arena *a, const struct task_query *q, struc
 	if (rc == E_OK && cap > 0) {
 		buf_reset(&sql);
 		memset(&p, 0, sizeof p);
-		buf_raw(&sql, "SELECT " TASK_COLS);
-		build_where(&sql, q, &p, 1, TASK_FROM);
-		const char *sort = q->sort ? q->sort : "code";
-		if (!strcmp(sort, "due")) buf_raw(&sql, " ORDER BY " DUE_AT " NULLS LAST, t.code, t.id");
-		else buf_raw(&sql, " ORDER BY t.code, t.id");
+		/* the page's ids from the task rows alone (a sort of narrow rows), then their columns */
+		const char *order = q->sort && !strcmp(q->sort, "due") ? " ORDER BY " DUE_AT " NULLS LAST, t.code, t.id" : " ORDER BY t.code, t.id";
+		buf_raw(&sql, "SELECT " TASK_COLS TASK_FROM " WHERE t.id IN (SELECT t.id");
+		build_where(&sql, q, &p, 1, NULL);
+		buf_raw(&sql, order);
 		int lim = param_int(&p, cap), off = param_int(&p, q->offset);
-		buf_printf(&sql, " LIMIT $%d OFFSET $%d", lim, off);
+		buf_printf(&sql, " LIMIT $%d OFFSET $%d)", lim, off);
+		buf_raw(&sql, order);
 		*items = arena_alloc(a, sizeof **items * (size_t)cap);
 		rc = read_tasks(db, a, buf_cstr(&sql), q, &p, *items, (int)cap, n);
 	}
@@ -233,25 +234,17 @@ static int by_overdue(const void *x, const void *y)
 	const struct unit_counts *a = x, *b = y;
 	if (a->c.n[TS_OVERDUE] != b->c.n[TS_OVERDUE]) return a->c.n[TS_OVERDUE] > b->c.n[TS_OVERDUE] ? -1 : 1;
 	if (a->c.total != b->c.total) return a->c.total > b->c.total ? -1 : 1;
-	return strcmp(a->code, b->code);
+	int c = strcmp(a->code, b->code);
+	return c ? c : a->unit_id < b->unit_id ? -1 : a->unit_id > b->unit_id;
 }
 
-int tasks_counts_by_unit(struct db *db, struct arena *a, const struct task_query *q, struct unit_counts **items, int *n)
+/* the rows of a by-unit query (lead_id, [code, name,] status, count), ordered by lead_id, into units */
+static int group_units(struct stmt *st, struct arena *a, int named, struct unit_counts **items, int *n)
 {
-	*items = NULL;
-	*n = 0;
-	struct buf sql;
-	buf_init(&sql);
-	struct params p = { 0 };
-	buf_raw(&sql, "SELECT t.lead_id, lu.code, lu.name, " STATUS_AT ", count(*)");
-	build_where(&sql, q, &p, 1, " FROM tasks t JOIN units lu ON lu.id = t.lead_id");
-	buf_raw(&sql, " GROUP BY t.lead_id, lu.code, lu.name, 4 ORDER BY t.lead_id");
-	struct stmt *st = db_prep(db, buf_cstr(&sql));
-	int rc = st && bind_params(st, q->as_of, &p) == DB_OK ? E_OK : E_DB;
-	int cap = 64;
+	int cap = 64, k = named ? 5 : 3;
 	struct unit_counts *u = arena_alloc(a, sizeof *u * (size_t)cap);
-	while (rc == E_OK && db_step(st) == DB_ROW) {
-		int64_t id = db_int(st, 0), s = db_int(st, 3), c = db_int(st, 4);
+	while (db_step(st) == DB_ROW) {
+		int64_t id = db_int(st, 0), s = db_int(st, k - 2), c = db_int(st, k - 1);
 		if (!*n || u[*n - 1].unit_id != id) {
 			if (*n == cap) {
 				struct unit_counts *bigger = arena_alloc(a, sizeof *u * (size_t)cap * 2);
@@ -261,16 +254,110 @@ int tasks_counts_by_unit(struct db *db, struct arena *a, const struct task_query
 			}
 			struct unit_counts *x = &u[(*n)++];
 			x->unit_id = id;
-			x->code = arena_strdup(a, db_text(st, 1));
-			x->name = arena_strdup(a, db_text(st, 2));
+			if (named) {
+				x->code = arena_strdup(a, db_text(st, 1));
+				x->name = arena_strdup(a, db_text(st, 2));
+			}
 		}
 		if (s > 0 && s < TS_N) u[*n - 1].c.n[s] += c;
 		u[*n - 1].c.total += c;
 	}
+	*items = u;
+	return E_OK;
+}
+
+int tasks_counts_by_unit(struct db *db, struct arena *a, const struct task_query *q, struct unit_counts **items, int *n)
+{
+	*items = NULL;
+	*n = 0;
+	struct buf sql;
+	buf_init(&sql);
+	struct params p = { 0 };
+	/* every unit named: one pass joining the units; else the task rows alone, and the first few named after */
+	int all = q->units_named <= 0;
+	buf_raw(&sql, all ? "SELECT t.lead_id, lu.code, lu.name, " STATUS_AT ", count(*)" : "SELECT t.lead_id, " STATUS_AT ", count(*)");
+	build_where(&sql, q, &p, 1, all ? " FROM tasks t JOIN units lu ON lu.id = t.lead_id" : NULL);
+	buf_raw(&sql, all ? " GROUP BY t.lead_id, lu.code, lu.name, 4 ORDER BY t.lead_id" : " GROUP BY t.lead_id, 2 ORDER BY t.lead_id");
+	struct stmt *st = db_prep(db, buf_cstr(&sql));
+	int rc = st && bind_params(st, q->as_of, &p) == DB_OK ? group_units(st, a, all, items, n) : E_DB;
 	db_done(st);
 	buf_free(&sql);
-	if (rc == E_OK) qsort(u, (size_t)*n, sizeof *u, by_overdue);
-	*items = u;
+	/* codes tie-break the order: the unnamed get theirs first */
+	for (int i = 0; rc == E_OK && !all && i < *n; i++) (*items)[i].code = "";
+	if (rc == E_OK) qsort(*items, (size_t)*n, sizeof **items, by_overdue);
+	for (int i = 0; rc == E_OK && !all && i < *n && i < q->units_named; i++) {
+		struct stmt *un = db_query(db, "SELECT code, name FROM units WHERE id = $1", "i", (*items)[i].unit_id);
+		if (un && db_step(un) == DB_ROW) {
+			(*items)[i].code = arena_strdup(a, db_text(un, 0));
+			(*items)[i].name = arena_strdup(a, db_text(un, 1));
+		} else
+			rc = E_DB;
+		db_done(un);
+	}
+	return rc;
+}
+
+/* STATUS_AT for the date $k instead of $1, and 0 for a task assigned after it */
+static void status_for(struct buf *b, int k)
+{
+	buf_printf(b, "(CASE WHEN t.assigned_on > $%d THEN 0 ELSE ", k);
+	for (const char *p = STATUS_AT; *p; p++) {
+		if (p[0] == '$' && p[1] == '1' && !(p[2] >= '0' && p[2] <= '9')) {
+			buf_printf(b, "$%d", k);
+			p++;
+		} else
+			buf_char(b, *p);
+	}
+	buf_raw(b, " END)");
+}
+
+/* The counts of q on several dates in one pass over the tasks (the
+** dashboard's quarters): out[i] for dates[i]. q's status filters are not
+** used. */
+static int tasks_counts_dates(struct db *db, const struct task_query *q0, const char *const *dates, int n, struct task_counts *out)
+{
+	memset(out, 0, sizeof *out * (size_t)n);
+	if (n <= 0) return E_OK;
+	struct task_query q = *q0;
+	q.status = TS_NONE;
+	q.due_until = NULL;
+	const char *latest = dates[0];
+	for (int i = 1; i < n; i++)
+		if (strcmp(dates[i], latest) > 0) latest = dates[i];
+	struct buf where, sql;
+	buf_init(&where);
+	buf_init(&sql);
+	struct params *p = calloc(1, sizeof *p);
+	if (!p) return E_DB;
+	build_where(&where, &q, p, 0, NULL);
+	buf_raw(&sql, "SELECT ");
+	int first = 0;
+	for (int i = 0; i < n; i++) {
+		int k = param_text(p, dates[i]);
+		if (!i) first = k;
+		status_for(&sql, k);
+		buf_raw(&sql, ", ");
+	}
+	buf_raw(&sql, "count(*)");
+	buf_raw(&sql, buf_cstr(&where));
+	buf_raw(&sql, " GROUP BY ");
+	for (int i = 0; i < n; i++) buf_printf(&sql, "%s%d", i ? ", " : "", i + 1);
+	struct stmt *st = db_prep(db, buf_cstr(&sql));
+	int rc = st && bind_params(st, latest, p) == DB_OK ? E_OK : E_DB;
+	(void)first;
+	while (rc == E_OK && db_step(st) == DB_ROW) {
+		int64_t c = db_int(st, n);
+		for (int i = 0; i < n; i++) {
+			int64_t s = db_int(st, i);
+			if (s <= 0 || s >= TS_N) continue;
+			out[i].n[s] += c;
+			out[i].total += c;
+		}
+	}
+	db_done(st);
+	free(p);
+	buf_free(&where);
+	buf_free(&sql);
 	return rc;
 }
 
@@ -280,41 +367,34 @@ int tasks_dashboard(struct db *db, struct arena *a, const struct task_query *q0,
 	memset(d, 0, sizeof *d);
 	struct task_query q = *q0;
 	d->as_of = q.as_of;
-	int rc = tasks_counts(db, &q, &d->now);
 	if (compare && date_valid(compare)) snprintf(d->previous, sizeof d->previous, "%s", compare);
 	else quarter_end_before(q0->as_of, d->previous);
-	q.as_of = d->previous;
-	if (rc == E_OK) rc = tasks_counts(db, &q, &d->prev);
-	q.as_of = q0->as_of;
-	if (rc == E_OK) rc = tasks_counts_by_unit(db, a, &q, &d->units, &d->nunits);
-	/* the quarters: from start's (or a year before the date) to the date */
+	int rc = tasks_counts_by_unit(db, a, &q, &d->units, &d->nunits);
+	/* the quarters: from start's (or the previous one) to the date, the latest TASK_MAX_QUARTERS - 1 */
 	char end[11];
 	if (start && date_valid(start) && strcmp(start, q0->as_of) <= 0) quarter_end_of(start, end);
 	else quarter_end_before(q0->as_of, end);
-	int skip = 0;
-	for (char probe[11]; strcmp(end, q0->as_of) < 0; skip++) {
-		/* at most TASK_MAX_QUARTERS - 1 quarter ends before the date: the latest ones */
-		snprintf(probe, sizeof probe, "%s", end);
-		char next[11];
-		task_date_add(probe, 1, next);
-		quarter_end_of(next, end);
-	}
-	if (start && date_valid(start) && strcmp(start, q0->as_of) <= 0) quarter_end_of(start, end);
-	else quarter_end_before(q0->as_of, end);
-	for (int i = 0; i < skip - (TASK_MAX_QUARTERS - 1); i++) {
+	int total = 0;
+	char (*all)[11] = arena_alloc(a, 11 * 400);
+	while (strcmp(end, q0->as_of) < 0 && total < 400) {
+		snprintf(all[total++], 11, "%s", end);
 		char next[11];
 		task_date_add(end, 1, next);
 		quarter_end_of(next, end);
 	}
-	while (rc == E_OK && strcmp(end, q0->as_of) < 0 && d->nquarters < TASK_MAX_QUARTERS - 1) {
-		snprintf(d->quarter[d->nquarters], 11, "%s", end);
-		q.as_of = d->quarter[d->nquarters];
-		rc = tasks_counts(db, &q, &d->qcounts[d->nquarters]);
-		d->nquarters++;
-		char next[11];
-		task_date_add(end, 1, next);
-		quarter_end_of(next, end);
-	}
+	int from = total > TASK_MAX_QUARTERS - 1 ? total - (TASK_MAX_QUARTERS - 1) : 0;
+	for (int i = from; i < total; i++) snprintf(d->quarter[d->nquarters++], 11, "%s", all[i]);
+	/* every date's counts in one pass: the quarters, the date, the date compared with */
+	const char *dates[TASK_MAX_QUARTERS + 2];
+	struct task_counts counts[TASK_MAX_QUARTERS + 2];
+	int n = 0;
+	for (int i = 0; i < d->nquarters; i++) dates[n++] = d->quarter[i];
+	dates[n++] = q0->as_of;
+	dates[n++] = d->previous;
+	if (rc == E_OK) rc = tasks_counts_dates(db, &q, dates, n, counts);
+	for (int i = 0; i < d->nquarters; i++) d->qcounts[i] = counts[i];
+	d->now = counts[n - 2];
+	d->prev = counts[n - 1];
 	snprintf(d->quarter[d->nquarters], 11, "%s", q0->as_of);
 	d->qcounts[d->nquarters++] = d->now;
 	return rc;

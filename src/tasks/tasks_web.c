@@ -707,7 +707,9 @@ static void programme_view(struct req *r, struct programme *p, const struct fiel
 	v->compare = compare_param(r);
 	if (v->compare && !*v->compare) return;
 	v->d = arena_alloc(&r->a, sizeof *v->d);
+	q.units_named = TASK_PAGE_UNITS;  /* the page names the 50 most overdue units, the chart 20 of them */
 	int rc = tasks_dashboard(r->db, &r->a, &q, p->starts_on, v->compare, v->d);
+	q.units_named = 0;
 	struct task_query lq = q;
 	lq.status = TS_OVERDUE;
 	lq.sort = "due";

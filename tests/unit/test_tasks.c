@@ -421,6 +421,25 @@ static void test_seed_003(void **state)
 	assert_int_equal(task_counts_done(&c), 302);
 	assert_int_equal(c.n[TS_NOT_DUE], 705);
 	assert_int_equal(c.n[TS_OVERDUE], 125);
+	/* the dashboard counts every date in one pass: the same figures */
+	struct task_dashboard *d = arena_alloc(&f->a, sizeof *d);
+	q.as_of = TASKS_SEED_DATE;
+	assert_int_equal(tasks_dashboard(f->db, &f->a, &q, "2025-01-20", "2025-06-30", d), E_OK);
+	assert_int_equal(task_counts_done(&d->now), 485);
+	assert_int_equal(d->now.n[TS_OVERDUE], 86);
+	assert_string_equal(d->previous, "2025-06-30");
+	assert_int_equal(task_counts_done(&d->prev), 302);
+	assert_int_equal(d->prev.n[TS_OVERDUE], 125);
+	assert_int_equal(d->nquarters, 4);
+	assert_string_equal(d->quarter[1], "2025-06-30");
+	assert_memory_equal(&d->qcounts[1], &c, sizeof c);
+	assert_string_equal(d->quarter[3], TASKS_SEED_DATE);
+	struct task_query q1 = q;
+	q1.as_of = "2025-03-31";
+	struct task_counts c1;
+	assert_int_equal(tasks_counts(f->db, &q1, &c1), E_OK);
+	assert_memory_equal(&d->qcounts[0], &c1, sizeof c1);
+	assert_int_equal(d->nunits, 11);
 	/* a lead unit's share is the sum of its statuses */
 	struct unit_counts *u;
 	int nu;
