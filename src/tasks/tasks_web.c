@@ -807,13 +807,14 @@ void page_task_extension(struct req *r) { page_action(r, "extension"); }
 
 /* ---- the home page's section (home_web.c calls it) ---- */
 
-void tmpl_home_task_tile(struct buf *o, struct req *r, const char *id, int64_t n, const char *label)
+/* a tile of the home page, as home.html's own (a count that waits is marked "todo") */
+void tmpl_home_task_tile(struct buf *o, struct req *r, const char *id, int64_t n, const char *href, const char *label)
 {
-	buf_printf(o, "<li id=\"%s\"%s><b>", id, n ? " class=\"todo\"" : "");
+	buf_printf(o, "<li id=\"%s\" class=\"%s\"><a href=\"%s\"><strong>", id, n ? "todo" : "done", href);
 	fmt_int(o, r->lang, n);
-	buf_raw(o, "</b> ");
+	buf_raw(o, "</strong> <span>");
 	buf_html(o, label);
-	buf_raw(o, "</li>\n");
+	buf_raw(o, "</span></a></li>\n");
 }
 
 void tasks_home_section(struct buf *o, struct req *r)
@@ -832,6 +833,13 @@ void tasks_home_section(struct buf *o, struct req *r)
 	q.status = TS_NONE;
 	q.due_until = until;
 	if (tasks_list(r->db, &r->a, &q, &soon, &nsoon, &tsoon) != E_OK) return;
+	if (!tod && !tsoon) {
+		/* a reader whose units lead no task at all sees no section */
+		struct task_query any = { .as_of = q.as_of, .nranges = q.nranges };
+		memcpy(any.range_lo, q.range_lo, sizeof any.range_lo);
+		struct task_counts c;
+		if (tasks_counts(r->db, &any, &c) != E_OK || !c.total) return;
+	}
 	tmpl_home_tasks(o, r, od, nod, tod, soon, nsoon, tsoon, TASKS_REMIND_DAYS);
 }
 

@@ -48,7 +48,7 @@ int tasks_attachment_readable(struct req *r, const char *entity, int64_t entity_
 void tasks_home_section(struct buf *o, struct req *r);
 
 /* template helpers */
-void tmpl_home_task_tile(struct buf *o, struct req *r, const char *id, int64_t n, const char *label);
+void tmpl_home_task_tile(struct buf *o, struct req *r, const char *id, int64_t n, const char *href, const char *label);
 /* the status's words in the request's language */
 const char *task_status_label(struct req *r, enum task_status s);
 const char *task_state_label(struct req *r, const char *state);

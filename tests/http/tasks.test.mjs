@@ -332,5 +332,5 @@ test('reminders: thidua remind keeps one message a day per unit and writes RFC 5
   let mine = 0;
   for (const p of (await officer.get('/api/v1/programmes')).data.items) mine += (await reporter.get(`/api/v1/programmes/${p.id}/status?unit=T-CAMAU-SKHCN`)).data.overdue;
   assert.ok(mine >= 50);
-  assert.match(home.text, new RegExp(`<li id="home-tasks-overdue"[^>]*><b>${mine}</b>`));
+  assert.match(home.text, new RegExp(`<li id="home-tasks-overdue" class="todo"><a href="#home-overdue"><strong>${mine}</strong> <span>nhiệm vụ quá hạn</span>`));
 });
