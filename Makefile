@@ -132,6 +132,7 @@ test-unit: build/asan/thidua $(addprefix build/asan/tests/,$(UNIT_TESTS)) $(addp
 PG_UNIT_TESTS ?= test_db test_domain test_movements test_files test_rules
 PG_UNIT_TESTS += test_certificates
 PG_UNIT_TESTS += test_clusters
+PG_UNIT_TESTS += test_tasks
 test-pg-unit: $(addprefix build/asan/tests/,$(PG_UNIT_TESTS))
 	@uri=$$(./scripts/pg-test-cluster.sh start) || exit 1; \
 	trap './scripts/pg-test-cluster.sh stop "$$uri"' EXIT INT TERM; \

@@ -147,6 +147,16 @@ MV_MODELS=$(sqlite3 "$DB" "SELECT count(*) FROM models WHERE movement_id = $MV_I
 MV_RESULTS=$(sqlite3 "$DB" "SELECT count(*) FROM model_results r JOIN model_reports p ON p.id = r.report_id JOIN models d ON d.id = p.model_id WHERE d.movement_id = $MV_ID")
 log "   $(since "$t0") s: $MV_MODELS models, $MV_RESULTS result values"
 
+# ---------------------------------------------------------------- 2c. task monitoring: 100 000 tasks, 1 000 000 reports
+log "== task data: 100 000 tasks over the units, 1 000 000 progress reports (bench/tasks.sql)"
+t0=$(now)
+sqlite3 "$DB" <bench/tasks.sql >"$OUT/tasks.log" 2>&1 || { tail -20 "$OUT/tasks.log" >&2; fail "bench/tasks.sql"; }
+TK_ID=$(sqlite3 "$DB" "SELECT id FROM task_programmes WHERE code = 'BENCH-TASKS'")
+TK_TASKS=$(sqlite3 "$DB" "SELECT count(*) FROM tasks WHERE programme_id = $TK_ID")
+TK_REPORTS=$(sqlite3 "$DB" "SELECT count(*) FROM task_reports r JOIN tasks t ON t.id = r.task_id WHERE t.programme_id = $TK_ID")
+TK_DATE=2025-10-14
+log "   $(since "$t0") s: $TK_TASKS tasks, $TK_REPORTS progress reports"
+
 # ---------------------------------------------------------------- 3. sqlite3 .import reference
 REF=$OUT/sqlite-ref.db
 rm -f "$REF" "$REF-journal" "$REF-wal" "$REF-shm"
@@ -215,6 +225,24 @@ SQL_B_US=$(sql_pair_us people "$SQL_B_REPS" \
 .parameter set \$7 50
 .parameter set \$8 0" "$SQL_B1" "$SQL_B2")
 log "   units list $SQL_A_US us, people search $SQL_B_US us per count + page"
+# the status counts of tasks_counts (src/tasks/tasks_status.c: DUE_AT, STATUS_AT; keep in step),
+# for the whole programme and for the lead units of one province (the unit listed above)
+TK_DUE="(CASE WHEN t.extended_on IS NULL OR t.extended_on <= \$1 THEN t.due_on ELSE (SELECT e.due_before FROM task_extensions e WHERE e.task_id = t.id AND e.recorded_on > \$1 ORDER BY e.recorded_on, e.id LIMIT 1) END)"
+TK_STATUS="(CASE WHEN t.accepted_on <= \$1 THEN (CASE WHEN $TK_DUE IS NULL OR t.done_on <= $TK_DUE THEN 1 ELSE 2 END) WHEN $TK_DUE < \$1 THEN 4 ELSE 3 END)"
+SQL_T1="SELECT $TK_STATUS, count(*) FROM tasks t WHERE t.assigned_on <= \$1 AND t.programme_id = \$2 GROUP BY 1;"
+SQL_T2="SELECT $TK_STATUS, count(*) FROM tasks t JOIN units lu ON lu.id = t.lead_id WHERE t.assigned_on <= \$1 AND t.programme_id = \$2 AND lu.path >= \$3 AND lu.path < \$4 GROUP BY 1;"
+TK_PATH=$(sqlite3 "$DB" "SELECT path FROM units WHERE id = $UNIT_ID")
+TK_UNIT=$(sqlite3 "$DB" "SELECT code FROM units WHERE id = $UNIT_ID")
+TK_PROV=$(sqlite3 "$DB" "SELECT count(*) FROM tasks t JOIN units lu ON lu.id = t.lead_id WHERE t.programme_id = $TK_ID AND lu.path >= '$TK_PATH' AND lu.path < '${TK_PATH%/}0'")
+TK_PARAMS=".parameter set \$1 \"'$TK_DATE'\"
+.parameter set \$2 $TK_ID
+.parameter set \$3 '$TK_PATH'
+.parameter set \$4 '${TK_PATH%/}0'"
+SQL_T1_REPS=20
+SQL_T1_US=$(sql_pair_us tasks-all "$SQL_T1_REPS" "$TK_PARAMS" "$SQL_T1" "SELECT 1;")
+SQL_T2_REPS=200
+SQL_T2_US=$(sql_pair_us tasks-province "$SQL_T2_REPS" "$TK_PARAMS" "$SQL_T2" "SELECT 1;")
+log "   task status counts: whole programme $SQL_T1_US us, one province ($TK_UNIT, $TK_PROV tasks) $SQL_T2_US us"
 
 # ---------------------------------------------------------------- 4. thidua serve
 # first the movement dashboard's aggregation as plain SQL in the shell: the
@@ -267,7 +295,7 @@ echo 0 >"$OUT/rss-peak.kb"
 MPID=$!
 
 # the requests: label, path on thidua, file served by nginx
-NAMES=(units people unitpage dash dashpage models)
+NAMES=(units people unitpage dash dashpage models tstatus tprov tpage)
 declare -A PATHS LABELS CTYPES
 PATHS[units]="/api/v1/units?parent=$UNIT_ID&limit=50"
 PATHS[people]="/api/v1/people?q=nguyen%20van&limit=50"
@@ -281,6 +309,12 @@ PATHS[models]="/api/v1/movements/$MV_ID/models?field=economy&status=effective&li
 LABELS[dash]="GET /api/v1/movements/$MV_ID/dashboard"
 LABELS[dashpage]="GET /movements/$MV_ID/dashboard (HTML)"
 LABELS[models]="GET …/models?field=economy&status=effective"
+PATHS[tstatus]="/api/v1/programmes/$TK_ID/status?as_of=$TK_DATE"
+PATHS[tprov]="/api/v1/programmes/$TK_ID/status?as_of=$TK_DATE&unit=$TK_UNIT"
+PATHS[tpage]="/programmes/$TK_ID?as_of=$TK_DATE"
+LABELS[tstatus]="GET /api/v1/programmes/$TK_ID/status?as_of=…"
+LABELS[tprov]="GET …/status?as_of=…&unit=$TK_UNIT"
+LABELS[tpage]="GET /programmes/$TK_ID?as_of=… (HTML)"
 
 NGX=$OUT/nginx
 WWW=$NGX/www
@@ -396,7 +430,7 @@ RSS_HWM=$(rss_kb "$SPID" VmHWM)
 RSS_END=$(rss_kb "$SPID" VmRSS)
 
 # ---------------------------------------------------------------- the same with the reply cache
-CACHED=(units unitpage people dash dashpage)
+CACHED=(units unitpage people dash dashpage tstatus tprov tpage)
 kill -TERM "$MPID" "$SPID" 2>/dev/null || true
 wait "$MPID" "$SPID" 2>/dev/null || true
 MPID="" SPID=""
@@ -514,6 +548,10 @@ S=$OUT/summary.txt
 		printf 'dashboard on PostgreSQL alone %s vs the same aggregation in psql %s, ratio %sx\n' \
 			"$(fmt_ms "${ONE[p-dash]}")" "$(fmt_ms "$PSQL_C_MS")" "$(ratio "${ONE[p-dash]}" "$PSQL_C_MS")"
 	fi
+	printf 'tasks: %s tasks, %s progress reports; status counts as of %s alone %s vs the same query in the sqlite3 shell %s, ratio %sx; of one province (%s, %s tasks) %s vs %s, ratio %sx\n' \
+		"$TK_TASKS" "$TK_REPORTS" "$TK_DATE" "$(fmt_ms "${ONE[tstatus]}")" "$(fmt_ms "$(div "$SQL_T1_US" 1000 %.3f)")" \
+		"$(ratio "${ONE[tstatus]}" "$(div "$SQL_T1_US" 1000 %.3f)")" "$TK_UNIT" "$TK_PROV" "$(fmt_ms "${ONE[tprov]}")" \
+		"$(fmt_ms "$(div "$SQL_T2_US" 1000 %.3f)")" "$(ratio "${ONE[tprov]}" "$(div "$SQL_T2_US" 1000 %.3f)")"
 	printf 'RSS idle %s MB, under load %s MB (peak of 0.5 s samples; VmHWM %s MB, after load %s MB)\n' \
 		"$(div "$RSS_IDLE" 1024 %.0f)" "$(div "$RSS_PEAK" 1024 %.0f)" "$(div "$RSS_HWM" 1024 %.0f)" "$(div "$RSS_END" 1024 %.0f)"
 	printf '%s\n' "$VOTES_LINE"

@@ -6,6 +6,7 @@
 #include "base/i18n.h"
 #include "base/schema.h"
 #include "cli/cli.h"
+#include "tasks/tasks.h"
 
 #ifndef THIDUA_VERSION
 #define THIDUA_VERSION "dev"
@@ -26,6 +27,7 @@ static const struct {
 	{ "demo", cmd_demo, "load the demo data set" },
 	{ "migrate-db", cmd_migrate_db, "copy a SQLite database into an empty PostgreSQL one" },
 	{ "verify", cmd_verify, "verify a certificate by its code" },
+	{ "remind", cmd_remind, "write the day's reminders of tasks due soon and overdue" },
 	{ NULL, NULL, NULL },
 };
 

@@ -400,12 +400,29 @@ static void drop_old_outputs(struct db *db)
 		log_info("jobs: old outputs not dropped this time");
 }
 
+static struct every {
+	int seconds;
+	job_every_fn *fn;
+	time_t last;
+} every[8];
+static int nevery;
+
+void jobs_every(int seconds, job_every_fn *fn)
+{
+	if (nevery < (int)(sizeof every / sizeof *every)) every[nevery++] = (struct every){ seconds, fn, 0 };
+}
+
 static void *work(void *arg)
 {
 	struct db *db = arg;
 	time_t dropped = 0, swept = time(NULL);
 	for (;;) {
 		if (time(NULL) - dropped >= 3600) { drop_old_outputs(db); dropped = time(NULL); }
+		for (int i = 0; i < nevery; i++)
+			if (time(NULL) - every[i].last >= every[i].seconds) {
+				every[i].fn(db);
+				every[i].last = time(NULL);
+			}
 		if (on_pg(db) && time(NULL) - swept >= SWEEP_SEC) { requeue_orphans(db); swept = time(NULL); }
 		pthread_mutex_lock(&mu);
 		int stop = stopping;

@@ -93,6 +93,12 @@ int job_mark_done(struct job_run *j);
 /* 1 when the server is stopping: the kind should give up at its next batch */
 int job_stopping(void);
 
+/* A function the worker calls on its own connection every `seconds`, the
+** first time when it starts (a daily chore checked each hour: reminders).
+** Register before jobs_start; at most 8. */
+typedef void job_every_fn(struct db *db);
+void jobs_every(int seconds, job_every_fn *fn);
+
 /* serve: recovers interrupted jobs and starts the worker on its own
 ** connection to db_path; jobs_stop() lets it finish its batch and joins it. */
 /* load_user: the owner with their grants (web/roles.h's role_load_user; the

@@ -17,6 +17,7 @@
 #include "../base/files.h"
 #include "../base/pdf.h"
 #include "../movements/movements.h"
+#include "../tasks/tasks.h"
 #include "../base/http.h"
 #include "../base/i18n.h"
 #include "../base/schema.h"
@@ -124,7 +125,7 @@ static int serve_thread_init(int thread, struct db **db)
 int cmd_serve(int argc, char **argv)
 {
 	static const char *const known[] = { "--db", "--listen", "--threads", "--max-body", "--max-upload", "--max-conns", "--timeout", "--utc-offset", "--unit-quota", "--reply-cache",
-					     "--public-url", "--keys", NULL };
+					     "--public-url", "--keys", "--outbox", NULL };
 	struct args a;
 	if (args_parse(&a, argc, argv, known) != 0) return 2;
 	if (a.help) {
@@ -145,7 +146,9 @@ int cmd_serve(int argc, char **argv)
 		       "--listen address, i.e. http://127.0.0.1:8080; set the address people reach the server at).\n"
 		       "The authorities' signing keys are sealed with a master key: --keys FILE, else the variable\n"
 		       "THIDUA_MASTER_KEY (64 hexadecimal digits), else PATH.key next to a SQLite database (made\n"
-		       "by init, mode 0600). Without one (PostgreSQL) decisions cannot be issued.\n", DEFAULT_DB);
+		       "by init, mode 0600). Without one (PostgreSQL) decisions cannot be issued.\n"
+		       "Task reminders: once a day, the e-mails of tasks overdue or due within 7 days go to --outbox DIR\n"
+		       "(default PATH.outbox next to a SQLite database; none on PostgreSQL), see thidua remind --help.\n", DEFAULT_DB);
 		return 0;
 	}
 	const char *tz = arg(&a, "--utc-offset", "+07:00");
@@ -189,6 +192,10 @@ int cmd_serve(int argc, char **argv)
 	}
 	/* background jobs (imports): a worker thread with its own connection */
 	movements_jobs_register();
+	/* task reminders once a day (remind.c): the outbox beside a SQLite database, or --outbox */
+	char outbox[1100];
+	snprintf(outbox, sizeof outbox, "%s.outbox", serve_db);
+	tasks_jobs_register(arg(&a, "--outbox", db_is_postgres(serve_db) ? NULL : outbox));
 	if (jobs_start(serve_db, role_load_user) != 0) { fprintf(stderr, "%s: could not start the job worker\n", serve_db); return 1; }
 	int rc = http_serve(&cfg);
 	jobs_stop();

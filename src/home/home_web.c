@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../base/util.h"
+#include "../tasks/tasks_web.h"
 #include "../units/units_web.h"
 #include "tmpl_home.h"
 #include "../web/roles.h"
@@ -39,6 +40,7 @@ void page_home(struct req *r)
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	page_begin(r, _("Home"), "home");
 	tmpl_home(&r->out, r, &h, admin, officer, reporter);
+	tasks_home_section(&r->out, r);   /* issue 12: the tasks the reader's units lead */
 	page_end(r);
 }
 

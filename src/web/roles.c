@@ -30,12 +30,14 @@ static unsigned role_perms_clusters(enum role r)
 }
 
 /* award decisions (issue 10): officers and admins decide in an authority's name;
-** votes (issue 11): officers and admins organise them */
+** votes (issue 11): officers and admins organise them;
+** task monitoring (issue 12): officers and admins assign, reporters report too */
 static unsigned role_perms(enum role r)
 {
 	unsigned decide = r == ROLE_ADMIN || r == ROLE_OFFICER ? PERM_DECIDE : 0;
 	unsigned votes = r == ROLE_ADMIN || r == ROLE_OFFICER ? PERM_RUN_VOTES : 0;
-	return role_perms_core(r) | decide | votes | role_perms_clusters(r);
+	unsigned tasks = r == ROLE_ADMIN || r == ROLE_OFFICER ? PERM_TASK_ASSIGN | PERM_TASK_REPORT : r == ROLE_REPORTER ? PERM_TASK_REPORT : 0;
+	return role_perms_core(r) | decide | votes | tasks | role_perms_clusters(r);
 }
 
 static unsigned role_perms_core(enum role r)

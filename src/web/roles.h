@@ -30,6 +30,9 @@ enum perm {
 	/* emulation clusters and blocs (issue 11) */
 	PERM_CLUSTER_ORGANISE = 1 << 13, /* define clusters of the organiser unit, their sheets; confirm rotation, reopen scorecards */
 	PERM_CLUSTER_SCORE = 1 << 14,    /* score for one's unit in its clusters and sign its agreement */
+	/* task monitoring (issue 12) */
+	PERM_TASK_ASSIGN = 1 << 15,  /* programmes and tasks of the unit's office: assign, accept or return, extend deadlines */
+	PERM_TASK_REPORT = 1 << 16,  /* progress and completion of the tasks the unit leads */
 };
 
 const char *role_name(enum role r);

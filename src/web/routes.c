@@ -11,6 +11,7 @@
 #include "../picker/picker.h"
 #include "../movements/movements_web.h"
 #include "../people/people_web.h"
+#include "../tasks/tasks_web.h"
 #include "../units/units_web.h"
 #include "../votes/votes_web.h"
 #include "roles.h"
@@ -227,6 +228,40 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/agreement-keys", api_agreement_keys, PUBLIC, 0 },
 	{ M_GET, "/api/v1/scorecards/{id}/files", api_scorecard_files_list, LOGIN, 0 },
 	{ M_POST, "/api/v1/scorecards/{id}/files", api_scorecard_file_create, LOGIN, PERM_CLUSTER_SCORE },
+	/* task monitoring: programmes, tasks, their status on any date (issue 12) */
+	{ M_GET, "/programmes", page_programmes, LOGIN, PERM_READ },
+	{ M_POST, "/programmes", page_programme_create, LOGIN, PERM_TASK_ASSIGN },
+	{ M_GET, "/programmes/{id}", page_programme, LOGIN, PERM_READ },
+	{ M_POST, "/programmes/{id}/tasks", page_programme_task_create, LOGIN, PERM_TASK_ASSIGN },
+	{ M_GET, "/programmes/{id}/export", programme_export_download, LOGIN, PERM_READ },
+	{ M_POST, "/programmes/{id}/import", page_programme_import, LOGIN, PERM_TASK_ASSIGN },
+	{ M_GET, "/programmes/{id}/report.pdf", programme_report_download, LOGIN, PERM_READ },
+	{ M_GET, "/programmes/{id}/progress-template", programme_progress_template, LOGIN, PERM_TASK_REPORT },
+	{ M_POST, "/programmes/{id}/progress", page_programme_progress_import, LOGIN, PERM_TASK_REPORT },
+	{ M_GET, "/tasks/{id}", page_task, LOGIN, PERM_READ },
+	{ M_POST, "/tasks/{id}/progress", page_task_progress, LOGIN, PERM_TASK_REPORT },
+	{ M_POST, "/tasks/{id}/completion", page_task_completion, LOGIN, PERM_TASK_REPORT },
+	{ M_POST, "/tasks/{id}/review", page_task_review, LOGIN, PERM_TASK_ASSIGN },
+	{ M_POST, "/tasks/{id}/extension", page_task_extension, LOGIN, PERM_TASK_ASSIGN },
+	{ M_GET, "/api/v1/programmes", api_programmes_list, LOGIN, PERM_READ },
+	{ M_POST, "/api/v1/programmes", api_programme_create, LOGIN, PERM_TASK_ASSIGN },
+	{ M_GET, "/api/v1/programmes/{id}", api_programme_get, LOGIN, PERM_READ },
+	{ M_GET, "/api/v1/programmes/{id}/status", api_programme_status, LOGIN, PERM_READ },
+	{ M_GET, "/api/v1/programmes/{id}/dashboard", api_programme_dashboard, LOGIN, PERM_READ },
+	{ M_GET, "/api/v1/programmes/{id}/export", programme_export_download, LOGIN, PERM_READ },
+	{ M_POST, "/api/v1/programmes/{id}/import", api_programme_import, LOGIN, PERM_TASK_ASSIGN },
+	{ M_GET, "/api/v1/programmes/{id}/report.pdf", programme_report_download, LOGIN, PERM_READ },
+	{ M_GET, "/api/v1/programmes/{id}/progress-template", programme_progress_template, LOGIN, PERM_TASK_REPORT },
+	{ M_POST, "/api/v1/programmes/{id}/progress", api_programme_progress_import, LOGIN, PERM_TASK_REPORT },
+	{ M_GET, "/api/v1/tasks", api_tasks_list, LOGIN, PERM_READ },
+	{ M_POST, "/api/v1/tasks", api_task_create, LOGIN, PERM_TASK_ASSIGN },
+	{ M_GET, "/api/v1/tasks/{id}", api_task_get, LOGIN, PERM_READ },
+	{ M_POST, "/api/v1/tasks/{id}/progress", api_task_progress, LOGIN, PERM_TASK_REPORT },
+	{ M_POST, "/api/v1/tasks/{id}/completion", api_task_completion, LOGIN, PERM_TASK_REPORT },
+	{ M_POST, "/api/v1/tasks/{id}/review", api_task_review, LOGIN, PERM_TASK_ASSIGN },
+	{ M_POST, "/api/v1/tasks/{id}/extension", api_task_extension, LOGIN, PERM_TASK_ASSIGN },
+	{ M_GET, "/api/v1/tasks/{id}/files", api_task_files_list, LOGIN, PERM_READ },
+	{ M_POST, "/api/v1/tasks/{id}/files", api_task_file_create, LOGIN, PERM_TASK_REPORT },
 	{ 0, NULL, NULL, 0, 0 },
 };
 
@@ -235,6 +270,8 @@ const struct attachment_reader attachment_readers[] = {
 	{ "model", mv_attachment_readable },
 	{ "report", mv_attachment_readable },
 	{ "scorecard", cl_attachment_readable },
+	{ "task", tasks_attachment_readable },
+	{ "task_report", tasks_attachment_readable },
 	{ NULL, NULL },
 };
 
@@ -247,5 +284,6 @@ void (*const proposal_sections[])(struct buf *o, struct req *r, int64_t proposal
 ** (src/web/cache.c says why that is safe): each was checked to depend only
 ** on the request, the user, the language, the date and the data */
 void (*const cached_handlers[])(struct req *r) = {
-	api_units_list, page_unit, api_people_list, api_dashboard, page_dashboard, NULL,
+	api_units_list, page_unit, api_people_list, api_dashboard, page_dashboard,
+	api_programme_status, api_programme_dashboard, page_programme, NULL,
 };

@@ -60,6 +60,11 @@ before(async () => {
   ids.cluster = one("SELECT id FROM clusters WHERE code = 'CUM-BTB'");
   ids.hatinh = one("SELECT id FROM units WHERE code = 'T-HATINH'");
   ids.quangbinh = one("SELECT id FROM units WHERE code = 'T-QUANGBINH'");
+  // task monitoring (seed 003): a parent task with its sub-tasks, a task extended, one returned
+  ids.programme = one("SELECT id FROM task_programmes WHERE code = 'NQ57-CAMAU'");
+  ids.parentTask = one("SELECT min(parent_id) FROM tasks WHERE parent_id IS NOT NULL");
+  ids.extendedTask = one("SELECT min(id) FROM tasks WHERE extended_on IS NOT NULL");
+  ids.returnedTask = one("SELECT min(task_id) FROM task_reports WHERE review = 'returned'");
   srv = await startServer(env.db);
   // a model in the running movement, so its page shows the report, assessment and file forms
   // (made by the administrator: the demo's registration deadline is a fixed date, which only
@@ -173,6 +178,13 @@ function adminPages() {
     [`/clusters/${ids.cluster}/years/2023`, 200],
     [`/clusters/${ids.cluster}/years/2024`, 200],
     [`/clusters/${ids.cluster}/years/2023/score?scorer=${ids.hatinh}&target=${ids.quangbinh}`, 200],
+    // task monitoring
+    ['/programmes', 200],
+    [`/programmes/${ids.programme}?as_of=2025-10-14&compare=2025-06-30`, 200],
+    [`/programmes/${ids.programme}?as_of=2025-10-14&status=overdue&unit=T-CAMAU`, 200],
+    [`/tasks/${ids.parentTask}`, 200],
+    [`/tasks/${ids.extendedTask}?as_of=2025-07-01`, 200],
+    [`/tasks/${ids.returnedTask}`, 200],
   ];
 }
 
@@ -200,6 +212,9 @@ function reporterPages() {
     [`/decisions/${ids.decision}`, 403],
     ['/clusters', 200],
     [`/clusters/${ids.cluster}/years/2024`, 200],
+    ['/programmes', 200],
+    [`/programmes/${ids.programme}`, 200],
+    [`/tasks/${ids.parentTask}`, 404],
   ];
 }
 
@@ -319,6 +334,9 @@ function formsWithErrors() {
     ['/decisions', 'form[method="post"][action="/decisions"]', 422],
     [`/decisions/${ids.decision}`, `form[method="post"][action="/decisions/${ids.decision}/revoke"]`, 422],
     ['/votes/new', 'form[method="post"][action="/votes"]', 422],
+    ['/programmes', 'form[method="post"][action="/programmes"]', 422],
+    [`/programmes/${ids.programme}`, `form[method="post"][action="/programmes/${ids.programme}/tasks"]`, 422],
+    [`/tasks/${ids.extendedTask}`, `form[method="post"][action="/tasks/${ids.extendedTask}/progress"]`, 422],
   ];
 }
 

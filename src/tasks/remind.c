@@ -1,0 +1,263 @@
+/* Reminders (tasks.h): each day, for every lead unit with tasks overdue or
+** due within a few days, one message — kept in task_reminders (the unit's
+** home page lists the same tasks) and written as an RFC 5322 file to an
+** outbox directory for an operator to send, so no mail server is needed.
+** One message per unit and day: running it again the same day adds nothing
+** (UNIQUE (unit_id, sent_on)), so `serve` may call it every hour and several
+** servers may share a database. */
+#include <errno.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../base/arena.h"
+#include "../base/buf.h"
+#include "../base/db.h"
+#include "../base/i18n.h"
+#include "../base/jobs.h"
+#include "../base/log.h"
+#include "../base/util.h"
+#include "tasks_int.h"
+
+#define REMIND_MAX_LISTED 200   /* tasks listed per section of a message; the count is exact */
+
+/* an RFC 2047 encoded word for a header: =?UTF-8?B?...?= */
+static void encoded_word(struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+	int ascii = 1;
+	for (size_t i = 0; i < n; i++) ascii &= (unsigned char)s[i] >= 32 && (unsigned char)s[i] < 127 && s[i] != '"' && s[i] != '=';
+	if (ascii) { buf_raw(b, s); return; }
+	/* 45 bytes a word (60 characters of base64), split on UTF-8 boundaries, folded */
+	size_t at = 0;
+	while (at < n) {
+		size_t k = n - at > 45 ? 45 : n - at;
+		while (at + k < n && ((unsigned char)s[at + k] & 0xC0) == 0x80) k--;
+		char out[128];
+		sodium_bin2base64(out, sizeof out, (const unsigned char *)s + at, k, sodium_base64_VARIANT_ORIGINAL);
+		buf_printf(b, "%s=?UTF-8?B?%s?=", at ? "\r\n " : "", out);
+		at += k;
+	}
+}
+
+/* one line of text, at most max bytes (whole UTF-8 characters), no line breaks */
+static void line_text(struct buf *b, const char *s, size_t max)
+{
+	size_t n = 0;
+	for (const char *p = s; p && *p && n < max; p++, n++) {
+		if (n + 4 >= max && ((unsigned char)*p & 0xC0) != 0x80) { buf_raw(b, "…"); return; }
+		buf_char(b, *p == '\r' || *p == '\n' || *p == '\t' ? ' ' : *p);
+	}
+}
+
+static void date_vi(struct buf *b, const char *iso) { fmt_date(b, "vi", iso); }
+
+/* the Date header of a message dated `day` at 07:00 office time */
+static void date_header(struct buf *b, const char *day)
+{
+	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char *const mo[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = atoi(day) - 1900;
+	tm.tm_mon = atoi(day + 5) - 1;
+	tm.tm_mday = atoi(day + 8);
+	tm.tm_hour = 12;
+	time_t t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	int off = i18n_tz_minutes;
+	buf_printf(b, "Date: %s, %02d %s %04d 07:00:00 %c%02d%02d\r\n", wd[tm.tm_wday], tm.tm_mday, mo[tm.tm_mon], tm.tm_year + 1900,
+		   off < 0 ? '-' : '+', abs(off) / 60, abs(off) % 60);
+}
+
+static void section(struct buf *b, const char *title, const struct task *items, int n, int64_t total, int overdue)
+{
+	buf_printf(b, "%s (%lld):\r\n", title, (long long)total);
+	for (int i = 0; i < n; i++) {
+		const struct task *t = &items[i];
+		buf_raw(b, "- ");
+		buf_raw(b, t->code);
+		buf_raw(b, " — ");
+		line_text(b, t->title, 600);
+		buf_printf(b, " (%s) — hạn ", t->programme_code);
+		date_vi(b, t->due_at);
+		if (overdue) buf_printf(b, ", quá hạn %lld ngày", (long long)t->days_late);
+		buf_raw(b, "\r\n");
+	}
+	if (total > n) buf_printf(b, "… và %lld nhiệm vụ khác\r\n", (long long)(total - n));
+	buf_raw(b, "\r\n");
+}
+
+/* the message of one unit: headers and body, CRLF line ends */
+static void message(struct buf *b, const char *today, const char *code, const char *name, int days, const struct task *od, int nod,
+		    int64_t tod, const struct task *soon, int nsoon, int64_t tsoon)
+{
+	char addr[80];
+	size_t k = 0;
+	for (const char *p = code; *p && k + 1 < 40; p++) addr[k++] = *p >= 'A' && *p <= 'Z' ? (char)(*p + 32) : *p;
+	addr[k] = 0;
+	buf_raw(b, "From: thidua <thidua@localhost>\r\nTo: ");
+	encoded_word(b, name);
+	buf_printf(b, " <%s@thidua.invalid>\r\nSubject: ", addr);
+	char *subject = NULL;
+	if (asprintf(&subject, "Nhắc việc %s: %lld nhiệm vụ quá hạn, %lld nhiệm vụ đến hạn trong %d ngày", today, (long long)tod,
+		     (long long)tsoon, days) < 0)
+		subject = NULL;
+	encoded_word(b, subject ? subject : "Nhắc việc");
+	free(subject);
+	buf_raw(b, "\r\n");
+	date_header(b, today);
+	buf_printf(b, "Message-ID: <remind-%s-%s@thidua>\r\n", today, addr);
+	buf_raw(b, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n");
+	buf_raw(b, "Kính gửi: ");
+	line_text(b, name, 400);
+	buf_raw(b, "\r\n\r\nTình hình các nhiệm vụ đơn vị chủ trì, đến ngày ");
+	date_vi(b, today);
+	buf_raw(b, ":\r\n\r\n");
+	if (tod) section(b, "Nhiệm vụ quá hạn", od, nod, tod, 1);
+	char title[80];
+	snprintf(title, sizeof title, "Nhiệm vụ đến hạn trong %d ngày tới", days);
+	if (tsoon) section(b, title, soon, nsoon, tsoon, 0);
+	buf_raw(b, "Đề nghị đơn vị cập nhật tiến độ, báo cáo hoàn thành kèm minh chứng trên hệ thống thidua.\r\n");
+}
+
+/* writes the message to dir/<day>-<code>.eml (a new file; an existing one is left) */
+static int write_file(const char *dir, const char *today, const char *code, struct buf *msg)
+{
+	if (mkdir(dir, 0750) != 0 && errno != EEXIST) return -1;
+	char path[1200];
+	snprintf(path, sizeof path, "%s/%s-%s.eml", dir, today, code);
+	FILE *f = fopen(path, "wx");
+	if (!f) return errno == EEXIST ? 0 : -1;
+	const char *text = buf_cstr(msg);
+	int ok = fwrite(text, 1, strlen(text), f) == strlen(text);
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/* one unit's reminder; *made 1 when it was new today */
+static int remind_unit(struct db *db, const char *today, const char *until, int days, const char *dir, const struct unit_counts *u,
+		       struct remind_report *rep)
+{
+	struct arena a;
+	arena_init(&a);
+	struct task_query q = { .as_of = today, .lead_id = u->unit_id, .status = TS_OVERDUE, .sort = "due", .limit = REMIND_MAX_LISTED };
+	struct task *od = NULL, *soon = NULL;
+	int nod = 0, nsoon = 0;
+	int64_t tod = 0, tsoon = 0;
+	int rc = tasks_list(db, &a, &q, &od, &nod, &tod);
+	q.status = TS_NONE;
+	q.due_until = until;
+	if (rc == E_OK) rc = tasks_list(db, &a, &q, &soon, &nsoon, &tsoon);
+	if (rc != E_OK || (!tod && !tsoon)) { arena_free(&a); return rc; }
+	struct buf msg;
+	buf_init(&msg);
+	message(&msg, today, u->code, u->name, days, od, nod, tod, soon, nsoon, tsoon);
+	char now[21];
+	now_iso(now);
+	rc = db_tx_begin(db);
+	if (rc == E_OK) {
+		if (db_exec(db,
+			    "INSERT INTO task_reminders (unit_id, sent_on, due_soon, overdue, message, created_at) VALUES ($1, $2, $3, $4, $5, $6) "
+			    "ON CONFLICT (unit_id, sent_on) DO NOTHING",
+			    "itiitt", u->unit_id, today, tsoon, tod, buf_cstr(&msg), now) != DB_OK)
+			rc = E_DB;
+		int made = rc == E_OK && db_changes(db) == 1;
+		rc = db_tx_end(db, rc);
+		if (rc == E_OK && made) {
+			rep->messages++;
+			if (dir && write_file(dir, today, u->code, &msg) != 0) log_info("remind: %s/%s-%s.eml not written", dir, today, u->code);
+		}
+	}
+	rep->units++;
+	rep->overdue += (int)tod;
+	rep->due_soon += (int)tsoon;
+	buf_free(&msg);
+	arena_free(&a);
+	return rc;
+}
+
+int tasks_remind(struct db *db, const char *today, int days, const char *dir, struct remind_report *rep)
+{
+	memset(rep, 0, sizeof *rep);
+	struct arena a;
+	arena_init(&a);
+	char until[11];
+	task_date_add(today, days, until);
+	/* the lead units with anything to say: overdue, or not done and due soon */
+	struct task_query q = { .as_of = today, .status = TS_OVERDUE };
+	struct unit_counts *od, *soon;
+	int nod = 0, nsoon = 0;
+	int rc = tasks_counts_by_unit(db, &a, &q, &od, &nod);
+	q.status = TS_NONE;
+	q.due_until = until;
+	if (rc == E_OK) rc = tasks_counts_by_unit(db, &a, &q, &soon, &nsoon);
+	for (int i = 0; rc == E_OK && i < nod; i++) rc = remind_unit(db, today, until, days, dir, &od[i], rep);
+	for (int i = 0; rc == E_OK && i < nsoon; i++) {
+		int seen = 0;
+		for (int k = 0; k < nod && !seen; k++) seen = od[k].unit_id == soon[i].unit_id;
+		if (!seen) rc = remind_unit(db, today, until, days, dir, &soon[i], rep);
+	}
+	arena_free(&a);
+	return rc;
+}
+
+/* ---- inside serve: once a day, checked every hour ---- */
+
+static const char *outbox_dir;
+
+static void remind_daily(struct db *db)
+{
+	char today[11];
+	task_today(today);
+	struct remind_report rep;
+	if (tasks_remind(db, today, TASKS_REMIND_DAYS, outbox_dir, &rep) != E_OK) log_info("remind: not done this time");
+	else if (rep.messages) log_info("remind: %d messages for %d units", rep.messages, rep.units);
+}
+
+void tasks_jobs_register(const char *outbox)
+{
+	outbox_dir = outbox;
+	jobs_every(3600, remind_daily);
+}
+
+/* ---- thidua remind ---- */
+
+#include "../cli/cli.h"
+
+int cmd_remind(int argc, char **argv)
+{
+	static const char *const known[] = { "--db", "--outbox", "--days", "--date", NULL };
+	struct args a;
+	if (args_parse(&a, argc, argv, known) != 0) return 2;
+	if (a.help || a.npos) {
+		printf("usage: thidua remind [--db PATH] [--outbox DIR] [--days N] [--date YYYY-MM-DD]\n\n"
+		       "For every lead unit with tasks overdue or due within N days (default %d) on the date\n"
+		       "(default: today on the office's clock), keeps one reminder a day (the unit's home page shows\n"
+		       "the same tasks) and writes it as an e-mail (RFC 5322, UTF-8) to DIR/DATE-UNITCODE.eml for an\n"
+		       "operator to send (default DIR: PATH.outbox next to a SQLite database; none on PostgreSQL).\n"
+		       "Running it again the same day adds nothing. `serve` does the same every day by itself.\n",
+		       TASKS_REMIND_DAYS);
+		return a.help ? 0 : 2;
+	}
+	const char *path = arg(&a, "--db", "thidua.db");
+	int64_t days = TASKS_REMIND_DAYS;
+	if (parse_int(arg(&a, "--days", "7"), &days) != 0 || days < 0 || days > 366) { fprintf(stderr, "--days must be 0 to 366\n"); return 2; }
+	char today[11];
+	task_today(today);
+	const char *date = arg(&a, "--date", today);
+	if (!date_valid(date)) { fprintf(stderr, "--date must be YYYY-MM-DD\n"); return 2; }
+	char dflt[1100];
+	snprintf(dflt, sizeof dflt, "%s.outbox", path);
+	const char *dir = arg(&a, "--outbox", db_is_postgres(path) ? NULL : dflt);
+	struct db *db;
+	if (cli_open_db(path, &db, 0) != 0) return 1;
+	struct remind_report rep;
+	int rc = tasks_remind(db, date, (int)days, dir, &rep);
+	db_close(db);
+	if (rc != E_OK) { fprintf(stderr, "the reminders could not be made\n"); return 1; }
+	printf("reminders %s: %d units, %d overdue, %d due within %lld days, %d new messages%s%s\n", date, rep.units, rep.overdue, rep.due_soon,
+	       (long long)days, rep.messages, dir ? " in " : "", dir ? dir : "");
+	return 0;
+}

@@ -1,0 +1,818 @@
+/* Programmes and their tasks (tasks.h): create, read, the lead unit's
+** progress and completion, the assigning office's review and extensions,
+** evidence files. Every write is one db_tx_begin/db_tx_end with its audit
+** row; checks collect every field's error before anything is written. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/arena.h"
+#include "../base/audit.h"
+#include "../base/buf.h"
+#include "../base/db.h"
+#include "../base/files.h"
+#include "../base/fold.h"
+#include "../base/util.h"
+#include "../units/units.h"
+#include "../web/roles.h"
+#include "tasks_int.h"
+
+const char *const task_status_names[TS_N] = { "", "done_on_time", "done_late", "not_due", "overdue" };
+
+enum task_status task_status_parse(const char *s)
+{
+	for (int i = 1; s && i < TS_N; i++)
+		if (!strcmp(s, task_status_names[i])) return (enum task_status)i;
+	return TS_NONE;
+}
+
+static const char *opt(struct stmt *st, struct arena *a, int col) { return db_isnull(st, col) ? NULL : arena_strdup(a, db_text(st, col)); }
+
+static void check_text(struct field_errors *fe, const char *field, const char *s, size_t max, int required)
+{
+	if (!s || !*s) {
+		if (required) fe_add(fe, field, N_("Is required"));
+		return;
+	}
+	if (strlen(s) > max) fe_add(fe, field, N_("Is too long"));
+	else if (!utf8_valid(s, strlen(s))) fe_add(fe, field, N_("Must be valid text"));
+}
+
+static void check_date(struct field_errors *fe, const char *field, const char *s, int required)
+{
+	if (!s || !*s) {
+		if (required) fe_add(fe, field, N_("Is required"));
+	} else if (!date_valid(s))
+		fe_add(fe, field, N_("Must be a date"));
+}
+
+/* ---- programmes ---- */
+
+#define PRG_COLS_PLAIN                                                                                                          \
+	"p.id, p.code, p.title, p.kind, p.legal_source, p.description, p.starts_on, p.owner_id, u.code, u.name, u.path, p.version, " \
+	"p.created_at, "
+#define PRG_COLS PRG_COLS_PLAIN "(SELECT count(*) FROM tasks t WHERE t.programme_id = p.id)"
+
+static void read_programme(struct stmt *st, struct arena *a, struct programme *p)
+{
+	memset(p, 0, sizeof *p);
+	p->id = db_int(st, 0);
+	p->code = opt(st, a, 1);
+	p->title = opt(st, a, 2);
+	p->kind = opt(st, a, 3);
+	p->legal_source = opt(st, a, 4);
+	p->description = opt(st, a, 5);
+	p->starts_on = opt(st, a, 6);
+	p->owner_id = db_int(st, 7);
+	p->owner_code = opt(st, a, 8);
+	p->owner_name = opt(st, a, 9);
+	p->owner_path = opt(st, a, 10);
+	p->version = db_int(st, 11);
+	p->created_at = opt(st, a, 12);
+	p->tasks = db_int(st, 13);
+}
+
+int programmes_get(struct db *db, struct arena *a, int64_t id, struct programme **out)
+{
+	*out = NULL;
+	struct stmt *st = db_query(db, "SELECT " PRG_COLS " FROM task_programmes p JOIN units u ON u.id = p.owner_id WHERE p.id = $1", "i", id);
+	if (!st) return E_DB;
+	int s = db_step(st);
+	if (s == DB_ROW) {
+		*out = arena_alloc(a, sizeof **out);
+		read_programme(st, a, *out);
+	}
+	db_done(st);
+	return s == DB_ROW ? E_OK : s == DB_DONE ? E_NOTFOUND : E_DB;
+}
+
+int programmes_get_plain(struct db *db, struct arena *a, int64_t id, struct programme **out)
+{
+	*out = NULL;
+	struct stmt *st = db_query(db, "SELECT " PRG_COLS_PLAIN "-1 FROM task_programmes p JOIN units u ON u.id = p.owner_id WHERE p.id = $1", "i", id);
+	if (!st) return E_DB;
+	int s = db_step(st);
+	if (s == DB_ROW) {
+		*out = arena_alloc(a, sizeof **out);
+		read_programme(st, a, *out);
+	}
+	db_done(st);
+	return s == DB_ROW ? E_OK : s == DB_DONE ? E_NOTFOUND : E_DB;
+}
+
+int programmes_find_code(struct db *db, const char *code, int64_t *id)
+{
+	int s = db_int1(db, id, "SELECT id FROM task_programmes WHERE code = $1", "t", code ? code : "");
+	return s == DB_ROW ? E_OK : s == DB_DONE ? E_NOTFOUND : E_DB;
+}
+
+int programmes_list(struct db *db, struct arena *a, struct programme **items, int *n)
+{
+	*items = NULL;
+	*n = 0;
+	int64_t count = 0;
+	if (db_int1(db, &count, "SELECT count(*) FROM task_programmes", "") != DB_ROW) return E_DB;
+	struct programme *all = arena_alloc(a, sizeof *all * (size_t)(count + 1));
+	struct stmt *st = db_query(db, "SELECT " PRG_COLS " FROM task_programmes p JOIN units u ON u.id = p.owner_id ORDER BY p.id DESC", "");
+	if (!st) return E_DB;
+	int k = 0;
+	while (k < count && db_step(st) == DB_ROW) read_programme(st, a, &all[k++]);
+	db_done(st);
+	*items = all;
+	*n = k;
+	return E_OK;
+}
+
+void programme_json(struct jw *w, const struct programme *p)
+{
+	jw_obj(w);
+	jw_kint(w, "id", p->id);
+	jw_kstr(w, "code", p->code);
+	jw_kstr(w, "title", p->title);
+	jw_kstr(w, "kind", p->kind);
+	jw_kstr(w, "legal_source", p->legal_source);
+	jw_kstr(w, "description", p->description);
+	jw_kstr(w, "starts_on", p->starts_on);
+	jw_kstr(w, "owner_code", p->owner_code);
+	jw_kstr(w, "owner_name", p->owner_name);
+	jw_kint(w, "tasks", p->tasks);
+	jw_kint(w, "version", p->version);
+	jw_kstr(w, "created_at", p->created_at);
+	jw_obj_end(w);
+}
+
+int programme_reads_all(const struct user *u, const struct programme *p) { return role_can(u, PERM_READ, p->owner_path); }
+
+static char *programme_snapshot(struct db *db, int64_t id)
+{
+	struct arena a;
+	arena_init(&a);
+	struct programme *p;
+	char *out = NULL;
+	if (programmes_get(db, &a, id, &p) == E_OK) {
+		struct buf b;
+		buf_init(&b);
+		struct jw w;
+		jw_init(&w, &b);
+		programme_json(&w, p);
+		out = buf_detach(&b);
+	}
+	arena_free(&a);
+	return out;
+}
+
+static const char *const programme_kinds[] = { "resolution", "plan", "committee", NULL };
+
+int programmes_create(struct db *db, const struct user *who, const struct programme_in *in, struct field_errors *fe, int64_t *id)
+{
+	char path[UNIT_PATH_MAX] = "";
+	if (in->owner_id <= 0 || units_path(db, in->owner_id, path, sizeof path) != E_OK) {
+		if (!fe_get(fe, "owner_code")) fe_add(fe, "owner_code", N_("No unit has this code"));
+	} else if (!role_can(who, PERM_TASK_ASSIGN, path))
+		return E_FORBIDDEN;
+	if (!in->code || !*in->code) fe_add(fe, "code", N_("Is required"));
+	else if (strlen(in->code) > TASK_CODE_MAX || !code_valid(in->code)) fe_add(fe, "code", N_("Use letters, digits, '-', '_' or '.' (at most 40)"));
+	check_text(fe, "title", in->title, TASK_TITLE_MAX, 1);
+	check_text(fe, "legal_source", in->legal_source, 500, 0);
+	check_text(fe, "description", in->description, 4000, 0);
+	check_date(fe, "starts_on", in->starts_on, 0);
+	const char *kind = in->kind && *in->kind ? in->kind : "resolution";
+	int known = 0;
+	for (int i = 0; programme_kinds[i]; i++) known |= !strcmp(kind, programme_kinds[i]);
+	if (!known) fe_add(fe, "kind", N_("Must be resolution, plan or committee"));
+	if (fe->n) return E_INVALID;
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) return rc;
+	int64_t dup = 0;
+	int s = db_int1(db, &dup, "SELECT id FROM task_programmes WHERE code = $1", "t", in->code);
+	if (s == DB_ROW) {
+		fe_add(fe, "code", N_("Another programme already has this code"));
+		rc = E_INVALID;
+		goto out;
+	}
+	char now[21];
+	now_iso(now);
+	if (db_int1(db, id,
+		    "INSERT INTO task_programmes (code, title, kind, legal_source, description, starts_on, owner_id, created_by, created_at, "
+		    "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+		    "ttttttiIt", in->code, in->title, kind, in->legal_source && *in->legal_source ? in->legal_source : NULL,
+		    in->description && *in->description ? in->description : NULL, in->starts_on && *in->starts_on ? in->starts_on : NULL,
+		    in->owner_id, who->id, now) != DB_ROW) {
+		rc = E_DB;
+		goto out;
+	}
+	rc = audit_change(db, who, "create", "task_programme", *id, NULL, programme_snapshot, NULL);
+out:
+	return db_tx_end(db, rc);
+}
+
+/* ---- reading tasks ---- */
+
+
+void tasks_read_row(struct stmt *st, struct arena *a, struct task *t)
+{
+	memset(t, 0, sizeof *t);
+	t->id = db_int(st, 0);
+	t->programme_id = db_int(st, 1);
+	t->programme_code = opt(st, a, 2);
+	t->parent_id = db_int(st, 3);
+	t->parent_code = opt(st, a, 4);
+	t->code = opt(st, a, 5);
+	t->title = opt(st, a, 6);
+	t->source_doc = opt(st, a, 7);
+	t->source_article = opt(st, a, 8);
+	t->product = opt(st, a, 9);
+	t->assigner_id = db_int(st, 10);
+	t->assigner_code = opt(st, a, 11);
+	t->assigner_name = opt(st, a, 12);
+	t->assigner_path = opt(st, a, 13);
+	t->lead_id = db_int(st, 14);
+	t->lead_code = opt(st, a, 15);
+	t->lead_name = opt(st, a, 16);
+	t->lead_path = opt(st, a, 17);
+	t->assigned_on = opt(st, a, 18);
+	t->due_original = opt(st, a, 19);
+	t->due_on = opt(st, a, 20);
+	t->extended_on = opt(st, a, 21);
+	t->percent = db_int(st, 22);
+	t->state = opt(st, a, 23);
+	t->done_on = opt(st, a, 24);
+	t->accepted_on = opt(st, a, 25);
+	t->version = db_int(st, 26);
+	t->created_at = opt(st, a, 27);
+	t->children = db_int(st, 28);
+}
+
+/* the deadline in force on as_of: the current one unless an extension was
+** recorded after as_of, then the deadline that extension replaced */
+static const char *due_at(struct db *db, struct arena *a, const struct task *t, const char *as_of)
+{
+	if (!t->extended_on || strcmp(t->extended_on, as_of) <= 0) return t->due_on;
+	const char *due = t->due_on;
+	struct stmt *st = db_query(db,
+				   "SELECT due_before FROM task_extensions WHERE task_id = $1 AND recorded_on > $2 ORDER BY recorded_on, id LIMIT 1",
+				   "it", t->id, as_of);
+	if (st && db_step(st) == DB_ROW) due = opt(st, a, 0);
+	db_done(st);
+	return due;
+}
+
+/* The status of one task on as_of from its row (tasks_status.c computes the
+** same in SQL for lists and counts; a unit test compares the two). */
+void tasks_status_at(struct db *db, struct arena *a, struct task *t, const char *as_of)
+{
+	t->as_of = as_of;
+	t->due_at = due_at(db, a, t, as_of);
+	t->days_late = 0;
+	if (strcmp(t->assigned_on, as_of) > 0) t->status = TS_NONE;
+	else if (t->accepted_on && strcmp(t->accepted_on, as_of) <= 0) {
+		int late = t->due_at && strcmp(t->done_on, t->due_at) > 0;
+		t->status = late ? TS_DONE_LATE : TS_DONE_ON_TIME;
+		if (late) t->days_late = task_days_between(t->due_at, t->done_on);
+	} else if (t->due_at && strcmp(t->due_at, as_of) < 0) {
+		t->status = TS_OVERDUE;
+		t->days_late = task_days_between(t->due_at, as_of);
+	} else
+		t->status = TS_NOT_DUE;
+}
+
+static int read_coordinators(struct db *db, struct arena *a, struct task *t)
+{
+	t->coordinators = arena_alloc(a, sizeof *t->coordinators * TASK_MAX_COORDINATORS);
+	struct stmt *st = db_query(db,
+				   "SELECT u.id, u.code, u.name FROM task_coordinators c JOIN units u ON u.id = c.unit_id WHERE c.task_id = $1 "
+				   "ORDER BY u.code",
+				   "i", t->id);
+	if (!st) return E_DB;
+	while (t->ncoordinators < TASK_MAX_COORDINATORS && db_step(st) == DB_ROW) {
+		struct task_unit *u = &t->coordinators[t->ncoordinators++];
+		u->id = db_int(st, 0);
+		u->code = opt(st, a, 1);
+		u->name = opt(st, a, 2);
+	}
+	db_done(st);
+	return E_OK;
+}
+
+static int read_reports(struct db *db, struct arena *a, struct task *t)
+{
+	int64_t count = 0;
+	if (db_int1(db, &count, "SELECT count(*) FROM task_reports WHERE task_id = $1", "i", t->id) != DB_ROW) return E_DB;
+	t->reports = arena_alloc(a, sizeof *t->reports * (size_t)(count + 1));
+	struct stmt *st = db_query(db,
+				   "SELECT r.id, r.kind, r.percent, r.note, r.done_on, r.product, r.reported_on, r.review, r.review_comment, "
+				   "r.reviewed_on, rv.login, cu.login, r.created_at FROM task_reports r LEFT JOIN users rv ON rv.id = r.reviewed_by "
+				   "LEFT JOIN users cu ON cu.id = r.created_by WHERE r.task_id = $1 ORDER BY r.id DESC",
+				   "i", t->id);
+	if (!st) return E_DB;
+	while (t->nreports < count && db_step(st) == DB_ROW) {
+		struct task_report *x = &t->reports[t->nreports++];
+		x->id = db_int(st, 0);
+		x->kind = opt(st, a, 1);
+		x->percent = db_int(st, 2);
+		x->note = opt(st, a, 3);
+		x->done_on = opt(st, a, 4);
+		x->product = opt(st, a, 5);
+		x->reported_on = opt(st, a, 6);
+		x->review = opt(st, a, 7);
+		x->review_comment = opt(st, a, 8);
+		x->reviewed_on = opt(st, a, 9);
+		x->reviewer = opt(st, a, 10);
+		x->reporter = opt(st, a, 11);
+		x->created_at = opt(st, a, 12);
+	}
+	db_done(st);
+	return E_OK;
+}
+
+static int read_extensions(struct db *db, struct arena *a, struct task *t)
+{
+	int64_t count = 0;
+	if (db_int1(db, &count, "SELECT count(*) FROM task_extensions WHERE task_id = $1", "i", t->id) != DB_ROW) return E_DB;
+	t->extensions = arena_alloc(a, sizeof *t->extensions * (size_t)(count + 1));
+	struct stmt *st = db_query(db,
+				   "SELECT e.id, e.due_before, e.due_on, e.reason, e.recorded_on, u.login, e.created_at FROM task_extensions e "
+				   "LEFT JOIN users u ON u.id = e.created_by WHERE e.task_id = $1 ORDER BY e.recorded_on, e.id",
+				   "i", t->id);
+	if (!st) return E_DB;
+	while (t->nextensions < count && db_step(st) == DB_ROW) {
+		struct task_extension *x = &t->extensions[t->nextensions++];
+		x->id = db_int(st, 0);
+		x->due_before = opt(st, a, 1);
+		x->due_on = opt(st, a, 2);
+		x->reason = opt(st, a, 3);
+		x->recorded_on = opt(st, a, 4);
+		x->by = opt(st, a, 5);
+		x->created_at = opt(st, a, 6);
+	}
+	db_done(st);
+	return E_OK;
+}
+
+static int read_subtasks(struct db *db, struct arena *a, struct task *t, const char *as_of)
+{
+	t->subtasks = arena_alloc(a, sizeof *t->subtasks * (size_t)(t->children + 1));
+	struct stmt *st = db_query(db, "SELECT " TASK_COLS TASK_FROM " WHERE t.parent_id = $1 ORDER BY t.code, t.id", "i", t->id);
+	if (!st) return E_DB;
+	while (t->nsubtasks < t->children && db_step(st) == DB_ROW) tasks_read_row(st, a, &t->subtasks[t->nsubtasks++]);
+	db_done(st);
+	for (int i = 0; i < t->nsubtasks; i++) tasks_status_at(db, a, &t->subtasks[i], as_of);
+	return E_OK;
+}
+
+/* the row alone, its status as of as_of */
+static int task_row(struct db *db, struct arena *a, int64_t id, const char *as_of, struct task **out)
+{
+	*out = NULL;
+	struct stmt *st = db_query(db, "SELECT " TASK_COLS TASK_FROM " WHERE t.id = $1", "i", id);
+	if (!st) return E_DB;
+	int s = db_step(st);
+	struct task *t = NULL;
+	if (s == DB_ROW) {
+		t = arena_alloc(a, sizeof *t);
+		tasks_read_row(st, a, t);
+	}
+	db_done(st);
+	if (s != DB_ROW) return s == DB_DONE ? E_NOTFOUND : E_DB;
+	char today[11];
+	if (!as_of) {
+		task_today(today);
+		as_of = arena_strdup(a, today);
+	}
+	tasks_status_at(db, a, t, as_of);
+	*out = t;
+	return E_OK;
+}
+
+int tasks_get(struct db *db, struct arena *a, int64_t id, const char *as_of, struct task **out)
+{
+	struct task *t;
+	int rc = task_row(db, a, id, as_of, &t);
+	if (rc == E_OK) rc = read_coordinators(db, a, t);
+	if (rc == E_OK) rc = read_reports(db, a, t);
+	if (rc == E_OK) rc = read_extensions(db, a, t);
+	if (rc == E_OK) rc = read_subtasks(db, a, t, t->as_of);
+	*out = rc == E_OK ? t : NULL;
+	return rc;
+}
+
+int tasks_find_code(struct db *db, int64_t programme_id, const char *code, int64_t *id)
+{
+	int s = db_int1(db, id, "SELECT id FROM tasks WHERE programme_id = $1 AND code = $2", "it", programme_id, code ? code : "");
+	return s == DB_ROW ? E_OK : s == DB_DONE ? E_NOTFOUND : E_DB;
+}
+
+int task_readable(const struct user *u, const struct task *t, const char *owner_path)
+{
+	return (owner_path && role_can(u, PERM_READ, owner_path)) || role_can(u, PERM_READ, t->assigner_path) ||
+	       role_can(u, PERM_READ, t->lead_path);
+}
+
+void task_json(struct jw *w, const struct task *t, int full)
+{
+	jw_obj(w);
+	jw_kint(w, "id", t->id);
+	jw_kint(w, "programme_id", t->programme_id);
+	jw_kstr(w, "code", t->code);
+	jw_kstr(w, "title", t->title);
+	jw_kstr(w, "parent_code", t->parent_code);
+	jw_kstr(w, "source_doc", t->source_doc);
+	jw_kstr(w, "source_article", t->source_article);
+	jw_kstr(w, "assigner_code", t->assigner_code);
+	jw_kstr(w, "assigner_name", t->assigner_name);
+	jw_kstr(w, "lead_code", t->lead_code);
+	jw_kstr(w, "lead_name", t->lead_name);
+	jw_kstr(w, "assigned_on", t->assigned_on);
+	jw_kstr(w, "due_original", t->due_original);
+	jw_kstr(w, "due_on", t->due_on);
+	jw_kstr(w, "product", t->product);
+	jw_kint(w, "percent", t->percent);
+	jw_kstr(w, "state", t->state);
+	jw_kstr(w, "done_on", t->done_on);
+	jw_kstr(w, "accepted_on", t->accepted_on);
+	jw_kint(w, "subtasks", t->children);
+	jw_kint(w, "version", t->version);
+	if (t->as_of) {
+		jw_kstr(w, "as_of", t->as_of);
+		jw_kstr(w, "status", t->status ? task_status_names[t->status] : NULL);
+		jw_kstr(w, "due_at", t->due_at);
+		jw_kint(w, "days_late", t->days_late);
+	}
+	if (full) {
+		jw_key(w, "coordinators");
+		jw_arr(w);
+		for (int i = 0; i < t->ncoordinators; i++) {
+			jw_obj(w);
+			jw_kstr(w, "code", t->coordinators[i].code);
+			jw_kstr(w, "name", t->coordinators[i].name);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		jw_key(w, "reports");
+		jw_arr(w);
+		for (int i = 0; i < t->nreports; i++) {
+			const struct task_report *x = &t->reports[i];
+			jw_obj(w);
+			jw_kint(w, "id", x->id);
+			jw_kstr(w, "kind", x->kind);
+			jw_kint(w, "percent", x->percent);
+			jw_kstr(w, "note", x->note);
+			jw_kstr(w, "done_on", x->done_on);
+			jw_kstr(w, "product", x->product);
+			jw_kstr(w, "reported_on", x->reported_on);
+			jw_kstr(w, "reporter", x->reporter);
+			jw_kstr(w, "review", x->review);
+			jw_kstr(w, "review_comment", x->review_comment);
+			jw_kstr(w, "reviewed_on", x->reviewed_on);
+			jw_kstr(w, "reviewer", x->reviewer);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		jw_key(w, "extensions");
+		jw_arr(w);
+		for (int i = 0; i < t->nextensions; i++) {
+			const struct task_extension *x = &t->extensions[i];
+			jw_obj(w);
+			jw_kstr(w, "due_before", x->due_before);
+			jw_kstr(w, "due_on", x->due_on);
+			jw_kstr(w, "reason", x->reason);
+			jw_kstr(w, "recorded_on", x->recorded_on);
+			jw_kstr(w, "by", x->by);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+	}
+	jw_obj_end(w);
+}
+
+static char *task_snapshot(struct db *db, int64_t id)
+{
+	struct arena a;
+	arena_init(&a);
+	struct task *t;
+	char *out = NULL;
+	if (task_row(db, &a, id, NULL, &t) == E_OK && read_coordinators(db, &a, t) == E_OK) {
+		t->as_of = NULL; /* the record, not a status on a date */
+		struct buf b;
+		buf_init(&b);
+		struct jw w;
+		jw_init(&w, &b);
+		task_json(&w, t, 0);
+		out = buf_detach(&b);
+	}
+	arena_free(&a);
+	return out;
+}
+
+/* ---- creating a task ---- */
+
+static void check_task(struct db *db, const struct task_in *in, struct field_errors *fe, char *assigner_path, char *programme_owner)
+{
+	if (!in->code || !*in->code) fe_add(fe, "code", N_("Is required"));
+	else if (strlen(in->code) > TASK_CODE_MAX || !code_valid(in->code)) fe_add(fe, "code", N_("Use letters, digits, '-', '_' or '.' (at most 40)"));
+	check_text(fe, "title", in->title, TASK_TITLE_MAX, 1);
+	check_text(fe, "source_doc", in->source_doc, 300, 0);
+	check_text(fe, "source_article", in->source_article, 200, 0);
+	check_text(fe, "product", in->product, 1000, 0);
+	check_date(fe, "assigned_on", in->assigned_on, 1);
+	check_date(fe, "due_on", in->due_on, 0);
+	if (in->assigned_on && in->due_on && date_valid(in->assigned_on) && date_valid(in->due_on) && strcmp(in->due_on, in->assigned_on) < 0)
+		fe_add(fe, "due_on", N_("The deadline is before the task was assigned"));
+	char path[UNIT_PATH_MAX];
+	if (in->lead_id <= 0 || units_path(db, in->lead_id, path, sizeof path) != E_OK) {
+		if (!fe_get(fe, "lead_code")) fe_add(fe, "lead_code", N_("No unit has this code"));
+	}
+	if (in->assigner_id > 0 && units_path(db, in->assigner_id, assigner_path, UNIT_PATH_MAX) != E_OK && !fe_get(fe, "assigner_code"))
+		fe_add(fe, "assigner_code", N_("No unit has this code"));
+	if (in->ncoordinators < 0 || in->ncoordinators > TASK_MAX_COORDINATORS) fe_add(fe, "coordinators", N_("Too many units"));
+	for (int i = 0; i < in->ncoordinators && i < TASK_MAX_COORDINATORS; i++)
+		if (in->coordinators[i] <= 0 || units_path(db, in->coordinators[i], path, sizeof path) != E_OK) {
+			if (!fe_get(fe, "coordinators")) fe_add(fe, "coordinators", N_("No unit has this code"));
+		} else if (in->coordinators[i] == in->lead_id && !fe_get(fe, "coordinators"))
+			fe_add(fe, "coordinators", N_("The lead unit is not also a coordinating unit"));
+	struct stmt *st = db_query(db, "SELECT u.path, p.owner_id FROM task_programmes p JOIN units u ON u.id = p.owner_id WHERE p.id = $1", "i",
+				   in->programme_id);
+	if (st && db_step(st) == DB_ROW) snprintf(programme_owner, UNIT_PATH_MAX, "%s", db_text(st, 0));
+	else fe_add(fe, "programme_id", N_("No programme has this id"));
+	db_done(st);
+	if (in->parent_id > 0) {
+		int64_t prog = 0;
+		if (db_int1(db, &prog, "SELECT programme_id FROM tasks WHERE id = $1", "i", in->parent_id) != DB_ROW || prog != in->programme_id)
+			fe_add(fe, "parent_code", N_("No task of this programme has this code"));
+	}
+}
+
+int tasks_create(struct db *db, const struct user *who, const struct task_in *in0, struct field_errors *fe, int64_t *id)
+{
+	struct task_in in = *in0;
+	char assigner[UNIT_PATH_MAX] = "", owner[UNIT_PATH_MAX] = "";
+	/* the assigning body is the programme's owner unless named */
+	if (in.assigner_id <= 0 && in.programme_id > 0)
+		db_int1(db, &in.assigner_id, "SELECT owner_id FROM task_programmes WHERE id = $1", "i", in.programme_id);
+	check_task(db, &in, fe, assigner, owner);
+	if (*assigner && !role_can(who, PERM_TASK_ASSIGN, assigner)) return E_FORBIDDEN;
+	if (fe->n) return E_INVALID;
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) return rc;
+	int64_t dup = 0;
+	if (db_int1(db, &dup, "SELECT id FROM tasks WHERE programme_id = $1 AND code = $2", "it", in.programme_id, in.code) == DB_ROW) {
+		fe_add(fe, "code", N_("Another task of this programme already has this code"));
+		rc = E_INVALID;
+		goto out;
+	}
+	char now[21];
+	now_iso(now);
+	const char *due = in.due_on && *in.due_on ? in.due_on : NULL;
+	if (db_int1(db, id,
+		    "INSERT INTO tasks (programme_id, parent_id, code, title, source_doc, source_article, assigner_id, lead_id, assigned_on, "
+		    "due_original, due_on, product, created_by, created_at, updated_at) "
+		    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $13) RETURNING id",
+		    "iIttttiitttIt", in.programme_id, in.parent_id, in.code, in.title,
+		    in.source_doc && *in.source_doc ? in.source_doc : NULL, in.source_article && *in.source_article ? in.source_article : NULL,
+		    in.assigner_id, in.lead_id, in.assigned_on, due, in.product && *in.product ? in.product : NULL, who->id, now) != DB_ROW) {
+		rc = E_DB;
+		goto out;
+	}
+	for (int i = 0; i < in.ncoordinators; i++)
+		if (db_exec(db, "INSERT INTO task_coordinators (task_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", "ii", *id,
+			    in.coordinators[i]) != DB_OK) {
+			rc = E_DB;
+			goto out;
+		}
+	rc = audit_change(db, who, "create", "task", *id, NULL, task_snapshot, NULL);
+out:
+	return db_tx_end(db, rc);
+}
+
+/* ---- the lead unit's reports ---- */
+
+/* the task for a change inside the caller's transaction, with the scope
+** check: perm on the lead unit (report) or the assigning unit (assign) */
+static int task_for_change(struct db *db, struct arena *a, const struct user *who, int64_t id, enum perm perm, struct task **t)
+{
+	int rc = task_row(db, a, id, NULL, t);
+	if (rc != E_OK) return rc;
+	const char *path = perm == PERM_TASK_REPORT ? (*t)->lead_path : (*t)->assigner_path;
+	return role_can(who, perm, path) ? E_OK : E_FORBIDDEN;
+}
+
+/* the parent's percent: the mean of its sub-tasks' (rounded down) */
+static int roll_up(struct db *db, int64_t parent_id)
+{
+	if (parent_id <= 0) return E_OK;
+	int64_t mean = 0;
+	if (db_int1(db, &mean, "SELECT CAST(COALESCE(sum(percent), 0) / count(*) AS INTEGER) FROM tasks WHERE parent_id = $1", "i", parent_id) !=
+	    DB_ROW)
+		return E_DB;
+	if (db_exec(db, "UPDATE tasks SET percent = $2 WHERE id = $1 AND state <> 'done'", "ii", parent_id, mean) != DB_OK) return E_DB;
+	int64_t grand = 0;
+	if (db_int1(db, &grand, "SELECT COALESCE(parent_id, 0) FROM tasks WHERE id = $1", "i", parent_id) != DB_ROW) return E_DB;
+	return roll_up(db, grand);
+}
+
+int tasks_progress(struct db *db, const struct user *who, int64_t id, int64_t percent, const char *note, const char *today,
+		   struct field_errors *fe, int64_t *report_id)
+{
+	struct arena a;
+	arena_init(&a);
+	int64_t rid = 0;
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { arena_free(&a); return rc; }
+	struct task *t;
+	if ((rc = task_for_change(db, &a, who, id, PERM_TASK_REPORT, &t)) != E_OK) goto out;
+	if (percent < 0 || percent > 100) fe_add(fe, "percent", N_("Must be between 0 and 100"));
+	check_text(fe, "note", note, 4000, 0);
+	if (fe->n) { rc = E_INVALID; goto out; }
+	if (!strcmp(t->state, "done")) {
+		fe_add(fe, "state", N_("This task is done already"));
+		rc = E_STATE;
+		goto out;
+	}
+	char *before = task_snapshot(db, id);
+	char now[21];
+	now_iso(now);
+	if (db_int1(db, &rid,
+		    "INSERT INTO task_reports (task_id, kind, percent, note, reported_on, created_by, created_at) "
+		    "VALUES ($1, 'progress', $2, $3, $4, $5, $6) RETURNING id",
+		    "iittIt", id, percent, note && *note ? note : NULL, today, who->id, now) != DB_ROW ||
+	    db_exec(db, "UPDATE tasks SET percent = $2, version = version + 1, updated_at = $3 WHERE id = $1", "iit", id, percent, now) != DB_OK)
+		rc = E_DB;
+	if (rc == E_OK) rc = roll_up(db, t->parent_id);
+	if (rc == E_OK) rc = audit_change(db, who, "progress", "task", id, before, task_snapshot, note);
+	free(before);
+out:
+	if (rc == E_OK && report_id) *report_id = rid;
+	arena_free(&a);
+	return db_tx_end(db, rc);
+}
+
+int tasks_complete(struct db *db, const struct user *who, int64_t id, const char *done_on, const char *product, const char *note,
+		   const char *today, struct field_errors *fe, int64_t *report_id)
+{
+	struct arena a;
+	arena_init(&a);
+	int64_t rid = 0;
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { arena_free(&a); return rc; }
+	struct task *t;
+	if ((rc = task_for_change(db, &a, who, id, PERM_TASK_REPORT, &t)) != E_OK) goto out;
+	check_date(fe, "done_on", done_on, 1);
+	if (done_on && date_valid(done_on)) {
+		if (strcmp(done_on, today) > 0) fe_add(fe, "done_on", N_("The completion date is in the future"));
+		else if (strcmp(done_on, t->assigned_on) < 0) fe_add(fe, "done_on", N_("The completion date is before the task was assigned"));
+	}
+	check_text(fe, "product", product, 1000, 0);
+	check_text(fe, "note", note, 4000, 0);
+	if (fe->n) { rc = E_INVALID; goto out; }
+	if (strcmp(t->state, "open") != 0) {
+		fe_add(fe, "state", !strcmp(t->state, "done") ? N_("This task is done already") : N_("A completion of this task waits for review"));
+		rc = E_STATE;
+		goto out;
+	}
+	int64_t open_children = 0;
+	db_int1(db, &open_children, "SELECT count(*) FROM tasks WHERE parent_id = $1 AND state <> 'done'", "i", id);
+	if (open_children > 0) {
+		fe_add(fe, "state", N_("Its sub-tasks are not all done"));
+		rc = E_STATE;
+		goto out;
+	}
+	char *before = task_snapshot(db, id);
+	char now[21];
+	now_iso(now);
+	if (db_int1(db, &rid,
+		    "INSERT INTO task_reports (task_id, kind, percent, note, done_on, product, reported_on, review, created_by, created_at) "
+		    "VALUES ($1, 'completion', 100, $2, $3, $4, $5, 'pending', $6, $7) RETURNING id",
+		    "ittttIt", id, note && *note ? note : NULL, done_on, product && *product ? product : NULL, today, who->id, now) != DB_ROW ||
+	    db_exec(db, "UPDATE tasks SET state = 'submitted', version = version + 1, updated_at = $2 WHERE id = $1", "it", id, now) != DB_OK)
+		rc = E_DB;
+	if (rc == E_OK) rc = audit_change(db, who, "complete", "task", id, before, task_snapshot, done_on);
+	free(before);
+out:
+	if (rc == E_OK && report_id) *report_id = rid;
+	arena_free(&a);
+	return db_tx_end(db, rc);
+}
+
+/* ---- the assigning office ---- */
+
+int tasks_review(struct db *db, const struct user *who, int64_t id, int64_t version, int accept, const char *comment,
+		 const char *today, struct field_errors *fe)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { arena_free(&a); return rc; }
+	struct task *t;
+	if ((rc = task_for_change(db, &a, who, id, PERM_TASK_ASSIGN, &t)) != E_OK) goto out;
+	check_text(fe, "comment", comment, 4000, !accept);
+	if (fe->n) { rc = E_INVALID; goto out; }
+	if (version != t->version) { rc = E_CONFLICT; goto out; }
+	if (strcmp(t->state, "submitted") != 0) {
+		fe_add(fe, "state", N_("No completion of this task waits for review"));
+		rc = E_STATE;
+		goto out;
+	}
+	int64_t rid = 0;
+	const char *done_on = NULL;
+	struct stmt *st = db_query(db, "SELECT id, done_on FROM task_reports WHERE task_id = $1 AND review = 'pending' ORDER BY id DESC LIMIT 1",
+				   "i", id);
+	if (st && db_step(st) == DB_ROW) {
+		rid = db_int(st, 0);
+		done_on = opt(st, &a, 1);
+	}
+	db_done(st);
+	if (!rid) { rc = E_DB; goto out; }
+	/* an acceptance is dated today: a completion accepted before it was done cannot be */
+	if (accept && strcmp(today, done_on) < 0) {
+		fe_add(fe, "state", N_("The completion date is in the future"));
+		rc = E_STATE;
+		goto out;
+	}
+	char *before = task_snapshot(db, id);
+	char now[21];
+	now_iso(now);
+	if (db_exec(db, "UPDATE task_reports SET review = $2, review_comment = $3, reviewed_on = $4, reviewed_by = $5 WHERE id = $1", "itttI", rid,
+		    accept ? "accepted" : "returned", comment && *comment ? comment : NULL, today, who->id) != DB_OK)
+		rc = E_DB;
+	else if (accept)
+		rc = db_exec(db,
+			     "UPDATE tasks SET state = 'done', done_on = $2, accepted_on = $3, percent = 100, version = version + 1, updated_at = $4 "
+			     "WHERE id = $1",
+			     "ittt", id, done_on, today, now) == DB_OK ? E_OK : E_DB;
+	else
+		rc = db_exec(db, "UPDATE tasks SET state = 'open', version = version + 1, updated_at = $2 WHERE id = $1", "it", id, now) == DB_OK
+			     ? E_OK
+			     : E_DB;
+	if (rc == E_OK && accept) rc = roll_up(db, t->parent_id);
+	if (rc == E_OK) rc = audit_change(db, who, accept ? "accept" : "return", "task", id, before, task_snapshot, comment);
+	free(before);
+out:
+	arena_free(&a);
+	return db_tx_end(db, rc);
+}
+
+int tasks_extend(struct db *db, const struct user *who, int64_t id, int64_t version, const char *due_on, const char *reason,
+		 const char *today, struct field_errors *fe)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { arena_free(&a); return rc; }
+	struct task *t;
+	if ((rc = task_for_change(db, &a, who, id, PERM_TASK_ASSIGN, &t)) != E_OK) goto out;
+	check_date(fe, "due_on", due_on, 1);
+	check_text(fe, "reason", reason, 2000, 1);
+	if (due_on && date_valid(due_on)) {
+		if (strcmp(due_on, t->assigned_on) < 0) fe_add(fe, "due_on", N_("The deadline is before the task was assigned"));
+		else if (t->due_on && strcmp(due_on, t->due_on) <= 0) fe_add(fe, "due_on", N_("An extension moves the deadline later"));
+	}
+	if (fe->n) { rc = E_INVALID; goto out; }
+	if (version != t->version) { rc = E_CONFLICT; goto out; }
+	if (!strcmp(t->state, "done")) {
+		fe_add(fe, "state", N_("This task is done already"));
+		rc = E_STATE;
+		goto out;
+	}
+	if (t->extended_on && strcmp(today, t->extended_on) < 0) {
+		fe_add(fe, "state", N_("A later extension is on record"));
+		rc = E_STATE;
+		goto out;
+	}
+	char *before = task_snapshot(db, id);
+	char now[21];
+	now_iso(now);
+	if (db_exec(db,
+		    "INSERT INTO task_extensions (task_id, due_before, due_on, reason, recorded_on, created_by, created_at) "
+		    "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		    "ittttIt", id, t->due_on, due_on, reason, today, who->id, now) != DB_OK ||
+	    db_exec(db, "UPDATE tasks SET due_on = $2, extended_on = $3, version = version + 1, updated_at = $4 WHERE id = $1", "ittt", id, due_on,
+		    today, now) != DB_OK)
+		rc = E_DB;
+	if (rc == E_OK) rc = audit_change(db, who, "extend", "task", id, before, task_snapshot, reason);
+	free(before);
+out:
+	arena_free(&a);
+	return db_tx_end(db, rc);
+}
+
+int tasks_attach(struct db *db, const struct user *who, int64_t id, int64_t report_id, const char *name, const void *data, size_t n,
+		 struct field_errors *fe, int64_t *attachment_id)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { arena_free(&a); return rc; }
+	struct task *t;
+	if ((rc = task_for_change(db, &a, who, id, PERM_TASK_REPORT, &t)) != E_OK) goto out;
+	if (report_id > 0) {
+		int64_t owner = 0;
+		if (db_int1(db, &owner, "SELECT task_id FROM task_reports WHERE id = $1", "i", report_id) != DB_ROW || owner != id) {
+			rc = E_NOTFOUND;
+			goto out;
+		}
+	}
+	rc = files_attach(db, who, report_id > 0 ? "task_report" : "task", report_id > 0 ? report_id : id, name, data, n, (size_t)-1, fe,
+			  attachment_id);
+out:
+	arena_free(&a);
+	return db_tx_end(db, rc);
+}

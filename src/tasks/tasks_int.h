@@ -1,0 +1,22 @@
+/* What the files of src/tasks/ share and nobody else uses. */
+#ifndef THIDUA_TASKS_INT_H
+#define THIDUA_TASKS_INT_H
+#include "tasks.h"
+
+struct stmt;
+
+/* a task row with its programme, parent and units (tasks_read_row reads it) */
+#define TASK_COLS                                                                                                                   \
+	"t.id, t.programme_id, p.code, COALESCE(t.parent_id, 0), pt.code, t.code, t.title, t.source_doc, t.source_article, t.product, " \
+	"t.assigner_id, au.code, au.name, au.path, t.lead_id, lu.code, lu.name, lu.path, t.assigned_on, t.due_original, t.due_on, "    \
+	"t.extended_on, t.percent, t.state, t.done_on, t.accepted_on, t.version, t.created_at, "                                      \
+	"(SELECT count(*) FROM tasks c WHERE c.parent_id = t.id)"
+#define TASK_FROM                                                                                                                   \
+	" FROM tasks t JOIN task_programmes p ON p.id = t.programme_id JOIN units au ON au.id = t.assigner_id "                      \
+	"JOIN units lu ON lu.id = t.lead_id LEFT JOIN tasks pt ON pt.id = t.parent_id"
+
+void tasks_read_row(struct stmt *st, struct arena *a, struct task *t);
+/* t->status, due_at, days_late as of as_of (kept in t: as_of must outlive it) */
+void tasks_status_at(struct db *db, struct arena *a, struct task *t, const char *as_of);
+
+#endif

@@ -1,0 +1,440 @@
+/* Task lists in and out: the status table of a programme as CSV or XLSX
+** (GET /programmes/{id}/export?format=&as_of=), the import of a
+** programme's task list and of progress in bulk from a CSV or XLSX file
+** (all or nothing: every line is checked, each error is "line N: reason",
+** and one bad line writes nothing). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/arena.h"
+#include "../base/db.h"
+#include "../base/i18n.h"
+#include "../base/multipart.h"
+#include "../base/sheet.h"
+#include "../base/table.h"
+#include "../base/util.h"
+#include "../units/units.h"
+#include "../units/units_web.h"
+#include "tasks_int.h"
+#include "tasks_web.h"
+#include "tmpl_tasks.h"
+
+#define T(s) i18n_get(lang, (s))
+
+/* the columns of a task list, in the import's and the export's order */
+enum { C_CODE, C_TITLE, C_PARENT, C_SOURCE, C_ARTICLE, C_LEAD, C_COORD, C_ASSIGNED, C_DUE, C_PRODUCT, C_N };
+static const struct column task_columns[C_N + 1] = {
+	[C_CODE] = { "code", N_("Code") },
+	[C_TITLE] = { "title", N_("Task") },
+	[C_PARENT] = { "parent_code", N_("Sub-task of") },
+	[C_SOURCE] = { "source_doc", N_("Source document") },
+	[C_ARTICLE] = { "source_article", N_("Article") },
+	[C_LEAD] = { "lead_code", N_("Lead unit code") },
+	[C_COORD] = { "coordinators", N_("Coordinating unit codes") },
+	[C_ASSIGNED] = { "assigned_on", N_("Assigned on") },
+	[C_DUE] = { "due_on", N_("Deadline") },
+	[C_PRODUCT] = { "product", N_("Expected product") },
+	[C_N] = { NULL, NULL },
+};
+
+struct export_ctx {
+	const struct task_query *q;
+};
+
+static int write_status(struct req *r, FILE *f, const char *format, const void *ctx)
+{
+	const struct task_query *q = ((const struct export_ctx *)ctx)->q;
+	const char *lang = r->lang;
+	const char *h[] = { T("Code"), T("Task"), T("Sub-task of"), T("Source document"), T("Article"), T("Lead unit code"), T("Lead unit"),
+			    T("Assigned on"), T("Deadline"), T("Original deadline"), T("Percent done"), T("Status"), T("Days late"),
+			    T("Done on"), T("Accepted on"), NULL };
+	struct sheet *s = sheet_open(f, format, T("Tasks"), h, "tttttttttttntntt");
+	if (!s) return E_DB;
+	/* a page of 2 000 at a time: a programme of 100 000 tasks is never all in memory */
+	struct task_query page = *q;
+	page.limit = 2000;
+	int rc = E_OK;
+	for (page.offset = 0; rc == E_OK; page.offset += page.limit) {
+		struct arena a;
+		arena_init(&a);
+		struct task *items;
+		int n;
+		int64_t total;
+		rc = tasks_list(r->db, &a, &page, &items, &n, &total);
+		for (int i = 0; rc == E_OK && i < n; i++) {
+			const struct task *t = &items[i];
+			const char *row[] = { t->code, t->title, t->parent_code, t->source_doc, t->source_article, t->lead_code, t->lead_name,
+					      t->assigned_on, t->due_at, t->due_original, arena_printf(&a, "%lld", (long long)t->percent),
+					      task_status_label(r, t->status), arena_printf(&a, "%lld", (long long)t->days_late), t->done_on,
+					      t->accepted_on };
+			sheet_row(s, row);
+		}
+		arena_free(&a);
+		if (n < page.limit) break;
+	}
+	return sheet_close(s) == 0 && rc == E_OK ? E_OK : E_DB;
+}
+
+void programme_export_download(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	struct programme *p;
+	int rc = programmes_get(r->db, &r->a, id, &p);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	const char *s = req_query(r, "as_of");
+	char today[11];
+	task_today(today);
+	const char *as_of = s && *s ? date_from_user(&r->a, s) : arena_strdup(&r->a, today);
+	if (!as_of) { reply_error(r, 400, "bad_request", N_("as_of must be a date (YYYY-MM-DD)")); return; }
+	struct task_query *q = arena_alloc(&r->a, sizeof *q);
+	q->programme_id = id;
+	q->as_of = as_of;
+	if (!programme_reads_all(r->user, p)) {
+		int n = units_scope_ranges(r, PERM_READ, q->range_lo, TASK_MAX_RANGES);
+		if (n == 0) { q->range_lo[0] = "~/"; n = 1; }
+		q->nranges = n < 0 ? 0 : n;
+	}
+	const char *format = reply_sheet_format(r, "xlsx");
+	struct export_ctx ctx = { q };
+	if (format) reply_sheet(r, arena_printf(&r->a, "%s-%s", p->code, as_of), format, write_status, &ctx);
+}
+
+/* ---- imports ---- */
+
+/* a unit code of a line: its id, or 0 with the error written */
+static int64_t line_unit(struct db *db, const char *code, int line, const char *what, FILE *errors)
+{
+	int64_t id = 0;
+	if (!code || !*code) fprintf(errors, "line %d: %s is required\n", line, what);
+	else if (units_find_code(db, code, &id) != E_OK) fprintf(errors, "line %d: no unit has the code %s (%s)\n", line, code, what);
+	return id;
+}
+
+static const char *cell(const struct table *t, const int *col, int k)
+{
+	const char *s = table_cell(t, col[k]);
+	return s && *s ? s : NULL;
+}
+
+/* a date cell: ISO or dd/mm/yyyy */
+static const char *line_date(struct arena *a, const char *s, int line, const char *what, int required, FILE *errors, int *bad)
+{
+	if (!s) {
+		if (required) { fprintf(errors, "line %d: %s is required\n", line, what); *bad = 1; }
+		return NULL;
+	}
+	const char *d = date_from_user(a, s);
+	if (!d) { fprintf(errors, "line %d: %s is not a date: %s\n", line, what, s); *bad = 1; }
+	return d;
+}
+
+static int import_task_line(struct db *db, const struct user *who, struct arena *a, int64_t programme_id, const struct table *t,
+			    const int *col, FILE *errors)
+{
+	int line = t->line, bad = 0;
+	struct task_in in = { .programme_id = programme_id };
+	in.code = cell(t, col, C_CODE);
+	in.title = cell(t, col, C_TITLE);
+	in.source_doc = cell(t, col, C_SOURCE);
+	in.source_article = cell(t, col, C_ARTICLE);
+	in.product = cell(t, col, C_PRODUCT);
+	in.assigned_on = line_date(a, cell(t, col, C_ASSIGNED), line, "assigned_on", 1, errors, &bad);
+	in.due_on = line_date(a, cell(t, col, C_DUE), line, "due_on", 0, errors, &bad);
+	if (!(in.lead_id = line_unit(db, cell(t, col, C_LEAD), line, "lead_code", errors))) bad = 1;
+	const char *parent = cell(t, col, C_PARENT);
+	if (parent && tasks_find_code(db, programme_id, parent, &in.parent_id) != E_OK) {
+		fprintf(errors, "line %d: no task of this programme has the code %s (parent_code; a parent comes before its sub-tasks)\n", line, parent);
+		bad = 1;
+	}
+	const char *coord = cell(t, col, C_COORD);
+	if (coord) {
+		char *copy = arena_strdup(a, coord), *save = NULL;
+		for (char *c = strtok_r(copy, ",; ", &save); c && in.ncoordinators < TASK_MAX_COORDINATORS; c = strtok_r(NULL, ",; ", &save))
+			if (!(in.coordinators[in.ncoordinators++] = line_unit(db, c, line, "coordinators", errors))) bad = 1;
+	}
+	if (bad) return E_INVALID;
+	struct field_errors fe = { 0 };
+	int64_t id;
+	int rc = tasks_create(db, who, &in, &fe, &id);
+	if (rc == E_INVALID)
+		for (int i = 0; i < fe.n; i++) fprintf(errors, "line %d: %s: %s\n", line, fe.field[i], fe.msg[i]);
+	else if (rc == E_FORBIDDEN)
+		fprintf(errors, "line %d: the assigning unit is outside the units you may assign for\n", line);
+	else if (rc != E_OK)
+		fprintf(errors, "line %d: the task could not be written\n", line);
+	return rc;
+}
+
+int tasks_import(struct db *db, const struct user *who, int64_t programme_id, FILE *in, FILE *errors, int *n)
+{
+	*n = 0;
+	struct table *t;
+	char err[256];
+	if (table_open(&t, in, err, sizeof err) != 0) { fprintf(errors, "%s\n", err); return E_INVALID; }
+	int col[C_N];
+	int rc = db_tx_begin(db), failed = 0, s;
+	if (rc != E_OK) { table_close(t); return rc; }
+	if ((s = table_next(t)) != 1) {
+		fprintf(errors, "the file has no header line\n");
+		rc = E_INVALID;
+		goto out;
+	}
+	table_columns_named(t, task_columns, col);
+	for (int k = 0; k < C_N; k++)
+		if (col[k] < 0 && (k == C_CODE || k == C_TITLE || k == C_LEAD || k == C_ASSIGNED)) {
+			fprintf(errors, "line %d: the column %s is missing\n", t->line, task_columns[k].code);
+			rc = E_INVALID;
+		}
+	if (rc != E_OK) goto out;
+	struct arena a;
+	arena_init(&a);
+	while ((s = table_next(t)) != 0) {
+		if (s < 0) { fprintf(errors, "line %d: %s\n", t->line, t->err); failed++; continue; }
+		if (table_blank(t)) continue;
+		int lr = import_task_line(db, who, &a, programme_id, t, col, errors);
+		if (lr == E_OK) (*n)++;
+		else if (lr == E_INVALID || lr == E_FORBIDDEN) failed++;
+		else { rc = lr; break; }
+		if (failed >= 100) { fprintf(errors, "stopped after 100 errors\n"); break; }
+	}
+	arena_free(&a);
+	if (rc == E_OK && failed) rc = E_INVALID;
+out:
+	if (rc != E_OK) *n = 0;
+	table_close(t);
+	return db_tx_end(db, rc);
+}
+
+/* the uploaded file imported into the programme of {id}: E_OK with *n, or
+** E_INVALID with the reasons (one a line) in *errors (arena) */
+static int import_upload(struct req *r, int progress, struct programme **p, int *n, const char **errors)
+{
+	*n = 0;
+	*errors = NULL;
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return -1;
+	int rc = programmes_get(r->db, &r->a, id, p);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return -1; }
+	if (!progress && !role_can(r->user, PERM_TASK_ASSIGN, (*p)->owner_path)) { reply_fail(r, E_FORBIDDEN, NULL); return -1; }
+	const struct mp_part *part = req_file(r, "file");
+	if (!part || !part->len) {
+		*errors = _("Choose a file to upload");
+		return E_INVALID;
+	}
+	FILE *in = fmemopen((void *)part->data, part->len, "rb");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *err = open_memstream(&text, &len);
+	if (!in || !err) {
+		if (in) fclose(in);
+		if (err) fclose(err);
+		free(text);
+		return E_DB;
+	}
+	char today[11];
+	task_today(today);
+	rc = progress ? tasks_import_progress(r->db, r->user, id, today, in, err, n) : tasks_import(r->db, r->user, id, in, err, n);
+	fclose(in);
+	fclose(err);
+	if (len && text[len - 1] == '\n') text[len - 1] = 0;
+	*errors = arena_strdup(&r->a, text);
+	free(text);
+	return rc;
+}
+
+static void api_import(struct req *r, int progress)
+{
+	struct programme *p;
+	int n;
+	const char *errors;
+	int rc = import_upload(r, progress, &p, &n, &errors);
+	if (rc < 0) return;
+	if (rc == E_INVALID) {
+		struct field_errors fe = { 0 };
+		fe_add(&fe, "file", errors && *errors ? errors : N_("The file could not be read"));
+		reply_fail(r, rc, &fe);
+		return;
+	}
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kint(&w, "imported", n);
+	jw_obj_end(&w);
+	reply_json(r, 200);
+}
+
+void api_programme_import(struct req *r) { api_import(r, 0); }
+void api_programme_progress_import(struct req *r) { api_import(r, 1); }
+
+static void page_import(struct req *r, int progress)
+{
+	struct programme *p;
+	int n;
+	const char *errors;
+	int rc = import_upload(r, progress, &p, &n, &errors);
+	if (rc < 0) return;
+	if (rc == E_OK) {
+		flash_set(r, progress ? N_("The progress reports were recorded") : N_("The tasks were imported"));
+		reply_redirect(r, arena_printf(&r->a, "/programmes/%lld#tasks", (long long)p->id));
+		return;
+	}
+	if (rc != E_INVALID) { reply_fail(r, rc, NULL); return; }
+	r->status = 422;
+	page_begin(r, _("Nothing was imported"), "tasks");
+	tmpl_task_import_result(&r->out, r, p, errors);
+	page_end(r);
+}
+
+void page_programme_import(struct req *r) { page_import(r, 0); }
+void page_programme_progress_import(struct req *r) { page_import(r, 1); }
+
+/* ---- progress in bulk: a template to fill offline, and its import ---- */
+
+enum { P_CODE, P_TITLE, P_LEAD, P_DUE, P_PERCENT, P_NOTE, P_DONE_ON, P_PRODUCT, P_N };
+static const struct column progress_columns[P_N + 1] = {
+	[P_CODE] = { "code", N_("Code") },
+	[P_TITLE] = { "title", N_("Task") },
+	[P_LEAD] = { "lead_unit", N_("Lead unit") },
+	[P_DUE] = { "due_on", N_("Deadline") },
+	[P_PERCENT] = { "percent", N_("Percent done") },
+	[P_NOTE] = { "note", N_("What was done") },
+	[P_DONE_ON] = { "done_on", N_("Done on") },
+	[P_PRODUCT] = { "product", N_("Product") },
+	[P_N] = { NULL, NULL },
+};
+
+/* the tasks the user may report on, not done, one a row: percent, note, done_on and product to fill */
+static int write_template(struct req *r, FILE *f, const char *format, const void *ctx)
+{
+	const struct task_query *q = ((const struct export_ctx *)ctx)->q;
+	const char *h[P_N + 1];
+	column_headers(progress_columns, r->lang, h);
+	struct sheet *s = sheet_open(f, format, i18n_get(r->lang, "Progress"), h, "ttttnttt");
+	if (!s) return E_DB;
+	struct task_query page = *q;
+	page.limit = 2000;
+	int rc = E_OK;
+	for (page.offset = 0; rc == E_OK; page.offset += page.limit) {
+		struct arena a;
+		arena_init(&a);
+		struct task *items;
+		int n;
+		int64_t total;
+		rc = tasks_list(r->db, &a, &page, &items, &n, &total);
+		for (int i = 0; rc == E_OK && i < n; i++) {
+			const struct task *t = &items[i];
+			if (!strcmp(t->state, "done") || t->children) continue;
+			const char *row[] = { t->code, t->title, t->lead_name, t->due_at, arena_printf(&a, "%lld", (long long)t->percent), "", "", "" };
+			sheet_row(s, row);
+		}
+		arena_free(&a);
+		if (n < page.limit) break;
+	}
+	return sheet_close(s) == 0 && rc == E_OK ? E_OK : E_DB;
+}
+
+void programme_progress_template(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	struct programme *p;
+	int rc = programmes_get(r->db, &r->a, id, &p);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	char today[11];
+	task_today(today);
+	struct task_query *q = arena_alloc(&r->a, sizeof *q);
+	q->programme_id = id;
+	q->as_of = arena_strdup(&r->a, today);
+	int n = units_scope_ranges(r, PERM_TASK_REPORT, q->range_lo, TASK_MAX_RANGES);
+	if (n == 0) { q->range_lo[0] = "~/"; n = 1; }
+	q->nranges = n < 0 ? 0 : n;
+	const char *format = reply_sheet_format(r, "xlsx");
+	struct export_ctx ctx = { q };
+	if (format) reply_sheet(r, arena_printf(&r->a, "%s-tien-do-%s", p->code, today), format, write_template, &ctx);
+}
+
+static int import_progress_line(struct db *db, const struct user *who, struct arena *a, int64_t programme_id, const struct table *t,
+				const int *col, const char *today, FILE *errors, int *written)
+{
+	int line = t->line, bad = 0;
+	const char *code = cell(t, col, P_CODE), *pct = cell(t, col, P_PERCENT), *note = cell(t, col, P_NOTE);
+	const char *done = line_date(a, cell(t, col, P_DONE_ON), line, "done_on", 0, errors, &bad);
+	int64_t id = 0, percent = -1;
+	if (!code) { fprintf(errors, "line %d: code is required\n", line); return E_INVALID; }
+	if (tasks_find_code(db, programme_id, code, &id) != E_OK) {
+		fprintf(errors, "line %d: no task of this programme has the code %s\n", line, code);
+		return E_INVALID;
+	}
+	if (pct) {
+		double v;
+		const char *s = pct;
+		char *copy = arena_strdup(a, s);
+		size_t n = strlen(copy);
+		if (n && copy[n - 1] == '%') copy[n - 1] = 0;
+		if (parse_number(copy, &v) != 0 && i18n_parse_number("vi", copy, &v) != 0) {
+			fprintf(errors, "line %d: percent is not a number: %s\n", line, pct);
+			bad = 1;
+		} else
+			percent = (int64_t)(v + 0.5);
+	}
+	if (bad) return E_INVALID;
+	struct field_errors fe = { 0 };
+	int rc = E_OK;
+	if (done) rc = tasks_complete(db, who, id, done, cell(t, col, P_PRODUCT), note, today, &fe, NULL);
+	else if (percent >= 0 || note) {
+		/* an untouched row of the template (the percent as it was, no note) changes nothing */
+		int64_t was = -1;
+		db_int1(db, &was, "SELECT percent FROM tasks WHERE id = $1", "i", id);
+		if (percent < 0) percent = was;
+		if (percent == was && !note) return E_OK;
+		rc = tasks_progress(db, who, id, percent, note, today, &fe, NULL);
+	} else
+		return E_OK;
+	if (rc == E_OK) (*written)++;
+	else if (rc == E_FORBIDDEN) fprintf(errors, "line %d: %s is led by a unit outside those you report for\n", line, code);
+	else if (rc == E_INVALID || rc == E_STATE)
+		for (int i = 0; i < fe.n; i++) fprintf(errors, "line %d: %s: %s\n", line, fe.field[i], fe.msg[i]);
+	else
+		fprintf(errors, "line %d: the report could not be written\n", line);
+	return rc == E_STATE || rc == E_FORBIDDEN ? E_INVALID : rc;
+}
+
+int tasks_import_progress(struct db *db, const struct user *who, int64_t programme_id, const char *today, FILE *in, FILE *errors, int *n)
+{
+	*n = 0;
+	struct table *t;
+	char err[256];
+	if (table_open(&t, in, err, sizeof err) != 0) { fprintf(errors, "%s\n", err); return E_INVALID; }
+	int col[P_N];
+	int rc = db_tx_begin(db), failed = 0, s;
+	if (rc != E_OK) { table_close(t); return rc; }
+	if ((s = table_next(t)) != 1) {
+		fprintf(errors, "the file has no header line\n");
+		rc = E_INVALID;
+		goto out;
+	}
+	table_columns_named(t, progress_columns, col);
+	if (col[P_CODE] < 0) {
+		fprintf(errors, "line %d: the column code is missing\n", t->line);
+		rc = E_INVALID;
+		goto out;
+	}
+	struct arena a;
+	arena_init(&a);
+	while ((s = table_next(t)) != 0) {
+		if (s < 0) { fprintf(errors, "line %d: %s\n", t->line, t->err); failed++; continue; }
+		if (table_blank(t)) continue;
+		int lr = import_progress_line(db, who, &a, programme_id, t, col, today, errors, n);
+		if (lr == E_INVALID) failed++;
+		else if (lr != E_OK) { rc = lr; break; }
+		if (failed >= 100) { fprintf(errors, "stopped after 100 errors\n"); break; }
+	}
+	arena_free(&a);
+	if (rc == E_OK && failed) rc = E_INVALID;
+out:
+	if (rc != E_OK) *n = 0;
+	table_close(t);
+	return db_tx_end(db, rc);
+}

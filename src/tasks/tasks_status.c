@@ -1,0 +1,401 @@
+/* The status of tasks on a date (tasks.h says the rules), for lists and
+** counts, computed in SQL from the task rows: the deadline in force at the
+** date is the current one unless an extension was recorded after it, and
+** only then is task_extensions read (one index lookup). The same query runs
+** on SQLite and PostgreSQL; $1 is always the date. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../base/arena.h"
+#include "../base/buf.h"
+#include "../base/db.h"
+#include "../base/i18n.h"
+#include "../base/util.h"
+#include "tasks_int.h"
+
+/* the deadline in force on $1 */
+#define DUE_AT                                                                                                                     \
+	"(CASE WHEN t.extended_on IS NULL OR t.extended_on <= $1 THEN t.due_on ELSE (SELECT e.due_before FROM task_extensions e "    \
+	"WHERE e.task_id = t.id AND e.recorded_on > $1 ORDER BY e.recorded_on, e.id LIMIT 1) END)"
+/* 1 done on time, 2 done late, 3 not yet due, 4 overdue (enum task_status) */
+#define STATUS_AT                                                                                                                  \
+	"(CASE WHEN t.accepted_on <= $1 THEN (CASE WHEN " DUE_AT " IS NULL OR t.done_on <= " DUE_AT " THEN 1 ELSE 2 END) "          \
+	"WHEN " DUE_AT " < $1 THEN 4 ELSE 3 END)"
+
+int64_t task_counts_done(const struct task_counts *c) { return c->n[TS_DONE_ON_TIME] + c->n[TS_DONE_LATE]; }
+
+double task_counts_done_percent(const struct task_counts *c) { return c->total ? 100.0 * (double)task_counts_done(c) / (double)c->total : 0; }
+
+void task_counts_json(struct jw *w, const struct task_counts *c)
+{
+	jw_kint(w, "total", c->total);
+	jw_kint(w, "done", task_counts_done(c));
+	jw_kint(w, "done_on_time", c->n[TS_DONE_ON_TIME]);
+	jw_kint(w, "done_late", c->n[TS_DONE_LATE]);
+	jw_kint(w, "not_done", c->n[TS_NOT_DUE] + c->n[TS_OVERDUE]);
+	jw_kint(w, "not_due", c->n[TS_NOT_DUE]);
+	jw_kint(w, "overdue", c->n[TS_OVERDUE]);
+	jw_key(w, "done_percent");
+	jw_num(w, (double)(int64_t)(task_counts_done_percent(c) * 10 + 0.5) / 10);
+}
+
+/* ---- dates ---- */
+
+static time_t day_time(const char *iso)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = atoi(iso) - 1900;
+	tm.tm_mon = atoi(iso + 5) - 1;
+	tm.tm_mday = atoi(iso + 8);
+	tm.tm_hour = 12;
+	return timegm(&tm);
+}
+
+int64_t task_days_between(const char *a, const char *b)
+{
+	if (!a || !b || !date_valid(a) || !date_valid(b)) return 0;
+	return (int64_t)((day_time(b) - day_time(a)) / 86400);
+}
+
+void task_date_add(const char *date, int64_t n, char out[11])
+{
+	time_t t = day_time(date) + (time_t)n * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void task_today(char out[11])
+{
+	time_t t = time(NULL) + (time_t)i18n_tz_minutes * 60;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static void quarter_end(int year, int q, char out[11])
+{
+	static const char *const ends[] = { "03-31", "06-30", "09-30", "12-31" };
+	char tmp[32];
+	snprintf(tmp, sizeof tmp, "%04d-%s", year < 0 ? 0 : year > 9999 ? 9999 : year, ends[(q - 1) & 3]);
+	memcpy(out, tmp, 10);
+	out[10] = 0;
+}
+
+void quarter_end_of(const char *date, char out[11]) { quarter_end(atoi(date), (atoi(date + 5) - 1) / 3 + 1, out); }
+
+void quarter_end_before(const char *date, char out[11])
+{
+	int year = atoi(date), q = (atoi(date + 5) - 1) / 3 + 1;
+	if (q == 1) quarter_end(year - 1, 4, out);
+	else quarter_end(year, q - 1, out);
+}
+
+/* ---- the query ---- */
+
+/* the parameters of a built query after $1 (the date) */
+struct params {
+	int n;
+	char type[48];
+	int64_t i[48];
+	const char *s[48];
+	char hi[TASK_MAX_RANGES][1024];   /* the ranges' upper bounds */
+};
+
+static int param_int(struct params *p, int64_t v)
+{
+	p->type[p->n] = 'i';
+	p->i[p->n] = v;
+	return ++p->n + 1;
+}
+
+static int param_text(struct params *p, const char *v)
+{
+	p->type[p->n] = 't';
+	p->s[p->n] = v;
+	return ++p->n + 1;
+}
+
+static int bind_params(struct stmt *st, const char *as_of, const struct params *p)
+{
+	int rc = db_bind_text(st, 1, as_of);
+	for (int k = 0; k < p->n && rc == DB_OK; k++)
+		rc = p->type[k] == 'i' ? db_bind_int(st, k + 2, p->i[k]) : db_bind_text(st, k + 2, p->s[k]);
+	return rc;
+}
+
+/* FROM and WHERE of q: the tasks assigned by the date, within the filters */
+static void build_where(struct buf *sql, const struct task_query *q, struct params *p, int with_status, const char *from)
+{
+	int need_units = q->unit_lo || q->nranges > 0;
+	if (from) buf_raw(sql, from);
+	else {
+		buf_raw(sql, " FROM tasks t");
+		if (need_units) buf_raw(sql, " JOIN units lu ON lu.id = t.lead_id");
+	}
+	buf_raw(sql, " WHERE t.assigned_on <= $1");
+	if (q->programme_id > 0) buf_printf(sql, " AND t.programme_id = $%d", param_int(p, q->programme_id));
+	if (q->lead_id > 0) buf_printf(sql, " AND t.lead_id = $%d", param_int(p, q->lead_id));
+	if (q->unit_lo) {
+		int lo = param_text(p, q->unit_lo), hi = param_text(p, q->unit_hi);
+		buf_printf(sql, " AND lu.path >= $%d AND lu.path < $%d", lo, hi);
+	}
+	if (q->nranges > 0) {
+		buf_raw(sql, " AND (");
+		for (int i = 0; i < q->nranges && i < TASK_MAX_RANGES; i++) {
+			/* a subtree is [path, path with its last '/' raised to '0') */
+			snprintf(p->hi[i], sizeof p->hi[i], "%s", q->range_lo[i]);
+			size_t len = strlen(p->hi[i]);
+			if (len) p->hi[i][len - 1] = '0';
+			int lo = param_text(p, q->range_lo[i]), hi = param_text(p, p->hi[i]);
+			buf_printf(sql, "%s(lu.path >= $%d AND lu.path < $%d)", i ? " OR " : "", lo, hi);
+		}
+		buf_raw(sql, ")");
+	}
+	if (with_status && q->status) buf_printf(sql, " AND " STATUS_AT " = %d", (int)q->status);
+	if (with_status && q->due_until) {
+		int k = param_text(p, q->due_until);
+		buf_printf(sql, " AND " STATUS_AT " = 3 AND " DUE_AT " <= $%d", k);
+	}
+}
+
+int tasks_counts(struct db *db, const struct task_query *q, struct task_counts *out)
+{
+	memset(out, 0, sizeof *out);
+	struct buf sql;
+	buf_init(&sql);
+	struct params p = { 0 };
+	buf_raw(&sql, "SELECT " STATUS_AT ", count(*)");
+	build_where(&sql, q, &p, 1, NULL);
+	buf_raw(&sql, " GROUP BY 1");
+	struct stmt *st = db_prep(db, buf_cstr(&sql));
+	int rc = st && bind_params(st, q->as_of, &p) == DB_OK ? E_OK : E_DB;
+	while (rc == E_OK && db_step(st) == DB_ROW) {
+		int64_t s = db_int(st, 0), c = db_int(st, 1);
+		if (s > 0 && s < TS_N) out->n[s] += c;
+		out->total += c;
+	}
+	db_done(st);
+	buf_free(&sql);
+	return rc;
+}
+
+/* the rows of a built query with their status, into items */
+static int read_tasks(struct db *db, struct arena *a, const char *sql, const struct task_query *q, const struct params *p, struct task *items,
+		      int cap, int *n)
+{
+	struct stmt *st = db_prep(db, sql);
+	int rc = st && bind_params(st, q->as_of, p) == DB_OK ? E_OK : E_DB;
+	while (rc == E_OK && *n < cap && db_step(st) == DB_ROW) tasks_read_row(st, a, &items[(*n)++]);
+	db_done(st);
+	/* after the rows: a deadline of an extended task reads task_extensions */
+	for (int i = 0; rc == E_OK && i < *n; i++) tasks_status_at(db, a, &items[i], q->as_of);
+	return rc;
+}
+
+int tasks_list(struct db *db, struct arena *a, const struct task_query *q, struct task **items, int *n, int64_t *total)
+{
+	*items = NULL;
+	*n = 0;
+	*total = 0;
+	struct buf sql;
+	buf_init(&sql);
+	struct params p = { 0 };
+	buf_raw(&sql, "SELECT count(*)");
+	build_where(&sql, q, &p, 1, NULL);
+	struct stmt *st = db_prep(db, buf_cstr(&sql));
+	int rc = st && bind_params(st, q->as_of, &p) == DB_OK && db_step(st) == DB_ROW ? E_OK : E_DB;
+	if (rc == E_OK) *total = db_int(st, 0);
+	db_done(st);
+	int64_t cap = *total - q->offset;
+	if (q->limit > 0 && cap > q->limit) cap = q->limit;
+	if (rc == E_OK && cap > 0) {
+		buf_reset(&sql);
+		memset(&p, 0, sizeof p);
+		/* the page's ids from the task rows alone (a sort of narrow rows), then their columns */
+		const char *order = q->sort && !strcmp(q->sort, "due") ? " ORDER BY " DUE_AT " NULLS LAST, t.code, t.id" : " ORDER BY t.code, t.id";
+		buf_raw(&sql, "SELECT " TASK_COLS TASK_FROM " WHERE t.id IN (SELECT t.id");
+		build_where(&sql, q, &p, 1, NULL);
+		buf_raw(&sql, order);
+		int lim = param_int(&p, cap), off = param_int(&p, q->offset);
+		buf_printf(&sql, " LIMIT $%d OFFSET $%d)", lim, off);
+		buf_raw(&sql, order);
+		*items = arena_alloc(a, sizeof **items * (size_t)cap);
+		rc = read_tasks(db, a, buf_cstr(&sql), q, &p, *items, (int)cap, n);
+	}
+	buf_free(&sql);
+	return rc;
+}
+
+static int by_overdue(const void *x, const void *y)
+{
+	const struct unit_counts *a = x, *b = y;
+	if (a->c.n[TS_OVERDUE] != b->c.n[TS_OVERDUE]) return a->c.n[TS_OVERDUE] > b->c.n[TS_OVERDUE] ? -1 : 1;
+	if (a->c.total != b->c.total) return a->c.total > b->c.total ? -1 : 1;
+	int c = strcmp(a->code, b->code);
+	return c ? c : a->unit_id < b->unit_id ? -1 : a->unit_id > b->unit_id;
+}
+
+/* the rows of a by-unit query (lead_id, [code, name,] status, count), ordered by lead_id, into units */
+static int group_units(struct stmt *st, struct arena *a, int named, struct unit_counts **items, int *n)
+{
+	int cap = 64, k = named ? 5 : 3;
+	struct unit_counts *u = arena_alloc(a, sizeof *u * (size_t)cap);
+	while (db_step(st) == DB_ROW) {
+		int64_t id = db_int(st, 0), s = db_int(st, k - 2), c = db_int(st, k - 1);
+		if (!*n || u[*n - 1].unit_id != id) {
+			if (*n == cap) {
+				struct unit_counts *bigger = arena_alloc(a, sizeof *u * (size_t)cap * 2);
+				memcpy(bigger, u, sizeof *u * (size_t)cap);
+				u = bigger;
+				cap *= 2;
+			}
+			struct unit_counts *x = &u[(*n)++];
+			x->unit_id = id;
+			if (named) {
+				x->code = arena_strdup(a, db_text(st, 1));
+				x->name = arena_strdup(a, db_text(st, 2));
+			}
+		}
+		if (s > 0 && s < TS_N) u[*n - 1].c.n[s] += c;
+		u[*n - 1].c.total += c;
+	}
+	*items = u;
+	return E_OK;
+}
+
+int tasks_counts_by_unit(struct db *db, struct arena *a, const struct task_query *q, struct unit_counts **items, int *n)
+{
+	*items = NULL;
+	*n = 0;
+	struct buf sql;
+	buf_init(&sql);
+	struct params p = { 0 };
+	/* every unit named: one pass joining the units; else the task rows alone, and the first few named after */
+	int all = q->units_named <= 0;
+	buf_raw(&sql, all ? "SELECT t.lead_id, lu.code, lu.name, " STATUS_AT ", count(*)" : "SELECT t.lead_id, " STATUS_AT ", count(*)");
+	build_where(&sql, q, &p, 1, all ? " FROM tasks t JOIN units lu ON lu.id = t.lead_id" : NULL);
+	buf_raw(&sql, all ? " GROUP BY t.lead_id, lu.code, lu.name, 4 ORDER BY t.lead_id" : " GROUP BY t.lead_id, 2 ORDER BY t.lead_id");
+	struct stmt *st = db_prep(db, buf_cstr(&sql));
+	int rc = st && bind_params(st, q->as_of, &p) == DB_OK ? group_units(st, a, all, items, n) : E_DB;
+	db_done(st);
+	buf_free(&sql);
+	/* codes tie-break the order: the unnamed get theirs first */
+	for (int i = 0; rc == E_OK && !all && i < *n; i++) (*items)[i].code = "";
+	if (rc == E_OK) qsort(*items, (size_t)*n, sizeof **items, by_overdue);
+	for (int i = 0; rc == E_OK && !all && i < *n && i < q->units_named; i++) {
+		struct stmt *un = db_query(db, "SELECT code, name FROM units WHERE id = $1", "i", (*items)[i].unit_id);
+		if (un && db_step(un) == DB_ROW) {
+			(*items)[i].code = arena_strdup(a, db_text(un, 0));
+			(*items)[i].name = arena_strdup(a, db_text(un, 1));
+		} else
+			rc = E_DB;
+		db_done(un);
+	}
+	return rc;
+}
+
+/* STATUS_AT for the date $k instead of $1, and 0 for a task assigned after it */
+static void status_for(struct buf *b, int k)
+{
+	buf_printf(b, "(CASE WHEN t.assigned_on > $%d THEN 0 ELSE ", k);
+	for (const char *p = STATUS_AT; *p; p++) {
+		if (p[0] == '$' && p[1] == '1' && !(p[2] >= '0' && p[2] <= '9')) {
+			buf_printf(b, "$%d", k);
+			p++;
+		} else
+			buf_char(b, *p);
+	}
+	buf_raw(b, " END)");
+}
+
+/* The counts of q on several dates in one pass over the tasks (the
+** dashboard's quarters): out[i] for dates[i]. q's status filters are not
+** used. */
+static int tasks_counts_dates(struct db *db, const struct task_query *q0, const char *const *dates, int n, struct task_counts *out)
+{
+	memset(out, 0, sizeof *out * (size_t)n);
+	if (n <= 0) return E_OK;
+	struct task_query q = *q0;
+	q.status = TS_NONE;
+	q.due_until = NULL;
+	const char *latest = dates[0];
+	for (int i = 1; i < n; i++)
+		if (strcmp(dates[i], latest) > 0) latest = dates[i];
+	struct buf where, sql;
+	buf_init(&where);
+	buf_init(&sql);
+	struct params *p = calloc(1, sizeof *p);
+	if (!p) return E_DB;
+	build_where(&where, &q, p, 0, NULL);
+	buf_raw(&sql, "SELECT ");
+	int first = 0;
+	for (int i = 0; i < n; i++) {
+		int k = param_text(p, dates[i]);
+		if (!i) first = k;
+		status_for(&sql, k);
+		buf_raw(&sql, ", ");
+	}
+	buf_raw(&sql, "count(*)");
+	buf_raw(&sql, buf_cstr(&where));
+	buf_raw(&sql, " GROUP BY ");
+	for (int i = 0; i < n; i++) buf_printf(&sql, "%s%d", i ? ", " : "", i + 1);
+	struct stmt *st = db_prep(db, buf_cstr(&sql));
+	int rc = st && bind_params(st, latest, p) == DB_OK ? E_OK : E_DB;
+	(void)first;
+	while (rc == E_OK && db_step(st) == DB_ROW) {
+		int64_t c = db_int(st, n);
+		for (int i = 0; i < n; i++) {
+			int64_t s = db_int(st, i);
+			if (s <= 0 || s >= TS_N) continue;
+			out[i].n[s] += c;
+			out[i].total += c;
+		}
+	}
+	db_done(st);
+	free(p);
+	buf_free(&where);
+	buf_free(&sql);
+	return rc;
+}
+
+int tasks_dashboard(struct db *db, struct arena *a, const struct task_query *q0, const char *start, const char *compare,
+		    struct task_dashboard *d)
+{
+	memset(d, 0, sizeof *d);
+	struct task_query q = *q0;
+	d->as_of = q.as_of;
+	if (compare && date_valid(compare)) snprintf(d->previous, sizeof d->previous, "%s", compare);
+	else quarter_end_before(q0->as_of, d->previous);
+	int rc = tasks_counts_by_unit(db, a, &q, &d->units, &d->nunits);
+	/* the quarters: from start's (or the previous one) to the date, the latest TASK_MAX_QUARTERS - 1 */
+	char end[11];
+	if (start && date_valid(start) && strcmp(start, q0->as_of) <= 0) quarter_end_of(start, end);
+	else quarter_end_before(q0->as_of, end);
+	int total = 0;
+	char (*all)[11] = arena_alloc(a, 11 * 400);
+	while (strcmp(end, q0->as_of) < 0 && total < 400) {
+		snprintf(all[total++], 11, "%s", end);
+		char next[11];
+		task_date_add(end, 1, next);
+		quarter_end_of(next, end);
+	}
+	int from = total > TASK_MAX_QUARTERS - 1 ? total - (TASK_MAX_QUARTERS - 1) : 0;
+	for (int i = from; i < total; i++) snprintf(d->quarter[d->nquarters++], 11, "%s", all[i]);
+	/* every date's counts in one pass: the quarters, the date, the date compared with */
+	const char *dates[TASK_MAX_QUARTERS + 2];
+	struct task_counts counts[TASK_MAX_QUARTERS + 2];
+	int n = 0;
+	for (int i = 0; i < d->nquarters; i++) dates[n++] = d->quarter[i];
+	dates[n++] = q0->as_of;
+	dates[n++] = d->previous;
+	if (rc == E_OK) rc = tasks_counts_dates(db, &q, dates, n, counts);
+	for (int i = 0; i < d->nquarters; i++) d->qcounts[i] = counts[i];
+	d->now = counts[n - 2];
+	d->prev = counts[n - 1];
+	snprintf(d->quarter[d->nquarters], 11, "%s", q0->as_of);
+	d->qcounts[d->nquarters++] = d->now;
+	return rc;
+}

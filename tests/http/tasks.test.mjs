@@ -1,0 +1,336 @@
+// Task monitoring (issue 12) over HTTP, on the demo data set: seed 003's
+// figures through the fixed points (GET /api/v1/programmes/{id}/status and
+// /api/v1/tasks?programme=&as_of=), a task's way (progress, a completion
+// returned then accepted, the status on each date), an extension that leaves
+// the past alone, bad input refused with nothing written, someone else's
+// task (403), the import all or nothing, the export.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeDb, startServer, Client, thidua, tmpdir } from '../lib/server.mjs';
+import { sql } from './_util.mjs';
+
+let env, srv, admin, officer, reporter, outsider, nq57;
+
+const SEED_DATE = '2025-10-14';
+
+function day(n) {
+  // the office's calendar (UTC+7), n days from today
+  const d = new Date(Date.now() + 7 * 3600e3 + n * 86400e3);
+  return d.toISOString().slice(0, 10);
+}
+
+before(async () => {
+  env = makeDb({ demo: true });
+  srv = await startServer(env.db);
+  const as = async (login) => {
+    const c = new Client(srv.base);
+    await c.login(login, env.demoUsers[login].password);
+    return c;
+  };
+  admin = new Client(srv.base);
+  await admin.login('admin', env.adminPassword);
+  [officer, reporter, outsider] = await Promise.all([as('camau.officer'), as('camau.skhcn'), as('quangyen.reporter')]);
+  const list = await officer.get('/api/v1/programmes');
+  assert.equal(list.status, 200);
+  nq57 = list.data.items.find((p) => p.code === 'NQ57-CAMAU');
+  assert.ok(nq57, 'the demo has the programme NQ57-CAMAU');
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+});
+
+test('seed 003: 1 132 tasks, 485 done (43%), 561 not yet due, 86 overdue on the meeting date', async () => {
+  assert.equal(nq57.tasks, 1132);
+  assert.equal(nq57.owner_code, 'T-CAMAU-BCD57');
+  const r = await officer.get(`/api/v1/programmes/${nq57.id}/status?as_of=${SEED_DATE}`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.data, {
+    programme_id: nq57.id, as_of: SEED_DATE, unit: null, total: 1132, done: 485, done_on_time: 353, done_late: 132,
+    not_done: 647, not_due: 561, overdue: 86, done_percent: 42.8,
+  });
+  // the end of Q2 2025: fewer done, more overdue
+  const q2 = await officer.get(`/api/v1/programmes/${nq57.id}/status?as_of=2025-06-30`);
+  assert.deepEqual([q2.data.total, q2.data.done, q2.data.not_due, q2.data.overdue], [1132, 302, 705, 125]);
+  const dash = await officer.get(`/api/v1/programmes/${nq57.id}/dashboard?as_of=${SEED_DATE}`);
+  assert.equal(dash.status, 200, dash.text);
+  assert.equal(dash.data.compared_with.as_of, '2025-09-30');
+  // compared with Q2 2025, as the meeting did: more done, fewer overdue
+  const vsQ2 = await officer.get(`/api/v1/programmes/${nq57.id}/dashboard?as_of=${SEED_DATE}&compare=2025-06-30`);
+  assert.deepEqual([vsQ2.data.compared_with.as_of, vsQ2.data.compared_with.done, vsQ2.data.compared_with.overdue], ['2025-06-30', 302, 125]);
+  assert.equal((await officer.get(`/api/v1/programmes/${nq57.id}/dashboard?compare=junk`)).status, 400);
+  const quarters = dash.data.quarters.map((q) => [q.as_of, q.done, q.overdue]);
+  assert.deepEqual(quarters.slice(0, 2), [['2025-03-31', quarters[0][1], quarters[0][2]], ['2025-06-30', 302, 125]]);
+  assert.deepEqual(quarters.at(-1), [SEED_DATE, 485, 86]);
+  // the units' counts add up to the programme's
+  const sum = dash.data.by_unit.reduce((a, u) => a + u.overdue, 0);
+  assert.equal(sum, 86);
+  assert.equal(dash.data.by_unit.reduce((a, u) => a + u.total, 0), 1132);
+  // one unit's subtree: the same as its row
+  const ward = dash.data.by_unit.find((u) => u.code === 'CM-X-DATMUI');
+  const one = await officer.get(`/api/v1/programmes/${nq57.id}/status?as_of=${SEED_DATE}&unit=CM-X-DATMUI`);
+  assert.deepEqual([one.data.total, one.data.done, one.data.overdue, one.data.unit], [ward.total, ward.done, ward.overdue, 'CM-X-DATMUI']);
+});
+
+test('GET /api/v1/tasks?programme=&as_of= gives each task its status; the rows add up to the counts', async () => {
+  const counts = { done_on_time: 0, done_late: 0, not_due: 0, overdue: 0 };
+  let total = 0;
+  for (let offset = 0; ; offset += 1000) {
+    const r = await officer.get(`/api/v1/tasks?programme=${nq57.id}&as_of=${SEED_DATE}&limit=1000&offset=${offset}`);
+    assert.equal(r.status, 200, r.text);
+    total = r.data.total;
+    for (const t of r.data.items) counts[t.status]++;
+    if (offset + 1000 >= total) break;
+  }
+  assert.equal(total, 1132);
+  assert.deepEqual(counts, { done_on_time: 353, done_late: 132, not_due: 561, overdue: 86 });
+  const od = await officer.get(`/api/v1/tasks?programme=${nq57.id}&as_of=${SEED_DATE}&status=overdue&sort=due&limit=5`);
+  assert.equal(od.data.total, 86);
+  assert.ok(od.data.items.every((t) => t.days_late > 0 && t.due_at < SEED_DATE && t.lead_name));
+  assert.ok(od.data.items[0].days_late >= od.data.items[4].days_late, 'most late first');
+  // due within 30 days of the meeting: not done, deadline in [date, date + 30]
+  const soon = await officer.get(`/api/v1/tasks?programme=${nq57.id}&as_of=${SEED_DATE}&due_within=30&limit=1000`);
+  assert.ok(soon.data.total > 0);
+  assert.ok(soon.data.items.every((t) => t.status === 'not_due' && t.due_at >= SEED_DATE && t.due_at <= '2025-11-13'));
+  const bad = await officer.get(`/api/v1/tasks?programme=${nq57.id}&as_of=14-14-2025`);
+  assert.equal(bad.status, 400);
+  const noprog = await officer.get('/api/v1/tasks');
+  assert.equal(noprog.status, 400);
+  // a reporter sees the tasks its unit leads
+  const mine = await reporter.get(`/api/v1/programmes/${nq57.id}/status?as_of=${SEED_DATE}`);
+  const theirs = await officer.get(`/api/v1/programmes/${nq57.id}/status?as_of=${SEED_DATE}&unit=T-CAMAU-SKHCN`);
+  assert.equal(mine.data.total, theirs.data.total);
+  assert.ok(mine.data.total > 0 && mine.data.total < 1132);
+});
+
+async function newTask(extra = {}) {
+  const code = 'T' + Math.random().toString(36).slice(2, 10).toUpperCase();
+  const r = await officer.post('/api/v1/tasks', {
+    json: { programme_id: nq57.id, code, title: 'Triển khai nền tảng dữ liệu', lead_code: 'T-CAMAU-SKHCN', assigned_on: day(-30), due_on: day(5), ...extra },
+  });
+  assert.equal(r.status, 201, r.text);
+  return r.data;
+}
+
+test('a task\'s way: progress, a completion returned then accepted; the status on each date', async () => {
+  let t = await newTask({ coordinators: ['T-CAMAU-STC'] });
+  assert.deepEqual([t.status, t.state, t.percent, t.coordinators.map((c) => c.code)], ['not_due', 'open', 0, ['T-CAMAU-STC']]);
+  let r = await reporter.post(`/api/v1/tasks/${t.id}/progress`, { json: { percent: 40, note: 'Đã xây dựng xong phần mềm' } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.data.percent, 40);
+  r = await reporter.post(`/api/v1/tasks/${t.id}/completion`, { json: { done_on: day(0), product: 'Hệ thống vận hành' } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.data.state, r.data.status], ['submitted', 'not_due']);
+  // returned with a comment: not done
+  const noComment = await officer.post(`/api/v1/tasks/${t.id}/review`, { json: { decision: 'return', version: r.data.version } });
+  assert.equal(noComment.status, 422);
+  assert.ok(noComment.data.error.fields.comment);
+  r = await officer.post(`/api/v1/tasks/${t.id}/review`, { json: { decision: 'return', comment: 'Thiếu biên bản nghiệm thu', version: r.data.version } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.data.state, r.data.status, r.data.reports[0].review, r.data.reports[0].review_comment], ['open', 'not_due', 'returned', 'Thiếu biên bản nghiệm thu']);
+  r = await reporter.post(`/api/v1/tasks/${t.id}/completion`, { json: { done_on: day(0) } });
+  const stale = await officer.post(`/api/v1/tasks/${t.id}/review`, { json: { decision: 'accept', version: r.data.version - 1 } });
+  assert.equal(stale.status, 409);
+  r = await officer.post(`/api/v1/tasks/${t.id}/review`, { json: { decision: 'accept', version: r.data.version } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.data.state, r.data.status, r.data.done_on, r.data.accepted_on, r.data.percent], ['done', 'done_on_time', day(0), day(0), 100]);
+  // yesterday it was not done yet
+  const y = await officer.get(`/api/v1/tasks/${t.id}?as_of=${day(-1)}`);
+  assert.equal(y.data.status, 'not_due');
+  // a done task is not extended
+  const ext = await officer.post(`/api/v1/tasks/${t.id}/extension`, { json: { due_on: day(60), reason: 'x', version: r.data.version } });
+  assert.equal(ext.status, 409);
+});
+
+test('an extension counts from the day it is recorded; the original deadline stays on record', async () => {
+  const t = await newTask({ assigned_on: day(-40), due_on: day(-10) });
+  assert.deepEqual([t.status, t.days_late], ['overdue', 10]);
+  const byReporter = await reporter.post(`/api/v1/tasks/${t.id}/extension`, { json: { due_on: day(30), reason: 'Chờ kinh phí', version: t.version } });
+  assert.equal(byReporter.status, 403);
+  const noReason = await officer.post(`/api/v1/tasks/${t.id}/extension`, { json: { due_on: day(30), version: t.version } });
+  assert.equal(noReason.status, 422);
+  const r = await officer.post(`/api/v1/tasks/${t.id}/extension`, { json: { due_on: day(30), reason: 'Chờ kinh phí', version: t.version } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.data.status, r.data.due_on, r.data.due_original], ['not_due', day(30), day(-10)]);
+  assert.deepEqual(r.data.extensions, [{ due_before: day(-10), due_on: day(30), reason: 'Chờ kinh phí', recorded_on: day(0), by: 'camau.officer' }]);
+  const y = await officer.get(`/api/v1/tasks/${t.id}?as_of=${day(-1)}`);
+  assert.deepEqual([y.data.status, y.data.due_at, y.data.days_late], ['overdue', day(-10), 9]);
+});
+
+test('bad input: a deadline before the start, progress over 100%, a completion in the future; nothing written', async () => {
+  const before = sql(env.db, 'SELECT count(*) FROM tasks');
+  const r = await officer.post('/api/v1/tasks', {
+    json: { programme_id: nq57.id, code: 'BAD-1', title: 'x', lead_code: 'T-CAMAU-SKHCN', assigned_on: '2025-05-01', due_on: '2025-04-30' },
+  });
+  assert.equal(r.status, 422);
+  assert.equal(r.data.error.fields.due_on, 'Thời hạn trước ngày giao nhiệm vụ');
+  assert.equal(sql(env.db, 'SELECT count(*) FROM tasks'), before);
+  const t = await newTask();
+  const reports = () => sql(env.db, `SELECT count(*) FROM task_reports WHERE task_id = ${t.id}`);
+  const over = await reporter.post(`/api/v1/tasks/${t.id}/progress`, { json: { percent: 101 } });
+  assert.equal(over.status, 422);
+  assert.equal(over.data.error.fields.percent, 'Phải từ 0 đến 100');
+  const future = await reporter.post(`/api/v1/tasks/${t.id}/completion`, { json: { done_on: day(1) } });
+  assert.equal(future.status, 422);
+  assert.equal(future.data.error.fields.done_on, 'Ngày hoàn thành là một ngày trong tương lai');
+  assert.equal(reports(), '0');
+  const got = await officer.get(`/api/v1/tasks/${t.id}`);
+  assert.deepEqual([got.data.percent, got.data.state, got.data.version], [0, 'open', t.version]);
+});
+
+test('someone else\'s task: a reporter of another unit gets 403 and writes nothing; a reporter does not assign', async () => {
+  const t = await newTask();
+  const r = await outsider.post(`/api/v1/tasks/${t.id}/progress`, { json: { percent: 10 } });
+  assert.equal(r.status, 403);
+  // a reporter of the province's department sees its own, not another department's task
+  const other = await newTask({ lead_code: 'T-CAMAU-STC' });
+  const p = await reporter.post(`/api/v1/tasks/${other.id}/progress`, { json: { percent: 10 } });
+  assert.equal(p.status, 403);
+  const c = await reporter.post(`/api/v1/tasks/${other.id}/completion`, { json: { done_on: day(0) } });
+  assert.equal(c.status, 403);
+  assert.equal(sql(env.db, `SELECT count(*) FROM task_reports WHERE task_id IN (${t.id}, ${other.id})`), '0');
+  const assign = await reporter.post('/api/v1/tasks', { json: { programme_id: nq57.id, code: 'R-1', title: 'x', lead_code: 'T-CAMAU-SKHCN', assigned_on: day(0) } });
+  assert.equal(assign.status, 403);
+});
+
+test('evidence files: the lead unit\'s reporter attaches, the officer reads them', async () => {
+  const t = await newTask();
+  const fd = new FormData();
+  fd.append('file', new Blob(['%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'], { type: 'application/pdf' }), 'bien-ban.pdf');
+  const r = await reporter.req('POST', `/api/v1/tasks/${t.id}/files`, { raw: fd });
+  assert.equal(r.status, 201, r.text);
+  const l = await officer.get(`/api/v1/tasks/${t.id}/files`);
+  assert.deepEqual(l.data.items.map((f) => [f.name, f.mime]), [['bien-ban.pdf', 'application/pdf']]);
+  const fd2 = new FormData();
+  fd2.append('file', new Blob(['%PDF-1.4\n%%EOF\n'], { type: 'application/pdf' }), 'x.pdf');
+  const no = await outsider.req('POST', `/api/v1/tasks/${t.id}/files`, { raw: fd2 });
+  assert.equal(no.status, 403);
+});
+
+test('import: one bad line writes nothing and says which; a good file imports every line', async () => {
+  const p = await officer.post('/api/v1/programmes', { json: { code: 'KH-45', title: 'Kế hoạch 45/KH-UBND', kind: 'plan', owner_code: 'T-CAMAU-BCD57' } });
+  assert.equal(p.status, 201, p.text);
+  const up = (text) => {
+    const fd = new FormData();
+    fd.append('file', new Blob([text], { type: 'text/csv' }), 'tasks.csv');
+    return officer.req('POST', `/api/v1/programmes/${p.data.id}/import`, { raw: fd });
+  };
+  const head = 'code,title,parent_code,lead_code,coordinators,assigned_on,due_on,product\n';
+  const bad = await up(head + 'A1,Nhiệm vụ một,,T-CAMAU-SKHCN,,01/02/2025,30/06/2025,Báo cáo\nA2,Nhiệm vụ hai,,NO-SUCH,,2025-02-01,2025-01-01,\n');
+  assert.equal(bad.status, 422);
+  assert.match(bad.data.error.fields.file, /^line 3: no unit has the code NO-SUCH/m);
+  assert.equal(sql(env.db, `SELECT count(*) FROM tasks WHERE programme_id = ${p.data.id}`), '0');
+  const ok = await up(head + 'A1,Nhiệm vụ một,,T-CAMAU-SKHCN,T-CAMAU-STC,01/02/2025,30/06/2025,Báo cáo\nA1.1,Nhiệm vụ con,A1,T-CAMAU-SKHCN,,2025-02-01,,\n');
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.data.imported, 2);
+  const l = await officer.get(`/api/v1/tasks?programme=${p.data.id}&as_of=2025-07-01`);
+  assert.deepEqual(l.data.items.map((t) => [t.code, t.parent_code, t.status]), [['A1', null, 'overdue'], ['A1.1', 'A1', 'not_due']]);
+});
+
+test('progress in bulk: the template lists the reporter\'s open tasks; a wrong row writes nothing; a good file records each row', async () => {
+  const t1 = await newTask({ code: 'BULK-1' });
+  const t2 = await newTask({ code: 'BULK-2' });
+  const tpl = await fetch(`${srv.base}/api/v1/programmes/${nq57.id}/progress-template?format=csv`, { headers: { Authorization: 'Bearer ' + reporter.token } });
+  assert.equal(tpl.status, 200);
+  const rows = (await tpl.text()).trim().split(/\r?\n/);
+  assert.equal(rows[0], 'Mã,Nhiệm vụ,Đơn vị chủ trì,Hạn xử lý,Tỷ lệ hoàn thành (%),Kết quả đã thực hiện,Ngày hoàn thành,Sản phẩm');
+  assert.ok(rows.some((l) => l.startsWith('BULK-1,')));
+  assert.ok(rows.every((l, i) => i === 0 || l.includes('Sở Khoa học và Công nghệ')));
+  const up = (text) => {
+    const fd = new FormData();
+    fd.append('file', new Blob([text], { type: 'text/csv' }), 'tien-do.csv');
+    return reporter.req('POST', `/api/v1/programmes/${nq57.id}/progress`, { raw: fd });
+  };
+  const head = rows[0] + '\n';
+  const bad = await up(head + `BULK-1,,,,55,Đã khảo sát,,\nBULK-2,,,,150,,,\nBULK-9,,,,10,,,\n`);
+  assert.equal(bad.status, 422);
+  assert.equal(bad.data.error.fields.file, 'line 3: percent: Must be between 0 and 100\nline 4: no task of this programme has the code BULK-9');
+  assert.equal(sql(env.db, `SELECT count(*) FROM task_reports WHERE task_id IN (${t1.id}, ${t2.id})`), '0');
+  const ok = await up(head + `BULK-1,,,,55,Đã khảo sát,,\nBULK-2,,,,,,${day(0)},Báo cáo tổng kết\n`);
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.data.imported, 2);
+  const a = await reporter.get(`/api/v1/tasks/${t1.id}`);
+  const b = await reporter.get(`/api/v1/tasks/${t2.id}`);
+  assert.deepEqual([a.data.percent, a.data.reports[0].note, b.data.state, b.data.reports[0].product], [55, 'Đã khảo sát', 'submitted', 'Báo cáo tổng kết']);
+  // a row of another unit's task: refused, nothing written
+  await newTask({ code: 'BULK-3', lead_code: 'T-CAMAU-STC' });
+  const other = await up(head + `BULK-3,,,,10,,,\n`);
+  assert.equal(other.status, 422);
+  assert.match(other.data.error.fields.file, /^line 2: BULK-3 is led by a unit outside those you report for$/);
+});
+
+test('export: the status table as CSV, one row per task, in the caller\'s language', async () => {
+  const r = await fetch(`${srv.base}/api/v1/programmes/${nq57.id}/export?format=csv&as_of=${SEED_DATE}`, { headers: { Authorization: 'Bearer ' + officer.token } });
+  assert.equal(r.status, 200);
+  const lines = (await r.text()).trim().split('\n');
+  assert.equal(lines.length, 1133);
+  assert.equal(lines.filter((l) => l.includes(',quá hạn,')).length, 86);
+});
+
+test('the PDF report: the counts on the meeting date against Q2 2025, the charts, the units and the overdue list', async () => {
+  const r = await fetch(`${srv.base}/api/v1/programmes/${nq57.id}/report.pdf?as_of=${SEED_DATE}&compare=2025-06-30`, { headers: { Authorization: 'Bearer ' + officer.token } });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/pdf');
+  const file = path.join(tmpdir(), 'report.pdf');
+  fs.writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  assert.match(text, /BÁO CÁO/);
+  assert.match(text, /30\/06\/2025\s+1\.132\s+302\s+\d+\s+\d+\s+705\s+125\s+26,7%/);
+  assert.match(text, /14\/10\/2025\s+1\.132\s+485\s+353\s+132\s+561\s+86\s+42,8%/);
+  assert.match(text, /Quá hạn \(86\)/);
+  assert.match(text, /Sở Khoa học và Công nghệ/);
+});
+
+test('the programme page shows the seed\'s figures and the comparison with the previous quarter', async () => {
+  const r = await officer.get(`/programmes/${nq57.id}?as_of=2025-09-30`);
+  assert.equal(r.status, 200);
+  const page = await officer.get(`/programmes/${nq57.id}?as_of=${SEED_DATE}`);
+  assert.match(page.text, /<b id="n-total">1\.132<\/b>/);
+  assert.match(page.text, /<b id="n-done">485<\/b>/);
+  assert.match(page.text, /<b id="n-not_due">561<\/b>/);
+  assert.match(page.text, /<b id="n-overdue">86<\/b>/);
+  assert.match(page.text, /<svg/);
+  // the lead unit's reporter gets the forms of progress and completion; a reporter elsewhere gets nothing
+  const t = (await reporter.get(`/api/v1/tasks?programme=${nq57.id}&as_of=${day(0)}&unit=T-CAMAU-SKHCN&status=overdue&limit=1`)).data.items[0];
+  const tp = await reporter.get(`/tasks/${t.id}`);
+  assert.equal(tp.status, 200);
+  assert.match(tp.text, /id="progress-form"/);
+  assert.match(tp.text, /id="completion-form"/);
+  assert.doesNotMatch(tp.text, /id="review-form"/);
+  assert.equal((await outsider.get(`/tasks/${t.id}`)).status, 404);
+});
+
+test('reminders: thidua remind keeps one message a day per unit and writes RFC 5322 files; the unit\'s home page lists the same', async () => {
+  const dir = path.join(tmpdir(), 'outbox');
+  // every programme's overdue tasks on that date (other tests may have added some)
+  let overdueAll = 0;
+  for (const p of (await officer.get('/api/v1/programmes')).data.items) overdueAll += (await officer.get(`/api/v1/programmes/${p.id}/status?as_of=${SEED_DATE}`)).data.overdue;
+  assert.ok(overdueAll >= 86);
+  const r = thidua(['remind', '--db', env.db, '--date', SEED_DATE, '--outbox', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`^reminders 2025-10-14: 11 units, ${overdueAll} overdue, 0 due within 7 days, 11 new messages in `));
+  const again = thidua(['remind', '--db', env.db, '--date', SEED_DATE, '--outbox', dir]);
+  assert.match(again.stdout, / 0 new messages/);
+  const files = fs.readdirSync(dir).sort();
+  assert.equal(files.length, 11);
+  assert.ok(files.includes('2025-10-14-T-CAMAU-SKHCN.eml'));
+  const mail = fs.readFileSync(path.join(dir, '2025-10-14-T-CAMAU-SKHCN.eml'), 'utf8');
+  const [head, body] = mail.split('\r\n\r\n');
+  assert.match(head, /^From: thidua <thidua@localhost>\r\nTo: =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <t-camau-skhcn@thidua.invalid>\r\nSubject: =\?UTF-8\?B\?/);
+  assert.match(head, /\r\nDate: Tue, 14 Oct 2025 07:00:00 \+0700\r\n/);
+  assert.match(head, /\r\nContent-Type: text\/plain; charset=UTF-8\r\n/);
+  const overdue = sql(env.db, "SELECT overdue FROM task_reminders r JOIN units u ON u.id = r.unit_id WHERE u.code = 'T-CAMAU-SKHCN' AND r.sent_on = '2025-10-14'");
+  assert.match(body, new RegExp(`^Kính gửi: Sở Khoa học và Công nghệ`));
+  assert.match(mail, new RegExp(`Nhiệm vụ quá hạn \\(${overdue}\\):`));
+  assert.ok(mail.split('\r\n').every((l) => Buffer.byteLength(l) <= 998));
+  // the reporter's home page: the tasks of the unit, overdue today
+  const home = await reporter.get('/');
+  assert.equal(home.status, 200);
+  let mine = 0;
+  for (const p of (await officer.get('/api/v1/programmes')).data.items) mine += (await reporter.get(`/api/v1/programmes/${p.id}/status?unit=T-CAMAU-SKHCN`)).data.overdue;
+  assert.ok(mine >= 50);
+  assert.match(home.text, new RegExp(`<li id="home-tasks-overdue" class="todo"><a href="#home-overdue"><strong>${mine}</strong> <span>nhiệm vụ quá hạn</span>`));
+});
