@@ -20,11 +20,22 @@ enum role role_parse(const char *s)
 
 static unsigned role_perms_core(enum role r);
 
+/* indicators (issue 13): officers and admins define and approve, reporters enter */
+static unsigned role_perms_indicators(enum role r)
+{
+	switch (r) {
+	case ROLE_ADMIN:
+	case ROLE_OFFICER: return PERM_INDICATOR_DEFINE | PERM_INDICATOR_ENTER | PERM_INDICATOR_APPROVE;
+	case ROLE_REPORTER: return PERM_INDICATOR_ENTER;
+	default: return 0;
+	}
+}
+
 /* award decisions (issue 10): officers and admins decide in an authority's name */
 static unsigned role_perms(enum role r)
 {
 	unsigned decide = r == ROLE_ADMIN || r == ROLE_OFFICER ? PERM_DECIDE : 0;
-	return role_perms_core(r) | decide;
+	return role_perms_core(r) | decide | role_perms_indicators(r);
 }
 
 static unsigned role_perms_core(enum role r)

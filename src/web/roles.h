@@ -26,6 +26,9 @@ enum perm {
 	PERM_COUNCIL = 1 << 11,      /* the council's step on proposals held by the unit */
 	PERM_RULES_MANAGE = 1 << 7,  /* write the awards' eligibility rule sets; counts only on a root unit (role_can_top) */
 	PERM_DECIDE = 1 << 8,        /* issue and revoke award decisions in an authority's name, sign their certificates */
+	PERM_INDICATOR_DEFINE = 1 << 17,  /* define indicators, indexes, validation rules, targets, dashboards */
+	PERM_INDICATOR_ENTER = 1 << 18,   /* enter indicator values for the unit (and its subtree) */
+	PERM_INDICATOR_APPROVE = 1 << 19, /* approve (lock) and unlock the values of the units below */
 };
 
 const char *role_name(enum role r);
