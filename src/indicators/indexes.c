@@ -8,6 +8,7 @@
 ** Scoring reads one roll-up row per (sub-criterion, unit): one query per
 ** sub-criterion for all the units (the children of the index's scope). */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,19 @@ int indexes_list(struct db *db, struct arena *a, const char *lang, struct compos
 	return rc == DB_DONE ? E_OK : E_DB;
 }
 
+/* the field name of criterion i, which outlives the arenas (field errors keep it) */
+static char crit_field_names[500][24];
+static pthread_once_t crit_field_once = PTHREAD_ONCE_INIT;
+static void crit_field_init(void)
+{
+	for (int i = 0; i < 500; i++) snprintf(crit_field_names[i], sizeof crit_field_names[i], "criteria[%d]", i);
+}
+static const char *crit_field(int i)
+{
+	pthread_once(&crit_field_once, crit_field_init);
+	return i >= 0 && i < 500 ? crit_field_names[i] : "criteria";
+}
+
 static int close_pts(double a, double b) { return fabs(a - b) < 1e-6; }
 
 static void check_index(struct db *db, struct arena *a, const struct index_in *in, struct field_errors *fe, int64_t *ind_ids)
@@ -190,7 +204,7 @@ static void check_index(struct db *db, struct arena *a, const struct index_in *i
 	double mains = 0;
 	for (int i = 0; i < in->ncrit && fe->n < FE_MAX - 2; i++) {
 		const struct index_criterion *c = &in->crit[i];
-		const char *f = arena_printf(a, "criteria[%d]", i);
+		const char *f = crit_field(i);
 		if (!c->code || !*c->code || strlen(c->code) > IND_CODE_MAX || !c->name_vi || !*c->name_vi || !c->name_en || !*c->name_en ||
 		    !c->name_hi || !*c->name_hi) {
 			fe_add(fe, f, N_("A criterion needs a code and its names"));

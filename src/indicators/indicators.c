@@ -524,7 +524,7 @@ static int set_status(struct db *db, const struct user *who, int64_t unit_id, co
 	if (db_exec(db,
 		    "UPDATE indicator_values SET status = $1, approved_by = $2, approved_at = $3, version = version + 1 "
 		    "WHERE unit_id = $4 AND period = $5 AND status = $6",
-		    "tIttit", approve ? "approved" : "entered", approve ? who->id : 0, approve ? now : NULL, unit_id, period,
+		    "tItitt", approve ? "approved" : "entered", approve ? who->id : 0, approve ? now : NULL, unit_id, period,
 		    from) != DB_OK) {
 		rc = E_DB;
 		goto out;

@@ -342,8 +342,10 @@ int ind_dashboards_list(struct db *db, struct arena *a, struct ind_dashboard **i
 struct table;
 int indicators_import(struct db *db, struct arena *a, const struct user *who, struct table *t, const char *lang,
 		      struct buf *errors, int *count);
-/* the XLSX template of a unit and period: one line per active indicator of the period's type */
-int indicators_template(struct db *db, struct arena *a, int64_t unit_id, const char *period, const char *lang, struct buf *out);
+/* the template of a unit and period (format csv or xlsx): one line per
+** active indicator of the period's type, with the values entered so far */
+int indicators_template(struct db *db, struct arena *a, int64_t unit_id, const char *period, const char *lang, FILE *out,
+			const char *format);
 /* seeds 000 and 002 for Sơn La and a small DTI-like index of its departments */
 int indicators_demo_load(struct db *db, const struct user *who, FILE *log, int *count);
 
