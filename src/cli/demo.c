@@ -9,6 +9,7 @@
 #include "../base/assets.h"
 #include "../commendation/commendation.h"
 #include "../decisions/decisions.h"
+#include "../indicators/indicators.h"
 #include "../movements/movements.h"
 #include "../base/audit.h"
 #include "../base/auth.h"
@@ -258,7 +259,7 @@ int cmd_demo(int argc, char **argv)
 	st = db_query(db, "SELECT id, code, kind FROM units WHERE depth >= 2 OR kind IN ('ministry', 'central') ORDER BY id", "");
 	int64_t serial = 0, people = 0;
 	struct word_batch *words = word_batch_new(); /* the word index of their names, written sorted */
-	int nmovements = 0, nmodels = 0, nachievements = 0, nproposals = 0, nrule_sets = 0;
+	int nmovements = 0, nmodels = 0, nachievements = 0, nproposals = 0, nrule_sets = 0, nindicator_values = 0;
 	struct { int64_t id; char code[40]; } *units = malloc(sizeof *units * 20000);
 	int nu = 0;
 	while (st && db_step(st) == DB_ROW && nu < 20000) {
@@ -289,6 +290,9 @@ int cmd_demo(int argc, char **argv)
 		if (rc == E_OK && commendation_demo_load(db, &demo_user, stderr, &nachievements, &nproposals) != 0) rc = E_DB;
 		/* seed 002's decision, its certificates signed (decisions_demo.c) */
 		if (rc == E_OK && decisions_demo_load(db, &demo_user, stderr) < 0) rc = E_DB;
+		/* seeds 000 and 002: Sơn La's indicators and its departments' digital-transformation index */
+		add_user(db, &demo_user, "sonla.stttt.reporter", "Báo cáo viên Sở TT&TT Sơn La", "reporter", "T-SONLA-STTTT");
+		if (rc == E_OK && indicators_demo_load(db, &demo_user, stderr, &nindicator_values) != 0) rc = E_DB;
 	}
 	if (rc != E_OK || db_commit(db) != DB_OK) {
 		fprintf(stderr, "the demo data did not load: %s\n", db_errmsg(db));
@@ -305,6 +309,8 @@ int cmd_demo(int argc, char **argv)
 	printf("demo movements: %d, with %d models in Quảng Yên's “Dân vận khéo” 2024\n", nmovements, nmodels);
 	printf("demo eligibility rule sets: %d\n", nrule_sets);
 	printf("demo commendation: %d achievement records, %d award proposals\n", nachievements, nproposals);
+	printf("demo indicators: %d definitions and values, the index DTI-SL-SO, the public dashboard /public/indicators/son-la\n",
+	       nindicator_values);
 	db_close(db);
 	for (int i = 0; i < L_COUNT; i++)
 		for (int k = 0; k < names[i].n; k++) free(names[i].w[k]);
