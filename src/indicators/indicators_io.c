@@ -27,7 +27,7 @@ static const struct column cols[] = {
 	{ "unit_code", N_("Unit code") },
 	{ "indicator_code", N_("Indicator code") },
 	{ "indicator_name", N_("Indicator") },
-	{ "period", N_("Period") },
+	{ "period", N_("Reporting period") },
 	{ "value", N_("Value") },
 	{ "numerator", N_("Numerator") },
 	{ "denominator", N_("Denominator") },

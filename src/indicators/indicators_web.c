@@ -16,6 +16,30 @@
 
 /* ---- small helpers ---- */
 
+/* the words of a definition's choices (kind, aggregation, direction, period type) */
+static const char *const ind_words[][2] = {
+	{ "number", N_("a number") },
+	{ "percent", N_("a percent") },
+	{ "ratio", N_("a ratio (numerator / denominator)") },
+	{ "sum", N_("sum of the units") },
+	{ "mean", N_("mean of the units with data") },
+	{ "weighted", N_("weighted by the denominator") },
+	{ "latest", N_("the latest value entered") },
+	{ "none", N_("not rolled up") },
+	{ "higher", N_("higher is better") },
+	{ "lower", N_("lower is better") },
+	{ "year", N_("yearly") },
+	{ "quarter", N_("quarterly") },
+	{ "month", N_("monthly") },
+};
+
+const char *ind_word(struct req *r, const char *value)
+{
+	for (size_t i = 0; value && i < sizeof ind_words / sizeof ind_words[0]; i++)
+		if (!strcmp(ind_words[i][0], value)) return _(ind_words[i][1]);
+	return value ? value : "";
+}
+
 void tmpl_ind_value(struct buf *o, struct req *r, int has, double v)
 {
 	if (!has) {

@@ -51,6 +51,8 @@ struct ind_dash_view {
 
 /* helpers of the templates */
 void tmpl_ind_value(struct buf *o, struct req *r, int has, double v);
+/* a definition's choice (number, sum, higher, year…) in the request's language */
+const char *ind_word(struct req *r, const char *value);
 /* the value as a form field shows it (the user's way: "97,25" in vi) */
 const char *ind_input_value(struct req *r, int has, double v);
 
