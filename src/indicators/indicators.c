@@ -337,6 +337,8 @@ out:
 
 /* ---- entry ---- */
 
+double ind_round(double v) { return fabs(v) < 1e9 ? round(v * 1e6) / 1e6 : v; }
+
 /* the value to store for an entry of indicator x: E_OK, or a field error */
 static int entry_value(const struct indicator *x, const struct ind_entry *e, struct ind_contrib *c, const char **why)
 {
@@ -347,15 +349,15 @@ static int entry_value(const struct indicator *x, const struct ind_entry *e, str
 		    e->denominator > IND_VALUE_MAX)
 			return *why = N_("Out of range"), E_INVALID;
 		if (e->denominator <= 0) return *why = N_("The denominator must be greater than 0"), E_INVALID;
-		c->num = e->numerator;
-		c->den = e->denominator;
+		c->num = ind_round(e->numerator);
+		c->den = ind_round(e->denominator);
 		c->value = x->factor * e->numerator / e->denominator;
 		return E_OK;
 	}
 	if (!e->has_value || !isfinite(e->value)) return *why = N_("Is required"), E_INVALID;
 	if (fabs(e->value) > IND_VALUE_MAX) return *why = N_("Out of range"), E_INVALID;
 	if (!strcmp(x->kind, "percent") && (e->value < 0 || e->value > 100)) return *why = N_("A percent is from 0 to 100"), E_INVALID;
-	c->value = e->value;
+	c->value = ind_round(e->value);
 	return E_OK;
 }
 

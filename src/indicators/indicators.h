@@ -178,6 +178,8 @@ struct ind_figure {
 ** target and achievement. One row read. */
 int indicator_figure(struct db *db, const struct indicator *x, int64_t unit_id, const char *period, struct ind_figure *out);
 
+/* a value as stored: rounded to 10^-6 (below 10^9), so that sums of values are exact multiples of 10^-6 */
+double ind_round(double v);
 /* a figure from a roll-up row's sums by an aggregation (not "none"): 1, or 0 when undefined */
 int ind_aggregate(const char *aggregation, double factor, int64_t n, double total, double num, double den, double latest, double *out);
 

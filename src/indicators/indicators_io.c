@@ -97,12 +97,15 @@ static int read_lines(struct db *db, struct arena *a, struct table *t, const cha
 				int a1 = file_number(lang, table_cell(t, col[C_NUM]), &l.e.numerator);
 				int a2 = file_number(lang, table_cell(t, col[C_DEN]), &l.e.denominator);
 				if (a1 || a2) why = a1 > 0 || a2 > 0 ? N_("A ratio needs a numerator and a denominator") : N_("Is not a number");
+				else if (l.e.denominator <= 0) why = N_("The denominator must be greater than 0");
+				else if (l.e.numerator < 0) why = N_("Out of range");
 				l.e.has_ratio = 1;
 			} else {
 				int r = file_number(lang, table_cell(t, col[C_VALUE]), &l.e.value);
 				if (r > 0) {
 					l.line = -l.line;   /* an empty value: the template's line left blank, skipped */
 				} else if (r < 0) why = N_("Is not a number");
+				else if (!strcmp(x->kind, "percent") && (l.e.value < 0 || l.e.value > 100)) why = N_("A percent is from 0 to 100");
 				l.e.has_value = 1;
 			}
 		}

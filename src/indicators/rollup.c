@@ -73,9 +73,19 @@ int rollup_rebuild(struct db *db)
 	return db_tx_end(db, rc);
 }
 
+/* Values are stored as multiples of 10^-6 (ind_round), so every exact sum is
+** one too; the sums kept by adding differences drift by a few ulps (1000 +
+** (1.2 − 1000) is 1.2000000000000455), which snapping back to 10^-6 removes
+** while the sum stays below 10^9 (beyond it the drift is far below 10^-6 of
+** the value, and the value is shown rounded anyway). */
+static double snap(double x) { return fabs(x) < 1e9 ? round(x * 1e6) / 1e6 : x; }
+
 int ind_aggregate(const char *aggregation, double factor, int64_t n, double total, double num, double den, double latest, double *out)
 {
 	*out = 0;
+	total = snap(total);
+	num = snap(num);
+	den = snap(den);
 	if (n <= 0) return 0;
 	if (!strcmp(aggregation, "sum")) *out = total;
 	else if (!strcmp(aggregation, "mean")) *out = total / (double)n;
