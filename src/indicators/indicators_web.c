@@ -252,10 +252,20 @@ void page_indicator_values_post(struct req *r)
 			}
 			x->has_value = 1;
 		}
+		/* a row posted back unchanged is not entered again (no history row) */
+		const char *stored = v[i].comment ? v[i].comment : "";
+		int same_comment = !strcmp(stored, x->comment ? x->comment : "");
+		if (v[i].has && same_comment &&
+		    (x->has_ratio ? ind_round(x->numerator) == v[i].numerator && ind_round(x->denominator) == v[i].denominator
+				  : ind_round(x->value) == v[i].value))
+			continue;
 		ne++;
 	}
 	struct ind_check chk = { 0 };
-	if (!fe.n && !ne) fe_add(&fe, "values", N_("Enter at least one value"));
+	if (!fe.n && !ne) {
+		back_to_unit(r, id, period, N_("Nothing has changed"));
+		return;
+	}
 	if (fe.n) { show_page(r, id, u, period, &fe, NULL, NULL); return; }
 	struct field_errors dfe = { 0 };
 	rc = indicators_enter(r->db, &r->a, r->user, id, period, e, ne, r->lang, &dfe, &chk);
