@@ -771,7 +771,10 @@ void api_indicator_figures(struct req *r)
 	figure_json(&w, &f);
 	jw_key(&w, "children");
 	jw_arr(&w);
-	struct stmt *st = db_query(r->db, "SELECT id, code, name FROM units WHERE parent_id = $1 AND active = 1 ORDER BY sort_key, code LIMIT 500", "i", id);
+	/* ?children=0: the unit's figure alone, one row read */
+	const char *cq = req_query(r, "children");
+	struct stmt *st = cq && !strcmp(cq, "0") ? NULL
+			  : db_query(r->db, "SELECT id, code, name FROM units WHERE parent_id = $1 AND active = 1 ORDER BY sort_key, code LIMIT 500", "i", id);
 	struct { int64_t id; const char *code, *name; } ch[500];
 	int nch = 0;
 	while (st && nch < 500 && db_step(st) == DB_ROW) {

@@ -55,16 +55,17 @@ int rollup_rebuild(struct db *db)
 {
 	int rc = db_tx_begin(db);
 	if (rc != E_OK) return rc;
-	/* each value counts for its unit and every ancestor: a unit's subtree is
-	** the range of paths starting with its path */
+	/* each value counts for its unit and every ancestor: the pairs (unit,
+	** ancestor-or-self) walked up the parents, units × depth rows */
 	if (db_exec(db, "DELETE FROM indicator_rollup", "") != DB_OK ||
 	    db_exec(db,
 		    "INSERT INTO indicator_rollup (indicator_id, unit_id, period, n, total, num, den, latest_seq, latest) "
-		    "SELECT v.indicator_id, a.id, v.period, count(*), sum(v.value), COALESCE(sum(v.numerator), 0), "
+		    "WITH RECURSIVE anc(unit_id, ancestor_id) AS (SELECT id, id FROM units "
+		    "UNION ALL SELECT a.unit_id, u.parent_id FROM anc a JOIN units u ON u.id = a.ancestor_id WHERE u.parent_id IS NOT NULL) "
+		    "SELECT v.indicator_id, a.ancestor_id, v.period, count(*), sum(v.value), COALESCE(sum(v.numerator), 0), "
 		    "COALESCE(sum(v.denominator), 0), max(v.seq), 0 FROM indicator_values v "
 		    "JOIN indicators i ON i.id = v.indicator_id AND i.aggregation <> 'none' "
-		    "JOIN units u ON u.id = v.unit_id JOIN units a ON substr(u.path, 1, length(a.path)) = a.path "
-		    "GROUP BY v.indicator_id, a.id, v.period",
+		    "JOIN anc a ON a.unit_id = v.unit_id GROUP BY v.indicator_id, a.ancestor_id, v.period",
 		    "") != DB_OK ||
 	    db_exec(db,
 		    "UPDATE indicator_rollup SET latest = (SELECT v.value FROM indicator_values v WHERE v.seq = indicator_rollup.latest_seq)",
