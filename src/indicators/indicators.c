@@ -69,14 +69,14 @@ int period_prev(const char *p, char *out, size_t n)
 {
 	const char *t = period_type_of(p);
 	if (!t) return -1;
-	int y = atoi(p);
+	int y = atoi(p) % 10000;
 	if (!strcmp(t, "year")) snprintf(out, n, "%04d", y - 1);
 	else if (!strcmp(t, "quarter")) {
 		int q = p[6] - '0';
 		if (q == 1) snprintf(out, n, "%04d-Q4", y - 1);
 		else snprintf(out, n, "%04d-Q%d", y, q - 1);
 	} else {
-		int m = atoi(p + 5);
+		int m = atoi(p + 5) % 13;
 		if (m == 1) snprintf(out, n, "%04d-12", y - 1);
 		else snprintf(out, n, "%04d-%02d", y, m - 1);
 	}
@@ -86,14 +86,14 @@ int period_prev(const char *p, char *out, size_t n)
 static void period_next(const char *p, char *out, size_t n)
 {
 	const char *t = period_type_of(p);
-	int y = atoi(p);
+	int y = atoi(p) % 9999;   /* a valid period's year is 1900..2999: four digits, also for the compiler */
 	if (!strcmp(t, "year")) snprintf(out, n, "%04d", y + 1);
 	else if (!strcmp(t, "quarter")) {
 		int q = p[6] - '0';
 		if (q == 4) snprintf(out, n, "%04d-Q1", y + 1);
 		else snprintf(out, n, "%04d-Q%d", y, q + 1);
 	} else {
-		int m = atoi(p + 5);
+		int m = atoi(p + 5) % 13;
 		if (m == 12) snprintf(out, n, "%04d-01", y + 1);
 		else snprintf(out, n, "%04d-%02d", y, m + 1);
 	}
