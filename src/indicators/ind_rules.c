@@ -332,7 +332,7 @@ const char *ind_expr_error_text(struct arena *a, const char *lang, const struct 
 {
 	char reason[300];
 	snprintf(reason, sizeof reason, i18n_get(lang, err->reason), err->arg);
-	return arena_printf(a, i18n_get(lang, "Column %d: %s"), err->column, reason);
+	return arena_printf(a, i18n_get(lang, N_("Column %d: %s")), err->column, reason);
 }
 
 /* ---- evaluation ---- */

@@ -53,7 +53,7 @@ static int file_number(const char *lang, const char *s, double *out)
 
 static void line_error(struct buf *errors, const char *lang, int line, const char *msgid)
 {
-	buf_printf(errors, i18n_get(lang, "line %d: %s"), line, i18n_get(lang, msgid));
+	buf_printf(errors, "line %d: %s", line, i18n_get(lang, msgid));
 	buf_char(errors, '\n');
 }
 
@@ -62,7 +62,7 @@ static int read_lines(struct db *db, struct arena *a, struct table *t, const cha
 	int col[C_N], rc = table_next(t), bad = 0, cap = 0;
 	*n = 0;
 	if (rc != 1) {
-		buf_printf(errors, i18n_get(lang, "line %d: %s"), 1, i18n_get(lang, N_("The file is empty")));
+		buf_printf(errors, "line %d: %s", 1, i18n_get(lang, N_("The file is empty")));
 		buf_char(errors, '\n');
 		return -1;
 	}
@@ -73,7 +73,7 @@ static int read_lines(struct db *db, struct arena *a, struct table *t, const cha
 	}
 	while ((rc = table_next(t)) != 0) {
 		if (rc < 0) {
-			buf_printf(errors, i18n_get(lang, "line %d: %s"), t->line, t->err);
+			buf_printf(errors, "line %d: %s", t->line, t->err);
 			buf_char(errors, '\n');
 			bad++;
 			continue;
@@ -147,7 +147,7 @@ static int enter_group(struct db *db, struct arena *a, const struct user *who, s
 	int rc = indicators_enter(db, a, who, g[0].unit_id, g[0].period, e, n, lang, &fe, &chk);
 	if (rc == E_OK) return E_OK;
 	if (rc == E_INVALID && chk.rule) {
-		buf_printf(errors, i18n_get(lang, "line %d: %s"), g[0].line, chk.message);
+		buf_printf(errors, "line %d: %s", g[0].line, chk.message);
 		buf_char(errors, '\n');
 	} else if (rc == E_FORBIDDEN) line_error(errors, lang, g[0].line, N_("You may not enter values for this unit"));
 	else if (fe.n) {
