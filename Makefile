@@ -149,6 +149,7 @@ valgrind: build/release/thidua
 bench: build/release/thidua
 	@./scripts/install-deps.sh bench
 	@./bench/run.sh build/release/thidua
+	@./bench/indicators.sh build/release/thidua
 
 # time to render the PDF report of tests/unit/test_report.c (release build)
 bench-report: build/release/libthidua.a
