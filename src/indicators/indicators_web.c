@@ -826,6 +826,50 @@ void api_indicator_target_set(struct req *r)
 	jw_obj_end(&w);
 }
 
+/* the unit page's target form: indicator (code), target (the user's way) */
+void page_indicator_target_post(struct req *r)
+{
+	int64_t id = 0;
+	struct unit *u;
+	if (!unit_param(r, req_form(r, "unit_id"), &id, &u)) return;
+	const char *period = req_form(r, "period");
+	if (!period_type_of(period)) {
+		reply_error(r, 422, "validation", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
+		return;
+	}
+	struct field_errors fe = { 0 };
+	struct indicator *x = NULL;
+	double target = 0;
+	const char *t = req_form(r, "target");
+	if (indicators_find(r->db, &r->a, req_form(r, "indicator"), r->lang, &x) != E_OK) fe_add(&fe, "indicator", N_("No such indicator"));
+	if (!t || i18n_parse_number(r->lang, t, &target) != 0) fe_add(&fe, "target", N_("Is not a number"));
+	int rc = fe.n ? E_INVALID : indicators_set_target(r->db, r->user, x->id, id, period, target, &fe);
+	if (rc == E_OK) { back_to_unit(r, id, period, N_("The target is saved")); return; }
+	if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }
+	show_page(r, id, u, period, &fe, NULL, NULL);
+}
+
+/* the dashboard page's form: save the dashboard shown, public or not */
+void page_indicator_dashboard_post(struct req *r)
+{
+	struct field_errors fe = { 0 };
+	const char *uid = req_form(r, "unit_id");
+	int64_t unit = 0;
+	if (!uid || parse_id(uid, &unit) != 0) unit = 0;
+	struct ind_dashboard_in in = { .slug = req_form(r, "slug"), .title = req_form(r, "title"), .indicators = req_form(r, "indicators"),
+				       .period_from = req_form(r, "from"), .period_to = req_form(r, "to"), .unit_id = unit,
+				       .public_ = req_form(r, "public") != NULL };
+	int64_t id = 0;
+	int rc = ind_dashboards_create(r->db, r->user, &in, &fe, &id);
+	if (rc == E_OK) {
+		flash_set(r, N_("The dashboard is saved"));
+		reply_redirect(r, in.public_ ? arena_printf(&r->a, "/public/indicators/%s", in.slug) : "/indicators");
+		return;
+	}
+	if (rc == E_CONFLICT && fe.n) rc = E_INVALID;
+	reply_fail(r, rc, &fe);
+}
+
 /* ---- validation rules ---- */
 
 enum { RF_CODE, RF_EXPR, RF_VI, RF_EN, RF_HI, RF_SEV, RF_N };
@@ -1223,6 +1267,8 @@ void page_indicator_dashboard(struct req *r)
 	if (rc == E_INVALID) { reply_error(r, 400, "bad_request", N_("Choose indicators and periods of one type")); return; }
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	page_begin(r, arena_printf(&r->a, "%s · %s", _("Dashboard"), u->name), "indicators");
+	v.codes = codes;
+	v.can_save = role_can(r->user, PERM_INDICATOR_DEFINE, u->path);
 	tmpl_indicator_dashboard(&r->out, r, &v, id);
 	page_end(r);
 }

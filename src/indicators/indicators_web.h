@@ -47,6 +47,8 @@ struct ind_dash_view {
 	struct ind_chart *charts;
 	int n;
 	int public_;
+	const char *codes;                /* the indicators shown, comma-separated (the save form) */
+	int can_save;
 };
 
 /* helpers of the templates */
@@ -63,6 +65,8 @@ void page_indicator_approve(struct req *r);
 void page_indicator_unlock(struct req *r);
 void page_indicator_template(struct req *r);
 void page_indicator_import(struct req *r);
+void page_indicator_target_post(struct req *r);
+void page_indicator_dashboard_post(struct req *r);
 void page_indicator_history(struct req *r);
 void page_indicator_definitions(struct req *r);
 void page_indicator_definition_create(struct req *r);

@@ -257,6 +257,29 @@ test('the unit page shows values and figures; the form saves in the Vietnamese w
   ok(await enter(reporter, u.C11, [{ indicator: 'teams', value: 1000 }]));
 });
 
+test('an officer sets a target and saves a public dashboard from the pages', async () => {
+  const web = new Client(srv.base);
+  const login = await web.get('/login');
+  const pre = login.text.match(/name="_csrf" value="([^"]+)"/)[1];
+  const { testPassword } = await import('../lib/server.mjs');
+  assert.equal((await web.post('/login', { form: { _csrf: pre, login: 'd1.officer', password: testPassword('d1.officer') } })).status, 303);
+  const page = await web.get(`/indicators?unit_id=${u.C11.id}&period=2025`);
+  const csrf = page.text.match(/name="_csrf" value="([^"]+)"/)[1];
+  const t = await web.post('/indicators/targets', { form: { _csrf: csrf, unit_id: String(u.C11.id), period: '2025', indicator: 'teams', target: '1.250' } });
+  assert.equal(t.status, 303, t.text);
+  const f = (await figures(admin, 'teams', u.C11)).figure;
+  assert.deepEqual([f.value, f.target, f.achievement], [1000, 1250, 80]);
+  const d = await web.post('/indicators/dashboards', { form: { _csrf: csrf, unit_id: String(u.D1.id), from: '2024', to: '2025',
+    indicators: 'teams,water', title: 'Huyện Mộc Châu', slug: 'moc-chau', public: '1' } });
+  assert.equal(d.status, 303, d.text);
+  assert.equal(d.headers.get('location'), '/public/indicators/moc-chau');
+  const pub = ok(await new Client(srv.base).get('/api/v1/public/indicators/moc-chau'));
+  assert.deepEqual(pub.indicators.map((x) => x.code), ['teams', 'water']);
+  // the province is outside the district officer's units
+  const out = await web.post('/indicators/targets', { form: { _csrf: csrf, unit_id: String(u.SL.id), period: '2025', indicator: 'teams', target: '1' } });
+  assert.equal(out.status, 403);
+});
+
 test('the demo reproduces the seed figures of Sơn La and ranks its departments', async () => {
   const demo = makeDb({ demo: true });
   const s = await startServer(demo.db);
