@@ -44,7 +44,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a <= 0 || b <= 0) { printf "n/a";
 	if (v >= 10) printf "%.1f", v; else if (v >= 0.1) printf "%.2f", v; else printf "%.4f", v }'; }
 
 # ---------------------------------------------------------------- the data set
-if [ "$FRESH" = 1 ] || [ ! -s "$DB" ] || [ "$BIN" -nt "$DB" ]; then
+if [ "$FRESH" = 1 ] || [ ! -s "$DB" ] || [ sql/sqlite/020_indicators.sql -nt "$DB" ]; then
 	rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.key"
 	"$BIN" init --db "$DB" >"$OUT/indicators-init.log" 2>&1 || { cat "$OUT/indicators-init.log" >&2; fail "thidua init"; }
 	log "== $UNITS units, $NIND yearly indicators, $VALUES values (sqlite3)"
@@ -190,7 +190,7 @@ for (let k = 0; k < 330; k++) {
   const unit = Number(FIRST) + Math.floor(Math.random() * (Number(LAST) - Number(FIRST)));
   const t0 = process.hrtime.bigint();
   const w = await fetch(BASE + "/api/v1/indicator-values", { method: "POST", headers: h,
-    body: JSON.stringify({ unit_id: unit, period: "2025", values: [{ indicator: "i01", value: k }] }) });
+    body: JSON.stringify({ unit_id: unit, period: "2025", values: [{ indicator: "i01", value: 1000 + k }] }) });
   if (w.status !== 200) throw new Error("POST " + w.status + " " + await w.text());
   await w.arrayBuffer();
   const r = await fetch(BASE + "/api/v1/indicator-figures?indicator=i01&unit_id=1&period=2025&children=0", { headers: h });

@@ -1175,7 +1175,9 @@ static int build_chart(struct req *r, const struct indicator *x, int64_t unit_id
 		any_target |= f.has_target;
 		if (i == np - 1) c->now = f;
 	}
-	struct chart ch = { .kind = np > 1 ? CHART_LINE : CHART_COLUMNS, .format = chart_fmt(x), .title = NULL, .n = np, .labels = labels,
+	/* the title names the chart for screen readers (role="img"), and is drawn */
+	const char *title = arena_printf(&r->a, "%s, %s – %s", x->name, periods[0], periods[np - 1]);
+	struct chart ch = { .kind = np > 1 ? CHART_LINE : CHART_COLUMNS, .format = chart_fmt(x), .title = title, .n = np, .labels = labels,
 			    .nseries = any_target ? 2 : 1 };
 	ch.series[0] = (struct chart_series){ _("Value"), vals };
 	ch.series[1] = (struct chart_series){ _("Target"), tg };
@@ -1205,7 +1207,8 @@ static int build_chart(struct req *r, const struct indicator *x, int64_t unit_id
 		uvals[m++] = f.value;
 	}
 	if (m) {
-		struct chart uc = { .kind = CHART_BARS, .format = chart_fmt(x), .n = m, .labels = ulabels, .nseries = 1 };
+		struct chart uc = { .kind = CHART_BARS, .format = chart_fmt(x), .n = m, .labels = ulabels, .nseries = 1,
+				    .title = arena_printf(&r->a, "%s, %s", x->name, periods[np - 1]) };
 		uc.series[0] = (struct chart_series){ x->name, uvals };
 		chart_svg(&b, &uc, r->lang);
 		c->units_svg = arena_strdup(&r->a, buf_cstr(&b));
