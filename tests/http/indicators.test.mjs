@@ -88,6 +88,20 @@ test('values roll up live: the parent is the aggregate of its children, a ratio 
   assert.deepEqual([teams.value, teams.status, teams.figure.value], [1000, 'entered', 1000]);
 });
 
+test('a definition changes with its version; with values it keeps its code and kind', async () => {
+  const list = ok(await admin.get('/api/v1/indicators'));
+  const teams = list.items.find((x) => x.code === 'teams');
+  const body = { code: 'teams', name_vi: 'Tổ công nghệ số cộng đồng', name_en: 'Community digital teams', name_hi: 'सामुदायिक डिजिटल दल',
+    measure: 'tổ', kind: 'number', aggregation: 'sum', direction: 'higher', period_type: 'year' };
+  const changed = ok(await admin.patch(`/api/v1/indicators/${teams.id}`, { json: { ...body, version: teams.version } }));
+  assert.deepEqual([changed.name_vi, changed.version], ['Tổ công nghệ số cộng đồng', teams.version + 1]);
+  assert.equal((await admin.patch(`/api/v1/indicators/${teams.id}`, { json: { ...body, version: teams.version } })).status, 409);
+  const kind = await admin.patch(`/api/v1/indicators/${teams.id}`, { json: { ...body, aggregation: 'mean', version: changed.version }, ...en });
+  assert.equal(kind.status, 409);
+  assert.equal(kind.data.error.message, 'An indicator with values keeps its code, kind, aggregation and period type');
+  assert.equal(ok(await admin.get(`/api/v1/indicators/${teams.id}`)).aggregation, 'sum');
+});
+
 test('validation rules refuse inconsistent values with their own message, or warn', async () => {
   const bad = await admin.post('/api/v1/indicator-rules', {
     json: { code: 'x', expression: 'houses_new + = 3', severity: 'error', message_vi: 'x', message_en: 'x', message_hi: 'x' }, ...en,
