@@ -191,7 +191,7 @@ test('an import is all or nothing, with the line of each error and the same rule
   const t = await admin.get(`/indicators/template?unit_id=${u.C21.id}&period=2025&format=csv`);
   assert.equal(t.status, 200);
   assert.match(t.text, /^unit_code,indicator_code,indicator_name,period,value,numerator,denominator,comment/);
-  assert.match(t.text, /SL-C21,teams,teams,2025,1200,,,/);
+  assert.match(t.text, /SL-C21,teams,Tổ công nghệ số cộng đồng,2025,1200,,,/);
 });
 
 test('an index ranks units with ties and shows the change since last year', async () => {
