@@ -192,6 +192,18 @@ test('an import is all or nothing, with the line of each error and the same rule
   assert.equal(t.status, 200);
   assert.match(t.text, /^unit_code,indicator_code,indicator_name,period,value,numerator,denominator,comment/);
   assert.match(t.text, /SL-C21,teams,Tổ công nghệ số cộng đồng,2025,1200,,,/);
+  // the XLSX template filled offline and imported back: the same values, through the same checks
+  const x = await fetch(`${srv.base}/indicators/template?unit_id=${u.C21.id}&period=2025&format=xlsx`, { headers: { Authorization: 'Bearer ' + admin.token } });
+  assert.equal(x.status, 200);
+  const bytes = Buffer.from(await x.arrayBuffer());
+  assert.equal(bytes.subarray(0, 2).toString(), 'PK');
+  const fd = new FormData();
+  fd.append('file', new Blob([bytes]), 'indicators.xlsx');
+  const req = new Request('http://x', { method: 'POST', body: fd });
+  const back = await admin.post('/api/v1/indicator-values/import', { raw: Buffer.from(await req.arrayBuffer()), headers: { 'Content-Type': req.headers.get('content-type') } });
+  assert.deepEqual(ok(back), { imported: 2 });   // teams and water; the empty lines are skipped
+  assert.equal((await figures(admin, 'teams', u.C21)).figure.value, 1200);
+  assert.equal((await figures(admin, 'water', u.C21)).figure.value, 50);
 });
 
 test('an index ranks units with ties and shows the change since last year', async () => {
