@@ -205,10 +205,19 @@ const mean = times.reduce((s, x) => s + x, 0) / times.length;
 console.log(Math.round(mean), Math.round(times[Math.floor(times.length / 2)]), Math.round(times[Math.floor(times.length * 0.95)]));
 ') || fail "entry and read back"
 read -r US_ENTRY US_ENTRY_P50 US_ENTRY_P95 <<<"$ENTRY"
+cleanup
+SPID=""
+# the same in the process, without HTTP (bench/ind_entry.c against the release library)
+LIB=$(dirname "$BIN")/libthidua.a
+PKGS="libevent libevent_pthreads jansson libsodium sqlite3 xlsxwriter libmagic libzip libxml-2.0 cairo pangocairo fontconfig pwquality icu-i18n icu-uc libpq libqrencode"
+cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -Isrc/web -Ibuild/gen $(pkg-config --cflags $PKGS) -o "$OUT/ind_entry" bench/ind_entry.c "$LIB" \
+	$(pkg-config --libs $PKGS) -lpthread -lm || fail "cannot build bench/ind_entry.c"
+read -r US_LIB US_LIB_P50 US_LIB_P95 <<<"$("$OUT/ind_entry" "$DB" $((DISTRICTS + 2)) "$UNITS" 1 300)" || fail "bench/ind_entry"
 
 SUMMARY="indicators: $NVAL values over $NUNITS units ($DISTRICTS districts ranked), load $(cut -d' ' -f1 /proc/loadavg)
   roll-up to the root, one indicator, one period: thidua (live row, HTTP) ${US_LIVE} µs, sqlite3 shell SUM over the subtree ${US_ROLLUP} µs: $(ratio "$US_LIVE" "$US_ROLLUP")×
   index ranking of $DISTRICTS units (10 criteria, this year and last): thidua (HTTP) ${US_IX} µs, sqlite3 shell one statement ${US_RANK} µs: $(ratio "$US_IX" "$US_RANK")×
-  enter one value and read the province's figure back (POST + GET, node fetch): mean ${US_ENTRY} µs, p50 ${US_ENTRY_P50} µs, p95 ${US_ENTRY_P95} µs"
+  enter one value and read the province's figure back (POST + GET, node fetch): mean ${US_ENTRY} µs, p50 ${US_ENTRY_P50} µs, p95 ${US_ENTRY_P95} µs
+  the same in the process (indicators_enter + indicator_value, commit included): mean ${US_LIB} µs, p50 ${US_LIB_P50} µs, p95 ${US_LIB_P95} µs"
 printf '%s\n' "$SUMMARY"
 printf '%s\n' "$SUMMARY" >"$OUT/indicators-summary.txt"
