@@ -74,7 +74,10 @@ static const char *unit_param(struct req *r, const char *value, int64_t *id, str
 
 static const char *latest_year(struct req *r)
 {
-	struct stmt *st = db_query(r->db, "SELECT max(period) FROM indicator_values WHERE length(period) = 4", "");
+	/* the latest year among the last entries (the history's newest rows, read by its key): not a scan of every value */
+	struct stmt *st = db_query(r->db,
+				   "SELECT max(period) FROM (SELECT period FROM indicator_history ORDER BY id DESC LIMIT 1000) h "
+				   "WHERE length(period) = 4", "");
 	const char *p = NULL;
 	if (st && db_step(st) == DB_ROW && db_text(st, 0)) p = arena_strdup(&r->a, db_text(st, 0));
 	if (st) db_done(st);
