@@ -126,7 +126,8 @@ static const char *found(struct eparser *ep)
 	if (!*ep->p) return "end of rule";
 	size_t n = 0;
 	if (is_ident(*ep->p)) while (is_ident(ep->p[n]) && n < 40) n++;
-	else n = ((unsigned char)*ep->p & 0x80) ? 1 + (((unsigned char)*ep->p & 0xE0) == 0xC0 ? 1 : ((unsigned char)*ep->p & 0xF0) == 0xE0 ? 2 : 3) : 1;
+	else /* one character: its byte and the continuation bytes that follow (never past the end, even cut short) */
+		for (n = 1; n < 4 && ((unsigned char)ep->p[n] & 0xC0) == 0x80; n++) {}
 	return arena_strndup(ep->a, ep->p, n);
 }
 
