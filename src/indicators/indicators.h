@@ -348,6 +348,11 @@ int indicators_import(struct db *db, struct arena *a, const struct user *who, st
 ** active indicator of the period's type, with the values entered so far */
 int indicators_template(struct db *db, struct arena *a, int64_t unit_id, const char *period, const char *lang, FILE *out,
 			const char *format);
+/* an index's criteria from a table (CSV or XLSX: code, parent, name_vi,
+** name_en, name_hi, points, indicator, method, lo, hi, thresholds; parent: the
+** code of a main criterion on a line above), for indexes_create; the
+** criteria live in a; errors "line N: reason" into errors. E_OK or E_INVALID. */
+int indexes_read_criteria(struct arena *a, struct table *t, struct index_criterion **out, int *n, struct buf *errors);
 /* seeds 000 and 002 for Sơn La and a small DTI-like index of its departments */
 int indicators_demo_load(struct db *db, const struct user *who, FILE *log, int *count);
 

@@ -217,3 +217,72 @@ int indicators_template(struct db *db, struct arena *a, int64_t unit_id, const c
 	}
 	return sheet_close(s) == 0 ? E_OK : E_DB;
 }
+
+/* ---- an index's criteria from a file ---- */
+
+enum { K_CODE, K_PARENT, K_VI, K_EN, K_HINDI, K_POINTS, K_IND, K_METHOD, K_LO, K_HI, K_THR, K_N };
+static const char *const crit_cols[K_N + 1] = { "code", "parent", "name_vi", "name_en", "name_hi", "points", "indicator", "method", "lo", "hi",
+						"thresholds", NULL };
+
+int indexes_read_criteria(struct arena *a, struct table *t, struct index_criterion **out, int *n, struct buf *errors)
+{
+	int col[K_N], rc = table_next(t), bad = 0, cap = 0;
+	*n = 0;
+	*out = NULL;
+	if (rc != 1) {
+		buf_printf(errors, "line 1: %s\n", "the file is empty");
+		return E_INVALID;
+	}
+	table_columns(t, crit_cols, col);
+	if (col[K_CODE] < 0 || col[K_POINTS] < 0) {
+		buf_printf(errors, "line %d: %s\n", t->line, "the header needs the columns code, parent, name_vi, name_en, name_hi, points, indicator, method, lo, hi, thresholds");
+		return E_INVALID;
+	}
+	while ((rc = table_next(t)) != 0) {
+		if (rc < 0) {
+			buf_printf(errors, "line %d: %s\n", t->line, t->err);
+			bad++;
+			continue;
+		}
+		if (table_blank(t)) continue;
+		if (*n >= 500) {
+			buf_printf(errors, "line %d: %s\n", t->line, "at most 500 criteria");
+			return E_INVALID;
+		}
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 32;
+			struct index_criterion *more = arena_alloc(a, sizeof *more * (size_t)cap);
+			if (*n) memcpy(more, *out, sizeof *more * (size_t)*n);
+			*out = more;
+		}
+		struct index_criterion *c = &(*out)[*n];
+		memset(c, 0, sizeof *c);
+		const char *v;
+#define CELL(k) ((v = table_cell(t, col[k])) && *v ? arena_strdup(a, v) : NULL)
+		c->code = CELL(K_CODE);
+		c->name_vi = CELL(K_VI);
+		c->name_en = CELL(K_EN);
+		c->name_hi = CELL(K_HINDI);
+		c->indicator_code = CELL(K_IND);
+		c->method = CELL(K_METHOD);
+		c->thresholds = CELL(K_THR);
+		const char *parent = CELL(K_PARENT), *pts = CELL(K_POINTS), *lo = CELL(K_LO), *hi = CELL(K_HI);
+#undef CELL
+		if (!pts || parse_number(pts, &c->points) != 0) {
+			buf_printf(errors, "line %d: %s\n", t->line, "points: not a number");
+			bad++;
+		}
+		if ((lo && parse_number(lo, &c->lo) != 0) || (hi && parse_number(hi, &c->hi) != 0)) {
+			buf_printf(errors, "line %d: %s\n", t->line, "lo, hi: not a number");
+			bad++;
+		}
+		for (int i = 0; parent && i < *n; i++)
+			if ((*out)[i].code && !strcmp((*out)[i].code, parent) && !(*out)[i].parent_id) c->parent_id = i + 1;
+		if (parent && !c->parent_id) {
+			buf_printf(errors, "line %d: %s\n", t->line, "parent: no main criterion above has this code");
+			bad++;
+		}
+		(*n)++;
+	}
+	return bad ? E_INVALID : E_OK;
+}

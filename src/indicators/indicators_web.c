@@ -1153,6 +1153,60 @@ void page_index(struct req *r)
 	page_end(r);
 }
 
+/* GET /indexes/new: the form of a new index, its criteria in a file */
+static void show_index_new(struct req *r, const struct field_errors *fe, const char *errors)
+{
+	if (fe && fe->n) r->status = 422;
+	if (errors && *errors) r->status = 422;
+	page_begin(r, _("New index"), "indicators");
+	tmpl_index_new(&r->out, r, fe, errors);
+	page_end(r);
+}
+
+void page_index_new(struct req *r) { show_index_new(r, NULL, NULL); }
+
+/* POST /indexes (multipart): code, names, scope (unit_id), unit_kind, total_points, file of criteria */
+void page_index_create(struct req *r)
+{
+	struct field_errors fe = { 0 };
+	struct index_in in = { .code = req_form(r, "code"), .name_vi = req_form(r, "name_vi"), .name_en = req_form(r, "name_en"),
+			       .name_hi = req_form(r, "name_hi"), .unit_kind = req_form(r, "unit_kind") };
+	const char *scope = req_form(r, "unit_id"), *total = req_form(r, "total_points");
+	if (!scope || parse_id(scope, &in.scope_id) != 0) fe_add(&fe, "scope", N_("Is required"));
+	if (!total || i18n_parse_number(r->lang, total, &in.total_points) != 0) fe_add(&fe, "total_points", N_("Is not a number"));
+	struct buf errors;
+	buf_init(&errors);
+	const struct mp_part *p = req_file(r, "file");
+	int rc = E_INVALID;
+	if (!p || !p->len) fe_add(&fe, "file", N_("Choose a file to upload"));
+	else {
+		FILE *f = fmemopen((void *)p->data, p->len, "r");
+		struct table *t;
+		char err[256];
+		if (!f) rc = E_DB;
+		else if (table_open(&t, f, err, sizeof err) != 0) buf_printf(&errors, "%s\n", err);
+		else {
+			rc = indexes_read_criteria(&r->a, t, &in.crit, &in.ncrit, &errors);
+			table_close(t);
+		}
+		if (f) fclose(f);
+	}
+	int64_t id = 0;
+	if (rc == E_OK && !fe.n) rc = indexes_create(r->db, r->user, &in, &fe, &id);
+	else if (rc == E_OK) rc = E_INVALID;
+	if (rc == E_CONFLICT && fe.n) rc = E_INVALID;
+	if (rc == E_OK) {
+		buf_free(&errors);
+		flash_set(r, N_("The index is created"));
+		reply_redirect(r, arena_printf(&r->a, "/indexes/%lld", (long long)id));
+		return;
+	}
+	const char *text = arena_strdup(&r->a, buf_cstr(&errors));
+	buf_free(&errors);
+	if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }
+	show_index_new(r, &fe, text);
+}
+
 /* ---- dashboards ---- */
 
 static enum chart_format chart_fmt(const struct indicator *x)

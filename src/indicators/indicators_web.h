@@ -75,6 +75,8 @@ void page_indicator_rule_create(struct req *r);
 void page_indicator_dashboard(struct req *r);
 void page_public_indicators(struct req *r);
 void page_index(struct req *r);
+void page_index_new(struct req *r);
+void page_index_create(struct req *r);
 
 /* API */
 void api_indicators_list(struct req *r);

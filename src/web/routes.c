@@ -83,6 +83,8 @@ const struct route routes[] = {
 	{ M_POST, "/indicators/targets", page_indicator_target_post, LOGIN, PERM_INDICATOR_DEFINE },
 	{ M_GET, "/indicators/dashboard", page_indicator_dashboard, LOGIN, 0 },
 	{ M_POST, "/indicators/dashboards", page_indicator_dashboard_post, LOGIN, PERM_INDICATOR_DEFINE },
+	{ M_GET, "/indexes/new", page_index_new, LOGIN, PERM_INDICATOR_DEFINE },
+	{ M_POST, "/indexes", page_index_create, LOGIN, PERM_INDICATOR_DEFINE },
 	{ M_GET, "/indexes/{id}", page_index, LOGIN, 0 },
 	{ M_GET, "/public/indicators/{slug}", page_public_indicators, PUBLIC, 0 },
 	{ M_GET, "/pick/{what}", page_pick, LOGIN, 0 },

@@ -153,6 +153,7 @@ function adminPages() {
     ['/indicators/rules', 200],
     ['/indicators/dashboard', 200],
     ['/indexes/1?year=2025', 200],
+    ['/indexes/new', 200],
   ];
 }
 

@@ -306,6 +306,28 @@ test('an officer sets a target and saves a public dashboard from the pages', asy
   assert.equal(out.status, 403);
 });
 
+test('an organiser creates an index from a file of criteria on the page', async () => {
+  async function post(fields, csv) {
+    const fd = new FormData();
+    for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+    fd.append('file', new Blob([csv], { type: 'text/csv' }), 'criteria.csv');
+    const req = new Request('http://x', { method: 'POST', body: fd });
+    return admin.post('/indexes', { raw: Buffer.from(await req.arrayBuffer()), headers: { 'Content-Type': req.headers.get('content-type'), 'Accept-Language': 'en' } });
+  }
+  const fields = { code: 'MC-TEAMS', name_vi: 'Chỉ số tổ công nghệ số', name_en: 'Digital teams index', name_hi: 'सूचकांक',
+    unit_id: String(u.D1.id), unit_kind: 'commune', total_points: '100' };
+  const header = 'code,parent,name_vi,name_en,name_hi,points,indicator,method,lo,hi,thresholds\n';
+  const bad = await post(fields, header + 'A,,Tổ,Teams,Teams,100,,,,,\nA1,B,Số tổ,Teams,Teams,100,teams,linear,0,1000,\n');
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /line 3: parent: no main criterion above has this code/);
+  const r = await post(fields, header + 'A,,Tổ,Teams,Teams,100,,,,,\nA1,A,Số tổ,Teams,Teams,100,teams,linear,0,1000,\n');
+  assert.equal(r.status, 303, r.text);
+  const id = r.headers.get('location').match(/^\/indexes\/(\d+)$/)[1];
+  const rk = ok(await admin.get(`/api/v1/indexes/${id}/ranking?year=2025`));
+  assert.deepEqual(rk.items.map((x) => [x.code, x.rank, x.score]), [['SL-C11', 1, 100], ['SL-C12', 2, 44.8]]);
+  assert.equal((await reporter.get('/indexes/new')).status, 403);
+});
+
 test('the demo reproduces the seed figures of Sơn La and ranks its departments', async () => {
   const demo = makeDb({ demo: true });
   const s = await startServer(demo.db);
