@@ -133,6 +133,7 @@ PG_UNIT_TESTS ?= test_db test_domain test_movements test_files test_rules
 PG_UNIT_TESTS += test_certificates
 PG_UNIT_TESTS += test_clusters
 PG_UNIT_TESTS += test_tasks
+PG_UNIT_TESTS += test_indicators
 test-pg-unit: $(addprefix build/asan/tests/,$(PG_UNIT_TESTS))
 	@uri=$$(./scripts/pg-test-cluster.sh start) || exit 1; \
 	trap './scripts/pg-test-cluster.sh stop "$$uri"' EXIT INT TERM; \
@@ -156,6 +157,7 @@ bench: build/release/thidua
 bench-clusters: build/release/thidua build/release/libthidua.a
 	$(CC) $(BASE_CFLAGS) $(RELEASE_CFLAGS) -o build/release/clusters_bench bench/clusters_bench.c build/release/libthidua.a $(LIBS)
 	@./bench/clusters.sh build/release/thidua
+	@./bench/indicators.sh build/release/thidua
 
 # time to render the PDF report of tests/unit/test_report.c (release build)
 bench-report: build/release/libthidua.a

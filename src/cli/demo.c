@@ -11,6 +11,7 @@
 #include "../commendation/commendation.h"
 #include "../decisions/decisions.h"
 #include "../tasks/tasks.h"
+#include "../indicators/indicators.h"
 #include "../movements/movements.h"
 #include "../base/audit.h"
 #include "../base/auth.h"
@@ -261,7 +262,7 @@ int cmd_demo(int argc, char **argv)
 	st = db_query(db, "SELECT id, code, kind FROM units WHERE depth >= 2 OR kind IN ('ministry', 'central') ORDER BY id", "");
 	int64_t serial = 0, people = 0;
 	struct word_batch *words = word_batch_new(); /* the word index of their names, written sorted */
-	int nmovements = 0, nmodels = 0, nachievements = 0, nproposals = 0, nrule_sets = 0, ntasks = 0;
+	int nmovements = 0, nmodels = 0, nachievements = 0, nproposals = 0, nrule_sets = 0, ntasks = 0, nindicator_values = 0;
 	int nvotes = 0;
 	int ncards = 0, nsigned = 0; /* clusters */
 	struct { int64_t id; char code[40]; } *units = malloc(sizeof *units * 20000);
@@ -302,6 +303,9 @@ int cmd_demo(int argc, char **argv)
 		add_user(db, &demo_user, "camau.officer", "Văn phòng Ban Chỉ đạo 57 Cà Mau", "officer", "T-CAMAU-BCD57");
 		add_user(db, &demo_user, "camau.skhcn", "Báo cáo viên Sở KH&CN Cà Mau", "reporter", "T-CAMAU-SKHCN");
 		if (rc == E_OK && tasks_demo_load(db, &demo_user, stderr, &ntasks) != 0) rc = E_DB;
+		/* seeds 000 and 002: Sơn La's indicators and its departments' digital-transformation index */
+		add_user(db, &demo_user, "sonla.stttt.reporter", "Báo cáo viên Sở TT&TT Sơn La", "reporter", "T-SONLA-STTTT");
+		if (rc == E_OK && indicators_demo_load(db, &demo_user, stderr, &nindicator_values) != 0) rc = E_DB;
 	}
 	if (rc != E_OK || db_commit(db) != DB_OK) {
 		fprintf(stderr, "the demo data did not load: %s\n", db_errmsg(db));
@@ -321,6 +325,8 @@ int cmd_demo(int argc, char **argv)
 	printf("demo votes: %d closed rounds of the North Central cluster (2023)\n", nvotes);
 	printf("demo clusters: 1 cluster, %d scorecards, the 2024 agreement signed by %d provinces\n", ncards, nsigned);
 	printf("demo tasks: %d tasks of Resolution 57 in Cà Mau (seed 003, as of %s)\n", ntasks, TASKS_SEED_DATE);
+	printf("demo indicators: %d definitions and values, the index DTI-SL-SO, the public dashboard /public/indicators/son-la\n",
+	       nindicator_values);
 	db_close(db);
 	for (int i = 0; i < L_COUNT; i++)
 		for (int k = 0; k < names[i].n; k++) free(names[i].w[k]);

@@ -20,6 +20,17 @@ enum role role_parse(const char *s)
 
 static unsigned role_perms_core(enum role r);
 
+/* indicators (issue 13): officers and admins define and approve, reporters enter */
+static unsigned role_perms_indicators(enum role r)
+{
+	switch (r) {
+	case ROLE_ADMIN:
+	case ROLE_OFFICER: return PERM_INDICATOR_DEFINE | PERM_INDICATOR_ENTER | PERM_INDICATOR_APPROVE;
+	case ROLE_REPORTER: return PERM_INDICATOR_ENTER;
+	default: return 0;
+	}
+}
+
 /* emulation clusters (issue 11): officers and admins organise; a unit's
 ** reporter, its council and its officers score for it and sign its agreement */
 static unsigned role_perms_clusters(enum role r)
@@ -37,7 +48,7 @@ static unsigned role_perms(enum role r)
 	unsigned decide = r == ROLE_ADMIN || r == ROLE_OFFICER ? PERM_DECIDE : 0;
 	unsigned votes = r == ROLE_ADMIN || r == ROLE_OFFICER ? PERM_RUN_VOTES : 0;
 	unsigned tasks = r == ROLE_ADMIN || r == ROLE_OFFICER ? PERM_TASK_ASSIGN | PERM_TASK_REPORT : r == ROLE_REPORTER ? PERM_TASK_REPORT : 0;
-	return role_perms_core(r) | decide | votes | tasks | role_perms_clusters(r);
+	return role_perms_core(r) | decide | votes | tasks | role_perms_clusters(r) | role_perms_indicators(r);
 }
 
 static unsigned role_perms_core(enum role r)

@@ -33,6 +33,9 @@ enum perm {
 	/* task monitoring (issue 12) */
 	PERM_TASK_ASSIGN = 1 << 15,  /* programmes and tasks of the unit's office: assign, accept or return, extend deadlines */
 	PERM_TASK_REPORT = 1 << 16,  /* progress and completion of the tasks the unit leads */
+	PERM_INDICATOR_DEFINE = 1 << 17,  /* define indicators, indexes, validation rules, targets, dashboards */
+	PERM_INDICATOR_ENTER = 1 << 18,   /* enter indicator values for the unit (and its subtree) */
+	PERM_INDICATOR_APPROVE = 1 << 19, /* approve (lock) and unlock the values of the units below */
 };
 
 const char *role_name(enum role r);

@@ -8,6 +8,7 @@
 #include "../commendation/commendation_web.h"
 #include "../decisions/decisions_web.h"
 #include "../home/home_web.h"
+#include "../indicators/indicators_web.h"
 #include "../picker/picker.h"
 #include "../movements/movements_web.h"
 #include "../people/people_web.h"
@@ -70,6 +71,25 @@ const struct route routes[] = {
 	{ M_POST, "/rules/{id}", page_rule_set_post, LOGIN, PERM_RULES_MANAGE },
 	{ M_GET, "/eligibility", page_eligibility, LOGIN, PERM_READ },
 	{ M_GET, "/typical", page_typical, PUBLIC, 0 },
+	/* indicators and indexes (issue 13) */
+	{ M_GET, "/indicators", page_indicators, LOGIN, 0 },
+	{ M_POST, "/indicators/values", page_indicator_values_post, LOGIN, PERM_INDICATOR_ENTER },
+	{ M_POST, "/indicators/approve", page_indicator_approve, LOGIN, PERM_INDICATOR_APPROVE },
+	{ M_POST, "/indicators/unlock", page_indicator_unlock, LOGIN, PERM_INDICATOR_APPROVE },
+	{ M_GET, "/indicators/template", page_indicator_template, LOGIN, 0 },
+	{ M_POST, "/indicators/import", page_indicator_import, LOGIN, PERM_INDICATOR_ENTER },
+	{ M_GET, "/indicators/history", page_indicator_history, LOGIN, 0 },
+	{ M_GET, "/indicators/definitions", page_indicator_definitions, LOGIN, 0 },
+	{ M_POST, "/indicators/definitions", page_indicator_definition_create, LOGIN, PERM_INDICATOR_DEFINE },
+	{ M_GET, "/indicators/rules", page_indicator_rules, LOGIN, 0 },
+	{ M_POST, "/indicators/rules", page_indicator_rule_create, LOGIN, PERM_INDICATOR_DEFINE },
+	{ M_POST, "/indicators/targets", page_indicator_target_post, LOGIN, PERM_INDICATOR_DEFINE },
+	{ M_GET, "/indicators/dashboard", page_indicator_dashboard, LOGIN, 0 },
+	{ M_POST, "/indicators/dashboards", page_indicator_dashboard_post, LOGIN, PERM_INDICATOR_DEFINE },
+	{ M_GET, "/indexes/new", page_index_new, LOGIN, PERM_INDICATOR_DEFINE },
+	{ M_POST, "/indexes", page_index_create, LOGIN, PERM_INDICATOR_DEFINE },
+	{ M_GET, "/indexes/{id}", page_index, LOGIN, 0 },
+	{ M_GET, "/public/indicators/{slug}", page_public_indicators, PUBLIC, 0 },
 	{ M_GET, "/pick/{what}", page_pick, LOGIN, 0 },
 	{ M_GET, "/jobs/{id}", page_job, LOGIN, 0 },
 	{ M_GET, "/jobs/{id}/file", api_job_file, LOGIN, 0 },
@@ -109,6 +129,26 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/models/{id}/replications", api_replications_list, LOGIN, 0 },
 	{ M_POST, "/api/v1/models/{id}/replications", api_replication_create, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_GET, "/api/v1/public/typical", api_public_typical, PUBLIC, 0 },
+	/* indicators and indexes (issue 13) */
+	{ M_GET, "/api/v1/indicators", api_indicators_list, LOGIN, 0 },
+	{ M_POST, "/api/v1/indicators", api_indicator_create, LOGIN, PERM_INDICATOR_DEFINE },
+	{ M_GET, "/api/v1/indicators/{id}", api_indicator_get, LOGIN, 0 },
+	{ M_PATCH, "/api/v1/indicators/{id}", api_indicator_update, LOGIN, PERM_INDICATOR_DEFINE },
+	{ M_GET, "/api/v1/indicator-values", api_indicator_values, LOGIN, 0 },
+	{ M_POST, "/api/v1/indicator-values", api_indicator_values_enter, LOGIN, PERM_INDICATOR_ENTER },
+	{ M_POST, "/api/v1/indicator-values/approve", api_indicator_values_approve, LOGIN, PERM_INDICATOR_APPROVE },
+	{ M_POST, "/api/v1/indicator-values/unlock", api_indicator_values_unlock, LOGIN, PERM_INDICATOR_APPROVE },
+	{ M_GET, "/api/v1/indicator-values/history", api_indicator_values_history, LOGIN, 0 },
+	{ M_POST, "/api/v1/indicator-values/import", api_indicator_values_import, LOGIN, PERM_INDICATOR_ENTER },
+	{ M_GET, "/api/v1/indicator-figures", api_indicator_figures, LOGIN, 0 },
+	{ M_POST, "/api/v1/indicator-targets", api_indicator_target_set, LOGIN, PERM_INDICATOR_DEFINE },
+	{ M_GET, "/api/v1/indicator-rules", api_indicator_rules_list, LOGIN, 0 },
+	{ M_POST, "/api/v1/indicator-rules", api_indicator_rule_create, LOGIN, PERM_INDICATOR_DEFINE },
+	{ M_POST, "/api/v1/indicator-dashboards", api_indicator_dashboard_create, LOGIN, PERM_INDICATOR_DEFINE },
+	{ M_GET, "/api/v1/indexes", api_indexes_list, LOGIN, 0 },
+	{ M_POST, "/api/v1/indexes", api_index_create, LOGIN, PERM_INDICATOR_DEFINE },
+	{ M_GET, "/api/v1/indexes/{id}/ranking", api_index_ranking, LOGIN, 0 },
+	{ M_GET, "/api/v1/public/indicators/{slug}", api_public_indicators, PUBLIC, 0 },
 	{ M_GET, "/api/v1/rule-sets", api_rule_sets_list, LOGIN, 0 },
 	{ M_POST, "/api/v1/rule-sets", api_rule_set_create, LOGIN, PERM_RULES_MANAGE },
 	{ M_GET, "/api/v1/rule-sets/{id}", api_rule_set_get, LOGIN, 0 },

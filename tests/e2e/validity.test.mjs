@@ -185,6 +185,14 @@ function adminPages() {
     [`/tasks/${ids.parentTask}`, 200],
     [`/tasks/${ids.extendedTask}?as_of=2025-07-01`, 200],
     [`/tasks/${ids.returnedTask}`, 200],
+    // indicators and indexes (issue 13)
+    ['/indicators', 200],
+    ['/indicators?period=2025-Q3', 200],
+    ['/indicators/definitions', 200],
+    ['/indicators/rules', 200],
+    ['/indicators/dashboard', 200],
+    ['/indexes/1?year=2025', 200],
+    ['/indexes/new', 200],
   ];
 }
 
@@ -224,7 +232,8 @@ const officerPages = () => [['/', 200], ['/movements?status=draft', 200]];
 // How many pages the suite checks: each visitor's, in each language.
 const pageCount = () => LANGS.length * (visitorPages().length + 1 + adminPages().length + formsWithErrors().length + reporterPages().length + officerPages().length);
 
-const visitorPages = () => [['/login', 200], ['/login?next=%2Funits', 200], ['/typical', 200], [`/verify/${ids.cert}`, 200]];
+const visitorPages = () => [['/login', 200], ['/login?next=%2Funits', 200], ['/typical', 200], [`/verify/${ids.cert}`, 200],
+  ['/public/indicators/son-la', 200]];
 
 // The critical and serious violations axe finds in the page, as lines.
 async function axeCheck(page, label, where) {

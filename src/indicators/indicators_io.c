@@ -1,0 +1,288 @@
+/* Indicator values from a file, and the file to fill (indicators.h).
+**
+** The import is all or nothing: every line is read and checked (unit,
+** indicator, period, number), then the lines are entered grouped by unit and
+** period through indicators_enter — the same checks, rules, roll-up, history
+** and audit as the form — each group in its own savepoint so that every
+** group's errors are reported, and the whole import rolled back when any
+** line failed. Errors are "line N: reason", one per line. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/arena.h"
+#include "../base/auth.h"
+#include "../base/buf.h"
+#include "../base/db.h"
+#include "../base/i18n.h"
+#include "../base/sheet.h"
+#include "../base/table.h"
+#include "../base/util.h"
+#include "../units/units.h"
+#include "indicators.h"
+
+enum { C_UNIT, C_INDICATOR, C_NAME, C_PERIOD, C_VALUE, C_NUM, C_DEN, C_COMMENT, C_N };
+static const struct column cols[] = {
+	{ "unit_code", N_("Unit code") },
+	{ "indicator_code", N_("Indicator code") },
+	{ "indicator_name", N_("Indicator") },
+	{ "period", N_("Reporting period") },
+	{ "value", N_("Value") },
+	{ "numerator", N_("Numerator") },
+	{ "denominator", N_("Denominator") },
+	{ "comment", N_("Comment") },
+	{ NULL, NULL },
+};
+
+struct line {
+	int line;
+	int64_t unit_id;
+	const char *period;
+	struct ind_entry e;
+	int group;
+};
+
+/* a number as written in a file: the language's way (vi "1.500,5"), or a plain decimal (an XLSX number cell "97.25") */
+static int file_number(const char *lang, const char *s, double *out)
+{
+	if (!s || !*s) return 1;
+	if (i18n_parse_number(lang, s, out) == 0) return 0;
+	return parse_number(s, out) == 0 ? 0 : -1;
+}
+
+static void line_error(struct buf *errors, const char *lang, int line, const char *msgid)
+{
+	buf_printf(errors, "line %d: %s", line, i18n_get(lang, msgid));
+	buf_char(errors, '\n');
+}
+
+static int read_lines(struct db *db, struct arena *a, struct table *t, const char *lang, struct buf *errors, struct line **out, int *n)
+{
+	int col[C_N], rc = table_next(t), bad = 0, cap = 0;
+	*n = 0;
+	if (rc != 1) {
+		buf_printf(errors, "line %d: %s", 1, i18n_get(lang, N_("The file is empty")));
+		buf_char(errors, '\n');
+		return -1;
+	}
+	table_columns_named(t, cols, col);
+	if (col[C_UNIT] < 0 || col[C_INDICATOR] < 0 || col[C_PERIOD] < 0) {
+		line_error(errors, lang, t->line, N_("The header needs the columns unit_code, indicator_code and period"));
+		return -1;
+	}
+	while ((rc = table_next(t)) != 0) {
+		if (rc < 0) {
+			buf_printf(errors, "line %d: %s", t->line, t->err);
+			buf_char(errors, '\n');
+			bad++;
+			continue;
+		}
+		if (table_blank(t)) continue;
+		if (*n >= 100000) {
+			line_error(errors, lang, t->line, N_("At most 100 000 lines"));
+			return -1;
+		}
+		struct line l = { .line = t->line };
+		const char *ucode = table_cell(t, col[C_UNIT]);
+		const char *why = NULL;
+		if (!ucode || !*ucode || units_find_code(db, ucode, &l.unit_id) != E_OK) why = N_("No such unit");
+		l.e.code = arena_strdup(a, table_cell(t, col[C_INDICATOR]));
+		l.period = arena_strdup(a, table_cell(t, col[C_PERIOD]));
+		struct indicator *x = NULL;
+		if (!why && indicators_find(db, a, l.e.code, lang, &x) != E_OK) why = N_("No such indicator");
+		if (!why && !period_valid(x->period_type, l.period)) why = N_("The period does not match the indicator's period type");
+		if (!why) {
+			if (!strcmp(x->kind, "ratio")) {
+				int a1 = file_number(lang, table_cell(t, col[C_NUM]), &l.e.numerator);
+				int a2 = file_number(lang, table_cell(t, col[C_DEN]), &l.e.denominator);
+				if (a1 || a2) why = a1 > 0 || a2 > 0 ? N_("A ratio needs a numerator and a denominator") : N_("Is not a number");
+				else if (l.e.denominator <= 0) why = N_("The denominator must be greater than 0");
+				else if (l.e.numerator < 0) why = N_("Out of range");
+				l.e.has_ratio = 1;
+			} else {
+				int r = file_number(lang, table_cell(t, col[C_VALUE]), &l.e.value);
+				if (r > 0) {
+					l.line = -l.line;   /* an empty value: the template's line left blank, skipped */
+				} else if (r < 0) why = N_("Is not a number");
+				else if (!strcmp(x->kind, "percent") && (l.e.value < 0 || l.e.value > 100)) why = N_("A percent is from 0 to 100");
+				l.e.has_value = 1;
+			}
+		}
+		if (why) {
+			line_error(errors, lang, t->line, why);
+			bad++;
+			continue;
+		}
+		if (l.line < 0) continue;
+		const char *c = table_cell(t, col[C_COMMENT]);
+		l.e.comment = c && *c ? arena_strdup(a, c) : NULL;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct line *more = arena_alloc(a, sizeof *more * (size_t)cap);
+			if (*n) memcpy(more, *out, sizeof *more * (size_t)*n);
+			*out = more;
+		}
+		(*out)[(*n)++] = l;
+	}
+	return bad ? -1 : 0;
+}
+
+static int cmp_group(const void *pa, const void *pb)
+{
+	const struct line *x = pa, *y = pb;
+	if (x->unit_id != y->unit_id) return x->unit_id < y->unit_id ? -1 : 1;
+	int c = strcmp(x->period, y->period);
+	return c ? c : x->line - y->line;
+}
+
+/* enters one group (one unit and period); errors against its lines */
+static int enter_group(struct db *db, struct arena *a, const struct user *who, struct line *g, int n, const char *lang,
+		       struct buf *errors)
+{
+	struct ind_entry *e = arena_alloc(a, sizeof *e * (size_t)n);
+	for (int i = 0; i < n; i++) e[i] = g[i].e;
+	struct field_errors fe = { 0 };
+	struct ind_check chk;
+	int rc = indicators_enter(db, a, who, g[0].unit_id, g[0].period, e, n, lang, &fe, &chk);
+	if (rc == E_OK) return E_OK;
+	if (rc == E_INVALID && chk.rule) {
+		buf_printf(errors, "line %d: %s", g[0].line, chk.message);
+		buf_char(errors, '\n');
+	} else if (rc == E_FORBIDDEN) line_error(errors, lang, g[0].line, N_("You may not enter values for this unit"));
+	else if (fe.n) {
+		for (int k = 0; k < fe.n; k++) {
+			int i = -1;
+			if (sscanf(fe.field[k], "values[%d]", &i) != 1 || i < 0 || i >= n) i = 0;
+			line_error(errors, lang, g[i].line, fe.msg[k]);
+		}
+	} else line_error(errors, lang, g[0].line, N_("The values could not be saved"));
+	return rc;
+}
+
+int indicators_import(struct db *db, struct arena *a, const struct user *who, struct table *t, const char *lang, struct buf *errors,
+		      int *count)
+{
+	*count = 0;
+	struct line *lines = NULL;
+	int n = 0;
+	if (read_lines(db, a, t, lang, errors, &lines, &n) != 0) return E_INVALID;
+	if (!n) {
+		line_error(errors, lang, 1, N_("The file has no values"));
+		return E_INVALID;
+	}
+	qsort(lines, (size_t)n, sizeof *lines, cmp_group);
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) return rc;
+	int failed = 0;
+	for (int i = 0; i < n && rc != E_BUSY && rc != E_DB;) {
+		int j = i + 1;
+		while (j < n && lines[j].unit_id == lines[i].unit_id && !strcmp(lines[j].period, lines[i].period) && j - i < IND_ENTRIES_MAX) j++;
+		rc = enter_group(db, a, who, &lines[i], j - i, lang, errors);
+		if (rc != E_OK) failed = 1;
+		i = j;
+	}
+	if (rc == E_BUSY || rc == E_DB) failed = 1;
+	else rc = failed ? E_INVALID : E_OK;
+	if (!failed) *count = n;
+	return db_tx_end(db, rc);
+}
+
+static const char *num_text(struct arena *a, int has, double v)
+{
+	return has ? arena_printf(a, "%.15g", v) : "";
+}
+
+int indicators_template(struct db *db, struct arena *a, int64_t unit_id, const char *period, const char *lang, FILE *out,
+			const char *format)
+{
+	struct unit *u;
+	if (units_get(db, a, unit_id, &u) != E_OK) return E_NOTFOUND;
+	struct ind_value *v;
+	int n;
+	int rc = indicators_unit_values(db, a, unit_id, period, lang, &v, &n);
+	if (rc != E_OK) return rc;
+	/* the header is the columns' codes, which every language's import reads */
+	const char *codes[C_N + 1];
+	for (int k = 0; k < C_N; k++) codes[k] = cols[k].code;
+	codes[C_N] = NULL;
+	struct sheet *s = sheet_open(out, format, i18n_get(lang, N_("Indicators")), codes, "ttttnnnt");
+	if (!s) return E_DB;
+	for (int i = 0; i < n; i++) {
+		int ratio = !strcmp(v[i].kind, "ratio");
+		const char *cells[C_N] = { u->code, v[i].code, v[i].name, period, num_text(a, v[i].has && !ratio, v[i].value),
+					   num_text(a, v[i].has && ratio, v[i].numerator), num_text(a, v[i].has && ratio, v[i].denominator),
+					   v[i].comment ? v[i].comment : "" };
+		sheet_row(s, cells);
+	}
+	return sheet_close(s) == 0 ? E_OK : E_DB;
+}
+
+/* ---- an index's criteria from a file ---- */
+
+enum { K_CODE, K_PARENT, K_VI, K_EN, K_HINDI, K_POINTS, K_IND, K_METHOD, K_LO, K_HI, K_THR, K_N };
+static const char *const crit_cols[K_N + 1] = { "code", "parent", "name_vi", "name_en", "name_hi", "points", "indicator", "method", "lo", "hi",
+						"thresholds", NULL };
+
+int indexes_read_criteria(struct arena *a, struct table *t, struct index_criterion **out, int *n, struct buf *errors)
+{
+	int col[K_N], rc = table_next(t), bad = 0, cap = 0;
+	*n = 0;
+	*out = NULL;
+	if (rc != 1) {
+		buf_printf(errors, "line 1: %s\n", "the file is empty");
+		return E_INVALID;
+	}
+	table_columns(t, crit_cols, col);
+	if (col[K_CODE] < 0 || col[K_POINTS] < 0) {
+		buf_printf(errors, "line %d: %s\n", t->line, "the header needs the columns code, parent, name_vi, name_en, name_hi, points, indicator, method, lo, hi, thresholds");
+		return E_INVALID;
+	}
+	while ((rc = table_next(t)) != 0) {
+		if (rc < 0) {
+			buf_printf(errors, "line %d: %s\n", t->line, t->err);
+			bad++;
+			continue;
+		}
+		if (table_blank(t)) continue;
+		if (*n >= 500) {
+			buf_printf(errors, "line %d: %s\n", t->line, "at most 500 criteria");
+			return E_INVALID;
+		}
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 32;
+			struct index_criterion *more = arena_alloc(a, sizeof *more * (size_t)cap);
+			if (*n) memcpy(more, *out, sizeof *more * (size_t)*n);
+			*out = more;
+		}
+		struct index_criterion *c = &(*out)[*n];
+		memset(c, 0, sizeof *c);
+		const char *v;
+#define CELL(k) ((v = table_cell(t, col[k])) && *v ? arena_strdup(a, v) : NULL)
+		c->code = CELL(K_CODE);
+		c->name_vi = CELL(K_VI);
+		c->name_en = CELL(K_EN);
+		c->name_hi = CELL(K_HINDI);
+		c->indicator_code = CELL(K_IND);
+		c->method = CELL(K_METHOD);
+		c->thresholds = CELL(K_THR);
+		const char *parent = CELL(K_PARENT), *pts = CELL(K_POINTS), *lo = CELL(K_LO), *hi = CELL(K_HI);
+#undef CELL
+		if (!pts || parse_number(pts, &c->points) != 0) {
+			buf_printf(errors, "line %d: %s\n", t->line, "points: not a number");
+			bad++;
+		}
+		if ((lo && parse_number(lo, &c->lo) != 0) || (hi && parse_number(hi, &c->hi) != 0)) {
+			buf_printf(errors, "line %d: %s\n", t->line, "lo, hi: not a number");
+			bad++;
+		}
+		for (int i = 0; parent && i < *n; i++)
+			if ((*out)[i].code && !strcmp((*out)[i].code, parent) && !(*out)[i].parent_id) c->parent_id = i + 1;
+		if (parent && !c->parent_id) {
+			buf_printf(errors, "line %d: %s\n", t->line, "parent: no main criterion above has this code");
+			bad++;
+		}
+		(*n)++;
+	}
+	return bad ? E_INVALID : E_OK;
+}

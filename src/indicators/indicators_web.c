@@ -1,0 +1,1424 @@
+/* Indicators over HTTP: the API (/api/v1/indicators…, /api/v1/indicator-values…,
+** /api/v1/indexes…, /api/v1/public/indicators/{slug}) and the pages
+** (/indicators…, /indexes/{id}, the public dashboard /public/indicators/{slug}). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/chart.h"
+#include "../base/table.h"
+#include "../base/util.h"
+#include "../units/units.h"
+#include "../web/roles.h"
+#include "../web/web.h"
+#include "indicators_web.h"
+#include "tmpl_indicators.h"
+
+/* ---- small helpers ---- */
+
+/* the words of a definition's choices (kind, aggregation, direction, period type) */
+static const char *const ind_words[][2] = {
+	{ "number", N_("a number") },
+	{ "percent", N_("a percent") },
+	{ "ratio", N_("a ratio (numerator / denominator)") },
+	{ "sum", N_("sum of the units") },
+	{ "mean", N_("mean of the units with data") },
+	{ "weighted", N_("weighted by the denominator") },
+	{ "latest", N_("the latest value entered") },
+	{ "none", N_("not rolled up") },
+	{ "higher", N_("higher is better") },
+	{ "lower", N_("lower is better") },
+	{ "year", N_("yearly") },
+	{ "quarter", N_("quarterly") },
+	{ "month", N_("monthly") },
+};
+
+const char *ind_word(struct req *r, const char *value)
+{
+	for (size_t i = 0; value && i < sizeof ind_words / sizeof ind_words[0]; i++)
+		if (!strcmp(ind_words[i][0], value)) return _(ind_words[i][1]);
+	return value ? value : "";
+}
+
+void tmpl_ind_value(struct buf *o, struct req *r, int has, double v)
+{
+	if (!has) {
+		buf_raw(o, "—");
+		return;
+	}
+	fmt_number(o, r->lang, v);
+}
+
+const char *ind_input_value(struct req *r, int has, double v)
+{
+	if (!has) return "";
+	struct buf b;
+	buf_init(&b);
+	fmt_number(&b, r->lang, v);
+	const char *s = arena_strdup(&r->a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* a unit named by a query or form parameter (an id), readable by the user: its path, or NULL after replying */
+static const char *unit_param(struct req *r, const char *value, int64_t *id, struct unit **u)
+{
+	if (!value || parse_id(value, id) != 0 || units_get(r->db, &r->a, *id, u) != E_OK) {
+		if (r->api) reply_error(r, 404, "not_found", N_("No such unit"));
+		else reply_fail(r, E_NOTFOUND, NULL);
+		return NULL;
+	}
+	if (!require(r, PERM_READ, (*u)->path)) return NULL;
+	return (*u)->path;
+}
+
+static const char *latest_year(struct req *r)
+{
+	/* the latest year among the last entries (the history's newest rows, read by its key): not a scan of every value */
+	struct stmt *st = db_query(r->db,
+				   "SELECT max(period) FROM (SELECT period FROM indicator_history ORDER BY id DESC LIMIT 1000) h "
+				   "WHERE length(period) = 4", "");
+	const char *p = NULL;
+	if (st && db_step(st) == DB_ROW && db_text(st, 0)) p = arena_strdup(&r->a, db_text(st, 0));
+	if (st) db_done(st);
+	if (!p) {
+		char today[11];
+		today_iso(today);
+		p = arena_strndup(&r->a, today, 4);
+	}
+	return p;
+}
+
+static void figure_json(struct jw *w, const struct ind_figure *f)
+{
+	jw_obj(w);
+	jw_key(w, "value");
+	if (f->has) jw_num(w, f->value); else jw_null(w);
+	jw_kint(w, "count", f->n);
+	jw_key(w, "target");
+	if (f->has_target) jw_num(w, f->target); else jw_null(w);
+	jw_key(w, "achievement");
+	if (f->has_achievement) jw_num(w, f->achievement); else jw_null(w);
+	jw_obj_end(w);
+}
+
+static void value_json(struct jw *w, const struct ind_value *v, const struct ind_figure *f)
+{
+	jw_obj(w);
+	jw_kstr(w, "indicator", v->code);
+	jw_kstr(w, "name", v->name);
+	jw_kstr(w, "kind", v->kind);
+	jw_key(w, "value");
+	if (v->has) jw_num(w, v->value); else jw_null(w);
+	jw_key(w, "numerator");
+	if (v->has && v->has_ratio) jw_num(w, v->numerator); else jw_null(w);
+	jw_key(w, "denominator");
+	if (v->has && v->has_ratio) jw_num(w, v->denominator); else jw_null(w);
+	jw_kstr(w, "comment", v->has ? v->comment : NULL);
+	jw_kstr(w, "status", v->has ? v->status : NULL);
+	jw_key(w, "figure");
+	figure_json(w, f);
+	jw_obj_end(w);
+}
+
+/* ---- the unit's page ---- */
+
+static int load_page(struct req *r, int64_t unit_id, const struct unit *u, const char *period, struct ind_page *pg)
+{
+	memset(pg, 0, sizeof *pg);
+	pg->unit_id = unit_id;
+	pg->unit_name = u->name;
+	pg->unit_code = u->code;
+	pg->period = period;
+	struct ind_value *v;
+	int n;
+	int rc = indicators_unit_values(r->db, &r->a, unit_id, period, r->lang, &v, &n);
+	if (rc != E_OK) return rc;
+	pg->rows = arena_alloc(&r->a, sizeof *pg->rows * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++) {
+		struct indicator *x;
+		if ((rc = indicators_get(r->db, &r->a, v[i].indicator_id, r->lang, &x)) != E_OK) return rc;
+		struct ind_row *row = &pg->rows[pg->n++];
+		row->x = x;
+		row->v = &v[i];
+		if ((rc = indicator_figure(r->db, x, unit_id, period, &row->fig)) != E_OK) return rc;
+		if (v[i].has && !strcmp(v[i].status, "approved")) pg->napproved++;
+		else if (v[i].has) pg->nentered++;
+	}
+	pg->can_enter = role_can(r->user, PERM_INDICATOR_ENTER, u->path);
+	char parent[UNIT_PATH_MAX];
+	if (u->parent_id > 0 && units_path(r->db, u->parent_id, parent, sizeof parent) == E_OK)
+		pg->can_approve = role_can(r->user, PERM_INDICATOR_APPROVE, parent);
+	else pg->can_approve = role_can(r->user, PERM_INDICATOR_APPROVE, u->path);
+	pg->can_define = role_can_any(r->user, PERM_INDICATOR_DEFINE);
+	indexes_list(r->db, &r->a, r->lang, &pg->indexes, &pg->nindexes);
+	ind_dashboards_list(r->db, &r->a, &pg->dashboards, &pg->ndash);
+	return E_OK;
+}
+
+static void show_page(struct req *r, int64_t unit_id, const struct unit *u, const char *period, const struct field_errors *fe,
+		      const struct ind_check *chk, const char *import_errors)
+{
+	struct ind_page pg;
+	int rc = load_page(r, unit_id, u, period, &pg);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	pg.fe = fe;
+	pg.chk = chk;
+	pg.import_errors = import_errors;
+	if ((fe && fe->n) || (chk && chk->rule) || import_errors) r->status = 422;
+	page_begin(r, arena_printf(&r->a, "%s · %s", _("Indicators"), u->name), "indicators");
+	tmpl_indicators_page(&r->out, r, &pg);
+	page_end(r);
+}
+
+/* the user's first unit (a grant), or the first root */
+static int64_t default_unit(struct req *r)
+{
+	if (r->user && r->user->ngrants) return r->user->grants[0].unit_id;
+	int64_t id = 0;
+	db_int1(r->db, &id, "SELECT min(id) FROM units WHERE parent_id IS NULL", "");
+	return id;
+}
+
+void page_indicators(struct req *r)
+{
+	const char *uq = req_query(r, "unit_id");
+	int64_t id = 0;
+	struct unit *u;
+	const char *path;
+	if (uq && *uq) path = unit_param(r, uq, &id, &u);
+	else path = unit_param(r, arena_printf(&r->a, "%lld", (long long)default_unit(r)), &id, &u);
+	if (!path) return;
+	const char *period = req_query(r, "period");
+	if (!period || !*period) period = latest_year(r);
+	if (!period_type_of(period)) {
+		reply_error(r, 400, "bad_request", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
+		return;
+	}
+	show_page(r, id, u, period, NULL, NULL, NULL);
+}
+
+static void back_to_unit(struct req *r, int64_t unit_id, const char *period, const char *flash)
+{
+	if (flash) flash_set(r, flash);
+	struct buf b;
+	buf_init(&b);
+	buf_printf(&b, "/indicators?unit_id=%lld&period=", (long long)unit_id);
+	buf_url(&b, period);
+	reply_redirect(r, arena_strdup(&r->a, buf_cstr(&b)));
+	buf_free(&b);
+}
+
+/* the form of a unit and period: for each indicator of the period's type
+** the fields v.CODE (value), n.CODE and d.CODE (a ratio), c.CODE (comment);
+** a row left empty is not entered */
+void page_indicator_values_post(struct req *r)
+{
+	int64_t id = 0;
+	struct unit *u;
+	const char *path = unit_param(r, req_form(r, "unit_id"), &id, &u);
+	if (!path) return;
+	const char *period = req_form(r, "period");
+	if (!period_type_of(period)) {
+		reply_error(r, 422, "validation", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
+		return;
+	}
+	struct ind_value *v;
+	int n;
+	int rc = indicators_unit_values(r->db, &r->a, id, period, r->lang, &v, &n);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	struct ind_entry *e = arena_alloc(&r->a, sizeof *e * (size_t)(n ? n : 1));
+	int ne = 0;
+	struct field_errors fe = { 0 };
+	for (int i = 0; i < n; i++) {
+		if (v[i].has && !strcmp(v[i].status, "approved")) continue;
+		const char *val = req_form(r, arena_printf(&r->a, "v.%s", v[i].code));
+		const char *num = req_form(r, arena_printf(&r->a, "n.%s", v[i].code));
+		const char *den = req_form(r, arena_printf(&r->a, "d.%s", v[i].code));
+		const char *com = req_form(r, arena_printf(&r->a, "c.%s", v[i].code));
+		struct ind_entry *x = &e[ne];
+		memset(x, 0, sizeof *x);
+		x->code = v[i].code;
+		x->comment = com && *com ? com : NULL;
+		if (!strcmp(v[i].kind, "ratio")) {
+			if ((!num || !*num) && (!den || !*den)) continue;
+			if (!num || !den || i18n_parse_number(r->lang, num, &x->numerator) != 0 || i18n_parse_number(r->lang, den, &x->denominator) != 0) {
+				fe_add(&fe, arena_printf(&r->a, "v.%s", v[i].code), N_("Write a numerator and a denominator"));
+				continue;
+			}
+			x->has_ratio = 1;
+		} else {
+			if (!val || !*val) continue;
+			if (i18n_parse_number(r->lang, val, &x->value) != 0) {
+				fe_add(&fe, arena_printf(&r->a, "v.%s", v[i].code), N_("Is not a number"));
+				continue;
+			}
+			x->has_value = 1;
+		}
+		/* a row posted back unchanged is not entered again (no history row) */
+		const char *stored = v[i].comment ? v[i].comment : "";
+		int same_comment = !strcmp(stored, x->comment ? x->comment : "");
+		if (v[i].has && same_comment &&
+		    (x->has_ratio ? ind_round(x->numerator) == v[i].numerator && ind_round(x->denominator) == v[i].denominator
+				  : ind_round(x->value) == v[i].value))
+			continue;
+		ne++;
+	}
+	struct ind_check chk = { 0 };
+	if (!fe.n && !ne) {
+		back_to_unit(r, id, period, N_("Nothing has changed"));
+		return;
+	}
+	if (fe.n) { show_page(r, id, u, period, &fe, NULL, NULL); return; }
+	struct field_errors dfe = { 0 };
+	rc = indicators_enter(r->db, &r->a, r->user, id, period, e, ne, r->lang, &dfe, &chk);
+	if (rc == E_OK) {
+		back_to_unit(r, id, period, chk.nwarn ? N_("The values are saved, with warnings: check them") : N_("The values are saved"));
+		return;
+	}
+	if (rc != E_INVALID && rc != E_STATE) { reply_fail(r, rc, NULL); return; }
+	/* the domain's errors are keyed values[i]: name the form's field */
+	for (int k = 0; k < dfe.n; k++) {
+		int i = -1;
+		if (sscanf(dfe.field[k], "values[%d]", &i) == 1 && i >= 0 && i < ne) fe_add(&fe, arena_printf(&r->a, "v.%s", e[i].code), dfe.msg[k]);
+		else fe_add(&fe, dfe.field[k], dfe.msg[k]);
+	}
+	show_page(r, id, u, period, &fe, &chk, NULL);
+}
+
+static void status_post(struct req *r, int approve)
+{
+	int64_t id = 0;
+	struct unit *u;
+	const char *path = unit_param(r, req_form(r, "unit_id"), &id, &u);
+	if (!path) return;
+	const char *period = req_form(r, "period");
+	const char *reason = req_form(r, "reason");
+	int n = 0;
+	int rc = approve ? indicators_approve(r->db, r->user, id, period, &n) : indicators_unlock(r->db, r->user, id, period, reason, &n);
+	if (rc == E_OK) { back_to_unit(r, id, period, approve ? N_("The values are approved and locked") : N_("The values are unlocked")); return; }
+	struct field_errors fe = { 0 };
+	if (rc == E_INVALID) {
+		fe_add(&fe, "reason", N_("Give the reason for unlocking"));
+		show_page(r, id, u, period ? period : "", &fe, NULL, NULL);
+		return;
+	}
+	if (rc == E_STATE) fe_add(&fe, "values", approve ? N_("No values wait for approval") : N_("No approved values to unlock"));
+	reply_fail(r, rc, &fe);
+}
+
+void page_indicator_approve(struct req *r) { status_post(r, 1); }
+void page_indicator_unlock(struct req *r) { status_post(r, 0); }
+
+struct tmpl_ctx {
+	int64_t unit_id;
+	const char *period;
+};
+
+static int write_template(struct req *r, FILE *f, const char *format, const void *ctx)
+{
+	const struct tmpl_ctx *c = ctx;
+	return indicators_template(r->db, &r->a, c->unit_id, c->period, r->lang, f, format);
+}
+
+void page_indicator_template(struct req *r)
+{
+	int64_t id = 0;
+	struct unit *u;
+	if (!unit_param(r, req_query(r, "unit_id"), &id, &u)) return;
+	const char *period = req_query(r, "period");
+	if (!period_type_of(period)) {
+		reply_error(r, 400, "bad_request", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
+		return;
+	}
+	const char *format = reply_sheet_format(r, "xlsx");
+	if (!format) return;
+	struct tmpl_ctx c = { id, period };
+	reply_sheet(r, arena_printf(&r->a, "indicators-%s-%s", u->code, period), format, write_template, &c);
+}
+
+/* the uploaded file through the import: E_OK and *count, or errors */
+static int import_upload(struct req *r, struct buf *errors, int *count)
+{
+	const struct mp_part *p = req_file(r, "file");
+	if (!p || !p->len) {
+		buf_printf(errors, "%s\n", _("Choose a file to upload"));
+		return E_INVALID;
+	}
+	FILE *f = fmemopen((void *)p->data, p->len, "r");
+	if (!f) return E_DB;
+	struct table *t;
+	char err[256];
+	int rc;
+	if (table_open(&t, f, err, sizeof err) != 0) {
+		buf_printf(errors, "%s\n", err);
+		rc = E_INVALID;
+	} else {
+		rc = indicators_import(r->db, &r->a, r->user, t, r->lang, errors, count);
+		table_close(t);
+	}
+	fclose(f);
+	return rc;
+}
+
+void page_indicator_import(struct req *r)
+{
+	int64_t id = 0;
+	struct unit *u;
+	if (!unit_param(r, req_form(r, "unit_id"), &id, &u)) return;
+	const char *period = req_form(r, "period");
+	if (!period_type_of(period)) period = latest_year(r);
+	struct buf errors;
+	buf_init(&errors);
+	int count = 0;
+	int rc = import_upload(r, &errors, &count);
+	if (rc == E_OK) back_to_unit(r, id, period, N_("The file is imported"));
+	else if (rc == E_INVALID) show_page(r, id, u, period, NULL, NULL, arena_strdup(&r->a, buf_cstr(&errors)));
+	else reply_fail(r, rc, NULL);
+	buf_free(&errors);
+}
+
+/* ---- history ---- */
+
+static int history_params(struct req *r, struct indicator **x, int64_t *unit_id, struct unit **u, const char **period)
+{
+	if (indicators_find(r->db, &r->a, req_query(r, "indicator"), r->lang, x) != E_OK) {
+		reply_error(r, 404, "not_found", N_("No such indicator"));
+		return 0;
+	}
+	if (!unit_param(r, req_query(r, "unit_id"), unit_id, u)) return 0;
+	*period = req_query(r, "period");
+	if (!period_valid((*x)->period_type, *period)) {
+		reply_error(r, 400, "bad_request", N_("The period does not match the indicator's period type"));
+		return 0;
+	}
+	return 1;
+}
+
+void page_indicator_history(struct req *r)
+{
+	struct indicator *x;
+	struct unit *u;
+	int64_t id;
+	const char *period;
+	if (!history_params(r, &x, &id, &u, &period)) return;
+	struct ind_history *h;
+	int n;
+	if (indicators_history(r->db, &r->a, x->id, id, period, &h, &n) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	page_begin(r, arena_printf(&r->a, "%s · %s", _("History"), x->name), "indicators");
+	tmpl_indicator_history(&r->out, r, x, u, period, h, n);
+	page_end(r);
+}
+
+void api_indicator_values_history(struct req *r)
+{
+	struct indicator *x;
+	struct unit *u;
+	int64_t id;
+	const char *period;
+	if (!history_params(r, &x, &id, &u, &period)) return;
+	struct ind_history *h;
+	int n;
+	if (indicators_history(r->db, &r->a, x->id, id, period, &h, &n) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "items");
+	jw_arr(&w);
+	for (int i = 0; i < n; i++) {
+		jw_obj(&w);
+		jw_kint(&w, "id", h[i].id);
+		jw_kstr(&w, "action", h[i].action);
+		jw_key(&w, "value");
+		if (h[i].has_value) jw_num(&w, h[i].value); else jw_null(&w);
+		jw_key(&w, "numerator");
+		if (h[i].has_ratio) jw_num(&w, h[i].numerator); else jw_null(&w);
+		jw_key(&w, "denominator");
+		if (h[i].has_ratio) jw_num(&w, h[i].denominator); else jw_null(&w);
+		jw_kstr(&w, "comment", h[i].comment);
+		jw_kstr(&w, "user", h[i].user);
+		jw_kstr(&w, "at", h[i].at);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+}
+
+/* ---- definitions ---- */
+
+static const char *const kinds[] = { "number", "percent", "ratio", NULL };
+static const char *const aggs[] = { "sum", "mean", "weighted", "latest", "none", NULL };
+static const char *const dirs[] = { "higher", "lower", NULL };
+static const char *const ptypes[] = { "year", "quarter", "month", NULL };
+
+enum { IF_CODE, IF_VI, IF_EN, IF_HI, IF_MEASURE, IF_KIND, IF_AGG, IF_DIR, IF_PTYPE, IF_DEC, IF_ACTIVE, IF_N };
+static const struct field_spec ind_fields[IF_N + 1] = {
+	[IF_CODE] = { "code", F_TEXT, 1, IND_CODE_MAX, 0, 0, NULL },
+	[IF_VI] = { "name_vi", F_TEXT, 1, IND_NAME_MAX, 0, 0, NULL },
+	[IF_EN] = { "name_en", F_TEXT, 1, IND_NAME_MAX, 0, 0, NULL },
+	[IF_HI] = { "name_hi", F_TEXT, 1, IND_NAME_MAX, 0, 0, NULL },
+	[IF_MEASURE] = { "measure", F_TEXT, 0, 40, 0, 0, NULL },
+	[IF_KIND] = { "kind", F_CHOICE, 1, 0, 0, 0, kinds },
+	[IF_AGG] = { "aggregation", F_CHOICE, 1, 0, 0, 0, aggs },
+	[IF_DIR] = { "direction", F_CHOICE, 1, 0, 0, 0, dirs },
+	[IF_PTYPE] = { "period_type", F_CHOICE, 1, 0, 0, 0, ptypes },
+	[IF_DEC] = { "decimals", F_INT, 0, 0, 0, 4, NULL },
+	[IF_ACTIVE] = { "active", F_BOOL, 0, 0, 0, 1, NULL },
+};
+
+static void read_indicator(struct req *r, struct indicator_in *in, struct field_errors *fe)
+{
+	struct input v;
+	input_read(r, ind_fields, &v, fe, 0);
+	memset(in, 0, sizeof *in);
+	in->code = v.s[IF_CODE];
+	in->name_vi = v.s[IF_VI];
+	in->name_en = v.s[IF_EN];
+	in->name_hi = v.s[IF_HI];
+	in->measure = v.s[IF_MEASURE] ? v.s[IF_MEASURE] : "";
+	in->kind = v.s[IF_KIND];
+	in->aggregation = v.s[IF_AGG];
+	in->direction = v.s[IF_DIR];
+	in->period_type = v.s[IF_PTYPE];
+	in->decimals = v.present[IF_DEC] ? (int)v.i[IF_DEC] : 0;
+	in->active = v.present[IF_ACTIVE] ? (int)v.i[IF_ACTIVE] : 1;
+	in->factor = 100;
+}
+
+void api_indicators_list(struct req *r)
+{
+	struct indicator *items;
+	int n;
+	if (indicators_list(r->db, &r->a, r->lang, 1, &items, &n) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "items");
+	jw_arr(&w);
+	for (int i = 0; i < n; i++) indicator_json(&w, &items[i]);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+}
+
+static void reply_indicator(struct req *r, int64_t id, int status)
+{
+	struct indicator *x;
+	int rc = indicators_get(r->db, &r->a, id, r->lang, &x);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	reply_json(r, status);
+	struct jw w;
+	jw_init(&w, &r->out);
+	indicator_json(&w, x);
+}
+
+void api_indicator_get(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (id) reply_indicator(r, id, 200);
+}
+
+void api_indicator_create(struct req *r)
+{
+	struct field_errors fe = { 0 };
+	struct indicator_in in;
+	read_indicator(r, &in, &fe);
+	int64_t id = 0;
+	int rc = fe.n ? E_INVALID : indicators_create(r->db, r->user, &in, &fe, &id);
+	if (rc == E_CONFLICT && fe.n) rc = E_INVALID;
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	reply_created(r, arena_printf(&r->a, "/api/v1/indicators/%lld", (long long)id));
+	reply_indicator(r, id, 201);
+}
+
+void api_indicator_update(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	struct field_errors fe = { 0 };
+	int64_t version = require_version(r, &fe);
+	struct indicator_in in;
+	read_indicator(r, &in, &fe);
+	int rc = fe.n ? E_INVALID : indicators_update(r->db, r->user, id, version, &in, &fe);
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	reply_indicator(r, id, 200);
+}
+
+void page_indicator_definitions(struct req *r)
+{
+	struct indicator *items;
+	int n;
+	if (indicators_list(r->db, &r->a, r->lang, 1, &items, &n) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	page_begin(r, _("Indicator definitions"), "indicators");
+	tmpl_indicator_definitions(&r->out, r, items, n, NULL, role_can_any(r->user, PERM_INDICATOR_DEFINE));
+	page_end(r);
+}
+
+void page_indicator_definition_create(struct req *r)
+{
+	struct field_errors fe = { 0 };
+	struct indicator_in in;
+	read_indicator(r, &in, &fe);
+	int64_t id = 0;
+	int rc = fe.n ? E_INVALID : indicators_create(r->db, r->user, &in, &fe, &id);
+	if (rc == E_OK) {
+		flash_set(r, N_("The indicator is created"));
+		reply_redirect(r, "/indicators/definitions");
+		return;
+	}
+	if (rc != E_INVALID && !(rc == E_CONFLICT && fe.n)) { reply_fail(r, rc, &fe); return; }
+	struct indicator *items;
+	int n;
+	indicators_list(r->db, &r->a, r->lang, 1, &items, &n);
+	r->status = 422;
+	page_begin(r, _("Indicator definitions"), "indicators");
+	tmpl_indicator_definitions(&r->out, r, items, n, &fe, 1);
+	page_end(r);
+}
+
+/* ---- values over the API ---- */
+
+void api_indicator_values(struct req *r)
+{
+	int64_t id = 0;
+	struct unit *u;
+	if (!unit_param(r, req_query(r, "unit_id"), &id, &u)) return;
+	const char *period = req_query(r, "period");
+	if (!period_type_of(period)) {
+		reply_error(r, 400, "bad_request", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
+		return;
+	}
+	struct ind_page pg;
+	int rc = load_page(r, id, u, period, &pg);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kint(&w, "unit_id", id);
+	jw_kstr(&w, "period", period);
+	jw_key(&w, "items");
+	jw_arr(&w);
+	for (int i = 0; i < pg.n; i++) value_json(&w, pg.rows[i].v, &pg.rows[i].fig);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+}
+
+static void reply_rule_refused(struct req *r, const struct ind_check *chk)
+{
+	buf_reset(&r->out);
+	reply_json(r, 422);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "error");
+	jw_obj(&w);
+	jw_kstr(&w, "code", "validation");
+	jw_kstr(&w, "message", chk->message);
+	jw_kstr(&w, "rule", chk->rule);
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+}
+
+/* {unit_id, period, values: [{indicator, value | numerator + denominator, comment}]} */
+void api_indicator_values_enter(struct req *r)
+{
+	struct field_errors fe = { 0 };
+	json_t *body = r->json;
+	json_t *ju = body ? json_object_get(body, "unit_id") : NULL;
+	json_t *jp = body ? json_object_get(body, "period") : NULL;
+	json_t *jv = body ? json_object_get(body, "values") : NULL;
+	if (!json_is_integer(ju) || json_integer_value(ju) <= 0) fe_add(&fe, "unit_id", N_("Is required"));
+	if (!json_is_string(jp)) fe_add(&fe, "period", N_("Is required"));
+	if (!json_is_array(jv) || !json_array_size(jv)) fe_add(&fe, "values", N_("Enter at least one value"));
+	else if (json_array_size(jv) > IND_ENTRIES_MAX) fe_add(&fe, "values", N_("Enter from 1 to 200 values"));
+	if (fe.n) { reply_fail(r, E_INVALID, &fe); return; }
+	int64_t unit_id = json_integer_value(ju);
+	char idtext[24];
+	snprintf(idtext, sizeof idtext, "%lld", (long long)unit_id);
+	struct unit *u;
+	if (!unit_param(r, idtext, &unit_id, &u)) return;
+	int n = (int)json_array_size(jv);
+	struct ind_entry *e = arena_alloc(&r->a, sizeof *e * (size_t)n);
+	for (int i = 0; i < n; i++) {
+		json_t *o = json_array_get(jv, (size_t)i);
+		const char *f = arena_printf(&r->a, "values[%d]", i);
+		json_t *ji = json_object_get(o, "indicator"), *val = json_object_get(o, "value"), *num = json_object_get(o, "numerator"),
+		       *den = json_object_get(o, "denominator"), *com = json_object_get(o, "comment");
+		if (!json_is_object(o) || !json_is_string(ji)) { fe_add(&fe, f, N_("Name the indicator")); continue; }
+		e[i].code = json_string_value(ji);
+		if (json_is_number(val)) e[i].has_value = 1, e[i].value = json_number_value(val);
+		if (json_is_number(num) && json_is_number(den)) e[i].has_ratio = 1, e[i].numerator = json_number_value(num), e[i].denominator = json_number_value(den);
+		if (com && !json_is_null(com) && !json_is_string(com)) fe_add(&fe, f, N_("A comment is text"));
+		else if (json_is_string(com)) e[i].comment = json_string_value(com);
+	}
+	if (fe.n) { reply_fail(r, E_INVALID, &fe); return; }
+	struct ind_check chk = { 0 };
+	int rc = indicators_enter(r->db, &r->a, r->user, unit_id, json_string_value(jp), e, n, r->lang, &fe, &chk);
+	if (rc == E_INVALID && chk.rule) { reply_rule_refused(r, &chk); return; }
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kint(&w, "entered", n);
+	jw_key(&w, "warnings");
+	jw_arr(&w);
+	for (int i = 0; i < chk.nwarn; i++) {
+		jw_obj(&w);
+		jw_kstr(&w, "rule", chk.warn_rule[i]);
+		jw_kstr(&w, "message", chk.warn_message[i]);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+}
+
+static void api_status(struct req *r, int approve)
+{
+	struct field_errors fe = { 0 };
+	json_t *ju = r->json ? json_object_get(r->json, "unit_id") : NULL;
+	json_t *jp = r->json ? json_object_get(r->json, "period") : NULL;
+	json_t *jr = r->json ? json_object_get(r->json, "reason") : NULL;
+	if (!json_is_integer(ju) || json_integer_value(ju) <= 0) fe_add(&fe, "unit_id", N_("Is required"));
+	if (!json_is_string(jp) || !period_type_of(json_string_value(jp))) fe_add(&fe, "period", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
+	if (!approve && (!json_is_string(jr) || !*json_string_value(jr))) fe_add(&fe, "reason", N_("Give the reason for unlocking"));
+	if (fe.n) { reply_fail(r, E_INVALID, &fe); return; }
+	int64_t unit_id = json_integer_value(ju);
+	char idtext[24];
+	snprintf(idtext, sizeof idtext, "%lld", (long long)unit_id);
+	struct unit *u;
+	if (!unit_param(r, idtext, &unit_id, &u)) return;
+	int n = 0;
+	int rc = approve ? indicators_approve(r->db, r->user, unit_id, json_string_value(jp), &n)
+			 : indicators_unlock(r->db, r->user, unit_id, json_string_value(jp), json_string_value(jr), &n);
+	if (rc == E_STATE) fe_add(&fe, "values", approve ? N_("No values wait for approval") : N_("No approved values to unlock"));
+	if (rc == E_INVALID) fe_add(&fe, "reason", N_("Give the reason for unlocking"));
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kint(&w, approve ? "approved" : "unlocked", n);
+	jw_obj_end(&w);
+}
+
+void api_indicator_values_approve(struct req *r) { api_status(r, 1); }
+void api_indicator_values_unlock(struct req *r) { api_status(r, 0); }
+
+void api_indicator_values_import(struct req *r)
+{
+	struct buf errors;
+	buf_init(&errors);
+	int count = 0;
+	int rc = import_upload(r, &errors, &count);
+	if (rc == E_OK) {
+		reply_json(r, 200);
+		struct jw w;
+		jw_init(&w, &r->out);
+		jw_obj(&w);
+		jw_kint(&w, "imported", count);
+		jw_obj_end(&w);
+	} else if (rc == E_INVALID) {
+		reply_json(r, 422);
+		struct jw w;
+		jw_init(&w, &r->out);
+		jw_obj(&w);
+		jw_key(&w, "error");
+		jw_obj(&w);
+		jw_kstr(&w, "code", "validation");
+		jw_kstr(&w, "message", _("Nothing was imported"));
+		jw_key(&w, "lines");
+		jw_arr(&w);
+		const char *s = buf_cstr(&errors);
+		while (*s) {
+			size_t k = strcspn(s, "\n");
+			jw_str(&w, arena_strndup(&r->a, s, k));
+			s += k + (s[k] == '\n');
+		}
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+		jw_obj_end(&w);
+	} else reply_fail(r, rc, NULL);
+	buf_free(&errors);
+}
+
+/* GET /api/v1/indicator-figures?indicator=&unit_id=&period=: the unit's figure and its children's */
+void api_indicator_figures(struct req *r)
+{
+	struct indicator *x;
+	if (indicators_find(r->db, &r->a, req_query(r, "indicator"), r->lang, &x) != E_OK) {
+		reply_error(r, 404, "not_found", N_("No such indicator"));
+		return;
+	}
+	int64_t id = 0;
+	struct unit *u;
+	if (!unit_param(r, req_query(r, "unit_id"), &id, &u)) return;
+	const char *period = req_query(r, "period");
+	if (!period_valid(x->period_type, period)) {
+		reply_error(r, 400, "bad_request", N_("The period does not match the indicator's period type"));
+		return;
+	}
+	struct ind_figure f;
+	if (indicator_figure(r->db, x, id, period, &f) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kstr(&w, "indicator", x->code);
+	jw_kstr(&w, "aggregation", x->aggregation);
+	jw_kint(&w, "unit_id", id);
+	jw_kstr(&w, "period", period);
+	jw_key(&w, "figure");
+	figure_json(&w, &f);
+	jw_key(&w, "children");
+	jw_arr(&w);
+	/* ?children=0: the unit's figure alone, one row read */
+	const char *cq = req_query(r, "children");
+	struct stmt *st = cq && !strcmp(cq, "0") ? NULL
+			  : db_query(r->db, "SELECT id, code, name FROM units WHERE parent_id = $1 AND active = 1 ORDER BY sort_key, code LIMIT 500", "i", id);
+	struct { int64_t id; const char *code, *name; } ch[500];
+	int nch = 0;
+	while (st && nch < 500 && db_step(st) == DB_ROW) {
+		ch[nch].id = db_int(st, 0);
+		ch[nch].code = arena_strdup(&r->a, db_text(st, 1));
+		ch[nch++].name = arena_strdup(&r->a, db_text(st, 2));
+	}
+	if (st) db_done(st);
+	for (int i = 0; i < nch; i++) {
+		struct ind_figure cf;
+		if (indicator_figure(r->db, x, ch[i].id, period, &cf) != E_OK || !cf.has) continue;
+		jw_obj(&w);
+		jw_kint(&w, "unit_id", ch[i].id);
+		jw_kstr(&w, "code", ch[i].code);
+		jw_kstr(&w, "name", ch[i].name);
+		jw_key(&w, "figure");
+		figure_json(&w, &cf);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+}
+
+/* POST /api/v1/indicator-targets {indicator, unit_id, period, target} */
+void api_indicator_target_set(struct req *r)
+{
+	struct field_errors fe = { 0 };
+	json_t *ji = r->json ? json_object_get(r->json, "indicator") : NULL;
+	json_t *ju = r->json ? json_object_get(r->json, "unit_id") : NULL;
+	json_t *jp = r->json ? json_object_get(r->json, "period") : NULL;
+	json_t *jt = r->json ? json_object_get(r->json, "target") : NULL;
+	struct indicator *x = NULL;
+	if (!json_is_string(ji) || indicators_find(r->db, &r->a, json_string_value(ji), r->lang, &x) != E_OK) fe_add(&fe, "indicator", N_("No such indicator"));
+	if (!json_is_integer(ju)) fe_add(&fe, "unit_id", N_("Is required"));
+	if (!json_is_string(jp)) fe_add(&fe, "period", N_("Is required"));
+	if (!json_is_number(jt)) fe_add(&fe, "target", N_("Is required"));
+	if (fe.n) { reply_fail(r, E_INVALID, &fe); return; }
+	int rc = indicators_set_target(r->db, r->user, x->id, json_integer_value(ju), json_string_value(jp), json_number_value(jt), &fe);
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kstr(&w, "indicator", x->code);
+	jw_kint(&w, "unit_id", json_integer_value(ju));
+	jw_kstr(&w, "period", json_string_value(jp));
+	jw_key(&w, "target");
+	jw_num(&w, json_number_value(jt));
+	jw_obj_end(&w);
+}
+
+/* the unit page's target form: indicator (code), target (the user's way) */
+void page_indicator_target_post(struct req *r)
+{
+	int64_t id = 0;
+	struct unit *u;
+	if (!unit_param(r, req_form(r, "unit_id"), &id, &u)) return;
+	const char *period = req_form(r, "period");
+	if (!period_type_of(period)) {
+		reply_error(r, 422, "validation", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
+		return;
+	}
+	struct field_errors fe = { 0 };
+	struct indicator *x = NULL;
+	double target = 0;
+	const char *t = req_form(r, "target");
+	if (indicators_find(r->db, &r->a, req_form(r, "indicator"), r->lang, &x) != E_OK) fe_add(&fe, "indicator", N_("No such indicator"));
+	if (!t || i18n_parse_number(r->lang, t, &target) != 0) fe_add(&fe, "target", N_("Is not a number"));
+	int rc = fe.n ? E_INVALID : indicators_set_target(r->db, r->user, x->id, id, period, target, &fe);
+	if (rc == E_OK) { back_to_unit(r, id, period, N_("The target is saved")); return; }
+	if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }
+	show_page(r, id, u, period, &fe, NULL, NULL);
+}
+
+/* the dashboard page's form: save the dashboard shown, public or not */
+void page_indicator_dashboard_post(struct req *r)
+{
+	struct field_errors fe = { 0 };
+	const char *uid = req_form(r, "unit_id");
+	int64_t unit = 0;
+	if (!uid || parse_id(uid, &unit) != 0) unit = 0;
+	struct ind_dashboard_in in = { .slug = req_form(r, "slug"), .title = req_form(r, "title"), .indicators = req_form(r, "indicators"),
+				       .period_from = req_form(r, "from"), .period_to = req_form(r, "to"), .unit_id = unit,
+				       .public_ = req_form(r, "public") != NULL };
+	int64_t id = 0;
+	int rc = ind_dashboards_create(r->db, r->user, &in, &fe, &id);
+	if (rc == E_OK) {
+		flash_set(r, N_("The dashboard is saved"));
+		reply_redirect(r, in.public_ ? arena_printf(&r->a, "/public/indicators/%s", in.slug) : "/indicators");
+		return;
+	}
+	if (rc == E_CONFLICT && fe.n) rc = E_INVALID;
+	reply_fail(r, rc, &fe);
+}
+
+/* ---- validation rules ---- */
+
+enum { RF_CODE, RF_EXPR, RF_VI, RF_EN, RF_HI, RF_SEV, RF_N };
+static const char *const sevs[] = { "error", "warning", "comment", NULL };
+static const struct field_spec rule_fields[RF_N + 1] = {
+	[RF_CODE] = { "code", F_TEXT, 1, IND_CODE_MAX, 0, 0, NULL },
+	[RF_EXPR] = { "expression", F_TEXT, 1, 2000, 0, 0, NULL },
+	[RF_VI] = { "message_vi", F_TEXT, 1, 500, 0, 0, NULL },
+	[RF_EN] = { "message_en", F_TEXT, 1, 500, 0, 0, NULL },
+	[RF_HI] = { "message_hi", F_TEXT, 1, 500, 0, 0, NULL },
+	[RF_SEV] = { "severity", F_CHOICE, 1, 0, 0, 0, sevs },
+};
+
+static int rule_create(struct req *r, struct field_errors *fe, struct ind_expr_error *err, int64_t *id)
+{
+	struct input v;
+	input_read(r, rule_fields, &v, fe, 0);
+	struct ind_rule_in in = { v.s[RF_CODE], v.s[RF_EXPR], v.s[RF_VI], v.s[RF_EN], v.s[RF_HI], v.s[RF_SEV], 1 };
+	memset(err, 0, sizeof *err);
+	if (fe->n) return E_INVALID;
+	int rc = ind_rules_create(r->db, r->user, &in, fe, err, id);
+	return rc == E_CONFLICT && fe->n ? E_INVALID : rc;
+}
+
+void api_indicator_rules_list(struct req *r)
+{
+	struct ind_rule *items;
+	int n;
+	if (ind_rules_list(r->db, &r->a, r->lang, &items, &n) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "items");
+	jw_arr(&w);
+	for (int i = 0; i < n; i++) ind_rule_json(&w, &items[i]);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+}
+
+void api_indicator_rule_create(struct req *r)
+{
+	struct field_errors fe = { 0 };
+	struct ind_expr_error err;
+	int64_t id = 0;
+	int rc = rule_create(r, &fe, &err, &id);
+	if (rc == E_INVALID && err.reason) {
+		/* the expression's own message, with its column */
+		for (int i = 0; i < fe.n; i++)
+			if (!strcmp(fe.field[i], "expression")) fe.msg[i] = ind_expr_error_text(&r->a, r->lang, &err);
+	}
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	struct ind_rule *x;
+	if (ind_rules_get(r->db, &r->a, id, r->lang, &x) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	reply_created(r, arena_printf(&r->a, "/api/v1/indicator-rules/%lld", (long long)id));
+	reply_json(r, 201);
+	struct jw w;
+	jw_init(&w, &r->out);
+	ind_rule_json(&w, x);
+}
+
+void page_indicator_rules(struct req *r)
+{
+	struct ind_rule *items;
+	int n;
+	if (ind_rules_list(r->db, &r->a, r->lang, &items, &n) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	page_begin(r, _("Validation rules"), "indicators");
+	tmpl_indicator_rules(&r->out, r, items, n, NULL, NULL, role_can_any(r->user, PERM_INDICATOR_DEFINE));
+	page_end(r);
+}
+
+void page_indicator_rule_create(struct req *r)
+{
+	struct field_errors fe = { 0 };
+	struct ind_expr_error err;
+	int64_t id = 0;
+	int rc = rule_create(r, &fe, &err, &id);
+	if (rc == E_OK) {
+		flash_set(r, N_("The rule is created"));
+		reply_redirect(r, "/indicators/rules");
+		return;
+	}
+	if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }
+	struct ind_rule *items;
+	int n;
+	ind_rules_list(r->db, &r->a, r->lang, &items, &n);
+	r->status = 422;
+	page_begin(r, _("Validation rules"), "indicators");
+	tmpl_indicator_rules(&r->out, r, items, n, &fe, err.reason ? ind_expr_error_text(&r->a, r->lang, &err) : NULL, 1);
+	page_end(r);
+}
+
+/* ---- indexes ---- */
+
+static void index_json(struct jw *w, const struct composite_index *ix)
+{
+	jw_obj(w);
+	jw_kint(w, "id", ix->id);
+	jw_kstr(w, "code", ix->code);
+	jw_kstr(w, "name", ix->name);
+	jw_kint(w, "scope_id", ix->scope_id);
+	jw_kstr(w, "scope_name", ix->scope_name);
+	jw_kstr(w, "unit_kind", ix->unit_kind);
+	jw_key(w, "total_points");
+	jw_num(w, ix->total_points);
+	jw_key(w, "criteria");
+	jw_arr(w);
+	for (int i = 0; i < ix->ncrit; i++) {
+		const struct index_criterion *c = &ix->crit[i];
+		jw_obj(w);
+		jw_kstr(w, "code", c->code);
+		jw_kstr(w, "name", c->name);
+		jw_key(w, "points");
+		jw_num(w, c->points);
+		const char *parent = NULL;
+		for (int k = 0; k < ix->ncrit; k++)
+			if (ix->crit[k].id == c->parent_id) parent = ix->crit[k].code;
+		jw_kstr(w, "parent", parent);
+		jw_kstr(w, "indicator", c->indicator_code);
+		jw_kstr(w, "method", c->method);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+void api_indexes_list(struct req *r)
+{
+	struct composite_index *items;
+	int n;
+	if (indexes_list(r->db, &r->a, r->lang, &items, &n) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "items");
+	jw_arr(&w);
+	for (int i = 0; i < n; i++) {
+		struct composite_index *ix;
+		if (indexes_get(r->db, &r->a, items[i].id, r->lang, &ix) == E_OK) index_json(&w, ix);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static double jnum(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* {code, name_vi, name_en, name_hi, scope_id, unit_kind, total_points,
+**  criteria: [{code, name_vi, name_en, name_hi, points, parent (a main's code), indicator, method, lo, hi, thresholds}]} */
+void api_index_create(struct req *r)
+{
+	struct field_errors fe = { 0 };
+	json_t *b = r->json;
+	json_t *jc = b ? json_object_get(b, "criteria") : NULL;
+	if (!b || !json_is_array(jc) || !json_array_size(jc) || json_array_size(jc) > 500) {
+		fe_add(&fe, "criteria", N_("An index needs criteria"));
+		reply_fail(r, E_INVALID, &fe);
+		return;
+	}
+	struct index_in in = { .code = jstr(b, "code"), .name_vi = jstr(b, "name_vi"), .name_en = jstr(b, "name_en"), .name_hi = jstr(b, "name_hi"),
+			       .unit_kind = jstr(b, "unit_kind"), .total_points = jnum(b, "total_points") };
+	json_t *js = json_object_get(b, "scope_id");
+	in.scope_id = json_is_integer(js) ? json_integer_value(js) : 0;
+	in.ncrit = (int)json_array_size(jc);
+	in.crit = arena_alloc(&r->a, sizeof *in.crit * (size_t)in.ncrit);
+	for (int i = 0; i < in.ncrit; i++) {
+		json_t *o = json_array_get(jc, (size_t)i);
+		struct index_criterion *c = &in.crit[i];
+		c->code = jstr(o, "code");
+		c->name_vi = jstr(o, "name_vi");
+		c->name_en = jstr(o, "name_en");
+		c->name_hi = jstr(o, "name_hi");
+		c->points = jnum(o, "points");
+		const char *parent = jstr(o, "parent");
+		c->parent_id = 0;
+		for (int k = 0; parent && k < i; k++)
+			if (in.crit[k].code && !strcmp(in.crit[k].code, parent)) c->parent_id = k + 1;
+		if (parent && !c->parent_id) c->parent_id = -1;   /* refused by the checks */
+		c->indicator_code = jstr(o, "indicator");
+		c->method = jstr(o, "method");
+		c->lo = jnum(o, "lo");
+		c->hi = jnum(o, "hi");
+		if (isnan(c->lo)) c->lo = 0;
+		if (isnan(c->hi)) c->hi = 0;
+		c->thresholds = jstr(o, "thresholds");
+	}
+	if (isnan(in.total_points)) in.total_points = 0;
+	int64_t id = 0;
+	int rc = indexes_create(r->db, r->user, &in, &fe, &id);
+	if (rc == E_CONFLICT && fe.n) rc = E_INVALID;
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	struct composite_index *ix;
+	if (indexes_get(r->db, &r->a, id, r->lang, &ix) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	reply_created(r, arena_printf(&r->a, "/api/v1/indexes/%lld/ranking", (long long)id));
+	reply_json(r, 201);
+	struct jw w;
+	jw_init(&w, &r->out);
+	index_json(&w, ix);
+}
+
+static int ranking_params(struct req *r, struct index_ranking **out)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return 0;
+	struct composite_index *ix;
+	if (indexes_get(r->db, &r->a, id, r->lang, &ix) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return 0; }
+	char path[UNIT_PATH_MAX];
+	if (units_path(r->db, ix->scope_id, path, sizeof path) != E_OK || !require(r, PERM_READ, path)) {
+		if (!r->status) reply_fail(r, E_NOTFOUND, NULL);
+		return 0;
+	}
+	int64_t year = query_int(r, "year", 0, 1900, 2999);
+	if (query_bad(r)) return 0;
+	if (!year) {
+		const char *p = latest_year(r);
+		year = atoi(p);
+	}
+	int rc = indexes_rank(r->db, &r->a, id, (int)year, r->lang, out);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return 0; }
+	return 1;
+}
+
+void api_index_ranking(struct req *r)
+{
+	struct index_ranking *rk;
+	if (!ranking_params(r, &rk)) return;
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "index");
+	index_json(&w, rk->ix);
+	jw_kint(&w, "year", rk->year);
+	jw_key(&w, "items");
+	jw_arr(&w);
+	for (int i = 0; i < rk->nrows; i++) {
+		const struct index_row *row = &rk->rows[i];
+		jw_obj(&w);
+		jw_kint(&w, "rank", row->rank);
+		jw_kint(&w, "unit_id", row->unit_id);
+		jw_kstr(&w, "code", row->unit_code);
+		jw_kstr(&w, "name", row->unit_name);
+		jw_key(&w, "score");
+		jw_num(&w, row->score);
+		jw_key(&w, "previous_rank");
+		if (row->has_prev) jw_int(&w, row->prev_rank); else jw_null(&w);
+		jw_key(&w, "previous_score");
+		if (row->has_prev) jw_num(&w, row->prev_score); else jw_null(&w);
+		jw_key(&w, "points");
+		jw_obj(&w);
+		for (int k = 0; k < rk->ix->ncrit; k++) {
+			jw_key(&w, rk->ix->crit[k].code);
+			jw_num(&w, row->points[k]);
+		}
+		jw_obj_end(&w);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+}
+
+void page_index(struct req *r)
+{
+	struct index_ranking *rk;
+	if (!ranking_params(r, &rk)) return;
+	page_begin(r, rk->ix->name, "indicators");
+	tmpl_index_page(&r->out, r, rk);
+	page_end(r);
+}
+
+/* GET /indexes/new: the form of a new index, its criteria in a file */
+static void show_index_new(struct req *r, const struct field_errors *fe, const char *errors)
+{
+	if (fe && fe->n) r->status = 422;
+	if (errors && *errors) r->status = 422;
+	page_begin(r, _("New index"), "indicators");
+	tmpl_index_new(&r->out, r, fe, errors);
+	page_end(r);
+}
+
+void page_index_new(struct req *r) { show_index_new(r, NULL, NULL); }
+
+/* POST /indexes (multipart): code, names, scope (unit_id), unit_kind, total_points, file of criteria */
+void page_index_create(struct req *r)
+{
+	struct field_errors fe = { 0 };
+	struct index_in in = { .code = req_form(r, "code"), .name_vi = req_form(r, "name_vi"), .name_en = req_form(r, "name_en"),
+			       .name_hi = req_form(r, "name_hi"), .unit_kind = req_form(r, "unit_kind") };
+	const char *scope = req_form(r, "unit_id"), *total = req_form(r, "total_points");
+	if (!scope || parse_id(scope, &in.scope_id) != 0) fe_add(&fe, "scope", N_("Is required"));
+	if (!total || i18n_parse_number(r->lang, total, &in.total_points) != 0) fe_add(&fe, "total_points", N_("Is not a number"));
+	struct buf errors;
+	buf_init(&errors);
+	const struct mp_part *p = req_file(r, "file");
+	int rc = E_INVALID;
+	if (!p || !p->len) fe_add(&fe, "file", N_("Choose a file to upload"));
+	else {
+		FILE *f = fmemopen((void *)p->data, p->len, "r");
+		struct table *t;
+		char err[256];
+		if (!f) rc = E_DB;
+		else if (table_open(&t, f, err, sizeof err) != 0) buf_printf(&errors, "%s\n", err);
+		else {
+			rc = indexes_read_criteria(&r->a, t, &in.crit, &in.ncrit, &errors);
+			table_close(t);
+		}
+		if (f) fclose(f);
+	}
+	int64_t id = 0;
+	if (rc == E_OK && !fe.n) rc = indexes_create(r->db, r->user, &in, &fe, &id);
+	else if (rc == E_OK) rc = E_INVALID;
+	if (rc == E_CONFLICT && fe.n) rc = E_INVALID;
+	if (rc == E_OK) {
+		buf_free(&errors);
+		flash_set(r, N_("The index is created"));
+		reply_redirect(r, arena_printf(&r->a, "/indexes/%lld", (long long)id));
+		return;
+	}
+	const char *text = arena_strdup(&r->a, buf_cstr(&errors));
+	buf_free(&errors);
+	if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }
+	show_index_new(r, &fe, text);
+}
+
+/* ---- dashboards ---- */
+
+static enum chart_format chart_fmt(const struct indicator *x)
+{
+	if (!strcmp(x->kind, "number")) return x->decimals ? CHART_DECIMAL : CHART_INT;
+	return CHART_PERCENT;
+}
+
+/* the charts of one indicator: the trend of the unit's figure (and target) over the periods, and its children's figures */
+static int build_chart(struct req *r, const struct indicator *x, int64_t unit_id, char (*periods)[IND_PERIOD_MAX], int np,
+		       struct ind_chart *c)
+{
+	c->x = x;
+	const char **labels = arena_alloc(&r->a, sizeof *labels * (size_t)np);
+	double *vals = arena_alloc(&r->a, sizeof *vals * (size_t)np), *tg = arena_alloc(&r->a, sizeof *tg * (size_t)np);
+	int any_target = 0;
+	for (int i = 0; i < np; i++) {
+		struct ind_figure f;
+		labels[i] = periods[i];
+		if (indicator_figure(r->db, x, unit_id, periods[i], &f) != E_OK) return E_DB;
+		vals[i] = f.has ? f.value : NAN;
+		tg[i] = f.has_target ? f.target : NAN;
+		any_target |= f.has_target;
+		if (i == np - 1) c->now = f;
+	}
+	/* the title names the chart for screen readers (role="img"), and is drawn */
+	const char *title = arena_printf(&r->a, "%s, %s – %s", x->name, periods[0], periods[np - 1]);
+	struct chart ch = { .kind = np > 1 ? CHART_LINE : CHART_COLUMNS, .format = chart_fmt(x), .title = title, .n = np, .labels = labels,
+			    .nseries = any_target ? 2 : 1 };
+	ch.series[0] = (struct chart_series){ _("Value"), vals };
+	ch.series[1] = (struct chart_series){ _("Target"), tg };
+	struct buf b;
+	buf_init(&b);
+	chart_svg(&b, &ch, r->lang);
+	c->trend_svg = arena_strdup(&r->a, buf_cstr(&b));
+	/* the units below, in the last period */
+	buf_reset(&b);
+	struct stmt *st = db_query(r->db, "SELECT id, name FROM units WHERE parent_id = $1 AND active = 1 ORDER BY sort_key, code LIMIT 40", "i", unit_id);
+	int64_t ids[40];
+	const char *names[40];
+	int n = 0;
+	while (st && n < 40 && db_step(st) == DB_ROW) {
+		ids[n] = db_int(st, 0);
+		names[n++] = arena_strdup(&r->a, db_text(st, 1));
+	}
+	if (st) db_done(st);
+	const char *ulabels[40];
+	double uvals[40];
+	int m = 0;
+	for (int i = 0; i < n; i++) {
+		struct ind_figure f;
+		if (indicator_figure(r->db, x, ids[i], periods[np - 1], &f) != E_OK) return E_DB;
+		if (!f.has) continue;
+		ulabels[m] = names[i];
+		uvals[m++] = f.value;
+	}
+	if (m) {
+		struct chart uc = { .kind = CHART_BARS, .format = chart_fmt(x), .n = m, .labels = ulabels, .nseries = 1,
+				    .title = arena_printf(&r->a, "%s, %s", x->name, periods[np - 1]) };
+		uc.series[0] = (struct chart_series){ x->name, uvals };
+		chart_svg(&b, &uc, r->lang);
+		c->units_svg = arena_strdup(&r->a, buf_cstr(&b));
+	}
+	buf_free(&b);
+	return E_OK;
+}
+
+static int build_dashboard(struct req *r, const char *title, int64_t unit_id, const char *unit_name, const char *codes, const char *from,
+			   const char *to, struct ind_dash_view *v)
+{
+	memset(v, 0, sizeof *v);
+	v->title = title;
+	v->unit_name = unit_name;
+	v->period_from = from;
+	v->period_to = to;
+	char (*periods)[IND_PERIOD_MAX] = arena_alloc(&r->a, IND_PERIOD_MAX * 40);
+	int np = period_range(from, to, periods, 40);
+	if (np <= 0) return E_INVALID;
+	char *list = arena_strdup(&r->a, codes), *save = NULL;
+	v->charts = arena_alloc(&r->a, sizeof *v->charts * 20);
+	for (char *c = strtok_r(list, ",", &save); c && v->n < 20; c = strtok_r(NULL, ",", &save)) {
+		struct indicator *x;
+		if (indicators_find(r->db, &r->a, c, r->lang, &x) != E_OK) return E_INVALID;
+		if (!period_valid(x->period_type, from)) continue;
+		int rc = build_chart(r, x, unit_id, periods, np, &v->charts[v->n]);
+		if (rc != E_OK) return rc;
+		v->n++;
+	}
+	return E_OK;
+}
+
+void page_indicator_dashboard(struct req *r)
+{
+	int64_t id = 0;
+	struct unit *u;
+	const char *uq = req_query(r, "unit_id");
+	if (!unit_param(r, uq && *uq ? uq : arena_printf(&r->a, "%lld", (long long)default_unit(r)), &id, &u)) return;
+	const char *codes = req_query(r, "indicators");
+	const char *to = req_query(r, "to");
+	if (!to || !*to) to = latest_year(r);
+	const char *from = req_query(r, "from");
+	char prev[IND_PERIOD_MAX];
+	if ((!from || !*from) && period_prev(to, prev, sizeof prev) == 0) from = arena_strdup(&r->a, prev);
+	if (!codes || !*codes) {
+		/* every active indicator of the period's type */
+		struct indicator *items;
+		int n;
+		indicators_list(r->db, &r->a, r->lang, 0, &items, &n);
+		struct buf b;
+		buf_init(&b);
+		for (int i = 0, k = 0; i < n && k < 12; i++)
+			if (period_valid(items[i].period_type, to)) buf_printf(&b, "%s%s", k++ ? "," : "", items[i].code);
+		codes = arena_strdup(&r->a, buf_cstr(&b));
+		buf_free(&b);
+	}
+	struct ind_dash_view v;
+	int rc = build_dashboard(r, _("Dashboard"), id, u->name, codes, from, to, &v);
+	if (rc == E_INVALID) { reply_error(r, 400, "bad_request", N_("Choose indicators and periods of one type")); return; }
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	page_begin(r, arena_printf(&r->a, "%s · %s", _("Dashboard"), u->name), "indicators");
+	v.codes = codes;
+	v.can_save = role_can(r->user, PERM_INDICATOR_DEFINE, u->path);
+	tmpl_indicator_dashboard(&r->out, r, &v, id);
+	page_end(r);
+}
+
+static struct ind_dashboard *public_dashboard(struct req *r)
+{
+	struct ind_dashboard *d;
+	if (ind_dashboards_find(r->db, &r->a, r->params[0], &d) != E_OK || !d->public_) {
+		reply_fail(r, E_NOTFOUND, NULL);
+		return NULL;
+	}
+	return d;
+}
+
+void page_public_indicators(struct req *r)
+{
+	struct ind_dashboard *d = public_dashboard(r);
+	if (!d) return;
+	struct ind_dash_view v;
+	int rc = build_dashboard(r, d->title, d->unit_id, d->unit_name, d->indicators, d->period_from, d->period_to, &v);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	v.public_ = 1;
+	page_begin(r, d->title, "public-indicators");
+	tmpl_indicator_dashboard(&r->out, r, &v, 0);
+	page_end(r);
+}
+
+void api_public_indicators(struct req *r)
+{
+	struct ind_dashboard *d = public_dashboard(r);
+	if (!d) return;
+	char periods[40][IND_PERIOD_MAX];
+	int np = period_range(d->period_from, d->period_to, periods, 40);
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kstr(&w, "slug", d->slug);
+	jw_kstr(&w, "title", d->title);
+	jw_kint(&w, "unit_id", d->unit_id);
+	jw_kstr(&w, "unit_name", d->unit_name);
+	jw_key(&w, "indicators");
+	jw_arr(&w);
+	char *list = arena_strdup(&r->a, d->indicators), *save = NULL;
+	for (char *c = strtok_r(list, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+		struct indicator *x;
+		if (indicators_find(r->db, &r->a, c, r->lang, &x) != E_OK) continue;
+		jw_obj(&w);
+		jw_kstr(&w, "code", x->code);
+		jw_kstr(&w, "name", x->name);
+		jw_kstr(&w, "measure", x->measure);
+		jw_key(&w, "periods");
+		jw_arr(&w);
+		for (int i = 0; i < np; i++) {
+			struct ind_figure f;
+			if (!period_valid(x->period_type, periods[i]) || indicator_figure(r->db, x, d->unit_id, periods[i], &f) != E_OK) continue;
+			jw_obj(&w);
+			jw_kstr(&w, "period", periods[i]);
+			jw_key(&w, "figure");
+			figure_json(&w, &f);
+			jw_obj_end(&w);
+		}
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+}
+
+/* POST /api/v1/indicator-dashboards {slug, title, unit_id, indicators: "a,b", period_from, period_to, public} */
+void api_indicator_dashboard_create(struct req *r)
+{
+	struct field_errors fe = { 0 };
+	json_t *b = r->json;
+	json_t *ju = b ? json_object_get(b, "unit_id") : NULL, *jp = b ? json_object_get(b, "public") : NULL;
+	struct ind_dashboard_in in = { .slug = b ? jstr(b, "slug") : NULL, .title = b ? jstr(b, "title") : NULL,
+				       .indicators = b ? jstr(b, "indicators") : NULL, .period_from = b ? jstr(b, "period_from") : NULL,
+				       .period_to = b ? jstr(b, "period_to") : NULL, .unit_id = json_is_integer(ju) ? json_integer_value(ju) : 0,
+				       .public_ = json_is_true(jp) };
+	int64_t id = 0;
+	int rc = ind_dashboards_create(r->db, r->user, &in, &fe, &id);
+	if (rc == E_CONFLICT && fe.n) rc = E_INVALID;
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	reply_created(r, arena_printf(&r->a, "/api/v1/public/indicators/%s", in.slug));
+	reply_json(r, 201);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kint(&w, "id", id);
+	jw_kstr(&w, "slug", in.slug);
+	jw_kbool(&w, "public", in.public_);
+	jw_obj_end(&w);
+}

@@ -1,0 +1,102 @@
+/* indicators_web: the routes of indicators and indexes (indicators_web.c)
+** and what their templates (templates/indicators.html) see. Included by
+** routes.c and by the generated build/gen/tmpl_indicators.h. */
+#ifndef THIDUA_INDICATORS_WEB_H
+#define THIDUA_INDICATORS_WEB_H
+#include "../web/tmpl_types.h"
+#include "../picker/picker.h"
+#include "../units/units.h"
+#include "indicators.h"
+
+/* one indicator on a unit's page: its own value and the figure of its subtree */
+struct ind_row {
+	const struct indicator *x;
+	const struct ind_value *v;
+	struct ind_figure fig;
+};
+
+/* the unit's page for a period (GET /indicators) */
+struct ind_page {
+	int64_t unit_id;
+	const char *unit_name, *unit_code;
+	const char *period;
+	struct ind_row *rows;
+	int n;
+	int can_enter, can_approve, can_define;
+	int nentered, napproved;
+	struct composite_index *indexes;
+	int nindexes;
+	struct ind_dashboard *dashboards;
+	int ndash;
+	const struct field_errors *fe;
+	const struct ind_check *chk;     /* a refusing rule, warnings */
+	const char *import_errors;       /* an import's "line N: reason" lines */
+};
+
+/* one chart of a dashboard: the indicator, its trend and the comparison of the units below */
+struct ind_chart {
+	const struct indicator *x;
+	struct ind_figure now;            /* the last period's figure of the dashboard's unit */
+	const char *trend_svg;
+	const char *units_svg;
+};
+struct ind_dash_view {
+	const char *title;
+	const char *unit_name;
+	const char *period_from, *period_to;
+	struct ind_chart *charts;
+	int n;
+	int public_;
+	const char *codes;                /* the indicators shown, comma-separated (the save form) */
+	int can_save;
+};
+
+/* helpers of the templates */
+void tmpl_ind_value(struct buf *o, struct req *r, int has, double v);
+/* a definition's choice (number, sum, higher, year…) in the request's language */
+const char *ind_word(struct req *r, const char *value);
+/* the value as a form field shows it (the user's way: "97,25" in vi) */
+const char *ind_input_value(struct req *r, int has, double v);
+
+/* pages */
+void page_indicators(struct req *r);
+void page_indicator_values_post(struct req *r);
+void page_indicator_approve(struct req *r);
+void page_indicator_unlock(struct req *r);
+void page_indicator_template(struct req *r);
+void page_indicator_import(struct req *r);
+void page_indicator_target_post(struct req *r);
+void page_indicator_dashboard_post(struct req *r);
+void page_indicator_history(struct req *r);
+void page_indicator_definitions(struct req *r);
+void page_indicator_definition_create(struct req *r);
+void page_indicator_rules(struct req *r);
+void page_indicator_rule_create(struct req *r);
+void page_indicator_dashboard(struct req *r);
+void page_public_indicators(struct req *r);
+void page_index(struct req *r);
+void page_index_new(struct req *r);
+void page_index_create(struct req *r);
+
+/* API */
+void api_indicators_list(struct req *r);
+void api_indicator_create(struct req *r);
+void api_indicator_get(struct req *r);
+void api_indicator_update(struct req *r);
+void api_indicator_values(struct req *r);
+void api_indicator_values_enter(struct req *r);
+void api_indicator_values_approve(struct req *r);
+void api_indicator_values_unlock(struct req *r);
+void api_indicator_values_history(struct req *r);
+void api_indicator_values_import(struct req *r);
+void api_indicator_figures(struct req *r);
+void api_indicator_target_set(struct req *r);
+void api_indicator_rules_list(struct req *r);
+void api_indicator_rule_create(struct req *r);
+void api_indexes_list(struct req *r);
+void api_index_create(struct req *r);
+void api_index_ranking(struct req *r);
+void api_indicator_dashboard_create(struct req *r);
+void api_public_indicators(struct req *r);
+
+#endif
