@@ -642,11 +642,9 @@ static void needs_of(const struct rule_node *n, int year, struct needs *nd)
 	}
 }
 
-/* the person being read: its columns copied (the row moves on before the walk) */
+/* the person being read, and its records */
 struct scan_person {
 	int64_t id, unit_id;
-	struct buf text;           /* code, full name, unit code, unit name, each with its NUL */
-	size_t at[4];
 	struct ach *ach;
 	int nach, cap;
 };
@@ -656,12 +654,24 @@ static void person_start(struct scan_person *p, struct stmt *st)
 	p->id = db_int(st, 0);
 	p->unit_id = db_int(st, 1);
 	p->nach = 0;
-	buf_reset(&p->text);
-	for (int i = 0; i < 4; i++) {
-		const char *s = db_text(st, 2 + i);
-		p->at[i] = p->text.len;
-		buf_add(&p->text, s ? s : "", strlen(s ? s : "") + 1);
+}
+
+/* the codes and names of a person listed: read for the page only, so that
+** the scan itself stays in the indexes */
+static int person_names(struct eval *e, struct elig_person *x)
+{
+	struct stmt *st = db_query(e->db, "SELECT p.code, p.full_name, u.code, u.name FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
+				   "i", x->person_id);
+	if (!st) return E_DB;
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		x->code = arena_strdup(e->a, db_text(st, 0) ? db_text(st, 0) : "");
+		x->full_name = arena_strdup(e->a, db_text(st, 1));
+		x->unit_code = arena_strdup(e->a, db_text(st, 2));
+		x->unit_name = arena_strdup(e->a, db_text(st, 3));
 	}
+	db_done(st);
+	return rc == DB_ROW ? E_OK : E_DB;
 }
 
 static int person_record(struct scan_person *p, struct stmt *st)
@@ -673,7 +683,7 @@ static int person_record(struct scan_person *p, struct stmt *st)
 		p->ach = more;
 		p->cap = cap;
 	}
-	ach_read(&p->ach[p->nach++], st, 6);
+	ach_read(&p->ach[p->nach++], st, 2);
 	return E_OK;
 }
 
@@ -703,22 +713,21 @@ static int person_end(struct eval *e, const struct rule_node *rule, const struct
 	}
 	struct elig_person *x = &out->items[out->nitems++];
 	x->person_id = p->id;
-	x->code = arena_strdup(e->a, p->text.p + p->at[0]);
-	x->full_name = arena_strdup(e->a, p->text.p + p->at[1]);
-	x->unit_code = arena_strdup(e->a, p->text.p + p->at[2]);
-	x->unit_name = arena_strdup(e->a, p->text.p + p->at[3]);
-	return judge(e, rule, &x->res, &v);
+	rc = person_names(e, x);
+	return rc == E_OK ? judge(e, rule, &x->res, &v) : rc;
 }
 
 /* The one query: the active people of the subtree in the order of their
 ** units' paths and their names, each with the records the rule can look at,
-** by year (no record: one row with NULLs). */
+** by year (no record: one row with NULLs). Only indexes are read: the
+** units' paths, the people of a unit by name, the records by person and
+** year (migration 021). */
 static struct stmt *scan_query(struct db *db, const char *lo, const char *hi, int year, const struct needs *nd)
 {
 	const char *c[SCAN_CODES];
 	for (int i = 0; i < SCAN_CODES; i++) c[i] = i < nd->ncodes ? nd->codes[i] : "";
 	return db_query(db,
-			"SELECT p.id, p.unit_id, p.code, p.full_name, u.code, u.name, a.year, a.kind, a.value "
+			"SELECT p.id, p.unit_id, a.year, a.kind, a.value "
 			"FROM units u JOIN people p ON p.unit_id = u.id AND p.active = 1 "
 			"LEFT JOIN achievements a ON a.person_id = p.id AND a.year >= $3 AND a.year <= $4 "
 			"AND (a.kind IN ($5, $6, $7, $8) OR (a.kind = 'title' AND a.value IN ($9, $10, $11, $12, $13, $14, $15, $16))) "
@@ -740,9 +749,8 @@ int elig_scan(struct db *db, struct arena *a, const char *lang, const struct rul
 	struct eval *e = arena_alloc(a, sizeof *e);
 	eval_init(e, db, a, lang, q->year);
 	struct scan_person p = { .id = 0 };
-	buf_init(&p.text);
 	struct stmt *st = scan_query(db, lo, hi, q->year, &nd);
-	if (!st) { buf_free(&p.text); return E_DB; }
+	if (!st) return E_DB;
 	int cap = 0, step;
 	rc = E_OK;
 	while (rc == E_OK && (step = db_step(st)) == DB_ROW) {
@@ -751,13 +759,12 @@ int elig_scan(struct db *db, struct arena *a, const char *lang, const struct rul
 			if (p.id) rc = person_end(e, rule, q, &p, out, &cap);
 			person_start(&p, st);
 		}
-		if (rc == E_OK && !db_isnull(st, 6)) rc = person_record(&p, st);
+		if (rc == E_OK && !db_isnull(st, 2)) rc = person_record(&p, st);
 	}
 	if (rc == E_OK && step != DB_DONE) rc = E_DB;
 	db_done(st);
 	/* the last person, once the statement is done: a walk may query (members, quota) */
 	if (rc == E_OK && p.id) rc = person_end(e, rule, q, &p, out, &cap);
 	free(p.ach);
-	buf_free(&p.text);
 	return rc;
 }
