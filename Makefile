@@ -131,6 +131,7 @@ test-unit: build/asan/thidua $(addprefix build/asan/tests/,$(UNIT_TESTS)) $(addp
 # (scripts/pg-test-cluster.sh), stopped and removed whatever the tests' result
 PG_UNIT_TESTS ?= test_db test_domain test_movements test_files test_rules
 PG_UNIT_TESTS += test_certificates
+PG_UNIT_TESTS += test_elig_scan
 test-pg-unit: $(addprefix build/asan/tests/,$(PG_UNIT_TESTS))
 	@uri=$$(./scripts/pg-test-cluster.sh start) || exit 1; \
 	trap './scripts/pg-test-cluster.sh stop "$$uri"' EXIT INT TERM; \

@@ -336,7 +336,7 @@ int eligibility_scan(struct db *db, struct arena *a, const char *lang, const str
 	memset(out, 0, sizeof *out);
 	if (!strcmp(award->subjects, "collective")) { *why = N_("This award is for collectives, not for individuals"); return E_INVALID; }
 	struct rule_node *tree;
-	int rc = rule_in_force(db, a, lang, award, q->year, NULL, rs, &tree, why);
+	int rc = rule_in_force(db, a, lang, award, q->year, q->date, rs, &tree, why);
 	if (rc != E_OK) return rc;
 	rc = elig_scan(db, a, lang, tree, q, out);
 	if (rc == E_NOTFOUND) *why = N_("No such record");

@@ -81,8 +81,8 @@ int eligibility_check(struct db *db, struct arena *a, const char *lang, const st
 		      int year, const char *date, struct rule_set **rs, struct elig_result *out, const char **why);
 
 /* The scan behind GET /api/v1/eligibility/scan, the page /eligibility and
-** thidua eligibility: the award's rule set in force on 31 December of the
-** year evaluated for every active person of the unit's subtree (rules.h,
+** thidua eligibility: the award's rule set in force on q->date (NULL: 31
+** December of the year) evaluated for every active person of the unit's subtree (rules.h,
 ** elig_scan). The same errors as eligibility_check (an award for
 ** collectives is E_INVALID), and E_NOTFOUND for an unknown unit. */
 int eligibility_scan(struct db *db, struct arena *a, const char *lang, const struct rule_award *award, const struct elig_scan_query *q,

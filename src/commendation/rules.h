@@ -168,6 +168,7 @@ int elig_evaluate(struct db *db, struct arena *a, const char *lang, const struct
 struct elig_scan_query {
 	int64_t unit_id;           /* the subtree: this unit and every unit below it */
 	int year;
+	const char *date;          /* the date that chooses the rule set (YYYY-MM-DD); NULL: 31 December of the year */
 	unsigned verdicts;
 	int64_t offset, limit;
 };
