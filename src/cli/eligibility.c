@@ -36,7 +36,7 @@ static void print_csv(const struct elig_scan *sc)
 	buf_raw(&b, "person_code,full_name,unit_code,unit_name,verdict,conditions\n");
 	for (int i = 0; i < sc->nitems; i++) {
 		const struct elig_person *x = &sc->items[i];
-		const char *cells[] = { x->code, x->full_name, x->unit_code, x->unit_name, elig_verdict_name(x->res.verdict) };
+		const char *cells[] = { x->code ? x->code : "", x->full_name, x->unit_code, x->unit_name, elig_verdict_name(x->res.verdict) };
 		for (int k = 0; k < 5; k++) {
 			csv_field(&b, cells[k], ',');
 			buf_char(&b, ',');
@@ -57,7 +57,7 @@ static void print_text(const struct elig_scan *sc)
 {
 	for (int i = 0; i < sc->nitems; i++) {
 		const struct elig_person *x = &sc->items[i];
-		printf("\n%s  %s  (%s %s)  %s\n", x->code, x->full_name, x->unit_code, x->unit_name, elig_verdict_name(x->res.verdict));
+		printf("\n%s  %s  (%s %s)  %s\n", x->code ? x->code : "-", x->full_name, x->unit_code, x->unit_name, elig_verdict_name(x->res.verdict));
 		for (int k = 0; k < x->res.nconds; k++) {
 			const struct elig_condition *c = &x->res.conds[k];
 			printf("  [%s] %s\n", met_mark(c->met), c->text);

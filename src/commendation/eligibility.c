@@ -665,7 +665,7 @@ static int person_names(struct eval *e, struct elig_person *x)
 	if (!st) return E_DB;
 	int rc = db_step(st);
 	if (rc == DB_ROW) {
-		x->code = arena_strdup(e->a, db_text(st, 0) ? db_text(st, 0) : "");
+		x->code = arena_strdup(e->a, db_text(st, 0)); /* NULL: a person without a code */
 		x->full_name = arena_strdup(e->a, db_text(st, 1));
 		x->unit_code = arena_strdup(e->a, db_text(st, 2));
 		x->unit_name = arena_strdup(e->a, db_text(st, 3));
