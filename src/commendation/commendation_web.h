@@ -141,8 +141,8 @@ struct elig_scan_answer {
 
 /* template helpers */
 const char *elig_met_label(struct req *r, int met);
-/* the address of the page listing verdict v (NULL: eligible and manual) of the same scan, from the first */
-const char *elig_scan_url(struct req *r, const char *verdict);
+/* the address of the page listing verdict (NULL: eligible and manual) of the same scan, from the first */
+const char *elig_scan_url(struct req *r, const struct elig_scan_answer *s, const char *verdict);
 const char *elig_verdict_label(struct req *r, enum elig_verdict v);
 
 #endif

@@ -506,7 +506,47 @@ void page_rule_set_post(struct req *r)
 	show_rule_set(r, rs, &in, &fe, problem(r, in.rules, &err));
 }
 
-/* GET /eligibility?award=CODE&unit_id=N[&person_id=N]&year=YYYY[&date=...]: the form, and the answer once asked */
+const char *elig_scan_url(struct req *r, const struct elig_scan_answer *s, const char *verdict)
+{
+	const char *date = req_query(r, "date");
+	struct buf b;
+	buf_init(&b);
+	buf_raw(&b, "/eligibility?award=");
+	buf_url(&b, s->award->code);
+	buf_printf(&b, "&unit_id=%lld&year=%d", (long long)s->unit_id, s->year);
+	if (date && *date) {
+		buf_raw(&b, "&date=");
+		buf_url(&b, date);
+	}
+	buf_raw(&b, "&everyone=1");
+	if (verdict) buf_printf(&b, "&verdict=%s", verdict);
+	const char *u = arena_strdup(&r->a, buf_cstr(&b));
+	buf_free(&b);
+	return u;
+}
+
+/* everyone of the form's unit: E_OK and *out; E_DB (not answered yet);
+** else q->error and the status are set and *out is NULL */
+static int page_scan(struct req *r, struct elig_form *q, int year, const char *iso, struct elig_scan_answer **out)
+{
+	*out = NULL;
+	struct scan_ask ask = { .award = q->award, .unit_id = q->unit_id, .year = year, .date = iso, .limit = 50 };
+	ask.verdict = query_choice(r, "verdict", scan_verdicts);
+	ask.offset = query_int(r, "offset", 0, 0, INT64_MAX);
+	if (ask.offset < 0) ask.offset = 0;
+	struct elig_scan_answer *s = arena_alloc(&r->a, sizeof *s);
+	const char *why = NULL;
+	int rc = scan_run(r, &ask, s, &why);
+	if (rc == E_OK) *out = s;
+	else if (rc != E_DB) {
+		q->error = _(why);
+		r->status = elig_status(rc);
+	}
+	return rc;
+}
+
+/* GET /eligibility?award=CODE&unit_id=N[&person_id=N]&year=YYYY[&date=...][&everyone=1[&verdict=...&offset=N]]:
+** the form, and the answer once asked: one subject, or everyone of the unit */
 void page_eligibility(struct req *r)
 {
 	struct elig_form q = { .award = req_query(r, "award"), .year = req_query(r, "year"), .date = req_query(r, "date") };
@@ -515,7 +555,15 @@ void page_eligibility(struct req *r)
 	if (q.award && !*q.award) q.award = NULL;
 	if (q.date && !*q.date) q.date = NULL;
 	struct elig_answer a, *ans = NULL;
-	if (q.award && (q.unit_id > 0 || q.person_id > 0)) {
+	struct elig_scan_answer *scan = NULL;
+	q.everyone = req_query(r, "everyone") && !strcmp(req_query(r, "everyone"), "1");
+	if (q.everyone && q.award && q.unit_id > 0) {
+		const char *iso = q.date ? date_from_user(&r->a, q.date) : NULL;
+		int year = parse_year(q.year);
+		if (!year) q.error = _("The year is from 1945 to 2200"), r->status = 400;
+		else if (q.date && !iso) q.error = _("Is not a date (dd/mm/yyyy)"), r->status = 400;
+		else if (page_scan(r, &q, year, iso, &scan) == E_DB) { reply_fail(r, E_DB, NULL); return; }
+	} else if (q.award && (q.unit_id > 0 || q.person_id > 0)) {
 		struct elig_query eq = { .award = q.award, .person_id = q.person_id, .unit_id = q.person_id > 0 ? 0 : q.unit_id };
 		const char *iso = q.date ? date_from_user(&r->a, q.date) : NULL;
 		const char *why = NULL;
@@ -544,6 +592,6 @@ void page_eligibility(struct req *r)
 	int naw = 0;
 	rule_awards_list(r->db, &r->a, r->lang, &awards, &naw);
 	page_begin(r, _("Eligibility check"), "eligibility");
-	tmpl_eligibility_page(&r->out, r, awards, naw, &q, ans);
+	tmpl_eligibility_page(&r->out, r, awards, naw, &q, ans, scan);
 	page_end(r);
 }
