@@ -415,3 +415,31 @@ test('GET /api/v1/eligibility/scan: 400 for bad parameters, 404 for unknown code
   assert.deepEqual(own.counts, { eligible: 1, ineligible: 1, manual: 0, people: 2 });
   assert.equal((await scanOf(new Client(srv.base), q)).status, 401);
 });
+
+test('the page /eligibility: everyone of the unit, the counts as links, the eligible with their reasons, the other verdicts', async () => {
+  const d = await scanDistrict();
+  const base = `/eligibility?award=CSTD_BO_TINH&unit_id=${d.district.id}&year=2024&everyone=1`;
+  const page = await admin.get(base);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<h2 id="everyone">Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh · Huyện Cô Tô · 2024<\/h2>/);
+  assert.match(page.text, /Số cán bộ được xét: <b>4<\/b>/);
+  const href = base.replace(/&/g, '&amp;').replace(/[?]/g, '\\?');
+  assert.match(page.text, new RegExp(`<li class="verdict-eligible"><a href="${href}&amp;verdict=eligible" aria-current="true">Đủ điều kiện: <b>2</b></a></li>`));
+  assert.match(page.text, /<li class="verdict-ineligible"><a href="[^"]*verdict=ineligible">Không đủ điều kiện: <b>2<\/b><\/a><\/li>/);
+  // the two eligible, in the order of their units, each with the conditions
+  const names = [...page.text.matchAll(/<li><p><b>([^<]+)<\/b> <span class="code">/g)].map((m) => m[1]);
+  assert.deepEqual(names, ['Nguyễn Thị Lan', 'Phạm Thị Dung']);
+  assert.match(page.text, /<li><p><span class="stage stage-launched">Đạt<\/span> Chiến sĩ thi đua cơ sở — 3 năm liên tục, 2022–2024<\/p>/);
+  // the ineligible, in English
+  const no = await admin.get(`${base}&verdict=ineligible`, en);
+  assert.equal(no.status, 200);
+  assert.deepEqual([...no.text.matchAll(/<li><p><b>([^<]+)<\/b> <span class="code">/g)].map((m) => m[1]), ['Trần Văn Bình', 'Lê Văn Cường']);
+  assert.match(no.text, /<li>Grassroots Emulation Fighter missing for 2023<\/li>/);
+  // an award for collectives: 400 with the reason on the page
+  const wrong = await admin.get(`/eligibility?award=TTLDXS&unit_id=${d.district.id}&year=2024&everyone=1`);
+  assert.equal(wrong.status, 400);
+  assert.match(wrong.text, /Danh hiệu, hình thức này dành cho tập thể, không dành cho cá nhân/);
+  // the form offers it
+  const form = await admin.get('/eligibility');
+  assert.match(form.text, /<button type="submit" class="button" name="everyone" value="1">Kiểm tra tất cả cán bộ của đơn vị<\/button>/);
+});
