@@ -721,19 +721,39 @@ static int person_end(struct eval *e, const struct rule_node *rule, const struct
 ** units' paths and their names, each with the records the rule can look at,
 ** by year (no record: one row with NULLs). Only indexes are read: the
 ** units' paths, the people of a unit by name, the records by person and
-** year (migration 021). */
+** year (migration 021). The filter names only what the rule needs, each an
+** equality (an IN list of parameters costs SQLite a lookup per record). */
 static struct stmt *scan_query(struct db *db, const char *lo, const char *hi, int year, const struct needs *nd)
 {
-	const char *c[SCAN_CODES];
-	for (int i = 0; i < SCAN_CODES; i++) c[i] = i < nd->ncodes ? nd->codes[i] : "";
-	return db_query(db,
-			"SELECT p.id, p.unit_id, a.year, a.kind, a.value "
-			"FROM units u JOIN people p ON p.unit_id = u.id AND p.active = 1 "
-			"LEFT JOIN achievements a ON a.person_id = p.id AND a.year >= $3 AND a.year <= $4 "
-			"AND (a.kind IN ($5, $6, $7, $8) OR (a.kind = 'title' AND a.value IN ($9, $10, $11, $12, $13, $14, $15, $16))) "
-			"WHERE u.path >= $1 AND u.path < $2 ORDER BY u.path, p.sort_key, p.id, a.year",
-			"ttiitttttttttttt", lo, hi, (int64_t)nd->from, (int64_t)year, nd->rating ? "rating" : "", nd->initiative ? "initiative" : "",
-			nd->discipline ? "discipline" : "", nd->all_titles ? "title" : "", c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+	const char *vals[3 + SCAN_CODES + 1];
+	int nv = 0;
+	struct buf sql;
+	buf_init(&sql);
+	buf_raw(&sql, "SELECT p.id, p.unit_id, a.year, a.kind, a.value "
+		      "FROM units u JOIN people p ON p.unit_id = u.id AND p.active = 1 "
+		      "LEFT JOIN achievements a ON a.person_id = p.id AND a.year >= $3 AND a.year <= $4 AND (1 = 0");
+	const char *kinds[] = { nd->rating ? "rating" : NULL, nd->initiative ? "initiative" : NULL, nd->discipline ? "discipline" : NULL,
+				nd->all_titles ? "title" : NULL };
+	for (int i = 0; i < 4; i++)
+		if (kinds[i]) {
+			vals[nv++] = kinds[i];
+			buf_printf(&sql, " OR a.kind = $%d", 4 + nv);
+		}
+	if (!nd->all_titles)
+		for (int i = 0; i < nd->ncodes; i++) {
+			vals[nv++] = nd->codes[i];
+			buf_printf(&sql, " OR (a.kind = 'title' AND a.value = $%d)", 4 + nv);
+		}
+	buf_raw(&sql, ") WHERE u.path >= $1 AND u.path < $2 ORDER BY u.path, p.sort_key, p.id, a.year");
+	struct stmt *st = db_prep(db, buf_cstr(&sql));
+	buf_free(&sql);
+	if (!st) return NULL;
+	db_bind_text(st, 1, lo);
+	db_bind_text(st, 2, hi);
+	db_bind_int(st, 3, nd->from);
+	db_bind_int(st, 4, year);
+	for (int i = 0; i < nv; i++) db_bind_text(st, 5 + i, vals[i]);
+	return st;
 }
 
 int elig_scan(struct db *db, struct arena *a, const char *lang, const struct rule_node *rule, const struct elig_scan_query *q,

@@ -211,6 +211,62 @@ static void test_scan_equals_single_check(void **state)
 	assert_int_equal(compared, 7 * 3 * 13); /* GK has no rule set */
 }
 
+/* rules the demo lacks: discipline, ratings over a window, since and ever,
+** or, and more title codes than the query names one by one (every title is
+** then read): the scan's verdicts and words are the single check's */
+static void test_scan_other_rules(void **state)
+{
+	struct fx *f = *state;
+	static const char *const rules[] = {
+		"no discipline at least reprimand in the last 3 years and rating at least good for 2 consecutive years",
+		"title LDTT ever or initiative at least grassroots since 2020",
+		"rating at least excellent for 2 consecutive years ending last year and no discipline at least warning in the last 5 years",
+		"title GK this year or title BK_BO_TINH ever or title BK_TTG ever or title HCLD3 ever or title CO_CP ever or title TTLDTT ever "
+		"or title TTLDXS ever or title CO_BO_TINH ever or title CSTD_TOAN_QUOC ever or title CSTDCS at least 2 times in the last 3 years",
+		"manual \"x\" and (title CSTDCS this year or title LDTT last year)",
+	};
+	int listed = 0;
+	for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
+		struct rule_node *n;
+		struct rule_error err;
+		assert_int_equal(rules_check(f->db, &f->a, rules[i], &n, &err), E_OK);
+		for (int year = 2023; year <= 2025; year++) {
+			struct elig_scan_query q = { .unit_id = f->prov, .year = year, .verdicts = ALL, .limit = -1 };
+			struct elig_scan sc;
+			assert_int_equal(elig_scan(f->db, &f->a, "vi", n, &q, &sc), E_OK);
+			assert_int_equal(sc.nitems, 13);
+			for (int k = 0; k < sc.nitems; k++) {
+				const struct elig_person *x = &sc.items[k];
+				int64_t unit = 0;
+				assert_int_equal(db_int1(f->db, &unit, "SELECT unit_id FROM people WHERE id = $1", "i", x->person_id), DB_ROW);
+				struct elig_subject s = { .person_id = x->person_id, .unit_id = unit };
+				struct elig_result one;
+				assert_int_equal(elig_evaluate(f->db, &f->a, "vi", n, &s, year, &one), E_OK);
+				assert_int_equal(x->res.verdict, one.verdict);
+				assert_int_equal(x->res.nconds, one.nconds);
+				for (int c = 0; c < one.nconds; c++) {
+					assert_string_equal(x->res.conds[c].text, one.conds[c].text);
+					assert_int_equal(x->res.conds[c].met, one.conds[c].met);
+					assert_int_equal(x->res.conds[c].nfacts, one.conds[c].nfacts);
+					for (int t = 0; t < one.conds[c].nfacts; t++) assert_string_equal(x->res.conds[c].facts[t], one.conds[c].facts[t]);
+				}
+				listed++;
+			}
+		}
+	}
+	assert_int_equal(listed, 5 * 3 * 13);
+	/* the early chain's reprimand of 2023 fails the first rule in 2024 and 2025 */
+	struct rule_node *n;
+	struct rule_error err;
+	assert_int_equal(rules_check(f->db, &f->a, rules[0], &n, &err), E_OK);
+	struct elig_scan_query q = { .unit_id = f->prov, .year = 2024, .verdicts = 1u << ELIG_ELIGIBLE, .limit = -1 };
+	struct elig_scan sc;
+	assert_int_equal(elig_scan(f->db, &f->a, "en", n, &q, &sc), E_OK);
+	for (int k = 0; k < sc.nitems; k++) assert_true(sc.items[k].person_id != f->early);
+	/* rated good or better in 2023 and 2024 without discipline: the chain, the office's chain, the one after BK_BO_TINH */
+	assert_int_equal(sc.counts[ELIG_ELIGIBLE], 3);
+}
+
 static void test_scan_counts(void **state)
 {
 	struct fx *f = *state;
@@ -309,6 +365,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_scan_equals_single_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scan_other_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_errors, setup, teardown),
