@@ -173,7 +173,9 @@ static void ach_read(struct ach *x, struct stmt *st, int col)
 	const char *kind = db_text(st, col + 1), *value = db_text(st, col + 2);
 	x->year = (int)db_int(st, col);
 	x->kind = kind ? kind[0] : 0;
-	snprintf(x->value, sizeof x->value, "%s", value ? value : "");
+	size_t n = value ? strnlen(value, sizeof x->value - 1) : 0;
+	memcpy(x->value, value ? value : "", n);
+	x->value[n] = 0;
 	x->level = x->kind == 't' || !kind ? 0 : rules_level(kind, x->value);
 }
 
@@ -687,9 +689,18 @@ static int person_record(struct scan_person *p, struct stmt *st)
 	return E_OK;
 }
 
-/* the person's verdict; listed (with its words) when its place among those
-** of the verdicts asked for falls in the page */
-static int person_end(struct eval *e, const struct rule_node *rule, const struct elig_scan_query *q, struct scan_person *p,
+/* 1 when the rule asks the database about others (members, quota): then a
+** verdict depends on more than the person's own records */
+static int asks_others(const struct rule_node *n)
+{
+	if (n->kind != RN_COND) return asks_others(n->left) || asks_others(n->right);
+	return n->cond->kind == RC_MEMBERS || n->cond->kind == RC_QUOTA;
+}
+
+/* the person's verdict (empty >= 0: the verdict of anyone without records,
+** known beforehand); listed (with its words) when its place among those of
+** the verdicts asked for falls in the page */
+static int person_end(struct eval *e, const struct rule_node *rule, const struct elig_scan_query *q, struct scan_person *p, int empty,
 		      struct elig_scan *out, int *cap)
 {
 	struct elig_subject s = { .person_id = p->id, .unit_id = p->unit_id };
@@ -698,7 +709,9 @@ static int person_end(struct eval *e, const struct rule_node *rule, const struct
 	e->nach = p->nach;
 	e->members = -1;
 	enum elig_verdict v;
-	int rc = judge(e, rule, NULL, &v);
+	int rc = E_OK;
+	if (!p->nach && empty >= 0) v = (enum elig_verdict)empty;
+	else rc = judge(e, rule, NULL, &v);
 	if (rc != E_OK) return rc;
 	out->people++;
 	out->counts[v]++;
@@ -768,6 +781,15 @@ int elig_scan(struct db *db, struct arena *a, const char *lang, const struct rul
 	if (nd.from > q->year) nd.from = q->year; /* nothing to read: the range stays valid */
 	struct eval *e = arena_alloc(a, sizeof *e);
 	eval_init(e, db, a, lang, q->year);
+	/* most people have none of the records the rule looks at: their verdict is one walk */
+	int empty = -1;
+	if (!asks_others(rule)) {
+		struct elig_subject none = { .person_id = 1 };
+		enum elig_verdict v;
+		e->s = &none;
+		if (judge(e, rule, NULL, &v) != E_OK) return E_DB;
+		empty = (int)v;
+	}
 	struct scan_person p = { .id = 0 };
 	struct stmt *st = scan_query(db, lo, hi, q->year, &nd);
 	if (!st) return E_DB;
@@ -776,7 +798,7 @@ int elig_scan(struct db *db, struct arena *a, const char *lang, const struct rul
 	while (rc == E_OK && (step = db_step(st)) == DB_ROW) {
 		int64_t id = db_int(st, 0);
 		if (id != p.id) {
-			if (p.id) rc = person_end(e, rule, q, &p, out, &cap);
+			if (p.id) rc = person_end(e, rule, q, &p, empty, out, &cap);
 			person_start(&p, st);
 		}
 		if (rc == E_OK && !db_isnull(st, 2)) rc = person_record(&p, st);
@@ -784,7 +806,7 @@ int elig_scan(struct db *db, struct arena *a, const char *lang, const struct rul
 	if (rc == E_OK && step != DB_DONE) rc = E_DB;
 	db_done(st);
 	/* the last person, once the statement is done: a walk may query (members, quota) */
-	if (rc == E_OK && p.id) rc = person_end(e, rule, q, &p, out, &cap);
+	if (rc == E_OK && p.id) rc = person_end(e, rule, q, &p, empty, out, &cap);
 	free(p.ach);
 	return rc;
 }
