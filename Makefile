@@ -134,6 +134,7 @@ PG_UNIT_TESTS += test_certificates
 PG_UNIT_TESTS += test_clusters
 PG_UNIT_TESTS += test_tasks
 PG_UNIT_TESTS += test_indicators
+PG_UNIT_TESTS += test_elig_scan
 test-pg-unit: $(addprefix build/asan/tests/,$(PG_UNIT_TESTS))
 	@uri=$$(./scripts/pg-test-cluster.sh start) || exit 1; \
 	trap './scripts/pg-test-cluster.sh stop "$$uri"' EXIT INT TERM; \

@@ -1,6 +1,6 @@
 /* gen: the benchmark data set of thidua, in the import formats.
 **
-**   gen UNITS PEOPLE units.csv people.csv
+**   gen UNITS PEOPLE units.csv people.csv [achievements.csv]
 **
 ** units.csv  code,name,kind,parent_code,active   UNITS lines under the root VN
 **            (which `thidua init` creates): the 63 provinces, then departments
@@ -8,6 +8,15 @@
 **            agencies. Parents always come before their children.
 ** people.csv code,full_name,gender,birth_year,unit_code,position,active
 **            PEOPLE lines with Vietnamese names, grouped by unit in file order.
+** achievements.csv  person_code,year,kind,value   (the columns of
+**            `thidua import achievements`) about 10 records a person over the
+**            ten years 2016..2025 (ACH_FIRST..ACH_LAST), in person then year
+**            order: a yearly rating from the year the person started (most
+**            started by 2016), Lao động tiên tiến (LDTT) for many of the
+**            well rated, Chiến sĩ thi đua cơ sở (CSTDCS) for a few, in chains
+**            for the strongest tenth, initiatives at the grassroots, province
+**            and national levels, and a little discipline. Its own random
+**            stream, so people.csv is the same with or without it.
 **
 ** Deterministic: a fixed seed, no clock, no locale. Plain C11, no dependencies. */
 #include <stdint.h>
@@ -28,6 +37,16 @@ static uint64_t rnd(void)
 	return z ^ (z >> 31);
 }
 static int rnd_below(int n) { return (int)(rnd() % (uint64_t)n); }
+
+/* the achievements' stream (splitmix64 too, another seed) */
+static uint64_t ach_state = 0x6163686965763131ULL; /* "achiev11" */
+static int ach_below(int n)
+{
+	uint64_t z = (ach_state += 0x9E3779B97F4A7C15ULL);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return (int)((z ^ (z >> 31)) % (uint64_t)n);
+}
 static double rnd_unit(void) { return (double)(rnd() >> 11) / 9007199254740992.0; }
 
 /* a weighted choice: entries "name", weights in parallel */
@@ -160,6 +179,44 @@ static const int positions_w[] = {
 	3, 3,
 };
 
+/* ---- achievements ---- */
+#define ACH_FIRST 2016
+#define ACH_LAST 2025
+
+static long ach_rows;
+
+static void ach_row(FILE *f, const char *code, int year, const char *kind, const char *value)
+{
+	fprintf(f, "%s,%d,%s,%s\n", code, year, kind, value);
+	ach_rows++;
+}
+
+/* One person's records, year by year. Per mille throughout. A strong
+** person (a tenth) is mostly rated excellent and holds CSTDCS most years,
+** so some hold it three years running; initiatives are likelier for them. */
+static void ach_person(FILE *f, const char *code)
+{
+	int strong = ach_below(1000) < 100;
+	int start = ach_below(1000) < 650 ? ACH_FIRST : ACH_FIRST + 1 + ach_below(ACH_LAST - ACH_FIRST);
+	for (int y = start; y <= ACH_LAST; y++) {
+		if (ach_below(1000) < 70) continue; /* not rated that year (leave, transfer) */
+		int r = ach_below(1000);
+		int rating = strong ? (r < 800 ? 4 : r < 980 ? 3 : 2) : (r < 150 ? 4 : r < 750 ? 3 : r < 970 ? 2 : 1);
+		static const char *const ratings[] = { "", "not_completed", "completed", "good", "excellent" };
+		ach_row(f, code, y, "rating", ratings[rating]);
+		int ldtt = rating >= 3 && ach_below(1000) < 250;
+		int cstdcs = rating == 4 && ach_below(1000) < (strong ? 780 : 60);
+		if (ldtt || cstdcs) ach_row(f, code, y, "title", "LDTT");
+		if (cstdcs) ach_row(f, code, y, "title", "CSTDCS");
+		int i = ach_below(1000);
+		if (strong ? i < 100 : i < 25) ach_row(f, code, y, "initiative", "grassroots");
+		else if (strong ? i < 230 : i < 28) ach_row(f, code, y, "initiative", "province");
+		else if (strong ? i < 240 : i < 29) ach_row(f, code, y, "initiative", "national");
+		int d = ach_below(1000);
+		if (d < 5) ach_row(f, code, y, "discipline", d < 3 ? "reprimand" : d < 4 ? "warning" : "demotion");
+	}
+}
+
 /* ---- output ---- */
 static void csv_field(FILE *f, const char *s)
 {
@@ -194,8 +251,8 @@ static void place_name(char *out, size_t n, int place)
 
 int main(int argc, char **argv)
 {
-	if (argc != 5) {
-		fprintf(stderr, "usage: gen UNITS PEOPLE units.csv people.csv\n");
+	if (argc != 5 && argc != 6) {
+		fprintf(stderr, "usage: gen UNITS PEOPLE units.csv people.csv [achievements.csv]\n");
 		return 2;
 	}
 	long nunits = atol(argv[1]), npeople = atol(argv[2]);
@@ -318,6 +375,14 @@ int main(int argc, char **argv)
 	static char pbuf[1 << 16];
 	setvbuf(fp, pbuf, _IOFBF, sizeof pbuf);
 	fputs("code,full_name,gender,birth_year,unit_code,position,active\n", fp);
+	FILE *fa = NULL;
+	static char abuf[1 << 16];
+	if (argc == 6) {
+		fa = fopen(argv[5], "w");
+		if (!fa) die(argv[5]);
+		setvbuf(fa, abuf, _IOFBF, sizeof abuf);
+		fputs("person_code,year,kind,value\n", fa);
+	}
 	double cum = 0;
 	long done = 0, seq = 0;
 	for (long i = 0; i < nunits; i++) {
@@ -344,6 +409,11 @@ int main(int argc, char **argv)
 			const char *pos = wl_pick(&wpos);
 			int active = rnd_below(100) >= 2;
 			fprintf(fp, "CB%08ld,", ++seq);
+			if (fa) {
+				char pcode[24];
+				snprintf(pcode, sizeof pcode, "CB%08ld", seq);
+				ach_person(fa, pcode);
+			}
 			fputs(name, fp);
 			fprintf(fp, ",%c,", g);
 			if (year) fprintf(fp, "%d", year);
@@ -355,8 +425,11 @@ int main(int argc, char **argv)
 		}
 	}
 	if (fclose(fp) != 0) die(argv[4]);
-	fprintf(stderr, "gen: %ld units (%ld provinces, %ld departments/communes, %ld agencies, %ld subunits), %ld people\n",
+	if (fa && fclose(fa) != 0) die(argv[5]);
+	fprintf(stderr, "gen: %ld units (%ld provinces, %ld departments/communes, %ld agencies, %ld subunits), %ld people",
 		nunits, L[0], L[1], L[2], L[3], npeople);
+	if (fa) fprintf(stderr, ", %ld achievement records (%d–%d)", ach_rows, ACH_FIRST, ACH_LAST);
+	fputc('\n', stderr);
 	free(w);
 	free(u);
 	return 0;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # thidua benchmark: bulk import against the sqlite3 shell, HTTP throughput and
-# latency against nginx serving the same bytes, memory of the server.
+# latency against nginx serving the same bytes, memory of the server, and the
+# eligibility scan of a province against the same conditions as one SQL query.
 #
 #   bench/run.sh [build/release/thidua]        (make bench)
 #
@@ -107,13 +108,16 @@ if [ "$FRESH" = 1 ] || [ ! -x "$GEN" ] || [ bench/gen.c -nt "$GEN" ]; then
 fi
 UCSV=$OUT/units-$UNITS.csv
 PCSV=$OUT/people-$UNITS-$PEOPLE.csv
-if [ "$FRESH" = 1 ] || [ ! -s "$UCSV" ] || [ ! -s "$PCSV" ] || [ "$GEN" -nt "$UCSV" ] || [ "$GEN" -nt "$PCSV" ]; then
-	log "== generating $UNITS units and $PEOPLE people"
-	"$GEN" "$UNITS" "$PEOPLE" "$UCSV.tmp" "$PCSV.tmp" || fail "the generator failed"
+ACSV=$OUT/achievements-$UNITS-$PEOPLE.csv
+if [ "$FRESH" = 1 ] || [ ! -s "$UCSV" ] || [ ! -s "$PCSV" ] || [ ! -s "$ACSV" ] || [ "$GEN" -nt "$UCSV" ] || [ "$GEN" -nt "$PCSV" ] ||
+	[ "$GEN" -nt "$ACSV" ]; then
+	log "== generating $UNITS units, $PEOPLE people and their achievement records"
+	"$GEN" "$UNITS" "$PEOPLE" "$UCSV.tmp" "$PCSV.tmp" "$ACSV.tmp" || fail "the generator failed"
 	mv "$UCSV.tmp" "$UCSV"
 	mv "$PCSV.tmp" "$PCSV"
+	mv "$ACSV.tmp" "$ACSV"
 else
-	log "== reusing $UCSV and $PCSV (BENCH_FRESH=1 regenerates)"
+	log "== reusing $UCSV, $PCSV and $ACSV (BENCH_FRESH=1 regenerates)"
 fi
 PCSV_MB=$(div "$(stat -c %s "$PCSV")" 1048576 %.0f)
 
@@ -156,6 +160,23 @@ TK_TASKS=$(sqlite3 "$DB" "SELECT count(*) FROM tasks WHERE programme_id = $TK_ID
 TK_REPORTS=$(sqlite3 "$DB" "SELECT count(*) FROM task_reports r JOIN tasks t ON t.id = r.task_id WHERE t.programme_id = $TK_ID")
 TK_DATE=2025-10-14
 log "   $(since "$t0") s: $TK_TASKS tasks, $TK_REPORTS progress reports"
+# ---------------------------------------------------------------- 2d. achievement records and the rule set of CSTD_BO_TINH
+# About 10 records a person over 2016–2025 (bench/gen.c), read by the sqlite3
+# shell and inserted by bench/achievements.sql, which also adds the demo's
+# rule set of CSTD_BO_TINH from data/demo/rule_sets.csv (see its header: thidua
+# import achievements checks and audits every line, minutes for 10 million).
+log "== achievement records ($(div "$(stat -c %s "$ACSV")" 1048576 %.0f) MB CSV) and the rule set of CSTD_BO_TINH (bench/achievements.sql)"
+t0=$(now)
+sqlite3 -bail "$DB" "CREATE TEMP TABLE ach_in (person_code TEXT, year INTEGER, kind TEXT, value TEXT)" \
+	".import --csv --skip 1 --schema temp '$ACSV' ach_in" \
+	"CREATE TEMP TABLE rs_in (award, legal_basis, source, effective_from, effective_to, rules)" \
+	".import --csv --skip 1 --schema temp data/demo/rule_sets.csv rs_in" \
+	".read bench/achievements.sql" >"$OUT/achievements.log" 2>&1 || { tail -20 "$OUT/achievements.log" >&2; fail "bench/achievements.sql"; }
+T_ACH=$(since "$t0")
+ACH_ROWS=$(sqlite3 "$DB" "SELECT count(*) FROM achievements")
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM rule_sets r JOIN awards w ON w.id = r.award_id WHERE w.code = 'CSTD_BO_TINH'")" = 1 ] ||
+	fail "the rule set of CSTD_BO_TINH is not in the bench database"
+log "   $T_ACH s: $ACH_ROWS records"
 
 # ---------------------------------------------------------------- 3. sqlite3 .import reference
 REF=$OUT/sqlite-ref.db
@@ -209,6 +230,62 @@ sql_pair_us() {
 	t0=$(now); sqlite3 "$DB" <"$fk" >/dev/null 2>&1; tk=$(since "$t0" %.6f)
 	awk -v a="$t1" -v b="$tk" -v n="$reps" 'BEGIN { v = (b - a) / (n - 1) * 1e6; if (v < 0) v = 0; printf "%.0f", v }'
 }
+# ---------------------------------------------------------------- the eligibility scan against one SQL query
+# CSTD_BO_TINH's demo rule: "title CSTDCS for 3 consecutive years and
+# initiative at least province in the last 3 years", for every active person
+# of the province with the most people, in the last year of the data. The same
+# conditions as one SQL query (the people of the subtree, the three years of
+# CSTDCS, an initiative at the province level or above within them): its
+# counts must be the scan's, or the bench fails.
+ELIG_YEAR=2025 # bench/gen.c's ACH_LAST
+ELIG_UNIT=$(sqlite3 "$DB" "SELECT u.id FROM units u WHERE u.kind = 'province' ORDER BY (SELECT count(*) FROM units c JOIN people p ON p.unit_id = c.id
+	WHERE p.active = 1 AND c.path >= u.path AND c.path < substr(u.path, 1, length(u.path) - 1) || '0') DESC, u.id LIMIT 1")
+[ -n "$ELIG_UNIT" ] || ELIG_UNIT=$(sqlite3 "$DB" "SELECT id FROM units WHERE code = 'VN'")
+IFS='|' read -r ELIG_CODE ELIG_PATH ELIG_UNAME <<<"$(sqlite3 "$DB" "SELECT code, path, name FROM units WHERE id = $ELIG_UNIT")"
+ELIG_HI="${ELIG_PATH%/}0"
+ELIG_RECORDS=$(sqlite3 "$DB" "SELECT count(*) FROM units u JOIN people p ON p.unit_id = u.id AND p.active = 1 JOIN achievements a ON a.person_id = p.id
+	WHERE u.path >= '$ELIG_PATH' AND u.path < '$ELIG_HI'")
+SQL_E="SELECT count(*), coalesce(sum(CASE WHEN
+ (SELECT count(DISTINCT a.year) FROM achievements a WHERE a.person_id = p.id AND a.kind = 'title' AND a.value = 'CSTDCS'
+   AND a.year BETWEEN $((ELIG_YEAR - 2)) AND $ELIG_YEAR) = 3
+ AND EXISTS (SELECT 1 FROM achievements a WHERE a.person_id = p.id AND a.kind = 'initiative' AND a.value IN ('province', 'national')
+   AND a.year BETWEEN $((ELIG_YEAR - 2)) AND $ELIG_YEAR) THEN 1 ELSE 0 END), 0)
+ FROM units u JOIN people p ON p.unit_id = u.id WHERE p.active = 1 AND u.path >= '$ELIG_PATH' AND u.path < '$ELIG_HI';"
+IFS='|' read -r SQL_E_PEOPLE SQL_E_ELIGIBLE <<<"$(sqlite3 "$DB" "$SQL_E")"
+log "== eligibility scan: CSTD_BO_TINH $ELIG_YEAR, $ELIG_CODE $ELIG_UNAME ($SQL_E_PEOPLE people, $ELIG_RECORDS records)"
+# best_of3 VAR CPUVAR CMD...: the least wall time of 3 runs of CMD (seconds) in VAR,
+# and the least CPU time (user + system, of the process and its children) in CPUVAR
+best_of3() {
+	local var=$1 cvar=$2 w c bw="" bc="" TIMEFORMAT='%R %U %S'
+	shift 2
+	for _ in 1 2 3; do
+		read -r w u s < <({ time "$@" >/dev/null 2>&1; } 2>&1)
+		c=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.3f", u + s }')
+		if [ -z "$bw" ] || awk -v a="$w" -v b="$bw" 'BEGIN { exit !(a < b) }'; then bw=$w; fi
+		if [ -z "$bc" ] || awk -v a="$c" -v b="$bc" 'BEGIN { exit !(a < b) }'; then bc=$c; fi
+	done
+	printf -v "$var" '%s' "$bw"
+	printf -v "$cvar" '%s' "$bc"
+}
+# the scan through the command line: counts, then every eligible person with the reasons
+"$BIN" eligibility --db "$DB" --award CSTD_BO_TINH --unit "$ELIG_CODE" --year "$ELIG_YEAR" >"$OUT/eligibility.txt" 2>"$OUT/eligibility.err" ||
+	{ cat "$OUT/eligibility.err" >&2; fail "thidua eligibility"; }
+best_of3 T_ELIG_CLI C_ELIG_CLI "$BIN" eligibility --db "$DB" --award CSTD_BO_TINH --unit "$ELIG_CODE" --year "$ELIG_YEAR"
+# the start of a thidua process alone (opening the database, loading the catalogs): an unknown unit
+best_of3 T_CLI_START C_CLI_START "$BIN" eligibility --db "$DB" --award CSTD_BO_TINH --unit "-" --year "$ELIG_YEAR"
+elig_count() { sed -n "s/^$1: \([0-9]*\)$/\1/p" "$OUT/eligibility.txt"; }
+ELIG_PEOPLE=$(elig_count people) ELIG_ELIGIBLE=$(elig_count eligible) ELIG_MANUAL=$(elig_count manual) ELIG_INELIGIBLE=$(elig_count ineligible)
+[ "$ELIG_PEOPLE" = "$SQL_E_PEOPLE" ] && [ "$ELIG_ELIGIBLE" = "$SQL_E_ELIGIBLE" ] && [ "$ELIG_MANUAL" = 0 ] &&
+	[ "$ELIG_INELIGIBLE" = $((SQL_E_PEOPLE - SQL_E_ELIGIBLE)) ] ||
+	fail "the scan counts $ELIG_PEOPLE people, $ELIG_ELIGIBLE eligible, $ELIG_MANUAL manual, $ELIG_INELIGIBLE ineligible; the SQL $SQL_E_PEOPLE people, $SQL_E_ELIGIBLE eligible"
+# the same query run by the sqlite3 shell as a whole process
+best_of3 T_ELIG_SHELL C_ELIG_SHELL sqlite3 "$DB" "$SQL_E"
+# one eligible person (or anyone of the province) for the single check over HTTP
+ELIG_PERSON=$(awk '$NF == "eligible" { print $1; exit }' "$OUT/eligibility.txt")
+[ -n "$ELIG_PERSON" ] || ELIG_PERSON=$(sqlite3 "$DB" "SELECT p.code FROM people p JOIN units u ON u.id = p.unit_id WHERE p.active = 1
+	AND u.path >= '$ELIG_PATH' AND u.path < '$ELIG_HI' LIMIT 1")
+log "   $ELIG_ELIGIBLE eligible, $ELIG_MANUAL manual, $ELIG_INELIGIBLE ineligible (the SQL agrees); thidua eligibility $T_ELIG_CLI s ($C_ELIG_CLI s of CPU; its start alone $C_CLI_START s), the sqlite3 shell $T_ELIG_SHELL s ($C_ELIG_SHELL s of CPU)"
+
 log "== SQL baselines in the sqlite3 shell"
 SQL_A_REPS=2000
 SQL_A_US=$(sql_pair_us units "$SQL_A_REPS" \
@@ -255,6 +332,13 @@ SQL_C2="SELECT d.unit_id, d.field_code, v.metric_id, sum(v.value), count(*) FROM
 SQL_C_REPS=4
 SQL_C_US=$(sql_pair_us dashboard "$SQL_C_REPS" ".parameter set \$1 $MV_ID" "$SQL_C" "$SQL_C2")
 log "   movement dashboard aggregation $SQL_C_US us"
+SQL_E_REPS=5
+SQL_E_US=$(sql_pair_us eligibility "$SQL_E_REPS" "" "$SQL_E" "SELECT 1;")
+# the same by CPU time, which the machine's load does not inflate: 5 runs less 1, over 4
+best_of3 T1 C1 sqlite3 "$DB" ".read $OUT/sql-eligibility-1.sql"
+best_of3 TK CK sqlite3 "$DB" ".read $OUT/sql-eligibility-k.sql"
+C_SQL_E_MS=$(awk -v a="$C1" -v b="$CK" -v n="$SQL_E_REPS" 'BEGIN { v = (b - a) / (n - 1) * 1000; if (v < 0) v = 0; printf "%.3f", v }')
+log "   the eligibility conditions as one query $SQL_E_US us ($C_SQL_E_MS ms of CPU)"
 PORT=$(free_port "${BENCH_PORT:-18480}")
 log "== thidua serve on 127.0.0.1:$PORT"
 # first without the reply cache (every request does its work), then with it
@@ -295,7 +379,7 @@ echo 0 >"$OUT/rss-peak.kb"
 MPID=$!
 
 # the requests: label, path on thidua, file served by nginx
-NAMES=(units people unitpage dash dashpage models tstatus tprov tpage)
+NAMES=(units people unitpage dash dashpage models tstatus tprov tpage elig)
 declare -A PATHS LABELS CTYPES
 PATHS[units]="/api/v1/units?parent=$UNIT_ID&limit=50"
 PATHS[people]="/api/v1/people?q=nguyen%20van&limit=50"
@@ -315,6 +399,10 @@ PATHS[tpage]="/programmes/$TK_ID?as_of=$TK_DATE"
 LABELS[tstatus]="GET /api/v1/programmes/$TK_ID/status?as_of=…"
 LABELS[tprov]="GET …/status?as_of=…&unit=$TK_UNIT"
 LABELS[tpage]="GET /programmes/$TK_ID?as_of=… (HTML)"
+PATHS[elig]="/api/v1/eligibility?award=CSTD_BO_TINH&person=$ELIG_PERSON&year=$ELIG_YEAR"
+LABELS[elig]="GET /api/v1/eligibility?award=CSTD_BO_TINH&person=…"
+# the scan over HTTP: its first page (50 people with reasons) and the counts
+SCAN_PATH="/api/v1/eligibility/scan?award=CSTD_BO_TINH&unit=$ELIG_CODE&year=$ELIG_YEAR"
 
 NGX=$OUT/nginx
 WWW=$NGX/www
@@ -333,6 +421,17 @@ for n in "${NAMES[@]}"; do
 	log "   ${PATHS[$n]}: 200, ${CTYPES[$n]}, ${BYTES[$n]} bytes, alone $(fmt_ms "${ONE[$n]}")"
 done
 grep -q '"total"' "$WWW/people.body" || fail "the people search returned no total"
+grep -q '"verdict":"eligible"' "$WWW/elig.body" || [ "$ELIG_ELIGIBLE" = 0 ] || fail "the single check of $ELIG_PERSON is not eligible: $(head -c 300 "$WWW/elig.body")"
+curl -s -o "$OUT/scan.body" -H "$AUTH" "$BASE$SCAN_PATH" || fail "GET $SCAN_PATH"
+grep -q "\"counts\":{\"eligible\":$ELIG_ELIGIBLE,\"ineligible\":$ELIG_INELIGIBLE,\"manual\":$ELIG_MANUAL,\"people\":$ELIG_PEOPLE}" "$OUT/scan.body" ||
+	fail "GET $SCAN_PATH counts otherwise than thidua eligibility: $(head -c 400 "$OUT/scan.body")"
+ONE[scan]=$(for _ in 1 2 3; do curl -s -o /dev/null -w '%{time_total}\n' -H "$AUTH" "$BASE$SCAN_PATH"; done |
+	awk 'NR == 1 || $1 < m { m = $1 } END { printf "%.3f", m * 1000 }')
+# the server's CPU time for one scan: 10 in a row, in clock ticks of 10 ms
+c0=$(cpu_ticks "$SPID")
+for _ in $(seq 1 10); do curl -s -o /dev/null -H "$AUTH" "$BASE$SCAN_PATH"; done
+CPU_SCAN=$(awk -v t=$(($(cpu_ticks "$SPID") - c0)) 'BEGIN { printf "%.3f", t * 10 / 10 }')
+log "   $SCAN_PATH: alone $(fmt_ms "${ONE[scan]}"), $(fmt_ms "$CPU_SCAN") of the server's CPU"
 PEOPLE_HITS=$(sed -n 's/.*"total" *: *\([0-9]*\).*/\1/p' "$WWW/people.body")
 # a search counts up to a cap: past it the body says "total_capped": true
 grep -q '"total_capped" *: *true' "$WWW/people.body" && PEOPLE_HITS="more than $PEOPLE_HITS (the count stops there)"
@@ -449,7 +548,7 @@ cleanup
 # unix socket, fsync off) by thidua migrate-db; the same requests without the
 # reply cache, as ratios to SQLite in this run; the dashboard alone against
 # the same aggregation in psql.
-PG_NAMES=(units unitpage people dash)
+PG_NAMES=(units unitpage people dash elig)
 PG_DONE=0
 if [ "${BENCH_PG:-1}" = 1 ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v psql >/dev/null; then
 	log "== PostgreSQL: a throw-away cluster, thidua migrate-db of the data set"
@@ -471,6 +570,14 @@ if [ "${BENCH_PG:-1}" = 1 ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>
 		if [ -z "$PSQL_C_MS" ] || awk -v a="$v" -v b="$PSQL_C_MS" 'BEGIN { exit !(a < b) }'; then PSQL_C_MS=$v; fi
 	done
 	log "   the dashboard's aggregation in psql: $(fmt_ms "$PSQL_C_MS")"
+	PSQL_E_COUNTS=$(printf '%s\n' "$SQL_E" | psql_run -A -t -F '|' 2>&1)
+	[ "$PSQL_E_COUNTS" = "$SQL_E_PEOPLE|$SQL_E_ELIGIBLE" ] || fail "the eligibility conditions in psql count '$PSQL_E_COUNTS', the sqlite3 shell '$SQL_E_PEOPLE|$SQL_E_ELIGIBLE'"
+	PSQL_E_MS=""
+	for _ in 1 2 3; do
+		v=$({ echo '\timing on'; echo '\o /dev/null'; printf '%s\n' "$SQL_E"; } | psql_run 2>&1 | awk '/^Time: / { t += $2 } END { printf "%.3f", t }')
+		if [ -z "$PSQL_E_MS" ] || awk -v a="$v" -v b="$PSQL_E_MS" 'BEGIN { exit !(a < b) }'; then PSQL_E_MS=$v; fi
+	done
+	log "   the eligibility conditions in psql: $(fmt_ms "$PSQL_E_MS")"
 	KEYS=()
 	[ -s "$DB.key" ] && KEYS=(--keys "$DB.key")
 	DB_SAVED=$DB
@@ -491,6 +598,12 @@ if [ "${BENCH_PG:-1}" = 1 ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>
 		bench_one "p-$n" "$BASE${PATHS[$n]}"
 		wait_idle
 	done
+	curl -s -o "$OUT/pg-scan.body" -H "$AUTH" "$BASE$SCAN_PATH" || fail "GET $SCAN_PATH on PostgreSQL"
+	grep -q "\"counts\":{\"eligible\":$ELIG_ELIGIBLE,\"ineligible\":$ELIG_INELIGIBLE,\"manual\":$ELIG_MANUAL,\"people\":$ELIG_PEOPLE}" "$OUT/pg-scan.body" ||
+		fail "GET $SCAN_PATH on PostgreSQL counts otherwise: $(head -c 400 "$OUT/pg-scan.body")"
+	ONE[p-scan]=$(for _ in 1 2 3; do curl -s -o /dev/null -w '%{time_total}\n' -H "$AUTH" "$BASE$SCAN_PATH"; done |
+		awk 'NR == 1 || $1 < m { m = $1 } END { printf "%.3f", m * 1000 }')
+	log "   $SCAN_PATH on PostgreSQL: alone $(fmt_ms "${ONE[p-scan]}")"
 	cleanup
 	pg_cleanup
 	PG_DONE=1
@@ -532,6 +645,15 @@ S=$OUT/summary.txt
 		[ -n "${ERRS[$h]}" ] && printf '%-46s   thidua: %s\n' "" "${ERRS[$h]}"
 	done
 	printf 'people search "nguyen van": %s matches of %s\n' "$PEOPLE_HITS" "$PEOPLE"
+	printf 'achievements: %s records (bench/achievements.sql %s s); eligibility scan of CSTD_BO_TINH %s, %s %s (%s people, %s records): %s eligible, %s manual, %s ineligible, as the SQL counts\n' \
+		"$ACH_ROWS" "$T_ACH" "$ELIG_YEAR" "$ELIG_CODE" "$ELIG_UNAME" "$ELIG_PEOPLE" "$ELIG_RECORDS" "$ELIG_ELIGIBLE" "$ELIG_MANUAL" "$ELIG_INELIGIBLE"
+	printf '  scan over HTTP alone %s (GET /api/v1/eligibility/scan, first 50 with reasons) vs the conditions as one SQL query in the sqlite3 shell %s: ratio %sx (aim: at most 1)\n' \
+		"$(fmt_ms "${ONE[scan]}")" "$(fmt_ms "$(div "$SQL_E_US" 1000 %.3f)")" "$(ratio "${ONE[scan]}" "$(div "$SQL_E_US" 1000 %.3f)")"
+	printf '  CPU time: the scan in the server %s a request vs the sqlite3 shell running the query once %s (a whole process; CPU of 5 runs less 1 over 4: %s): ratio %sx\n' \
+		"$(fmt_ms "$CPU_SCAN")" "$(fmt_ms "$(div "$C_ELIG_SHELL" 0.001 %.3f)")" "$(fmt_ms "$C_SQL_E_MS")" "$(ratio "$CPU_SCAN" "$C_SQL_E_MS")"
+	printf '  thidua eligibility (a whole process: open, scan, every eligible person with reasons) %s, %s of CPU (its start alone %s of CPU) vs sqlite3 running the query (a whole process) %s, %s of CPU: ratio %sx, of CPU %sx\n' \
+		"$(fmt_ms "$(div "$T_ELIG_CLI" 0.001 %.3f)")" "$(fmt_ms "$(div "$C_ELIG_CLI" 0.001 %.3f)")" "$(fmt_ms "$(div "$C_CLI_START" 0.001 %.3f)")" \
+		"$(fmt_ms "$(div "$T_ELIG_SHELL" 0.001 %.3f)")" "$(fmt_ms "$(div "$C_ELIG_SHELL" 0.001 %.3f)")" "$(ratio "$T_ELIG_CLI" "$T_ELIG_SHELL")" "$(ratio "$C_ELIG_CLI" "$C_ELIG_SHELL")"
 	printf 'SQL in the sqlite3 shell (count + page, prepared each time): units list %s us (%s runs), people search %s us (%s runs)\n' \
 		"$SQL_A_US" "$SQL_A_REPS" "$SQL_B_US" "$SQL_B_REPS"
 	printf 'movement: %s models, %s result values; dashboard alone %s vs the same aggregation in the sqlite3 shell %s, ratio %sx\n' \
@@ -547,6 +669,8 @@ S=$OUT/summary.txt
 		done
 		printf 'dashboard on PostgreSQL alone %s vs the same aggregation in psql %s, ratio %sx\n' \
 			"$(fmt_ms "${ONE[p-dash]}")" "$(fmt_ms "$PSQL_C_MS")" "$(ratio "${ONE[p-dash]}" "$PSQL_C_MS")"
+		printf 'eligibility scan on PostgreSQL alone %s vs the conditions as one query in psql %s, ratio %sx\n' \
+			"$(fmt_ms "${ONE[p-scan]}")" "$(fmt_ms "$PSQL_E_MS")" "$(ratio "${ONE[p-scan]}" "$PSQL_E_MS")"
 	fi
 	printf 'tasks: %s tasks, %s progress reports; status counts as of %s alone %s vs the same query in the sqlite3 shell %s, ratio %sx; of one province (%s, %s tasks) %s vs %s, ratio %sx\n' \
 		"$TK_TASKS" "$TK_REPORTS" "$TK_DATE" "$(fmt_ms "${ONE[tstatus]}")" "$(fmt_ms "$(div "$SQL_T1_US" 1000 %.3f)")" \

@@ -28,14 +28,15 @@ static const struct {
 	{ "migrate-db", cmd_migrate_db, "copy a SQLite database into an empty PostgreSQL one" },
 	{ "verify", cmd_verify, "verify a certificate by its code" },
 	{ "remind", cmd_remind, "write the day's reminders of tasks due soon and overdue" },
+	{ "eligibility", cmd_eligibility, "check every person of a unit against an award's rules" },
 	{ NULL, NULL, NULL },
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: thidua COMMAND [options]   (thidua COMMAND --help for its options)\n\ncommands:\n");
-	for (int i = 0; commands[i].name; i++) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "  %-10s %s\n", "version", "print the version");
+	for (int i = 0; commands[i].name; i++) fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "  %-12s %s\n", "version", "print the version");
 }
 
 int main(int argc, char **argv)

@@ -28,5 +28,6 @@ int cmd_audit(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_migrate_db(int argc, char **argv);   /* migrate_db.c */
 int cmd_verify(int argc, char **argv);  /* verify.c: a certificate by its code */
+int cmd_eligibility(int argc, char **argv);  /* eligibility.c: every person of a subtree against an award's rules */
 
 #endif

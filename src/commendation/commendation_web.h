@@ -91,6 +91,7 @@ const char *ach_kind_label(struct req *r, const char *kind);
 
 /* handlers: rules_web.c */
 void api_eligibility(struct req *r);
+void api_eligibility_scan(struct req *r);
 void api_rule_set_create(struct req *r);
 void api_rule_set_get(struct req *r);
 void api_rule_set_update(struct req *r);
@@ -108,6 +109,7 @@ struct elig_form {
 	int64_t unit_id, person_id;        /* the picker's choices */
 	const char *year, *date;           /* as typed */
 	const char *error;                 /* translated: why there is no answer */
+	int everyone;                      /* asked for everyone of the unit */
 };
 
 /* its answer */
@@ -127,8 +129,23 @@ struct rule_problem {
 	int column;
 };
 
+/* the answer of a scan: everyone of a unit (the page's "everyone of the unit") */
+struct elig_scan_answer {
+	const struct rule_award *award;
+	const struct rule_set *rs;
+	const struct elig_scan *scan;
+	int64_t unit_id;
+	const char *unit_code, *unit_name;
+	int year;
+	const char *date;                  /* the date that chose the rule set */
+	const char *verdict;               /* the verdict listed ("eligible", ...); NULL: eligible and manual */
+	int64_t limit, offset;
+};
+
 /* template helpers */
 const char *elig_met_label(struct req *r, int met);
+/* the address of the page listing verdict (NULL: eligible and manual) of the same scan, from the first */
+const char *elig_scan_url(struct req *r, const struct elig_scan_answer *s, const char *verdict);
 const char *elig_verdict_label(struct req *r, enum elig_verdict v);
 
 #endif

@@ -7,7 +7,16 @@
 **
 ** The subject's own records are read once; a collective's members (the
 ** active people of the unit and of the units below it) are counted with one
-** query per member condition. */
+** query per member condition.
+**
+** The scan (elig_scan) evaluates the rule for every active person of a
+** unit's subtree with ONE ordered query: the people of the subtree, each
+** with the records the rule can look at (the kinds and title codes it names,
+** the years its windows cover), by person then year. Each person's records
+** go through the same walk as a single check; a person's verdict is found
+** without words, and the conditions are written out only for the people
+** listed (docs/ARCHITECTURE.md, "The eligibility scan"). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,23 +33,31 @@
 #define MAX_FACTS 16
 #define MAX_NAMES 16
 
+#define VALUE_MAX 48              /* an award code (at most 40 bytes) or a level, and the NUL */
+
+/* one achievement record, as the walk reads it */
 struct ach {
 	int year;
 	char kind;                 /* 'r'ating, 't'itle, 'i'nitiative, 'd'iscipline */
-	const char *value;
+	int level;                 /* of a rating, an initiative or a discipline; 0 for a title */
+	char value[VALUE_MAX];     /* a title's award code (longer values are cut and match no code) */
 };
 
+/* The state of a walk. The subject's part (s, ach, the subtree, the
+** members' count, out) changes from person to person in a scan; the award
+** names stay. */
 struct eval {
 	struct db *db;
 	struct arena *a;
 	const char *lang;
 	int year;
 	const struct elig_subject *s;
-	struct ach *ach;
+	const struct ach *ach;
 	int nach;
+	int64_t lo_unit;           /* whose subtree lo, hi are (0: none yet) */
 	char lo[UNIT_PATH_MAX], hi[UNIT_PATH_MAX];   /* the unit's subtree (members, quota) */
 	int64_t members;           /* -1 until counted */
-	struct elig_result *out;
+	struct elig_result *out;   /* NULL: the verdict alone, no words */
 	int cap;
 	int dberr;
 	struct { const char *code, *name; } names[MAX_NAMES];
@@ -150,6 +167,19 @@ static void fact(struct eval *e, struct elig_condition *c, const char *text)
 
 /* ---- the subject's records ---- */
 
+/* a record from the columns year, kind, value of a row */
+static void ach_read(struct ach *x, struct stmt *st, int col)
+{
+	const char *kind = db_text(st, col + 1), *value = db_text(st, col + 2);
+	x->year = (int)db_int(st, col);
+	x->kind = kind ? kind[0] : 0;
+	size_t n = value ? strnlen(value, sizeof x->value - 1) : 0;
+	memcpy(x->value, value ? value : "", n);
+	x->value[n] = 0;
+	x->level = x->kind == 't' || !kind ? 0 : rules_level(kind, x->value);
+}
+
+/* the subject's records up to the year considered, in the arena */
 static int load(struct eval *e)
 {
 	struct stmt *st = e->s->person_id > 0
@@ -158,34 +188,36 @@ static int load(struct eval *e)
 		: db_query(e->db, "SELECT year, kind, value FROM achievements WHERE unit_id = $1 AND year <= $2 ORDER BY year, id", "ii",
 			   e->s->unit_id, (int64_t)e->year);
 	if (!st) return E_DB;
-	int cap = 64, rc;
-	e->ach = arena_alloc(e->a, sizeof *e->ach * (size_t)cap);
+	int cap = 16, rc, n = 0;
+	struct ach *ach = arena_alloc(e->a, sizeof *ach * (size_t)cap);
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (e->nach == cap) {
+		if (n == cap) {
 			struct ach *more = arena_alloc(e->a, sizeof *more * (size_t)cap * 2);
-			memcpy(more, e->ach, sizeof *more * (size_t)cap);
-			e->ach = more;
+			memcpy(more, ach, sizeof *more * (size_t)cap);
+			ach = more;
 			cap *= 2;
 		}
-		struct ach *x = &e->ach[e->nach++];
-		x->year = (int)db_int(st, 0);
-		x->kind = db_text(st, 1)[0];
-		x->value = arena_strdup(e->a, db_text(st, 2));
+		ach_read(&ach[n++], st, 0);
 	}
 	db_done(st);
+	e->ach = ach;
+	e->nach = n;
 	return rc == DB_DONE ? E_OK : E_DB;
 }
 
-/* per year from YEAR0: 1 where the title is held, or the highest level of
-** the scale (kind 'r', 'i', 'd') recorded that year */
-static void per_year(struct eval *e, char kind, const char *code, int *out)
+/* per year from..to (indexes from YEAR0; the rest of out is left alone): 1
+** where the title is held, or the highest level of the scale (kind 'r', 'i',
+** 'd') recorded that year */
+static void per_year(const struct eval *e, char kind, const char *code, int *out, int from, int to)
 {
-	memset(out, 0, sizeof *out * NYEARS);
-	const char *scale = kind == 'r' ? "rating" : kind == 'i' ? "initiative" : "discipline";
+	if (from < YEAR0) from = YEAR0;
+	if (to >= YEAR0 + NYEARS) to = YEAR0 + NYEARS - 1;
+	if (from > to) return;
+	memset(out + (from - YEAR0), 0, sizeof *out * (size_t)(to - from + 1));
 	for (int i = 0; i < e->nach; i++) {
 		const struct ach *x = &e->ach[i];
-		if (x->kind != kind || x->year < YEAR0 || x->year >= YEAR0 + NYEARS) continue;
-		int v = kind == 't' ? !strcmp(x->value, code) : rules_level(scale, x->value);
+		if (x->kind != kind || x->year < from || x->year > to) continue;
+		int v = kind == 't' ? !strcmp(x->value, code) : x->level;
 		if (v > out[x->year - YEAR0]) out[x->year - YEAR0] = v;
 	}
 }
@@ -193,13 +225,13 @@ static void per_year(struct eval *e, char kind, const char *code, int *out)
 /* ---- conditions on the subject's own records ---- */
 
 /* the years a window covers: [*from, *to]; how many must pass: *need (0: all) */
-static void window(const struct eval *e, const struct rule_when *w, int *from, int *to, int *need)
+static void window(int year, const struct rule_when *w, int *from, int *to, int *need)
 {
 	switch (w->kind) {
-	case RW_YEAR: *from = *to = e->year - w->back; *need = 0; break;
-	case RW_CONSECUTIVE: *to = e->year - w->back; *from = *to - w->n + 1; *need = 0; break;
-	case RW_TIMES: *to = e->year; *from = e->year - w->w + 1; *need = w->n; break;
-	case RW_SINCE: *to = e->year; *from = w->since; *need = 1; break;
+	case RW_YEAR: *from = *to = year - w->back; *need = 0; break;
+	case RW_CONSECUTIVE: *to = year - w->back; *from = *to - w->n + 1; *need = 0; break;
+	case RW_TIMES: *to = year; *from = year - w->w + 1; *need = w->n; break;
+	case RW_SINCE: *to = year; *from = w->since; *need = 1; break;
 	}
 	if (*from < YEAR0) *from = YEAR0;
 }
@@ -218,25 +250,19 @@ static const char *when_text(struct eval *e, const struct rule_when *w, int from
 	}
 }
 
-/* title, rating, initiative: the years that pass against the window */
-static int own_records(struct eval *e, const struct rule_cond *c, struct elig_condition *out)
+/* the words of a title, rating or initiative condition: v holds per year what was found from..to */
+static void own_records_words(struct eval *e, const struct rule_cond *c, struct elig_condition *out, char kind, const int *v, int from,
+			      int to, int need, int got, int met)
 {
-	int v[NYEARS], on[NYEARS] = { 0 }, off[NYEARS] = { 0 };
-	char kind = c->kind == RC_TITLE ? 't' : c->kind == RC_RATING ? 'r' : 'i';
-	per_year(e, kind, c->code, v);
-	int from, to, need;
-	window(e, &c->when, &from, &to, &need);
-	int got = 0, missing = 0;
+	int on[NYEARS] = { 0 }, off[NYEARS] = { 0 };
 	for (int y = from; y <= to; y++) {
-		int pass = kind == 't' ? v[y - YEAR0] : v[y - YEAR0] >= c->level;
-		if (pass) on[y - YEAR0] = 1, got++;
-		else off[y - YEAR0] = 1, missing++;
+		if (kind == 't' ? v[y - YEAR0] : v[y - YEAR0] >= c->level) on[y - YEAR0] = 1;
+		else off[y - YEAR0] = 1;
 	}
 	const char *what = kind == 't' ? award_name(e, c->code)
 			 : kind == 'r' ? arena_printf(e->a, T("Rated “%s” or better"), T(rating_names[c->level]))
 				       : arena_printf(e->a, T("An initiative recognised at %s or higher"), T(initiative_names[c->level]));
 	out->text = arena_printf(e->a, "%s — %s", what, when_text(e, &c->when, from, to, 0));
-	int met = from <= to && (need ? got >= need : missing == 0);
 	if (got) {
 		if (kind == 't') fact(e, out, arena_printf(e->a, T("Held in %s"), years_text(e, on, from, to)));
 		else if (kind == 'r') fact(e, out, arena_printf(e->a, T("Rated “%s” or better in %s"), T(rating_names[c->level]), years_text(e, on, from, to)));
@@ -250,23 +276,39 @@ static int own_records(struct eval *e, const struct rule_cond *c, struct elig_co
 		else if (need == 1) fact(e, out, arena_printf(e->a, T("%s: none %s"), what, range_text(e, from, to)));
 		else fact(e, out, arena_printf(e->a, T("%s missing for %s"), what, years_text(e, off, from, to)));
 	}
+}
+
+/* title, rating, initiative: the years that pass against the window */
+static int own_records(struct eval *e, const struct rule_cond *c, struct elig_condition *out)
+{
+	int v[NYEARS];
+	char kind = c->kind == RC_TITLE ? 't' : c->kind == RC_RATING ? 'r' : 'i';
+	int from, to, need;
+	window(e->year, &c->when, &from, &to, &need);
+	per_year(e, kind, c->code, v, from, to);
+	int got = 0, missing = 0;
+	for (int y = from; y <= to; y++) {
+		if (kind == 't' ? v[y - YEAR0] : v[y - YEAR0] >= c->level) got++;
+		else missing++;
+	}
+	int met = from <= to && (need ? got >= need : missing == 0);
+	if (out) own_records_words(e, c, out, kind, v, from, to, need, got, met);
 	return met ? ELIG_MET : ELIG_UNMET;
 }
 
 static int no_discipline(struct eval *e, const struct rule_cond *c, struct elig_condition *out)
 {
 	int v[NYEARS];
-	per_year(e, 'd', NULL, v);
 	int from, to, need;
-	window(e, &c->when, &from, &to, &need);
+	window(e->year, &c->when, &from, &to, &need);
+	per_year(e, 'd', NULL, v, from, to);
+	int found = 0;
+	for (int y = from; y <= to; y++) found += v[y - YEAR0] >= c->level;
+	if (!out) return found ? ELIG_UNMET : ELIG_MET;
 	out->text = arena_printf(e->a, "%s — %s", arena_printf(e->a, T("No discipline at the level of %s or above"), T(discipline_names[c->level])),
 				 when_text(e, &c->when, from, to, 1));
-	int found = 0;
-	for (int y = from; y <= to; y++) {
-		if (v[y - YEAR0] < c->level) continue;
-		found++;
-		fact(e, out, arena_printf(e->a, T("Disciplined (%s) in %d"), T(discipline_names[v[y - YEAR0]]), y));
-	}
+	for (int y = from; y <= to; y++)
+		if (v[y - YEAR0] >= c->level) fact(e, out, arena_printf(e->a, T("Disciplined (%s) in %d"), T(discipline_names[v[y - YEAR0]]), y));
 	if (!found) fact(e, out, arena_printf(e->a, T("No such discipline recorded %s"), range_text(e, from, to)));
 	return found ? ELIG_UNMET : ELIG_MET;
 }
@@ -275,8 +317,10 @@ static int no_discipline(struct eval *e, const struct rule_cond *c, struct elig_
 
 static int subtree(struct eval *e)
 {
-	if (e->lo[0]) return E_OK;
-	return units_subtree(e->db, e->s->unit_id, e->lo, e->hi, sizeof e->lo);
+	if (e->lo_unit == e->s->unit_id) return E_OK;
+	if (units_subtree(e->db, e->s->unit_id, e->lo, e->hi, sizeof e->lo) != E_OK) return E_NOTFOUND;
+	e->lo_unit = e->s->unit_id;
+	return E_OK;
 }
 
 static int64_t count_members(struct eval *e)
@@ -336,23 +380,24 @@ static const char *test_text(struct eval *e, const struct rule_cond *c)
 static int members(struct eval *e, const struct rule_cond *c, struct elig_condition *out)
 {
 	int year = e->year - c->back;
-	const char *q = c->share == RS_AT_LEAST_PCT ? arena_printf(e->a, T("at least %s of the members"), pct_text(e, c->pct100 / 100.0))
-		      : c->share == RS_MORE_THAN_PCT ? arena_printf(e->a, T("more than %s of the members"), pct_text(e, c->pct100 / 100.0))
-		      : c->share == RS_ALL	     ? T("all members")
-		      : c->share == RS_COUNT	     ? arena_printf(e->a, T("at least %d of the members"), c->count)
-						     : T("no member");
-	out->text = arena_printf(e->a, "%s: %s — %s", test_text(e, c), q, arena_printf(e->a, T("in %d"), year));
+	if (out) {
+		const char *q = c->share == RS_AT_LEAST_PCT ? arena_printf(e->a, T("at least %s of the members"), pct_text(e, c->pct100 / 100.0))
+			      : c->share == RS_MORE_THAN_PCT ? arena_printf(e->a, T("more than %s of the members"), pct_text(e, c->pct100 / 100.0))
+			      : c->share == RS_ALL	     ? T("all members")
+			      : c->share == RS_COUNT	     ? arena_printf(e->a, T("at least %d of the members"), c->count)
+							     : T("no member");
+		out->text = arena_printf(e->a, "%s: %s — %s", test_text(e, c), q, arena_printf(e->a, T("in %d"), year));
+	}
 	if (e->s->person_id > 0) {
-		fact(e, out, T("Only a collective has members"));
+		if (out) fact(e, out, T("Only a collective has members"));
 		return ELIG_UNMET;
 	}
 	int64_t total = count_members(e);
 	if (total == 0) {
-		fact(e, out, T("The unit has no members"));
+		if (out) fact(e, out, T("The unit has no members"));
 		return ELIG_UNMET;
 	}
 	int64_t k = count_test(e, c, year);
-	fact(e, out, arena_printf(e->a, T("%s of %s members (%s)"), num_text(e, k), num_text(e, total), pct_text(e, 100.0 * (double)k / (double)total)));
 	int64_t p = c->pct100;
 	int64_t needed;
 	int met;
@@ -363,8 +408,11 @@ static int members(struct eval *e, const struct rule_cond *c, struct elig_condit
 	case RS_COUNT: met = k >= c->count; needed = c->count; break;
 	default: met = k == 0; needed = 0; break;
 	}
-	if (!met && c->share != RS_NONE) fact(e, out, arena_printf(e->a, T("At least %s needed"), num_text(e, needed)));
-	if (!met && c->share == RS_NONE) fact(e, out, T("None is allowed"));
+	if (out) {
+		fact(e, out, arena_printf(e->a, T("%s of %s members (%s)"), num_text(e, k), num_text(e, total), pct_text(e, 100.0 * (double)k / (double)total)));
+		if (!met && c->share != RS_NONE) fact(e, out, arena_printf(e->a, T("At least %s needed"), num_text(e, needed)));
+		if (!met && c->share == RS_NONE) fact(e, out, T("None is allowed"));
+	}
 	return met ? ELIG_MET : ELIG_UNMET;
 }
 
@@ -374,12 +422,12 @@ static int members(struct eval *e, const struct rule_cond *c, struct elig_condit
 static int quota(struct eval *e, const struct rule_cond *c, struct elig_condition *out)
 {
 	int year = e->year - c->back;
-	const char *name = award_name(e, c->code), *base = award_name(e, c->base_code);
-	const char *pct = pct_text(e, c->pct100 / 100.0);
-	out->text = arena_printf(e->a, "%s — %s", arena_printf(e->a, T("%s: at most %s of those in the unit who hold %s"), name, pct, base),
-				 arena_printf(e->a, T("in %d"), year));
+	const char *name = out ? award_name(e, c->code) : NULL, *pct = out ? pct_text(e, c->pct100 / 100.0) : NULL;
+	if (out)
+		out->text = arena_printf(e->a, "%s — %s", arena_printf(e->a, T("%s: at most %s of those in the unit who hold %s"), name, pct, award_name(e, c->base_code)),
+					 arena_printf(e->a, T("in %d"), year));
 	if (e->s->person_id <= 0) {
-		fact(e, out, T("A quota applies to individuals"));
+		if (out) fact(e, out, T("A quota applies to individuals"));
 		return ELIG_UNMET;
 	}
 	const char *v[1] = { c->base_code };
@@ -387,14 +435,15 @@ static int quota(struct eval *e, const struct rule_cond *c, struct elig_conditio
 	v[0] = c->code;
 	int64_t others = count_with(e, "title", year, v, 1, e->s->person_id);
 	int64_t limit = nbase * c->pct100 / 10000;
-	fact(e, out, arena_printf(e->a, T("%s in the unit: %s"), base, num_text(e, nbase)));
-	fact(e, out, arena_printf(e->a, T("Limit: %s (%s of %s, rounded down)"), num_text(e, limit), pct, num_text(e, nbase)));
-	fact(e, out, arena_printf(e->a, T("%s already in the unit: %s; with this one: %s"), name, num_text(e, others), num_text(e, others + 1)));
-	if (others + 1 > limit) {
-		fact(e, out, arena_printf(e->a, T("Over the quota: the limit is %s"), num_text(e, limit)));
-		return ELIG_UNMET;
+	int met = others + 1 <= limit;
+	if (out) {
+		const char *base = award_name(e, c->base_code);
+		fact(e, out, arena_printf(e->a, T("%s in the unit: %s"), base, num_text(e, nbase)));
+		fact(e, out, arena_printf(e->a, T("Limit: %s (%s of %s, rounded down)"), num_text(e, limit), pct, num_text(e, nbase)));
+		fact(e, out, arena_printf(e->a, T("%s already in the unit: %s; with this one: %s"), name, num_text(e, others), num_text(e, others + 1)));
+		if (!met) fact(e, out, arena_printf(e->a, T("Over the quota: the limit is %s"), num_text(e, limit)));
 	}
-	return ELIG_MET;
+	return met ? ELIG_MET : ELIG_UNMET;
 }
 
 /* ---- after a prerequisite ---- */
@@ -417,7 +466,7 @@ static int after_from(struct eval *e, const struct rule_cond *c, const int *rati
 	return t->span >= c->years && !t->bad_rating && (!c->base_code || t->times >= c->times);
 }
 
-static int after(struct eval *e, const struct rule_cond *c, struct elig_condition *out)
+static void after_words(struct eval *e, const struct rule_cond *c, struct elig_condition *out, const struct after_try *t)
 {
 	const char *name = award_name(e, c->code);
 	struct buf b;
@@ -427,25 +476,10 @@ static int after(struct eval *e, const struct rule_cond *c, struct elig_conditio
 	if (c->base_code) buf_printf(&b, T(", with %s at least %d times"), award_name(e, c->base_code), c->times);
 	out->text = arena_strdup(e->a, buf_cstr(&b));
 	buf_free(&b);
-
-	int pre[NYEARS], rating[NYEARS], base[NYEARS];
-	per_year(e, 't', c->code, pre);
-	per_year(e, 'r', NULL, rating);
-	if (c->base_code) per_year(e, 't', c->base_code, base);
-	else memset(base, 0, sizeof base);
-	/* every time it was held counts: the latest one that the years after it satisfy */
-	struct after_try *t = arena_alloc(e->a, sizeof *t), *first = NULL;
-	int met = 0;
-	for (int p = e->year - 1; p >= YEAR0 && !met; p--) {
-		if (!pre[p - YEAR0]) continue;
-		met = after_from(e, c, rating, base, p, t);
-		if (!first || met) first = t, t = arena_alloc(e->a, sizeof *t);
-	}
-	if (!first) {
+	if (!t) {
 		fact(e, out, arena_printf(e->a, T("%s never held before %d"), name, e->year));
-		return ELIG_UNMET;
+		return;
 	}
-	t = first;
 	fact(e, out, arena_printf(e->a, T("%s in %d"), name, t->p));
 	fact(e, out, arena_printf(e->a, T("%d years after it: %d–%d"), t->span, t->p + 1, e->year));
 	if (t->span < c->years) fact(e, out, arena_printf(e->a, T("Only %d years after it; at least %d needed"), t->span, c->years));
@@ -457,6 +491,24 @@ static int after(struct eval *e, const struct rule_cond *c, struct elig_conditio
 		if (t->times) fact(e, out, arena_printf(e->a, T("%s in %s"), bname, years_text(e, t->held, t->p + 1, e->year)));
 		if (t->times < c->times) fact(e, out, arena_printf(e->a, T("%s %d times within them; %d needed"), bname, t->times, c->times));
 	}
+}
+
+static int after(struct eval *e, const struct rule_cond *c, struct elig_condition *out)
+{
+	int pre[NYEARS], rating[NYEARS], base[NYEARS];
+	per_year(e, 't', c->code, pre, YEAR0, e->year);
+	per_year(e, 'r', NULL, rating, YEAR0, e->year);
+	if (c->base_code) per_year(e, 't', c->base_code, base, YEAR0, e->year);
+	else memset(base, 0, sizeof base);
+	/* every time it was held counts: the latest one that the years after it satisfy */
+	struct after_try tries[2], *t = &tries[0], *first = NULL;
+	int met = 0;
+	for (int p = e->year - 1; p >= YEAR0 && !met; p--) {
+		if (!pre[p - YEAR0]) continue;
+		met = after_from(e, c, rating, base, p, t);
+		if (!first || met) first = t, t = t == &tries[0] ? &tries[1] : &tries[0];
+	}
+	if (out) after_words(e, c, out, first);
 	return met ? ELIG_MET : ELIG_UNMET;
 }
 
@@ -464,7 +516,7 @@ static int after(struct eval *e, const struct rule_cond *c, struct elig_conditio
 
 static int condition(struct eval *e, const struct rule_cond *c)
 {
-	struct elig_condition *out = new_cond(e);
+	struct elig_condition *out = e->out ? new_cond(e) : NULL;
 	int met;
 	switch (c->kind) {
 	case RC_TITLE: case RC_RATING: case RC_INITIATIVE: met = own_records(e, c, out); break;
@@ -473,20 +525,26 @@ static int condition(struct eval *e, const struct rule_cond *c)
 	case RC_QUOTA: met = quota(e, c, out); break;
 	case RC_AFTER: met = after(e, c, out); break;
 	default:
-		out->text = c->text;
-		fact(e, out, T("To be judged by a person"));
+		if (out) {
+			out->text = c->text;
+			fact(e, out, T("To be judged by a person"));
+		}
 		met = ELIG_UNKNOWN;
 		break;
 	}
-	out->met = met;
+	if (out) out->met = met;
 	return met;
 }
 
-/* every condition is evaluated (and listed), none is skipped by an earlier result */
+/* With words (e->out), every condition is evaluated and listed, none is
+** skipped by an earlier result; without, an `and` already false or an `or`
+** already true skips its right side (the verdict is the same). */
 static int walk(struct eval *e, const struct rule_node *n)
 {
 	if (n->kind == RN_COND) return condition(e, n->cond);
-	int l = walk(e, n->left), r = walk(e, n->right);
+	int l = walk(e, n->left);
+	if (!e->out && ((n->kind == RN_AND && l == ELIG_UNMET) || (n->kind == RN_OR && l == ELIG_MET))) return l;
+	int r = walk(e, n->right);
 	if (n->kind == RN_AND) {
 		if (l == ELIG_UNMET || r == ELIG_UNMET) return ELIG_UNMET;
 		return l == ELIG_UNKNOWN || r == ELIG_UNKNOWN ? ELIG_UNKNOWN : ELIG_MET;
@@ -495,21 +553,260 @@ static int walk(struct eval *e, const struct rule_node *n)
 	return l == ELIG_UNKNOWN || r == ELIG_UNKNOWN ? ELIG_UNKNOWN : ELIG_UNMET;
 }
 
+static enum elig_verdict verdict_of(int v)
+{
+	return v == ELIG_MET ? ELIG_ELIGIBLE : v == ELIG_UNKNOWN ? ELIG_MANUAL : ELIG_INELIGIBLE;
+}
+
+/* the walk for the subject whose records e holds: the verdict, and the
+** conditions in words when out is not NULL */
+static int judge(struct eval *e, const struct rule_node *rule, struct elig_result *out, enum elig_verdict *v)
+{
+	e->out = out;
+	e->cap = 0;
+	if (out) memset(out, 0, sizeof *out);
+	int met = walk(e, rule);
+	e->out = NULL;
+	if (e->dberr) return E_DB;
+	*v = verdict_of(met);
+	if (out) out->verdict = *v;
+	return E_OK;
+}
+
+static void eval_init(struct eval *e, struct db *db, struct arena *a, const char *lang, int year)
+{
+	memset(e, 0, sizeof *e);
+	e->db = db;
+	e->a = a;
+	e->lang = lang ? lang : LANG_DEFAULT;
+	e->year = year;
+	e->members = -1;
+}
+
 int elig_evaluate(struct db *db, struct arena *a, const char *lang, const struct rule_node *rule, const struct elig_subject *s,
 		  int year, struct elig_result *out)
 {
 	memset(out, 0, sizeof *out);
 	struct eval *e = arena_alloc(a, sizeof *e);
-	e->db = db;
-	e->a = a;
-	e->lang = lang ? lang : LANG_DEFAULT;
-	e->year = year;
+	eval_init(e, db, a, lang, year);
 	e->s = s;
-	e->members = -1;
-	e->out = out;
 	if (load(e) != E_OK) return E_DB;
-	int v = walk(e, rule);
-	if (e->dberr) return E_DB;
-	out->verdict = v == ELIG_MET ? ELIG_ELIGIBLE : v == ELIG_UNKNOWN ? ELIG_MANUAL : ELIG_INELIGIBLE;
+	enum elig_verdict v;
+	return judge(e, rule, out, &v);
+}
+
+/* ---- the scan of a subtree ---- */
+
+#define SCAN_CODES 8               /* title codes named in the query; more: every title is read */
+
+/* what the rule can look at in a person's records: the kinds, the title
+** codes, and the first year (up to the year considered) */
+struct needs {
+	int rating, initiative, discipline, all_titles;
+	const char *codes[SCAN_CODES];
+	int ncodes;
+	int from;
+};
+
+static void need_code(struct needs *nd, const char *code)
+{
+	for (int i = 0; i < nd->ncodes; i++)
+		if (!strcmp(nd->codes[i], code)) return;
+	if (nd->ncodes < SCAN_CODES) nd->codes[nd->ncodes++] = code;
+	else nd->all_titles = 1;
+}
+
+static void needs_of(const struct rule_node *n, int year, struct needs *nd)
+{
+	if (n->kind != RN_COND) {
+		needs_of(n->left, year, nd);
+		needs_of(n->right, year, nd);
+		return;
+	}
+	const struct rule_cond *c = n->cond;
+	int from, to, need;
+	switch (c->kind) {
+	case RC_TITLE: case RC_RATING: case RC_INITIATIVE: case RC_NO_DISCIPLINE:
+		window(year, &c->when, &from, &to, &need);
+		if (from < nd->from) nd->from = from;
+		if (c->kind == RC_TITLE) need_code(nd, c->code);
+		else if (c->kind == RC_RATING) nd->rating = 1;
+		else if (c->kind == RC_INITIATIVE) nd->initiative = 1;
+		else nd->discipline = 1;
+		break;
+	case RC_AFTER:
+		nd->from = YEAR0;
+		need_code(nd, c->code);
+		if (c->base_code) need_code(nd, c->base_code);
+		if (c->level) nd->rating = 1;
+		break;
+	default: break; /* members and quota ask the database; manual needs nothing */
+	}
+}
+
+/* the person being read, and its records */
+struct scan_person {
+	int64_t id, unit_id;
+	struct ach *ach;
+	int nach, cap;
+};
+
+static void person_start(struct scan_person *p, struct stmt *st)
+{
+	p->id = db_int(st, 0);
+	p->unit_id = db_int(st, 1);
+	p->nach = 0;
+}
+
+/* the codes and names of a person listed: read for the page only, so that
+** the scan itself stays in the indexes */
+static int person_names(struct eval *e, struct elig_person *x)
+{
+	struct stmt *st = db_query(e->db, "SELECT p.code, p.full_name, u.code, u.name FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
+				   "i", x->person_id);
+	if (!st) return E_DB;
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		x->code = arena_strdup(e->a, db_text(st, 0)); /* NULL: a person without a code */
+		x->full_name = arena_strdup(e->a, db_text(st, 1));
+		x->unit_code = arena_strdup(e->a, db_text(st, 2));
+		x->unit_name = arena_strdup(e->a, db_text(st, 3));
+	}
+	db_done(st);
+	return rc == DB_ROW ? E_OK : E_DB;
+}
+
+static int person_record(struct scan_person *p, struct stmt *st)
+{
+	if (p->nach == p->cap) {
+		int cap = p->cap ? p->cap * 2 : 32;
+		struct ach *more = realloc(p->ach, sizeof *more * (size_t)cap);
+		if (!more) return E_DB;
+		p->ach = more;
+		p->cap = cap;
+	}
+	ach_read(&p->ach[p->nach++], st, 2);
 	return E_OK;
+}
+
+/* 1 when the rule asks the database about others (members, quota): then a
+** verdict depends on more than the person's own records */
+static int asks_others(const struct rule_node *n)
+{
+	if (n->kind != RN_COND) return asks_others(n->left) || asks_others(n->right);
+	return n->cond->kind == RC_MEMBERS || n->cond->kind == RC_QUOTA;
+}
+
+/* the person's verdict (empty >= 0: the verdict of anyone without records,
+** known beforehand); listed (with its words) when its place among those of
+** the verdicts asked for falls in the page */
+static int person_end(struct eval *e, const struct rule_node *rule, const struct elig_scan_query *q, struct scan_person *p, int empty,
+		      struct elig_scan *out, int *cap)
+{
+	struct elig_subject s = { .person_id = p->id, .unit_id = p->unit_id };
+	e->s = &s;
+	e->ach = p->ach;
+	e->nach = p->nach;
+	e->members = -1;
+	enum elig_verdict v;
+	int rc = E_OK;
+	if (!p->nach && empty >= 0) v = (enum elig_verdict)empty;
+	else rc = judge(e, rule, NULL, &v);
+	if (rc != E_OK) return rc;
+	out->people++;
+	out->counts[v]++;
+	if (!(q->verdicts & (1u << v))) return E_OK;
+	int64_t place = out->total++;
+	if (place < q->offset || (q->limit >= 0 && place >= q->offset + q->limit)) return E_OK;
+	if (out->nitems == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		struct elig_person *more = arena_alloc(e->a, sizeof *more * (size_t)*cap);
+		if (out->nitems) memcpy(more, out->items, sizeof *more * (size_t)out->nitems);
+		out->items = more;
+	}
+	struct elig_person *x = &out->items[out->nitems++];
+	x->person_id = p->id;
+	rc = person_names(e, x);
+	return rc == E_OK ? judge(e, rule, &x->res, &v) : rc;
+}
+
+/* The one query: the active people of the subtree in the order of their
+** units' paths and their names, each with the records the rule can look at,
+** by year (no record: one row with NULLs). Only indexes are read: the
+** units' paths, the people of a unit by name, the records by person and
+** year (migration 021). The filter names only what the rule needs, each an
+** equality (an IN list of parameters costs SQLite a lookup per record). */
+static struct stmt *scan_query(struct db *db, const char *lo, const char *hi, int year, const struct needs *nd)
+{
+	const char *vals[3 + SCAN_CODES + 1];
+	int nv = 0;
+	struct buf sql;
+	buf_init(&sql);
+	buf_raw(&sql, "SELECT p.id, p.unit_id, a.year, a.kind, a.value "
+		      "FROM units u JOIN people p ON p.unit_id = u.id AND p.active = 1 "
+		      "LEFT JOIN achievements a ON a.person_id = p.id AND a.year >= $3 AND a.year <= $4 AND (1 = 0");
+	const char *kinds[] = { nd->rating ? "rating" : NULL, nd->initiative ? "initiative" : NULL, nd->discipline ? "discipline" : NULL,
+				nd->all_titles ? "title" : NULL };
+	for (int i = 0; i < 4; i++)
+		if (kinds[i]) {
+			vals[nv++] = kinds[i];
+			buf_printf(&sql, " OR a.kind = $%d", 4 + nv);
+		}
+	if (!nd->all_titles)
+		for (int i = 0; i < nd->ncodes; i++) {
+			vals[nv++] = nd->codes[i];
+			buf_printf(&sql, " OR (a.kind = 'title' AND a.value = $%d)", 4 + nv);
+		}
+	buf_raw(&sql, ") WHERE u.path >= $1 AND u.path < $2 ORDER BY u.path, p.sort_key, p.id, a.year");
+	struct stmt *st = db_prep(db, buf_cstr(&sql));
+	buf_free(&sql);
+	if (!st) return NULL;
+	db_bind_text(st, 1, lo);
+	db_bind_text(st, 2, hi);
+	db_bind_int(st, 3, nd->from);
+	db_bind_int(st, 4, year);
+	for (int i = 0; i < nv; i++) db_bind_text(st, 5 + i, vals[i]);
+	return st;
+}
+
+int elig_scan(struct db *db, struct arena *a, const char *lang, const struct rule_node *rule, const struct elig_scan_query *q,
+	      struct elig_scan *out)
+{
+	memset(out, 0, sizeof *out);
+	char lo[UNIT_PATH_MAX], hi[UNIT_PATH_MAX];
+	int rc = units_subtree(db, q->unit_id, lo, hi, sizeof lo);
+	if (rc != E_OK) return rc;
+	struct needs nd = { .from = q->year + 1 };
+	needs_of(rule, q->year, &nd);
+	if (nd.from > q->year) nd.from = q->year; /* nothing to read: the range stays valid */
+	struct eval *e = arena_alloc(a, sizeof *e);
+	eval_init(e, db, a, lang, q->year);
+	/* most people have none of the records the rule looks at: their verdict is one walk */
+	int empty = -1;
+	if (!asks_others(rule)) {
+		struct elig_subject none = { .person_id = 1 };
+		enum elig_verdict v;
+		e->s = &none;
+		if (judge(e, rule, NULL, &v) != E_OK) return E_DB;
+		empty = (int)v;
+	}
+	struct scan_person p = { .id = 0 };
+	struct stmt *st = scan_query(db, lo, hi, q->year, &nd);
+	if (!st) return E_DB;
+	int cap = 0, step;
+	rc = E_OK;
+	while (rc == E_OK && (step = db_step(st)) == DB_ROW) {
+		int64_t id = db_int(st, 0);
+		if (id != p.id) {
+			if (p.id) rc = person_end(e, rule, q, &p, empty, out, &cap);
+			person_start(&p, st);
+		}
+		if (rc == E_OK && !db_isnull(st, 2)) rc = person_record(&p, st);
+	}
+	if (rc == E_OK && step != DB_DONE) rc = E_DB;
+	db_done(st);
+	/* the last person, once the statement is done: a walk may query (members, quota) */
+	if (rc == E_OK && p.id) rc = person_end(e, rule, q, &p, empty, out, &cap);
+	free(p.ach);
+	return rc;
 }

@@ -297,6 +297,22 @@ out:
 
 /* ---- the eligibility check ---- */
 
+/* the rule set in force on 31 December of the year (or date), parsed */
+static int rule_in_force(struct db *db, struct arena *a, const char *lang, const struct rule_award *award, int year, const char *date,
+			 struct rule_set **rs, struct rule_node **tree, const char **why)
+{
+	const char *on = date ? date : arena_printf(a, "%04d-12-31", year);
+	int rc = rule_sets_in_force(db, a, award->id, on, lang, rs);
+	if (rc == E_NOTFOUND) *why = N_("No rule set of this award is in force on that date");
+	if (rc != E_OK) return rc;
+	struct rule_error err;
+	if (rules_check(db, a, (*rs)->rules, tree, &err) != E_OK) {
+		*why = N_("The rule set in force does not parse any more; an officer must correct it");
+		return E_STATE;
+	}
+	return E_OK;
+}
+
 int eligibility_check(struct db *db, struct arena *a, const char *lang, const struct rule_award *award, const struct elig_subject *s,
 		      int year, const char *date, struct rule_set **rs, struct elig_result *out, const char **why)
 {
@@ -306,17 +322,54 @@ int eligibility_check(struct db *db, struct arena *a, const char *lang, const st
 	if (person && !strcmp(award->subjects, "collective")) { *why = N_("This award is for collectives, not for individuals"); return E_INVALID; }
 	if (!person && !strcmp(award->subjects, "person")) { *why = N_("This award is for individuals, not for collectives"); return E_INVALID; }
 	/* without a proposal's date, the rules in force at the end of the year considered */
-	const char *on = date ? date : arena_printf(a, "%04d-12-31", year);
-	int rc = rule_sets_in_force(db, a, award->id, on, lang, rs);
-	if (rc == E_NOTFOUND) *why = N_("No rule set of this award is in force on that date");
-	if (rc != E_OK) return rc;
 	struct rule_node *tree;
-	struct rule_error err;
-	if (rules_check(db, a, (*rs)->rules, &tree, &err) != E_OK) {
-		*why = N_("The rule set in force does not parse any more; an officer must correct it");
-		return E_STATE;
-	}
+	int rc = rule_in_force(db, a, lang, award, year, date, rs, &tree, why);
+	if (rc != E_OK) return rc;
 	return elig_evaluate(db, a, lang, tree, s, year, out);
+}
+
+int eligibility_scan(struct db *db, struct arena *a, const char *lang, const struct rule_award *award, const struct elig_scan_query *q,
+		     struct rule_set **rs, struct elig_scan *out, const char **why)
+{
+	*why = NULL;
+	*rs = NULL;
+	memset(out, 0, sizeof *out);
+	if (!strcmp(award->subjects, "collective")) { *why = N_("This award is for collectives, not for individuals"); return E_INVALID; }
+	struct rule_node *tree;
+	int rc = rule_in_force(db, a, lang, award, q->year, q->date, rs, &tree, why);
+	if (rc != E_OK) return rc;
+	rc = elig_scan(db, a, lang, tree, q, out);
+	if (rc == E_NOTFOUND) *why = N_("No such record");
+	return rc;
+}
+
+void rule_set_brief_json(struct jw *w, const struct rule_set *rs)
+{
+	jw_obj(w);
+	jw_kint(w, "id", rs->id);
+	jw_kstr(w, "legal_basis", rs->legal_basis);
+	jw_kstr(w, "effective_from", rs->effective_from);
+	jw_kstr(w, "effective_to", rs->effective_to);
+	jw_obj_end(w);
+}
+
+void elig_conditions_json(struct jw *w, const struct elig_result *res)
+{
+	jw_arr(w);
+	for (int i = 0; i < res->nconds; i++) {
+		const struct elig_condition *c = &res->conds[i];
+		jw_obj(w);
+		jw_kstr(w, "text", c->text);
+		jw_key(w, "met");
+		if (c->met == ELIG_UNKNOWN) jw_null(w);
+		else jw_bool(w, c->met == ELIG_MET);
+		jw_key(w, "facts");
+		jw_arr(w);
+		for (int k = 0; k < c->nfacts; k++) jw_str(w, c->facts[k]);
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
 }
 
 char *eligibility_answer(struct db *db, const char *lang, const char *award_code, int64_t person, int64_t unit, int64_t year, const char *date,
@@ -341,28 +394,9 @@ char *eligibility_answer(struct db *db, const char *lang, const char *award_code
 		jw_obj(&w);
 		jw_kstr(&w, "verdict", elig_verdict_name(res.verdict));
 		jw_key(&w, "rule_set");
-		jw_obj(&w);
-		jw_kint(&w, "id", rs->id);
-		jw_kstr(&w, "legal_basis", rs->legal_basis);
-		jw_kstr(&w, "effective_from", rs->effective_from);
-		jw_kstr(&w, "effective_to", rs->effective_to);
-		jw_obj_end(&w);
+		rule_set_brief_json(&w, rs);
 		jw_key(&w, "conditions");
-		jw_arr(&w);
-		for (int i = 0; i < res.nconds; i++) {
-			const struct elig_condition *c = &res.conds[i];
-			jw_obj(&w);
-			jw_kstr(&w, "text", c->text);
-			jw_key(&w, "met");
-			if (c->met == ELIG_UNKNOWN) jw_null(&w);
-			else jw_bool(&w, c->met == ELIG_MET);
-			jw_key(&w, "facts");
-			jw_arr(&w);
-			for (int k = 0; k < c->nfacts; k++) jw_str(&w, c->facts[k]);
-			jw_arr_end(&w);
-			jw_obj_end(&w);
-		}
-		jw_arr_end(&w);
+		elig_conditions_json(&w, &res);
 		jw_obj_end(&w);
 		out = strdup(buf_cstr(&b));
 		buf_free(&b);

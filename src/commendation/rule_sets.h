@@ -80,6 +80,19 @@ void rule_set_json(struct jw *w, const struct rule_set *rs);
 int eligibility_check(struct db *db, struct arena *a, const char *lang, const struct rule_award *award, const struct elig_subject *s,
 		      int year, const char *date, struct rule_set **rs, struct elig_result *out, const char **why);
 
+/* The scan behind GET /api/v1/eligibility/scan, the page /eligibility and
+** thidua eligibility: the award's rule set in force on q->date (NULL: 31
+** December of the year) evaluated for every active person of the unit's subtree (rules.h,
+** elig_scan). The same errors as eligibility_check (an award for
+** collectives is E_INVALID), and E_NOTFOUND for an unknown unit. */
+int eligibility_scan(struct db *db, struct arena *a, const char *lang, const struct rule_award *award, const struct elig_scan_query *q,
+		     struct rule_set **rs, struct elig_scan *out, const char **why);
+
+/* {"id","legal_basis","effective_from","effective_to"}: the rule set an answer used */
+void rule_set_brief_json(struct jw *w, const struct rule_set *rs);
+/* [{"text","met","facts"}]: the conditions of an answer */
+void elig_conditions_json(struct jw *w, const struct elig_result *res);
+
 /* The same answer as GET /api/v1/eligibility, as JSON (malloc'd) in lang,
 ** for a person (person > 0) or a unit; NULL when there is none (no rule set
 ** in force, an award for the other kind of subject); *verdict a static

@@ -161,4 +161,40 @@ const char *elig_verdict_name(enum elig_verdict v);   /* "eligible", "ineligible
 int elig_evaluate(struct db *db, struct arena *a, const char *lang, const struct rule_node *rule, const struct elig_subject *s,
 		  int year, struct elig_result *out);
 
+/* ---- the scan: every person of a subtree (eligibility.c) ---- */
+
+/* who a scan lists: the verdicts (bits 1 << ELIG_*), from the offset-th of
+** them in the scan's order, at most limit (-1: all) */
+struct elig_scan_query {
+	int64_t unit_id;           /* the subtree: this unit and every unit below it */
+	int year;
+	const char *date;          /* the date that chooses the rule set (YYYY-MM-DD); NULL: 31 December of the year */
+	unsigned verdicts;
+	int64_t offset, limit;
+};
+#define ELIG_LISTED_DEFAULT ((1u << ELIG_ELIGIBLE) | (1u << ELIG_MANUAL))
+
+/* one person listed, with the conditions in words */
+struct elig_person {
+	int64_t person_id;
+	const char *code, *full_name, *unit_code, *unit_name;
+	struct elig_result res;
+};
+
+struct elig_scan {
+	int64_t counts[3];         /* by verdict: counts[ELIG_ELIGIBLE] ... */
+	int64_t people;            /* the active people of the subtree */
+	int64_t total;             /* those with a verdict asked for */
+	struct elig_person *items; /* the page of them, in the order of their units' paths, then names */
+	int nitems;
+};
+
+/* Evaluates the parsed rule for every active person of the unit's subtree
+** and the year, reading their records with one ordered query; the people
+** listed carry the conditions in words in lang (the others only count).
+** A person's verdict and words are those elig_evaluate gives. Everything
+** lives in arena a. E_OK, E_NOTFOUND (no such unit) or E_DB. */
+int elig_scan(struct db *db, struct arena *a, const char *lang, const struct rule_node *rule, const struct elig_scan_query *q,
+	      struct elig_scan *out);
+
 #endif

@@ -269,28 +269,9 @@ static void elig_json(struct req *r, const struct elig_answer *a)
 	jw_obj(&w);
 	jw_kstr(&w, "verdict", elig_verdict_name(a->res->verdict));
 	jw_key(&w, "rule_set");
-	jw_obj(&w);
-	jw_kint(&w, "id", a->rs->id);
-	jw_kstr(&w, "legal_basis", a->rs->legal_basis);
-	jw_kstr(&w, "effective_from", a->rs->effective_from);
-	jw_kstr(&w, "effective_to", a->rs->effective_to);
-	jw_obj_end(&w);
+	rule_set_brief_json(&w, a->rs);
 	jw_key(&w, "conditions");
-	jw_arr(&w);
-	for (int i = 0; i < a->res->nconds; i++) {
-		const struct elig_condition *c = &a->res->conds[i];
-		jw_obj(&w);
-		jw_kstr(&w, "text", c->text);
-		jw_key(&w, "met");
-		if (c->met == ELIG_UNKNOWN) jw_null(&w);
-		else jw_bool(&w, c->met == ELIG_MET);
-		jw_key(&w, "facts");
-		jw_arr(&w);
-		for (int k = 0; k < c->nfacts; k++) jw_str(&w, c->facts[k]);
-		jw_arr_end(&w);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
+	elig_conditions_json(&w, a->res);
 	jw_obj_end(&w);
 }
 
@@ -315,6 +296,120 @@ void api_eligibility(struct req *r)
 	if (rc == E_DB) { reply_fail(r, rc, NULL); return; }
 	if (rc != E_OK) { reply_error(r, elig_status(rc), elig_code(rc), why); return; }
 	elig_json(r, &a);
+}
+
+/* ---- the scan: everyone of a unit ---- */
+
+struct scan_ask {
+	const char *award;
+	int64_t unit_id;
+	int year;
+	const char *date;                  /* NULL: 31 December of the year */
+	const char *verdict;               /* NULL: eligible and manual */
+	int64_t limit, offset;
+};
+
+static unsigned verdict_bits(const char *v)
+{
+	if (!v) return ELIG_LISTED_DEFAULT;
+	return !strcmp(v, "eligible") ? 1u << ELIG_ELIGIBLE : !strcmp(v, "manual") ? 1u << ELIG_MANUAL : 1u << ELIG_INELIGIBLE;
+}
+
+/* Runs the scan for the request's user (PERM_READ on the unit): E_OK and
+** *ans; else the error (E_NOTFOUND, E_FORBIDDEN, E_INVALID, E_STATE, E_DB)
+** and *why */
+static int scan_run(struct req *r, const struct scan_ask *q, struct elig_scan_answer *ans, const char **why)
+{
+	memset(ans, 0, sizeof *ans);
+	*why = N_("No such record");
+	struct rule_award *aw;
+	int rc = rule_award_find(r->db, &r->a, q->award, r->lang, &aw);
+	if (rc != E_OK) return rc;
+	struct unit *u;
+	rc = units_get(r->db, &r->a, q->unit_id, &u);
+	if (rc != E_OK) return rc;
+	if (!role_can(r->user, PERM_READ, u->path)) { *why = N_("This is outside the units you may work on"); return E_FORBIDDEN; }
+	struct elig_scan_query sq = { .unit_id = u->id, .year = q->year, .date = q->date, .verdicts = verdict_bits(q->verdict),
+				      .offset = q->offset, .limit = q->limit };
+	struct elig_scan *sc = arena_alloc(&r->a, sizeof *sc);
+	struct rule_set *rs;
+	rc = eligibility_scan(r->db, &r->a, r->lang, aw, &sq, &rs, sc, why);
+	if (rc != E_OK) return rc;
+	*ans = (struct elig_scan_answer){ .award = aw, .rs = rs, .scan = sc, .unit_id = u->id, .unit_code = u->code, .unit_name = u->name,
+					  .year = q->year, .date = q->date ? q->date : arena_printf(&r->a, "%04d-12-31", q->year),
+					  .verdict = q->verdict, .limit = q->limit, .offset = q->offset };
+	return E_OK;
+}
+
+static void scan_json(struct req *r, const struct elig_scan_answer *a)
+{
+	const struct elig_scan *sc = a->scan;
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kstr(&w, "award", a->award->code);
+	jw_kint(&w, "year", a->year);
+	jw_key(&w, "unit");
+	jw_obj(&w);
+	jw_kint(&w, "id", a->unit_id);
+	jw_kstr(&w, "code", a->unit_code);
+	jw_kstr(&w, "name", a->unit_name);
+	jw_obj_end(&w);
+	jw_key(&w, "rule_set");
+	rule_set_brief_json(&w, a->rs);
+	jw_key(&w, "counts");
+	jw_obj(&w);
+	jw_kint(&w, "eligible", sc->counts[ELIG_ELIGIBLE]);
+	jw_kint(&w, "ineligible", sc->counts[ELIG_INELIGIBLE]);
+	jw_kint(&w, "manual", sc->counts[ELIG_MANUAL]);
+	jw_kint(&w, "people", sc->people);
+	jw_obj_end(&w);
+	jw_key(&w, "items");
+	jw_arr(&w);
+	for (int i = 0; i < sc->nitems; i++) {
+		const struct elig_person *x = &sc->items[i];
+		jw_obj(&w);
+		jw_kstr(&w, "person_code", x->code);
+		jw_kstr(&w, "full_name", x->full_name);
+		jw_kstr(&w, "unit_code", x->unit_code);
+		jw_kstr(&w, "unit_name", x->unit_name);
+		jw_kstr(&w, "verdict", elig_verdict_name(x->res.verdict));
+		jw_key(&w, "conditions");
+		elig_conditions_json(&w, &x->res);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_kint(&w, "total", sc->total);
+	jw_kint(&w, "limit", a->limit);
+	jw_kint(&w, "offset", a->offset);
+	jw_obj_end(&w);
+}
+
+static const char *const scan_verdicts[] = { "eligible", "manual", "ineligible", NULL };
+
+/* GET /api/v1/eligibility/scan?award=CODE&unit=CODE&year=YYYY[&date=YYYY-MM-DD][&verdict=eligible|manual|ineligible][&limit=&offset=] */
+void api_eligibility_scan(struct req *r)
+{
+	struct scan_ask q = { .award = req_query(r, "award"), .date = req_query(r, "date") };
+	const char *unit = req_query(r, "unit"), *year = req_query(r, "year");
+	q.verdict = query_choice(r, "verdict", scan_verdicts);
+	q.limit = query_int(r, "limit", 50, 1, 500);
+	q.offset = query_int(r, "offset", 0, 0, INT64_MAX);
+	if (query_bad(r)) return;
+	if (!q.award || !*q.award) { bad_param(r, "award", N_("Is required")); return; }
+	if (!unit || !*unit) { bad_param(r, "unit", N_("Is required")); return; }
+	if (!year || !*year) { bad_param(r, "year", N_("Is required")); return; }
+	if (!(q.year = parse_year(year))) { bad_param(r, "year", N_("Must be a year from 1945 to 2200")); return; }
+	if (q.date && !*q.date) q.date = NULL;
+	if (q.date && !date_valid(q.date)) { bad_param(r, "date", N_("Is not a date (YYYY-MM-DD)")); return; }
+	if (units_find_code(r->db, unit, &q.unit_id) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	struct elig_scan_answer a;
+	const char *why;
+	int rc = scan_run(r, &q, &a, &why);
+	if (rc == E_DB) { reply_fail(r, rc, NULL); return; }
+	if (rc != E_OK) { reply_error(r, elig_status(rc), elig_code(rc), why); return; }
+	scan_json(r, &a);
 }
 
 /* ---- pages ---- */
@@ -411,7 +506,47 @@ void page_rule_set_post(struct req *r)
 	show_rule_set(r, rs, &in, &fe, problem(r, in.rules, &err));
 }
 
-/* GET /eligibility?award=CODE&unit_id=N[&person_id=N]&year=YYYY[&date=...]: the form, and the answer once asked */
+const char *elig_scan_url(struct req *r, const struct elig_scan_answer *s, const char *verdict)
+{
+	const char *date = req_query(r, "date");
+	struct buf b;
+	buf_init(&b);
+	buf_raw(&b, "/eligibility?award=");
+	buf_url(&b, s->award->code);
+	buf_printf(&b, "&unit_id=%lld&year=%d", (long long)s->unit_id, s->year);
+	if (date && *date) {
+		buf_raw(&b, "&date=");
+		buf_url(&b, date);
+	}
+	buf_raw(&b, "&everyone=1");
+	if (verdict) buf_printf(&b, "&verdict=%s", verdict);
+	const char *u = arena_strdup(&r->a, buf_cstr(&b));
+	buf_free(&b);
+	return u;
+}
+
+/* everyone of the form's unit: E_OK and *out; E_DB (not answered yet);
+** else q->error and the status are set and *out is NULL */
+static int page_scan(struct req *r, struct elig_form *q, int year, const char *iso, struct elig_scan_answer **out)
+{
+	*out = NULL;
+	struct scan_ask ask = { .award = q->award, .unit_id = q->unit_id, .year = year, .date = iso, .limit = 50 };
+	ask.verdict = query_choice(r, "verdict", scan_verdicts);
+	ask.offset = query_int(r, "offset", 0, 0, INT64_MAX);
+	if (ask.offset < 0) ask.offset = 0;
+	struct elig_scan_answer *s = arena_alloc(&r->a, sizeof *s);
+	const char *why = NULL;
+	int rc = scan_run(r, &ask, s, &why);
+	if (rc == E_OK) *out = s;
+	else if (rc != E_DB) {
+		q->error = _(why);
+		r->status = elig_status(rc);
+	}
+	return rc;
+}
+
+/* GET /eligibility?award=CODE&unit_id=N[&person_id=N]&year=YYYY[&date=...][&everyone=1[&verdict=...&offset=N]]:
+** the form, and the answer once asked: one subject, or everyone of the unit */
 void page_eligibility(struct req *r)
 {
 	struct elig_form q = { .award = req_query(r, "award"), .year = req_query(r, "year"), .date = req_query(r, "date") };
@@ -420,7 +555,15 @@ void page_eligibility(struct req *r)
 	if (q.award && !*q.award) q.award = NULL;
 	if (q.date && !*q.date) q.date = NULL;
 	struct elig_answer a, *ans = NULL;
-	if (q.award && (q.unit_id > 0 || q.person_id > 0)) {
+	struct elig_scan_answer *scan = NULL;
+	q.everyone = req_query(r, "everyone") && !strcmp(req_query(r, "everyone"), "1");
+	if (q.everyone && q.award && q.unit_id > 0) {
+		const char *iso = q.date ? date_from_user(&r->a, q.date) : NULL;
+		int year = parse_year(q.year);
+		if (!year) q.error = _("The year is from 1945 to 2200"), r->status = 400;
+		else if (q.date && !iso) q.error = _("Is not a date (dd/mm/yyyy)"), r->status = 400;
+		else if (page_scan(r, &q, year, iso, &scan) == E_DB) { reply_fail(r, E_DB, NULL); return; }
+	} else if (q.award && (q.unit_id > 0 || q.person_id > 0)) {
 		struct elig_query eq = { .award = q.award, .person_id = q.person_id, .unit_id = q.person_id > 0 ? 0 : q.unit_id };
 		const char *iso = q.date ? date_from_user(&r->a, q.date) : NULL;
 		const char *why = NULL;
@@ -449,6 +592,6 @@ void page_eligibility(struct req *r)
 	int naw = 0;
 	rule_awards_list(r->db, &r->a, r->lang, &awards, &naw);
 	page_begin(r, _("Eligibility check"), "eligibility");
-	tmpl_eligibility_page(&r->out, r, awards, naw, &q, ans);
+	tmpl_eligibility_page(&r->out, r, awards, naw, &q, ans, scan);
 	page_end(r);
 }

@@ -154,6 +154,7 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/rule-sets/{id}", api_rule_set_get, LOGIN, 0 },
 	{ M_PATCH, "/api/v1/rule-sets/{id}", api_rule_set_update, LOGIN, PERM_RULES_MANAGE },
 	{ M_GET, "/api/v1/eligibility", api_eligibility, LOGIN, PERM_READ },
+	{ M_GET, "/api/v1/eligibility/scan", api_eligibility_scan, LOGIN, PERM_READ },
 	{ M_POST, "/api/v1/movements/{id}/import/{kind}", api_movement_import, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_POST, "/api/v1/movements/{id}/exports", api_movement_export_job, LOGIN, 0 },
 	{ M_POST, "/api/v1/movements/{id}/reports", api_movement_report_job, LOGIN, 0 },

@@ -157,6 +157,8 @@ function adminPages() {
     [`/eligibility?award=LDTT&unit_id=${unit}&person_id=${person}&year=2024`, 200],
     [`/eligibility?award=TTLDXS&unit_id=${unit}&year=2024`, 200],
     [`/eligibility?award=TTLDXS&unit_id=${unit}&person_id=${person}&year=2024`, 400],
+    [`/eligibility?award=LDTT&unit_id=${unit}&year=2024&everyone=1`, 200],
+    [`/eligibility?award=CSTD_BO_TINH&unit_id=${unit}&year=2024&everyone=1&verdict=ineligible`, 200],
     ['/units/99999999', 404],
     ['/no/such/page', 404],
     // award decisions and the verification of their certificates

@@ -5,7 +5,9 @@
 // and verdicts on records written with the sqlite3 shell (the achievements
 // have no API of this branch yet), its 400/403/404, the rule change of 1 July
 // 2025 chosen by the proposal's date, and the pages /rules, /rules/{id} and
-// /eligibility.
+// /eligibility; GET /api/v1/eligibility/scan (everyone of a subtree: counts,
+// the people listed with their reasons, paging, 400/403/404) and the page's
+// "everyone of the unit".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
@@ -311,4 +313,133 @@ test('the pages: /rules lists the rule sets, /rules/{id} shows a parse error at 
   const wrong = await admin.get(`/eligibility?award=TTLDXS&unit_id=${ward.id}&person_id=${p.id}&year=2024`);
   assert.equal(wrong.status, 400);
   assert.match(wrong.text, /Danh hiệu, hình thức này dành cho tập thể, không dành cho cá nhân/);
+});
+
+// a district of Quảng Ninh with two wards: two eligible for CSTD_BO_TINH in 2024, one with a gap year, one without records, one inactive
+async function scanDistrict() {
+  if (!u.setBO) u.setBO = await ruleSet(admin, 'CSTD_BO_TINH', 'title CSTDCS for 3 consecutive years\nand initiative at least province in the last 3 years', '2024-01-01');
+  const district = await mkUnit(admin, `SC${++serial}`, 'Huyện Cô Tô', 'district', u.QN.id);
+  const w1 = await mkUnit(admin, `SC${++serial}`, 'Thị trấn Cô Tô', 'ward', district.id);
+  const w2 = await mkUnit(admin, `SC${++serial}`, 'Xã Thanh Lân', 'commune', district.id);
+  const lan = await person(w1, 'Nguyễn Thị Lan'), binh = await person(w1, 'Trần Văn Bình');
+  const cuong = await person(w2, 'Lê Văn Cường'), dung = await person(w2, 'Phạm Thị Dung'), gone = await person(w2, 'Vũ Thị Giang');
+  const rows = [[lan, 2023, 'initiative', 'province'], [binh, 2022, 'title', 'CSTDCS'], [binh, 2024, 'title', 'CSTDCS'], [binh, 2024, 'initiative', 'national'],
+    [dung, 2024, 'initiative', 'national'], [gone, 2023, 'initiative', 'province']];
+  for (const p of [lan, dung, gone]) for (let y = 2022; y <= 2024; y++) rows.push([p, y, 'title', 'CSTDCS']);
+  ach(rows);
+  sql(env.db, `UPDATE people SET active = 0 WHERE id = ${gone.id}`);
+  return { district, w1, w2, lan, binh, cuong, dung };
+}
+const scanOf = (c, q, opts) => c.get('/api/v1/eligibility/scan?' + new URLSearchParams(q).toString(), opts);
+
+test('GET /api/v1/eligibility/scan: everyone of a subtree, the counts, the eligible with their reasons, paged', async () => {
+  const d = await scanDistrict();
+  const r = ok(await scanOf(admin, { award: 'CSTD_BO_TINH', unit: d.district.code, year: 2024 }, en), 200);
+  assert.deepEqual(r, {
+    award: 'CSTD_BO_TINH', year: 2024, unit: { id: d.district.id, code: d.district.code, name: 'Huyện Cô Tô' },
+    rule_set: { id: u.setBO.id, legal_basis: 'Luật Thi đua, khen thưởng số 06/2022/QH15', effective_from: '2024-01-01', effective_to: null },
+    counts: { eligible: 2, ineligible: 2, manual: 0, people: 4 },
+    items: [
+      { person_code: d.lan.code, full_name: 'Nguyễn Thị Lan', unit_code: d.w1.code, unit_name: 'Thị trấn Cô Tô', verdict: 'eligible', conditions: [
+        { text: 'Grassroots Emulation Fighter — 3 consecutive years, 2022–2024', met: true, facts: ['Held in 2022–2024'] },
+        { text: 'An initiative recognised at the ministry or province level or higher — at least once in 2022–2024', met: true,
+          facts: ['An initiative at the ministry or province level or higher in 2023'] }] },
+      { person_code: d.dung.code, full_name: 'Phạm Thị Dung', unit_code: d.w2.code, unit_name: 'Xã Thanh Lân', verdict: 'eligible', conditions: [
+        { text: 'Grassroots Emulation Fighter — 3 consecutive years, 2022–2024', met: true, facts: ['Held in 2022–2024'] },
+        { text: 'An initiative recognised at the ministry or province level or higher — at least once in 2022–2024', met: true,
+          facts: ['An initiative at the ministry or province level or higher in 2024'] }] },
+    ],
+    total: 2, limit: 50, offset: 0,
+  });
+  // each person's answer is the single check's
+  for (const it of r.items) {
+    const one = ok(await check(admin, { award: 'CSTD_BO_TINH', person: it.person_code, year: 2024 }, en), 200);
+    assert.deepEqual(one.conditions, it.conditions);
+  }
+  // the ineligible, with the gap year in words
+  const no = ok(await scanOf(admin, { award: 'CSTD_BO_TINH', unit: d.district.code, year: 2024, verdict: 'ineligible' }, en), 200);
+  assert.equal(no.total, 2);
+  assert.deepEqual(no.items.map((x) => [x.full_name, x.verdict]), [['Trần Văn Bình', 'ineligible'], ['Lê Văn Cường', 'ineligible']]);
+  assert.deepEqual(no.items[0].conditions[0], { text: 'Grassroots Emulation Fighter — 3 consecutive years, 2022–2024', met: false,
+    facts: ['Held in 2022, 2024', 'Grassroots Emulation Fighter missing for 2023'] });
+  // one ward; a page of one from the second
+  const w2 = ok(await scanOf(admin, { award: 'CSTD_BO_TINH', unit: d.w2.code, year: 2024 }, en), 200);
+  assert.deepEqual(w2.counts, { eligible: 1, ineligible: 1, manual: 0, people: 2 });
+  const page = ok(await scanOf(admin, { award: 'CSTD_BO_TINH', unit: d.district.code, year: 2024, limit: 1, offset: 1 }, en), 200);
+  assert.deepEqual([page.total, page.limit, page.offset, page.items.map((x) => x.full_name)], [2, 1, 1, ['Phạm Thị Dung']]);
+  assert.deepEqual(page.counts, { eligible: 2, ineligible: 2, manual: 0, people: 4 });
+  // Vietnamese by default
+  const vi = ok(await scanOf(admin, { award: 'CSTD_BO_TINH', unit: d.district.code, year: 2024, limit: 1 }), 200);
+  assert.equal(vi.items[0].conditions[0].text, 'Chiến sĩ thi đua cơ sở — 3 năm liên tục, 2022–2024');
+  // a manual condition: LDTT is eligible if a person confirms; nobody here is rated, so all are ineligible
+  const ldtt = ok(await scanOf(admin, { award: 'LDTT', unit: d.district.code, year: 2024 }, en), 200);
+  assert.deepEqual([ldtt.counts, ldtt.total, ldtt.items], [{ eligible: 0, ineligible: 4, manual: 0, people: 4 }, 0, []]);
+});
+
+test('GET /api/v1/eligibility/scan: 400 for bad parameters, 404 for unknown codes, 403 outside the readable subtree', async () => {
+  const d = await scanDistrict();
+  const q = { award: 'CSTD_BO_TINH', unit: d.district.code, year: 2024 };
+  const bad = async (over, field) => {
+    const params = { ...q, ...over };
+    for (const k of Object.keys(params)) if (params[k] === undefined) delete params[k];
+    const r = await scanOf(admin, params, en);
+    assert.equal(r.status, 400, JSON.stringify(params) + r.text);
+    if (field) assert.ok(r.data.error.fields[field], r.text);
+    return r;
+  };
+  await bad({ award: undefined }, 'award');
+  await bad({ unit: undefined }, 'unit');
+  await bad({ year: undefined }, 'year');
+  await bad({ year: 1800 }, 'year');
+  await bad({ verdict: 'maybe' }, 'verdict');
+  await bad({ limit: 0 }, 'limit');
+  await bad({ offset: -1 }, 'offset');
+  await bad({ date: '31/12/2024' }, 'date');
+  const kind = await bad({ award: 'TTLDXS' });
+  assert.deepEqual(kind.data, { error: { code: 'bad_request', message: 'This award is for collectives, not for individuals' } });
+  for (const over of [{ award: 'NOPE' }, { unit: 'NOPE' }, { year: 2023 }]) {
+    const r = await scanOf(admin, { ...q, ...over }, en);
+    assert.equal(r.status, 404, JSON.stringify(over));
+    assert.equal(r.data.error.code, 'not_found');
+  }
+  // a viewer of one ward may scan the ward, not the district; a reporter of Sơn La neither
+  const [vpw, rpw] = await Promise.all([addUserAsync(BIN, env.db, `w.viewer${serial}`, 'viewer', d.w1.code), addUserAsync(BIN, env.db, `sl.rep${serial}`, 'reporter', 'T-SL')]);
+  const viewer = new Client(srv.base), reporter = new Client(srv.base);
+  await viewer.login(`w.viewer${serial}`, vpw);
+  await reporter.login(`sl.rep${serial}`, rpw);
+  const denied = await scanOf(viewer, q, en);
+  assert.equal(denied.status, 403);
+  assert.equal(denied.data.error.code, 'forbidden');
+  assert.equal((await scanOf(reporter, q, en)).status, 403);
+  const own = ok(await scanOf(viewer, { ...q, unit: d.w1.code }, en), 200);
+  assert.deepEqual(own.counts, { eligible: 1, ineligible: 1, manual: 0, people: 2 });
+  assert.equal((await scanOf(new Client(srv.base), q)).status, 401);
+});
+
+test('the page /eligibility: everyone of the unit, the counts as links, the eligible with their reasons, the other verdicts', async () => {
+  const d = await scanDistrict();
+  const base = `/eligibility?award=CSTD_BO_TINH&unit_id=${d.district.id}&year=2024&everyone=1`;
+  const page = await admin.get(base);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<h2 id="everyone">Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh · Huyện Cô Tô · 2024<\/h2>/);
+  assert.match(page.text, /Số cán bộ được xét: <b>4<\/b>/);
+  const href = base.replace(/&/g, '&amp;').replace(/[?]/g, '\\?');
+  assert.match(page.text, new RegExp(`<li class="verdict-eligible"><a href="${href}&amp;verdict=eligible" aria-current="true">Đủ điều kiện: <b>2</b></a></li>`));
+  assert.match(page.text, /<li class="verdict-ineligible"><a href="[^"]*verdict=ineligible">Không đủ điều kiện: <b>2<\/b><\/a><\/li>/);
+  // the two eligible, in the order of their units, each with the conditions
+  const names = [...page.text.matchAll(/<li><p><b>([^<]+)<\/b> <span class="code">/g)].map((m) => m[1]);
+  assert.deepEqual(names, ['Nguyễn Thị Lan', 'Phạm Thị Dung']);
+  assert.match(page.text, /<li><p><span class="stage stage-launched">Đạt<\/span> Chiến sĩ thi đua cơ sở — 3 năm liên tục, 2022–2024<\/p>/);
+  // the ineligible, in English
+  const no = await admin.get(`${base}&verdict=ineligible`, en);
+  assert.equal(no.status, 200);
+  assert.deepEqual([...no.text.matchAll(/<li><p><b>([^<]+)<\/b> <span class="code">/g)].map((m) => m[1]), ['Trần Văn Bình', 'Lê Văn Cường']);
+  assert.match(no.text, /<li>Grassroots Emulation Fighter missing for 2023<\/li>/);
+  // an award for collectives: 400 with the reason on the page
+  const wrong = await admin.get(`/eligibility?award=TTLDXS&unit_id=${d.district.id}&year=2024&everyone=1`);
+  assert.equal(wrong.status, 400);
+  assert.match(wrong.text, /Danh hiệu, hình thức này dành cho tập thể, không dành cho cá nhân/);
+  // the form offers it
+  const form = await admin.get('/eligibility');
+  assert.match(form.text, /<button type="submit" class="button" name="everyone" value="1">Kiểm tra tất cả cán bộ của đơn vị<\/button>/);
 });
