@@ -92,7 +92,7 @@ test('the admin sees the system: units, people, users, the audit chain and movem
   try {
     await loginForm(page, srv.base, 'admin', env.adminPassword);
     const t = await tiles(page);
-    assert.equal(t['người dùng'], '14'); // the demo's 5, the 6 signers of seed 001's cluster agreement, seed 003's camau.officer and camau.skhcn, sonla.stttt.reporter (indicators)
+    assert.equal(t['người dùng'], '20'); // admin, 4 demo users, the 6 representatives who vote (votes_demo.c), the 6 signers of the cluster agreement (clusters_demo.c), seed 003's camau.officer and camau.skhcn, sonla.stttt.reporter (indicators)
     assert.match(t['dung lượng cơ sở dữ liệu'], /^\d+(,\d)? MB$/);
     assert.deepEqual(await page.locator('ul.stages li').allInnerTexts(), ['Dự thảo 1', 'Đã phát động 2', 'Đang bình xét 0', 'Đã kết thúc 14']);
     await screenshot(page, 'home-admin.png');
