@@ -649,6 +649,8 @@ void task_chart(struct req *r, const struct task_dashboard *d, const char *which
 	}
 	c->n = n;
 	c->labels = labels;
+	/* the chart's name: drawn above it and its text alternative (aria-label, <title>) */
+	c->title = !strcmp(which, "status") ? _("The four statuses") : !strcmp(which, "units") ? _("By lead unit") : _("Over time (the last day of each quarter)");
 }
 
 void tmpl_task_chart(struct buf *o, struct req *r, const struct task_dashboard *d, const char *which)
@@ -902,12 +904,15 @@ static int write_report(struct req *r, const struct programme *pr, const struct 
 	pdf_table_end(p);
 	struct chart c;
 	task_chart(r, d, "status", &c);
+	c.title = NULL; /* the heading says it */
 	pdf_chart(p, &c);
 	pdf_heading(p, 1, _("Over time (the last day of each quarter)"));
 	task_chart(r, d, "quarters", &c);
+	c.title = NULL;
 	pdf_chart(p, &c);
 	pdf_heading(p, 1, _("By lead unit"));
 	task_chart(r, d, "units", &c);
+	c.title = NULL;
 	pdf_chart(p, &c);
 	h[0] = _("Lead unit");
 	pdf_table(p, 8, h, (const double[]){ 3, 1, 1, 1.3, 1.3, 1.3, 1, 1 }, "lrrrrrrr");
