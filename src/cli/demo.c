@@ -295,10 +295,10 @@ int cmd_demo(int argc, char **argv)
 		if (rc == E_OK && commendation_demo_load(db, &demo_user, stderr, &nachievements, &nproposals) != 0) rc = E_DB;
 		/* seed 002's decision, its certificates signed (decisions_demo.c) */
 		if (rc == E_OK && decisions_demo_load(db, &demo_user, stderr) < 0) rc = E_DB;
-		/* seed 001's votes of the North Central cluster (votes_demo.c) */
-		if (rc == E_OK && votes_demo_load(db, &demo_user, stderr, &nvotes) != 0) rc = E_DB;
 		/* seed 001's emulation cluster: scores, ranking, rotation, the 2024 agreement signed (clusters_demo.c) */
 		if (rc == E_OK && clusters_demo_load(db, &demo_user, stderr, &ncards, &nsigned) != 0) rc = E_DB;
+		/* seed 001's votes at the cluster's 2023 review (votes_demo.c): in its conference summary */
+		if (rc == E_OK && votes_demo_load(db, &demo_user, stderr, &nvotes) != 0) rc = E_DB;
 		/* seed 003: Resolution 57's tasks in Cà Mau, their officer and a department's reporter (tasks_demo.c) */
 		add_user(db, &demo_user, "camau.officer", "Văn phòng Ban Chỉ đạo 57 Cà Mau", "officer", "T-CAMAU-BCD57");
 		add_user(db, &demo_user, "camau.skhcn", "Báo cáo viên Sở KH&CN Cà Mau", "reporter", "T-CAMAU-SKHCN");

@@ -18,6 +18,7 @@
 #include "../base/pdf.h"
 #include "../base/sheet.h"
 #include "../base/table.h"
+#include "../votes/votes.h"
 #include "clusters_int.h"
 #include "clusters_web.h"
 
@@ -172,6 +173,14 @@ static const char *pts(struct req *r, double v)
 
 static const char *unit_or_dash(const struct cunit *u) { return u->id ? u->name : "—"; }
 
+/* a closed round's candidate as the summary prints it: "passed" or not */
+static const char *vote_verdict(const char *lang, const struct vote_candidate *c) { return c->passed ? T("passed") : T("not passed"); }
+static const char *vote_title(struct req *r, const struct vote_round *v)
+{
+	const char *lang = r->lang;
+	return strcmp(v->status, "closed") ? arena_printf(&r->a, "%s (%s)", v->title, T("The results are published when the round closes.")) : v->title;
+}
+
 static int write_workbook(struct req *r, FILE *out, const struct summary *s)
 {
 	const char *lang = r->lang;
@@ -233,9 +242,29 @@ static int write_workbook(struct req *r, FILE *out, const struct summary *s)
 		worksheet_write_number(ws, row, 3, round(k->bias[i].b.z * 1000) / 1000, NULL);
 	}
 	worksheet_set_column(ws, 0, 0, 32, NULL);
-	/* VOTES: the vote results go here once the vote engine is merged (src/votes/) */
+	/* the rounds held at the review (src/votes/): each closed one's candidates with their yes votes and share */
 	ws = workbook_add_worksheet(wb, T("Vote results"));
-	worksheet_write_string(ws, 0, 0, T("The cluster's vote results are added here by the vote engine."), NULL);
+	{
+		struct vote_round *vr;
+		int nv = 0, row = 0;
+		if (votes_of_cluster_year(r->db, &r->a, y->id, &vr, &nv) != E_OK) nv = 0;
+		if (!nv) worksheet_write_string(ws, 0, 0, T("No vote was held at this review."), NULL);
+		for (int i = 0; i < nv; i++) {
+			worksheet_write_string(ws, (lxw_row_t)row++, 0, vote_title(r, &vr[i]), bold);
+			if (strcmp(vr[i].status, "closed")) { row++; continue; }
+			const char *vh[] = { T("Candidate"), T("Yes"), T("Share"), T("Result"), NULL };
+			for (int c = 0; vh[c]; c++) worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c, vh[c], bold);
+			row++;
+			for (int c = 0; c < vr[i].ncand; c++, row++) {
+				worksheet_write_string(ws, (lxw_row_t)row, 0, vr[i].cand[c].label, NULL);
+				worksheet_write_number(ws, (lxw_row_t)row, 1, (double)vr[i].cand[c].yes, NULL);
+				worksheet_write_number(ws, (lxw_row_t)row, 2, vr[i].cand[c].share, num);
+				worksheet_write_string(ws, (lxw_row_t)row, 3, vote_verdict(lang, &vr[i].cand[c]), NULL);
+			}
+			row++;
+		}
+		worksheet_set_column(ws, 0, 0, 40, NULL);
+	}
 	/* the proposals that follow and next year's leadership */
 	ws = workbook_add_worksheet(wb, T("Next year"));
 	worksheet_write_string(ws, 0, 0, T("Proposed leader"), bold);
@@ -330,9 +359,25 @@ static int write_pdf(struct req *r, FILE *out, const struct summary *s)
 		pdf_row(p, cells);
 	}
 	pdf_table_end(p);
-	/* VOTES: the vote results go here once the vote engine is merged (src/votes/) */
 	pdf_heading(p, 1, T("Vote results"));
-	pdf_paragraph(p, T("The cluster's vote results are added here by the vote engine."));
+	{
+		struct vote_round *vr;
+		int nv = 0;
+		if (votes_of_cluster_year(r->db, &r->a, y->id, &vr, &nv) != E_OK) nv = 0;
+		if (!nv) pdf_paragraph(p, T("No vote was held at this review."));
+		for (int i = 0; i < nv; i++) {
+			pdf_heading(p, 2, vote_title(r, &vr[i]));
+			if (strcmp(vr[i].status, "closed")) continue;
+			const char *vh[] = { T("Candidate"), T("Yes"), T("Share"), T("Result") };
+			pdf_table(p, 4, vh, NULL, "lrrl");
+			for (int j = 0; j < vr[i].ncand; j++) {
+				const char *cells[] = { vr[i].cand[j].label, arena_printf(&r->a, "%lld", (long long)vr[i].cand[j].yes),
+							arena_printf(&r->a, "%s%%", pts(r, vr[i].cand[j].share)), vote_verdict(lang, &vr[i].cand[j]) };
+				pdf_row(p, cells);
+			}
+			pdf_table_end(p);
+		}
+	}
 	pdf_heading(p, 1, T("Next year"));
 	pdf_fact(p, T("Proposed leader"), unit_or_dash(&y->next_leader));
 	pdf_fact(p, T("Proposed deputy"), unit_or_dash(&y->next_deputy));

@@ -9,6 +9,9 @@
 #include "../picker/picker.h"
 #include "clusters.h"
 
+/* the vote results of a year's review (votes_web.c) */
+void votes_cluster_section(struct buf *o, struct req *r, int64_t cluster_year_id);
+
 /* API (clusters_web.c) */
 void api_clusters_list(struct req *r);
 void api_cluster_create(struct req *r);

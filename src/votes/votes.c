@@ -21,7 +21,7 @@ const char *const vote_statuses[] = { "draft", "open", "closed", NULL };
 #define ROUND_COLS                                                                                                         \
 	"v.id, v.title, v.unit_id, u.code, u.name, u.path, v.proposal_id, p.code, p.title, v.threshold_bp, v.base, "        \
 	"v.max_choices, v.quota_bp, v.quota_of, v.status, v.voters, v.present, v.ballots, v.version, v.created_by, us.login, " \
-	"v.created_at, v.updated_at, v.opened_at, v.closed_at"
+	"v.created_at, v.updated_at, v.opened_at, v.closed_at, v.cluster_year_id"
 #define ROUND_FROM                                                                                                  \
 	" FROM vote_rounds v JOIN units u ON u.id = v.unit_id LEFT JOIN proposals p ON p.id = v.proposal_id " \
 	"LEFT JOIN users us ON us.id = v.created_by"
@@ -57,6 +57,7 @@ static void read_round(struct stmt *st, struct arena *a, struct vote_round *v)
 	v->updated_at = arena_strdup(a, db_text(st, 22));
 	v->opened_at = opt(st, a, 23);
 	v->closed_at = opt(st, a, 24);
+	v->cluster_year_id = db_isnull(st, 25) ? 0 : db_int(st, 25);
 }
 
 int64_t votes_base_count(const struct vote_round *v)
@@ -193,6 +194,20 @@ int votes_of_proposal(struct db *db, struct arena *a, int64_t proposal_id, struc
 	return E_OK;
 }
 
+/* the rounds held at a cluster's yearly review, oldest first, with their candidates */
+int votes_of_cluster_year(struct db *db, struct arena *a, int64_t cluster_year_id, struct vote_round **items, int *n)
+{
+	*n = 0;
+	*items = arena_alloc(a, sizeof **items * 21);
+	struct stmt *st = db_query(db, "SELECT " ROUND_COLS ROUND_FROM " WHERE v.cluster_year_id = $1 ORDER BY v.id LIMIT 20", "i", cluster_year_id);
+	if (!st) return E_DB;
+	while (*n < 20 && db_step(st) == DB_ROW) read_round(st, a, &(*items)[(*n)++]);
+	db_done(st);
+	for (int i = 0; i < *n; i++)
+		if (read_candidates(db, a, &(*items)[i]) != E_OK) return E_DB;
+	return E_OK;
+}
+
 /* ---- the tally ---- */
 
 void votes_quota(const struct vote_round *v, struct vote_quota *q)
@@ -303,6 +318,8 @@ void vote_round_json(struct jw *w, const struct vote_round *v)
 	jw_key(w, "proposal_id");
 	if (v->proposal_id) jw_int(w, v->proposal_id); else jw_null(w);
 	jw_kstr(w, "proposal_code", v->proposal_code);
+	jw_key(w, "cluster_year_id");
+	if (v->cluster_year_id) jw_int(w, v->cluster_year_id); else jw_null(w);
 	rules_json(w, v);
 	jw_kbool(w, "is_voter", v->is_voter);
 	jw_kbool(w, "has_voted", v->has_voted);
@@ -528,9 +545,9 @@ int votes_create(struct db *db, const struct user *who, const struct vote_in *gi
 	now_iso(now);
 	struct stmt *st = db_query(db,
 				   "INSERT INTO vote_rounds (title, unit_id, proposal_id, threshold_bp, base, max_choices, voters, present, created_by, "
-				   "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-				   "tiIitIiIIt", in.title, in.unit_id, in.proposal_id, in.threshold_bp, in.base, in.max_choices, (int64_t)in.nvoters,
-				   in.present ? (int64_t)in.npresent : 0, who->id, now);
+				   "created_at, updated_at, cluster_year_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
+				   "tiIitIiIItI", in.title, in.unit_id, in.proposal_id, in.threshold_bp, in.base, in.max_choices, (int64_t)in.nvoters,
+				   in.present ? (int64_t)in.npresent : 0, who->id, now, in.cluster_year_id);
 	if (!st) goto out;
 	int s = db_step(st);
 	if (s == DB_ROW) *id = db_int(st, 0);

@@ -54,6 +54,7 @@ struct vote_round {
 	const char *unit_code, *unit_name, *unit_path;
 	int64_t proposal_id;       /* 0: none */
 	const char *proposal_code, *proposal_title;
+	int64_t cluster_year_id;   /* 0: not held at a cluster's yearly review */
 	int64_t threshold_bp;      /* hundredths of a per cent: 9000 is 90% */
 	const char *base;          /* all_members, present */
 	int64_t max_choices;       /* 0: no limit */
@@ -89,6 +90,7 @@ struct vote_in {
 	const char *title;
 	int64_t unit_id;           /* the organising body; 0: the organiser's own (its first grant to run votes) */
 	int64_t proposal_id;       /* 0: none; with no candidates given, its nominees are the candidates */
+	int64_t cluster_year_id;   /* 0: none; the cluster's year whose review holds the round (its summary lists it) */
 	int64_t threshold_bp;      /* -1: missing */
 	const char *base;
 	int64_t max_choices;       /* 0: no limit */
@@ -109,6 +111,8 @@ int votes_get(struct db *db, struct arena *a, int64_t id, const struct user *who
 /* the rounds who runs (PERM_RUN_VOTES over the organising body, or created)
 ** or votes in, or may read, newest first, at most limit */
 int votes_list(struct db *db, struct arena *a, const struct user *who, int limit, struct vote_round **items, int *n);
+/* the rounds held at a cluster's yearly review (cluster_years.id), oldest first */
+int votes_of_cluster_year(struct db *db, struct arena *a, int64_t cluster_year_id, struct vote_round **items, int *n);
 /* the rounds backing a proposal (its nominees as candidates) */
 int votes_of_proposal(struct db *db, struct arena *a, int64_t proposal_id, struct vote_round **items, int *n);
 

@@ -54,6 +54,9 @@ static int load_round(struct db *db, const struct user *who, const struct demo_r
 	for (int i = 0; i < 6; i++) cand[i].unit_id = units[i];
 	struct vote_in in = { .title = d->title, .threshold_bp = d->threshold_bp, .base = "all_members", .max_choices = d->max_choices,
 			      .quota_bp = d->quota_bp, .quota_of = d->quota_of, .voters = voters, .nvoters = 6, .cand = cand, .ncand = 6 };
+	/* held at the 2023 review of the cluster (clusters_demo.c), when it is there: its summary lists the results */
+	db_int1(db, &in.cluster_year_id,
+		"SELECT y.id FROM cluster_years y JOIN clusters c ON c.id = y.cluster_id WHERE c.code = 'CUM-BTB' AND y.year = 2023", "");
 	struct field_errors fe = { 0 };
 	int64_t id = 0;
 	/* the cluster leader of 2023 hosts the review */

@@ -85,7 +85,7 @@ static int64_t *read_users(struct req *r, const char *name, int *n, int *present
 	return ids;
 }
 
-enum { VF_TITLE, VF_BASE, VF_MAX, VF_QUOTA_OF, VF_UNIT, VF_UNIT_ID, VF_PROPOSAL, VF_N };
+enum { VF_TITLE, VF_BASE, VF_MAX, VF_QUOTA_OF, VF_UNIT, VF_UNIT_ID, VF_PROPOSAL, VF_CLUSTER_YEAR, VF_N };
 static const struct field_spec vote_fields[VF_N + 1] = {
 	[VF_TITLE] = { "title", F_TEXT, 1, 300, 0, 0, NULL },
 	[VF_BASE] = { "base", F_CHOICE, 1, 16, 0, 0, vote_bases },
@@ -94,6 +94,7 @@ static const struct field_spec vote_fields[VF_N + 1] = {
 	[VF_UNIT] = { "unit_code", F_TEXT, 0, 32, 0, 0, NULL },
 	[VF_UNIT_ID] = { "unit_id", F_INT, 0, 0, 0, INT64_MAX, NULL },
 	[VF_PROPOSAL] = { "proposal", F_INT, 0, 0, 0, INT64_MAX, NULL },
+	[VF_CLUSTER_YEAR] = { "cluster_year_id", F_INT, 0, 0, 0, INT64_MAX, NULL },
 	[VF_N] = { NULL, 0, 0, 0, 0, 0, NULL },
 };
 
@@ -189,6 +190,12 @@ static int read_vote(struct req *r, struct vote_in *in, struct vote_form *f, str
 	in->unit_id = f->unit_id = v.i[VF_UNIT_ID];
 	if (v.s[VF_UNIT] && units_find_code(r->db, v.s[VF_UNIT], &in->unit_id) != E_OK) fe_add(fe, "unit_code", N_("No unit has this code"));
 	in->proposal_id = f->proposal_id = v.i[VF_PROPOSAL];
+	in->cluster_year_id = f->cluster_year_id = v.i[VF_CLUSTER_YEAR];
+	if (in->cluster_year_id > 0) {
+		int64_t one = 0;
+		if (db_int1(r->db, &one, "SELECT 1 FROM cluster_years WHERE id = $1", "i", in->cluster_year_id) != DB_ROW)
+			fe_add(fe, "cluster_year_id", N_("No such record"));
+	}
 	int present;
 	int64_t *voters = read_users(r, r->json ? "voters" : "voter_ids", &in->nvoters, &present, fe);
 	in->voters = f->voter_ids = voters;
@@ -412,7 +419,18 @@ void page_vote_new(struct req *r)
 	/* from a proposal's page: its nominees are the candidates */
 	struct vote_form f = { 0 };
 	f.proposal_id = query_int(r, "proposal", 0, 0, INT64_MAX);
+	/* from a cluster's year: the round is held at its review, its members the candidates */
+	f.cluster_year_id = query_int(r, "cluster_year", 0, 0, INT64_MAX);
 	if (query_bad(r)) return;
+	if (f.cluster_year_id) {
+		int64_t count = 0;
+		db_int1(r->db, &count, "SELECT count(*) FROM cluster_members WHERE cluster_year_id = $1", "i", f.cluster_year_id);
+		int64_t *units = arena_alloc(&r->a, sizeof *units * (size_t)(count + 1));
+		struct stmt *st = db_query(r->db, "SELECT unit_id FROM cluster_members WHERE cluster_year_id = $1 ORDER BY unit_id", "i", f.cluster_year_id);
+		while (st && f.ncandidate_units < count && db_step(st) == DB_ROW) units[f.ncandidate_units++] = db_int(st, 0);
+		db_done(st);
+		f.candidate_units = units;
+	}
 	if (f.proposal_id) {
 		struct proposal *p;
 		if (proposals_get(r->db, &r->a, f.proposal_id, r->lang, &p) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
@@ -553,6 +571,15 @@ void page_vote_post(struct req *r)
 		}
 	}
 	reply_fail(r, rc, &fe);
+}
+
+void votes_cluster_section(struct buf *o, struct req *r, int64_t cluster_year_id)
+{
+	struct vote_round *items;
+	int n;
+	if (votes_of_cluster_year(r->db, &r->a, cluster_year_id, &items, &n) != E_OK) return;
+	int can_run = role_can_any(r->user, PERM_RUN_VOTES);
+	tmpl_votes_of_cluster(o, r, cluster_year_id, items, n, can_run);
 }
 
 void votes_proposal_section(struct buf *o, struct req *r, int64_t proposal_id)

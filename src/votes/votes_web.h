@@ -28,11 +28,15 @@ void page_vote_post(struct req *r);
 /* the votes backing a proposal, as a section of its page (routes.c lists it
 ** among the proposal page's sections) */
 void votes_proposal_section(struct buf *o, struct req *r, int64_t proposal_id);
+/* the section of a cluster's year (its conference summary): the rounds held
+** at its review with their results, and "hold a vote" for who runs votes */
+void votes_cluster_section(struct buf *o, struct req *r, int64_t cluster_year_id);
 
 /* what the form of a new round keeps of what was typed */
 struct vote_form {
 	const char *title, *threshold, *base, *max_choices, *quota_pct, *quota_of, *labels;
 	int64_t unit_id, proposal_id;
+	int64_t cluster_year_id;   /* held at a cluster's yearly review (from its page) */
 	const char *proposal_title;
 	const int64_t *voter_ids, *candidate_units;
 	int nvoters, ncandidate_units;

@@ -12,7 +12,7 @@ import { testPassword, isPgUri, psql, pgCreateDb, dbDir, setDbDir } from '../lib
 // for a truth value, string_agg-free aggregates...) or branch on onPg.
 export function sql(db, text) {
   if (isPgUri(db)) return psql(db, text);
-  return execFileSync('sqlite3', [db, text], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  return execFileSync('sqlite3', [db, text], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 }).trim();
 }
 
 // A copy of a test's database that no server uses, to change on its own:

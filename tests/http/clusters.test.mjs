@@ -121,6 +121,20 @@ test('seed 001: the demo ranks the six North Central provinces, Hà Tĩnh first,
   assert.equal(page.status, 200);
   const first = page.text.match(/<table class="list" id="ranking-table" tabindex="0">[\s\S]*?<tbody>\s*<tr><td class="num">1<\/td><td>([^<]+)<\/td>\s*<td class="num">([^<]+)<\/td>/);
   assert.deepEqual([first[1], first[2]], ['Tỉnh Hà Tĩnh', '99,8']);
+  // the conference summary lists the votes held at the 2023 review: Hà Tĩnh passes for the Government flag,
+  // Quảng Bình and Quảng Trị for the Prime Minister's certificate
+  const section = page.text.slice(page.text.indexOf('id="h-votes"'));
+  const rounds = [...section.matchAll(/<h3><a href="\/votes\/(\d+)">([^<]+)<\/a>/g)].map((m) => m[2]);
+  assert.deepEqual(rounds, ['Cụm thi đua các tỉnh Bắc Trung Bộ — suy tôn Cờ thi đua của Chính phủ năm 2023',
+    'Cụm thi đua các tỉnh Bắc Trung Bộ — đề nghị Bằng khen của Thủ tướng Chính phủ năm 2023']);
+  const passed = [...section.slice(0, section.indexOf('</section>')).matchAll(/<tr><td>([^<]+)<\/td><td class="num">(\d+)<\/td><td class="num">[^<]+<\/td><td><span class="badge passed">/g)]
+    .map((m) => [m[1], Number(m[2])]);
+  assert.deepEqual(passed, [['Tỉnh Hà Tĩnh', 5], ['Tỉnh Quảng Bình', 6], ['Tỉnh Quảng Trị', 5]]);
+  const votes = (await c.get('/api/v1/votes')).data.items.filter((v) => v.cluster_year_id === y23.data.id);
+  assert.equal(votes.length, 2);
+  // the workbook has them too
+  const xlsx = await c.get(`/api/v1/clusters/${cl.id}/years/2023/summary?format=xlsx`);
+  assert.equal(xlsx.status, 200);
 });
 
 test('criteria that take their points from a movement\'s results: Quảng Yên\'s 127 effective “Dân vận khéo” models and 7,366 billion VND', async () => {

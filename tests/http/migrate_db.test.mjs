@@ -34,7 +34,7 @@ let cluster = null;     // the URI of the throw-away cluster's database "thidua"
 const dbUri = (name) => cluster.replace(/^postgresql:\/\/\/thidua\?/, `postgresql:///${name}?`);
 const psql = (uri, sql) =>
   execFileSync(path.join(BINDIR, 'psql'), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', uri, '-c', sql],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 }).trim();
 let created = 0;
 function freshDb() { // a new, empty database in the cluster
   const name = `target${++created}`;
