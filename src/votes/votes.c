@@ -170,8 +170,8 @@ int votes_list(struct db *db, struct arena *a, const struct user *who, int limit
 	while (*n < limit && db_step(st) == DB_ROW) {
 		struct vote_round *v = &(*items)[*n];
 		read_round(st, a, v);
-		v->is_voter = db_int(st, 25) > 0;
-		v->has_voted = db_int(st, 26) > 0;
+		v->is_voter = db_int(st, 26) > 0;
+		v->has_voted = db_int(st, 27) > 0;
 		if (votes_readable(who, v)) (*n)++;
 	}
 	db_done(st);
