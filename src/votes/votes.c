@@ -744,7 +744,16 @@ out:
 	free(before);
 	arena_free(&a);
 	rc = db_tx_end(db, rc);
-	if (!strcmp(db_dialect(db), "sqlite")) db_exec(db, "PRAGMA secure_delete = OFF", "");
+	if (!strcmp(db_dialect(db), "sqlite")) {
+		db_exec(db, "PRAGMA secure_delete = OFF", "");
+		/* the write-ahead log holds each casting transaction's page images in
+		** the casting order (the marker's page and the ballot's page of one
+		** commit): copied into the database and the log cut to nothing, when
+		** no reader holds it (else at the next checkpoint; best effort) */
+		struct stmt *st = rc == E_OK && !db_in_tx(db) ? db_query(db, "PRAGMA wal_checkpoint(TRUNCATE)", "") : NULL;
+		while (st && db_step(st) == DB_ROW) {}
+		db_done(st);
+	}
 	/* PostgreSQL: the dead versions of the rewritten rows (in the casting
 	** order) are removed now rather than by the next autovacuum; outside any
 	** transaction only, and a failure changes nothing of the result */
