@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arena.h"
 #include "db_backend.h"
 #include "errors.h"
 
@@ -47,6 +48,7 @@ int db_bind_blob(struct stmt *st, int n, const void *p, size_t len) { return CAL
 int64_t db_int(struct stmt *st, int col) { return CALL(st, int, st, col); }
 double db_double(struct stmt *st, int col) { return CALL(st, double, st, col); }
 const char *db_text(struct stmt *st, int col) { return CALL(st, text, st, col); }
+const char *db_text_dup(struct stmt *st, struct arena *a, int col) { return db_isnull(st, col) ? NULL : arena_strdup(a, db_text(st, col)); }
 const void *db_blob(struct stmt *st, int col, size_t *n) { return CALL(st, blob, st, col, n); }
 int db_isnull(struct stmt *st, int col) { return CALL(st, isnull, st, col); }
 char db_coltype(struct stmt *st, int col) { return CALL(st, coltype, st, col); }

@@ -56,6 +56,8 @@ int db_bind_blob(struct stmt *st, int n, const void *p, size_t len);  /* NULL p 
 int64_t db_int(struct stmt *st, int col);
 double db_double(struct stmt *st, int col);
 const char *db_text(struct stmt *st, int col);   /* NULL for SQL NULL; valid until next step */
+struct arena;
+const char *db_text_dup(struct stmt *st, struct arena *a, int col); /* the same, copied into the arena; NULL for SQL NULL */
 const void *db_blob(struct stmt *st, int col, size_t *n);
 int db_isnull(struct stmt *st, int col);
 /* The kind of the value in a column of the current row, in db_bind()'s

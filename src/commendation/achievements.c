@@ -63,25 +63,23 @@ const char *ach_value_label(struct db *db, struct arena *a, const char *kind, co
 	"x.decision_no, x.decided_on, x.authority, x.on_date, x.note, x.decision_id, x.version, x.created_at"
 #define ACH_FROM " FROM achievements x LEFT JOIN people p ON p.id = x.person_id JOIN units u ON u.id = COALESCE(x.unit_id, p.unit_id)"
 
-static const char *opt(struct stmt *st, struct arena *a, int col) { return db_isnull(st, col) ? NULL : arena_strdup(a, db_text(st, col)); }
-
 static void read_ach(struct db *db, struct stmt *st, struct arena *a, const char *lang, struct achievement *x)
 {
 	x->id = db_int(st, 0);
 	x->person_id = db_isnull(st, 1) ? 0 : db_int(st, 1);
-	x->person_code = opt(st, a, 2);
-	x->person_name = opt(st, a, 3);
+	x->person_code = db_text_dup(st, a, 2);
+	x->person_name = db_text_dup(st, a, 3);
 	x->unit_id = db_int(st, 4);
 	x->unit_code = arena_strdup(a, db_text(st, 5));
 	x->unit_name = arena_strdup(a, db_text(st, 6));
 	x->year = db_int(st, 7);
 	x->kind = arena_strdup(a, db_text(st, 8));
 	x->value = arena_strdup(a, db_text(st, 9));
-	x->decision_no = opt(st, a, 10);
-	x->decided_on = opt(st, a, 11);
-	x->authority = opt(st, a, 12);
-	x->on_date = opt(st, a, 13);
-	x->note = opt(st, a, 14);
+	x->decision_no = db_text_dup(st, a, 10);
+	x->decided_on = db_text_dup(st, a, 11);
+	x->authority = db_text_dup(st, a, 12);
+	x->on_date = db_text_dup(st, a, 13);
+	x->note = db_text_dup(st, a, 14);
 	x->decision_id = db_isnull(st, 15) ? 0 : db_int(st, 15);
 	x->version = db_int(st, 16);
 	x->created_at = arena_strdup(a, db_text(st, 17));

@@ -53,8 +53,6 @@ static void days_from_today(char out[11], int n)
 	" FROM proposals p JOIN units pu ON pu.id = p.proposer_id JOIN units hu ON hu.id = p.holder_id " \
 	"LEFT JOIN movements m ON m.id = p.movement_id"
 
-static const char *opt(struct stmt *st, struct arena *a, int col) { return db_isnull(st, col) ? NULL : arena_strdup(a, db_text(st, col)); }
-
 static void read_prop(struct stmt *st, struct arena *a, struct proposal *p)
 {
 	memset(p, 0, sizeof *p);
@@ -64,20 +62,20 @@ static void read_prop(struct stmt *st, struct arena *a, struct proposal *p)
 	p->round = arena_strdup(a, db_text(st, 3));
 	p->year = db_int(st, 4);
 	p->movement_id = db_isnull(st, 5) ? 0 : db_int(st, 5);
-	p->movement_code = opt(st, a, 6);
-	p->movement_title = opt(st, a, 7);
+	p->movement_code = db_text_dup(st, a, 6);
+	p->movement_title = db_text_dup(st, a, 7);
 	p->proposer_id = db_int(st, 8);
 	p->proposer_code = arena_strdup(a, db_text(st, 9));
 	p->proposer_name = arena_strdup(a, db_text(st, 10));
 	p->proposer_path = arena_strdup(a, db_text(st, 11));
-	p->summary = opt(st, a, 12);
-	p->proposed_on = opt(st, a, 13);
+	p->summary = db_text_dup(st, a, 12);
+	p->proposed_on = db_text_dup(st, a, 13);
 	p->holder_id = db_int(st, 14);
 	p->holder_code = arena_strdup(a, db_text(st, 15));
 	p->holder_name = arena_strdup(a, db_text(st, 16));
 	p->holder_path = arena_strdup(a, db_text(st, 17));
 	p->stage = stage_of(db_text(st, 18));
-	p->due_on = opt(st, a, 19);
+	p->due_on = db_text_dup(st, a, 19);
 	p->version = db_int(st, 20);
 	p->created_at = arena_strdup(a, db_text(st, 21));
 	p->updated_at = arena_strdup(a, db_text(st, 22));
@@ -103,17 +101,17 @@ static int read_nominees(struct db *db, struct arena *a, struct proposal *p, con
 		struct nominee *x = &p->nom[p->nnom++];
 		x->id = db_int(st, 0);
 		x->person_id = db_isnull(st, 1) ? 0 : db_int(st, 1);
-		x->person_code = opt(st, a, 2);
-		x->person_name = opt(st, a, 3);
+		x->person_code = db_text_dup(st, a, 2);
+		x->person_name = db_text_dup(st, a, 3);
 		x->unit_id = db_int(st, 4);
 		x->unit_code = arena_strdup(a, db_text(st, 5));
 		x->unit_name = arena_strdup(a, db_text(st, 6));
 		x->award_code = arena_strdup(a, db_text(st, 7));
-		x->summary = opt(st, a, 8);
+		x->summary = db_text_dup(st, a, 8);
 		x->direct_worker = (int)db_int(st, 9);
-		x->verdict = opt(st, a, 10);
-		x->verdict_json = opt(st, a, 11);
-		x->checked_at = opt(st, a, 12);
+		x->verdict = db_text_dup(st, a, 10);
+		x->verdict_json = db_text_dup(st, a, 11);
+		x->checked_at = db_text_dup(st, a, 12);
 	}
 	db_done(st);
 	for (int i = 0; i < p->nnom; i++) {
@@ -142,8 +140,8 @@ static int read_steps(struct db *db, struct arena *a, struct proposal *p)
 		s->unit_name = arena_strdup(a, db_text(st, 3));
 		s->stage = arena_strdup(a, db_text(st, 4));
 		s->action = arena_strdup(a, db_text(st, 5));
-		s->comment = opt(st, a, 6);
-		s->due_on = opt(st, a, 7);
+		s->comment = db_text_dup(st, a, 6);
+		s->due_on = db_text_dup(st, a, 7);
 		s->late = (int)db_int(st, 8);
 	}
 	db_done(st);

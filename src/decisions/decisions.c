@@ -22,8 +22,6 @@ const char *decisions_public_url = "http://127.0.0.1:8080";
 
 const char *cert_verify_url(struct arena *a, const char *code) { return arena_printf(a, "%s/verify/%s", decisions_public_url, code); }
 
-static const char *opt(struct stmt *st, struct arena *a, int col) { return db_isnull(st, col) ? NULL : arena_strdup(a, db_text(st, col)); }
-
 /* ---- reading ---- */
 
 #define DEC_COLS                                                                                                                    \
@@ -40,29 +38,29 @@ static void read_decision(struct stmt *st, struct arena *a, struct decision *d)
 	memset(d, 0, sizeof *d);
 	d->id = db_int(st, 0);
 	d->authority_id = db_int(st, 1);
-	d->authority_code = opt(st, a, 2);
-	d->authority_unit_name = opt(st, a, 3);
-	d->authority_path = opt(st, a, 4);
-	d->authority_name = opt(st, a, 5);
-	d->number = opt(st, a, 6);
-	d->decided_on = opt(st, a, 7);
+	d->authority_code = db_text_dup(st, a, 2);
+	d->authority_unit_name = db_text_dup(st, a, 3);
+	d->authority_path = db_text_dup(st, a, 4);
+	d->authority_name = db_text_dup(st, a, 5);
+	d->number = db_text_dup(st, a, 6);
+	d->decided_on = db_text_dup(st, a, 7);
 	d->year = db_int(st, 8);
-	d->signer_name = opt(st, a, 9);
-	d->signer_title = opt(st, a, 10);
-	d->place = opt(st, a, 11);
-	d->citation = opt(st, a, 12);
+	d->signer_name = db_text_dup(st, a, 9);
+	d->signer_title = db_text_dup(st, a, 10);
+	d->place = db_text_dup(st, a, 11);
+	d->citation = db_text_dup(st, a, 12);
 	d->proposal_id = db_int(st, 13);
 	d->movement_id = db_int(st, 14);
-	d->proposal_code = opt(st, a, 15);
-	d->movement_code = opt(st, a, 16);
-	d->movement_title = opt(st, a, 17);
+	d->proposal_code = db_text_dup(st, a, 15);
+	d->movement_code = db_text_dup(st, a, 16);
+	d->movement_title = db_text_dup(st, a, 17);
 	d->total_vnd = db_int(st, 18);
 	d->unpriced = db_int(st, 19);
-	d->status = opt(st, a, 20);
-	d->revoked_at = opt(st, a, 21);
-	d->revoke_reason = opt(st, a, 22);
+	d->status = db_text_dup(st, a, 20);
+	d->revoked_at = db_text_dup(st, a, 21);
+	d->revoke_reason = db_text_dup(st, a, 22);
 	d->version = db_int(st, 23);
-	d->created_at = opt(st, a, 24);
+	d->created_at = db_text_dup(st, a, 24);
 	d->count = db_int(st, 25);
 }
 
@@ -83,16 +81,16 @@ static int read_nominees(struct db *db, struct arena *a, struct decision *d, con
 		x->position = db_int(st, 1);
 		x->person_id = db_int(st, 2);
 		x->unit_id = db_int(st, 3);
-		x->recipient_code = opt(st, a, 4);
-		x->recipient_name = opt(st, a, 5);
-		x->recipient_detail = opt(st, a, 6);
-		x->award_code = opt(st, a, 7);
-		x->award_name = opt(st, a, 8);
+		x->recipient_code = db_text_dup(st, a, 4);
+		x->recipient_name = db_text_dup(st, a, 5);
+		x->recipient_detail = db_text_dup(st, a, 6);
+		x->award_code = db_text_dup(st, a, 7);
+		x->award_name = db_text_dup(st, a, 8);
 		x->bonus_vnd = db_isnull(st, 9) ? -1 : db_int(st, 9);
 		x->achievement_id = db_int(st, 10);
-		x->cert_code = opt(st, a, 11);
-		x->key_id = opt(st, a, 12);
-		x->recipient_gender = opt(st, a, 13);
+		x->cert_code = db_text_dup(st, a, 11);
+		x->key_id = db_text_dup(st, a, 12);
+		x->recipient_gender = db_text_dup(st, a, 13);
 	}
 	db_done(st);
 	d->nnominees = n;
@@ -299,7 +297,7 @@ static int resolve_nominee(struct db *db, struct arena *a, struct decided_nomine
 	if (found) {
 		x->code = arena_strdup(a, db_text(st, 0));
 		x->name = arena_strdup(a, db_text(st, 1));
-		const char *position = opt(st, a, 2), *unit = opt(st, a, 3);
+		const char *position = db_text_dup(st, a, 2), *unit = db_text_dup(st, a, 3);
 		x->detail = position && unit ? arena_printf(a, "%s, %s", position, unit) : unit;
 		x->path = arena_strdup(a, db_text(st, 4));
 	}

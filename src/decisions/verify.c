@@ -12,8 +12,6 @@
 
 const char *const cert_status_names[] = { "valid", "invalid", "revoked", "unknown", NULL };
 
-static const char *opt(struct stmt *st, struct arena *a, int col) { return db_isnull(st, col) ? NULL : arena_strdup(a, db_text(st, col)); }
-
 /* the award record the decision made, as it is now: fills the fields it
 ** holds; 0 when it is there */
 static int award_record_now(struct db *db, struct arena *a, int64_t achievement_id, int64_t decision_id, struct cert_fields *now)
@@ -27,12 +25,12 @@ static int award_record_now(struct db *db, struct arena *a, int64_t achievement_
 	if (!st) return -1;
 	int found = db_step(st) == DB_ROW;
 	if (found) {
-		now->award = opt(st, a, 0);
+		now->award = db_text_dup(st, a, 0);
 		now->year = db_int(st, 1);
-		now->decision = opt(st, a, 2);
-		now->decided_on = opt(st, a, 3);
-		now->authority = opt(st, a, 4);
-		now->recipient_code = opt(st, a, 5);
+		now->decision = db_text_dup(st, a, 2);
+		now->decided_on = db_text_dup(st, a, 3);
+		now->authority = db_text_dup(st, a, 4);
+		now->recipient_code = db_text_dup(st, a, 5);
 	}
 	db_done(st);
 	return found ? 0 : -1;
@@ -107,17 +105,17 @@ int certs_verify(struct db *db, struct arena *a, const char *code_in, struct cer
 	c->position = db_int(st, 1);
 	c->recipient_kind = db_isnull(st, 2) ? "collective" : "person";
 	c->now.code = arena_strdup(a, code);
-	c->now.recipient = opt(st, a, 3);
-	c->now.award_name = opt(st, a, 4);
-	const char *payload = opt(st, a, 5), *sig = opt(st, a, 6);
-	c->key_id = opt(st, a, 7);
+	c->now.recipient = db_text_dup(st, a, 3);
+	c->now.award_name = db_text_dup(st, a, 4);
+	const char *payload = db_text_dup(st, a, 5), *sig = db_text_dup(st, a, 6);
+	c->key_id = db_text_dup(st, a, 7);
 	int64_t achievement_id = db_int(st, 8);
 	int revoked = !strcmp(db_text(st, 9), "revoked");
-	c->revoked_at = opt(st, a, 10);
-	const char *revoke_reason = opt(st, a, 11);
+	c->revoked_at = db_text_dup(st, a, 10);
+	const char *revoke_reason = db_text_dup(st, a, 11);
 	int64_t authority_id = db_int(st, 12);
-	c->authority_code = opt(st, a, 13);
-	const char *pk = opt(st, a, 14);
+	c->authority_code = db_text_dup(st, a, 13);
+	const char *pk = db_text_dup(st, a, 14);
 	int64_t key_unit = db_int(st, 15);
 	db_done(st);
 

@@ -25,8 +25,6 @@ enum task_status task_status_parse(const char *s)
 	return TS_NONE;
 }
 
-static const char *opt(struct stmt *st, struct arena *a, int col) { return db_isnull(st, col) ? NULL : arena_strdup(a, db_text(st, col)); }
-
 static void check_text(struct field_errors *fe, const char *field, const char *s, size_t max, int required)
 {
 	if (!s || !*s) {
@@ -56,18 +54,18 @@ static void read_programme(struct stmt *st, struct arena *a, struct programme *p
 {
 	memset(p, 0, sizeof *p);
 	p->id = db_int(st, 0);
-	p->code = opt(st, a, 1);
-	p->title = opt(st, a, 2);
-	p->kind = opt(st, a, 3);
-	p->legal_source = opt(st, a, 4);
-	p->description = opt(st, a, 5);
-	p->starts_on = opt(st, a, 6);
+	p->code = db_text_dup(st, a, 1);
+	p->title = db_text_dup(st, a, 2);
+	p->kind = db_text_dup(st, a, 3);
+	p->legal_source = db_text_dup(st, a, 4);
+	p->description = db_text_dup(st, a, 5);
+	p->starts_on = db_text_dup(st, a, 6);
 	p->owner_id = db_int(st, 7);
-	p->owner_code = opt(st, a, 8);
-	p->owner_name = opt(st, a, 9);
-	p->owner_path = opt(st, a, 10);
+	p->owner_code = db_text_dup(st, a, 8);
+	p->owner_name = db_text_dup(st, a, 9);
+	p->owner_path = db_text_dup(st, a, 10);
 	p->version = db_int(st, 11);
-	p->created_at = opt(st, a, 12);
+	p->created_at = db_text_dup(st, a, 12);
 	p->tasks = db_int(st, 13);
 }
 
@@ -213,32 +211,32 @@ void tasks_read_row(struct stmt *st, struct arena *a, struct task *t)
 	memset(t, 0, sizeof *t);
 	t->id = db_int(st, 0);
 	t->programme_id = db_int(st, 1);
-	t->programme_code = opt(st, a, 2);
+	t->programme_code = db_text_dup(st, a, 2);
 	t->parent_id = db_int(st, 3);
-	t->parent_code = opt(st, a, 4);
-	t->code = opt(st, a, 5);
-	t->title = opt(st, a, 6);
-	t->source_doc = opt(st, a, 7);
-	t->source_article = opt(st, a, 8);
-	t->product = opt(st, a, 9);
+	t->parent_code = db_text_dup(st, a, 4);
+	t->code = db_text_dup(st, a, 5);
+	t->title = db_text_dup(st, a, 6);
+	t->source_doc = db_text_dup(st, a, 7);
+	t->source_article = db_text_dup(st, a, 8);
+	t->product = db_text_dup(st, a, 9);
 	t->assigner_id = db_int(st, 10);
-	t->assigner_code = opt(st, a, 11);
-	t->assigner_name = opt(st, a, 12);
-	t->assigner_path = opt(st, a, 13);
+	t->assigner_code = db_text_dup(st, a, 11);
+	t->assigner_name = db_text_dup(st, a, 12);
+	t->assigner_path = db_text_dup(st, a, 13);
 	t->lead_id = db_int(st, 14);
-	t->lead_code = opt(st, a, 15);
-	t->lead_name = opt(st, a, 16);
-	t->lead_path = opt(st, a, 17);
-	t->assigned_on = opt(st, a, 18);
-	t->due_original = opt(st, a, 19);
-	t->due_on = opt(st, a, 20);
-	t->extended_on = opt(st, a, 21);
+	t->lead_code = db_text_dup(st, a, 15);
+	t->lead_name = db_text_dup(st, a, 16);
+	t->lead_path = db_text_dup(st, a, 17);
+	t->assigned_on = db_text_dup(st, a, 18);
+	t->due_original = db_text_dup(st, a, 19);
+	t->due_on = db_text_dup(st, a, 20);
+	t->extended_on = db_text_dup(st, a, 21);
 	t->percent = db_int(st, 22);
-	t->state = opt(st, a, 23);
-	t->done_on = opt(st, a, 24);
-	t->accepted_on = opt(st, a, 25);
+	t->state = db_text_dup(st, a, 23);
+	t->done_on = db_text_dup(st, a, 24);
+	t->accepted_on = db_text_dup(st, a, 25);
 	t->version = db_int(st, 26);
-	t->created_at = opt(st, a, 27);
+	t->created_at = db_text_dup(st, a, 27);
 	t->children = db_int(st, 28);
 }
 
@@ -251,7 +249,7 @@ static const char *due_at(struct db *db, struct arena *a, const struct task *t, 
 	struct stmt *st = db_query(db,
 				   "SELECT due_before FROM task_extensions WHERE task_id = $1 AND recorded_on > $2 ORDER BY recorded_on, id LIMIT 1",
 				   "it", t->id, as_of);
-	if (st && db_step(st) == DB_ROW) due = opt(st, a, 0);
+	if (st && db_step(st) == DB_ROW) due = db_text_dup(st, a, 0);
 	db_done(st);
 	return due;
 }
@@ -286,8 +284,8 @@ static int read_coordinators(struct db *db, struct arena *a, struct task *t)
 	while (t->ncoordinators < TASK_MAX_COORDINATORS && db_step(st) == DB_ROW) {
 		struct task_unit *u = &t->coordinators[t->ncoordinators++];
 		u->id = db_int(st, 0);
-		u->code = opt(st, a, 1);
-		u->name = opt(st, a, 2);
+		u->code = db_text_dup(st, a, 1);
+		u->name = db_text_dup(st, a, 2);
 	}
 	db_done(st);
 	return E_OK;
@@ -307,18 +305,18 @@ static int read_reports(struct db *db, struct arena *a, struct task *t)
 	while (t->nreports < count && db_step(st) == DB_ROW) {
 		struct task_report *x = &t->reports[t->nreports++];
 		x->id = db_int(st, 0);
-		x->kind = opt(st, a, 1);
+		x->kind = db_text_dup(st, a, 1);
 		x->percent = db_int(st, 2);
-		x->note = opt(st, a, 3);
-		x->done_on = opt(st, a, 4);
-		x->product = opt(st, a, 5);
-		x->reported_on = opt(st, a, 6);
-		x->review = opt(st, a, 7);
-		x->review_comment = opt(st, a, 8);
-		x->reviewed_on = opt(st, a, 9);
-		x->reviewer = opt(st, a, 10);
-		x->reporter = opt(st, a, 11);
-		x->created_at = opt(st, a, 12);
+		x->note = db_text_dup(st, a, 3);
+		x->done_on = db_text_dup(st, a, 4);
+		x->product = db_text_dup(st, a, 5);
+		x->reported_on = db_text_dup(st, a, 6);
+		x->review = db_text_dup(st, a, 7);
+		x->review_comment = db_text_dup(st, a, 8);
+		x->reviewed_on = db_text_dup(st, a, 9);
+		x->reviewer = db_text_dup(st, a, 10);
+		x->reporter = db_text_dup(st, a, 11);
+		x->created_at = db_text_dup(st, a, 12);
 	}
 	db_done(st);
 	return E_OK;
@@ -337,12 +335,12 @@ static int read_extensions(struct db *db, struct arena *a, struct task *t)
 	while (t->nextensions < count && db_step(st) == DB_ROW) {
 		struct task_extension *x = &t->extensions[t->nextensions++];
 		x->id = db_int(st, 0);
-		x->due_before = opt(st, a, 1);
-		x->due_on = opt(st, a, 2);
-		x->reason = opt(st, a, 3);
-		x->recorded_on = opt(st, a, 4);
-		x->by = opt(st, a, 5);
-		x->created_at = opt(st, a, 6);
+		x->due_before = db_text_dup(st, a, 1);
+		x->due_on = db_text_dup(st, a, 2);
+		x->reason = db_text_dup(st, a, 3);
+		x->recorded_on = db_text_dup(st, a, 4);
+		x->by = db_text_dup(st, a, 5);
+		x->created_at = db_text_dup(st, a, 6);
 	}
 	db_done(st);
 	return E_OK;
@@ -717,7 +715,7 @@ int tasks_review(struct db *db, const struct user *who, int64_t id, int64_t vers
 				   "i", id);
 	if (st && db_step(st) == DB_ROW) {
 		rid = db_int(st, 0);
-		done_on = opt(st, &a, 1);
+		done_on = db_text_dup(st, &a, 1);
 	}
 	db_done(st);
 	if (!rid) { rc = E_DB; goto out; }

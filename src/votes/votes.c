@@ -26,8 +26,6 @@ const char *const vote_statuses[] = { "draft", "open", "closed", NULL };
 	" FROM vote_rounds v JOIN units u ON u.id = v.unit_id LEFT JOIN proposals p ON p.id = v.proposal_id " \
 	"LEFT JOIN users us ON us.id = v.created_by"
 
-static const char *opt(struct stmt *st, struct arena *a, int col) { return db_isnull(st, col) ? NULL : arena_strdup(a, db_text(st, col)); }
-
 static void read_round(struct stmt *st, struct arena *a, struct vote_round *v)
 {
 	memset(v, 0, sizeof *v);
@@ -38,8 +36,8 @@ static void read_round(struct stmt *st, struct arena *a, struct vote_round *v)
 	v->unit_name = arena_strdup(a, db_text(st, 4));
 	v->unit_path = arena_strdup(a, db_text(st, 5));
 	v->proposal_id = db_isnull(st, 6) ? 0 : db_int(st, 6);
-	v->proposal_code = opt(st, a, 7);
-	v->proposal_title = opt(st, a, 8);
+	v->proposal_code = db_text_dup(st, a, 7);
+	v->proposal_title = db_text_dup(st, a, 8);
 	v->threshold_bp = db_int(st, 9);
 	v->base = arena_strdup(a, db_text(st, 10));
 	v->max_choices = db_isnull(st, 11) ? 0 : db_int(st, 11);
@@ -55,8 +53,8 @@ static void read_round(struct stmt *st, struct arena *a, struct vote_round *v)
 	v->created_by_login = db_isnull(st, 20) ? "system" : arena_strdup(a, db_text(st, 20));
 	v->created_at = arena_strdup(a, db_text(st, 21));
 	v->updated_at = arena_strdup(a, db_text(st, 22));
-	v->opened_at = opt(st, a, 23);
-	v->closed_at = opt(st, a, 24);
+	v->opened_at = db_text_dup(st, a, 23);
+	v->closed_at = db_text_dup(st, a, 24);
 	v->cluster_year_id = db_isnull(st, 25) ? 0 : db_int(st, 25);
 }
 
@@ -94,9 +92,9 @@ static int read_candidates(struct db *db, struct arena *a, struct vote_round *v)
 		c->id = db_int(st, 0);
 		c->label = arena_strdup(a, db_text(st, 1));
 		c->unit_id = db_isnull(st, 2) ? 0 : db_int(st, 2);
-		c->unit_code = opt(st, a, 3);
+		c->unit_code = db_text_dup(st, a, 3);
 		c->person_id = db_isnull(st, 4) ? 0 : db_int(st, 4);
-		c->person_code = opt(st, a, 5);
+		c->person_code = db_text_dup(st, a, 5);
 		c->nominee_id = db_isnull(st, 6) ? 0 : db_int(st, 6);
 		if (closed) {
 			c->yes = db_isnull(st, 7) ? 0 : db_int(st, 7);
