@@ -1,6 +1,7 @@
 #include "util.h"
 
 #include "arena.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <math.h>
@@ -105,7 +106,7 @@ int date_valid(const char *s)
 
 void today_iso(char out[11])
 {
-	time_t t = time(NULL);
+	time_t t = time(NULL) + (time_t)i18n_tz_minutes * 60;
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);

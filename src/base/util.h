@@ -13,7 +13,7 @@ int parse_id(const char *s, int64_t *out);          /* positive integer; 0 on su
 int parse_number(const char *s, double *out);       /* finite decimal, '.' separator; 0 on success */
 int code_valid(const char *code);                   /* letters, digits, '-', '_', '.' */
 int date_valid(const char *s);                      /* 1 for a real YYYY-MM-DD date */
-void today_iso(char out[11]);                       /* YYYY-MM-DD, UTC */
+void today_iso(char out[11]);                       /* YYYY-MM-DD on the office's clock (i18n_tz_minutes) */
 struct arena;
 /* A date as a person types it (dd/mm/yyyy, d/m/yyyy, or YYYY-MM-DD) as
 ** YYYY-MM-DD in the arena, or NULL when it is not a real calendar date. */

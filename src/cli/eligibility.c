@@ -110,12 +110,12 @@ int cmd_eligibility(int argc, char **argv)
 	struct arena ar;
 	arena_init(&ar);
 	int rc = 1;
-	struct rule_award *aw;
+	struct award *aw;
 	struct elig_scan_query q = { .year = (int)y, .verdicts = verdicts, .limit = -1 };
 	struct rule_set *rs;
 	struct elig_scan sc;
 	const char *why = NULL;
-	if (rule_award_find(db, &ar, award, lang, &aw) != E_OK) { fprintf(stderr, "no award has the code %s\n", award); goto out; }
+	if (awards_get_code(db, &ar, award, lang, &aw) != E_OK) { fprintf(stderr, "no award has the code %s\n", award); goto out; }
 	if (units_find_code(db, unit, &q.unit_id) != E_OK) { fprintf(stderr, "no unit has the code %s\n", unit); goto out; }
 	/* one read transaction: the counts and the lists are of one state of the database */
 	if (db_exec(db, "BEGIN", "") != DB_OK) { fprintf(stderr, "cannot read the database: %s\n", db_errmsg(db)); goto out; }

@@ -114,7 +114,7 @@ struct elig_form {
 
 /* its answer */
 struct elig_answer {
-	const struct rule_award *award;
+	const struct award *award;
 	const struct rule_set *rs;
 	const struct elig_result *res;
 	const char *subject;               /* the person's or the unit's name */
@@ -131,7 +131,7 @@ struct rule_problem {
 
 /* the answer of a scan: everyone of a unit (the page's "everyone of the unit") */
 struct elig_scan_answer {
-	const struct rule_award *award;
+	const struct award *award;
 	const struct rule_set *rs;
 	const struct elig_scan *scan;
 	int64_t unit_id;

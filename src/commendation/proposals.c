@@ -10,6 +10,7 @@
 #include "../base/buf.h"
 #include "../base/db.h"
 #include "../base/fold.h"
+#include "../base/i18n.h"
 #include "../base/util.h"
 #include "../units/units.h"
 #include "../web/roles.h"
@@ -34,10 +35,10 @@ static enum prop_stage stage_of(const char *s)
 	return PS_DRAFT;
 }
 
-/* YYYY-MM-DD n days after today (UTC) */
+/* YYYY-MM-DD n days after today on the office's clock */
 static void days_from_today(char out[11], int n)
 {
-	time_t t = time(NULL) + (time_t)n * 86400;
+	time_t t = time(NULL) + (time_t)i18n_tz_minutes * 60 + (time_t)n * 86400;
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);

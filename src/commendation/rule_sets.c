@@ -20,53 +20,6 @@ static const char *name_col(const char *lang)
 	return lang && !strcmp(lang, "en") ? "a.name_en" : lang && !strcmp(lang, "hi") ? "a.name_hi" : "a.name_vi";
 }
 
-/* ---- awards, as the rules see them ---- */
-
-static void read_award(struct stmt *st, struct arena *a, struct rule_award *w)
-{
-	w->id = db_int(st, 0);
-	w->code = arena_strdup(a, db_text(st, 1));
-	w->name = arena_strdup(a, db_text(st, 2));
-	w->subjects = arena_strdup(a, db_text(st, 3));
-}
-
-int rule_award_find(struct db *db, struct arena *a, const char *code, const char *lang, struct rule_award **out)
-{
-	/* the column is one of three fixed names, never user text */
-	const char *sql = arena_printf(a, "SELECT a.id, a.code, %s, a.subjects FROM awards a WHERE a.code = $1", name_col(lang));
-	struct stmt *st = db_query(db, sql, "t", code);
-	if (!st) return E_DB;
-	int rc = db_step(st);
-	if (rc == DB_ROW) {
-		*out = arena_alloc(a, sizeof **out);
-		read_award(st, a, *out);
-	}
-	db_done(st);
-	return rc == DB_ROW ? E_OK : rc == DB_DONE ? E_NOTFOUND : E_DB;
-}
-
-int rule_awards_list(struct db *db, struct arena *a, const char *lang, struct rule_award **items, int *n)
-{
-	const char *sql = arena_printf(a, "SELECT a.id, a.code, %s, a.subjects FROM awards a WHERE a.active = 1 ORDER BY a.position, a.code",
-				       name_col(lang));
-	struct stmt *st = db_query(db, sql, "");
-	*n = 0;
-	*items = NULL;
-	if (!st) return E_DB;
-	int cap = 0, rc;
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct rule_award *more = arena_alloc(a, sizeof *more * (size_t)cap);
-			if (*n) memcpy(more, *items, sizeof *more * (size_t)*n);
-			*items = more;
-		}
-		read_award(st, a, &(*items)[(*n)++]);
-	}
-	db_done(st);
-	return rc == DB_DONE ? E_OK : E_DB;
-}
-
 /* ---- reads ---- */
 
 #define RS_COLS                                                                                                      \
@@ -230,11 +183,11 @@ int rule_sets_create(struct db *db, const struct user *who, const struct rule_se
 	if (rc != E_OK) return rc;
 	struct arena a;
 	arena_init(&a);
-	struct rule_award *award = NULL;
+	struct award *award = NULL;
 	struct rule_set v = { .legal_basis = in->legal_basis, .source = in->source, .effective_from = in->effective_from,
 			      .effective_to = in->effective_to, .rules = in->rules, .active = 1 };
 	if (!in->award_code || !*in->award_code) fe_add(fe, "award", N_("Is required"));
-	else if ((rc = rule_award_find(db, &a, in->award_code, "vi", &award)) == E_NOTFOUND) fe_add(fe, "award", N_("No award has this code"));
+	else if ((rc = awards_get_code(db, &a, in->award_code, "vi", &award)) == E_NOTFOUND) fe_add(fe, "award", N_("No award has this code"));
 	else if (rc != E_OK) goto out;
 	if (award) v.award_id = award->id;
 	rc = validate(db, &v, 0, fe, rerr);
@@ -298,7 +251,7 @@ out:
 /* ---- the eligibility check ---- */
 
 /* the rule set in force on 31 December of the year (or date), parsed */
-static int rule_in_force(struct db *db, struct arena *a, const char *lang, const struct rule_award *award, int year, const char *date,
+static int rule_in_force(struct db *db, struct arena *a, const char *lang, const struct award *award, int year, const char *date,
 			 struct rule_set **rs, struct rule_node **tree, const char **why)
 {
 	const char *on = date ? date : arena_printf(a, "%04d-12-31", year);
@@ -313,7 +266,7 @@ static int rule_in_force(struct db *db, struct arena *a, const char *lang, const
 	return E_OK;
 }
 
-int eligibility_check(struct db *db, struct arena *a, const char *lang, const struct rule_award *award, const struct elig_subject *s,
+int eligibility_check(struct db *db, struct arena *a, const char *lang, const struct award *award, const struct elig_subject *s,
 		      int year, const char *date, struct rule_set **rs, struct elig_result *out, const char **why)
 {
 	*why = NULL;
@@ -328,7 +281,7 @@ int eligibility_check(struct db *db, struct arena *a, const char *lang, const st
 	return elig_evaluate(db, a, lang, tree, s, year, out);
 }
 
-int eligibility_scan(struct db *db, struct arena *a, const char *lang, const struct rule_award *award, const struct elig_scan_query *q,
+int eligibility_scan(struct db *db, struct arena *a, const char *lang, const struct award *award, const struct elig_scan_query *q,
 		     struct rule_set **rs, struct elig_scan *out, const char **why)
 {
 	*why = NULL;
@@ -379,13 +332,13 @@ char *eligibility_answer(struct db *db, const char *lang, const char *award_code
 	struct arena a;
 	arena_init(&a);
 	char *out = NULL;
-	struct rule_award *award;
+	struct award *award;
 	struct elig_subject s = { .person_id = person, .unit_id = unit };
 	if (person > 0) db_int1(db, &s.unit_id, "SELECT unit_id FROM people WHERE id = $1", "i", person);
 	struct rule_set *rs;
 	struct elig_result res;
 	const char *why;
-	if (rule_award_find(db, &a, award_code, lang, &award) == E_OK &&
+	if (awards_get_code(db, &a, award_code, lang, &award) == E_OK &&
 	    eligibility_check(db, &a, lang, award, &s, (int)year, date, &rs, &res, &why) == E_OK) {
 		struct buf b;
 		buf_init(&b);

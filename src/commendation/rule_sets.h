@@ -12,6 +12,7 @@
 
 #include "../base/errors.h"
 #include "../base/json.h"
+#include "commendation.h"
 #include "rules.h"
 
 struct db;
@@ -19,14 +20,6 @@ struct arena;
 struct user;
 
 #define RULE_SET_TEXT_MAX 1000     /* legal basis, source */
-
-/* an award of the catalogue, as the rules see it */
-struct rule_award {
-	int64_t id;
-	const char *code;
-	const char *name;          /* in the language asked for */
-	const char *subjects;      /* person, collective, both, household */
-};
 
 struct rule_set {
 	int64_t id, award_id;
@@ -46,11 +39,6 @@ struct rule_set_in {
 	int clear_source, clear_effective_to;   /* update: set to none */
 	int active;                        /* update: -1 leaves it */
 };
-
-/* the award with this code (active or not): E_OK, E_NOTFOUND; name in lang */
-int rule_award_find(struct db *db, struct arena *a, const char *code, const char *lang, struct rule_award **out);
-/* the active awards in catalogue order, names in lang */
-int rule_awards_list(struct db *db, struct arena *a, const char *lang, struct rule_award **items, int *n);
 
 /* award names are in lang */
 int rule_sets_get(struct db *db, struct arena *a, int64_t id, const char *lang, struct rule_set **out);
@@ -77,7 +65,7 @@ void rule_set_json(struct jw *w, const struct rule_set *rs);
 ** for the subject. E_OK; E_NOTFOUND with *why (no rule set in force);
 ** E_INVALID with *why (the award is not for this kind of subject); E_STATE
 ** with *why (the rule set in force no longer parses); E_DB. */
-int eligibility_check(struct db *db, struct arena *a, const char *lang, const struct rule_award *award, const struct elig_subject *s,
+int eligibility_check(struct db *db, struct arena *a, const char *lang, const struct award *award, const struct elig_subject *s,
 		      int year, const char *date, struct rule_set **rs, struct elig_result *out, const char **why);
 
 /* The scan behind GET /api/v1/eligibility/scan, the page /eligibility and
@@ -85,7 +73,7 @@ int eligibility_check(struct db *db, struct arena *a, const char *lang, const st
 ** December of the year) evaluated for every active person of the unit's subtree (rules.h,
 ** elig_scan). The same errors as eligibility_check (an award for
 ** collectives is E_INVALID), and E_NOTFOUND for an unknown unit. */
-int eligibility_scan(struct db *db, struct arena *a, const char *lang, const struct rule_award *award, const struct elig_scan_query *q,
+int eligibility_scan(struct db *db, struct arena *a, const char *lang, const struct award *award, const struct elig_scan_query *q,
 		     struct rule_set **rs, struct elig_scan *out, const char **why);
 
 /* {"id","legal_basis","effective_from","effective_to"}: the rule set an answer used */

@@ -138,8 +138,8 @@ void api_rule_sets_list(struct req *r)
 	const char *code = req_query(r, "award");
 	int64_t award_id = 0;
 	if (code && *code) {
-		struct rule_award *aw;
-		int rc = rule_award_find(r->db, &r->a, code, r->lang, &aw);
+		struct award *aw;
+		int rc = awards_get_code(r->db, &r->a, code, r->lang, &aw);
 		if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 		award_id = aw->id;
 	}
@@ -209,8 +209,8 @@ static int elig_run(struct req *r, const struct elig_query *q, struct elig_answe
 {
 	memset(ans, 0, sizeof *ans);
 	*why = N_("No such record");
-	struct rule_award *aw;
-	int rc = rule_award_find(r->db, &r->a, q->award, r->lang, &aw);
+	struct award *aw;
+	int rc = awards_get_code(r->db, &r->a, q->award, r->lang, &aw);
 	if (rc != E_OK) return rc;
 	struct elig_subject s = { .person_id = q->person_id, .unit_id = q->unit_id };
 	struct stmt *st = q->person_id > 0
@@ -322,8 +322,8 @@ static int scan_run(struct req *r, const struct scan_ask *q, struct elig_scan_an
 {
 	memset(ans, 0, sizeof *ans);
 	*why = N_("No such record");
-	struct rule_award *aw;
-	int rc = rule_award_find(r->db, &r->a, q->award, r->lang, &aw);
+	struct award *aw;
+	int rc = awards_get_code(r->db, &r->a, q->award, r->lang, &aw);
 	if (rc != E_OK) return rc;
 	struct unit *u;
 	rc = units_get(r->db, &r->a, q->unit_id, &u);
@@ -426,10 +426,10 @@ const char *elig_verdict_label(struct req *r, enum elig_verdict v)
 
 void page_rules(struct req *r)
 {
-	struct rule_award *awards;
+	struct award *awards;
 	struct rule_set *sets;
 	int naw = 0, nsets = 0;
-	if (rule_awards_list(r->db, &r->a, r->lang, &awards, &naw) != E_OK || rule_sets_list(r->db, &r->a, 0, r->lang, &sets, &nsets) != E_OK) {
+	if (awards_list(r->db, &r->a, r->lang, &awards, &naw) != E_OK || rule_sets_list(r->db, &r->a, 0, r->lang, &sets, &nsets) != E_OK) {
 		reply_fail(r, E_DB, NULL);
 		return;
 	}
@@ -441,9 +441,9 @@ void page_rules(struct req *r)
 static void show_rule_set(struct req *r, const struct rule_set *rs, const struct rule_set_in *typed, const struct field_errors *fe,
 			  const struct rule_problem *pb)
 {
-	struct rule_award *awards = NULL;
+	struct award *awards = NULL;
 	int naw = 0;
-	if (!rs) rule_awards_list(r->db, &r->a, r->lang, &awards, &naw);
+	if (!rs) awards_list(r->db, &r->a, r->lang, &awards, &naw);
 	if (fe && fe->n) r->status = 422;
 	page_begin(r, rs ? rs->award_name : _("New rule set"), "rules");
 	tmpl_rule_set_page(&r->out, r, rs, awards, naw, typed, fe, pb, rule_sets_may_manage(r->user));
@@ -588,9 +588,9 @@ void page_eligibility(struct req *r)
 		today_iso(today);
 		q.year = arena_printf(&r->a, "%d", atoi(today) - 1); /* proposals are for the year that ended */
 	}
-	struct rule_award *awards;
+	struct award *awards;
 	int naw = 0;
-	rule_awards_list(r->db, &r->a, r->lang, &awards, &naw);
+	awards_list(r->db, &r->a, r->lang, &awards, &naw);
 	page_begin(r, _("Eligibility check"), "eligibility");
 	tmpl_eligibility_page(&r->out, r, awards, naw, &q, ans, scan);
 	page_end(r);

@@ -362,12 +362,9 @@ static void check_fields(const struct decision_in *in, struct field_errors *fe)
 	else if (!in->decided_on || !*in->decided_on) fe_add(fe, "date", N_("Is required"));
 	else if (!date_valid(in->decided_on)) fe_add(fe, "date", N_("Is not a date (YYYY-MM-DD)"));
 	else {
-		/* the office may date it today on its own clock, a day ahead of UTC */
-		time_t t = time(NULL) + 86400;
-		struct tm tm;
-		char limit[16];
-		gmtime_r(&t, &tm);
-		strftime(limit, sizeof limit, "%Y-%m-%d", &tm);
+		/* today on the office's clock at the latest */
+		char limit[11];
+		today_iso(limit);
 		if (strcmp(in->decided_on, limit) > 0) fe_add(fe, "date", N_("A decision cannot be dated in the future"));
 	}
 	if (!fe_get(fe, "signer")) check_text(fe, "signer", in->signer_name, 200, 1);

@@ -223,8 +223,8 @@ int mv_report_pdf(struct db *db, struct arena *a, const struct dashboard *d, con
 	pdf_footer(p, arena_printf(a, "%s — %s", m->code, T("Movement report")));
 	const char *parent, *place;
 	issuer(db, a, m, &parent, &place);
-	/* the date of issue in Việt Nam (UTC+7) */
-	time_t now = time(NULL) + 7 * 3600;
+	/* the date of issue on the office's clock */
+	time_t now = time(NULL) + (time_t)i18n_tz_minutes * 60;
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	struct buf when;

@@ -5,9 +5,10 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '../lib/server.mjs';
 import { demoServer, launch, newPage, loginForm, screenshot, clickAndWait, text, assertNoProblems } from './browser.mjs';
+import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, browser, ids = {};
-const today = new Date().toISOString().slice(0, 10);
+const today = officeDay(0);
 
 before(async () => {
   ({ env, srv } = await demoServer());

@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
 import { mkUnit } from '../http/_util.mjs';
 import { launch, newPage, loginForm, submit, clickAndWait, text, assertNoProblems } from './browser.mjs';
+import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, browser, page, mv;
-const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+const day = (offset) => officeDay(offset);
 
 before(async () => {
   env = makeDb();

@@ -7,9 +7,10 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoServer, launch, newPage, loginForm, screenshot, submit, text, facts, assertNoProblems } from './browser.mjs';
 import { pickOption } from './browser.mjs';
+import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, browser, page;
-const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+const day = (offset) => officeDay(offset);
 
 before(async () => {
   ({ env, srv } = await demoServer());

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { demoDb, launch, loginForm } from './browser.mjs';
 import { startServer, Client, tmpdir } from '../lib/server.mjs';
 import { sql as dbSql } from '../http/_util.mjs';
+import { officeDay } from '../lib/dates.mjs';
 
 const MODULES = fileURLToPath(new URL('../node_modules/', import.meta.url));
 const AXE = path.join(MODULES, 'axe-core/axe.min.js');
@@ -81,7 +82,7 @@ before(async () => {
   assert.equal(r.status, 201, r.text);
   ids.running = r.data.id;
   r = await admin.post(`/api/v1/models/${ids.running}/reports`, {
-    json: { reported_on: new Date().toISOString().slice(0, 10), note: 'Lắp 4 camera', results: { items: 4 } },
+    json: { reported_on: officeDay(0), note: 'Lắp 4 camera', results: { items: 4 } },
   });
   assert.equal(r.status, 201, r.text);
   // the page of an import job that failed (its errors) and of one that is done

@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startServer, Client, thidua, freePort, tmpdir } from '../lib/server.mjs';
 import { csrfOf, setCookies, mkUnit, sleep } from './_util.mjs';
+import { officeDay } from '../lib/dates.mjs';
 
 const NGINX = '/usr/sbin/nginx';
 const PG_BIN = (() => {
@@ -33,7 +34,7 @@ const SKIP = !fs.existsSync(NGINX) ? `nginx is not installed (${NGINX}); scripts
   : false;
 const CLUSTER = path.resolve('scripts/pg-test-cluster.sh');
 const JOB_LOCK_NS = 1952999780; // src/base/jobs.c: the advisory lock a running job's worker holds
-const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+const day = (offset) => officeDay(offset);
 
 let uri = null, adminPassword, A = null, B = null, C = null, ngx = null;
 

@@ -6,9 +6,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
 import { addUserAsync, csrfOf, mkUnit, sql } from './_util.mjs';
+import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, admin, officer, colleague, reporter, mv, pwO;
-const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+const day = (offset) => officeDay(offset);
 
 // the bytes of a download, as a Buffer (the client reads text)
 async function bytes(c, p) {

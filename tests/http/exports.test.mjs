@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makeDb, thidua, startServer, Client } from '../lib/server.mjs';
 import { copyDb, sql } from './_util.mjs';
+import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, admin, pristine;
 
@@ -185,7 +186,7 @@ test('the per-unit chart shows 20 of the 32 units with a translated caption, and
     assert.deepEqual([bars, none], [20, 0], accept); /* 20 of the units have reported an amount */
   }
   // a movement where one of two registered units has reported money: one bar, and "—" for the other
-  const day = (o) => new Date(Date.now() + o * 86400000).toISOString().slice(0, 10);
+  const day = (o) => officeDay(o);
   let r = await admin.post('/api/v1/movements', { json: { code: 'EXP-CHART', title: 'Thử biểu đồ', kind: 'thematic', authority_code: 'QY-BDV',
     starts_on: day(-10), ends_on: day(100), register_by: day(10), scope: ['QN-QUANGYEN'], fields: ['economy'],
     metrics: [{ code: 'vnd', name: 'Kinh phí', unit: 'VND', kind: 'amount' }] } });

@@ -6,10 +6,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
 import { addUserAsync, csrfOf, mkUnit } from './_util.mjs';
+import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, admin, officer, mv, model;
 
-const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+const day = (offset) => officeDay(offset);
 
 // A browser's session: log in through the form, with the language cookie set.
 async function browserAs(login, password, lang) {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, makeDb, startServer, Client, onPg } from '../lib/server.mjs';
 import { addUserAsync, copyDb, csrfOf, setCookies, sql } from './_util.mjs';
+import { officeDay } from '../lib/dates.mjs';
 
 // No test depends on another. The tests that only read share one server on
 // the demo data; a test that adds to what the home pages count (or needs what
@@ -16,7 +17,7 @@ import { addUserAsync, copyDb, csrfOf, setCookies, sql } from './_util.mjs';
 // and builds it there through the same calls the Sơn La test asserts.
 let env, template, srv, admin, qyReporter, slOfficer, twOfficer, viewer, ids;
 
-const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+const day = (offset) => officeDay(offset);
 const today = day(0);
 const inDays = (iso) => Math.round((Date.parse(iso) - Date.parse(today)) / 86400000);
 const vnDate = (iso) => iso.split('-').reverse().join('/');

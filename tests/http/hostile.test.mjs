@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
 import { mkUnit, rawHttp } from './_util.mjs';
+import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, admin, unit;
 
@@ -84,7 +85,7 @@ test('the password policy refuses weak passwords in the command line (libpwquali
 });
 
 test('measured values have a range: amounts 0..10^15 in whole VND, rates 0..100, and a sum stays in range', async () => {
-  const day = (o) => new Date(Date.now() + o * 86400000).toISOString().slice(0, 10);
+  const day = (o) => officeDay(o);
   let r = await admin.post('/api/v1/movements', {
     json: {
       code: 'RANGE', title: 'Giới hạn', kind: 'regular', authority_code: 'T-HOST', starts_on: day(-10), ends_on: day(100), register_by: day(10),
@@ -125,7 +126,7 @@ test('measured values have a range: amounts 0..10^15 in whole VND, rates 0..100,
 test('a draft movement is seen only by those who may run it, not by a viewer or council member above its authority', async () => {
   const { addUserAsync } = await import('./_util.mjs');
   const { BIN } = await import('../lib/server.mjs');
-  const day = (o) => new Date(Date.now() + o * 86400000).toISOString().slice(0, 10);
+  const day = (o) => officeDay(o);
   const sub = await mkUnit(admin, 'T-HOST-S', 'Sở Thử', 'department', unit.id);
   const [pv, pc, po] = await Promise.all([
     addUserAsync(BIN, env.db, 'draft.viewer', 'viewer', 'VN'),
@@ -203,7 +204,7 @@ test('an unknown stage or kind on the movements list is a 400 naming it, not an 
 });
 
 test('metric names sent to the API are checked like every one-line text: controls refused, bidi overrides removed', async () => {
-  const day = (o) => new Date(Date.now() + o * 86400000).toISOString().slice(0, 10);
+  const day = (o) => officeDay(o);
   const mv = (code, metrics) => admin.post('/api/v1/movements', {
     json: { code, title: 'Phong trào thử', kind: 'regular', authority_id: unit.id, starts_on: day(-1), ends_on: day(100), register_by: day(10), scope: ['T-HOST'], fields: ['economy'], metrics },
   });

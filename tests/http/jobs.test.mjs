@@ -8,9 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, makeDb, startServer, Client, SLOW, thidua } from '../lib/server.mjs';
 import { addUserAsync, holdWriteLock, mkUnit, sql, writeLockHolders } from './_util.mjs';
+import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, admin, reporter, other, mv, pwR;
-const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+const day = (offset) => officeDay(offset);
 const WARDS = 20;
 const BIG = SLOW ? 2000 : 10000;
 

@@ -7,10 +7,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
 import { addUserAsync, mkUnit } from './_util.mjs';
+import { officeDay } from '../lib/dates.mjs';
 
 let srv, officer, u;
 
-const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+const day = (offset) => officeDay(offset);
 const vnDay = (offset) => day(offset).split('-').reverse().join('/');
 
 // the attribute value of the element with this id

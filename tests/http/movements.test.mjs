@@ -9,11 +9,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
 import { addUserAsync, mkUnit, sql } from './_util.mjs';
+import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, admin, officer, reporter, stranger, anon;
 const u = {};
 
-const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+const day = (offset) => officeDay(offset);
 
 before(async () => {
   env = makeDb();

@@ -11,12 +11,13 @@ import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
 import { makeValidator, documentValidator, closeObjects } from '../lib/openapi.mjs';
 import { addUserAsync, mkUnit, rawHttp } from './_util.mjs';
 import net from 'node:net';
+import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, admin, viewer;
 const u = {};
 let mv, reg, model;
 
-const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+const day = (offset) => officeDay(offset);
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 const upload = (name, bytes) => { const fd = new FormData(); fd.append('file', new Blob([bytes]), name); return fd; };
 

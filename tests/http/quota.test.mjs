@@ -5,9 +5,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
 import { mkUnit } from './_util.mjs';
+import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, admin, model, other;
-const day = (o) => new Date(Date.now() + o * 86400000).toISOString().slice(0, 10);
+const day = (o) => officeDay(o);
 
 // a PDF of about `size` bytes, different for each `tag` (so none is stored once for two)
 const pdf = (tag, size) => Buffer.from(`%PDF-1.4\n% ${tag} ${'x'.repeat(Math.max(0, size - 120))}\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n`);

@@ -144,8 +144,8 @@ static const char *date_for(int year) { return year == 2023 ? "2024-01-15" : NUL
 
 static struct elig_scan *scan(struct fx *f, const char *award, int64_t unit, int year, unsigned verdicts, int64_t offset, int64_t limit)
 {
-	struct rule_award *aw;
-	assert_int_equal(rule_award_find(f->db, &f->a, award, "en", &aw), E_OK);
+	struct award *aw;
+	assert_int_equal(awards_get_code(f->db, &f->a, award, "en", &aw), E_OK);
 	struct elig_scan_query q = { .unit_id = unit, .year = year, .date = date_for(year), .verdicts = verdicts, .offset = offset, .limit = limit };
 	struct elig_scan *sc = arena_alloc(&f->a, sizeof *sc);
 	struct rule_set *rs;
@@ -161,8 +161,8 @@ static struct elig_scan *scan(struct fx *f, const char *award, int64_t unit, int
 /* the scan's answer for a person equals the single check's, word for word */
 static void expect_same(struct fx *f, const char *award, const struct elig_person *x, int year)
 {
-	struct rule_award *aw;
-	assert_int_equal(rule_award_find(f->db, &f->a, award, "en", &aw), E_OK);
+	struct award *aw;
+	assert_int_equal(awards_get_code(f->db, &f->a, award, "en", &aw), E_OK);
 	int64_t unit = 0;
 	assert_int_equal(db_int1(f->db, &unit, "SELECT unit_id FROM people WHERE id = $1", "i", x->person_id), DB_ROW);
 	struct elig_subject s = { .person_id = x->person_id, .unit_id = unit };
@@ -189,8 +189,8 @@ static void test_scan_equals_single_check(void **state)
 	int compared = 0;
 	for (size_t i = 0; i < sizeof awards / sizeof *awards; i++)
 		for (int year = 2023; year <= 2025; year++) {
-			struct rule_award *aw;
-			assert_int_equal(rule_award_find(f->db, &f->a, awards[i], "en", &aw), E_OK);
+			struct award *aw;
+			assert_int_equal(awards_get_code(f->db, &f->a, awards[i], "en", &aw), E_OK);
 			struct elig_scan_query q = { .unit_id = f->prov, .year = year, .date = date_for(year), .verdicts = ALL, .limit = -1 };
 			struct elig_scan sc;
 			struct rule_set *rs;
@@ -341,17 +341,17 @@ static void test_scan_page(void **state)
 static void test_scan_errors(void **state)
 {
 	struct fx *f = *state;
-	struct rule_award *aw;
+	struct award *aw;
 	struct elig_scan sc;
 	struct rule_set *rs;
 	const char *why = NULL;
 	/* an award for collectives */
-	assert_int_equal(rule_award_find(f->db, &f->a, "TTLDXS", "en", &aw), E_OK);
+	assert_int_equal(awards_get_code(f->db, &f->a, "TTLDXS", "en", &aw), E_OK);
 	struct elig_scan_query q = { .unit_id = f->prov, .year = 2024, .verdicts = ALL, .limit = -1 };
 	assert_int_equal(eligibility_scan(f->db, &f->a, "en", aw, &q, &rs, &sc, &why), E_INVALID);
 	assert_string_equal(why, "This award is for collectives, not for individuals");
 	/* no rule set in force */
-	assert_int_equal(rule_award_find(f->db, &f->a, "CSTD_BO_TINH", "en", &aw), E_OK);
+	assert_int_equal(awards_get_code(f->db, &f->a, "CSTD_BO_TINH", "en", &aw), E_OK);
 	q.year = 2023; /* 31 December 2023: the demo's rule sets start in 2024 */
 	assert_int_equal(eligibility_scan(f->db, &f->a, "en", aw, &q, &rs, &sc, &why), E_NOTFOUND);
 	assert_string_equal(why, "No rule set of this award is in force on that date");

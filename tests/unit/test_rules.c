@@ -91,8 +91,8 @@ static void ach(struct fx *f, int64_t person_id, int64_t unit_id, int year, cons
 static struct elig_result *check_lang(struct fx *f, const char *award, int64_t person_id, int64_t unit, int year, const char *date,
 				      const char *lang, struct rule_set **rs_out)
 {
-	struct rule_award *aw;
-	assert_int_equal(rule_award_find(f->db, &f->a, award, lang, &aw), E_OK);
+	struct award *aw;
+	assert_int_equal(awards_get_code(f->db, &f->a, award, lang, &aw), E_OK);
 	if (person_id > 0) assert_int_equal(db_int1(f->db, &unit, "SELECT unit_id FROM people WHERE id = $1", "i", person_id), DB_ROW);
 	struct elig_subject s = { .person_id = person_id, .unit_id = unit };
 	struct elig_result *res = arena_alloc(&f->a, sizeof *res);
@@ -447,8 +447,8 @@ static void test_cstd_national_rule_change(void **state)
 	ach(f, p, 0, 2025, "title", "CSTD_BO_TINH");
 	expect_verdict(check_lang(f, "CSTD_TOAN_QUOC", p, 0, 2025, "2025-07-01", "en", NULL), ELIG_ELIGIBLE);
 	/* before 2024 no rule set is in force */
-	struct rule_award *aw;
-	assert_int_equal(rule_award_find(f->db, &f->a, "CSTD_TOAN_QUOC", "en", &aw), E_OK);
+	struct award *aw;
+	assert_int_equal(awards_get_code(f->db, &f->a, "CSTD_TOAN_QUOC", "en", &aw), E_OK);
 	struct elig_subject s = { .person_id = p, .unit_id = f->ward };
 	struct rule_set *rs;
 	struct elig_result res;
@@ -574,15 +574,15 @@ static void test_collective_advanced(void **state)
 	expect_cond(r, 2, "Disciplined at the level of warning or above: no member — in 2024", ELIG_UNMET, "1 of 10 members (10%)",
 		    "None is allowed", NULL);
 	/* a collective award for a person, and an award for persons for a unit, are refused */
-	struct rule_award *aw;
-	assert_int_equal(rule_award_find(f->db, &f->a, "TTLDTT", "en", &aw), E_OK);
+	struct award *aw;
+	assert_int_equal(awards_get_code(f->db, &f->a, "TTLDTT", "en", &aw), E_OK);
 	struct elig_subject s = { .person_id = sixth, .unit_id = f->dept };
 	struct rule_set *rs;
 	struct elig_result res;
 	const char *why;
 	assert_int_equal(eligibility_check(f->db, &f->a, "en", aw, &s, 2024, NULL, &rs, &res, &why), E_INVALID);
 	assert_string_equal(why, "This award is for collectives, not for individuals");
-	assert_int_equal(rule_award_find(f->db, &f->a, "CSTDCS", "en", &aw), E_OK);
+	assert_int_equal(awards_get_code(f->db, &f->a, "CSTDCS", "en", &aw), E_OK);
 	struct elig_subject u = { .unit_id = f->dept };
 	assert_int_equal(eligibility_check(f->db, &f->a, "en", aw, &u, 2024, NULL, &rs, &res, &why), E_INVALID);
 	assert_string_equal(why, "This award is for individuals, not for collectives");
@@ -759,8 +759,8 @@ static void test_rule_sets_crud(void **state)
 	memset(&fe, 0, sizeof fe);
 	assert_int_equal(rule_sets_create(f->db, &f->top_officer, &next, &fe, &rerr, &id2), E_OK);
 	/* the date chooses */
-	struct rule_award *gk;
-	assert_int_equal(rule_award_find(f->db, &f->a, "GK", "en", &gk), E_OK);
+	struct award *gk;
+	assert_int_equal(awards_get_code(f->db, &f->a, "GK", "en", &gk), E_OK);
 	struct rule_set *rs;
 	assert_int_equal(rule_sets_in_force(f->db, &f->a, gk->id, "2024-12-31", "en", &rs), E_OK);
 	assert_int_equal(rs->id, id);
