@@ -181,15 +181,7 @@ int proposals_list(struct db *db, struct arena *a, const struct proposal_query *
 	else if (q->stage) buf_raw(&where, " AND p.stage = $3");
 	if (q->q && *q->q) buf_raw(&where, " AND p.search LIKE $5 ESCAPE '\\'");
 	char hi[16][UNIT_PATH_MAX];
-	if (q->nranges >= 0) {
-		buf_raw(&where, " AND (1 = 0");
-		for (int i = 0; i < q->nranges; i++) {
-			subtree_end(hi[i], sizeof hi[i], q->range_lo[i]);
-			buf_printf(&where, " OR (pu.path >= $%d AND pu.path < $%d) OR (hu.path >= $%d AND hu.path < $%d)", 8 + 2 * i, 9 + 2 * i,
-				   8 + 2 * i, 9 + 2 * i);
-		}
-		buf_raw(&where, ")");
-	}
+	if (q->nranges >= 0) scope_ranges_sql(&where, "1 = 0", "pu.path", "hu.path", 8, q->range_lo, q->nranges, hi);
 	const char *pat = q->q && *q->q ? like_pattern(a, q->q) : NULL;
 	int rc = E_DB;
 	for (int pass = 0; pass < 2; pass++) {
@@ -205,10 +197,7 @@ int proposals_list(struct db *db, struct arena *a, const struct proposal_query *
 		db_bind_text(st, 5, pat);
 		db_bind_int(st, 6, q->limit);
 		db_bind_int(st, 7, q->offset);
-		for (int i = 0; i < q->nranges; i++) {
-			db_bind_text(st, 8 + 2 * i, q->range_lo[i]);
-			db_bind_text(st, 9 + 2 * i, hi[i]);
-		}
+		scope_ranges_bind(st, 8, q->range_lo, q->nranges, hi);
 		if (pass == 0) {
 			*total = db_step(st) == DB_ROW ? db_int(st, 0) : 0;
 			*items = arena_alloc(a, sizeof **items * (size_t)(q->limit > 0 ? q->limit : 1));

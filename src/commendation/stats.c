@@ -19,14 +19,7 @@ static void add_where(struct buf *w, const struct award_query *q, char hi[][UNIT
 		   " AND ($4 = '' OR ($4 = 'person' AND x.person_id IS NOT NULL) OR ($4 = 'collective' AND x.unit_id IS NOT NULL))");
 	if (q->under_path[0]) buf_raw(w, " AND u.path >= $5 AND u.path < $6");
 	if (q->q && *q->q) buf_raw(w, " AND (COALESCE(pp.search, '') || ' ' || u.search) LIKE $7 ESCAPE '\\'");
-	if (q->nranges >= 0) {
-		buf_raw(w, " AND (1 = 0");
-		for (int i = 0; i < q->nranges; i++) {
-			subtree_end(hi[i], UNIT_PATH_MAX, q->range_lo[i]);
-			buf_printf(w, " OR (u.path >= $%d AND u.path < $%d)", 10 + 2 * i, 11 + 2 * i);
-		}
-		buf_raw(w, ")");
-	}
+	if (q->nranges >= 0) scope_ranges_sql(w, "1 = 0", "u.path", NULL, 10, q->range_lo, q->nranges, hi);
 }
 
 static void bind_where(struct stmt *st, const struct award_query *q, const char *pat, char hi[][UNIT_PATH_MAX])
@@ -40,10 +33,7 @@ static void bind_where(struct stmt *st, const struct award_query *q, const char 
 	db_bind_text(st, 5, q->under_path);
 	db_bind_text(st, 6, uhi);
 	db_bind_text(st, 7, pat);
-	for (int i = 0; i < q->nranges; i++) {
-		db_bind_text(st, 10 + 2 * i, q->range_lo[i]);
-		db_bind_text(st, 11 + 2 * i, hi[i]);
-	}
+	scope_ranges_bind(st, 10, q->range_lo, q->nranges, hi);
 }
 
 #define RECV_FROM                                                                                  \

@@ -180,13 +180,7 @@ int models_list(struct db *db, struct arena *a, const struct model_query *q, str
 	char rhi[MV_MAX_RANGES][UNIT_PATH_MAX];
 	int nr = q->nranges > 0 ? q->nranges : 0;
 	if (q->nranges >= 0 && !q->public_only) {
-		buf_raw(&where, " AND (1 = 0");
-		for (int i = 0; i < nr; i++) {
-			subtree_end(rhi[i], sizeof rhi[i], q->range_lo[i]);
-			buf_printf(&where, " OR (u.path >= $%d AND u.path < $%d) OR (au.path >= $%d AND au.path < $%d)", 8 + 2 * i, 9 + 2 * i,
-				   8 + 2 * i, 9 + 2 * i);
-		}
-		buf_raw(&where, ")");
+		scope_ranges_sql(&where, "1 = 0", "u.path", "au.path", 8, q->range_lo, nr, rhi);
 	} else {
 		nr = 0;
 	}
@@ -215,10 +209,7 @@ int models_list(struct db *db, struct arena *a, const struct model_query *q, str
 		db_bind_text(st, 5, q->field);
 		db_bind_text(st, 6, q->status);
 		db_bind_text(st, 7, pat);
-		for (int i = 0; i < nr; i++) {
-			db_bind_text(st, 8 + 2 * i, q->range_lo[i]);
-			db_bind_text(st, 9 + 2 * i, rhi[i]);
-		}
+		scope_ranges_bind(st, 8, q->range_lo, nr, rhi);
 		if (pass == 0) {
 			*total = db_step(st) == DB_ROW ? db_int(st, 0) : 0;
 			db_done(st);

@@ -177,14 +177,8 @@ int movements_list(struct db *db, struct arena *a, const struct movement_query *
 	}
 	char rhi[MV_MAX_RANGES][UNIT_PATH_MAX];
 	int nr = q->nranges > 0 ? q->nranges : 0;
-	if (q->nranges >= 0) {
-		buf_raw(&where, " AND (m.status <> 'draft'");
-		for (int i = 0; i < nr; i++) {
-			subtree_end(rhi[i], sizeof rhi[i], q->range_lo[i]);
-			buf_printf(&where, " OR (a.path >= $%d AND a.path < $%d)", 7 + 2 * i, 8 + 2 * i);
-		}
-		buf_raw(&where, ")");
-	}
+	/* a draft is seen only in the scope of those who may run it */
+	if (q->nranges >= 0) scope_ranges_sql(&where, "m.status <> 'draft'", "a.path", NULL, 7, q->range_lo, nr, rhi);
 	int np = 7 + 2 * nr;
 	int rc = E_OK;
 	for (int pass = 0; pass < 2 && rc == E_OK; pass++) {
@@ -204,10 +198,7 @@ int movements_list(struct db *db, struct arena *a, const struct movement_query *
 		db_bind_int(st, 4, q->parent);
 		db_bind_text(st, 5, lo);
 		db_bind_text(st, 6, hi);
-		for (int i = 0; i < nr; i++) {
-			db_bind_text(st, 7 + 2 * i, q->range_lo[i]);
-			db_bind_text(st, 8 + 2 * i, rhi[i]);
-		}
+		scope_ranges_bind(st, 7, q->range_lo, nr, rhi);
 		if (pass == 0) {
 			*total = db_step(st) == DB_ROW ? db_int(st, 0) : 0;
 		} else {

@@ -99,14 +99,7 @@ int registrations_list(struct db *db, struct arena *a, const struct reg_query *q
 	}
 	char rhi[MV_MAX_RANGES][UNIT_PATH_MAX];
 	int nr = q->nranges > 0 ? q->nranges : 0;
-	if (q->nranges >= 0) {
-		buf_raw(&where, " AND (1 = 0");
-		for (int i = 0; i < nr; i++) {
-			subtree_end(rhi[i], sizeof rhi[i], q->range_lo[i]);
-			buf_printf(&where, " OR (u.path >= $%d AND u.path < $%d)", 5 + 2 * i, 6 + 2 * i);
-		}
-		buf_raw(&where, ")");
-	}
+	if (q->nranges >= 0) scope_ranges_sql(&where, "1 = 0", "u.path", NULL, 5, q->range_lo, nr, rhi);
 	int np = 5 + 2 * nr, rc = E_OK;
 	for (int pass = 0; pass < 2 && rc == E_OK; pass++) {
 		buf_reset(&sql);
@@ -119,10 +112,7 @@ int registrations_list(struct db *db, struct arena *a, const struct reg_query *q
 		db_bind_text(st, 2, lo);
 		db_bind_text(st, 3, hi);
 		db_bind_text(st, 4, pat);
-		for (int i = 0; i < nr; i++) {
-			db_bind_text(st, 5 + 2 * i, q->range_lo[i]);
-			db_bind_text(st, 6 + 2 * i, rhi[i]);
-		}
+		scope_ranges_bind(st, 5, q->range_lo, nr, rhi);
 		if (pass == 0) {
 			*total = db_step(st) == DB_ROW ? db_int(st, 0) : 0;
 			db_done(st);

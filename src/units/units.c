@@ -43,6 +43,27 @@ void subtree_end(char *out, size_t n, const char *path)
 	if (l) out[l - 1] = '0'; /* '0' follows '/' in ASCII */
 }
 
+void scope_ranges_sql(struct buf *sql, const char *open, const char *col, const char *col2, int first, const char *const *lo, int n,
+		      char hi[][UNIT_PATH_MAX])
+{
+	buf_printf(sql, " AND (%s", open);
+	for (int i = 0; i < n; i++) {
+		int k = first + 2 * i;
+		subtree_end(hi[i], UNIT_PATH_MAX, lo[i]);
+		buf_printf(sql, " OR (%s >= $%d AND %s < $%d)", col, k, col, k + 1);
+		if (col2) buf_printf(sql, " OR (%s >= $%d AND %s < $%d)", col2, k, col2, k + 1);
+	}
+	buf_raw(sql, ")");
+}
+
+void scope_ranges_bind(struct stmt *st, int first, const char *const *lo, int n, char hi[][UNIT_PATH_MAX])
+{
+	for (int i = 0; i < n; i++) {
+		db_bind_text(st, first + 2 * i, lo[i]);
+		db_bind_text(st, first + 2 * i + 1, hi[i]);
+	}
+}
+
 int units_path(struct db *db, int64_t id, char *out, size_t n)
 {
 	out[0] = 0;

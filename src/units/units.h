@@ -67,6 +67,17 @@ int unit_kind_valid(struct db *db, const char *kind);
 int64_t units_root_count(struct db *db);
 void unit_json(struct jw *w, const struct unit *u);
 void subtree_end(char *out, size_t n, const char *path);  /* the range's upper bound */
+/* The scope of a list as SQL: appends " AND (open OR (c.path >= $k AND
+** c.path < $k+1) ...)" with one pair of parameters per range from $first,
+** for the column col and, when col2 is not NULL, the same ranges on col2
+** (a row in scope by either unit). open is the condition that lets a row in
+** regardless ("1 = 0": none). hi[i] receives each range's upper bound, for
+** scope_ranges_bind. The one place a list's scope is written. */
+struct buf;
+struct stmt;
+void scope_ranges_sql(struct buf *sql, const char *open, const char *col, const char *col2, int first, const char *const *lo, int n,
+		      char hi[][UNIT_PATH_MAX]);
+void scope_ranges_bind(struct stmt *st, int first, const char *const *lo, int n, char hi[][UNIT_PATH_MAX]);
 /* the subtree of a unit as the path range [lo, hi) (both n bytes); E_NOTFOUND */
 int units_subtree(struct db *db, int64_t id, char *lo, char *hi, size_t n);
 /* the unit's materialised path ("/1/7/42/") into out: E_OK, or E_NOTFOUND
