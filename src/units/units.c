@@ -220,20 +220,31 @@ int units_ancestors(struct db *db, struct arena *a, const char *path, struct uni
 	for (const char *p = path; *p; p++) depth += *p == '/';
 	*items = arena_alloc(a, sizeof(struct unit) * (size_t)(depth + 1));
 	*n = 0;
-	/* every prefix of the path is an ancestor's path */
-	const char *p = path + 1;
-	while ((p = strchr(p, '/'))) {
-		char prefix[UNIT_PATH_MAX];
+	/* every prefix of the path is an ancestor's path: one query for all of
+	** them (a statement per depth), not one per ancestor — on PostgreSQL
+	** each statement is a round trip */
+	const char **prefixes = arena_alloc(a, sizeof *prefixes * (size_t)(depth + 1));
+	int np = 0;
+	struct buf sql;
+	buf_init(&sql);
+	buf_raw(&sql, "SELECT " UNIT_COLS UNIT_FROM " WHERE u.path IN (");
+	for (const char *p = path + 1; (p = strchr(p, '/')); p++) {
 		size_t len = (size_t)(p - path) + 1;
-		if (len >= sizeof prefix) break;
-		memcpy(prefix, path, len);
-		prefix[len] = 0;
-		struct stmt *st = db_query(db, "SELECT " UNIT_COLS UNIT_FROM " WHERE u.path = $1", "t", prefix);
-		if (st && db_step(st) == DB_ROW && *n <= depth) read_unit(st, a, &(*items)[(*n)++]);
-		db_done(st);
-		p++;
+		if (len >= UNIT_PATH_MAX) break;
+		prefixes[np] = arena_strndup(a, path, len);
+		buf_printf(&sql, "%s$%d", np ? ", " : "", np + 1);
+		np++;
 	}
-	return E_OK;
+	buf_raw(&sql, ") ORDER BY u.depth");
+	if (!np) { buf_free(&sql); return E_OK; }
+	struct stmt *st = db_prep(db, buf_cstr(&sql));
+	buf_free(&sql);
+	if (!st) return E_DB;
+	for (int i = 0; i < np; i++) db_bind_text(st, i + 1, prefixes[i]);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW && *n <= depth) read_unit(st, a, &(*items)[(*n)++]);
+	db_done(st);
+	return rc == DB_ROW || rc == DB_DONE ? E_OK : E_DB;
 }
 
 int unit_kind_valid(struct db *db, const char *kind)
