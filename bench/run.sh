@@ -90,7 +90,10 @@ wait_idle() {
 	for i in $(seq 1 1200); do
 		sleep 0.5
 		b=$(cpu_ticks "$SPID")
-		if [ $((b - a)) -le 2 ]; then
+		# idle: (almost) no CPU in half a second, and /healthz answered at
+		# once: on a loaded machine a server with a queue of requests can get
+		# too little CPU to look busy, while /healthz waits behind the queue
+		if [ $((b - a)) -le 2 ] && [ -n "$(curl -s -m 0.5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz" 2>/dev/null | grep -x 200)" ]; then
 			[ "$i" -gt 1 ] && log "   (waited $(since "$t0") s for thidua to finish the requests wrk left behind)"
 			return 0
 		fi
