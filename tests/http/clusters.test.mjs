@@ -562,3 +562,37 @@ test('criteria that take their points from an indicator: the value entered for t
   assert.deepEqual(k.data.ranking.map((w) => [w.unit.code, w.place, w.total, w.criteria.CS]),
     [['P-A', 1, 90, 10], ['P-D', 2, 79.5, 4.5], ['P-B', 3, 70, 0], ['P-C', 4, 60, 0]]);
 });
+
+test('criteria that take their points from a composite index: each member department\'s score for the year', async () => {
+  const s1 = await mkUnit(admin, 'PA-S1', 'Sở Một', 'department', units['P-A'].id);
+  const s2 = await mkUnit(admin, 'PA-S2', 'Sở Hai', 'department', units['P-A'].id);
+  const ind = await admin.post('/api/v1/indicators', { json: { code: 'ix_online', name_vi: 'Dịch vụ công trực tuyến', name_en: 'Online services',
+    name_hi: 'Online services', kind: 'number', aggregation: 'sum', direction: 'higher', period_type: 'year' } });
+  assert.equal(ind.status, 201, ind.text);
+  for (const [u, value] of [[s1, 150], [s2, 50]])
+    assert.equal((await admin.post('/api/v1/indicator-values', { json: { unit_id: u.id, period: '2023', values: [{ indicator: 'ix_online', value }] } })).status, 200);
+  const ix = await admin.post('/api/v1/indexes', { json: { code: 'IX-SO', name_vi: 'Chỉ số sở', name_en: 'Index', name_hi: 'Index', scope_id: units['P-A'].id,
+    unit_kind: 'department', total_points: 100, criteria: [
+      { code: 'A', name_vi: 'A', name_en: 'A', name_hi: 'A', points: 100 },
+      { code: 'A1', name_vi: 'A1', name_en: 'A1', name_hi: 'A1', points: 100, parent: 'A', indicator: 'ix_online', method: 'linear', lo: 0, hi: 200 }] } });
+  assert.equal(ix.status, 201, ix.text);
+  const rk = await admin.get(`/api/v1/indexes/${ix.data.id}/ranking?year=2023`);
+  assert.deepEqual(rk.data.items.map((x) => [x.code, x.score]), [['PA-S1', 75], ['PA-S2', 25]]);
+  const c = await officer.post('/api/v1/clusters', { json: { code: 'KHOI-SO', name: 'Khối các sở', kind: 'bloc', organiser_code: 'HD-TW' } });
+  const y = await officer.post(`/api/v1/clusters/${c.data.id}/years`, { json: { year: 2023, members: ['PA-S1', 'PA-S2'], cross_mode: 'all', method: 'mean' } });
+  const base = `/api/v1/clusters/${c.data.id}/years/2023`;
+  const s = await put(officer, base + '/criteria', { version: y.data.version, criteria: [
+    { code: 'IX', title: 'Chỉ số sở', kind: 'score', max: 8, rule: { source: 'index', index: 'IX-SO', thresholds: [[50, 5], [70, 8]] } }] });
+  assert.equal(s.status, 200, s.text);
+  assert.equal((await put(officer, base + '/criteria', { version: s.data.version, criteria: [
+    { code: 'IX', title: 'x', kind: 'score', max: 8, rule: { source: 'index', index: 'NO-SUCH', thresholds: [[50, 5]] } }] })).status, 422);
+  // PA-S1 75 ≥ 70: 8 points; PA-S2 25 < 50: 0
+  for (const [scorer, target, pts] of [['PA-S2', 'PA-S1', 8], ['PA-S1', 'PA-S2', 0]]) {
+    const card = await put(admin, base + '/scorecards', { scorer, target, kind: 'cross', points: {} });
+    assert.equal(card.status, 201, card.text);
+    assert.deepEqual(card.data.scores.map((x) => [x.criterion, x.points, x.from_rule]), [['IX', pts, true]]);
+    assert.equal((await admin.post(`/api/v1/scorecards/${card.data.id}/submit`, { json: { version: card.data.version } })).status, 200);
+  }
+  const k = await officer.get(base + '/ranking');
+  assert.deepEqual(k.data.ranking.map((w) => [w.unit.code, w.place, w.total, w.criteria.IX]), [['PA-S1', 1, 8, 8], ['PA-S2', 2, 0, 0]]);
+});
