@@ -544,6 +544,10 @@ test('criteria that take their points from an indicator: the value entered for t
   y = (await officer.get(base)).data;
   assert.deepEqual(y.criteria[1].rule, { source: 'indicator', indicator: 'ctt_tasks', thresholds: [[50, 4.5], [100, 10]] });
   assert.equal(y.max_total, 110);
+  // its edit form shows the rule as it was typed
+  const shown = await officer.get(`/clusters/${id}/years/2023?edit=CS`);
+  assert.match(shown.text, /<option value="indicator:ctt_tasks" selected>ctt_tasks — Nhiệm vụ chuyển đổi số<\/option>/);
+  assert.match(shown.text, /<textarea id="f-c_thresholds" name="c_thresholds" rows="4" placeholder="[^"]*">50 = 4,5\n100 = 10\n<\/textarea>/);
   // the API refuses an unknown indicator and an indicator rule without thresholds
   for (const rule of [{ source: 'indicator', indicator: 'no_such', thresholds: [[1, 1]] }, { source: 'indicator', indicator: 'ctt_tasks' }]) {
     const p = await put(officer, base + '/criteria', { version: y.version, criteria: [{ code: 'CS', title: 'x', kind: 'score', max: 10, rule }] });
