@@ -282,6 +282,16 @@ const struct rule_choice *crit_rule_choices(struct req *r, int *n)
 	return out;
 }
 
+const char *rule_hint(struct req *r, const struct cyear *y, const struct criterion *k, int64_t unit_id)
+{
+	struct rule_parts rp;
+	if (!k->rule || criterion_rule_parts(k->rule, &rp) != 0) return NULL;
+	double v = 0;
+	int has = 0;
+	if (criterion_rule_value(r->db, k->rule, unit_id, y->year, &v, &has) != E_OK) return NULL;
+	return arena_printf(&r->a, "%s %s: %s", _("Taken from"), rp.code, has ? number_text(r, v) : _("No data"));
+}
+
 /* the rule of the form: "" (none), or its JSON text; E_INVALID with the reason */
 static int read_rule(struct req *r, const char **rule, struct field_errors *fe)
 {

@@ -98,6 +98,8 @@ struct rule_choice {
 	const char *value, *label;
 };
 const struct rule_choice *crit_rule_choices(struct req *r, int *n);
+/* a criterion with a rule, on a card: "Taken from CODE: the value" (or No data); NULL without a rule */
+const char *rule_hint(struct req *r, const struct cyear *y, const struct criterion *k, int64_t unit_id);
 /* the members the user may score for */
 int may_score_for(struct req *r, const struct cunit *u);
 

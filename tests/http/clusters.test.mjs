@@ -562,6 +562,11 @@ test('criteria that take their points from an indicator: the value entered for t
     assert.equal(c.data.total, t + want[target]);
     assert.equal((await admin.post(`/api/v1/scorecards/${c.data.id}/submit`, { json: { version: c.data.version } })).status, 200);
   }
+  // the card shows the value the points came from
+  const cardPage = await officer.get(`/clusters/${id}/years/2023/score?scorer=${units['P-A'].id}&target=${units['P-D'].id}`);
+  assert.match(cardPage.text, /<small class="rule-hint">Lấy từ ctt_tasks: 80<\/small>/);
+  const noValue = await officer.get(`/clusters/${id}/years/2023/score?scorer=${units['P-A'].id}&target=${units['P-C'].id}`);
+  assert.match(noValue.text, /<small class="rule-hint">Lấy từ ctt_tasks: Không có dữ liệu<\/small>/);
   const k = await officer.get(base + '/ranking');
   assert.deepEqual(k.data.ranking.map((w) => [w.unit.code, w.place, w.total, w.criteria.CS]),
     [['P-A', 1, 90, 10], ['P-D', 2, 79.5, 4.5], ['P-B', 3, 70, 0], ['P-C', 4, 60, 0]]);
