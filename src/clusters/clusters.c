@@ -952,6 +952,7 @@ int criterion_rule_check(struct db *db, const char *rule, int64_t max_c, const c
 	if (!strcmp(r.source, "movement") && db_int1(db, &one, "SELECT 1 FROM movements WHERE code = $1", "t", r.code) != DB_ROW)
 		missing = N_("No such movement");
 	else if (!strcmp(r.source, "indicator") && indicators_find(db, &a, r.code, "en", &x) != E_OK) missing = N_("No such indicator");
+	else if (!strcmp(r.source, "indicator") && strcmp(x->period_type, "year")) missing = N_("The indicator must be yearly: the cluster's year is its period");
 	else if (!strcmp(r.source, "index") && indexes_find(db, &a, r.code, "en", &ix) != E_OK) missing = N_("No such index");
 	arena_free(&a);
 	if (missing) { fe_add(fe, field, missing); return E_INVALID; }

@@ -548,8 +548,12 @@ test('criteria that take their points from an indicator: the value entered for t
   const shown = await officer.get(`/clusters/${id}/years/2023?edit=CS`);
   assert.match(shown.text, /<option value="indicator:ctt_tasks" selected>ctt_tasks — Nhiệm vụ chuyển đổi số<\/option>/);
   assert.match(shown.text, /<textarea id="f-c_thresholds" name="c_thresholds" rows="4" placeholder="[^"]*">50 = 4,5\n100 = 10\n<\/textarea>/);
-  // the API refuses an unknown indicator and an indicator rule without thresholds
-  for (const rule of [{ source: 'indicator', indicator: 'no_such', thresholds: [[1, 1]] }, { source: 'indicator', indicator: 'ctt_tasks' }]) {
+  // the API refuses an unknown indicator, a quarterly one, and an indicator rule without thresholds
+  const q = await admin.post('/api/v1/indicators', { json: { code: 'ctt_quarter', name_vi: 'Theo quý', name_en: 'Quarterly', name_hi: 'Quarterly',
+    kind: 'number', aggregation: 'sum', direction: 'higher', period_type: 'quarter' } });
+  assert.equal(q.status, 201, q.text);
+  for (const rule of [{ source: 'indicator', indicator: 'no_such', thresholds: [[1, 1]] }, { source: 'indicator', indicator: 'ctt_quarter', thresholds: [[1, 1]] },
+    { source: 'indicator', indicator: 'ctt_tasks' }]) {
     const p = await put(officer, base + '/criteria', { version: y.version, criteria: [{ code: 'CS', title: 'x', kind: 'score', max: 10, rule }] });
     assert.equal(p.status, 422, p.text);
   }
