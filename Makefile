@@ -132,6 +132,7 @@ test-unit: build/asan/thidua $(addprefix build/asan/tests/,$(UNIT_TESTS)) $(addp
 PG_UNIT_TESTS ?= test_db test_domain test_movements test_files test_rules
 PG_UNIT_TESTS += test_certificates
 PG_UNIT_TESTS += test_clusters
+PG_UNIT_TESTS += test_votes
 PG_UNIT_TESTS += test_tasks
 PG_UNIT_TESTS += test_indicators
 PG_UNIT_TESTS += test_elig_scan

@@ -12,6 +12,7 @@
 #include "../base/db.h"
 #include "../base/fold.h"
 #include "../base/util.h"
+#include "../indicators/indicators.h"
 #include "../units/units.h"
 #include "../web/roles.h"
 #include "clusters_int.h"
@@ -751,22 +752,125 @@ int cyear_criteria_copy(struct db *db, const struct user *who, int64_t cy_id, in
 	return db_tx_end(db, rc);
 }
 
+/* the sheet after one change, in tree order (cyear_criterion_change) */
+struct crit_node {
+	struct crit_in c;
+	int parent;                /* index, -1: top */
+	int order;                 /* among its siblings */
+	int done;
+};
+
+static void crit_emit(struct crit_node *nodes, int n, int parent, struct crit_in *out, int *k)
+{
+	for (;;) {
+		int best = -1;
+		for (int i = 0; i < n; i++)
+			if (!nodes[i].done && nodes[i].parent == parent && (best < 0 || nodes[i].order < nodes[best].order)) best = i;
+		if (best < 0) return;
+		nodes[best].done = 1;
+		out[*k] = nodes[best].c;
+		out[*k].parent_code = parent >= 0 ? nodes[parent].c.code : NULL;
+		(*k)++;
+		crit_emit(nodes, n, best, out, k);
+	}
+}
+
+int cyear_criterion_change(struct db *db, const struct user *who, int64_t cy_id, int64_t version, enum crit_op op, const char *orig,
+			   const struct crit_in *c, struct field_errors *fe)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { arena_free(&a); return rc; }
+	struct cyear *y;
+	rc = year_for_change(db, &a, who, cy_id, version, 1, &y, fe);
+	if (rc != E_OK) goto out;
+	struct crit_node *nodes = arena_alloc(&a, sizeof *nodes * (size_t)(y->ncrit + 2));
+	int n = 0, at = -1;
+	for (int i = 0; i < y->ncrit; i++) {
+		const struct criterion *k = &y->crit[i];
+		struct crit_node *d = &nodes[n++];
+		memset(d, 0, sizeof *d);
+		d->c = (struct crit_in){ .code = k->code, .title = k->title, .kind = k->kind, .evidence = k->evidence, .rule = k->rule,
+					 .max_c = strcmp(k->kind, "group") ? k->max_c : 0 };
+		d->order = i;
+		d->parent = -1;
+		for (int j = 0; j < i; j++)
+			if (y->crit[j].id == k->parent_id) d->parent = j;
+		if (orig && *orig && !strcmp(k->code, orig)) at = i;
+	}
+	if ((op != CRIT_SAVE || (orig && *orig)) && at < 0) { fe_add(fe, "criterion", N_("No such criterion")); rc = E_INVALID; goto out; }
+	/* the parent a saved criterion names, by code (not found: kept as typed, for the check to refuse) */
+	int parent = -1;
+	if (op == CRIT_SAVE && c->parent_code && *c->parent_code) {
+		for (int i = 0; i < n; i++)
+			if (i != at && !strcmp(nodes[i].c.code, c->parent_code)) parent = i;
+		if (parent < 0) { fe_add(fe, c->code && *c->code ? c->code : "criteria", N_("A criterion's parent must be a group listed before it")); rc = E_INVALID; goto out; }
+	}
+	if (op == CRIT_SAVE && at < 0) {
+		nodes[n] = (struct crit_node){ .c = *c, .parent = parent, .order = n };
+		n++;
+	} else if (op == CRIT_SAVE) {
+		int moved = nodes[at].parent != parent;
+		nodes[at].c = *c;
+		nodes[at].parent = parent;
+		if (moved) nodes[at].order = n;
+	} else if (op == CRIT_REMOVE) {
+		for (int i = 0; i < n; i++)
+			if (nodes[i].parent == at) nodes[i].parent = nodes[at].parent;
+		nodes[at].done = 1; /* not emitted */
+	} else {
+		int other = -1;
+		for (int i = 0; i < n; i++) {
+			if (i == at || nodes[i].parent != nodes[at].parent) continue;
+			if (op == CRIT_UP ? nodes[i].order < nodes[at].order && (other < 0 || nodes[i].order > nodes[other].order)
+					  : nodes[i].order > nodes[at].order && (other < 0 || nodes[i].order < nodes[other].order))
+				other = i;
+		}
+		if (other >= 0) {
+			int t = nodes[at].order;
+			nodes[at].order = nodes[other].order;
+			nodes[other].order = t;
+		}
+	}
+	struct crit_in *items = arena_alloc(&a, sizeof *items * (size_t)(n + 1));
+	int k = 0;
+	crit_emit(nodes, n, -1, items, &k);
+	/* a group made a criterion of its own criteria is out of the tree: listed last, for the check to refuse */
+	for (int i = 0; i < n; i++)
+		if (!nodes[i].done) {
+			items[k] = nodes[i].c;
+			items[k++].parent_code = nodes[i].parent >= 0 ? nodes[nodes[i].parent].c.code : NULL;
+		}
+	rc = cyear_criteria_set(db, who, cy_id, version, items, k, fe);
+out:
+	arena_free(&a);
+	return db_tx_end(db, rc);
+}
+
 /* ---- criteria that take their points from data (rules) ----
-** {"source": "movement", "movement": "CODE", "metric": "CODE" (optional),
-**  "thresholds": [[at, points], ...]}: the unit's result in the movement —
-** the sum of its models' standing values of the metric, or without a metric
-** the number of its models assessed effective, over its subtree — gives the
-** points of the highest threshold it reaches (0 below the first).
-** {"source": "indicator", ...} is the hook for the indicators of issue 11's
-** sibling (an indicator's value per unit and year): accepted in a sheet, its
-** points are entered by hand until that source exists. */
+** Thresholds → points, one shape for every source:
+**   {"source": "movement", "movement": "CODE", "metric": "CODE" (optional), "thresholds": [[at, points], ...]}
+**     the unit's result in the movement — the sum of its models' standing
+**     values of the metric, or without a metric the number of its models
+**     assessed effective, over its subtree;
+**   {"source": "indicator", "indicator": "CODE", "thresholds": [...]}
+**     the indicator's figure for the unit and the cluster's year (period
+**     "YYYY": indicator_value, src/indicators);
+**   {"source": "index", "index": "CODE", "thresholds": [...]}
+**     the unit's score in the composite index for the cluster's year
+**     (index_score).
+** The value gives the points of the highest threshold it reaches (0 below
+** the first, and 0 when the unit has no value). */
 
 struct rule {
-	const char *source, *movement, *metric;
+	const char *source, *code, *metric;   /* code: the movement, indicator or index named */
 	int n;
 	double at[32];
 	int64_t points_c[32];
 };
+
+static const char *const rule_sources[] = { "movement", "indicator", "index", NULL };
 
 static int rule_parse(const char *text, struct rule *r, const char **why)
 {
@@ -777,33 +881,34 @@ static int rule_parse(const char *text, struct rule *r, const char **why)
 	if (!j || !json_is_object(j)) { json_decref(j); return -1; }
 	static __thread char buf[3][128];
 	const char *src = json_string_value(json_object_get(j, "source"));
-	const char *mv = json_string_value(json_object_get(j, "movement"));
+	int k = cl_choice(src, rule_sources);
+	const char *code = k >= 0 ? json_string_value(json_object_get(j, rule_sources[k])) : NULL;
 	const char *me = json_string_value(json_object_get(j, "metric"));
 	snprintf(buf[0], sizeof buf[0], "%s", src ? src : "");
-	snprintf(buf[1], sizeof buf[1], "%s", mv ? mv : "");
+	snprintf(buf[1], sizeof buf[1], "%s", code ? code : "");
 	snprintf(buf[2], sizeof buf[2], "%s", me ? me : "");
 	r->source = buf[0];
-	r->movement = mv ? buf[1] : NULL;
-	r->metric = me ? buf[2] : NULL;
+	r->code = code && *code ? buf[1] : NULL;
+	r->metric = me && k == 0 ? buf[2] : NULL;
 	int rc = 0;
-	if (strcmp(r->source, "movement") && strcmp(r->source, "indicator")) { *why = N_("A rule's source is movement or indicator"); rc = -1; }
 	json_t *th = json_object_get(j, "thresholds");
-	if (!rc && !strcmp(r->source, "movement")) {
-		if (!r->movement) { *why = N_("A movement rule names the movement"); rc = -1; }
-		else if (!json_is_array(th) || json_array_size(th) == 0 || json_array_size(th) > 32) { *why = N_("A rule needs from 1 to 32 thresholds"); rc = -1; }
-		for (size_t i = 0; !rc && i < json_array_size(th); i++) {
-			json_t *p = json_array_get(th, i);
-			if (!json_is_array(p) || json_array_size(p) != 2 || !json_is_number(json_array_get(p, 0)) || !json_is_number(json_array_get(p, 1))) {
-				*why = N_("Each threshold is [at, points]");
-				rc = -1;
-				break;
-			}
-			r->at[i] = json_number_value(json_array_get(p, 0));
-			double pv = json_number_value(json_array_get(p, 1));
-			r->points_c[i] = fabs(pv) < 1e9 ? llround(pv * 100.0) : -1;
-			if (i && r->at[i] <= r->at[i - 1]) { *why = N_("Thresholds must increase"); rc = -1; }
-			r->n = (int)i + 1;
+	if (k < 0) { *why = N_("A rule's source is movement, indicator or index"); rc = -1; }
+	else if (!r->code) {
+		*why = k == 0 ? N_("A movement rule names the movement") : k == 1 ? N_("An indicator rule names the indicator") : N_("An index rule names the index");
+		rc = -1;
+	} else if (!json_is_array(th) || json_array_size(th) == 0 || json_array_size(th) > 32) { *why = N_("A rule needs from 1 to 32 thresholds"); rc = -1; }
+	for (size_t i = 0; !rc && i < json_array_size(th); i++) {
+		json_t *p = json_array_get(th, i);
+		if (!json_is_array(p) || json_array_size(p) != 2 || !json_is_number(json_array_get(p, 0)) || !json_is_number(json_array_get(p, 1))) {
+			*why = N_("Each threshold is [at, points]");
+			rc = -1;
+			break;
 		}
+		r->at[i] = json_number_value(json_array_get(p, 0));
+		double pv = json_number_value(json_array_get(p, 1));
+		r->points_c[i] = fabs(pv) < 1e9 ? llround(pv * 100.0) : -1;
+		if (i && r->at[i] <= r->at[i - 1]) { *why = N_("Thresholds must increase"); rc = -1; }
+		r->n = (int)i + 1;
 	}
 	json_decref(j);
 	return rc;
@@ -813,7 +918,24 @@ int cl_rule_from_data(const char *rule)
 {
 	struct rule r;
 	const char *why;
-	return rule && rule_parse(rule, &r, &why) == 0 && !strcmp(r.source, "movement");
+	return rule && rule_parse(rule, &r, &why) == 0;
+}
+
+int criterion_rule_parts(const char *rule, struct rule_parts *out)
+{
+	struct rule r;
+	const char *why;
+	memset(out, 0, sizeof *out);
+	if (!rule || rule_parse(rule, &r, &why) != 0) return -1;
+	snprintf(out->source, sizeof out->source, "%s", r.source);
+	snprintf(out->code, sizeof out->code, "%s", r.code);
+	snprintf(out->metric, sizeof out->metric, "%s", r.metric ? r.metric : "");
+	out->n = r.n;
+	for (int i = 0; i < r.n; i++) {
+		out->at[i] = r.at[i];
+		out->points_c[i] = r.points_c[i];
+	}
+	return 0;
 }
 
 int criterion_rule_check(struct db *db, const char *rule, int64_t max_c, const char *field, struct field_errors *fe)
@@ -822,40 +944,78 @@ int criterion_rule_check(struct db *db, const char *rule, int64_t max_c, const c
 	const char *why;
 	if (rule_parse(rule, &r, &why) != 0) { fe_add(fe, field, why); return E_INVALID; }
 	int64_t one;
-	if (r.movement && db_int1(db, &one, "SELECT 1 FROM movements WHERE code = $1", "t", r.movement) != DB_ROW) {
-		fe_add(fe, field, N_("No such movement"));
-		return E_INVALID;
-	}
+	struct arena a;
+	arena_init(&a);
+	struct indicator *x;
+	struct composite_index *ix;
+	const char *missing = NULL;
+	if (!strcmp(r.source, "movement") && db_int1(db, &one, "SELECT 1 FROM movements WHERE code = $1", "t", r.code) != DB_ROW)
+		missing = N_("No such movement");
+	else if (!strcmp(r.source, "indicator") && indicators_find(db, &a, r.code, "en", &x) != E_OK) missing = N_("No such indicator");
+	else if (!strcmp(r.source, "indicator") && strcmp(x->period_type, "year")) missing = N_("The indicator must be yearly: the cluster's year is its period");
+	else if (!strcmp(r.source, "index") && indexes_find(db, &a, r.code, "en", &ix) != E_OK) missing = N_("No such index");
+	arena_free(&a);
+	if (missing) { fe_add(fe, field, missing); return E_INVALID; }
 	for (int i = 0; i < r.n; i++)
 		if (r.points_c[i] < 0 || r.points_c[i] > max_c) { fe_add(fe, field, N_("A threshold's points must be from 0 to the criterion's maximum")); return E_INVALID; }
 	return E_OK;
 }
 
-int criterion_rule_points(struct db *db, const char *rule, int64_t unit_id, int64_t year, int64_t *points_c)
+/* the unit's result in a movement (its subtree) */
+static int movement_result(struct db *db, const struct rule *r, int64_t unit_id, double *v)
 {
-	(void)year; /* the movement names its own period */
-	struct rule r;
-	const char *why;
-	*points_c = 0;
-	if (rule_parse(rule, &r, &why) != 0) return E_INVALID;
-	if (strcmp(r.source, "movement")) return E_STATE;
 	char lo[UNIT_PATH_MAX], hi[UNIT_PATH_MAX];
 	if (units_subtree(db, unit_id, lo, hi, sizeof lo) != E_OK) return E_NOTFOUND;
-	struct stmt *st = r.metric
+	struct stmt *st = r->metric
 		? db_query(db,
 			   "SELECT COALESCE(sum(v.value), 0) FROM models m JOIN movements mv ON mv.id = m.movement_id JOIN units u ON u.id = m.unit_id "
 			   "JOIN movement_metrics k ON k.movement_id = mv.id AND k.code = $4 JOIN model_values v ON v.model_id = m.id AND v.metric_id = k.id "
 			   "WHERE mv.code = $1 AND u.path >= $2 AND u.path < $3",
-			   "tttt", r.movement, lo, hi, r.metric)
+			   "tttt", r->code, lo, hi, r->metric)
 		: db_query(db,
 			   "SELECT count(*) FROM models m JOIN movements mv ON mv.id = m.movement_id JOIN units u ON u.id = m.unit_id "
 			   "WHERE mv.code = $1 AND u.path >= $2 AND u.path < $3 AND m.status = 'effective'",
-			   "ttt", r.movement, lo, hi);
+			   "ttt", r->code, lo, hi);
 	if (!st) return E_DB;
-	double v = 0;
-	if (db_step(st) == DB_ROW) v = db_double(st, 0);
+	*v = 0;
+	if (db_step(st) == DB_ROW) *v = db_double(st, 0);
 	db_done(st);
-	for (int i = 0; i < r.n; i++)
+	return E_OK;
+}
+
+int criterion_rule_value(struct db *db, const char *rule, int64_t unit_id, int64_t year, double *value, int *has)
+{
+	struct rule r;
+	const char *why;
+	*value = 0;
+	*has = 0;
+	if (rule_parse(rule, &r, &why) != 0) return E_INVALID;
+	int rc;
+	if (!strcmp(r.source, "movement")) {
+		rc = movement_result(db, &r, unit_id, value); /* the movement names its own period */
+	} else if (!strcmp(r.source, "indicator")) {
+		char period[16];
+		snprintf(period, sizeof period, "%lld", (long long)year);
+		rc = indicator_value(db, r.code, unit_id, period, value);
+	} else {
+		rc = index_score(db, r.code, unit_id, (int)year, value);
+	}
+	if (rc == E_NOTFOUND) { *value = 0; return E_OK; } /* no value: below every threshold */
+	if (rc == E_OK) *has = 1;
+	return rc;
+}
+
+int criterion_rule_points(struct db *db, const char *rule, int64_t unit_id, int64_t year, int64_t *points_c)
+{
+	struct rule r;
+	const char *why;
+	*points_c = 0;
+	if (rule_parse(rule, &r, &why) != 0) return E_INVALID;
+	double v = 0;
+	int has = 0;
+	int rc = criterion_rule_value(db, rule, unit_id, year, &v, &has);
+	if (rc != E_OK) return rc;
+	for (int i = 0; has && i < r.n; i++)
 		if (v >= r.at[i]) *points_c = r.points_c[i];
 	return E_OK;
 }

@@ -177,9 +177,36 @@ int cyear_criteria_copy(struct db *db, const struct user *who, int64_t cy_id, in
 void criteria_json(struct jw *w, const struct cyear *y);
 /* A criterion's rule (JSON text) checked against its maximum: E_OK or E_INVALID with the reason in fe under field */
 int criterion_rule_check(struct db *db, const char *rule, int64_t max_c, const char *field, struct field_errors *fe);
-/* The points a rule gives a unit: E_OK with *points_c, E_STATE (a source not
-** available: the indicators' hook) */
+/* The points a rule gives a unit in the cluster's year: the points of the
+** highest threshold its value reaches, 0 below the first or without a value.
+** Sources: a movement's result, an indicator's figure (indicator_value, the
+** period "YYYY"), a composite index's score (index_score). */
 int criterion_rule_points(struct db *db, const char *rule, int64_t unit_id, int64_t year, int64_t *points_c);
+/* the value the rule reads for a unit (*has 0: none) */
+int criterion_rule_value(struct db *db, const char *rule, int64_t unit_id, int64_t year, double *value, int *has);
+/* a rule taken apart (the page's form): 0, or -1 when it does not parse */
+struct rule_parts {
+	char source[16], code[128], metric[128];
+	int n;
+	double at[32];
+	int64_t points_c[32];
+};
+int criterion_rule_parts(const char *rule, struct rule_parts *out);
+
+/* One criterion changed by the organiser on the year's page. The sheet as it
+** is, with the change, goes through cyear_criteria_set: the same checks, the
+** same refusals (stale version: E_CONFLICT; scoring started: E_STATE).
+**   CRIT_SAVE    orig NULL or "": c added last among its parent's criteria;
+**                else criterion orig replaced by c (last among its new
+**                parent's criteria when the parent changes; its own
+**                criteria follow it, renamed parent included)
+**   CRIT_REMOVE  orig removed; a group's criteria move up to its parent
+**   CRIT_UP, CRIT_DOWN  orig swapped with the criterion before / after it
+**                under the same parent, each with its own criteria
+** The sheet is written in tree order (each group followed by its criteria). */
+enum crit_op { CRIT_SAVE, CRIT_REMOVE, CRIT_UP, CRIT_DOWN };
+int cyear_criterion_change(struct db *db, const struct user *who, int64_t cy_id, int64_t version, enum crit_op op, const char *orig,
+			   const struct crit_in *c, struct field_errors *fe);
 
 /* The rotation proposed at the year's conference for next year, by the
 ** organiser or the year's leader; the organiser confirms it: next year is

@@ -17,7 +17,7 @@ void cl_unit_json(struct jw *w, const char *key, const struct cunit *u);
 void cl_points(struct jw *w, const char *key, double v);
 /* a criteria sheet checked before it is written: E_OK or E_INVALID (the error's field names the criterion) */
 int cl_sheet_validate(struct db *db, const struct crit_in *items, int n, struct field_errors *fe);
-/* 1 when a criterion's rule takes its points from data now (a movement; not yet an indicator) */
+/* 1 when a criterion's rule takes its points from data (a movement, an indicator, an index) */
 int cl_rule_from_data(const char *rule);
 /* audit snapshots (malloc'd JSON) */
 char *cl_snapshot_cluster(struct db *db, int64_t id);

@@ -1,6 +1,7 @@
 /* The pages of clusters: /clusters, /clusters/{id}, /clusters/{id}/years/{year}
 ** and its scorecards (…/score?scorer=&target=). Each form posts to its page
 ** with "what" naming the action; the domain functions are the API's. */
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 #include "../base/db.h"
 #include "../base/files.h"
 #include "../base/i18n.h"
+#include "../indicators/indicators.h"
+#include "../movements/movements.h"
 #include "clusters_int.h"
 #include "clusters_web.h"
 #include "tmpl_clusters.h"
@@ -182,6 +185,188 @@ void page_cluster_year(struct req *r)
 	if (y) show_year(r, y, NULL);
 }
 
+/* ---- the criteria sheet's editor (what=criterion | criterion_remove | criterion_up | criterion_down) ---- */
+
+static const char *number_text(struct req *r, double v)
+{
+	struct buf b;
+	buf_init(&b);
+	fmt_number(&b, r->lang, v);
+	const char *s = arena_strdup(&r->a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+static char *trim_space(char *s)
+{
+	while (*s == ' ' || *s == '\t') s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) s[--n] = 0;
+	return s;
+}
+
+static const char *posted(struct req *r, const char *name)
+{
+	const char *v = req_form(r, name);
+	return v ? v : "";
+}
+
+const struct crit_form *crit_form_values(struct req *r, const struct cyear *y)
+{
+	struct crit_form *f = arena_alloc(&r->a, sizeof *f);
+	memset(f, 0, sizeof *f);
+	const char *what = r->method == M_POST ? req_form(r, "what") : NULL;
+	if (what && !strcmp(what, "criterion")) {
+		f->orig = posted(r, "orig");
+		f->code = posted(r, "c_code");
+		f->title = posted(r, "c_title");
+		f->kind = posted(r, "c_kind");
+		f->parent = posted(r, "c_parent");
+		f->max = posted(r, "c_max");
+		f->evidence = posted(r, "c_evidence");
+		f->source = posted(r, "c_source");
+		f->metric = posted(r, "c_metric");
+		f->thresholds = posted(r, "c_thresholds");
+		return f;
+	}
+	f->kind = "score";
+	f->orig = f->code = f->title = f->parent = f->max = f->evidence = f->source = f->metric = f->thresholds = "";
+	const char *edit = r->method == M_GET ? req_query(r, "edit") : NULL;
+	for (int i = 0; edit && i < y->ncrit; i++) {
+		const struct criterion *c = &y->crit[i];
+		if (strcmp(c->code, edit)) continue;
+		f->orig = f->code = c->code;
+		f->title = c->title;
+		f->kind = c->kind;
+		f->parent = c->parent_code ? c->parent_code : "";
+		f->max = strcmp(c->kind, "group") ? number_text(r, (double)c->max_c / 100.0) : "";
+		f->evidence = c->evidence ? c->evidence : "";
+		struct rule_parts rp;
+		if (c->rule && criterion_rule_parts(c->rule, &rp) == 0) {
+			f->source = arena_printf(&r->a, "%s:%s", rp.source, rp.code);
+			f->metric = arena_strdup(&r->a, rp.metric);
+			struct buf b;
+			buf_init(&b);
+			for (int k = 0; k < rp.n; k++) {
+				fmt_number(&b, r->lang, rp.at[k]);
+				buf_raw(&b, " = ");
+				fmt_number(&b, r->lang, (double)rp.points_c[k] / 100.0);
+				buf_raw(&b, "\n");
+			}
+			f->thresholds = arena_strdup(&r->a, buf_cstr(&b));
+			buf_free(&b);
+		}
+	}
+	return f;
+}
+
+const struct rule_choice *crit_rule_choices(struct req *r, int *n)
+{
+	struct movement *mv = NULL;
+	struct indicator *ind = NULL;
+	struct composite_index *ix = NULL;
+	int nmv = 0, nind = 0, nix = 0;
+	int64_t total = 0;
+	struct movement_query q = { .parent = -1, .nranges = -1, .limit = 500 };
+	if (movements_list(r->db, &r->a, &q, &mv, &nmv, &total) != E_OK) nmv = 0;
+	if (indicators_list(r->db, &r->a, r->lang, 0, &ind, &nind) != E_OK) nind = 0;
+	if (indexes_list(r->db, &r->a, r->lang, &ix, &nix) != E_OK) nix = 0;
+	struct rule_choice *out = arena_alloc(&r->a, sizeof *out * (size_t)(nmv + nind + nix + 1));
+	*n = 0;
+	for (int i = 0; i < nmv; i++)
+		out[(*n)++] = (struct rule_choice){ 0, arena_printf(&r->a, "movement:%s", mv[i].code), arena_printf(&r->a, "%s — %s", mv[i].code, mv[i].title) };
+	for (int i = 0; i < nind; i++)
+		out[(*n)++] = (struct rule_choice){ 1, arena_printf(&r->a, "indicator:%s", ind[i].code), arena_printf(&r->a, "%s — %s", ind[i].code, ind[i].name) };
+	for (int i = 0; i < nix; i++)
+		out[(*n)++] = (struct rule_choice){ 2, arena_printf(&r->a, "index:%s", ix[i].code), arena_printf(&r->a, "%s — %s", ix[i].code, ix[i].name) };
+	return out;
+}
+
+const char *rule_hint(struct req *r, const struct cyear *y, const struct criterion *k, int64_t unit_id)
+{
+	struct rule_parts rp;
+	if (!k->rule || criterion_rule_parts(k->rule, &rp) != 0) return NULL;
+	double v = 0;
+	int has = 0;
+	if (criterion_rule_value(r->db, k->rule, unit_id, y->year, &v, &has) != E_OK) return NULL;
+	return arena_printf(&r->a, "%s %s: %s", _("Taken from"), rp.code, has ? number_text(r, v) : _("No data"));
+}
+
+/* the rule of the form: "" (none), or its JSON text; E_INVALID with the reason */
+static int read_rule(struct req *r, const char **rule, struct field_errors *fe)
+{
+	const char *src = posted(r, "c_source");
+	*rule = NULL;
+	if (!*src) return E_OK;
+	const char *colon = strchr(src, ':');
+	static const char *const sources[] = { "movement", "indicator", "index", NULL };
+	char kind[16];
+	snprintf(kind, sizeof kind, "%.*s", colon ? (int)(colon - src) : 0, src);
+	if (!colon || !colon[1] || cl_choice(kind, sources) < 0) { fe_add(fe, "c_source", N_("Is not one of the allowed values")); return E_INVALID; }
+	json_t *j = json_object();
+	json_object_set_new(j, "source", json_string(kind));
+	json_object_set_new(j, kind, json_string(colon + 1));
+	const char *metric = posted(r, "c_metric");
+	if (!strcmp(kind, "movement") && *metric) json_object_set_new(j, "metric", json_string(metric));
+	json_t *th = json_array();
+	json_object_set_new(j, "thresholds", th);
+	/* one threshold a line: "value reached = points", numbers the reader's way */
+	const char *p = posted(r, "c_thresholds");
+	int line = 0;
+	while (*p && !fe->n) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		char *ln = arena_strndup(&r->a, p, len);
+		p += len + (e ? 1 : 0);
+		line++;
+		char *cr = strchr(ln, '\r');
+		if (cr) *cr = 0;
+		if (!*ln || strspn(ln, " \t") == strlen(ln)) continue;
+		char *eq = strchr(ln, '=');
+		double at, pts;
+		if (!eq) { fe_add(fe, "c_thresholds", N_("Each threshold is a line: value reached = points")); break; }
+		*eq = 0;
+		if (i18n_parse_number(r->lang, trim_space(ln), &at) != 0 || i18n_parse_number(r->lang, trim_space(eq + 1), &pts) != 0) {
+			fe_add(fe, "c_thresholds", N_("Must be a number written like 1,500,000.5"));
+			break;
+		}
+		json_t *pair = json_array();
+		json_array_append_new(pair, json_real(at));
+		json_array_append_new(pair, json_real(round(pts * 100.0) / 100.0));
+		json_array_append_new(th, pair);
+	}
+	if (!fe->n) {
+		char *t = json_dumps(j, JSON_COMPACT);
+		*rule = arena_strdup(&r->a, t);
+		free(t);
+	}
+	json_decref(j);
+	return fe->n ? E_INVALID : E_OK;
+}
+
+static int do_criterion(struct req *r, const struct cyear *y, const char *what, struct field_errors *fe)
+{
+	int64_t version = require_version(r, fe);
+	if (version < 0) return E_INVALID;
+	const char *orig = req_form(r, "orig");
+	if (strcmp(what, "criterion")) {
+		static const char *const ops[] = { "criterion_remove", "criterion_up", "criterion_down", NULL };
+		static const enum crit_op op_of[] = { CRIT_REMOVE, CRIT_UP, CRIT_DOWN };
+		int k = cl_choice(what, ops);
+		if (k < 0) { fe_add(fe, "what", N_("Is not one of the allowed values")); return E_INVALID; }
+		enum crit_op op = op_of[k];
+		return cyear_criterion_change(r->db, r->user, y->id, version, op, orig, NULL, fe);
+	}
+	struct crit_in c = { .code = trim_space(arena_strdup(&r->a, posted(r, "c_code"))), .title = trim_space(arena_strdup(&r->a, posted(r, "c_title"))),
+			     .kind = posted(r, "c_kind"), .parent_code = posted(r, "c_parent"), .evidence = posted(r, "c_evidence") };
+	const char *max = posted(r, "c_max");
+	double mv = 0;
+	if (strcmp(c.kind, "group") && *max && i18n_parse_number(r->lang, max, &mv) != 0) fe_add(fe, "c_max", N_("Must be a number written like 1,500,000.5"));
+	c.max_c = fabs(mv) < 1e9 ? llround(mv * 100.0) : -1;
+	if (read_rule(r, &c.rule, fe) != E_OK || fe->n) return E_INVALID;
+	return cyear_criterion_change(r->db, r->user, y->id, version, CRIT_SAVE, orig, &c, fe);
+}
+
 /* one form of the year's page: what= settings | import | copy | sign | rotation | confirm | tiebreak | reopen */
 void page_cluster_year_post(struct req *r)
 {
@@ -228,6 +413,14 @@ void page_cluster_year_post(struct req *r)
 			flash_set(r, N_("The file was attached"));
 			reply_redirect(r, arena_printf(&r->a, "/clusters/%lld/years/%lld/score?scorer=%lld&target=%lld", (long long)y->cluster_id,
 						       (long long)y->year, (long long)c->scorer.id, (long long)c->target.id));
+			return;
+		}
+	} else if (!strncmp(what, "criterion", 9)) {
+		rc = do_criterion(r, y, what, &fe);
+		done = !strcmp(what, "criterion_remove") ? N_("The criterion was removed") : N_("The criteria sheet was saved");
+		if (rc == E_OK) {
+			flash_set(r, done);
+			reply_redirect(r, arena_printf(&r->a, "/clusters/%lld/years/%lld#criteria", (long long)y->cluster_id, (long long)y->year));
 			return;
 		}
 	} else if (!strcmp(what, "reopen")) {

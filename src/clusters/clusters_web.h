@@ -86,6 +86,20 @@ void tmpl_points(struct buf *o, struct req *r, double v);
 void cluster_chart_svg(struct buf *o, struct req *r, const struct ranking *k);
 /* the scorecards of the year as a matrix cell: the card of scorer for target, or NULL */
 const struct scorecard *card_of(const struct scorecard *cards, int n, int64_t scorer, int64_t target);
+/* the criterion form of the year's page: what was posted, or the criterion
+** of ?edit=CODE, or empty (a new one); every field a string */
+struct crit_form {
+	const char *orig, *code, *title, *kind, *parent, *max, *evidence, *source, *metric, *thresholds;
+};
+const struct crit_form *crit_form_values(struct req *r, const struct cyear *y);
+/* what a criterion's points may come from: movements (group 0), indicators (1), indexes (2); value "source:CODE" */
+struct rule_choice {
+	int group;
+	const char *value, *label;
+};
+const struct rule_choice *crit_rule_choices(struct req *r, int *n);
+/* a criterion with a rule, on a card: "Taken from CODE: the value" (or No data); NULL without a rule */
+const char *rule_hint(struct req *r, const struct cyear *y, const struct criterion *k, int64_t unit_id);
 /* the members the user may score for */
 int may_score_for(struct req *r, const struct cunit *u);
 

@@ -209,7 +209,7 @@ static int write_items(struct db *db, const struct cyear *y, int64_t card, int64
 		if (c->rule) continue; /* its points come from data, below */
 		if (upsert_score(db, card, c->id, items[i].has_points, items[i].points_c, items[i].evidence) != E_OK) return E_DB;
 	}
-	/* the criteria with a rule take their points from data at every save (the indicators' hook: E_STATE, scored by hand) */
+	/* the criteria with a rule take their points from data at every save */
 	for (int k = 0; k < y->ncrit; k++) {
 		const struct criterion *c = &y->crit[k];
 		if (!c->rule || !strcmp(c->kind, "group")) continue;

@@ -462,6 +462,12 @@ static void validate(struct db *db, const struct vote_in *in, struct field_error
 			fe_add(fe, "candidates", N_("Each candidate needs a label, a unit or a person"));
 			break;
 		}
+		int64_t one = 0;
+		if (c->nominee_id && db_int1(db, &one, "SELECT 1 FROM proposal_nominees WHERE id = $1 AND proposal_id = $2", "ii", c->nominee_id,
+					     in->proposal_id) != DB_ROW) {
+			fe_add(fe, "candidates", N_("A nominee candidate must be a nominee of the round's proposal"));
+			break;
+		}
 	}
 }
 
@@ -595,6 +601,93 @@ static int bump(struct db *db, int64_t id, const char *extra_sql)
 	if (db_exec(db, "UPDATE vote_rounds SET version = version + 1, updated_at = $1 WHERE id = $2", "ti", now, id) != DB_OK) return E_DB;
 	if (extra_sql && db_exec(db, extra_sql, "ti", now, id) != DB_OK) return E_DB;
 	return E_OK;
+}
+
+/* the rules written on the round (create and update) */
+static int write_rules(struct db *db, int64_t id, const struct vote_in *in)
+{
+	if (db_exec(db, "UPDATE vote_rounds SET title = $1, threshold_bp = $2, base = $3, max_choices = $4 WHERE id = $5", "titIi", in->title,
+		    in->threshold_bp, in->base, in->max_choices, id) != DB_OK)
+		return E_DB;
+	int rc = in->quota_bp >= 0
+		? db_exec(db, "UPDATE vote_rounds SET quota_bp = $1, quota_of = $2 WHERE id = $3", "iii", in->quota_bp, in->quota_of, id)
+		: db_exec(db, "UPDATE vote_rounds SET quota_bp = NULL, quota_of = NULL WHERE id = $1", "i", id);
+	return rc == DB_OK ? E_OK : E_DB;
+}
+
+int votes_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct vote_in *in, unsigned set,
+		 struct field_errors *fe)
+{
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) return rc;
+	struct arena a;
+	arena_init(&a);
+	struct vote_round *v;
+	char *before = NULL;
+	rc = load_for_run(db, &a, who, id, "draft", &v, fe);
+	if (rc != E_OK) goto out;
+	if (v->version != version) { rc = E_CONFLICT; goto out; }
+	/* the round as it would be: what is given, the rest as it is */
+	struct vote_in eff = { 0 };
+	eff.title = set & VU_TITLE ? in->title : v->title;
+	eff.threshold_bp = set & VU_THRESHOLD ? in->threshold_bp : v->threshold_bp;
+	eff.base = set & VU_BASE ? in->base : v->base;
+	eff.max_choices = set & VU_MAX ? in->max_choices : v->max_choices;
+	eff.quota_bp = set & VU_QUOTA ? in->quota_bp : v->has_quota ? v->quota_bp : -1;
+	eff.quota_of = set & VU_QUOTA ? in->quota_of : v->has_quota ? v->quota_of : -1;
+	eff.proposal_id = v->proposal_id;
+	if (set & VU_VOTERS) {
+		eff.voters = in->voters;
+		eff.nvoters = in->nvoters;
+	} else {
+		int64_t *ids = arena_alloc(&a, sizeof *ids * (size_t)(v->voters + 1));
+		struct stmt *st = db_query(db, "SELECT user_id FROM vote_voters WHERE round_id = $1 ORDER BY user_id", "i", id);
+		while (st && eff.nvoters < v->voters && db_step(st) == DB_ROW) ids[eff.nvoters++] = db_int(st, 0);
+		db_done(st);
+		eff.voters = ids;
+	}
+	if (set & VU_CANDIDATES) {
+		eff.cand = in->cand;
+		eff.ncand = in->ncand;
+	} else {
+		struct vote_candidate_in *c = arena_alloc(&a, sizeof *c * (size_t)(v->ncand + 1));
+		for (int i = 0; i < v->ncand; i++)
+			c[i] = (struct vote_candidate_in){ .label = v->cand[i].label, .unit_id = v->cand[i].unit_id, .person_id = v->cand[i].person_id,
+							    .nominee_id = v->cand[i].nominee_id };
+		eff.cand = c;
+		eff.ncand = v->ncand;
+	}
+	validate(db, &eff, fe);
+	if (fe->n) { rc = E_INVALID; goto out; }
+	before = snapshot(db, id);
+	rc = write_rules(db, id, &eff);
+	if (rc == E_OK && (set & VU_VOTERS)) {
+		/* those still listed keep their "present" mark */
+		char *keep = arena_alloc(&a, (size_t)eff.nvoters + 1);
+		for (int i = 0; i < eff.nvoters; i++) {
+			int64_t p = 0;
+			keep[i] = db_int1(db, &p, "SELECT present FROM vote_voters WHERE round_id = $1 AND user_id = $2", "ii", id, eff.voters[i]) == DB_ROW && p;
+		}
+		if (db_exec(db, "DELETE FROM vote_voters WHERE round_id = $1", "i", id) != DB_OK) rc = E_DB;
+		for (int i = 0; rc == E_OK && i < eff.nvoters; i++)
+			if (db_exec(db, "INSERT INTO vote_voters (round_id, user_id, present) VALUES ($1, $2, $3)", "iii", id, eff.voters[i], (int64_t)keep[i]) != DB_OK)
+				rc = E_DB;
+		if (rc == E_OK && db_exec(db, "UPDATE vote_rounds SET voters = $1 WHERE id = $2", "ii", (int64_t)eff.nvoters, id) != DB_OK) rc = E_DB;
+		if (rc == E_OK && v->present >= 0 &&
+		    db_exec(db, "UPDATE vote_rounds SET present = (SELECT count(*) FROM vote_voters WHERE round_id = $1 AND present = 1) WHERE id = $1", "i",
+			    id) != DB_OK)
+			rc = E_DB;
+	}
+	if (rc == E_OK && (set & VU_CANDIDATES)) {
+		if (db_exec(db, "DELETE FROM vote_candidates WHERE round_id = $1", "i", id) != DB_OK) rc = E_DB;
+		else rc = insert_candidates(db, &a, id, &eff, fe);
+	}
+	if (rc == E_OK) rc = bump(db, id, NULL);
+	if (rc == E_OK) rc = audit_change(db, who, "update", "vote", id, before, snapshot, NULL);
+out:
+	free(before);
+	arena_free(&a);
+	return db_tx_end(db, rc);
 }
 
 int votes_set_present(struct db *db, const struct user *who, int64_t id, const int64_t *users, int n, struct field_errors *fe)

@@ -105,6 +105,13 @@ struct vote_in {
 };
 
 int votes_create(struct db *db, const struct user *who, const struct vote_in *in, struct field_errors *fe, int64_t *id);
+/* A round being prepared (draft) changed by one who runs it: the fields of
+** in named by set (VU_*), the others kept; the same checks as votes_create.
+** E_CONFLICT on a stale version, E_STATE once opened. Voters still listed keep
+** their "present" mark; candidates given replace all of them. */
+enum { VU_TITLE = 1, VU_THRESHOLD = 2, VU_BASE = 4, VU_MAX = 8, VU_QUOTA = 16, VU_VOTERS = 32, VU_CANDIDATES = 64 };
+int votes_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct vote_in *in, unsigned set,
+		 struct field_errors *fe);
 /* the round with its candidates (and, closed, their tally); who (or NULL)
 ** fills the reader's standing: voter, present, has voted */
 int votes_get(struct db *db, struct arena *a, int64_t id, const struct user *who, struct vote_round **out);

@@ -150,6 +150,24 @@ static struct vote_candidate_in *read_form_candidates(struct req *r, struct vote
 		c[(*n)++].unit_id = id;
 	}
 	f->candidate_units = units;
+	/* the people chosen (the person picker), then the proposal's nominees ticked */
+	static const char *const more[2] = { "candidate_people", "candidate_nominees" };
+	for (int m = 0; m < 2; m++) {
+		nid = 0;
+		input_list(r, more[m], ids, VOTES_MAX_CANDIDATES, &nid, &present, fe);
+		int64_t *got = arena_alloc(&r->a, sizeof *got * (size_t)(nid + 1));
+		int ngot = 0;
+		for (int i = 0; i < nid && *n < VOTES_MAX_CANDIDATES; i++) {
+			int64_t id;
+			if (parse_id(ids[i], &id) != 0) continue;
+			got[ngot++] = id;
+			memset(&c[*n], 0, sizeof *c);
+			if (m == 0) c[(*n)++].person_id = id;
+			else c[(*n)++].nominee_id = id;
+		}
+		if (m == 0) { f->candidate_people = got; f->ncandidate_people = ngot; }
+		else { f->candidate_nominees = got; f->ncandidate_nominees = ngot; f->nominees_given = present; }
+	}
 	f->labels = req_form(r, "labels");
 	for (const char *p = f->labels; p && *p && *n < VOTES_MAX_CANDIDATES;) {
 		size_t len = strcspn(p, "\n");
@@ -205,11 +223,16 @@ static int read_vote(struct req *r, struct vote_in *in, struct vote_form *f, str
 	if (given) in->present = pres;
 	if (r->json) in->cand = read_json_candidates(r, &in->ncand, fe);
 	else in->cand = read_form_candidates(r, f, &in->ncand, fe);
+	if (!r->json && f->nominees_given && in->ncand == 0) fe_add(fe, "candidates", N_("Give at least one candidate"));
 	if (in->proposal_id > 0) {
 		struct proposal *p;
 		if (proposals_get(r->db, &r->a, in->proposal_id, r->lang, &p) != E_OK) fe_add(fe, "proposal", N_("No such proposal"));
 		else if (!proposals_readable(r->user, p)) return E_FORBIDDEN;
-		else f->proposal_title = p->title;
+		else {
+			f->proposal_title = p->title;
+			f->nominees = p->nom;
+			f->nnominees = p->nnom;
+		}
 	}
 	return rc == E_OK && !fe->n ? E_OK : E_INVALID;
 }
@@ -263,6 +286,59 @@ void api_vote_create(struct req *r)
 	if (rc == E_OK) rc = votes_create(r->db, r->user, &in, &fe, &id);
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	reply_round(r, 201, id);
+}
+
+/* PATCH: the fields given ({"version", "title", "threshold_pct", "base",
+** "max_choices" (null: no limit), "quota_pct" (null: no quota), "quota_of",
+** "voters", "candidates"}); a form: every field of the edit form */
+static unsigned read_update(struct req *r, struct vote_in *in, struct vote_form *f, struct field_errors *fe)
+{
+	if (!r->json) {
+		read_vote(r, in, f, fe);
+		return VU_TITLE | VU_THRESHOLD | VU_BASE | VU_MAX | VU_QUOTA | VU_VOTERS | VU_CANDIDATES;
+	}
+	memset(in, 0, sizeof *in);
+	memset(f, 0, sizeof *f);
+	struct input v;
+	input_read(r, vote_fields, &v, fe, 1);
+	unsigned set = 0;
+	if (v.present[VF_TITLE]) { set |= VU_TITLE; in->title = v.s[VF_TITLE]; }
+	if (v.present[VF_BASE]) { set |= VU_BASE; in->base = v.s[VF_BASE]; }
+	if (v.present[VF_MAX]) { set |= VU_MAX; in->max_choices = v.i[VF_MAX]; }
+	if (json_object_get(r->json, "threshold_pct")) {
+		set |= VU_THRESHOLD;
+		in->threshold_bp = read_pct(r, "threshold_pct", 1, fe);
+	}
+	if (json_object_get(r->json, "quota_pct") || json_object_get(r->json, "quota_of")) {
+		set |= VU_QUOTA;
+		in->quota_bp = read_pct(r, "quota_pct", 0, fe);
+		json_t *qo = json_object_get(r->json, "quota_of");
+		in->quota_of = qo && !json_is_null(qo) ? v.i[VF_QUOTA_OF] : -1;
+	}
+	if (json_object_get(r->json, "voters")) {
+		int present;
+		set |= VU_VOTERS;
+		in->voters = read_users(r, "voters", &in->nvoters, &present, fe);
+	}
+	if (json_object_get(r->json, "candidates")) {
+		set |= VU_CANDIDATES;
+		in->cand = read_json_candidates(r, &in->ncand, fe);
+	}
+	return set;
+}
+
+void api_vote_update(struct req *r)
+{
+	struct vote_round *v = load(r);
+	if (!v) return;
+	struct field_errors fe = { 0 };
+	int64_t version = require_version(r, &fe);
+	struct vote_in in;
+	struct vote_form f;
+	unsigned set = read_update(r, &in, &f, &fe);
+	int rc = fe.n ? E_INVALID : votes_update(r->db, r->user, v->id, version, &in, set, &fe);
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	reply_round(r, 200, v->id);
 }
 
 void api_vote_get(struct req *r)
@@ -437,6 +513,13 @@ void page_vote_new(struct req *r)
 		if (!proposals_readable(r->user, p)) { reply_fail(r, E_FORBIDDEN, NULL); return; }
 		f.proposal_title = p->title;
 		f.title = p->title;
+		/* its nominees, each a box, all ticked */
+		f.nominees = p->nom;
+		f.nnominees = p->nnom;
+		int64_t *ids = arena_alloc(&r->a, sizeof *ids * (size_t)(p->nnom + 1));
+		for (int i = 0; i < p->nnom; i++) ids[i] = p->nom[i].id;
+		f.candidate_nominees = ids;
+		f.ncandidate_nominees = p->nnom;
 	}
 	/* the chips a search step keeps while the form is filled */
 	int np = 0;
@@ -466,6 +549,72 @@ void page_vote_create(struct req *r)
 	}
 	if (rc == E_INVALID) { show_new(r, &f, &fe); return; }
 	reply_fail(r, rc, &fe);
+}
+
+/* the edit form of a draft round: after a failed post, what was typed
+** (text fields NULL: the form shows the posted text); else the round */
+const struct vote_form *vote_edit_form(struct req *r, const struct vote_round *v, const struct vote_voter *voters, int nvoters)
+{
+	struct vote_form *f = arena_alloc(&r->a, sizeof *f);
+	memset(f, 0, sizeof *f);
+	const char *what = r->method == M_POST ? req_form(r, "what") : NULL;
+	if (what && !strcmp(what, "edit")) {
+		struct vote_in in;
+		struct field_errors ignore = { 0 };
+		read_vote(r, &in, f, &ignore);
+		f->base = req_form(r, "base");
+	}
+	if (v->proposal_id) {
+		struct proposal *p;
+		if (proposals_get(r->db, &r->a, v->proposal_id, r->lang, &p) == E_OK) {
+			f->nominees = p->nom;
+			f->nnominees = p->nnom;
+		}
+	}
+	f->proposal_title = v->proposal_title;
+	if (what && !strcmp(what, "edit")) return f;
+	f->title = v->title;
+	struct buf b;
+	buf_init(&b);
+	vote_pct(&b, r, v->threshold_bp);
+	f->threshold = arena_strdup(&r->a, buf_cstr(&b));
+	buf_reset(&b);
+	if (v->has_quota) {
+		vote_pct(&b, r, v->quota_bp);
+		f->quota_pct = arena_strdup(&r->a, buf_cstr(&b));
+		f->quota_of = arena_printf(&r->a, "%lld", (long long)v->quota_of);
+	}
+	buf_free(&b);
+	f->base = v->base;
+	f->max_choices = v->max_choices ? arena_printf(&r->a, "%lld", (long long)v->max_choices) : "";
+	int64_t *vids = arena_alloc(&r->a, sizeof *vids * (size_t)(nvoters + 1));
+	for (int i = 0; i < nvoters; i++) vids[i] = voters[i].user_id;
+	f->voter_ids = vids;
+	f->nvoters = nvoters;
+	int64_t *units = arena_alloc(&r->a, sizeof *units * (size_t)(v->ncand + 1)), *people = arena_alloc(&r->a, sizeof *people * (size_t)(v->ncand + 1)),
+		*noms = arena_alloc(&r->a, sizeof *noms * (size_t)(v->ncand + 1));
+	struct buf labels;
+	buf_init(&labels);
+	for (int i = 0; i < v->ncand; i++) {
+		const struct vote_candidate *c = &v->cand[i];
+		if (c->nominee_id) noms[f->ncandidate_nominees++] = c->nominee_id;
+		else if (c->person_id) people[f->ncandidate_people++] = c->person_id;
+		else if (c->unit_id) units[f->ncandidate_units++] = c->unit_id;
+		else buf_printf(&labels, "%s\n", c->label);
+	}
+	f->candidate_units = units;
+	f->candidate_people = people;
+	f->candidate_nominees = noms;
+	f->labels = arena_strdup(&r->a, buf_cstr(&labels));
+	buf_free(&labels);
+	return f;
+}
+
+int vote_form_has(const int64_t *ids, int n, int64_t id)
+{
+	for (int i = 0; i < n; i++)
+		if (ids[i] == id) return 1;
+	return 0;
 }
 
 static struct vote_voter *read_voters(struct req *r, int64_t id, int *n)
@@ -540,6 +689,13 @@ void page_vote_post(struct req *r)
 	} else if (what && !strcmp(what, "open")) {
 		rc = votes_open(r->db, r->user, v->id, &fe);
 		done = N_("The vote is open");
+	} else if (what && !strcmp(what, "edit")) {
+		int64_t version = require_version(r, &fe);
+		struct vote_in in;
+		struct vote_form f;
+		unsigned set = read_update(r, &in, &f, &fe);
+		rc = fe.n ? E_INVALID : votes_update(r->db, r->user, v->id, version, &in, set, &fe);
+		done = N_("The vote was saved");
 	} else if (what && !strcmp(what, "close")) {
 		rc = votes_close(r->db, r->user, v->id, &fe);
 		done = N_("The vote is closed and the result published");

@@ -7,11 +7,13 @@
 #include "../base/util.h"
 #include "../picker/picker.h"
 #include "votes.h"
+#include "../commendation/proposals.h"
 
 /* API */
 void api_votes_list(struct req *r);
 void api_vote_create(struct req *r);
 void api_vote_get(struct req *r);
+void api_vote_update(struct req *r);
 void api_vote_present(struct req *r);
 void api_vote_open(struct req *r);
 void api_vote_close(struct req *r);
@@ -40,6 +42,11 @@ struct vote_form {
 	const char *proposal_title;
 	const int64_t *voter_ids, *candidate_units;
 	int nvoters, ncandidate_units;
+	const int64_t *candidate_people, *candidate_nominees;
+	int ncandidate_people, ncandidate_nominees;
+	int nominees_given;        /* the nominees' boxes were in the form (none ticked: none) */
+	const struct nominee *nominees;   /* the proposal's, offered as boxes */
+	int nnominees;
 };
 
 /* one voter of a draft round, for the "present" checkboxes */
@@ -48,6 +55,11 @@ struct vote_voter {
 	const char *login, *full_name;
 	int present;
 };
+
+/* the edit form of a draft round (typed values after a failed post) */
+const struct vote_form *vote_edit_form(struct req *r, const struct vote_round *v, const struct vote_voter *voters, int nvoters);
+/* 1 when id is among ids[n] */
+int vote_form_has(const int64_t *ids, int n, int64_t id);
 
 /* template helpers */
 const char *vote_status_label(struct req *r, const char *status);

@@ -226,6 +226,7 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/votes", api_votes_list, LOGIN, 0 },
 	{ M_POST, "/api/v1/votes", api_vote_create, LOGIN, PERM_RUN_VOTES },
 	{ M_GET, "/api/v1/votes/{id}", api_vote_get, LOGIN, 0 },
+	{ M_PATCH, "/api/v1/votes/{id}", api_vote_update, LOGIN, PERM_RUN_VOTES },
 	{ M_POST, "/api/v1/votes/{id}/present", api_vote_present, LOGIN, PERM_RUN_VOTES },
 	{ M_POST, "/api/v1/votes/{id}/open", api_vote_open, LOGIN, PERM_RUN_VOTES },
 	{ M_POST, "/api/v1/votes/{id}/close", api_vote_close, LOGIN, PERM_RUN_VOTES },

@@ -9,7 +9,7 @@ import { makeDb, addUser, startServer, Client, testPassword } from '../lib/serve
 import { mkUnit } from '../http/_util.mjs';
 import { launch, newPage, loginForm, submit, text, screenshot, assertNoProblems } from './browser.mjs';
 
-let env, srv, browser, yearUrl;
+let env, srv, browser, yearUrl, editUrl;
 
 before(async () => {
   env = makeDb();
@@ -19,6 +19,7 @@ before(async () => {
   await mkUnit(admin, 'HD-TW', 'Hội đồng Thi đua – Khen thưởng Trung ương', 'central');
   for (const [code, name] of [['P-A', 'Tỉnh An'], ['P-B', 'Tỉnh Bình'], ['P-C', 'Tỉnh Cường']]) await mkUnit(admin, code, name, 'province');
   addUser(env.db, 'a.reporter', 'reporter', 'P-A');
+  addUser(env.db, 'tw.officer', 'officer', 'HD-TW');
   const c = await admin.post('/api/v1/clusters', { json: { code: 'CUM-E2E', name: 'Cụm thi đua thử', kind: 'cluster', organiser_code: 'HD-TW' } });
   const y = await admin.post(`/api/v1/clusters/${c.data.id}/years`, { json: { year: 2024, members: ['P-A', 'P-B', 'P-C'], leader: 'P-A', deputy: 'P-B' } });
   await admin.req('PUT', `/api/v1/clusters/${c.data.id}/years/2024/criteria`, { json: { version: y.data.version, criteria: [
@@ -28,6 +29,10 @@ before(async () => {
     { code: 'P1', title: 'Vi phạm', kind: 'penalty', max: 5 },
   ] } });
   yearUrl = `${srv.base}/clusters/${c.data.id}/years/2024`;
+  // a second year, not scored yet, whose sheet the organiser edits
+  const y25 = await admin.post(`/api/v1/clusters/${c.data.id}/years`, { json: { year: 2025 } });
+  assert.equal(y25.status, 201, y25.text);
+  editUrl = `${srv.base}/clusters/${c.data.id}/years/2025`;
   browser = await launch();
 });
 
@@ -64,6 +69,41 @@ test('a member scores another and sees the running total while typing', async ()
   await page.goto(yearUrl);
   assert.match(await text(page.locator('#cards tbody tr').first()), /Tỉnh An[\s\S]*16,75 ✓/);
   await screenshot(page, 'cluster-year.png');
+  assertNoProblems(page);
+  await context.close();
+});
+
+test('on a phone the organiser adds a criterion under a group and sees it in the tree and the total maximum change', async () => {
+  const { context, page } = await newPage(browser);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await loginForm(page, srv.base, 'tw.officer', testPassword('tw.officer'));
+  await page.goto(editUrl);
+  assert.equal(await text(page.locator('#criteria-total')), '20');
+  const form = page.locator('#criterion-form');
+  assert.equal(await text(form.locator('h3')), 'Thêm tiêu chí');
+  await form.getByLabel('Thuộc nhóm').selectOption({ label: 'I Nhiệm vụ chính trị' });
+  await form.getByLabel('Mã').fill('1.3');
+  await form.getByLabel('Tiêu chí', { exact: true }).fill('Cải cách hành chính');
+  await form.getByLabel('Điểm tối đa').fill('7,5');
+  await form.getByLabel('Minh chứng yêu cầu').fill('Báo cáo CCHC');
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390);
+  await screenshot(page, 'cluster-criterion-form.png');
+  await submit(page, form.getByRole('button', { name: 'Thêm tiêu chí này' }));
+  const rows = page.locator('#criteria tbody tr');
+  assert.deepEqual(await rows.locator('td:first-child').allInnerTexts(), ['I', '1.1', '1.2', '1.3', 'P1']);
+  assert.equal(await rows.nth(3).locator('td.depth-1').count(), 1);
+  assert.equal(await text(rows.nth(0).locator('td.num')), '27,5');
+  assert.equal(await text(page.locator('#criteria-total')), '27,5');
+  // edited: its maximum lowered, then moved above 1.2
+  await rows.nth(3).getByRole('link', { name: 'Sửa 1.3' }).click();
+  await page.waitForURL(/\?edit=1\.3/);
+  assert.equal(await form.getByLabel('Điểm tối đa').inputValue(), '7,5');
+  await form.getByLabel('Điểm tối đa').fill('5');
+  await submit(page, form.getByRole('button', { name: 'Lưu tiêu chí' }));
+  await submit(page, page.locator('#criteria').getByRole('button', { name: 'Chuyển lên 1.3' }));
+  assert.deepEqual(await rows.locator('td:first-child').allInnerTexts(), ['I', '1.1', '1.3', '1.2', 'P1']);
+  assert.equal(await text(page.locator('#criteria-total')), '25');
+  await screenshot(page, 'cluster-criteria-edited.png');
   assertNoProblems(page);
   await context.close();
 });

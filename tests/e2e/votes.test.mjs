@@ -5,8 +5,8 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, addUser, startServer, Client, testPassword } from '../lib/server.mjs';
-import { mkUnit } from '../http/_util.mjs';
-import { launch, newPage, loginForm, submit, clickAndWait, text, pickOption, assertNoProblems } from './browser.mjs';
+import { mkUnit, mkPerson } from '../http/_util.mjs';
+import { launch, newPage, loginForm, submit, clickAndWait, text, pickOption, screenshot, assertNoProblems } from './browser.mjs';
 
 let env, srv, browser, voteUrl, receipt;
 
@@ -15,7 +15,9 @@ before(async () => {
   srv = await startServer(env.db);
   const admin = new Client(srv.base);
   await admin.login('admin', env.adminPassword);
-  await mkUnit(admin, 'TW-HD', 'Hội đồng Thi đua – Khen thưởng Trung ương', 'agency');
+  const tw = await mkUnit(admin, 'TW-HD', 'Hội đồng Thi đua – Khen thưởng Trung ương', 'agency');
+  const vu = await mkUnit(admin, 'TW-VTD', 'Vụ Thi đua – Khen thưởng', 'department', tw.id);
+  await mkPerson(admin, { full_name: 'Nguyễn Thị Lan', gender: 'F', unit_id: vu.id, code: 'TW-0001' });
   await mkUnit(admin, 'T-HATINH', 'Tỉnh Hà Tĩnh', 'province');
   await mkUnit(admin, 'T-QUANGTRI', 'Tỉnh Quảng Trị', 'province');
   addUser(env.db, 'tw.officer', 'officer', 'TW-HD');
@@ -59,6 +61,18 @@ test('the organiser prepares the round with the pickers and opens it', async () 
   const f = await text(page.locator('dl.facts'));
   assert.match(f, /≥ 66,5% trên tổng số thành viên/);
   assert.match(f, /Người bỏ phiếu\s+3/);
+  // still a draft: edited on its page — a person added with the person picker, the threshold raised
+  const edit = page.locator('#edit-vote');
+  assert.equal(await edit.locator('#f-threshold_pct').inputValue(), '66,5');
+  await pickOption(edit, 'Cá nhân được bình xét: thuộc đơn vị', 'vu thi dua', /^Vụ Thi đua/);
+  await pickOption(edit, 'Cá nhân được bình xét', 'nguyen thi', /^Nguyễn Thị Lan/);
+  await edit.locator('#f-threshold_pct').fill('60');
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390);
+  await screenshot(page, 'vote-edit.png');
+  await submit(page, edit.getByRole('button', { name: 'Lưu' }));
+  assert.match(await text(page.locator('dl.facts')), /≥ 60% trên tổng số thành viên/);
+  assert.deepEqual(await page.locator('h2:has-text("Danh sách bình xét") + ul li').allInnerTexts(),
+    ['Tỉnh Hà Tĩnh', 'Tỉnh Quảng Trị', 'Nguyễn Thị Lan', 'Tỉnh Thừa Thiên Huế']);
   await submit(page, page.getByRole('button', { name: 'Mở bỏ phiếu' }));
   assert.match(await text(page.locator('h1')), /đang bỏ phiếu/);
   assertNoProblems(page);
@@ -97,6 +111,7 @@ test('the organiser closes it; a member reads the tally and checks the receipt',
   assert.deepEqual(rows, [
     ['Tỉnh Hà Tĩnh', '2', '66,67%', 'đạt', 'đạt'],
     ['Tỉnh Quảng Trị', '2', '66,67%', 'đạt', 'đạt'],
+    ['Nguyễn Thị Lan', '0', '0%', 'không đạt', 'không đạt'],
     ['Tỉnh Thừa Thiên Huế', '0', '0%', 'không đạt', 'không đạt'],
   ]);
   await page.locator('#f-receipt').fill(receipt.toUpperCase());

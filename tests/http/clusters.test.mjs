@@ -151,19 +151,20 @@ test('criteria that take their points from a movement\'s results: Quảng Yên\'
   const s = await c.req('PUT', base + '/criteria', { json: { version: y.data.version, criteria: [
     { code: 'R1', title: 'Mô hình “Dân vận khéo” hiệu quả', kind: 'score', max: 5, rule: { source: 'movement', movement: 'DVK2024', thresholds: [[50, 2], [100, 4], [150, 5]] } },
     { code: 'R2', title: 'Nguồn lực huy động', kind: 'score', max: 5, rule: { source: 'movement', movement: 'DVK2024', metric: 'vnd', thresholds: [[1e9, 1], [5e9, 3], [1e10, 5]] } },
-    { code: 'R3', title: 'Chỉ số chuyển đổi số', kind: 'score', max: 5, rule: { source: 'indicator', indicator: 'DTI' } },
+    { code: 'R3', title: 'Nhiệm vụ khoa học cấp tỉnh', kind: 'score', max: 5, rule: { source: 'indicator', indicator: 'st_tasks', thresholds: [[5, 2], [8, 5]] } },
     { code: 'M1', title: 'Tự đánh giá', kind: 'score', max: 5 },
   ] } });
   assert.equal(s.status, 200, s.text);
-  // the points typed for R1 and R2 are ignored: 127 effective models reach 100 (4 points), 7,366 billion VND reach 5 billion (3)
+  // the points typed for R1 and R3 are ignored: 127 effective models reach 100 (4 points), 7,366 billion VND reach 5 billion (3);
+  // Quảng Yên has no value of the indicator for 2024: 0
   const card = await c.req('PUT', base + '/scorecards', { json: { scorer: 'T-SONLA', target: 'QN-QUANGYEN', points: { R1: 1, R3: 2.5, M1: 4 } } });
   assert.equal(card.status, 201, card.text);
   assert.deepEqual(card.data.scores.map((x) => [x.criterion, x.points, x.from_rule]),
-    [['R1', 4, true], ['R2', 3, true], ['R3', 2.5, false], ['M1', 4, false]]);
-  assert.equal(card.data.total, 13.5);
-  // Sơn La has no models in that movement: 0 points from data
+    [['R1', 4, true], ['R2', 3, true], ['R3', 0, true], ['M1', 4, false]]);
+  assert.equal(card.data.total, 11);
+  // Sơn La has no models in that movement, and its 8 provincial science tasks are the demo's 2025 figure, not 2024's: 0 points from data
   const other = await c.req('PUT', base + '/scorecards', { json: { scorer: 'QN-QUANGYEN', target: 'T-SONLA', points: { M1: 3 } } });
-  assert.deepEqual(other.data.scores.map((x) => x.points), [0, 0, null, 3]);
+  assert.deepEqual(other.data.scores.map((x) => x.points), [0, 0, 0, 3]);
 });
 
 test('self-scoring is refused, a member scores only for its own unit, the sheet is checked', async () => {
@@ -458,4 +459,153 @@ test('evidence files: the scorer attaches a PDF to an open card, anyone logged i
   const late = await upload(repA);
   assert.equal(late.status, 409);
   assert.equal(late.data.error.code, 'state');
+});
+
+test('the criteria sheet edited on the page: added under a group and at the top, edited, moved, removed; stale and started sheets refused', async () => {
+  const { id, base } = await cluster('CUM-EDIT');
+  const page = `/clusters/${id}/years/2023`;
+  let y = (await officer.get(base)).data;
+  const form = (what, fields, version = y.version) => officer.post(page, { form: { what, version, ...fields } });
+  // a group at the top, then a criterion under it, its maximum typed the Vietnamese way
+  let r = await form('criterion', { c_code: 'G', c_title: 'Công tác phối hợp', c_kind: 'group', c_parent: '' });
+  assert.equal(r.status, 303, r.text);
+  assert.equal(r.headers.get('location'), `${page}#criteria`);
+  y = (await officer.get(base)).data;
+  r = await form('criterion', { c_code: 'G.1', c_title: 'Phối hợp liên tỉnh', c_kind: 'score', c_parent: 'G', c_max: '2,5', c_evidence: 'Biên bản' });
+  assert.equal(r.status, 303, r.text);
+  y = (await officer.get(base)).data;
+  assert.deepEqual(y.criteria.map((c) => [c.code, c.parent, c.kind, c.max, c.depth, c.evidence]),
+    [['T', null, 'score', 100, 0, 'Báo cáo năm'], ['G', null, 'group', 2.5, 0, null], ['G.1', 'G', 'score', 2.5, 1, 'Biên bản']]);
+  assert.equal(y.max_total, 102.5);
+  // a bonus item with a maximum of 1.000 points, then edited: renamed, 1,5 points, its evidence
+  r = await form('criterion', { c_code: 'B', c_title: 'Thưởng', c_kind: 'bonus', c_max: '1.000' });
+  assert.equal(r.status, 303, r.text);
+  y = (await officer.get(base)).data;
+  assert.equal(y.criteria.find((c) => c.code === 'B').max, 1000);
+  r = await form('criterion', { orig: 'B', c_code: 'B1', c_title: 'Điểm thưởng sáng kiến', c_kind: 'bonus', c_max: '1,5', c_evidence: 'Quyết định công nhận' });
+  assert.equal(r.status, 303, r.text);
+  y = (await officer.get(base)).data;
+  assert.deepEqual(y.criteria.map((c) => c.code), ['T', 'G', 'G.1', 'B1']);
+  assert.deepEqual(y.criteria[3], { ...y.criteria[3], title: 'Điểm thưởng sáng kiến', kind: 'bonus', max: 1.5, evidence: 'Quyết định công nhận' });
+  // the edit form shows the criterion's values the reader's way
+  const shown = await officer.get(`${page}?edit=B1`);
+  assert.match(shown.text, /<input id="f-c_max" name="c_max" inputmode="decimal" value="1,5">/);
+  assert.match(shown.text, /<td class="num" id="criteria-total">102,5<\/td>/);
+  // the group moves up above T, taking G.1 with it; then B1 is removed
+  r = await form('criterion_up', { orig: 'G' });
+  assert.equal(r.status, 303, r.text);
+  y = (await officer.get(base)).data;
+  assert.deepEqual(y.criteria.map((c) => [c.code, c.depth]), [['G', 0], ['G.1', 1], ['T', 0], ['B1', 0]]);
+  r = await form('criterion_remove', { orig: 'B1' });
+  assert.equal(r.status, 303, r.text);
+  y = (await officer.get(base)).data;
+  assert.deepEqual(y.criteria.map((c) => c.code), ['G', 'G.1', 'T']);
+  // the same checks as the API's PUT: a code taken, a maximum not a number, a stale version, a reporter
+  r = await form('criterion', { c_code: 'T', c_title: 'Trùng', c_kind: 'score', c_max: '5' });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /Hai tiêu chí trùng mã|same code/);
+  r = await form('criterion', { c_code: 'X', c_title: 'x', c_kind: 'score', c_max: '1.5' });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /<p class="field-error" id="e-c_max">/);
+  r = await form('criterion', { c_code: 'X', c_title: 'x', c_kind: 'score', c_max: '5' }, y.version - 1);
+  assert.equal(r.status, 409);
+  r = await repA.post(page, { form: { what: 'criterion', version: y.version, c_code: 'X', c_title: 'x', c_kind: 'score', c_max: '5' } });
+  assert.equal(r.status, 403);
+  assert.equal((await officer.get(base)).data.version, y.version);
+  // once a card exists the sheet is fixed, on the page as over the API
+  const card = await put(repA, base + '/scorecards', { scorer: 'P-A', target: 'P-B', points: { T: 50 } });
+  assert.equal(card.status, 201, card.text);
+  r = await form('criterion', { c_code: 'X', c_title: 'x', c_kind: 'score', c_max: '5' });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /Scoring has started|Đã bắt đầu chấm điểm|bắt đầu chấm/);
+  assert.doesNotMatch((await officer.get(page)).text, /id="criterion-form"/);
+});
+
+test('criteria that take their points from an indicator: the value entered for the member and the cluster\'s year gives the points on the cards and in the ranking', async () => {
+  const ind = await admin.post('/api/v1/indicators', { json: { code: 'ctt_tasks', name_vi: 'Nhiệm vụ chuyển đổi số', name_en: 'Digital tasks',
+    name_hi: 'Digital tasks', kind: 'number', aggregation: 'sum', direction: 'higher', period_type: 'year' } });
+  assert.equal(ind.status, 201, ind.text);
+  for (const [code, value, period] of [['P-A', 120, '2023'], ['P-B', 40, '2023'], ['P-D', 80, '2023'], ['P-C', 500, '2022']]) {
+    const e = await admin.post('/api/v1/indicator-values', { json: { unit_id: units[code].id, period, values: [{ indicator: 'ctt_tasks', value }] } });
+    assert.equal(e.status, 200, e.text);
+  }
+  const { id, base } = await cluster('CUM-IND');
+  let y = (await officer.get(base)).data;
+  // the rule made on the page: thresholds typed the Vietnamese way
+  const bad = await officer.post(`/clusters/${id}/years/2023`, { form: { what: 'criterion', version: y.version, c_code: 'CS', c_title: 'x', c_kind: 'score',
+    c_max: '10', c_source: 'indicator:ctt_tasks', c_thresholds: '50 = 4\n100 = 12' } });
+  assert.equal(bad.status, 422);
+  let r = await officer.post(`/clusters/${id}/years/2023`, { form: { what: 'criterion', version: y.version, c_code: 'CS', c_title: 'Nhiệm vụ chuyển đổi số',
+    c_kind: 'score', c_max: '10', c_source: 'indicator:ctt_tasks', c_thresholds: '50 = 4,5\r\n1.00 = 1\n' } });
+  assert.equal(r.status, 422, 'a threshold not written the Vietnamese way');
+  r = await officer.post(`/clusters/${id}/years/2023`, { form: { what: 'criterion', version: y.version, c_code: 'CS', c_title: 'Nhiệm vụ chuyển đổi số',
+    c_kind: 'score', c_max: '10', c_source: 'indicator:ctt_tasks', c_thresholds: '50 = 4,5\r\n100 = 10\n' } });
+  assert.equal(r.status, 303, r.text);
+  y = (await officer.get(base)).data;
+  assert.deepEqual(y.criteria[1].rule, { source: 'indicator', indicator: 'ctt_tasks', thresholds: [[50, 4.5], [100, 10]] });
+  assert.equal(y.max_total, 110);
+  // its edit form shows the rule as it was typed
+  const shown = await officer.get(`/clusters/${id}/years/2023?edit=CS`);
+  assert.match(shown.text, /<option value="indicator:ctt_tasks" selected>ctt_tasks — Nhiệm vụ chuyển đổi số<\/option>/);
+  assert.match(shown.text, /<textarea id="f-c_thresholds" name="c_thresholds" rows="4" placeholder="[^"]*">50 = 4,5\n100 = 10\n<\/textarea>/);
+  // the API refuses an unknown indicator, a quarterly one, and an indicator rule without thresholds
+  const q = await admin.post('/api/v1/indicators', { json: { code: 'ctt_quarter', name_vi: 'Theo quý', name_en: 'Quarterly', name_hi: 'Quarterly',
+    kind: 'number', aggregation: 'sum', direction: 'higher', period_type: 'quarter' } });
+  assert.equal(q.status, 201, q.text);
+  for (const rule of [{ source: 'indicator', indicator: 'no_such', thresholds: [[1, 1]] }, { source: 'indicator', indicator: 'ctt_quarter', thresholds: [[1, 1]] },
+    { source: 'indicator', indicator: 'ctt_tasks' }]) {
+    const p = await put(officer, base + '/criteria', { version: y.version, criteria: [{ code: 'CS', title: 'x', kind: 'score', max: 10, rule }] });
+    assert.equal(p.status, 422, p.text);
+  }
+  // P-A 120 ≥ 100: 10 points; P-B 40 < 50: 0; P-D 80 ≥ 50: 4,5; P-C's value is 2022's: 0 (points typed for CS are ignored)
+  const want = { 'P-A': 10, 'P-B': 0, 'P-C': 0, 'P-D': 4.5 };
+  for (const [scorer, target, t] of [['P-B', 'P-A', 80], ['P-A', 'P-B', 70], ['P-A', 'P-C', 60], ['P-A', 'P-D', 75]]) {
+    const c = await put(admin, base + '/scorecards', { scorer, target, kind: 'cross', points: { T: t, CS: 7 } });
+    assert.equal(c.status, 201, c.text);
+    assert.deepEqual(c.data.scores.map((x) => [x.criterion, x.points, x.from_rule]), [['T', t, false], ['CS', want[target], true]]);
+    assert.equal(c.data.total, t + want[target]);
+    assert.equal((await admin.post(`/api/v1/scorecards/${c.data.id}/submit`, { json: { version: c.data.version } })).status, 200);
+  }
+  // the card shows the value the points came from
+  const cardPage = await officer.get(`/clusters/${id}/years/2023/score?scorer=${units['P-A'].id}&target=${units['P-D'].id}`);
+  assert.match(cardPage.text, /<small class="rule-hint">Lấy từ ctt_tasks: 80<\/small>/);
+  const noValue = await officer.get(`/clusters/${id}/years/2023/score?scorer=${units['P-A'].id}&target=${units['P-C'].id}`);
+  assert.match(noValue.text, /<small class="rule-hint">Lấy từ ctt_tasks: Không có dữ liệu<\/small>/);
+  const k = await officer.get(base + '/ranking');
+  assert.deepEqual(k.data.ranking.map((w) => [w.unit.code, w.place, w.total, w.criteria.CS]),
+    [['P-A', 1, 90, 10], ['P-D', 2, 79.5, 4.5], ['P-B', 3, 70, 0], ['P-C', 4, 60, 0]]);
+});
+
+test('criteria that take their points from a composite index: each member department\'s score for the year', async () => {
+  const s1 = await mkUnit(admin, 'PA-S1', 'Sở Một', 'department', units['P-A'].id);
+  const s2 = await mkUnit(admin, 'PA-S2', 'Sở Hai', 'department', units['P-A'].id);
+  const ind = await admin.post('/api/v1/indicators', { json: { code: 'ix_online', name_vi: 'Dịch vụ công trực tuyến', name_en: 'Online services',
+    name_hi: 'Online services', kind: 'number', aggregation: 'sum', direction: 'higher', period_type: 'year' } });
+  assert.equal(ind.status, 201, ind.text);
+  for (const [u, value] of [[s1, 150], [s2, 50]])
+    assert.equal((await admin.post('/api/v1/indicator-values', { json: { unit_id: u.id, period: '2023', values: [{ indicator: 'ix_online', value }] } })).status, 200);
+  const ix = await admin.post('/api/v1/indexes', { json: { code: 'IX-SO', name_vi: 'Chỉ số sở', name_en: 'Index', name_hi: 'Index', scope_id: units['P-A'].id,
+    unit_kind: 'department', total_points: 100, criteria: [
+      { code: 'A', name_vi: 'A', name_en: 'A', name_hi: 'A', points: 100 },
+      { code: 'A1', name_vi: 'A1', name_en: 'A1', name_hi: 'A1', points: 100, parent: 'A', indicator: 'ix_online', method: 'linear', lo: 0, hi: 200 }] } });
+  assert.equal(ix.status, 201, ix.text);
+  const rk = await admin.get(`/api/v1/indexes/${ix.data.id}/ranking?year=2023`);
+  assert.deepEqual(rk.data.items.map((x) => [x.code, x.score]), [['PA-S1', 75], ['PA-S2', 25]]);
+  const c = await officer.post('/api/v1/clusters', { json: { code: 'KHOI-SO', name: 'Khối các sở', kind: 'bloc', organiser_code: 'HD-TW' } });
+  const y = await officer.post(`/api/v1/clusters/${c.data.id}/years`, { json: { year: 2023, members: ['PA-S1', 'PA-S2'], cross_mode: 'all', method: 'mean' } });
+  const base = `/api/v1/clusters/${c.data.id}/years/2023`;
+  const s = await put(officer, base + '/criteria', { version: y.data.version, criteria: [
+    { code: 'IX', title: 'Chỉ số sở', kind: 'score', max: 8, rule: { source: 'index', index: 'IX-SO', thresholds: [[50, 5], [70, 8]] } }] });
+  assert.equal(s.status, 200, s.text);
+  assert.equal((await put(officer, base + '/criteria', { version: s.data.version, criteria: [
+    { code: 'IX', title: 'x', kind: 'score', max: 8, rule: { source: 'index', index: 'NO-SUCH', thresholds: [[50, 5]] } }] })).status, 422);
+  // PA-S1 75 ≥ 70: 8 points; PA-S2 25 < 50: 0
+  for (const [scorer, target, pts] of [['PA-S2', 'PA-S1', 8], ['PA-S1', 'PA-S2', 0]]) {
+    const card = await put(admin, base + '/scorecards', { scorer, target, kind: 'cross', points: {} });
+    assert.equal(card.status, 201, card.text);
+    assert.deepEqual(card.data.scores.map((x) => [x.criterion, x.points, x.from_rule]), [['IX', pts, true]]);
+    assert.equal((await admin.post(`/api/v1/scorecards/${card.data.id}/submit`, { json: { version: card.data.version } })).status, 200);
+  }
+  const k = await officer.get(base + '/ranking');
+  assert.deepEqual(k.data.ranking.map((w) => [w.unit.code, w.place, w.total, w.criteria.IX]), [['PA-S1', 1, 8, 8], ['PA-S2', 2, 0, 0]]);
 });

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, addUser, startServer, Client, testPassword } from '../lib/server.mjs';
-import { mkUnit, sql } from './_util.mjs';
+import { mkUnit, mkPerson, sql } from './_util.mjs';
 
 const onPg = !!process.env.THIDUA_TEST_PG;
 let env, srv, admin, org, hd = [], units = {};
@@ -301,4 +301,98 @@ test('bad input: a threshold above 100 or with three decimals, an unknown login,
   // a council member may vote but not organise
   const r = await hd[0].post('/api/v1/votes', { json: { title: 'X', threshold_pct: 90, base: 'all_members', voters: COUNCIL, candidates: [{ label: 'A' }] } });
   assert.equal(r.status, 403);
+});
+
+test('a draft round is edited over the API with its version: 409 when stale, 409 once opened; the same checks as the creation', async () => {
+  const v = await round({ title: 'Bình chọn cụm trưởng', threshold_pct: 50, base: 'all_members', candidates: [{ unit_code: 'T-HATINH' }, { label: 'Tỉnh khác' }] });
+  const p = (body) => org.patch(`/api/v1/votes/${v.id}`, { json: body });
+  let r = await p({ version: v.version, title: 'Suy tôn Cờ thi đua của Chính phủ', threshold_pct: 66.67, max_choices: 2, quota_pct: 20, quota_of: 10,
+    voters: COUNCIL.slice(0, 6), candidates: [{ unit_code: 'T-HATINH' }, { unit_code: 'T-QUANGBINH' }, { unit_code: 'T-QUANGTRI' }] });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.data.title, r.data.threshold_pct, r.data.max_choices, r.data.quota_pct, r.data.quota_of, r.data.voters, r.data.version, r.data.status],
+    ['Suy tôn Cờ thi đua của Chính phủ', 66.67, 2, 20, 10, 6, v.version + 1, 'draft']);
+  assert.deepEqual(r.data.candidates.map((c) => c.unit_code), ['T-HATINH', 'T-QUANGBINH', 'T-QUANGTRI']);
+  // only what is given changes: no limit, no quota, base present
+  const r2 = await p({ version: r.data.version, max_choices: null, quota_pct: null, base: 'present' });
+  assert.equal(r2.status, 200, r2.text);
+  assert.deepEqual([r2.data.max_choices, r2.data.quota_pct, r2.data.quota_of, r2.data.base, r2.data.voters, r2.data.candidates.length], [null, null, null, 'present', 6, 3]);
+  assert.equal((await p({ version: r.data.version, title: 'cũ' })).status, 409, 'stale version');
+  for (const bad of [{ threshold_pct: 101 }, { max_choices: 4 }, { voters: ['nobody'] }, { candidates: [] }, { quota_pct: 20 }, { title: '' }]) {
+    const b = await p({ version: r2.data.version, ...bad });
+    assert.equal(b.status, 422, JSON.stringify(bad) + ' ' + b.text);
+  }
+  assert.equal((await hd[0].patch(`/api/v1/votes/${v.id}`, { json: { version: r2.data.version, title: 'x' } })).status, 403);
+  // the voters kept keep their "present" mark
+  assert.equal((await org.post(`/api/v1/votes/${v.id}/present`, { json: { present: COUNCIL.slice(0, 4) } })).status, 200);
+  const cur = (await org.get(`/api/v1/votes/${v.id}`)).data;
+  const r3 = await p({ version: cur.version, voters: COUNCIL.slice(2, 8) });
+  assert.equal(r3.status, 200, r3.text);
+  assert.deepEqual([r3.data.voters, r3.data.present], [6, 2]);
+  const opened = await open(r3.data);
+  const late = await p({ version: opened.version, title: 'x' });
+  assert.equal(late.status, 409);
+  assert.equal(late.data.error.code, 'state');
+  const audit = sql(env.db, `SELECT count(*) FROM audit_log WHERE entity = 'vote' AND entity_id = ${v.id} AND action = 'update'`);
+  assert.equal(audit, '3');
+});
+
+test('the pages: a round made with person candidates from the person picker and edited on its page; a proposal\'s nominees ticked', async () => {
+  const ward = await mkUnit(admin, 'HT-P1', 'Phường Bắc Hà', 'ward', units['T-HATINH'].id);
+  const lan = await mkPerson(admin, { full_name: 'Nguyễn Thị Lan', gender: 'F', unit_id: ward.id, code: 'HT-0001' });
+  const minh = await mkPerson(admin, { full_name: 'Lê Văn Minh', gender: 'M', unit_id: ward.id, code: 'HT-0002' });
+  const ids = await Promise.all(COUNCIL.slice(0, 3).map(async (l) => sql(env.db, `SELECT id FROM users WHERE login = '${l}'`)));
+  const form = await org.get('/votes/new');
+  assert.match(form.text, /name="people_unit"/);
+  const body = new URLSearchParams([['unit_id', String(sql(env.db, "SELECT id FROM units WHERE code = 'TW-HD'"))], ['title', 'Suy tôn Chiến sĩ thi đua'],
+    ['threshold_pct', '66,5'], ['base', 'all_members'], ...ids.map((i) => ['voter_ids', i]), ['candidate_people', String(lan.id)], ['candidate_people', String(minh.id)],
+    ['labels', 'Người thứ ba']]);
+  let r = await org.req('POST', '/votes', { raw: body.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 303, r.text);
+  const id = Number(r.headers.get('location').match(/^\/votes\/(\d+)$/)[1]);
+  let v = (await org.get(`/api/v1/votes/${id}`)).data;
+  assert.deepEqual(v.candidates.map((c) => [c.label, c.person_code]), [['Nguyễn Thị Lan', 'HT-0001'], ['Lê Văn Minh', 'HT-0002'], ['Người thứ ba', null]]);
+  assert.deepEqual([v.threshold_pct, v.voters], [66.5, 3]);
+  // the round's page: the edit form, filled
+  const page = await org.get(`/votes/${id}`);
+  assert.match(page.text, /<form method="post" action="\/votes\/\d+" class="card wide" id="edit-vote">/);
+  assert.match(page.text, /<input id="f-threshold_pct" name="threshold_pct" value="66,5" required>/);
+  assert.match(page.text, /<textarea id="f-labels" name="labels" rows="4">Người thứ ba\n<\/textarea>/);
+  // edited: Minh dropped, a unit added, at most 1 choice, 90%
+  const edit = new URLSearchParams([['what', 'edit'], ['version', String(v.version)], ['title', 'Suy tôn Chiến sĩ thi đua toàn quốc'], ['threshold_pct', '90'],
+    ['base', 'all_members'], ['max_choices', '1'], ['quota_pct', ''], ['quota_of', ''], ...ids.map((i) => ['voter_ids', i]),
+    ['candidate_people', String(lan.id)], ['candidate_units', String(units['T-HATINH'].id)], ['labels', '']]);
+  r = await org.req('POST', `/votes/${id}`, { raw: edit.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 303, r.text);
+  v = (await org.get(`/api/v1/votes/${id}`)).data;
+  assert.deepEqual([v.title, v.threshold_pct, v.max_choices, v.candidates.map((c) => c.label)],
+    ['Suy tôn Chiến sĩ thi đua toàn quốc', 90, 1, ['Tỉnh Hà Tĩnh', 'Nguyễn Thị Lan']]);
+  // a stale form is 409; a bad one shows why, keeping what was typed
+  r = await org.req('POST', `/votes/${id}`, { raw: edit.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 409);
+  edit.set('version', String(v.version));
+  edit.set('threshold_pct', '90,555');
+  r = await org.req('POST', `/votes/${id}`, { raw: edit.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /value="90,555"/);
+  // from a proposal: its nominees are boxes, all ticked; unticking one leaves the other
+  const pr = await admin.post('/api/v1/proposals', { json: { title: 'Đề nghị Bằng khen 2024', round: 'year_end', year: 2024, proposer_code: 'T-HATINH' } });
+  let n = await admin.post(`/api/v1/proposals/${pr.data.id}/nominees`, { json: { unit_code: 'T-HATINH', award: 'BK_TTG', version: pr.data.version } });
+  assert.equal(n.status, 201, n.text);
+  n = await admin.post(`/api/v1/proposals/${pr.data.id}/nominees`, { json: { person_code: 'HT-0001', award: 'BK_TTG', version: n.data.version } });
+  assert.equal(n.status, 201, n.text);
+  const noms = n.data.nominees.map((x) => x.id);
+  const nf = await admin.get(`/votes/new?proposal=${pr.data.id}`);
+  assert.equal((nf.text.match(/<input type="checkbox" name="candidate_nominees" value="\d+" checked>/g) || []).length, 2);
+  const fromProp = new URLSearchParams([['unit_id', String(sql(env.db, "SELECT id FROM units WHERE code = 'TW-HD'"))], ['title', 'Bằng khen'], ['threshold_pct', '90'],
+    ['base', 'all_members'], ...ids.map((i) => ['voter_ids', i]), ['proposal', String(pr.data.id)], ['candidate_nominees', ''], ['candidate_nominees', String(noms[1])]]);
+  r = await admin.req('POST', '/votes', { raw: fromProp.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 303, r.text);
+  const pid = Number(r.headers.get('location').match(/^\/votes\/(\d+)$/)[1]);
+  const pv = (await admin.get(`/api/v1/votes/${pid}`)).data;
+  assert.deepEqual(pv.candidates.map((c) => [c.nominee_id, c.person_code]), [[noms[1], 'HT-0001']]);
+  // none ticked: refused, not all of them
+  fromProp.delete('candidate_nominees');
+  fromProp.append('candidate_nominees', '');
+  r = await admin.req('POST', '/votes', { raw: fromProp.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 422);
 });

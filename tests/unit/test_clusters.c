@@ -345,6 +345,83 @@ static void test_agreement_signature(void **state)
 	signing_master_key_set(NULL);
 }
 
+/* the codes of the sheet in order, with their depth: "G:0 G.1:1 T:0" */
+static const char *sheet_codes(struct fx *f, int64_t cy, int64_t *version, int64_t *max_total)
+{
+	struct cyear *y;
+	assert_int_equal(cyear_get_id(f->db, &f->a, cy, &y), E_OK);
+	char *out = arena_alloc(&f->a, 512);
+	out[0] = 0;
+	for (int i = 0; i < y->ncrit; i++)
+		snprintf(out + strlen(out), 512 - strlen(out), "%s%s:%d", i ? " " : "", y->crit[i].code, y->crit[i].depth);
+	*version = y->version;
+	if (max_total) *max_total = y->max_total_c;
+	return out;
+}
+
+/* The criterion editor of the year's page: one change at a time, through the
+** sheet's own checks; groups move with their criteria; a removed group's
+** criteria move up; a group under its own criterion is refused; stale and
+** started sheets are refused. */
+static void test_sheet_editor(void **state)
+{
+	struct fx *f = *state;
+	int64_t cy = make_year(f, 2, "all", "mean", 1, -1, -1, one_crit, 1), v, total;
+	struct field_errors fe = { 0 };
+	assert_string_equal(sheet_codes(f, cy, &v, &total), "T:0");
+	struct crit_in g = { .code = "G", .title = "Nhóm", .kind = "group" };
+	struct crit_in g1 = { .code = "G.1", .title = "Một", .kind = "score", .max_c = 250, .parent_code = "G" };
+	struct crit_in g2 = { .code = "G.2", .title = "Hai", .kind = "score", .max_c = 500, .parent_code = "G" };
+	struct crit_in h = { .code = "H", .title = "Nhóm H", .kind = "group" };
+	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_SAVE, NULL, &g, &fe), E_OK);
+	sheet_codes(f, cy, &v, NULL);
+	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_SAVE, "", &g1, &fe), E_OK);
+	sheet_codes(f, cy, &v, NULL);
+	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_SAVE, NULL, &h, &fe), E_OK);
+	sheet_codes(f, cy, &v, NULL);
+	/* added under G while H is after it: G's criteria stay together */
+	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_SAVE, NULL, &g2, &fe), E_OK);
+	assert_string_equal(sheet_codes(f, cy, &v, &total), "T:0 G:0 G.1:1 G.2:1 H:0");
+	assert_int_equal(total, 10000 + 250 + 500);
+	/* G moved up takes its criteria; G.2 moved up within G */
+	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_UP, "G", NULL, &fe), E_OK);
+	sheet_codes(f, cy, &v, NULL);
+	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_UP, "G.2", NULL, &fe), E_OK);
+	assert_string_equal(sheet_codes(f, cy, &v, NULL), "G:0 G.2:1 G.1:1 T:0 H:0");
+	/* the first cannot go higher: unchanged, saved */
+	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_UP, "G", NULL, &fe), E_OK);
+	assert_string_equal(sheet_codes(f, cy, &v, NULL), "G:0 G.2:1 G.1:1 T:0 H:0");
+	/* G.1 renamed and moved into H: last there */
+	struct crit_in g1h = { .code = "H.1", .title = "Một", .kind = "score", .max_c = 300, .parent_code = "H" };
+	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_SAVE, "G.1", &g1h, &fe), E_OK);
+	assert_string_equal(sheet_codes(f, cy, &v, &total), "G:0 G.2:1 T:0 H:0 H.1:1");
+	assert_int_equal(total, 10000 + 500 + 300);
+	/* H moved under G, with H.1; then G under H (its own criterion): refused by the sheet's check, nothing changed */
+	struct crit_in hh = { .code = "H", .title = "Nhóm H", .kind = "group", .parent_code = "G" };
+	struct crit_in loop = { .code = "G", .title = "Nhóm", .kind = "group", .parent_code = "H" };
+	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_SAVE, "H", &hh, &fe), E_OK);
+	assert_string_equal(sheet_codes(f, cy, &v, NULL), "G:0 G.2:1 H:1 H.1:2 T:0");
+	fe.n = 0;
+	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_SAVE, "G", &loop, &fe), E_INVALID);
+	assert_int_equal(fe.n, 1);
+	assert_string_equal(sheet_codes(f, cy, &v, NULL), "G:0 G.2:1 H:1 H.1:2 T:0");
+	/* G removed: its criteria move up a level */
+	fe.n = 0;
+	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_REMOVE, "G", NULL, &fe), E_OK);
+	assert_string_equal(sheet_codes(f, cy, &v, NULL), "G.2:0 H:0 H.1:1 T:0");
+	/* no such criterion, a stale version, a reporter */
+	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_REMOVE, "Z", NULL, &fe), E_INVALID);
+	fe.n = 0;
+	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v - 1, CRIT_REMOVE, "T", NULL, &fe), E_CONFLICT);
+	assert_int_equal(cyear_criterion_change(f->db, &f->reporter_a, cy, v, CRIT_REMOVE, "T", NULL, &fe), E_FORBIDDEN);
+	/* once a card exists the sheet is fixed */
+	struct score_in sc = { .code = "T", .has_points = 1, .points_c = 5000 };
+	int64_t card_id;
+	assert_int_equal(scorecards_save(f->db, &f->officer, cy, f->u[0], f->u[1], "cross", 0, &sc, 1, &fe, &card_id), E_OK);
+	sheet_codes(f, cy, &v, NULL);
+	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_REMOVE, "T", NULL, &fe), E_STATE);
+}
+
 /* the pure functions alone: an unscored member is not ranked; no cards, no bias */
 static void test_pure_edges(void **state)
 {
@@ -383,6 +460,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refusals_lock_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agreement_signature, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sheet_editor, setup, teardown),
 		cmocka_unit_test(test_pure_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
