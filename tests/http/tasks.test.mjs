@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makeDb, startServer, Client, thidua, tmpdir } from '../lib/server.mjs';
 import { sql } from './_util.mjs';
+import { xlsx } from '../lib/xlsx.mjs';
+import { readSheet, editSheet, excelDate } from '../lib/xlsx_edit.mjs';
 
 let env, srv, admin, officer, reporter, outsider, nq57;
 
@@ -228,6 +230,120 @@ test('import: one bad line writes nothing and says which; a good file imports ev
   assert.equal(ok.data.imported, 2);
   const l = await officer.get(`/api/v1/tasks?programme=${p.data.id}&as_of=2025-07-01`);
   assert.deepEqual(l.data.items.map((t) => [t.code, t.parent_code, t.status]), [['A1', null, 'overdue'], ['A1.1', 'A1', 'not_due']]);
+});
+
+// a file posted as multipart to an import route
+function upload(client, route, bytes, name) {
+  const fd = new FormData();
+  fd.append('file', new Blob([bytes]), name);
+  return client.req('POST', route, { raw: fd });
+}
+
+async function status(id, asOf) {
+  const r = await officer.get(`/api/v1/programmes/${id}/status?as_of=${asOf}`);
+  assert.equal(r.status, 200, r.text);
+  return [r.data.total, r.data.done_on_time, r.data.done_late, r.data.not_due, r.data.overdue];
+}
+
+test('import from XLSX: Vietnamese headers, dates typed as dates or text; a broken row names its worksheet row and writes nothing', async () => {
+  const p = await officer.post('/api/v1/programmes', { json: { code: 'KH-XLSX', title: 'Kế hoạch 12/KH-BCĐ', kind: 'plan', owner_code: 'T-CAMAU-BCD57' } });
+  assert.equal(p.status, 201, p.text);
+  const route = `/api/v1/programmes/${p.data.id}/import`;
+  const head = [1, ['Mã', 'Nhiệm vụ', 'Nhiệm vụ con của', 'Mã đơn vị chủ trì', 'Mã các đơn vị phối hợp', 'Ngày giao', 'Hạn xử lý', 'Sản phẩm đầu ra']];
+  const rows = [
+    // a date typed in Excel is a number cell (days since 30/12/1899); text dates as dd/mm/yyyy or ISO
+    [2, ['X1', 'Số hoá hồ sơ', null, 'T-CAMAU-SKHCN', 'T-CAMAU-STC, T-CAMAU-BCD57', excelDate('2025-02-01'), excelDate('2025-06-30'), 'Kho dữ liệu']],
+    [3, ['X1.1', 'Số hoá hồ sơ đất đai', 'X1', 'T-CAMAU-SKHCN', null, '01/02/2025', '31/05/2025', null]],
+    [4, ['X2', 'Chính quyền số', null, 'T-CAMAU-STC', null, '2025-03-01', null, null]],
+    [6, [20251, 'Mã số', null, 'T-CAMAU-STC', null, excelDate('2025-03-01'), '30/09/2025', null]],
+  ];
+  const before = sql(env.db, 'SELECT count(*) FROM audit_log');
+  // row 5 is absent; row 7 names an unknown unit, row 8 a deadline before the start, row 9 a date that is not one
+  const bad = await upload(officer, route, xlsx([head, ...rows,
+    [7, ['X3', 'Sai đơn vị', null, 'NO-SUCH', null, '01/03/2025', null, null]],
+    [8, ['X4', 'Sai hạn', null, 'T-CAMAU-STC', null, '01/03/2025', '28/02/2025', null]],
+    [9, ['X5', 'Sai ngày', null, 'T-CAMAU-STC', null, '31/02/2025', null, null]],
+  ]), 'nhiem-vu.xlsx');
+  assert.equal(bad.status, 422, bad.text);
+  assert.equal(bad.data.error.fields.file, [
+    'line 7: no unit has the code NO-SUCH (lead_code)',
+    'line 8: due_on: The deadline is before the task was assigned',
+    'line 9: assigned_on is not a date: 31/02/2025',
+  ].join('\n'));
+  assert.equal(sql(env.db, `SELECT count(*) FROM tasks WHERE programme_id = ${p.data.id}`), '0');
+  assert.equal(sql(env.db, 'SELECT count(*) FROM audit_log'), before);
+  const ok = await upload(officer, route, xlsx([head, ...rows]), 'nhiem-vu.xlsx');
+  assert.equal(ok.status, 200, ok.text);
+  assert.deepEqual(ok.data, { imported: 4 });
+  const l = await officer.get(`/api/v1/tasks?programme=${p.data.id}&as_of=2025-07-01`);
+  assert.deepEqual(l.data.items.map((t) => [t.code, t.parent_code, t.lead_code, t.assigned_on, t.due_on, t.status]), [
+    ['20251', null, 'T-CAMAU-STC', '2025-03-01', '2025-09-30', 'not_due'],
+    ['X1', null, 'T-CAMAU-SKHCN', '2025-02-01', '2025-06-30', 'overdue'],
+    ['X1.1', 'X1', 'T-CAMAU-SKHCN', '2025-02-01', '2025-05-31', 'overdue'],
+    ['X2', null, 'T-CAMAU-STC', '2025-03-01', null, 'not_due'],
+  ]);
+  const x1 = await officer.get(`/api/v1/tasks/${l.data.items[1].id}`);
+  assert.deepEqual([x1.data.coordinators.map((c) => c.code), x1.data.product], [['T-CAMAU-BCD57', 'T-CAMAU-STC'], 'Kho dữ liệu']);
+  // total, done on time, done late, not yet due, overdue
+  assert.deepEqual(await status(p.data.id, '2025-07-01'), [4, 0, 0, 2, 2]);
+  assert.deepEqual(await status(p.data.id, '2025-02-15'), [2, 0, 0, 2, 0]);
+  // the same codes again: refused, the list unchanged
+  const again = await upload(officer, route, xlsx([head, rows[0]]), 'nhiem-vu.xlsx');
+  assert.equal(again.status, 422);
+  assert.equal(again.data.error.fields.file, 'line 2: code: Another task of this programme already has this code');
+  assert.equal(sql(env.db, `SELECT count(*) FROM tasks WHERE programme_id = ${p.data.id}`), '4');
+});
+
+test('progress in bulk from the XLSX template filled offline: every row or none; the counts move once accepted', async () => {
+  const p = await officer.post('/api/v1/programmes', { json: { code: 'KH-TIENDO', title: 'Kế hoạch 13/KH-BCĐ', kind: 'plan', owner_code: 'T-CAMAU-BCD57' } });
+  assert.equal(p.status, 201, p.text);
+  const csv = 'code,title,lead_code,assigned_on,due_on\n' + [
+    `P1,Khảo sát hiện trạng,T-CAMAU-SKHCN,${day(-60)},${day(-10)}`,
+    `P2,Xây dựng đề án,T-CAMAU-SKHCN,${day(-60)},${day(20)}`,
+    `P3,Tập huấn,T-CAMAU-SKHCN,${day(-60)},`,
+    `P4,Việc của Sở Tài chính,T-CAMAU-STC,${day(-60)},${day(20)}`,
+  ].join('\n') + '\n';
+  const imp = await upload(officer, `/api/v1/programmes/${p.data.id}/import`, csv, 'ds.csv');
+  assert.deepEqual(imp.data, { imported: 4 });
+  assert.deepEqual(await status(p.data.id, day(0)), [4, 0, 0, 3, 1]);
+  const tpl = await fetch(`${srv.base}/api/v1/programmes/${p.data.id}/progress-template?format=xlsx`, { headers: { Authorization: 'Bearer ' + reporter.token } });
+  assert.equal(tpl.status, 200);
+  assert.equal(tpl.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  const bytes = Buffer.from(await tpl.arrayBuffer());
+  const sheet = readSheet(bytes);
+  // the reporter's units' tasks only (not P4 of the Department of Finance)
+  assert.deepEqual(Object.entries(sheet).map(([r, c]) => [Number(r), c.slice(0, 5)]), [
+    [1, ['Mã', 'Nhiệm vụ', 'Đơn vị chủ trì', 'Hạn xử lý', 'Tỷ lệ hoàn thành (%)']],
+    [2, ['P1', 'Khảo sát hiện trạng', 'Sở Khoa học và Công nghệ', day(-10), '0']],
+    [3, ['P2', 'Xây dựng đề án', 'Sở Khoa học và Công nghệ', day(20), '0']],
+    [4, ['P3', 'Tập huấn', 'Sở Khoa học và Công nghệ', '', '0']],
+  ]);
+  const reports = () => sql(env.db, `SELECT count(*) FROM task_reports r JOIN tasks t ON t.id = r.task_id WHERE t.programme_id = ${p.data.id}`);
+  const route = `/api/v1/programmes/${p.data.id}/progress`;
+  // P1 done (the date typed as a date), P2 at 60 %, P3 untouched; a percent over 100 in row 3 spoils the file
+  const filled = { F2: 'Đã khảo sát 9 xã', G2: excelDate(day(-2)), H2: 'Báo cáo khảo sát', E3: 60, F3: 'Dự thảo đề án' };
+  const bad = await upload(reporter, route, editSheet(bytes, { ...filled, E3: 160, G4: day(1) }), 'tien-do.xlsx');
+  assert.equal(bad.status, 422, bad.text);
+  assert.equal(bad.data.error.fields.file, 'line 3: percent: Must be between 0 and 100\nline 4: done_on: The completion date is in the future');
+  assert.equal(reports(), '0');
+  const ok = await upload(reporter, route, editSheet(bytes, filled), 'tien-do.xlsx');
+  assert.equal(ok.status, 200, ok.text);
+  assert.deepEqual(ok.data, { imported: 2 });
+  const l = (await officer.get(`/api/v1/tasks?programme=${p.data.id}&as_of=${day(0)}`)).data.items;
+  assert.deepEqual(l.map((t) => [t.code, t.state, t.percent, t.status]), [
+    ['P1', 'submitted', 0, 'overdue'], ['P2', 'open', 60, 'not_due'], ['P3', 'open', 0, 'not_due'], ['P4', 'open', 0, 'not_due'],
+  ]);
+  const p1 = (await officer.get(`/api/v1/tasks/${l[0].id}`)).data;
+  assert.deepEqual([p1.reports[0].done_on, p1.reports[0].product, p1.reports[0].note], [day(-2), 'Báo cáo khảo sát', 'Đã khảo sát 9 xã']);
+  // submitted is not done; accepted, P1 is done late (8 days after its deadline)
+  assert.deepEqual(await status(p.data.id, day(0)), [4, 0, 0, 3, 1]);
+  const acc = await officer.post(`/api/v1/tasks/${p1.id}/review`, { json: { decision: 'accept', version: p1.version } });
+  assert.equal(acc.status, 200, acc.text);
+  assert.deepEqual([acc.data.status, acc.data.days_late], ['done_late', 8]);
+  assert.deepEqual(await status(p.data.id, day(0)), [4, 0, 1, 3, 0]);
+  // the template now leaves out the task done
+  const again = readSheet(Buffer.from(await (await fetch(`${srv.base}/api/v1/programmes/${p.data.id}/progress-template?format=xlsx`, { headers: { Authorization: 'Bearer ' + reporter.token } })).arrayBuffer()));
+  assert.deepEqual(Object.values(again).slice(1).map((c) => [c[0], c[4]]), [['P2', '60'], ['P3', '0']]);
 });
 
 test('progress in bulk: the template lists the reporter\'s open tasks; a wrong row writes nothing; a good file records each row', async () => {
