@@ -6,8 +6,8 @@
 ** not yet due, overdue) and is computed from the recorded history
 ** (tasks_status.c):
 **   - a task assigned after the date is not counted on it;
-**   - done at D: its completion was accepted on or before D (an acceptance
-**     is final); on time when the completion date is on or before the
+**   - done at D: its completion was accepted on or before D and the
+**     acceptance was not withdrawn (reopened) on or before D; on time when the completion date is on or before the
 **     deadline, late otherwise;
 **   - the deadline at D is the one in force on D: an extension recorded on
 **     D counts from D, one recorded after D does not change D's status;
@@ -76,6 +76,14 @@ struct task_extension {
 	const char *created_at;
 };
 
+/* an acceptance the assigning office withdrew: done from accepted_on to the
+** day before reopened_on */
+struct task_reopening {
+	int64_t id;
+	const char *done_on, *accepted_on, *reopened_on, *reason, *by;
+	const char *created_at;
+};
+
 struct task {
 	int64_t id, programme_id, parent_id;
 	const char *programme_code, *parent_code;
@@ -90,10 +98,12 @@ struct task {
 	int64_t version;
 	const char *created_at;
 	int64_t children;              /* sub-tasks */
+	const char *reopened_on;       /* the latest reopening, or NULL */
 	/* as of the date asked */
 	const char *as_of;
 	enum task_status status;
 	const char *due_at;            /* the deadline in force then (NULL: none) */
+	const char *done_at;           /* the completion date of the acceptance in force then (NULL: not done) */
 	int64_t days_late;             /* overdue: days past the deadline; done late: days after it; else 0 */
 	/* tasks_get only */
 	int ncoordinators;
@@ -104,6 +114,8 @@ struct task {
 	struct task_extension *extensions;   /* oldest first */
 	int nsubtasks;
 	struct task *subtasks;
+	int nreopenings;
+	struct task_reopening *reopenings;   /* oldest first */
 };
 
 struct task_in {
@@ -169,10 +181,16 @@ int tasks_progress(struct db *db, const struct user *who, int64_t id, int64_t pe
 		   struct field_errors *fe, int64_t *report_id);
 int tasks_complete(struct db *db, const struct user *who, int64_t id, const char *done_on, const char *product, const char *note,
 		   const char *today, struct field_errors *fe, int64_t *report_id);
-/* The assigning office's review of a submitted completion: accept (done,
-** final) or return with a comment (not done). version: the task's. */
+/* The assigning office's review of a submitted completion: accept (done
+** until reopened) or return with a comment (not done). version: the task's. */
 int tasks_review(struct db *db, const struct user *who, int64_t id, int64_t version, int accept, const char *comment,
 		 const char *today, struct field_errors *fe);
+/* The assigning office withdraws the acceptance of a done task, with a
+** reason: from today the task is not done (it was done before today, from
+** its acceptance); the lead unit reports again. A sub-task of a done parent
+** is not reopened (reopen the parent first). */
+int tasks_reopen(struct db *db, const struct user *who, int64_t id, int64_t version, const char *reason, const char *today,
+		 struct field_errors *fe);
 /* A new deadline, by the assigning office only, with a reason; the old one
 ** stays on record. */
 int tasks_extend(struct db *db, const struct user *who, int64_t id, int64_t version, const char *due_on, const char *reason,

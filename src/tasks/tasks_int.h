@@ -10,7 +10,7 @@ struct stmt;
 	"t.id, t.programme_id, p.code, COALESCE(t.parent_id, 0), pt.code, t.code, t.title, t.source_doc, t.source_article, t.product, " \
 	"t.assigner_id, au.code, au.name, au.path, t.lead_id, lu.code, lu.name, lu.path, t.assigned_on, t.due_original, t.due_on, "    \
 	"t.extended_on, t.percent, t.state, t.done_on, t.accepted_on, t.version, t.created_at, "                                      \
-	"(SELECT count(*) FROM tasks c WHERE c.parent_id = t.id)"
+	"(SELECT count(*) FROM tasks c WHERE c.parent_id = t.id), t.reopened_on"
 #define TASK_FROM                                                                                                                   \
 	" FROM tasks t JOIN task_programmes p ON p.id = t.programme_id JOIN units au ON au.id = t.assigner_id "                      \
 	"JOIN units lu ON lu.id = t.lead_id LEFT JOIN tasks pt ON pt.id = t.parent_id"

@@ -1,7 +1,9 @@
 /* The status of tasks on a date (tasks.h says the rules), for lists and
 ** counts, computed in SQL from the task rows: the deadline in force at the
 ** date is the current one unless an extension was recorded after it, and
-** only then is task_extensions read (one index lookup). The same query runs
+** only then is task_extensions read (one index lookup); likewise a task is
+** done on the date by its current acceptance unless it was reopened after
+** the date, and only then is task_reopenings read. The same query runs
 ** on SQLite and PostgreSQL; $1 is always the date. */
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +20,17 @@
 #define DUE_AT                                                                                                                     \
 	"(CASE WHEN t.extended_on IS NULL OR t.extended_on <= $1 THEN t.due_on ELSE (SELECT e.due_before FROM task_extensions e "    \
 	"WHERE e.task_id = t.id AND e.recorded_on > $1 ORDER BY e.recorded_on, e.id LIMIT 1) END)"
+/* the completion date of the acceptance in force on $1, NULL when not done
+** then: the current one once accepted, else one withdrawn (reopened) after
+** $1 — task_reopenings is read only for a task reopened after $1 */
+#define DONE_AT                                                                                                                    \
+	"(CASE WHEN t.accepted_on <= $1 THEN t.done_on WHEN t.reopened_on > $1 THEN (SELECT r.done_on FROM task_reopenings r "      \
+	"WHERE r.task_id = t.id AND r.accepted_on <= $1 AND r.reopened_on > $1 ORDER BY r.id DESC LIMIT 1) END)"
 /* 1 done on time, 2 done late, 3 not yet due, 4 overdue (enum task_status) */
 #define STATUS_AT                                                                                                                  \
 	"(CASE WHEN t.accepted_on <= $1 THEN (CASE WHEN " DUE_AT " IS NULL OR t.done_on <= " DUE_AT " THEN 1 ELSE 2 END) "          \
-	"WHEN " DUE_AT " < $1 THEN 4 ELSE 3 END)"
+	"WHEN t.reopened_on > $1 AND " DONE_AT " IS NOT NULL THEN (CASE WHEN " DUE_AT " IS NULL OR " DONE_AT " <= " DUE_AT            \
+	" THEN 1 ELSE 2 END) WHEN " DUE_AT " < $1 THEN 4 ELSE 3 END)"
 
 int64_t task_counts_done(const struct task_counts *c) { return c->n[TS_DONE_ON_TIME] + c->n[TS_DONE_LATE]; }
 

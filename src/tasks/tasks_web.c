@@ -8,6 +8,7 @@
 **   POST /api/v1/tasks/{id}/completion {done_on, product, note}
 **   POST /api/v1/tasks/{id}/review {decision: accept|return, comment, version}
 **   POST /api/v1/tasks/{id}/extension {due_on, reason, version}
+**   POST /api/v1/tasks/{id}/reopen {reason, version}
 **   GET/POST /api/v1/tasks/{id}/files                                  evidence
 ** and the pages /programmes, /programmes/{id}, /tasks/{id} with their forms.
 ** The date of an action is today on the office's clock (task_today). */
@@ -440,6 +441,10 @@ static const struct field_spec review_fields[] = {
 	{ "comment", F_LINES, 0, 4000, 0, 0, NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL },
 };
+static const struct field_spec reopen_fields[] = {
+	{ "reason", F_LINES, 1, 2000, 0, 0, NULL },
+	{ NULL, 0, 0, 0, 0, 0, NULL },
+};
 static const struct field_spec extension_fields[] = {
 	{ "due_on", F_DATE, 1, 10, 0, 0, NULL },
 	{ "reason", F_LINES, 1, 2000, 0, 0, NULL },
@@ -475,6 +480,10 @@ static int do_action(struct req *r, const char *action, int64_t id, struct field
 		int64_t version = require_version(r, fe);
 		input_read(r, review_fields, &v, fe, 0);
 		if (!fe->n) rc = tasks_review(r->db, r->user, id, version, !strcmp(v.s[0], "accept"), v.s[1], today, fe);
+	} else if (!strcmp(action, "reopen")) {
+		int64_t version = require_version(r, fe);
+		input_read(r, reopen_fields, &v, fe, 0);
+		if (!fe->n) rc = tasks_reopen(r->db, r->user, id, version, v.s[0], today, fe);
 	} else {
 		int64_t version = require_version(r, fe);
 		input_read(r, extension_fields, &v, fe, 0);
@@ -514,6 +523,7 @@ void api_task_progress(struct req *r) { api_action(r, "progress"); }
 void api_task_completion(struct req *r) { api_action(r, "completion"); }
 void api_task_review(struct req *r) { api_action(r, "review"); }
 void api_task_extension(struct req *r) { api_action(r, "extension"); }
+void api_task_reopen(struct req *r) { api_action(r, "reopen"); }
 
 /* the evidence of a task: its own files and its reports' */
 static int task_files(struct req *r, const struct task *t, struct task_files *out)
@@ -789,8 +799,8 @@ static void page_action(struct req *r, const char *action)
 	int rc = do_action(r, action, t->id, &fe);
 	if (rc == E_OK) {
 		static const char *const done[] = { N_("The progress was recorded"), N_("The completion was sent for review"),
-						    N_("The review was recorded"), N_("The deadline was extended") };
-		int k = !strcmp(action, "progress") ? 0 : !strcmp(action, "completion") ? 1 : !strcmp(action, "review") ? 2 : 3;
+						    N_("The review was recorded"), N_("The deadline was extended"), N_("The task was reopened") };
+		int k = !strcmp(action, "progress") ? 0 : !strcmp(action, "completion") ? 1 : !strcmp(action, "review") ? 2 : !strcmp(action, "reopen") ? 4 : 3;
 		flash_set(r, done[k]);
 		reply_redirect(r, arena_printf(&r->a, "/tasks/%lld", (long long)t->id));
 		return;
@@ -806,6 +816,7 @@ void page_task_progress(struct req *r) { page_action(r, "progress"); }
 void page_task_completion(struct req *r) { page_action(r, "completion"); }
 void page_task_review(struct req *r) { page_action(r, "review"); }
 void page_task_extension(struct req *r) { page_action(r, "extension"); }
+void page_task_reopen(struct req *r) { page_action(r, "reopen"); }
 
 /* ---- the home page's section (home_web.c calls it) ---- */
 

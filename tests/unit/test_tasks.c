@@ -2,7 +2,8 @@
 ** edges (due today, done on the deadline, a day after, done before the date
 ** asked but after the deadline, a returned completion, an extended deadline
 ** before and after the extension was recorded, a task with no deadline, a
-** completion accepted after the date asked), the counts in SQL equal to the
+** completion accepted after the date asked, an acceptance withdrawn by a
+** reopening), the counts in SQL equal to the
 ** status of each task, roll-ups equal to the sum of their parts, bad input
 ** refused with nothing written, and the seed-003 figures of the demo.
 ** Against a fresh SQLite file, or PostgreSQL under make test-pg-unit. */
@@ -227,6 +228,60 @@ static void test_extended(void **state)
 	done(f, id, "2026-02-01", "2026-02-02");
 	assert_string_equal(status(f, id, "2026-02-02", NULL), "done_on_time");
 	assert_string_equal(status(f, id, "2025-07-09", NULL), "overdue");
+}
+
+static void test_reopened(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = task(f, "2025-01-10", "2025-06-30"), late = -1;
+	struct field_errors fe = { 0 };
+	/* only a task done is reopened */
+	assert_int_equal(tasks_reopen(f->db, &f->officer, id, version(f, id), "Sai sót", "2025-06-01", &fe), E_STATE);
+	memset(&fe, 0, sizeof fe);
+	done(f, id, "2025-06-20", "2025-06-25");
+	/* by the assigning office only, with a reason, on the current version */
+	assert_int_equal(tasks_reopen(f->db, &f->reporter, id, version(f, id), "Sai sót", "2025-08-01", &fe), E_FORBIDDEN);
+	assert_int_equal(tasks_reopen(f->db, &f->officer, id, version(f, id), NULL, "2025-08-01", &fe), E_INVALID);
+	assert_string_equal(fe.field[0], "reason");
+	memset(&fe, 0, sizeof fe);
+	assert_int_equal(tasks_reopen(f->db, &f->officer, id, version(f, id) - 1, "Sai sót", "2025-08-01", &fe), E_CONFLICT);
+	assert_int_equal(tasks_reopen(f->db, &f->officer, id, version(f, id), "Sản phẩm chưa đạt yêu cầu", "2025-08-01", &fe), E_OK);
+	/* done from its acceptance to the day before the reopening, overdue from then on */
+	assert_string_equal(status(f, id, "2025-06-24", NULL), "not_due");
+	assert_string_equal(status(f, id, "2025-06-25", &late), "done_on_time");
+	assert_string_equal(status(f, id, "2025-07-31", &late), "done_on_time");
+	assert_int_equal(late, 0);
+	assert_string_equal(status(f, id, "2025-08-01", &late), "overdue");
+	assert_int_equal(late, 32);
+	struct task *t;
+	assert_int_equal(tasks_get(f->db, &f->a, id, "2025-08-01", &t), E_OK);
+	assert_string_equal(t->state, "open");
+	assert_null(t->accepted_on);
+	assert_string_equal(t->reopened_on, "2025-08-01");
+	assert_int_equal(t->nreopenings, 1);
+	assert_string_equal(t->reopenings[0].done_on, "2025-06-20");
+	assert_string_equal(t->reopenings[0].accepted_on, "2025-06-25");
+	assert_string_equal(t->reopenings[0].reason, "Sản phẩm chưa đạt yêu cầu");
+	assert_string_equal(t->reopenings[0].by, "officer");
+	/* reported again, late, and accepted: done late from then; the first acceptance still counts for its days */
+	done(f, id, "2025-08-10", "2025-08-12");
+	assert_string_equal(status(f, id, "2025-08-11", &late), "overdue");
+	assert_int_equal(late, 42);
+	assert_string_equal(status(f, id, "2025-08-12", &late), "done_late");
+	assert_int_equal(late, 41);
+	assert_string_equal(status(f, id, "2025-07-01", NULL), "done_on_time");
+	/* reopened a second time, the same day as accepted: never done on that day */
+	assert_int_equal(tasks_reopen(f->db, &f->officer, id, version(f, id), "Lần hai", "2025-08-12", &fe), E_OK);
+	assert_string_equal(status(f, id, "2025-08-12", NULL), "overdue");
+	assert_string_equal(status(f, id, "2025-08-11", NULL), "overdue");
+	assert_string_equal(status(f, id, "2025-07-01", NULL), "done_on_time");
+	assert_int_equal(tasks_get(f->db, &f->a, id, "2025-08-12", &t), E_OK);
+	assert_int_equal(t->nreopenings, 2);
+	/* the audit keeps each reopening with its reason */
+	int64_t audits = 0;
+	assert_int_equal(db_int1(f->db, &audits, "SELECT count(*) FROM audit_log WHERE entity = 'task' AND entity_id = $1 AND action = 'reopen'", "i", id),
+			 DB_ROW);
+	assert_int_equal(audits, 2);
 }
 
 static void test_no_deadline(void **state)
@@ -460,6 +515,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_done_before_as_of_after_deadline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_returned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_extended, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reopened, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_deadline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_subtasks_roll_up, setup, teardown),
