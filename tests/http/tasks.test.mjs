@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeDb, startServer, Client, thidua, tmpdir } from '../lib/server.mjs';
-import { sql } from './_util.mjs';
+import { sql, csrfOf } from './_util.mjs';
 import { xlsx } from '../lib/xlsx.mjs';
 import { readSheet, editSheet, excelDate } from '../lib/xlsx_edit.mjs';
 
@@ -160,6 +160,64 @@ test('an extension counts from the day it is recorded; the original deadline sta
   assert.deepEqual(r.data.extensions, [{ due_before: day(-10), due_on: day(30), reason: 'Chờ kinh phí', recorded_on: day(0), by: 'camau.officer' }]);
   const y = await officer.get(`/api/v1/tasks/${t.id}?as_of=${day(-1)}`);
   assert.deepEqual([y.data.status, y.data.due_at, y.data.days_late], ['overdue', day(-10), 9]);
+});
+
+test('reopening an accepted task: not done from today, done on the dates before; history kept, audited, done again once accepted', async () => {
+  // a task of the demo done on time and accepted by June 2025, due by then
+  const list = await officer.get(`/api/v1/tasks?programme=${nq57.id}&as_of=2025-06-30&status=done_on_time&unit=T-CAMAU-SKHCN&limit=1`);
+  const t = (await officer.get(`/api/v1/tasks/${list.data.items[0].id}`)).data;
+  assert.equal(t.state, 'done');
+  assert.ok(t.due_on < '2025-10-14' && t.accepted_on <= '2025-06-30', JSON.stringify(t));
+  const seed = await status(nq57.id, SEED_DATE);
+  assert.deepEqual(seed, [1132, 353, 132, 561, 86]);
+  const today = await status(nq57.id, day(0));
+  // a reporter may not, a reason is required, a stale version is refused: nothing written
+  assert.equal((await reporter.post(`/api/v1/tasks/${t.id}/reopen`, { json: { reason: 'x', version: t.version } })).status, 403);
+  const noReason = await officer.post(`/api/v1/tasks/${t.id}/reopen`, { json: { version: t.version } });
+  assert.equal(noReason.status, 422);
+  assert.ok(noReason.data.error.fields.reason);
+  assert.equal((await officer.post(`/api/v1/tasks/${t.id}/reopen`, { json: { reason: 'x', version: t.version - 1 } })).status, 409);
+  assert.equal(sql(env.db, `SELECT count(*) FROM task_reopenings WHERE task_id = ${t.id}`), '0');
+  const audits = () => sql(env.db, `SELECT count(*) FROM audit_log WHERE entity = 'task' AND entity_id = ${t.id} AND action = 'reopen'`);
+  assert.equal(audits(), '0');
+  const r = await officer.post(`/api/v1/tasks/${t.id}/reopen`, { json: { reason: 'Sản phẩm chưa đạt yêu cầu', version: t.version } });
+  assert.equal(r.status, 200, r.text);
+  const overdueDays = Math.round((Date.parse(day(0)) - Date.parse(t.due_on)) / 86400e3);
+  assert.deepEqual([r.data.state, r.data.status, r.data.done_on, r.data.accepted_on, r.data.reopened_on, r.data.days_late],
+    ['open', 'overdue', null, null, day(0), overdueDays]);
+  assert.deepEqual(r.data.reopenings, [{ done_on: t.done_on, accepted_on: t.accepted_on, reopened_on: day(0), reason: 'Sản phẩm chưa đạt yêu cầu', by: 'camau.officer' }]);
+  assert.equal(audits(), '1');
+  // the dates before today: done on time as it was; the programme's figures of the meeting unchanged
+  for (const d of [SEED_DATE, day(-1)]) assert.equal((await officer.get(`/api/v1/tasks/${t.id}?as_of=${d}`)).data.status, 'done_on_time');
+  assert.deepEqual(await status(nq57.id, SEED_DATE), seed);
+  // today: one fewer done on time, one more overdue; the list and its filter agree
+  assert.deepEqual(await status(nq57.id, day(0)), [today[0], today[1] - 1, today[2], today[3], today[4] + 1]);
+  const od = await officer.get(`/api/v1/tasks?programme=${nq57.id}&as_of=${day(0)}&status=overdue&unit=T-CAMAU-SKHCN&limit=1000`);
+  assert.ok(od.data.items.some((x) => x.id === t.id));
+  const past = await officer.get(`/api/v1/tasks?programme=${nq57.id}&as_of=${SEED_DATE}&status=done_on_time&unit=T-CAMAU-SKHCN&limit=1000`);
+  assert.ok(past.data.items.some((x) => x.id === t.id));
+  // the task's page: the history; a done task is not reopened twice
+  const page = await officer.get(`/tasks/${t.id}`);
+  assert.match(page.text, /<ul id="reopenings"><li>[^<]*Sản phẩm chưa đạt yêu cầu<\/li><\/ul>/);
+  assert.doesNotMatch(page.text, /id="reopen-form"/);
+  assert.equal((await officer.post(`/api/v1/tasks/${t.id}/reopen`, { json: { reason: 'x', version: r.data.version } })).status, 409);
+  // reported again today and accepted: done late today, still done on time on the meeting date
+  const c = await reporter.post(`/api/v1/tasks/${t.id}/completion`, { json: { done_on: day(0), product: 'Sản phẩm bổ sung' } });
+  assert.equal(c.status, 200, c.text);
+  const a = await officer.post(`/api/v1/tasks/${t.id}/review`, { json: { decision: 'accept', version: c.data.version } });
+  assert.deepEqual([a.data.status, a.data.days_late], ['done_late', overdueDays]);
+  assert.equal((await officer.get(`/api/v1/tasks/${t.id}?as_of=${SEED_DATE}`)).data.status, 'done_on_time');
+  assert.deepEqual(await status(nq57.id, day(0)), [today[0], today[1] - 1, today[2] + 1, today[3], today[4]]);
+  // the page's form: the officer reopens it by the button, with CSRF
+  const b = new Client(srv.base);
+  const login = await b.get('/login');
+  assert.equal((await b.post('/login', { form: { login: 'camau.officer', password: env.demoUsers['camau.officer'].password, next: '/', _csrf: csrfOf(login.text) } })).status, 303);
+  const again = await b.get(`/tasks/${t.id}`);
+  assert.match(again.text, /id="reopen-form"/);
+  const f = await b.post(`/tasks/${t.id}/reopen`, { form: { _csrf: csrfOf(again.text), version: String(a.data.version), reason: 'Lần hai' } });
+  assert.equal(f.status, 303, f.text);
+  const after = (await officer.get(`/api/v1/tasks/${t.id}`)).data;
+  assert.deepEqual([after.state, after.reopenings.length, after.reopenings[1].reason], ['open', 2, 'Lần hai']);
 });
 
 test('bad input: a deadline before the start, progress over 100%, a completion in the future; nothing written', async () => {
