@@ -262,10 +262,13 @@ int tasks_demo_load(struct db *db, const struct user *who, FILE *log, int *ntask
 #define TASKS_REMIND_DAYS 7     /* "due soon": within this many days */
 struct remind_report {
 	int units, due_soon, overdue, messages;
+	int placeholders;               /* new messages to a placeholder address: nobody who reports for the unit has an e-mail */
 };
 /* For each lead unit with tasks due within days or overdue on today: a
 ** message in the outbox (task_reminders, one per unit and day) and, when
-** dir is not NULL, an RFC 5322 file in it. */
+** dir is not NULL, an RFC 5322 file in it, to the users with an e-mail who
+** hold PERM_TASK_REPORT on the unit (or above it); to the placeholder
+** UNITCODE@thidua.invalid when none has one. */
 int tasks_remind(struct db *db, const char *today, int days, const char *dir, struct remind_report *rep);
 /* serve: the job worker runs tasks_remind for today every hour (one
 ** message per unit and day), writing files to outbox (NULL: none) */

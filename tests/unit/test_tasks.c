@@ -5,7 +5,8 @@
 ** completion accepted after the date asked, an acceptance withdrawn by a
 ** reopening), the counts in SQL equal to the
 ** status of each task, roll-ups equal to the sum of their parts, bad input
-** refused with nothing written, and the seed-003 figures of the demo.
+** refused with nothing written, the reminders' recipients, and the
+** seed-003 figures of the demo.
 ** Against a fresh SQLite file, or PostgreSQL under make test-pg-unit. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include "base/db.h"
 #include "tasks/tasks.h"
 #include "units/units.h"
+#include "users/users.h"
 #include "fixture.h"
 #include "fixture_units.h"
 #include "web/roles.h"
@@ -284,6 +286,93 @@ static void test_reopened(void **state)
 	assert_int_equal(audits, 2);
 }
 
+/* the header lines of an outbox file that start with name (unfolded), or "" */
+static void header_of(const char *file, const char *name, char *out, size_t n)
+{
+	*out = 0;
+	FILE *f = fopen(file, "r");
+	assert_non_null(f);
+	char line[2048];
+	int in = 0;
+	size_t len = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (!strcmp(line, "\r\n")) break;
+		line[strcspn(line, "\r\n")] = 0;
+		if (in && line[0] == ' ') { len += (size_t)snprintf(out + len, n - len, "%s", line); continue; }
+		in = !strncmp(line, name, strlen(name));
+		if (in) len = (size_t)snprintf(out, n, "%s", line);
+	}
+	fclose(f);
+}
+
+static void role_row(struct fx *f, const struct user *u, const char *role, int64_t unit)
+{
+	assert_int_equal(db_exec(f->db, "INSERT INTO user_roles (user_id, role, unit_id) VALUES ($1, $2, $3)", "iti", u->id, role, unit), DB_OK);
+}
+
+static void test_remind_recipients(void **state)
+{
+	struct fx *f = *state;
+	/* the department's reporter and a reporter of the whole province have an e-mail; the ward's reporter has none;
+	** a viewer of the department (no report permission) and a disabled reporter have one and get nothing */
+	struct user prov_rep, viewer, gone;
+	fixture_grant(f->db, &f->a, &prov_rep, "prov", ROLE_REPORTER, f->prov);
+	fixture_grant(f->db, &f->a, &viewer, "viewer", ROLE_VIEWER, f->dept);
+	fixture_grant(f->db, &f->a, &gone, "gone", ROLE_REPORTER, f->dept);
+	role_row(f, &f->reporter, "reporter", f->dept);
+	role_row(f, &f->other_reporter, "reporter", f->ward);
+	role_row(f, &prov_rep, "reporter", f->prov);
+	role_row(f, &viewer, "viewer", f->dept);
+	role_row(f, &gone, "reporter", f->dept);
+	assert_int_equal(users_set_email(f->db, &auth_system, f->reporter.id, "skhcn@camau.example"), E_OK);
+	assert_int_equal(users_set_email(f->db, &auth_system, prov_rep.id, "tonghop@camau.example"), E_OK);
+	assert_int_equal(users_set_email(f->db, &auth_system, viewer.id, "viewer@camau.example"), E_OK);
+	assert_int_equal(users_set_email(f->db, &auth_system, gone.id, "gone@camau.example"), E_OK);
+	assert_int_equal(users_disable(f->db, &auth_system, gone.id, "gone"), E_OK);
+	/* not an address: refused, nothing written */
+	assert_int_equal(users_set_email(f->db, &auth_system, f->other_reporter.id, "a@b.example>\r\nBcc: x@y.example"), E_INVALID);
+	assert_int_equal(users_set_email(f->db, &auth_system, f->other_reporter.id, "khong-phai-dia-chi"), E_INVALID);
+	int64_t n = -1;
+	assert_int_equal(db_int1(f->db, &n, "SELECT count(*) FROM users WHERE email IS NOT NULL", ""), DB_ROW);
+	assert_int_equal(n, 4);
+	/* overdue on 1 July: one task of the department, one of the ward, one of the other province */
+	task(f, "2025-01-10", "2025-06-30");
+	struct task_in in = { .programme_id = f->programme, .code = "W1", .title = "Phường", .assigner_id = f->office, .lead_id = f->ward,
+			      .assigned_on = "2025-01-10", .due_on = "2025-06-30" };
+	struct field_errors fe = { 0 };
+	int64_t id;
+	assert_int_equal(tasks_create(f->db, &f->officer, &in, &fe, &id), E_OK);
+	in.code = "SL1";
+	in.lead_id = f->other;
+	assert_int_equal(tasks_create(f->db, &f->officer, &in, &fe, &id), E_OK);
+	char dir[] = "/tmp/thidua-remind-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct remind_report rep;
+	assert_int_equal(tasks_remind(f->db, "2025-07-01", 7, dir, &rep), E_OK);
+	assert_int_equal(rep.messages, 3);
+	assert_int_equal(rep.placeholders, 1);
+	char file[256], to[2048], note[512];
+	/* the department: its reporter and the province's, by address */
+	snprintf(file, sizeof file, "%s/2025-07-01-T-CM-SKHCN.eml", dir);
+	header_of(file, "To: ", to, sizeof to);
+	assert_string_equal(to, "To: reporter <skhcn@camau.example>, prov <tonghop@camau.example>");
+	header_of(file, "X-Thidua-Recipients: ", note, sizeof note);
+	assert_string_equal(note, "");
+	/* the ward: the province's reporter (its own has no e-mail) */
+	snprintf(file, sizeof file, "%s/2025-07-01-CM-P-AX.eml", dir);
+	header_of(file, "To: ", to, sizeof to);
+	assert_string_equal(to, "To: prov <tonghop@camau.example>");
+	/* the other province: nobody with an e-mail, the placeholder, said so */
+	snprintf(file, sizeof file, "%s/2025-07-01-T-SL.eml", dir);
+	header_of(file, "To: ", to, sizeof to);
+	assert_string_equal(to, "To: =?UTF-8?B?VOG7iW5oIFPGoW4gTGE=?= <t-sl@thidua.invalid>");
+	header_of(file, "X-Thidua-Recipients: ", note, sizeof note);
+	assert_string_equal(note, "X-Thidua-Recipients: none (no user who reports for the unit has an e-mail; map this address to the unit's mailbox)");
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_no_deadline(void **state)
 {
 	struct fx *f = *state;
@@ -516,6 +605,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_returned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_extended, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopened, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remind_recipients, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_deadline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_subtasks_roll_up, setup, teardown),
