@@ -508,3 +508,33 @@ test('reminders: thidua remind keeps one message a day per unit and writes RFC 5
   assert.ok(mine >= 50);
   assert.match(home.text, new RegExp(`<li id="home-tasks-overdue" class="todo"><a href="#home-overdue"><strong>${mine}</strong> <span>nhiệm vụ quá hạn</span>`));
 });
+
+test('reminders to real addresses: a user\'s e-mail set on the command line (validated); the unit\'s reminder goes to it, the others to their placeholder', async () => {
+  const bad = thidua(['user', 'email', '--db', env.db, '--login', 'camau.skhcn', '--email', 'skhcn@camau.example>\r\nBcc: x@y.example']);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stderr, "--email: 'skhcn@camau.example>\r\nBcc: x@y.example' is not an e-mail address\n");
+  assert.equal(sql(env.db, "SELECT count(*) FROM users WHERE email IS NOT NULL"), '0');
+  const ok = thidua(['user', 'email', '--db', env.db, '--login', 'camau.skhcn', '--email', 'skhcn@camau.example']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout, 'e-mail of camau.skhcn: skhcn@camau.example\n');
+  const list = thidua(['user', 'list', '--db', env.db]);
+  assert.match(list.stdout, /^camau\.skhcn +yes +reporter +T-CAMAU-SKHCN +skhcn@camau\.example +\S/m);
+  assert.equal(sql(env.db, "SELECT count(*) FROM audit_log WHERE entity = 'user' AND action = 'email'"), '1');
+  const dir = path.join(tmpdir(), 'outbox-emails');
+  const r = thidua(['remind', '--db', env.db, '--date', '2025-10-15', '--outbox', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const files = fs.readdirSync(dir).sort();
+  const n = Number(r.stdout.match(/, (\d+) new messages in /)[1]);
+  assert.equal(files.length, n);
+  assert.ok(n >= 11);
+  assert.match(r.stdout, new RegExp(`\\n${n - 1} of them to a unit's placeholder address \\(UNITCODE@thidua\\.invalid\\): no user who reports for the unit has an e-mail\\n$`));
+  const head = (f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\r\n\r\n')[0];
+  const mine = head('2025-10-15-T-CAMAU-SKHCN.eml');
+  assert.match(mine, /\r\nTo: =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <skhcn@camau\.example>\r\nSubject: /);
+  assert.doesNotMatch(mine, /thidua\.invalid|X-Thidua-Recipients/);
+  const other = head('2025-10-15-T-CAMAU-STC.eml');
+  assert.match(other, /\r\nTo: =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <t-camau-stc@thidua\.invalid>\r\nX-Thidua-Recipients: none \(no user who reports for the unit has an e-mail; map this address to the unit's mailbox\)\r\n/);
+  // removed: back to the placeholder the next day
+  assert.equal(thidua(['user', 'email', '--db', env.db, '--login', 'camau.skhcn']).stdout, 'e-mail of camau.skhcn removed\n');
+  assert.equal(sql(env.db, "SELECT count(*) FROM users WHERE email IS NOT NULL"), '0');
+});
