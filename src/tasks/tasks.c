@@ -639,6 +639,69 @@ out:
 	return db_tx_end(db, rc);
 }
 
+/* ---- correcting a task ---- */
+
+static int task_for_change(struct db *db, struct arena *a, const struct user *who, int64_t id, enum perm perm, struct task **t);
+
+int tasks_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct task_edit *in, struct field_errors *fe)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { arena_free(&a); return rc; }
+	struct task *t;
+	if ((rc = task_for_change(db, &a, who, id, PERM_TASK_ASSIGN, &t)) != E_OK) goto out;
+	if (in->has_title) check_text(fe, "title", in->title, TASK_TITLE_MAX, 1);
+	if (in->has_source_doc) check_text(fe, "source_doc", in->source_doc, 300, 0);
+	if (in->has_source_article) check_text(fe, "source_article", in->source_article, 200, 0);
+	if (in->has_product) check_text(fe, "product", in->product, 1000, 0);
+	char path[UNIT_PATH_MAX];
+	int64_t lead = in->has_lead ? in->lead_id : t->lead_id;
+	if (in->has_lead && (lead <= 0 || units_path(db, lead, path, sizeof path) != E_OK) && !fe_get(fe, "lead_code"))
+		fe_add(fe, "lead_code", N_("No unit has this code"));
+	if (in->has_coordinators) {
+		if (in->ncoordinators < 0 || in->ncoordinators > TASK_MAX_COORDINATORS) fe_add(fe, "coordinators", N_("Too many units"));
+		for (int i = 0; i < in->ncoordinators && i < TASK_MAX_COORDINATORS && !fe_get(fe, "coordinators"); i++)
+			if (in->coordinators[i] <= 0 || units_path(db, in->coordinators[i], path, sizeof path) != E_OK)
+				fe_add(fe, "coordinators", N_("No unit has this code"));
+	}
+	/* the lead unit, new or kept, is not also among the coordinating units, new or kept */
+	if (!fe_get(fe, "coordinators") && !fe_get(fe, "lead_code")) {
+		int64_t clash = 0;
+		if (in->has_coordinators) {
+			for (int i = 0; i < in->ncoordinators; i++) clash |= in->coordinators[i] == lead;
+		} else
+			db_int1(db, &clash, "SELECT count(*) FROM task_coordinators WHERE task_id = $1 AND unit_id = $2", "ii", id, lead);
+		if (clash) fe_add(fe, "coordinators", N_("The lead unit is not also a coordinating unit"));
+	}
+	if (fe->n) { rc = E_INVALID; goto out; }
+	if (version != t->version) { rc = E_CONFLICT; goto out; }
+	char *before = task_snapshot(db, id);
+	char now[21];
+	now_iso(now);
+#define KEEP_OR(has, v, old) ((has) ? ((v) && *(v) ? (v) : NULL) : (old))
+	if (db_exec(db,
+		    "UPDATE tasks SET title = $2, source_doc = $3, source_article = $4, product = $5, lead_id = $6, version = version + 1, "
+		    "updated_at = $7 WHERE id = $1",
+		    "ittttit", id, in->has_title ? in->title : t->title, KEEP_OR(in->has_source_doc, in->source_doc, t->source_doc),
+		    KEEP_OR(in->has_source_article, in->source_article, t->source_article), KEEP_OR(in->has_product, in->product, t->product),
+		    lead, now) != DB_OK)
+		rc = E_DB;
+#undef KEEP_OR
+	if (rc == E_OK && in->has_coordinators) {
+		if (db_exec(db, "DELETE FROM task_coordinators WHERE task_id = $1", "i", id) != DB_OK) rc = E_DB;
+		for (int i = 0; rc == E_OK && i < in->ncoordinators; i++)
+			if (db_exec(db, "INSERT INTO task_coordinators (task_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", "ii", id,
+				    in->coordinators[i]) != DB_OK)
+				rc = E_DB;
+	}
+	if (rc == E_OK) rc = audit_change(db, who, "update", "task", id, before, task_snapshot, NULL);
+	free(before);
+out:
+	arena_free(&a);
+	return db_tx_end(db, rc);
+}
+
 /* ---- the lead unit's reports ---- */
 
 /* the task for a change inside the caller's transaction, with the scope

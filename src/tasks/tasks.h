@@ -200,6 +200,20 @@ int tasks_extend(struct db *db, const struct user *who, int64_t id, int64_t vers
 int tasks_attach(struct db *db, const struct user *who, int64_t id, int64_t report_id, const char *name, const void *data, size_t n,
 		 struct field_errors *fe, int64_t *attachment_id);
 
+/* A correction of a task by the assigning office: each field with its
+** has_ flag set is changed (a NULL text clears it; the title is required),
+** the others are left. The deadline is not here: extensions change it. The
+** lead unit is not also a coordinating unit. version: the task's (409
+** when stale). */
+struct task_edit {
+	int has_title, has_source_doc, has_source_article, has_product, has_lead, has_coordinators;
+	const char *title, *source_doc, *source_article, *product;
+	int64_t lead_id;
+	int ncoordinators;
+	int64_t coordinators[TASK_MAX_COORDINATORS];
+};
+int tasks_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct task_edit *in, struct field_errors *fe);
+
 /* ---- status as of a date (tasks_status.c) ---- */
 int tasks_counts(struct db *db, const struct task_query *q, struct task_counts *out);
 /* the tasks of q with their status, ordered by q->sort; total before paging */

@@ -9,6 +9,7 @@
 **   POST /api/v1/tasks/{id}/review {decision: accept|return, comment, version}
 **   POST /api/v1/tasks/{id}/extension {due_on, reason, version}
 **   POST /api/v1/tasks/{id}/reopen {reason, version}
+**   PATCH /api/v1/tasks/{id} {title, source_doc, source_article, lead_code, coordinators, product, version}
 **   GET/POST /api/v1/tasks/{id}/files                                  evidence
 ** and the pages /programmes, /programmes/{id}, /tasks/{id} with their forms.
 ** The date of an action is today on the office's clock (task_today). */
@@ -460,6 +461,51 @@ static int attach_upload(struct req *r, int64_t task_id, int64_t report_id, stru
 	return tasks_attach(r->db, r->user, task_id, report_id, p->filename, p->data, p->len, fe, &att);
 }
 
+enum { EF_TITLE, EF_DOC, EF_ARTICLE, EF_PRODUCT, EF_LEAD, EF_N };
+static const struct field_spec edit_fields[EF_N + 1] = {
+	[EF_TITLE] = { "title", F_LINES, 0, TASK_TITLE_MAX, 0, 0, NULL },
+	[EF_DOC] = { "source_doc", F_TEXT, 0, 300, 0, 0, NULL },
+	[EF_ARTICLE] = { "source_article", F_TEXT, 0, 200, 0, 0, NULL },
+	[EF_PRODUCT] = { "product", F_TEXT, 0, 1000, 0, 0, NULL },
+	[EF_LEAD] = { "lead_code", F_TEXT, 0, 32, 0, 0, NULL },
+	[EF_N] = { NULL, 0, 0, 0, 0, 0, NULL },
+};
+
+/* a correction: the fields sent (PATCH), or the page's whole form (the
+** lead unit and the coordinating units chosen with the picker) */
+static void read_edit(struct req *r, struct task_edit *in, struct field_errors *fe)
+{
+	struct input v;
+	memset(in, 0, sizeof *in);
+	input_read(r, edit_fields, &v, fe, 1);
+	in->has_title = v.present[EF_TITLE] || !r->api;
+	in->title = v.s[EF_TITLE];
+	in->has_source_doc = v.present[EF_DOC] || !r->api;
+	in->source_doc = v.s[EF_DOC];
+	in->has_source_article = v.present[EF_ARTICLE] || !r->api;
+	in->source_article = v.s[EF_ARTICLE];
+	in->has_product = v.present[EF_PRODUCT] || !r->api;
+	in->product = v.s[EF_PRODUCT];
+	if (v.present[EF_LEAD] || !r->api) {
+		in->has_lead = 1;
+		in->lead_id = unit_input(r, v.s[EF_LEAD], "lead_id", "lead_code", fe);
+		if (!in->lead_id && !fe_get(fe, "lead_code")) fe_add(fe, "lead_code", N_("Is required"));
+	}
+	const char *items[TASK_MAX_COORDINATORS + 1];
+	int n = 0, present = 0;
+	if (input_list(r, "coordinators", items, TASK_MAX_COORDINATORS, &n, &present, fe) == E_OK && (present || !r->api)) {
+		in->has_coordinators = 1;
+		for (int i = 0; i < n; i++) {
+			int64_t id = 0;
+			if ((r->json || parse_id(items[i], &id) != 0) && units_find_code(r->db, items[i], &id) != E_OK) {
+				fe_add(fe, "coordinators", N_("No unit has this code"));
+				break;
+			}
+			in->coordinators[in->ncoordinators++] = id;
+		}
+	}
+}
+
 static int do_action(struct req *r, const char *action, int64_t id, struct field_errors *fe)
 {
 	char today[11];
@@ -480,6 +526,11 @@ static int do_action(struct req *r, const char *action, int64_t id, struct field
 		int64_t version = require_version(r, fe);
 		input_read(r, review_fields, &v, fe, 0);
 		if (!fe->n) rc = tasks_review(r->db, r->user, id, version, !strcmp(v.s[0], "accept"), v.s[1], today, fe);
+	} else if (!strcmp(action, "edit")) {
+		int64_t version = require_version(r, fe);
+		struct task_edit in;
+		read_edit(r, &in, fe);
+		if (!fe->n) rc = tasks_update(r->db, r->user, id, version, &in, fe);
 	} else if (!strcmp(action, "reopen")) {
 		int64_t version = require_version(r, fe);
 		input_read(r, reopen_fields, &v, fe, 0);
@@ -524,6 +575,7 @@ void api_task_completion(struct req *r) { api_action(r, "completion"); }
 void api_task_review(struct req *r) { api_action(r, "review"); }
 void api_task_extension(struct req *r) { api_action(r, "extension"); }
 void api_task_reopen(struct req *r) { api_action(r, "reopen"); }
+void api_task_update(struct req *r) { api_action(r, "edit"); }
 
 /* the evidence of a task: its own files and its reports' */
 static int task_files(struct req *r, const struct task *t, struct task_files *out)
@@ -799,8 +851,14 @@ static void page_action(struct req *r, const char *action)
 	int rc = do_action(r, action, t->id, &fe);
 	if (rc == E_OK) {
 		static const char *const done[] = { N_("The progress was recorded"), N_("The completion was sent for review"),
-						    N_("The review was recorded"), N_("The deadline was extended"), N_("The task was reopened") };
-		int k = !strcmp(action, "progress") ? 0 : !strcmp(action, "completion") ? 1 : !strcmp(action, "review") ? 2 : !strcmp(action, "reopen") ? 4 : 3;
+						    N_("The review was recorded"), N_("The deadline was extended"), N_("The task was reopened"),
+						    N_("The task was corrected") };
+		int k = !strcmp(action, "progress")     ? 0
+			: !strcmp(action, "completion") ? 1
+			: !strcmp(action, "review")     ? 2
+			: !strcmp(action, "reopen")     ? 4
+			: !strcmp(action, "edit")       ? 5
+							: 3;
 		flash_set(r, done[k]);
 		reply_redirect(r, arena_printf(&r->a, "/tasks/%lld", (long long)t->id));
 		return;
@@ -817,6 +875,7 @@ void page_task_completion(struct req *r) { page_action(r, "completion"); }
 void page_task_review(struct req *r) { page_action(r, "review"); }
 void page_task_extension(struct req *r) { page_action(r, "extension"); }
 void page_task_reopen(struct req *r) { page_action(r, "reopen"); }
+void page_task_edit(struct req *r) { page_action(r, "edit"); }
 
 /* ---- the home page's section (home_web.c calls it) ---- */
 
