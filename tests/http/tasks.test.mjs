@@ -220,6 +220,50 @@ test('reopening an accepted task: not done from today, done on the dates before;
   assert.deepEqual([after.state, after.reopenings.length, after.reopenings[1].reason], ['open', 2, 'Lần hai']);
 });
 
+test('correcting a task: the fields sent change, the others stay; a stale version, a reporter, a lead unit among the coordinators are refused', async () => {
+  const t = await newTask({ coordinators: ['T-CAMAU-STC'], source_doc: 'Kế hoạch 01', product: 'Báo cáo' });
+  const unitId = (code) => Number(sql(env.db, `SELECT id FROM units WHERE code = '${code}'`));
+  const audits = () => sql(env.db, `SELECT count(*) FROM audit_log WHERE entity = 'task' AND entity_id = ${t.id} AND action = 'update'`);
+  assert.equal((await reporter.patch(`/api/v1/tasks/${t.id}`, { json: { title: 'x', version: t.version } })).status, 403);
+  const clash = await officer.patch(`/api/v1/tasks/${t.id}`, { json: { lead_code: 'T-CAMAU-STC', version: t.version } });
+  assert.equal(clash.status, 422);
+  assert.equal(clash.data.error.fields.coordinators, 'Đơn vị chủ trì không đồng thời là đơn vị phối hợp');
+  const noTitle = await officer.patch(`/api/v1/tasks/${t.id}`, { json: { title: '', version: t.version } });
+  assert.equal(noTitle.status, 422);
+  assert.ok(noTitle.data.error.fields.title);
+  assert.equal((await officer.patch(`/api/v1/tasks/${t.id}`, { json: { title: 'x' } })).status, 422);
+  assert.equal(audits(), '0');
+  const r = await officer.patch(`/api/v1/tasks/${t.id}`, {
+    json: { title: 'Triển khai nền tảng dữ liệu dùng chung', source_article: 'Điều 3', lead_code: 'T-CAMAU-STC', coordinators: ['T-CAMAU-SKHCN'], product: null, version: t.version },
+  });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.data.title, r.data.source_doc, r.data.source_article, r.data.lead_code, r.data.coordinators.map((c) => c.code), r.data.product, r.data.due_on, r.data.version],
+    ['Triển khai nền tảng dữ liệu dùng chung', 'Kế hoạch 01', 'Điều 3', 'T-CAMAU-STC', ['T-CAMAU-SKHCN'], null, t.due_on, t.version + 1]);
+  assert.equal(audits(), '1');
+  const stale = await officer.patch(`/api/v1/tasks/${t.id}`, { json: { title: 'Cũ', version: t.version } });
+  assert.equal(stale.status, 409);
+  // the department's reporter no longer reports on it; the Department of Finance leads it now
+  assert.equal((await reporter.post(`/api/v1/tasks/${t.id}/progress`, { json: { percent: 10 } })).status, 403);
+  // the page's form, the units chosen with the picker
+  const b = new Client(srv.base);
+  const login = await b.get('/login');
+  assert.equal((await b.post('/login', { form: { login: 'camau.officer', password: env.demoUsers['camau.officer'].password, next: '/', _csrf: csrfOf(login.text) } })).status, 303);
+  const page = await b.get(`/tasks/${t.id}`);
+  assert.match(page.text, /id="edit-form"/);
+  assert.match(page.text, /<input id="f-edit-title" name="title" required value="Triển khai nền tảng dữ liệu dùng chung">/);
+  const form = { _csrf: csrfOf(page.text), version: String(r.data.version), title: 'Nền tảng dữ liệu', source_doc: 'Kế hoạch 01/KH-BCĐ', source_article: '', product: 'Hệ thống',
+    lead_id: String(unitId('T-CAMAU-SKHCN')), coordinators: String(unitId('T-CAMAU-STC')) };
+  const bad = await b.post(`/tasks/${t.id}/edit`, { form: { ...form, title: '' } });
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /id="e-edit-title"/);
+  const ok = await b.post(`/tasks/${t.id}/edit`, { form });
+  assert.equal(ok.status, 303, ok.text);
+  const after = (await officer.get(`/api/v1/tasks/${t.id}`)).data;
+  assert.deepEqual([after.title, after.source_doc, after.source_article, after.lead_code, after.coordinators.map((c) => c.code), after.product, after.version],
+    ['Nền tảng dữ liệu', 'Kế hoạch 01/KH-BCĐ', null, 'T-CAMAU-SKHCN', ['T-CAMAU-STC'], 'Hệ thống', r.data.version + 1]);
+  assert.equal(audits(), '2');
+});
+
 test('bad input: a deadline before the start, progress over 100%, a completion in the future; nothing written', async () => {
   const before = sql(env.db, 'SELECT count(*) FROM tasks');
   const r = await officer.post('/api/v1/tasks', {
