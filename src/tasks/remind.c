@@ -195,6 +195,18 @@ static int remind_unit(struct db *db, const char *today, const char *until, int 
 {
 	struct arena a;
 	arena_init(&a);
+	/* already reminded today (serve checks every hour): its counts as then, nothing made */
+	struct stmt *had = db_query(db, "SELECT due_soon, overdue FROM task_reminders WHERE unit_id = $1 AND sent_on = $2", "it", u->unit_id, today);
+	if (!had) { arena_free(&a); return E_DB; }
+	if (db_step(had) == DB_ROW) {
+		rep->units++;
+		rep->due_soon += (int)db_int(had, 0);
+		rep->overdue += (int)db_int(had, 1);
+		db_done(had);
+		arena_free(&a);
+		return E_OK;
+	}
+	db_done(had);
 	struct task_query q = { .as_of = today, .lead_id = u->unit_id, .status = TS_OVERDUE, .sort = "due", .limit = REMIND_MAX_LISTED };
 	struct task *od = NULL, *soon = NULL;
 	int nod = 0, nsoon = 0;
