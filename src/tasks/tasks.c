@@ -271,24 +271,26 @@ static const char *done_at(struct db *db, struct arena *a, const struct task *t,
 	return done;
 }
 
+enum task_status tasks_status_only(struct db *db, struct arena *a, const struct task *t, const char *as_of, const char **due_out,
+				   const char **done_out)
+{
+	const char *due = due_at(db, a, t, as_of), *done = done_at(db, a, t, as_of);
+	if (due_out) *due_out = due;
+	if (done_out) *done_out = done;
+	if (strcmp(t->assigned_on, as_of) > 0) return TS_NONE;
+	if (done) return due && strcmp(done, due) > 0 ? TS_DONE_LATE : TS_DONE_ON_TIME;
+	return due && strcmp(due, as_of) < 0 ? TS_OVERDUE : TS_NOT_DUE;
+}
+
 /* The status of one task on as_of from its row (tasks_status.c computes the
 ** same in SQL for lists and counts; a unit test compares the two). */
 void tasks_status_at(struct db *db, struct arena *a, struct task *t, const char *as_of)
 {
 	t->as_of = as_of;
-	t->due_at = due_at(db, a, t, as_of);
-	t->done_at = done_at(db, a, t, as_of);
-	t->days_late = 0;
-	if (strcmp(t->assigned_on, as_of) > 0) t->status = TS_NONE;
-	else if (t->done_at) {
-		int late = t->due_at && strcmp(t->done_at, t->due_at) > 0;
-		t->status = late ? TS_DONE_LATE : TS_DONE_ON_TIME;
-		if (late) t->days_late = task_days_between(t->due_at, t->done_at);
-	} else if (t->due_at && strcmp(t->due_at, as_of) < 0) {
-		t->status = TS_OVERDUE;
-		t->days_late = task_days_between(t->due_at, as_of);
-	} else
-		t->status = TS_NOT_DUE;
+	t->status = tasks_status_only(db, a, t, as_of, &t->due_at, &t->done_at);
+	t->days_late = t->status == TS_DONE_LATE ? task_days_between(t->due_at, t->done_at)
+		       : t->status == TS_OVERDUE ? task_days_between(t->due_at, as_of)
+						  : 0;
 }
 
 static int read_coordinators(struct db *db, struct arena *a, struct task *t)

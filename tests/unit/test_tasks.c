@@ -279,6 +279,22 @@ static void test_reopened(void **state)
 	assert_string_equal(status(f, id, "2025-07-01", NULL), "done_on_time");
 	assert_int_equal(tasks_get(f->db, &f->a, id, "2025-08-12", &t), E_OK);
 	assert_int_equal(t->nreopenings, 2);
+	/* the dashboard's pass finds the withdrawn acceptances as the SQL does */
+	struct task_query q = { .programme_id = f->programme, .as_of = "2025-08-12" };
+	struct task_dashboard *d = arena_alloc(&f->a, sizeof *d);
+	assert_int_equal(tasks_dashboard(f->db, &f->a, &q, "2025-01-10", "2025-07-01", d), E_OK);
+	struct task_counts c;
+	assert_int_equal(tasks_counts(f->db, &q, &c), E_OK);
+	assert_memory_equal(&d->now, &c, sizeof c);
+	assert_int_equal(d->now.n[TS_OVERDUE], 1);
+	q.as_of = "2025-07-01";
+	assert_int_equal(tasks_counts(f->db, &q, &c), E_OK);
+	assert_memory_equal(&d->prev, &c, sizeof c);
+	assert_int_equal(d->prev.n[TS_DONE_ON_TIME], 1);
+	assert_string_equal(d->quarter[1], "2025-06-30");
+	assert_int_equal(d->qcounts[1].n[TS_DONE_ON_TIME], 1);
+	assert_int_equal(d->nunits, 1);
+	assert_int_equal(d->units[0].c.n[TS_OVERDUE], 1);
 	/* the audit keeps each reopening with its reason */
 	int64_t audits = 0;
 	assert_int_equal(db_int1(f->db, &audits, "SELECT count(*) FROM audit_log WHERE entity = 'task' AND entity_id = $1 AND action = 'reopen'", "i", id),
@@ -593,6 +609,12 @@ static void test_seed_003(void **state)
 	int64_t overdue = 0;
 	for (int i = 0; i < nu; i++) overdue += u[i].c.n[TS_OVERDUE];
 	assert_int_equal(overdue, 86);
+	/* the dashboard's units (one pass, in C) are the SQL's, in the same order */
+	for (int i = 0; i < nu; i++) {
+		assert_int_equal(d->units[i].unit_id, u[i].unit_id);
+		assert_string_equal(d->units[i].code, u[i].code);
+		assert_memory_equal(&d->units[i].c, &u[i].c, sizeof u[i].c);
+	}
 }
 
 int main(void)
