@@ -149,6 +149,7 @@ struct task_query {
 	const char *sort;              /* "code" (default), "due" */
 	int units_named;               /* counts by unit: name only the first N (most overdue); 0: all */
 	int64_t limit, offset;
+	int64_t known_total;           /* tasks_list: > 0, the count already known (the dashboard's); the list then does not count */
 };
 
 /* ---- programmes (tasks.c) ---- */

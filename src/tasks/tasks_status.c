@@ -212,12 +212,17 @@ int tasks_list(struct db *db, struct arena *a, const struct task_query *q, struc
 	struct buf sql;
 	buf_init(&sql);
 	struct params p = { 0 };
-	buf_raw(&sql, "SELECT count(*)");
-	build_where(&sql, q, &p, 1, NULL);
-	struct stmt *st = db_prep(db, buf_cstr(&sql));
-	int rc = st && bind_params(st, q->as_of, &p) == DB_OK && db_step(st) == DB_ROW ? E_OK : E_DB;
-	if (rc == E_OK) *total = db_int(st, 0);
-	db_done(st);
+	int rc = E_OK;
+	if (q->known_total > 0)
+		*total = q->known_total;
+	else {
+		buf_raw(&sql, "SELECT count(*)");
+		build_where(&sql, q, &p, 1, NULL);
+		struct stmt *st = db_prep(db, buf_cstr(&sql));
+		rc = st && bind_params(st, q->as_of, &p) == DB_OK && db_step(st) == DB_ROW ? E_OK : E_DB;
+		if (rc == E_OK) *total = db_int(st, 0);
+		db_done(st);
+	}
 	int64_t cap = *total - q->offset;
 	if (q->limit > 0 && cap > q->limit) cap = q->limit;
 	if (rc == E_OK && cap > 0) {

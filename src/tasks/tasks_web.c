@@ -778,7 +778,10 @@ static void programme_view(struct req *r, struct programme *p, const struct fiel
 	lq.status = TS_OVERDUE;
 	lq.sort = "due";
 	lq.limit = 20;
+	/* the lists' counts are the dashboard's: the same tasks on the same date */
+	lq.known_total = v->d->now.n[TS_OVERDUE];
 	if (rc == E_OK) rc = tasks_list(r->db, &r->a, &lq, &v->overdue, &v->noverdue, &v->overdue_total);
+	lq.known_total = 0;
 	char *until = arena_alloc(&r->a, 11);
 	task_date_add(v->as_of, v->days, until);
 	lq.status = TS_NONE;
@@ -789,6 +792,7 @@ static void programme_view(struct req *r, struct programme *p, const struct fiel
 	lq.status = task_status_parse(v->status);
 	lq.limit = v->limit;
 	lq.offset = v->offset;
+	lq.known_total = lq.status ? v->d->now.n[lq.status] : v->d->now.total;
 	if (rc == E_OK) rc = tasks_list(r->db, &r->a, &lq, &v->tasks, &v->ntasks, &v->total);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	v->can_assign = role_can(r->user, PERM_TASK_ASSIGN, p->owner_path);
