@@ -144,6 +144,8 @@ struct task_query {
 	int64_t lead_id;               /* > 0: this lead unit only */
 	enum task_status status;       /* TS_NONE: any */
 	const char *due_until;         /* not done and due between as_of and this date (the due-soon list) */
+	const char *due_max;           /* with status TS_OVERDUE: only those due on or before this date (a shortcut
+	                               ** to the first of the overdue list by deadline: the dashboard's overdue_due_max) */
 	int nranges;                   /* -1 or 0: no limit; > 0: lead units within these subtrees (the reader's scope) */
 	const char *range_lo[TASK_MAX_RANGES];
 	const char *sort;              /* "code" (default), "due" */
@@ -251,7 +253,11 @@ struct task_dashboard {
 	int nquarters;
 	char quarter[TASK_MAX_QUARTERS][11];
 	struct task_counts qcounts[TASK_MAX_QUARTERS];
+	/* the deadline of the TASK_DASHBOARD_OVERDUE-th task overdue on the date, by deadline
+	** ("": fewer are overdue): the overdue list's first ones are due on or before it */
+	char overdue_due_max[11];
 };
+#define TASK_DASHBOARD_OVERDUE 20
 int tasks_dashboard(struct db *db, struct arena *a, const struct task_query *q, const char *start, const char *compare,
 		    struct task_dashboard *out);
 

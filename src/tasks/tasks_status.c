@@ -163,9 +163,26 @@ static void build_where(struct buf *sql, const struct task_query *q, struct para
 		}
 		buf_raw(sql, ")");
 	}
-	if (with_status && q->status) buf_printf(sql, " AND " STATUS_AT " = %d", (int)q->status);
+	/* before each status test, what it implies from the row alone, so that
+	** the full test is made only for the tasks that may pass it: not done
+	** on $1 needs no acceptance by $1; done needs one, or a reopening after
+	** $1; a deadline in force on $1 before a date needs the current one
+	** before it too, or an extension after $1 (extensions move it later) */
+	if (with_status && q->status) {
+		if (q->status == TS_DONE_ON_TIME || q->status == TS_DONE_LATE)
+			buf_raw(sql, " AND (t.accepted_on <= $1 OR t.reopened_on > $1)");
+		else
+			buf_raw(sql, " AND (t.accepted_on IS NULL OR t.accepted_on > $1)");
+		if (q->status == TS_OVERDUE) buf_raw(sql, " AND (t.due_on < $1 OR t.extended_on > $1)");
+		if (q->status == TS_OVERDUE && q->due_max) {
+			int k = param_text(p, q->due_max);
+			buf_printf(sql, " AND (t.due_on <= $%d OR t.extended_on > $1) AND " DUE_AT " <= $%d", k, k);
+		}
+		buf_printf(sql, " AND " STATUS_AT " = %d", (int)q->status);
+	}
 	if (with_status && q->due_until) {
 		int k = param_text(p, q->due_until);
+		buf_printf(sql, " AND (t.accepted_on IS NULL OR t.accepted_on > $1) AND (t.due_on <= $%d OR t.extended_on > $1)", k);
 		buf_printf(sql, " AND " STATUS_AT " = 3 AND " DUE_AT " <= $%d", k);
 	}
 }
@@ -385,11 +402,54 @@ struct later {
 ** dates[] by the rules of STATUS_AT, computed here (tasks_status_only) —
 ** out[i] for dates[i] — and the counts per lead unit on dates[unit_date],
 ** the most overdue first, the first q->units_named of them named (all when
-** 0). A task extended or reopened after a date is put aside and its
-** history read after the scan. q's status filters are not used. */
-static int tasks_scan(struct db *db, struct arena *a, const struct task_query *q0, const char *const *dates, int n, int unit_date,
-		      struct task_counts *out, struct unit_counts **units, int *nunits)
+** 0), and in due_max the deadline of the TASK_DASHBOARD_OVERDUE-th
+** overdue task on that date ("" when fewer). A task extended or reopened
+** after a date is put aside and its history read after the scan. q's
+** status filters are not used. */
+/* the smallest deadlines seen, in order (the overdue list's first ones) */
+struct first_due {
+	int n;
+	char due[TASK_DASHBOARD_OVERDUE][11];
+};
+
+static void first_due_add(struct first_due *f, const char *due)
 {
+	if (!due) return;
+	if (f->n == TASK_DASHBOARD_OVERDUE && strcmp(due, f->due[f->n - 1]) >= 0) return;
+	int k = f->n < TASK_DASHBOARD_OVERDUE ? f->n++ : f->n - 1;
+	while (k > 0 && strcmp(due, f->due[k - 1]) < 0) {
+		memcpy(f->due[k], f->due[k - 1], 11);
+		k--;
+	}
+	snprintf(f->due[k], 11, "%s", due);
+}
+
+/* one task's statuses on the dates into the counts */
+static int scan_task(struct db *db, struct arena *a, struct arena *scratch, const struct task *t, const char *const *dates, int n,
+		     int unit_date, struct task_counts *out, struct unit_table *ut, struct first_due *fd)
+{
+	struct unit_counts *u = NULL;
+	for (int i = 0; i < n; i++) {
+		const char *due = NULL;
+		enum task_status s = tasks_status_only(db, scratch, t, dates[i], i == unit_date ? &due : NULL, NULL);
+		if (!s) continue;
+		out[i].n[s]++;
+		out[i].total++;
+		if (i == unit_date) {
+			if (!u && !(u = unit_slot(ut, a, t->lead_id))) return E_DB;
+			u->c.n[s]++;
+			u->c.total++;
+			if (s == TS_OVERDUE) first_due_add(fd, due);
+		}
+	}
+	return E_OK;
+}
+
+static int tasks_scan(struct db *db, struct arena *a, const struct task_query *q0, const char *const *dates, int n, int unit_date,
+		      struct task_counts *out, struct unit_counts **units, int *nunits, char due_max[11])
+{
+	struct first_due fd = { 0 };
+	*due_max = 0;
 	memset(out, 0, sizeof *out * (size_t)n);
 	*units = NULL;
 	*nunits = 0;
@@ -439,34 +499,11 @@ static int tasks_scan(struct db *db, struct arena *a, const struct task_query *q
 			later = l;
 			continue;
 		}
-		struct unit_counts *u = NULL;
-		for (int i = 0; i < n; i++) {
-			enum task_status s = tasks_status_only(db, &scratch, &t, dates[i], NULL, NULL);
-			if (!s) continue;
-			out[i].n[s]++;
-			out[i].total++;
-			if (i == unit_date) {
-				if (!u && !(u = unit_slot(&ut, a, t.lead_id))) { rc = E_DB; break; }
-				u->c.n[s]++;
-				u->c.total++;
-			}
-		}
+		rc = scan_task(db, a, &scratch, &t, dates, n, unit_date, out, &ut, &fd);
 	}
 	db_done(st);
-	for (struct later *l = later; rc == E_OK && l; l = l->next) {
-		struct unit_counts *u = NULL;
-		for (int i = 0; i < n; i++) {
-			enum task_status s = tasks_status_only(db, &scratch, &l->t, dates[i], NULL, NULL);
-			if (!s) continue;
-			out[i].n[s]++;
-			out[i].total++;
-			if (i == unit_date) {
-				if (!u && !(u = unit_slot(&ut, a, l->t.lead_id))) { rc = E_DB; break; }
-				u->c.n[s]++;
-				u->c.total++;
-			}
-		}
-	}
+	for (struct later *l = later; rc == E_OK && l; l = l->next) rc = scan_task(db, a, &scratch, &l->t, dates, n, unit_date, out, &ut, &fd);
+	if (fd.n == TASK_DASHBOARD_OVERDUE) memcpy(due_max, fd.due[fd.n - 1], 11);
 	arena_free(&scratch);
 	free(ut.keys);
 	free(ut.slot);
@@ -509,7 +546,7 @@ int tasks_dashboard(struct db *db, struct arena *a, const struct task_query *q0,
 	dates[n++] = q0->as_of;
 	dates[n++] = d->previous;
 	/* and the counts per lead unit on the date, in the same pass */
-	if (rc == E_OK) rc = tasks_scan(db, a, &q, dates, n, n - 2, counts, &d->units, &d->nunits);
+	if (rc == E_OK) rc = tasks_scan(db, a, &q, dates, n, n - 2, counts, &d->units, &d->nunits, d->overdue_due_max);
 	for (int i = 0; i < d->nquarters; i++) d->qcounts[i] = counts[i];
 	d->now = counts[n - 2];
 	d->prev = counts[n - 1];

@@ -777,11 +777,13 @@ static void programme_view(struct req *r, struct programme *p, const struct fiel
 	struct task_query lq = q;
 	lq.status = TS_OVERDUE;
 	lq.sort = "due";
-	lq.limit = 20;
+	lq.limit = TASK_DASHBOARD_OVERDUE;
 	/* the lists' counts are the dashboard's: the same tasks on the same date */
 	lq.known_total = v->d->now.n[TS_OVERDUE];
+	if (*v->d->overdue_due_max) lq.due_max = v->d->overdue_due_max;
 	if (rc == E_OK) rc = tasks_list(r->db, &r->a, &lq, &v->overdue, &v->noverdue, &v->overdue_total);
 	lq.known_total = 0;
+	lq.due_max = NULL;
 	char *until = arena_alloc(&r->a, 11);
 	task_date_add(v->as_of, v->days, until);
 	lq.status = TS_NONE;

@@ -609,6 +609,25 @@ static void test_seed_003(void **state)
 	int64_t overdue = 0;
 	for (int i = 0; i < nu; i++) overdue += u[i].c.n[TS_OVERDUE];
 	assert_int_equal(overdue, 86);
+	/* the overdue list's first 20 by deadline, with the dashboard's shortcut or without: the same */
+	assert_int_equal(strlen(d->overdue_due_max), 10);
+	struct task_query oq = q;
+	oq.status = TS_OVERDUE;
+	oq.sort = "due";
+	oq.limit = TASK_DASHBOARD_OVERDUE;
+	struct task *all_od, *short_od;
+	int n_all, n_short;
+	int64_t t_all, t_short;
+	assert_int_equal(tasks_list(f->db, &f->a, &oq, &all_od, &n_all, &t_all), E_OK);
+	oq.due_max = d->overdue_due_max;
+	oq.known_total = d->now.n[TS_OVERDUE];
+	assert_int_equal(tasks_list(f->db, &f->a, &oq, &short_od, &n_short, &t_short), E_OK);
+	assert_int_equal(n_all, 20);
+	assert_int_equal(n_short, 20);
+	assert_int_equal(t_all, 86);
+	assert_int_equal(t_short, 86);
+	for (int i = 0; i < 20; i++) assert_int_equal(short_od[i].id, all_od[i].id);
+	assert_string_equal(all_od[19].due_at, d->overdue_due_max);
 	/* the dashboard's units (one pass, in C) are the SQL's, in the same order */
 	for (int i = 0; i < nu; i++) {
 		assert_int_equal(d->units[i].unit_id, u[i].unit_id);
