@@ -305,7 +305,7 @@ static int name_units(struct db *db, struct arena *a, int named, struct unit_cou
 	for (int i = 0; i < n; i++) items[i].code = "";
 	int upto = named > 0 && named < n ? named : n;
 	/* all named: the codes break the ties of the order; else the ids do */
-	if (named > 0) qsort(items, (size_t)n, sizeof *items, by_overdue);
+	if (named > 0 && n > 1) qsort(items, (size_t)n, sizeof *items, by_overdue);
 	int rc = E_OK;
 	for (int i = 0; rc == E_OK && i < upto; i++) {
 		struct stmt *un = db_query(db, "SELECT code, name FROM units WHERE id = $1", "i", items[i].unit_id);
@@ -316,7 +316,7 @@ static int name_units(struct db *db, struct arena *a, int named, struct unit_cou
 			rc = E_DB;
 		db_done(un);
 	}
-	if (rc == E_OK && named <= 0) qsort(items, (size_t)n, sizeof *items, by_overdue);
+	if (rc == E_OK && named <= 0 && n > 1) qsort(items, (size_t)n, sizeof *items, by_overdue);
 	return rc;
 }
 
@@ -338,7 +338,7 @@ int tasks_counts_by_unit(struct db *db, struct arena *a, const struct task_query
 	buf_free(&sql);
 	if (rc != E_OK) return rc;
 	if (all) {
-		qsort(*items, (size_t)*n, sizeof **items, by_overdue);
+		if (*n > 1) qsort(*items, (size_t)*n, sizeof **items, by_overdue);
 		return E_OK;
 	}
 	return name_units(db, a, q->units_named, *items, *n);

@@ -350,6 +350,12 @@ async function status(id, asOf) {
 test('import from XLSX: Vietnamese headers, dates typed as dates or text; a broken row names its worksheet row and writes nothing', async () => {
   const p = await officer.post('/api/v1/programmes', { json: { code: 'KH-XLSX', title: 'Kế hoạch 12/KH-BCĐ', kind: 'plan', owner_code: 'T-CAMAU-BCD57' } });
   assert.equal(p.status, 201, p.text);
+  // a programme without tasks yet: its page and dashboard, all zero
+  const empty = await officer.get(`/programmes/${p.data.id}`);
+  assert.equal(empty.status, 200);
+  assert.match(empty.text, /<b id="n-total">0<\/b>/);
+  const emptyDash = await officer.get(`/api/v1/programmes/${p.data.id}/dashboard?as_of=2025-07-01`);
+  assert.deepEqual([emptyDash.status, emptyDash.data.by_unit], [200, []]);
   const route = `/api/v1/programmes/${p.data.id}/import`;
   const head = [1, ['Mã', 'Nhiệm vụ', 'Nhiệm vụ con của', 'Mã đơn vị chủ trì', 'Mã các đơn vị phối hợp', 'Ngày giao', 'Hạn xử lý', 'Sản phẩm đầu ra']];
   const rows = [
