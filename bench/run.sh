@@ -305,10 +305,11 @@ SQL_B_US=$(sql_pair_us people "$SQL_B_REPS" \
 .parameter set \$7 50
 .parameter set \$8 0" "$SQL_B1" "$SQL_B2")
 log "   units list $SQL_A_US us, people search $SQL_B_US us per count + page"
-# the status counts of tasks_counts (src/tasks/tasks_status.c: DUE_AT, STATUS_AT; keep in step),
+# the status counts of tasks_counts (src/tasks/tasks_status.c: DUE_AT, DONE_AT, STATUS_AT; keep in step),
 # for the whole programme and for the lead units of one province (the unit listed above)
 TK_DUE="(CASE WHEN t.extended_on IS NULL OR t.extended_on <= \$1 THEN t.due_on ELSE (SELECT e.due_before FROM task_extensions e WHERE e.task_id = t.id AND e.recorded_on > \$1 ORDER BY e.recorded_on, e.id LIMIT 1) END)"
-TK_STATUS="(CASE WHEN t.accepted_on <= \$1 THEN (CASE WHEN $TK_DUE IS NULL OR t.done_on <= $TK_DUE THEN 1 ELSE 2 END) WHEN $TK_DUE < \$1 THEN 4 ELSE 3 END)"
+TK_DONE="(CASE WHEN t.accepted_on <= \$1 THEN t.done_on WHEN t.reopened_on > \$1 THEN (SELECT r.done_on FROM task_reopenings r WHERE r.task_id = t.id AND r.accepted_on <= \$1 AND r.reopened_on > \$1 ORDER BY r.id DESC LIMIT 1) END)"
+TK_STATUS="(CASE WHEN t.accepted_on <= \$1 THEN (CASE WHEN $TK_DUE IS NULL OR t.done_on <= $TK_DUE THEN 1 ELSE 2 END) WHEN t.reopened_on > \$1 AND $TK_DONE IS NOT NULL THEN (CASE WHEN $TK_DUE IS NULL OR $TK_DONE <= $TK_DUE THEN 1 ELSE 2 END) WHEN $TK_DUE < \$1 THEN 4 ELSE 3 END)"
 SQL_T1="SELECT $TK_STATUS, count(*) FROM tasks t WHERE t.assigned_on <= \$1 AND t.programme_id = \$2 GROUP BY 1;"
 SQL_T2="SELECT $TK_STATUS, count(*) FROM tasks t JOIN units lu ON lu.id = t.lead_id WHERE t.assigned_on <= \$1 AND t.programme_id = \$2 AND lu.path >= \$3 AND lu.path < \$4 GROUP BY 1;"
 TK_PATH=$(sqlite3 "$DB" "SELECT path FROM units WHERE id = $UNIT_ID")

@@ -285,17 +285,20 @@ int cmd_init(int argc, char **argv)
 
 int cmd_user(int argc, char **argv)
 {
-	static const char *const known[] = { "--db", "--login", "--role", "--unit", "--password-file", "--name", NULL };
+	static const char *const known[] = { "--db", "--login", "--role", "--unit", "--password-file", "--name", "--email", NULL };
 	struct args a;
 	if (args_parse(&a, argc, argv, known) != 0) return 2;
 	const char *sub = a.npos ? a.pos[0] : NULL;
+	const char *email = arg(&a, "--email", NULL);
 	if (a.help || !sub) {
-		printf("usage: thidua user add --login L --role ROLE --unit CODE --password-file F [--name NAME] [--db PATH]\n"
+		printf("usage: thidua user add --login L --role ROLE --unit CODE --password-file F [--name NAME] [--email E] [--db PATH]\n"
 		       "       thidua user passwd --login L [--password-file F] [--db PATH]   (no file: prints a generated one)\n"
+		       "       thidua user email --login L [--email E] [--db PATH]   (no --email: removes it)\n"
 		       "       thidua user list [--db PATH]\n"
 		       "       thidua user disable --login L [--db PATH]\n\n"
 		       "Roles: admin, officer (emulation board), reporter (of a unit), council, viewer;\n"
-		       "each is granted on a unit and covers its subtree. --password-file - reads stdin.\n");
+		       "each is granted on a unit and covers its subtree. --password-file - reads stdin.\n"
+		       "The e-mail (optional) receives the task reminders of the units the user reports for.\n");
 		return a.help ? 0 : 2;
 	}
 	struct db *db;
@@ -303,17 +306,36 @@ int cmd_user(int argc, char **argv)
 	const char *login = arg(&a, "--login", NULL);
 	int rc = 0;
 	char pw[256];
-	if (!strcmp(sub, "add")) {
+	if (email && *email && !users_email_valid(email)) {
+		fprintf(stderr, "--email: '%s' is not an e-mail address\n", email);
+		rc = 2;
+	} else if (!strcmp(sub, "add")) {
 		const char *pf = arg(&a, "--password-file", NULL);
+		int64_t id = 0;
 		if (!login || !arg(&a, "--role", NULL) || !arg(&a, "--unit", NULL) || !pf) {
 			fprintf(stderr, "user add needs --login, --role, --unit and --password-file\n");
 			rc = 2;
 		} else if (read_password_file(pf, pw, sizeof pw) != 0 ||
-			   user_create(db, login, arg(&a, "--name", NULL), pw, arg(&a, "--role", NULL), arg(&a, "--unit", NULL)) < 0) {
+			   (id = user_create(db, login, arg(&a, "--name", NULL), pw, arg(&a, "--role", NULL), arg(&a, "--unit", NULL))) < 0) {
+			rc = 1;
+		} else if (email && *email && users_set_email(db, cli_user(), id, email) != E_OK) {
+			fprintf(stderr, "added %s, but not their e-mail\n", login);
 			rc = 1;
 		} else {
 			printf("added %s\n", login);
 		}
+	} else if (!strcmp(sub, "email")) {
+		int64_t id = 0;
+		if (!login || db_int1(db, &id, "SELECT id FROM users WHERE login = $1", "t", login) != DB_ROW) {
+			fprintf(stderr, "no user with the login '%s'\n", login ? login : "");
+			rc = 1;
+		} else if (users_set_email(db, cli_user(), id, email) != E_OK) {
+			fprintf(stderr, "the e-mail of %s could not be set\n", login);
+			rc = 1;
+		} else if (email && *email)
+			printf("e-mail of %s: %s\n", login, email);
+		else
+			printf("e-mail of %s removed\n", login);
 	} else if (!strcmp(sub, "passwd") || !strcmp(sub, "disable")) {
 		int64_t id = 0;
 		if (!login || db_int1(db, &id, "SELECT id FROM users WHERE login = $1", "t", login) != DB_ROW) {
@@ -338,16 +360,16 @@ int cmd_user(int argc, char **argv)
 		}
 	} else if (!strcmp(sub, "list")) {
 		struct stmt *st = db_query(db,
-					   "SELECT u.login, u.full_name, u.active, r.role, un.code FROM users u "
+					   "SELECT u.login, u.full_name, u.active, r.role, un.code, u.email FROM users u "
 					   "LEFT JOIN user_roles r ON r.user_id = u.id LEFT JOIN units un ON un.id = r.unit_id ORDER BY u.login, r.id",
 					   "");
-		printf("%-20s %-8s %-10s %-16s %s\n", "login", "active", "role", "unit", "name");
+		printf("%-20s %-8s %-10s %-16s %-32s %s\n", "login", "active", "role", "unit", "email", "name");
 		while (st && db_step(st) == DB_ROW)
-			printf("%-20s %-8s %-10s %-16s %s\n", db_text(st, 0), db_int(st, 2) ? "yes" : "no", db_text(st, 3) ? db_text(st, 3) : "-",
-			       db_text(st, 4) ? db_text(st, 4) : "-", db_text(st, 1));
+			printf("%-20s %-8s %-10s %-16s %-32s %s\n", db_text(st, 0), db_int(st, 2) ? "yes" : "no", db_text(st, 3) ? db_text(st, 3) : "-",
+			       db_text(st, 4) ? db_text(st, 4) : "-", db_text(st, 5) ? db_text(st, 5) : "-", db_text(st, 1));
 		db_done(st);
 	} else {
-		fprintf(stderr, "unknown user command '%s' (add, passwd, list, disable)\n", sub);
+		fprintf(stderr, "unknown user command '%s' (add, passwd, email, list, disable)\n", sub);
 		rc = 2;
 	}
 	sodium_memzero(pw, sizeof pw);

@@ -4,7 +4,10 @@
 ** outbox directory for an operator to send, so no mail server is needed.
 ** One message per unit and day: running it again the same day adds nothing
 ** (UNIQUE (unit_id, sent_on)), so `serve` may call it every hour and several
-** servers may share a database. */
+** servers may share a database. A unit's message goes to the users who
+** report on its tasks (the task-report permission on the unit or above it)
+** and have an e-mail; when none has, to UNITCODE@thidua.invalid, which the
+** message's X-Thidua-Recipients header and the log say. */
 #include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -19,6 +22,8 @@
 #include "../base/jobs.h"
 #include "../base/log.h"
 #include "../base/util.h"
+#include "../units/units.h"
+#include "../web/roles.h"
 #include "tasks_int.h"
 
 #define REMIND_MAX_LISTED 200   /* tasks listed per section of a message; the count is exact */
@@ -90,17 +95,65 @@ static void section(struct buf *b, const char *title, const struct task *items, 
 	buf_raw(b, "\r\n");
 }
 
-/* the message of one unit: headers and body, CRLF line ends */
+/* whom a unit's reminder goes to: the active users with an e-mail who
+** report on its tasks (PERM_TASK_REPORT on the unit or an ancestor, as
+** role_can decides), by address */
+struct recipient {
+	const char *name, *email;
+};
+#define REMIND_MAX_RECIPIENTS 50
+
+static int recipients(struct db *db, struct arena *a, int64_t unit_id, struct recipient *out, int *n)
+{
+	*n = 0;
+	char path[UNIT_PATH_MAX];
+	if (units_path(db, unit_id, path, sizeof path) != E_OK) return E_DB;
+	/* the candidates: a role on the unit or above it; role_can then says whether the role reports */
+	struct stmt *st = db_query(db,
+				   "SELECT DISTINCT u.id, u.email FROM users u JOIN user_roles r ON r.user_id = u.id JOIN units ru ON ru.id = r.unit_id "
+				   "WHERE u.active = 1 AND u.email IS NOT NULL AND u.email <> '' AND substr($1, 1, length(ru.path)) = ru.path "
+				   "ORDER BY u.email, u.id",
+				   "t", path);
+	if (!st) return E_DB;
+	int64_t ids[REMIND_MAX_RECIPIENTS];
+	const char *emails[REMIND_MAX_RECIPIENTS];
+	int k = 0;
+	while (k < REMIND_MAX_RECIPIENTS && db_step(st) == DB_ROW) {
+		ids[k] = db_int(st, 0);
+		emails[k++] = arena_strdup(a, db_text(st, 1));
+	}
+	db_done(st);
+	for (int i = 0; i < k; i++) {
+		struct user *u;
+		if (role_load_user(db, a, ids[i], &u) != 0 || !role_can(u, PERM_TASK_REPORT, path)) continue;
+		out[(*n)++] = (struct recipient){ u->full_name, emails[i] };
+	}
+	return E_OK;
+}
+
+/* the message of one unit: headers and body, CRLF line ends; to its
+** recipients, or (none has an e-mail) to the unit's placeholder address */
 static void message(struct buf *b, const char *today, const char *code, const char *name, int days, const struct task *od, int nod,
-		    int64_t tod, const struct task *soon, int nsoon, int64_t tsoon)
+		    int64_t tod, const struct task *soon, int nsoon, int64_t tsoon, const struct recipient *to, int nto)
 {
 	char addr[80];
 	size_t k = 0;
 	for (const char *p = code; *p && k + 1 < 40; p++) addr[k++] = *p >= 'A' && *p <= 'Z' ? (char)(*p + 32) : *p;
 	addr[k] = 0;
 	buf_raw(b, "From: thidua <thidua@localhost>\r\nTo: ");
-	encoded_word(b, name);
-	buf_printf(b, " <%s@thidua.invalid>\r\nSubject: ", addr);
+	if (!nto) {
+		encoded_word(b, name);
+		buf_printf(b, " <%s@thidua.invalid>\r\n", addr);
+		buf_raw(b, "X-Thidua-Recipients: none (no user who reports for the unit has an e-mail; map this address to the unit's mailbox)\r\n");
+	} else {
+		for (int i = 0; i < nto; i++) {
+			if (i) buf_raw(b, ",\r\n ");
+			encoded_word(b, to[i].name);
+			buf_printf(b, " <%s>", to[i].email);
+		}
+		buf_raw(b, "\r\n");
+	}
+	buf_raw(b, "Subject: ");
 	char *subject = NULL;
 	if (asprintf(&subject, "Nhắc việc %s: %lld nhiệm vụ quá hạn, %lld nhiệm vụ đến hạn trong %d ngày", today, (long long)tod,
 		     (long long)tsoon, days) < 0)
@@ -142,6 +195,18 @@ static int remind_unit(struct db *db, const char *today, const char *until, int 
 {
 	struct arena a;
 	arena_init(&a);
+	/* already reminded today (serve checks every hour): its counts as then, nothing made */
+	struct stmt *had = db_query(db, "SELECT due_soon, overdue FROM task_reminders WHERE unit_id = $1 AND sent_on = $2", "it", u->unit_id, today);
+	if (!had) { arena_free(&a); return E_DB; }
+	if (db_step(had) == DB_ROW) {
+		rep->units++;
+		rep->due_soon += (int)db_int(had, 0);
+		rep->overdue += (int)db_int(had, 1);
+		db_done(had);
+		arena_free(&a);
+		return E_OK;
+	}
+	db_done(had);
 	struct task_query q = { .as_of = today, .lead_id = u->unit_id, .status = TS_OVERDUE, .sort = "due", .limit = REMIND_MAX_LISTED };
 	struct task *od = NULL, *soon = NULL;
 	int nod = 0, nsoon = 0;
@@ -151,9 +216,12 @@ static int remind_unit(struct db *db, const char *today, const char *until, int 
 	q.due_until = until;
 	if (rc == E_OK) rc = tasks_list(db, &a, &q, &soon, &nsoon, &tsoon);
 	if (rc != E_OK || (!tod && !tsoon)) { arena_free(&a); return rc; }
+	struct recipient to[REMIND_MAX_RECIPIENTS];
+	int nto = 0;
+	if ((rc = recipients(db, &a, u->unit_id, to, &nto)) != E_OK) { arena_free(&a); return rc; }
 	struct buf msg;
 	buf_init(&msg);
-	message(&msg, today, u->code, u->name, days, od, nod, tod, soon, nsoon, tsoon);
+	message(&msg, today, u->code, u->name, days, od, nod, tod, soon, nsoon, tsoon, to, nto);
 	char now[21];
 	now_iso(now);
 	rc = db_tx_begin(db);
@@ -167,6 +235,11 @@ static int remind_unit(struct db *db, const char *today, const char *until, int 
 		rc = db_tx_end(db, rc);
 		if (rc == E_OK && made) {
 			rep->messages++;
+			if (!nto) {
+				rep->placeholders++;
+				log_info("remind: %s: no user who reports for the unit has an e-mail; the reminder goes to its placeholder address",
+					 u->code);
+			}
 			if (dir && write_file(dir, today, u->code, &msg) != 0) log_info("remind: %s/%s-%s.eml not written", dir, today, u->code);
 		}
 	}
@@ -259,5 +332,8 @@ int cmd_remind(int argc, char **argv)
 	if (rc != E_OK) { fprintf(stderr, "the reminders could not be made\n"); return 1; }
 	printf("reminders %s: %d units, %d overdue, %d due within %lld days, %d new messages%s%s\n", date, rep.units, rep.overdue, rep.due_soon,
 	       (long long)days, rep.messages, dir ? " in " : "", dir ? dir : "");
+	if (rep.placeholders)
+		printf("%d of them to a unit's placeholder address (UNITCODE@thidua.invalid): no user who reports for the unit has an e-mail\n",
+		       rep.placeholders);
 	return 0;
 }

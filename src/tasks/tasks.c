@@ -238,6 +238,7 @@ void tasks_read_row(struct stmt *st, struct arena *a, struct task *t)
 	t->version = db_int(st, 26);
 	t->created_at = db_text_dup(st, a, 27);
 	t->children = db_int(st, 28);
+	t->reopened_on = db_text_dup(st, a, 29);
 }
 
 /* the deadline in force on as_of: the current one unless an extension was
@@ -254,23 +255,42 @@ static const char *due_at(struct db *db, struct arena *a, const struct task *t, 
 	return due;
 }
 
+/* the completion date of the acceptance in force on as_of (NULL: not done
+** then): the current one once accepted, else one withdrawn after as_of */
+static const char *done_at(struct db *db, struct arena *a, const struct task *t, const char *as_of)
+{
+	if (t->accepted_on && strcmp(t->accepted_on, as_of) <= 0) return t->done_on;
+	if (!t->reopened_on || strcmp(t->reopened_on, as_of) <= 0) return NULL;
+	const char *done = NULL;
+	struct stmt *st = db_query(db,
+				   "SELECT done_on FROM task_reopenings WHERE task_id = $1 AND accepted_on <= $2 AND reopened_on > $2 "
+				   "ORDER BY id DESC LIMIT 1",
+				   "it", t->id, as_of);
+	if (st && db_step(st) == DB_ROW) done = db_text_dup(st, a, 0);
+	db_done(st);
+	return done;
+}
+
+enum task_status tasks_status_only(struct db *db, struct arena *a, const struct task *t, const char *as_of, const char **due_out,
+				   const char **done_out)
+{
+	const char *due = due_at(db, a, t, as_of), *done = done_at(db, a, t, as_of);
+	if (due_out) *due_out = due;
+	if (done_out) *done_out = done;
+	if (strcmp(t->assigned_on, as_of) > 0) return TS_NONE;
+	if (done) return due && strcmp(done, due) > 0 ? TS_DONE_LATE : TS_DONE_ON_TIME;
+	return due && strcmp(due, as_of) < 0 ? TS_OVERDUE : TS_NOT_DUE;
+}
+
 /* The status of one task on as_of from its row (tasks_status.c computes the
 ** same in SQL for lists and counts; a unit test compares the two). */
 void tasks_status_at(struct db *db, struct arena *a, struct task *t, const char *as_of)
 {
 	t->as_of = as_of;
-	t->due_at = due_at(db, a, t, as_of);
-	t->days_late = 0;
-	if (strcmp(t->assigned_on, as_of) > 0) t->status = TS_NONE;
-	else if (t->accepted_on && strcmp(t->accepted_on, as_of) <= 0) {
-		int late = t->due_at && strcmp(t->done_on, t->due_at) > 0;
-		t->status = late ? TS_DONE_LATE : TS_DONE_ON_TIME;
-		if (late) t->days_late = task_days_between(t->due_at, t->done_on);
-	} else if (t->due_at && strcmp(t->due_at, as_of) < 0) {
-		t->status = TS_OVERDUE;
-		t->days_late = task_days_between(t->due_at, as_of);
-	} else
-		t->status = TS_NOT_DUE;
+	t->status = tasks_status_only(db, a, t, as_of, &t->due_at, &t->done_at);
+	t->days_late = t->status == TS_DONE_LATE ? task_days_between(t->due_at, t->done_at)
+		       : t->status == TS_OVERDUE ? task_days_between(t->due_at, as_of)
+						  : 0;
 }
 
 static int read_coordinators(struct db *db, struct arena *a, struct task *t)
@@ -346,6 +366,31 @@ static int read_extensions(struct db *db, struct arena *a, struct task *t)
 	return E_OK;
 }
 
+static int read_reopenings(struct db *db, struct arena *a, struct task *t)
+{
+	if (!t->reopened_on) return E_OK;
+	int64_t count = 0;
+	if (db_int1(db, &count, "SELECT count(*) FROM task_reopenings WHERE task_id = $1", "i", t->id) != DB_ROW) return E_DB;
+	t->reopenings = arena_alloc(a, sizeof *t->reopenings * (size_t)(count + 1));
+	struct stmt *st = db_query(db,
+				   "SELECT r.id, r.done_on, r.accepted_on, r.reopened_on, r.reason, u.login, r.created_at FROM task_reopenings r "
+				   "LEFT JOIN users u ON u.id = r.created_by WHERE r.task_id = $1 ORDER BY r.reopened_on, r.id",
+				   "i", t->id);
+	if (!st) return E_DB;
+	while (t->nreopenings < count && db_step(st) == DB_ROW) {
+		struct task_reopening *x = &t->reopenings[t->nreopenings++];
+		x->id = db_int(st, 0);
+		x->done_on = db_text_dup(st, a, 1);
+		x->accepted_on = db_text_dup(st, a, 2);
+		x->reopened_on = db_text_dup(st, a, 3);
+		x->reason = db_text_dup(st, a, 4);
+		x->by = db_text_dup(st, a, 5);
+		x->created_at = db_text_dup(st, a, 6);
+	}
+	db_done(st);
+	return E_OK;
+}
+
 static int read_subtasks(struct db *db, struct arena *a, struct task *t, const char *as_of)
 {
 	t->subtasks = arena_alloc(a, sizeof *t->subtasks * (size_t)(t->children + 1));
@@ -388,6 +433,7 @@ int tasks_get(struct db *db, struct arena *a, int64_t id, const char *as_of, str
 	if (rc == E_OK) rc = read_coordinators(db, a, t);
 	if (rc == E_OK) rc = read_reports(db, a, t);
 	if (rc == E_OK) rc = read_extensions(db, a, t);
+	if (rc == E_OK) rc = read_reopenings(db, a, t);
 	if (rc == E_OK) rc = read_subtasks(db, a, t, t->as_of);
 	*out = rc == E_OK ? t : NULL;
 	return rc;
@@ -427,6 +473,7 @@ void task_json(struct jw *w, const struct task *t, int full)
 	jw_kstr(w, "state", t->state);
 	jw_kstr(w, "done_on", t->done_on);
 	jw_kstr(w, "accepted_on", t->accepted_on);
+	jw_kstr(w, "reopened_on", t->reopened_on);
 	jw_kint(w, "subtasks", t->children);
 	jw_kint(w, "version", t->version);
 	if (t->as_of) {
@@ -474,6 +521,19 @@ void task_json(struct jw *w, const struct task *t, int full)
 			jw_kstr(w, "due_on", x->due_on);
 			jw_kstr(w, "reason", x->reason);
 			jw_kstr(w, "recorded_on", x->recorded_on);
+			jw_kstr(w, "by", x->by);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		jw_key(w, "reopenings");
+		jw_arr(w);
+		for (int i = 0; i < t->nreopenings; i++) {
+			const struct task_reopening *x = &t->reopenings[i];
+			jw_obj(w);
+			jw_kstr(w, "done_on", x->done_on);
+			jw_kstr(w, "accepted_on", x->accepted_on);
+			jw_kstr(w, "reopened_on", x->reopened_on);
+			jw_kstr(w, "reason", x->reason);
 			jw_kstr(w, "by", x->by);
 			jw_obj_end(w);
 		}
@@ -578,6 +638,69 @@ int tasks_create(struct db *db, const struct user *who, const struct task_in *in
 		}
 	rc = audit_change(db, who, "create", "task", *id, NULL, task_snapshot, NULL);
 out:
+	return db_tx_end(db, rc);
+}
+
+/* ---- correcting a task ---- */
+
+static int task_for_change(struct db *db, struct arena *a, const struct user *who, int64_t id, enum perm perm, struct task **t);
+
+int tasks_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct task_edit *in, struct field_errors *fe)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { arena_free(&a); return rc; }
+	struct task *t;
+	if ((rc = task_for_change(db, &a, who, id, PERM_TASK_ASSIGN, &t)) != E_OK) goto out;
+	if (in->has_title) check_text(fe, "title", in->title, TASK_TITLE_MAX, 1);
+	if (in->has_source_doc) check_text(fe, "source_doc", in->source_doc, 300, 0);
+	if (in->has_source_article) check_text(fe, "source_article", in->source_article, 200, 0);
+	if (in->has_product) check_text(fe, "product", in->product, 1000, 0);
+	char path[UNIT_PATH_MAX];
+	int64_t lead = in->has_lead ? in->lead_id : t->lead_id;
+	if (in->has_lead && (lead <= 0 || units_path(db, lead, path, sizeof path) != E_OK) && !fe_get(fe, "lead_code"))
+		fe_add(fe, "lead_code", N_("No unit has this code"));
+	if (in->has_coordinators) {
+		if (in->ncoordinators < 0 || in->ncoordinators > TASK_MAX_COORDINATORS) fe_add(fe, "coordinators", N_("Too many units"));
+		for (int i = 0; i < in->ncoordinators && i < TASK_MAX_COORDINATORS && !fe_get(fe, "coordinators"); i++)
+			if (in->coordinators[i] <= 0 || units_path(db, in->coordinators[i], path, sizeof path) != E_OK)
+				fe_add(fe, "coordinators", N_("No unit has this code"));
+	}
+	/* the lead unit, new or kept, is not also among the coordinating units, new or kept */
+	if (!fe_get(fe, "coordinators") && !fe_get(fe, "lead_code")) {
+		int64_t clash = 0;
+		if (in->has_coordinators) {
+			for (int i = 0; i < in->ncoordinators; i++) clash |= in->coordinators[i] == lead;
+		} else
+			db_int1(db, &clash, "SELECT count(*) FROM task_coordinators WHERE task_id = $1 AND unit_id = $2", "ii", id, lead);
+		if (clash) fe_add(fe, "coordinators", N_("The lead unit is not also a coordinating unit"));
+	}
+	if (fe->n) { rc = E_INVALID; goto out; }
+	if (version != t->version) { rc = E_CONFLICT; goto out; }
+	char *before = task_snapshot(db, id);
+	char now[21];
+	now_iso(now);
+#define KEEP_OR(has, v, old) ((has) ? ((v) && *(v) ? (v) : NULL) : (old))
+	if (db_exec(db,
+		    "UPDATE tasks SET title = $2, source_doc = $3, source_article = $4, product = $5, lead_id = $6, version = version + 1, "
+		    "updated_at = $7 WHERE id = $1",
+		    "ittttit", id, in->has_title ? in->title : t->title, KEEP_OR(in->has_source_doc, in->source_doc, t->source_doc),
+		    KEEP_OR(in->has_source_article, in->source_article, t->source_article), KEEP_OR(in->has_product, in->product, t->product),
+		    lead, now) != DB_OK)
+		rc = E_DB;
+#undef KEEP_OR
+	if (rc == E_OK && in->has_coordinators) {
+		if (db_exec(db, "DELETE FROM task_coordinators WHERE task_id = $1", "i", id) != DB_OK) rc = E_DB;
+		for (int i = 0; rc == E_OK && i < in->ncoordinators; i++)
+			if (db_exec(db, "INSERT INTO task_coordinators (task_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", "ii", id,
+				    in->coordinators[i]) != DB_OK)
+				rc = E_DB;
+	}
+	if (rc == E_OK) rc = audit_change(db, who, "update", "task", id, before, task_snapshot, NULL);
+	free(before);
+out:
+	arena_free(&a);
 	return db_tx_end(db, rc);
 }
 
@@ -742,6 +865,57 @@ int tasks_review(struct db *db, const struct user *who, int64_t id, int64_t vers
 			     : E_DB;
 	if (rc == E_OK && accept) rc = roll_up(db, t->parent_id);
 	if (rc == E_OK) rc = audit_change(db, who, accept ? "accept" : "return", "task", id, before, task_snapshot, comment);
+	free(before);
+out:
+	arena_free(&a);
+	return db_tx_end(db, rc);
+}
+
+int tasks_reopen(struct db *db, const struct user *who, int64_t id, int64_t version, const char *reason, const char *today,
+		 struct field_errors *fe)
+{
+	struct arena a;
+	arena_init(&a);
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { arena_free(&a); return rc; }
+	struct task *t;
+	if ((rc = task_for_change(db, &a, who, id, PERM_TASK_ASSIGN, &t)) != E_OK) goto out;
+	check_text(fe, "reason", reason, 2000, 1);
+	if (fe->n) { rc = E_INVALID; goto out; }
+	if (version != t->version) { rc = E_CONFLICT; goto out; }
+	if (strcmp(t->state, "done") != 0) {
+		fe_add(fe, "state", N_("Only a task done can be reopened"));
+		rc = E_STATE;
+		goto out;
+	}
+	/* a reopening is dated today: not before the acceptance it withdraws */
+	if (strcmp(today, t->accepted_on) < 0) {
+		fe_add(fe, "state", N_("The acceptance is dated after today"));
+		rc = E_STATE;
+		goto out;
+	}
+	if (t->parent_id > 0) {
+		int64_t parent_done = 0;
+		db_int1(db, &parent_done, "SELECT count(*) FROM tasks WHERE id = $1 AND state = 'done'", "i", t->parent_id);
+		if (parent_done) {
+			fe_add(fe, "state", N_("Its parent task is done: reopen the parent first"));
+			rc = E_STATE;
+			goto out;
+		}
+	}
+	char *before = task_snapshot(db, id);
+	char now[21];
+	now_iso(now);
+	if (db_exec(db,
+		    "INSERT INTO task_reopenings (task_id, done_on, accepted_on, reopened_on, reason, created_by, created_at) "
+		    "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		    "ittttIt", id, t->done_on, t->accepted_on, today, reason, who->id, now) != DB_OK ||
+	    db_exec(db,
+		    "UPDATE tasks SET state = 'open', done_on = NULL, accepted_on = NULL, reopened_on = $2, version = version + 1, "
+		    "updated_at = $3 WHERE id = $1",
+		    "itt", id, today, now) != DB_OK)
+		rc = E_DB;
+	if (rc == E_OK) rc = audit_change(db, who, "reopen", "task", id, before, task_snapshot, reason);
 	free(before);
 out:
 	arena_free(&a);

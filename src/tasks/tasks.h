@@ -6,8 +6,8 @@
 ** not yet due, overdue) and is computed from the recorded history
 ** (tasks_status.c):
 **   - a task assigned after the date is not counted on it;
-**   - done at D: its completion was accepted on or before D (an acceptance
-**     is final); on time when the completion date is on or before the
+**   - done at D: its completion was accepted on or before D and the
+**     acceptance was not withdrawn (reopened) on or before D; on time when the completion date is on or before the
 **     deadline, late otherwise;
 **   - the deadline at D is the one in force on D: an extension recorded on
 **     D counts from D, one recorded after D does not change D's status;
@@ -76,6 +76,14 @@ struct task_extension {
 	const char *created_at;
 };
 
+/* an acceptance the assigning office withdrew: done from accepted_on to the
+** day before reopened_on */
+struct task_reopening {
+	int64_t id;
+	const char *done_on, *accepted_on, *reopened_on, *reason, *by;
+	const char *created_at;
+};
+
 struct task {
 	int64_t id, programme_id, parent_id;
 	const char *programme_code, *parent_code;
@@ -90,10 +98,12 @@ struct task {
 	int64_t version;
 	const char *created_at;
 	int64_t children;              /* sub-tasks */
+	const char *reopened_on;       /* the latest reopening, or NULL */
 	/* as of the date asked */
 	const char *as_of;
 	enum task_status status;
 	const char *due_at;            /* the deadline in force then (NULL: none) */
+	const char *done_at;           /* the completion date of the acceptance in force then (NULL: not done) */
 	int64_t days_late;             /* overdue: days past the deadline; done late: days after it; else 0 */
 	/* tasks_get only */
 	int ncoordinators;
@@ -104,6 +114,8 @@ struct task {
 	struct task_extension *extensions;   /* oldest first */
 	int nsubtasks;
 	struct task *subtasks;
+	int nreopenings;
+	struct task_reopening *reopenings;   /* oldest first */
 };
 
 struct task_in {
@@ -132,11 +144,14 @@ struct task_query {
 	int64_t lead_id;               /* > 0: this lead unit only */
 	enum task_status status;       /* TS_NONE: any */
 	const char *due_until;         /* not done and due between as_of and this date (the due-soon list) */
+	const char *due_max;           /* with status TS_OVERDUE: only those due on or before this date (a shortcut
+	                               ** to the first of the overdue list by deadline: the dashboard's overdue_due_max) */
 	int nranges;                   /* -1 or 0: no limit; > 0: lead units within these subtrees (the reader's scope) */
 	const char *range_lo[TASK_MAX_RANGES];
 	const char *sort;              /* "code" (default), "due" */
 	int units_named;               /* counts by unit: name only the first N (most overdue); 0: all */
 	int64_t limit, offset;
+	int64_t known_total;           /* tasks_list: > 0, the count already known (the dashboard's); the list then does not count */
 };
 
 /* ---- programmes (tasks.c) ---- */
@@ -169,10 +184,16 @@ int tasks_progress(struct db *db, const struct user *who, int64_t id, int64_t pe
 		   struct field_errors *fe, int64_t *report_id);
 int tasks_complete(struct db *db, const struct user *who, int64_t id, const char *done_on, const char *product, const char *note,
 		   const char *today, struct field_errors *fe, int64_t *report_id);
-/* The assigning office's review of a submitted completion: accept (done,
-** final) or return with a comment (not done). version: the task's. */
+/* The assigning office's review of a submitted completion: accept (done
+** until reopened) or return with a comment (not done). version: the task's. */
 int tasks_review(struct db *db, const struct user *who, int64_t id, int64_t version, int accept, const char *comment,
 		 const char *today, struct field_errors *fe);
+/* The assigning office withdraws the acceptance of a done task, with a
+** reason: from today the task is not done (it was done before today, from
+** its acceptance); the lead unit reports again. A sub-task of a done parent
+** is not reopened (reopen the parent first). */
+int tasks_reopen(struct db *db, const struct user *who, int64_t id, int64_t version, const char *reason, const char *today,
+		 struct field_errors *fe);
 /* A new deadline, by the assigning office only, with a reason; the old one
 ** stays on record. */
 int tasks_extend(struct db *db, const struct user *who, int64_t id, int64_t version, const char *due_on, const char *reason,
@@ -181,6 +202,20 @@ int tasks_extend(struct db *db, const struct user *who, int64_t id, int64_t vers
 ** ("task_report"), by its lead unit's reporters. */
 int tasks_attach(struct db *db, const struct user *who, int64_t id, int64_t report_id, const char *name, const void *data, size_t n,
 		 struct field_errors *fe, int64_t *attachment_id);
+
+/* A correction of a task by the assigning office: each field with its
+** has_ flag set is changed (a NULL text clears it; the title is required),
+** the others are left. The deadline is not here: extensions change it. The
+** lead unit is not also a coordinating unit. version: the task's (409
+** when stale). */
+struct task_edit {
+	int has_title, has_source_doc, has_source_article, has_product, has_lead, has_coordinators;
+	const char *title, *source_doc, *source_article, *product;
+	int64_t lead_id;
+	int ncoordinators;
+	int64_t coordinators[TASK_MAX_COORDINATORS];
+};
+int tasks_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct task_edit *in, struct field_errors *fe);
 
 /* ---- status as of a date (tasks_status.c) ---- */
 int tasks_counts(struct db *db, const struct task_query *q, struct task_counts *out);
@@ -218,7 +253,11 @@ struct task_dashboard {
 	int nquarters;
 	char quarter[TASK_MAX_QUARTERS][11];
 	struct task_counts qcounts[TASK_MAX_QUARTERS];
+	/* the deadline of the TASK_DASHBOARD_OVERDUE-th task overdue on the date, by deadline
+	** ("": fewer are overdue): the overdue list's first ones are due on or before it */
+	char overdue_due_max[11];
 };
+#define TASK_DASHBOARD_OVERDUE 20
 int tasks_dashboard(struct db *db, struct arena *a, const struct task_query *q, const char *start, const char *compare,
 		    struct task_dashboard *out);
 
@@ -244,10 +283,13 @@ int tasks_demo_load(struct db *db, const struct user *who, FILE *log, int *ntask
 #define TASKS_REMIND_DAYS 7     /* "due soon": within this many days */
 struct remind_report {
 	int units, due_soon, overdue, messages;
+	int placeholders;               /* new messages to a placeholder address: nobody who reports for the unit has an e-mail */
 };
 /* For each lead unit with tasks due within days or overdue on today: a
 ** message in the outbox (task_reminders, one per unit and day) and, when
-** dir is not NULL, an RFC 5322 file in it. */
+** dir is not NULL, an RFC 5322 file in it, to the users with an e-mail who
+** hold PERM_TASK_REPORT on the unit (or above it); to the placeholder
+** UNITCODE@thidua.invalid when none has one. */
 int tasks_remind(struct db *db, const char *today, int days, const char *dir, struct remind_report *rep);
 /* serve: the job worker runs tasks_remind for today every hour (one
 ** message per unit and day), writing files to outbox (NULL: none) */

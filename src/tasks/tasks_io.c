@@ -65,7 +65,7 @@ static int write_status(struct req *r, FILE *f, const char *format, const void *
 			const struct task *t = &items[i];
 			const char *row[] = { t->code, t->title, t->parent_code, t->source_doc, t->source_article, t->lead_code, t->lead_name,
 					      t->assigned_on, t->due_at, t->due_original, arena_printf(&a, "%lld", (long long)t->percent),
-					      task_status_label(r, t->status), arena_printf(&a, "%lld", (long long)t->days_late), t->done_on,
+					      task_status_label(r, t->status), arena_printf(&a, "%lld", (long long)t->days_late), t->done_at,
 					      t->accepted_on };
 			sheet_row(s, row);
 		}
@@ -117,14 +117,32 @@ static const char *cell(const struct table *t, const int *col, int k)
 	return s && *s ? s : NULL;
 }
 
-/* a date cell: ISO or dd/mm/yyyy */
-static const char *line_date(struct arena *a, const char *s, int line, const char *what, int required, FILE *errors, int *bad)
+/* A date typed into an XLSX cell is stored as a number, the days since
+** 30/12/1899 (Excel's serial, whatever format shows it; a fraction is the
+** time of day): its date, or NULL when s is not such a number between
+** 1900 and 9999. */
+static const char *excel_date(struct arena *a, const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+	if (*end == '.') /* a date and time: the day */
+		for (end++; *end >= '0' && *end <= '9'; end++) {}
+	if (end == s || *end || !(*s >= '0' && *s <= '9') || n < 61 || n > 2958465) return NULL;
+	char out[11];
+	task_date_add("1899-12-30", n, out);
+	return arena_strdup(a, out);
+}
+
+/* a date cell: ISO or dd/mm/yyyy, or a date cell of an XLSX sheet */
+static const char *line_date(struct arena *a, const struct table *t, const char *s, int line, const char *what, int required, FILE *errors,
+			     int *bad)
 {
 	if (!s) {
 		if (required) { fprintf(errors, "line %d: %s is required\n", line, what); *bad = 1; }
 		return NULL;
 	}
-	const char *d = date_from_user(a, s);
+	const char *d = t->xlsx ? excel_date(a, s) : NULL;
+	if (!d) d = date_from_user(a, s);
 	if (!d) { fprintf(errors, "line %d: %s is not a date: %s\n", line, what, s); *bad = 1; }
 	return d;
 }
@@ -139,8 +157,8 @@ static int import_task_line(struct db *db, const struct user *who, struct arena 
 	in.source_doc = cell(t, col, C_SOURCE);
 	in.source_article = cell(t, col, C_ARTICLE);
 	in.product = cell(t, col, C_PRODUCT);
-	in.assigned_on = line_date(a, cell(t, col, C_ASSIGNED), line, "assigned_on", 1, errors, &bad);
-	in.due_on = line_date(a, cell(t, col, C_DUE), line, "due_on", 0, errors, &bad);
+	in.assigned_on = line_date(a, t, cell(t, col, C_ASSIGNED), line, "assigned_on", 1, errors, &bad);
+	in.due_on = line_date(a, t, cell(t, col, C_DUE), line, "due_on", 0, errors, &bad);
 	if (!(in.lead_id = line_unit(db, cell(t, col, C_LEAD), line, "lead_code", errors))) bad = 1;
 	const char *parent = cell(t, col, C_PARENT);
 	if (parent && tasks_find_code(db, programme_id, parent, &in.parent_id) != E_OK) {
@@ -360,7 +378,7 @@ static int import_progress_line(struct db *db, const struct user *who, struct ar
 {
 	int line = t->line, bad = 0;
 	const char *code = cell(t, col, P_CODE), *pct = cell(t, col, P_PERCENT), *note = cell(t, col, P_NOTE);
-	const char *done = line_date(a, cell(t, col, P_DONE_ON), line, "done_on", 0, errors, &bad);
+	const char *done = line_date(a, t, cell(t, col, P_DONE_ON), line, "done_on", 0, errors, &bad);
 	int64_t id = 0, percent = -1;
 	if (!code) { fprintf(errors, "line %d: code is required\n", line); return E_INVALID; }
 	if (tasks_find_code(db, programme_id, code, &id) != E_OK) {

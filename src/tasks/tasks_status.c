@@ -1,7 +1,9 @@
 /* The status of tasks on a date (tasks.h says the rules), for lists and
 ** counts, computed in SQL from the task rows: the deadline in force at the
 ** date is the current one unless an extension was recorded after it, and
-** only then is task_extensions read (one index lookup). The same query runs
+** only then is task_extensions read (one index lookup); likewise a task is
+** done on the date by its current acceptance unless it was reopened after
+** the date, and only then is task_reopenings read. The same query runs
 ** on SQLite and PostgreSQL; $1 is always the date. */
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +20,17 @@
 #define DUE_AT                                                                                                                     \
 	"(CASE WHEN t.extended_on IS NULL OR t.extended_on <= $1 THEN t.due_on ELSE (SELECT e.due_before FROM task_extensions e "    \
 	"WHERE e.task_id = t.id AND e.recorded_on > $1 ORDER BY e.recorded_on, e.id LIMIT 1) END)"
+/* the completion date of the acceptance in force on $1, NULL when not done
+** then: the current one once accepted, else one withdrawn (reopened) after
+** $1 — task_reopenings is read only for a task reopened after $1 */
+#define DONE_AT                                                                                                                    \
+	"(CASE WHEN t.accepted_on <= $1 THEN t.done_on WHEN t.reopened_on > $1 THEN (SELECT r.done_on FROM task_reopenings r "      \
+	"WHERE r.task_id = t.id AND r.accepted_on <= $1 AND r.reopened_on > $1 ORDER BY r.id DESC LIMIT 1) END)"
 /* 1 done on time, 2 done late, 3 not yet due, 4 overdue (enum task_status) */
 #define STATUS_AT                                                                                                                  \
 	"(CASE WHEN t.accepted_on <= $1 THEN (CASE WHEN " DUE_AT " IS NULL OR t.done_on <= " DUE_AT " THEN 1 ELSE 2 END) "          \
-	"WHEN " DUE_AT " < $1 THEN 4 ELSE 3 END)"
+	"WHEN t.reopened_on > $1 AND " DONE_AT " IS NOT NULL THEN (CASE WHEN " DUE_AT " IS NULL OR " DONE_AT " <= " DUE_AT            \
+	" THEN 1 ELSE 2 END) WHEN " DUE_AT " < $1 THEN 4 ELSE 3 END)"
 
 int64_t task_counts_done(const struct task_counts *c) { return c->n[TS_DONE_ON_TIME] + c->n[TS_DONE_LATE]; }
 
@@ -154,9 +163,26 @@ static void build_where(struct buf *sql, const struct task_query *q, struct para
 		}
 		buf_raw(sql, ")");
 	}
-	if (with_status && q->status) buf_printf(sql, " AND " STATUS_AT " = %d", (int)q->status);
+	/* before each status test, what it implies from the row alone, so that
+	** the full test is made only for the tasks that may pass it: not done
+	** on $1 needs no acceptance by $1; done needs one, or a reopening after
+	** $1; a deadline in force on $1 before a date needs the current one
+	** before it too, or an extension after $1 (extensions move it later) */
+	if (with_status && q->status) {
+		if (q->status == TS_DONE_ON_TIME || q->status == TS_DONE_LATE)
+			buf_raw(sql, " AND (t.accepted_on <= $1 OR t.reopened_on > $1)");
+		else
+			buf_raw(sql, " AND (t.accepted_on IS NULL OR t.accepted_on > $1)");
+		if (q->status == TS_OVERDUE) buf_raw(sql, " AND (t.due_on < $1 OR t.extended_on > $1)");
+		if (q->status == TS_OVERDUE && q->due_max) {
+			int k = param_text(p, q->due_max);
+			buf_printf(sql, " AND (t.due_on <= $%d OR t.extended_on > $1) AND " DUE_AT " <= $%d", k, k);
+		}
+		buf_printf(sql, " AND " STATUS_AT " = %d", (int)q->status);
+	}
 	if (with_status && q->due_until) {
 		int k = param_text(p, q->due_until);
+		buf_printf(sql, " AND (t.accepted_on IS NULL OR t.accepted_on > $1) AND (t.due_on <= $%d OR t.extended_on > $1)", k);
 		buf_printf(sql, " AND " STATUS_AT " = 3 AND " DUE_AT " <= $%d", k);
 	}
 }
@@ -203,12 +229,17 @@ int tasks_list(struct db *db, struct arena *a, const struct task_query *q, struc
 	struct buf sql;
 	buf_init(&sql);
 	struct params p = { 0 };
-	buf_raw(&sql, "SELECT count(*)");
-	build_where(&sql, q, &p, 1, NULL);
-	struct stmt *st = db_prep(db, buf_cstr(&sql));
-	int rc = st && bind_params(st, q->as_of, &p) == DB_OK && db_step(st) == DB_ROW ? E_OK : E_DB;
-	if (rc == E_OK) *total = db_int(st, 0);
-	db_done(st);
+	int rc = E_OK;
+	if (q->known_total > 0)
+		*total = q->known_total;
+	else {
+		buf_raw(&sql, "SELECT count(*)");
+		build_where(&sql, q, &p, 1, NULL);
+		struct stmt *st = db_prep(db, buf_cstr(&sql));
+		rc = st && bind_params(st, q->as_of, &p) == DB_OK && db_step(st) == DB_ROW ? E_OK : E_DB;
+		if (rc == E_OK) *total = db_int(st, 0);
+		db_done(st);
+	}
 	int64_t cap = *total - q->offset;
 	if (q->limit > 0 && cap > q->limit) cap = q->limit;
 	if (rc == E_OK && cap > 0) {
@@ -266,6 +297,29 @@ static int group_units(struct stmt *st, struct arena *a, int named, struct unit_
 	return E_OK;
 }
 
+/* the units of items[] in order, the most overdue first; the first `named`
+** of them get their code and name (all when named <= 0: then their codes
+** break the ties, else their ids) */
+static int name_units(struct db *db, struct arena *a, int named, struct unit_counts *items, int n)
+{
+	for (int i = 0; i < n; i++) items[i].code = "";
+	int upto = named > 0 && named < n ? named : n;
+	/* all named: the codes break the ties of the order; else the ids do */
+	if (named > 0 && n > 1) qsort(items, (size_t)n, sizeof *items, by_overdue);
+	int rc = E_OK;
+	for (int i = 0; rc == E_OK && i < upto; i++) {
+		struct stmt *un = db_query(db, "SELECT code, name FROM units WHERE id = $1", "i", items[i].unit_id);
+		if (un && db_step(un) == DB_ROW) {
+			items[i].code = arena_strdup(a, db_text(un, 0));
+			items[i].name = arena_strdup(a, db_text(un, 1));
+		} else
+			rc = E_DB;
+		db_done(un);
+	}
+	if (rc == E_OK && named <= 0 && n > 1) qsort(items, (size_t)n, sizeof *items, by_overdue);
+	return rc;
+}
+
 int tasks_counts_by_unit(struct db *db, struct arena *a, const struct task_query *q, struct unit_counts **items, int *n)
 {
 	*items = NULL;
@@ -282,83 +336,183 @@ int tasks_counts_by_unit(struct db *db, struct arena *a, const struct task_query
 	int rc = st && bind_params(st, q->as_of, &p) == DB_OK ? group_units(st, a, all, items, n) : E_DB;
 	db_done(st);
 	buf_free(&sql);
-	/* codes tie-break the order: the unnamed get theirs first */
-	for (int i = 0; rc == E_OK && !all && i < *n; i++) (*items)[i].code = "";
-	if (rc == E_OK) qsort(*items, (size_t)*n, sizeof **items, by_overdue);
-	for (int i = 0; rc == E_OK && !all && i < *n && i < q->units_named; i++) {
-		struct stmt *un = db_query(db, "SELECT code, name FROM units WHERE id = $1", "i", (*items)[i].unit_id);
-		if (un && db_step(un) == DB_ROW) {
-			(*items)[i].code = arena_strdup(a, db_text(un, 0));
-			(*items)[i].name = arena_strdup(a, db_text(un, 1));
-		} else
-			rc = E_DB;
-		db_done(un);
+	if (rc != E_OK) return rc;
+	if (all) {
+		if (*n > 1) qsort(*items, (size_t)*n, sizeof **items, by_overdue);
+		return E_OK;
 	}
-	return rc;
+	return name_units(db, a, q->units_named, *items, *n);
 }
 
-/* STATUS_AT for the date $k instead of $1, and 0 for a task assigned after it */
-static void status_for(struct buf *b, int k)
+/* a lead unit's counts in the scan below: an open-addressing table of unit ids */
+struct unit_table {
+	int cap, n;
+	int64_t *keys;   /* 0: free */
+	int *slot;       /* index into items */
+	struct unit_counts *items;
+	int items_cap;
+};
+
+static struct unit_counts *unit_slot(struct unit_table *u, struct arena *a, int64_t id)
 {
-	buf_printf(b, "(CASE WHEN t.assigned_on > $%d THEN 0 ELSE ", k);
-	for (const char *p = STATUS_AT; *p; p++) {
-		if (p[0] == '$' && p[1] == '1' && !(p[2] >= '0' && p[2] <= '9')) {
-			buf_printf(b, "$%d", k);
-			p++;
-		} else
-			buf_char(b, *p);
+	if (2 * (u->n + 1) > u->cap) {
+		struct unit_table bigger = { .cap = u->cap ? u->cap * 2 : 1024, .n = u->n, .items = u->items, .items_cap = u->items_cap };
+		bigger.keys = calloc((size_t)bigger.cap, sizeof *bigger.keys);
+		bigger.slot = calloc((size_t)bigger.cap, sizeof *bigger.slot);
+		if (!bigger.keys || !bigger.slot) { free(bigger.keys); free(bigger.slot); return NULL; }
+		for (int i = 0; i < u->cap; i++) {
+			if (!u->keys[i]) continue;
+			unsigned h = (unsigned)((uint64_t)u->keys[i] * 0x9E3779B97F4A7C15ull >> 40) & (unsigned)(bigger.cap - 1);
+			while (bigger.keys[h]) h = (h + 1) & (unsigned)(bigger.cap - 1);
+			bigger.keys[h] = u->keys[i];
+			bigger.slot[h] = u->slot[i];
+		}
+		free(u->keys);
+		free(u->slot);
+		*u = bigger;
 	}
-	buf_raw(b, " END)");
+	unsigned h = (unsigned)((uint64_t)id * 0x9E3779B97F4A7C15ull >> 40) & (unsigned)(u->cap - 1);
+	while (u->keys[h] && u->keys[h] != id) h = (h + 1) & (unsigned)(u->cap - 1);
+	if (u->keys[h]) return &u->items[u->slot[h]];
+	if (u->n == u->items_cap) {
+		int cap = u->items_cap ? u->items_cap * 2 : 256;
+		struct unit_counts *more = arena_alloc(a, sizeof *more * (size_t)cap);
+		if (u->n) memcpy(more, u->items, sizeof *more * (size_t)u->n);
+		u->items = more;
+		u->items_cap = cap;
+	}
+	u->keys[h] = id;
+	u->slot[h] = u->n;
+	struct unit_counts *x = &u->items[u->n++];
+	memset(x, 0, sizeof *x);
+	x->unit_id = id;
+	x->code = "";
+	return x;
 }
 
-/* The counts of q on several dates in one pass over the tasks (the
-** dashboard's quarters): out[i] for dates[i]. q's status filters are not
-** used. */
-static int tasks_counts_dates(struct db *db, const struct task_query *q0, const char *const *dates, int n, struct task_counts *out)
+/* a task row of the scan kept for later: its status on some date needs
+** task_extensions or task_reopenings, read after the scan's statement */
+struct later {
+	struct task t;
+	struct later *next;
+};
+
+/* The dashboard's counts in one pass over the task rows (the columns of the
+** index tasks_status, never a report): each task's status on every date of
+** dates[] by the rules of STATUS_AT, computed here (tasks_status_only) —
+** out[i] for dates[i] — and the counts per lead unit on dates[unit_date],
+** the most overdue first, the first q->units_named of them named (all when
+** 0), and in due_max the deadline of the TASK_DASHBOARD_OVERDUE-th
+** overdue task on that date ("" when fewer). A task extended or reopened
+** after a date is put aside and its history read after the scan. q's
+** status filters are not used. */
+/* the smallest deadlines seen, in order (the overdue list's first ones) */
+struct first_due {
+	int n;
+	char due[TASK_DASHBOARD_OVERDUE][11];
+};
+
+static void first_due_add(struct first_due *f, const char *due)
 {
+	if (!due) return;
+	if (f->n == TASK_DASHBOARD_OVERDUE && strcmp(due, f->due[f->n - 1]) >= 0) return;
+	int k = f->n < TASK_DASHBOARD_OVERDUE ? f->n++ : f->n - 1;
+	while (k > 0 && strcmp(due, f->due[k - 1]) < 0) {
+		memcpy(f->due[k], f->due[k - 1], 11);
+		k--;
+	}
+	snprintf(f->due[k], 11, "%s", due);
+}
+
+/* one task's statuses on the dates into the counts */
+static int scan_task(struct db *db, struct arena *a, struct arena *scratch, const struct task *t, const char *const *dates, int n,
+		     int unit_date, struct task_counts *out, struct unit_table *ut, struct first_due *fd)
+{
+	struct unit_counts *u = NULL;
+	for (int i = 0; i < n; i++) {
+		const char *due = NULL;
+		enum task_status s = tasks_status_only(db, scratch, t, dates[i], i == unit_date ? &due : NULL, NULL);
+		if (!s) continue;
+		out[i].n[s]++;
+		out[i].total++;
+		if (i == unit_date) {
+			if (!u && !(u = unit_slot(ut, a, t->lead_id))) return E_DB;
+			u->c.n[s]++;
+			u->c.total++;
+			if (s == TS_OVERDUE) first_due_add(fd, due);
+		}
+	}
+	return E_OK;
+}
+
+static int tasks_scan(struct db *db, struct arena *a, const struct task_query *q0, const char *const *dates, int n, int unit_date,
+		      struct task_counts *out, struct unit_counts **units, int *nunits, char due_max[11])
+{
+	struct first_due fd = { 0 };
+	*due_max = 0;
 	memset(out, 0, sizeof *out * (size_t)n);
-	if (n <= 0) return E_OK;
+	*units = NULL;
+	*nunits = 0;
 	struct task_query q = *q0;
 	q.status = TS_NONE;
 	q.due_until = NULL;
-	const char *latest = dates[0];
-	for (int i = 1; i < n; i++)
+	const char *latest = dates[0], *earliest = dates[0];
+	for (int i = 1; i < n; i++) {
 		if (strcmp(dates[i], latest) > 0) latest = dates[i];
-	struct buf where, sql;
-	buf_init(&where);
+		if (strcmp(dates[i], earliest) < 0) earliest = dates[i];
+	}
+	struct buf sql;
 	buf_init(&sql);
 	struct params *p = calloc(1, sizeof *p);
 	if (!p) return E_DB;
-	build_where(&where, &q, p, 0, NULL);
-	buf_raw(&sql, "SELECT ");
-	int first = 0;
-	for (int i = 0; i < n; i++) {
-		int k = param_text(p, dates[i]);
-		if (!i) first = k;
-		status_for(&sql, k);
-		buf_raw(&sql, ", ");
-	}
-	buf_raw(&sql, "count(*)");
-	buf_raw(&sql, buf_cstr(&where));
-	buf_raw(&sql, " GROUP BY ");
-	for (int i = 0; i < n; i++) buf_printf(&sql, "%s%d", i ? ", " : "", i + 1);
+	buf_raw(&sql, "SELECT t.id, t.lead_id, t.assigned_on, t.due_on, t.extended_on, t.done_on, t.accepted_on, t.reopened_on");
+	build_where(&sql, &q, p, 0, NULL);
 	struct stmt *st = db_prep(db, buf_cstr(&sql));
 	int rc = st && bind_params(st, latest, p) == DB_OK ? E_OK : E_DB;
-	(void)first;
+	struct unit_table ut = { 0 };
+	struct later *later = NULL;
+	struct arena scratch;
+	arena_init(&scratch);
 	while (rc == E_OK && db_step(st) == DB_ROW) {
-		int64_t c = db_int(st, n);
-		for (int i = 0; i < n; i++) {
-			int64_t s = db_int(st, i);
-			if (s <= 0 || s >= TS_N) continue;
-			out[i].n[s] += c;
-			out[i].total += c;
+		struct task t;
+		memset(&t, 0, sizeof t);
+		t.id = db_int(st, 0);
+		t.lead_id = db_int(st, 1);
+		t.assigned_on = db_text(st, 2);
+		t.due_on = db_text(st, 3);
+		t.extended_on = db_text(st, 4);
+		t.done_on = db_text(st, 5);
+		t.accepted_on = db_text(st, 6);
+		t.reopened_on = db_text(st, 7);
+		if (!t.assigned_on) continue;
+		/* a history to read on some date: later, once the statement is done */
+		if ((t.extended_on && strcmp(t.extended_on, earliest) > 0) || (t.reopened_on && strcmp(t.reopened_on, earliest) > 0)) {
+			struct later *l = arena_alloc(&scratch, sizeof *l);
+			l->t = t;
+			l->t.assigned_on = arena_strdup(&scratch, t.assigned_on);
+			l->t.due_on = t.due_on ? arena_strdup(&scratch, t.due_on) : NULL;
+			l->t.extended_on = t.extended_on ? arena_strdup(&scratch, t.extended_on) : NULL;
+			l->t.done_on = t.done_on ? arena_strdup(&scratch, t.done_on) : NULL;
+			l->t.accepted_on = t.accepted_on ? arena_strdup(&scratch, t.accepted_on) : NULL;
+			l->t.reopened_on = t.reopened_on ? arena_strdup(&scratch, t.reopened_on) : NULL;
+			l->next = later;
+			later = l;
+			continue;
 		}
+		rc = scan_task(db, a, &scratch, &t, dates, n, unit_date, out, &ut, &fd);
 	}
 	db_done(st);
+	for (struct later *l = later; rc == E_OK && l; l = l->next) rc = scan_task(db, a, &scratch, &l->t, dates, n, unit_date, out, &ut, &fd);
+	if (fd.n == TASK_DASHBOARD_OVERDUE) memcpy(due_max, fd.due[fd.n - 1], 11);
+	arena_free(&scratch);
+	free(ut.keys);
+	free(ut.slot);
 	free(p);
-	buf_free(&where);
 	buf_free(&sql);
-	return rc;
+	if (rc != E_OK) return rc;
+	*units = ut.items;
+	*nunits = ut.n;
+	return name_units(db, a, q0->units_named, *units, *nunits);
 }
 
 int tasks_dashboard(struct db *db, struct arena *a, const struct task_query *q0, const char *start, const char *compare,
@@ -369,7 +523,7 @@ int tasks_dashboard(struct db *db, struct arena *a, const struct task_query *q0,
 	d->as_of = q.as_of;
 	if (compare && date_valid(compare)) snprintf(d->previous, sizeof d->previous, "%s", compare);
 	else quarter_end_before(q0->as_of, d->previous);
-	int rc = tasks_counts_by_unit(db, a, &q, &d->units, &d->nunits);
+	int rc = E_OK;
 	/* the quarters: from start's (or the previous one) to the date, the latest TASK_MAX_QUARTERS - 1 */
 	char end[11];
 	if (start && date_valid(start) && strcmp(start, q0->as_of) <= 0) quarter_end_of(start, end);
@@ -391,7 +545,8 @@ int tasks_dashboard(struct db *db, struct arena *a, const struct task_query *q0,
 	for (int i = 0; i < d->nquarters; i++) dates[n++] = d->quarter[i];
 	dates[n++] = q0->as_of;
 	dates[n++] = d->previous;
-	if (rc == E_OK) rc = tasks_counts_dates(db, &q, dates, n, counts);
+	/* and the counts per lead unit on the date, in the same pass */
+	if (rc == E_OK) rc = tasks_scan(db, a, &q, dates, n, n - 2, counts, &d->units, &d->nunits, d->overdue_due_max);
 	for (int i = 0; i < d->nquarters; i++) d->qcounts[i] = counts[i];
 	d->now = counts[n - 2];
 	d->prev = counts[n - 1];

@@ -8,6 +8,8 @@
 **   POST /api/v1/tasks/{id}/completion {done_on, product, note}
 **   POST /api/v1/tasks/{id}/review {decision: accept|return, comment, version}
 **   POST /api/v1/tasks/{id}/extension {due_on, reason, version}
+**   POST /api/v1/tasks/{id}/reopen {reason, version}
+**   PATCH /api/v1/tasks/{id} {title, source_doc, source_article, lead_code, coordinators, product, version}
 **   GET/POST /api/v1/tasks/{id}/files                                  evidence
 ** and the pages /programmes, /programmes/{id}, /tasks/{id} with their forms.
 ** The date of an action is today on the office's clock (task_today). */
@@ -440,6 +442,10 @@ static const struct field_spec review_fields[] = {
 	{ "comment", F_LINES, 0, 4000, 0, 0, NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL },
 };
+static const struct field_spec reopen_fields[] = {
+	{ "reason", F_LINES, 1, 2000, 0, 0, NULL },
+	{ NULL, 0, 0, 0, 0, 0, NULL },
+};
 static const struct field_spec extension_fields[] = {
 	{ "due_on", F_DATE, 1, 10, 0, 0, NULL },
 	{ "reason", F_LINES, 1, 2000, 0, 0, NULL },
@@ -453,6 +459,51 @@ static int attach_upload(struct req *r, int64_t task_id, int64_t report_id, stru
 	if (!p || !p->len || !p->filename) return E_OK;
 	int64_t att;
 	return tasks_attach(r->db, r->user, task_id, report_id, p->filename, p->data, p->len, fe, &att);
+}
+
+enum { EF_TITLE, EF_DOC, EF_ARTICLE, EF_PRODUCT, EF_LEAD, EF_N };
+static const struct field_spec edit_fields[EF_N + 1] = {
+	[EF_TITLE] = { "title", F_LINES, 0, TASK_TITLE_MAX, 0, 0, NULL },
+	[EF_DOC] = { "source_doc", F_TEXT, 0, 300, 0, 0, NULL },
+	[EF_ARTICLE] = { "source_article", F_TEXT, 0, 200, 0, 0, NULL },
+	[EF_PRODUCT] = { "product", F_TEXT, 0, 1000, 0, 0, NULL },
+	[EF_LEAD] = { "lead_code", F_TEXT, 0, 32, 0, 0, NULL },
+	[EF_N] = { NULL, 0, 0, 0, 0, 0, NULL },
+};
+
+/* a correction: the fields sent (PATCH), or the page's whole form (the
+** lead unit and the coordinating units chosen with the picker) */
+static void read_edit(struct req *r, struct task_edit *in, struct field_errors *fe)
+{
+	struct input v;
+	memset(in, 0, sizeof *in);
+	input_read(r, edit_fields, &v, fe, 1);
+	in->has_title = v.present[EF_TITLE] || !r->api;
+	in->title = v.s[EF_TITLE];
+	in->has_source_doc = v.present[EF_DOC] || !r->api;
+	in->source_doc = v.s[EF_DOC];
+	in->has_source_article = v.present[EF_ARTICLE] || !r->api;
+	in->source_article = v.s[EF_ARTICLE];
+	in->has_product = v.present[EF_PRODUCT] || !r->api;
+	in->product = v.s[EF_PRODUCT];
+	if (v.present[EF_LEAD] || !r->api) {
+		in->has_lead = 1;
+		in->lead_id = unit_input(r, v.s[EF_LEAD], "lead_id", "lead_code", fe);
+		if (!in->lead_id && !fe_get(fe, "lead_code")) fe_add(fe, "lead_code", N_("Is required"));
+	}
+	const char *items[TASK_MAX_COORDINATORS + 1];
+	int n = 0, present = 0;
+	if (input_list(r, "coordinators", items, TASK_MAX_COORDINATORS, &n, &present, fe) == E_OK && (present || !r->api)) {
+		in->has_coordinators = 1;
+		for (int i = 0; i < n; i++) {
+			int64_t id = 0;
+			if ((r->json || parse_id(items[i], &id) != 0) && units_find_code(r->db, items[i], &id) != E_OK) {
+				fe_add(fe, "coordinators", N_("No unit has this code"));
+				break;
+			}
+			in->coordinators[in->ncoordinators++] = id;
+		}
+	}
 }
 
 static int do_action(struct req *r, const char *action, int64_t id, struct field_errors *fe)
@@ -475,6 +526,15 @@ static int do_action(struct req *r, const char *action, int64_t id, struct field
 		int64_t version = require_version(r, fe);
 		input_read(r, review_fields, &v, fe, 0);
 		if (!fe->n) rc = tasks_review(r->db, r->user, id, version, !strcmp(v.s[0], "accept"), v.s[1], today, fe);
+	} else if (!strcmp(action, "edit")) {
+		int64_t version = require_version(r, fe);
+		struct task_edit in;
+		read_edit(r, &in, fe);
+		if (!fe->n) rc = tasks_update(r->db, r->user, id, version, &in, fe);
+	} else if (!strcmp(action, "reopen")) {
+		int64_t version = require_version(r, fe);
+		input_read(r, reopen_fields, &v, fe, 0);
+		if (!fe->n) rc = tasks_reopen(r->db, r->user, id, version, v.s[0], today, fe);
 	} else {
 		int64_t version = require_version(r, fe);
 		input_read(r, extension_fields, &v, fe, 0);
@@ -514,6 +574,8 @@ void api_task_progress(struct req *r) { api_action(r, "progress"); }
 void api_task_completion(struct req *r) { api_action(r, "completion"); }
 void api_task_review(struct req *r) { api_action(r, "review"); }
 void api_task_extension(struct req *r) { api_action(r, "extension"); }
+void api_task_reopen(struct req *r) { api_action(r, "reopen"); }
+void api_task_update(struct req *r) { api_action(r, "edit"); }
 
 /* the evidence of a task: its own files and its reports' */
 static int task_files(struct req *r, const struct task *t, struct task_files *out)
@@ -715,8 +777,13 @@ static void programme_view(struct req *r, struct programme *p, const struct fiel
 	struct task_query lq = q;
 	lq.status = TS_OVERDUE;
 	lq.sort = "due";
-	lq.limit = 20;
+	lq.limit = TASK_DASHBOARD_OVERDUE;
+	/* the lists' counts are the dashboard's: the same tasks on the same date */
+	lq.known_total = v->d->now.n[TS_OVERDUE];
+	if (*v->d->overdue_due_max) lq.due_max = v->d->overdue_due_max;
 	if (rc == E_OK) rc = tasks_list(r->db, &r->a, &lq, &v->overdue, &v->noverdue, &v->overdue_total);
+	lq.known_total = 0;
+	lq.due_max = NULL;
 	char *until = arena_alloc(&r->a, 11);
 	task_date_add(v->as_of, v->days, until);
 	lq.status = TS_NONE;
@@ -727,6 +794,7 @@ static void programme_view(struct req *r, struct programme *p, const struct fiel
 	lq.status = task_status_parse(v->status);
 	lq.limit = v->limit;
 	lq.offset = v->offset;
+	lq.known_total = lq.status ? v->d->now.n[lq.status] : v->d->now.total;
 	if (rc == E_OK) rc = tasks_list(r->db, &r->a, &lq, &v->tasks, &v->ntasks, &v->total);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	v->can_assign = role_can(r->user, PERM_TASK_ASSIGN, p->owner_path);
@@ -789,8 +857,14 @@ static void page_action(struct req *r, const char *action)
 	int rc = do_action(r, action, t->id, &fe);
 	if (rc == E_OK) {
 		static const char *const done[] = { N_("The progress was recorded"), N_("The completion was sent for review"),
-						    N_("The review was recorded"), N_("The deadline was extended") };
-		int k = !strcmp(action, "progress") ? 0 : !strcmp(action, "completion") ? 1 : !strcmp(action, "review") ? 2 : 3;
+						    N_("The review was recorded"), N_("The deadline was extended"), N_("The task was reopened"),
+						    N_("The task was corrected") };
+		int k = !strcmp(action, "progress")     ? 0
+			: !strcmp(action, "completion") ? 1
+			: !strcmp(action, "review")     ? 2
+			: !strcmp(action, "reopen")     ? 4
+			: !strcmp(action, "edit")       ? 5
+							: 3;
 		flash_set(r, done[k]);
 		reply_redirect(r, arena_printf(&r->a, "/tasks/%lld", (long long)t->id));
 		return;
@@ -806,6 +880,8 @@ void page_task_progress(struct req *r) { page_action(r, "progress"); }
 void page_task_completion(struct req *r) { page_action(r, "completion"); }
 void page_task_review(struct req *r) { page_action(r, "review"); }
 void page_task_extension(struct req *r) { page_action(r, "extension"); }
+void page_task_reopen(struct req *r) { page_action(r, "reopen"); }
+void page_task_edit(struct req *r) { page_action(r, "edit"); }
 
 /* ---- the home page's section (home_web.c calls it) ---- */
 

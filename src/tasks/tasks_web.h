@@ -20,6 +20,8 @@ void api_task_progress(struct req *r);
 void api_task_completion(struct req *r);
 void api_task_review(struct req *r);
 void api_task_extension(struct req *r);
+void api_task_reopen(struct req *r);
+void api_task_update(struct req *r);
 void api_task_files_list(struct req *r);
 void api_task_file_create(struct req *r);
 /* downloads, the same for the API and the pages (tasks_io.c) */
@@ -40,6 +42,8 @@ void page_task_progress(struct req *r);
 void page_task_completion(struct req *r);
 void page_task_review(struct req *r);
 void page_task_extension(struct req *r);
+void page_task_reopen(struct req *r);
+void page_task_edit(struct req *r);
 /* who may download a task's evidence (routes.c's attachment_readers) */
 int tasks_attachment_readable(struct req *r, const char *entity, int64_t entity_id);
 

@@ -1,11 +1,13 @@
 #include "users.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../base/audit.h"
 #include "../base/auth.h"
+#include "../base/buf.h"
 #include "../base/db.h"
 #include "../base/errors.h"
 #include "../base/json.h"
@@ -90,5 +92,70 @@ int users_set_password(struct db *db, const struct user *who, int64_t id, const 
 	    db_exec(db, "DELETE FROM sessions WHERE user_id = $1", "i", id) != DB_OK)
 		rc = E_DB;
 	if (rc == E_OK) rc = audit_change(db, who, "passwd", "user", id, NULL, NULL, login);
+	return db_tx_end(db, rc);
+}
+
+int users_email_valid(const char *s)
+{
+	if (!s) return 0;
+	size_t n = strlen(s);
+	if (n < 3 || n > USERS_EMAIL_MAX) return 0;
+	const char *at = strchr(s, '@');
+	if (!at || at == s || strchr(at + 1, '@') || at - s > 64) return 0;
+	for (const char *p = s; *p; p++)
+		if (*p <= ' ' || *p >= 127 || strchr("<>()[],;:\\\"", *p)) return 0;
+	/* the domain: labels of letters, digits and '-', not starting or ending with '-' */
+	const char *d = at + 1;
+	int labels = 0;
+	while (*d) {
+		const char *e = d;
+		while (*e && *e != '.') e++;
+		if (e == d || e - d > 63 || *d == '-' || e[-1] == '-') return 0;
+		for (const char *p = d; p < e; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-')) return 0;
+		labels++;
+		if (!*e) break;
+		d = e + 1;
+		if (!*d) return 0;
+	}
+	/* the local part: no leading, trailing or double dot */
+	if (s[0] == '.' || at[-1] == '.') return 0;
+	for (const char *p = s; p + 1 < at; p++)
+		if (p[0] == '.' && p[1] == '.') return 0;
+	return labels >= 2;
+}
+
+static char *email_json(const char *email)
+{
+	struct buf b;
+	buf_init(&b);
+	struct jw w;
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kstr(&w, "email", email);
+	jw_obj_end(&w);
+	return buf_detach(&b);
+}
+
+int users_set_email(struct db *db, const struct user *who, int64_t id, const char *email)
+{
+	if (email && !*email) email = NULL;
+	if (email && !users_email_valid(email)) return E_INVALID;
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) return rc;
+	char *was = NULL;
+	struct stmt *st = db_query(db, "SELECT email FROM users WHERE id = $1", "i", id);
+	int s = st ? db_step(st) : DB_ERR;
+	if (s == DB_ROW) was = email_json(db_text(st, 0));
+	db_done(st);
+	if (s != DB_ROW) rc = s == DB_DONE ? E_NOTFOUND : E_DB;
+	else if (db_exec(db, "UPDATE users SET email = $1, version = version + 1 WHERE id = $2", "ti", email, id) != DB_OK)
+		rc = E_DB;
+	if (rc == E_OK) {
+		char *now = email_json(email);
+		rc = audit_add(db, who, "email", "user", id, was, now, NULL) == DB_OK ? E_OK : E_DB;
+		free(now);
+	}
+	free(was);
 	return db_tx_end(db, rc);
 }

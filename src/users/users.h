@@ -19,6 +19,16 @@ int users_create(struct db *db, const struct user *who, const char *login, const
 int users_disable(struct db *db, const struct user *who, int64_t id, const char *login);
 int users_set_password(struct db *db, const struct user *who, int64_t id, const char *login, const char *hash);
 
+/* An e-mail address a user may have (optional; the task reminders go to
+** it): at most USERS_EMAIL_MAX bytes, local@domain, printable ASCII without
+** spaces or the characters that end a mail header's address (<>()[],;:"\\),
+** one '@', a domain of dot-separated labels with at least one dot. 1 valid, 0 not. */
+#define USERS_EMAIL_MAX 254
+int users_email_valid(const char *s);
+/* Sets (or, with NULL or "", clears) the user's e-mail, audited with the
+** address before and after: E_OK, E_INVALID (not an address), E_NOTFOUND or E_DB. */
+int users_set_email(struct db *db, const struct user *who, int64_t id, const char *email);
+
 /* A generated password of n-1 characters (letters and digits that cannot be
 ** misread) that the password policy accepts for this login. */
 void users_gen_password(char *out, size_t n, const char *login);

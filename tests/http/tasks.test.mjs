@@ -10,7 +10,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeDb, startServer, Client, thidua, tmpdir } from '../lib/server.mjs';
-import { sql } from './_util.mjs';
+import { sql, csrfOf } from './_util.mjs';
+import { xlsx } from '../lib/xlsx.mjs';
+import { readSheet, editSheet, excelDate } from '../lib/xlsx_edit.mjs';
 
 let env, srv, admin, officer, reporter, outsider, nq57;
 
@@ -160,6 +162,108 @@ test('an extension counts from the day it is recorded; the original deadline sta
   assert.deepEqual([y.data.status, y.data.due_at, y.data.days_late], ['overdue', day(-10), 9]);
 });
 
+test('reopening an accepted task: not done from today, done on the dates before; history kept, audited, done again once accepted', async () => {
+  // a task of the demo done on time and accepted by June 2025, due by then
+  const list = await officer.get(`/api/v1/tasks?programme=${nq57.id}&as_of=2025-06-30&status=done_on_time&unit=T-CAMAU-SKHCN&limit=1`);
+  const t = (await officer.get(`/api/v1/tasks/${list.data.items[0].id}`)).data;
+  assert.equal(t.state, 'done');
+  assert.ok(t.due_on < '2025-10-14' && t.accepted_on <= '2025-06-30', JSON.stringify(t));
+  const seed = await status(nq57.id, SEED_DATE);
+  assert.deepEqual(seed, [1132, 353, 132, 561, 86]);
+  const today = await status(nq57.id, day(0));
+  // a reporter may not, a reason is required, a stale version is refused: nothing written
+  assert.equal((await reporter.post(`/api/v1/tasks/${t.id}/reopen`, { json: { reason: 'x', version: t.version } })).status, 403);
+  const noReason = await officer.post(`/api/v1/tasks/${t.id}/reopen`, { json: { version: t.version } });
+  assert.equal(noReason.status, 422);
+  assert.ok(noReason.data.error.fields.reason);
+  assert.equal((await officer.post(`/api/v1/tasks/${t.id}/reopen`, { json: { reason: 'x', version: t.version - 1 } })).status, 409);
+  assert.equal(sql(env.db, `SELECT count(*) FROM task_reopenings WHERE task_id = ${t.id}`), '0');
+  const audits = () => sql(env.db, `SELECT count(*) FROM audit_log WHERE entity = 'task' AND entity_id = ${t.id} AND action = 'reopen'`);
+  assert.equal(audits(), '0');
+  const r = await officer.post(`/api/v1/tasks/${t.id}/reopen`, { json: { reason: 'Sản phẩm chưa đạt yêu cầu', version: t.version } });
+  assert.equal(r.status, 200, r.text);
+  const overdueDays = Math.round((Date.parse(day(0)) - Date.parse(t.due_on)) / 86400e3);
+  assert.deepEqual([r.data.state, r.data.status, r.data.done_on, r.data.accepted_on, r.data.reopened_on, r.data.days_late],
+    ['open', 'overdue', null, null, day(0), overdueDays]);
+  assert.deepEqual(r.data.reopenings, [{ done_on: t.done_on, accepted_on: t.accepted_on, reopened_on: day(0), reason: 'Sản phẩm chưa đạt yêu cầu', by: 'camau.officer' }]);
+  assert.equal(audits(), '1');
+  // the dates before today: done on time as it was; the programme's figures of the meeting unchanged
+  for (const d of [SEED_DATE, day(-1)]) assert.equal((await officer.get(`/api/v1/tasks/${t.id}?as_of=${d}`)).data.status, 'done_on_time');
+  assert.deepEqual(await status(nq57.id, SEED_DATE), seed);
+  // today: one fewer done on time, one more overdue; the list and its filter agree
+  assert.deepEqual(await status(nq57.id, day(0)), [today[0], today[1] - 1, today[2], today[3], today[4] + 1]);
+  const od = await officer.get(`/api/v1/tasks?programme=${nq57.id}&as_of=${day(0)}&status=overdue&unit=T-CAMAU-SKHCN&limit=1000`);
+  assert.ok(od.data.items.some((x) => x.id === t.id));
+  const past = await officer.get(`/api/v1/tasks?programme=${nq57.id}&as_of=${SEED_DATE}&status=done_on_time&unit=T-CAMAU-SKHCN&limit=1000`);
+  assert.ok(past.data.items.some((x) => x.id === t.id));
+  // the task's page: the history; a done task is not reopened twice
+  const page = await officer.get(`/tasks/${t.id}`);
+  assert.match(page.text, /<ul id="reopenings"><li>[^<]*Sản phẩm chưa đạt yêu cầu<\/li><\/ul>/);
+  assert.doesNotMatch(page.text, /id="reopen-form"/);
+  assert.equal((await officer.post(`/api/v1/tasks/${t.id}/reopen`, { json: { reason: 'x', version: r.data.version } })).status, 409);
+  // reported again today and accepted: done late today, still done on time on the meeting date
+  const c = await reporter.post(`/api/v1/tasks/${t.id}/completion`, { json: { done_on: day(0), product: 'Sản phẩm bổ sung' } });
+  assert.equal(c.status, 200, c.text);
+  const a = await officer.post(`/api/v1/tasks/${t.id}/review`, { json: { decision: 'accept', version: c.data.version } });
+  assert.deepEqual([a.data.status, a.data.days_late], ['done_late', overdueDays]);
+  assert.equal((await officer.get(`/api/v1/tasks/${t.id}?as_of=${SEED_DATE}`)).data.status, 'done_on_time');
+  assert.deepEqual(await status(nq57.id, day(0)), [today[0], today[1] - 1, today[2] + 1, today[3], today[4]]);
+  // the page's form: the officer reopens it by the button, with CSRF
+  const b = new Client(srv.base);
+  const login = await b.get('/login');
+  assert.equal((await b.post('/login', { form: { login: 'camau.officer', password: env.demoUsers['camau.officer'].password, next: '/', _csrf: csrfOf(login.text) } })).status, 303);
+  const again = await b.get(`/tasks/${t.id}`);
+  assert.match(again.text, /id="reopen-form"/);
+  const f = await b.post(`/tasks/${t.id}/reopen`, { form: { _csrf: csrfOf(again.text), version: String(a.data.version), reason: 'Lần hai' } });
+  assert.equal(f.status, 303, f.text);
+  const after = (await officer.get(`/api/v1/tasks/${t.id}`)).data;
+  assert.deepEqual([after.state, after.reopenings.length, after.reopenings[1].reason], ['open', 2, 'Lần hai']);
+});
+
+test('correcting a task: the fields sent change, the others stay; a stale version, a reporter, a lead unit among the coordinators are refused', async () => {
+  const t = await newTask({ coordinators: ['T-CAMAU-STC'], source_doc: 'Kế hoạch 01', product: 'Báo cáo' });
+  const unitId = (code) => Number(sql(env.db, `SELECT id FROM units WHERE code = '${code}'`));
+  const audits = () => sql(env.db, `SELECT count(*) FROM audit_log WHERE entity = 'task' AND entity_id = ${t.id} AND action = 'update'`);
+  assert.equal((await reporter.patch(`/api/v1/tasks/${t.id}`, { json: { title: 'x', version: t.version } })).status, 403);
+  const clash = await officer.patch(`/api/v1/tasks/${t.id}`, { json: { lead_code: 'T-CAMAU-STC', version: t.version } });
+  assert.equal(clash.status, 422);
+  assert.equal(clash.data.error.fields.coordinators, 'Đơn vị chủ trì không đồng thời là đơn vị phối hợp');
+  const noTitle = await officer.patch(`/api/v1/tasks/${t.id}`, { json: { title: '', version: t.version } });
+  assert.equal(noTitle.status, 422);
+  assert.ok(noTitle.data.error.fields.title);
+  assert.equal((await officer.patch(`/api/v1/tasks/${t.id}`, { json: { title: 'x' } })).status, 422);
+  assert.equal(audits(), '0');
+  const r = await officer.patch(`/api/v1/tasks/${t.id}`, {
+    json: { title: 'Triển khai nền tảng dữ liệu dùng chung', source_article: 'Điều 3', lead_code: 'T-CAMAU-STC', coordinators: ['T-CAMAU-SKHCN'], product: null, version: t.version },
+  });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.data.title, r.data.source_doc, r.data.source_article, r.data.lead_code, r.data.coordinators.map((c) => c.code), r.data.product, r.data.due_on, r.data.version],
+    ['Triển khai nền tảng dữ liệu dùng chung', 'Kế hoạch 01', 'Điều 3', 'T-CAMAU-STC', ['T-CAMAU-SKHCN'], null, t.due_on, t.version + 1]);
+  assert.equal(audits(), '1');
+  const stale = await officer.patch(`/api/v1/tasks/${t.id}`, { json: { title: 'Cũ', version: t.version } });
+  assert.equal(stale.status, 409);
+  // the department's reporter no longer reports on it; the Department of Finance leads it now
+  assert.equal((await reporter.post(`/api/v1/tasks/${t.id}/progress`, { json: { percent: 10 } })).status, 403);
+  // the page's form, the units chosen with the picker
+  const b = new Client(srv.base);
+  const login = await b.get('/login');
+  assert.equal((await b.post('/login', { form: { login: 'camau.officer', password: env.demoUsers['camau.officer'].password, next: '/', _csrf: csrfOf(login.text) } })).status, 303);
+  const page = await b.get(`/tasks/${t.id}`);
+  assert.match(page.text, /id="edit-form"/);
+  assert.match(page.text, /<input id="f-edit-title" name="title" required value="Triển khai nền tảng dữ liệu dùng chung">/);
+  const form = { _csrf: csrfOf(page.text), version: String(r.data.version), title: 'Nền tảng dữ liệu', source_doc: 'Kế hoạch 01/KH-BCĐ', source_article: '', product: 'Hệ thống',
+    lead_id: String(unitId('T-CAMAU-SKHCN')), coordinators: String(unitId('T-CAMAU-STC')) };
+  const bad = await b.post(`/tasks/${t.id}/edit`, { form: { ...form, title: '' } });
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /id="e-edit-title"/);
+  const ok = await b.post(`/tasks/${t.id}/edit`, { form });
+  assert.equal(ok.status, 303, ok.text);
+  const after = (await officer.get(`/api/v1/tasks/${t.id}`)).data;
+  assert.deepEqual([after.title, after.source_doc, after.source_article, after.lead_code, after.coordinators.map((c) => c.code), after.product, after.version],
+    ['Nền tảng dữ liệu', 'Kế hoạch 01/KH-BCĐ', null, 'T-CAMAU-SKHCN', ['T-CAMAU-STC'], 'Hệ thống', r.data.version + 1]);
+  assert.equal(audits(), '2');
+});
+
 test('bad input: a deadline before the start, progress over 100%, a completion in the future; nothing written', async () => {
   const before = sql(env.db, 'SELECT count(*) FROM tasks');
   const r = await officer.post('/api/v1/tasks', {
@@ -228,6 +332,126 @@ test('import: one bad line writes nothing and says which; a good file imports ev
   assert.equal(ok.data.imported, 2);
   const l = await officer.get(`/api/v1/tasks?programme=${p.data.id}&as_of=2025-07-01`);
   assert.deepEqual(l.data.items.map((t) => [t.code, t.parent_code, t.status]), [['A1', null, 'overdue'], ['A1.1', 'A1', 'not_due']]);
+});
+
+// a file posted as multipart to an import route
+function upload(client, route, bytes, name) {
+  const fd = new FormData();
+  fd.append('file', new Blob([bytes]), name);
+  return client.req('POST', route, { raw: fd });
+}
+
+async function status(id, asOf) {
+  const r = await officer.get(`/api/v1/programmes/${id}/status?as_of=${asOf}`);
+  assert.equal(r.status, 200, r.text);
+  return [r.data.total, r.data.done_on_time, r.data.done_late, r.data.not_due, r.data.overdue];
+}
+
+test('import from XLSX: Vietnamese headers, dates typed as dates or text; a broken row names its worksheet row and writes nothing', async () => {
+  const p = await officer.post('/api/v1/programmes', { json: { code: 'KH-XLSX', title: 'Kế hoạch 12/KH-BCĐ', kind: 'plan', owner_code: 'T-CAMAU-BCD57' } });
+  assert.equal(p.status, 201, p.text);
+  // a programme without tasks yet: its page and dashboard, all zero
+  const empty = await officer.get(`/programmes/${p.data.id}`);
+  assert.equal(empty.status, 200);
+  assert.match(empty.text, /<b id="n-total">0<\/b>/);
+  const emptyDash = await officer.get(`/api/v1/programmes/${p.data.id}/dashboard?as_of=2025-07-01`);
+  assert.deepEqual([emptyDash.status, emptyDash.data.by_unit], [200, []]);
+  const route = `/api/v1/programmes/${p.data.id}/import`;
+  const head = [1, ['Mã', 'Nhiệm vụ', 'Nhiệm vụ con của', 'Mã đơn vị chủ trì', 'Mã các đơn vị phối hợp', 'Ngày giao', 'Hạn xử lý', 'Sản phẩm đầu ra']];
+  const rows = [
+    // a date typed in Excel is a number cell (days since 30/12/1899); text dates as dd/mm/yyyy or ISO
+    [2, ['X1', 'Số hoá hồ sơ', null, 'T-CAMAU-SKHCN', 'T-CAMAU-STC, T-CAMAU-BCD57', excelDate('2025-02-01'), excelDate('2025-06-30'), 'Kho dữ liệu']],
+    [3, ['X1.1', 'Số hoá hồ sơ đất đai', 'X1', 'T-CAMAU-SKHCN', null, '01/02/2025', '31/05/2025', null]],
+    [4, ['X2', 'Chính quyền số', null, 'T-CAMAU-STC', null, '2025-03-01', null, null]],
+    [6, [20251, 'Mã số', null, 'T-CAMAU-STC', null, excelDate('2025-03-01'), '30/09/2025', null]],
+  ];
+  const before = sql(env.db, 'SELECT count(*) FROM audit_log');
+  // row 5 is absent; row 7 names an unknown unit, row 8 a deadline before the start, row 9 a date that is not one
+  const bad = await upload(officer, route, xlsx([head, ...rows,
+    [7, ['X3', 'Sai đơn vị', null, 'NO-SUCH', null, '01/03/2025', null, null]],
+    [8, ['X4', 'Sai hạn', null, 'T-CAMAU-STC', null, '01/03/2025', '28/02/2025', null]],
+    [9, ['X5', 'Sai ngày', null, 'T-CAMAU-STC', null, '31/02/2025', null, null]],
+  ]), 'nhiem-vu.xlsx');
+  assert.equal(bad.status, 422, bad.text);
+  assert.equal(bad.data.error.fields.file, [
+    'line 7: no unit has the code NO-SUCH (lead_code)',
+    'line 8: due_on: The deadline is before the task was assigned',
+    'line 9: assigned_on is not a date: 31/02/2025',
+  ].join('\n'));
+  assert.equal(sql(env.db, `SELECT count(*) FROM tasks WHERE programme_id = ${p.data.id}`), '0');
+  assert.equal(sql(env.db, 'SELECT count(*) FROM audit_log'), before);
+  const ok = await upload(officer, route, xlsx([head, ...rows]), 'nhiem-vu.xlsx');
+  assert.equal(ok.status, 200, ok.text);
+  assert.deepEqual(ok.data, { imported: 4 });
+  const l = await officer.get(`/api/v1/tasks?programme=${p.data.id}&as_of=2025-07-01`);
+  assert.deepEqual(l.data.items.map((t) => [t.code, t.parent_code, t.lead_code, t.assigned_on, t.due_on, t.status]), [
+    ['20251', null, 'T-CAMAU-STC', '2025-03-01', '2025-09-30', 'not_due'],
+    ['X1', null, 'T-CAMAU-SKHCN', '2025-02-01', '2025-06-30', 'overdue'],
+    ['X1.1', 'X1', 'T-CAMAU-SKHCN', '2025-02-01', '2025-05-31', 'overdue'],
+    ['X2', null, 'T-CAMAU-STC', '2025-03-01', null, 'not_due'],
+  ]);
+  const x1 = await officer.get(`/api/v1/tasks/${l.data.items[1].id}`);
+  assert.deepEqual([x1.data.coordinators.map((c) => c.code), x1.data.product], [['T-CAMAU-BCD57', 'T-CAMAU-STC'], 'Kho dữ liệu']);
+  // total, done on time, done late, not yet due, overdue
+  assert.deepEqual(await status(p.data.id, '2025-07-01'), [4, 0, 0, 2, 2]);
+  assert.deepEqual(await status(p.data.id, '2025-02-15'), [2, 0, 0, 2, 0]);
+  // the same codes again: refused, the list unchanged
+  const again = await upload(officer, route, xlsx([head, rows[0]]), 'nhiem-vu.xlsx');
+  assert.equal(again.status, 422);
+  assert.equal(again.data.error.fields.file, 'line 2: code: Another task of this programme already has this code');
+  assert.equal(sql(env.db, `SELECT count(*) FROM tasks WHERE programme_id = ${p.data.id}`), '4');
+});
+
+test('progress in bulk from the XLSX template filled offline: every row or none; the counts move once accepted', async () => {
+  const p = await officer.post('/api/v1/programmes', { json: { code: 'KH-TIENDO', title: 'Kế hoạch 13/KH-BCĐ', kind: 'plan', owner_code: 'T-CAMAU-BCD57' } });
+  assert.equal(p.status, 201, p.text);
+  const csv = 'code,title,lead_code,assigned_on,due_on\n' + [
+    `P1,Khảo sát hiện trạng,T-CAMAU-SKHCN,${day(-60)},${day(-10)}`,
+    `P2,Xây dựng đề án,T-CAMAU-SKHCN,${day(-60)},${day(20)}`,
+    `P3,Tập huấn,T-CAMAU-SKHCN,${day(-60)},`,
+    `P4,Việc của Sở Tài chính,T-CAMAU-STC,${day(-60)},${day(20)}`,
+  ].join('\n') + '\n';
+  const imp = await upload(officer, `/api/v1/programmes/${p.data.id}/import`, csv, 'ds.csv');
+  assert.deepEqual(imp.data, { imported: 4 });
+  assert.deepEqual(await status(p.data.id, day(0)), [4, 0, 0, 3, 1]);
+  const tpl = await fetch(`${srv.base}/api/v1/programmes/${p.data.id}/progress-template?format=xlsx`, { headers: { Authorization: 'Bearer ' + reporter.token } });
+  assert.equal(tpl.status, 200);
+  assert.equal(tpl.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  const bytes = Buffer.from(await tpl.arrayBuffer());
+  const sheet = readSheet(bytes);
+  // the reporter's units' tasks only (not P4 of the Department of Finance)
+  assert.deepEqual(Object.entries(sheet).map(([r, c]) => [Number(r), c.slice(0, 5)]), [
+    [1, ['Mã', 'Nhiệm vụ', 'Đơn vị chủ trì', 'Hạn xử lý', 'Tỷ lệ hoàn thành (%)']],
+    [2, ['P1', 'Khảo sát hiện trạng', 'Sở Khoa học và Công nghệ', day(-10), '0']],
+    [3, ['P2', 'Xây dựng đề án', 'Sở Khoa học và Công nghệ', day(20), '0']],
+    [4, ['P3', 'Tập huấn', 'Sở Khoa học và Công nghệ', '', '0']],
+  ]);
+  const reports = () => sql(env.db, `SELECT count(*) FROM task_reports r JOIN tasks t ON t.id = r.task_id WHERE t.programme_id = ${p.data.id}`);
+  const route = `/api/v1/programmes/${p.data.id}/progress`;
+  // P1 done (the date typed as a date), P2 at 60 %, P3 untouched; a percent over 100 in row 3 spoils the file
+  const filled = { F2: 'Đã khảo sát 9 xã', G2: excelDate(day(-2)), H2: 'Báo cáo khảo sát', E3: 60, F3: 'Dự thảo đề án' };
+  const bad = await upload(reporter, route, editSheet(bytes, { ...filled, E3: 160, G4: day(1) }), 'tien-do.xlsx');
+  assert.equal(bad.status, 422, bad.text);
+  assert.equal(bad.data.error.fields.file, 'line 3: percent: Must be between 0 and 100\nline 4: done_on: The completion date is in the future');
+  assert.equal(reports(), '0');
+  const ok = await upload(reporter, route, editSheet(bytes, filled), 'tien-do.xlsx');
+  assert.equal(ok.status, 200, ok.text);
+  assert.deepEqual(ok.data, { imported: 2 });
+  const l = (await officer.get(`/api/v1/tasks?programme=${p.data.id}&as_of=${day(0)}`)).data.items;
+  assert.deepEqual(l.map((t) => [t.code, t.state, t.percent, t.status]), [
+    ['P1', 'submitted', 0, 'overdue'], ['P2', 'open', 60, 'not_due'], ['P3', 'open', 0, 'not_due'], ['P4', 'open', 0, 'not_due'],
+  ]);
+  const p1 = (await officer.get(`/api/v1/tasks/${l[0].id}`)).data;
+  assert.deepEqual([p1.reports[0].done_on, p1.reports[0].product, p1.reports[0].note], [day(-2), 'Báo cáo khảo sát', 'Đã khảo sát 9 xã']);
+  // submitted is not done; accepted, P1 is done late (8 days after its deadline)
+  assert.deepEqual(await status(p.data.id, day(0)), [4, 0, 0, 3, 1]);
+  const acc = await officer.post(`/api/v1/tasks/${p1.id}/review`, { json: { decision: 'accept', version: p1.version } });
+  assert.equal(acc.status, 200, acc.text);
+  assert.deepEqual([acc.data.status, acc.data.days_late], ['done_late', 8]);
+  assert.deepEqual(await status(p.data.id, day(0)), [4, 0, 1, 3, 0]);
+  // the template now leaves out the task done
+  const again = readSheet(Buffer.from(await (await fetch(`${srv.base}/api/v1/programmes/${p.data.id}/progress-template?format=xlsx`, { headers: { Authorization: 'Bearer ' + reporter.token } })).arrayBuffer()));
+  assert.deepEqual(Object.values(again).slice(1).map((c) => [c[0], c[4]]), [['P2', '60'], ['P3', '0']]);
 });
 
 test('progress in bulk: the template lists the reporter\'s open tasks; a wrong row writes nothing; a good file records each row', async () => {
@@ -319,7 +543,8 @@ test('reminders: thidua remind keeps one message a day per unit and writes RFC 5
   assert.ok(files.includes('2025-10-14-T-CAMAU-SKHCN.eml'));
   const mail = fs.readFileSync(path.join(dir, '2025-10-14-T-CAMAU-SKHCN.eml'), 'utf8');
   const [head, body] = mail.split('\r\n\r\n');
-  assert.match(head, /^From: thidua <thidua@localhost>\r\nTo: =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <t-camau-skhcn@thidua.invalid>\r\nSubject: =\?UTF-8\?B\?/);
+  // nobody who reports for the unit has an e-mail yet: the unit's placeholder address, and the file says so
+  assert.match(head, /^From: thidua <thidua@localhost>\r\nTo: =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <t-camau-skhcn@thidua.invalid>\r\nX-Thidua-Recipients: none \(no user who reports for the unit has an e-mail; map this address to the unit's mailbox\)\r\nSubject: =\?UTF-8\?B\?/);
   assert.match(head, /\r\nDate: Tue, 14 Oct 2025 07:00:00 \+0700\r\n/);
   assert.match(head, /\r\nContent-Type: text\/plain; charset=UTF-8\r\n/);
   const overdue = sql(env.db, "SELECT overdue FROM task_reminders r JOIN units u ON u.id = r.unit_id WHERE u.code = 'T-CAMAU-SKHCN' AND r.sent_on = '2025-10-14'");
@@ -333,4 +558,34 @@ test('reminders: thidua remind keeps one message a day per unit and writes RFC 5
   for (const p of (await officer.get('/api/v1/programmes')).data.items) mine += (await reporter.get(`/api/v1/programmes/${p.id}/status?unit=T-CAMAU-SKHCN`)).data.overdue;
   assert.ok(mine >= 50);
   assert.match(home.text, new RegExp(`<li id="home-tasks-overdue" class="todo"><a href="#home-overdue"><strong>${mine}</strong> <span>nhiệm vụ quá hạn</span>`));
+});
+
+test('reminders to real addresses: a user\'s e-mail set on the command line (validated); the unit\'s reminder goes to it, the others to their placeholder', async () => {
+  const bad = thidua(['user', 'email', '--db', env.db, '--login', 'camau.skhcn', '--email', 'skhcn@camau.example>\r\nBcc: x@y.example']);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stderr, "--email: 'skhcn@camau.example>\r\nBcc: x@y.example' is not an e-mail address\n");
+  assert.equal(sql(env.db, "SELECT count(*) FROM users WHERE email IS NOT NULL"), '0');
+  const ok = thidua(['user', 'email', '--db', env.db, '--login', 'camau.skhcn', '--email', 'skhcn@camau.example']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout, 'e-mail of camau.skhcn: skhcn@camau.example\n');
+  const list = thidua(['user', 'list', '--db', env.db]);
+  assert.match(list.stdout, /^camau\.skhcn +yes +reporter +T-CAMAU-SKHCN +skhcn@camau\.example +\S/m);
+  assert.equal(sql(env.db, "SELECT count(*) FROM audit_log WHERE entity = 'user' AND action = 'email'"), '1');
+  const dir = path.join(tmpdir(), 'outbox-emails');
+  const r = thidua(['remind', '--db', env.db, '--date', '2025-10-15', '--outbox', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const files = fs.readdirSync(dir).sort();
+  const n = Number(r.stdout.match(/, (\d+) new messages in /)[1]);
+  assert.equal(files.length, n);
+  assert.ok(n >= 11);
+  assert.match(r.stdout, new RegExp(`\\n${n - 1} of them to a unit's placeholder address \\(UNITCODE@thidua\\.invalid\\): no user who reports for the unit has an e-mail\\n$`));
+  const head = (f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\r\n\r\n')[0];
+  const mine = head('2025-10-15-T-CAMAU-SKHCN.eml');
+  assert.match(mine, /\r\nTo: =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <skhcn@camau\.example>\r\nSubject: /);
+  assert.doesNotMatch(mine, /thidua\.invalid|X-Thidua-Recipients/);
+  const other = head('2025-10-15-T-CAMAU-STC.eml');
+  assert.match(other, /\r\nTo: =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <t-camau-stc@thidua\.invalid>\r\nX-Thidua-Recipients: none \(no user who reports for the unit has an e-mail; map this address to the unit's mailbox\)\r\n/);
+  // removed: back to the placeholder the next day
+  assert.equal(thidua(['user', 'email', '--db', env.db, '--login', 'camau.skhcn']).stdout, 'e-mail of camau.skhcn removed\n');
+  assert.equal(sql(env.db, "SELECT count(*) FROM users WHERE email IS NOT NULL"), '0');
 });

@@ -2,9 +2,11 @@
 ** edges (due today, done on the deadline, a day after, done before the date
 ** asked but after the deadline, a returned completion, an extended deadline
 ** before and after the extension was recorded, a task with no deadline, a
-** completion accepted after the date asked), the counts in SQL equal to the
+** completion accepted after the date asked, an acceptance withdrawn by a
+** reopening), the counts in SQL equal to the
 ** status of each task, roll-ups equal to the sum of their parts, bad input
-** refused with nothing written, and the seed-003 figures of the demo.
+** refused with nothing written, the reminders' recipients, and the
+** seed-003 figures of the demo.
 ** Against a fresh SQLite file, or PostgreSQL under make test-pg-unit. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +23,7 @@
 #include "base/db.h"
 #include "tasks/tasks.h"
 #include "units/units.h"
+#include "users/users.h"
 #include "fixture.h"
 #include "fixture_units.h"
 #include "web/roles.h"
@@ -227,6 +230,163 @@ static void test_extended(void **state)
 	done(f, id, "2026-02-01", "2026-02-02");
 	assert_string_equal(status(f, id, "2026-02-02", NULL), "done_on_time");
 	assert_string_equal(status(f, id, "2025-07-09", NULL), "overdue");
+}
+
+static void test_reopened(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = task(f, "2025-01-10", "2025-06-30"), late = -1;
+	struct field_errors fe = { 0 };
+	/* only a task done is reopened */
+	assert_int_equal(tasks_reopen(f->db, &f->officer, id, version(f, id), "Sai sót", "2025-06-01", &fe), E_STATE);
+	memset(&fe, 0, sizeof fe);
+	done(f, id, "2025-06-20", "2025-06-25");
+	/* by the assigning office only, with a reason, on the current version */
+	assert_int_equal(tasks_reopen(f->db, &f->reporter, id, version(f, id), "Sai sót", "2025-08-01", &fe), E_FORBIDDEN);
+	assert_int_equal(tasks_reopen(f->db, &f->officer, id, version(f, id), NULL, "2025-08-01", &fe), E_INVALID);
+	assert_string_equal(fe.field[0], "reason");
+	memset(&fe, 0, sizeof fe);
+	assert_int_equal(tasks_reopen(f->db, &f->officer, id, version(f, id) - 1, "Sai sót", "2025-08-01", &fe), E_CONFLICT);
+	assert_int_equal(tasks_reopen(f->db, &f->officer, id, version(f, id), "Sản phẩm chưa đạt yêu cầu", "2025-08-01", &fe), E_OK);
+	/* done from its acceptance to the day before the reopening, overdue from then on */
+	assert_string_equal(status(f, id, "2025-06-24", NULL), "not_due");
+	assert_string_equal(status(f, id, "2025-06-25", &late), "done_on_time");
+	assert_string_equal(status(f, id, "2025-07-31", &late), "done_on_time");
+	assert_int_equal(late, 0);
+	assert_string_equal(status(f, id, "2025-08-01", &late), "overdue");
+	assert_int_equal(late, 32);
+	struct task *t;
+	assert_int_equal(tasks_get(f->db, &f->a, id, "2025-08-01", &t), E_OK);
+	assert_string_equal(t->state, "open");
+	assert_null(t->accepted_on);
+	assert_string_equal(t->reopened_on, "2025-08-01");
+	assert_int_equal(t->nreopenings, 1);
+	assert_string_equal(t->reopenings[0].done_on, "2025-06-20");
+	assert_string_equal(t->reopenings[0].accepted_on, "2025-06-25");
+	assert_string_equal(t->reopenings[0].reason, "Sản phẩm chưa đạt yêu cầu");
+	assert_string_equal(t->reopenings[0].by, "officer");
+	/* reported again, late, and accepted: done late from then; the first acceptance still counts for its days */
+	done(f, id, "2025-08-10", "2025-08-12");
+	assert_string_equal(status(f, id, "2025-08-11", &late), "overdue");
+	assert_int_equal(late, 42);
+	assert_string_equal(status(f, id, "2025-08-12", &late), "done_late");
+	assert_int_equal(late, 41);
+	assert_string_equal(status(f, id, "2025-07-01", NULL), "done_on_time");
+	/* reopened a second time, the same day as accepted: never done on that day */
+	assert_int_equal(tasks_reopen(f->db, &f->officer, id, version(f, id), "Lần hai", "2025-08-12", &fe), E_OK);
+	assert_string_equal(status(f, id, "2025-08-12", NULL), "overdue");
+	assert_string_equal(status(f, id, "2025-08-11", NULL), "overdue");
+	assert_string_equal(status(f, id, "2025-07-01", NULL), "done_on_time");
+	assert_int_equal(tasks_get(f->db, &f->a, id, "2025-08-12", &t), E_OK);
+	assert_int_equal(t->nreopenings, 2);
+	/* the dashboard's pass finds the withdrawn acceptances as the SQL does */
+	struct task_query q = { .programme_id = f->programme, .as_of = "2025-08-12" };
+	struct task_dashboard *d = arena_alloc(&f->a, sizeof *d);
+	assert_int_equal(tasks_dashboard(f->db, &f->a, &q, "2025-01-10", "2025-07-01", d), E_OK);
+	struct task_counts c;
+	assert_int_equal(tasks_counts(f->db, &q, &c), E_OK);
+	assert_memory_equal(&d->now, &c, sizeof c);
+	assert_int_equal(d->now.n[TS_OVERDUE], 1);
+	q.as_of = "2025-07-01";
+	assert_int_equal(tasks_counts(f->db, &q, &c), E_OK);
+	assert_memory_equal(&d->prev, &c, sizeof c);
+	assert_int_equal(d->prev.n[TS_DONE_ON_TIME], 1);
+	assert_string_equal(d->quarter[1], "2025-06-30");
+	assert_int_equal(d->qcounts[1].n[TS_DONE_ON_TIME], 1);
+	assert_int_equal(d->nunits, 1);
+	assert_int_equal(d->units[0].c.n[TS_OVERDUE], 1);
+	/* the audit keeps each reopening with its reason */
+	int64_t audits = 0;
+	assert_int_equal(db_int1(f->db, &audits, "SELECT count(*) FROM audit_log WHERE entity = 'task' AND entity_id = $1 AND action = 'reopen'", "i", id),
+			 DB_ROW);
+	assert_int_equal(audits, 2);
+}
+
+/* the header lines of an outbox file that start with name (unfolded), or "" */
+static void header_of(const char *file, const char *name, char *out, size_t n)
+{
+	*out = 0;
+	FILE *f = fopen(file, "r");
+	assert_non_null(f);
+	char line[2048];
+	int in = 0;
+	size_t len = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (!strcmp(line, "\r\n")) break;
+		line[strcspn(line, "\r\n")] = 0;
+		if (in && line[0] == ' ') { len += (size_t)snprintf(out + len, n - len, "%s", line); continue; }
+		in = !strncmp(line, name, strlen(name));
+		if (in) len = (size_t)snprintf(out, n, "%s", line);
+	}
+	fclose(f);
+}
+
+static void role_row(struct fx *f, const struct user *u, const char *role, int64_t unit)
+{
+	assert_int_equal(db_exec(f->db, "INSERT INTO user_roles (user_id, role, unit_id) VALUES ($1, $2, $3)", "iti", u->id, role, unit), DB_OK);
+}
+
+static void test_remind_recipients(void **state)
+{
+	struct fx *f = *state;
+	/* the department's reporter and a reporter of the whole province have an e-mail; the ward's reporter has none;
+	** a viewer of the department (no report permission) and a disabled reporter have one and get nothing */
+	struct user prov_rep, viewer, gone;
+	fixture_grant(f->db, &f->a, &prov_rep, "prov", ROLE_REPORTER, f->prov);
+	fixture_grant(f->db, &f->a, &viewer, "viewer", ROLE_VIEWER, f->dept);
+	fixture_grant(f->db, &f->a, &gone, "gone", ROLE_REPORTER, f->dept);
+	role_row(f, &f->reporter, "reporter", f->dept);
+	role_row(f, &f->other_reporter, "reporter", f->ward);
+	role_row(f, &prov_rep, "reporter", f->prov);
+	role_row(f, &viewer, "viewer", f->dept);
+	role_row(f, &gone, "reporter", f->dept);
+	assert_int_equal(users_set_email(f->db, &auth_system, f->reporter.id, "skhcn@camau.example"), E_OK);
+	assert_int_equal(users_set_email(f->db, &auth_system, prov_rep.id, "tonghop@camau.example"), E_OK);
+	assert_int_equal(users_set_email(f->db, &auth_system, viewer.id, "viewer@camau.example"), E_OK);
+	assert_int_equal(users_set_email(f->db, &auth_system, gone.id, "gone@camau.example"), E_OK);
+	assert_int_equal(users_disable(f->db, &auth_system, gone.id, "gone"), E_OK);
+	/* not an address: refused, nothing written */
+	assert_int_equal(users_set_email(f->db, &auth_system, f->other_reporter.id, "a@b.example>\r\nBcc: x@y.example"), E_INVALID);
+	assert_int_equal(users_set_email(f->db, &auth_system, f->other_reporter.id, "khong-phai-dia-chi"), E_INVALID);
+	int64_t n = -1;
+	assert_int_equal(db_int1(f->db, &n, "SELECT count(*) FROM users WHERE email IS NOT NULL", ""), DB_ROW);
+	assert_int_equal(n, 4);
+	/* overdue on 1 July: one task of the department, one of the ward, one of the other province */
+	task(f, "2025-01-10", "2025-06-30");
+	struct task_in in = { .programme_id = f->programme, .code = "W1", .title = "Phường", .assigner_id = f->office, .lead_id = f->ward,
+			      .assigned_on = "2025-01-10", .due_on = "2025-06-30" };
+	struct field_errors fe = { 0 };
+	int64_t id;
+	assert_int_equal(tasks_create(f->db, &f->officer, &in, &fe, &id), E_OK);
+	in.code = "SL1";
+	in.lead_id = f->other;
+	assert_int_equal(tasks_create(f->db, &f->officer, &in, &fe, &id), E_OK);
+	char dir[] = "/tmp/thidua-remind-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct remind_report rep;
+	assert_int_equal(tasks_remind(f->db, "2025-07-01", 7, dir, &rep), E_OK);
+	assert_int_equal(rep.messages, 3);
+	assert_int_equal(rep.placeholders, 1);
+	char file[256], to[2048], note[512];
+	/* the department: its reporter and the province's, by address */
+	snprintf(file, sizeof file, "%s/2025-07-01-T-CM-SKHCN.eml", dir);
+	header_of(file, "To: ", to, sizeof to);
+	assert_string_equal(to, "To: reporter <skhcn@camau.example>, prov <tonghop@camau.example>");
+	header_of(file, "X-Thidua-Recipients: ", note, sizeof note);
+	assert_string_equal(note, "");
+	/* the ward: the province's reporter (its own has no e-mail) */
+	snprintf(file, sizeof file, "%s/2025-07-01-CM-P-AX.eml", dir);
+	header_of(file, "To: ", to, sizeof to);
+	assert_string_equal(to, "To: prov <tonghop@camau.example>");
+	/* the other province: nobody with an e-mail, the placeholder, said so */
+	snprintf(file, sizeof file, "%s/2025-07-01-T-SL.eml", dir);
+	header_of(file, "To: ", to, sizeof to);
+	assert_string_equal(to, "To: =?UTF-8?B?VOG7iW5oIFPGoW4gTGE=?= <t-sl@thidua.invalid>");
+	header_of(file, "X-Thidua-Recipients: ", note, sizeof note);
+	assert_string_equal(note, "X-Thidua-Recipients: none (no user who reports for the unit has an e-mail; map this address to the unit's mailbox)");
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 static void test_no_deadline(void **state)
@@ -449,6 +609,31 @@ static void test_seed_003(void **state)
 	int64_t overdue = 0;
 	for (int i = 0; i < nu; i++) overdue += u[i].c.n[TS_OVERDUE];
 	assert_int_equal(overdue, 86);
+	/* the overdue list's first 20 by deadline, with the dashboard's shortcut or without: the same */
+	assert_int_equal(strlen(d->overdue_due_max), 10);
+	struct task_query oq = q;
+	oq.status = TS_OVERDUE;
+	oq.sort = "due";
+	oq.limit = TASK_DASHBOARD_OVERDUE;
+	struct task *all_od, *short_od;
+	int n_all, n_short;
+	int64_t t_all, t_short;
+	assert_int_equal(tasks_list(f->db, &f->a, &oq, &all_od, &n_all, &t_all), E_OK);
+	oq.due_max = d->overdue_due_max;
+	oq.known_total = d->now.n[TS_OVERDUE];
+	assert_int_equal(tasks_list(f->db, &f->a, &oq, &short_od, &n_short, &t_short), E_OK);
+	assert_int_equal(n_all, 20);
+	assert_int_equal(n_short, 20);
+	assert_int_equal(t_all, 86);
+	assert_int_equal(t_short, 86);
+	for (int i = 0; i < 20; i++) assert_int_equal(short_od[i].id, all_od[i].id);
+	assert_string_equal(all_od[19].due_at, d->overdue_due_max);
+	/* the dashboard's units (one pass, in C) are the SQL's, in the same order */
+	for (int i = 0; i < nu; i++) {
+		assert_int_equal(d->units[i].unit_id, u[i].unit_id);
+		assert_string_equal(d->units[i].code, u[i].code);
+		assert_memory_equal(&d->units[i].c, &u[i].c, sizeof u[i].c);
+	}
 }
 
 int main(void)
@@ -460,6 +645,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_done_before_as_of_after_deadline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_returned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_extended, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reopened, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remind_recipients, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_deadline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_subtasks_roll_up, setup, teardown),
