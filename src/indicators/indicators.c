@@ -315,6 +315,12 @@ int indicators_update(struct db *db, const struct user *who, int64_t id, int64_t
 		rc = E_STATE;
 		goto out;
 	}
+	int64_t other = 0;
+	if (strcmp(x->code, in->code) && db_int1(db, &other, "SELECT id FROM indicators WHERE code = $1", "t", in->code) == DB_ROW) {
+		fe_add(fe, "code", N_("Is already used"));
+		rc = E_CONFLICT;
+		goto out;
+	}
 	before = ind_snapshot(db, id);
 	char now[21];
 	now_iso(now);
@@ -694,13 +700,12 @@ static int slug_valid(const char *s)
 	return 1;
 }
 
-int ind_dashboards_create(struct db *db, const struct user *who, const struct ind_dashboard_in *in, struct field_errors *fe,
-			  int64_t *id)
+/* the checks of a dashboard's fields; path: its unit's */
+static void check_dashboard(struct db *db, const struct ind_dashboard_in *in, struct field_errors *fe, char *path, size_t pathn)
 {
-	char path[UNIT_PATH_MAX];
 	if (!slug_valid(in->slug)) fe_add(fe, "slug", N_("Use lower-case letters, digits and -"));
 	check_name(fe, "title", in->title);
-	if (units_path(db, in->unit_id, path, sizeof path) != E_OK) fe_add(fe, "unit", N_("No such unit"));
+	if (units_path(db, in->unit_id, path, pathn) != E_OK) fe_add(fe, "unit", N_("No such unit"));
 	if (!period_type_of(in->period_from)) fe_add(fe, "period_from", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
 	if (!period_type_of(in->period_to) || (period_type_of(in->period_from) && !period_valid(period_type_of(in->period_from), in->period_to)) ||
 	    (in->period_from && in->period_to && strcmp(in->period_from, in->period_to) > 0))
@@ -719,6 +724,13 @@ int ind_dashboards_create(struct db *db, const struct user *who, const struct in
 		}
 		arena_free(&a);
 	}
+}
+
+int ind_dashboards_create(struct db *db, const struct user *who, const struct ind_dashboard_in *in, struct field_errors *fe,
+			  int64_t *id)
+{
+	char path[UNIT_PATH_MAX];
+	check_dashboard(db, in, fe, path, sizeof path);
 	if (fe->n) return E_INVALID;
 	if (!role_can(who, PERM_INDICATOR_DEFINE, path)) return E_FORBIDDEN;
 	int rc = db_tx_begin(db);
@@ -793,4 +805,85 @@ int ind_dashboards_list(struct db *db, struct arena *a, struct ind_dashboard **i
 	}
 	db_done(st);
 	return rc == DB_DONE ? E_OK : E_DB;
+}
+
+int ind_dashboards_get(struct db *db, struct arena *a, int64_t id, struct ind_dashboard **out)
+{
+	struct stmt *st = db_query(db, DASH_COLS "WHERE d.id = $1", "i", id);
+	if (!st) return E_DB;
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		*out = arena_alloc(a, sizeof **out);
+		read_dash(st, a, *out);
+	}
+	db_done(st);
+	return rc == DB_ROW ? E_OK : rc == DB_DONE ? E_NOTFOUND : E_DB;
+}
+
+static char *dash_snapshot(struct db *db, int64_t id)
+{
+	struct arena a;
+	arena_init(&a);
+	struct ind_dashboard *d;
+	char *out = NULL;
+	if (ind_dashboards_get(db, &a, id, &d) == E_OK) {
+		struct buf b;
+		buf_init(&b);
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_kint(&w, "id", d->id);
+		jw_kstr(&w, "slug", d->slug);
+		jw_kstr(&w, "title", d->title);
+		jw_kint(&w, "unit_id", d->unit_id);
+		jw_kstr(&w, "indicators", d->indicators);
+		jw_kstr(&w, "period_from", d->period_from);
+		jw_kstr(&w, "period_to", d->period_to);
+		jw_kbool(&w, "public", d->public_);
+		jw_kint(&w, "version", d->version);
+		jw_obj_end(&w);
+		out = buf_detach(&b);
+	}
+	arena_free(&a);
+	return out;
+}
+
+int ind_dashboards_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct ind_dashboard_in *in,
+			  struct field_errors *fe)
+{
+	char path[UNIT_PATH_MAX];
+	check_dashboard(db, in, fe, path, sizeof path);
+	if (fe->n) return E_INVALID;
+	if (!role_can(who, PERM_INDICATOR_DEFINE, path)) return E_FORBIDDEN;
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) return rc;
+	char *before = dash_snapshot(db, id);
+	char now[21];
+	now_iso(now);
+	int64_t dup = 0;
+	if (!before) {
+		rc = E_NOTFOUND;
+		goto out;
+	}
+	if (db_int1(db, &dup, "SELECT id FROM indicator_dashboards WHERE slug = $1 AND id <> $2", "ti", in->slug, id) == DB_ROW) {
+		fe_add(fe, "slug", N_("Is already used"));
+		rc = E_CONFLICT;
+		goto out;
+	}
+	if (db_exec(db,
+		    "UPDATE indicator_dashboards SET slug = $1, title = $2, unit_id = $3, indicators = $4, period_from = $5, period_to = $6, "
+		    "public = $7, version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
+		    "ttitttitii", in->slug, in->title, in->unit_id, in->indicators, in->period_from, in->period_to, (int64_t)(in->public_ != 0),
+		    now, id, version) != DB_OK) {
+		rc = E_DB;
+		goto out;
+	}
+	if (db_changes(db) != 1) {
+		rc = E_CONFLICT;
+		goto out;
+	}
+	rc = audit_change(db, who, "update", "indicator_dashboard", id, before, dash_snapshot, NULL);
+out:
+	free(before);
+	return db_tx_end(db, rc);
 }

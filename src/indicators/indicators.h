@@ -228,6 +228,8 @@ int ind_rules_create(struct db *db, const struct user *who, const struct ind_rul
 		     struct ind_expr_error *err, int64_t *id);
 int ind_rules_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct ind_rule_in *in,
 		     struct field_errors *fe, struct ind_expr_error *err);
+/* removes a rule at its version: E_NOTFOUND, E_CONFLICT (stale version); audited */
+int ind_rules_delete(struct db *db, const struct user *who, int64_t id, int64_t version);
 int ind_rules_list(struct db *db, struct arena *a, const char *lang, struct ind_rule **items, int *n);
 int ind_rules_get(struct db *db, struct arena *a, int64_t id, const char *lang, struct ind_rule **out);
 void ind_rule_json(struct jw *w, const struct ind_rule *r);
@@ -333,7 +335,11 @@ struct ind_dashboard_in {
 };
 int ind_dashboards_create(struct db *db, const struct user *who, const struct ind_dashboard_in *in, struct field_errors *fe,
 			  int64_t *id);
+/* changes a dashboard (every field, its slug too) at its version: E_CONFLICT when stale or the slug is taken (fe) */
+int ind_dashboards_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct ind_dashboard_in *in,
+			  struct field_errors *fe);
 int ind_dashboards_find(struct db *db, struct arena *a, const char *slug, struct ind_dashboard **out);
+int ind_dashboards_get(struct db *db, struct arena *a, int64_t id, struct ind_dashboard **out);
 int ind_dashboards_list(struct db *db, struct arena *a, struct ind_dashboard **items, int *n);
 
 /* ---- import (indicators_io.c) and demo (indicators_demo.c) ---- */
