@@ -105,7 +105,8 @@ test("the department's reporter enters a value for the new indicator", async () 
   await row.locator('input[name="v.dept_open_datasets"]').fill('1.250');
   const res = await submit(rep, rep.getByRole('button', { name: 'Lưu số liệu' }));
   assert.equal(res.status(), 303);
-  assert.equal(await text(rep.locator('p.flash')), 'Đã lưu số liệu');
+  // saved, and the officer's new rule (at most 500) warns
+  assert.equal(await text(rep.locator('p.flash')), 'Đã lưu số liệu, có cảnh báo: hãy kiểm tra lại');
   assert.equal(await text(rep.locator('[data-figure="dept_open_datasets"]')), '1.250');
   assertNoProblems(rep);
 });
