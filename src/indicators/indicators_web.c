@@ -1094,6 +1094,50 @@ void api_indicator_rule_create(struct req *r)
 	ind_rule_json(&w, x);
 }
 
+/* PATCH /api/v1/indicator-rules/{id}: every field, active (default true), version */
+void api_indicator_rule_update(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	struct field_errors fe = { 0 };
+	struct ind_expr_error err;
+	int64_t version = require_version(r, &fe);
+	struct ind_rule_in in;
+	read_rule_in(r, &in, &fe, &err);
+	json_t *ja = r->json ? json_object_get(r->json, "active") : NULL;
+	if (ja && !json_is_boolean(ja)) fe_add(&fe, "active", N_("Must be true or false"));
+	in.active = !ja || json_is_true(ja);
+	int rc = fe.n ? E_INVALID : ind_rules_update(r->db, r->user, id, version, &in, &fe, &err);
+	if (rc == E_INVALID && err.reason)
+		for (int i = 0; i < fe.n; i++)
+			if (!strcmp(fe.field[i], "expression")) fe.msg[i] = ind_expr_error_text(&r->a, r->lang, &err);
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	struct ind_rule *x;
+	if (ind_rules_get(r->db, &r->a, id, r->lang, &x) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	ind_rule_json(&w, x);
+}
+
+/* DELETE /api/v1/indicator-rules/{id}?version= */
+void api_indicator_rule_delete(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	int64_t version = query_int(r, "version", -1, 1, INT64_MAX);
+	if (query_bad(r)) return;
+	if (version < 0) {
+		struct field_errors fe = { 0 };
+		fe_add(&fe, "version", N_("Is required"));
+		reply_invalid(r, &fe);
+		return;
+	}
+	int rc = ind_rules_delete(r->db, r->user, id, version);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	r->status = 204;
+}
+
 void page_indicator_rules(struct req *r)
 {
 	struct ind_rule *items;
@@ -1810,27 +1854,54 @@ void api_public_indicators(struct req *r)
 	jw_obj_end(&w);
 }
 
+static void dashboard_json_in(struct req *r, struct ind_dashboard_in *in)
+{
+	json_t *b = r->json;
+	json_t *ju = b ? json_object_get(b, "unit_id") : NULL, *jp = b ? json_object_get(b, "public") : NULL;
+	*in = (struct ind_dashboard_in){ .slug = b ? jstr(b, "slug") : NULL, .title = b ? jstr(b, "title") : NULL,
+					 .indicators = b ? jstr(b, "indicators") : NULL, .period_from = b ? jstr(b, "period_from") : NULL,
+					 .period_to = b ? jstr(b, "period_to") : NULL, .unit_id = json_is_integer(ju) ? json_integer_value(ju) : 0,
+					 .public_ = json_is_true(jp) };
+}
+
+static void reply_dashboard(struct req *r, int status, int64_t id, const struct ind_dashboard_in *in, int64_t version)
+{
+	reply_json(r, status);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kint(&w, "id", id);
+	jw_kstr(&w, "slug", in->slug);
+	jw_kbool(&w, "public", in->public_);
+	if (version) jw_kint(&w, "version", version);
+	jw_obj_end(&w);
+}
+
 /* POST /api/v1/indicator-dashboards {slug, title, unit_id, indicators: "a,b", period_from, period_to, public} */
 void api_indicator_dashboard_create(struct req *r)
 {
 	struct field_errors fe = { 0 };
-	json_t *b = r->json;
-	json_t *ju = b ? json_object_get(b, "unit_id") : NULL, *jp = b ? json_object_get(b, "public") : NULL;
-	struct ind_dashboard_in in = { .slug = b ? jstr(b, "slug") : NULL, .title = b ? jstr(b, "title") : NULL,
-				       .indicators = b ? jstr(b, "indicators") : NULL, .period_from = b ? jstr(b, "period_from") : NULL,
-				       .period_to = b ? jstr(b, "period_to") : NULL, .unit_id = json_is_integer(ju) ? json_integer_value(ju) : 0,
-				       .public_ = json_is_true(jp) };
+	struct ind_dashboard_in in;
+	dashboard_json_in(r, &in);
 	int64_t id = 0;
 	int rc = ind_dashboards_create(r->db, r->user, &in, &fe, &id);
 	if (rc == E_CONFLICT && fe.n) rc = E_INVALID;
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	reply_created(r, arena_printf(&r->a, "/api/v1/public/indicators/%s", in.slug));
-	reply_json(r, 201);
-	struct jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
-	jw_kint(&w, "id", id);
-	jw_kstr(&w, "slug", in.slug);
-	jw_kbool(&w, "public", in.public_);
-	jw_obj_end(&w);
+	reply_dashboard(r, 201, id, &in, 0);
+}
+
+/* PATCH /api/v1/indicator-dashboards/{id}: every field and the version */
+void api_indicator_dashboard_update(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	struct field_errors fe = { 0 };
+	int64_t version = require_version(r, &fe);
+	struct ind_dashboard_in in;
+	dashboard_json_in(r, &in);
+	int rc = fe.n ? E_INVALID : ind_dashboards_update(r->db, r->user, id, version, &in, &fe);
+	if (rc == E_CONFLICT && fe.n) rc = E_INVALID;
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	reply_dashboard(r, 200, id, &in, version + 1);
 }

@@ -313,3 +313,35 @@ test('a dashboard: the indicators and the public flag are chosen with checkboxes
   assert.equal(bad.status, 422);
   assert.equal(fieldError(bad.text, 'to'), 'A period of the same type, not before the first');
 });
+
+test('the API changes and removes a rule, and changes a dashboard, at their versions', async () => {
+  const en = { 'Accept-Language': 'en' };
+  const made = ok(await admin.post('/api/v1/indicator-rules', { json: { code: 'datasets_max', expression: 'datasets <= 100', severity: 'warning',
+    message_vi: 'Nhiều bộ dữ liệu bất thường', message_en: 'Unusually many datasets', message_hi: 'असामान्य' } }), 201);
+  const body = { code: 'datasets_max', expression: 'datasets <= 50', severity: 'error', message_vi: 'Quá 50 bộ dữ liệu',
+    message_en: 'More than 50 datasets', message_hi: '50 से अधिक', version: made.version };
+  const changed = ok(await admin.patch(`/api/v1/indicator-rules/${made.id}`, { json: body }));
+  assert.deepEqual([changed.expression, changed.severity, changed.message_en, changed.active, changed.version],
+    ['datasets <= 50', 'error', 'More than 50 datasets', true, made.version + 1]);
+  assert.equal((await admin.patch(`/api/v1/indicator-rules/${made.id}`, { json: body })).status, 409);
+  const bad = await admin.patch(`/api/v1/indicator-rules/${made.id}`, { json: { ...body, version: changed.version, expression: 'datasets <=' }, headers: en });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.data.error.fields.expression, 'Column 12: Expected a value, found end of rule');
+  const off = ok(await admin.patch(`/api/v1/indicator-rules/${made.id}`, { json: { ...body, version: changed.version, active: false } }));
+  assert.equal(off.active, false);
+  assert.equal((await admin.req('DELETE', `/api/v1/indicator-rules/${made.id}?version=${changed.version}`)).status, 409);
+  assert.equal((await admin.req('DELETE', `/api/v1/indicator-rules/${made.id}`)).status, 422);
+  assert.equal((await admin.req('DELETE', `/api/v1/indicator-rules/${made.id}?version=${off.version}`)).status, 204);
+  assert.equal((await admin.patch(`/api/v1/indicator-rules/${made.id}`, { json: { ...body, version: off.version } })).status, 404);
+  // a dashboard
+  const d = ok(await admin.post('/api/v1/indicator-dashboards', { json: { slug: 'so-noi-vu', title: 'Sở Nội vụ', unit_id: u.D1.id,
+    indicators: 'datasets', period_from: '2025', period_to: '2025' } }), 201);
+  const dbody = { slug: 'so-noi-vu', title: 'Sở Nội vụ', unit_id: u.D1.id, indicators: 'datasets,incidents', period_from: '2024', period_to: '2025', public: true, version: 1 };
+  assert.deepEqual(ok(await admin.patch(`/api/v1/indicator-dashboards/${d.id}`, { json: dbody })), { id: d.id, slug: 'so-noi-vu', public: true, version: 2 });
+  assert.equal((await admin.patch(`/api/v1/indicator-dashboards/${d.id}`, { json: dbody })).status, 409);
+  const taken = await admin.patch(`/api/v1/indicator-dashboards/${d.id}`, { json: { ...dbody, version: 2, slug: 'son-la-cds' }, headers: en });
+  assert.equal(taken.status, 422);
+  assert.equal(taken.data.error.fields.slug, 'Is already used');
+  const pub = ok(await new Client(srv.base).get('/api/v1/public/indicators/so-noi-vu'));
+  assert.deepEqual(pub.indicators.map((x) => [x.code, x.periods.find((p) => p.period === '2025').figure.value]), [['datasets', 4], ['incidents', 2]]);
+});
