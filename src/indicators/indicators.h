@@ -283,6 +283,9 @@ struct index_in {
 	int ncrit;
 };
 int indexes_create(struct db *db, const struct user *who, const struct index_in *in, struct field_errors *fe, int64_t *id);
+/* replaces an index's fields and criteria at its version (E_CONFLICT when stale; a code taken: fe); the same checks as
+** create, PERM_INDICATOR_DEFINE on its scope before and after; audited with both */
+int indexes_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct index_in *in, struct field_errors *fe);
 int indexes_get(struct db *db, struct arena *a, int64_t id, const char *lang, struct composite_index **out);
 int indexes_find(struct db *db, struct arena *a, const char *code, const char *lang, struct composite_index **out);
 int indexes_list(struct db *db, struct arena *a, const char *lang, struct composite_index **items, int *n);

@@ -1552,7 +1552,7 @@ static void show_index_new(struct req *r, struct ix_form *f, const struct field_
 	if (errors && *errors) r->status = 422;
 	indicators_list(r->db, &r->a, r->lang, 0, &f->inds, &f->ninds);
 	f->kinds = unit_kinds_load(r, &f->nkinds);
-	page_begin(r, _("New index"), "indicators");
+	page_begin(r, f->ix ? f->ix->name : _("New index"), "indicators");
 	tmpl_index_new(&r->out, r, f, fe, errors);
 	page_end(r);
 }
@@ -1571,6 +1571,132 @@ void page_index_new(struct req *r)
 
 /* POST /indexes (multipart or not): code, names, scope (unit_id), unit_kind, total_points, and the criteria as rows of
 ** the form, or in a file (when no row is filled) */
+/* the index form posted as rows: a new index (ix NULL) or a change of ix at the version posted */
+static void index_rows_post(struct req *r, struct ix_form *f, const struct composite_index *ix)
+{
+	struct field_errors fe = { 0 };
+	struct index_in in = { .code = req_form(r, "code"), .name_vi = req_form(r, "name_vi"), .name_en = req_form(r, "name_en"),
+			       .name_hi = req_form(r, "name_hi"), .unit_kind = req_form(r, "unit_kind") };
+	const char *scope = req_form(r, "unit_id");
+	int more = req_form(r, "more_rows") != NULL, removed = req_form(r, "remove_row") != NULL;
+	int *map = arena_alloc(&r->a, sizeof *map * (size_t)(f->nrows ? f->nrows : 1));
+	rows_to_criteria(r, f, &in, map, &fe);
+	if (more || removed) {
+		/* the form back as typed, with more blank rows or without the row removed */
+		for (int k = 0; more && k < IX_BLANK_ROWS && f->nrows < IX_ROWS_MAX; k++) f->rows[f->nrows++].v[CR_LEVEL] = "sub";
+		show_index_new(r, f, NULL, NULL);
+		return;
+	}
+	int64_t version = ix ? require_version(r, &fe) : 0;
+	if (!scope || parse_id(scope, &in.scope_id) != 0) fe_add(&fe, "scope", N_("Is required"));
+	if (!f->total || i18n_parse_number(r->lang, f->total, &in.total_points) != 0) fe_add(&fe, "total_points", N_("Is not a number"));
+	if (!in.ncrit) fe_add(&fe, "criteria", N_("An index needs criteria"));
+	int64_t id = ix ? ix->id : 0;
+	int rc = E_INVALID;
+	if (!fe.n) {
+		struct field_errors dfe = { 0 };
+		rc = ix ? indexes_update(r->db, r->user, id, version, &in, &dfe) : indexes_create(r->db, r->user, &in, &dfe, &id);
+		if (rc == E_CONFLICT && dfe.n) rc = E_INVALID;
+		/* the domain names criterion i: the form names its row */
+		for (int k = 0; k < dfe.n; k++) {
+			int i = -1;
+			if (sscanf(dfe.field[k], "criteria[%d]", &i) == 1 && i >= 0 && i < in.ncrit)
+				fe_add(&fe, arena_printf(&r->a, "crit.%d", map[i] + 1), dfe.msg[k]);
+			else fe_add(&fe, dfe.field[k], dfe.msg[k]);
+		}
+	}
+	if (rc == E_OK) {
+		flash_set(r, ix ? N_("The index is saved") : N_("The index is created"));
+		reply_redirect(r, arena_printf(&r->a, "/indexes/%lld", (long long)id));
+		return;
+	}
+	if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }
+	for (int k = 0; k < IX_BLANK_ROWS && f->nrows < IX_ROWS_MAX; k++) f->rows[f->nrows++].v[CR_LEVEL] = "sub";
+	show_index_new(r, f, &fe, NULL);
+}
+
+/* "1:100;4:350.5" as the user writes numbers ("1:100;4:350,5" in vi) */
+static const char *thresholds_shown(struct req *r, const char *s)
+{
+	if (!s || !*s) return NULL;
+	struct buf b;
+	buf_init(&b);
+	char *list = arena_strdup(&r->a, s), *save = NULL;
+	for (char *pair = strtok_r(list, ";", &save); pair; pair = strtok_r(NULL, ";", &save)) {
+		char *colon = strchr(pair, ':');
+		if (!colon) continue;
+		*colon = 0;
+		if (b.len) buf_raw(&b, ";");
+		fmt_number(&b, r->lang, strtod(pair, NULL));
+		buf_raw(&b, ":");
+		fmt_number(&b, r->lang, strtod(colon + 1, NULL));
+	}
+	const char *out = arena_strdup(&r->a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+static int index_param(struct req *r, struct composite_index **ix)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return 0;
+	int rc = indexes_get(r->db, &r->a, id, r->lang, ix);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return 0; }
+	return 1;
+}
+
+/* GET /indexes/{id}/edit: the form of an index as stored, its criteria as rows */
+void page_index_edit(struct req *r)
+{
+	struct composite_index *ix;
+	if (!index_param(r, &ix)) return;
+	struct ix_form f = { 0 };
+	f.ix = ix;
+	f.rows = arena_alloc(&r->a, sizeof *f.rows * IX_ROWS_MAX);
+	memset(f.rows, 0, sizeof *f.rows * IX_ROWS_MAX);
+	for (int i = 0; i < ix->ncrit && f.nrows < IX_ROWS_MAX; i++) {
+		const struct index_criterion *c = &ix->crit[i];
+		struct ix_row *w = &f.rows[f.nrows++];
+		int sub = c->parent_id != 0;
+		w->v[CR_LEVEL] = sub ? "sub" : "main";
+		w->v[CR_CODE] = c->code;
+		w->v[CR_VI] = c->name_vi;
+		w->v[CR_EN] = c->name_en;
+		w->v[CR_HI] = c->name_hi;
+		w->v[CR_POINTS] = ind_input_value(r, 1, c->points);
+		if (!sub) {
+			double subs = 0;
+			for (int j = i + 1; j < ix->ncrit && ix->crit[j].parent_id; j++) subs += ix->crit[j].points;
+			w->has_subs = 1;
+			w->subs = subs;
+			f.mains += c->points;
+			continue;
+		}
+		w->v[CR_IND] = c->indicator_code;
+		w->v[CR_METHOD] = c->method;
+		if (c->method && !strcmp(c->method, "linear")) {
+			w->v[CR_LO] = ind_input_value(r, 1, c->lo);
+			w->v[CR_HI_] = ind_input_value(r, 1, c->hi);
+		}
+		w->v[CR_THR] = thresholds_shown(r, c->thresholds);
+	}
+	for (int k = 0; k < IX_BLANK_ROWS && f.nrows < IX_ROWS_MAX; k++) f.rows[f.nrows++].v[CR_LEVEL] = "sub";
+	f.total = ind_input_value(r, 1, ix->total_points);
+	show_index_new(r, &f, NULL, NULL);
+}
+
+/* POST /indexes/{id}: the form of page_index_edit, with the version read */
+void page_index_update(struct req *r)
+{
+	struct composite_index *ix;
+	if (!index_param(r, &ix)) return;
+	struct ix_form f = { 0 };
+	f.ix = ix;
+	f.nrows = read_crit_rows(r, &f.rows);
+	f.total = req_form(r, "total_points");
+	index_rows_post(r, &f, ix);
+}
+
 void page_index_create(struct req *r)
 {
 	struct ix_form f = { 0 };
@@ -1581,43 +1707,7 @@ void page_index_create(struct req *r)
 	int more = req_form(r, "more_rows") != NULL, removed = req_form(r, "remove_row") != NULL;
 	const struct mp_part *file = req_file(r, "file");
 	if (any || more || removed || !file || !file->len) {
-		struct field_errors fe = { 0 };
-		struct index_in in = { .code = req_form(r, "code"), .name_vi = req_form(r, "name_vi"), .name_en = req_form(r, "name_en"),
-				       .name_hi = req_form(r, "name_hi"), .unit_kind = req_form(r, "unit_kind") };
-		const char *scope = req_form(r, "unit_id");
-		int *map = arena_alloc(&r->a, sizeof *map * (size_t)(f.nrows ? f.nrows : 1));
-		rows_to_criteria(r, &f, &in, map, &fe);
-		if (more || removed) {
-			/* the form back as typed, with more blank rows or without the row removed */
-			for (int k = 0; more && k < IX_BLANK_ROWS && f.nrows < IX_ROWS_MAX; k++) f.rows[f.nrows++].v[CR_LEVEL] = "sub";
-			show_index_new(r, &f, NULL, NULL);
-			return;
-		}
-		if (!scope || parse_id(scope, &in.scope_id) != 0) fe_add(&fe, "scope", N_("Is required"));
-		if (!f.total || i18n_parse_number(r->lang, f.total, &in.total_points) != 0) fe_add(&fe, "total_points", N_("Is not a number"));
-		if (!in.ncrit) fe_add(&fe, "criteria", N_("An index needs criteria"));
-		int64_t id = 0;
-		int rc = E_INVALID;
-		if (!fe.n) {
-			struct field_errors dfe = { 0 };
-			rc = indexes_create(r->db, r->user, &in, &dfe, &id);
-			if (rc == E_CONFLICT && dfe.n) rc = E_INVALID;
-			/* the domain names criterion i: the form names its row */
-			for (int k = 0; k < dfe.n; k++) {
-				int i = -1;
-				if (sscanf(dfe.field[k], "criteria[%d]", &i) == 1 && i >= 0 && i < in.ncrit)
-					fe_add(&fe, arena_printf(&r->a, "crit.%d", map[i] + 1), dfe.msg[k]);
-				else fe_add(&fe, dfe.field[k], dfe.msg[k]);
-			}
-		}
-		if (rc == E_OK) {
-			flash_set(r, N_("The index is created"));
-			reply_redirect(r, arena_printf(&r->a, "/indexes/%lld", (long long)id));
-			return;
-		}
-		if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }
-		for (int k = 0; k < IX_BLANK_ROWS && f.nrows < IX_ROWS_MAX; k++) f.rows[f.nrows++].v[CR_LEVEL] = "sub";
-		show_index_new(r, &f, &fe, NULL);
+		index_rows_post(r, &f, NULL);
 		return;
 	}
 	struct field_errors fe = { 0 };

@@ -72,6 +72,7 @@ struct ix_row {
 	double subs;
 };
 struct ix_form {
+	const struct composite_index *ix; /* the index edited; NULL: a new one */
 	struct ix_row *rows;
 	int nrows;
 	const char *total;                /* total points as typed */
@@ -122,6 +123,8 @@ void page_public_indicators(struct req *r);
 void page_index(struct req *r);
 void page_index_new(struct req *r);
 void page_index_create(struct req *r);
+void page_index_edit(struct req *r);
+void page_index_update(struct req *r);
 
 /* API */
 void api_indicators_list(struct req *r);

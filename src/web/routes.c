@@ -96,6 +96,8 @@ const struct route routes[] = {
 	{ M_GET, "/indexes/new", page_index_new, LOGIN, PERM_INDICATOR_DEFINE },
 	{ M_POST, "/indexes", page_index_create, LOGIN, PERM_INDICATOR_DEFINE },
 	{ M_GET, "/indexes/{id}", page_index, LOGIN, 0 },
+	{ M_GET, "/indexes/{id}/edit", page_index_edit, LOGIN, PERM_INDICATOR_DEFINE },
+	{ M_POST, "/indexes/{id}", page_index_update, LOGIN, PERM_INDICATOR_DEFINE },
 	{ M_GET, "/public/indicators/{slug}", page_public_indicators, PUBLIC, 0 },
 	{ M_GET, "/pick/{what}", page_pick, LOGIN, 0 },
 	{ M_GET, "/jobs/{id}", page_job, LOGIN, 0 },

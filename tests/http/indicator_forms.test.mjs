@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client, testPassword } from '../lib/server.mjs';
-import { addUserAsync, csrfOf, mkUnit, sql } from './_util.mjs';
+import { addUserAsync, csrfOf, mkUnit, poTranslation, sql } from './_util.mjs';
 
 let env, srv, admin, web, webEn, u;
 const ok = (r, status = 200) => { assert.equal(r.status, status, r.text); return r.data; };
@@ -268,6 +268,39 @@ test('an organiser defines an index as rows of criteria, with the running total 
   // S2: 0 + 0 (1 dataset: 100) → 100 + all of B2 249.5 → 349.5
   const rk = ok(await admin.get(`/api/v1/indexes/${id}/ranking?year=2025`));
   assert.deepEqual(rk.items.map((x) => [x.code, x.rank, Math.round(x.score * 10) / 10]), [['SL-S1', 1, 950.1], ['SL-S2', 2, 349.5]]);
+
+  // the index's form as stored, the numbers the Vietnamese way; changed at its version
+  const edit = await web.get(`/indexes/${id}/edit`);
+  assert.equal(edit.status, 200);
+  assert.match(edit.text, /name="version" value="1"/);
+  assert.match(edit.text, /id="f-crit-4-points" name="crit_points" value="350,5"/);
+  assert.match(edit.text, /id="f-crit-4-thresholds" name="crit_thresholds"[^>]*value="1:100;3:200;4:350,5"/);
+  assert.match(edit.text, /id="f-crit-5-lo" name="crit_lo" inputmode="decimal" value="10"/);
+  assert.match(edit.text, /data-total-mains>1\.000<\/b>/);
+  const changed = rows.map((w) => [...w]);
+  changed[1][5] = 'linear'; changed[1][6] = '0'; changed[1][7] = '200';          // A1: linear 0 → 200 staff
+  const upd = (fields, rws) => web.raw(`/indexes/${id}`, { raw: indexForm(csrf, { ...head, version: '1', ...fields }, rws).toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  const saved = await upd({ name_en: 'Departments digital transformation index' }, changed);
+  assert.equal(saved.status, 303, saved.text);
+  assert.equal(saved.headers.get('location'), `/indexes/${id}`);
+  assert.equal(sql(env.db, `SELECT name_en, version FROM composite_indexes WHERE id = ${id}`), 'Departments digital transformation index|2');
+  assert.equal(sql(env.db, `SELECT c.method || ' ' || CAST(c.lo AS INTEGER) || ' ' || CAST(c.hi AS INTEGER) FROM index_criteria c WHERE c.index_id = ${id} AND c.code = 'A1'`), 'linear 0 200');
+  assert.equal(sql(env.db, `SELECT count(*) FROM index_criteria WHERE index_id = ${id}`), '5');
+  // S1: 150/200 × 400 = 300 + 350.5 + 199.6; S2: 90/200 × 400 = 180 + 100 + 249.5
+  const rk2 = ok(await admin.get(`/api/v1/indexes/${id}/ranking?year=2025`));
+  assert.deepEqual(rk2.items.map((x) => [x.code, Math.round(x.score * 10) / 10]), [['SL-S1', 850.1], ['SL-S2', 529.5]]);
+  // the same form again is stale: 409, nothing changed
+  assert.equal((await upd({ name_en: 'Lost' }, changed)).status, 409);
+  assert.equal(sql(env.db, `SELECT name_en FROM composite_indexes WHERE id = ${id}`), 'Departments digital transformation index');
+  // a bad row at the current version: 422 in its row, nothing changed
+  const badRows = changed.map((w) => [...w]);
+  badRows[1][5] = 'linear'; badRows[1][6] = '5'; badRows[1][7] = '5';
+  const bad2 = await web.raw(`/indexes/${id}`, { raw: indexForm(csrf, { ...head, version: '2' }, badRows).toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(bad2.status, 422);
+  assert.equal(fieldError(bad2.text, 'crit-2'), poTranslation('vi', 'Linear scoring needs two different bounds'));
+  assert.equal(sql(env.db, `SELECT version FROM composite_indexes WHERE id = ${id}`), '2');
 });
 
 test('a dashboard: the indicators and the public flag are chosen with checkboxes, edited at its version', async () => {
