@@ -541,7 +541,7 @@ static int score_year(struct db *db, struct arena *a, const struct composite_ind
 			for (int m = 0; m < ix->ncrit; m++)
 				if (ix->crit[m].id == c->parent_id) u[i].points[m] += u[i].points[k];
 		}
-	qsort(u, (size_t)n, sizeof *u, cmp_score);
+	if (n > 1) qsort(u, (size_t)n, sizeof *u, cmp_score);
 	for (int i = 0; i < n; i++) u[i].rank = i > 0 && fabs(u[i].score - u[i - 1].score) <= 1e-9 ? u[i - 1].rank : i + 1;
 	return E_OK;
 }

@@ -1546,15 +1546,21 @@ static void rows_to_criteria(struct req *r, struct ix_form *f, struct index_in *
 	}
 }
 
-static void show_index_new(struct req *r, struct ix_form *f, const struct field_errors *fe, const char *errors)
+static void show_index_form(struct req *r, struct ix_form *f, const struct field_errors *fe, const char *errors, int file)
 {
 	if (fe && fe->n) r->status = 422;
 	if (errors && *errors) r->status = 422;
 	indicators_list(r->db, &r->a, r->lang, 0, &f->inds, &f->ninds);
 	f->kinds = unit_kinds_load(r, &f->nkinds);
 	page_begin(r, f->ix ? f->ix->name : _("New index"), "indicators");
-	tmpl_index_new(&r->out, r, f, fe, errors);
+	if (file) tmpl_index_file_new(&r->out, r, f, fe, errors);
+	else tmpl_index_new(&r->out, r, f, fe, errors);
 	page_end(r);
+}
+
+static void show_index_new(struct req *r, struct ix_form *f, const struct field_errors *fe, const char *errors)
+{
+	show_index_form(r, f, fe, errors, 0);
 }
 
 void page_index_new(struct req *r)
@@ -1564,9 +1570,9 @@ void page_index_new(struct req *r)
 	f.rows = arena_alloc(&r->a, sizeof *f.rows * IX_ROWS_MAX);
 	memset(f.rows, 0, sizeof *f.rows * IX_ROWS_MAX);
 	for (int i = 0; i < f.nrows; i++) f.rows[i].v[CR_LEVEL] = i == 0 || i == 3 ? "main" : "sub";
-	f.total = "1.000";
-	if (strcmp(r->lang, "vi")) f.total = "1,000";
-	show_index_new(r, &f, NULL, NULL);
+	f.total = ind_input_value(r, 1, 1000);
+	const char *file = req_query(r, "file");
+	show_index_form(r, &f, NULL, NULL, file && !strcmp(file, "1"));
 }
 
 /* POST /indexes (multipart or not): code, names, scope (unit_id), unit_kind, total_points, and the criteria as rows of
@@ -1702,11 +1708,8 @@ void page_index_create(struct req *r)
 	struct ix_form f = { 0 };
 	f.nrows = read_crit_rows(r, &f.rows);
 	f.total = req_form(r, "total_points");
-	int any = 0;
-	for (int i = 0; i < f.nrows; i++) any |= !row_blank(&f.rows[i]);
-	int more = req_form(r, "more_rows") != NULL, removed = req_form(r, "remove_row") != NULL;
-	const struct mp_part *file = req_file(r, "file");
-	if (any || more || removed || !file || !file->len) {
+	/* the rows are a urlencoded form; a file comes in a multipart one (the page /indexes/new?file=1) */
+	if (!multipart_is(req_header(r, "Content-Type"))) {
 		index_rows_post(r, &f, NULL);
 		return;
 	}
@@ -1746,9 +1749,7 @@ void page_index_create(struct req *r)
 	const char *text = arena_strdup(&r->a, buf_cstr(&errors));
 	buf_free(&errors);
 	if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }
-	for (int k = 0; !f.nrows && k < IX_FIRST_ROWS; k++) f.rows[k].v[CR_LEVEL] = k == 0 ? "main" : "sub";
-	if (!f.nrows) f.nrows = IX_FIRST_ROWS;
-	show_index_new(r, &f, &fe, text);
+	show_index_form(r, &f, &fe, text, 1);
 }
 
 /* ---- dashboards ---- */

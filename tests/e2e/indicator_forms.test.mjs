@@ -8,7 +8,7 @@
 // docs/INDICATORS.md.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoServer, launch, newPage, loginForm, submit, clickAndWait, text, assertNoProblems, screenshot } from './browser.mjs';
+import { demoServer, launch, newPage, loginForm, submit, clickAndWait, pickOption, text, assertNoProblems, screenshot } from './browser.mjs';
 
 let env, srv, browser, off, rep, anon;
 
@@ -95,6 +95,23 @@ test('the index form keeps the running total of points as they are typed', async
   await off.getByRole('button', { name: 'Thêm dòng' }).click();
   assert.equal(await off.locator('tr[data-row]').count(), before + 1);
   await screenshot(off, 'indicators-index-form.png');
+  // the rest of the index, and it is created: A2 goes, A1 takes all the points by rank
+  await off.getByLabel('Mã', { exact: true }).fill('DL-MO');
+  await off.getByLabel('Tên tiếng Việt', { exact: true }).fill('Chỉ số dữ liệu mở');
+  await off.getByLabel('Tên tiếng Anh', { exact: true }).fill('Open data index');
+  await off.getByLabel('Tên tiếng Hindi', { exact: true }).fill('खुला डेटा सूचकांक');
+  await pickOption(off.locator('#index-form'), 'Phạm vi: xếp hạng các đơn vị trực thuộc', 'Tỉnh Sơn La', /^Tỉnh Sơn La/);
+  await off.getByLabel('Chỉ các đơn vị thuộc loại này').selectOption('department');
+  await row(2, 'points').fill('1.000');
+  await row(2, 'method').selectOption('rank');
+  await row(3, 'code').fill('');
+  await row(3, 'points').fill('');
+  for (const p of ['name_en', 'name_hi']) { await row(1, p).fill('Open data'); await row(2, p).fill('Datasets'); }
+  await row(2, 'name_vi').fill('Bộ dữ liệu mở');
+  const res = await submit(off, off.getByRole('button', { name: 'Tạo bộ chỉ số' }));
+  assert.equal(res.status(), 303);
+  assert.equal(await text(off.locator('p.flash')), 'Đã tạo bộ chỉ số');
+  assert.equal(await text(off.locator('h1')), 'Chỉ số dữ liệu mở · 2025');
   assertNoProblems(off);
   await off.setViewportSize({ width: 390, height: 844 });
 });
@@ -125,4 +142,13 @@ test('the officer adds it to the public dashboard with a checkbox; the dashboard
   await anon.goto(`${srv.base}/public/indicators/son-la`);
   assert.match(await text(anon.locator('[data-figure="dept_open_datasets"]')), /^1\.250 bộ/);
   assertNoProblems(anon);
+});
+
+test('the new index ranks the department that entered the value first', async () => {
+  await off.goto(`${srv.base}/indicators`);
+  await clickAndWait(off, off.getByRole('link', { name: 'Chỉ số dữ liệu mở' }));
+  const first = off.locator('table.ranking tbody tr').first();
+  assert.equal(await text(first.locator('th')), 'Sở Thông tin và Truyền thông');
+  assert.equal(await text(first.locator('td').nth(1)), '1.000');
+  assertNoProblems(off);
 });

@@ -201,6 +201,8 @@ function adminPages() {
     [`/indicators/definitions/${ids.indicator}`, 200],
     [`/indicators/rules/${ids.indRule}`, 200],
     [`/indicators/dashboards/${ids.indDashboard}`, 200],
+    ['/indexes/new?file=1', 200],
+    ['/indexes/1/edit', 200],
   ];
 }
 

@@ -378,3 +378,11 @@ test('the API changes and removes a rule, and changes a dashboard, at their vers
   const pub = ok(await new Client(srv.base).get('/api/v1/public/indicators/so-noi-vu'));
   assert.deepEqual(pub.indicators.map((x) => [x.code, x.periods.find((p) => p.period === '2025').figure.value]), [['datasets', 4], ['incidents', 2]]);
 });
+
+test('an index whose scope has no unit to rank answers an empty ranking', async () => {
+  const ix = ok(await admin.post('/api/v1/indexes', { json: { code: 'EMPTY', name_vi: 'Trống', name_en: 'Empty', name_hi: 'खाली', scope_id: u.D1.id,
+    total_points: 100, criteria: [{ code: 'A', name_vi: 'A', name_en: 'A', name_hi: 'A', points: 100 },
+      { code: 'A1', name_vi: 'A1', name_en: 'A1', name_hi: 'A1', points: 100, parent: 'A', indicator: 'datasets', method: 'rank' }] } }), 201);
+  assert.deepEqual(ok(await admin.get(`/api/v1/indexes/${ix.id}/ranking?year=2025`)).items, []);
+  assert.equal((await web.get(`/indexes/${ix.id}?year=2025`)).status, 200);
+});
