@@ -113,7 +113,12 @@ test('the index form keeps the running total of points as they are typed', async
   assert.equal(await text(off.locator('p.flash')), 'Đã tạo bộ chỉ số');
   assert.equal(await text(off.locator('h1')), 'Chỉ số dữ liệu mở · 2025');
   assertNoProblems(off);
+  // on a phone each criterion is a card with its labels
   await off.setViewportSize({ width: 390, height: 844 });
+  await off.goto(`${srv.base}/indexes/new`);
+  await fitsPhone(off);
+  assert.equal(await off.getByText('Điểm, dòng 1', { exact: true }).isVisible(), true);
+  assertNoProblems(off);
 });
 
 test("the department's reporter enters a value for the new indicator", async () => {
