@@ -1144,7 +1144,10 @@ void page_indicator_rules(struct req *r)
 	int n;
 	if (ind_rules_list(r->db, &r->a, r->lang, &items, &n) != E_OK) { reply_fail(r, E_DB, NULL); return; }
 	page_begin(r, _("Validation rules"), "indicators");
-	tmpl_indicator_rules(&r->out, r, items, n, NULL, NULL, role_can_any(r->user, PERM_INDICATOR_DEFINE));
+	struct indicator *inds;
+	int ninds;
+	indicators_list(r->db, &r->a, r->lang, 0, &inds, &ninds);
+	tmpl_indicator_rules(&r->out, r, items, n, NULL, NULL, role_can_any(r->user, PERM_INDICATOR_DEFINE), inds, ninds);
 	page_end(r);
 }
 
@@ -1152,7 +1155,10 @@ static void show_rule(struct req *r, const struct ind_rule *x, const struct fiel
 {
 	if (fe && fe->n) r->status = 422;
 	page_begin(r, arena_printf(&r->a, "%s · %s", _("Validation rules"), x->code), "indicators");
-	tmpl_indicator_rule_edit(&r->out, r, x, fe, err);
+	struct indicator *inds;
+	int ninds;
+	indicators_list(r->db, &r->a, r->lang, 0, &inds, &ninds);
+	tmpl_indicator_rule_edit(&r->out, r, x, fe, err, inds, ninds);
 	page_end(r);
 }
 
@@ -1223,7 +1229,10 @@ void page_indicator_rule_create(struct req *r)
 	ind_rules_list(r->db, &r->a, r->lang, &items, &n);
 	r->status = 422;
 	page_begin(r, _("Validation rules"), "indicators");
-	tmpl_indicator_rules(&r->out, r, items, n, &fe, &err, 1);
+	struct indicator *inds;
+	int ninds;
+	indicators_list(r->db, &r->a, r->lang, 0, &inds, &ninds);
+	tmpl_indicator_rules(&r->out, r, items, n, &fe, &err, 1, inds, ninds);
 	page_end(r);
 }
 
