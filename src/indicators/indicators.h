@@ -56,6 +56,8 @@ struct indicator {
 	int decimals;
 	int active;
 	int64_t version;
+	const char *numerator, *denominator;   /* what a ratio's parts count, in the language asked; "" when not said */
+	const char *numerator_vi, *numerator_en, *numerator_hi, *denominator_vi, *denominator_en, *denominator_hi;
 };
 
 /* what create and update take (every field; an update replaces them all,
@@ -65,6 +67,7 @@ struct indicator_in {
 	double factor;                   /* 0: 100 */
 	int decimals;
 	int active;                      /* create: ignored (1) */
+	const char *numerator_vi, *numerator_en, *numerator_hi, *denominator_vi, *denominator_en, *denominator_hi;   /* NULL: "" */
 };
 
 int indicators_create(struct db *db, const struct user *who, const struct indicator_in *in, struct field_errors *fe,

@@ -467,6 +467,12 @@ static const struct field_spec ind_fields[IF_N + 1] = {
 	[IF_DEC] = { "decimals", F_INT, 0, 0, 0, 4, NULL },
 	[IF_ACTIVE] = { "active", F_BOOL, 0, 0, 0, 1, NULL },
 };
+/* what a ratio's numerator and denominator count (a second table: a field table holds IN_MAX fields) */
+static const struct field_spec part_fields[7] = {
+	{ "numerator_vi", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL }, { "numerator_en", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL },
+	{ "numerator_hi", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL }, { "denominator_vi", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL },
+	{ "denominator_en", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL }, { "denominator_hi", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL },
+};
 
 static void read_indicator(struct req *r, struct indicator_in *in, struct field_errors *fe)
 {
@@ -485,6 +491,15 @@ static void read_indicator(struct req *r, struct indicator_in *in, struct field_
 	in->decimals = v.present[IF_DEC] ? (int)v.i[IF_DEC] : 0;
 	in->active = v.present[IF_ACTIVE] ? (int)v.i[IF_ACTIVE] : 1;
 	in->factor = 100;
+	if (fe_get(fe, "body")) return;
+	struct input p;
+	input_read(r, part_fields, &p, fe, 0);
+	in->numerator_vi = p.s[0];
+	in->numerator_en = p.s[1];
+	in->numerator_hi = p.s[2];
+	in->denominator_vi = p.s[3];
+	in->denominator_en = p.s[4];
+	in->denominator_hi = p.s[5];
 }
 
 void api_indicators_list(struct req *r)

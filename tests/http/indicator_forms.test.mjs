@@ -69,12 +69,21 @@ test('an officer creates a definition on the page, numbers the Vietnamese way', 
   const r2 = await web.post('/indicators/definitions', {
     _csrf: csrf, code: 'docs_signed', name_vi: 'Văn bản ký số', name_en: 'Documents signed', name_hi: 'हस्ताक्षरित दस्तावेज़',
     measure: '‰', kind: 'ratio', factor: '1.000', aggregation: 'weighted', direction: 'higher', period_type: 'quarter', decimals: '2',
+    numerator_vi: 'Văn bản đi được ký số', numerator_en: 'Outgoing documents signed', numerator_hi: 'हस्ताक्षरित दस्तावेज़',
+    denominator_vi: 'Tổng số văn bản đi', denominator_en: 'All outgoing documents', denominator_hi: 'सभी दस्तावेज़',
   });
   assert.equal(r2.status, 303, r2.text);
   const x = await indicator('docs_signed');
   assert.deepEqual([x.name_vi, x.name_en, x.name_hi, x.measure, x.kind, x.aggregation, x.direction, x.period_type, x.decimals, x.active],
     ['Văn bản ký số', 'Documents signed', 'हस्ताक्षरित दस्तावेज़', '‰', 'ratio', 'weighted', 'higher', 'quarter', 2, true]);
   assert.equal(sql(env.db, "SELECT CAST(factor AS INTEGER) FROM indicators WHERE code = 'docs_signed'"), '1000');
+  assert.deepEqual([x.numerator_vi, x.numerator_en, x.numerator_hi, x.denominator_vi, x.denominator_en, x.denominator_hi],
+    ['Văn bản đi được ký số', 'Outgoing documents signed', 'हस्ताक्षरित दस्तावेज़', 'Tổng số văn bản đi', 'All outgoing documents', 'सभी दस्तावेज़']);
+  // the entry form names the ratio's two inputs with them, in the page's language
+  const entry = await webEn.get(`/indicators?unit_id=${u.D1.id}&period=2025-Q1`);
+  assert.match(entry.text, /<label for="n-docs_signed"><small>Outgoing documents signed<\/small><\/label>/);
+  assert.match(entry.text, /<label for="d-docs_signed"><small>All outgoing documents<\/small><\/label>/);
+  assert.equal((await indicator('staff_trained')).numerator_vi, '');
   // the list links each definition to its form
   const list = await web.get('/indicators/definitions');
   assert.match(list.text, new RegExp(`href="/indicators/definitions/${x.id}"`));
