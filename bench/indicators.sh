@@ -180,7 +180,10 @@ log "== thidua"
 US_LIVE=$(wrk_us rollup "$BASE/api/v1/indicator-figures?indicator=i01&unit_id=1&period=2025&children=0")
 US_IX=$(wrk_us rank "$BASE/api/v1/indexes/$IX/ranking?year=2025")
 
-# entering one value of a commune and reading the province's figure back, 300 times
+# entering one value of a commune and reading the province's figure back, 300 times;
+# the server's CPU time over them (utime + stime of /proc/PID/stat, in clock ticks)
+server_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SPID/stat"; }
+CPU0=$(server_cpu_ticks)
 ENTRY=$(BASE=$BASE TOKEN=$TOKEN FIRST=$((DISTRICTS + 2)) LAST=$UNITS node --input-type=module -e '
 const { BASE, TOKEN, FIRST, LAST } = process.env;
 const h = { Authorization: "Bearer " + TOKEN, "Content-Type": "application/json" };
@@ -205,6 +208,8 @@ const mean = times.reduce((s, x) => s + x, 0) / times.length;
 console.log(Math.round(mean), Math.round(times[Math.floor(times.length / 2)]), Math.round(times[Math.floor(times.length * 0.95)]));
 ') || fail "entry and read back"
 read -r US_ENTRY US_ENTRY_P50 US_ENTRY_P95 <<<"$ENTRY"
+# the server's CPU per entry (POST + GET; the 30 warm-up entries included: 330)
+US_ENTRY_CPU=$(awk -v a="$CPU0" -v b="$(server_cpu_ticks)" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (b - a) / hz * 1e6 / 330 }')
 cleanup
 SPID=""
 # the same in the process, without HTTP (bench/ind_entry.c against the release library)
@@ -212,12 +217,18 @@ LIB=$(dirname "$BIN")/libthidua.a
 PKGS="libevent libevent_pthreads jansson libsodium sqlite3 xlsxwriter libmagic libzip libxml-2.0 cairo pangocairo fontconfig pwquality icu-i18n icu-uc libpq libqrencode"
 cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -Isrc/web -Ibuild/gen $(pkg-config --cflags $PKGS) -o "$OUT/ind_entry" bench/ind_entry.c "$LIB" \
 	$(pkg-config --libs $PKGS) -lpthread -lm || fail "cannot build bench/ind_entry.c"
-read -r US_LIB US_LIB_P50 US_LIB_P95 <<<"$("$OUT/ind_entry" "$DB" $((DISTRICTS + 2)) "$UNITS" 1 300)" || fail "bench/ind_entry"
+LIBOUT=$("$OUT/ind_entry" "$DB" $((DISTRICTS + 2)) "$UNITS" 1 300) || fail "bench/ind_entry"
+{ read -r US_LIB US_LIB_P50 US_LIB_P95; read -r US_LIB_CPU US_LIB_CPU_P50 US_LIB_CPU_P95
+  read -r SLOW SLOW_CKPT SLOW_EXCESS SLOW_CPU SLOW_VCSW SLOW_IVCSW ALL_VCSW ALL_IVCSW
+  read -r US_NOSYNC US_NOSYNC_P50 US_NOSYNC_P95 NOSYNC_VCSW; } <<<"$LIBOUT"
 
 SUMMARY="indicators: $NVAL values over $NUNITS units ($DISTRICTS districts ranked), load $(cut -d' ' -f1 /proc/loadavg)
   roll-up to the root, one indicator, one period: thidua (live row, HTTP) ${US_LIVE} µs, sqlite3 shell SUM over the subtree ${US_ROLLUP} µs: $(ratio "$US_LIVE" "$US_ROLLUP")×
   index ranking of $DISTRICTS units (10 criteria, this year and last): thidua (HTTP) ${US_IX} µs, sqlite3 shell one statement ${US_RANK} µs: $(ratio "$US_IX" "$US_RANK")×
-  enter one value and read the province's figure back (POST + GET, node fetch): mean ${US_ENTRY} µs, p50 ${US_ENTRY_P50} µs, p95 ${US_ENTRY_P95} µs
-  the same in the process (indicators_enter + indicator_value, commit included): mean ${US_LIB} µs, p50 ${US_LIB_P50} µs, p95 ${US_LIB_P95} µs"
+  enter one value and read the province's figure back (POST + GET, node fetch): mean ${US_ENTRY} µs, p50 ${US_ENTRY_P50} µs, p95 ${US_ENTRY_P95} µs; server CPU ${US_ENTRY_CPU} µs per entry
+  the same in the process (indicators_enter + indicator_value, commit included): mean ${US_LIB} µs, p50 ${US_LIB_P50} µs, p95 ${US_LIB_P95} µs
+    its CPU time: mean ${US_LIB_CPU} µs, p50 ${US_LIB_CPU_P50} µs, p95 ${US_LIB_CPU_P95} µs
+    entries over 2 × the median: ${SLOW} of 300 (${SLOW_CKPT} at a WAL checkpoint), ${SLOW_EXCESS}% of the time; each: CPU ${SLOW_CPU} µs, ${SLOW_VCSW} waits (voluntary switches: fsync, lock), ${SLOW_IVCSW} preemptions (load); every entry: ${ALL_VCSW} waits, ${ALL_IVCSW} preemptions
+    the same without the fsync of the log at each commit (synchronous=NORMAL; thidua keeps FULL): mean ${US_NOSYNC} µs, p50 ${US_NOSYNC_P50} µs, p95 ${US_NOSYNC_P95} µs, ${NOSYNC_VCSW} waits per entry"
 printf '%s\n' "$SUMMARY"
 printf '%s\n' "$SUMMARY" >"$OUT/indicators-summary.txt"

@@ -628,3 +628,27 @@ out:
 	free(before);
 	return db_tx_end(db, rc);
 }
+
+int ind_rules_delete(struct db *db, const struct user *who, int64_t id, int64_t version)
+{
+	if (!role_can_any(who, PERM_INDICATOR_DEFINE)) return E_FORBIDDEN;
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) return rc;
+	char *before = rule_snapshot(db, id);
+	if (!before) {
+		rc = E_NOTFOUND;
+		goto out;
+	}
+	if (db_exec(db, "DELETE FROM indicator_rules WHERE id = $1 AND version = $2", "ii", id, version) != DB_OK) {
+		rc = E_DB;
+		goto out;
+	}
+	if (db_changes(db) != 1) {
+		rc = E_CONFLICT;
+		goto out;
+	}
+	rc = audit_change(db, who, "delete", "indicator_rule", id, before, NULL, NULL);
+out:
+	free(before);
+	return db_tx_end(db, rc);
+}

@@ -16,7 +16,9 @@
 #include "../base/arena.h"
 #include "../base/audit.h"
 #include "../base/auth.h"
+#include "../base/buf.h"
 #include "../base/db.h"
+#include "../base/json.h"
 #include "../base/util.h"
 #include "../units/units.h"
 #include "../web/roles.h"
@@ -257,6 +259,133 @@ static void check_index(struct db *db, struct arena *a, const struct index_in *i
 	if (!fe->n && !close_pts(mains, in->total_points)) fe_add(fe, "total_points", N_("The points of the main criteria must add up to the total"));
 }
 
+/* the criteria of index id, in order (inside the writer's transaction) */
+static int insert_criteria(struct db *db, struct arena *a, int64_t id, const struct index_in *in, const int64_t *ind_ids)
+{
+	int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)in->ncrit);
+	for (int i = 0; i < in->ncrit; i++) {
+		const struct index_criterion *c = &in->crit[i];
+		int sub = c->parent_id > 0;
+		if (db_int1(db, &ids[i],
+			    "INSERT INTO index_criteria (index_id, parent_id, code, name_vi, name_en, name_hi, points, indicator_id, method, lo, hi, "
+			    "thresholds, position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+			    "iIttttdItddti", id, sub ? ids[c->parent_id - 1] : 0, c->code, c->name_vi, c->name_en, c->name_hi, c->points,
+			    sub ? ind_ids[i] : 0, sub ? c->method : NULL, sub ? c->lo : 0.0, sub ? c->hi : 0.0,
+			    sub && !strcmp(c->method, "threshold") ? c->thresholds : NULL, (int64_t)i + 1) != DB_ROW)
+			return E_DB;
+	}
+	return E_OK;
+}
+
+/* the index and its criteria as JSON, for the audit log */
+static char *ix_snapshot(struct db *db, int64_t id)
+{
+	struct arena a;
+	arena_init(&a);
+	struct composite_index *ix;
+	char *out = NULL;
+	if (indexes_get(db, &a, id, "en", &ix) == E_OK) {
+		struct buf b;
+		buf_init(&b);
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_kint(&w, "id", ix->id);
+		jw_kstr(&w, "code", ix->code);
+		jw_kstr(&w, "name_vi", ix->name_vi);
+		jw_kstr(&w, "name_en", ix->name_en);
+		jw_kstr(&w, "name_hi", ix->name_hi);
+		jw_kint(&w, "scope_id", ix->scope_id);
+		jw_kstr(&w, "unit_kind", ix->unit_kind);
+		jw_key(&w, "total_points");
+		jw_num(&w, ix->total_points);
+		jw_kint(&w, "version", ix->version);
+		jw_key(&w, "criteria");
+		jw_arr(&w);
+		for (int i = 0; i < ix->ncrit; i++) {
+			const struct index_criterion *c = &ix->crit[i];
+			jw_obj(&w);
+			jw_kstr(&w, "code", c->code);
+			jw_kint(&w, "parent_id", c->parent_id);
+			jw_key(&w, "points");
+			jw_num(&w, c->points);
+			jw_kstr(&w, "indicator", c->indicator_code);
+			jw_kstr(&w, "method", c->method);
+			jw_key(&w, "lo");
+			jw_num(&w, c->lo);
+			jw_key(&w, "hi");
+			jw_num(&w, c->hi);
+			jw_kstr(&w, "thresholds", c->thresholds);
+			jw_obj_end(&w);
+		}
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+		out = buf_detach(&b);
+	}
+	arena_free(&a);
+	return out;
+}
+
+int indexes_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct index_in *in, struct field_errors *fe)
+{
+	char path[UNIT_PATH_MAX], old_path[UNIT_PATH_MAX];
+	if (units_path(db, in->scope_id, path, sizeof path) != E_OK) fe_add(fe, "scope", N_("No such unit"));
+	struct arena a;
+	arena_init(&a);
+	int64_t *ind_ids = arena_alloc(&a, sizeof *ind_ids * (size_t)(in->ncrit > 0 ? in->ncrit : 1));
+	check_index(db, &a, in, fe, ind_ids);
+	char *before = NULL;
+	int rc = E_OK;
+	struct composite_index *ix;
+	if ((rc = indexes_get(db, &a, id, "en", &ix)) != E_OK) goto done;
+	if (fe->n) rc = E_INVALID;
+	else if (!role_can(who, PERM_INDICATOR_DEFINE, path) || units_path(db, ix->scope_id, old_path, sizeof old_path) != E_OK ||
+		 !role_can(who, PERM_INDICATOR_DEFINE, old_path))
+		rc = E_FORBIDDEN;
+	if (rc != E_OK) goto done;
+	rc = db_tx_begin(db);
+	if (rc != E_OK) goto done;
+	before = ix_snapshot(db, id);
+	char now[21];
+	now_iso(now);
+	int64_t dup = 0;
+	if (!before) {
+		rc = E_NOTFOUND;
+		goto out;
+	}
+	if (db_int1(db, &dup, "SELECT id FROM composite_indexes WHERE code = $1 AND id <> $2", "ti", in->code, id) == DB_ROW) {
+		fe_add(fe, "code", N_("Is already used"));
+		rc = E_CONFLICT;
+		goto out;
+	}
+	if (db_exec(db,
+		    "UPDATE composite_indexes SET code = $1, name_vi = $2, name_en = $3, name_hi = $4, scope_id = $5, unit_kind = $6, "
+		    "total_points = $7, version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
+		    "ttttitdtii", in->code, in->name_vi, in->name_en, in->name_hi, in->scope_id, in->unit_kind && *in->unit_kind ? in->unit_kind : NULL,
+		    in->total_points, now, id, version) != DB_OK) {
+		rc = E_DB;
+		goto out;
+	}
+	if (db_changes(db) != 1) {
+		rc = E_CONFLICT;
+		goto out;
+	}
+	/* the criteria are replaced: the subs first (they name their main) */
+	if (db_exec(db, "DELETE FROM index_criteria WHERE index_id = $1 AND parent_id IS NOT NULL", "i", id) != DB_OK ||
+	    db_exec(db, "DELETE FROM index_criteria WHERE index_id = $1", "i", id) != DB_OK) {
+		rc = E_DB;
+		goto out;
+	}
+	if ((rc = insert_criteria(db, &a, id, in, ind_ids)) != E_OK) goto out;
+	rc = audit_change(db, who, "update", "composite_index", id, before, ix_snapshot, NULL);
+out:
+	rc = db_tx_end(db, rc);
+done:
+	free(before);
+	arena_free(&a);
+	return rc;
+}
+
 int indexes_create(struct db *db, const struct user *who, const struct index_in *in, struct field_errors *fe, int64_t *id)
 {
 	char path[UNIT_PATH_MAX];
@@ -287,20 +416,7 @@ int indexes_create(struct db *db, const struct user *who, const struct index_in 
 		rc = E_DB;
 		goto out;
 	}
-	int64_t *ids = arena_alloc(&a, sizeof *ids * (size_t)in->ncrit);
-	for (int i = 0; i < in->ncrit; i++) {
-		const struct index_criterion *c = &in->crit[i];
-		int sub = c->parent_id > 0;
-		if (db_int1(db, &ids[i],
-			    "INSERT INTO index_criteria (index_id, parent_id, code, name_vi, name_en, name_hi, points, indicator_id, method, lo, hi, "
-			    "thresholds, position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-			    "iIttttdItddti", *id, sub ? ids[c->parent_id - 1] : 0, c->code, c->name_vi, c->name_en, c->name_hi, c->points,
-			    sub ? ind_ids[i] : 0, sub ? c->method : NULL, sub ? c->lo : 0.0, sub ? c->hi : 0.0,
-			    sub && !strcmp(c->method, "threshold") ? c->thresholds : NULL, (int64_t)i + 1) != DB_ROW) {
-			rc = E_DB;
-			goto out;
-		}
-	}
+	if ((rc = insert_criteria(db, &a, *id, in, ind_ids)) != E_OK) goto out;
 	rc = audit_add(db, who, "create", "composite_index", *id, NULL, NULL, in->code) == 0 ? E_OK : E_DB;
 out:
 	rc = db_tx_end(db, rc);
@@ -425,7 +541,7 @@ static int score_year(struct db *db, struct arena *a, const struct composite_ind
 			for (int m = 0; m < ix->ncrit; m++)
 				if (ix->crit[m].id == c->parent_id) u[i].points[m] += u[i].points[k];
 		}
-	qsort(u, (size_t)n, sizeof *u, cmp_score);
+	if (n > 1) qsort(u, (size_t)n, sizeof *u, cmp_score);
 	for (int i = 0; i < n; i++) u[i].rank = i > 0 && fabs(u[i].score - u[i - 1].score) <= 1e-9 ? u[i - 1].rank : i + 1;
 	return E_OK;
 }

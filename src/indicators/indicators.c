@@ -117,7 +117,9 @@ int period_range(const char *from, const char *to, char (*out)[IND_PERIOD_MAX], 
 /* ---- definitions ---- */
 
 #define IND_COLS \
-	"id, code, %s, name_vi, name_en, name_hi, measure, kind, factor, aggregation, direction, period_type, decimals, active, version FROM indicators "
+	"id, code, %s, name_vi, name_en, name_hi, measure, kind, factor, aggregation, direction, period_type, decimals, active, version, " \
+	"%s, %s, numerator_vi, numerator_en, numerator_hi, denominator_vi, denominator_en, denominator_hi FROM indicators "
+#define IND_COLS_ARGS(lang, a) lang_col(lang, "name", a), lang_col(lang, "numerator", a), lang_col(lang, "denominator", a)
 
 static void read_ind(struct stmt *st, struct arena *a, struct indicator *x)
 {
@@ -136,12 +138,20 @@ static void read_ind(struct stmt *st, struct arena *a, struct indicator *x)
 	x->decimals = (int)db_int(st, 12);
 	x->active = (int)db_int(st, 13);
 	x->version = db_int(st, 14);
+	x->numerator = arena_strdup(a, db_text(st, 15));
+	x->denominator = arena_strdup(a, db_text(st, 16));
+	x->numerator_vi = arena_strdup(a, db_text(st, 17));
+	x->numerator_en = arena_strdup(a, db_text(st, 18));
+	x->numerator_hi = arena_strdup(a, db_text(st, 19));
+	x->denominator_vi = arena_strdup(a, db_text(st, 20));
+	x->denominator_en = arena_strdup(a, db_text(st, 21));
+	x->denominator_hi = arena_strdup(a, db_text(st, 22));
 }
 
 static int get_where(struct db *db, struct arena *a, const char *where, const char *types, int64_t id, const char *code,
 		     const char *lang, struct indicator **out)
 {
-	const char *sql = arena_printf(a, "SELECT " IND_COLS "%s", lang_col(lang, "name", a), where);
+	const char *sql = arena_printf(a, "SELECT " IND_COLS "%s", IND_COLS_ARGS(lang, a), where);
 	struct stmt *st = code ? db_query(db, sql, types, code) : db_query(db, sql, types, id);
 	if (!st) return E_DB;
 	int rc = db_step(st);
@@ -166,7 +176,7 @@ int indicators_find(struct db *db, struct arena *a, const char *code, const char
 
 int indicators_list(struct db *db, struct arena *a, const char *lang, int all, struct indicator **items, int *n)
 {
-	const char *sql = arena_printf(a, "SELECT " IND_COLS "%s ORDER BY code", lang_col(lang, "name", a),
+	const char *sql = arena_printf(a, "SELECT " IND_COLS "%s ORDER BY code", IND_COLS_ARGS(lang, a),
 				       all ? "" : "WHERE active = 1");
 	struct stmt *st = db_query(db, sql, "");
 	*n = 0;
@@ -203,6 +213,12 @@ void indicator_json(struct jw *w, const struct indicator *x)
 	jw_kstr(w, "direction", x->direction);
 	jw_kstr(w, "period_type", x->period_type);
 	jw_kint(w, "decimals", x->decimals);
+	jw_kstr(w, "numerator_vi", x->numerator_vi);
+	jw_kstr(w, "numerator_en", x->numerator_en);
+	jw_kstr(w, "numerator_hi", x->numerator_hi);
+	jw_kstr(w, "denominator_vi", x->denominator_vi);
+	jw_kstr(w, "denominator_en", x->denominator_en);
+	jw_kstr(w, "denominator_hi", x->denominator_hi);
 	jw_kbool(w, "active", x->active);
 	jw_kint(w, "version", x->version);
 	jw_obj_end(w);
@@ -258,7 +274,14 @@ static void check_in(const struct indicator_in *in, struct field_errors *fe)
 	if (!one_of(in->period_type, PERIOD_TYPES)) fe_add(fe, "period_type", N_("Choose year, quarter or month"));
 	if (in->decimals < 0 || in->decimals > 4) fe_add(fe, "decimals", N_("From 0 to 4"));
 	if (in->factor < 0 || in->factor > 1e6 || isnan(in->factor)) fe_add(fe, "factor", N_("Out of range"));
+	const char *const parts[6] = { in->numerator_vi, in->numerator_en, in->numerator_hi, in->denominator_vi, in->denominator_en, in->denominator_hi };
+	static const char *const part_fields[6] = { "numerator_vi", "numerator_en", "numerator_hi", "denominator_vi", "denominator_en", "denominator_hi" };
+	for (int i = 0; i < 6; i++)
+		if (parts[i] && strlen(parts[i]) > IND_NAME_MAX) fe_add(fe, part_fields[i], N_("Is too long"));
 }
+
+/* a ratio part's text as stored: "" when not given */
+static const char *part(const char *s) { return s ? s : ""; }
 
 int indicators_create(struct db *db, const struct user *who, const struct indicator_in *in, struct field_errors *fe,
 		      int64_t *id)
@@ -278,10 +301,12 @@ int indicators_create(struct db *db, const struct user *who, const struct indica
 	}
 	if (db_int1(db, id,
 		    "INSERT INTO indicators (code, name_vi, name_en, name_hi, measure, kind, factor, aggregation, direction, period_type, "
-		    "decimals, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
-		    "ttttttdtttit", in->code, in->name_vi, in->name_en, in->name_hi, in->measure ? in->measure : "", in->kind,
+		    "decimals, created_at, updated_at, numerator_vi, numerator_en, numerator_hi, denominator_vi, denominator_en, denominator_hi) "
+		    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
+		    "ttttttdtttittttttt", in->code, in->name_vi, in->name_en, in->name_hi, in->measure ? in->measure : "", in->kind,
 		    in->factor > 0 ? in->factor : 100.0, in->aggregation, in->direction, in->period_type, (int64_t)in->decimals,
-		    now) != DB_ROW) {
+		    now, part(in->numerator_vi), part(in->numerator_en), part(in->numerator_hi), part(in->denominator_vi),
+		    part(in->denominator_en), part(in->denominator_hi)) != DB_ROW) {
 		rc = E_DB;
 		goto out;
 	}
@@ -315,16 +340,24 @@ int indicators_update(struct db *db, const struct user *who, int64_t id, int64_t
 		rc = E_STATE;
 		goto out;
 	}
+	int64_t other = 0;
+	if (strcmp(x->code, in->code) && db_int1(db, &other, "SELECT id FROM indicators WHERE code = $1", "t", in->code) == DB_ROW) {
+		fe_add(fe, "code", N_("Is already used"));
+		rc = E_CONFLICT;
+		goto out;
+	}
 	before = ind_snapshot(db, id);
 	char now[21];
 	now_iso(now);
 	if (db_exec(db,
 		    "UPDATE indicators SET code = $1, name_vi = $2, name_en = $3, name_hi = $4, measure = $5, kind = $6, factor = $7, "
 		    "aggregation = $8, direction = $9, period_type = $10, decimals = $11, active = $12, version = version + 1, "
-		    "updated_at = $13 WHERE id = $14",
-		    "ttttttdtttiiti", in->code, in->name_vi, in->name_en, in->name_hi, in->measure ? in->measure : "", in->kind,
+		    "updated_at = $13, numerator_vi = $15, numerator_en = $16, numerator_hi = $17, denominator_vi = $18, "
+		    "denominator_en = $19, denominator_hi = $20 WHERE id = $14",
+		    "ttttttdtttiititttttt", in->code, in->name_vi, in->name_en, in->name_hi, in->measure ? in->measure : "", in->kind,
 		    in->factor > 0 ? in->factor : 100.0, in->aggregation, in->direction, in->period_type, (int64_t)in->decimals,
-		    (int64_t)(in->active != 0), now, id) != DB_OK) {
+		    (int64_t)(in->active != 0), now, id, part(in->numerator_vi), part(in->numerator_en), part(in->numerator_hi),
+		    part(in->denominator_vi), part(in->denominator_en), part(in->denominator_hi)) != DB_OK) {
 		rc = E_DB;
 		goto out;
 	}
@@ -694,13 +727,12 @@ static int slug_valid(const char *s)
 	return 1;
 }
 
-int ind_dashboards_create(struct db *db, const struct user *who, const struct ind_dashboard_in *in, struct field_errors *fe,
-			  int64_t *id)
+/* the checks of a dashboard's fields; path: its unit's */
+static void check_dashboard(struct db *db, const struct ind_dashboard_in *in, struct field_errors *fe, char *path, size_t pathn)
 {
-	char path[UNIT_PATH_MAX];
 	if (!slug_valid(in->slug)) fe_add(fe, "slug", N_("Use lower-case letters, digits and -"));
 	check_name(fe, "title", in->title);
-	if (units_path(db, in->unit_id, path, sizeof path) != E_OK) fe_add(fe, "unit", N_("No such unit"));
+	if (units_path(db, in->unit_id, path, pathn) != E_OK) fe_add(fe, "unit", N_("No such unit"));
 	if (!period_type_of(in->period_from)) fe_add(fe, "period_from", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
 	if (!period_type_of(in->period_to) || (period_type_of(in->period_from) && !period_valid(period_type_of(in->period_from), in->period_to)) ||
 	    (in->period_from && in->period_to && strcmp(in->period_from, in->period_to) > 0))
@@ -719,6 +751,13 @@ int ind_dashboards_create(struct db *db, const struct user *who, const struct in
 		}
 		arena_free(&a);
 	}
+}
+
+int ind_dashboards_create(struct db *db, const struct user *who, const struct ind_dashboard_in *in, struct field_errors *fe,
+			  int64_t *id)
+{
+	char path[UNIT_PATH_MAX];
+	check_dashboard(db, in, fe, path, sizeof path);
 	if (fe->n) return E_INVALID;
 	if (!role_can(who, PERM_INDICATOR_DEFINE, path)) return E_FORBIDDEN;
 	int rc = db_tx_begin(db);
@@ -793,4 +832,85 @@ int ind_dashboards_list(struct db *db, struct arena *a, struct ind_dashboard **i
 	}
 	db_done(st);
 	return rc == DB_DONE ? E_OK : E_DB;
+}
+
+int ind_dashboards_get(struct db *db, struct arena *a, int64_t id, struct ind_dashboard **out)
+{
+	struct stmt *st = db_query(db, DASH_COLS "WHERE d.id = $1", "i", id);
+	if (!st) return E_DB;
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		*out = arena_alloc(a, sizeof **out);
+		read_dash(st, a, *out);
+	}
+	db_done(st);
+	return rc == DB_ROW ? E_OK : rc == DB_DONE ? E_NOTFOUND : E_DB;
+}
+
+static char *dash_snapshot(struct db *db, int64_t id)
+{
+	struct arena a;
+	arena_init(&a);
+	struct ind_dashboard *d;
+	char *out = NULL;
+	if (ind_dashboards_get(db, &a, id, &d) == E_OK) {
+		struct buf b;
+		buf_init(&b);
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_kint(&w, "id", d->id);
+		jw_kstr(&w, "slug", d->slug);
+		jw_kstr(&w, "title", d->title);
+		jw_kint(&w, "unit_id", d->unit_id);
+		jw_kstr(&w, "indicators", d->indicators);
+		jw_kstr(&w, "period_from", d->period_from);
+		jw_kstr(&w, "period_to", d->period_to);
+		jw_kbool(&w, "public", d->public_);
+		jw_kint(&w, "version", d->version);
+		jw_obj_end(&w);
+		out = buf_detach(&b);
+	}
+	arena_free(&a);
+	return out;
+}
+
+int ind_dashboards_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct ind_dashboard_in *in,
+			  struct field_errors *fe)
+{
+	char path[UNIT_PATH_MAX];
+	check_dashboard(db, in, fe, path, sizeof path);
+	if (fe->n) return E_INVALID;
+	if (!role_can(who, PERM_INDICATOR_DEFINE, path)) return E_FORBIDDEN;
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) return rc;
+	char *before = dash_snapshot(db, id);
+	char now[21];
+	now_iso(now);
+	int64_t dup = 0;
+	if (!before) {
+		rc = E_NOTFOUND;
+		goto out;
+	}
+	if (db_int1(db, &dup, "SELECT id FROM indicator_dashboards WHERE slug = $1 AND id <> $2", "ti", in->slug, id) == DB_ROW) {
+		fe_add(fe, "slug", N_("Is already used"));
+		rc = E_CONFLICT;
+		goto out;
+	}
+	if (db_exec(db,
+		    "UPDATE indicator_dashboards SET slug = $1, title = $2, unit_id = $3, indicators = $4, period_from = $5, period_to = $6, "
+		    "public = $7, version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
+		    "ttitttitii", in->slug, in->title, in->unit_id, in->indicators, in->period_from, in->period_to, (int64_t)(in->public_ != 0),
+		    now, id, version) != DB_OK) {
+		rc = E_DB;
+		goto out;
+	}
+	if (db_changes(db) != 1) {
+		rc = E_CONFLICT;
+		goto out;
+	}
+	rc = audit_change(db, who, "update", "indicator_dashboard", id, before, dash_snapshot, NULL);
+out:
+	free(before);
+	return db_tx_end(db, rc);
 }

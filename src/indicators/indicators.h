@@ -56,6 +56,8 @@ struct indicator {
 	int decimals;
 	int active;
 	int64_t version;
+	const char *numerator, *denominator;   /* what a ratio's parts count, in the language asked; "" when not said */
+	const char *numerator_vi, *numerator_en, *numerator_hi, *denominator_vi, *denominator_en, *denominator_hi;
 };
 
 /* what create and update take (every field; an update replaces them all,
@@ -65,6 +67,7 @@ struct indicator_in {
 	double factor;                   /* 0: 100 */
 	int decimals;
 	int active;                      /* create: ignored (1) */
+	const char *numerator_vi, *numerator_en, *numerator_hi, *denominator_vi, *denominator_en, *denominator_hi;   /* NULL: "" */
 };
 
 int indicators_create(struct db *db, const struct user *who, const struct indicator_in *in, struct field_errors *fe,
@@ -228,6 +231,8 @@ int ind_rules_create(struct db *db, const struct user *who, const struct ind_rul
 		     struct ind_expr_error *err, int64_t *id);
 int ind_rules_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct ind_rule_in *in,
 		     struct field_errors *fe, struct ind_expr_error *err);
+/* removes a rule at its version: E_NOTFOUND, E_CONFLICT (stale version); audited */
+int ind_rules_delete(struct db *db, const struct user *who, int64_t id, int64_t version);
 int ind_rules_list(struct db *db, struct arena *a, const char *lang, struct ind_rule **items, int *n);
 int ind_rules_get(struct db *db, struct arena *a, int64_t id, const char *lang, struct ind_rule **out);
 void ind_rule_json(struct jw *w, const struct ind_rule *r);
@@ -281,6 +286,9 @@ struct index_in {
 	int ncrit;
 };
 int indexes_create(struct db *db, const struct user *who, const struct index_in *in, struct field_errors *fe, int64_t *id);
+/* replaces an index's fields and criteria at its version (E_CONFLICT when stale; a code taken: fe); the same checks as
+** create, PERM_INDICATOR_DEFINE on its scope before and after; audited with both */
+int indexes_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct index_in *in, struct field_errors *fe);
 int indexes_get(struct db *db, struct arena *a, int64_t id, const char *lang, struct composite_index **out);
 int indexes_find(struct db *db, struct arena *a, const char *code, const char *lang, struct composite_index **out);
 int indexes_list(struct db *db, struct arena *a, const char *lang, struct composite_index **items, int *n);
@@ -333,7 +341,11 @@ struct ind_dashboard_in {
 };
 int ind_dashboards_create(struct db *db, const struct user *who, const struct ind_dashboard_in *in, struct field_errors *fe,
 			  int64_t *id);
+/* changes a dashboard (every field, its slug too) at its version: E_CONFLICT when stale or the slug is taken (fe) */
+int ind_dashboards_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct ind_dashboard_in *in,
+			  struct field_errors *fe);
 int ind_dashboards_find(struct db *db, struct arena *a, const char *slug, struct ind_dashboard **out);
+int ind_dashboards_get(struct db *db, struct arena *a, int64_t id, struct ind_dashboard **out);
 int ind_dashboards_list(struct db *db, struct arena *a, struct ind_dashboard **items, int *n);
 
 /* ---- import (indicators_io.c) and demo (indicators_demo.c) ---- */

@@ -66,13 +66,15 @@ static int fail(FILE *log, const char *file, int line, int rc, const struct fiel
 static int load_definitions(struct db *db, const struct user *who, FILE *log, int *count)
 {
 	static const char *const cols[] = { "code", "name_vi", "name_en", "name_hi", "measure", "kind", "aggregation", "direction",
-					    "period_type", "decimals", NULL };
+					    "period_type", "decimals", "numerator_vi", "numerator_en", "numerator_hi", "denominator_vi",
+					    "denominator_en", "denominator_hi", NULL };
 	struct demo_csv d;
 	if (demo_open(&d, "data/demo/indicators.csv", cols, log) != 0) return -1;
 	int bad = 0;
 	while (!bad && csv_next(&d.c) == 1) {
 		struct indicator_in in = { col(&d, 0), col(&d, 1), col(&d, 2), col(&d, 3), col(&d, 4), col(&d, 5), col(&d, 6), col(&d, 7),
-					   col(&d, 8), 100, col(&d, 9) ? atoi(col(&d, 9)) : 0, 1 };
+					   col(&d, 8), 100, col(&d, 9) ? atoi(col(&d, 9)) : 0, 1,
+					   col(&d, 10), col(&d, 11), col(&d, 12), col(&d, 13), col(&d, 14), col(&d, 15) };
 		struct field_errors fe = { 0 };
 		int64_t id;
 		int rc = indicators_create(db, who, &in, &fe, &id);

@@ -9,6 +9,7 @@
 #include "../base/table.h"
 #include "../base/util.h"
 #include "../units/units.h"
+#include "../units/units_web.h"
 #include "../web/roles.h"
 #include "../web/web.h"
 #include "indicators_web.h"
@@ -466,6 +467,12 @@ static const struct field_spec ind_fields[IF_N + 1] = {
 	[IF_DEC] = { "decimals", F_INT, 0, 0, 0, 4, NULL },
 	[IF_ACTIVE] = { "active", F_BOOL, 0, 0, 0, 1, NULL },
 };
+/* what a ratio's numerator and denominator count (a second table: a field table holds IN_MAX fields) */
+static const struct field_spec part_fields[7] = {
+	{ "numerator_vi", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL }, { "numerator_en", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL },
+	{ "numerator_hi", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL }, { "denominator_vi", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL },
+	{ "denominator_en", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL }, { "denominator_hi", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL },
+};
 
 static void read_indicator(struct req *r, struct indicator_in *in, struct field_errors *fe)
 {
@@ -484,6 +491,15 @@ static void read_indicator(struct req *r, struct indicator_in *in, struct field_
 	in->decimals = v.present[IF_DEC] ? (int)v.i[IF_DEC] : 0;
 	in->active = v.present[IF_ACTIVE] ? (int)v.i[IF_ACTIVE] : 1;
 	in->factor = 100;
+	if (fe_get(fe, "body")) return;
+	struct input p;
+	input_read(r, part_fields, &p, fe, 0);
+	in->numerator_vi = p.s[0];
+	in->numerator_en = p.s[1];
+	in->numerator_hi = p.s[2];
+	in->denominator_vi = p.s[3];
+	in->denominator_en = p.s[4];
+	in->denominator_hi = p.s[5];
 }
 
 void api_indicators_list(struct req *r)
@@ -555,11 +571,24 @@ void page_indicator_definitions(struct req *r)
 	page_end(r);
 }
 
+/* the form's factor of a ratio, the user's way ("100", "1.000"); empty: 100 */
+static void read_factor(struct req *r, struct indicator_in *in, struct field_errors *fe)
+{
+	const char *f = req_form(r, "factor");
+	if (f && *f && i18n_parse_number(r->lang, f, &in->factor) != 0) fe_add(fe, "factor", N_("Is not a number"));
+}
+
+const char *ind_form_value(struct req *r, const char *name, const char *stored)
+{
+	return r->method == M_POST ? req_form(r, name) : stored;
+}
+
 void page_indicator_definition_create(struct req *r)
 {
 	struct field_errors fe = { 0 };
 	struct indicator_in in;
 	read_indicator(r, &in, &fe);
+	read_factor(r, &in, &fe);
 	int64_t id = 0;
 	int rc = fe.n ? E_INVALID : indicators_create(r->db, r->user, &in, &fe, &id);
 	if (rc == E_OK) {
@@ -575,6 +604,51 @@ void page_indicator_definition_create(struct req *r)
 	page_begin(r, _("Indicator definitions"), "indicators");
 	tmpl_indicator_definitions(&r->out, r, items, n, &fe, 1);
 	page_end(r);
+}
+
+/* the edit page of a definition: its form with the version it was read at */
+static void show_definition(struct req *r, const struct indicator *x, const struct field_errors *fe)
+{
+	int64_t used = 0;
+	db_int1(r->db, &used, "SELECT count(*) FROM indicator_values WHERE indicator_id = $1", "i", x->id);
+	if (fe && fe->n) r->status = 422;
+	page_begin(r, arena_printf(&r->a, "%s · %s", _("Indicator definitions"), x->name), "indicators");
+	tmpl_indicator_edit(&r->out, r, x, fe, used > 0);
+	page_end(r);
+}
+
+void page_indicator_definition_edit(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	struct indicator *x;
+	int rc = indicators_get(r->db, &r->a, id, r->lang, &x);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	show_definition(r, x, NULL);
+}
+
+/* POST /indicators/definitions/{id}: every field and the version read (a stale one: 409) */
+void page_indicator_definition_update(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	struct indicator *x;
+	int rc = indicators_get(r->db, &r->a, id, r->lang, &x);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	struct field_errors fe = { 0 };
+	int64_t version = require_version(r, &fe);
+	struct indicator_in in;
+	read_indicator(r, &in, &fe);
+	in.factor = x->factor;
+	read_factor(r, &in, &fe);
+	rc = fe.n ? E_INVALID : indicators_update(r->db, r->user, id, version, &in, &fe);
+	if (rc == E_OK) {
+		flash_set(r, N_("The indicator is saved"));
+		reply_redirect(r, "/indicators/definitions");
+		return;
+	}
+	if (rc == E_INVALID || ((rc == E_STATE || rc == E_CONFLICT) && fe.n)) { show_definition(r, x, &fe); return; }
+	reply_fail(r, rc, NULL);
 }
 
 /* ---- values over the API ---- */
@@ -852,24 +926,107 @@ void page_indicator_target_post(struct req *r)
 	show_page(r, id, u, period, &fe, NULL, NULL);
 }
 
+int ind_code_in(const char *list, const char *code)
+{
+	size_t n = strlen(code);
+	for (const char *p = list; p && *p;) {
+		size_t k = strcspn(p, ",");
+		if (k == n && !strncmp(p, code, n)) return 1;
+		p += k + (p[k] == ',');
+	}
+	return 0;
+}
+
+/* the dashboard form: slug, title, unit_id, from, to, indicators (checkboxes, or codes separated by commas), public */
+static void read_dashboard(struct req *r, struct ind_dashboard_in *in, struct field_errors *fe)
+{
+	const char *uid = req_form(r, "unit_id");
+	int64_t unit = 0;
+	if (!uid || parse_id(uid, &unit) != 0) unit = 0;
+	*in = (struct ind_dashboard_in){ .slug = req_form(r, "slug"), .title = req_form(r, "title"), .period_from = req_form(r, "from"),
+					 .period_to = req_form(r, "to"), .unit_id = unit, .public_ = req_form(r, "public") != NULL };
+	const char *codes[50];
+	int n = 0, present = 0;
+	if (input_list(r, "indicators", codes, 50, &n, &present, fe) != E_OK) return;
+	struct buf b;
+	buf_init(&b);
+	for (int i = 0; i < n; i++) buf_printf(&b, "%s%s", i ? "," : "", codes[i]);
+	in->indicators = n ? arena_strdup(&r->a, buf_cstr(&b)) : NULL;
+	buf_free(&b);
+	if (!n) fe_add(fe, "indicators", N_("Choose at least one indicator"));
+}
+
+/* the dashboard form on its own page: a saved one (d) or one that failed to save (what was typed) */
+static void show_dashboard_form(struct req *r, const struct ind_dashboard *d, const struct ind_dashboard_in *typed,
+				const struct field_errors *fe)
+{
+	struct ind_dash_form f = { 0 };
+	if (d) {
+		f.id = d->id;
+		f.version = d->version;
+	}
+	const struct ind_dashboard_in *in = typed;
+	struct ind_dashboard_in from_d;
+	if (!in) {
+		from_d = (struct ind_dashboard_in){ d->slug, d->title, d->indicators, d->period_from, d->period_to, d->unit_id, d->public_ };
+		in = &from_d;
+	}
+	f.in = *in;
+	indicators_list(r->db, &r->a, r->lang, 0, &f.inds, &f.ninds);
+	if (fe && fe->n) r->status = 422;
+	page_begin(r, d ? arena_printf(&r->a, "%s · %s", _("Dashboard"), d->title) : _("Save this dashboard"), "indicators");
+	tmpl_indicator_dashboard_edit(&r->out, r, &f, fe);
+	page_end(r);
+}
+
 /* the dashboard page's form: save the dashboard shown, public or not */
 void page_indicator_dashboard_post(struct req *r)
 {
 	struct field_errors fe = { 0 };
-	const char *uid = req_form(r, "unit_id");
-	int64_t unit = 0;
-	if (!uid || parse_id(uid, &unit) != 0) unit = 0;
-	struct ind_dashboard_in in = { .slug = req_form(r, "slug"), .title = req_form(r, "title"), .indicators = req_form(r, "indicators"),
-				       .period_from = req_form(r, "from"), .period_to = req_form(r, "to"), .unit_id = unit,
-				       .public_ = req_form(r, "public") != NULL };
+	struct ind_dashboard_in in;
+	read_dashboard(r, &in, &fe);
 	int64_t id = 0;
-	int rc = ind_dashboards_create(r->db, r->user, &in, &fe, &id);
+	int rc = fe.n ? E_INVALID : ind_dashboards_create(r->db, r->user, &in, &fe, &id);
 	if (rc == E_OK) {
 		flash_set(r, N_("The dashboard is saved"));
-		reply_redirect(r, in.public_ ? arena_printf(&r->a, "/public/indicators/%s", in.slug) : "/indicators");
+		reply_redirect(r, in.public_ ? arena_printf(&r->a, "/public/indicators/%s", in.slug) : "/indicators/dashboard");
 		return;
 	}
 	if (rc == E_CONFLICT && fe.n) rc = E_INVALID;
+	if (rc == E_INVALID) { show_dashboard_form(r, NULL, &in, &fe); return; }
+	reply_fail(r, rc, &fe);
+}
+
+void page_indicator_dashboard_edit(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	struct ind_dashboard *d;
+	int rc = ind_dashboards_get(r->db, &r->a, id, &d);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	show_dashboard_form(r, d, NULL, NULL);
+}
+
+/* POST /indicators/dashboards/{id}: every field and the version read */
+void page_indicator_dashboard_update(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	struct ind_dashboard *d;
+	int rc = ind_dashboards_get(r->db, &r->a, id, &d);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	struct field_errors fe = { 0 };
+	int64_t version = require_version(r, &fe);
+	struct ind_dashboard_in in;
+	read_dashboard(r, &in, &fe);
+	rc = fe.n ? E_INVALID : ind_dashboards_update(r->db, r->user, id, version, &in, &fe);
+	if (rc == E_OK) {
+		flash_set(r, N_("The dashboard is saved"));
+		reply_redirect(r, in.public_ ? arena_printf(&r->a, "/public/indicators/%s", in.slug) : "/indicators/dashboard");
+		return;
+	}
+	if (rc == E_CONFLICT && fe.n) rc = E_INVALID;
+	if (rc == E_INVALID) { show_dashboard_form(r, d, &in, &fe); return; }
 	reply_fail(r, rc, &fe);
 }
 
@@ -886,15 +1043,33 @@ static const struct field_spec rule_fields[RF_N + 1] = {
 	[RF_SEV] = { "severity", F_CHOICE, 1, 0, 0, 0, sevs },
 };
 
-static int rule_create(struct req *r, struct field_errors *fe, struct ind_expr_error *err, int64_t *id)
+static void read_rule_in(struct req *r, struct ind_rule_in *in, struct field_errors *fe, struct ind_expr_error *err)
 {
 	struct input v;
 	input_read(r, rule_fields, &v, fe, 0);
-	struct ind_rule_in in = { v.s[RF_CODE], v.s[RF_EXPR], v.s[RF_VI], v.s[RF_EN], v.s[RF_HI], v.s[RF_SEV], 1 };
+	*in = (struct ind_rule_in){ v.s[RF_CODE], v.s[RF_EXPR], v.s[RF_VI], v.s[RF_EN], v.s[RF_HI], v.s[RF_SEV], 1 };
 	memset(err, 0, sizeof *err);
+	if (v.s[RF_EXPR] && ind_expr_check(r->db, &r->a, v.s[RF_EXPR], err) != E_OK && !fe_get(fe, "expression"))
+		fe_add(fe, "expression", N_("The rule does not parse"));
+}
+
+static int rule_create(struct req *r, struct field_errors *fe, struct ind_expr_error *err, int64_t *id)
+{
+	struct ind_rule_in in;
+	read_rule_in(r, &in, fe, err);
 	if (fe->n) return E_INVALID;
 	int rc = ind_rules_create(r->db, r->user, &in, fe, err, id);
 	return rc == E_CONFLICT && fe->n ? E_INVALID : rc;
+}
+
+const char *ind_caret(struct req *r, int column)
+{
+	if (column < 1 || column > 2000) return "";
+	char *s = arena_alloc(&r->a, (size_t)column + 1);
+	memset(s, ' ', (size_t)column - 1);
+	s[column - 1] = '^';
+	s[column] = 0;
+	return s;
 }
 
 void api_indicator_rules_list(struct req *r)
@@ -934,14 +1109,122 @@ void api_indicator_rule_create(struct req *r)
 	ind_rule_json(&w, x);
 }
 
+/* PATCH /api/v1/indicator-rules/{id}: every field, active (default true), version */
+void api_indicator_rule_update(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	struct field_errors fe = { 0 };
+	struct ind_expr_error err;
+	int64_t version = require_version(r, &fe);
+	struct ind_rule_in in;
+	read_rule_in(r, &in, &fe, &err);
+	json_t *ja = r->json ? json_object_get(r->json, "active") : NULL;
+	if (ja && !json_is_boolean(ja)) fe_add(&fe, "active", N_("Must be true or false"));
+	in.active = !ja || json_is_true(ja);
+	int rc = fe.n ? E_INVALID : ind_rules_update(r->db, r->user, id, version, &in, &fe, &err);
+	if (rc == E_INVALID && err.reason)
+		for (int i = 0; i < fe.n; i++)
+			if (!strcmp(fe.field[i], "expression")) fe.msg[i] = ind_expr_error_text(&r->a, r->lang, &err);
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	struct ind_rule *x;
+	if (ind_rules_get(r->db, &r->a, id, r->lang, &x) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	reply_json(r, 200);
+	struct jw w;
+	jw_init(&w, &r->out);
+	ind_rule_json(&w, x);
+}
+
+/* DELETE /api/v1/indicator-rules/{id}?version= */
+void api_indicator_rule_delete(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	int64_t version = query_int(r, "version", -1, 1, INT64_MAX);
+	if (query_bad(r)) return;
+	if (version < 0) {
+		struct field_errors fe = { 0 };
+		fe_add(&fe, "version", N_("Is required"));
+		reply_invalid(r, &fe);
+		return;
+	}
+	int rc = ind_rules_delete(r->db, r->user, id, version);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	r->status = 204;
+}
+
 void page_indicator_rules(struct req *r)
 {
 	struct ind_rule *items;
 	int n;
 	if (ind_rules_list(r->db, &r->a, r->lang, &items, &n) != E_OK) { reply_fail(r, E_DB, NULL); return; }
 	page_begin(r, _("Validation rules"), "indicators");
-	tmpl_indicator_rules(&r->out, r, items, n, NULL, NULL, role_can_any(r->user, PERM_INDICATOR_DEFINE));
+	struct indicator *inds;
+	int ninds;
+	indicators_list(r->db, &r->a, r->lang, 0, &inds, &ninds);
+	tmpl_indicator_rules(&r->out, r, items, n, NULL, NULL, role_can_any(r->user, PERM_INDICATOR_DEFINE), inds, ninds);
 	page_end(r);
+}
+
+static void show_rule(struct req *r, const struct ind_rule *x, const struct field_errors *fe, const struct ind_expr_error *err)
+{
+	if (fe && fe->n) r->status = 422;
+	page_begin(r, arena_printf(&r->a, "%s · %s", _("Validation rules"), x->code), "indicators");
+	struct indicator *inds;
+	int ninds;
+	indicators_list(r->db, &r->a, r->lang, 0, &inds, &ninds);
+	tmpl_indicator_rule_edit(&r->out, r, x, fe, err, inds, ninds);
+	page_end(r);
+}
+
+void page_indicator_rule_edit(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	struct ind_rule *x;
+	int rc = ind_rules_get(r->db, &r->a, id, r->lang, &x);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	show_rule(r, x, NULL, NULL);
+}
+
+/* POST /indicators/rules/{id}: every field, active, and the version read */
+void page_indicator_rule_update(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	struct ind_rule *x;
+	int rc = ind_rules_get(r->db, &r->a, id, r->lang, &x);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	struct field_errors fe = { 0 };
+	struct ind_expr_error err;
+	int64_t version = require_version(r, &fe);
+	struct ind_rule_in in;
+	read_rule_in(r, &in, &fe, &err);
+	in.active = req_form(r, "active") != NULL;
+	rc = fe.n ? E_INVALID : ind_rules_update(r->db, r->user, id, version, &in, &fe, &err);
+	if (rc == E_OK) {
+		flash_set(r, N_("The rule is saved"));
+		reply_redirect(r, "/indicators/rules");
+		return;
+	}
+	if (rc == E_INVALID) { show_rule(r, x, &fe, &err); return; }
+	reply_fail(r, rc, NULL);
+}
+
+/* POST /indicators/rules/{id}/delete: the version read */
+void page_indicator_rule_delete(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	struct field_errors fe = { 0 };
+	int64_t version = require_version(r, &fe);
+	int rc = fe.n ? E_INVALID : ind_rules_delete(r->db, r->user, id, version);
+	if (rc == E_OK) {
+		flash_set(r, N_("The rule is removed"));
+		reply_redirect(r, "/indicators/rules");
+		return;
+	}
+	reply_fail(r, rc, &fe);
 }
 
 void page_indicator_rule_create(struct req *r)
@@ -961,7 +1244,10 @@ void page_indicator_rule_create(struct req *r)
 	ind_rules_list(r->db, &r->a, r->lang, &items, &n);
 	r->status = 422;
 	page_begin(r, _("Validation rules"), "indicators");
-	tmpl_indicator_rules(&r->out, r, items, n, &fe, err.reason ? ind_expr_error_text(&r->a, r->lang, &err) : NULL, 1);
+	struct indicator *inds;
+	int ninds;
+	indicators_list(r->db, &r->a, r->lang, 0, &inds, &ninds);
+	tmpl_indicator_rules(&r->out, r, items, n, &fe, &err, 1, inds, ninds);
 	page_end(r);
 }
 
@@ -1153,21 +1439,304 @@ void page_index(struct req *r)
 	page_end(r);
 }
 
-/* GET /indexes/new: the form of a new index, its criteria in a file */
-static void show_index_new(struct req *r, const struct field_errors *fe, const char *errors)
+/* ---- the index form: criteria as rows ----
+** Each row is a main criterion or a sub-criterion of the main one above it
+** (crit_level), with its code, names, points, and for a sub its yearly
+** indicator (a list) and scoring method with its parameters. Rows come as
+** repeated crit_* fields, one of each per row in order; a row whose code,
+** names and points are blank is left out. Without JavaScript, "More rows"
+** (more_rows) and "Remove" (remove_row=N) post the form and get it back as
+** typed. The points are read the user's way (1.000, 2,5), thresholds too
+** (bound:points;bound:points). */
+
+#define IX_BLANK_ROWS 4
+#define IX_FIRST_ROWS 6
+enum { CR_LEVEL, CR_CODE, CR_VI, CR_EN, CR_HI, CR_POINTS, CR_IND, CR_METHOD, CR_LO, CR_HI_, CR_THR, CR_N };
+static const char *const crit_names[CR_N] = { "crit_level", "crit_code", "crit_name_vi", "crit_name_en", "crit_name_hi", "crit_points",
+					      "crit_indicator", "crit_method", "crit_lo", "crit_hi", "crit_thresholds" };
+
+static int row_blank(const struct ix_row *w)
+{
+	for (int k = CR_CODE; k <= CR_POINTS; k++)
+		if (w->v[k] && *w->v[k]) return 0;
+	return 1;
+}
+
+/* the rows as posted, in order; remove_row=N leaves row N out */
+static int read_crit_rows(struct req *r, struct ix_row **out)
+{
+	int n[CR_N] = { 0 }, max = 0;
+	struct ix_row *rows = arena_alloc(&r->a, sizeof *rows * IX_ROWS_MAX);
+	memset(rows, 0, sizeof *rows * IX_ROWS_MAX);
+	struct evkeyval *kv;
+	TAILQ_FOREACH(kv, &r->form, next) {
+		int k = 0;
+		while (k < CR_N && strcmp(kv->key, crit_names[k])) k++;
+		if (k == CR_N || n[k] >= IX_ROWS_MAX) continue;
+		const char *v = kv->value;
+		while (*v == ' ') v++;
+		size_t len = strlen(v);
+		while (len && (v[len - 1] == ' ' || v[len - 1] == '\r')) len--;
+		rows[n[k]++].v[k] = arena_strndup(&r->a, v, len);
+		if (n[k] > max) max = n[k];
+	}
+	int64_t removed = 0;
+	const char *rm = req_form(r, "remove_row");
+	if (rm && parse_id(rm, &removed) == 0 && removed >= 1 && removed <= max) {
+		memmove(&rows[removed - 1], &rows[removed], sizeof *rows * (size_t)(max - removed));
+		max--;
+	}
+	*out = rows;
+	return max;
+}
+
+/* a number of the form, the user's way; empty: dflt */
+static int form_number(struct req *r, const char *s, double dflt, double *out)
+{
+	if (!s || !*s) { *out = dflt; return 0; }
+	return i18n_parse_number(r->lang, s, out);
+}
+
+/* "2,5:100;5:300" typed the user's way, as the index stores it ("2.5:100;5:300"); NULL when it does not read */
+static const char *form_thresholds(struct req *r, const char *s)
+{
+	if (!s || !*s) return NULL;
+	struct buf b;
+	buf_init(&b);
+	char *list = arena_strdup(&r->a, s), *save = NULL;
+	int ok = 1;
+	for (char *pair = strtok_r(list, ";", &save); pair && ok; pair = strtok_r(NULL, ";", &save)) {
+		char *colon = strchr(pair, ':');
+		double bound, pts;
+		if (!colon) { ok = 0; break; }
+		*colon = 0;
+		while (*pair == ' ') pair++;
+		char *p2 = colon + 1;
+		while (*p2 == ' ') p2++;
+		if (i18n_parse_number(r->lang, pair, &bound) != 0 || i18n_parse_number(r->lang, p2, &pts) != 0) { ok = 0; break; }
+		buf_printf(&b, "%s%.15g:%.15g", b.len ? ";" : "", bound, pts);
+	}
+	const char *out = ok && b.len ? arena_strdup(&r->a, buf_cstr(&b)) : NULL;
+	buf_free(&b);
+	return out;
+}
+
+/* the rows into criteria (the blank ones left out: map[i] is criterion i's row), with the field errors of what does not read */
+static void rows_to_criteria(struct req *r, struct ix_form *f, struct index_in *in, int *map, struct field_errors *fe)
+{
+	in->crit = arena_alloc(&r->a, sizeof *in->crit * (size_t)(f->nrows ? f->nrows : 1));
+	in->ncrit = 0;
+	int main_pos = 0;
+	for (int i = 0; i < f->nrows; i++) {
+		struct ix_row *w = &f->rows[i];
+		if (row_blank(w)) continue;
+		struct index_criterion *c = &in->crit[in->ncrit];
+		memset(c, 0, sizeof *c);
+		const char *field = arena_printf(&r->a, "crit.%d", i + 1);
+		c->code = w->v[CR_CODE];
+		c->name_vi = w->v[CR_VI];
+		c->name_en = w->v[CR_EN];
+		c->name_hi = w->v[CR_HI];
+		if (!w->v[CR_POINTS] || !*w->v[CR_POINTS] || form_number(r, w->v[CR_POINTS], 0, &c->points) != 0) {
+			fe_add(fe, field, N_("Write the points as a number"));
+			c->points = NAN;
+		}
+		int sub = w->v[CR_LEVEL] && !strcmp(w->v[CR_LEVEL], "sub");
+		if (!sub) {
+			main_pos = in->ncrit + 1;
+		} else {
+			c->parent_id = main_pos ? main_pos : -1;
+			c->indicator_code = w->v[CR_IND];
+			c->method = w->v[CR_METHOD];
+			if (form_number(r, w->v[CR_LO], 0, &c->lo) != 0 || form_number(r, w->v[CR_HI_], 0, &c->hi) != 0)
+				fe_add(fe, field, N_("Write the bounds as numbers"));
+			if (c->method && !strcmp(c->method, "threshold")) {
+				c->thresholds = form_thresholds(r, w->v[CR_THR]);
+				if (!c->thresholds) fe_add(fe, field, N_("Write thresholds as bound:points;bound:points, each at most the criterion's points"));
+			}
+		}
+		map[in->ncrit++] = i;
+	}
+	/* the running totals the page shows */
+	f->mains = 0;
+	for (int i = 0; i < in->ncrit; i++) {
+		if (in->crit[i].parent_id || isnan(in->crit[i].points)) continue;
+		f->mains += in->crit[i].points;
+		double subs = 0;
+		for (int j = i + 1; j < in->ncrit && in->crit[j].parent_id; j++)
+			if (!isnan(in->crit[j].points)) subs += in->crit[j].points;
+		f->rows[map[i]].subs = subs;
+		f->rows[map[i]].has_subs = 1;
+	}
+}
+
+static void show_index_form(struct req *r, struct ix_form *f, const struct field_errors *fe, const char *errors, int file)
 {
 	if (fe && fe->n) r->status = 422;
 	if (errors && *errors) r->status = 422;
-	page_begin(r, _("New index"), "indicators");
-	tmpl_index_new(&r->out, r, fe, errors);
+	indicators_list(r->db, &r->a, r->lang, 0, &f->inds, &f->ninds);
+	f->kinds = unit_kinds_load(r, &f->nkinds);
+	page_begin(r, f->ix ? f->ix->name : _("New index"), "indicators");
+	if (file) tmpl_index_file_new(&r->out, r, f, fe, errors);
+	else tmpl_index_new(&r->out, r, f, fe, errors);
 	page_end(r);
 }
 
-void page_index_new(struct req *r) { show_index_new(r, NULL, NULL); }
+static void show_index_new(struct req *r, struct ix_form *f, const struct field_errors *fe, const char *errors)
+{
+	show_index_form(r, f, fe, errors, 0);
+}
 
-/* POST /indexes (multipart): code, names, scope (unit_id), unit_kind, total_points, file of criteria */
+void page_index_new(struct req *r)
+{
+	struct ix_form f = { 0 };
+	f.nrows = IX_FIRST_ROWS;
+	f.rows = arena_alloc(&r->a, sizeof *f.rows * IX_ROWS_MAX);
+	memset(f.rows, 0, sizeof *f.rows * IX_ROWS_MAX);
+	for (int i = 0; i < f.nrows; i++) f.rows[i].v[CR_LEVEL] = i == 0 || i == 3 ? "main" : "sub";
+	f.total = ind_input_value(r, 1, 1000);
+	const char *file = req_query(r, "file");
+	show_index_form(r, &f, NULL, NULL, file && !strcmp(file, "1"));
+}
+
+/* POST /indexes (multipart or not): code, names, scope (unit_id), unit_kind, total_points, and the criteria as rows of
+** the form, or in a file (when no row is filled) */
+/* the index form posted as rows: a new index (ix NULL) or a change of ix at the version posted */
+static void index_rows_post(struct req *r, struct ix_form *f, const struct composite_index *ix)
+{
+	struct field_errors fe = { 0 };
+	struct index_in in = { .code = req_form(r, "code"), .name_vi = req_form(r, "name_vi"), .name_en = req_form(r, "name_en"),
+			       .name_hi = req_form(r, "name_hi"), .unit_kind = req_form(r, "unit_kind") };
+	const char *scope = req_form(r, "unit_id");
+	int more = req_form(r, "more_rows") != NULL, removed = req_form(r, "remove_row") != NULL;
+	int *map = arena_alloc(&r->a, sizeof *map * (size_t)(f->nrows ? f->nrows : 1));
+	rows_to_criteria(r, f, &in, map, &fe);
+	if (more || removed) {
+		/* the form back as typed, with more blank rows or without the row removed */
+		for (int k = 0; more && k < IX_BLANK_ROWS && f->nrows < IX_ROWS_MAX; k++) f->rows[f->nrows++].v[CR_LEVEL] = "sub";
+		show_index_new(r, f, NULL, NULL);
+		return;
+	}
+	int64_t version = ix ? require_version(r, &fe) : 0;
+	if (!scope || parse_id(scope, &in.scope_id) != 0) fe_add(&fe, "scope", N_("Is required"));
+	if (!f->total || i18n_parse_number(r->lang, f->total, &in.total_points) != 0) fe_add(&fe, "total_points", N_("Is not a number"));
+	if (!in.ncrit) fe_add(&fe, "criteria", N_("An index needs criteria"));
+	int64_t id = ix ? ix->id : 0;
+	int rc = E_INVALID;
+	if (!fe.n) {
+		struct field_errors dfe = { 0 };
+		rc = ix ? indexes_update(r->db, r->user, id, version, &in, &dfe) : indexes_create(r->db, r->user, &in, &dfe, &id);
+		if (rc == E_CONFLICT && dfe.n) rc = E_INVALID;
+		/* the domain names criterion i: the form names its row */
+		for (int k = 0; k < dfe.n; k++) {
+			int i = -1;
+			if (sscanf(dfe.field[k], "criteria[%d]", &i) == 1 && i >= 0 && i < in.ncrit)
+				fe_add(&fe, arena_printf(&r->a, "crit.%d", map[i] + 1), dfe.msg[k]);
+			else fe_add(&fe, dfe.field[k], dfe.msg[k]);
+		}
+	}
+	if (rc == E_OK) {
+		flash_set(r, ix ? N_("The index is saved") : N_("The index is created"));
+		reply_redirect(r, arena_printf(&r->a, "/indexes/%lld", (long long)id));
+		return;
+	}
+	if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }
+	for (int k = 0; k < IX_BLANK_ROWS && f->nrows < IX_ROWS_MAX; k++) f->rows[f->nrows++].v[CR_LEVEL] = "sub";
+	show_index_new(r, f, &fe, NULL);
+}
+
+/* "1:100;4:350.5" as the user writes numbers ("1:100;4:350,5" in vi) */
+static const char *thresholds_shown(struct req *r, const char *s)
+{
+	if (!s || !*s) return NULL;
+	struct buf b;
+	buf_init(&b);
+	char *list = arena_strdup(&r->a, s), *save = NULL;
+	for (char *pair = strtok_r(list, ";", &save); pair; pair = strtok_r(NULL, ";", &save)) {
+		char *colon = strchr(pair, ':');
+		if (!colon) continue;
+		*colon = 0;
+		if (b.len) buf_raw(&b, ";");
+		fmt_number(&b, r->lang, strtod(pair, NULL));
+		buf_raw(&b, ":");
+		fmt_number(&b, r->lang, strtod(colon + 1, NULL));
+	}
+	const char *out = arena_strdup(&r->a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+static int index_param(struct req *r, struct composite_index **ix)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return 0;
+	int rc = indexes_get(r->db, &r->a, id, r->lang, ix);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return 0; }
+	return 1;
+}
+
+/* GET /indexes/{id}/edit: the form of an index as stored, its criteria as rows */
+void page_index_edit(struct req *r)
+{
+	struct composite_index *ix;
+	if (!index_param(r, &ix)) return;
+	struct ix_form f = { 0 };
+	f.ix = ix;
+	f.rows = arena_alloc(&r->a, sizeof *f.rows * IX_ROWS_MAX);
+	memset(f.rows, 0, sizeof *f.rows * IX_ROWS_MAX);
+	for (int i = 0; i < ix->ncrit && f.nrows < IX_ROWS_MAX; i++) {
+		const struct index_criterion *c = &ix->crit[i];
+		struct ix_row *w = &f.rows[f.nrows++];
+		int sub = c->parent_id != 0;
+		w->v[CR_LEVEL] = sub ? "sub" : "main";
+		w->v[CR_CODE] = c->code;
+		w->v[CR_VI] = c->name_vi;
+		w->v[CR_EN] = c->name_en;
+		w->v[CR_HI] = c->name_hi;
+		w->v[CR_POINTS] = ind_input_value(r, 1, c->points);
+		if (!sub) {
+			double subs = 0;
+			for (int j = i + 1; j < ix->ncrit && ix->crit[j].parent_id; j++) subs += ix->crit[j].points;
+			w->has_subs = 1;
+			w->subs = subs;
+			f.mains += c->points;
+			continue;
+		}
+		w->v[CR_IND] = c->indicator_code;
+		w->v[CR_METHOD] = c->method;
+		if (c->method && !strcmp(c->method, "linear")) {
+			w->v[CR_LO] = ind_input_value(r, 1, c->lo);
+			w->v[CR_HI_] = ind_input_value(r, 1, c->hi);
+		}
+		w->v[CR_THR] = thresholds_shown(r, c->thresholds);
+	}
+	for (int k = 0; k < IX_BLANK_ROWS && f.nrows < IX_ROWS_MAX; k++) f.rows[f.nrows++].v[CR_LEVEL] = "sub";
+	f.total = ind_input_value(r, 1, ix->total_points);
+	show_index_new(r, &f, NULL, NULL);
+}
+
+/* POST /indexes/{id}: the form of page_index_edit, with the version read */
+void page_index_update(struct req *r)
+{
+	struct composite_index *ix;
+	if (!index_param(r, &ix)) return;
+	struct ix_form f = { 0 };
+	f.ix = ix;
+	f.nrows = read_crit_rows(r, &f.rows);
+	f.total = req_form(r, "total_points");
+	index_rows_post(r, &f, ix);
+}
+
 void page_index_create(struct req *r)
 {
+	struct ix_form f = { 0 };
+	f.nrows = read_crit_rows(r, &f.rows);
+	f.total = req_form(r, "total_points");
+	/* the rows are a urlencoded form; a file comes in a multipart one (the page /indexes/new?file=1) */
+	if (!multipart_is(req_header(r, "Content-Type"))) {
+		index_rows_post(r, &f, NULL);
+		return;
+	}
 	struct field_errors fe = { 0 };
 	struct index_in in = { .code = req_form(r, "code"), .name_vi = req_form(r, "name_vi"), .name_en = req_form(r, "name_en"),
 			       .name_hi = req_form(r, "name_hi"), .unit_kind = req_form(r, "unit_kind") };
@@ -1180,16 +1749,16 @@ void page_index_create(struct req *r)
 	int rc = E_INVALID;
 	if (!p || !p->len) fe_add(&fe, "file", N_("Choose a file to upload"));
 	else {
-		FILE *f = fmemopen((void *)p->data, p->len, "r");
+		FILE *fp = fmemopen((void *)p->data, p->len, "r");
 		struct table *t;
 		char err[256];
-		if (!f) rc = E_DB;
-		else if (table_open(&t, f, err, sizeof err) != 0) buf_printf(&errors, "%s\n", err);
+		if (!fp) rc = E_DB;
+		else if (table_open(&t, fp, err, sizeof err) != 0) buf_printf(&errors, "%s\n", err);
 		else {
 			rc = indexes_read_criteria(&r->a, t, &in.crit, &in.ncrit, &errors);
 			table_close(t);
 		}
-		if (f) fclose(f);
+		if (fp) fclose(fp);
 	}
 	int64_t id = 0;
 	if (rc == E_OK && !fe.n) rc = indexes_create(r->db, r->user, &in, &fe, &id);
@@ -1204,7 +1773,7 @@ void page_index_create(struct req *r)
 	const char *text = arena_strdup(&r->a, buf_cstr(&errors));
 	buf_free(&errors);
 	if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }
-	show_index_new(r, &fe, text);
+	show_index_form(r, &f, &fe, text, 1);
 }
 
 /* ---- dashboards ---- */
@@ -1329,6 +1898,8 @@ void page_indicator_dashboard(struct req *r)
 	page_begin(r, arena_printf(&r->a, "%s · %s", _("Dashboard"), u->name), "indicators");
 	v.codes = codes;
 	v.can_save = role_can(r->user, PERM_INDICATOR_DEFINE, u->path);
+	indicators_list(r->db, &r->a, r->lang, 0, &v.inds, &v.ninds);
+	ind_dashboards_list(r->db, &r->a, &v.saved, &v.nsaved);
 	tmpl_indicator_dashboard(&r->out, r, &v, id);
 	page_end(r);
 }
@@ -1398,27 +1969,54 @@ void api_public_indicators(struct req *r)
 	jw_obj_end(&w);
 }
 
+static void dashboard_json_in(struct req *r, struct ind_dashboard_in *in)
+{
+	json_t *b = r->json;
+	json_t *ju = b ? json_object_get(b, "unit_id") : NULL, *jp = b ? json_object_get(b, "public") : NULL;
+	*in = (struct ind_dashboard_in){ .slug = b ? jstr(b, "slug") : NULL, .title = b ? jstr(b, "title") : NULL,
+					 .indicators = b ? jstr(b, "indicators") : NULL, .period_from = b ? jstr(b, "period_from") : NULL,
+					 .period_to = b ? jstr(b, "period_to") : NULL, .unit_id = json_is_integer(ju) ? json_integer_value(ju) : 0,
+					 .public_ = json_is_true(jp) };
+}
+
+static void reply_dashboard(struct req *r, int status, int64_t id, const struct ind_dashboard_in *in, int64_t version)
+{
+	reply_json(r, status);
+	struct jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kint(&w, "id", id);
+	jw_kstr(&w, "slug", in->slug);
+	jw_kbool(&w, "public", in->public_);
+	if (version) jw_kint(&w, "version", version);
+	jw_obj_end(&w);
+}
+
 /* POST /api/v1/indicator-dashboards {slug, title, unit_id, indicators: "a,b", period_from, period_to, public} */
 void api_indicator_dashboard_create(struct req *r)
 {
 	struct field_errors fe = { 0 };
-	json_t *b = r->json;
-	json_t *ju = b ? json_object_get(b, "unit_id") : NULL, *jp = b ? json_object_get(b, "public") : NULL;
-	struct ind_dashboard_in in = { .slug = b ? jstr(b, "slug") : NULL, .title = b ? jstr(b, "title") : NULL,
-				       .indicators = b ? jstr(b, "indicators") : NULL, .period_from = b ? jstr(b, "period_from") : NULL,
-				       .period_to = b ? jstr(b, "period_to") : NULL, .unit_id = json_is_integer(ju) ? json_integer_value(ju) : 0,
-				       .public_ = json_is_true(jp) };
+	struct ind_dashboard_in in;
+	dashboard_json_in(r, &in);
 	int64_t id = 0;
 	int rc = ind_dashboards_create(r->db, r->user, &in, &fe, &id);
 	if (rc == E_CONFLICT && fe.n) rc = E_INVALID;
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	reply_created(r, arena_printf(&r->a, "/api/v1/public/indicators/%s", in.slug));
-	reply_json(r, 201);
-	struct jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
-	jw_kint(&w, "id", id);
-	jw_kstr(&w, "slug", in.slug);
-	jw_kbool(&w, "public", in.public_);
-	jw_obj_end(&w);
+	reply_dashboard(r, 201, id, &in, 0);
+}
+
+/* PATCH /api/v1/indicator-dashboards/{id}: every field and the version */
+void api_indicator_dashboard_update(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	struct field_errors fe = { 0 };
+	int64_t version = require_version(r, &fe);
+	struct ind_dashboard_in in;
+	dashboard_json_in(r, &in);
+	int rc = fe.n ? E_INVALID : ind_dashboards_update(r->db, r->user, id, version, &in, &fe);
+	if (rc == E_CONFLICT && fe.n) rc = E_INVALID;
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	reply_dashboard(r, 200, id, &in, version + 1);
 }

@@ -6,6 +6,7 @@
 #include "../web/tmpl_types.h"
 #include "../picker/picker.h"
 #include "../units/units.h"
+#include "../units/units_web.h"
 #include "indicators.h"
 
 /* one indicator on a unit's page: its own value and the figure of its subtree */
@@ -49,6 +50,37 @@ struct ind_dash_view {
 	int public_;
 	const char *codes;                /* the indicators shown, comma-separated (the save form) */
 	int can_save;
+	struct indicator *inds;           /* every active indicator (the save form's choices) */
+	int ninds;
+	struct ind_dashboard *saved;      /* the dashboards saved */
+	int nsaved;
+};
+
+/* a dashboard's form (GET/POST /indicators/dashboards/{id}; a new one: id 0) */
+struct ind_dash_form {
+	int64_t id, version;
+	struct ind_dashboard_in in;       /* as saved, or as typed */
+	struct indicator *inds;
+	int ninds;
+};
+
+/* the index form's rows (GET /indexes/new, POST /indexes) */
+#define IX_ROWS_MAX 120
+struct ix_row {
+	const char *v[11];                /* level, code, name_vi, name_en, name_hi, points, indicator, method, lo, hi, thresholds: as typed */
+	int has_subs;                     /* a main row: subs is the sum of its sub-criteria's points */
+	double subs;
+};
+struct ix_form {
+	const struct composite_index *ix; /* the index edited; NULL: a new one */
+	struct ix_row *rows;
+	int nrows;
+	const char *total;                /* total points as typed */
+	double mains;                     /* the sum of the main criteria's points */
+	struct indicator *inds;           /* the indicators a sub-criterion may score */
+	int ninds;
+	struct kind_opt *kinds;
+	int nkinds;
 };
 
 /* helpers of the templates */
@@ -57,6 +89,13 @@ void tmpl_ind_value(struct buf *o, struct req *r, int has, double v);
 const char *ind_word(struct req *r, const char *value);
 /* the value as a form field shows it (the user's way: "97,25" in vi) */
 const char *ind_input_value(struct req *r, int has, double v);
+
+/* the value a form field shows: what was posted (a failed form), else the stored one */
+const char *ind_form_value(struct req *r, const char *name, const char *stored);
+/* the line under an expression pointing at its column ("     ^") */
+const char *ind_caret(struct req *r, int column);
+/* 1 when code is one of the comma-separated list */
+int ind_code_in(const char *list, const char *code);
 
 /* pages */
 void page_indicators(struct req *r);
@@ -72,11 +111,20 @@ void page_indicator_definitions(struct req *r);
 void page_indicator_definition_create(struct req *r);
 void page_indicator_rules(struct req *r);
 void page_indicator_rule_create(struct req *r);
+void page_indicator_definition_edit(struct req *r);
+void page_indicator_definition_update(struct req *r);
+void page_indicator_rule_edit(struct req *r);
+void page_indicator_rule_update(struct req *r);
+void page_indicator_rule_delete(struct req *r);
+void page_indicator_dashboard_edit(struct req *r);
+void page_indicator_dashboard_update(struct req *r);
 void page_indicator_dashboard(struct req *r);
 void page_public_indicators(struct req *r);
 void page_index(struct req *r);
 void page_index_new(struct req *r);
 void page_index_create(struct req *r);
+void page_index_edit(struct req *r);
+void page_index_update(struct req *r);
 
 /* API */
 void api_indicators_list(struct req *r);
@@ -93,6 +141,9 @@ void api_indicator_figures(struct req *r);
 void api_indicator_target_set(struct req *r);
 void api_indicator_rules_list(struct req *r);
 void api_indicator_rule_create(struct req *r);
+void api_indicator_rule_update(struct req *r);
+void api_indicator_rule_delete(struct req *r);
+void api_indicator_dashboard_update(struct req *r);
 void api_indexes_list(struct req *r);
 void api_index_create(struct req *r);
 void api_index_ranking(struct req *r);

@@ -66,6 +66,9 @@ before(async () => {
   ids.parentTask = one("SELECT min(parent_id) FROM tasks WHERE parent_id IS NOT NULL");
   ids.extendedTask = one("SELECT min(id) FROM tasks WHERE extended_on IS NOT NULL");
   ids.returnedTask = one("SELECT min(task_id) FROM task_reports WHERE review = 'returned'");
+  ids.indicator = one("SELECT id FROM indicators WHERE code = 'houses_supported'");
+  ids.indRule = one("SELECT min(id) FROM indicator_rules");
+  ids.indDashboard = one("SELECT id FROM indicator_dashboards WHERE slug = 'son-la'");
   srv = await startServer(env.db);
   // a model in the running movement, so its page shows the report, assessment and file forms
   // (made by the administrator: the demo's registration deadline is a fixed date, which only
@@ -196,6 +199,11 @@ function adminPages() {
     ['/indicators/dashboard', 200],
     ['/indexes/1?year=2025', 200],
     ['/indexes/new', 200],
+    [`/indicators/definitions/${ids.indicator}`, 200],
+    [`/indicators/rules/${ids.indRule}`, 200],
+    [`/indicators/dashboards/${ids.indDashboard}`, 200],
+    ['/indexes/new?file=1', 200],
+    ['/indexes/1/edit', 200],
   ];
 }
 
@@ -349,6 +357,9 @@ function formsWithErrors() {
     ['/programmes', 'form[method="post"][action="/programmes"]', 422],
     [`/programmes/${ids.programme}`, `form[method="post"][action="/programmes/${ids.programme}/tasks"]`, 422],
     [`/tasks/${ids.extendedTask}`, `form[method="post"][action="/tasks/${ids.extendedTask}/progress"]`, 422],
+    ['/indicators/definitions', 'form[method="post"][action="/indicators/definitions"]', 422],
+    ['/indicators/rules', 'form[method="post"][action="/indicators/rules"]', 422],
+    ['/indexes/new', 'form[method="post"][action="/indexes"]', 422],
   ];
 }
 

@@ -503,6 +503,30 @@ static void test_index_ranking(void **state)
 	assert_int_equal(index_score(f->db, "DTI-TEST", f->c11, 2025, &pts), E_NOTFOUND);
 	assert_int_equal(index_score(f->db, "NOPE", d[1], 2025, &pts), E_NOTFOUND);
 
+	/* changed at its version: B1 by linear 0 → 40 trained; a stale version changes nothing */
+	c[4].method = "linear";
+	c[4].lo = 0;
+	c[4].hi = 40;
+	in.name_en = "Digital index";
+	memset(&fe, 0, sizeof fe);
+	assert_int_equal(indexes_update(f->db, &auth_system, ix, 1, &in, &fe), E_OK);
+	assert_int_equal(indexes_update(f->db, &auth_system, ix, 1, &in, &fe), E_CONFLICT);
+	in.total_points = 1000;
+	assert_int_equal(indexes_update(f->db, &auth_system, ix, 2, &in, &fe), E_INVALID);
+	struct composite_index *got;
+	assert_int_equal(indexes_get(f->db, &f->a, ix, "en", &got), E_OK);
+	assert_int_equal(got->version, 2);
+	assert_string_equal(got->name, "Digital index");
+	assert_int_equal(got->ncrit, 5);
+	assert_string_equal(got->crit[4].method, "linear");
+	assert_int_equal(got->crit[4].parent_id, got->crit[3].id);
+	/* D2: 40 + 0 + 30 / 40 × 40 = 70 */
+	assert_int_equal(index_score(f->db, "DTI-TEST", d[1], 2025, &pts), E_OK);
+	assert_true(fabs(pts - 70) < 1e-9);
+	int64_t audited = 0;
+	assert_int_equal(db_int1(f->db, &audited, "SELECT count(*) FROM audit_log WHERE entity = 'composite_index' AND action = 'update'", ""), DB_ROW);
+	assert_int_equal(audited, 1);
+
 	/* the scoring rules alone */
 	struct index_criterion lin = { .points = 40, .method = "linear", .lo = 50, .hi = 10, .direction = "lower" };
 	assert_true(fabs(index_points(&lin, 30, 0, 0) - 20) < 1e-9);
