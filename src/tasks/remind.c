@@ -283,7 +283,7 @@ static const char *outbox_dir;
 static void remind_daily(struct db *db)
 {
 	char today[11];
-	task_today(today);
+	today_iso(today);
 	struct remind_report rep;
 	if (tasks_remind(db, today, TASKS_REMIND_DAYS, outbox_dir, &rep) != E_OK) log_info("remind: not done this time");
 	else if (rep.messages) log_info("remind: %d messages for %d units", rep.messages, rep.units);
@@ -318,7 +318,7 @@ int cmd_remind(int argc, char **argv)
 	int64_t days = TASKS_REMIND_DAYS;
 	if (parse_int(arg(&a, "--days", "7"), &days) != 0 || days < 0 || days > 366) { fprintf(stderr, "--days must be 0 to 366\n"); return 2; }
 	char today[11];
-	task_today(today);
+	today_iso(today);
 	const char *date = arg(&a, "--date", today);
 	if (!date_valid(date)) { fprintf(stderr, "--date must be YYYY-MM-DD\n"); return 2; }
 	char dflt[1100];

@@ -418,7 +418,7 @@ static int task_row(struct db *db, struct arena *a, int64_t id, const char *as_o
 	if (s != DB_ROW) return s == DB_DONE ? E_NOTFOUND : E_DB;
 	char today[11];
 	if (!as_of) {
-		task_today(today);
+		today_iso(today);
 		as_of = arena_strdup(a, today);
 	}
 	tasks_status_at(db, a, t, as_of);

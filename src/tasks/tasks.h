@@ -236,8 +236,6 @@ void quarter_end_of(const char *date, char out[11]);
 int64_t task_days_between(const char *a, const char *b);
 /* date plus n days, YYYY-MM-DD */
 void task_date_add(const char *date, int64_t n, char out[11]);
-/* today on the office's clock (i18n_tz_minutes) */
-void task_today(char out[11]);
 void task_counts_json(struct jw *w, const struct task_counts *c);
 
 /* A programme's dashboard as of a date: the counts, those on `compare`

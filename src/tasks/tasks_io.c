@@ -84,7 +84,7 @@ void programme_export_download(struct req *r)
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	const char *s = req_query(r, "as_of");
 	char today[11];
-	task_today(today);
+	today_iso(today);
 	const char *as_of = s && *s ? date_from_user(&r->a, s) : arena_strdup(&r->a, today);
 	if (!as_of) { reply_error(r, 400, "bad_request", N_("as_of must be a date (YYYY-MM-DD)")); return; }
 	struct task_query *q = arena_alloc(&r->a, sizeof *q);
@@ -251,7 +251,7 @@ static int import_upload(struct req *r, int progress, struct programme **p, int 
 		return E_DB;
 	}
 	char today[11];
-	task_today(today);
+	today_iso(today);
 	rc = progress ? tasks_import_progress(r->db, r->user, id, today, in, err, n) : tasks_import(r->db, r->user, id, in, err, n);
 	fclose(in);
 	fclose(err);
@@ -361,7 +361,7 @@ void programme_progress_template(struct req *r)
 	int rc = programmes_get(r->db, &r->a, id, &p);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	char today[11];
-	task_today(today);
+	today_iso(today);
 	struct task_query *q = arena_alloc(&r->a, sizeof *q);
 	q->programme_id = id;
 	q->as_of = arena_strdup(&r->a, today);

@@ -14,6 +14,7 @@
 #include "../base/db.h"
 #include "../base/i18n.h"
 #include "../base/util.h"
+#include "../units/units.h"
 #include "tasks_int.h"
 
 /* the deadline in force on $1 */
@@ -71,14 +72,6 @@ int64_t task_days_between(const char *a, const char *b)
 void task_date_add(const char *date, int64_t n, char out[11])
 {
 	time_t t = day_time(date) + (time_t)n * 86400;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
-void task_today(char out[11])
-{
-	time_t t = time(NULL) + (time_t)i18n_tz_minutes * 60;
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
@@ -154,10 +147,7 @@ static void build_where(struct buf *sql, const struct task_query *q, struct para
 	if (q->nranges > 0) {
 		buf_raw(sql, " AND (");
 		for (int i = 0; i < q->nranges && i < TASK_MAX_RANGES; i++) {
-			/* a subtree is [path, path with its last '/' raised to '0') */
-			snprintf(p->hi[i], sizeof p->hi[i], "%s", q->range_lo[i]);
-			size_t len = strlen(p->hi[i]);
-			if (len) p->hi[i][len - 1] = '0';
+			subtree_end(p->hi[i], sizeof p->hi[i], q->range_lo[i]);
 			int lo = param_text(p, q->range_lo[i]), hi = param_text(p, p->hi[i]);
 			buf_printf(sql, "%s(lu.path >= $%d AND lu.path < $%d)", i ? " OR " : "", lo, hi);
 		}

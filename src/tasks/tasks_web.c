@@ -12,7 +12,7 @@
 **   PATCH /api/v1/tasks/{id} {title, source_doc, source_article, lead_code, coordinators, product, version}
 **   GET/POST /api/v1/tasks/{id}/files                                  evidence
 ** and the pages /programmes, /programmes/{id}, /tasks/{id} with their forms.
-** The date of an action is today on the office's clock (task_today). */
+** The date of an action is today on the office's clock (today_iso). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +46,7 @@ static const char *as_of_param(struct req *r)
 	const char *s = req_query(r, "as_of");
 	if (!s || !*s) {
 		char today[11];
-		task_today(today);
+		today_iso(today);
 		return arena_strdup(&r->a, today);
 	}
 	const char *d = date_from_user(&r->a, s);
@@ -509,7 +509,7 @@ static void read_edit(struct req *r, struct task_edit *in, struct field_errors *
 static int do_action(struct req *r, const char *action, int64_t id, struct field_errors *fe)
 {
 	char today[11];
-	task_today(today);
+	today_iso(today);
 	struct input v;
 	int rc = E_OK;
 	int64_t report = 0;
@@ -899,7 +899,7 @@ void tasks_home_section(struct buf *o, struct req *r)
 {
 	if (!role_can_any(r->user, PERM_TASK_REPORT)) return;
 	char today[11], until[11];
-	task_today(today);
+	today_iso(today);
 	task_date_add(today, TASKS_REMIND_DAYS, until);
 	struct task_query q = { .as_of = arena_strdup(&r->a, today), .status = TS_OVERDUE, .sort = "due", .limit = 8 };
 	int n = units_scope_ranges(r, PERM_TASK_REPORT, q.range_lo, TASK_MAX_RANGES);
