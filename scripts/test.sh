@@ -10,17 +10,20 @@ export THIDUA_BIN=${THIDUA_BIN:-$PWD/build/asan/thidua}
 passed=0
 failed=0
 failures=""
+times=""
 
 suite() { # name command...
 	name=$1
 	shift
 	echo "=== $name"
+	t0=$(date +%s)
 	if "$@"; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
 		failures="$failures $name"
 	fi
+	times="$times $name $(($(date +%s) - t0))s"
 }
 
 node_deps() {
@@ -74,7 +77,7 @@ all)
 		suite pg-http pg_http
 	else
 		pglog=$(mktemp)
-		(pg_http >"$pglog" 2>&1; echo $? >"$pglog.rc") &
+		(t0=$(date +%s); pg_http >"$pglog" 2>&1; echo $? >"$pglog.rc"; echo "$(($(date +%s) - t0))" >"$pglog.time") &
 		pgpid=$!
 	fi
 	suite unit unit
@@ -87,7 +90,8 @@ all)
 		echo "=== pg-http (ran beside the others)"
 		cat "$pglog"
 		if [ "$(cat "$pglog.rc" 2>/dev/null)" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures="$failures pg-http"; fi
-		rm -f "$pglog" "$pglog.rc"
+		times="$times pg-http(beside) $(cat "$pglog.time" 2>/dev/null)s"
+		rm -f "$pglog" "$pglog.rc" "$pglog.time"
 	fi
 	;;
 unit) suite unit unit ;;
@@ -101,4 +105,5 @@ valgrind) suite valgrind valgrind_http ;;
 esac
 echo
 echo "suites: $passed passed, $failed failed${failures:+ (failed:$failures)}"
+echo "times:$times"
 [ "$failed" -eq 0 ]
