@@ -61,7 +61,7 @@ void identity_cache_put(struct req *r, int by_token, const char *cred, const str
 ** bytes its reader stored (NUL-terminated; valid during the request) or
 ** NULL: read the database, then _put what you read. Both do nothing
 ** outside a GET whose stamp was read (an anonymous request, a write). */
-enum memo { MEMO_UNIT_KINDS, MEMO_UNIT_ROOTS, MEMO_N };
+enum memo { MEMO_UNIT_KINDS, MEMO_UNIT_ROOTS, MEMO_AWARD_CHOICES, MEMO_N };
 const char *memo_get(struct req *r, enum memo m, size_t *len);
 void memo_put(struct req *r, enum memo m, const char *data, size_t len);
 extern const struct route routes[];
