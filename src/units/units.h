@@ -30,7 +30,7 @@ struct unit {
 	const char *created_at;
 	const char *updated_at;
 	int64_t children;          /* active children */
-	int64_t people;            /* active people directly in the unit (units_get only) */
+	int64_t people;            /* active people directly in the unit (units_get, units_get_chain) */
 };
 
 struct unit_query {
