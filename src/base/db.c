@@ -56,7 +56,12 @@ int db_ncols(struct stmt *st) { return CALL(st, ncols, st); }
 const char *db_colname(struct stmt *st, int col) { return CALL(st, colname, st, col); }
 int db_script(struct db *db, const char *sql) { return CALL(db, script, db, sql); }
 int db_changes(struct db *db) { return CALL(db, changes, db); }
-int db_begin(struct db *db) { return CALL(db, begin, db); }
+int db_begin(struct db *db)
+{
+	((struct db_head *)(void *)db)->writes++;
+	return CALL(db, begin, db);
+}
+uint64_t db_write_count(struct db *db) { return ((struct db_head *)(void *)db)->writes; }
 int db_commit(struct db *db) { return CALL(db, commit, db); }
 void db_rollback(struct db *db)
 {
@@ -74,6 +79,7 @@ int db_tx_begin(struct db *db)
 {
 	struct db_head *h = (struct db_head *)(void *)db;
 	int rc;
+	h->writes++;
 	if (h->tx_depth == 0 && !db_in_tx(db)) {
 		rc = db_begin(db);
 		if (rc != DB_OK) return tx_code(rc);

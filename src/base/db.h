@@ -91,6 +91,10 @@ int64_t db_last_id(struct db *db);
 int db_change_stamp(struct db *db, uint64_t stamp[2]);
 
 int db_begin(struct db *db);     /* BEGIN IMMEDIATE */
+/* how many write transactions and savepoints (db_begin, db_tx_begin) this
+** connection began: a reader that must know it did not write since some
+** point compares two counts (web/cache.c's memo) */
+uint64_t db_write_count(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 int db_in_tx(struct db *db);

@@ -28,6 +28,7 @@ struct db_head {
 	int tx_began;       /* the outermost level is our own write transaction, not a savepoint */
 	db_guard_fn *guard; /* db_writer_guard: asked once the writers' lock is held */
 	void *guard_arg;
+	uint64_t writes;    /* write transactions begun (db_write_count) */
 };
 
 #define DB_DECLARE(p)                                                                             \

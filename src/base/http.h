@@ -44,6 +44,7 @@ struct req {
 	int by_token;               /* authenticated by bearer token */
 	uint64_t stamp[2];          /* the database's change stamp, read once in a GET's snapshot (web/cache.c) */
 	int stamp_ok;               /* stamp was read and nothing was written since */
+	uint64_t stamp_writes;      /* db_write_count() when stamp was read (memo_get) */
 	const char *lang;           /* "vi", "en" or "hi" */
 	int api;                    /* under /api/: JSON errors */
 	const char *params[4];      /* {x} segments of the route pattern */

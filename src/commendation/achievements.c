@@ -117,24 +117,36 @@ int achievements_list(struct db *db, struct arena *a, int64_t person, int64_t un
 	*items = NULL;
 	*n = 0;
 	const char *where = person > 0 ? " WHERE x.person_id = $1" : " WHERE x.unit_id = $1";
-	int64_t count = 0;
+	/* one statement: no count first (the array grows), and a title's name
+	** joined from the catalogue instead of asked for each title (on
+	** PostgreSQL each statement is a round trip) */
+	int namecol = lang && !strcmp(lang, "en") ? 19 : lang && !strcmp(lang, "hi") ? 20 : 18;
 	struct buf sql;
 	buf_init(&sql);
-	buf_printf(&sql, "SELECT count(*) FROM achievements x%s AND ($2 = 0 OR x.year = $2)", where);
-	if (db_int1(db, &count, buf_cstr(&sql), "ii", person > 0 ? person : unit, year) != DB_ROW) { buf_free(&sql); return E_DB; }
-	buf_reset(&sql);
 	/* a timeline: newest year first; in a year ratings, titles, initiatives, discipline */
 	buf_printf(&sql,
-		   "SELECT " ACH_COLS ACH_FROM "%s AND ($2 = 0 OR x.year = $2) ORDER BY x.year DESC, "
+		   "SELECT " ACH_COLS ", aw.name_vi, aw.name_en, aw.name_hi" ACH_FROM " LEFT JOIN awards aw ON x.kind = 'title' AND aw.code = x.value"
+		   "%s AND ($2 = 0 OR x.year = $2) ORDER BY x.year DESC, "
 		   "CASE x.kind WHEN 'rating' THEN 0 WHEN 'title' THEN 1 WHEN 'initiative' THEN 2 ELSE 3 END, x.value, x.id",
 		   where);
 	struct stmt *st = db_query(db, buf_cstr(&sql), "ii", person > 0 ? person : unit, year);
 	buf_free(&sql);
 	if (!st) return E_DB;
-	*items = arena_alloc(a, sizeof **items * (size_t)(count + 1));
-	while (*n < count && db_step(st) == DB_ROW) read_ach(db, st, a, lang, &(*items)[(*n)++]);
+	int cap = 0, rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (*n == cap) {
+			struct achievement *more = arena_alloc(a, sizeof *more * (size_t)(cap = cap ? cap * 2 : 16));
+			if (*n) memcpy(more, *items, sizeof *more * (size_t)*n);
+			*items = more;
+		}
+		struct achievement *x = &(*items)[(*n)++];
+		read_ach(db, st, a, lang, x);
+		if (kind_of(x->kind) == ACH_TITLE) x->value_label = arena_strdup(a, db_isnull(st, 18) ? x->value : db_text(st, namecol));
+	}
 	db_done(st);
-	label_all(db, a, lang, *items, *n);
+	if (rc != DB_DONE) { *n = 0; return E_DB; }
+	for (int i = 0; i < *n; i++) /* the other kinds' words: no query */
+		if (!(*items)[i].value_label) (*items)[i].value_label = arena_strdup(a, ach_value_label(db, a, (*items)[i].kind, (*items)[i].value, lang));
 	return E_OK;
 }
 

@@ -190,19 +190,51 @@ void api_achievement_delete(struct req *r)
 
 /* ---- pages ---- */
 
-struct ach_choice *ach_choices(struct req *r, int collective, int *n)
+/* The active awards' code, subjects and names (vi, en, hi), each
+** NUL-terminated, one award after the other: what ach_choices needs of the
+** catalogue, kept per worker for an unchanged database (memo_get). *len
+** its size; NULL when the catalogue could not be read. */
+static const char *award_choices_memo(struct req *r, size_t *len)
 {
+	const char *memo = memo_get(r, MEMO_AWARD_CHOICES, len);
+	if (memo) return memo;
 	struct award *aw;
 	int na = 0;
-	awards_list(r->db, &r->a, r->lang, &aw, &na);
+	struct arena a;
+	arena_init(&a);
+	if (awards_list(r->db, &a, "vi", &aw, &na) != E_OK) { arena_free(&a); return NULL; }
+	struct buf b;
+	buf_init(&b);
+	for (int i = 0; i < na; i++) {
+		const char *f[5] = { aw[i].code, aw[i].subjects, aw[i].name_vi, aw[i].name_en, aw[i].name_hi };
+		for (int k = 0; k < 5; k++) buf_add(&b, f[k] ? f[k] : "", strlen(f[k] ? f[k] : "") + 1);
+	}
+	memo_put(r, MEMO_AWARD_CHOICES, b.p ? b.p : "", b.len);
+	const char *out = arena_strndup(&r->a, b.p ? b.p : "", b.len);
+	*len = b.len;
+	buf_free(&b);
+	arena_free(&a);
+	return out;
+}
+
+struct ach_choice *ach_choices(struct req *r, int collective, int *n)
+{
+	size_t len = 0;
+	const char *aw = award_choices_memo(r, &len);
+	int na = 0;
+	for (size_t i = 0; aw && i < len; i++) na += aw[i] == 0;
+	na /= 5;
 	struct ach_choice *c = arena_alloc(&r->a, sizeof *c * (size_t)(na + 16));
 	int k = 0;
+	int col = strcmp(r->lang, "en") == 0 ? 3 : strcmp(r->lang, "hi") == 0 ? 4 : 2;
 	for (int i = 3; i >= 0; i--) /* ratings, best first */
 		c[k++] = (struct ach_choice){ arena_printf(&r->a, "rating:%s", ach_ratings[i]), NULL, ACH_RATING };
-	for (int i = 0; i < na; i++) {
-		const char *s = aw[i].subjects;
+	for (const char *p = aw, *end = aw + len; aw && p < end;) {
+		const char *f[5];
+		for (int i = 0; i < 5; i++) { f[i] = p; p += strlen(p) + 1; }
+		const char *s = f[1];
 		if (strcmp(s, "both") && strcmp(s, collective ? "collective" : "person") && !(collective && !strcmp(s, "household"))) continue;
-		c[k++] = (struct ach_choice){ arena_printf(&r->a, "title:%s", aw[i].code), aw[i].name, ACH_TITLE };
+		c[k++] = (struct ach_choice){ arena_printf(&r->a, "title:%s", f[0]), arena_strdup(&r->a, f[col]), ACH_TITLE };
 	}
 	if (!collective)
 		for (int i = 0; ach_initiatives[i]; i++)

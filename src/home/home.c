@@ -277,18 +277,22 @@ void home_storage(struct db *db, const struct user *who, struct home *h)
 
 int home_admin(struct db *db, const char *db_file, struct home *h)
 {
-	if (db_int1(db, &h->units, "SELECT count(*) FROM units WHERE active = 1", "") < 0 ||
-	    db_int1(db, &h->people, "SELECT count(*) FROM people WHERE active = 1", "") < 0 ||
-	    db_int1(db, &h->users, "SELECT count(*) FROM users WHERE active = 1", "") < 0 ||
-	    db_int1(db, &h->audit_chain, "SELECT count(*) FROM audit_log", "") < 0)
-		return E_DB;
-	struct stmt *st = db_query(db, "SELECT status, count(*) FROM movements GROUP BY status", "");
-	if (!st) return E_DB;
-	while (db_step(st) == DB_ROW)
-		for (int i = 0; i < 4; i++)
-			if (strcmp(db_text(st, 0), home_stages[i]) == 0) h->by_stage[i] = db_int(st, 1);
+	/* independent counts, one statement: on PostgreSQL each is a round trip */
+	struct stmt *st = db_query(db,
+				   "SELECT (SELECT count(*) FROM units WHERE active = 1), (SELECT count(*) FROM people WHERE active = 1), "
+				   "(SELECT count(*) FROM users WHERE active = 1), (SELECT count(*) FROM audit_log), "
+				   "(SELECT COALESCE(sum(size), 0) FROM files), (SELECT count(*) FROM movements WHERE status = $1), "
+				   "(SELECT count(*) FROM movements WHERE status = $2), (SELECT count(*) FROM movements WHERE status = $3), "
+				   "(SELECT count(*) FROM movements WHERE status = $4)",
+				   "tttt", home_stages[0], home_stages[1], home_stages[2], home_stages[3]);
+	if (!st || db_step(st) != DB_ROW) { db_done(st); return E_DB; }
+	h->units = db_int(st, 0);
+	h->people = db_int(st, 1);
+	h->users = db_int(st, 2);
+	h->audit_chain = db_int(st, 3);
+	h->files_bytes = db_int(st, 4);
+	for (int i = 0; i < 4; i++) h->by_stage[i] = db_int(st, 5 + i);
 	db_done(st);
-	if (db_int1(db, &h->files_bytes, "SELECT COALESCE(sum(size), 0) FROM files", "") < 0) return E_DB;
 	/* what the disk holds now: SQLite's file and its write-ahead log; on
 	** PostgreSQL there is no file here (db_file is its URI), the server
 	** counts the database's size */
@@ -307,16 +311,21 @@ int home_common(struct db *db, const struct home_scope *read, struct home *h)
 {
 	struct buf sql;
 	buf_init(&sql);
-	buf_raw(&sql, "SELECT count(*) FROM people p JOIN units u ON u.id = p.unit_id WHERE p.active = 1");
+	/* with the open movements: one statement, not two */
+	buf_raw(&sql, "SELECT count(*), (SELECT count(*) FROM movements WHERE status = 'launched') "
+		      "FROM people p JOIN units u ON u.id = p.unit_id WHERE p.active = 1");
 	scope_sql(&sql, "u.path", read, 3, 0);
 	struct stmt *st = db_prep(db, buf_cstr(&sql));
 	int rc = E_DB;
 	if (st) {
 		scope_bind(st, read, 3);
-		if (db_step(st) == DB_ROW) { h->people_in_scope = db_int(st, 0); rc = E_OK; }
+		if (db_step(st) == DB_ROW) {
+			h->people_in_scope = db_int(st, 0);
+			h->movements_open = db_int(st, 1);
+			rc = E_OK;
+		}
 		db_done(st);
 	}
 	buf_free(&sql);
-	if (rc == E_OK && db_int1(db, &h->movements_open, "SELECT count(*) FROM movements WHERE status = 'launched'", "") < 0) rc = E_DB;
 	return rc;
 }

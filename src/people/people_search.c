@@ -167,24 +167,36 @@ static int parse_terms(struct arena *a, const char *q, struct term *t)
 	return m;
 }
 
-/* Finds whether one word or several start with the term, and how many people
-** have them, from person_word_counts. Returns 0 when no word starts with it,
-** 1, or -1. */
-static int resolve_term(struct db *db, struct arena *a, struct term *t)
+/* Finds for each term whether one word or several start with it, and how
+** many people have them, from person_word_counts: one statement for all
+** the terms (on PostgreSQL each statement is a round trip), a row per term.
+** Returns 0 when some term starts no word, 1, or -1. */
+static int resolve_terms(struct db *db, struct arena *a, struct term *t, int nt)
 {
-	struct stmt *st = db_query(db,
-				   "SELECT min(word), max(word), sum(people) FROM person_word_counts "
-				   "WHERE word >= $1 AND word < $2 AND people > 0",
-				   "tt", t->text, t->hi);
+	struct buf sql;
+	buf_init(&sql);
+	for (int i = 0; i < nt; i++)
+		buf_printf(&sql, "%sSELECT %d, min(word), max(word), sum(people) FROM person_word_counts WHERE word >= $%d AND word < $%d AND people > 0",
+			   i ? " UNION ALL " : "", i, 2 * i + 1, 2 * i + 2);
+	struct stmt *st = db_prep(db, buf_cstr(&sql));
+	buf_free(&sql);
 	if (!st) return -1;
-	int rc = db_step(st) == DB_ROW ? 1 : -1;
-	if (rc == 1 && db_isnull(st, 0)) rc = 0;
-	if (rc == 1) {
-		t->word = strcmp(db_text(st, 0), db_text(st, 1)) == 0 ? arena_strdup(a, db_text(st, 0)) : NULL;
-		t->size = db_int(st, 2);
+	for (int i = 0; i < nt; i++) {
+		db_bind_text(st, 2 * i + 1, t[i].text);
+		db_bind_text(st, 2 * i + 2, t[i].hi);
+	}
+	int rows = 0, found = 1, s;
+	while ((s = db_step(st)) == DB_ROW) {
+		int64_t i = db_int(st, 0);
+		if (i < 0 || i >= nt) continue;
+		rows++;
+		if (db_isnull(st, 1)) { found = 0; continue; }
+		t[i].word = strcmp(db_text(st, 1), db_text(st, 2)) == 0 ? arena_strdup(a, db_text(st, 1)) : NULL;
+		t[i].size = db_int(st, 3);
 	}
 	db_done(st);
-	return rc;
+	if (s != DB_DONE || rows != nt) return -1;
+	return found;
 }
 
 /* How many of the first PROBE_ROWS people of word d, in name order, match
@@ -386,10 +398,8 @@ struct search {
 ** some term starts no word, nobody matches; -1: error. */
 static int pick_driver(struct search *x)
 {
-	for (int i = 0; i < x->nt; i++) {
-		int r = resolve_term(x->db, x->a, &x->t[i]);
-		if (r <= 0) return r;
-	}
+	int r = x->nt ? resolve_terms(x->db, x->a, x->t, x->nt) : 1;
+	if (r <= 0) return r;
 	x->d = 0;
 	for (int i = 1; i < x->nt; i++)
 		if (rarer(&x->t[i], &x->t[x->d])) x->d = i;

@@ -9,6 +9,7 @@
 #include "../web/web.h"
 #include "people.h"
 #include "../web/roles.h"
+#include "../units/units_web.h"
 
 static const char *const genders[] = { "M", "F", "X", NULL };
 
@@ -73,7 +74,7 @@ static int read_query(struct req *r, struct people_query *q)
 	q->nranges = 0;
 	for (int i = 0; i < r->user->ngrants && q->nranges < PEOPLE_MAX_RANGES; i++) {
 		if (!role_can(r->user, PERM_READ, r->user->grants[i].unit_path)) continue;
-		if (r->user->grants[i].unit_depth == 0 && units_root_count(r->db) == 1) {
+		if (r->user->grants[i].unit_depth == 0 && units_root_count_memo(r) == 1) {
 			q->nranges = -1; /* the grant covers the whole tree: no range to check */
 			return 0;
 		}

@@ -101,7 +101,12 @@ static int plan_units(struct req *r, const struct picker *p, struct unit_pick_pl
 		if (p->unit <= 0 || units_subtree(r->db, p->unit, lo, hi, sizeof lo) != E_OK || !role_can(r->user, PERM_READ, lo)) return -1;
 		add_range(pl->lo, &pl->nranges, arena_strdup(&r->a, lo));
 	} else return -1;
-	if (p->exclude > 0 && units_subtree(r->db, p->exclude, pl->ex_lo, pl->ex_hi, sizeof pl->ex_lo) != E_OK) return -1;
+	if (p->exclude > 0 && p->exclude_path && strlen(p->exclude_path) < sizeof pl->ex_lo) {
+		snprintf(pl->ex_lo, sizeof pl->ex_lo, "%s", p->exclude_path);
+		subtree_end(pl->ex_hi, sizeof pl->ex_hi, pl->ex_lo);
+	} else if (p->exclude > 0 && units_subtree(r->db, p->exclude, pl->ex_lo, pl->ex_hi, sizeof pl->ex_lo) != E_OK) {
+		return -1;
+	}
 	return 0;
 }
 
@@ -436,7 +441,13 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 		buf_raw(o, "</label>\n");
 	}
 	struct pick_item chosen;
-	int have = p->value > 0 && pick_lookup(r, p, p->value, &chosen) == 0;
+	int have = 0;
+	if (p->value > 0 && p->known && p->known->id == p->value && !strcmp(p->what, "units")) {
+		chosen = *p->known; /* the page read this unit already: no second read */
+		have = 1;
+	} else {
+		have = p->value > 0 && pick_lookup(r, p, p->value, &chosen) == 0;
+	}
 	if (few && !p->multiple) {
 		buf_printf(o, "<select id=\"%s\"", id);
 		attr(o, "name", p->name);

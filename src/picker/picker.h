@@ -52,7 +52,10 @@ struct picker {
 	int64_t unit;            /* person: whose people; 0: none chosen yet */
 	const char *unit_from;   /* person: the name of the unit picker it follows (JS) */
 	int64_t exclude;         /* units: a unit whose subtree is not a choice (a move) */
+	const char *exclude_path; /* its path when the page has read it already, or NULL */
 	int64_t value;           /* the chosen id; 0: none */
+	const struct pick_item *known; /* units: a unit as pick_lookup would give it, read already by
+				  the page (used when its id is value), or NULL */
 	int nvalues;             /* multiple: the chosen ids */
 	const int64_t *values;
 	int multiple;            /* a list chosen as removable chips */

@@ -127,43 +127,20 @@ int units_list(struct db *db, struct arena *a, const struct unit_query *q, struc
 	if (q->inactive == 0) buf_raw(&where, " AND u.active = 1");
 	else if (q->inactive == 2) buf_raw(&where, " AND u.active = 0");
 
-	/* children of one parent: the parent is read once, not joined per row,
-	** and its count of active children (kept by the writers, migration 004)
-	** is the total when nothing else filters them */
-	const char *pcode = NULL, *pname = NULL;
-	int64_t pchildren = -1;
+	/* the rows first, each with its parent's code and name (a primary-key
+	** lookup a row) and the parent's count of active children (kept by the
+	** writers, migration 004): for the children of one parent and nothing
+	** else filtering them, that count is the total; a page that holds the
+	** last rows tells the total too. A count is asked only otherwise: on
+	** PostgreSQL each statement is a round trip. */
+	const struct unit *par = q->parent > 0 && q->parent_row && q->parent_row->id == q->parent ? q->parent_row : NULL;
+	int children_only = q->parent > 0 && q->under <= 0 && !pat && !(q->kind && *q->kind) && q->inactive == 0;
 	struct stmt *st;
-	if (q->parent > 0) {
-		st = db_query(db, "SELECT code, name, children FROM units WHERE id = $1", "i", q->parent);
-		if (!st) goto fail;
-		if (db_step(st) == DB_ROW) {
-			pcode = arena_strdup(a, db_text(st, 0));
-			pname = arena_strdup(a, db_text(st, 1));
-			pchildren = db_int(st, 2);
-		}
-		db_done(st);
-	}
-	if (pchildren >= 0 && q->under <= 0 && !pat && !(q->kind && *q->kind) && q->inactive == 0) {
-		*total = pchildren;
-	} else {
-		buf_printf(&sql, "SELECT count(*) FROM units u%s", buf_cstr(&where));
-		st = db_prep(db, buf_cstr(&sql));
-		if (!st) goto fail;
-		db_bind_int(st, 1, q->parent);
-		db_bind_text(st, 2, lo);
-		db_bind_text(st, 3, hi);
-		db_bind_text(st, 4, pat);
-		db_bind_text(st, 5, q->kind);
-		*total = db_step(st) == DB_ROW ? db_int(st, 0) : 0;
-		db_done(st);
-	}
-
-	buf_reset(&sql);
-	if (q->parent > 0)
+	if (par)
 		buf_printf(&sql, "SELECT u.id, u.code, u.name, u.kind, u.parent_id, NULL, NULL, u.path, u.depth, u.active, u.version, "
-				 "u.created_at, u.updated_at, u.children FROM units u%s", buf_cstr(&where));
+				 "u.created_at, u.updated_at, u.children, NULL FROM units u%s", buf_cstr(&where));
 	else
-		buf_printf(&sql, "SELECT " UNIT_COLS UNIT_FROM "%s", buf_cstr(&where));
+		buf_printf(&sql, "SELECT " UNIT_COLS ", p.children" UNIT_FROM "%s", buf_cstr(&where));
 	db_order_by(&sql, q->sort, keys, cols, "u.sort_key, u.id");
 	buf_raw(&sql, " LIMIT $6 OFFSET $7");
 	st = db_prep(db, buf_cstr(&sql));
@@ -178,12 +155,35 @@ int units_list(struct db *db, struct arena *a, const struct unit_query *q, struc
 	int cap = (int)(q->limit > 0 ? q->limit : 1);
 	*items = arena_alloc(a, sizeof(struct unit) * (size_t)cap);
 	*n = 0;
-	int rc;
-	while (*n < cap && (rc = db_step(st)) == DB_ROW) read_unit(st, a, &(*items)[(*n)++]);
+	int64_t pchildren = -1;
+	int rc = DB_DONE;
+	while (*n < cap && (rc = db_step(st)) == DB_ROW) {
+		struct unit *u = &(*items)[(*n)++];
+		read_unit(st, a, u);
+		if (par) {
+			u->parent_code = par->code;
+			u->parent_name = par->name;
+		} else if (q->parent > 0) {
+			pchildren = db_int(st, 14);
+		}
+	}
 	db_done(st);
-	for (int i = 0; pcode && i < *n; i++) {
-		(*items)[i].parent_code = pcode;
-		(*items)[i].parent_name = pname;
+	if (rc != DB_ROW && rc != DB_DONE) goto fail;
+	if (par) pchildren = par->children;
+	if (children_only && pchildren >= 0) *total = pchildren;
+	else if ((*n > 0 && *n < cap) || (*n == 0 && q->offset == 0)) *total = q->offset + *n;
+	else {
+		buf_reset(&sql);
+		buf_printf(&sql, "SELECT count(*) FROM units u%s", buf_cstr(&where));
+		st = db_prep(db, buf_cstr(&sql));
+		if (!st) goto fail;
+		db_bind_int(st, 1, q->parent);
+		db_bind_text(st, 2, lo);
+		db_bind_text(st, 3, hi);
+		db_bind_text(st, 4, pat);
+		db_bind_text(st, 5, q->kind);
+		*total = db_step(st) == DB_ROW ? db_int(st, 0) : 0;
+		db_done(st);
 	}
 	buf_free(&where);
 	buf_free(&sql);
@@ -194,17 +194,58 @@ fail:
 	return E_DB;
 }
 
+/* the active people directly in the unit, with its row: one statement, not two */
+#define UNIT_PEOPLE "(SELECT count(*) FROM people WHERE unit_id = u.id AND active = 1)"
+
 int units_get(struct db *db, struct arena *a, int64_t id, struct unit **out)
 {
-	struct stmt *st = db_query(db, "SELECT " UNIT_COLS UNIT_FROM " WHERE u.id = $1", "i", id);
+	struct stmt *st = db_query(db, "SELECT " UNIT_COLS ", " UNIT_PEOPLE UNIT_FROM " WHERE u.id = $1", "i", id);
 	if (!st) return E_DB;
 	int rc = db_step(st);
 	if (rc != DB_ROW) { db_done(st); return rc == DB_DONE ? E_NOTFOUND : E_DB; }
 	struct unit *u = arena_alloc(a, sizeof *u);
 	read_unit(st, a, u);
+	u->people = db_int(st, 14);
 	db_done(st);
-	db_int1(db, &u->people, "SELECT count(*) FROM people WHERE unit_id = $1 AND active = 1", "i", id);
 	*out = u;
+	return E_OK;
+}
+
+#define CHAIN_COLS "id, code, name, kind, parent_id, path, depth, active, version, created_at, updated_at, children"
+
+int units_get_chain(struct db *db, struct arena *a, int64_t id, struct unit **out, struct unit **items, int *n)
+{
+	/* the unit and its ancestors up the parent links, each a primary-key
+	** lookup (the rows themselves travel up the recursion: joined
+	** afterwards, PostgreSQL guesses 100 rows and scans the table): one
+	** round trip for what units_get and units_ancestors read in two. A
+	** row's parent is the row before it, so its code and name need no join. */
+	struct stmt *st = db_query(db,
+				   "WITH RECURSIVE chain AS (SELECT " CHAIN_COLS ", " UNIT_PEOPLE " AS people FROM units u WHERE u.id = $1 "
+				   "UNION ALL SELECT x.id, x.code, x.name, x.kind, x.parent_id, x.path, x.depth, x.active, x.version, x.created_at, "
+				   "x.updated_at, x.children, CAST(0 AS BIGINT) FROM units x JOIN chain c ON x.id = c.parent_id) "
+				   "SELECT id, code, name, kind, parent_id, NULL, NULL, path, depth, active, version, created_at, updated_at, children, "
+				   "people FROM chain ORDER BY depth LIMIT $2",
+				   "ii", id, (int64_t)UNIT_MAX_DEPTH + 1);
+	if (!st) return E_DB;
+	*items = arena_alloc(a, sizeof(struct unit) * (UNIT_MAX_DEPTH + 1));
+	*n = 0;
+	int rc = DB_DONE;
+	while (*n < UNIT_MAX_DEPTH + 1 && (rc = db_step(st)) == DB_ROW) {
+		struct unit *u = &(*items)[(*n)++];
+		read_unit(st, a, u);
+		u->people = db_int(st, 14);
+	}
+	db_done(st);
+	if (rc != DB_ROW && rc != DB_DONE) return E_DB;
+	for (int i = 1; i < *n; i++) {
+		struct unit *u = &(*items)[i], *p = &(*items)[i - 1];
+		if (u->parent_id != p->id) return E_DB; /* not a chain: never with the foreign key */
+		u->parent_code = p->code;
+		u->parent_name = p->name;
+	}
+	if (!*n || (*items)[*n - 1].id != id) return E_NOTFOUND;
+	*out = &(*items)[*n - 1];
 	return E_OK;
 }
 

@@ -30,7 +30,7 @@ struct unit {
 	const char *created_at;
 	const char *updated_at;
 	int64_t children;          /* active children */
-	int64_t people;            /* active people directly in the unit (units_get only) */
+	int64_t people;            /* active people directly in the unit (units_get, units_get_chain) */
 };
 
 struct unit_query {
@@ -41,6 +41,7 @@ struct unit_query {
 	int inactive;              /* 0: active only; 1: inactive too; 2: inactive only */
 	const char *sort;          /* "name", "-code", ... */
 	int64_t limit, offset;
+	const struct unit *parent_row; /* the parent (parent > 0) as the caller read it already, or NULL */
 };
 
 /* what create and update take; a NULL field in an update is left alone */
@@ -58,6 +59,9 @@ struct unit_in {
 int units_list(struct db *db, struct arena *a, const struct unit_query *q, struct unit **items, int *n, int64_t *total);
 int units_get(struct db *db, struct arena *a, int64_t id, struct unit **out);
 int units_find_code(struct db *db, const char *code, int64_t *id);
+/* The unit (*out, with its people) and its ancestors, root first and the
+** unit itself last (*out points to the last), in one statement. */
+int units_get_chain(struct db *db, struct arena *a, int64_t id, struct unit **out, struct unit **items, int *n);
 /* root first, the unit itself last */
 int units_ancestors(struct db *db, struct arena *a, const char *path, struct unit **items, int *n);
 int units_create(struct db *db, const struct user *who, const struct unit_in *in, struct field_errors *fe, int64_t *id);

@@ -146,6 +146,20 @@ void api_unit_kinds(struct req *r)
 
 /* ---- pages ---- */
 
+/* A unit as the picker shows a chosen one (pick_lookup's label, code and
+** context, the parent's name), from a row the page read already. */
+const struct pick_item *unit_pick_item(struct req *r, const struct unit *u)
+{
+	struct pick_item *it = arena_alloc(&r->a, sizeof *it);
+	memset(it, 0, sizeof *it);
+	it->id = u->id;
+	it->label = u->name;
+	it->code = u->code;
+	it->context = u->parent_name;
+	it->key = "";
+	return it;
+}
+
 /* may the user create a root unit (an admin granted on a root)? */
 int unit_may_root(struct req *r)
 {
@@ -156,19 +170,55 @@ int unit_may_root(struct req *r)
 	return 0;
 }
 
+/* The active kinds in the request's language. Kept per worker for an
+** unchanged database (memo_get): the stored form is each kind's code and its
+** three names, NUL-terminated, one after the other. */
 struct kind_opt *unit_kinds_load(struct req *r, int *n)
 {
-	struct stmt *st = db_query(r->db, "SELECT code, name_vi, name_en, name_hi FROM unit_kinds WHERE active = 1 ORDER BY level, code", "");
+	size_t len = 0;
+	const char *memo = memo_get(r, MEMO_UNIT_KINDS, &len);
+	struct buf b;
+	buf_init(&b);
+	if (!memo) {
+		struct stmt *st = db_query(r->db, "SELECT code, name_vi, name_en, name_hi FROM unit_kinds WHERE active = 1 ORDER BY level, code", "");
+		int rc = DB_DONE, rows = 0;
+		while (st && rows < 64 && (rc = db_step(st)) == DB_ROW) {
+			for (int c = 0; c < 4; c++) {
+				const char *t = db_text(st, c);
+				buf_add(&b, t ? t : "", strlen(t ? t : "") + 1);
+			}
+			rows++;
+		}
+		db_done(st);
+		if (st && (rc == DB_ROW || rc == DB_DONE)) memo_put(r, MEMO_UNIT_KINDS, b.p ? b.p : "", b.len);
+		memo = b.p ? b.p : "";
+		len = b.len;
+	}
 	struct kind_opt *k = arena_alloc(&r->a, sizeof *k * 64);
 	*n = 0;
 	int col = strcmp(r->lang, "en") == 0 ? 2 : strcmp(r->lang, "hi") == 0 ? 3 : 1;
-	while (st && db_step(st) == DB_ROW && *n < 64) {
-		k[*n].code = arena_strdup(&r->a, db_text(st, 0));
-		k[*n].name = arena_strdup(&r->a, db_text(st, col));
-		(*n)++;
+	for (const char *p = memo, *end = memo + len; p < end && *n < 64; (*n)++) {
+		const char *f[4];
+		for (int c = 0; c < 4; c++) { f[c] = p; p += strlen(p) + 1; }
+		k[*n].code = arena_strdup(&r->a, f[0]);
+		k[*n].name = arena_strdup(&r->a, f[col]);
 	}
-	db_done(st);
+	buf_free(&b);
 	return k;
+}
+
+/* the number of root units, kept per worker like the kinds */
+int64_t units_root_count_memo(struct req *r)
+{
+	size_t len;
+	const char *memo = memo_get(r, MEMO_UNIT_ROOTS, &len);
+	if (memo) return strtoll(memo, NULL, 10);
+	int64_t n = 0;
+	if (db_int1(r->db, &n, "SELECT count(*) FROM units WHERE parent_id IS NULL", "") != DB_ROW) return 0;
+	char s[24];
+	snprintf(s, sizeof s, "%lld", (long long)n);
+	memo_put(r, MEMO_UNIT_ROOTS, s, strlen(s));
+	return n;
 }
 
 const char *unit_kind_name(struct req *r, const char *code)
@@ -205,7 +255,7 @@ void page_units(struct req *r)
 		struct unit **kids = arena_alloc(&r->a, sizeof *kids * (size_t)(n + 1));
 		int *nkids = arena_alloc(&r->a, sizeof *nkids * (size_t)(n + 1));
 		for (int i = 0; i < n; i++) {
-			struct unit_query cq = { .parent = items[i].id, .limit = 500, .sort = "kind,name" };
+			struct unit_query cq = { .parent = items[i].id, .limit = 500, .sort = "kind,name", .parent_row = &items[i] };
 			int64_t t;
 			units_list(r->db, &r->a, &cq, &kids[i], &nkids[i], &t);
 		}
@@ -218,13 +268,11 @@ void page_units(struct req *r)
 
 static void show_unit(struct req *r, int64_t id, const struct unit_in *typed, const struct field_errors *fe)
 {
-	struct unit *u;
-	int rc = units_get(r->db, &r->a, id, &u);
-	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
-	struct unit *anc;
+	struct unit *u, *anc;
 	int nanc;
-	units_ancestors(r->db, &r->a, u->path, &anc, &nanc);
-	struct unit_query cq = { .parent = id, .limit = 500, .inactive = req_query(r, "inactive") ? 1 : 0 };
+	int rc = units_get_chain(r->db, &r->a, id, &u, &anc, &nanc);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	struct unit_query cq = { .parent = id, .limit = 500, .inactive = req_query(r, "inactive") ? 1 : 0, .parent_row = u };
 	struct unit *kids;
 	int nkids;
 	int64_t t;
@@ -349,7 +397,7 @@ int units_scope_ranges(struct req *r, enum perm perm, const char **lo, int max)
 	for (int i = 0; i < r->user->ngrants && n < max; i++) {
 		const struct grant *g = &r->user->grants[i];
 		if (!role_can(r->user, perm, g->unit_path)) continue;
-		if (g->unit_depth == 0 && units_root_count(r->db) == 1) return -1; /* the whole tree */
+		if (g->unit_depth == 0 && units_root_count_memo(r) == 1) return -1; /* the whole tree */
 		lo[n++] = g->unit_path;
 	}
 	return n;

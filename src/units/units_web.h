@@ -24,10 +24,13 @@ void page_units(struct req *r);
 
 /* the subtrees where the user holds perm, for list queries */
 int units_scope_ranges(struct req *r, enum perm perm, const char **lo, int max);
+/* units_root_count, kept per worker for an unchanged database (memo_get) */
+int64_t units_root_count_memo(struct req *r);
 
 /* template helpers */
 const char *unit_kind_name(struct req *r, const char *code);
 struct kind_opt *unit_kinds_load(struct req *r, int *n);
 int unit_may_root(struct req *r);
+const struct pick_item *unit_pick_item(struct req *r, const struct unit *u);
 
 #endif

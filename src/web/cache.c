@@ -77,10 +77,18 @@ struct ident {
 	char *csrf;
 };
 
+/* a catalogue as its reader serialised it, for one change stamp (memo_get) */
+struct memo_entry {
+	uint64_t stamp[2];
+	char *data;
+	size_t len;
+};
+
 struct cache {
 	struct entry slot[CACHE_SLOTS];
 	size_t bytes;
 	struct ident ident[IDENT_SLOTS];
+	struct memo_entry memo[MEMO_N];
 };
 
 static pthread_key_t tls;
@@ -117,6 +125,7 @@ static void cache_free(void *p)
 	struct cache *c = p;
 	for (int i = 0; i < CACHE_SLOTS; i++) entry_free(c, &c->slot[i]);
 	for (int i = 0; i < IDENT_SLOTS; i++) ident_free(&c->ident[i]);
+	for (int i = 0; i < MEMO_N; i++) free(c->memo[i].data);
 	free(c);
 }
 
@@ -296,6 +305,7 @@ int identity_cache_get(struct req *r, int by_token, const char *cred, struct ide
 	if (st->ok) { /* the reply cache asks again in the same snapshot: one read per request */
 		memcpy(r->stamp, st->stamp, sizeof r->stamp);
 		r->stamp_ok = 1;
+		r->stamp_writes = db_write_count(r->db);
 	}
 	struct ident *d = ident_slot(c, key);
 	if (!d->cred[0] || memcmp(d->cred, key, 66) != 0) return 0;
@@ -346,4 +356,45 @@ void identity_cache_put(struct req *r, int by_token, const char *cred, const str
 	memcpy(d->stamp, st->stamp, sizeof d->stamp);
 	d->made_ms = now_ms();
 	if (!ok) ident_free(d);
+}
+
+/* ---- the memo of catalogues ----
+** Why it is safe: an entry is kept with the change stamp the request read
+** before the handler read anything (r->stamp), so it holds data at least as
+** new as that stamp; it is given only to a request that read the same stamp,
+** i.e. when nothing was committed anywhere in between (the argument of the
+** reply cache, and across servers the same). The stamp must be this
+** request's view: only for a GET or HEAD whose stamp the identity cache read
+** and that began no write since (db_write_count), so a request never gets a
+** catalogue older than its own write. The stamp is per connection on SQLite
+** (data_version), and the memo per worker thread, like its connection. */
+static int memo_usable(struct req *r)
+{
+	return r->stamp_ok && (r->method == M_GET || r->method == M_HEAD) &&
+	       r->stamp_writes == db_write_count(r->db);
+}
+
+const char *memo_get(struct req *r, enum memo m, size_t *len)
+{
+	struct cache *c = memo_usable(r) ? this_cache() : NULL;
+	if (!c) return NULL;
+	struct memo_entry *e = &c->memo[m];
+	if (!e->data || e->stamp[0] != r->stamp[0] || e->stamp[1] != r->stamp[1]) return NULL;
+	*len = e->len;
+	return e->data;
+}
+
+void memo_put(struct req *r, enum memo m, const char *data, size_t len)
+{
+	struct cache *c = memo_usable(r) ? this_cache() : NULL;
+	if (!c) return;
+	struct memo_entry *e = &c->memo[m];
+	char *d = malloc(len + 1);
+	if (!d) return;
+	memcpy(d, data, len);
+	d[len] = 0;
+	free(e->data);
+	e->data = d;
+	e->len = len;
+	memcpy(e->stamp, r->stamp, sizeof e->stamp);
 }

@@ -55,6 +55,15 @@ struct ident_stamp {
 };
 int identity_cache_get(struct req *r, int by_token, const char *cred, struct ident_stamp *st);
 void identity_cache_put(struct req *r, int by_token, const char *cred, const struct ident_stamp *st);
+/* Catalogues read by many pages (unit kinds, the count of roots...), kept
+** per worker thread for the change stamp of the request that read them
+** (cache.c says why that is safe, also across servers). _get gives the
+** bytes its reader stored (NUL-terminated; valid during the request) or
+** NULL: read the database, then _put what you read. Both do nothing
+** outside a GET whose stamp was read (an anonymous request, a write). */
+enum memo { MEMO_UNIT_KINDS, MEMO_UNIT_ROOTS, MEMO_AWARD_CHOICES, MEMO_N };
+const char *memo_get(struct req *r, enum memo m, size_t *len);
+void memo_put(struct req *r, enum memo m, const char *data, size_t len);
 extern const struct route routes[];
 /* GET handlers whose replies the reply cache keeps (cache.c); NULL ends it */
 extern void (*const cached_handlers[])(struct req *r);
