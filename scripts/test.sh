@@ -26,6 +26,26 @@ suite() { # name command...
 	times="$times $name $(($(date +%s) - t0))s"
 }
 
+# beside NAME FUNCTION: run a suite in the background, its output kept for collect
+beside() {
+	eval "bglog_$(echo "$1" | tr - _)=\$(mktemp)"
+	eval "log=\$bglog_$(echo "$1" | tr - _)"
+	(t0=$(date +%s); "$2" >"$log" 2>&1; echo $? >"$log.rc"; echo "$(($(date +%s) - t0))" >"$log.time") &
+	eval "bgpid_$(echo "$1" | tr - _)=$!"
+}
+# collect NAME: wait for a suite run beside, print its output, count it
+collect() {
+	v=$(echo "$1" | tr - _)
+	eval "pid=\${bgpid_$v:-}; log=\${bglog_$v:-}"
+	[ -n "$pid" ] || return 0
+	wait "$pid"
+	echo "=== $1 (ran beside the others)"
+	cat "$log"
+	if [ "$(cat "$log.rc" 2>/dev/null)" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures="$failures $1"; fi
+	times="$times $1(beside) $(cat "$log.time" 2>/dev/null)s"
+	rm -f "$log" "$log.rc" "$log.time"
+}
+
 node_deps() {
 	if [ ! -d tests/node_modules ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
 		(cd tests && npm ci --no-audit --no-fund --loglevel=error) || return 1
@@ -69,30 +89,25 @@ valgrind_http() {
 
 case "$what" in
 all)
-	# The HTTP suite on PostgreSQL, the longest, runs beside the others (one
-	# server and one node process each: the two cores are both busy); its
-	# output is printed when it ends. THIDUA_SERIAL=1 runs everything in turn.
+	# The HTTP suite on PostgreSQL (the longest) and the browser suite run
+	# beside the others: their tests wait on servers, browsers and clocks
+	# often enough that three streams keep the two cores busier than one.
+	# Their output is printed when they end. THIDUA_SERIAL=1 runs
+	# everything in turn.
 	node_deps || exit 1
 	if [ "${THIDUA_SERIAL:-0}" = 1 ]; then
 		suite pg-http pg_http
+		suite e2e e2e
 	else
-		pglog=$(mktemp)
-		(t0=$(date +%s); pg_http >"$pglog" 2>&1; echo $? >"$pglog.rc"; echo "$(($(date +%s) - t0))" >"$pglog.time") &
-		pgpid=$!
+		beside pg-http pg_http
+		beside e2e e2e
 	fi
 	suite unit unit
 	suite pg-unit pg_unit
 	suite http http
-	suite e2e e2e
 	suite openapi openapi
-	if [ -n "${pgpid:-}" ]; then
-		wait "$pgpid"
-		echo "=== pg-http (ran beside the others)"
-		cat "$pglog"
-		if [ "$(cat "$pglog.rc" 2>/dev/null)" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures="$failures pg-http"; fi
-		times="$times pg-http(beside) $(cat "$pglog.time" 2>/dev/null)s"
-		rm -f "$pglog" "$pglog.rc" "$pglog.time"
-	fi
+	collect e2e
+	collect pg-http
 	;;
 unit) suite unit unit ;;
 pg-unit) suite pg-unit pg_unit ;;
