@@ -14,6 +14,7 @@
 #include "arena.h"
 #include "errors.h"
 #include "i18n.h"
+#include "pdf.h"
 
 #define FONT_FAMILY "Noto Sans"
 #define PAD ((double)CHART_PAD)
@@ -840,6 +841,7 @@ void chart_cairo(cairo_t *cr, const struct chart *c, double x, double y, double 
 {
 	struct pango_measure pm;
 	pm.pl = pango_cairo_create_layout(cr);
+	pdf_note_font_map(pm.pl);
 	pm.fd = pango_font_description_from_string(FONT_FAMILY);
 	struct layout L;
 	layout_init(&L, w, h, lang, pango_width, &pm);

@@ -160,6 +160,7 @@ struct pdf *pdf_open(FILE *out, const char *title, const char *lang, const char 
 	/* the calling thread's default font map (per thread since pango 1.32) */
 	p->pl = pango_cairo_create_layout(p->cr);
 	p->foot = pango_cairo_create_layout(p->cr);
+	pdf_note_font_map(p->pl);
 	pango_layout_set_ellipsize(p->foot, PANGO_ELLIPSIZE_MIDDLE);
 	p->fd = pango_font_description_from_string(FONT_FAMILY);
 	p->page = 1;
@@ -489,11 +490,44 @@ int pdf_close(struct pdf *p)
 	return rc;
 }
 
-void pdf_thread_end(void) { pango_cairo_font_map_set_default(NULL); }
+/* the calling thread's font map, noted when a layout is made from it, so
+** that pdf_library_end can wait for it to be gone */
+static __thread PangoFontMap *thread_font_map;
 
+void pdf_note_font_map(void *layout)
+{
+	if (!thread_font_map) thread_font_map = pango_context_get_font_map(pango_layout_get_context(layout));
+}
+
+void pdf_thread_end(void)
+{
+	thread_font_map = NULL;
+	pango_cairo_font_map_set_default(NULL);
+}
+
+static void font_map_gone(gpointer flag, GObject *gone)
+{
+	(void)gone;
+	g_atomic_int_set((gint *)flag, 1);
+}
+
+/* Pango reads fontconfig's files in a thread of its own, which holds the
+** font map until it is done. cairo's caches can be reset only once the font
+** map and the fonts it keeps are gone (cairo asserts otherwise: seen on a
+** loaded machine, where that thread was late), so wait for that, 5 s at
+** most, and leave the caches if it does not come. */
 void pdf_library_end(void)
 {
+	static gint gone;
+	PangoFontMap *fm = thread_font_map;
+	thread_font_map = NULL;
+	if (fm) {
+		g_atomic_int_set(&gone, 0);
+		g_object_weak_ref(G_OBJECT(fm), font_map_gone, &gone);
+	}
 	pango_cairo_font_map_set_default(NULL);
+	for (int i = 0; fm && !g_atomic_int_get(&gone) && i < 500; i++) g_usleep(10000);
+	if (fm && !g_atomic_int_get(&gone)) return;
 	cairo_debug_reset_static_data();
 	FcFini();
 }

@@ -55,5 +55,6 @@ int pdf_close(struct pdf *p);                                   /* 0, or -1 if a
 
 void pdf_thread_end(void);   /* frees the calling thread's font map */
 void pdf_library_end(void);  /* at process exit (tests): frees cairo's and fontconfig's caches */
+void pdf_note_font_map(void *pango_layout); /* a layout made from the thread's default font map (pdf_library_end waits for it) */
 
 #endif
