@@ -71,15 +71,25 @@ pg_unit() { make --no-print-directory test-pg-unit; }
 http() { node_deps && node --test --test-concurrency=1 --test-timeout=300000 tests/http/; }
 # the HTTP suite again on a throw-away PostgreSQL cluster (make test-pg-http): THIDUA_TEST_PG makes
 # each test's database a new database of the cluster; the cluster is removed whatever happens
-pg_http() {
+pg_http() { pg_http_files tests/http/; }
+# pg_http_files FILE|DIR...: those HTTP tests on a cluster of their own
+pg_http_files() {
 	node_deps || return 1
 	(
 		uri=$(./scripts/pg-test-cluster.sh start) || exit 1
 		trap './scripts/pg-test-cluster.sh stop "$uri"' EXIT
 		trap 'exit 130' INT TERM
-		THIDUA_TEST_PG="$uri" node --test --test-concurrency=1 --test-timeout=300000 tests/http/
+		THIDUA_TEST_PG="$uri" node --test --test-concurrency=1 --test-timeout=300000 "$@"
 	)
 }
+# make test: the PostgreSQL HTTP suite, the longest, as two halves (every
+# other file), each on its own cluster
+pg_http_half() { # 0 or 1
+	set -- $(ls tests/http/*.test.mjs | awk -v h="$1" 'NR % 2 == h')
+	pg_http_files "$@"
+}
+pg_http_1() { pg_http_half 1; }
+pg_http_2() { pg_http_half 0; }
 e2e() { node_deps && node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/; }
 openapi() { node_deps && (cd tests && npx --no-install redocly lint --format=stylish ../docs/openapi.yaml); }
 valgrind_http() {
@@ -89,8 +99,8 @@ valgrind_http() {
 
 case "$what" in
 all)
-	# The HTTP suite on PostgreSQL (the longest) and the browser suite run
-	# beside the others: their tests wait on servers, browsers and clocks
+	# The HTTP suite on PostgreSQL (the longest, in two halves) and the
+	# browser suite run beside the others: their tests wait on servers, browsers and clocks
 	# often enough that three streams keep the two cores busier than one.
 	# Their output is printed when they end. THIDUA_SERIAL=1 runs
 	# everything in turn.
@@ -99,7 +109,8 @@ all)
 		suite pg-http pg_http
 		suite e2e e2e
 	else
-		beside pg-http pg_http
+		beside pg-http-1 pg_http_1
+		beside pg-http-2 pg_http_2
 		beside e2e e2e
 	fi
 	suite unit unit
@@ -107,7 +118,8 @@ all)
 	suite http http
 	suite openapi openapi
 	collect e2e
-	collect pg-http
+	collect pg-http-1
+	collect pg-http-2
 	;;
 unit) suite unit unit ;;
 pg-unit) suite pg-unit pg_unit ;;
