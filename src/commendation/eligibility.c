@@ -769,6 +769,231 @@ static struct stmt *scan_query(struct db *db, const char *lo, const char *hi, in
 	return st;
 }
 
+/* ---- the scan by holder ----
+** When nobody without a record can be anything but ineligible (the verdict
+** of no records is "ineligible") and the ineligible are not listed, only
+** the people with a record the rule looks at matter: their records are read
+** unit by unit through achievements_holder (migration 025: a person's
+** records carry the person's unit while active), one seek per unit of the
+** subtree instead of one per person, and the others are counted. The people
+** whose verdict is not "ineligible" are kept; the page of them is put in the
+** order of the full scan (units' paths, then names) by reading, for the
+** units it falls in, their people in order, and only those listed are read
+** again and written out with words, as a single check would. */
+
+struct hold_row {
+	int64_t person_id;
+	struct ach a;
+};
+
+struct cand {
+	int64_t person_id, unit_id;
+	enum elig_verdict v;
+};
+
+struct holder {
+	struct hold_row *rows;     /* the current unit's rows */
+	int nrows, caprows;
+	struct ach *ach;           /* one person's records, for the walk */
+	int capach;
+	struct cand *cands;        /* every person not ineligible, by unit in path order */
+	int64_t ncands, capcands;
+};
+
+static int hold_row_cmp(const void *x, const void *y)
+{
+	const struct hold_row *a = x, *b = y;
+	if (a->person_id != b->person_id) return a->person_id < b->person_id ? -1 : 1;
+	return (a->a.year > b->a.year) - (a->a.year < b->a.year);
+}
+
+/* judges the people of the unit's rows (none asks the database: no member or quota condition) */
+static int holder_unit(struct eval *e, const struct rule_node *rule, int64_t unit_id, struct holder *h, struct elig_scan *out)
+{
+	qsort(h->rows, (size_t)h->nrows, sizeof *h->rows, hold_row_cmp);
+	for (int i = 0; i < h->nrows;) {
+		int k = i;
+		while (k < h->nrows && h->rows[k].person_id == h->rows[i].person_id) k++;
+		if (k - i > h->capach) {
+			struct ach *more = realloc(h->ach, sizeof *more * (size_t)(k - i));
+			if (!more) return E_DB;
+			h->ach = more;
+			h->capach = k - i;
+		}
+		for (int j = i; j < k; j++) h->ach[j - i] = h->rows[j].a;
+		struct elig_subject s = { .person_id = h->rows[i].person_id, .unit_id = unit_id };
+		e->s = &s;
+		e->ach = h->ach;
+		e->nach = k - i;
+		e->members = -1;
+		enum elig_verdict v;
+		if (judge(e, rule, NULL, &v) != E_OK) return E_DB;
+		e->s = NULL;
+		if (v != ELIG_INELIGIBLE) {
+			out->counts[v]++;
+			if (h->ncands == h->capcands) {
+				int64_t cap = h->capcands ? h->capcands * 2 : 256;
+				struct cand *more = realloc(h->cands, sizeof *more * (size_t)cap);
+				if (!more) return E_DB;
+				h->cands = more;
+				h->capcands = cap;
+			}
+			h->cands[h->ncands++] = (struct cand){ .person_id = s.person_id, .unit_id = unit_id, .v = v };
+		}
+		i = k;
+	}
+	h->nrows = 0;
+	return E_OK;
+}
+
+/* the records of the subtree's active people that the rule looks at, unit by unit in path order */
+static struct stmt *holder_query(struct db *db, const char *lo, const char *hi, int year, const struct needs *nd)
+{
+	const char *vals[3 + SCAN_CODES + 1];
+	int nv = 0;
+	struct buf sql;
+	buf_init(&sql);
+	buf_raw(&sql, "SELECT a.holder_unit_id, a.person_id, a.year, a.kind, a.value "
+		      "FROM units u JOIN achievements a ON a.holder_unit_id = u.id AND a.year >= $3 AND a.year <= $4 AND (1 = 0");
+	const char *kinds[] = { nd->rating ? "rating" : NULL, nd->initiative ? "initiative" : NULL, nd->discipline ? "discipline" : NULL,
+				nd->all_titles ? "title" : NULL };
+	for (int i = 0; i < 4; i++)
+		if (kinds[i]) {
+			vals[nv++] = kinds[i];
+			buf_printf(&sql, " OR a.kind = $%d", 4 + nv);
+		}
+	if (!nd->all_titles)
+		for (int i = 0; i < nd->ncodes; i++) {
+			vals[nv++] = nd->codes[i];
+			buf_printf(&sql, " OR (a.kind = 'title' AND a.value = $%d)", 4 + nv);
+		}
+	buf_raw(&sql, ") WHERE u.path >= $1 AND u.path < $2 ORDER BY u.path");
+	struct stmt *st = db_prep(db, buf_cstr(&sql));
+	buf_free(&sql);
+	if (!st) return NULL;
+	db_bind_text(st, 1, lo);
+	db_bind_text(st, 2, hi);
+	db_bind_int(st, 3, nd->from);
+	db_bind_int(st, 4, year);
+	for (int i = 0; i < nv; i++) db_bind_text(st, 5 + i, vals[i]);
+	return st;
+}
+
+static int cand_id_cmp(const void *x, const void *y)
+{
+	const struct cand *a = x, *b = y;
+	return (a->person_id > b->person_id) - (a->person_id < b->person_id);
+}
+
+/* lists the unit's candidates c[0..n) that the query asks for, in the order
+** of the unit's people (name, then id), from place *place on */
+static int holder_list(struct eval *e, const struct rule_node *rule, const struct elig_scan_query *q, struct cand *c, int64_t n,
+		       int64_t *place, struct elig_scan *out, int *cap)
+{
+	qsort(c, (size_t)n, sizeof *c, cand_id_cmp);
+	struct stmt *st = db_query(e->db, "SELECT p.id FROM people p WHERE p.unit_id = $1 AND p.active = 1 ORDER BY p.sort_key, p.id", "i",
+				   c[0].unit_id);
+	if (!st) return E_DB;
+	/* the ids first: listing a person queries (names, records) */
+	int64_t *order = malloc(sizeof *order * (size_t)n), k = 0;
+	if (!order) {
+		db_done(st);
+		return E_DB;
+	}
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW && k < n) {
+		struct cand key = { .person_id = db_int(st, 0) };
+		struct cand *x = bsearch(&key, c, (size_t)n, sizeof *c, cand_id_cmp);
+		if (x && (q->verdicts & (1u << x->v))) order[k++] = x->person_id;
+	}
+	db_done(st);
+	if (rc != DB_ROW && rc != DB_DONE) {
+		free(order);
+		return E_DB;
+	}
+	rc = E_OK;
+	for (int64_t i = 0; i < k && rc == E_OK; i++, (*place)++) {
+		if (*place < q->offset || (q->limit >= 0 && *place >= q->offset + q->limit)) continue;
+		if (out->nitems == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			struct elig_person *more = arena_alloc(e->a, sizeof *more * (size_t)*cap);
+			if (out->nitems) memcpy(more, out->items, sizeof *more * (size_t)out->nitems);
+			out->items = more;
+		}
+		struct elig_person *x = &out->items[out->nitems++];
+		x->person_id = order[i];
+		struct elig_subject *s = arena_alloc(e->a, sizeof *s);
+		*s = (struct elig_subject){ .person_id = order[i], .unit_id = c[0].unit_id };
+		e->s = s;
+		e->members = -1;
+		enum elig_verdict v;
+		rc = person_names(e, x);
+		if (rc == E_OK) rc = load(e);
+		if (rc == E_OK) rc = judge(e, rule, &x->res, &v);
+	}
+	free(order);
+	return rc;
+}
+
+static int scan_by_holder(struct eval *e, const struct rule_node *rule, const struct elig_scan_query *q, const char *lo, const char *hi,
+			  const struct needs *nd, struct elig_scan *out)
+{
+	struct holder h = { .rows = NULL };
+	struct stmt *st = holder_query(e->db, lo, hi, q->year, nd);
+	if (!st) return E_DB;
+	int64_t unit = 0;
+	int rc = E_OK, step;
+	while (rc == E_OK && (step = db_step(st)) == DB_ROW) {
+		int64_t u = db_int(st, 0);
+		if (u != unit) {
+			if (h.nrows) rc = holder_unit(e, rule, unit, &h, out);
+			unit = u;
+		}
+		if (rc != E_OK) break;
+		if (h.nrows == h.caprows) {
+			int cap = h.caprows ? h.caprows * 2 : 256;
+			struct hold_row *more = realloc(h.rows, sizeof *more * (size_t)cap);
+			if (!more) {
+				rc = E_DB;
+				break;
+			}
+			h.rows = more;
+			h.caprows = cap;
+		}
+		struct hold_row *r = &h.rows[h.nrows++];
+		r->person_id = db_int(st, 1);
+		ach_read(&r->a, st, 2);
+	}
+	if (rc == E_OK && step != DB_DONE) rc = E_DB;
+	db_done(st);
+	if (rc == E_OK && h.nrows) rc = holder_unit(e, rule, unit, &h, out);
+	free(h.rows);
+	free(h.ach);
+	int64_t people = 0;
+	if (rc == E_OK &&
+	    db_int1(e->db, &people, "SELECT count(*) FROM units u JOIN people p ON p.unit_id = u.id AND p.active = 1 WHERE u.path >= $1 AND u.path < $2",
+		    "tt", lo, hi) != DB_ROW)
+		rc = E_DB;
+	if (rc == E_OK) {
+		out->people = people;
+		out->counts[ELIG_INELIGIBLE] = people - out->counts[ELIG_ELIGIBLE] - out->counts[ELIG_MANUAL];
+		out->by_holder = 1;
+		for (int64_t i = 0; i < h.ncands; i++) out->total += (q->verdicts >> h.cands[i].v) & 1;
+		/* the page: the units it falls in are put in order */
+		int64_t place = 0;
+		int cap = 0;
+		for (int64_t i = 0; i < h.ncands && rc == E_OK && (q->limit < 0 || place < q->offset + q->limit);) {
+			int64_t k = i, asked = 0;
+			for (; k < h.ncands && h.cands[k].unit_id == h.cands[i].unit_id; k++) asked += (q->verdicts >> h.cands[k].v) & 1;
+			if (asked && place + asked > q->offset) rc = holder_list(e, rule, q, h.cands + i, k - i, &place, out, &cap);
+			else place += asked;
+			i = k;
+		}
+	}
+	free(h.cands);
+	return rc;
+}
+
 int elig_scan(struct db *db, struct arena *a, const char *lang, const struct rule_node *rule, const struct elig_scan_query *q,
 	      struct elig_scan *out)
 {
@@ -790,6 +1015,7 @@ int elig_scan(struct db *db, struct arena *a, const char *lang, const struct rul
 		if (judge(e, rule, NULL, &v) != E_OK) return E_DB;
 		empty = (int)v;
 	}
+	if (empty == ELIG_INELIGIBLE && !(q->verdicts & (1u << ELIG_INELIGIBLE))) return scan_by_holder(e, rule, q, lo, hi, &nd, out);
 	struct scan_person p = { .id = 0 };
 	struct stmt *st = scan_query(db, lo, hi, q->year, &nd);
 	if (!st) return E_DB;

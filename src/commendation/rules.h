@@ -187,6 +187,7 @@ struct elig_scan {
 	int64_t total;             /* those with a verdict asked for */
 	struct elig_person *items; /* the page of them, in the order of their units' paths, then names */
 	int nitems;
+	int by_holder;             /* 1: only the people with records were read, the others counted (eligibility.c, scan_by_holder) */
 };
 
 /* Evaluates the parsed rule for every active person of the unit's subtree

@@ -361,6 +361,139 @@ static void test_scan_errors(void **state)
 	assert_int_equal(eligibility_scan(f->db, &f->a, "en", aw, &q, &rs, &sc, &why), E_NOTFOUND);
 }
 
+/* the scan by holder (no ineligible listed, a rule no one without records
+** meets) gives what the full scan gives: the same counts, and the page is
+** the full list's eligible and manual people in the same order with the
+** same words */
+static void expect_page_of(const struct elig_scan *all, const struct elig_scan *some, unsigned verdicts)
+{
+	for (int v = 0; v < 3; v++) assert_int_equal(some->counts[v], all->counts[v]);
+	assert_int_equal(some->people, all->people);
+	int k = 0;
+	for (int i = 0; i < all->nitems; i++) {
+		const struct elig_person *x = &all->items[i];
+		if (!(verdicts & (1u << x->res.verdict))) continue;
+		assert_true(k < some->nitems);
+		const struct elig_person *y = &some->items[k++];
+		assert_int_equal(y->person_id, x->person_id);
+		assert_string_equal(y->full_name, x->full_name);
+		assert_string_equal(y->unit_code, x->unit_code);
+		assert_int_equal(y->res.verdict, x->res.verdict);
+		assert_int_equal(y->res.nconds, x->res.nconds);
+		for (int c = 0; c < x->res.nconds; c++) {
+			assert_string_equal(y->res.conds[c].text, x->res.conds[c].text);
+			assert_int_equal(y->res.conds[c].met, x->res.conds[c].met);
+			assert_int_equal(y->res.conds[c].nfacts, x->res.conds[c].nfacts);
+			for (int t = 0; t < x->res.conds[c].nfacts; t++) assert_string_equal(y->res.conds[c].facts[t], x->res.conds[c].facts[t]);
+		}
+	}
+	assert_int_equal(k, some->nitems);
+	assert_int_equal(some->total, k);
+}
+
+static void test_scan_by_holder(void **state)
+{
+	struct fx *f = *state;
+	static const char *const awards[] = { "LDTT", "CSTDCS", "CSTD_BO_TINH", "CSTD_TOAN_QUOC", "BK_BO_TINH", "BK_TTG", "HCLD3" };
+	int held = 0;
+	for (size_t i = 0; i < sizeof awards / sizeof *awards; i++)
+		for (int year = 2023; year <= 2025; year++) {
+			struct elig_scan *all = scan(f, awards[i], f->prov, year, ALL, 0, -1);
+			assert_int_equal(all->by_holder, 0);
+			struct elig_scan *some = scan(f, awards[i], f->prov, year, ELIG_LISTED_DEFAULT, 0, -1);
+			expect_page_of(all, some, ELIG_LISTED_DEFAULT);
+			held += some->by_holder;
+			some = scan(f, awards[i], f->prov, year, 1u << ELIG_ELIGIBLE, 0, -1);
+			expect_page_of(all, some, 1u << ELIG_ELIGIBLE);
+		}
+	/* every year by holder but CSTDCS (a quota: it asks about others) and HCLD3 (a
+	** person's judgement, which someone without records may pass): those read everyone */
+	assert_int_equal(held, 5 * 3);
+	/* CSTD_BO_TINH (title CSTDCS for 3 years and an initiative): by holder */
+	struct elig_scan *sc = scan(f, "CSTD_BO_TINH", f->prov, 2024, ELIG_LISTED_DEFAULT, 0, -1);
+	assert_int_equal(sc->by_holder, 1);
+	assert_int_equal(sc->counts[ELIG_ELIGIBLE], 2);
+	assert_int_equal(sc->counts[ELIG_INELIGIBLE], 11);
+	/* a page: the second one alone, the office's chain */
+	sc = scan(f, "CSTD_BO_TINH", f->prov, 2024, ELIG_LISTED_DEFAULT, 1, 1);
+	assert_int_equal(sc->total, 2);
+	assert_int_equal(sc->nitems, 1);
+	assert_int_equal(sc->items[0].person_id, f->office_chain);
+	assert_string_equal(sc->items[0].res.conds[0].text, "Grassroots Emulation Fighter — 3 consecutive years, 2022–2024");
+	/* rules a person without records may meet (no discipline, or an or with one) read everyone */
+	static const char *const everyone[] = { "no discipline at least reprimand in the last 3 years",
+						"title LDTT ever or no discipline at least warning in the last 5 years" };
+	for (size_t i = 0; i < 2; i++) {
+		struct rule_node *n;
+		struct rule_error err;
+		assert_int_equal(rules_check(f->db, &f->a, everyone[i], &n, &err), E_OK);
+		struct elig_scan_query q = { .unit_id = f->prov, .year = 2024, .verdicts = ELIG_LISTED_DEFAULT, .limit = -1 };
+		struct elig_scan one;
+		assert_int_equal(elig_scan(f->db, &f->a, "en", n, &q, &one), E_OK);
+		assert_int_equal(one.by_holder, 0);
+	}
+	/* an or whose sides both need a record: by holder, the same answer as the full scan */
+	struct rule_node *n;
+	struct rule_error err;
+	assert_int_equal(rules_check(f->db, &f->a, "title LDTT ever or initiative at least grassroots since 2020", &n, &err), E_OK);
+	struct elig_scan_query q = { .unit_id = f->prov, .year = 2024, .verdicts = ALL, .limit = -1 };
+	struct elig_scan full, some;
+	assert_int_equal(elig_scan(f->db, &f->a, "en", n, &q, &full), E_OK);
+	q.verdicts = ELIG_LISTED_DEFAULT;
+	assert_int_equal(elig_scan(f->db, &f->a, "en", n, &q, &some), E_OK);
+	assert_int_equal(some.by_holder, 1);
+	expect_page_of(&full, &some, ELIG_LISTED_DEFAULT);
+}
+
+/* the records follow their holder: a person moved to another unit, made
+** inactive or active again, a record added by anyone (migration 025) */
+static void test_holder_follows_people(void **state)
+{
+	struct fx *f = *state;
+	int64_t holder = 0;
+	assert_int_equal(db_int1(f->db, &holder, "SELECT count(*) FROM achievements WHERE person_id = $1 AND holder_unit_id = $2", "ii", f->chain,
+				 f->ward),
+			 DB_ROW);
+	assert_true(holder > 0);
+	assert_int_equal(db_int1(f->db, &holder, "SELECT count(*) FROM achievements WHERE person_id = $1 AND holder_unit_id IS NOT NULL", "i",
+				 f->inactive),
+			 DB_ROW);
+	assert_int_equal(holder, 0);
+	/* the ward's chain moves to Sơn La: the province's scan has one eligible less, Sơn La's one more */
+	assert_int_equal(db_exec(f->db, "UPDATE people SET unit_id = $1 WHERE id = $2", "ii", f->other, f->chain), DB_OK);
+	struct elig_scan *sc = scan(f, "CSTD_BO_TINH", f->prov, 2024, ELIG_LISTED_DEFAULT, 0, -1);
+	assert_int_equal(sc->by_holder, 1);
+	assert_int_equal(sc->people, 12);
+	assert_int_equal(sc->counts[ELIG_ELIGIBLE], 1);
+	assert_int_equal(sc->items[0].person_id, f->office_chain);
+	sc = scan(f, "CSTD_BO_TINH", f->other, 2024, ELIG_LISTED_DEFAULT, 0, -1);
+	assert_int_equal(sc->people, 2);
+	assert_int_equal(sc->counts[ELIG_ELIGIBLE], 2);
+	/* inactive: counted nowhere; active again: back */
+	assert_int_equal(db_exec(f->db, "UPDATE people SET active = 0 WHERE id = $1", "i", f->chain), DB_OK);
+	sc = scan(f, "CSTD_BO_TINH", f->other, 2024, ELIG_LISTED_DEFAULT, 0, -1);
+	assert_int_equal(sc->people, 1);
+	assert_int_equal(sc->counts[ELIG_ELIGIBLE], 1);
+	assert_int_equal(db_exec(f->db, "UPDATE people SET active = 1, unit_id = $1 WHERE id = $2", "ii", f->ward, f->chain), DB_OK);
+	sc = scan(f, "CSTD_BO_TINH", f->prov, 2024, ELIG_LISTED_DEFAULT, 0, -1);
+	assert_int_equal(sc->counts[ELIG_ELIGIBLE], 2);
+	/* the gap (CSTDCS 2022 and 2024, an initiative in 2024) gets its CSTDCS of 2023: eligible in 2024 */
+	ach(f, f->gap, 2023, "title", "CSTDCS");
+	sc = scan(f, "CSTD_BO_TINH", f->prov, 2024, ELIG_LISTED_DEFAULT, 0, -1);
+	assert_int_equal(sc->counts[ELIG_ELIGIBLE], 3);
+	/* a record given to another person follows that person */
+	int64_t rec = 0;
+	assert_int_equal(db_int1(f->db, &rec, "SELECT id FROM achievements WHERE person_id = $1 AND year = 2023 AND value = 'CSTDCS'", "i", f->gap),
+			 DB_ROW);
+	assert_int_equal(db_exec(f->db, "UPDATE achievements SET person_id = $1 WHERE id = $2", "ii", f->outside, rec), DB_OK);
+	assert_int_equal(db_int1(f->db, &holder, "SELECT holder_unit_id FROM achievements WHERE id = $1", "i", rec), DB_ROW);
+	assert_int_equal(holder, f->other);
+	/* a wrong holder written by hand is put right */
+	assert_int_equal(db_exec(f->db, "UPDATE achievements SET holder_unit_id = $1 WHERE id = $2", "ii", f->ward, rec), DB_OK);
+	assert_int_equal(db_int1(f->db, &holder, "SELECT holder_unit_id FROM achievements WHERE id = $1", "i", rec), DB_ROW);
+	assert_int_equal(holder, f->other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +502,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scan_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scan_by_holder, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_holder_follows_people, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
