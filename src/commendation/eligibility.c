@@ -15,7 +15,10 @@
 ** the years its windows cover), by person then year. Each person's records
 ** go through the same walk as a single check; a person's verdict is found
 ** without words, and the conditions are written out only for the people
-** listed (docs/ARCHITECTURE.md, "The eligibility scan"). */
+** listed (docs/ARCHITECTURE.md, "The eligibility scan"). When the ineligible
+** are only counted and nobody without records can be anything else, the
+** scan reads the records of the subtree's people unit by unit instead
+** (scan_by_holder, migration 025). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
