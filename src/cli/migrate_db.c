@@ -75,7 +75,7 @@ struct table {
 
 /* a key or an index set aside for the copy (set_aside) */
 struct fk {
-	int kind;                 /* 0 foreign key, 1 primary key or unique constraint, 2 index */
+	int kind;                 /* 0 foreign key, 1 primary key or unique constraint, 2 index, 3 a table's own triggers */
 	char *table, *name, *def; /* def: the constraint's definition, or the whole CREATE INDEX */
 };
 
@@ -371,7 +371,11 @@ static int plan_columns(struct run *r)
 ** source fails the commit with the constraint's name). Foreign keys go
 ** first and come back last; primary keys and unique constraints come back
 ** before the indexes and the foreign keys that use them. CHECK and NOT
-** NULL constraints stay: they are checked per row, cheaply. */
+** NULL constraints stay: they are checked per row, cheaply. The schema's
+** own triggers (migration 025: the holder of an achievement) are disabled
+** for the copy: the rows come as the source's triggers left them, and a
+** trigger's lookup into a table whose keys are set aside would be a scan
+** per row. */
 static int set_aside(struct run *r)
 {
 	static const char *const sql[] = {
@@ -389,8 +393,11 @@ static int set_aside(struct run *r)
 		"JOIN pg_namespace n ON n.oid = cl.relnamespace "
 		"WHERE n.nspname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
 		"ORDER BY 1, 2",
+		/* 3: the tables with triggers of their own (not the keys' internal ones) */
+		"SELECT DISTINCT cl.relname, cl.relname, '' FROM pg_trigger t JOIN pg_class cl ON cl.oid = t.tgrelid "
+		"JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE NOT t.tgisinternal AND n.nspname = current_schema() ORDER BY 1",
 	};
-	for (int kind = 0; kind < 3; kind++) {
+	for (int kind = 0; kind < 4; kind++) {
 		struct stmt *st = db_query(r->dst, sql[kind], "");
 		if (!st) return -1;
 		int first = r->nfks;
@@ -413,6 +420,7 @@ static int set_aside(struct run *r)
 			}
 			char drop[300];
 			if (kind < 2) snprintf(drop, sizeof drop, "ALTER TABLE \"%s\" DROP CONSTRAINT \"%s\"", f->table, f->name);
+			else if (kind == 3) snprintf(drop, sizeof drop, "ALTER TABLE \"%s\" DISABLE TRIGGER USER", f->table);
 			else snprintf(drop, sizeof drop, "DROP INDEX \"%s\"", f->name);
 			if (db_script(r->dst, drop) != DB_OK) return -1;
 		}
@@ -422,9 +430,9 @@ static int set_aside(struct run *r)
 
 static int restore(struct run *r)
 {
-	/* keys, then indexes, then foreign keys */
-	static const int order[] = { 1, 2, 0 };
-	for (int k = 0; k < 3; k++) {
+	/* triggers, keys, then indexes, then foreign keys */
+	static const int order[] = { 3, 1, 2, 0 };
+	for (int k = 0; k < 4; k++) {
 		for (int i = 0; i < r->nfks; i++) {
 			struct fk *f = &r->fks[i];
 			if (f->kind != order[k]) continue;
@@ -432,6 +440,7 @@ static int restore(struct run *r)
 			char *sql = malloc(n);
 			if (!sql) return -1;
 			if (f->kind < 2) snprintf(sql, n, "ALTER TABLE \"%s\" ADD CONSTRAINT \"%s\" %s", f->table, f->name, f->def);
+			else if (f->kind == 3) snprintf(sql, n, "ALTER TABLE \"%s\" ENABLE TRIGGER USER", f->table);
 			else snprintf(sql, n, "%s", f->def);
 			int rc = db_script(r->dst, sql);
 			free(sql);
