@@ -120,8 +120,9 @@ run: deps build/release/thidua
 	@./scripts/run.sh build/release/thidua $(RUN_DB) $(PORT)
 
 # ---- tests ----
+# the build uses every core (a fresh clone: ~80 s of compiling on one)
 test: deps-test
-	@$(MAKE) --no-print-directory build/asan/thidua $(addprefix build/asan/tests/,$(UNIT_TESTS)) $(addprefix build/asan/fuzz/,$(FUZZ_TARGETS))
+	@$(MAKE) --no-print-directory -j$(shell nproc 2>/dev/null || echo 2) build/asan/thidua $(addprefix build/asan/tests/,$(UNIT_TESTS)) $(addprefix build/asan/fuzz/,$(FUZZ_TARGETS))
 	@./scripts/test.sh
 
 test-unit: build/asan/thidua $(addprefix build/asan/tests/,$(UNIT_TESTS)) $(addprefix build/asan/fuzz/,$(FUZZ_TARGETS))
