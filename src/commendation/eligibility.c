@@ -739,15 +739,15 @@ static int person_end(struct eval *e, const struct rule_node *rule, const struct
 ** units' paths, the people of a unit by name, the records by person and
 ** year (migration 021). The filter names only what the rule needs, each an
 ** equality (an IN list of parameters costs SQLite a lookup per record). */
-static struct stmt *scan_query(struct db *db, const char *lo, const char *hi, int year, const struct needs *nd)
+static struct stmt *records_query(struct db *db, const char *head, const char *tail, const char *lo, const char *hi, int year,
+				  const struct needs *nd)
 {
 	const char *vals[3 + SCAN_CODES + 1];
 	int nv = 0;
 	struct buf sql;
 	buf_init(&sql);
-	buf_raw(&sql, "SELECT p.id, p.unit_id, a.year, a.kind, a.value "
-		      "FROM units u JOIN people p ON p.unit_id = u.id AND p.active = 1 "
-		      "LEFT JOIN achievements a ON a.person_id = p.id AND a.year >= $3 AND a.year <= $4 AND (1 = 0");
+	buf_raw(&sql, head);
+	buf_raw(&sql, " AND a.year >= $3 AND a.year <= $4 AND (1 = 0");
 	const char *kinds[] = { nd->rating ? "rating" : NULL, nd->initiative ? "initiative" : NULL, nd->discipline ? "discipline" : NULL,
 				nd->all_titles ? "title" : NULL };
 	for (int i = 0; i < 4; i++)
@@ -760,7 +760,8 @@ static struct stmt *scan_query(struct db *db, const char *lo, const char *hi, in
 			vals[nv++] = nd->codes[i];
 			buf_printf(&sql, " OR (a.kind = 'title' AND a.value = $%d)", 4 + nv);
 		}
-	buf_raw(&sql, ") WHERE u.path >= $1 AND u.path < $2 ORDER BY u.path, p.sort_key, p.id, a.year");
+	buf_raw(&sql, ") WHERE u.path >= $1 AND u.path < $2 ORDER BY ");
+	buf_raw(&sql, tail);
 	struct stmt *st = db_prep(db, buf_cstr(&sql));
 	buf_free(&sql);
 	if (!st) return NULL;
@@ -770,6 +771,14 @@ static struct stmt *scan_query(struct db *db, const char *lo, const char *hi, in
 	db_bind_int(st, 4, year);
 	for (int i = 0; i < nv; i++) db_bind_text(st, 5 + i, vals[i]);
 	return st;
+}
+
+static struct stmt *scan_query(struct db *db, const char *lo, const char *hi, int year, const struct needs *nd)
+{
+	return records_query(db,
+			     "SELECT p.id, p.unit_id, a.year, a.kind, a.value "
+			     "FROM units u JOIN people p ON p.unit_id = u.id AND p.active = 1 LEFT JOIN achievements a ON a.person_id = p.id",
+			     "u.path, p.sort_key, p.id, a.year", lo, hi, year, nd);
 }
 
 /* ---- the scan by holder ----
@@ -852,34 +861,9 @@ static int holder_unit(struct eval *e, const struct rule_node *rule, int64_t uni
 /* the records of the subtree's active people that the rule looks at, unit by unit in path order */
 static struct stmt *holder_query(struct db *db, const char *lo, const char *hi, int year, const struct needs *nd)
 {
-	const char *vals[3 + SCAN_CODES + 1];
-	int nv = 0;
-	struct buf sql;
-	buf_init(&sql);
-	buf_raw(&sql, "SELECT a.holder_unit_id, a.person_id, a.year, a.kind, a.value "
-		      "FROM units u JOIN achievements a ON a.holder_unit_id = u.id AND a.year >= $3 AND a.year <= $4 AND (1 = 0");
-	const char *kinds[] = { nd->rating ? "rating" : NULL, nd->initiative ? "initiative" : NULL, nd->discipline ? "discipline" : NULL,
-				nd->all_titles ? "title" : NULL };
-	for (int i = 0; i < 4; i++)
-		if (kinds[i]) {
-			vals[nv++] = kinds[i];
-			buf_printf(&sql, " OR a.kind = $%d", 4 + nv);
-		}
-	if (!nd->all_titles)
-		for (int i = 0; i < nd->ncodes; i++) {
-			vals[nv++] = nd->codes[i];
-			buf_printf(&sql, " OR (a.kind = 'title' AND a.value = $%d)", 4 + nv);
-		}
-	buf_raw(&sql, ") WHERE u.path >= $1 AND u.path < $2 ORDER BY u.path");
-	struct stmt *st = db_prep(db, buf_cstr(&sql));
-	buf_free(&sql);
-	if (!st) return NULL;
-	db_bind_text(st, 1, lo);
-	db_bind_text(st, 2, hi);
-	db_bind_int(st, 3, nd->from);
-	db_bind_int(st, 4, year);
-	for (int i = 0; i < nv; i++) db_bind_text(st, 5 + i, vals[i]);
-	return st;
+	return records_query(db,
+			     "SELECT a.holder_unit_id, a.person_id, a.year, a.kind, a.value FROM units u JOIN achievements a ON a.holder_unit_id = u.id",
+			     "u.path", lo, hi, year, nd);
 }
 
 static int cand_id_cmp(const void *x, const void *y)
