@@ -66,9 +66,14 @@ unit() {
 	return $rc
 }
 
+# --test-timeout bounds a test FILE as a whole too (node 20): 10 minutes, so
+# that a loaded machine (the browser suite's validity file takes ~2 minutes
+# alone, 5 with three suites and other work beside) fails only on a hang
+TT=--test-timeout=600000
+
 # the db layer's unit tests again on a throw-away PostgreSQL cluster (make test-pg-unit)
 pg_unit() { make --no-print-directory test-pg-unit; }
-http() { node_deps && node --test --test-concurrency=1 --test-timeout=300000 tests/http/; }
+http() { node_deps && node --test --test-concurrency=1 $TT tests/http/; }
 # the HTTP suite again on a throw-away PostgreSQL cluster (make test-pg-http): THIDUA_TEST_PG makes
 # each test's database a new database of the cluster; the cluster is removed whatever happens
 pg_http() { pg_http_files tests/http/; }
@@ -79,7 +84,7 @@ pg_http_files() {
 		uri=$(./scripts/pg-test-cluster.sh start) || exit 1
 		trap './scripts/pg-test-cluster.sh stop "$uri"' EXIT
 		trap 'exit 130' INT TERM
-		THIDUA_TEST_PG="$uri" node --test --test-concurrency=1 --test-timeout=300000 "$@"
+		THIDUA_TEST_PG="$uri" node --test --test-concurrency=1 $TT "$@"
 	)
 }
 # make test: the PostgreSQL HTTP suite, the longest, as two halves (every
@@ -90,7 +95,7 @@ pg_http_half() { # 0 or 1
 }
 pg_http_1() { pg_http_half 1; }
 pg_http_2() { pg_http_half 0; }
-e2e() { node_deps && node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/; }
+e2e() { node_deps && node --test --test-concurrency=1 $TT tests/e2e/; }
 openapi() { node_deps && (cd tests && npx --no-install redocly lint --format=stylish ../docs/openapi.yaml); }
 valgrind_http() {
 	THIDUA_BIN="$PWD/build/release/thidua" THIDUA_WRAP="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
