@@ -5,10 +5,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "arena.h"
 #include "auth.h"
 #include "buf.h"
 #include "db.h"
 #include "errors.h"
+#include "json.h"
 #include "util.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -110,10 +112,25 @@ int audit_add(struct db *db, const struct user *who, const char *action, const c
 	return rc;
 }
 
+char *audit_snapshot(struct db *db, int64_t id, audit_snap_fn *snap)
+{
+	struct arena a;
+	arena_init(&a);
+	struct buf b;
+	buf_init(&b);
+	struct jw w;
+	jw_init(&w, &b);
+	char *out = NULL;
+	if (snap(db, &a, id, &w) == E_OK) out = buf_detach(&b);
+	buf_free(&b);
+	arena_free(&a);
+	return out;
+}
+
 int audit_change(struct db *db, const struct user *who, const char *action, const char *entity, int64_t entity_id,
 		 const char *before, audit_snap_fn *after, const char *note)
 {
-	char *a = after ? after(db, entity_id) : NULL;
+	char *a = after ? audit_snapshot(db, entity_id, after) : NULL;
 	int rc = audit_add(db, who, action, entity, entity_id, before, a, note);
 	free(a);
 	return rc == DB_OK ? E_OK : E_DB;

@@ -165,23 +165,12 @@ int clusters_may_organise(const struct user *who, const struct cluster *c)
 	return role_can(who, PERM_CLUSTER_ORGANISE, c->organiser.path);
 }
 
-char *cl_snapshot_cluster(struct db *db, int64_t id)
+static int cl_snapshot_cluster(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct cluster *c;
-	char *out = NULL;
-	if (clusters_get(db, &a, id, &c) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		cluster_json(&w, c);
-		out = strdup(buf_cstr(&b));
-		buf_free(&b);
-	}
-	arena_free(&a);
-	return out;
+	int rc = clusters_get(db, a, id, &c);
+	if (rc == E_OK) cluster_json(w, c);
+	return rc;
 }
 
 static int cluster_validate(const struct cluster_in *in, int creating, struct field_errors *fe)
@@ -249,7 +238,7 @@ int clusters_update(struct db *db, const struct user *who, int64_t id, int64_t v
 	if (rc != E_OK) goto out;
 	if (!clusters_may_organise(who, c)) { rc = E_FORBIDDEN; goto out; }
 	if (c->version != version) { rc = E_CONFLICT; goto out; }
-	before = cl_snapshot_cluster(db, id);
+	before = audit_snapshot(db, id, cl_snapshot_cluster);
 	const char *name = in->name ? in->name : c->name;
 	const char *code = in->code ? in->code : c->code;
 	int64_t one;
@@ -471,24 +460,14 @@ void cyear_json(struct jw *w, const struct cyear *y)
 	jw_obj_end(w);
 }
 
-char *cl_snapshot_year(struct db *db, int64_t cy_id)
+static int cl_snapshot_year(struct db *db, struct arena *a, int64_t cy_id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct cyear *y;
-	char *out = NULL;
-	if (cyear_get_id(db, &a, cy_id, &y) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		y->cluster->nyears = 0; /* the cluster's own record says which years it has */
-		cyear_json(&w, y);
-		out = strdup(buf_cstr(&b));
-		buf_free(&b);
-	}
-	arena_free(&a);
-	return out;
+	int rc = cyear_get_id(db, a, cy_id, &y);
+	if (rc != E_OK) return rc;
+	y->cluster->nyears = 0; /* the cluster's own record says which years it has */
+	cyear_json(w, y);
+	return E_OK;
 }
 
 int cl_bump_year(struct db *db, int64_t cy_id)
@@ -625,7 +604,7 @@ int cyear_save(struct db *db, const struct user *who, int64_t cluster_id, int64_
 		db_int1(db, &cur_version, "SELECT version FROM cluster_years WHERE id = $1", "i", cur);
 	if (version ? (!cur || cur_version != version) : cur != 0) { rc = cur || version ? E_CONFLICT : E_NOTFOUND; goto out; }
 	if (!cur) rc = year_create(db, cluster_id, year, &cur);
-	else before = cl_snapshot_year(db, cur);
+	else before = audit_snapshot(db, cur, cl_snapshot_year);
 	if (rc == E_OK) rc = year_apply(db, cur, in);
 	if (rc == E_OK) rc = check_leaders(db, cur, fe);
 	if (rc == E_OK && version) rc = cl_bump_year(db, cur);
@@ -715,7 +694,7 @@ int cyear_criteria_set(struct db *db, const struct user *who, int64_t cy_id, int
 	struct cyear *y;
 	rc = year_for_change(db, &a, who, cy_id, version, 1, &y, fe);
 	if (rc == E_OK) {
-		before = cl_snapshot_year(db, cy_id);
+		before = audit_snapshot(db, cy_id, cl_snapshot_year);
 		rc = sheet_write(db, cy_id, items, n);
 	}
 	if (rc == E_OK) rc = cl_bump_year(db, cy_id);
@@ -741,7 +720,7 @@ int cyear_criteria_copy(struct db *db, const struct user *who, int64_t cy_id, in
 	}
 	if (rc == E_OK && from == cy_id) { fe_add(fe, "from_year", N_("Choose another year")); rc = E_INVALID; }
 	if (rc == E_OK) {
-		before = cl_snapshot_year(db, cy_id);
+		before = audit_snapshot(db, cy_id, cl_snapshot_year);
 		rc = db_exec(db, "DELETE FROM cluster_criteria WHERE cluster_year_id = $1", "i", cy_id) == DB_OK ? E_OK : E_DB;
 	}
 	if (rc == E_OK) rc = copy_criteria(db, from, cy_id);
@@ -1041,7 +1020,7 @@ int cyear_rotation_propose(struct db *db, const struct user *who, int64_t cy_id,
 	if (deputy_id && !cyear_is_member(y, deputy_id)) fe_add(fe, "deputy", N_("The deputy must be a member of the year"));
 	if (deputy_id && deputy_id == leader_id) fe_add(fe, "deputy", N_("The deputy cannot be the leader"));
 	if (fe->n) { rc = E_INVALID; goto out; }
-	before = cl_snapshot_year(db, cy_id);
+	before = audit_snapshot(db, cy_id, cl_snapshot_year);
 	rc = db_exec(db, "UPDATE cluster_years SET next_leader_id = $1, next_deputy_id = $2, rotation_note = $3 WHERE id = $4", "iIti", leader_id,
 		     deputy_id, note && *note ? note : NULL, cy_id) == DB_OK ? E_OK : E_DB;
 	if (rc == E_OK) rc = cl_bump_year(db, cy_id);
@@ -1064,7 +1043,7 @@ int cyear_rotation_confirm(struct db *db, const struct user *who, int64_t cy_id,
 	if (rc != E_OK) goto out;
 	if (!y->next_leader.id) { fe_add(fe, "leader", N_("No rotation has been proposed for next year")); rc = E_STATE; goto out; }
 	if (y->rotation_confirmed_at) { fe_add(fe, "leader", N_("The organiser has confirmed the rotation already")); rc = E_STATE; goto out; }
-	before = cl_snapshot_year(db, cy_id);
+	before = audit_snapshot(db, cy_id, cl_snapshot_year);
 	char now[21];
 	now_iso(now);
 	rc = db_exec(db, "UPDATE cluster_years SET rotation_confirmed_at = $1, rotation_confirmed_by = $2 WHERE id = $3", "tIi", now, who->id, cy_id) == DB_OK

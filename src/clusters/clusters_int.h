@@ -19,9 +19,6 @@ void cl_points(struct jw *w, const char *key, double v);
 int cl_sheet_validate(struct db *db, const struct crit_in *items, int n, struct field_errors *fe);
 /* 1 when a criterion's rule takes its points from data (a movement, an indicator, an index) */
 int cl_rule_from_data(const char *rule);
-/* audit snapshots (malloc'd JSON) */
-char *cl_snapshot_cluster(struct db *db, int64_t id);
-char *cl_snapshot_year(struct db *db, int64_t cy_id);
 /* the year's version bumped (any change to it: members, sheet, agreement, rotation) */
 int cl_bump_year(struct db *db, int64_t cy_id);
 

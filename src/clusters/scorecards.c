@@ -126,23 +126,12 @@ void scorecard_json(struct jw *w, const struct scorecard *c)
 	jw_obj_end(w);
 }
 
-static char *snapshot(struct db *db, int64_t id)
+static int snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct scorecard *c;
-	char *out = NULL;
-	if (scorecards_get(db, &a, id, &c) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		scorecard_json(&w, c);
-		out = strdup(buf_cstr(&b));
-		buf_free(&b);
-	}
-	arena_free(&a);
-	return out;
+	int rc = scorecards_get(db, a, id, &c);
+	if (rc == E_OK) scorecard_json(w, c);
+	return rc;
 }
 
 /* ---- writing ---- */
@@ -259,7 +248,7 @@ int scorecards_save(struct db *db, const struct user *who, int64_t cy_id, int64_
 		if (c->version != version) { rc = E_CONFLICT; goto out; }
 		if (strcmp(c->kind, kind)) { fe_add(fe, "kind", N_("This card is of the other kind")); rc = E_INVALID; goto out; }
 		if (!strcmp(c->status, "submitted")) { fe_add(fe, "status", N_("The card is submitted and locked: only the organiser can reopen it")); rc = E_STATE; goto out; }
-		before = snapshot(db, card);
+		before = audit_snapshot(db, card, snapshot);
 	} else {
 		if (version) { rc = E_CONFLICT; goto out; }
 		if (!before_deadline(y, 0, fe)) { rc = E_STATE; goto out; }
@@ -309,7 +298,7 @@ int scorecards_submit(struct db *db, const struct user *who, int64_t id, int64_t
 	for (int i = 0; i < c->nitems; i++)
 		if (c->items[i].points_c < 0) { fe_add(fe, c->items[i].code, N_("Every criterion needs its points before the card is submitted")); rc = E_INVALID; }
 	if (rc != E_OK) goto out;
-	before = snapshot(db, id);
+	before = audit_snapshot(db, id, snapshot);
 	char now[21];
 	now_iso(now);
 	rc = db_exec(db,
@@ -337,7 +326,7 @@ int scorecards_reopen(struct db *db, const struct user *who, int64_t id, int64_t
 	if (rc != E_OK) goto out;
 	if (!clusters_may_organise(who, y->cluster)) { rc = E_FORBIDDEN; goto out; }
 	if (strcmp(c->status, "submitted")) { fe_add(fe, "status", N_("The card is not submitted")); rc = E_STATE; goto out; }
-	before = snapshot(db, id);
+	before = audit_snapshot(db, id, snapshot);
 	char now[21];
 	now_iso(now);
 	rc = db_exec(db,

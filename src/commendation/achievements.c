@@ -173,23 +173,12 @@ void achievement_json(struct jw *w, const struct achievement *x)
 	jw_obj_end(w);
 }
 
-static char *snapshot(struct db *db, int64_t id)
+static int snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct achievement *x;
-	char *out = NULL;
-	if (achievements_get(db, &a, id, "en", &x) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		achievement_json(&w, x);
-		out = strdup(buf_cstr(&b));
-		buf_free(&b);
-	}
-	arena_free(&a);
-	return out;
+	int rc = achievements_get(db, a, id, "en", &x);
+	if (rc == E_OK) achievement_json(w, x);
+	return rc;
 }
 
 const char *achievement_unit_path(struct db *db, struct arena *a, int64_t id)
@@ -324,7 +313,7 @@ int achievements_delete(struct db *db, const struct user *who, int64_t id, int64
 	arena_free(&a);
 	if (rc != E_OK) return rc;
 	if ((rc = db_tx_begin(db)) != E_OK) return rc;
-	char *before = snapshot(db, id);
+	char *before = audit_snapshot(db, id, snapshot);
 	int64_t have = 0, from_decision = 0;
 	struct stmt *st = db_query(db, "SELECT version, COALESCE(decision_id, 0) FROM achievements WHERE id = $1", "i", id);
 	int s = st ? db_step(st) : DB_ERR;

@@ -279,24 +279,14 @@ void proposal_json(struct jw *w, const struct proposal *p)
 	jw_obj_end(w);
 }
 
-static char *snapshot(struct db *db, int64_t id)
+static int snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct proposal *p;
-	char *out = NULL;
-	if (proposals_get(db, &a, id, "en", &p) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		p->steps = NULL; /* the steps are their own record of history */
-		proposal_json(&w, p);
-		out = strdup(buf_cstr(&b));
-		buf_free(&b);
-	}
-	arena_free(&a);
-	return out;
+	int rc = proposals_get(db, a, id, "en", &p);
+	if (rc != E_OK) return rc;
+	p->steps = NULL; /* the steps are their own record of history */
+	proposal_json(w, p);
+	return E_OK;
 }
 
 /* ---- rights ---- */
@@ -419,7 +409,7 @@ int proposals_update(struct db *db, const struct user *who, int64_t id, int64_t 
 	rc = load_for_change(db, &a, id, version, 1, &p, fe);
 	if (rc == E_OK && !role_can(who, PERM_PROPOSE, p->proposer_path)) rc = E_FORBIDDEN;
 	if (rc != E_OK) goto out;
-	before = snapshot(db, id);
+	before = audit_snapshot(db, id, snapshot);
 	rc = E_DB;
 	if (in->title) {
 		char *key = fold_words_dup(in->title);
@@ -515,7 +505,7 @@ int proposals_add_nominee(struct db *db, const struct user *who, int64_t id, int
 		rc = E_INVALID;
 		goto out;
 	}
-	before = snapshot(db, id);
+	before = audit_snapshot(db, id, snapshot);
 	char today[11];
 	today_iso(today);
 	int direct = in->person_id > 0 && person_direct_work_on(db, in->person_id, p->proposed_on ? p->proposed_on : today);
@@ -551,7 +541,7 @@ int proposals_remove_nominee(struct db *db, const struct user *who, int64_t id, 
 	rc = load_for_change(db, &a, id, version, 1, &p, &fe);
 	if (rc == E_OK && !role_can(who, PERM_PROPOSE, p->proposer_path)) rc = E_FORBIDDEN;
 	if (rc != E_OK) goto out;
-	before = snapshot(db, id);
+	before = audit_snapshot(db, id, snapshot);
 	int64_t one = 0;
 	if (db_int1(db, &one, "SELECT 1 FROM proposal_nominees WHERE id = $1 AND proposal_id = $2", "ii", nominee_id, id) != DB_ROW) {
 		rc = E_NOTFOUND;
@@ -662,7 +652,7 @@ int proposals_step(struct db *db, const struct user *who, int64_t id, int64_t ve
 		goto out;
 	}
 	if (!proposals_may_act(who, p)) { rc = E_FORBIDDEN; goto out; }
-	before = snapshot(db, id);
+	before = audit_snapshot(db, id, snapshot);
 	char today[11];
 	today_iso(today);
 	if (action == PA_SUBMIT) {

@@ -115,31 +115,22 @@ void rule_set_json(struct jw *w, const struct rule_set *rs)
 
 int rule_sets_may_manage(const struct user *who) { return role_can_top(who, PERM_RULES_MANAGE); }
 
-static char *snapshot(struct db *db, int64_t id)
+static int snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct rule_set *rs;
-	char *out = NULL;
-	if (rule_sets_get(db, &a, id, "vi", &rs) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kstr(&w, "award", rs->award_code);
-		jw_kstr(&w, "legal_basis", rs->legal_basis);
-		jw_kstr(&w, "source", rs->source);
-		jw_kstr(&w, "effective_from", rs->effective_from);
-		jw_kstr(&w, "effective_to", rs->effective_to);
-		jw_kstr(&w, "rules", rs->rules);
-		jw_kbool(&w, "active", rs->active);
-		jw_kint(&w, "version", rs->version);
-		jw_obj_end(&w);
-		out = buf_detach(&b);
-	}
-	arena_free(&a);
-	return out;
+	int rc = rule_sets_get(db, a, id, "vi", &rs);
+	if (rc != E_OK) return rc;
+	jw_obj(w);
+	jw_kstr(w, "award", rs->award_code);
+	jw_kstr(w, "legal_basis", rs->legal_basis);
+	jw_kstr(w, "source", rs->source);
+	jw_kstr(w, "effective_from", rs->effective_from);
+	jw_kstr(w, "effective_to", rs->effective_to);
+	jw_kstr(w, "rules", rs->rules);
+	jw_kbool(w, "active", rs->active);
+	jw_kint(w, "version", rs->version);
+	jw_obj_end(w);
+	return E_OK;
 }
 
 /* a rule set as it will be stored, checked whole: the fields, the rule's
@@ -231,7 +222,7 @@ int rule_sets_update(struct db *db, const struct user *who, int64_t id, int64_t 
 	if (in->active >= 0) v.active = in->active;
 	rc = validate(db, &v, id, fe, rerr);
 	if (rc != E_OK) goto out;
-	before = snapshot(db, id);
+	before = audit_snapshot(db, id, snapshot);
 	char now[21];
 	now_iso(now);
 	rc = db_exec(db,

@@ -219,22 +219,12 @@ void decision_json(struct jw *w, const struct decision *d, int with_nominees)
 }
 
 /* the audit's snapshot of a decision: the record and its nominees */
-static char *snapshot(struct db *db, int64_t id)
+static int snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct decision *d;
-	char *out = NULL;
-	if (decisions_get(db, &a, id, "vi", &d) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		decision_json(&w, d, 1);
-		out = buf_detach(&b);
-	}
-	arena_free(&a);
-	return out;
+	int rc = decisions_get(db, a, id, "vi", &d);
+	if (rc == E_OK) decision_json(w, d, 1);
+	return rc;
 }
 
 /* ---- creating ---- */
@@ -557,22 +547,12 @@ out:
 
 /* ---- revoking ---- */
 
-static char *achievement_snapshot(struct db *db, int64_t id)
+static int achievement_snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct achievement *x;
-	char *out = NULL;
-	if (achievements_get(db, &a, id, "en", &x) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		achievement_json(&w, x);
-		out = buf_detach(&b);
-	}
-	arena_free(&a);
-	return out;
+	int rc = achievements_get(db, a, id, "en", &x);
+	if (rc == E_OK) achievement_json(w, x);
+	return rc;
 }
 
 /* the decision's award records go, each with its audit row */
@@ -588,7 +568,7 @@ static int remove_award_records(struct db *db, const struct user *who, int64_t i
 	db_done(st);
 	int rc = st ? E_OK : E_DB;
 	for (int i = 0; i < n && rc == E_OK; i++) {
-		char *before = achievement_snapshot(db, ids[i]);
+		char *before = audit_snapshot(db, ids[i], achievement_snapshot);
 		if (db_exec(db, "DELETE FROM achievements WHERE id = $1", "i", ids[i]) != DB_OK) rc = E_DB;
 		else rc = audit_change(db, who, "delete", "achievement", ids[i], before, NULL, number);
 		free(before);
@@ -610,7 +590,7 @@ int decisions_revoke(struct db *db, const struct user *who, int64_t id, int64_t 
 	if (fe->n) return E_INVALID;
 	int rc = db_tx_begin(db);
 	if (rc != E_OK) return rc;
-	char *before = snapshot(db, id);
+	char *before = audit_snapshot(db, id, snapshot);
 	int64_t have = 0;
 	const char *status = "";
 	char number[128] = "";

@@ -533,22 +533,12 @@ void ind_rule_json(struct jw *w, const struct ind_rule *r)
 	jw_obj_end(w);
 }
 
-static char *rule_snapshot(struct db *db, int64_t id)
+static int rule_snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct ind_rule *r;
-	char *out = NULL;
-	if (ind_rules_get(db, &a, id, "en", &r) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		ind_rule_json(&w, r);
-		out = buf_detach(&b);
-	}
-	arena_free(&a);
-	return out;
+	int rc = ind_rules_get(db, a, id, "en", &r);
+	if (rc == E_OK) ind_rule_json(w, r);
+	return rc;
 }
 
 static void check_rule_in(struct db *db, const struct ind_rule_in *in, struct field_errors *fe, struct ind_expr_error *err)
@@ -604,7 +594,7 @@ int ind_rules_update(struct db *db, const struct user *who, int64_t id, int64_t 
 	if (fe->n) return E_INVALID;
 	int rc = db_tx_begin(db);
 	if (rc != E_OK) return rc;
-	char *before = rule_snapshot(db, id);
+	char *before = audit_snapshot(db, id, rule_snapshot);
 	char now[21];
 	now_iso(now);
 	if (!before) {
@@ -634,7 +624,7 @@ int ind_rules_delete(struct db *db, const struct user *who, int64_t id, int64_t 
 	if (!role_can_any(who, PERM_INDICATOR_DEFINE)) return E_FORBIDDEN;
 	int rc = db_tx_begin(db);
 	if (rc != E_OK) return rc;
-	char *before = rule_snapshot(db, id);
+	char *before = audit_snapshot(db, id, rule_snapshot);
 	if (!before) {
 		rc = E_NOTFOUND;
 		goto out;

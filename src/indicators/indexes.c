@@ -278,52 +278,43 @@ static int insert_criteria(struct db *db, struct arena *a, int64_t id, const str
 }
 
 /* the index and its criteria as JSON, for the audit log */
-static char *ix_snapshot(struct db *db, int64_t id)
+static int ix_snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct composite_index *ix;
-	char *out = NULL;
-	if (indexes_get(db, &a, id, "en", &ix) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kint(&w, "id", ix->id);
-		jw_kstr(&w, "code", ix->code);
-		jw_kstr(&w, "name_vi", ix->name_vi);
-		jw_kstr(&w, "name_en", ix->name_en);
-		jw_kstr(&w, "name_hi", ix->name_hi);
-		jw_kint(&w, "scope_id", ix->scope_id);
-		jw_kstr(&w, "unit_kind", ix->unit_kind);
-		jw_key(&w, "total_points");
-		jw_num(&w, ix->total_points);
-		jw_kint(&w, "version", ix->version);
-		jw_key(&w, "criteria");
-		jw_arr(&w);
-		for (int i = 0; i < ix->ncrit; i++) {
-			const struct index_criterion *c = &ix->crit[i];
-			jw_obj(&w);
-			jw_kstr(&w, "code", c->code);
-			jw_kint(&w, "parent_id", c->parent_id);
-			jw_key(&w, "points");
-			jw_num(&w, c->points);
-			jw_kstr(&w, "indicator", c->indicator_code);
-			jw_kstr(&w, "method", c->method);
-			jw_key(&w, "lo");
-			jw_num(&w, c->lo);
-			jw_key(&w, "hi");
-			jw_num(&w, c->hi);
-			jw_kstr(&w, "thresholds", c->thresholds);
-			jw_obj_end(&w);
-		}
-		jw_arr_end(&w);
-		jw_obj_end(&w);
-		out = buf_detach(&b);
+	int rc = indexes_get(db, a, id, "en", &ix);
+	if (rc != E_OK) return rc;
+	jw_obj(w);
+	jw_kint(w, "id", ix->id);
+	jw_kstr(w, "code", ix->code);
+	jw_kstr(w, "name_vi", ix->name_vi);
+	jw_kstr(w, "name_en", ix->name_en);
+	jw_kstr(w, "name_hi", ix->name_hi);
+	jw_kint(w, "scope_id", ix->scope_id);
+	jw_kstr(w, "unit_kind", ix->unit_kind);
+	jw_key(w, "total_points");
+	jw_num(w, ix->total_points);
+	jw_kint(w, "version", ix->version);
+	jw_key(w, "criteria");
+	jw_arr(w);
+	for (int i = 0; i < ix->ncrit; i++) {
+		const struct index_criterion *c = &ix->crit[i];
+		jw_obj(w);
+		jw_kstr(w, "code", c->code);
+		jw_kint(w, "parent_id", c->parent_id);
+		jw_key(w, "points");
+		jw_num(w, c->points);
+		jw_kstr(w, "indicator", c->indicator_code);
+		jw_kstr(w, "method", c->method);
+		jw_key(w, "lo");
+		jw_num(w, c->lo);
+		jw_key(w, "hi");
+		jw_num(w, c->hi);
+		jw_kstr(w, "thresholds", c->thresholds);
+		jw_obj_end(w);
 	}
-	arena_free(&a);
-	return out;
+	jw_arr_end(w);
+	jw_obj_end(w);
+	return E_OK;
 }
 
 int indexes_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct index_in *in, struct field_errors *fe)
@@ -345,7 +336,7 @@ int indexes_update(struct db *db, const struct user *who, int64_t id, int64_t ve
 	if (rc != E_OK) goto done;
 	rc = db_tx_begin(db);
 	if (rc != E_OK) goto done;
-	before = ix_snapshot(db, id);
+	before = audit_snapshot(db, id, ix_snapshot);
 	char now[21];
 	now_iso(now);
 	int64_t dup = 0;

@@ -224,22 +224,12 @@ void indicator_json(struct jw *w, const struct indicator *x)
 	jw_obj_end(w);
 }
 
-static char *ind_snapshot(struct db *db, int64_t id)
+static int ind_snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct indicator *x;
-	char *out = NULL;
-	if (indicators_get(db, &a, id, "en", &x) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		indicator_json(&w, x);
-		out = buf_detach(&b);
-	}
-	arena_free(&a);
-	return out;
+	int rc = indicators_get(db, a, id, "en", &x);
+	if (rc == E_OK) indicator_json(w, x);
+	return rc;
 }
 
 /* an indicator code: a lower-case letter, then lower-case letters, digits, '_' (a name in the rules) */
@@ -346,7 +336,7 @@ int indicators_update(struct db *db, const struct user *who, int64_t id, int64_t
 		rc = E_CONFLICT;
 		goto out;
 	}
-	before = ind_snapshot(db, id);
+	before = audit_snapshot(db, id, ind_snapshot);
 	char now[21];
 	now_iso(now);
 	if (db_exec(db,
@@ -847,32 +837,23 @@ int ind_dashboards_get(struct db *db, struct arena *a, int64_t id, struct ind_da
 	return rc == DB_ROW ? E_OK : rc == DB_DONE ? E_NOTFOUND : E_DB;
 }
 
-static char *dash_snapshot(struct db *db, int64_t id)
+static int dash_snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct ind_dashboard *d;
-	char *out = NULL;
-	if (ind_dashboards_get(db, &a, id, &d) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kint(&w, "id", d->id);
-		jw_kstr(&w, "slug", d->slug);
-		jw_kstr(&w, "title", d->title);
-		jw_kint(&w, "unit_id", d->unit_id);
-		jw_kstr(&w, "indicators", d->indicators);
-		jw_kstr(&w, "period_from", d->period_from);
-		jw_kstr(&w, "period_to", d->period_to);
-		jw_kbool(&w, "public", d->public_);
-		jw_kint(&w, "version", d->version);
-		jw_obj_end(&w);
-		out = buf_detach(&b);
-	}
-	arena_free(&a);
-	return out;
+	int rc = ind_dashboards_get(db, a, id, &d);
+	if (rc != E_OK) return rc;
+	jw_obj(w);
+	jw_kint(w, "id", d->id);
+	jw_kstr(w, "slug", d->slug);
+	jw_kstr(w, "title", d->title);
+	jw_kint(w, "unit_id", d->unit_id);
+	jw_kstr(w, "indicators", d->indicators);
+	jw_kstr(w, "period_from", d->period_from);
+	jw_kstr(w, "period_to", d->period_to);
+	jw_kbool(w, "public", d->public_);
+	jw_kint(w, "version", d->version);
+	jw_obj_end(w);
+	return E_OK;
 }
 
 int ind_dashboards_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct ind_dashboard_in *in,
@@ -884,7 +865,7 @@ int ind_dashboards_update(struct db *db, const struct user *who, int64_t id, int
 	if (!role_can(who, PERM_INDICATOR_DEFINE, path)) return E_FORBIDDEN;
 	int rc = db_tx_begin(db);
 	if (rc != E_OK) return rc;
-	char *before = dash_snapshot(db, id);
+	char *before = audit_snapshot(db, id, dash_snapshot);
 	char now[21];
 	now_iso(now);
 	int64_t dup = 0;

@@ -255,23 +255,14 @@ int model_readable(struct db *db, const struct user *who, const struct model *d)
 	return mv_may(who, PERM_READ, d->unit_path) || mv_may(who, PERM_READ, d->authority_path);
 }
 
-static char *model_snapshot(struct db *db, int64_t id)
+static int model_snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct model *d;
 	struct movement *m;
-	char *out = NULL;
-	if (models_get(db, &a, id, &d) == E_OK && movements_get_plain(db, &a, d->movement_id, &m) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		model_json(&w, d, m);
-		out = buf_detach(&b);
-	}
-	arena_free(&a);
-	return out;
+	int rc = models_get(db, a, id, &d);
+	if (rc == E_OK) rc = movements_get_plain(db, a, d->movement_id, &m);
+	if (rc == E_OK) model_json(w, d, m);
+	return rc;
 }
 
 /* the owner must be the registering unit's own or below it */
@@ -451,7 +442,7 @@ int models_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 	check_owner(db, d->unit_path, in->owner_unit_id, in->owner_person_id, fe);
 	if (in->set_plans && !fe->n) mv_check_values(m, in->plans, in->nplans, "plans", fe);
 	if (fe->n) { rc = E_INVALID; goto out; }
-	before = model_snapshot(db, id);
+	before = audit_snapshot(db, id, model_snapshot);
 	char now[21];
 	now_iso(now);
 	const char *code = in->code && *in->code ? in->code : d->code, *title = in->title ? in->title : d->title;
@@ -754,7 +745,7 @@ int models_assess(struct db *db, const struct user *who, int64_t id, int64_t ver
 		fe_add(fe, "status", N_("A typical example must stay effective; remove it from the typical examples first"));
 	if (comment && strlen(comment) > MV_TEXT_MAX) fe_add(fe, "assessment", N_("Is too long"));
 	if (fe->n) { rc = E_INVALID; goto out; }
-	before = model_snapshot(db, id);
+	before = audit_snapshot(db, id, model_snapshot);
 	char now[21];
 	now_iso(now);
 	int undo = strcmp(status, "registered") == 0;
@@ -795,7 +786,7 @@ int models_set_typical(struct db *db, const struct user *who, int64_t id, int64_
 		if (on && !date_valid(on)) fe_add(fe, "typical_on", N_("Is not a date (YYYY-MM-DD)"));
 	}
 	if (fe->n) { rc = E_INVALID; goto out; }
-	before = model_snapshot(db, id);
+	before = audit_snapshot(db, id, model_snapshot);
 	char now[21], today[11];
 	now_iso(now);
 	today_iso(today);

@@ -314,22 +314,12 @@ int movement_field_valid(const struct movement *m, const char *field)
 	return 0;
 }
 
-char *mv_snapshot(struct db *db, int64_t id)
+static int mv_snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct movement *m;
-	char *out = NULL;
-	if (movements_get(db, &a, id, &m) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		movement_json(&w, m, 1);
-		out = buf_detach(&b);
-	}
-	arena_free(&a);
-	return out;
+	int rc = movements_get(db, a, id, &m);
+	if (rc == E_OK) movement_json(w, m, 1);
+	return rc;
 }
 
 char *mv_search_key(const char *title, const char *code)
@@ -618,7 +608,7 @@ int movements_update(struct db *db, const struct user *who, int64_t id, int64_t 
 		char apath[UNIT_PATH_MAX];
 		if (units_path(db, in->authority_id, apath, sizeof apath) != E_OK || !mv_may(who, PERM_MOVEMENT_MANAGE, apath)) { rc = E_FORBIDDEN; goto out; }
 	}
-	before = mv_snapshot(db, id);
+	before = audit_snapshot(db, id, mv_snapshot);
 	rc = E_DB;
 	char now[21];
 	now_iso(now);
@@ -687,7 +677,7 @@ int movements_set_status(struct db *db, const struct user *who, int64_t id, int6
 		if (cur->nfields == 0) fe_add(fe, "fields", N_("Choose the fields of the models before launching"));
 		if (fe->n) { rc = E_INVALID; goto out; }
 	}
-	before = mv_snapshot(db, id);
+	before = audit_snapshot(db, id, mv_snapshot);
 	char now[21];
 	now_iso(now);
 	rc = E_DB;

@@ -9,7 +9,6 @@
 struct db;
 
 int mv_may(const struct user *who, enum perm perm, const char *path);   /* NULL who: the command line */
-char *mv_snapshot(struct db *db, int64_t movement_id);                   /* malloc'd JSON */
 char *mv_search_key(const char *title, const char *code);               /* malloc'd */
 
 struct movement;

@@ -172,36 +172,15 @@ int registrations_find(struct db *db, int64_t movement_id, int64_t unit_id, int6
 	return rc == DB_ROW ? E_OK : rc == DB_DONE ? E_NOTFOUND : E_DB;
 }
 
-static char *reg_snapshot(struct db *db, int64_t id, const struct movement *m)
-{
-	struct arena a;
-	arena_init(&a);
-	struct registration *g;
-	char *out = NULL;
-	if (registrations_get(db, &a, id, &g) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		registration_json(&w, g, m);
-		out = buf_detach(&b);
-	}
-	arena_free(&a);
-	return out;
-}
-
 /* the snapshot for audit_change(): the registration with its movement's metrics */
-static char *reg_snapshot_of(struct db *db, int64_t id)
+static int reg_snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct registration *g;
 	struct movement *m;
-	char *out = NULL;
-	if (registrations_get_plain(db, &a, id, &g) == E_OK && movements_get_plain(db, &a, g->movement_id, &m) == E_OK)
-		out = reg_snapshot(db, id, m);
-	arena_free(&a);
-	return out;
+	int rc = registrations_get(db, a, id, &g);
+	if (rc == E_OK) rc = movements_get_plain(db, a, g->movement_id, &m);
+	if (rc == E_OK) registration_json(w, g, m);
+	return rc;
 }
 
 /* Commitments and plans: metric codes of the movement, finite values, an
@@ -298,7 +277,7 @@ int registrations_create(struct db *db, const struct user *who, int64_t movement
 			goto out;
 	char note[160];
 	snprintf(note, sizeof note, "registered after the deadline of %s by an officer on the unit's behalf", m->register_by);
-	if (audit_change(db, who, N_("register"), "registration", newid, NULL, reg_snapshot_of, late ? note : NULL) != E_OK) goto out;
+	if (audit_change(db, who, N_("register"), "registration", newid, NULL, reg_snapshot, late ? note : NULL) != E_OK) goto out;
 	rc = E_OK;
 	*id = newid;
 out:
@@ -341,7 +320,7 @@ int registrations_update(struct db *db, const struct user *who, int64_t id, int6
 		rc = E_INVALID;
 		goto out;
 	}
-	before = reg_snapshot(db, id, m);
+	before = audit_snapshot(db, id, reg_snapshot);
 	char now[21];
 	now_iso(now);
 	rc = E_DB;
@@ -359,7 +338,7 @@ int registrations_update(struct db *db, const struct user *who, int64_t id, int6
 				    movement_metric(m, in->commit[i].metric)->id, in->commit[i].value) != DB_OK)
 				goto out;
 	}
-	if (audit_change(db, who, in->active == 0 && g->active ? N_("withdraw") : N_("update"), "registration", id, before, reg_snapshot_of, NULL) != E_OK) goto out;
+	if (audit_change(db, who, in->active == 0 && g->active ? N_("withdraw") : N_("update"), "registration", id, before, reg_snapshot, NULL) != E_OK) goto out;
 	rc = E_OK;
 out:
 	free(before);

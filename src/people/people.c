@@ -73,31 +73,22 @@ static int may(const struct user *who, enum perm perm, const char *path)
 	return role_can(who, perm, path);
 }
 
-static char *snapshot(struct db *db, int64_t id)
+static int snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct person *p;
-	char *out = NULL;
-	if (people_get(db, &a, id, &p) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kstr(&w, "code", p->code);
-		jw_kstr(&w, "full_name", p->full_name);
-		jw_kstr(&w, "gender", p->gender);
-		jw_kint(&w, "birth_year", p->birth_year);
-		jw_kstr(&w, "unit_code", p->unit_code);
-		jw_kstr(&w, "position", p->position);
-		jw_kbool(&w, "active", p->active);
-		jw_kint(&w, "version", p->version);
-		jw_obj_end(&w);
-		out = buf_detach(&b);
-	}
-	arena_free(&a);
-	return out;
+	int rc = people_get(db, a, id, &p);
+	if (rc != E_OK) return rc;
+	jw_obj(w);
+	jw_kstr(w, "code", p->code);
+	jw_kstr(w, "full_name", p->full_name);
+	jw_kstr(w, "gender", p->gender);
+	jw_kint(w, "birth_year", p->birth_year);
+	jw_kstr(w, "unit_code", p->unit_code);
+	jw_kstr(w, "position", p->position);
+	jw_kbool(w, "active", p->active);
+	jw_kint(w, "version", p->version);
+	jw_obj_end(w);
+	return E_OK;
 }
 
 static int validate(const struct person_in *in, int creating, struct field_errors *fe)
@@ -181,7 +172,7 @@ int people_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 		if (units_path(db, in->unit_id, npath, sizeof npath) != E_OK) { fe_add(fe, "unit_id", N_("No such unit")); rc = E_INVALID; goto out; }
 		if (!may(who, PERM_WRITE_PEOPLE, npath)) { rc = E_FORBIDDEN; goto out; }
 	}
-	before = snapshot(db, id);
+	before = audit_snapshot(db, id, snapshot);
 	char now[21];
 	now_iso(now);
 	key = in->full_name ? fold_words_dup(in->full_name) : NULL;

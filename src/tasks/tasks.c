@@ -140,22 +140,12 @@ void programme_json(struct jw *w, const struct programme *p)
 
 int programme_reads_all(const struct user *u, const struct programme *p) { return role_can(u, PERM_READ, p->owner_path); }
 
-static char *programme_snapshot(struct db *db, int64_t id)
+static int programme_snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct programme *p;
-	char *out = NULL;
-	if (programmes_get(db, &a, id, &p) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		programme_json(&w, p);
-		out = buf_detach(&b);
-	}
-	arena_free(&a);
-	return out;
+	int rc = programmes_get(db, a, id, &p);
+	if (rc == E_OK) programme_json(w, p);
+	return rc;
 }
 
 static const char *const programme_kinds[] = { "resolution", "plan", "committee", NULL };
@@ -542,23 +532,15 @@ void task_json(struct jw *w, const struct task *t, int full)
 	jw_obj_end(w);
 }
 
-static char *task_snapshot(struct db *db, int64_t id)
+static int task_snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct task *t;
-	char *out = NULL;
-	if (task_row(db, &a, id, NULL, &t) == E_OK && read_coordinators(db, &a, t) == E_OK) {
-		t->as_of = NULL; /* the record, not a status on a date */
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		task_json(&w, t, 0);
-		out = buf_detach(&b);
-	}
-	arena_free(&a);
-	return out;
+	int rc = task_row(db, a, id, NULL, &t);
+	if (rc == E_OK) rc = read_coordinators(db, a, t);
+	if (rc != E_OK) return rc;
+	t->as_of = NULL; /* the record, not a status on a date */
+	task_json(w, t, 0);
+	return E_OK;
 }
 
 /* ---- creating a task ---- */
@@ -678,7 +660,7 @@ int tasks_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 	}
 	if (fe->n) { rc = E_INVALID; goto out; }
 	if (version != t->version) { rc = E_CONFLICT; goto out; }
-	char *before = task_snapshot(db, id);
+	char *before = audit_snapshot(db, id, task_snapshot);
 	char now[21];
 	now_iso(now);
 #define KEEP_OR(has, v, old) ((has) ? ((v) && *(v) ? (v) : NULL) : (old))
@@ -748,7 +730,7 @@ int tasks_progress(struct db *db, const struct user *who, int64_t id, int64_t pe
 		rc = E_STATE;
 		goto out;
 	}
-	char *before = task_snapshot(db, id);
+	char *before = audit_snapshot(db, id, task_snapshot);
 	char now[21];
 	now_iso(now);
 	if (db_int1(db, &rid,
@@ -796,7 +778,7 @@ int tasks_complete(struct db *db, const struct user *who, int64_t id, const char
 		rc = E_STATE;
 		goto out;
 	}
-	char *before = task_snapshot(db, id);
+	char *before = audit_snapshot(db, id, task_snapshot);
 	char now[21];
 	now_iso(now);
 	if (db_int1(db, &rid,
@@ -848,7 +830,7 @@ int tasks_review(struct db *db, const struct user *who, int64_t id, int64_t vers
 		rc = E_STATE;
 		goto out;
 	}
-	char *before = task_snapshot(db, id);
+	char *before = audit_snapshot(db, id, task_snapshot);
 	char now[21];
 	now_iso(now);
 	if (db_exec(db, "UPDATE task_reports SET review = $2, review_comment = $3, reviewed_on = $4, reviewed_by = $5 WHERE id = $1", "itttI", rid,
@@ -903,7 +885,7 @@ int tasks_reopen(struct db *db, const struct user *who, int64_t id, int64_t vers
 			goto out;
 		}
 	}
-	char *before = task_snapshot(db, id);
+	char *before = audit_snapshot(db, id, task_snapshot);
 	char now[21];
 	now_iso(now);
 	if (db_exec(db,
@@ -949,7 +931,7 @@ int tasks_extend(struct db *db, const struct user *who, int64_t id, int64_t vers
 		rc = E_STATE;
 		goto out;
 	}
-	char *before = task_snapshot(db, id);
+	char *before = audit_snapshot(db, id, task_snapshot);
 	char now[21];
 	now_iso(now);
 	if (db_exec(db,

@@ -310,30 +310,21 @@ static int may_root(const struct user *who)
 }
 
 /* JSON of a unit row as stored, for the audit log (malloc'd). */
-static char *unit_snapshot(struct db *db, int64_t id)
+static int unit_snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct unit *u;
-	char *out = NULL;
-	if (units_get(db, &a, id, &u) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kstr(&w, "code", u->code);
-		jw_kstr(&w, "name", u->name);
-		jw_kstr(&w, "kind", u->kind);
-		jw_kstr(&w, "parent_code", u->parent_code);
-		jw_kstr(&w, "path", u->path);
-		jw_kbool(&w, "active", u->active);
-		jw_kint(&w, "version", u->version);
-		jw_obj_end(&w);
-		out = buf_detach(&b);
-	}
-	arena_free(&a);
-	return out;
+	int rc = units_get(db, a, id, &u);
+	if (rc != E_OK) return rc;
+	jw_obj(w);
+	jw_kstr(w, "code", u->code);
+	jw_kstr(w, "name", u->name);
+	jw_kstr(w, "kind", u->kind);
+	jw_kstr(w, "parent_code", u->parent_code);
+	jw_kstr(w, "path", u->path);
+	jw_kbool(w, "active", u->active);
+	jw_kint(w, "version", u->version);
+	jw_obj_end(w);
+	return E_OK;
 }
 
 static int validate(struct db *db, const struct unit_in *in, int creating, struct field_errors *fe)
@@ -555,7 +546,7 @@ int units_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 	if (rc != E_OK) goto out;
 	if (!may(who, PERM_WRITE_UNITS, cur.path)) { rc = E_FORBIDDEN; goto out; }
 	if (version != cur.version) { rc = E_CONFLICT; goto out; }
-	before = unit_snapshot(db, id);
+	before = audit_snapshot(db, id, unit_snapshot);
 	const char *action = N_("update");
 	int moving = in->parent_id >= 0 && in->parent_id != cur.parent;
 	if (moving) {

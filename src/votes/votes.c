@@ -365,41 +365,31 @@ void vote_result_json(struct jw *w, const struct vote_round *v)
 
 /* the audit's view of a round: its rules, candidates and status; closed,
 ** the tally and who voted (by login, sorted: no order of casting) */
-static char *snapshot(struct db *db, int64_t id)
+static int snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
-	struct arena a;
-	arena_init(&a);
 	struct vote_round *v;
-	char *out = NULL;
-	if (votes_get(db, &a, id, NULL, &v) == E_OK) {
-		struct buf b;
-		buf_init(&b);
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_key(&w, "round");
-		vote_round_json(&w, v);
-		jw_key(&w, "voters");
-		jw_arr(&w);
-		struct stmt *st = db_query(db,
-					   "SELECT us.login, w.present, (SELECT count(*) FROM vote_cast c WHERE c.round_id = w.round_id AND c.user_id = w.user_id) "
-					   "FROM vote_voters w JOIN users us ON us.id = w.user_id WHERE w.round_id = $1 ORDER BY us.login",
-					   "i", id);
-		while (st && db_step(st) == DB_ROW) {
-			jw_obj(&w);
-			jw_kstr(&w, "login", db_text(st, 0));
-			jw_kbool(&w, "present", (int)db_int(st, 1));
-			if (!strcmp(v->status, "closed")) jw_kbool(&w, "voted", db_int(st, 2) > 0);
-			jw_obj_end(&w);
-		}
-		db_done(st);
-		jw_arr_end(&w);
-		jw_obj_end(&w);
-		out = strdup(buf_cstr(&b));
-		buf_free(&b);
+	int rc = votes_get(db, a, id, NULL, &v);
+	if (rc != E_OK) return rc;
+	jw_obj(w);
+	jw_key(w, "round");
+	vote_round_json(w, v);
+	jw_key(w, "voters");
+	jw_arr(w);
+	struct stmt *st = db_query(db,
+				   "SELECT us.login, w.present, (SELECT count(*) FROM vote_cast c WHERE c.round_id = w.round_id AND c.user_id = w.user_id) "
+				   "FROM vote_voters w JOIN users us ON us.id = w.user_id WHERE w.round_id = $1 ORDER BY us.login",
+				   "i", id);
+	while (st && db_step(st) == DB_ROW) {
+		jw_obj(w);
+		jw_kstr(w, "login", db_text(st, 0));
+		jw_kbool(w, "present", (int)db_int(st, 1));
+		if (!strcmp(v->status, "closed")) jw_kbool(w, "voted", db_int(st, 2) > 0);
+		jw_obj_end(w);
 	}
-	arena_free(&a);
-	return out;
+	db_done(st);
+	jw_arr_end(w);
+	jw_obj_end(w);
+	return E_OK;
 }
 
 /* ---- writing ---- */
@@ -659,7 +649,7 @@ int votes_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 	}
 	validate(db, &eff, fe);
 	if (fe->n) { rc = E_INVALID; goto out; }
-	before = snapshot(db, id);
+	before = audit_snapshot(db, id, snapshot);
 	rc = write_rules(db, id, &eff);
 	if (rc == E_OK && (set & VU_VOTERS)) {
 		/* those still listed keep their "present" mark */
@@ -708,7 +698,7 @@ int votes_set_present(struct db *db, const struct user *who, int64_t id, const i
 			goto out;
 		}
 	}
-	before = snapshot(db, id);
+	before = audit_snapshot(db, id, snapshot);
 	rc = E_DB;
 	if (db_exec(db, "UPDATE vote_voters SET present = 0 WHERE round_id = $1", "i", id) != DB_OK) goto out;
 	for (int i = 0; i < n; i++)
@@ -739,7 +729,7 @@ int votes_open(struct db *db, const struct user *who, int64_t id, struct field_e
 		rc = E_STATE;
 		goto out;
 	}
-	before = snapshot(db, id);
+	before = audit_snapshot(db, id, snapshot);
 	if ((rc = bump(db, id, "UPDATE vote_rounds SET status = 'open', opened_at = $1 WHERE id = $2")) != E_OK) goto out;
 	rc = audit_change(db, who, "open", "vote", id, before, snapshot, NULL);
 out:
@@ -815,7 +805,7 @@ int votes_close(struct db *db, const struct user *who, int64_t id, struct field_
 	char *before = NULL;
 	rc = load_for_run(db, &a, who, id, "open", &v, fe);
 	if (rc != E_OK) goto out;
-	before = snapshot(db, id);
+	before = audit_snapshot(db, id, snapshot);
 	rc = E_DB;
 	/* the ballots counted are those committed before this transaction took the writers' lock */
 	if (db_int1(db, &v->ballots, "SELECT count(*) FROM vote_ballots WHERE round_id = $1", "i", id) != DB_ROW) goto out;
