@@ -448,6 +448,13 @@ int http_serve(const struct http_config *cfg)
 		struct event_config *ec = event_config_new();
 		struct timeval poll_every = { 0, 5000 };
 		if (ec) event_config_set_max_dispatch_interval(ec, &poll_every, -1, PRIO_READ);
+		/* evhttp turns a connection's reading off and on again and its
+		** writing on and off for every request: four epoll_ctl calls, 12%
+		** of a cached GET's CPU. The change list applies only the net change
+		** once per loop round (two calls). Its caveat, a descriptor dup()ed
+		** into the same loop and one copy closed, does not arise: a loop
+		** holds its own listening socket and the connections it accepted. */
+		if (ec) event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
 		w->base = ec ? event_base_new_with_config(ec) : event_base_new();
 		if (ec) event_config_free(ec);
 		event_base_priority_init(w->base, 2);
