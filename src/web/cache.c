@@ -11,11 +11,15 @@
 **    by its hash. The route's login and permission checks run before the
 **    cache is asked, every time (an expired session is not answered);
 **  - an entry is valid only for the data it was made from: it carries the
-**    connection's change stamp (db_change_stamp), read inside the request's
-**    transaction before the handler reads anything; any write anywhere
-**    makes every entry stale. On SQLite the stamp is PRAGMA data_version
-**    (it moves with every commit of any other connection, in this process
-**    or another) and the rows this connection wrote; on PostgreSQL it is the
+**    connection's change stamp (db_change_stamp), read before the handler
+**    (or the identity check) reads anything, so that everything the reply
+**    was made from is at least as new as the stamp; any write anywhere
+**    makes every entry stale. An entry whose data is newer than its stamp
+**    is never served: a commit came between, so the stamp cannot be read
+**    again. On SQLite the stamp is the WAL-index header of the -shm file
+**    (it moves with every commit of any connection, in this process or
+**    another; read from memory, no lock: a hit takes no read transaction),
+**    read before the request's first statement; on PostgreSQL it is the
 **    cluster's snapshot (pg_current_snapshot), which moves when any writing
 **    transaction ends, on this server or any other sharing the database:
 **    a write acknowledged by another server before this GET began has
@@ -203,7 +207,7 @@ int reply_cache_serve(struct req *r, struct reply_cache_req *q)
 	if (!c) return 0;
 	q->key = cache_key(r, &q->key_len);
 	if (!q->key) return 0;
-	if (r->stamp_ok) memcpy(q->stamp, r->stamp, sizeof q->stamp); /* the identity cache read it in this snapshot */
+	if (r->stamp_ok) memcpy(q->stamp, r->stamp, sizeof q->stamp); /* the identity cache read it before the request's first statement */
 	else if (db_change_stamp(r->db, q->stamp) != DB_OK) return 0;
 	q->ok = 1;
 	struct entry *e = &c->slot[fnv(q->key, q->key_len) % CACHE_SLOTS];
@@ -302,7 +306,7 @@ int identity_cache_get(struct req *r, int by_token, const char *cred, struct ide
 	if (!c || !ident_key(key, by_token, cred)) return 0;
 	/* read first, whether or not an entry is there: _put keeps it */
 	st->ok = db_change_stamp(r->db, st->stamp) == DB_OK;
-	if (st->ok) { /* the reply cache asks again in the same snapshot: one read per request */
+	if (st->ok) { /* the reply cache and the memo use it: one read per request */
 		memcpy(r->stamp, st->stamp, sizeof r->stamp);
 		r->stamp_ok = 1;
 		r->stamp_writes = db_write_count(r->db);
@@ -366,8 +370,11 @@ void identity_cache_put(struct req *r, int by_token, const char *cred, const str
 ** reply cache, and across servers the same). The stamp must be this
 ** request's view: only for a GET or HEAD whose stamp the identity cache read
 ** and that began no write since (db_write_count), so a request never gets a
-** catalogue older than its own write. The stamp is per connection on SQLite
-** (data_version), and the memo per worker thread, like its connection. */
+** catalogue older than its own write. The catalogue is the data as of the
+** stamp: a commit between the stamp and the request's first statement
+** leaves the rest of the page one commit newer (as if the catalogue had
+** been read first; on PostgreSQL, READ COMMITTED, every statement is so).
+** The memo is per worker thread, like its connection. */
 static int memo_usable(struct req *r)
 {
 	return r->stamp_ok && (r->method == M_GET || r->method == M_HEAD) &&
