@@ -52,6 +52,14 @@ struct header {
 	char *name, *value;
 };
 
+/* a reply's bytes, shared by the entry and the replies being written
+** (evbuffer_add_reference): freed by whichever lets go last; one worker
+** thread only (its cache, its connections), so a plain count */
+struct body {
+	int refs;
+	char data[];
+};
+
 struct entry {
 	char *key;
 	size_t key_len;
@@ -61,9 +69,21 @@ struct entry {
 	char *ctype;
 	struct header *h;
 	int nh;
-	char *body;
+	struct body *body;
 	size_t len;
 };
+
+static void body_release(struct body *b)
+{
+	if (b && --b->refs == 0) free(b);
+}
+
+/* evbuffer_add_reference's cleanup, once the reply is written (or dropped) */
+static void body_done(const void *data, size_t len, void *arg)
+{
+	(void)data; (void)len;
+	body_release(arg);
+}
 
 /* who a credential (a bearer token or a session cookie) is, as identify()
 ** found it in the database: the user with their grants, the session's CSRF
@@ -106,7 +126,7 @@ static void entry_free(struct cache *c, struct entry *e)
 	free(e->ctype);
 	for (int i = 0; i < e->nh; i++) { free(e->h[i].name); free(e->h[i].value); }
 	free(e->h);
-	free(e->body);
+	body_release(e->body);
 	memset(e, 0, sizeof *e);
 }
 
@@ -163,15 +183,22 @@ static const char *cache_key(struct req *r, size_t *len)
 	if (!r->user || r->method != M_GET) return NULL;
 	const char *cookie = req_header(r, "Cookie");
 	if (cookie && strstr(cookie, "tdflash=")) return NULL;
-	char today[11];
+	char today[11], uid[24];
 	today_iso(today);
-	struct buf b;
-	buf_init(&b);
-	buf_printf(&b, "%s\n%s\n%s\n%lld\n%d\n%s\n%s", r->path, r->raw_query ? r->raw_query : "", r->lang, (long long)r->user->id,
-		   r->by_token, !r->api && r->csrf ? r->csrf : "", today);
-	char *k = arena_strndup(&r->a, b.p, b.len);
-	*len = b.len;
-	buf_free(&b);
+	snprintf(uid, sizeof uid, "%lld", (long long)r->user->id);
+	/* path, query, language, user, how they logged in, the page's CSRF
+	** token, today: one per line (none holds a newline: a query's is %0A) */
+	const char *part[7] = { r->path, r->raw_query ? r->raw_query : "", r->lang, uid, r->by_token ? "1" : "0",
+				!r->api && r->csrf ? r->csrf : "", today };
+	size_t pl[7], n = 0;
+	for (int i = 0; i < 7; i++) n += (pl[i] = strlen(part[i])) + 1;
+	char *k = arena_alloc(&r->a, n), *p = k;
+	for (int i = 0; i < 7; i++) {
+		memcpy(p, part[i], pl[i]);
+		p += pl[i];
+		*p++ = i < 6 ? '\n' : 0;
+	}
+	*len = n - 1;
 	return k;
 }
 
@@ -196,6 +223,10 @@ static void reply_validated(struct req *r, const char *etag)
 	if (inm && etag_matches(inm, etag)) {
 		r->status = 304;
 		buf_reset(&r->out);
+		if (r->out_ref) {
+			r->out_ref_done(r->out_ref, r->out_ref_len, r->out_ref_arg);
+			r->out_ref = NULL;
+		}
 	}
 }
 
@@ -216,13 +247,33 @@ int reply_cache_serve(struct req *r, struct reply_cache_req *q)
 		entry_free(c, e);
 		return 0;
 	}
+	/* the headers set before the handler ran (security headers, language)
+	** came out the same for the same key: kept when they are the entry's
+	** first ones, in the same order; the handler's are added */
 	struct evkeyvalq *oh = evhttp_request_get_output_headers(r->ev);
-	evhttp_clear_headers(oh);
-	for (int i = 0; i < e->nh; i++) evhttp_add_header(oh, e->h[i].name, e->h[i].value);
+	struct evkeyval *kv;
+	int same = 0;
+	TAILQ_FOREACH(kv, oh, next) {
+		if (same == e->nh || strcmp(kv->key, e->h[same].name) != 0 || strcmp(kv->value, e->h[same].value) != 0) {
+			same = -1;
+			break;
+		}
+		same++;
+	}
+	if (same < 0) {
+		evhttp_clear_headers(oh);
+		same = 0;
+	}
+	for (int i = same; i < e->nh; i++) evhttp_add_header(oh, e->h[i].name, e->h[i].value);
 	r->status = 200;
-	r->ctype = e->ctype ? arena_strdup(&r->a, e->ctype) : NULL;
+	r->ctype = e->ctype;
 	buf_reset(&r->out);
-	buf_add(&r->out, e->body, e->len);
+	/* the bytes by reference: no copy into the request, none into libevent */
+	e->body->refs++;
+	r->out_ref = e->body->data;
+	r->out_ref_len = e->len;
+	r->out_ref_done = body_done;
+	r->out_ref_arg = e->body;
 	reply_validated(r, e->etag);
 	return 1;
 }
@@ -252,7 +303,7 @@ void reply_cache_store(struct req *r, const struct reply_cache_req *q)
 			for (int i = 0; i < CACHE_SLOTS; i++) entry_free(c, &c->slot[i]);
 		e->key = malloc(q->key_len);
 		e->h = calloc((size_t)nh + 1, sizeof *e->h);
-		e->body = malloc(r->out.len + 1);
+		e->body = malloc(sizeof *e->body + r->out.len + 1);
 		e->ctype = r->ctype ? strdup(r->ctype) : NULL;
 		int ok = e->key && e->h && e->body && (!r->ctype || e->ctype);
 		if (ok) {
@@ -267,7 +318,8 @@ void reply_cache_store(struct req *r, const struct reply_cache_req *q)
 		if (ok) {
 			memcpy(e->key, q->key, q->key_len);
 			e->key_len = q->key_len;
-			memcpy(e->body, r->out.p, r->out.len);
+			e->body->refs = 1;
+			memcpy(e->body->data, r->out.p, r->out.len);
 			e->len = r->out.len;
 			memcpy(e->stamp, q->stamp, sizeof e->stamp);
 			e->made_ms = now_ms();
