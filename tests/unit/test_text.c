@@ -314,6 +314,20 @@ static void test_language_choice(void **state)
 	assert_string_equal(i18n_pick("xx", "de"), "vi");
 	/* an unknown message id comes back as it is */
 	assert_string_equal(i18n_get("vi", "no such message id"), "no such message id");
+	/* the per-thread memo of where a msgid was found is checked by the
+	** text: the same address holding another msgid gets its own */
+	char id[16];
+	strcpy(id, "Save");
+	assert_string_equal(i18n_get("vi", id), "Lưu");
+	assert_string_equal(i18n_get("vi", id), "Lưu");
+	assert_string_equal(i18n_get("en", id), "Save");
+	strcpy(id, "Cancel");
+	assert_string_equal(i18n_get("vi", id), "Hủy");
+	strcpy(id, "Units");
+	assert_string_equal(i18n_get("hi", id), "इकाइयाँ");
+	assert_string_equal(i18n_get("vi", id), "Đơn vị");
+	strcpy(id, "no such id");
+	assert_string_equal(i18n_get("vi", id), "no such id");
 }
 
 /* CSV injection guard: exactly the texts a spreadsheet could run get an
