@@ -401,7 +401,7 @@ int db_change_stamp(struct db *db, uint64_t stamp[2])
 		return DB_ERR;
 	}
 	if (db->bulk) {
-		snprintf(db->err, sizeof db->err, "change stamp: not in bulk mode");
+		snprintf(db->err, sizeof db->err, "change stamp: none in bulk mode (no WAL)");
 		return DB_ERR;
 	}
 	if (!db->stamp_mode) {
