@@ -24,12 +24,37 @@ void arena_free(struct arena *a)
 	a->head = NULL;
 }
 
+#define ARENA_BLOCK 8192
+
+void arena_free_keep(struct arena *a, struct arena_block **spare)
+{
+	struct arena_block *b = a->head, *keep = NULL;
+	while (b) {
+		struct arena_block *n = b->next;
+		if (!keep && !*spare && b->cap == ARENA_BLOCK) keep = b;
+		else free(b);
+		b = n;
+	}
+	a->head = NULL;
+	if (keep) {
+		keep->used = 0;
+		keep->next = NULL;
+		*spare = keep;
+	}
+}
+
+void arena_init_spare(struct arena *a, struct arena_block **spare)
+{
+	a->head = *spare;
+	*spare = NULL;
+}
+
 void *arena_alloc(struct arena *a, size_t n)
 {
 	n = (n + 15) & ~(size_t)15;
 	struct arena_block *b = a->head;
 	if (!b || b->cap - b->used < n) {
-		size_t cap = n > 8192 ? n : 8192;
+		size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
 		b = malloc(sizeof *b + cap);
 		if (!b) { fputs("out of memory\n", stderr); abort(); }
 		b->used = 0;

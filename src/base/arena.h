@@ -11,6 +11,11 @@ struct arena {
 
 void arena_init(struct arena *a);
 void arena_free(struct arena *a);
+/* The same, for a loop of requests: the first block (of the usual size) is
+** kept in *spare instead of freed, and arena_init_spare() starts the next
+** arena with it: no malloc and free of 8 KiB a request. */
+void arena_free_keep(struct arena *a, struct arena_block **spare);
+void arena_init_spare(struct arena *a, struct arena_block **spare);
 void *arena_alloc(struct arena *a, size_t n);          /* zeroed */
 char *arena_strdup(struct arena *a, const char *s);     /* NULL stays NULL */
 char *arena_strndup(struct arena *a, const char *s, size_t n);

@@ -83,11 +83,14 @@ int64_t db_last_id(struct db *db);
 /* What the data looked like to this connection, for a cache of replies: two
 ** numbers that change whenever the database changes, by this connection
 ** (rows it wrote, even rolled back) or by any other, in this process or
-** another. SQLite: PRAGMA data_version and the rows this connection wrote;
-** PostgreSQL: a hash of the statement's snapshot (pg_current_snapshot),
-** which moves when any transaction that wrote ends, on any server. Call it
-** inside a read transaction, before reading the data; equal stamps mean the
-** same data. DB_OK or an error. */
+** another. SQLite: the WAL-index header (every commit rewrites it; read from
+** memory without a lock), or without WAL PRAGMA data_version and the rows
+** this connection wrote; PostgreSQL: a hash of the statement's snapshot
+** (pg_current_snapshot), which moves when any transaction that wrote ends,
+** on any server. Call it before reading the data, outside a transaction or
+** before a deferred BEGIN's first statement (SQLite refuses once a snapshot
+** is open: it could be older than the stamp); what is read after it is at
+** least as new. Equal stamps mean the same data. DB_OK or an error. */
 int db_change_stamp(struct db *db, uint64_t stamp[2]);
 
 int db_begin(struct db *db);     /* BEGIN IMMEDIATE */

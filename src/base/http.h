@@ -49,6 +49,13 @@ struct req {
 	int api;                    /* under /api/: JSON errors */
 	const char *params[4];      /* {x} segments of the route pattern */
 	struct buf out;
+	/* the body by reference instead of out (the reply cache's bytes): added
+	** to the reply without a copy, out_ref_done(out_ref, out_ref_len,
+	** out_ref_arg) called once libevent no longer needs them (or at once) */
+	const void *out_ref;
+	size_t out_ref_len;
+	void (*out_ref_done)(const void *data, size_t len, void *arg);
+	void *out_ref_arg;
 	int status;
 	const char *ctype;
 	int thread;                 /* worker index */

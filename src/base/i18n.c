@@ -2,6 +2,7 @@
 
 #include <math.h>
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,10 +49,32 @@ static struct catalog *catalog(const char *lang)
 
 int i18n_known(const char *lang) { return lang && catalog(lang) != NULL; }
 
+static const char *translation(const struct catalog *c, uint32_t i, const char *msgid)
+{
+	uint32_t len = u32(c->mo + c->trans + i * 8);
+	return len ? (const char *)c->mo + u32(c->mo + c->trans + i * 8 + 4) : msgid;
+}
+
+/* Where a msgid was found last, per thread: a page asks for the same
+** literals every time, and one strcmp confirms the slot instead of the
+** binary search's eleven. Keyed by the msgid's address, checked by its
+** text (an address may hold another string later). */
+#define I18N_MEMO 256
+static _Thread_local struct {
+	const char *msgid;
+	const struct catalog *c;
+	uint32_t i;
+} i18n_memo[I18N_MEMO];
+
 const char *i18n_get(const char *lang, const char *msgid)
 {
 	struct catalog *c = catalog(lang ? lang : LANG_DEFAULT);
 	if (!c || !c->mo) return msgid;
+	size_t slot = ((uintptr_t)msgid >> 3 ^ (uintptr_t)c) % I18N_MEMO;
+	if (i18n_memo[slot].msgid == msgid && i18n_memo[slot].c == c) {
+		uint32_t i = i18n_memo[slot].i;
+		if (strcmp(msgid, (const char *)c->mo + u32(c->mo + c->orig + i * 8 + 4)) == 0) return translation(c, i, msgid);
+	}
 	/* msgfmt writes the original strings sorted: binary search them */
 	uint32_t lo = 0, hi = c->n;
 	while (lo < hi) {
@@ -59,9 +82,10 @@ const char *i18n_get(const char *lang, const char *msgid)
 		const char *s = (const char *)c->mo + u32(c->mo + c->orig + mid * 8 + 4);
 		int cmp = strcmp(msgid, s);
 		if (cmp == 0) {
-			uint32_t len = u32(c->mo + c->trans + mid * 8);
-			const char *t = (const char *)c->mo + u32(c->mo + c->trans + mid * 8 + 4);
-			return len ? t : msgid;
+			i18n_memo[slot].msgid = msgid;
+			i18n_memo[slot].c = c;
+			i18n_memo[slot].i = mid;
+			return translation(c, mid, msgid);
 		}
 		if (cmp < 0) hi = mid;
 		else lo = mid + 1;

@@ -106,10 +106,18 @@ int date_valid(const char *s)
 
 void today_iso(char out[11])
 {
+	/* every cached GET asks (its key holds the date): formatted once a day
+	** per thread */
+	static _Thread_local time_t day = -1;
+	static _Thread_local char text[11];
 	time_t t = time(NULL) + (time_t)i18n_tz_minutes * 60;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	if (t / 86400 != day) {
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(text, sizeof text, "%Y-%m-%d", &tm);
+		day = t / 86400;
+	}
+	memcpy(out, text, 11);
 }
 
 const char *date_from_user(struct arena *a, const char *s)

@@ -11,11 +11,15 @@
 **    by its hash. The route's login and permission checks run before the
 **    cache is asked, every time (an expired session is not answered);
 **  - an entry is valid only for the data it was made from: it carries the
-**    connection's change stamp (db_change_stamp), read inside the request's
-**    transaction before the handler reads anything; any write anywhere
-**    makes every entry stale. On SQLite the stamp is PRAGMA data_version
-**    (it moves with every commit of any other connection, in this process
-**    or another) and the rows this connection wrote; on PostgreSQL it is the
+**    connection's change stamp (db_change_stamp), read before the handler
+**    (or the identity check) reads anything, so that everything the reply
+**    was made from is at least as new as the stamp; any write anywhere
+**    makes every entry stale. An entry whose data is newer than its stamp
+**    is never served: a commit came between, so the stamp cannot be read
+**    again. On SQLite the stamp is the WAL-index header of the -shm file
+**    (it moves with every commit of any connection, in this process or
+**    another; read from memory, no lock: a hit takes no read transaction),
+**    read before the request's first statement; on PostgreSQL it is the
 **    cluster's snapshot (pg_current_snapshot), which moves when any writing
 **    transaction ends, on this server or any other sharing the database:
 **    a write acknowledged by another server before this GET began has
@@ -48,6 +52,14 @@ struct header {
 	char *name, *value;
 };
 
+/* a reply's bytes, shared by the entry and the replies being written
+** (evbuffer_add_reference): freed by whichever lets go last; one worker
+** thread only (its cache, its connections), so a plain count */
+struct body {
+	int refs;
+	char data[];
+};
+
 struct entry {
 	char *key;
 	size_t key_len;
@@ -57,9 +69,21 @@ struct entry {
 	char *ctype;
 	struct header *h;
 	int nh;
-	char *body;
+	struct body *body;
 	size_t len;
 };
+
+static void body_release(struct body *b)
+{
+	if (b && --b->refs == 0) free(b);
+}
+
+/* evbuffer_add_reference's cleanup, once the reply is written (or dropped) */
+static void body_done(const void *data, size_t len, void *arg)
+{
+	(void)data; (void)len;
+	body_release(arg);
+}
 
 /* who a credential (a bearer token or a session cookie) is, as identify()
 ** found it in the database: the user with their grants, the session's CSRF
@@ -102,7 +126,7 @@ static void entry_free(struct cache *c, struct entry *e)
 	free(e->ctype);
 	for (int i = 0; i < e->nh; i++) { free(e->h[i].name); free(e->h[i].value); }
 	free(e->h);
-	free(e->body);
+	body_release(e->body);
 	memset(e, 0, sizeof *e);
 }
 
@@ -159,15 +183,22 @@ static const char *cache_key(struct req *r, size_t *len)
 	if (!r->user || r->method != M_GET) return NULL;
 	const char *cookie = req_header(r, "Cookie");
 	if (cookie && strstr(cookie, "tdflash=")) return NULL;
-	char today[11];
+	char today[11], uid[24];
 	today_iso(today);
-	struct buf b;
-	buf_init(&b);
-	buf_printf(&b, "%s\n%s\n%s\n%lld\n%d\n%s\n%s", r->path, r->raw_query ? r->raw_query : "", r->lang, (long long)r->user->id,
-		   r->by_token, !r->api && r->csrf ? r->csrf : "", today);
-	char *k = arena_strndup(&r->a, b.p, b.len);
-	*len = b.len;
-	buf_free(&b);
+	snprintf(uid, sizeof uid, "%lld", (long long)r->user->id);
+	/* path, query, language, user, how they logged in, the page's CSRF
+	** token, today: one per line (none holds a newline: a query's is %0A) */
+	const char *part[7] = { r->path, r->raw_query ? r->raw_query : "", r->lang, uid, r->by_token ? "1" : "0",
+				!r->api && r->csrf ? r->csrf : "", today };
+	size_t pl[7], n = 0;
+	for (int i = 0; i < 7; i++) n += (pl[i] = strlen(part[i])) + 1;
+	char *k = arena_alloc(&r->a, n), *p = k;
+	for (int i = 0; i < 7; i++) {
+		memcpy(p, part[i], pl[i]);
+		p += pl[i];
+		*p++ = i < 6 ? '\n' : 0;
+	}
+	*len = n - 1;
 	return k;
 }
 
@@ -192,6 +223,10 @@ static void reply_validated(struct req *r, const char *etag)
 	if (inm && etag_matches(inm, etag)) {
 		r->status = 304;
 		buf_reset(&r->out);
+		if (r->out_ref) {
+			r->out_ref_done(r->out_ref, r->out_ref_len, r->out_ref_arg);
+			r->out_ref = NULL;
+		}
 	}
 }
 
@@ -203,7 +238,7 @@ int reply_cache_serve(struct req *r, struct reply_cache_req *q)
 	if (!c) return 0;
 	q->key = cache_key(r, &q->key_len);
 	if (!q->key) return 0;
-	if (r->stamp_ok) memcpy(q->stamp, r->stamp, sizeof q->stamp); /* the identity cache read it in this snapshot */
+	if (r->stamp_ok) memcpy(q->stamp, r->stamp, sizeof q->stamp); /* the identity cache read it before the request's first statement */
 	else if (db_change_stamp(r->db, q->stamp) != DB_OK) return 0;
 	q->ok = 1;
 	struct entry *e = &c->slot[fnv(q->key, q->key_len) % CACHE_SLOTS];
@@ -212,13 +247,33 @@ int reply_cache_serve(struct req *r, struct reply_cache_req *q)
 		entry_free(c, e);
 		return 0;
 	}
+	/* the headers set before the handler ran (security headers, language)
+	** came out the same for the same key: kept when they are the entry's
+	** first ones, in the same order; the handler's are added */
 	struct evkeyvalq *oh = evhttp_request_get_output_headers(r->ev);
-	evhttp_clear_headers(oh);
-	for (int i = 0; i < e->nh; i++) evhttp_add_header(oh, e->h[i].name, e->h[i].value);
+	struct evkeyval *kv;
+	int same = 0;
+	TAILQ_FOREACH(kv, oh, next) {
+		if (same == e->nh || strcmp(kv->key, e->h[same].name) != 0 || strcmp(kv->value, e->h[same].value) != 0) {
+			same = -1;
+			break;
+		}
+		same++;
+	}
+	if (same < 0) {
+		evhttp_clear_headers(oh);
+		same = 0;
+	}
+	for (int i = same; i < e->nh; i++) evhttp_add_header(oh, e->h[i].name, e->h[i].value);
 	r->status = 200;
-	r->ctype = e->ctype ? arena_strdup(&r->a, e->ctype) : NULL;
+	r->ctype = e->ctype;
 	buf_reset(&r->out);
-	buf_add(&r->out, e->body, e->len);
+	/* the bytes by reference: no copy into the request, none into libevent */
+	e->body->refs++;
+	r->out_ref = e->body->data;
+	r->out_ref_len = e->len;
+	r->out_ref_done = body_done;
+	r->out_ref_arg = e->body;
 	reply_validated(r, e->etag);
 	return 1;
 }
@@ -248,7 +303,7 @@ void reply_cache_store(struct req *r, const struct reply_cache_req *q)
 			for (int i = 0; i < CACHE_SLOTS; i++) entry_free(c, &c->slot[i]);
 		e->key = malloc(q->key_len);
 		e->h = calloc((size_t)nh + 1, sizeof *e->h);
-		e->body = malloc(r->out.len + 1);
+		e->body = malloc(sizeof *e->body + r->out.len + 1);
 		e->ctype = r->ctype ? strdup(r->ctype) : NULL;
 		int ok = e->key && e->h && e->body && (!r->ctype || e->ctype);
 		if (ok) {
@@ -263,7 +318,8 @@ void reply_cache_store(struct req *r, const struct reply_cache_req *q)
 		if (ok) {
 			memcpy(e->key, q->key, q->key_len);
 			e->key_len = q->key_len;
-			memcpy(e->body, r->out.p, r->out.len);
+			e->body->refs = 1;
+			memcpy(e->body->data, r->out.p, r->out.len);
 			e->len = r->out.len;
 			memcpy(e->stamp, q->stamp, sizeof e->stamp);
 			e->made_ms = now_ms();
@@ -302,7 +358,7 @@ int identity_cache_get(struct req *r, int by_token, const char *cred, struct ide
 	if (!c || !ident_key(key, by_token, cred)) return 0;
 	/* read first, whether or not an entry is there: _put keeps it */
 	st->ok = db_change_stamp(r->db, st->stamp) == DB_OK;
-	if (st->ok) { /* the reply cache asks again in the same snapshot: one read per request */
+	if (st->ok) { /* the reply cache and the memo use it: one read per request */
 		memcpy(r->stamp, st->stamp, sizeof r->stamp);
 		r->stamp_ok = 1;
 		r->stamp_writes = db_write_count(r->db);
@@ -366,8 +422,11 @@ void identity_cache_put(struct req *r, int by_token, const char *cred, const str
 ** reply cache, and across servers the same). The stamp must be this
 ** request's view: only for a GET or HEAD whose stamp the identity cache read
 ** and that began no write since (db_write_count), so a request never gets a
-** catalogue older than its own write. The stamp is per connection on SQLite
-** (data_version), and the memo per worker thread, like its connection. */
+** catalogue older than its own write. The catalogue is the data as of the
+** stamp: a commit between the stamp and the request's first statement
+** leaves the rest of the page one commit newer (as if the catalogue had
+** been read first; on PostgreSQL, READ COMMITTED, every statement is so).
+** The memo is per worker thread, like its connection. */
 static int memo_usable(struct req *r)
 {
 	return r->stamp_ok && (r->method == M_GET || r->method == M_HEAD) &&

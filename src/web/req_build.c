@@ -106,6 +106,7 @@ void req_release(struct req *r)
 	evhttp_clear_headers(&r->query);
 	evhttp_clear_headers(&r->form);
 	buf_free(&r->out);
+	if (r->out_ref) r->out_ref_done(r->out_ref, r->out_ref_len, r->out_ref_arg);
 	arena_free(&r->a);
 	evhttp_request_free(r->ev);
 	memset(r, 0, sizeof *r);

@@ -32,7 +32,9 @@ void web_dispatch(struct req *r);
 /* The reply cache of GET routes marked CACHED (cache.c, where the reasons it
 ** is safe are). _serve answers r from the cache (1) or fills q for _store,
 ** which keeps r's reply after the handler and adds its ETag (304 when the
-** client has it). Both run inside the request's read snapshot. */
+** client has it). Both run inside the request's read transaction; the
+** stamp is read before its first statement (a hit runs none: the body is
+** handed to libevent by reference, r->out_ref). */
 struct reply_cache_req {
 	const char *key;
 	size_t key_len;

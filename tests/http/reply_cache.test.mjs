@@ -112,6 +112,32 @@ test('the language of the request is part of the reply kept', async () => {
   }
 });
 
+// a hit keeps the headers set before the handler and adds the entry's
+// others; its body goes out by reference: every header the miss had
+// (fetch lists them sorted), the same bytes after a 304 and a HEAD
+test('a cached reply repeats the headers of the reply it was made from',
+  { skip: onPg && 'the reply cache is off on PostgreSQL: no change stamp (db_change_stamp)' }, async () => {
+  const heads = (r) => [...r.headers].filter(([k]) => k !== 'date' && k !== 'keep-alive' && k !== 'connection');
+  for (const p of [`/units/${prov.id}`, `/api/v1/units?parent=${prov.id}&limit=5`, `/api/v1/people?q=pham%20van&limit=5`]) {
+    const a = await admin.get(p);
+    assert.equal(a.status, 200, a.text);
+    const b = await repeat(admin, p);
+    assert.equal(b.text, a.text);
+    assert.deepEqual(heads(b), heads(a));
+    if (p.startsWith('/units/')) {
+      assert.equal(b.headers.get('content-language'), 'vi');
+      assert.match(b.headers.get('content-security-policy'), /default-src 'self'/);
+    }
+    const h = await admin.req('HEAD', p); // not cached (a GET only): no ETag
+    assert.equal(h.status, 200);
+    assert.equal(h.text, '');
+    assert.equal(h.headers.get('etag'), null);
+    const c = await admin.get(p, { headers: { 'If-None-Match': a.headers.get('etag') } });
+    assert.equal(c.status, 304);
+    assert.equal((await repeat(admin, p)).text, a.text); // the shared bytes outlive a 304
+  }
+});
+
 test('serve --reply-cache 0 answers without ETag', async () => {
   const s2 = await startServer(env.db, ['--reply-cache', '0']);
   try {

@@ -116,6 +116,31 @@ static void test_json_writer(void **state)
 	buf_free(&b);
 }
 
+/* jw_escape copies plain ASCII 8 bytes at a time: every kind of byte at
+** every place of a word, against the escape written out by hand */
+static void test_json_escape_words(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *out; } kinds[] = {
+		{ "\"", "\\\"" }, { "\\", "\\\\" }, { "\n", "\\n" }, { "\x01", "\\u0001" }, { "\x1f", "\\u001f" },
+		{ "\x7f", "\x7f" }, { " ", " " }, { "\xc3\xa0", "\xc3\xa0" }, { "\xe1\xba\xbf", "\xe1\xba\xbf" },
+		{ "\xff", "\xef\xbf\xbd" }, { "\xc3", "\xef\xbf\xbd" },
+	};
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		for (int pos = 0; pos < 17; pos++) {
+			char in[64], want[96];
+			snprintf(in, sizeof in, "%.*s%sxyz0123456789", pos, "abcdefghijklmnopq", kinds[k].in);
+			snprintf(want, sizeof want, "\"%.*s%sxyz0123456789\"", pos, "abcdefghijklmnopq", kinds[k].out);
+			struct buf b;
+			buf_init(&b);
+			buf_raw(&b, "[");
+			jw_escape(&b, in);
+			assert_string_equal(b.p + 1, want);
+			buf_free(&b);
+		}
+	}
+}
+
 static int csv_from(const char *text, struct csv *c, FILE **f)
 {
 	*f = fmemopen((void *)text, strlen(text), "rb");
@@ -289,6 +314,20 @@ static void test_language_choice(void **state)
 	assert_string_equal(i18n_pick("xx", "de"), "vi");
 	/* an unknown message id comes back as it is */
 	assert_string_equal(i18n_get("vi", "no such message id"), "no such message id");
+	/* the per-thread memo of where a msgid was found is checked by the
+	** text: the same address holding another msgid gets its own */
+	char id[16];
+	strcpy(id, "Save");
+	assert_string_equal(i18n_get("vi", id), "Lưu");
+	assert_string_equal(i18n_get("vi", id), "Lưu");
+	assert_string_equal(i18n_get("en", id), "Save");
+	strcpy(id, "Cancel");
+	assert_string_equal(i18n_get("vi", id), "Hủy");
+	strcpy(id, "Units");
+	assert_string_equal(i18n_get("hi", id), "इकाइयाँ");
+	assert_string_equal(i18n_get("vi", id), "Đơn vị");
+	strcpy(id, "no such id");
+	assert_string_equal(i18n_get("vi", id), "no such id");
 }
 
 /* CSV injection guard: exactly the texts a spreadsheet could run get an
@@ -321,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_valid),
 		cmocka_unit_test(test_html_and_url_escape),
 		cmocka_unit_test(test_json_writer),
+		cmocka_unit_test(test_json_escape_words),
 		cmocka_unit_test(test_csv_bom_semicolon_quotes),
 		cmocka_unit_test(test_csv_errors_have_lines),
 		cmocka_unit_test(test_csv_field_quoting),
