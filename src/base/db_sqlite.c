@@ -533,7 +533,8 @@ void db_bulk_mode(struct db *db)
 		if (st) { db_step(st); db_done(st); }
 	} else {
 		db->bulk = 1;
-		db->walhdr = NULL; /* no WAL now: db_change_stamp refuses */
+		db->walhdr = NULL; /* no WAL now: db_change_stamp refuses, and maps the header again after db_bulk_end */
+		db->stamp_mode = 0;
 	}
 	free(mode);
 	sqlite3_busy_timeout(db->h, 10000);
