@@ -456,8 +456,11 @@ test('kill -9 of server A in the middle of writes through nginx: B goes on, ever
   // A's job: B's worker finds it running without its lock, queues it again and runs it
   const lockHolder = () => psql(`SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.classid = ${JOB_LOCK_NS} AND l.objid = ${jobId} AND l.objsubid = 2`);
-  for (const deadline = Date.now() + 60000; lockHolder() !== 'thidua-b' && Date.now() < deadline;) await sleep(20);
-  assert.equal(lockHolder(), 'thidua-b', 'B runs the job');
+  // (on a loaded machine B may have run it to the end before this looks: A is dead and
+  // C not started yet, so a job done at its second attempt was B's)
+  const jobStatus = () => psql(`SELECT status || ' ' || attempts FROM jobs WHERE id = ${jobId}`);
+  for (const deadline = Date.now() + 60000; lockHolder() !== 'thidua-b' && jobStatus() !== 'done 2' && Date.now() < deadline;) await sleep(20);
+  assert.ok(lockHolder() === 'thidua-b' || jobStatus() === 'done 2', `B runs the job: ${lockHolder()} ${jobStatus()}`);
   // a server starting meanwhile leaves the job B is running alone
   C = await startServer(uri + '&application_name=thidua-c');
   const j = await b.waitJob(queued, { timeout: 240000 });
