@@ -74,13 +74,6 @@ TT=--test-timeout=600000
 # the db layer's unit tests again on a throw-away PostgreSQL cluster (make test-pg-unit)
 pg_unit() { make --no-print-directory test-pg-unit; }
 http() { node_deps && node --test --test-concurrency=1 $TT tests/http/; }
-# make test: the HTTP suite as two halves (every other file), one beside the others
-http_half() { # 0 or 1
-	set -- $(ls tests/http/*.test.mjs | awk -v h="$1" 'NR % 2 == h')
-	node_deps && node --test --test-concurrency=1 $TT "$@"
-}
-http_1() { http_half 1; }
-http_2() { http_half 0; }
 # the HTTP suite again on a throw-away PostgreSQL cluster (make test-pg-http): THIDUA_TEST_PG makes
 # each test's database a new database of the cluster; the cluster is removed whatever happens
 pg_http() { pg_http_files tests/http/; }
@@ -111,29 +104,25 @@ valgrind_http() {
 
 case "$what" in
 all)
-	# The HTTP suites on SQLite and on PostgreSQL (each in two halves) and the
+	# The HTTP suite on PostgreSQL (the longest, in two halves) and the
 	# browser suite run beside the others: their tests wait on servers, browsers and clocks
-	# (kill -9 and restarts, a held lock, job polling) often enough that five
-	# streams keep the two cores busier than fewer.
+	# often enough that three streams keep the two cores busier than one.
 	# Their output is printed when they end. THIDUA_SERIAL=1 runs
 	# everything in turn.
 	node_deps || exit 1
 	if [ "${THIDUA_SERIAL:-0}" = 1 ]; then
 		suite pg-http pg_http
 		suite e2e e2e
-		suite http http
 	else
 		beside pg-http-1 pg_http_1
 		beside pg-http-2 pg_http_2
 		beside e2e e2e
-		beside http-2 http_2
 	fi
 	suite unit unit
 	suite pg-unit pg_unit
-	[ "${THIDUA_SERIAL:-0}" = 1 ] || suite http-1 http_1
+	suite http http
 	suite openapi openapi
 	collect e2e
-	collect http-2
 	collect pg-http-1
 	collect pg-http-2
 	;;
