@@ -79,6 +79,7 @@ struct db {
 	struct stmt *cache[CACHE_SIZE];
 	char err[512];
 	int broken_tx;     /* the connection was lost inside a transaction not yet ended by its owner */
+	int goodbye;       /* the server said FATAL while the connection was idle: it is closing it */
 	int busy_ms;
 	int changes;
 	int copy_cols;     /* columns of the COPY in progress (db_copy_begin), 0: none */
@@ -133,7 +134,16 @@ static char *redact(const char *uri)
 	return r;
 }
 
-static void quiet_notices(void *arg, const char *msg) { (void)arg; (void)msg; }
+/* Notices are not shown. A FATAL one is the server's goodbye to an idle
+** connection (57P01: terminated by an administrator or a shutdown): libpq
+** passes it here, and the socket's end may come a moment later, after the
+** statement is sent. ensure_conn reconnects on the goodbye alone. */
+static void on_notice(void *arg, const PGresult *r)
+{
+	struct db *db = arg;
+	const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+	if (sev && (!strcmp(sev, "FATAL") || !strcmp(sev, "PANIC"))) db->goodbye = 1;
+}
 
 /* The session every connection (and every reconnection) starts with. No
 ** parallel plans: a request's statements read a few pages, and a parallel
@@ -163,7 +173,7 @@ static int connect_db(struct db *db)
 	db->c = PQconnectdbParams(keys, vals, 1);
 	if (!db->c) { set_msg(db, "connect", "out of memory"); return DB_ERR; }
 	if (PQstatus(db->c) != CONNECTION_OK) { set_msg(db, "connect", PQerrorMessage(db->c)); return DB_ERR; }
-	PQsetNoticeProcessor(db->c, quiet_notices, NULL);
+	PQsetNoticeReceiver(db->c, on_notice, db);
 	db->gen++;
 	return session_setup(db);
 }
@@ -231,17 +241,18 @@ static int ensure_conn(struct db *db)
 	if (PQstatus(db->c) == CONNECTION_OK && PQtransactionStatus(db->c) == PQTRANS_IDLE && !db->broken_tx &&
 	    PQconsumeInput(db->c))
 		PQconsumeInput(db->c);
-	if (PQstatus(db->c) == CONNECTION_OK) return DB_OK;
+	if (PQstatus(db->c) == CONNECTION_OK && !db->goodbye) return DB_OK;
 	if (db->broken_tx) {
 		set_msg(db, "database", "the connection to the server was lost during this transaction");
 		return DB_BUSY;
 	}
+	db->goodbye = 0;
 	PQreset(db->c);
 	if (PQstatus(db->c) != CONNECTION_OK) {
 		set_msg(db, "database unavailable", PQerrorMessage(db->c));
 		return DB_BUSY;
 	}
-	PQsetNoticeProcessor(db->c, quiet_notices, NULL);
+	PQsetNoticeReceiver(db->c, on_notice, db);
 	db->gen++;
 	db->names = 0;
 	return session_setup(db) == DB_OK ? DB_OK : DB_BUSY;
@@ -302,6 +313,14 @@ static int server_prepare(struct stmt *st)
 	snprintf(st->name, sizeof st->name, "s%u", ++db->names);
 	int was = PQtransactionStatus(db->c) != PQTRANS_IDLE;
 	PGresult *r = PQprepare(db->c, st->name, st->sql, st->nparams, st->types);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && !was && PQstatus(db->c) != CONNECTION_OK) {
+		/* lost while idle, before ensure_conn could see it: preparing changes
+		** nothing, so once more on a new connection */
+		PQclear(r);
+		if (ensure_conn(db) != DB_OK) { st->name[0] = 0; return DB_BUSY; }
+		snprintf(st->name, sizeof st->name, "s%u", ++db->names);
+		r = PQprepare(db->c, st->name, st->sql, st->nparams, st->types);
+	}
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		int rc = fail(db, r, "prepare", was);
 		st->name[0] = 0;
