@@ -102,13 +102,22 @@ int audit_chain_close(struct audit_chain *c)
 		       "it", c->next_id - 1, c->prev);
 }
 
+/* the head from the log's last row, whatever savepoints rolled back since
+** the entries were added (db_before_commit) */
+static int head_from_log(struct db *db)
+{
+	struct audit_chain c;
+	int rc = audit_chain_open(db, &c);
+	return rc == DB_OK ? audit_chain_close(&c) : rc;
+}
+
 int audit_add(struct db *db, const struct user *who, const char *action, const char *entity, int64_t entity_id,
 	      const char *before, const char *after, const char *note)
 {
 	struct audit_chain c;
 	int rc = audit_chain_open(db, &c);
 	if (rc == DB_OK) rc = audit_chain_add(&c, who, action, entity, entity_id, before, after, note);
-	if (rc == DB_OK) rc = audit_chain_close(&c);
+	if (rc == DB_OK && !db_before_commit(db, head_from_log)) rc = audit_chain_close(&c);
 	return rc;
 }
 

@@ -58,13 +58,39 @@ int db_script(struct db *db, const char *sql) { return CALL(db, script, db, sql)
 int db_changes(struct db *db) { return CALL(db, changes, db); }
 int db_begin(struct db *db)
 {
-	((struct db_head *)(void *)db)->writes++;
-	return CALL(db, begin, db);
+	struct db_head *h = (struct db_head *)(void *)db;
+	h->writes++;
+	h->before_commit = NULL;
+	int rc = CALL(db, begin, db);
+	h->own_tx = rc == DB_OK;
+	return rc;
 }
 uint64_t db_write_count(struct db *db) { return ((struct db_head *)(void *)db)->writes; }
-int db_commit(struct db *db) { return CALL(db, commit, db); }
+int db_before_commit(struct db *db, db_hook_fn *fn)
+{
+	struct db_head *h = (struct db_head *)(void *)db;
+	if (!h->own_tx || !db_in_tx(db)) return 0;
+	h->before_commit = fn;
+	return 1;
+}
+int db_commit(struct db *db)
+{
+	struct db_head *h = (struct db_head *)(void *)db;
+	db_hook_fn *fn = h->before_commit;
+	h->before_commit = NULL;
+	if (fn) {
+		int rc = fn(db);
+		if (rc != DB_OK) return rc; /* not committed: the caller rolls back */
+	}
+	int rc = CALL(db, commit, db);
+	h->own_tx = 0;
+	return rc;
+}
 void db_rollback(struct db *db)
 {
+	struct db_head *h = (struct db_head *)(void *)db;
+	h->before_commit = NULL;
+	h->own_tx = 0;
 	if (PG(db)) pg_db_rollback(db);
 	else sqlite_db_rollback(db);
 }

@@ -100,6 +100,17 @@ int db_begin(struct db *db);     /* BEGIN IMMEDIATE */
 uint64_t db_write_count(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+/* Work that belongs at the end of a transaction rather than at each of its
+** statements (the audit log's head, written once instead of after each of a
+** demo's 5 000 entries: PostgreSQL keeps every version of a row updated again
+** and again by one transaction, and each update walks them all). Inside a
+** transaction of db_begin (or an outermost db_tx_begin), fn is run by
+** db_commit just before it commits (an error: not committed, the caller
+** rolls back) and forgotten by db_rollback; one fn at a time, the last one
+** given. Returns 1 when deferred; 0 outside such a transaction (a raw BEGIN,
+** autocommit): the caller does the work now. */
+typedef int db_hook_fn(struct db *db);
+int db_before_commit(struct db *db, db_hook_fn *fn);
 int db_in_tx(struct db *db);
 int db_tx_writing(struct db *db);  /* the open transaction has written (holds the write lock) */
 

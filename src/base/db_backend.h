@@ -29,6 +29,8 @@ struct db_head {
 	db_guard_fn *guard; /* db_writer_guard: asked once the writers' lock is held */
 	void *guard_arg;
 	uint64_t writes;    /* write transactions begun (db_write_count) */
+	int own_tx;         /* a transaction of db_begin is open: db_commit or db_rollback ends it */
+	db_hook_fn *before_commit; /* db_before_commit: run by db_commit, dropped by db_rollback */
 };
 
 #define DB_DECLARE(p)                                                                             \

@@ -2,13 +2,11 @@
 // with no network beyond 127.0.0.1, logging in through the form, and a few
 // page helpers. Not a test file itself (node --test picks *.test.mjs).
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { BIN, makeDb, startServer, tmpdir } from '../lib/server.mjs';
+import { makeDb, startServer } from '../lib/server.mjs';
 
 // Screenshots go to build/e2e-shots; `make screenshots` (SCREENSHOTS=docs) refreshes docs/img.
 export const IMG_DIR = fileURLToPath(new URL(process.env.SCREENSHOTS === 'docs' ? '../../docs/img/' : '../../build/e2e-shots/', import.meta.url));
@@ -126,32 +124,10 @@ export function assertNoProblems(page, expected = []) {
   page.problems.length = 0;
 }
 
-// A fresh database holding the demo data, as makeDb({ demo: true }) gives.
-// Loading the demo takes seconds under AddressSanitizer, so the first test
-// file to need it makes it once for this build of the binary and every file
-// then works on its own copy.
+// A fresh database holding the demo data: a copy of the run's demo
+// database (makeDb in tests/lib/server.mjs makes it once per build).
 export function demoDb() {
-  const st = fs.statSync(BIN);
-  const key = crypto.createHash('sha256').update(`${BIN}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 16);
-  const prefix = 'thidua-e2e-demo-';
-  const cache = path.join(os.tmpdir(), prefix + key);
-  if (!fs.existsSync(path.join(cache, 'env.json'))) {
-    const made = makeDb({ demo: true });
-    const tmp = fs.mkdtempSync(cache + '.tmp-');
-    for (const f of fs.readdirSync(made.dir)) if (f.startsWith('test.db')) fs.copyFileSync(path.join(made.dir, f), path.join(tmp, f));
-    fs.writeFileSync(path.join(tmp, 'env.json'), JSON.stringify({ adminPassword: made.adminPassword, demoUsers: made.demoUsers }));
-    try { fs.renameSync(tmp, cache); } catch { fs.rmSync(tmp, { recursive: true, force: true }); } // another process was first
-    // copies made for other builds an hour ago or more are of no use any more
-    for (const f of fs.readdirSync(os.tmpdir())) {
-      const p = path.join(os.tmpdir(), f);
-      if (f.startsWith(prefix) && f !== prefix + key && Date.now() - fs.statSync(p).mtimeMs > 3600e3) fs.rmSync(p, { recursive: true, force: true });
-    }
-    fs.rmSync(made.dir, { recursive: true, force: true });
-  }
-  const meta = JSON.parse(fs.readFileSync(path.join(cache, 'env.json'), 'utf8'));
-  const dir = tmpdir();
-  for (const f of fs.readdirSync(cache)) if (f.startsWith('test.db')) fs.copyFileSync(path.join(cache, f), path.join(dir, f));
-  return { db: path.join(dir, 'test.db'), dir, ...meta };
+  return makeDb({ demo: true });
 }
 
 // A server on a fresh copy of the demo database.
