@@ -46,6 +46,7 @@ struct worker {
 	/* a request's arena block and reply buffer, kept for the next one */
 	struct arena_block *arena_spare;
 	struct buf out_spare;
+	char keep_alive[32]; /* "timeout=N": how long an idle connection is kept (--timeout) */
 };
 
 /* Two priorities per loop. libevent runs every event that one poll found
@@ -304,6 +305,10 @@ static void on_request(struct evhttp_request *ev, void *arg)
 
 	struct evkeyvalq *oh = evhttp_request_get_output_headers(ev);
 	if (r.ctype && !evhttp_find_header(oh, "Content-Type")) evhttp_add_header(oh, "Content-Type", r.ctype);
+	/* the idle timeout, told: a client that keeps connections longer than
+	** the server would send its next request on one just closed (RFC 9112
+	** leaves that race to it; Node's fetch then fails the request) */
+	if (!evhttp_find_header(oh, "Connection")) evhttp_add_header(oh, "Keep-Alive", w->keep_alive);
 	struct evbuffer *ob = evbuffer_new();
 	if (r.out_ref) {
 		if (r.method == M_HEAD || !ob || evbuffer_add_reference(ob, r.out_ref, r.out_ref_len, r.out_ref_done, r.out_ref_arg) != 0)
@@ -482,6 +487,7 @@ int http_serve(const struct http_config *cfg)
 		evhttp_set_flags(w->http, EVHTTP_SERVER_LINGERING_CLOSE);
 		evhttp_set_max_headers_size(w->http, (ev_ssize_t)cfg->max_headers);
 		evhttp_set_timeout(w->http, cfg->timeout_sec);
+		snprintf(w->keep_alive, sizeof w->keep_alive, "timeout=%d", cfg->timeout_sec);
 		evhttp_set_gencb(w->http, on_request, w);
 		w->fd = spread ? wfd[i] : dup(lfd);
 		w->bound = evhttp_accept_socket_with_handle(w->http, w->fd);

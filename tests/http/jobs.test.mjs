@@ -162,6 +162,8 @@ test('an import longer than --timeout 1 is answered at once and still ends done,
     const t0 = Date.now();
     const r = await upload(reporter, 'models', modelsCsv(BIG, 'SLOW'));
     assert.equal(r.status, 202, r.text);
+    // the idle timeout is told, so the client does not send its next request on a connection the server is closing
+    assert.equal(r.headers.get('keep-alive'), 'timeout=1');
     const j = await reporter.waitJob(r);
     assert.equal(j.status, 'done', JSON.stringify(j).slice(0, 300));
     assert.equal(j.result.inserted, BIG);
