@@ -358,7 +358,9 @@ test('a job whose worker loses its database connection is finished once, by one 
   const said = (srv) => srv.log().split('\n').filter((l) => l.includes(`job ${jobId}`)).map((l) => l.replace(/^\S+ \S+ /, '')).join('; ');
   t.diagnostic(`${ended}'s worker lost its connection; A: ${said(A)} | B: ${said(B)}`);
   assert.equal(j.status, 'done', JSON.stringify(j));
-  assert.deepEqual([j.result.lines, j.result.inserted, j.result.rejected], [N, N, 0]);
+  // seen once in CI (2026-11-30): 5 746 inserted of 6 000, the rest not told; the whole result and the models say which
+  assert.deepEqual([j.result.lines, j.result.inserted, j.result.rejected], [N, N, 0],
+    `${JSON.stringify(j.result)}; attempts ${psql(`SELECT attempts FROM jobs WHERE id = ${jobId}`)}; models ${psql(`SELECT count(*) FROM models WHERE movement_id = ${mv.id}`)}`);
   assert.equal(psql(`SELECT attempts FROM jobs WHERE id = ${jobId}`), '2');
   assert.equal(psql(`SELECT count(*) || ' ' || count(DISTINCT code) FROM models WHERE movement_id = ${mv.id}`), `${N} ${N}`);
   assert.equal(psql(`SELECT count(*) FROM model_staging WHERE job_id = ${jobId}`), '0');
