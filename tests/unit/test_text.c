@@ -111,8 +111,13 @@ static void test_json_writer(void **state)
 	jw_key(&w, "empty");
 	jw_obj(&w);
 	jw_obj_end(&w);
+	/* keys: one to escape, one not ASCII, one longer than jw_key's fast copy */
+	jw_kint(&w, "a\"b", 1);
+	jw_kint(&w, "tên", 2);
+	jw_kint(&w, "k123456789k123456789k123456789k123456789k123456789k123456789k123456789", 3);
 	jw_obj_end(&w);
-	assert_string_equal(b.p, "{\"name\":\"Đà \\\"Nẵng\\\"\\n\\u0001\",\"n\":-42,\"list\":[1,null,true,\"bad \xef\xbf\xbd byte\"],\"empty\":{}}");
+	assert_string_equal(b.p, "{\"name\":\"Đà \\\"Nẵng\\\"\\n\\u0001\",\"n\":-42,\"list\":[1,null,true,\"bad \xef\xbf\xbd byte\"],\"empty\":{},"
+				 "\"a\\\"b\":1,\"tên\":2,\"k123456789k123456789k123456789k123456789k123456789k123456789k123456789\":3}");
 	buf_free(&b);
 }
 
