@@ -153,23 +153,10 @@ int session_create(struct db *db, int64_t user_id, char sid[65], char csrf[65])
 	return db_tx_end(db, rc);
 }
 
-int64_t session_lookup(struct db *db, struct arena *a, const char *sid, const char **csrf)
+void session_seen(struct db *db, const char *id_hash, int64_t seen, int64_t now)
 {
-	if (!sid || strlen(sid) != 64) return -1;
-	char h[65];
-	sha256_hex(h, sid, 64);
-	int64_t now = (int64_t)time(NULL), uid = -1, seen = 0;
-	struct stmt *st = db_query(db, "SELECT user_id, csrf, seen_at FROM sessions WHERE id_hash = $1 AND expires_at > $2 AND seen_at > $3",
-				   "tii", h, now, now - SESSION_IDLE_SEC);
-	if (st && db_step(st) == DB_ROW) {
-		uid = db_int(st, 0);
-		*csrf = arena_strdup(a, db_text(st, 1));
-		seen = db_int(st, 2);
-	}
-	db_done(st);
 	/* the idle clock is written at most once a minute, not on every request */
-	if (uid > 0 && now - seen > 60) db_exec(db, "UPDATE sessions SET seen_at = $1 WHERE id_hash = $2", "it", now, h);
-	return uid;
+	if (now - seen > 60) db_exec(db, "UPDATE sessions SET seen_at = $1 WHERE id_hash = $2", "it", now, id_hash);
 }
 
 void session_destroy(struct db *db, const char *sid)
@@ -192,18 +179,6 @@ int token_create(struct db *db, int64_t user_id, const char *name, char token[65
 				  "titii", h, user_id, name, now, now + TOKEN_MAX_SEC) != DB_OK)
 		rc = E_DB;
 	return db_tx_end(db, rc);
-}
-
-int64_t token_lookup(struct db *db, const char *token)
-{
-	if (!token || strlen(token) != 64) return -1;
-	char h[65];
-	sha256_hex(h, token, 64);
-	int64_t uid = -1;
-	if (db_int1(db, &uid, "SELECT user_id FROM api_tokens WHERE hash = $1 AND expires_at > $2", "ti", h,
-		    (int64_t)time(NULL)) != DB_ROW)
-		return -1;
-	return uid;
 }
 
 const struct user auth_system = {.id = 0, .system = 1, .login = "system", .full_name = "system"};

@@ -63,12 +63,13 @@ void auth_note_failure(struct db *db, const char *login, const char *peer);
 /* Session: writes the cookie value (64 hex) and its CSRF token; E_OK, or
 ** E_BUSY (another writer held the database past the busy timeout) or E_DB. */
 int session_create(struct db *db, int64_t user_id, char sid[65], char csrf[65]);
-/* Resolves a cookie value: user id and CSRF, or -1 if unknown or expired. */
-int64_t session_lookup(struct db *db, struct arena *a, const char *sid, const char **csrf);
 void session_destroy(struct db *db, const char *sid);
+/* A cookie value or token is looked up by its SHA-256 (hex), with its user
+** and grants, by role_identify (web/roles.h). A session found was used now;
+** seen: when its idle clock was last written. */
+void session_seen(struct db *db, const char *id_hash, int64_t seen, int64_t now);
 
 int token_create(struct db *db, int64_t user_id, const char *name, char token[65]);
-int64_t token_lookup(struct db *db, const char *token);
 void token_revoke(struct db *db, const char *token);
 
 

@@ -2,10 +2,13 @@
 #include "roles.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "../base/arena.h"
+#include "../base/auth.h"
 #include "../base/db.h"
 #include "../base/errors.h"
+#include "../base/util.h"
 
 static const char *role_names[] = { "", N_("viewer"), N_("council"), N_("reporter"), N_("officer"), N_("admin") };
 
@@ -86,6 +89,56 @@ int role_load_user(struct db *db, struct arena *a, int64_t user_id, struct user 
 	db_done(st);
 	*out = u;
 	return 0;
+}
+
+#define IDENT_COLS "u.id, u.login, u.full_name, u.lang, r.role, r.unit_id, n.path, n.name, n.depth "
+#define IDENT_JOIN                                                                                 \
+	"LEFT JOIN users u ON u.id = x.user_id AND u.active = 1 "                                        \
+	"LEFT JOIN user_roles r ON r.user_id = u.id LEFT JOIN units n ON n.id = r.unit_id "
+
+int64_t role_identify(struct db *db, struct arena *a, int by_token, const char *cred, struct user **out, const char **csrf)
+{
+	*out = NULL;
+	if (!cred || strlen(cred) != 64) return -1;
+	char h[65];
+	sha256_hex(h, cred, 64);
+	int64_t now = (int64_t)time(NULL), uid = -1, seen = 0;
+	/* columns 0-2: the credential; 3-6: its user (NULL: not active); 7-11: a grant (NULL: none) */
+	struct stmt *st = by_token ? db_query(db,
+					      "SELECT x.user_id, NULL, 0, " IDENT_COLS "FROM api_tokens x " IDENT_JOIN
+					      "WHERE x.hash = $1 AND x.expires_at > $2 ORDER BY r.id",
+					      "ti", h, now)
+				   : db_query(db,
+					      "SELECT x.user_id, x.csrf, x.seen_at, " IDENT_COLS "FROM sessions x " IDENT_JOIN
+					      "WHERE x.id_hash = $1 AND x.expires_at > $2 AND x.seen_at > $3 ORDER BY r.id",
+					      "tii", h, now, now - SESSION_IDLE_SEC);
+	struct user *u = NULL;
+	while (st && db_step(st) == DB_ROW) {
+		if (uid < 0) {
+			uid = db_int(st, 0);
+			if (csrf && !by_token) *csrf = arena_strdup(a, db_text(st, 1));
+			seen = db_int(st, 2);
+			if (!db_isnull(st, 3)) {
+				u = arena_alloc(a, sizeof *u);
+				memset(u, 0, sizeof *u);
+				u->id = db_int(st, 3);
+				u->login = arena_strdup(a, db_text(st, 4));
+				u->full_name = arena_strdup(a, db_text(st, 5));
+				u->lang = db_text_dup(st, a, 6);
+			}
+		}
+		if (!u || db_isnull(st, 7) || db_isnull(st, 9) || u->ngrants >= AUTH_MAX_ROLES) continue;
+		struct grant *g = &u->grants[u->ngrants++];
+		g->role = role_parse(db_text(st, 7));
+		g->unit_id = db_int(st, 8);
+		g->unit_path = arena_strdup(a, db_text(st, 9));
+		g->unit_name = arena_strdup(a, db_text(st, 10));
+		g->unit_depth = (int)db_int(st, 11);
+	}
+	db_done(st);
+	if (uid > 0 && !by_token) session_seen(db, h, seen, now);
+	*out = u;
+	return uid;
 }
 
 int role_can(const struct user *u, enum perm perm, const char *unit_path)

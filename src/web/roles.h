@@ -44,6 +44,13 @@ enum role role_parse(const char *s);
 /* auth_load_user with the user's grants (each with its unit's path, name and
 ** depth): 0 found, -1 not */
 int role_load_user(struct db *db, struct arena *a, int64_t user_id, struct user **out);
+/* Who a request is, in one statement: its credential (an API token when
+** by_token, else a session cookie's value), the credential's user and the
+** user's grants — on PostgreSQL each statement is a round trip, and three
+** became one. Returns the user id, or -1 when the credential is unknown or
+** expired; *out is the user (NULL when no longer active); a session's CSRF
+** token goes to *csrf (by_token: csrf may be NULL). */
+int64_t role_identify(struct db *db, struct arena *a, int by_token, const char *cred, struct user **out, const char **csrf);
 
 /* The central check: does the user hold perm on the unit with this path? */
 int role_can(const struct user *u, enum perm perm, const char *unit_path);

@@ -68,18 +68,18 @@ static void identify(struct req *r)
 	struct ident_stamp st;
 	if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
 		if (identity_cache_get(r, 1, authz + 7, &st)) { r->by_token = 1; return; }
-		uid = token_lookup(r->db, authz + 7);
+		uid = role_identify(r->db, &r->a, 1, authz + 7, &r->user, NULL);
 		r->by_token = uid > 0;
-		if (uid > 0 && role_load_user(r->db, &r->a, uid, &r->user) == 0) identity_cache_put(r, 1, authz + 7, &st);
+		if (uid > 0 && r->user) identity_cache_put(r, 1, authz + 7, &st);
 		return;
 	}
 	const char *sid = req_cookie(r, "tdsid");
 	if (!sid) return;
 	if (identity_cache_get(r, 0, sid, &st)) { r->session_id = sid; return; }
-	uid = session_lookup(r->db, &r->a, sid, &r->csrf);
+	uid = role_identify(r->db, &r->a, 0, sid, &r->user, &r->csrf);
 	if (uid <= 0) return;
 	r->session_id = sid;
-	if (role_load_user(r->db, &r->a, uid, &r->user) == 0) identity_cache_put(r, 0, sid, &st);
+	if (r->user) identity_cache_put(r, 0, sid, &st);
 }
 
 static int csrf_ok(struct req *r)

@@ -361,7 +361,11 @@ test('a job whose worker loses its database connection is finished once, by one 
   // seen once in CI (2026-11-30): 5 746 inserted of 6 000, the rest not told; the whole result and the models say which
   assert.deepEqual([j.result.lines, j.result.inserted, j.result.rejected], [N, N, 0],
     `${JSON.stringify(j.result)}; attempts ${psql(`SELECT attempts FROM jobs WHERE id = ${jobId}`)}; models ${psql(`SELECT count(*) FROM models WHERE movement_id = ${mv.id}`)}`);
-  assert.equal(psql(`SELECT attempts FROM jobs WHERE id = ${jobId}`), '2');
+  // a worker whose connection ended while it waited between two batches
+  // connects again and may finish its run before any worker finds the job
+  // without its mark (attempts 1); otherwise the job ran again (attempts 2)
+  const attempts = psql(`SELECT attempts FROM jobs WHERE id = ${jobId}`);
+  assert.ok(attempts === '2' || (attempts === '1' && doneLines(ended === 'thidua-a' ? A.log() : B.log()).includes(jobId)), `attempts ${attempts}`);
   assert.equal(psql(`SELECT count(*) || ' ' || count(DISTINCT code) FROM models WHERE movement_id = ${mv.id}`), `${N} ${N}`);
   assert.equal(psql(`SELECT count(*) FROM model_staging WHERE job_id = ${jobId}`), '0');
   assert.equal(psql(`SELECT count(*) FROM jobs WHERE status = 'running'`), '0');
