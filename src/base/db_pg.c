@@ -113,7 +113,8 @@ const char *db_errmsg(struct db *db) { return db->err; }
 const char *db_path(struct db *db) { return db->path; }
 uint64_t db_vm_steps(struct db *db) { return 0; } /* no such count on PostgreSQL */
 int db_changes(struct db *db) { return db->changes; }
-int pg_db_unavailable(struct db *db) { return PQstatus(db->c) != CONNECTION_OK; }
+/* the server is gone, or went away inside the open transaction (whose statements are then DB_BUSY) */
+int pg_db_unavailable(struct db *db) { return PQstatus(db->c) != CONNECTION_OK || db->broken_tx; }
 
 /* the URI without the password: "postgresql://u:secret@h/db" → "postgresql://u:***@h/db" */
 static char *redact(const char *uri)
@@ -230,22 +231,10 @@ void db_close(struct db *db)
 	free(db);
 }
 
-/* The connection is usable, or is made again. A server restart closes the
-** socket: an idle connection notices it here (PQconsumeInput reads the
-** end of the stream without waiting: libpq's socket is non-blocking) and reconnects before the statement.
-** Inside a transaction nothing is reconnected: the transaction is lost and
-** its owner must end it first. */
-static int ensure_conn(struct db *db)
+/* A new connection for this handle: the statements are prepared again
+** (gen), the session set up again. */
+static int reconnect(struct db *db)
 {
-	/* the first read may return the server's goodbye (57P01), the second its end */
-	if (PQstatus(db->c) == CONNECTION_OK && PQtransactionStatus(db->c) == PQTRANS_IDLE && !db->broken_tx &&
-	    PQconsumeInput(db->c))
-		PQconsumeInput(db->c);
-	if (PQstatus(db->c) == CONNECTION_OK && !db->goodbye) return DB_OK;
-	if (db->broken_tx) {
-		set_msg(db, "database", "the connection to the server was lost during this transaction");
-		return DB_BUSY;
-	}
 	db->goodbye = 0;
 	PQreset(db->c);
 	if (PQstatus(db->c) != CONNECTION_OK) {
@@ -256,6 +245,34 @@ static int ensure_conn(struct db *db)
 	db->gen++;
 	db->names = 0;
 	return session_setup(db) == DB_OK ? DB_OK : DB_BUSY;
+}
+
+/* The connection is usable, or is made again. A server restart closes the
+** socket: an idle connection notices it here (PQconsumeInput reads the
+** end of the stream without waiting: libpq's socket is non-blocking) and
+** reconnects before the statement. Inside a transaction nothing is
+** reconnected silently: the transaction is lost and its owner must end it
+** first (db_rollback); until then every statement is DB_BUSY. The server's
+** goodbye may also have been read as a notice with an earlier reply
+** (on_notice) while the socket's end has not come yet: inside a
+** transaction that is the same loss — going on, on a new connection, in
+** autocommit, would keep the statements after it and lose those before. */
+static int ensure_conn(struct db *db)
+{
+	/* the first read may return the server's goodbye (57P01), the second its end */
+	if (PQstatus(db->c) == CONNECTION_OK && PQtransactionStatus(db->c) == PQTRANS_IDLE && !db->broken_tx &&
+	    PQconsumeInput(db->c))
+		PQconsumeInput(db->c);
+	if (PQstatus(db->c) == CONNECTION_OK && !db->goodbye) return DB_OK;
+	if (db->goodbye && !db->broken_tx && PQstatus(db->c) == CONNECTION_OK && PQtransactionStatus(db->c) != PQTRANS_IDLE) {
+		db->broken_tx = 1;
+		reconnect(db); /* for after the rollback; a failure is tried again then */
+	}
+	if (db->broken_tx) {
+		set_msg(db, "database", "the connection to the server was lost during this transaction");
+		return DB_BUSY;
+	}
+	return reconnect(db);
 }
 
 /* an error result → DB_CONSTRAINT, DB_BUSY or DB_ERR, with the message kept */

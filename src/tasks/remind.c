@@ -190,23 +190,51 @@ static int write_file(const char *dir, const char *today, const char *code, stru
 }
 
 /* one unit's reminder; *made 1 when it was new today */
-static int remind_unit(struct db *db, const char *today, const char *until, int days, const char *dir, const struct unit_counts *u,
-		       struct remind_report *rep)
+/* the reminders kept today, by unit: read once, not asked unit by unit
+** (serve checks every hour; 60 000 units reminded in the morning were
+** 60 000 statements at each later check) */
+struct sent {
+	int64_t unit_id;
+	int64_t due_soon, overdue;
+};
+
+static int sent_cmp(const void *a, const void *b)
 {
-	struct arena a;
-	arena_init(&a);
-	/* already reminded today (serve checks every hour): its counts as then, nothing made */
-	struct stmt *had = db_query(db, "SELECT due_soon, overdue FROM task_reminders WHERE unit_id = $1 AND sent_on = $2", "it", u->unit_id, today);
-	if (!had) { arena_free(&a); return E_DB; }
-	if (db_step(had) == DB_ROW) {
+	int64_t x = ((const struct sent *)a)->unit_id, y = ((const struct sent *)b)->unit_id;
+	return x < y ? -1 : x > y;
+}
+
+static int sent_today(struct db *db, struct arena *a, const char *today, struct sent **out, int *n)
+{
+	int64_t count = 0;
+	*n = 0;
+	*out = NULL;
+	if (db_int1(db, &count, "SELECT count(*) FROM task_reminders WHERE sent_on = $1", "t", today) != DB_ROW) return E_DB;
+	if (!count) return E_OK;
+	*out = arena_alloc(a, sizeof **out * (size_t)count);
+	struct stmt *st = db_query(db, "SELECT unit_id, due_soon, overdue FROM task_reminders WHERE sent_on = $1", "t", today);
+	int s = DB_DONE;
+	while (st && *n < count && (s = db_step(st)) == DB_ROW) (*out)[(*n)++] = (struct sent){ db_int(st, 0), db_int(st, 1), db_int(st, 2) };
+	db_done(st);
+	if (!st || (s != DB_ROW && s != DB_DONE)) return E_DB;
+	qsort(*out, (size_t)*n, sizeof **out, sent_cmp);
+	return E_OK;
+}
+
+static int remind_unit(struct db *db, const char *today, const char *until, int days, const char *dir, const struct unit_counts *u,
+		       const struct sent *sent, int nsent, struct remind_report *rep)
+{
+	/* already reminded today: its counts as then, nothing made */
+	struct sent key = { .unit_id = u->unit_id };
+	const struct sent *had = nsent ? bsearch(&key, sent, (size_t)nsent, sizeof *sent, sent_cmp) : NULL;
+	if (had) {
 		rep->units++;
-		rep->due_soon += (int)db_int(had, 0);
-		rep->overdue += (int)db_int(had, 1);
-		db_done(had);
-		arena_free(&a);
+		rep->due_soon += (int)had->due_soon;
+		rep->overdue += (int)had->overdue;
 		return E_OK;
 	}
-	db_done(had);
+	struct arena a;
+	arena_init(&a);
 	struct task_query q = { .as_of = today, .lead_id = u->unit_id, .status = TS_OVERDUE, .sort = "due", .limit = REMIND_MAX_LISTED };
 	struct task *od = NULL, *soon = NULL;
 	int nod = 0, nsoon = 0;
@@ -266,11 +294,18 @@ int tasks_remind(struct db *db, const char *today, int days, const char *dir, st
 	q.status = TS_NONE;
 	q.due_until = until;
 	if (rc == E_OK) rc = tasks_counts_by_unit(db, &a, &q, &soon, &nsoon);
-	for (int i = 0; rc == E_OK && i < nod; i++) rc = remind_unit(db, today, until, days, dir, &od[i], rep);
+	struct sent *sent = NULL;
+	int nsent = 0;
+	if (rc == E_OK) rc = sent_today(db, &a, today, &sent, &nsent);
+	for (int i = 0; rc == E_OK && i < nod; i++) rc = remind_unit(db, today, until, days, dir, &od[i], sent, nsent, rep);
+	/* a unit with overdue tasks was reminded above: found in their ids, sorted */
+	struct sent *ods = arena_alloc(&a, sizeof *ods * (size_t)(nod ? nod : 1));
+	for (int i = 0; i < nod; i++) ods[i] = (struct sent){ .unit_id = od[i].unit_id };
+	qsort(ods, (size_t)nod, sizeof *ods, sent_cmp);
 	for (int i = 0; rc == E_OK && i < nsoon; i++) {
-		int seen = 0;
-		for (int k = 0; k < nod && !seen; k++) seen = od[k].unit_id == soon[i].unit_id;
-		if (!seen) rc = remind_unit(db, today, until, days, dir, &soon[i], rep);
+		struct sent key = { .unit_id = soon[i].unit_id };
+		if (!nod || !bsearch(&key, ods, (size_t)nod, sizeof *ods, sent_cmp))
+			rc = remind_unit(db, today, until, days, dir, &soon[i], sent, nsent, rep);
 	}
 	arena_free(&a);
 	return rc;
