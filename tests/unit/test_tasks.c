@@ -367,6 +367,14 @@ static void test_remind_recipients(void **state)
 	assert_int_equal(tasks_remind(f->db, "2025-07-01", 7, dir, &rep), E_OK);
 	assert_int_equal(rep.messages, 3);
 	assert_int_equal(rep.placeholders, 1);
+	/* the same day again (serve checks every hour): nothing new, the same counts from the reminders kept */
+	struct remind_report again;
+	assert_int_equal(tasks_remind(f->db, "2025-07-01", 7, dir, &again), E_OK);
+	assert_int_equal(again.messages, 0);
+	assert_int_equal(again.units, 3);
+	assert_int_equal(again.units, rep.units);
+	assert_int_equal(again.overdue, rep.overdue);
+	assert_int_equal(again.due_soon, rep.due_soon);
 	char file[256], to[2048], note[512];
 	/* the department: its reporter and the province's, by address */
 	snprintf(file, sizeof file, "%s/2025-07-01-T-CM-SKHCN.eml", dir);
