@@ -324,6 +324,58 @@ static void test_audit_change(void **state)
 	assert_null(audit_snapshot(f->db, 2, snap));
 }
 
+/* the head's id, or 0 when there is none; and the log's last id */
+static int64_t audit_head_id(struct db *db)
+{
+	int64_t id = 0;
+	int s = db_int1(db, &id, "SELECT id FROM audit_head WHERE one = 1", "");
+	assert_true(s == DB_ROW || s == DB_DONE);
+	return s == DB_ROW ? id : 0;
+}
+
+static int64_t audit_last_id(struct db *db)
+{
+	int64_t id = 0;
+	assert_int_equal(db_int1(db, &id, "SELECT coalesce(max(id), 0) FROM audit_log", ""), DB_ROW);
+	return id;
+}
+
+static void audit_intact(struct db *db)
+{
+	FILE *quiet = fopen("/dev/null", "w");
+	assert_non_null(quiet);
+	assert_int_equal(audit_verify(db, quiet, NULL), 0);
+	fclose(quiet);
+	assert_int_equal(audit_head_id(db), audit_last_id(db));
+}
+
+/* Inside a transaction the audit head is written once, at the commit, from
+** the log's last row (db_before_commit): not while the transaction runs,
+** right after a savepoint rolled its entries back, untouched by a rolled
+** back transaction; outside one it is written at once */
+static void test_audit_head_at_commit(void **state)
+{
+	struct fx *f = *state;
+	int64_t before = audit_head_id(f->db), last = audit_last_id(f->db);
+	assert_int_equal(db_tx_begin(f->db), E_OK);
+	assert_int_equal(audit_add(f->db, &auth_system, "create", "t", 1, NULL, "{}", NULL), DB_OK);
+	assert_int_equal(audit_add(f->db, &auth_system, "update", "t", 1, "{}", "{}", NULL), DB_OK);
+	assert_int_equal(audit_head_id(f->db), before); /* the commit writes it */
+	assert_int_equal(db_tx_begin(f->db), E_OK);
+	assert_int_equal(audit_add(f->db, &auth_system, "delete", "t", 1, "{}", NULL, NULL), DB_OK);
+	assert_int_equal(db_tx_end(f->db, E_INVALID), E_INVALID); /* its entry is gone */
+	assert_int_equal(db_tx_end(f->db, E_OK), E_OK);
+	assert_int_equal(audit_last_id(f->db), last + 2);
+	audit_intact(f->db);
+	assert_int_equal(db_tx_begin(f->db), E_OK);
+	assert_int_equal(audit_add(f->db, &auth_system, "update", "t", 1, "{}", "{}", "rolled back"), DB_OK);
+	assert_int_equal(db_tx_end(f->db, E_INVALID), E_INVALID);
+	assert_int_equal(audit_head_id(f->db), last + 2);
+	assert_int_equal(audit_add(f->db, &auth_system, "update", "t", 1, "{}", "{}", "alone"), DB_OK);
+	assert_int_equal(audit_head_id(f->db), last + 3);
+	audit_intact(f->db);
+}
+
 /* db_copy_*: rows in bulk (COPY on PostgreSQL, a prepared INSERT on SQLite)
 ** read back exactly as they were given: text with the characters COPY's
 ** format escapes, blobs with every byte value, doubles to the last bit,
@@ -499,6 +551,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unbalanced_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_head_at_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_change_stamp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writer_guard, setup, teardown),
 		cmocka_unit_test(test_migrations_in_both_dialects),
