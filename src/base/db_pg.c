@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define CACHE_SIZE 1024 /* power of two */
@@ -268,11 +269,35 @@ static int ensure_conn(struct db *db)
 		db->broken_tx = 1;
 		reconnect(db); /* for after the rollback; a failure is tried again then */
 	}
+	/* and whatever the way the loss was seen: never a new connection
+	** under a transaction the layer above holds open (db.c's levels) */
+	if (!db->broken_tx && (db->head.own_tx || db->head.tx_depth > 0)) db->broken_tx = 1;
 	if (db->broken_tx) {
 		set_msg(db, "database", "the connection to the server was lost during this transaction");
 		return DB_BUSY;
 	}
 	return reconnect(db);
+}
+
+/* A statement succeeded, but the connection ended with its reply (the
+** server's goodbye and the socket's end read together with it). Inside a
+** transaction, or opening one, that transaction is gone with the
+** connection: the statement's success is not kept (broken, DB_BUSY), and
+** ensure_conn does not reconnect until the owner ends the transaction — a
+** silent new connection would run the transaction's later statements in
+** autocommit, outside the writers' lock and the job's guard (a job's
+** interrupted batch kept 263 staged rows that way, after another worker
+** had taken the job over). Outside a transaction the statement committed. */
+static int lost_with_reply(struct db *db, int was_in_tx, const char *sql)
+{
+	if (PQstatus(db->c) == CONNECTION_OK) return 0;
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t') sql++;
+	int opens = !strncasecmp(sql, "BEGIN", 5) || !strncasecmp(sql, "START", 5);
+	int ends = !strncasecmp(sql, "COMMIT", 6) || !strncasecmp(sql, "ROLLBACK", 8) || !strncasecmp(sql, "END", 3);
+	if (was_in_tx ? ends : !opens) return 0; /* ended, or autocommit: done and kept */
+	db->broken_tx = 1;
+	set_msg(db, "database", "the connection to the server was lost during this transaction");
+	return 1;
 }
 
 /* an error result → DB_CONSTRAINT, DB_BUSY or DB_ERR, with the message kept */
@@ -344,6 +369,7 @@ static int server_prepare(struct stmt *st)
 		return rc;
 	}
 	PQclear(r);
+	if (was && lost_with_reply(db, was, "")) { st->name[0] = 0; return DB_BUSY; }
 	st->gen = db->gen;
 	return DB_OK;
 }
@@ -484,6 +510,7 @@ static int run(struct stmt *st)
 	/* THIDUA_SQL_PROFILE=1: every statement's time (the round trip) and text on stderr */
 	if (db->profile) fprintf(stderr, "sql %8.1f us  %s\n", (double)(now_us() - t0), st->sql);
 	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) return fail(db, r, "step", was);
+	if (lost_with_reply(db, was, st->sql)) { PQclear(r); return DB_BUSY; }
 	if (is_change(PQcmdStatus(r))) db->changes = atoi(PQcmdTuples(r));
 	st->res = r;
 	st->nrows = s == PGRES_TUPLES_OK ? PQntuples(r) : 0;
@@ -596,7 +623,7 @@ int db_script(struct db *db, const char *sql)
 	ExecStatusType s = PQresultStatus(r);
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY) return fail(db, r, "script", was);
 	PQclear(r);
-	return DB_OK;
+	return lost_with_reply(db, was, sql) ? DB_BUSY : DB_OK;
 }
 
 /* ---- transactions ---- */
@@ -855,5 +882,7 @@ int db_copy_end(struct db *db, const char *abort, int64_t *rows)
 		else snprintf(db->err, sizeof db->err, "%s", first);
 	}
 	while ((r = PQgetResult(db->c))) PQclear(r);
+	/* a copy runs inside its caller's transaction: gone with the connection */
+	if (rc == DB_OK && lost_with_reply(db, 1, "")) rc = DB_BUSY;
 	return rc;
 }
