@@ -164,7 +164,7 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 	if (movements_get_plain(db, &ma, movement_id, &mv) != E_OK) { arena_free(&ma); table_close(t); return E_NOTFOUND; }
 	int64_t key = staging_key(rep);
 	int result = models_unstage(db, key); /* what an interrupted run of this job left */
-	int rc, inbatch = 0;
+	int rc, inbatch = 0, same_staged = 0, same_stored = 0; /* lines unchanged against the staging, against the models */
 	struct tx_clock clk = { 0 };
 	double t0 = now_ms();
 	while (result == E_OK && (rc = table_next(t)) != 0) {
@@ -214,6 +214,8 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 			if (eq(sg.title, m.title) && eq(sg.field, m.field) && eq(sg.description, *m.description ? m.description : NULL) &&
 			    eq(sg.started_on, *m.started_on ? m.started_on : NULL) && sg.owner_unit_id == owner) {
 				rep->unchanged++;
+				if (staged) same_staged++;
+				else same_stored++;
 				arena_free(&a);
 				continue;
 			}
@@ -248,8 +250,8 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 	}
 	models_unstage(db, key);
 	if (rep->job)
-		log_info("job %lld: %d lines in %.0f ms; longest batch transaction %.1f ms, final transaction %.1f ms", (long long)key, rep->lines,
-			 now_ms() - t0, clk.longest, clk.final);
+		log_info("job %lld: %d lines in %.0f ms; longest batch transaction %.1f ms, final transaction %.1f ms; unchanged: %d as staged, %d as stored",
+			 (long long)key, rep->lines, now_ms() - t0, clk.longest, clk.final, same_staged, same_stored);
 	if (result == E_OK && rep->rejected == 0) return E_OK;
 	rep->inserted = rep->updated = 0;
 	return result == E_OK ? E_INVALID : result;
