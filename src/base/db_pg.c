@@ -285,9 +285,8 @@ static int ensure_conn(struct db *db)
 ** connection: the statement's success is not kept (broken, DB_BUSY), and
 ** ensure_conn does not reconnect until the owner ends the transaction — a
 ** silent new connection would run the transaction's later statements in
-** autocommit, outside the writers' lock and the job's guard (a job's
-** interrupted batch kept 263 staged rows that way, after another worker
-** had taken the job over). Outside a transaction the statement committed. */
+** autocommit, outside the writers' lock and a job's guard. Outside a
+** transaction the statement committed. */
 static int lost_with_reply(struct db *db, int was_in_tx, const char *sql)
 {
 	if (PQstatus(db->c) == CONNECTION_OK) return 0;
