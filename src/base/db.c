@@ -91,6 +91,7 @@ void db_rollback(struct db *db)
 	struct db_head *h = (struct db_head *)(void *)db;
 	h->before_commit = NULL;
 	h->own_tx = 0;
+	h->tx_depth = 0; /* every level went with the transaction (a db_tx_end after this one says unbalanced) */
 	if (PG(db)) pg_db_rollback(db);
 	else sqlite_db_rollback(db);
 }
