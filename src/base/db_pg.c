@@ -80,7 +80,7 @@ struct db {
 	struct stmt *cache[CACHE_SIZE];
 	char err[512];
 	int broken_tx;     /* the connection was lost inside a transaction not yet ended by its owner */
-	int goodbye;       /* the server said FATAL while the connection was idle: it is closing it */
+	int goodbye;       /* the server's FATAL came as a notice (on_notice): it is closing the connection */
 	int busy_ms;
 	int changes;
 	int copy_cols;     /* columns of the COPY in progress (db_copy_begin), 0: none */
@@ -136,10 +136,10 @@ static char *redact(const char *uri)
 	return r;
 }
 
-/* Notices are not shown. A FATAL one is the server's goodbye to an idle
-** connection (57P01: terminated by an administrator or a shutdown): libpq
-** passes it here, and the socket's end may come a moment later, after the
-** statement is sent. ensure_conn reconnects on the goodbye alone. */
+/* Notices are not shown. A FATAL one is the server's goodbye (57P01:
+** terminated by an administrator or a shutdown) read when no statement
+** waited for it — on an idle connection, or after a reply's end; the
+** socket's end may come a moment later. ensure_conn acts on it alone. */
 static void on_notice(void *arg, const PGresult *r)
 {
 	struct db *db = arg;
@@ -368,7 +368,7 @@ static int server_prepare(struct stmt *st)
 		return rc;
 	}
 	PQclear(r);
-	if (was && lost_with_reply(db, was, "")) { st->name[0] = 0; return DB_BUSY; }
+	if (lost_with_reply(db, was, "")) { st->name[0] = 0; return DB_BUSY; } /* "": preparing opens nothing */
 	st->gen = db->gen;
 	return DB_OK;
 }

@@ -189,7 +189,6 @@ static int write_file(const char *dir, const char *today, const char *code, stru
 	return fclose(f) == 0 && ok ? 0 : -1;
 }
 
-/* one unit's reminder; *made 1 when it was new today */
 /* the reminders kept today, by unit: read once, not asked unit by unit
 ** (serve checks every hour; 60 000 units reminded in the morning were
 ** 60 000 statements at each later check) */
@@ -221,6 +220,7 @@ static int sent_today(struct db *db, struct arena *a, const char *today, struct 
 	return E_OK;
 }
 
+/* one unit's reminder, unless it had one today (sent) */
 static int remind_unit(struct db *db, const char *today, const char *until, int days, const char *dir, const struct unit_counts *u,
 		       const struct sent *sent, int nsent, struct remind_report *rep)
 {

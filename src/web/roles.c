@@ -70,6 +70,16 @@ static unsigned role_perms_core(enum role r)
 	}
 }
 
+/* a grant from columns col.. col + 4: role, unit id, the unit's path, name and depth */
+static void read_grant(struct stmt *st, struct arena *a, int col, struct grant *g)
+{
+	g->role = role_parse(db_text(st, col));
+	g->unit_id = db_int(st, col + 1);
+	g->unit_path = arena_strdup(a, db_text(st, col + 2));
+	g->unit_name = arena_strdup(a, db_text(st, col + 3));
+	g->unit_depth = (int)db_int(st, col + 4);
+}
+
 int role_load_user(struct db *db, struct arena *a, int64_t user_id, struct user **out)
 {
 	struct user *u;
@@ -78,14 +88,7 @@ int role_load_user(struct db *db, struct arena *a, int64_t user_id, struct user 
 		      "SELECT r.role, r.unit_id, u.path, u.name, u.depth FROM user_roles r JOIN units u ON u.id = r.unit_id "
 		      "WHERE r.user_id = $1 ORDER BY r.id",
 		      "i", user_id);
-	while (st && db_step(st) == DB_ROW && u->ngrants < AUTH_MAX_ROLES) {
-		struct grant *g = &u->grants[u->ngrants++];
-		g->role = role_parse(db_text(st, 0));
-		g->unit_id = db_int(st, 1);
-		g->unit_path = arena_strdup(a, db_text(st, 2));
-		g->unit_name = arena_strdup(a, db_text(st, 3));
-		g->unit_depth = (int)db_int(st, 4);
-	}
+	while (st && db_step(st) == DB_ROW && u->ngrants < AUTH_MAX_ROLES) read_grant(st, a, 0, &u->grants[u->ngrants++]);
 	db_done(st);
 	*out = u;
 	return 0;
@@ -128,12 +131,7 @@ int64_t role_identify(struct db *db, struct arena *a, int by_token, const char *
 			}
 		}
 		if (!u || db_isnull(st, 7) || db_isnull(st, 9) || u->ngrants >= AUTH_MAX_ROLES) continue;
-		struct grant *g = &u->grants[u->ngrants++];
-		g->role = role_parse(db_text(st, 7));
-		g->unit_id = db_int(st, 8);
-		g->unit_path = arena_strdup(a, db_text(st, 9));
-		g->unit_name = arena_strdup(a, db_text(st, 10));
-		g->unit_depth = (int)db_int(st, 11);
+		read_grant(st, a, 7, &u->grants[u->ngrants++]);
 	}
 	db_done(st);
 	if (uid > 0 && !by_token) session_seen(db, h, seen, now);
