@@ -81,6 +81,9 @@ free_port() {
 	echo "$p"
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# the busy clock ticks of the whole machine (all cores): with the server's and
+# wrk's own, what the rest (nginx, PostgreSQL's backends) spent meanwhile
+machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 # wrk leaves requests queued in the server when it stops; wait until they are
 # done (no CPU used for 0.5 s) so that they do not load the next measurement
 wait_idle() {
@@ -503,13 +506,17 @@ done
 
 # ---------------------------------------------------------------- wrk
 WRK_ARGS=(-t1 "-c$CONNS" "-d${DUR}s" --timeout "$TIMEOUT" --latency -H "$AUTH")
-declare -A RPS P99 ERRS REQS CPU SHARE
+declare -A RPS P99 ERRS REQS CPU SHARE WCPU OCPU
 # bench_one KEY URL
 bench_one() {
-	local key=$1 url=$2 f=$OUT/wrk-$1.txt e c0 c1
+	local key=$1 url=$2 f=$OUT/wrk-$1.txt e c0 c1 m0 m1
 	log "== wrk ${WRK_ARGS[*]/#Authorization*/Authorization: Bearer ...} $url"
 	c0=$(cpu_ticks "$SPID")
-	wrk "${WRK_ARGS[@]}" "$url" >"$f" 2>&1 || { cat "$f" >&2; fail "wrk $url"; }
+	m0=$(machine_ticks)
+	# wrk's own CPU time (bash's time: user and system seconds)
+	local TIMEFORMAT='%U %S'
+	{ time wrk "${WRK_ARGS[@]}" "$url" >"$f" 2>&1; } 2>"$f.cpu" || { cat "$f" >&2; fail "wrk $url"; }
+	m1=$(machine_ticks)
 	c1=$(cpu_ticks "$SPID")
 	RPS[$key]=$(awk '/^Requests\/sec:/ { printf($2 < 10 ? "%.1f" : "%.0f", $2) }' "$f")
 	REQS[$key]=$(awk '/ requests in / { print $1 }' "$f")
@@ -523,10 +530,18 @@ bench_one() {
 	# thidua's own CPU time during the run (clock ticks of 10 ms): what a
 	# request costs whatever else the machine was doing, and the share of
 	# the cores the server got
-	CPU[$key]="" SHARE[$key]=""
+	CPU[$key]="" SHARE[$key]="" WCPU[$key]="" OCPU[$key]=""
 	if [ "${key#n-}" = "$key" ] && [ "${REQS[$key]:-0}" -gt 0 ]; then
 		CPU[$key]=$(awk -v t=$((c1 - c0)) -v n="${REQS[$key]}" 'BEGIN { printf "%.3f", t * 10 / n }')
 		SHARE[$key]=$(awk -v t=$((c1 - c0)) -v d="$DUR" 'BEGIN { printf "%.0f", t / d }')
+	fi
+	# per request: wrk's CPU, and the rest of the machine's (the machine less
+	# the server, if it is one, and wrk): nginx in its runs, PostgreSQL's
+	# backends in thidua's runs on PostgreSQL, about nothing on SQLite
+	if [ "${REQS[$key]:-0}" -gt 0 ]; then
+		WCPU[$key]=$(awk -v n="${REQS[$key]}" '{ printf "%.3f", ($1 + $2) * 1000 / n }' "$f.cpu")
+		OCPU[$key]=$(awk -v m=$((m1 - m0)) -v s="$([ "${key#n-}" = "$key" ] && echo $((c1 - c0)) || echo 0)" -v w="${WCPU[$key]}" \
+			-v n="${REQS[$key]}" 'BEGIN { v = (m - s) * 10 / n - w; printf "%.3f", v < 0 ? 0 : v }')
 	fi
 	log "   ${RPS[$key]} requests/s, p99 $(fmt_ms "${P99[$key]}") ${e}"
 }
@@ -706,6 +721,28 @@ S=$OUT/summary.txt
 		printf 'eligibility scan on PostgreSQL alone %s vs the conditions as one query in psql %s, ratio %sx\n' \
 			"$(fmt_ms "${ONE[p-scan]}")" "$(fmt_ms "$PSQL_E_MS")" "$(ratio "${ONE[p-scan]}" "$PSQL_E_MS")"
 	fi
+	# where a request's CPU goes: when every process is busy, the 2 cores
+	# serve about 2 / (the sum) requests a second, whatever the server
+	sum3() { awk -v a="$1" -v b="$2" -v c="$3" 'BEGIN { if (a == "" || b == "") printf "n/a"; else printf "%.3f", a + b + c }'; }
+	printf 'CPU a request, every process of the machine, ms (rate ratios follow the sums: nginx with wrk over thidua with wrk and the rest):\n'
+	for n in units unitpage people elig; do
+		[ -n "${RPS[t-$n]:-}" ] || continue
+		t=t-$n g=n-$n p=p-$n
+		line=$(printf 'nginx %s + wrk %s = %s | thidua %s + wrk %s + rest %s = %s' \
+			"${OCPU[$g]:-n/a}" "${WCPU[$g]:-n/a}" "$(sum3 "${OCPU[$g]}" "${WCPU[$g]}" 0)" \
+			"${CPU[$t]:-n/a}" "${WCPU[$t]:-n/a}" "${OCPU[$t]:-n/a}" "$(sum3 "${CPU[$t]}" "${WCPU[$t]}" "${OCPU[$t]}")")
+		[ "$PG_DONE" = 1 ] && [ -n "${RPS[$p]:-}" ] &&
+			line="$line | on PostgreSQL: thidua ${CPU[$p]:-n/a} + wrk ${WCPU[$p]:-n/a} + postgres ${OCPU[$p]:-n/a} = $(sum3 "${CPU[$p]}" "${WCPU[$p]}" "${OCPU[$p]}")"
+		printf '%-46s %s\n' "${LABELS[$n]}" "$line"
+	done
+	for n in units unitpage people; do
+		[ -n "${RPS[h-$n]:-}" ] || continue
+		h=h-$n q=q-$n
+		line=$(printf 'thidua %s + wrk %s + rest %s = %s' "${CPU[$h]:-n/a}" "${WCPU[$h]:-n/a}" "${OCPU[$h]:-n/a}" "$(sum3 "${CPU[$h]}" "${WCPU[$h]}" "${OCPU[$h]}")")
+		[ "$PG_DONE" = 1 ] && [ -n "${RPS[$q]:-}" ] &&
+			line="$line | on PostgreSQL: thidua ${CPU[$q]:-n/a} + wrk ${WCPU[$q]:-n/a} + postgres ${OCPU[$q]:-n/a} = $(sum3 "${CPU[$q]}" "${WCPU[$q]}" "${OCPU[$q]}")"
+		printf '%-46s %s\n' "${LABELS[$n]}, cached" "$line"
+	done
 	printf 'tasks: %s tasks, %s progress reports; status counts as of %s alone %s vs the same query in the sqlite3 shell %s, ratio %sx; of one province (%s, %s tasks) %s vs %s, ratio %sx\n' \
 		"$TK_TASKS" "$TK_REPORTS" "$TK_DATE" "$(fmt_ms "${ONE[tstatus]}")" "$(fmt_ms "$(div "$SQL_T1_US" 1000 %.3f)")" \
 		"$(ratio "${ONE[tstatus]}" "$(div "$SQL_T1_US" 1000 %.3f)")" "$TK_UNIT" "$TK_PROV" "$(fmt_ms "${ONE[tprov]}")" \
