@@ -10,6 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+double mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 void now_iso(char out[21])
 {
 	time_t t = time(NULL);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 void now_iso(char out[21]);                         /* 2026-11-23T09:00:00Z */
+double mono_ms(void);                               /* a monotonic clock, in milliseconds */
 void random_token(char *out, size_t nbytes);        /* 2*nbytes hex chars + NUL */
 void sha256_hex(char out[65], const void *p, size_t n);
 int parse_int(const char *s, int64_t *out);         /* whole string, base 10; 0 on success */

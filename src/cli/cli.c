@@ -436,6 +436,7 @@ int cmd_import(int argc, char **argv)
 	fclose(f);
 	db_close(db);
 	if (rc == E_OK) {
+		if (rep.timing[0]) fprintf(stderr, "time %s\n", rep.timing);
 		printf("%s: %d lines: %d added, %d updated, %d unchanged\n", a.pos[1], rep.lines, rep.inserted, rep.updated, rep.unchanged);
 		return 0;
 	}

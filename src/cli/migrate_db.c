@@ -394,8 +394,8 @@ static int set_aside(struct run *r)
 		"WHERE n.nspname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
 		"ORDER BY 1, 2",
 		/* 3: the tables with triggers of their own (not the keys' internal ones) */
-		"SELECT DISTINCT cl.relname, cl.relname, '' FROM pg_trigger t JOIN pg_class cl ON cl.oid = t.tgrelid "
-		"JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE NOT t.tgisinternal AND n.nspname = current_schema() ORDER BY 1",
+		("SELECT DISTINCT cl.relname, cl.relname, '' FROM pg_trigger t JOIN pg_class cl ON cl.oid = t.tgrelid "
+		 "JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE NOT t.tgisinternal AND n.nspname = current_schema() ORDER BY 1"),
 	};
 	for (int kind = 0; kind < 4; kind++) {
 		struct stmt *st = db_query(r->dst, sql[kind], "");

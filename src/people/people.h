@@ -77,6 +77,7 @@ struct word_batch;
 struct word_batch *word_batch_new(void);
 int word_batch_flush(struct db *db, struct word_batch *t);
 void word_batch_free(struct word_batch *t);
+double word_batch_ms(const struct word_batch *t); /* the time spent writing, in ms */
 int person_words_add(struct db *db, int64_t id, const char *search, int64_t unit_id, int active, struct word_batch *t);
 int person_words_update(struct db *db, int64_t id, const char *old_search, int64_t old_unit, int old_active, const char *search,
 			int64_t unit_id, int active, struct word_batch *t);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../base/db.h"
+#include "../base/util.h"
 
 /* ---- a bulk import's batch: rows and counts gathered in memory ----
 **
@@ -29,6 +30,7 @@ struct word_batch {
 	int64_t min_id;              /* the smallest person id among them */
 	char **blocks;               /* the texts of the rows, in blocks */
 	size_t nblocks, used;
+	double ms;                   /* time spent writing rows and counts */
 };
 
 #define BATCH_ROWS 500000
@@ -173,6 +175,7 @@ static int insert_rows(struct db *db, const struct pending_row *rows)
 /* writes the pending rows in key order */
 static int write_rows(struct db *db, struct word_batch *t)
 {
+	double t0 = mono_ms();
 	qsort(t->rows, t->nrows, sizeof *t->rows, row_cmp);
 	int rc = DB_OK;
 	size_t i = 0;
@@ -182,16 +185,19 @@ static int write_rows(struct db *db, struct word_batch *t)
 	t->nrows = 0;
 	t->min_id = INT64_MAX;
 	free_blocks(t);
+	t->ms += mono_ms() - t0;
 	return rc;
 }
 
 int word_batch_flush(struct db *db, struct word_batch *t)
 {
 	int rc = write_rows(db, t);
+	double t0 = mono_ms();
 	for (size_t i = 0; i < t->cap && rc == DB_OK; i++) {
 		if (t->word[i] && t->delta[i]) rc = count_word(db, t->word[i], t->delta[i]);
 		if (t->word[i]) t->delta[i] = 0;
 	}
+	t->ms += mono_ms() - t0;
 	return rc;
 }
 
@@ -244,3 +250,5 @@ int person_words_update(struct db *db, int64_t id, const char *old_search, int64
 	int rc = words_each(db, id, old_search, old_unit, old_active, 'd', t);
 	return rc == DB_OK ? words_each(db, id, search, unit_id, active, 'a', t) : rc;
 }
+
+double word_batch_ms(const struct word_batch *t) { return t ? t->ms : 0; }

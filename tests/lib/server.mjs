@@ -1,7 +1,7 @@
 // Starts a real thidua server on 127.0.0.1 for a test file, with a fresh
 // database, and stops it with SIGTERM at the end, failing on a sanitizer
 // report or a non-zero exit.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,13 +20,10 @@ const WRAP = (process.env.THIDUA_WRAP || '').split(' ').filter(Boolean);
 export const SLOW = !!process.env.THIDUA_SLOW;
 
 export function thidua(args, opts = {}) {
-  // Runs a subcommand; returns { code, stdout, stderr }.
-  try {
-    const stdout = execFileSync(BIN, args, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], input: opts.input, timeout: 600000 });
-    return { code: 0, stdout, stderr: '' };
-  } catch (e) {
-    return { code: e.status, stdout: e.stdout || '', stderr: e.stderr || '' };
-  }
+  // Runs a subcommand; returns { code, stdout, stderr } (stderr whatever the exit code).
+  const r = spawnSync(BIN, args, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], input: opts.input, timeout: 600000, maxBuffer: 1 << 30 });
+  if (r.error && r.status === null) return { code: null, stdout: r.stdout || '', stderr: `${r.stderr || ''}${r.error.message}` };
+  return { code: r.status, stdout: r.stdout || '', stderr: r.stderr || '' };
 }
 
 export function freePort() {
