@@ -84,6 +84,20 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # the busy clock ticks of the whole machine (all cores): with the server's and
 # wrk's own, what the rest (nginx, PostgreSQL's backends) spent meanwhile
 machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+# the clock ticks of a process's children: nginx's worker, PostgreSQL's backends
+children_ticks() {
+	local c s=0
+	for c in $(pgrep -P "$1" 2>/dev/null); do s=$((s + $(cpu_ticks "$c"))); done
+	echo "$s"
+}
+# the other server of a run: nginx (keys n-*), PostgreSQL (p-*, q-*), none
+other_ticks() {
+	case $1 in
+	n-*) [ -n "$NPID" ] && children_ticks "$NPID" || echo 0 ;;
+	p-* | q-*) [ -n "${PGHOST_DIR:-}" ] && [ -s "$PGHOST_DIR/data/postmaster.pid" ] && children_ticks "$(head -1 "$PGHOST_DIR/data/postmaster.pid")" || echo 0 ;;
+	*) echo 0 ;;
+	esac
+}
 # wrk leaves requests queued in the server when it stops; wait until they are
 # done (no CPU used for 0.5 s) so that they do not load the next measurement
 wait_idle() {
@@ -506,17 +520,19 @@ done
 
 # ---------------------------------------------------------------- wrk
 WRK_ARGS=(-t1 "-c$CONNS" "-d${DUR}s" --timeout "$TIMEOUT" --latency -H "$AUTH")
-declare -A RPS P99 ERRS REQS CPU SHARE WCPU OCPU
+declare -A RPS P99 ERRS REQS CPU SHARE WCPU OCPU AIM
 # bench_one KEY URL
 bench_one() {
-	local key=$1 url=$2 f=$OUT/wrk-$1.txt e c0 c1 m0 m1
+	local key=$1 url=$2 f=$OUT/wrk-$1.txt e c0 c1 m0 m1 o0 o1
 	log "== wrk ${WRK_ARGS[*]/#Authorization*/Authorization: Bearer ...} $url"
 	c0=$(cpu_ticks "$SPID")
+	o0=$(other_ticks "$key")
 	m0=$(machine_ticks)
 	# wrk's own CPU time (bash's time: user and system seconds)
 	local TIMEFORMAT='%U %S'
 	{ time wrk "${WRK_ARGS[@]}" "$url" >"$f" 2>&1; } 2>"$f.cpu" || { cat "$f" >&2; fail "wrk $url"; }
 	m1=$(machine_ticks)
+	o1=$(other_ticks "$key")
 	c1=$(cpu_ticks "$SPID")
 	RPS[$key]=$(awk '/^Requests\/sec:/ { printf($2 < 10 ? "%.1f" : "%.0f", $2) }' "$f")
 	REQS[$key]=$(awk '/ requests in / { print $1 }' "$f")
@@ -535,13 +551,17 @@ bench_one() {
 		CPU[$key]=$(awk -v t=$((c1 - c0)) -v n="${REQS[$key]}" 'BEGIN { printf "%.3f", t * 10 / n }')
 		SHARE[$key]=$(awk -v t=$((c1 - c0)) -v d="$DUR" 'BEGIN { printf "%.0f", t / d }')
 	fi
-	# per request: wrk's CPU, and the rest of the machine's (the machine less
-	# the server, if it is one, and wrk): nginx in its runs, PostgreSQL's
-	# backends in thidua's runs on PostgreSQL, about nothing on SQLite
+	# per request: wrk's CPU, and the other server's: nginx's worker in its
+	# runs, PostgreSQL's backends in thidua's runs on PostgreSQL; on SQLite
+	# the rest of the machine (its busy time less thidua and wrk), about
+	# nothing on a quiet machine
 	if [ "${REQS[$key]:-0}" -gt 0 ]; then
 		WCPU[$key]=$(awk -v n="${REQS[$key]}" '{ printf "%.3f", ($1 + $2) * 1000 / n }' "$f.cpu")
-		OCPU[$key]=$(awk -v m=$((m1 - m0)) -v s="$([ "${key#n-}" = "$key" ] && echo $((c1 - c0)) || echo 0)" -v w="${WCPU[$key]}" \
-			-v n="${REQS[$key]}" 'BEGIN { v = (m - s) * 10 / n - w; printf "%.3f", v < 0 ? 0 : v }')
+		case $key in
+		n-* | p-* | q-*) OCPU[$key]=$(awk -v t=$((o1 - o0)) -v n="${REQS[$key]}" 'BEGIN { printf "%.3f", t * 10 / n }') ;;
+		*) OCPU[$key]=$(awk -v m=$((m1 - m0)) -v s=$((c1 - c0)) -v w="${WCPU[$key]}" -v n="${REQS[$key]}" \
+			'BEGIN { v = (m - s) * 10 / n - w; printf "%.3f", v < 0 ? 0 : v }') ;;
+		esac
 	fi
 	log "   ${RPS[$key]} requests/s, p99 $(fmt_ms "${P99[$key]}") ${e}"
 }
@@ -570,6 +590,41 @@ for n in "${CACHED[@]}"; do
 	wait_idle
 done
 cleanup
+
+# ---------------------------------------------------------------- 7b. the SQL of a cold read alone
+# The statements each cold read ran (THIDUA_SQL_PROFILE=1 prints them with
+# their values), replayed in one process by bench/sql_replay.c: what SQLite
+# alone spends on the request, without HTTP, JSON or HTML, which bounds the
+# rate any server around the same queries can reach on these 2 cores.
+declare -A SQLREP SQLN
+AIM[units]=0.5 AIM[unitpage]=0.4 AIM[people]=0.3
+log "== the SQL of the cold reads alone (bench/sql_replay.c)"
+if cc -O2 -o "$OUT/sql_replay" bench/sql_replay.c -lsqlite3 2>"$OUT/sql_replay.err"; then
+	: >"$OUT/sql-profile.log"
+	THIDUA_SQL_PROFILE=1 "$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --reply-cache 0 >>"$OUT/sql-profile.log" 2>&1 &
+	SPID=$!
+	up=0
+	for _ in $(seq 1 100); do
+		curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && { up=1; break; }
+		sleep 0.1
+	done
+	[ "$up" = 1 ] || fail "thidua serve (THIDUA_SQL_PROFILE=1) does not answer /healthz"
+	for n in units unitpage people; do
+		curl -s -o /dev/null -H "$AUTH" "$BASE${PATHS[$n]}"
+		sleep 0.3
+		mark=$(stat -c %s "$OUT/sql-profile.log")
+		curl -s -o /dev/null -H "$AUTH" "$BASE${PATHS[$n]}"
+		sleep 0.3
+		tail -c +$((mark + 1)) "$OUT/sql-profile.log" | tr -d '\000' | grep -v 'FROM jobs WHERE status' |
+			sed -n 's/^sql *[0-9.]* us  //p' >"$OUT/sql-$n.sql"
+		SQLN[$n]=$(wc -l <"$OUT/sql-$n.sql")
+		SQLREP[$n]=$("$OUT/sql_replay" "$DB" "$OUT/sql-$n.sql" 5000 2>>"$OUT/sql_replay.err") || SQLREP[$n]=""
+		log "   ${PATHS[$n]}: ${SQLN[$n]} statements, ${SQLREP[$n]:-n/a} us of CPU"
+	done
+	cleanup
+else
+	log "   bench/sql_replay.c does not build: $(head -3 "$OUT/sql_replay.err")"
+fi
 
 # ---------------------------------------------------------------- 8. the same on PostgreSQL
 # The data set copied into a throw-away cluster (scripts/pg-test-cluster.sh:
@@ -768,6 +823,14 @@ S=$OUT/summary.txt
 		[ "$PG_DONE" = 1 ] && [ -n "${RPS[$q]:-}" ] &&
 			line="$line | on PostgreSQL: thidua ${CPU[$q]:-n/a} + wrk ${WCPU[$q]:-n/a} + postgres ${OCPU[$q]:-n/a} = $(sum3 "${CPU[$q]}" "${WCPU[$q]}" "${OCPU[$q]}")"
 		printf '%-46s %s\n' "${LABELS[$n]}, cached" "$line"
+	done
+	printf 'the SQL of a cold read alone, in one process (bench/sql_replay.c: the statements the request ran, prepared once, every row and column read), against the CPU a request may use at the aim (nginx and its wrk over the aim, less thidua'"'"'s wrk):\n'
+	for n in units unitpage people; do
+		[ -n "${SQLREP[$n]:-}" ] || continue
+		t=t-$n g=n-$n
+		printf '%-46s SQL %s us (%s statements) | thidua'"'"'s whole request %s us | at the aim %s: %s us\n' "${LABELS[$n]}" "${SQLREP[$n]}" "${SQLN[$n]}" \
+			"$(awk -v c="${CPU[$t]}" 'BEGIN { if (c == "") printf "n/a"; else printf "%.0f", c * 1000 }')" "${AIM[$n]}" \
+			"$(awk -v o="${OCPU[$g]}" -v w="${WCPU[$g]}" -v tw="${WCPU[$t]}" -v a="${AIM[$n]}" 'BEGIN { if (o == "" || w == "" || tw == "") printf "n/a"; else printf "%.0f", ((o + w) / a - tw) * 1000 }')"
 	done
 	printf 'tasks: %s tasks, %s progress reports; status counts as of %s alone %s vs the same query in the sqlite3 shell %s, ratio %sx; of one province (%s, %s tasks) %s vs %s, ratio %sx\n' \
 		"$TK_TASKS" "$TK_REPORTS" "$TK_DATE" "$(fmt_ms "${ONE[tstatus]}")" "$(fmt_ms "$(div "$SQL_T1_US" 1000 %.3f)")" \

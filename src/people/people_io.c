@@ -99,6 +99,7 @@ struct pimport {
 	struct id_ranges created;
 	char sha256[65];               /* of the file */
 	int lite;                      /* SQLite (else PostgreSQL) */
+	int fresh;                     /* the table had nobody: insert first, look up only a code seen twice */
 };
 
 struct prow {
@@ -231,8 +232,11 @@ static int update_person(struct pimport *p, const struct prow *w, struct stmt *s
 	return rc;
 }
 
-/* a new person; its id joins the ranges of the file's audit row */
-static int insert_person(struct pimport *p, const struct prow *w)
+/* A new person; its id joins the ranges of the file's audit row. With
+** if_new, a code already there inserts nothing and gives E_CONFLICT (an
+** import into an empty table inserts first: one statement a line instead
+** of a lookup and an insert, a round trip less on PostgreSQL). */
+static int insert_person(struct pimport *p, const struct prow *w, int if_new)
 {
 	/* SQLite: no RETURNING, which it runs through a temporary table, but
 	** db_last_id, which costs nothing there; PostgreSQL: RETURNING, as its
@@ -240,14 +244,19 @@ static int insert_person(struct pimport *p, const struct prow *w)
 #define INSERT_PERSON                                                                                                                \
 	"INSERT INTO people (code, full_name, search, gender, birth_year, unit_id, position, active, created_at, updated_at, sort_key) " \
 	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)"
-	struct stmt *st = db_query(p->db, p->lite ? INSERT_PERSON : INSERT_PERSON " RETURNING id", "ttttIititb", w->code, w->name,
-				   buf_cstr(&p->key), w->gender, w->year, p->unit_id, *w->position ? w->position : NULL, (int64_t)w->active,
-				   p->now, (const void *)p->sort.p, p->sort.len);
+#define IF_NEW " ON CONFLICT (code) DO NOTHING"
+	static const char *const sql[2][2] = { { INSERT_PERSON " RETURNING id", INSERT_PERSON }, /* PostgreSQL, SQLite */
+					       { INSERT_PERSON IF_NEW " RETURNING id", INSERT_PERSON IF_NEW } };
+	struct stmt *st = db_query(p->db, sql[if_new != 0][p->lite != 0], "ttttIititb", w->code, w->name, buf_cstr(&p->key), w->gender,
+				   w->year, p->unit_id, *w->position ? w->position : NULL, (int64_t)w->active, p->now, (const void *)p->sort.p,
+				   p->sort.len);
+#undef IF_NEW
 #undef INSERT_PERSON
 	if (!st) return E_DB;
 	int s = db_step(st);
 	int64_t id = s == DB_ROW ? db_int(st, 0) : 0;
 	db_done(st);
+	if (if_new && (p->lite ? s == DB_DONE && db_changes(p->db) == 0 : s == DB_DONE)) return E_CONFLICT;
 	if (s != (p->lite ? DB_DONE : DB_ROW)) return E_DB;
 	if (p->lite) id = db_last_id(p->db);
 	p->rep->inserted++;
@@ -262,6 +271,10 @@ static int store_row(struct pimport *p, const struct prow *w)
 	buf_reset(&p->key);
 	fold_words(&p->key, w->name);
 	collate_key(&p->sort, w->name);
+	if (p->fresh) {
+		int rc = insert_person(p, w, 1);
+		if (rc != E_CONFLICT) return rc; /* else a code seen before in this file: its row is updated below */
+	}
 	struct stmt *st = db_query(p->db,
 				   "SELECT p.id, p.full_name, p.gender, p.birth_year, p.unit_id, p.position, p.active, p.version, u.code, "
 				   "p.search "
@@ -270,7 +283,7 @@ static int store_row(struct pimport *p, const struct prow *w)
 	if (!st) return E_DB;
 	if (db_step(st) == DB_ROW) return update_person(p, w, st);
 	db_done(st);
-	return insert_person(p, w);
+	return insert_person(p, w, 0);
 }
 
 /* the audit row of the file: its hash, the lines read, the people created */
@@ -364,6 +377,7 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 	if (result == E_OK && db_int1(db, &have, "SELECT count(*) FROM people", "") == DB_ROW && bytes / 100 > have) {
 		if (db_indexes_defer(db, "people") != DB_OK) result = E_DB;
 		deferred = 1;
+		p.fresh = have == 0;
 	}
 	p.batch = word_batch_new();
 	if (!p.batch) result = E_DB;
