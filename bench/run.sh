@@ -661,28 +661,6 @@ if [ "${BENCH_PG:-1}" = 1 ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>
 		if [ -z "$PSQL_E_MS" ] || awk -v a="$v" -v b="$PSQL_E_MS" 'BEGIN { exit !(a < b) }'; then PSQL_E_MS=$v; fi
 	done
 	log "   the eligibility conditions in psql: $(fmt_ms "$PSQL_E_MS")"
-	# What one statement costs PostgreSQL's backend on this machine, with
-	# pgbench (2 clients, prepared, the reply cache's stamp statement):
-	# back to back, and with 30 us between statements, as a server's
-	# connection waits between requests (the backend sleeps and is woken).
-	# The machine's busy ticks less pgbench's own CPU, over the statements.
-	PGB_BIN=$(ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | tail -1)
-	PG_STMT_HOT="" PG_STMT_IDLE=""
-	if [ -n "$PGB_BIN" ]; then
-		printf 'SELECT pg_current_snapshot()::text;\n' >"$OUT/pgb-hot.sql"
-		printf 'SELECT pg_current_snapshot()::text;\n\\sleep 30 us\n' >"$OUT/pgb-idle.sql"
-		pg_stmt_us() { # $1: script; prints the backend's CPU a statement in us
-			local m0 m1 n TIMEFORMAT='%U %S'
-			m0=$(machine_ticks)
-			{ time "$PGB_BIN" -n -M prepared -c 2 -j 1 -T 5 -f "$1" -h "$PGHOST_DIR" -U "$PGUSER_NAME" thidua >"$1.out" 2>&1; } 2>"$1.cpu"
-			m1=$(machine_ticks)
-			n=$(awk '/actually processed:/ { print $NF }' "$1.out")
-			awk -v m=$((m1 - m0)) -v n="${n:-0}" '{ if (n > 0) printf "%.0f", ((m * 10) - ($1 + $2) * 1000) * 1000 / n }' "$1.cpu"
-		}
-		PG_STMT_HOT=$(pg_stmt_us "$OUT/pgb-hot.sql")
-		PG_STMT_IDLE=$(pg_stmt_us "$OUT/pgb-idle.sql")
-		log "   one statement in PostgreSQL's backend (pgbench): ${PG_STMT_HOT} us back to back, ${PG_STMT_IDLE} us with 30 us between"
-	fi
 	KEYS=()
 	[ -s "$DB.key" ] && KEYS=(--keys "$DB.key")
 	DB_SAVED=$DB
@@ -796,7 +774,6 @@ S=$OUT/summary.txt
 				"$(ratio "${RPS[$q]}" "${RPS[n-$n]}")" "$(fmt_ms "${CPU[$q]}")"
 			[ -n "${ERRS[$q]}" ] && printf '%-46s   thidua: %s\n' "" "${ERRS[$q]}"
 		done
-		[ -n "$PG_STMT_HOT" ] && printf 'one statement (SELECT pg_current_snapshot()) costs PostgreSQL'"'"'s backend %s us of CPU back to back, %s us with 30 us between statements (pgbench, 2 clients, prepared): a server'"'"'s connection waits between requests\n' "$PG_STMT_HOT" "$PG_STMT_IDLE"
 		printf 'dashboard on PostgreSQL alone %s vs the same aggregation in psql %s, ratio %sx\n' \
 			"$(fmt_ms "${ONE[p-dash]}")" "$(fmt_ms "$PSQL_C_MS")" "$(ratio "${ONE[p-dash]}" "$PSQL_C_MS")"
 		printf 'eligibility scan on PostgreSQL alone %s vs the conditions as one query in psql %s, ratio %sx\n' \
