@@ -29,7 +29,9 @@
 ** -1 never. The unit tests change them to run every plan on small data. */
 struct people_search_tuning people_search_tuning = { 5000, 0 };
 #define PROBE_ROWS 1000  /* rows of a word's name-ordered list sampled to pick the page's walk */
-#define PARAMS_MAX (16 + 2 * PEOPLE_MAX_RANGES + 2 * TERMS_MAX)
+/* a statement's parameters: the three counts of a split in one statement
+** each bind a part's driver, range, checks, filters and cap */
+#define PARAMS_MAX (3 * (16 + 2 * PEOPLE_MAX_RANGES + 2 * TERMS_MAX))
 
 /* Parameters numbered in the order the SQL text asks for them. */
 struct params {
@@ -39,8 +41,12 @@ struct params {
 	const char *t[PARAMS_MAX];
 };
 
+/* past PARAMS_MAX (no query this file builds gets there) the last slot is
+** reused: the statement then binds wrong values and its answer is wrong, but
+** nothing is written out of bounds */
 static int par_int(struct params *p, int64_t v)
 {
+	if (p->n == PARAMS_MAX) p->n--;
 	p->kind[p->n] = 'i';
 	p->i[p->n] = v;
 	return ++p->n;
@@ -48,6 +54,7 @@ static int par_int(struct params *p, int64_t v)
 
 static int par_text(struct params *p, const char *v)
 {
+	if (p->n == PARAMS_MAX) p->n--;
 	p->kind[p->n] = 't';
 	p->t[p->n] = v;
 	return ++p->n;
@@ -319,12 +326,17 @@ static int split_term(struct db *db, const struct term *t, int nt, int d)
 			if (i != d && t[i].word && !tried[i] && (s < 0 || t[i].size > t[s].size)) s = i;
 		if (s < 0) return -1;
 		tried[s] = 1;
+		/* both sides in one statement: on PostgreSQL each is a round trip */
 		int64_t before = PROBE_ROWS, after = PROBE_ROWS;
-		db_int1(db, &before, "SELECT count(*) FROM (SELECT 1 FROM person_words WHERE word = $1 AND search < $2 LIMIT $3) c", "tti",
-			t[s].word, t[s].text, (int64_t)PROBE_ROWS);
-		if (before < PROBE_ROWS)
-			db_int1(db, &after, "SELECT count(*) FROM (SELECT 1 FROM person_words WHERE word = $1 AND search >= $2 LIMIT $3) c",
-				"tti", t[s].word, t[s].hi, (int64_t)PROBE_ROWS);
+		struct stmt *st = db_query(db,
+					   "SELECT (SELECT count(*) FROM (SELECT 1 FROM person_words WHERE word = $1 AND search < $2 LIMIT $4) c), "
+					   "(SELECT count(*) FROM (SELECT 1 FROM person_words WHERE word = $1 AND search >= $3 LIMIT $4) d)",
+					   "ttti", t[s].word, t[s].text, t[s].hi, (int64_t)PROBE_ROWS);
+		if (st && db_step(st) == DB_ROW) {
+			before = db_int(st, 0);
+			after = db_int(st, 1);
+		}
+		db_done(st);
 		if (before + after < PROBE_ROWS) return s;
 	}
 }
@@ -443,16 +455,23 @@ static int count_matches(struct search *x, struct buf *sql, int64_t *total)
 	const struct term *t = x->t;
 	int d = x->d, rc = E_OK;
 	if (x->s >= 0) {
+		/* the three parts counted in one statement (a round trip on PostgreSQL) */
 		*total = 0;
-		for (int k = 0; k < 3 && rc == E_OK; k++) {
-			buf_reset(sql);
-			memset(&pp, 0, sizeof pp);
-			buf_raw(sql, "SELECT count(*) FROM (");
+		buf_reset(sql);
+		buf_raw(sql, "SELECT ");
+		for (int k = 0; k < 3; k++) {
+			buf_raw(sql, k ? ", (SELECT count(*) FROM (" : "(SELECT count(*) FROM (");
 			split_part(sql, &pp, x->q, x->b, t, x->nt, x->s, d, k, k == 1 && !t[d].word ? "DISTINCT w.person_id" : "w.person_id");
-			buf_printf(sql, " LIMIT $%d) c", par_int(&pp, PEOPLE_COUNT_CAP + 1));
-			rc = count_rows(x->db, sql, &pp, &x->part[k]);
+			buf_printf(sql, " LIMIT $%d) c%d)", par_int(&pp, PEOPLE_COUNT_CAP + 1), k);
+		}
+		struct stmt *st = prep_bound(x->db, sql, &pp);
+		if (!st) return E_DB;
+		if (db_step(st) != DB_ROW) rc = E_DB;
+		for (int k = 0; k < 3 && rc == E_OK; k++) {
+			x->part[k] = db_int(st, k);
 			*total += x->part[k];
 		}
+		db_done(st);
 		return rc;
 	}
 	buf_reset(sql);
