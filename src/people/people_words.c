@@ -161,8 +161,9 @@ static int insert_rows(struct db *db, const struct pending_row *rows)
 	struct stmt *st = db_prep(db, multi_insert_sql);
 	if (!st) return DB_ERR;
 	for (int r = 0; r < ROWS_PER_INSERT; r++) {
-		db_bind_text(st, 5 * r + 1, rows[r].word);
-		db_bind_text(st, 5 * r + 2, rows[r].search);
+		/* the batch's texts live until write_rows() returns, after db_done */
+		db_bind_text_static(st, 5 * r + 1, rows[r].word);
+		db_bind_text_static(st, 5 * r + 2, rows[r].search);
 		db_bind_int(st, 5 * r + 3, rows[r].id);
 		db_bind_int(st, 5 * r + 4, rows[r].unit_id);
 		db_bind_int(st, 5 * r + 5, rows[r].active);
