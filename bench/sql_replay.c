@@ -97,5 +97,5 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < k; i++) sqlite3_finalize(st[i]);
 	sqlite3_close(db);
-	return bytes ? 0 : 0;
+	return bytes == (size_t)-1; /* never: keeps the reads from being optimised away */
 }
