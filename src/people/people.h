@@ -56,7 +56,7 @@ struct person_in {
 /* A search (q) counts its matches up to PEOPLE_COUNT_CAP: past it, *total is
 ** the cap and *capped is set (capped may be NULL). Lists without q count exactly. */
 #define PEOPLE_COUNT_CAP 1000
-struct people_search_tuning { int few, scope; };
+struct people_search_tuning { int few, scope, prefix_walk; };
 extern struct people_search_tuning people_search_tuning; /* the choice of search plans (people.c); tests only */
 int people_list(struct db *db, struct arena *a, const struct people_query *q, struct person **items, int *n, int64_t *total,
 		int *capped);

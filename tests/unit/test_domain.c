@@ -287,11 +287,12 @@ static void assert_word_index(struct db *db)
 ** for rare terms */
 static const char *found(struct fx *f, const char *q, int inactive, int64_t under, int64_t *total, int *capped)
 {
-	static const struct people_search_tuning plans[] = { { 5000, -1 }, { 1, -1 }, { 5000, 1 }, { 1, 0 } };
-	static char out[4][4096];
-	int64_t tot[4];
-	int cap[4];
-	for (int k = 0; k < 4; k++) {
+	/* few, scope, prefix_walk: a prefix under few sorted, and walked in people's name order */
+	static const struct people_search_tuning plans[] = { { 5000, -1, 0 }, { 1, -1, 0 }, { 5000, 1, 0 }, { 1, 0, 0 }, { 5000, -1, -1 } };
+	static char out[5][4096];
+	int64_t tot[5];
+	int cap[5];
+	for (int k = 0; k < 5; k++) {
 		struct people_search_tuning saved = people_search_tuning;
 		people_search_tuning = plans[k];
 		struct people_query pq = { .q = q, .inactive = inactive, .under = under, .limit = 50, .nranges = -1 };
@@ -335,6 +336,9 @@ static void test_people_word_search(void **state)
 	assert_int_equal(capped, 0);
 	assert_string_equal(found(f, "AN VĂN", 0, 0, &total, &capped), "Nguyễn Văn An|Nguyễn Văn Anh");
 	assert_string_equal(found(f, "anh", 0, 0, &total, &capped), "Nguyễn Văn Anh");
+	/* a prefix of two words (an, anh): its matches sorted, or people walked in name order */
+	assert_string_equal(found(f, "an", 0, 0, &total, &capped), "Nguyễn Văn An|Nguyễn Văn Anh");
+	assert_int_equal(total, 2);
 	assert_string_equal(found(f, "van", 0, 0, &total, &capped), "Lê Văn Nguyên|Nguyễn Văn An|Nguyễn Văn Anh|Trần Thị Vân");
 	/* inside a word is not the start of a word */
 	assert_string_equal(found(f, "guyen", 0, 0, &total, &capped), "");
