@@ -151,6 +151,8 @@ static int save_output(struct job_run *j, const char *now)
 int job_progress(struct job_run *j, int64_t done, int64_t total)
 {
 	if (!j) return E_OK;
+	/* a batch whose transaction was lost (with its connection) is not done */
+	if (!db_in_tx(j->db)) return E_BUSY;
 	/* inside a batch's transaction it costs nothing more; only the run that
 	** holds the job (its claim: attempts) writes it */
 	int rc = total >= 0 ? db_exec(j->db, "UPDATE jobs SET done = $1, total = $2 WHERE id = $3 AND status = 'running' AND attempts = $4", "iiii",

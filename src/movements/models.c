@@ -493,6 +493,10 @@ int models_stage(struct db *db, const struct user *who, const struct movement *m
 		check_model_text(in, 0, fe);
 		rc = fe->n ? E_INVALID : E_OK;
 	}
+	/* staged rows are written only in their batch's transaction: where it
+	** was lost with its connection, a row written now would commit on its
+	** own (autocommit) beside the run that took the job over */
+	if (rc == E_OK && !db_in_tx(db)) rc = E_BUSY;
 	if (rc == E_OK) {
 		char *search = mv_search_key(in->title, in->code);
 		struct buf sort;
@@ -990,6 +994,7 @@ int reports_stage(struct db *db, const struct user *who, int64_t key, int grp, i
 	arena_init(&a);
 	struct movement *m;
 	int rc = report_check(db, &a, who, model_id, in, key, fe, &m);
+	if (rc == E_OK && !db_in_tx(db)) rc = E_BUSY; /* only in the batch's transaction (models_stage) */
 	for (int i = 0; rc == E_OK && i < in->nvalues; i++) {
 		int s = db_exec(db,
 				"INSERT INTO report_staging (job_id, grp, line, model_id, reported_on, note, metric_id, value) "

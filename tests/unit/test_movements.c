@@ -97,6 +97,30 @@ static void report(struct fx *f, const struct user *who, int64_t model_id, const
 	assert_int_equal(reports_add(f->db, who, model_id, &in, &fe, &id), expect);
 }
 
+/* A background import stages its lines only inside its batch's transaction:
+** one lost with its connection must not let the next lines commit one by
+** one (autocommit) beside the run that took the job over */
+static void test_staging_only_in_a_transaction(void **state)
+{
+	struct fx *f = *state;
+	reg(f, &f->officer, f->ward2, E_OK);
+	struct movement *m;
+	assert_int_equal(movements_get(f->db, &f->a, f->mv, &m), E_OK);
+	struct model_in in = { .code = "ST-1", .title = "Mô hình", .field = "economy", .unit_id = f->ward2, .owner_unit_id = -1,
+			       .owner_person_id = -1, .active = -1 };
+	struct field_errors fe = { 0 };
+	assert_int_equal(models_stage(f->db, &f->officer, m, -7, 2, &in, 0, 0, &fe), E_BUSY);
+	int64_t n = -1;
+	assert_int_equal(db_int1(f->db, &n, "SELECT count(*) FROM model_staging WHERE job_id = -7", ""), DB_ROW);
+	assert_int_equal(n, 0);
+	assert_int_equal(db_tx_begin(f->db), E_OK);
+	assert_int_equal(models_stage(f->db, &f->officer, m, -7, 2, &in, 0, 0, &fe), E_OK);
+	assert_int_equal(db_tx_end(f->db, E_OK), E_OK);
+	assert_int_equal(db_int1(f->db, &n, "SELECT count(*) FROM model_staging WHERE job_id = -7", ""), DB_ROW);
+	assert_int_equal(n, 1);
+	assert_int_equal(db_exec(f->db, "DELETE FROM model_staging WHERE job_id = -7", ""), DB_OK);
+}
+
 static void test_lifecycle(void **state)
 {
 	struct fx *f = *state;
@@ -391,6 +415,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_staging_only_in_a_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_draft_needs_scope_and_is_private, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scope_and_reporters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deadline, setup, teardown),
