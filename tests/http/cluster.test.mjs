@@ -358,11 +358,13 @@ test('a job whose worker loses its database connection is finished once, by one 
   const said = (srv) => srv.log().split('\n').filter((l) => l.includes(`job ${jobId}`)).map((l) => l.replace(/^\S+ \S+ /, '')).join('; ');
   t.diagnostic(`${ended}'s worker lost its connection; A: ${said(A)} | B: ${said(B)}`);
   assert.equal(j.status, 'done', JSON.stringify(j));
-  // Every line once, none refused. Open question (issue 8's note of
-  // 2026-11-30): in about one run in three the second run counts some
-  // hundred lines "unchanged" instead of "inserted" (5 746 + 254, 5 737 + 263,
-  // 5 619 + 381), the models all there; the servers' log lines (in the
-  // diagnostic above) say whether it found them staged or stored.
+  // Every line once, none refused. Open question (the notes of 2026-11-30):
+  // now and then the second run counted some hundred lines "unchanged"
+  // instead of "inserted" (5 746 + 254, 5 737 + 263, 5 619 + 381, 5 907 + 93),
+  // the models all there; the one log captured said "93 as staged": rows the
+  // first run wrote outside its batch's transaction. Staging and progress now
+  // refuse to be written outside one (models_stage, job_progress); the
+  // servers' lines in the diagnostic above say if it still happens.
   const detail = `${JSON.stringify(j.result)}; attempts ${psql(`SELECT attempts FROM jobs WHERE id = ${jobId}`)}; models ${psql(`SELECT count(*) FROM models WHERE movement_id = ${mv.id}`)}`;
   assert.deepEqual([j.result.lines, j.result.inserted + j.result.unchanged, j.result.updated, j.result.rejected], [N, N, 0, 0], detail);
   if (j.result.unchanged) t.diagnostic(`counted unchanged: ${detail}`);
