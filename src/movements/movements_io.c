@@ -6,7 +6,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../base/arena.h"
 #include "../base/auth.h"
@@ -109,13 +108,6 @@ static int open_table(FILE *in, const struct column *want, int *col, int nreq, s
 ** transaction, so other writers wait milliseconds between batches. */
 #define IMPORT_BATCH 500
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* the longest write transaction of the import so far, for the log */
 struct tx_clock {
 	double began, longest, final;
@@ -128,7 +120,7 @@ static void batch_end(struct db *db, struct import_report *rep, int *result, str
 		if (p != E_OK && *result == E_OK) *result = p; /* the job is no longer ours: roll the batch back */
 	}
 	*result = db_tx_end(db, *result);
-	double d = now_ms() - clk->began;
+	double d = mono_ms() - clk->began;
 	if (d > clk->longest) clk->longest = d;
 	if (*result == E_OK && rep->job && job_stopping()) *result = E_BUSY; /* queued again at the next start */
 }
@@ -166,11 +158,11 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 	int result = models_unstage(db, key); /* what an interrupted run of this job left */
 	int rc, inbatch = 0, same_staged = 0, same_stored = 0; /* lines unchanged against the staging, against the models */
 	struct tx_clock clk = { 0 };
-	double t0 = now_ms();
+	double t0 = mono_ms();
 	while (result == E_OK && (rc = table_next(t)) != 0) {
 		if (inbatch == IMPORT_BATCH) { batch_end(db, rep, &result, &clk); inbatch = 0; if (result != E_OK) break; }
 		if (inbatch++ == 0) {
-			clk.began = now_ms();
+			clk.began = mono_ms();
 			if ((result = db_tx_begin(db)) != E_OK) { inbatch = 0; break; }
 		}
 		if (rc < 0) {
@@ -236,7 +228,7 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 	if (result == E_OK && rep->rejected == 0) {
 		/* the one transaction that makes the import visible (and the job done) */
 		if (rep->progress) fprintf(stderr, "%d lines checked; storing them in one transaction\n", rep->lines);
-		double f0 = now_ms();
+		double f0 = mono_ms();
 		result = db_tx_begin(db);
 		if (result == E_OK) result = models_publish_staged(db, who, movement_id, key, rep->errors, &rep->rejected);
 		/* the staged lines go with the commit that publishes them: a job seen done has none left */
@@ -246,12 +238,12 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 			result = job_mark_done(rep->job);
 		}
 		result = db_tx_end(db, result);
-		clk.final = now_ms() - f0;
+		clk.final = mono_ms() - f0;
 	}
 	models_unstage(db, key);
 	if (rep->job)
 		log_info("job %lld: %d lines in %.0f ms; longest batch transaction %.1f ms, final transaction %.1f ms; unchanged: %d as staged, %d as stored",
-			 (long long)key, rep->lines, now_ms() - t0, clk.longest, clk.final, same_staged, same_stored);
+			 (long long)key, rep->lines, mono_ms() - t0, clk.longest, clk.final, same_staged, same_stored);
 	if (result == E_OK && rep->rejected == 0) return E_OK;
 	rep->inserted = rep->updated = 0;
 	return result == E_OK ? E_INVALID : result;
@@ -374,7 +366,7 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 	int64_t key = staging_key(rep);
 	int result = towrite ? reports_unstage(db, key) : E_OK;
 	struct tx_clock clk = { 0 };
-	double t0 = now_ms();
+	double t0 = mono_ms();
 	int inbatch = 0, done = 0;
 	for (int k = 0; towrite && result == E_OK && k < ng; k++) {
 		if (!g[k].model_id) continue;
@@ -385,7 +377,7 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 			if (result != E_OK) break;
 		}
 		if (inbatch++ == 0) {
-			clk.began = now_ms();
+			clk.began = mono_ms();
 			if ((result = db_tx_begin(db)) != E_OK) { inbatch = 0; break; }
 		}
 		struct report_in rin = { .reported_on = g[k].on, .note = g[k].note, .nvalues = g[k].n };
@@ -404,7 +396,7 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 	arena_free(&a);
 	if (result == E_OK && rep->rejected == 0 && (towrite || rep->job)) {
 		/* the one transaction that writes every report (and marks the job done) */
-		double f0 = now_ms();
+		double f0 = mono_ms();
 		result = db_tx_begin(db);
 		if (result == E_OK && towrite) result = reports_publish_staged(db, who, movement_id, key, rep->errors, &rep->rejected);
 		if (result == E_OK && towrite && db_exec(db, "DELETE FROM report_staging WHERE job_id = $1", "i", key) != DB_OK) result = E_DB;
@@ -413,12 +405,12 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 			result = job_mark_done(rep->job);
 		}
 		result = db_tx_end(db, result);
-		clk.final = now_ms() - f0;
+		clk.final = mono_ms() - f0;
 	}
 	if (towrite) reports_unstage(db, key);
 	if (rep->job && towrite)
 		log_info("job %lld: %d new reports in %.0f ms; longest batch transaction %.1f ms, final transaction %.1f ms", (long long)key, towrite,
-			 now_ms() - t0, clk.longest, clk.final);
+			 mono_ms() - t0, clk.longest, clk.final);
 	if (result == E_OK && rep->rejected) result = E_INVALID;
 	if (result == E_OK) return E_OK;
 	rep->inserted = rep->updated = 0;

@@ -386,15 +386,15 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 	buf_init(&p.sort);
 	/* where the time goes, for the command line: the lines (checked, the
 	** people's rows), the word index, the indexes built again, the commit */
-	double t0 = mono_ms(), t_rows = 0, t_idx = 0, t_commit = 0;
+	double t0 = mono_ms();
 	if (result == E_OK) result = import_rows(&p);
-	t_rows = mono_ms();
+	double t_rows = mono_ms();
 	if (result == E_OK && deferred && db_indexes_restore(db) != DB_OK) result = E_DB;
-	t_idx = mono_ms();
+	double t_idx = mono_ms();
 	if (result == E_OK && word_batch_flush(db, p.batch) != DB_OK) result = E_DB;
 	double t_words = mono_ms();
 	if (result == E_OK && (audit_file(&p) != DB_OK || audit_chain_close(&p.chain) != DB_OK || db_commit(db) != DB_OK)) result = E_DB;
-	t_commit = mono_ms();
+	double t_commit = mono_ms();
 	if (result == E_OK) {
 		double words = word_batch_ms(p.batch); /* written during the lines too, when the batch fills */
 		snprintf(rep->timing, sizeof rep->timing, "%.1f s: lines %.1f s (checked, stored), word index %.1f s, %s %.1f s, commit %.1f s",

@@ -615,9 +615,10 @@ static int list_search(struct db *db, struct arena *a, const struct people_query
 	x.join_w = need_units(q) ? " JOIN units uw ON uw.id = w.unit_id" : "";
 	int name_order = !q->sort || !*q->sort || strcmp(q->sort, "name") == 0;
 	/* a driver of as many rows as a probe reads, or more (the tests' few
-	** lower it): split on a family name when there is one. "nguyen van" among 20 000 people (a province): "van"
-	** has ~2 900 rows, ~1 100 of them outside the Nguyễn; walked whole, the
-	** count and the page took 420 us of SQLite, the split parts ~100. */
+	** lower it): split on a family name when there is one. "nguyen van"
+	** among 20 000 people (a province): "van" has ~2 900 rows, ~1 100 of them
+	** outside the Nguyễn; walked whole, the count and the page took 420 us
+	** of SQLite, the split parts ~100. */
 	int64_t split_min = people_search_tuning.few < PROBE_ROWS ? people_search_tuning.few : PROBE_ROWS;
 	if (t[x.d].size >= split_min && nt > 1) x.s = split_term(db, t, nt, x.d);
 	struct buf sql;
