@@ -140,7 +140,8 @@ PG_UNIT_TESTS += test_elig_scan
 test-pg-unit: $(addprefix build/asan/tests/,$(PG_UNIT_TESTS))
 	@uri=$$(./scripts/pg-test-cluster.sh start) || exit 1; \
 	trap './scripts/pg-test-cluster.sh stop "$$uri"' EXIT INT TERM; \
-	rc=0; for t in $(PG_UNIT_TESTS); do echo "== $$t on PostgreSQL"; THIDUA_TEST_PG="$$uri" build/asan/tests/$$t || rc=1; done; \
+	rc=0; failed=""; for t in $(PG_UNIT_TESTS); do echo "== $$t on PostgreSQL"; THIDUA_TEST_PG="$$uri" build/asan/tests/$$t || { rc=1; failed="$$failed $$t"; }; done; \
+	[ $$rc = 0 ] || echo "pg-unit failed:$$failed (on PostgreSQL)"; \
 	exit $$rc
 
 # the HTTP suite on PostgreSQL: every test's database is a new database of one throw-away cluster

@@ -6,6 +6,12 @@
 #                                        prints the URI (postgresql:///thidua?host=DIR&user=ROLE)
 #   scripts/pg-test-cluster.sh stop URI  stop that server and remove its directory
 # The server runs as an unprivileged user: the caller, or "nobody" when the caller is root.
+# No autovacuum: its ANALYZE is a transaction of its own, which moves the
+# cluster's snapshot and so the reply cache's stamp (db_change_stamp) at a
+# moment no test chooses; a test that asserts "nothing was committed, the
+# stamp is the same" (test_db's test_change_stamp, a cached GET answered
+# twice) then fails at random: once in 30 runs of test_db with
+# autovacuum_naptime=1, and likely the pg-unit failure of CI on 2026-11-30.
 set -eu
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$bin/initdb" ] || { echo "initdb not found: install postgresql (make deps-test)" >&2; exit 1; }
@@ -24,7 +30,7 @@ start)
   as "$bin/initdb" -D "$dir/data" -U "$user" -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
     { cat "$dir/initdb.log" >&2; rm -rf "$dir"; exit 1; }
   if ! as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-       -o "-c listen_addresses='' -k $dir -c fsync=off -c max_connections=50" start >/dev/null; then
+       -o "-c listen_addresses='' -k $dir -c fsync=off -c max_connections=50 -c autovacuum=off" start >/dev/null; then
     cat "$dir/server.log" >&2
     rm -rf "$dir"
     exit 1

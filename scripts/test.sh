@@ -12,17 +12,33 @@ failed=0
 failures=""
 times=""
 
+# what failed, gathered from the suites' output and printed again at the end
+# (a CI log is often read from its tail)
+whatfailed=$(mktemp)
+trap 'rm -f "$whatfailed"' EXIT
+# remember NAME LOG: the lines of a failed suite's output that say what failed
+remember() {
+	{
+		echo "--- $1"
+		grep -E '^ *not ok|^ +error:|\[  FAILED  \]|\[  ERROR   \]|\[   LINE   \]|failed:|AddressSanitizer|runtime error' "$2" | tail -n 40
+	} >>"$whatfailed"
+}
+
 suite() { # name command...
 	name=$1
 	shift
 	echo "=== $name"
 	t0=$(date +%s)
-	if "$@"; then
+	log=$(mktemp)
+	{ "$@"; echo $? >"$log.rc"; } 2>&1 | tee "$log"
+	if [ "$(cat "$log.rc")" = 0 ]; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
 		failures="$failures $name"
+		remember "$name" "$log"
 	fi
+	rm -f "$log" "$log.rc"
 	times="$times $name $(($(date +%s) - t0))s"
 }
 
@@ -41,7 +57,7 @@ collect() {
 	wait "$pid"
 	echo "=== $1 (ran beside the others)"
 	cat "$log"
-	if [ "$(cat "$log.rc" 2>/dev/null)" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures="$failures $1"; fi
+	if [ "$(cat "$log.rc" 2>/dev/null)" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures="$failures $1"; remember "$1" "$log"; fi
 	times="$times $1(beside) $(cat "$log.time" 2>/dev/null)s"
 	rm -f "$log" "$log.rc" "$log.time"
 }
@@ -54,15 +70,17 @@ node_deps() {
 
 unit() {
 	rc=0
+	bad=""
 	for t in build/asan/tests/test_*; do
 		[ -x "$t" ] || continue
-		"$t" || rc=1
+		"$t" || { rc=1; bad="$bad $(basename "$t")"; }
 	done
 	# the fuzz corpora, replayed as regression tests
 	for t in build/asan/fuzz/*; do
 		[ -x "$t" ] || continue
-		"$t" "tests/fuzz/corpus/$(basename "$t")" || rc=1
+		"$t" "tests/fuzz/corpus/$(basename "$t")" || { rc=1; bad="$bad fuzz/$(basename "$t")"; }
 	done
+	[ $rc = 0 ] || echo "unit failed:$bad"
 	return $rc
 }
 
@@ -136,6 +154,11 @@ valgrind) suite valgrind valgrind_http ;;
 *) echo "usage: $0 [all|unit|pg-unit|http|pg-http|e2e|openapi|valgrind]" >&2; exit 2 ;;
 esac
 echo
+if [ -s "$whatfailed" ]; then
+	echo "what failed:"
+	cat "$whatfailed"
+	echo
+fi
 echo "suites: $passed passed, $failed failed${failures:+ (failed:$failures)}"
 echo "times:$times"
 [ "$failed" -eq 0 ]
