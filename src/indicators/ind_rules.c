@@ -420,9 +420,13 @@ int ind_rules_check(struct db *db, struct arena *a, int64_t unit_id, const char 
 {
 	struct evalctx c = { .db = db, .unit_id = unit_id, .period = period };
 	if (period_prev(period, c.prev, sizeof c.prev) != 0) c.prev[0] = 0;
-	const char *sql = arena_printf(a, "SELECT code, expression, %s, severity FROM indicator_rules WHERE active = 1 ORDER BY code",
+	/* a rule owned by a unit judges the values of its subtree only */
+	const char *sql = arena_printf(a,
+				       "SELECT r.code, r.expression, r.%s, r.severity FROM indicator_rules r LEFT JOIN units o ON o.id = r.owner_id "
+				       "WHERE r.active = 1 AND (r.owner_id IS NULL OR "
+				       "substr((SELECT u.path FROM units u WHERE u.id = $1), 1, length(o.path)) = o.path) ORDER BY r.code",
 				       msg_col(lang));
-	struct stmt *st = db_query(db, sql, "");
+	struct stmt *st = db_query(db, sql, "i", unit_id);
 	if (!st) return E_DB;
 	/* read the rules first: evaluation runs queries of its own */
 	struct rrow { const char *code, *expr, *msg, *sev; } *rows = NULL;
@@ -480,9 +484,13 @@ static void read_rule(struct stmt *st, struct arena *a, struct ind_rule *r)
 	r->severity = arena_strdup(a, db_text(st, 7));
 	r->active = (int)db_int(st, 8);
 	r->version = db_int(st, 9);
+	r->owner_id = db_int(st, 10);
+	r->owner_path = arena_strdup(a, db_text(st, 11) ? db_text(st, 11) : "");
 }
 
-#define RULE_COLS "SELECT id, code, expression, %s, message_vi, message_en, message_hi, severity, active, version FROM indicator_rules "
+#define RULE_COLS                                                                                               \
+	"SELECT id, code, expression, %s, message_vi, message_en, message_hi, severity, active, version, owner_id, " \
+	"(SELECT o.path FROM units o WHERE o.id = indicator_rules.owner_id) FROM indicator_rules "
 
 int ind_rules_list(struct db *db, struct arena *a, const char *lang, struct ind_rule **items, int *n)
 {
@@ -530,6 +538,9 @@ void ind_rule_json(struct jw *w, const struct ind_rule *r)
 	jw_kstr(w, "severity", r->severity);
 	jw_kbool(w, "active", r->active);
 	jw_kint(w, "version", r->version);
+	jw_key(w, "owner_id");
+	if (r->owner_id) jw_int(w, r->owner_id);
+	else jw_null(w);
 	jw_obj_end(w);
 }
 
@@ -558,10 +569,22 @@ static void check_rule_in(struct db *db, const struct ind_rule_in *in, struct fi
 	arena_free(&a);
 }
 
+/* E_OK when who may change or remove the rule: an officer over its owner */
+static int may_change_rule(struct db *db, const struct user *who, int64_t id)
+{
+	struct arena a;
+	arena_init(&a);
+	struct ind_rule *r;
+	int rc = ind_rules_get(db, &a, id, "en", &r);
+	if (rc == E_OK && !indicators_may_change(who, r->owner_path)) rc = E_FORBIDDEN;
+	arena_free(&a);
+	return rc;
+}
+
 int ind_rules_create(struct db *db, const struct user *who, const struct ind_rule_in *in, struct field_errors *fe,
 		     struct ind_expr_error *err, int64_t *id)
 {
-	if (!role_can_any(who, PERM_INDICATOR_DEFINE)) return E_FORBIDDEN;
+	if (!indicators_may_define(who)) return E_FORBIDDEN;
 	check_rule_in(db, in, fe, err);
 	if (fe->n) return E_INVALID;
 	int rc = db_tx_begin(db);
@@ -575,9 +598,10 @@ int ind_rules_create(struct db *db, const struct user *who, const struct ind_rul
 		goto out;
 	}
 	if (db_int1(db, id,
-		    "INSERT INTO indicator_rules (code, expression, message_vi, message_en, message_hi, severity, created_at, updated_at) "
-		    "VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-		    "ttttttt", in->code, in->expression, in->message_vi, in->message_en, in->message_hi, in->severity, now) != DB_ROW) {
+		    "INSERT INTO indicator_rules (code, expression, message_vi, message_en, message_hi, severity, created_at, updated_at, "
+		    "owner_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, NULLIF($8, 0)) RETURNING id",
+		    "ttttttti", in->code, in->expression, in->message_vi, in->message_en, in->message_hi, in->severity, now,
+		    indicators_owner_for(who)) != DB_ROW) {
 		rc = E_DB;
 		goto out;
 	}
@@ -589,7 +613,7 @@ out:
 int ind_rules_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct ind_rule_in *in,
 		     struct field_errors *fe, struct ind_expr_error *err)
 {
-	if (!role_can_any(who, PERM_INDICATOR_DEFINE)) return E_FORBIDDEN;
+	if (!indicators_may_define(who)) return E_FORBIDDEN;
 	check_rule_in(db, in, fe, err);
 	if (fe->n) return E_INVALID;
 	int rc = db_tx_begin(db);
@@ -601,6 +625,7 @@ int ind_rules_update(struct db *db, const struct user *who, int64_t id, int64_t 
 		rc = E_NOTFOUND;
 		goto out;
 	}
+	if ((rc = may_change_rule(db, who, id)) != E_OK) goto out;
 	if (db_exec(db,
 		    "UPDATE indicator_rules SET code = $1, expression = $2, message_vi = $3, message_en = $4, message_hi = $5, "
 		    "severity = $6, active = $7, version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
@@ -621,7 +646,7 @@ out:
 
 int ind_rules_delete(struct db *db, const struct user *who, int64_t id, int64_t version)
 {
-	if (!role_can_any(who, PERM_INDICATOR_DEFINE)) return E_FORBIDDEN;
+	if (!indicators_may_define(who)) return E_FORBIDDEN;
 	int rc = db_tx_begin(db);
 	if (rc != E_OK) return rc;
 	char *before = audit_snapshot(db, id, rule_snapshot);
@@ -629,6 +654,7 @@ int ind_rules_delete(struct db *db, const struct user *who, int64_t id, int64_t 
 		rc = E_NOTFOUND;
 		goto out;
 	}
+	if ((rc = may_change_rule(db, who, id)) != E_OK) goto out;
 	if (db_exec(db, "DELETE FROM indicator_rules WHERE id = $1 AND version = $2", "ii", id, version) != DB_OK) {
 		rc = E_DB;
 		goto out;

@@ -118,7 +118,8 @@ int period_range(const char *from, const char *to, char (*out)[IND_PERIOD_MAX], 
 
 #define IND_COLS \
 	"id, code, %s, name_vi, name_en, name_hi, measure, kind, factor, aggregation, direction, period_type, decimals, active, version, " \
-	"%s, %s, numerator_vi, numerator_en, numerator_hi, denominator_vi, denominator_en, denominator_hi FROM indicators "
+	"%s, %s, numerator_vi, numerator_en, numerator_hi, denominator_vi, denominator_en, denominator_hi, owner_id, " \
+	"(SELECT o.path FROM units o WHERE o.id = indicators.owner_id) FROM indicators "
 #define IND_COLS_ARGS(lang, a) lang_col(lang, "name", a), lang_col(lang, "numerator", a), lang_col(lang, "denominator", a)
 
 static void read_ind(struct stmt *st, struct arena *a, struct indicator *x)
@@ -146,6 +147,8 @@ static void read_ind(struct stmt *st, struct arena *a, struct indicator *x)
 	x->denominator_vi = arena_strdup(a, db_text(st, 20));
 	x->denominator_en = arena_strdup(a, db_text(st, 21));
 	x->denominator_hi = arena_strdup(a, db_text(st, 22));
+	x->owner_id = db_int(st, 23);
+	x->owner_path = arena_strdup(a, db_text(st, 24) ? db_text(st, 24) : "");
 }
 
 static int get_where(struct db *db, struct arena *a, const char *where, const char *types, int64_t id, const char *code,
@@ -221,6 +224,9 @@ void indicator_json(struct jw *w, const struct indicator *x)
 	jw_kstr(w, "denominator_hi", x->denominator_hi);
 	jw_kbool(w, "active", x->active);
 	jw_kint(w, "version", x->version);
+	jw_key(w, "owner_id");
+	if (x->owner_id) jw_int(w, x->owner_id);
+	else jw_null(w);
 	jw_obj_end(w);
 }
 
@@ -273,10 +279,30 @@ static void check_in(const struct indicator_in *in, struct field_errors *fe)
 /* a ratio part's text as stored: "" when not given */
 static const char *part(const char *s) { return s ? s : ""; }
 
+int indicators_may_define(const struct user *who) { return role_can_any(who, PERM_INDICATOR_DEFINE); }
+
+int indicators_may_change(const struct user *who, const char *owner_path)
+{
+	return owner_path && *owner_path ? role_can(who, PERM_INDICATOR_DEFINE, owner_path) : role_can_top(who, PERM_INDICATOR_DEFINE);
+}
+
+/* the owner of a row the user defines: 0 (the whole tree) from a root
+** unit's grant, else the unit of the user's highest grant that defines */
+int64_t indicators_owner_for(const struct user *who)
+{
+	if (role_can_top(who, PERM_INDICATOR_DEFINE)) return 0;
+	const struct grant *best = NULL;
+	for (int i = 0; who && i < who->ngrants; i++) {
+		const struct grant *g = &who->grants[i];
+		if (role_can(who, PERM_INDICATOR_DEFINE, g->unit_path) && (!best || g->unit_depth < best->unit_depth)) best = g;
+	}
+	return best ? best->unit_id : 0;
+}
+
 int indicators_create(struct db *db, const struct user *who, const struct indicator_in *in, struct field_errors *fe,
 		      int64_t *id)
 {
-	if (!role_can_any(who, PERM_INDICATOR_DEFINE)) return E_FORBIDDEN;
+	if (!indicators_may_define(who)) return E_FORBIDDEN;
 	check_in(in, fe);
 	if (fe->n) return E_INVALID;
 	int rc = db_tx_begin(db);
@@ -291,12 +317,13 @@ int indicators_create(struct db *db, const struct user *who, const struct indica
 	}
 	if (db_int1(db, id,
 		    "INSERT INTO indicators (code, name_vi, name_en, name_hi, measure, kind, factor, aggregation, direction, period_type, "
-		    "decimals, created_at, updated_at, numerator_vi, numerator_en, numerator_hi, denominator_vi, denominator_en, denominator_hi) "
-		    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
-		    "ttttttdtttittttttt", in->code, in->name_vi, in->name_en, in->name_hi, in->measure ? in->measure : "", in->kind,
+		    "decimals, created_at, updated_at, numerator_vi, numerator_en, numerator_hi, denominator_vi, denominator_en, denominator_hi, "
+		    "owner_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, NULLIF($19, 0)) "
+		    "RETURNING id",
+		    "ttttttdtttittttttti", in->code, in->name_vi, in->name_en, in->name_hi, in->measure ? in->measure : "", in->kind,
 		    in->factor > 0 ? in->factor : 100.0, in->aggregation, in->direction, in->period_type, (int64_t)in->decimals,
 		    now, part(in->numerator_vi), part(in->numerator_en), part(in->numerator_hi), part(in->denominator_vi),
-		    part(in->denominator_en), part(in->denominator_hi)) != DB_ROW) {
+		    part(in->denominator_en), part(in->denominator_hi), indicators_owner_for(who)) != DB_ROW) {
 		rc = E_DB;
 		goto out;
 	}
@@ -308,7 +335,7 @@ out:
 int indicators_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct indicator_in *in,
 		      struct field_errors *fe)
 {
-	if (!role_can_any(who, PERM_INDICATOR_DEFINE)) return E_FORBIDDEN;
+	if (!indicators_may_define(who)) return E_FORBIDDEN;
 	check_in(in, fe);
 	if (fe->n) return E_INVALID;
 	int rc = db_tx_begin(db);
@@ -318,6 +345,10 @@ int indicators_update(struct db *db, const struct user *who, int64_t id, int64_t
 	arena_init(&a);
 	struct indicator *x;
 	if ((rc = indicators_get(db, &a, id, "en", &x)) != E_OK) goto out;
+	if (!indicators_may_change(who, x->owner_path)) {
+		rc = E_FORBIDDEN;
+		goto out;
+	}
 	if (x->version != version) {
 		rc = E_CONFLICT;
 		goto out;
@@ -866,11 +897,20 @@ int ind_dashboards_update(struct db *db, const struct user *who, int64_t id, int
 	int rc = db_tx_begin(db);
 	if (rc != E_OK) return rc;
 	char *before = audit_snapshot(db, id, dash_snapshot);
-	char now[21];
+	char now[21], was[UNIT_PATH_MAX] = "";
 	now_iso(now);
 	int64_t dup = 0;
 	if (!before) {
 		rc = E_NOTFOUND;
+		goto out;
+	}
+	/* the unit it belongs to now must be the writer's too: else an officer
+	** of one province could take another's public dashboard */
+	struct stmt *st = db_query(db, "SELECT u.path FROM indicator_dashboards d JOIN units u ON u.id = d.unit_id WHERE d.id = $1", "i", id);
+	if (st && db_step(st) == DB_ROW) snprintf(was, sizeof was, "%s", db_text(st, 0));
+	db_done(st);
+	if (!role_can(who, PERM_INDICATOR_DEFINE, was)) {
+		rc = E_FORBIDDEN;
 		goto out;
 	}
 	if (db_int1(db, &dup, "SELECT id FROM indicator_dashboards WHERE slug = $1 AND id <> $2", "ti", in->slug, id) == DB_ROW) {

@@ -58,6 +58,8 @@ struct indicator {
 	int64_t version;
 	const char *numerator, *denominator;   /* what a ratio's parts count, in the language asked; "" when not said */
 	const char *numerator_vi, *numerator_en, *numerator_hi, *denominator_vi, *denominator_en, *denominator_hi;
+	int64_t owner_id;                /* the unit whose officers change it; 0: the whole tree (migration 026) */
+	const char *owner_path;          /* its path; "" for the whole tree */
 };
 
 /* what create and update take (every field; an update replaces them all,
@@ -69,6 +71,18 @@ struct indicator_in {
 	int active;                      /* create: ignored (1) */
 	const char *numerator_vi, *numerator_en, *numerator_hi, *denominator_vi, *denominator_en, *denominator_hi;   /* NULL: "" */
 };
+
+/* Indicators and their validation rules are one catalogue, each row owned
+** by a unit (migration 026): any officer defines new ones, owned by the unit
+** of the officer's highest grant (by the whole tree when that grant is on a
+** root unit); a row is changed or removed only by an officer over its
+** owner, and one of the whole tree only from a root unit (role_can_top, as
+** for the awards' rule sets). A rule judges the values of its owner's
+** subtree only. Targets, indexes and dashboards belong to a unit and are
+** checked on it. */
+int indicators_may_define(const struct user *who);
+int indicators_may_change(const struct user *who, const char *owner_path);
+int64_t indicators_owner_for(const struct user *who);
 
 int indicators_create(struct db *db, const struct user *who, const struct indicator_in *in, struct field_errors *fe,
 		      int64_t *id);
@@ -216,6 +230,8 @@ struct ind_rule {
 	const char *code, *expression, *message, *message_vi, *message_en, *message_hi, *severity;
 	int active;
 	int64_t version;
+	int64_t owner_id;                /* as struct indicator's */
+	const char *owner_path;
 };
 struct ind_rule_in {
 	const char *code, *expression, *message_vi, *message_en, *message_hi, *severity;   /* error, warning, comment */

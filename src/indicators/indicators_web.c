@@ -151,7 +151,7 @@ static int load_page(struct req *r, int64_t unit_id, const struct unit *u, const
 	if (u->parent_id > 0 && units_path(r->db, u->parent_id, parent, sizeof parent) == E_OK)
 		pg->can_approve = role_can(r->user, PERM_INDICATOR_APPROVE, parent);
 	else pg->can_approve = role_can(r->user, PERM_INDICATOR_APPROVE, u->path);
-	pg->can_define = role_can_any(r->user, PERM_INDICATOR_DEFINE);
+	pg->can_define = role_can(r->user, PERM_INDICATOR_DEFINE, u->path); /* its targets, a new index */
 	indexes_list(r->db, &r->a, r->lang, &pg->indexes, &pg->nindexes);
 	ind_dashboards_list(r->db, &r->a, &pg->dashboards, &pg->ndash);
 	return E_OK;
@@ -567,7 +567,7 @@ void page_indicator_definitions(struct req *r)
 	int n;
 	if (indicators_list(r->db, &r->a, r->lang, 1, &items, &n) != E_OK) { reply_fail(r, E_DB, NULL); return; }
 	page_begin(r, _("Indicator definitions"), "indicators");
-	tmpl_indicator_definitions(&r->out, r, items, n, NULL, role_can_any(r->user, PERM_INDICATOR_DEFINE));
+	tmpl_indicator_definitions(&r->out, r, items, n, NULL, indicators_may_define(r->user));
 	page_end(r);
 }
 
@@ -623,6 +623,7 @@ void page_indicator_definition_edit(struct req *r)
 	if (!id) return;
 	struct indicator *x;
 	int rc = indicators_get(r->db, &r->a, id, r->lang, &x);
+	if (rc == E_OK && !indicators_may_change(r->user, x->owner_path)) rc = E_FORBIDDEN;
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	show_definition(r, x, NULL);
 }
@@ -1162,7 +1163,7 @@ void page_indicator_rules(struct req *r)
 	struct indicator *inds;
 	int ninds;
 	indicators_list(r->db, &r->a, r->lang, 0, &inds, &ninds);
-	tmpl_indicator_rules(&r->out, r, items, n, NULL, NULL, role_can_any(r->user, PERM_INDICATOR_DEFINE), inds, ninds);
+	tmpl_indicator_rules(&r->out, r, items, n, NULL, NULL, indicators_may_define(r->user), inds, ninds);
 	page_end(r);
 }
 
@@ -1183,6 +1184,7 @@ void page_indicator_rule_edit(struct req *r)
 	if (!id) return;
 	struct ind_rule *x;
 	int rc = ind_rules_get(r->db, &r->a, id, r->lang, &x);
+	if (rc == E_OK && !indicators_may_change(r->user, x->owner_path)) rc = E_FORBIDDEN;
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	show_rule(r, x, NULL, NULL);
 }

@@ -359,3 +359,43 @@ test('the demo reproduces the seed figures of Sơn La and ranks its departments'
     await s.stop();
   }
 });
+
+test('a district officer owns what it defines: its rule judges its own district only; the whole tree\'s definitions, rules and a province\'s dashboard are not its to change', async () => {
+  const body = { code: 'd1_clubs', name_vi: 'Câu lạc bộ', name_en: 'Clubs', name_hi: 'Clubs', kind: 'number', aggregation: 'sum', direction: 'higher', period_type: 'year' };
+  const mine = ok(await officer.post('/api/v1/indicators', { json: body }), 201);
+  assert.equal(mine.owner_id, u.D1.id);
+  ok(await officer.patch(`/api/v1/indicators/${mine.id}`, { json: { ...body, name_en: 'Digital clubs', version: mine.version } }));
+  // what the administrator defined belongs to the whole tree
+  const tree = ok(await admin.post('/api/v1/indicators', { json: { ...body, code: 'tree_clubs' } }), 201);
+  assert.equal(tree.owner_id, null);
+  const refused = await officer.patch(`/api/v1/indicators/${tree.id}`, { json: { ...body, code: 'tree_clubs', name_en: 'Mine now', version: tree.version } });
+  assert.equal(refused.status, 403);
+  assert.equal(ok(await admin.get(`/api/v1/indicators/${tree.id}`)).name_en, 'Clubs');
+  assert.equal((await officer.get(`/indicators/definitions/${tree.id}`)).status, 403);
+  // the district's rule refuses a figure of its commune, not one of the other district's
+  const rule = ok(await officer.post('/api/v1/indicator-rules', { json: { code: 'd1_clubs_max', expression: 'd1_clubs <= 10', severity: 'error',
+    message_vi: 'Quá 10 câu lạc bộ', message_en: 'More than 10 clubs', message_hi: '10 से अधिक' } }), 201);
+  assert.equal(rule.owner_id, u.D1.id);
+  const inD1 = await enter(admin, u.C12, [{ indicator: 'd1_clubs', value: 11 }]);
+  assert.equal(inD1.status, 422);
+  assert.deepEqual(inD1.data.error, { code: 'validation', message: 'More than 10 clubs', rule: 'd1_clubs_max' });
+  assert.deepEqual(ok(await enter(admin, u.C21, [{ indicator: 'd1_clubs', value: 11 }])), { entered: 1, warnings: [] });
+  assert.equal((await figures(admin, 'd1_clubs', u.C21)).figure.value, 11);
+  // a rule of the whole tree: neither changed nor removed by the district
+  const treeRule = ok(await admin.post('/api/v1/indicator-rules', { json: { code: 'tree_clubs_max', expression: 'tree_clubs <= 1000', severity: 'warning',
+    message_vi: 'Nhiều', message_en: 'Many', message_hi: 'Many' } }), 201);
+  assert.equal(treeRule.owner_id, null);
+  const rbody = { code: 'tree_clubs_max', expression: 'tree_clubs < 0', severity: 'error', message_vi: 'Chặn', message_en: 'Blocked', message_hi: 'Blocked', version: treeRule.version };
+  assert.equal((await officer.patch(`/api/v1/indicator-rules/${treeRule.id}`, { json: rbody })).status, 403);
+  assert.equal((await officer.req('DELETE', `/api/v1/indicator-rules/${treeRule.id}?version=${treeRule.version}`)).status, 403);
+  const kept = ok(await admin.get('/api/v1/indicator-rules')).items.find((x) => x.id === treeRule.id);
+  assert.deepEqual([kept.expression, kept.version], ['tree_clubs <= 1000', treeRule.version]);
+  // the province's public dashboard is not taken by moving it to the district
+  const d = ok(await admin.post('/api/v1/indicator-dashboards', { json: { slug: 'sl-owned', title: 'Tỉnh Sơn La', unit_id: u.SL.id,
+    indicators: 'teams', period_from: '2025', period_to: '2025', public: true } }), 201);
+  const take = await officer.patch(`/api/v1/indicator-dashboards/${d.id}`, { json: { slug: 'sl-owned', title: 'TAKEN', unit_id: u.D1.id,
+    indicators: 'teams', period_from: '2025', period_to: '2025', public: true, version: 1 } });
+  assert.equal(take.status, 403);
+  const pub = ok(await new Client(srv.base).get('/api/v1/public/indicators/sl-owned'));
+  assert.deepEqual([pub.title, pub.unit_id], ['Tỉnh Sơn La', u.SL.id]);
+});
