@@ -700,11 +700,17 @@ int mv_read_dash_query(struct req *r, const struct movement *m, struct dash_quer
 	q->levels = (int)query_int(r, "levels", 2, 0, 30);
 	if (query_bad(r)) return -1;
 	struct field_errors fe = { 0 };
+	/* the page's filter form: a date as typed (dd/mm/yyyy, as a browser
+	** without a date picker sends it) or as the picker sends it */
+	if (!r->api && q->from && *q->from && date_from_user(&r->a, q->from)) q->from = date_from_user(&r->a, q->from);
+	if (!r->api && q->to && *q->to && date_from_user(&r->a, q->to)) q->to = date_from_user(&r->a, q->to);
 	if (q->from && *q->from && !date_valid(q->from)) fe_add(&fe, "from", N_("Is not a date (YYYY-MM-DD)"));
 	if (q->to && *q->to && !date_valid(q->to)) fe_add(&fe, "to", N_("Is not a date (YYYY-MM-DD)"));
+	if (!fe.n && q->from && *q->from && q->to && *q->to && strcmp(q->from, q->to) > 0)
+		fe_add(&fe, "to", N_("Ends before it starts"));
 	if (fe.n) {
 		if (r->api) reply_invalid(r, &fe);
-		else reply_error(r, 400, "bad_request", N_("A parameter of the address is not valid"));
+		else reply_error(r, 400, "bad_request", fe.msg[0]);
 		r->status = 400;
 		return -1;
 	}

@@ -241,6 +241,11 @@ static void dispatch(struct req *r, int snapshot)
 			buf_init(&b);
 			buf_raw(&b, "/login?next=");
 			buf_url(&b, r->path);
+			/* a shared link keeps its filters through the login (a GET's query, as sent) */
+			if (m == M_GET && r->raw_query && *r->raw_query) {
+				buf_url(&b, "?");
+				buf_url(&b, r->raw_query);
+			}
 			reply_redirect(r, arena_strdup(&r->a, buf_cstr(&b)));
 			buf_free(&b);
 		}

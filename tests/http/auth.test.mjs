@@ -138,6 +138,19 @@ test('a page without login redirects to /login with next', async () => {
   assert.equal(r.headers.get('location'), '/login?next=%2Funits');
 });
 
+test('a shared link keeps its filters through the login: next carries the query, and the form goes back to it', async () => {
+  const c = new Client(srv.base);
+  const r = await c.get('/units?q=s%C6%A1n%20la&limit=5');
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get('location'), '/login?next=%2Funits%3Fq%3Ds%25C6%25A1n%2520la%26limit%3D5');
+  const page = await c.get(r.headers.get('location'));
+  assert.ok(page.text.includes('<input type="hidden" name="next" value="/units?q=s%C6%A1n%20la&amp;limit=5">'));
+  const pre = setCookies(page).find((s) => s.startsWith('tdpre=')).slice(6, 70);
+  const done = await c.post('/login', { form: { login: 'admin', password: env.adminPassword, next: '/units?q=s%C6%A1n%20la&limit=5', _csrf: pre } });
+  assert.equal(done.status, 303);
+  assert.equal(done.headers.get('location'), '/units?q=s%C6%A1n%20la&limit=5');
+});
+
 // ---- the browser: login form, session cookie, CSRF, logout ----
 //
 // No test depends on another: each builds the browser it needs through the

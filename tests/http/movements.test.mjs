@@ -207,6 +207,25 @@ test('the dashboard: totals per unit and subtree are the sums of their parts', a
   assert.equal(mine.metrics.find((m) => m.code === 'vnd').value, 427000000);
   assert.equal((await reporter.get(`/api/v1/movements/${mv.id}/dashboard?under=${u['QY-YG'].id}`)).status, 403);
   assert.equal((await officer.get(`/api/v1/movements/${mv.id}/dashboard?from=2020-13-01`)).status, 400);
+  const reversed = await officer.get(`/api/v1/movements/${mv.id}/dashboard?from=2024-12-31&to=2024-01-01`, { headers: { 'Accept-Language': 'en' } });
+  assert.equal(reversed.status, 400);
+  assert.deepEqual(reversed.data.error.fields, { to: 'Ends before it starts' });
+});
+
+test('the dashboard page reads the period as typed (dd/mm/yyyy) and says so when it ends before it starts', async () => {
+  const { mv } = await withModels('DVK-DAYS');
+  const web = new Client(srv.base);
+  const pre = (await web.get('/login')).text.match(/name="_csrf" value="([^"]+)"/)[1];
+  assert.equal((await web.post('/login', { form: { _csrf: pre, login: 'admin', password: env.adminPassword } })).status, 303);
+  const iso = await web.get(`/movements/${mv.id}/dashboard?from=2024-03-15&to=2024-12-31`);
+  const typed = await web.get(`/movements/${mv.id}/dashboard?from=15/03/2024&to=31/12/2024`);
+  assert.equal(typed.status, 200, typed.text);
+  const figures = (html) => html.slice(html.indexOf('<main'), html.indexOf('</main>')).replace(/(from|to)=[^&"]*/g, '').replace(/value="[^"]*"/g, '');
+  assert.equal(figures(typed.text), figures(iso.text));
+  assert.notEqual(figures(iso.text), figures((await web.get(`/movements/${mv.id}/dashboard`)).text)); // the period counts
+  const reversed = await web.get(`/movements/${mv.id}/dashboard?from=31/12/2024&to=01/01/2024`);
+  assert.equal(reversed.status, 400);
+  assert.ok(reversed.text.includes('Ngày kết thúc trước ngày bắt đầu'), reversed.text);
 });
 
 test('assessment, typical examples, replication and the public page', async () => {
