@@ -409,6 +409,35 @@ static int64_t organiser_unit(const struct user *who, int64_t given)
 	return 0;
 }
 
+int votes_person_candidate_ok(struct db *db, const struct user *who, int64_t round_id, int64_t person_id)
+{
+	struct stmt *st = db_query(db, "SELECT u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1", "i", person_id);
+	int ok = -1;   /* -1: no such person */
+	if (st && db_step(st) == DB_ROW) ok = role_can(who, PERM_READ, db_text(st, 0));
+	db_done(st);
+	if (ok >= 0 && !ok && round_id > 0) {
+		/* kept from the round as it is: who runs it reads its candidates' labels already */
+		int64_t one = 0;
+		ok = db_int1(db, &one, "SELECT 1 FROM vote_candidates WHERE round_id = $1 AND person_id = $2", "ii", round_id, person_id) == DB_ROW;
+	}
+	return ok > 0;
+}
+
+/* The people among the candidates must be readable by who (a unit is
+** public): one who may not read a person is answered as for an unknown one,
+** so that the round's labels do not show a name out of scope. A nominee is
+** the proposal's, whose reading is checked with the proposal. */
+static void check_candidates(struct db *db, const struct user *who, int64_t round_id, const struct vote_in *in, struct field_errors *fe)
+{
+	for (int i = 0; i < in->ncand; i++) {
+		const struct vote_candidate_in *c = &in->cand[i];
+		if (c->person_id && !c->nominee_id && !votes_person_candidate_ok(db, who, round_id, c->person_id)) {
+			fe_add(fe, "candidates", N_("No such unit or person"));
+			return;
+		}
+	}
+}
+
 static void validate(struct db *db, const struct vote_in *in, struct field_errors *fe)
 {
 	if (!in->title || !*in->title) fe_add(fe, "title", N_("Is required"));
@@ -529,6 +558,7 @@ int votes_create(struct db *db, const struct user *who, const struct vote_in *gi
 		else in.cand = c;
 	}
 	validate(db, &in, fe);
+	check_candidates(db, who, 0, &in, fe);
 	int rc = E_OK;
 	if (fe->n) { rc = E_INVALID; goto done; }
 	if (!role_can(who, PERM_RUN_VOTES, path)) { rc = E_FORBIDDEN; goto done; }
@@ -648,6 +678,7 @@ int votes_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 		eff.ncand = v->ncand;
 	}
 	validate(db, &eff, fe);
+	if (set & VU_CANDIDATES) check_candidates(db, who, id, &eff, fe);
 	if (fe->n) { rc = E_INVALID; goto out; }
 	before = audit_snapshot(db, id, snapshot);
 	rc = write_rules(db, id, &eff);

@@ -123,6 +123,11 @@ int votes_of_cluster_year(struct db *db, struct arena *a, int64_t cluster_year_i
 /* the rounds backing a proposal (its nominees as candidates) */
 int votes_of_proposal(struct db *db, struct arena *a, int64_t proposal_id, struct vote_round **items, int *n);
 
+/* May who name this person a candidate? Only one whose unit who may read
+** (PERM_READ), or one already a candidate of round_id (0: a new round): an
+** unreadable person is answered as an unknown one, so no name leaks and no
+** code can be probed. Units are public; nominees go with their proposal. */
+int votes_person_candidate_ok(struct db *db, const struct user *who, int64_t round_id, int64_t person_id);
 /* who may run it: open, close, record who is present */
 int votes_may_run(const struct user *who, const struct vote_round *v);
 /* who may read it: its organisers, its voters, readers of the organising body */

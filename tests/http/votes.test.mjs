@@ -3,7 +3,8 @@
 // quota at its edge, one ballot per voter, no result before the close (for
 // the administrator too), the limit of choices, non-voters, receipts, a close
 // racing ballots, the ballot table's schema (nothing links a ballot to its
-// voter, on SQLite and PostgreSQL), and a round from a proposal's nominees.
+// voter, on SQLite and PostgreSQL), a round from a proposal's nominees, and people
+// out of the organiser's scope refused as candidates.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, addUser, startServer, Client, testPassword } from '../lib/server.mjs';
@@ -341,19 +342,22 @@ test('the pages: a round made with person candidates from the person picker and 
   const lan = await mkPerson(admin, { full_name: 'Nguyễn Thị Lan', gender: 'F', unit_id: ward.id, code: 'HT-0001' });
   const minh = await mkPerson(admin, { full_name: 'Lê Văn Minh', gender: 'M', unit_id: ward.id, code: 'HT-0002' });
   const ids = await Promise.all(COUNCIL.slice(0, 3).map(async (l) => sql(env.db, `SELECT id FROM users WHERE login = '${l}'`)));
-  const form = await org.get('/votes/new');
+  // Hà Tĩnh's officer, who may read its people (the picker offers no others)
+  addUser(env.db, 'ht.officer', 'officer', 'T-HATINH');
+  const hto = await as('ht.officer');
+  const form = await hto.get('/votes/new');
   assert.match(form.text, /name="people_unit"/);
-  const body = new URLSearchParams([['unit_id', String(sql(env.db, "SELECT id FROM units WHERE code = 'TW-HD'"))], ['title', 'Suy tôn Chiến sĩ thi đua'],
+  const body = new URLSearchParams([['unit_id', String(units['T-HATINH'].id)], ['title', 'Suy tôn Chiến sĩ thi đua'],
     ['threshold_pct', '66,5'], ['base', 'all_members'], ...ids.map((i) => ['voter_ids', i]), ['candidate_people', String(lan.id)], ['candidate_people', String(minh.id)],
     ['labels', 'Người thứ ba']]);
-  let r = await org.req('POST', '/votes', { raw: body.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  let r = await hto.req('POST', '/votes', { raw: body.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.equal(r.status, 303, r.text);
   const id = Number(r.headers.get('location').match(/^\/votes\/(\d+)$/)[1]);
-  let v = (await org.get(`/api/v1/votes/${id}`)).data;
+  let v = (await hto.get(`/api/v1/votes/${id}`)).data;
   assert.deepEqual(v.candidates.map((c) => [c.label, c.person_code]), [['Nguyễn Thị Lan', 'HT-0001'], ['Lê Văn Minh', 'HT-0002'], ['Người thứ ba', null]]);
   assert.deepEqual([v.threshold_pct, v.voters], [66.5, 3]);
   // the round's page: the edit form, filled
-  const page = await org.get(`/votes/${id}`);
+  const page = await hto.get(`/votes/${id}`);
   assert.match(page.text, /<form method="post" action="\/votes\/\d+" class="card wide" id="edit-vote">/);
   assert.match(page.text, /<input id="f-threshold_pct" name="threshold_pct" value="66,5" required>/);
   assert.match(page.text, /<textarea id="f-labels" name="labels" rows="4">Người thứ ba\n<\/textarea>/);
@@ -361,17 +365,17 @@ test('the pages: a round made with person candidates from the person picker and 
   const edit = new URLSearchParams([['what', 'edit'], ['version', String(v.version)], ['title', 'Suy tôn Chiến sĩ thi đua toàn quốc'], ['threshold_pct', '90'],
     ['base', 'all_members'], ['max_choices', '1'], ['quota_pct', ''], ['quota_of', ''], ...ids.map((i) => ['voter_ids', i]),
     ['candidate_people', String(lan.id)], ['candidate_units', String(units['T-HATINH'].id)], ['labels', '']]);
-  r = await org.req('POST', `/votes/${id}`, { raw: edit.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  r = await hto.req('POST', `/votes/${id}`, { raw: edit.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.equal(r.status, 303, r.text);
-  v = (await org.get(`/api/v1/votes/${id}`)).data;
+  v = (await hto.get(`/api/v1/votes/${id}`)).data;
   assert.deepEqual([v.title, v.threshold_pct, v.max_choices, v.candidates.map((c) => c.label)],
     ['Suy tôn Chiến sĩ thi đua toàn quốc', 90, 1, ['Tỉnh Hà Tĩnh', 'Nguyễn Thị Lan']]);
   // a stale form is 409; a bad one shows why, keeping what was typed
-  r = await org.req('POST', `/votes/${id}`, { raw: edit.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  r = await hto.req('POST', `/votes/${id}`, { raw: edit.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.equal(r.status, 409);
   edit.set('version', String(v.version));
   edit.set('threshold_pct', '90,555');
-  r = await org.req('POST', `/votes/${id}`, { raw: edit.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  r = await hto.req('POST', `/votes/${id}`, { raw: edit.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.equal(r.status, 422);
   assert.match(r.text, /value="90,555"/);
   // from a proposal: its nominees are boxes, all ticked; unticking one leaves the other
@@ -395,4 +399,55 @@ test('the pages: a round made with person candidates from the person picker and 
   fromProp.append('candidate_nominees', '');
   r = await admin.req('POST', '/votes', { raw: fromProp.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.equal(r.status, 422);
+});
+
+test('a person the organiser may not read is refused as an unknown code (API create and edit, the form): no name shown, nothing stored', async () => {
+  const hoa = await mkPerson(admin, { full_name: 'Phan Thị Hoa', gender: 'F', unit_id: (await mkUnit(admin, 'HT-P9', 'Phường Nam Hà', 'ward', units['T-HATINH'].id)).id, code: 'HT-0901' });
+  await mkPerson(admin, { full_name: 'Hoàng Văn Mạnh', gender: 'M', unit_id: (await mkUnit(admin, 'QB-P9', 'Phường Đồng Phú', 'ward', units['T-QUANGBINH'].id)).id, code: 'QB-0901' });
+  addUser(env.db, 'qb.officer', 'officer', 'T-QUANGBINH');
+  const qb = await as('qb.officer');
+  // the officer of Quảng Bình may not read Hà Tĩnh's people
+  assert.equal((await qb.get(`/api/v1/people/${hoa.id}`)).status, 403);
+  const title = 'Suy tôn ngoài phạm vi';
+  const create = (candidates) => qb.post('/api/v1/votes', { json: { title, threshold_pct: 50, base: 'all_members', voters: ['hd.01'], candidates } });
+  const unknown = await create([{ person_code: 'HT-9999' }]);
+  assert.equal(unknown.status, 422, unknown.text);
+  assert.deepEqual(unknown.data.error.fields, { candidates: 'Không có người nào có mã này' });
+  for (const candidates of [[{ person_code: 'HT-0901' }], [{ label: 'Ứng viên', person_code: 'HT-0901' }], [{ unit_code: 'T-QUANGBINH' }, { person_code: 'HT-0901' }]]) {
+    const r = await create(candidates);
+    assert.equal(r.status, 422, r.text);
+    assert.deepEqual(r.data, unknown.data, 'the same answer as an unknown code');
+    assert.ok(!r.text.includes('Phan Thị Hoa'));
+  }
+  // the form (the person picker's ids): the same answer as an unknown id, the name nowhere on the page
+  const voter = sql(env.db, "SELECT id FROM users WHERE login = 'hd.01'");
+  const form = (person) => qb.req('POST', '/votes', { raw: new URLSearchParams([['unit_id', String(units['T-QUANGBINH'].id)], ['title', title], ['threshold_pct', '50'],
+    ['base', 'all_members'], ['voter_ids', voter], ['candidate_people', String(person)], ['labels', '']]).toString(),
+  headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  for (const person of [hoa.id, 999999]) {
+    const r = await form(person);
+    assert.equal(r.status, 422, r.text);
+    assert.match(r.text, /Không có đơn vị hoặc cá nhân này/);
+    assert.ok(!r.text.includes('Phan Thị Hoa'));
+  }
+  assert.equal(sql(env.db, `SELECT count(*) FROM vote_rounds WHERE title = '${title}'`), '0');
+  // their own province's person is a candidate, with the name
+  const ok = await create([{ person_code: 'QB-0901' }]);
+  assert.equal(ok.status, 201, ok.text);
+  assert.deepEqual(ok.data.candidates.map((c) => [c.label, c.person_code]), [['Hoàng Văn Mạnh', 'QB-0901']]);
+  // an edit cannot add one either: the round keeps its candidates
+  const edit = await qb.patch(`/api/v1/votes/${ok.data.id}`, { json: { version: ok.data.version, candidates: [{ person_code: 'QB-0901' }, { person_code: 'HT-0901' }] } });
+  assert.equal(edit.status, 422, edit.text);
+  assert.deepEqual(edit.data, unknown.data);
+  const kept = (await qb.get(`/api/v1/votes/${ok.data.id}`)).data;
+  assert.deepEqual([kept.version, kept.candidates.map((c) => c.person_code)], [ok.data.version, ['QB-0901']]);
+  assert.equal(sql(env.db, `SELECT count(*) FROM vote_candidates WHERE person_id = ${hoa.id}`), '0');
+  // a round the administrator prepared for Quảng Bình with Hà Tĩnh's person: its officer may keep that candidate when editing
+  const byAdmin = await admin.post('/api/v1/votes', { json: { title: 'Suy tôn liên tỉnh', unit_code: 'T-QUANGBINH', threshold_pct: 50, base: 'all_members',
+    voters: ['hd.01'], candidates: [{ person_code: 'HT-0901' }] } });
+  assert.equal(byAdmin.status, 201, byAdmin.text);
+  assert.equal(byAdmin.data.candidates[0].label, 'Phan Thị Hoa');
+  const keep = await qb.patch(`/api/v1/votes/${byAdmin.data.id}`, { json: { version: byAdmin.data.version, candidates: [{ person_code: 'HT-0901' }, { person_code: 'QB-0901' }] } });
+  assert.equal(keep.status, 200, keep.text);
+  assert.deepEqual(keep.data.candidates.map((c) => c.label), ['Phan Thị Hoa', 'Hoàng Văn Mạnh']);
 });
