@@ -502,6 +502,8 @@ void page_vote_new(struct req *r)
 	f.cluster_year_id = query_int(r, "cluster_year", 0, 0, INT64_MAX);
 	if (query_bad(r)) return;
 	if (f.cluster_year_id) {
+		int hold = votes_may_hold_at(r->db, r->user, f.cluster_year_id);
+		if (hold != 1) { reply_fail(r, hold < 0 ? E_NOTFOUND : E_FORBIDDEN, NULL); return; }
 		int64_t count = 0;
 		db_int1(r->db, &count, "SELECT count(*) FROM cluster_members WHERE cluster_year_id = $1", "i", f.cluster_year_id);
 		int64_t *units = arena_alloc(&r->a, sizeof *units * (size_t)(count + 1));
@@ -736,8 +738,9 @@ void votes_cluster_section(struct buf *o, struct req *r, int64_t cluster_year_id
 {
 	struct vote_round *items;
 	int n;
-	if (votes_of_cluster_year(r->db, &r->a, cluster_year_id, &items, &n) != E_OK) return;
-	int can_run = role_can_any(r->user, PERM_RUN_VOTES);
+	if (votes_of_cluster_year(r->db, &r->a, cluster_year_id, r->user, &items, &n) != E_OK) return;
+	/* "hold a vote here": who runs votes and organises the cluster (votes_create's rule) */
+	int can_run = role_can_any(r->user, PERM_RUN_VOTES) && votes_may_hold_at(r->db, r->user, cluster_year_id) == 1;
 	tmpl_votes_of_cluster(o, r, cluster_year_id, items, n, can_run);
 }
 

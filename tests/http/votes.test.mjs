@@ -3,12 +3,14 @@
 // quota at its edge, one ballot per voter, no result before the close (for
 // the administrator too), the limit of choices, non-voters, receipts, a close
 // racing ballots, the ballot table's schema (nothing links a ballot to its
-// voter, on SQLite and PostgreSQL), a round from a proposal's nominees, and people
-// out of the organiser's scope refused as candidates.
+// voter, on SQLite and PostgreSQL), a round from a proposal's nominees, people
+// out of the organiser's scope refused as candidates, and the rounds of a
+// cluster year: attached by its organiser only, shown only to their readers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, addUser, startServer, Client, testPassword } from '../lib/server.mjs';
 import { mkUnit, mkPerson, sql } from './_util.mjs';
+import { unzip } from '../lib/xlsx_edit.mjs';
 
 const onPg = !!process.env.THIDUA_TEST_PG;
 let env, srv, admin, org, hd = [], units = {};
@@ -450,4 +452,67 @@ test('a person the organiser may not read is refused as an unknown code (API cre
   const keep = await qb.patch(`/api/v1/votes/${byAdmin.data.id}`, { json: { version: byAdmin.data.version, candidates: [{ person_code: 'HT-0901' }, { person_code: 'QB-0901' }] } });
   assert.equal(keep.status, 200, keep.text);
   assert.deepEqual(keep.data.candidates.map((c) => c.label), ['Phan Thị Hoa', 'Hoàng Văn Mạnh']);
+});
+
+test('a round held at a cluster year: only the cluster\'s organiser attaches one; the year\'s page and summary show a round only to its readers', async () => {
+  const cl = await org.post('/api/v1/clusters', { json: { code: 'CUM-BTB-V', name: 'Cụm Bắc Trung Bộ (bỏ phiếu)', kind: 'cluster', organiser_code: 'TW-HD' } });
+  assert.equal(cl.status, 201, cl.text);
+  const y = await org.post(`/api/v1/clusters/${cl.data.id}/years`, { json: { year: 2023, members: ['T-HATINH', 'T-QUANGBINH', 'T-QUANGTRI'],
+    leader: 'T-HATINH', deputy: 'T-QUANGBINH', cross_mode: 'all', method: 'mean', trim: 1 } });
+  assert.equal(y.status, 201, y.text);
+  const cy = y.data.id;
+  addUser(env.db, 'qt.officer', 'officer', 'T-QUANGTRI');
+  const qt = await as('qt.officer');
+  const ht = await as('ht.viewer');
+  // an officer who runs votes but does not organise the cluster: 403, nothing stored; the form from the year refused too
+  const title = 'Bỏ phiếu gắn vào cụm của người khác';
+  const foreign = await qt.post('/api/v1/votes', { json: { title, threshold_pct: 50, base: 'all_members', voters: ['hd.01'], candidates: [{ unit_code: 'T-QUANGTRI' }], cluster_year_id: cy } });
+  assert.equal(foreign.status, 403, foreign.text);
+  assert.deepEqual(foreign.data.error, { code: 'forbidden', message: 'Nằm ngoài phạm vi đơn vị bạn được phép làm việc' });
+  assert.equal(sql(env.db, `SELECT count(*) FROM vote_rounds WHERE title = '${title}' OR cluster_year_id = ${cy}`), '0');
+  assert.equal((await qt.get(`/votes/new?cluster_year=${cy}`)).status, 403);
+  assert.equal((await org.get(`/votes/new?cluster_year=${cy}`)).status, 200);
+  assert.equal((await org.get('/votes/new?cluster_year=999999')).status, 404);
+  const missing = await org.post('/api/v1/votes', { json: { title, threshold_pct: 50, base: 'all_members', voters: ['hd.01'], candidates: [{ label: 'A' }], cluster_year_id: 999999 } });
+  assert.equal(missing.status, 422);
+  assert.deepEqual(missing.data.error.fields, { cluster_year_id: 'Không có bản ghi này' });
+  // the organiser holds two rounds there: one of the council, one Hà Tĩnh's viewer votes in
+  const council = await round({ title: 'Suy tôn Cờ thi đua (hội đồng)', threshold_pct: 50, base: 'all_members', voters: COUNCIL.slice(0, 3),
+    candidates: [{ unit_code: 'T-HATINH' }, { unit_code: 'T-QUANGBINH' }], cluster_year_id: cy });
+  assert.equal(council.cluster_year_id, cy);
+  await open(council);
+  for (let i = 0; i < 3; i++) await cast(hd[i], council, [council.candidates[i % 2].id]);
+  await close(council);
+  const members = await round({ title: 'Bình chọn cụm trưởng (thành viên)', threshold_pct: 50, base: 'all_members', voters: ['ht.viewer', 'hd.01'],
+    candidates: [{ unit_code: 'T-QUANGTRI' }], cluster_year_id: cy });
+  await open(members);
+  await cast(ht, members, [members.candidates[0].id]);
+  await close(members);
+  assert.equal((await ht.get(`/api/v1/votes/${council.id}`)).status, 403);
+  assert.equal((await ht.get(`/api/v1/votes/${council.id}/result`)).status, 403);
+  assert.equal((await ht.get(`/api/v1/votes/${members.id}/result`)).status, 200);
+  // the year's page: each reader sees the rounds they may read, with their tally
+  const section = async (c) => {
+    const page = await c.get(`/clusters/${cl.data.id}/years/2023`);
+    assert.equal(page.status, 200);
+    const s = page.text.slice(page.text.indexOf('id="h-votes"'), page.text.indexOf('</section>', page.text.indexOf('id="h-votes"')));
+    return { rounds: [...s.matchAll(/<h3><a href="\/votes\/(\d+)">([^<]+)<\/a>/g)].map((m) => m[2]),
+      rows: [...s.matchAll(/<tr><td>([^<]+)<\/td><td class="num">(\d+)<\/td>/g)].map((m) => [m[1], Number(m[2])]),
+      empty: s.includes('Hội nghị này chưa tổ chức bỏ phiếu.'), hold: s.includes(`href="/votes/new?cluster_year=${cy}"`) };
+  };
+  assert.deepEqual(await section(org), { rounds: ['Suy tôn Cờ thi đua (hội đồng)', 'Bình chọn cụm trưởng (thành viên)'],
+    rows: [['Tỉnh Hà Tĩnh', 2], ['Tỉnh Quảng Bình', 1], ['Tỉnh Quảng Trị', 1]], empty: false, hold: true });
+  assert.deepEqual(await section(ht), { rounds: ['Bình chọn cụm trưởng (thành viên)'], rows: [['Tỉnh Quảng Trị', 1]], empty: false, hold: false });
+  assert.deepEqual(await section(qt), { rounds: [], rows: [], empty: true, hold: false });
+  // the conference summary (workbook) likewise
+  const strings = async (c) => {
+    const r = await fetch(`${srv.base}/api/v1/clusters/${cl.data.id}/years/2023/summary?format=xlsx`, { headers: { Authorization: 'Bearer ' + c.token } });
+    assert.equal(r.status, 200);
+    return unzip(Buffer.from(await r.arrayBuffer()))['xl/sharedStrings.xml'].toString('utf8');
+  };
+  const all = await strings(org);
+  assert.ok(all.includes('Suy tôn Cờ thi đua (hội đồng)') && all.includes('Bình chọn cụm trưởng (thành viên)'));
+  const mine = await strings(ht);
+  assert.ok(!mine.includes('Suy tôn Cờ thi đua (hội đồng)') && mine.includes('Bình chọn cụm trưởng (thành viên)'));
+  assert.ok((await strings(qt)).includes('Hội nghị này chưa tổ chức bỏ phiếu.'));
 });
