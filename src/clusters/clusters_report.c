@@ -247,7 +247,7 @@ static int write_workbook(struct req *r, FILE *out, const struct summary *s)
 	{
 		struct vote_round *vr;
 		int nv = 0, row = 0;
-		if (votes_of_cluster_year(r->db, &r->a, y->id, &vr, &nv) != E_OK) nv = 0;
+		if (votes_of_cluster_year(r->db, &r->a, y->id, r->user, &vr, &nv) != E_OK) nv = 0;
 		if (!nv) worksheet_write_string(ws, 0, 0, T("No vote was held at this review."), NULL);
 		for (int i = 0; i < nv; i++) {
 			worksheet_write_string(ws, (lxw_row_t)row++, 0, vote_title(r, &vr[i]), bold);
@@ -363,7 +363,7 @@ static int write_pdf(struct req *r, FILE *out, const struct summary *s)
 	{
 		struct vote_round *vr;
 		int nv = 0;
-		if (votes_of_cluster_year(r->db, &r->a, y->id, &vr, &nv) != E_OK) nv = 0;
+		if (votes_of_cluster_year(r->db, &r->a, y->id, r->user, &vr, &nv) != E_OK) nv = 0;
 		if (!nv) pdf_paragraph(p, T("No vote was held at this review."));
 		for (int i = 0; i < nv; i++) {
 			pdf_heading(p, 2, vote_title(r, &vr[i]));

@@ -192,14 +192,26 @@ int votes_of_proposal(struct db *db, struct arena *a, int64_t proposal_id, struc
 	return E_OK;
 }
 
-/* the rounds held at a cluster's yearly review, oldest first, with their candidates */
-int votes_of_cluster_year(struct db *db, struct arena *a, int64_t cluster_year_id, struct vote_round **items, int *n)
+/* the rounds held at a cluster's yearly review that who may read, oldest
+** first, with their candidates: the cluster's page and summary are read by
+** everyone, a round only by its own readers (votes_readable) */
+int votes_of_cluster_year(struct db *db, struct arena *a, int64_t cluster_year_id, const struct user *who, struct vote_round **items, int *n)
 {
 	*n = 0;
 	*items = arena_alloc(a, sizeof **items * 21);
-	struct stmt *st = db_query(db, "SELECT " ROUND_COLS ROUND_FROM " WHERE v.cluster_year_id = $1 ORDER BY v.id LIMIT 20", "i", cluster_year_id);
+	struct stmt *st = db_query(db,
+				   "SELECT " ROUND_COLS ", (SELECT count(*) FROM vote_voters w WHERE w.round_id = v.id AND w.user_id = $2), "
+				   "(SELECT count(*) FROM vote_cast c WHERE c.round_id = v.id AND c.user_id = $2)" ROUND_FROM
+				   " WHERE v.cluster_year_id = $1 ORDER BY v.id LIMIT 2000",
+				   "ii", cluster_year_id, who ? who->id : 0);
 	if (!st) return E_DB;
-	while (*n < 20 && db_step(st) == DB_ROW) read_round(st, a, &(*items)[(*n)++]);
+	while (*n < 20 && db_step(st) == DB_ROW) {
+		struct vote_round *v = &(*items)[*n];
+		read_round(st, a, v);
+		v->is_voter = db_int(st, 26) > 0;
+		v->has_voted = db_int(st, 27) > 0;
+		if (votes_readable(who, v)) (*n)++;
+	}
 	db_done(st);
 	for (int i = 0; i < *n; i++)
 		if (read_candidates(db, a, &(*items)[i]) != E_OK) return E_DB;
@@ -409,6 +421,47 @@ static int64_t organiser_unit(const struct user *who, int64_t given)
 	return 0;
 }
 
+int votes_person_candidate_ok(struct db *db, const struct user *who, int64_t round_id, int64_t person_id)
+{
+	struct stmt *st = db_query(db, "SELECT u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1", "i", person_id);
+	int ok = -1;   /* -1: no such person */
+	if (st && db_step(st) == DB_ROW) ok = role_can(who, PERM_READ, db_text(st, 0));
+	db_done(st);
+	if (ok >= 0 && !ok && round_id > 0) {
+		/* kept from the round as it is: who runs it reads its candidates' labels already */
+		int64_t one = 0;
+		ok = db_int1(db, &one, "SELECT 1 FROM vote_candidates WHERE round_id = $1 AND person_id = $2", "ii", round_id, person_id) == DB_ROW;
+	}
+	return ok > 0;
+}
+
+int votes_may_hold_at(struct db *db, const struct user *who, int64_t cluster_year_id)
+{
+	struct stmt *st = db_query(db,
+				   "SELECT o.path FROM cluster_years y JOIN clusters c ON c.id = y.cluster_id JOIN units o ON o.id = c.organiser_id "
+				   "WHERE y.id = $1",
+				   "i", cluster_year_id);
+	int rc = -1;
+	if (st && db_step(st) == DB_ROW) rc = role_can(who, PERM_CLUSTER_ORGANISE, db_text(st, 0)) ? 1 : 0;
+	db_done(st);
+	return rc;
+}
+
+/* The people among the candidates must be readable by who (a unit is
+** public): one who may not read a person is answered as for an unknown one,
+** so that the round's labels do not show a name out of scope. A nominee is
+** the proposal's, whose reading is checked with the proposal. */
+static void check_candidates(struct db *db, const struct user *who, int64_t round_id, const struct vote_in *in, struct field_errors *fe)
+{
+	for (int i = 0; i < in->ncand; i++) {
+		const struct vote_candidate_in *c = &in->cand[i];
+		if (c->person_id && !c->nominee_id && !votes_person_candidate_ok(db, who, round_id, c->person_id)) {
+			fe_add(fe, "candidates", N_("No such unit or person"));
+			return;
+		}
+	}
+}
+
 static void validate(struct db *db, const struct vote_in *in, struct field_errors *fe)
 {
 	if (!in->title || !*in->title) fe_add(fe, "title", N_("Is required"));
@@ -529,9 +582,14 @@ int votes_create(struct db *db, const struct user *who, const struct vote_in *gi
 		else in.cand = c;
 	}
 	validate(db, &in, fe);
+	check_candidates(db, who, 0, &in, fe);
+	int hold = in.cluster_year_id > 0 ? votes_may_hold_at(db, who, in.cluster_year_id) : 1;
+	if (hold < 0) fe_add(fe, "cluster_year_id", N_("No such record"));
 	int rc = E_OK;
 	if (fe->n) { rc = E_INVALID; goto done; }
 	if (!role_can(who, PERM_RUN_VOTES, path)) { rc = E_FORBIDDEN; goto done; }
+	/* a round held at a cluster's review: only who organises the cluster (clusters_may_organise) */
+	if (!hold) { rc = E_FORBIDDEN; goto done; }
 	rc = db_tx_begin(db);
 	if (rc != E_OK) goto done;
 	rc = E_DB;
@@ -648,6 +706,7 @@ int votes_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 		eff.ncand = v->ncand;
 	}
 	validate(db, &eff, fe);
+	if (set & VU_CANDIDATES) check_candidates(db, who, id, &eff, fe);
 	if (fe->n) { rc = E_INVALID; goto out; }
 	before = audit_snapshot(db, id, snapshot);
 	rc = write_rules(db, id, &eff);

@@ -90,7 +90,7 @@ struct vote_in {
 	const char *title;
 	int64_t unit_id;           /* the organising body; 0: the organiser's own (its first grant to run votes) */
 	int64_t proposal_id;       /* 0: none; with no candidates given, its nominees are the candidates */
-	int64_t cluster_year_id;   /* 0: none; the cluster's year whose review holds the round (its summary lists it) */
+	int64_t cluster_year_id;   /* 0: none; the cluster's year whose review holds the round (its summary lists it): its organiser's */
 	int64_t threshold_bp;      /* -1: missing */
 	const char *base;
 	int64_t max_choices;       /* 0: no limit */
@@ -118,10 +118,21 @@ int votes_get(struct db *db, struct arena *a, int64_t id, const struct user *who
 /* the rounds who runs (PERM_RUN_VOTES over the organising body, or created)
 ** or votes in, or may read, newest first, at most limit */
 int votes_list(struct db *db, struct arena *a, const struct user *who, int limit, struct vote_round **items, int *n);
-/* the rounds held at a cluster's yearly review (cluster_years.id), oldest first */
-int votes_of_cluster_year(struct db *db, struct arena *a, int64_t cluster_year_id, struct vote_round **items, int *n);
+/* the rounds held at a cluster's yearly review (cluster_years.id) that who
+** may read (votes_readable), oldest first, at most 20 */
+int votes_of_cluster_year(struct db *db, struct arena *a, int64_t cluster_year_id, const struct user *who, struct vote_round **items, int *n);
 /* the rounds backing a proposal (its nominees as candidates) */
 int votes_of_proposal(struct db *db, struct arena *a, int64_t proposal_id, struct vote_round **items, int *n);
+
+/* May who name this person a candidate? Only one whose unit who may read
+** (PERM_READ), or one already a candidate of round_id (0: a new round): an
+** unreadable person is answered as an unknown one, so no name leaks and no
+** code can be probed. Units are public; nominees go with their proposal. */
+int votes_person_candidate_ok(struct db *db, const struct user *who, int64_t round_id, int64_t person_id);
+/* May who hold a round at this cluster year's review? 1 when who organises
+** the cluster (PERM_CLUSTER_ORGANISE on its organiser, as clusters_may_organise),
+** 0 not, -1 no such year. votes_create refuses the others (E_FORBIDDEN). */
+int votes_may_hold_at(struct db *db, const struct user *who, int64_t cluster_year_id);
 
 /* who may run it: open, close, record who is present */
 int votes_may_run(const struct user *who, const struct vote_round *v);

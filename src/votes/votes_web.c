@@ -98,8 +98,10 @@ static const struct field_spec vote_fields[VF_N + 1] = {
 	[VF_N] = { NULL, 0, 0, 0, 0, 0, NULL },
 };
 
-/* the API's candidates: [{"label"} | {"unit_code"} | {"person_code"}, ...] */
-static struct vote_candidate_in *read_json_candidates(struct req *r, int *n, struct field_errors *fe)
+/* the API's candidates: [{"label"} | {"unit_code"} | {"person_code"}, ...];
+** a person the caller may not read is no person (votes_person_candidate_ok),
+** round_id: the round edited (0: a new one) */
+static struct vote_candidate_in *read_json_candidates(struct req *r, int64_t round_id, int *n, struct field_errors *fe)
 {
 	*n = 0;
 	json_t *arr = json_object_get(r->json, "candidates");
@@ -125,7 +127,8 @@ static struct vote_candidate_in *read_json_candidates(struct req *r, int *n, str
 			x->label = *t ? t : NULL;
 		}
 		if (unit && units_find_code(r->db, unit, &x->unit_id) != E_OK) { fe_add(fe, "candidates", N_("No unit has this code")); return c; }
-		if (person && db_int1(r->db, &x->person_id, "SELECT id FROM people WHERE code = $1", "t", person) != DB_ROW) {
+		if (person && (db_int1(r->db, &x->person_id, "SELECT id FROM people WHERE code = $1", "t", person) != DB_ROW ||
+			       !votes_person_candidate_ok(r->db, r->user, round_id, x->person_id))) {
 			fe_add(fe, "candidates", N_("No person has this code"));
 			return c;
 		}
@@ -221,7 +224,7 @@ static int read_vote(struct req *r, struct vote_in *in, struct vote_form *f, str
 	int given;
 	int64_t *pres = read_users(r, "present", &in->npresent, &given, fe);
 	if (given) in->present = pres;
-	if (r->json) in->cand = read_json_candidates(r, &in->ncand, fe);
+	if (r->json) in->cand = read_json_candidates(r, 0, &in->ncand, fe);
 	else in->cand = read_form_candidates(r, f, &in->ncand, fe);
 	if (!r->json && f->nominees_given && in->ncand == 0) fe_add(fe, "candidates", N_("Give at least one candidate"));
 	if (in->proposal_id > 0) {
@@ -291,7 +294,7 @@ void api_vote_create(struct req *r)
 /* PATCH: the fields given ({"version", "title", "threshold_pct", "base",
 ** "max_choices" (null: no limit), "quota_pct" (null: no quota), "quota_of",
 ** "voters", "candidates"}); a form: every field of the edit form */
-static unsigned read_update(struct req *r, struct vote_in *in, struct vote_form *f, struct field_errors *fe)
+static unsigned read_update(struct req *r, int64_t round_id, struct vote_in *in, struct vote_form *f, struct field_errors *fe)
 {
 	if (!r->json) {
 		read_vote(r, in, f, fe);
@@ -322,7 +325,7 @@ static unsigned read_update(struct req *r, struct vote_in *in, struct vote_form 
 	}
 	if (json_object_get(r->json, "candidates")) {
 		set |= VU_CANDIDATES;
-		in->cand = read_json_candidates(r, &in->ncand, fe);
+		in->cand = read_json_candidates(r, round_id, &in->ncand, fe);
 	}
 	return set;
 }
@@ -335,7 +338,7 @@ void api_vote_update(struct req *r)
 	int64_t version = require_version(r, &fe);
 	struct vote_in in;
 	struct vote_form f;
-	unsigned set = read_update(r, &in, &f, &fe);
+	unsigned set = read_update(r, v->id, &in, &f, &fe);
 	int rc = fe.n ? E_INVALID : votes_update(r->db, r->user, v->id, version, &in, set, &fe);
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	reply_round(r, 200, v->id);
@@ -499,6 +502,8 @@ void page_vote_new(struct req *r)
 	f.cluster_year_id = query_int(r, "cluster_year", 0, 0, INT64_MAX);
 	if (query_bad(r)) return;
 	if (f.cluster_year_id) {
+		int hold = votes_may_hold_at(r->db, r->user, f.cluster_year_id);
+		if (hold != 1) { reply_fail(r, hold < 0 ? E_NOTFOUND : E_FORBIDDEN, NULL); return; }
 		int64_t count = 0;
 		db_int1(r->db, &count, "SELECT count(*) FROM cluster_members WHERE cluster_year_id = $1", "i", f.cluster_year_id);
 		int64_t *units = arena_alloc(&r->a, sizeof *units * (size_t)(count + 1));
@@ -693,7 +698,7 @@ void page_vote_post(struct req *r)
 		int64_t version = require_version(r, &fe);
 		struct vote_in in;
 		struct vote_form f;
-		unsigned set = read_update(r, &in, &f, &fe);
+		unsigned set = read_update(r, v->id, &in, &f, &fe);
 		rc = fe.n ? E_INVALID : votes_update(r->db, r->user, v->id, version, &in, set, &fe);
 		done = N_("The vote was saved");
 	} else if (what && !strcmp(what, "close")) {
@@ -733,8 +738,9 @@ void votes_cluster_section(struct buf *o, struct req *r, int64_t cluster_year_id
 {
 	struct vote_round *items;
 	int n;
-	if (votes_of_cluster_year(r->db, &r->a, cluster_year_id, &items, &n) != E_OK) return;
-	int can_run = role_can_any(r->user, PERM_RUN_VOTES);
+	if (votes_of_cluster_year(r->db, &r->a, cluster_year_id, r->user, &items, &n) != E_OK) return;
+	/* "hold a vote here": who runs votes and organises the cluster (votes_create's rule) */
+	int can_run = role_can_any(r->user, PERM_RUN_VOTES) && votes_may_hold_at(r->db, r->user, cluster_year_id) == 1;
 	tmpl_votes_of_cluster(o, r, cluster_year_id, items, n, can_run);
 }
 

@@ -3,11 +3,14 @@
 // quota at its edge, one ballot per voter, no result before the close (for
 // the administrator too), the limit of choices, non-voters, receipts, a close
 // racing ballots, the ballot table's schema (nothing links a ballot to its
-// voter, on SQLite and PostgreSQL), and a round from a proposal's nominees.
+// voter, on SQLite and PostgreSQL), a round from a proposal's nominees, people
+// out of the organiser's scope refused as candidates, and the rounds of a
+// cluster year: attached by its organiser only, shown only to their readers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, addUser, startServer, Client, testPassword } from '../lib/server.mjs';
 import { mkUnit, mkPerson, sql } from './_util.mjs';
+import { unzip } from '../lib/xlsx_edit.mjs';
 
 const onPg = !!process.env.THIDUA_TEST_PG;
 let env, srv, admin, org, hd = [], units = {};
@@ -341,19 +344,22 @@ test('the pages: a round made with person candidates from the person picker and 
   const lan = await mkPerson(admin, { full_name: 'Nguyễn Thị Lan', gender: 'F', unit_id: ward.id, code: 'HT-0001' });
   const minh = await mkPerson(admin, { full_name: 'Lê Văn Minh', gender: 'M', unit_id: ward.id, code: 'HT-0002' });
   const ids = await Promise.all(COUNCIL.slice(0, 3).map(async (l) => sql(env.db, `SELECT id FROM users WHERE login = '${l}'`)));
-  const form = await org.get('/votes/new');
+  // Hà Tĩnh's officer, who may read its people (the picker offers no others)
+  addUser(env.db, 'ht.officer', 'officer', 'T-HATINH');
+  const hto = await as('ht.officer');
+  const form = await hto.get('/votes/new');
   assert.match(form.text, /name="people_unit"/);
-  const body = new URLSearchParams([['unit_id', String(sql(env.db, "SELECT id FROM units WHERE code = 'TW-HD'"))], ['title', 'Suy tôn Chiến sĩ thi đua'],
+  const body = new URLSearchParams([['unit_id', String(units['T-HATINH'].id)], ['title', 'Suy tôn Chiến sĩ thi đua'],
     ['threshold_pct', '66,5'], ['base', 'all_members'], ...ids.map((i) => ['voter_ids', i]), ['candidate_people', String(lan.id)], ['candidate_people', String(minh.id)],
     ['labels', 'Người thứ ba']]);
-  let r = await org.req('POST', '/votes', { raw: body.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  let r = await hto.req('POST', '/votes', { raw: body.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.equal(r.status, 303, r.text);
   const id = Number(r.headers.get('location').match(/^\/votes\/(\d+)$/)[1]);
-  let v = (await org.get(`/api/v1/votes/${id}`)).data;
+  let v = (await hto.get(`/api/v1/votes/${id}`)).data;
   assert.deepEqual(v.candidates.map((c) => [c.label, c.person_code]), [['Nguyễn Thị Lan', 'HT-0001'], ['Lê Văn Minh', 'HT-0002'], ['Người thứ ba', null]]);
   assert.deepEqual([v.threshold_pct, v.voters], [66.5, 3]);
   // the round's page: the edit form, filled
-  const page = await org.get(`/votes/${id}`);
+  const page = await hto.get(`/votes/${id}`);
   assert.match(page.text, /<form method="post" action="\/votes\/\d+" class="card wide" id="edit-vote">/);
   assert.match(page.text, /<input id="f-threshold_pct" name="threshold_pct" value="66,5" required>/);
   assert.match(page.text, /<textarea id="f-labels" name="labels" rows="4">Người thứ ba\n<\/textarea>/);
@@ -361,17 +367,17 @@ test('the pages: a round made with person candidates from the person picker and 
   const edit = new URLSearchParams([['what', 'edit'], ['version', String(v.version)], ['title', 'Suy tôn Chiến sĩ thi đua toàn quốc'], ['threshold_pct', '90'],
     ['base', 'all_members'], ['max_choices', '1'], ['quota_pct', ''], ['quota_of', ''], ...ids.map((i) => ['voter_ids', i]),
     ['candidate_people', String(lan.id)], ['candidate_units', String(units['T-HATINH'].id)], ['labels', '']]);
-  r = await org.req('POST', `/votes/${id}`, { raw: edit.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  r = await hto.req('POST', `/votes/${id}`, { raw: edit.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.equal(r.status, 303, r.text);
-  v = (await org.get(`/api/v1/votes/${id}`)).data;
+  v = (await hto.get(`/api/v1/votes/${id}`)).data;
   assert.deepEqual([v.title, v.threshold_pct, v.max_choices, v.candidates.map((c) => c.label)],
     ['Suy tôn Chiến sĩ thi đua toàn quốc', 90, 1, ['Tỉnh Hà Tĩnh', 'Nguyễn Thị Lan']]);
   // a stale form is 409; a bad one shows why, keeping what was typed
-  r = await org.req('POST', `/votes/${id}`, { raw: edit.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  r = await hto.req('POST', `/votes/${id}`, { raw: edit.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.equal(r.status, 409);
   edit.set('version', String(v.version));
   edit.set('threshold_pct', '90,555');
-  r = await org.req('POST', `/votes/${id}`, { raw: edit.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  r = await hto.req('POST', `/votes/${id}`, { raw: edit.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.equal(r.status, 422);
   assert.match(r.text, /value="90,555"/);
   // from a proposal: its nominees are boxes, all ticked; unticking one leaves the other
@@ -395,4 +401,118 @@ test('the pages: a round made with person candidates from the person picker and 
   fromProp.append('candidate_nominees', '');
   r = await admin.req('POST', '/votes', { raw: fromProp.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.equal(r.status, 422);
+});
+
+test('a person the organiser may not read is refused as an unknown code (API create and edit, the form): no name shown, nothing stored', async () => {
+  const hoa = await mkPerson(admin, { full_name: 'Phan Thị Hoa', gender: 'F', unit_id: (await mkUnit(admin, 'HT-P9', 'Phường Nam Hà', 'ward', units['T-HATINH'].id)).id, code: 'HT-0901' });
+  await mkPerson(admin, { full_name: 'Hoàng Văn Mạnh', gender: 'M', unit_id: (await mkUnit(admin, 'QB-P9', 'Phường Đồng Phú', 'ward', units['T-QUANGBINH'].id)).id, code: 'QB-0901' });
+  addUser(env.db, 'qb.officer', 'officer', 'T-QUANGBINH');
+  const qb = await as('qb.officer');
+  // the officer of Quảng Bình may not read Hà Tĩnh's people
+  assert.equal((await qb.get(`/api/v1/people/${hoa.id}`)).status, 403);
+  const title = 'Suy tôn ngoài phạm vi';
+  const create = (candidates) => qb.post('/api/v1/votes', { json: { title, threshold_pct: 50, base: 'all_members', voters: ['hd.01'], candidates } });
+  const unknown = await create([{ person_code: 'HT-9999' }]);
+  assert.equal(unknown.status, 422, unknown.text);
+  assert.deepEqual(unknown.data.error.fields, { candidates: 'Không có người nào có mã này' });
+  for (const candidates of [[{ person_code: 'HT-0901' }], [{ label: 'Ứng viên', person_code: 'HT-0901' }], [{ unit_code: 'T-QUANGBINH' }, { person_code: 'HT-0901' }]]) {
+    const r = await create(candidates);
+    assert.equal(r.status, 422, r.text);
+    assert.deepEqual(r.data, unknown.data, 'the same answer as an unknown code');
+    assert.ok(!r.text.includes('Phan Thị Hoa'));
+  }
+  // the form (the person picker's ids): the same answer as an unknown id, the name nowhere on the page
+  const voter = sql(env.db, "SELECT id FROM users WHERE login = 'hd.01'");
+  const form = (person) => qb.req('POST', '/votes', { raw: new URLSearchParams([['unit_id', String(units['T-QUANGBINH'].id)], ['title', title], ['threshold_pct', '50'],
+    ['base', 'all_members'], ['voter_ids', voter], ['candidate_people', String(person)], ['labels', '']]).toString(),
+  headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  for (const person of [hoa.id, 999999]) {
+    const r = await form(person);
+    assert.equal(r.status, 422, r.text);
+    assert.match(r.text, /Không có đơn vị hoặc cá nhân này/);
+    assert.ok(!r.text.includes('Phan Thị Hoa'));
+  }
+  assert.equal(sql(env.db, `SELECT count(*) FROM vote_rounds WHERE title = '${title}'`), '0');
+  // their own province's person is a candidate, with the name
+  const ok = await create([{ person_code: 'QB-0901' }]);
+  assert.equal(ok.status, 201, ok.text);
+  assert.deepEqual(ok.data.candidates.map((c) => [c.label, c.person_code]), [['Hoàng Văn Mạnh', 'QB-0901']]);
+  // an edit cannot add one either: the round keeps its candidates
+  const edit = await qb.patch(`/api/v1/votes/${ok.data.id}`, { json: { version: ok.data.version, candidates: [{ person_code: 'QB-0901' }, { person_code: 'HT-0901' }] } });
+  assert.equal(edit.status, 422, edit.text);
+  assert.deepEqual(edit.data, unknown.data);
+  const kept = (await qb.get(`/api/v1/votes/${ok.data.id}`)).data;
+  assert.deepEqual([kept.version, kept.candidates.map((c) => c.person_code)], [ok.data.version, ['QB-0901']]);
+  assert.equal(sql(env.db, `SELECT count(*) FROM vote_candidates WHERE person_id = ${hoa.id}`), '0');
+  // a round the administrator prepared for Quảng Bình with Hà Tĩnh's person: its officer may keep that candidate when editing
+  const byAdmin = await admin.post('/api/v1/votes', { json: { title: 'Suy tôn liên tỉnh', unit_code: 'T-QUANGBINH', threshold_pct: 50, base: 'all_members',
+    voters: ['hd.01'], candidates: [{ person_code: 'HT-0901' }] } });
+  assert.equal(byAdmin.status, 201, byAdmin.text);
+  assert.equal(byAdmin.data.candidates[0].label, 'Phan Thị Hoa');
+  const keep = await qb.patch(`/api/v1/votes/${byAdmin.data.id}`, { json: { version: byAdmin.data.version, candidates: [{ person_code: 'HT-0901' }, { person_code: 'QB-0901' }] } });
+  assert.equal(keep.status, 200, keep.text);
+  assert.deepEqual(keep.data.candidates.map((c) => c.label), ['Phan Thị Hoa', 'Hoàng Văn Mạnh']);
+});
+
+test('a round held at a cluster year: only the cluster\'s organiser attaches one; the year\'s page and summary show a round only to its readers', async () => {
+  const cl = await org.post('/api/v1/clusters', { json: { code: 'CUM-BTB-V', name: 'Cụm Bắc Trung Bộ (bỏ phiếu)', kind: 'cluster', organiser_code: 'TW-HD' } });
+  assert.equal(cl.status, 201, cl.text);
+  const y = await org.post(`/api/v1/clusters/${cl.data.id}/years`, { json: { year: 2023, members: ['T-HATINH', 'T-QUANGBINH', 'T-QUANGTRI'],
+    leader: 'T-HATINH', deputy: 'T-QUANGBINH', cross_mode: 'all', method: 'mean', trim: 1 } });
+  assert.equal(y.status, 201, y.text);
+  const cy = y.data.id;
+  addUser(env.db, 'qt.officer', 'officer', 'T-QUANGTRI');
+  const qt = await as('qt.officer');
+  const ht = await as('ht.viewer');
+  // an officer who runs votes but does not organise the cluster: 403, nothing stored; the form from the year refused too
+  const title = 'Bỏ phiếu gắn vào cụm của người khác';
+  const foreign = await qt.post('/api/v1/votes', { json: { title, threshold_pct: 50, base: 'all_members', voters: ['hd.01'], candidates: [{ unit_code: 'T-QUANGTRI' }], cluster_year_id: cy } });
+  assert.equal(foreign.status, 403, foreign.text);
+  assert.deepEqual(foreign.data.error, { code: 'forbidden', message: 'Nằm ngoài phạm vi đơn vị bạn được phép làm việc' });
+  assert.equal(sql(env.db, `SELECT count(*) FROM vote_rounds WHERE title = '${title}' OR cluster_year_id = ${cy}`), '0');
+  assert.equal((await qt.get(`/votes/new?cluster_year=${cy}`)).status, 403);
+  assert.equal((await org.get(`/votes/new?cluster_year=${cy}`)).status, 200);
+  assert.equal((await org.get('/votes/new?cluster_year=999999')).status, 404);
+  const missing = await org.post('/api/v1/votes', { json: { title, threshold_pct: 50, base: 'all_members', voters: ['hd.01'], candidates: [{ label: 'A' }], cluster_year_id: 999999 } });
+  assert.equal(missing.status, 422);
+  assert.deepEqual(missing.data.error.fields, { cluster_year_id: 'Không có bản ghi này' });
+  // the organiser holds two rounds there: one of the council, one Hà Tĩnh's viewer votes in
+  const council = await round({ title: 'Suy tôn Cờ thi đua (hội đồng)', threshold_pct: 50, base: 'all_members', voters: COUNCIL.slice(0, 3),
+    candidates: [{ unit_code: 'T-HATINH' }, { unit_code: 'T-QUANGBINH' }], cluster_year_id: cy });
+  assert.equal(council.cluster_year_id, cy);
+  await open(council);
+  for (let i = 0; i < 3; i++) await cast(hd[i], council, [council.candidates[i % 2].id]);
+  await close(council);
+  const members = await round({ title: 'Bình chọn cụm trưởng (thành viên)', threshold_pct: 50, base: 'all_members', voters: ['ht.viewer', 'hd.01'],
+    candidates: [{ unit_code: 'T-QUANGTRI' }], cluster_year_id: cy });
+  await open(members);
+  await cast(ht, members, [members.candidates[0].id]);
+  await close(members);
+  assert.equal((await ht.get(`/api/v1/votes/${council.id}`)).status, 403);
+  assert.equal((await ht.get(`/api/v1/votes/${council.id}/result`)).status, 403);
+  assert.equal((await ht.get(`/api/v1/votes/${members.id}/result`)).status, 200);
+  // the year's page: each reader sees the rounds they may read, with their tally
+  const section = async (c) => {
+    const page = await c.get(`/clusters/${cl.data.id}/years/2023`);
+    assert.equal(page.status, 200);
+    const s = page.text.slice(page.text.indexOf('id="h-votes"'), page.text.indexOf('</section>', page.text.indexOf('id="h-votes"')));
+    return { rounds: [...s.matchAll(/<h3><a href="\/votes\/(\d+)">([^<]+)<\/a>/g)].map((m) => m[2]),
+      rows: [...s.matchAll(/<tr><td>([^<]+)<\/td><td class="num">(\d+)<\/td>/g)].map((m) => [m[1], Number(m[2])]),
+      empty: s.includes('Hội nghị này chưa tổ chức bỏ phiếu.'), hold: s.includes(`href="/votes/new?cluster_year=${cy}"`) };
+  };
+  assert.deepEqual(await section(org), { rounds: ['Suy tôn Cờ thi đua (hội đồng)', 'Bình chọn cụm trưởng (thành viên)'],
+    rows: [['Tỉnh Hà Tĩnh', 2], ['Tỉnh Quảng Bình', 1], ['Tỉnh Quảng Trị', 1]], empty: false, hold: true });
+  assert.deepEqual(await section(ht), { rounds: ['Bình chọn cụm trưởng (thành viên)'], rows: [['Tỉnh Quảng Trị', 1]], empty: false, hold: false });
+  assert.deepEqual(await section(qt), { rounds: [], rows: [], empty: true, hold: false });
+  // the conference summary (workbook) likewise
+  const strings = async (c) => {
+    const r = await fetch(`${srv.base}/api/v1/clusters/${cl.data.id}/years/2023/summary?format=xlsx`, { headers: { Authorization: 'Bearer ' + c.token } });
+    assert.equal(r.status, 200);
+    return unzip(Buffer.from(await r.arrayBuffer()))['xl/sharedStrings.xml'].toString('utf8');
+  };
+  const all = await strings(org);
+  assert.ok(all.includes('Suy tôn Cờ thi đua (hội đồng)') && all.includes('Bình chọn cụm trưởng (thành viên)'));
+  const mine = await strings(ht);
+  assert.ok(!mine.includes('Suy tôn Cờ thi đua (hội đồng)') && mine.includes('Bình chọn cụm trưởng (thành viên)'));
+  assert.ok((await strings(qt)).includes('Hội nghị này chưa tổ chức bỏ phiếu.'));
 });
