@@ -153,6 +153,14 @@ static int load_page(struct req *r, int64_t unit_id, const struct unit *u, const
 	else pg->can_approve = role_can(r->user, PERM_INDICATOR_APPROVE, u->path);
 	pg->can_define = role_can(r->user, PERM_INDICATOR_DEFINE, u->path); /* its targets, a new index */
 	indexes_list(r->db, &r->a, r->lang, &pg->indexes, &pg->nindexes);
+	/* the indexes the user may open: those whose scope the user reads */
+	int k = 0;
+	for (int i = 0; i < pg->nindexes; i++) {
+		char scope[UNIT_PATH_MAX];
+		if (units_path(r->db, pg->indexes[i].scope_id, scope, sizeof scope) == E_OK && role_can(r->user, PERM_READ, scope))
+			pg->indexes[k++] = pg->indexes[i];
+	}
+	pg->nindexes = k;
 	ind_dashboards_list(r->db, &r->a, &pg->dashboards, &pg->ndash);
 	return E_OK;
 }

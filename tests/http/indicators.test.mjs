@@ -399,3 +399,16 @@ test('a district officer owns what it defines: its rule judges its own district 
   const pub = ok(await new Client(srv.base).get('/api/v1/public/indicators/sl-owned'));
   assert.deepEqual([pub.title, pub.unit_id], ['Tỉnh Sơn La', u.SL.id]);
 });
+
+test('the indicators page links only the indexes whose scope the reader may read', async () => {
+  const ix = ok(await admin.post('/api/v1/indexes', { json: {
+    code: 'D2-ONLY', name_vi: 'Chỉ số Yên Châu', name_en: 'Yen Chau index', name_hi: 'Index', scope_id: u.D2.id, unit_kind: 'commune', total_points: 10,
+    criteria: [{ code: 'A', name_vi: 'A', name_en: 'A', name_hi: 'A', points: 10 },
+      { code: 'A1', name_vi: 'A1', name_en: 'A1', name_hi: 'A1', points: 10, parent: 'A', indicator: 'teams', method: 'rank' }] } }), 201);
+  const link = `href="/indexes/${ix.id}"`;
+  assert.ok((await admin.get(`/indicators?unit_id=${u.D1.id}`)).text.includes(link));
+  const page = await officer.get(`/indicators?unit_id=${u.D1.id}`);
+  assert.equal(page.status, 200);
+  assert.ok(!page.text.includes(link));
+  assert.equal((await officer.get(`/indexes/${ix.id}`)).status, 403);
+});
