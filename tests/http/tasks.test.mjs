@@ -590,6 +590,42 @@ test('reminders to real addresses: a user\'s e-mail set on the command line (val
   assert.equal(sql(env.db, "SELECT count(*) FROM users WHERE email IS NOT NULL"), '0');
 });
 
+test('a lead or coordinating unit outside the assigning unit\'s province is refused, by the API, a correction and the import; nothing written', async () => {
+  const outside = 'Nằm ngoài phạm vi đơn vị bạn được phép làm việc';
+  const count = () => sql(env.db, 'SELECT count(*) FROM tasks');
+  const before = count();
+  const lead = await officer.post('/api/v1/tasks', {
+    json: { programme_id: nq57.id, code: 'SCOPE-1', title: 'Việc của tỉnh khác', lead_code: 'T-SONLA-STTTT', assigned_on: day(-1) },
+  });
+  assert.equal(lead.status, 422, lead.text);
+  assert.deepEqual(lead.data.error.fields, { lead_code: outside });
+  const coord = await officer.post('/api/v1/tasks', {
+    json: { programme_id: nq57.id, code: 'SCOPE-2', title: 'Phối hợp với tỉnh khác', lead_code: 'T-CAMAU-SKHCN', coordinators: ['T-CAMAU-STC', 'T-SONLA-STTTT'], assigned_on: day(-1) },
+  });
+  assert.equal(coord.status, 422, coord.text);
+  assert.deepEqual(coord.data.error.fields, { coordinators: outside });
+  assert.equal(count(), before);
+  // a correction: the same rule for a new lead or coordinating unit
+  const t = await newTask();
+  const moved = await officer.patch(`/api/v1/tasks/${t.id}`, { json: { lead_code: 'T-SONLA-STTTT', version: t.version } });
+  assert.equal(moved.status, 422, moved.text);
+  assert.deepEqual(moved.data.error.fields, { lead_code: outside });
+  const helped = await officer.patch(`/api/v1/tasks/${t.id}`, { json: { coordinators: ['T-SONLA-STTTT'], version: t.version } });
+  assert.equal(helped.status, 422, helped.text);
+  assert.deepEqual(helped.data.error.fields, { coordinators: outside });
+  const same = (await officer.get(`/api/v1/tasks/${t.id}`)).data;
+  assert.deepEqual([same.lead_code, same.coordinators, same.version], ['T-CAMAU-SKHCN', [], t.version]);
+  // the import: the line's error
+  const p = await officer.post('/api/v1/programmes', { json: { code: 'KH-SCOPE', title: 'Kế hoạch phạm vi', kind: 'plan', owner_code: 'T-CAMAU-BCD57' } });
+  assert.equal(p.status, 201, p.text);
+  const imp = await upload(officer, `/api/v1/programmes/${p.data.id}/import`, 'code,title,lead_code,coordinators,assigned_on\n'
+    + 'S1,Việc trong tỉnh,T-CAMAU-SKHCN,T-CAMAU-STC,01/02/2025\nS2,Việc ngoài tỉnh,T-SONLA-STTTT,,01/02/2025\nS3,Phối hợp ngoài tỉnh,T-CAMAU-STC,T-SONLA-STTTT,01/02/2025\n', 'ds.csv');
+  assert.equal(imp.status, 422, imp.text);
+  assert.equal(imp.data.error.fields.file,
+    'line 3: lead_code: This is outside the units you may work on\nline 4: coordinators: This is outside the units you may work on');
+  assert.equal(sql(env.db, `SELECT count(*) FROM tasks WHERE programme_id = ${p.data.id}`), '0');
+});
+
 test('imports: control characters in a title or note, a NUL byte, and percents read the Vietnamese way (1.234 is 1234) are line errors; nothing written', async () => {
   const p = await officer.post('/api/v1/programmes', { json: { code: 'KH-NHAP', title: 'Kế hoạch nhập', kind: 'plan', owner_code: 'T-CAMAU-BCD57' } });
   assert.equal(p.status, 201, p.text);
