@@ -36,9 +36,12 @@ int csv_next(struct csv *c)
 	c->line = c->next_line;
 	int ch = get(c);
 	if (ch == EOF) return 0;
-	int quoted = 0, in_quotes = 0, field_start = 1;
+	int quoted = 0, in_quotes = 0, field_start = 1, nul = 0;
 	c->off[c->nfields++] = 0;
 	for (;; ch = get(c)) {
+		/* a NUL would cut the field's text short where it stands: the record
+		** is read to its end (the next starts clean) and refused */
+		if (ch == 0 && !nul) nul = c->nfields;
 		if (ch == EOF) {
 			if (in_quotes) {
 				snprintf(c->err, sizeof c->err, "a quoted field opened here is never closed");
@@ -89,6 +92,10 @@ int csv_next(struct csv *c)
 		field_start = 0;
 	}
 	buf_char(&c->rec, 0);
+	if (nul) {
+		snprintf(c->err, sizeof c->err, "field %d holds a NUL byte", nul);
+		return -1;
+	}
 	for (int i = 0; i < c->nfields; i++) {
 		c->field[i] = c->rec.p + c->off[i];
 		if (!utf8_valid(c->field[i], strlen(c->field[i]))) {

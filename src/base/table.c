@@ -70,6 +70,8 @@ int table_blank(const struct table *t) { return t->nfields == 0 || (t->nfields =
 
 const char *table_cell(const struct table *t, int col) { return col >= 0 && col < t->nfields ? t->field[col] : NULL; }
 
+int table_numeric(const struct table *t, int col) { return t->xlsx && col >= 0 && col < t->nfields && xlsx_numeric(t->x, col); }
+
 void table_columns(const struct table *t, const char *const *want, int *col)
 {
 	for (int i = 0; want[i]; i++) {

@@ -35,6 +35,10 @@ int table_next(struct table *t);
 int table_blank(const struct table *t);
 /* the field in column col, NULL when col < 0 or past the row's last field */
 const char *table_cell(const struct table *t, int col);
+/* 1 if the field in column col is a number cell of an XLSX sheet: its text is
+** then the number in plain decimal ("0.125", "1e+300"), never a grouped
+** number as a person types it; 0 for every CSV field and every text cell */
+int table_numeric(const struct table *t, int col);
 /* finds each name of want[] (NULL-terminated) in the current row, the header:
 ** col[i] is its column, or -1 */
 void table_columns(const struct table *t, const char *const *want, int *col);

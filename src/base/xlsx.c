@@ -44,6 +44,7 @@ struct xlsx {
 	struct buf rec, val, tmp;
 	size_t off[XLSX_MAX_FIELDS];
 	unsigned char has[XLSX_MAX_FIELDS];
+	unsigned char num[XLSX_MAX_FIELDS];   /* 1: the cell is a number cell (t="n", or no t) */
 	char *field[XLSX_MAX_FIELDS];
 	int nfields, line, done;
 	int last;                  /* the row number last returned */
@@ -541,6 +542,7 @@ static int put_cell(struct xlsx *x, int col, const char *t)
 	}
 	x->off[col] = x->rec.len;
 	x->has[col] = 1;
+	x->num[col] = strcmp(t, "n") == 0;
 	buf_add(&x->rec, x->tmp.p, x->tmp.len);
 	buf_char(&x->rec, 0);
 	if (col + 1 > x->nfields) x->nfields = col + 1;
@@ -579,6 +581,7 @@ int xlsx_next(struct xlsx *x)
 				row_err = 0;
 				x->nfields = 0;
 				memset(x->has, 0, sizeof x->has);
+				memset(x->num, 0, sizeof x->num);
 				buf_reset(&x->rec);
 			} else if (!in_cell) {
 				if (!is(n, "c")) continue;
@@ -625,6 +628,7 @@ int xlsx_next(struct xlsx *x)
 int xlsx_nfields(const struct xlsx *x) { return x->nfields; }
 char **xlsx_fields(struct xlsx *x) { return x->field; }
 int xlsx_line(const struct xlsx *x) { return x->line; }
+int xlsx_numeric(const struct xlsx *x, int col) { return col >= 0 && col < x->nfields && x->num[col]; }
 const char *xlsx_error(const struct xlsx *x) { return x->err; }
 
 void xlsx_progress(const struct xlsx *x, long *done, long *total)

@@ -33,6 +33,9 @@ int xlsx_next(struct xlsx *x);
 int xlsx_nfields(const struct xlsx *x);
 char **xlsx_fields(struct xlsx *x);     /* valid until the next xlsx_next */
 int xlsx_line(const struct xlsx *x);    /* the worksheet row number (1-based) */
+/* 1 if column col of the current row is a number cell (typed as a number in
+** the workbook, t="n"), not text, a boolean, an error or a date string */
+int xlsx_numeric(const struct xlsx *x, int col);
 const char *xlsx_error(const struct xlsx *x);
 void xlsx_progress(const struct xlsx *x, long *done, long *total);   /* uncompressed sheet bytes */
 void xlsx_close(struct xlsx *x);

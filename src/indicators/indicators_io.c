@@ -43,12 +43,16 @@ struct line {
 	int group;
 };
 
-/* a number as written in a file: the language's way (vi "1.500,5"), or a plain decimal (an XLSX number cell "97.25") */
-static int file_number(const char *lang, const char *s, double *out)
+/* the number in column col: a number cell of an XLSX sheet is that number
+** (its text is plain decimal: "0.125" is an eighth); text — every CSV field,
+** a text cell — is read as a person types it in the language (vi "1.500,5",
+** where "1.500" is 1500 and "1.5" is refused). 1 when the cell is empty. */
+static int file_number(const char *lang, const struct table *t, int col, double *out)
 {
+	const char *s = table_cell(t, col);
 	if (!s || !*s) return 1;
-	if (i18n_parse_number(lang, s, out) == 0) return 0;
-	return parse_number(s, out) == 0 ? 0 : -1;
+	if (table_numeric(t, col)) return parse_number(s, out) == 0 ? 0 : -1;
+	return i18n_parse_number(lang, s, out) == 0 ? 0 : -1;
 }
 
 static void line_error(struct buf *errors, const char *lang, int line, const char *msgid)
@@ -62,7 +66,9 @@ static int read_lines(struct db *db, struct arena *a, struct table *t, const cha
 	int col[C_N], rc = table_next(t), bad = 0, cap = 0;
 	*n = 0;
 	if (rc != 1) {
-		buf_printf(errors, "line %d: %s", 1, i18n_get(lang, N_("The file is empty")));
+		/* a broken header line is that line's error, not an empty file */
+		if (rc < 0) buf_printf(errors, "line %d: %s", t->line, t->err);
+		else buf_printf(errors, "line %d: %s", 1, i18n_get(lang, N_("The file is empty")));
 		buf_char(errors, '\n');
 		return -1;
 	}
@@ -94,14 +100,14 @@ static int read_lines(struct db *db, struct arena *a, struct table *t, const cha
 		if (!why && !period_valid(x->period_type, l.period)) why = N_("The period does not match the indicator's period type");
 		if (!why) {
 			if (!strcmp(x->kind, "ratio")) {
-				int a1 = file_number(lang, table_cell(t, col[C_NUM]), &l.e.numerator);
-				int a2 = file_number(lang, table_cell(t, col[C_DEN]), &l.e.denominator);
+				int a1 = file_number(lang, t, col[C_NUM], &l.e.numerator);
+				int a2 = file_number(lang, t, col[C_DEN], &l.e.denominator);
 				if (a1 || a2) why = a1 > 0 || a2 > 0 ? N_("A ratio needs a numerator and a denominator") : N_("Is not a number");
 				else if (l.e.denominator <= 0) why = N_("The denominator must be greater than 0");
 				else if (l.e.numerator < 0) why = N_("Out of range");
 				l.e.has_ratio = 1;
 			} else {
-				int r = file_number(lang, table_cell(t, col[C_VALUE]), &l.e.value);
+				int r = file_number(lang, t, col[C_VALUE], &l.e.value);
 				if (r > 0) {
 					l.line = -l.line;   /* an empty value: the template's line left blank, skipped */
 				} else if (r < 0) why = N_("Is not a number");
@@ -230,7 +236,8 @@ int indexes_read_criteria(struct arena *a, struct table *t, struct index_criteri
 	*n = 0;
 	*out = NULL;
 	if (rc != 1) {
-		buf_printf(errors, "line 1: %s\n", "the file is empty");
+		if (rc < 0) buf_printf(errors, "line %d: %s\n", t->line, t->err);
+		else buf_printf(errors, "line 1: %s\n", "the file is empty");
 		return E_INVALID;
 	}
 	table_columns(t, crit_cols, col);

@@ -545,7 +545,24 @@ static int task_snapshot(struct db *db, struct arena *a, int64_t id, struct jw *
 
 /* ---- creating a task ---- */
 
-static void check_task(struct db *db, const struct task_in *in, struct field_errors *fe, char *assigner_path, char *programme_owner)
+/* A task's lead or coordinating unit is one the user may assign for
+** (PERM_TASK_ASSIGN over it, the check of the assigning unit itself), or a
+** unit of the assigning unit's own branch of the tree — its province, city or
+** ministry, the first level below the root — as a province's steering
+** committee gives work to the province's departments and districts, never to
+** another province's units. A field error otherwise. */
+static void check_assignee(const struct user *who, const char *assigner_path, struct field_errors *fe, const char *field, const char *path)
+{
+	if (role_can(who, PERM_TASK_ASSIGN, path) || fe_get(fe, field)) return;
+	size_t n = 0;
+	for (int slashes = 0; assigner_path && assigner_path[n];)
+		if (assigner_path[n++] == '/' && ++slashes == 3) break;
+	if (n && strncmp(path, assigner_path, n) == 0) return;
+	fe_add(fe, field, N_("This is outside the units you may work on"));
+}
+
+static void check_task(struct db *db, const struct user *who, const struct task_in *in, struct field_errors *fe, char *assigner_path,
+		       char *programme_owner)
 {
 	if (!in->code || !*in->code) fe_add(fe, "code", N_("Is required"));
 	else if (strlen(in->code) > TASK_CODE_MAX || !code_valid(in->code)) fe_add(fe, "code", N_("Use letters, digits, '-', '_' or '.' (at most 40)"));
@@ -558,17 +575,20 @@ static void check_task(struct db *db, const struct task_in *in, struct field_err
 	if (in->assigned_on && in->due_on && date_valid(in->assigned_on) && date_valid(in->due_on) && strcmp(in->due_on, in->assigned_on) < 0)
 		fe_add(fe, "due_on", N_("The deadline is before the task was assigned"));
 	char path[UNIT_PATH_MAX];
-	if (in->lead_id <= 0 || units_path(db, in->lead_id, path, sizeof path) != E_OK) {
-		if (!fe_get(fe, "lead_code")) fe_add(fe, "lead_code", N_("No unit has this code"));
-	}
 	if (in->assigner_id > 0 && units_path(db, in->assigner_id, assigner_path, UNIT_PATH_MAX) != E_OK && !fe_get(fe, "assigner_code"))
 		fe_add(fe, "assigner_code", N_("No unit has this code"));
+	if (in->lead_id <= 0 || units_path(db, in->lead_id, path, sizeof path) != E_OK) {
+		if (!fe_get(fe, "lead_code")) fe_add(fe, "lead_code", N_("No unit has this code"));
+	} else
+		check_assignee(who, assigner_path, fe, "lead_code", path);
 	if (in->ncoordinators < 0 || in->ncoordinators > TASK_MAX_COORDINATORS) fe_add(fe, "coordinators", N_("Too many units"));
 	for (int i = 0; i < in->ncoordinators && i < TASK_MAX_COORDINATORS; i++)
 		if (in->coordinators[i] <= 0 || units_path(db, in->coordinators[i], path, sizeof path) != E_OK) {
 			if (!fe_get(fe, "coordinators")) fe_add(fe, "coordinators", N_("No unit has this code"));
 		} else if (in->coordinators[i] == in->lead_id && !fe_get(fe, "coordinators"))
 			fe_add(fe, "coordinators", N_("The lead unit is not also a coordinating unit"));
+		else
+			check_assignee(who, assigner_path, fe, "coordinators", path);
 	struct stmt *st = db_query(db, "SELECT u.path, p.owner_id FROM task_programmes p JOIN units u ON u.id = p.owner_id WHERE p.id = $1", "i",
 				   in->programme_id);
 	if (st && db_step(st) == DB_ROW) snprintf(programme_owner, UNIT_PATH_MAX, "%s", db_text(st, 0));
@@ -588,7 +608,7 @@ int tasks_create(struct db *db, const struct user *who, const struct task_in *in
 	/* the assigning body is the programme's owner unless named */
 	if (in.assigner_id <= 0 && in.programme_id > 0)
 		db_int1(db, &in.assigner_id, "SELECT owner_id FROM task_programmes WHERE id = $1", "i", in.programme_id);
-	check_task(db, &in, fe, assigner, owner);
+	check_task(db, who, &in, fe, assigner, owner);
 	if (*assigner && !role_can(who, PERM_TASK_ASSIGN, assigner)) return E_FORBIDDEN;
 	if (fe->n) return E_INVALID;
 	int rc = db_tx_begin(db);
@@ -641,13 +661,24 @@ int tasks_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 	if (in->has_product) check_text(fe, "product", in->product, 1000, 0);
 	char path[UNIT_PATH_MAX];
 	int64_t lead = in->has_lead ? in->lead_id : t->lead_id;
-	if (in->has_lead && (lead <= 0 || units_path(db, lead, path, sizeof path) != E_OK) && !fe_get(fe, "lead_code"))
-		fe_add(fe, "lead_code", N_("No unit has this code"));
+	if (in->has_lead && lead != t->lead_id) {
+		/* a new lead unit is one the user may assign to (the one kept is not asked again) */
+		if (lead <= 0 || units_path(db, lead, path, sizeof path) != E_OK) {
+			if (!fe_get(fe, "lead_code")) fe_add(fe, "lead_code", N_("No unit has this code"));
+		} else
+			check_assignee(who, t->assigner_path, fe, "lead_code", path);
+	}
 	if (in->has_coordinators) {
 		if (in->ncoordinators < 0 || in->ncoordinators > TASK_MAX_COORDINATORS) fe_add(fe, "coordinators", N_("Too many units"));
 		for (int i = 0; i < in->ncoordinators && i < TASK_MAX_COORDINATORS && !fe_get(fe, "coordinators"); i++)
 			if (in->coordinators[i] <= 0 || units_path(db, in->coordinators[i], path, sizeof path) != E_OK)
 				fe_add(fe, "coordinators", N_("No unit has this code"));
+			else {
+				int64_t kept = 0;   /* a unit already coordinating is not asked again */
+				db_int1(db, &kept, "SELECT count(*) FROM task_coordinators WHERE task_id = $1 AND unit_id = $2", "ii", id,
+					in->coordinators[i]);
+				if (!kept) check_assignee(who, t->assigner_path, fe, "coordinators", path);
+			}
 	}
 	/* the lead unit, new or kept, is not also among the coordinating units, new or kept */
 	if (!fe_get(fe, "coordinators") && !fe_get(fe, "lead_code")) {

@@ -8,6 +8,7 @@
 
 #include "../base/arena.h"
 #include "../base/db.h"
+#include "../base/fold.h"
 #include "../base/i18n.h"
 #include "../base/multipart.h"
 #include "../base/sheet.h"
@@ -117,6 +118,26 @@ static const char *cell(const struct table *t, const int *col, int k)
 	return s && *s ? s : NULL;
 }
 
+/* a text cell checked and cleaned as the API's field of the same name is
+** (input.c, text_clean): control characters refused — line breaks and tabs
+** only where lines allows them — and bidirectional overrides dropped. NULL
+** when empty, or when refused: then the line's error is written and *bad set. */
+static const char *line_text(struct arena *a, const struct table *t, const int *col, int k, const char *what, int lines, FILE *errors,
+			     int *bad)
+{
+	const char *s = cell(t, col, k);
+	if (!s) return NULL;
+	size_t n = strlen(s);
+	char *c = arena_strndup(a, s, n);
+	if (text_clean(c, &n, lines) != 0) {
+		fprintf(errors, "line %d: %s: %s\n", t->line, what,
+			lines ? "Must not contain control characters" : "Must be one line without control characters");
+		*bad = 1;
+		return NULL;
+	}
+	return n ? c : NULL;
+}
+
 /* A date typed into an XLSX cell is stored as a number, the days since
 ** 30/12/1899 (Excel's serial, whatever format shows it; a fraction is the
 ** time of day): its date, or NULL when s is not such a number between
@@ -153,10 +174,11 @@ static int import_task_line(struct db *db, const struct user *who, struct arena 
 	int line = t->line, bad = 0;
 	struct task_in in = { .programme_id = programme_id };
 	in.code = cell(t, col, C_CODE);
-	in.title = cell(t, col, C_TITLE);
-	in.source_doc = cell(t, col, C_SOURCE);
-	in.source_article = cell(t, col, C_ARTICLE);
-	in.product = cell(t, col, C_PRODUCT);
+	/* the API's fields: title F_LINES, the others F_TEXT */
+	in.title = line_text(a, t, col, C_TITLE, "title", 1, errors, &bad);
+	in.source_doc = line_text(a, t, col, C_SOURCE, "source_doc", 0, errors, &bad);
+	in.source_article = line_text(a, t, col, C_ARTICLE, "source_article", 0, errors, &bad);
+	in.product = line_text(a, t, col, C_PRODUCT, "product", 0, errors, &bad);
 	in.assigned_on = line_date(a, t, cell(t, col, C_ASSIGNED), line, "assigned_on", 1, errors, &bad);
 	in.due_on = line_date(a, t, cell(t, col, C_DUE), line, "due_on", 0, errors, &bad);
 	if (!(in.lead_id = line_unit(db, cell(t, col, C_LEAD), line, "lead_code", errors))) bad = 1;
@@ -194,7 +216,8 @@ int tasks_import(struct db *db, const struct user *who, int64_t programme_id, FI
 	int rc = db_tx_begin(db), failed = 0, s;
 	if (rc != E_OK) { table_close(t); return rc; }
 	if ((s = table_next(t)) != 1) {
-		fprintf(errors, "the file has no header line\n");
+		if (s < 0) fprintf(errors, "line %d: %s\n", t->line, t->err);
+		else fprintf(errors, "the file has no header line\n");
 		rc = E_INVALID;
 		goto out;
 	}
@@ -377,7 +400,9 @@ static int import_progress_line(struct db *db, const struct user *who, struct ar
 				const int *col, const char *today, FILE *errors, int *written)
 {
 	int line = t->line, bad = 0;
-	const char *code = cell(t, col, P_CODE), *pct = cell(t, col, P_PERCENT), *note = cell(t, col, P_NOTE);
+	const char *code = cell(t, col, P_CODE), *pct = cell(t, col, P_PERCENT);
+	const char *note = line_text(a, t, col, P_NOTE, "note", 1, errors, &bad);
+	const char *product = line_text(a, t, col, P_PRODUCT, "product", 0, errors, &bad);
 	const char *done = line_date(a, t, cell(t, col, P_DONE_ON), line, "done_on", 0, errors, &bad);
 	int64_t id = 0, percent = -1;
 	if (!code) { fprintf(errors, "line %d: code is required\n", line); return E_INVALID; }
@@ -386,13 +411,15 @@ static int import_progress_line(struct db *db, const struct user *who, struct ar
 		return E_INVALID;
 	}
 	if (pct) {
+		/* a number cell of a sheet is that number; text is read the Vietnamese
+		** way, as the forms read it ("1.234" is 1234, "50,5%" is 50.5) */
 		double v;
-		const char *s = pct;
-		char *copy = arena_strdup(a, s);
-		size_t n = strlen(copy);
-		if (n && copy[n - 1] == '%') copy[n - 1] = 0;
-		if (parse_number(copy, &v) != 0 && i18n_parse_number("vi", copy, &v) != 0) {
+		int ok = table_numeric(t, col[P_PERCENT]) ? parse_number(pct, &v) == 0 : i18n_parse_number("vi", pct, &v) == 0;
+		if (!ok) {
 			fprintf(errors, "line %d: percent is not a number: %s\n", line, pct);
+			bad = 1;
+		} else if (!(v >= 0 && v <= 100)) {
+			fprintf(errors, "line %d: percent: Must be between 0 and 100\n", line);
 			bad = 1;
 		} else
 			percent = (int64_t)(v + 0.5);
@@ -400,7 +427,7 @@ static int import_progress_line(struct db *db, const struct user *who, struct ar
 	if (bad) return E_INVALID;
 	struct field_errors fe = { 0 };
 	int rc = E_OK;
-	if (done) rc = tasks_complete(db, who, id, done, cell(t, col, P_PRODUCT), note, today, &fe, NULL);
+	if (done) rc = tasks_complete(db, who, id, done, product, note, today, &fe, NULL);
 	else if (percent >= 0 || note) {
 		/* an untouched row of the template (the percent as it was, no note) changes nothing */
 		int64_t was = -1;
@@ -429,7 +456,8 @@ int tasks_import_progress(struct db *db, const struct user *who, int64_t program
 	int rc = db_tx_begin(db), failed = 0, s;
 	if (rc != E_OK) { table_close(t); return rc; }
 	if ((s = table_next(t)) != 1) {
-		fprintf(errors, "the file has no header line\n");
+		if (s < 0) fprintf(errors, "line %d: %s\n", t->line, t->err);
+		else fprintf(errors, "the file has no header line\n");
 		rc = E_INVALID;
 		goto out;
 	}

@@ -10,6 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
 import { addUserAsync, mkUnit } from './_util.mjs';
+import { xlsx } from '../lib/xlsx.mjs';
 
 let env, srv, admin, reporter, officer, u;
 const en = { headers: { 'Accept-Language': 'en' } };
@@ -411,4 +412,59 @@ test('the indicators page links only the indexes whose scope the reader may read
   assert.equal(page.status, 200);
   assert.ok(!page.text.includes(link));
   assert.equal((await officer.get(`/indexes/${ix.id}`)).status, 403);
+});
+
+// a file (CSV text or XLSX bytes) posted to the import in the given language
+async function importFile(c, bytes, name, lang) {
+  const fd = new FormData();
+  fd.append('file', new Blob([bytes]), name);
+  const req = new Request('http://x', { method: 'POST', body: fd });
+  const body = Buffer.from(await req.arrayBuffer());
+  return c.post('/api/v1/indicator-values/import', { raw: body, headers: { 'Content-Type': req.headers.get('content-type'), 'Accept-Language': lang } });
+}
+
+test('an XLSX number cell is that number; text (a text cell, CSV) is read the Vietnamese way; a NUL byte is a line error', async () => {
+  await indicator('cells_pct', 'percent', 'mean');
+  await indicator('cells_num', 'number', 'sum');
+  const unit = await mkUnit(admin, 'SL-CELLS', 'Xã Thử Ô', 'commune', u.D2.id);
+  const value = async (code, period) => ok(await admin.get(`/api/v1/indicator-values?unit_id=${unit.id}&period=${period}`))
+    .items.find((x) => x.indicator === code).value;
+  const head = [1, ['unit_code', 'indicator_code', 'period', 'value']];
+  // number cells: 0.125 is an eighth, 1.234 and 12.345 are themselves (never 125, 1234, 12345)
+  const numbers = await importFile(admin, xlsx([head,
+    [2, ['SL-CELLS', 'cells_pct', '2025', 0.125]],
+    [3, ['SL-CELLS', 'cells_num', '2025', 1.234]],
+    [4, ['SL-CELLS', 'cells_pct', '2024', 12.345]],
+  ]), 'values.xlsx', 'vi');
+  assert.deepEqual(ok(numbers), { imported: 3 });
+  assert.deepEqual([await value('cells_pct', '2025'), await value('cells_num', '2025'), await value('cells_pct', '2024')], [0.125, 1.234, 12.345]);
+  // text cells of the same sheet: the way a person types them, "1.234" is 1234, "0,5" a half
+  const texts = await importFile(admin, xlsx([head,
+    [2, ['SL-CELLS', 'cells_num', '2023', '1.234']],
+    [3, ['SL-CELLS', 'cells_pct', '2023', '0,5']],
+  ]), 'values.xlsx', 'vi');
+  assert.deepEqual(ok(texts), { imported: 2 });
+  assert.deepEqual([await value('cells_num', '2023'), await value('cells_pct', '2023')], [1234, 0.5]);
+  // text "12.345" is 12345, not a percent; "1.5" is no Vietnamese number; nothing of the file is kept
+  const bad = await importFile(admin, xlsx([head,
+    [2, ['SL-CELLS', 'cells_num', '2022', 7]],
+    [3, ['SL-CELLS', 'cells_pct', '2022', '12.345']],
+    [4, ['SL-CELLS', 'cells_num', '2021', '1.5']],
+  ]), 'values.xlsx', 'vi');
+  assert.equal(bad.status, 422);
+  assert.deepEqual(bad.data.error.lines, ['line 3: Tỷ lệ phần trăm từ 0 đến 100', 'line 4: Không phải là số']);
+  assert.equal(await value('cells_num', '2022'), null);
+  // CSV is text: the same reading
+  const csv = await importFile(admin, 'unit_code,indicator_code,period,value\nSL-CELLS,cells_num,2020,"1.500.000,5"\nSL-CELLS,cells_pct,2020,"97,25"\n', 'values.csv', 'vi');
+  assert.deepEqual(ok(csv), { imported: 2 });
+  assert.deepEqual([await value('cells_num', '2020'), await value('cells_pct', '2020')], [1500000.5, 97.25]);
+  // a NUL byte in a CSV field would cut its text: that line is refused and nothing is kept, in the header too
+  const nul = await importFile(admin, 'unit_code,indicator_code,period,value,comment\nSL-CELLS,cells_num,2019,5,ghi\0chú\nSL-CELLS,cells_num,2018,6,\n',
+    'values.csv', 'en');
+  assert.equal(nul.status, 422);
+  assert.deepEqual(nul.data.error.lines, ['line 2: field 5 holds a NUL byte']);
+  assert.equal(await value('cells_num', '2018'), null);
+  const nulHead = await importFile(admin, 'unit_code,indicator\0_code,period,value\nSL-CELLS,cells_num,2018,6\n', 'values.csv', 'en');
+  assert.equal(nulHead.status, 422);
+  assert.deepEqual(nulHead.data.error.lines, ['line 1: field 2 holds a NUL byte']);
 });

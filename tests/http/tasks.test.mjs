@@ -589,3 +589,88 @@ test('reminders to real addresses: a user\'s e-mail set on the command line (val
   assert.equal(thidua(['user', 'email', '--db', env.db, '--login', 'camau.skhcn']).stdout, 'e-mail of camau.skhcn removed\n');
   assert.equal(sql(env.db, "SELECT count(*) FROM users WHERE email IS NOT NULL"), '0');
 });
+
+test('a lead or coordinating unit outside the assigning unit\'s province is refused, by the API, a correction and the import; nothing written', async () => {
+  const outside = 'Nằm ngoài phạm vi đơn vị bạn được phép làm việc';
+  const count = () => sql(env.db, 'SELECT count(*) FROM tasks');
+  const before = count();
+  const lead = await officer.post('/api/v1/tasks', {
+    json: { programme_id: nq57.id, code: 'SCOPE-1', title: 'Việc của tỉnh khác', lead_code: 'T-SONLA-STTTT', assigned_on: day(-1) },
+  });
+  assert.equal(lead.status, 422, lead.text);
+  assert.deepEqual(lead.data.error.fields, { lead_code: outside });
+  const coord = await officer.post('/api/v1/tasks', {
+    json: { programme_id: nq57.id, code: 'SCOPE-2', title: 'Phối hợp với tỉnh khác', lead_code: 'T-CAMAU-SKHCN', coordinators: ['T-CAMAU-STC', 'T-SONLA-STTTT'], assigned_on: day(-1) },
+  });
+  assert.equal(coord.status, 422, coord.text);
+  assert.deepEqual(coord.data.error.fields, { coordinators: outside });
+  assert.equal(count(), before);
+  // a correction: the same rule for a new lead or coordinating unit
+  const t = await newTask();
+  const moved = await officer.patch(`/api/v1/tasks/${t.id}`, { json: { lead_code: 'T-SONLA-STTTT', version: t.version } });
+  assert.equal(moved.status, 422, moved.text);
+  assert.deepEqual(moved.data.error.fields, { lead_code: outside });
+  const helped = await officer.patch(`/api/v1/tasks/${t.id}`, { json: { coordinators: ['T-SONLA-STTTT'], version: t.version } });
+  assert.equal(helped.status, 422, helped.text);
+  assert.deepEqual(helped.data.error.fields, { coordinators: outside });
+  const same = (await officer.get(`/api/v1/tasks/${t.id}`)).data;
+  assert.deepEqual([same.lead_code, same.coordinators, same.version], ['T-CAMAU-SKHCN', [], t.version]);
+  // the import: the line's error
+  const p = await officer.post('/api/v1/programmes', { json: { code: 'KH-SCOPE', title: 'Kế hoạch phạm vi', kind: 'plan', owner_code: 'T-CAMAU-BCD57' } });
+  assert.equal(p.status, 201, p.text);
+  const imp = await upload(officer, `/api/v1/programmes/${p.data.id}/import`, 'code,title,lead_code,coordinators,assigned_on\n'
+    + 'S1,Việc trong tỉnh,T-CAMAU-SKHCN,T-CAMAU-STC,01/02/2025\nS2,Việc ngoài tỉnh,T-SONLA-STTTT,,01/02/2025\nS3,Phối hợp ngoài tỉnh,T-CAMAU-STC,T-SONLA-STTTT,01/02/2025\n', 'ds.csv');
+  assert.equal(imp.status, 422, imp.text);
+  assert.equal(imp.data.error.fields.file,
+    'line 3: lead_code: This is outside the units you may work on\nline 4: coordinators: This is outside the units you may work on');
+  assert.equal(sql(env.db, `SELECT count(*) FROM tasks WHERE programme_id = ${p.data.id}`), '0');
+});
+
+test('imports: control characters in a title or note, a NUL byte, and percents read the Vietnamese way (1.234 is 1234) are line errors; nothing written', async () => {
+  const p = await officer.post('/api/v1/programmes', { json: { code: 'KH-NHAP', title: 'Kế hoạch nhập', kind: 'plan', owner_code: 'T-CAMAU-BCD57' } });
+  assert.equal(p.status, 201, p.text);
+  const head = 'code,title,lead_code,assigned_on,product\n';
+  // a title may hold a line break (as in the API), a product may not; a bell, an escape or a NUL never
+  const bad = await upload(officer, `/api/v1/programmes/${p.data.id}/import`, head + 'C1,t\x07i\x1btle,T-CAMAU-SKHCN,01/02/2025,\n'
+    + 'C2,"Hai dòng\nđược phép",T-CAMAU-SKHCN,01/02/2025,"Báo cáo\nhai dòng"\n'
+    + 'C3,ti\0tle,T-CAMAU-SKHCN,01/02/2025,\n', 'ds.csv');
+  assert.equal(bad.status, 422, bad.text);
+  assert.equal(bad.data.error.fields.file, [
+    'line 2: title: Must not contain control characters',
+    'line 3: product: Must be one line without control characters',
+    'line 6: field 2 holds a NUL byte',   // the record before spans lines 3 to 5
+  ].join('\n'));
+  assert.equal(sql(env.db, `SELECT count(*) FROM tasks WHERE programme_id = ${p.data.id}`), '0');
+  const good = await upload(officer, `/api/v1/programmes/${p.data.id}/import`, head + 'C1,Khảo sát,T-CAMAU-SKHCN,01/02/2025,\n'
+    + 'C2,"Hai dòng\nđược phép",T-CAMAU-SKHCN,01/02/2025,Báo cáo\nC3,Tập huấn,T-CAMAU-SKHCN,01/02/2025,\n', 'ds.csv');
+  assert.deepEqual([good.status, good.data], [200, { imported: 3 }]);
+  const list = (await officer.get(`/api/v1/tasks?programme=${p.data.id}&as_of=${day(0)}`)).data.items;
+  const id = Object.fromEntries(list.map((t) => [t.code, t.id]));
+  assert.equal((await officer.get(`/api/v1/tasks/${id.C2}`)).data.title, 'Hai dòng\nđược phép');
+  const reports = () => sql(env.db, `SELECT count(*) FROM task_reports WHERE task_id IN (${id.C1}, ${id.C2}, ${id.C3})`);
+  const percents = async () => {
+    const l = (await officer.get(`/api/v1/tasks?programme=${p.data.id}&as_of=${day(0)}`)).data.items;
+    return l.map((t) => [t.code, t.percent]);
+  };
+  const route = `/api/v1/programmes/${p.data.id}/progress`;
+  // CSV is text: "1.234" is one thousand two hundred and thirty-four (was stored as 1 %), "1e300" no number (was skipped)
+  const csv = await upload(reporter, route, 'code,percent,note\nC1,1.234,\nC2,1e300,\nC3,10,t\x07i\nC1,"45,6",\n', 'tien-do.csv');
+  assert.equal(csv.status, 422, csv.text);
+  assert.equal(csv.data.error.fields.file, [
+    'line 2: percent: Must be between 0 and 100',
+    'line 3: percent is not a number: 1e300',
+    'line 4: note: Must not contain control characters',
+  ].join('\n'));
+  // XLSX number cells are numbers: 1e300 and -5 are out of range, not an untouched row
+  const sheetHead = [1, ['code', 'percent', 'note']];
+  const big = await upload(reporter, route, xlsx([sheetHead, [2, ['C1', 1e300, null]], [3, ['C2', -5, null]], [4, ['C3', 30, 'Đã làm']]]), 'tien-do.xlsx');
+  assert.equal(big.status, 422, big.text);
+  assert.equal(big.data.error.fields.file, 'line 2: percent: Must be between 0 and 100\nline 3: percent: Must be between 0 and 100');
+  assert.equal(reports(), '0');
+  assert.deepEqual(await percents(), [['C1', 0], ['C2', 0], ['C3', 0]]);
+  // a good sheet: a number cell 62.4, text "45,6" and "50%" — each the number a person means
+  const ok = await upload(reporter, route, xlsx([sheetHead, [2, ['C1', 62.4, null]], [3, ['C2', '45,6', null]], [4, ['C3', '50%', 'Đã làm']]]), 'tien-do.xlsx');
+  assert.equal(ok.status, 200, ok.text);
+  assert.deepEqual(ok.data, { imported: 3 });
+  assert.deepEqual(await percents(), [['C1', 62], ['C2', 46], ['C3', 50]]);
+});

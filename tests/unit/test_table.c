@@ -209,6 +209,61 @@ static void test_xlsx_hand_made_cells(void **state)
 	dump_is(tmp("hand2.xlsx"), "1: a\rb_x0041_ \n");
 }
 
+/* a number cell (t="n", or no t) is marked as one, so an importer reads its
+** text as the plain number it is ("0.125" an eighth, not 125 grouped the
+** Vietnamese way); text, booleans, errors and every CSV field are not */
+static void test_xlsx_number_cells_marked(void **state)
+{
+	(void)state;
+	static const char sst[] = "<sst xmlns=\"" NS_MAIN "\"><si><t>1.234</t></si></sst>";
+	static const char sheet[] =
+		"<worksheet xmlns=\"" NS_MAIN "\"><sheetData>"
+		"<row r=\"2\"><c r=\"A2\"><v>0.125</v></c><c r=\"B2\" t=\"n\"><v>1.234</v></c><c r=\"C2\" t=\"s\"><v>0</v></c>"
+		"<c r=\"D2\" t=\"inlineStr\"><is><t>12.345</t></is></c><c r=\"E2\" t=\"str\"><v>7</v></c><c r=\"F2\" t=\"b\"><v>1</v></c>"
+		"<c r=\"H2\"><v>1E300</v></c></row>"
+		"<row r=\"3\"><c r=\"B3\" t=\"s\"><v>0</v></c></row>"
+		"</sheetData></worksheet>";
+	const char *entries[] = { "xl/workbook.xml", WORKBOOK, "xl/_rels/workbook.xml.rels", RELS, "xl/sharedStrings.xml", sst,
+				  "xl/worksheets/sheet1.xml", sheet, NULL };
+	make_zip(tmp("types.xlsx"), entries);
+	FILE *f = fopen(tmp("types.xlsx"), "rb");
+	assert_non_null(f);
+	struct table *t;
+	char err[256];
+	assert_int_equal(table_open(&t, f, err, sizeof err), 0);
+	assert_int_equal(table_next(t), 1);
+	assert_int_equal(t->line, 2);
+	assert_int_equal(t->nfields, 8);
+	static const char *const text[] = { "0.125", "1.234", "1.234", "12.345", "7", "1", "", "1e+300" };
+	static const int numeric[] = { 1, 1, 0, 0, 0, 0, 0, 1 };
+	for (int i = 0; i < 8; i++) {
+		assert_string_equal(table_cell(t, i), text[i]);
+		assert_int_equal(table_numeric(t, i), numeric[i]);
+	}
+	assert_int_equal(table_numeric(t, -1), 0);
+	assert_int_equal(table_numeric(t, 8), 0);
+	/* the next row forgets the last one's types */
+	assert_int_equal(table_next(t), 1);
+	assert_int_equal(t->line, 3);
+	assert_int_equal(table_numeric(t, 0), 0);
+	assert_int_equal(table_numeric(t, 1), 0);
+	assert_string_equal(table_cell(t, 1), "1.234");
+	assert_int_equal(table_next(t), 0);
+	table_close(t);
+	fclose(f);
+	/* CSV fields are text, whatever they hold */
+	write_file(tmp("n.csv"), "a,b\n0.125,1\n", 12);
+	f = fopen(tmp("n.csv"), "rb");
+	assert_non_null(f);
+	assert_int_equal(table_open(&t, f, err, sizeof err), 0);
+	assert_int_equal(table_next(t), 1);
+	assert_int_equal(table_next(t), 1);
+	assert_int_equal(table_numeric(t, 0), 0);
+	assert_int_equal(table_numeric(t, 1), 0);
+	table_close(t);
+	fclose(f);
+}
+
 static void test_xlsx_first_sheet_in_workbook_order(void **state)
 {
 	(void)state;
@@ -365,6 +420,10 @@ static void test_csv_through_table(void **state)
 				"save it as .xlsx without a password, or as CSV");
 	write_file(tmp("empty.csv"), "", 0);
 	dump_is(tmp("empty.csv"), "");
+	/* a NUL byte is that line's error (it would cut the text short), and the next line reads on */
+	static const char nul[] = "code,kind,title,points\nA1,score,ti\0tle,5\n\"B\0\",x,y,1\nA2,score,ok,5\n";
+	write_file(tmp("nul.csv"), nul, sizeof nul - 1);
+	dump_is(tmp("nul.csv"), "1:code|kind|title|points\n2:!field 3 holds a NUL byte\n3:!field 1 holds a NUL byte\n4:A2|score|ok|5\n");
 }
 
 /* a header cell names a column by its code or by its label in vi, en or hi,
@@ -432,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_xlsx_written_by_libxlsxwriter),
 		cmocka_unit_test(test_xlsx_inline_strings),
 		cmocka_unit_test(test_xlsx_hand_made_cells),
+		cmocka_unit_test(test_xlsx_number_cells_marked),
 		cmocka_unit_test(test_xlsx_first_sheet_in_workbook_order),
 		cmocka_unit_test(test_xlsx_broken_files),
 		cmocka_unit_test(test_xlsx_size_limit),

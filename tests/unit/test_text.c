@@ -195,6 +195,33 @@ static void test_csv_errors_have_lines(void **state)
 	fclose(f);
 }
 
+/* a NUL byte in a field, quoted or not, would end its text early ("ti\0tle"
+** read as "ti"): the record is refused with the field's number and line, and
+** the reader goes on at the next record */
+static void test_csv_nul_is_an_error(void **state)
+{
+	(void)state;
+	static const char text[] = "code,kind,title,points\nA1,score,ti\0tle,5\n\"B\n\0\",x\nA2,score,ok,5\n\0";
+	FILE *f = fmemopen((void *)text, sizeof text - 1, "rb");
+	struct csv c;
+	csv_init(&c, f);
+	assert_int_equal(csv_next(&c), 1);
+	assert_int_equal(csv_next(&c), -1);
+	assert_int_equal(c.line, 2);
+	assert_string_equal(c.err, "field 3 holds a NUL byte");
+	assert_int_equal(csv_next(&c), -1); /* inside quotes, across a line break */
+	assert_int_equal(c.line, 3);
+	assert_string_equal(c.err, "field 1 holds a NUL byte");
+	assert_int_equal(csv_next(&c), 1);
+	assert_int_equal(c.line, 5);
+	assert_string_equal(c.field[2], "ok");
+	assert_int_equal(csv_next(&c), -1); /* a NUL alone at the end of the file */
+	assert_int_equal(c.line, 6);
+	assert_int_equal(csv_next(&c), 0);
+	csv_free(&c);
+	fclose(f);
+}
+
 static void test_csv_field_quoting(void **state)
 {
 	(void)state;
@@ -368,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_json_escape_words),
 		cmocka_unit_test(test_csv_bom_semicolon_quotes),
 		cmocka_unit_test(test_csv_errors_have_lines),
+		cmocka_unit_test(test_csv_nul_is_an_error),
 		cmocka_unit_test(test_csv_field_quoting),
 		cmocka_unit_test(test_number_formats),
 		cmocka_unit_test(test_language_choice),
