@@ -550,13 +550,19 @@ static int task_snapshot(struct db *db, struct arena *a, int64_t id, struct jw *
 ** unit of the assigning unit's own branch of the tree — its province, city or
 ** ministry, the first level below the root — as a province's steering
 ** committee gives work to the province's departments and districts, never to
-** another province's units. A field error otherwise. */
+** another province's units. A body of that first level itself (the
+** Government, a ministry, a province's people's committee) or the root
+** assigns to any unit: the Government's and the ministries' resolutions give
+** tasks to every province. A field error otherwise. */
 static void check_assignee(const struct user *who, const char *assigner_path, struct field_errors *fe, const char *field, const char *path)
 {
 	if (role_can(who, PERM_TASK_ASSIGN, path) || fe_get(fe, field)) return;
 	size_t n = 0;
-	for (int slashes = 0; assigner_path && assigner_path[n];)
+	int slashes = 0;
+	while (assigner_path && assigner_path[n])
 		if (assigner_path[n++] == '/' && ++slashes == 3) break;
+	if (slashes == 3 && !assigner_path[n]) return; /* "/1/2/": a body of the first level */
+	if (slashes < 3 && n) return;                   /* the root */
 	if (n && strncmp(path, assigner_path, n) == 0) return;
 	fe_add(fe, field, N_("This is outside the units you may work on"));
 }

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeDb, startServer, Client, thidua, tmpdir } from '../lib/server.mjs';
-import { sql, csrfOf } from './_util.mjs';
+import { BIN, makeDb, startServer, Client, thidua, tmpdir } from '../lib/server.mjs';
+import { sql, csrfOf, addUserAsync } from './_util.mjs';
 import { xlsx } from '../lib/xlsx.mjs';
 import { readSheet, editSheet, excelDate } from '../lib/xlsx_edit.mjs';
 
@@ -624,6 +624,18 @@ test('a lead or coordinating unit outside the assigning unit\'s province is refu
   assert.equal(imp.data.error.fields.file,
     'line 3: lead_code: This is outside the units you may work on\nline 4: coordinators: This is outside the units you may work on');
   assert.equal(sql(env.db, `SELECT count(*) FROM tasks WHERE programme_id = ${p.data.id}`), '0');
+});
+
+test('a body of the first level below the root (the Government) gives tasks to any province\'s units', async () => {
+  const cp = new Client(srv.base);
+  await cp.login('cp.officer', await addUserAsync(BIN, env.db, 'cp.officer', 'officer', 'CP'));
+  const p = await cp.post('/api/v1/programmes', { json: { code: 'NQ-CP-SCOPE', title: 'Nghị quyết của Chính phủ', kind: 'resolution', owner_code: 'CP' } });
+  assert.equal(p.status, 201, p.text);
+  const t = await cp.post('/api/v1/tasks', {
+    json: { programme_id: p.data.id, code: 'CP-1', title: 'Việc giao các tỉnh', lead_code: 'T-SONLA-STTTT', coordinators: ['T-CAMAU-STC'], assigned_on: day(-1) },
+  });
+  assert.equal(t.status, 201, t.text);
+  assert.deepEqual([t.data.lead_code, t.data.coordinators.map((c) => c.code)], ['T-SONLA-STTTT', ['T-CAMAU-STC']]);
 });
 
 test('imports: control characters in a title or note, a NUL byte, and percents read the Vietnamese way (1.234 is 1234) are line errors; nothing written', async () => {
