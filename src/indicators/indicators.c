@@ -716,6 +716,7 @@ int indicators_set_target(struct db *db, const struct user *who, int64_t indicat
 	if (units_path(db, unit_id, path, sizeof path) != E_OK) fe_add(fe, "unit", N_("No such unit"));
 	if (rc == E_OK && !period_valid(x->period_type, period)) fe_add(fe, "period", N_("The period does not match the indicator's period type"));
 	if (!isfinite(target) || fabs(target) > IND_VALUE_MAX) fe_add(fe, "target", N_("Out of range"));
+	else if (rc == E_OK && !strcmp(x->kind, "percent") && (target < 0 || target > 100)) fe_add(fe, "target", N_("A percent is from 0 to 100"));
 	arena_free(&a);
 	if (fe->n) return E_INVALID;
 	if (!role_can(who, PERM_INDICATOR_DEFINE, path)) return E_FORBIDDEN;

@@ -732,6 +732,11 @@ void api_indicator_values_enter(struct req *r)
 		if (!json_is_object(o) || !json_is_string(ji)) { fe_add(&fe, f, N_("Name the indicator")); continue; }
 		e[i].code = json_string_value(ji);
 		if (json_is_number(val)) e[i].has_value = 1, e[i].value = json_number_value(val);
+		else if (val && !json_is_null(val)) { fe_add(&fe, f, N_("Is not a number")); continue; }
+		if ((num && !json_is_null(num) && !json_is_number(num)) || (den && !json_is_null(den) && !json_is_number(den))) {
+			fe_add(&fe, f, N_("Is not a number"));
+			continue;
+		}
 		if (json_is_number(num) && json_is_number(den)) e[i].has_ratio = 1, e[i].numerator = json_number_value(num), e[i].denominator = json_number_value(den);
 		if (com && !json_is_null(com) && !json_is_string(com)) fe_add(&fe, f, N_("A comment is text"));
 		else if (json_is_string(com)) e[i].comment = json_string_value(com);
@@ -1979,7 +1984,7 @@ void api_public_indicators(struct req *r)
 	jw_obj_end(&w);
 }
 
-static void dashboard_json_in(struct req *r, struct ind_dashboard_in *in)
+static void dashboard_json_in(struct req *r, struct ind_dashboard_in *in, struct field_errors *fe)
 {
 	json_t *b = r->json;
 	json_t *ju = b ? json_object_get(b, "unit_id") : NULL, *jp = b ? json_object_get(b, "public") : NULL;
@@ -1987,6 +1992,7 @@ static void dashboard_json_in(struct req *r, struct ind_dashboard_in *in)
 					 .indicators = b ? jstr(b, "indicators") : NULL, .period_from = b ? jstr(b, "period_from") : NULL,
 					 .period_to = b ? jstr(b, "period_to") : NULL, .unit_id = json_is_integer(ju) ? json_integer_value(ju) : 0,
 					 .public_ = json_is_true(jp) };
+	if (jp && !json_is_boolean(jp)) fe_add(fe, "public", N_("Must be true or false")); /* "true" is no answer: not taken as false */
 }
 
 static void reply_dashboard(struct req *r, int status, int64_t id, const struct ind_dashboard_in *in, int64_t version)
@@ -2007,9 +2013,9 @@ void api_indicator_dashboard_create(struct req *r)
 {
 	struct field_errors fe = { 0 };
 	struct ind_dashboard_in in;
-	dashboard_json_in(r, &in);
+	dashboard_json_in(r, &in, &fe);
 	int64_t id = 0;
-	int rc = ind_dashboards_create(r->db, r->user, &in, &fe, &id);
+	int rc = fe.n ? E_INVALID : ind_dashboards_create(r->db, r->user, &in, &fe, &id);
 	if (rc == E_CONFLICT && fe.n) rc = E_INVALID;
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	reply_created(r, arena_printf(&r->a, "/api/v1/public/indicators/%s", in.slug));
@@ -2024,7 +2030,7 @@ void api_indicator_dashboard_update(struct req *r)
 	struct field_errors fe = { 0 };
 	int64_t version = require_version(r, &fe);
 	struct ind_dashboard_in in;
-	dashboard_json_in(r, &in);
+	dashboard_json_in(r, &in, &fe);
 	int rc = fe.n ? E_INVALID : ind_dashboards_update(r->db, r->user, id, version, &in, &fe);
 	if (rc == E_CONFLICT && fe.n) rc = E_INVALID;
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }

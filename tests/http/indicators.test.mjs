@@ -468,3 +468,20 @@ test('an XLSX number cell is that number; text (a text cell, CSV) is read the Vi
   assert.equal(nulHead.status, 422);
   assert.deepEqual(nulHead.data.error.lines, ['line 1: field 2 holds a NUL byte']);
 });
+
+test('wrong types are named, not guessed: a value given as text, a dashboard\'s public as "true", a percent target of -50', async () => {
+  const asText = await enter(admin, u.C11, [{ indicator: 'teams', value: '1.234' }]);
+  assert.equal(asText.status, 422);
+  assert.deepEqual(asText.data.error.fields, { 'values[0]': 'Is not a number' });
+  const parts = await enter(admin, u.C11, [{ indicator: 'water', numerator: '5', denominator: 10 }]);
+  assert.deepEqual([parts.status, parts.data.error.fields], [422, { 'values[0]': 'Is not a number' }]);
+  const d = await admin.post('/api/v1/indicator-dashboards', { json: { slug: 'as-text', title: 'x', unit_id: u.SL.id, indicators: 'teams',
+    period_from: '2025', period_to: '2025', public: 'true' }, ...en });
+  assert.equal(d.status, 422);
+  assert.deepEqual(d.data.error.fields, { public: 'Must be true or false' });
+  assert.equal((await new Client(srv.base).get('/api/v1/public/indicators/as-text')).status, 404);
+  await indicator('online_share', 'percent', 'mean');
+  const t = await admin.post('/api/v1/indicator-targets', { json: { indicator: 'online_share', unit_id: u.SL.id, period: '2025', target: -50 }, ...en });
+  assert.equal(t.status, 422);
+  assert.deepEqual(t.data.error.fields, { target: 'A percent is from 0 to 100' });
+});
