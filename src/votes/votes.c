@@ -176,34 +176,20 @@ int votes_list(struct db *db, struct arena *a, const struct user *who, int limit
 	return E_OK;
 }
 
-int votes_of_proposal(struct db *db, struct arena *a, int64_t proposal_id, struct vote_round **items, int *n)
-{
-	*n = 0;
-	int64_t count = 0;
-	db_int1(db, &count, "SELECT count(*) FROM vote_rounds WHERE proposal_id = $1", "i", proposal_id);
-	if (count > 20) count = 20;
-	*items = arena_alloc(a, sizeof **items * (size_t)(count + 1));
-	struct stmt *st = db_query(db, "SELECT " ROUND_COLS ROUND_FROM " WHERE v.proposal_id = $1 ORDER BY v.id LIMIT 20", "i", proposal_id);
-	if (!st) return E_DB;
-	while (*n < count && db_step(st) == DB_ROW) read_round(st, a, &(*items)[(*n)++]);
-	db_done(st);
-	for (int i = 0; i < *n; i++)
-		if (read_candidates(db, a, &(*items)[i]) != E_OK) return E_DB;
-	return E_OK;
-}
-
-/* the rounds held at a cluster's yearly review that who may read, oldest
-** first, with their candidates: the cluster's page and summary are read by
-** everyone, a round only by its own readers (votes_readable) */
-int votes_of_cluster_year(struct db *db, struct arena *a, int64_t cluster_year_id, const struct user *who, struct vote_round **items, int *n)
+/* the rounds of a proposal or a cluster's year (col) that who may read
+** (votes_readable), oldest first, at most 20, with their candidates: the
+** proposal's and the cluster's pages are read by more people than a round */
+static int rounds_of(struct db *db, struct arena *a, const char *col, int64_t id, const struct user *who, struct vote_round **items, int *n)
 {
 	*n = 0;
 	*items = arena_alloc(a, sizeof **items * 21);
 	struct stmt *st = db_query(db,
-				   "SELECT " ROUND_COLS ", (SELECT count(*) FROM vote_voters w WHERE w.round_id = v.id AND w.user_id = $2), "
-				   "(SELECT count(*) FROM vote_cast c WHERE c.round_id = v.id AND c.user_id = $2)" ROUND_FROM
-				   " WHERE v.cluster_year_id = $1 ORDER BY v.id LIMIT 2000",
-				   "ii", cluster_year_id, who ? who->id : 0);
+				   arena_printf(a,
+						"SELECT " ROUND_COLS ", (SELECT count(*) FROM vote_voters w WHERE w.round_id = v.id AND w.user_id = $2), "
+						"(SELECT count(*) FROM vote_cast c WHERE c.round_id = v.id AND c.user_id = $2)" ROUND_FROM
+						" WHERE v.%s = $1 ORDER BY v.id LIMIT 2000",
+						col),
+				   "ii", id, who ? who->id : 0);
 	if (!st) return E_DB;
 	while (*n < 20 && db_step(st) == DB_ROW) {
 		struct vote_round *v = &(*items)[*n];
@@ -216,6 +202,16 @@ int votes_of_cluster_year(struct db *db, struct arena *a, int64_t cluster_year_i
 	for (int i = 0; i < *n; i++)
 		if (read_candidates(db, a, &(*items)[i]) != E_OK) return E_DB;
 	return E_OK;
+}
+
+int votes_of_proposal(struct db *db, struct arena *a, int64_t proposal_id, const struct user *who, struct vote_round **items, int *n)
+{
+	return rounds_of(db, a, "proposal_id", proposal_id, who, items, n);
+}
+
+int votes_of_cluster_year(struct db *db, struct arena *a, int64_t cluster_year_id, const struct user *who, struct vote_round **items, int *n)
+{
+	return rounds_of(db, a, "cluster_year_id", cluster_year_id, who, items, n);
 }
 
 /* ---- the tally ---- */

@@ -121,8 +121,8 @@ int votes_list(struct db *db, struct arena *a, const struct user *who, int limit
 /* the rounds held at a cluster's yearly review (cluster_years.id) that who
 ** may read (votes_readable), oldest first, at most 20 */
 int votes_of_cluster_year(struct db *db, struct arena *a, int64_t cluster_year_id, const struct user *who, struct vote_round **items, int *n);
-/* the rounds backing a proposal (its nominees as candidates) */
-int votes_of_proposal(struct db *db, struct arena *a, int64_t proposal_id, struct vote_round **items, int *n);
+/* the rounds backing a proposal (its nominees as candidates) that who may read, as above */
+int votes_of_proposal(struct db *db, struct arena *a, int64_t proposal_id, const struct user *who, struct vote_round **items, int *n);
 
 /* May who name this person a candidate? Only one whose unit who may read
 ** (PERM_READ), or one already a candidate of round_id (0: a new round): an

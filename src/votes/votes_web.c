@@ -748,7 +748,7 @@ void votes_proposal_section(struct buf *o, struct req *r, int64_t proposal_id)
 {
 	struct vote_round *items;
 	int n;
-	if (votes_of_proposal(r->db, &r->a, proposal_id, &items, &n) != E_OK) return;
+	if (votes_of_proposal(r->db, &r->a, proposal_id, r->user, &items, &n) != E_OK) return;
 	int can_run = role_can_any(r->user, PERM_RUN_VOTES);
 	tmpl_votes_of_proposal(o, r, proposal_id, items, n, can_run);
 }

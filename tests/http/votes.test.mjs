@@ -28,6 +28,7 @@ before(async () => {
   }
   addUser(env.db, 'tw.officer', 'officer', 'TW-HD');
   addUser(env.db, 'ht.viewer', 'viewer', 'T-HATINH');
+  addUser(env.db, 'qb.viewer', 'viewer', 'T-QUANGBINH');
   for (const l of COUNCIL) addUser(env.db, l, 'council', 'TW-HD');
   org = await as('tw.officer');
   hd = await Promise.all(COUNCIL.map((l) => as(l)));
@@ -284,6 +285,12 @@ test('a round from a proposal\'s nominees; the proposal\'s page shows the result
   assert.equal(page.status, 200);
   assert.match(page.text, /Suy tôn Bằng khen của Thủ tướng<\/a>/);
   assert.match(page.text, /Tỉnh Quảng Bình — Bằng khen của Thủ tướng Chính phủ: 10 \(100%\) — đạt/);
+  // the province's viewer reads its proposal, not the council's round nor its tally
+  const qb = await (await as('qb.viewer')).get(`/proposals/${pr.data.id}`);
+  assert.equal(qb.status, 200);
+  assert.ok(qb.text.includes('Đề nghị Bằng khen của Thủ tướng 2023'));
+  assert.ok(!qb.text.includes('Suy tôn Bằng khen của Thủ tướng'));
+  assert.ok(!qb.text.includes(': 10 (100%)'));
 });
 
 test('bad input: a threshold above 100 or with three decimals, an unknown login, an unknown unit, no candidates', async () => {
