@@ -76,7 +76,7 @@ function enhancePicker(box) {
   };
   if (chips) for (const c of chips.querySelectorAll('.chip')) addRemove(c);
 
-  let items = [];
+  let items = [], more = false;
   let active = -1;
   let timer = null;
   let asked = 0;
@@ -148,6 +148,16 @@ function enhancePicker(box) {
       li.addEventListener('mousedown', (e) => { e.preventDefault(); choose(it); });
       list.append(li);
     });
+    if (more && box.dataset.more) {
+      // others match too: say so, and how to narrow them down
+      const li = document.createElement('li');
+      li.className = 'pick-none pick-more';
+      li.textContent = box.dataset.more;
+      li.setAttribute('aria-disabled', 'true');
+      li.setAttribute('role', 'option');
+      li.id = `pk-${seq}-more`;
+      list.append(li);
+    }
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');
     mark(-1);
@@ -165,8 +175,10 @@ function enhancePicker(box) {
     try {
       const r = await fetch(url(), { credentials: 'same-origin', headers: { Accept: 'application/json' } });
       if (n !== asked) return;
-      items = r.ok ? (await r.json()).items : [];
-    } catch { items = []; }
+      const got = r.ok ? await r.json() : { items: [] };
+      items = got.items;
+      more = !!got.more;
+    } catch { items = []; more = false; }
     if (document.activeElement === input) render();
   };
   input.addEventListener('input', () => {

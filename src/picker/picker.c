@@ -128,44 +128,89 @@ static void read_item(struct req *r, struct stmt *st, struct pick_item *it)
 	it->rank = (int)db_int(st, 5);
 }
 
-/* the units of one subtree ($1, $2) matching $3, outside the subtree $4..$5,
-** registered or not in the movement $7 as $6 says */
+/* the units of one subtree ($1, $2), outside the subtree $4..$5,
+** registered or not in the movement $7 as $6 says ($3 unused) */
 #define UNITS_WHERE                                                                                                           \
-	"WHERE u.active = 1 AND u.path >= $1 AND u.path < $2 AND u.search LIKE $3 ESCAPE '\\' "                               \
+	"WHERE u.active = 1 AND u.path >= $1 AND u.path < $2 "                                                               \
 	"AND NOT (u.path >= $4 AND u.path < $5) "                                                                            \
 	"AND ($6 = 0 OR ($6 = 1 AND NOT EXISTS (SELECT 1 FROM registrations g WHERE g.movement_id = $7 AND g.unit_id = u.id)) " \
 	"OR ($6 = 2 AND EXISTS (SELECT 1 FROM registrations g WHERE g.movement_id = $7 AND g.unit_id = u.id AND g.active = 1))) "
 
-/* count_only: *n is the number of choices, counted up to limit, and no rows
-** are read (a page decides between a select and a search step without
-** sorting a big subtree) */
-static int choose_units(struct req *r, const struct picker *p, const char *pattern, int limit, int count_only, struct pick_item **items,
+#define PICK_WORDS 6 /* the words of a query looked for, the first ones */
+
+/* The units matching q: those whose own name or code holds the whole of it
+** (rank 0: it begins there; 1: it is inside), in name order; and when none
+** does, the query of several words a word at a time, each in the unit's name
+** or code or its parent's or grandparent's, one at least in its own (rank 2)
+** — "so noi vu son la" finds Sơn La's department among the 63 provinces'
+** "Sở Nội vụ", as the context under each suggestion shows it; a name found
+** as typed is not drowned in the units below it. count_only: *n is the
+** number of choices (q NULL: every one), counted up to limit, and no rows are
+** read (a page decides between a select and a search step without sorting a
+** big subtree). */
+static int choose_units(struct req *r, const struct picker *p, const char *q, int limit, int count_only, struct pick_item **items,
 			int *n)
 {
 	struct unit_pick_plan pl;
 	if (plan_units(r, p, &pl) != 0) return -1;
+	struct buf key, sql;
+	buf_init(&key);
+	buf_init(&sql);
+	fold_text(&key, q ? q : "");
+	const char *word[PICK_WORDS];
+	int nw = 0;
+	char *k = arena_strdup(&r->a, buf_cstr(&key));
+	for (char *save = NULL, *w = strtok_r(k, " ", &save); w && nw < PICK_WORDS; w = strtok_r(NULL, " ", &save))
+		word[nw++] = like_pattern(&r->a, w);
+	const char *whole = like_pattern(&r->a, q ? q : "");
 	/* each subtree gives at most limit rows in name order; merged, the first limit */
 	struct pick_item *all = count_only ? NULL : arena_alloc(&r->a, sizeof *all * (size_t)(limit * (pl.nranges ? pl.nranges : 1) + 1));
-	int k = 0;
-	for (int i = 0; i < pl.nranges && (!count_only || k < limit); i++) {
-		char hi[UNIT_PATH_MAX];
-		subtree_end(hi, sizeof hi, pl.lo[i]);
-		struct stmt *st = db_query(
-			r->db,
-			count_only ? "SELECT count(*) FROM (SELECT 1 FROM units u " UNITS_WHERE "LIMIT $8) AS c"
-				   : "SELECT u.id, u.name, u.code, p.name, u.search, CASE WHEN u.search LIKE $9 ESCAPE '\\' THEN 0 ELSE 1 END AS rank "
-				     "FROM units u LEFT JOIN units p ON p.id = u.parent_id " UNITS_WHERE "ORDER BY rank, u.search, u.id LIMIT $8",
-			"tttttiiit", pl.lo[i], hi, pattern, pl.ex_lo, pl.ex_hi, (int64_t)pl.registered, pl.movement, (int64_t)limit, pattern + 1);
-		if (count_only) {
-			if (st && db_step(st) == DB_ROW) k += (int)db_int(st, 0);
-		} else {
-			while (st && db_step(st) == DB_ROW) read_item(r, st, &all[k++]);
+	int got = 0, rc = 0;
+	for (int by_words = 0; by_words < 2 && !rc && !got; by_words++) {
+		if (by_words && (count_only || nw < 2)) break;
+		buf_reset(&sql);
+		buf_raw(&sql, count_only ? "SELECT count(*) FROM (SELECT 1 FROM units u "
+					 : "SELECT u.id, u.name, u.code, p.name, u.search, CASE WHEN u.search LIKE $9 ESCAPE '\\' THEN 0 "
+					   "WHEN u.search LIKE $3 ESCAPE '\\' THEN 1 ELSE 2 END AS rank FROM units u ");
+		if (!count_only) buf_raw(&sql, "LEFT JOIN units p ON p.id = u.parent_id ");
+		if (by_words) buf_raw(&sql, "LEFT JOIN units gp ON gp.id = p.parent_id ");
+		buf_raw(&sql, UNITS_WHERE);
+		if (!by_words) buf_raw(&sql, "AND u.search LIKE $3 ESCAPE '\\' ");
+		for (int i = 0; by_words && i < nw; i++)
+			buf_printf(&sql, "AND (u.search LIKE $%d ESCAPE '\\' OR p.search LIKE $%d ESCAPE '\\' OR gp.search LIKE $%d ESCAPE '\\') ",
+				   10 + i, 10 + i, 10 + i);
+		for (int i = 0; by_words && i < nw; i++)
+			buf_printf(&sql, "%su.search LIKE $%d ESCAPE '\\'%s", i ? "OR " : "AND (", 10 + i, i == nw - 1 ? ") " : " ");
+		buf_raw(&sql, count_only ? "LIMIT $8) AS c" : "ORDER BY rank, u.search, u.id LIMIT $8");
+		for (int i = 0; i < pl.nranges && (!count_only || got < limit); i++) {
+			char hi[UNIT_PATH_MAX];
+			subtree_end(hi, sizeof hi, pl.lo[i]);
+			struct stmt *st = db_prep(r->db, buf_cstr(&sql));
+			if (!st) { rc = -1; break; }
+			db_bind_text(st, 1, pl.lo[i]);
+			db_bind_text(st, 2, hi);
+			db_bind_text(st, 3, whole);
+			db_bind_text(st, 4, pl.ex_lo);
+			db_bind_text(st, 5, pl.ex_hi);
+			db_bind_int(st, 6, pl.registered);
+			db_bind_int(st, 7, pl.movement);
+			db_bind_int(st, 8, limit);
+			if (!count_only) db_bind_text(st, 9, whole + 1);
+			for (int w = 0; by_words && w < nw; w++) db_bind_text(st, 10 + w, word[w]);
+			if (count_only) {
+				if (db_step(st) == DB_ROW) got += (int)db_int(st, 0);
+			} else {
+				while (db_step(st) == DB_ROW) read_item(r, st, &all[got++]);
+			}
+			db_done(st);
 		}
-		db_done(st);
 	}
-	if (!count_only && pl.nranges > 1) qsort(all, (size_t)k, sizeof *all, by_label);
+	buf_free(&key);
+	buf_free(&sql);
+	if (rc) return rc;
+	if (!count_only && pl.nranges > 1) qsort(all, (size_t)got, sizeof *all, by_label);
 	*items = all;
-	*n = k < limit ? k : limit;
+	*n = got < limit ? got : limit;
 	return 0;
 }
 
@@ -253,7 +298,7 @@ int pick_choices(struct req *r, const struct picker *p, const char *q, int limit
 	*n = 0;
 	if (p->what && !strcmp(p->what, "users")) return choose_users(r, p, q, limit, items, n);
 	if (p->what && !strcmp(p->what, "people")) return choose_people(r, p, q, limit, items, n);
-	return choose_units(r, p, like_pattern(&r->a, q ? q : ""), limit, 0, items, n);
+	return choose_units(r, p, q, limit, 0, items, n);
 }
 
 int pick_lookup(struct req *r, const struct picker *p, int64_t id, struct pick_item *out)
@@ -297,7 +342,8 @@ void page_pick(struct req *r)
 	if (query_bad(r)) return;
 	struct pick_item *items;
 	int n;
-	if (pick_choices(r, &p, req_query(r, "q"), (int)limit, &items, &n) != 0) {
+	/* one more than shown: "more" says there are others, and to type more of the name */
+	if (pick_choices(r, &p, req_query(r, "q"), (int)limit + 1, &items, &n) != 0) {
 		reply_error(r, 404, "not_found", N_("No such record"));
 		return;
 	}
@@ -306,6 +352,8 @@ void page_pick(struct req *r)
 	struct jw w;
 	jw_init(&w, &r->out);
 	jw_obj(&w);
+	int more = n > limit;
+	if (more) n = (int)limit;
 	jw_key(&w, "items");
 	jw_arr(&w);
 	for (int i = 0; i < n; i++) {
@@ -317,6 +365,7 @@ void page_pick(struct req *r)
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
+	jw_kbool(&w, "more", more);
 	jw_obj_end(&w);
 }
 
@@ -392,7 +441,7 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 	if (!p->multiple && !strcmp(p->what, "users")) {
 		pick_choices(r, p, NULL, PICK_FEW + 1, &all, &nall);
 	} else if (!p->multiple && (!people || p->unit > 0)) {
-		if (!people) choose_units(r, p, "%", PICK_FEW + 1, 1, &all, &nall); /* count first: no sort of a big subtree */
+		if (!people) choose_units(r, p, NULL, PICK_FEW + 1, 1, &all, &nall); /* count first: no sort of a big subtree */
 		if (people || nall <= PICK_FEW) pick_choices(r, p, NULL, PICK_FEW + 1, &all, &nall);
 	}
 	int few = nall <= PICK_FEW && !p->multiple;
@@ -404,6 +453,7 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 	if (p->unit_from) attr(o, "data-unit-from", p->unit_from);
 	if (p->empty) attr(o, "data-empty", p->empty);
 	attr(o, "data-none", _("Nothing matches"));
+	attr(o, "data-more", _("More match: type more of the name, or of the unit above it"));
 	attr(o, "data-placeholder", _("type part of the name, with or without accents"));
 	if (p->multiple) attr(o, "data-remove", _("Remove"));
 	if (p->required) buf_raw(o, " data-required");

@@ -90,6 +90,23 @@ test('registration: only the invited subtree, within the reporter\'s own', async
   assert.deepEqual(codes(await cmReporter.get(`/pick/units?for=registration&movement=${mv.id}&q=son%20la`)), []);
 });
 
+test('a unit is found by the words of its own name and of the units above it; "more" says others match', async () => {
+  const pick = async (q, limit = 20) => (await officer.get(`/pick/units?for=read&limit=${limit}&q=${encodeURIComponent(q)}`)).data;
+  // the department's office: its own name, then its department's ("son la" is only there)
+  assert.deepEqual((await pick('van phong son la')).items.map((x) => [x.code, x.context]), [['SL-SNV-VP', 'Sở Nội vụ tỉnh Sơn La']]);
+  assert.deepEqual((await pick('van phong ca mau')).items, []);
+  // a name found as typed is not drowned in the units below it: the words are looked for higher up only when it is not
+  assert.deepEqual((await pick('so noi vu')).items.map((x) => x.code), ['SL-SNV', 'SL-SNV-VP']);
+  assert.deepEqual((await pick('noi vu tinh son la')).items.map((x) => x.code), ['SL-SNV']);
+  assert.deepEqual((await pick('so noi vu son la')).items.map((x) => [x.code, x.context]), [['SL-SNV', 'Tỉnh Sơn La'], ['SL-SNV-VP', 'Sở Nội vụ tỉnh Sơn La']]);
+  const one = await pick('so', 1);
+  assert.deepEqual([one.items.length, one.more], [1, true]);
+  assert.equal((await pick('so noi vu')).more, false);
+  // the page's picker tells the script what to say then
+  const page = await officer.get('/people/new');
+  assert.match(page.text, /data-more="Còn kết quả khác: gõ thêm tên, hoặc tên đơn vị cấp trên"/);
+});
+
 test('model: only the registered units; a registered unit is not offered again for registration', async () => {
   const mv = await launched('SL-PICK-MODEL');
   assert.deepEqual(codes(await reporter.get(`/pick/units?for=model&movement=${mv.id}`)), []);
