@@ -121,7 +121,7 @@ int cluster_criteria_read(struct req *r, FILE *f, struct crit_in **items, int *n
 			table_columns_named(t, crit_cols, col);
 			header = 1;
 			if (col[CC_CODE] < 0 || col[CC_TITLE] < 0 || col[CC_KIND] < 0) {
-				LINE_ERROR("%s", N_("line 1: the header must name the columns code, kind and title"));
+				LINE_ERROR("%s", i18n_get(r->lang, N_("line 1: the header must name the columns code, kind and title")));
 				break;
 			}
 			continue;
@@ -149,7 +149,7 @@ int cluster_criteria_read(struct req *r, FILE *f, struct crit_in **items, int *n
 		if (cl_crit_validate(r->db, out, *n - 1, &one) != E_OK) LINE_ERROR("line %d: %s", t->line, i18n_get(r->lang, one.msg[0]));
 	}
 #undef LINE_ERROR
-	if (!errors.len && !header) buf_printf(&errors, "%s", N_("The file is empty"));
+	if (!errors.len && !header) buf_printf(&errors, "%s", i18n_get(r->lang, N_("The file is empty")));
 	table_close(t);
 	int rc = E_OK;
 	if (errors.len) {

@@ -225,6 +225,19 @@ test('the criteria import reports every bad line with its number, and stores not
   ].join('\n'));
   const same = await twOfficer.get(base);
   assert.deepEqual([same.data.version, same.data.criteria], [y.data.version, []]);
+  // on the year's page, the reasons one a line
+  const fd = new FormData();
+  fd.append('what', 'import');
+  fd.append('version', String(y.data.version));
+  fd.append('file', new Blob([csv], { type: 'text/csv' }), 'sheet.csv');
+  const page = await twOfficer.req('POST', `/clusters/${c.data.id}/years/2031`, { raw: fd });
+  assert.equal(page.status, 422);
+  assert.match(page.text, /<li class="import-errors">line 4: the maximum is not a number\nline 5: /);
+  // a file without the header's columns, and an empty one
+  const noHeader = await importSheet(base, y.data.version, 'a,b\n1,2\n');
+  assert.deepEqual([noHeader.status, noHeader.data.error.fields.file], [422, 'dòng 1: dòng tiêu đề phải có các cột mã, loại và tên tiêu chí']);
+  const empty = await importSheet(base, y.data.version, '\n');
+  assert.deepEqual([empty.status, empty.data.error.fields.file], [422, 'Tệp không có nội dung']);
 });
 
 test('the criteria import reads numbers the Vietnamese way: 1.000 is one thousand; a plain decimal (a number cell, the export) is kept', async () => {
