@@ -165,6 +165,23 @@ int clusters_may_organise(const struct user *who, const struct cluster *c)
 	return role_can(who, PERM_CLUSTER_ORGANISE, c->organiser.path);
 }
 
+int clusters_in_scope(const struct cluster *c, const char *unit_path)
+{
+	/* the organiser's path without its last step ("/1/7/42/" → "/1/7/"); a root ("/1/") keeps its own */
+	const char *o = c->organiser.path;
+	size_t n = o ? strlen(o) : 0;
+	if (n < 2 || !unit_path) return 0;
+	size_t k = n - 1;
+	while (k > 0 && o[k - 1] != '/') k--;
+	if (k <= 1) k = n; /* a root: its own subtree */
+	return strncmp(unit_path, o, k) == 0;
+}
+
+int clusters_may_read_card(const struct user *who, const struct cluster *c, const char *scorer_path, const char *target_path)
+{
+	return role_can(who, PERM_READ, scorer_path) || role_can(who, PERM_READ, target_path) || clusters_may_organise(who, c);
+}
+
 static int cl_snapshot_cluster(struct db *db, struct arena *a, int64_t id, struct jw *w)
 {
 	struct cluster *c;
@@ -599,6 +616,15 @@ int cyear_save(struct db *db, const struct user *who, int64_t cluster_id, int64_
 	rc = clusters_get(db, &a, cluster_id, &c);
 	if (rc != E_OK) goto out;
 	if (!clusters_may_organise(who, c)) { rc = E_FORBIDDEN; goto out; }
+	/* the members are units of the organiser's scope: no organiser reaches beyond it (and its rules read only their data) */
+	for (int i = 0; in->members_set && i < in->nmembers; i++) {
+		char path[UNIT_PATH_MAX];
+		if (units_path(db, in->members[i], path, sizeof path) != E_OK || !clusters_in_scope(c, path)) {
+			fe_add(fe, "members", N_("A member must be a unit within the organiser's scope: its parent unit and the units under it"));
+			rc = E_INVALID;
+			goto out;
+		}
+	}
 	int64_t cur = 0, cur_version = 0;
 	if (db_int1(db, &cur, "SELECT id FROM cluster_years WHERE cluster_id = $1 AND year = $2", "ii", cluster_id, year) == DB_ROW)
 		db_int1(db, &cur_version, "SELECT version FROM cluster_years WHERE id = $1", "i", cur);
@@ -633,27 +659,54 @@ static int year_for_change(struct db *db, struct arena *a, const struct user *wh
 	return E_OK;
 }
 
+const char *cl_text_problem(const char *s, size_t max, int lines, const char *too_long, const char *bad)
+{
+	if (!s) return NULL;
+	size_t n = strlen(s), chars = 0;
+	for (size_t i = 0; i < n; i++) chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+	if (chars > max) return too_long;
+	/* the check the forms make of what a person types (input_read): UTF-8, no control characters but line breaks where allowed */
+	char *copy = strdup(s);
+	size_t m = n;
+	int wrong = !copy || !utf8_valid(s, n) || text_clean(copy, &m, lines) != 0;
+	free(copy);
+	return wrong ? bad : NULL;
+}
+
+int cl_crit_validate(struct db *db, const struct crit_in *items, int i, struct field_errors *fe)
+{
+	const struct crit_in *c = &items[i];
+	int before = fe->n;
+	const char *why = NULL;
+	if (!c->code || !*c->code || !code_valid(c->code) || strlen(c->code) > CRIT_CODE_MAX) why = N_("A criterion's code is missing or not valid");
+	else if (!c->title || !*c->title) why = N_("A criterion has no title");
+	else if ((why = cl_text_problem(c->title, CRIT_TITLE_MAX, 0, N_("A criterion's title is too long (at most 500 characters)"),
+					N_("A criterion's title must be one line without control characters"))) != NULL) {
+	} else if ((why = cl_text_problem(c->evidence, CRIT_EVIDENCE_MAX, 1, N_("The evidence a criterion asks for is too long (at most 2000 characters)"),
+					  N_("The evidence a criterion asks for must not contain control characters (line breaks are allowed)"))) != NULL) {
+	} else if (c->rule && strlen(c->rule) > CRIT_RULE_MAX) why = N_("A criterion's rule is too long (at most 4000 characters)");
+	else if (cl_choice(c->kind, criterion_kinds) < 0) why = N_("A criterion's kind must be group, score, bonus or penalty");
+	else if (c->max_c < 0 || c->max_c > 100000000) why = N_("A criterion's maximum must be from 0 to 1.000.000");
+	else if (strcmp(c->kind, "group") && c->max_c == 0) why = N_("A criterion needs a maximum above 0");
+	if (why) fe_add(fe, "criteria", why);
+	for (int j = 0; j < i && fe->n == before; j++)
+		if (items[j].code && !strcmp(items[j].code, c->code)) fe_add(fe, "criteria", N_("Two criteria have the same code"));
+	if (fe->n == before && c->parent_code && *c->parent_code) {
+		int found = 0;
+		for (int j = 0; j < i; j++)
+			if (items[j].code && !strcmp(items[j].code, c->parent_code)) found = items[j].kind && !strcmp(items[j].kind, "group") ? 1 : -1;
+		if (found <= 0) fe_add(fe, "criteria", N_("A criterion's parent must be a group listed before it"));
+	}
+	if (fe->n == before && c->rule && *c->rule) criterion_rule_check(db, c->rule, c->max_c, "criteria", fe);
+	/* the error names the criterion (a code that is itself the problem is not repeated) */
+	if (fe->n > before && c->code && *c->code && code_valid(c->code) && strlen(c->code) <= CRIT_CODE_MAX) fe->field[fe->n - 1] = c->code;
+	return fe->n > before ? E_INVALID : E_OK;
+}
+
 int cl_sheet_validate(struct db *db, const struct crit_in *items, int n, struct field_errors *fe)
 {
 	if (n > CLUSTER_MAX_CRITERIA) { fe_add(fe, "criteria", N_("Too many criteria")); return E_INVALID; }
-	for (int i = 0; i < n && !fe->n; i++) {
-		const struct crit_in *c = &items[i];
-		if (!c->code || !*c->code || !code_valid(c->code)) fe_add(fe, "criteria", N_("A criterion's code is missing or not valid"));
-		else if (!c->title || !*c->title) fe_add(fe, "criteria", N_("A criterion has no title"));
-		else if (cl_choice(c->kind, criterion_kinds) < 0) fe_add(fe, "criteria", N_("A criterion's kind must be group, score, bonus or penalty"));
-		else if (c->max_c < 0 || c->max_c > 100000000) fe_add(fe, "criteria", N_("A criterion's maximum must be from 0 to 1.000.000"));
-		else if (strcmp(c->kind, "group") && c->max_c == 0) fe_add(fe, "criteria", N_("A criterion needs a maximum above 0"));
-		for (int j = 0; j < i && !fe->n; j++)
-			if (!strcmp(items[j].code, c->code)) fe_add(fe, "criteria", N_("Two criteria have the same code"));
-		if (!fe->n && c->parent_code && *c->parent_code) {
-			int found = 0;
-			for (int j = 0; j < i; j++)
-				if (!strcmp(items[j].code, c->parent_code)) found = !strcmp(items[j].kind, "group") ? 1 : -1;
-			if (found <= 0) fe_add(fe, "criteria", N_("A criterion's parent must be a group listed before it"));
-		}
-		if (!fe->n && c->rule && *c->rule) criterion_rule_check(db, c->rule, c->max_c, "criteria", fe);
-		if (fe->n && c->code && *c->code) fe->field[fe->n - 1] = c->code; /* the error names the criterion */
-	}
+	for (int i = 0; i < n && !fe->n; i++) cl_crit_validate(db, items, i, fe);
 	return fe->n ? E_INVALID : E_OK;
 }
 
@@ -1016,6 +1069,9 @@ int cyear_rotation_propose(struct db *db, const struct user *who, int64_t cy_id,
 	if (!clusters_may_organise(who, y->cluster) && !(y->leader.id && role_can(who, PERM_CLUSTER_SCORE, y->leader.path))) { rc = E_FORBIDDEN; goto out; }
 	if (y->version != version) { rc = E_CONFLICT; goto out; }
 	if (y->rotation_confirmed_at) { fe_add(fe, "leader", N_("The organiser has confirmed the rotation already")); rc = E_STATE; goto out; }
+	const char *why = cl_text_problem(note, ROTATION_NOTE_MAX, 1, N_("The proposals are too long (at most 4000 characters)"),
+					  N_("The proposals must not contain control characters (line breaks are allowed)"));
+	if (why) fe_add(fe, "note", why);
 	if (!cyear_is_member(y, leader_id)) fe_add(fe, "leader", N_("The leader must be a member of the year"));
 	if (deputy_id && !cyear_is_member(y, deputy_id)) fe_add(fe, "deputy", N_("The deputy must be a member of the year"));
 	if (deputy_id && deputy_id == leader_id) fe_add(fe, "deputy", N_("The deputy cannot be the leader"));

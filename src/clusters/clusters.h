@@ -28,6 +28,13 @@ struct user;
 
 #define CLUSTER_MAX_MEMBERS 1000
 #define CLUSTER_MAX_CRITERIA 1000
+/* the longest texts of a criterion (characters; its code: bytes) and of a card's evidence, the rotation's note */
+#define CRIT_CODE_MAX 32
+#define CRIT_TITLE_MAX 500
+#define CRIT_EVIDENCE_MAX 2000
+#define CRIT_RULE_MAX 4000
+#define CARD_EVIDENCE_MAX 4000
+#define ROTATION_NOTE_MAX 4000
 
 extern const char *const cluster_kinds[];      /* cluster, bloc */
 extern const char *const cluster_cross_modes[]; /* leader, all */
@@ -158,6 +165,17 @@ int clusters_list(struct db *db, struct arena *a, const char *q, struct cluster 
 int clusters_find_code(struct db *db, const char *code, int64_t *id);
 void cluster_json(struct jw *w, const struct cluster *c);
 int clusters_may_organise(const struct user *who, const struct cluster *c);
+/* The organiser's scope: the subtree of the organiser's parent unit (the
+** administration whose emulation body the organiser is: the central council
+** organises the provinces, a province's council its departments and
+** districts), or the organiser's own subtree when it is a root. A year's
+** members are units of this scope, and only they are scored (their data
+** feeds the criteria's rules). 1 when the unit with this path is in it. */
+int clusters_in_scope(const struct cluster *c, const char *unit_path);
+/* Who may see a scorecard's points and evidence (the points of a rule
+** criterion come from the target's data): a reader of the scorer's or the
+** target's unit (PERM_READ), or the cluster's organiser */
+int clusters_may_read_card(const struct user *who, const struct cluster *c, const char *scorer_path, const char *target_path);
 
 /* A year: created (version 0) from the previous year — its members,
 ** settings and criteria sheet copied — or changed (version: the year's). */

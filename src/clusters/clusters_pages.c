@@ -288,6 +288,12 @@ const char *rule_hint(struct req *r, const struct cyear *y, const struct criteri
 	if (!k->rule || criterion_rule_parts(k->rule, &rp) != 0) return NULL;
 	double v = 0;
 	int has = 0;
+	/* the value itself only to a reader of the unit's records (as the indicators' own pages) or the organiser, whose scope holds its members */
+	const struct cunit *u = NULL;
+	for (int i = 0; i < y->nmembers; i++)
+		if (y->members[i].id == unit_id) u = &y->members[i];
+	if (!u || !(role_can(r->user, PERM_READ, u->path) || (clusters_may_organise(r->user, y->cluster) && clusters_in_scope(y->cluster, u->path))))
+		return arena_printf(&r->a, "%s %s", _("Taken from"), rp.code);
 	if (criterion_rule_value(r->db, k->rule, unit_id, y->year, &v, &has) != E_OK) return NULL;
 	return arena_printf(&r->a, "%s %s: %s", _("Taken from"), rp.code, has ? number_text(r, v) : _("No data"));
 }
@@ -456,6 +462,7 @@ static void show_card(struct req *r, struct cyear *y, int64_t scorer_id, int64_t
 {
 	const struct cunit *scorer = member(y, scorer_id), *target = member(y, target_id);
 	if (!scorer || !target) { reply_fail(r, E_NOTFOUND, NULL); return; }
+	if (!clusters_may_read_card(r->user, y->cluster, scorer->path, target->path)) { reply_fail(r, E_FORBIDDEN, NULL); return; }
 	struct scorecard *c = NULL;
 	int64_t id = 0;
 	if (scorecards_find(r->db, y->id, scorer_id, target_id, &id) == E_OK && scorecards_get(r->db, &r->a, id, &c) != E_OK) { reply_fail(r, E_DB, NULL); return; }

@@ -66,28 +66,67 @@ void cluster_criteria_export(struct req *r)
 	if (format) reply_sheet(r, arena_printf(&r->a, "criteria-%s-%lld", y->cluster->code, (long long)y->year), format, write_criteria, y);
 }
 
+/* A maximum as written in the file, read the Vietnamese way with the
+** project's reader (i18n_parse_number: "1.000" is one thousand, "2,5" two and
+** a half, "1.500.000,5"); a text that is not a Vietnamese number may be a
+** plain decimal as an XLSX number cell or this export writes it ("2.5",
+** "97.25"). A text both readings take, with different values and a last
+** digit that is not 0 ("1.125": 1125, or 1.125 from a number cell), is
+** ambiguous and refused; so is a third decimal (points are kept in
+** hundredths). NULL, or why not (in English, as the other reasons of a line). */
+static const char *file_max(const char *s, double *out)
+{
+	double vi = 0, plain = 0;
+	int has_vi = i18n_parse_number("vi", s, &vi) == 0, has_plain = parse_number(s, &plain) == 0;
+	if (!has_vi && !has_plain) return "the maximum is not a number";
+	if (has_vi && has_plain && vi != plain && s[strlen(s) - 1] != '0')
+		return "the maximum is ambiguous: write thousands without a dot (1125) and decimals with a comma (1,5)";
+	*out = has_vi ? vi : plain;
+	double h = *out * 100.0;
+	if (fabs(*out) < 1e9 && fabs(h - (double)llround(h)) >= 1e-6) return "the maximum has more than two decimals";
+	return NULL;
+}
+
+/* one reason more, each on its own line */
+static void line_error(struct buf *errors, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void line_error(struct buf *errors, const char *fmt, ...)
+{
+	if (errors->len) buf_char(errors, '\n');
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(errors, fmt, ap);
+	va_end(ap);
+}
+
 int cluster_criteria_read(struct req *r, FILE *f, struct crit_in **items, int *n, struct field_errors *fe)
 {
 	char err[256];
 	struct table *t;
 	*n = 0;
 	if (table_open(&t, f, err, sizeof err) != 0) { fe_add(fe, "file", arena_strdup(&r->a, err)); return E_INVALID; }
-	int col[CC_N], rc = E_OK, header = 0;
+	int col[CC_N], header = 0;
 	struct crit_in *out = arena_alloc(&r->a, sizeof *out * (CLUSTER_MAX_CRITERIA + 1));
+	/* every bad line is reported, one a line: "line N: reason" */
+	struct buf errors;
+	buf_init(&errors);
+#define LINE_ERROR(...) line_error(&errors, __VA_ARGS__)
 	for (int s; (s = table_next(t)) != 0;) {
-		if (s < 0) { fe_add(fe, "file", arena_printf(&r->a, "line %d: %s", t->line, t->err)); rc = E_INVALID; break; }
+		if (s < 0) {
+			LINE_ERROR("line %d: %s", t->line, t->err);
+			if (t->xlsx) break; /* a broken XLSX ends; a CSV resumes at the next line */
+			continue;
+		}
 		if (table_blank(t)) continue;
 		if (!header) {
 			table_columns_named(t, crit_cols, col);
 			header = 1;
 			if (col[CC_CODE] < 0 || col[CC_TITLE] < 0 || col[CC_KIND] < 0) {
-				fe_add(fe, "file", N_("line 1: the header must name the columns code, kind and title"));
-				rc = E_INVALID;
+				LINE_ERROR("%s", i18n_get(r->lang, N_("line 1: the header must name the columns code, kind and title")));
 				break;
 			}
 			continue;
 		}
-		if (*n >= CLUSTER_MAX_CRITERIA) { fe_add(fe, "file", arena_printf(&r->a, "line %d: too many criteria", t->line)); rc = E_INVALID; break; }
+		if (*n >= CLUSTER_MAX_CRITERIA) { LINE_ERROR("line %d: too many criteria", t->line); break; }
 		struct crit_in *c = &out[*n];
 		const char *v[CC_N];
 		for (int k = 0; k < CC_N; k++) {
@@ -101,23 +140,23 @@ int cluster_criteria_read(struct req *r, FILE *f, struct crit_in **items, int *n
 		c->evidence = v[CC_EVIDENCE];
 		c->rule = v[CC_RULE];
 		double max = 0;
-		if (v[CC_MAX] && parse_number(v[CC_MAX], &max) != 0 && i18n_parse_number("vi", v[CC_MAX], &max) != 0) {
-			fe_add(fe, "file", arena_printf(&r->a, "line %d: the maximum is not a number", t->line));
-			rc = E_INVALID;
-			break;
-		}
+		const char *why = v[CC_MAX] ? file_max(v[CC_MAX], &max) : NULL;
 		c->max_c = fabs(max) < 1e9 ? llround(max * 100.0) : -1;
-		/* each line checked as the sheet will be: the first problem names its line */
-		struct field_errors one = { 0 };
 		(*n)++;
-		if (cl_sheet_validate(r->db, out, *n, &one) != E_OK) {
-			fe_add(fe, "file", arena_printf(&r->a, "line %d: %s", t->line, i18n_get(r->lang, one.msg[0])));
-			rc = E_INVALID;
-			break;
-		}
+		if (why) { LINE_ERROR("line %d: %s", t->line, why); continue; }
+		/* each line checked as the sheet will be, against the lines before it */
+		struct field_errors one = { 0 };
+		if (cl_crit_validate(r->db, out, *n - 1, &one) != E_OK) LINE_ERROR("line %d: %s", t->line, i18n_get(r->lang, one.msg[0]));
 	}
-	if (rc == E_OK && !header) { fe_add(fe, "file", N_("The file is empty")); rc = E_INVALID; }
+#undef LINE_ERROR
+	if (!errors.len && !header) buf_printf(&errors, "%s", i18n_get(r->lang, N_("The file is empty")));
 	table_close(t);
+	int rc = E_OK;
+	if (errors.len) {
+		fe_add(fe, "file", arena_strdup(&r->a, buf_cstr(&errors)));
+		rc = E_INVALID;
+	}
+	buf_free(&errors);
 	*items = out;
 	return rc;
 }

@@ -457,9 +457,11 @@ int cl_do_score(struct req *r, const struct cyear *y, struct field_errors *fe, i
 		s->code = c->code;
 		for (int i = 0; i < n; i++)
 			if (!strcmp(codes[i], c->code)) {
-				/* beyond any maximum (and llround's range): refused as out of range by the domain */
+				/* points are kept in hundredths: a third decimal (10,004), or beyond any maximum (and
+				** llround's range), is refused as out of range by the domain, never rounded into it */
 				s->has_points = 1;
-				s->points_c = fabs(values[i]) < 1e9 ? llround(values[i] * 100.0) : -1;
+				double h = values[i] * 100.0;
+				s->points_c = fabs(values[i]) < 1e9 && fabs(h - (double)llround(h)) < 1e-6 ? llround(h) : -1;
 			}
 		s->evidence = r->json ? json_string_value(json_object_get(ev, c->code)) : req_form(r, arena_printf(&r->a, "evidence.%s", c->code));
 		if (s->has_points || s->evidence) ni++;
@@ -528,6 +530,10 @@ void api_scorecard_get(struct req *r)
 {
 	struct scorecard *c = load_card(r);
 	if (!c) return;
+	struct cluster *cl;
+	int rc = clusters_get(r->db, &r->a, c->cluster_id, &cl);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	if (!clusters_may_read_card(r->user, cl, c->scorer.path, c->target.path)) { reply_fail(r, E_FORBIDDEN, NULL); return; }
 	struct jw w;
 	jw_init(&w, &r->out);
 	scorecard_json(&w, c);

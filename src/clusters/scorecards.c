@@ -155,6 +155,11 @@ static int card_allowed(const struct cyear *y, int64_t scorer, int64_t target, c
 	if (!cyear_is_member(y, scorer)) fe_add(fe, "scorer", N_("Not a member of the year"));
 	if (!cyear_is_member(y, target)) fe_add(fe, "target", N_("Not a member of the year"));
 	if (fe->n) return 0;
+	/* a member listed before members had to be of the organiser's scope is not scored (its data would feed the rules) */
+	for (int i = 0; i < y->nmembers; i++)
+		if ((y->members[i].id == scorer || y->members[i].id == target) && !clusters_in_scope(y->cluster, y->members[i].path))
+			fe_add(fe, y->members[i].id == scorer ? "scorer" : "target", N_("A member must be a unit within the organiser's scope: its parent unit and the units under it"));
+	if (fe->n) return 0;
 	if (!strcmp(kind, "self")) {
 		if (scorer != target) fe_add(fe, "target", N_("A self-assessment is the member's own card"));
 	} else if (scorer == target) {
@@ -188,7 +193,10 @@ static int write_items(struct db *db, const struct cyear *y, int64_t card, int64
 			if (!strcmp(y->crit[k].code, items[i].code)) c = &y->crit[k];
 		if (!c || !strcmp(c->kind, "group")) { fe_add(fe, items[i].code, N_("No such criterion to score")); continue; }
 		if (items[i].has_points && (items[i].points_c < 0 || items[i].points_c > c->max_c))
-			fe_add(fe, items[i].code, N_("Points must be from 0 to the criterion's maximum"));
+			fe_add(fe, items[i].code, N_("Points must be from 0 to the criterion's maximum, with at most two decimals"));
+		const char *why = cl_text_problem(items[i].evidence, CARD_EVIDENCE_MAX, 1, N_("The evidence is too long (at most 4000 characters)"),
+						  N_("The evidence must not contain control characters (line breaks are allowed)"));
+		if (why) fe_add(fe, items[i].code, why);
 	}
 	if (fe->n) return E_INVALID;
 	for (int i = 0; i < n; i++) {

@@ -450,6 +450,63 @@ static void test_pure_edges(void **state)
 	arena_free(&a);
 }
 
+/* A cluster's members are units of the organiser's scope (its parent's
+** subtree): a steering committee under P-A organises P-A's units, never
+** P-B; the sheet's texts are bounded and without control characters. */
+static void test_scope_and_texts(void **state)
+{
+	struct fx *f = *state;
+	int64_t bcd = fixture_unit(f->db, "PA-BCD", "Ban Chỉ đạo tỉnh A", "agency", f->u[0]);
+	int64_t dept = fixture_unit(f->db, "PA-S", "Sở Một tỉnh A", "department", f->u[0]);
+	struct field_errors fe = { 0 };
+	struct cluster_in c = { .code = "CUM-PA", .name = "Cụm của Ban Chỉ đạo", .kind = "cluster", .organiser_id = bcd };
+	int64_t cid = 0, cy = 0, n = 0;
+	assert_int_equal(clusters_create(f->db, &f->officer, &c, &fe, &cid), E_OK);
+	int64_t outside[2] = { bcd, f->u[1] };
+	struct cyear_in in = { .members_set = 1, .members = outside, .nmembers = 2, .trim = -1 };
+	assert_int_equal(cyear_save(f->db, &f->officer, cid, 2023, 0, &in, &fe, &cy), E_INVALID);
+	assert_string_equal(fe_get(&fe, "members"), "A member must be a unit within the organiser's scope: its parent unit and the units under it");
+	assert_int_equal(db_int1(f->db, &n, "SELECT count(*) FROM cluster_years WHERE cluster_id = $1", "i", cid), DB_ROW);
+	assert_int_equal(n, 0);
+	int64_t inside[3] = { bcd, dept, f->u[0] };
+	in.members = inside;
+	in.nmembers = 3;
+	memset(&fe, 0, sizeof fe);
+	assert_int_equal(cyear_save(f->db, &f->officer, cid, 2023, 0, &in, &fe, &cy), E_OK);
+	/* the scope on paths: the organiser's parent's subtree, a root's own */
+	struct cluster k = { .organiser = { .id = 1, .path = "/1/7/42/" } };
+	assert_true(clusters_in_scope(&k, "/1/7/"));
+	assert_true(clusters_in_scope(&k, "/1/7/50/3/"));
+	assert_false(clusters_in_scope(&k, "/1/8/"));
+	assert_false(clusters_in_scope(&k, "/1/70/"));
+	assert_false(clusters_in_scope(&k, "/1/"));
+	k.organiser.path = "/1/";
+	assert_true(clusters_in_scope(&k, "/1/5/"));
+	assert_false(clusters_in_scope(&k, "/2/"));
+	/* the sheet's texts: the criterion named, the reason given */
+	char *long_title = malloc(200001);
+	memset(long_title, 'x', 200000);
+	long_title[200000] = 0;
+	const struct { const char *title, *evidence, *why; } bad[] = {
+		{ long_title, NULL, "A criterion's title is too long (at most 500 characters)" },
+		{ "Đỏ \x1b[31m", NULL, "A criterion's title must be one line without control characters" },
+		{ "Tiêu chí", "Báo cáo\x07", "The evidence a criterion asks for must not contain control characters (line breaks are allowed)" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct crit_in one = { .code = "C1", .title = bad[i].title, .evidence = bad[i].evidence, .kind = "score", .max_c = 1000 };
+		memset(&fe, 0, sizeof fe);
+		assert_int_equal(cyear_criteria_set(f->db, &f->officer, cy, 0, &one, 1, &fe), E_INVALID);
+		assert_string_equal(fe.field[0], "C1");
+		assert_string_equal(fe.msg[0], bad[i].why);
+	}
+	free(long_title);
+	struct crit_in fine = { .code = "C1", .title = "Tiêu chí", .evidence = "Báo cáo năm\nBiên bản", .kind = "score", .max_c = 1000 };
+	int64_t version = 0;
+	assert_int_equal(db_int1(f->db, &version, "SELECT version FROM cluster_years WHERE id = $1", "i", cy), DB_ROW);
+	memset(&fe, 0, sizeof fe);
+	assert_int_equal(cyear_criteria_set(f->db, &f->officer, cy, version, &fine, 1, &fe), E_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -461,6 +518,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agreement_signature, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sheet_editor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scope_and_texts, setup, teardown),
 		cmocka_unit_test(test_pure_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
