@@ -234,7 +234,19 @@ export class Client {
     if (json !== undefined) { h['Content-Type'] = 'application/json'; body = typeof json === 'string' ? json : JSON.stringify(json); }
     if (form !== undefined) { h['Content-Type'] = 'application/x-www-form-urlencoded'; body = new URLSearchParams(form).toString(); }
     if (raw !== undefined) body = raw;
-    const r = await fetch(this.base + p, { method, headers: h, body, redirect: 'manual' });
+    let r;
+    try {
+      r = await fetch(this.base + p, { method, headers: h, body, redirect: 'manual' });
+    } catch (e) {
+      // A kept-alive connection the server closed while this process was
+      // blocked (a synchronous command line of 30 s on a loaded machine
+      // outlives the server's idle timeout; undici's timer to drop it could
+      // not run): a GET is asked again on a new connection, as a browser
+      // does. Anything else, and a write, fails as it came.
+      const code = e.cause && e.cause.code;
+      if (method !== 'GET' || !['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'].includes(code)) throw e;
+      r = await fetch(this.base + p, { method, headers: h, body, redirect: 'manual' });
+    }
     for (const c of r.headers.getSetCookie ? r.headers.getSetCookie() : []) {
       const [kv] = c.split(';');
       const i = kv.indexOf('=');
