@@ -165,9 +165,13 @@ test('defect 5: /units/new without a parent shows the form with a unit picker', 
   assert.deepEqual(options.slice(0, 5), ['—', 'Sở Nội vụ tỉnh Sơn La — Tỉnh Sơn La', 'Sở Tài chính tỉnh Sơn La — Tỉnh Sơn La',
     'Tỉnh Sơn La — Việt Nam', 'Văn phòng Sở Nội vụ — Sở Nội vụ tỉnh Sơn La']);
   assert.match(o.text, /<select id="f-parent_id" name="parent_id" required>/);
-  // the parent of the address is chosen already
+  // the parent of the address is chosen already; the kind is not: "—" until chosen (it once was the country)
   const pre = await officer.get(`/units/new?parent=${u['SL-STC'].id}`);
   assert.match(pre.text, new RegExp(`<option value="${u['SL-STC'].id}" selected>Sở Tài chính tỉnh Sơn La`));
+  assert.match(pre.text, /<select id="f-kind" name="kind">\n  <option value="" selected>—<\/option>\s*<option value="country">/);
+  const noKind = await officer.post('/units', { form: { parent_id: String(u['SL-STC'].id), code: 'SL-STC-VP', name: 'Văn phòng Sở', kind: '' } });
+  assert.equal(noKind.status, 422);
+  assert.match(noKind.text, /id="e-kind">Bắt buộc nhập</);
   // an officer who chooses no parent is told so, with what was typed kept
   const bad = await officer.post('/units', { form: { parent_id: '', code: 'SL-NEW', name: 'Ban mới', kind: 'agency' } });
   assert.equal(bad.status, 422);
