@@ -259,30 +259,29 @@ int achievements_create(struct db *db, const struct user *who, const struct achi
 			int64_t *id)
 {
 	char path[UNIT_PATH_MAX] = "";
-	if (validate(db, in, fe, path, sizeof path) != E_OK) {
-		/* the subject outside the writer's scope is 403 even when other fields are wrong */
-		if (*path && !role_can(who, PERM_RECORD_ACHIEVEMENTS, path)) return E_FORBIDDEN;
-		return E_INVALID;
-	}
+	validate(db, in, fe, path, sizeof path);
+	/* the subject outside the writer's scope is 403 even when other fields are wrong */
+	if (!*path) return E_INVALID;
 	if (!role_can(who, PERM_RECORD_ACHIEVEMENTS, path)) return E_FORBIDDEN;
 	int rc = db_tx_begin(db);
 	if (rc != E_OK) return rc;
 	rc = E_DB;
-	int64_t dup = 0;
-	int s = db_int1(db, &dup,
-			"SELECT id FROM achievements WHERE (person_id = $1 OR unit_id = $2) AND year = $3 AND kind = $4 AND value = $5", "iiitt",
-			in->person_id, in->unit_id, in->year, in->kind, in->value);
-	if (s == DB_ROW) {
-		fe_add(fe, "value", N_("This record is already there for this year"));
-		rc = E_INVALID;
-		goto out;
+	/* the same record twice, or a second rating of the year: told even when
+	** another field is wrong too (a form names every problem at once) */
+	if (!fe_get(fe, "year") && !fe_get(fe, "kind") && !fe_get(fe, "value") && in->kind && in->value) {
+		int64_t dup = 0;
+		int s = db_int1(db, &dup,
+				"SELECT id FROM achievements WHERE (person_id = $1 OR unit_id = $2) AND year = $3 AND kind = $4 AND value = $5",
+				"iiitt", in->person_id, in->unit_id, in->year, in->kind, in->value);
+		if (s == DB_ROW) fe_add(fe, "value", N_("This record is already there for this year"));
+		else if (s != DB_DONE) goto out;
+		/* one rating per subject and year */
+		if (!strcmp(in->kind, "rating") &&
+		    db_int1(db, &dup, "SELECT id FROM achievements WHERE (person_id = $1 OR unit_id = $2) AND year = $3 AND kind = 'rating'",
+			    "iii", in->person_id, in->unit_id, in->year) == DB_ROW)
+			fe_add(fe, "value", N_("This year already has a rating"));
 	}
-	if (s != DB_DONE) goto out;
-	/* one rating per subject and year */
-	if (!strcmp(in->kind, "rating") &&
-	    db_int1(db, &dup, "SELECT id FROM achievements WHERE (person_id = $1 OR unit_id = $2) AND year = $3 AND kind = 'rating'", "iii",
-		    in->person_id, in->unit_id, in->year) == DB_ROW) {
-		fe_add(fe, "value", N_("This year already has a rating"));
+	if (fe->n) {
 		rc = E_INVALID;
 		goto out;
 	}
@@ -295,7 +294,7 @@ int achievements_create(struct db *db, const struct user *who, const struct achi
 				   "IIitttttIttIt", in->person_id, in->unit_id, in->year, in->kind, in->value, in->decision_no,
 				   in->decided_on, in->authority, in->decision_id, in->on_date, in->note, who->id, now);
 	if (!st) goto out;
-	s = db_step(st);
+	int s = db_step(st);
 	if (s == DB_ROW) *id = db_int(st, 0);
 	db_done(st);
 	if (s != DB_ROW) goto out;

@@ -91,7 +91,8 @@ struct achievement_in {
 /* Validates and stores one record with its audit row; the writer needs
 ** PERM_RECORD_ACHIEVEMENTS on the subject's unit (E_FORBIDDEN). Refusals are
 ** E_INVALID with messages per field; the same record twice (subject, year,
-** kind, value) is refused. */
+** kind, value) is refused. Errors already in *fe (a form's fields that
+** could not be read) are kept: the rest is checked, nothing is written. */
 int achievements_create(struct db *db, const struct user *who, const struct achievement_in *in, struct field_errors *fe,
 			int64_t *id);
 int achievements_delete(struct db *db, const struct user *who, int64_t id, int64_t version);

@@ -312,11 +312,12 @@ static void post_record(struct req *r, int64_t person, int64_t unit)
 {
 	struct field_errors fe = { 0 };
 	struct achievement_in in;
-	int rc = read_in(r, &in, &fe);
+	read_in(r, &in, &fe);
 	in.person_id = person;
 	in.unit_id = unit;
 	int64_t id = 0;
-	if (rc == E_OK) rc = achievements_create(r->db, r->user, &in, &fe, &id);
+	/* checked even when a field could not be read: every problem at once (nothing is written then) */
+	int rc = achievements_create(r->db, r->user, &in, &fe, &id);
 	const char *back = person > 0 ? arena_printf(&r->a, "/people/%lld#achievements", (long long)person)
 				      : arena_printf(&r->a, "/units/%lld#achievements", (long long)unit);
 	if (rc == E_OK) {

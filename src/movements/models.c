@@ -321,7 +321,7 @@ static int check_new(struct db *db, struct arena *a, const struct user *who, con
 		fe_add(fe, "unit_id", N_("The unit has not registered for this movement"));
 	if (!in->field || !movement_field_valid(m, in->field)) fe_add(fe, "field", N_("Is not a field of this movement"));
 	if (g) check_owner(db, g->unit_path, in->owner_unit_id, in->owner_person_id, fe);
-	if (in->set_plans && !fe->n) mv_check_values(m, in->plans, in->nplans, "plans", fe);
+	if (in->set_plans) mv_check_values(m, in->plans, in->plan_keys, in->nplans, "plans", fe);
 	if (fe->n) {
 		/* someone outside the unit learns nothing about its registration */
 		return g && !mv_may(who, PERM_MOVEMENT_REPORT, g->unit_path) && !movement_manageable(who, m) ? E_FORBIDDEN : E_INVALID;
@@ -440,7 +440,7 @@ int models_update(struct db *db, const struct user *who, int64_t id, int64_t ver
 	check_model_text(in, 0, fe);
 	if (in->field && !movement_field_valid(m, in->field)) fe_add(fe, "field", N_("Is not a field of this movement"));
 	check_owner(db, d->unit_path, in->owner_unit_id, in->owner_person_id, fe);
-	if (in->set_plans && !fe->n) mv_check_values(m, in->plans, in->nplans, "plans", fe);
+	if (in->set_plans) mv_check_values(m, in->plans, in->plan_keys, in->nplans, "plans", fe);
 	if (fe->n) { rc = E_INVALID; goto out; }
 	before = audit_snapshot(db, id, model_snapshot);
 	char now[21];
@@ -902,7 +902,7 @@ static int report_check(struct db *db, struct arena *a, const struct user *who, 
 	else if (strcmp(in->reported_on, today) > 0) fe_add(fe, "reported_on", N_("Cannot be in the future"));
 	if (in->note && strlen(in->note) > MV_TEXT_MAX) fe_add(fe, "note", N_("Is too long"));
 	if (in->nvalues <= 0) fe_add(fe, "results", N_("Give at least one result"));
-	else if (mv_check_values(m, in->values, in->nvalues, "results", fe) == E_OK) {
+	else if (mv_check_values(m, in->values, in->keys, in->nvalues, "results", fe) == E_OK) {
 		/* an amount's standing value is a sum: it must stay in range too */
 		for (int i = 0; i < in->nvalues; i++) {
 			const struct metric *mt = movement_metric(m, in->values[i].metric);

@@ -214,6 +214,7 @@ struct model_in {
 	int64_t owner_unit_id, owner_person_id;  /* -1 leaves; 0 none */
 	int set_plans, nplans;
 	struct commitment_in plans[MV_MAX_METRICS];
+	const char *plan_keys[MV_MAX_METRICS];   /* a form's field of each plan (plans.vnd): its error goes there too; NULL: none */
 	int active;                              /* update: -1 leaves it */
 };
 
@@ -234,6 +235,8 @@ struct model_query {
 int models_list(struct db *db, struct arena *a, const struct model_query *q, struct model **items, int *n, int64_t *total);
 int models_get(struct db *db, struct arena *a, int64_t id, struct model **out);
 int models_find_code(struct db *db, int64_t movement_id, const char *code, int64_t *id);
+/* Errors already in *fe (a form's fields that could not be read) are kept:
+** the rest is checked too, every problem added, and nothing is written. */
 int models_create(struct db *db, const struct user *who, int64_t movement_id, const struct model_in *in, struct field_errors *fe,
 		  int64_t *id);
 int models_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct model_in *in,
@@ -284,10 +287,12 @@ struct report_in {
 	const char *note;
 	int nvalues;
 	struct commitment_in values[MV_MAX_METRICS];
+	const char *keys[MV_MAX_METRICS];        /* a form's field of each value (results.vnd), as model_in.plan_keys */
 };
 
 int reports_list(struct db *db, struct arena *a, int64_t model_id, struct report **items, int *n);
 int reports_get(struct db *db, struct arena *a, int64_t id, struct report **out);
+/* as models_create: errors already in *fe are kept, the rest checked, nothing written */
 int reports_add(struct db *db, const struct user *who, int64_t model_id, const struct report_in *in, struct field_errors *fe,
 		int64_t *id);
 void report_json(struct jw *w, const struct report *rp, const struct movement *m);

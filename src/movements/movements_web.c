@@ -21,6 +21,32 @@
 
 const char *mv_field_name(struct req *r, const char *code) { return mv_field_label(r->db, &r->a, r->lang, code); }
 
+int mv_fe_itemised(const struct field_errors *fe, const char *group)
+{
+	size_t n = strlen(group);
+	for (int i = 0; fe && i < fe->n; i++)
+		if (!strncmp(fe->field[i], group, n) && fe->field[i][n] == '.') return 1;
+	return 0;
+}
+
+/* The numbers of a form's group (plans.vnd, plans.pct…) as typed: the
+** readable ones, each with its field, so that their checks run, and say
+** where, even when another box of the group could not be read (that
+** error is already in the form's errors). Returns whether the group was sent. */
+static int typed_numbers(struct req *r, const char *name, struct commitment_in *out, const char **keys, int *n)
+{
+	const char *codes[MV_MAX_METRICS];
+	double vals[MV_MAX_METRICS];
+	int present = 0;
+	struct field_errors seen = { 0 };
+	input_numbers(r, name, codes, vals, MV_MAX_METRICS, n, &present, &seen);
+	for (int i = 0; i < *n; i++) {
+		out[i] = (struct commitment_in){ codes[i], vals[i] };
+		keys[i] = arena_printf(&r->a, "%s.%s", name, codes[i]);
+	}
+	return present;
+}
+
 const struct metric *mv_metric_by_id(const struct movement *m, int64_t id)
 {
 	for (int k = 0; m && k < m->nmetrics; k++)
@@ -177,8 +203,10 @@ void page_model_create(struct req *r)
 	struct field_errors fe = { 0 };
 	struct model_in in;
 	int64_t id = 0;
-	int rc = mv_read_model(r, &in, &fe, 1);
-	if (rc == E_OK) rc = models_create(r->db, r->user, m->id, &in, &fe, &id);
+	mv_read_model(r, &in, &fe, 1);
+	if (typed_numbers(r, "plans", in.plans, in.plan_keys, &in.nplans)) in.set_plans = 1;
+	/* checked even when a box could not be read: every problem at once (nothing is written then) */
+	int rc = models_create(r->db, r->user, m->id, &in, &fe, &id);
 	if (rc == E_OK) {
 		flash_set(r, N_("The model is registered"));
 		reply_redirect(r, arena_printf(&r->a, "/models/%lld", (long long)id));
@@ -244,8 +272,10 @@ void page_report_create(struct req *r)
 	if (!id) return;
 	struct field_errors fe = { 0 };
 	struct report_in in;
-	int rc = mv_read_report(r, &in, &fe);
-	if (rc == E_OK) rc = reports_add(r->db, r->user, id, &in, &fe, &rid);
+	mv_read_report(r, &in, &fe);
+	typed_numbers(r, "results", in.values, in.keys, &in.nvalues);
+	/* checked even when a box could not be read: every problem at once (nothing is written then) */
+	int rc = reports_add(r->db, r->user, id, &in, &fe, &rid);
 	model_form_done(r, id, rc, &fe, _("Recorded a progress report for the model %s"), NULL);
 }
 

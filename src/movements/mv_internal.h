@@ -14,7 +14,8 @@ char *mv_search_key(const char *title, const char *code);               /* mallo
 struct movement;
 struct commitment_in;
 struct field_errors;
-int mv_check_values(const struct movement *m, const struct commitment_in *v, int n, const char *field, struct field_errors *fe);
+int mv_check_values(const struct movement *m, const struct commitment_in *v, const char *const *keys, int n, const char *field,
+		    struct field_errors *fe);
 int mv_check_deadline(const struct user *who, const struct movement *m, const char *unit_path, const char *on, int *late,
 		      struct field_errors *fe);
 

@@ -184,24 +184,31 @@ static int reg_snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w
 }
 
 /* Commitments and plans: metric codes of the movement, finite values, an
-** amount not negative, a rate within 0..100. */
-int mv_check_values(const struct movement *m, const struct commitment_in *v, int n, const char *field, struct field_errors *fe)
+** amount not negative, a rate within 0..100. Every value is checked: each
+** refusal goes to the value's own key (keys[i], a form's field; keys may be
+** NULL) and to `field`, whose message is the first refusal's. */
+int mv_check_values(const struct movement *m, const struct commitment_in *v, const char *const *keys, int n, const char *field,
+		    struct field_errors *fe)
 {
+	int rc = E_OK;
 	for (int i = 0; i < n; i++) {
 		const struct metric *mt = movement_metric(m, v[i].metric);
-		if (!mt) { fe_add(fe, field, N_("Is not a metric of this movement")); return E_INVALID; }
-		if (!isfinite(v[i].value) || v[i].value < 0) { fe_add(fe, field, N_("Values cannot be negative")); return E_INVALID; }
-		if (strcmp(mt->kind, "rate") == 0 && v[i].value > 100) { fe_add(fe, field, N_("A percentage is at most 100")); return E_INVALID; }
-		if (v[i].value > MV_AMOUNT_MAX) { fe_add(fe, field, N_("A value is at most 1,000,000,000,000,000")); return E_INVALID; }
-		if (mt->unit && (strcasecmp(mt->unit, "VND") == 0 || strcmp(mt->unit, "₫") == 0 || strcasecmp(mt->unit, "đồng") == 0) &&
-		    v[i].value != floor(v[i].value)) {
-			fe_add(fe, field, N_("Money is counted in whole đồng"));
-			return E_INVALID;
-		}
-		for (int k = 0; k < i; k++)
-			if (strcmp(v[k].metric, v[i].metric) == 0) { fe_add(fe, field, N_("A metric is given twice")); return E_INVALID; }
+		const char *msg = NULL;
+		if (!mt) msg = N_("Is not a metric of this movement");
+		else if (!isfinite(v[i].value) || v[i].value < 0) msg = N_("Values cannot be negative");
+		else if (strcmp(mt->kind, "rate") == 0 && v[i].value > 100) msg = N_("A percentage is at most 100");
+		else if (v[i].value > MV_AMOUNT_MAX) msg = N_("A value is at most 1,000,000,000,000,000");
+		else if (mt->unit && (strcasecmp(mt->unit, "VND") == 0 || strcmp(mt->unit, "₫") == 0 || strcasecmp(mt->unit, "đồng") == 0) &&
+			 v[i].value != floor(v[i].value))
+			msg = N_("Money is counted in whole đồng");
+		for (int k = 0; !msg && k < i; k++)
+			if (strcmp(v[k].metric, v[i].metric) == 0) msg = N_("A metric is given twice");
+		if (!msg) continue;
+		if (keys && keys[i]) fe_add(fe, keys[i], msg);
+		fe_add(fe, field, msg);
+		rc = E_INVALID;
 	}
-	return E_OK;
+	return rc;
 }
 
 /* The deadline rule shared by registrations and models: before register_by a
@@ -254,7 +261,7 @@ int registrations_create(struct db *db, const struct user *who, int64_t movement
 	int late = 0;
 	rc = mv_check_deadline(who, m, u->path, in->registered_on, &late, fe);
 	if (rc != E_OK) goto out;
-	if (in->set_commitments && (rc = mv_check_values(m, in->commit, in->ncommit, "commitments", fe)) != E_OK) goto out;
+	if (in->set_commitments && (rc = mv_check_values(m, in->commit, NULL, in->ncommit, "commitments", fe)) != E_OK) goto out;
 	char now[21], today[11];
 	now_iso(now);
 	today_iso(today);
@@ -314,7 +321,7 @@ int registrations_update(struct db *db, const struct user *who, int64_t id, int6
 	if (in->pledge && strlen(in->pledge) > MV_TEXT_MAX) fe_add(fe, "pledge", N_("Is too long"));
 	if (in->planned_models < -1 || in->planned_models > 100000) fe_add(fe, "planned_models", N_("Is out of range"));
 	if (fe->n) { rc = E_INVALID; goto out; }
-	if (in->set_commitments && (rc = mv_check_values(m, in->commit, in->ncommit, "commitments", fe)) != E_OK) goto out;
+	if (in->set_commitments && (rc = mv_check_values(m, in->commit, NULL, in->ncommit, "commitments", fe)) != E_OK) goto out;
 	if (in->active == 0 && g->active && g->models > 0) {
 		fe_add(fe, "active", N_("Withdraw the unit's models first"));
 		rc = E_INVALID;

@@ -114,3 +114,35 @@ test('"nguyen thi lan" without accents finds her', async () => {
   assert.equal(await text(page.locator('h1')), 'Nguyễn Thị Lan');
   assertNoProblems(page);
 });
+
+test('on her page, on a phone: a year typed in words comes back marked, the record and the decision date kept', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const personUrl = page.url();
+  const form = page.locator('form[action$="/achievements"]');
+  await form.getByLabel('Năm', { exact: true }).fill('năm 2024');
+  await form.getByLabel('Ghi nhận', { exact: true }).selectOption('title:LDTT');
+  await form.getByLabel('Ngày quyết định').fill('2024-12-15');
+  const res = await submit(page, form.getByRole('button', { name: 'Thêm', exact: true }));
+  assert.equal(res.status(), 422);
+  // the page lands on the summary, which links the problem to its field
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'error-summary');
+  assert.deepEqual(await page.locator('#error-summary li').allInnerTexts(), ['Năm: Phải là số nguyên']);
+  const again = page.locator('form[action$="/achievements"]');
+  const year = again.getByLabel('Năm', { exact: true });
+  assert.equal(await year.getAttribute('aria-invalid'), 'true');
+  assert.equal(await text(page.locator('#' + (await year.getAttribute('aria-describedby')))), 'Phải là số nguyên');
+  // everything typed stays
+  assert.equal(await year.inputValue(), 'năm 2024');
+  assert.equal(await again.getByLabel('Ghi nhận', { exact: true }).inputValue(), 'title:LDTT');
+  assert.equal(await again.getByLabel('Ngày quyết định').inputValue(), '2024-12-15');
+  await page.locator('#error-summary').getByRole('link', { name: /^Năm/ }).click();
+  assert.match(page.url(), /#f-year$/);
+  assertNoProblems(page, [`422 POST ${new URL(personUrl).pathname}/achievements`]);
+  // corrected, it is stored and shown in her timeline
+  await year.fill('2024');
+  const ok = await submit(page, again.getByRole('button', { name: 'Thêm', exact: true }));
+  assert.equal(ok.status(), 303);
+  assert.equal(page.url(), personUrl + '#achievements');
+  assert.match(await text(page.locator('#achievements')), /2024/);
+  assertNoProblems(page);
+});

@@ -1,7 +1,8 @@
 // A ward's reporter who knows no unit code does the whole job on a phone:
 // opens a launched movement that invites Quảng Yên, finds the ward by typing
-// "yen giang", registers it, adds a model, reports 1.500.000 VND and sees
-// that figure on the model page and in the dashboard's total.
+// "yen giang", registers it, adds a model (its first try, 1.500.000,5 VND,
+// lands on a summary naming each box at fault, what was typed kept), reports
+// 1.500.000 VND and sees that figure on the model page and in the dashboard's total.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '../lib/server.mjs';
@@ -73,7 +74,45 @@ test('adds a model of the ward', async () => {
   const form = page.locator('form[method=post][action$="/models"]');
   await pickOption(form, 'Đơn vị đã đăng ký', 'yen giang', /^Phường Yên Giang/);
   await form.getByLabel('Tên gọi').fill('Nhà văn hóa khu phố sáng – xanh – sạch');
-  const res = await submit(page, form.getByRole('button', { name: 'Đăng ký mô hình' }));
+  // first try: money with a decimal part, and (the demo's movement has one) an area written the English way
+  const money = form.getByLabel('Kinh phí huy động (VND)');
+  const area = form.getByLabel('Diện tích (m²)');
+  const hasArea = (await area.count()) > 0;
+  await money.fill('1.500.000,5');
+  if (hasArea) await area.fill('1.5');
+  let res = await submit(page, form.getByRole('button', { name: 'Đăng ký mô hình' }));
+  assert.equal(res.status(), 422);
+  // the page lands on the summary (focused, on the phone's screen), which names and links every problem
+  const summary = page.locator('#error-summary');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'error-summary');
+  const box = await summary.boundingBox();
+  assert.ok(box.y >= 0 && box.y < 844, `the summary is on the screen (y ${box.y})`);
+  const areaName = hasArea ? await area.getAttribute('name') : null;
+  const says = { 'plans.vnd': 'Kinh phí huy động: Tiền được tính bằng đồng chẵn (không có phần lẻ)' };
+  if (hasArea) says[areaName] = 'Diện tích: Phải là số viết như 1.500.000,5 (dấu chấm nhóm hàng nghìn, dấu phẩy trước phần thập phân)';
+  // in the order of the boxes in the form
+  const order = await page.locator('form[method=post][action$="/models"] input[name^="plans."]').evaluateAll((els) => els.map((e) => e.name));
+  const expected = order.filter((n) => says[n]).map((n) => says[n]);
+  assert.deepEqual(await summary.locator('li').allInnerTexts(), expected);
+  // each box says what is wrong with it; what was typed stays
+  const moneyForm = page.locator('form[method=post][action$="/models"]');
+  const moneyBox = moneyForm.getByLabel('Kinh phí huy động (VND)');
+  assert.equal(await moneyBox.getAttribute('aria-invalid'), 'true');
+  assert.equal(await moneyBox.getAttribute('aria-describedby'), 'e-plan-vnd');
+  assert.equal(await text(page.locator('#e-plan-vnd')), 'Tiền được tính bằng đồng chẵn (không có phần lẻ)');
+  assert.equal(await moneyBox.inputValue(), '1.500.000,5');
+  if (hasArea) {
+    assert.equal(await text(page.locator('#e-plan-' + areaName.slice(6))), 'Phải là số viết như 1.500.000,5 (dấu chấm nhóm hàng nghìn, dấu phẩy trước phần thập phân)');
+    assert.equal(await moneyForm.getByLabel('Diện tích (m²)').inputValue(), '1.5');
+  }
+  assert.equal(await moneyForm.getByLabel('Tên gọi').inputValue(), 'Nhà văn hóa khu phố sáng – xanh – sạch');
+  // a link of the summary takes the reporter to the box
+  await summary.getByRole('link', { name: /^Kinh phí huy động/ }).click();
+  assert.match(page.url(), /#f-plan-vnd$/);
+  await moneyBox.fill('1.500.000');
+  if (hasArea) await moneyForm.getByLabel('Diện tích (m²)').fill('1.500');
+  assertNoProblems(page, [`422 POST /movements/${mv.id}/models`]);
+  res = await submit(page, moneyForm.getByRole('button', { name: 'Đăng ký mô hình' }));
   assert.equal(res.status(), 303);
   assert.match(page.url(), /\/models\/\d+$/);
   assert.equal(await text(page.locator('h1')), 'Nhà văn hóa khu phố sáng – xanh – sạch');
