@@ -13,6 +13,7 @@
 #include "../base/auth.h"
 #include "../base/buf.h"
 #include "../base/db.h"
+#include "../base/fold.h"
 #include "../base/json.h"
 #include "../base/util.h"
 #include "../units/units.h"
@@ -494,7 +495,7 @@ static int enter_one(struct db *db, const struct user *who, const struct indicat
 }
 
 int indicators_enter(struct db *db, struct arena *a, const struct user *who, int64_t unit_id, const char *period,
-		     const struct ind_entry *entries, int n, const char *lang, struct field_errors *fe, struct ind_check *chk)
+		     struct ind_entry *entries, int n, const char *lang, struct field_errors *fe, struct ind_check *chk)
 {
 	memset(chk, 0, sizeof *chk);
 	char path[UNIT_PATH_MAX];
@@ -518,6 +519,13 @@ int indicators_enter(struct db *db, struct arena *a, const struct user *who, int
 		if (!why && !period_valid(xs[i]->period_type, period)) why = N_("The period does not match the indicator's period type");
 		if (!why) entry_value(xs[i], &entries[i], &cs[i], &why);
 		if (!why && entries[i].comment && strlen(entries[i].comment) > 2000) why = N_("Is too long");
+		if (!why && entries[i].comment) {
+			/* a comment is text of several lines: no other control character, no bidirectional override */
+			size_t len = strlen(entries[i].comment);
+			char *c = arena_strndup(a, entries[i].comment, len);
+			if (text_clean(c, &len, 1) != 0) why = N_("Must be text without control characters");
+			else entries[i].comment = c;
+		}
 		if (why) fe_add(fe, field, why);
 	}
 	if (fe->n) return E_INVALID;

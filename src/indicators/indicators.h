@@ -138,7 +138,7 @@ struct ind_check {
 ** and the audit log, in the same transaction. fe: field errors keyed
 ** "values[i]" or "unit", "period". */
 int indicators_enter(struct db *db, struct arena *a, const struct user *who, int64_t unit_id, const char *period,
-		     const struct ind_entry *entries, int n, const char *lang, struct field_errors *fe, struct ind_check *chk);
+		     struct ind_entry *entries, int n, const char *lang, struct field_errors *fe, struct ind_check *chk);
 
 /* The level above approves (locks) every entered value of a unit for a
 ** period: PERM_INDICATOR_APPROVE on the unit's parent (a root: on itself).

@@ -473,6 +473,11 @@ test('wrong types are named, not guessed: a value given as text, a dashboard\'s 
   const asText = await enter(admin, u.C11, [{ indicator: 'teams', value: '1.234' }]);
   assert.equal(asText.status, 422);
   assert.deepEqual(asText.data.error.fields, { 'values[0]': 'Is not a number' });
+  const bell = await enter(admin, u.C11, [{ indicator: 'teams', value: 3, comment: 'tổ\u0007mới\u001b[31m' }]);
+  assert.deepEqual([bell.status, bell.data.error.fields], [422, { 'values[0]': 'Must be text without control characters' }]);
+  ok(await enter(admin, u.C12, [{ indicator: 'teams', value: 3, comment: 'Hai dòng:\ntổ mới \u202egnol' }], '2026'));
+  const h = ok(await admin.get(`/api/v1/indicator-values/history?indicator=teams&unit_id=${u.C12.id}&period=2026`));
+  assert.equal(h.items.at(-1).comment, 'Hai dòng:\ntổ mới gnol'); // lines kept, the override that reverses text removed
   const parts = await enter(admin, u.C11, [{ indicator: 'water', numerator: '5', denominator: 10 }]);
   assert.deepEqual([parts.status, parts.data.error.fields], [422, { 'values[0]': 'Is not a number' }]);
   const d = await admin.post('/api/v1/indicator-dashboards', { json: { slug: 'as-text', title: 'x', unit_id: u.SL.id, indicators: 'teams',
