@@ -81,6 +81,25 @@ static void error_json(struct req *r, int status, const char *code, const char *
 	jw_obj_end(&w);
 }
 
+/* The page a failed form or link came from, when it is this site's (the
+** Referer's host is the request's Host): its local path and query, for a
+** link back that keeps the reader's place; NULL otherwise. */
+static const char *page_before(struct req *r)
+{
+	const char *ref = req_header(r, "Referer"), *host = req_header(r, "Host");
+	if (!ref || !host || !*host) return NULL;
+	if (!strncmp(ref, "http://", 7)) ref += 7;
+	else if (!strncmp(ref, "https://", 8)) ref += 8;
+	else return NULL;
+	size_t n = strlen(host);
+	if (strncmp(ref, host, n) || ref[n] != '/' || ref[n + 1] == '/' || ref[n + 1] == '\\') return NULL;
+	ref += n;
+	for (const unsigned char *p = (const unsigned char *)ref; *p; p++)
+		if (*p < 0x21 || *p == 0x7f || *p == '\\' || *p == '"' || *p == '<' || *p == '>') return NULL;
+	if (strlen(ref) > 2000) return NULL;
+	return arena_strdup(&r->a, ref);
+}
+
 void reply_error(struct req *r, int status, const char *code, const char *message)
 {
 	if (r->api) {
@@ -90,7 +109,7 @@ void reply_error(struct req *r, int status, const char *code, const char *messag
 	buf_reset(&r->out);
 	r->status = status;
 	page_begin(r, _(status_title(status)), "");
-	tmpl_error_page(&r->out, r, status, _(status_title(status)), _(message));
+	tmpl_error_page(&r->out, r, status, _(status_title(status)), _(message), page_before(r));
 	page_end(r);
 }
 
