@@ -526,14 +526,22 @@ static struct scorecard *load_card(struct req *r)
 	return c;
 }
 
-void api_scorecard_get(struct req *r)
+/* load_card, and only for a reader of the card (clusters_may_read_card): else 403 */
+static struct scorecard *load_card_read(struct req *r)
 {
 	struct scorecard *c = load_card(r);
-	if (!c) return;
+	if (!c) return NULL;
 	struct cluster *cl;
 	int rc = clusters_get(r->db, &r->a, c->cluster_id, &cl);
-	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
-	if (!clusters_may_read_card(r->user, cl, c->scorer.path, c->target.path)) { reply_fail(r, E_FORBIDDEN, NULL); return; }
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return NULL; }
+	if (!clusters_may_read_card(r->user, cl, c->scorer.path, c->target.path)) { reply_fail(r, E_FORBIDDEN, NULL); return NULL; }
+	return c;
+}
+
+void api_scorecard_get(struct req *r)
+{
+	struct scorecard *c = load_card_read(r);
+	if (!c) return;
 	struct jw w;
 	jw_init(&w, &r->out);
 	scorecard_json(&w, c);
@@ -655,7 +663,7 @@ static void reply_files(struct req *r, int64_t card)
 
 void api_scorecard_files_list(struct req *r)
 {
-	struct scorecard *c = load_card(r);
+	struct scorecard *c = load_card_read(r);
 	if (c) reply_files(r, c->id);
 }
 
@@ -685,7 +693,9 @@ void api_scorecard_file_create(struct req *r)
 
 int cl_attachment_readable(struct req *r, const char *entity, int64_t entity_id)
 {
-	/* clusters are read by every logged-in user: the card must exist */
-	int64_t one = 0;
-	return r->user && db_int1(r->db, &one, "SELECT 1 FROM cluster_scorecards WHERE id = $1", "i", entity_id) == DB_ROW;
+	/* a card's evidence is read by the card's readers (clusters_may_read_card) */
+	struct scorecard *c;
+	struct cluster *cl;
+	return r->user && scorecards_get(r->db, &r->a, entity_id, &c) == E_OK && clusters_get(r->db, &r->a, c->cluster_id, &cl) == E_OK &&
+	       clusters_may_read_card(r->user, cl, c->scorer.path, c->target.path);
 }

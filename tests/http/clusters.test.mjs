@@ -434,7 +434,7 @@ test('the organiser\'s forms: a cluster, its first year with the members picked,
   assert.equal((await repA.post(`/clusters/${id}/years/2025`, { form: { what: 'confirm', version: 1 } })).status, 403);
 });
 
-test('evidence files: the scorer attaches a PDF to an open card, anyone logged in downloads it, a submitted card takes none', async () => {
+test('evidence files: the scorer attaches a PDF to an open card, the organiser downloads it, a submitted card takes none', async () => {
   const { base } = await cluster('CUM-FILE');
   const card = await put(repA, base + '/scorecards', { scorer: 'P-A', target: 'P-B', points: { T: 75 } });
   const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');

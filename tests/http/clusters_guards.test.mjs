@@ -113,6 +113,15 @@ test('a card is shown to a reader of its scorer or target, or the organiser; a r
   // Tỉnh An's viewer reads neither Sở Một nor Sở Hai of Tỉnh Bình, nor organises: no card, on the page or over the API
   assert.equal((await page(aViewer, u.BS, u.BT)).status, 403);
   assert.equal((await aViewer.get(`/api/v1/scorecards/${bb.data.id}`)).status, 403);
+  // nor its evidence: the list is 403, the file answers as an unknown one; the organiser downloads it
+  const fd = new FormData();
+  fd.append('file', new Blob([Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n')], { type: 'application/pdf' }), 'bien-ban.pdf');
+  const att = await admin.req('POST', `/api/v1/scorecards/${bb.data.id}/files`, { raw: fd });
+  assert.equal(att.status, 201, att.text);
+  assert.equal((await aViewer.get(`/api/v1/scorecards/${bb.data.id}/files`)).status, 403);
+  assert.equal((await aViewer.get(`/api/v1/files/${att.data.id}`)).status, 404);
+  assert.equal((await twOfficer.get(`/api/v1/files/${att.data.id}`)).status, 200);
+  assert.deepEqual((await twOfficer.get(`/api/v1/scorecards/${bb.data.id}/files`)).data.items.map((f) => f.name), ['bien-ban.pdf']);
   // its own province's member scoring Tỉnh Bình's: the card, and the rule without Tỉnh Bình's value
   const own = await page(aViewer, u.AS, u.BS);
   assert.equal(own.status, 200);
