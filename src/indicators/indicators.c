@@ -25,6 +25,14 @@ static const char *lang_col(const char *lang, const char *prefix, struct arena *
 	return arena_printf(a, "%s_%s", prefix, l);
 }
 
+/* the unit of measure in lang: its own when said, else the Vietnamese one (migration 027) */
+static const char *measure_col(const char *lang, const char *table, struct arena *a)
+{
+	if (lang && (!strcmp(lang, "en") || !strcmp(lang, "hi")))
+		return arena_printf(a, "CASE WHEN %s.measure_%s <> '' THEN %s.measure_%s ELSE %s.measure END", table, lang, table, lang, table);
+	return arena_printf(a, "%s.measure", table);
+}
+
 static int one_of(const char *s, const char *const *list)
 {
 	for (int i = 0; s && list[i]; i++)
@@ -118,10 +126,11 @@ int period_range(const char *from, const char *to, char (*out)[IND_PERIOD_MAX], 
 /* ---- definitions ---- */
 
 #define IND_COLS \
-	"id, code, %s, name_vi, name_en, name_hi, measure, kind, factor, aggregation, direction, period_type, decimals, active, version, " \
+	"id, code, %s, name_vi, name_en, name_hi, %s, kind, factor, aggregation, direction, period_type, decimals, active, version, " \
 	"%s, %s, numerator_vi, numerator_en, numerator_hi, denominator_vi, denominator_en, denominator_hi, owner_id, " \
-	"(SELECT o.path FROM units o WHERE o.id = indicators.owner_id) FROM indicators "
-#define IND_COLS_ARGS(lang, a) lang_col(lang, "name", a), lang_col(lang, "numerator", a), lang_col(lang, "denominator", a)
+	"(SELECT o.path FROM units o WHERE o.id = indicators.owner_id), measure, measure_en, measure_hi FROM indicators "
+#define IND_COLS_ARGS(lang, a) \
+	lang_col(lang, "name", a), measure_col(lang, "indicators", a), lang_col(lang, "numerator", a), lang_col(lang, "denominator", a)
 
 static void read_ind(struct stmt *st, struct arena *a, struct indicator *x)
 {
@@ -150,6 +159,9 @@ static void read_ind(struct stmt *st, struct arena *a, struct indicator *x)
 	x->denominator_hi = arena_strdup(a, db_text(st, 22));
 	x->owner_id = db_int(st, 23);
 	x->owner_path = arena_strdup(a, db_text(st, 24) ? db_text(st, 24) : "");
+	x->measure_vi = arena_strdup(a, db_text(st, 25));
+	x->measure_en = arena_strdup(a, db_text(st, 26));
+	x->measure_hi = arena_strdup(a, db_text(st, 27));
 }
 
 static int get_where(struct db *db, struct arena *a, const char *where, const char *types, int64_t id, const char *code,
@@ -210,6 +222,9 @@ void indicator_json(struct jw *w, const struct indicator *x)
 	jw_kstr(w, "name_en", x->name_en);
 	jw_kstr(w, "name_hi", x->name_hi);
 	jw_kstr(w, "measure", x->measure);
+	jw_kstr(w, "measure_vi", x->measure_vi);
+	jw_kstr(w, "measure_en", x->measure_en);
+	jw_kstr(w, "measure_hi", x->measure_hi);
 	jw_kstr(w, "kind", x->kind);
 	jw_key(w, "factor");
 	jw_num(w, x->factor);
@@ -261,6 +276,8 @@ static void check_in(const struct indicator_in *in, struct field_errors *fe)
 	check_name(fe, "name_en", in->name_en);
 	check_name(fe, "name_hi", in->name_hi);
 	if (in->measure && strlen(in->measure) > 40) fe_add(fe, "measure", N_("Is too long"));
+	if (in->measure_en && strlen(in->measure_en) > 40) fe_add(fe, "measure_en", N_("Is too long"));
+	if (in->measure_hi && strlen(in->measure_hi) > 40) fe_add(fe, "measure_hi", N_("Is too long"));
 	if (!one_of(in->kind, KINDS)) fe_add(fe, "kind", N_("Choose number, percent or ratio"));
 	if (!one_of(in->aggregation, AGGREGATIONS)) fe_add(fe, "aggregation", N_("Choose sum, mean, weighted, latest or none"));
 	else if (!strcmp(in->aggregation, "weighted") && in->kind && strcmp(in->kind, "ratio"))
@@ -319,12 +336,12 @@ int indicators_create(struct db *db, const struct user *who, const struct indica
 	if (db_int1(db, id,
 		    "INSERT INTO indicators (code, name_vi, name_en, name_hi, measure, kind, factor, aggregation, direction, period_type, "
 		    "decimals, created_at, updated_at, numerator_vi, numerator_en, numerator_hi, denominator_vi, denominator_en, denominator_hi, "
-		    "owner_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, NULLIF($19, 0)) "
-		    "RETURNING id",
-		    "ttttttdtttittttttti", in->code, in->name_vi, in->name_en, in->name_hi, in->measure ? in->measure : "", in->kind,
+		    "owner_id, measure_en, measure_hi) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, "
+		    "NULLIF($19, 0), $20, $21) RETURNING id",
+		    "ttttttdtttitttttttitt", in->code, in->name_vi, in->name_en, in->name_hi, in->measure ? in->measure : "", in->kind,
 		    in->factor > 0 ? in->factor : 100.0, in->aggregation, in->direction, in->period_type, (int64_t)in->decimals,
 		    now, part(in->numerator_vi), part(in->numerator_en), part(in->numerator_hi), part(in->denominator_vi),
-		    part(in->denominator_en), part(in->denominator_hi), indicators_owner_for(who)) != DB_ROW) {
+		    part(in->denominator_en), part(in->denominator_hi), indicators_owner_for(who), part(in->measure_en), part(in->measure_hi)) != DB_ROW) {
 		rc = E_DB;
 		goto out;
 	}
@@ -375,11 +392,11 @@ int indicators_update(struct db *db, const struct user *who, int64_t id, int64_t
 		    "UPDATE indicators SET code = $1, name_vi = $2, name_en = $3, name_hi = $4, measure = $5, kind = $6, factor = $7, "
 		    "aggregation = $8, direction = $9, period_type = $10, decimals = $11, active = $12, version = version + 1, "
 		    "updated_at = $13, numerator_vi = $15, numerator_en = $16, numerator_hi = $17, denominator_vi = $18, "
-		    "denominator_en = $19, denominator_hi = $20 WHERE id = $14",
-		    "ttttttdtttiititttttt", in->code, in->name_vi, in->name_en, in->name_hi, in->measure ? in->measure : "", in->kind,
+		    "denominator_en = $19, denominator_hi = $20, measure_en = $21, measure_hi = $22 WHERE id = $14",
+		    "ttttttdtttiititttttttt", in->code, in->name_vi, in->name_en, in->name_hi, in->measure ? in->measure : "", in->kind,
 		    in->factor > 0 ? in->factor : 100.0, in->aggregation, in->direction, in->period_type, (int64_t)in->decimals,
 		    (int64_t)(in->active != 0), now, id, part(in->numerator_vi), part(in->numerator_en), part(in->numerator_hi),
-		    part(in->denominator_vi), part(in->denominator_en), part(in->denominator_hi)) != DB_OK) {
+		    part(in->denominator_vi), part(in->denominator_en), part(in->denominator_hi), part(in->measure_en), part(in->measure_hi)) != DB_OK) {
 		rc = E_DB;
 		goto out;
 	}
@@ -625,11 +642,11 @@ int indicators_unit_values(struct db *db, struct arena *a, int64_t unit_id, cons
 	const char *t = period_type_of(period);
 	if (!t) return E_INVALID;
 	const char *sql = arena_printf(a,
-				       "SELECT i.id, i.code, i.%s, i.measure, i.kind, i.decimals, v.value, v.numerator, v.denominator, "
+				       "SELECT i.id, i.code, i.%s, %s, i.kind, i.decimals, v.value, v.numerator, v.denominator, "
 				       "v.comment, v.status, v.entered_at, v.approved_at, v.version, v.period FROM indicators i "
 				       "LEFT JOIN indicator_values v ON v.indicator_id = i.id AND v.unit_id = $1 AND v.period = $2 "
 				       "WHERE i.active = 1 AND i.period_type = $3 ORDER BY i.code",
-				       lang_col(lang, "name", a));
+				       lang_col(lang, "name", a), measure_col(lang, "i", a));
 	struct stmt *st = db_query(db, sql, "itt", unit_id, period, t);
 	if (!st) return E_DB;
 	int cap = 0, rc;

@@ -58,6 +58,7 @@ struct indicator {
 	int64_t version;
 	const char *numerator, *denominator;   /* what a ratio's parts count, in the language asked; "" when not said */
 	const char *numerator_vi, *numerator_en, *numerator_hi, *denominator_vi, *denominator_en, *denominator_hi;
+	const char *measure_vi, *measure_en, *measure_hi; /* as stored: `measure` is the one of the language asked (migration 027) */
 	int64_t owner_id;                /* the unit whose officers change it; 0: the whole tree (migration 026) */
 	const char *owner_path;          /* its path; "" for the whole tree */
 };
@@ -70,6 +71,7 @@ struct indicator_in {
 	int decimals;
 	int active;                      /* create: ignored (1) */
 	const char *numerator_vi, *numerator_en, *numerator_hi, *denominator_vi, *denominator_en, *denominator_hi;   /* NULL: "" */
+	const char *measure_en, *measure_hi;   /* the unit of measure in English and Hindi (measure: Vietnamese); NULL: "" */
 };
 
 /* Indicators and their validation rules are one catalogue, each row owned

@@ -20,7 +20,7 @@
 struct demo_csv {
 	FILE *f;
 	struct csv c;
-	int at[16];
+	int at[24];
 	int ncols;
 };
 
@@ -35,7 +35,7 @@ static int demo_open(struct demo_csv *d, const char *name, const char *const *co
 	if (!d->f) return -1;
 	csv_init(&d->c, d->f);
 	if (csv_next(&d->c) != 1) return -1;
-	for (d->ncols = 0; cols[d->ncols]; d->ncols++) {
+	for (d->ncols = 0; cols[d->ncols] && d->ncols < (int)(sizeof d->at / sizeof d->at[0]); d->ncols++) {
 		d->at[d->ncols] = -1;
 		for (int i = 0; i < d->c.nfields; i++)
 			if (!strcmp(d->c.field[i], cols[d->ncols])) d->at[d->ncols] = i;
@@ -67,14 +67,14 @@ static int load_definitions(struct db *db, const struct user *who, FILE *log, in
 {
 	static const char *const cols[] = { "code", "name_vi", "name_en", "name_hi", "measure", "kind", "aggregation", "direction",
 					    "period_type", "decimals", "numerator_vi", "numerator_en", "numerator_hi", "denominator_vi",
-					    "denominator_en", "denominator_hi", NULL };
+					    "denominator_en", "denominator_hi", "measure_en", "measure_hi", NULL };
 	struct demo_csv d;
 	if (demo_open(&d, "data/demo/indicators.csv", cols, log) != 0) return -1;
 	int bad = 0;
 	while (!bad && csv_next(&d.c) == 1) {
 		struct indicator_in in = { col(&d, 0), col(&d, 1), col(&d, 2), col(&d, 3), col(&d, 4), col(&d, 5), col(&d, 6), col(&d, 7),
 					   col(&d, 8), 100, col(&d, 9) ? atoi(col(&d, 9)) : 0, 1,
-					   col(&d, 10), col(&d, 11), col(&d, 12), col(&d, 13), col(&d, 14), col(&d, 15) };
+					   col(&d, 10), col(&d, 11), col(&d, 12), col(&d, 13), col(&d, 14), col(&d, 15), col(&d, 16), col(&d, 17) };
 		struct field_errors fe = { 0 };
 		int64_t id;
 		int rc = indicators_create(db, who, &in, &fe, &id);

@@ -476,10 +476,11 @@ static const struct field_spec ind_fields[IF_N + 1] = {
 	[IF_ACTIVE] = { "active", F_BOOL, 0, 0, 0, 1, NULL },
 };
 /* what a ratio's numerator and denominator count (a second table: a field table holds IN_MAX fields) */
-static const struct field_spec part_fields[7] = {
+static const struct field_spec part_fields[9] = {
 	{ "numerator_vi", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL }, { "numerator_en", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL },
 	{ "numerator_hi", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL }, { "denominator_vi", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL },
 	{ "denominator_en", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL }, { "denominator_hi", F_TEXT, 0, IND_NAME_MAX, 0, 0, NULL },
+	{ "measure_en", F_TEXT, 0, 40, 0, 0, NULL }, { "measure_hi", F_TEXT, 0, 40, 0, 0, NULL },
 };
 
 static void read_indicator(struct req *r, struct indicator_in *in, struct field_errors *fe)
@@ -508,6 +509,8 @@ static void read_indicator(struct req *r, struct indicator_in *in, struct field_
 	in->denominator_vi = p.s[3];
 	in->denominator_en = p.s[4];
 	in->denominator_hi = p.s[5];
+	in->measure_en = p.s[6];
+	in->measure_hi = p.s[7];
 }
 
 void api_indicators_list(struct req *r)

@@ -490,3 +490,15 @@ test('wrong types are named, not guessed: a value given as text, a dashboard\'s 
   assert.equal(t.status, 422);
   assert.deepEqual(t.data.error.fields, { target: 'A percent is from 0 to 100' });
 });
+
+test('the unit of measure in the reader\'s language: English and Hindi their own, else the Vietnamese one', async () => {
+  const x = await indicator('trainees', 'number', 'sum', { measure: 'người', measure_en: 'persons', measure_hi: 'व्यक्ति' });
+  const read = async (lang) => ok(await admin.get(`/api/v1/indicators/${x.id}`, { headers: { 'Accept-Language': lang } }));
+  assert.deepEqual([(await read('vi')).measure, (await read('en')).measure, (await read('hi')).measure], ['người', 'persons', 'व्यक्ति']);
+  assert.deepEqual([x.measure_vi, x.measure_en, x.measure_hi], ['người', 'persons', 'व्यक्ति']);
+  const only = await indicator('volunteers', 'number', 'sum', { measure: 'lượt' });
+  assert.equal(ok(await admin.get(`/api/v1/indicators/${only.id}`, { headers: { 'Accept-Language': 'en' } })).measure, 'lượt');
+  ok(await enter(admin, u.C11, [{ indicator: 'trainees', value: 1250 }]));
+  const page = await admin.get(`/indicators?unit_id=${u.C11.id}&period=2025`, { headers: { 'Accept-Language': 'en' } });
+  assert.match(page.text, /<small class="code">trainees · persons<\/small>/);
+});
