@@ -102,7 +102,8 @@ static int read_lines(struct db *db, struct arena *a, struct table *t, const cha
 			if (!strcmp(x->kind, "ratio")) {
 				int a1 = file_number(lang, t, col[C_NUM], &l.e.numerator);
 				int a2 = file_number(lang, t, col[C_DEN], &l.e.denominator);
-				if (a1 || a2) why = a1 > 0 || a2 > 0 ? N_("A ratio needs a numerator and a denominator") : N_("Is not a number");
+				if (a1 > 0 && a2 > 0) l.line = -l.line; /* both empty: the template's line left blank, skipped */
+				else if (a1 || a2) why = a1 > 0 || a2 > 0 ? N_("A ratio needs a numerator and a denominator") : N_("Is not a number");
 				else if (l.e.denominator <= 0) why = N_("The denominator must be greater than 0");
 				else if (l.e.numerator < 0) why = N_("Out of range");
 				l.e.has_ratio = 1;
@@ -194,9 +195,24 @@ int indicators_import(struct db *db, struct arena *a, const struct user *who, st
 	return db_tx_end(db, rc);
 }
 
-static const char *num_text(struct arena *a, int has, double v)
+/* A value as the template writes it: a workbook's number cell takes the
+** plain decimal; a CSV is text, read back in the language's way (file_number),
+** so its decimal mark is the language's — 1,125 in Vietnamese, 1.125 in
+** English — never grouped, and never an exponent (values are multiples of
+** 10^-6). The unchanged template imports the same values. */
+static const char *num_text(struct arena *a, int has, double v, const char *lang, int csv)
 {
-	return has ? arena_printf(a, "%.15g", v) : "";
+	if (!has) return "";
+	char *s = arena_printf(a, "%.6f", v);
+	char *dot = strchr(s, '.');
+	if (dot) {
+		char *e = s + strlen(s);
+		while (e > dot + 1 && e[-1] == '0') *--e = 0;
+		if (e == dot + 1) *dot = 0;
+		else if (csv && lang && !strcmp(lang, "vi")) *dot = ',';
+	}
+	if (!strcmp(s, "-0")) s[0] = '0', s[1] = 0;
+	return s;
 }
 
 int indicators_template(struct db *db, struct arena *a, int64_t unit_id, const char *period, const char *lang, FILE *out,
@@ -213,11 +229,13 @@ int indicators_template(struct db *db, struct arena *a, int64_t unit_id, const c
 	for (int k = 0; k < C_N; k++) codes[k] = cols[k].code;
 	codes[C_N] = NULL;
 	struct sheet *s = sheet_open(out, format, i18n_get(lang, N_("Indicators")), codes, "ttttnnnt");
+	int csv = !format || strcmp(format, "xlsx") != 0;
 	if (!s) return E_DB;
 	for (int i = 0; i < n; i++) {
 		int ratio = !strcmp(v[i].kind, "ratio");
-		const char *cells[C_N] = { u->code, v[i].code, v[i].name, period, num_text(a, v[i].has && !ratio, v[i].value),
-					   num_text(a, v[i].has && ratio, v[i].numerator), num_text(a, v[i].has && ratio, v[i].denominator),
+		const char *cells[C_N] = { u->code, v[i].code, v[i].name, period, num_text(a, v[i].has && !ratio, v[i].value, lang, csv),
+					   num_text(a, v[i].has && ratio, v[i].numerator, lang, csv),
+					   num_text(a, v[i].has && ratio, v[i].denominator, lang, csv),
 					   v[i].comment ? v[i].comment : "" };
 		sheet_row(s, cells);
 	}

@@ -502,3 +502,22 @@ test('the unit of measure in the reader\'s language: English and Hindi their own
   const page = await admin.get(`/indicators?unit_id=${u.C11.id}&period=2025`, { headers: { 'Accept-Language': 'en' } });
   assert.match(page.text, /<small class="code">trainees · persons<\/small>/);
 });
+
+test('the CSV template re-imports unchanged: its decimals are written the language\'s way (1,125 in Vietnamese, 1.125 in English)', async () => {
+  await indicator('trip_num', 'number', 'sum');
+  await indicator('trip_pct', 'percent', 'mean');
+  const unit = await mkUnit(admin, 'SL-TRIP', 'Xã Khứ Hồi', 'commune', u.D2.id);
+  ok(await enter(admin, unit, [{ indicator: 'trip_num', value: 1.125 }, { indicator: 'trip_pct', value: 87.5 }], '2027'));
+  const values = async () => ok(await admin.get(`/api/v1/indicator-values?unit_id=${unit.id}&period=2027`)).items
+    .filter((x) => x.indicator.startsWith('trip_')).map((x) => [x.indicator, x.value]);
+  for (const lang of ['vi', 'en']) {
+    const t = await admin.get(`/indicators/template?unit_id=${unit.id}&period=2027&format=csv`, { headers: { 'Accept-Language': lang } });
+    assert.equal(t.status, 200);
+    const row = (code) => t.text.split('\n').find((l) => l.includes(`,${code},`));
+    assert.match(row('trip_num'), lang === 'vi' ? /,"1,125",/ : /,1\.125,/);
+    assert.match(row('trip_pct'), lang === 'vi' ? /,"87,5",/ : /,87\.5,/);
+    const r = await importFile(admin, Buffer.from(t.text), 'mau.csv', lang);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(await values(), [['trip_num', 1.125], ['trip_pct', 87.5]]);
+  }
+});
