@@ -259,7 +259,8 @@ void page_indicator_values_post(struct req *r)
 		} else {
 			if (!val || !*val) continue;
 			if (i18n_parse_number(r->lang, val, &x->value) != 0) {
-				fe_add(&fe, arena_printf(&r->a, "v.%s", v[i].code), N_("Is not a number"));
+				/* the form's message: how a number is written in the reader's language */
+				fe_add(&fe, arena_printf(&r->a, "v.%s", v[i].code), N_("Must be a number written like 1,500,000.5"));
 				continue;
 			}
 			x->has_value = 1;

@@ -281,6 +281,7 @@ test('the unit page shows values and figures; the form saves in the Vietnamese w
   const bad = await web.post('/indicators/values', { form: { _csrf: csrf, unit_id: String(u.C11.id), period: '2025', 'v.teams': '1.5' } });
   assert.equal(bad.status, 422);
   assert.match(bad.text, /aria-invalid="true"/);
+  assert.ok(bad.text.includes('Phải là số viết như 1.500.000,5 (dấu chấm nhóm hàng nghìn, dấu phẩy trước phần thập phân)'));
   ok(await enter(reporter, u.C11, [{ indicator: 'teams', value: 1000 }]));
 });
 
