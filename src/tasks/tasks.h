@@ -166,6 +166,9 @@ void programme_json(struct jw *w, const struct programme *p);
 int programme_reads_all(const struct user *u, const struct programme *p);
 
 /* ---- tasks (tasks.c) ---- */
+/* the subtree (a prefix of paths) where a unit assigns to any unit: its
+** first-level branch, "/" for the root or a first-level body, "" unknown */
+void task_assign_branch(const char *assigner_path, char *out, size_t cap);
 int tasks_create(struct db *db, const struct user *who, const struct task_in *in, struct field_errors *fe, int64_t *id);
 /* the task with its status as of as_of (NULL: today), its coordinators,
 ** reports, extensions and sub-tasks */
