@@ -1,5 +1,5 @@
 /* Task lists in and out: the status table of a programme as CSV or XLSX
-** (GET /programmes/{id}/export?format=&as_of=), the import of a
+** (GET /programmes/{id}/export?format=&as_of=&unit=), the import of a
 ** programme's task list and of progress in bulk from a CSV or XLSX file
 ** (all or nothing: every line is checked, each error is "line N: reason",
 ** and one bad line writes nothing). */
@@ -91,6 +91,8 @@ void programme_export_download(struct req *r)
 	struct task_query *q = arena_alloc(&r->a, sizeof *q);
 	q->programme_id = id;
 	q->as_of = as_of;
+	const char *unit = NULL;
+	if (tasks_unit_param(r, q, &unit, NULL) != 0) return;
 	if (!programme_reads_all(r->user, p)) {
 		int n = units_scope_ranges(r, PERM_READ, q->range_lo, TASK_MAX_RANGES);
 		if (n == 0) { q->range_lo[0] = "~/"; n = 1; }
@@ -98,7 +100,9 @@ void programme_export_download(struct req *r)
 	}
 	const char *format = reply_sheet_format(r, "xlsx");
 	struct export_ctx ctx = { q };
-	if (format) reply_sheet(r, arena_printf(&r->a, "%s-%s", p->code, as_of), format, write_status, &ctx);
+	if (format)
+		reply_sheet(r, unit ? arena_printf(&r->a, "%s-%s-%s", p->code, unit, as_of) : arena_printf(&r->a, "%s-%s", p->code, as_of), format,
+			    write_status, &ctx);
 }
 
 /* ---- imports ---- */
