@@ -8,6 +8,7 @@
 #include "../base/fold.h"
 #include "../base/util.h"
 #include "../movements/movements.h"
+#include "../tasks/tasks.h"
 #include "../units/units.h"
 #include "picker.h"
 #include "../web/web.h"
@@ -100,6 +101,15 @@ static int plan_units(struct req *r, const struct picker *p, struct unit_pick_pl
 		char lo[UNIT_PATH_MAX], hi[UNIT_PATH_MAX];
 		if (p->unit <= 0 || units_subtree(r->db, p->unit, lo, hi, sizeof lo) != E_OK || !role_can(r->user, PERM_READ, lo)) return -1;
 		add_range(pl->lo, &pl->nranges, arena_strdup(&r->a, lo));
+	} else if (!strcmp(purpose, "assign")) {
+		/* the units a task assigned by the unit p->unit may go to: where the
+		** user assigns, and the assigning unit's first-level branch (the rule
+		** tasks_create applies) */
+		char path[UNIT_PATH_MAX], branch[UNIT_PATH_MAX];
+		if (!r->user || p->unit <= 0 || units_path(r->db, p->unit, path, sizeof path) != E_OK) return -1;
+		grant_ranges(r, PERM_TASK_ASSIGN, pl->lo, &pl->nranges);
+		task_assign_branch(path, branch, sizeof branch);
+		if (*branch) add_range(pl->lo, &pl->nranges, arena_strdup(&r->a, branch));
 	} else return -1;
 	if (p->exclude > 0 && p->exclude_path && strlen(p->exclude_path) < sizeof pl->ex_lo) {
 		snprintf(pl->ex_lo, sizeof pl->ex_lo, "%s", p->exclude_path);

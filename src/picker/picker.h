@@ -14,6 +14,9 @@
 **   scope         every active unit (the tree is public)
 **   propose       units where the user may propose awards (a proposer)
 **   decide        units where the user may issue award decisions (an authority)
+**   assign        units a task assigned by a unit (unit=) may go to: where the user
+**                 assigns tasks, and that unit's first-level branch (anywhere for
+**                 the root or a first-level body)
 **   under         a unit (unit=) and the units below it (a collective nominee)
 **   person        the people of a unit and of the units below it (/pick/people)
 **   votes         units where the user may organise votes (a round's organising body)

@@ -554,16 +554,29 @@ static int task_snapshot(struct db *db, struct arena *a, int64_t id, struct jw *
 ** Government, a ministry, a province's people's committee) or the root
 ** assigns to any unit: the Government's and the ministries' resolutions give
 ** tasks to every province. A field error otherwise. */
-static void check_assignee(const struct user *who, const char *assigner_path, struct field_errors *fe, const char *field, const char *path)
+/* The subtree where a unit assigns tasks without the assignee's own grant:
+** its first-level branch ("/1/2/"), or "/" for the root or a body of the
+** first level, which assign anywhere. */
+void task_assign_branch(const char *assigner_path, char *out, size_t cap)
 {
-	if (role_can(who, PERM_TASK_ASSIGN, path) || fe_get(fe, field)) return;
 	size_t n = 0;
 	int slashes = 0;
 	while (assigner_path && assigner_path[n])
 		if (assigner_path[n++] == '/' && ++slashes == 3) break;
-	if (slashes == 3 && !assigner_path[n]) return; /* "/1/2/": a body of the first level */
-	if (slashes < 3 && n) return;                   /* the root */
-	if (n && strncmp(path, assigner_path, n) == 0) return;
+	if ((slashes == 3 && !assigner_path[n]) || (slashes < 3 && n)) n = 1; /* a first-level body, the root */
+	if (n >= cap) n = 0;
+	if (n) memcpy(out, assigner_path, n);
+	out[n] = 0;
+}
+
+/* the assignee's path is a unit the user may assign for, or inside the
+** assigning unit's branch (the picker offers the same: purpose "assign") */
+static void check_assignee(const struct user *who, const char *assigner_path, struct field_errors *fe, const char *field, const char *path)
+{
+	if (role_can(who, PERM_TASK_ASSIGN, path) || fe_get(fe, field)) return;
+	char branch[UNIT_PATH_MAX];
+	task_assign_branch(assigner_path, branch, sizeof branch);
+	if (*branch && strncmp(path, branch, strlen(branch)) == 0) return;
 	fe_add(fe, field, N_("This is outside the units you may work on"));
 }
 

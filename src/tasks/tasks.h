@@ -166,6 +166,9 @@ void programme_json(struct jw *w, const struct programme *p);
 int programme_reads_all(const struct user *u, const struct programme *p);
 
 /* ---- tasks (tasks.c) ---- */
+/* the subtree (a prefix of paths) where a unit assigns to any unit: its
+** first-level branch, "/" for the root or a first-level body, "" unknown */
+void task_assign_branch(const char *assigner_path, char *out, size_t cap);
 int tasks_create(struct db *db, const struct user *who, const struct task_in *in, struct field_errors *fe, int64_t *id);
 /* the task with its status as of as_of (NULL: today), its coordinators,
 ** reports, extensions and sub-tasks */
@@ -265,12 +268,13 @@ int tasks_dashboard(struct db *db, struct arena *a, const struct task_query *q, 
 ** assigned_on, due_on, product; or their labels): every line or none.
 ** E_OK with *n tasks written, E_INVALID with "line N: reason" lines in
 ** errors, or E_DB / E_BUSY. */
-int tasks_import(struct db *db, const struct user *who, int64_t programme_id, FILE *in, FILE *errors, int *n);
+int tasks_import(struct db *db, const struct user *who, const char *lang, int64_t programme_id, FILE *in, FILE *errors, int *n);
 /* Progress in bulk from the template filled offline (columns code, percent,
 ** note, done_on, product; the others are ignored): a row with done_on is a
 ** completion, one with a changed percent or a note a progress report, an
 ** untouched row nothing. Every row or none, as tasks_import. */
-int tasks_import_progress(struct db *db, const struct user *who, int64_t programme_id, const char *today, FILE *in, FILE *errors, int *n);
+int tasks_import_progress(struct db *db, const struct user *who, const char *lang, int64_t programme_id, const char *today, FILE *in,
+			  FILE *errors, int *n);
 
 /* ---- the demo: seed 003 (tasks_demo.c) ---- */
 /* the meeting date of seed 003, the date its figures are as of */

@@ -4,6 +4,11 @@
 #include "tasks.h"
 
 struct stmt;
+struct req;
+
+/* ?unit=CODE (or a page's picker, ?unit_id=ID): the lead units' subtree into
+** q (its code, its id when unit_id is not NULL); 0, or -1 after answering 404 */
+int tasks_unit_param(struct req *r, struct task_query *q, const char **code, int64_t *unit_id);
 
 /* a task row with its programme, parent and units (tasks_read_row reads it) */
 #define TASK_COLS                                                                                                                   \

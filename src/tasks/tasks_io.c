@@ -1,5 +1,5 @@
 /* Task lists in and out: the status table of a programme as CSV or XLSX
-** (GET /programmes/{id}/export?format=&as_of=), the import of a
+** (GET /programmes/{id}/export?format=&as_of=&unit=), the import of a
 ** programme's task list and of progress in bulk from a CSV or XLSX file
 ** (all or nothing: every line is checked, each error is "line N: reason",
 ** and one bad line writes nothing). */
@@ -91,6 +91,8 @@ void programme_export_download(struct req *r)
 	struct task_query *q = arena_alloc(&r->a, sizeof *q);
 	q->programme_id = id;
 	q->as_of = as_of;
+	const char *unit = NULL;
+	if (tasks_unit_param(r, q, &unit, NULL) != 0) return;
 	if (!programme_reads_all(r->user, p)) {
 		int n = units_scope_ranges(r, PERM_READ, q->range_lo, TASK_MAX_RANGES);
 		if (n == 0) { q->range_lo[0] = "~/"; n = 1; }
@@ -98,18 +100,22 @@ void programme_export_download(struct req *r)
 	}
 	const char *format = reply_sheet_format(r, "xlsx");
 	struct export_ctx ctx = { q };
-	if (format) reply_sheet(r, arena_printf(&r->a, "%s-%s", p->code, as_of), format, write_status, &ctx);
+	if (format)
+		reply_sheet(r, unit ? arena_printf(&r->a, "%s-%s-%s", p->code, unit, as_of) : arena_printf(&r->a, "%s-%s", p->code, as_of), format,
+			    write_status, &ctx);
 }
 
 /* ---- imports ---- */
 
 /* a unit code of a line: its id, or 0 with the error written */
-static int64_t line_unit(struct db *db, const char *code, int line, const char *what, FILE *errors)
+static int64_t line_unit(struct db *db, const char *lang, const char *code, int line, const char *what, FILE *errors)
 {
 	int64_t id = 0;
-	if (!code || !*code) fprintf(errors, "line %d: %s is required\n", line, what);
-	else if (units_find_code(db, code, &id) != E_OK) fprintf(errors, "line %d: no unit has the code %s (%s)\n", line, code, what);
-	return id;
+	if (!code || !*code) fprintf(errors, T("line %d: %s is required"), line, what);
+	else if (units_find_code(db, code, &id) != E_OK) fprintf(errors, T("line %d: no unit has the code %s (%s)"), line, code, what);
+	else return id;
+	fputc('\n', errors);
+	return 0;
 }
 
 static const char *cell(const struct table *t, const int *col, int k)
@@ -122,16 +128,22 @@ static const char *cell(const struct table *t, const int *col, int k)
 ** (input.c, text_clean): control characters refused — line breaks and tabs
 ** only where lines allows them — and bidirectional overrides dropped. NULL
 ** when empty, or when refused: then the line's error is written and *bad set. */
-static const char *line_text(struct arena *a, const struct table *t, const int *col, int k, const char *what, int lines, FILE *errors,
-			     int *bad)
+/* "line N: field: message", the message in the language lang */
+static void line_error(FILE *errors, const char *lang, int line, const char *field, const char *msgid)
+{
+	fprintf(errors, T("line %d: %s: %s"), line, field, T(msgid));
+	fputc('\n', errors);
+}
+
+static const char *line_text(struct arena *a, const char *lang, const struct table *t, const int *col, int k, const char *what, int lines,
+			     FILE *errors, int *bad)
 {
 	const char *s = cell(t, col, k);
 	if (!s) return NULL;
 	size_t n = strlen(s);
 	char *c = arena_strndup(a, s, n);
 	if (text_clean(c, &n, lines) != 0) {
-		fprintf(errors, "line %d: %s: %s\n", t->line, what,
-			lines ? "Must not contain control characters" : "Must be one line without control characters");
+		line_error(errors, lang, t->line, what, lines ? N_("Must not contain control characters") : N_("Must be one line without control characters"));
 		*bad = 1;
 		return NULL;
 	}
@@ -155,58 +167,60 @@ static const char *excel_date(struct arena *a, const char *s)
 }
 
 /* a date cell: ISO or dd/mm/yyyy, or a date cell of an XLSX sheet */
-static const char *line_date(struct arena *a, const struct table *t, const char *s, int line, const char *what, int required, FILE *errors,
-			     int *bad)
+static const char *line_date(struct arena *a, const char *lang, const struct table *t, const char *s, int line, const char *what, int required,
+			     FILE *errors, int *bad)
 {
 	if (!s) {
-		if (required) { fprintf(errors, "line %d: %s is required\n", line, what); *bad = 1; }
+		if (required) { fprintf(errors, T("line %d: %s is required"), line, what); fputc('\n', errors); *bad = 1; }
 		return NULL;
 	}
 	const char *d = t->xlsx ? excel_date(a, s) : NULL;
 	if (!d) d = date_from_user(a, s);
-	if (!d) { fprintf(errors, "line %d: %s is not a date: %s\n", line, what, s); *bad = 1; }
+	if (!d) { fprintf(errors, T("line %d: %s is not a date: %s"), line, what, s); fputc('\n', errors); *bad = 1; }
 	return d;
 }
 
-static int import_task_line(struct db *db, const struct user *who, struct arena *a, int64_t programme_id, const struct table *t,
-			    const int *col, FILE *errors)
+static int import_task_line(struct db *db, const struct user *who, const char *lang, struct arena *a, int64_t programme_id,
+			    const struct table *t, const int *col, FILE *errors)
 {
 	int line = t->line, bad = 0;
 	struct task_in in = { .programme_id = programme_id };
 	in.code = cell(t, col, C_CODE);
 	/* the API's fields: title F_LINES, the others F_TEXT */
-	in.title = line_text(a, t, col, C_TITLE, "title", 1, errors, &bad);
-	in.source_doc = line_text(a, t, col, C_SOURCE, "source_doc", 0, errors, &bad);
-	in.source_article = line_text(a, t, col, C_ARTICLE, "source_article", 0, errors, &bad);
-	in.product = line_text(a, t, col, C_PRODUCT, "product", 0, errors, &bad);
-	in.assigned_on = line_date(a, t, cell(t, col, C_ASSIGNED), line, "assigned_on", 1, errors, &bad);
-	in.due_on = line_date(a, t, cell(t, col, C_DUE), line, "due_on", 0, errors, &bad);
-	if (!(in.lead_id = line_unit(db, cell(t, col, C_LEAD), line, "lead_code", errors))) bad = 1;
+	in.title = line_text(a, lang, t, col, C_TITLE, "title", 1, errors, &bad);
+	in.source_doc = line_text(a, lang, t, col, C_SOURCE, "source_doc", 0, errors, &bad);
+	in.source_article = line_text(a, lang, t, col, C_ARTICLE, "source_article", 0, errors, &bad);
+	in.product = line_text(a, lang, t, col, C_PRODUCT, "product", 0, errors, &bad);
+	in.assigned_on = line_date(a, lang, t, cell(t, col, C_ASSIGNED), line, "assigned_on", 1, errors, &bad);
+	in.due_on = line_date(a, lang, t, cell(t, col, C_DUE), line, "due_on", 0, errors, &bad);
+	if (!(in.lead_id = line_unit(db, lang, cell(t, col, C_LEAD), line, "lead_code", errors))) bad = 1;
 	const char *parent = cell(t, col, C_PARENT);
 	if (parent && tasks_find_code(db, programme_id, parent, &in.parent_id) != E_OK) {
-		fprintf(errors, "line %d: no task of this programme has the code %s (parent_code; a parent comes before its sub-tasks)\n", line, parent);
+		fprintf(errors, T("line %d: no task of this programme has the code %s (parent_code; a parent comes before its sub-tasks)"), line, parent);
+		fputc('\n', errors);
 		bad = 1;
 	}
 	const char *coord = cell(t, col, C_COORD);
 	if (coord) {
 		char *copy = arena_strdup(a, coord), *save = NULL;
 		for (char *c = strtok_r(copy, ",; ", &save); c && in.ncoordinators < TASK_MAX_COORDINATORS; c = strtok_r(NULL, ",; ", &save))
-			if (!(in.coordinators[in.ncoordinators++] = line_unit(db, c, line, "coordinators", errors))) bad = 1;
+			if (!(in.coordinators[in.ncoordinators++] = line_unit(db, lang, c, line, "coordinators", errors))) bad = 1;
 	}
 	if (bad) return E_INVALID;
 	struct field_errors fe = { 0 };
 	int64_t id;
 	int rc = tasks_create(db, who, &in, &fe, &id);
 	if (rc == E_INVALID)
-		for (int i = 0; i < fe.n; i++) fprintf(errors, "line %d: %s: %s\n", line, fe.field[i], fe.msg[i]);
+		for (int i = 0; i < fe.n; i++) line_error(errors, lang, line, fe.field[i], fe.msg[i]);
 	else if (rc == E_FORBIDDEN)
-		fprintf(errors, "line %d: the assigning unit is outside the units you may assign for\n", line);
+		fprintf(errors, T("line %d: the assigning unit is outside the units you may assign for"), line);
 	else if (rc != E_OK)
-		fprintf(errors, "line %d: the task could not be written\n", line);
+		fprintf(errors, T("line %d: the task could not be written"), line);
+	if (rc == E_FORBIDDEN || (rc != E_OK && rc != E_INVALID)) fputc('\n', errors);
 	return rc;
 }
 
-int tasks_import(struct db *db, const struct user *who, int64_t programme_id, FILE *in, FILE *errors, int *n)
+int tasks_import(struct db *db, const struct user *who, const char *lang, int64_t programme_id, FILE *in, FILE *errors, int *n)
 {
 	*n = 0;
 	struct table *t;
@@ -217,14 +231,15 @@ int tasks_import(struct db *db, const struct user *who, int64_t programme_id, FI
 	if (rc != E_OK) { table_close(t); return rc; }
 	if ((s = table_next(t)) != 1) {
 		if (s < 0) fprintf(errors, "line %d: %s\n", t->line, t->err);
-		else fprintf(errors, "the file has no header line\n");
+		else fprintf(errors, "%s\n", T("the file has no header line"));
 		rc = E_INVALID;
 		goto out;
 	}
 	table_columns_named(t, task_columns, col);
 	for (int k = 0; k < C_N; k++)
 		if (col[k] < 0 && (k == C_CODE || k == C_TITLE || k == C_LEAD || k == C_ASSIGNED)) {
-			fprintf(errors, "line %d: the column %s is missing\n", t->line, task_columns[k].code);
+			fprintf(errors, T("line %d: the column %s is missing"), t->line, task_columns[k].code);
+			fputc('\n', errors);
 			rc = E_INVALID;
 		}
 	if (rc != E_OK) goto out;
@@ -233,11 +248,11 @@ int tasks_import(struct db *db, const struct user *who, int64_t programme_id, FI
 	while ((s = table_next(t)) != 0) {
 		if (s < 0) { fprintf(errors, "line %d: %s\n", t->line, t->err); failed++; continue; }
 		if (table_blank(t)) continue;
-		int lr = import_task_line(db, who, &a, programme_id, t, col, errors);
+		int lr = import_task_line(db, who, lang, &a, programme_id, t, col, errors);
 		if (lr == E_OK) (*n)++;
 		else if (lr == E_INVALID || lr == E_FORBIDDEN) failed++;
 		else { rc = lr; break; }
-		if (failed >= 100) { fprintf(errors, "stopped after 100 errors\n"); break; }
+		if (failed >= 100) { fprintf(errors, "%s\n", T("stopped after 100 errors")); break; }
 	}
 	arena_free(&a);
 	if (rc == E_OK && failed) rc = E_INVALID;
@@ -275,7 +290,8 @@ static int import_upload(struct req *r, int progress, struct programme **p, int 
 	}
 	char today[11];
 	today_iso(today);
-	rc = progress ? tasks_import_progress(r->db, r->user, id, today, in, err, n) : tasks_import(r->db, r->user, id, in, err, n);
+	rc = progress ? tasks_import_progress(r->db, r->user, r->lang, id, today, in, err, n)
+		      : tasks_import(r->db, r->user, r->lang, id, in, err, n);
 	fclose(in);
 	fclose(err);
 	if (len && text[len - 1] == '\n') text[len - 1] = 0;
@@ -366,7 +382,8 @@ static int write_template(struct req *r, FILE *f, const char *format, const void
 		rc = tasks_list(r->db, &a, &page, &items, &n, &total);
 		for (int i = 0; rc == E_OK && i < n; i++) {
 			const struct task *t = &items[i];
-			if (!strcmp(t->state, "done") || t->children) continue;
+			/* done, or waiting for review (the import would refuse its row): not to fill */
+			if (strcmp(t->state, "open") || t->children) continue;
 			const char *row[] = { t->code, t->title, t->lead_name, t->due_at, arena_printf(&a, "%lld", (long long)t->percent), "", "", "" };
 			sheet_row(s, row);
 		}
@@ -396,18 +413,19 @@ void programme_progress_template(struct req *r)
 	if (format) reply_sheet(r, arena_printf(&r->a, "%s-tien-do-%s", p->code, today), format, write_template, &ctx);
 }
 
-static int import_progress_line(struct db *db, const struct user *who, struct arena *a, int64_t programme_id, const struct table *t,
-				const int *col, const char *today, FILE *errors, int *written)
+static int import_progress_line(struct db *db, const struct user *who, const char *lang, struct arena *a, int64_t programme_id,
+				const struct table *t, const int *col, const char *today, FILE *errors, int *written)
 {
 	int line = t->line, bad = 0;
 	const char *code = cell(t, col, P_CODE), *pct = cell(t, col, P_PERCENT);
-	const char *note = line_text(a, t, col, P_NOTE, "note", 1, errors, &bad);
-	const char *product = line_text(a, t, col, P_PRODUCT, "product", 0, errors, &bad);
-	const char *done = line_date(a, t, cell(t, col, P_DONE_ON), line, "done_on", 0, errors, &bad);
+	const char *note = line_text(a, lang, t, col, P_NOTE, "note", 1, errors, &bad);
+	const char *product = line_text(a, lang, t, col, P_PRODUCT, "product", 0, errors, &bad);
+	const char *done = line_date(a, lang, t, cell(t, col, P_DONE_ON), line, "done_on", 0, errors, &bad);
 	int64_t id = 0, percent = -1;
-	if (!code) { fprintf(errors, "line %d: code is required\n", line); return E_INVALID; }
+	if (!code) { fprintf(errors, T("line %d: %s is required"), line, "code"); fputc('\n', errors); return E_INVALID; }
 	if (tasks_find_code(db, programme_id, code, &id) != E_OK) {
-		fprintf(errors, "line %d: no task of this programme has the code %s\n", line, code);
+		fprintf(errors, T("line %d: no task of this programme has the code %s"), line, code);
+		fputc('\n', errors);
 		return E_INVALID;
 	}
 	if (pct) {
@@ -416,13 +434,18 @@ static int import_progress_line(struct db *db, const struct user *who, struct ar
 		double v;
 		int ok = table_numeric(t, col[P_PERCENT]) ? parse_number(pct, &v) == 0 : i18n_parse_number("vi", pct, &v) == 0;
 		if (!ok) {
-			fprintf(errors, "line %d: percent is not a number: %s\n", line, pct);
+			fprintf(errors, T("line %d: percent is not a number: %s"), line, pct);
+			fputc('\n', errors);
 			bad = 1;
 		} else if (!(v >= 0 && v <= 100)) {
-			fprintf(errors, "line %d: percent: Must be between 0 and 100\n", line);
+			line_error(errors, lang, line, "percent", N_("Must be between 0 and 100"));
+			bad = 1;
+		} else if (v != (double)(int64_t)v) {
+			/* 87,5: refused as the task page's form refuses it, never rounded */
+			line_error(errors, lang, line, "percent", N_("Must be a whole number"));
 			bad = 1;
 		} else
-			percent = (int64_t)(v + 0.5);
+			percent = (int64_t)v;
 	}
 	if (bad) return E_INVALID;
 	struct field_errors fe = { 0 };
@@ -438,15 +461,20 @@ static int import_progress_line(struct db *db, const struct user *who, struct ar
 	} else
 		return E_OK;
 	if (rc == E_OK) (*written)++;
-	else if (rc == E_FORBIDDEN) fprintf(errors, "line %d: %s is led by a unit outside those you report for\n", line, code);
-	else if (rc == E_INVALID || rc == E_STATE)
-		for (int i = 0; i < fe.n; i++) fprintf(errors, "line %d: %s: %s\n", line, fe.field[i], fe.msg[i]);
-	else
-		fprintf(errors, "line %d: the report could not be written\n", line);
+	else if (rc == E_FORBIDDEN) {
+		fprintf(errors, T("line %d: %s is led by a unit outside those you report for"), line, code);
+		fputc('\n', errors);
+	} else if (rc == E_INVALID || rc == E_STATE)
+		for (int i = 0; i < fe.n; i++) line_error(errors, lang, line, fe.field[i], fe.msg[i]);
+	else {
+		fprintf(errors, T("line %d: the report could not be written"), line);
+		fputc('\n', errors);
+	}
 	return rc == E_STATE || rc == E_FORBIDDEN ? E_INVALID : rc;
 }
 
-int tasks_import_progress(struct db *db, const struct user *who, int64_t programme_id, const char *today, FILE *in, FILE *errors, int *n)
+int tasks_import_progress(struct db *db, const struct user *who, const char *lang, int64_t programme_id, const char *today, FILE *in,
+			  FILE *errors, int *n)
 {
 	*n = 0;
 	struct table *t;
@@ -457,13 +485,14 @@ int tasks_import_progress(struct db *db, const struct user *who, int64_t program
 	if (rc != E_OK) { table_close(t); return rc; }
 	if ((s = table_next(t)) != 1) {
 		if (s < 0) fprintf(errors, "line %d: %s\n", t->line, t->err);
-		else fprintf(errors, "the file has no header line\n");
+		else fprintf(errors, "%s\n", T("the file has no header line"));
 		rc = E_INVALID;
 		goto out;
 	}
 	table_columns_named(t, progress_columns, col);
 	if (col[P_CODE] < 0) {
-		fprintf(errors, "line %d: the column code is missing\n", t->line);
+		fprintf(errors, T("line %d: the column %s is missing"), t->line, "code");
+		fputc('\n', errors);
 		rc = E_INVALID;
 		goto out;
 	}
@@ -472,10 +501,10 @@ int tasks_import_progress(struct db *db, const struct user *who, int64_t program
 	while ((s = table_next(t)) != 0) {
 		if (s < 0) { fprintf(errors, "line %d: %s\n", t->line, t->err); failed++; continue; }
 		if (table_blank(t)) continue;
-		int lr = import_progress_line(db, who, &a, programme_id, t, col, today, errors, n);
+		int lr = import_progress_line(db, who, lang, &a, programme_id, t, col, today, errors, n);
 		if (lr == E_INVALID) failed++;
 		else if (lr != E_OK) { rc = lr; break; }
-		if (failed >= 100) { fprintf(errors, "stopped after 100 errors\n"); break; }
+		if (failed >= 100) { fprintf(errors, "%s\n", T("stopped after 100 errors")); break; }
 	}
 	arena_free(&a);
 	if (rc == E_OK && failed) rc = E_INVALID;

@@ -27,6 +27,7 @@
 #include "../base/util.h"
 #include "../units/units.h"
 #include "../units/units_web.h"
+#include "tasks_int.h"
 #include "tasks_web.h"
 #include "tmpl_tasks.h"
 
@@ -82,7 +83,7 @@ static void scope_query(struct req *r, const struct programme *p, struct task_qu
 
 /* ?unit=CODE (or a page's picker, ?unit_id=ID): the lead units' subtree;
 ** 0, or -1 after answering 404 */
-static int unit_param_id(struct req *r, struct task_query *q, const char **code, int64_t *unit_id)
+int tasks_unit_param(struct req *r, struct task_query *q, const char **code, int64_t *unit_id)
 {
 	const char *c = req_query(r, "unit"), *i = req_query(r, "unit_id");
 	*code = NULL;
@@ -102,7 +103,7 @@ static int unit_param_id(struct req *r, struct task_query *q, const char **code,
 	return 0;
 }
 
-static int unit_param(struct req *r, struct task_query *q, const char **code) { return unit_param_id(r, q, code, NULL); }
+static int unit_param(struct req *r, struct task_query *q, const char **code) { return tasks_unit_param(r, q, code, NULL); }
 
 /* the task of {id}, readable by the user; NULL after replying */
 static struct task *task_param(struct req *r, const char *as_of, struct programme **prog)
@@ -761,7 +762,7 @@ static void programme_view(struct req *r, struct programme *p, const struct fiel
 	v->as_of = as_of_param(r);
 	if (!v->as_of) return;
 	struct task_query q = { .programme_id = p->id, .as_of = v->as_of };
-	if (unit_param_id(r, &q, &v->unit_code, &v->unit_id) != 0) return;
+	if (tasks_unit_param(r, &q, &v->unit_code, &v->unit_id) != 0) return;
 	scope_query(r, p, &q);
 	v->limit = query_int(r, "limit", 50, 1, 500);
 	v->offset = query_int(r, "offset", 0, 0, INT64_MAX);

@@ -325,7 +325,7 @@ test('import: one bad line writes nothing and says which; a good file imports ev
   const head = 'code,title,parent_code,lead_code,coordinators,assigned_on,due_on,product\n';
   const bad = await up(head + 'A1,Nhiệm vụ một,,T-CAMAU-SKHCN,,01/02/2025,30/06/2025,Báo cáo\nA2,Nhiệm vụ hai,,NO-SUCH,,2025-02-01,2025-01-01,\n');
   assert.equal(bad.status, 422);
-  assert.match(bad.data.error.fields.file, /^line 3: no unit has the code NO-SUCH/m);
+  assert.match(bad.data.error.fields.file, /^dòng 3: không có đơn vị nào có mã NO-SUCH/m);
   assert.equal(sql(env.db, `SELECT count(*) FROM tasks WHERE programme_id = ${p.data.id}`), '0');
   const ok = await up(head + 'A1,Nhiệm vụ một,,T-CAMAU-SKHCN,T-CAMAU-STC,01/02/2025,30/06/2025,Báo cáo\nA1.1,Nhiệm vụ con,A1,T-CAMAU-SKHCN,,2025-02-01,,\n');
   assert.equal(ok.status, 200, ok.text);
@@ -374,9 +374,9 @@ test('import from XLSX: Vietnamese headers, dates typed as dates or text; a brok
   ]), 'nhiem-vu.xlsx');
   assert.equal(bad.status, 422, bad.text);
   assert.equal(bad.data.error.fields.file, [
-    'line 7: no unit has the code NO-SUCH (lead_code)',
-    'line 8: due_on: The deadline is before the task was assigned',
-    'line 9: assigned_on is not a date: 31/02/2025',
+    'dòng 7: không có đơn vị nào có mã NO-SUCH (lead_code)',
+    'dòng 8: due_on: Thời hạn trước ngày giao nhiệm vụ',
+    'dòng 9: assigned_on không phải là ngày: 31/02/2025',
   ].join('\n'));
   assert.equal(sql(env.db, `SELECT count(*) FROM tasks WHERE programme_id = ${p.data.id}`), '0');
   assert.equal(sql(env.db, 'SELECT count(*) FROM audit_log'), before);
@@ -398,7 +398,7 @@ test('import from XLSX: Vietnamese headers, dates typed as dates or text; a brok
   // the same codes again: refused, the list unchanged
   const again = await upload(officer, route, xlsx([head, rows[0]]), 'nhiem-vu.xlsx');
   assert.equal(again.status, 422);
-  assert.equal(again.data.error.fields.file, 'line 2: code: Another task of this programme already has this code');
+  assert.equal(again.data.error.fields.file, 'dòng 2: code: Mã này đã được dùng cho nhiệm vụ khác của chương trình');
   assert.equal(sql(env.db, `SELECT count(*) FROM tasks WHERE programme_id = ${p.data.id}`), '4');
 });
 
@@ -432,7 +432,7 @@ test('progress in bulk from the XLSX template filled offline: every row or none;
   const filled = { F2: 'Đã khảo sát 9 xã', G2: excelDate(day(-2)), H2: 'Báo cáo khảo sát', E3: 60, F3: 'Dự thảo đề án' };
   const bad = await upload(reporter, route, editSheet(bytes, { ...filled, E3: 160, G4: day(1) }), 'tien-do.xlsx');
   assert.equal(bad.status, 422, bad.text);
-  assert.equal(bad.data.error.fields.file, 'line 3: percent: Must be between 0 and 100\nline 4: done_on: The completion date is in the future');
+  assert.equal(bad.data.error.fields.file, 'dòng 3: percent: Phải từ 0 đến 100\ndòng 4: done_on: Ngày hoàn thành là một ngày trong tương lai');
   assert.equal(reports(), '0');
   const ok = await upload(reporter, route, editSheet(bytes, filled), 'tien-do.xlsx');
   assert.equal(ok.status, 200, ok.text);
@@ -471,7 +471,7 @@ test('progress in bulk: the template lists the reporter\'s open tasks; a wrong r
   const head = rows[0] + '\n';
   const bad = await up(head + `BULK-1,,,,55,Đã khảo sát,,\nBULK-2,,,,150,,,\nBULK-9,,,,10,,,\n`);
   assert.equal(bad.status, 422);
-  assert.equal(bad.data.error.fields.file, 'line 3: percent: Must be between 0 and 100\nline 4: no task of this programme has the code BULK-9');
+  assert.equal(bad.data.error.fields.file, 'dòng 3: percent: Phải từ 0 đến 100\ndòng 4: không có nhiệm vụ nào của chương trình có mã BULK-9');
   assert.equal(sql(env.db, `SELECT count(*) FROM task_reports WHERE task_id IN (${t1.id}, ${t2.id})`), '0');
   const ok = await up(head + `BULK-1,,,,55,Đã khảo sát,,\nBULK-2,,,,,,${day(0)},Báo cáo tổng kết\n`);
   assert.equal(ok.status, 200, ok.text);
@@ -483,7 +483,7 @@ test('progress in bulk: the template lists the reporter\'s open tasks; a wrong r
   await newTask({ code: 'BULK-3', lead_code: 'T-CAMAU-STC' });
   const other = await up(head + `BULK-3,,,,10,,,\n`);
   assert.equal(other.status, 422);
-  assert.match(other.data.error.fields.file, /^line 2: BULK-3 is led by a unit outside those you report for$/);
+  assert.match(other.data.error.fields.file, /^dòng 2: BULK-3 do một đơn vị nằm ngoài các đơn vị bạn báo cáo chủ trì$/);
 });
 
 test('export: the status table as CSV, one row per task, in the caller\'s language', async () => {
@@ -622,7 +622,7 @@ test('a lead or coordinating unit outside the assigning unit\'s province is refu
     + 'S1,Việc trong tỉnh,T-CAMAU-SKHCN,T-CAMAU-STC,01/02/2025\nS2,Việc ngoài tỉnh,T-SONLA-STTTT,,01/02/2025\nS3,Phối hợp ngoài tỉnh,T-CAMAU-STC,T-SONLA-STTTT,01/02/2025\n', 'ds.csv');
   assert.equal(imp.status, 422, imp.text);
   assert.equal(imp.data.error.fields.file,
-    'line 3: lead_code: This is outside the units you may work on\nline 4: coordinators: This is outside the units you may work on');
+    'dòng 3: lead_code: Nằm ngoài phạm vi đơn vị bạn được phép làm việc\ndòng 4: coordinators: Nằm ngoài phạm vi đơn vị bạn được phép làm việc');
   assert.equal(sql(env.db, `SELECT count(*) FROM tasks WHERE programme_id = ${p.data.id}`), '0');
 });
 
@@ -648,8 +648,8 @@ test('imports: control characters in a title or note, a NUL byte, and percents r
     + 'C3,ti\0tle,T-CAMAU-SKHCN,01/02/2025,\n', 'ds.csv');
   assert.equal(bad.status, 422, bad.text);
   assert.equal(bad.data.error.fields.file, [
-    'line 2: title: Must not contain control characters',
-    'line 3: product: Must be one line without control characters',
+    'dòng 2: title: Không được chứa ký tự điều khiển',
+    'dòng 3: product: Phải là một dòng, không chứa ký tự điều khiển',
     'line 6: field 2 holds a NUL byte',   // the record before spans lines 3 to 5
   ].join('\n'));
   assert.equal(sql(env.db, `SELECT count(*) FROM tasks WHERE programme_id = ${p.data.id}`), '0');
@@ -665,23 +665,28 @@ test('imports: control characters in a title or note, a NUL byte, and percents r
     return l.map((t) => [t.code, t.percent]);
   };
   const route = `/api/v1/programmes/${p.data.id}/progress`;
-  // CSV is text: "1.234" is one thousand two hundred and thirty-four (was stored as 1 %), "1e300" no number (was skipped)
+  // CSV is text: "1.234" is one thousand two hundred and thirty-four (was stored as 1 %), "1e300" no number (was skipped), "45,6" not whole
   const csv = await upload(reporter, route, 'code,percent,note\nC1,1.234,\nC2,1e300,\nC3,10,t\x07i\nC1,"45,6",\n', 'tien-do.csv');
   assert.equal(csv.status, 422, csv.text);
   assert.equal(csv.data.error.fields.file, [
-    'line 2: percent: Must be between 0 and 100',
-    'line 3: percent is not a number: 1e300',
-    'line 4: note: Must not contain control characters',
+    'dòng 2: percent: Phải từ 0 đến 100',
+    'dòng 3: percent không phải là số: 1e300',
+    'dòng 4: note: Không được chứa ký tự điều khiển',
+    'dòng 5: percent: Phải là số nguyên',
   ].join('\n'));
   // XLSX number cells are numbers: 1e300 and -5 are out of range, not an untouched row
   const sheetHead = [1, ['code', 'percent', 'note']];
   const big = await upload(reporter, route, xlsx([sheetHead, [2, ['C1', 1e300, null]], [3, ['C2', -5, null]], [4, ['C3', 30, 'Đã làm']]]), 'tien-do.xlsx');
   assert.equal(big.status, 422, big.text);
-  assert.equal(big.data.error.fields.file, 'line 2: percent: Must be between 0 and 100\nline 3: percent: Must be between 0 and 100');
+  assert.equal(big.data.error.fields.file, 'dòng 2: percent: Phải từ 0 đến 100\ndòng 3: percent: Phải từ 0 đến 100');
   assert.equal(reports(), '0');
   assert.deepEqual(await percents(), [['C1', 0], ['C2', 0], ['C3', 0]]);
-  // a good sheet: a number cell 62.4, text "45,6" and "50%" — each the number a person means
-  const ok = await upload(reporter, route, xlsx([sheetHead, [2, ['C1', 62.4, null]], [3, ['C2', '45,6', null]], [4, ['C3', '50%', 'Đã làm']]]), 'tien-do.xlsx');
+  // a fraction is refused as the task page's form refuses it, never rounded (62.4 was stored as 62)
+  const frac = await upload(reporter, route, xlsx([sheetHead, [2, ['C1', 62.4, null]], [3, ['C2', '45,6', null]]]), 'tien-do.xlsx');
+  assert.equal(frac.status, 422, frac.text);
+  assert.equal(frac.data.error.fields.file, 'dòng 2: percent: Phải là số nguyên\ndòng 3: percent: Phải là số nguyên');
+  // a good sheet: a number cell 62, text "46" and "50%" — each the number a person means
+  const ok = await upload(reporter, route, xlsx([sheetHead, [2, ['C1', 62, null]], [3, ['C2', '46', null]], [4, ['C3', '50%', 'Đã làm']]]), 'tien-do.xlsx');
   assert.equal(ok.status, 200, ok.text);
   assert.deepEqual(ok.data, { imported: 3 });
   assert.deepEqual(await percents(), [['C1', 62], ['C2', 46], ['C3', 50]]);

@@ -1,0 +1,216 @@
+// Task monitoring, the exploratory tester's findings on the demo (NQ57-CAMAU):
+// the assignment pickers offer exactly the units the server accepts; the
+// exports, the status filter and the overdue link follow the page's unit and
+// dates; the task forms keep what was typed after an error; a refused
+// assignment lands on its form; the imports' line errors in the reader's
+// language, a fractional percent refused, the template without the tasks
+// waiting for review.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeDb, tmpdir, startServer, Client } from '../lib/server.mjs';
+import { sql, csrfOf } from './_util.mjs';
+import { readSheet } from '../lib/xlsx_edit.mjs';
+
+let env, srv, officer, reporter, nq57, owner;
+const SEED_DATE = '2025-10-14';
+const codes = (r) => r.data.items.map((x) => x.code);
+
+function day(n) {
+  const d = new Date(Date.now() + 7 * 3600e3 + n * 86400e3);
+  return d.toISOString().slice(0, 10);
+}
+
+// a browser's session: the cookie and the pages' CSRF token
+async function browser(login) {
+  const b = new Client(srv.base);
+  const page = await b.get('/login');
+  const r = await b.post('/login', { form: { login, password: env.demoUsers[login].password, next: '/', _csrf: csrfOf(page.text) } });
+  assert.equal(r.status, 303);
+  return b;
+}
+
+async function newTask(extra = {}) {
+  const code = 'F' + Math.random().toString(36).slice(2, 10).toUpperCase();
+  const r = await officer.post('/api/v1/tasks', {
+    json: { programme_id: nq57.id, code, title: 'Số hoá hồ sơ', lead_code: 'T-CAMAU-SKHCN', assigned_on: day(-30), due_on: day(5), ...extra },
+  });
+  assert.equal(r.status, 201, r.text);
+  return r.data;
+}
+
+function upload(client, route, text, name) {
+  const fd = new FormData();
+  fd.append('file', new Blob([text]), name);
+  return client.req('POST', route, { raw: fd });
+}
+
+before(async () => {
+  env = makeDb({ demo: true });
+  srv = await startServer(env.db);
+  const as = async (login) => {
+    const c = new Client(srv.base);
+    await c.login(login, env.demoUsers[login].password);
+    return c;
+  };
+  [officer, reporter] = await Promise.all([as('camau.officer'), as('camau.skhcn')]);
+  nq57 = (await officer.get('/api/v1/programmes')).data.items.find((p) => p.code === 'NQ57-CAMAU');
+  owner = Number(sql(env.db, "SELECT id FROM units WHERE code = 'T-CAMAU-BCD57'"));
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+});
+
+const bytesOf = async (href) => {
+  const r = await fetch(srv.base + href, { headers: { Authorization: 'Bearer ' + officer.token } });
+  assert.equal(r.status, 200, href);
+  return Buffer.from(await r.arrayBuffer());
+};
+const unhtml = (s) => s.replaceAll('&amp;', '&');
+
+test('the assignment pickers offer the units the server accepts: Cà Mau\'s, not the Ministry\'s nor the other provinces\'', async () => {
+  const q = 'khoa%20hoc%20va%20cong%20nghe';
+  assert.deepEqual(codes(await officer.get(`/pick/units?for=assign&unit=${owner}&q=${q}`)), ['T-CAMAU-SKHCN']);
+  // the whole tree holds the Ministry and every province's department
+  assert.equal(codes(await officer.get(`/pick/units?for=scope&q=${q}`))[0], 'BKHCN');
+  assert.equal((await officer.get(`/pick/units?for=assign&q=${q}`)).status, 404);
+  // the page's pickers, of a new task and of a correction, ask for those
+  const page = await officer.get(`/programmes/${nq57.id}`);
+  assert.equal(page.text.split(`data-url="/pick/units?for=assign&amp;unit=${owner}"`).length - 1, 2);
+  const t = await newTask();
+  const tp = await officer.get(`/tasks/${t.id}`);
+  assert.equal(tp.text.split(`data-url="/pick/units?for=assign&amp;unit=${owner}"`).length - 1, 2);
+  // what the picker offers the server takes; what it leaves out it refuses
+  const ok = await officer.post('/api/v1/tasks', { json: { programme_id: nq57.id, code: 'PICK-1', title: 'Giao theo bộ chọn', lead_code: 'T-CAMAU-SKHCN', assigned_on: day(0) } });
+  assert.equal(ok.status, 201, ok.text);
+  const no = await officer.post('/api/v1/tasks', { json: { programme_id: nq57.id, code: 'PICK-2', title: 'Giao ra ngoài', lead_code: 'BKHCN', assigned_on: day(0) } });
+  assert.equal(no.status, 422);
+});
+
+test('the exports and the PDF follow the page\'s unit and dates: 103 tasks of Phường Lý Văn Lâm, 9 overdue', async () => {
+  const page = await officer.get(`/programmes/${nq57.id}?as_of=${SEED_DATE}&compare=2025-06-30&unit_id=178`);
+  assert.equal(page.status, 200);
+  const href = (id) => unhtml(page.text.match(new RegExp(`href="([^"]+)" id="${id}"`))[1]);
+  assert.equal(href('export-csv'), `/programmes/${nq57.id}/export?format=csv&as_of=${SEED_DATE}&unit=CM-P-LYVANLAM`);
+  assert.equal(href('export-pdf'), `/programmes/${nq57.id}/report.pdf?as_of=${SEED_DATE}&compare=2025-06-30&unit=CM-P-LYVANLAM`);
+  const lines = (await bytesOf(href('export-csv'))).toString('utf8').trim().split('\n');
+  assert.equal(lines.length, 104);
+  assert.equal(lines.filter((l) => l.includes(',quá hạn,')).length, 9);
+  const sheet = Object.values(readSheet(await bytesOf(href('export-xlsx'))));
+  assert.equal(sheet.length, 104);
+  assert.equal(sheet.filter((c) => c[11] === 'quá hạn').length, 9);
+  const file = path.join(tmpdir(), 'report-unit.pdf');
+  fs.writeFileSync(file, await bytesOf(href('export-pdf')));
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  assert.match(text, /14\/10\/2025\s+103\s+44\s+32\s+12\s+50\s+9\s+42,7%/);
+  assert.match(text, /Quá hạn \(9\)/);
+  // the API: an unknown unit is 404
+  const bad = await officer.get(`/api/v1/programmes/${nq57.id}/export?format=csv&unit=NO-SUCH`);
+  assert.equal(bad.status, 404);
+});
+
+test('the status filter and the link to every overdue task keep the unit and the dates', async () => {
+  const camau = Number(sql(env.db, "SELECT id FROM units WHERE code = 'T-CAMAU'"));
+  const page = await officer.get(`/programmes/${nq57.id}?as_of=${SEED_DATE}&compare=2025-06-30&unit_id=${camau}`);
+  const form = page.text.match(/<form class="search" method="get" action="\/programmes\/\d+#tasks">([\s\S]*?)<\/form>/)[1];
+  assert.deepEqual([...form.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]]),
+    [['as_of', SEED_DATE], ['compare', '2025-06-30'], ['unit_id', String(camau)]]);
+  const link = unhtml(page.text.match(/href="([^"]+)" id="all-overdue"/)[1]);
+  assert.equal(link, `/programmes/${nq57.id}?status=overdue&as_of=${SEED_DATE}&compare=2025-06-30&unit_id=${camau}#tasks`);
+  const filtered = await officer.get(link.replace('#tasks', ''));
+  assert.equal(filtered.status, 200);
+  assert.match(filtered.text, /<input type="date" id="compare" name="compare" value="2025-06-30">/);
+  assert.ok(filtered.text.includes(`<input type="hidden" name="unit_id" value="${camau}">`));
+});
+
+test('the task page\'s forms keep what was typed after an error', async () => {
+  const t = await newTask();
+  const rep = await browser('camau.skhcn');
+  const csrf = csrfOf((await rep.get(`/tasks/${t.id}`)).text);
+  let r = await rep.post(`/tasks/${t.id}/progress`, { form: { _csrf: csrf, percent: '87,5', note: 'Đã số hoá 870 hồ sơ' } });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /<input id="f-percent" name="percent" inputmode="numeric" required value="87,5"/);
+  assert.match(r.text, /<textarea id="f-note" name="note" rows="3">Đã số hoá 870 hồ sơ<\/textarea>/);
+  r = await rep.post(`/tasks/${t.id}/completion`, { form: { _csrf: csrf, done_on: day(3), product: 'Kho dữ liệu số', note: 'Hoàn thành sớm' } });
+  assert.equal(r.status, 422);
+  assert.ok(r.text.includes(`<input id="f-done_on" name="done_on" type="date" required value="${day(3)}"`));
+  assert.match(r.text, /<input id="f-product" name="product" value="Kho dữ liệu số">/);
+  assert.match(r.text, /<textarea id="f-completion-note" name="note" rows="3">Hoàn thành sớm<\/textarea>/);
+  const off = await browser('camau.officer');
+  const oc = csrfOf((await off.get(`/tasks/${t.id}`)).text);
+  // a deadline earlier than the one in force (day 5)
+  r = await off.post(`/tasks/${t.id}/extension`, { form: { _csrf: oc, version: String(t.version), due_on: day(2), reason: 'Chờ bố trí kinh phí' } });
+  assert.equal(r.status, 422);
+  assert.ok(r.text.includes(`<input id="f-new-due" name="due_on" type="date" required value="${day(2)}">`));
+  assert.match(r.text, /<textarea id="f-reason" name="reason" rows="2" required>Chờ bố trí kinh phí<\/textarea>/);
+  const c = await reporter.post(`/api/v1/tasks/${t.id}/completion`, { json: { done_on: day(0), product: 'Kho dữ liệu số' } });
+  assert.equal(c.status, 200, c.text);
+  // no decision sent (neither button)
+  r = await off.post(`/tasks/${t.id}/review`, { form: { _csrf: oc, version: String(c.data.version), comment: 'Bổ sung biên bản nghiệm thu' } });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /<textarea id="f-comment" name="comment" rows="3">Bổ sung biên bản nghiệm thu<\/textarea>/);
+});
+
+test('a task refused on the programme page: the page says so at the top and lands on the form\'s errors', async () => {
+  const off = await browser('camau.officer');
+  const csrf = csrfOf((await off.get(`/programmes/${nq57.id}`)).text);
+  const bkhcn = sql(env.db, "SELECT id FROM units WHERE code = 'BKHCN'");
+  const r = await off.post(`/programmes/${nq57.id}/tasks`, { form: { _csrf: csrf, code: 'OUT-1', title: 'Giao ra ngoài tỉnh', lead_id: bkhcn, assigned_on: day(0) } });
+  assert.equal(r.status, 422);
+  const top = r.text.indexOf('<p class="error-msg" id="not-assigned"><b>Chưa giao được nhiệm vụ</b> — <a href="#error-summary">Vui lòng sửa lại biểu mẫu</a></p>');
+  assert.ok(top > 0 && top < r.text.indexOf('id="status"'));
+  assert.match(r.text, /<form method="post" action="\/programmes\/\d+\/tasks" class="card wide" id="new-task">\s*<h2>[^<]+<\/h2>\s*<div class="error-summary error-msg" role="alert" id="error-summary" tabindex="-1" autofocus><p><b>Chưa giao được nhiệm vụ<\/b><\/p><ul><li>Nằm ngoài phạm vi đơn vị bạn được phép làm việc<\/li><\/ul><\/div>/);
+  assert.equal(r.text.split('autofocus').length - 1, 1);
+  // what was typed is kept
+  assert.match(r.text, /value="Giao ra ngoài tỉnh"/);
+});
+
+test('imports: line errors in the reader\'s language; 87,5 refused as the form refuses it; the template leaves out the tasks waiting for review', async () => {
+  const t1 = await newTask({ code: 'FR-1' });
+  const t2 = await newTask({ code: 'FR-2' });
+  const head = 'Mã,Nhiệm vụ,Đơn vị chủ trì,Hạn xử lý,Tỷ lệ hoàn thành (%),Kết quả đã thực hiện,Ngày hoàn thành,Sản phẩm\n';
+  const body = head + 'FR-1,,,,"87,5",Đã số hoá,,\nFR-2,,,,150,,,\nFR-9,,,,10,,,\n';
+  // the API's reader in English (the language chosen: the cookie)
+  const en = new Client(srv.base);
+  en.token = reporter.token;
+  en.cookies.lang = 'en';
+  const api = await upload(en, `/api/v1/programmes/${nq57.id}/progress`, body, 'tien-do.csv');
+  assert.equal(api.status, 422);
+  assert.equal(api.data.error.fields.file,
+    'line 2: percent: Must be a whole number\nline 3: percent: Must be between 0 and 100\nline 4: no task of this programme has the code FR-9');
+  // the page's reader (Vietnamese)
+  const rep = await browser('camau.skhcn');
+  const fd = new FormData();
+  fd.append('_csrf', csrfOf((await rep.get(`/programmes/${nq57.id}`)).text));
+  fd.append('file', new Blob([body]), 'tien-do.csv');
+  const page = await rep.req('POST', `/programmes/${nq57.id}/progress`, { raw: fd });
+  assert.equal(page.status, 422);
+  assert.equal(page.text.match(/<pre class="import-errors" id="import-errors">([\s\S]*?)<\/pre>/)[1],
+    'dòng 2: percent: Phải là số nguyên\ndòng 3: percent: Phải từ 0 đến 100\ndòng 4: không có nhiệm vụ nào của chương trình có mã FR-9');
+  assert.equal(sql(env.db, `SELECT count(*) FROM task_reports WHERE task_id IN (${t1.id}, ${t2.id})`), '0');
+  assert.equal(sql(env.db, `SELECT percent FROM tasks WHERE id = ${t1.id}`), '0');
+  // the task list's import, on the page: Vietnamese too
+  const off = await browser('camau.officer');
+  const fd2 = new FormData();
+  fd2.append('_csrf', csrfOf((await off.get(`/programmes/${nq57.id}`)).text));
+  fd2.append('file', new Blob(['code,title,lead_code,assigned_on\nFR-5,Việc mới,NO-SUCH,01/02/2025\nFR-6,Việc khác,T-CAMAU-SKHCN,31/02/2025\n']), 'ds.csv');
+  const imp = await off.req('POST', `/programmes/${nq57.id}/import`, { raw: fd2 });
+  assert.equal(imp.status, 422);
+  assert.equal(imp.text.match(/<pre class="import-errors" id="import-errors">([\s\S]*?)<\/pre>/)[1],
+    'dòng 2: không có đơn vị nào có mã NO-SUCH (lead_code)\ndòng 3: assigned_on không phải là ngày: 31/02/2025');
+  // FR-2 sent for review: not in the template any more
+  const tpl = async () => (await (await fetch(`${srv.base}/api/v1/programmes/${nq57.id}/progress-template?format=csv`, { headers: { Authorization: 'Bearer ' + reporter.token } })).text())
+    .trim().split(/\r?\n/).map((l) => l.split(',')[0]);
+  assert.ok((await tpl()).includes('FR-2'));
+  assert.equal((await reporter.post(`/api/v1/tasks/${t2.id}/completion`, { json: { done_on: day(0) } })).status, 200);
+  const rows = await tpl();
+  assert.ok(rows.includes('FR-1'));
+  assert.ok(!rows.includes('FR-2'));
+  // a whole percent goes through
+  const ok = await upload(reporter, `/api/v1/programmes/${nq57.id}/progress`, head + 'FR-1,,,,88,Đã số hoá,,\n', 'tien-do.csv');
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(sql(env.db, `SELECT percent FROM tasks WHERE id = ${t1.id}`), '88');
+});
