@@ -124,7 +124,7 @@ function enhancePicker(box) {
     if (!items.length) {
       const li = document.createElement('li');
       li.className = 'pick-none';
-      li.textContent = box.dataset.none || '—';
+      li.textContent = (box.dataset.first && !unitChosen() ? box.dataset.first : box.dataset.none) || '—';
       li.setAttribute('aria-disabled', 'true');
       li.id = `pk-${seq}-none`;
       li.setAttribute('role', 'option');
@@ -161,6 +161,12 @@ function enhancePicker(box) {
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');
     mark(-1);
+  };
+  // a person picker that follows a unit field: whether that field holds a unit
+  const unitChosen = () => {
+    if (!box.dataset.unitFrom || !form) return true;
+    const f = form.querySelector(`input[type=hidden][name="${box.dataset.unitFrom}"], select[name="${box.dataset.unitFrom}"]`);
+    return !!(f && f.value);
   };
   const url = () => {
     let u = box.dataset.url + '&q=' + encodeURIComponent(input.value.trim());

@@ -219,3 +219,9 @@ test('defect 3: a failing model form keeps the picked unit and person, and what 
   assert.equal(model.data.unit_code, 'SL-SNV');
   assert.equal(model.data.owner_person_id, p.minh.id);
 });
+
+test('a person picker that follows a unit field says to choose the unit first, not that nothing matches', async () => {
+  const page = await officer.get('/eligibility');
+  assert.equal(page.status, 200);
+  assert.match(page.text, /data-unit-from="unit_id" data-first="Hãy chọn đơn vị trước"/);
+});
