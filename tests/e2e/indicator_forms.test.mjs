@@ -40,7 +40,8 @@ test('the officer defines an indicator on a phone', async () => {
   await form.getByLabel('Tên tiếng Việt').fill('Bộ dữ liệu mở đã công bố');
   await form.getByLabel('Tên tiếng Anh').fill('Open datasets published');
   await form.getByLabel('Tên tiếng Hindi').fill('प्रकाशित खुले डेटासेट');
-  await form.getByLabel('Đơn vị tính').fill('bộ');
+  await form.getByLabel('Đơn vị tính', { exact: true }).fill('bộ');
+  await form.getByLabel('Đơn vị tính, bằng tiếng Anh').fill('datasets');
   await form.getByLabel('Loại', { exact: true }).selectOption('number');
   await form.getByLabel('Cách tổng hợp').selectOption('sum');
   await form.getByLabel('Loại kỳ').selectOption('year');
@@ -147,6 +148,9 @@ test('the officer adds it to the public dashboard with a checkbox; the dashboard
   await anon.goto(`${srv.base}/public/indicators/son-la`);
   assert.match(await text(anon.locator('[data-figure="dept_open_datasets"]')), /^1\.250 bộ/);
   assertNoProblems(anon);
+  // in English, the unit of measure typed for English
+  const en = await fetch(`${srv.base}/public/indicators/son-la`, { headers: { 'Accept-Language': 'en' } });
+  assert.match(await en.text(), /data-figure="dept_open_datasets">1,250 <small>datasets<\/small>/);
 });
 
 test('the new index ranks the department that entered the value first', async () => {
