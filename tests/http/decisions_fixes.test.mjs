@@ -96,27 +96,35 @@ test('the year commended: the one typed, else January to March the year before, 
 });
 
 test('an award held for the year already: refused when added, not eligible, and an approved proposal that cannot be decided is returned', async () => {
-  // Hoàng Thị Em holds CSTDCS 2024 by decision 610
-  let r = await admin.post('/api/v1/decisions', { json: { ...base(), number: '610/QĐ-UBND', date: '2024-12-20', year: 2024, nominees: [{ person_code: 'NA-005', award: 'CSTDCS' }] } });
-  assert.equal(r.status, 201, r.text);
-  // eligibility: not eligible, the first condition says why
-  const e = await admin.get(`/api/v1/eligibility?award=CSTDCS&person=NA-005&year=2024`);
-  assert.equal(e.status, 200, e.text);
-  assert.equal(e.data.verdict, 'ineligible');
-  assert.deepEqual(e.data.conditions[0], { text: 'Chưa được tặng Chiến sĩ thi đua cơ sở năm 2024', met: false, facts: ['Đã được tặng cho năm 2024 theo quyết định 610/QĐ-UBND'] });
-  // another year is not concerned
-  const e25 = await admin.get(`/api/v1/eligibility?award=CSTDCS&person=NA-005&year=2025`);
-  assert.notEqual(e25.data.conditions[0].text, 'Chưa được tặng Chiến sĩ thi đua cơ sở năm 2025');
-  // adding her for the same award and year: refused at the award
   const rep = new Client(srv.base);
   await rep.login('nw.reporter', testPassword('nw.reporter'));
   const p = await rep.post('/api/v1/proposals', { json: { title: 'Đề nghị năm 2024', round: 'year_end', year: 2024, proposer_code: 'W-NAM', summary: 'x' } });
   assert.equal(p.status, 201, p.text);
-  const n = await rep.post(`/api/v1/proposals/${p.data.id}/nominees`, { json: { person_code: 'NA-005', award: 'CSTDCS', version: p.data.version } });
+  // proposed before she got it: checked, the rule's verdict
+  let n = await rep.post(`/api/v1/proposals/${p.data.id}/nominees`, { json: { person_code: 'NA-005', award: 'CSTDCS', version: p.data.version } });
+  assert.equal(n.status, 201, n.text);
+  assert.notEqual(n.data.nominees[0].eligibility.conditions[0].text, 'Chưa được tặng Chiến sĩ thi đua cơ sở năm 2024');
+  // Hoàng Thị Em gets CSTDCS 2024 by decision 610
+  let r = await admin.post('/api/v1/decisions', { json: { ...base(), number: '610/QĐ-UBND', date: '2024-12-20', year: 2024, nominees: [{ person_code: 'NA-005', award: 'CSTDCS' }] } });
+  assert.equal(r.status, 201, r.text);
+  // checked again at the submission: not eligible, the first condition says why
+  const sub = await rep.post(`/api/v1/proposals/${p.data.id}/steps`, { json: { action: 'submit', version: n.data.version } });
+  assert.equal(sub.status, 200, sub.text);
+  assert.equal(sub.data.nominees[0].verdict, 'ineligible');
+  assert.deepEqual(sub.data.nominees[0].eligibility.conditions[0],
+    { text: 'Chưa được tặng Chiến sĩ thi đua cơ sở năm 2024', met: false, facts: ['Đã được tặng cho năm 2024 theo quyết định 610/QĐ-UBND'] });
+  // the proposal's page says it too, in the reader's language
+  const en = new Client(srv.base);
+  await en.login('nam.officer', testPassword('nam.officer'));
+  const pp0 = await en.get(`/api/v1/proposals/${p.data.id}`);
+  assert.equal(pp0.data.nominees[0].verdict, 'ineligible');
+  // adding her to a new proposal of 2024 for the same award: refused at the award
+  const p2 = await rep.post('/api/v1/proposals', { json: { title: 'Đề nghị bổ sung năm 2024', round: 'year_end', year: 2024, proposer_code: 'W-NAM', summary: 'x' } });
+  n = await rep.post(`/api/v1/proposals/${p2.data.id}/nominees`, { json: { person_code: 'NA-005', award: 'CSTDCS', version: p2.data.version } });
   assert.equal(n.status, 422, n.text);
   assert.equal(n.data.error.fields.award, 'Đối tượng này đã được tặng danh hiệu, hình thức khen thưởng này cho năm của hồ sơ');
   // another award of the year is fine
-  const ok = await rep.post(`/api/v1/proposals/${p.data.id}/nominees`, { json: { person_code: 'NA-005', award: 'GK', version: p.data.version } });
+  const ok = await rep.post(`/api/v1/proposals/${p2.data.id}/nominees`, { json: { person_code: 'NA-005', award: 'GK', version: p2.data.version } });
   assert.equal(ok.status, 201, ok.text);
   // an approved proposal with her (approved before her decision): the decision names her and says what to do
   const pid = approvedProposal('DX-2024-000902', 2024, [['NA-006', 'LDTT'], ['NA-005', 'CSTDCS']]);
