@@ -248,6 +248,7 @@ static int validate(struct db *db, const struct achievement_in *in, struct field
 	}
 	if (k == ACH_DISCIPLINE && !in->on_date) fe_add(fe, "on_date", N_("A discipline needs its date"));
 	if (in->decided_on && !date_valid(in->decided_on)) fe_add(fe, "decided_on", N_("Must be a date"));
+	else if (in->decided_on && strcmp(in->decided_on, today) > 0) fe_add(fe, "decided_on", N_("A decision cannot be dated in the future"));
 	if (in->on_date && !date_valid(in->on_date)) fe_add(fe, "on_date", N_("Must be a date"));
 	check_text(fe, "decision_no", in->decision_no, 100);
 	check_text(fe, "authority", in->authority, 300);
@@ -303,7 +304,7 @@ out:
 	return db_tx_end(db, rc);
 }
 
-int achievements_delete(struct db *db, const struct user *who, int64_t id, int64_t version)
+int achievements_delete(struct db *db, const struct user *who, int64_t id, int64_t version, struct field_errors *fe)
 {
 	struct arena a;
 	arena_init(&a);
@@ -320,7 +321,11 @@ int achievements_delete(struct db *db, const struct user *who, int64_t id, int64
 	db_done(st);
 	if (s != DB_ROW) rc = s == DB_DONE ? E_NOTFOUND : E_DB;
 	else if (have != version) rc = E_CONFLICT;
-	else if (from_decision) rc = E_FORBIDDEN; /* an award thidua issued goes only with its decision's revocation */
+	else if (from_decision) {
+		/* an award thidua issued goes only with its decision's revocation */
+		fe_add(fe, "decision", N_("This record was created by a decision: it is removed by revoking the decision"));
+		rc = E_STATE;
+	}
 	else if (db_exec(db, "DELETE FROM achievements WHERE id = $1", "i", id) != DB_OK) rc = E_DB;
 	else rc = audit_change(db, who, "delete", "achievement", id, before, NULL, NULL);
 	free(before);

@@ -95,7 +95,8 @@ struct achievement_in {
 ** could not be read) are kept: the rest is checked, nothing is written. */
 int achievements_create(struct db *db, const struct user *who, const struct achievement_in *in, struct field_errors *fe,
 			int64_t *id);
-int achievements_delete(struct db *db, const struct user *who, int64_t id, int64_t version);
+/* E_STATE with the reason in fe for a record a decision created */
+int achievements_delete(struct db *db, const struct user *who, int64_t id, int64_t version, struct field_errors *fe);
 int achievements_get(struct db *db, struct arena *a, int64_t id, const char *lang, struct achievement **out);
 /* a subject's records, newest year first (person > 0, or unit > 0 for the
 ** collective's own records); year > 0 limits to one year */

@@ -183,8 +183,9 @@ void api_achievement_delete(struct req *r)
 		reply_invalid(r, &fe);
 		return;
 	}
-	int rc = achievements_delete(r->db, r->user, id, version);
-	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	struct field_errors fe = { 0 };
+	int rc = achievements_delete(r->db, r->user, id, version, &fe);
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	r->status = 204;
 }
 
@@ -367,8 +368,9 @@ void page_achievement_delete(struct req *r)
 	if (!id) return;
 	struct achievement *x;
 	if (achievements_get(r->db, &r->a, id, r->lang, &x) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
-	int rc = achievements_delete(r->db, r->user, id, input_version(r));
-	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	struct field_errors fe = { 0 };
+	int rc = achievements_delete(r->db, r->user, id, input_version(r), &fe);
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	flash_set(r, N_("The record was deleted"));
 	reply_redirect(r, x->person_id ? arena_printf(&r->a, "/people/%lld#achievements", (long long)x->person_id)
 				       : arena_printf(&r->a, "/units/%lld#achievements", (long long)x->unit_id));

@@ -295,7 +295,9 @@ static enum perm stage_perm(enum prop_stage s)
 {
 	switch (s) {
 	case PS_DRAFT: case PS_RETURNED: return PERM_PROPOSE;
-	case PS_BOARD: case PS_AUTHORITY: return PERM_REVIEW_PROPOSALS;
+	/* an approved proposal that cannot be decided as it is (a nominee got the
+	** award meanwhile) can still be returned by the level that approved it */
+	case PS_BOARD: case PS_AUTHORITY: case PS_APPROVED: return PERM_REVIEW_PROPOSALS;
 	case PS_COUNCIL: return PERM_COUNCIL;
 	default: return 0;
 	}
@@ -505,6 +507,15 @@ int proposals_add_nominee(struct db *db, const struct user *who, int64_t id, int
 		rc = E_INVALID;
 		goto out;
 	}
+	/* an award given once a year, held already for the proposal's year: no decision could give it again */
+	int held = 0;
+	const char *number = NULL;
+	if ((rc = award_held(db, &a, in->award_code, in->person_id, in->unit_id, p->year, &held, &number)) != E_OK) goto out;
+	if (held) {
+		fe_add(fe, "award", N_("This nominee already holds this award for the proposal's year"));
+		rc = E_INVALID;
+		goto out;
+	}
 	before = audit_snapshot(db, id, snapshot);
 	char today[11];
 	today_iso(today);
@@ -643,6 +654,7 @@ int proposals_step(struct db *db, const struct user *who, int64_t id, int64_t ve
 	enum prop_stage st = p->stage;
 	int fits = action == PA_SUBMIT ? (st == PS_DRAFT || st == PS_RETURNED)
 		 : action == PA_FORWARD ? st == PS_AUTHORITY
+		 : action == PA_RETURN ? (st == PS_BOARD || st == PS_COUNCIL || st == PS_AUTHORITY || st == PS_APPROVED)
 					: (st == PS_BOARD || st == PS_COUNCIL || st == PS_AUTHORITY);
 	if (!fits) {
 		fe_add(fe, "action", action == PA_SUBMIT ? N_("Only a draft or a returned proposal can be submitted")

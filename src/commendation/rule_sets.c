@@ -11,6 +11,7 @@
 #include "../base/auth.h"
 #include "../base/buf.h"
 #include "../base/db.h"
+#include "../base/i18n.h"
 #include "../base/util.h"
 #include "../web/roles.h"
 
@@ -272,6 +273,29 @@ int eligibility_check(struct db *db, struct arena *a, const char *lang, const st
 	return elig_evaluate(db, a, lang, tree, s, year, out);
 }
 
+int award_held(struct db *db, struct arena *a, const char *award_code, int64_t person, int64_t unit, int64_t year, int *held,
+	       const char **number)
+{
+	*held = 0;
+	*number = NULL;
+	struct stmt *st = person > 0 ? db_query(db,
+						"SELECT COALESCE(decision_no, '') FROM achievements WHERE person_id = $1 AND year = $2 AND "
+						"kind = 'title' AND value = $3 ORDER BY id LIMIT 1",
+						"iit", person, year, award_code)
+				     : db_query(db,
+						"SELECT COALESCE(decision_no, '') FROM achievements WHERE unit_id = $1 AND person_id IS NULL AND "
+						"year = $2 AND kind = 'title' AND value = $3 ORDER BY id LIMIT 1",
+						"iit", unit, year, award_code);
+	if (!st) return E_DB;
+	int s = db_step(st);
+	if (s == DB_ROW) {
+		*held = 1;
+		*number = arena_strdup(a, db_text(st, 0));
+	}
+	db_done(st);
+	return s == DB_ROW || s == DB_DONE ? E_OK : E_DB;
+}
+
 int eligibility_scan(struct db *db, struct arena *a, const char *lang, const struct award *award, const struct elig_scan_query *q,
 		     struct rule_set **rs, struct elig_scan *out, const char **why)
 {
@@ -316,6 +340,33 @@ void elig_conditions_json(struct jw *w, const struct elig_result *res)
 	jw_arr_end(w);
 }
 
+/* a proposal's nominee holding the award for that year already (a decision
+** gives it once): not eligible again, whatever the rule says; said first.
+** Only for nominees: the scan of a unit and the single check of /eligibility
+** answer the rule alone, and stay equal. */
+static int held_already(struct db *db, struct arena *a, const char *lang, const struct award *award, const struct elig_subject *s, int year,
+			struct elig_result *out)
+{
+	const char *number = NULL;
+	int held = 0;
+	int rc = award_held(db, a, award->code, s->person_id, s->unit_id, year, &held, &number);
+	if (rc != E_OK || !held) return rc;
+	struct elig_condition *conds = arena_alloc(a, sizeof *conds * (size_t)(out->nconds + 1));
+	memcpy(conds + 1, out->conds, sizeof *conds * (size_t)out->nconds);
+	struct elig_condition *c = &conds[0];
+	memset(c, 0, sizeof *c);
+	c->text = arena_printf(a, i18n_get(lang, N_("%s not held for %d yet")), award->name, year);
+	c->met = ELIG_UNMET;
+	c->facts = arena_alloc(a, sizeof *c->facts);
+	c->facts[0] = number && *number ? arena_printf(a, i18n_get(lang, N_("Already awarded for %d by decision %s")), year, number)
+					: arena_printf(a, i18n_get(lang, N_("Already awarded for %d")), year);
+	c->nfacts = 1;
+	out->conds = conds;
+	out->nconds++;
+	out->verdict = ELIG_INELIGIBLE;
+	return E_OK;
+}
+
 char *eligibility_answer(struct db *db, const char *lang, const char *award_code, int64_t person, int64_t unit, int64_t year, const char *date,
 			 const char **verdict)
 {
@@ -330,7 +381,8 @@ char *eligibility_answer(struct db *db, const char *lang, const char *award_code
 	struct elig_result res;
 	const char *why;
 	if (awards_get_code(db, &a, award_code, lang, &award) == E_OK &&
-	    eligibility_check(db, &a, lang, award, &s, (int)year, date, &rs, &res, &why) == E_OK) {
+	    eligibility_check(db, &a, lang, award, &s, (int)year, date, &rs, &res, &why) == E_OK &&
+	    held_already(db, &a, lang, award, &s, (int)year, &res) == E_OK) {
 		struct buf b;
 		buf_init(&b);
 		struct jw w;

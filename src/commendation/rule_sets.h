@@ -68,6 +68,12 @@ void rule_set_json(struct jw *w, const struct rule_set *rs);
 int eligibility_check(struct db *db, struct arena *a, const char *lang, const struct award *award, const struct elig_subject *s,
 		      int year, const char *date, struct rule_set **rs, struct elig_result *out, const char **why);
 
+/* Whether the person (person > 0) or the collective unit holds the award
+** for the year already: *held, and the number of the decision that gave it
+** in *number ("" when the record has none). E_OK or E_DB. */
+int award_held(struct db *db, struct arena *a, const char *award_code, int64_t person, int64_t unit, int64_t year, int *held,
+	       const char **number);
+
 /* The scan behind GET /api/v1/eligibility/scan, the page /eligibility and
 ** thidua eligibility: the award's rule set in force on q->date (NULL: 31
 ** December of the year) evaluated for every active person of the unit's subtree (rules.h,

@@ -379,7 +379,12 @@ static int write_nominee(struct db *db, struct arena *a, const struct user *who,
 	int64_t achievement_id = 0;
 	int rc = achievements_create(db, who, &ain, &afe, &achievement_id);
 	if (rc == E_INVALID) {
-		fe_add(fe, field, afe.n ? afe.msg[0] : N_("Some fields are not valid"));
+		const char *msg = afe.n ? afe.msg[0] : N_("Some fields are not valid");
+		/* the award held for the year already: say so, and what to do with the proposal */
+		if (afe.n && fe_get(&afe, "value") && !strcmp(fe_get(&afe, "value"), "This record is already there for this year"))
+			msg = in->proposal_id > 0 ? N_("Already holds this award for the year: the level that approved the proposal can return it")
+						  : N_("Already holds this award for the year");
+		fe_add(fe, field, msg);
 		return rc;
 	}
 	if (rc != E_OK) return rc;
@@ -392,6 +397,7 @@ static int write_nominee(struct db *db, struct arena *a, const struct user *who,
 	struct cert_fields f = {
 		.code = code, .recipient = x->name, .recipient_code = x->code, .award = x->award, .award_name = x->award_name,
 		.decision = in->number, .decided_on = in->decided_on, .authority = authority, .year = year,
+		.signer_title = in->signer_title, .signer = in->signer_name,
 	};
 	char *payload = cert_payload(&f);
 	if (!payload) { fe_add(fe, field, N_("Must be one line without control characters")); return E_INVALID; }
@@ -449,7 +455,12 @@ static int plan_decision(struct db *db, struct arena *a, const struct decision_i
 	check_fields(&p->in, fe);
 	if (!p->n) fe_add(fe, in->proposal_id > 0 ? "proposal_id" : "nominees", N_("A decision needs at least one nominee"));
 	if (p->n > DECISION_MAX_NOMINEES) fe_add(fe, "nominees", N_("Too many nominees for one decision"));
-	if (!p->in.year && p->in.decided_on && date_valid(p->in.decided_on)) p->in.year = atoi(p->in.decided_on);
+	/* without a year (and without a proposal, whose year it takes): the
+	** year being closed for a decision of January to March — the year-end
+	** round is decided in the first months of the next year — else the
+	** decision's own year */
+	if (!p->in.year && p->in.decided_on && date_valid(p->in.decided_on))
+		p->in.year = atoi(p->in.decided_on) - (atoi(p->in.decided_on + 5) <= 3 ? 1 : 0);
 	struct unit *u;
 	if (*p->path && units_get(db, a, p->in.authority_id, &u) == E_OK) {
 		if (!p->in.authority_name || !*p->in.authority_name) p->in.authority_name = u->name;

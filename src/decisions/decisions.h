@@ -89,13 +89,22 @@ struct cert_fields {
 	const char *decided_on;      /* YYYY-MM-DD */
 	const char *authority;       /* who issued it */
 	int64_t year;                /* the year of the achievement commended */
+	const char *signer_title;    /* as printed: "Chủ tịch" (version 2) */
+	const char *signer;          /* the signer's name (version 2) */
+	int v1;                      /* parsed from a version 1 payload, which has no signer */
 };
-enum { CF_CODE, CF_RECIPIENT, CF_RECIPIENT_CODE, CF_AWARD, CF_AWARD_NAME, CF_DECISION, CF_DECIDED_ON, CF_AUTHORITY, CF_YEAR, CF_N };
+enum {
+	CF_CODE, CF_RECIPIENT, CF_RECIPIENT_CODE, CF_AWARD, CF_AWARD_NAME, CF_DECISION, CF_DECIDED_ON, CF_AUTHORITY, CF_YEAR,
+	CF_SIGNER_TITLE, CF_SIGNER, CF_N
+};
+#define CF_N_V1 (CF_YEAR + 1)        /* the fields of a version 1 payload */
 extern const char *const cert_field_names[CF_N];   /* "code", "recipient", ... as in the payload */
-#define CERT_PAYLOAD_HEAD "thidua-certificate/1"
+#define CERT_PAYLOAD_HEAD "thidua-certificate/2"
+#define CERT_PAYLOAD_HEAD_V1 "thidua-certificate/1"
 /* The canonical text of the fields (malloc'd), or NULL when a value holds
 ** a control character or is not UTF-8:
-**     thidua-certificate/1\n  code=...\n  recipient=...\n ... year=2025\n
+**     thidua-certificate/2\n  code=...\n  recipient=...\n ... year=2025\n  signer_title=...\n  signer=...\n
+** (version 1, of certificates signed before, ends at year: it is still read) 
 ** each value in Unicode NFC, without leading or trailing spaces, every run
 ** of spaces inside as one. */
 char *cert_payload(const struct cert_fields *f);

@@ -403,6 +403,7 @@ const char *cert_field_label(struct req *r, int which)
 		[CF_CODE] = N_("Certificate code"), [CF_RECIPIENT] = N_("Recipient"), [CF_RECIPIENT_CODE] = N_("Recipient's code"),
 		[CF_AWARD] = N_("Award code"), [CF_AWARD_NAME] = N_("Award"), [CF_DECISION] = N_("Decision"),
 		[CF_DECIDED_ON] = N_("Date of the decision"), [CF_AUTHORITY] = N_("Issued by"), [CF_YEAR] = N_("Year"),
+		[CF_SIGNER_TITLE] = N_("Signer's title"), [CF_SIGNER] = N_("Signed by"),
 	};
 	return which >= 0 && which < CF_N ? _(words[which]) : "";
 }
@@ -442,7 +443,38 @@ static const char *default_authority(struct req *r)
 	return g && units_get(r->db, &r->a, g->unit_id, &u) == E_OK ? u->code : NULL;
 }
 
-static void decisions_page(struct req *r, const struct field_errors *fe)
+/* the names of the nominees of a decision that failed, in the order of its
+** errors' "nominees[i]": the proposal's or the form's */
+static const char **nominee_names(struct req *r, const struct decision_in *in, int *n)
+{
+	*n = 0;
+	int64_t count = in->nnominees;
+	if (in->proposal_id > 0 &&
+	    db_int1(r->db, &count, "SELECT count(*) FROM proposal_nominees WHERE proposal_id = $1", "i", in->proposal_id) != DB_ROW)
+		return NULL;
+	const char **names = arena_alloc(&r->a, sizeof *names * (size_t)(count + 1));
+	if (in->proposal_id > 0) {
+		struct stmt *st = db_query(r->db,
+					   "SELECT COALESCE(p.full_name, u.name, '') FROM proposal_nominees x LEFT JOIN people p ON p.id = x.person_id "
+					   "LEFT JOIN units u ON u.id = x.unit_id WHERE x.proposal_id = $1 ORDER BY x.position, x.id",
+					   "i", in->proposal_id);
+		while (st && *n < count && db_step(st) == DB_ROW) names[(*n)++] = arena_strdup(&r->a, db_text(st, 0));
+		db_done(st);
+		return names;
+	}
+	for (int i = 0; i < in->nnominees; i++) {
+		const struct decision_nominee_in *x = &in->nominees[i];
+		const char *name = NULL;
+		struct stmt *st = x->person_id ? db_query(r->db, "SELECT full_name FROM people WHERE id = $1", "i", x->person_id)
+			: x->unit_id ? db_query(r->db, "SELECT name FROM units WHERE id = $1", "i", x->unit_id) : NULL;
+		if (st && db_step(st) == DB_ROW) name = arena_strdup(&r->a, db_text(st, 0));
+		db_done(st);
+		names[(*n)++] = name ? name : x->ref && *x->ref ? x->ref : NULL;
+	}
+	return names;
+}
+
+static void decisions_page(struct req *r, const struct field_errors *fe, const struct decision_in *in)
 {
 	struct decision_query q = { .reader = r->user };
 	q.limit = query_int(r, "limit", 50, 1, 500);
@@ -460,6 +492,8 @@ static void decisions_page(struct req *r, const struct field_errors *fe)
 		const struct grant *g = deciding_grant(r);
 		f.authority_id = r->method == M_POST ? pick_form_id(r, "authority_id") : g ? g->unit_id : 0;
 		f.movement_id = r->method == M_POST ? pick_form_id(r, "movement_id") : 0;
+		f.proposal_id = r->method == M_POST ? pick_form_id(r, "proposal_id") : 0;
+		if (in && fe && fe->n) f.names = nominee_names(r, in, &f.nnames);
 		if (r->method == M_POST && req_form(r, "more")) f.rows = f.rows + DECISION_FORM_ROWS > DECISION_FORM_MAX_ROWS ? DECISION_FORM_MAX_ROWS : f.rows + DECISION_FORM_ROWS;
 		struct award *aw;
 		awards_list(r->db, &r->a, r->lang, &aw, &f.nawards);
@@ -471,11 +505,11 @@ static void decisions_page(struct req *r, const struct field_errors *fe)
 	page_end(r);
 }
 
-void page_decisions(struct req *r) { decisions_page(r, NULL); }
+void page_decisions(struct req *r) { decisions_page(r, NULL, NULL); }
 
 void page_decision_create(struct req *r)
 {
-	if (req_form(r, "more")) { decisions_page(r, NULL); return; } /* more nominee rows: the form again, as typed */
+	if (req_form(r, "more")) { decisions_page(r, NULL, NULL); return; } /* more nominee rows: the form again, as typed */
 	struct field_errors fe = { 0 };
 	struct decision_in in;
 	read_decision(r, &in, &fe, default_authority(r));
@@ -488,7 +522,7 @@ void page_decision_create(struct req *r)
 	}
 	if (rc != E_INVALID && rc != E_STATE && rc != E_NOTFOUND) { reply_fail(r, rc, &fe); return; }
 	r->status = rc == E_STATE ? 409 : 422;
-	decisions_page(r, &fe);
+	decisions_page(r, &fe, &in);
 }
 
 static void decision_view(struct req *r, struct decision *d, const struct field_errors *fe)

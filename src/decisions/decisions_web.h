@@ -36,6 +36,9 @@ struct decision_choice {
 struct decision_form {
 	int64_t authority_id;            /* chosen, or the user's own deciding unit */
 	int64_t movement_id;
+	int64_t proposal_id;             /* chosen, kept after an error */
+	const char **names;              /* after an error: nominee i's name, to say whose error it is */
+	int nnames;
 	int rows;                        /* nominee rows: a person or a collective, and an award */
 	const struct award *awards;
 	int nawards;

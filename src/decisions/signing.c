@@ -336,7 +336,7 @@ int signing_keys_json(struct db *db, struct jw *w)
 const char *const cert_field_names[CF_N] = {
 	[CF_CODE] = "code", [CF_RECIPIENT] = "recipient", [CF_RECIPIENT_CODE] = "recipient_code", [CF_AWARD] = "award",
 	[CF_AWARD_NAME] = "award_name", [CF_DECISION] = "decision", [CF_DECIDED_ON] = "decided_on", [CF_AUTHORITY] = "authority",
-	[CF_YEAR] = "year",
+	[CF_YEAR] = "year", [CF_SIGNER_TITLE] = "signer_title", [CF_SIGNER] = "signer",
 };
 
 const char *cert_field(struct arena *a, const struct cert_fields *f, int which)
@@ -351,6 +351,8 @@ const char *cert_field(struct arena *a, const struct cert_fields *f, int which)
 	case CF_DECIDED_ON: return f->decided_on;
 	case CF_AUTHORITY: return f->authority;
 	case CF_YEAR: return arena_printf(a, "%lld", (long long)f->year);
+	case CF_SIGNER_TITLE: return f->signer_title;
+	case CF_SIGNER: return f->signer;
 	default: return NULL;
 	}
 }
@@ -426,9 +428,11 @@ int cert_payload_parse(struct arena *a, const char *payload, struct cert_fields 
 {
 	memset(f, 0, sizeof *f);
 	size_t hl = strlen(CERT_PAYLOAD_HEAD);
-	if (!payload || strncmp(payload, CERT_PAYLOAD_HEAD "\n", hl + 1) != 0) return -1;
+	if (!payload) return -1;
+	if (!strncmp(payload, CERT_PAYLOAD_HEAD_V1 "\n", hl + 1)) f->v1 = 1;
+	else if (strncmp(payload, CERT_PAYLOAD_HEAD "\n", hl + 1) != 0) return -1;
 	const char *p = payload + hl + 1;
-	for (int i = 0; i < CF_N; i++) {
+	for (int i = 0; i < (f->v1 ? CF_N_V1 : CF_N); i++) {
 		size_t kl = strlen(cert_field_names[i]);
 		if (strncmp(p, cert_field_names[i], kl) != 0 || p[kl] != '=') return -1;
 		p += kl + 1;
@@ -445,6 +449,8 @@ int cert_payload_parse(struct arena *a, const char *payload, struct cert_fields 
 		case CF_DECIDED_ON: f->decided_on = v; break;
 		case CF_AUTHORITY: f->authority = v; break;
 		case CF_YEAR: if (parse_int(v, &f->year) != 0) return -1; break;
+		case CF_SIGNER_TITLE: f->signer_title = v; break;
+		case CF_SIGNER: f->signer = v; break;
 		}
 		p = nl + 1;
 	}

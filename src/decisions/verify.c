@@ -12,25 +12,39 @@
 
 const char *const cert_status_names[] = { "valid", "invalid", "revoked", "unknown", NULL };
 
-/* the award record the decision made, as it is now: fills the fields it
-** holds; 0 when it is there */
-static int award_record_now(struct db *db, struct arena *a, int64_t achievement_id, int64_t decision_id, struct cert_fields *now)
+/* of two values as they are now, the one that differs from the signed one
+** (the first when both agree with it) */
+static const char *differing(const char *first, const char *second, const char *was)
+{
+	if (first && was && strcmp(first, was) != 0) return first;
+	if (second && was && strcmp(second, was) != 0) return second;
+	return first ? first : second;
+}
+
+/* the award record the decision made, and the decision's own facts that the
+** certificate prints (number, date, authority, signer), as they are now:
+** fills the fields they hold; 0 when the record is there */
+static int award_record_now(struct db *db, struct arena *a, int64_t achievement_id, int64_t decision_id, const struct cert_fields *was,
+			    struct cert_fields *now)
 {
 	struct stmt *st = db_query(db,
 				   "SELECT x.value, x.year, x.decision_no, x.decided_on, x.authority, COALESCE(p.code, u.code, ''), "
-				   "CASE WHEN x.person_id IS NULL THEN 'collective' ELSE 'person' END "
-				   "FROM achievements x LEFT JOIN people p ON p.id = x.person_id LEFT JOIN units u ON u.id = x.unit_id "
-				   "WHERE x.id = $1 AND x.decision_id = $2",
+				   "d.number, d.decided_on, d.authority_name, d.signer_title, d.signer_name, d.year "
+				   "FROM achievements x JOIN decisions d ON d.id = x.decision_id LEFT JOIN people p ON p.id = x.person_id "
+				   "LEFT JOIN units u ON u.id = x.unit_id WHERE x.id = $1 AND x.decision_id = $2",
 				   "ii", achievement_id, decision_id);
 	if (!st) return -1;
 	int found = db_step(st) == DB_ROW;
 	if (found) {
+		/* the record's copy and the decision's: a change to either is a change */
 		now->award = db_text_dup(st, a, 0);
-		now->year = db_int(st, 1);
-		now->decision = db_text_dup(st, a, 2);
-		now->decided_on = db_text_dup(st, a, 3);
-		now->authority = db_text_dup(st, a, 4);
+		now->year = db_int(st, 1) != was->year ? db_int(st, 1) : db_int(st, 11);
+		now->decision = differing(db_text_dup(st, a, 6), db_text_dup(st, a, 2), was->decision);
+		now->decided_on = differing(db_text_dup(st, a, 7), db_text_dup(st, a, 3), was->decided_on);
+		now->authority = differing(db_text_dup(st, a, 8), db_text_dup(st, a, 4), was->authority);
 		now->recipient_code = db_text_dup(st, a, 5);
+		now->signer_title = db_text_dup(st, a, 9);
+		now->signer = db_text_dup(st, a, 10);
 	}
 	db_done(st);
 	return found ? 0 : -1;
@@ -41,7 +55,8 @@ static int award_record_now(struct db *db, struct arena *a, int64_t achievement_
 static unsigned changed_fields(struct arena *a, const struct cert_fields *now, const struct cert_fields *was)
 {
 	unsigned mask = 0;
-	for (int i = 0; i < CF_N; i++) {
+	/* a version 1 payload did not sign the signer */
+	for (int i = 0; i < (was->v1 ? CF_N_V1 : CF_N); i++) {
 		struct cert_fields one = { 0 }, other = { 0 };
 		/* the payload of a single field differing: compare through cert_payload */
 		one = *was;
@@ -57,6 +72,8 @@ static unsigned changed_fields(struct arena *a, const struct cert_fields *now, c
 		case CF_DECIDED_ON: other.decided_on = v; break;
 		case CF_AUTHORITY: other.authority = v; break;
 		case CF_YEAR: other.year = now->year; break;
+		case CF_SIGNER_TITLE: other.signer_title = v; break;
+		case CF_SIGNER: other.signer = v; break;
 		}
 		char *p1 = cert_payload(&one), *p2 = cert_payload(&other);
 		if (!p1 || !p2 || strcmp(p1, p2) != 0) mask |= 1u << i;
@@ -131,7 +148,7 @@ int certs_verify(struct db *db, struct arena *a, const char *code_in, struct cer
 		c->detail = revoke_reason;
 		return E_OK;
 	}
-	int have_record = award_record_now(db, a, achievement_id, c->decision_id, &c->now) == 0;
+	int have_record = award_record_now(db, a, achievement_id, c->decision_id, &c->was, &c->now) == 0;
 	c->status = CERT_INVALID;
 	if (!pk) c->reason = N_("The key that signed it is not known");
 	else if (signing_check(pk, payload, sig) != 0) c->reason = N_("The signature does not match the signed record");
@@ -169,6 +186,8 @@ static void fields_json(struct jw *w, const struct cert_fields *f, const struct 
 	jw_kstr(w, "authority", f->authority);
 	jw_kstr(w, "authority_code", c->authority_code);
 	jw_kint(w, "year", f->year);
+	jw_kstr(w, "signer_title", f->signer_title);
+	jw_kstr(w, "signer", f->signer);
 	jw_obj_end(w);
 }
 

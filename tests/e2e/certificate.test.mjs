@@ -95,8 +95,12 @@ test('the QR code\'s address opens the public verification page, without logging
 test('revoked on the decision page: the same address says revoked, with the reason', async () => {
   await page.goto(`${srv.base}/decisions/${decision.id}`);
   await page.getByLabel('Lý do').fill('Ban hành nhầm đối tượng');
+  // revoking asks first (data-confirm): accepted here
+  let asked = null;
+  page.once('dialog', (d) => { asked = d.message(); d.accept(); });
   const res = await submit(page, page.getByRole('button', { name: 'Thu hồi' }));
   assert.equal(res.status(), 303);
+  assert.match(asked, /^Thu hồi quyết định .+\? /);
   assert.match(await text(page.locator('.flash')), /Đã thu hồi quyết định/);
   const { context, page: anon } = await newPage(browser);
   await anon.goto(verifyUrl);

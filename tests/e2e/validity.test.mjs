@@ -369,10 +369,14 @@ async function sendBack(page, who, lang, [where, form, status]) {
   await page.goto(srv.base + where);
   const f = page.locator(form);
   await f.evaluate((el) => { el.noValidate = true; });
+  // a destructive button asks first (data-confirm): yes
+  const onDialog = (d) => d.accept();
+  page.on('dialog', onDialog);
   const [res] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST'),
     f.locator('button[type="submit"], button:not([type])').last().click(),
   ]);
+  page.off('dialog', onDialog);
   await page.waitForLoadState('load');
   const label = `${who} ${lang} POST ${new URL(res.url()).pathname} (from ${where}, sent empty)`;
   assert.equal(res.status(), status, `${label}: status`);

@@ -110,7 +110,9 @@ test('a decision makes the award records (kind title, its number, date, authorit
   assert.deepEqual([rec.kind, rec.decision_no, rec.decided_on, rec.authority, rec.year], ['title', '777/QĐ-UBND', '2024-12-20', 'Tỉnh Thử', 2024]);
   assert.equal(d.nominees[0].achievement_id, rec.id);
   const del = await admin.req('DELETE', `/api/v1/achievements/${rec.id}?version=${rec.version}`);
-  assert.equal(del.status, 403);
+  // a record a decision made goes with revoking the decision: said so (was "outside the units you may work on")
+  assert.equal(del.status, 409);
+  assert.deepEqual([del.data.error.code, del.data.error.message], ['state', 'Bản ghi này do một quyết định tạo ra: chỉ bị xóa khi thu hồi quyết định đó']);
   // the same award for the same year again is refused for that nominee, and nothing is written
   const before = (await admin.get('/api/v1/decisions')).data.total;
   const again = await admin.post('/api/v1/decisions', {
@@ -241,8 +243,9 @@ test('the published key and the documented payload: the signature checks with no
   assert.equal(k.key_id, x.key_id);
   assert.equal(k.key_id, crypto.createHash('sha256').update(Buffer.from(k.public_key, 'base64')).digest('hex').slice(0, 16));
   // docs/ARCHITECTURE.md, "The signing scheme": one field a line, spaces collapsed
-  const payload = ['thidua-certificate/1', `code=${x.certificate_code}`, 'recipient=Nguyễn Thị Lan', 'recipient_code=TT-001', 'award=LDTT',
-    'award_name=Lao động tiên tiến', 'decision=88 / QĐ-UBND', 'decided_on=2024-10-01', 'authority=Tỉnh Thử', `year=${d.year}`, ''].join('\n');
+  const payload = ['thidua-certificate/2', `code=${x.certificate_code}`, 'recipient=Nguyễn Thị Lan', 'recipient_code=TT-001', 'award=LDTT',
+    'award_name=Lao động tiên tiến', 'decision=88 / QĐ-UBND', 'decided_on=2024-10-01', 'authority=Tỉnh Thử', `year=${d.year}`,
+    'signer_title=Chủ tịch', 'signer=Nguyễn Văn Ký', ''].join('\n');
   assert.equal(sql(env.db, `SELECT payload FROM decision_nominees WHERE cert_code = '${x.certificate_code}'`), payload.trim());
   const sig = Buffer.from(sql(env.db, `SELECT signature FROM decision_nominees WHERE cert_code = '${x.certificate_code}'`), 'base64');
   const pub = crypto.createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(k.public_key, 'base64')]), format: 'der', type: 'spki' });
@@ -416,10 +419,12 @@ test('the page form chooses the authority, the movement and the nominees with pi
     signer: 'Nguyễn Văn Ký', signer_title: 'Chủ tịch', n0_person_id: String(person), n0_award: 'LDTT', n1_unit_id: String(unit), n1_award: 'TTLDXS',
     n2_person_id: '', n2_unit_id: '', n2_award: '' };
   if (mv) form.movement_id = String(mv);
-  // a row with a person and no award: refused with the row's number, nothing issued
+  // a row with a collective and no award: refused naming the collective, nothing issued
   const bad = await b.post('/decisions', { form: { ...form, n1_award: '' } });
   assert.equal(bad.status, 422);
-  assert.match(bad.text, /<li>Người, tập thể được đề nghị 2: Chọn hình thức khen thưởng<\/li>/);
+  assert.match(bad.text, /<li>Phường Thử Nghiệm: Chọn hình thức khen thưởng<\/li>/);
+  // what was typed stays: the year
+  assert.match(bad.text, /<input id="f-year" name="year" type="number"[^>]* value="2019"/);
   const created = await b.post('/decisions', { form });
   assert.equal(created.status, 303, created.text);
   const id = created.headers.get('location').split('/').pop();

@@ -74,6 +74,7 @@ static int teardown(void **state)
 static const struct cert_fields sample = {
 	.code = "ABCDEFGHIJKLMNOPQRST", .recipient = "Nguyễn Thị Lan", .recipient_code = "TT-001", .award = "LDTT",
 	.award_name = "Lao động tiên tiến", .decision = "12/QĐ-UBND", .decided_on = "2024-07-15", .authority = "Tỉnh Thử", .year = 2024,
+	.signer_title = "Chủ tịch", .signer = "Nguyễn Văn Ký",
 };
 
 static void test_payload_format(void **state)
@@ -81,7 +82,7 @@ static void test_payload_format(void **state)
 	(void)state;
 	char *p = cert_payload(&sample);
 	assert_non_null(p);
-	assert_string_equal(p, "thidua-certificate/1\n"
+	assert_string_equal(p, "thidua-certificate/2\n"
 			       "code=ABCDEFGHIJKLMNOPQRST\n"
 			       "recipient=Nguyễn Thị Lan\n"
 			       "recipient_code=TT-001\n"
@@ -90,7 +91,9 @@ static void test_payload_format(void **state)
 			       "decision=12/QĐ-UBND\n"
 			       "decided_on=2024-07-15\n"
 			       "authority=Tỉnh Thử\n"
-			       "year=2024\n");
+			       "year=2024\n"
+			       "signer_title=Chủ tịch\n"
+			       "signer=Nguyễn Văn Ký\n");
 	/* parsed back into the same fields */
 	struct arena a;
 	arena_init(&a);
@@ -99,8 +102,17 @@ static void test_payload_format(void **state)
 	assert_string_equal(f.recipient, "Nguyễn Thị Lan");
 	assert_string_equal(f.authority, "Tỉnh Thử");
 	assert_int_equal(f.year, 2024);
+	assert_string_equal(f.signer, "Nguyễn Văn Ký");
+	assert_int_equal(f.v1, 0);
 	char *again = cert_payload(&f);
 	assert_string_equal(again, p);
+	/* a version 1 payload (certificates signed before the signer was signed) is still read, without a signer */
+	struct cert_fields g;
+	assert_int_equal(cert_payload_parse(&a, "thidua-certificate/1\ncode=ABCDEFGHIJKLMNOPQRST\nrecipient=A\nrecipient_code=\naward=LDTT\n"
+						"award_name=B\ndecision=1\ndecided_on=2024-07-15\nauthority=C\nyear=2024\n", &g), 0);
+	assert_int_equal(g.v1, 1);
+	assert_null(g.signer);
+	assert_int_equal(g.year, 2024);
 	/* not a payload */
 	assert_int_equal(cert_payload_parse(&a, "thidua-certificate/2\ncode=X\n", &f), -1);
 	assert_int_equal(cert_payload_parse(&a, "thidua-certificate/1\ncode=X\n", &f), -1);

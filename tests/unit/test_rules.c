@@ -693,7 +693,7 @@ static void test_languages(void **state)
 	struct elig_result *r = check_lang(f, "CSTD_BO_TINH", p, 0, 2024, NULL, "vi", NULL);
 	expect_verdict(r, ELIG_INELIGIBLE);
 	expect_cond(r, 0, "Chiến sĩ thi đua cơ sở — 3 năm liên tục, 2022–2024", ELIG_UNMET, "Đạt các năm 2022, 2024",
-		    "Chưa có Chiến sĩ thi đua cơ sở năm 2023", NULL);
+		    "Chiến sĩ thi đua cơ sở: chưa có năm 2023", NULL);
 	expect_cond(r, 1, "Có sáng kiến được công nhận cấp bộ, tỉnh trở lên — ít nhất một lần trong 2022–2024", ELIG_UNMET,
 		    "Có sáng kiến được công nhận cấp bộ, tỉnh trở lên: không có trong 2022–2024", NULL);
 	/* a translation that puts the arguments in another order */
@@ -703,7 +703,7 @@ static void test_languages(void **state)
 		    "Sau Bằng khen cấp bộ, ban, ngành, tỉnh: ít nhất 5 năm liên tục đến năm 2024, năm nào cũng xếp loại “hoàn thành tốt nhiệm vụ” "
 		    "trở lên, trong đó có ít nhất 3 lần Chiến sĩ thi đua cơ sở",
 		    ELIG_UNMET, "Bằng khen cấp bộ, ban, ngành, tỉnh năm 2018", "6 năm sau đó: 2019–2024",
-		    "Chưa có Xếp loại “hoàn thành tốt nhiệm vụ” trở lên năm 2019–2024", "Chiến sĩ thi đua cơ sở các năm 2022, 2024",
+		    "Xếp loại “hoàn thành tốt nhiệm vụ” trở lên: chưa có năm 2019–2024", "Chiến sĩ thi đua cơ sở các năm 2022, 2024",
 		    "Chiến sĩ thi đua cơ sở 2 lần trong các năm đó; cần 3 lần", NULL);
 	r = check_lang(f, "CSTD_BO_TINH", p, 0, 2024, NULL, "hi", NULL);
 	expect_cond(r, 0, "जमीनी स्तर का अनुकरण योद्धा — लगातार 3 वर्ष, 2022–2024", ELIG_UNMET, "वर्ष 2022, 2024 में प्राप्त",
