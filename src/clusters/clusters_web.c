@@ -286,6 +286,10 @@ static int read_criteria_json(struct req *r, struct crit_in **out, int *n, struc
 		if (max && !json_is_number(max)) { fe_add(fe, c->code ? c->code : "criteria", N_("The maximum must be a number")); return E_INVALID; }
 		double mv = max ? json_number_value(max) : 0;
 		c->max_c = fabs(mv) < 1e9 ? llround(mv * 100.0) : -1; /* out of range: refused by the sheet's check */
+		if (c->max_c >= 0 && fabs(mv * 100.0 - (double)c->max_c) > 1e-6) { /* 2.555: refused, never rounded */
+			fe_add(fe, c->code ? c->code : "criteria", N_("A criterion's maximum has at most two decimals"));
+			return E_INVALID;
+		}
 		if (rule && json_is_object(rule)) {
 			char *t = json_dumps(rule, JSON_COMPACT | JSON_SORT_KEYS);
 			c->rule = arena_strdup(&r->a, t);

@@ -149,6 +149,7 @@ test('the sheet\'s texts: a 200 000-character title, ESC and BEL refused with th
     [{ title: 'Tiêu chí', evidence: 'Báo cáo\u0007' }, 'Minh chứng tiêu chí yêu cầu không được chứa ký tự điều khiển (được xuống dòng)'],
     [{ title: 'Tiêu chí', evidence: 'é'.repeat(2001) }, 'Minh chứng tiêu chí yêu cầu quá dài (tối đa 2000 ký tự)'],
   ];
+  cases.push([{ title: 'Tiêu chí', max: 2.555 }, 'Điểm tối đa của tiêu chí có tối đa hai chữ số thập phân']); // refused, never rounded to 2,56
   for (const [fields, msg] of cases) {
     const r = await put(twOfficer, base + '/criteria', { version: y.data.version, criteria: [{ code: 'C1', kind: 'score', max: 10, ...fields }] });
     assert.equal(r.status, 422, r.text);
