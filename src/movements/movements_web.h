@@ -78,11 +78,6 @@ void tmpl_value(struct buf *o, struct req *r, double v);
 void tmpl_raw_chart(struct buf *o, struct req *r, const struct dashboard *d, const char *which);
 void tmpl_public_results(struct buf *o, struct req *r, const struct model *d);
 void tmpl_movement_parent_select(struct buf *o, struct req *r, const struct movement *m, int64_t selected, const char *error);
-/* a form's error summary (tmpl_mv_form_summary): the field of an error, its
-** label and the id of the control its link goes to */
-struct mv_err_link {
-	const char *field, *label, *target;
-};
 /* has one value of a group of numbers (plans.vnd of "plans") its own error? */
 int mv_fe_itemised(const struct field_errors *fe, const char *group);
 

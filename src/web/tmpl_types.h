@@ -17,6 +17,12 @@ struct kind_opt {
 	const char *name;
 };
 
+/* a form's error summary (tmpl_form_summary): the field of an error, the
+** label said before its message (translated), the id of the box it links to */
+struct err_link {
+	const char *field, *label, *target;
+};
+
 struct history_row {
 	const char *at, *login, *action;
 };
