@@ -35,8 +35,27 @@ export function freePort() {
 }
 
 export function tmpdir(prefix = 'thidua-test-') {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
 }
+
+// What a test file made is removed when its process ends, pass or fail: its
+// directories (SQLite files, CSV, outboxes) and its PostgreSQL databases. A
+// whole run otherwise leaves about 1 GB under /tmp and fills its clusters to
+// 0.9 GB each; a CI machine with little disk then fails with "No space left
+// on device" (it did, on 2026-11-30). THIDUA_TEST_KEEP=1 keeps them to look at.
+const madeDirs = [];
+const madePgDbs = [];
+process.on('exit', () => {
+  if (process.env.THIDUA_TEST_KEEP) return;
+  if (madePgDbs.length) {
+    try {
+      psql(PG, madePgDbs.map((n) => `DROP DATABASE IF EXISTS "${n}" WITH (FORCE);`).join('\n'));
+    } catch { /* the cluster is gone already: removed with it */ }
+  }
+  for (const d of madeDirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 // The database of a test: a SQLite file in the test's directory, or, when
 // THIDUA_TEST_PG holds the URI of a PostgreSQL cluster (as printed by
@@ -77,6 +96,7 @@ let pgDbs = 0;
 export function pgCreateDb(label = 'db', template = null) {
   const slug = String(label).toLowerCase().replace(/\.db$/, '').replace(/[^a-z0-9]+/g, '_').slice(0, 24);
   const name = `t${process.pid}_${++pgDbs}_${crypto.randomBytes(3).toString('hex')}_${slug}`;
+  madePgDbs.push(name);
   const from = template ? ` TEMPLATE "${pgName(template)}"` : ICU ? ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${ICU}' LOCALE 'C.UTF-8'` : '';
   // FILE_COPY: copying the files is faster than logging every page (PostgreSQL 15's default); older servers know neither
   try {
