@@ -157,6 +157,8 @@ echo
 if [ -s "$whatfailed" ]; then
 	echo "what failed:"
 	cat "$whatfailed"
+	# a full disk fails tests everywhere at once (CI, 2026-11-30): say how much is left
+	echo "free space: $(df -h --output=avail "${TMPDIR:-/tmp}" | tail -n 1 | tr -d ' ') under ${TMPDIR:-/tmp}"
 	echo
 fi
 echo "suites: $passed passed, $failed failed${failures:+ (failed:$failures)}"
