@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeDb, thidua, startServer, Client } from '../lib/server.mjs';
+import { makeDb, thidua, startServer, Client, onPg } from '../lib/server.mjs';
 import { copyDb, sql } from './_util.mjs';
 import { officeDay } from '../lib/dates.mjs';
 
@@ -306,8 +306,11 @@ test('units and people exported in each language and format re-import: identical
   const nPeople = csvPeople.trim().split('\r\n').length - 1;
   assert.ok(nUnits > 100 && nPeople > 1000, `${nUnits} units, ${nPeople} people`);
   const before = dump(env.db);
-  for (const lang of ['vi', 'en', 'hi']) {
-    for (const format of ['csv', 'xlsx']) {
+  // the headers' languages and the formats are read alike on both databases:
+  // PostgreSQL, where each round takes ~18 s under AddressSanitizer, does one
+  // round (the Hindi workbook), SQLite all six
+  for (const lang of onPg ? ['hi'] : ['vi', 'en', 'hi']) {
+    for (const format of onPg ? ['xlsx'] : ['csv', 'xlsx']) {
       const fu = path.join(env.dir, `units-${lang}.${format}`);
       const fp = path.join(env.dir, `people-${lang}.${format}`);
       assert.equal(thidua(['export', 'units', '--lang', lang, '--format', format, '--out', fu, '--db', env.db]).code, 0);
