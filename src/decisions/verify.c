@@ -21,15 +21,26 @@ static const char *differing(const char *first, const char *second, const char *
 	return first ? first : second;
 }
 
+/* the nominee as decided: who, and the code the certificate prints */
+struct nominee_was {
+	int64_t person_id, unit_id; /* one of them 0 */
+	const char *code;
+};
+
 /* the award record the decision made, and the decision's own facts that the
 ** certificate prints (number, date, authority, signer), as they are now:
-** fills the fields they hold; 0 when the record is there */
-static int award_record_now(struct db *db, struct arena *a, int64_t achievement_id, int64_t decision_id, const struct cert_fields *was,
-			    struct cert_fields *now)
+** fills the fields they hold; 0 when the record is there. The recipient's
+** code is the one decided while the record still belongs to the nominee: a
+** civil servant's code corrected later, or a unit's changed in a merger,
+** leaves the certificate valid; a record moved to someone else shows that
+** one's code, which differs. */
+static int award_record_now(struct db *db, struct arena *a, int64_t achievement_id, int64_t decision_id, const struct nominee_was *nom,
+			    const struct cert_fields *was, struct cert_fields *now)
 {
 	struct stmt *st = db_query(db,
 				   "SELECT x.value, x.year, x.decision_no, x.decided_on, x.authority, COALESCE(p.code, u.code, ''), "
-				   "d.number, d.decided_on, d.authority_name, d.signer_title, d.signer_name, d.year "
+				   "d.number, d.decided_on, d.authority_name, d.signer_title, d.signer_name, d.year, "
+				   "COALESCE(x.person_id, 0), COALESCE(x.unit_id, 0) "
 				   "FROM achievements x JOIN decisions d ON d.id = x.decision_id LEFT JOIN people p ON p.id = x.person_id "
 				   "LEFT JOIN units u ON u.id = x.unit_id WHERE x.id = $1 AND x.decision_id = $2",
 				   "ii", achievement_id, decision_id);
@@ -42,7 +53,8 @@ static int award_record_now(struct db *db, struct arena *a, int64_t achievement_
 		now->decision = differing(db_text_dup(st, a, 6), db_text_dup(st, a, 2), was->decision);
 		now->decided_on = differing(db_text_dup(st, a, 7), db_text_dup(st, a, 3), was->decided_on);
 		now->authority = differing(db_text_dup(st, a, 8), db_text_dup(st, a, 4), was->authority);
-		now->recipient_code = db_text_dup(st, a, 5);
+		int same = db_int(st, 12) == nom->person_id && db_int(st, 13) == nom->unit_id;
+		now->recipient_code = same ? nom->code : db_text_dup(st, a, 5);
 		now->signer_title = db_text_dup(st, a, 9);
 		now->signer = db_text_dup(st, a, 10);
 	}
@@ -107,7 +119,7 @@ int certs_verify(struct db *db, struct arena *a, const char *code_in, struct cer
 	struct stmt *st = db_query(db,
 				   "SELECT n.decision_id, n.position, n.person_id, n.recipient_name, n.award_name, n.payload, n.signature, n.key_id, "
 				   "COALESCE(n.achievement_id, 0), d.status, d.revoked_at, d.revoke_reason, d.authority_id, au.code, k.public_key, "
-				   "COALESCE(k.unit_id, 0) "
+				   "COALESCE(k.unit_id, 0), COALESCE(n.person_id, 0), COALESCE(n.unit_id, 0), n.recipient_code "
 				   "FROM decision_nominees n JOIN decisions d ON d.id = n.decision_id JOIN units au ON au.id = d.authority_id "
 				   "LEFT JOIN signing_keys k ON k.key_id = n.key_id WHERE n.cert_code = $1",
 				   "t", code);
@@ -134,6 +146,7 @@ int certs_verify(struct db *db, struct arena *a, const char *code_in, struct cer
 	c->authority_code = db_text_dup(st, a, 13);
 	const char *pk = db_text_dup(st, a, 14);
 	int64_t key_unit = db_int(st, 15);
+	struct nominee_was nom = { .person_id = db_int(st, 16), .unit_id = db_int(st, 17), .code = db_text_dup(st, a, 18) };
 	db_done(st);
 
 	if (cert_payload_parse(a, payload, &c->was) != 0) {
@@ -148,7 +161,7 @@ int certs_verify(struct db *db, struct arena *a, const char *code_in, struct cer
 		c->detail = revoke_reason;
 		return E_OK;
 	}
-	int have_record = award_record_now(db, a, achievement_id, c->decision_id, &c->was, &c->now) == 0;
+	int have_record = award_record_now(db, a, achievement_id, c->decision_id, &nom, &c->was, &c->now) == 0;
 	c->status = CERT_INVALID;
 	if (!pk) c->reason = N_("The key that signed it is not known");
 	else if (signing_check(pk, payload, sig) != 0) c->reason = N_("The signature does not match the signed record");

@@ -291,12 +291,29 @@ test('thidua verify: exit 0 and "valid" only for a valid certificate', async () 
   assert.match(r.stdout, /recipient\s+Nguyễn Thị Lan/);
   r = thidua(['verify', '--db', env.db, d.nominees[0].verify_url]);
   assert.equal(r.code, 0, 'the whole address is read too');
-  sql(env.db, `UPDATE decision_nominees SET recipient_code = 'X' WHERE cert_code = '${code}'`);
+  // an officer corrects the civil servant's code: the certificate, which
+  // prints the code decided, stays valid
   sql(env.db, `UPDATE people SET code = 'TT-001X' WHERE code = 'TT-001'`);
+  r = thidua(['verify', '--db', env.db, code]);
+  assert.equal(r.code, 0, r.stdout);
+  assert.match(r.stdout, /recipient_code\s+TT-001\n/);
+  sql(env.db, `UPDATE people SET code = 'TT-001' WHERE code = 'TT-001X'`);
+  // the nominee's code rewritten behind the product's back
+  sql(env.db, `UPDATE decision_nominees SET recipient_code = 'X' WHERE cert_code = '${code}'`);
   r = thidua(['verify', '--db', env.db, code]);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /^invalid: The record in the database was changed after it was signed: recipient_code/);
-  sql(env.db, `UPDATE people SET code = 'TT-001' WHERE code = 'TT-001X'`);
+  sql(env.db, `UPDATE decision_nominees SET recipient_code = 'TT-001' WHERE cert_code = '${code}'`);
+  assert.equal(thidua(['verify', '--db', env.db, code]).code, 0);
+  // the award record moved to another person: that one's code shows, and differs
+  const rec = sql(env.db, `SELECT achievement_id FROM decision_nominees WHERE cert_code = '${code}'`);
+  const lan = sql(env.db, `SELECT person_id FROM achievements WHERE id = ${rec}`);
+  sql(env.db, `UPDATE achievements SET person_id = (SELECT id FROM people WHERE code = 'TT-002') WHERE id = ${rec}`);
+  r = thidua(['verify', '--db', env.db, code]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^invalid: The record in the database was changed after it was signed: recipient_code/);
+  assert.match(r.stdout, /TT-002/);
+  sql(env.db, `UPDATE achievements SET person_id = ${lan} WHERE id = ${rec}`);
   assert.equal(thidua(['verify', '--db', env.db, code]).code, 0);
   r = thidua(['verify', '--db', env.db, 'ABCDEFGHIJKLMNOPQRST']);
   assert.equal(r.code, 1);
