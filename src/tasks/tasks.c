@@ -272,8 +272,42 @@ enum task_status tasks_status_only(struct db *db, struct arena *a, const struct 
 	return due && strcmp(due, as_of) < 0 ? TS_OVERDUE : TS_NOT_DUE;
 }
 
+/* The percent done on a past day, as the record held it then: 100 once
+** accepted by then; a task with sub-tasks assigned by then, the mean of
+** theirs rounded down (as roll_up keeps it); else the last progress
+** reported by then (a completion counts once accepted), 0 before any or
+** before it was assigned. */
+static int64_t percent_then(struct db *db, struct arena *a, const struct task *t, const char *as_of, const char *done, int depth)
+{
+	if (done) return 100;
+	if (strcmp(t->assigned_on, as_of) > 0) return 0;
+	int64_t p = 0;
+	if (t->children > 0 && depth < 16) {
+		/* the rows first: the statement is the same one a level down */
+		struct task *sub = arena_alloc(a, sizeof *sub * (size_t)t->children);
+		int n = 0;
+		struct stmt *st = db_query(db, "SELECT " TASK_COLS TASK_FROM " WHERE t.parent_id = $1 AND t.assigned_on <= $2", "it", t->id, as_of);
+		while (st && n < t->children && db_step(st) == DB_ROW) tasks_read_row(st, a, &sub[n++]);
+		db_done(st);
+		int64_t sum = 0;
+		for (int i = 0; i < n; i++) {
+			const char *sub_done;
+			tasks_status_only(db, a, &sub[i], as_of, NULL, &sub_done);
+			sum += percent_then(db, a, &sub[i], as_of, sub_done, depth + 1);
+		}
+		if (n > 0) return sum / n;
+	}
+	db_int1(db, &p,
+		"SELECT percent FROM task_reports WHERE task_id = $1 AND kind = 'progress' AND reported_on <= $2 ORDER BY reported_on DESC, id DESC "
+		"LIMIT 1",
+		"it",
+		t->id, as_of);
+	return p;
+}
+
 /* The status of one task on as_of from its row (tasks_status.c computes the
-** same in SQL for lists and counts; a unit test compares the two). */
+** same in SQL for lists and counts; a unit test compares the two), and its
+** percent then: the record's from today on. */
 void tasks_status_at(struct db *db, struct arena *a, struct task *t, const char *as_of)
 {
 	t->as_of = as_of;
@@ -281,6 +315,9 @@ void tasks_status_at(struct db *db, struct arena *a, struct task *t, const char 
 	t->days_late = t->status == TS_DONE_LATE ? task_days_between(t->due_at, t->done_at)
 		       : t->status == TS_OVERDUE ? task_days_between(t->due_at, as_of)
 						  : 0;
+	char today[11];
+	today_iso(today);
+	t->percent_at = strcmp(as_of, today) >= 0 ? t->percent : percent_then(db, a, t, as_of, t->done_at, 0);
 }
 
 static int read_coordinators(struct db *db, struct arena *a, struct task *t)
@@ -471,6 +508,7 @@ void task_json(struct jw *w, const struct task *t, int full)
 		jw_kstr(w, "status", t->status ? task_status_names[t->status] : NULL);
 		jw_kstr(w, "due_at", t->due_at);
 		jw_kint(w, "days_late", t->days_late);
+		jw_kint(w, "percent_at", t->percent_at);
 	}
 	if (full) {
 		jw_key(w, "coordinators");
@@ -620,6 +658,8 @@ static void check_task(struct db *db, const struct user *who, const struct task_
 	}
 }
 
+static int roll_up(struct db *db, int64_t parent_id);
+
 int tasks_create(struct db *db, const struct user *who, const struct task_in *in0, struct field_errors *fe, int64_t *id)
 {
 	struct task_in in = *in0;
@@ -658,6 +698,8 @@ int tasks_create(struct db *db, const struct user *who, const struct task_in *in
 			goto out;
 		}
 	rc = audit_change(db, who, "create", "task", *id, NULL, task_snapshot, NULL);
+	/* a new sub-task, at 0 %, counts in its parent's mean */
+	if (rc == E_OK) rc = roll_up(db, in.parent_id);
 out:
 	return db_tx_end(db, rc);
 }

@@ -105,6 +105,7 @@ struct task {
 	const char *due_at;            /* the deadline in force then (NULL: none) */
 	const char *done_at;           /* the completion date of the acceptance in force then (NULL: not done) */
 	int64_t days_late;             /* overdue: days past the deadline; done late: days after it; else 0 */
+	int64_t percent_at;            /* the percent done then (tasks_status_at) */
 	/* tasks_get only */
 	int ncoordinators;
 	struct task_unit *coordinators;

@@ -147,6 +147,33 @@ test('a task\'s way: progress, a completion returned then accepted; the status o
   assert.equal(ext.status, 409);
 });
 
+test('the percent on a past day: the last progress by then, 100 once accepted, a parent the mean of its sub-tasks then; today the record', async () => {
+  // NV57-0001: 50 % reported on 09/02/2025, completion reported 15/04, accepted 18/04
+  const at = async (code, day) => {
+    const r = await officer.get(`/api/v1/tasks?programme=${nq57.id}&as_of=${day}&limit=1000`);
+    assert.equal(r.status, 200, r.text);
+    const t = r.data.items.find((x) => x.code === code);
+    return t && [t.percent_at, t.percent];
+  };
+  assert.deepEqual(await at('NV57-0001', '2025-02-08'), [0, 100]);
+  assert.deepEqual(await at('NV57-0001', '2025-03-01'), [50, 100]);
+  assert.deepEqual(await at('NV57-0001', '2025-04-16'), [50, 100], 'a completion waiting for review is not 100 %');
+  assert.deepEqual(await at('NV57-0001', '2025-04-18'), [100, 100]);
+  // NV57-0005 has three sub-tasks (0055, 0065, 0075); only 0065 reported, 26 % on 30/09/2025:
+  // the parent is their mean rounded down, 26 / 3 = 8, from that day
+  assert.deepEqual(await at('NV57-0065', SEED_DATE), [26, 26]);
+  assert.deepEqual(await at('NV57-0005', SEED_DATE), [8, 8]);
+  assert.deepEqual(await at('NV57-0005', '2025-09-29'), [0, 8]);
+  const today = await officer.get(`/api/v1/tasks?programme=${nq57.id}&limit=1`);
+  assert.equal(today.data.items[0].percent_at, today.data.items[0].percent);
+  // the pages show the percent on the day asked
+  const id1 = (await officer.get(`/api/v1/tasks?programme=${nq57.id}&as_of=2025-03-01&limit=1`)).data.items[0].id;
+  const page = await officer.get(`/tasks/${id1}?as_of=2025-03-01`);
+  assert.match(page.text, /<dd id="percent">50%<\/dd>/);
+  const list = await officer.get(`/programmes/${nq57.id}?as_of=2025-03-01`);
+  assert.match(list.text, new RegExp(`<a href="/tasks/${id1}">NV57-0001</a>.*?<td class="num">50</td>`));
+});
+
 test('an extension counts from the day it is recorded; the original deadline stays on record', async () => {
   const t = await newTask({ assigned_on: day(-40), due_on: day(-10) });
   assert.deepEqual([t.status, t.days_late], ['overdue', 10]);
