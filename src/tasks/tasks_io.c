@@ -65,7 +65,7 @@ static int write_status(struct req *r, FILE *f, const char *format, const void *
 		for (int i = 0; rc == E_OK && i < n; i++) {
 			const struct task *t = &items[i];
 			const char *row[] = { t->code, t->title, t->parent_code, t->source_doc, t->source_article, t->lead_code, t->lead_name,
-					      t->assigned_on, t->due_at, t->due_original, arena_printf(&a, "%lld", (long long)t->percent),
+					      t->assigned_on, t->due_at, t->due_original, arena_printf(&a, "%lld", (long long)t->percent_at),
 					      task_status_label(r, t->status), arena_printf(&a, "%lld", (long long)t->days_late), t->done_at,
 					      t->accepted_on };
 			sheet_row(s, row);

@@ -519,6 +519,10 @@ test('export: the status table as CSV, one row per task, in the caller\'s langua
   const lines = (await r.text()).trim().split('\n');
   assert.equal(lines.length, 1133);
   assert.equal(lines.filter((l) => l.includes(',quá hạn,')).length, 86);
+  // the percent column is the percent on the day asked: NV57-0001 was at 50 % on 01/03/2025
+  const early = await fetch(`${srv.base}/api/v1/programmes/${nq57.id}/export?format=csv&as_of=2025-03-01`, { headers: { Authorization: 'Bearer ' + officer.token } });
+  const row = (await early.text()).split('\n').find((l) => l.startsWith('NV57-0001,'));
+  assert.match(row, /,2025-04-15,2025-04-15,50,/, row);
 });
 
 test('the PDF report: the counts on the meeting date against Q2 2025, the charts, the units and the overdue list', async () => {
