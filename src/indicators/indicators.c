@@ -779,6 +779,8 @@ static void check_dashboard(struct db *db, const struct ind_dashboard_in *in, st
 {
 	if (!slug_valid(in->slug)) fe_add(fe, "slug", N_("Use lower-case letters, digits and -"));
 	check_name(fe, "title", in->title);
+	if (in->title_en && strlen(in->title_en) > IND_NAME_MAX) fe_add(fe, "title_en", N_("Is too long"));
+	if (in->title_hi && strlen(in->title_hi) > IND_NAME_MAX) fe_add(fe, "title_hi", N_("Is too long"));
 	if (units_path(db, in->unit_id, path, pathn) != E_OK) fe_add(fe, "unit", N_("No such unit"));
 	if (!period_type_of(in->period_from)) fe_add(fe, "period_from", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
 	if (!period_type_of(in->period_to) || (period_type_of(in->period_from) && !period_valid(period_type_of(in->period_from), in->period_to)) ||
@@ -818,10 +820,10 @@ int ind_dashboards_create(struct db *db, const struct user *who, const struct in
 		goto out;
 	}
 	if (db_int1(db, id,
-		    "INSERT INTO indicator_dashboards (slug, title, unit_id, indicators, period_from, period_to, public, created_at, updated_at) "
-		    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-		    "ttitttit", in->slug, in->title, in->unit_id, in->indicators, in->period_from, in->period_to, (int64_t)(in->public_ != 0),
-		    now) != DB_ROW) {
+		    "INSERT INTO indicator_dashboards (slug, title, unit_id, indicators, period_from, period_to, public, created_at, updated_at, "
+		    "title_en, title_hi) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) RETURNING id",
+		    "ttitttittt", in->slug, in->title, in->unit_id, in->indicators, in->period_from, in->period_to, (int64_t)(in->public_ != 0),
+		    now, in->title_en ? in->title_en : "", in->title_hi ? in->title_hi : "") != DB_ROW) {
 		rc = E_DB;
 		goto out;
 	}
@@ -842,10 +844,19 @@ static void read_dash(struct stmt *st, struct arena *a, struct ind_dashboard *d)
 	d->period_to = arena_strdup(a, db_text(st, 7));
 	d->public_ = (int)db_int(st, 8);
 	d->version = db_int(st, 9);
+	d->title_en = arena_strdup(a, db_text(st, 10));
+	d->title_hi = arena_strdup(a, db_text(st, 11));
+}
+
+const char *ind_dashboard_title(const struct ind_dashboard *d, const char *lang)
+{
+	const char *t = lang && !strcmp(lang, "en") ? d->title_en : lang && !strcmp(lang, "hi") ? d->title_hi : NULL;
+	return t && *t ? t : d->title;
 }
 
 #define DASH_COLS \
-	"SELECT d.id, d.slug, d.title, d.unit_id, u.name, d.indicators, d.period_from, d.period_to, d.public, d.version " \
+	"SELECT d.id, d.slug, d.title, d.unit_id, u.name, d.indicators, d.period_from, d.period_to, d.public, d.version, d.title_en, " \
+	"d.title_hi " \
 	"FROM indicator_dashboards d JOIN units u ON u.id = d.unit_id "
 
 int ind_dashboards_find(struct db *db, struct arena *a, const char *slug, struct ind_dashboard **out)
@@ -903,6 +914,8 @@ static int dash_snapshot(struct db *db, struct arena *a, int64_t id, struct jw *
 	jw_kint(w, "id", d->id);
 	jw_kstr(w, "slug", d->slug);
 	jw_kstr(w, "title", d->title);
+	jw_kstr(w, "title_en", d->title_en);
+	jw_kstr(w, "title_hi", d->title_hi);
 	jw_kint(w, "unit_id", d->unit_id);
 	jw_kstr(w, "indicators", d->indicators);
 	jw_kstr(w, "period_from", d->period_from);
@@ -946,9 +959,10 @@ int ind_dashboards_update(struct db *db, const struct user *who, int64_t id, int
 	}
 	if (db_exec(db,
 		    "UPDATE indicator_dashboards SET slug = $1, title = $2, unit_id = $3, indicators = $4, period_from = $5, period_to = $6, "
-		    "public = $7, version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
-		    "ttitttitii", in->slug, in->title, in->unit_id, in->indicators, in->period_from, in->period_to, (int64_t)(in->public_ != 0),
-		    now, id, version) != DB_OK) {
+		    "public = $7, version = version + 1, updated_at = $8, title_en = COALESCE($11, title_en), title_hi = COALESCE($12, title_hi) "
+		    "WHERE id = $9 AND version = $10",
+		    "ttitttitiitt", in->slug, in->title, in->unit_id, in->indicators, in->period_from, in->period_to, (int64_t)(in->public_ != 0),
+		    now, id, version, in->title_en, in->title_hi) != DB_OK) {
 		rc = E_DB;
 		goto out;
 	}

@@ -344,7 +344,8 @@ int index_score(struct db *db, const char *index_code, int64_t unit_id, int year
 /* ---- dashboards ---- */
 struct ind_dashboard {
 	int64_t id;
-	const char *slug, *title;
+	const char *slug, *title;       /* title: the Vietnamese one */
+	const char *title_en, *title_hi; /* "" when not said (migration 028) */
 	int64_t unit_id;
 	const char *unit_name;
 	const char *indicators;          /* codes, comma-separated */
@@ -354,6 +355,7 @@ struct ind_dashboard {
 };
 struct ind_dashboard_in {
 	const char *slug, *title, *indicators, *period_from, *period_to;
+	const char *title_en, *title_hi; /* NULL: "" on create, unchanged on update */
 	int64_t unit_id;
 	int public_;
 };
@@ -365,6 +367,8 @@ int ind_dashboards_update(struct db *db, const struct user *who, int64_t id, int
 int ind_dashboards_find(struct db *db, struct arena *a, const char *slug, struct ind_dashboard **out);
 int ind_dashboards_get(struct db *db, struct arena *a, int64_t id, struct ind_dashboard **out);
 int ind_dashboards_list(struct db *db, struct arena *a, struct ind_dashboard **items, int *n);
+/* the title in the reader's language: English or Hindi when said, else the Vietnamese one */
+const char *ind_dashboard_title(const struct ind_dashboard *d, const char *lang);
 
 /* ---- import (indicators_io.c) and demo (indicators_demo.c) ---- */
 /* Values from a table (CSV or XLSX: unit_code, indicator_code, period, value,

@@ -207,6 +207,8 @@ int indicators_demo_load(struct db *db, const struct user *who, FILE *log, int *
 	if (units_find_code(db, "T-SONLA", &prov) != E_OK) return -1;
 	struct ind_dashboard_in dash = { .slug = "son-la",
 					 .title = "Sơn La: chỉ tiêu phong trào thi đua và chuyển đổi số",
+					 .title_en = "Sơn La: emulation movement and digital transformation targets",
+					 .title_hi = "Sơn La: अनुकरण आंदोलन और डिजिटल परिवर्तन के लक्ष्य",
 					 .indicators = "dx_community_teams,houses_supported,rural_hygienic_water,poverty_multidimensional,"
 						       "dept_docs_signed,dept_online_procedures,dept_staff_trained",
 					 .period_from = "2024",

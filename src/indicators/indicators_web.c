@@ -962,7 +962,8 @@ static void read_dashboard(struct req *r, struct ind_dashboard_in *in, struct fi
 	int64_t unit = 0;
 	if (!uid || parse_id(uid, &unit) != 0) unit = 0;
 	*in = (struct ind_dashboard_in){ .slug = req_form(r, "slug"), .title = req_form(r, "title"), .period_from = req_form(r, "from"),
-					 .period_to = req_form(r, "to"), .unit_id = unit, .public_ = req_form(r, "public") != NULL };
+					 .period_to = req_form(r, "to"), .unit_id = unit, .public_ = req_form(r, "public") != NULL,
+					 .title_en = req_form(r, "title_en"), .title_hi = req_form(r, "title_hi") };
 	const char *codes[50];
 	int n = 0, present = 0;
 	if (input_list(r, "indicators", codes, 50, &n, &present, fe) != E_OK) return;
@@ -986,13 +987,15 @@ static void show_dashboard_form(struct req *r, const struct ind_dashboard *d, co
 	const struct ind_dashboard_in *in = typed;
 	struct ind_dashboard_in from_d;
 	if (!in) {
-		from_d = (struct ind_dashboard_in){ d->slug, d->title, d->indicators, d->period_from, d->period_to, d->unit_id, d->public_ };
+		from_d = (struct ind_dashboard_in){ .slug = d->slug, .title = d->title, .indicators = d->indicators, .period_from = d->period_from,
+						    .period_to = d->period_to, .unit_id = d->unit_id, .public_ = d->public_, .title_en = d->title_en,
+						    .title_hi = d->title_hi };
 		in = &from_d;
 	}
 	f.in = *in;
 	indicators_list(r->db, &r->a, r->lang, 0, &f.inds, &f.ninds);
 	if (fe && fe->n) r->status = 422;
-	page_begin(r, d ? arena_printf(&r->a, "%s · %s", _("Dashboard"), d->title) : _("Save this dashboard"), "indicators");
+	page_begin(r, d ? arena_printf(&r->a, "%s · %s", _("Dashboard"), ind_dashboard_title(d, r->lang)) : _("Save this dashboard"), "indicators");
 	tmpl_indicator_dashboard_edit(&r->out, r, &f, fe);
 	page_end(r);
 }
@@ -1938,10 +1941,11 @@ void page_public_indicators(struct req *r)
 	struct ind_dashboard *d = public_dashboard(r);
 	if (!d) return;
 	struct ind_dash_view v;
-	int rc = build_dashboard(r, d->title, d->unit_id, d->unit_name, d->indicators, d->period_from, d->period_to, &v);
+	const char *title = ind_dashboard_title(d, r->lang);
+	int rc = build_dashboard(r, title, d->unit_id, d->unit_name, d->indicators, d->period_from, d->period_to, &v);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	v.public_ = 1;
-	page_begin(r, d->title, "public-indicators");
+	page_begin(r, title, "public-indicators");
 	tmpl_indicator_dashboard(&r->out, r, &v, 0);
 	page_end(r);
 }
@@ -1957,7 +1961,7 @@ void api_public_indicators(struct req *r)
 	jw_init(&w, &r->out);
 	jw_obj(&w);
 	jw_kstr(&w, "slug", d->slug);
-	jw_kstr(&w, "title", d->title);
+	jw_kstr(&w, "title", ind_dashboard_title(d, r->lang));
 	jw_kint(&w, "unit_id", d->unit_id);
 	jw_kstr(&w, "unit_name", d->unit_name);
 	jw_key(&w, "indicators");
@@ -1995,8 +1999,14 @@ static void dashboard_json_in(struct req *r, struct ind_dashboard_in *in, struct
 	*in = (struct ind_dashboard_in){ .slug = b ? jstr(b, "slug") : NULL, .title = b ? jstr(b, "title") : NULL,
 					 .indicators = b ? jstr(b, "indicators") : NULL, .period_from = b ? jstr(b, "period_from") : NULL,
 					 .period_to = b ? jstr(b, "period_to") : NULL, .unit_id = json_is_integer(ju) ? json_integer_value(ju) : 0,
-					 .public_ = json_is_true(jp) };
+					 .public_ = json_is_true(jp), .title_en = b ? jstr(b, "title_en") : NULL,
+					 .title_hi = b ? jstr(b, "title_hi") : NULL };
 	if (jp && !json_is_boolean(jp)) fe_add(fe, "public", N_("Must be true or false")); /* "true" is no answer: not taken as false */
+	static const char *const texts[] = { "title_en", "title_hi" };
+	for (int i = 0; i < 2; i++) {
+		json_t *v = b ? json_object_get(b, texts[i]) : NULL;
+		if (v && !json_is_null(v) && !json_is_string(v)) fe_add(fe, texts[i], N_("Must be text"));
+	}
 }
 
 static void reply_dashboard(struct req *r, int status, int64_t id, const struct ind_dashboard_in *in, int64_t version)

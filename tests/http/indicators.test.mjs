@@ -245,8 +245,8 @@ test('an index ranks units with ties and shows the change since last year', asyn
 
 test('a public dashboard needs no login; a private one is not public', async () => {
   ok(await admin.post('/api/v1/indicator-targets', { json: { indicator: 'teams', unit_id: u.SL.id, period: '2025', target: 3000 } }));
-  ok(await admin.post('/api/v1/indicator-dashboards', { json: { slug: 'sl-test', title: 'Sơn La', unit_id: u.SL.id,
-    indicators: 'teams,water', period_from: '2024', period_to: '2025', public: true } }), 201);
+  const made = ok(await admin.post('/api/v1/indicator-dashboards', { json: { slug: 'sl-test', title: 'Tỉnh Sơn La', unit_id: u.SL.id,
+    indicators: 'teams,water', period_from: '2024', period_to: '2025', public: true, title_en: 'Son La province' } }), 201);
   ok(await admin.post('/api/v1/indicator-dashboards', { json: { slug: 'sl-private', title: 'Riêng', unit_id: u.SL.id,
     indicators: 'teams', period_from: '2025', period_to: '2025', public: false } }), 201);
   const anon = new Client(srv.base);
@@ -260,6 +260,22 @@ test('a public dashboard needs no login; a private one is not public', async () 
   const page = await anon.get('/public/indicators/sl-test');
   assert.equal(page.status, 200);
   assert.match(page.text, /<svg[^>]*role="img"/);
+  // the title in the visitor's language: English as typed for English; Hindi, not said, the Vietnamese one
+  assert.match(page.text, /<h1>Tỉnh Sơn La<\/h1>/);
+  const title = async (lang) => (await anon.get('/api/v1/public/indicators/sl-test', { headers: { 'Accept-Language': lang } })).data.title;
+  assert.deepEqual([await title('vi'), await title('en'), await title('hi')], ['Tỉnh Sơn La', 'Son La province', 'Tỉnh Sơn La']);
+  assert.match((await anon.get('/public/indicators/sl-test', { headers: { 'Accept-Language': 'en' } })).text, /<h1>Son La province<\/h1>/);
+  // a correction without the translations keeps them; one that says them changes them; a number is not a title
+  ok(await admin.patch(`/api/v1/indicator-dashboards/${made.id}`, { json: { version: 1, slug: 'sl-test', title: 'Tỉnh Sơn La', unit_id: u.SL.id,
+    indicators: 'teams,water', period_from: '2024', period_to: '2025', public: true } }));
+  assert.equal(await title('en'), 'Son La province');
+  ok(await admin.patch(`/api/v1/indicator-dashboards/${made.id}`, { json: { version: 2, slug: 'sl-test', title: 'Tỉnh Sơn La', unit_id: u.SL.id,
+    indicators: 'teams,water', period_from: '2024', period_to: '2025', public: true, title_en: '', title_hi: 'सोन ला प्रांत' } }));
+  assert.deepEqual([await title('en'), await title('hi')], ['Tỉnh Sơn La', 'सोन ला प्रांत']);
+  const wrong = await admin.patch(`/api/v1/indicator-dashboards/${made.id}`, { json: { version: 3, slug: 'sl-test', title: 'Tỉnh Sơn La', unit_id: u.SL.id,
+    indicators: 'teams,water', period_from: '2024', period_to: '2025', public: true, title_en: 42 } });
+  assert.equal(wrong.status, 422);
+  assert.equal(wrong.data.error.fields.title_en, 'Phải là văn bản');
   assert.match(page.text, /data-figure="teams">2\.648/);
   assert.equal((await anon.get('/indicators')).status, 303);
 });
