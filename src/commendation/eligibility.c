@@ -692,6 +692,14 @@ static int person_record(struct scan_person *p, struct stmt *st)
 	return E_OK;
 }
 
+/* 1 when the records hold the title code for the year: the award is held already */
+static int held_in(const struct ach *ach, int n, const char *code, int year)
+{
+	for (int i = 0; i < n; i++)
+		if (ach[i].kind == 't' && ach[i].year == year && !strcmp(ach[i].value, code)) return 1;
+	return 0;
+}
+
 /* 1 when the rule asks the database about others (members, quota): then a
 ** verdict depends on more than the person's own records */
 static int asks_others(const struct rule_node *n)
@@ -716,6 +724,8 @@ static int person_end(struct eval *e, const struct rule_node *rule, const struct
 	if (!p->nach && empty >= 0) v = (enum elig_verdict)empty;
 	else rc = judge(e, rule, NULL, &v);
 	if (rc != E_OK) return rc;
+	int held = q->held_code && held_in(p->ach, p->nach, q->held_code, q->year);
+	if (held) v = ELIG_INELIGIBLE;
 	out->people++;
 	out->counts[v]++;
 	if (!(q->verdicts & (1u << v))) return E_OK;
@@ -729,8 +739,11 @@ static int person_end(struct eval *e, const struct rule_node *rule, const struct
 	}
 	struct elig_person *x = &out->items[out->nitems++];
 	x->person_id = p->id;
+	x->held = held;
 	rc = person_names(e, x);
-	return rc == E_OK ? judge(e, rule, &x->res, &v) : rc;
+	if (rc == E_OK) rc = judge(e, rule, &x->res, &v);
+	if (held) x->res.verdict = ELIG_INELIGIBLE;
+	return rc;
 }
 
 /* The one query: the active people of the subtree in the order of their
@@ -820,7 +833,8 @@ static int hold_row_cmp(const void *x, const void *y)
 }
 
 /* judges the people of the unit's rows (none asks the database: no member or quota condition) */
-static int holder_unit(struct eval *e, const struct rule_node *rule, int64_t unit_id, struct holder *h, struct elig_scan *out)
+static int holder_unit(struct eval *e, const struct rule_node *rule, const struct elig_scan_query *q, int64_t unit_id, struct holder *h,
+		       struct elig_scan *out)
 {
 	qsort(h->rows, (size_t)h->nrows, sizeof *h->rows, hold_row_cmp);
 	for (int i = 0; i < h->nrows;) {
@@ -841,6 +855,7 @@ static int holder_unit(struct eval *e, const struct rule_node *rule, int64_t uni
 		enum elig_verdict v;
 		if (judge(e, rule, NULL, &v) != E_OK) return E_DB;
 		e->s = NULL;
+		if (q->held_code && held_in(h->ach, k - i, q->held_code, q->year)) v = ELIG_INELIGIBLE;
 		if (v != ELIG_INELIGIBLE) {
 			out->counts[v]++;
 			if (h->ncands == h->capcands) {
@@ -909,6 +924,7 @@ static int holder_list(struct eval *e, const struct rule_node *rule, const struc
 		}
 		struct elig_person *x = &out->items[out->nitems++];
 		x->person_id = order[i];
+		x->held = 0; /* a holder is no candidate */
 		struct elig_subject *s = arena_alloc(e->a, sizeof *s);
 		*s = (struct elig_subject){ .person_id = order[i], .unit_id = c[0].unit_id };
 		e->s = s;
@@ -933,7 +949,7 @@ static int scan_by_holder(struct eval *e, const struct rule_node *rule, const st
 	while (rc == E_OK && (step = db_step(st)) == DB_ROW) {
 		int64_t u = db_int(st, 0);
 		if (u != unit) {
-			if (h.nrows) rc = holder_unit(e, rule, unit, &h, out);
+			if (h.nrows) rc = holder_unit(e, rule, q, unit, &h, out);
 			unit = u;
 		}
 		if (rc != E_OK) break;
@@ -953,7 +969,7 @@ static int scan_by_holder(struct eval *e, const struct rule_node *rule, const st
 	}
 	if (rc == E_OK && step != DB_DONE) rc = E_DB;
 	db_done(st);
-	if (rc == E_OK && h.nrows) rc = holder_unit(e, rule, unit, &h, out);
+	if (rc == E_OK && h.nrows) rc = holder_unit(e, rule, q, unit, &h, out);
 	free(h.rows);
 	free(h.ach);
 	int64_t people = 0;
@@ -990,6 +1006,7 @@ int elig_scan(struct db *db, struct arena *a, const char *lang, const struct rul
 	if (rc != E_OK) return rc;
 	struct needs nd = { .from = q->year + 1 };
 	needs_of(rule, q->year, &nd);
+	if (q->held_code) need_code(&nd, q->held_code); /* the records of the award held for the year */
 	if (nd.from > q->year) nd.from = q->year; /* nothing to read: the range stays valid */
 	struct eval *e = arena_alloc(a, sizeof *e);
 	eval_init(e, db, a, lang, q->year);

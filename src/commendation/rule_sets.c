@@ -258,6 +258,33 @@ static int rule_in_force(struct db *db, struct arena *a, const char *lang, const
 	return E_OK;
 }
 
+/* a subject holding the award for that year already (a decision gives it
+** once): not eligible again, whatever the rule says; said first. The single
+** check, a proposal's nominees and the scan of a unit (its listed people,
+** elig_scan's held) say it alike. */
+static int held_already(struct db *db, struct arena *a, const char *lang, const struct award *award, const struct elig_subject *s, int year,
+			struct elig_result *out)
+{
+	const char *number = NULL;
+	int held = 0;
+	int rc = award_held(db, a, award->code, s->person_id, s->unit_id, year, &held, &number);
+	if (rc != E_OK || !held) return rc;
+	struct elig_condition *conds = arena_alloc(a, sizeof *conds * (size_t)(out->nconds + 1));
+	memcpy(conds + 1, out->conds, sizeof *conds * (size_t)out->nconds);
+	struct elig_condition *c = &conds[0];
+	memset(c, 0, sizeof *c);
+	c->text = arena_printf(a, i18n_get(lang, N_("%s not held for %d yet")), award->name, year);
+	c->met = ELIG_UNMET;
+	c->facts = arena_alloc(a, sizeof *c->facts);
+	c->facts[0] = number && *number ? arena_printf(a, i18n_get(lang, N_("Already awarded for %d by decision %s")), year, number)
+					: arena_printf(a, i18n_get(lang, N_("Already awarded for %d")), year);
+	c->nfacts = 1;
+	out->conds = conds;
+	out->nconds++;
+	out->verdict = ELIG_INELIGIBLE;
+	return E_OK;
+}
+
 int eligibility_check(struct db *db, struct arena *a, const char *lang, const struct award *award, const struct elig_subject *s,
 		      int year, const char *date, struct rule_set **rs, struct elig_result *out, const char **why)
 {
@@ -269,8 +296,8 @@ int eligibility_check(struct db *db, struct arena *a, const char *lang, const st
 	/* without a proposal's date, the rules in force at the end of the year considered */
 	struct rule_node *tree;
 	int rc = rule_in_force(db, a, lang, award, year, date, rs, &tree, why);
-	if (rc != E_OK) return rc;
-	return elig_evaluate(db, a, lang, tree, s, year, out);
+	if (rc == E_OK) rc = elig_evaluate(db, a, lang, tree, s, year, out);
+	return rc == E_OK ? held_already(db, a, lang, award, s, year, out) : rc;
 }
 
 int award_held(struct db *db, struct arena *a, const char *award_code, int64_t person, int64_t unit, int64_t year, int *held,
@@ -306,8 +333,16 @@ int eligibility_scan(struct db *db, struct arena *a, const char *lang, const str
 	struct rule_node *tree;
 	int rc = rule_in_force(db, a, lang, award, q->year, q->date, rs, &tree, why);
 	if (rc != E_OK) return rc;
-	rc = elig_scan(db, a, lang, tree, q, out);
+	struct elig_scan_query held = *q;
+	held.held_code = award->code;
+	rc = elig_scan(db, a, lang, tree, &held, out);
 	if (rc == E_NOTFOUND) *why = N_("No such record");
+	/* the listed holders: why, first, as the single check says it */
+	for (int i = 0; rc == E_OK && i < out->nitems; i++) {
+		if (!out->items[i].held) continue;
+		struct elig_subject s = { .person_id = out->items[i].person_id };
+		rc = held_already(db, a, lang, award, &s, q->year, &out->items[i].res);
+	}
 	return rc;
 }
 
@@ -340,33 +375,6 @@ void elig_conditions_json(struct jw *w, const struct elig_result *res)
 	jw_arr_end(w);
 }
 
-/* a proposal's nominee holding the award for that year already (a decision
-** gives it once): not eligible again, whatever the rule says; said first.
-** Only for nominees: the scan of a unit and the single check of /eligibility
-** answer the rule alone, and stay equal. */
-static int held_already(struct db *db, struct arena *a, const char *lang, const struct award *award, const struct elig_subject *s, int year,
-			struct elig_result *out)
-{
-	const char *number = NULL;
-	int held = 0;
-	int rc = award_held(db, a, award->code, s->person_id, s->unit_id, year, &held, &number);
-	if (rc != E_OK || !held) return rc;
-	struct elig_condition *conds = arena_alloc(a, sizeof *conds * (size_t)(out->nconds + 1));
-	memcpy(conds + 1, out->conds, sizeof *conds * (size_t)out->nconds);
-	struct elig_condition *c = &conds[0];
-	memset(c, 0, sizeof *c);
-	c->text = arena_printf(a, i18n_get(lang, N_("%s not held for %d yet")), award->name, year);
-	c->met = ELIG_UNMET;
-	c->facts = arena_alloc(a, sizeof *c->facts);
-	c->facts[0] = number && *number ? arena_printf(a, i18n_get(lang, N_("Already awarded for %d by decision %s")), year, number)
-					: arena_printf(a, i18n_get(lang, N_("Already awarded for %d")), year);
-	c->nfacts = 1;
-	out->conds = conds;
-	out->nconds++;
-	out->verdict = ELIG_INELIGIBLE;
-	return E_OK;
-}
-
 char *eligibility_answer(struct db *db, const char *lang, const char *award_code, int64_t person, int64_t unit, int64_t year, const char *date,
 			 const char **verdict)
 {
@@ -381,8 +389,7 @@ char *eligibility_answer(struct db *db, const char *lang, const char *award_code
 	struct elig_result res;
 	const char *why;
 	if (awards_get_code(db, &a, award_code, lang, &award) == E_OK &&
-	    eligibility_check(db, &a, lang, award, &s, (int)year, date, &rs, &res, &why) == E_OK &&
-	    held_already(db, &a, lang, award, &s, (int)year, &res) == E_OK) {
+	    eligibility_check(db, &a, lang, award, &s, (int)year, date, &rs, &res, &why) == E_OK) {
 		struct buf b;
 		buf_init(&b);
 		struct jw w;

@@ -171,6 +171,7 @@ struct elig_scan_query {
 	const char *date;          /* the date that chooses the rule set (YYYY-MM-DD); NULL: 31 December of the year */
 	unsigned verdicts;
 	int64_t offset, limit;
+	const char *held_code;     /* an award code: whoever holds it for the year already is ineligible (NULL: not asked) */
 };
 #define ELIG_LISTED_DEFAULT ((1u << ELIG_ELIGIBLE) | (1u << ELIG_MANUAL))
 
@@ -179,6 +180,7 @@ struct elig_person {
 	int64_t person_id;
 	const char *code, *full_name, *unit_code, *unit_name;
 	struct elig_result res;
+	int held;                  /* holds held_code for the year: ineligible, res is the rule's words (the caller says why) */
 };
 
 struct elig_scan {

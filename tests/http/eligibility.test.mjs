@@ -77,6 +77,7 @@ async function quotaWard(others) {
     if (i < others) rows.push([p, 2024, 'title', 'CSTDCS']);
   }
   ach(rows);
+  subject.ward = ward;
   return subject;
 }
 
@@ -100,6 +101,30 @@ test('GET /api/v1/eligibility: the shape and an exact verdict (the 3rd CSTDCS of
   assert.equal(vi.conditions[0].text, 'Lao động tiên tiến — năm 2024');
   assert.deepEqual(vi.conditions[3].facts, ['Lao động tiên tiến trong đơn vị: 20', 'Giới hạn: 3 (15% của 20, làm tròn xuống)',
     'Chiến sĩ thi đua cơ sở đã có trong đơn vị: 2; tính cả trường hợp này: 3']);
+});
+
+test('who holds the award for the year already is ineligible, and that is said first: the single check, the page and the scan alike', async () => {
+  const p = await quotaWard(2);
+  assert.equal(ok(await check(admin, { award: 'CSTDCS', person: p.code, year: 2024 }, en), 200).verdict, 'eligible');
+  const before = ok(await scanOf(admin, { award: 'CSTDCS', unit: p.ward.code, year: 2024 }, en), 200);
+  assert.deepEqual(before.counts, { eligible: 1, ineligible: 19, manual: 0, people: 20 });
+  // the title recorded for 2024 (a decision made elsewhere)
+  ach([[p, 2024, 'title', 'CSTDCS']]);
+  const one = ok(await check(admin, { award: 'CSTDCS', person: p.code, year: 2024 }, en), 200);
+  assert.equal(one.verdict, 'ineligible');
+  assert.deepEqual(one.conditions[0], { text: 'Grassroots Emulation Fighter not held for 2024 yet', met: false, facts: ['Already awarded for 2024'] });
+  assert.equal(one.conditions.length, 5);
+  const after = ok(await scanOf(admin, { award: 'CSTDCS', unit: p.ward.code, year: 2024 }, en), 200);
+  assert.deepEqual([after.counts, after.total], [{ eligible: 0, ineligible: 20, manual: 0, people: 20 }, 0]);
+  const no = ok(await scanOf(admin, { award: 'CSTDCS', unit: p.ward.code, year: 2024, verdict: 'ineligible', limit: 100 }, en), 200);
+  const it = no.items.find((x) => x.person_code === p.code);
+  assert.equal(it.verdict, 'ineligible');
+  assert.deepEqual(it.conditions, one.conditions);
+  // the page, in Vietnamese
+  const page = await admin.get(`/eligibility?award=CSTDCS&unit_id=${p.ward.id}&person_id=${p.id}&year=2024`);
+  assert.match(page.text, /Chưa được tặng Chiến sĩ thi đua cơ sở năm 2024/);
+  assert.match(page.text, /Đã được tặng cho năm 2024/);
+  assert.match(page.text, /<p class="verdict verdict-ineligible">/);
 });
 
 test('the 4th CSTDCS of 20 LDTT is over the quota, and the answer says the limit is 3', async () => {

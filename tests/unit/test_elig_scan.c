@@ -300,15 +300,40 @@ static void test_scan_counts(void **state)
 	assert_int_equal(sc->people, 1);
 	assert_int_equal(sc->counts[ELIG_ELIGIBLE], 1);
 	assert_int_equal(sc->items[0].person_id, f->outside);
-	/* LDTT 2024: rated good or better (and a manual condition) → manual; the others ineligible */
+	/* LDTT 2024: rated good or better (and a manual condition) → manual, but for the
+	** nine who hold LDTT for 2024 already (the chains, the quota's six): ineligible,
+	** that said first; the early chain and the one without records ineligible */
 	sc = scan(f, "LDTT", f->prov, 2024, 1u << ELIG_MANUAL, 0, -1);
 	assert_int_equal(sc->counts[ELIG_ELIGIBLE], 0);
-	assert_int_equal(sc->counts[ELIG_MANUAL], 11); /* all but the early chain and the one without records */
-	assert_int_equal(sc->counts[ELIG_INELIGIBLE], 2);
-	assert_int_equal(sc->nitems, 11);
+	assert_int_equal(sc->counts[ELIG_MANUAL], 2);
+	assert_int_equal(sc->counts[ELIG_INELIGIBLE], 11);
+	assert_int_equal(sc->nitems, 2);
+	assert_int_equal(sc->items[0].held, 0);
 	assert_int_equal(sc->items[0].res.conds[1].met, ELIG_UNKNOWN);
 	assert_int_equal(sc->items[0].res.conds[1].nfacts, 1);
 	assert_string_equal(sc->items[0].res.conds[1].facts[0], "To be judged by a person");
+	sc = scan(f, "LDTT", f->prov, 2024, 1u << ELIG_INELIGIBLE, 0, -1);
+	assert_int_equal(sc->nitems, 11);
+	int held = 0;
+	for (int i = 0; i < sc->nitems; i++) {
+		if (!sc->items[i].held) continue;
+		held++;
+		assert_int_equal(sc->items[i].res.verdict, ELIG_INELIGIBLE);
+		assert_int_equal(sc->items[i].res.conds[0].met, ELIG_UNMET);
+		assert_string_equal(sc->items[i].res.conds[0].text, "Advanced Worker not held for 2024 yet");
+		assert_string_equal(sc->items[i].res.conds[0].facts[0], "Already awarded for 2024");
+	}
+	assert_int_equal(held, 9);
+	/* the single check says the same */
+	struct award *ldtt;
+	assert_int_equal(awards_get_code(f->db, &f->a, "LDTT", "en", &ldtt), E_OK);
+	struct rule_set *rs;
+	struct elig_result one;
+	const char *why = NULL;
+	struct elig_subject chain = { .person_id = f->chain };
+	assert_int_equal(eligibility_check(f->db, &f->a, "en", ldtt, &chain, 2024, date_for(2024), &rs, &one, &why), E_OK);
+	assert_int_equal(one.verdict, ELIG_INELIGIBLE);
+	assert_string_equal(one.conds[0].text, "Advanced Worker not held for 2024 yet");
 	/* CSTDCS 2024 in the office: 7 LDTT, so at most 1 CSTDCS, and two hold it already: nobody more */
 	sc = scan(f, "CSTDCS", f->office, 2024, ALL, 0, -1);
 	assert_int_equal(sc->counts[ELIG_ELIGIBLE], 0);
