@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, Client, thidua, freePort, tmpdir } from '../lib/server.mjs';
+import { startServer, Client, thidua, freePort, tmpdir, onPg } from '../lib/server.mjs';
 import { csrfOf, setCookies, mkUnit, sleep } from './_util.mjs';
 import { officeDay } from '../lib/dates.mjs';
 
@@ -29,8 +29,12 @@ const PG_BIN = (() => {
       .map((v) => `/usr/lib/postgresql/${v}/bin`).find((d) => fs.existsSync(`${d}/initdb`)) || null;
   } catch { return null; }
 })();
+// The world is a cluster of this file's own whatever the suite's database:
+// the HTTP suite on SQLite runs it, and the run on PostgreSQL (THIDUA_TEST_PG)
+// would only repeat it.
 const SKIP = !fs.existsSync(NGINX) ? `nginx is not installed (${NGINX}); scripts/install-deps.sh test installs it`
   : !PG_BIN ? 'PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); scripts/install-deps.sh test installs it'
+  : onPg ? 'a PostgreSQL cluster of its own whatever THIDUA_TEST_PG says: the HTTP suite on SQLite runs it'
   : false;
 const CLUSTER = path.resolve('scripts/pg-test-cluster.sh');
 const JOB_LOCK_NS = 1952999780; // src/base/jobs.c: the advisory lock a running job's worker holds
