@@ -135,15 +135,11 @@ all)
 		beside pg-http-1 pg_http_1
 		beside pg-http-2 pg_http_2
 		beside e2e e2e
-		# the database unit tests on PostgreSQL too: in the chain below they
-		# made it the longest stream (unit, pg-unit, http: 570 s of a 618 s run)
-		beside pg-unit pg_unit
 	fi
 	suite unit unit
-	if [ "${THIDUA_SERIAL:-0}" = 1 ]; then suite pg-unit pg_unit; fi
+	suite pg-unit pg_unit
 	suite http http
 	suite openapi openapi
-	collect pg-unit
 	collect e2e
 	collect pg-http-1
 	collect pg-http-2
