@@ -138,7 +138,7 @@ PG_UNIT_TESTS += test_tasks
 PG_UNIT_TESTS += test_indicators
 PG_UNIT_TESTS += test_elig_scan
 test-pg-unit: $(addprefix build/asan/tests/,$(PG_UNIT_TESTS))
-	@uri=$$(./scripts/pg-test-cluster.sh start) || exit 1; \
+	@uri=$$(THIDUA_PG_WAL=1GB ./scripts/pg-test-cluster.sh start) || exit 1; \
 	trap './scripts/pg-test-cluster.sh stop "$$uri"' EXIT INT TERM; \
 	rc=0; failed=""; for t in $(PG_UNIT_TESTS); do echo "== $$t on PostgreSQL"; THIDUA_TEST_PG="$$uri" build/asan/tests/$$t || { rc=1; failed="$$failed $$t"; }; done; \
 	[ $$rc = 0 ] || echo "pg-unit failed:$$failed (on PostgreSQL)"; \
