@@ -171,11 +171,11 @@ int db_change_stamp(struct db *db, uint64_t stamp[2]) { return CALL(db, change_s
 int db_tx_writing(struct db *db) { return CALL(db, tx_writing, db); }
 int db_indexes_defer(struct db *db, const char *table) { return CALL(db, indexes_defer, db, table); }
 int db_indexes_restore(struct db *db) { return CALL(db, indexes_restore, db); }
-int db_analyze(struct db *db, const char *table)
+int db_analyze(struct db *db, int64_t rows, const char *tables)
 {
-	if (!PG(db)) return DB_OK;
+	if (!PG(db) || rows < 1000) return DB_OK;
 	char sql[96];
-	snprintf(sql, sizeof sql, "ANALYZE %s", table);
+	snprintf(sql, sizeof sql, "ANALYZE %s", tables);
 	return db_script(db, sql);
 }
 void db_busy_timeout(struct db *db, int ms)

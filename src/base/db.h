@@ -160,16 +160,16 @@ void db_bulk_end(struct db *db);   /* back to WAL; db_close does it too */
 ** commit. A rollback brings them back by itself. DB_OK or an error. */
 int db_indexes_defer(struct db *db, const char *table);
 int db_indexes_restore(struct db *db);
-/* After a write of many rows into table (a bulk import): on PostgreSQL,
-** ANALYZE it, which also drops the plans the connections keep of their
-** prepared statements. A statement's generic plan is made once, with the
-** statistics of that moment: one planned while the table was empty scans
-** it whole, e.g. models by movement with the code as a filter, and a
-** re-import of 10 000 models took 18 s instead of 4 (one scan of 10 000
+/* After a bulk write of `rows` rows into tables (a bulk import): on
+** PostgreSQL, from 1 000 rows on, ANALYZE them (a comma-separated list of
+** names in the code), which also drops the plans the connections keep of
+** their prepared statements. A statement's generic plan is made once, with
+** the statistics of that moment: one planned while the table was empty
+** scans it whole, e.g. models by movement with the code as a filter, and a
+** re-import of 10 000 models took 18 s instead of 2.4 (one scan of 10 000
 ** rows a line); autovacuum would mend it only a minute later. On SQLite,
-** whose plans do not depend on the rows, nothing. table: a name in the code. */
-int db_analyze(struct db *db, const char *table);
-#define ANALYZE_ROWS 1000 /* the rows a bulk write adds before it calls db_analyze */
+** whose plans do not depend on the rows, and for fewer rows, nothing. */
+int db_analyze(struct db *db, int64_t rows, const char *tables);
 
 /* Many rows into one table, for a bulk copy (migrate-db): on PostgreSQL one
 ** COPY ... FROM STDIN (text format) whose rows are sent in blocks of about

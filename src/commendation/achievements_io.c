@@ -130,6 +130,6 @@ int achievements_import(struct db *db, const struct user *who, FILE *in, struct 
 	import_progress_end(rep, t);
 	table_close(t);
 	rc = rep->rejected ? E_INVALID : E_OK;
-	if (rc == E_OK && rep->inserted >= ANALYZE_ROWS && db_analyze(db, "achievements") != DB_OK) rc = E_DB;
+	if (rc == E_OK && db_analyze(db, rep->inserted, "achievements") != DB_OK) rc = E_DB;
 	return db_tx_end(db, rc);
 }

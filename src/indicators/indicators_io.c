@@ -192,7 +192,7 @@ int indicators_import(struct db *db, struct arena *a, const struct user *who, st
 	if (rc == E_BUSY || rc == E_DB) failed = 1;
 	else rc = failed ? E_INVALID : E_OK;
 	if (!failed) *count = n;
-	if (rc == E_OK && n >= ANALYZE_ROWS && db_analyze(db, "indicator_values, indicator_history") != DB_OK) rc = E_DB;
+	if (rc == E_OK && db_analyze(db, n, "indicator_values, indicator_history") != DB_OK) rc = E_DB;
 	return db_tx_end(db, rc);
 }
 

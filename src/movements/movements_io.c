@@ -232,7 +232,7 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 		result = db_tx_begin(db);
 		if (result == E_OK) result = models_publish_staged(db, who, movement_id, key, rep->errors, &rep->rejected);
 		/* the next import's lookups by code are planned on the new rows (db_analyze) */
-		if (result == E_OK && rep->inserted >= ANALYZE_ROWS && db_analyze(db, "models") != DB_OK) result = E_DB;
+		if (result == E_OK && db_analyze(db, rep->inserted, "models") != DB_OK) result = E_DB;
 		/* the staged lines go with the commit that publishes them: a job seen done has none left */
 		if (result == E_OK && db_exec(db, "DELETE FROM model_staging WHERE job_id = $1", "i", key) != DB_OK) result = E_DB;
 		if (result == E_OK && rep->job) {
@@ -401,7 +401,7 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 		double f0 = mono_ms();
 		result = db_tx_begin(db);
 		if (result == E_OK && towrite) result = reports_publish_staged(db, who, movement_id, key, rep->errors, &rep->rejected);
-		if (result == E_OK && towrite >= ANALYZE_ROWS && db_analyze(db, "model_reports, model_results, model_values") != DB_OK) result = E_DB;
+		if (result == E_OK && db_analyze(db, towrite, "model_reports, model_results, model_values") != DB_OK) result = E_DB;
 		if (result == E_OK && towrite && db_exec(db, "DELETE FROM report_staging WHERE job_id = $1", "i", key) != DB_OK) result = E_DB;
 		if (result == E_OK && rep->job) {
 			import_result(rep, &rep->job->result);
@@ -497,7 +497,7 @@ int movement_import_registrations(struct db *db, const struct user *who, int64_t
 	import_progress_end(rep, t);
 	table_close(t);
 	arena_free(&a);
-	if (result == E_OK && rep->rejected == 0 && rep->inserted >= ANALYZE_ROWS && db_analyze(db, "registrations, registration_commitments") != DB_OK)
+	if (result == E_OK && rep->rejected == 0 && db_analyze(db, rep->inserted, "registrations, registration_commitments") != DB_OK)
 		result = E_DB;
 	if (result == E_OK && rep->rejected == 0 && db_commit(db) == DB_OK) return E_OK;
 	if (result != E_NOTFOUND) db_rollback(db);

@@ -392,7 +392,7 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 	if (result == E_OK && deferred && db_indexes_restore(db) != DB_OK) result = E_DB;
 	double t_idx = mono_ms();
 	if (result == E_OK && word_batch_flush(db, p.batch) != DB_OK) result = E_DB;
-	if (result == E_OK && rep->inserted >= ANALYZE_ROWS && db_analyze(db, "people, person_words, person_word_counts") != DB_OK) result = E_DB;
+	if (result == E_OK && db_analyze(db, rep->inserted, "people, person_words, person_word_counts") != DB_OK) result = E_DB;
 	double t_words = mono_ms();
 	if (result == E_OK && (audit_file(&p) != DB_OK || audit_chain_close(&p.chain) != DB_OK || db_commit(db) != DB_OK)) result = E_DB;
 	double t_commit = mono_ms();

@@ -256,7 +256,7 @@ int tasks_import(struct db *db, const struct user *who, const char *lang, int64_
 	}
 	arena_free(&a);
 	if (rc == E_OK && failed) rc = E_INVALID;
-	if (rc == E_OK && *n >= ANALYZE_ROWS && db_analyze(db, "tasks, task_coordinators") != DB_OK) rc = E_DB;
+	if (rc == E_OK && db_analyze(db, *n, "tasks, task_coordinators") != DB_OK) rc = E_DB;
 out:
 	if (rc != E_OK) *n = 0;
 	table_close(t);
@@ -509,7 +509,7 @@ int tasks_import_progress(struct db *db, const struct user *who, const char *lan
 	}
 	arena_free(&a);
 	if (rc == E_OK && failed) rc = E_INVALID;
-	if (rc == E_OK && *n >= ANALYZE_ROWS && db_analyze(db, "task_reports") != DB_OK) rc = E_DB;
+	if (rc == E_OK && db_analyze(db, *n, "task_reports") != DB_OK) rc = E_DB;
 out:
 	if (rc != E_OK) *n = 0;
 	table_close(t);

@@ -168,7 +168,7 @@ int units_import(struct db *db, const struct user *who, FILE *in, struct import_
 			snprintf(note, sizeof note, "units import: %d lines, %d new, %d changed, %d unchanged", rep->lines,
 				 rep->inserted, rep->updated, rep->unchanged);
 			if (audit_add(db, who, N_("import"), "unit", 0, NULL, NULL, note) != DB_OK) result = E_DB;
-			if (result == E_OK && rep->inserted >= ANALYZE_ROWS && db_analyze(db, "units") != DB_OK) result = E_DB;
+			if (result == E_OK && db_analyze(db, rep->inserted, "units") != DB_OK) result = E_DB;
 		}
 		result = db_tx_end(db, result);
 		if (result != E_OK) rep->inserted = rep->updated = 0;
