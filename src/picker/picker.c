@@ -302,8 +302,65 @@ static int choose_users(struct req *r, const struct picker *p, const char *q, in
 	return 0;
 }
 
+/* tasks (purpose parent): a programme's tasks not done, for the office that
+** assigns its tasks — each word typed in the task's folded title or code, the
+** code typed first (rank 0), in code order */
+static int choose_tasks(struct req *r, const struct picker *p, const char *q, int limit, struct pick_item **items, int *n)
+{
+	*items = NULL;
+	*n = 0;
+	if (!p->purpose || strcmp(p->purpose, "parent") != 0 || p->programme <= 0) return -1;
+	char owner[UNIT_PATH_MAX] = "";
+	struct stmt *st = db_query(r->db, "SELECT u.path FROM task_programmes g JOIN units u ON u.id = g.owner_id WHERE g.id = $1", "i", p->programme);
+	if (st && db_step(st) == DB_ROW) snprintf(owner, sizeof owner, "%s", db_text(st, 0));
+	db_done(st);
+	if (!*owner || !role_can(r->user, PERM_TASK_ASSIGN, owner)) return -1;
+	struct buf key;
+	buf_init(&key);
+	fold_text(&key, q ? q : "");
+	char *want = arena_strdup(&r->a, buf_cstr(&key));
+	buf_free(&key);
+	const char *word[PICK_WORDS];
+	int nw = 0;
+	char *k = arena_strdup(&r->a, want);
+	for (char *save = NULL, *w = strtok_r(k, " ", &save); w && nw < PICK_WORDS; w = strtok_r(NULL, " ", &save)) word[nw++] = w;
+	int cap = 64, got = 0;
+	struct pick_item *all = arena_alloc(&r->a, sizeof *all * (size_t)cap);
+	st = db_query(r->db,
+		      "SELECT t.id, t.title, t.code, u.name FROM tasks t JOIN units u ON u.id = t.lead_id "
+		      "WHERE t.programme_id = $1 AND t.state <> 'done' ORDER BY t.code, t.id LIMIT 20000",
+		      "i", p->programme);
+	while (st && db_step(st) == DB_ROW) {
+		char *text = fold_dup(arena_printf(&r->a, "%s %s", db_text(st, 2), db_text(st, 1)));
+		int hit = text != NULL;
+		for (int i = 0; hit && i < nw; i++) hit = strstr(text, word[i]) != NULL;
+		if (hit) {
+			if (got == cap) {
+				struct pick_item *g = arena_alloc(&r->a, sizeof *g * (size_t)cap * 2);
+				memcpy(g, all, sizeof *g * (size_t)got);
+				all = g;
+				cap *= 2;
+			}
+			struct pick_item *it = &all[got++];
+			it->id = db_int(st, 0);
+			it->label = arena_strdup(&r->a, db_text(st, 1));
+			it->code = arena_strdup(&r->a, db_text(st, 2));
+			it->context = arena_strdup(&r->a, db_text(st, 3));
+			it->key = it->code;
+			it->rank = *want && strncmp(text, want, strlen(want)) == 0 ? 0 : 1;
+		}
+		free(text);
+	}
+	db_done(st);
+	qsort(all, (size_t)got, sizeof *all, by_label);
+	*items = all;
+	*n = got < limit ? got : limit;
+	return 0;
+}
+
 int pick_choices(struct req *r, const struct picker *p, const char *q, int limit, struct pick_item **items, int *n)
 {
+	if (p->what && !strcmp(p->what, "tasks")) return choose_tasks(r, p, q, limit, items, n);
 	*items = NULL;
 	*n = 0;
 	if (p->what && !strcmp(p->what, "users")) return choose_users(r, p, q, limit, items, n);
@@ -317,7 +374,13 @@ int pick_lookup(struct req *r, const struct picker *p, int64_t id, struct pick_i
 	if (id <= 0) return -1;
 	struct stmt *st;
 	int people = p->what && !strcmp(p->what, "people");
-	if (p->what && !strcmp(p->what, "users"))
+	if (p->what && !strcmp(p->what, "tasks"))
+		/* only a task of the picker's programme */
+		st = db_query(r->db,
+			      "SELECT t.id, t.title, t.code, u.name, t.code, '/' FROM tasks t JOIN units u ON u.id = t.lead_id "
+			      "WHERE t.id = $1 AND t.programme_id = $2",
+			      "ii", id, p->programme);
+	else if (p->what && !strcmp(p->what, "users"))
 		st = db_query(r->db, "SELECT us.id, us.full_name, us.login, '', us.login, '/' FROM users us WHERE us.id = $1", "i", id);
 	else if (people)
 		st = db_query(r->db, "SELECT p.id, p.full_name, p.code, u.name, p.search, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
@@ -340,13 +403,14 @@ void page_pick(struct req *r)
 {
 	struct picker p = { 0 };
 	p.what = r->params[0];
-	if (strcmp(p.what, "units") && strcmp(p.what, "people") && strcmp(p.what, "users")) {
+	if (strcmp(p.what, "units") && strcmp(p.what, "people") && strcmp(p.what, "users") && strcmp(p.what, "tasks")) {
 		reply_error(r, 404, "not_found", N_("No such record"));
 		return;
 	}
 	p.purpose = req_query(r, "for");
 	p.movement = query_int(r, "movement", 0, 0, INT64_MAX);
 	p.unit = query_int(r, "unit", 0, 0, INT64_MAX);
+	p.programme = query_int(r, "programme", 0, 0, INT64_MAX);
 	p.exclude = query_int(r, "not", 0, 0, INT64_MAX);
 	int64_t limit = query_int(r, "limit", 20, 1, 100);
 	if (query_bad(r)) return;
@@ -396,6 +460,7 @@ static const char *endpoint(struct req *r, const struct picker *p)
 	buf_url(&b, p->purpose ? p->purpose : "");
 	if (p->movement) buf_printf(&b, "&movement=%lld", (long long)p->movement);
 	if (p->unit) buf_printf(&b, "&unit=%lld", (long long)p->unit);
+	if (p->programme) buf_printf(&b, "&programme=%lld", (long long)p->programme);
 	if (p->exclude) buf_printf(&b, "&not=%lld", (long long)p->exclude);
 	const char *s = arena_strdup(&r->a, buf_cstr(&b));
 	buf_free(&b);
@@ -448,7 +513,7 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 	struct pick_item *all = NULL;
 	int nall = 0;
 	int people = !strcmp(p->what, "people");
-	if (!p->multiple && !strcmp(p->what, "users")) {
+	if (!p->multiple && (!strcmp(p->what, "users") || !strcmp(p->what, "tasks"))) {
 		pick_choices(r, p, NULL, PICK_FEW + 1, &all, &nall);
 	} else if (!p->multiple && (!people || p->unit > 0)) {
 		if (!people) choose_units(r, p, NULL, PICK_FEW + 1, 1, &all, &nall); /* count first: no sort of a big subtree */

@@ -21,6 +21,8 @@
 **   person        the people of a unit and of the units below it (/pick/people)
 **   votes         units where the user may organise votes (a round's organising body)
 **   voters        users with a role on a unit where the caller organises votes (/pick/users)
+**   parent        a programme's tasks not done, for the office that assigns its tasks
+**                 (/pick/tasks?programme=: the parent of a new sub-task)
 **
 ** Without JavaScript the helper renders a <select> when there are at most
 ** PICK_FEW choices, and otherwise a search step: a GET form that re-renders the
@@ -49,9 +51,10 @@ struct pick_item {
 struct picker {
 	const char *name;        /* the form field that carries the id: "unit_id", "scope" */
 	const char *label;       /* the visible label, translated */
-	const char *what;        /* "units", "people" or "users" */
+	const char *what;        /* "units", "people", "users" or "tasks" */
 	const char *purpose;     /* the endpoint's for=: see above */
 	int64_t movement;        /* registration, model */
+	int64_t programme;       /* tasks: whose tasks */
 	int64_t unit;            /* person: whose people; 0: none chosen yet */
 	const char *unit_from;   /* person: the name of the unit picker it follows (JS) */
 	int64_t exclude;         /* units: a unit whose subtree is not a choice (a move) */
@@ -81,7 +84,7 @@ int64_t pick_form_id(struct req *r, const char *name);
 void tmpl_picker(struct buf *o, struct req *r, const struct picker *p);
 void tmpl_picker_search(struct buf *o, struct req *r, const struct picker *p);
 
-/* GET /pick/{units,people}: the choices matching ?q= for a purpose */
+/* GET /pick/{units,people,users,tasks}: the choices matching ?q= for a purpose */
 struct req;
 void page_pick(struct req *r);
 

@@ -652,9 +652,17 @@ static void check_task(struct db *db, const struct user *who, const struct task_
 	else fe_add(fe, "programme_id", N_("No programme has this id"));
 	db_done(st);
 	if (in->parent_id > 0) {
-		int64_t prog = 0;
-		if (db_int1(db, &prog, "SELECT programme_id FROM tasks WHERE id = $1", "i", in->parent_id) != DB_ROW || prog != in->programme_id)
-			fe_add(fe, "parent_code", N_("No task of this programme has this code"));
+		int64_t prog = 0, done = 0;
+		struct stmt *pt = db_query(db, "SELECT programme_id, CASE WHEN state = 'done' THEN 1 ELSE 0 END FROM tasks WHERE id = $1", "i",
+					   in->parent_id);
+		if (pt && db_step(pt) == DB_ROW) {
+			prog = db_int(pt, 0);
+			done = db_int(pt, 1);
+		}
+		db_done(pt);
+		if (prog != in->programme_id) fe_add(fe, "parent_code", N_("No task of this programme has this code"));
+		/* a parent is done only once all its sub-tasks are */
+		else if (done) fe_add(fe, "parent_code", N_("This task is done: reopen it before giving it a sub-task"));
 	}
 }
 
@@ -819,6 +827,13 @@ int tasks_progress(struct db *db, const struct user *who, int64_t id, int64_t pe
 	if (fe->n) { rc = E_INVALID; goto out; }
 	if (!strcmp(t->state, "done")) {
 		fe_add(fe, "state", N_("This task is done already"));
+		rc = E_STATE;
+		goto out;
+	}
+	/* its percent is its sub-tasks' mean (roll_up): a figure of its own
+	** would stand only until the next report on one of them */
+	if (t->children > 0) {
+		fe_add(fe, "state", N_("The progress of a task with sub-tasks is the mean of theirs: report on the sub-tasks"));
 		rc = E_STATE;
 		goto out;
 	}
@@ -989,6 +1004,15 @@ int tasks_reopen(struct db *db, const struct user *who, int64_t id, int64_t vers
 		    "updated_at = $3 WHERE id = $1",
 		    "itt", id, today, now) != DB_OK)
 		rc = E_DB;
+	/* not done: its percent is again what was reported (the mean of its
+	** sub-tasks', or its last progress report), and its parent's follows */
+	if (rc == E_OK && t->children > 0) rc = roll_up(db, id);
+	else if (rc == E_OK) {
+		int64_t last = 0;
+		db_int1(db, &last, "SELECT percent FROM task_reports WHERE task_id = $1 AND kind = 'progress' ORDER BY reported_on DESC, id DESC LIMIT 1",
+			"i", id);
+		rc = db_exec(db, "UPDATE tasks SET percent = $2 WHERE id = $1", "ii", id, last) == DB_OK ? roll_up(db, t->parent_id) : E_DB;
+	}
 	if (rc == E_OK) rc = audit_change(db, who, "reopen", "task", id, before, task_snapshot, reason);
 	free(before);
 out:

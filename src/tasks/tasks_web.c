@@ -350,6 +350,8 @@ static int read_task(struct req *r, int64_t programme_id, struct task_in *in, st
 	if (!in->lead_id && !fe_get(fe, "lead_code")) fe_add(fe, "lead_code", N_("Is required"));
 	if (v.s[TF_PARENT] && in->programme_id && tasks_find_code(r->db, in->programme_id, v.s[TF_PARENT], &in->parent_id) != E_OK)
 		fe_add(fe, "parent_code", N_("No task of this programme has this code"));
+	else if (!v.s[TF_PARENT] && !r->json)
+		in->parent_id = pick_form_id(r, "parent_id"); /* the page's picker: chosen by title; check_task checks its programme */
 	const char *items[TASK_MAX_COORDINATORS + 1];
 	int n = 0, present = 0;
 	if (input_list(r, "coordinators", items, TASK_MAX_COORDINATORS, &n, &present, fe) == E_OK)
@@ -799,6 +801,10 @@ static void programme_view(struct req *r, struct programme *p, const struct fiel
 	if (rc == E_OK) rc = tasks_list(r->db, &r->a, &lq, &v->tasks, &v->ntasks, &v->total);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	v->can_assign = role_can(r->user, PERM_TASK_ASSIGN, p->owner_path);
+	/* the parent of a new sub-task: the form's choice, or a task page's link (?parent=) */
+	const char *pq = req_query(r, "parent");
+	if (r->method == M_POST) v->parent = pick_form_id(r, "parent_id");
+	else if (pq && parse_id(pq, &v->parent) != 0) v->parent = 0;
 	page_begin(r, p->title, "tasks");
 	tmpl_programme_page(&r->out, r, v, fe);
 	page_end(r);

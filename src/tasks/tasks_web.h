@@ -73,6 +73,7 @@ struct programme_view {
 	const char *as_of;
 	const char *unit_code;         /* the subtree asked, or NULL */
 	int64_t unit_id;               /* its id (the picker's value), or 0 */
+	int64_t parent;                /* the assign form's parent task (picker), or 0 */
 	const char *compare;           /* the date compared with, as asked (NULL: the previous quarter's end) */
 	struct task_dashboard *d;
 	struct task *overdue;          /* the overdue list, most late first */

@@ -247,6 +247,62 @@ test('reopening an accepted task: not done from today, done on the dates before;
   assert.deepEqual([after.state, after.reopenings.length, after.reopenings[1].reason], ['open', 2, 'Lần hai']);
 });
 
+test('a task with sub-tasks: its percent is their mean, never a report of its own; a reopened task goes back to what was reported; no sub-task for a done task', async () => {
+  const parent = await newTask();
+  const a = await newTask({ parent_code: parent.code });
+  const b = await newTask({ parent_code: parent.code });
+  // a progress report on the parent is refused: the next report on a sub-task would overwrite it
+  const own = await reporter.post(`/api/v1/tasks/${parent.id}/progress`, { json: { percent: 90, note: 'Tự báo cáo' } });
+  assert.equal(own.status, 409, own.text);
+  assert.equal(own.data.error.fields.state, 'Tiến độ của nhiệm vụ có nhiệm vụ con là trung bình tiến độ các nhiệm vụ con: hãy báo cáo trên các nhiệm vụ con');
+  assert.equal(sql(env.db, `SELECT count(*) FROM task_reports WHERE task_id = ${parent.id}`), '0');
+  // the page says so instead of offering the form; the completion form stays
+  const page = await reporter.get(`/tasks/${parent.id}`);
+  assert.match(page.text, /id="progress-from-subtasks"/);
+  assert.doesNotMatch(page.text, /id="progress-form"/);
+  assert.match(page.text, /id="completion-form"/);
+  assert.match((await reporter.get(`/tasks/${a.id}`)).text, /id="progress-form"/);
+  // a sub-task at 40 % reported, then done and accepted: the parent is (100 + 30) / 2
+  await reporter.post(`/api/v1/tasks/${a.id}/progress`, { json: { percent: 40, note: 'Bước 1' } });
+  const pb = await reporter.post(`/api/v1/tasks/${b.id}/progress`, { json: { percent: 30, note: 'Bước 1' } });
+  assert.equal(pb.status, 200, pb.text);
+  assert.equal((await officer.get(`/api/v1/tasks/${parent.id}`)).data.percent, 35);
+  const c = await reporter.post(`/api/v1/tasks/${a.id}/completion`, { json: { done_on: day(0) } });
+  const ok = await officer.post(`/api/v1/tasks/${a.id}/review`, { json: { decision: 'accept', version: c.data.version } });
+  assert.equal(ok.data.percent, 100);
+  assert.equal((await officer.get(`/api/v1/tasks/${parent.id}`)).data.percent, 65);
+  // reopened: the sub-task is at its last progress again (40), not 100; the parent follows
+  const re = await officer.post(`/api/v1/tasks/${a.id}/reopen`, { json: { reason: 'Chưa đạt', version: ok.data.version } });
+  assert.equal(re.status, 200, re.text);
+  assert.deepEqual([re.data.state, re.data.percent], ['open', 40]);
+  assert.equal((await officer.get(`/api/v1/tasks/${parent.id}`)).data.percent, 35);
+  // both done, the parent done and accepted, then reopened: its percent is their mean, 100
+  for (const t of [a, b]) {
+    const cur = (await officer.get(`/api/v1/tasks/${t.id}`)).data;
+    const done = await reporter.post(`/api/v1/tasks/${t.id}/completion`, { json: { done_on: day(0) } });
+    assert.equal(done.status, 200, `${cur.code}: ${done.text}`);
+    assert.equal((await officer.post(`/api/v1/tasks/${t.id}/review`, { json: { decision: 'accept', version: done.data.version } })).status, 200);
+  }
+  const pc = await reporter.post(`/api/v1/tasks/${parent.id}/completion`, { json: { done_on: day(0) } });
+  assert.equal(pc.status, 200, pc.text);
+  const pa = await officer.post(`/api/v1/tasks/${parent.id}/review`, { json: { decision: 'accept', version: pc.data.version } });
+  assert.equal(pa.data.state, 'done');
+  // no new sub-task under a task done: a parent is done only once all its sub-tasks are
+  const late = await officer.post('/api/v1/tasks', {
+    json: { programme_id: nq57.id, code: 'SUB-LATE', title: 'Việc phát sinh', lead_code: 'T-CAMAU-SKHCN', assigned_on: day(0), parent_code: parent.code },
+  });
+  assert.equal(late.status, 422, late.text);
+  assert.equal(late.data.error.fields.parent_code, 'Nhiệm vụ này đã hoàn thành: hãy mở lại trước khi giao nhiệm vụ con');
+  const pr = await officer.post(`/api/v1/tasks/${parent.id}/reopen`, { json: { reason: 'Bổ sung việc', version: pa.data.version } });
+  assert.deepEqual([pr.status, pr.data.state, pr.data.percent], [200, 'open', 100]);
+  // now open: the new sub-task counts at 0 %, (100 + 100 + 0) / 3 = 66
+  const now = await officer.post('/api/v1/tasks', {
+    json: { programme_id: nq57.id, code: 'SUB-LATE', title: 'Việc phát sinh', lead_code: 'T-CAMAU-SKHCN', assigned_on: day(0), parent_code: parent.code },
+  });
+  assert.equal(now.status, 201, now.text);
+  assert.equal((await officer.get(`/api/v1/tasks/${parent.id}`)).data.percent, 66);
+});
+
 test('correcting a task: the fields sent change, the others stay; a stale version, a reporter, a lead unit among the coordinators are refused', async () => {
   const t = await newTask({ coordinators: ['T-CAMAU-STC'], source_doc: 'Kế hoạch 01', product: 'Báo cáo' });
   const unitId = (code) => Number(sql(env.db, `SELECT id FROM units WHERE code = '${code}'`));

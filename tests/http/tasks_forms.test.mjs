@@ -154,6 +154,37 @@ test('the task page\'s forms keep what was typed after an error', async () => {
   assert.match(r.text, /<textarea id="f-comment" name="comment" rows="3">Bổ sung biên bản nghiệm thu<\/textarea>/);
 });
 
+test('a sub-task\'s parent is chosen by its title typed without accents, not by its code: the programme\'s open tasks, for the assigning office only', async () => {
+  const parent = await newTask({ title: 'Kiểm kê rừng ngập mặn Khâu Vai' });
+  const lead = sql(env.db, "SELECT name FROM units WHERE code = 'T-CAMAU-SKHCN'");
+  // the words typed, unaccented, in any order
+  const r = await officer.get(`/pick/tasks?for=parent&programme=${nq57.id}&q=ngap%20man%20khau`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.data, { items: [{ id: parent.id, label: 'Kiểm kê rừng ngập mặn Khâu Vai', context: lead, code: parent.code }], more: false });
+  // or its code, in small letters
+  assert.deepEqual(codes(await officer.get(`/pick/tasks?for=parent&programme=${nq57.id}&q=${parent.code.toLowerCase()}`)), [parent.code]);
+  // a task done is not offered (NV57-0001 was accepted in April 2025); nor to a reporter, who does not assign
+  assert.deepEqual(codes(await officer.get(`/pick/tasks?for=parent&programme=${nq57.id}&q=nv57-0001`)), []);
+  assert.equal((await reporter.get(`/pick/tasks?for=parent&programme=${nq57.id}&q=khau`)).status, 404);
+  assert.equal((await officer.get(`/pick/tasks?for=parent&q=khau`)).status, 404);
+  // the task page's link opens the programme's form with the parent chosen
+  const off = await browser('camau.officer');
+  const tp = await off.get(`/tasks/${parent.id}`);
+  assert.match(tp.text, new RegExp(`<a href="/programmes/${nq57.id}\\?parent=${parent.id}#new-task" id="add-subtask">`));
+  const form = await off.get(`/programmes/${nq57.id}?parent=${parent.id}`);
+  assert.match(form.text, new RegExp(`data-url="/pick/tasks\\?for=parent&amp;programme=${nq57.id}"`));
+  assert.match(form.text, new RegExp(`<input type="hidden" name="parent_id" value="${parent.id}">\\s*<p class="picked">Kiểm kê rừng ngập mặn Khâu Vai`));
+  assert.doesNotMatch(form.text, /name="parent_code"/);
+  // the form sent with that choice makes a sub-task
+  const skhcn = sql(env.db, "SELECT id FROM units WHERE code = 'T-CAMAU-SKHCN'");
+  const sent = await off.post(`/programmes/${nq57.id}/tasks`, {
+    form: { _csrf: csrfOf(form.text), code: 'KV-01', title: 'Đo đạc ô mẫu', lead_id: skhcn, assigned_on: day(0), parent_id: String(parent.id) },
+  });
+  assert.equal(sent.status, 303, sent.text);
+  const sub = (await officer.get(`/api/v1/tasks?programme=${nq57.id}&limit=1000&as_of=${day(0)}`)).data.items.find((x) => x.code === 'KV-01');
+  assert.deepEqual([sub.parent_code, sub.title], [parent.code, 'Đo đạc ô mẫu']);
+});
+
 test('a task refused on the programme page: the page says so at the top and lands on the form\'s errors', async () => {
   const off = await browser('camau.officer');
   const csrf = csrfOf((await off.get(`/programmes/${nq57.id}`)).text);
