@@ -502,6 +502,17 @@ int64_t pick_form_id(struct req *r, const char *name)
 	return v && parse_id(v, &id) == 0 ? id : 0;
 }
 
+int pick_form_ids(struct req *r, const char *name, int64_t *out, int max)
+{
+	int n = 0;
+	struct evkeyval *kv;
+	TAILQ_FOREACH(kv, &r->form, next) {
+		int64_t id;
+		if (n < max && !strcmp(kv->key, name) && parse_id(kv->value, &id) == 0) out[n++] = id;
+	}
+	return n;
+}
+
 static const char *find_param(struct req *r, const struct picker *p) { return arena_printf(&r->a, "find_%s", p->name); }
 
 void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)

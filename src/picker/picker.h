@@ -78,6 +78,8 @@ int pick_lookup(struct req *r, const struct picker *p, int64_t id, struct pick_i
 
 /* the id posted in a form field, or 0 */
 int64_t pick_form_id(struct req *r, const char *name);
+/* the ids posted in a list's chips (a field repeated), at most max; their number */
+int pick_form_ids(struct req *r, const char *name, int64_t *out, int max);
 
 /* The picker inside a form, and after that form's </form> its search step
 ** (the GET form the search box belongs to when there are many choices). */

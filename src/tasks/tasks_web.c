@@ -51,7 +51,7 @@ static const char *as_of_param(struct req *r)
 		return arena_strdup(&r->a, today);
 	}
 	const char *d = date_from_user(&r->a, s);
-	if (!d) reply_error(r, 400, "bad_request", N_("as_of must be a date (YYYY-MM-DD)"));
+	if (!d) reply_error(r, 400, "bad_request", strncmp(r->path, "/api/", 5) ? N_("Is not a date (dd/mm/yyyy)") : N_("as_of must be a date (YYYY-MM-DD)"));
 	return d;
 }
 
@@ -761,7 +761,16 @@ static void programme_view(struct req *r, struct programme *p, const struct fiel
 {
 	struct programme_view *v = arena_alloc(&r->a, sizeof *v);
 	v->p = p;
-	v->as_of = as_of_param(r);
+	/* a date the officer typed that is not one: today's page, the error at the field */
+	const char *typed = req_query(r, "as_of");
+	if (typed && *typed && !date_from_user(&r->a, typed)) {
+		char today[11];
+		today_iso(today);
+		v->as_of = arena_strdup(&r->a, today);
+		v->as_of_typed = typed;
+		r->status = 400;
+	} else
+		v->as_of = as_of_param(r);
 	if (!v->as_of) return;
 	struct task_query q = { .programme_id = p->id, .as_of = v->as_of };
 	if (tasks_unit_param(r, &q, &v->unit_code, &v->unit_id) != 0) return;

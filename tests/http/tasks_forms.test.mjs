@@ -154,6 +154,49 @@ test('the task page\'s forms keep what was typed after an error', async () => {
   assert.match(r.text, /<textarea id="f-comment" name="comment" rows="3">Bổ sung biên bản nghiệm thu<\/textarea>/);
 });
 
+test('the coordinating units chosen stay chosen when a task form comes back with an error, new or corrected', async () => {
+  const off = await browser('camau.officer');
+  const stc = sql(env.db, "SELECT id FROM units WHERE code = 'T-CAMAU-STC'");
+  const skhcn = sql(env.db, "SELECT id FROM units WHERE code = 'T-CAMAU-SKHCN'");
+  const chip = new RegExp(`<label class="chip"><input type="checkbox" name="coordinators" value="${stc}" checked> [^<]+ <small class="code">T-CAMAU-STC</small></label>`);
+  const csrf = csrfOf((await off.get(`/programmes/${nq57.id}`)).text);
+  // a deadline before the day it is assigned
+  let r = await off.post(`/programmes/${nq57.id}/tasks`, {
+    form: [['_csrf', csrf], ['code', 'CO-1'], ['title', 'Phối hợp số hoá'], ['lead_id', skhcn], ['coordinators', ''], ['coordinators', stc], ['assigned_on', day(0)], ['due_on', day(-3)]],
+  });
+  assert.equal(r.status, 422);
+  assert.match(r.text, chip);
+  // a correction with the title emptied: the chips sent, not the ones stored (none)
+  const t = await newTask();
+  const page = await off.get(`/tasks/${t.id}`);
+  assert.doesNotMatch(page.text, chip);
+  r = await off.post(`/tasks/${t.id}/edit`, {
+    form: [['_csrf', csrfOf(page.text)], ['version', String(t.version)], ['title', ''], ['lead_id', skhcn], ['coordinators', ''], ['coordinators', stc]],
+  });
+  assert.equal(r.status, 422);
+  assert.match(r.text, chip);
+  assert.deepEqual((await officer.get(`/api/v1/tasks/${t.id}`)).data.coordinators, []);
+});
+
+test('a date typed that is no day (31/02/2025): the programme page shows today with the error at the field; the task page says dd/mm/yyyy', async () => {
+  const r = await officer.get(`/programmes/${nq57.id}?as_of=31%2F02%2F2025`);
+  assert.equal(r.status, 400);
+  assert.match(r.text, /<input type="date" id="as_of" name="as_of" value="31\/02\/2025" aria-invalid="true" aria-describedby="e-as_of"><p class="field-error" id="e-as_of">Không phải là ngày hợp lệ \(dd\/mm\/yyyy\) — tình trạng được hiển thị đến hôm nay<\/p>/);
+  assert.match(r.text, /id="n-total">/);
+  // typed the Vietnamese way and real: the page of that day
+  const ok = await officer.get(`/programmes/${nq57.id}?as_of=14%2F10%2F2025`);
+  assert.equal(ok.status, 200);
+  assert.match(ok.text, /<input type="date" id="as_of" name="as_of" value="2025-10-14">/);
+  const t = await newTask();
+  const tp = await officer.get(`/tasks/${t.id}?as_of=31%2F02%2F2025`);
+  assert.equal(tp.status, 400);
+  assert.match(tp.text, /Không phải là ngày hợp lệ \(dd\/mm\/yyyy\)/);
+  assert.doesNotMatch(tp.text, /YYYY-MM-DD/);
+  // the API keeps its message for programs
+  const api = await officer.get(`/api/v1/tasks/${t.id}?as_of=31%2F02%2F2025`);
+  assert.deepEqual([api.status, api.data.error.message], [400, 'as_of phải là một ngày (YYYY-MM-DD)']);
+});
+
 test('a sub-task\'s parent is chosen by its title typed without accents, not by its code: the programme\'s open tasks, for the assigning office only', async () => {
   const parent = await newTask({ title: 'Kiểm kê rừng ngập mặn Khâu Vai' });
   const lead = sql(env.db, "SELECT name FROM units WHERE code = 'T-CAMAU-SKHCN'");
