@@ -9,10 +9,58 @@
 #include "collate.h"
 #include "db.h"
 #include "errors.h"
+#include "fold.h"
 #include "util.h"
 
 /* the migrations of a dialect: sql/sqlite/ or sql/pg/ (db_dialect) */
 #define PREFIX_OF(dialect) (strcmp((dialect), "pg") == 0 ? "sql/pg/" : "sql/sqlite/")
+
+/* ---- folded texts a migration adds: what SQL cannot compute ----
+**
+** A migration that adds a column of folded words (fold_words) to a table
+** with rows leaves it empty; the rows are filled here, in the migration's
+** transaction, from the text SQL gives. */
+static const struct {
+	int version;
+	const char *table, *column, *text;
+} folded[] = {
+	{ 29, "tasks", "search", "code || ' ' || title" },
+};
+
+#define FOLD_BATCH 2000
+
+static int fill_folded(struct db *db, int version)
+{
+	for (size_t f = 0; f < sizeof folded / sizeof *folded; f++) {
+		if (folded[f].version != version) continue;
+		char select[200], update[120];
+		snprintf(select, sizeof select, "SELECT id, %s FROM %s WHERE id > $1 ORDER BY id LIMIT $2", folded[f].text, folded[f].table);
+		snprintf(update, sizeof update, "UPDATE %s SET %s = $1 WHERE id = $2", folded[f].table, folded[f].column);
+		int64_t last = 0;
+		for (int n = FOLD_BATCH; n == FOLD_BATCH;) {
+			/* a batch read, then written: no update while the table is being read */
+			int64_t ids[FOLD_BATCH];
+			char *texts[FOLD_BATCH];
+			struct stmt *st = db_query(db, select, "ii", last, (int64_t)FOLD_BATCH);
+			if (!st) return DB_ERR;
+			n = 0;
+			while (n < FOLD_BATCH && db_step(st) == DB_ROW) {
+				ids[n] = db_int(st, 0);
+				texts[n] = fold_words_dup(db_text(st, 1) ? db_text(st, 1) : "");
+				n++;
+			}
+			db_done(st);
+			int rc = DB_OK;
+			for (int i = 0; i < n; i++) {
+				if (rc == DB_OK) rc = texts[i] ? db_exec(db, update, "ti", texts[i], ids[i]) : DB_ERR;
+				free(texts[i]);
+			}
+			if (rc != DB_OK) return rc;
+			if (n) last = ids[n - 1];
+		}
+	}
+	return DB_OK;
+}
 
 static int version_of(const char *prefix, const char *name) { return atoi(name + strlen(prefix)); }
 
@@ -65,7 +113,7 @@ int schema_migrate(struct db *db, int quiet)
 			if (db_int1(db, &done, "SELECT count(*) FROM schema_migrations WHERE version = $1", "i", (int64_t)v) != DB_ROW) {
 				snprintf(why, sizeof why, "%s", db_errmsg(db));
 				rc = E_DB;
-			} else if (!done && (db_script(db, (const char *)a->data) != DB_OK ||
+			} else if (!done && (db_script(db, (const char *)a->data) != DB_OK || fill_folded(db, v) != DB_OK ||
 					     db_exec(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", "itt",
 						     (int64_t)v, a->name + strlen(prefix), now) != DB_OK)) {
 				snprintf(why, sizeof why, "%s", db_errmsg(db));

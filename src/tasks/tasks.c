@@ -668,6 +668,19 @@ static void check_task(struct db *db, const struct user *who, const struct task_
 
 static int roll_up(struct db *db, int64_t parent_id);
 
+/* the folded words of a task's code and title (tasks.search: a search by
+** words typed without accents); malloc'd, NULL out of memory */
+static char *task_search_key(const char *code, const char *title)
+{
+	size_t n = strlen(code) + strlen(title) + 2;
+	char *both = malloc(n);
+	if (!both) return NULL;
+	snprintf(both, n, "%s %s", code, title);
+	char *key = fold_words_dup(both);
+	free(both);
+	return key;
+}
+
 int tasks_create(struct db *db, const struct user *who, const struct task_in *in0, struct field_errors *fe, int64_t *id)
 {
 	struct task_in in = *in0;
@@ -689,16 +702,20 @@ int tasks_create(struct db *db, const struct user *who, const struct task_in *in
 	char now[21];
 	now_iso(now);
 	const char *due = in.due_on && *in.due_on ? in.due_on : NULL;
-	if (db_int1(db, id,
+	char *search = task_search_key(in.code, in.title);
+	if (!search ||
+	    db_int1(db, id,
 		    "INSERT INTO tasks (programme_id, parent_id, code, title, source_doc, source_article, assigner_id, lead_id, assigned_on, "
-		    "due_original, due_on, product, created_by, created_at, updated_at) "
-		    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $13) RETURNING id",
-		    "iIttttiitttIt", in.programme_id, in.parent_id, in.code, in.title,
+		    "due_original, due_on, product, created_by, created_at, updated_at, search) "
+		    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $13, $14) RETURNING id",
+		    "iIttttiitttItt", in.programme_id, in.parent_id, in.code, in.title,
 		    in.source_doc && *in.source_doc ? in.source_doc : NULL, in.source_article && *in.source_article ? in.source_article : NULL,
-		    in.assigner_id, in.lead_id, in.assigned_on, due, in.product && *in.product ? in.product : NULL, who->id, now) != DB_ROW) {
+		    in.assigner_id, in.lead_id, in.assigned_on, due, in.product && *in.product ? in.product : NULL, who->id, now, search) != DB_ROW) {
+		free(search);
 		rc = E_DB;
 		goto out;
 	}
+	free(search);
 	for (int i = 0; i < in.ncoordinators; i++)
 		if (db_exec(db, "INSERT INTO task_coordinators (task_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", "ii", *id,
 			    in.coordinators[i]) != DB_OK) {
@@ -764,13 +781,17 @@ int tasks_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 	char now[21];
 	now_iso(now);
 #define KEEP_OR(has, v, old) ((has) ? ((v) && *(v) ? (v) : NULL) : (old))
-	if (db_exec(db,
+	const char *title = in->has_title ? in->title : t->title;
+	char *search = task_search_key(t->code, title);
+	if (!search ||
+	    db_exec(db,
 		    "UPDATE tasks SET title = $2, source_doc = $3, source_article = $4, product = $5, lead_id = $6, version = version + 1, "
-		    "updated_at = $7 WHERE id = $1",
-		    "ittttit", id, in->has_title ? in->title : t->title, KEEP_OR(in->has_source_doc, in->source_doc, t->source_doc),
+		    "updated_at = $7, search = $8 WHERE id = $1",
+		    "ittttitt", id, title, KEEP_OR(in->has_source_doc, in->source_doc, t->source_doc),
 		    KEEP_OR(in->has_source_article, in->source_article, t->source_article), KEEP_OR(in->has_product, in->product, t->product),
-		    lead, now) != DB_OK)
+		    lead, now, search) != DB_OK)
 		rc = E_DB;
+	free(search);
 #undef KEEP_OR
 	if (rc == E_OK && in->has_coordinators) {
 		if (db_exec(db, "DELETE FROM task_coordinators WHERE task_id = $1", "i", id) != DB_OK) rc = E_DB;

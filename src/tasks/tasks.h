@@ -39,6 +39,7 @@ enum task_status task_status_parse(const char *s);
 #define TASK_TITLE_MAX 1000
 #define TASK_MAX_COORDINATORS 32
 #define TASK_MAX_RANGES 16
+#define TASK_MAX_WORDS 6       /* the words of a search looked for, the first ones */
 
 struct programme {
 	int64_t id;
@@ -143,6 +144,8 @@ struct task_query {
 	const char *as_of;             /* YYYY-MM-DD */
 	const char *unit_lo, *unit_hi; /* the lead units' subtree, or NULL */
 	int64_t lead_id;               /* > 0: this lead unit only */
+	int nwords;                    /* > 0: each of these LIKE patterns ("% word%") in ' ' || search */
+	const char *words[TASK_MAX_WORDS];
 	enum task_status status;       /* TS_NONE: any */
 	const char *due_until;         /* not done and due between as_of and this date (the due-soon list) */
 	const char *due_max;           /* with status TS_OVERDUE: only those due on or before this date (a shortcut

@@ -140,6 +140,7 @@ static void build_where(struct buf *sql, const struct task_query *q, struct para
 	buf_raw(sql, " WHERE t.assigned_on <= $1");
 	if (q->programme_id > 0) buf_printf(sql, " AND t.programme_id = $%d", param_int(p, q->programme_id));
 	if (q->lead_id > 0) buf_printf(sql, " AND t.lead_id = $%d", param_int(p, q->lead_id));
+	for (int i = 0; i < q->nwords && i < TASK_MAX_WORDS; i++) buf_printf(sql, " AND (' ' || t.search) LIKE $%d ESCAPE '\\'", param_text(p, q->words[i]));
 	if (q->unit_lo) {
 		int lo = param_text(p, q->unit_lo), hi = param_text(p, q->unit_hi);
 		buf_printf(sql, " AND lu.path >= $%d AND lu.path < $%d", lo, hi);

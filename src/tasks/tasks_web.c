@@ -21,6 +21,7 @@
 #include "../base/chart.h"
 #include "../base/db.h"
 #include "../base/files.h"
+#include "../base/fold.h"
 #include "../base/i18n.h"
 #include "../base/multipart.h"
 #include "../base/pdf.h"
@@ -64,6 +65,22 @@ static const char *compare_param(struct req *r)
 	const char *d = date_from_user(&r->a, s);
 	if (!d) reply_error(r, 400, "bad_request", N_("compare must be a date (YYYY-MM-DD)"));
 	return d ? d : "";
+}
+
+/* ?q=: words of a task's code or title, typed with or without accents;
+** each one must begin a word of the task's folded code and title
+** (tasks.search): "dot 5" is "(đợt 5)", not every code with a 5 */
+static void search_param(struct req *r, struct task_query *q, const char **typed)
+{
+	const char *s = req_query(r, "q");
+	if (typed) *typed = s && *s ? s : NULL;
+	if (!s || !*s) return;
+	char *words = fold_words_dup(s);
+	if (!words) return;
+	char *save = NULL;
+	for (char *w = strtok_r(words, " ", &save); w && q->nwords < TASK_MAX_WORDS; w = strtok_r(NULL, " ", &save))
+		q->words[q->nwords++] = arena_printf(&r->a, "%% %s", like_pattern(&r->a, w) + 1); /* "% word%": a word's beginning */
+	free(words);
 }
 
 /* the reader's scope over a programme's tasks: all of them with a read grant
@@ -293,6 +310,7 @@ void api_tasks_list(struct req *r)
 	q.sort = query_choice(r, "sort", sorts);
 	if (query_bad(r)) return;
 	if (!q.programme_id) { reply_error(r, 400, "bad_request", N_("Give the programme: ?programme=ID")); return; }
+	search_param(r, &q, NULL);
 	struct programme *p = programme_param(r, q.programme_id);
 	const char *unit = NULL;
 	if (!p || !(q.as_of = as_of_param(r)) || unit_param(r, &q, &unit) != 0) return;
@@ -806,7 +824,9 @@ static void programme_view(struct req *r, struct programme *p, const struct fiel
 	lq.status = task_status_parse(v->status);
 	lq.limit = v->limit;
 	lq.offset = v->offset;
-	lq.known_total = lq.status ? v->d->now.n[lq.status] : v->d->now.total;
+	search_param(r, &lq, &v->q);
+	/* the dashboard counted them, unless words narrow the list */
+	lq.known_total = lq.nwords ? 0 : lq.status ? v->d->now.n[lq.status] : v->d->now.total;
 	if (rc == E_OK) rc = tasks_list(r->db, &r->a, &lq, &v->tasks, &v->ntasks, &v->total);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	v->can_assign = role_can(r->user, PERM_TASK_ASSIGN, p->owner_path);

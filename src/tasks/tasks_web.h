@@ -72,6 +72,7 @@ struct programme_view {
 	const struct programme *p;
 	const char *as_of;
 	const char *as_of_typed;       /* ?as_of= as typed when it is not a date (the page shows today), or NULL */
+	const char *q;                 /* the list's search words as typed, or NULL */
 	const char *unit_code;         /* the subtree asked, or NULL */
 	int64_t unit_id;               /* its id (the picker's value), or 0 */
 	int64_t parent;                /* the assign form's parent task (picker), or 0 */

@@ -303,6 +303,45 @@ test('a task with sub-tasks: its percent is their mean, never a report of its ow
   assert.equal((await officer.get(`/api/v1/tasks/${parent.id}`)).data.percent, 66);
 });
 
+test('a programme\'s tasks found by words of their code or title typed without accents (?q=), by the API and on the page', async () => {
+  const list = async (q) => {
+    const r = await officer.get(`/api/v1/tasks?programme=${nq57.id}&limit=1000&q=${encodeURIComponent(q)}`);
+    assert.equal(r.status, 200, r.text);
+    return r.data;
+  };
+  // "Ứng dụng trí tuệ nhân tạo trong chỉ đạo, điều hành (đợt 5)": 12 of the 71 tasks on artificial intelligence
+  const ai5 = await list('tri tue dot 5');
+  assert.equal(ai5.total, 12);
+  assert.ok(ai5.items.every((t) => /trí tuệ nhân tạo.*\(đợt 5\)/.test(t.title)), JSON.stringify(ai5.items.map((t) => t.title)));
+  assert.equal((await list('tri tue')).total, 71);
+  // with or without accents, in any case, in any order
+  assert.deepEqual([(await list('khóm')).total, (await list('KHOM')).total, (await list('dot 5 TRÍ TUỆ')).total], [71, 71, 12]);
+  // by the code, as typed in the minutes
+  assert.deepEqual((await list('nv57-0168')).items.map((t) => t.code), ['NV57-0168']);
+  assert.equal((await list('khong co nhiem vu nay')).total, 0);
+  // a title corrected: found by its new words, not the old ones
+  const t = await newTask({ title: 'Lắp đặt camera giám sát' });
+  const c = await officer.patch(`/api/v1/tasks/${t.id}`, { json: { title: 'Số hoá bản đồ địa chính', version: t.version } });
+  assert.equal(c.status, 200, c.text);
+  assert.deepEqual([(await list('camera giam sat')).total, (await list('ban do dia chinh')).items.map((x) => x.id)], [0, [t.id]]);
+  // the page: the list narrowed, the words kept in the box; the counts above stay the programme's
+  const page = await officer.get(`/programmes/${nq57.id}?as_of=${SEED_DATE}&q=tri+tue+dot+5`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<input type="search" id="task-q" name="q" value="tri tue dot 5"/);
+  const rows = page.text.slice(page.text.indexOf('id="h-tasks"')).match(/<tr data-status=/g);
+  assert.equal(rows.length, 12);
+  assert.match(page.text, /<b id="n-total">1\.13\d<\/b>/);
+});
+
+test('migration 029 fills the search words of the tasks a database held before it', async () => {
+  const old = makeDb({ demo: true }).db;
+  sql(old, 'ALTER TABLE tasks DROP COLUMN search; DELETE FROM schema_migrations WHERE version = 29');
+  const r = thidua(['audit', 'verify', '--db', old]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(sql(old, "SELECT count(*) FROM tasks WHERE search = ''"), '0');
+  assert.equal(sql(old, "SELECT search FROM tasks WHERE code = 'NV57-0168'"), 'nv57 0168 ung dung tri tue nhan tao trong chi dao dieu hanh dot 5');
+});
+
 test('correcting a task: the fields sent change, the others stay; a stale version, a reporter, a lead unit among the coordinators are refused', async () => {
   const t = await newTask({ coordinators: ['T-CAMAU-STC'], source_doc: 'Kế hoạch 01', product: 'Báo cáo' });
   const unitId = (code) => Number(sql(env.db, `SELECT id FROM units WHERE code = '${code}'`));
