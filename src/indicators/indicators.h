@@ -262,6 +262,21 @@ int ind_rules_check(struct db *db, struct arena *a, int64_t unit_id, const char 
 		    const char *lang, struct ind_check *chk);
 /* parses an expression: E_OK, or E_INVALID and *err; codes are checked against the indicators table when db is not NULL */
 int ind_expr_check(struct db *db, struct arena *a, const char *text, struct ind_expr_error *err);
+/* The same for an expression typed in a form of language lang, its numbers
+** the user's way (i18n_parse_number: vi "1.000" is a thousand, "0,5" a
+** half; a run of digits, '.' and ',' is one number, and one that does not
+** read in lang, such as "1,500.5" in vi, is refused at its column, never
+** guessed). The grammar has no comma of its own, so a comma is always part
+** of a number. lang NULL: the stored form (strtod's: 0.5, 1000). On E_OK
+** *canonical (when not NULL) is the text in the stored form, each number
+** rewritten, everything else as typed; err's columns are the typed text's. */
+int ind_expr_read(struct db *db, struct arena *a, const char *lang, const char *text, const char **canonical,
+		  struct ind_expr_error *err);
+/* a number as lang writes it in a form, every digit kept (not fmt_number's two
+** decimals): 1000 → "1.000" (vi), "1,000" (en, hi); 0.125 → "0,125" (vi) */
+void ind_fmt_exact(struct buf *b, const char *lang, double v);
+/* a stored expression with its numbers as lang writes them (1000 → "1.000" in vi), for a form or a list */
+const char *ind_expr_shown(struct arena *a, const char *lang, const char *stored);
 /* "Column 12: …" in a language; the string lives in a */
 const char *ind_expr_error_text(struct arena *a, const char *lang, const struct ind_expr_error *err);
 

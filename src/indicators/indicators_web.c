@@ -1070,8 +1070,11 @@ static void read_rule_in(struct req *r, struct ind_rule_in *in, struct field_err
 	input_read(r, rule_fields, &v, fe, 0);
 	*in = (struct ind_rule_in){ v.s[RF_CODE], v.s[RF_EXPR], v.s[RF_VI], v.s[RF_EN], v.s[RF_HI], v.s[RF_SEV], 1 };
 	memset(err, 0, sizeof *err);
-	if (v.s[RF_EXPR] && ind_expr_check(r->db, &r->a, v.s[RF_EXPR], err) != E_OK && !fe_get(fe, "expression"))
-		fe_add(fe, "expression", N_("The rule does not parse"));
+	/* a form's numbers the user's way (0,5 in vi), stored the one way (0.5); JSON's the stored way */
+	const char *canonical = NULL;
+	if (v.s[RF_EXPR] && ind_expr_read(r->db, &r->a, r->json ? NULL : r->lang, v.s[RF_EXPR], &canonical, err) != E_OK) {
+		if (!fe_get(fe, "expression")) fe_add(fe, "expression", N_("The rule does not parse"));
+	} else if (canonical) in->expression = canonical;
 }
 
 static int rule_create(struct req *r, struct field_errors *fe, struct ind_expr_error *err, int64_t *id)
