@@ -565,17 +565,19 @@ int ind_rules_check(struct db *db, struct arena *a, int64_t unit_id, const char 
 		struct ind_expr_error err;
 		if (expr_parse(a, NULL, rows[i].expr, &e, &err, NULL) != E_OK) continue;   /* stored only when it parses */
 		const char **named = NULL;
-		int nn = 0, ncap = 0, hit = 0;
+		int nn = 0, ncap = 0;
+		const char *hit = NULL;
 		codes_of(e, a, &named, &nn, &ncap);
 		for (int j = 0; j < nn && !hit; j++)
 			for (int k = 0; k < ncodes && !hit; k++)
-				if (codes[k] && !strcmp(named[j], codes[k])) hit = 1;
+				if (codes[k] && !strcmp(named[j], codes[k])) hit = codes[k];
 		if (!hit) continue;
 		double v = eval(&c, e);
 		if (v != 0) continue;   /* holds, or cannot be judged yet */
 		if (!strcmp(rows[i].sev, "warning") || (!strcmp(rows[i].sev, "comment") && any_comment(&c, named, nn))) {
 			if (chk->nwarn < IND_WARN_MAX) {
 				chk->warn_rule[chk->nwarn] = rows[i].code;
+				chk->warn_indicator[chk->nwarn] = hit;
 				chk->warn_message[chk->nwarn++] = rows[i].msg;
 			}
 			continue;

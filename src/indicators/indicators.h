@@ -128,6 +128,7 @@ struct ind_check {
 	int nwarn;
 	const char *warn_rule[IND_WARN_MAX];
 	const char *warn_message[IND_WARN_MAX];
+	const char *warn_indicator[IND_WARN_MAX];   /* the first indicator entered that the rule names */
 };
 
 /* Enters values of one unit for one period, all or nothing: the caller holds

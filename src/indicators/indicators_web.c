@@ -218,6 +218,33 @@ static void back_to_unit(struct req *r, int64_t unit_id, const char *period, con
 	buf_free(&b);
 }
 
+/* "The values are saved, with warnings: Security incidents: Unusually
+** many incidents; …" in the reader's language: each warning's indicator
+** (its name) and its rule's message. It travels in the flash cookie, so it
+** is cut short (whole characters) well below a cookie's 4 KB once escaped. */
+static const char *warnings_text(struct req *r, const struct ind_check *chk, const struct ind_value *v, int n)
+{
+	struct buf b;
+	buf_init(&b);
+	for (int i = 0; i < chk->nwarn; i++) {
+		const char *name = chk->warn_indicator[i];
+		for (int k = 0; k < n && name; k++)
+			if (!strcmp(v[k].code, name)) { name = v[k].name; break; }
+		if (i) buf_raw(&b, "; ");
+		if (name) buf_printf(&b, "%s: ", name);
+		buf_raw(&b, chk->warn_message[i] ? chk->warn_message[i] : chk->warn_rule[i]);
+	}
+	size_t max = 900;
+	if (b.len > max) {
+		while (max > 0 && ((unsigned char)buf_cstr(&b)[max] & 0xC0) == 0x80) max--;
+		b.len = max;
+		buf_raw(&b, "…");
+	}
+	const char *s = arena_printf(&r->a, _("The values are saved, with warnings: %s"), buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
 /* the form of a unit and period: for each indicator of the period's type
 ** the fields v.CODE (value), n.CODE and d.CODE (a ratio), c.CODE (comment);
 ** a row left empty is not entered */
@@ -283,7 +310,7 @@ void page_indicator_values_post(struct req *r)
 	struct field_errors dfe = { 0 };
 	rc = indicators_enter(r->db, &r->a, r->user, id, period, e, ne, r->lang, &dfe, &chk);
 	if (rc == E_OK) {
-		back_to_unit(r, id, period, chk.nwarn ? N_("The values are saved, with warnings: check them") : N_("The values are saved"));
+		back_to_unit(r, id, period, chk.nwarn ? warnings_text(r, &chk, v, n) : N_("The values are saved"));
 		return;
 	}
 	if (rc != E_INVALID && rc != E_STATE) { reply_fail(r, rc, NULL); return; }
@@ -761,6 +788,7 @@ void api_indicator_values_enter(struct req *r)
 		jw_obj(&w);
 		jw_kstr(&w, "rule", chk.warn_rule[i]);
 		jw_kstr(&w, "message", chk.warn_message[i]);
+		jw_kstr(&w, "indicator", chk.warn_indicator[i]);
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);

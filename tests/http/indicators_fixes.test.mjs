@@ -117,3 +117,17 @@ test('a rule\'s numbers are read the Vietnamese way, stored one way and shown th
   ok(await web.post(`/indicators/rules/${id}`, { ...ruleMessages, code: 'cov_half', expression: 'coverage_5g <= coverage_4g * 0,5', version, active: '1' }), 303);
   assert.equal((await rulesApi()).find((x) => x.code === 'cov_half').expression, 'coverage_5g <= coverage_4g * 0.5');
 });
+
+test('saving values that break a warning rule names the indicator and the rule\'s message', async () => {
+  ok(await admin.post('/api/v1/indicator-rules', { json: { code: 'inc_many', expression: 'security_incidents <= 20', severity: 'warning',
+    message_vi: 'Số sự cố an toàn thông tin cao bất thường', message_en: 'Unusually many security incidents', message_hi: 'असामान्य रूप से अधिक सुरक्षा घटनाएँ' } }), 201);
+  const r = await web.post('/indicators/values', { unit_id: String(u.D1.id), period: '2026', 'v.security_incidents': '25' });
+  assert.equal(r.status, 303, r.text);
+  const page = await web.get(r.headers.get('location'));
+  assert.equal(unescape(page.text.match(/<p class="flash" role="status">([^<]*)<\/p>/)[1]),
+    'Đã lưu số liệu, có cảnh báo: Sự cố an toàn thông tin: Số sự cố an toàn thông tin cao bất thường');
+  // the API's warning names its indicator too
+  const api = ok(await admin.post('/api/v1/indicator-values', { json: { unit_id: u.D1.id, period: '2026',
+    values: [{ indicator: 'security_incidents', value: 30 }] }, headers: { 'Accept-Language': 'en' } }));
+  assert.deepEqual(api.warnings, [{ rule: 'inc_many', message: 'Unusually many security incidents', indicator: 'security_incidents' }]);
+});
