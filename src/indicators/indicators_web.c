@@ -965,7 +965,7 @@ void page_indicator_target_post(struct req *r)
 	double target = 0;
 	const char *t = req_form(r, "target");
 	if (indicators_find(r->db, &r->a, req_form(r, "indicator"), r->lang, &x) != E_OK) fe_add(&fe, "indicator", N_("No such indicator"));
-	if (!t || i18n_parse_number(r->lang, t, &target) != 0) fe_add(&fe, "target", N_("Is not a number"));
+	if (!t || i18n_parse_number(r->lang, t, &target) != 0) fe_add(&fe, "target", N_("Must be a number written like 1,500,000.5"));
 	int rc = fe.n ? E_INVALID : indicators_set_target(r->db, r->user, x->id, id, period, target, &fe);
 	if (rc == E_OK) { back_to_unit(r, id, period, N_("The target is saved")); return; }
 	if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }

@@ -131,3 +131,18 @@ test('saving values that break a warning rule names the indicator and the rule\'
     values: [{ indicator: 'security_incidents', value: 30 }] }, headers: { 'Accept-Language': 'en' } }));
   assert.deepEqual(api.warnings, [{ rule: 'inc_many', message: 'Unusually many security incidents', indicator: 'security_incidents' }]);
 });
+
+test('the planned-target form keeps the indicator chosen and the value typed after an error', async () => {
+  const r = await web.post('/indicators/targets', { unit_id: String(u.D1.id), period: '2027', indicator: 'coverage_5g', target: '1.5' });
+  assert.equal(r.status, 422);
+  const select = r.text.match(/<select id="f-indicator"[\s\S]*?<\/select>/)[0];
+  assert.deepEqual([...select.matchAll(/<option value="([a-z0-9_]+)" selected>/g)].map((m) => m[1]), ['coverage_5g']);
+  assert.match(r.text, /<input id="f-target" name="target" value="1.5"/);
+  assert.equal(fieldError(r.text, 'target'), 'Phải là số viết như 1.500.000,5 (dấu chấm nhóm hàng nghìn, dấu phẩy trước phần thập phân)');
+  // corrected, the target lands on the indicator chosen
+  ok(await web.post('/indicators/targets', { unit_id: String(u.D1.id), period: '2027', indicator: 'coverage_5g', target: '1,5' }), 303);
+  const fig = ok(await admin.get(`/api/v1/indicator-figures?indicator=coverage_5g&unit_id=${u.D1.id}&period=2027`));
+  assert.equal(fig.figure.target, 1.5);
+  const other = ok(await admin.get(`/api/v1/indicator-figures?indicator=awareness_participants&unit_id=${u.D1.id}&period=2027`));
+  assert.equal(other.figure.target, null);
+});
