@@ -102,6 +102,11 @@ void indicator_json(struct jw *w, const struct indicator *x);
 int period_valid(const char *period_type, const char *period);
 /* the type of a period's spelling, or NULL */
 const char *period_type_of(const char *period);
+/* A period as a person types it, into its stored spelling: 2025, 2025-Q3
+** and 2025-07 as they are (2025-q3 too); a month 07/2025 or 7/2025 →
+** 2025-07; a quarter Q3/2025, q3-2025, quý 3/2025, Quý III/2025 → 2025-Q3.
+** Spaces around are ignored. 0, or -1 when it does not read. */
+int period_parse(const char *typed, char *out, size_t n);
 /* the period before (2025 → 2024, 2025-Q1 → 2024-Q4, 2025-01 → 2024-12): 0, or -1 */
 int period_prev(const char *period, char *out, size_t n);
 /* count periods from..to of one type (at most max) into out[] (each IND_PERIOD_MAX bytes): the number, or -1 */

@@ -73,6 +73,13 @@ static const char *unit_param(struct req *r, const char *value, int64_t *id, str
 	return (*u)->path;
 }
 
+/* a period typed the user's way (07/2025, Q3/2025, quý 3/2025) in its stored spelling, or NULL */
+static const char *user_period(struct req *r, const char *typed)
+{
+	char p[IND_PERIOD_MAX];
+	return period_parse(typed, p, sizeof p) == 0 ? arena_strdup(&r->a, p) : NULL;
+}
+
 static const char *latest_year(struct req *r)
 {
 	/* the latest year among the last entries (the history's newest rows, read by its key): not a scan of every value */
@@ -198,10 +205,14 @@ void page_indicators(struct req *r)
 	if (uq && *uq) path = unit_param(r, uq, &id, &u);
 	else path = unit_param(r, arena_printf(&r->a, "%lld", (long long)default_unit(r)), &id, &u);
 	if (!path) return;
-	const char *period = req_query(r, "period");
-	if (!period || !*period) period = latest_year(r);
-	if (!period_type_of(period)) {
-		reply_error(r, 400, "bad_request", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
+	const char *typed = req_query(r, "period");
+	if (!typed || !*typed) { show_page(r, id, u, latest_year(r), NULL, NULL, NULL); return; }
+	const char *period = user_period(r, typed);
+	if (!period) {
+		/* the page of the latest year, the period as typed beside its error */
+		struct field_errors fe = { 0 };
+		fe_add(&fe, "period", N_("Write a period as 2025, 2025-Q3 (Q3/2025) or 2025-07 (07/2025)"));
+		show_page(r, id, u, latest_year(r), &fe, NULL, NULL);
 		return;
 	}
 	show_page(r, id, u, period, NULL, NULL, NULL);
@@ -254,8 +265,8 @@ void page_indicator_values_post(struct req *r)
 	struct unit *u;
 	const char *path = unit_param(r, req_form(r, "unit_id"), &id, &u);
 	if (!path) return;
-	const char *period = req_form(r, "period");
-	if (!period_type_of(period)) {
+	const char *period = user_period(r, req_form(r, "period"));
+	if (!period) {
 		reply_error(r, 422, "validation", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
 		return;
 	}
@@ -363,8 +374,8 @@ void page_indicator_template(struct req *r)
 	int64_t id = 0;
 	struct unit *u;
 	if (!unit_param(r, req_query(r, "unit_id"), &id, &u)) return;
-	const char *period = req_query(r, "period");
-	if (!period_type_of(period)) {
+	const char *period = user_period(r, req_query(r, "period"));
+	if (!period) {
 		reply_error(r, 400, "bad_request", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
 		return;
 	}
@@ -955,8 +966,8 @@ void page_indicator_target_post(struct req *r)
 	int64_t id = 0;
 	struct unit *u;
 	if (!unit_param(r, req_form(r, "unit_id"), &id, &u)) return;
-	const char *period = req_form(r, "period");
-	if (!period_type_of(period)) {
+	const char *period = user_period(r, req_form(r, "period"));
+	if (!period) {
 		reply_error(r, 422, "validation", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
 		return;
 	}

@@ -146,3 +146,26 @@ test('the planned-target form keeps the indicator chosen and the value typed aft
   const other = ok(await admin.get(`/api/v1/indicator-figures?indicator=awareness_participants&unit_id=${u.D1.id}&period=2027`));
   assert.equal(other.figure.target, null);
 });
+
+test('a period typed the Vietnamese way is read; one that cannot be shows its error beside the field', async () => {
+  const shown = async (typed) => {
+    const r = await web.get(`/indicators?unit_id=${u.D1.id}&period=${encodeURIComponent(typed)}`);
+    assert.equal(r.status, 200, `${typed}: ${r.text.slice(0, 300)}`);
+    return [r.text.match(/id="f-period" name="period" value="([^"]*)"/)[1], r.text.match(/<p class="status">[^<]*<b>([^<]*)<\/b>/)[1]];
+  };
+  assert.deepEqual(await shown('07/2025'), ['2025-07', '2025-07']);
+  assert.deepEqual(await shown('3/2025'), ['2025-03', '2025-03']);
+  assert.deepEqual(await shown('Q3/2025'), ['2025-Q3', '2025-Q3']);
+  assert.deepEqual(await shown('quý 3/2025'), ['2025-Q3', '2025-Q3']);
+  assert.deepEqual(await shown('Quý IV/2025'), ['2025-Q4', '2025-Q4']);
+  assert.deepEqual(await shown(' 2025 '), ['2025', '2025']);
+  assert.deepEqual(await shown('2025-Q2'), ['2025-Q2', '2025-Q2']);
+  for (const typed of ['13/2025', 'Q5/2025', 'tháng bảy']) {
+    const r = await web.get(`/indicators?unit_id=${u.D1.id}&period=${encodeURIComponent(typed)}`);
+    assert.equal(r.status, 422, typed);
+    assert.match(r.text, /<title>/);
+    assert.equal(r.text.match(/id="f-period" name="period" value="([^"]*)"/)[1], typed);
+    assert.match(r.text, /id="f-period" name="period" value="[^"]*" required aria-describedby="h-period e-period" aria-invalid="true"/);
+    assert.equal(fieldError(r.text, 'period'), 'Ghi kỳ dạng 2025, 2025-Q3 (quý 3/2025) hoặc 2025-07 (07/2025)');
+  }
+});

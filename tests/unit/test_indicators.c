@@ -141,6 +141,16 @@ static void test_periods(void **state)
 	assert_string_equal(r[1], "2024-Q4");
 	assert_string_equal(r[3], "2025-Q2");
 	assert_int_equal(period_range("2025", "2024", r, 8), -1);
+	/* periods typed the Vietnamese way */
+	static const char *const typed[][2] = { { "2025", "2025" }, { " 2025-q3 ", "2025-Q3" }, { "07/2025", "2025-07" }, { "7/2025", "2025-07" },
+						 { "12-2025", "2025-12" }, { "Q3/2025", "2025-Q3" }, { "q1 2025", "2025-Q1" }, { "quý 3/2025", "2025-Q3" },
+						 { "Quý IV/2025", "2025-Q4" }, { "QUÝ II - 2025", "2025-Q2" } };
+	for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++) {
+		assert_int_equal(period_parse(typed[i][0], p, sizeof p), 0);
+		assert_string_equal(p, typed[i][1]);
+	}
+	static const char *const bad[] = { "", "13/2025", "0/2025", "Q5/2025", "Q32025", "quý/2025", "7/25", "07/1800", "2025-13", "tháng 7", NULL };
+	for (int i = 0; bad[i]; i++) assert_int_equal(period_parse(bad[i], p, sizeof p), -1);
 }
 
 static void test_expr_numbers(void **state)
