@@ -1709,8 +1709,8 @@ static void index_rows_post(struct req *r, struct ix_form *f, const struct compo
 	show_index_new(r, f, &fe, NULL);
 }
 
-/* "1:100;4:350.5" as the user writes numbers ("1:100;4:350,5" in vi) */
-static const char *thresholds_shown(struct req *r, const char *s)
+/* "1:100;4:350.5" as the user writes numbers ("1:100;4:350,5" in vi), every digit kept */
+const char *ind_thresholds_shown(struct req *r, const char *s)
 {
 	if (!s || !*s) return NULL;
 	struct buf b;
@@ -1721,9 +1721,9 @@ static const char *thresholds_shown(struct req *r, const char *s)
 		if (!colon) continue;
 		*colon = 0;
 		if (b.len) buf_raw(&b, ";");
-		fmt_number(&b, r->lang, strtod(pair, NULL));
+		ind_fmt_exact(&b, r->lang, strtod(pair, NULL));
 		buf_raw(&b, ":");
-		fmt_number(&b, r->lang, strtod(colon + 1, NULL));
+		ind_fmt_exact(&b, r->lang, strtod(colon + 1, NULL));
 	}
 	const char *out = arena_strdup(&r->a, buf_cstr(&b));
 	buf_free(&b);
@@ -1772,7 +1772,7 @@ void page_index_edit(struct req *r)
 			w->v[CR_LO] = ind_input_value(r, 1, c->lo);
 			w->v[CR_HI_] = ind_input_value(r, 1, c->hi);
 		}
-		w->v[CR_THR] = thresholds_shown(r, c->thresholds);
+		w->v[CR_THR] = ind_thresholds_shown(r, c->thresholds);
 	}
 	for (int k = 0; k < IX_BLANK_ROWS && f.nrows < IX_ROWS_MAX; k++) f.rows[f.nrows++].v[CR_LEVEL] = "sub";
 	f.total = ind_input_value(r, 1, ix->total_points);

@@ -169,3 +169,22 @@ test('a period typed the Vietnamese way is read; one that cannot be shows its er
     assert.equal(fieldError(r.text, 'period'), 'Ghi kỳ dạng 2025, 2025-Q3 (quý 3/2025) hoặc 2025-07 (07/2025)');
   }
 });
+
+test('an index\'s thresholds are shown the reader\'s way', async () => {
+  const D2 = await mkUnit(admin, 'SL-S2', 'Sở Nội vụ', 'department', u.SL.id);
+  assert.ok(D2.id);
+  const ix = ok(await admin.post('/api/v1/indexes', { json: {
+    code: 'DTI-F', name_vi: 'Chỉ số', name_en: 'Index', name_hi: 'Index', scope_id: u.SL.id, total_points: 1000,
+    criteria: [
+      { code: 'A', name_vi: 'A', name_en: 'A', name_hi: 'A', points: 1000 },
+      { code: 'A1', name_vi: 'A1', name_en: 'A1', name_hi: 'A1', points: 1000, parent: 'A', indicator: 'awareness_participants', method: 'threshold',
+        thresholds: '1:100.5;2.5:200;1000:400.5' },
+    ] } }), 201);
+  const thresholds = async (c) => (await c.get(`/indexes/${ix.id}?year=2025`)).text.match(/<td class="code">A1<\/td>[\s\S]*?<\/tr>/)[0]
+    .match(/: ([0-9.,:;]+)<\/td><\/tr>/)[1];
+  assert.equal(await thresholds(web), '1:100,5;2,5:200;1.000:400,5');
+  assert.equal(await thresholds(webEn), '1:100.5;2.5:200;1,000:400.5');
+  // the edit form the same way
+  const form = (await web.get(`/indexes/${ix.id}/edit`)).text;
+  assert.equal(form.match(/id="f-crit-2-thresholds" name="crit_thresholds" placeholder="[^"]*" value="([^"]*)"/)[1], '1:100,5;2,5:200;1.000:400,5');
+});
