@@ -50,6 +50,13 @@ void tmpl_ind_value(struct buf *o, struct req *r, int has, double v)
 	fmt_number(o, r->lang, v);
 }
 
+const char *ind_ratio_measure(const struct indicator *x)
+{
+	if (x->measure && *x->measure) return x->measure;
+	double f = x->factor ? x->factor : 100;
+	return f == 100 ? "%" : f == 1000 ? "‰" : "";
+}
+
 const char *ind_input_value(struct req *r, int has, double v)
 {
 	if (!has) return "";

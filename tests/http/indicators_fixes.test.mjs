@@ -188,3 +188,17 @@ test('an index\'s thresholds are shown the reader\'s way', async () => {
   const form = (await web.get(`/indexes/${ix.id}/edit`)).text;
   assert.equal(form.match(/id="f-crit-2-thresholds" name="crit_thresholds" placeholder="[^"]*" value="([^"]*)"/)[1], '1:100,5;2,5:200;1.000:400,5');
 });
+
+test('a ratio\'s entry row shows its own unit, not always %', async () => {
+  // a per-mille ratio, defined on the page (the factor 1.000 typed the Vietnamese way)
+  ok(await web.post('/indicators/definitions', {
+    code: 'docs_signed', name_vi: 'Văn bản ký số', name_en: 'Documents signed', name_hi: 'हस्ताक्षरित दस्तावेज़', measure: '‰', kind: 'ratio',
+    factor: '1.000', aggregation: 'weighted', direction: 'higher', period_type: 'year', decimals: '2' }), 303);
+  await indicator('water_ratio', 'ratio', 'weighted', { name_vi: 'Nước sạch' });
+  ok(await admin.post('/api/v1/indicator-values', { json: { unit_id: u.D1.id, period: '2028', values: [
+    { indicator: 'docs_signed', numerator: 5, denominator: 1000 }, { indicator: 'water_ratio', numerator: 9, denominator: 10 }] } }));
+  const page = (await web.get(`/indicators?unit_id=${u.D1.id}&period=2028`)).text;
+  const shown = (code) => page.match(new RegExp(`<tr id="row-${code}">[\\s\\S]*?<small>= ([^<]*)</small>`))[1];
+  assert.equal(shown('docs_signed'), '5‰');
+  assert.equal(shown('water_ratio'), '90%');
+});
