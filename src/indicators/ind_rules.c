@@ -54,12 +54,21 @@ struct enode {
 	struct enode *l, *r;
 };
 
+/* a number of the text as written: [b, e) and its value */
+struct espan {
+	const char *b, *e;
+	double v;
+};
+
 struct eparser {
 	struct arena *a;
 	const char *s, *p;
+	const char *lang;                 /* the numbers' language; NULL: the stored form (strtod's: 0.5, 1000) */
 	int depth;
 	struct ind_expr_error *err;
 	int failed;
+	struct espan *spans;              /* the numbers read, in order */
+	int nspans, capspans;
 };
 
 static int column_of(const char *s, const char *p)
@@ -155,11 +164,30 @@ static struct enode *e_unary(struct eparser *ep)
 	else if (sym(ep, "(")) {
 		e = e_or(ep);
 		if (e && !sym(ep, ")")) e = efail(ep, N_("Expected “)”, found %s"), found(ep));
-	} else if ((*ep->p >= '0' && *ep->p <= '9') || *ep->p == '.') {
-		char *end;
-		double v = strtod(ep->p, &end);
-		if (end == ep->p || !isfinite(v)) return efail(ep, N_("Expected a number, found %s"), found(ep));
+	} else if ((*ep->p >= '0' && *ep->p <= '9') || *ep->p == '.' || (ep->lang && *ep->p == ',' && ep->p[1] >= '0' && ep->p[1] <= '9')) {
+		const char *b = ep->p, *end;
+		double v;
+		if (!ep->lang) {
+			char *x;
+			v = strtod(b, &x);
+			end = x;
+			if (end == b || !isfinite(v)) return efail(ep, N_("Expected a number, found %s"), found(ep));
+		} else {
+			/* the user's way (i18n_parse_number): the run of digits, '.' and
+			** ',' is one number, read by the language's rule, never guessed */
+			for (end = b; (*end >= '0' && *end <= '9') || *end == '.' || *end == ','; end++) {}
+			const char *tok = arena_strndup(ep->a, b, (size_t)(end - b));
+			if (i18n_parse_number(ep->lang, tok, &v) != 0 || !isfinite(v))
+				return efail(ep, N_("Write numbers like 1,500,000.5, found %s"), tok);
+		}
 		ep->p = end;
+		if (ep->nspans == ep->capspans) {
+			ep->capspans = ep->capspans ? ep->capspans * 2 : 8;
+			struct espan *more = arena_alloc(ep->a, sizeof *more * (size_t)ep->capspans);
+			if (ep->nspans) memcpy(more, ep->spans, sizeof *more * (size_t)ep->nspans);
+			ep->spans = more;
+		}
+		ep->spans[ep->nspans++] = (struct espan){ b, end, v };
 		e = arena_alloc(ep->a, sizeof *e);
 		e->kind = EK_NUM;
 		e->num = v;
@@ -258,10 +286,11 @@ static int check_types(struct eparser *ep, const struct enode *e)
 	}
 }
 
-static int expr_parse(struct arena *a, const char *text, struct enode **out, struct ind_expr_error *err)
+static int expr_parse(struct arena *a, const char *lang, const char *text, struct enode **out, struct ind_expr_error *err,
+		      struct eparser *done)
 {
 	memset(err, 0, sizeof *err);
-	struct eparser ep = { .a = a, .s = text, .p = text, .err = err };
+	struct eparser ep = { .a = a, .s = text, .p = text, .lang = lang, .err = err };
 	if (!text || !*text) {
 		err->column = 1;
 		err->reason = N_("Write the rule");
@@ -285,6 +314,7 @@ static int expr_parse(struct arena *a, const char *text, struct enode **out, str
 	}
 	if (!e) return E_INVALID;
 	*out = e;
+	if (done) *done = ep;
 	return E_OK;
 }
 
@@ -307,10 +337,42 @@ static void codes_of(const struct enode *e, struct arena *a, const char ***list,
 	codes_of(e->r, a, list, n, cap);
 }
 
+/* v as the stored form writes it: the fewest digits that read back as v (0.5, 1000) */
+static const char *canonical_number(struct arena *a, double v)
+{
+	char s[40];
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(s, sizeof s, "%.*g", prec, v);
+		if (strtod(s, NULL) == v) break;
+	}
+	return arena_strdup(a, s);
+}
+
 int ind_expr_check(struct db *db, struct arena *a, const char *text, struct ind_expr_error *err)
 {
+	return ind_expr_read(db, a, NULL, text, NULL, err);
+}
+
+int ind_expr_read(struct db *db, struct arena *a, const char *lang, const char *text, const char **canonical,
+		  struct ind_expr_error *err)
+{
 	struct enode *e;
-	int rc = expr_parse(a, text, &e, err);
+	struct eparser ep;
+	int rc = expr_parse(a, lang, text, &e, err, &ep);
+	if (rc == E_OK && canonical) {
+		/* the text as typed, each number written the stored way */
+		struct buf b;
+		buf_init(&b);
+		const char *p = text;
+		for (int i = 0; i < ep.nspans; i++) {
+			buf_add(&b, p, (size_t)(ep.spans[i].b - p));
+			buf_raw(&b, canonical_number(a, ep.spans[i].v));
+			p = ep.spans[i].e;
+		}
+		buf_raw(&b, p);
+		*canonical = arena_strdup(a, buf_cstr(&b));
+		buf_free(&b);
+	}
 	if (rc != E_OK || !db) return rc;
 	const char **codes = NULL;
 	int n = 0, cap = 0;
@@ -327,6 +389,61 @@ int ind_expr_check(struct db *db, struct arena *a, const char *text, struct ind_
 		}
 	}
 	return E_OK;
+}
+
+void ind_fmt_exact(struct buf *b, const char *lang, double v)
+{
+	char s[64];
+	snprintf(s, sizeof s, "%.15g", v);
+	if (strtod(s, NULL) != v) snprintf(s, sizeof s, "%.17g", v);
+	if (strchr(s, 'e') || strchr(s, 'E')) {
+		/* no exponent in a number typed the user's way: every digit written out */
+		if (fabs(v) >= 1) snprintf(s, sizeof s, "%.0f", v);
+		else {
+			snprintf(s, sizeof s, "%.30f", v);
+			for (size_t n = strlen(s); n > 1 && s[n - 1] == '0'; n--) s[n - 1] = 0;
+		}
+	}
+	const char *w = s;
+	if (*w == '-') buf_char(b, *w++);   /* -0.5 keeps its sign */
+	const char *dot = strchr(w, '.');
+	size_t whole = dot ? (size_t)(dot - w) : strlen(w);
+	if (whole <= 18) fmt_int(b, lang, strtoll(w, NULL, 10));
+	else buf_add(b, w, whole);   /* beyond 64 bits: one group, as the parser reads it too */
+	if (dot && dot[1]) {
+		buf_char(b, !strcmp(lang, "vi") ? ',' : '.');
+		buf_raw(b, dot + 1);
+	}
+}
+
+const char *ind_expr_shown(struct arena *a, const char *lang, const char *stored)
+{
+	if (!stored || !lang) return stored;
+	struct buf b;
+	buf_init(&b);
+	/* the numbers where the parser reads them (not the digits of a code) */
+	for (const char *p = stored; *p;) {
+		if (is_ident(*p) && !(*p >= '0' && *p <= '9')) {
+			const char *q = p;
+			while (is_ident(*q)) q++;
+			buf_add(&b, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
+		if ((*p >= '0' && *p <= '9') || *p == '.') {
+			char *end;
+			double v = strtod(p, &end);
+			if (end > p && isfinite(v)) {
+				ind_fmt_exact(&b, lang, v);
+				p = end;
+				continue;
+			}
+		}
+		buf_char(&b, *p++);
+	}
+	const char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
 }
 
 const char *ind_expr_error_text(struct arena *a, const char *lang, const struct ind_expr_error *err)
@@ -446,19 +563,21 @@ int ind_rules_check(struct db *db, struct arena *a, int64_t unit_id, const char 
 	for (int i = 0; i < n; i++) {
 		struct enode *e;
 		struct ind_expr_error err;
-		if (expr_parse(a, rows[i].expr, &e, &err) != E_OK) continue;   /* stored only when it parses */
+		if (expr_parse(a, NULL, rows[i].expr, &e, &err, NULL) != E_OK) continue;   /* stored only when it parses */
 		const char **named = NULL;
-		int nn = 0, ncap = 0, hit = 0;
+		int nn = 0, ncap = 0;
+		const char *hit = NULL;
 		codes_of(e, a, &named, &nn, &ncap);
 		for (int j = 0; j < nn && !hit; j++)
 			for (int k = 0; k < ncodes && !hit; k++)
-				if (codes[k] && !strcmp(named[j], codes[k])) hit = 1;
+				if (codes[k] && !strcmp(named[j], codes[k])) hit = codes[k];
 		if (!hit) continue;
 		double v = eval(&c, e);
 		if (v != 0) continue;   /* holds, or cannot be judged yet */
 		if (!strcmp(rows[i].sev, "warning") || (!strcmp(rows[i].sev, "comment") && any_comment(&c, named, nn))) {
 			if (chk->nwarn < IND_WARN_MAX) {
 				chk->warn_rule[chk->nwarn] = rows[i].code;
+				chk->warn_indicator[chk->nwarn] = hit;
 				chk->warn_message[chk->nwarn++] = rows[i].msg;
 			}
 			continue;

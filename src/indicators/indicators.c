@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../base/arena.h"
 #include "../base/audit.h"
@@ -66,6 +67,51 @@ const char *period_type_of(const char *p)
 		if (m >= 1 && m <= 12) return "month";
 	}
 	return NULL;
+}
+
+int period_parse(const char *typed, char *out, size_t n)
+{
+	if (!typed) return -1;
+	while (*typed == ' ' || *typed == '\t') typed++;
+	char s[40];
+	size_t len = strlen(typed);
+	while (len && (typed[len - 1] == ' ' || typed[len - 1] == '\t')) len--;
+	if (len == 0 || len >= sizeof s) return -1;
+	memcpy(s, typed, len);
+	s[len] = 0;
+	if (len == 7 && s[4] == '-' && s[5] == 'q') s[5] = 'Q';
+	if (period_type_of(s)) return snprintf(out, n, "%s", s) < (int)n ? 0 : -1;
+	const char *p = s;
+	int quarter = 0, month = 0;
+	/* a quarter: "quý" (any case) or "q", then 1-4 or I-IV */
+	if (!strncasecmp(p, "qu\xc3\xbd", 4) || !strncasecmp(p, "qu\xc3\x9d", 4)) p += 4;
+	else if (*p == 'q' || *p == 'Q') p++;
+	if (p > s) {
+		while (*p == ' ') p++;
+		static const char *const roman[] = { "iv", "iii", "ii", "i" };
+		static const int rq[] = { 4, 3, 2, 1 };
+		if (*p >= '1' && *p <= '4') quarter = *p++ - '0';
+		else
+			for (int i = 0; i < 4 && !quarter; i++)
+				if (!strncasecmp(p, roman[i], strlen(roman[i]))) quarter = rq[i], p += strlen(roman[i]);
+		if (!quarter) return -1;
+	} else {
+		/* a month: 1-2 digits */
+		if (!digits(p, 1)) return -1;
+		month = *p++ - '0';
+		if (digits(p, 1)) month = month * 10 + (*p++ - '0');
+		if (month < 1 || month > 12) return -1;
+	}
+	while (*p == ' ') p++;
+	if (*p != '/' && *p != '-' && !(quarter && p[-1] == ' ')) return -1;
+	if (*p == '/' || *p == '-') p++;
+	while (*p == ' ') p++;
+	if (strlen(p) != 4 || !digits(p, 4)) return -1;
+	char canon[IND_PERIOD_MAX];
+	if (quarter) snprintf(canon, sizeof canon, "%.4s-Q%d", p, quarter);
+	else snprintf(canon, sizeof canon, "%.4s-%02d", p, month);
+	if (!period_type_of(canon)) return -1;
+	return snprintf(out, n, "%s", canon) < (int)n ? 0 : -1;
 }
 
 int period_valid(const char *period_type, const char *period)

@@ -102,6 +102,11 @@ void indicator_json(struct jw *w, const struct indicator *x);
 int period_valid(const char *period_type, const char *period);
 /* the type of a period's spelling, or NULL */
 const char *period_type_of(const char *period);
+/* A period as a person types it, into its stored spelling: 2025, 2025-Q3
+** and 2025-07 as they are (2025-q3 too); a month 07/2025 or 7/2025 →
+** 2025-07; a quarter Q3/2025, q3-2025, quý 3/2025, Quý III/2025 → 2025-Q3.
+** Spaces around are ignored. 0, or -1 when it does not read. */
+int period_parse(const char *typed, char *out, size_t n);
 /* the period before (2025 → 2024, 2025-Q1 → 2024-Q4, 2025-01 → 2024-12): 0, or -1 */
 int period_prev(const char *period, char *out, size_t n);
 /* count periods from..to of one type (at most max) into out[] (each IND_PERIOD_MAX bytes): the number, or -1 */
@@ -128,6 +133,7 @@ struct ind_check {
 	int nwarn;
 	const char *warn_rule[IND_WARN_MAX];
 	const char *warn_message[IND_WARN_MAX];
+	const char *warn_indicator[IND_WARN_MAX];   /* the first indicator entered that the rule names */
 };
 
 /* Enters values of one unit for one period, all or nothing: the caller holds
@@ -262,6 +268,21 @@ int ind_rules_check(struct db *db, struct arena *a, int64_t unit_id, const char 
 		    const char *lang, struct ind_check *chk);
 /* parses an expression: E_OK, or E_INVALID and *err; codes are checked against the indicators table when db is not NULL */
 int ind_expr_check(struct db *db, struct arena *a, const char *text, struct ind_expr_error *err);
+/* The same for an expression typed in a form of language lang, its numbers
+** the user's way (i18n_parse_number: vi "1.000" is a thousand, "0,5" a
+** half; a run of digits, '.' and ',' is one number, and one that does not
+** read in lang, such as "1,500.5" in vi, is refused at its column, never
+** guessed). The grammar has no comma of its own, so a comma is always part
+** of a number. lang NULL: the stored form (strtod's: 0.5, 1000). On E_OK
+** *canonical (when not NULL) is the text in the stored form, each number
+** rewritten, everything else as typed; err's columns are the typed text's. */
+int ind_expr_read(struct db *db, struct arena *a, const char *lang, const char *text, const char **canonical,
+		  struct ind_expr_error *err);
+/* a number as lang writes it in a form, every digit kept (not fmt_number's two
+** decimals): 1000 → "1.000" (vi), "1,000" (en, hi); 0.125 → "0,125" (vi) */
+void ind_fmt_exact(struct buf *b, const char *lang, double v);
+/* a stored expression with its numbers as lang writes them (1000 → "1.000" in vi), for a form or a list */
+const char *ind_expr_shown(struct arena *a, const char *lang, const char *stored);
 /* "Column 12: …" in a language; the string lives in a */
 const char *ind_expr_error_text(struct arena *a, const char *lang, const struct ind_expr_error *err);
 

@@ -50,6 +50,13 @@ void tmpl_ind_value(struct buf *o, struct req *r, int has, double v)
 	fmt_number(o, r->lang, v);
 }
 
+const char *ind_ratio_measure(const struct indicator *x)
+{
+	if (x->measure && *x->measure) return x->measure;
+	double f = x->factor ? x->factor : 100;
+	return f == 100 ? "%" : f == 1000 ? "‰" : "";
+}
+
 const char *ind_input_value(struct req *r, int has, double v)
 {
 	if (!has) return "";
@@ -71,6 +78,13 @@ static const char *unit_param(struct req *r, const char *value, int64_t *id, str
 	}
 	if (!require(r, PERM_READ, (*u)->path)) return NULL;
 	return (*u)->path;
+}
+
+/* a period typed the user's way (07/2025, Q3/2025, quý 3/2025) in its stored spelling, or NULL */
+static const char *user_period(struct req *r, const char *typed)
+{
+	char p[IND_PERIOD_MAX];
+	return period_parse(typed, p, sizeof p) == 0 ? arena_strdup(&r->a, p) : NULL;
 }
 
 static const char *latest_year(struct req *r)
@@ -198,10 +212,14 @@ void page_indicators(struct req *r)
 	if (uq && *uq) path = unit_param(r, uq, &id, &u);
 	else path = unit_param(r, arena_printf(&r->a, "%lld", (long long)default_unit(r)), &id, &u);
 	if (!path) return;
-	const char *period = req_query(r, "period");
-	if (!period || !*period) period = latest_year(r);
-	if (!period_type_of(period)) {
-		reply_error(r, 400, "bad_request", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
+	const char *typed = req_query(r, "period");
+	if (!typed || !*typed) { show_page(r, id, u, latest_year(r), NULL, NULL, NULL); return; }
+	const char *period = user_period(r, typed);
+	if (!period) {
+		/* the page of the latest year, the period as typed beside its error */
+		struct field_errors fe = { 0 };
+		fe_add(&fe, "period", N_("Write a period as 2025, 2025-Q3 (Q3/2025) or 2025-07 (07/2025)"));
+		show_page(r, id, u, latest_year(r), &fe, NULL, NULL);
 		return;
 	}
 	show_page(r, id, u, period, NULL, NULL, NULL);
@@ -218,6 +236,33 @@ static void back_to_unit(struct req *r, int64_t unit_id, const char *period, con
 	buf_free(&b);
 }
 
+/* "The values are saved, with warnings: Security incidents: Unusually
+** many incidents; …" in the reader's language: each warning's indicator
+** (its name) and its rule's message. It travels in the flash cookie, so it
+** is cut short (whole characters) well below a cookie's 4 KB once escaped. */
+static const char *warnings_text(struct req *r, const struct ind_check *chk, const struct ind_value *v, int n)
+{
+	struct buf b;
+	buf_init(&b);
+	for (int i = 0; i < chk->nwarn; i++) {
+		const char *name = chk->warn_indicator[i];
+		for (int k = 0; k < n && name; k++)
+			if (!strcmp(v[k].code, name)) { name = v[k].name; break; }
+		if (i) buf_raw(&b, "; ");
+		if (name) buf_printf(&b, "%s: ", name);
+		buf_raw(&b, chk->warn_message[i] ? chk->warn_message[i] : chk->warn_rule[i]);
+	}
+	size_t max = 900;
+	if (b.len > max) {
+		while (max > 0 && ((unsigned char)buf_cstr(&b)[max] & 0xC0) == 0x80) max--;
+		b.len = max;
+		buf_raw(&b, "…");
+	}
+	const char *s = arena_printf(&r->a, _("The values are saved, with warnings: %s"), buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
 /* the form of a unit and period: for each indicator of the period's type
 ** the fields v.CODE (value), n.CODE and d.CODE (a ratio), c.CODE (comment);
 ** a row left empty is not entered */
@@ -227,8 +272,8 @@ void page_indicator_values_post(struct req *r)
 	struct unit *u;
 	const char *path = unit_param(r, req_form(r, "unit_id"), &id, &u);
 	if (!path) return;
-	const char *period = req_form(r, "period");
-	if (!period_type_of(period)) {
+	const char *period = user_period(r, req_form(r, "period"));
+	if (!period) {
 		reply_error(r, 422, "validation", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
 		return;
 	}
@@ -283,7 +328,7 @@ void page_indicator_values_post(struct req *r)
 	struct field_errors dfe = { 0 };
 	rc = indicators_enter(r->db, &r->a, r->user, id, period, e, ne, r->lang, &dfe, &chk);
 	if (rc == E_OK) {
-		back_to_unit(r, id, period, chk.nwarn ? N_("The values are saved, with warnings: check them") : N_("The values are saved"));
+		back_to_unit(r, id, period, chk.nwarn ? warnings_text(r, &chk, v, n) : N_("The values are saved"));
 		return;
 	}
 	if (rc != E_INVALID && rc != E_STATE) { reply_fail(r, rc, NULL); return; }
@@ -336,8 +381,8 @@ void page_indicator_template(struct req *r)
 	int64_t id = 0;
 	struct unit *u;
 	if (!unit_param(r, req_query(r, "unit_id"), &id, &u)) return;
-	const char *period = req_query(r, "period");
-	if (!period_type_of(period)) {
+	const char *period = user_period(r, req_query(r, "period"));
+	if (!period) {
 		reply_error(r, 400, "bad_request", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
 		return;
 	}
@@ -761,6 +806,7 @@ void api_indicator_values_enter(struct req *r)
 		jw_obj(&w);
 		jw_kstr(&w, "rule", chk.warn_rule[i]);
 		jw_kstr(&w, "message", chk.warn_message[i]);
+		jw_kstr(&w, "indicator", chk.warn_indicator[i]);
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
@@ -927,8 +973,8 @@ void page_indicator_target_post(struct req *r)
 	int64_t id = 0;
 	struct unit *u;
 	if (!unit_param(r, req_form(r, "unit_id"), &id, &u)) return;
-	const char *period = req_form(r, "period");
-	if (!period_type_of(period)) {
+	const char *period = user_period(r, req_form(r, "period"));
+	if (!period) {
 		reply_error(r, 422, "validation", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
 		return;
 	}
@@ -937,7 +983,7 @@ void page_indicator_target_post(struct req *r)
 	double target = 0;
 	const char *t = req_form(r, "target");
 	if (indicators_find(r->db, &r->a, req_form(r, "indicator"), r->lang, &x) != E_OK) fe_add(&fe, "indicator", N_("No such indicator"));
-	if (!t || i18n_parse_number(r->lang, t, &target) != 0) fe_add(&fe, "target", N_("Is not a number"));
+	if (!t || i18n_parse_number(r->lang, t, &target) != 0) fe_add(&fe, "target", N_("Must be a number written like 1,500,000.5"));
 	int rc = fe.n ? E_INVALID : indicators_set_target(r->db, r->user, x->id, id, period, target, &fe);
 	if (rc == E_OK) { back_to_unit(r, id, period, N_("The target is saved")); return; }
 	if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }
@@ -1070,8 +1116,11 @@ static void read_rule_in(struct req *r, struct ind_rule_in *in, struct field_err
 	input_read(r, rule_fields, &v, fe, 0);
 	*in = (struct ind_rule_in){ v.s[RF_CODE], v.s[RF_EXPR], v.s[RF_VI], v.s[RF_EN], v.s[RF_HI], v.s[RF_SEV], 1 };
 	memset(err, 0, sizeof *err);
-	if (v.s[RF_EXPR] && ind_expr_check(r->db, &r->a, v.s[RF_EXPR], err) != E_OK && !fe_get(fe, "expression"))
-		fe_add(fe, "expression", N_("The rule does not parse"));
+	/* a form's numbers the user's way (0,5 in vi), stored the one way (0.5); JSON's the stored way */
+	const char *canonical = NULL;
+	if (v.s[RF_EXPR] && ind_expr_read(r->db, &r->a, r->json ? NULL : r->lang, v.s[RF_EXPR], &canonical, err) != E_OK) {
+		if (!fe_get(fe, "expression")) fe_add(fe, "expression", N_("The rule does not parse"));
+	} else if (canonical) in->expression = canonical;
 }
 
 static int rule_create(struct req *r, struct field_errors *fe, struct ind_expr_error *err, int64_t *id)
@@ -1667,8 +1716,8 @@ static void index_rows_post(struct req *r, struct ix_form *f, const struct compo
 	show_index_new(r, f, &fe, NULL);
 }
 
-/* "1:100;4:350.5" as the user writes numbers ("1:100;4:350,5" in vi) */
-static const char *thresholds_shown(struct req *r, const char *s)
+/* "1:100;4:350.5" as the user writes numbers ("1:100;4:350,5" in vi), every digit kept */
+const char *ind_thresholds_shown(struct req *r, const char *s)
 {
 	if (!s || !*s) return NULL;
 	struct buf b;
@@ -1679,9 +1728,9 @@ static const char *thresholds_shown(struct req *r, const char *s)
 		if (!colon) continue;
 		*colon = 0;
 		if (b.len) buf_raw(&b, ";");
-		fmt_number(&b, r->lang, strtod(pair, NULL));
+		ind_fmt_exact(&b, r->lang, strtod(pair, NULL));
 		buf_raw(&b, ":");
-		fmt_number(&b, r->lang, strtod(colon + 1, NULL));
+		ind_fmt_exact(&b, r->lang, strtod(colon + 1, NULL));
 	}
 	const char *out = arena_strdup(&r->a, buf_cstr(&b));
 	buf_free(&b);
@@ -1730,7 +1779,7 @@ void page_index_edit(struct req *r)
 			w->v[CR_LO] = ind_input_value(r, 1, c->lo);
 			w->v[CR_HI_] = ind_input_value(r, 1, c->hi);
 		}
-		w->v[CR_THR] = thresholds_shown(r, c->thresholds);
+		w->v[CR_THR] = ind_thresholds_shown(r, c->thresholds);
 	}
 	for (int k = 0; k < IX_BLANK_ROWS && f.nrows < IX_ROWS_MAX; k++) f.rows[f.nrows++].v[CR_LEVEL] = "sub";
 	f.total = ind_input_value(r, 1, ix->total_points);

@@ -90,6 +90,12 @@ const char *ind_word(struct req *r, const char *value);
 /* the value as a form field shows it (the user's way: "97,25" in vi) */
 const char *ind_input_value(struct req *r, int has, double v);
 
+/* a ratio's value beside its inputs is in its own unit of measure: the
+** definition's, else "%" for the factor 100 and "‰" for 1 000, else "" */
+const char *ind_ratio_measure(const struct indicator *x);
+/* stored thresholds "1:100.5;1000:400" as the reader writes numbers ("1:100,5;1.000:400" in vi) */
+const char *ind_thresholds_shown(struct req *r, const char *stored);
+
 /* the value a form field shows: what was posted (a failed form), else the stored one */
 const char *ind_form_value(struct req *r, const char *name, const char *stored);
 /* the line under an expression pointing at its column ("     ^") */

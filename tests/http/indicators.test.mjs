@@ -127,7 +127,7 @@ test('validation rules refuse inconsistent values with their own message, or war
   assert.equal(vi.data.error.message, 'Số nhà xây mới cộng nhà sửa chữa phải bằng số nhà được hỗ trợ');
   const accepted = ok(await enter(admin, u.SL, [{ indicator: 'houses_new', value: 2653 }, { indicator: 'houses_repaired', value: 405 },
     { indicator: 'houses_supported', value: 3058 }]));
-  assert.deepEqual(accepted, { entered: 3, warnings: [{ rule: 'houses_many', message: 'Unusually many new houses' }] });
+  assert.deepEqual(accepted, { entered: 3, warnings: [{ rule: 'houses_many', message: 'Unusually many new houses', indicator: 'houses_new' }] });
   assert.equal((await figures(admin, 'houses_supported', u.SL)).figure.value, 3058);
   const rules = ok(await admin.get('/api/v1/indicator-rules'));
   assert.deepEqual(rules.items.map((x) => [x.code, x.severity]), [['houses_many', 'warning'], ['houses_total', 'error']]);

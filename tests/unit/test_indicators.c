@@ -141,6 +141,47 @@ static void test_periods(void **state)
 	assert_string_equal(r[1], "2024-Q4");
 	assert_string_equal(r[3], "2025-Q2");
 	assert_int_equal(period_range("2025", "2024", r, 8), -1);
+	/* periods typed the Vietnamese way */
+	static const char *const typed[][2] = { { "2025", "2025" }, { " 2025-q3 ", "2025-Q3" }, { "07/2025", "2025-07" }, { "7/2025", "2025-07" },
+						 { "12-2025", "2025-12" }, { "Q3/2025", "2025-Q3" }, { "q1 2025", "2025-Q1" }, { "quý 3/2025", "2025-Q3" },
+						 { "Quý IV/2025", "2025-Q4" }, { "QUÝ II - 2025", "2025-Q2" } };
+	for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++) {
+		assert_int_equal(period_parse(typed[i][0], p, sizeof p), 0);
+		assert_string_equal(p, typed[i][1]);
+	}
+	static const char *const bad[] = { "", "13/2025", "0/2025", "Q5/2025", "Q32025", "quý/2025", "7/25", "07/1800", "2025-13", "tháng 7", NULL };
+	for (int i = 0; bad[i]; i++) assert_int_equal(period_parse(bad[i], p, sizeof p), -1);
+}
+
+static void test_expr_numbers(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	struct ind_expr_error err;
+	const char *c = NULL;
+	/* the user's way in, the stored way out; everything else as typed */
+	assert_int_equal(ind_expr_read(NULL, &a, "vi", "x >= 1.000 and y <= z * 0,5", &c, &err), E_OK);
+	assert_string_equal(c, "x >= 1000 and y <= z * 0.5");
+	assert_int_equal(ind_expr_read(NULL, &a, "en", "x >= 1,500,000.25 and v2 < 3", &c, &err), E_OK);
+	assert_string_equal(c, "x >= 1500000.25 and v2 < 3");
+	assert_int_equal(ind_expr_read(NULL, &a, "hi", "x >= 15,00,000.5", &c, &err), E_OK);
+	assert_string_equal(c, "x >= 1500000.5");
+	/* never guessed: refused at the number's column */
+	assert_int_equal(ind_expr_read(NULL, &a, "vi", "x >= 1,500.5", &c, &err), E_INVALID);
+	assert_int_equal(err.column, 6);
+	assert_string_equal(ind_expr_error_text(&a, "en", &err), "Column 6: Write numbers like 1,500,000.5, found 1,500.5");
+	assert_int_equal(ind_expr_read(NULL, &a, "vi", "x >= 0.5", &c, &err), E_INVALID);
+	assert_int_equal(ind_expr_read(NULL, &a, "en", "x >= 1.500,5", &c, &err), E_INVALID);
+	/* the stored form (the API's, the demo's) as before */
+	assert_int_equal(ind_expr_read(NULL, &a, NULL, "x >= 0.5 * prev(x)", &c, &err), E_OK);
+	assert_string_equal(c, "x >= 0.5 * prev(x)");
+	/* shown the reader's way; the digits of a code untouched */
+	assert_string_equal(ind_expr_shown(&a, "vi", "coverage_5g <= 1000.25 * 0.5 + prev(x2)"), "coverage_5g <= 1.000,25 * 0,5 + prev(x2)");
+	assert_string_equal(ind_expr_shown(&a, "en", "x <= 1500000"), "x <= 1,500,000");
+	assert_string_equal(ind_expr_shown(&a, "hi", "x <= 1500000.5"), "x <= 15,00,000.5");
+	assert_string_equal(ind_expr_shown(&a, "vi", "x <= 1e3 and y > .5"), "x <= 1.000 and y > 0,5");
+	arena_free(&a);
 }
 
 static void test_aggregations(void **state)
@@ -582,6 +623,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_periods),
+		cmocka_unit_test(test_expr_numbers),
 		cmocka_unit_test_setup_teardown(test_aggregations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_entry_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),

@@ -1,0 +1,204 @@
+// Indicators: defects found on the demo by a tester, each checked against
+// exact values. A validation rule's numbers are read the user's way (vi:
+// 1.000 is a thousand, 0,5 a half) and stored one way (1000, 0.5), shown
+// back the reader's way; an ambiguous number is refused at its column. A
+// warning names its indicator and its rule's message. The planned-target
+// form keeps the indicator chosen after an error, with the product's number
+// message. A period typed the Vietnamese way (07/2025, Q3/2025, quý 3/2025)
+// is read, one that cannot be read shows the page with the error beside the
+// field. An index's thresholds and a ratio's unit are shown the reader's way.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BIN, makeDb, startServer, Client, testPassword } from '../lib/server.mjs';
+import { addUserAsync, csrfOf, mkUnit } from './_util.mjs';
+
+let env, srv, admin, web, webEn, u;
+const ok = (r, status = 200) => { assert.equal(r.status, status, r.text); return r.data; };
+
+// a browser session: the login form, then pages in a language
+async function browser(login, password, lang) {
+  const c = new Client(srv.base);
+  const headers = { 'Accept-Language': lang };
+  const pre = csrfOf((await c.get('/login', { headers })).text);
+  const r = await c.post('/login', { form: { _csrf: pre, login, password }, headers });
+  assert.equal(r.status, 303, r.text);
+  const token = csrfOf((await c.get('/indicators/rules', { headers })).text);
+  return {
+    get: (p) => c.get(p, { headers }),
+    post: (p, form) => c.post(p, { form: { ...form, _csrf: token }, headers }),
+  };
+}
+
+// the text of a field's error beside it (e-NAME)
+const fieldError = (html, name) => {
+  const m = html.match(new RegExp(`id="e-${name}"[^>]*>([\\s\\S]*?)</(p|div)>`));
+  return m ? m[1].replace(/<[^>]+>/g, '').trim() : null;
+};
+const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+const rulesApi = async () => ok(await admin.get('/api/v1/indicator-rules')).items;
+const ruleMessages = { severity: 'error', message_vi: 'Sai', message_en: 'Wrong', message_hi: 'गलत' };
+
+async function indicator(code, kind, aggregation, extra = {}) {
+  return ok(await admin.post('/api/v1/indicators', {
+    json: { code, name_vi: code, name_en: code, name_hi: code, kind, aggregation, direction: 'higher', period_type: 'year', ...extra },
+  }), 201);
+}
+
+before(async () => {
+  env = makeDb();
+  srv = await startServer(env.db);
+  admin = new Client(srv.base);
+  await admin.login('admin', env.adminPassword);
+  u = {};
+  u.SL = await mkUnit(admin, 'T-SL', 'Tỉnh Sơn La', 'province');
+  u.D1 = await mkUnit(admin, 'SL-S1', 'Sở Thông tin và Truyền thông', 'department', u.SL.id);
+  await addUserAsync(BIN, env.db, 'sl.officer', 'officer', 'T-SL');
+  web = await browser('sl.officer', testPassword('sl.officer'), 'vi');
+  webEn = await browser('sl.officer', testPassword('sl.officer'), 'en');
+  await indicator('awareness_participants', 'number', 'sum', { name_vi: 'Người tham gia tuyên truyền' });
+  await indicator('coverage_4g', 'percent', 'mean', { name_vi: 'Phủ sóng 4G' });
+  await indicator('coverage_5g', 'percent', 'mean', { name_vi: 'Phủ sóng 5G' });
+  await indicator('security_incidents', 'number', 'sum', { name_vi: 'Sự cố an toàn thông tin' });
+});
+
+after(async () => { if (srv) await srv.stop(); });
+
+test('a rule\'s numbers are read the Vietnamese way, stored one way and shown the reader\'s way', async () => {
+  // vi: 1.000 is one thousand, 0,5 one half
+  ok(await web.post('/indicators/rules', { ...ruleMessages, code: 'aw_min', expression: 'awareness_participants >= 1.000' }), 303);
+  ok(await web.post('/indicators/rules', { ...ruleMessages, code: 'cov_half', expression: 'coverage_5g <= coverage_4g * 0,5' }), 303);
+  // en: 1,500.5 is one thousand five hundred and a half
+  ok(await webEn.post('/indicators/rules', { ...ruleMessages, code: 'aw_max', expression: 'awareness_participants <= 1,500,000.5' }), 303);
+  // the stored form: the numbers without grouping, '.' for decimals (the API's)
+  ok(await admin.post('/api/v1/indicator-rules', { json: { ...ruleMessages, code: 'inc_api', expression: 'security_incidents <= 20000 * 0.25' } }), 201);
+  const stored = Object.fromEntries((await rulesApi()).map((x) => [x.code, x.expression]));
+  assert.deepEqual(stored, {
+    aw_max: 'awareness_participants <= 1500000.5',
+    aw_min: 'awareness_participants >= 1000',
+    cov_half: 'coverage_5g <= coverage_4g * 0.5',
+    inc_api: 'security_incidents <= 20000 * 0.25',
+  });
+
+  // in vi, 0.5 is not a number (a group of one digit) and 1,500.5 is ambiguous: refused at the number's column
+  const dot = await web.post('/indicators/rules', { ...ruleMessages, code: 'cov_dot', expression: 'coverage_5g <= coverage_4g * 0.5' });
+  assert.equal(dot.status, 422);
+  assert.equal(fieldError(dot.text, 'expression'),
+    'Cột 30: Viết số như 1.500.000,5 (dấu chấm nhóm hàng nghìn, dấu phẩy trước phần thập phân), gặp 0.5');
+  assert.match(dot.text, /<pre class="expr-caret" aria-hidden="true">coverage_5g &lt;= coverage_4g \* 0\.5\n {29}\^<\/pre>/);
+  const amb = await web.post('/indicators/rules', { ...ruleMessages, code: 'aw_amb', expression: 'awareness_participants >= 1,500.5' });
+  assert.equal(amb.status, 422);
+  assert.match(fieldError(amb.text, 'expression'), /^Cột 27: Viết số như 1\.500\.000,5 \(dấu chấm nhóm hàng nghìn, dấu phẩy trước phần thập phân\), gặp 1,500\.5$/);
+  const ambEn = await webEn.post('/indicators/rules', { ...ruleMessages, code: 'aw_amb', expression: 'awareness_participants >= 1.500,5' });
+  assert.equal(ambEn.status, 422);
+  assert.match(fieldError(ambEn.text, 'expression'), /^Column 27: Write numbers like 1,500,000\.5, found 1\.500,5$/);
+  assert.equal((await rulesApi()).length, 4);
+
+  // the meaning: 999 is below one thousand, 1 000 is not
+  const enter = (value) => admin.post('/api/v1/indicator-values', { json: { unit_id: u.D1.id, period: '2025',
+    values: [{ indicator: 'awareness_participants', value }] }, headers: { 'Accept-Language': 'en' } });
+  const refused = await enter(999);
+  assert.equal(refused.status, 422);
+  assert.equal(refused.data.error.rule, 'aw_min');
+  ok(await enter(1000));
+
+  // shown the reader's way in the list and in the edit form
+  const codeOf = (html, code) => unescape(html.match(new RegExp(`<tr id="rule-${code}"[^>]*><td class="code">${code}</td><td><code>([^<]*)</code>`))[1]);
+  const listVi = (await web.get('/indicators/rules')).text;
+  assert.deepEqual(['aw_min', 'cov_half', 'aw_max', 'inc_api'].map((c) => codeOf(listVi, c)),
+    ['awareness_participants >= 1.000', 'coverage_5g <= coverage_4g * 0,5', 'awareness_participants <= 1.500.000,5', 'security_incidents <= 20.000 * 0,25']);
+  const listEn = (await webEn.get('/indicators/rules')).text;
+  assert.deepEqual(['aw_min', 'cov_half', 'aw_max', 'inc_api'].map((c) => codeOf(listEn, c)),
+    ['awareness_participants >= 1,000', 'coverage_5g <= coverage_4g * 0.5', 'awareness_participants <= 1,500,000.5', 'security_incidents <= 20,000 * 0.25']);
+  const id = (await rulesApi()).find((x) => x.code === 'cov_half').id;
+  const edit = await web.get(`/indicators/rules/${id}`);
+  assert.equal(unescape(edit.text.match(/id="f-expression" name="expression" value="([^"]*)"/)[1]), 'coverage_5g <= coverage_4g * 0,5');
+  // the form posted back as shown keeps the rule as it was
+  const version = edit.text.match(/name="version" value="(\d+)"/)[1];
+  ok(await web.post(`/indicators/rules/${id}`, { ...ruleMessages, code: 'cov_half', expression: 'coverage_5g <= coverage_4g * 0,5', version, active: '1' }), 303);
+  assert.equal((await rulesApi()).find((x) => x.code === 'cov_half').expression, 'coverage_5g <= coverage_4g * 0.5');
+});
+
+test('saving values that break a warning rule names the indicator and the rule\'s message', async () => {
+  ok(await admin.post('/api/v1/indicator-rules', { json: { code: 'inc_many', expression: 'security_incidents <= 20', severity: 'warning',
+    message_vi: 'Số sự cố an toàn thông tin cao bất thường', message_en: 'Unusually many security incidents', message_hi: 'असामान्य रूप से अधिक सुरक्षा घटनाएँ' } }), 201);
+  const r = await web.post('/indicators/values', { unit_id: String(u.D1.id), period: '2026', 'v.security_incidents': '25' });
+  assert.equal(r.status, 303, r.text);
+  const page = await web.get(r.headers.get('location'));
+  assert.equal(unescape(page.text.match(/<p class="flash" role="status">([^<]*)<\/p>/)[1]),
+    'Đã lưu số liệu, có cảnh báo: Sự cố an toàn thông tin: Số sự cố an toàn thông tin cao bất thường');
+  // the API's warning names its indicator too
+  const api = ok(await admin.post('/api/v1/indicator-values', { json: { unit_id: u.D1.id, period: '2026',
+    values: [{ indicator: 'security_incidents', value: 30 }] }, headers: { 'Accept-Language': 'en' } }));
+  assert.deepEqual(api.warnings, [{ rule: 'inc_many', message: 'Unusually many security incidents', indicator: 'security_incidents' }]);
+});
+
+test('the planned-target form keeps the indicator chosen and the value typed after an error', async () => {
+  const r = await web.post('/indicators/targets', { unit_id: String(u.D1.id), period: '2027', indicator: 'coverage_5g', target: '1.5' });
+  assert.equal(r.status, 422);
+  const select = r.text.match(/<select id="f-indicator"[\s\S]*?<\/select>/)[0];
+  assert.deepEqual([...select.matchAll(/<option value="([a-z0-9_]+)" selected>/g)].map((m) => m[1]), ['coverage_5g']);
+  assert.match(r.text, /<input id="f-target" name="target" value="1.5"/);
+  assert.equal(fieldError(r.text, 'target'), 'Phải là số viết như 1.500.000,5 (dấu chấm nhóm hàng nghìn, dấu phẩy trước phần thập phân)');
+  // corrected, the target lands on the indicator chosen
+  ok(await web.post('/indicators/targets', { unit_id: String(u.D1.id), period: '2027', indicator: 'coverage_5g', target: '1,5' }), 303);
+  const fig = ok(await admin.get(`/api/v1/indicator-figures?indicator=coverage_5g&unit_id=${u.D1.id}&period=2027`));
+  assert.equal(fig.figure.target, 1.5);
+  const other = ok(await admin.get(`/api/v1/indicator-figures?indicator=awareness_participants&unit_id=${u.D1.id}&period=2027`));
+  assert.equal(other.figure.target, null);
+});
+
+test('a period typed the Vietnamese way is read; one that cannot be shows its error beside the field', async () => {
+  const shown = async (typed) => {
+    const r = await web.get(`/indicators?unit_id=${u.D1.id}&period=${encodeURIComponent(typed)}`);
+    assert.equal(r.status, 200, `${typed}: ${r.text.slice(0, 300)}`);
+    return [r.text.match(/id="f-period" name="period" value="([^"]*)"/)[1], r.text.match(/<p class="status">[^<]*<b>([^<]*)<\/b>/)[1]];
+  };
+  assert.deepEqual(await shown('07/2025'), ['2025-07', '2025-07']);
+  assert.deepEqual(await shown('3/2025'), ['2025-03', '2025-03']);
+  assert.deepEqual(await shown('Q3/2025'), ['2025-Q3', '2025-Q3']);
+  assert.deepEqual(await shown('quý 3/2025'), ['2025-Q3', '2025-Q3']);
+  assert.deepEqual(await shown('Quý IV/2025'), ['2025-Q4', '2025-Q4']);
+  assert.deepEqual(await shown(' 2025 '), ['2025', '2025']);
+  assert.deepEqual(await shown('2025-Q2'), ['2025-Q2', '2025-Q2']);
+  for (const typed of ['13/2025', 'Q5/2025', 'tháng bảy']) {
+    const r = await web.get(`/indicators?unit_id=${u.D1.id}&period=${encodeURIComponent(typed)}`);
+    assert.equal(r.status, 422, typed);
+    assert.match(r.text, /<title>/);
+    assert.equal(r.text.match(/id="f-period" name="period" value="([^"]*)"/)[1], typed);
+    assert.match(r.text, /id="f-period" name="period" value="[^"]*" required aria-describedby="h-period e-period" aria-invalid="true"/);
+    assert.equal(fieldError(r.text, 'period'), 'Ghi kỳ dạng 2025, 2025-Q3 (quý 3/2025) hoặc 2025-07 (07/2025)');
+  }
+});
+
+test('an index\'s thresholds are shown the reader\'s way', async () => {
+  const D2 = await mkUnit(admin, 'SL-S2', 'Sở Nội vụ', 'department', u.SL.id);
+  assert.ok(D2.id);
+  const ix = ok(await admin.post('/api/v1/indexes', { json: {
+    code: 'DTI-F', name_vi: 'Chỉ số', name_en: 'Index', name_hi: 'Index', scope_id: u.SL.id, total_points: 1000,
+    criteria: [
+      { code: 'A', name_vi: 'A', name_en: 'A', name_hi: 'A', points: 1000 },
+      { code: 'A1', name_vi: 'A1', name_en: 'A1', name_hi: 'A1', points: 1000, parent: 'A', indicator: 'awareness_participants', method: 'threshold',
+        thresholds: '1:100.5;2.5:200;1000:400.5' },
+    ] } }), 201);
+  const thresholds = async (c) => (await c.get(`/indexes/${ix.id}?year=2025`)).text.match(/<td class="code">A1<\/td>[\s\S]*?<\/tr>/)[0]
+    .match(/: ([0-9.,:;]+)<\/td><\/tr>/)[1];
+  assert.equal(await thresholds(web), '1:100,5;2,5:200;1.000:400,5');
+  assert.equal(await thresholds(webEn), '1:100.5;2.5:200;1,000:400.5');
+  // the edit form the same way
+  const form = (await web.get(`/indexes/${ix.id}/edit`)).text;
+  assert.equal(form.match(/id="f-crit-2-thresholds" name="crit_thresholds" placeholder="[^"]*" value="([^"]*)"/)[1], '1:100,5;2,5:200;1.000:400,5');
+});
+
+test('a ratio\'s entry row shows its own unit, not always %', async () => {
+  // a per-mille ratio, defined on the page (the factor 1.000 typed the Vietnamese way)
+  ok(await web.post('/indicators/definitions', {
+    code: 'docs_signed', name_vi: 'Văn bản ký số', name_en: 'Documents signed', name_hi: 'हस्ताक्षरित दस्तावेज़', measure: '‰', kind: 'ratio',
+    factor: '1.000', aggregation: 'weighted', direction: 'higher', period_type: 'year', decimals: '2' }), 303);
+  await indicator('water_ratio', 'ratio', 'weighted', { name_vi: 'Nước sạch' });
+  ok(await admin.post('/api/v1/indicator-values', { json: { unit_id: u.D1.id, period: '2028', values: [
+    { indicator: 'docs_signed', numerator: 5, denominator: 1000 }, { indicator: 'water_ratio', numerator: 9, denominator: 10 }] } }));
+  const page = (await web.get(`/indicators?unit_id=${u.D1.id}&period=2028`)).text;
+  const shown = (code) => page.match(new RegExp(`<tr id="row-${code}">[\\s\\S]*?<small>= ([^<]*)</small>`))[1];
+  assert.equal(shown('docs_signed'), '5‰');
+  assert.equal(shown('water_ratio'), '90%');
+});
