@@ -316,7 +316,7 @@ int proposals_readable(const struct user *who, const struct proposal *p)
 
 /* ---- writing ---- */
 
-static int validate(struct db *db, const struct proposal_in *in, int creating, struct field_errors *fe)
+int proposals_validate(struct db *db, const struct proposal_in *in, int creating, struct field_errors *fe)
 {
 	if (creating || in->title) {
 		if (!in->title || !*in->title) fe_add(fe, "title", N_("Is required"));
@@ -342,7 +342,7 @@ int proposals_create(struct db *db, const struct user *who, const struct proposa
 {
 	char path[UNIT_PATH_MAX];
 	if (units_path(db, in->proposer_id, path, sizeof path) != E_OK) fe_add(fe, "proposer", N_("No such unit"));
-	if (validate(db, in, 1, fe) != E_OK) return E_INVALID;
+	if (proposals_validate(db, in, 1, fe) != E_OK) return E_INVALID;
 	if (!role_can(who, PERM_PROPOSE, path)) return E_FORBIDDEN;
 	int rc = db_tx_begin(db);
 	if (rc != E_OK) return rc;
@@ -401,7 +401,7 @@ static int bump(struct db *db, int64_t id)
 int proposals_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct proposal_in *in,
 		     struct field_errors *fe)
 {
-	if (validate(db, in, 0, fe) != E_OK) return E_INVALID;
+	if (proposals_validate(db, in, 0, fe) != E_OK) return E_INVALID;
 	int rc = db_tx_begin(db);
 	if (rc != E_OK) return rc;
 	struct arena a;

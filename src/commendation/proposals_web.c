@@ -77,6 +77,8 @@ static int read_prop(struct req *r, struct proposal_in *in, struct field_errors 
 	if (v.s[PF_MOVEMENT] && db_int1(r->db, &in->movement_id, "SELECT id FROM movements WHERE code = $1", "t", v.s[PF_MOVEMENT]) != DB_ROW)
 		fe_add(fe, "movement", N_("No such movement"));
 	if (!partial && in->proposer_id <= 0 && !fe_get(fe, "proposer_code")) fe_add(fe, "proposer_code", N_("Is required"));
+	/* a field that did not read: the others' errors too, so that every one is said at once */
+	if (rc != E_OK || fe->n) proposals_validate(r->db, in, !partial, fe);
 	return rc == E_OK && !fe->n ? E_OK : E_INVALID;
 }
 

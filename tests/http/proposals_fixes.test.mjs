@@ -1,11 +1,12 @@
 // Proposals, as the demo's administrator meets them: a nominee's
 // eligibility badge, the export and the API say what the conditions under
 // them say — asked now while the proposal is open (a record deleted or
-// added since the last step counts), as recorded once it is decided.
+// added since the last step counts), as recorded once it is decided; the
+// new-proposal form keeps an invalid year as typed and lists every error.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
-import { mkPerson } from './_util.mjs';
+import { csrfOf, mkPerson } from './_util.mjs';
 
 let env, srv, admin;
 const en = { headers: { 'Accept-Language': 'en' } };
@@ -20,6 +21,14 @@ before(async () => {
 after(async () => {
   if (srv) await srv.stop();
 });
+
+async function browser() {
+  const b = new Client(srv.base);
+  const page = await b.get('/login');
+  const r = await b.post('/login', { form: { login: 'admin', password: env.adminPassword, next: '/', _csrf: csrfOf(page.text) } });
+  assert.equal(r.status, 303);
+  return b;
+}
 
 const ok = (r, status = 200) => { assert.equal(r.status, status, r.text); return r.data; };
 const unitId = async (code) => ok(await admin.get('/api/v1/units?q=' + encodeURIComponent(code))).items.find((u) => u.code === code).id;
@@ -151,4 +160,21 @@ test('a decided proposal keeps the eligibility recorded when it was approved, ba
   assert.deepEqual(row.conditions, ['✓ Chiến sĩ thi đua cơ sở — 3 năm liên tục, 2021–2023', '✓ Có sáng kiến được công nhận cấp bộ, tỉnh trở lên — ít nhất một lần trong 2021–2023']);
   assert.doesNotMatch(page.text, /Đã được tặng cho năm 2023/);
   assert.deepEqual(await exported(p.id), { 'Đinh Thị Quyết': 'đủ điều kiện' });
+});
+
+test('the new-proposal form keeps an invalid year as typed and lists every error at its top', async () => {
+  const b = await browser();
+  const form = await b.get('/proposals/new');
+  const r = await b.post('/proposals', {
+    form: { _csrf: csrfOf(form.text), proposer_id: String(await unitId('QN-QUANGYEN')), title: '', round: 'year_end', year: '20xx', summary: 'Thành tích' },
+  });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /<input id="f-year" name="year" value="20xx" required aria-invalid="true" aria-describedby="e-year">/);
+  assert.match(r.text, /<p class="field-error" id="e-year">Phải là số nguyên<\/p>/);
+  const summary = r.text.match(/<div class="error-summary error-msg" role="alert" id="error-summary">([\s\S]*?)<\/div>/)[1];
+  assert.deepEqual([...summary.matchAll(/<li><a href="([^"]*)">([^<]*)<\/a><\/li>/g)].map((m) => [m[1], m[2]]),
+    [['#f-year', 'Năm: Phải là số nguyên'], ['#f-title', 'Tên gọi: Bắt buộc nhập']]);
+  assert.match(r.text, /<textarea id="f-summary" name="summary" rows="5">Thành tích<\/textarea>/);
+  // a first visit still proposes this year
+  assert.match(form.text, new RegExp(`<input id="f-year" name="year" value="${new Date().getFullYear()}" required>`));
 });
