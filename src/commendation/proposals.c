@@ -7,6 +7,7 @@
 
 #include "../base/arena.h"
 #include "../base/audit.h"
+#include "../base/auth.h"
 #include "../base/buf.h"
 #include "../base/db.h"
 #include "../base/fold.h"
@@ -137,7 +138,7 @@ static int read_steps(struct db *db, struct arena *a, struct proposal *p)
 		struct prop_step *s = &p->steps[p->nsteps++];
 		s->id = db_int(st, 0);
 		s->at = arena_strdup(a, db_text(st, 1));
-		s->login = db_isnull(st, 2) ? "system" : arena_strdup(a, db_text(st, 2));
+		s->login = db_text_dup(st, a, 2); /* NULL: the system (auth_display_login) */
 		s->unit_name = arena_strdup(a, db_text(st, 3));
 		s->stage = arena_strdup(a, db_text(st, 4));
 		s->action = arena_strdup(a, db_text(st, 5));
@@ -265,7 +266,7 @@ void proposal_json(struct jw *w, const struct proposal *p)
 			const struct prop_step *s = &p->steps[i];
 			jw_obj(w);
 			jw_kstr(w, "at", s->at);
-			jw_kstr(w, "by", s->login);
+			jw_kstr(w, "by", s->login ? s->login : auth_system.login);
 			jw_kstr(w, "unit_name", s->unit_name);
 			jw_kstr(w, "stage", s->stage);
 			jw_kstr(w, "action", s->action);

@@ -49,7 +49,7 @@ struct nominee {
 
 struct prop_step {
 	int64_t id;
-	const char *at, *login, *unit_name, *stage, *action, *comment, *due_on;
+	const char *at, *login, *unit_name, *stage, *action, *comment, *due_on; /* login NULL: the system (auth_display_login) */
 	int late;
 };
 

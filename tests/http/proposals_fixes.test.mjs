@@ -2,7 +2,8 @@
 // eligibility badge, the export and the API say what the conditions under
 // them say — asked now while the proposal is open (a record deleted or
 // added since the last step counts), as recorded once it is decided; the
-// new-proposal form keeps an invalid year as typed and lists every error.
+// new-proposal form keeps an invalid year as typed and lists every error;
+// the system user is named in the reader's language in the history.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
@@ -10,6 +11,7 @@ import { csrfOf, mkPerson } from './_util.mjs';
 
 let env, srv, admin;
 const en = { headers: { 'Accept-Language': 'en' } };
+const hi = { headers: { 'Accept-Language': 'hi' } };
 
 before(async () => {
   env = makeDb({ demo: true });
@@ -177,4 +179,19 @@ test('the new-proposal form keeps an invalid year as typed and lists every error
   assert.match(r.text, /<textarea id="f-summary" name="summary" rows="5">Thành tích<\/textarea>/);
   // a first visit still proposes this year
   assert.match(form.text, new RegExp(`<input id="f-year" name="year" value="${new Date().getFullYear()}" required>`));
+});
+
+test('the history names the system user in the reader\'s language; the API keeps its login', async () => {
+  const list = ok(await admin.get('/api/v1/proposals?year=2023&stage=board'));
+  const id = list.items.find((p) => p.proposer_code === 'T-HATINH').id;
+  const vi = await admin.get(`/proposals/${id}`);
+  assert.match(vi.text, /<strong>đã trình<\/strong> bởi hệ thống, Tỉnh Hà Tĩnh/);
+  assert.doesNotMatch(vi.text, /system/);
+  const e = await admin.get(`/proposals/${id}`, en);
+  assert.match(e.text, /<strong>submitted<\/strong> by the system, Tỉnh Hà Tĩnh/);
+  const h = await admin.get(`/proposals/${id}`, hi);
+  assert.match(h.text, /<strong>भेजा गया<\/strong> द्वारा सिस्टम, Tỉnh Hà Tĩnh/);
+  assert.doesNotMatch(h.text, /\bsystem\b/);
+  const api = ok(await admin.get(`/api/v1/proposals/${id}`));
+  assert.deepEqual(api.steps.map((s) => [s.action, s.by]), [['submit', 'system']]);
 });
