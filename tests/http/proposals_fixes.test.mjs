@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
-import { csrfOf, mkPerson } from './_util.mjs';
+import { csrfOf, mkPerson, sql } from './_util.mjs';
 
 let env, srv, admin;
 const en = { headers: { 'Accept-Language': 'en' } };
@@ -161,6 +161,10 @@ test('a decided proposal keeps the eligibility recorded when it was approved, ba
   assert.equal(row.badge, 'đủ điều kiện');
   assert.deepEqual(row.conditions, ['✓ Chiến sĩ thi đua cơ sở — 3 năm liên tục, 2021–2023', '✓ Có sáng kiến được công nhận cấp bộ, tỉnh trở lên — ít nhất một lần trong 2021–2023']);
   assert.doesNotMatch(page.text, /Đã được tặng cho năm 2023/);
+  // the check's time (UTC) as a date on the office's clock (+07:00)
+  const at = sql(env.db, `SELECT checked_at FROM proposal_nominees WHERE proposal_id = ${p.id}`);
+  const checked = new Date(Date.parse(at) + 7 * 3600e3).toISOString().slice(0, 10).split('-');
+  assert.match(page.text, new RegExp(`<small class="checked-on">Kiểm tra ngày ${checked[2]}/${checked[1]}/${checked[0]}</small>`));
   assert.deepEqual(await exported(p.id), { 'Đinh Thị Quyết': 'đủ điều kiện' });
 });
 
@@ -177,8 +181,8 @@ test('the new-proposal form keeps an invalid year as typed and lists every error
   assert.deepEqual([...summary.matchAll(/<li><a href="([^"]*)">([^<]*)<\/a><\/li>/g)].map((m) => [m[1], m[2]]),
     [['#f-year', 'Năm: Phải là số nguyên'], ['#f-title', 'Tên gọi: Bắt buộc nhập']]);
   assert.match(r.text, /<textarea id="f-summary" name="summary" rows="5">Thành tích<\/textarea>/);
-  // a first visit still proposes this year
-  assert.match(form.text, new RegExp(`<input id="f-year" name="year" value="${new Date().getFullYear()}" required>`));
+  // a first visit still proposes this year (on the office's clock, +07:00)
+  assert.match(form.text, new RegExp(`<input id="f-year" name="year" value="${new Date(Date.now() + 7 * 3600e3).getUTCFullYear()}" required>`));
 });
 
 test('the history names the system user in the reader\'s language; the API keeps its login', async () => {
