@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "db.h"
 #include "errors.h"
+#include "i18n.h"
 #include "util.h"
 
 /* The libFuzzer build (make fuzz) hashes with the cheapest argon2id: every
@@ -182,6 +183,8 @@ int token_create(struct db *db, int64_t user_id, const char *name, char token[65
 }
 
 const struct user auth_system = {.id = 0, .system = 1, .login = "system", .full_name = "system"};
+
+const char *auth_display_login(const char *lang, const char *login) { return login ? login : i18n_get(lang, N_("the system")); }
 
 void token_revoke(struct db *db, const char *token)
 {

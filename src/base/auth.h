@@ -34,6 +34,15 @@ struct user {
 ** everything, id 0 (stored as no user), login "system". Never NULL for a user. */
 extern const struct user auth_system;
 
+/* Who did something, as a page or an export names them in lang: the login;
+** NULL — a row that stores no user, the product itself (auth_system, the
+** demo loader, the command line: their id 0 is stored as no user) — is "the
+** system" in lang ("hệ thống", "सिस्टम"), never the English login "system".
+** Callers read NULL for a NULL user_id (or, from the audit log, whose login
+** column keeps "system", "demo" or "cli:USER", for a NULL user_id); an API
+** keeps the login ("system"), an identifier rather than words. */
+const char *auth_display_login(const char *lang, const char *login);
+
 #define SESSION_IDLE_SEC (2 * 3600)
 #define SESSION_MAX_SEC (12 * 3600)
 #define TOKEN_MAX_SEC (30 * 24 * 3600)

@@ -7,6 +7,7 @@
 
 #include "../base/arena.h"
 #include "../base/audit.h"
+#include "../base/auth.h"
 #include "../base/buf.h"
 #include "../base/db.h"
 #include "../base/fold.h"
@@ -137,7 +138,7 @@ static int read_steps(struct db *db, struct arena *a, struct proposal *p)
 		struct prop_step *s = &p->steps[p->nsteps++];
 		s->id = db_int(st, 0);
 		s->at = arena_strdup(a, db_text(st, 1));
-		s->login = db_isnull(st, 2) ? "system" : arena_strdup(a, db_text(st, 2));
+		s->login = db_text_dup(st, a, 2); /* NULL: the system (auth_display_login) */
 		s->unit_name = arena_strdup(a, db_text(st, 3));
 		s->stage = arena_strdup(a, db_text(st, 4));
 		s->action = arena_strdup(a, db_text(st, 5));
@@ -265,7 +266,7 @@ void proposal_json(struct jw *w, const struct proposal *p)
 			const struct prop_step *s = &p->steps[i];
 			jw_obj(w);
 			jw_kstr(w, "at", s->at);
-			jw_kstr(w, "by", s->login);
+			jw_kstr(w, "by", s->login ? s->login : auth_system.login);
 			jw_kstr(w, "unit_name", s->unit_name);
 			jw_kstr(w, "stage", s->stage);
 			jw_kstr(w, "action", s->action);
@@ -316,7 +317,7 @@ int proposals_readable(const struct user *who, const struct proposal *p)
 
 /* ---- writing ---- */
 
-static int validate(struct db *db, const struct proposal_in *in, int creating, struct field_errors *fe)
+int proposals_validate(struct db *db, const struct proposal_in *in, int creating, struct field_errors *fe)
 {
 	if (creating || in->title) {
 		if (!in->title || !*in->title) fe_add(fe, "title", N_("Is required"));
@@ -342,7 +343,7 @@ int proposals_create(struct db *db, const struct user *who, const struct proposa
 {
 	char path[UNIT_PATH_MAX];
 	if (units_path(db, in->proposer_id, path, sizeof path) != E_OK) fe_add(fe, "proposer", N_("No such unit"));
-	if (validate(db, in, 1, fe) != E_OK) return E_INVALID;
+	if (proposals_validate(db, in, 1, fe) != E_OK) return E_INVALID;
 	if (!role_can(who, PERM_PROPOSE, path)) return E_FORBIDDEN;
 	int rc = db_tx_begin(db);
 	if (rc != E_OK) return rc;
@@ -401,7 +402,7 @@ static int bump(struct db *db, int64_t id)
 int proposals_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct proposal_in *in,
 		     struct field_errors *fe)
 {
-	if (validate(db, in, 0, fe) != E_OK) return E_INVALID;
+	if (proposals_validate(db, in, 0, fe) != E_OK) return E_INVALID;
 	int rc = db_tx_begin(db);
 	if (rc != E_OK) return rc;
 	struct arena a;

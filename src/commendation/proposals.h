@@ -49,7 +49,7 @@ struct nominee {
 
 struct prop_step {
 	int64_t id;
-	const char *at, *login, *unit_name, *stage, *action, *comment, *due_on;
+	const char *at, *login, *unit_name, *stage, *action, *comment, *due_on; /* login NULL: the system (auth_display_login) */
 	int late;
 };
 
@@ -96,6 +96,11 @@ struct proposal_query {
 	const char *range_lo[16];
 };
 
+/* The checks of a proposal's fields (title, round, year, movement; with
+** creating, those a creation requires), adding to fe the errors of the
+** fields that have none yet: a form whose input did not read also lists the
+** others. E_OK or E_INVALID. proposals_create and proposals_update run it. */
+int proposals_validate(struct db *db, const struct proposal_in *in, int creating, struct field_errors *fe);
 int proposals_create(struct db *db, const struct user *who, const struct proposal_in *in, struct field_errors *fe, int64_t *id);
 /* title, round, summary, year, movement: only while the proposer holds it (draft, returned) */
 int proposals_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct proposal_in *in,

@@ -77,6 +77,8 @@ static int read_prop(struct req *r, struct proposal_in *in, struct field_errors 
 	if (v.s[PF_MOVEMENT] && db_int1(r->db, &in->movement_id, "SELECT id FROM movements WHERE code = $1", "t", v.s[PF_MOVEMENT]) != DB_ROW)
 		fe_add(fe, "movement", N_("No such movement"));
 	if (!partial && in->proposer_id <= 0 && !fe_get(fe, "proposer_code")) fe_add(fe, "proposer_code", N_("Is required"));
+	/* a field that did not read: the others' errors too, so that every one is said at once */
+	if (rc != E_OK || fe->n) proposals_validate(r->db, in, !partial, fe);
 	return rc == E_OK && !fe->n ? E_OK : E_INVALID;
 }
 
@@ -135,11 +137,37 @@ static struct proposal *load(struct req *r)
 	return p;
 }
 
+/* Each nominee's eligibility as the reader meets it on the page, in the
+** export and in the API. While the proposal is not decided: asked now, in the
+** reader's language — the records as they are, the rule set in force on the
+** proposal's date (today before its first submission) — so that the verdict
+** and the conditions under it always agree, whatever was recorded or deleted
+** since the last step (whose check is what proposals_get read). A decided
+** proposal keeps the answer recorded at its last step (the authority's
+** approval): what the decision was taken on; asked now, the award it gave
+** would make every nominee "not eligible". */
+static void eligibility_now(struct req *r, struct proposal *p)
+{
+	if (p->stage == PS_DECIDED) return;
+	char today[11];
+	today_iso(today);
+	for (int i = 0; i < p->nnom; i++) {
+		struct nominee *x = &p->nom[i];
+		const char *v;
+		char *json = eligibility_answer(r->db, r->lang, x->award_code, x->person_id, x->person_id ? 0 : x->unit_id, p->year,
+						p->proposed_on ? p->proposed_on : today, &v);
+		x->verdict = v;
+		x->verdict_json = json ? arena_strdup(&r->a, json) : NULL;
+		free(json);
+	}
+}
+
 static void reply_proposal(struct req *r, int status, int64_t id)
 {
 	struct proposal *p;
 	int rc = proposals_get(r->db, &r->a, id, r->lang, &p);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	eligibility_now(r, p);
 	if (status == 201) reply_created(r, arena_printf(&r->a, "/api/v1/proposals/%lld", (long long)id));
 	struct jw w;
 	jw_init(&w, &r->out);
@@ -196,6 +224,7 @@ void api_proposal_get(struct req *r)
 {
 	struct proposal *p = load(r);
 	if (!p) return;
+	eligibility_now(r, p);
 	struct jw w;
 	jw_init(&w, &r->out);
 	proposal_json(&w, p);
@@ -386,18 +415,7 @@ struct unit_opt *prop_receivers(struct req *r, const struct proposal *p, int *n)
 static void show_proposal(struct req *r, struct proposal *p, const struct field_errors *fe)
 {
 	if (fe && fe->n) r->status = 422;
-	/* each nominee's conditions in the reader's language, as of the proposal's date */
-	char today[11];
-	today_iso(today);
-	for (int i = 0; i < p->nnom; i++) {
-		struct nominee *x = &p->nom[i];
-		if (!x->verdict) continue;
-		const char *v;
-		char *json = eligibility_answer(r->db, r->lang, x->award_code, x->person_id, x->person_id ? 0 : x->unit_id, p->year,
-						p->proposed_on ? p->proposed_on : today, &v);
-		if (json) x->verdict_json = arena_strdup(&r->a, json);
-		free(json);
-	}
+	eligibility_now(r, p);
 	int can_edit = (p->stage == PS_DRAFT || p->stage == PS_RETURNED) && role_can(r->user, PERM_PROPOSE, p->proposer_path);
 	int can_act = proposals_may_act(r->user, p);
 	struct award *aw = NULL;
@@ -521,7 +539,9 @@ void page_proposal_export(struct req *r)
 	struct proposal *p = load(r);
 	if (!p) return;
 	const char *format = reply_sheet_format(r, "xlsx");
-	if (format) reply_sheet(r, p->code, format, write_nominees, p);
+	if (!format) return;
+	eligibility_now(r, p);
+	reply_sheet(r, p->code, format, write_nominees, p);
 }
 
 struct received_ctx {
