@@ -749,7 +749,7 @@ int indicators_history(struct db *db, struct arena *a, int64_t indicator_id, int
 		h->id = db_int(st, 0);
 		h->action = arena_strdup(a, db_text(st, 1));
 		h->comment = arena_strdup(a, db_text(st, 2));
-		h->user = arena_strdup(a, db_text(st, 3) ? db_text(st, 3) : "system");
+		h->user = db_text(st, 3) ? arena_strdup(a, db_text(st, 3)) : NULL; /* NULL: the system (a page names it in its language) */
 		h->at = arena_strdup(a, db_text(st, 4));
 		h->has_value = !db_isnull(st, 5);
 		h->value = db_double(st, 5);

@@ -492,7 +492,7 @@ void api_indicator_values_history(struct req *r)
 		jw_key(&w, "denominator");
 		if (h[i].has_ratio) jw_num(&w, h[i].denominator); else jw_null(&w);
 		jw_kstr(&w, "comment", h[i].comment);
-		jw_kstr(&w, "user", h[i].user);
+		jw_kstr(&w, "user", h[i].user ? h[i].user : "system");
 		jw_kstr(&w, "at", h[i].at);
 		jw_obj_end(&w);
 	}

@@ -198,4 +198,18 @@ test('the history names the system user in the reader\'s language; the API keeps
   assert.doesNotMatch(h.text, /\bsystem\b/);
   const api = ok(await admin.get(`/api/v1/proposals/${id}`));
   assert.deepEqual(api.steps.map((s) => [s.action, s.by]), [['submit', 'system']]);
+  // a unit's history and an indicator value's: the same words
+  const unit = sql(env.db, "SELECT entity_id FROM audit_log WHERE entity = 'unit' AND user_id IS NULL AND login = 'system' ORDER BY id LIMIT 1");
+  const up = await admin.get(`/units/${unit}`);
+  assert.equal(up.status, 200);
+  assert.match(up.text, /<td>hệ thống<\/td>/);
+  assert.doesNotMatch(up.text, /<td>system<\/td>/);
+  const [code, uid, period] = sql(env.db, `SELECT i.code, h.unit_id, h.period FROM indicator_history h JOIN indicators i ON i.id = h.indicator_id
+    WHERE h.user_id IS NULL ORDER BY h.id LIMIT 1`).split('|');
+  const q = `indicator=${encodeURIComponent(code)}&unit_id=${uid}&period=${encodeURIComponent(period)}`;
+  const ih = await admin.get(`/indicators/history?${q}`, hi);
+  assert.equal(ih.status, 200, ih.text);
+  assert.match(ih.text, /<td>सिस्टम<\/td>/);
+  const ij = ok(await admin.get(`/api/v1/indicator-values/history?${q}`));
+  assert.ok(ij.items.some((x) => x.user === 'system'), JSON.stringify(ij).slice(0, 300));
 });
