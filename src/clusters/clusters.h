@@ -193,8 +193,18 @@ int cyear_criteria_set(struct db *db, const struct user *who, int64_t cy_id, int
 /* The sheet copied from another year of the cluster (replacing this one's) */
 int cyear_criteria_copy(struct db *db, const struct user *who, int64_t cy_id, int64_t version, int64_t from_year, struct field_errors *fe);
 void criteria_json(struct jw *w, const struct cyear *y);
-/* A criterion's rule (JSON text) checked against its maximum: E_OK or E_INVALID with the reason in fe under field */
-int criterion_rule_check(struct db *db, const char *rule, int64_t max_c, const char *field, struct field_errors *fe);
+/* A criterion's rule (JSON text) checked against its maximum: E_OK or
+** E_INVALID with the reason in fe, under source_field when it is the source
+** (a movement, its metric, an indicator, an index that does not exist), else
+** under thresholds_field */
+int criterion_rule_check(struct db *db, const char *rule, int64_t max_c, const char *source_field, const char *thresholds_field,
+			 struct field_errors *fe);
+/* every movement's metrics, in each movement's order: what a movement rule's
+** "metric" may name (the criterion form's choices) */
+struct rule_metric {
+	const char *movement, *code, *name, *unit;   /* the movement's code; the metric's */
+};
+int criterion_rule_metrics(struct db *db, struct arena *a, struct rule_metric **out, int *n);
 /* The points a rule gives a unit in the cluster's year: the points of the
 ** highest threshold its value reaches, 0 below the first or without a value.
 ** Sources: a movement's result, an indicator's figure (indicator_value, the
