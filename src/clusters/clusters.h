@@ -186,6 +186,10 @@ int cyear_get(struct db *db, struct arena *a, int64_t cluster_id, int64_t year, 
 int cyear_get_id(struct db *db, struct arena *a, int64_t cy_id, struct cyear **out);
 void cyear_json(struct jw *w, const struct cyear *y);
 int cyear_is_member(const struct cyear *y, int64_t unit_id);
+/* 1 once the year's scoring deadline has passed (cards are saved and
+** submitted until the end of its day); a card the organiser reopened stays
+** open to its scorer until it is submitted again */
+int cyear_scoring_closed(const struct cyear *y);
 /* Replaces the sheet (n items in order; a parent named by code before its
 ** children). Refused once a scorecard exists (E_STATE). */
 int cyear_criteria_set(struct db *db, const struct user *who, int64_t cy_id, int64_t version, const struct crit_in *items, int n,

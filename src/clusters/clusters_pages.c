@@ -482,14 +482,16 @@ static void show_card(struct req *r, struct cyear *y, int64_t scorer_id, int64_t
 	struct scorecard *c = NULL;
 	int64_t id = 0;
 	if (scorecards_find(r->db, y->id, scorer_id, target_id, &id) == E_OK && scorecards_get(r->db, &r->a, id, &c) != E_OK) { reply_fail(r, E_DB, NULL); return; }
-	int can_edit = may_score_for(r, scorer) && (!c || strcmp(c->status, "submitted"));
+	/* past the deadline a card is read-only (the domain refuses its changes), unless the organiser reopened it */
+	int closed = cyear_scoring_closed(y) && !(c && c->reopen_reason);
+	int can_edit = may_score_for(r, scorer) && (!c || strcmp(c->status, "submitted")) && !closed;
 	int can_reopen = c && !strcmp(c->status, "submitted") && clusters_may_organise(r->user, y->cluster);
 	struct attachment *files = NULL;
 	int nfiles = 0;
 	if (c && files_list(r->db, &r->a, "scorecard", c->id, &files, &nfiles) != E_OK) { reply_fail(r, E_DB, NULL); return; }
 	if (fe && fe->n) r->status = 422;
 	page_begin(r, _("Scorecard"), "clusters");
-	tmpl_scorecard_page(&r->out, r, y, scorer, target, c, can_edit, can_reopen, files, nfiles, fe);
+	tmpl_scorecard_page(&r->out, r, y, scorer, target, c, can_edit, closed, can_reopen, files, nfiles, fe);
 	page_end(r);
 }
 

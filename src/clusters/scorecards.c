@@ -137,12 +137,17 @@ static int snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 /* ---- writing ---- */
 
 /* saving or submitting is open until the end of the deadline's day */
+int cyear_scoring_closed(const struct cyear *y)
+{
+	char today[11];
+	today_iso(today);
+	return y->deadline && strcmp(today, y->deadline) > 0;
+}
+
 static int before_deadline(const struct cyear *y, int reopened, struct field_errors *fe)
 {
 	if (reopened) return 1; /* the organiser reopened it, with a reason: open until it is submitted again */
-	char today[11];
-	today_iso(today);
-	if (y->deadline && strcmp(today, y->deadline) > 0) {
+	if (cyear_scoring_closed(y)) {
 		fe_add(fe, "deadline", N_("The scoring deadline has passed: only the organiser can reopen a card"));
 		return 0;
 	}

@@ -95,3 +95,34 @@ test('a movement criterion\'s metric is one of the movement\'s own, chosen by it
   assert.equal(card.status, 201, card.text);
   assert.deepEqual(card.data.scores.map((x) => [x.criterion, x.points, x.from_rule]), [['R2', 3, true]]);
 });
+
+test('past the scoring deadline a card is shown closed and read-only, with the deadline; the organiser still reopens a submitted card, which its scorer then edits', async () => {
+  const hue = await demoLogin('hue.cum');
+  const cl = (await hue.get('/api/v1/clusters?q=bac%20trung%20bo')).data.items.find((x) => x.code === 'CUM-BTB');
+  const members = (await hue.get(`/api/v1/clusters/${cl.id}/years/2024`)).data.members;
+  const [tth, ht] = ['T-THUATHIENHUE', 'T-HATINH'].map((code) => members.find((u) => u.code === code).id);
+  const CLOSED = 'Đã hết hạn chấm điểm vào cuối ngày %s: phiếu chỉ được xem, không thể lưu hay nộp nữa. Chỉ cơ quan tổ chức mới mở lại được phiếu đã nộp.';
+  // 2024 closed on 15/03/2025: Thừa Thiên Huế's card for Hà Tĩnh (none yet) cannot be filled in
+  const p = await hue.get(`/clusters/${cl.id}/years/2024/score?scorer=${tth}&target=${ht}`);
+  assert.equal(p.status, 200);
+  assert.ok(p.text.includes(`<p class="notice-closed" id="card-closed">${CLOSED.replace('%s', '15/03/2025')}</p>`), p.text);
+  assert.doesNotMatch(p.text, /name="do" value="(save|submit)"/);
+  assert.match(p.text, /<input id="p-1.1" name="points.1.1" class="points" inputmode="decimal" size="6" data-kind="score" data-max="1000" value="" readonly>/);
+  assert.match(p.text, /<input id="e-1.1" name="evidence.1.1" value="" readonly>/);
+  // the 2023 card it submitted (closed 14/03/2024): read-only, the same words; the organiser sees the reopen form
+  const p23 = await hue.get(`/clusters/${cl.id}/years/2023/score?scorer=${tth}&target=${ht}`);
+  assert.ok(p23.text.includes(`<p class="notice-closed" id="card-closed">${CLOSED.replace('%s', '14/03/2024')}</p>`));
+  assert.doesNotMatch(p23.text, /name="do" value="(save|submit)"|id="reopen"/);
+  const adm = await demoLogin('admin');
+  const org = await adm.get(`/clusters/${cl.id}/years/2023/score?scorer=${tth}&target=${ht}`);
+  assert.match(org.text, /<form method="post" action="\/clusters\/\d+\/years\/2023" class="card" id="reopen">/);
+  const cards = (await adm.get(`/api/v1/clusters/${cl.id}/years/2023/scorecards`)).data.items;
+  const c23 = cards.find((x) => x.scorer.code === 'T-THUATHIENHUE' && x.target.code === 'T-HATINH');
+  const re = await adm.post(`/api/v1/scorecards/${c23.id}/reopen`, { json: { version: c23.version, reason: 'Nhập nhầm điểm tiêu chí 1.1' } });
+  assert.equal(re.status, 200, re.text);
+  // reopened: open to its scorer past the deadline, no closed notice
+  const open = await hue.get(`/clusters/${cl.id}/years/2023/score?scorer=${tth}&target=${ht}`);
+  assert.doesNotMatch(open.text, /id="card-closed"/);
+  assert.match(open.text, /<button type="submit" name="do" value="save">Lưu<\/button>/);
+  assert.doesNotMatch(open.text, /<input id="p-1.1" [^>]*readonly/);
+});
