@@ -256,6 +256,13 @@ int cyear_tiebreak_set(struct db *db, const struct user *who, int64_t cy_id, int
 ** or the deputy for the leader). While a draft and before the deadline. */
 int scorecards_save(struct db *db, const struct user *who, int64_t cy_id, int64_t scorer_id, int64_t target_id, const char *kind,
 		    int64_t version, const struct score_in *items, int n, struct field_errors *fe, int64_t *id);
+/* A card's items checked against the year's sheet (the first checks of
+** scorecards_save): a criterion that is not scored, points out of range or
+** with a third decimal, evidence too long or with control characters. Each
+** error under the item's code (the API's; the caller's text), or with a (a
+** form's) under "points.CODE" or "evidence.CODE", the box at fault, made in
+** a. E_OK or E_INVALID. */
+int scorecard_items_check(const struct cyear *y, const struct score_in *items, int n, struct arena *a, struct field_errors *fe);
 int scorecards_submit(struct db *db, const struct user *who, int64_t id, int64_t version, struct field_errors *fe);
 int scorecards_reopen(struct db *db, const struct user *who, int64_t id, int64_t version, const char *reason, struct field_errors *fe);
 int scorecards_get(struct db *db, struct arena *a, int64_t id, struct scorecard **out);

@@ -126,3 +126,49 @@ test('past the scoring deadline a card is shown closed and read-only, with the d
   assert.match(open.text, /<button type="submit" name="do" value="save">Lưu<\/button>/);
   assert.doesNotMatch(open.text, /<input id="p-1.1" [^>]*readonly/);
 });
+
+test('a card\'s errors: each next to its box with aria-invalid and aria-describedby, the summary under the criterion\'s number and name, no field keys, what was typed kept', async () => {
+  const c = await officer.post('/api/v1/clusters', { json: { code: 'CUM-ERR', name: 'Cụm CUM-ERR', kind: 'cluster', organiser_code: 'HD-TW' } });
+  assert.equal(c.status, 201, c.text);
+  const y = await officer.post(`/api/v1/clusters/${c.data.id}/years`, { json: { year: 2023, members: ['P-A', 'P-B'], cross_mode: 'all' } });
+  assert.equal(y.status, 201, y.text);
+  const s = await officer.req('PUT', `/api/v1/clusters/${c.data.id}/years/2023/criteria`, { json: { version: y.data.version, criteria: [
+    { code: 'I', title: 'Thực hiện nhiệm vụ chính trị', kind: 'group' },
+    { code: '1.1', parent: 'I', title: 'Tăng trưởng kinh tế', kind: 'score', max: 10 },
+    { code: '1.2', parent: 'I', title: 'Thu ngân sách nhà nước', kind: 'score', max: 10 },
+    { code: '1.3', parent: 'I', title: 'Thu hút đầu tư', kind: 'score', max: 10 }] } });
+  assert.equal(s.status, 200, s.text);
+  const page = `/clusters/${c.data.id}/years/2023/score`;
+  const NUMBER = 'Phải là số viết như 1.500.000,5 (dấu chấm nhóm hàng nghìn, dấu phẩy trước phần thập phân)';
+  const RANGE = 'Điểm phải từ 0 đến điểm tối đa của tiêu chí, có tối đa hai chữ số thập phân';
+  const r = await repA.post(page, { form: { scorer: units['P-A'].id, target: units['P-B'].id, kind: 'cross', version: 0, do: 'save',
+    'points.1.1': '8,5', 'evidence.1.1': 'Báo cáo số 12', 'points.1.2': '9.5', 'evidence.1.2': 'Quyết toán 2023', 'points.1.3': '12' } });
+  assert.equal(r.status, 422, r.text);
+  const summary = r.text.slice(r.text.indexOf('<div class="error-summary'), r.text.indexOf('</div>', r.text.indexOf('<div class="error-summary')));
+  assert.equal(summary, '<div class="error-summary error-msg" role="alert" id="error-summary" tabindex="-1" autofocus>\n<p><b>Phiếu chưa được lưu</b> (2)</p>\n<ul>\n'
+    + `<li><a href="#p-1.2">1.2 Thu ngân sách nhà nước: ${NUMBER}</a></li>\n`
+    + `<li><a href="#p-1.3">1.3 Thu hút đầu tư: ${RANGE}</a></li>\n</ul>\n`);
+  assert.doesNotMatch(r.text, /points\.1\.[23]:|>points:|>1\.3:/);
+  // each box: its error beside it, what was typed kept
+  assert.ok(r.text.includes('<input id="p-1.2" name="points.1.2" class="points" inputmode="decimal" size="6" data-kind="score" data-max="1000" value="9.5" '
+    + `aria-invalid="true" aria-describedby="pe-1.2"><p class="field-error" id="pe-1.2">${NUMBER}</p>`), r.text);
+  assert.ok(r.text.includes('<input id="p-1.3" name="points.1.3" class="points" inputmode="decimal" size="6" data-kind="score" data-max="1000" value="12" '
+    + `aria-invalid="true" aria-describedby="pe-1.3"><p class="field-error" id="pe-1.3">${RANGE}</p>`));
+  assert.ok(r.text.includes('<input id="p-1.1" name="points.1.1" class="points" inputmode="decimal" size="6" data-kind="score" data-max="1000" value="8,5">'));
+  assert.ok(r.text.includes('<input id="e-1.1" name="evidence.1.1" value="Báo cáo số 12">'));
+  assert.ok(r.text.includes('<input id="e-1.2" name="evidence.1.2" value="Quyết toán 2023">'));
+  assert.deepEqual((await repA.get(`/api/v1/clusters/${c.data.id}/years/2023/scorecards`)).data.items, []);
+  // an evidence with a control character: at the evidence box, named as the criterion's evidence
+  const e = await repA.post(page, { form: { scorer: units['P-A'].id, target: units['P-B'].id, kind: 'cross', version: 0, do: 'save',
+    'points.1.1': '8', 'evidence.1.1': 'Báo cáo\u0007' } });
+  assert.equal(e.status, 422, e.text);
+  const CTRL = 'Minh chứng không được chứa ký tự điều khiển (được xuống dòng)';
+  assert.ok(e.text.includes(`<li><a href="#e-1.1">1.1 Tăng trưởng kinh tế — Minh chứng: ${CTRL}</a></li>`), e.text);
+  assert.ok(e.text.includes(`aria-invalid="true" aria-describedby="ee-1.1"><p class="field-error" id="ee-1.1">${CTRL}</p>`));
+  // submitting a card with a criterion left empty: the box says so
+  const sub = await repA.post(page, { form: { scorer: units['P-A'].id, target: units['P-B'].id, kind: 'cross', version: 0, do: 'submit',
+    'points.1.1': '8', 'points.1.2': '7' } });
+  assert.equal(sub.status, 422, sub.text);
+  assert.ok(sub.text.includes('<li><a href="#p-1.3">1.3 Thu hút đầu tư: Mọi tiêu chí phải có điểm trước khi nộp phiếu</a></li>'), sub.text);
+  assert.match(sub.text, /aria-describedby="pe-1.3"><p class="field-error" id="pe-1.3">Mọi tiêu chí phải có điểm trước khi nộp phiếu<\/p>/);
+});
