@@ -697,7 +697,7 @@ int cl_crit_validate(struct db *db, const struct crit_in *items, int i, struct f
 			if (items[j].code && !strcmp(items[j].code, c->parent_code)) found = items[j].kind && !strcmp(items[j].kind, "group") ? 1 : -1;
 		if (found <= 0) fe_add(fe, "criteria", N_("A criterion's parent must be a group listed before it"));
 	}
-	if (fe->n == before && c->rule && *c->rule) criterion_rule_check(db, c->rule, c->max_c, "criteria", fe);
+	if (fe->n == before && c->rule && *c->rule) criterion_rule_check(db, c->rule, c->max_c, "criteria", "criteria", fe);
 	/* the error names the criterion (a code that is itself the problem is not repeated) */
 	if (fe->n > before && c->code && *c->code && code_valid(c->code) && strlen(c->code) <= CRIT_CODE_MAX) fe->field[fe->n - 1] = c->code;
 	return fe->n > before ? E_INVALID : E_OK;
@@ -924,22 +924,23 @@ static int rule_parse(const char *text, struct rule *r, const char **why)
 	r->metric = me && k == 0 ? buf[2] : NULL;
 	int rc = 0;
 	json_t *th = json_object_get(j, "thresholds");
+	/* -1: the source is wrong; -2: the thresholds */
 	if (k < 0) { *why = N_("A rule's source is movement, indicator or index"); rc = -1; }
 	else if (!r->code) {
 		*why = k == 0 ? N_("A movement rule names the movement") : k == 1 ? N_("An indicator rule names the indicator") : N_("An index rule names the index");
 		rc = -1;
-	} else if (!json_is_array(th) || json_array_size(th) == 0 || json_array_size(th) > 32) { *why = N_("A rule needs from 1 to 32 thresholds"); rc = -1; }
+	} else if (!json_is_array(th) || json_array_size(th) == 0 || json_array_size(th) > 32) { *why = N_("A rule needs from 1 to 32 thresholds"); rc = -2; }
 	for (size_t i = 0; !rc && i < json_array_size(th); i++) {
 		json_t *p = json_array_get(th, i);
 		if (!json_is_array(p) || json_array_size(p) != 2 || !json_is_number(json_array_get(p, 0)) || !json_is_number(json_array_get(p, 1))) {
 			*why = N_("Each threshold is [at, points]");
-			rc = -1;
+			rc = -2;
 			break;
 		}
 		r->at[i] = json_number_value(json_array_get(p, 0));
 		double pv = json_number_value(json_array_get(p, 1));
 		r->points_c[i] = fabs(pv) < 1e9 ? llround(pv * 100.0) : -1;
-		if (i && r->at[i] <= r->at[i - 1]) { *why = N_("Thresholds must increase"); rc = -1; }
+		if (i && r->at[i] <= r->at[i - 1]) { *why = N_("Thresholds must increase"); rc = -2; }
 		r->n = (int)i + 1;
 	}
 	json_decref(j);
@@ -970,11 +971,13 @@ int criterion_rule_parts(const char *rule, struct rule_parts *out)
 	return 0;
 }
 
-int criterion_rule_check(struct db *db, const char *rule, int64_t max_c, const char *field, struct field_errors *fe)
+int criterion_rule_check(struct db *db, const char *rule, int64_t max_c, const char *source_field, const char *thresholds_field,
+			 struct field_errors *fe)
 {
 	struct rule r;
 	const char *why;
-	if (rule_parse(rule, &r, &why) != 0) { fe_add(fe, field, why); return E_INVALID; }
+	int bad = rule_parse(rule, &r, &why);
+	if (bad) { fe_add(fe, bad == -1 ? source_field : thresholds_field, why); return E_INVALID; }
 	int64_t one;
 	struct arena a;
 	arena_init(&a);
@@ -983,13 +986,41 @@ int criterion_rule_check(struct db *db, const char *rule, int64_t max_c, const c
 	const char *missing = NULL;
 	if (!strcmp(r.source, "movement") && db_int1(db, &one, "SELECT 1 FROM movements WHERE code = $1", "t", r.code) != DB_ROW)
 		missing = N_("No such movement");
+	/* a metric the movement does not have would read 0 for every member */
+	else if (!strcmp(r.source, "movement") && r.metric &&
+		 db_int1(db, &one, "SELECT 1 FROM movement_metrics k JOIN movements mv ON mv.id = k.movement_id WHERE mv.code = $1 AND k.code = $2", "tt",
+			 r.code, r.metric) != DB_ROW)
+		missing = N_("The movement has no such metric");
 	else if (!strcmp(r.source, "indicator") && indicators_find(db, &a, r.code, "en", &x) != E_OK) missing = N_("No such indicator");
 	else if (!strcmp(r.source, "indicator") && strcmp(x->period_type, "year")) missing = N_("The indicator must be yearly: the cluster's year is its period");
 	else if (!strcmp(r.source, "index") && indexes_find(db, &a, r.code, "en", &ix) != E_OK) missing = N_("No such index");
 	arena_free(&a);
-	if (missing) { fe_add(fe, field, missing); return E_INVALID; }
+	if (missing) { fe_add(fe, source_field, missing); return E_INVALID; }
 	for (int i = 0; i < r.n; i++)
-		if (r.points_c[i] < 0 || r.points_c[i] > max_c) { fe_add(fe, field, N_("A threshold's points must be from 0 to the criterion's maximum")); return E_INVALID; }
+		if (r.points_c[i] < 0 || r.points_c[i] > max_c) { fe_add(fe, thresholds_field, N_("A threshold's points must be from 0 to the criterion's maximum")); return E_INVALID; }
+	return E_OK;
+}
+
+int criterion_rule_metrics(struct db *db, struct arena *a, struct rule_metric **out, int *n)
+{
+	*n = 0;
+	*out = NULL;
+	int64_t total = 0;
+	if (db_int1(db, &total, "SELECT count(*) FROM movement_metrics", "") != DB_ROW) return E_DB;
+	*out = arena_alloc(a, sizeof **out * (size_t)(total + 1));
+	struct stmt *st = db_query(db,
+				   "SELECT mv.code, k.code, k.name, k.unit FROM movement_metrics k JOIN movements mv ON mv.id = k.movement_id "
+				   "ORDER BY mv.id, k.position, k.id",
+				   "");
+	if (!st) return E_DB;
+	while (*n < total && db_step(st) == DB_ROW) {
+		struct rule_metric *m = &(*out)[(*n)++];
+		m->movement = arena_strdup(a, db_text(st, 0));
+		m->code = arena_strdup(a, db_text(st, 1));
+		m->name = arena_strdup(a, db_text(st, 2));
+		m->unit = arena_strdup(a, db_text(st, 3));
+	}
+	db_done(st);
 	return E_OK;
 }
 

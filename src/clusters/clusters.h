@@ -186,6 +186,10 @@ int cyear_get(struct db *db, struct arena *a, int64_t cluster_id, int64_t year, 
 int cyear_get_id(struct db *db, struct arena *a, int64_t cy_id, struct cyear **out);
 void cyear_json(struct jw *w, const struct cyear *y);
 int cyear_is_member(const struct cyear *y, int64_t unit_id);
+/* 1 once the year's scoring deadline has passed (cards are saved and
+** submitted until the end of its day); a card the organiser reopened stays
+** open to its scorer until it is submitted again */
+int cyear_scoring_closed(const struct cyear *y);
 /* Replaces the sheet (n items in order; a parent named by code before its
 ** children). Refused once a scorecard exists (E_STATE). */
 int cyear_criteria_set(struct db *db, const struct user *who, int64_t cy_id, int64_t version, const struct crit_in *items, int n,
@@ -193,8 +197,18 @@ int cyear_criteria_set(struct db *db, const struct user *who, int64_t cy_id, int
 /* The sheet copied from another year of the cluster (replacing this one's) */
 int cyear_criteria_copy(struct db *db, const struct user *who, int64_t cy_id, int64_t version, int64_t from_year, struct field_errors *fe);
 void criteria_json(struct jw *w, const struct cyear *y);
-/* A criterion's rule (JSON text) checked against its maximum: E_OK or E_INVALID with the reason in fe under field */
-int criterion_rule_check(struct db *db, const char *rule, int64_t max_c, const char *field, struct field_errors *fe);
+/* A criterion's rule (JSON text) checked against its maximum: E_OK or
+** E_INVALID with the reason in fe, under source_field when it is the source
+** (a movement, its metric, an indicator, an index that does not exist), else
+** under thresholds_field */
+int criterion_rule_check(struct db *db, const char *rule, int64_t max_c, const char *source_field, const char *thresholds_field,
+			 struct field_errors *fe);
+/* every movement's metrics, in each movement's order: what a movement rule's
+** "metric" may name (the criterion form's choices) */
+struct rule_metric {
+	const char *movement, *code, *name, *unit;   /* the movement's code; the metric's */
+};
+int criterion_rule_metrics(struct db *db, struct arena *a, struct rule_metric **out, int *n);
 /* The points a rule gives a unit in the cluster's year: the points of the
 ** highest threshold its value reaches, 0 below the first or without a value.
 ** Sources: a movement's result, an indicator's figure (indicator_value, the
@@ -242,6 +256,13 @@ int cyear_tiebreak_set(struct db *db, const struct user *who, int64_t cy_id, int
 ** or the deputy for the leader). While a draft and before the deadline. */
 int scorecards_save(struct db *db, const struct user *who, int64_t cy_id, int64_t scorer_id, int64_t target_id, const char *kind,
 		    int64_t version, const struct score_in *items, int n, struct field_errors *fe, int64_t *id);
+/* A card's items checked against the year's sheet (the first checks of
+** scorecards_save): a criterion that is not scored, points out of range or
+** with a third decimal, evidence too long or with control characters. Each
+** error under the item's code (the API's; the caller's text), or with a (a
+** form's) under "points.CODE" or "evidence.CODE", the box at fault, made in
+** a. E_OK or E_INVALID. */
+int scorecard_items_check(const struct cyear *y, const struct score_in *items, int n, struct arena *a, struct field_errors *fe);
 int scorecards_submit(struct db *db, const struct user *who, int64_t id, int64_t version, struct field_errors *fe);
 int scorecards_reopen(struct db *db, const struct user *who, int64_t id, int64_t version, const char *reason, struct field_errors *fe);
 int scorecards_get(struct db *db, struct arena *a, int64_t id, struct scorecard **out);

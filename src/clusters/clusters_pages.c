@@ -225,12 +225,11 @@ const struct crit_form *crit_form_values(struct req *r, const struct cyear *y)
 		f->max = posted(r, "c_max");
 		f->evidence = posted(r, "c_evidence");
 		f->source = posted(r, "c_source");
-		f->metric = posted(r, "c_metric");
 		f->thresholds = posted(r, "c_thresholds");
 		return f;
 	}
 	f->kind = "score";
-	f->orig = f->code = f->title = f->parent = f->max = f->evidence = f->source = f->metric = f->thresholds = "";
+	f->orig = f->code = f->title = f->parent = f->max = f->evidence = f->source = f->thresholds = "";
 	const char *edit = r->method == M_GET ? req_query(r, "edit") : NULL;
 	for (int i = 0; edit && i < y->ncrit; i++) {
 		const struct criterion *c = &y->crit[i];
@@ -243,8 +242,7 @@ const struct crit_form *crit_form_values(struct req *r, const struct cyear *y)
 		f->evidence = c->evidence ? c->evidence : "";
 		struct rule_parts rp;
 		if (c->rule && criterion_rule_parts(c->rule, &rp) == 0) {
-			f->source = arena_printf(&r->a, "%s:%s", rp.source, rp.code);
-			f->metric = arena_strdup(&r->a, rp.metric);
+			f->source = *rp.metric ? arena_printf(&r->a, "%s:%s:%s", rp.source, rp.code, rp.metric) : arena_printf(&r->a, "%s:%s", rp.source, rp.code);
 			struct buf b;
 			buf_init(&b);
 			for (int k = 0; k < rp.n; k++) {
@@ -265,20 +263,29 @@ const struct rule_choice *crit_rule_choices(struct req *r, int *n)
 	struct movement *mv = NULL;
 	struct indicator *ind = NULL;
 	struct composite_index *ix = NULL;
-	int nmv = 0, nind = 0, nix = 0;
+	struct rule_metric *mt = NULL;
+	int nmv = 0, nind = 0, nix = 0, nmt = 0;
 	int64_t total = 0;
 	struct movement_query q = { .parent = -1, .nranges = -1, .limit = 500 };
 	if (movements_list(r->db, &r->a, &q, &mv, &nmv, &total) != E_OK) nmv = 0;
+	if (nmv && criterion_rule_metrics(r->db, &r->a, &mt, &nmt) != E_OK) nmt = 0;
 	if (indicators_list(r->db, &r->a, r->lang, 0, &ind, &nind) != E_OK) nind = 0;
 	if (indexes_list(r->db, &r->a, r->lang, &ix, &nix) != E_OK) nix = 0;
-	struct rule_choice *out = arena_alloc(&r->a, sizeof *out * (size_t)(nmv + nind + nix + 1));
+	struct rule_choice *out = arena_alloc(&r->a, sizeof *out * (size_t)(nmv + nmt + nind + nix + 1));
 	*n = 0;
-	for (int i = 0; i < nmv; i++)
-		out[(*n)++] = (struct rule_choice){ 0, arena_printf(&r->a, "movement:%s", mv[i].code), arena_printf(&r->a, "%s — %s", mv[i].code, mv[i].title) };
+	/* a movement: its models assessed effective, then each of its metrics by name */
+	for (int i = 0; i < nmv; i++) {
+		const char *under = arena_printf(&r->a, "%s — %s", mv[i].code, mv[i].title);
+		out[(*n)++] = (struct rule_choice){ 0, arena_printf(&r->a, "movement:%s", mv[i].code), _("Models assessed effective (count)"), under };
+		for (int k = 0; k < nmt; k++)
+			if (!strcmp(mt[k].movement, mv[i].code))
+				out[(*n)++] = (struct rule_choice){ 0, arena_printf(&r->a, "movement:%s:%s", mv[i].code, mt[k].code),
+								    arena_printf(&r->a, "%s (%s)", mt[k].name, mt[k].unit), under };
+	}
 	for (int i = 0; i < nind; i++)
-		out[(*n)++] = (struct rule_choice){ 1, arena_printf(&r->a, "indicator:%s", ind[i].code), arena_printf(&r->a, "%s — %s", ind[i].code, ind[i].name) };
+		out[(*n)++] = (struct rule_choice){ 1, arena_printf(&r->a, "indicator:%s", ind[i].code), arena_printf(&r->a, "%s — %s", ind[i].code, ind[i].name), NULL };
 	for (int i = 0; i < nix; i++)
-		out[(*n)++] = (struct rule_choice){ 2, arena_printf(&r->a, "index:%s", ix[i].code), arena_printf(&r->a, "%s — %s", ix[i].code, ix[i].name) };
+		out[(*n)++] = (struct rule_choice){ 2, arena_printf(&r->a, "index:%s", ix[i].code), arena_printf(&r->a, "%s — %s", ix[i].code, ix[i].name), NULL };
 	return out;
 }
 
@@ -298,7 +305,9 @@ const char *rule_hint(struct req *r, const struct cyear *y, const struct criteri
 	return arena_printf(&r->a, "%s %s: %s", _("Taken from"), rp.code, has ? number_text(r, v) : _("No data"));
 }
 
-/* the rule of the form: "" (none), or its JSON text; E_INVALID with the reason */
+/* the rule of the form: "" (none), or its JSON text; E_INVALID with the reason.
+** c_source is one of the form's choices: "movement:CODE" (its models assessed
+** effective), "movement:CODE:METRIC", "indicator:CODE" or "index:CODE". */
 static int read_rule(struct req *r, const char **rule, struct field_errors *fe)
 {
 	const char *src = posted(r, "c_source");
@@ -309,11 +318,16 @@ static int read_rule(struct req *r, const char **rule, struct field_errors *fe)
 	char kind[16];
 	snprintf(kind, sizeof kind, "%.*s", colon ? (int)(colon - src) : 0, src);
 	if (!colon || !colon[1] || cl_choice(kind, sources) < 0) { fe_add(fe, "c_source", N_("Is not one of the allowed values")); return E_INVALID; }
+	const char *code = colon + 1, *metric = NULL;
+	const char *second = strchr(code, ':');
+	if (second && !strcmp(kind, "movement")) {
+		code = arena_strndup(&r->a, code, (size_t)(second - code));
+		metric = second + 1;
+	}
 	json_t *j = json_object();
 	json_object_set_new(j, "source", json_string(kind));
-	json_object_set_new(j, kind, json_string(colon + 1));
-	const char *metric = posted(r, "c_metric");
-	if (!strcmp(kind, "movement") && *metric) json_object_set_new(j, "metric", json_string(metric));
+	json_object_set_new(j, kind, json_string(code));
+	if (metric) json_object_set_new(j, "metric", json_string(metric));
 	json_t *th = json_array();
 	json_object_set_new(j, "thresholds", th);
 	/* one threshold a line: "value reached = points", numbers the reader's way */
@@ -370,6 +384,8 @@ static int do_criterion(struct req *r, const struct cyear *y, const char *what, 
 	if (strcmp(c.kind, "group") && *max && i18n_parse_number(r->lang, max, &mv) != 0) fe_add(fe, "c_max", N_("Must be a number written like 1,500,000.5"));
 	c.max_c = fabs(mv) < 1e9 ? llround(mv * 100.0) : -1;
 	if (read_rule(r, &c.rule, fe) != E_OK || fe->n) return E_INVALID;
+	/* the rule's own checks, said at its fields: the source (a movement or its metric that does not exist) or the thresholds */
+	if (c.rule && criterion_rule_check(r->db, c.rule, c.max_c, "c_source", "c_thresholds", fe) != E_OK) return E_INVALID;
 	return cyear_criterion_change(r->db, r->user, y->id, version, CRIT_SAVE, orig, &c, fe);
 }
 
@@ -466,14 +482,16 @@ static void show_card(struct req *r, struct cyear *y, int64_t scorer_id, int64_t
 	struct scorecard *c = NULL;
 	int64_t id = 0;
 	if (scorecards_find(r->db, y->id, scorer_id, target_id, &id) == E_OK && scorecards_get(r->db, &r->a, id, &c) != E_OK) { reply_fail(r, E_DB, NULL); return; }
-	int can_edit = may_score_for(r, scorer) && (!c || strcmp(c->status, "submitted"));
+	/* past the deadline a card is read-only (the domain refuses its changes), unless the organiser reopened it */
+	int closed = cyear_scoring_closed(y) && !(c && c->reopen_reason);
+	int can_edit = may_score_for(r, scorer) && (!c || strcmp(c->status, "submitted")) && !closed;
 	int can_reopen = c && !strcmp(c->status, "submitted") && clusters_may_organise(r->user, y->cluster);
 	struct attachment *files = NULL;
 	int nfiles = 0;
 	if (c && files_list(r->db, &r->a, "scorecard", c->id, &files, &nfiles) != E_OK) { reply_fail(r, E_DB, NULL); return; }
 	if (fe && fe->n) r->status = 422;
 	page_begin(r, _("Scorecard"), "clusters");
-	tmpl_scorecard_page(&r->out, r, y, scorer, target, c, can_edit, can_reopen, files, nfiles, fe);
+	tmpl_scorecard_page(&r->out, r, y, scorer, target, c, can_edit, closed, can_reopen, files, nfiles, fe);
 	page_end(r);
 }
 

@@ -449,7 +449,13 @@ int cl_do_score(struct req *r, const struct cyear *y, struct field_errors *fe, i
 	double values[CLUSTER_MAX_CRITERIA];
 	int n = 0, present = 0;
 	input_numbers(r, "points", codes, values, CLUSTER_MAX_CRITERIA, &n, &present, fe);
-	if (fe->n) return E_INVALID;
+	/* a form goes on with the boxes it could read, so that their own checks say every problem at once, each at its box */
+	int unread = 0, other = 0;
+	for (int i = 0; i < fe->n; i++) {
+		if (!strncmp(fe->field[i], "points.", 7)) unread = 1;
+		else if (strcmp(fe->field[i], "points")) other = 1;
+	}
+	if (fe->n && (r->json || !unread || other)) return E_INVALID;
 	struct score_in *items = arena_alloc(&r->a, sizeof *items * (size_t)(y->ncrit + 1));
 	int ni = 0;
 	json_t *ev = r->json ? json_object_get(r->json, "evidence") : NULL;
@@ -476,6 +482,8 @@ int cl_do_score(struct req *r, const struct cyear *y, struct field_errors *fe, i
 		for (int k = 0; k < ni; k++) found |= !strcmp(items[k].code, codes[i]);
 		if (!found) { fe_add(fe, codes[i], N_("No such criterion to score")); return E_INVALID; }
 	}
+	/* a form: the sheet's checks keyed by the box at fault (points.CODE, evidence.CODE), with the numbers it could not read */
+	if (!r->json && (scorecard_items_check(y, items, ni, &r->a, fe) != E_OK || fe->n)) return E_INVALID;
 	int64_t existing = 0;
 	scorecards_find(r->db, y->id, scorer, target, &existing);
 	*created = existing == 0;

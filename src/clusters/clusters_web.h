@@ -89,13 +89,17 @@ const struct scorecard *card_of(const struct scorecard *cards, int n, int64_t sc
 /* the criterion form of the year's page: what was posted, or the criterion
 ** of ?edit=CODE, or empty (a new one); every field a string */
 struct crit_form {
-	const char *orig, *code, *title, *kind, *parent, *max, *evidence, *source, *metric, *thresholds;
+	const char *orig, *code, *title, *kind, *parent, *max, *evidence, *source, *thresholds;
 };
 const struct crit_form *crit_form_values(struct req *r, const struct cyear *y);
-/* what a criterion's points may come from: movements (group 0), indicators (1), indexes (2); value "source:CODE" */
+/* what a criterion's points may come from: movements (group 0), indicators
+** (1), indexes (2); value "source:CODE", or for one of a movement's metrics
+** "movement:CODE:METRIC". A movement's choices (its effective models, then
+** each metric by its name) are listed under the movement (movement: its
+** "CODE — title", the same for each of them). */
 struct rule_choice {
 	int group;
-	const char *value, *label;
+	const char *value, *label, *movement;
 };
 const struct rule_choice *crit_rule_choices(struct req *r, int *n);
 /* a criterion with a rule, on a card: "Taken from CODE: the value" (or No data); NULL without a rule */

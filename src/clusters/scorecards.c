@@ -1,6 +1,7 @@
 /* Scorecards and the year's ranking (clusters.h): a member scores itself
 ** and, as the year's cross mode says, the others; the submitted cross
 ** cards give the final scores (scoring.c). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,13 +137,18 @@ static int snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 
 /* ---- writing ---- */
 
+int cyear_scoring_closed(const struct cyear *y)
+{
+	char today[11];
+	today_iso(today);
+	return y->deadline && strcmp(today, y->deadline) > 0;
+}
+
 /* saving or submitting is open until the end of the deadline's day */
 static int before_deadline(const struct cyear *y, int reopened, struct field_errors *fe)
 {
 	if (reopened) return 1; /* the organiser reopened it, with a reason: open until it is submitted again */
-	char today[11];
-	today_iso(today);
-	if (y->deadline && strcmp(today, y->deadline) > 0) {
+	if (cyear_scoring_closed(y)) {
 		fe_add(fe, "deadline", N_("The scoring deadline has passed: only the organiser can reopen a card"));
 		return 0;
 	}
@@ -184,21 +190,27 @@ static int upsert_score(struct db *db, int64_t card, int64_t crit, int has_point
 	return rc == DB_OK ? E_OK : E_DB;
 }
 
-/* the card's items as given, checked against the sheet; rule criteria take their points from data */
-static int write_items(struct db *db, const struct cyear *y, int64_t card, int64_t target, const struct score_in *items, int n, struct field_errors *fe)
+int scorecard_items_check(const struct cyear *y, const struct score_in *items, int n, struct arena *a, struct field_errors *fe)
 {
+	int before = fe->n;
 	for (int i = 0; i < n; i++) {
 		const struct criterion *c = NULL;
 		for (int k = 0; k < y->ncrit; k++)
 			if (!strcmp(y->crit[k].code, items[i].code)) c = &y->crit[k];
 		if (!c || !strcmp(c->kind, "group")) { fe_add(fe, items[i].code, N_("No such criterion to score")); continue; }
 		if (items[i].has_points && (items[i].points_c < 0 || items[i].points_c > c->max_c))
-			fe_add(fe, items[i].code, N_("Points must be from 0 to the criterion's maximum, with at most two decimals"));
+			fe_add(fe, a ? arena_printf(a, "points.%s", c->code) : items[i].code, N_("Points must be from 0 to the criterion's maximum, with at most two decimals"));
 		const char *why = cl_text_problem(items[i].evidence, CARD_EVIDENCE_MAX, 1, N_("The evidence is too long (at most 4000 characters)"),
 						  N_("The evidence must not contain control characters (line breaks are allowed)"));
-		if (why) fe_add(fe, items[i].code, why);
+		if (why) fe_add(fe, a ? arena_printf(a, "evidence.%s", c->code) : items[i].code, why);
 	}
-	if (fe->n) return E_INVALID;
+	return fe->n > before ? E_INVALID : E_OK;
+}
+
+/* the card's items as given, checked against the sheet; rule criteria take their points from data */
+static int write_items(struct db *db, const struct cyear *y, int64_t card, int64_t target, const struct score_in *items, int n, struct field_errors *fe)
+{
+	if (scorecard_items_check(y, items, n, NULL, fe) != E_OK) return E_INVALID;
 	for (int i = 0; i < n; i++) {
 		const struct criterion *c = NULL;
 		for (int k = 0; k < y->ncrit; k++)
@@ -303,8 +315,17 @@ int scorecards_submit(struct db *db, const struct user *who, int64_t id, int64_t
 	if (!role_can(who, PERM_CLUSTER_SCORE, c->scorer.path)) { rc = E_FORBIDDEN; goto out; }
 	if (!strcmp(c->status, "submitted")) { fe_add(fe, "status", N_("The card is submitted already")); rc = E_STATE; goto out; }
 	if (!before_deadline(y, c->reopen_reason != NULL, fe)) { rc = E_STATE; goto out; }
+	/* the errors name the criteria: their codes copied out of the arena freed below, kept until the thread's next submit
+	** (as rule_parse's), long enough for the caller to say them */
+	static __thread char missing[FE_MAX][CRIT_CODE_MAX + 1];
+	int nmissing = 0;
 	for (int i = 0; i < c->nitems; i++)
-		if (c->items[i].points_c < 0) { fe_add(fe, c->items[i].code, N_("Every criterion needs its points before the card is submitted")); rc = E_INVALID; }
+		if (c->items[i].points_c < 0) {
+			rc = E_INVALID;
+			if (nmissing == FE_MAX) continue; /* the errors are full */
+			snprintf(missing[nmissing], sizeof missing[nmissing], "%s", c->items[i].code);
+			fe_add(fe, missing[nmissing++], N_("Every criterion needs its points before the card is submitted"));
+		}
 	if (rc != E_OK) goto out;
 	before = audit_snapshot(db, id, snapshot);
 	char now[21];
