@@ -807,11 +807,12 @@ static void crit_emit(struct crit_node *nodes, int n, int parent, struct crit_in
 	}
 }
 
-int cyear_criterion_change(struct db *db, const struct user *who, int64_t cy_id, int64_t version, enum crit_op op, const char *orig,
-			   const struct crit_in *c, struct field_errors *fe)
+int cyear_criterion_change(struct db *db, struct arena *keep, const struct user *who, int64_t cy_id, int64_t version, enum crit_op op,
+			   const char *orig, const struct crit_in *c, struct field_errors *fe)
 {
 	struct arena a;
 	arena_init(&a);
+	int before = fe->n;
 	int rc = db_tx_begin(db);
 	if (rc != E_OK) { arena_free(&a); return rc; }
 	struct cyear *y;
@@ -876,6 +877,9 @@ int cyear_criterion_change(struct db *db, const struct user *who, int64_t cy_id,
 		}
 	rc = cyear_criteria_set(db, who, cy_id, version, items, k, fe);
 out:
+	/* an error may be named by a criterion's code read into the work arena:
+	** the names go to the caller's arena before that one is freed */
+	for (int i = before; i < fe->n; i++) fe->field[i] = arena_strdup(keep, fe->field[i]);
 	arena_free(&a);
 	return db_tx_end(db, rc);
 }

@@ -235,9 +235,10 @@ int criterion_rule_parts(const char *rule, struct rule_parts *out);
 **   CRIT_REMOVE  orig removed; a group's criteria move up to its parent
 **   CRIT_UP, CRIT_DOWN  orig swapped with the criterion before / after it
 **                under the same parent, each with its own criteria
-** The sheet is written in tree order (each group followed by its criteria). */
+** The sheet is written in tree order (each group followed by its criteria).
+** The names of fe's fields it adds live in keep (the request's arena). */
 enum crit_op { CRIT_SAVE, CRIT_REMOVE, CRIT_UP, CRIT_DOWN };
-int cyear_criterion_change(struct db *db, const struct user *who, int64_t cy_id, int64_t version, enum crit_op op, const char *orig,
+int cyear_criterion_change(struct db *db, struct arena *keep, const struct user *who, int64_t cy_id, int64_t version, enum crit_op op, const char *orig,
 			   const struct crit_in *c, struct field_errors *fe);
 
 /* The rotation proposed at the year's conference for next year, by the

@@ -375,7 +375,7 @@ static int do_criterion(struct req *r, const struct cyear *y, const char *what, 
 		int k = cl_choice(what, ops);
 		if (k < 0) { fe_add(fe, "what", N_("Is not one of the allowed values")); return E_INVALID; }
 		enum crit_op op = op_of[k];
-		return cyear_criterion_change(r->db, r->user, y->id, version, op, orig, NULL, fe);
+		return cyear_criterion_change(r->db, &r->a, r->user, y->id, version, op, orig, NULL, fe);
 	}
 	struct crit_in c = { .code = trim_space(arena_strdup(&r->a, posted(r, "c_code"))), .title = trim_space(arena_strdup(&r->a, posted(r, "c_title"))),
 			     .kind = posted(r, "c_kind"), .parent_code = posted(r, "c_parent"), .evidence = posted(r, "c_evidence") };
@@ -386,7 +386,7 @@ static int do_criterion(struct req *r, const struct cyear *y, const char *what, 
 	if (read_rule(r, &c.rule, fe) != E_OK || fe->n) return E_INVALID;
 	/* the rule's own checks, said at its fields: the source (a movement or its metric that does not exist) or the thresholds */
 	if (c.rule && criterion_rule_check(r->db, c.rule, c.max_c, "c_source", "c_thresholds", fe) != E_OK) return E_INVALID;
-	return cyear_criterion_change(r->db, r->user, y->id, version, CRIT_SAVE, orig, &c, fe);
+	return cyear_criterion_change(r->db, &r->a, r->user, y->id, version, CRIT_SAVE, orig, &c, fe);
 }
 
 /* one form of the year's page: what= settings | import | copy | sign | rotation | confirm | tiebreak | reopen */

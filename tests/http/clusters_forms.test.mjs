@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, addUser, startServer, Client, testPassword } from '../lib/server.mjs';
-import { mkUnit } from './_util.mjs';
+import { mkUnit, sql } from './_util.mjs';
 
 let env, srv, admin, officer, repA, demo, demoSrv;
 const units = {};
@@ -94,6 +94,24 @@ test('a movement criterion\'s metric is one of the movement\'s own, chosen by it
   const card = await c.req('PUT', base + '/scorecards', { json: { scorer: 'T-SONLA', target: 'QN-QUANGYEN', points: {} } });
   assert.equal(card.status, 201, card.text);
   assert.deepEqual(card.data.scores.map((x) => [x.criterion, x.points, x.from_rule]), [['R2', 3, true]]);
+});
+
+test('a criterion saved on the page while another one of the year has gone bad (its metric removed): the page names that one, nothing stored', async () => {
+  const c = await demoLogin('admin');
+  const k = await c.post('/api/v1/clusters', { json: { code: 'KHOI-DVK-B', name: 'Khối dân vận B', kind: 'bloc', organiser_code: 'VN' } });
+  const y = await c.post(`/api/v1/clusters/${k.data.id}/years`, { json: { year: 2024, members: ['QN-QUANGYEN', 'T-SONLA'], cross_mode: 'all' } });
+  assert.equal(y.status, 201, y.text);
+  const base = `/api/v1/clusters/${k.data.id}/years/2024`, page = `/clusters/${k.data.id}/years/2024`;
+  const set = await c.req('PUT', base + '/criteria', { json: { version: y.data.version, criteria: [{ code: 'OLD-R', title: 'Nguồn lực', kind: 'score', max: 5,
+    rule: { source: 'movement', movement: 'DVK2024', metric: 'vnd', thresholds: [[1e9, 1]] } }] } });
+  assert.equal(set.status, 200, set.text);
+  // the metric it reads is gone since (a rule stored before metrics were checked reads the same)
+  sql(demo.db, `UPDATE cluster_criteria SET rule = replace(rule, '"vnd"', '"bo_di"') WHERE code = 'OLD-R'`);
+  const r = await c.post(page, { form: { what: 'criterion', version: String(set.data.version), c_code: 'NEW-R', c_title: 'Phong trào mới', c_kind: 'score', c_max: '3' } });
+  assert.equal(r.status, 422, r.text);
+  assert.match(r.text, /OLD-R/);
+  assert.match(r.text, new RegExp(NO_METRIC));
+  assert.deepEqual((await c.get(base)).data.criteria.map((x) => x.code), ['OLD-R']);
 });
 
 test('past the scoring deadline a card is shown closed and read-only, with the deadline; the organiser still reopens a submitted card, which its scorer then edits', async () => {
