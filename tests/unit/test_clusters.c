@@ -373,53 +373,53 @@ static void test_sheet_editor(void **state)
 	struct crit_in g1 = { .code = "G.1", .title = "Một", .kind = "score", .max_c = 250, .parent_code = "G" };
 	struct crit_in g2 = { .code = "G.2", .title = "Hai", .kind = "score", .max_c = 500, .parent_code = "G" };
 	struct crit_in h = { .code = "H", .title = "Nhóm H", .kind = "group" };
-	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_SAVE, NULL, &g, &fe), E_OK);
+	assert_int_equal(cyear_criterion_change(f->db, &f->a, &f->officer, cy, v, CRIT_SAVE, NULL, &g, &fe), E_OK);
 	sheet_codes(f, cy, &v, NULL);
-	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_SAVE, "", &g1, &fe), E_OK);
+	assert_int_equal(cyear_criterion_change(f->db, &f->a, &f->officer, cy, v, CRIT_SAVE, "", &g1, &fe), E_OK);
 	sheet_codes(f, cy, &v, NULL);
-	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_SAVE, NULL, &h, &fe), E_OK);
+	assert_int_equal(cyear_criterion_change(f->db, &f->a, &f->officer, cy, v, CRIT_SAVE, NULL, &h, &fe), E_OK);
 	sheet_codes(f, cy, &v, NULL);
 	/* added under G while H is after it: G's criteria stay together */
-	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_SAVE, NULL, &g2, &fe), E_OK);
+	assert_int_equal(cyear_criterion_change(f->db, &f->a, &f->officer, cy, v, CRIT_SAVE, NULL, &g2, &fe), E_OK);
 	assert_string_equal(sheet_codes(f, cy, &v, &total), "T:0 G:0 G.1:1 G.2:1 H:0");
 	assert_int_equal(total, 10000 + 250 + 500);
 	/* G moved up takes its criteria; G.2 moved up within G */
-	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_UP, "G", NULL, &fe), E_OK);
+	assert_int_equal(cyear_criterion_change(f->db, &f->a, &f->officer, cy, v, CRIT_UP, "G", NULL, &fe), E_OK);
 	sheet_codes(f, cy, &v, NULL);
-	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_UP, "G.2", NULL, &fe), E_OK);
+	assert_int_equal(cyear_criterion_change(f->db, &f->a, &f->officer, cy, v, CRIT_UP, "G.2", NULL, &fe), E_OK);
 	assert_string_equal(sheet_codes(f, cy, &v, NULL), "G:0 G.2:1 G.1:1 T:0 H:0");
 	/* the first cannot go higher: unchanged, saved */
-	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_UP, "G", NULL, &fe), E_OK);
+	assert_int_equal(cyear_criterion_change(f->db, &f->a, &f->officer, cy, v, CRIT_UP, "G", NULL, &fe), E_OK);
 	assert_string_equal(sheet_codes(f, cy, &v, NULL), "G:0 G.2:1 G.1:1 T:0 H:0");
 	/* G.1 renamed and moved into H: last there */
 	struct crit_in g1h = { .code = "H.1", .title = "Một", .kind = "score", .max_c = 300, .parent_code = "H" };
-	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_SAVE, "G.1", &g1h, &fe), E_OK);
+	assert_int_equal(cyear_criterion_change(f->db, &f->a, &f->officer, cy, v, CRIT_SAVE, "G.1", &g1h, &fe), E_OK);
 	assert_string_equal(sheet_codes(f, cy, &v, &total), "G:0 G.2:1 T:0 H:0 H.1:1");
 	assert_int_equal(total, 10000 + 500 + 300);
 	/* H moved under G, with H.1; then G under H (its own criterion): refused by the sheet's check, nothing changed */
 	struct crit_in hh = { .code = "H", .title = "Nhóm H", .kind = "group", .parent_code = "G" };
 	struct crit_in loop = { .code = "G", .title = "Nhóm", .kind = "group", .parent_code = "H" };
-	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_SAVE, "H", &hh, &fe), E_OK);
+	assert_int_equal(cyear_criterion_change(f->db, &f->a, &f->officer, cy, v, CRIT_SAVE, "H", &hh, &fe), E_OK);
 	assert_string_equal(sheet_codes(f, cy, &v, NULL), "G:0 G.2:1 H:1 H.1:2 T:0");
 	fe.n = 0;
-	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_SAVE, "G", &loop, &fe), E_INVALID);
+	assert_int_equal(cyear_criterion_change(f->db, &f->a, &f->officer, cy, v, CRIT_SAVE, "G", &loop, &fe), E_INVALID);
 	assert_int_equal(fe.n, 1);
 	assert_string_equal(sheet_codes(f, cy, &v, NULL), "G:0 G.2:1 H:1 H.1:2 T:0");
 	/* G removed: its criteria move up a level */
 	fe.n = 0;
-	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_REMOVE, "G", NULL, &fe), E_OK);
+	assert_int_equal(cyear_criterion_change(f->db, &f->a, &f->officer, cy, v, CRIT_REMOVE, "G", NULL, &fe), E_OK);
 	assert_string_equal(sheet_codes(f, cy, &v, NULL), "G.2:0 H:0 H.1:1 T:0");
 	/* no such criterion, a stale version, a reporter */
-	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_REMOVE, "Z", NULL, &fe), E_INVALID);
+	assert_int_equal(cyear_criterion_change(f->db, &f->a, &f->officer, cy, v, CRIT_REMOVE, "Z", NULL, &fe), E_INVALID);
 	fe.n = 0;
-	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v - 1, CRIT_REMOVE, "T", NULL, &fe), E_CONFLICT);
-	assert_int_equal(cyear_criterion_change(f->db, &f->reporter_a, cy, v, CRIT_REMOVE, "T", NULL, &fe), E_FORBIDDEN);
+	assert_int_equal(cyear_criterion_change(f->db, &f->a, &f->officer, cy, v - 1, CRIT_REMOVE, "T", NULL, &fe), E_CONFLICT);
+	assert_int_equal(cyear_criterion_change(f->db, &f->a, &f->reporter_a, cy, v, CRIT_REMOVE, "T", NULL, &fe), E_FORBIDDEN);
 	/* once a card exists the sheet is fixed */
 	struct score_in sc = { .code = "T", .has_points = 1, .points_c = 5000 };
 	int64_t card_id;
 	assert_int_equal(scorecards_save(f->db, &f->officer, cy, f->u[0], f->u[1], "cross", 0, &sc, 1, &fe, &card_id), E_OK);
 	sheet_codes(f, cy, &v, NULL);
-	assert_int_equal(cyear_criterion_change(f->db, &f->officer, cy, v, CRIT_REMOVE, "T", NULL, &fe), E_STATE);
+	assert_int_equal(cyear_criterion_change(f->db, &f->a, &f->officer, cy, v, CRIT_REMOVE, "T", NULL, &fe), E_STATE);
 }
 
 /* the pure functions alone: an unscored member is not ranked; no cards, no bias */
