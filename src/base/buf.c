@@ -64,7 +64,12 @@ void buf_html(struct buf *b, const char *s)
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
 		case '\'': rep = "&#39;"; break;
-		default: continue;
+		/* a control character typed into a refused form and shown back: not
+		** allowed in HTML, even as a reference; U+FFFD in its place */
+		case '\t': case '\n': case '\r': continue;
+		default:
+			if ((unsigned char)*s >= 0x20 && *s != 0x7f) continue;
+			rep = "\xEF\xBF\xBD";
 		}
 		buf_add(b, run, (size_t)(s - run));
 		buf_raw(b, rep);

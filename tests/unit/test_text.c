@@ -86,6 +86,10 @@ static void test_html_and_url_escape(void **state)
 	buf_html(&b, "<script>alert('x')</script> & \"q\"");
 	assert_string_equal(b.p, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
 	buf_reset(&b);
+	/* controls other than tab and line ends (a BEL typed into a refused form) become U+FFFD */
+	buf_html(&b, "a\x07" "b\tc\r\nd\x7f\x1b[31m");
+	assert_string_equal(b.p, "a\xEF\xBF\xBD" "b\tc\r\nd\xEF\xBF\xBD\xEF\xBF\xBD[31m");
+	buf_reset(&b);
 	buf_url(&b, "Đà Nẵng/a?b=c&d");
 	assert_string_equal(b.p, "%C4%90%C3%A0%20N%E1%BA%B5ng%2Fa%3Fb%3Dc%26d");
 	buf_free(&b);
