@@ -18,10 +18,11 @@ import { officeDay } from '../lib/dates.mjs';
 let env, template, srv, admin, qyReporter, slOfficer, twOfficer, viewer, ids;
 
 const day = (offset) => officeDay(offset);
-const today = day(0);
-const inDays = (iso) => Math.round((Date.parse(iso) - Date.parse(today)) / 86400000);
+// the office's today when asked, not when the file was loaded: a run may cross midnight (UTC+7)
+const today = () => day(0);
+const inDays = (iso) => Math.round((Date.parse(iso) - Date.parse(today())) / 86400000);
 const vnDate = (iso) => iso.split('-').reverse().join('/');
-const soon = (iso) => iso >= today && iso <= day(30);
+const soon = (iso) => iso >= today() && iso <= day(30);
 
 // A server on `db` with the demo users logged in and the ids of three demo movements.
 async function world(db) {
@@ -68,8 +69,10 @@ async function home(c, lang = 'vi') {
 function worklist(html, id) {
   const at = html.indexOf(`<h3 id="${id}">`);
   if (at < 0) return null;
-  const ul = html.slice(at).match(/<ul class="worklist">([\s\S]*?)<\/ul>/);
-  if (!ul || ul.index > 200 + html.slice(at).indexOf('</h3>')) return [];
+  // its own section only: up to the next heading (an empty list is a <p>, and the next list is not its)
+  const next = html.indexOf('<h3', at + 1);
+  const ul = html.slice(at, next < 0 ? undefined : next).match(/<ul class="worklist">([\s\S]*?)<\/ul>/);
+  if (!ul) return [];
   return [...ul[1].matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1].replace(/<br>/g, ' | ').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim());
 }
 
@@ -78,7 +81,7 @@ const daysText = (iso) => { const d = inDays(iso); return d === 0 ? 'hôm nay' :
 test('the Quảng Yên reporter sees the open movements their units have not registered for, with the deadline', async () => {
   // the demo's open movements: DVK2026 (Quảng Yên, until 31/12/2026) and TTG-XHHT (the whole country, until 31/12/2030)
   const open = [['DVK2026', 'Phong trào thi đua “Dân vận khéo” năm 2026', '2026-12-31'], ['TTG-XHHT', 'Cả nước thi đua xây dựng xã hội học tập, đẩy mạnh học tập suốt đời giai đoạn 2023–2030', '2030-12-31']]
-    .filter(([, , by]) => by >= today);
+    .filter(([, , by]) => by >= today());
   const { html, tiles } = await home(qyReporter);
   assert.deepEqual(tiles['to-register'], {
     n: String(open.length), label: 'phong trào cần đăng ký',
