@@ -303,8 +303,10 @@ static int choose_users(struct req *r, const struct picker *p, const char *q, in
 }
 
 /* tasks (purpose parent): a programme's tasks not done, for the office that
-** assigns its tasks — each word typed in the task's folded title or code, the
-** code typed first (rank 0), in code order */
+** assigns its tasks — each word typed beginning a word of the task's folded
+** code and title (tasks.search, as the programme's list searches), those
+** whose code and title begin with the whole of it first (rank 0), in code
+** order */
 static int choose_tasks(struct req *r, const struct picker *p, const char *q, int limit, struct pick_item **items, int *n)
 {
 	*items = NULL;
@@ -315,46 +317,29 @@ static int choose_tasks(struct req *r, const struct picker *p, const char *q, in
 	if (st && db_step(st) == DB_ROW) snprintf(owner, sizeof owner, "%s", db_text(st, 0));
 	db_done(st);
 	if (!*owner || !role_can(r->user, PERM_TASK_ASSIGN, owner)) return -1;
-	struct buf key;
-	buf_init(&key);
-	fold_text(&key, q ? q : "");
-	char *want = arena_strdup(&r->a, buf_cstr(&key));
-	buf_free(&key);
-	const char *word[PICK_WORDS];
-	int nw = 0;
-	char *k = arena_strdup(&r->a, want);
-	for (char *save = NULL, *w = strtok_r(k, " ", &save); w && nw < PICK_WORDS; w = strtok_r(NULL, " ", &save)) word[nw++] = w;
-	int cap = 64, got = 0;
-	struct pick_item *all = arena_alloc(&r->a, sizeof *all * (size_t)cap);
-	st = db_query(r->db,
-		      "SELECT t.id, t.title, t.code, u.name FROM tasks t JOIN units u ON u.id = t.lead_id "
-		      "WHERE t.programme_id = $1 AND t.state <> 'done' ORDER BY t.code, t.id LIMIT 20000",
-		      "i", p->programme);
-	while (st && db_step(st) == DB_ROW) {
-		char *text = fold_dup(arena_printf(&r->a, "%s %s", db_text(st, 2), db_text(st, 1)));
-		int hit = text != NULL;
-		for (int i = 0; hit && i < nw; i++) hit = strstr(text, word[i]) != NULL;
-		if (hit) {
-			if (got == cap) {
-				struct pick_item *g = arena_alloc(&r->a, sizeof *g * (size_t)cap * 2);
-				memcpy(g, all, sizeof *g * (size_t)got);
-				all = g;
-				cap *= 2;
-			}
-			struct pick_item *it = &all[got++];
-			it->id = db_int(st, 0);
-			it->label = arena_strdup(&r->a, db_text(st, 1));
-			it->code = arena_strdup(&r->a, db_text(st, 2));
-			it->context = arena_strdup(&r->a, db_text(st, 3));
-			it->key = it->code;
-			it->rank = *want && strncmp(text, want, strlen(want)) == 0 ? 0 : 1;
-		}
-		free(text);
-	}
+	const char *word[TASK_MAX_WORDS];
+	int nw = tasks_search_patterns(&r->a, q, word, TASK_MAX_WORDS);
+	char *whole = fold_words_dup(q ? q : "");
+	if (!whole) return -1;
+	const char *start = like_pattern(&r->a, whole) + 1; /* "whole%" */
+	free(whole);
+	struct buf sql;
+	buf_init(&sql);
+	buf_raw(&sql, "SELECT t.id, t.title, t.code, u.name, t.code, CASE WHEN t.search LIKE $2 ESCAPE '\\' THEN 0 ELSE 1 END AS rank "
+		       "FROM tasks t JOIN units u ON u.id = t.lead_id WHERE t.programme_id = $1 AND t.state <> 'done'");
+	for (int i = 0; i < nw; i++) buf_printf(&sql, " AND (' ' || t.search) LIKE $%d ESCAPE '\\'", 4 + i);
+	buf_raw(&sql, " ORDER BY rank, t.code, t.id LIMIT $3");
+	st = db_prep(r->db, buf_cstr(&sql));
+	buf_free(&sql);
+	if (!st) return -1;
+	db_bind_int(st, 1, p->programme);
+	db_bind_text(st, 2, start);
+	db_bind_int(st, 3, limit);
+	for (int i = 0; i < nw; i++) db_bind_text(st, 4 + i, word[i]);
+	struct pick_item *all = arena_alloc(&r->a, sizeof *all * (size_t)(limit + 1));
+	while (*n < limit && db_step(st) == DB_ROW) read_item(r, st, &all[(*n)++]);
 	db_done(st);
-	qsort(all, (size_t)got, sizeof *all, by_label);
 	*items = all;
-	*n = got < limit ? got : limit;
 	return 0;
 }
 

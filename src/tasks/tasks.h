@@ -158,6 +158,10 @@ struct task_query {
 	int64_t known_total;           /* tasks_list: > 0, the count already known (the dashboard's); the list then does not count */
 };
 
+/* The LIKE patterns of the words typed (at most max): each "% word%", for
+** (' ' || tasks.search), the folded code and title; their number */
+int tasks_search_patterns(struct arena *a, const char *typed, const char **out, int max);
+
 /* ---- programmes (tasks.c) ---- */
 int programmes_create(struct db *db, const struct user *who, const struct programme_in *in, struct field_errors *fe, int64_t *id);
 int programmes_get(struct db *db, struct arena *a, int64_t id, struct programme **out);

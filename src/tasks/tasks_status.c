@@ -12,6 +12,7 @@
 #include "../base/arena.h"
 #include "../base/buf.h"
 #include "../base/db.h"
+#include "../base/fold.h"
 #include "../base/i18n.h"
 #include "../base/util.h"
 #include "../units/units.h"
@@ -126,6 +127,18 @@ static int bind_params(struct stmt *st, const char *as_of, const struct params *
 	for (int k = 0; k < p->n && rc == DB_OK; k++)
 		rc = p->type[k] == 'i' ? db_bind_int(st, k + 2, p->i[k]) : db_bind_text(st, k + 2, p->s[k]);
 	return rc;
+}
+
+int tasks_search_patterns(struct arena *a, const char *typed, const char **out, int max)
+{
+	char *words = fold_words_dup(typed ? typed : "");
+	if (!words) return 0;
+	int n = 0;
+	char *save = NULL;
+	for (char *w = strtok_r(words, " ", &save); w && n < max; w = strtok_r(NULL, " ", &save))
+		out[n++] = arena_printf(a, "%% %s", like_pattern(a, w) + 1); /* "% word%": a word's beginning */
+	free(words);
+	return n;
 }
 
 /* FROM and WHERE of q: the tasks assigned by the date, within the filters */

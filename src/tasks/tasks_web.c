@@ -21,7 +21,6 @@
 #include "../base/chart.h"
 #include "../base/db.h"
 #include "../base/files.h"
-#include "../base/fold.h"
 #include "../base/i18n.h"
 #include "../base/multipart.h"
 #include "../base/pdf.h"
@@ -74,13 +73,7 @@ static void search_param(struct req *r, struct task_query *q, const char **typed
 {
 	const char *s = req_query(r, "q");
 	if (typed) *typed = s && *s ? s : NULL;
-	if (!s || !*s) return;
-	char *words = fold_words_dup(s);
-	if (!words) return;
-	char *save = NULL;
-	for (char *w = strtok_r(words, " ", &save); w && q->nwords < TASK_MAX_WORDS; w = strtok_r(NULL, " ", &save))
-		q->words[q->nwords++] = arena_printf(&r->a, "%% %s", like_pattern(&r->a, w) + 1); /* "% word%": a word's beginning */
-	free(words);
+	if (s && *s) q->nwords = tasks_search_patterns(&r->a, s, q->words, TASK_MAX_WORDS);
 }
 
 /* the reader's scope over a programme's tasks: all of them with a read grant
