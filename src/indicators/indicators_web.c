@@ -592,11 +592,24 @@ void api_indicator_get(struct req *r)
 	if (id) reply_indicator(r, id, 200);
 }
 
+/* the API's factor of a ratio, a JSON number; absent or null: the one given
+ * (100 for a new indicator, the stored one for a correction) */
+static void read_json_factor(struct req *r, struct indicator_in *in, double stored, struct field_errors *fe)
+{
+	json_t *f = r->json ? json_object_get(r->json, "factor") : NULL;
+	in->factor = stored;
+	if (!f || json_is_null(f)) return;
+	if (!json_is_number(f)) fe_add(fe, "factor", N_("Is not a number"));
+	else if (json_number_value(f) <= 0) fe_add(fe, "factor", N_("Out of range"));
+	else in->factor = json_number_value(f);
+}
+
 void api_indicator_create(struct req *r)
 {
 	struct field_errors fe = { 0 };
 	struct indicator_in in;
 	read_indicator(r, &in, &fe);
+	read_json_factor(r, &in, 100, &fe);
 	int64_t id = 0;
 	int rc = fe.n ? E_INVALID : indicators_create(r->db, r->user, &in, &fe, &id);
 	if (rc == E_CONFLICT && fe.n) rc = E_INVALID;
@@ -611,9 +624,13 @@ void api_indicator_update(struct req *r)
 	if (!id) return;
 	struct field_errors fe = { 0 };
 	int64_t version = require_version(r, &fe);
+	struct indicator *x;
+	int rc = indicators_get(r->db, &r->a, id, r->lang, &x);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	struct indicator_in in;
 	read_indicator(r, &in, &fe);
-	int rc = fe.n ? E_INVALID : indicators_update(r->db, r->user, id, version, &in, &fe);
+	read_json_factor(r, &in, x->factor, &fe);
+	rc = fe.n ? E_INVALID : indicators_update(r->db, r->user, id, version, &in, &fe);
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	reply_indicator(r, id, 200);
 }

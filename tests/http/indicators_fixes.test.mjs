@@ -202,3 +202,23 @@ test('a ratio\'s entry row shows its own unit, not always %', async () => {
   assert.equal(shown('docs_signed'), '5‰');
   assert.equal(shown('water_ratio'), '90%');
 });
+
+test('the API keeps a ratio\'s factor: given on create, kept by a correction that leaves it out, a wrong one refused', async () => {
+  const x = await indicator('per_thousand_births', 'ratio', 'weighted', { factor: 1000 });
+  assert.equal(x.factor, 1000);
+  const { factor, id, version, ...rest } = x;
+  const fields = {};
+  for (const k of ['code', 'name_vi', 'name_en', 'name_hi', 'measure', 'kind', 'aggregation', 'direction', 'period_type', 'decimals', 'active']) fields[k] = rest[k];
+  const y = ok(await admin.patch(`/api/v1/indicators/${id}`, { json: { ...fields, version, name_en: 'Per thousand births' } }));
+  assert.equal(y.factor, 1000);
+  assert.equal(y.name_en, 'Per thousand births');
+  const z = ok(await admin.patch(`/api/v1/indicators/${id}`, { json: { ...fields, version: y.version, factor: 10 } }));
+  assert.equal(z.factor, 10);
+  const bad = await admin.patch(`/api/v1/indicators/${id}`, { json: { ...fields, version: z.version, factor: '1.000' } });
+  assert.equal(bad.status, 422, bad.text);
+  assert.deepEqual(bad.data.error.fields, { factor: 'Không phải là số' });
+  const neg = await admin.post('/api/v1/indicators', { json: { ...fields, code: 'neg_factor', factor: -5 } });
+  assert.equal(neg.status, 422, neg.text);
+  assert.deepEqual(neg.data.error.fields, { factor: 'Ngoài phạm vi cho phép' });
+  assert.equal(ok(await admin.get(`/api/v1/indicators/${id}`)).factor, 10);
+});
