@@ -92,12 +92,18 @@ static int read_nominees(struct db *db, struct arena *a, struct proposal *p, con
 {
 	p->nom = arena_alloc(a, sizeof *p->nom * (size_t)(p->nominees + 1));
 	p->nnom = 0;
-	struct stmt *st = db_query(db,
-				   "SELECT n.id, n.person_id, pp.code, pp.full_name, COALESCE(n.unit_id, pp.unit_id), u.code, u.name, "
-				   "n.award_code, n.summary, n.direct_worker, n.verdict, n.verdict_json, n.checked_at "
-				   "FROM proposal_nominees n LEFT JOIN people pp ON pp.id = n.person_id "
-				   "JOIN units u ON u.id = COALESCE(n.unit_id, pp.unit_id) WHERE n.proposal_id = $1 ORDER BY n.position, n.id",
-				   "i", p->id);
+	/* the recorded answer in the reader's language (rows checked before
+	 * migration 030 have the Vietnamese one only) */
+#define NOMINEES_SQL(answer)                                                                                                  \
+	"SELECT n.id, n.person_id, pp.code, pp.full_name, COALESCE(n.unit_id, pp.unit_id), u.code, u.name, "                  \
+	"n.award_code, n.summary, n.direct_worker, n.verdict, " answer ", n.checked_at "                                      \
+	"FROM proposal_nominees n LEFT JOIN people pp ON pp.id = n.person_id "                                                 \
+	"JOIN units u ON u.id = COALESCE(n.unit_id, pp.unit_id) WHERE n.proposal_id = $1 ORDER BY n.position, n.id"
+	const char *sql = lang && !strcmp(lang, "en")	? NOMINEES_SQL("COALESCE(n.verdict_json_en, n.verdict_json)")
+			  : lang && !strcmp(lang, "hi") ? NOMINEES_SQL("COALESCE(n.verdict_json_hi, n.verdict_json)")
+						: NOMINEES_SQL("n.verdict_json");
+#undef NOMINEES_SQL
+	struct stmt *st = db_query(db, sql, "i", p->id);
 	if (!st) return E_DB;
 	while (p->nnom < p->nominees && db_step(st) == DB_ROW) {
 		struct nominee *x = &p->nom[p->nnom++];
@@ -438,14 +444,19 @@ out:
 
 static int check_one(struct db *db, int64_t nominee, const char *award, int64_t person, int64_t unit, int64_t year, const char *date)
 {
-	const char *verdict = NULL;
-	/* kept in the office's language; the pages ask again in the reader's */
-	char *json = eligibility_answer(db, "vi", award, person, unit, year, date, &verdict);
+	/* kept in each language: an undecided proposal's pages ask again, a
+	 * decided one shows what it was decided on in the reader's language */
+	const char *verdict = NULL, *v;
+	char *vi = eligibility_answer(db, "vi", award, person, unit, year, date, &verdict);
+	char *en = eligibility_answer(db, "en", award, person, unit, year, date, &v);
+	char *hi = eligibility_answer(db, "hi", award, person, unit, year, date, &v);
 	char now[21];
 	now_iso(now);
-	int ok = db_exec(db, "UPDATE proposal_nominees SET verdict = $1, verdict_json = $2, checked_at = $3 WHERE id = $4", "ttti", verdict,
-			 json, now, nominee) == DB_OK;
-	free(json);
+	int ok = db_exec(db, "UPDATE proposal_nominees SET verdict = $1, verdict_json = $2, verdict_json_en = $3, verdict_json_hi = $4, "
+			 "checked_at = $5 WHERE id = $6", "ttttti", verdict, vi, en, hi, now, nominee) == DB_OK;
+	free(vi);
+	free(en);
+	free(hi);
 	return ok ? E_OK : E_DB;
 }
 

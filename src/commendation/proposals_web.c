@@ -144,7 +144,8 @@ static struct proposal *load(struct req *r)
 ** and the conditions under it always agree, whatever was recorded or deleted
 ** since the last step (whose check is what proposals_get read). A decided
 ** proposal keeps the answer recorded at its last step (the authority's
-** approval): what the decision was taken on; asked now, the award it gave
+** approval), in the reader's language (kept in all three): what the
+** decision was taken on; asked now, the award it gave
 ** would make every nominee "not eligible". */
 static void eligibility_now(struct req *r, struct proposal *p)
 {

@@ -166,6 +166,14 @@ test('a decided proposal keeps the eligibility recorded when it was approved, ba
   const checked = new Date(Date.parse(at) + 7 * 3600e3).toISOString().slice(0, 10).split('-');
   assert.match(page.text, new RegExp(`<small class="checked-on">Kiểm tra ngày ${checked[2]}/${checked[1]}/${checked[0]}</small>`));
   assert.deepEqual(await exported(p.id), { 'Đinh Thị Quyết': 'đủ điều kiện' });
+  // the recorded answer in the reader's language: English and Hindi readers do not get the office's Vietnamese
+  const pageEn = rowOf((await admin.get(`/proposals/${p.id}`, en)).text, 'Đinh Thị Quyết');
+  assert.equal(pageEn.badge, 'eligible');
+  assert.deepEqual(pageEn.conditions, ['✓ Grassroots Emulation Fighter — 3 consecutive years, 2021–2023', '✓ An initiative recognised at the ministry or province level or higher — at least once in 2021–2023']);
+  const pageHi = rowOf((await admin.get(`/proposals/${p.id}`, hi)).text, 'Đinh Thị Quyết');
+  assert.deepEqual(pageHi.conditions, ['✓ जमीनी स्तर का अनुकरण योद्धा — लगातार 3 वर्ष, 2021–2023', '✓ मंत्रालय या प्रांत स्तर या उससे ऊपर मान्यता प्राप्त पहल — 2021–2023 में कम से कम एक बार']);
+  const apiEn = ok(await admin.get(`/api/v1/proposals/${p.id}`, en));
+  assert.deepEqual(apiEn.nominees[0].eligibility.conditions.map((c) => c.text), ['Grassroots Emulation Fighter — 3 consecutive years, 2021–2023', 'An initiative recognised at the ministry or province level or higher — at least once in 2021–2023']);
 });
 
 test('the new-proposal form keeps an invalid year as typed and lists every error at its top', async () => {
