@@ -127,6 +127,15 @@ test('past the scoring deadline a card is shown closed and read-only, with the d
   assert.doesNotMatch(p.text, /name="do" value="(save|submit)"/);
   assert.match(p.text, /<input id="p-1.1" name="points.1.1" class="points" inputmode="decimal" size="6" data-kind="score" data-max="1000" value="" readonly>/);
   assert.match(p.text, /<input id="e-1.1" name="evidence.1.1" value="" readonly>/);
+  // the year's matrix: no 'Chấm điểm' link to start a card past the deadline, the closed notice instead
+  const year = await hue.get(`/clusters/${cl.id}/years/2024`);
+  assert.equal(year.status, 200);
+  assert.ok(year.text.includes('<p class="notice-closed" id="scoring-closed">Đã hết hạn chấm điểm vào cuối ngày 15/03/2025: không thể lập phiếu chấm mới.</p>'), year.text);
+  const matrix = year.text.slice(year.text.indexOf('id="cards"'), year.text.indexOf('</table>', year.text.indexOf('id="cards"')));
+  assert.doesNotMatch(matrix, />Chấm điểm<span class="sr">/);
+  const row = matrix.slice(matrix.indexOf('<th scope="row">Tỉnh Thừa Thiên Huế</th>'));
+  const cells = [...row.slice(0, row.indexOf('</tr>')).matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]);
+  assert.deepEqual(cells, Array(members.length).fill('—'));
   // the 2023 card it submitted (closed 14/03/2024): read-only, the same words; the organiser sees the reopen form
   const p23 = await hue.get(`/clusters/${cl.id}/years/2023/score?scorer=${tth}&target=${ht}`);
   assert.ok(p23.text.includes(`<p class="notice-closed" id="card-closed">${CLOSED.replace('%s', '14/03/2024')}</p>`));
