@@ -186,6 +186,15 @@ const struct user auth_system = {.id = 0, .system = 1, .login = "system", .full_
 
 const char *auth_display_login(const char *lang, const char *login) { return login ? login : i18n_get(lang, N_("the system")); }
 
+const char *auth_display_actor(struct arena *a, const char *lang, const char *login, int is_user)
+{
+	if (is_user && login) return login;
+	if (!login || !strcmp(login, "system")) return i18n_get(lang, N_("the system"));
+	if (!strncmp(login, "cli:", 4)) return arena_printf(a, i18n_get(lang, N_("the command line (%s)")), login + 4);
+	if (!strcmp(login, "demo")) return i18n_get(lang, N_("the demo data"));
+	return login;
+}
+
 void token_revoke(struct db *db, const char *token)
 {
 	if (!token || strlen(token) != 64) return;

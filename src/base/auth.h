@@ -42,6 +42,11 @@ extern const struct user auth_system;
 ** column keeps "system", "demo" or "cli:USER", for a NULL user_id); an API
 ** keeps the login ("system"), an identifier rather than words. */
 const char *auth_display_login(const char *lang, const char *login);
+/* who an audit row names, in the reader's language: a user's login, or for a
+ * row without a user (is_user 0) the system, the command line run by an
+ * operating-system user ("cli:LOGIN") or the demo data */
+struct arena;
+const char *auth_display_actor(struct arena *a, const char *lang, const char *login, int is_user);
 
 #define SESSION_IDLE_SEC (2 * 3600)
 #define SESSION_MAX_SEC (12 * 3600)

@@ -284,12 +284,12 @@ static void show_unit(struct req *r, int64_t id, const struct unit_in *typed, co
 	int can_add_person = role_can(r->user, PERM_WRITE_PEOPLE, u->path);
 	struct history_row *hist = arena_alloc(&r->a, sizeof *hist * 20);
 	int nhist = 0;
-	struct stmt *st = db_query(r->db, "SELECT at, CASE WHEN user_id IS NULL AND login = 'system' THEN NULL ELSE login END, action FROM audit_log "
+	struct stmt *st = db_query(r->db, "SELECT at, login, user_id IS NOT NULL, action FROM audit_log "
 				   "WHERE entity = 'unit' AND entity_id = $1 ORDER BY id DESC LIMIT 20", "i", id);
 	while (st && db_step(st) == DB_ROW && nhist < 20) {
 		hist[nhist].at = arena_strdup(&r->a, db_text(st, 0));
-		hist[nhist].login = db_text(st, 1) ? arena_strdup(&r->a, db_text(st, 1)) : NULL; /* NULL: the system */
-		hist[nhist].action = arena_strdup(&r->a, db_text(st, 2));
+		hist[nhist].login = arena_strdup(&r->a, auth_display_actor(&r->a, r->lang, db_text(st, 1), (int)db_int(st, 2)));
+		hist[nhist].action = arena_strdup(&r->a, db_text(st, 3));
 		nhist++;
 	}
 	db_done(st);

@@ -6,8 +6,10 @@
 // the system user is named in the reader's language in the history.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeDb, startServer, Client } from '../lib/server.mjs';
-import { csrfOf, mkPerson, sql } from './_util.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BIN, makeDb, startServer, Client, dbDir } from '../lib/server.mjs';
+import { csrfOf, mkPerson, sql, thiduaAsync } from './_util.mjs';
 
 let env, srv, admin;
 const en = { headers: { 'Accept-Language': 'en' } };
@@ -212,6 +214,18 @@ test('the history names the system user in the reader\'s language; the API keeps
   assert.equal(up.status, 200);
   assert.match(up.text, /<td>hệ thống<\/td>/);
   assert.doesNotMatch(up.text, /<td>system<\/td>/);
+  // the demo's units were created by the demo loader, a unit moved by the command line names its operating-system user
+  const demoUnit = sql(env.db, "SELECT entity_id FROM audit_log WHERE entity = 'unit' AND user_id IS NULL AND login = 'demo' ORDER BY id LIMIT 1");
+  const du = await admin.get(`/units/${demoUnit}`);
+  assert.match(du.text, /<td>dữ liệu mẫu<\/td>/);
+  assert.doesNotMatch(du.text, /<td>demo<\/td>/);
+  const csv = path.join(dbDir(env.db), 'cli-unit.csv');
+  fs.writeFileSync(csv, 'code,name,kind,parent_code,active\nQY-CLI,Phòng Thử dòng lệnh,department,QN-QUANGYEN,1\n');
+  const r = await thiduaAsync(BIN, ['import', 'units', csv, '--db', env.db]);
+  assert.equal(r.code, 0, r.stderr);
+  const cu = await admin.get(`/units/${await unitId('QY-CLI')}`, { headers: { 'Accept-Language': 'en' } });
+  const who = process.env.USER || 'unknown';
+  assert.ok(cu.text.includes(`<td>the command line (${who})</td>`), cu.text);
   const [code, uid, period] = sql(env.db, `SELECT i.code, h.unit_id, h.period FROM indicator_history h JOIN indicators i ON i.id = h.indicator_id
     WHERE h.user_id IS NULL ORDER BY h.id LIMIT 1`).split('|');
   const q = `indicator=${encodeURIComponent(code)}&unit_id=${uid}&period=${encodeURIComponent(period)}`;
