@@ -94,7 +94,10 @@ static int read_lines(struct db *db, struct arena *a, struct table *t, const cha
 		const char *why = NULL;
 		if (!ucode || !*ucode || units_find_code(db, ucode, &l.unit_id) != E_OK) why = N_("No such unit");
 		l.e.code = arena_strdup(a, table_cell(t, col[C_INDICATOR]));
-		l.period = arena_strdup(a, table_cell(t, col[C_PERIOD]));
+		/* the period as the entry form reads it: 2025-07, 07/2025, Q3/2025, quý 3/2025 */
+		char canon[IND_PERIOD_MAX];
+		const char *typed = table_cell(t, col[C_PERIOD]);
+		l.period = arena_strdup(a, period_parse(typed, canon, sizeof canon) == 0 ? canon : typed);
 		struct indicator *x = NULL;
 		if (!why && indicators_find(db, a, l.e.code, lang, &x) != E_OK) why = N_("No such indicator");
 		if (!why && !period_valid(x->period_type, l.period)) why = N_("The period does not match the indicator's period type");

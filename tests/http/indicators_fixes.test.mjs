@@ -222,3 +222,25 @@ test('the API keeps a ratio\'s factor: given on create, kept by a correction tha
   assert.deepEqual(neg.data.error.fields, { factor: 'Ngoài phạm vi cho phép' });
   assert.equal(ok(await admin.get(`/api/v1/indicators/${id}`)).factor, 10);
 });
+
+test('an import reads a period written the Vietnamese way (07/2025, Q3/2025, quý 3/2025) as the entry form does; one it cannot read is refused at its line', async () => {
+  await indicator('meetings_monthly', 'number', 'sum', { period_type: 'month' });
+  await indicator('visits_quarterly', 'number', 'sum', { period_type: 'quarter' });
+  const upload = async (text) => {
+    const fd = new FormData();
+    fd.append('file', new Blob([text], { type: 'text/csv' }), 'values.csv');
+    const req = new Request('http://x', { method: 'POST', body: fd });
+    return admin.post('/api/v1/indicator-values/import', { raw: Buffer.from(await req.arrayBuffer()), headers: { 'Content-Type': req.headers.get('content-type'), 'Accept-Language': 'en' } });
+  };
+  const bad = await upload('unit_code,indicator_code,period,value\nSL-S1,meetings_monthly,13/2025,4\nSL-S1,visits_quarterly,quý 5/2025,2\n');
+  assert.equal(bad.status, 422, bad.text);
+  assert.deepEqual(bad.data.error.lines, ["line 2: The period does not match the indicator's period type", "line 3: The period does not match the indicator's period type"]);
+  const good = await upload('unit_code,indicator_code,period,value\nSL-S1,meetings_monthly,07/2025,4\nSL-S1,meetings_monthly,8/2025,5\n'
+    + 'SL-S1,visits_quarterly,Q3/2025,2\nSL-S1,visits_quarterly,quý 4/2025,3\n');
+  assert.deepEqual(ok(good), { imported: 4 });
+  const value = async (period, code) => ok(await admin.get(`/api/v1/indicator-values?unit_id=${u.D1.id}&period=${period}`)).items.find((x) => x.indicator === code).value;
+  assert.equal(await value('2025-07', 'meetings_monthly'), 4);
+  assert.equal(await value('2025-08', 'meetings_monthly'), 5);
+  assert.equal(await value('2025-Q3', 'visits_quarterly'), 2);
+  assert.equal(await value('2025-Q4', 'visits_quarterly'), 3);
+});
