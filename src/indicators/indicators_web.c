@@ -87,6 +87,14 @@ static const char *user_period(struct req *r, const char *typed)
 	return period_parse(typed, p, sizeof p) == 0 ? arena_strdup(&r->a, p) : NULL;
 }
 
+/* a typed period in its stored spelling when it reads as one, else as typed
+ * (for the caller's own check to refuse) */
+static const char *period_or_typed(struct req *r, const char *typed)
+{
+	const char *p = typed && *typed ? user_period(r, typed) : NULL;
+	return p ? p : typed;
+}
+
 static const char *latest_year(struct req *r)
 {
 	/* the latest year among the last entries (the history's newest rows, read by its key): not a scan of every value */
@@ -1024,8 +1032,8 @@ static void read_dashboard(struct req *r, struct ind_dashboard_in *in, struct fi
 	const char *uid = req_form(r, "unit_id");
 	int64_t unit = 0;
 	if (!uid || parse_id(uid, &unit) != 0) unit = 0;
-	*in = (struct ind_dashboard_in){ .slug = req_form(r, "slug"), .title = req_form(r, "title"), .period_from = req_form(r, "from"),
-					 .period_to = req_form(r, "to"), .unit_id = unit, .public_ = req_form(r, "public") != NULL,
+	*in = (struct ind_dashboard_in){ .slug = req_form(r, "slug"), .title = req_form(r, "title"), .period_from = period_or_typed(r, req_form(r, "from")),
+					 .period_to = period_or_typed(r, req_form(r, "to")), .unit_id = unit, .public_ = req_form(r, "public") != NULL,
 					 .title_en = req_form(r, "title_en"), .title_hi = req_form(r, "title_hi") };
 	const char *codes[50];
 	int n = 0, present = 0;
@@ -1962,9 +1970,9 @@ void page_indicator_dashboard(struct req *r)
 	const char *uq = req_query(r, "unit_id");
 	if (!unit_param(r, uq && *uq ? uq : arena_printf(&r->a, "%lld", (long long)default_unit(r)), &id, &u)) return;
 	const char *codes = req_query(r, "indicators");
-	const char *to = req_query(r, "to");
+	const char *to = period_or_typed(r, req_query(r, "to"));
 	if (!to || !*to) to = latest_year(r);
-	const char *from = req_query(r, "from");
+	const char *from = period_or_typed(r, req_query(r, "from"));
 	char prev[IND_PERIOD_MAX];
 	if ((!from || !*from) && period_prev(to, prev, sizeof prev) == 0) from = arena_strdup(&r->a, prev);
 	if (!codes || !*codes) {

@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client, testPassword } from '../lib/server.mjs';
-import { addUserAsync, csrfOf, mkUnit } from './_util.mjs';
+import { addUserAsync, csrfOf, mkUnit, sql } from './_util.mjs';
 
 let env, srv, admin, web, webEn, u;
 const ok = (r, status = 200) => { assert.equal(r.status, status, r.text); return r.data; };
@@ -243,4 +243,19 @@ test('an import reads a period written the Vietnamese way (07/2025, Q3/2025, qu�
   assert.equal(await value('2025-08', 'meetings_monthly'), 5);
   assert.equal(await value('2025-Q3', 'visits_quarterly'), 2);
   assert.equal(await value('2025-Q4', 'visits_quarterly'), 3);
+});
+
+test('the dashboard reads its periods typed the Vietnamese way (06/2025 to 07/2025), on the page and when saved', async () => {
+  await indicator('calls_monthly', 'number', 'sum', { period_type: 'month', name_vi: 'Cuộc gọi hỗ trợ' });
+  ok(await admin.post('/api/v1/indicator-values', { json: { unit_id: u.D1.id, period: '2025-07', values: [{ indicator: 'calls_monthly', value: 1500 }] } }));
+  const page = await web.get(`/indicators/dashboard?unit_id=${u.D1.id}&indicators=calls_monthly&from=06%2F2025&to=07%2F2025`);
+  assert.equal(page.status, 200, page.text);
+  assert.match(page.text, /<input id="f-from" name="from" value="2025-06">/);
+  assert.match(page.text, /<input id="f-to" name="to" value="2025-07">/);
+  assert.match(page.text, /1\.500/);
+  const saved = await web.post('/indicators/dashboards', { unit_id: String(u.D1.id), from: '06/2025', to: '7/2025', title: 'Cuộc gọi', slug: 'cuoc-goi', indicators: 'calls_monthly' });
+  assert.equal(saved.status, 303, saved.text);
+  assert.equal(sql(env.db, "SELECT period_from || ' ' || period_to FROM indicator_dashboards WHERE slug = 'cuoc-goi'"), '2025-06 2025-07');
+  // one that is no period is still refused
+  assert.equal((await web.get(`/indicators/dashboard?unit_id=${u.D1.id}&indicators=calls_monthly&from=13%2F2025&to=07%2F2025`)).status, 400);
 });
