@@ -19,6 +19,15 @@ static const char *page_here(struct req *r)
 	const struct evhttp_uri *uri = r->ev ? evhttp_request_get_evhttp_uri(r->ev) : NULL;
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	if (!path || path[0] != '/') path = "/";
+	if (r->method != M_GET && r->method != M_HEAD) {
+		/* a page answering a form's POST (its errors): the nearest page above
+		 * it that a GET reaches (/models/139/reports → /models/139), not the
+		 * POST's address, which a GET would answer with 405 */
+		char *p = arena_strdup(&r->a, path);
+		char *slash;
+		while (!router_page_exists(p) && (slash = strrchr(p, '/')) != NULL && slash != p) *slash = 0;
+		return router_page_exists(p) ? p : "/";
+	}
 	if (!r->raw_query || !*r->raw_query) return path;
 	return arena_printf(&r->a, "%s?%s", path, r->raw_query);
 }

@@ -44,6 +44,13 @@ static int match(const char *pat, const char *path, struct req *r, int fill)
 	return *pat == 0 && *path == 0;
 }
 
+int router_page_exists(const char *path)
+{
+	for (const struct route *rt = routes; rt->pattern; rt++)
+		if (rt->method == M_GET && match(rt->pattern, path, NULL, 0)) return 1;
+	return 0;
+}
+
 static void serve_static(struct req *r)
 {
 	const struct asset *a = asset_find(r->path + 1);

@@ -28,6 +28,8 @@ struct route {
 };
 
 void web_dispatch(struct req *r);
+/* a GET route answers this path (no query) */
+int router_page_exists(const char *path);
 
 /* The reply cache of GET routes marked CACHED (cache.c, where the reasons it
 ** is safe are). _serve answers r from the cache (1) or fills q for _store,

@@ -287,6 +287,23 @@ test('the language switch comes back to the same page with its query string', as
   assert.ok(search.text.includes('name="next" value="/units?q=%C4%91%C3%A0%20n%E1%BA%B5ng"'));
 });
 
+test('the language switch on a page that answered a form (its errors) comes back to the page above it, not to the POST-only address', async () => {
+  const c = await session(srv, 'admin', env.adminPassword);
+  const dvk = (await admin.get('/api/v1/movements/DVK2024')).data;
+  const model = (await admin.get(`/api/v1/movements/${dvk.id}/models`)).data.items[0];
+  const form = await c.get(`/models/${model.id}`);
+  const bad = await c.post(`/models/${model.id}/reports`, { form: { reported_on: '30/02/2026', _csrf: csrfOf(form.text) } });
+  assert.equal(bad.status, 422, bad.text.slice(0, 300));
+  assert.ok(bad.text.includes(`<input type="hidden" name="next" value="/models/${model.id}">`));
+  // a unit form with errors: /units answers a GET, so it is where the switch leads
+  const units = await c.post('/units', { form: { code: '', name: '', _csrf: csrfOf(form.text) } });
+  assert.equal(units.status, 422);
+  assert.ok(units.text.includes('<input type="hidden" name="next" value="/units">'));
+  const r = await c.post('/lang', { form: { lang: 'en', next: `/models/${model.id}`, _csrf: csrfOf(bad.text) } });
+  assert.equal(r.status, 303);
+  assert.equal((await c.get(r.headers.get('location'))).status, 200);
+});
+
 test('the language switch never sends anyone off the site', async () => {
   const c = new Client(srv.base);
   const page = await c.get('/login');
