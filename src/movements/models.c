@@ -900,6 +900,11 @@ static int report_check(struct db *db, struct arena *a, const struct user *who, 
 	today_iso(today);
 	if (!in->reported_on || !date_valid(in->reported_on)) fe_add(fe, "reported_on", N_("Is not a date (YYYY-MM-DD)"));
 	else if (strcmp(in->reported_on, today) > 0) fe_add(fe, "reported_on", N_("Cannot be in the future"));
+	/* a typo in the year (1999 for 2026) would put the results in another period of the dashboard */
+	else if (d->started_on && *d->started_on && strcmp(in->reported_on, d->started_on) < 0)
+		fe_add(fe, "reported_on", N_("Cannot be before the model started"));
+	else if ((!d->started_on || !*d->started_on) && m->starts_on && strcmp(in->reported_on, m->starts_on) < 0)
+		fe_add(fe, "reported_on", N_("Cannot be before the movement starts"));
 	if (in->note && strlen(in->note) > MV_TEXT_MAX) fe_add(fe, "note", N_("Is too long"));
 	if (in->nvalues <= 0) fe_add(fe, "results", N_("Give at least one result"));
 	else if (mv_check_values(m, in->values, in->keys, in->nvalues, "results", fe) == E_OK) {

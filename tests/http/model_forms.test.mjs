@@ -202,3 +202,25 @@ test('the progress report form: each result box with its own message, the date t
   assert.equal(attr(h, 'rp-res-vnd', 'aria-describedby'), 'e-rp-results');
   assert.equal(await reports(), before);
 });
+
+test('a progress report dated before the model started (or, without a start date, before the movement) is refused at the date', async () => {
+  const reports = async (id) => (await admin.get(`/api/v1/models/${id}/reports`)).data.items.length;
+  // YG-01 has no start date: the movement's start (30 days ago) bounds it
+  const before = await reports(model.id);
+  let r = await admin.post(`/api/v1/models/${model.id}/reports`, { json: { reported_on: '1999-01-01', note: 'gõ nhầm năm', results: { area: 1 } } });
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(r.data.error.fields, { reported_on: 'Không được trước ngày bắt đầu của phong trào' });
+  // a model started 10 days ago: a report of 20 days ago is refused, one of its first day taken
+  const m = await admin.post(`/api/v1/movements/${mv.id}/models`, { json: { unit_code: 'QY-YG', code: 'YG-02', title: 'Sân chơi', field: 'economy', started_on: day(-10) } });
+  assert.equal(m.status, 201, m.text);
+  r = await admin.post(`/api/v1/models/${m.data.id}/reports`, { json: { reported_on: day(-20), results: { area: 1 } } });
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(r.data.error.fields, { reported_on: 'Không được trước ngày bắt đầu của mô hình' });
+  const c = await browserAs(reporter.login, reporter.pw);
+  const form = await postForm(c, `/models/${m.data.id}`, `/models/${m.data.id}/reports`, { reported_on: day(-20).split('-').reverse().join('/'), 'results.area': '2' });
+  assert.equal(form.status, 422);
+  assert.deepEqual(fieldErrors(form.text), [['e-rp-date', 'Không được trước ngày bắt đầu của mô hình']]);
+  r = await admin.post(`/api/v1/models/${m.data.id}/reports`, { json: { reported_on: day(-10), results: { area: 1 } } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(await reports(model.id), before);
+});
