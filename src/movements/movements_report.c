@@ -256,7 +256,9 @@ int mv_report_pdf(struct db *db, struct arena *a, const struct dashboard *d, con
 		pdf_table(p, 4, h, w, "lrlr");
 		for (int k = 0; k < m->nmetrics; k++) {
 			const char *name = !strcmp(m->metrics[k].kind, "rate") ? arena_printf(a, "%s (%s)", m->metrics[k].name, T("average")) : m->metrics[k].name;
-			const char *row[] = { name, num(a, lang, dash_value(&m->metrics[k], &d->total[k])), m->metrics[k].unit,
+			/* an average of no report is no value, not 0 % */
+			int none = !d->total[k].n && !strcmp(m->metrics[k].kind, "rate");
+			const char *row[] = { name, none ? "—" : num(a, lang, dash_value(&m->metrics[k], &d->total[k])), m->metrics[k].unit,
 					      num(a, lang, (double)d->total[k].n) };
 			pdf_row(p, row);
 		}

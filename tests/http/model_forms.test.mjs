@@ -224,3 +224,31 @@ test('a progress report dated before the model started (or, without a start date
   assert.equal(r.status, 201, r.text);
   assert.equal(await reports(model.id), before);
 });
+
+test('the dashboard shows a rate nobody reported as —, not 0 %, in its total and in the units\' cells', async () => {
+  let r = await admin.post('/api/v1/movements', {
+    json: {
+      code: 'KTS-TL', title: 'Thanh toán không dùng tiền mặt', kind: 'regular', authority_code: 'QY', starts_on: day(-30), ends_on: day(300),
+      register_by: day(30), scope: ['QY'], fields: ['economy'],
+      metrics: [{ code: 'cashless', name: 'Tỷ lệ thanh toán không tiền mặt', unit: '%', kind: 'rate' }, { code: 'shops', name: 'Cửa hàng', unit: 'cửa hàng', kind: 'amount' }],
+    },
+  });
+  assert.equal(r.status, 201, r.text);
+  const m = r.data;
+  assert.equal((await admin.post(`/api/v1/movements/${m.id}/status`, { json: { status: 'launched', version: m.version } })).status, 200);
+  assert.equal((await admin.post(`/api/v1/movements/${m.id}/registrations`, { json: { unit_code: 'QY-YG' } })).status, 201);
+  const d = await admin.post(`/api/v1/movements/${m.id}/models`, { json: { unit_code: 'QY-YG', code: 'TL-01', title: 'Chợ 4.0', field: 'economy' } });
+  assert.equal(d.status, 201, d.text);
+  const c = await browserAs('admin', env.adminPassword);
+  const page = await c.get(`/movements/${m.id}/dashboard`);
+  assert.equal(page.status, 200);
+  const total = page.text.match(/<tr><td>Tỷ lệ thanh toán không tiền mặt <small>\(trung bình\)<\/small><\/td><td class="num">([^<]*)<\/td>/);
+  assert.ok(total, page.text);
+  assert.equal(total[1], '—');
+  const yenGiang = page.text.match(/>Phường Yên Giang<\/a><\/td>((?:<td class="num">.*?<\/td>)+)<\/tr>/);
+  assert.deepEqual([...yenGiang[1].matchAll(/<td class="num">(.*?)<\/td>/g)].map((x) => x[1].replace(/<[^>]+>/g, '')), ['1', '1', '—', '—']);
+  // one report of 80 %: the average is 80
+  assert.equal((await admin.post(`/api/v1/models/${d.data.id}/reports`, { json: { reported_on: day(0), results: { cashless: 80 } } })).status, 201);
+  const after = await c.get(`/movements/${m.id}/dashboard`);
+  assert.match(after.text, /<tr><td>Tỷ lệ thanh toán không tiền mặt <small>\(trung bình\)<\/small><\/td><td class="num">80<\/td>/);
+});
