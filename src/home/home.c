@@ -245,7 +245,9 @@ int home_officer(struct db *db, struct arena *a, const struct home_scope *mgr, s
 		buf_printf(&sql, "SELECT m.id, m.code, m.title, m.status, m.ends_on, count(*)%s"
 				 " JOIN models d ON d.movement_id = m.id"
 				 " WHERE d.active = 1 AND m.status IN ('launched', 'reviewing')"
-				 " AND NOT EXISTS (SELECT 1 FROM model_reports p WHERE p.model_id = d.id AND p.reported_on >= $1)", from);
+				 " AND NOT EXISTS (SELECT 1 FROM model_reports p WHERE p.model_id = d.id AND p.reported_on >= $1)"
+				 /* a model entered in the last days that has not reported yet is not late */
+				 " AND (substr(d.created_at, 1, 10) < $1 OR EXISTS (SELECT 1 FROM model_reports p WHERE p.model_id = d.id))", from);
 		scope_sql(&sql, "au.path", mgr, 3, 0);
 		buf_raw(&sql, " GROUP BY m.id, m.code, m.title, m.status, m.ends_on ORDER BY m.id");
 		rc = run_list(db, a, buf_cstr(&sql), cutoff, NULL, mgr, "ends_on", &h->late);
