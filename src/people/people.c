@@ -103,7 +103,10 @@ static int validate(const struct person_in *in, int creating, struct field_error
 			fe_add(fe, "gender", N_("Must be M, F or X"));
 	}
 	if (in->code && (strlen(in->code) > 32 || strchr(in->code, ' '))) fe_add(fe, "code", N_("At most 32 characters, no spaces"));
+	char today[11];
+	today_iso(today);
 	if (in->birth_year > 0 && (in->birth_year < 1900 || in->birth_year > 2100)) fe_add(fe, "birth_year", N_("Is out of range"));
+	else if (in->birth_year > atoi(today)) fe_add(fe, "birth_year", N_("Cannot be in the future"));
 	if (in->position && strlen(in->position) > 200) fe_add(fe, "position", N_("Is too long"));
 	if (creating && in->unit_id <= 0) fe_add(fe, "unit_id", N_("Is required"));
 	return fe->n ? E_INVALID : E_OK;

@@ -2,6 +2,7 @@
 // subtree filters, optimistic concurrency and validation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { officeDay } from '../lib/dates.mjs';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
 import { mkUnit, mkPerson } from './_util.mjs';
 
@@ -221,6 +222,15 @@ test('birth_year 1800 is 422 naming birth_year', async () => {
   assert.deepEqual(r.data.error.fields, { birth_year: 'Is out of range' });
   const q = await c.get('/api/v1/people?q=cu%20gia');
   assert.equal(q.data.total, 0);
+});
+
+test('a birth year in the future (next year) is 422 naming birth_year; this year is taken', async () => {
+  const year = Number(officeDay(0).slice(0, 4));
+  const r = await c.post('/api/v1/people', { json: { code: 'CC-0202', full_name: 'Chưa Sinh', gender: 'F', birth_year: year + 1, unit_id: u.dn.id }, headers: en });
+  assert.equal(r.status, 422);
+  assert.deepEqual(r.data.error.fields, { birth_year: 'Cannot be in the future' });
+  const ok = await c.post('/api/v1/people', { json: { code: 'CC-0203', full_name: 'Mới Sinh', gender: 'F', birth_year: year, unit_id: u.dn.id }, headers: en });
+  assert.equal(ok.status, 201, ok.text);
 });
 
 test('a missing name, gender and unit are 422 naming each', async () => {
