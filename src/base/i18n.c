@@ -93,6 +93,12 @@ const char *i18n_get(const char *lang, const char *msgid)
 	return msgid;
 }
 
+const char *i18n_nget(const char *lang, int64_t n, const char *one, const char *other)
+{
+	int singular = n == 1 && lang && (strcmp(lang, "en") == 0 || strcmp(lang, "hi") == 0);
+	return i18n_get(lang, singular ? one : other);
+}
+
 const char *i18n_pick(const char *explicit_lang, const char *accept)
 {
 	if (explicit_lang && i18n_known(explicit_lang)) return catalog(explicit_lang)->lang;

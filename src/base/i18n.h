@@ -12,6 +12,13 @@
 #define LANG_DEFAULT "vi"
 
 const char *i18n_get(const char *lang, const char *msgid);
+/* A count's words in the language's plural form, translated. The two
+** message ids are English, both in the catalog: `one` for a count of one
+** in English and Hindi (their rule: one for n = 1, else other), `other` for
+** every other count; Vietnamese has no plural and always takes `other`
+** (the two ids translate alike there). Mark both for extraction with N_():
+** i18n_nget(lang, n, N_("model"), N_("models")). */
+const char *i18n_nget(const char *lang, int64_t n, const char *one, const char *other);
 /* "vi", "en" or "hi": an explicit choice wins, then Accept-Language, then vi */
 const char *i18n_pick(const char *explicit_lang, const char *accept_language);
 int i18n_known(const char *lang);

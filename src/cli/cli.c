@@ -405,7 +405,9 @@ int cmd_import(int argc, char **argv)
 		       "         and note form one progress report)\n"
 		       "A file is imported whole or not at all: every rejected line is reported with its\n"
 		       "line number (the worksheet row number in XLSX). Existing records are matched by\n"
-		       "code and updated, so importing the same file again changes nothing.\n"
+		       "code and updated, so importing the same file again changes nothing. A people line\n"
+		       "without a code matches the one person without a code of its unit with its full name\n"
+		       "and birth year (none or several: refused; a new person needs a code).\n"
 		       "On success one line says what was added, updated and unchanged; a people\n"
 		       "import also says on standard error where its time went (\"time ...\").\n");
 		return a.help ? 0 : 2;

@@ -91,32 +91,37 @@ static int snapshot(struct db *db, struct arena *a, int64_t id, struct jw *w)
 	return E_OK;
 }
 
+/* Adds an error for every field at fault, leaving alone a field the caller
+** has already refused (a form's reading), so each field has one message. */
 static int validate(const struct person_in *in, int creating, struct field_errors *fe)
 {
-	if (creating || in->full_name) {
+	if ((creating || in->full_name) && !fe_get(fe, "full_name")) {
 		if (!in->full_name || !*in->full_name) fe_add(fe, "full_name", N_("Is required"));
 		else if (strlen(in->full_name) > 200) fe_add(fe, "full_name", N_("Is too long"));
 	}
-	if (creating || in->gender) {
+	if ((creating || in->gender) && !fe_get(fe, "gender")) {
 		if (!in->gender) fe_add(fe, "gender", N_("Is required"));
 		else if (strcmp(in->gender, "M") && strcmp(in->gender, "F") && strcmp(in->gender, "X"))
 			fe_add(fe, "gender", N_("Must be M, F or X"));
 	}
-	if (in->code && (strlen(in->code) > 32 || strchr(in->code, ' '))) fe_add(fe, "code", N_("At most 32 characters, no spaces"));
+	if (in->code && !fe_get(fe, "code") && (strlen(in->code) > 32 || strchr(in->code, ' '))) fe_add(fe, "code", N_("At most 32 characters, no spaces"));
 	char today[11];
 	today_iso(today);
-	if (in->birth_year > 0 && (in->birth_year < 1900 || in->birth_year > 2100)) fe_add(fe, "birth_year", N_("Is out of range"));
-	else if (in->birth_year > atoi(today)) fe_add(fe, "birth_year", N_("Cannot be in the future"));
-	if (in->position && strlen(in->position) > 200) fe_add(fe, "position", N_("Is too long"));
-	if (creating && in->unit_id <= 0) fe_add(fe, "unit_id", N_("Is required"));
+	if (in->birth_year > 0 && !fe_get(fe, "birth_year") && (in->birth_year < 1900 || in->birth_year > 2100)) fe_add(fe, "birth_year", N_("Is out of range"));
+	else if (in->birth_year > atoi(today) && !fe_get(fe, "birth_year")) fe_add(fe, "birth_year", N_("Cannot be in the future"));
+	if (in->position && !fe_get(fe, "position") && strlen(in->position) > 200) fe_add(fe, "position", N_("Is too long"));
+	if (creating && in->unit_id <= 0 && !fe_get(fe, "unit_id") && !fe_get(fe, "unit_code")) fe_add(fe, "unit_id", N_("Is required"));
 	return fe->n ? E_INVALID : E_OK;
 }
 
 int people_create(struct db *db, const struct user *who, const struct person_in *in, struct field_errors *fe, int64_t *id)
 {
-	if (validate(in, 1, fe) != E_OK) return E_INVALID;
-	char path[UNIT_PATH_MAX];
-	if (units_path(db, in->unit_id, path, sizeof path) != E_OK) { fe_add(fe, "unit_id", N_("No such unit")); return E_INVALID; }
+	/* every field's error at once (those the caller found too), the unit's with the others */
+	validate(in, 1, fe);
+	char path[UNIT_PATH_MAX] = "";
+	if (in->unit_id > 0 && !fe_get(fe, "unit_id") && !fe_get(fe, "unit_code") && units_path(db, in->unit_id, path, sizeof path) != E_OK)
+		fe_add(fe, "unit_id", N_("No such unit"));
+	if (fe->n) return E_INVALID;
 	if (!may(who, PERM_WRITE_PEOPLE, path)) return E_FORBIDDEN;
 	int txrc = db_tx_begin(db);
 	if (txrc != E_OK) return txrc;
@@ -150,7 +155,12 @@ out:
 int people_update(struct db *db, const struct user *who, int64_t id, int64_t version, const struct person_in *in,
 		  struct field_errors *fe)
 {
-	if (validate(in, 0, fe) != E_OK) return E_INVALID;
+	/* every field's error at once (those the caller found too), the unit's with the others */
+	validate(in, 0, fe);
+	char upath[UNIT_PATH_MAX];
+	if (in->unit_id > 0 && !fe_get(fe, "unit_id") && !fe_get(fe, "unit_code") && units_path(db, in->unit_id, upath, sizeof upath) != E_OK)
+		fe_add(fe, "unit_id", N_("No such unit"));
+	if (fe->n) return E_INVALID;
 	int txrc = db_tx_begin(db);
 	if (txrc != E_OK) return txrc;
 	int rc = E_DB;

@@ -1,4 +1,5 @@
-/* People: CSV/XLSX import (all or nothing, upsert by civil-servant code) and
+/* People: CSV/XLSX import (all or nothing, upsert by civil-servant code; a
+** row without one matches a code-less person: store_codeless) and
 ** CSV/XLSX export. The import is the bulk path: one transaction, one audit
 ** row for the file and one per updated person (see people_import). */
 #include <sodium.h>
@@ -41,7 +42,7 @@ static char *person_audit(const char *code, const char *name, const char *gender
 	struct jw w;
 	jw_init(&w, &b);
 	jw_obj(&w);
-	jw_kstr(&w, "code", code);
+	jw_kstr(&w, "code", code && *code ? code : NULL);
 	jw_kstr(&w, "full_name", name);
 	jw_kstr(&w, "gender", gender);
 	jw_kint(&w, "birth_year", year);
@@ -182,7 +183,7 @@ static const char *read_row(struct pimport *p, struct prow *w)
 	w->active_s = cell(t, col[6]);
 	w->year = 0;
 	w->active = 1;
-	if (!*w->code) return "code: is required (the civil-servant code identifies the person on re-import)";
+	/* an empty code is allowed: store_row() then finds the person by unit, name and birth year */
 	if (strlen(w->code) > 32 || strchr(w->code, ' ')) return "code: at most 32 characters, no spaces";
 	if (!*w->name) return "full_name: is required";
 	if (strlen(w->name) > 200) return "full_name: is too long";
@@ -265,12 +266,47 @@ static int insert_person(struct pimport *p, const struct prow *w, int if_new)
 	return E_OK;
 }
 
-/* one valid row: its keys, then an insert or an update by code */
-static int store_row(struct pimport *p, const struct prow *w)
+/* A row without a code (a person saved without one, exported and imported
+** back): the one person without a code of the row's unit with its name and
+** birth year (none: no birth year) is that row's person, unchanged or
+** updated (gender, position, active). A row matching nobody, or several,
+** is refused: a new person needs a code, the key of later imports, so a
+** name changed in the file is not taken for somebody new. */
+static int store_codeless(struct pimport *p, const struct prow *w, const char **why)
+{
+	struct stmt *st = db_query(p->db,
+				   "SELECT id FROM people WHERE code IS NULL AND unit_id = $1 AND full_name = $2 AND COALESCE(birth_year, 0) = $3 "
+				   "ORDER BY id LIMIT 2",
+				   "iti", p->unit_id, w->name, w->year);
+	if (!st) return E_DB;
+	int64_t found[2] = { 0, 0 };
+	for (int k = 0; k < 2 && db_step(st) == DB_ROW; k++) found[k] = db_int(st, 0);
+	db_done(st);
+	if (!found[0]) {
+		*why = "code: is required for a new person (no person without a code in this unit has this full name and birth year)";
+		return E_INVALID;
+	}
+	if (found[1]) { /* which of them the line means cannot be told */
+		*why = "code: several people without a code in this unit have this full name and birth year; give them codes";
+		return E_INVALID;
+	}
+	st = db_query(p->db,
+		      "SELECT p.id, p.full_name, p.gender, p.birth_year, p.unit_id, p.position, p.active, p.version, u.code, p.search "
+		      "FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1",
+		      "i", found[0]);
+	if (!st) return E_DB;
+	if (db_step(st) != DB_ROW) { db_done(st); return E_DB; }
+	return update_person(p, w, st);
+}
+
+/* one valid row: its keys, then an insert or an update by code (without a
+** code: store_codeless; *why says why such a row is refused) */
+static int store_row(struct pimport *p, const struct prow *w, const char **why)
 {
 	buf_reset(&p->key);
 	fold_words(&p->key, w->name);
 	collate_key(&p->sort, w->name);
+	if (!*w->code) return store_codeless(p, w, why);
 	if (p->fresh) {
 		int rc = insert_person(p, w, 1);
 		if (rc != E_CONFLICT) return rc; /* else a code seen before in this file: its row is updated below */
@@ -338,7 +374,12 @@ static int import_rows(struct pimport *p)
 			rep->rejected++;
 			continue;
 		}
-		result = store_row(p, &w);
+		result = store_row(p, &w, &why);
+		if (result == E_INVALID) {
+			fprintf(rep->errors, "line %d: %s\n", t->line, why);
+			rep->rejected++;
+			result = E_OK;
+		}
 	}
 	if (result == E_OK && rep->rejected) result = E_INVALID;
 	return result;

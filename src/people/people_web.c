@@ -196,7 +196,8 @@ void page_person_post(struct req *r)
 	struct field_errors fe = { 0 };
 	struct person_in in;
 	int rc = read_person_in(r, &in, &fe, 0);
-	if (rc == E_OK) rc = people_update(r->db, r->user, p->id, input_version(r), &in, &fe);
+	/* after a reading error the domain only adds the other fields' errors and writes nothing */
+	if (rc == E_OK || rc == E_INVALID) rc = people_update(r->db, r->user, p->id, input_version(r), &in, &fe);
 	if (rc == E_OK) {
 		flash_set(r, N_("Saved"));
 		reply_redirect(r, arena_printf(&r->a, "/people/%lld", (long long)p->id));
@@ -225,7 +226,8 @@ void page_person_create(struct req *r)
 	struct person_in in;
 	int64_t id = 0;
 	int rc = read_person_in(r, &in, &fe, 1);
-	if (rc == E_OK) rc = people_create(r->db, r->user, &in, &fe, &id);
+	/* the domain adds its errors to the form's and writes nothing: every field at fault at once */
+	if (rc == E_OK || rc == E_INVALID) rc = people_create(r->db, r->user, &in, &fe, &id);
 	if (rc == E_OK) {
 		flash_set(r, N_("The person was added"));
 		reply_redirect(r, arena_printf(&r->a, "/people/%lld", (long long)id));

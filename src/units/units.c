@@ -327,18 +327,20 @@ static int unit_snapshot(struct db *db, struct arena *a, int64_t id, struct jw *
 	return E_OK;
 }
 
+/* Adds an error for every field at fault, leaving alone a field the caller
+** has already refused (a form's reading), so each field has one message. */
 static int validate(struct db *db, const struct unit_in *in, int creating, struct field_errors *fe)
 {
-	if (creating || in->code) {
+	if ((creating || in->code) && !fe_get(fe, "code")) {
 		if (!in->code || !*in->code) fe_add(fe, "code", N_("Is required"));
 		else if (!code_valid(in->code) || strlen(in->code) > UNIT_CODE_MAX)
 			fe_add(fe, "code", N_("Use letters, digits, '-', '_' or '.' (at most 32)"));
 	}
-	if (creating || in->name) {
+	if ((creating || in->name) && !fe_get(fe, "name")) {
 		if (!in->name || !*in->name) fe_add(fe, "name", N_("Is required"));
 		else if (strlen(in->name) > UNIT_NAME_MAX) fe_add(fe, "name", N_("Is too long"));
 	}
-	if (creating || in->kind) {
+	if ((creating || in->kind) && !fe_get(fe, "kind")) {
 		if (!in->kind || !*in->kind) fe_add(fe, "kind", N_("Is required"));
 		else if (!unit_kind_valid(db, in->kind)) fe_add(fe, "kind", N_("Is not a known kind of unit"));
 	}
@@ -357,10 +359,12 @@ static char *search_key(const char *name, const char *code)
 
 int units_create(struct db *db, const struct user *who, const struct unit_in *in, struct field_errors *fe, int64_t *id)
 {
-	if (validate(db, in, 1, fe) != E_OK) return E_INVALID;
+	/* every field's error at once (those the caller found too), the parent's
+	** with the others; then the scope, then the write */
+	validate(db, in, 1, fe);
 	char parent_path[UNIT_PATH_MAX] = "/";
 	int depth = 0, parent_active = 1;
-	if (in->parent_id > 0) {
+	if (in->parent_id > 0 && !fe_get(fe, "parent_id") && !fe_get(fe, "parent_code")) {
 		struct stmt *st = db_query(db, "SELECT path, depth, active FROM units WHERE id = $1", "i", in->parent_id);
 		int found = st && db_step(st) == DB_ROW;
 		if (found) {
@@ -369,9 +373,12 @@ int units_create(struct db *db, const struct user *who, const struct unit_in *in
 			parent_active = (int)db_int(st, 2);
 		}
 		db_done(st);
-		if (!found) { fe_add(fe, "parent_id", N_("No such unit")); return E_INVALID; }
-		if (!parent_active) { fe_add(fe, "parent_id", N_("The parent unit is deactivated")); return E_INVALID; }
-		if (depth > UNIT_MAX_DEPTH) { fe_add(fe, "parent_id", N_("The tree may not be deeper than 24 levels")); return E_INVALID; }
+		if (!found) fe_add(fe, "parent_id", N_("No such unit"));
+		else if (!parent_active) fe_add(fe, "parent_id", N_("The parent unit is deactivated"));
+		else if (depth > UNIT_MAX_DEPTH) fe_add(fe, "parent_id", N_("The tree may not be deeper than 24 levels"));
+	}
+	if (fe->n) return E_INVALID;
+	if (in->parent_id > 0) {
 		if (!may(who, PERM_WRITE_UNITS, parent_path)) return E_FORBIDDEN;
 	} else if (!may_root(who)) {
 		return E_FORBIDDEN; /* a new root is an administrator's decision */

@@ -322,7 +322,8 @@ void page_unit_post(struct req *r)
 	const char *what = req_form(r, "action");
 	if (rc == E_OK && what && strcmp(what, "edit") == 0) in.active = -1; /* the checkbox belongs to another form */
 	if (rc == E_OK && what && strcmp(what, "move") == 0 && in.parent_id < 0) in.parent_id = 0;
-	if (rc == E_OK) rc = units_update(r->db, r->user, id, version, &in, &fe);
+	/* after a reading error the domain only adds the other fields' errors and writes nothing */
+	if (rc == E_OK || rc == E_INVALID) rc = units_update(r->db, r->user, id, version, &in, &fe);
 	if (rc == E_OK) {
 		flash_set(r, !what ? N_("Saved") : strcmp(what, "move") == 0 ? N_("The unit was moved")
 					      : strcmp(what, "deactivate") == 0 ? N_("The unit was deactivated")
@@ -357,11 +358,9 @@ void page_unit_create(struct req *r)
 	int64_t id = 0;
 	int rc = read_unit_in(r, &in, &fe, 1);
 	/* the form: only an admin may leave the parent empty (a new root) */
-	if (rc == E_OK && in.parent_id <= 0 && !unit_may_root(r)) {
-		fe_add(&fe, "parent_id", N_("Is required"));
-		rc = E_INVALID;
-	}
-	if (rc == E_OK) rc = units_create(r->db, r->user, &in, &fe, &id);
+	if (in.parent_id <= 0 && !fe_get(&fe, "parent_code") && !unit_may_root(r)) fe_add(&fe, "parent_id", N_("Is required"));
+	/* the domain adds its errors to the form's and writes nothing: every field at fault at once */
+	if (rc == E_OK || rc == E_INVALID) rc = units_create(r->db, r->user, &in, &fe, &id);
 	if (rc == E_OK) {
 		flash_set(r, N_("The unit was created"));
 		reply_redirect(r, arena_printf(&r->a, "/units/%lld", (long long)id));

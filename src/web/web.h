@@ -16,6 +16,9 @@
 #include "roles.h"
 
 #define _(s) i18n_get(r->lang, (s))
+/* the words after a count in the request's plural form (i18n_nget):
+** _n(n, N_("model"), N_("models")) */
+#define _n(n, one, other) i18n_nget(r->lang, (n), (one), (other))
 
 enum route_auth { PUBLIC = 0, LOGIN = 1 };
 

@@ -159,7 +159,9 @@ test('an empty name is refused inline and the other typed values are kept', asyn
   await edit.evaluate((f) => { f.noValidate = true; });
   const res = await submit(page, edit.getByRole('button', { name: 'Lưu' }));
   assert.equal(res.status(), 422);
-  assert.equal(await text(page.getByRole('alert')), 'Vui lòng sửa lại biểu mẫu: Bắt buộc nhập');
+  assert.equal(await text(page.locator('#error-summary p')), 'Vui lòng sửa lại biểu mẫu (1)');
+  assert.deepEqual(await page.locator('#error-summary li').allInnerTexts(), ['Tên: Bắt buộc nhập']);
+  assert.equal(await page.locator('#error-summary li a').getAttribute('href'), '#f-name');
   const after = form('Sửa');
   const name = after.getByLabel('Tên', { exact: true });
   assert.equal(await name.inputValue(), '');

@@ -53,7 +53,9 @@ test('an impossible birth year is refused inline and the typed values are kept',
   const res = await submit(page, page.getByRole('button', { name: 'Thêm' }));
   assert.equal(res.status(), 422);
   assert.equal(await text(page.locator('h1')), 'Cán bộ mới');
-  assert.equal(await text(page.getByRole('alert')), 'Vui lòng sửa lại biểu mẫu');
+  assert.equal(await text(page.locator('#error-summary p')), 'Vui lòng sửa lại biểu mẫu (1)');
+  assert.deepEqual(await page.locator('#error-summary li').allInnerTexts(), ['Năm sinh: Nằm ngoài phạm vi cho phép']);
+  assert.equal(await page.locator('#error-summary li a').getAttribute('href'), '#f-birth_year');
   const year = page.getByLabel('Năm sinh');
   assert.equal(await year.getAttribute('aria-invalid'), 'true');
   assert.equal(await text(page.locator('#' + (await year.getAttribute('aria-describedby')))), 'Nằm ngoài phạm vi cho phép');

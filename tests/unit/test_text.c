@@ -366,6 +366,27 @@ static void test_language_choice(void **state)
 	assert_string_equal(i18n_get("vi", id), "no such id");
 }
 
+/* a count's words: English and Hindi say one model, two models, zero
+** models; Vietnamese has no plural (both ids translate alike) */
+static void test_plural_forms(void **state)
+{
+	(void)state;
+	assert_string_equal(i18n_nget("en", 1, "model", "models"), "model");
+	assert_string_equal(i18n_nget("en", 0, "model", "models"), "models");
+	assert_string_equal(i18n_nget("en", 2, "model", "models"), "models");
+	assert_string_equal(i18n_nget("en", -1, "model", "models"), "models");
+	assert_string_equal(i18n_nget("en", 1, "movement to register for", "movements to register for"), "movement to register for");
+	assert_string_equal(i18n_nget("en", 21, "movement to register for", "movements to register for"), "movements to register for");
+	assert_string_equal(i18n_nget("hi", 1, "active unit", "active units"), "सक्रिय इकाई");
+	assert_string_equal(i18n_nget("hi", 5, "active unit", "active units"), "सक्रिय इकाइयाँ");
+	assert_string_equal(i18n_nget("vi", 1, "model", "models"), "mô hình");
+	assert_string_equal(i18n_nget("vi", 7, "model", "models"), "mô hình");
+	assert_string_equal(i18n_nget("vi", 1, "drafts not launched yet", "drafts not launched yet"), "dự thảo chưa phát động");
+	/* an id missing from the catalog is said as it is, in its form */
+	assert_string_equal(i18n_nget("en", 1, "no such thing", "no such things"), "no such thing");
+	assert_string_equal(i18n_nget("vi", 1, "no such thing", "no such things"), "no such things");
+}
+
 /* CSV injection guard: exactly the texts a spreadsheet could run get an
 ** apostrophe, and unguarding gives every text back (issue 8, defect 5). */
 static void test_csv_formula_guard(void **state)
@@ -403,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_csv_field_quoting),
 		cmocka_unit_test(test_number_formats),
 		cmocka_unit_test(test_language_choice),
+		cmocka_unit_test(test_plural_forms),
 		cmocka_unit_test(test_number_parsing),
 		cmocka_unit_test(test_csv_formula_guard),
 	};
