@@ -39,13 +39,14 @@ const imp = async (c, kind, text, headers = {}) => {
 };
 const RES = 'Mã mô hình,Ngày báo cáo,Mã kết quả,Giá trị,Ghi chú\n';
 const values = (note) => sql(env.db, `SELECT mt.code || '=' || r.value FROM model_results r JOIN model_reports p ON p.id = r.report_id ` +
-  `JOIN movement_metrics mt ON mt.id = r.metric_id WHERE p.note = '${note}' ORDER BY mt.code`).split('\n');
+  `JOIN movement_metrics mt ON mt.id = r.metric_id WHERE p.note = '${note}' ORDER BY mt.code`).split('\n')
+  .map((x) => x.replace(/=(.*)$/, (_, v) => '=' + Number(v))); /* the same text on SQLite and PostgreSQL */
 
 test('results: 1.500 is one thousand five hundred, 1.500.000 and 80,5 are read as typed, an ambiguous 1.125 is refused at its line', async () => {
   let r = await imp(admin, 'results', RES + 'YG-01,2026-11-03,households,1.500,mio-a\nYG-01,2026-11-03,vnd,1.500.000,mio-a\n' +
     'YG-01,2026-11-03,area_m2,"80,5",mio-a\nYG-01,2026-11-03,length_m,2.000,mio-a\n');
   assert.equal(r.status, 'done', JSON.stringify(r));
-  assert.deepEqual(values('mio-a'), ['area_m2=80.5', 'households=1500.0', 'length_m=2000.0', 'vnd=1500000.0']);
+  assert.deepEqual(values('mio-a'), ['area_m2=80.5', 'households=1500', 'length_m=2000', 'vnd=1500000']);
   r = await imp(admin, 'results', RES + 'YG-01,2026-11-04,households,1.125,mio-b\nYG-01,2026-11-04,vnd,12abc,mio-b\n');
   assert.equal(r.status, 'failed');
   assert.deepEqual(r.errors, [
