@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "db.h"
 #include "errors.h"
+#include "i18n.h"
 #include "log.h"
 #include "util.h"
 
@@ -58,7 +59,7 @@ int job_stopping(void)
 }
 
 int jobs_submit(struct db *db, const char *kind, int64_t owner_id, const char *entity, int64_t entity_id, const char *back_url,
-		const void *data, size_t len, const char *data_name, int64_t *id)
+		const void *data, size_t len, const char *data_name, const char *lang, int64_t *id)
 {
 	char now[21];
 	now_iso(now);
@@ -66,9 +67,9 @@ int jobs_submit(struct db *db, const char *kind, int64_t owner_id, const char *e
 	if (rc == E_OK) {
 		/* a NULL blob for an empty file would read back as "no file" */
 		struct stmt *st = db_query(db,
-					   "INSERT INTO jobs (kind, owner_id, entity, entity_id, back_url, data, data_name, created_at) "
-					   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-					   "tItItbtt", kind, owner_id, entity, entity_id, back_url, data ? data : "", len, data_name, now);
+					   "INSERT INTO jobs (kind, owner_id, entity, entity_id, back_url, data, data_name, created_at, lang) "
+					   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+					   "tItItbttt", kind, owner_id, entity, entity_id, back_url, data ? data : "", len, data_name, now, lang);
 		rc = st && db_step(st) == DB_ROW ? E_OK : E_DB;
 		if (rc == E_OK) *id = db_int(st, 0);
 		db_done(st);
@@ -342,7 +343,7 @@ static void run(struct db *db, int64_t id, int64_t attempt)
 	if (!j.errors) { arena_free(&a); return; }
 	int64_t owner = 0;
 	void *data = NULL;
-	struct stmt *st = db_query(db, "SELECT kind, owner_id, entity_id, data, data_name FROM jobs WHERE id = $1", "i", id);
+	struct stmt *st = db_query(db, "SELECT kind, owner_id, entity_id, data, data_name, lang FROM jobs WHERE id = $1", "i", id);
 	int found = st && db_step(st) == DB_ROW;
 	if (found) {
 		j.kind = dup_text(&a, st, 0);
@@ -355,6 +356,7 @@ static void run(struct db *db, int64_t id, int64_t attempt)
 		j.data = data;
 		j.len = n;
 		j.data_name = dup_text(&a, st, 4);
+		j.lang = i18n_pick(db_text(st, 5), NULL);
 	}
 	db_done(st);
 	int rc = E_DB;

@@ -42,6 +42,7 @@ struct job_run {
 	const void *data;           /* the uploaded file */
 	size_t len;
 	const char *data_name;
+	const char *lang;           /* the requester's language: "vi", "en" or "hi" */
 	int64_t total;              /* lines expected, -1 unknown: set by the kind for job_progress */
 	FILE *errors;               /* line-numbered errors, one a line */
 	struct buf result;          /* a JSON object (the counts), written by the kind */
@@ -64,9 +65,11 @@ struct job_run {
 typedef int job_fn(struct job_run *j);
 void jobs_register(const char *kind, job_fn *fn);
 
-/* A new queued job with its file; wakes the worker. E_OK with *id. */
+/* A new queued job with its file and the language of the request (what
+** it writes for people, such as an import's line errors); wakes the worker.
+** E_OK with *id. */
 int jobs_submit(struct db *db, const char *kind, int64_t owner_id, const char *entity, int64_t entity_id, const char *back_url,
-		const void *data, size_t len, const char *data_name, int64_t *id);
+		const void *data, size_t len, const char *data_name, const char *lang, int64_t *id);
 
 struct job {
 	int64_t id, owner_id, entity_id, done, total; /* total < 0: unknown */

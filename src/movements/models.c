@@ -12,11 +12,14 @@
 #include "../base/db.h"
 #include "../base/files.h"
 #include "../base/fold.h"
+#include "../base/i18n.h"
 #include "../base/util.h"
 #include "../units/units.h"
 #include "movements.h"
 #include "mv_internal.h"
 #include "../web/roles.h"
+
+#define T(s) i18n_get(lang, (s)) /* an import's message in its language lang */
 
 #define MD_COLS                                                                                                        \
 	"d.id, d.movement_id, d.registration_id, d.unit_id, mv.code, mv.title, mv.status, au.path, u.code, u.name, u.path, " \
@@ -559,29 +562,34 @@ int models_stored_find(struct db *db, struct arena *a, int64_t movement_id, cons
 			   a, out);
 }
 
-static void staged_error(FILE *errors, int line, const struct field_errors *fe, int rc)
+/* a line refused when the import is published, in the requester's language
+** lang; the message names what is wrong, so no internal field name is shown */
+static void staged_error(FILE *errors, const char *lang, int line, const struct field_errors *fe, int rc)
 {
-	if (fe->n) fprintf(errors, "line %d: %s: %s\n", line, fe->field[0], fe->msg[0]);
-	else if (rc == E_FORBIDDEN) fprintf(errors, "line %d: outside the units you may change\n", line);
-	else if (rc == E_NOTFOUND) fprintf(errors, "line %d: no such record\n", line);
-	else if (rc == E_CONFLICT) fprintf(errors, "line %d: the model was changed by someone else meanwhile\n", line);
-	else fprintf(errors, "line %d: could not be stored\n", line);
+	const char *msg = fe->n ? fe->msg[0]
+			  : rc == E_FORBIDDEN ? N_("outside the units you may change")
+			  : rc == E_NOTFOUND ? N_("no such record")
+			  : rc == E_CONFLICT ? N_("the model was changed by someone else meanwhile")
+					     : N_("could not be stored");
+	fprintf(errors, T("line %d: %s"), line, T(msg));
+	fputc('\n', errors);
 }
 
 /* the lines a query names (column 0), as errors with one reason */
-static int staged_lines(struct db *db, FILE *errors, const char *field, const char *msg, const char *sql, int64_t key, int64_t movement_id)
+static int staged_lines(struct db *db, FILE *errors, const char *lang, const char *msg, const char *sql, int64_t key, int64_t movement_id)
 {
 	int n = 0;
 	struct stmt *st = db_query(db, sql, "ii", key, movement_id);
 	while (st && db_step(st) == DB_ROW) {
-		fprintf(errors, "line %lld: %s: %s\n", (long long)db_int(st, 0), field, msg);
+		fprintf(errors, T("line %d: %s"), (int)db_int(st, 0), T(msg));
+		fputc('\n', errors);
 		n++;
 	}
 	db_done(st);
 	return n;
 }
 
-int models_publish_staged(struct db *db, const struct user *who, int64_t movement_id, int64_t key, FILE *errors, int *rejected)
+int models_publish_staged(struct db *db, const struct user *who, int64_t movement_id, int64_t key, const char *lang, FILE *errors, int *rejected)
 {
 	struct arena a;
 	arena_init(&a);
@@ -595,14 +603,14 @@ int models_publish_staged(struct db *db, const struct user *who, int64_t movemen
 		/* what may have changed since the lines were checked */
 		int bad = 0;
 		if (m->stage != MV_LAUNCHED)
-			bad += staged_lines(db, errors, "status", N_("New models can be registered only while the movement is launched"),
+			bad += staged_lines(db, errors, lang, N_("New models can be registered only while the movement is launched"),
 					    "SELECT min(line) FROM model_staging WHERE job_id = $1 AND movement_id = $2 AND model_id IS NULL", key, movement_id);
 		else {
-			bad += staged_lines(db, errors, "unit_id", N_("The unit has not registered for this movement"),
+			bad += staged_lines(db, errors, lang, N_("The unit has not registered for this movement"),
 					    "SELECT s.line FROM model_staging s JOIN registrations g ON g.id = s.registration_id "
 					    "WHERE s.job_id = $1 AND s.movement_id = $2 AND s.model_id IS NULL AND g.active = 0 ORDER BY s.line",
 					    key, movement_id);
-			bad += staged_lines(db, errors, "code", N_("Another model of this movement already has this code"),
+			bad += staged_lines(db, errors, lang, N_("Another model of this movement already has this code"),
 					    "SELECT s.line FROM model_staging s JOIN models d ON d.movement_id = $2 AND d.code = s.code "
 					    "WHERE s.job_id = $1 AND s.model_id IS NULL ORDER BY s.line",
 					    key, movement_id);
@@ -675,7 +683,7 @@ int models_publish_staged(struct db *db, const struct user *who, int64_t movemen
 			struct field_errors fe = { 0 };
 			int r = models_update(db, who, db_int(st, 1), db_int(st, 2), &in, &fe);
 			if (r == E_DB || r == E_BUSY) rc = r;
-			else if (r != E_OK) { staged_error(errors, line, &fe, r); (*rejected)++; rc = E_INVALID; }
+			else if (r != E_OK) { staged_error(errors, lang, line, &fe, r); (*rejected)++; rc = E_INVALID; }
 			arena_free(&ra);
 		}
 		db_done(st);
@@ -1012,7 +1020,7 @@ int reports_stage(struct db *db, const struct user *who, int64_t key, int grp, i
 	return rc;
 }
 
-int reports_publish_staged(struct db *db, const struct user *who, int64_t movement_id, int64_t key, FILE *errors, int *rejected)
+int reports_publish_staged(struct db *db, const struct user *who, int64_t movement_id, int64_t key, const char *lang, FILE *errors, int *rejected)
 {
 	struct arena a;
 	arena_init(&a);
@@ -1022,10 +1030,10 @@ int reports_publish_staged(struct db *db, const struct user *who, int64_t moveme
 	rc = movements_get_plain(db, &a, movement_id, &m);
 	/* what may have changed since the lines were checked */
 	if (rc == E_OK && !strcmp(m->status, "closed"))
-		*rejected += staged_lines(db, errors, "status", N_("A closed movement cannot be changed"),
+		*rejected += staged_lines(db, errors, lang, N_("A closed movement cannot be changed"),
 					  "SELECT min(line) FROM report_staging WHERE job_id = $1 AND $2 > 0", key, movement_id);
 	else if (rc == E_OK)
-		*rejected += staged_lines(db, errors, "model", N_("The model was withdrawn"),
+		*rejected += staged_lines(db, errors, lang, N_("The model was withdrawn"),
 					  "SELECT min(s.line) FROM report_staging s JOIN models d ON d.id = s.model_id "
 					  "WHERE s.job_id = $1 AND d.movement_id = $2 AND d.active = 0 GROUP BY s.grp ORDER BY 1",
 					  key, movement_id);
@@ -1046,7 +1054,8 @@ int reports_publish_staged(struct db *db, const struct user *who, int64_t moveme
 		const char *code = s == DB_ROW ? metric_code(m, db_int(st, 4)) : "";
 		if (!code) {
 			/* a metric removed since the line was checked */
-			fprintf(errors, "line %lld: metric: %s\n", (long long)db_int(st, 6), N_("Is not a metric of this movement"));
+			fprintf(errors, T("line %d: %s"), (int)db_int(st, 6), T("The result code is not a metric of this movement"));
+			fputc('\n', errors);
 			(*rejected)++;
 			rc = E_INVALID;
 			break;

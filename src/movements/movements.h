@@ -259,7 +259,7 @@ int models_stage(struct db *db, const struct user *who, const struct movement *m
 int models_staged_find(struct db *db, struct arena *a, int64_t key, const char *code, struct model_staged *out);
 /* the same fields of the stored model of that code (model_id its id), in one query: an import compares each line with it */
 int models_stored_find(struct db *db, struct arena *a, int64_t movement_id, const char *code, struct model_staged *out);
-int models_publish_staged(struct db *db, const struct user *who, int64_t movement_id, int64_t key, FILE *errors, int *rejected);
+int models_publish_staged(struct db *db, const struct user *who, int64_t movement_id, int64_t key, const char *lang, FILE *errors, int *rejected);
 int models_unstage(struct db *db, int64_t key);
 /* the import kinds of background jobs: import_models, import_results, import_registrations */
 void movements_jobs_register(void);   /* removes the staged lines, a few thousand a transaction */
@@ -302,7 +302,7 @@ void report_json(struct jw *w, const struct report *rp, const struct movement *m
 ** movement is not closed and the models not withdrawn. */
 int reports_stage(struct db *db, const struct user *who, int64_t key, int grp, int line, int64_t model_id, const struct report_in *in,
 		  struct field_errors *fe);
-int reports_publish_staged(struct db *db, const struct user *who, int64_t movement_id, int64_t key, FILE *errors, int *rejected);
+int reports_publish_staged(struct db *db, const struct user *who, int64_t movement_id, int64_t key, const char *lang, FILE *errors, int *rejected);
 int reports_unstage(struct db *db, int64_t key);
 
 struct replication {

@@ -48,13 +48,69 @@ static const char *cell(const struct table *t, int col)
 
 static int eq(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : "") == 0; }
 
-static void line_error(struct import_report *rep, int line, const struct field_errors *fe, int rc)
+/* An import's messages are in the requester's language (the job's); the
+** command line's in English. A line's error names its column as the file's
+** header does (title[]), not by an internal field code. */
+#define T(s) i18n_get(lang, (s))
+static const char *rep_lang(const struct import_report *rep) { return rep->lang ? rep->lang : "en"; }
+
+/* "line N: message" (msg in the language already), the line rejected */
+static void line_msg(struct import_report *rep, int line, const char *msg)
 {
-	if (fe->n) fprintf(rep->errors, "line %d: %s: %s\n", line, fe->field[0], fe->msg[0]);
-	else if (rc == E_FORBIDDEN) fprintf(rep->errors, "line %d: outside the units you may change\n", line);
-	else if (rc == E_NOTFOUND) fprintf(rep->errors, "line %d: no such record\n", line);
-	else fprintf(rep->errors, "line %d: could not be stored\n", line);
+	const char *lang = rep_lang(rep);
+	fprintf(rep->errors, T("line %d: %s"), line, msg);
+	fputc('\n', rep->errors);
 	rep->rejected++;
+}
+
+/* "line N: column: message" */
+static void col_msg(struct import_report *rep, int line, const char *column, const char *msg)
+{
+	const char *lang = rep_lang(rep);
+	fprintf(rep->errors, T("line %d: %s: %s"), line, column, msg);
+	fputc('\n', rep->errors);
+	rep->rejected++;
+}
+
+/* a domain field (field_errors) and the import column it comes from */
+struct fmap {
+	const char *field;
+	int col;
+};
+
+static void line_error(struct import_report *rep, int line, const struct field_errors *fe, int rc, const struct fmap *map, const char *const *title)
+{
+	const char *lang = rep_lang(rep);
+	if (fe->n) {
+		const char *column = NULL;
+		for (int i = 0; map[i].field && !column; i++)
+			if (!strcmp(map[i].field, fe->field[0])) column = title[map[i].col];
+		if (column) col_msg(rep, line, column, T(fe->msg[0]));
+		else line_msg(rep, line, T(fe->msg[0]));
+	} else line_msg(rep, line, T(rc == E_FORBIDDEN ? N_("outside the units you may change") : rc == E_NOTFOUND ? N_("no such record") : N_("could not be stored")));
+}
+
+/* A number of a file, read as people write it, the Vietnamese way whatever
+** the page's language (the product's rule, GUIDE.md): "1.500" is one thousand
+** five hundred, "80,5" eighty and a half, "1.500.000,5". A number cell of a
+** workbook is a number already (plain decimal text). A text that is not a
+** Vietnamese number may be a plain decimal as older CSV exports and other
+** programs write it ("87.5"); a text both readings take with different
+** values and a last digit other than 0 ("1.125": 1125, or 1.125 from such a
+** program) is ambiguous and refused rather than guessed — a plain decimal
+** never ends in 0, so "1.500" is 1500. NULL, or why not (in lang). */
+static const char *file_number(const char *lang, const struct table *t, int col, double *out)
+{
+	const char *s = table_cell(t, col);
+	if (!s || !*s) return T("Is not a number: write it like 1.500.000 or 80,5");
+	if (table_numeric(t, col)) return parse_number(s, out) == 0 ? NULL : T("Is not a number: write it like 1.500.000 or 80,5");
+	double vi = 0, plain = 0;
+	int has_vi = i18n_parse_number("vi", s, &vi) == 0, has_plain = parse_number(s, &plain) == 0;
+	if (!has_vi && !has_plain) return T("Is not a number: write it like 1.500.000 or 80,5");
+	if (has_vi && has_plain && vi != plain && s[strlen(s) - 1] != '0')
+		return T("Could be read two ways: write thousands without the dot (1125) and decimals with a comma (1,125)");
+	*out = has_vi ? vi : plain;
+	return NULL;
 }
 
 /* a metric's column header in lang: "Commitment: Kinh phí (VND)" */
@@ -78,24 +134,30 @@ static int metric_column(struct arena *a, const char *cell, const char *prefix, 
 	return 0;
 }
 
-/* opens the file and matches its header; E_OK with the columns */
-static int open_table(FILE *in, const struct column *want, int *col, int nreq, struct import_report *rep, struct table **out)
+/* opens the file and matches its header; E_OK with the columns, and
+** title[i] the header's text of each (the column's name in lang if absent) */
+static int open_table(FILE *in, const struct column *want, int *col, int nreq, struct import_report *rep, struct arena *a, const char **title,
+		      struct table **out)
 {
+	const char *lang = rep_lang(rep);
 	struct table *t;
 	if (import_open(&t, in, rep) != E_OK) return E_INVALID;
 	int rc = table_next(t);
 	if (rc <= 0) {
-		fprintf(rep->errors, "line %d: %s\n", rc < 0 ? t->line : 1, rc < 0 ? t->err : "the file is empty; the first line must name the columns");
+		fprintf(rep->errors, T("line %d: %s"), rc < 0 ? t->line : 1, rc < 0 ? t->err : T("the file is empty; the first line must name the columns"));
+		fputc('\n', rep->errors);
 		table_close(t);
 		return E_INVALID;
 	}
 	table_columns_named(t, want, col);
+	for (int i = 0; want[i].code; i++) title[i] = col[i] >= 0 ? arena_strdup(a, t->field[col[i]]) : T(want[i].label);
 	for (int i = 0; i < nreq; i++) {
 		if (col[i] >= 0) continue;
 		struct buf b;
 		buf_init(&b);
-		for (int k = 0; k < nreq; k++) buf_printf(&b, "%s%s", k ? ", " : "", want[k].code);
-		fprintf(rep->errors, "line %d: the header must name the columns %s\n", t->line, buf_cstr(&b));
+		for (int k = 0; k < nreq; k++) buf_printf(&b, "%s%s (%s)", k ? ", " : "", T(want[k].label), want[k].code);
+		fprintf(rep->errors, T("line %d: the header must name the columns %s"), t->line, buf_cstr(&b));
+		fputc('\n', rep->errors);
 		buf_free(&b);
 		table_close(t);
 		return E_INVALID;
@@ -135,23 +197,34 @@ static int64_t staging_key(const struct import_report *rep)
 	return -(int64_t)strtoll(hex, NULL, 16) - 1;
 }
 
-static void import_result(const struct import_report *rep, struct buf *b)
+/* the counts; a results import also says how many reports its lines make
+** (reports >= 0), which inserted, updated and unchanged count */
+static void import_result(const struct import_report *rep, int reports, struct buf *b)
 {
 	b->len = 0;
-	buf_printf(b, "{\"lines\":%d,\"inserted\":%d,\"updated\":%d,\"unchanged\":%d,\"rejected\":%d}", rep->lines, rep->inserted, rep->updated,
+	buf_printf(b, "{\"lines\":%d,\"inserted\":%d,\"updated\":%d,\"unchanged\":%d,\"rejected\":%d", rep->lines, rep->inserted, rep->updated,
 		   rep->unchanged, rep->rejected);
+	if (reports >= 0) buf_printf(b, ",\"reports\":%d", reports);
+	buf_char(b, '}');
 }
 
 /* Models: every line is checked and staged (model_staging) in batches, none
 ** visible; then models_publish_staged() makes them all visible in one short
 ** transaction, which also marks the job done. Any bad line: nothing. */
+static const struct fmap model_fmap[] = {
+	{ "code", MC_CODE }, { "unit_id", MC_UNIT }, { "title", MC_TITLE }, { "field", MC_FIELD }, { "owner_unit_id", MC_OWNER },
+	{ "owner_person_id", MC_OWNER }, { "description", MC_DESC }, { "started_on", MC_STARTED }, { NULL, 0 },
+};
+
 int movement_import_models(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep)
 {
+	const char *lang = rep_lang(rep);
 	int col[8];
+	const char *title[8];
 	struct table *t;
-	if (open_table(in, model_cols, col, 4, rep, &t) != E_OK) return E_INVALID;
 	struct arena ma;
 	arena_init(&ma);
+	if (open_table(in, model_cols, col, 4, rep, &ma, title, &t) != E_OK) { arena_free(&ma); return E_INVALID; }
 	struct movement *mv;
 	if (movements_get_plain(db, &ma, movement_id, &mv) != E_OK) { arena_free(&ma); table_close(t); return E_NOTFOUND; }
 	int64_t key = staging_key(rep);
@@ -166,8 +239,7 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 			if ((result = db_tx_begin(db)) != E_OK) { inbatch = 0; break; }
 		}
 		if (rc < 0) {
-			fprintf(rep->errors, "line %d: %s\n", t->line, t->err);
-			rep->rejected++;
+			line_msg(rep, t->line, t->err);
 			rep->lines++;
 			continue;
 		}
@@ -176,12 +248,11 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 		import_progress(rep, t);
 		struct field_errors fe = { 0 };
 		const char *code = cell(t, col[MC_CODE]), *ucode = cell(t, col[MC_UNIT]), *ocode = cell(t, col[MC_OWNER]);
-		if (!*code) { fprintf(rep->errors, "line %d: code: is required (it identifies the model on re-import)\n", t->line); rep->rejected++; continue; }
+		if (!*code) { col_msg(rep, t->line, title[MC_CODE], T("Is required (it identifies the model on re-import)")); continue; }
 		int64_t unit = 0, owner = 0;
-		if (units_find_code(db, ucode, &unit) != E_OK) { fprintf(rep->errors, "line %d: unit_code: no unit has the code '%s'\n", t->line, ucode); rep->rejected++; continue; }
+		if (units_find_code(db, ucode, &unit) != E_OK) { col_msg(rep, t->line, title[MC_UNIT], arena_printf(&ma, T("No unit has the code '%s'"), ucode)); continue; }
 		if (*ocode && units_find_code(db, ocode, &owner) != E_OK) {
-			fprintf(rep->errors, "line %d: owner_unit_code: no unit has the code '%s'\n", t->line, ocode);
-			rep->rejected++;
+			col_msg(rep, t->line, title[MC_OWNER], arena_printf(&ma, T("No unit has the code '%s'"), ocode));
 			continue;
 		}
 		struct model_in m = { .code = code, .title = cell(t, col[MC_TITLE]), .field = cell(t, col[MC_FIELD]),
@@ -191,15 +262,24 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 		arena_init(&a);
 		struct model_staged sg;
 		int r, staged = models_staged_find(db, &a, key, code, &sg) == E_OK;
-		if (staged || models_stored_find(db, &a, movement_id, code, &sg) == E_OK) {
+		int found = staged || models_stored_find(db, &a, movement_id, code, &sg) == E_OK;
+		if (found && !staged) {
+			/* a stored model the user may not read is answered as a new
+			** model of that code: nothing of it (owner, content) is compared
+			** or named, and the line's unit is checked first */
+			char path[UNIT_PATH_MAX];
+			if (units_path(db, sg.unit_id, path, sizeof path) != E_OK ||
+			    !(mv_may(who, PERM_READ, path) || mv_may(who, PERM_READ, mv->authority_path)))
+				found = 0;
+		}
+		if (found) {
 			/* the same code again: compared with what the file staged before, else with the stored model */
 			if (sg.unit_id != unit) {
 				const char *owner_code = "?";
 				struct stmt *us = db_query(db, "SELECT code FROM units WHERE id = $1", "i", sg.unit_id);
 				if (us && db_step(us) == DB_ROW) owner_code = arena_strdup(&a, db_text(us, 0));
 				db_done(us);
-				fprintf(rep->errors, "line %d: unit_code: the model %s belongs to %s; a model cannot change unit\n", t->line, code, owner_code);
-				rep->rejected++;
+				col_msg(rep, t->line, title[MC_UNIT], arena_printf(&a, T("The model %s belongs to %s; a model cannot change unit"), code, owner_code));
 				arena_free(&a);
 				continue;
 			}
@@ -217,31 +297,31 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 			r = models_stage(db, who, mv, key, t->line, &m, 0, 0, &fe);
 			if (r == E_OK) rep->inserted++;
 		}
-		arena_free(&a);
 		if (r == E_DB || r == E_BUSY) result = r;
-		else if (r != E_OK) line_error(rep, t->line, &fe, r);
+		else if (r != E_OK) line_error(rep, t->line, &fe, r, model_fmap, title);
+		arena_free(&a);
 	}
 	if (inbatch) batch_end(db, rep, &result, &clk);
 	import_progress_end(rep, t);
 	table_close(t);
-	arena_free(&ma);
 	if (result == E_OK && rep->rejected == 0) {
 		/* the one transaction that makes the import visible (and the job done) */
 		if (rep->progress) fprintf(stderr, "%d lines checked; storing them in one transaction\n", rep->lines);
 		double f0 = mono_ms();
 		result = db_tx_begin(db);
-		if (result == E_OK) result = models_publish_staged(db, who, movement_id, key, rep->errors, &rep->rejected);
+		if (result == E_OK) result = models_publish_staged(db, who, movement_id, key, lang, rep->errors, &rep->rejected);
 		/* the next import's lookups by code are planned on the new rows (db_analyze) */
 		if (result == E_OK && db_analyze(db, rep->inserted, "models") != DB_OK) result = E_DB;
 		/* the staged lines go with the commit that publishes them: a job seen done has none left */
 		if (result == E_OK && db_exec(db, "DELETE FROM model_staging WHERE job_id = $1", "i", key) != DB_OK) result = E_DB;
 		if (result == E_OK && rep->job) {
-			import_result(rep, &rep->job->result);
+			import_result(rep, -1, &rep->job->result);
 			result = job_mark_done(rep->job);
 		}
 		result = db_tx_end(db, result);
 		clk.final = mono_ms() - f0;
 	}
+	arena_free(&ma);
 	models_unstage(db, key);
 	if (rep->job)
 		log_info("job %lld: %d lines in %.0f ms; longest batch transaction %.1f ms, final transaction %.1f ms; unchanged: %d as staged, %d as stored",
@@ -271,13 +351,19 @@ struct rgroup {
 	int64_t model_id;           /* > 0: a new report of this model, to write */
 };
 
+static const struct fmap result_fmap[] = {
+	{ "model", RC_MODEL }, { "reported_on", RC_ON }, { "metric", RC_METRIC }, { "results", RC_VALUE }, { "note", RC_NOTE }, { NULL, 0 },
+};
+
 int movement_import_results(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep)
 {
+	const char *lang = rep_lang(rep);
 	int col[6];
+	const char *title[6];
 	struct table *t;
-	if (open_table(in, result_cols, col, 4, rep, &t) != E_OK) return E_INVALID;
 	struct arena a;
 	arena_init(&a);
+	if (open_table(in, result_cols, col, 4, rep, &a, title, &t) != E_OK) { arena_free(&a); return E_INVALID; }
 	int cap = 256, ng = 0, rc;
 	struct rgroup *g = malloc(sizeof *g * (size_t)cap);
 	size_t nslots = 1024;
@@ -286,8 +372,7 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 	/* rows of one model, date and note form one report, wherever they are in the file */
 	while ((rc = table_next(t)) != 0) {
 		if (rc < 0) {
-			fprintf(rep->errors, "line %d: %s\n", t->line, t->err);
-			rep->rejected++;
+			line_msg(rep, t->line, t->err);
 			rep->lines++;
 			continue;
 		}
@@ -296,13 +381,10 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 		const char *model = cell(t, col[RC_MODEL]), *on = cell(t, col[RC_ON]), *metric = cell(t, col[RC_METRIC]);
 		const char *note = cell(t, col[RC_NOTE]);
 		double v;
-		if (!*model) { fprintf(rep->errors, "line %d: model_code: is required\n", t->line); rep->rejected++; continue; }
-		if (!date_valid(on)) { fprintf(rep->errors, "line %d: reported_on: is not a date (YYYY-MM-DD)\n", t->line); rep->rejected++; continue; }
-		if (parse_number(cell(t, col[RC_VALUE]), &v) != 0) {
-			fprintf(rep->errors, "line %d: value: must be a number, with '.' for decimals\n", t->line);
-			rep->rejected++;
-			continue;
-		}
+		const char *why;
+		if (!*model) { col_msg(rep, t->line, title[RC_MODEL], T("Is required")); continue; }
+		if (!date_valid(on)) { col_msg(rep, t->line, title[RC_ON], T("Is not a date (YYYY-MM-DD)")); continue; }
+		if ((why = file_number(lang, t, col[RC_VALUE], &v))) { col_msg(rep, t->line, title[RC_VALUE], why); continue; }
 		/* the group of (model, date, note), found through a hash table: a
 		** linear search made a 100 000-line file quadratic */
 		uint64_t h = group_hash(model, on, note);
@@ -327,7 +409,7 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 				}
 			}
 		}
-		if (g[k].n >= MV_MAX_METRICS) { fprintf(rep->errors, "line %d: too many results in one report\n", t->line); rep->rejected++; continue; }
+		if (g[k].n >= MV_MAX_METRICS) { line_msg(rep, t->line, T("too many results in one report")); continue; }
 		g[k].v[g[k].n++] = (struct commitment_in){ arena_strdup(&a, metric), v };
 	}
 	import_progress_end(rep, t);
@@ -337,9 +419,11 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 	int towrite = 0;
 	for (int k = 0; k < ng; k++) {
 		int64_t mid = 0;
-		if (models_find_code(db, movement_id, g[k].model, &mid) != E_OK) {
-			fprintf(rep->errors, "line %d: model_code: the movement has no model '%s'\n", g[k].line, g[k].model);
-			rep->rejected++;
+		struct model *d;
+		/* a model the user may not read is answered as one that does not
+		** exist, before anything of its reports is compared */
+		if (models_find_code(db, movement_id, g[k].model, &mid) != E_OK || models_get(db, &a, mid, &d) != E_OK || !model_readable(db, who, d)) {
+			col_msg(rep, g[k].line, title[RC_MODEL], arena_printf(&a, T("The movement has no model '%s'"), g[k].model));
 			continue;
 		}
 		/* the same report again (same date, note and values) is left as it is */
@@ -388,7 +472,7 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 		int r = reports_stage(db, who, key, k, g[k].line, g[k].model_id, &rin, &fe);
 		if (r == E_OK) rep->inserted++;
 		else if (r == E_DB || r == E_BUSY) result = r;
-		else line_error(rep, g[k].line, &fe, r);
+		else line_error(rep, g[k].line, &fe, r, result_fmap, title);
 		done += g[k].n;
 	}
 	int lines = rep->lines;
@@ -400,11 +484,11 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 		/* the one transaction that writes every report (and marks the job done) */
 		double f0 = mono_ms();
 		result = db_tx_begin(db);
-		if (result == E_OK && towrite) result = reports_publish_staged(db, who, movement_id, key, rep->errors, &rep->rejected);
+		if (result == E_OK && towrite) result = reports_publish_staged(db, who, movement_id, key, lang, rep->errors, &rep->rejected);
 		if (result == E_OK && db_analyze(db, towrite, "model_reports, model_results, model_values") != DB_OK) result = E_DB;
 		if (result == E_OK && towrite && db_exec(db, "DELETE FROM report_staging WHERE job_id = $1", "i", key) != DB_OK) result = E_DB;
 		if (result == E_OK && rep->job) {
-			import_result(rep, &rep->job->result);
+			import_result(rep, ng, &rep->job->result);
 			result = job_mark_done(rep->job);
 		}
 		result = db_tx_end(db, result);
@@ -424,28 +508,34 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 ** commit_<metric> column per metric (unit_name, registered_on and models are
 ** read back but only registered_on is used, and only for a new registration
 ** entered by an officer). Upsert by unit. */
+static const struct fmap reg_fmap[] = {
+	{ "unit_id", GC_UNIT }, { "pledge", GC_PLEDGE }, { "planned_models", GC_PLANNED }, { "registered_on", GC_ON }, { NULL, 0 },
+};
+
 int movement_import_registrations(struct db *db, const struct user *who, int64_t movement_id, FILE *in, struct import_report *rep)
 {
+	const char *lang = rep_lang(rep);
 	int col[5];
+	const char *title[5];
 	struct table *t;
-	if (open_table(in, reg_cols, col, 1, rep, &t) != E_OK) return E_INVALID;
 	struct arena a;
 	arena_init(&a);
+	if (open_table(in, reg_cols, col, 1, rep, &a, title, &t) != E_OK) { arena_free(&a); return E_INVALID; }
 	struct movement *m;
 	int result = movements_get(db, &a, movement_id, &m);
 	/* a commitment column per metric: commit_<metric>, or "Commitment: <name (unit)>" in any language */
 	int ccol[MV_MAX_METRICS];
+	const char *ctitle[MV_MAX_METRICS];
 	for (int k = 0; result == E_OK && k < m->nmetrics; k++) {
 		ccol[k] = -1;
 		for (int f = 0; f < t->nfields && ccol[k] < 0; f++)
-			if (metric_column(&a, t->field[f], "commit_", N_("Commitment: %s"), &m->metrics[k])) ccol[k] = f;
+			if (metric_column(&a, t->field[f], "commit_", N_("Commitment: %s"), &m->metrics[k])) { ccol[k] = f; ctitle[k] = arena_strdup(&a, t->field[f]); }
 	}
 	if (result == E_OK && db_begin(db) != DB_OK) result = E_DB;
 	int rc;
 	while (result == E_OK && (rc = table_next(t)) != 0) {
 		if (rc < 0) {
-			fprintf(rep->errors, "line %d: %s\n", t->line, t->err);
-			rep->rejected++;
+			line_msg(rep, t->line, t->err);
 			rep->lines++;
 			continue;
 		}
@@ -453,25 +543,33 @@ int movement_import_registrations(struct db *db, const struct user *who, int64_t
 		rep->lines++;
 		const char *ucode = cell(t, col[GC_UNIT]), *planned = cell(t, col[GC_PLANNED]);
 		int64_t unit = 0, np = -1, gid = 0;
-		if (units_find_code(db, ucode, &unit) != E_OK) { fprintf(rep->errors, "line %d: unit_code: no unit has the code '%s'\n", t->line, ucode); rep->rejected++; continue; }
-		if (*planned && (parse_int(planned, &np) != 0 || np < 0)) { fprintf(rep->errors, "line %d: planned_models: must be a whole number\n", t->line); rep->rejected++; continue; }
+		if (units_find_code(db, ucode, &unit) != E_OK) { col_msg(rep, t->line, title[GC_UNIT], arena_printf(&a, T("No unit has the code '%s'"), ucode)); continue; }
+		if (*planned && (parse_int(planned, &np) != 0 || np < 0)) { col_msg(rep, t->line, title[GC_PLANNED], T("Must be a whole number")); continue; }
 		struct registration_in in2 = { .unit_id = unit, .pledge = cell(t, col[GC_PLEDGE]), .planned_models = *planned ? np : -1, .active = -1,
 						.set_commitments = 1 };
 		int bad = 0;
 		for (int k = 0; k < m->nmetrics; k++) {
-			const char *v = cell(t, ccol[k]);
+			const char *v = cell(t, ccol[k]), *why;
 			double d;
 			if (!*v) continue;
-			if (parse_number(v, &d) != 0) { fprintf(rep->errors, "line %d: commit_%s: must be a number, with '.' for decimals\n", t->line, m->metrics[k].code); bad = 1; break; }
+			if ((why = file_number(lang, t, ccol[k], &d))) { col_msg(rep, t->line, ctitle[k], why); bad = 1; break; }
 			in2.commit[in2.ncommit++] = (struct commitment_in){ m->metrics[k].code, d };
 		}
-		if (bad) { rep->rejected++; continue; }
+		if (bad) continue;
 		struct field_errors fe = { 0 };
 		struct arena ra;
 		arena_init(&ra);
 		struct registration *g;
 		int r;
-		if (registrations_find(db, movement_id, unit, &gid) == E_OK && registrations_get(db, &ra, gid, &g) == E_OK) {
+		int exists = registrations_find(db, movement_id, unit, &gid) == E_OK && registrations_get(db, &ra, gid, &g) == E_OK;
+		if (exists && !mv_may(who, PERM_READ, g->unit_path) && !mv_may(who, PERM_READ, m->authority_path)) {
+			/* another unit's registration: answered as for a unit the user
+			** may not register, before its pledge is compared */
+			line_msg(rep, t->line, T("outside the units you may change"));
+			arena_free(&ra);
+			continue;
+		}
+		if (exists) {
 			int same = eq(g->pledge, *in2.pledge ? in2.pledge : NULL) && (g->planned_models ? g->planned_models : -1) == in2.planned_models &&
 				   g->ncommit == in2.ncommit;
 			for (int x = 0; same && x < in2.ncommit; x++) {
@@ -490,9 +588,9 @@ int movement_import_registrations(struct db *db, const struct user *who, int64_t
 			r = registrations_create(db, who, movement_id, &in2, &fe, &gid);
 			if (r == E_OK) rep->inserted++;
 		}
-		arena_free(&ra);
 		if (r == E_DB) result = E_DB;
-		else if (r != E_OK) line_error(rep, t->line, &fe, r);
+		else if (r != E_OK) line_error(rep, t->line, &fe, r, reg_fmap, title);
+		arena_free(&ra);
 	}
 	import_progress_end(rep, t);
 	table_close(t);
@@ -505,10 +603,16 @@ int movement_import_registrations(struct db *db, const struct user *who, int64_t
 	return result == E_OK ? E_INVALID : result;
 }
 
-static const char *numtext(struct arena *a, double v)
+/* A value as the exports write it: whole numbers without grouping; in a
+** workbook's number cell a plain decimal ("87.5"), in a CSV (text) the
+** decimal comma, so that the import reads it back as it reads what people
+** type (file_number: "1,125" is one and an eighth, "1.125" ambiguous). */
+static const char *numtext(struct arena *a, double v, int csv)
 {
 	if (fabs(v - round(v)) < 1e-9 && fabs(v) < 9e15) return arena_printf(a, "%lld", (long long)llround(v));
-	return arena_printf(a, "%.15g", v);
+	char *s = arena_printf(a, "%.15g", v), *dot = strchr(s, '.');
+	if (csv && dot && !strchr(s, 'e')) *dot = ',';
+	return s;
 }
 
 /* the models: the import columns, then (full, not the template) their
@@ -560,7 +664,7 @@ static int export_models(struct db *db, struct arena *a, const struct movement *
 			for (int k = 0; k < m->nmetrics; k++) {
 				row[c] = "";
 				for (int v = 0; v < d->nvalues; v++)
-					if (d->values[v].metric_id == m->metrics[k].id && d->values[v].has_value) row[c] = numtext(a, d->values[v].value);
+					if (d->values[v].metric_id == m->metrics[k].id && d->values[v].has_value) row[c] = numtext(a, d->values[v].value, !strcmp(format, "csv"));
 				c++;
 			}
 			sheet_row(s, row);
@@ -586,7 +690,7 @@ static int export_results(struct db *db, struct arena *a, const struct movement 
 				   "ORDER BY d.code, p.reported_on, p.id, mt.position, mt.id",
 				   "i", m->id);
 	while (st && db_step(st) == DB_ROW) {
-		const char *row[] = { db_text(st, 0), db_text(st, 1), db_text(st, 2), numtext(a, db_double(st, 3)), db_text(st, 4) ? db_text(st, 4) : "" };
+		const char *row[] = { db_text(st, 0), db_text(st, 1), db_text(st, 2), numtext(a, db_double(st, 3), !strcmp(format, "csv")), db_text(st, 4) ? db_text(st, 4) : "" };
 		sheet_row(s, row);
 	}
 	if (!st) rc = E_DB;
@@ -627,7 +731,7 @@ static int export_registrations(struct db *db, struct arena *a, const struct mov
 		for (int k = 0; k < m->nmetrics; k++) {
 			row[c] = "";
 			for (int x = 0; x < g->ncommit; x++)
-				if (g->commit_metric[x] == m->metrics[k].id) row[c] = numtext(a, g->commit_value[x]);
+				if (g->commit_metric[x] == m->metrics[k].id) row[c] = numtext(a, g->commit_value[x], !strcmp(format, "csv"));
 			c++;
 		}
 		sheet_row(s, row);
@@ -664,10 +768,10 @@ static int import_job(struct job_run *j, import_fn *fn)
 	}
 	FILE *in = fmemopen((void *)(j->len ? j->data : "\n"), j->len ? j->len : 1, "rb");
 	if (!in) return E_DB;
-	struct import_report rep = { .errors = j->errors, .job = j };
+	struct import_report rep = { .errors = j->errors, .job = j, .lang = j->lang };
 	int rc = fn(j->db, j->who, j->entity_id, in, &rep);
 	fclose(in);
-	if (!j->marked) import_result(&rep, &j->result);
+	if (!j->marked) import_result(&rep, -1, &j->result);
 	if (rc == E_INVALID) j->reason = N_("Nothing was imported: the file has errors");
 	else if (rc == E_NOTFOUND) j->reason = N_("The movement no longer exists");
 	return rc;

@@ -704,7 +704,7 @@ static int submit_json(struct req *r, const char *kind, const struct movement *m
 	char *text = json_dumps(params, JSON_COMPACT);
 	json_decref(params);
 	if (!text) return E_DB;
-	int rc = jobs_submit(r->db, kind, r->user->id, "movement", m->id, back, text, strlen(text), NULL, job);
+	int rc = jobs_submit(r->db, kind, r->user->id, "movement", m->id, back, text, strlen(text), NULL, r->lang, job);
 	free(text);
 	return rc;
 }
@@ -766,7 +766,7 @@ static int submit_import(struct req *r, const struct movement *m, const char *ki
 	const struct mp_part *p = req_file(r, "file");
 	if (!p || !p->len) { fe_add(fe, "file", N_("Choose a file to upload")); return E_INVALID; }
 	return jobs_submit(r->db, arena_printf(&r->a, "import_%s", kind), r->user->id, "movement", m->id,
-			   arena_printf(&r->a, "/movements/%lld/models", (long long)m->id), p->data, p->len, p->filename, job);
+			   arena_printf(&r->a, "/movements/%lld/models", (long long)m->id), p->data, p->len, p->filename, r->lang, job);
 }
 
 void page_movement_import(struct req *r)

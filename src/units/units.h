@@ -95,6 +95,7 @@ struct import_report {
 	FILE *errors;              /* one line per rejected line: "line N: reason" */
 	int progress;              /* print progress to stderr */
 	struct job_run *job;       /* run as a background job (jobs.h): its progress, its staging key */
+	const char *lang;          /* the language of the errors (movement imports); NULL: English (the command line) */
 	char timing[200];          /* where an import's time went, if it says (the command line prints it) */
 };
 struct table;

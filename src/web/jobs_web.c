@@ -125,7 +125,7 @@ void page_job(struct req *r)
 {
 	struct job j;
 	if (!load_job(r, &j)) return;
-	struct job_counts c = { -1, 0, 0, 0, 0 };
+	struct job_counts c = { -1, 0, 0, 0, 0, -1 };
 	if (j.result) {
 		json_t *o = json_loads(j.result, 0, NULL);
 		if (o) {
@@ -134,6 +134,7 @@ void page_job(struct req *r)
 			c.updated = json_integer_value(json_object_get(o, "updated"));
 			c.unchanged = json_integer_value(json_object_get(o, "unchanged"));
 			c.rejected = json_integer_value(json_object_get(o, "rejected"));
+			if (json_is_integer(json_object_get(o, "reports"))) c.reports = json_integer_value(json_object_get(o, "reports"));
 			json_decref(o);
 		}
 	}

@@ -14,6 +14,7 @@ void api_job_file(struct req *r);   /* also the page's /jobs/{id}/file */
 /* a job's counts read from its result */
 struct job_counts {
 	int64_t lines, inserted, updated, unchanged, rejected;
+	int64_t reports;   /* a results import: the reports its lines make, which the other counts count; -1 otherwise */
 };
 const char *job_kind_label(const char *kind);
 

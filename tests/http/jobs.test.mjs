@@ -69,7 +69,7 @@ test('an import answers 202 with the job; a bad line fails the job with every li
   assert.deepEqual(r.data.errors, []);
   const j = await reporter.waitJob(r);
   assert.equal(j.status, 'failed');
-  assert.deepEqual(j.errors, ['line 3000: field: Is not a field of this movement']);
+  assert.deepEqual(j.errors, ['dòng 3000: field: Không phải lĩnh vực của phong trào này']);
   assert.deepEqual([j.result.lines, j.result.rejected, j.result.inserted], [3000, 1, 0]);
   assert.equal(j.reason, 'Nothing was imported: the file has errors');
   assert.ok(j.finished_at && j.started_at && j.created_at);
@@ -93,7 +93,7 @@ test('a code twice in one file: the later line changes what the earlier staged, 
   assert.deepEqual([changed.title, changed.description, changed.version], ['Tên mới', 'Mô tả', 2]);
   j = await reporter.waitJob(await upload(reporter, 'models', 'code,unit_code,title,field\nTWICE-2,JW-1,Một,economy\nTWICE-2,JW-2,Hai,economy\n'));
   assert.equal(j.status, 'failed');
-  assert.deepEqual(j.errors, ['line 3: unit_code: the model TWICE-2 belongs to JW-1; a model cannot change unit']);
+  assert.deepEqual(j.errors, ['dòng 3: unit_code: Mô hình TWICE-2 thuộc về JW-1; mô hình không thể chuyển sang đơn vị khác']);
   assert.equal(await total(), before + 1);
 });
 
@@ -183,7 +183,8 @@ test('the page: the form redirects to the job page, which shows the errors and l
   const fd = new FormData();
   fd.append('kind', 'models');
   fd.append('file', new Blob([modelsCsv(3, 'PG', 1)]), 'm.csv');
-  const r = await reporter.req('POST', `/movements/${mv.id}/import`, { raw: fd });
+  // the errors are written in the language of the page that sent the file
+  const r = await reporter.req('POST', `/movements/${mv.id}/import`, { raw: fd, headers: { 'Accept-Language': 'en' } });
   assert.equal(r.status, 303);
   const page = r.headers.get('location');
   assert.match(page, /^\/jobs\/\d+$/);

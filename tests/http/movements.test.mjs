@@ -319,7 +319,7 @@ test('models and results: export, re-import unchanged, per-line errors, all or n
   r = await reporter.waitJob(r);
   assert.equal(r.status, 'failed');
   assert.equal(r.result.rejected, 2);
-  assert.deepEqual(r.errors, ['line 3: field: Is not a field of this movement', 'line 4: outside the units you may change']);
+  assert.deepEqual(r.errors, ['dòng 3: field: Không phải lĩnh vực của phong trào này', 'dòng 4: nằm ngoài các đơn vị bạn được phép thay đổi']);
   assert.equal((await officer.get(`/api/v1/movements/${mv.id}/models`)).data.total, 4);
   // results: one report of two rows; the same file again changes nothing
   const res = 'model_code,reported_on,metric,value,note\nLH-T1-01,' + day(-3) + ',vnd,10000000,Đợt 2\nLH-T1-01,' + day(-3) + ',length_m,20,Đợt 2\n';
@@ -332,13 +332,13 @@ test('models and results: export, re-import unchanged, per-line errors, all or n
   r = await imp(reporter, 'results', 'bad.csv', 'model_code,reported_on,metric,value\nLH-T1-01,' + day(-2) + ',vnd,5\nKHONG-CO,' + day(-2) +
     ',vnd,5\nLH-T1-01,' + day(5) + ',vnd,5\n');
   assert.equal(r.status, 'failed');
-  assert.deepEqual(r.errors, ["line 3: model_code: the movement has no model 'KHONG-CO'", 'line 4: reported_on: Cannot be in the future']);
+  assert.deepEqual(r.errors, ["dòng 3: model_code: Phong trào không có mô hình 'KHONG-CO'", 'dòng 4: reported_on: Không được là ngày trong tương lai']);
   assert.deepEqual([r.result.inserted, r.result.rejected], [0, 2]);
   // two reports of one file are checked together: their amounts add up past the limit
   r = await imp(reporter, 'results', 'big.csv', 'model_code,reported_on,metric,value\nLH-T1-01,' + day(-2) + ',vnd,600000000000000\nLH-T1-01,' +
     day(-1) + ',vnd,600000000000000\n');
   assert.equal(r.status, 'failed');
-  assert.deepEqual(r.errors, ['line 3: results: The total of the model would pass 1,000,000,000,000,000']);
+  assert.deepEqual(r.errors, ['dòng 3: value: Tổng của mô hình sẽ vượt quá 1.000.000.000.000.000']);
   assert.deepEqual((await officer.get(`/api/v1/models/${lanes.id}`)).data.results, { vnd: 362000000, length_m: 346 });
   // the exported results re-import unchanged
   r = await officer.get(`/movements/${mv.id}/export/results?format=csv`);
