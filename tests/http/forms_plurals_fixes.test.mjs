@@ -180,3 +180,15 @@ test('English says one movement, one model, one draft; other counts keep the plu
   const vi = await qy.get('/', { headers: { 'Accept-Language': 'vi' } });
   assert.match(tile(vi.text, 'home-to-register'), /^1 phong trào cần đăng ký$/);
 });
+
+test('the proposals list says "1 proposal" in English for one, "N proposals" for more', async () => {
+  const b = await browser('admin');
+  const all = ok(await admin.get('/api/v1/proposals?year=2023')).total;
+  assert.ok(all > 1);
+  const many = await b.get('/proposals?year=2023', en);
+  assert.ok(many.text.includes(`<p class="total" role="status">${all} proposals</p>`), many.text.slice(0, 200));
+  const hat = ok(await admin.get(`/api/v1/proposals?year=2023&proposer=${await unitId('T-HATINH')}`));
+  assert.equal(hat.total, 1);
+  const one = await b.get(`/proposals?year=2023&proposer=${await unitId('T-HATINH')}`, en);
+  assert.ok(one.text.includes('<p class="total" role="status">1 proposal</p>'));
+});
