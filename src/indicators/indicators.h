@@ -407,7 +407,7 @@ int indicators_template(struct db *db, struct arena *a, int64_t unit_id, const c
 ** name_en, name_hi, points, indicator, method, lo, hi, thresholds; parent: the
 ** code of a main criterion on a line above), for indexes_create; the
 ** criteria live in a; errors "line N: reason" into errors. E_OK or E_INVALID. */
-int indexes_read_criteria(struct arena *a, struct table *t, struct index_criterion **out, int *n, struct buf *errors);
+int indexes_read_criteria(struct arena *a, struct table *t, const char *lang, struct index_criterion **out, int *n, struct buf *errors);
 /* seeds 000 and 002 for Sơn La and a small DTI-like index of its departments */
 int indicators_demo_load(struct db *db, const struct user *who, FILE *log, int *count);
 

@@ -252,19 +252,19 @@ enum { K_CODE, K_PARENT, K_VI, K_EN, K_HINDI, K_POINTS, K_IND, K_METHOD, K_LO, K
 static const char *const crit_cols[K_N + 1] = { "code", "parent", "name_vi", "name_en", "name_hi", "points", "indicator", "method", "lo", "hi",
 						"thresholds", NULL };
 
-int indexes_read_criteria(struct arena *a, struct table *t, struct index_criterion **out, int *n, struct buf *errors)
+int indexes_read_criteria(struct arena *a, struct table *t, const char *lang, struct index_criterion **out, int *n, struct buf *errors)
 {
 	int col[K_N], rc = table_next(t), bad = 0, cap = 0;
 	*n = 0;
 	*out = NULL;
 	if (rc != 1) {
 		if (rc < 0) buf_printf(errors, "line %d: %s\n", t->line, t->err);
-		else buf_printf(errors, "line 1: %s\n", "the file is empty");
+		else line_error(errors, lang, 1, N_("The file is empty"));
 		return E_INVALID;
 	}
 	table_columns(t, crit_cols, col);
 	if (col[K_CODE] < 0 || col[K_POINTS] < 0) {
-		buf_printf(errors, "line %d: %s\n", t->line, "the header needs the columns code, parent, name_vi, name_en, name_hi, points, indicator, method, lo, hi, thresholds");
+		line_error(errors, lang, t->line, N_("The header needs the columns code, parent, name_vi, name_en, name_hi, points, indicator, method, lo, hi, thresholds"));
 		return E_INVALID;
 	}
 	while ((rc = table_next(t)) != 0) {
@@ -275,7 +275,7 @@ int indexes_read_criteria(struct arena *a, struct table *t, struct index_criteri
 		}
 		if (table_blank(t)) continue;
 		if (*n >= 500) {
-			buf_printf(errors, "line %d: %s\n", t->line, "at most 500 criteria");
+			line_error(errors, lang, t->line, N_("At most 500 criteria"));
 			return E_INVALID;
 		}
 		if (*n == cap) {
@@ -295,20 +295,21 @@ int indexes_read_criteria(struct arena *a, struct table *t, struct index_criteri
 		c->indicator_code = CELL(K_IND);
 		c->method = CELL(K_METHOD);
 		c->thresholds = CELL(K_THR);
-		const char *parent = CELL(K_PARENT), *pts = CELL(K_POINTS), *lo = CELL(K_LO), *hi = CELL(K_HI);
+		const char *parent = CELL(K_PARENT);
 #undef CELL
-		if (!pts || parse_number(pts, &c->points) != 0) {
-			buf_printf(errors, "line %d: %s\n", t->line, "points: not a number");
+		/* numbers as the values' import reads them: a person's way in the language, a workbook's number cell as it is */
+		if (file_number(lang, t, col[K_POINTS], &c->points) != 0) {
+			line_error(errors, lang, t->line, N_("points: Is not a number"));
 			bad++;
 		}
-		if ((lo && parse_number(lo, &c->lo) != 0) || (hi && parse_number(hi, &c->hi) != 0)) {
-			buf_printf(errors, "line %d: %s\n", t->line, "lo, hi: not a number");
+		if ((col[K_LO] >= 0 && file_number(lang, t, col[K_LO], &c->lo) < 0) || (col[K_HI] >= 0 && file_number(lang, t, col[K_HI], &c->hi) < 0)) {
+			line_error(errors, lang, t->line, N_("lo, hi: Is not a number"));
 			bad++;
 		}
 		for (int i = 0; parent && i < *n; i++)
 			if ((*out)[i].code && !strcmp((*out)[i].code, parent) && !(*out)[i].parent_id) c->parent_id = i + 1;
 		if (parent && !c->parent_id) {
-			buf_printf(errors, "line %d: %s\n", t->line, "parent: no main criterion above has this code");
+			line_error(errors, lang, t->line, N_("parent: No main criterion above has this code"));
 			bad++;
 		}
 		(*n)++;

@@ -1851,7 +1851,7 @@ void page_index_create(struct req *r)
 		if (!fp) rc = E_DB;
 		else if (table_open(&t, fp, err, sizeof err) != 0) buf_printf(&errors, "%s\n", err);
 		else {
-			rc = indexes_read_criteria(&r->a, t, &in.crit, &in.ncrit, &errors);
+			rc = indexes_read_criteria(&r->a, t, r->lang, &in.crit, &in.ncrit, &errors);
 			table_close(t);
 		}
 		if (fp) fclose(fp);

@@ -26,6 +26,7 @@ async function browser(login, password, lang) {
   return {
     get: (p) => c.get(p, { headers }),
     post: (p, form) => c.post(p, { form: { ...form, _csrf: token }, headers }),
+    raw: (p, o) => c.post(p, { ...o, headers: { ...headers, ...o.headers } }),
   };
 }
 
@@ -258,4 +259,26 @@ test('the dashboard reads its periods typed the Vietnamese way (06/2025 to 07/20
   assert.equal(sql(env.db, "SELECT period_from || ' ' || period_to FROM indicator_dashboards WHERE slug = 'cuoc-goi'"), '2025-06 2025-07');
   // one that is no period is still refused
   assert.equal((await web.get(`/indicators/dashboard?unit_id=${u.D1.id}&indicators=calls_monthly&from=13%2F2025&to=07%2F2025`)).status, 400);
+});
+
+test('an index\'s criteria file: its errors in the reader\'s language, its numbers read the user\'s way (2,5 points)', async () => {
+  const upload = async (csv) => {
+    const page = await web.get('/indexes/new?file=1');
+    assert.equal(page.status, 200);
+    const fd = new FormData();
+    for (const [k, v] of Object.entries({ _csrf: csrfOf(page.text), code: 'IX-FILE', name_vi: 'Chỉ số tệp', name_en: 'File index', name_hi: 'फ़ाइल सूचकांक',
+      unit_id: String(u.SL.id), total_points: '10' })) fd.append(k, v);
+    fd.append('file', new Blob([csv], { type: 'text/csv' }), 'criteria.csv');
+    const req = new Request('http://x', { method: 'POST', body: fd });
+    return web.raw('/indexes', { raw: Buffer.from(await req.arrayBuffer()), headers: { 'Content-Type': req.headers.get('content-type') } });
+  };
+  const bad = await upload('code,parent,name_vi,name_en,name_hi,points,indicator,method,lo,hi,thresholds\nA,,Hạ tầng,Infrastructure,अवसंरचना,mười,,,,,\nA1,B,Phủ sóng,Coverage,कवरेज,2,coverage_4g,linear,0,100,\n');
+  assert.equal(bad.status, 422);
+  assert.ok(bad.text.includes('line 2: points (điểm): Không phải là số'), bad.text);
+  assert.ok(bad.text.includes('line 3: parent: Không có tiêu chí chính nào ở trên mang mã này'));
+  const good = await upload('code,parent,name_vi,name_en,name_hi,points,indicator,method,lo,hi,thresholds\nA,,Hạ tầng,Infrastructure,अवसंरचना,"7,5",,,,,\nA1,A,Phủ sóng,Coverage,कवरेज,"7,5",coverage_4g,linear,0,"1.000",\nB,,Dịch vụ,Services,सेवाएँ,"2,5",,,,,\nB1,B,Dịch vụ công,Public services,सार्वजनिक सेवाएँ,"2,5",coverage_5g,linear,0,100,\n');
+  assert.equal(good.status, 303, good.text);
+  const id = good.headers.get('location').split('/').pop();
+  const rows = sql(env.db, `SELECT code || ':' || CAST(points * 10 AS INTEGER) || ':' || CAST(COALESCE(hi, 0) AS INTEGER) FROM index_criteria WHERE index_id = ${id} ORDER BY position`);
+  assert.deepEqual(rows.split('\n'), ['A:75:0', 'A1:75:1000', 'B:25:0', 'B1:25:100']);
 });
