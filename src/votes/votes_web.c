@@ -395,7 +395,10 @@ static int64_t *read_choices(struct req *r, int *n, struct field_errors *fe)
 	int k = 0, present;
 	*n = 0;
 	if (input_list(r, "choices", items, VOTES_MAX_CANDIDATES + 1, &k, &present, fe) != E_OK) return ids;
-	if (r->json && !present) { fe_add(fe, "choices", N_("Is required")); return ids; }
+	/* the API asks for the list, even empty (a blank ballot is "choices": []):
+	** a request with nothing in it, an empty body included, is not a vote;
+	** a form's ballot with no box ticked is a blank ballot */
+	if ((r->json || r->api) && !present) { fe_add(fe, "choices", N_("Is required")); return ids; }
 	for (int i = 0; i < k; i++) {
 		if (parse_id(items[i], &ids[*n]) != 0) { fe_add(fe, "choices", N_("Not a candidate of this vote")); return ids; }
 		(*n)++;
