@@ -478,6 +478,13 @@ static int plan_decision(struct db *db, struct arena *a, const struct decision_i
 		const char *field = arena_printf(a, "nominees[%d]", i);
 		if (fe_get(fe, field) || (!p->nominees[i].person_id && !p->nominees[i].unit_id)) continue; /* named wrong: said already */
 		if (resolve_nominee(db, a, &p->nominees[i], fe, field) != E_OK) continue;
+		/* an authority commends its own people and units: another's is a
+		** mistake of that line (a paste), named like an unknown code */
+		if (*p->path && strncmp(p->nominees[i].path, p->path, strlen(p->path)) != 0) {
+			fe_add(fe, field, p->nominees[i].collective ? N_("This collective is not in the issuing authority's units")
+								    : N_("This person is not in the issuing authority's units"));
+			continue;
+		}
 		for (int k = 0; k < i; k++)
 			if (p->nominees[k].person_id == p->nominees[i].person_id && p->nominees[k].unit_id == p->nominees[i].unit_id &&
 			    p->nominees[k].award && !strcmp(p->nominees[k].award, p->nominees[i].award)) {

@@ -240,17 +240,32 @@ static int read_vote(struct req *r, struct vote_in *in, struct vote_form *f, str
 	return rc == E_OK && !fe->n ? E_OK : E_INVALID;
 }
 
-/* the round, readable by the user; NULL after replying */
-static struct vote_round *load(struct req *r)
+/* a ballot refused (votes_cast's E_FORBIDDEN): why, rather than "outside the units" */
+static void refuse_ballot(struct req *r, const struct vote_round *v)
+{
+	reply_forbidden(r, !v->is_voter ? N_("You are not a voter of this round")
+					: N_("You were not recorded present: this vote counts the members present."));
+}
+
+/* the round, readable by the user; NULL after replying. ballot: the
+** request casts a ballot, and a user who may not read the round is told
+** they are not its voter (a voter may always read it) */
+static struct vote_round *load_for(struct req *r, int ballot)
 {
 	int64_t id = param_id_or_404(r, 0);
 	if (!id) return NULL;
 	struct vote_round *v;
 	int rc = votes_get(r->db, &r->a, id, r->user, &v);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return NULL; }
-	if (!votes_readable(r->user, v)) { reply_fail(r, E_FORBIDDEN, NULL); return NULL; }
+	if (!votes_readable(r->user, v)) {
+		if (ballot) refuse_ballot(r, v);
+		else reply_fail(r, E_FORBIDDEN, NULL);
+		return NULL;
+	}
 	return v;
 }
+
+static struct vote_round *load(struct req *r) { return load_for(r, 0); }
 
 static void reply_round(struct req *r, int status, int64_t id)
 {
@@ -395,7 +410,10 @@ static int64_t *read_choices(struct req *r, int *n, struct field_errors *fe)
 	int k = 0, present;
 	*n = 0;
 	if (input_list(r, "choices", items, VOTES_MAX_CANDIDATES + 1, &k, &present, fe) != E_OK) return ids;
-	if (r->json && !present) { fe_add(fe, "choices", N_("Is required")); return ids; }
+	/* the API asks for the list, even empty (a blank ballot is "choices": []):
+	** a request with nothing in it, an empty body included, is not a vote;
+	** a form's ballot with no box ticked is a blank ballot */
+	if ((r->json || r->api) && !present) { fe_add(fe, "choices", N_("Is required")); return ids; }
 	for (int i = 0; i < k; i++) {
 		if (parse_id(items[i], &ids[*n]) != 0) { fe_add(fe, "choices", N_("Not a candidate of this vote")); return ids; }
 		(*n)++;
@@ -405,13 +423,14 @@ static int64_t *read_choices(struct req *r, int *n, struct field_errors *fe)
 
 void api_vote_cast(struct req *r)
 {
-	struct vote_round *v = load(r);
+	struct vote_round *v = load_for(r, 1);
 	if (!v) return;
 	struct field_errors fe = { 0 };
 	int n;
 	int64_t *choices = read_choices(r, &n, &fe);
 	char receipt[VOTES_RECEIPT_LEN + 1];
 	int rc = fe.n ? E_INVALID : votes_cast(r->db, r->user, v->id, choices, n, &fe, receipt);
+	if (rc == E_FORBIDDEN) { refuse_ballot(r, v); return; }
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	reply_created(r, arena_printf(&r->a, "/api/v1/votes/%lld/receipts/%s", (long long)v->id, receipt));
 	req_set_header(r, "Cache-Control", "no-store");
@@ -679,9 +698,10 @@ void page_vote(struct req *r)
 /* one form of the round's page: what= present | open | close | ballot */
 void page_vote_post(struct req *r)
 {
-	struct vote_round *v = load(r);
-	if (!v) return;
 	const char *what = req_form(r, "what");
+	int ballot = !what || (strcmp(what, "present") && strcmp(what, "open") && strcmp(what, "edit") && strcmp(what, "close"));
+	struct vote_round *v = load_for(r, ballot);
+	if (!v) return;
 	struct field_errors fe = { 0 };
 	int rc;
 	const char *done = NULL;
@@ -708,6 +728,7 @@ void page_vote_post(struct req *r)
 		int n;
 		int64_t *choices = read_choices(r, &n, &fe);
 		rc = fe.n ? E_INVALID : votes_cast(r->db, r->user, v->id, choices, n, &fe, receipt);
+		if (rc == E_FORBIDDEN) { refuse_ballot(r, v); return; }
 		if (rc == E_OK) {
 			/* the receipt is shown once, on this answer, never stored in clear */
 			struct vote_round *again;

@@ -145,6 +145,11 @@ void reply_fail(struct req *r, int err, const struct field_errors *fe)
 	}
 }
 
+void reply_forbidden(struct req *r, const char *msgid)
+{
+	reply_error(r, 403, "forbidden", msgid);
+}
+
 void reply_redirect(struct req *r, const char *location)
 {
 	r->status = 303;
@@ -185,7 +190,8 @@ const char *flash_take(struct req *r)
 int require(struct req *r, enum perm perm, const char *unit_path)
 {
 	if (role_can(r->user, perm, unit_path)) return 1;
-	reply_fail(r, E_FORBIDDEN, NULL);
+	/* the unit in scope but the role without the right: say that, not "outside" */
+	reply_forbidden(r, role_refusal(r->user, unit_path));
 	return 0;
 }
 

@@ -169,3 +169,16 @@ int role_can_top(const struct user *u, enum perm perm)
 		if (u->grants[i].unit_depth == 0 && (role_perms(u->grants[i].role) & perm)) return 1;
 	return 0;
 }
+
+const char *role_refusal(const struct user *u, const char *unit_path)
+{
+	int covered = 0, read_only = 1;
+	for (int i = 0; u && i < u->ngrants; i++) {
+		const struct grant *g = &u->grants[i];
+		if (unit_path && strncmp(unit_path, g->unit_path, strlen(g->unit_path)) != 0) continue;
+		covered = 1;
+		if (role_perms(g->role) & ~(unsigned)PERM_READ) read_only = 0;
+	}
+	if (!covered) return N_("This is outside the units you may work on");
+	return read_only ? N_("Your role may only read") : N_("Your role does not allow this");
+}

@@ -59,5 +59,11 @@ int role_can_any(const struct user *u, enum perm perm);
 /* Does the user hold perm on a root unit of the tree (for what belongs to
 ** no unit, such as the country's rules)? */
 int role_can_top(const struct user *u, enum perm perm);
+/* Why role_can(u, perm, unit_path) was false, as a message id: the unit is
+** outside every grant ("outside the units"); or a grant covers it (every
+** grant when unit_path is NULL) but its role lacks the permission: "Your
+** role may only read" when the covering roles only read, else "Your role
+** does not allow this". */
+const char *role_refusal(const struct user *u, const char *unit_path);
 
 #endif

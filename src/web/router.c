@@ -264,7 +264,8 @@ static void dispatch(struct req *r, int snapshot)
 		return;
 	}
 	if (hit->perm && !role_can_any(r->user, (enum perm)hit->perm)) {
-		reply_fail(r, E_FORBIDDEN, NULL);
+		/* no role of the user holds the route's right: the reason is the role */
+		reply_forbidden(r, role_refusal(r->user, NULL));
 		return;
 	}
 	struct reply_cache_req cq = { 0 };

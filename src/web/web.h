@@ -86,6 +86,8 @@ void reply_list_end_capped(struct jw *w, int64_t total, int capped, int64_t limi
 void reply_error(struct req *r, int status, const char *code, const char *message);
 void reply_invalid(struct req *r, const struct field_errors *fe);   /* 422 */
 void reply_fail(struct req *r, int err, const struct field_errors *fe); /* E_* → status */
+/* 403 "forbidden" with the reason (a message id) instead of reply_fail's "outside the units" */
+void reply_forbidden(struct req *r, const char *msgid);
 /* A download (CSV or XLSX): the ?format= asked for (dflt when absent), or
 ** NULL after answering 422; then what write() produces, written to memory
 ** first so an error is still a proper answer, as the attachment name.format */

@@ -332,9 +332,10 @@ test('rights: deciding needs PERM_DECIDE over the authority; reading, a role ove
   const khac = await as('khac.officer');
   const r2 = await khac.post('/api/v1/decisions', { json: { authority_code: 'T-THU', number: 'R2', date: '2024-07-15', signer: 'A', signer_title: 'B', nominees: [{ person_code: 'TT-001', award: 'GK' }] } });
   assert.equal(r2.status, 403);
-  // its own authority, but a nominee outside its units
+  // its own authority, but a nominee outside its units: that nominee is wrong (422 on it, was a bare 403)
   const r3 = await khac.post('/api/v1/decisions', { json: { authority_code: 'T-KHAC', number: 'R3', date: '2024-07-15', signer: 'A', signer_title: 'B', nominees: [{ person_code: 'TT-001', award: 'GK' }] } });
-  assert.equal(r3.status, 403);
+  assert.equal(r3.status, 422, r3.text);
+  assert.deepEqual(r3.data.error.fields, { 'nominees[0]': 'Người này không thuộc các đơn vị của cơ quan ban hành quyết định' });
   const mine = await khac.post('/api/v1/decisions', { json: { authority_code: 'T-KHAC', number: 'R4', date: '2024-07-15', signer: 'A', signer_title: 'B', nominees: [{ person_code: 'KH-001', award: 'GK' }] } });
   assert.equal(mine.status, 201, mine.text);
   const officer = await as('thu.officer');
