@@ -678,20 +678,25 @@ static void show_vote(struct req *r, struct vote_round *v, const struct field_er
 	page_end(r);
 }
 
+/* the round's page with the check of a receipt code */
+static void show_receipt_check(struct req *r, struct vote_round *v, const char *code)
+{
+	int64_t ids[VOTES_MAX_CANDIDATES];
+	int n = 0;
+	int rc = votes_receipt(r->db, v->id, code, ids, VOTES_MAX_CANDIDATES, &n);
+	if (rc != E_OK && rc != E_NOTFOUND) { reply_fail(r, rc, NULL); return; }
+	show_vote(r, v, NULL, code, rc == E_OK ? ids : NULL, n, rc == E_OK ? 1 : -1);
+}
+
 void page_vote(struct req *r)
 {
 	struct vote_round *v = load(r);
 	if (!v) return;
-	/* ?receipt=CODE: check a receipt */
+	/* ?receipt=CODE: an address kept from before the check was a POST (the
+	 * page's form posts the code: no receipt in the browser's history or in
+	 * a proxy's log of addresses) */
 	const char *code = req_query(r, "receipt");
-	if (code && *code) {
-		int64_t ids[VOTES_MAX_CANDIDATES];
-		int n = 0;
-		int rc = votes_receipt(r->db, v->id, code, ids, VOTES_MAX_CANDIDATES, &n);
-		if (rc != E_OK && rc != E_NOTFOUND) { reply_fail(r, rc, NULL); return; }
-		show_vote(r, v, NULL, code, rc == E_OK ? ids : NULL, n, rc == E_OK ? 1 : -1);
-		return;
-	}
+	if (code && *code) { show_receipt_check(r, v, code); return; }
 	show_vote(r, v, NULL, NULL, NULL, 0, 0);
 }
 
@@ -699,6 +704,14 @@ void page_vote(struct req *r)
 void page_vote_post(struct req *r)
 {
 	const char *what = req_form(r, "what");
+	if (what && !strcmp(what, "receipt")) {
+		struct vote_round *v = load(r);
+		if (!v) return;
+		const char *code = req_form(r, "receipt");
+		if (code && *code) show_receipt_check(r, v, code);
+		else show_vote(r, v, NULL, NULL, NULL, 0, 0);
+		return;
+	}
 	int ballot = !what || (strcmp(what, "present") && strcmp(what, "open") && strcmp(what, "edit") && strcmp(what, "close"));
 	struct vote_round *v = load_for(r, ballot);
 	if (!v) return;

@@ -195,3 +195,25 @@ test('the decision form with a pasted nominee of another authority: 422, everyth
   const good = await b.post('/decisions', { form: { ...form, nominees: 'CC00000655 BK_BO_TINH' } });
   assert.equal(good.status, 303, good.text.slice(0, 500));
 });
+
+test('a receipt is checked by a POST of the page\'s form: the code never goes into the address (history, proxy logs)', async () => {
+  const v = await openRound('Bỏ phiếu thử kiểm tra mã', ['hue.rep', 'quangtri.rep']);
+  const hue = await as('hue.rep');
+  const cast = await hue.post(`/api/v1/votes/${v.id}/ballots`, { json: { choices: [v.candidates[0].id] } });
+  assert.equal(cast.status, 201, cast.text);
+  const closed = await tw.post(`/api/v1/votes/${v.id}/close`);
+  assert.equal(closed.status, 200, closed.text);
+  const b = await browser('hue.rep');
+  const page = await b.get(`/votes/${v.id}`);
+  assert.equal(page.status, 200);
+  assert.ok(page.text.includes(`<form method="post" action="/votes/${v.id}" class="inline-form">`));
+  assert.ok(page.text.includes('<input type="hidden" name="what" value="receipt">'));
+  assert.doesNotMatch(page.text, /<form method="get" action="\/votes\/\d+"/);
+  const ok = await b.post(`/votes/${v.id}`, { form: { _csrf: csrfOf(page.text), what: 'receipt', receipt: cast.data.receipt.toUpperCase() } });
+  assert.equal(ok.status, 200, ok.text);
+  assert.match(ok.text, /<p role="status" class="ok" id="receipt-result">Phiếu mang mã này đã được kiểm đúng như khi bỏ\. Các lựa chọn: <b>Nguyễn Văn An<\/b><\/p>/);
+  const none = await b.post(`/votes/${v.id}`, { form: { _csrf: csrfOf(page.text), what: 'receipt', receipt: '00000-00000-00000-00000' } });
+  assert.match(none.text, /id="receipt-result">Không có phiếu nào của cuộc bỏ phiếu này mang mã xác nhận này</);
+  // nothing was cast by checking
+  assert.equal(ballots(v.id), '1 1 1');
+});
