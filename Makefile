@@ -12,7 +12,7 @@ BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -DTHIDUA_VERSION='"$(VERSION)"' $(WARN) -Is
 LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 RELEASE_CFLAGS := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
-ASAN_CFLAGS    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+ASAN_CFLAGS    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -DTHIDUA_TEST_HOOKS
 
 SRC       := $(sort $(wildcard src/*.c src/*/*.c))
 LIB_SRC   := $(filter-out src/main.c,$(SRC))

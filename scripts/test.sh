@@ -7,6 +7,9 @@ what=${1:-all}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export THIDUA_BIN=${THIDUA_BIN:-$PWD/build/asan/thidua}
+# the test build hashes passwords with the cheapest argon2id (src/base/auth.c,
+# THIDUA_TEST_HOOKS; tests/lib/server.mjs sets it for the node suites too)
+export THIDUA_TEST_CHEAP_PASSWORDS=${THIDUA_TEST_CHEAP_PASSWORDS-1}
 passed=0
 failed=0
 failures=""

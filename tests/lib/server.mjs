@@ -16,6 +16,13 @@ export function testPassword(login) {
 }
 
 export const BIN = process.env.THIDUA_BIN || path.resolve('build/asan/thidua');
+// The test build (build/asan, -DTHIDUA_TEST_HOOKS) hashes passwords with the
+// cheapest argon2id when this is set: the suites hash and check thousands of
+// passwords, 64 MiB each otherwise. Every process the tests start inherits
+// it; the release binary ignores it. THIDUA_TEST_CHEAP_PASSWORDS= (empty) keeps
+// the real cost.
+if (process.env.THIDUA_TEST_CHEAP_PASSWORDS === undefined) process.env.THIDUA_TEST_CHEAP_PASSWORDS = '1';
+else if (process.env.THIDUA_TEST_CHEAP_PASSWORDS === '') delete process.env.THIDUA_TEST_CHEAP_PASSWORDS;
 const WRAP = (process.env.THIDUA_WRAP || '').split(' ').filter(Boolean);
 export const SLOW = !!process.env.THIDUA_SLOW;
 
