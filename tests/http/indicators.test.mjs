@@ -337,7 +337,7 @@ test('an organiser creates an index from a file of criteria on the page', async 
   const header = 'code,parent,name_vi,name_en,name_hi,points,indicator,method,lo,hi,thresholds\n';
   const bad = await post(fields, header + 'A,,Tổ,Teams,Teams,100,,,,,\nA1,B,Số tổ,Teams,Teams,100,teams,linear,0,1000,\n');
   assert.equal(bad.status, 422);
-  assert.match(bad.text, /line 3: parent: no main criterion above has this code/);
+  assert.match(bad.text, /line 3: parent: No main criterion above has this code/);
   const r = await post(fields, header + 'A,,Tổ,Teams,Teams,100,,,,,\nA1,A,Số tổ,Teams,Teams,100,teams,linear,0,1000,\n');
   assert.equal(r.status, 303, r.text);
   const id = r.headers.get('location').match(/^\/indexes\/(\d+)$/)[1];
