@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/arena.h"
 #include "../base/jobs.h"
 #include "../base/audit.h"
 #include "../base/auth.h"
@@ -283,6 +284,20 @@ int cmd_init(int argc, char **argv)
 	return 0;
 }
 
+/* The user of --login, in any case (users_find), and the login as stored
+** (stored, USERS_LOGIN_MAX + 1 bytes or more); prints why not. */
+static int user_lookup(struct db *db, const char *login, int64_t *id, char *stored, size_t n)
+{
+	int rc = login ? users_find(db, login, id, NULL) : E_NOTFOUND;
+	if (rc == E_NOTFOUND) fprintf(stderr, "no user with the login '%s'\n", login ? login : "");
+	else if (rc != E_OK) fprintf(stderr, "cannot read the users: %s\n", db_errmsg(db));
+	if (rc != E_OK) return -1;
+	struct stmt *st = db_query(db, "SELECT login FROM users WHERE id = $1", "i", *id);
+	snprintf(stored, n, "%s", st && db_step(st) == DB_ROW ? db_text(st, 0) : login);
+	db_done(st);
+	return 0;
+}
+
 int cmd_user(int argc, char **argv)
 {
 	static const char *const known[] = { "--db", "--login", "--role", "--unit", "--password-file", "--name", "--email", NULL };
@@ -294,56 +309,96 @@ int cmd_user(int argc, char **argv)
 		printf("usage: thidua user add --login L --role ROLE --unit CODE --password-file F [--name NAME] [--email E] [--db PATH]\n"
 		       "       thidua user passwd --login L [--password-file F] [--db PATH]   (no file: prints a generated one)\n"
 		       "       thidua user email --login L [--email E] [--db PATH]   (no --email: removes it)\n"
+		       "       thidua user grant --login L --role ROLE --unit CODE [--db PATH]\n"
+		       "       thidua user revoke --login L --role ROLE --unit CODE [--db PATH]\n"
 		       "       thidua user list [--db PATH]\n"
-		       "       thidua user disable --login L [--db PATH]\n\n"
+		       "       thidua user disable --login L [--db PATH]\n"
+		       "       thidua user enable --login L [--db PATH]\n\n"
 		       "Roles: admin, officer (emulation board), reporter (of a unit), council, viewer;\n"
-		       "each is granted on a unit and covers its subtree. --password-file - reads stdin.\n"
-		       "The e-mail (optional) receives the task reminders of the units the user reports for.\n");
+		       "each is granted on a unit and covers its subtree. A user may hold up to %d roles:\n"
+		       "grant adds one, revoke removes one but never the last (disable the account instead).\n"
+		       "A login has 1 to %d characters: letters a-z, digits and . _ - @, no spaces; logins\n"
+		       "are the same in any case (T1 is t1) and new ones are stored lower-cased.\n"
+		       "passwd and disable end the user's browser sessions and revoke their API tokens;\n"
+		       "enable lets a disabled user log in again (with the same password).\n"
+		       "--password-file - reads stdin. The e-mail (optional) receives the task reminders\n"
+		       "of the units the user reports for. Every change is in the audit log.\n"
+		       "Exit status: 0 done (or nothing to do: \"... already\"), 1 refused or failed, 2 usage.\n",
+		       AUTH_MAX_ROLES, USERS_LOGIN_MAX);
 		return a.help ? 0 : 2;
 	}
 	struct db *db;
 	if (cli_open_db(arg(&a, "--db", DEFAULT_DB), &db, 0) != 0) return 1;
 	const char *login = arg(&a, "--login", NULL);
 	int rc = 0;
-	char pw[256];
+	char pw[256], found[512];
+	pw[0] = 0;
 	if (email && *email && !users_email_valid(email)) {
 		fprintf(stderr, "--email: '%s' is not an e-mail address\n", email);
 		rc = 2;
 	} else if (!strcmp(sub, "add")) {
 		const char *pf = arg(&a, "--password-file", NULL);
 		int64_t id = 0;
+		char stored[USERS_LOGIN_MAX + 1], why[300];
 		if (!login || !arg(&a, "--role", NULL) || !arg(&a, "--unit", NULL) || !pf) {
 			fprintf(stderr, "user add needs --login, --role, --unit and --password-file\n");
 			rc = 2;
+		} else if (users_login_check(login, stored, why, sizeof why) != 0) {
+			fprintf(stderr, "%s\n", why);
+			rc = 1;
 		} else if (read_password_file(pf, pw, sizeof pw) != 0 ||
-			   (id = user_create(db, login, arg(&a, "--name", NULL), pw, arg(&a, "--role", NULL), arg(&a, "--unit", NULL))) < 0) {
+			   (id = user_create(db, stored, arg(&a, "--name", NULL), pw, arg(&a, "--role", NULL), arg(&a, "--unit", NULL))) < 0) {
 			rc = 1;
 		} else if (email && *email && users_set_email(db, cli_user(), id, email) != E_OK) {
-			fprintf(stderr, "added %s, but not their e-mail\n", login);
+			fprintf(stderr, "added %s, but not their e-mail\n", stored);
 			rc = 1;
 		} else {
-			printf("added %s\n", login);
+			printf("added %s\n", stored);
 		}
 	} else if (!strcmp(sub, "email")) {
 		int64_t id = 0;
-		if (!login || db_int1(db, &id, "SELECT id FROM users WHERE login = $1", "t", login) != DB_ROW) {
-			fprintf(stderr, "no user with the login '%s'\n", login ? login : "");
+		if (user_lookup(db, login, &id, found, sizeof found) != 0) {
 			rc = 1;
-		} else if (users_set_email(db, cli_user(), id, email) != E_OK) {
+		} else if ((login = found), users_set_email(db, cli_user(), id, email) != E_OK) {
 			fprintf(stderr, "the e-mail of %s could not be set\n", login);
 			rc = 1;
 		} else if (email && *email)
 			printf("e-mail of %s: %s\n", login, email);
 		else
 			printf("e-mail of %s removed\n", login);
-	} else if (!strcmp(sub, "passwd") || !strcmp(sub, "disable")) {
+	} else if (!strcmp(sub, "grant") || !strcmp(sub, "revoke")) {
 		int64_t id = 0;
-		if (!login || db_int1(db, &id, "SELECT id FROM users WHERE login = $1", "t", login) != DB_ROW) {
-			fprintf(stderr, "no user with the login '%s'\n", login ? login : "");
+		const char *role = arg(&a, "--role", NULL), *unit = arg(&a, "--unit", NULL);
+		char err[300];
+		int grant = !strcmp(sub, "grant");
+		if (!login || !role || !unit) {
+			fprintf(stderr, "user %s needs --login, --role and --unit\n", sub);
+			rc = 2;
+		} else if (user_lookup(db, login, &id, found, sizeof found) != 0) {
 			rc = 1;
-		} else if (!strcmp(sub, "disable")) {
-			rc = users_disable(db, cli_user(), id, login) == E_OK ? 0 : 1;
-			if (!rc) printf("disabled %s; their sessions and tokens are revoked\n", login);
+		} else {
+			login = found;
+			int r = grant ? users_grant(db, cli_user(), id, role, unit, err, sizeof err) : users_revoke(db, cli_user(), id, role, unit, err, sizeof err);
+			if (r == E_OK) printf(grant ? "granted %s the role %s on %s\n" : "revoked the role %s on %s from %s\n", grant ? login : role,
+					      grant ? role : unit, grant ? unit : login);
+			else if (r == E_STATE && grant) printf("%s has the role %s on %s already\n", login, role, unit);
+			else if (r == E_NOTFOUND) { fprintf(stderr, "%s does not have the role %s on %s\n", login, role, unit); rc = 1; }
+			else if (r == E_STATE) {
+				fprintf(stderr, "the role %s on %s is the last of %s; a user keeps at least one (disable the account instead)\n", role, unit, login);
+				rc = 1;
+			} else { fprintf(stderr, "%s\n", err); rc = 1; }
+		}
+	} else if (!strcmp(sub, "passwd") || !strcmp(sub, "disable") || !strcmp(sub, "enable")) {
+		int64_t id = 0;
+		if (user_lookup(db, login, &id, found, sizeof found) != 0) {
+			rc = 1;
+		} else if ((login = found), !strcmp(sub, "disable") || !strcmp(sub, "enable")) {
+			int dis = !strcmp(sub, "disable");
+			int r = dis ? users_disable(db, cli_user(), id, login) : users_enable(db, cli_user(), id, login);
+			if (r == E_OK && dis) printf("disabled %s; their sessions and tokens are revoked\n", login);
+			else if (r == E_OK) printf("enabled %s; they may log in again\n", login);
+			else if (r == E_STATE) printf("%s is %s already\n", login, dis ? "disabled" : "enabled");
+			else { fprintf(stderr, "cannot %s %s: %s\n", sub, login, db_errmsg(db)); rc = 1; }
 		} else {
 			const char *pf = arg(&a, "--password-file", NULL);
 			char why[300];
@@ -355,7 +410,9 @@ int cmd_user(int argc, char **argv)
 			char hash[128];
 			if (!rc && password_hash(hash, pw) == 0) {
 				rc = users_set_password(db, cli_user(), id, login, hash) == E_OK ? 0 : 1;
-				if (!rc) { if (pf) printf("password changed for %s\n", login); else printf("%s password: %s\n", login, pw); }
+				if (rc) fprintf(stderr, "cannot set the password of %s: %s\n", login, db_errmsg(db));
+				else if (pf) printf("password changed for %s; their sessions and tokens are revoked\n", login);
+				else printf("%s password: %s\n(their sessions and tokens are revoked)\n", login, pw);
 			}
 		}
 	} else if (!strcmp(sub, "list")) {
@@ -369,7 +426,7 @@ int cmd_user(int argc, char **argv)
 			       db_text(st, 4) ? db_text(st, 4) : "-", db_text(st, 5) ? db_text(st, 5) : "-", db_text(st, 1));
 		db_done(st);
 	} else {
-		fprintf(stderr, "unknown user command '%s' (add, passwd, email, list, disable)\n", sub);
+		fprintf(stderr, "unknown user command '%s' (add, passwd, email, grant, revoke, list, disable, enable)\n", sub);
 		rc = 2;
 	}
 	sodium_memzero(pw, sizeof pw);
