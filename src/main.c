@@ -29,6 +29,8 @@ static const struct {
 	{ "verify", cmd_verify, "verify a certificate by its code" },
 	{ "remind", cmd_remind, "write the day's reminders of tasks due soon and overdue" },
 	{ "eligibility", cmd_eligibility, "check every person of a unit against an award's rules" },
+	{ "award", cmd_award, "list the awards, set an award's bonus multiple" },
+	{ "base-salary", cmd_base_salary, "list the base salaries, add a new one from a date" },
 	{ NULL, NULL, NULL },
 };
 

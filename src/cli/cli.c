@@ -434,6 +434,173 @@ int cmd_user(int argc, char **argv)
 	return rc;
 }
 
+/* ---------------- the award catalogue's figures ---------------- */
+
+/* thousandths as a decimal: 1500 "1.5", 300 "0.3", 10000 "10"; -1 "not loaded" */
+static const char *permille_text(char *out, size_t n, int64_t v)
+{
+	if (v < 0) { snprintf(out, n, "not loaded"); return out; }
+	snprintf(out, n, "%lld.%03lld", (long long)(v / 1000), (long long)(v % 1000));
+	size_t k = strlen(out);
+	while (out[k - 1] == '0') out[--k] = 0;
+	if (out[k - 1] == '.') out[--k] = 0;
+	return out;
+}
+
+int cmd_award(int argc, char **argv)
+{
+	static const char *const known[] = { "--db", "--award", "--multiple", "--person", "--collective", "--basis", NULL };
+	struct args a;
+	if (args_parse(&a, argc, argv, known) != 0) return 2;
+	const char *sub = a.npos ? a.pos[0] : NULL;
+	if (a.help || !sub || (strcmp(sub, "list") && strcmp(sub, "multiple"))) {
+		printf("usage: thidua award list [--db PATH]\n"
+		       "       thidua award multiple --award CODE (--multiple X | --person X | --collective X) [--basis TEXT] [--db PATH]\n\n"
+		       "The bonus of an award is a multiple of the base salary in force on the decision's date\n"
+		       "(thidua base-salary). list prints each award's multiples for a person and a collective\n"
+		       "and their legal basis (\"not loaded\": decisions show the bonus as not loaded).\n"
+		       "multiple sets them: --person X for a person (and a household), --collective X for a\n"
+		       "collective, --multiple X for the one kind of subject the award has (an award given to\n"
+		       "both takes --person and/or --collective). X is a decimal, '.' or ',' before at most\n"
+		       "3 decimals, from 0 to %d (0.3, 1,5, 4.5). --basis names the decree and article it\n"
+		       "comes from; it is required while the basis says \"chưa nạp\" (not loaded), else kept.\n"
+		       "Decisions issued before keep their amounts; the change is in the audit log.\n"
+		       "Exit status: 0 done (or the award has these figures already), 1 refused, 2 usage.\n",
+		       AWARD_MULTIPLE_MAX / 1000);
+		return a.help ? 0 : 2;
+	}
+	struct db *db;
+	if (cli_open_db(arg(&a, "--db", DEFAULT_DB), &db, 0) != 0) return 1;
+	struct arena ar;
+	arena_init(&ar);
+	int rc = 0;
+	char p1[32], p2[32];
+	if (!strcmp(sub, "list")) {
+		struct award *items;
+		int n;
+		if (awards_list(db, &ar, "vi", &items, &n) != E_OK) { fprintf(stderr, "cannot read the awards: %s\n", db_errmsg(db)); rc = 1; }
+		else {
+			printf("%-16s %-10s %-12s %-12s %s\n", "award", "subjects", "person", "collective", "basis");
+			for (int i = 0; i < n; i++)
+				printf("%-16s %-10s %-12s %-12s %s\n", items[i].code, items[i].subjects, permille_text(p1, sizeof p1, items[i].bonus_person),
+				       permille_text(p2, sizeof p2, items[i].bonus_collective), items[i].bonus_basis ? items[i].bonus_basis : "-");
+		}
+	} else {
+		const char *code = arg(&a, "--award", NULL), *mul = arg(&a, "--multiple", NULL), *per = arg(&a, "--person", NULL),
+			   *col = arg(&a, "--collective", NULL);
+		struct award *x = NULL;
+		const char *bad = NULL;
+		int64_t vp = -1, vc = -1, vm = -1;
+		char err[400];
+		if (!code || (!mul && !per && !col) || (mul && (per || col))) {
+			fprintf(stderr, "award multiple needs --award and --multiple, or --person and/or --collective\n");
+			rc = 2;
+		} else if (awards_get_code(db, &ar, code, "vi", &x) != E_OK) {
+			fprintf(stderr, "no award has the code '%s'\n", code);
+			rc = 1;
+		} else if ((mul && award_multiple_parse(mul, &vm) != 0 && (bad = mul)) || (per && award_multiple_parse(per, &vp) != 0 && (bad = per)) ||
+			   (col && award_multiple_parse(col, &vc) != 0 && (bad = col))) {
+			fprintf(stderr, "'%s' is not a multiple: a decimal from 0 to %d with at most 3 decimals (0.3, 1,5)\n", bad, AWARD_MULTIPLE_MAX / 1000);
+			rc = 1;
+		} else if (mul && !strcmp(x->subjects, "both")) {
+			fprintf(stderr, "%s is given to persons and collectives: use --person and/or --collective\n", x->code);
+			rc = 1;
+		} else {
+			if (mul && !strcmp(x->subjects, "collective")) vc = vm;
+			else if (mul) vp = vm;
+			int r = award_set_multiple(db, cli_user(), x->code, vp, vc, arg(&a, "--basis", NULL), err, sizeof err);
+			struct award *now = NULL;
+			if (r == E_STATE) printf("%s has these figures already\n", x->code);
+			else if (r != E_OK) { fprintf(stderr, "%s\n", *err ? err : db_errmsg(db)); rc = 1; }
+			if ((r == E_OK || r == E_STATE) && awards_get_code(db, &ar, x->code, "vi", &now) == E_OK)
+				printf("%s: person %s, collective %s (× the base salary); basis: %s\n", now->code, permille_text(p1, sizeof p1, now->bonus_person),
+				       permille_text(p2, sizeof p2, now->bonus_collective), now->bonus_basis ? now->bonus_basis : "-");
+		}
+	}
+	arena_free(&ar);
+	db_close(db);
+	return rc;
+}
+
+/* whole VND as typed: 2340000, or grouped by thousands with one separator ('.', ',' or a space): 2.340.000 */
+static int vnd_parse(const char *s, int64_t *out)
+{
+	char digits[32];
+	size_t n = 0, group = 0;
+	char sep = 0;
+	int grouped = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (n + 1 >= sizeof digits) return -1;
+			digits[n++] = *p;
+			group++;
+		} else if (*p == '.' || *p == ',' || *p == ' ') {
+			if (!n || (sep && *p != sep) || (grouped && group != 3) || (!grouped && group > 3)) return -1;
+			sep = *p;
+			grouped = 1;
+			group = 0;
+		} else
+			return -1;
+	}
+	if (!n || (grouped && group != 3)) return -1;
+	digits[n] = 0;
+	return parse_int(digits, out);
+}
+
+int cmd_base_salary(int argc, char **argv)
+{
+	static const char *const known[] = { "--db", "--amount", "--from", "--basis", NULL };
+	struct args a;
+	if (args_parse(&a, argc, argv, known) != 0) return 2;
+	const char *sub = a.npos ? a.pos[0] : NULL;
+	if (a.help || !sub || (strcmp(sub, "list") && strcmp(sub, "add"))) {
+		printf("usage: thidua base-salary list [--db PATH]\n"
+		       "       thidua base-salary add --amount VND --from DATE --basis TEXT [--db PATH]\n\n"
+		       "The base salary (mức lương cơ sở) is dated: the one in force on a decision's date is the\n"
+		       "base of its bonuses. add records a new one from DATE (dd/mm/yyyy or YYYY-MM-DD): whole VND\n"
+		       "from %d to %d (2340000 or 2.340.000), with the decree that sets it (--basis,\n"
+		       "e.g. \"Nghị định 73/2024/NĐ-CP\"). A date that has one already is refused. Decisions\n"
+		       "issued before keep their amounts; the change is in the audit log.\n",
+		       BASE_SALARY_MIN, BASE_SALARY_MAX);
+		return a.help ? 0 : 2;
+	}
+	struct db *db;
+	if (cli_open_db(arg(&a, "--db", DEFAULT_DB), &db, 0) != 0) return 1;
+	struct arena ar;
+	arena_init(&ar);
+	int rc = 0;
+	if (!strcmp(sub, "list")) {
+		struct stmt *st = db_query(db, "SELECT valid_from, amount, legal_basis FROM base_salaries ORDER BY valid_from", "");
+		printf("%-12s %12s  %s\n", "from", "amount", "basis");
+		while (st && db_step(st) == DB_ROW) printf("%-12s %12lld  %s\n", db_text(st, 0), (long long)db_int(st, 1), db_text(st, 2));
+		if (!st) { fprintf(stderr, "cannot read the base salaries: %s\n", db_errmsg(db)); rc = 1; }
+		db_done(st);
+	} else {
+		const char *amount = arg(&a, "--amount", NULL), *from = arg(&a, "--from", NULL), *basis = arg(&a, "--basis", NULL);
+		const char *day = from ? date_from_user(&ar, from) : NULL;
+		int64_t vnd = 0;
+		char err[400];
+		if (!amount || !from || !basis) {
+			fprintf(stderr, "base-salary add needs --amount, --from and --basis\n");
+			rc = 2;
+		} else if (vnd_parse(amount, &vnd) != 0 || vnd < BASE_SALARY_MIN || vnd > BASE_SALARY_MAX) {
+			fprintf(stderr, "--amount: '%s' is not whole VND from %d to %d\n", amount, BASE_SALARY_MIN, BASE_SALARY_MAX);
+			rc = 1;
+		} else if (!day) {
+			fprintf(stderr, "--from: '%s' is not a date (dd/mm/yyyy or YYYY-MM-DD)\n", from);
+			rc = 1;
+		} else if (base_salary_add(db, cli_user(), day, vnd, basis, err, sizeof err) != E_OK) {
+			fprintf(stderr, "%s\n", err);
+			rc = 1;
+		} else {
+			printf("base salary from %s: %lld VND (%s)\n", day, (long long)vnd, basis);
+		}
+	}
+	arena_free(&ar);
+	db_close(db);
+	return rc;
+}
+
 /* ---------------- import, export, backup, audit ---------------- */
 
 int cmd_import(int argc, char **argv)
