@@ -19,7 +19,7 @@ static const struct {
 } commands[] = {
 	{ "serve", cmd_serve, "serve the web interface and the API" },
 	{ "init", cmd_init, "create a database and its admin user" },
-	{ "user", cmd_user, "add, list, disable users, set passwords" },
+	{ "user", cmd_user, "add, list, disable, enable users, grant and revoke roles, set passwords" },
 	{ "import", cmd_import, "import units or people from XLSX or CSV" },
 	{ "export", cmd_export, "export units or people as CSV or XLSX" },
 	{ "backup", cmd_backup, "copy the database consistently while it serves" },
@@ -29,6 +29,8 @@ static const struct {
 	{ "verify", cmd_verify, "verify a certificate by its code" },
 	{ "remind", cmd_remind, "write the day's reminders of tasks due soon and overdue" },
 	{ "eligibility", cmd_eligibility, "check every person of a unit against an award's rules" },
+	{ "award", cmd_award, "list the awards, set an award's bonus multiple" },
+	{ "base-salary", cmd_base_salary, "list the base salaries, add a new one from a date" },
 	{ NULL, NULL, NULL },
 };
 

@@ -68,10 +68,23 @@ static const char *dummy_hash(void)
 	return h;
 }
 
+void auth_login_key(const char *login, char *out, size_t n)
+{
+	size_t i = 0;
+	for (; login && login[i] && i + 1 < n; i++) out[i] = (char)(login[i] >= 'A' && login[i] <= 'Z' ? login[i] + 32 : login[i]);
+	if (n) out[i] = 0;
+}
+
 int64_t auth_login(struct db *db, const char *login, const char *password)
 {
 	if (!login || !password) return -1;
-	struct stmt *st = db_query(db, "SELECT id, password_hash, active FROM users WHERE login = $1", "t", login);
+	/* logins are one in any case (users_find in users.c does the same): the
+	** login as typed first (an old database may hold t1 and T1, each working
+	** as written), else the one that is the same lower-cased */
+	char folded[256];
+	auth_login_key(login, folded, sizeof folded);
+	struct stmt *st = db_query(db, "SELECT id, password_hash, active FROM users WHERE login = $1 OR lower(login) = $2 "
+				   "ORDER BY CASE WHEN login = $1 THEN 0 WHEN login = $2 THEN 1 ELSE 2 END, id LIMIT 1", "tt", login, folded);
 	if (!st) return -1;
 	int64_t id = -1;
 	if (db_step(st) == DB_ROW) {
@@ -96,6 +109,27 @@ int64_t auth_login(struct db *db, const char *login, const char *password)
 **    distributed guess) waits out the window: far above what one office
 **    mistypes, and it takes tens of addresses to reach it.
 ** Returns the seconds to wait, or 0. */
+/* 1 when the password holds the login (ASCII case ignored), forwards or reversed */
+static int login_in_password(const char *password, const char *login)
+{
+	size_t n = login ? strlen(login) : 0, m = strlen(password);
+	if (n == 0 || n > m) return 0;
+	char lo[256];
+	if (n >= sizeof lo) return 0;
+	auth_login_key(login, lo, sizeof lo);
+	for (size_t i = 0; i + n <= m; i++) {
+		int fwd = 1, back = 1;
+		for (size_t k = 0; k < n && (fwd || back); k++) {
+			char c = password[i + k];
+			if (c >= 'A' && c <= 'Z') c += 32;
+			if (c != lo[k]) fwd = 0;
+			if (c != lo[n - 1 - k]) back = 0;
+		}
+		if (fwd || back) return 1;
+	}
+	return 0;
+}
+
 int password_quality(const char *password, const char *login, char *err, size_t errlen)
 {
 	pwquality_settings_t *s = pwquality_default_settings();
@@ -108,15 +142,26 @@ int password_quality(const char *password, const char *login, char *err, size_t 
 		snprintf(err, errlen, "the password is too weak: %s", pwquality_strerror(buf, sizeof buf, score, aux));
 	}
 	pwquality_free_settings(s);
-	return score < 0 ? -1 : 0;
+	if (score < 0) return -1;
+	/* libpwquality looks for the user name only when it has at least 4
+	** characters (its usercheck): "t1t1t1t1t1xyzQ" passes for t1. The
+	** policy says the password does not contain the login: in any case,
+	** forwards or backwards, whatever its length */
+	if (login_in_password(password ? password : "", login)) {
+		snprintf(err, errlen, "the password is too weak: it contains the login");
+		return -1;
+	}
+	return 0;
 }
 
 int64_t auth_throttled(struct db *db, const char *login, const char *peer)
 {
-	char kp[600], ki[300], kl[300];
-	snprintf(kp, sizeof kp, "pair|%s|%s", login ? login : "", peer ? peer : "");
+	char kp[600], ki[300], kl[300], key[256];
+	auth_login_key(login, key, sizeof key); /* T1 and t1 are one login: one count */
+	login = key;
+	snprintf(kp, sizeof kp, "pair|%s|%s", login, peer ? peer : "");
 	snprintf(ki, sizeof ki, "ip|%s", peer ? peer : "");
-	snprintf(kl, sizeof kl, "login|%s", login ? login : "");
+	snprintf(kl, sizeof kl, "login|%s", login);
 	int64_t now = (int64_t)time(NULL), since = now - LOGIN_WINDOW_SEC, n = 0, last = 0;
 	struct stmt *st = db_query(db, "SELECT count(*), max(at) FROM login_failures WHERE key = $1 AND at > $2", "ti", kp, since);
 	if (st && db_step(st) == DB_ROW) { n = db_int(st, 0); last = db_int(st, 1); }
@@ -137,10 +182,12 @@ int64_t auth_throttled(struct db *db, const char *login, const char *peer)
 
 void auth_note_failure(struct db *db, const char *login, const char *peer)
 {
-	char kp[600], ki[300], kl[300];
-	snprintf(kp, sizeof kp, "pair|%s|%s", login ? login : "", peer ? peer : "");
+	char kp[600], ki[300], kl[300], key[256];
+	auth_login_key(login, key, sizeof key); /* T1 and t1 are one login: one count */
+	login = key;
+	snprintf(kp, sizeof kp, "pair|%s|%s", login, peer ? peer : "");
 	snprintf(ki, sizeof ki, "ip|%s", peer ? peer : "");
-	snprintf(kl, sizeof kl, "login|%s", login ? login : "");
+	snprintf(kl, sizeof kl, "login|%s", login);
 	int64_t now = (int64_t)time(NULL);
 	db_exec(db, "INSERT INTO login_failures (key, at) VALUES ($1, $2)", "ti", kp, now);
 	db_exec(db, "INSERT INTO login_failures (key, at) VALUES ($1, $2)", "ti", ki, now);

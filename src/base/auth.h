@@ -62,12 +62,17 @@ int password_check(const char *hash, const char *password); /* 0 when it matches
 /* Loads an active user (who, without grants: web/roles.h adds those) into
 ** arena memory. 0 found, -1 not. */
 int auth_load_user(struct db *db, struct arena *a, int64_t user_id, struct user **out);
-/* Checks login + password; returns user id or -1 (unknown, wrong, disabled). */
+/* A login as stored and compared: ASCII A-Z lower-cased (at most n-1 bytes);
+** also the key of the login throttle, so T1 and t1 share one count. */
+void auth_login_key(const char *login, char *out, size_t n);
+/* Checks login + password; returns user id or -1 (unknown, wrong, disabled).
+** The login is found in any case (auth_login_key), the exact one first. */
 int64_t auth_login(struct db *db, const char *login, const char *password);
 /* Rate limit: 1 when too many recent failures for this login or address. */
 /* The password policy: libpwquality with its cracklib dictionary check, at
-** least PASSWORD_MIN_LEN characters, not the login in any form. 0, or -1
-** with the reason in err. */
+** least PASSWORD_MIN_LEN characters, and not containing the login, in any
+** case, forwards or reversed, however short the login (libpwquality's own
+** check skips logins under 4 characters). 0, or -1 with the reason in err. */
 #define PASSWORD_MIN_LEN 10
 int password_quality(const char *password, const char *login, char *err, size_t errlen);
 /* seconds the caller must wait before trying this login from this address, or 0 (auth.c says why) */

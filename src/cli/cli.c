@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/arena.h"
 #include "../base/jobs.h"
 #include "../base/audit.h"
 #include "../base/auth.h"
@@ -283,6 +284,20 @@ int cmd_init(int argc, char **argv)
 	return 0;
 }
 
+/* The user of --login, in any case (users_find), and the login as stored
+** (stored, USERS_LOGIN_MAX + 1 bytes or more); prints why not. */
+static int user_lookup(struct db *db, const char *login, int64_t *id, char *stored, size_t n)
+{
+	int rc = login ? users_find(db, login, id, NULL) : E_NOTFOUND;
+	if (rc == E_NOTFOUND) fprintf(stderr, "no user with the login '%s'\n", login ? login : "");
+	else if (rc != E_OK) fprintf(stderr, "cannot read the users: %s\n", db_errmsg(db));
+	if (rc != E_OK) return -1;
+	struct stmt *st = db_query(db, "SELECT login FROM users WHERE id = $1", "i", *id);
+	snprintf(stored, n, "%s", st && db_step(st) == DB_ROW ? db_text(st, 0) : login);
+	db_done(st);
+	return 0;
+}
+
 int cmd_user(int argc, char **argv)
 {
 	static const char *const known[] = { "--db", "--login", "--role", "--unit", "--password-file", "--name", "--email", NULL };
@@ -294,56 +309,96 @@ int cmd_user(int argc, char **argv)
 		printf("usage: thidua user add --login L --role ROLE --unit CODE --password-file F [--name NAME] [--email E] [--db PATH]\n"
 		       "       thidua user passwd --login L [--password-file F] [--db PATH]   (no file: prints a generated one)\n"
 		       "       thidua user email --login L [--email E] [--db PATH]   (no --email: removes it)\n"
+		       "       thidua user grant --login L --role ROLE --unit CODE [--db PATH]\n"
+		       "       thidua user revoke --login L --role ROLE --unit CODE [--db PATH]\n"
 		       "       thidua user list [--db PATH]\n"
-		       "       thidua user disable --login L [--db PATH]\n\n"
+		       "       thidua user disable --login L [--db PATH]\n"
+		       "       thidua user enable --login L [--db PATH]\n\n"
 		       "Roles: admin, officer (emulation board), reporter (of a unit), council, viewer;\n"
-		       "each is granted on a unit and covers its subtree. --password-file - reads stdin.\n"
-		       "The e-mail (optional) receives the task reminders of the units the user reports for.\n");
+		       "each is granted on a unit and covers its subtree. A user may hold up to %d roles:\n"
+		       "grant adds one, revoke removes one but never the last (disable the account instead).\n"
+		       "A login has 1 to %d characters: letters a-z, digits and . _ - @, no spaces; logins\n"
+		       "are the same in any case (T1 is t1) and new ones are stored lower-cased.\n"
+		       "passwd and disable end the user's browser sessions and revoke their API tokens;\n"
+		       "enable lets a disabled user log in again (with the same password).\n"
+		       "--password-file - reads stdin. The e-mail (optional) receives the task reminders\n"
+		       "of the units the user reports for. Every change is in the audit log.\n"
+		       "Exit status: 0 done (or nothing to do: \"... already\"), 1 refused or failed, 2 usage.\n",
+		       AUTH_MAX_ROLES, USERS_LOGIN_MAX);
 		return a.help ? 0 : 2;
 	}
 	struct db *db;
 	if (cli_open_db(arg(&a, "--db", DEFAULT_DB), &db, 0) != 0) return 1;
 	const char *login = arg(&a, "--login", NULL);
 	int rc = 0;
-	char pw[256];
+	char pw[256], found[512];
+	pw[0] = 0;
 	if (email && *email && !users_email_valid(email)) {
 		fprintf(stderr, "--email: '%s' is not an e-mail address\n", email);
 		rc = 2;
 	} else if (!strcmp(sub, "add")) {
 		const char *pf = arg(&a, "--password-file", NULL);
 		int64_t id = 0;
+		char stored[USERS_LOGIN_MAX + 1], why[300];
 		if (!login || !arg(&a, "--role", NULL) || !arg(&a, "--unit", NULL) || !pf) {
 			fprintf(stderr, "user add needs --login, --role, --unit and --password-file\n");
 			rc = 2;
+		} else if (users_login_check(login, stored, why, sizeof why) != 0) {
+			fprintf(stderr, "%s\n", why);
+			rc = 1;
 		} else if (read_password_file(pf, pw, sizeof pw) != 0 ||
-			   (id = user_create(db, login, arg(&a, "--name", NULL), pw, arg(&a, "--role", NULL), arg(&a, "--unit", NULL))) < 0) {
+			   (id = user_create(db, stored, arg(&a, "--name", NULL), pw, arg(&a, "--role", NULL), arg(&a, "--unit", NULL))) < 0) {
 			rc = 1;
 		} else if (email && *email && users_set_email(db, cli_user(), id, email) != E_OK) {
-			fprintf(stderr, "added %s, but not their e-mail\n", login);
+			fprintf(stderr, "added %s, but not their e-mail\n", stored);
 			rc = 1;
 		} else {
-			printf("added %s\n", login);
+			printf("added %s\n", stored);
 		}
 	} else if (!strcmp(sub, "email")) {
 		int64_t id = 0;
-		if (!login || db_int1(db, &id, "SELECT id FROM users WHERE login = $1", "t", login) != DB_ROW) {
-			fprintf(stderr, "no user with the login '%s'\n", login ? login : "");
+		if (user_lookup(db, login, &id, found, sizeof found) != 0) {
 			rc = 1;
-		} else if (users_set_email(db, cli_user(), id, email) != E_OK) {
+		} else if ((login = found), users_set_email(db, cli_user(), id, email) != E_OK) {
 			fprintf(stderr, "the e-mail of %s could not be set\n", login);
 			rc = 1;
 		} else if (email && *email)
 			printf("e-mail of %s: %s\n", login, email);
 		else
 			printf("e-mail of %s removed\n", login);
-	} else if (!strcmp(sub, "passwd") || !strcmp(sub, "disable")) {
+	} else if (!strcmp(sub, "grant") || !strcmp(sub, "revoke")) {
 		int64_t id = 0;
-		if (!login || db_int1(db, &id, "SELECT id FROM users WHERE login = $1", "t", login) != DB_ROW) {
-			fprintf(stderr, "no user with the login '%s'\n", login ? login : "");
+		const char *role = arg(&a, "--role", NULL), *unit = arg(&a, "--unit", NULL);
+		char err[300];
+		int grant = !strcmp(sub, "grant");
+		if (!login || !role || !unit) {
+			fprintf(stderr, "user %s needs --login, --role and --unit\n", sub);
+			rc = 2;
+		} else if (user_lookup(db, login, &id, found, sizeof found) != 0) {
 			rc = 1;
-		} else if (!strcmp(sub, "disable")) {
-			rc = users_disable(db, cli_user(), id, login) == E_OK ? 0 : 1;
-			if (!rc) printf("disabled %s; their sessions and tokens are revoked\n", login);
+		} else {
+			login = found;
+			int r = grant ? users_grant(db, cli_user(), id, role, unit, err, sizeof err) : users_revoke(db, cli_user(), id, role, unit, err, sizeof err);
+			if (r == E_OK) printf(grant ? "granted %s the role %s on %s\n" : "revoked the role %s on %s from %s\n", grant ? login : role,
+					      grant ? role : unit, grant ? unit : login);
+			else if (r == E_STATE && grant) printf("%s has the role %s on %s already\n", login, role, unit);
+			else if (r == E_NOTFOUND) { fprintf(stderr, "%s does not have the role %s on %s\n", login, role, unit); rc = 1; }
+			else if (r == E_STATE) {
+				fprintf(stderr, "the role %s on %s is the last of %s; a user keeps at least one (disable the account instead)\n", role, unit, login);
+				rc = 1;
+			} else { fprintf(stderr, "%s\n", err); rc = 1; }
+		}
+	} else if (!strcmp(sub, "passwd") || !strcmp(sub, "disable") || !strcmp(sub, "enable")) {
+		int64_t id = 0;
+		if (user_lookup(db, login, &id, found, sizeof found) != 0) {
+			rc = 1;
+		} else if ((login = found), !strcmp(sub, "disable") || !strcmp(sub, "enable")) {
+			int dis = !strcmp(sub, "disable");
+			int r = dis ? users_disable(db, cli_user(), id, login) : users_enable(db, cli_user(), id, login);
+			if (r == E_OK && dis) printf("disabled %s; their sessions and tokens are revoked\n", login);
+			else if (r == E_OK) printf("enabled %s; they may log in again\n", login);
+			else if (r == E_STATE) printf("%s is %s already\n", login, dis ? "disabled" : "enabled");
+			else { fprintf(stderr, "cannot %s %s: %s\n", sub, login, db_errmsg(db)); rc = 1; }
 		} else {
 			const char *pf = arg(&a, "--password-file", NULL);
 			char why[300];
@@ -355,7 +410,9 @@ int cmd_user(int argc, char **argv)
 			char hash[128];
 			if (!rc && password_hash(hash, pw) == 0) {
 				rc = users_set_password(db, cli_user(), id, login, hash) == E_OK ? 0 : 1;
-				if (!rc) { if (pf) printf("password changed for %s\n", login); else printf("%s password: %s\n", login, pw); }
+				if (rc) fprintf(stderr, "cannot set the password of %s: %s\n", login, db_errmsg(db));
+				else if (pf) printf("password changed for %s; their sessions and tokens are revoked\n", login);
+				else printf("%s password: %s\n(their sessions and tokens are revoked)\n", login, pw);
 			}
 		}
 	} else if (!strcmp(sub, "list")) {
@@ -369,10 +426,177 @@ int cmd_user(int argc, char **argv)
 			       db_text(st, 4) ? db_text(st, 4) : "-", db_text(st, 5) ? db_text(st, 5) : "-", db_text(st, 1));
 		db_done(st);
 	} else {
-		fprintf(stderr, "unknown user command '%s' (add, passwd, email, list, disable)\n", sub);
+		fprintf(stderr, "unknown user command '%s' (add, passwd, email, grant, revoke, list, disable, enable)\n", sub);
 		rc = 2;
 	}
 	sodium_memzero(pw, sizeof pw);
+	db_close(db);
+	return rc;
+}
+
+/* ---------------- the award catalogue's figures ---------------- */
+
+/* thousandths as a decimal: 1500 "1.5", 300 "0.3", 10000 "10"; -1 "not loaded" */
+static const char *permille_text(char *out, size_t n, int64_t v)
+{
+	if (v < 0) { snprintf(out, n, "not loaded"); return out; }
+	snprintf(out, n, "%lld.%03lld", (long long)(v / 1000), (long long)(v % 1000));
+	size_t k = strlen(out);
+	while (out[k - 1] == '0') out[--k] = 0;
+	if (out[k - 1] == '.') out[--k] = 0;
+	return out;
+}
+
+int cmd_award(int argc, char **argv)
+{
+	static const char *const known[] = { "--db", "--award", "--multiple", "--person", "--collective", "--basis", NULL };
+	struct args a;
+	if (args_parse(&a, argc, argv, known) != 0) return 2;
+	const char *sub = a.npos ? a.pos[0] : NULL;
+	if (a.help || !sub || (strcmp(sub, "list") && strcmp(sub, "multiple"))) {
+		printf("usage: thidua award list [--db PATH]\n"
+		       "       thidua award multiple --award CODE (--multiple X | --person X | --collective X) [--basis TEXT] [--db PATH]\n\n"
+		       "The bonus of an award is a multiple of the base salary in force on the decision's date\n"
+		       "(thidua base-salary). list prints each award's multiples for a person and a collective\n"
+		       "and their legal basis (\"not loaded\": decisions show the bonus as not loaded).\n"
+		       "multiple sets them: --person X for a person (and a household), --collective X for a\n"
+		       "collective, --multiple X for the one kind of subject the award has (an award given to\n"
+		       "both takes --person and/or --collective). X is a decimal, '.' or ',' before at most\n"
+		       "3 decimals, from 0 to %d (0.3, 1,5, 4.5). --basis names the decree and article it\n"
+		       "comes from; it is required while the basis says \"chưa nạp\" (not loaded), else kept.\n"
+		       "Decisions issued before keep their amounts; the change is in the audit log.\n"
+		       "Exit status: 0 done (or the award has these figures already), 1 refused, 2 usage.\n",
+		       AWARD_MULTIPLE_MAX / 1000);
+		return a.help ? 0 : 2;
+	}
+	struct db *db;
+	if (cli_open_db(arg(&a, "--db", DEFAULT_DB), &db, 0) != 0) return 1;
+	struct arena ar;
+	arena_init(&ar);
+	int rc = 0;
+	char p1[32], p2[32];
+	if (!strcmp(sub, "list")) {
+		struct award *items;
+		int n;
+		if (awards_list(db, &ar, "vi", &items, &n) != E_OK) { fprintf(stderr, "cannot read the awards: %s\n", db_errmsg(db)); rc = 1; }
+		else {
+			printf("%-16s %-10s %-12s %-12s %s\n", "award", "subjects", "person", "collective", "basis");
+			for (int i = 0; i < n; i++)
+				printf("%-16s %-10s %-12s %-12s %s\n", items[i].code, items[i].subjects, permille_text(p1, sizeof p1, items[i].bonus_person),
+				       permille_text(p2, sizeof p2, items[i].bonus_collective), items[i].bonus_basis ? items[i].bonus_basis : "-");
+		}
+	} else {
+		const char *code = arg(&a, "--award", NULL), *mul = arg(&a, "--multiple", NULL), *per = arg(&a, "--person", NULL),
+			   *col = arg(&a, "--collective", NULL);
+		struct award *x = NULL;
+		const char *bad = NULL;
+		int64_t vp = -1, vc = -1, vm = -1;
+		char err[400];
+		if (!code || (!mul && !per && !col) || (mul && (per || col))) {
+			fprintf(stderr, "award multiple needs --award and --multiple, or --person and/or --collective\n");
+			rc = 2;
+		} else if (awards_get_code(db, &ar, code, "vi", &x) != E_OK) {
+			fprintf(stderr, "no award has the code '%s'\n", code);
+			rc = 1;
+		} else if ((mul && award_multiple_parse(mul, &vm) != 0 && (bad = mul)) || (per && award_multiple_parse(per, &vp) != 0 && (bad = per)) ||
+			   (col && award_multiple_parse(col, &vc) != 0 && (bad = col))) {
+			fprintf(stderr, "'%s' is not a multiple: a decimal from 0 to %d with at most 3 decimals (0.3, 1,5)\n", bad, AWARD_MULTIPLE_MAX / 1000);
+			rc = 1;
+		} else if (mul && !strcmp(x->subjects, "both")) {
+			fprintf(stderr, "%s is given to persons and collectives: use --person and/or --collective\n", x->code);
+			rc = 1;
+		} else {
+			if (mul && !strcmp(x->subjects, "collective")) vc = vm;
+			else if (mul) vp = vm;
+			int r = award_set_multiple(db, cli_user(), x->code, vp, vc, arg(&a, "--basis", NULL), err, sizeof err);
+			struct award *now = NULL;
+			if (r == E_STATE) printf("%s has these figures already\n", x->code);
+			else if (r != E_OK) { fprintf(stderr, "%s\n", *err ? err : db_errmsg(db)); rc = 1; }
+			if ((r == E_OK || r == E_STATE) && awards_get_code(db, &ar, x->code, "vi", &now) == E_OK)
+				printf("%s: person %s, collective %s (× the base salary); basis: %s\n", now->code, permille_text(p1, sizeof p1, now->bonus_person),
+				       permille_text(p2, sizeof p2, now->bonus_collective), now->bonus_basis ? now->bonus_basis : "-");
+		}
+	}
+	arena_free(&ar);
+	db_close(db);
+	return rc;
+}
+
+/* whole VND as typed: 2340000, or grouped by thousands with one separator ('.', ',' or a space): 2.340.000 */
+static int vnd_parse(const char *s, int64_t *out)
+{
+	char digits[32];
+	size_t n = 0, group = 0;
+	char sep = 0;
+	int grouped = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (n + 1 >= sizeof digits) return -1;
+			digits[n++] = *p;
+			group++;
+		} else if (*p == '.' || *p == ',' || *p == ' ') {
+			if (!n || (sep && *p != sep) || (grouped && group != 3) || (!grouped && group > 3)) return -1;
+			sep = *p;
+			grouped = 1;
+			group = 0;
+		} else
+			return -1;
+	}
+	if (!n || (grouped && group != 3)) return -1;
+	digits[n] = 0;
+	return parse_int(digits, out);
+}
+
+int cmd_base_salary(int argc, char **argv)
+{
+	static const char *const known[] = { "--db", "--amount", "--from", "--basis", NULL };
+	struct args a;
+	if (args_parse(&a, argc, argv, known) != 0) return 2;
+	const char *sub = a.npos ? a.pos[0] : NULL;
+	if (a.help || !sub || (strcmp(sub, "list") && strcmp(sub, "add"))) {
+		printf("usage: thidua base-salary list [--db PATH]\n"
+		       "       thidua base-salary add --amount VND --from DATE --basis TEXT [--db PATH]\n\n"
+		       "The base salary (mức lương cơ sở) is dated: the one in force on a decision's date is the\n"
+		       "base of its bonuses. add records a new one from DATE (dd/mm/yyyy or YYYY-MM-DD): whole VND\n"
+		       "from %d to %d (2340000 or 2.340.000), with the decree that sets it (--basis,\n"
+		       "e.g. \"Nghị định 73/2024/NĐ-CP\"). A date that has one already is refused. Decisions\n"
+		       "issued before keep their amounts; the change is in the audit log.\n",
+		       BASE_SALARY_MIN, BASE_SALARY_MAX);
+		return a.help ? 0 : 2;
+	}
+	struct db *db;
+	if (cli_open_db(arg(&a, "--db", DEFAULT_DB), &db, 0) != 0) return 1;
+	struct arena ar;
+	arena_init(&ar);
+	int rc = 0;
+	if (!strcmp(sub, "list")) {
+		struct stmt *st = db_query(db, "SELECT valid_from, amount, legal_basis FROM base_salaries ORDER BY valid_from", "");
+		printf("%-12s %12s  %s\n", "from", "amount", "basis");
+		while (st && db_step(st) == DB_ROW) printf("%-12s %12lld  %s\n", db_text(st, 0), (long long)db_int(st, 1), db_text(st, 2));
+		if (!st) { fprintf(stderr, "cannot read the base salaries: %s\n", db_errmsg(db)); rc = 1; }
+		db_done(st);
+	} else {
+		const char *amount = arg(&a, "--amount", NULL), *from = arg(&a, "--from", NULL), *basis = arg(&a, "--basis", NULL);
+		const char *day = from ? date_from_user(&ar, from) : NULL;
+		int64_t vnd = 0;
+		char err[400];
+		if (!amount || !from || !basis) {
+			fprintf(stderr, "base-salary add needs --amount, --from and --basis\n");
+			rc = 2;
+		} else if (vnd_parse(amount, &vnd) != 0 || vnd < BASE_SALARY_MIN || vnd > BASE_SALARY_MAX) {
+			fprintf(stderr, "--amount: '%s' is not whole VND from %d to %d\n", amount, BASE_SALARY_MIN, BASE_SALARY_MAX);
+			rc = 1;
+		} else if (!day) {
+			fprintf(stderr, "--from: '%s' is not a date (dd/mm/yyyy or YYYY-MM-DD)\n", from);
+			rc = 1;
+		} else if (base_salary_add(db, cli_user(), day, vnd, basis, err, sizeof err) != E_OK) {
+			fprintf(stderr, "%s\n", err);
+			rc = 1;
+		} else {
+			printf("base salary from %s: %lld VND (%s)\n", day, (long long)vnd, basis);
+		}
+	}
+	arena_free(&ar);
 	db_close(db);
 	return rc;
 }

@@ -21,6 +21,8 @@ int cli_open_db(const char *path, struct db **db, int create);  /* opens and mig
 int cmd_serve(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_award(int argc, char **argv);        /* the awards' bonus multiples */
+int cmd_base_salary(int argc, char **argv);  /* the dated base salary */
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_backup(int argc, char **argv);

@@ -1,10 +1,15 @@
 /* The award catalogue and the dated base salary (commendation.h). The
 ** catalogue is data (migration 013), read here; nothing in the code knows
 ** what an award means except through its code. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/arena.h"
+#include "../base/audit.h"
+#include "../base/buf.h"
 #include "../base/db.h"
+#include "../base/json.h"
 #include "commendation.h"
 
 #define AWARD_COLS                                                                                                   \
@@ -125,4 +130,143 @@ int award_bonus(struct db *db, const char *code, int collective, const char *dat
 	/* whole VND, half up: 0.3 × 2 340 000 = 702 000 */
 	*vnd = (base * permille + 500) / 1000;
 	return E_OK;
+}
+
+int award_multiple_parse(const char *s, int64_t *permille)
+{
+	/* digits, then at most 3 decimals after '.' or ',' (1.5, 1,5, 0.3, 10) */
+	if (!s || !*s) return -1;
+	int64_t whole = 0, frac = 0;
+	int digits = 0, decimals = 0;
+	const char *p = s;
+	for (; *p >= '0' && *p <= '9'; p++, digits++) {
+		whole = whole * 10 + (*p - '0');
+		if (whole > AWARD_MULTIPLE_MAX / 1000) return -1;
+	}
+	if (*p == '.' || *p == ',') {
+		p++;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (++decimals > 3) return -1;
+			frac = frac * 10 + (*p - '0');
+		}
+		if (!decimals) return -1;
+	}
+	if (*p || !digits) return -1;
+	for (int k = decimals; k < 3; k++) frac *= 10;
+	*permille = whole * 1000 + frac;
+	return *permille <= AWARD_MULTIPLE_MAX ? 0 : -1;
+}
+
+static char *bonus_json(int64_t person, int64_t collective, const char *basis)
+{
+	struct buf b;
+	buf_init(&b);
+	struct jw w;
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_key(&w, "bonus_person");
+	if (person >= 0) jw_int(&w, person);
+	else jw_null(&w);
+	jw_key(&w, "bonus_collective");
+	if (collective >= 0) jw_int(&w, collective);
+	else jw_null(&w);
+	jw_kstr(&w, "bonus_basis", basis);
+	jw_obj_end(&w);
+	return buf_detach(&b);
+}
+
+int award_set_multiple(struct db *db, const struct user *who, const char *code, int64_t person, int64_t collective, const char *basis,
+		       char *err, size_t errlen)
+{
+	*err = 0;
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) return rc;
+	struct stmt *st = db_query(db, "SELECT id, subjects, bonus_person, bonus_collective, bonus_basis FROM awards WHERE code = $1", "t",
+				   code ? code : "");
+	int s = st ? db_step(st) : DB_ERR;
+	int64_t id = 0, was_p = -1, was_c = -1;
+	char subjects[16] = "", was_basis[400] = "";
+	int had_basis = 0;
+	if (s == DB_ROW) {
+		id = db_int(st, 0);
+		snprintf(subjects, sizeof subjects, "%s", db_text(st, 1));
+		was_p = db_isnull(st, 2) ? -1 : db_int(st, 2);
+		was_c = db_isnull(st, 3) ? -1 : db_int(st, 3);
+		if (!db_isnull(st, 4)) { snprintf(was_basis, sizeof was_basis, "%s", db_text(st, 4)); had_basis = 1; }
+	}
+	db_done(st);
+	if (s != DB_ROW) {
+		if (s == DB_DONE) snprintf(err, errlen, "no award has the code '%s'", code ? code : "");
+		return db_tx_end(db, s == DB_DONE ? E_NOTFOUND : E_DB);
+	}
+	int for_person = strcmp(subjects, "collective") != 0, for_collective = !strcmp(subjects, "collective") || !strcmp(subjects, "both");
+	if (person >= 0 && !for_person) {
+		snprintf(err, errlen, "%s is given to collectives only: set --collective", code);
+		rc = E_INVALID;
+	} else if (collective >= 0 && !for_collective) {
+		snprintf(err, errlen, "%s is given to %s only: set --person", code, !strcmp(subjects, "household") ? "persons and households" : "persons");
+		rc = E_INVALID;
+	} else if ((!basis || !*basis) && (!had_basis || !strncmp(was_basis, AWARD_BASIS_NOT_LOADED, strlen(AWARD_BASIS_NOT_LOADED)))) {
+		/* "chưa nạp: ..." says where to look, not where the figure comes from */
+		snprintf(err, errlen, "give --basis: the decree and article the multiple comes from (e.g. Nghị định 98/2023/NĐ-CP, Điều 54)");
+		rc = E_INVALID;
+	}
+	if (rc != E_OK) return db_tx_end(db, rc);
+	int64_t now_p = person >= 0 ? person : was_p, now_c = collective >= 0 ? collective : was_c;
+	const char *now_basis = basis && *basis ? basis : was_basis;
+	if (now_p == was_p && now_c == was_c && !strcmp(now_basis, was_basis)) return db_tx_end(db, E_STATE);
+	/* -1 (not loaded) stays NULL */
+	if (db_exec(db, "UPDATE awards SET bonus_person = CASE WHEN $1 < 0 THEN NULL ELSE $1 END, "
+			"bonus_collective = CASE WHEN $2 < 0 THEN NULL ELSE $2 END, bonus_basis = $3 WHERE id = $4",
+		    "iiti", now_p, now_c, now_basis, id) != DB_OK)
+		rc = E_DB;
+	if (rc == E_OK) {
+		char *before = bonus_json(was_p, was_c, had_basis ? was_basis : NULL), *after = bonus_json(now_p, now_c, now_basis);
+		rc = audit_add(db, who, "multiple", "award", id, before, after, code) == DB_OK ? E_OK : E_DB;
+		free(before);
+		free(after);
+	}
+	if (rc == E_DB) snprintf(err, errlen, "cannot change the award: %s", db_errmsg(db));
+	return db_tx_end(db, rc);
+}
+
+int base_salary_add(struct db *db, const struct user *who, const char *from, int64_t amount, const char *basis, char *err, size_t errlen)
+{
+	*err = 0;
+	if (amount < BASE_SALARY_MIN || amount > BASE_SALARY_MAX) {
+		snprintf(err, errlen, "the amount must be whole VND from %d to %d", BASE_SALARY_MIN, BASE_SALARY_MAX);
+		return E_INVALID;
+	}
+	if (!basis || !*basis) {
+		snprintf(err, errlen, "give --basis: the decree that sets it (e.g. Nghị định 73/2024/NĐ-CP)");
+		return E_INVALID;
+	}
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) return rc;
+	int64_t had = 0;
+	int s = db_int1(db, &had, "SELECT amount FROM base_salaries WHERE valid_from = $1", "t", from);
+	if (s == DB_ROW) {
+		snprintf(err, errlen, "a base salary from %s exists already: %lld VND", from, (long long)had);
+		rc = E_CONFLICT;
+	} else if (s != DB_DONE)
+		rc = E_DB;
+	else if (db_exec(db, "INSERT INTO base_salaries (valid_from, amount, legal_basis) VALUES ($1, $2, $3)", "tit", from, amount, basis) != DB_OK)
+		rc = E_DB;
+	if (rc == E_OK) {
+		struct buf b;
+		buf_init(&b);
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_kstr(&w, "valid_from", from);
+		jw_kint(&w, "amount", amount);
+		jw_kstr(&w, "legal_basis", basis);
+		jw_obj_end(&w);
+		/* base_salaries has no id: the audit row's entity id is the date as YYYYMMDD */
+		int64_t day = atoll(from) * 10000 + atoll(from + 5) * 100 + atoll(from + 8);
+		rc = audit_add(db, who, "create", "base_salary", day, NULL, buf_cstr(&b), from) == DB_OK ? E_OK : E_DB;
+		buf_free(&b);
+	}
+	if (rc == E_DB) snprintf(err, errlen, "cannot add the base salary: %s", db_errmsg(db));
+	return db_tx_end(db, rc);
 }

@@ -49,6 +49,31 @@ int base_salary_on(struct db *db, const char *date, int64_t *vnd);
 ** multiple or the base salary is not known */
 int award_bonus(struct db *db, const char *code, int collective, const char *date, int64_t *vnd);
 
+/* Setting the catalogue's figures (thidua award, thidua base-salary).
+** A multiple of the base salary as typed: a decimal with at most 3 places
+** after '.' or ',' (0.3, 1,5, 10), 0 to AWARD_MULTIPLE_MAX thousandths:
+** 0 and the thousandths, or -1. */
+#define AWARD_MULTIPLE_MAX 100000   /* 100 × the base salary */
+int award_multiple_parse(const char *s, int64_t *permille);
+/* The bonus_basis of a multiple not yet loaded starts with this. */
+#define AWARD_BASIS_NOT_LOADED "chưa nạp"
+/* Sets the award's multiple for a person and/or a collective (thousandths;
+** -1: keep) and its legal basis (NULL: keep, but a basis is required while
+** it is "chưa nạp..."), audited ("multiple", before and after). Decisions
+** issued before keep their amounts. E_OK; E_STATE: nothing changes; else
+** E_NOTFOUND, E_INVALID (a person's multiple on a collectives-only award or
+** the reverse, no basis), E_DB, with the reason in err. */
+int award_set_multiple(struct db *db, const struct user *who, const char *code, int64_t person, int64_t collective, const char *basis,
+		       char *err, size_t errlen);
+/* Adds the base salary in force from `from` (YYYY-MM-DD): whole VND from
+** BASE_SALARY_MIN to BASE_SALARY_MAX, with its legal basis, audited
+** ("create" "base_salary", the entity id the date as YYYYMMDD). Bonuses
+** of decisions dated from then on use it; issued decisions keep theirs.
+** E_OK, E_INVALID, E_CONFLICT (one from that date exists), E_DB; err says why. */
+#define BASE_SALARY_MIN 100000
+#define BASE_SALARY_MAX 100000000
+int base_salary_add(struct db *db, const struct user *who, const char *from, int64_t amount, const char *basis, char *err, size_t errlen);
+
 /* ---- achievement records ---- */
 
 enum ach_kind { ACH_RATING, ACH_TITLE, ACH_INITIATIVE, ACH_DISCIPLINE, ACH_KINDS };

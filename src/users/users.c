@@ -28,9 +28,58 @@ void users_gen_password(char *out, size_t n, const char *login)
 	}
 }
 
-int users_create(struct db *db, const struct user *who, const char *login, const char *full_name, const char *password,
+int users_login_check(const char *login, char *out, char *err, size_t errlen)
+{
+	size_t n = login ? strlen(login) : 0;
+	if (n == 0) { snprintf(err, errlen, "the login is empty"); return -1; }
+	if (n > USERS_LOGIN_MAX) { snprintf(err, errlen, "the login is longer than %d characters", USERS_LOGIN_MAX); return -1; }
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)login[i];
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == '@';
+		if (!ok) {
+			if (c == ' ' || c == '\t') snprintf(err, errlen, "the login '%s' holds a space; a login is one word", login);
+			else snprintf(err, errlen, "the login '%s' holds '%c'%s; a login has letters a-z, digits and . _ - @ only", login,
+				      c >= 0x20 && c < 0x7f ? c : '?', c >= 0x80 ? " (a letter with a diacritic or another non-ASCII character)" : "");
+			return -1;
+		}
+		out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	out[n] = 0;
+	return 0;
+}
+
+void users_login_fold(const char *login, char *out, size_t n)
+{
+	size_t i = 0;
+	for (; login && login[i] && i + 1 < n; i++) out[i] = (char)(login[i] >= 'A' && login[i] <= 'Z' ? login[i] + 32 : login[i]);
+	if (n) out[i] = 0;
+}
+
+int users_find(struct db *db, const char *login, int64_t *id, int *active)
+{
+	if (!login || !*login) return E_NOTFOUND;
+	char folded[USERS_LOGIN_MAX + 1];
+	if (strlen(login) > USERS_LOGIN_MAX) return E_NOTFOUND;
+	users_login_fold(login, folded, sizeof folded);
+	/* the login as typed first (an old database may hold t1 and T1, both kept),
+	** then in any case: new logins are stored lower-cased */
+	struct stmt *st = db_query(db, "SELECT id, active FROM users WHERE login = $1 OR lower(login) = $2 "
+				   "ORDER BY CASE WHEN login = $1 THEN 0 WHEN login = $2 THEN 1 ELSE 2 END, id LIMIT 1", "tt", login, folded);
+	if (!st) return E_DB;
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		*id = db_int(st, 0);
+		if (active) *active = (int)db_int(st, 1);
+	}
+	db_done(st);
+	return rc == DB_ROW ? E_OK : rc == DB_DONE ? E_NOTFOUND : E_DB;
+}
+
+int users_create(struct db *db, const struct user *who, const char *login_in, const char *full_name, const char *password,
 		 const char *role, const char *unit_code, int64_t *id, char *err, size_t errlen)
 {
+	char login[USERS_LOGIN_MAX + 1];
+	if (users_login_check(login_in, login, err, errlen) != 0) return -1;
 	if (!role_parse(role)) {
 		snprintf(err, errlen, "unknown role '%s' (admin, officer, reporter, council, viewer)", role ? role : "");
 		return -1;
@@ -41,6 +90,10 @@ int users_create(struct db *db, const struct user *who, const char *login, const
 		return -1;
 	}
 	if (password_quality(password, login, err, errlen) != 0) return -1;
+	/* an old database may hold the login in another case: one login, one account */
+	int64_t other;
+	int found = users_find(db, login, &other, NULL);
+	if (found == E_OK) { snprintf(err, errlen, "a user with the login '%s' exists already (logins are the same in any case)", login); return -1; }
 	char hash[128], now[21];
 	if (password_hash(hash, password) != 0) { snprintf(err, errlen, "out of memory hashing the password"); return -1; }
 	now_iso(now);
@@ -65,33 +118,132 @@ int users_create(struct db *db, const struct user *who, const char *login, const
 		 audit_add(db, who, "create", "user", *id, NULL, buf_cstr(&after), NULL) == DB_OK;
 	buf_free(&after);
 	if (db_tx_end(db, ok ? E_OK : E_DB) != E_OK) {
-		if (rc == DB_CONSTRAINT) snprintf(err, errlen, "a user with the login '%s' exists already", login);
+		if (rc == DB_CONSTRAINT) snprintf(err, errlen, "a user with the login '%s' exists already (logins are the same in any case)", login);
 		else snprintf(err, errlen, "cannot add the user: %s", db_errmsg(db));
 		return -1;
 	}
 	return 0;
 }
 
-int users_disable(struct db *db, const struct user *who, int64_t id, const char *login)
+/* Ends every way in: the browser sessions and the API tokens. */
+static int revoke_all(struct db *db, int64_t id)
+{
+	return db_exec(db, "DELETE FROM sessions WHERE user_id = $1", "i", id) == DB_OK &&
+			       db_exec(db, "DELETE FROM api_tokens WHERE user_id = $1", "i", id) == DB_OK
+		       ? E_OK
+		       : E_DB;
+}
+
+/* Sets users.active; E_STATE when it has that value already (nothing written). */
+static int set_active(struct db *db, const struct user *who, int64_t id, const char *login, int active)
 {
 	int rc = db_tx_begin(db);
 	if (rc != E_OK) return rc;
-	if (db_exec(db, "UPDATE users SET active = 0, version = version + 1 WHERE id = $1", "i", id) != DB_OK ||
-	    db_exec(db, "DELETE FROM sessions WHERE user_id = $1", "i", id) != DB_OK ||
-	    db_exec(db, "DELETE FROM api_tokens WHERE user_id = $1", "i", id) != DB_OK)
+	int64_t now = -1;
+	int s = db_int1(db, &now, "SELECT active FROM users WHERE id = $1", "i", id);
+	if (s != DB_ROW) rc = s == DB_DONE ? E_NOTFOUND : E_DB;
+	else if ((now != 0) == (active != 0)) rc = E_STATE;
+	else if (db_exec(db, "UPDATE users SET active = $1, version = version + 1 WHERE id = $2", "ii", (int64_t)active, id) != DB_OK)
 		rc = E_DB;
-	if (rc == E_OK) rc = audit_change(db, who, "disable", "user", id, NULL, NULL, login);
+	/* disabling ends the sessions and tokens (an enabled account starts with none) */
+	if (rc == E_OK && !active) rc = revoke_all(db, id);
+	if (rc == E_OK) rc = audit_change(db, who, active ? "enable" : "disable", "user", id, NULL, NULL, login);
 	return db_tx_end(db, rc);
 }
+
+int users_disable(struct db *db, const struct user *who, int64_t id, const char *login) { return set_active(db, who, id, login, 0); }
+int users_enable(struct db *db, const struct user *who, int64_t id, const char *login) { return set_active(db, who, id, login, 1); }
 
 int users_set_password(struct db *db, const struct user *who, int64_t id, const char *login, const char *hash)
 {
 	int rc = db_tx_begin(db);
 	if (rc != E_OK) return rc;
-	if (db_exec(db, "UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2", "ti", hash, id) != DB_OK ||
-	    db_exec(db, "DELETE FROM sessions WHERE user_id = $1", "i", id) != DB_OK)
-		rc = E_DB;
+	if (db_exec(db, "UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2", "ti", hash, id) != DB_OK) rc = E_DB;
+	/* a password is reset because it leaked: whoever used it is out, by the browser and by the API */
+	if (rc == E_OK) rc = revoke_all(db, id);
 	if (rc == E_OK) rc = audit_change(db, who, "passwd", "user", id, NULL, NULL, login);
+	return db_tx_end(db, rc);
+}
+
+static char *grant_json(const char *role, const char *unit_code)
+{
+	struct buf b;
+	buf_init(&b);
+	struct jw w;
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kstr(&w, "role", role);
+	jw_kstr(&w, "unit_code", unit_code);
+	jw_obj_end(&w);
+	return buf_detach(&b);
+}
+
+int users_grant(struct db *db, const struct user *who, int64_t id, const char *role, const char *unit_code, char *err, size_t errlen)
+{
+	if (!role_parse(role)) {
+		snprintf(err, errlen, "unknown role '%s' (admin, officer, reporter, council, viewer)", role ? role : "");
+		return E_INVALID;
+	}
+	int64_t unit_id;
+	if (units_find_code(db, unit_code, &unit_id) != E_OK) {
+		snprintf(err, errlen, "no unit has the code '%s'", unit_code ? unit_code : "");
+		return E_INVALID;
+	}
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { snprintf(err, errlen, "%s", db_errmsg(db)); return rc; }
+	int64_t has = 0, n = 0;
+	if (db_int1(db, &has, "SELECT count(*) FROM user_roles WHERE user_id = $1 AND role = $2 AND unit_id = $3", "iti", id, role, unit_id) != DB_ROW ||
+	    db_int1(db, &n, "SELECT count(*) FROM user_roles WHERE user_id = $1", "i", id) != DB_ROW)
+		rc = E_DB;
+	else if (has) {
+		snprintf(err, errlen, "already");
+		rc = E_STATE;
+	} else if (n >= AUTH_MAX_ROLES) {
+		snprintf(err, errlen, "the user has %d roles, the most a user may have", AUTH_MAX_ROLES);
+		rc = E_INVALID;
+	} else if (db_exec(db, "INSERT INTO user_roles (user_id, role, unit_id) VALUES ($1, $2, $3)", "iti", id, role, unit_id) != DB_OK)
+		rc = E_DB;
+	if (rc == E_OK) {
+		char *after = grant_json(role, unit_code);
+		rc = audit_add(db, who, "grant", "user", id, NULL, after, NULL) == DB_OK ? E_OK : E_DB;
+		free(after);
+	}
+	if (rc == E_DB) snprintf(err, errlen, "cannot grant the role: %s", db_errmsg(db));
+	return db_tx_end(db, rc);
+}
+
+int users_revoke(struct db *db, const struct user *who, int64_t id, const char *role, const char *unit_code, char *err, size_t errlen)
+{
+	if (!role_parse(role)) {
+		snprintf(err, errlen, "unknown role '%s' (admin, officer, reporter, council, viewer)", role ? role : "");
+		return E_INVALID;
+	}
+	int64_t unit_id;
+	if (units_find_code(db, unit_code, &unit_id) != E_OK) {
+		snprintf(err, errlen, "no unit has the code '%s'", unit_code ? unit_code : "");
+		return E_INVALID;
+	}
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { snprintf(err, errlen, "%s", db_errmsg(db)); return rc; }
+	int64_t has = 0, n = 0;
+	if (db_int1(db, &has, "SELECT count(*) FROM user_roles WHERE user_id = $1 AND role = $2 AND unit_id = $3", "iti", id, role, unit_id) != DB_ROW ||
+	    db_int1(db, &n, "SELECT count(*) FROM user_roles WHERE user_id = $1", "i", id) != DB_ROW)
+		rc = E_DB;
+	else if (!has) {
+		snprintf(err, errlen, "not held");
+		rc = E_NOTFOUND;
+	} else if (n <= 1) {
+		/* an account without a role would log in to an empty application: disable it instead */
+		snprintf(err, errlen, "last");
+		rc = E_STATE;
+	} else if (db_exec(db, "DELETE FROM user_roles WHERE user_id = $1 AND role = $2 AND unit_id = $3", "iti", id, role, unit_id) != DB_OK)
+		rc = E_DB;
+	if (rc == E_OK) {
+		char *before = grant_json(role, unit_code);
+		rc = audit_add(db, who, "revoke", "user", id, before, NULL, NULL) == DB_OK ? E_OK : E_DB;
+		free(before);
+	}
+	if (rc == E_DB) snprintf(err, errlen, "cannot revoke the role: %s", db_errmsg(db));
 	return db_tx_end(db, rc);
 }
 

@@ -8,16 +8,45 @@
 struct db;
 struct user;
 
-/* Creates a user with one role on the unit with that code, audited as `who`.
-** Returns 0 and the id, or -1 with the reason in err. */
+/* A login: 1 to USERS_LOGIN_MAX characters, ASCII letters, digits and . _ - @
+** (no space anywhere: " t2 " and "a b" are refused). Logins are one in any
+** case: a new one is stored lower-cased (out, USERS_LOGIN_MAX + 1 bytes) and
+** found in any case. 0, or -1 with the reason in err. */
+#define USERS_LOGIN_MAX 64
+int users_login_check(const char *login, char *out, char *err, size_t errlen);
+/* login with ASCII A-Z lower-cased, as stored and compared (at most n-1 bytes) */
+void users_login_fold(const char *login, char *out, size_t n);
+/* The user of a login typed in any case: the exact login first (an old
+** database may hold two that differ only in case; each keeps working as
+** written), else the one whose login lower-cased is the login lower-cased.
+** E_OK with the id (and active, if not NULL), E_NOTFOUND or E_DB. */
+int users_find(struct db *db, const char *login, int64_t *id, int *active);
+
+/* Creates a user with one role on the unit with that code, audited as `who`;
+** the login is checked and stored lower-cased (users_login_check), and
+** refused when it exists in any case. Returns 0 and the id, or -1 with the
+** reason in err. */
 int users_create(struct db *db, const struct user *who, const char *login, const char *full_name, const char *password,
 		 const char *role, const char *unit_code, int64_t *id, char *err, size_t errlen);
 
-/* Disables the user and revokes their sessions and API tokens; or sets a new
-** password hash and ends their sessions. One transaction with its audit row:
-** E_OK or E_DB (errors.h). */
+/* Disables the user and revokes their sessions and API tokens; enables a
+** disabled one; or sets a new password hash and revokes their sessions and
+** API tokens (a password is reset because it leaked or was forgotten:
+** whoever held it is out everywhere). One transaction with its audit row:
+** E_OK, E_STATE (disable/enable: it is so already; nothing written),
+** E_NOTFOUND or E_DB (errors.h). */
 int users_disable(struct db *db, const struct user *who, int64_t id, const char *login);
+int users_enable(struct db *db, const struct user *who, int64_t id, const char *login);
 int users_set_password(struct db *db, const struct user *who, int64_t id, const char *login, const char *hash);
+
+/* Grants the user a role on the unit with that code, or revokes it, audited
+** ("grant"/"revoke" with the role and unit). E_OK; E_INVALID (an unknown
+** role or unit, or AUTH_MAX_ROLES reached; the reason in err); E_STATE:
+** grant — the user has it already; revoke — it is the user's last role (an
+** account without a role is disabled instead); E_NOTFOUND: revoke — the
+** user does not have it; E_DB. Nothing is written unless E_OK. */
+int users_grant(struct db *db, const struct user *who, int64_t id, const char *role, const char *unit_code, char *err, size_t errlen);
+int users_revoke(struct db *db, const struct user *who, int64_t id, const char *role, const char *unit_code, char *err, size_t errlen);
 
 /* An e-mail address a user may have (optional; the task reminders go to
 ** it): at most USERS_EMAIL_MAX bytes, local@domain, printable ASCII without

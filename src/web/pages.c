@@ -115,12 +115,20 @@ static void set_session_cookie(struct req *r, const char *sid, int max_age)
 				       secure ? "; Secure" : ""));
 }
 
-/* Checks credentials with the rate limit; returns the user id, or replies. */
-static int64_t check_login(struct req *r, const char *login, const char *password)
+/* "try again in N seconds", in the reader's language: what Retry-After says */
+static const char *throttle_message(struct req *r, int64_t wait)
 {
-	int64_t wait = auth_throttled(r->db, login, r->peer);
-	if (wait > 0) {
-		req_set_header(r, "Retry-After", arena_printf(&r->a, "%lld", (long long)wait));
+	return arena_printf(&r->a, _n(wait, N_("Too many failed attempts; try again in %d second"), N_("Too many failed attempts; try again in %d seconds")),
+			    (int)wait);
+}
+
+/* Checks credentials with the rate limit; returns the user id, or -2 with
+** the seconds to wait in *wait (and Retry-After set), -3 (database gone). */
+static int64_t check_login(struct req *r, const char *login, const char *password, int64_t *wait)
+{
+	*wait = auth_throttled(r->db, login, r->peer);
+	if (*wait > 0) {
+		req_set_header(r, "Retry-After", arena_printf(&r->a, "%lld", (long long)*wait));
 		return -2;
 	}
 	int64_t uid = auth_login(r->db, login, password);
@@ -133,13 +141,13 @@ void page_login_post(struct req *r)
 {
 	const char *login = req_form(r, "login"), *password = req_form(r, "password");
 	const char *next = safe_next(r, req_form(r, "next"));
-	int64_t uid = check_login(r, login, password);
+	int64_t wait = 0;
+	int64_t uid = check_login(r, login, password, &wait);
 	if (uid == -3) { reply_fail(r, E_BUSY, NULL); return; }
 	if (uid < 0) {
 		r->status = uid == -2 ? 429 : 401;
 		page_begin(r, _("Log in"), "login");
-		tmpl_login(&r->out, r, next, r->csrf,
-			   uid == -2 ? _("Too many failed attempts; wait a moment and try again") : _("Wrong login or password"), login);
+		tmpl_login(&r->out, r, next, r->csrf, uid == -2 ? throttle_message(r, wait) : _("Wrong login or password"), login);
 		page_end(r);
 		return;
 	}
@@ -198,8 +206,9 @@ void api_login(struct req *r)
 		reply_invalid(r, &fe);
 		return;
 	}
-	int64_t uid = check_login(r, json_string_value(l), json_string_value(p));
-	if (uid == -2) { reply_error(r, 429, "too_many_attempts", N_("Too many failed attempts; wait a moment and try again")); return; }
+	int64_t wait = 0;
+	int64_t uid = check_login(r, json_string_value(l), json_string_value(p), &wait);
+	if (uid == -2) { reply_error(r, 429, "too_many_attempts", throttle_message(r, wait)); return; }
 	if (uid == -3) { reply_fail(r, E_BUSY, NULL); return; }
 	if (uid < 0) {
 		/* every 401 names the scheme (RFC 9110 15.5.2): the API's is Bearer */
