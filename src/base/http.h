@@ -61,6 +61,7 @@ struct req {
 	int thread;                 /* worker index */
 	const char *qerr;           /* first query parameter that failed to parse */
 	const char *qerr_msg;       /* and why (a msgid) */
+	const char *notice;         /* a page's message above everything, translated (web/reply.c form_conflict) */
 };
 
 struct http_config {

@@ -390,7 +390,7 @@ static int load_for_change(struct db *db, struct arena *a, int64_t id, int64_t v
 {
 	int rc = proposals_get(db, a, id, "en", p);
 	if (rc != E_OK) return rc;
-	if ((*p)->version != version) return E_CONFLICT;
+	if (version != PROP_ANY_VERSION && (*p)->version != version) return E_CONFLICT;
 	if (editing && (*p)->stage != PS_DRAFT && (*p)->stage != PS_RETURNED) {
 		fe_add(fe, "stage", N_("The proposal is with a level above: it can be changed only when it is returned"));
 		return E_STATE;

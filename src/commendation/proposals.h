@@ -116,6 +116,12 @@ struct nominee_in {
 	int64_t person_id, unit_id;
 	const char *award_code, *summary;
 };
+/* Adding a nominee is an insert: it needs no particular version of the
+** proposal (PROP_ANY_VERSION), as what matters is checked again in the
+** transaction — the proposal still editable, the nominee in the proposer's
+** subtree and not already proposed for the award. A version given is
+** checked (409 when stale). */
+#define PROP_ANY_VERSION INT64_MIN
 int proposals_add_nominee(struct db *db, const struct user *who, int64_t id, int64_t version, const struct nominee_in *in,
 			  struct field_errors *fe, int64_t *nominee_id);
 /* A movement's review: the owners of the movement's typical examples run

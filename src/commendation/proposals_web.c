@@ -3,7 +3,7 @@
 **   POST /api/v1/proposals                                       {"title","round","year","proposer_code","movement","summary"}
 **   GET  /api/v1/proposals/{id}                                  with nominees (and their eligibility) and steps
 **   PATCH /api/v1/proposals/{id}                                 while the proposer holds it
-**   POST /api/v1/proposals/{id}/nominees                         {"person_code"|"unit_code","award","summary","version"}
+**   POST /api/v1/proposals/{id}/nominees                         {"person_code"|"unit_code","award","summary"[,"version"]}
 **   DELETE /api/v1/proposals/{id}/nominees/{nid}?version=N
 **   POST /api/v1/proposals/{id}/steps                            {"action","comment","to_unit","version"}
 ** and the pages /proposals, /proposals/new, /proposals/{id}. */
@@ -18,6 +18,7 @@
 #include "../base/util.h"
 #include "../units/units.h"
 #include "../units/units_web.h"
+#include "../web/roles.h"
 #include "commendation_web.h"
 #include "tmpl_commendation.h"
 
@@ -251,10 +252,12 @@ void api_proposal_nominee_add(struct req *r)
 	struct proposal *p = load(r);
 	if (!p) return;
 	struct field_errors fe = { 0 };
-	int64_t version = require_version(r, &fe);
+	/* an insert needs no version (proposals.h); one sent is checked */
+	int64_t version = PROP_ANY_VERSION;
+	if (r->json && json_object_get(r->json, "version")) version = require_version(r, &fe);
 	struct nominee_in in;
 	int rc = read_nominee(r, &in, &fe);
-	if (rc == E_OK && version < 0) rc = E_INVALID;
+	if (rc == E_OK && version < 0 && version != PROP_ANY_VERSION) rc = E_INVALID;
 	int64_t nid = 0;
 	if (rc == E_OK) rc = proposals_add_nominee(r->db, r->user, p->id, version, &in, &fe, &nid);
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
@@ -317,12 +320,27 @@ static int do_step(struct req *r, const struct proposal *p, struct field_errors 
 	return proposals_step(r->db, r->user, p->id, version, action_of(v.s[SF_ACTION]), to, v.s[SF_COMMENT], fe);
 }
 
+/* Why a step is refused (403): outside the user's units, or, on a unit in
+** scope, a role that is not the stage's (an officer at the council stage) */
+static const char *step_refusal(const struct user *who, const struct proposal *p)
+{
+	const char *why = role_refusal(who, p->holder_path);
+	if (!strcmp(why, "This is outside the units you may work on")) return why;
+	switch (p->stage) {
+	case PS_DRAFT: case PS_RETURNED: return N_("Only the proposing unit's reporters and officers may submit the proposal");
+	case PS_BOARD: case PS_AUTHORITY: case PS_APPROVED: return N_("Only the commendation officers of the unit holding the proposal may act at this stage");
+	case PS_COUNCIL: return N_("Only the council may act at this stage");
+	default: return why;
+	}
+}
+
 void api_proposal_step(struct req *r)
 {
 	struct proposal *p = load(r);
 	if (!p) return;
 	struct field_errors fe = { 0 };
 	int rc = do_step(r, p, &fe);
+	if (rc == E_FORBIDDEN) { reply_forbidden(r, step_refusal(r->user, p)); return; }
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
 	reply_proposal(r, 200, p->id);
 }
@@ -415,7 +433,7 @@ struct unit_opt *prop_receivers(struct req *r, const struct proposal *p, int *n)
 
 static void show_proposal(struct req *r, struct proposal *p, const struct field_errors *fe)
 {
-	if (fe && fe->n) r->status = 422;
+	if (fe && fe->n && r->status != 409) r->status = 422;
 	eligibility_now(r, p);
 	int can_edit = (p->stage == PS_DRAFT || p->stage == PS_RETURNED) && role_can(r->user, PERM_PROPOSE, p->proposer_path);
 	int can_act = proposals_may_act(r->user, p);
@@ -433,7 +451,7 @@ void page_proposal(struct req *r)
 	if (p) show_proposal(r, p, NULL);
 }
 
-/* one form of the proposal's page: what= nominee | remove | step */
+/* one form of the proposal's page: what= edit | nominee | typical | remove | step */
 void page_proposal_post(struct req *r)
 {
 	struct proposal *p = load(r);
@@ -442,9 +460,9 @@ void page_proposal_post(struct req *r)
 	struct field_errors fe = { 0 };
 	int rc;
 	const char *done;
+	int stepping = 0;
 	if (what && !strcmp(what, "nominee")) {
 		struct nominee_in in;
-		int64_t version = require_version(r, &fe);
 		rc = read_nominee(r, &in, &fe);
 		if (!in.person_id) in.person_id = pick_form_id(r, "person_id");
 		if (!in.unit_id) in.unit_id = pick_form_id(r, "unit_id");
@@ -453,9 +471,22 @@ void page_proposal_post(struct req *r)
 		if (kind && !strcmp(kind, "collective")) in.person_id = 0;
 		else in.unit_id = 0;
 		int64_t nid;
-		if (rc == E_OK && version >= 0) rc = proposals_add_nominee(r->db, r->user, p->id, version, &in, &fe, &nid);
-		else rc = E_INVALID;
+		/* another nominee added meanwhile is no conflict: the add needs no version (proposals.h) */
+		if (rc == E_OK) rc = proposals_add_nominee(r->db, r->user, p->id, PROP_ANY_VERSION, &in, &fe, &nid);
 		done = N_("The nominee was added");
+	} else if (what && !strcmp(what, "edit")) {
+		/* the title, year, round and summary, while the proposing unit holds it */
+		struct proposal_in in;
+		int64_t version = require_version(r, &fe);
+		rc = read_prop(r, &in, &fe, 1);
+		/* the form sends every field: one left empty is missing, not unchanged */
+		if (!in.title && !fe_get(&fe, "title")) fe_add(&fe, "title", N_("Is required"));
+		if (!in.year && !fe_get(&fe, "year")) fe_add(&fe, "year", N_("Is required"));
+		if (fe.n || version < 0) rc = E_INVALID;
+		in.proposer_id = 0;
+		in.movement_id = 0;
+		if (rc == E_OK) rc = proposals_update(r->db, r->user, p->id, version, &in, &fe);
+		done = N_("Saved");
 	} else if (what && !strcmp(what, "typical")) {
 		int added = 0;
 		rc = do_typical(r, p, &fe, &added);
@@ -466,6 +497,7 @@ void page_proposal_post(struct req *r)
 		rc = proposals_remove_nominee(r->db, r->user, p->id, input_version(r), nid);
 		done = N_("The nominee was removed");
 	} else {
+		stepping = 1;
 		rc = do_step(r, p, &fe);
 		done = N_("Done: the proposal moved on");
 	}
@@ -474,9 +506,15 @@ void page_proposal_post(struct req *r)
 		reply_redirect(r, arena_printf(&r->a, "/proposals/%lld", (long long)p->id));
 		return;
 	}
-	if (rc == E_INVALID || rc == E_STATE) {
+	if (rc == E_FORBIDDEN && stepping) { reply_forbidden(r, step_refusal(r->user, p)); return; }
+	if (rc == E_INVALID || rc == E_STATE || rc == E_CONFLICT) {
+		/* the page again with what was typed; changed meanwhile: over the current version, said at the top */
 		struct proposal *again;
-		if (proposals_get(r->db, &r->a, p->id, r->lang, &again) == E_OK) { show_proposal(r, again, &fe); return; }
+		if (proposals_get(r->db, &r->a, p->id, r->lang, &again) == E_OK) {
+			if (rc == E_CONFLICT) form_conflict(r, again->version);
+			show_proposal(r, again, &fe);
+			return;
+		}
 	}
 	reply_fail(r, rc, &fe);
 }

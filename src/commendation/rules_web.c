@@ -444,7 +444,7 @@ static void show_rule_set(struct req *r, const struct rule_set *rs, const struct
 	struct award *awards = NULL;
 	int naw = 0;
 	if (!rs) awards_list(r->db, &r->a, r->lang, &awards, &naw);
-	if (fe && fe->n) r->status = 422;
+	if (fe && fe->n && r->status != 409) r->status = 422;
 	page_begin(r, rs ? rs->award_name : _("New rule set"), "rules");
 	tmpl_rule_set_page(&r->out, r, rs, awards, naw, typed, fe, pb, rule_sets_may_manage(r->user));
 	page_end(r);
@@ -499,10 +499,13 @@ void page_rule_set_post(struct req *r)
 		reply_redirect(r, arena_printf(&r->a, "/rules/%lld", (long long)id));
 		return;
 	}
-	if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }
+	if (rc != E_INVALID && rc != E_CONFLICT) { reply_fail(r, rc, &fe); return; }
+	int stale = rc == E_CONFLICT;
 	struct rule_set *rs;
 	rc = rule_sets_get(r->db, &r->a, id, r->lang, &rs);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	/* saved by someone else meanwhile: the form again over the current version, with what was typed */
+	if (stale) form_conflict(r, rs->version);
 	show_rule_set(r, rs, &in, &fe, problem(r, in.rules, &err));
 }
 

@@ -48,7 +48,9 @@ void page_begin(struct req *r, const char *title, const char *section)
 		}
 		r->csrf = pre;
 	}
-	tmpl_layout_head(&r->out, r, title, section, flash_take(r), page_here(r));
+	/* a refused request's page keeps another page's success message for
+	** that page: "Saved" next to "changed by someone else" contradicts */
+	tmpl_layout_head(&r->out, r, title, section, r->status >= 400 ? NULL : flash_take(r), page_here(r));
 }
 
 void page_end(struct req *r) { tmpl_layout_foot(&r->out, r); }

@@ -108,8 +108,10 @@ void reply_error(struct req *r, int status, const char *code, const char *messag
 	}
 	buf_reset(&r->out);
 	r->status = status;
-	page_begin(r, _(status_title(status)), "");
-	tmpl_error_page(&r->out, r, status, _(status_title(status)), _(message), page_before(r));
+	/* a step refused at this stage is not someone else's change */
+	const char *title = status == 409 && !strcmp(code, "state") ? N_("Not possible at this stage") : status_title(status);
+	page_begin(r, _(title), "");
+	tmpl_error_page(&r->out, r, status, _(title), _(message), page_before(r));
 	page_end(r);
 }
 
@@ -148,6 +150,14 @@ void reply_fail(struct req *r, int err, const struct field_errors *fe)
 void reply_forbidden(struct req *r, const char *msgid)
 {
 	reply_error(r, 403, "forbidden", msgid);
+}
+
+void form_conflict(struct req *r, int64_t current_version)
+{
+	r->status = 409;
+	r->notice = arena_printf(&r->a, _("Someone else changed this record after you opened the form; it is now at version %lld. "
+					 "What you typed is kept below: check it against the current record and save again to apply it."),
+				 (long long)current_version);
 }
 
 void reply_redirect(struct req *r, const char *location)

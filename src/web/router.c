@@ -270,6 +270,9 @@ static void dispatch(struct req *r, int snapshot)
 	}
 	struct reply_cache_req cq = { 0 };
 	if (snapshot && is_cached(hit) && reply_cache_serve(r, &cq)) return;
+	struct repeat_guard rg;
+	if (repeat_begin(r, &rg)) return; /* a double click: the first one's answer */
 	hit->fn(r);
+	repeat_end(r, &rg);
 	if (cq.ok) reply_cache_store(r, &cq);
 }

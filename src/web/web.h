@@ -88,6 +88,21 @@ void reply_invalid(struct req *r, const struct field_errors *fe);   /* 422 */
 void reply_fail(struct req *r, int err, const struct field_errors *fe); /* E_* → status */
 /* 403 "forbidden" with the reason (a message id) instead of reply_fail's "outside the units" */
 void reply_forbidden(struct req *r, const char *msgid);
+/* A form whose record was saved by someone else meanwhile (E_CONFLICT) is
+** not answered with a bare 409 page: the handler calls this with the
+** record's current version (409, and the layout's message at the top saying
+** so) and then shows its form again with what was typed, its hidden
+** version field carrying the current one, so that saving again applies the
+** typed text on top of the current record. */
+void form_conflict(struct req *r, int64_t current_version);
+
+/* A page form sent twice in a row (a double click) is answered once
+** (web/repeat.c): repeat_begin() before the handler, 1 when it answered the
+** request as the identical one that succeeded a moment ago; repeat_end()
+** after the handler, with the reply. */
+struct repeat_guard { int slot; unsigned char key[32]; };
+int repeat_begin(struct req *r, struct repeat_guard *g);
+void repeat_end(struct req *r, struct repeat_guard *g);
 /* A download (CSV or XLSX): the ?format= asked for (dflt when absent), or
 ** NULL after answering 422; then what write() produces, written to memory
 ** first so an error is still a proper answer, as the attachment name.format */

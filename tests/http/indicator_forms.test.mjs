@@ -347,8 +347,14 @@ test('a dashboard: the indicators and the public flag are chosen with checkboxes
   const pub = ok(await anon.get('/api/v1/public/indicators/son-la-cds'));
   assert.deepEqual(pub.indicators.map((x) => x.code), ['staff_trained', 'datasets', 'incidents']);
   assert.equal(pub.indicators[0].periods.find((p) => p.period === '2025').figure.value, 240);
-  // the same form again is stale
+  // the same form again at once is a double click: answered as the first one (nothing written twice)
+  const twice = await web.raw(`/indicators/dashboards/${id}`, { raw: f2.toString(), headers: type });
+  assert.equal(twice.status, 303);
+  assert.equal(sql(env.db, `SELECT version FROM indicator_dashboards WHERE id = ${id}`), '2');
+  // another change at the old version is stale
+  f2.set('title', 'Sơn La – chuyển đổi số, thẻ khác');
   assert.equal((await web.raw(`/indicators/dashboards/${id}`, { raw: f2.toString(), headers: type })).status, 409);
+  f2.set('title', 'Sơn La – chuyển đổi số');
   // a bad period at the current version: 422 beside the field
   f2.set('version', '2'); f2.set('to', '2025-Q1');
   const bad = await webEn.raw(`/indicators/dashboards/${id}`, { raw: f2.toString(), headers: type });
