@@ -325,7 +325,7 @@ static void test_money(void **state)
 	assert_int_equal(decisions_get(f->db, &f->a, decide(f, "2/QĐ", "2024-06-30", "LDTT", 2023), "vi", &d), E_OK);
 	assert_int_equal(d->nominees[0].bonus_vnd, 540000);
 	/* no multiple loaded: no money, counted */
-	assert_int_equal(decisions_get(f->db, &f->a, decide(f, "3/QĐ", "2024-07-01", "BK_TTG", 2024), "vi", &d), E_OK);
+	assert_int_equal(decisions_get(f->db, &f->a, decide(f, "3/QĐ", "2024-07-01", "BK_BO_TINH", 2024), "vi", &d), E_OK);
 	assert_int_equal(d->nominees[0].bonus_vnd, -1);
 	assert_int_equal(d->total_vnd, 0);
 	assert_int_equal(d->unpriced, 1);
@@ -429,6 +429,23 @@ static void test_certificate_pdf(void **state)
 	free(data);
 }
 
+/* the office above "TẶNG": the head's, without "KT."/"TM." and the deputy's title */
+static void test_awarding_office(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	assert_string_equal(cert_awarding_office(&a, "KT. Chủ tịch – Phó Chủ tịch"), "Chủ tịch");
+	assert_string_equal(cert_awarding_office(&a, "KT. Chủ tịch / Phó Chủ tịch"), "Chủ tịch");
+	assert_string_equal(cert_awarding_office(&a, "TM. Ủy ban nhân dân – Chủ tịch"), "Chủ tịch");
+	assert_string_equal(cert_awarding_office(&a, "KT. Bộ trưởng"), "Bộ trưởng");
+	assert_string_equal(cert_awarding_office(&a, "Chủ tịch"), "Chủ tịch");
+	assert_true(cert_text_printable("Đã có thành tích xuất sắc “Chuyển đổi số” – 2025…"));
+	assert_false(cert_text_printable("Hà Văn Tài 😀"));
+	assert_false(cert_text_printable("★"));
+	arena_free(&a);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0) return 1;
@@ -436,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_payload_format),
 		cmocka_unit_test(test_payload_canonical),
 		cmocka_unit_test(test_codes),
+		cmocka_unit_test(test_awarding_office),
 		cmocka_unit_test_setup_teardown(test_keys_and_signatures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_master_key_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_money, setup, teardown),
