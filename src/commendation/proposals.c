@@ -582,7 +582,7 @@ out:
 
 /* the level number of a unit's kind (unit_kinds.level: the country -1,
 ** central bodies 0, ministries and provinces 1, ...) */
-static int64_t unit_level(struct db *db, int64_t unit)
+int64_t unit_level(struct db *db, int64_t unit)
 {
 	int64_t level = 99;
 	db_int1(db, &level, "SELECT k.level FROM units u JOIN unit_kinds k ON k.code = u.kind WHERE u.id = $1", "i", unit);
@@ -590,7 +590,7 @@ static int64_t unit_level(struct db *db, int64_t unit)
 }
 
 /* the highest unit level an award's authority level allows to approve it for good */
-static int64_t level_needed(const char *authority_level)
+int64_t award_level_needed(const char *authority_level)
 {
 	if (!strcmp(authority_level, "state")) return -1;
 	if (!strcmp(authority_level, "government")) return 0;
@@ -605,7 +605,7 @@ static int level_suffices(struct db *db, struct arena *a, const struct proposal 
 	for (int i = 0; i < p->nnom; i++) {
 		struct award *aw;
 		if (awards_get_code(db, a, p->nom[i].award_code, "en", &aw) != E_OK) return 0;
-		if (lv > level_needed(aw->authority_level)) return 0;
+		if (lv > award_level_needed(aw->authority_level)) return 0;
 	}
 	return 1;
 }
@@ -750,6 +750,42 @@ int proposals_mark_decided(struct db *db, const struct user *who, int64_t propos
 	snprintf(before, sizeof before, "{\"stage\":\"approved\"}");
 	snprintf(after, sizeof after, "{\"stage\":\"decided\",\"decision_id\":%lld}", (long long)decision_id);
 	return audit_add(db, who, "decide", "proposal", proposal_id, before, after, number) == DB_OK ? E_OK : E_DB;
+}
+
+/* the decision that decided it is revoked (decisions.c, inside its
+** transaction): the proposal is approved again at the same level, so a
+** corrected decision can be issued from it, with a step 'revoke' saying
+** which decision and why */
+int proposals_mark_revoked(struct db *db, const struct user *who, int64_t proposal_id, int64_t authority_id, const char *number,
+			   const char *reason, int64_t decision_id)
+{
+	char now[21];
+	now_iso(now);
+	if (db_exec(db, "UPDATE proposals SET stage = 'approved', version = version + 1, updated_at = $2 WHERE id = $1 AND stage = 'decided'",
+		    "it", proposal_id, now) != DB_OK)
+		return E_DB;
+	if (db_changes(db) != 1) return E_OK; /* not decided by it (any more): nothing to undo */
+	const char *comment = reason && *reason ? NULL : number;
+	char *both = NULL;
+	if (!comment) {
+		size_t n = strlen(number) + strlen(reason) + 3;
+		both = malloc(n);
+		if (!both) return E_DB;
+		snprintf(both, n, "%s: %s", number, reason);
+		comment = both;
+	}
+	int rc = db_exec(db,
+			 "INSERT INTO proposal_steps (proposal_id, at, user_id, unit_id, stage, action, comment) "
+			 "VALUES ($1, $2, $3, $4, 'decided', 'revoke', $5)",
+			 "itIit", proposal_id, now, who->id, authority_id, comment) == DB_OK
+			 ? E_OK
+			 : E_DB;
+	char after[64], before[128];
+	snprintf(before, sizeof before, "{\"stage\":\"decided\",\"decision_id\":%lld}", (long long)decision_id);
+	snprintf(after, sizeof after, "{\"stage\":\"approved\"}");
+	if (rc == E_OK) rc = audit_add(db, who, "revoke decision", "proposal", proposal_id, before, after, comment) == DB_OK ? E_OK : E_DB;
+	free(both);
+	return rc;
 }
 
 int proposals_add_typical(struct db *db, const struct user *who, int64_t id, int64_t version, const char *award, struct field_errors *fe,

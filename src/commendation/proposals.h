@@ -146,6 +146,22 @@ int proposals_step(struct db *db, const struct user *who, int64_t id, int64_t ve
 int proposals_mark_decided(struct db *db, const struct user *who, int64_t proposal_id, int64_t authority_id, const char *number,
 			   int64_t decision_id);
 
+/* The decision decision_id (numbered number, issued by authority_id) that
+** decided the proposal is revoked for reason: the proposal is approved again
+** (a corrected decision can be issued from it), with a step 'revoke' and an
+** audit row, inside the revocation's transaction. E_OK (also when the
+** proposal is not decided any more), or E_DB. */
+int proposals_mark_revoked(struct db *db, const struct user *who, int64_t proposal_id, int64_t authority_id, const char *number,
+			   const char *reason, int64_t decision_id);
+
+/* The level number of a unit's kind (unit_kinds.level: the country -1,
+** central bodies 0, ministries and provinces 1, ..., 99 unknown), and the
+** highest level an award's authority level ("state", "government",
+** "province", "grassroots") lets issue it: a unit may issue the award when
+** unit_level <= award_level_needed. */
+int64_t unit_level(struct db *db, int64_t unit);
+int64_t award_level_needed(const char *authority_level);
+
 /* Who may act at a stage of a proposal held by a unit with this path (the
 ** permission of the stage: board and authority PERM_REVIEW_PROPOSALS, council
 ** PERM_COUNCIL, draft and returned PERM_PROPOSE on the proposer). */

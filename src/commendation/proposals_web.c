@@ -44,6 +44,7 @@ const char *prop_action_label(struct req *r, const char *action)
 	for (int i = 0; i < PA_N; i++)
 		if (action && !strcmp(action, prop_actions[i])) return _(words[i]);
 	if (action && !strcmp(action, "decide")) return _("decided");
+	if (action && !strcmp(action, "revoke")) return _("decision revoked");
 	return action;
 }
 

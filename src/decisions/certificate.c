@@ -21,6 +21,10 @@
 
 #define T(s) i18n_get(lang, (s))
 
+/* certificates and the decision are official Vietnamese documents: printed
+** in Vietnamese whatever the reader's language (what was signed is too) */
+static const char *const lang = "vi";
+
 #define LAND_W 841.890   /* A4 landscape */
 #define LAND_H 595.276
 #define FONT "Noto Serif"
@@ -105,7 +109,7 @@ static int qr(cairo_t *cr, const char *s, double x, double y, double size)
 	return 0;
 }
 
-static const char *long_date(struct arena *a, const char *lang, const char *place, const char *iso)
+static const char *long_date(struct arena *a, const char *place, const char *iso)
 {
 	int y = 0, m = 0, d = 0;
 	struct buf b;
@@ -119,10 +123,10 @@ static const char *long_date(struct arena *a, const char *lang, const char *plac
 }
 
 /* the award's name in lang (the catalogue's), else as decided */
-static const char *award_in(struct db *db, struct arena *a, const struct decision_nominee *n, const char *lang)
+static const char *award_in(struct db *db, struct arena *a, const struct decision_nominee *n, const char *in)
 {
-	if (!strcmp(lang, "vi")) return n->award_name;
-	const char *s = award_name(db, a, n->award_code, lang);
+	if (!strcmp(in, "vi")) return n->award_name;
+	const char *s = award_name(db, a, n->award_code, in);
 	return s ? s : n->award_label;
 }
 
@@ -132,15 +136,75 @@ static cairo_status_t write_out(void *closure, const unsigned char *data, unsign
 }
 
 /* "Ông" or "Bà" before a person's name on a Vietnamese certificate */
-static const char *honorific(const struct decision_nominee *n, const char *lang)
+static const char *honorific(const struct decision_nominee *n)
 {
-	if (!n->person_id || strcmp(lang, "vi") != 0 || !n->recipient_gender) return NULL;
+	if (!n->person_id || !n->recipient_gender) return NULL;
 	return !strcmp(n->recipient_gender, "F") ? "Bà" : !strcmp(n->recipient_gender, "M") ? "Ông" : NULL;
 }
 
-int cert_pdf(struct db *db, struct arena *a, const struct decision *d, const struct decision_nominee *n, const char *lang, FILE *out)
+/* the leading words of a title that sign for someone else: "KT." (on
+** behalf of the head, by a deputy), "TM." (on behalf of a collective body),
+** "TL.", "TUQ." (by delegation); its length with the spaces after, else 0 */
+static size_t for_whom_prefix(const char *t, int *collective)
 {
-	const char *award = award_in(db, a, n, lang);
+	static const char *const prefixes[] = { "KT.", "TM.", "TL.", "TUQ.", NULL };
+	for (int i = 0; prefixes[i]; i++) {
+		size_t n = strlen(prefixes[i]);
+		if (g_ascii_strncasecmp(t, prefixes[i], n) != 0) continue;
+		if (collective) *collective = i == 1;
+		while (t[n] == ' ') n++;
+		return n;
+	}
+	return 0;
+}
+
+/* the end of the first part of a title in two ("Chủ tịch – Phó Chủ tịch",
+** "Chủ tịch / Phó Chủ tịch", one a line): where the separator starts, and
+** *next where the second part does; NULL when the title is one part */
+static const char *title_split(const char *t, const char **next)
+{
+	static const char *const seps[] = { " – ", " — ", " - ", " / ", "/", "\n", NULL };
+	const char *best = NULL;
+	size_t len = 0;
+	for (int i = 0; seps[i]; i++) {
+		const char *p = strstr(t, seps[i]);
+		if (p && (!best || p < best)) { best = p; len = strlen(seps[i]); }
+	}
+	if (best && next) {
+		*next = best + len;
+		while (**next == ' ') (*next)++;
+	}
+	return best;
+}
+
+const char *cert_awarding_office(struct arena *a, const char *signer_title)
+{
+	const char *t = signer_title ? signer_title : "";
+	while (*t == ' ') t++;
+	int collective = 0;
+	size_t skip = for_whom_prefix(t, &collective);
+	if (!skip) return arena_strdup(a, t);
+	t += skip;
+	const char *next = NULL, *end = title_split(t, &next);
+	/* TM. Ủy ban nhân dân – Chủ tịch: the body is the authority's name
+	** already, the office is the head's; KT. Chủ tịch – Phó Chủ tịch: the
+	** head's, for whom the deputy signs */
+	if (collective) return end ? arena_strdup(a, next) : "";
+	return end ? arena_printf(a, "%.*s", (int)(end - t), t) : arena_strdup(a, t);
+}
+
+/* the signer's title in the signature block: its two parts one a line
+** ("KT. CHỦ TỊCH" above "PHÓ CHỦ TỊCH") */
+static const char *signature_title(struct arena *a, const char *signer_title)
+{
+	const char *t = signer_title ? signer_title : "", *next = NULL;
+	const char *end = for_whom_prefix(t, NULL) ? title_split(t, &next) : NULL;
+	return end ? arena_printf(a, "%.*s\n%s", (int)(end - t), t, next) : t;
+}
+
+int cert_pdf(struct db *db, struct arena *a, const struct decision *d, const struct decision_nominee *n, FILE *out)
+{
+	const char *award = award_in(db, a, n, "vi");
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_out, out, LAND_W, LAND_H);
 	cairo_t *cr = cairo_create(s);
 	const char *title = arena_printf(a, "%s — %s", award, n->recipient_name);
@@ -160,8 +224,11 @@ int cert_pdf(struct db *db, struct arena *a, const struct decision *d, const str
 	y += centred(&p, "Độc lập – Tự do – Hạnh phúc", 13.5, 1, 0, y);
 	rule(cr, LAND_W / 2, y + 3, 150);
 	y += 24;
-	/* who awards: the signer's office and the authority, then "awards" */
-	char *who = g_utf8_strup(arena_printf(a, "%s %s", d->signer_title, d->authority_name), -1);
+	/* who awards: the head's office and the authority, then "awards" (a
+	** deputy signing "KT. Chủ tịch – Phó Chủ tịch" awards as the head: the
+	** "KT." and the deputy's title are for the signature block only) */
+	const char *office_of = cert_awarding_office(a, d->signer_title);
+	char *who = g_utf8_strup(*office_of ? arena_printf(a, "%s %s", office_of, d->authority_name) : d->authority_name, -1);
 	y += centred(&p, who, 14, 1, 0, y);
 	g_free(who);
 	char *verb = g_utf8_strup(T("awards"), -1);
@@ -172,7 +239,7 @@ int cert_pdf(struct db *db, struct arena *a, const struct decision *d, const str
 	y += centred(&p, award, 32, 1, 0, y) + 10;
 	/* the recipient */
 	ink(cr, 0);
-	const char *hon = honorific(n, lang);
+	const char *hon = honorific(n);
 	const char *rec = hon ? arena_printf(a, "%s %s", hon, n->recipient_name) : n->recipient_name;
 	y += centred(&p, rec, 22, 1, 0, y);
 	if (n->recipient_detail) y += centred(&p, n->recipient_detail, 12, 0, 1, y + 2) + 2;
@@ -182,8 +249,8 @@ int cert_pdf(struct db *db, struct arena *a, const struct decision *d, const str
 
 	/* bottom right: the place and date, the signer */
 	double rx = LAND_W / 2 + 40, rw = LAND_W / 2 - 100, by = LAND_H - 190;
-	by += text(&p, long_date(a, lang, d->place, d->decided_on), 12, 0, 1, rx, by, rw, PANGO_ALIGN_CENTER) + 2;
-	char *office = g_utf8_strup(d->signer_title, -1);
+	by += text(&p, long_date(a, d->place, d->decided_on), 12, 0, 1, rx, by, rw, PANGO_ALIGN_CENTER) + 2;
+	char *office = g_utf8_strup(signature_title(a, d->signer_title), -1);
 	text(&p, office, 13, 1, 0, rx, by, rw, PANGO_ALIGN_CENTER);
 	g_free(office);
 	text(&p, d->signer_name, 14, 1, 0, rx, LAND_H - 88, rw, PANGO_ALIGN_CENTER);
@@ -224,7 +291,7 @@ int cert_pdf(struct db *db, struct arena *a, const struct decision *d, const str
 	return rc;
 }
 
-static const char *money(struct arena *a, const char *lang, int64_t v)
+static const char *money(struct arena *a, int64_t v)
 {
 	struct buf b;
 	buf_init(&b);
@@ -234,12 +301,12 @@ static const char *money(struct arena *a, const char *lang, int64_t v)
 	return s;
 }
 
-int decision_pdf(struct db *db, struct arena *a, const struct decision *d, const char *lang, FILE *out)
+int decision_pdf(struct db *db, struct arena *a, const struct decision *d, FILE *out)
 {
 	struct pdf *p = pdf_open(out, arena_printf(a, "%s %s", T("Decision"), d->number), lang, d->authority_name, T("Award decision"));
 	if (!p) return -1;
 	pdf_footer(p, arena_printf(a, "%s %s — %s", T("Decision"), d->number, d->authority_name));
-	pdf_letterhead(p, NULL, d->authority_name, long_date(a, lang, d->place, d->decided_on));
+	pdf_letterhead(p, NULL, d->authority_name, long_date(a, d->place, d->decided_on));
 	pdf_title(p, T("Decision"), arena_printf(a, "%s %s", T("On commendation, number"), d->number));
 	if (!strcmp(d->status, "revoked")) pdf_fact(p, T("Status"), arena_printf(a, "%s: %s", T("Revoked"), d->revoke_reason));
 	pdf_fact(p, T("Number"), d->number);
@@ -253,7 +320,7 @@ int decision_pdf(struct db *db, struct arena *a, const struct decision *d, const
 	pdf_fact(p, T("Year commended"), arena_printf(a, "%lld", (long long)d->year));
 	if (d->movement_title) pdf_fact(p, T("Movement"), d->movement_title);
 	if (d->proposal_code) pdf_fact(p, T("Proposal"), d->proposal_code);
-	pdf_fact(p, T("Total bonus"), money(a, lang, d->total_vnd));
+	pdf_fact(p, T("Total bonus"), money(a, d->total_vnd));
 	if (d->unpriced) pdf_fact(p, T("Not loaded"), arena_printf(a, "%lld %s", (long long)d->unpriced, T("nominees: their award's bonus multiple is not loaded")));
 	if (d->citation) pdf_paragraph(p, d->citation);
 	pdf_heading(p, 2, T("Nominees"));
@@ -264,8 +331,8 @@ int decision_pdf(struct db *db, struct arena *a, const struct decision *d, const
 		const struct decision_nominee *n = &d->nominees[i];
 		const char *who = n->recipient_detail ? arena_printf(a, "%s\n%s", n->recipient_name, n->recipient_detail) : n->recipient_name;
 		const char *row[] = {
-			arena_printf(a, "%lld", (long long)n->position), who, n->recipient_code, award_in(db, a, n, lang),
-			n->bonus_vnd >= 0 ? money(a, lang, n->bonus_vnd) : T("not loaded"), cert_code_grouped(a, n->cert_code),
+			arena_printf(a, "%lld", (long long)n->position), who, n->recipient_code, award_in(db, a, n, "vi"),
+			n->bonus_vnd >= 0 ? money(a, n->bonus_vnd) : T("not loaded"), cert_code_grouped(a, n->cert_code),
 		};
 		pdf_row(p, row);
 	}
@@ -274,23 +341,48 @@ int decision_pdf(struct db *db, struct arena *a, const struct decision *d, const
 	return pdf_close(p);
 }
 
-int decision_export(struct db *db, const struct decision *d, FILE *out, const char *format, const char *lang)
+int decision_export(struct db *db, const struct decision *d, FILE *out, const char *format, const char *in)
 {
+#undef T
+#define T(s) i18n_get(in, (s))
+	/* the list for the finance office: a revoked decision's rows say so,
+	** and carry no bonus (nothing is to be paid) */
+	int revoked = !strcmp(d->status, "revoked");
 	const char *h[] = { T("No."), T("Subject"), T("Code"), T("Name"), T("Position and unit"), T("Award code"), T("Award"),
-			    T("Bonus (VND)"), T("Certificate code"), T("Verification address"), NULL };
-	struct sheet *s = sheet_open(out, format, T("Nominees"), h, "nttttttntt");
+			    T("Bonus (VND)"), T("Certificate code"), T("Verification address"), T("Status"), NULL };
+	struct sheet *s = sheet_open(out, format, T("Nominees"), h, "nttttttnttt");
 	if (!s) return E_DB;
 	struct arena a;
 	arena_init(&a);
+	const char *status = revoked ? arena_printf(&a, "%s: %s", T("Revoked"), d->revoke_reason ? d->revoke_reason : "") : T("Issued");
 	for (int i = 0; i < d->nnominees; i++) {
 		const struct decision_nominee *n = &d->nominees[i];
 		const char *row[] = {
 			arena_printf(&a, "%lld", (long long)n->position), n->person_id ? T("person") : T("collective"), n->recipient_code,
-			n->recipient_name, n->recipient_detail, n->award_code, award_in(db, &a, n, lang),
-			n->bonus_vnd >= 0 ? arena_printf(&a, "%lld", (long long)n->bonus_vnd) : "", n->cert_code, cert_verify_url(&a, n->cert_code),
+			n->recipient_name, n->recipient_detail, n->award_code, award_in(db, &a, n, in),
+			n->bonus_vnd >= 0 && !revoked ? arena_printf(&a, "%lld", (long long)n->bonus_vnd) : "", n->cert_code,
+			cert_verify_url(&a, n->cert_code), status,
 		};
 		sheet_row(s, row);
 	}
 	arena_free(&a);
 	return sheet_close(s) == 0 ? E_OK : E_DB;
+}
+
+int cert_text_printable(const char *s)
+{
+	if (!s || !g_utf8_validate(s, -1, NULL)) return 0;
+	for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		int ok = (c >= 0x20 && c <= 0x7e)          /* ASCII */
+			 || (c >= 0xa0 && c <= 0x24f)      /* Latin-1, Latin Extended-A and -B */
+			 || (c >= 0x300 && c <= 0x36f)     /* combining marks (a text not yet in NFC) */
+			 || (c >= 0x1e00 && c <= 0x1eff)   /* Latin Extended Additional: Vietnamese */
+			 || (c >= 0x2010 && c <= 0x2027)   /* dashes, quotation marks, bullet, ellipsis */
+			 || (c >= 0x2030 && c <= 0x203a)   /* per mille, primes, angle quotation marks */
+			 || c == 0x20ab || c == 0x20ac     /* ₫ € */
+			 || c == 0x2116;                   /* № */
+		if (!ok) return 0;
+	}
+	return 1;
 }

@@ -10,6 +10,7 @@
 #include "../base/buf.h"
 #include "../base/db.h"
 #include "../base/fold.h"
+#include "../base/i18n.h"
 #include "../base/util.h"
 #include "../commendation/commendation.h"
 #include "../commendation/proposals.h"
@@ -269,6 +270,7 @@ struct decided_nominee {
 	const char *award, *ref;
 	const char *code, *name, *detail, *path;
 	const char *award_name;
+	const char *award_subjects, *award_level; /* the award's "person", "collective", "both"; its authority_level */
 	int collective;
 };
 
@@ -300,7 +302,18 @@ static int resolve_nominee(struct db *db, struct arena *a, struct decided_nomine
 		return E_INVALID;
 	}
 	x->award_name = aw->name_vi;
+	x->award_subjects = aw->subjects;
+	x->award_level = aw->authority_level;
 	return E_OK;
+}
+
+/* the words of an award's authority level, in lang */
+static const char *level_words(const char *lang, const char *level)
+{
+	return i18n_get(lang, !strcmp(level, "state")        ? N_("state")
+			      : !strcmp(level, "government") ? N_("government")
+			      : !strcmp(level, "province")   ? N_("ministry or province")
+							     : N_("grassroots"));
 }
 
 /* the proposal's nominees, and its facts that a decision takes by default */
@@ -344,6 +357,14 @@ static int load_proposal(struct db *db, struct arena *a, int64_t id, struct prop
 	return E_OK;
 }
 
+/* a text printed on the certificate that its font cannot print (an emoji,
+** a symbol) is refused at its field rather than printed as a box */
+static void check_printable(struct field_errors *fe, const char *field, const char *s)
+{
+	if (s && *s && !fe_get(fe, field) && !cert_text_printable(s))
+		fe_add(fe, field, N_("The certificate cannot print some of these characters (emoji, symbols): use letters, digits and common punctuation"));
+}
+
 /* the checks of the decision's own fields */
 static void check_fields(const struct decision_in *in, struct field_errors *fe)
 {
@@ -363,6 +384,12 @@ static void check_fields(const struct decision_in *in, struct field_errors *fe)
 	check_text(fe, "place", in->place, 100, 0);
 	check_text(fe, "citation", in->citation, 1000, 0);
 	if (in->year && (in->year < 1945 || in->year > 2200)) fe_add(fe, "year", N_("Is out of range"));
+	check_printable(fe, "number", in->number);
+	check_printable(fe, "signer", in->signer_name);
+	check_printable(fe, "signer_title", in->signer_title);
+	check_printable(fe, "authority_name", in->authority_name);
+	check_printable(fe, "place", in->place);
+	check_printable(fe, "citation", in->citation);
 }
 
 /* the award record, the certificate and its signature of nominee i */
@@ -432,6 +459,7 @@ static int plan_decision(struct db *db, struct arena *a, const struct decision_i
 {
 	memset(p, 0, sizeof *p);
 	p->in = *in;
+	const char *lang = in->lang ? in->lang : "vi";
 	if (in->proposal_id > 0) {
 		int rc = load_proposal(db, a, in->proposal_id, &p->proposal, &p->nominees, &p->n);
 		if (rc == E_NOTFOUND) { fe_add(fe, "proposal_id", N_("No such proposal")); return E_NOTFOUND; }
@@ -452,7 +480,21 @@ static int plan_decision(struct db *db, struct arena *a, const struct decision_i
 	if (!p->in.authority_id) {
 		if (!fe_get(fe, "authority_code")) fe_add(fe, "authority_code", N_("Is required"));
 	} else if (units_path(db, p->in.authority_id, p->path, sizeof p->path) != E_OK) fe_add(fe, "authority_code", N_("No unit has this code"));
+	else if (in->proposal_id > 0 && p->in.authority_id != p->proposal.holder_id) {
+		/* a proposal is decided by the level that approved it (which checked
+		** that its level may issue every award): another unit is a mistake */
+		struct unit *holder;
+		const char *name = units_get(db, a, p->proposal.holder_id, &holder) == E_OK ? holder->name : "";
+		fe_add(fe, "authority_code",
+		       arena_printf(a, i18n_get(lang, N_("A decision on this proposal is issued by the level that approved it: %s")), name));
+	}
+	int64_t authority_level = *p->path ? unit_level(db, p->in.authority_id) : 99;
 	check_fields(&p->in, fe);
+	/* the number taken already: said with the rest (checked again in the transaction) */
+	int64_t dup = 0;
+	if (*p->path && p->in.number && !fe_get(fe, "number") &&
+	    db_int1(db, &dup, "SELECT id FROM decisions WHERE authority_id = $1 AND number = $2", "it", p->in.authority_id, p->in.number) == DB_ROW)
+		fe_add(fe, "number", N_("This authority already has a decision with this number"));
 	if (!p->n) fe_add(fe, in->proposal_id > 0 ? "proposal_id" : "nominees", N_("A decision needs at least one nominee"));
 	if (p->n > DECISION_MAX_NOMINEES) fe_add(fe, "nominees", N_("Too many nominees for one decision"));
 	/* without a year (and without a proposal, whose year it takes): the
@@ -485,9 +527,35 @@ static int plan_decision(struct db *db, struct arena *a, const struct decision_i
 								    : N_("This person is not in the issuing authority's units"));
 			continue;
 		}
+		struct decided_nominee *x = &p->nominees[i];
+		/* the authority issues only the awards its level may issue (as a
+		** proposal's approval: proposals.c level_suffices) */
+		if (*p->path && authority_level > award_level_needed(x->award_level)) {
+			const char *name = award_name(db, a, x->award, lang);
+			fe_add(fe, field,
+			       arena_printf(a, i18n_get(lang, N_("%s is awarded at the %s level: the issuing authority may not award it")),
+					    name ? name : x->award_name, level_words(lang, x->award_level)));
+			continue;
+		}
+		/* what the award record would refuse, said now with the rest (not a round later) */
+		int fits = !strcmp(x->award_subjects, "both") ||
+			   (x->collective ? !strcmp(x->award_subjects, "collective") || !strcmp(x->award_subjects, "household")
+					  : !strcmp(x->award_subjects, "person"));
+		if (!fits) {
+			fe_add(fe, field, x->collective ? N_("This award is for individuals, not collectives") : N_("This award is for collectives, not individuals"));
+			continue;
+		}
+		int64_t held = 0;
+		if (p->in.year && db_int1(db, &held,
+					  "SELECT id FROM achievements WHERE (person_id = $1 OR unit_id = $2) AND year = $3 AND kind = 'title' AND value = $4",
+					  "iiit", x->collective ? 0 : x->person_id, x->collective ? x->unit_id : 0, p->in.year, x->award) == DB_ROW) {
+			fe_add(fe, field, in->proposal_id > 0 ? N_("Already holds this award for the year: the level that approved the proposal can return it")
+							       : N_("Already holds this award for the year"));
+			continue;
+		}
 		for (int k = 0; k < i; k++)
-			if (p->nominees[k].person_id == p->nominees[i].person_id && p->nominees[k].unit_id == p->nominees[i].unit_id &&
-			    p->nominees[k].award && !strcmp(p->nominees[k].award, p->nominees[i].award)) {
+			if (p->nominees[k].person_id == x->person_id && p->nominees[k].unit_id == x->unit_id &&
+			    p->nominees[k].award && !strcmp(p->nominees[k].award, x->award)) {
 				fe_add(fe, field, N_("This nominee is listed twice for the same award"));
 				break;
 			}
@@ -502,11 +570,13 @@ int decisions_create(struct db *db, struct arena *a, const struct user *who, con
 	int rc = plan_decision(db, a, in, fe, p);
 	/* the authority outside the user's scope is 403 whatever else is wrong */
 	if (*p->path && !role_can(who, PERM_DECIDE, p->path)) return E_FORBIDDEN;
-	if (rc != E_OK) return rc;
-	if (in->proposal_id > 0 && strcmp(p->proposal.stage, "approved") != 0) {
+	/* a proposal decided already: that, not its nominees holding the award now */
+	if (in->proposal_id > 0 && p->proposal.stage && strcmp(p->proposal.stage, "approved") != 0) {
+		fe->n = 0;
 		fe_add(fe, "proposal_id", N_("Only an approved proposal can be decided"));
 		return E_STATE;
 	}
+	if (rc != E_OK) return rc;
 	if ((rc = db_tx_begin(db)) != E_OK) return rc;
 	struct signing_key key;
 	memset(&key, 0, sizeof key);
@@ -612,11 +682,14 @@ int decisions_revoke(struct db *db, const struct user *who, int64_t id, int64_t 
 	int64_t have = 0;
 	const char *status = "";
 	char number[128] = "";
-	st = db_query(db, "SELECT version, status, number FROM decisions WHERE id = $1", "i", id);
+	int64_t proposal_id = 0, authority_id = 0;
+	st = db_query(db, "SELECT version, status, number, COALESCE(proposal_id, 0), authority_id FROM decisions WHERE id = $1", "i", id);
 	if (st && db_step(st) == DB_ROW) {
 		have = db_int(st, 0);
 		status = !strcmp(db_text(st, 1), "revoked") ? "revoked" : "issued";
 		snprintf(number, sizeof number, "%s", db_text(st, 2));
+		proposal_id = db_int(st, 3);
+		authority_id = db_int(st, 4);
 	}
 	db_done(st);
 	char now[21];
@@ -634,6 +707,8 @@ int decisions_revoke(struct db *db, const struct user *who, int64_t id, int64_t 
 			rc = E_DB;
 		else
 			rc = audit_change(db, who, "revoke", "decision", id, before, snapshot, reason);
+		/* its proposal is approved again: a corrected decision can be issued from it */
+		if (rc == E_OK && proposal_id > 0) rc = proposals_mark_revoked(db, who, proposal_id, authority_id, number, reason, id);
 	}
 	free(before);
 	return db_tx_end(db, rc);

@@ -174,6 +174,7 @@ struct decision_in {
 	int64_t movement_id;
 	const struct decision_nominee_in *nominees;  /* when there is no proposal */
 	int nnominees;
+	const char *lang;            /* the language of messages that name things (NULL: Vietnamese) */
 };
 
 #define DECISION_MAX_NOMINEES 2000
@@ -241,11 +242,23 @@ const char *cert_verify_url(struct arena *a, const char *code);
 
 /* The certificate of one nominee (Bằng khen / Giấy khen layout, A4
 ** landscape, QR code of its verification address): 0, or -1 when writing
-** failed. Labels in lang; the national motto always in Vietnamese. */
-int cert_pdf(struct db *db, struct arena *a, const struct decision *d, const struct decision_nominee *n, const char *lang, FILE *out);
-/* The decision itself with its list of nominees and their money (A4 portrait). */
-int decision_pdf(struct db *db, struct arena *a, const struct decision *d, const char *lang, FILE *out);
-/* the list of nominees as CSV or XLSX, headers in lang */
+** failed. Always in Vietnamese, an official document as what was signed;
+** a revoked decision's says so across the page. */
+int cert_pdf(struct db *db, struct arena *a, const struct decision *d, const struct decision_nominee *n, FILE *out);
+/* The decision itself with its list of nominees and their money (A4
+** portrait), in Vietnamese. */
+int decision_pdf(struct db *db, struct arena *a, const struct decision *d, FILE *out);
+/* The office that awards, printed before the authority's name above "TẶNG":
+** the signer's title without the words that sign for someone else ("KT.
+** Chủ tịch – Phó Chủ tịch" → "Chủ tịch"; "TM. Ủy ban nhân dân – Chủ tịch"
+** → "Chủ tịch"; "Chủ tịch" as it is). Only what is printed: the signed
+** payload keeps the title as typed. */
+const char *cert_awarding_office(struct arena *a, const char *signer_title);
+/* 1 when the certificate's font prints every character of s (Vietnamese
+** text: Latin letters with their diacritics, digits, common punctuation) */
+int cert_text_printable(const char *s);
+/* the list of nominees as CSV or XLSX, headers in lang, a column "Status"
+** (a revoked decision's rows without their bonus) */
 int decision_export(struct db *db, const struct decision *d, FILE *out, const char *format, const char *lang);
 
 /* ---- demo (decisions_demo.c) ---- */

@@ -151,6 +151,7 @@ static int read_decision(struct req *r, struct decision_in *in, struct field_err
 {
 	struct input v;
 	memset(in, 0, sizeof *in);
+	in->lang = r->lang;
 	input_read(r, decision_fields, &v, fe, 0);
 	in->proposal_id = v.i[DF_PROPOSAL];
 	in->proposal_version = v.i[DF_PROPOSAL_VERSION];
@@ -311,13 +312,13 @@ static const char *doc_lang(struct req *r)
 
 static int make_cert(struct req *r, const struct decision *d, const void *ctx, FILE *f)
 {
-	return cert_pdf(r->db, &r->a, d, ctx, doc_lang(r), f);
+	return cert_pdf(r->db, &r->a, d, ctx, f);
 }
 
 static int make_decision(struct req *r, const struct decision *d, const void *ctx, FILE *f)
 {
 	(void)ctx;
-	return decision_pdf(r->db, &r->a, d, doc_lang(r), f);
+	return decision_pdf(r->db, &r->a, d, f);
 }
 
 /* a file name from a decision's number: "1234-QD-UBND" (ASCII, no '/') */
@@ -368,11 +369,27 @@ void decision_export_download(struct req *r)
 	if (format) reply_sheet(r, file_stem(r, d), format, write_export, d);
 }
 
+/* the recipient's civil-servant code is not printed on the certificate:
+** the public sees what the paper shows, who may read the decision sees the
+** code too (it stays in the signed payload, which verification compares) */
+static void public_fields(struct req *r, struct cert_check *c)
+{
+	if (!c->found) return;
+	int64_t unit = 0;
+	char path[UNIT_PATH_MAX];
+	if (r->user && c->authority_code && units_find_code(r->db, c->authority_code, &unit) == E_OK &&
+	    units_path(r->db, unit, path, sizeof path) == E_OK && role_can(r->user, PERM_READ, path))
+		return;
+	c->now.recipient_code = NULL;
+	c->was.recipient_code = NULL;
+}
+
 void api_verify(struct req *r)
 {
 	struct cert_check c;
 	int rc = certs_verify(r->db, &r->a, r->params[0], &c);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	public_fields(r, &c);
 	req_set_header(r, "Cache-Control", "no-store");
 	struct jw w;
 	jw_init(&w, &r->out);
@@ -490,7 +507,10 @@ static void decisions_page(struct req *r, const struct field_errors *fe, const s
 	struct decision_form f = { .rows = (int)form_rows(r) };
 	if (can_decide) {
 		const struct grant *g = deciding_grant(r);
-		f.authority_id = r->method == M_POST ? pick_form_id(r, "authority_id") : g ? g->unit_id : 0;
+		/* a proposal is decided by the level that approved it: with proposals
+		** to decide, the empty choice (that level; without a proposal the
+		** officer's unit), else the officer's unit */
+		f.authority_id = r->method == M_POST ? pick_form_id(r, "authority_id") : np > 0 ? 0 : g ? g->unit_id : 0;
 		f.movement_id = r->method == M_POST ? pick_form_id(r, "movement_id") : 0;
 		f.proposal_id = r->method == M_POST ? pick_form_id(r, "proposal_id") : 0;
 		if (in && fe && fe->n) f.names = nominee_names(r, in, &f.nnames);
@@ -560,6 +580,7 @@ void page_verify(struct req *r)
 	struct cert_check c;
 	int rc = certs_verify(r->db, &r->a, r->params[0], &c);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	public_fields(r, &c);
 	req_set_header(r, "Cache-Control", "no-store");
 	page_begin(r, _("Verify a certificate"), "verify");
 	tmpl_verify_page(&r->out, r, r->params[0], &c);

@@ -325,7 +325,7 @@ static void test_money(void **state)
 	assert_int_equal(decisions_get(f->db, &f->a, decide(f, "2/QĐ", "2024-06-30", "LDTT", 2023), "vi", &d), E_OK);
 	assert_int_equal(d->nominees[0].bonus_vnd, 540000);
 	/* no multiple loaded: no money, counted */
-	assert_int_equal(decisions_get(f->db, &f->a, decide(f, "3/QĐ", "2024-07-01", "BK_TTG", 2024), "vi", &d), E_OK);
+	assert_int_equal(decisions_get(f->db, &f->a, decide(f, "3/QĐ", "2024-07-01", "BK_BO_TINH", 2024), "vi", &d), E_OK);
 	assert_int_equal(d->nominees[0].bonus_vnd, -1);
 	assert_int_equal(d->total_vnd, 0);
 	assert_int_equal(d->unpriced, 1);
@@ -413,7 +413,8 @@ static void test_certificate_pdf(void **state)
 		char *data = NULL;
 		size_t len = 0;
 		FILE *out = open_memstream(&data, &len);
-		assert_int_equal(cert_pdf(f->db, &f->a, d, &d->nominees[0], lang, out), 0);
+		(void)lang;
+		assert_int_equal(cert_pdf(f->db, &f->a, d, &d->nominees[0], out), 0);
 		fclose(out);
 		assert_true(len > 2000);
 		assert_memory_equal(data, "%PDF-", 5);
@@ -422,10 +423,27 @@ static void test_certificate_pdf(void **state)
 	char *data = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&data, &len);
-	assert_int_equal(decision_pdf(f->db, &f->a, d, "vi", out), 0);
+	assert_int_equal(decision_pdf(f->db, &f->a, d, out), 0);
 	fclose(out);
 	assert_memory_equal(data, "%PDF-", 5);
 	free(data);
+}
+
+/* the office above "TẶNG": the head's, without "KT."/"TM." and the deputy's title */
+static void test_awarding_office(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	assert_string_equal(cert_awarding_office(&a, "KT. Chủ tịch – Phó Chủ tịch"), "Chủ tịch");
+	assert_string_equal(cert_awarding_office(&a, "KT. Chủ tịch / Phó Chủ tịch"), "Chủ tịch");
+	assert_string_equal(cert_awarding_office(&a, "TM. Ủy ban nhân dân – Chủ tịch"), "Chủ tịch");
+	assert_string_equal(cert_awarding_office(&a, "KT. Bộ trưởng"), "Bộ trưởng");
+	assert_string_equal(cert_awarding_office(&a, "Chủ tịch"), "Chủ tịch");
+	assert_true(cert_text_printable("Đã có thành tích xuất sắc “Chuyển đổi số” – 2025…"));
+	assert_false(cert_text_printable("Hà Văn Tài 😀"));
+	assert_false(cert_text_printable("★"));
+	arena_free(&a);
 }
 
 int main(void)
@@ -435,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_payload_format),
 		cmocka_unit_test(test_payload_canonical),
 		cmocka_unit_test(test_codes),
+		cmocka_unit_test(test_awarding_office),
 		cmocka_unit_test_setup_teardown(test_keys_and_signatures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_master_key_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_money, setup, teardown),
