@@ -55,7 +55,7 @@ test('a file with a bad line: the job page names the line, and nothing is import
   assert.equal(await text(page.locator('#job-status')), 'không thành công');
   assert.equal(await text(page.locator('.error-msg')), 'Chưa nhập được dữ liệu nào: tệp có lỗi');
   assert.equal(await text(page.locator('.job p:not([class])')), '1 / 2 dòng bị từ chối; hãy sửa và nhập lại toàn bộ tệp.');
-  assert.equal(await text(page.locator('pre.import-errors')), 'line 3: field: Is not a field of this movement');
+  assert.equal(await text(page.locator('pre.import-errors')), 'dòng 3: field: Không phải lĩnh vực của phong trào này');
   await clickAndWait(page, page.getByRole('link', { name: 'Quay lại phong trào' }));
   assert.equal(page.url(), `${srv.base}/movements/${mv.id}/models`);
   assert.equal(await page.locator('table.list tbody tr').count(), 0);
