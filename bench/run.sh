@@ -297,11 +297,12 @@ best_of3() {
 	printf -v "$cvar" '%s' "$bc"
 }
 # the scan through the command line: counts, then every eligible person with the reasons
-"$BIN" eligibility --db "$DB" --award CSTD_BO_TINH --unit "$ELIG_CODE" --year "$ELIG_YEAR" >"$OUT/eligibility.txt" 2>"$OUT/eligibility.err" ||
+# (--lang en: the lines read below, "eligible: N" and a person's ending in "eligible", are English)
+"$BIN" eligibility --lang en --db "$DB" --award CSTD_BO_TINH --unit "$ELIG_CODE" --year "$ELIG_YEAR" >"$OUT/eligibility.txt" 2>"$OUT/eligibility.err" ||
 	{ cat "$OUT/eligibility.err" >&2; fail "thidua eligibility"; }
-best_of3 T_ELIG_CLI C_ELIG_CLI "$BIN" eligibility --db "$DB" --award CSTD_BO_TINH --unit "$ELIG_CODE" --year "$ELIG_YEAR"
+best_of3 T_ELIG_CLI C_ELIG_CLI "$BIN" eligibility --lang en --db "$DB" --award CSTD_BO_TINH --unit "$ELIG_CODE" --year "$ELIG_YEAR"
 # the start of a thidua process alone (opening the database, loading the catalogs): an unknown unit
-best_of3 T_CLI_START C_CLI_START "$BIN" eligibility --db "$DB" --award CSTD_BO_TINH --unit "-" --year "$ELIG_YEAR"
+best_of3 T_CLI_START C_CLI_START "$BIN" eligibility --lang en --db "$DB" --award CSTD_BO_TINH --unit "-" --year "$ELIG_YEAR"
 elig_count() { sed -n "s/^$1: \([0-9]*\)$/\1/p" "$OUT/eligibility.txt"; }
 ELIG_PEOPLE=$(elig_count people) ELIG_ELIGIBLE=$(elig_count eligible) ELIG_MANUAL=$(elig_count manual) ELIG_INELIGIBLE=$(elig_count ineligible)
 [ "$ELIG_PEOPLE" = "$SQL_E_PEOPLE" ] && [ "$ELIG_ELIGIBLE" = "$SQL_E_ELIGIBLE" ] && [ "$ELIG_MANUAL" = 0 ] &&

@@ -176,7 +176,16 @@ static int64_t who_id(const struct user *who) { return who->system ? 0 : who->id
 
 int64_t files_unit_quota = FILES_UNIT_QUOTA_DEFAULT;
 
-int files_attach(struct db *db, const struct user *who, const char *entity, int64_t entity_id, const char *name,
+int64_t files_unit_storage(struct db *db, int64_t unit_id)
+{
+	int64_t used = 0;
+	db_int1(db, &used,
+		"SELECT COALESCE(sum(f.size), 0) FROM attachments a JOIN files f ON f.id = a.file_id WHERE a.unit_id = $1 AND a.active = 1",
+		"i", unit_id);
+	return used;
+}
+
+int files_attach(struct db *db, const struct user *who, const char *entity, int64_t entity_id, int64_t unit_id, const char *name,
 		 const void *data, size_t n, size_t max_size, struct field_errors *fe, int64_t *attachment_id)
 {
 	if (!entity_valid(entity) || entity_id <= 0) {
@@ -202,6 +211,12 @@ int files_attach(struct db *db, const struct user *who, const char *entity, int6
 	int64_t file_id = 0, att = 0;
 	struct buf after;
 	buf_init(&after);
+	/* the unit's quota, read in the writing transaction so two uploads cannot both fit */
+	if (unit_id > 0 && files_unit_quota > 0 && files_unit_storage(db, unit_id) + (int64_t)n > files_unit_quota) {
+		fe_add(fe, "file", N_("The unit's storage quota is full: remove old files or ask the administrator for more room"));
+		rc = E_INVALID;
+		goto out;
+	}
 	/* identical content is stored once */
 	if (db_exec(db,
 		    "INSERT INTO files (sha256, size, mime, data, created_at) VALUES ($1, $2, $3, $4, $5) "
@@ -210,9 +225,9 @@ int files_attach(struct db *db, const struct user *who, const char *entity, int6
 		goto out;
 	if (db_int1(db, &file_id, "SELECT id FROM files WHERE sha256 = $1", "t", sha) != DB_ROW) goto out;
 	struct stmt *st = db_query(db,
-				   "INSERT INTO attachments (file_id, entity, entity_id, name, active, created_by, created_at) "
-				   "VALUES ($1, $2, $3, $4, 1, $5, $6) RETURNING id",
-				   "itit" "It", file_id, entity, entity_id, name, who_id(who), now);
+				   "INSERT INTO attachments (file_id, entity, entity_id, name, active, created_by, created_at, unit_id) "
+				   "VALUES ($1, $2, $3, $4, 1, $5, $6, $7) RETURNING id",
+				   "itit" "ItI", file_id, entity, entity_id, name, who_id(who), now, unit_id);
 	if (!st) goto out;
 	int s = db_step(st);
 	if (s == DB_ROW) att = db_int(st, 0);

@@ -51,17 +51,22 @@ int files_detect(const void *data, size_t n, const char **mime);
 ** a message for field "file" and returns E_INVALID when they disagree. */
 int files_check_name(const char *name, const char *mime, struct field_errors *fe);
 
-/* Stores the bytes (once: identical content shares one files row) and
-** attaches them to entity/entity_id under name, with an audit row "attach";
-** in the caller's transaction if one is open, else in its own. Refusals are
-** E_INVALID with a message for field "file". */
 /* The storage each unit may fill with attachments, in bytes (serve
-** --unit-quota; 0: no limit). The movement feature checks it on upload. */
+** --unit-quota; 0: no limit). files_attach checks it for every upload. */
 extern int64_t files_unit_quota;
 #define FILES_UNIT_QUOTA_DEFAULT ((int64_t)1 << 30)
 
-int files_attach(struct db *db, const struct user *who, const char *entity, int64_t entity_id, const char *name,
+/* Stores the bytes (once: identical content shares one files row) and
+** attaches them to entity/entity_id under name, with an audit row "attach";
+** in the caller's transaction if one is open, else in its own. unit_id is
+** the unit whose quota the file counts against (0: none); when it would
+** pass files_unit_quota nothing is stored. Refusals are E_INVALID with a
+** message for field "file". */
+int files_attach(struct db *db, const struct user *who, const char *entity, int64_t entity_id, int64_t unit_id, const char *name,
 		 const void *data, size_t n, size_t max_size, struct field_errors *fe, int64_t *attachment_id);
+/* The bytes of a unit's active attachments, of every kind of record, each
+** attachment counted even when its bytes are stored once for several. */
+int64_t files_unit_storage(struct db *db, int64_t unit_id);
 /* Marks an active attachment removed (kept for the history), audited "detach". */
 int files_detach(struct db *db, const struct user *who, int64_t attachment_id);
 /* The active attachments of a record, newest first (arena). */

@@ -1,5 +1,6 @@
 #include "sheet.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,12 +17,24 @@ struct sheet {
 	struct buf line;
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
-	lxw_format *bold;
+	lxw_format *bold, *date;
 	int row;
 	char tmp[64];
 };
 
 int sheet_format_valid(const char *format) { return strcmp(format, "csv") == 0 || strcmp(format, "xlsx") == 0; }
+
+/* YYYY-MM-DD (nothing after it) into its parts; 0 when c is not such a date */
+static int iso_date(const char *c, int *y, int *m, int *d)
+{
+	if (strlen(c) != 10 || c[4] != '-' || c[7] != '-') return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (c[i] < '0' || c[i] > '9')) return 0;
+	*y = atoi(c);
+	*m = atoi(c + 5);
+	*d = atoi(c + 8);
+	return *y >= 1900 && *m >= 1 && *m <= 12 && *d >= 1 && *d <= 31;
+}
 
 struct sheet *sheet_open(FILE *out, const char *format, const char *title, const char *const *headers, const char *types)
 {
@@ -41,10 +54,13 @@ struct sheet *sheet_open(FILE *out, const char *format, const char *title, const
 		s->ws = workbook_add_worksheet(s->wb, title);
 		s->bold = workbook_add_format(s->wb);
 		format_set_bold(s->bold);
+		s->date = workbook_add_format(s->wb);
+		format_set_num_format(s->date, "dd/mm/yyyy");
 		for (int i = 0; i < s->ncols; i++) worksheet_write_string(s->ws, 0, (lxw_col_t)i, headers[i], s->bold);
 		worksheet_freeze_panes(s->ws, 1, 0);
 		s->row = 1;
 	} else {
+		fwrite("\xEF\xBB\xBF", 1, 3, s->out); /* the BOM: Excel otherwise reads the file in the system's code page */
 		sheet_row(s, headers);
 	}
 	return s;
@@ -58,7 +74,11 @@ void sheet_row(struct sheet *s, const char *const *cells)
 			if (!c || !*c) continue;
 			char *end;
 			double v = strtod(c, &end);
-			if (s->types && s->types[i] == 'n' && *end == 0) worksheet_write_number(s->ws, (lxw_row_t)s->row, (lxw_col_t)i, v, NULL);
+			int y, m, d;
+			if (s->types && s->types[i] == 'd' && iso_date(c, &y, &m, &d)) {
+				lxw_datetime dt = { y, m, d, 0, 0, 0 };
+				worksheet_write_datetime(s->ws, (lxw_row_t)s->row, (lxw_col_t)i, &dt, s->date);
+			} else if (s->types && s->types[i] == 'n' && *end == 0) worksheet_write_number(s->ws, (lxw_row_t)s->row, (lxw_col_t)i, v, NULL);
 			else worksheet_write_string(s->ws, (lxw_row_t)s->row, (lxw_col_t)i, c, NULL);
 		}
 		s->row++;
@@ -68,6 +88,12 @@ void sheet_row(struct sheet *s, const char *const *cells)
 	for (int i = 0; i < s->ncols; i++) {
 		if (i) buf_char(&s->line, ',');
 		const char *c = cells[i] ? cells[i] : "";
+		char dmy[11];
+		int y, m, d;
+		if (s->row > 0 && s->types && s->types[i] == 'd' && iso_date(c, &y, &m, &d)) {
+			snprintf(dmy, sizeof dmy, "%02d/%02d/%04d", d, m, y);
+			c = dmy;
+		}
 		char *end;
 		int number = s->types && s->types[i] == 'n' && *c && (strtod(c, &end), *end == 0);
 		if (!number && csv_needs_guard(c)) {
@@ -84,6 +110,7 @@ void sheet_row(struct sheet *s, const char *const *cells)
 	}
 	buf_raw(&s->line, "\r\n");
 	fwrite(s->line.p, 1, s->line.len, s->out);
+	s->row++;
 }
 
 int sheet_close(struct sheet *s)

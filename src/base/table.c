@@ -4,10 +4,12 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "errors.h"
 #include "fold.h"
 #include "i18n.h"
+#include "util.h"
 #include "xlsx.h"
 
 int table_open(struct table **out, FILE *f, char *err, size_t errn)
@@ -151,4 +153,26 @@ void table_close(struct table *t)
 	if (t->xlsx) xlsx_close(t->x);
 	else csv_free(&t->csv);
 	free(t);
+}
+
+const char *table_date(struct arena *a, const struct table *t, const char *s)
+{
+	if (!s) return NULL;
+	if (t && t->xlsx && *s >= '0' && *s <= '9') {
+		char *end;
+		long n = strtol(s, &end, 10);
+		if (*end == '.') /* a date and time: the day */
+			for (end++; *end >= '0' && *end <= '9'; end++) {}
+		if (!*end && n >= 61 && n <= 2958465) {
+			/* days since 1970-01-01 → civil date (H. Hinnant's algorithm) */
+			long z = n - 25569 + 719468;
+			long era = (z >= 0 ? z : z - 146096) / 146097;
+			long doe = z - era * 146097;
+			long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+			long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+			long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+			return arena_printf(a, "%04ld-%02ld-%02ld", y + (m <= 2), m, d);
+		}
+	}
+	return date_from_user(a, s);
 }

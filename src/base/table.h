@@ -39,6 +39,12 @@ const char *table_cell(const struct table *t, int col);
 ** then the number in plain decimal ("0.125", "1e+300"), never a grouped
 ** number as a person types it; 0 for every CSV field and every text cell */
 int table_numeric(const struct table *t, int col);
+/* a date field as YYYY-MM-DD (arena), or NULL: dd/mm/yyyy or YYYY-MM-DD
+** (date_from_user), or in an XLSX file a date cell, which holds a number,
+** the days since 30/12/1899 (Excel's serial, whatever format shows it; a
+** fraction, the time of day, is dropped), between 1900 and 9999 */
+struct arena;
+const char *table_date(struct arena *a, const struct table *t, const char *s);
 /* finds each name of want[] (NULL-terminated) in the current row, the header:
 ** col[i] is its column, or -1 */
 void table_columns(const struct table *t, const char *const *want, int *col);

@@ -17,33 +17,75 @@
 #include "../units/units.h"
 #include "cli.h"
 
-static const char *met_mark(int met) { return met == ELIG_MET ? "met" : met == ELIG_UNMET ? "not met" : "judge"; }
+/* The English output is kept word for word (scripts read it: make bench
+** reads "eligible: N" and a person's line ending in "eligible"); Vietnamese
+** and Hindi get every word in their language, dates as dd/mm/yyyy. */
+static const char *say(const char *lang, const char *english, const char *msgid)
+{
+	return strcmp(lang, "en") ? i18n_get(lang, msgid) : english;
+}
+
+static const char *met_mark(const char *lang, int met)
+{
+	return met == ELIG_MET ? say(lang, "met", N_("met")) : met == ELIG_UNMET ? say(lang, "not met", N_("not met"))
+										  : say(lang, "judge", N_("a person judges"));
+}
+
+static const char *verdict_word(const char *lang, enum elig_verdict v)
+{
+	return v == ELIG_ELIGIBLE ? say(lang, "eligible", N_("eligible"))
+	       : v == ELIG_MANUAL ? say(lang, "manual", N_("to be confirmed by a person"))
+				  : say(lang, "ineligible", N_("not eligible"));
+}
+
+/* a calendar date: ISO in English, else dd/mm/yyyy (arena) */
+static const char *date_in(struct arena *a, const char *lang, const char *iso)
+{
+	if (!strcmp(lang, "en")) return iso;
+	struct buf b;
+	buf_init(&b);
+	fmt_date(&b, lang, iso);
+	const char *out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
 
 /* the conditions on one line: "[met] text: fact; fact | [not met] ..." */
-static void conditions_line(struct buf *b, const struct elig_result *res)
+static void conditions_line(struct buf *b, const char *lang, const struct elig_result *res)
 {
 	for (int i = 0; i < res->nconds; i++) {
 		const struct elig_condition *c = &res->conds[i];
-		buf_printf(b, "%s[%s] %s", i ? " | " : "", met_mark(c->met), c->text);
+		buf_printf(b, "%s[%s] %s", i ? " | " : "", met_mark(lang, c->met), c->text);
 		for (int k = 0; k < c->nfacts; k++) buf_printf(b, "%s%s", k ? "; " : ": ", c->facts[k]);
 	}
 }
 
-static void print_csv(const struct elig_scan *sc)
+static void print_csv(const struct elig_scan *sc, const char *lang)
 {
 	struct buf b;
 	buf_init(&b);
-	buf_raw(&b, "person_code,full_name,unit_code,unit_name,verdict,conditions\n");
+	if (!strcmp(lang, "en")) {
+		buf_raw(&b, "person_code,full_name,unit_code,unit_name,verdict,conditions\n");
+	} else {
+		/* for a spreadsheet: the BOM (Excel reads the file as UTF-8) and the titles in the language */
+		buf_raw(&b, "\xEF\xBB\xBF");
+		const char *heads[] = { N_("Civil-servant code"), N_("Full name"), N_("Unit code"), N_("Unit name"), N_("Verdict"), N_("Conditions") };
+		for (int k = 0; k < 6; k++) {
+			if (k) buf_char(&b, ',');
+			csv_field(&b, i18n_get(lang, heads[k]), ',');
+		}
+		buf_char(&b, '\n');
+	}
 	for (int i = 0; i < sc->nitems; i++) {
 		const struct elig_person *x = &sc->items[i];
-		const char *cells[] = { x->code ? x->code : "", x->full_name, x->unit_code, x->unit_name, elig_verdict_name(x->res.verdict) };
+		const char *cells[] = { x->code ? x->code : "", x->full_name, x->unit_code, x->unit_name, verdict_word(lang, x->res.verdict) };
 		for (int k = 0; k < 5; k++) {
 			csv_field(&b, cells[k], ',');
 			buf_char(&b, ',');
 		}
 		struct buf c;
 		buf_init(&c);
-		conditions_line(&c, &x->res);
+		conditions_line(&c, lang, &x->res);
 		csv_field(&b, buf_cstr(&c), ',');
 		buf_free(&c);
 		buf_char(&b, '\n');
@@ -53,14 +95,14 @@ static void print_csv(const struct elig_scan *sc)
 	buf_free(&b);
 }
 
-static void print_text(const struct elig_scan *sc)
+static void print_text(const struct elig_scan *sc, const char *lang)
 {
 	for (int i = 0; i < sc->nitems; i++) {
 		const struct elig_person *x = &sc->items[i];
-		printf("\n%s  %s  (%s %s)  %s\n", x->code ? x->code : "-", x->full_name, x->unit_code, x->unit_name, elig_verdict_name(x->res.verdict));
+		printf("\n%s  %s  (%s %s)  %s\n", x->code ? x->code : "-", x->full_name, x->unit_code, x->unit_name, verdict_word(lang, x->res.verdict));
 		for (int k = 0; k < x->res.nconds; k++) {
 			const struct elig_condition *c = &x->res.conds[k];
-			printf("  [%s] %s\n", met_mark(c->met), c->text);
+			printf("  [%s] %s\n", met_mark(lang, c->met), c->text);
 			for (int f = 0; f < c->nfacts; f++) printf("        %s\n", c->facts[f]);
 		}
 	}
@@ -74,9 +116,11 @@ static int usage(int help)
 	       "rule set in force on 31 December of the year, reading their records with one query.\n"
 	       "Prints the counts (people, eligible, manual, ineligible), then the people eligible and\n"
 	       "those eligible if a person confirms the conditions left to judgement (--verdict chooses\n"
-	       "others), each with the conditions in words (--lang, Vietnamese by default).\n"
-	       "--format csv writes the people as CSV on the standard output and the counts on the\n"
-	       "standard error. Exit status 0, 1 when the check cannot be made, 2 for a usage error.\n");
+	       "others), each with the conditions in words, all in the language of --lang (Vietnamese\n"
+	       "by default; --lang en keeps the English lines scripts read: \"eligible: N\" ...).\n"
+	       "--format csv writes the people as CSV on the standard output (vi, hi: with a UTF-8 BOM\n"
+	       "and titles in the language) and the counts on the standard error.\n"
+	       "Exit status 0, 1 when the check cannot be made, 2 for a usage error.\n");
 	return help ? 0 : 2;
 }
 
@@ -126,12 +170,16 @@ int cmd_eligibility(int argc, char **argv)
 		goto out;
 	}
 	FILE *head = strcmp(format, "csv") ? stdout : stderr;
-	fprintf(head, "%s %s, %lld, %s — rule set %lld (%s, from %s%s%s)\n", aw->code, aw->name, (long long)y, unit, (long long)rs->id,
-		rs->legal_basis, rs->effective_from, rs->effective_to ? " to " : "", rs->effective_to ? rs->effective_to : "");
-	fprintf(head, "people: %lld\neligible: %lld\nmanual: %lld\nineligible: %lld\n", (long long)sc.people, (long long)sc.counts[ELIG_ELIGIBLE],
-		(long long)sc.counts[ELIG_MANUAL], (long long)sc.counts[ELIG_INELIGIBLE]);
-	if (head == stderr) print_csv(&sc);
-	else print_text(&sc);
+	const char *from = date_in(&ar, lang, rs->effective_from), *to = rs->effective_to ? date_in(&ar, lang, rs->effective_to) : NULL;
+	const char *when = !strcmp(lang, "en") ? arena_printf(&ar, "from %s%s%s", from, to ? " to " : "", to ? to : "")
+			   : to ? arena_printf(&ar, i18n_get(lang, N_("from %s to %s")), from, to) : arena_printf(&ar, i18n_get(lang, N_("from %s")), from);
+	fprintf(head, "%s %s, %lld, %s — %s %lld (%s, %s)\n", aw->code, aw->name, (long long)y, unit, say(lang, "rule set", N_("rule set")),
+		(long long)rs->id, rs->legal_basis, when);
+	fprintf(head, "%s: %lld\n%s: %lld\n%s: %lld\n%s: %lld\n", say(lang, "people", N_("people")), (long long)sc.people,
+		say(lang, "eligible", N_("eligible")), (long long)sc.counts[ELIG_ELIGIBLE], say(lang, "manual", N_("to be confirmed by a person")),
+		(long long)sc.counts[ELIG_MANUAL], say(lang, "ineligible", N_("not eligible")), (long long)sc.counts[ELIG_INELIGIBLE]);
+	if (head == stderr) print_csv(&sc, lang);
+	else print_text(&sc, lang);
 	rc = 0;
 out:
 	arena_free(&ar);

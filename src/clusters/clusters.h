@@ -267,7 +267,8 @@ int scorecard_items_check(const struct cyear *y, const struct score_in *items, i
 int scorecards_submit(struct db *db, const struct user *who, int64_t id, int64_t version, struct field_errors *fe);
 int scorecards_reopen(struct db *db, const struct user *who, int64_t id, int64_t version, const char *reason, struct field_errors *fe);
 int scorecards_get(struct db *db, struct arena *a, int64_t id, struct scorecard **out);
-/* An evidence file attached to a card (files.h), by its scorer while the card is open */
+/* An evidence file attached to a card (files.h), by its scorer while the card is open;
+** it counts against the scorer's storage quota (files_attach) */
 int scorecards_attach(struct db *db, const struct user *who, int64_t id, const char *name, const void *data, size_t n,
 		      struct field_errors *fe, int64_t *attachment_id);
 /* the cards of a year (without items), by scorer then target */

@@ -386,7 +386,7 @@ int scorecards_attach(struct db *db, const struct user *who, int64_t id, const c
 		rc = E_STATE;
 	}
 	if (rc == E_OK && !before_deadline(y, c->reopen_reason != NULL, fe)) rc = E_STATE;
-	if (rc == E_OK) rc = files_attach(db, who, "scorecard", id, name, data, n, (size_t)-1, fe, attachment_id);
+	if (rc == E_OK) rc = files_attach(db, who, "scorecard", id, c->scorer.id, name, data, n, (size_t)-1, fe, attachment_id);
 	arena_free(&a);
 	return db_tx_end(db, rc);
 }

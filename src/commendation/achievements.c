@@ -249,6 +249,9 @@ static int validate(struct db *db, const struct achievement_in *in, struct field
 	if (k == ACH_DISCIPLINE && !in->on_date) fe_add(fe, "on_date", N_("A discipline needs its date"));
 	if (in->decided_on && !date_valid(in->decided_on)) fe_add(fe, "decided_on", N_("Must be a date"));
 	else if (in->decided_on && strcmp(in->decided_on, today) > 0) fe_add(fe, "decided_on", N_("A decision cannot be dated in the future"));
+	/* a decision commends a year that has begun: 05/01/2001 cannot commend 2026 */
+	else if (in->decided_on && atoi(in->decided_on) < in->year)
+		fe_add(fe, "decided_on", N_("The decision date cannot be before 1 January of the year commended"));
 	if (in->on_date && !date_valid(in->on_date)) fe_add(fe, "on_date", N_("Must be a date"));
 	check_text(fe, "decision_no", in->decision_no, 100);
 	check_text(fe, "authority", in->authority, 300);

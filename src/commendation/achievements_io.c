@@ -74,7 +74,7 @@ static int import_line(struct db *db, const struct user *who, const struct table
 	for (int i = 0; i < 2; i++) {
 		const char *s = cell(t, col, dates[i]);
 		if (!s) continue;
-		*dest[i] = date_from_user(&a, s);
+		*dest[i] = table_date(&a, t, s); /* an XLSX date cell too (the awards-received export writes them) */
 		if (!*dest[i]) {
 			fprintf(rep->errors, "line %d: %s: '%s' is not a date (dd/mm/yyyy or YYYY-MM-DD)\n", t->line, ach_cols[dates[i]].code, s);
 			bad = 1;

@@ -593,7 +593,7 @@ static int write_received(struct req *r, FILE *f, const char *format, const void
 {
 	const struct received_ctx *c = ctx;
 	const char *heads[] = { _("Year"), _("Award"), _("Received by"), _("Civil-servant code"), _("Unit"), _("Decision number"), _("Decision date"), _("Issued by"), NULL };
-	struct sheet *s = sheet_open(f, format, _("Awards received"), heads, "nttttttt");
+	struct sheet *s = sheet_open(f, format, _("Awards received"), heads, "nttttt" "dt");
 	if (!s) return -1;
 	for (int i = 0; i < c->n; i++) {
 		const struct achievement *x = &c->items[i];

@@ -503,6 +503,9 @@ static int plan_decision(struct db *db, struct arena *a, const struct decision_i
 	** decision's own year */
 	if (!p->in.year && p->in.decided_on && date_valid(p->in.decided_on))
 		p->in.year = atoi(p->in.decided_on) - (atoi(p->in.decided_on + 5) <= 3 ? 1 : 0);
+	/* the award records it writes refuse it too (achievements.c): said here at the decision's date */
+	if (!fe_get(fe, "date") && p->in.year && p->in.decided_on && date_valid(p->in.decided_on) && atoi(p->in.decided_on) < p->in.year)
+		fe_add(fe, "date", N_("The decision date cannot be before 1 January of the year commended"));
 	struct unit *u;
 	if (*p->path && units_get(db, a, p->in.authority_id, &u) == E_OK) {
 		if (!p->in.authority_name || !*p->in.authority_name) p->in.authority_name = u->name;

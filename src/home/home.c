@@ -274,7 +274,7 @@ static int64_t file_size(const char *path)
 void home_storage(struct db *db, const struct user *who, struct home *h)
 {
 	h->quota = files_unit_quota;
-	for (int i = 0; who && i < who->ngrants && i < AUTH_MAX_ROLES; i++) h->storage[i] = mv_unit_storage(db, who->grants[i].unit_id);
+	for (int i = 0; who && i < who->ngrants && i < AUTH_MAX_ROLES; i++) h->storage[i] = files_unit_storage(db, who->grants[i].unit_id);
 }
 
 int home_admin(struct db *db, const char *db_file, struct home *h)

@@ -1171,27 +1171,6 @@ out:
 
 /* ---- evidence ---- */
 
-int64_t mv_unit_storage(struct db *db, int64_t unit_id)
-{
-	int64_t used = 0;
-	db_int1(db, &used,
-		"SELECT COALESCE(sum(f.size), 0) FROM attachments a JOIN files f ON f.id = a.file_id WHERE a.active = 1 AND "
-		"((a.entity = 'model' AND a.entity_id IN (SELECT id FROM models WHERE unit_id = $1)) OR "
-		"(a.entity = 'movement' AND a.entity_id IN (SELECT id FROM movements WHERE authority_id = $1)))",
-		"i", unit_id);
-	return used;
-}
-
-/* a unit's files may not pass files_unit_quota (every attachment counts, even
-** of bytes stored once for several records) */
-static int check_quota(struct db *db, int64_t unit_id, size_t n, struct field_errors *fe)
-{
-	if (files_unit_quota <= 0) return E_OK;
-	if (mv_unit_storage(db, unit_id) + (int64_t)n <= files_unit_quota) return E_OK;
-	fe_add(fe, "file", N_("The unit's storage quota is full: remove old files or ask the administrator for more room"));
-	return E_INVALID;
-}
-
 int models_attach(struct db *db, const struct user *who, int64_t model_id, const char *name, const void *data, size_t n,
 		  struct field_errors *fe, int64_t *attachment_id)
 {
@@ -1203,8 +1182,7 @@ int models_attach(struct db *db, const struct user *who, int64_t model_id, const
 	struct movement *m;
 	int rc = load_for_change(db, &a, who, model_id, 0, &d, &m, fe);
 	if (rc == E_OK && m->stage == MV_DRAFT) rc = E_STATE;
-	if (rc == E_OK) rc = check_quota(db, d->unit_id, n, fe);
-	if (rc == E_OK) rc = files_attach(db, who, "model", model_id, name, data, n, (size_t)-1, fe, attachment_id);
+	if (rc == E_OK) rc = files_attach(db, who, "model", model_id, d->unit_id, name, data, n, (size_t)-1, fe, attachment_id);
 	rc = db_tx_end(db, rc);
 	arena_free(&a);
 	return rc;
@@ -1222,8 +1200,7 @@ int movements_attach(struct db *db, const struct user *who, int64_t movement_id,
 		fe_add(fe, "status", N_("A closed movement cannot be changed"));
 		rc = E_STATE;
 	}
-	if (rc == E_OK) rc = check_quota(db, m->authority_id, n, fe);
-	if (rc == E_OK) rc = files_attach(db, who, "movement", movement_id, name, data, n, (size_t)-1, fe, attachment_id);
+	if (rc == E_OK) rc = files_attach(db, who, "movement", movement_id, m->authority_id, name, data, n, (size_t)-1, fe, attachment_id);
 	arena_free(&a);
 	return rc;
 }

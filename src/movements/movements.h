@@ -363,10 +363,9 @@ void dashboard_json(struct jw *w, const struct dashboard *d);
 double dash_value(const struct metric *mt, const struct dash_total *t);   /* sum, or average for a rate */
 
 /* evidence of a model (its unit's reporters, the organiser) and documents of
-** a movement (the organiser): stored by src/base/files.c, audited "attach" */
-/* the bytes of the files attached to a unit's models and to the movements it
-** launched (what files_unit_quota limits) */
-int64_t mv_unit_storage(struct db *db, int64_t unit_id);
+** a movement (the organiser): stored by src/base/files.c, audited "attach";
+** a model's file counts against its unit's quota, a movement's against its
+** authority's (files_attach checks it) */
 int models_attach(struct db *db, const struct user *who, int64_t model_id, const char *name, const void *data, size_t n,
 		  struct field_errors *fe, int64_t *attachment_id);
 int movements_attach(struct db *db, const struct user *who, int64_t movement_id, const char *name, const void *data, size_t n,

@@ -1101,7 +1101,7 @@ int tasks_attach(struct db *db, const struct user *who, int64_t id, int64_t repo
 			goto out;
 		}
 	}
-	rc = files_attach(db, who, report_id > 0 ? "task_report" : "task", report_id > 0 ? report_id : id, name, data, n, (size_t)-1, fe,
+	rc = files_attach(db, who, report_id > 0 ? "task_report" : "task", report_id > 0 ? report_id : id, t->lead_id, name, data, n, (size_t)-1, fe,
 			  attachment_id);
 out:
 	arena_free(&a);

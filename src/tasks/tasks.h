@@ -210,7 +210,8 @@ int tasks_reopen(struct db *db, const struct user *who, int64_t id, int64_t vers
 int tasks_extend(struct db *db, const struct user *who, int64_t id, int64_t version, const char *due_on, const char *reason,
 		 const char *today, struct field_errors *fe);
 /* Evidence: a file attached to the task ("task") or to one of its reports
-** ("task_report"), by its lead unit's reporters. */
+** ("task_report"), by its lead unit's reporters; it counts against the lead
+** unit's storage quota (files_attach: E_INVALID at "file" when full). */
 int tasks_attach(struct db *db, const struct user *who, int64_t id, int64_t report_id, const char *name, const void *data, size_t n,
 		 struct field_errors *fe, int64_t *attachment_id);
 

@@ -49,7 +49,7 @@ static int write_status(struct req *r, FILE *f, const char *format, const void *
 	const char *h[] = { T("Code"), T("Task"), T("Sub-task of"), T("Source document"), T("Article"), T("Lead unit code"), T("Lead unit"),
 			    T("Assigned on"), T("Deadline"), T("Original deadline"), T("Percent done"), T("Status"), T("Days late"),
 			    T("Done on"), T("Accepted on"), NULL };
-	struct sheet *s = sheet_open(f, format, T("Tasks"), h, "tttttttttttntntt");
+	struct sheet *s = sheet_open(f, format, T("Tasks"), h, "ttttttt" "ddd" "ntn" "dd");
 	if (!s) return E_DB;
 	/* a page of 2 000 at a time: a programme of 100 000 tasks is never all in memory */
 	struct task_query page = *q;
@@ -150,22 +150,6 @@ static const char *line_text(struct arena *a, const char *lang, const struct tab
 	return n ? c : NULL;
 }
 
-/* A date typed into an XLSX cell is stored as a number, the days since
-** 30/12/1899 (Excel's serial, whatever format shows it; a fraction is the
-** time of day): its date, or NULL when s is not such a number between
-** 1900 and 9999. */
-static const char *excel_date(struct arena *a, const char *s)
-{
-	char *end;
-	long n = strtol(s, &end, 10);
-	if (*end == '.') /* a date and time: the day */
-		for (end++; *end >= '0' && *end <= '9'; end++) {}
-	if (end == s || *end || !(*s >= '0' && *s <= '9') || n < 61 || n > 2958465) return NULL;
-	char out[11];
-	task_date_add("1899-12-30", n, out);
-	return arena_strdup(a, out);
-}
-
 /* a date cell: ISO or dd/mm/yyyy, or a date cell of an XLSX sheet */
 static const char *line_date(struct arena *a, const char *lang, const struct table *t, const char *s, int line, const char *what, int required,
 			     FILE *errors, int *bad)
@@ -174,8 +158,7 @@ static const char *line_date(struct arena *a, const char *lang, const struct tab
 		if (required) { fprintf(errors, T("line %d: %s is required"), line, what); fputc('\n', errors); *bad = 1; }
 		return NULL;
 	}
-	const char *d = t->xlsx ? excel_date(a, s) : NULL;
-	if (!d) d = date_from_user(a, s);
+	const char *d = table_date(a, t, s);
 	if (!d) { fprintf(errors, T("line %d: %s is not a date: %s"), line, what, s); fputc('\n', errors); *bad = 1; }
 	return d;
 }
@@ -369,7 +352,7 @@ static int write_template(struct req *r, FILE *f, const char *format, const void
 	const struct task_query *q = ((const struct export_ctx *)ctx)->q;
 	const char *h[P_N + 1];
 	column_headers(progress_columns, r->lang, h);
-	struct sheet *s = sheet_open(f, format, i18n_get(r->lang, "Progress"), h, "ttttnttt");
+	struct sheet *s = sheet_open(f, format, i18n_get(r->lang, "Progress"), h, "tttdnttt");
 	if (!s) return E_DB;
 	struct task_query page = *q;
 	page.limit = 2000;

@@ -224,5 +224,5 @@ test('the awards received export as CSV with the page\'s filters, headers in Vie
   assert.match(r.headers.get('content-disposition'), /awards-received\.csv/);
   const lines = r.text.trim().split('\r\n');
   assert.equal(lines[0], 'Năm,"Danh hiệu, hình thức khen thưởng","Người, tập thể được khen","Mã số cán bộ, công chức",Đơn vị,Số quyết định,Ngày quyết định,Cơ quan ban hành');
-  assert.deepEqual(lines.slice(1), ['2023,Chiến sĩ thi đua cơ sở,Nguyễn Thị Lan,YG-001,Phường Yên Giang,125/QĐ-UBND,2023-12-20,UBND thị xã Quảng Yên']);
+  assert.deepEqual(lines.slice(1), ['2023,Chiến sĩ thi đua cơ sở,Nguyễn Thị Lan,YG-001,Phường Yên Giang,125/QĐ-UBND,20/12/2023,UBND thị xã Quảng Yên']);
 });

@@ -39,7 +39,8 @@ const dumpMovement = (db) => sql(db, 'SELECT unit_id, pledge, planned_models, ve
   sql(db, 'SELECT code, title, field_code, description, started_on, owner_unit_id, version FROM models ORDER BY id') + '\n--\n' +
   sql(db, 'SELECT count(*) FROM model_reports') + '|' + sql(db, 'SELECT count(*) FROM model_results');
 
-const firstLine = (text) => text.split('\r\n')[0];
+// a CSV starts with the UTF-8 BOM (so that Excel reads it as UTF-8; fetch's text() drops it), then the header
+const firstLine = (text) => text.replace(/^\uFEFF/, '').split('\r\n')[0];
 
 // a copy of a database fresh from init
 const freshDb = (name) => copyDb(pristine, name);
@@ -57,7 +58,9 @@ after(async () => { const r = await srv.stop(); if (process.env.SHOWLOG) console
 
 test('the command line writes the headers in Vietnamese by default, or in the language of --lang', () => {
   for (const what of ['units', 'people']) {
-    assert.equal(firstLine(thidua(['export', what, '--db', env.db]).stdout), HEADERS[what].vi);
+    const out = thidua(['export', what, '--db', env.db]).stdout;
+    assert.ok(out.startsWith('\uFEFF'), 'the command line writes the BOM too');
+    assert.equal(firstLine(out), HEADERS[what].vi);
     for (const lang of ['vi', 'en', 'hi']) {
       const r = thidua(['export', what, '--lang', lang, '--db', env.db]);
       assert.equal(r.code, 0, r.stderr);
@@ -106,6 +109,7 @@ test('registrations, models and results exported in each language and format re-
         assert.equal(x.status, 200);
         const bytes = Buffer.from(await x.arrayBuffer());
         if (format === 'csv') {
+          assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
           const head = firstLine(bytes.toString('utf8'));
           if (what === 'results') assert.equal(head, HEADERS.results[lang]);
           if (what === 'registrations') {

@@ -261,9 +261,9 @@ test('CSV exports re-import into a fresh database byte for byte', () => {
   const p1 = thidua(['export', 'people', '--db', db]);
   assert.equal(u1.code, 0);
   assert.equal(p1.code, 0);
-  // the command line writes Vietnamese headers by default (tests/http/exports.test.mjs has every language)
-  assert.ok(u1.stdout.startsWith('Mã đơn vị,Tên đơn vị,Loại,Mã đơn vị cấp trên,Đang hoạt động (1 hoặc 0)\r\n'));
-  assert.ok(p1.stdout.startsWith('"Mã số cán bộ, công chức",Họ và tên,"Giới tính (M, F hoặc X)",Năm sinh,Mã đơn vị,Chức vụ,Đang hoạt động (1 hoặc 0)\r\n'));
+  // the command line writes Vietnamese headers by default, after the UTF-8 BOM (tests/http/exports.test.mjs has every language)
+  assert.ok(u1.stdout.startsWith(BOM + 'Mã đơn vị,Tên đơn vị,Loại,Mã đơn vị cấp trên,Đang hoạt động (1 hoặc 0)\r\n'));
+  assert.ok(p1.stdout.startsWith(BOM + '"Mã số cán bộ, công chức",Họ và tên,"Giới tính (M, F hoặc X)",Năm sinh,Mã đơn vị,Chức vụ,Đang hoạt động (1 hoặc 0)\r\n'));
   const fresh = { db: freshDb('roundtrip.db') };
   const fu = write('export-units.csv', u1.stdout);
   const fp = write('export-people.csv', p1.stdout);

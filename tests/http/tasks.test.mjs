@@ -541,11 +541,13 @@ test('progress in bulk from the XLSX template filled offline: every row or none;
   assert.equal(tpl.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   const bytes = Buffer.from(await tpl.arrayBuffer());
   const sheet = readSheet(bytes);
-  // the reporter's units' tasks only (not P4 of the Department of Finance)
+  // the reporter's units' tasks only (not P4 of the Department of Finance); a deadline is a
+  // date cell: Excel's serial number, the days since 30/12/1899
+  const serial = (iso) => String((Date.parse(iso + 'T00:00:00Z') - Date.UTC(1899, 11, 30)) / 86400000);
   assert.deepEqual(Object.entries(sheet).map(([r, c]) => [Number(r), c.slice(0, 5)]), [
     [1, ['Mã', 'Nhiệm vụ', 'Đơn vị chủ trì', 'Hạn xử lý', 'Tỷ lệ hoàn thành (%)']],
-    [2, ['P1', 'Khảo sát hiện trạng', 'Sở Khoa học và Công nghệ', day(-10), '0']],
-    [3, ['P2', 'Xây dựng đề án', 'Sở Khoa học và Công nghệ', day(20), '0']],
+    [2, ['P1', 'Khảo sát hiện trạng', 'Sở Khoa học và Công nghệ', serial(day(-10)), '0']],
+    [3, ['P2', 'Xây dựng đề án', 'Sở Khoa học và Công nghệ', serial(day(20)), '0']],
     [4, ['P3', 'Tập huấn', 'Sở Khoa học và Công nghệ', '', '0']],
   ]);
   const reports = () => sql(env.db, `SELECT count(*) FROM task_reports r JOIN tasks t ON t.id = r.task_id WHERE t.programme_id = ${p.data.id}`);
@@ -617,7 +619,7 @@ test('export: the status table as CSV, one row per task, in the caller\'s langua
   // the percent column is the percent on the day asked: NV57-0001 was at 50 % on 01/03/2025
   const early = await fetch(`${srv.base}/api/v1/programmes/${nq57.id}/export?format=csv&as_of=2025-03-01`, { headers: { Authorization: 'Bearer ' + officer.token } });
   const row = (await early.text()).split('\n').find((l) => l.startsWith('NV57-0001,'));
-  assert.match(row, /,2025-04-15,2025-04-15,50,/, row);
+  assert.match(row, /,20\/01\/2025,15\/04\/2025,15\/04\/2025,50,/, row); // dates as dd/mm/yyyy
 });
 
 test('the PDF report: the counts on the meeting date against Q2 2025, the charts, the units and the overdue list', async () => {

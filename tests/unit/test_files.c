@@ -492,8 +492,8 @@ static void test_attach_dedupe_audit(void **state)
 	struct fx *f = *state;
 	struct field_errors fe = { 0 };
 	int64_t a1 = 0, a2 = 0;
-	assert_int_equal(files_attach(f->db, &auth_system, "movement", 7, "anh.png", png_1x1, sizeof png_1x1, 1024, &fe, &a1), E_OK);
-	assert_int_equal(files_attach(f->db, &auth_system, "model", 9, "ảnh đẹp.png", png_1x1, sizeof png_1x1, 1024, &fe, &a2), E_OK);
+	assert_int_equal(files_attach(f->db, &auth_system, "movement", 7, 0, "anh.png", png_1x1, sizeof png_1x1, 1024, &fe, &a1), E_OK);
+	assert_int_equal(files_attach(f->db, &auth_system, "model", 9, 0, "ảnh đẹp.png", png_1x1, sizeof png_1x1, 1024, &fe, &a2), E_OK);
 	assert_int_equal(fe.n, 0);
 	assert_true(a2 > a1 && a1 > 0);
 	/* one files row for two attachments of the same bytes */
@@ -550,26 +550,26 @@ static void test_attach_refusals(void **state)
 	int64_t id = 0;
 	struct field_errors fe = { 0 };
 	/* a text file renamed .pdf */
-	assert_int_equal(files_attach(f->db, &auth_system, "movement", 1, "bao-cao.pdf", "hello\n", 6, 1024, &fe, &id), E_INVALID);
+	assert_int_equal(files_attach(f->db, &auth_system, "movement", 1, 0, "bao-cao.pdf", "hello\n", 6, 1024, &fe, &id), E_INVALID);
 	assert_string_equal(fe_get(&fe, "file"), "This kind of file is not accepted: send a PDF, a PNG, JPEG, WebP or GIF image, "
 						 "a Word document (.docx) or an Excel workbook (.xlsx)");
 	/* a PNG named .pdf: told what it really is */
 	memset(&fe, 0, sizeof fe);
-	assert_int_equal(files_attach(f->db, &auth_system, "movement", 1, "report.pdf", png_1x1, sizeof png_1x1, 1024, &fe, &id), E_INVALID);
+	assert_int_equal(files_attach(f->db, &auth_system, "movement", 1, 0, "report.pdf", png_1x1, sizeof png_1x1, 1024, &fe, &id), E_INVALID);
 	assert_string_equal(fe_get(&fe, "file"), "The content is a PNG image; the file name must end in .png");
 	memset(&fe, 0, sizeof fe);
-	assert_int_equal(files_attach(f->db, &auth_system, "movement", 1, "scan", png_1x1, sizeof png_1x1, 1024, &fe, &id), E_INVALID);
+	assert_int_equal(files_attach(f->db, &auth_system, "movement", 1, 0, "scan", png_1x1, sizeof png_1x1, 1024, &fe, &id), E_INVALID);
 	assert_string_equal(fe_get(&fe, "file"), "The file name must end in .pdf, .png, .jpg, .jpeg, .webp, .gif, .docx or .xlsx");
 	memset(&fe, 0, sizeof fe);
-	assert_int_equal(files_attach(f->db, &auth_system, "movement", 1, "a.png", png_1x1, sizeof png_1x1, sizeof png_1x1 - 1, &fe, &id),
+	assert_int_equal(files_attach(f->db, &auth_system, "movement", 1, 0, "a.png", png_1x1, sizeof png_1x1, sizeof png_1x1 - 1, &fe, &id),
 			 E_INVALID);
 	assert_string_equal(fe_get(&fe, "file"), "The file is too large");
 	memset(&fe, 0, sizeof fe);
-	assert_int_equal(files_attach(f->db, &auth_system, "movement", 1, "a.png", "", 0, 1024, &fe, &id), E_INVALID);
+	assert_int_equal(files_attach(f->db, &auth_system, "movement", 1, 0, "a.png", "", 0, 1024, &fe, &id), E_INVALID);
 	assert_string_equal(fe_get(&fe, "file"), "The file is empty");
 	memset(&fe, 0, sizeof fe);
-	assert_int_equal(files_attach(f->db, &auth_system, "Movement;", 1, "a.png", png_1x1, sizeof png_1x1, 1024, &fe, &id), E_INVALID);
-	assert_int_equal(files_attach(f->db, &auth_system, "movement", 0, "a.png", png_1x1, sizeof png_1x1, 1024, &fe, &id), E_INVALID);
+	assert_int_equal(files_attach(f->db, &auth_system, "Movement;", 1, 0, "a.png", png_1x1, sizeof png_1x1, 1024, &fe, &id), E_INVALID);
+	assert_int_equal(files_attach(f->db, &auth_system, "movement", 0, 0, "a.png", png_1x1, sizeof png_1x1, 1024, &fe, &id), E_INVALID);
 	assert_int_equal(count(f->db, "SELECT count(*) FROM files"), 0);
 	assert_int_equal(count(f->db, "SELECT count(*) FROM attachments"), 0);
 	assert_int_equal(count(f->db, "SELECT count(*) FROM audit_log"), 0);
@@ -582,7 +582,7 @@ static void test_attach_in_callers_tx(void **state)
 	struct field_errors fe = { 0 };
 	struct bytes x = make_xlsx();
 	assert_int_equal(db_begin(f->db), DB_OK);
-	assert_int_equal(files_attach(f->db, &auth_system, "report", 3, "so-lieu.xlsx", x.p, x.n, 1 << 20, &fe, &id), E_OK);
+	assert_int_equal(files_attach(f->db, &auth_system, "report", 3, 0, "so-lieu.xlsx", x.p, x.n, 1 << 20, &fe, &id), E_OK);
 	assert_true(db_in_tx(f->db));
 	db_rollback(f->db);
 	/* the caller's rollback takes the file, the attachment and the audit row */
@@ -590,7 +590,7 @@ static void test_attach_in_callers_tx(void **state)
 	assert_int_equal(count(f->db, "SELECT count(*) FROM attachments"), 0);
 	assert_int_equal(count(f->db, "SELECT count(*) FROM audit_log"), 0);
 	assert_int_equal(db_begin(f->db), DB_OK);
-	assert_int_equal(files_attach(f->db, &auth_system, "report", 3, "so-lieu.xlsx", x.p, x.n, 1 << 20, &fe, &id), E_OK);
+	assert_int_equal(files_attach(f->db, &auth_system, "report", 3, 0, "so-lieu.xlsx", x.p, x.n, 1 << 20, &fe, &id), E_OK);
 	assert_int_equal(db_commit(f->db), DB_OK);
 	struct attachment *t;
 	assert_int_equal(files_get(f->db, &f->a, id, &t), E_OK);
@@ -605,10 +605,10 @@ static void test_list_detach(void **state)
 	struct field_errors fe = { 0 };
 	int64_t a1, a2, a3, other;
 	struct bytes d = make_docx(DOCX_MAIN);
-	assert_int_equal(files_attach(f->db, &auth_system, "movement", 5, "quyet-dinh.docx", d.p, d.n, 1 << 20, &fe, &a1), E_OK);
-	assert_int_equal(files_attach(f->db, &auth_system, "movement", 5, "anh.png", png_1x1, sizeof png_1x1, 1024, &fe, &a2), E_OK);
-	assert_int_equal(files_attach(f->db, &auth_system, "movement", 5, "to-trinh.pdf", pdf_tiny, sizeof pdf_tiny - 1, 1024, &fe, &a3), E_OK);
-	assert_int_equal(files_attach(f->db, &auth_system, "movement", 6, "khac.gif", gif_1x1, sizeof gif_1x1, 1024, &fe, &other), E_OK);
+	assert_int_equal(files_attach(f->db, &auth_system, "movement", 5, 0, "quyet-dinh.docx", d.p, d.n, 1 << 20, &fe, &a1), E_OK);
+	assert_int_equal(files_attach(f->db, &auth_system, "movement", 5, 0, "anh.png", png_1x1, sizeof png_1x1, 1024, &fe, &a2), E_OK);
+	assert_int_equal(files_attach(f->db, &auth_system, "movement", 5, 0, "to-trinh.pdf", pdf_tiny, sizeof pdf_tiny - 1, 1024, &fe, &a3), E_OK);
+	assert_int_equal(files_attach(f->db, &auth_system, "movement", 6, 0, "khac.gif", gif_1x1, sizeof gif_1x1, 1024, &fe, &other), E_OK);
 	struct attachment *items;
 	int n;
 	assert_int_equal(files_list(f->db, &f->a, "movement", 5, &items, &n), E_OK);
@@ -674,7 +674,7 @@ static void test_files_reply(void **state)
 	struct fx *f = *state;
 	struct field_errors fe = { 0 };
 	int64_t id;
-	assert_int_equal(files_attach(f->db, &auth_system, "movement", 1, "Báo cáo \"Q3\" 100%.png", png_1x1, sizeof png_1x1, 1024, &fe, &id), E_OK);
+	assert_int_equal(files_attach(f->db, &auth_system, "movement", 1, 0, "Báo cáo \"Q3\" 100%.png", png_1x1, sizeof png_1x1, 1024, &fe, &id), E_OK);
 	struct attachment *t;
 	assert_int_equal(files_get(f->db, &f->a, id, &t), E_OK);
 
