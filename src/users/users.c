@@ -178,24 +178,50 @@ static char *grant_json(const char *role, const char *unit_code)
 	return buf_detach(&b);
 }
 
-int users_grant(struct db *db, const struct user *who, int64_t id, const char *role, const char *unit_code, char *err, size_t errlen)
+/* The start of a grant or a revocation: the role and the unit checked, the
+** transaction opened, whether the user holds that role there and how many
+** roles they hold. E_OK inside the transaction; otherwise err says why. */
+static int role_change_begin(struct db *db, int64_t id, const char *role, const char *unit_code, int64_t *unit_id, int64_t *has, int64_t *n,
+			     char *err, size_t errlen)
 {
 	if (!role_parse(role)) {
 		snprintf(err, errlen, "unknown role '%s' (admin, officer, reporter, council, viewer)", role ? role : "");
 		return E_INVALID;
 	}
-	int64_t unit_id;
-	if (units_find_code(db, unit_code, &unit_id) != E_OK) {
+	if (units_find_code(db, unit_code, unit_id) != E_OK) {
 		snprintf(err, errlen, "no unit has the code '%s'", unit_code ? unit_code : "");
 		return E_INVALID;
 	}
 	int rc = db_tx_begin(db);
 	if (rc != E_OK) { snprintf(err, errlen, "%s", db_errmsg(db)); return rc; }
-	int64_t has = 0, n = 0;
-	if (db_int1(db, &has, "SELECT count(*) FROM user_roles WHERE user_id = $1 AND role = $2 AND unit_id = $3", "iti", id, role, unit_id) != DB_ROW ||
-	    db_int1(db, &n, "SELECT count(*) FROM user_roles WHERE user_id = $1", "i", id) != DB_ROW)
-		rc = E_DB;
-	else if (has) {
+	if (db_int1(db, has, "SELECT count(*) FROM user_roles WHERE user_id = $1 AND role = $2 AND unit_id = $3", "iti", id, role, *unit_id) != DB_ROW ||
+	    db_int1(db, n, "SELECT count(*) FROM user_roles WHERE user_id = $1", "i", id) != DB_ROW) {
+		snprintf(err, errlen, "cannot read the user's roles: %s", db_errmsg(db));
+		return db_tx_end(db, E_DB);
+	}
+	return E_OK;
+}
+
+/* its end: the audit row (the grant after, or before for a revocation) and the transaction's end */
+static int role_change_end(struct db *db, const struct user *who, int64_t id, const char *action, const char *role, const char *unit_code, int rc,
+			   char *err, size_t errlen)
+{
+	if (rc == E_OK) {
+		char *grant = grant_json(role, unit_code);
+		int grant_after = !strcmp(action, "grant");
+		rc = audit_add(db, who, action, "user", id, grant_after ? NULL : grant, grant_after ? grant : NULL, NULL) == DB_OK ? E_OK : E_DB;
+		free(grant);
+	}
+	if (rc == E_DB) snprintf(err, errlen, "cannot %s the role: %s", action, db_errmsg(db));
+	return db_tx_end(db, rc);
+}
+
+int users_grant(struct db *db, const struct user *who, int64_t id, const char *role, const char *unit_code, char *err, size_t errlen)
+{
+	int64_t unit_id, has = 0, n = 0;
+	int rc = role_change_begin(db, id, role, unit_code, &unit_id, &has, &n, err, errlen);
+	if (rc != E_OK) return rc;
+	if (has) {
 		snprintf(err, errlen, "already");
 		rc = E_STATE;
 	} else if (n >= AUTH_MAX_ROLES) {
@@ -203,33 +229,15 @@ int users_grant(struct db *db, const struct user *who, int64_t id, const char *r
 		rc = E_INVALID;
 	} else if (db_exec(db, "INSERT INTO user_roles (user_id, role, unit_id) VALUES ($1, $2, $3)", "iti", id, role, unit_id) != DB_OK)
 		rc = E_DB;
-	if (rc == E_OK) {
-		char *after = grant_json(role, unit_code);
-		rc = audit_add(db, who, "grant", "user", id, NULL, after, NULL) == DB_OK ? E_OK : E_DB;
-		free(after);
-	}
-	if (rc == E_DB) snprintf(err, errlen, "cannot grant the role: %s", db_errmsg(db));
-	return db_tx_end(db, rc);
+	return role_change_end(db, who, id, "grant", role, unit_code, rc, err, errlen);
 }
 
 int users_revoke(struct db *db, const struct user *who, int64_t id, const char *role, const char *unit_code, char *err, size_t errlen)
 {
-	if (!role_parse(role)) {
-		snprintf(err, errlen, "unknown role '%s' (admin, officer, reporter, council, viewer)", role ? role : "");
-		return E_INVALID;
-	}
-	int64_t unit_id;
-	if (units_find_code(db, unit_code, &unit_id) != E_OK) {
-		snprintf(err, errlen, "no unit has the code '%s'", unit_code ? unit_code : "");
-		return E_INVALID;
-	}
-	int rc = db_tx_begin(db);
-	if (rc != E_OK) { snprintf(err, errlen, "%s", db_errmsg(db)); return rc; }
-	int64_t has = 0, n = 0;
-	if (db_int1(db, &has, "SELECT count(*) FROM user_roles WHERE user_id = $1 AND role = $2 AND unit_id = $3", "iti", id, role, unit_id) != DB_ROW ||
-	    db_int1(db, &n, "SELECT count(*) FROM user_roles WHERE user_id = $1", "i", id) != DB_ROW)
-		rc = E_DB;
-	else if (!has) {
+	int64_t unit_id, has = 0, n = 0;
+	int rc = role_change_begin(db, id, role, unit_code, &unit_id, &has, &n, err, errlen);
+	if (rc != E_OK) return rc;
+	if (!has) {
 		snprintf(err, errlen, "not held");
 		rc = E_NOTFOUND;
 	} else if (n <= 1) {
@@ -238,13 +246,7 @@ int users_revoke(struct db *db, const struct user *who, int64_t id, const char *
 		rc = E_STATE;
 	} else if (db_exec(db, "DELETE FROM user_roles WHERE user_id = $1 AND role = $2 AND unit_id = $3", "iti", id, role, unit_id) != DB_OK)
 		rc = E_DB;
-	if (rc == E_OK) {
-		char *before = grant_json(role, unit_code);
-		rc = audit_add(db, who, "revoke", "user", id, before, NULL, NULL) == DB_OK ? E_OK : E_DB;
-		free(before);
-	}
-	if (rc == E_DB) snprintf(err, errlen, "cannot revoke the role: %s", db_errmsg(db));
-	return db_tx_end(db, rc);
+	return role_change_end(db, who, id, "revoke", role, unit_code, rc, err, errlen);
 }
 
 int users_email_valid(const char *s)
