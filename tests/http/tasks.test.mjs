@@ -620,6 +620,11 @@ test('export: the status table as CSV, one row per task, in the caller\'s langua
   const early = await fetch(`${srv.base}/api/v1/programmes/${nq57.id}/export?format=csv&as_of=2025-03-01`, { headers: { Authorization: 'Bearer ' + officer.token } });
   const row = (await early.text()).split('\n').find((l) => l.startsWith('NV57-0001,'));
   assert.match(row, /,20\/01\/2025,15\/04\/2025,15\/04\/2025,50,/, row); // dates as dd/mm/yyyy
+  // a task accepted after the day asked has no acceptance date yet (NV57-0001 was accepted on 18/04/2025)
+  assert.match(row, /,50,[^,]*,\d*,,\r?$/, row);
+  const later = await fetch(`${srv.base}/api/v1/programmes/${nq57.id}/export?format=csv&as_of=2025-04-20`, { headers: { Authorization: 'Bearer ' + officer.token } });
+  const after = (await later.text()).split('\n').find((l) => l.startsWith('NV57-0001,'));
+  assert.match(after, /,100,[^,]*,\d*,15\/04\/2025,18\/04\/2025\r?$/, after);
 });
 
 test('the PDF report: the counts on the meeting date against Q2 2025, the charts, the units and the overdue list', async () => {
