@@ -249,19 +249,9 @@ static void check_text(struct field_errors *fe, const char *field, const char *s
 ** up ("Tỉnh Sơn La" → "Sơn La"); Hà Nội for a central body */
 static const char *place_of(struct db *db, struct arena *a, int64_t id)
 {
-	const char *top = "";
-	for (int depth = 0; id && depth < 32; depth++) {
-		struct stmt *st = db_query(db, "SELECT name, kind, parent_id FROM units WHERE id = $1", "i", id);
-		if (!st || db_step(st) != DB_ROW) { db_done(st); break; }
-		const char *name = arena_strdup(a, db_text(st, 0)), *kind = arena_strdup(a, db_text(st, 1));
-		id = db_isnull(st, 2) ? 0 : db_int(st, 2);
-		db_done(st);
-		static const char *const places[] = { "province", "city", "district", "town", "ward", "commune", NULL };
-		for (int i = 0; places[i]; i++)
-			if (!strcmp(kind, places[i])) return arena_strdup(a, mv_place_name(name));
-		top = kind;
-	}
-	return !strcmp(top, "country") || !strcmp(top, "central") || !strcmp(top, "ministry") ? "Hà Nội" : NULL;
+	const char *place;
+	mv_issuer(db, a, id, NULL, &place);
+	return place;
 }
 
 /* one nominee, resolved: who, where, for what */

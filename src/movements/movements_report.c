@@ -191,25 +191,22 @@ void mv_long_date(struct buf *b, const char *lang, int y, int mo, int d)
 	else buf_printf(b, "ngày %02d tháng %s%d năm %d", d, mo < 3 ? "0" : "", mo, y);
 }
 
-/* the issuing body (the authority), its parent unless that is the country,
-** and the place: the nearest territorial unit at or above the authority,
-** without its kind; Hà Nội, the capital, for central bodies */
-static void issuer(struct db *db, struct arena *a, const struct movement *m, const char **parent, const char **place)
+void mv_issuer(struct db *db, struct arena *a, int64_t unit_id, const char **parent, const char **place)
 {
-	*parent = NULL;
+	if (parent) *parent = NULL;
 	*place = NULL;
-	int64_t id = m->authority_id;
+	int64_t id = unit_id;
 	const char *top_kind = "";
+	static const char *const territorial[] = { "province", "city", "district", "town", "ward", "commune", NULL };
 	for (int depth = 0; id && depth < 32; depth++) {
 		struct stmt *st = db_query(db, "SELECT name, kind, parent_id FROM units WHERE id = $1", "i", id);
 		if (!st || db_step(st) != DB_ROW) { db_done(st); break; }
 		const char *name = arena_strdup(a, db_text(st, 0)), *kind = arena_strdup(a, db_text(st, 1));
 		id = db_isnull(st, 2) ? 0 : db_int(st, 2);
 		db_done(st);
-		if (depth == 1 && strcmp(kind, "country")) *parent = name;
-		if (!*place && (!strcmp(kind, "province") || !strcmp(kind, "city") || !strcmp(kind, "district") || !strcmp(kind, "ward") ||
-				!strcmp(kind, "commune")))
-			*place = mv_place_name(name);
+		if (depth == 1 && parent && strcmp(kind, "country")) *parent = name;
+		for (int i = 0; !*place && territorial[i]; i++)
+			if (!strcmp(kind, territorial[i])) *place = arena_strdup(a, mv_place_name(name));
 		top_kind = kind;
 	}
 	if (!*place && (!strcmp(top_kind, "country") || !strcmp(top_kind, "central") || !strcmp(top_kind, "ministry"))) *place = "Hà Nội";
@@ -222,7 +219,7 @@ int mv_report_pdf(struct db *db, struct arena *a, const struct dashboard *d, con
 	if (!p) return -1;
 	pdf_footer(p, arena_printf(a, "%s — %s", m->code, T("Movement report")));
 	const char *parent, *place;
-	issuer(db, a, m, &parent, &place);
+	mv_issuer(db, a, m->authority_id, &parent, &place);
 	/* the date of issue on the office's clock */
 	time_t now = time(NULL) + (time_t)i18n_tz_minutes * 60;
 	struct tm tm;

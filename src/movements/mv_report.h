@@ -21,6 +21,10 @@ int mv_chart(struct db *db, struct arena *a, const struct dashboard *d, const ch
 int mv_money_metric(const struct movement *m);   /* index of "vnd" or the first amount; -1 */
 /* a territorial unit's name without its kind prefix: "Thị xã Quảng Yên" -> "Quảng Yên" */
 const char *mv_place_name(const char *name);
+/* the issuing body's parent unless that is the country (parent may be NULL),
+** and the place of a document it issues: the nearest territorial unit at or
+** above it, without its kind; Hà Nội, the capital, for central bodies */
+void mv_issuer(struct db *db, struct arena *a, int64_t unit_id, const char **parent, const char **place);
 /* a date in words in lang: "ngày 05 tháng 02 năm 2026", "5 February 2026", "5 फ़रवरी 2026" */
 void mv_long_date(struct buf *b, const char *lang, int y, int mo, int d);
 /* the dashboard as a printable PDF: 0, or -1 when writing failed */

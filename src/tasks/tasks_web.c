@@ -25,6 +25,7 @@
 #include "../base/multipart.h"
 #include "../base/pdf.h"
 #include "../base/util.h"
+#include "../movements/mv_report.h"
 #include "../units/units.h"
 #include "../units/units_web.h"
 #include "tasks_int.h"
@@ -978,9 +979,14 @@ static int write_report(struct req *r, const struct programme *pr, const struct 
 	struct unit *owner;
 	const char *parent = NULL;
 	if (units_get(r->db, &r->a, pr->owner_id, &owner) == E_OK && owner->parent_name) parent = owner->parent_name;
+	/* "Cà Mau, ngày 14 tháng 10 năm 2025" in the reader's language, as a movement's report dates itself */
+	const char *place;
+	mv_issuer(r->db, &r->a, pr->owner_id, NULL, &place);
 	struct buf date;
 	buf_init(&date);
-	buf_printf(&date, "ngày %d tháng %d năm %d", atoi(d->as_of + 8), atoi(d->as_of + 5), atoi(d->as_of));
+	if (place) buf_printf(&date, "%s, ", place);
+	mv_long_date(&date, r->lang, atoi(d->as_of), atoi(d->as_of + 5), atoi(d->as_of + 8));
+	if (!place && date.len && !strcmp(r->lang, "vi")) date.p[0] = 'N'; /* "Ngày ..." opens the line */
 	pdf_letterhead(p, parent, pr->owner_name, buf_cstr(&date));
 	buf_free(&date);
 	pdf_title(p, _("REPORT"), arena_printf(&r->a, "%s: %s", _("Status of the tasks"), pr->title));

@@ -639,6 +639,14 @@ test('the PDF report: the counts on the meeting date against Q2 2025, the charts
   assert.match(text, /14\/10\/2025\s+1\.132\s+485\s+353\s+132\s+561\s+86\s+42,8%/);
   assert.match(text, /Quá hạn \(86\)/);
   assert.match(text, /Sở Khoa học và Công nghệ/);
+  // dated at the office's place, in the reader's language (the date line was Vietnamese only, with no place)
+  assert.match(text, /Cà Mau, ngày 14 tháng 10 năm 2025/);
+  const en = await fetch(`${srv.base}/api/v1/programmes/${nq57.id}/report.pdf?as_of=${SEED_DATE}`, { headers: { Authorization: 'Bearer ' + officer.token, 'Accept-Language': 'en' } });
+  const enFile = path.join(tmpdir(), 'report-en.pdf');
+  fs.writeFileSync(enFile, Buffer.from(await en.arrayBuffer()));
+  const enText = execFileSync('pdftotext', ['-layout', enFile, '-'], { encoding: 'utf8' });
+  assert.match(enText, /Cà Mau, 14 October 2025/);
+  assert.doesNotMatch(enText, /ngày 14 tháng 10/);
 });
 
 test('the programme page shows the seed\'s figures and the comparison with the previous quarter', async () => {
