@@ -604,6 +604,10 @@ void page_verify_form(struct req *r)
 		return;
 	}
 	page_begin(r, _("Verify a certificate"), "verify");
+	/* the page's heading, as the result page has it */
+	buf_raw(&r->out, "<h1>");
+	buf_html(&r->out, _("Verify a certificate"));
+	buf_raw(&r->out, "</h1>\n");
 	tmpl_verify_form(&r->out, r);
 	page_end(r);
 }

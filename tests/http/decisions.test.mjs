@@ -231,6 +231,10 @@ test('verification: valid; a record changed in the database is invalid with the 
   assert.deepEqual([junk.status, junk.award], ['unknown', null]);
   const unknownPage = await new Client(srv.base).get('/verify/ABCDEFGHIJKLMNOPQRST');
   assert.match(unknownPage.text, /data-status="unknown"/);
+  // the page to type a code has its heading too
+  const form = await new Client(srv.base).get('/verify');
+  assert.equal(form.status, 200);
+  assert.match(form.text, /<h1>Kiểm tra bằng, giấy khen<\/h1>\n<form method="get" action="\/verify" class="card" id="verify-form">/);
 });
 
 test('the published key and the documented payload: the signature checks with node\'s own Ed25519', async () => {
