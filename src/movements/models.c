@@ -1139,7 +1139,7 @@ int replications_add(struct db *db, const struct user *who, int64_t model_id, in
 	else if (strcmp(adopted_on, today) > 0) fe_add(fe, "adopted_on", N_("Cannot be in the future"));
 	else if (start && strcmp(adopted_on, start) < 0)
 		fe_add(fe, "adopted_on", d->started_on && *d->started_on ? N_("Cannot be before the model started")
-									    : N_("Cannot be before the movement started"));
+									    : N_("Cannot be before the movement starts"));
 	if (note && strlen(note) > MV_TEXT_MAX) fe_add(fe, "note", N_("Is too long"));
 	if (strcmp(d->status, "effective") != 0) fe_add(fe, "model", N_("Only a model recognised as effective can be replicated"));
 	if (fe->n) { rc = E_INVALID; goto out; }

@@ -82,7 +82,7 @@ test('5: a replication dated in the future or before the model started is refuse
   assert.deepEqual(r.data.error.fields, { adopted_on: 'Không được là ngày trong tương lai' });
   r = await admin.post(`/api/v1/models/${model.id}/replications`, { json: { unit_code: other, adopted_on: day(-21) } });
   assert.equal(r.status, 422, r.text);
-  assert.deepEqual(r.data.error.fields, { adopted_on: 'Không được trước ngày bắt đầu mô hình' });
+  assert.deepEqual(r.data.error.fields, { adopted_on: 'Không được trước ngày bắt đầu của mô hình' });
   r = await admin.post(`/api/v1/models/${model.id}/replications`, { json: { unit_code: other, adopted_on: day(-20) } });
   assert.equal(r.status, 201, r.text);
   r = await admin.post(`/api/v1/models/${model.id}/replications`, { json: { unit_code: 'QY-TD', adopted_on: day(0) } });
@@ -126,7 +126,7 @@ test('5: a replication dated in the future or before the model started is refuse
   assert.equal(r.status, 200, r.text);
   r = await admin.post(`/api/v1/models/${m2.id}/replications`, { json: { unit_code: 'QY-TD', adopted_on: day(-61) } });
   assert.equal(r.status, 422, r.text);
-  assert.deepEqual(r.data.error.fields, { adopted_on: 'Không được trước ngày bắt đầu phong trào' });
+  assert.deepEqual(r.data.error.fields, { adopted_on: 'Không được trước ngày bắt đầu của phong trào' });
 });
 
 test('9: past the deadline a reporter gets a notice instead of the registration forms; an officer keeps them', async () => {
