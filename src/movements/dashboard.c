@@ -443,6 +443,7 @@ static void roll_up(struct build *b)
 int dashboard_build(struct db *db, struct arena *a, const struct movement *m, const struct dash_query *q, struct dashboard *d)
 {
 	init_totals(a, m, d);
+	d->q = q;
 	struct filters fl;
 	if (init_filters(db, m, q, &fl) != E_OK) return E_NOTFOUND;
 	int64_t nunits_max = 0;

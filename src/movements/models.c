@@ -1130,7 +1130,16 @@ int replications_add(struct db *db, const struct user *who, int64_t model_id, in
 	if (unit_id <= 0 || units_get(db, &a, unit_id, &u) != E_OK) fe_add(fe, "unit_id", N_("No such unit"));
 	else if (!u->active) fe_add(fe, "unit_id", N_("The unit is deactivated"));
 	else if (unit_id == d->unit_id) fe_add(fe, "unit_id", N_("The model's own unit cannot replicate it"));
+	char today[11];
+	today_iso(today);
+	/* adopted on a day that has come, not before the model started (without a
+	** start date, before the movement did) */
+	const char *start = d->started_on && *d->started_on ? d->started_on : m->starts_on;
 	if (!adopted_on || !date_valid(adopted_on)) fe_add(fe, "adopted_on", N_("Is not a date (YYYY-MM-DD)"));
+	else if (strcmp(adopted_on, today) > 0) fe_add(fe, "adopted_on", N_("Cannot be in the future"));
+	else if (start && strcmp(adopted_on, start) < 0)
+		fe_add(fe, "adopted_on", d->started_on && *d->started_on ? N_("Cannot be before the model started")
+									    : N_("Cannot be before the movement starts"));
 	if (note && strlen(note) > MV_TEXT_MAX) fe_add(fe, "note", N_("Is too long"));
 	if (strcmp(d->status, "effective") != 0) fe_add(fe, "model", N_("Only a model recognised as effective can be replicated"));
 	if (fe->n) { rc = E_INVALID; goto out; }
@@ -1163,6 +1172,54 @@ int replications_add(struct db *db, const struct user *who, int64_t model_id, in
 	if (arc != DB_OK) goto out;
 	rc = E_OK;
 	*id = xid;
+out:
+	rc = db_tx_end(db, rc);
+	arena_free(&a);
+	return rc;
+}
+
+int replications_remove(struct db *db, const struct user *who, int64_t model_id, int64_t replication_id, struct field_errors *fe)
+{
+	struct arena a;
+	arena_init(&a);
+	int txrc = db_tx_begin(db);
+	if (txrc != E_OK) { arena_free(&a); return txrc; }
+	struct model *d;
+	struct movement *m;
+	int rc = load_for_change(db, &a, who, model_id, 1, &d, &m, fe);
+	if (rc != E_OK) goto out;
+	rc = E_DB;
+	struct stmt *st = db_query(db,
+				   "SELECT u.code, x.adopted_on, x.note FROM model_replications x JOIN units u ON u.id = x.unit_id "
+				   "WHERE x.id = $1 AND x.model_id = $2",
+				   "ii", replication_id, model_id);
+	if (!st) goto out;
+	int s = db_step(st);
+	struct buf b;
+	buf_init(&b);
+	if (s == DB_ROW) {
+		struct jw w;
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_kint(&w, "replication", replication_id);
+		jw_kstr(&w, "unit_code", db_text(st, 0));
+		jw_kstr(&w, "adopted_on", db_text(st, 1));
+		jw_kstr(&w, "note", db_text(st, 2));
+		jw_obj_end(&w);
+	}
+	db_done(st);
+	if (s != DB_ROW) {
+		buf_free(&b);
+		rc = s == DB_DONE ? E_NOTFOUND : E_DB;
+		goto out;
+	}
+	if (db_exec(db, "DELETE FROM model_replications WHERE id = $1", "i", replication_id) != DB_OK) {
+		buf_free(&b);
+		goto out;
+	}
+	int arc = audit_add(db, who, N_("remove replication"), "model", model_id, buf_cstr(&b), NULL, NULL);
+	buf_free(&b);
+	rc = arc == DB_OK ? E_OK : E_DB;
 out:
 	rc = db_tx_end(db, rc);
 	arena_free(&a);

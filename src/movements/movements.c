@@ -378,7 +378,8 @@ static const char *metric_field(int i, const char *part)
 /* Validates what is given, every field in one pass (errors already in fe,
 ** from reading the input, are kept and make it fail); `cur` is the stored
 ** movement when updating. */
-static int validate(struct db *db, const struct movement_in *in, const struct movement *cur, struct field_errors *fe)
+static int validate(struct db *db, const struct user *who, const struct movement_in *in, const struct movement *cur,
+		    struct field_errors *fe)
 {
 	int creating = cur == NULL;
 	if (creating || in->code) {
@@ -418,6 +419,20 @@ static int validate(struct db *db, const struct movement_in *in, const struct mo
 			if (rc != DB_ROW) { fe_add(fe, "parent_id", N_("No such movement")); break; }
 			p = up;
 		}
+	}
+	if (in->parent_id > 0 && (!cur || cur->parent_id != in->parent_id) && !fe_get(fe, "parent_id")) {
+		/* a new parent is a campaign (a đợt thi đua) the user may read and
+		** that is not closed; one a movement already sits under stays */
+		struct arena a;
+		arena_init(&a);
+		struct movement *pm;
+		if (movements_get_plain(db, &a, in->parent_id, &pm) != E_OK || !movement_readable(who, pm))
+			fe_add(fe, "parent_id", N_("No such movement"));
+		else if (strcmp(pm->kind, "campaign") != 0)
+			fe_add(fe, "parent_id", N_("A movement can only belong to a campaign (a special emulation campaign)"));
+		else if (pm->stage == MV_CLOSED)
+			fe_add(fe, "parent_id", N_("The campaign is closed: no movement can be added to it"));
+		arena_free(&a);
 	}
 	if (in->set_scopes) {
 		if (in->nscopes > MV_MAX_SCOPES) fe_add(fe, "scope", N_("Too many units"));
@@ -543,7 +558,7 @@ static int write_lists(struct db *db, int64_t id, const struct movement_in *in, 
 ** a form shows every field's error at once. */
 int movements_create(struct db *db, const struct user *who, const struct movement_in *in, struct field_errors *fe, int64_t *id)
 {
-	if (validate(db, in, NULL, fe) != E_OK) return E_INVALID;
+	if (validate(db, who, in, NULL, fe) != E_OK) return E_INVALID;
 	char apath[UNIT_PATH_MAX];
 	if (units_path(db, in->authority_id, apath, sizeof apath) != E_OK) return E_INVALID;
 	if (!mv_may(who, PERM_MOVEMENT_MANAGE, apath)) return E_FORBIDDEN;
@@ -597,7 +612,7 @@ int movements_update(struct db *db, const struct user *who, int64_t id, int64_t 
 	if (!movement_manageable(who, cur)) { rc = movement_readable(who, cur) ? E_FORBIDDEN : E_NOTFOUND; goto out; }
 	if (cur->version != version) { rc = E_CONFLICT; goto out; }
 	if (cur->stage == MV_CLOSED) { fe_add(fe, "status", N_("A closed movement cannot be changed")); rc = E_STATE; goto out; }
-	rc = validate(db, in, cur, fe);
+	rc = validate(db, who, in, cur, fe);
 	if (rc != E_OK) goto out;
 	if (in->code && strcmp(in->code, cur->code) != 0 && cur->stage != MV_DRAFT) {
 		fe_add(fe, "code", N_("The code of a launched movement cannot change"));

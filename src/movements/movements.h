@@ -313,6 +313,8 @@ struct replication {
 int replications_list(struct db *db, struct arena *a, int64_t model_id, struct replication **items, int *n);
 int replications_add(struct db *db, const struct user *who, int64_t model_id, int64_t unit_id, const char *adopted_on,
 		     const char *note, struct field_errors *fe, int64_t *id);
+/* the organiser removes a replication recorded by mistake (audited) */
+int replications_remove(struct db *db, const struct user *who, int64_t model_id, int64_t replication_id, struct field_errors *fe);
 
 /* ---- the dashboard ---- */
 
@@ -346,6 +348,7 @@ struct dash_count {
 
 struct dashboard {
 	const struct movement *m;
+	const struct dash_query *q;              /* the filters it was built with (the reader's subtree in under) */
 	int64_t registrations, models, effective, not_effective, registered, typical, replications;
 	struct dash_total *total;                /* [nmetrics] */
 	int nfields;

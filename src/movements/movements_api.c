@@ -684,6 +684,18 @@ void api_replication_create(struct req *r)
 	reply_model(r, id, 201);
 }
 
+void api_replication_delete(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	int64_t xid = param_id_or_404(r, 1);
+	if (!xid) return;
+	struct field_errors fe = { 0 };
+	int rc = replications_remove(r->db, r->user, id, xid, &fe);
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	reply_model(r, id, 200);
+}
+
 /* ---- dashboard ---- */
 
 /* Reads the filters; a user who cannot read the whole movement sees the

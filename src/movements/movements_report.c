@@ -38,16 +38,28 @@ static double iso_days(const char *iso)
 	return floor((double)timegm(&tm) / 86400.0);
 }
 
-/* the units one level below the top of the dashboard's tree (idx NULL: only counted) */
-static int top_children(const struct dashboard *d, int *idx, int max)
+/* the units the "by unit" chart shows for metric k (idx NULL: only counted):
+** the heads of the dashboard's tree; when a single unit heads it, its
+** children if one of them has a value of the metric, else that unit itself
+** (a ward whose models sit on the ward, a department with one unit) */
+static int top_children(const struct dashboard *d, int k, int *idx, int max)
 {
 	if (!d->nunits) return 0;
 	int base = d->units[0].depth, n = 0;
 	for (int i = 0; i < d->nunits; i++)
 		if (d->units[i].depth < base) base = d->units[i].depth;
-	/* when a single unit heads the tree, show its children; else the heads */
-	int heads = 0;
-	for (int i = 0; i < d->nunits; i++) heads += d->units[i].depth == base;
+	int heads = 0, head = -1, valued = 0;
+	for (int i = 0; i < d->nunits; i++)
+		if (d->units[i].depth == base) {
+			heads++;
+			head = i;
+		}
+	if (heads == 1)
+		for (int i = 0; i < d->nunits; i++) valued |= d->units[i].depth == base + 1 && d->units[i].sub[k].n;
+	if (heads == 1 && !valued) {
+		if (idx && max > 0) idx[0] = head;
+		return max > 0;
+	}
 	int want = heads == 1 ? base + 1 : base;
 	for (int i = 0; i < d->nunits && n < max; i++)
 		if (d->units[i].depth == want) {
@@ -86,9 +98,9 @@ int mv_chart(struct db *db, struct arena *a, const struct dashboard *d, const ch
 	if (!strcmp(which, "units")) {
 		int k = mv_money_metric(m);
 		if (k < 0) return -1;
-		int n = top_children(d, NULL, INT32_MAX);
+		int n = top_children(d, k, NULL, INT32_MAX);
 		int *order = arena_alloc(a, sizeof(int) * (size_t)(n + 1));
-		n = top_children(d, order, n);
+		n = top_children(d, k, order, n);
 		c->kind = CHART_BARS;
 		c->format = !strcmp(m->metrics[k].unit, "VND") ? CHART_VND : CHART_INT;
 		c->title = arena_printf(a, "%s (%s)", m->metrics[k].name, m->metrics[k].unit);
@@ -303,8 +315,14 @@ int mv_report_pdf(struct db *db, struct arena *a, const struct dashboard *d, con
 	pdf_heading(p, 2, T("Registration timeline"));
 	if (mv_chart(db, a, d, "timeline", lang, &c) == 0) pdf_chart(p, &c);
 
-	/* the typical examples, with their citations */
+	/* the typical examples, with their citations: those the summary counts
+	** (the reader's subtree, the field and assessment chosen) */
 	struct model_query q = { .movement_id = m->id, .typical = 1, .nranges = -1, .limit = 500, .with_values = 1 };
+	if (d->q) {
+		q.under = d->q->under;
+		q.field = d->q->field && *d->q->field ? d->q->field : NULL;
+		q.status = d->q->status && *d->q->status ? d->q->status : NULL;
+	}
 	struct model *items;
 	int n;
 	int64_t total;

@@ -105,6 +105,20 @@ void page_movements(struct req *r)
 	page_end(r);
 }
 
+/* whether the page offers the forms that register a unit or a model: while
+** the movement is launched, to a reporter until the registration deadline;
+** past it only to an officer, who may enter a late registration for a unit
+** (mv_check_deadline). 1: the form; -1: a notice that the deadline passed
+** (to a reporter); 0: nothing */
+static int mv_offer_register(struct req *r, const struct movement *m)
+{
+	if (m->stage != MV_LAUNCHED || !role_can_any(r->user, PERM_MOVEMENT_REPORT)) return 0;
+	char today[11];
+	today_iso(today);
+	if (!m->register_by || strcmp(today, m->register_by) <= 0) return 1;
+	return role_can_any(r->user, PERM_MOVEMENT_MANAGE) ? 1 : -1;
+}
+
 static void show_movement(struct req *r, struct movement *m, const struct field_errors *fe)
 {
 	struct reg_query q = { .movement_id = m->id, .limit = 500 };
@@ -114,7 +128,18 @@ static void show_movement(struct req *r, struct movement *m, const struct field_
 	int n = 0;
 	int64_t total = 0;
 	registrations_list(r->db, &r->a, &q, &regs, &n, &total);
-	int can_register = m->stage == MV_LAUNCHED && role_can_any(r->user, PERM_MOVEMENT_REPORT);
+	if (q.nranges != -1) {
+		/* a reader below the authority: the counts are those of their units,
+		** as the lists they open */
+		struct model_query mq = { .movement_id = m->id, .typical = -1, .nranges = q.nranges, .limit = 1 };
+		for (int i = 0; i < q.nranges && i < MV_MAX_RANGES; i++) mq.range_lo[i] = q.range_lo[i];
+		struct model *mi;
+		int mn;
+		int64_t mt = 0;
+		if (models_list(r->db, &r->a, &mq, &mi, &mn, &mt) == E_OK) m->models = mt;
+		m->registrations = total;
+	}
+	int can_register = mv_offer_register(r, m);
 	struct attachment *files;
 	int nfiles;
 	files_list(r->db, &r->a, "movement", m->id, &files, &nfiles);
@@ -183,7 +208,7 @@ static void show_models(struct req *r, struct movement *m, const struct model_in
 	int64_t total = 0;
 	int rc = models_list(r->db, &r->a, &q, &items, &n, &total);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
-	int can_add = m->stage == MV_LAUNCHED && role_can_any(r->user, PERM_MOVEMENT_REPORT);
+	int can_add = mv_offer_register(r, m);
 	if (fe && fe->n) r->status = 422;
 	page_begin(r, arena_printf(&r->a, "%s · %s", _("Models"), m->title), "movements");
 	tmpl_movement_models(&r->out, r, m, &q, items, n, total, can_add, typed, fe);
@@ -342,6 +367,22 @@ void page_replication_create(struct req *r)
 		db_done(st);
 	}
 	model_form_done(r, id, rc, &fe, _("Recorded that the model %s was adopted by %s"), name);
+}
+
+/* the organiser removes a replication recorded by mistake (the page's button) */
+void page_replication_delete(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return;
+	int64_t xid = param_id_or_404(r, 1);
+	if (!xid) return;
+	struct field_errors fe = { 0 };
+	const char *name = "";
+	struct stmt *st = db_query(r->db, "SELECT u.name FROM model_replications x JOIN units u ON u.id = x.unit_id WHERE x.id = $1", "i", xid);
+	if (st && db_step(st) == DB_ROW) name = arena_strdup(&r->a, db_text(st, 0));
+	db_done(st);
+	int rc = replications_remove(r->db, r->user, id, xid, &fe);
+	model_form_done(r, id, rc, &fe, _("Removed the replication of the model %s by %s"), name);
 }
 
 void page_dashboard(struct req *r)
@@ -815,15 +856,18 @@ void page_movement_file_create(struct req *r)
 	reply_fail(r, rc, &fe);
 }
 
-/* the movement form's parent: a select of the movements the user sees, by title */
+/* the movement form's parent: a select of the campaigns the user may read
+** that are not closed (movements.c accepts only those), by title; the
+** parent a movement already has stays offered */
 void tmpl_movement_parent_select(struct buf *o, struct req *r, const struct movement *m, int64_t selected, const char *error)
 {
 	struct movement_query q;
 	memset(&q, 0, sizeof q);
 	q.parent = -1;
+	q.kind = "campaign";
 	q.sort = "title";
 	q.limit = 500;
-	q.nranges = units_scope_ranges(r, PERM_READ, q.range_lo, MV_MAX_RANGES);
+	q.nranges = units_scope_ranges(r, PERM_MOVEMENT_MANAGE, q.range_lo, MV_MAX_RANGES);
 	struct movement *items = NULL;
 	int n = 0;
 	int64_t total = 0;
@@ -835,6 +879,9 @@ void tmpl_movement_parent_select(struct buf *o, struct req *r, const struct move
 	buf_raw(o, ">\n<option value=\"\">—</option>\n");
 	for (int i = 0; i < n; i++) {
 		if (m && items[i].id == m->id) continue;
+		if ((items[i].stage == MV_CLOSED || !movement_readable(r->user, &items[i])) && items[i].id != selected &&
+		    !(m && items[i].id == m->parent_id))
+			continue;
 		buf_printf(o, "<option value=\"%lld\"%s>", (long long)items[i].id, items[i].id == selected ? " selected" : "");
 		buf_html(o, items[i].title);
 		buf_raw(o, " (");

@@ -36,6 +36,7 @@ void api_registration_update(struct req *r);
 void api_registrations_list(struct req *r);
 void api_replication_create(struct req *r);
 void api_replications_list(struct req *r);
+void api_replication_delete(struct req *r);
 void api_report_create(struct req *r);
 void api_reports_list(struct req *r);
 /* movements_web.c */
@@ -65,6 +66,7 @@ void page_movement_update(struct req *r);
 void page_movements(struct req *r);
 void page_registration_create(struct req *r);
 void page_replication_create(struct req *r);
+void page_replication_delete(struct req *r);
 void page_report_create(struct req *r);
 void page_typical(struct req *r);
 

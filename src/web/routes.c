@@ -64,6 +64,7 @@ const struct route routes[] = {
 	{ M_POST, "/models/{id}/files", page_model_file_create, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_POST, "/models/{id}/typical", page_model_typical, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_POST, "/models/{id}/replications", page_replication_create, LOGIN, PERM_MOVEMENT_MANAGE },
+	{ M_POST, "/models/{id}/replications/{rid}/delete", page_replication_delete, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_GET, "/rules", page_rules, LOGIN, 0 },
 	{ M_POST, "/rules", page_rule_set_create, LOGIN, PERM_RULES_MANAGE },
 	{ M_GET, "/rules/new", page_rule_set_new, LOGIN, PERM_RULES_MANAGE },
@@ -137,6 +138,7 @@ const struct route routes[] = {
 	{ M_POST, "/api/v1/models/{id}/reports", api_report_create, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_GET, "/api/v1/models/{id}/replications", api_replications_list, LOGIN, 0 },
 	{ M_POST, "/api/v1/models/{id}/replications", api_replication_create, LOGIN, PERM_MOVEMENT_MANAGE },
+	{ M_DELETE, "/api/v1/models/{id}/replications/{rid}", api_replication_delete, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_GET, "/api/v1/public/typical", api_public_typical, PUBLIC, 0 },
 	/* indicators and indexes (issue 13) */
 	{ M_GET, "/api/v1/indicators", api_indicators_list, LOGIN, 0 },

@@ -342,7 +342,7 @@ test('every id on every movement page is unique (the model page had f-note twice
 test('the parent movement chosen in the form\'s select is kept on create and on edit, and can be removed', async () => {
   const base = { kind: 'regular', authority_code: 'QY-BDV', starts_on: vnDay(-5), ends_on: vnDay(200), register_by: day(20), scope: 'QY', fields: ['economy'] };
   const rows = [['vnd', 'Kinh phí', 'VND', 'amount']];
-  let r = await post(officer, '/movements', body({ ...base, code: 'PT-CHA', title: 'Phong trào cha' }, rows));
+  let r = await post(officer, '/movements', body({ ...base, kind: 'campaign', code: 'PT-CHA', title: 'Phong trào cha' }, rows));
   assert.equal(r.status, 303, r.text.slice(0, 500));
   const parentId = Number(r.headers.get('location').match(/\/movements\/(\d+)$/)[1]);
   r = await post(officer, '/movements', body({ ...base, code: 'PT-CON', title: 'Phong trào con', parent_id: String(parentId) }, rows));
