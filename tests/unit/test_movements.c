@@ -162,7 +162,7 @@ static void test_lifecycle(void **state)
 static void test_draft_needs_scope_and_is_private(void **state)
 {
 	struct fx *f = *state;
-	struct movement_in in = { .code = "D1", .title = "Nháp", .kind = "thematic", .authority_id = f->town, .parent_id = f->mv,
+	struct movement_in in = { .code = "D1", .title = "Nháp", .kind = "thematic", .authority_id = f->town, .parent_id = 0,
 				  .starts_on = "2025-01-01", .ends_on = "2025-12-31", .register_by = "2025-03-31" };
 	struct field_errors fe = { 0 };
 	int64_t id;
@@ -195,15 +195,32 @@ static void test_draft_needs_scope_and_is_private(void **state)
 	assert_string_equal(fe.field[0], "kind");
 	assert_string_equal(fe.field[1], "starts_on");
 	assert_string_equal(fe.field[2], "register_by");
-	/* the movement cannot be its own grandparent */
-	struct movement_in loop = { .parent_id = id, .authority_id = -1 };
-	struct movement *dm;
-	movements_find_code(f->db, "D1", &id);
-	movements_get(f->db, &f->a, f->mv, &dm);
-	loop.parent_id = id;
+	/* a movement belongs to a campaign only, and cannot be its own grandparent:
+	 * campaign C1 holds campaign C2, so C1 under C2 is a loop */
+	struct movement_in c1 = { .code = "C1", .title = "Đợt 1", .kind = "campaign", .authority_id = f->town, .parent_id = 0,
+				  .starts_on = "2025-01-01", .ends_on = "2025-12-31", .register_by = "2025-03-31" };
+	int64_t c1_id, c2_id;
 	memset(&fe, 0, sizeof fe);
-	assert_int_equal(movements_update(f->db, &f->officer, f->mv, dm->version, &loop, &fe), E_INVALID);
+	assert_int_equal(movements_create(f->db, &f->officer, &c1, &fe, &c1_id), E_OK);
+	struct movement_in c2 = c1;
+	c2.code = "C2";
+	c2.parent_id = c1_id;
+	assert_int_equal(movements_create(f->db, &f->officer, &c2, &fe, &c2_id), E_OK);
+	struct movement_in under_thematic = c1;
+	under_thematic.code = "C3";
+	movements_find_code(f->db, "D1", &id);
+	under_thematic.parent_id = id;
+	int64_t c3_id;
+	assert_int_equal(movements_create(f->db, &f->officer, &under_thematic, &fe, &c3_id), E_INVALID);
 	assert_string_equal(fe.field[0], "parent_id");
+	assert_string_equal(fe.msg[0], "A movement can only belong to a campaign (a special emulation campaign)");
+	struct movement_in loop = { .parent_id = c2_id, .authority_id = -1 };
+	struct movement *dm;
+	movements_get(f->db, &f->a, c1_id, &dm);
+	memset(&fe, 0, sizeof fe);
+	assert_int_equal(movements_update(f->db, &f->officer, c1_id, dm->version, &loop, &fe), E_INVALID);
+	assert_string_equal(fe.field[0], "parent_id");
+	assert_string_equal(fe.msg[0], "A movement cannot be under itself");
 }
 
 static void test_scope_and_reporters(void **state)
