@@ -166,7 +166,7 @@ int i18n_tz_minutes = 7 * 60;
 
 /* A stored UTC time "YYYY-MM-DDTHH:MM[:SS][Z]" moved to the office's clock,
 ** into tm; 0 when iso is not such a time. */
-static int office_time(const char *iso, struct tm *tm)
+int office_time(const char *iso, struct tm *tm)
 {
 	if (!iso || strlen(iso) < 16 || iso[10] != 'T' || iso[4] != '-' || iso[7] != '-' || iso[13] != ':') return 0;
 	struct tm u;

@@ -36,6 +36,10 @@ void fmt_datetime(struct buf *b, const char *lang, const char *iso); /* date and
 /* The office's offset from UTC in minutes: Asia/Ho_Chi_Minh (+07:00, no
 ** daylight saving since 1975) unless set (serve --utc-offset). */
 extern int i18n_tz_minutes;
+/* a stored UTC time "YYYY-MM-DDTHH:MM[:SS][Z]" on the office's clock, into
+** tm (a workbook's date cell); 0 when iso is not such a time */
+struct tm;
+int office_time(const char *iso, struct tm *tm);
 
 /* A number as a person types it in a form of this language:
 **   vi  1.500.000,5   '.' groups thousands, ',' marks decimals

@@ -13,6 +13,7 @@
 #include "../base/fold.h"
 #include "../base/util.h"
 #include "../indicators/indicators.h"
+#include "../movements/movements.h"
 #include "../units/units.h"
 #include "../web/roles.h"
 #include "clusters_int.h"
@@ -673,7 +674,7 @@ const char *cl_text_problem(const char *s, size_t max, int lines, const char *to
 	return wrong ? bad : NULL;
 }
 
-int cl_crit_validate(struct db *db, const struct crit_in *items, int i, struct field_errors *fe)
+int cl_crit_validate(struct db *db, const struct user *who, const struct crit_in *items, int i, struct field_errors *fe)
 {
 	const struct crit_in *c = &items[i];
 	int before = fe->n;
@@ -697,16 +698,16 @@ int cl_crit_validate(struct db *db, const struct crit_in *items, int i, struct f
 			if (items[j].code && !strcmp(items[j].code, c->parent_code)) found = items[j].kind && !strcmp(items[j].kind, "group") ? 1 : -1;
 		if (found <= 0) fe_add(fe, "criteria", N_("A criterion's parent must be a group listed before it"));
 	}
-	if (fe->n == before && c->rule && *c->rule) criterion_rule_check(db, c->rule, c->max_c, "criteria", "criteria", fe);
+	if (fe->n == before && c->rule && *c->rule) criterion_rule_check(db, who, c->rule, c->max_c, "criteria", "criteria", fe);
 	/* the error names the criterion (a code that is itself the problem is not repeated) */
 	if (fe->n > before && c->code && *c->code && code_valid(c->code) && strlen(c->code) <= CRIT_CODE_MAX) fe->field[fe->n - 1] = c->code;
 	return fe->n > before ? E_INVALID : E_OK;
 }
 
-int cl_sheet_validate(struct db *db, const struct crit_in *items, int n, struct field_errors *fe)
+int cl_sheet_validate(struct db *db, const struct user *who, const struct crit_in *items, int n, struct field_errors *fe)
 {
 	if (n > CLUSTER_MAX_CRITERIA) { fe_add(fe, "criteria", N_("Too many criteria")); return E_INVALID; }
-	for (int i = 0; i < n && !fe->n; i++) cl_crit_validate(db, items, i, fe);
+	for (int i = 0; i < n && !fe->n; i++) cl_crit_validate(db, who, items, i, fe);
 	return fe->n ? E_INVALID : E_OK;
 }
 
@@ -738,7 +739,7 @@ static int sheet_write(struct db *db, int64_t cy_id, const struct crit_in *items
 int cyear_criteria_set(struct db *db, const struct user *who, int64_t cy_id, int64_t version, const struct crit_in *items, int n,
 		       struct field_errors *fe)
 {
-	if (cl_sheet_validate(db, items, n, fe) != E_OK) return E_INVALID;
+	if (cl_sheet_validate(db, who, items, n, fe) != E_OK) return E_INVALID;
 	struct arena a;
 	arena_init(&a);
 	char *before = NULL;
@@ -975,7 +976,7 @@ int criterion_rule_parts(const char *rule, struct rule_parts *out)
 	return 0;
 }
 
-int criterion_rule_check(struct db *db, const char *rule, int64_t max_c, const char *source_field, const char *thresholds_field,
+int criterion_rule_check(struct db *db, const struct user *who, const char *rule, int64_t max_c, const char *source_field, const char *thresholds_field,
 			 struct field_errors *fe)
 {
 	struct rule r;
@@ -988,7 +989,11 @@ int criterion_rule_check(struct db *db, const char *rule, int64_t max_c, const c
 	struct indicator *x;
 	struct composite_index *ix;
 	const char *missing = NULL;
-	if (!strcmp(r.source, "movement") && db_int1(db, &one, "SELECT 1 FROM movements WHERE code = $1", "t", r.code) != DB_ROW)
+	int64_t mv_id;
+	struct movement *mv;
+	/* a draft the writer may not read (another authority's) is as unknown as a code that does not exist */
+	if (!strcmp(r.source, "movement") &&
+	    (movements_find_code(db, r.code, &mv_id) != E_OK || movements_get(db, &a, mv_id, &mv) != E_OK || (who && !movement_readable(who, mv))))
 		missing = N_("No such movement");
 	/* a metric the movement does not have would read 0 for every member */
 	else if (!strcmp(r.source, "movement") && r.metric &&

@@ -200,8 +200,9 @@ void criteria_json(struct jw *w, const struct cyear *y);
 /* A criterion's rule (JSON text) checked against its maximum: E_OK or
 ** E_INVALID with the reason in fe, under source_field when it is the source
 ** (a movement, its metric, an indicator, an index that does not exist), else
-** under thresholds_field */
-int criterion_rule_check(struct db *db, const char *rule, int64_t max_c, const char *source_field, const char *thresholds_field,
+** under thresholds_field; a movement rule on a draft who may not read (NULL:
+** the command line) is refused as an unknown movement */
+int criterion_rule_check(struct db *db, const struct user *who, const char *rule, int64_t max_c, const char *source_field, const char *thresholds_field,
 			 struct field_errors *fe);
 /* every movement's metrics, in each movement's order: what a movement rule's
 ** "metric" may name (the criterion form's choices) */

@@ -16,9 +16,9 @@ void cl_unit_json(struct jw *w, const char *key, const struct cunit *u);
 /* "key": points rounded to hundredths */
 void cl_points(struct jw *w, const char *key, double v);
 /* a criteria sheet checked before it is written: E_OK or E_INVALID (the error's field names the criterion) */
-int cl_sheet_validate(struct db *db, const struct crit_in *items, int n, struct field_errors *fe);
+int cl_sheet_validate(struct db *db, const struct user *who, const struct crit_in *items, int n, struct field_errors *fe);
 /* the same check of items[i] alone, against the criteria listed before it (an import reports each bad line) */
-int cl_crit_validate(struct db *db, const struct crit_in *items, int i, struct field_errors *fe);
+int cl_crit_validate(struct db *db, const struct user *who, const struct crit_in *items, int i, struct field_errors *fe);
 /* What a person typed, checked as the forms check it (utf8_valid, text_clean):
 ** NULL when it is absent or fine; too_long when it has more than max
 ** characters; bad when it is not UTF-8 or holds a control character (line

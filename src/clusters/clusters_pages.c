@@ -12,6 +12,7 @@
 #include "../base/i18n.h"
 #include "../indicators/indicators.h"
 #include "../movements/movements.h"
+#include "../units/units_web.h"
 #include "clusters_int.h"
 #include "clusters_web.h"
 #include "tmpl_clusters.h"
@@ -266,7 +267,9 @@ const struct rule_choice *crit_rule_choices(struct req *r, int *n)
 	struct rule_metric *mt = NULL;
 	int nmv = 0, nind = 0, nix = 0, nmt = 0;
 	int64_t total = 0;
-	struct movement_query q = { .parent = -1, .nranges = -1, .limit = 500 };
+	/* drafts only under the reader's own authorities, as the movements list (movement_readable) */
+	struct movement_query q = { .parent = -1, .limit = 500 };
+	q.nranges = units_scope_ranges(r, PERM_MOVEMENT_MANAGE, q.range_lo, MV_MAX_RANGES);
 	if (movements_list(r->db, &r->a, &q, &mv, &nmv, &total) != E_OK) nmv = 0;
 	if (nmv && criterion_rule_metrics(r->db, &r->a, &mt, &nmt) != E_OK) nmt = 0;
 	if (indicators_list(r->db, &r->a, r->lang, 0, &ind, &nind) != E_OK) nind = 0;
@@ -303,6 +306,26 @@ const char *rule_hint(struct req *r, const struct cyear *y, const struct criteri
 		return arena_printf(&r->a, "%s %s", _("Taken from"), rp.code);
 	if (criterion_rule_value(r->db, k->rule, unit_id, y->year, &v, &has) != E_OK) return NULL;
 	return arena_printf(&r->a, "%s %s: %s", _("Taken from"), rp.code, has ? number_text(r, v) : _("No data"));
+}
+
+const char *cl_z_text(struct req *r, double z)
+{
+	char t[48];
+	snprintf(t, sizeof t, "%.3f", isfinite(z) ? z : 0.0);
+	if (!strcmp(t, "-0.000")) snprintf(t, sizeof t, "0.000");
+	char *dot = strchr(t, '.');
+	if (dot && !strcmp(r->lang, "vi")) *dot = ',';
+	return arena_strdup(&r->a, t);
+}
+
+int rule_card_points(struct req *r, const struct cyear *y, const struct criterion *k, const struct score_item *it, int64_t unit_id,
+		     int64_t *points_c)
+{
+	*points_c = 0;
+	if (!k->rule || !strcmp(k->kind, "group") || !cl_rule_from_data(k->rule)) return 0;
+	if (it) *points_c = it->points_c > 0 ? it->points_c : 0;
+	else if (criterion_rule_points(r->db, k->rule, unit_id, y->year, points_c) != E_OK) *points_c = 0;
+	return 1;
 }
 
 /* the rule of the form: "" (none), or its JSON text; E_INVALID with the reason.
@@ -385,8 +408,29 @@ static int do_criterion(struct req *r, const struct cyear *y, const char *what, 
 	c.max_c = fabs(mv) < 1e9 ? llround(mv * 100.0) : -1;
 	if (read_rule(r, &c.rule, fe) != E_OK || fe->n) return E_INVALID;
 	/* the rule's own checks, said at its fields: the source (a movement or its metric that does not exist) or the thresholds */
-	if (c.rule && criterion_rule_check(r->db, c.rule, c.max_c, "c_source", "c_thresholds", fe) != E_OK) return E_INVALID;
-	return cyear_criterion_change(r->db, &r->a, r->user, y->id, version, CRIT_SAVE, orig, &c, fe);
+	if (c.rule && criterion_rule_check(r->db, r->user, c.rule, c.max_c, "c_source", "c_thresholds", fe) != E_OK) return E_INVALID;
+	int rc = cyear_criterion_change(r->db, &r->a, r->user, y->id, version, CRIT_SAVE, orig, &c, fe);
+	/* the sheet's checks name the criterion (or the sheet): said at the form's field they are about, which the error summary links to */
+	static const struct { const char *msg, *field; } at[] = {
+		{ N_("A criterion's code is missing or not valid"), "c_code" },
+		{ N_("Two criteria have the same code"), "c_code" },
+		{ N_("A criterion has no title"), "c_title" },
+		{ N_("A criterion's title is too long (at most 500 characters)"), "c_title" },
+		{ N_("A criterion's title must be one line without control characters"), "c_title" },
+		{ N_("The evidence a criterion asks for is too long (at most 2000 characters)"), "c_evidence" },
+		{ N_("The evidence a criterion asks for must not contain control characters (line breaks are allowed)"), "c_evidence" },
+		{ N_("A criterion's rule is too long (at most 4000 characters)"), "c_source" },
+		{ N_("A criterion's kind must be group, score, bonus or penalty"), "c_kind" },
+		{ N_("A criterion's maximum must be from 0 to 1.000.000"), "c_max" },
+		{ N_("A criterion needs a maximum above 0"), "c_max" },
+		{ N_("A criterion's parent must be a group listed before it"), "c_parent" },
+	};
+	for (int i = 0; rc == E_INVALID && i < fe->n; i++) {
+		if (strcmp(fe->field[i], "criteria") && strcmp(fe->field[i], "criterion") && !(c.code && !strcmp(fe->field[i], c.code))) continue;
+		for (size_t k = 0; k < sizeof at / sizeof at[0]; k++)
+			if (!strcmp(fe->msg[i], at[k].msg)) fe->field[i] = at[k].field;
+	}
+	return rc;
 }
 
 /* one form of the year's page: what= settings | import | copy | sign | rotation | confirm | tiebreak | reopen */

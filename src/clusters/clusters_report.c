@@ -73,17 +73,17 @@ void cluster_criteria_export(struct req *r)
 ** "97.25"). A text both readings take, with different values and a last
 ** digit that is not 0 ("1.125": 1125, or 1.125 from a number cell), is
 ** ambiguous and refused; so is a third decimal (points are kept in
-** hundredths). NULL, or why not (in English, as the other reasons of a line). */
+** hundredths). NULL, or why not (a message id, said in the reader's language). */
 static const char *file_max(const char *s, double *out)
 {
 	double vi = 0, plain = 0;
 	int has_vi = i18n_parse_number("vi", s, &vi) == 0, has_plain = parse_number(s, &plain) == 0;
-	if (!has_vi && !has_plain) return "the maximum is not a number";
+	if (!has_vi && !has_plain) return N_("the maximum is not a number");
 	if (has_vi && has_plain && vi != plain && s[strlen(s) - 1] != '0')
-		return "the maximum is ambiguous: write thousands without a dot (1125) and decimals with a comma (1,5)";
+		return N_("the maximum is ambiguous: write thousands without a dot (1125) and decimals with a comma (1,5)");
 	*out = has_vi ? vi : plain;
 	double h = *out * 100.0;
-	if (fabs(*out) < 1e9 && fabs(h - (double)llround(h)) >= 1e-6) return "the maximum has more than two decimals";
+	if (fabs(*out) < 1e9 && fabs(h - (double)llround(h)) >= 1e-6) return N_("the maximum has more than two decimals");
 	return NULL;
 }
 
@@ -100,19 +100,20 @@ static void line_error(struct buf *errors, const char *fmt, ...)
 
 int cluster_criteria_read(struct req *r, FILE *f, struct crit_in **items, int *n, struct field_errors *fe)
 {
+	const char *lang = r->lang;
 	char err[256];
 	struct table *t;
 	*n = 0;
 	if (table_open(&t, f, err, sizeof err) != 0) { fe_add(fe, "file", arena_strdup(&r->a, err)); return E_INVALID; }
 	int col[CC_N], header = 0;
 	struct crit_in *out = arena_alloc(&r->a, sizeof *out * (CLUSTER_MAX_CRITERIA + 1));
-	/* every bad line is reported, one a line: "line N: reason" */
+	/* every bad line is reported, one a line: "line N: reason", in the reader's language (dòng N: …) */
 	struct buf errors;
 	buf_init(&errors);
 #define LINE_ERROR(...) line_error(&errors, __VA_ARGS__)
 	for (int s; (s = table_next(t)) != 0;) {
 		if (s < 0) {
-			LINE_ERROR("line %d: %s", t->line, t->err);
+			LINE_ERROR(T("line %d: %s"), t->line, T(t->err));
 			if (t->xlsx) break; /* a broken XLSX ends; a CSV resumes at the next line */
 			continue;
 		}
@@ -126,7 +127,7 @@ int cluster_criteria_read(struct req *r, FILE *f, struct crit_in **items, int *n
 			}
 			continue;
 		}
-		if (*n >= CLUSTER_MAX_CRITERIA) { LINE_ERROR("line %d: too many criteria", t->line); break; }
+		if (*n >= CLUSTER_MAX_CRITERIA) { LINE_ERROR(T("line %d: %s"), t->line, T(N_("too many criteria"))); break; }
 		struct crit_in *c = &out[*n];
 		const char *v[CC_N];
 		for (int k = 0; k < CC_N; k++) {
@@ -143,10 +144,10 @@ int cluster_criteria_read(struct req *r, FILE *f, struct crit_in **items, int *n
 		const char *why = v[CC_MAX] ? file_max(v[CC_MAX], &max) : NULL;
 		c->max_c = fabs(max) < 1e9 ? llround(max * 100.0) : -1;
 		(*n)++;
-		if (why) { LINE_ERROR("line %d: %s", t->line, why); continue; }
+		if (why) { LINE_ERROR(T("line %d: %s"), t->line, T(why)); continue; }
 		/* each line checked as the sheet will be, against the lines before it */
 		struct field_errors one = { 0 };
-		if (cl_crit_validate(r->db, out, *n - 1, &one) != E_OK) LINE_ERROR("line %d: %s", t->line, i18n_get(r->lang, one.msg[0]));
+		if (cl_crit_validate(r->db, r->user, out, *n - 1, &one) != E_OK) LINE_ERROR(T("line %d: %s"), t->line, T(one.msg[0]));
 	}
 #undef LINE_ERROR
 	if (!errors.len && !header) buf_printf(&errors, "%s", i18n_get(r->lang, N_("The file is empty")));
@@ -199,6 +200,17 @@ struct summary {
 	struct cyear *y;
 	struct ranking *k;
 };
+
+/* a stored UTC time as the page shows it: the date and HH:MM on the office's clock */
+static const char *when_text(struct req *r, const char *iso)
+{
+	struct buf b;
+	buf_init(&b);
+	fmt_datetime(&b, r->lang, iso);
+	const char *s = arena_strdup(&r->a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
 
 static const char *pts(struct req *r, double v)
 {
@@ -311,7 +323,17 @@ static int write_workbook(struct req *r, FILE *out, const struct summary *s)
 	worksheet_write_string(ws, 1, 0, T("Proposed deputy"), bold);
 	worksheet_write_string(ws, 1, 1, unit_or_dash(&y->next_deputy), NULL);
 	worksheet_write_string(ws, 2, 0, T("Confirmed by the organiser"), bold);
-	worksheet_write_string(ws, 2, 1, y->rotation_confirmed_at ? y->rotation_confirmed_at : T("not yet"), NULL);
+	/* a date cell on the office's clock, as the page shows it */
+	struct tm ct;
+	if (y->rotation_confirmed_at && office_time(y->rotation_confirmed_at, &ct)) {
+		lxw_format *when = workbook_add_format(wb);
+		format_set_num_format(when, "dd/mm/yyyy hh:mm");
+		format_set_align(when, LXW_ALIGN_LEFT);
+		lxw_datetime dt = { ct.tm_year + 1900, ct.tm_mon + 1, ct.tm_mday, ct.tm_hour, ct.tm_min, 0 };
+		worksheet_write_datetime(ws, 2, 1, &dt, when);
+	} else {
+		worksheet_write_string(ws, 2, 1, y->rotation_confirmed_at ? y->rotation_confirmed_at : T("not yet"), NULL);
+	}
 	worksheet_write_string(ws, 3, 0, T("Proposals that follow"), bold);
 	worksheet_write_string(ws, 3, 1, y->rotation_note ? y->rotation_note : "", NULL);
 	worksheet_set_column(ws, 0, 0, 30, NULL);
@@ -394,7 +416,7 @@ static int write_pdf(struct req *r, FILE *out, const struct summary *s)
 	pdf_table(p, 4, bh, NULL, "lrrr");
 	for (int i = 0; i < k->nbias; i++) {
 		const char *cells[] = { k->bias[i].unit.name, arena_printf(&r->a, "%d", k->bias[i].b.ntargets), pts(r, k->bias[i].b.mean_diff),
-					arena_printf(&r->a, "%.3f", k->bias[i].b.z) };
+					cl_z_text(r, k->bias[i].b.z) };
 		pdf_row(p, cells);
 	}
 	pdf_table_end(p);
@@ -420,7 +442,7 @@ static int write_pdf(struct req *r, FILE *out, const struct summary *s)
 	pdf_heading(p, 1, T("Next year"));
 	pdf_fact(p, T("Proposed leader"), unit_or_dash(&y->next_leader));
 	pdf_fact(p, T("Proposed deputy"), unit_or_dash(&y->next_deputy));
-	pdf_fact(p, T("Confirmed by the organiser"), y->rotation_confirmed_at ? y->rotation_confirmed_at : T("not yet"));
+	pdf_fact(p, T("Confirmed by the organiser"), y->rotation_confirmed_at ? when_text(r, y->rotation_confirmed_at) : T("not yet"));
 	if (y->rotation_note) pdf_fact(p, T("Proposals that follow"), y->rotation_note);
 	return pdf_close(p) == 0 ? E_OK : E_DB;
 }

@@ -104,6 +104,13 @@ struct rule_choice {
 const struct rule_choice *crit_rule_choices(struct req *r, int *n);
 /* a criterion with a rule, on a card: "Taken from CODE: the value" (or No data); NULL without a rule */
 const char *rule_hint(struct req *r, const struct cyear *y, const struct criterion *k, int64_t unit_id);
+/* a bias z-score with three decimals and the reader's decimal mark (-2,019 in vi) */
+const char *cl_z_text(struct req *r, double z);
+/* a criterion whose points come from data (a rule), on a card: 1 with the
+** points of the card's last save (it), or on a card never saved what a save
+** would give now; 0 for points typed by the member */
+int rule_card_points(struct req *r, const struct cyear *y, const struct criterion *k, const struct score_item *it, int64_t unit_id,
+		     int64_t *points_c);
 /* the members the user may score for */
 int may_score_for(struct req *r, const struct cunit *u);
 

@@ -248,7 +248,7 @@ test('the mean, the trimmed mean and the bias report on the worked example', asy
   // the page of a year
   const page = await admin.get(`/clusters/${id}/years/2023`);
   assert.equal(page.status, 200);
-  assert.match(page.text, /<table class="list" id="bias" tabindex="0">[\s\S]*Tỉnh Cường<\/td><td class="num">3<\/td><td class="num">-20,17<\/td><td class="num">-1.720<\/td>/);
+  assert.match(page.text, /<table class="list" id="bias" tabindex="0">[\s\S]*Tỉnh Cường<\/td><td class="num">3<\/td><td class="num">-20,17<\/td><td class="num">-1,720<\/td>/);
 });
 
 test('a signature fails after a one-character change to the agreement', async () => {
@@ -314,7 +314,7 @@ test('the criteria sheet: a tree exported to XLSX, imported into another year; a
   fd.append('file', new Blob([csv], { type: 'text/csv' }), 'sheet.csv');
   const refused = await officer.req('POST', `/api/v1/clusters/${id}/years/2024/criteria/import`, { raw: fd });
   assert.equal(refused.status, 422);
-  assert.equal(refused.data.error.fields.file, 'line 4: the maximum is not a number');
+  assert.equal(refused.data.error.fields.file, 'dòng 4: điểm tối đa không phải là một số');
   const fd2 = new FormData();
   fd2.append('version', String(y24.data.version));
   fd2.append('file', new Blob([Buffer.from(await (await fetch(srv.base + `/api/v1/clusters/${id}/years/2023/criteria/export?format=xlsx`, { headers: { Authorization: 'Bearer ' + officer.token } })).arrayBuffer())]), 'sheet.xlsx');

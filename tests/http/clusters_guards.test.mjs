@@ -224,14 +224,14 @@ test('the criteria import reports every bad line with its number, and stores not
   const r = await importSheet(base, y.data.version, csv);
   assert.equal(r.status, 422, r.text);
   assert.equal(r.data.error.fields.file, [
-    'line 4: the maximum is not a number',
-    'line 5: Tiêu chí cha phải là một nhóm được liệt kê trước nó',
-    'line 6: Tên tiêu chí phải là một dòng, không chứa ký tự điều khiển',
-    'line 7: Hai tiêu chí trùng mã',
-    'line 8: the maximum has more than two decimals',
-    'line 9: the maximum is ambiguous: write thousands without a dot (1125) and decimals with a comma (1,5)',
-    'line 10: Minh chứng tiêu chí yêu cầu không được chứa ký tự điều khiển (được xuống dòng)',
-    'line 11: Tên tiêu chí quá dài (tối đa 500 ký tự)',
+    'dòng 4: điểm tối đa không phải là một số',
+    'dòng 5: Tiêu chí cha phải là một nhóm được liệt kê trước nó',
+    'dòng 6: Tên tiêu chí phải là một dòng, không chứa ký tự điều khiển',
+    'dòng 7: Hai tiêu chí trùng mã',
+    'dòng 8: điểm tối đa có quá hai chữ số thập phân',
+    'dòng 9: điểm tối đa không rõ nghĩa: viết hàng nghìn không có dấu chấm (1125) và phần thập phân bằng dấu phẩy (1,5)',
+    'dòng 10: Minh chứng tiêu chí yêu cầu không được chứa ký tự điều khiển (được xuống dòng)',
+    'dòng 11: Tên tiêu chí quá dài (tối đa 500 ký tự)',
   ].join('\n'));
   const same = await twOfficer.get(base);
   assert.deepEqual([same.data.version, same.data.criteria], [y.data.version, []]);
@@ -242,7 +242,7 @@ test('the criteria import reports every bad line with its number, and stores not
   fd.append('file', new Blob([csv], { type: 'text/csv' }), 'sheet.csv');
   const page = await twOfficer.req('POST', `/clusters/${c.data.id}/years/2031`, { raw: fd });
   assert.equal(page.status, 422);
-  assert.match(page.text, /<li class="import-errors">line 4: the maximum is not a number\nline 5: /);
+  assert.match(page.text, /<li class="import-errors">dòng 4: điểm tối đa không phải là một số\ndòng 5: /);
   // a file without the header's columns, and an empty one
   const noHeader = await importSheet(base, y.data.version, 'a,b\n1,2\n');
   assert.deepEqual([noHeader.status, noHeader.data.error.fields.file], [422, 'dòng 1: dòng tiêu đề phải có các cột mã, loại và tên tiêu chí']);
