@@ -246,19 +246,32 @@ static const char *due_at(struct db *db, struct arena *a, const struct task *t, 
 }
 
 /* the completion date of the acceptance in force on as_of (NULL: not done
-** then): the current one once accepted, else one withdrawn after as_of */
-static const char *done_at(struct db *db, struct arena *a, const struct task *t, const char *as_of)
+** then), and that acceptance's date (accepted, may be NULL): the current one
+** once accepted, else one withdrawn after as_of */
+static const char *acceptance_then(struct db *db, struct arena *a, const struct task *t, const char *as_of, const char **accepted)
 {
-	if (t->accepted_on && strcmp(t->accepted_on, as_of) <= 0) return t->done_on;
+	if (accepted) *accepted = NULL;
+	if (t->accepted_on && strcmp(t->accepted_on, as_of) <= 0) {
+		if (accepted) *accepted = t->accepted_on;
+		return t->done_on;
+	}
 	if (!t->reopened_on || strcmp(t->reopened_on, as_of) <= 0) return NULL;
 	const char *done = NULL;
 	struct stmt *st = db_query(db,
-				   "SELECT done_on FROM task_reopenings WHERE task_id = $1 AND accepted_on <= $2 AND reopened_on > $2 "
+				   "SELECT done_on, accepted_on FROM task_reopenings WHERE task_id = $1 AND accepted_on <= $2 AND reopened_on > $2 "
 				   "ORDER BY id DESC LIMIT 1",
 				   "it", t->id, as_of);
-	if (st && db_step(st) == DB_ROW) done = db_text_dup(st, a, 0);
+	if (st && db_step(st) == DB_ROW) {
+		done = db_text_dup(st, a, 0);
+		if (accepted) *accepted = db_text_dup(st, a, 1);
+	}
 	db_done(st);
 	return done;
+}
+
+static const char *done_at(struct db *db, struct arena *a, const struct task *t, const char *as_of)
+{
+	return acceptance_then(db, a, t, as_of, NULL);
 }
 
 enum task_status tasks_status_only(struct db *db, struct arena *a, const struct task *t, const char *as_of, const char **due_out,
@@ -318,6 +331,8 @@ void tasks_status_at(struct db *db, struct arena *a, struct task *t, const char 
 	char today[11];
 	today_iso(today);
 	t->percent_at = strcmp(as_of, today) >= 0 ? t->percent : percent_then(db, a, t, as_of, t->done_at, 0);
+	t->accepted_at = NULL;
+	if (t->done_at) acceptance_then(db, a, t, as_of, &t->accepted_at);
 }
 
 static int read_coordinators(struct db *db, struct arena *a, struct task *t)

@@ -105,6 +105,7 @@ struct task {
 	enum task_status status;
 	const char *due_at;            /* the deadline in force then (NULL: none) */
 	const char *done_at;           /* the completion date of the acceptance in force then (NULL: not done) */
+	const char *accepted_at;       /* the date of that acceptance (NULL: not done then) */
 	int64_t days_late;             /* overdue: days past the deadline; done late: days after it; else 0 */
 	int64_t percent_at;            /* the percent done then (tasks_status_at) */
 	/* tasks_get only */

@@ -64,8 +64,9 @@ static int write_status(struct req *r, FILE *f, const char *format, const void *
 		rc = tasks_list(r->db, &a, &page, &items, &n, &total);
 		for (int i = 0; rc == E_OK && i < n; i++) {
 			const struct task *t = &items[i];
-			/* on a past date a task accepted later has no acceptance yet, as its "done on" is empty */
-			const char *accepted = t->accepted_on && q->as_of && strcmp(t->accepted_on, q->as_of) > 0 ? NULL : t->accepted_on;
+			/* the acceptance in force on the date asked, as its "done on" is: none
+			 * yet for a task accepted later, the withdrawn one for a task reopened since */
+			const char *accepted = t->accepted_at;
 			const char *row[] = { t->code, t->title, t->parent_code, t->source_doc, t->source_article, t->lead_code, t->lead_name,
 					      t->assigned_on, t->due_at, t->due_original, arena_printf(&a, "%lld", (long long)t->percent_at),
 					      task_status_label(r, t->status), arena_printf(&a, "%lld", (long long)t->days_late), t->done_at,
