@@ -1115,6 +1115,19 @@ int replications_list(struct db *db, struct arena *a, int64_t model_id, struct r
 	return st ? E_OK : E_DB;
 }
 
+/* a replication as the audit log keeps it (after an add, before a removal) */
+static void replication_json(struct buf *b, int64_t id, const char *unit_code, const char *adopted_on, const char *note)
+{
+	struct jw w;
+	jw_init(&w, b);
+	jw_obj(&w);
+	jw_kint(&w, "replication", id);
+	jw_kstr(&w, "unit_code", unit_code);
+	jw_kstr(&w, "adopted_on", adopted_on);
+	jw_kstr(&w, "note", note);
+	jw_obj_end(&w);
+}
+
 int replications_add(struct db *db, const struct user *who, int64_t model_id, int64_t unit_id, const char *adopted_on,
 		     const char *note, struct field_errors *fe, int64_t *id)
 {
@@ -1159,14 +1172,7 @@ int replications_add(struct db *db, const struct user *who, int64_t model_id, in
 	if (s != DB_ROW) goto out;
 	struct buf b;
 	buf_init(&b);
-	struct jw w;
-	jw_init(&w, &b);
-	jw_obj(&w);
-	jw_kint(&w, "replication", xid);
-	jw_kstr(&w, "unit_code", u->code);
-	jw_kstr(&w, "adopted_on", adopted_on);
-	jw_kstr(&w, "note", note);
-	jw_obj_end(&w);
+	replication_json(&b, xid, u->code, adopted_on, note);
 	int arc = audit_add(db, who, N_("replicate"), "model", model_id, NULL, buf_cstr(&b), NULL);
 	buf_free(&b);
 	if (arc != DB_OK) goto out;
@@ -1197,16 +1203,7 @@ int replications_remove(struct db *db, const struct user *who, int64_t model_id,
 	int s = db_step(st);
 	struct buf b;
 	buf_init(&b);
-	if (s == DB_ROW) {
-		struct jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kint(&w, "replication", replication_id);
-		jw_kstr(&w, "unit_code", db_text(st, 0));
-		jw_kstr(&w, "adopted_on", db_text(st, 1));
-		jw_kstr(&w, "note", db_text(st, 2));
-		jw_obj_end(&w);
-	}
+	if (s == DB_ROW) replication_json(&b, replication_id, db_text(st, 0), db_text(st, 1), db_text(st, 2));
 	db_done(st);
 	if (s != DB_ROW) {
 		buf_free(&b);
