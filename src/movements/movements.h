@@ -161,6 +161,7 @@ struct registration_in {
 	const char *registered_on;               /* NULL: today (officers may backdate within the period) */
 	int set_commitments, ncommit;
 	struct commitment_in commit[MV_MAX_METRICS];
+	const char *commit_keys[MV_MAX_METRICS]; /* a form's box of each (commitments.vnd), or NULL */
 	int active;                              /* update: -1 leaves it */
 };
 

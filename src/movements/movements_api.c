@@ -453,7 +453,10 @@ int mv_read_model(struct req *r, struct model_in *d, struct field_errors *fe, in
 	d->registered_on = in.s[DF_REGISTERED_ON];
 	if (creating) d->unit_id = mv_unit_input(r, "unit_id", "unit_code", fe);
 	d->owner_unit_id = mv_unit_input(r, "owner_unit_id", "owner_unit_code", fe);
-	if (r->json ? json_is_null(json_object_get(r->json, "owner_unit_id")) : (req_form(r, "owner_unit_code") && !*req_form(r, "owner_unit_code")))
+	/* none: null in JSON; in a form an empty code, or the picker's empty choice */
+	if (r->json ? json_is_null(json_object_get(r->json, "owner_unit_id"))
+		    : ((req_form(r, "owner_unit_code") && !*req_form(r, "owner_unit_code")) ||
+		       (req_form(r, "owner_unit_id") && !*req_form(r, "owner_unit_id") && !req_form(r, "owner_unit_code"))))
 		d->owner_unit_id = 0;
 	const char *codes[MV_MAX_METRICS];
 	double vals[MV_MAX_METRICS];

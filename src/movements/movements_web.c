@@ -187,8 +187,11 @@ void page_registration_create(struct req *r)
 	struct field_errors fe = { 0 };
 	struct registration_in in;
 	int64_t id = 0;
-	int rc = mv_read_registration(r, &in, &fe, 1);
-	if (rc == E_OK) rc = registrations_create(r->db, r->user, m->id, &in, &fe, &id);
+	mv_read_registration(r, &in, &fe, 1);
+	/* the commitments typed in the boxes, each checked at its own box */
+	if (typed_numbers(r, "commitments", in.commit, in.commit_keys, &in.ncommit)) in.set_commitments = 1;
+	/* checked even when a box could not be read (nothing is written then) */
+	int rc = registrations_create(r->db, r->user, m->id, &in, &fe, &id);
 	if (rc == E_OK) {
 		flash_set(r, N_("The unit is registered"));
 		reply_redirect(r, arena_printf(&r->a, "/movements/%lld", (long long)m->id));

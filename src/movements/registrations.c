@@ -250,6 +250,8 @@ int registrations_create(struct db *db, const struct user *who, int64_t movement
 	if (in->pledge && strlen(in->pledge) > MV_TEXT_MAX) fe_add(fe, "pledge", N_("Is too long"));
 	if (in->registered_on && !date_valid(in->registered_on)) fe_add(fe, "registered_on", N_("Is not a date (YYYY-MM-DD)"));
 	if (in->planned_models < -1 || in->planned_models > 100000) fe_add(fe, "planned_models", N_("Is out of range"));
+	/* with the other fields: a form's every problem at once */
+	if (in->set_commitments) mv_check_values(m, in->commit, in->commit_keys, in->ncommit, "commitments", fe);
 	if (fe->n) { rc = E_INVALID; goto out; }
 	if (m->stage != MV_LAUNCHED) {
 		fe_add(fe, "status", N_("Units can register only while the movement is launched"));
@@ -261,7 +263,6 @@ int registrations_create(struct db *db, const struct user *who, int64_t movement
 	int late = 0;
 	rc = mv_check_deadline(who, m, u->path, in->registered_on, &late, fe);
 	if (rc != E_OK) goto out;
-	if (in->set_commitments && (rc = mv_check_values(m, in->commit, NULL, in->ncommit, "commitments", fe)) != E_OK) goto out;
 	char now[21], today[11];
 	now_iso(now);
 	today_iso(today);
@@ -321,7 +322,7 @@ int registrations_update(struct db *db, const struct user *who, int64_t id, int6
 	if (in->pledge && strlen(in->pledge) > MV_TEXT_MAX) fe_add(fe, "pledge", N_("Is too long"));
 	if (in->planned_models < -1 || in->planned_models > 100000) fe_add(fe, "planned_models", N_("Is out of range"));
 	if (fe->n) { rc = E_INVALID; goto out; }
-	if (in->set_commitments && (rc = mv_check_values(m, in->commit, NULL, in->ncommit, "commitments", fe)) != E_OK) goto out;
+	if (in->set_commitments && (rc = mv_check_values(m, in->commit, in->commit_keys, in->ncommit, "commitments", fe)) != E_OK) goto out;
 	if (in->active == 0 && g->active && g->models > 0) {
 		fe_add(fe, "active", N_("Withdraw the unit's models first"));
 		rc = E_INVALID;

@@ -522,7 +522,7 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 	attr(o, "data-name", p->name);
 	if (p->multiple) buf_raw(o, " data-multiple");
 	if (p->unit_from) attr(o, "data-unit-from", p->unit_from);
-	if (p->unit_from && people) attr(o, "data-first", _("Choose the unit first")); /* said instead of "nothing matches" while no unit is chosen */
+	if (p->unit_from) attr(o, "data-first", _("Choose the unit first")); /* said instead of "nothing matches" while no unit is chosen */
 	if (p->empty) attr(o, "data-empty", p->empty);
 	attr(o, "data-none", _("Nothing matches"));
 	attr(o, "data-more", _("More match: type more of the name, or of the unit above it"));
