@@ -1,9 +1,7 @@
-// Stale forms on the units and people pages:
+// Stale forms on the units, people, tasks and indicator-definition pages:
 // two sessions open the same edit form, one saves, the other's save comes
 // back as the form again (409) with what was typed, the current version in
 // its hidden field and the message; saving that form again applies it.
-// English counts of tasks and days in the language's plural form
-// ("1 task", "2 tasks", "1 day late").
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
@@ -79,4 +77,58 @@ test('people: a person edited in another session meanwhile: 409 with the form ag
   assert.equal(ok(await admin.get(`/api/v1/people/${p.id}`)).position, 'Phó trưởng phòng');
   ok(await b.post(`/people/${p.id}`, { form: { ...form, _csrf: csrfOf(r.text), version: String(p.version + 1) } }), 303);
   assert.equal(ok(await admin.get(`/api/v1/people/${p.id}`)).position, 'Chức vụ gõ ở phiên B');
+});
+
+function day(n) {
+  const d = new Date(Date.now() + 7 * 3600e3 + n * 86400e3);
+  return d.toISOString().slice(0, 10);
+}
+
+async function programme(officer, code) {
+  return ok(await officer.post('/api/v1/programmes', { json: { code, title: `Kế hoạch ${code}`, kind: 'plan', owner_code: 'T-CAMAU-BCD57' } }), 201);
+}
+
+async function task(officer, p, code, extra = {}) {
+  return ok(await officer.post('/api/v1/tasks', {
+    json: { programme_id: p.id, code, title: 'Số hoá hồ sơ', lead_code: 'T-CAMAU-SKHCN', assigned_on: day(-30), due_on: day(5), ...extra },
+  }), 201);
+}
+
+test('tasks: a task corrected in another session meanwhile: 409 with the correction form again over the current version; saving again applies it', async () => {
+  const officer = new Client(srv.base);
+  await officer.login('camau.officer', password('camau.officer'));
+  const p = await programme(officer, 'KH-XCONF');
+  const t = await task(officer, p, 'XC-1');
+  const lead = sql(env.db, "SELECT id FROM units WHERE code = 'T-CAMAU-SKHCN'");
+  const [a, b] = [await browser('camau.officer'), await browser('camau.officer')];
+  const pa = await a.get(`/tasks/${t.id}`);
+  const pb = await b.get(`/tasks/${t.id}`);
+  const base = { version: String(t.version), title: 'Số hoá hồ sơ', lead_id: String(lead), source_doc: '', source_article: '', product: '' };
+  ok(await a.post(`/tasks/${t.id}/edit`, { form: { ...base, _csrf: csrfOf(pa.text), title: 'Số hoá hồ sơ (phiên A)' } }), 303);
+  const form = { ...base, _csrf: csrfOf(pb.text), title: 'Số hoá hồ sơ gõ ở phiên B', product: 'Kho dữ liệu số' };
+  const r = await b.post(`/tasks/${t.id}/edit`, { form });
+  assertStale(r, t.version + 1, ['id="f-edit-title" name="title" required value="Số hoá hồ sơ gõ ở phiên B"', 'id="f-edit-product" name="product" value="Kho dữ liệu số"']);
+  assert.ok(r.text.includes('<details class="card" id="edit-task" open>'), 'the correction form is open');
+  assert.equal(ok(await officer.get(`/api/v1/tasks/${t.id}`)).title, 'Số hoá hồ sơ (phiên A)');
+  ok(await b.post(`/tasks/${t.id}/edit`, { form: { ...form, _csrf: csrfOf(r.text), version: String(t.version + 1) } }), 303);
+  const now = ok(await officer.get(`/api/v1/tasks/${t.id}`));
+  assert.equal(now.title, 'Số hoá hồ sơ gõ ở phiên B');
+  assert.equal(now.product, 'Kho dữ liệu số');
+});
+
+test('indicator definitions: a definition saved in another session meanwhile: 409 with the form again over the current version; saving again applies it', async () => {
+  const x = ok(await admin.post('/api/v1/indicators', { json: { code: 'xconf_trained', name_vi: 'Cán bộ được bồi dưỡng', name_en: 'Staff trained', name_hi: 'प्रशिक्षित कर्मचारी',
+    kind: 'number', aggregation: 'sum', direction: 'higher', period_type: 'year' } }), 201);
+  const [a, b] = [await browser(), await browser()];
+  const pa = await a.get(`/indicators/definitions/${x.id}`);
+  const pb = await b.get(`/indicators/definitions/${x.id}`);
+  const base = { version: String(x.version), code: x.code, name_vi: x.name_vi, name_en: x.name_en, name_hi: x.name_hi, measure: 'người', kind: x.kind, factor: '100',
+    aggregation: x.aggregation, direction: x.direction, period_type: x.period_type, decimals: '0', active: '1' };
+  ok(await a.post(`/indicators/definitions/${x.id}`, { form: { ...base, _csrf: csrfOf(pa.text), name_en: 'Staff trained (A)' } }), 303);
+  const form = { ...base, _csrf: csrfOf(pb.text), name_en: 'Staff trained, typed in B' };
+  const r = await b.post(`/indicators/definitions/${x.id}`, { form });
+  assertStale(r, x.version + 1, ['id="f-name_en" name="name_en" value="Staff trained, typed in B"']);
+  ok(await b.post(`/indicators/definitions/${x.id}`, { form: { ...form, _csrf: csrfOf(r.text), version: String(x.version + 1) } }), 303);
+  const now = ok(await admin.get('/api/v1/indicators')).items.find((i) => i.code === 'xconf_trained');
+  assert.equal(now.name_en, 'Staff trained, typed in B');
 });
