@@ -2,6 +2,8 @@
 // two sessions open the same edit form, one saves, the other's save comes
 // back as the form again (409) with what was typed, the current version in
 // its hidden field and the message; saving that form again applies it.
+// English counts of tasks and days in the language's plural form
+// ("1 task", "2 tasks", "1 day late").
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
@@ -131,4 +133,23 @@ test('indicator definitions: a definition saved in another session meanwhile: 40
   ok(await b.post(`/indicators/definitions/${x.id}`, { form: { ...form, _csrf: csrfOf(r.text), version: String(x.version + 1) } }), 303);
   const now = ok(await admin.get('/api/v1/indicators')).items.find((i) => i.code === 'xconf_trained');
   assert.equal(now.name_en, 'Staff trained, typed in B');
+});
+
+test('English counts: "1 task", "2 tasks" on a programme; "1 day late", "2 days late" on a task', async () => {
+  const officer = new Client(srv.base);
+  await officer.login('camau.officer', password('camau.officer'));
+  const p = await programme(officer, 'KH-XPLURAL');
+  await task(officer, p, 'XP-1');
+  let page = await officer.get(`/programmes/${p.id}`, en);
+  assert.match(page.text, /<b id="n-total">1<\/b> task<\/li>/);
+  await task(officer, p, 'XP-2');
+  page = await officer.get(`/programmes/${p.id}`, en);
+  assert.match(page.text, /<b id="n-total">2<\/b> tasks<\/li>/);
+  // Vietnamese has no plural
+  page = await officer.get(`/programmes/${p.id}`);
+  assert.match(page.text, /<b id="n-total">2<\/b> nhiệm vụ<\/li>/);
+  const late1 = await task(officer, p, 'XP-3', { due_on: day(-1) });
+  const late2 = await task(officer, p, 'XP-4', { due_on: day(-2) });
+  assert.match((await officer.get(`/tasks/${late1.id}`, en)).text, / · 1 day late<\/p>/);
+  assert.match((await officer.get(`/tasks/${late2.id}`, en)).text, / · 2 days late<\/p>/);
 });
