@@ -1,4 +1,4 @@
-// Stale forms on the units, people, tasks and indicator-definition pages:
+// Stale forms on the units, people, tasks, indicator-definition and cluster-year pages:
 // two sessions open the same edit form, one saves, the other's save comes
 // back as the form again (409) with what was typed, the current version in
 // its hidden field and the message; saving that form again applies it.
@@ -133,6 +133,31 @@ test('indicator definitions: a definition saved in another session meanwhile: 40
   ok(await b.post(`/indicators/definitions/${x.id}`, { form: { ...form, _csrf: csrfOf(r.text), version: String(x.version + 1) } }), 303);
   const now = ok(await admin.get('/api/v1/indicators')).items.find((i) => i.code === 'xconf_trained');
   assert.equal(now.name_en, 'Staff trained, typed in B');
+});
+
+test('cluster years: a criterion added in another session meanwhile: 409 with the criterion form again over the current version; saving again adds it', async () => {
+  const k = ok(await admin.post('/api/v1/clusters', { json: { code: 'KHOI-XCONF', name: 'Khối thử xung đột', kind: 'bloc', organiser_code: 'VN' } }), 201);
+  const y = ok(await admin.post(`/api/v1/clusters/${k.id}/years`, { json: { year: 2024, members: ['QN-QUANGYEN', 'T-SONLA'], cross_mode: 'all' } }), 201);
+  const api = `/api/v1/clusters/${k.id}/years/2024`;
+  const page = `/clusters/${k.id}/years/2024`;
+  const [a, b] = [await browser(), await browser()];
+  const pa = await a.get(page);
+  const pb = await b.get(page);
+  assert.ok(pb.text.includes('id="criterion-form"'), 'the criterion form is offered');
+  ok(await a.post(page, { form: { _csrf: csrfOf(pa.text), what: 'criterion', version: String(y.version), orig: '', c_code: 'A1', c_title: 'Tiêu chí phiên A', c_kind: 'score', c_max: '5' } }), 303);
+  const v = ok(await admin.get(api)).version;
+  assert.ok(v > y.version);
+  const form = { _csrf: csrfOf(pb.text), what: 'criterion', version: String(y.version), orig: '', c_code: 'B1', c_title: 'Tiêu chí gõ ở phiên B', c_kind: 'score', c_max: '3' };
+  const r = await b.post(page, { form });
+  assert.equal(r.status, 409, r.text);
+  assert.ok(r.text.includes(notice(v)), 'the message over the current version');
+  assert.match(r.text, /<input id="f-c_code" name="c_code"[^>]* value="B1"/);
+  assert.match(r.text, /<input id="f-c_title" name="c_title"[^>]* value="Tiêu chí gõ ở phiên B"/);
+  assert.ok(r.text.includes(`<input type="hidden" name="what" value="criterion"><input type="hidden" name="version" value="${v}">`), 'the hidden version is the current one');
+  assert.ok(!r.text.includes(`name="version" value="${y.version}"`), 'no form keeps the stale version');
+  assert.deepEqual(ok(await admin.get(api)).criteria.map((c) => c.code), ['A1']);
+  ok(await b.post(page, { form: { ...form, _csrf: csrfOf(r.text), version: String(v) } }), 303);
+  assert.deepEqual(ok(await admin.get(api)).criteria.map((c) => c.code), ['A1', 'B1']);
 });
 
 test('English counts: "1 task", "2 tasks" on a programme; "1 day late", "2 days late" on a task', async () => {
