@@ -3,7 +3,7 @@
 // back as the form again (409) with what was typed, the current version in
 // its hidden field and the message; saving that form again applies it.
 // English counts of tasks and days in the language's plural form
-// ("1 task", "2 tasks", "1 day late").
+// ("1 task", "2 tasks", "1 day late", "1 line").
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
@@ -177,4 +177,25 @@ test('English counts: "1 task", "2 tasks" on a programme; "1 day late", "2 days 
   const late2 = await task(officer, p, 'XP-4', { due_on: day(-2) });
   assert.match((await officer.get(`/tasks/${late1.id}`, en)).text, / · 1 day late<\/p>/);
   assert.match((await officer.get(`/tasks/${late2.id}`, en)).text, / · 2 days late<\/p>/);
+});
+
+test('English counts on an import job\'s page: "1 line", "2 lines"', async () => {
+  // a movement of the test ward, launched, the ward registered
+  const r = ok(await admin.post('/api/v1/movements', {
+    json: { code: 'XCONF-JOBS', title: 'Phong trào thử đếm', kind: 'regular', authority_code: 'P-XCONF', starts_on: day(-10), ends_on: day(300),
+      register_by: day(30), scope: ['P-XCONF'], fields: ['economy'] },
+  }), 201);
+  const mv = ok(await admin.post(`/api/v1/movements/${r.id}/status`, { json: { status: 'launched', version: r.version } }));
+  const imp = async (csv, kind = 'models') => {
+    const fd = new FormData();
+    fd.append('file', new Blob([csv]), 'm.csv');
+    const j = await admin.waitJob(await admin.req('POST', `/api/v1/movements/${mv.id}/import/${kind}`, { raw: fd }));
+    assert.equal(j.status, 'done', JSON.stringify(j));
+    return (await admin.get(`/jobs/${j.id}`, en)).text;
+  };
+  await imp('unit_code,pledge\nP-XCONF,Đăng ký\n', 'registrations');
+  const one = await imp('code,unit_code,title,field\nXJ-1,P-XCONF,Mô hình thử một,economy\n');
+  assert.ok(one.includes('The file was imported: 1 line — 1 new, 0 changed, 0 unchanged.'), one.match(/<p class="notice">.*<\/p>/)?.[0]);
+  const two = await imp('code,unit_code,title,field\nXJ-2,P-XCONF,Mô hình thử hai,economy\nXJ-3,P-XCONF,Mô hình thử ba,economy\n');
+  assert.ok(two.includes('The file was imported: 2 lines — 2 new, 0 changed, 0 unchanged.'), two.match(/<p class="notice">.*<\/p>/)?.[0]);
 });
