@@ -506,6 +506,15 @@ void page_cluster_year_post(struct req *r)
 		struct cyear *again;
 		if (cyear_get_id(r->db, &r->a, y->id, &again) == E_OK) { show_year(r, again, &fe); return; }
 	}
+	if (rc == E_CONFLICT && !fe.n && !strcmp(what, "criterion")) {
+		/* saved by someone else meanwhile: the criterion form again over the current version, with what was typed */
+		struct cyear *again;
+		if (cyear_get_id(r->db, &r->a, y->id, &again) == E_OK) {
+			form_conflict(r, again->version);
+			show_year(r, again, &fe);
+			return;
+		}
+	}
 	reply_fail(r, rc, &fe);
 }
 

@@ -731,6 +731,13 @@ void page_indicator_definition_update(struct req *r)
 		return;
 	}
 	if (rc == E_INVALID || ((rc == E_STATE || rc == E_CONFLICT) && fe.n)) { show_definition(r, x, &fe); return; }
+	if (rc == E_CONFLICT) {
+		/* saved by someone else meanwhile: the form again over the current version, with what was typed */
+		if (indicators_get(r->db, &r->a, id, r->lang, &x) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
+		form_conflict(r, x->version);
+		show_definition(r, x, &fe);
+		return;
+	}
 	reply_fail(r, rc, NULL);
 }
 

@@ -204,6 +204,14 @@ void page_person_post(struct req *r)
 		return;
 	}
 	if (rc == E_INVALID) { show_person(r, p, &in, &fe); return; }
+	if (rc == E_CONFLICT && !fe.n) {
+		/* saved by someone else meanwhile: the form again over the current version, with what was typed */
+		struct person *cur = load(r);
+		if (!cur) return;
+		form_conflict(r, cur->version);
+		show_person(r, cur, &in, &fe);
+		return;
+	}
 	reply_fail(r, rc, &fe);
 }
 

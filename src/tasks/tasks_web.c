@@ -899,10 +899,13 @@ static void page_action(struct req *r, const char *action)
 		reply_redirect(r, arena_printf(&r->a, "/tasks/%lld", (long long)t->id));
 		return;
 	}
-	if (rc != E_INVALID && rc != E_STATE) { reply_fail(r, rc, &fe); return; }
+	int stale = rc == E_CONFLICT && !fe.n;
+	if (rc != E_INVALID && rc != E_STATE && !stale) { reply_fail(r, rc, &fe); return; }
 	r->status = rc == E_STATE ? 409 : 422;
 	struct task *again;
 	if (tasks_get(r->db, &r->a, t->id, NULL, &again) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	/* saved by someone else meanwhile: the form again over the current version, with what was typed */
+	if (stale) form_conflict(r, again->version);
 	task_view(r, again, p, &fe, action);
 }
 

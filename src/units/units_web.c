@@ -332,6 +332,14 @@ void page_unit_post(struct req *r)
 		return;
 	}
 	if (rc == E_INVALID) { show_unit(r, id, &in, &fe); return; }
+	if (rc == E_CONFLICT && !fe.n) {
+		/* saved by someone else meanwhile: the form again over the current version, with what was typed */
+		struct unit *cur;
+		if (units_get(r->db, &r->a, id, &cur) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
+		form_conflict(r, cur->version);
+		show_unit(r, id, &in, &fe);
+		return;
+	}
 	reply_fail(r, rc, &fe);
 }
 

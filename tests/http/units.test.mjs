@@ -425,7 +425,7 @@ test('a move that would make the tree too deep is refused (422 parent_id) and ch
   assert.ok(deepest.path.startsWith(a[12].path + b[0].id + '/'));
 });
 
-test('a stale edit from the unit page is a 409 page that links back to that page, to its latest version; a link from another site is not offered', async () => {
+test('a stale edit from the unit page is a 409 with the form again over the latest version and what was typed; a link from another site is not offered', async () => {
   const mine = await mkUnit(c, 'TTH-CONFLICT', 'Phòng xung đột', 'subunit', u['TTH-SNV'].id);
   const page = `/units/${mine.id}?tab=edit`;
   const ok = await c.post(`/units/${mine.id}`, { form: { action: 'edit', version: String(mine.version), code: 'TTH-CONFLICT', name: 'Phòng mới', kind: 'subunit' },
@@ -434,7 +434,8 @@ test('a stale edit from the unit page is a 409 page that links back to that page
   const stale = await c.post(`/units/${mine.id}`, { form: { action: 'edit', version: String(mine.version), code: 'TTH-CONFLICT', name: 'Phòng cũ', kind: 'subunit' },
     headers: { Referer: srv.base + page } });
   assert.equal(stale.status, 409);
-  assert.ok(stale.text.includes(`<a class="button" href="/units/${mine.id}?tab=edit">Mở lại trang: trang sẽ hiện phiên bản mới nhất</a>`), stale.text);
+  assert.ok(stale.text.includes('id="f-name" name="name" value="Phòng cũ"'), stale.text);
+  assert.ok(stale.text.includes(`<input type="hidden" name="version" value="${mine.version + 1}">`), stale.text);
   const away = await c.post(`/units/${mine.id}`, { form: { action: 'edit', version: String(mine.version), code: 'TTH-CONFLICT', name: 'x', kind: 'subunit' },
     headers: { Referer: 'http://evil.example/units/1' } });
   assert.equal(away.status, 409);
