@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { testPassword, isPgUri, psql, pgCreateDb, dbDir, setDbDir } from '../lib/server.mjs';
+import { testPassword, isPgUri, psql, pgCreateDb, dbDir, setDbDir, Client } from '../lib/server.mjs';
 
 // Runs SQL on a test's database, with the sqlite3 shell or, for a PostgreSQL
 // URI, with psql; returns the trimmed output: rows on lines, columns
@@ -98,6 +98,17 @@ export function csrfOf(html) {
   const m = html.match(/<input type="hidden" name="_csrf" value="([0-9a-f]+)">/);
   assert.ok(m, 'the page has a hidden _csrf input');
   return m[1];
+}
+
+// A browser's session: the login form posted with the page's CSRF token,
+// then pages and their forms as that user (lang: the language cookie).
+export async function formLogin(base, login, password, lang) {
+  const c = new Client(base);
+  if (lang) c.cookies.lang = lang;
+  const page = await c.get('/login');
+  const r = await c.post('/login', { form: { _csrf: csrfOf(page.text), login, password, next: '/' } });
+  assert.equal(r.status, 303, r.text);
+  return c;
 }
 
 // All Set-Cookie lines of a response.

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
-import { csrfOf, mkUnit, mkPerson, sql } from './_util.mjs';
+import { csrfOf, formLogin, mkPerson, mkUnit, sql } from './_util.mjs';
 
 let env, srv, admin, ward;
 const en = { headers: { 'Accept-Language': 'en' } };
@@ -27,13 +27,7 @@ after(async () => {
 
 const password = (login) => (login === 'admin' ? env.adminPassword : env.demoUsers[login].password);
 
-async function browser(login = 'admin') {
-  const b = new Client(srv.base);
-  const page = await b.get('/login');
-  const r = await b.post('/login', { form: { login, password: password(login), next: '/', _csrf: csrfOf(page.text) } });
-  assert.equal(r.status, 303, r.text);
-  return b;
-}
+const browser = (login = 'admin') => formLogin(srv.base, login, password(login));
 
 const ok = (r, status = 200) => { assert.equal(r.status, status, r.text); return r.data; };
 const notice = (v) => `Người khác đã thay đổi bản ghi này sau khi bạn mở biểu mẫu; bản ghi hiện ở phiên bản ${v}. Những gì bạn đã nhập vẫn được giữ bên dưới: hãy đối chiếu với bản ghi hiện tại rồi lưu lại để áp dụng.`;

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
-import { csrfOf, sql } from './_util.mjs';
+import { csrfOf, formLogin, sql } from './_util.mjs';
 
 let env, srv, so, tw;
 
@@ -38,13 +38,7 @@ async function as(login) {
   return c;
 }
 
-async function browser(login) {
-  const b = new Client(srv.base);
-  const page = await b.get('/login');
-  const r = await b.post('/login', { form: { login, password: env.demoUsers[login].password, next: '/', _csrf: csrfOf(page.text) } });
-  assert.equal(r.status, 303);
-  return b;
-}
+const browser = (login) => formLogin(srv.base, login, env.demoUsers[login].password);
 
 async function pdfText(c, url, name) {
   const r = await fetch(srv.base + url, { headers: { Authorization: 'Bearer ' + c.token } });

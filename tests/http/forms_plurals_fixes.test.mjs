@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
-import { csrfOf, sql, thiduaAsync } from './_util.mjs';
+import { csrfOf, formLogin, sql, thiduaAsync } from './_util.mjs';
 
 let env, srv, admin;
 const en = { headers: { 'Accept-Language': 'en' } };
@@ -26,13 +26,7 @@ after(async () => {
 const password = (login) => (login === 'admin' ? env.adminPassword : env.demoUsers[login].password);
 
 // a browser's session: the login form, then pages and their forms
-async function browser(login) {
-  const b = new Client(srv.base);
-  const page = await b.get('/login');
-  const r = await b.post('/login', { form: { login, password: password(login), next: '/', _csrf: csrfOf(page.text) } });
-  assert.equal(r.status, 303, r.text);
-  return b;
-}
+const browser = (login) => formLogin(srv.base, login, password(login));
 
 const ok = (r, status = 200) => { assert.equal(r.status, status, r.text); return r.data; };
 const unitId = async (code) => ok(await admin.get('/api/v1/units?q=' + encodeURIComponent(code))).items.find((u) => u.code === code).id;

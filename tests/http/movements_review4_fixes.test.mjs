@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
-import { csrfOf, sql } from './_util.mjs';
+import { csrfOf, formLogin, sql } from './_util.mjs';
 import { officeDay } from '../lib/dates.mjs';
 
 let env, srv;
@@ -19,15 +19,7 @@ async function as(login) {
   return c;
 }
 // a browser's session (the login form), for posting a page's forms
-async function browserAs(login) {
-  const c = new Client(srv.base);
-  const page = await c.get('/login');
-  const r = await c.post('/login', {
-    form: { _csrf: csrfOf(page.text), login, password: login === 'admin' ? env.adminPassword : env.demoUsers[login].password, next: '/' },
-  });
-  assert.equal(r.status, 303, r.text);
-  return c;
-}
+const browserAs = (login) => formLogin(srv.base, login, login === 'admin' ? env.adminPassword : env.demoUsers[login].password);
 const unitId = (code) => Number(sql(env.db, `SELECT id FROM units WHERE code = '${code}'`));
 const movementId = (code) => Number(sql(env.db, `SELECT id FROM movements WHERE code = '${code}'`));
 

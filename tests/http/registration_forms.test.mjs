@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
-import { addUserAsync, csrfOf, mkUnit } from './_util.mjs';
+import { addUserAsync, csrfOf, formLogin, mkUnit } from './_util.mjs';
 import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, admin, reporter, mv, yg, t1, ha;
@@ -27,14 +27,7 @@ const summary = (html) => [...summaryOf(html).matchAll(/<li>([\s\S]*?)<\/li>/g)]
 const summaryLinks = (html) => [...summaryOf(html).matchAll(/<a href="#([^"]+)"/g)].map((m) => m[1]);
 const fieldErrors = (html) => [...html.matchAll(/<p class="field-error" id="([^"]+)">([\s\S]*?)<\/p>/g)].map((m) => [m[1], textOf(m[2])]);
 
-async function browserAs(login, password, lang) {
-  const c = new Client(srv.base);
-  if (lang) c.cookies.lang = lang;
-  const page = await c.get('/login');
-  const r = await c.post('/login', { form: { _csrf: csrfOf(page.text), login, password, next: '/' } });
-  assert.equal(r.status, 303, r.text);
-  return c;
-}
+const browserAs = (login, password, lang) => formLogin(srv.base, login, password, lang);
 
 async function postForm(c, pagePath, action, fields) {
   const page = await c.get(pagePath);

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, addUser, startServer, Client, testPassword } from '../lib/server.mjs';
-import { csrfOf, mkUnit, mkPerson, sql } from './_util.mjs';
+import { csrfOf, formLogin, mkPerson, mkUnit, sql } from './_util.mjs';
 
 let env, srv, admin, ward;
 
@@ -27,13 +27,7 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-async function browser(login = 'admin', password = env.adminPassword) {
-  const b = new Client(srv.base);
-  const page = await b.get('/login');
-  const r = await b.post('/login', { form: { login, password, next: '/', _csrf: csrfOf(page.text) } });
-  assert.equal(r.status, 303);
-  return b;
-}
+const browser = (login = 'admin', password = env.adminPassword) => formLogin(srv.base, login, password);
 
 const ok = (r, status = 200) => { assert.equal(r.status, status, r.text); return r.data; };
 const hiddenVersion = (html, what) => Number(html.match(new RegExp(`name="version" value="(\\d+)"><input type="hidden" name="what" value="${what}"`))[1]);

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
-import { csrfOf, sql } from './_util.mjs';
+import { csrfOf, formLogin, sql } from './_util.mjs';
 
 let env, srv, tw;
 
@@ -37,13 +37,7 @@ async function as(login) {
   return c;
 }
 
-async function browser(login) {
-  const b = new Client(srv.base);
-  const page = await b.get('/login');
-  const r = await b.post('/login', { form: { login, password: env.demoUsers[login].password, next: '/', _csrf: csrfOf(page.text) } });
-  assert.equal(r.status, 303);
-  return b;
-}
+const browser = (login) => formLogin(srv.base, login, env.demoUsers[login].password);
 
 // an open round of tw.officer with these voters (base present: these present)
 async function openRound(title, voters, present) {
