@@ -20,6 +20,7 @@
 #include "../base/table.h"
 #include "../base/util.h"
 #include "../units/units.h"
+#include "../web/roles.h"
 #include "indicators.h"
 
 enum { C_UNIT, C_INDICATOR, C_NAME, C_PERIOD, C_VALUE, C_NUM, C_DEN, C_COMMENT, C_N };
@@ -55,10 +56,16 @@ static int file_number(const char *lang, const struct table *t, int col, double 
 	return i18n_parse_number(lang, s, out) == 0 ? 0 : -1;
 }
 
+/* "line 4: reason" in the reader's language (vi "dòng 4: …"); text is already in it */
+static void line_text(struct buf *errors, const char *lang, int line, const char *text)
+{
+	buf_printf(errors, i18n_get(lang, "line %d: %s"), line, text);
+	buf_char(errors, '\n');
+}
+
 static void line_error(struct buf *errors, const char *lang, int line, const char *msgid)
 {
-	buf_printf(errors, "line %d: %s", line, i18n_get(lang, msgid));
-	buf_char(errors, '\n');
+	line_text(errors, lang, line, i18n_get(lang, msgid));
 }
 
 static int read_lines(struct db *db, struct arena *a, struct table *t, const char *lang, struct buf *errors, struct line **out, int *n)
@@ -67,9 +74,8 @@ static int read_lines(struct db *db, struct arena *a, struct table *t, const cha
 	*n = 0;
 	if (rc != 1) {
 		/* a broken header line is that line's error, not an empty file */
-		if (rc < 0) buf_printf(errors, "line %d: %s", t->line, t->err);
-		else buf_printf(errors, "line %d: %s", 1, i18n_get(lang, N_("The file is empty")));
-		buf_char(errors, '\n');
+		if (rc < 0) line_text(errors, lang, t->line, t->err);
+		else line_error(errors, lang, 1, N_("The file is empty"));
 		return -1;
 	}
 	table_columns_named(t, cols, col);
@@ -79,8 +85,7 @@ static int read_lines(struct db *db, struct arena *a, struct table *t, const cha
 	}
 	while ((rc = table_next(t)) != 0) {
 		if (rc < 0) {
-			buf_printf(errors, "line %d: %s", t->line, t->err);
-			buf_char(errors, '\n');
+			line_text(errors, lang, t->line, t->err);
 			bad++;
 			continue;
 		}
@@ -150,15 +155,44 @@ static int cmp_group(const void *pa, const void *pb)
 static int enter_group(struct db *db, struct arena *a, const struct user *who, struct line *g, int n, const char *lang,
 		       struct buf *errors)
 {
+	/* a line holding what is entered already (the template filled again, an
+	** approved unit's lines untouched) is not entered again: no history row,
+	** and no refusal for the lock of a value it does not change. Only for a
+	** unit the user may enter, so that an import tells nothing of another's
+	** values. */
+	char path[UNIT_PATH_MAX];
+	struct ind_value *cur = NULL;
+	int ncur = 0;
+	if (units_path(db, g[0].unit_id, path, sizeof path) == E_OK && role_can(who, PERM_INDICATOR_ENTER, path)) {
+		int rc = indicators_unit_values(db, a, g[0].unit_id, g[0].period, lang, &cur, &ncur);
+		if (rc != E_OK) return rc;
+	}
 	struct ind_entry *e = arena_alloc(a, sizeof *e * (size_t)n);
-	for (int i = 0; i < n; i++) e[i] = g[i].e;
+	struct line *kept = arena_alloc(a, sizeof *kept * (size_t)n);
+	int m = 0;
+	for (int i = 0; i < n; i++) {
+		const struct ind_entry *x = &g[i].e;
+		int same = 0;
+		for (int k = 0; k < ncur && !same; k++) {
+			const struct ind_value *v = &cur[k];
+			if (!v->has || strcmp(v->code, x->code)) continue;
+			same = !strcmp(v->comment ? v->comment : "", x->comment ? x->comment : "") &&
+			       (x->has_ratio ? v->has_ratio && ind_round(x->numerator) == v->numerator && ind_round(x->denominator) == v->denominator
+					     : !v->has_ratio && ind_round(x->value) == v->value);
+		}
+		if (same) continue;
+		kept[m] = g[i];
+		e[m++] = g[i].e;
+	}
+	if (!m) return E_OK;
+	g = kept;
+	n = m;
 	struct field_errors fe = { 0 };
 	struct ind_check chk;
 	int rc = indicators_enter(db, a, who, g[0].unit_id, g[0].period, e, n, lang, &fe, &chk);
 	if (rc == E_OK) return E_OK;
 	if (rc == E_INVALID && chk.rule) {
-		buf_printf(errors, "line %d: %s", g[0].line, chk.message);
-		buf_char(errors, '\n');
+		line_text(errors, lang, g[0].line, chk.message);
 	} else if (rc == E_FORBIDDEN) line_error(errors, lang, g[0].line, N_("You may not enter values for this unit"));
 	else if (fe.n) {
 		for (int k = 0; k < fe.n; k++) {
@@ -258,7 +292,7 @@ int indexes_read_criteria(struct arena *a, struct table *t, const char *lang, st
 	*n = 0;
 	*out = NULL;
 	if (rc != 1) {
-		if (rc < 0) buf_printf(errors, "line %d: %s\n", t->line, t->err);
+		if (rc < 0) line_text(errors, lang, t->line, t->err);
 		else line_error(errors, lang, 1, N_("The file is empty"));
 		return E_INVALID;
 	}
@@ -269,7 +303,7 @@ int indexes_read_criteria(struct arena *a, struct table *t, const char *lang, st
 	}
 	while ((rc = table_next(t)) != 0) {
 		if (rc < 0) {
-			buf_printf(errors, "line %d: %s\n", t->line, t->err);
+			line_text(errors, lang, t->line, t->err);
 			bad++;
 			continue;
 		}

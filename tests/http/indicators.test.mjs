@@ -469,7 +469,7 @@ test('an XLSX number cell is that number; text (a text cell, CSV) is read the Vi
     [4, ['SL-CELLS', 'cells_num', '2021', '1.5']],
   ]), 'values.xlsx', 'vi');
   assert.equal(bad.status, 422);
-  assert.deepEqual(bad.data.error.lines, ['line 3: Tỷ lệ phần trăm từ 0 đến 100', 'line 4: Không phải là số']);
+  assert.deepEqual(bad.data.error.lines, ['dòng 3: Tỷ lệ phần trăm từ 0 đến 100', 'dòng 4: Không phải là số']);
   assert.equal(await value('cells_num', '2022'), null);
   // CSV is text: the same reading
   const csv = await importFile(admin, 'unit_code,indicator_code,period,value\nSL-CELLS,cells_num,2020,"1.500.000,5"\nSL-CELLS,cells_pct,2020,"97,25"\n', 'values.csv', 'vi');

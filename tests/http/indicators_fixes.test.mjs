@@ -274,8 +274,8 @@ test('an index\'s criteria file: its errors in the reader\'s language, its numbe
   };
   const bad = await upload('code,parent,name_vi,name_en,name_hi,points,indicator,method,lo,hi,thresholds\nA,,Hạ tầng,Infrastructure,अवसंरचना,mười,,,,,\nA1,B,Phủ sóng,Coverage,कवरेज,2,coverage_4g,linear,0,100,\n');
   assert.equal(bad.status, 422);
-  assert.ok(bad.text.includes('line 2: points (điểm): Không phải là số'), bad.text);
-  assert.ok(bad.text.includes('line 3: parent: Không có tiêu chí chính nào ở trên mang mã này'));
+  assert.ok(bad.text.includes('dòng 2: points (điểm): Không phải là số'), bad.text);
+  assert.ok(bad.text.includes('dòng 3: parent: Không có tiêu chí chính nào ở trên mang mã này'));
   const good = await upload('code,parent,name_vi,name_en,name_hi,points,indicator,method,lo,hi,thresholds\nA,,Hạ tầng,Infrastructure,अवसंरचना,"7,5",,,,,\nA1,A,Phủ sóng,Coverage,कवरेज,"7,5",coverage_4g,linear,0,"1.000",\nB,,Dịch vụ,Services,सेवाएँ,"2,5",,,,,\nB1,B,Dịch vụ công,Public services,सार्वजनिक सेवाएँ,"2,5",coverage_5g,linear,0,100,\n');
   assert.equal(good.status, 303, good.text);
   const id = good.headers.get('location').split('/').pop();
