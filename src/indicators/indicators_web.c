@@ -1053,6 +1053,13 @@ static void read_dashboard(struct req *r, struct ind_dashboard_in *in, struct fi
 	if (!n) fe_add(fe, "indicators", N_("Choose at least one indicator"));
 }
 
+/* a saved dashboard is listed, opened and changed only by one who may define over its unit */
+static int may_change_dashboard(struct req *r, const struct ind_dashboard *d)
+{
+	char path[UNIT_PATH_MAX];
+	return units_path(r->db, d->unit_id, path, sizeof path) == E_OK && role_can(r->user, PERM_INDICATOR_DEFINE, path);
+}
+
 /* the dashboard form on its own page: a saved one (d) or one that failed to save (what was typed) */
 static void show_dashboard_form(struct req *r, const struct ind_dashboard *d, const struct ind_dashboard_in *typed,
 				const struct field_errors *fe)
@@ -1102,6 +1109,7 @@ void page_indicator_dashboard_edit(struct req *r)
 	if (!id) return;
 	struct ind_dashboard *d;
 	int rc = ind_dashboards_get(r->db, &r->a, id, &d);
+	if (rc == E_OK && !may_change_dashboard(r, d)) rc = E_FORBIDDEN;
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	show_dashboard_form(r, d, NULL, NULL);
 }
@@ -1113,6 +1121,7 @@ void page_indicator_dashboard_update(struct req *r)
 	if (!id) return;
 	struct ind_dashboard *d;
 	int rc = ind_dashboards_get(r->db, &r->a, id, &d);
+	if (rc == E_OK && !may_change_dashboard(r, d)) rc = E_FORBIDDEN;
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	struct field_errors fe = { 0 };
 	int64_t version = require_version(r, &fe);
@@ -1126,6 +1135,13 @@ void page_indicator_dashboard_update(struct req *r)
 	}
 	if (rc == E_CONFLICT && fe.n) rc = E_INVALID;
 	if (rc == E_INVALID) { show_dashboard_form(r, d, &in, &fe); return; }
+	if (rc == E_CONFLICT) {
+		/* saved by someone else meanwhile: what was typed, over the current version */
+		if (ind_dashboards_get(r->db, &r->a, id, &d) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
+		form_conflict(r, d->version);
+		show_dashboard_form(r, d, &in, &fe);
+		return;
+	}
 	reply_fail(r, rc, &fe);
 }
 
@@ -1310,7 +1326,14 @@ void page_indicator_rule_update(struct req *r)
 		reply_redirect(r, "/indicators/rules");
 		return;
 	}
-	if (rc == E_INVALID) { show_rule(r, x, &fe, &err); return; }
+	if (rc == E_INVALID || (rc == E_CONFLICT && fe.n)) { show_rule(r, x, &fe, &err); return; }
+	if (rc == E_CONFLICT) {
+		/* saved by someone else meanwhile: the form again over the current version, with what was typed */
+		if (ind_rules_get(r->db, &r->a, id, r->lang, &x) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
+		form_conflict(r, x->version);
+		show_rule(r, x, &fe, &err);
+		return;
+	}
 	reply_fail(r, rc, NULL);
 }
 
@@ -1743,6 +1766,14 @@ static void index_rows_post(struct req *r, struct ix_form *f, const struct compo
 		reply_redirect(r, arena_printf(&r->a, "/indexes/%lld", (long long)id));
 		return;
 	}
+	if (rc == E_CONFLICT && ix && !fe.n) {
+		/* saved by someone else meanwhile: the rows as typed, over the current version */
+		struct composite_index *now;
+		if (indexes_get(r->db, &r->a, id, r->lang, &now) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
+		f->ix = now;
+		form_conflict(r, now->version);
+		rc = E_INVALID;
+	}
 	if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }
 	for (int k = 0; k < IX_BLANK_ROWS && f->nrows < IX_ROWS_MAX; k++) f->rows[f->nrows++].v[CR_LEVEL] = "sub";
 	show_index_new(r, f, &fe, NULL);
@@ -2003,6 +2034,11 @@ void page_indicator_dashboard(struct req *r)
 	v.can_save = role_can(r->user, PERM_INDICATOR_DEFINE, u->path);
 	indicators_list(r->db, &r->a, r->lang, 0, &v.inds, &v.ninds);
 	ind_dashboards_list(r->db, &r->a, &v.saved, &v.nsaved);
+	/* the saved dashboards the user may change: not another province's */
+	int k = 0;
+	for (int i = 0; i < v.nsaved; i++)
+		if (may_change_dashboard(r, &v.saved[i])) v.saved[k++] = v.saved[i];
+	v.nsaved = k;
 	tmpl_indicator_dashboard(&r->out, r, &v, id);
 	page_end(r);
 }
