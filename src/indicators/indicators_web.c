@@ -196,7 +196,7 @@ static void show_page(struct req *r, int64_t unit_id, const struct unit *u, cons
 	pg.fe = fe;
 	pg.chk = chk;
 	pg.import_errors = import_errors;
-	if ((fe && fe->n) || (chk && chk->rule) || import_errors) r->status = 422;
+	if (((fe && fe->n) || (chk && chk->rule) || import_errors) && r->status != 409) r->status = 422;
 	page_begin(r, arena_printf(&r->a, "%s · %s", _("Indicators"), u->name), "indicators");
 	tmpl_indicators_page(&r->out, r, &pg);
 	page_end(r);
@@ -290,7 +290,7 @@ void page_indicator_values_post(struct req *r)
 	int rc = indicators_unit_values(r->db, &r->a, id, period, r->lang, &v, &n);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	struct ind_entry *e = arena_alloc(&r->a, sizeof *e * (size_t)(n ? n : 1));
-	int ne = 0;
+	int ne = 0, stale = 0;
 	struct field_errors fe = { 0 };
 	for (int i = 0; i < n; i++) {
 		if (v[i].has && !strcmp(v[i].status, "approved")) continue;
@@ -325,7 +325,25 @@ void page_indicator_values_post(struct req *r)
 		    (x->has_ratio ? ind_round(x->numerator) == v[i].numerator && ind_round(x->denominator) == v[i].denominator
 				  : ind_round(x->value) == v[i].value))
 			continue;
+		/* a row changed by someone else since the form was read (o.CODE: the
+		** version it was read at, 0 for none) is not overwritten unseen: the
+		** form comes back with its current value beside what was typed */
+		const char *ov = req_form(r, arena_printf(&r->a, "o.%s", v[i].code));
+		char *end = NULL;
+		long long read_at = ov && *ov ? strtoll(ov, &end, 10) : -1;
+		if (read_at >= 0 && end && !*end && read_at != (v[i].has ? v[i].version : 0)) {
+			const char *now = x->has_ratio ? arena_printf(&r->a, "%s / %s", ind_input_value(r, 1, v[i].numerator), ind_input_value(r, 1, v[i].denominator))
+						       : ind_input_value(r, 1, v[i].value);
+			fe_add(&fe, arena_printf(&r->a, "v.%s", v[i].code),
+			       arena_printf(&r->a, _("Someone else changed this value after you opened the form; it is now %s. Save again to keep what you typed."), now));
+			stale++;
+			continue;
+		}
 		ne++;
+	}
+	if (stale) {
+		r->status = 409;
+		r->notice = _("Someone else changed values of this unit after you opened the form: see the rows marked below. Nothing was saved; what you typed is kept.");
 	}
 	struct ind_check chk = { 0 };
 	if (!fe.n && !ne) {
