@@ -2043,13 +2043,34 @@ void page_indicator_dashboard(struct req *r)
 		codes = arena_strdup(&r->a, buf_cstr(&b));
 		buf_free(&b);
 	}
+	/* periods that do not read, of two types, backwards or too many: the page
+	** again with the reason beside the field, the periods as typed */
+	struct field_errors fe = { 0 };
+	if (!from || !period_type_of(from)) fe_add(&fe, "from", N_("Write a period as 2025, 2025-Q3 (Q3/2025) or 2025-07 (07/2025)"));
+	if (!period_type_of(to)) fe_add(&fe, "to", N_("Write a period as 2025, 2025-Q3 (Q3/2025) or 2025-07 (07/2025)"));
+	if (!fe.n) {
+		char (*range)[IND_PERIOD_MAX] = arena_alloc(&r->a, IND_PERIOD_MAX * 40);
+		int np = period_range(from, to, range, 40);
+		if (np <= 0) fe_add(&fe, "to", N_("The last period must be of the first one's type and not before it"));
+		else if (strcmp(range[np - 1], to) != 0) fe_add(&fe, "from", N_("At most 40 periods"));
+	}
 	struct ind_dash_view v;
-	int rc = build_dashboard(r, _("Dashboard"), id, u->name, codes, from, to, &v);
+	int rc = E_OK;
+	if (fe.n) {
+		memset(&v, 0, sizeof v);
+		v.title = _("Dashboard");
+		v.unit_name = u->name;
+		const char *tf = req_query(r, "from"), *tt = req_query(r, "to");
+		v.period_from = tf && *tf ? tf : from;
+		v.period_to = tt && *tt ? tt : to;
+		v.fe = &fe;
+		r->status = 422;
+	} else rc = build_dashboard(r, _("Dashboard"), id, u->name, codes, from, to, &v);
 	if (rc == E_INVALID) { reply_error(r, 400, "bad_request", N_("Choose indicators and periods of one type")); return; }
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	page_begin(r, arena_printf(&r->a, "%s · %s", _("Dashboard"), u->name), "indicators");
 	v.codes = codes;
-	v.can_save = role_can(r->user, PERM_INDICATOR_DEFINE, u->path);
+	v.can_save = !fe.n && role_can(r->user, PERM_INDICATOR_DEFINE, u->path);
 	indicators_list(r->db, &r->a, r->lang, 0, &v.inds, &v.ninds);
 	ind_dashboards_list(r->db, &r->a, &v.saved, &v.nsaved);
 	/* the saved dashboards the user may change: not another province's */

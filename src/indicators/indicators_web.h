@@ -54,6 +54,7 @@ struct ind_dash_view {
 	int ninds;
 	struct ind_dashboard *saved;      /* the dashboards saved */
 	int nsaved;
+	const struct field_errors *fe;    /* periods that do not read (from, to), shown as typed */
 };
 
 /* a dashboard's form (GET/POST /indicators/dashboards/{id}; a new one: id 0) */
