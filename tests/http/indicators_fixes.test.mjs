@@ -257,8 +257,10 @@ test('the dashboard reads its periods typed the Vietnamese way (06/2025 to 07/20
   const saved = await web.post('/indicators/dashboards', { unit_id: String(u.D1.id), from: '06/2025', to: '7/2025', title: 'Cuộc gọi', slug: 'cuoc-goi', indicators: 'calls_monthly' });
   assert.equal(saved.status, 303, saved.text);
   assert.equal(sql(env.db, "SELECT period_from || ' ' || period_to FROM indicator_dashboards WHERE slug = 'cuoc-goi'"), '2025-06 2025-07');
-  // one that is no period is still refused
-  assert.equal((await web.get(`/indicators/dashboard?unit_id=${u.D1.id}&indicators=calls_monthly&from=13%2F2025&to=07%2F2025`)).status, 400);
+  // one that is no period is still refused, beside its field as typed
+  const bad = await web.get(`/indicators/dashboard?unit_id=${u.D1.id}&indicators=calls_monthly&from=13%2F2025&to=07%2F2025`);
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /<input id="f-from" name="from" value="13\/2025" aria-invalid="true" aria-describedby="e-from">/);
 });
 
 test('an index\'s criteria file: its errors in the reader\'s language, its numbers read the user\'s way (2,5 points)', async () => {
