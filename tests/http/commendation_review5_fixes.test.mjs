@@ -70,3 +70,31 @@ test('a ballot refused for too many choices comes back with the boxes the voter 
   const qt = await browser('quangtri.rep');
   assert.deepEqual(ballotBoxes((await qt.get(`/votes/${r.id}`)).text), { [a]: false, [b]: false, [c]: false });
 });
+
+test('no rule set in force: the answer names the award, the date the rules were chosen for and the date they apply from', async () => {
+  // Nguyễn Thị Thu Hà (QY-PNV-001) for 2023: the demo's rule sets start on 1 January 2024
+  const vi = await admin.get('/api/v1/eligibility?award=CSTD_BO_TINH&person=QY-PNV-001&year=2023');
+  assert.equal(vi.status, 404);
+  assert.equal(vi.data.error.message,
+    'Không có bộ quy tắc nào của Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh có hiệu lực vào ngày 31/12/2023: ' +
+    'các quy tắc của danh hiệu, hình thức này áp dụng từ ngày 01/01/2024');
+  const en = await admin.get('/api/v1/eligibility?award=CSTDCS&person=QY-PNV-001&year=2023&date=2023-06-30', { headers: { 'Accept-Language': 'en' } });
+  assert.equal(en.status, 404);
+  assert.equal(en.data.error.message, 'No rule set of Grassroots Emulation Fighter is in force on 30 Jun 2023: its rules apply from 1 Jan 2024');
+  // the scan of a unit says the same
+  const scan = await admin.get('/api/v1/eligibility/scan?award=CSTD_BO_TINH&unit=QY-PNV&year=2023', { headers: { 'Accept-Language': 'en' } });
+  assert.equal(scan.status, 404);
+  assert.equal(scan.data.error.message, 'No rule set of Ministry/Province Emulation Fighter is in force on 31 Dec 2023: its rules apply from 1 Jan 2024');
+  // the page, in Hindi
+  const b = await formLogin(srv.base, 'admin', env.adminPassword, 'hi');
+  const unit = sql(env.db, "SELECT id FROM units WHERE code = 'QY-PNV'");
+  const person = sql(env.db, "SELECT id FROM people WHERE code = 'QY-PNV-001'");
+  const page = await b.get(`/eligibility?award=CSTD_BO_TINH&unit_id=${unit}&person_id=${person}&year=2023`);
+  assert.equal(page.status, 404);
+  assert.match(page.text, /<p class="error-msg" role="alert">[^<]* का कोई नियम-समूह 31\/12\/2023 को लागू नहीं है: इसके नियम 01\/01\/2024 से लागू होते हैं<\/p>/);
+  // an award whose only rule set has ended: no later date to give
+  sql(env.db, "UPDATE rule_sets SET effective_to = '2024-12-31' WHERE award_id = (SELECT id FROM awards WHERE code = 'BK_BO_TINH')");
+  const ended = await admin.get('/api/v1/eligibility?award=BK_BO_TINH&person=QY-PNV-001&year=2025', { headers: { 'Accept-Language': 'en' } });
+  assert.equal(ended.status, 404);
+  assert.equal(ended.data.error.message, 'No rule set of Ministry/Province Certificate of Merit is in force on 31 Dec 2025');
+});
