@@ -98,3 +98,27 @@ test('no rule set in force: the answer names the award, the date the rules were 
   assert.equal(ended.status, 404);
   assert.equal(ended.data.error.message, 'No rule set of Ministry/Province Certificate of Merit is in force on 31 Dec 2025');
 });
+
+test('a proposal\'s history says at which step each approval was given: the board\'s, the council\'s, the authority\'s', async () => {
+  const qy = await as('quangyen.reporter');
+  const p = ok(await qy.post('/api/v1/proposals', { json: { proposer_code: 'QY-PNV', title: 'Đề nghị Lao động tiên tiến 2025', round: 'year_end', year: 2025 } }), 201);
+  ok(await qy.post(`/api/v1/proposals/${p.id}/nominees`, { json: { person_code: 'QY-PNV-003', award: 'LDTT' } }), 201);
+  let v = ok(await qy.post(`/api/v1/proposals/${p.id}/steps`, { json: { action: 'submit', version: ok(await qy.get(`/api/v1/proposals/${p.id}`)).version } }));
+  for (const comment of ['Ban đồng ý', 'Hội đồng đồng ý', 'Chủ tịch đồng ý'])
+    v = ok(await admin.post(`/api/v1/proposals/${p.id}/steps`, { json: { action: 'approve', comment, version: v.version } }));
+  assert.equal(v.stage, 'approved');
+  const history = (html) => [...html.match(/<ol class="history">([\s\S]*?)<\/ol>/)[1].matchAll(/<li>[^—]*— (.*?)(?:<br>|<\/li>)/g)].map((m) => m[1].replace(/<[^>]+>/g, '').replace(/&#39;/g, "'"));
+  const vi = await formLogin(srv.base, 'admin', env.adminPassword);
+  assert.deepEqual(history((await vi.get(`/proposals/${p.id}`)).text), [
+    'đã trình bởi quangyen.reporter, Phòng Nội vụ',
+    'đã đồng ý ở bước Ban Thi đua – Khen thưởng bởi admin, Thị xã Quảng Yên',
+    'đã đồng ý ở bước Hội đồng Thi đua – Khen thưởng bởi admin, Thị xã Quảng Yên',
+    'đã đồng ý ở bước cấp có thẩm quyền bởi admin, Thị xã Quảng Yên',
+  ]);
+  const en = await formLogin(srv.base, 'admin', env.adminPassword, 'en');
+  assert.deepEqual(history((await en.get(`/proposals/${p.id}`)).text).slice(1), [
+    'approved at the board\'s step by admin, Thị xã Quảng Yên',
+    'approved at the council\'s step by admin, Thị xã Quảng Yên',
+    'approved at the authority\'s step by admin, Thị xã Quảng Yên',
+  ]);
+});
