@@ -122,3 +122,31 @@ test('a proposal\'s history says at which step each approval was given: the boar
     'approved at the authority\'s step by admin, Thị xã Quảng Yên',
   ]);
 });
+
+test('a decision refused for a nominee names the nominee with the award: a person proposed for two awards is told apart', async () => {
+  // Thu Hà proposed for Lao động tiên tiến and Chiến sĩ thi đua cơ sở 2025; she gets the latter meanwhile
+  const qy = await as('quangyen.reporter');
+  const p = ok(await qy.post('/api/v1/proposals', { json: { proposer_code: 'QY-PNV', title: 'Đề nghị khen thưởng 2025', round: 'year_end', year: 2025 } }), 201);
+  ok(await qy.post(`/api/v1/proposals/${p.id}/nominees`, { json: { person_code: 'QY-PNV-001', award: 'LDTT' } }), 201);
+  ok(await qy.post(`/api/v1/proposals/${p.id}/nominees`, { json: { person_code: 'QY-PNV-001', award: 'CSTDCS' } }), 201);
+  let v = ok(await qy.post(`/api/v1/proposals/${p.id}/steps`, { json: { action: 'submit', version: ok(await qy.get(`/api/v1/proposals/${p.id}`)).version } }));
+  for (let i = 0; i < 3; i++) v = ok(await admin.post(`/api/v1/proposals/${p.id}/steps`, { json: { action: 'approve', version: v.version } }));
+  assert.equal(v.stage, 'approved');
+  ok(await admin.post('/api/v1/achievements', { json: { person_code: 'QY-PNV-001', year: 2025, kind: 'title', value: 'CSTDCS', decision_no: '5/QĐ-UBND', decided_on: '2026-01-10' } }), 201);
+  const form = { proposal_id: String(p.id), authority_id: '', authority_name: '', number: '16/QĐ-UBND', date: '20/01/2026', year: '',
+    signer: 'Nguyễn Văn A', signer_title: 'Chủ tịch', movement_id: '', citation: '', rows: '3', nominees: '' };
+  const vi = await formLogin(srv.base, 'admin', env.adminPassword);
+  const page = await vi.get('/decisions');
+  const r = await vi.post('/decisions', { form: { ...form, _csrf: csrfOf(page.text) } });
+  assert.equal(r.status, 422);
+  const errors = [...r.text.match(/<b>Quyết định chưa được ban hành<\/b><\/p><ul>([\s\S]*?)<\/ul>/)[1].matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1]);
+  assert.deepEqual(errors, ['Nguyễn Thị Thu Hà — Chiến sĩ thi đua cơ sở: Đã được tặng khen thưởng này cho năm đó: cấp đã phê duyệt hồ sơ có thể trả lại hồ sơ']);
+  // a list typed on the form names the award too, in the reader's language
+  const en = await formLogin(srv.base, 'admin', env.adminPassword, 'en');
+  const p2 = await en.get('/decisions');
+  const typed = await en.post('/decisions', { form: { ...form, proposal_id: '', authority_id: sql(env.db, "SELECT id FROM units WHERE code = 'QN-QUANGYEN'"),
+    _csrf: csrfOf(p2.text), nominees: 'QY-PNV-001 CSTDCS\nQY-PNV-001 HCLD3' } });
+  assert.equal(typed.status, 422);
+  const typedErrors = [...typed.text.match(/<b>The decision was not issued<\/b><\/p><ul>([\s\S]*?)<\/ul>/)[1].matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1].replace(/:.*/, ''));
+  assert.deepEqual(typedErrors, ['Nguyễn Thị Thu Hà — Grassroots Emulation Fighter', 'Nguyễn Thị Thu Hà — Labour Order, Third Class']);
+});
