@@ -62,6 +62,8 @@ struct unit_opt *prop_receivers(struct req *r, const struct proposal *p, int *n)
 const char *prop_stage_label(struct req *r, int stage);
 const char *prop_round_label(struct req *r, const char *round);
 const char *prop_action_label(struct req *r, const char *action);
+/* the review step a step was taken at ("at the council's step"); NULL for the others */
+const char *prop_step_stage_label(struct req *r, const char *stage);
 /* the sections of a proposal's page that features above commendation add
 ** (the votes backing it); the table is routes.c's, NULL ends it */
 extern void (*const proposal_sections[])(struct buf *o, struct req *r, int64_t proposal_id);

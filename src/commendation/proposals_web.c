@@ -48,6 +48,17 @@ const char *prop_action_label(struct req *r, const char *action)
 	return action;
 }
 
+/* a history of three "approved by admin, Tỉnh Quảng Ninh" says which of
+** them was the board's, the council's and the authority's */
+const char *prop_step_stage_label(struct req *r, const char *stage)
+{
+	if (!stage) return NULL;
+	if (!strcmp(stage, "board")) return _("at the board's step");
+	if (!strcmp(stage, "council")) return _("at the council's step");
+	if (!strcmp(stage, "authority")) return _("at the authority's step");
+	return NULL;
+}
+
 /* ---- reading the input ---- */
 
 enum { PF_TITLE, PF_ROUND, PF_YEAR, PF_PROPOSER, PF_PROPOSER_ID, PF_MOVEMENT, PF_MOVEMENT_ID, PF_SUMMARY, PF_N };

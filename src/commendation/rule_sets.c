@@ -242,13 +242,38 @@ out:
 
 /* ---- the eligibility check ---- */
 
+/* why no rule set answers, in the reader's language: the award, the date
+** the rules were chosen for (31 December of the year when no date was
+** given, which the reader did not type) and, when one starts later, the
+** date it applies from: "… on 31/12/2023: … from 01/01/2024" */
+static const char *no_rule_set(struct db *db, struct arena *a, const char *lang, const struct award *award, const char *on)
+{
+	struct buf b;
+	buf_init(&b);
+	fmt_date(&b, lang, on);
+	const char *day = arena_strdup(a, buf_cstr(&b));
+	const char *next = NULL;
+	struct stmt *st = db_query(db,
+				   "SELECT min(effective_from) FROM rule_sets WHERE award_id = $1 AND active = 1 AND effective_from > $2",
+				   "it", award->id, on);
+	if (st && db_step(st) == DB_ROW && !db_isnull(st, 0)) {
+		buf_reset(&b);
+		fmt_date(&b, lang, db_text(st, 0));
+		next = arena_strdup(a, buf_cstr(&b));
+	}
+	db_done(st);
+	buf_free(&b);
+	return next ? arena_printf(a, i18n_get(lang, N_("No rule set of %s is in force on %s: its rules apply from %s")), award->name, day, next)
+		    : arena_printf(a, i18n_get(lang, N_("No rule set of %s is in force on %s")), award->name, day);
+}
+
 /* the rule set in force on 31 December of the year (or date), parsed */
 static int rule_in_force(struct db *db, struct arena *a, const char *lang, const struct award *award, int year, const char *date,
 			 struct rule_set **rs, struct rule_node **tree, const char **why)
 {
 	const char *on = date ? date : arena_printf(a, "%04d-12-31", year);
 	int rc = rule_sets_in_force(db, a, award->id, on, lang, rs);
-	if (rc == E_NOTFOUND) *why = N_("No rule set of this award is in force on that date");
+	if (rc == E_NOTFOUND) *why = no_rule_set(db, a, lang, award, on);
 	if (rc != E_OK) return rc;
 	struct rule_error err;
 	if (rules_check(db, a, (*rs)->rules, tree, &err) != E_OK) {

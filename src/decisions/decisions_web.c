@@ -460,8 +460,16 @@ static const char *default_authority(struct req *r)
 	return g && units_get(r->db, &r->a, g->unit_id, &u) == E_OK ? u->code : NULL;
 }
 
+/* the award's name column in the reader's language */
+static const char *award_name_col(struct req *r)
+{
+	return r->lang && !strcmp(r->lang, "en") ? "a.name_en" : r->lang && !strcmp(r->lang, "hi") ? "a.name_hi" : "a.name_vi";
+}
+
 /* the names of the nominees of a decision that failed, in the order of its
-** errors' "nominees[i]": the proposal's or the form's */
+** errors' "nominees[i]": the proposal's or the form's, each with its award
+** ("Nguyễn Thị Thu Hà — Chiến sĩ thi đua cơ sở"): a person proposed for two
+** awards is named twice, and the message says which of the two is wrong */
 static const char **nominee_names(struct req *r, const struct decision_in *in, int *n)
 {
 	*n = 0;
@@ -471,14 +479,20 @@ static const char **nominee_names(struct req *r, const struct decision_in *in, i
 		return NULL;
 	const char **names = arena_alloc(&r->a, sizeof *names * (size_t)(count + 1));
 	if (in->proposal_id > 0) {
-		struct stmt *st = db_query(r->db,
-					   "SELECT COALESCE(p.full_name, u.name, '') FROM proposal_nominees x LEFT JOIN people p ON p.id = x.person_id "
-					   "LEFT JOIN units u ON u.id = x.unit_id WHERE x.proposal_id = $1 ORDER BY x.position, x.id",
-					   "i", in->proposal_id);
-		while (st && *n < count && db_step(st) == DB_ROW) names[(*n)++] = arena_strdup(&r->a, db_text(st, 0));
+		const char *sql = arena_printf(&r->a,
+					       "SELECT COALESCE(p.full_name, u.name, ''), COALESCE(%s, '') FROM proposal_nominees x "
+					       "LEFT JOIN people p ON p.id = x.person_id LEFT JOIN units u ON u.id = x.unit_id "
+					       "LEFT JOIN awards a ON a.code = x.award_code WHERE x.proposal_id = $1 ORDER BY x.position, x.id",
+					       award_name_col(r));
+		struct stmt *st = db_query(r->db, sql, "i", in->proposal_id);
+		while (st && *n < count && db_step(st) == DB_ROW) {
+			const char *award = db_text(st, 1);
+			names[(*n)++] = award && *award ? arena_printf(&r->a, "%s — %s", db_text(st, 0), award) : arena_strdup(&r->a, db_text(st, 0));
+		}
 		db_done(st);
 		return names;
 	}
+	const char *award_sql = arena_printf(&r->a, "SELECT %s FROM awards a WHERE a.code = $1", award_name_col(r));
 	for (int i = 0; i < in->nnominees; i++) {
 		const struct decision_nominee_in *x = &in->nominees[i];
 		const char *name = NULL;
@@ -486,7 +500,11 @@ static const char **nominee_names(struct req *r, const struct decision_in *in, i
 			: x->unit_id ? db_query(r->db, "SELECT name FROM units WHERE id = $1", "i", x->unit_id) : NULL;
 		if (st && db_step(st) == DB_ROW) name = arena_strdup(&r->a, db_text(st, 0));
 		db_done(st);
-		names[(*n)++] = name ? name : x->ref && *x->ref ? x->ref : NULL;
+		if (!name) name = x->ref && *x->ref ? x->ref : NULL;
+		st = name && x->award && *x->award ? db_query(r->db, award_sql, "t", x->award) : NULL;
+		if (st && db_step(st) == DB_ROW && db_text(st, 0)) name = arena_printf(&r->a, "%s — %s", name, db_text(st, 0));
+		db_done(st);
+		names[(*n)++] = name;
 	}
 	return names;
 }

@@ -742,6 +742,15 @@ void page_vote_post(struct req *r)
 		int64_t *choices = read_choices(r, &n, &fe);
 		rc = fe.n ? E_INVALID : votes_cast(r->db, r->user, v->id, choices, n, &fe, receipt);
 		if (rc == E_FORBIDDEN) { refuse_ballot(r, v); return; }
+		if (rc == E_INVALID) {
+			/* a refused ballot (too many choices, one twice) comes back with
+			** the boxes the voter ticked, to the voter alone: never cached */
+			struct vote_round *again;
+			if (votes_get(r->db, &r->a, v->id, r->user, &again) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+			req_set_header(r, "Cache-Control", "no-store");
+			show_vote(r, again, &fe, NULL, choices, n, 0);
+			return;
+		}
 		if (rc == E_OK) {
 			/* the receipt is shown once, on this answer, never stored in clear */
 			struct vote_round *again;

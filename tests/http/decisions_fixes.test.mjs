@@ -135,7 +135,7 @@ test('an award held for the year already: refused when added, not eligible, and 
   const list = await b.get('/decisions');
   const page = await b.post('/decisions', { form: { _csrf: csrfOf(list.text), rows: '3', proposal_id: String(pid), number: '611/QĐ-UBND', date: '10/01/2025', signer: 'Vũ Văn Ký', signer_title: 'Chủ tịch' } });
   assert.equal(page.status, 422);
-  assert.match(page.text, /<li>Hoàng Thị Em: Đã được tặng khen thưởng này cho năm đó: cấp đã phê duyệt hồ sơ có thể trả lại hồ sơ<\/li>/);
+  assert.match(page.text, /<li>Hoàng Thị Em — Chiến sĩ thi đua cơ sở: Đã được tặng khen thưởng này cho năm đó: cấp đã phê duyệt hồ sơ có thể trả lại hồ sơ<\/li>/);
   // the chosen proposal stays chosen
   assert.match(page.text, new RegExp(`<option value="${pid}" selected>DX-2024-000902`));
   // the approved proposal's page offers the authority's officers to return it, not to approve it again

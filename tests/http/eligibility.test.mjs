@@ -192,7 +192,7 @@ test('the rule change of 1 July 2025: the proposal’s date chooses the rule set
   // before 2024 nothing is in force
   const none = await check(admin, { award: 'CSTD_TOAN_QUOC', person: p.code, year: 2023 }, en);
   assert.equal(none.status, 404);
-  assert.equal(none.data.error.message, 'No rule set of this award is in force on that date');
+  assert.equal(none.data.error.message, 'No rule set of National Emulation Fighter is in force on 31 Dec 2023: its rules apply from 1 Jan 2024');
 });
 
 test('GET /api/v1/eligibility: 400 for bad parameters, 404 for unknown codes, 403 outside the readable subtree', async () => {

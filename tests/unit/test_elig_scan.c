@@ -379,7 +379,7 @@ static void test_scan_errors(void **state)
 	assert_int_equal(awards_get_code(f->db, &f->a, "CSTD_BO_TINH", "en", &aw), E_OK);
 	q.year = 2023; /* 31 December 2023: the demo's rule sets start in 2024 */
 	assert_int_equal(eligibility_scan(f->db, &f->a, "en", aw, &q, &rs, &sc, &why), E_NOTFOUND);
-	assert_string_equal(why, "No rule set of this award is in force on that date");
+	assert_string_equal(why, "No rule set of Ministry/Province Emulation Fighter is in force on 31 Dec 2023: its rules apply from 1 Jan 2024");
 	/* an unknown unit */
 	q.year = 2024;
 	q.unit_id = 999999;

@@ -454,7 +454,7 @@ static void test_cstd_national_rule_change(void **state)
 	struct elig_result res;
 	const char *why;
 	assert_int_equal(eligibility_check(f->db, &f->a, "en", aw, &s, 2023, NULL, &rs, &res, &why), E_NOTFOUND);
-	assert_string_equal(why, "No rule set of this award is in force on that date");
+	assert_string_equal(why, "No rule set of National Emulation Fighter is in force on 31 Dec 2023: its rules apply from 1 Jan 2024");
 }
 
 static void test_bk_province(void **state)
