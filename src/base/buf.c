@@ -22,15 +22,24 @@ void buf_grow_to(struct buf *b, size_t extra)
 
 void buf_raw(struct buf *b, const char *s) { if (s) buf_add(b, s, strlen(s)); }
 
+/* one pass when the text fits the room left (nearly always: a reply's
+** buffer starts with 16 KiB), a second after growing when it does not */
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
+	if (!b->p) buf_grow_to(b, 64);
+	size_t room = b->cap - b->len;
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	int n = vsnprintf(b->p + b->len, room, fmt, cp);
 	va_end(cp);
-	if (n < 0) return;
-	buf_grow(b, (size_t)n);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	if (n < 0) {
+		b->p[b->len] = 0;
+		return;
+	}
+	if ((size_t)n >= room) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 

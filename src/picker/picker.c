@@ -185,7 +185,9 @@ static int choose_units(struct req *r, const struct picker *p, const char *q, in
 		if (!count_only) buf_raw(&sql, "LEFT JOIN units p ON p.id = u.parent_id ");
 		if (by_words) buf_raw(&sql, "LEFT JOIN units gp ON gp.id = p.parent_id ");
 		buf_raw(&sql, UNITS_WHERE);
-		if (!by_words) buf_raw(&sql, "AND u.search LIKE $3 ESCAPE '\\' ");
+		/* no query: every unit matches, and the walk reads the index of
+		** (path, active) alone, not each unit's row (migration 035) */
+		if (!by_words && q && *q) buf_raw(&sql, "AND u.search LIKE $3 ESCAPE '\\' ");
 		for (int i = 0; by_words && i < nw; i++)
 			buf_printf(&sql, "AND (u.search LIKE $%d ESCAPE '\\' OR p.search LIKE $%d ESCAPE '\\' OR gp.search LIKE $%d ESCAPE '\\') ",
 				   10 + i, 10 + i, 10 + i);

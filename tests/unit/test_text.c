@@ -119,9 +119,14 @@ static void test_json_writer(void **state)
 	jw_kint(&w, "a\"b", 1);
 	jw_kint(&w, "tên", 2);
 	jw_kint(&w, "k123456789k123456789k123456789k123456789k123456789k123456789k123456789", 3);
+	/* a key that is not a literal: checked and escaped all the same */
+	const char *dyn[] = { "x\\y", "plain" };
+	jw_kint(&w, dyn[0], 4);
+	jw_kint(&w, dyn[1], 5);
 	jw_obj_end(&w);
 	assert_string_equal(b.p, "{\"name\":\"Đà \\\"Nẵng\\\"\\n\\u0001\",\"n\":-42,\"list\":[1,null,true,\"bad \xef\xbf\xbd byte\"],\"empty\":{},"
-				 "\"a\\\"b\":1,\"tên\":2,\"k123456789k123456789k123456789k123456789k123456789k123456789k123456789\":3}");
+				 "\"a\\\"b\":1,\"tên\":2,\"k123456789k123456789k123456789k123456789k123456789k123456789k123456789\":3,"
+				 "\"x\\\\y\":4,\"plain\":5}");
 	buf_free(&b);
 }
 
@@ -136,18 +141,44 @@ static void test_json_escape_words(void **state)
 		{ "\xff", "\xef\xbf\xbd" }, { "\xc3", "\xef\xbf\xbd" },
 	};
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		/* the byte at every place, followed by 0 to 13 plain ones: in a
+		** whole word, in the last 8 bytes that overlap the word before */
 		for (int pos = 0; pos < 17; pos++) {
-			char in[64], want[96];
-			snprintf(in, sizeof in, "%.*s%sxyz0123456789", pos, "abcdefghijklmnopq", kinds[k].in);
-			snprintf(want, sizeof want, "\"%.*s%sxyz0123456789\"", pos, "abcdefghijklmnopq", kinds[k].out);
-			struct buf b;
-			buf_init(&b);
-			buf_raw(&b, "[");
-			jw_escape(&b, in);
-			assert_string_equal(b.p + 1, want);
-			buf_free(&b);
+			for (int tail = 0; tail <= 13; tail++) {
+				char in[64], want[96];
+				snprintf(in, sizeof in, "%.*s%s%.*s", pos, "abcdefghijklmnopq", kinds[k].in, tail, "xyz0123456789");
+				snprintf(want, sizeof want, "\"%.*s%s%.*s\"", pos, "abcdefghijklmnopq", kinds[k].out, tail, "xyz0123456789");
+				struct buf b;
+				buf_init(&b);
+				buf_raw(&b, "[");
+				jw_escape(&b, in);
+				assert_string_equal(b.p + 1, want);
+				buf_free(&b);
+			}
 		}
 	}
+}
+
+/* buf_printf writes in one pass when the text fits the room left, and
+** grows and writes again when it does not: the same bytes either way */
+static void test_buf_printf_grows(void **state)
+{
+	(void)state;
+	struct buf b, want;
+	buf_init(&b);
+	buf_init(&want);
+	buf_printf(&b, "%s-%d", "Đà Nẵng", 42); /* an empty buffer */
+	assert_string_equal(b.p, "Đà Nẵng-42");
+	for (int i = 0; i < 2000; i++) {
+		buf_printf(&b, "|%04d:%s", i, i % 3 ? "x" : "Hưng Trạch");
+		char one[32];
+		snprintf(one, sizeof one, "|%04d:%s", i, i % 3 ? "x" : "Hưng Trạch");
+		buf_raw(&want, one);
+		assert_int_equal(b.len, strlen(b.p)); /* NUL-terminated at its length after every call */
+	}
+	assert_string_equal(b.p + strlen("Đà Nẵng-42"), want.p);
+	buf_free(&b);
+	buf_free(&want);
 }
 
 static int csv_from(const char *text, struct csv *c, FILE **f)
@@ -418,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_html_and_url_escape),
 		cmocka_unit_test(test_json_writer),
 		cmocka_unit_test(test_json_escape_words),
+		cmocka_unit_test(test_buf_printf_grows),
 		cmocka_unit_test(test_csv_bom_semicolon_quotes),
 		cmocka_unit_test(test_csv_errors_have_lines),
 		cmocka_unit_test(test_csv_nul_is_an_error),
