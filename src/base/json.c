@@ -104,18 +104,19 @@ void jw_escape(struct buf *b, const char *s)
 		o += i;
 	}
 	for (;;) {
-		while (end - u >= 8 && plain8(u)) {
+		if (end - u >= 8 && plain8(u)) {
 			memcpy(o, u, 8);
 			o += 8;
 			u += 8;
-		}
-		unsigned c = *u;
-		if (plain[c]) {
-			*o++ = (char)c;
-			u++;
 			continue;
 		}
-		if (!c) break;
+		/* a byte of the next 8 is not plain (or the end is near): the
+		** plain ones up to it one at a time, not a word check at each */
+		const unsigned char *stop = end - u > 8 ? u + 8 : end;
+		while (u < stop && plain[*u]) *o++ = (char)*u++;
+		if (u == end) break;
+		if (u == stop) continue;
+		unsigned c = *u;
 		if (c >= 0x80) {
 			int len = utf8_len(u);
 			if (len) {
