@@ -124,11 +124,10 @@ int achievements_list(struct db *db, struct arena *a, int64_t person, int64_t un
 	struct buf sql;
 	buf_init(&sql);
 	/* a timeline: newest year first; in a year ratings, titles, initiatives, discipline */
-	buf_printf(&sql,
-		   "SELECT " ACH_COLS ", aw.name_vi, aw.name_en, aw.name_hi" ACH_FROM " LEFT JOIN awards aw ON x.kind = 'title' AND aw.code = x.value"
-		   "%s AND ($2 = 0 OR x.year = $2) ORDER BY x.year DESC, "
-		   "CASE x.kind WHEN 'rating' THEN 0 WHEN 'title' THEN 1 WHEN 'initiative' THEN 2 ELSE 3 END, x.value, x.id",
-		   where);
+	buf_raw(&sql, "SELECT " ACH_COLS ", aw.name_vi, aw.name_en, aw.name_hi" ACH_FROM " LEFT JOIN awards aw ON x.kind = 'title' AND aw.code = x.value");
+	buf_raw(&sql, where);
+	buf_raw(&sql, " AND ($2 = 0 OR x.year = $2) ORDER BY x.year DESC, "
+		      "CASE x.kind WHEN 'rating' THEN 0 WHEN 'title' THEN 1 WHEN 'initiative' THEN 2 ELSE 3 END, x.value, x.id");
 	struct stmt *st = db_query(db, buf_cstr(&sql), "ii", person > 0 ? person : unit, year);
 	buf_free(&sql);
 	if (!st) return E_DB;

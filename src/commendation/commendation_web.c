@@ -218,6 +218,16 @@ static const char *award_choices_memo(struct req *r, size_t *len)
 	return out;
 }
 
+/* "title:" and the code, without a printf for each of the catalogue's awards */
+static const char *prefixed(struct req *r, const char *prefix, const char *code)
+{
+	size_t pl = strlen(prefix), cl = strlen(code);
+	char *s = arena_alloc(&r->a, pl + cl + 1);
+	memcpy(s, prefix, pl);
+	memcpy(s + pl, code, cl + 1);
+	return s;
+}
+
 struct ach_choice *ach_choices(struct req *r, int collective, int *n)
 {
 	size_t len = 0;
@@ -229,20 +239,20 @@ struct ach_choice *ach_choices(struct req *r, int collective, int *n)
 	int k = 0;
 	int col = strcmp(r->lang, "en") == 0 ? 3 : strcmp(r->lang, "hi") == 0 ? 4 : 2;
 	for (int i = 3; i >= 0; i--) /* ratings, best first */
-		c[k++] = (struct ach_choice){ arena_printf(&r->a, "rating:%s", ach_ratings[i]), NULL, ACH_RATING };
+		c[k++] = (struct ach_choice){ prefixed(r, "rating:", ach_ratings[i]), NULL, ACH_RATING };
 	for (const char *p = aw, *end = aw + len; aw && p < end;) {
 		const char *f[5];
 		for (int i = 0; i < 5; i++) { f[i] = p; p += strlen(p) + 1; }
 		const char *s = f[1];
 		if (strcmp(s, "both") && strcmp(s, collective ? "collective" : "person") && !(collective && !strcmp(s, "household"))) continue;
-		c[k++] = (struct ach_choice){ arena_printf(&r->a, "title:%s", f[0]), arena_strdup(&r->a, f[col]), ACH_TITLE };
+		c[k++] = (struct ach_choice){ prefixed(r, "title:", f[0]), arena_strdup(&r->a, f[col]), ACH_TITLE };
 	}
 	if (!collective)
 		for (int i = 0; ach_initiatives[i]; i++)
-			c[k++] = (struct ach_choice){ arena_printf(&r->a, "initiative:%s", ach_initiatives[i]), NULL, ACH_INITIATIVE };
+			c[k++] = (struct ach_choice){ prefixed(r, "initiative:", ach_initiatives[i]), NULL, ACH_INITIATIVE };
 	if (!collective)
 		for (int i = 0; ach_disciplines[i]; i++)
-			c[k++] = (struct ach_choice){ arena_printf(&r->a, "discipline:%s", ach_disciplines[i]), NULL, ACH_DISCIPLINE };
+			c[k++] = (struct ach_choice){ prefixed(r, "discipline:", ach_disciplines[i]), NULL, ACH_DISCIPLINE };
 	/* the words of a rating, an initiative or a discipline: as a record shows them */
 	for (int i = 0; i < k; i++) {
 		if (c[i].label) continue;

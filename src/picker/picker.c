@@ -434,7 +434,9 @@ void page_pick(struct req *r)
 
 static void attr(struct buf *o, const char *name, const char *value)
 {
-	buf_printf(o, " %s=\"", name);
+	buf_char(o, ' ');
+	buf_raw(o, name);
+	buf_raw(o, "=\"");
 	buf_html(o, value);
 	buf_char(o, '"');
 }
