@@ -17,6 +17,7 @@ void arena_free(struct arena *a);
 void arena_free_keep(struct arena *a, struct arena_block **spare);
 void arena_init_spare(struct arena *a, struct arena_block **spare);
 void *arena_alloc(struct arena *a, size_t n);          /* zeroed */
+void *arena_alloc_uninit(struct arena *a, size_t n);   /* not zeroed: for what is written before it is read */
 char *arena_strdup(struct arena *a, const char *s);     /* NULL stays NULL */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

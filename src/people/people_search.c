@@ -652,7 +652,8 @@ int people_list(struct db *db, struct arena *a, const struct people_query *q, st
 	*n = 0;
 	*total = 0;
 	if (capped) *capped = 0;
-	struct bounds *b = arena_alloc(a, sizeof *b);
+	/* 18 KiB of room for paths, each written before it is read: not zeroed */
+	struct bounds *b = arena_alloc_uninit(a, sizeof *b);
 	b->lo[0] = b->hi[0] = 0;
 	if (q->under > 0) {
 		if (units_subtree(db, q->under, b->lo, b->hi, sizeof b->lo) != E_OK) return E_NOTFOUND;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,11 @@ static void test_buf_printf_grows(void **state)
 		assert_int_equal(b.len, strlen(b.p)); /* NUL-terminated at its length after every call */
 	}
 	assert_string_equal(b.p + strlen("Đà Nẵng-42"), want.p);
+	/* the formats written without vsnprintf (%s, %d, %%) and one with it */
+	buf_reset(&b);
+	buf_printf(&b, "%d%% of %s: %d, %d, %d;", 43, "Sơn La", -7, INT_MIN, INT_MAX);
+	buf_printf(&b, " %05.1f|%lld|%x", 2.25, (long long)-9000000000LL, 255u);
+	assert_string_equal(b.p, "43% of Sơn La: -7, -2147483648, 2147483647; 002.2|-9000000000|ff");
 	buf_free(&b);
 	buf_free(&want);
 }
