@@ -81,7 +81,8 @@ static int read_candidates(struct db *db, struct arena *a, struct vote_round *v)
 	v->ncand = 0;
 	struct stmt *st = db_query(db,
 				   "SELECT c.id, c.label, c.unit_id, u.code, c.person_id, pp.code, c.nominee_id, c.yes, c.passed, c.over_quota, "
-				   "c.quota_tie FROM vote_candidates c LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN people pp ON pp.id = c.person_id "
+				   "c.quota_tie, pu.name FROM vote_candidates c LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN people pp ON pp.id = c.person_id "
+				   "LEFT JOIN units pu ON pu.id = pp.unit_id "
 				   "WHERE c.round_id = $1 ORDER BY c.position, c.id",
 				   "i", v->id);
 	if (!st) return E_DB;
@@ -96,6 +97,7 @@ static int read_candidates(struct db *db, struct arena *a, struct vote_round *v)
 		c->person_id = db_isnull(st, 4) ? 0 : db_int(st, 4);
 		c->person_code = db_text_dup(st, a, 5);
 		c->nominee_id = db_isnull(st, 6) ? 0 : db_int(st, 6);
+		c->person_unit = db_text_dup(st, a, 11);
 		if (closed) {
 			c->yes = db_isnull(st, 7) ? 0 : db_int(st, 7);
 			c->passed = (int)db_int(st, 8);

@@ -38,6 +38,7 @@ struct vote_candidate {
 	const char *label;
 	int64_t unit_id, person_id, nominee_id;   /* 0: none */
 	const char *unit_code, *person_code;
+	const char *person_unit;   /* a person's unit, shown beside the name: two of one name told apart */
 	/* the tally (closed rounds) */
 	int64_t yes;
 	double share;              /* yes over the base, per cent, two decimals */

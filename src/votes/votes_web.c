@@ -20,6 +20,7 @@
 #include "../base/i18n.h"
 #include "../commendation/proposals.h"
 #include "../units/units.h"
+#include "../users/users.h"
 #include "tmpl_votes.h"
 #include "votes_web.h"
 
@@ -75,8 +76,9 @@ static int64_t *read_users(struct req *r, const char *name, int *n, int *present
 	if (input_list(r, name, items, VOTES_MAX_VOTERS, &k, present, fe) != E_OK) return ids;
 	for (int i = 0; i < k; i++) {
 		int64_t id = 0;
-		if (r->json ? db_int1(r->db, &id, "SELECT id FROM users WHERE login = $1 AND active = 1", "t", items[i]) != DB_ROW
-			    : parse_id(items[i], &id) != 0) {
+		int active = 0;
+		/* a login in any case, as one logs in with it (users_find) */
+		if (r->json ? users_find(r->db, items[i], &id, &active) != E_OK || !active : parse_id(items[i], &id) != 0) {
 			fe_add(fe, name, N_("No active user has this login"));
 			return ids;
 		}
