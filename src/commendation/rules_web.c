@@ -557,6 +557,12 @@ void page_eligibility(struct req *r)
 	parse_id(req_query(r, "person_id"), &q.person_id);
 	if (q.award && !*q.award) q.award = NULL;
 	if (q.date && !*q.date) q.date = NULL;
+	/* a date typed dd/mm/yyyy (an address written by hand) goes back into the
+	** date field as the ISO date it reads, which is all a date input shows */
+	if (q.date) {
+		const char *iso = date_from_user(&r->a, q.date);
+		if (iso) q.date = iso;
+	}
 	struct elig_answer a, *ans = NULL;
 	struct elig_scan_answer *scan = NULL;
 	q.everyone = req_query(r, "everyone") && !strcmp(req_query(r, "everyone"), "1");
