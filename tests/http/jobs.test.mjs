@@ -267,3 +267,13 @@ test('a graceful stop queues the running job again; the next start finishes it',
 async function totalIn(db) {
   return Number(sql(db, `SELECT count(*) FROM models WHERE movement_id = ${mv.id}`));
 }
+
+test('a job page counts the rejected lines in the plural its language needs (1 / 1 line was rejected)', async () => {
+  const j = await reporter.waitJob(await upload(reporter, 'models', modelsCsv(1, 'ONE', 0)));
+  assert.equal(j.status, 'failed');
+  const en = await reporter.get(`/jobs/${j.id}`, { headers: { 'Accept-Language': 'en' } });
+  assert.equal(en.status, 200);
+  assert.match(en.text, /<p>1 \/ 1 line was rejected; correct it and import the whole file again\.<\/p>/);
+  const hi = await reporter.get(`/jobs/${j.id}`, { headers: { 'Accept-Language': 'hi' } });
+  assert.match(hi.text, /<p>1 \/ 1 पंक्ति अस्वीकृत हुई; उसे सुधारें और पूरी फ़ाइल फिर से आयात करें।<\/p>/);
+});
