@@ -102,8 +102,15 @@ static const char *safe_next(struct req *r, const char *next)
 void page_login(struct req *r)
 {
 	if (r->user) { reply_redirect(r, "/"); return; }
+	/* sent here by a session that ended (router.c): say so, and for a form that nothing was saved */
+	const char *ended = req_query(r, "ended"), *notice = NULL;
+	if (ended && !strcmp(ended, "form"))
+		notice = _("Your session ended before the form was sent, so nothing was saved. Log in again: you will return to the page "
+			   "you were on, where the form must be filled in again.");
+	else if (ended)
+		notice = _("Your session has ended. Log in again to continue.");
 	page_begin(r, _("Log in"), "login");
-	tmpl_login(&r->out, r, safe_next(r, req_query(r, "next")), r->csrf, NULL, NULL);
+	tmpl_login(&r->out, r, safe_next(r, req_query(r, "next")), r->csrf, NULL, NULL, notice);
 	page_end(r);
 }
 
@@ -149,7 +156,7 @@ void page_login_post(struct req *r)
 	if (uid < 0) {
 		r->status = uid == -2 ? 429 : 401;
 		page_begin(r, _("Log in"), "login");
-		tmpl_login(&r->out, r, next, r->csrf, uid == -2 ? throttle_message(r, wait) : _("Wrong login or password"), login);
+		tmpl_login(&r->out, r, next, r->csrf, uid == -2 ? throttle_message(r, wait) : _("Wrong login or password"), login, NULL);
 		page_end(r);
 		return;
 	}

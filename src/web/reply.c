@@ -84,7 +84,7 @@ static void error_json(struct req *r, int status, const char *code, const char *
 /* The page a failed form or link came from, when it is this site's (the
 ** Referer's host is the request's Host): its local path and query, for a
 ** link back that keeps the reader's place; NULL otherwise. */
-static const char *page_before(struct req *r)
+const char *page_before(struct req *r)
 {
 	const char *ref = req_header(r, "Referer"), *host = req_header(r, "Host");
 	if (!ref || !host || !*host) return NULL;

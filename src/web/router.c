@@ -246,8 +246,18 @@ static void dispatch(struct req *r, int snapshot)
 		} else {
 			struct buf b;
 			buf_init(&b);
-			buf_raw(&b, "/login?next=");
-			buf_url(&b, r->path);
+			/* A form sent after the session ended (idle or absolute expiry):
+			** its address takes only a POST, so the login leads back to the
+			** page the form was on (or home), and the login page says that
+			** nothing was saved. A link followed with a session that ended
+			** says that it ended. */
+			const char *back = m != M_GET ? page_before(r) : NULL;
+			if (back && !strncmp(back, "/login", 6)) back = NULL;
+			buf_raw(&b, "/login?");
+			if (m != M_GET) buf_raw(&b, "ended=form&");
+			else if (req_cookie(r, "tdsid")) buf_raw(&b, "ended=1&");
+			buf_raw(&b, "next=");
+			buf_url(&b, m != M_GET ? (back ? back : "/") : r->path);
 			/* a shared link keeps its filters through the login (a GET's query, as sent) */
 			if (m == M_GET && r->raw_query && *r->raw_query) {
 				buf_url(&b, "?");

@@ -84,6 +84,8 @@ void reply_list_end(struct jw *w, int64_t total, int64_t limit, int64_t offset);
 ** with more matches than the count goes to) */
 void reply_list_end_capped(struct jw *w, int64_t total, int capped, int64_t limit, int64_t offset);
 void reply_error(struct req *r, int status, const char *code, const char *message);
+/* the page a form or link came from when it is this site's (the Referer's path and query), else NULL */
+const char *page_before(struct req *r);
 void reply_invalid(struct req *r, const struct field_errors *fe);   /* 422 */
 void reply_fail(struct req *r, int err, const struct field_errors *fe); /* E_* → status */
 /* 403 "forbidden" with the reason (a message id) instead of reply_fail's "outside the units" */

@@ -295,7 +295,7 @@ test('POST /logout ends the session: the old cookie no longer works', async () =
   assert.equal(me.status, 401);
   const page = await fetch(srv.base + '/units', { headers: { Cookie: 'tdsid=' + browser.sid }, redirect: 'manual' });
   assert.equal(page.status, 303);
-  assert.equal(page.headers.get('location'), '/login?next=%2Funits');
+  assert.equal(page.headers.get('location'), '/login?ended=1&next=%2Funits');
 });
 
 test('who a token or a session is, is never kept across a change: a user disabled from the command line is refused on the next request', async () => {
