@@ -72,7 +72,7 @@ test('the organiser prepares the round with the pickers and opens it', async () 
   await submit(page, edit.getByRole('button', { name: 'Lưu' }));
   assert.match(await text(page.locator('dl.facts')), /≥ 60% trên tổng số thành viên/);
   assert.deepEqual(await page.locator('h2:has-text("Danh sách bình xét") + ul li').allInnerTexts(),
-    ['Tỉnh Hà Tĩnh', 'Tỉnh Quảng Trị', 'Nguyễn Thị Lan', 'Tỉnh Thừa Thiên Huế']);
+    ['Tỉnh Hà Tĩnh', 'Tỉnh Quảng Trị', 'Nguyễn Thị Lan (Vụ Thi đua – Khen thưởng)', 'Tỉnh Thừa Thiên Huế']);
   await submit(page, page.getByRole('button', { name: 'Mở bỏ phiếu' }));
   assert.match(await text(page.locator('h1')), /đang bỏ phiếu/);
   assertNoProblems(page);
