@@ -44,9 +44,17 @@ int args_parse(struct args *a, int argc, char **argv, const char *const *known)
 			for (int k = 0; known[k]; k++)
 				if (strlen(known[k]) == len && !strncmp(known[k], s, len)) { ok = 1; a->name[a->n] = known[k]; }
 			if (!ok) { fprintf(stderr, "unknown option %.*s\n", (int)len, s); return -1; }
+			/* "--out --db PATH": the value was forgotten; taking the next
+			** option as it would leave --db's value as a stray argument and
+			** the command on the default database */
+			int next_is_option = 0;
+			for (int k = 0; !eq && i + 1 < argc && known[k]; k++) {
+				size_t kl = strlen(known[k]);
+				if (!strncmp(argv[i + 1], known[k], kl) && (argv[i + 1][kl] == 0 || argv[i + 1][kl] == '=')) next_is_option = 1;
+			}
 			if (eq) a->value[a->n] = eq + 1;
-			else if (i + 1 < argc) a->value[a->n] = argv[++i];
-			else { fprintf(stderr, "option %s needs a value\n", s); return -1; }
+			else if (i + 1 < argc && !next_is_option) a->value[a->n] = argv[++i];
+			else { fprintf(stderr, "option %.*s needs a value\n", (int)len, s); return -1; }
 			if (a->n < 15) a->n++;
 			continue;
 		}
