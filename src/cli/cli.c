@@ -636,10 +636,11 @@ int cmd_import(int argc, char **argv)
 		       "results: model_code,reported_on,metric,value[,note] (rows of one model, date\n"
 		       "         and note form one progress report)\n"
 		       "A file is imported whole or not at all: every rejected line is reported with its\n"
-		       "line number (the worksheet row number in XLSX). Existing records are matched by\n"
-		       "code and updated, so importing the same file again changes nothing. A people line\n"
-		       "without a code matches the one person without a code of its unit with its full name\n"
-		       "and birth year (none or several: refused; a new person needs a code).\n"
+		       "line number (the worksheet row number in XLSX). Units and people: a code may appear\n"
+		       "once in a file, and a CSV line has as many fields as the header. Existing records\n"
+		       "are matched by code and updated, so importing the same file again changes nothing.\n"
+		       "A people line without a code matches the one person without a code of its unit\n"
+		       "with its full name and birth year (none or several: refused; a new person needs a code).\n"
 		       "On success one line says what was added, updated and unchanged; a people\n"
 		       "import also says on standard error where its time went (\"time ...\").\n");
 		return a.help ? 0 : 2;
