@@ -38,6 +38,16 @@ int table_open(struct table **out, FILE *f, char *err, size_t errn)
 		free(t);
 		return -1;
 	}
+	/* UTF-16 (Excel's "Unicode Text", or a CSV saved as UTF-16): by its BOM,
+	** or without one by a NUL beside each of the first ASCII letters. Read
+	** as CSV it would be a NUL in every field of every line. */
+	int utf16 = n >= 2 && ((m[0] == 0xFF && m[1] == 0xFE) || (m[0] == 0xFE && m[1] == 0xFF));
+	if (!utf16 && n >= 4) utf16 = (m[0] && !m[1] && m[2] && !m[3]) || (!m[0] && m[1] && !m[2] && m[3]);
+	if (utf16) {
+		snprintf(err, errn, "the file is UTF-16 text, not UTF-8: save it as \"CSV UTF-8 (comma delimited)\" or as .xlsx");
+		free(t);
+		return -1;
+	}
 	t->xlsx = n >= 4 && m[0] == 'P' && m[1] == 'K' && ((m[2] == 3 && m[3] == 4) || (m[2] == 5 && m[3] == 6));
 	if (t->xlsx) {
 		if (xlsx_open(&t->x, f, err, errn) != 0) { free(t); return -1; }

@@ -44,9 +44,17 @@ int args_parse(struct args *a, int argc, char **argv, const char *const *known)
 			for (int k = 0; known[k]; k++)
 				if (strlen(known[k]) == len && !strncmp(known[k], s, len)) { ok = 1; a->name[a->n] = known[k]; }
 			if (!ok) { fprintf(stderr, "unknown option %.*s\n", (int)len, s); return -1; }
+			/* "--out --db PATH": the value was forgotten; taking the next
+			** option as it would leave --db's value as a stray argument and
+			** the command on the default database */
+			int next_is_option = 0;
+			for (int k = 0; !eq && i + 1 < argc && known[k]; k++) {
+				size_t kl = strlen(known[k]);
+				if (!strncmp(argv[i + 1], known[k], kl) && (argv[i + 1][kl] == 0 || argv[i + 1][kl] == '=')) next_is_option = 1;
+			}
 			if (eq) a->value[a->n] = eq + 1;
-			else if (i + 1 < argc) a->value[a->n] = argv[++i];
-			else { fprintf(stderr, "option %s needs a value\n", s); return -1; }
+			else if (i + 1 < argc && !next_is_option) a->value[a->n] = argv[++i];
+			else { fprintf(stderr, "option %.*s needs a value\n", (int)len, s); return -1; }
 			if (a->n < 15) a->n++;
 			continue;
 		}
@@ -628,10 +636,11 @@ int cmd_import(int argc, char **argv)
 		       "results: model_code,reported_on,metric,value[,note] (rows of one model, date\n"
 		       "         and note form one progress report)\n"
 		       "A file is imported whole or not at all: every rejected line is reported with its\n"
-		       "line number (the worksheet row number in XLSX). Existing records are matched by\n"
-		       "code and updated, so importing the same file again changes nothing. A people line\n"
-		       "without a code matches the one person without a code of its unit with its full name\n"
-		       "and birth year (none or several: refused; a new person needs a code).\n"
+		       "line number (the worksheet row number in XLSX). Units and people: a code may appear\n"
+		       "once in a file, and a CSV line has as many fields as the header. Existing records\n"
+		       "are matched by code and updated, so importing the same file again changes nothing.\n"
+		       "A people line without a code matches the one person without a code of its unit\n"
+		       "with its full name and birth year (none or several: refused; a new person needs a code).\n"
 		       "On success one line says what was added, updated and unchanged; a people\n"
 		       "import also says on standard error where its time went (\"time ...\").\n");
 		return a.help ? 0 : 2;

@@ -13,6 +13,7 @@
 #include "../base/db.h"
 #include "../base/i18n.h"
 #include "../base/fold.h"
+#include "../base/keyset.h"
 #include "../base/sheet.h"
 #include "../base/table.h"
 #include "../base/util.h"
@@ -100,7 +101,9 @@ struct pimport {
 	struct id_ranges created;
 	char sha256[65];               /* of the file */
 	int lite;                      /* SQLite (else PostgreSQL) */
-	int fresh;                     /* the table had nobody: insert first, look up only a code seen twice */
+	int fresh;                     /* the table had nobody: insert first, look up only on a conflict */
+	int header_fields;             /* a CSV line must have as many */
+	struct keyset seen;            /* the file's codes and their lines: a code may appear once */
 };
 
 struct prow {
@@ -146,6 +149,7 @@ static int read_header(struct pimport *p)
 		fprintf(p->rep->errors, "line %d: %s\n", rc < 0 ? t->line : 1, rc < 0 ? t->err : "the file is empty; the first line must name the columns");
 		return E_INVALID;
 	}
+	p->header_fields = t->nfields;
 	table_columns_named(t, person_cols, p->col);
 	if (p->col[0] < 0 || p->col[1] < 0 || p->col[2] < 0 || p->col[4] < 0) {
 		fprintf(p->rep->errors, "line %d: the header must name the columns code, full_name, gender and unit_code "
@@ -309,7 +313,7 @@ static int store_row(struct pimport *p, const struct prow *w, const char **why)
 	if (!*w->code) return store_codeless(p, w, why);
 	if (p->fresh) {
 		int rc = insert_person(p, w, 1);
-		if (rc != E_CONFLICT) return rc; /* else a code seen before in this file: its row is updated below */
+		if (rc != E_CONFLICT) return rc; /* else the code is there after all: its row is updated below (a code repeated in the file was refused by import_rows) */
 	}
 	struct stmt *st = db_query(p->db,
 				   "SELECT p.id, p.full_name, p.gender, p.birth_year, p.unit_id, p.position, p.active, p.version, u.code, "
@@ -367,11 +371,17 @@ static int import_rows(struct pimport *p)
 		if (table_blank(t)) continue;
 		rep->lines++;
 		import_progress(rep, t);
+		if (import_fields_differ(t, p->header_fields, rep)) continue;
 		struct prow w;
 		const char *why = read_row(p, &w);
 		if (why) {
 			fprintf(rep->errors, "line %d: %s\n", t->line, why);
 			rep->rejected++;
+			continue;
+		}
+		int first = *w.code ? keyset_add(&p->seen, w.code, t->line) : 0;
+		if (first) {
+			import_code_repeated(rep, t->line, w.code, first);
 			continue;
 		}
 		result = store_row(p, &w, &why);
@@ -454,6 +464,7 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 	buf_free(&p.key);
 	buf_free(&p.sort);
 	free(p.created.r);
+	keyset_free(&p.seen);
 	table_close(p.t);
 	if (src != in) fclose(src);
 	return result;

@@ -104,6 +104,14 @@ struct job_run;
 int import_open(struct table **t, FILE *in, struct import_report *rep);
 void import_progress(struct import_report *rep, const struct table *t);      /* every 20 000 lines */
 void import_progress_end(struct import_report *rep, const struct table *t);
+/* 1 (the line rejected and reported) when a CSV line has another number of
+** fields than the header: a field left out would read as empty (a unit
+** without its parent_code put at the top of the tree), an unquoted
+** separator in a value would shift every later column */
+int import_fields_differ(const struct table *t, int header_fields, struct import_report *rep);
+/* reports line as rejected: its code was on line first already (first < 0:
+** keyset_add ran out of memory) */
+void import_code_repeated(struct import_report *rep, int line, const char *code, int first);
 int units_import(struct db *db, const struct user *who, FILE *in, struct import_report *rep);
 int units_export(struct db *db, FILE *out, const char *format, const char *lang);  /* "csv" or "xlsx"; headers in lang */
 

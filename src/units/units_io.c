@@ -7,6 +7,7 @@
 #include "../base/audit.h"
 #include "../base/db.h"
 #include "../base/i18n.h"
+#include "../base/keyset.h"
 #include "../base/sheet.h"
 #include "../base/table.h"
 #include "units.h"
@@ -42,6 +43,23 @@ int import_open(struct table **t, FILE *in, struct import_report *rep)
 	if (table_open(t, in, err, sizeof err) == 0) return E_OK;
 	fprintf(rep->errors, "%s\n", err);
 	return E_INVALID;
+}
+
+int import_fields_differ(const struct table *t, int header_fields, struct import_report *rep)
+{
+	/* an XLSX row leaves its empty cells out: only a CSV line can tell */
+	if (t->xlsx || t->nfields == header_fields) return 0;
+	fprintf(rep->errors, "line %d: %d fields where the header has %d (a field is missing, or a value holds the separator and is not quoted)\n",
+		t->line, t->nfields, header_fields);
+	rep->rejected++;
+	return 1;
+}
+
+void import_code_repeated(struct import_report *rep, int line, const char *code, int first)
+{
+	if (first < 0) fprintf(rep->errors, "line %d: out of memory\n", line);
+	else fprintf(rep->errors, "line %d: code: %s is on line %d too; a code may appear once in a file\n", line, code, first);
+	rep->rejected++;
 }
 
 /* One line: 0 done, 1 parent not known yet (retry later), -1 rejected. */
@@ -120,7 +138,9 @@ int units_import(struct db *db, const struct user *who, FILE *in, struct import_
 		return E_INVALID;
 	}
 	struct pending *items = NULL;
-	int n = 0, cap = 0;
+	int n = 0, cap = 0, header_fields = t->nfields;
+	struct keyset seen;
+	keyset_init(&seen);
 	while ((rc = table_next(t)) != 0) {
 		if (rc < 0) {
 			fprintf(rep->errors, "line %d: %s\n", t->line, t->err);
@@ -130,6 +150,13 @@ int units_import(struct db *db, const struct user *who, FILE *in, struct import_
 		}
 		if (table_blank(t)) continue;
 		rep->lines++;
+		if (import_fields_differ(t, header_fields, rep)) continue;
+		const char *code = table_cell(t, col[0]);
+		int first = code && *code ? keyset_add(&seen, code, t->line) : 0;
+		if (first) {
+			import_code_repeated(rep, t->line, code, first);
+			continue;
+		}
 		if (n == cap) { cap = cap ? cap * 2 : 256; items = realloc(items, sizeof *items * (size_t)cap); }
 		struct pending *p = &items[n++];
 		p->line = t->line;
@@ -179,6 +206,7 @@ int units_import(struct db *db, const struct user *who, FILE *in, struct import_
 	}
 	free(items);
 	free(state);
+	keyset_free(&seen);
 	table_close(t);
 	return result;
 }

@@ -182,8 +182,9 @@ test('a good people file imports, and re-importing it changes nothing', () => {
   assert.equal(again.stdout, `${f}: 4 lines: 0 added, 0 updated, 4 unchanged\n`);
 });
 
-test('a code twice in one file into an empty table: the first line adds the person, the second updates it', () => {
+test('a code twice in one file into an empty table: refused with both lines, nothing stored (review 6A, D1)', () => {
   const db = withUnits('people-twice.db');
+  const audit = count(db, 'audit_log');
   const f = write('people-twice.csv', [
     'code,full_name,gender,birth_year,unit_code,position,active',
     'CC-0001,Nguyễn Thị Lan,F,1985,T-TTH,Chuyên viên,1',
@@ -191,17 +192,14 @@ test('a code twice in one file into an empty table: the first line adds the pers
     'CC-0001,Nguyễn Thị Hoa,F,1986,T-TTH,Trưởng phòng,1',
   ].join('\n') + '\n');
   const r = thidua(['import', 'people', f, '--db', db]);
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, `${f}: 3 lines: 2 added, 1 updated, 0 unchanged\n`);
-  assert.equal(sql(db, "SELECT full_name || '|' || birth_year || '|' || position || '|' || version FROM people WHERE code = 'CC-0001'"),
-    'Nguyễn Thị Hoa|1986|Trưởng phòng|2');
-  // the word index holds the last name only, and counts nobody for the first
-  assert.equal(sql(db, "SELECT w.word FROM person_words w JOIN people p ON p.id = w.person_id WHERE p.code = 'CC-0001' ORDER BY w.word"),
-    'hoa\nnguyen\nthi');
-  assert.equal(sql(db, "SELECT count(*) FROM person_word_counts WHERE word = 'lan' AND people > 0"), '0');
-  assert.equal(sql(db, "SELECT people FROM person_word_counts WHERE word = 'nguyen'"), '1');
-  // the file's audit row, and the update's with the record before and after
-  assert.equal(sql(db, "SELECT count(*) FROM audit_log WHERE entity = 'person' AND action = 'update'"), '1');
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  // the later line used to overwrite the earlier one without a word
+  assert.equal(r.stderr, `line 4: code: CC-0001 is on line 2 too; a code may appear once in a file\n${f}: nothing imported: 1 of 3 lines rejected\n`);
+  assert.equal(count(db, 'people'), 0);
+  assert.equal(sql(db, 'SELECT count(*) FROM person_words'), '0');
+  assert.equal(sql(db, 'SELECT count(*) FROM person_word_counts WHERE people > 0'), '0');
+  assert.equal(count(db, 'audit_log'), audit);
 });
 
 test('a people import is audited by one row for the file: its SHA-256 and the ranges of the ids it created', () => {

@@ -418,6 +418,18 @@ static void test_csv_through_table(void **state)
 	write_file(tmp("old.xls"), "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0", 12);
 	dump_is(tmp("old.xls"), "!the file is an old Excel workbook (.xls) or one protected by a password, which cannot be read: "
 				"save it as .xlsx without a password, or as CSV");
+	/* UTF-16, with its BOM (little or big endian) or without: refused with a hint, not "a NUL byte" */
+	static const char u16le[] = "\xFF\xFE" "c\0o\0d\0e\0\n\0", u16be[] = "\xFE\xFF" "\0c\0o\0d\0e\0\n", u16bare[] = "c\0o\0d\0e\0\n\0";
+	const char *hint = "!the file is UTF-16 text, not UTF-8: save it as \"CSV UTF-8 (comma delimited)\" or as .xlsx";
+	write_file(tmp("u16le.csv"), u16le, sizeof u16le - 1);
+	dump_is(tmp("u16le.csv"), hint);
+	write_file(tmp("u16be.csv"), u16be, sizeof u16be - 1);
+	dump_is(tmp("u16be.csv"), hint);
+	write_file(tmp("u16bare.csv"), u16bare, sizeof u16bare - 1);
+	dump_is(tmp("u16bare.csv"), hint);
+	/* one letter per line is still CSV */
+	write_file(tmp("short.csv"), "a\nb\n", 4);
+	dump_is(tmp("short.csv"), "1:a\n2:b\n");
 	write_file(tmp("empty.csv"), "", 0);
 	dump_is(tmp("empty.csv"), "");
 	/* a NUL byte is that line's error (it would cut the text short), and the next line reads on */
