@@ -3,6 +3,9 @@
 #include "db_backend.h"
 #include "errors.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -459,6 +462,14 @@ int db_join_writer(struct db *db) { return DB_OK; }
 
 int db_backup(struct db *db, const char *dest)
 {
+	/* the copy holds password hashes and sealed keys: readable by its owner
+	** only, whatever the umask (SQLite gives its journal the same mode) */
+	int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(db->err, sizeof db->err, "cannot create %s: %s", dest, strerror(errno));
+		return DB_ERR;
+	}
+	close(fd);
 	sqlite3 *to;
 	if (sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		snprintf(db->err, sizeof db->err, "cannot create %s: %s", dest, sqlite3_errmsg(to));

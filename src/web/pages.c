@@ -32,6 +32,13 @@ static const char *page_here(struct req *r)
 	return arena_printf(&r->a, "%s?%s", path, r->raw_query);
 }
 
+/* behind a TLS proxy a cookie never travels in clear: "; Secure" */
+static const char *cookie_secure(struct req *r)
+{
+	const char *proto = req_header(r, "X-Forwarded-Proto");
+	return proto && strcmp(proto, "https") == 0 ? "; Secure" : "";
+}
+
 void page_begin(struct req *r, const char *title, const char *section)
 {
 	r->ctype = "text/html; charset=utf-8";
@@ -44,7 +51,7 @@ void page_begin(struct req *r, const char *title, const char *section)
 			random_token(tok, 32);
 			pre = arena_strdup(&r->a, tok);
 			evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Set-Cookie",
-					  arena_printf(&r->a, "tdpre=%s; Path=/; HttpOnly; SameSite=Strict", pre));
+					  arena_printf(&r->a, "tdpre=%s; Path=/; HttpOnly; SameSite=Strict%s", pre, cookie_secure(r)));
 		}
 		r->csrf = pre;
 	}
@@ -116,12 +123,8 @@ void page_login(struct req *r)
 
 static void set_session_cookie(struct req *r, const char *sid, int max_age)
 {
-	/* behind a TLS proxy the cookie never travels in clear */
-	const char *proto = req_header(r, "X-Forwarded-Proto");
-	int secure = proto && strcmp(proto, "https") == 0;
 	evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Set-Cookie",
-			  arena_printf(&r->a, "tdsid=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s", sid, max_age,
-				       secure ? "; Secure" : ""));
+			  arena_printf(&r->a, "tdsid=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s", sid, max_age, cookie_secure(r)));
 }
 
 /* "try again in N seconds", in the reader's language: what Retry-After says */
