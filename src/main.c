@@ -20,8 +20,8 @@ static const struct {
 	{ "serve", cmd_serve, "serve the web interface and the API" },
 	{ "init", cmd_init, "create a database and its admin user" },
 	{ "user", cmd_user, "add, list, disable, enable users, grant and revoke roles, set passwords" },
-	{ "import", cmd_import, "import units or people from XLSX or CSV" },
-	{ "export", cmd_export, "export units or people as CSV or XLSX" },
+	{ "import", cmd_import, "import units, people, achievements, or a movement's registrations, models, results (XLSX, CSV)" },
+	{ "export", cmd_export, "export units, people, or a movement's registrations, models, results, template (CSV, XLSX)" },
 	{ "backup", cmd_backup, "copy the database consistently while it serves" },
 	{ "audit", cmd_audit, "verify the hash chain of the audit log" },
 	{ "demo", cmd_demo, "load the demo data set" },
@@ -55,6 +55,8 @@ int main(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+		if (argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) return cli_usage(1, "usage: thidua version\n");
+		if (argc > 2) return cli_usage(0, "usage: thidua version\n");
 		printf("thidua %s (schema %d)\n", THIDUA_VERSION, schema_latest());
 		return 0;
 	}

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,15 @@ int args_parse(struct args *a, int argc, char **argv, const char *const *known)
 		if (a->npos < 8) a->pos[a->npos++] = s;
 	}
 	return 0;
+}
+
+int cli_usage(int help, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(help ? stdout : stderr, fmt, ap);
+	va_end(ap);
+	return help ? 0 : 2;
 }
 
 const char *arg(const struct args *a, const char *name, const char *dflt)
@@ -131,35 +141,38 @@ static int serve_thread_init(int thread, struct db **db)
 	return 0;
 }
 
+static int serve_usage(int help)
+{
+	return cli_usage(help, "usage: thidua serve [--db PATH] [--listen HOST:PORT] [--threads N]\n"
+			 "                    [--max-body BYTES] [--max-upload BYTES] [--max-conns N] [--timeout SECONDS]\n"
+			 "                    [--utc-offset +HH:MM] [--unit-quota BYTES] [--reply-cache 1|0]\n"
+			 "                    [--public-url URL] [--keys FILE] [--outbox DIR]\n\n"
+			 "Serves the web interface and the JSON API. Defaults: --db %s, --listen 127.0.0.1:8080,\n"
+			 "--threads = number of cores, --max-body 1048576, --max-upload 20971520 (a multipart/form-data\n"
+			 "body: file uploads), --max-conns 1024 per thread, --timeout 30.\n"
+			 "Each unit may store --unit-quota bytes of attached files (default 1073741824; 0: no limit).\n"
+			 "Times are stored in UTC and shown on the office's clock: --utc-offset +07:00 (Asia/Ho_Chi_Minh).\n"
+			 "--reply-cache 0 turns off the cache of repeated GETs of lists, unit pages and dashboards\n"
+			 "(kept per worker while the database does not change; see docs/ARCHITECTURE.md).\n"
+			 "SIGTERM or SIGINT stop accepting, let requests in flight finish, and exit.\n"
+			 "--db is a SQLite file, or a PostgreSQL database: postgresql://user@host/db (or postgres://...),\n"
+			 "or postgresql: alone for libpq's environment (PGSERVICE, PGHOST, PGDATABASE...).\n"
+			 "Award decisions: certificates point to --public-url/verify/CODE (default: http:// and the\n"
+			 "--listen address, i.e. http://127.0.0.1:8080; set the address people reach the server at).\n"
+			 "The authorities' signing keys are sealed with a master key: --keys FILE, else the variable\n"
+			 "THIDUA_MASTER_KEY (64 hexadecimal digits), else PATH.key next to a SQLite database (made\n"
+			 "by init, mode 0600). Without one (PostgreSQL) decisions cannot be issued.\n"
+			 "Task reminders: once a day, the e-mails of tasks overdue or due within 7 days go to --outbox DIR\n"
+			 "(default PATH.outbox next to a SQLite database; none on PostgreSQL), see thidua remind --help.\n", DEFAULT_DB);
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	static const char *const known[] = { "--db", "--listen", "--threads", "--max-body", "--max-upload", "--max-conns", "--timeout", "--utc-offset", "--unit-quota", "--reply-cache",
 					     "--public-url", "--keys", "--outbox", NULL };
 	struct args a;
-	if (args_parse(&a, argc, argv, known) != 0) return 2;
-	if (a.help) {
-		printf("usage: thidua serve [--db PATH] [--listen HOST:PORT] [--threads N]\n"
-		       "                    [--max-body BYTES] [--max-upload BYTES] [--max-conns N] [--timeout SECONDS]\n"
-		       "                    [--utc-offset +HH:MM] [--unit-quota BYTES] [--reply-cache 1|0]\n\n"
-		       "Serves the web interface and the JSON API. Defaults: --db %s, --listen 127.0.0.1:8080,\n"
-		       "--threads = number of cores, --max-body 1048576, --max-upload 20971520 (a multipart/form-data\n"
-		       "body: file uploads), --max-conns 1024 per thread, --timeout 30.\n"
-		       "Each unit may store --unit-quota bytes of attached files (default 1073741824; 0: no limit).\n"
-		       "Times are stored in UTC and shown on the office's clock: --utc-offset +07:00 (Asia/Ho_Chi_Minh).\n"
-		       "--reply-cache 0 turns off the cache of repeated GETs of lists, unit pages and dashboards\n"
-		       "(kept per worker while the database does not change; see docs/ARCHITECTURE.md).\n"
-		       "SIGTERM or SIGINT stop accepting, let requests in flight finish, and exit.\n"
-		       "--db is a SQLite file, or a PostgreSQL database: postgresql://user@host/db (or postgres://...),\n"
-		       "or postgresql: alone for libpq's environment (PGSERVICE, PGHOST, PGDATABASE...).\n"
-		       "Award decisions: certificates point to --public-url/verify/CODE (default: http:// and the\n"
-		       "--listen address, i.e. http://127.0.0.1:8080; set the address people reach the server at).\n"
-		       "The authorities' signing keys are sealed with a master key: --keys FILE, else the variable\n"
-		       "THIDUA_MASTER_KEY (64 hexadecimal digits), else PATH.key next to a SQLite database (made\n"
-		       "by init, mode 0600). Without one (PostgreSQL) decisions cannot be issued.\n"
-		       "Task reminders: once a day, the e-mails of tasks overdue or due within 7 days go to --outbox DIR\n"
-		       "(default PATH.outbox next to a SQLite database; none on PostgreSQL), see thidua remind --help.\n", DEFAULT_DB);
-		return 0;
-	}
+	if (args_parse(&a, argc, argv, known) != 0) return serve_usage(0);
+	if (a.help || a.npos) return serve_usage(a.help);
 	const char *tz = arg(&a, "--utc-offset", "+07:00");
 	int tzh, tzm;
 	char tzsign;
@@ -241,21 +254,23 @@ static int64_t user_create(struct db *db, const char *login, const char *name, c
 	return id;
 }
 
+static int init_usage(int help)
+{
+	return cli_usage(help, "usage: thidua init [--db PATH] [--admin-password-file FILE] [--keys FILE]\n\n"
+			 "Creates the database, the root unit VN and the user 'admin', and prints the\n"
+			 "generated admin password once, on a line 'admin password: PASSWORD'.\n"
+			 "--db postgresql://user@host/db fills an existing, empty PostgreSQL database instead.\n"
+			 "The master key that seals the authorities' signing keys is made too: PATH.key next to\n"
+			 "a SQLite database (mode 0600; keep it, and back it up apart from the database), or the\n"
+			 "file --keys names (needed on PostgreSQL, unless THIDUA_MASTER_KEY is set).\n");
+}
+
 int cmd_init(int argc, char **argv)
 {
 	static const char *const known[] = { "--db", "--admin-password-file", "--keys", NULL };
 	struct args a;
-	if (args_parse(&a, argc, argv, known) != 0) return 2;
-	if (a.help) {
-		printf("usage: thidua init [--db PATH] [--admin-password-file FILE]\n\n"
-		       "Creates the database, the root unit VN and the user 'admin', and prints the\n"
-		       "generated admin password once, on a line 'admin password: PASSWORD'.\n"
-		       "--db postgresql://user@host/db fills an existing, empty PostgreSQL database instead.\n"
-		       "The master key that seals the authorities' signing keys is made too: PATH.key next to\n"
-		       "a SQLite database (mode 0600; keep it, and back it up apart from the database), or the\n"
-		       "file --keys names (needed on PostgreSQL, unless THIDUA_MASTER_KEY is set).\n");
-		return 0;
-	}
+	if (args_parse(&a, argc, argv, known) != 0) return init_usage(0);
+	if (a.help || a.npos) return init_usage(a.help);
 	const char *path = arg(&a, "--db", DEFAULT_DB);
 	if (!db_is_postgres(path) && access(path, F_OK) == 0) { fprintf(stderr, "%s exists already; init creates a new database\n", path); return 1; }
 	struct db *db;
@@ -306,35 +321,37 @@ static int user_lookup(struct db *db, const char *login, int64_t *id, char *stor
 	return 0;
 }
 
+static int user_usage(int help)
+{
+	return cli_usage(help, "usage: thidua user add --login L --role ROLE --unit CODE --password-file F [--name NAME] [--email E] [--db PATH]\n"
+			 "       thidua user passwd --login L [--password-file F] [--db PATH]   (no file: prints a generated one)\n"
+			 "       thidua user email --login L [--email E] [--db PATH]   (no --email: removes it)\n"
+			 "       thidua user grant --login L --role ROLE --unit CODE [--db PATH]\n"
+			 "       thidua user revoke --login L --role ROLE --unit CODE [--db PATH]\n"
+			 "       thidua user list [--db PATH]\n"
+			 "       thidua user disable --login L [--db PATH]\n"
+			 "       thidua user enable --login L [--db PATH]\n\n"
+			 "Roles: admin, officer (emulation board), reporter (of a unit), council, viewer;\n"
+			 "each is granted on a unit and covers its subtree. A user may hold up to %d roles:\n"
+			 "grant adds one, revoke removes one but never the last (disable the account instead).\n"
+			 "A login has 1 to %d characters: letters a-z, digits and . _ - @, no spaces; logins\n"
+			 "are the same in any case (T1 is t1) and new ones are stored lower-cased.\n"
+			 "passwd and disable end the user's browser sessions and revoke their API tokens;\n"
+			 "enable lets a disabled user log in again (with the same password).\n"
+			 "--password-file - reads stdin. The e-mail (optional) receives the task reminders\n"
+			 "of the units the user reports for. Every change is in the audit log.\n"
+			 "Exit status: 0 done (or nothing to do: \"... already\"), 1 refused or failed, 2 usage.\n",
+			 AUTH_MAX_ROLES, USERS_LOGIN_MAX);
+}
+
 int cmd_user(int argc, char **argv)
 {
 	static const char *const known[] = { "--db", "--login", "--role", "--unit", "--password-file", "--name", "--email", NULL };
 	struct args a;
-	if (args_parse(&a, argc, argv, known) != 0) return 2;
+	if (args_parse(&a, argc, argv, known) != 0) return user_usage(0);
 	const char *sub = a.npos ? a.pos[0] : NULL;
 	const char *email = arg(&a, "--email", NULL);
-	if (a.help || !sub) {
-		printf("usage: thidua user add --login L --role ROLE --unit CODE --password-file F [--name NAME] [--email E] [--db PATH]\n"
-		       "       thidua user passwd --login L [--password-file F] [--db PATH]   (no file: prints a generated one)\n"
-		       "       thidua user email --login L [--email E] [--db PATH]   (no --email: removes it)\n"
-		       "       thidua user grant --login L --role ROLE --unit CODE [--db PATH]\n"
-		       "       thidua user revoke --login L --role ROLE --unit CODE [--db PATH]\n"
-		       "       thidua user list [--db PATH]\n"
-		       "       thidua user disable --login L [--db PATH]\n"
-		       "       thidua user enable --login L [--db PATH]\n\n"
-		       "Roles: admin, officer (emulation board), reporter (of a unit), council, viewer;\n"
-		       "each is granted on a unit and covers its subtree. A user may hold up to %d roles:\n"
-		       "grant adds one, revoke removes one but never the last (disable the account instead).\n"
-		       "A login has 1 to %d characters: letters a-z, digits and . _ - @, no spaces; logins\n"
-		       "are the same in any case (T1 is t1) and new ones are stored lower-cased.\n"
-		       "passwd and disable end the user's browser sessions and revoke their API tokens;\n"
-		       "enable lets a disabled user log in again (with the same password).\n"
-		       "--password-file - reads stdin. The e-mail (optional) receives the task reminders\n"
-		       "of the units the user reports for. Every change is in the audit log.\n"
-		       "Exit status: 0 done (or nothing to do: \"... already\"), 1 refused or failed, 2 usage.\n",
-		       AUTH_MAX_ROLES, USERS_LOGIN_MAX);
-		return a.help ? 0 : 2;
-	}
+	if (a.help || !sub || a.npos > 1) return user_usage(a.help);
 	struct db *db;
 	if (cli_open_db(arg(&a, "--db", DEFAULT_DB), &db, 0) != 0) return 1;
 	const char *login = arg(&a, "--login", NULL);
@@ -455,28 +472,30 @@ static const char *permille_text(char *out, size_t n, int64_t v)
 	return out;
 }
 
+static int award_usage(int help)
+{
+	return cli_usage(help, "usage: thidua award list [--db PATH]\n"
+			 "       thidua award multiple --award CODE (--multiple X | --person X | --collective X) [--basis TEXT] [--db PATH]\n\n"
+			 "The bonus of an award is a multiple of the base salary in force on the decision's date\n"
+			 "(thidua base-salary). list prints each award's multiples for a person and a collective\n"
+			 "and their legal basis (\"not loaded\": decisions show the bonus as not loaded).\n"
+			 "multiple sets them: --person X for a person (and a household), --collective X for a\n"
+			 "collective, --multiple X for the one kind of subject the award has (an award given to\n"
+			 "both takes --person and/or --collective). X is a decimal, '.' or ',' before at most\n"
+			 "3 decimals, from 0 to %d (0.3, 1,5, 4.5). --basis names the decree and article it\n"
+			 "comes from; it is required while the basis says \"chưa nạp\" (not loaded), else kept.\n"
+			 "Decisions issued before keep their amounts; the change is in the audit log.\n"
+			 "Exit status: 0 done (or the award has these figures already), 1 refused, 2 usage.\n",
+			 AWARD_MULTIPLE_MAX / 1000);
+}
+
 int cmd_award(int argc, char **argv)
 {
 	static const char *const known[] = { "--db", "--award", "--multiple", "--person", "--collective", "--basis", NULL };
 	struct args a;
-	if (args_parse(&a, argc, argv, known) != 0) return 2;
+	if (args_parse(&a, argc, argv, known) != 0) return award_usage(0);
 	const char *sub = a.npos ? a.pos[0] : NULL;
-	if (a.help || !sub || (strcmp(sub, "list") && strcmp(sub, "multiple"))) {
-		printf("usage: thidua award list [--db PATH]\n"
-		       "       thidua award multiple --award CODE (--multiple X | --person X | --collective X) [--basis TEXT] [--db PATH]\n\n"
-		       "The bonus of an award is a multiple of the base salary in force on the decision's date\n"
-		       "(thidua base-salary). list prints each award's multiples for a person and a collective\n"
-		       "and their legal basis (\"not loaded\": decisions show the bonus as not loaded).\n"
-		       "multiple sets them: --person X for a person (and a household), --collective X for a\n"
-		       "collective, --multiple X for the one kind of subject the award has (an award given to\n"
-		       "both takes --person and/or --collective). X is a decimal, '.' or ',' before at most\n"
-		       "3 decimals, from 0 to %d (0.3, 1,5, 4.5). --basis names the decree and article it\n"
-		       "comes from; it is required while the basis says \"chưa nạp\" (not loaded), else kept.\n"
-		       "Decisions issued before keep their amounts; the change is in the audit log.\n"
-		       "Exit status: 0 done (or the award has these figures already), 1 refused, 2 usage.\n",
-		       AWARD_MULTIPLE_MAX / 1000);
-		return a.help ? 0 : 2;
-	}
+	if (a.help || a.npos != 1 || (strcmp(sub, "list") && strcmp(sub, "multiple"))) return award_usage(a.help);
 	struct db *db;
 	if (cli_open_db(arg(&a, "--db", DEFAULT_DB), &db, 0) != 0) return 1;
 	struct arena ar;
@@ -555,23 +574,25 @@ static int vnd_parse(const char *s, int64_t *out)
 	return parse_int(digits, out);
 }
 
+static int base_salary_usage(int help)
+{
+	return cli_usage(help, "usage: thidua base-salary list [--db PATH]\n"
+			 "       thidua base-salary add --amount VND --from DATE --basis TEXT [--db PATH]\n\n"
+			 "The base salary (mức lương cơ sở) is dated: the one in force on a decision's date is the\n"
+			 "base of its bonuses. add records a new one from DATE (dd/mm/yyyy or YYYY-MM-DD): whole VND\n"
+			 "from %d to %d (2340000 or 2.340.000), with the decree that sets it (--basis,\n"
+			 "e.g. \"Nghị định 73/2024/NĐ-CP\"). A date that has one already is refused. Decisions\n"
+			 "issued before keep their amounts; the change is in the audit log.\n",
+			 BASE_SALARY_MIN, BASE_SALARY_MAX);
+}
+
 int cmd_base_salary(int argc, char **argv)
 {
 	static const char *const known[] = { "--db", "--amount", "--from", "--basis", NULL };
 	struct args a;
-	if (args_parse(&a, argc, argv, known) != 0) return 2;
+	if (args_parse(&a, argc, argv, known) != 0) return base_salary_usage(0);
 	const char *sub = a.npos ? a.pos[0] : NULL;
-	if (a.help || !sub || (strcmp(sub, "list") && strcmp(sub, "add"))) {
-		printf("usage: thidua base-salary list [--db PATH]\n"
-		       "       thidua base-salary add --amount VND --from DATE --basis TEXT [--db PATH]\n\n"
-		       "The base salary (mức lương cơ sở) is dated: the one in force on a decision's date is the\n"
-		       "base of its bonuses. add records a new one from DATE (dd/mm/yyyy or YYYY-MM-DD): whole VND\n"
-		       "from %d to %d (2340000 or 2.340.000), with the decree that sets it (--basis,\n"
-		       "e.g. \"Nghị định 73/2024/NĐ-CP\"). A date that has one already is refused. Decisions\n"
-		       "issued before keep their amounts; the change is in the audit log.\n",
-		       BASE_SALARY_MIN, BASE_SALARY_MAX);
-		return a.help ? 0 : 2;
-	}
+	if (a.help || a.npos != 1 || (strcmp(sub, "list") && strcmp(sub, "add"))) return base_salary_usage(a.help);
 	struct db *db;
 	if (cli_open_db(arg(&a, "--db", DEFAULT_DB), &db, 0) != 0) return 1;
 	struct arena ar;
@@ -611,40 +632,42 @@ int cmd_base_salary(int argc, char **argv)
 
 /* ---------------- import, export, backup, audit ---------------- */
 
+static int import_usage(int help)
+{
+	return cli_usage(help, "usage: thidua import units|people|achievements FILE [--db PATH]\n"
+			 "       thidua import registrations|models|results FILE --movement CODE [--db PATH]\n\n"
+			 "FILE is an XLSX workbook (its first worksheet is read) or a UTF-8 CSV, with or\n"
+			 "without BOM, separated by commas or semicolons; the content decides, not the name.\n"
+			 "The first row names the columns, in any order:\n"
+			 "units:  code,name,kind,parent_code,active\n"
+			 "people: code,full_name,gender,birth_year,unit_code,position,active\n"
+			 "achievements: person_code|unit_code,year,kind,value[,decision_no,decided_on,\n"
+			 "         authority,on_date,note] (kind: rating, title, initiative, discipline;\n"
+			 "         value: excellent|good|completed|not_completed, an award code such as\n"
+			 "         CSTDCS, grassroots|province|national, reprimand|warning|demotion|dismissal;\n"
+			 "         dates dd/mm/yyyy or YYYY-MM-DD). Records are added, never matched.\n"
+			 "registrations: unit_code[,pledge,planned_models,registered_on,commit_METRIC...]\n"
+			 "models: code,unit_code,title,field[,owner_unit_code,description,started_on]\n"
+			 "results: model_code,reported_on,metric,value[,note] (rows of one model, date\n"
+			 "         and note form one progress report)\n"
+			 "A file is imported whole or not at all: every rejected line is reported with its\n"
+			 "line number (the worksheet row number in XLSX). Units and people: a code may appear\n"
+			 "once in a file, and a CSV line has as many fields as the header. Existing records\n"
+			 "are matched by code and updated, so importing the same file again changes nothing.\n"
+			 "A people line without a code matches the one person without a code of its unit\n"
+			 "with its full name and birth year (none or several: refused; a new person needs a code).\n"
+			 "On success one line says what was added, updated and unchanged; a people\n"
+			 "import also says on standard error where its time went (\"time ...\").\n");
+}
+
 int cmd_import(int argc, char **argv)
 {
 	static const char *const known[] = { "--db", "--movement", NULL };
 	struct args a;
-	if (args_parse(&a, argc, argv, known) != 0) return 2;
+	if (args_parse(&a, argc, argv, known) != 0) return import_usage(0);
 	int mv_kind = a.npos == 2 && (!strcmp(a.pos[0], "models") || !strcmp(a.pos[0], "results") || !strcmp(a.pos[0], "registrations"));
 	if (a.help || a.npos != 2 || (strcmp(a.pos[0], "units") && strcmp(a.pos[0], "people") && strcmp(a.pos[0], "achievements") && !mv_kind) ||
-	    (mv_kind && !arg(&a, "--movement", NULL))) {
-		printf("usage: thidua import units|people|achievements FILE [--db PATH]\n"
-		       "       thidua import registrations|models|results FILE --movement CODE [--db PATH]\n\n"
-		       "FILE is an XLSX workbook (its first worksheet is read) or a UTF-8 CSV, with or\n"
-		       "without BOM, separated by commas or semicolons; the content decides, not the name.\n"
-		       "The first row names the columns, in any order:\n"
-		       "units:  code,name,kind,parent_code,active\n"
-		       "people: code,full_name,gender,birth_year,unit_code,position,active\n"
-		       "achievements: person_code|unit_code,year,kind,value[,decision_no,decided_on,\n"
-		       "         authority,on_date,note] (kind: rating, title, initiative, discipline;\n"
-		       "         value: excellent|good|completed|not_completed, an award code such as\n"
-		       "         CSTDCS, grassroots|province|national, reprimand|warning|demotion|dismissal;\n"
-		       "         dates dd/mm/yyyy or YYYY-MM-DD). Records are added, never matched.\n"
-		       "registrations: unit_code[,pledge,planned_models,registered_on,commit_METRIC...]\n"
-		       "models: code,unit_code,title,field[,owner_unit_code,description,started_on]\n"
-		       "results: model_code,reported_on,metric,value[,note] (rows of one model, date\n"
-		       "         and note form one progress report)\n"
-		       "A file is imported whole or not at all: every rejected line is reported with its\n"
-		       "line number (the worksheet row number in XLSX). Units and people: a code may appear\n"
-		       "once in a file, and a CSV line has as many fields as the header. Existing records\n"
-		       "are matched by code and updated, so importing the same file again changes nothing.\n"
-		       "A people line without a code matches the one person without a code of its unit\n"
-		       "with its full name and birth year (none or several: refused; a new person needs a code).\n"
-		       "On success one line says what was added, updated and unchanged; a people\n"
-		       "import also says on standard error where its time went (\"time ...\").\n");
-		return a.help ? 0 : 2;
-	}
+	    (mv_kind && !arg(&a, "--movement", NULL))) return import_usage(a.help);
 	FILE *f = fopen(a.pos[1], "rb");
 	if (!f) { fprintf(stderr, "cannot open %s: %s\n", a.pos[1], strerror(errno)); return 1; }
 	struct db *db;
@@ -681,24 +704,26 @@ int cmd_import(int argc, char **argv)
 	return 1;
 }
 
+static int export_usage(int help)
+{
+	return cli_usage(help, "usage: thidua export units|people [--format csv|xlsx] [--lang vi|en|hi] [--out FILE] [--db PATH]\n"
+			 "       thidua export registrations|models|results|template --movement CODE [--format csv|xlsx] [--lang vi|en|hi] [--out FILE] [--db PATH]\n\n"
+			 "Writes to standard output unless --out is given. The column headers are in the language of\n"
+			 "--lang (Vietnamese by default); imports read the headers of every language and the column\n"
+			 "codes, so both formats re-import unchanged.\n");
+}
+
 int cmd_export(int argc, char **argv)
 {
 	static const char *const known[] = { "--db", "--format", "--out", "--movement", "--lang", NULL };
 	struct args a;
-	if (args_parse(&a, argc, argv, known) != 0) return 2;
+	if (args_parse(&a, argc, argv, known) != 0) return export_usage(0);
 	const char *format = arg(&a, "--format", "csv");
 	const char *lang = arg(&a, "--lang", LANG_DEFAULT);
 	int mv_kind = a.npos == 1 && (!strcmp(a.pos[0], "registrations") || !strcmp(a.pos[0], "models") || !strcmp(a.pos[0], "results") ||
 				      !strcmp(a.pos[0], "template"));
 	if (a.help || a.npos != 1 || (strcmp(a.pos[0], "units") && strcmp(a.pos[0], "people") && !mv_kind) || !sheet_format_valid(format) ||
-	    (mv_kind && !arg(&a, "--movement", NULL)) || !i18n_known(lang)) {
-		printf("usage: thidua export units|people [--format csv|xlsx] [--lang vi|en|hi] [--out FILE] [--db PATH]\n"
-		       "       thidua export registrations|models|results|template --movement CODE [--format csv|xlsx] [--lang vi|en|hi] [--out FILE] [--db PATH]\n\n"
-		       "Writes to standard output unless --out is given. The column headers are in the language of\n"
-		       "--lang (Vietnamese by default); imports read the headers of every language and the column\n"
-		       "codes, so both formats re-import unchanged.\n");
-		return a.help ? 0 : 2;
-	}
+	    (mv_kind && !arg(&a, "--movement", NULL)) || !i18n_known(lang)) return export_usage(a.help);
 	const char *outp = arg(&a, "--out", NULL);
 	if (!outp && !strcmp(format, "xlsx") && isatty(1)) { fprintf(stderr, "refusing to write XLSX to a terminal; use --out FILE\n"); return 2; }
 	struct db *db;
@@ -725,17 +750,19 @@ int cmd_export(int argc, char **argv)
 	return 0;
 }
 
+static int backup_usage(int help)
+{
+	return cli_usage(help, "usage: thidua backup DEST [--db PATH]\n\n"
+			 "Copies the database to DEST (a new file) while the server keeps running; the copy\n"
+			 "is one consistent snapshot.\n");
+}
+
 int cmd_backup(int argc, char **argv)
 {
 	static const char *const known[] = { "--db", NULL };
 	struct args a;
-	if (args_parse(&a, argc, argv, known) != 0) return 2;
-	if (a.help || a.npos != 1) {
-		printf("usage: thidua backup DEST [--db PATH]\n\n"
-		       "Copies the database to DEST (a new file) while the server keeps running; the copy\n"
-		       "is one consistent snapshot.\n");
-		return a.help ? 0 : 2;
-	}
+	if (args_parse(&a, argc, argv, known) != 0) return backup_usage(0);
+	if (a.help || a.npos != 1) return backup_usage(a.help);
 	if (access(a.pos[0], F_OK) == 0) { fprintf(stderr, "%s exists already; choose a new file\n", a.pos[0]); return 1; }
 	struct db *db;
 	if (cli_open_db(arg(&a, "--db", DEFAULT_DB), &db, 0) != 0) return 1;
@@ -746,17 +773,19 @@ int cmd_backup(int argc, char **argv)
 	return rc == DB_OK ? 0 : 1;
 }
 
+static int audit_usage(int help)
+{
+	return cli_usage(help, "usage: thidua audit verify [--db PATH]\n\n"
+			 "Recomputes the hash chain of the audit log and names every row that was changed,\n"
+			 "deleted or added outside thidua. Exit status 0 when the log is intact.\n");
+}
+
 int cmd_audit(int argc, char **argv)
 {
 	static const char *const known[] = { "--db", NULL };
 	struct args a;
-	if (args_parse(&a, argc, argv, known) != 0) return 2;
-	if (a.help || a.npos != 1 || strcmp(a.pos[0], "verify")) {
-		printf("usage: thidua audit verify [--db PATH]\n\n"
-		       "Recomputes the hash chain of the audit log and names every row that was changed,\n"
-		       "deleted or added outside thidua. Exit status 0 when the log is intact.\n");
-		return a.help ? 0 : 2;
-	}
+	if (args_parse(&a, argc, argv, known) != 0) return audit_usage(0);
+	if (a.help || a.npos != 1 || strcmp(a.pos[0], "verify")) return audit_usage(a.help);
 	struct db *db;
 	if (cli_open_db(arg(&a, "--db", DEFAULT_DB), &db, 0) != 0) return 1;
 	int64_t rows = 0;

@@ -16,6 +16,9 @@ struct args {
 
 int args_parse(struct args *a, int argc, char **argv, const char *const *known);
 const char *arg(const struct args *a, const char *name, const char *dflt);
+/* A command's usage text: asked for (help: --help) on standard output, returning 0;
+** after a wrong command line on standard error, returning 2 (the exit status). */
+int cli_usage(int help, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_open_db(const char *path, struct db **db, int create);  /* opens and migrates */
 
 int cmd_serve(int argc, char **argv);

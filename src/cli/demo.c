@@ -190,19 +190,21 @@ static int add_user(struct db *db, const struct user *who, const char *login, co
 	return 0;
 }
 
+static int demo_usage(int help)
+{
+	return cli_usage(help, "usage: thidua demo [--db PATH] [--people-per-unit N]\n\n"
+			 "Loads the demo data into a database made by 'thidua init': the units behind the\n"
+			 "source documents, generated departments and communes for every province, about N\n"
+			 "people per unit (default 8), and a few users with roles, whose generated passwords\n"
+			 "are printed.\n");
+}
+
 int cmd_demo(int argc, char **argv)
 {
 	static const char *const known[] = { "--db", "--people-per-unit", NULL };
 	struct args a;
-	if (args_parse(&a, argc, argv, known) != 0) return 2;
-	if (a.help) {
-		printf("usage: thidua demo [--db PATH] [--people-per-unit N]\n\n"
-		       "Loads the demo data into a database made by 'thidua init': the units behind the\n"
-		       "source documents, generated departments and communes for every province, about N\n"
-		       "people per unit (default 8), and a few users with roles, whose generated passwords\n"
-		       "are printed.\n");
-		return 0;
-	}
+	if (args_parse(&a, argc, argv, known) != 0) return demo_usage(0);
+	if (a.help || a.npos) return demo_usage(a.help);
 	struct db *db;
 	if (cli_open_db(arg(&a, "--db", "thidua.db"), &db, 0) != 0) return 1;
 	int64_t have = 0;

@@ -110,18 +110,17 @@ static void print_text(const struct elig_scan *sc, const char *lang)
 
 static int usage(int help)
 {
-	printf("usage: thidua eligibility --award CODE --unit CODE --year YYYY [--db PATH]\n"
-	       "                          [--verdict eligible|manual|ineligible|all] [--format text|csv] [--lang vi|en|hi]\n\n"
-	       "Checks every active person of the unit and of the units below it against the award's\n"
-	       "rule set in force on 31 December of the year, reading their records with one query.\n"
-	       "Prints the counts (people, eligible, manual, ineligible), then the people eligible and\n"
-	       "those eligible if a person confirms the conditions left to judgement (--verdict chooses\n"
-	       "others), each with the conditions in words, all in the language of --lang (Vietnamese\n"
-	       "by default; --lang en keeps the English lines scripts read: \"eligible: N\" ...).\n"
-	       "--format csv writes the people as CSV on the standard output (vi, hi: with a UTF-8 BOM\n"
-	       "and titles in the language) and the counts on the standard error.\n"
-	       "Exit status 0, 1 when the check cannot be made, 2 for a usage error.\n");
-	return help ? 0 : 2;
+	return cli_usage(help, "usage: thidua eligibility --award CODE --unit CODE --year YYYY [--db PATH]\n"
+			 "                          [--verdict eligible|manual|ineligible|all] [--format text|csv] [--lang vi|en|hi]\n\n"
+			 "Checks every active person of the unit and of the units below it against the award's\n"
+			 "rule set in force on 31 December of the year, reading their records with one query.\n"
+			 "Prints the counts (people, eligible, manual, ineligible), then the people eligible and\n"
+			 "those eligible if a person confirms the conditions left to judgement (--verdict chooses\n"
+			 "others), each with the conditions in words, all in the language of --lang (Vietnamese\n"
+			 "by default; --lang en keeps the English lines scripts read: \"eligible: N\" ...).\n"
+			 "--format csv writes the people as CSV on the standard output (vi, hi: with a UTF-8 BOM\n"
+			 "and titles in the language) and the counts on the standard error.\n"
+			 "Exit status 0, 1 when the check cannot be made, 2 for a usage error.\n");
 }
 
 /* the verdicts --verdict lists, or 0 when it names none */
@@ -139,7 +138,7 @@ int cmd_eligibility(int argc, char **argv)
 {
 	static const char *const known[] = { "--db", "--award", "--unit", "--year", "--verdict", "--format", "--lang", NULL };
 	struct args a;
-	if (args_parse(&a, argc, argv, known) != 0) return 2;
+	if (args_parse(&a, argc, argv, known) != 0) return usage(0);
 	const char *award = arg(&a, "--award", NULL), *unit = arg(&a, "--unit", NULL), *year = arg(&a, "--year", NULL);
 	const char *format = arg(&a, "--format", "text"), *lang = arg(&a, "--lang", LANG_DEFAULT);
 	int64_t y = 0;

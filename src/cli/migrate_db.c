@@ -694,11 +694,10 @@ int cmd_migrate_db(int argc, char **argv)
 {
 	static const char *const known[] = { "--from", "--to", NULL };
 	struct args a;
-	if (args_parse(&a, argc, argv, known) != 0) return 2;
+	int bad = args_parse(&a, argc, argv, known) != 0;
 	const char *from = arg(&a, "--from", NULL), *to = arg(&a, "--to", NULL);
-	if (a.help || !from || !to || a.npos) {
-		FILE *out = a.help ? stdout : stderr;
-		fprintf(out,
+	if (bad || a.help || !from || !to || a.npos) {
+		return cli_usage(a.help && !bad,
 			"usage: thidua migrate-db --from PATH --to postgresql://user@host/db\n\n"
 			"Copies a thidua SQLite database with its whole history (units, people, movements, users\n"
 			"with their passwords and grants, API tokens, files, jobs, the audit log; ids kept) into a\n"
@@ -710,7 +709,6 @@ int cmd_migrate_db(int argc, char **argv)
 			"Exit status 0: copied; 2: refused, nothing written (the target is not empty or cannot be\n"
 			"reached, the source is not a thidua database or has another schema version); 1: the copy\n"
 			"failed and was rolled back. See docs/DEPLOY.md.\n");
-		return a.help ? 0 : 2;
 	}
 	if (!db_is_postgres(to)) return refuse("--to must be a PostgreSQL database: postgresql://user@host/db (or postgres://..., postgresql:)");
 	struct run r = { .from = from, .to = to, .tty = isatty(2) };

@@ -9,20 +9,22 @@
 #include "../decisions/decisions.h"
 #include "cli.h"
 
+static int verify_usage(int help)
+{
+	return cli_usage(help, "usage: thidua verify [--db PATH] CODE\n\n"
+			 "Verifies the certificate with CODE (as printed, with or without its dashes, or its whole\n"
+			 "verification address): prints \"valid\" when its signature verifies with the issuing\n"
+			 "authority's public key and the award record in the database is the one that was signed;\n"
+			 "otherwise \"invalid\", \"revoked\" or \"unknown\" and the reason. Then the award as recorded.\n"
+			 "Exit status 0 only when valid, 1 otherwise, 2 for a usage error. No master key is needed.\n");
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	static const char *const known[] = { "--db", NULL };
 	struct args a;
-	if (args_parse(&a, argc, argv, known) != 0) return 2;
-	if (a.help || a.npos != 1) {
-		printf("usage: thidua verify [--db PATH] CODE\n\n"
-		       "Verifies the certificate with CODE (as printed, with or without its dashes, or its whole\n"
-		       "verification address): prints \"valid\" when its signature verifies with the issuing\n"
-		       "authority's public key and the award record in the database is the one that was signed;\n"
-		       "otherwise \"invalid\", \"revoked\" or \"unknown\" and the reason. Then the award as recorded.\n"
-		       "Exit status 0 only when valid, 1 otherwise, 2 for a usage error. No master key is needed.\n");
-		return a.help ? 0 : 2;
-	}
+	if (args_parse(&a, argc, argv, known) != 0) return verify_usage(0);
+	if (a.help || a.npos != 1) return verify_usage(a.help);
 	struct db *db;
 	if (cli_open_db(arg(&a, "--db", "thidua.db"), &db, 0) != 0) return 1;
 	const char *code = a.pos[0], *slash = strrchr(code, '/');

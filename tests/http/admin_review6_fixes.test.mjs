@@ -5,7 +5,8 @@
 //     short line put a unit at the top of the tree without its parent);
 // D3: a UTF-16 file is refused with a hint, not "a NUL byte";
 // D4: an option without its value does not swallow the next option (the
-//     command used to fall back to ./thidua.db).
+//     command used to fall back to ./thidua.db); the message is followed by
+//     the command's usage text on standard error (session 6, C1).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -108,12 +109,12 @@ test('D4: an option without its value is a usage error and does not fall back to
   const cwdDb = path.join(process.cwd(), 'thidua.db');
   const had = fs.existsSync(cwdDb);
   let r = thidua(['user', 'add', '--login', 'y.officer', '--role', 'officer', '--unit', 'VN', '--password-file', '--db', env.db]);
-  assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', 'option --password-file needs a value\n']);
+  assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', 'option --password-file needs a value\n' + thidua(['user', '--help']).stdout]);
   r = thidua(['export', 'units', '--out', '--db', env.db]);
-  assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', 'option --out needs a value\n']);
+  assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', 'option --out needs a value\n' + thidua(['export', '--help']).stdout]);
   assert.equal(fs.existsSync(path.join(process.cwd(), '--db')), false);
   r = thidua(['user', 'email', '--login', 'admin', '--email', '--db=' + env.db]);
-  assert.deepEqual([r.code, r.stderr], [2, 'option --email needs a value\n']);
+  assert.deepEqual([r.code, r.stderr], [2, 'option --email needs a value\n' + thidua(['user', '--help']).stdout]);
   assert.equal(fs.existsSync(cwdDb), had);
   // a value given with "=" may be anything, and "-" (standard input) is a value
   const pw = 'Mật-khẩu-tạm-7\n';
