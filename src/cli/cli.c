@@ -262,7 +262,9 @@ static int init_usage(int help)
 			 "--db postgresql://user@host/db fills an existing, empty PostgreSQL database instead.\n"
 			 "The master key that seals the authorities' signing keys is made too: PATH.key next to\n"
 			 "a SQLite database (mode 0600; keep it, and back it up apart from the database), or the\n"
-			 "file --keys names (needed on PostgreSQL, unless THIDUA_MASTER_KEY is set).\n");
+			 "file --keys names (made when missing), else the one of THIDUA_MASTER_KEY is used.\n"
+			 "On PostgreSQL without --keys or THIDUA_MASTER_KEY no master key is made, and init says\n"
+			 "so: make one later and give it to every server (serve --keys FILE; docs/DEPLOY.md).\n");
 }
 
 int cmd_init(int argc, char **argv)
@@ -302,6 +304,10 @@ int cmd_init(int argc, char **argv)
 	db_close(db);
 	printf("created %s\n", path);
 	if (krc == 0) printf("master key: %s\n", signing_master_key_source());
+	/* PostgreSQL without --keys or THIDUA_MASTER_KEY: nothing to make it next to */
+	else if (krc > 0)
+		printf("master key: none (award decisions cannot be signed until every server is given one:\n"
+		       "  serve --keys FILE, a file of 64 hexadecimal digits made once, or THIDUA_MASTER_KEY; docs/DEPLOY.md)\n");
 	if (!arg(&a, "--admin-password-file", NULL)) printf("admin password: %s\n", pw);
 	sodium_memzero(pw, sizeof pw);
 	return 0;

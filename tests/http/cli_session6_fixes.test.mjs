@@ -8,8 +8,11 @@
 // C3: `thidua --help` names every kind import and export take, and the
 //     usage lines of each command list every option its text describes
 //     (serve left out --public-url, --keys, --outbox; init --keys).
-import { test, before } from 'node:test';
+// C4: init on PostgreSQL without --keys or THIDUA_MASTER_KEY says that it
+//     made no master key and what to do (it said nothing).
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeDb, thidua, tmpdir } from '../lib/server.mjs';
@@ -137,4 +140,39 @@ test('C3: the usage lines of every command list each option its text describes',
     '                    [--utc-offset +HH:MM] [--unit-quota BYTES] [--reply-cache 1|0]\n' +
     '                    [--public-url URL] [--keys FILE] [--outbox DIR]');
   assert.equal(help('init').split('\n\n')[0], 'usage: thidua init [--db PATH] [--admin-password-file FILE] [--keys FILE]');
+});
+
+// C4 needs a PostgreSQL cluster of its own (scripts/pg-test-cluster.sh)
+const PG = fs.existsSync('/usr/lib/postgresql') && fs.readdirSync('/usr/lib/postgresql').some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
+const CLUSTER = path.resolve('scripts/pg-test-cluster.sh');
+let uri = null;
+after(() => { if (uri) execFileSync(CLUSTER, ['stop', uri]); });
+
+test('C4: init on PostgreSQL without --keys says it made no master key and what to do', { skip: !PG && 'PostgreSQL is not installed' }, () => {
+  uri = execFileSync(CLUSTER, ['start'], { encoding: 'utf8' }).trim();
+  const saved = process.env.THIDUA_MASTER_KEY;
+  delete process.env.THIDUA_MASTER_KEY;
+  try {
+    const r = thidua(['init', '--db', uri]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.deepEqual(lines.slice(0, 3), [
+      `created ${uri}`,
+      'master key: none (award decisions cannot be signed until every server is given one:',
+      '  serve --keys FILE, a file of 64 hexadecimal digits made once, or THIDUA_MASTER_KEY; docs/DEPLOY.md)',
+    ]);
+    assert.match(lines[3], /^admin password: \S+$/);
+    assert.equal(lines.length, 5);
+    assert.equal(r.stderr, '');
+  } finally {
+    if (saved !== undefined) process.env.THIDUA_MASTER_KEY = saved;
+  }
+});
+
+test('C4: init on SQLite still makes PATH.key and says so', () => {
+  const db = path.join(tmpdir(), 'k.db');
+  const r = thidua(['init', '--db', db]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.stdout.split('\n').slice(0, 2), [`created ${db}`, `master key: file ${db}.key`]);
+  assert.equal(fs.statSync(`${db}.key`).mode & 0o777, 0o600);
 });
