@@ -358,6 +358,13 @@ int cmd_user(int argc, char **argv)
 	const char *sub = a.npos ? a.pos[0] : NULL;
 	const char *email = arg(&a, "--email", NULL);
 	if (a.help || !sub || a.npos > 1) return user_usage(a.help);
+	static const char *const subs[] = { "add", "passwd", "email", "grant", "revoke", "list", "disable", "enable", NULL };
+	int known_sub = 0;
+	for (int i = 0; subs[i]; i++) known_sub |= !strcmp(sub, subs[i]);
+	if (!known_sub) {
+		fprintf(stderr, "unknown user command '%s'\n", sub);
+		return user_usage(0);
+	}
 	struct db *db;
 	if (cli_open_db(arg(&a, "--db", DEFAULT_DB), &db, 0) != 0) return 1;
 	const char *login = arg(&a, "--login", NULL);
@@ -456,9 +463,6 @@ int cmd_user(int argc, char **argv)
 			printf("%-20s %-8s %-10s %-16s %-32s %s\n", db_text(st, 0), db_int(st, 2) ? "yes" : "no", db_text(st, 3) ? db_text(st, 3) : "-",
 			       db_text(st, 4) ? db_text(st, 4) : "-", db_text(st, 5) ? db_text(st, 5) : "-", db_text(st, 1));
 		db_done(st);
-	} else {
-		fprintf(stderr, "unknown user command '%s' (add, passwd, email, grant, revoke, list, disable, enable)\n", sub);
-		rc = 2;
 	}
 	sodium_memzero(pw, sizeof pw);
 	db_close(db);

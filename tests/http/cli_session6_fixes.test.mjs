@@ -48,6 +48,7 @@ test('C1: a wrong command line puts the usage text on standard error, exit 2, no
     [['init', '--keys'], 'option --keys needs a value\n'],
     [['user'], ''],
     [['user', 'add', '--bogus'], 'unknown option --bogus\n'],
+    [['user', 'frob', '--db', path.join(tmpdir(), 'none.db')], "unknown user command 'frob'\n"],
     [['user', 'add', '--login', 'x', '--password-file', '--db', env.db], 'option --password-file needs a value\n'],
     [['award'], ''],
     [['award', 'frob', '--db', env.db], ''],
