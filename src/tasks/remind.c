@@ -334,21 +334,24 @@ void tasks_jobs_register(const char *outbox)
 
 #include "../cli/cli.h"
 
+static int remind_usage(int help)
+{
+	return cli_usage(help,
+			 "usage: thidua remind [--db PATH] [--outbox DIR] [--days N] [--date YYYY-MM-DD]\n\n"
+			 "For every lead unit with tasks overdue or due within N days (default %d) on the date\n"
+			 "(default: today on the office's clock), keeps one reminder a day (the unit's home page shows\n"
+			 "the same tasks) and writes it as an e-mail (RFC 5322, UTF-8) to DIR/DATE-UNITCODE.eml for an\n"
+			 "operator to send (default DIR: PATH.outbox next to a SQLite database; none on PostgreSQL).\n"
+			 "Running it again the same day adds nothing. `serve` does the same every day by itself.\n",
+			 TASKS_REMIND_DAYS);
+}
+
 int cmd_remind(int argc, char **argv)
 {
 	static const char *const known[] = { "--db", "--outbox", "--days", "--date", NULL };
 	struct args a;
-	if (args_parse(&a, argc, argv, known) != 0) return 2;
-	if (a.help || a.npos) {
-		printf("usage: thidua remind [--db PATH] [--outbox DIR] [--days N] [--date YYYY-MM-DD]\n\n"
-		       "For every lead unit with tasks overdue or due within N days (default %d) on the date\n"
-		       "(default: today on the office's clock), keeps one reminder a day (the unit's home page shows\n"
-		       "the same tasks) and writes it as an e-mail (RFC 5322, UTF-8) to DIR/DATE-UNITCODE.eml for an\n"
-		       "operator to send (default DIR: PATH.outbox next to a SQLite database; none on PostgreSQL).\n"
-		       "Running it again the same day adds nothing. `serve` does the same every day by itself.\n",
-		       TASKS_REMIND_DAYS);
-		return a.help ? 0 : 2;
-	}
+	if (args_parse(&a, argc, argv, known) != 0) return remind_usage(0);
+	if (a.help || a.npos) return remind_usage(a.help);
 	const char *path = arg(&a, "--db", "thidua.db");
 	int64_t days = TASKS_REMIND_DAYS;
 	if (parse_int(arg(&a, "--days", "7"), &days) != 0 || days < 0 || days > 366) { fprintf(stderr, "--days must be 0 to 366\n"); return 2; }

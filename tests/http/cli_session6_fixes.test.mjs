@@ -29,7 +29,7 @@ const help = (cmd) => {
 
 // every subcommand that takes --help, and the first line of its --help
 const COMMANDS = ['serve', 'init', 'user', 'award', 'base-salary', 'import', 'export', 'backup', 'audit', 'demo',
-  'migrate-db', 'verify', 'eligibility'];
+  'migrate-db', 'verify', 'eligibility', 'remind'];
 
 test('C1: --help of every subcommand is on standard output with exit 0', () => {
   for (const c of COMMANDS) help(c);
@@ -68,6 +68,8 @@ test('C1: a wrong command line puts the usage text on standard error, exit 2, no
     [['verify', '--bogus', 'CODE'], 'unknown option --bogus\n'],
     [['eligibility'], ''],
     [['eligibility', '--year'], 'option --year needs a value\n'],
+    [['remind', '--bogus'], 'unknown option --bogus\n'],
+    [['remind', 'extra'], ''],
   ];
   for (const [args, msg] of cases) {
     const r = thidua(args);
