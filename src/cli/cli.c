@@ -310,7 +310,9 @@ int cmd_init(int argc, char **argv)
 		       "  serve --keys FILE, a file of 64 hexadecimal digits made once, or THIDUA_MASTER_KEY; docs/DEPLOY.md)\n");
 	if (!arg(&a, "--admin-password-file", NULL)) printf("admin password: %s\n", pw);
 	sodium_memzero(pw, sizeof pw);
-	return 0;
+	/* the database is made (its password said above), the key is not: a
+	** script must not go on as if decisions could be signed */
+	return krc < 0 ? 1 : 0;
 }
 
 /* The user of --login, in any case (users_find), and the login as stored

@@ -179,3 +179,14 @@ test('C4: init on SQLite still makes PATH.key and says so', () => {
   assert.deepEqual(r.stdout.split('\n').slice(0, 2), [`created ${db}`, `master key: file ${db}.key`]);
   assert.equal(fs.statSync(`${db}.key`).mode & 0o777, 0o600);
 });
+
+test('C4: init whose --keys file cannot be made says so and exits 1, the database made and its password given', () => {
+  const dir = tmpdir();
+  const db = path.join(dir, 'nokey.db');
+  const key = path.join(dir, 'no-such-dir', 'k');
+  const r = thidua(['init', '--db', db, '--keys', key]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, `cannot create the master key ${key}: No such file or directory\n`);
+  assert.match(r.stdout, new RegExp(`^created ${db}\\nadmin password: \\S+\\n$`));
+  assert.equal(fs.existsSync(db), true);
+});
