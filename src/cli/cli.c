@@ -3,6 +3,7 @@
 #include "../decisions/decisions.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -275,6 +276,14 @@ int cmd_init(int argc, char **argv)
 	if (a.help || a.npos) return init_usage(a.help);
 	const char *path = arg(&a, "--db", DEFAULT_DB);
 	if (!db_is_postgres(path) && access(path, F_OK) == 0) { fprintf(stderr, "%s exists already; init creates a new database\n", path); return 1; }
+	/* the file holds password hashes and sealed keys: made readable by its
+	** owner only, whatever the umask; SQLite gives its -wal and -shm the
+	** same mode, and a backup is made the same way (db_backup) */
+	if (!db_is_postgres(path)) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0) { fprintf(stderr, "cannot create %s: %s\n", path, strerror(errno)); return 1; }
+		close(fd);
+	}
 	struct db *db;
 	if (cli_open_db(path, &db, 1) != 0) return 1;
 	/* PostgreSQL: the database exists (the server's administrator made it); init fills an empty one */

@@ -178,6 +178,8 @@ test('C4: init on SQLite still makes PATH.key and says so', () => {
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.stdout.split('\n').slice(0, 2), [`created ${db}`, `master key: file ${db}.key`]);
   assert.equal(fs.statSync(`${db}.key`).mode & 0o777, 0o600);
+  // the database too holds password hashes: its owner's only, whatever the umask
+  assert.equal(fs.statSync(db).mode & 0o777, 0o600);
 });
 
 test('C4: init whose --keys file cannot be made says so and exits 1, the database made and its password given', () => {
