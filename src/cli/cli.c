@@ -447,6 +447,10 @@ int cmd_user(int argc, char **argv)
 			if (r == E_OK && dis) printf("disabled %s; their sessions and tokens are revoked\n", login);
 			else if (r == E_OK) printf("enabled %s; they may log in again\n", login);
 			else if (r == E_STATE) printf("%s is %s already\n", login, dis ? "disabled" : "enabled");
+			else if (r == E_FORBIDDEN) {
+				fprintf(stderr, "cannot disable %s: the last active administrator (grant admin to another user first)\n", login);
+				rc = 1;
+			}
 			else { fprintf(stderr, "cannot %s %s: %s\n", sub, login, db_errmsg(db)); rc = 1; }
 		} else {
 			const char *pf = arg(&a, "--password-file", NULL);

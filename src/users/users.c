@@ -134,7 +134,8 @@ static int revoke_all(struct db *db, int64_t id)
 		       : E_DB;
 }
 
-/* Sets users.active; E_STATE when it has that value already (nothing written). */
+/* Sets users.active; E_STATE when it has that value already, E_FORBIDDEN
+** when it would disable the last active administrator (nothing written). */
 static int set_active(struct db *db, const struct user *who, int64_t id, const char *login, int active)
 {
 	int rc = db_tx_begin(db);
@@ -143,7 +144,19 @@ static int set_active(struct db *db, const struct user *who, int64_t id, const c
 	int s = db_int1(db, &now, "SELECT active FROM users WHERE id = $1", "i", id);
 	if (s != DB_ROW) rc = s == DB_DONE ? E_NOTFOUND : E_DB;
 	else if ((now != 0) == (active != 0)) rc = E_STATE;
-	else if (db_exec(db, "UPDATE users SET active = $1, version = version + 1 WHERE id = $2", "ii", (int64_t)active, id) != DB_OK)
+	else if (!active) {
+		/* the last active administrator: nobody could manage the users any more */
+		int64_t admin = 0, others = 0;
+		if (db_int1(db, &admin, "SELECT count(*) FROM user_roles WHERE user_id = $1 AND role = 'admin'", "i", id) != DB_ROW ||
+		    db_int1(db, &others,
+			    "SELECT count(*) FROM users u WHERE u.active = 1 AND u.id <> $1 "
+			    "AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'admin')",
+			    "i", id) != DB_ROW)
+			rc = E_DB;
+		else if (admin && !others)
+			rc = E_FORBIDDEN;
+	}
+	if (rc == E_OK && db_exec(db, "UPDATE users SET active = $1, version = version + 1 WHERE id = $2", "ii", (int64_t)active, id) != DB_OK)
 		rc = E_DB;
 	/* disabling ends the sessions and tokens (an enabled account starts with none) */
 	if (rc == E_OK && !active) rc = revoke_all(db, id);

@@ -9,7 +9,9 @@
 //     usage lines of each command list every option its text describes
 //     (serve left out --public-url, --keys, --outbox; init --keys).
 // C4: init on PostgreSQL without --keys or THIDUA_MASTER_KEY says that it
-//     made no master key and what to do (it said nothing).
+//     made no master key and what to do (it said nothing); a --keys file
+//     that cannot be made is exit 1; a SQLite database is made 0600.
+// C5: the last active administrator cannot be disabled.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -191,4 +193,22 @@ test('C4: init whose --keys file cannot be made says so and exits 1, the databas
   assert.equal(r.stderr, `cannot create the master key ${key}: No such file or directory\n`);
   assert.match(r.stdout, new RegExp(`^created ${db}\\nadmin password: \\S+\\n$`));
   assert.equal(fs.existsSync(db), true);
+});
+
+test('C5: the last active administrator cannot be disabled; once another is granted admin, it can', () => {
+  const dir = tmpdir();
+  const db = path.join(dir, 'admins.db');
+  assert.equal(thidua(['init', '--db', db]).code, 0);
+  let r = thidua(['user', 'disable', '--login', 'admin', '--db', db]);
+  assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', 'cannot disable admin: the last active administrator (grant admin to another user first)\n']);
+  const pf = path.join(dir, 'second.pw');
+  fs.writeFileSync(pf, 'Qv8#tLm2pZxr\n');
+  r = thidua(['user', 'add', '--login', 'second.admin', '--role', 'admin', '--unit', 'VN', '--password-file', pf, '--db', db]);
+  assert.equal(r.code, 0, r.stderr);
+  r = thidua(['user', 'disable', '--login', 'admin', '--db', db]);
+  assert.deepEqual([r.code, r.stdout], [0, 'disabled admin; their sessions and tokens are revoked\n']);
+  // now second.admin is the last one
+  r = thidua(['user', 'disable', '--login', 'second.admin', '--db', db]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^cannot disable second\.admin: the last active administrator/);
 });
