@@ -1,0 +1,73 @@
+// Session 6: a reporter's home page and the indicators' forms. The home page
+// lists first the tasks whose completion the assigning office returned, with
+// the return's date and comment; file sizes read in the largest unit that
+// reads naturally; approving and unlocking an indicator read a period typed
+// the Vietnamese way (Q3/2025); the entry page shows each indicator's unit.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeDb, startServer, Client } from '../lib/server.mjs';
+import { csrfOf, formLogin } from './_util.mjs';
+
+let env, srv;
+
+before(async () => {
+  env = makeDb({ demo: true });
+  srv = await startServer(env.db);
+});
+
+after(async () => {
+  await srv?.stop();
+});
+
+const returnedItem = (id, title, code, comment, on) =>
+  `<li id="home-returned-${id}"><span class="what"><a href="/tasks/${id}">${title}</a> <span class="code">${code}</span><br><small>Sở Khoa học và Công nghệ · NQ57-CAMAU</small><br><span class="comment">${comment}</span></span>\n  <span class="when soon">${on}</span></li>`;
+
+test('the home page lists first the tasks whose completion the assigning office returned, with the date, the comment and a link', async () => {
+  const reporter = await formLogin(srv.base, 'camau.skhcn', env.demoUsers['camau.skhcn'].password);
+  const page = await reporter.get('/');
+  assert.equal(page.status, 200);
+  const c = 'Nhận xét: Chưa có sản phẩm theo yêu cầu, đề nghị bổ sung';
+  assert.ok(page.text.includes('<section class="home-section" aria-labelledby="home-returned" id="home-returned-tasks">\n'
+    + '<h2 id="home-returned">Bị trả lại, cần báo cáo lại <span class="badge">3</span></h2>\n'
+    + '<p>Cơ quan giao nhiệm vụ đã trả lại các báo cáo hoàn thành của đơn vị: hãy thực hiện theo từng nhận xét, sau đó báo cáo hoàn thành lại.</p>\n'
+    + '<ul class="worklist">\n  '
+    + returnedItem(188, 'Phủ sóng băng rộng di động đến ấp, khóm (đợt 6)', 'NV57-0188', c, 'trả lại ngày 29/09/2025') + '\n  '
+    + returnedItem(78, 'Xây dựng mô hình chính quyền số cấp xã (đợt 5)', 'NV57-0078', c, 'trả lại ngày 27/09/2025') + '\n  '
+    + returnedItem(243, 'Cung cấp dịch vụ công trực tuyến toàn trình (đợt 4)', 'NV57-0243', c, 'trả lại ngày 26/09/2025') + '\n'
+    + '</ul>\n</section>'), page.text.slice(0, 4000));
+  // first: right under the search form, before the movements' work and the tasks overdue
+  const at = page.text.indexOf('id="home-returned-tasks"');
+  assert.ok(at > page.text.indexOf('role="search"'));
+  assert.ok(at < page.text.indexOf('id="h-todo"'));
+  assert.ok(at < page.text.indexOf('id="home-tasks"'));
+  // the link opens the task, which says the same
+  const task = await reporter.get('/tasks/188');
+  assert.equal(task.status, 200);
+  assert.match(task.text, /id="task-returned"/);
+  assert.match(task.text, /<span class="code">NV57-0188<\/span>|<dd class="code">NV57-0188<\/dd>/);
+
+  reporter.cookies.lang = 'en';
+  const en = await reporter.get('/');
+  assert.ok(en.text.includes('<h2 id="home-returned">Returned to you <span class="badge">3</span></h2>\n'
+    + '<p>The assigning offices returned the completions your units reported: do what each comment asks, then report the completion again.</p>'));
+  assert.ok(en.text.includes('<br><span class="comment">Comment: Chưa có sản phẩm theo yêu cầu, đề nghị bổ sung</span></span>\n  <span class="when soon">returned on 29 Sep 2025</span></li>'), en.text.slice(0, 3000));
+  reporter.cookies.lang = 'hi';
+  const hi = await reporter.get('/');
+  assert.ok(hi.text.includes('<h2 id="home-returned">आपको लौटाए गए <span class="badge">3</span></h2>\n'
+    + '<p>कार्य सौंपने वाले कार्यालयों ने आपकी इकाइयों की पूर्णता रिपोर्टें लौटा दी हैं: हर टिप्पणी के अनुसार कार्य करें, फिर पूर्णता की रिपोर्ट दोबारा दें।</p>'));
+  assert.match(hi.text, /<span class="comment">टिप्पणी: Chưa có sản phẩm theo yêu cầu, đề nghị bổ sung<\/span>/);
+});
+
+test('a completion reported again leaves the list; a reader whose units have none returned sees no such section', async () => {
+  const api = new Client(srv.base);
+  await api.login('camau.skhcn', env.demoUsers['camau.skhcn'].password);
+  const t = (await api.get('/api/v1/tasks/243')).data;
+  const r = await api.post('/api/v1/tasks/243/completion', { json: { done_on: '2025-10-10', product: 'Hệ thống đã vận hành', version: t.version } });
+  assert.equal(r.status, 200, r.text);
+  const home = await api.get('/');
+  assert.match(home.text, /<h2 id="home-returned">Bị trả lại, cần báo cáo lại <span class="badge">2<\/span><\/h2>/);
+  assert.doesNotMatch(home.text, /id="home-returned-243"/);
+  assert.match(home.text, /id="home-returned-188"/);
+  const other = await formLogin(srv.base, 'quangyen.reporter', env.demoUsers['quangyen.reporter'].password);
+  assert.doesNotMatch((await other.get('/')).text, /home-returned/);
+});
