@@ -71,3 +71,25 @@ test('a completion reported again leaves the list; a reader whose units have non
   const other = await formLogin(srv.base, 'quangyen.reporter', env.demoUsers['quangyen.reporter'].password);
   assert.doesNotMatch((await other.get('/')).text, /home-returned/);
 });
+
+test('file sizes read in the largest unit that fits, the Vietnamese way: the 1 GiB quota is "1 GB", not "1.024 MB"', async () => {
+  const reporter = await formLogin(srv.base, 'camau.skhcn', env.demoUsers['camau.skhcn'].password);
+  const storage = (text) => text.match(/<small class="storage" id="home-storage-\d+">([^<]*)<\/small>/)[1];
+  assert.equal(storage((await reporter.get('/')).text), '· tệp 0 KB / 1 GB');
+  reporter.cookies.lang = 'en';
+  assert.equal(storage((await reporter.get('/')).text), '· files 0 KB / 1 GB');
+  // other quotas: each server on the same database in turn
+  const quotas = [['262144000', '250 MB', '250 MB'], ['1610612736', '1,5 GB', '1.5 GB'], ['12288', '12 KB', '12 KB'],
+    ['1258291', '1,2 MB', '1.2 MB'], ['1073217536', '1 GB', '1 GB'], ['2199023255552', '2.048 GB', '2,048 GB']];
+  for (const [bytes, vi, en] of quotas) {
+    const s = await startServer(env.db, ['--unit-quota', bytes]);
+    try {
+      const c = await formLogin(s.base, 'camau.skhcn', env.demoUsers['camau.skhcn'].password);
+      assert.equal(storage((await c.get('/')).text), `· tệp 0 KB / ${vi}`, bytes);
+      c.cookies.lang = 'en';
+      assert.equal(storage((await c.get('/')).text), `· files 0 KB / ${en}`, bytes);
+    } finally {
+      await s.stop();
+    }
+  }
+});
