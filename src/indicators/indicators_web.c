@@ -373,7 +373,12 @@ static void status_post(struct req *r, int approve)
 	struct unit *u;
 	const char *path = unit_param(r, req_form(r, "unit_id"), &id, &u);
 	if (!path) return;
-	const char *period = req_form(r, "period");
+	/* typed the user's way as in the other forms (Q3/2025 as 2025-Q3) */
+	const char *period = user_period(r, req_form(r, "period"));
+	if (!period) {
+		reply_error(r, 422, "validation", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
+		return;
+	}
 	const char *reason = req_form(r, "reason");
 	int n = 0;
 	int rc = approve ? indicators_approve(r->db, r->user, id, period, &n) : indicators_unlock(r->db, r->user, id, period, reason, &n);
@@ -870,7 +875,8 @@ static void api_status(struct req *r, int approve)
 	json_t *jp = r->json ? json_object_get(r->json, "period") : NULL;
 	json_t *jr = r->json ? json_object_get(r->json, "reason") : NULL;
 	if (!json_is_integer(ju) || json_integer_value(ju) <= 0) fe_add(&fe, "unit_id", N_("Is required"));
-	if (!json_is_string(jp) || !period_type_of(json_string_value(jp))) fe_add(&fe, "period", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
+	const char *period = json_is_string(jp) ? user_period(r, json_string_value(jp)) : NULL;
+	if (!period) fe_add(&fe, "period", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
 	if (!approve && (!json_is_string(jr) || !*json_string_value(jr))) fe_add(&fe, "reason", N_("Give the reason for unlocking"));
 	if (fe.n) { reply_fail(r, E_INVALID, &fe); return; }
 	int64_t unit_id = json_integer_value(ju);
@@ -879,8 +885,8 @@ static void api_status(struct req *r, int approve)
 	struct unit *u;
 	if (!unit_param(r, idtext, &unit_id, &u)) return;
 	int n = 0;
-	int rc = approve ? indicators_approve(r->db, r->user, unit_id, json_string_value(jp), &n)
-			 : indicators_unlock(r->db, r->user, unit_id, json_string_value(jp), json_string_value(jr), &n);
+	int rc = approve ? indicators_approve(r->db, r->user, unit_id, period, &n)
+			 : indicators_unlock(r->db, r->user, unit_id, period, json_string_value(jr), &n);
 	if (rc == E_STATE) fe_add(&fe, "values", approve ? N_("No values wait for approval") : N_("No approved values to unlock"));
 	if (rc == E_INVALID) fe_add(&fe, "reason", N_("Give the reason for unlocking"));
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }

@@ -93,3 +93,49 @@ test('file sizes read in the largest unit that fits, the Vietnamese way: the 1 G
     }
   }
 });
+
+// a quarterly indicator of Sơn La's Sở TT&TT with a value entered for 2025-Q3
+async function quarterly(admin, code) {
+  const units = await admin.get('/api/v1/units?q=T-SONLA-STTTT');
+  const unit = units.data.items.find((x) => x.code === 'T-SONLA-STTTT');
+  let r = await admin.post('/api/v1/indicators', { json: { code, name_vi: 'Lượt truy cập cổng dịch vụ công', name_en: 'Visits to the public service portal',
+    name_hi: 'लोक सेवा पोर्टल पर विज़िट', measure: 'lượt', kind: 'number', aggregation: 'sum', direction: 'higher', period_type: 'quarter', decimals: 0 } });
+  assert.equal(r.status, 201, r.text);
+  r = await admin.post('/api/v1/indicator-values', { json: { unit_id: unit.id, period: '2025-Q3', values: [{ indicator: code, value: 1200 }] } });
+  assert.equal(r.status, 200, r.text);
+  return unit.id;
+}
+
+test('approve and unlock read a period typed the Vietnamese way (Q3/2025, quý 3/2025), in the form and in the API', async () => {
+  const admin = new Client(srv.base);
+  await admin.login('admin', env.adminPassword);
+  const unit = await quarterly(admin, 's6_portal_visits');
+  const status = async () => (await admin.get(`/api/v1/indicator-values?unit_id=${unit}&period=2025-Q3`)).data.items.find((v) => v.indicator === 's6_portal_visits').status;
+  assert.equal(await status(), 'entered');
+  const officer = await formLogin(srv.base, 'sonla.officer', env.demoUsers['sonla.officer'].password);
+  const page = await officer.get(`/indicators?unit_id=${unit}&period=Q3/2025`);
+  assert.equal(page.status, 200);
+  let r = await officer.post('/indicators/approve', { form: { _csrf: csrfOf(page.text), unit_id: String(unit), period: 'Q3/2025' } });
+  assert.equal(r.status, 303, r.text);
+  assert.equal(r.headers.get('location'), `/indicators?unit_id=${unit}&period=2025-Q3`);
+  assert.equal(await status(), 'approved');
+  r = await officer.post('/indicators/unlock', { form: { _csrf: csrfOf(page.text), unit_id: String(unit), period: 'quý 3/2025', reason: 'Số liệu cần sửa' } });
+  assert.equal(r.status, 303, r.text);
+  assert.equal(r.headers.get('location'), `/indicators?unit_id=${unit}&period=2025-Q3`);
+  assert.equal(await status(), 'entered');
+  // the API reads them too
+  const api = new Client(srv.base);
+  await api.login('sonla.officer', env.demoUsers['sonla.officer'].password);
+  r = await api.post('/api/v1/indicator-values/approve', { json: { unit_id: unit, period: 'Q3/2025' } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.data, { approved: 1 });
+  r = await api.post('/api/v1/indicator-values/unlock', { json: { unit_id: unit, period: 'q3-2025', reason: 'Số liệu cần sửa' } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.data, { unlocked: 1 });
+  // a period that does not read: 422, as the entry form answers
+  r = await officer.post('/indicators/approve', { form: { _csrf: csrfOf(page.text), unit_id: String(unit), period: 'Q5/2025' } });
+  assert.equal(r.status, 422, r.text);
+  r = await api.post('/api/v1/indicator-values/approve', { json: { unit_id: unit, period: 'Q5/2025' } });
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(r.data.error.fields, { period: 'Ghi kỳ dạng 2025, 2025-Q3 hoặc 2025-07' });
+});
