@@ -50,6 +50,20 @@ void tmpl_ind_value(struct buf *o, struct req *r, int has, double v)
 	fmt_number(o, r->lang, v);
 }
 
+/* a figure with the indicator's unit of measure: "98,8%", "1.200 lượt"; "—" alone when none */
+void tmpl_ind_measured(struct buf *o, struct req *r, const struct indicator *x, int has, double v)
+{
+	tmpl_ind_value(o, r, has, v);
+	const char *ms = !has                         ? ""
+			 : !strcmp(x->kind, "ratio")  ? ind_ratio_measure(x)
+			 : x->measure && *x->measure  ? x->measure
+			 : !strcmp(x->kind, "percent") ? "%"
+						       : "";
+	if (!*ms) return;
+	if (strcmp(ms, "%") && strcmp(ms, "‰")) buf_raw(o, "\xc2\xa0"); /* a no-break space: the unit stays beside its number */
+	buf_html(o, ms);
+}
+
 const char *ind_ratio_measure(const struct indicator *x)
 {
 	if (x->measure && *x->measure) return x->measure;

@@ -139,3 +139,23 @@ test('approve and unlock read a period typed the Vietnamese way (Q3/2025, quý 3
   assert.equal(r.status, 422, r.text);
   assert.deepEqual(r.data.error.fields, { period: 'Ghi kỳ dạng 2025, 2025-Q3 hoặc 2025-07' });
 });
+
+test('the entry page shows the indicator\'s unit of measure beside each figure and target', async () => {
+  const officer = await formLogin(srv.base, 'sonla.officer', env.demoUsers['sonla.officer'].password);
+  const units = await officer.get('/api/v1/units?q=T-SONLA');
+  const unit = units.data.items.find((x) => x.code === 'T-SONLA');
+  const cells = (text, code, target) => {
+    const row = text.match(new RegExp(`<tr id="row-${code}">[\\s\\S]*?</tr>`))[0];
+    return [row.match(/data-figure="[^"]*" data-label="[^"]*">([^<]*)/)[1], row.match(new RegExp(`<td class="num" data-label="${target}">([^<]*)`))[1]];
+  };
+  const vi = (await officer.get(`/indicators?unit_id=${unit.id}&period=2025`)).text;
+  assert.deepEqual(cells(vi, 'communes_paved_roads', 'Chỉ tiêu kế hoạch'), ['100%', '100%']);           // a percent: no space
+  assert.deepEqual(cells(vi, 'dx_community_teams', 'Chỉ tiêu kế hoạch'), ['2.448\u00a0tổ', '—']);      // no target: the dash alone
+  assert.deepEqual(cells(vi, 'overseas_contracts', 'Chỉ tiêu kế hoạch'), ['—', '300\u00a0người']);
+  assert.deepEqual(cells(vi, 'dept_docs_signed', 'Chỉ tiêu kế hoạch'), ['95,84%', '96%']);              // a ratio in percent
+  assert.deepEqual(cells(vi, 'urbanisation', 'Chỉ tiêu kế hoạch'), ['20,6%', '—']);
+  officer.cookies.lang = 'en';
+  const en = (await officer.get(`/indicators?unit_id=${unit.id}&period=2025`)).text;
+  assert.deepEqual(cells(en, 'dx_community_teams', 'Target'), ['2,448\u00a0teams', '—']);
+  assert.deepEqual(cells(en, 'overseas_contracts', 'Target'), ['—', '300\u00a0persons']);
+});
