@@ -39,7 +39,12 @@ void page_home(struct req *r)
 	}
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	page_begin(r, _("Home"), "home");
-	tmpl_home(&r->out, r, &h, admin, officer, reporter);
+	/* the completions returned to the reader's units come first: work to redo (tasks_web.c) */
+	struct buf first;
+	buf_init(&first);
+	tasks_home_returned(&first, r);
+	tmpl_home(&r->out, r, &h, admin, officer, reporter, buf_cstr(&first));
+	buf_free(&first);
 	tasks_home_section(&r->out, r);   /* issue 12: the tasks the reader's units lead */
 	page_end(r);
 }

@@ -50,6 +50,20 @@ void tmpl_ind_value(struct buf *o, struct req *r, int has, double v)
 	fmt_number(o, r->lang, v);
 }
 
+/* a figure with the indicator's unit of measure: "98,8%", "1.200 lượt"; "—" alone when none */
+void tmpl_ind_measured(struct buf *o, struct req *r, const struct indicator *x, int has, double v)
+{
+	tmpl_ind_value(o, r, has, v);
+	const char *ms = !has                         ? ""
+			 : !strcmp(x->kind, "ratio")  ? ind_ratio_measure(x)
+			 : x->measure && *x->measure  ? x->measure
+			 : !strcmp(x->kind, "percent") ? "%"
+						       : "";
+	if (!*ms) return;
+	if (strcmp(ms, "%") && strcmp(ms, "‰")) buf_raw(o, "\xc2\xa0"); /* a no-break space: the unit stays beside its number */
+	buf_html(o, ms);
+}
+
 const char *ind_ratio_measure(const struct indicator *x)
 {
 	if (x->measure && *x->measure) return x->measure;
@@ -373,7 +387,12 @@ static void status_post(struct req *r, int approve)
 	struct unit *u;
 	const char *path = unit_param(r, req_form(r, "unit_id"), &id, &u);
 	if (!path) return;
-	const char *period = req_form(r, "period");
+	/* typed the user's way as in the other forms (Q3/2025 as 2025-Q3) */
+	const char *period = user_period(r, req_form(r, "period"));
+	if (!period) {
+		reply_error(r, 422, "validation", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
+		return;
+	}
 	const char *reason = req_form(r, "reason");
 	int n = 0;
 	int rc = approve ? indicators_approve(r->db, r->user, id, period, &n) : indicators_unlock(r->db, r->user, id, period, reason, &n);
@@ -870,7 +889,8 @@ static void api_status(struct req *r, int approve)
 	json_t *jp = r->json ? json_object_get(r->json, "period") : NULL;
 	json_t *jr = r->json ? json_object_get(r->json, "reason") : NULL;
 	if (!json_is_integer(ju) || json_integer_value(ju) <= 0) fe_add(&fe, "unit_id", N_("Is required"));
-	if (!json_is_string(jp) || !period_type_of(json_string_value(jp))) fe_add(&fe, "period", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
+	const char *period = json_is_string(jp) ? user_period(r, json_string_value(jp)) : NULL;
+	if (!period) fe_add(&fe, "period", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
 	if (!approve && (!json_is_string(jr) || !*json_string_value(jr))) fe_add(&fe, "reason", N_("Give the reason for unlocking"));
 	if (fe.n) { reply_fail(r, E_INVALID, &fe); return; }
 	int64_t unit_id = json_integer_value(ju);
@@ -879,8 +899,8 @@ static void api_status(struct req *r, int approve)
 	struct unit *u;
 	if (!unit_param(r, idtext, &unit_id, &u)) return;
 	int n = 0;
-	int rc = approve ? indicators_approve(r->db, r->user, unit_id, json_string_value(jp), &n)
-			 : indicators_unlock(r->db, r->user, unit_id, json_string_value(jp), json_string_value(jr), &n);
+	int rc = approve ? indicators_approve(r->db, r->user, unit_id, period, &n)
+			 : indicators_unlock(r->db, r->user, unit_id, period, json_string_value(jr), &n);
 	if (rc == E_STATE) fe_add(&fe, "values", approve ? N_("No values wait for approval") : N_("No approved values to unlock"));
 	if (rc == E_INVALID) fe_add(&fe, "reason", N_("Give the reason for unlocking"));
 	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }

@@ -86,6 +86,8 @@ struct ix_form {
 
 /* helpers of the templates */
 void tmpl_ind_value(struct buf *o, struct req *r, int has, double v);
+/* the same with the indicator's unit of measure after it ("98,8%", "1.200 lượt"; nothing after "—") */
+void tmpl_ind_measured(struct buf *o, struct req *r, const struct indicator *x, int has, double v);
 /* a definition's choice (number, sum, higher, year…) in the request's language */
 const char *ind_word(struct req *r, const char *value);
 /* the value as a form field shows it (the user's way: "97,25" in vi) */

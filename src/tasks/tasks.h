@@ -108,6 +108,8 @@ struct task {
 	const char *accepted_at;       /* the date of that acceptance (NULL: not done then) */
 	int64_t days_late;             /* overdue: days past the deadline; done late: days after it; else 0 */
 	int64_t percent_at;            /* the percent done then (tasks_status_at) */
+	/* tasks_returned only: the completion the assigning office returned */
+	const char *returned_on, *return_comment;
 	/* tasks_get only */
 	int ncoordinators;
 	struct task_unit *coordinators;
@@ -234,6 +236,10 @@ int tasks_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 int tasks_counts(struct db *db, const struct task_query *q, struct task_counts *out);
 /* the tasks of q with their status, ordered by q->sort; total before paging */
 int tasks_list(struct db *db, struct arena *a, const struct task_query *q, struct task **items, int *n, int64_t *total);
+/* the open tasks of q (its ranges, lead unit, programme; no status) whose
+** last completion reported the assigning office returned: the lead unit must
+** report again. The last returned first, at most q->limit; total before it */
+int tasks_returned(struct db *db, struct arena *a, const struct task_query *q, struct task **items, int *n, int64_t *total);
 /* counts per lead unit, the most overdue first */
 struct unit_counts {
 	int64_t unit_id;

@@ -264,6 +264,54 @@ int tasks_list(struct db *db, struct arena *a, const struct task_query *q, struc
 	return rc;
 }
 
+/* the last completion of an open task, returned: the lead unit must report again */
+#define RETURNED_JOIN                                                                                                               \
+	" JOIN task_reports rr ON rr.id = (SELECT max(x.id) FROM task_reports x WHERE x.task_id = t.id AND x.kind = 'completion')"
+#define RETURNED_WHERE " AND t.state = 'open' AND rr.review = 'returned'"
+
+int tasks_returned(struct db *db, struct arena *a, const struct task_query *q, struct task **items, int *n, int64_t *total)
+{
+	*items = NULL;
+	*n = 0;
+	*total = 0;
+	struct task_query w = *q;
+	w.status = TS_NONE;
+	w.due_until = NULL;
+	struct buf sql;
+	buf_init(&sql);
+	struct params p = { 0 };
+	buf_raw(&sql, "SELECT count(*)");
+	build_where(&sql, &w, &p, 0, " FROM tasks t JOIN units lu ON lu.id = t.lead_id" RETURNED_JOIN);
+	buf_raw(&sql, RETURNED_WHERE);
+	struct stmt *st = db_prep(db, buf_cstr(&sql));
+	int rc = st && bind_params(st, w.as_of, &p) == DB_OK && db_step(st) == DB_ROW ? E_OK : E_DB;
+	if (rc == E_OK) *total = db_int(st, 0);
+	db_done(st);
+	int64_t cap = *total;
+	if (w.limit > 0 && cap > w.limit) cap = w.limit;
+	if (rc == E_OK && cap > 0) {
+		buf_reset(&sql);
+		memset(&p, 0, sizeof p);
+		buf_raw(&sql, "SELECT " TASK_COLS ", rr.reviewed_on, rr.review_comment");
+		build_where(&sql, &w, &p, 0, TASK_FROM RETURNED_JOIN);
+		buf_raw(&sql, RETURNED_WHERE " ORDER BY rr.reviewed_on DESC, t.code, t.id");
+		buf_printf(&sql, " LIMIT $%d", param_int(&p, cap));
+		*items = arena_alloc(a, sizeof **items * (size_t)cap);
+		st = db_prep(db, buf_cstr(&sql));
+		rc = st && bind_params(st, w.as_of, &p) == DB_OK ? E_OK : E_DB;
+		while (rc == E_OK && *n < cap && db_step(st) == DB_ROW) {
+			struct task *t = &(*items)[(*n)++];
+			tasks_read_row(st, a, t);
+			t->returned_on = db_text_dup(st, a, 30);
+			t->return_comment = db_text_dup(st, a, 31);
+		}
+		db_done(st);
+		for (int i = 0; rc == E_OK && i < *n; i++) tasks_status_at(db, a, &(*items)[i], w.as_of);
+	}
+	buf_free(&sql);
+	return rc;
+}
+
 static int by_overdue(const void *x, const void *y)
 {
 	const struct unit_counts *a = x, *b = y;

@@ -928,6 +928,22 @@ void tmpl_home_task_tile(struct buf *o, struct req *r, const char *id, int64_t n
 	buf_raw(o, "</span></a></li>\n");
 }
 
+void tasks_home_returned(struct buf *o, struct req *r)
+{
+	if (!role_can_any(r->user, PERM_TASK_REPORT)) return;
+	char today[11];
+	today_iso(today);
+	struct task_query q = { .as_of = arena_strdup(&r->a, today), .limit = 8 };
+	int n = units_scope_ranges(r, PERM_TASK_REPORT, q.range_lo, TASK_MAX_RANGES);
+	if (n <= 0) return;
+	q.nranges = n;
+	struct task *back = NULL;
+	int nback = 0;
+	int64_t tback = 0;
+	if (tasks_returned(r->db, &r->a, &q, &back, &nback, &tback) != E_OK || !tback) return;
+	tmpl_home_returned(o, r, back, nback, tback);
+}
+
 void tasks_home_section(struct buf *o, struct req *r)
 {
 	if (!role_can_any(r->user, PERM_TASK_REPORT)) return;

@@ -47,6 +47,9 @@ void page_task_edit(struct req *r);
 /* who may download a task's evidence (routes.c's attachment_readers) */
 int tasks_attachment_readable(struct req *r, const char *entity, int64_t entity_id);
 
+/* the home page's first section: the tasks the reader's units lead whose
+** completion the assigning office returned (none: nothing) */
+void tasks_home_returned(struct buf *o, struct req *r);
 /* the home page's section: the tasks the reader's units lead that are
 ** overdue or due within TASKS_REMIND_DAYS (home_web.c) */
 void tasks_home_section(struct buf *o, struct req *r);

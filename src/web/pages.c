@@ -84,16 +84,31 @@ void page_healthz(struct req *r)
 }
 
 
-/* a size in bytes as MB (or KB below one MB), in the reader's number format */
+/* a size in bytes in the largest unit that reads naturally ("12 KB", "250 MB",
+** "1 GB", "1,5 GB"), in the reader's number format: KB (rounded up, so that a
+** small file is not "0 KB") below one MB, MB below one GB, else GB; one
+** decimal below 10 of the unit, none from 10 on and none that is 0 */
 void tmpl_bytes(struct buf *o, struct req *r, int64_t bytes)
 {
-	if (bytes >= 1048576) {
-		fmt_number(o, r->lang, (double)(bytes * 10 / 1048576) / 10);
-		buf_raw(o, " MB");
-	} else {
-		fmt_int(o, r->lang, (bytes + 1023) / 1024);
-		buf_raw(o, " KB");
+	static const char *const units[] = { " KB", " MB", " GB" };
+	if (bytes < 0) bytes = 0;
+	int64_t kb = (bytes + 1023) / 1024;
+	if (kb < 1024) {
+		fmt_int(o, r->lang, kb);
+		buf_raw(o, units[0]);
+		return;
 	}
+	int u = 1;
+	int64_t size = 1048576;
+	/* GB once the MB would round to 1 024 */
+	if ((bytes + size / 2) / size >= 1024) {
+		u = 2;
+		size *= 1024;
+	}
+	int64_t tenths = (bytes * 10 + size / 2) / size;   /* rounded to one decimal */
+	if (tenths >= 100) fmt_int(o, r->lang, (bytes + size / 2) / size);
+	else fmt_number(o, r->lang, (double)tenths / 10);
+	buf_raw(o, units[u]);
 }
 
 static const char *safe_next(struct req *r, const char *next)

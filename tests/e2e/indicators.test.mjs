@@ -49,7 +49,7 @@ test("the department's reporter enters a value on a phone", async () => {
   const res = await submit(rep, rep.getByRole('button', { name: 'Lưu số liệu' }));
   assert.equal(res.status(), 303);
   assert.equal(await text(rep.locator('p.flash')), 'Đã lưu số liệu');
-  assert.equal(await figure(rep, 'dept_staff_trained'), '160');
+  assert.equal(await figure(rep, 'dept_staff_trained'), '160\u00a0người');   // with its unit of measure, kept on the number's line
   await screenshot(rep, 'indicators-entry.png');
   assertNoProblems(rep);
 });
