@@ -130,7 +130,7 @@ test("the department's reporter enters a value for the new indicator", async () 
   assert.equal(res.status(), 303);
   // saved, and the officer's new rule (at most 500) warns
   assert.equal(await text(rep.locator('p.flash')), 'Đã lưu số liệu, có cảnh báo: Bộ dữ liệu mở đã công bố: Số bộ dữ liệu mở lớn bất thường');
-  assert.equal(await text(rep.locator('[data-figure="dept_open_datasets"]')), '1.250');
+  assert.equal(await text(rep.locator('[data-figure="dept_open_datasets"]')), '1.250\u00a0bộ'); // with its unit of measure
   assertNoProblems(rep);
 });
 

@@ -176,7 +176,15 @@ test('C4: init on PostgreSQL without --keys says it made no master key and what 
 
 test('C4: init on SQLite still makes PATH.key and says so', () => {
   const db = path.join(tmpdir(), 'k.db');
-  const r = thidua(['init', '--db', db]);
+  // the key comes from the environment when THIDUA_MASTER_KEY is set (the suite on PostgreSQL sets it)
+  const saved = process.env.THIDUA_MASTER_KEY;
+  delete process.env.THIDUA_MASTER_KEY;
+  let r;
+  try {
+    r = thidua(['init', '--db', db]);
+  } finally {
+    if (saved !== undefined) process.env.THIDUA_MASTER_KEY = saved;
+  }
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.stdout.split('\n').slice(0, 2), [`created ${db}`, `master key: file ${db}.key`]);
   assert.equal(fs.statSync(`${db}.key`).mode & 0o777, 0o600);
