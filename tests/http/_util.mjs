@@ -102,6 +102,14 @@ export function csrfOf(html) {
 
 // A browser's session: the login form posted with the page's CSRF token,
 // then pages and their forms as that user (lang: the language cookie).
+// an API client logged in as a user: by default with the password addUser
+// gave it (testPassword); the demo's users pass env.demoUsers[login].password
+export async function loginAs(base, login, password = testPassword(login)) {
+  const c = new Client(base);
+  await c.login(login, password);
+  return c;
+}
+
 export async function formLogin(base, login, password, lang) {
   const c = new Client(base);
   if (lang) c.cookies.lang = lang;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeDb, addUser, startServer, Client, thidua, testPassword } from '../lib/server.mjs';
-import { mkUnit, mkPerson, csrfOf } from './_util.mjs';
+import { mkUnit, mkPerson, csrfOf, loginAs } from './_util.mjs';
 
 let env, srv, admin, ward, other, lan, binh;
 
@@ -26,11 +26,7 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-async function as(login) {
-  const c = new Client(srv.base);
-  await c.login(login, testPassword(login));
-  return c;
-}
+const as = (login) => loginAs(srv.base, login);
 
 test('GET /api/v1/awards is the catalogue in order, with the bonus multiples RULES.md gives and null for the others', async () => {
   const r = await admin.get('/api/v1/awards');

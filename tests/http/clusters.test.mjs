@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { makeDb, addUser, startServer, Client, testPassword } from '../lib/server.mjs';
-import { mkUnit, sql } from './_util.mjs';
+import { mkUnit, sql, loginAs } from './_util.mjs';
 
 let env, srv, admin, officer, repA, demo, demoSrv;
 const units = {};
@@ -34,11 +34,7 @@ after(async () => {
   if (demoSrv) await demoSrv.stop();
 });
 
-async function as(login) {
-  const c = new Client(srv.base);
-  await c.login(login, testPassword(login));
-  return c;
-}
+const as = (login) => loginAs(srv.base, login);
 
 const put = (c, p, json) => c.req('PUT', p, { json });
 

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
-import { csrfOf, formLogin, sql } from './_util.mjs';
+import { csrfOf, formLogin, sql, loginAs } from './_util.mjs';
 
 let env, srv, tw, admin;
 
@@ -24,11 +24,7 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-async function as(login) {
-  const c = new Client(srv.base);
-  await c.login(login, env.demoUsers[login].password);
-  return c;
-}
+const as = (login) => loginAs(srv.base, login, env.demoUsers[login].password);
 
 const browser = (login, lang) => formLogin(srv.base, login, env.demoUsers[login].password, lang);
 const ok = (r, status = 200) => { assert.equal(r.status, status, r.text); return r.data; };

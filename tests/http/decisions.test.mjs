@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { makeDb, addUser, startServer, Client, thidua, testPassword, onPg } from '../lib/server.mjs';
-import { mkUnit, mkPerson, sql, csrfOf } from './_util.mjs';
+import { mkUnit, mkPerson, sql, csrfOf, loginAs } from './_util.mjs';
 
 let env, srv, admin, province, ward, other;
 
@@ -35,11 +35,7 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-async function as(login) {
-  const c = new Client(srv.base);
-  await c.login(login, testPassword(login));
-  return c;
-}
+const as = (login) => loginAs(srv.base, login);
 
 let serial = 0;
 // A decision of T-THU with these nominees; returns the created decision.

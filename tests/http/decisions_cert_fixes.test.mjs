@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
-import { csrfOf, formLogin, sql } from './_util.mjs';
+import { csrfOf, formLogin, sql, loginAs } from './_util.mjs';
 
 let env, srv, so, tw;
 
@@ -32,11 +32,7 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-async function as(login) {
-  const c = new Client(srv.base);
-  await c.login(login, env.demoUsers[login].password);
-  return c;
-}
+const as = (login) => loginAs(srv.base, login, env.demoUsers[login].password);
 
 const browser = (login) => formLogin(srv.base, login, env.demoUsers[login].password);
 

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
-import { csrfOf, formLogin, sql } from './_util.mjs';
+import { csrfOf, formLogin, sql, loginAs } from './_util.mjs';
 import { officeDay } from '../lib/dates.mjs';
 
 let env, srv;
@@ -13,11 +13,7 @@ const day = (offset) => officeDay(offset);
 const unescape = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 const textOf = (html) => unescape(html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
 
-async function as(login) {
-  const c = new Client(srv.base);
-  await c.login(login, login === 'admin' ? env.adminPassword : env.demoUsers[login].password);
-  return c;
-}
+const as = (login) => loginAs(srv.base, login, login === 'admin' ? env.adminPassword : env.demoUsers[login].password);
 // a browser's session (the login form), for posting a page's forms
 const browserAs = (login) => formLogin(srv.base, login, login === 'admin' ? env.adminPassword : env.demoUsers[login].password);
 const unitId = (code) => Number(sql(env.db, `SELECT id FROM units WHERE code = '${code}'`));

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, addUser, startServer, Client, testPassword } from '../lib/server.mjs';
-import { mkUnit, mkPerson, csrfOf } from './_util.mjs';
+import { mkUnit, mkPerson, csrfOf, loginAs } from './_util.mjs';
 
 let env, srv, admin, prov, ward, ward2, lan, khac;
 
@@ -29,11 +29,7 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-async function as(login) {
-  const c = new Client(srv.base);
-  await c.login(login, testPassword(login));
-  return c;
-}
+const as = (login) => loginAs(srv.base, login);
 
 async function draft(c, title = 'Đề nghị khen thưởng năm 2024') {
   const r = await c.post('/api/v1/proposals', { json: { title, round: 'year_end', year: 2024, proposer_code: 'P-CHIENG', summary: 'Hoàn thành xuất sắc nhiệm vụ năm 2024' } });

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, addUser, startServer, Client, testPassword } from '../lib/server.mjs';
-import { mkUnit, mkPerson, sql } from './_util.mjs';
+import { mkUnit, mkPerson, sql, loginAs } from './_util.mjs';
 import { unzip } from '../lib/xlsx_edit.mjs';
 
 const onPg = !!process.env.THIDUA_TEST_PG;
@@ -39,11 +39,7 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-async function as(login) {
-  const c = new Client(srv.base);
-  await c.login(login, testPassword(login));
-  return c;
-}
+const as = (login) => loginAs(srv.base, login);
 
 async function round(body, by = org) {
   const r = await by.post('/api/v1/votes', { json: { voters: COUNCIL, ...body } });
