@@ -432,7 +432,10 @@ int cmd_user(int argc, char **argv)
 					      grant ? role : unit, grant ? unit : login);
 			else if (r == E_STATE && grant) printf("%s has the role %s on %s already\n", login, role, unit);
 			else if (r == E_NOTFOUND) { fprintf(stderr, "%s does not have the role %s on %s\n", login, role, unit); rc = 1; }
-			else if (r == E_STATE) {
+			else if (r == E_FORBIDDEN) {
+				fprintf(stderr, "cannot revoke admin from %s: the last active administrator (grant admin to another user first)\n", login);
+				rc = 1;
+			} else if (r == E_STATE) {
 				fprintf(stderr, "the role %s on %s is the last of %s; a user keeps at least one (disable the account instead)\n", role, unit, login);
 				rc = 1;
 			} else { fprintf(stderr, "%s\n", err); rc = 1; }

@@ -134,6 +134,22 @@ static int revoke_all(struct db *db, int64_t id)
 		       : E_DB;
 }
 
+/* E_FORBIDDEN when the user is the last active administrator and would lose
+** it (all: disabled; else one admin role revoked, the last they hold):
+** nobody could manage the users in the application any more. E_OK, or
+** E_DB when it could not be read. */
+static int last_admin_check(struct db *db, int64_t id, int all)
+{
+	int64_t roles = 0, others = 0;
+	if (db_int1(db, &roles, "SELECT count(*) FROM user_roles WHERE user_id = $1 AND role = 'admin'", "i", id) != DB_ROW ||
+	    db_int1(db, &others,
+		    "SELECT count(*) FROM users u WHERE u.active = 1 AND u.id <> $1 "
+		    "AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'admin')",
+		    "i", id) != DB_ROW)
+		return E_DB;
+	return !others && (all ? roles > 0 : roles == 1) ? E_FORBIDDEN : E_OK;
+}
+
 /* Sets users.active; E_STATE when it has that value already, E_FORBIDDEN
 ** when it would disable the last active administrator (nothing written). */
 static int set_active(struct db *db, const struct user *who, int64_t id, const char *login, int active)
@@ -144,18 +160,7 @@ static int set_active(struct db *db, const struct user *who, int64_t id, const c
 	int s = db_int1(db, &now, "SELECT active FROM users WHERE id = $1", "i", id);
 	if (s != DB_ROW) rc = s == DB_DONE ? E_NOTFOUND : E_DB;
 	else if ((now != 0) == (active != 0)) rc = E_STATE;
-	else if (!active) {
-		/* the last active administrator: nobody could manage the users any more */
-		int64_t admin = 0, others = 0;
-		if (db_int1(db, &admin, "SELECT count(*) FROM user_roles WHERE user_id = $1 AND role = 'admin'", "i", id) != DB_ROW ||
-		    db_int1(db, &others,
-			    "SELECT count(*) FROM users u WHERE u.active = 1 AND u.id <> $1 "
-			    "AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'admin')",
-			    "i", id) != DB_ROW)
-			rc = E_DB;
-		else if (admin && !others)
-			rc = E_FORBIDDEN;
-	}
+	else if (!active) rc = last_admin_check(db, id, 1);
 	if (rc == E_OK && db_exec(db, "UPDATE users SET active = $1, version = version + 1 WHERE id = $2", "ii", (int64_t)active, id) != DB_OK)
 		rc = E_DB;
 	/* disabling ends the sessions and tokens (an enabled account starts with none) */
@@ -257,6 +262,8 @@ int users_revoke(struct db *db, const struct user *who, int64_t id, const char *
 		/* an account without a role would log in to an empty application: disable it instead */
 		snprintf(err, errlen, "last");
 		rc = E_STATE;
+	} else if (!strcmp(role, "admin") && (rc = last_admin_check(db, id, 0)) != E_OK) {
+		if (rc == E_FORBIDDEN) snprintf(err, errlen, "last admin");
 	} else if (db_exec(db, "DELETE FROM user_roles WHERE user_id = $1 AND role = $2 AND unit_id = $3", "iti", id, role, unit_id) != DB_OK)
 		rc = E_DB;
 	return role_change_end(db, who, id, "revoke", role, unit_code, rc, err, errlen);

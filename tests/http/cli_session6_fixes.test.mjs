@@ -11,7 +11,7 @@
 // C4: init on PostgreSQL without --keys or THIDUA_MASTER_KEY says that it
 //     made no master key and what to do (it said nothing); a --keys file
 //     that cannot be made is exit 1; a SQLite database is made 0600.
-// C5: the last active administrator cannot be disabled.
+// C5: the last active administrator cannot be disabled, nor its admin role revoked.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -203,16 +203,22 @@ test('C4: init whose --keys file cannot be made says so and exits 1, the databas
   assert.equal(fs.existsSync(db), true);
 });
 
-test('C5: the last active administrator cannot be disabled; once another is granted admin, it can', () => {
+test('C5: the last active administrator cannot be disabled nor lose the role; once another is granted admin, it can', () => {
   const dir = tmpdir();
   const db = path.join(dir, 'admins.db');
   assert.equal(thidua(['init', '--db', db]).code, 0);
   let r = thidua(['user', 'disable', '--login', 'admin', '--db', db]);
   assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', 'cannot disable admin: the last active administrator (grant admin to another user first)\n']);
+  // with a second role, the admin role itself is what cannot go
+  assert.equal(thidua(['user', 'grant', '--login', 'admin', '--role', 'viewer', '--unit', 'VN', '--db', db]).code, 0);
+  r = thidua(['user', 'revoke', '--login', 'admin', '--role', 'admin', '--unit', 'VN', '--db', db]);
+  assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', 'cannot revoke admin from admin: the last active administrator (grant admin to another user first)\n']);
   const pf = path.join(dir, 'second.pw');
   fs.writeFileSync(pf, 'Qv8#tLm2pZxr\n');
   r = thidua(['user', 'add', '--login', 'second.admin', '--role', 'admin', '--unit', 'VN', '--password-file', pf, '--db', db]);
   assert.equal(r.code, 0, r.stderr);
+  r = thidua(['user', 'revoke', '--login', 'admin', '--role', 'admin', '--unit', 'VN', '--db', db]);
+  assert.deepEqual([r.code, r.stdout], [0, 'revoked the role admin on VN from admin\n']);
   r = thidua(['user', 'disable', '--login', 'admin', '--db', db]);
   assert.deepEqual([r.code, r.stdout], [0, 'disabled admin; their sessions and tokens are revoked\n']);
   // now second.admin is the last one
