@@ -466,7 +466,7 @@ void page_indicator_import(struct req *r)
 	int64_t id = 0;
 	struct unit *u;
 	if (!unit_param(r, req_form(r, "unit_id"), &id, &u)) return;
-	const char *period = req_form(r, "period");
+	const char *period = user_period(r, req_form(r, "period"));
 	if (!period_type_of(period)) period = latest_year(r);
 	struct buf errors;
 	buf_init(&errors);
@@ -487,7 +487,7 @@ static int history_params(struct req *r, struct indicator **x, int64_t *unit_id,
 		return 0;
 	}
 	if (!unit_param(r, req_query(r, "unit_id"), unit_id, u)) return 0;
-	*period = req_query(r, "period");
+	*period = user_period(r, req_query(r, "period"));
 	if (!period_valid((*x)->period_type, *period)) {
 		reply_error(r, 400, "bad_request", N_("The period does not match the indicator's period type"));
 		return 0;
@@ -785,7 +785,7 @@ void api_indicator_values(struct req *r)
 	int64_t id = 0;
 	struct unit *u;
 	if (!unit_param(r, req_query(r, "unit_id"), &id, &u)) return;
-	const char *period = req_query(r, "period");
+	const char *period = user_period(r, req_query(r, "period"));
 	if (!period_type_of(period)) {
 		reply_error(r, 400, "bad_request", N_("Write a period as 2025, 2025-Q3 or 2025-07"));
 		return;
@@ -963,7 +963,7 @@ void api_indicator_figures(struct req *r)
 	int64_t id = 0;
 	struct unit *u;
 	if (!unit_param(r, req_query(r, "unit_id"), &id, &u)) return;
-	const char *period = req_query(r, "period");
+	const char *period = user_period(r, req_query(r, "period"));
 	if (!period_valid(x->period_type, period)) {
 		reply_error(r, 400, "bad_request", N_("The period does not match the indicator's period type"));
 		return;

@@ -159,3 +159,22 @@ test('the entry page shows the indicator\'s unit of measure beside each figure a
   assert.deepEqual(cells(en, 'dx_community_teams', 'Target'), ['2,448\u00a0teams', '—']);
   assert.deepEqual(cells(en, 'overseas_contracts', 'Target'), ['—', '300\u00a0persons']);
 });
+
+test('the values, figures and history read a period typed the Vietnamese way too (Q3/2025, quý 3/2025)', async () => {
+  const admin = new Client(srv.base);
+  await admin.login('admin', env.adminPassword);
+  const unit = await quarterly(admin, 's6_portal_visits_2');
+  const values = await admin.get(`/api/v1/indicator-values?unit_id=${unit}&period=Q3/2025`);
+  assert.equal(values.status, 200, values.text);
+  assert.equal(values.data.items.find((v) => v.indicator === 's6_portal_visits_2').value, 1200);
+  const fig = await admin.get(`/api/v1/indicator-figures?indicator=s6_portal_visits_2&unit_id=${unit}&period=qu%C3%BD%203%2F2025&children=0`);
+  assert.equal(fig.status, 200, fig.text);
+  assert.equal(fig.data.figure.value, 1200);
+  const hist = await admin.get(`/api/v1/indicator-values/history?indicator=s6_portal_visits_2&unit_id=${unit}&period=Q3/2025`);
+  assert.equal(hist.status, 200, hist.text);
+  const page = await (await formLogin(srv.base, 'admin', env.adminPassword)).get(`/indicators/history?indicator=s6_portal_visits_2&unit_id=${unit}&period=Q3/2025`);
+  assert.equal(page.status, 200);
+  // one that is no period is still said so
+  const bad = await admin.get(`/api/v1/indicator-values?unit_id=${unit}&period=Q5/2025`);
+  assert.equal(bad.status, 400);
+});
