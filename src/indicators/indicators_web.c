@@ -1963,7 +1963,7 @@ static int build_chart(struct req *r, const struct indicator *x, int64_t unit_id
 	c->x = x;
 	const char **labels = arena_alloc(&r->a, sizeof *labels * (size_t)np);
 	double *vals = arena_alloc(&r->a, sizeof *vals * (size_t)np), *tg = arena_alloc(&r->a, sizeof *tg * (size_t)np);
-	int any_target = 0;
+	int any_target = 0, any_value = 0;
 	for (int i = 0; i < np; i++) {
 		struct ind_figure f;
 		labels[i] = periods[i];
@@ -1971,8 +1971,10 @@ static int build_chart(struct req *r, const struct indicator *x, int64_t unit_id
 		vals[i] = f.has ? f.value : NAN;
 		tg[i] = f.has_target ? f.target : NAN;
 		any_target |= f.has_target;
+		any_value |= f.has;
 		if (i == np - 1) c->now = f;
 	}
+
 	/* the title names the chart for screen readers (role="img"), and is drawn */
 	const char *title = arena_printf(&r->a, "%s, %s – %s", x->name, periods[0], periods[np - 1]);
 	struct chart ch = { .kind = np > 1 ? CHART_LINE : CHART_COLUMNS, .format = chart_fmt(x), .title = title, .n = np, .labels = labels,
@@ -1981,8 +1983,13 @@ static int build_chart(struct req *r, const struct indicator *x, int64_t unit_id
 	ch.series[1] = (struct chart_series){ _("Target"), tg };
 	struct buf b;
 	buf_init(&b);
-	chart_svg(&b, &ch, r->lang);
-	c->trend_svg = arena_strdup(&r->a, buf_cstr(&b));
+	/* nothing entered nor aimed at in these periods: said in words by the
+	** page (trend_svg NULL), not an empty chart on a 0–1 axis */
+	c->trend_svg = NULL;
+	if (any_value || any_target) {
+		chart_svg(&b, &ch, r->lang);
+		c->trend_svg = arena_strdup(&r->a, buf_cstr(&b));
+	}
 	/* the units below, in the last period */
 	buf_reset(&b);
 	struct stmt *st = db_query(r->db, "SELECT id, name FROM units WHERE parent_id = $1 AND active = 1 ORDER BY sort_key, code LIMIT 40", "i", unit_id);

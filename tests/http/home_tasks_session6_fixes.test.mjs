@@ -178,3 +178,19 @@ test('the values, figures and history read a period typed the Vietnamese way too
   const bad = await admin.get(`/api/v1/indicator-values?unit_id=${unit}&period=Q5/2025`);
   assert.equal(bad.status, 400);
 });
+
+test('a dashboard of periods with no figure says so in words instead of an empty 0–1 chart', async () => {
+  const admin = new Client(srv.base);
+  await admin.login('admin', env.adminPassword);
+  const unit = await quarterly(admin, 's6_portal_visits_3'); // entered for 2025-Q3 only
+  const web = await formLogin(srv.base, 'admin', env.adminPassword);
+  const empty = await web.get(`/indicators/dashboard?unit_id=${unit}&indicators=s6_portal_visits_3&from=Q1%2F2024&to=Q2%2F2024`);
+  assert.equal(empty.status, 200, empty.text.slice(0, 300));
+  const card = empty.text.match(/<section class="card chart-card" id="chart-s6_portal_visits_3">[\s\S]*?<\/section>/)[0];
+  assert.match(card, /<p class="empty">Chưa có số liệu trong các kỳ này\.<\/p>/);
+  assert.doesNotMatch(card, /<svg/);
+  const full = await web.get(`/indicators/dashboard?unit_id=${unit}&indicators=s6_portal_visits_3&from=Q2%2F2025&to=Q3%2F2025`);
+  const card2 = full.text.match(/<section class="card chart-card" id="chart-s6_portal_visits_3">[\s\S]*?<\/section>/)[0];
+  assert.match(card2, /<svg/);
+  assert.doesNotMatch(card2, /Chưa có số liệu trong các kỳ này/);
+});
