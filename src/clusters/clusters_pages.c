@@ -506,6 +506,20 @@ void page_cluster_year_post(struct req *r)
 		struct cyear *again;
 		if (cyear_get_id(r->db, &r->a, y->id, &again) == E_OK) { show_year(r, again, &fe); return; }
 	}
+	if (rc == E_CONFLICT && !fe.n && (!strcmp(what, "settings") || !strcmp(what, "confirm"))) {
+		/* the year's settings or its rotation changed meanwhile: the page as it
+		** is now, saying that nothing was saved (the form shows the current
+		** settings, not what was chosen) */
+		struct cyear *again;
+		if (cyear_get_id(r->db, &r->a, y->id, &again) == E_OK) {
+			r->status = 409;
+			r->notice = arena_printf(&r->a, _("Someone else changed this year after you opened the page; it is now at version %lld. "
+							  "Nothing was saved: check the current settings below and make your change again."),
+						 (long long)again->version);
+			show_year(r, again, &fe);
+			return;
+		}
+	}
 	if (rc == E_CONFLICT && !fe.n && !strcmp(what, "criterion")) {
 		/* saved by someone else meanwhile: the criterion form again over the current version, with what was typed */
 		struct cyear *again;

@@ -605,3 +605,24 @@ test('criteria that take their points from a composite index: each member depart
   const k = await officer.get(base + '/ranking');
   assert.deepEqual(k.data.ranking.map((w) => [w.unit.code, w.place, w.total, w.criteria.IX]), [['PA-S1', 1, 8, 8], ['PA-S2', 2, 0, 0]]);
 });
+
+test('a stale settings form of a cluster year says someone else changed the year and that nothing was saved (409, not a bare error)', async () => {
+  const made = await officer.post('/clusters', { form: { code: 'CUM-STALE', name: 'Cụm sửa cùng lúc', kind: 'bloc', organiser_id: units.ORG.id } });
+  assert.equal(made.status, 303, made.text);
+  const id = Number(made.headers.get('location').match(/^\/clusters\/(\d+)$/)[1]);
+  const body = new URLSearchParams([['year', '2025'], ['members', String(units['P-A'].id)], ['members', String(units['P-B'].id)], ['members', String(units['P-C'].id)]]);
+  let r = await officer.req('POST', `/clusters/${id}`, { raw: body.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 303, r.text);
+  const y = await officer.get(`/api/v1/clusters/${id}/years/2025`);
+  const settings = (leader, deputy) => ({ what: 'settings', version: y.data.version, leader, deputy, cross_mode: 'leader', method: 'leader', trim: '0',
+    deadline: '31/12/2025', agreement_text: 'Giao ước năm 2025' });
+  r = await officer.post(`/clusters/${id}/years/2025`, { form: settings(units['P-B'].id, units['P-C'].id) });
+  assert.equal(r.status, 303, r.text);
+  // the same form, opened before that change, sent again
+  r = await officer.post(`/clusters/${id}/years/2025`, { form: settings(units['P-C'].id, units['P-A'].id) });
+  assert.equal(r.status, 409);
+  assert.match(r.text, new RegExp(`<p>Người khác đã thay đổi năm này sau khi bạn mở trang; hiện là phiên bản ${y.data.version + 1}\\. `
+    + 'Chưa có gì được lưu: hãy xem các thiết lập hiện tại bên dưới và thực hiện lại thay đổi của bạn\\.</p>'));
+  const now = await officer.get(`/api/v1/clusters/${id}/years/2025`);
+  assert.deepEqual([now.data.leader.code, now.data.deputy.code], ['P-B', 'P-C']);
+});
