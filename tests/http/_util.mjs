@@ -110,6 +110,13 @@ export async function loginAs(base, login, password = testPassword(login)) {
   return c;
 }
 
+// a page form sent as a browser sends it: the page read first for its CSRF token
+export async function postForm(c, pagePath, action, fields) {
+  const page = await c.get(pagePath);
+  assert.equal(page.status, 200);
+  return c.post(action, { form: { _csrf: csrfOf(page.text), ...fields } });
+}
+
 export async function formLogin(base, login, password, lang) {
   const c = new Client(base);
   if (lang) c.cookies.lang = lang;

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
-import { addUserAsync, csrfOf, mkUnit } from './_util.mjs';
+import { addUserAsync, csrfOf, mkUnit, postForm } from './_util.mjs';
 import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, admin, reporter, mv, model, yg;
@@ -47,12 +47,6 @@ async function browserAs(login, password, lang) {
 }
 
 // Posts a form of a page as the page itself would (its _csrf).
-async function postForm(c, pagePath, action, fields) {
-  const page = await c.get(pagePath);
-  assert.equal(page.status, 200);
-  return c.post(action, { form: { _csrf: csrfOf(page.text), ...fields } });
-}
-
 const NUMBER = 'Phải là số viết như 1.500.000,5 (dấu chấm nhóm hàng nghìn, dấu phẩy trước phần thập phân)';
 const WHOLE = 'Tiền được tính bằng đồng chẵn (không có phần lẻ)';
 const PCT = 'Tỷ lệ phần trăm không được vượt quá 100';

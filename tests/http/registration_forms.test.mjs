@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
-import { addUserAsync, csrfOf, formLogin, mkUnit } from './_util.mjs';
+import { addUserAsync, csrfOf, formLogin, mkUnit, postForm } from './_util.mjs';
 import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, admin, reporter, mv, yg, t1, ha;
@@ -28,12 +28,6 @@ const summaryLinks = (html) => [...summaryOf(html).matchAll(/<a href="#([^"]+)"/
 const fieldErrors = (html) => [...html.matchAll(/<p class="field-error" id="([^"]+)">([\s\S]*?)<\/p>/g)].map((m) => [m[1], textOf(m[2])]);
 
 const browserAs = (login, password, lang) => formLogin(srv.base, login, password, lang);
-
-async function postForm(c, pagePath, action, fields) {
-  const page = await c.get(pagePath);
-  assert.equal(page.status, 200);
-  return c.post(action, { form: { _csrf: csrfOf(page.text), ...fields } });
-}
 
 const NUMBER = 'Phải là số viết như 1.500.000,5 (dấu chấm nhóm hàng nghìn, dấu phẩy trước phần thập phân)';
 const PCT = 'Tỷ lệ phần trăm không được vượt quá 100';
