@@ -2,7 +2,12 @@
 
 #include <string.h>
 
+#include "errors.h"
 #include "fold.h"
+#include "i18n.h"
+
+/* a message id in the reader's language (English when none was set) */
+#define L(c, id) i18n_get((c)->lang ? (c)->lang : "en", (id))
 
 void csv_init(struct csv *c, FILE *f)
 {
@@ -44,7 +49,7 @@ int csv_next(struct csv *c)
 		if (ch == 0 && !nul) nul = c->nfields;
 		if (ch == EOF) {
 			if (in_quotes) {
-				snprintf(c->err, sizeof c->err, "a quoted field opened here is never closed");
+				snprintf(c->err, sizeof c->err, "%s", L(c, N_("a quoted field opened here is never closed")));
 				return -1;
 			}
 			break;
@@ -73,7 +78,7 @@ int csv_next(struct csv *c)
 		if (ch == (c->sep ? c->sep : ',')) {
 			buf_char(&c->rec, 0);
 			if (c->nfields == CSV_MAX_FIELDS) {
-				snprintf(c->err, sizeof c->err, "more than %d fields", CSV_MAX_FIELDS);
+				snprintf(c->err, sizeof c->err, L(c, N_("more than %d fields")), CSV_MAX_FIELDS);
 				return -1;
 			}
 			c->off[c->nfields++] = c->rec.len;
@@ -82,7 +87,7 @@ int csv_next(struct csv *c)
 			continue;
 		}
 		if (quoted) {
-			snprintf(c->err, sizeof c->err, "text after a closing quote in field %d", c->nfields);
+			snprintf(c->err, sizeof c->err, L(c, N_("text after a closing quote in field %d")), c->nfields);
 			/* skip the rest of the line so the next record starts clean */
 			while (ch != '\n' && ch != EOF) ch = get(c);
 			c->next_line++;
@@ -93,13 +98,13 @@ int csv_next(struct csv *c)
 	}
 	buf_char(&c->rec, 0);
 	if (nul) {
-		snprintf(c->err, sizeof c->err, "field %d holds a NUL byte", nul);
+		snprintf(c->err, sizeof c->err, L(c, N_("field %d holds a NUL byte")), nul);
 		return -1;
 	}
 	for (int i = 0; i < c->nfields; i++) {
 		c->field[i] = c->rec.p + c->off[i];
 		if (!utf8_valid(c->field[i], strlen(c->field[i]))) {
-			snprintf(c->err, sizeof c->err, "field %d is not valid UTF-8", i + 1);
+			snprintf(c->err, sizeof c->err, L(c, N_("field %d is not valid UTF-8")), i + 1);
 			return -1;
 		}
 	}

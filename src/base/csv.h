@@ -18,7 +18,8 @@ struct csv {
 	size_t off[CSV_MAX_FIELDS];
 	char *field[CSV_MAX_FIELDS];
 	int nfields;
-	char err[160];
+	char err[160];            /* in lang */
+	const char *lang;         /* the language of err; NULL: English (csv_init) */
 	long bytes;               /* read so far, for progress */
 };
 

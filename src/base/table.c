@@ -12,8 +12,9 @@
 #include "util.h"
 #include "xlsx.h"
 
-int table_open(struct table **out, FILE *f, char *err, size_t errn)
+int table_open(struct table **out, FILE *f, const char *lang, char *err, size_t errn)
 {
+	const char *l = lang ? lang : "en";
 	*out = NULL;
 	struct table *t = calloc(1, sizeof *t);
 	if (!t) { snprintf(err, errn, "out of memory"); return -1; }
@@ -24,7 +25,7 @@ int table_open(struct table **out, FILE *f, char *err, size_t errn)
 		n = fread(m, 1, sizeof m, f);
 		clearerr(f);
 		if (fseeko(f, 0, SEEK_END) == 0) t->total = (long)ftello(f);
-		if (fseeko(f, pos, SEEK_SET) != 0) { snprintf(err, errn, "cannot read the file again from its start"); free(t); return -1; }
+		if (fseeko(f, pos, SEEK_SET) != 0) { snprintf(err, errn, "%s", i18n_get(l, N_("cannot read the file again from its start"))); free(t); return -1; }
 	} else {
 		/* a stream: push the bytes back (glibc allows several ungetc) */
 		n = fread(m, 1, sizeof m, f);
@@ -33,8 +34,9 @@ int table_open(struct table **out, FILE *f, char *err, size_t errn)
 	}
 	if (n == 8 && !memcmp(m, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) {
 		/* an OLE compound file: Excel 97-2003 (.xls), or a workbook saved with a password */
-		snprintf(err, errn, "the file is an old Excel workbook (.xls) or one protected by a password, which cannot be read: "
-				    "save it as .xlsx without a password, or as CSV");
+		snprintf(err, errn, "%s",
+			 i18n_get(l, N_("the file is an old Excel workbook (.xls) or one protected by a password, which cannot be read: "
+					"save it as .xlsx without a password, or as CSV")));
 		free(t);
 		return -1;
 	}
@@ -44,15 +46,16 @@ int table_open(struct table **out, FILE *f, char *err, size_t errn)
 	int utf16 = n >= 2 && ((m[0] == 0xFF && m[1] == 0xFE) || (m[0] == 0xFE && m[1] == 0xFF));
 	if (!utf16 && n >= 4) utf16 = (m[0] && !m[1] && m[2] && !m[3]) || (!m[0] && m[1] && !m[2] && m[3]);
 	if (utf16) {
-		snprintf(err, errn, "the file is UTF-16 text, not UTF-8: save it as \"CSV UTF-8 (comma delimited)\" or as .xlsx");
+		snprintf(err, errn, "%s", i18n_get(l, N_("the file is UTF-16 text, not UTF-8: save it as \"CSV UTF-8 (comma delimited)\" or as .xlsx")));
 		free(t);
 		return -1;
 	}
 	t->xlsx = n >= 4 && m[0] == 'P' && m[1] == 'K' && ((m[2] == 3 && m[3] == 4) || (m[2] == 5 && m[3] == 6));
 	if (t->xlsx) {
-		if (xlsx_open(&t->x, f, err, errn) != 0) { free(t); return -1; }
+		if (xlsx_open(&t->x, f, lang, err, errn) != 0) { free(t); return -1; }
 	} else {
 		csv_init(&t->csv, f);
+		t->csv.lang = lang;
 		t->field = t->csv.field;
 	}
 	*out = t;

@@ -17,7 +17,7 @@ struct table {
 	char **field;
 	int nfields;
 	int line;
-	char err[256];       /* why table_next() returned -1 */
+	char err[256];       /* why table_next() returned -1, in table_open's lang */
 	int xlsx;            /* 1: the file is an XLSX workbook */
 	/* private */
 	struct csv csv;
@@ -26,8 +26,10 @@ struct table {
 };
 
 /* f stays owned by the caller (an XLSX file must be seekable). 0, or -1 with
-** a one-line message in err ("the file is not a readable XLSX workbook: ..."). */
-int table_open(struct table **t, FILE *f, char *err, size_t errn);
+** a one-line message in err ("the file is not a readable XLSX workbook: ...").
+** lang: the language of that message and of t->err (the web's user's; NULL:
+** English, the command line's); a broken workbook's detail stays English. */
+int table_open(struct table **t, FILE *f, const char *lang, char *err, size_t errn);
 /* 1: a row; 0: the end; -1: this row is broken (t->err, t->line). Reading
 ** may go on after -1: a CSV resumes at the next line, a broken XLSX ends. */
 int table_next(struct table *t);

@@ -12,9 +12,13 @@
 #include <zip.h>
 
 #include "buf.h"
+#include "errors.h"
 #include "fold.h"
+#include "i18n.h"
 
-#define BAD "the file is not a readable XLSX workbook: "
+#define BAD N_("the file is not a readable XLSX workbook: ")
+/* a message id in the reader's language (English when none was given) */
+#define L(x, id) i18n_get((x)->lang ? (x)->lang : "en", (id))
 
 long xlsx_max_part = XLSX_MAX_PART, xlsx_max_sheet = XLSX_MAX_SHEET;
 
@@ -32,6 +36,7 @@ struct part {
 
 struct xlsx {
 	FILE *f;
+	const char *lang;          /* of the messages in err; NULL: English */
 	off_t start, size, pos;
 	zip_error_t zerr;
 	zip_t *zip;
@@ -56,7 +61,8 @@ static char empty_field[1];
 static void fail(struct xlsx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fail(struct xlsx *x, const char *fmt, ...)
 {
-	int n = snprintf(x->err, sizeof x->err, BAD);
+	/* the detail stays as libzip, libxml2 or this file says it (in English) */
+	int n = snprintf(x->err, sizeof x->err, "%s", L(x, BAD));
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(x->err + n, sizeof x->err - (size_t)n, fmt, ap);
@@ -401,12 +407,13 @@ static int read_rels(struct xlsx *x, const char *name, struct rel *rels, int nre
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
 static void xml_init(void) { xmlInitParser(); }
 
-int xlsx_open(struct xlsx **out, FILE *f, char *err, size_t errn)
+int xlsx_open(struct xlsx **out, FILE *f, const char *lang, char *err, size_t errn)
 {
 	*out = NULL;
 	pthread_once(&xml_once, xml_init);
 	struct xlsx *x = calloc(1, sizeof *x);
 	if (!x) { snprintf(err, errn, "out of memory"); return -1; }
+	x->lang = lang;
 	x->f = f;
 	buf_init(&x->ss);
 	buf_init(&x->rec);
@@ -518,7 +525,7 @@ static int put_cell(struct xlsx *x, int col, const char *t)
 		if (end == s || (*end && *end != ' ' && *end != '\n') || i >= x->ss_n) {
 			char c[8];
 			col_name(c, col);
-			snprintf(x->err, sizeof x->err, "cell %s%d refers to a shared string that does not exist", c, x->line);
+			snprintf(x->err, sizeof x->err, L(x, N_("cell %s%d refers to a shared string that does not exist")), c, x->line);
 			return -1;
 		}
 		buf_raw(&x->tmp, x->ss.p + x->ss_off[i]);
@@ -533,11 +540,11 @@ static int put_cell(struct xlsx *x, int col, const char *t)
 	if (col >= XLSX_MAX_FIELDS) {
 		char c[8];
 		col_name(c, col);
-		snprintf(x->err, sizeof x->err, "a value in column %s, past the %d columns read", c, XLSX_MAX_FIELDS);
+		snprintf(x->err, sizeof x->err, L(x, N_("a value in column %s, past the %d columns read")), c, XLSX_MAX_FIELDS);
 		return -1;
 	}
 	if (!utf8_valid(x->tmp.p, x->tmp.len)) {
-		snprintf(x->err, sizeof x->err, "field %d is not valid UTF-8", col + 1);
+		snprintf(x->err, sizeof x->err, L(x, N_("field %d is not valid UTF-8")), col + 1);
 		return -1;
 	}
 	x->off[col] = x->rec.len;

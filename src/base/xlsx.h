@@ -25,8 +25,10 @@ extern long xlsx_max_part, xlsx_max_sheet;   /* the limits above; tests lower th
 struct xlsx;
 
 /* f must be seekable (a file or fmemopen) and stays owned by the caller.
-** 0, or -1 with a one-line message in err. */
-int xlsx_open(struct xlsx **x, FILE *f, char *err, size_t errn);
+** 0, or -1 with a one-line message in err. lang: the language of the
+** messages, here and in xlsx_error() (NULL: English); the details of a broken
+** file (libzip's, libxml2's) stay in English. */
+int xlsx_open(struct xlsx **x, FILE *f, const char *lang, char *err, size_t errn);
 /* 1: a row (see the accessors); 0: end; -1: error, in xlsx_error(). A broken
 ** file is an error once and the end after that. */
 int xlsx_next(struct xlsx *x);

@@ -104,7 +104,7 @@ int cluster_criteria_read(struct req *r, FILE *f, struct crit_in **items, int *n
 	char err[256];
 	struct table *t;
 	*n = 0;
-	if (table_open(&t, f, err, sizeof err) != 0) { fe_add(fe, "file", arena_strdup(&r->a, err)); return E_INVALID; }
+	if (table_open(&t, f, lang, err, sizeof err) != 0) { fe_add(fe, "file", arena_strdup(&r->a, err)); return E_INVALID; }
 	int col[CC_N], header = 0;
 	struct crit_in *out = arena_alloc(&r->a, sizeof *out * (CLUSTER_MAX_CRITERIA + 1));
 	/* every bad line is reported, one a line: "line N: reason", in the reader's language (dòng N: …) */
@@ -113,7 +113,7 @@ int cluster_criteria_read(struct req *r, FILE *f, struct crit_in **items, int *n
 #define LINE_ERROR(...) line_error(&errors, __VA_ARGS__)
 	for (int s; (s = table_next(t)) != 0;) {
 		if (s < 0) {
-			LINE_ERROR(T("line %d: %s"), t->line, T(t->err));
+			LINE_ERROR(T("line %d: %s"), t->line, t->err);
 			if (t->xlsx) break; /* a broken XLSX ends; a CSV resumes at the next line */
 			continue;
 		}

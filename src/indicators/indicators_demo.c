@@ -113,7 +113,7 @@ static int load_values(struct db *db, const struct user *who, FILE *log, int *co
 	struct table *t;
 	char err[256];
 	int rc = -1, n = 0;
-	if (table_open(&t, f, err, sizeof err) == 0) {
+	if (table_open(&t, f, NULL, err, sizeof err) == 0) {
 		struct arena ar;
 		arena_init(&ar);
 		struct buf errors;

@@ -450,7 +450,7 @@ static int import_upload(struct req *r, struct buf *errors, int *count)
 	struct table *t;
 	char err[256];
 	int rc;
-	if (table_open(&t, f, err, sizeof err) != 0) {
+	if (table_open(&t, f, r->lang, err, sizeof err) != 0) {
 		buf_printf(errors, "%s\n", err);
 		rc = E_INVALID;
 	} else {
@@ -1925,7 +1925,7 @@ void page_index_create(struct req *r)
 		struct table *t;
 		char err[256];
 		if (!fp) rc = E_DB;
-		else if (table_open(&t, fp, err, sizeof err) != 0) buf_printf(&errors, "%s\n", err);
+		else if (table_open(&t, fp, r->lang, err, sizeof err) != 0) buf_printf(&errors, "%s\n", err);
 		else {
 			rc = indexes_read_criteria(&r->a, t, r->lang, &in.crit, &in.ncrit, &errors);
 			table_close(t);

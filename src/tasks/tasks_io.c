@@ -211,12 +211,12 @@ int tasks_import(struct db *db, const struct user *who, const char *lang, int64_
 	*n = 0;
 	struct table *t;
 	char err[256];
-	if (table_open(&t, in, err, sizeof err) != 0) { fprintf(errors, "%s\n", err); return E_INVALID; }
+	if (table_open(&t, in, lang, err, sizeof err) != 0) { fprintf(errors, "%s\n", err); return E_INVALID; }
 	int col[C_N];
 	int rc = db_tx_begin(db), failed = 0, s;
 	if (rc != E_OK) { table_close(t); return rc; }
 	if ((s = table_next(t)) != 1) {
-		if (s < 0) fprintf(errors, "line %d: %s\n", t->line, t->err);
+		if (s < 0) { fprintf(errors, T("line %d: %s"), t->line, t->err); fputc('\n', errors); }
 		else fprintf(errors, "%s\n", T("the file has no header line"));
 		rc = E_INVALID;
 		goto out;
@@ -232,7 +232,7 @@ int tasks_import(struct db *db, const struct user *who, const char *lang, int64_
 	struct arena a;
 	arena_init(&a);
 	while ((s = table_next(t)) != 0) {
-		if (s < 0) { fprintf(errors, "line %d: %s\n", t->line, t->err); failed++; continue; }
+		if (s < 0) { fprintf(errors, T("line %d: %s"), t->line, t->err); fputc('\n', errors); failed++; continue; }
 		if (table_blank(t)) continue;
 		int lr = import_task_line(db, who, lang, &a, programme_id, t, col, errors);
 		if (lr == E_OK) (*n)++;
@@ -466,12 +466,12 @@ int tasks_import_progress(struct db *db, const struct user *who, const char *lan
 	*n = 0;
 	struct table *t;
 	char err[256];
-	if (table_open(&t, in, err, sizeof err) != 0) { fprintf(errors, "%s\n", err); return E_INVALID; }
+	if (table_open(&t, in, lang, err, sizeof err) != 0) { fprintf(errors, "%s\n", err); return E_INVALID; }
 	int col[P_N];
 	int rc = db_tx_begin(db), failed = 0, s;
 	if (rc != E_OK) { table_close(t); return rc; }
 	if ((s = table_next(t)) != 1) {
-		if (s < 0) fprintf(errors, "line %d: %s\n", t->line, t->err);
+		if (s < 0) { fprintf(errors, T("line %d: %s"), t->line, t->err); fputc('\n', errors); }
 		else fprintf(errors, "%s\n", T("the file has no header line"));
 		rc = E_INVALID;
 		goto out;
@@ -486,7 +486,7 @@ int tasks_import_progress(struct db *db, const struct user *who, const char *lan
 	struct arena a;
 	arena_init(&a);
 	while ((s = table_next(t)) != 0) {
-		if (s < 0) { fprintf(errors, "line %d: %s\n", t->line, t->err); failed++; continue; }
+		if (s < 0) { fprintf(errors, T("line %d: %s"), t->line, t->err); fputc('\n', errors); failed++; continue; }
 		if (table_blank(t)) continue;
 		int lr = import_progress_line(db, who, lang, &a, programme_id, t, col, today, errors, n);
 		if (lr == E_INVALID) failed++;

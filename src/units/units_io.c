@@ -40,7 +40,7 @@ void import_progress_end(struct import_report *rep, const struct table *t)
 int import_open(struct table **t, FILE *in, struct import_report *rep)
 {
 	char err[256];
-	if (table_open(t, in, err, sizeof err) == 0) return E_OK;
+	if (table_open(t, in, rep->lang, err, sizeof err) == 0) return E_OK;
 	fprintf(rep->errors, "%s\n", err);
 	return E_INVALID;
 }

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!f) return 0;
 	struct xlsx *x;
 	char err[256];
-	if (xlsx_open(&x, f, err, sizeof err) != 0) {
+	if (xlsx_open(&x, f, NULL, err, sizeof err) != 0) {
 		if (strncmp(err, "the file is not a readable XLSX workbook: ", 42) != 0 || strchr(err, '\n')) abort();
 		fclose(f);
 		return 0;

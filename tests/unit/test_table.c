@@ -46,7 +46,7 @@ static char *dump(const char *path)
 	assert_non_null(f);
 	struct table *t;
 	char err[256];
-	if (table_open(&t, f, err, sizeof err) != 0) {
+	if (table_open(&t, f, NULL, err, sizeof err) != 0) {
 		buf_printf(&b, "!%s", err);
 		fclose(f);
 		return buf_detach(&b);
@@ -230,7 +230,7 @@ static void test_xlsx_number_cells_marked(void **state)
 	assert_non_null(f);
 	struct table *t;
 	char err[256];
-	assert_int_equal(table_open(&t, f, err, sizeof err), 0);
+	assert_int_equal(table_open(&t, f, NULL, err, sizeof err), 0);
 	assert_int_equal(table_next(t), 1);
 	assert_int_equal(t->line, 2);
 	assert_int_equal(t->nfields, 8);
@@ -255,7 +255,7 @@ static void test_xlsx_number_cells_marked(void **state)
 	write_file(tmp("n.csv"), "a,b\n0.125,1\n", 12);
 	f = fopen(tmp("n.csv"), "rb");
 	assert_non_null(f);
-	assert_int_equal(table_open(&t, f, err, sizeof err), 0);
+	assert_int_equal(table_open(&t, f, NULL, err, sizeof err), 0);
 	assert_int_equal(table_next(t), 1);
 	assert_int_equal(table_next(t), 1);
 	assert_int_equal(table_numeric(t, 0), 0);
@@ -470,7 +470,7 @@ static void test_column_names(void **state)
 	f = fopen(tmp("h.csv"), "rb");
 	struct table *t;
 	char err[256];
-	assert_int_equal(table_open(&t, f, err, sizeof err), 0);
+	assert_int_equal(table_open(&t, f, NULL, err, sizeof err), 0);
 	assert_int_equal(table_next(t), 1);
 	int col[3];
 	table_columns_named(t, cols, col);
@@ -497,6 +497,51 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* a reader opened in a language says what is wrong with a line in it (a
+** reporter's import on the web); without one, in English (the command line) */
+static void test_errors_in_the_readers_language(void **state)
+{
+	(void)state;
+	static const char csv[] = "code,name\nA,\"x\"y\nB,\xff\n";
+	write_file(tmp("bad.csv"), csv, sizeof csv - 1);
+	static const struct { const char *lang, *quote, *utf8; } want[] = {
+		{ "vi", "có chữ sau dấu ngoặc kép đóng ở ô thứ 2", "ô thứ 2 không phải văn bản UTF-8 hợp lệ" },
+		{ "hi", "फ़ील्ड 2 में बंद उद्धरण-चिह्न के बाद पाठ", "फ़ील्ड 2 मान्य UTF-8 नहीं है" },
+		{ NULL, "text after a closing quote in field 2", "field 2 is not valid UTF-8" },
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		FILE *f = fopen(tmp("bad.csv"), "rb");
+		assert_non_null(f);
+		struct table *t;
+		char err[256];
+		assert_int_equal(table_open(&t, f, want[i].lang, err, sizeof err), 0);
+		assert_int_equal(table_next(t), 1);
+		assert_int_equal(table_next(t), -1);
+		assert_int_equal(t->line, 2);
+		assert_string_equal(t->err, want[i].quote);
+		assert_int_equal(table_next(t), -1);
+		assert_int_equal(t->line, 3);
+		assert_string_equal(t->err, want[i].utf8);
+		table_close(t);
+		fclose(f);
+	}
+	/* a file that cannot be read at all */
+	write_file(tmp("u16.csv"), "\xff\xfe" "c\0o\0", 6);
+	FILE *f = fopen(tmp("u16.csv"), "rb");
+	assert_non_null(f);
+	struct table *t;
+	char err[256];
+	assert_int_equal(table_open(&t, f, "vi", err, sizeof err), -1);
+	assert_string_equal(err, "tệp là văn bản UTF-16, không phải UTF-8: hãy lưu thành \"CSV UTF-8 (comma delimited)\" hoặc .xlsx");
+	fclose(f);
+	write_file(tmp("broken.xlsx"), "PK\3\4 not a zip at all", 22);
+	f = fopen(tmp("broken.xlsx"), "rb");
+	assert_non_null(f);
+	assert_int_equal(table_open(&t, f, "vi", err, sizeof err), -1);
+	assert_true(strncmp(err, "tệp không phải sổ tính XLSX đọc được: ", strlen("tệp không phải sổ tính XLSX đọc được: ")) == 0);
+	fclose(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -509,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_xlsx_size_limit),
 		cmocka_unit_test(test_csv_through_table),
 		cmocka_unit_test(test_column_names),
+		cmocka_unit_test(test_errors_in_the_readers_language),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,50 @@
+// Defects left by the sessions of 2026-11-30 and fixed in the session after,
+// on the demo's data: a line the CSV reader itself cannot read (a stray
+// quote, bytes that are not UTF-8) is told in the reader's language, as every
+// other error of the same import is, and so is a file saved as UTF-16.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeDb, startServer } from '../lib/server.mjs';
+import { loginAs, sql } from './_util.mjs';
+
+let env, srv, officer;
+
+before(async () => {
+  env = makeDb({ demo: true });
+  srv = await startServer(env.db);
+  officer = await loginAs(srv.base, 'camau.officer', env.demoUsers['camau.officer'].password);
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+});
+
+function upload(client, route, bytes, name, headers = {}) {
+  const fd = new FormData();
+  fd.append('file', new Blob([bytes]), name);
+  return client.req('POST', route, { raw: fd, headers });
+}
+
+test('a task import\'s unreadable CSV lines are told in the reader\'s language with their line numbers; nothing is written', async () => {
+  const p = await officer.post('/api/v1/programmes', { json: { code: 'KH-CSV7', title: 'Kế hoạch 7/KH-UBND', kind: 'plan', owner_code: 'T-CAMAU-BCD57' } });
+  assert.equal(p.status, 201, p.text);
+  const route = `/api/v1/programmes/${p.data.id}/import`;
+  const head = 'code,title,parent_code,lead_code,coordinators,assigned_on,due_on,product\n';
+  const file = Buffer.concat([
+    Buffer.from(head + 'A1,Nhiệm vụ một,,T-CAMAU-SKHCN,,01/02/2025,30/06/2025,Báo cáo\n'),
+    Buffer.from('A2,"Nhiệm vụ" hai,,T-CAMAU-SKHCN,,01/02/2025,30/06/2025,\n'),
+    Buffer.from('A3,Nhi'), Buffer.from([0xe1, 0xbb]), Buffer.from(',,T-CAMAU-SKHCN,,01/02/2025,30/06/2025,\n'),
+  ]);
+  const vi = await upload(officer, route, file, 'ds.csv');
+  assert.equal(vi.status, 422, vi.text);
+  assert.equal(vi.data.error.fields.file,
+    'dòng 3: có chữ sau dấu ngoặc kép đóng ở ô thứ 2\ndòng 4: ô thứ 2 không phải văn bản UTF-8 hợp lệ');
+  const hi = await upload(officer, route, file, 'ds.csv', { 'Accept-Language': 'hi' });
+  assert.equal(hi.status, 422, hi.text);
+  assert.match(hi.data.error.fields.file, /^पंक्ति 3: फ़ील्ड 2 में बंद उद्धरण-चिह्न के बाद पाठ\nपंक्ति 4: फ़ील्ड 2 मान्य UTF-8 नहीं है$/);
+  // a file saved as UTF-16 (Excel's "Unicode Text")
+  const u16 = await upload(officer, route, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(head, 'utf16le')]), 'ds.txt');
+  assert.equal(u16.status, 422, u16.text);
+  assert.equal(u16.data.error.fields.file, 'tệp là văn bản UTF-16, không phải UTF-8: hãy lưu thành "CSV UTF-8 (comma delimited)" hoặc .xlsx');
+  assert.equal(sql(env.db, `SELECT count(*) FROM tasks WHERE programme_id = ${p.data.id}`), '0');
+});
