@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer } from '../lib/server.mjs';
-import { loginAs, sql } from './_util.mjs';
+import { formLogin, loginAs, sql } from './_util.mjs';
 
 let env, srv, officer;
 
@@ -47,4 +47,28 @@ test('a task import\'s unreadable CSV lines are told in the reader\'s language w
   assert.equal(u16.status, 422, u16.text);
   assert.equal(u16.data.error.fields.file, 'tệp là văn bản UTF-16, không phải UTF-8: hãy lưu thành "CSV UTF-8 (comma delimited)" hoặc .xlsx');
   assert.equal(sql(env.db, `SELECT count(*) FROM tasks WHERE programme_id = ${p.data.id}`), '0');
+});
+
+test('a private saved dashboard has an Open link, which shows its unit, indicators and periods', async () => {
+  const admin = await loginAs(srv.base, 'admin', env.adminPassword);
+  const sl = sql(env.db, "SELECT id FROM units WHERE code = 'T-SONLA'");
+  const d = await admin.post('/api/v1/indicator-dashboards', { json: { slug: 's7-private', title: 'Sơn La nội bộ', unit_id: Number(sl),
+    indicators: 'houses_supported,rural_hygienic_water', period_from: '2024', period_to: '2025', public: false } });
+  assert.equal(d.status, 201, d.text);
+  const b = await formLogin(srv.base, 'admin', env.adminPassword, 'vi');
+  const page = await b.get(`/indicators/dashboard?unit_id=${sl}`);
+  assert.equal(page.status, 200);
+  const li = page.text.match(/<li>Sơn La nội bộ <small>[^]*?<\/li>/);
+  assert.ok(li, 'the private dashboard is listed');
+  const open = li[0].match(/<a href="([^"]+)">Mở<span class="sr"> Sơn La nội bộ<\/span><\/a>/);
+  assert.ok(open, li[0]);
+  const href = open[1].replace(/&amp;/g, '&');
+  assert.equal(href, `/indicators/dashboard?unit_id=${sl}&indicators=houses_supported%2Crural_hygienic_water&from=2024&to=2025`);
+  const shown = await b.get(href);
+  assert.equal(shown.status, 200);
+  assert.match(shown.text, /<title>Bảng tổng hợp · Tỉnh Sơn La/);
+  assert.match(shown.text, /name="from" value="2024"/);
+  assert.match(shown.text, /name="to" value="2025"/);
+  const checked = [...shown.text.matchAll(/<input type="checkbox" name="indicators" value="([a-z_]+)" checked>/g)].map((m) => m[1]);
+  assert.deepEqual(checked, ['houses_supported', 'rural_hygienic_water']);
 });
