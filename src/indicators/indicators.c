@@ -733,7 +733,7 @@ int indicators_history(struct db *db, struct arena *a, int64_t indicator_id, int
 	*n = 0;
 	*items = NULL;
 	struct stmt *st = db_query(db,
-				   "SELECT h.id, h.action, h.comment, u.login, h.at, h.value, h.numerator, h.denominator FROM indicator_history h "
+				   "SELECT h.id, h.action, h.comment, u.login, h.at, h.value, h.numerator, h.denominator, u.full_name FROM indicator_history h "
 				   "LEFT JOIN users u ON u.id = h.user_id WHERE h.indicator_id = $1 AND h.unit_id = $2 AND h.period = $3 ORDER BY h.id",
 				   "iit", indicator_id, unit_id, period);
 	if (!st) return E_DB;
@@ -750,6 +750,7 @@ int indicators_history(struct db *db, struct arena *a, int64_t indicator_id, int
 		h->action = arena_strdup(a, db_text(st, 1));
 		h->comment = arena_strdup(a, db_text(st, 2));
 		h->user = db_text(st, 3) ? arena_strdup(a, db_text(st, 3)) : NULL; /* NULL: the system (a page names it in its language) */
+		h->user_name = h->user && db_text(st, 8) && *db_text(st, 8) ? arena_strdup(a, db_text(st, 8)) : h->user;
 		h->at = arena_strdup(a, db_text(st, 4));
 		h->has_value = !db_isnull(st, 5);
 		h->value = db_double(st, 5);

@@ -178,6 +178,7 @@ int indicators_unit_values(struct db *db, struct arena *a, int64_t unit_id, cons
 struct ind_history {
 	int64_t id;
 	const char *action, *comment, *user, *at;
+	const char *user_name;   /* the user's full name (their login when none); NULL with user */
 	int has_value;
 	double value, numerator, denominator;
 	int has_ratio;

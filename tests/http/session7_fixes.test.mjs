@@ -72,3 +72,17 @@ test('a private saved dashboard has an Open link, which shows its unit, indicato
   const checked = [...shown.text.matchAll(/<input type="checkbox" name="indicators" value="([a-z_]+)" checked>/g)].map((m) => m[1]);
   assert.deepEqual(checked, ['houses_supported', 'rural_hygienic_water']);
 });
+
+test('an indicator value\'s history names who entered it by their name, their login beside', async () => {
+  const off = await loginAs(srv.base, 'sonla.officer', env.demoUsers['sonla.officer'].password);
+  const sl = sql(env.db, "SELECT id FROM units WHERE code = 'T-SONLA'");
+  const e = await off.post('/api/v1/indicator-values', { json: { unit_id: Number(sl), period: '2026', values: [{ indicator: 'houses_supported', value: 120 }] } });
+  assert.equal(e.status, 200, e.text);
+  const b = await formLogin(srv.base, 'sonla.officer', env.demoUsers['sonla.officer'].password, 'vi');
+  const page = await b.get(`/indicators/history?indicator=houses_supported&unit_id=${sl}&period=2026`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<td>Cán bộ Ban TĐKT Sơn La <small class="code">sonla\.officer<\/small><\/td><td>đã nhập<\/td>/);
+  // the API still gives the login
+  const h = await off.get(`/api/v1/indicator-values/history?indicator=houses_supported&unit_id=${sl}&period=2026`);
+  assert.deepEqual(h.data.items.map((x) => [x.user, x.action, x.value]), [['sonla.officer', 'enter', 120]]);
+});
