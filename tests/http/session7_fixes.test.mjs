@@ -85,4 +85,16 @@ test('an indicator value\'s history names who entered it by their name, their lo
   // the API still gives the login
   const h = await off.get(`/api/v1/indicator-values/history?indicator=houses_supported&unit_id=${sl}&period=2026`);
   assert.deepEqual(h.data.items.map((x) => [x.user, x.action, x.value]), [['sonla.officer', 'enter', 120]]);
+  // approved, the value is no longer a field, and still has its unit of measure beside it
+  const admin = await loginAs(srv.base, 'admin', env.adminPassword);
+  const ap = await admin.post('/api/v1/indicator-values/approve', { json: { unit_id: Number(sl), period: '2026' } });
+  assert.equal(ap.status, 200, ap.text);
+  const entry = await b.get(`/indicators?unit_id=${sl}&period=2026`);
+  assert.equal(entry.status, 200);
+  const row = entry.text.match(/<tr[^>]*id="row-houses_supported"[^]*?<\/tr>/) || entry.text.match(/<tr[^>]*>(?:(?!<\/tr>)[^])*?houses_supported(?:(?!<\/tr>)[^])*<\/tr>/);
+  assert.ok(row, 'the row of houses_supported');
+  assert.doesNotMatch(row[0], /name="v\.houses_supported"/);
+  assert.match(row[0], /<td>\s*120\u00a0căn\s*<\/td>/);
+  const after = await b.get(`/indicators/history?indicator=houses_supported&unit_id=${sl}&period=2026`);
+  assert.match(after.text, /<td>Quản trị hệ thống <small class="code">admin<\/small><\/td><td>đã phê duyệt \(khóa\)<\/td>/);
 });
