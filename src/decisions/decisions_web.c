@@ -509,6 +509,27 @@ static const char **nominee_names(struct req *r, const struct decision_in *in, i
 	return names;
 }
 
+/* the index k of a "nominees[k]" error, -1 for another field */
+static int nominee_index(const char *field) { return strncmp(field, "nominees[", 9) ? -1 : atoi(field + 9); }
+
+/* the errors as the page lists them: the decision's own first, then each
+** nominee's in the order of the rows and lines typed (the checks find them
+** pass by pass: unknown codes, then scope, then the award's kind), each
+** nominee's in the order found; stable, in place */
+static void order_errors(struct field_errors *fe)
+{
+	for (int i = 1; i < fe->n; i++) {
+		const char *f = fe->field[i], *m = fe->msg[i];
+		int k = nominee_index(f), j = i;
+		for (; j > 0 && nominee_index(fe->field[j - 1]) > k; j--) {
+			fe->field[j] = fe->field[j - 1];
+			fe->msg[j] = fe->msg[j - 1];
+		}
+		fe->field[j] = f;
+		fe->msg[j] = m;
+	}
+}
+
 static void decisions_page(struct req *r, const struct field_errors *fe, const struct decision_in *in)
 {
 	struct decision_query q = { .reader = r->user };
@@ -560,6 +581,7 @@ void page_decision_create(struct req *r)
 	}
 	if (rc != E_INVALID && rc != E_STATE && rc != E_NOTFOUND) { reply_fail(r, rc, &fe); return; }
 	r->status = rc == E_STATE ? 409 : 422;
+	order_errors(&fe);
 	decisions_page(r, &fe, &in);
 }
 

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer } from '../lib/server.mjs';
-import { formLogin, loginAs, sql } from './_util.mjs';
+import { csrfOf, formLogin, loginAs, sql } from './_util.mjs';
 
 let env, srv, officer;
 
@@ -97,4 +97,21 @@ test('an indicator value\'s history names who entered it by their name, their lo
   assert.match(row[0], /<td>\s*120\u00a0căn\s*<\/td>/);
   const after = await b.get(`/indicators/history?indicator=houses_supported&unit_id=${sl}&period=2026`);
   assert.match(after.text, /<td>Quản trị hệ thống <small class="code">admin<\/small><\/td><td>đã phê duyệt \(khóa\)<\/td>/);
+});
+
+test('a decision\'s pasted nominees that fail are listed in the order of their lines, whichever check found them', async () => {
+  const b = await formLogin(srv.base, 'admin', env.adminPassword, 'vi');
+  const list = await b.get('/decisions');
+  assert.equal(list.status, 200);
+  // line 1 fails a late check (an award for collectives given to a person), line 2 the first (no such code)
+  const bad = await b.post('/decisions', { form: { _csrf: csrfOf(list.text), authority_code: 'QN-QUANGYEN', number: '77/QĐ-UBND', date: '15/08/2024',
+    signer: 'A', signer_title: 'Chủ tịch', nominees: 'CC00001203 TTLDXS\nNO-SUCH LDTT\nCC00001206 LDTT\n' } });
+  assert.equal(bad.status, 422, bad.text.slice(0, 300));
+  const box = bad.text.match(/<div class="error-msg" role="alert"><p><b>[^<]+<\/b><\/p><ul>([^]*?)<\/ul><\/div>/);
+  assert.ok(box, 'the error box');
+  const items = [...box[1].matchAll(/<li>([^<]*)<\/li>/g)].map((m) => m[1]);
+  assert.equal(items.length, 2, items.join('\n'));
+  assert.equal(items[0], 'Hà Bích Nga — Tập thể lao động xuất sắc: Tập thể lao động xuất sắc do cấp bộ, ngành, tỉnh khen thưởng: '
+    + 'cơ quan ban hành không có thẩm quyền khen thưởng này');
+  assert.match(items[1], /^NO-SUCH\b.*: Không có người hoặc đơn vị nào có mã này$/);
 });
