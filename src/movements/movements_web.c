@@ -16,6 +16,7 @@
 #include "../base/util.h"
 #include "tmpl_movements.h"
 #include "mv_report.h"
+#include "mv_internal.h"
 #include "mv_web.h"
 #include "../web/roles.h"
 
@@ -198,6 +199,108 @@ void page_registration_create(struct req *r)
 		return;
 	}
 	if (rc == E_INVALID || rc == E_STATE) { show_movement(r, m, &fe); return; }
+	reply_fail(r, rc, &fe);
+}
+
+int mv_registration_editable(struct req *r, const struct movement *m, const struct registration *g)
+{
+	if (!r->user || m->stage == MV_CLOSED || !g->active) return 0;
+	if (movement_manageable(r->user, m)) return 1;
+	return m->stage == MV_LAUNCHED && mv_may(r->user, PERM_MOVEMENT_REPORT, g->unit_path);
+}
+
+const char *mv_commitment_input(struct req *r, const struct registration *g, int64_t metric_id)
+{
+	for (int i = 0; i < g->ncommit; i++)
+		if (g->commit_metric[i] == metric_id) {
+			struct buf b;
+			buf_init(&b);
+			fmt_number(&b, r->lang, g->commit_value[i]);
+			const char *s = arena_strdup(&r->a, buf_cstr(&b));
+			buf_free(&b);
+			return s;
+		}
+	return "";
+}
+
+/* the registration of the path's {id} and its movement, readable and
+** changeable by the user; NULL after replying */
+static struct registration *editable_registration(struct req *r, struct movement **m)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return NULL;
+	struct registration *g;
+	int rc = registrations_get(r->db, &r->a, id, &g);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return NULL; }
+	if (!(*m = mv_param(r, arena_printf(&r->a, "%lld", (long long)g->movement_id)))) return NULL;
+	if (!role_can(r->user, PERM_READ, g->unit_path) && !role_can(r->user, PERM_READ, (*m)->authority_path)) {
+		reply_fail(r, E_NOTFOUND, NULL);
+		return NULL;
+	}
+	if (!mv_registration_editable(r, *m, g)) {
+		reply_error(r, 403, "forbidden",
+			    (*m)->stage == MV_CLOSED ? N_("A closed movement cannot be changed")
+			    : !g->active		   ? N_("This registration was withdrawn")
+			    : (*m)->stage != MV_LAUNCHED ? N_("Only the organiser can change registrations while the movement is under review")
+							 : N_("You may not change this unit's registration"));
+		return NULL;
+	}
+	return g;
+}
+
+static void show_registration(struct req *r, const struct movement *m, const struct registration *g, const struct field_errors *fe, int typed)
+{
+	page_begin(r, arena_printf(&r->a, "%s · %s", _("Registration"), g->unit_name), "movements");
+	tmpl_registration_edit(&r->out, r, m, g, fe, typed);
+	page_end(r);
+}
+
+void page_registration(struct req *r)
+{
+	struct movement *m;
+	struct registration *g = editable_registration(r, &m);
+	if (g) show_registration(r, m, g, NULL, 0);
+}
+
+void page_registration_update(struct req *r)
+{
+	struct movement *m;
+	struct registration *g = editable_registration(r, &m);
+	if (!g) return;
+	struct field_errors fe = { 0 };
+	int64_t version = require_version(r, &fe);
+	struct registration_in in;
+	mv_read_registration(r, &in, &fe, 0);
+	int withdraw = in.active == 0;
+	if (!withdraw) {
+		/* the boxes, each checked at its own; an emptied pledge or plan clears it */
+		in.set_commitments = 0;
+		if (typed_numbers(r, "commitments", in.commit, in.commit_keys, &in.ncommit)) in.set_commitments = 1;
+		if (!in.pledge) in.pledge = "";
+		if (in.planned_models < 0 && req_form(r, "planned_models")) in.planned_models = 0;
+	}
+	/* checked even when a box could not be read: every problem at once (nothing is written then) */
+	int rc = fe_get(&fe, "version") ? E_INVALID : registrations_update(r->db, r->user, g->id, version, &in, &fe);
+	if (rc == E_OK) {
+		flash_set(r, arena_printf(&r->a, withdraw ? _("The registration of %s was withdrawn") : _("Saved the registration of %s"), g->unit_name));
+		reply_redirect(r, arena_printf(&r->a, "/movements/%lld", (long long)m->id));
+		return;
+	}
+	if (rc == E_CONFLICT) {
+		/* changed meanwhile: the form again at the new version, with what was typed */
+		struct registration *now;
+		if (registrations_get(r->db, &r->a, g->id, &now) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+		struct field_errors stale = { 0 };
+		fe_add(&stale, "version", N_("Someone else changed this registration after you opened the form; nothing was saved. The form shows what you typed: save again to keep it."));
+		r->status = 409;
+		show_registration(r, m, now, &stale, !withdraw);
+		return;
+	}
+	if (rc == E_INVALID || rc == E_STATE) {
+		r->status = rc == E_STATE ? 409 : 422;
+		show_registration(r, m, g, &fe, 1);
+		return;
+	}
 	reply_fail(r, rc, &fe);
 }
 

@@ -65,6 +65,8 @@ void page_movement_status(struct req *r);
 void page_movement_update(struct req *r);
 void page_movements(struct req *r);
 void page_registration_create(struct req *r);
+void page_registration(struct req *r);          /* GET /registrations/{id}: the form that changes or withdraws it */
+void page_registration_update(struct req *r);
 void page_replication_create(struct req *r);
 void page_replication_delete(struct req *r);
 void page_report_create(struct req *r);
@@ -74,6 +76,12 @@ void page_typical(struct req *r);
 int mv_attachment_readable(struct req *r, const char *entity, int64_t entity_id);
 
 /* template helpers */
+/* may the user change the registration on the web now: the organiser until
+** the movement closes, the unit's reporter while it runs (registrations_update
+** decides again) */
+int mv_registration_editable(struct req *r, const struct movement *m, const struct registration *g);
+/* the registration's commitment to a metric as a form's box shows it ("1.500,5"), "" when none */
+const char *mv_commitment_input(struct req *r, const struct registration *g, int64_t metric_id);
 const char *mv_field_name(struct req *r, const char *code);
 const struct metric *mv_metric_by_id(const struct movement *m, int64_t id);
 void tmpl_value(struct buf *o, struct req *r, double v);

@@ -277,15 +277,39 @@ int registrations_create(struct db *db, const struct user *who, int64_t movement
 	int s = db_step(st);
 	if (s == DB_ROW) newid = db_int(st, 0);
 	db_done(st);
-	if (s == DB_DONE) { fe_add(fe, "unit_id", N_("This unit has already registered")); rc = E_INVALID; goto out; }
-	if (s != DB_ROW) goto out;
+	char *before = NULL;
+	if (s == DB_DONE) {
+		/* a registration withdrawn (active 0) is made again: the same row,
+		** with what this one says */
+		int64_t old = 0, active = 1;
+		st = db_query(db, "SELECT id, active FROM registrations WHERE movement_id = $1 AND unit_id = $2", "ii", movement_id, in->unit_id);
+		if (!st) goto out;
+		if (db_step(st) == DB_ROW) old = db_int(st, 0), active = db_int(st, 1);
+		db_done(st);
+		if (!old || active) { fe_add(fe, "unit_id", N_("This unit has already registered")); rc = E_INVALID; goto out; }
+		before = audit_snapshot(db, old, reg_snapshot);
+		if (db_exec(db,
+			    "UPDATE registrations SET active = 1, pledge = $1, planned_models = $2, registered_on = $3, late = $4, created_by = $5, "
+			    "version = version + 1, updated_at = $6 WHERE id = $7",
+			    "tItiIti", in->pledge && *in->pledge ? in->pledge : NULL, in->planned_models, in->registered_on ? in->registered_on : today,
+			    (int64_t)late, who->id, now, old) != DB_OK ||
+		    db_exec(db, "DELETE FROM registration_commitments WHERE registration_id = $1", "i", old) != DB_OK) {
+			free(before);
+			goto out;
+		}
+		newid = old;
+	} else if (s != DB_ROW) goto out;
 	for (int i = 0; in->set_commitments && i < in->ncommit; i++)
 		if (db_exec(db, "INSERT INTO registration_commitments (registration_id, metric_id, value) VALUES ($1, $2, $3)", "iid", newid,
-			    movement_metric(m, in->commit[i].metric)->id, in->commit[i].value) != DB_OK)
+			    movement_metric(m, in->commit[i].metric)->id, in->commit[i].value) != DB_OK) {
+			free(before);
 			goto out;
+		}
 	char note[160];
 	snprintf(note, sizeof note, "registered after the deadline of %s by an officer on the unit's behalf", m->register_by);
-	if (audit_change(db, who, N_("register"), "registration", newid, NULL, reg_snapshot, late ? note : NULL) != E_OK) goto out;
+	int arc = audit_change(db, who, N_("register"), "registration", newid, before, reg_snapshot, late ? note : NULL);
+	free(before);
+	if (arc != E_OK) goto out;
 	rc = E_OK;
 	*id = newid;
 out:
@@ -321,8 +345,9 @@ int registrations_update(struct db *db, const struct user *who, int64_t id, int6
 	}
 	if (in->pledge && strlen(in->pledge) > MV_TEXT_MAX) fe_add(fe, "pledge", N_("Is too long"));
 	if (in->planned_models < -1 || in->planned_models > 100000) fe_add(fe, "planned_models", N_("Is out of range"));
+	/* every problem at once: those the caller found reading the form, and these */
+	if (in->set_commitments) mv_check_values(m, in->commit, in->commit_keys, in->ncommit, "commitments", fe);
 	if (fe->n) { rc = E_INVALID; goto out; }
-	if (in->set_commitments && (rc = mv_check_values(m, in->commit, in->commit_keys, in->ncommit, "commitments", fe)) != E_OK) goto out;
 	if (in->active == 0 && g->active && g->models > 0) {
 		fe_add(fe, "active", N_("Withdraw the unit's models first"));
 		rc = E_INVALID;

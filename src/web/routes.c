@@ -48,6 +48,8 @@ const struct route routes[] = {
 	{ M_GET, "/movements/{id}/edit", page_movement_edit, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_POST, "/movements/{id}/status", page_movement_status, LOGIN, PERM_MOVEMENT_MANAGE },
 	{ M_POST, "/movements/{id}/registrations", page_registration_create, LOGIN, PERM_MOVEMENT_REPORT },
+	{ M_GET, "/registrations/{id}", page_registration, LOGIN, PERM_MOVEMENT_REPORT },
+	{ M_POST, "/registrations/{id}", page_registration_update, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_GET, "/movements/{id}/models", page_movement_models, LOGIN, 0 },
 	{ M_POST, "/movements/{id}/models", page_model_create, LOGIN, PERM_MOVEMENT_REPORT },
 	{ M_GET, "/movements/{id}/dashboard", page_dashboard, LOGIN, 0 },

@@ -791,7 +791,7 @@ test('imports: control characters in a title or note, a NUL byte, and percents r
   assert.equal(bad.data.error.fields.file, [
     'dòng 2: title: Không được chứa ký tự điều khiển',
     'dòng 3: product: Phải là một dòng, không chứa ký tự điều khiển',
-    'line 6: field 2 holds a NUL byte',   // the record before spans lines 3 to 5
+    'dòng 6: ô thứ 2 chứa byte NUL',   // the record before spans lines 3 to 5
   ].join('\n'));
   assert.equal(sql(env.db, `SELECT count(*) FROM tasks WHERE programme_id = ${p.data.id}`), '0');
   const good = await upload(officer, `/api/v1/programmes/${p.data.id}/import`, head + 'C1,Khảo sát,T-CAMAU-SKHCN,01/02/2025,\n'
