@@ -77,7 +77,7 @@ test('type "yen giang", arrow down, Enter: the hidden input holds the ward\'s id
   await box.press('Enter');
   const res = await submit(page, form.getByRole('button', { name: 'Đăng ký' }));
   assert.equal(res.status(), 303);
-  assert.deepEqual(await page.locator('section table.list tbody td:first-child a').allInnerTexts(), ['Phường Yên Giang']);
+  assert.deepEqual(await page.locator('section table.list tbody td:first-child a:first-of-type').allInnerTexts(), ['Phường Yên Giang']);
   assertNoProblems(page);
 });
 

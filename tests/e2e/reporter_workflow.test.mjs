@@ -65,7 +65,7 @@ test('finds the ward by typing "yen giang" and registers it', async () => {
   await form.getByLabel('Nội dung cam kết').fill('Đăng ký 1 mô hình “Dân vận khéo”');
   const res = await submit(page, form.getByRole('button', { name: 'Đăng ký' }));
   assert.equal(res.status(), 303);
-  assert.deepEqual(await page.locator('section table.list tbody td:first-child a').allInnerTexts(), ['Phường Yên Giang']);
+  assert.deepEqual(await page.locator('section table.list tbody td:first-child a:first-of-type').allInnerTexts(), ['Phường Yên Giang']);
   assertNoProblems(page);
 });
 
