@@ -1,6 +1,6 @@
 #!/bin/sh
 # make test: every suite, under AddressSanitizer + UBSan.
-#   scripts/test.sh [all|unit|pg-unit|http|pg-http|e2e|openapi|valgrind]
+#   scripts/test.sh [all|unit|pg-unit|http|pg-http|e2e|openapi|valgrind|times]
 set -u
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -108,15 +108,25 @@ pg_http_files() {
 		THIDUA_TEST_PG="$uri" node --test --test-concurrency=1 $TT "$@"
 	)
 }
-# make test: the PostgreSQL HTTP suite, the longest, as two halves (every
-# other file), each on its own cluster
-pg_http_half() { # 0 or 1
-	set -- $(ls tests/http/*.test.mjs | awk -v h="$1" 'NR % 2 == h')
-	pg_http_files "$@"
+# part_files N K DIR: the test files of DIR in N parts of about equal time,
+# part K (0 to N-1). tests/test-times.txt gives each file's seconds when run
+# alone (a file not in it counts 3); the longest go first, each to the part
+# with the least time so far. A file's time only balances the parts: a
+# wrong or missing one costs speed, never a test.
+part_files() {
+	ls "$3"/*.test.mjs | awk 'FILENAME != "-" { w[$2] = $1; next } { print (($0 in w) ? w[$0] : 3), $0 }' tests/test-times.txt - |
+		sort -k1,1gr -k2,2 |
+		awk -v n="$1" -v k="$2" '{ b = 0; for (i = 1; i < n; i++) if (s[i] < s[b]) b = i; s[b] += $1; if (b == k) print $2 }'
 }
-pg_http_1() { pg_http_half 1; }
-pg_http_2() { pg_http_half 0; }
+# make test runs the long suites in parts beside each other (below, "all"),
+# each PostgreSQL part on a cluster of its own
+pg_http_1() { pg_http_files $(part_files 2 0 tests/http); }
+pg_http_2() { pg_http_files $(part_files 2 1 tests/http); }
+http_1() { node_deps && node --test --test-concurrency=1 $TT $(part_files 2 0 tests/http); }
+http_2() { node_deps && node --test --test-concurrency=1 $TT $(part_files 2 1 tests/http); }
 e2e() { node_deps && node --test --test-concurrency=1 $TT tests/e2e/; }
+e2e_1() { node_deps && node --test --test-concurrency=1 $TT $(part_files 2 0 tests/e2e); }
+e2e_2() { node_deps && node --test --test-concurrency=1 $TT $(part_files 2 1 tests/e2e); }
 openapi() { node_deps && (cd tests && npx --no-install redocly lint --format=stylish ../docs/openapi.yaml); }
 valgrind_http() {
 	THIDUA_BIN="$PWD/build/release/thidua" THIDUA_WRAP="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
@@ -125,11 +135,13 @@ valgrind_http() {
 
 case "$what" in
 all)
-	# The HTTP suite on PostgreSQL (the longest, in two halves) and the
-	# browser suite run beside the others: their tests wait on servers, browsers and clocks
-	# often enough that three streams keep the two cores busier than one.
-	# Their output is printed when they end. THIDUA_SERIAL=1 runs
-	# everything in turn.
+	# The HTTP suite on PostgreSQL and on SQLite and the browser suite run
+	# in two parts each (part_files: about equal times), five of them beside
+	# the unit tests and the sixth: their tests wait on servers, browsers and
+	# clocks often enough that several streams keep the two cores busy, and
+	# parts of equal length end together (with the whole HTTP suite in one
+	# stream, the last 100 s of a run had one core idle). Their output is
+	# printed when they end. THIDUA_SERIAL=1 runs everything in turn.
 	node_deps || exit 1
 	if [ "${THIDUA_SERIAL:-0}" = 1 ]; then
 		suite pg-http pg_http
@@ -137,13 +149,17 @@ all)
 	else
 		beside pg-http-1 pg_http_1
 		beside pg-http-2 pg_http_2
-		beside e2e e2e
+		beside e2e-1 e2e_1
+		beside e2e-2 e2e_2
+		beside http-1 http_1
 	fi
 	suite unit unit
 	suite pg-unit pg_unit
-	suite http http
+	if [ "${THIDUA_SERIAL:-0}" = 1 ]; then suite http http; else suite http-2 http_2; fi
 	suite openapi openapi
-	collect e2e
+	collect http-1
+	collect e2e-1
+	collect e2e-2
 	collect pg-http-1
 	collect pg-http-2
 	;;
@@ -154,7 +170,24 @@ pg-http) suite pg-http pg_http ;;
 e2e) suite e2e e2e ;;
 openapi) suite openapi openapi ;;
 valgrind) suite valgrind valgrind_http ;;
-*) echo "usage: $0 [all|unit|pg-unit|http|pg-http|e2e|openapi|valgrind]" >&2; exit 2 ;;
+times)
+	# each HTTP and browser test file run alone, its seconds into tests/test-times.txt (part_files)
+	node_deps || exit 1
+	out=$(mktemp)
+	for f in tests/http/*.test.mjs tests/e2e/*.test.mjs; do
+		t0=$(date +%s.%N)
+		node --test --test-concurrency=1 $TT "$f" >/dev/null 2>&1 || echo "$f failed (its time is kept all the same)" >&2
+		awk -v a="$t0" -v b="$(date +%s.%N)" -v f="$f" 'BEGIN { printf "%.1f %s\n", b - a, f }' >>"$out"
+	done
+	{
+		echo "# seconds path: each test file's time run alone (a quiet machine, SQLite, the ASan build), by which"
+		echo "# scripts/test.sh splits the long suites into parts of about equal time (part_files); a file"
+		echo "# missing here counts 3 s. Measured again by scripts/test.sh times."
+		sort -k2 "$out"
+	} >tests/test-times.txt
+	rm -f "$out"
+	;;
+*) echo "usage: $0 [all|unit|pg-unit|http|pg-http|e2e|openapi|valgrind|times]" >&2; exit 2 ;;
 esac
 echo
 if [ -s "$whatfailed" ]; then
