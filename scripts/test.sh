@@ -15,10 +15,23 @@ failed=0
 failures=""
 times=""
 
+# The tests' files (databases, uploads, browsers' profiles) on a tmpfs when
+# there is one with room, unless TMPDIR is set: there a commit's fdatasync
+# costs nothing. On the disk, under make test's load, the unit tests took
+# 232 s instead of 18 (3 662 fdatasyncs in test_tasks alone). Nothing in the
+# tests needs a disk: a process killed with -9 loses no write the page cache
+# holds. The PostgreSQL clusters stay in /tmp (fsync=off; their user
+# "nobody" must reach them).
+shmdir=""
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] &&
+	[ "$(df -k --output=avail /dev/shm 2>/dev/null | tail -n 1 | tr -d ' ')" -gt 4000000 ] 2>/dev/null; then
+	shmdir=$(mktemp -d /dev/shm/td.XXXXXX) && export TMPDIR="$shmdir"
+fi
+
 # what failed, gathered from the suites' output and printed again at the end
 # (a CI log is often read from its tail)
 whatfailed=$(mktemp)
-trap 'rm -f "$whatfailed"' EXIT
+trap 'rm -f "$whatfailed"; [ -z "$shmdir" ] || rm -rf "$shmdir"' EXIT
 # remember NAME LOG: the lines of a failed suite's output that say what failed
 remember() {
 	{

@@ -14,6 +14,7 @@
 
 #include "base/db.h"
 #include "base/schema.h"
+#include "tmpdir.h"
 
 /* path: a buffer of n >= 40 bytes that receives the file's name; name: a
 ** short word naming the test program. 0, or -1 when anything failed. */
@@ -34,7 +35,7 @@ static inline int fixture_db_open(char *path, size_t n, const char *name, struct
 		}
 		return schema_migrate(*db, 1) == 0 ? 0 : -1;
 	}
-	snprintf(path, n, "/tmp/thidua-%s-XXXXXX", name);
+	snprintf(path, n, "%s/thidua-%s-XXXXXX", test_tmpdir(), name);
 	int fd = mkstemp(path);
 	if (fd < 0) return -1;
 	close(fd);

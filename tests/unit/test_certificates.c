@@ -23,6 +23,7 @@
 #include "fixture.h"
 #include "people/people.h"
 #include "units/units.h"
+#include "tmpdir.h"
 
 struct fx {
 	char path[200];
@@ -251,7 +252,7 @@ static void test_master_key_file(void **state)
 		signing_master_key_set(NULL);
 		assert_int_equal(signing_master_key_load(f->db, NULL, err, sizeof err), 1);
 		assert_int_equal(signing_have_master_key(), 0);
-		snprintf(key, sizeof key, "/tmp/thidua-certs-%d.key", (int)getpid());
+		snprintf(key, sizeof key, "%s/thidua-certs-%d.key", test_tmpdir(), (int)getpid());
 		given = key;
 	} else {
 		snprintf(key, sizeof key, "%s.key", f->path);

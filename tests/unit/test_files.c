@@ -27,6 +27,7 @@
 #include "base/schema.h"
 #include "web/web.h"
 #include "fixture.h"
+#include "tmpdir.h"
 
 /* ---------------- real bytes ---------------- */
 
@@ -88,7 +89,7 @@ static struct bytes slurp(const char *path)
 static void tmpname(char *out, size_t n, const char *suffix)
 {
 	static int seq;
-	snprintf(out, n, "/tmp/thidua-files-%d-%d%s", (int)getpid(), ++seq, suffix);
+	snprintf(out, n, "%s/thidua-files-%d-%d%s", test_tmpdir(), (int)getpid(), ++seq, suffix);
 }
 
 static struct bytes make_xlsx(void)

@@ -364,7 +364,8 @@ static int check_margins(const char *path)
 static void test_pdf_report(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/thidua-report-XXXXXX";
+	char path[512];
+	snprintf(path, sizeof path, "%s/thidua-report-XXXXXX", test_tmpdir());
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	FILE *f = fdopen(fd, "wb");
@@ -418,7 +419,8 @@ static void test_pdf_report(void **state)
 static void test_pdf_flow(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/thidua-flow-XXXXXX";
+	char path[512];
+	snprintf(path, sizeof path, "%s/thidua-flow-XXXXXX", test_tmpdir());
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	FILE *f = fdopen(fd, "wb");
@@ -620,6 +622,7 @@ static void test_place_and_date(void **state)
 /* make bench-report: this file built against the release library; renders
 ** the test's report 10 times and prints the median time and the size */
 #include <time.h>
+#include "tmpdir.h"
 
 static int cmp_double(const void *a, const void *b)
 {

@@ -19,13 +19,14 @@
 #include "base/errors.h"
 #include "base/table.h"
 #include "base/xlsx.h"
+#include "tmpdir.h"
 
 #define BAD "the file is not a readable XLSX workbook: "
 #define NS_MAIN "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 #define NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 #define NS_PKG "http://schemas.openxmlformats.org/package/2006/relationships"
 
-static char dir[64];
+static char dir[512];
 
 static const char *tmp(const char *name)
 {
@@ -484,7 +485,7 @@ static void test_column_names(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	strcpy(dir, "/tmp/thidua-table-XXXXXX");
+	snprintf(dir, sizeof dir, "%s/thidua-table-XXXXXX", test_tmpdir());
 	return mkdtemp(dir) ? 0 : -1;
 }
 

@@ -27,6 +27,7 @@
 #include "fixture.h"
 #include "fixture_units.h"
 #include "web/roles.h"
+#include "tmpdir.h"
 
 struct fx {
 	char path[64];
@@ -364,7 +365,8 @@ static void test_remind_recipients(void **state)
 	assert_string_equal(fe_get(&fe, "lead_code"), "This is outside the units you may work on");
 	fe.n = 0;
 	assert_int_equal(tasks_create(f->db, &auth_system, &in, &fe, &id), E_OK);
-	char dir[] = "/tmp/thidua-remind-XXXXXX";
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s/thidua-remind-XXXXXX", test_tmpdir());
 	assert_non_null(mkdtemp(dir));
 	struct remind_report rep;
 	assert_int_equal(tasks_remind(f->db, "2025-07-01", 7, dir, &rep), E_OK);
