@@ -20,6 +20,7 @@
 #include "base/i18n.h"
 #include "base/pdf.h"
 #include "movements/mv_report.h"
+#include "tmpdir.h"
 
 static int count(const char *hay, const char *needle)
 {
@@ -622,7 +623,6 @@ static void test_place_and_date(void **state)
 /* make bench-report: this file built against the release library; renders
 ** the test's report 10 times and prints the median time and the size */
 #include <time.h>
-#include "tmpdir.h"
 
 static int cmp_double(const void *a, const void *b)
 {

@@ -26,7 +26,7 @@
 #define NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 #define NS_PKG "http://schemas.openxmlformats.org/package/2006/relationships"
 
-static char dir[512];
+static char dir[96];
 
 static const char *tmp(const char *name)
 {

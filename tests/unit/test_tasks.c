@@ -365,7 +365,7 @@ static void test_remind_recipients(void **state)
 	assert_string_equal(fe_get(&fe, "lead_code"), "This is outside the units you may work on");
 	fe.n = 0;
 	assert_int_equal(tasks_create(f->db, &auth_system, &in, &fe, &id), E_OK);
-	char dir[512];
+	char dir[160];
 	snprintf(dir, sizeof dir, "%s/thidua-remind-XXXXXX", test_tmpdir());
 	assert_non_null(mkdtemp(dir));
 	struct remind_report rep;
