@@ -58,7 +58,11 @@ export async function loginForm(page, base, login, password) {
 // `make screenshots` refreshes the pictures the documents show (those already
 // in docs/img); every other one goes to build/e2e-shots as in a test run.
 const SHOTS_DIR = fileURLToPath(new URL('../../build/e2e-shots/', import.meta.url));
+// Only when SCREENSHOTS is set (make screenshots sets it to "docs"; any
+// other value keeps them under build/e2e-shots): a full-page picture is
+// rendered and encoded by Chromium, CPU make test has no use for.
 export async function screenshot(page, name) {
+  if (!process.env.SCREENSHOTS) return;
   const dir = fs.existsSync(path.join(IMG_DIR, name)) ? IMG_DIR : SHOTS_DIR;
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, name), fullPage: true });
