@@ -81,3 +81,34 @@ test('rejecting a proposal asks first: a rejected proposal cannot go on', async 
   assert.equal(confirmOf(page.text, 'Không đồng ý'),
     'Không đồng ý với đề nghị này? Đề nghị bị từ chối không thể trình lại.');
 });
+
+test('one candidate given twice is refused, on the form and in the API: its votes would split over two rows', async () => {
+  const twice = 'Một ứng viên được ghi hai lần';
+  // two lines of one label
+  const secretary = await browser('tw.officer');
+  const form = await secretary.get('/votes/new');
+  const r = await post(secretary, '/votes', [['_csrf', csrfOf(form.text)], ['unit_id', unitId('T-QUANGTRI-HDTDKT')], ['title', 'Bình xét Chiến sĩ thi đua'],
+    ['threshold_pct', '90'], ['base', 'all_members'], ['voter_ids', ''], ['voter_ids', userId('thanhhoa.rep')],
+    ['candidate_units', ''], ['labels', 'Nguyễn Văn An\nTrần Thị Bình\nNguyễn Văn An\n']]);
+  assert.equal(r.status, 422, r.text);
+  assert.match(r.text, new RegExp(`<p class="field-error" id="e-candidate_units">${twice}</p>`));
+  // what was typed is kept
+  assert.match(r.text, /<textarea id="f-labels" name="labels" rows="4">Nguyễn Văn An\nTrần Thị Bình\nNguyễn Văn An\n<\/textarea>/);
+  // one unit twice, by the API; and in a change of a draft
+  const bad = await tw.post('/api/v1/votes', {
+    json: { title: 'Cờ thi đua', threshold_pct: 90, base: 'all_members', voters: VOTERS, unit_code: 'T-QUANGTRI-HDTDKT',
+      candidates: [{ unit_code: 'T-HATINH' }, { unit_code: 'T-QUANGBINH' }, { unit_code: 'T-HATINH' }] },
+  });
+  assert.equal(bad.status, 422, bad.text);
+  assert.deepEqual(bad.data.error.fields, { candidates: twice });
+  const v = await round('Cờ thi đua (nháp)');
+  const patch = await tw.patch(`/api/v1/votes/${v.id}`, { json: { version: v.version, candidates: [{ label: 'A' }, { label: 'A' }] } });
+  assert.equal(patch.status, 422, patch.text);
+  assert.deepEqual(patch.data.error.fields, { candidates: twice });
+  // two people of one name stay two candidates (the round tells them apart by their units)
+  const ok = await tw.post('/api/v1/votes', {
+    json: { title: 'Cờ thi đua', threshold_pct: 90, base: 'all_members', voters: VOTERS, unit_code: 'T-QUANGTRI-HDTDKT',
+      candidates: [{ unit_code: 'T-HATINH' }, { label: 'Tỉnh Hà Tĩnh (đề nghị lại)' }] },
+  });
+  assert.equal(ok.status, 201, ok.text);
+});
