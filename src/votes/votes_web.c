@@ -767,9 +767,17 @@ void page_vote_post(struct req *r)
 		reply_redirect(r, arena_printf(&r->a, "/votes/%lld", (long long)v->id));
 		return;
 	}
-	if (rc == E_INVALID || rc == E_STATE) {
+	/* a draft saved by someone else meanwhile: the edit form again over the
+	** new version, with what was typed, rather than a page that loses it */
+	int stale = rc == E_CONFLICT && !fe.n && what && !strcmp(what, "edit");
+	if (rc == E_INVALID || rc == E_STATE || stale) {
 		struct vote_round *again;
 		if (votes_get(r->db, &r->a, v->id, r->user, &again) == E_OK) {
+			if (stale) {
+				form_conflict(r, again->version);
+				show_vote(r, again, NULL, NULL, NULL, 0, 0);
+				return;
+			}
 			if (rc == E_STATE) r->status = 409;
 			show_vote(r, again, &fe, NULL, NULL, 0, 0);
 			if (rc == E_STATE) r->status = 409;

@@ -112,3 +112,24 @@ test('one candidate given twice is refused, on the form and in the API: its vote
   });
   assert.equal(ok.status, 201, ok.text);
 });
+
+test('a draft round saved meanwhile by someone else: the edit form comes back with what was typed, over the new version (409)', async () => {
+  const v = await round('Xét Bằng khen của Chủ tịch UBND tỉnh');
+  const secretary = await browser('tw.officer');
+  const page = await secretary.get(`/votes/${v.id}`);
+  // another secretary changes the round meanwhile
+  const other = await tw.patch(`/api/v1/votes/${v.id}`, { json: { version: v.version, title: 'Xét Bằng khen (đã sửa)' } });
+  assert.equal(other.status, 200, other.text);
+  const r = await post(secretary, `/votes/${v.id}`, [['_csrf', csrfOf(page.text)], ['what', 'edit'], ['version', String(v.version)],
+    ['title', 'Xét Bằng khen năm 2025'], ['threshold_pct', '66,5'], ['base', 'all_members'], ['max_choices', ''], ['quota_pct', ''], ['quota_of', ''],
+    ['voter_ids', ''], ...VOTERS.map((l) => ['voter_ids', userId(l)]), ['candidate_units', ''], ['labels', 'Nguyễn Văn An\nLê Văn Cường\n']]);
+  assert.equal(r.status, 409, r.text);
+  assert.match(r.text, /Người khác đã thay đổi bản ghi này sau khi bạn mở biểu mẫu; bản ghi hiện ở phiên bản 2\./);
+  const edit = r.text.match(/<form[^>]*id="edit-vote"[\s\S]*?<\/form>/);
+  assert.ok(edit, 'the edit form is on the page');
+  assert.match(edit[0], /<input type="hidden" name="version" value="2">/);
+  assert.match(edit[0], /<input id="f-title" name="title" value="Xét Bằng khen năm 2025" required>/);
+  assert.match(edit[0], /<input id="f-threshold_pct" name="threshold_pct" value="66,5" required>/);
+  assert.match(edit[0], /<textarea id="f-labels" name="labels" rows="4">Nguyễn Văn An\nLê Văn Cường\n<\/textarea>/);
+  assert.equal(sql(env.db, `SELECT title FROM vote_rounds WHERE id = ${v.id}`), 'Xét Bằng khen (đã sửa)');
+});
