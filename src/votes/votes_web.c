@@ -567,7 +567,10 @@ void page_vote_create(struct req *r)
 	struct vote_form f;
 	int rc = read_vote(r, &in, &f, &fe);
 	int64_t id = 0;
-	if (rc == E_OK) rc = votes_create(r->db, r->user, &in, &fe, &id);
+	/* after a reading error the round's own checks still run (votes_create
+	** writes nothing while fe holds one): every problem of the form at once,
+	** not the voters and candidates missing only once the rest is right */
+	if (rc == E_OK || (rc == E_INVALID && fe.n)) rc = votes_create(r->db, r->user, &in, &fe, &id);
 	if (rc == E_OK) {
 		flash_set(r, N_("The vote was created: record who is present if needed, then open it"));
 		reply_redirect(r, arena_printf(&r->a, "/votes/%lld", (long long)id));

@@ -133,3 +133,22 @@ test('a draft round saved meanwhile by someone else: the edit form comes back wi
   assert.match(edit[0], /<textarea id="f-labels" name="labels" rows="4">Nguyễn Văn An\nLê Văn Cường\n<\/textarea>/);
   assert.equal(sql(env.db, `SELECT title FROM vote_rounds WHERE id = ${v.id}`), 'Xét Bằng khen (đã sửa)');
 });
+
+test('the new round\'s error summary names each field and links to it, on a phone as on a desk', async () => {
+  const secretary = await browser('tw.officer');
+  const form = await secretary.get('/votes/new');
+  const r = await post(secretary, '/votes', [['_csrf', csrfOf(form.text)], ['unit_id', unitId('T-QUANGTRI-HDTDKT')], ['title', ''],
+    ['threshold_pct', '90,555'], ['base', 'all_members'], ['max_choices', 'hai'], ['voter_ids', ''], ['candidate_units', ''], ['labels', '']]);
+  assert.equal(r.status, 422, r.text);
+  const summary = r.text.match(/<div class="error-summary error-msg" role="alert" id="error-summary">([\s\S]*?)<\/div>/);
+  assert.ok(summary, 'an error summary');
+  assert.deepEqual([...summary[1].matchAll(/<li><a href="(#[^"]+)">([^<]*)<\/a><\/li>/g)].map((m) => [m[1], m[2]]), [
+    ['#f-title', 'Tên gọi: Bắt buộc nhập'],
+    ['#f-max_choices', 'Số lựa chọn tối đa trên một phiếu (để trống: không giới hạn): Phải là số nguyên'],
+    ['#f-threshold_pct', 'Ngưỡng (%): Phải là tỷ lệ phần trăm từ 0 đến 100, tối đa hai chữ số thập phân'],
+    ['#f-voter_ids', 'Người bỏ phiếu: Chọn ít nhất một người bỏ phiếu'],
+    ['#f-candidate_units', 'Đơn vị được bình xét: Cần ít nhất một ứng viên'],
+  ]);
+  // every target is on the page
+  for (const id of ['f-title', 'f-max_choices', 'f-threshold_pct', 'f-voter_ids', 'f-candidate_units']) assert.match(r.text, new RegExp(`id="${id}"`));
+});
