@@ -449,8 +449,26 @@ int votes_may_hold_at(struct db *db, const struct user *who, int64_t cluster_yea
 ** public): one who may not read a person is answered as for an unknown one,
 ** so that the round's labels do not show a name out of scope. A nominee is
 ** the proposal's, whose reading is checked with the proposal. */
+/* one candidate: the same nominee, person or unit, or (for a free label)
+** the same text — accents and case count: "Ông Ân" is not "Ông An" */
+static int same_candidate(const struct vote_candidate_in *a, const struct vote_candidate_in *b)
+{
+	if (a->nominee_id || b->nominee_id) return a->nominee_id == b->nominee_id;
+	if (a->person_id || b->person_id) return a->person_id == b->person_id;
+	if (a->unit_id || b->unit_id) return a->unit_id == b->unit_id;
+	return a->label && b->label && !strcmp(a->label, b->label);
+}
+
 static void check_candidates(struct db *db, const struct user *who, int64_t round_id, const struct vote_in *in, struct field_errors *fe)
 {
+	/* one candidate listed twice would split its votes over two rows of the
+	** result, each short of the threshold: refused, as a voter listed twice is */
+	for (int i = 1; i < in->ncand && i < VOTES_MAX_CANDIDATES; i++)
+		for (int k = 0; k < i; k++)
+			if (same_candidate(&in->cand[i], &in->cand[k])) {
+				fe_add(fe, "candidates", N_("A candidate is listed twice"));
+				return;
+			}
 	for (int i = 0; i < in->ncand; i++) {
 		const struct vote_candidate_in *c = &in->cand[i];
 		if (c->person_id && !c->nominee_id && !votes_person_candidate_ok(db, who, round_id, c->person_id)) {

@@ -567,7 +567,10 @@ void page_vote_create(struct req *r)
 	struct vote_form f;
 	int rc = read_vote(r, &in, &f, &fe);
 	int64_t id = 0;
-	if (rc == E_OK) rc = votes_create(r->db, r->user, &in, &fe, &id);
+	/* after a reading error the round's own checks still run (votes_create
+	** writes nothing while fe holds one): every problem of the form at once,
+	** not the voters and candidates missing only once the rest is right */
+	if (rc == E_OK || (rc == E_INVALID && fe.n)) rc = votes_create(r->db, r->user, &in, &fe, &id);
 	if (rc == E_OK) {
 		flash_set(r, N_("The vote was created: record who is present if needed, then open it"));
 		reply_redirect(r, arena_printf(&r->a, "/votes/%lld", (long long)id));
@@ -767,9 +770,17 @@ void page_vote_post(struct req *r)
 		reply_redirect(r, arena_printf(&r->a, "/votes/%lld", (long long)v->id));
 		return;
 	}
-	if (rc == E_INVALID || rc == E_STATE) {
+	/* a draft saved by someone else meanwhile: the edit form again over the
+	** new version, with what was typed, rather than a page that loses it */
+	int stale = rc == E_CONFLICT && !fe.n && what && !strcmp(what, "edit");
+	if (rc == E_INVALID || rc == E_STATE || stale) {
 		struct vote_round *again;
 		if (votes_get(r->db, &r->a, v->id, r->user, &again) == E_OK) {
+			if (stale) {
+				form_conflict(r, again->version);
+				show_vote(r, again, NULL, NULL, NULL, 0, 0);
+				return;
+			}
 			if (rc == E_STATE) r->status = 409;
 			show_vote(r, again, &fe, NULL, NULL, 0, 0);
 			if (rc == E_STATE) r->status = 409;

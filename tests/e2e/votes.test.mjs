@@ -33,6 +33,9 @@ after(async () => {
 async function as(login) {
   const { context, page } = await newPage(browser);
   await page.setViewportSize({ width: 390, height: 844 });
+  // opening, casting and closing cannot be undone: each asks first; the member says yes
+  page.asked = [];
+  page.on('dialog', (d) => { page.asked.push(d.message()); d.accept(); });
   await loginForm(page, srv.base, login, testPassword(login));
   return { context, page };
 }
@@ -75,6 +78,7 @@ test('the organiser prepares the round with the pickers and opens it', async () 
     ['Tỉnh Hà Tĩnh', 'Tỉnh Quảng Trị', 'Nguyễn Thị Lan (Vụ Thi đua – Khen thưởng)', 'Tỉnh Thừa Thiên Huế']);
   await submit(page, page.getByRole('button', { name: 'Mở bỏ phiếu' }));
   assert.match(await text(page.locator('h1')), /đang bỏ phiếu/);
+  assert.deepEqual(page.asked, ['Mở bỏ phiếu? Sau khi mở, danh sách ứng viên và người bỏ phiếu không thể thay đổi.']);
   assertNoProblems(page);
   await context.close();
 });
@@ -92,6 +96,7 @@ test('council members tick their choices and each gets a receipt; nobody sees a 
     assert.match(code, /^[0-9a-f]{5}(-[0-9a-f]{5}){3}$/);
     if (login === 'hd.minh') receipt = code;
     assert.equal(await page.locator('#ballot').count(), 0, 'one ballot per member');
+    assert.deepEqual(page.asked, ['Bỏ phiếu với các lựa chọn đã đánh dấu? Phiếu đã bỏ không thể sửa hay rút lại.']);
     assertNoProblems(page);
     await context.close();
   }
@@ -102,6 +107,7 @@ test('the organiser closes it; a member reads the tally and checks the receipt',
     const { context, page } = await as('tw.officer');
     await page.goto(voteUrl);
     await submit(page, page.getByRole('button', { name: 'Kết thúc bỏ phiếu và kiểm phiếu' }));
+    assert.deepEqual(page.asked, ['Kết thúc bỏ phiếu ngay? Số phiếu đã bỏ: 3 trên 3. Sau khi kết thúc không nhận thêm phiếu nào; không thể hoàn tác.']);
     assertNoProblems(page);
     await context.close();
   }
