@@ -125,7 +125,11 @@ test('an officer issues a decision without typing a code: the authority, each no
   const row2 = form.getByRole('group', { name: 'Người, tập thể được đề nghị 2' });
   await pickOption(row2, 'Hoặc một tập thể', 'phuong chung', /^Phường Chứng Nhận/);
   await row2.getByLabel('Danh hiệu, hình thức khen thưởng').selectOption('BK_BO_TINH');
+  // a decision cannot be taken back, only revoked: the button asks first
+  let asked = null;
+  page.once('dialog', (d) => { asked = d.message(); d.accept(); });
   const res = await submit(page, form.getByRole('button', { name: 'Ban hành và ký số' }));
+  assert.equal(asked, 'Ban hành quyết định và ký số các giấy khen? Đã ban hành thì chỉ có thể thu hồi, không sửa được.');
   assert.equal(res.status(), 303, res.status() === 422 ? await text(page.locator('.error-msg')) : '');
   assert.match(await text(page.locator('h1')), /^Quyết định 77\/QĐ-UBND/);
   const rows = await page.locator('table.list tbody tr').allInnerTexts();

@@ -89,6 +89,7 @@ test('the board issues the decision from the approved proposal; the certificate 
   await form.locator('#f-signer').fill('Lê Thành Đô');
   await form.locator('#f-signer_title').fill('Chủ tịch');
   await screenshot(page, 'decision-form.png');
+  page.once('dialog', (d) => d.accept()); // a decision is revoked, never undone: the button asks first
   await submit(page, form.getByRole('button', { name: /ký/ }));
   assert.match(page.url(), /\/decisions\/\d+$/);
   const row = page.locator('#nominees tbody tr').first();
