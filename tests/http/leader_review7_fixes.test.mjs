@@ -1,0 +1,67 @@
+// Review 7A: a leader who only reads — the viewer of Cà Mau (camau.viewer),
+// the central board's officer (tw.officer) — on the dashboards of the demo.
+// Each test is a defect they met: the cluster review telling a reader outside
+// the cluster that no vote was held, score cells linking to cards the reader
+// is refused, a pager's count in the wrong digits, a chart of quarters with
+// no figures in words, and a viewer's home page silent about the overdue
+// tasks of their province.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeDb, startServer, addUser } from '../lib/server.mjs';
+import { loginAs, formLogin, sql } from './_util.mjs';
+
+let env, srv, viewer, central;
+
+before(async () => {
+  env = makeDb({ demo: true });
+  addUser(env.db, 'sonla.viewer', 'viewer', 'T-SONLA');
+  srv = await startServer(env.db);
+  viewer = await formLogin(srv.base, 'camau.viewer', env.demoUsers['camau.viewer'].password);
+  central = await formLogin(srv.base, 'tw.officer', env.demoUsers['tw.officer'].password);
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+});
+
+// the text of the element with this id, tags dropped and spaces folded
+function textOf(html, id) {
+  const at = html.indexOf(`id="${id}"`);
+  assert.ok(at >= 0, `no element #${id}`);
+  const open = html.lastIndexOf('<', at);
+  const tag = html.slice(open + 1).match(/^\w+/)[0];
+  const end = html.indexOf(`</${tag}>`, at);
+  return html.slice(html.indexOf('>', at) + 1, end).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+// the cells of the table row whose first cell is `first`
+function rowOf(html, tableId, first) {
+  const at = html.indexOf(`id="${tableId}"`);
+  assert.ok(at >= 0, `no table #${tableId}`);
+  const table = html.slice(at, html.indexOf('</table>', at));
+  for (const tr of table.split('<tr>').slice(1)) {
+    const cells = [...tr.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((m) => m[1].replace(/<[^>]*>/g, '').trim());
+    if (cells[0] === first) return cells;
+  }
+  assert.fail(`no row ${first} in #${tableId}`);
+}
+
+test('the North Central review of 2023 tells a reader outside the cluster that its 2 votes were held, not that none was', async () => {
+  const page = await viewer.get('/clusters/1/years/2023');
+  assert.equal(page.status, 200);
+  assert.equal(textOf(page.text, 'votes-none'),
+    'Hội nghị này đã tổ chức 2 cuộc bỏ phiếu; kết quả chỉ hiển thị cho người bỏ phiếu và cơ quan tổ chức.');
+  assert.doesNotMatch(page.text, /chưa tổ chức bỏ phiếu/);
+  viewer.cookies.lang = 'en';
+  const en = await viewer.get('/clusters/1/years/2023');
+  delete viewer.cookies.lang;
+  assert.equal(textOf(en.text, 'votes-none'),
+    '2 votes were held at this review; their results are shown to their voters and to the organising body.');
+  // the central officer reads the rounds themselves: Hà Tĩnh 5 of 6 for the Government's flag
+  const tw = await central.get('/clusters/1/years/2023');
+  assert.doesNotMatch(tw.text, /id="votes-none"/);
+  assert.match(tw.text, /<tr><td>Tỉnh Hà Tĩnh<\/td><td class="num">5<\/td><td class="num">83,33%<\/td>/);
+  // a review with no round at all still says so
+  const y2024 = await viewer.get('/clusters/1/years/2024');
+  assert.equal(textOf(y2024.text, 'votes-none'), 'Hội nghị này chưa tổ chức bỏ phiếu.');
+});
