@@ -65,3 +65,26 @@ test('the North Central review of 2023 tells a reader outside the cluster that i
   const y2024 = await viewer.get('/clusters/1/years/2024');
   assert.equal(textOf(y2024.text, 'votes-none'), 'Hội nghị này chưa tổ chức bỏ phiếu.');
 });
+
+test('the scoring matrix links a card only for those who may open it: the Cà Mau viewer reads the points, every link of the page opens', async () => {
+  const page = await viewer.get('/clusters/1/years/2023');
+  assert.doesNotMatch(page.text, /score\?scorer=/);
+  // Hà Tĩnh's self-assessment, 102 points, submitted, as plain text
+  assert.match(page.text, /<tr><th scope="row">Tỉnh Hà Tĩnh<\/th>\s*<td class="num">102 ✓<span class="sr">/);
+  const main = page.text.slice(page.text.indexOf('<main'));
+  const links = [...new Set([...main.matchAll(/href="(\/[^"#]*)"/g)].map((m) => m[1].replace(/&amp;/g, '&')))];
+  assert.ok(links.length >= 5, links.join(' '));
+  for (const href of links) {
+    const r = await viewer.get(href);
+    assert.ok(r.status < 400, `${href}: ${r.status}`);
+  }
+  // Hà Tĩnh's council reads its own cards and those scoring it: 6 + 6 − 1 links, all open
+  const hatinh = await loginAs(srv.base, 'hatinh.cum', env.demoUsers['hatinh.cum'].password);
+  const hp = await hatinh.get('/clusters/1/years/2023');
+  const cards = [...new Set([...hp.text.matchAll(/href="(\/clusters\/1\/years\/2023\/score\?[^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, '&')))];
+  assert.equal(cards.length, 11);
+  for (const href of cards) assert.equal((await hatinh.get(href)).status, 200, href);
+  // the central officer (over the whole country) opens all 36
+  const tw = await central.get('/clusters/1/years/2023');
+  assert.equal(new Set([...tw.text.matchAll(/score\?scorer=\d+&amp;target=\d+/g)].map((m) => m[0])).size, 36);
+});
