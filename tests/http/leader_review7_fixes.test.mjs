@@ -88,3 +88,15 @@ test('the scoring matrix links a card only for those who may open it: the Cà Ma
   const tw = await central.get('/clusters/1/years/2023');
   assert.equal(new Set([...tw.text.matchAll(/score\?scorer=\d+&amp;target=\d+/g)].map((m) => m[0])).size, 36);
 });
+
+test('a list\'s pager counts in the language\'s digits: 1–50 / 1.132 tasks in Vietnamese, 1,132 in English', async () => {
+  const vi = await viewer.get('/programmes/1?as_of=2025-10-14');
+  assert.equal(vi.status, 200);
+  assert.match(vi.text, /<span>1–50 \/ 1\.132<\/span>/);
+  const next = await viewer.get('/programmes/1?as_of=2025-10-14&offset=1100');
+  assert.match(next.text, /<span>1\.101–1\.132 \/ 1\.132<\/span>/);
+  viewer.cookies.lang = 'en';
+  const en = await viewer.get('/programmes/1?as_of=2025-10-14');
+  delete viewer.cookies.lang;
+  assert.match(en.text, /<span>1–50 \/ 1,132<\/span>/);
+});
