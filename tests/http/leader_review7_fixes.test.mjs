@@ -100,3 +100,17 @@ test('a list\'s pager counts in the language\'s digits: 1–50 / 1.132 tasks in 
   delete viewer.cookies.lang;
   assert.match(en.text, /<span>1–50 \/ 1,132<\/span>/);
 });
+
+test('the programme\'s quarters chart has its figures in a table: Cà Mau\'s Resolution 57 tasks at the end of Q2 and Q3 2025', async () => {
+  const page = await viewer.get('/programmes/1?as_of=2025-10-14');
+  assert.equal(page.status, 200);
+  assert.deepEqual(rowOf(page.text, 'by-quarter', '30/06/2025'), ['30/06/2025', '1.132', '302 (27%)', '260', '42', '705', '125']);
+  // the report's figures: 485 done (43%), 561 not yet due, 86 overdue — more done and fewer overdue than in Q2
+  assert.deepEqual(rowOf(page.text, 'by-quarter', '30/09/2025'), ['30/09/2025', '1.132', '485 (43%)', '353', '132', '561', '86']);
+  assert.deepEqual(rowOf(page.text, 'by-quarter', '14/10/2025'), ['14/10/2025', '1.132', '485 (43%)', '353', '132', '561', '86']);
+  viewer.cookies.lang = 'en';
+  const en = await viewer.get('/programmes/1?as_of=2025-10-14');
+  delete viewer.cookies.lang;
+  assert.match(en.text, /<thead><tr><th scope="col">Date<\/th><th scope="col" class="num">Tasks<\/th><th scope="col" class="num">done<\/th><th scope="col" class="num">done on time<\/th>/);
+  assert.deepEqual(rowOf(en.text, 'by-quarter', '30 Jun 2025'), ['30 Jun 2025', '1,132', '302 (27%)', '260', '42', '705', '125']);
+});
