@@ -114,3 +114,26 @@ test('the programme\'s quarters chart has its figures in a table: Cà Mau\'s Res
   assert.match(en.text, /<thead><tr><th scope="col">Date<\/th><th scope="col" class="num">Tasks<\/th><th scope="col" class="num">done<\/th><th scope="col" class="num">done on time<\/th>/);
   assert.deepEqual(rowOf(en.text, 'by-quarter', '30 Jun 2025'), ['30 Jun 2025', '1,132', '302 (27%)', '260', '42', '705', '125']);
 });
+
+test('a viewer\'s home page shows the overdue tasks led in their province, and only there', async () => {
+  const status = await viewer.get('/api/v1/programmes/1/status');
+  assert.equal(status.status, 200, status.text);
+  const overdue = status.data.overdue;
+  assert.ok(overdue >= 86, String(overdue));
+  const home = await viewer.get('/');
+  assert.equal(home.status, 200);
+  assert.match(home.text, /<h2 id="h-tasks">Nhiệm vụ do các đơn vị trong phạm vi của bạn chủ trì<\/h2>/);
+  const n = overdue.toLocaleString('de-DE');
+  assert.match(home.text, new RegExp(`<li id="home-tasks-overdue" class="todo"><a href="#home-overdue"><strong>${n.replace('.', '\\.')}</strong> <span>nhiệm vụ quá hạn</span>`));
+  assert.match(home.text, /<a href="\/programmes">Tình hình thực hiện của các chương trình<\/a>/);
+  // a viewer writes nothing: no form posts from the home page but the language and the logout
+  const posts = [...home.text.matchAll(/<form[^>]*method="post"[^>]*action="([^"]*)"/g)].map((m) => m[1]).sort();
+  assert.deepEqual(posts, ['/lang', '/logout']);
+  // Sơn La's viewer: no task is led in Sơn La, so no section, and no Cà Mau task
+  const sl = await loginAs(srv.base, 'sonla.viewer');
+  const slHome = await sl.get('/');
+  assert.equal(slHome.status, 200);
+  assert.doesNotMatch(slHome.text, /id="home-tasks"/);
+  assert.doesNotMatch(slHome.text, /NQ57-CAMAU/);
+  assert.equal(sql(env.db, "SELECT count(*) FROM tasks t JOIN units u ON u.id = t.lead_id WHERE u.path LIKE (SELECT path FROM units WHERE code = 'T-SONLA') || '%'"), '0');
+});
