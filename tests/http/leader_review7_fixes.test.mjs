@@ -3,8 +3,9 @@
 // Each test is a defect they met: the cluster review telling a reader outside
 // the cluster that no vote was held, score cells linking to cards the reader
 // is refused, a pager's count in the wrong digits, a chart of quarters with
-// no figures in words, and a viewer's home page silent about the overdue
-// tasks of their province.
+// no figures in words, a viewer's home page silent about the overdue tasks
+// of their province, and a movement's per-unit table left bare when none of
+// its units is in the reader's scope.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, addUser } from '../lib/server.mjs';
@@ -136,4 +137,21 @@ test('a viewer\'s home page shows the overdue tasks led in their province, and o
   assert.doesNotMatch(slHome.text, /id="home-tasks"/);
   assert.doesNotMatch(slHome.text, /NQ57-CAMAU/);
   assert.equal(sql(env.db, "SELECT count(*) FROM tasks t JOIN units u ON u.id = t.lead_id WHERE u.path LIKE (SELECT path FROM units WHERE code = 'T-SONLA') || '%'"), '0');
+});
+
+test('a movement\'s dashboard with no unit of the reader\'s scope says so in words under its per-unit table', async () => {
+  const id = sql(env.db, "SELECT id FROM movements WHERE code = 'DVK2024'");
+  const page = await viewer.get(`/movements/${id}/dashboard`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<li><b>0<\/b> đơn vị đã đăng ký<\/li>/);
+  assert.equal(textOf(page.text, 'units-none'), 'Chưa có đơn vị nào trong phạm vi của bạn đăng ký tham gia phong trào này.');
+  viewer.cookies.lang = 'hi';
+  const hi = await viewer.get(`/movements/${id}/dashboard`);
+  delete viewer.cookies.lang;
+  assert.equal(textOf(hi.text, 'units-none'), 'आपके दायरे की किसी भी इकाई ने इस आंदोलन के लिए पंजीकरण नहीं किया है।');
+  // the central officer reads Quảng Yên's 32 units and 7,366,000,000 VND mobilised
+  const tw = await central.get(`/movements/${id}/dashboard`);
+  assert.doesNotMatch(tw.text, /id="units-none"/);
+  assert.match(tw.text, /<li><b>32<\/b> đơn vị đã đăng ký<\/li>/);
+  assert.match(tw.text, /<td class="num">7\.366\.000\.000<\/td><td>VND<\/td>/);
 });
