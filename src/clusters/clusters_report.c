@@ -297,9 +297,9 @@ static int write_workbook(struct req *r, FILE *out, const struct summary *s)
 	ws = workbook_add_worksheet(wb, T("Vote results"));
 	{
 		struct vote_round *vr;
-		int nv = 0, row = 0;
-		if (votes_of_cluster_year(r->db, &r->a, y->id, r->user, &vr, &nv) != E_OK) nv = 0;
-		if (!nv) worksheet_write_string(ws, 0, 0, T("No vote was held at this review."), NULL);
+		int nv = 0, hidden = 0, row = 0;
+		if (votes_of_cluster_year(r->db, &r->a, y->id, r->user, &vr, &nv, &hidden) != E_OK) nv = hidden = 0;
+		if (!nv) worksheet_write_string(ws, 0, 0, votes_none_text(&r->a, lang, hidden), NULL);
 		for (int i = 0; i < nv; i++) {
 			worksheet_write_string(ws, (lxw_row_t)row++, 0, vote_title(r, &vr[i]), bold);
 			if (strcmp(vr[i].status, "closed")) { row++; continue; }
@@ -423,9 +423,9 @@ static int write_pdf(struct req *r, FILE *out, const struct summary *s)
 	pdf_heading(p, 1, T("Vote results"));
 	{
 		struct vote_round *vr;
-		int nv = 0;
-		if (votes_of_cluster_year(r->db, &r->a, y->id, r->user, &vr, &nv) != E_OK) nv = 0;
-		if (!nv) pdf_paragraph(p, T("No vote was held at this review."));
+		int nv = 0, hidden = 0;
+		if (votes_of_cluster_year(r->db, &r->a, y->id, r->user, &vr, &nv, &hidden) != E_OK) nv = hidden = 0;
+		if (!nv) pdf_paragraph(p, votes_none_text(&r->a, lang, hidden));
 		for (int i = 0; i < nv; i++) {
 			pdf_heading(p, 2, vote_title(r, &vr[i]));
 			if (strcmp(vr[i].status, "closed")) continue;

@@ -946,12 +946,15 @@ void tasks_home_returned(struct buf *o, struct req *r)
 
 void tasks_home_section(struct buf *o, struct req *r)
 {
-	if (!role_can_any(r->user, PERM_TASK_REPORT)) return;
+	/* a viewer or council member reports on nothing but follows the tasks
+	** led in their scope: the leader of a province reads its overdue count here */
+	int reader = !role_can_any(r->user, PERM_TASK_REPORT);
 	char today[11], until[11];
 	today_iso(today);
 	task_date_add(today, TASKS_REMIND_DAYS, until);
 	struct task_query q = { .as_of = arena_strdup(&r->a, today), .status = TS_OVERDUE, .sort = "due", .limit = 8 };
-	int n = units_scope_ranges(r, PERM_TASK_REPORT, q.range_lo, TASK_MAX_RANGES);
+	int n = units_scope_ranges(r, reader ? PERM_READ : PERM_TASK_REPORT, q.range_lo, TASK_MAX_RANGES);
+	if (n == 0) return;   /* no grant: no scope (-1 is the whole tree) */
 	q.nranges = n < 0 ? 0 : n;
 	struct task *od = NULL, *soon = NULL;
 	int nod = 0, nsoon = 0;
@@ -967,7 +970,7 @@ void tasks_home_section(struct buf *o, struct req *r)
 		struct task_counts c;
 		if (tasks_counts(r->db, &any, &c) != E_OK || !c.total) return;
 	}
-	tmpl_home_tasks(o, r, od, nod, tod, soon, nsoon, tsoon, TASKS_REMIND_DAYS);
+	tmpl_home_tasks(o, r, od, nod, tod, soon, nsoon, tsoon, TASKS_REMIND_DAYS, reader);
 }
 
 /* ---- the PDF report of a programme's status (GET …/report.pdf?as_of=&compare=&unit=) ---- */

@@ -51,7 +51,8 @@ int tasks_attachment_readable(struct req *r, const char *entity, int64_t entity_
 ** completion the assigning office returned (none: nothing) */
 void tasks_home_returned(struct buf *o, struct req *r);
 /* the home page's section: the tasks the reader's units lead that are
-** overdue or due within TASKS_REMIND_DAYS (home_web.c) */
+** overdue or due within TASKS_REMIND_DAYS (home_web.c); for a reader who
+** reports on none (a viewer), the tasks led in the units they read */
 void tasks_home_section(struct buf *o, struct req *r);
 
 /* template helpers */

@@ -9,6 +9,7 @@
 #include "../base/audit.h"
 #include "../base/buf.h"
 #include "../base/db.h"
+#include "../base/i18n.h"
 #include "../base/util.h"
 #include "../units/units.h"
 #include "../web/roles.h"
@@ -180,10 +181,13 @@ int votes_list(struct db *db, struct arena *a, const struct user *who, int limit
 
 /* the rounds of a proposal or a cluster's year (col) that who may read
 ** (votes_readable), oldest first, at most 20, with their candidates: the
-** proposal's and the cluster's pages are read by more people than a round */
-static int rounds_of(struct db *db, struct arena *a, const char *col, int64_t id, const struct user *who, struct vote_round **items, int *n)
+** proposal's and the cluster's pages are read by more people than a round.
+** hidden (or NULL): the rounds past their draft that who may not read, so a
+** page does not tell a reader outside the round that no vote was held */
+static int rounds_of(struct db *db, struct arena *a, const char *col, int64_t id, const struct user *who, struct vote_round **items, int *n, int *hidden)
 {
 	*n = 0;
+	if (hidden) *hidden = 0;
 	*items = arena_alloc(a, sizeof **items * 21);
 	struct stmt *st = db_query(db,
 				   arena_printf(a,
@@ -199,6 +203,7 @@ static int rounds_of(struct db *db, struct arena *a, const char *col, int64_t id
 		v->is_voter = db_int(st, 26) > 0;
 		v->has_voted = db_int(st, 27) > 0;
 		if (votes_readable(who, v)) (*n)++;
+		else if (hidden && strcmp(v->status, "draft")) (*hidden)++;
 	}
 	db_done(st);
 	for (int i = 0; i < *n; i++)
@@ -208,12 +213,19 @@ static int rounds_of(struct db *db, struct arena *a, const char *col, int64_t id
 
 int votes_of_proposal(struct db *db, struct arena *a, int64_t proposal_id, const struct user *who, struct vote_round **items, int *n)
 {
-	return rounds_of(db, a, "proposal_id", proposal_id, who, items, n);
+	return rounds_of(db, a, "proposal_id", proposal_id, who, items, n, NULL);
 }
 
-int votes_of_cluster_year(struct db *db, struct arena *a, int64_t cluster_year_id, const struct user *who, struct vote_round **items, int *n)
+int votes_of_cluster_year(struct db *db, struct arena *a, int64_t cluster_year_id, const struct user *who, struct vote_round **items, int *n, int *hidden)
 {
-	return rounds_of(db, a, "cluster_year_id", cluster_year_id, who, items, n);
+	return rounds_of(db, a, "cluster_year_id", cluster_year_id, who, items, n, hidden);
+}
+
+const char *votes_none_text(struct arena *a, const char *lang, int hidden)
+{
+	if (!hidden) return i18n_get(lang, N_("No vote was held at this review."));
+	return arena_printf(a, i18n_nget(lang, hidden, N_("%d vote was held at this review; its results are shown to its voters and to the organising body."),
+					 N_("%d votes were held at this review; their results are shown to their voters and to the organising body.")), hidden);
 }
 
 /* ---- the tally ---- */

@@ -120,8 +120,12 @@ int votes_get(struct db *db, struct arena *a, int64_t id, const struct user *who
 ** or votes in, or may read, newest first, at most limit */
 int votes_list(struct db *db, struct arena *a, const struct user *who, int limit, struct vote_round **items, int *n);
 /* the rounds held at a cluster's yearly review (cluster_years.id) that who
-** may read (votes_readable), oldest first, at most 20 */
-int votes_of_cluster_year(struct db *db, struct arena *a, int64_t cluster_year_id, const struct user *who, struct vote_round **items, int *n);
+** may read (votes_readable), oldest first, at most 20; hidden (or NULL): how
+** many others, past their draft, who may not read */
+int votes_of_cluster_year(struct db *db, struct arena *a, int64_t cluster_year_id, const struct user *who, struct vote_round **items, int *n, int *hidden);
+/* what a review's vote section says when who reads none of its rounds: none
+** held, or held but shown only to the voters and the organising body (lang) */
+const char *votes_none_text(struct arena *a, const char *lang, int hidden);
 /* the rounds backing a proposal (its nominees as candidates) that who may read, as above */
 int votes_of_proposal(struct db *db, struct arena *a, int64_t proposal_id, const struct user *who, struct vote_round **items, int *n);
 

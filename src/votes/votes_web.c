@@ -793,11 +793,11 @@ void page_vote_post(struct req *r)
 void votes_cluster_section(struct buf *o, struct req *r, int64_t cluster_year_id)
 {
 	struct vote_round *items;
-	int n;
-	if (votes_of_cluster_year(r->db, &r->a, cluster_year_id, r->user, &items, &n) != E_OK) return;
+	int n, hidden;
+	if (votes_of_cluster_year(r->db, &r->a, cluster_year_id, r->user, &items, &n, &hidden) != E_OK) return;
 	/* "hold a vote here": who runs votes and organises the cluster (votes_create's rule) */
 	int can_run = role_can_any(r->user, PERM_RUN_VOTES) && votes_may_hold_at(r->db, r->user, cluster_year_id) == 1;
-	tmpl_votes_of_cluster(o, r, cluster_year_id, items, n, can_run);
+	tmpl_votes_of_cluster(o, r, cluster_year_id, items, n, hidden, can_run);
 }
 
 void votes_proposal_section(struct buf *o, struct req *r, int64_t proposal_id)

@@ -252,8 +252,11 @@ test('a viewer sees the people and movements of their scope only', async (t) => 
   const { viewer } = w;
   const { tiles } = await home(viewer);
   const people = (await viewer.get('/api/v1/people?limit=1')).data.total;
-  assert.deepEqual(Object.keys(tiles).sort(), ['open', 'people-scope']);
+  // and the tasks led in Cà Mau (Resolution 57), which a viewer reads but reports on none of
+  assert.deepEqual(Object.keys(tiles).sort(), ['open', 'people-scope', 'tasks-overdue', 'tasks-soon']);
   assert.equal(tiles['people-scope'].n, people.toLocaleString('de-DE'));
+  const overdue = (await viewer.get('/api/v1/programmes/1/status')).data.overdue;
+  assert.deepEqual(tiles['tasks-overdue'], { n: overdue.toLocaleString('de-DE'), label: 'nhiệm vụ quá hạn', href: '#home-overdue' });
   assert.deepEqual(tiles.open, { n: '3', label: 'phong trào đang mở', href: '/movements?status=launched' });
 });
 
