@@ -188,16 +188,6 @@ void page_cluster_year(struct req *r)
 
 /* ---- the criteria sheet's editor (what=criterion | criterion_remove | criterion_up | criterion_down) ---- */
 
-static const char *number_text(struct req *r, double v)
-{
-	struct buf b;
-	buf_init(&b);
-	fmt_number(&b, r->lang, v);
-	const char *s = arena_strdup(&r->a, buf_cstr(&b));
-	buf_free(&b);
-	return s;
-}
-
 static char *trim_space(char *s)
 {
 	while (*s == ' ' || *s == '\t') s++;

@@ -73,13 +73,7 @@ const char *ind_ratio_measure(const struct indicator *x)
 
 const char *ind_input_value(struct req *r, int has, double v)
 {
-	if (!has) return "";
-	struct buf b;
-	buf_init(&b);
-	fmt_number(&b, r->lang, v);
-	const char *s = arena_strdup(&r->a, buf_cstr(&b));
-	buf_free(&b);
-	return s;
+	return has ? number_text(r, v) : "";
 }
 
 /* a unit named by a query or form parameter (an id), readable by the user: its path, or NULL after replying */

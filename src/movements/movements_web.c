@@ -212,14 +212,7 @@ int mv_registration_editable(struct req *r, const struct movement *m, const stru
 const char *mv_commitment_input(struct req *r, const struct registration *g, int64_t metric_id)
 {
 	for (int i = 0; i < g->ncommit; i++)
-		if (g->commit_metric[i] == metric_id) {
-			struct buf b;
-			buf_init(&b);
-			fmt_number(&b, r->lang, g->commit_value[i]);
-			const char *s = arena_strdup(&r->a, buf_cstr(&b));
-			buf_free(&b);
-			return s;
-		}
+		if (g->commit_metric[i] == metric_id) return number_text(r, g->commit_value[i]);
 	return "";
 }
 

@@ -65,6 +65,16 @@ void page_end(struct req *r) { tmpl_layout_foot(&r->out, r); }
 void tmpl_num(struct buf *o, struct req *r, int64_t v) { fmt_int(o, r->lang, v); }
 void tmpl_date(struct buf *o, struct req *r, const char *iso) { fmt_date(o, r->lang, iso); }
 void tmpl_datetime(struct buf *o, struct req *r, const char *iso) { fmt_datetime(o, r->lang, iso); }
+
+const char *number_text(struct req *r, double v)
+{
+	struct buf b;
+	buf_init(&b);
+	fmt_number(&b, r->lang, v);
+	const char *s = arena_strdup(&r->a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
 void tmpl_pager(struct buf *o, struct req *r, int64_t total, int capped, int64_t limit, int64_t offset)
 {
 	tmpl_pager_links(o, r, total, capped, limit, offset);

@@ -37,6 +37,9 @@ void tmpl_num(struct buf *o, struct req *r, int64_t v);
 void tmpl_date(struct buf *o, struct req *r, const char *iso);
 void tmpl_datetime(struct buf *o, struct req *r, const char *iso);
 void tmpl_bytes(struct buf *o, struct req *r, int64_t bytes);
+/* a measured value in the reader's number format as a text of the request's arena
+** ("1.500,5"): a form box's value, read back by the same format */
+const char *number_text(struct req *r, double v);
 
 /* the shared building blocks of every page (templates/layout.html) */
 #include "tmpl_layout.h"
