@@ -155,6 +155,9 @@ export function poTranslation(lang, msgid) {
   return m[1].replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c));
 }
 
+// the text of an HTML attribute or element as the server escaped it (buf_html)
+export const unescape = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Runs a subcommand without blocking the event loop (the server and other

@@ -6,11 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, addUser, startServer, Client, testPassword } from '../lib/server.mjs';
-import { mkUnit, mkPerson, csrfOf } from './_util.mjs';
+import { csrfOf, mkPerson, mkUnit, unescape } from './_util.mjs';
 
 let env, srv, admin, ward, lan;
 
-const unescape = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 const textOf = (html) => unescape(html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim());
 function tag(html, id) {
   const t = html.match(new RegExp(`<[a-z]+ [^>]*id="${id}"[^>]*>`));

@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client, testPassword } from '../lib/server.mjs';
-import { addUserAsync, csrfOf, mkUnit, sql } from './_util.mjs';
+import { addUserAsync, csrfOf, mkUnit, sql, unescape } from './_util.mjs';
 
 let env, srv, admin, web, webEn, u;
 const ok = (r, status = 200) => { assert.equal(r.status, status, r.text); return r.data; };
@@ -35,7 +35,6 @@ const fieldError = (html, name) => {
   const m = html.match(new RegExp(`id="e-${name}"[^>]*>([\\s\\S]*?)</(p|div)>`));
   return m ? m[1].replace(/<[^>]+>/g, '').trim() : null;
 };
-const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 const rulesApi = async () => ok(await admin.get('/api/v1/indicator-rules')).items;
 const ruleMessages = { severity: 'error', message_vi: 'Sai', message_en: 'Wrong', message_hi: 'गलत' };
 

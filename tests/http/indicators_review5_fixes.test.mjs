@@ -10,11 +10,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client, testPassword } from '../lib/server.mjs';
-import { addUserAsync, csrfOf, formLogin, mkUnit } from './_util.mjs';
+import { addUserAsync, csrfOf, formLogin, mkUnit, unescape } from './_util.mjs';
 
 let env, srv, admin, u;
 const ok = (r, status = 200) => { assert.equal(r.status, status, r.text); return r.data; };
-const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 // the text of a field's error beside it (e-NAME)
 const fieldError = (html, name) => {
   const m = html.match(new RegExp(`id="e-${name}"[^>]*>([\\s\\S]*?)</(p|div)>`));

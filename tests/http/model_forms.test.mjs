@@ -8,13 +8,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
-import { addUserAsync, csrfOf, mkUnit, postForm } from './_util.mjs';
+import { addUserAsync, csrfOf, mkUnit, postForm, unescape } from './_util.mjs';
 import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, admin, reporter, mv, model, yg;
 
 const day = (offset) => officeDay(offset);
-const unescape = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 const textOf = (html) => unescape(html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim());
 // the opening tag of the element with this id, and one of its attributes
 function tag(html, id) {

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
-import { addUserAsync, mkUnit } from './_util.mjs';
+import { addUserAsync, mkUnit, unescape } from './_util.mjs';
 import { officeDay } from '../lib/dates.mjs';
 
 let srv, officer, u;
@@ -21,7 +21,6 @@ function attr(html, id, name) {
   const m = tag[0].match(new RegExp(` ${name}="([^"]*)"`));
   return m ? unescape(m[1]) : null;
 }
-const unescape = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 const textOf = (html) => unescape(html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim());
 // the text of the element with this id (its first closing tag of the same name)
 function byId(html, id) {

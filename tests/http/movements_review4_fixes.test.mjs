@@ -5,12 +5,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
-import { csrfOf, formLogin, sql, loginAs } from './_util.mjs';
+import { csrfOf, formLogin, loginAs, sql, unescape } from './_util.mjs';
 import { officeDay } from '../lib/dates.mjs';
 
 let env, srv;
 const day = (offset) => officeDay(offset);
-const unescape = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 const textOf = (html) => unescape(html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
 
 const as = (login) => loginAs(srv.base, login, login === 'admin' ? env.adminPassword : env.demoUsers[login].password);

@@ -7,12 +7,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
-import { addUserAsync, csrfOf, formLogin, mkUnit, postForm } from './_util.mjs';
+import { addUserAsync, csrfOf, formLogin, mkUnit, postForm, unescape } from './_util.mjs';
 import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, admin, yg, ha, mv, reporter, other;
 
-const unescape = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 function inputValue(html, id) {
   const t = html.match(new RegExp(`<input id="${id}"[^>]*>`));
   assert.ok(t, `an input with id ${id}`);

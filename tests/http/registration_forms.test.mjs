@@ -6,12 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
-import { addUserAsync, csrfOf, formLogin, mkUnit, postForm } from './_util.mjs';
+import { addUserAsync, csrfOf, formLogin, mkUnit, postForm, unescape } from './_util.mjs';
 import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, admin, reporter, mv, yg, t1, ha;
 
-const unescape = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 const textOf = (html) => unescape(html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim());
 function tag(html, id) {
   const t = html.match(new RegExp(`<[a-z]+ [^>]*id="${id}"[^>]*>`));
