@@ -130,28 +130,62 @@ static int login_in_password(const char *password, const char *login)
 	return 0;
 }
 
-int password_quality(const char *password, const char *login, char *err, size_t errlen)
+/* The policy's check, shared by both wordings: 0; a libpwquality error code
+** (< 0), with the library's English detail in detail; or QUALITY_LOGIN. */
+#define QUALITY_LOGIN 1
+static int quality(const char *password, const char *old, const char *login, char *detail, size_t n)
 {
+	detail[0] = 0;
 	pwquality_settings_t *s = pwquality_default_settings();
-	if (!s) { snprintf(err, errlen, "out of memory checking the password"); return -1; }
+	if (!s) { snprintf(detail, n, "out of memory checking the password"); return PWQ_ERROR_MEM_ALLOC; }
 	pwquality_set_int_value(s, PWQ_SETTING_MIN_LENGTH, PASSWORD_MIN_LEN);
 	void *aux = NULL;
-	int score = pwquality_check(s, password ? password : "", NULL, login, &aux);
+	int score = pwquality_check(s, password ? password : "", old, login, &aux);
 	if (score < 0) {
 		char buf[PWQ_MAX_ERROR_MESSAGE_LEN];
-		snprintf(err, errlen, "the password is too weak: %s", pwquality_strerror(buf, sizeof buf, score, aux));
+		snprintf(detail, n, "%s", pwquality_strerror(buf, sizeof buf, score, aux));
 	}
 	pwquality_free_settings(s);
-	if (score < 0) return -1;
+	if (score < 0) return score;
 	/* libpwquality looks for the user name only when it has at least 4
 	** characters (its usercheck): "t1t1t1t1t1xyzQ" passes for t1. The
 	** policy says the password does not contain the login: in any case,
 	** forwards or backwards, whatever its length */
 	if (login_in_password(password ? password : "", login)) {
-		snprintf(err, errlen, "the password is too weak: it contains the login");
-		return -1;
+		snprintf(detail, n, "it contains the login");
+		return QUALITY_LOGIN;
 	}
 	return 0;
+}
+
+int password_quality(const char *password, const char *login, char *err, size_t errlen)
+{
+	char detail[PWQ_MAX_ERROR_MESSAGE_LEN];
+	if (quality(password, NULL, login, detail, sizeof detail) == 0) return 0;
+	snprintf(err, errlen, "the password is too weak: %s", detail);
+	return -1;
+}
+
+const char *password_quality_msg(const char *password, const char *old, const char *login)
+{
+	char detail[PWQ_MAX_ERROR_MESSAGE_LEN];
+	switch (quality(password, old, login, detail, sizeof detail)) {
+	case 0: return NULL;
+	case PWQ_ERROR_MIN_LENGTH:
+	case PWQ_ERROR_EMPTY_PASSWORD: return N_("At least 10 characters");
+	case PWQ_ERROR_CRACKLIB_CHECK:
+	case PWQ_ERROR_BAD_WORDS: return N_("Too easy to guess: it is based on a dictionary word");
+	case QUALITY_LOGIN:
+	case PWQ_ERROR_USER_CHECK:
+	case PWQ_ERROR_GECOS_CHECK: return N_("It must not contain the login");
+	case PWQ_ERROR_SAME_PASSWORD:
+	case PWQ_ERROR_TOO_SIMILAR:
+	case PWQ_ERROR_CASE_CHANGES_ONLY:
+	case PWQ_ERROR_ROTATED: return N_("Too like the current password");
+	case PWQ_ERROR_MEM_ALLOC:
+	case PWQ_ERROR_FATAL_FAILURE: return N_("The password could not be checked: try again");
+	default: return N_("Too simple: avoid repeated characters and runs such as 1234 or abcd");
+	}
 }
 
 int64_t auth_throttled(struct db *db, const char *login, const char *peer)

@@ -75,6 +75,10 @@ int64_t auth_login(struct db *db, const char *login, const char *password);
 ** check skips logins under 4 characters). 0, or -1 with the reason in err. */
 #define PASSWORD_MIN_LEN 10
 int password_quality(const char *password, const char *login, char *err, size_t errlen);
+/* The same policy for a form: NULL when the password passes, else why, as a
+** message id (N_) a page translates; old, when not NULL, is the password it
+** replaces, which the new one may not resemble. */
+const char *password_quality_msg(const char *password, const char *old, const char *login);
 /* seconds the caller must wait before trying this login from this address, or 0 (auth.c says why) */
 int64_t auth_throttled(struct db *db, const char *login, const char *peer);
 void auth_note_failure(struct db *db, const char *login, const char *peer);

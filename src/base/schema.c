@@ -25,6 +25,7 @@ static const struct {
 	const char *table, *column, *text;
 } folded[] = {
 	{ 29, "tasks", "search", "code || ' ' || title" },
+	{ 36, "users", "search", "full_name || ' ' || login" },
 };
 
 #define FOLD_BATCH 2000

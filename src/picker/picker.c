@@ -96,6 +96,7 @@ static int plan_units(struct req *r, const struct picker *p, struct unit_pick_pl
 	else if (!strcmp(purpose, "propose")) grant_ranges(r, PERM_PROPOSE, pl->lo, &pl->nranges);
 	else if (!strcmp(purpose, "decide")) grant_ranges(r, PERM_DECIDE, pl->lo, &pl->nranges);
 	else if (!strcmp(purpose, "votes")) grant_ranges(r, PERM_RUN_VOTES, pl->lo, &pl->nranges);
+	else if (!strcmp(purpose, "admin")) grant_ranges(r, PERM_ADMIN, pl->lo, &pl->nranges); /* a role granted by an administrator */
 	else if (!strcmp(purpose, "under")) {
 		/* a unit and the units below it, readable by the user (a collective nominee of a proposer) */
 		char lo[UNIT_PATH_MAX], hi[UNIT_PATH_MAX];

@@ -20,6 +20,7 @@
 **   under         a unit (unit=) and the units below it (a collective nominee)
 **   person        the people of a unit and of the units below it (/pick/people)
 **   votes         units where the user may organise votes (a round's organising body)
+**   admin         units where the user administers users (a role granted on the web)
 **   voters        users with a role on a unit where the caller organises votes (/pick/users)
 **   parent        a programme's tasks not done, for the office that assigns its tasks
 **                 (/pick/tasks?programme=: the parent of a new sub-task)

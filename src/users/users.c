@@ -5,11 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../base/arena.h"
 #include "../base/audit.h"
 #include "../base/auth.h"
 #include "../base/buf.h"
 #include "../base/db.h"
 #include "../base/errors.h"
+#include "../base/fold.h"
+#include "../base/i18n.h"
 #include "../base/json.h"
 #include "../base/util.h"
 #include "../units/units.h"
@@ -75,6 +78,57 @@ int users_find(struct db *db, const char *login, int64_t *id, int *active)
 	return rc == DB_ROW ? E_OK : rc == DB_DONE ? E_NOTFOUND : E_DB;
 }
 
+/* the folded words a user is found by: full name and login (users.search); malloc'd */
+static char *search_key(const char *full_name, const char *login)
+{
+	size_t n = strlen(full_name) + strlen(login) + 2;
+	char *both = malloc(n);
+	if (!both) return NULL;
+	snprintf(both, n, "%s %s", full_name, login);
+	char *key = fold_words_dup(both);
+	free(both);
+	return key;
+}
+
+/* The row, its first role and the audit entry, in one transaction: E_OK,
+** E_CONFLICT (the login exists: a unique violation) or E_DB. */
+static int insert_user(struct db *db, const struct user *who, const char *login, const char *full_name, const char *email, const char *hash,
+		       const char *role, int64_t unit_id, const char *unit_code, int64_t *id)
+{
+	char now[21];
+	now_iso(now);
+	char *search = search_key(full_name, login);
+	if (!search) return E_DB;
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) { free(search); return rc; }
+	*id = -1;
+	struct stmt *st = db_query(db,
+				   "INSERT INTO users (login, full_name, password_hash, email, search, created_at, updated_at) "
+				   "VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+				   "tttttt", login, full_name, hash, email, search, now);
+	free(search);
+	int s = st ? db_step(st) : DB_ERR;
+	if (s == DB_ROW) *id = db_int(st, 0);
+	db_done(st);
+	if (s != DB_ROW) return db_tx_end(db, s == DB_CONSTRAINT ? E_CONFLICT : E_DB);
+	struct buf after;
+	buf_init(&after);
+	struct jw w;
+	jw_init(&w, &after);
+	jw_obj(&w);
+	jw_kstr(&w, "login", login);
+	jw_kstr(&w, "role", role);
+	jw_kstr(&w, "unit_code", unit_code);
+	if (email) jw_kstr(&w, "email", email);
+	jw_obj_end(&w);
+	rc = db_exec(db, "INSERT INTO user_roles (user_id, role, unit_id) VALUES ($1, $2, $3)", "iti", *id, role, unit_id) == DB_OK &&
+			     audit_add(db, who, "create", "user", *id, NULL, buf_cstr(&after), NULL) == DB_OK
+		     ? E_OK
+		     : E_DB;
+	buf_free(&after);
+	return db_tx_end(db, rc);
+}
+
 int users_create(struct db *db, const struct user *who, const char *login_in, const char *full_name, const char *password,
 		 const char *role, const char *unit_code, int64_t *id, char *err, size_t errlen)
 {
@@ -94,35 +148,13 @@ int users_create(struct db *db, const struct user *who, const char *login_in, co
 	int64_t other;
 	int found = users_find(db, login, &other, NULL);
 	if (found == E_OK) { snprintf(err, errlen, "a user with the login '%s' exists already (logins are the same in any case)", login); return -1; }
-	char hash[128], now[21];
+	char hash[128];
 	if (password_hash(hash, password) != 0) { snprintf(err, errlen, "out of memory hashing the password"); return -1; }
-	now_iso(now);
-	if (db_tx_begin(db) != E_OK) { snprintf(err, errlen, "%s", db_errmsg(db)); return -1; }
-	*id = -1;
-	struct stmt *st = db_query(db, "INSERT INTO users (login, full_name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
-				   "tttt", login, full_name ? full_name : login, hash, now);
-	int rc = st ? db_step(st) : DB_ERR;
-	if (rc == DB_ROW) *id = db_int(st, 0);
-	db_done(st);
-	struct buf after;
-	buf_init(&after);
-	struct jw w;
-	jw_init(&w, &after);
-	jw_obj(&w);
-	jw_kstr(&w, "login", login);
-	jw_kstr(&w, "role", role);
-	jw_kstr(&w, "unit_code", unit_code);
-	jw_obj_end(&w);
-	int ok = rc == DB_ROW &&
-		 db_exec(db, "INSERT INTO user_roles (user_id, role, unit_id) VALUES ($1, $2, $3)", "iti", *id, role, unit_id) == DB_OK &&
-		 audit_add(db, who, "create", "user", *id, NULL, buf_cstr(&after), NULL) == DB_OK;
-	buf_free(&after);
-	if (db_tx_end(db, ok ? E_OK : E_DB) != E_OK) {
-		if (rc == DB_CONSTRAINT) snprintf(err, errlen, "a user with the login '%s' exists already (logins are the same in any case)", login);
-		else snprintf(err, errlen, "cannot add the user: %s", db_errmsg(db));
-		return -1;
-	}
-	return 0;
+	int rc = insert_user(db, who, login, full_name ? full_name : login, NULL, hash, role, unit_id, unit_code, id);
+	if (rc == E_OK) return 0;
+	if (rc == E_CONFLICT) snprintf(err, errlen, "a user with the login '%s' exists already (logins are the same in any case)", login);
+	else snprintf(err, errlen, "cannot add the user: %s", db_errmsg(db));
+	return -1;
 }
 
 /* Ends every way in: the browser sessions and the API tokens. */
@@ -331,5 +363,251 @@ int users_set_email(struct db *db, const struct user *who, int64_t id, const cha
 		free(now);
 	}
 	free(was);
+	return db_tx_end(db, rc);
+}
+
+/* ---- for the web ---- */
+
+#define USER_COLS "u.id, u.login, u.full_name, u.email, u.lang, u.created_at, u.updated_at, u.active, u.version"
+
+static void read_user(struct stmt *st, struct arena *a, struct user_row *u)
+{
+	u->id = db_int(st, 0);
+	u->login = arena_strdup(a, db_text(st, 1));
+	u->full_name = arena_strdup(a, db_text(st, 2));
+	u->email = arena_strdup(a, db_text(st, 3));
+	u->lang = arena_strdup(a, db_text(st, 4));
+	u->created_at = arena_strdup(a, db_text(st, 5));
+	u->updated_at = arena_strdup(a, db_text(st, 6));
+	u->active = (int)db_int(st, 7);
+	u->version = db_int(st, 8);
+	u->ngrants = 0;
+}
+
+/* the roles of these users, added to each (one statement for a page) */
+static int read_grants(struct db *db, struct arena *a, struct user_row *items, int n)
+{
+	if (n <= 0) return E_OK;
+	struct buf sql;
+	buf_init(&sql);
+	buf_raw(&sql, "SELECT r.user_id, r.role, n.id, n.code, n.name, n.path FROM user_roles r JOIN units n ON n.id = r.unit_id WHERE r.user_id IN (");
+	for (int i = 0; i < n; i++) buf_printf(&sql, "%s$%d", i ? ", " : "", i + 1);
+	buf_raw(&sql, ") ORDER BY r.user_id, n.path, r.role");
+	struct stmt *st = db_prep(db, buf_cstr(&sql));
+	buf_free(&sql);
+	if (!st) return E_DB;
+	for (int i = 0; i < n; i++) db_bind_int(st, i + 1, items[i].id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t uid = db_int(st, 0);
+		for (int i = 0; i < n; i++) {
+			struct user_row *u = &items[i];
+			if (u->id != uid || u->ngrants >= AUTH_MAX_ROLES) continue;
+			struct user_grant_row *g = &u->grants[u->ngrants++];
+			g->role = arena_strdup(a, db_text(st, 1));
+			g->unit_id = db_int(st, 2);
+			g->unit_code = arena_strdup(a, db_text(st, 3));
+			g->unit_name = arena_strdup(a, db_text(st, 4));
+			g->unit_path = arena_strdup(a, db_text(st, 5));
+			break;
+		}
+	}
+	db_done(st);
+	return rc == DB_DONE ? E_OK : E_DB;
+}
+
+int users_list(struct db *db, struct arena *a, const struct users_query *q, struct user_row **items, int *n, int64_t *total)
+{
+	*items = NULL;
+	*n = 0;
+	*total = 0;
+	/* parameters: $1 the words, $2 role, $3/$4 the subtree of under, from $5 the reader's subtrees */
+	struct buf where, sql;
+	buf_init(&where);
+	buf_init(&sql);
+	buf_raw(&where, " WHERE 1 = 1");
+	if (q->inactive == 0) buf_raw(&where, " AND u.active = 1");
+	else if (q->inactive == 2) buf_raw(&where, " AND u.active = 0");
+	char *pat = NULL;
+	if (q->q && *q->q) {
+		char *key = fold_words_dup(q->q);
+		if (key && *key) pat = like_pattern(a, key);
+		free(key);
+		if (pat) buf_raw(&where, " AND u.search LIKE $1 ESCAPE '\\'");
+	}
+	char ulo[UNIT_PATH_MAX] = "", uhi[UNIT_PATH_MAX] = "";
+	if (q->under > 0 && units_subtree(db, q->under, ulo, uhi, sizeof ulo) != E_OK) { buf_free(&where); buf_free(&sql); return E_NOTFOUND; }
+	if ((q->role && *q->role) || q->under > 0) {
+		buf_raw(&where, " AND EXISTS (SELECT 1 FROM user_roles fr JOIN units fn ON fn.id = fr.unit_id WHERE fr.user_id = u.id");
+		if (q->role && *q->role) buf_raw(&where, " AND fr.role = $2");
+		if (q->under > 0) buf_raw(&where, " AND fn.path >= $3 AND fn.path < $4");
+		buf_raw(&where, ")");
+	}
+	int nr = q->nranges < 0 ? 0 : q->nranges > USERS_MAX_RANGES ? USERS_MAX_RANGES : q->nranges;
+	char (*rhi)[UNIT_PATH_MAX] = nr ? arena_alloc(a, sizeof *rhi * (size_t)nr) : NULL;
+	if (q->nranges >= 0) {
+		buf_raw(&where, " AND EXISTS (SELECT 1 FROM user_roles sr JOIN units sn ON sn.id = sr.unit_id WHERE sr.user_id = u.id");
+		scope_ranges_sql(&where, "1 = 0", "sn.path", NULL, 5, q->range_lo, nr, rhi);
+		buf_raw(&where, ")");
+	}
+	int rc = E_DB;
+	for (int pass = 0; pass < 2; pass++) {
+		buf_reset(&sql);
+		if (pass == 0) buf_printf(&sql, "SELECT " USER_COLS " FROM users u%s ORDER BY u.login, u.id LIMIT $%d OFFSET $%d", buf_cstr(&where), 5 + 2 * nr,
+					  6 + 2 * nr);
+		else buf_printf(&sql, "SELECT count(*) FROM users u%s", buf_cstr(&where));
+		struct stmt *st = db_prep(db, buf_cstr(&sql));
+		if (!st) goto out;
+		db_bind_text(st, 1, pat);
+		db_bind_text(st, 2, q->role && *q->role ? q->role : NULL);
+		db_bind_text(st, 3, ulo);
+		db_bind_text(st, 4, uhi);
+		scope_ranges_bind(st, 5, q->range_lo, nr, rhi);
+		if (pass == 0) {
+			db_bind_int(st, 5 + 2 * nr, q->limit);
+			db_bind_int(st, 6 + 2 * nr, q->offset);
+			int cap = (int)(q->limit > 0 ? q->limit : 1);
+			*items = arena_alloc(a, sizeof **items * (size_t)cap);
+			int s;
+			while (*n < cap && (s = db_step(st)) == DB_ROW) read_user(st, a, &(*items)[(*n)++]);
+		} else if (db_step(st) == DB_ROW) {
+			*total = db_int(st, 0);
+		}
+		db_done(st);
+	}
+	rc = read_grants(db, a, *items, *n);
+out:
+	buf_free(&where);
+	buf_free(&sql);
+	return rc;
+}
+
+int users_get(struct db *db, struct arena *a, int64_t id, struct user_row **out)
+{
+	struct stmt *st = db_query(db, "SELECT " USER_COLS " FROM users u WHERE u.id = $1", "i", id);
+	if (!st) return E_DB;
+	int s = db_step(st);
+	if (s != DB_ROW) { db_done(st); return s == DB_DONE ? E_NOTFOUND : E_DB; }
+	struct user_row *u = arena_alloc(a, sizeof *u);
+	read_user(st, a, u);
+	db_done(st);
+	*out = u;
+	return read_grants(db, a, u, 1);
+}
+
+int users_add(struct db *db, const struct user *who, const struct user_new *in, struct field_errors *fe, int64_t *id)
+{
+	char login[USERS_LOGIN_MAX + 1] = "", why[200];
+	if (!in->login || !*in->login) fe_add(fe, "login", N_("Is required"));
+	else if (users_login_check(in->login, login, why, sizeof why) != 0)
+		fe_add(fe, "login", N_("A login has 1 to 64 characters: letters a–z, digits and . _ - @, without spaces"));
+	else {
+		int64_t other;
+		int found = users_find(db, login, &other, NULL);
+		if (found == E_DB) return E_DB;
+		if (found == E_OK) fe_add(fe, "login", N_("This login is taken (logins are the same in any case)"));
+	}
+	if (!in->full_name || !*in->full_name) fe_add(fe, "full_name", N_("Is required"));
+	if (in->email && *in->email && !users_email_valid(in->email)) fe_add(fe, "email", N_("Not an e-mail address"));
+	if (!in->role || !role_parse(in->role)) fe_add(fe, "role", N_("Choose a role"));
+	char path[UNIT_PATH_MAX];
+	if (in->unit_id <= 0) {
+		if (!fe_get(fe, "unit_id")) fe_add(fe, "unit_id", N_("Is required"));
+	} else if (units_path(db, in->unit_id, path, sizeof path) != E_OK) fe_add(fe, "unit_id", N_("No such unit"));
+	const char *weak = password_quality_msg(in->password, NULL, *login ? login : in->login);
+	if (weak) fe_add(fe, "password", weak);
+	if (fe->n) return E_INVALID;
+	char code[64] = "";
+	struct stmt *st = db_query(db, "SELECT code FROM units WHERE id = $1", "i", in->unit_id);
+	if (st && db_step(st) == DB_ROW) snprintf(code, sizeof code, "%s", db_text(st, 0));
+	db_done(st);
+	char hash[128];
+	if (password_hash(hash, in->password) != 0) return E_DB;
+	int rc = insert_user(db, who, login, in->full_name, in->email && *in->email ? in->email : NULL, hash, in->role, in->unit_id, code, id);
+	if (rc == E_CONFLICT) fe_add(fe, "login", N_("This login is taken (logins are the same in any case)"));
+	return rc == E_CONFLICT ? E_INVALID : rc;
+}
+
+static char *profile_json(const char *full_name, const char *email)
+{
+	struct buf b;
+	buf_init(&b);
+	struct jw w;
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kstr(&w, "full_name", full_name);
+	jw_kstr(&w, "email", email);
+	jw_obj_end(&w);
+	return buf_detach(&b);
+}
+
+int users_update(struct db *db, const struct user *who, int64_t id, int64_t version, const char *full_name, const char *email,
+		 struct field_errors *fe)
+{
+	if (email && !*email) email = NULL;
+	if (!full_name || !*full_name) fe_add(fe, "full_name", N_("Is required"));
+	if (email && !users_email_valid(email)) fe_add(fe, "email", N_("Not an e-mail address"));
+	if (fe->n) return E_INVALID;
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) return rc;
+	char *was = NULL, *login = NULL, stamp[21];
+	now_iso(stamp);
+	int64_t cur = 0;
+	struct stmt *st = db_query(db, "SELECT full_name, email, version, login FROM users WHERE id = $1", "i", id);
+	int s = st ? db_step(st) : DB_ERR;
+	if (s == DB_ROW) {
+		was = profile_json(db_text(st, 0), db_text(st, 1));
+		cur = db_int(st, 2);
+		login = strdup(db_text(st, 3));
+	}
+	db_done(st);
+	char *search = login ? search_key(full_name, login) : NULL;
+	if (s != DB_ROW) rc = s == DB_DONE ? E_NOTFOUND : E_DB;
+	else if (!search) rc = E_DB;
+	else if (version != cur) rc = E_CONFLICT;
+	else if (db_exec(db, "UPDATE users SET full_name = $1, email = $2, search = $3, version = version + 1, updated_at = $4 WHERE id = $5", "tttti",
+			 full_name, email, search, stamp, id) != DB_OK)
+		rc = E_DB;
+	if (rc == E_OK) {
+		char *now = profile_json(full_name, email);
+		rc = audit_add(db, who, "update", "user", id, was, now, NULL) == DB_OK ? E_OK : E_DB;
+		free(now);
+	}
+	free(was);
+	free(login);
+	free(search);
+	return db_tx_end(db, rc);
+}
+
+int users_change_password(struct db *db, const struct user *who, const char *current, const char *password, const char *keep_session,
+			  struct field_errors *fe)
+{
+	char *hash_now = NULL;
+	struct stmt *st = db_query(db, "SELECT password_hash FROM users WHERE id = $1 AND active = 1", "i", who->id);
+	if (st && db_step(st) == DB_ROW) hash_now = strdup(db_text(st, 0));
+	db_done(st);
+	if (!hash_now) return E_DB;
+	int right = current && password_check(hash_now, current) == 0;
+	free(hash_now);
+	if (!right) {
+		fe_add(fe, "current", N_("This is not your current password"));
+		return E_FORBIDDEN;
+	}
+	const char *weak = password_quality_msg(password, current, who->login);
+	if (weak) {
+		fe_add(fe, "password", weak);
+		return E_INVALID;
+	}
+	char hash[128];
+	if (password_hash(hash, password) != 0) return E_DB;
+	char keep[65] = "";
+	if (keep_session && strlen(keep_session) == 64) sha256_hex(keep, keep_session, 64);
+	int rc = db_tx_begin(db);
+	if (rc != E_OK) return rc;
+	if (db_exec(db, "UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2", "ti", hash, who->id) != DB_OK ||
+	    db_exec(db, "DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2", "it", who->id, keep) != DB_OK ||
+	    db_exec(db, "DELETE FROM api_tokens WHERE user_id = $1", "i", who->id) != DB_OK)
+		rc = E_DB;
+	if (rc == E_OK) rc = audit_change(db, who, "passwd", "user", who->id, NULL, NULL, who->login);
 	return db_tx_end(db, rc);
 }

@@ -1,12 +1,16 @@
-/* users: accounts and their roles. (Web administration of users comes with a
-** later feature; today the command line manages them.) */
+/* users: accounts and their roles, managed by the command line (thidua user)
+** and by administrators on the web (users_web.c: /users, and /account for
+** one's own password, name and e-mail). */
 #ifndef THIDUA_USERS_H
 #define THIDUA_USERS_H
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../base/auth.h"
+
 struct db;
-struct user;
+struct arena;
+struct field_errors;
 
 /* A login: 1 to USERS_LOGIN_MAX characters, ASCII letters, digits and . _ - @
 ** (no space anywhere: " t2 " and "a b" are refused). Logins are one in any
@@ -57,6 +61,59 @@ int users_email_valid(const char *s);
 /* Sets (or, with NULL or "", clears) the user's e-mail, audited with the
 ** address before and after: E_OK, E_INVALID (not an address), E_NOTFOUND or E_DB. */
 int users_set_email(struct db *db, const struct user *who, int64_t id, const char *email);
+
+/* ---- for the web: reads, and writes that report field errors (N_ ids) ---- */
+
+struct user_grant_row {
+	const char *role;
+	int64_t unit_id;
+	const char *unit_code, *unit_name, *unit_path;
+};
+struct user_row {
+	int64_t id, version;
+	const char *login, *full_name, *email, *lang, *created_at, *updated_at;
+	int active;
+	int ngrants;
+	struct user_grant_row grants[AUTH_MAX_ROLES];
+};
+
+/* The users of a page. range_lo (nranges of them; -1: no limit) are the
+** subtrees the reader administers: a user is listed when one of their roles
+** is granted inside one. q: words of the full name or the login, with or
+** without accents; role and under: users holding that role, or any role,
+** on that unit's subtree (under > 0); inactive 0 active only, 1 all, 2
+** disabled only. Ordered by login. */
+#define USERS_MAX_RANGES 16
+struct users_query {
+	const char *q, *role;
+	int64_t under;
+	int inactive;
+	int64_t limit, offset;
+	const char *range_lo[USERS_MAX_RANGES];
+	int nranges;
+};
+int users_list(struct db *db, struct arena *a, const struct users_query *q, struct user_row **items, int *n, int64_t *total);
+/* One user with their roles: E_OK, E_NOTFOUND or E_DB. */
+int users_get(struct db *db, struct arena *a, int64_t id, struct user_row **out);
+
+/* A new user from a form: every field checked at once (login: taken in any
+** case, or not a login; full_name required; email; role; unit_id;
+** password by the policy), errors in fe; nothing written unless E_OK. */
+struct user_new {
+	const char *login, *full_name, *email, *role, *password;
+	int64_t unit_id;
+};
+int users_add(struct db *db, const struct user *who, const struct user_new *in, struct field_errors *fe, int64_t *id);
+/* The full name and the e-mail (NULL or "": none) at version: E_OK,
+** E_INVALID (fe), E_CONFLICT (changed meanwhile), E_NOTFOUND or E_DB. */
+int users_update(struct db *db, const struct user *who, int64_t id, int64_t version, const char *full_name, const char *email,
+		 struct field_errors *fe);
+/* A user changes their own password: the current one must match (E_FORBIDDEN:
+** "current" in fe), the new one pass the policy and differ from it (fe
+** "password"). Their other sessions and every API token end; the session
+** whose id hashes to keep_session stays. E_OK, E_INVALID, E_FORBIDDEN, E_DB. */
+int users_change_password(struct db *db, const struct user *who, const char *current, const char *password, const char *keep_session,
+			  struct field_errors *fe);
 
 /* A generated password of n-1 characters (letters and digits that cannot be
 ** misread) that the password policy accepts for this login. */

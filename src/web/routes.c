@@ -14,6 +14,7 @@
 #include "../people/people_web.h"
 #include "../tasks/tasks_web.h"
 #include "../units/units_web.h"
+#include "../users/users_web.h"
 #include "../votes/votes_web.h"
 #include "roles.h"
 
@@ -104,6 +105,13 @@ const struct route routes[] = {
 	{ M_GET, "/public/indicators/{slug}", page_public_indicators, PUBLIC, 0 },
 	{ M_GET, "/pick/{what}", page_pick, LOGIN, 0 },
 	{ M_GET, "/jobs/{id}", page_job, LOGIN, 0 },
+	{ M_GET, "/users", page_users, LOGIN, PERM_ADMIN },
+	{ M_POST, "/users", page_user_create, LOGIN, PERM_ADMIN },
+	{ M_GET, "/users/new", page_user_new, LOGIN, PERM_ADMIN },
+	{ M_GET, "/users/{id}", page_user, LOGIN, PERM_ADMIN },
+	{ M_POST, "/users/{id}", page_user_post, LOGIN, PERM_ADMIN },
+	{ M_GET, "/account", page_account, LOGIN, 0 },
+	{ M_POST, "/account", page_account_post, LOGIN, 0 },
 	{ M_GET, "/jobs/{id}/file", api_job_file, LOGIN, 0 },
 
 	{ M_POST, "/api/v1/login", api_login, PUBLIC, 0 },

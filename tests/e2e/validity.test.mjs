@@ -98,6 +98,7 @@ before(async () => {
   ids.jobDone = (await upload('code,unit_code,title,field\nMTTQ-01,QY-MTTQ,Camera an ninh khu dân cư,defence_security\n')).id;
   // votes: the demo's closed round (its tally); a draft (who is present, open) and an open one the administrator votes in
   ids.vote = one("SELECT min(id) FROM vote_rounds WHERE status = 'closed'");
+  ids.someUser = one("SELECT id FROM users WHERE login = 'nghean.cum'");
   const mkVote = async (title) => {
     const v = await admin.post('/api/v1/votes', { json: { title, threshold_pct: 90, base: 'all_members', voters: ['admin', 'tw.officer'], max_choices: 1,
       candidates: [{ unit_code: 'T-HATINH' }, { label: 'Tỉnh Quảng Bình' }] } });
@@ -204,6 +205,10 @@ function adminPages() {
     [`/indicators/dashboards/${ids.indDashboard}`, 200],
     ['/indexes/new?file=1', 200],
     ['/indexes/1/edit', 200],
+    ['/users?q=cum', 200],
+    ['/users/new', 200],
+    [`/users/${ids.someUser}`, 200],
+    ['/account', 200],
   ];
 }
 
@@ -234,6 +239,8 @@ function reporterPages() {
     ['/programmes', 200],
     [`/programmes/${ids.programme}`, 200],
     [`/tasks/${ids.parentTask}`, 404],
+    ['/account', 200],
+    ['/users', 403],
   ];
 }
 
@@ -360,6 +367,8 @@ function formsWithErrors() {
     ['/indicators/definitions', 'form[method="post"][action="/indicators/definitions"]', 422],
     ['/indicators/rules', 'form[method="post"][action="/indicators/rules"]', 422],
     ['/indexes/new', 'form[method="post"][action="/indexes"]', 422],
+    ['/users/new', 'form[method="post"][action="/users"]', 422],
+    ['/account', 'form[method="post"][action="/account"]', 422],
   ];
 }
 

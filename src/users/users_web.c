@@ -1,0 +1,365 @@
+/* Users on the web: the administrators' pages /users (list, new user, a
+** user's page: profile, roles, password reset, disable) and /account, where
+** everyone changes their own password, name and e-mail.
+**
+** Scope: an administrator's role covers its unit's subtree. A user is shown
+** to an administrator when one of the user's roles lies in the subtrees the
+** administrator administers, and managed (name, e-mail, password, disable)
+** only when every role does: an administrator of a province cannot reset
+** the password of a central officer who also holds a role in the province.
+** A role is granted or revoked only on a unit inside those subtrees. */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/audit.h"
+#include "../base/fold.h"
+#include "../base/util.h"
+#include "../units/units.h"
+#include "../units/units_web.h"
+#include "../web/roles.h"
+#include "../web/web.h"
+#include "tmpl_users.h"
+#include "users_web.h"
+
+static const char *const role_codes[] = { "admin", "officer", "reporter", "council", "viewer", NULL };
+
+const char *user_role_label(struct req *r, const char *role) { return role_parse(role) ? _(role_name(role_parse(role))) : role; }
+
+/* what an audit entry of a user did, in the reader's language */
+const char *user_action_label(struct req *r, const char *action)
+{
+	static const char *const codes[] = { "create", "update", "passwd", "grant", "revoke", "disable", "enable", "email", NULL };
+	static const char *const words[] = { N_("account created"), N_("name or e-mail changed"), N_("password changed"), N_("role granted"),
+					     N_("role revoked"), N_("account disabled"), N_("account enabled"), N_("e-mail changed") };
+	for (int i = 0; codes[i]; i++)
+		if (!strcmp(action, codes[i])) return _(words[i]);
+	return action;
+}
+
+static int administers(struct req *r, const char *path) { return path && role_can(r->user, PERM_ADMIN, path); }
+
+/* the subtrees the reader administers; -1: the whole tree */
+static void admin_ranges(struct req *r, struct users_query *q)
+{
+	q->nranges = 0;
+	for (int i = 0; i < r->user->ngrants && q->nranges < USERS_MAX_RANGES; i++) {
+		const struct grant *g = &r->user->grants[i];
+		if (!role_can(r->user, PERM_ADMIN, g->unit_path)) continue;
+		if (g->unit_depth == 0 && units_root_count_memo(r) == 1) { q->nranges = -1; return; }
+		q->range_lo[q->nranges++] = g->unit_path;
+	}
+}
+
+static int can_see(struct req *r, const struct user_row *u)
+{
+	for (int i = 0; i < u->ngrants; i++)
+		if (administers(r, u->grants[i].unit_path)) return 1;
+	return 0;
+}
+
+static int can_manage(struct req *r, const struct user_row *u)
+{
+	for (int i = 0; i < u->ngrants; i++)
+		if (!administers(r, u->grants[i].unit_path)) return 0;
+	return u->ngrants > 0;
+}
+
+/* the user of /users/{id} when the reader may see them; else replies (404, 403) and gives NULL */
+static struct user_row *load(struct req *r)
+{
+	int64_t id = param_id_or_404(r, 0);
+	if (!id) return NULL;
+	struct user_row *u;
+	int rc = users_get(r->db, &r->a, id, &u);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return NULL; }
+	if (!can_see(r, u)) { reply_forbidden(r, N_("This user holds no role in the units you administer")); return NULL; }
+	return u;
+}
+
+/* ---- the list ---- */
+
+void page_users(struct req *r)
+{
+	struct users_query q;
+	memset(&q, 0, sizeof q);
+	q.q = req_query(r, "q");
+	q.role = query_choice(r, "role", role_codes);
+	q.under = query_int(r, "under", 0, 0, INT64_MAX);
+	static const char *const actives[] = { "true", "all", "false", NULL };
+	const char *act = query_choice(r, "active", actives);
+	q.inactive = act && !strcmp(act, "all") ? 1 : act && !strcmp(act, "false") ? 2 : 0;
+	q.limit = query_int(r, "limit", 50, 1, 500);
+	q.offset = query_int(r, "offset", 0, 0, INT64_MAX);
+	if (query_bad(r)) return;
+	admin_ranges(r, &q);
+	struct user_row *items = NULL;
+	int n = 0;
+	int64_t total = 0;
+	int rc = users_list(r->db, &r->a, &q, &items, &n, &total);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	struct unit *under = NULL;
+	if (q.under) units_get(r->db, &r->a, q.under, &under);
+	page_begin(r, _("Users"), "users");
+	tmpl_users_index(&r->out, r, &q, under, items, n, total);
+	page_end(r);
+}
+
+/* ---- a new user ---- */
+
+static void show_new(struct req *r, const struct user_new *typed, const struct field_errors *fe)
+{
+	if (fe && fe->n) r->status = 422;
+	int64_t unit = typed ? typed->unit_id : query_int(r, "unit", 0, 0, INT64_MAX);
+	page_begin(r, _("New user"), "users");
+	tmpl_user_new(&r->out, r, typed, unit, fe);
+	page_end(r);
+}
+
+void page_user_new(struct req *r) { show_new(r, NULL, NULL); }
+
+/* the text fields of the user forms, trimmed and cleaned (text_clean), NULL when empty */
+static const char *form_text(struct req *r, const char *name, struct field_errors *fe)
+{
+	const char *v = req_form(r, name);
+	if (!v) return NULL;
+	while (*v == ' ') v++;
+	size_t n = strlen(v);
+	while (n && v[n - 1] == ' ') n--;
+	if (!n) return NULL;
+	char *s = arena_alloc(&r->a, n + 1);
+	memcpy(s, v, n);
+	if (n > 200 || text_clean(s, &n, 0) != 0) {
+		fe_add(fe, name, n > 200 ? N_("At most 200 characters") : N_("Holds a control character"));
+		return NULL;
+	}
+	return s;
+}
+
+void page_user_create(struct req *r)
+{
+	struct field_errors fe = { 0 };
+	struct user_new in = { 0 };
+	in.login = form_text(r, "login", &fe);
+	in.full_name = form_text(r, "full_name", &fe);
+	in.email = form_text(r, "email", &fe);
+	in.role = req_form(r, "role");
+	const char *unit = req_form(r, "unit_id");
+	in.unit_id = unit && *unit ? strtoll(unit, NULL, 10) : 0;
+	char path[UNIT_PATH_MAX];
+	if (in.unit_id > 0 && units_path(r->db, in.unit_id, path, sizeof path) == E_OK && !administers(r, path))
+		fe_add(&fe, "unit_id", N_("Outside the units you administer"));
+	/* no password typed: one is made, shown once */
+	const char *typed = req_form(r, "password");
+	char gen[15] = "";
+	if (!typed || !*typed) users_gen_password(gen, sizeof gen, in.login ? in.login : "");
+	in.password = *gen ? gen : typed;
+	int64_t id = 0;
+	int rc = fe.n ? E_INVALID : E_OK;
+	/* the domain adds its errors to the form's and writes nothing: every field at fault at once */
+	if (rc == E_OK || rc == E_INVALID) {
+		int d = users_add(r->db, r->user, &in, &fe, &id);
+		if (rc == E_OK || d != E_INVALID) rc = d;
+	}
+	if (rc == E_INVALID) {
+		in.password = NULL;
+		show_new(r, &in, &fe);
+		return;
+	}
+	if (rc != E_OK) { reply_fail(r, rc, &fe); return; }
+	if (!*gen) {
+		flash_set(r, N_("The user was added"));
+		reply_redirect(r, arena_printf(&r->a, "/users/%lld", (long long)id));
+		return;
+	}
+	/* the password made here is shown on this answer only: never in a link or a cookie */
+	struct user_row *u;
+	if (users_get(r->db, &r->a, id, &u) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	struct user_view v = { .u = u, .manage = can_manage(r, u), .password = arena_strdup(&r->a, gen) };
+	for (int i = 0; i < u->ngrants; i++) v.grant_ok[i] = administers(r, u->grants[i].unit_path);
+	sodium_memzero(gen, sizeof gen);
+	page_begin(r, u->full_name, "users");
+	tmpl_user_page(&r->out, r, &v, NULL, NULL);
+	page_end(r);
+}
+
+/* ---- a user's page ---- */
+
+static void show_user(struct req *r, const struct user_row *u, const char *password, const struct user_new *typed, const struct field_errors *fe)
+{
+	struct user_view v = { .u = u, .manage = can_manage(r, u), .self = u->id == r->user->id, .password = password };
+	for (int i = 0; i < u->ngrants; i++) v.grant_ok[i] = administers(r, u->grants[i].unit_path);
+	struct history_row *hist = arena_alloc(&r->a, sizeof *hist * 20);
+	struct stmt *st = db_query(r->db, "SELECT at, login, user_id IS NOT NULL, action FROM audit_log "
+				   "WHERE entity = 'user' AND entity_id = $1 ORDER BY id DESC LIMIT 20", "i", u->id);
+	while (st && db_step(st) == DB_ROW && v.nhist < 20) {
+		hist[v.nhist].at = arena_strdup(&r->a, db_text(st, 0));
+		hist[v.nhist].login = arena_strdup(&r->a, auth_display_actor(&r->a, r->lang, db_text(st, 1), (int)db_int(st, 2)));
+		hist[v.nhist].action = arena_strdup(&r->a, db_text(st, 3));
+		v.nhist++;
+	}
+	db_done(st);
+	v.hist = hist;
+	if (fe && fe->n && r->status < 400) r->status = 422;
+	page_begin(r, u->full_name, "users");
+	tmpl_user_page(&r->out, r, &v, typed, fe);
+	page_end(r);
+}
+
+void page_user(struct req *r)
+{
+	struct user_row *u = load(r);
+	if (u) show_user(r, u, NULL, NULL, NULL);
+}
+
+static void again(struct req *r, int64_t id, const char *msgid)
+{
+	flash_set(r, msgid);
+	reply_redirect(r, arena_printf(&r->a, "/users/%lld", (long long)id));
+}
+
+/* POST /users/{id}: action = profile, grant, revoke, password, disable, enable */
+void page_user_post(struct req *r)
+{
+	struct user_row *u = load(r);
+	if (!u) return;
+	const char *action = req_form(r, "action");
+	struct field_errors fe = { 0 };
+	char err[200] = "";
+	int rc;
+	if (action && (!strcmp(action, "grant") || !strcmp(action, "revoke"))) {
+		const char *role = req_form(r, "role");
+		const char *unit = req_form(r, "unit_id");
+		int64_t unit_id = unit && *unit ? strtoll(unit, NULL, 10) : 0;
+		char path[UNIT_PATH_MAX], code[64] = "";
+		if (!role || !role_parse(role)) fe_add(&fe, "role", N_("Choose a role"));
+		if (unit_id <= 0) fe_add(&fe, "unit_id", N_("Is required"));
+		else if (units_path(r->db, unit_id, path, sizeof path) != E_OK) fe_add(&fe, "unit_id", N_("No such unit"));
+		else if (!administers(r, path)) fe_add(&fe, "unit_id", N_("Outside the units you administer"));
+		if (fe.n) { show_user(r, u, NULL, NULL, &fe); return; }
+		struct stmt *st = db_query(r->db, "SELECT code FROM units WHERE id = $1", "i", unit_id);
+		if (st && db_step(st) == DB_ROW) snprintf(code, sizeof code, "%s", db_text(st, 0));
+		db_done(st);
+		int grant = !strcmp(action, "grant");
+		rc = grant ? users_grant(r->db, r->user, u->id, role, code, err, sizeof err) : users_revoke(r->db, r->user, u->id, role, code, err, sizeof err);
+		if (rc == E_OK) { again(r, u->id, grant ? N_("The role was granted") : N_("The role was revoked")); return; }
+		if (rc == E_STATE) fe_add(&fe, "role", grant ? N_("The user holds this role on this unit already")
+							      : N_("This is the user's only role: disable the account instead"));
+		else if (rc == E_INVALID) fe_add(&fe, "role", N_("A user holds at most 16 roles"));
+		else if (rc == E_NOTFOUND) fe_add(&fe, "role", N_("The user does not hold this role on this unit"));
+		else if (rc == E_FORBIDDEN) fe_add(&fe, "role", N_("The last active administrator keeps the role"));
+		else { reply_fail(r, rc, NULL); return; }
+		show_user(r, u, NULL, NULL, &fe);
+		return;
+	}
+	/* the rest changes the account itself: every role of it in the reader's units, never the reader's own */
+	if (!can_manage(r, u)) { reply_forbidden(r, N_("The user also holds roles outside the units you administer")); return; }
+	if (u->id == r->user->id) { reply_forbidden(r, N_("Change your own account on the page Your account")); return; }
+	if (action && !strcmp(action, "profile")) {
+		struct user_new typed = { 0 };
+		typed.full_name = form_text(r, "full_name", &fe);
+		typed.email = form_text(r, "email", &fe);
+		rc = fe.n ? E_INVALID : users_update(r->db, r->user, u->id, input_version(r), typed.full_name, typed.email, &fe);
+		if (rc == E_OK) { again(r, u->id, N_("Saved")); return; }
+		if (rc == E_CONFLICT) {
+			struct user_row *cur;
+			if (users_get(r->db, &r->a, u->id, &cur) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+			form_conflict(r, cur->version);
+			show_user(r, cur, NULL, &typed, NULL);
+			return;
+		}
+		if (rc == E_INVALID) { show_user(r, u, NULL, &typed, &fe); return; }
+		reply_fail(r, rc, NULL);
+		return;
+	}
+	if (action && !strcmp(action, "password")) {
+		char pw[15], hash[128];
+		users_gen_password(pw, sizeof pw, u->login);
+		if (password_hash(hash, pw) != 0) { reply_fail(r, E_DB, NULL); return; }
+		rc = users_set_password(r->db, r->user, u->id, u->login, hash);
+		if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+		show_user(r, u, arena_strdup(&r->a, pw), NULL, NULL);
+		sodium_memzero(pw, sizeof pw);
+		return;
+	}
+	if (action && (!strcmp(action, "disable") || !strcmp(action, "enable"))) {
+		int dis = !strcmp(action, "disable");
+		rc = dis ? users_disable(r->db, r->user, u->id, u->login) : users_enable(r->db, r->user, u->id, u->login);
+		if (rc == E_OK || rc == E_STATE) { again(r, u->id, dis ? N_("The account was disabled: its sessions ended") : N_("The account was enabled")); return; }
+		if (rc == E_FORBIDDEN) { fe_add(&fe, "action", N_("The last active administrator cannot be disabled")); show_user(r, u, NULL, NULL, &fe); return; }
+		reply_fail(r, rc, NULL);
+		return;
+	}
+	fe_add(&fe, "action", N_("Unknown action"));
+	reply_invalid(r, &fe);
+}
+
+/* ---- one's own account ---- */
+
+static void show_account(struct req *r, const struct user_new *typed, const struct field_errors *fe)
+{
+	struct user_row *u;
+	if (users_get(r->db, &r->a, r->user->id, &u) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+	if (fe && fe->n && r->status < 400) r->status = 422;
+	page_begin(r, _("Your account"), "account");
+	tmpl_account_page(&r->out, r, u, typed, fe);
+	page_end(r);
+}
+
+void page_account(struct req *r) { show_account(r, NULL, NULL); }
+
+void page_account_post(struct req *r)
+{
+	const char *action = req_form(r, "action");
+	struct field_errors fe = { 0 };
+	int rc;
+	if (action && !strcmp(action, "profile")) {
+		struct user_new typed = { 0 };
+		typed.full_name = form_text(r, "full_name", &fe);
+		typed.email = form_text(r, "email", &fe);
+		rc = fe.n ? E_INVALID : users_update(r->db, r->user, r->user->id, input_version(r), typed.full_name, typed.email, &fe);
+		if (rc == E_OK) {
+			flash_set(r, N_("Saved"));
+			reply_redirect(r, "/account");
+			return;
+		}
+		if (rc == E_CONFLICT) {
+			struct user_row *cur;
+			if (users_get(r->db, &r->a, r->user->id, &cur) != E_OK) { reply_fail(r, E_DB, NULL); return; }
+			form_conflict(r, cur->version);
+			show_account(r, &typed, NULL);
+			return;
+		}
+		if (rc == E_INVALID) { show_account(r, &typed, &fe); return; }
+		reply_fail(r, rc, NULL);
+		return;
+	}
+	if (action && !strcmp(action, "password")) {
+		/* a wrong current password counts as a failed login: guessing here is throttled as at /login */
+		int64_t wait = auth_throttled(r->db, r->user->login, r->peer);
+		if (wait > 0) {
+			r->status = 429;
+			req_set_header(r, "Retry-After", arena_printf(&r->a, "%lld", (long long)wait));
+			fe_add(&fe, "current", N_("Too many wrong passwords: wait a few minutes and try again"));
+			show_account(r, NULL, &fe);
+			return;
+		}
+		const char *current = req_form(r, "current"), *pw = req_form(r, "password"), *pw2 = req_form(r, "password2");
+		if (!current || !*current) fe_add(&fe, "current", N_("Is required"));
+		if (!pw || !*pw) fe_add(&fe, "password", N_("Is required"));
+		else if (!pw2 || strcmp(pw, pw2)) fe_add(&fe, "password2", N_("The two new passwords differ"));
+		if (fe.n) { show_account(r, NULL, &fe); return; }
+		rc = users_change_password(r->db, r->user, current, pw, r->session_id, &fe);
+		if (rc == E_FORBIDDEN) auth_note_failure(r->db, r->user->login, r->peer);
+		if (rc == E_OK) {
+			flash_set(r, N_("Your password was changed. Your other sessions and API tokens were ended."));
+			reply_redirect(r, "/account");
+			return;
+		}
+		if (rc == E_FORBIDDEN || rc == E_INVALID) { show_account(r, NULL, &fe); return; }
+		reply_fail(r, rc, NULL);
+		return;
+	}
+	fe_add(&fe, "action", N_("Unknown action"));
+	reply_invalid(r, &fe);
+}

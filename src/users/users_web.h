@@ -1,0 +1,36 @@
+/* users_web: the administrators' pages of users (/users) and everyone's own
+** account (/account), users_web.c, and what their templates
+** (templates/users.html) see. */
+#ifndef THIDUA_USERS_WEB_H
+#define THIDUA_USERS_WEB_H
+#include "../web/tmpl_types.h"
+#include "../picker/picker.h"
+#include "../units/units.h"
+#include "users.h"
+
+/* a user's page: what the reader may do there */
+struct user_view {
+	const struct user_row *u;
+	int manage;                 /* every role of the user is in the reader's units: edit, password, disable */
+	int self;                   /* the reader's own account (managed at /account) */
+	int grant_ok[AUTH_MAX_ROLES]; /* this role is in the reader's units: it may be revoked */
+	const char *password;       /* a password just generated, shown once, or NULL */
+	const struct history_row *hist;
+	int nhist;
+};
+
+/* handlers */
+void page_users(struct req *r);
+void page_user_new(struct req *r);
+void page_user_create(struct req *r);
+void page_user(struct req *r);
+void page_user_post(struct req *r);
+void page_account(struct req *r);
+void page_account_post(struct req *r);
+
+/* for the templates: a role's name in the reader's language */
+const char *user_role_label(struct req *r, const char *role);
+/* what an audit entry of a user did ("passwd": "password changed") */
+const char *user_action_label(struct req *r, const char *action);
+
+#endif
