@@ -368,7 +368,7 @@ function formsWithErrors() {
     ['/indicators/rules', 'form[method="post"][action="/indicators/rules"]', 422],
     ['/indexes/new', 'form[method="post"][action="/indexes"]', 422],
     ['/users/new', 'form[method="post"][action="/users"]', 422],
-    ['/account', 'form[method="post"][action="/account"]', 422],
+    ['/account', 'form[method="post"][action="/account"]:has(input[name="action"][value="password"])', 422],
   ];
 }
 
