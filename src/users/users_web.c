@@ -363,3 +363,102 @@ void page_account_post(struct req *r)
 	fe_add(&fe, "action", N_("Unknown action"));
 	reply_invalid(r, &fe);
 }
+
+/* ---- the audit log (/audit): every change, newest first, for an
+** administrator of the whole tree (its rows carry no unit to scope them by) ---- */
+
+/* the kinds of records the log names, with the page that shows one */
+static const struct audit_kind audit_kinds[] = {
+	{ "unit", N_("Unit"), "/units/%lld" },
+	{ "person", N_("Person"), "/people/%lld" },
+	{ "user", N_("User"), "/users/%lld" },
+	{ "movement", N_("Movement"), "/movements/%lld" },
+	{ "registration", N_("Registration"), "/registrations/%lld" },
+	{ "model", N_("Model"), "/models/%lld" },
+	{ "achievement", N_("Achievement record"), NULL },
+	{ "rule_set", N_("Rule set"), "/rules/%lld" },
+	{ "proposal", N_("Proposal"), "/proposals/%lld" },
+	{ "decision", N_("Decision"), "/decisions/%lld" },
+	{ "vote", N_("Vote"), "/votes/%lld" },
+	{ "cluster", N_("Cluster"), "/clusters/%lld" },
+	{ "cluster_year", N_("Cluster year"), NULL },
+	{ "scorecard", N_("Scorecard"), NULL },
+	{ "task_programme", N_("Programme"), "/programmes/%lld" },
+	{ "task", N_("Task"), "/tasks/%lld" },
+	{ "indicator", N_("Indicator"), "/indicators/definitions/%lld" },
+	{ "composite_index", N_("Index"), "/indexes/%lld" },
+	{ NULL, NULL, NULL },
+};
+
+const struct audit_kind *audit_kind_of(const char *entity)
+{
+	for (const struct audit_kind *k = audit_kinds; k->entity; k++)
+		if (!strcmp(k->entity, entity)) return k;
+	return NULL;
+}
+
+/* the actions the log names, for the catalogs (a page shows _(action)); the
+** features write them as plain strings */
+static const char *const audit_actions[] __attribute__((unused)) = {
+	N_("accept"), N_("add nominee"), N_("approve values"), N_("complete"), N_("decide"), N_("delete"), N_("direct work"),
+	N_("disable"), N_("email"), N_("enable"), N_("enter values"), N_("extend"), N_("grant"), N_("multiple"), N_("open"),
+	N_("passwd"), N_("progress"), N_("record present"), N_("remove nominee"), N_("resign"), N_("return"), N_("revoke"),
+	N_("revoke decision"), N_("set target"), N_("sign"), N_("submit"), N_("unlock values"),
+};
+
+#define AUDIT_PAGE 50
+
+void page_audit(struct req *r)
+{
+	if (!role_can_top(r->user, PERM_ADMIN)) { reply_forbidden(r, N_("The audit log is read by an administrator of the whole tree")); return; }
+	static const char *entities[sizeof audit_kinds / sizeof *audit_kinds];
+	for (size_t i = 0; i < sizeof audit_kinds / sizeof *audit_kinds; i++) entities[i] = audit_kinds[i].entity;
+	struct audit_query q = { 0 };
+	q.entity = query_choice(r, "entity", entities);
+	q.entity_id = query_int(r, "id", 0, 0, INT64_MAX);
+	q.before = query_int(r, "before", 0, 0, INT64_MAX);
+	q.login = req_query(r, "login");
+	if (q.login && !*q.login) q.login = NULL;
+	if (query_bad(r)) return;
+	struct buf sql;
+	buf_init(&sql);
+	buf_raw(&sql, "SELECT id, at, login, user_id IS NOT NULL, action, entity, entity_id, before, after, note FROM audit_log WHERE 1 = 1");
+	if (q.login) buf_raw(&sql, " AND login = $1");
+	if (q.entity) buf_raw(&sql, " AND entity = $2");
+	if (q.entity && q.entity_id) buf_raw(&sql, " AND entity_id = $3");
+	if (q.before) buf_raw(&sql, " AND id < $4");
+	buf_printf(&sql, " ORDER BY id DESC LIMIT %d", AUDIT_PAGE + 1);
+	struct stmt *st = db_prep(r->db, buf_cstr(&sql));
+	buf_free(&sql);
+	if (!st) { reply_fail(r, E_DB, NULL); return; }
+	/* a login as typed: the one stored is lower-cased, the command line's "cli:NAME" kept as it is */
+	char login[USERS_LOGIN_MAX + 8] = "";
+	if (q.login) {
+		if (!strncmp(q.login, "cli:", 4)) snprintf(login, sizeof login, "%s", q.login);
+		else users_login_fold(q.login, login, sizeof login);
+	}
+	db_bind_text(st, 1, q.login ? login : NULL);
+	db_bind_text(st, 2, q.entity);
+	db_bind_int(st, 3, q.entity_id);
+	db_bind_int(st, 4, q.before);
+	struct audit_entry *rows = arena_alloc(&r->a, sizeof *rows * (AUDIT_PAGE + 1));
+	int n = 0, rc;
+	while (n <= AUDIT_PAGE && (rc = db_step(st)) == DB_ROW) {
+		struct audit_entry *e = &rows[n++];
+		e->id = db_int(st, 0);
+		e->at = arena_strdup(&r->a, db_text(st, 1));
+		e->who = arena_strdup(&r->a, auth_display_actor(&r->a, r->lang, db_text(st, 2), (int)db_int(st, 3)));
+		e->action = arena_strdup(&r->a, db_text(st, 4));
+		e->entity = arena_strdup(&r->a, db_text(st, 5));
+		e->entity_id = db_int(st, 6);
+		e->before = arena_strdup(&r->a, db_text(st, 7));
+		e->after = arena_strdup(&r->a, db_text(st, 8));
+		e->note = arena_strdup(&r->a, db_text(st, 9));
+	}
+	db_done(st);
+	int more = n > AUDIT_PAGE;
+	if (more) n = AUDIT_PAGE;
+	page_begin(r, _("Audit log"), "users");
+	tmpl_audit_page(&r->out, r, &q, rows, n, more, audit_kinds);
+	page_end(r);
+}

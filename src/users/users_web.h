@@ -19,6 +19,20 @@ struct user_view {
 	int nhist;
 };
 
+/* the audit log's page: a kind of record, its name, the page that shows one ("/units/%lld") or NULL */
+struct audit_kind {
+	const char *entity, *label, *url;
+};
+const struct audit_kind *audit_kind_of(const char *entity);
+struct audit_query {
+	const char *login, *entity;
+	int64_t entity_id, before;
+};
+struct audit_entry {
+	int64_t id, entity_id;
+	const char *at, *who, *action, *entity, *before, *after, *note;
+};
+
 /* handlers */
 void page_users(struct req *r);
 void page_user_new(struct req *r);
@@ -27,6 +41,7 @@ void page_user(struct req *r);
 void page_user_post(struct req *r);
 void page_account(struct req *r);
 void page_account_post(struct req *r);
+void page_audit(struct req *r);
 
 /* for the templates: a role's name in the reader's language */
 const char *user_role_label(struct req *r, const char *role);

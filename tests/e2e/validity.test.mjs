@@ -209,6 +209,7 @@ function adminPages() {
     ['/users/new', 200],
     [`/users/${ids.someUser}`, 200],
     ['/account', 200],
+    ['/audit', 200],
   ];
 }
 

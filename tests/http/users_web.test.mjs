@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, testPassword, Client } from '../lib/server.mjs';
-import { addUserAsync, csrfOf, formLogin, mkUnit, unescape } from './_util.mjs';
+import { addUserAsync, csrfOf, formLogin, mkUnit, sql, unescape } from './_util.mjs';
 
 let env, srv, admin, hn, hnWard, qn, hnAdmin;
 
@@ -263,4 +263,34 @@ test('who is not an administrator has no users pages and no menu entry for them'
   assert.equal((await c.get(`/users/${u.id}`)).status, 403);
   const adminHome = await admin.get('/');
   assert.match(adminHome.text, /<a href="\/users">Người dùng<\/a>/);
+});
+
+test('the audit log lists every change newest first, by login typed in any case, by kind and by record; only an administrator of the whole tree reads it', async () => {
+  const u = await addUser(admin, 'audited', 'viewer', qn.id, 'Hồ Văn Ghi');
+  let r = await post(admin, `/users/${u.id}`, `/users/${u.id}`, { action: 'grant', role: 'council', unit_id: String(qn.id) });
+  assert.equal(r.status, 303);
+  r = await admin.get(`/audit?entity=user&id=${u.id}`);
+  assert.equal(r.status, 200);
+  const rows = [...r.text.matchAll(/<tr>\s*<td class="nowrap">[^<]+<\/td>\s*<td>([^<]+)<\/td>\s*<td>([^<]+)<\/td>\s*<td><a href="([^"]+)">([^<]+)<\/a><\/td>/g)].map((m) => [m[1], m[2], m[3], m[4]]);
+  assert.deepEqual(rows, [
+    ['admin', 'cấp vai trò', `/users/${u.id}`, `Người dùng #${u.id}`],
+    ['admin', 'tạo mới', `/users/${u.id}`, `Người dùng #${u.id}`],
+  ]);
+  assert.match(r.text, /<summary>trước và sau<\/summary><p><b>Sau<\/b><\/p><pre>\{&quot;role&quot;:&quot;council&quot;,&quot;unit_code&quot;:&quot;T-QN&quot;\}<\/pre>/);
+  // the newest left out: the page before a given entry
+  const newest = Number(sql(env.db, `SELECT max(id) FROM audit_log WHERE entity = 'user' AND entity_id = ${u.id}`));
+  r = await admin.get(`/audit?entity=user&id=${u.id}&before=${newest}`);
+  assert.doesNotMatch(r.text, /cấp vai trò/);
+  assert.match(r.text, /tạo mới/);
+  // a login typed in capitals finds the lower-cased one; the user's page links to it
+  r = await admin.get('/audit?login=ADMIN&entity=user');
+  assert.equal(r.status, 200);
+  assert.match(r.text, new RegExp(`href="/users/${u.id}">Người dùng #${u.id}</a>`));
+  const page = await admin.get(`/users/${u.id}`);
+  assert.match(page.text, /<a href="\/audit\?login=audited">Mọi thay đổi người dùng này đã thực hiện<\/a>/);
+  // a province's administrator and a reporter may not read it
+  r = await hnAdmin.get('/audit');
+  assert.equal(r.status, 403);
+  assert.match(text(r.text), /Nhật ký hệ thống chỉ dành cho quản trị viên toàn hệ thống/);
+  assert.equal((await admin.get('/audit?entity=nope')).status, 400);
 });
