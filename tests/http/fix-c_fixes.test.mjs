@@ -151,7 +151,7 @@ test('a round from a proposal names the award in the reader\'s language; closing
   const res = (await admin.get(`/api/v1/votes/${v.id}/result`)).data;
   assert.deepEqual([res.ballots, res.candidates[0].yes, res.candidates[0].share], [2, 1, 33.33]);
   page = await reader('en').get(`/votes/${v.id}`);
-  const region = page.text.match(/<div class="scroll" tabindex="0" role="region" aria-label="Result">\n<table class="list" id="tally">([\s\S]*?)<\/table>/);
+  const region = page.text.match(/<div class="table-wrap" tabindex="0" role="region" aria-label="Result">\n<table class="list" id="tally">([\s\S]*?)<\/table>/);
   assert.ok(region, 'the result region holds the one tab stop, the table none');
   assert.ok(!region[1].includes('tabindex'));
   assert.match(region[1], /<td>Tỉnh Quảng Bình — Prime Minister(&#39;|')s Certificate of Merit<\/td>/);
