@@ -118,6 +118,10 @@ void chart_format_value(struct buf *b, enum chart_format f, const char *lang, do
 	case CHART_VND: fmt_vnd(b, lang, llround(v)); break;
 	case CHART_PERCENT: fmt_dec(b, lang, v, 1); buf_char(b, '%'); break;
 	case CHART_DECIMAL: fmt_dec(b, lang, v, 2); break;
+	case CHART_NUMBER: /* the page's table prints the same figure the same way (99,8, not 99,80) */
+		if (fabs(v) > 9e15) fmt_int(b, lang, llround(v)); /* fmt_number's limit: whole at that size anyway */
+		else fmt_number(b, lang, v);
+		break;
 	}
 }
 

@@ -31,6 +31,7 @@ enum chart_format {
 	CHART_VND,       /* money: 1.030.000.000 ₫ / 1,030,000,000 VND */
 	CHART_PERCENT,   /* one decimal: 12,5% / 12.5% */
 	CHART_DECIMAL,   /* two decimals: 1.234,50 / 1,234.50 */
+	CHART_NUMBER,    /* as a table's figure (fmt_number): up to two decimals, none trailing: 99,8 / 96,35 / 100 */
 };
 
 struct chart_series {

@@ -179,7 +179,7 @@ void cluster_chart(struct req *r, const struct ranking *k, struct chart *c)
 		v[j++] = round(k->rows[i].r.total * 100.0) / 100.0;
 	}
 	c->kind = CHART_BARS;
-	c->format = CHART_DECIMAL;
+	c->format = CHART_NUMBER; /* as the ranking table prints the score: 99,8, not 99,80 */
 	c->title = T("Final score");
 	c->n = n;
 	c->labels = labels;
@@ -299,6 +299,7 @@ static int write_workbook(struct req *r, FILE *out, const struct summary *s)
 		struct vote_round *vr;
 		int nv = 0, hidden = 0, row = 0;
 		if (votes_of_cluster_year(r->db, &r->a, y->id, r->user, &vr, &nv, &hidden) != E_OK) nv = hidden = 0;
+		votes_localise(&r->a, vr, nv, lang);
 		if (!nv) worksheet_write_string(ws, 0, 0, votes_none_text(&r->a, lang, hidden), NULL);
 		for (int i = 0; i < nv; i++) {
 			worksheet_write_string(ws, (lxw_row_t)row++, 0, vote_title(r, &vr[i]), bold);
@@ -425,6 +426,7 @@ static int write_pdf(struct req *r, FILE *out, const struct summary *s)
 		struct vote_round *vr;
 		int nv = 0, hidden = 0;
 		if (votes_of_cluster_year(r->db, &r->a, y->id, r->user, &vr, &nv, &hidden) != E_OK) nv = hidden = 0;
+		votes_localise(&r->a, vr, nv, lang);
 		if (!nv) pdf_paragraph(p, votes_none_text(&r->a, lang, hidden));
 		for (int i = 0; i < nv; i++) {
 			pdf_heading(p, 2, vote_title(r, &vr[i]));

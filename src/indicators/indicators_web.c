@@ -1984,27 +1984,66 @@ static int build_chart(struct req *r, const struct indicator *x, int64_t unit_id
 		chart_svg(&b, &ch, r->lang);
 		c->trend_svg = arena_strdup(&r->a, buf_cstr(&b));
 	}
-	/* the units below, in the last period */
+	c->np = np;
+	c->periods = labels;
+	c->values = vals;
+	c->targets = tg;
+	c->any_target = any_target;
+	/* the units below that have a figure in the last period: those the
+	** unit's figure rolls up (a national figure of one province's values
+	** says so), and the bars of the chart (the first 40 of them, not the
+	** first 40 units: a country's 66th province may be the one that reported) */
 	buf_reset(&b);
-	struct stmt *st = db_query(r->db, "SELECT id, name FROM units WHERE parent_id = $1 AND active = 1 ORDER BY sort_key, code LIMIT 40", "i", unit_id);
+	const char *last = periods[np - 1];
+	int none = !strcmp(x->aggregation, "none");
+	c->rolls_up = !none;
+	if (db_int1(r->db, &c->children, "SELECT count(*) FROM units WHERE parent_id = $1 AND active = 1", "i", unit_id) != DB_ROW) return E_DB;
+	int64_t one = 0;
+	c->own = db_int1(r->db, &one, "SELECT 1 FROM indicator_values WHERE indicator_id = $1 AND unit_id = $2 AND period = $3", "iit", x->id,
+			 unit_id, last) == DB_ROW;
+	struct stmt *st = db_query(r->db,
+				   none ? "SELECT u.id, u.name FROM units u WHERE u.parent_id = $1 AND u.active = 1 AND EXISTS (SELECT 1 FROM "
+					  "indicator_values v WHERE v.indicator_id = $2 AND v.unit_id = u.id AND v.period = $3) ORDER BY u.sort_key, u.code"
+					: "SELECT u.id, u.name FROM units u WHERE u.parent_id = $1 AND u.active = 1 AND EXISTS (SELECT 1 FROM "
+					  "indicator_rollup g WHERE g.indicator_id = $2 AND g.unit_id = u.id AND g.period = $3 AND g.n > 0) ORDER BY u.sort_key, u.code",
+				   "iit", unit_id, x->id, last);
+	if (!st) return E_DB;
 	int64_t ids[40];
 	const char *names[40];
 	int n = 0;
-	while (st && n < 40 && db_step(st) == DB_ROW) {
-		ids[n] = db_int(st, 0);
-		names[n++] = arena_strdup(&r->a, db_text(st, 1));
+	struct buf nb;
+	buf_init(&nb);
+	c->reporting = 0;
+	while (db_step(st) == DB_ROW) {
+		if (n < 40) {
+			ids[n] = db_int(st, 0);
+			names[n++] = arena_strdup(&r->a, db_text(st, 1));
+		}
+		if (c->reporting < 5) buf_printf(&nb, "%s%s", c->reporting ? ", " : "", db_text(st, 1));
+		c->reporting++;
 	}
-	if (st) db_done(st);
-	const char *ulabels[40];
-	double uvals[40];
+	db_done(st);
+	if (c->reporting > 5) {
+		struct buf more;
+		buf_init(&more);
+		fmt_int(&more, r->lang, c->reporting - 5);
+		c->reporting_names = arena_printf(&r->a, _("%s and %s more"), buf_cstr(&nb), buf_cstr(&more));
+		buf_free(&more);
+	} else c->reporting_names = arena_strdup(&r->a, buf_cstr(&nb));
+	buf_free(&nb);
+	const char **ulabels = arena_alloc(&r->a, sizeof *ulabels * 40);
+	double *uvals = arena_alloc(&r->a, sizeof *uvals * 40);
 	int m = 0;
 	for (int i = 0; i < n; i++) {
 		struct ind_figure f;
-		if (indicator_figure(r->db, x, ids[i], periods[np - 1], &f) != E_OK) return E_DB;
+		if (indicator_figure(r->db, x, ids[i], last, &f) != E_OK) return E_DB;
 		if (!f.has) continue;
 		ulabels[m] = names[i];
 		uvals[m++] = f.value;
 	}
+	c->nunits = m;
+	c->unit_names = ulabels;
+	c->unit_values = uvals;
 	if (m) {
 		struct chart uc = { .kind = CHART_BARS, .format = chart_fmt(x), .n = m, .labels = ulabels, .nseries = 1,
 				    .title = arena_printf(&r->a, "%s, %s", x->name, periods[np - 1]) };
@@ -2014,6 +2053,26 @@ static int build_chart(struct req *r, const struct indicator *x, int64_t unit_id
 	}
 	buf_free(&b);
 	return E_OK;
+}
+
+const char *ind_coverage_text(struct req *r, const struct ind_chart *c)
+{
+	if (!c->rolls_up || !c->now.has || c->children <= 0) return NULL;
+	if (!c->reporting && !c->own) return NULL; /* only an inactive unit's values: nothing true to say in a line */
+	struct buf k, n;
+	buf_init(&k), buf_init(&n);
+	fmt_int(&k, r->lang, c->reporting);
+	fmt_int(&n, r->lang, c->children);
+	const char *last = c->np ? c->periods[c->np - 1] : "";
+	const char *s = c->reporting == c->children
+		? arena_printf(&r->a, _("The figure for %s rolls up all %s units below."), last, buf_cstr(&n))
+		: c->reporting
+		? arena_printf(&r->a, _("The figure for %s rolls up only the units below that entered values: %s of %s — %s."), last, buf_cstr(&k),
+			       buf_cstr(&n), c->reporting_names)
+		: arena_printf(&r->a, _("None of the %s units below entered a value for %s: the figure is this unit's own."), buf_cstr(&n), last);
+	if (c->reporting && c->own) s = arena_printf(&r->a, "%s %s", s, _("This unit's own value counts too."));
+	buf_free(&k), buf_free(&n);
+	return s;
 }
 
 static int build_dashboard(struct req *r, const char *title, int64_t unit_id, const char *unit_name, const char *codes, const char *from,

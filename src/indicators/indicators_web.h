@@ -3,6 +3,8 @@
 ** routes.c and by the generated build/gen/tmpl_indicators.h. */
 #ifndef THIDUA_INDICATORS_WEB_H
 #define THIDUA_INDICATORS_WEB_H
+#include <math.h>
+
 #include "../web/tmpl_types.h"
 #include "../picker/picker.h"
 #include "../units/units.h"
@@ -40,7 +42,25 @@ struct ind_chart {
 	struct ind_figure now;            /* the last period's figure of the dashboard's unit */
 	const char *trend_svg;
 	const char *units_svg;
+	/* the charts' figures as tables (their text alternative): the periods with
+	** the unit's figure and target, and the units below with theirs */
+	int np;
+	const char *const *periods;
+	const double *values, *targets;   /* NaN: none */
+	int any_target;
+	int nunits;
+	const char *const *unit_names;
+	const double *unit_values;
+	/* who the last period's figure rolls up (not for "none"): the active
+	** units below, how many of them entered a value in their subtree
+	** (reporting_names: the first few), and whether the unit entered its own */
+	int rolls_up;
+	int64_t children, reporting;
+	const char *reporting_names;      /* "Tỉnh Sơn La", or "A, B, C, D, E and 12 more" */
+	int own;
 };
+/* the sentence under a dashboard's figure that says which units it rolls up (NULL: none to say) */
+const char *ind_coverage_text(struct req *r, const struct ind_chart *c);
 struct ind_dash_view {
 	const char *title;
 	const char *unit_name;

@@ -82,8 +82,9 @@ static int read_candidates(struct db *db, struct arena *a, struct vote_round *v)
 	v->ncand = 0;
 	struct stmt *st = db_query(db,
 				   "SELECT c.id, c.label, c.unit_id, u.code, c.person_id, pp.code, c.nominee_id, c.yes, c.passed, c.over_quota, "
-				   "c.quota_tie, pu.name FROM vote_candidates c LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN people pp ON pp.id = c.person_id "
-				   "LEFT JOIN units pu ON pu.id = pp.unit_id "
+				   "c.quota_tie, pu.name, aw.name_vi, aw.name_en, aw.name_hi FROM vote_candidates c LEFT JOIN units u ON u.id = c.unit_id "
+				   "LEFT JOIN people pp ON pp.id = c.person_id LEFT JOIN units pu ON pu.id = pp.unit_id "
+				   "LEFT JOIN proposal_nominees n ON n.id = c.nominee_id LEFT JOIN awards aw ON aw.code = n.award_code "
 				   "WHERE c.round_id = $1 ORDER BY c.position, c.id",
 				   "i", v->id);
 	if (!st) return E_DB;
@@ -99,6 +100,7 @@ static int read_candidates(struct db *db, struct arena *a, struct vote_round *v)
 		c->person_code = db_text_dup(st, a, 5);
 		c->nominee_id = db_isnull(st, 6) ? 0 : db_int(st, 6);
 		c->person_unit = db_text_dup(st, a, 11);
+		for (int k = 0; k < 3; k++) c->award_name[k] = db_text_dup(st, a, 12 + k);
 		if (closed) {
 			c->yes = db_isnull(st, 7) ? 0 : db_int(st, 7);
 			c->passed = (int)db_int(st, 8);
@@ -109,6 +111,23 @@ static int read_candidates(struct db *db, struct arena *a, struct vote_round *v)
 	}
 	db_done(st);
 	return E_OK;
+}
+
+const char *votes_candidate_label(struct arena *a, const struct vote_candidate *c, const char *lang)
+{
+	const char *vi = c->award_name[0];
+	int k = lang && !strcmp(lang, "en") ? 1 : lang && !strcmp(lang, "hi") ? 2 : 0;
+	if (!c->nominee_id || !vi || !*vi || !k || !c->award_name[k] || !*c->award_name[k]) return c->label;
+	/* the stored label is "subject — award (vi)" (candidate_label): the subject as it was, the award in the reader's language */
+	size_t n = strlen(c->label), m = strlen(vi), sep = strlen(" — ");
+	if (n < m + sep || strcmp(c->label + n - m, vi) || strncmp(c->label + n - m - sep, " — ", sep)) return c->label;
+	return arena_printf(a, "%.*s — %s", (int)(n - m - sep), c->label, c->award_name[k]);
+}
+
+void votes_localise(struct arena *a, struct vote_round *v, int n, const char *lang)
+{
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < v[i].ncand; k++) v[i].cand[k].label = votes_candidate_label(a, &v[i].cand[k], lang);
 }
 
 static int get_round(struct db *db, struct arena *a, int64_t id, struct vote_round **out)
@@ -494,6 +513,9 @@ static void validate(struct db *db, const struct vote_in *in, struct field_error
 {
 	if (!in->title || !*in->title) fe_add(fe, "title", N_("Is required"));
 	if (in->threshold_bp < 0 || in->threshold_bp > 10000) fe_add(fe, "threshold_pct", N_("Must be a percentage from 0 to 100"));
+	/* every round has a threshold (no plurality mode: a quota ranks only who
+	** met it), and 0% lets a candidate no ballot chose pass */
+	else if (in->threshold_bp == 0) fe_add(fe, "threshold_pct", N_("Must be more than 0%: at 0% a candidate with no vote would pass"));
 	int base_ok = 0;
 	for (int i = 0; vote_bases[i]; i++) base_ok |= in->base && !strcmp(in->base, vote_bases[i]);
 	if (!base_ok) fe_add(fe, "base", N_("Must be one of: all_members, present"));

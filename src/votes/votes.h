@@ -39,6 +39,7 @@ struct vote_candidate {
 	int64_t unit_id, person_id, nominee_id;   /* 0: none */
 	const char *unit_code, *person_code;
 	const char *person_unit;   /* a person's unit, shown beside the name: two of one name told apart */
+	const char *award_name[3]; /* a nominee's award in vi, en, hi (NULL: not a nominee) */
 	/* the tally (closed rounds) */
 	int64_t yes;
 	double share;              /* yes over the base, per cent, two decimals */
@@ -104,6 +105,14 @@ struct vote_in {
 	const struct vote_candidate_in *cand;
 	int ncand;
 };
+
+/* A candidate's label in a reader's language: a proposal's nominee is
+** stored as "subject — award" with the award's Vietnamese name; the award
+** part is given in lang (en, hi) from the award's code, the subject as
+** stored. Any other label as stored. votes_localise does it for the
+** candidates of n rounds in place (a page's, a report's). */
+const char *votes_candidate_label(struct arena *a, const struct vote_candidate *c, const char *lang);
+void votes_localise(struct arena *a, struct vote_round *v, int n, const char *lang);
 
 int votes_create(struct db *db, const struct user *who, const struct vote_in *in, struct field_errors *fe, int64_t *id);
 /* A round being prepared (draft) changed by one who runs it: the fields of

@@ -41,6 +41,14 @@ void vote_pct(struct buf *o, struct req *r, int64_t bp) { fmt_number(o, r->lang,
 
 void vote_share(struct buf *o, struct req *r, double share) { fmt_number(o, r->lang, share); }
 
+const char *vote_few_ballots(struct req *r, const struct vote_round *v)
+{
+	if (v->ballots == 1)
+		return _("Only 1 ballot is in: the result will show how that member voted, and the audit log lists who voted.");
+	if (v->ballots == 0) return _("No ballot is in: every candidate will have 0 votes.");
+	return NULL;
+}
+
 /* ---- reading the input ---- */
 
 /* A percentage with at most two decimals, as hundredths: a JSON number, or
@@ -678,6 +686,7 @@ static void show_vote(struct req *r, struct vote_round *v, const struct field_er
 	struct vote_voter *voters = can_run ? read_voters(r, v->id, &nvoters) : NULL;
 	struct vote_quota q = { 0 };
 	if (!strcmp(v->status, "closed")) votes_quota(v, &q);
+	votes_localise(&r->a, v, 1, r->lang);
 	page_begin(r, v->title, "votes");
 	tmpl_vote_page(&r->out, r, v, can_run, voters, nvoters, &q, fe, receipt, chosen, nchosen, checked);
 	page_end(r);
@@ -795,6 +804,7 @@ void votes_cluster_section(struct buf *o, struct req *r, int64_t cluster_year_id
 	struct vote_round *items;
 	int n, hidden;
 	if (votes_of_cluster_year(r->db, &r->a, cluster_year_id, r->user, &items, &n, &hidden) != E_OK) return;
+	votes_localise(&r->a, items, n, r->lang);
 	/* "hold a vote here": who runs votes and organises the cluster (votes_create's rule) */
 	int can_run = role_can_any(r->user, PERM_RUN_VOTES) && votes_may_hold_at(r->db, r->user, cluster_year_id) == 1;
 	tmpl_votes_of_cluster(o, r, cluster_year_id, items, n, hidden, can_run);
@@ -805,6 +815,7 @@ void votes_proposal_section(struct buf *o, struct req *r, int64_t proposal_id)
 	struct vote_round *items;
 	int n;
 	if (votes_of_proposal(r->db, &r->a, proposal_id, r->user, &items, &n) != E_OK) return;
+	votes_localise(&r->a, items, n, r->lang);
 	int can_run = role_can_any(r->user, PERM_RUN_VOTES);
 	tmpl_votes_of_proposal(o, r, proposal_id, items, n, can_run);
 }

@@ -67,5 +67,9 @@ const char *vote_base_label(struct req *r, const char *base);
 /* a percentage of hundredths (9000 → "90", 8750 → "87,5" in vi) */
 void vote_pct(struct buf *o, struct req *r, int64_t bp);
 void vote_share(struct buf *o, struct req *r, double share);
+/* an open round with fewer than 2 ballots in: what its close would reveal
+** (the tally shows that one ballot, the audit log who cast it), said before
+** the close; NULL with 2 or more. The tally itself is not changed. */
+const char *vote_few_ballots(struct req *r, const struct vote_round *v);
 
 #endif

@@ -33,7 +33,7 @@ static int known_tag(const char *p)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 4) return 0;
-	struct chart c = { .kind = (enum chart_kind)(data[0] % 4), .format = (enum chart_format)(data[1] % 4), .title = "t" };
+	struct chart c = { .kind = (enum chart_kind)(data[0] % 4), .format = (enum chart_format)(data[1] % 5), .title = "t" };
 	const uint8_t flags = data[1];
 	c.nseries = data[2] % (CHART_MAX_SERIES + 1);
 	c.n = data[3] % 33; /* up to 32 categories: enough to crowd every kind (labels thinned, bars past 20); more only multiplies the work */

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer } from '../lib/server.mjs';
-import { csrfOf, formLogin, loginAs, sql } from './_util.mjs';
+import { csrfOf, formLogin, loginAs, sql, unescape } from './_util.mjs';
 
 let env, srv, tw;
 const VOTERS = ['thanhhoa.rep', 'nghean.rep', 'hatinh.rep'];
@@ -64,14 +64,17 @@ test('casting a ballot, opening and closing a round ask first: none of them can 
   const cast = await post(member, `/votes/${v.id}`, [['_csrf', csrfOf(page.text)], ['what', 'ballot'], ['choices', ids[0]]]);
   assert.equal(cast.status, 200, cast.text);
 
-  // the secretary is told how many have voted before closing: 1 of 3
+  // the secretary is told how many have voted before closing: 1 of 3, and
+  // that one ballot alone shows in the result how its voter voted
   page = await secretary.get(`/votes/${v.id}`);
   assert.equal(confirmOf(page.text, 'Kết thúc bỏ phiếu và kiểm phiếu'),
-    'Kết thúc bỏ phiếu ngay? Số phiếu đã bỏ: 1 trên 3. Sau khi kết thúc không nhận thêm phiếu nào; không thể hoàn tác.');
+    'Kết thúc bỏ phiếu ngay? Số phiếu đã bỏ: 1 trên 3. Sau khi kết thúc không nhận thêm phiếu nào; không thể hoàn tác. ' +
+    'Mới có 1 phiếu được bỏ: kết quả sẽ cho thấy thành viên đó đã bỏ phiếu thế nào, và nhật ký kiểm tra ghi rõ ai đã bỏ phiếu.');
   const en = await browser('tw.officer', 'en');
   page = await en.get(`/votes/${v.id}`);
-  assert.equal(confirmOf(page.text, 'Close the vote and count'),
-    'Close the vote now? Ballots cast: 1 of 3. No ballot is accepted after the close; this cannot be undone.');
+  assert.equal(unescape(confirmOf(page.text, 'Close the vote and count')),
+    'Close the vote now? Ballots cast: 1 of 3. No ballot is accepted after the close; this cannot be undone. ' +
+    'Only 1 ballot is in: the result will show how that member voted, and the audit log lists who voted.');
 });
 
 test('rejecting a proposal asks first: a rejected proposal cannot go on', async () => {
@@ -129,7 +132,7 @@ test('a draft round saved meanwhile by someone else: the edit form comes back wi
   assert.ok(edit, 'the edit form is on the page');
   assert.match(edit[0], /<input type="hidden" name="version" value="2">/);
   assert.match(edit[0], /<input id="f-title" name="title" value="Xét Bằng khen năm 2025" required>/);
-  assert.match(edit[0], /<input id="f-threshold_pct" name="threshold_pct" value="66,5" required>/);
+  assert.match(edit[0], /<input id="f-threshold_pct" name="threshold_pct" inputmode="decimal" value="66,5" required>/);
   assert.match(edit[0], /<textarea id="f-labels" name="labels" rows="4">Nguyễn Văn An\nLê Văn Cường\n<\/textarea>/);
   assert.equal(sql(env.db, `SELECT title FROM vote_rounds WHERE id = ${v.id}`), 'Xét Bằng khen (đã sửa)');
 });

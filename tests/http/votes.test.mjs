@@ -364,7 +364,7 @@ test('the pages: a round made with person candidates from the person picker and 
   // the round's page: the edit form, filled
   const page = await hto.get(`/votes/${id}`);
   assert.match(page.text, /<form method="post" action="\/votes\/\d+" class="card wide" id="edit-vote">/);
-  assert.match(page.text, /<input id="f-threshold_pct" name="threshold_pct" value="66,5" required>/);
+  assert.match(page.text, /<input id="f-threshold_pct" name="threshold_pct" inputmode="decimal" value="66,5" required>/);
   assert.match(page.text, /<textarea id="f-labels" name="labels" rows="4">Người thứ ba\n<\/textarea>/);
   // edited: Minh dropped, a unit added, at most 1 choice, 90%
   const edit = new URLSearchParams([['what', 'edit'], ['version', String(v.version)], ['title', 'Suy tôn Chiến sĩ thi đua toàn quốc'], ['threshold_pct', '90'],

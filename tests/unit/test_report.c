@@ -64,6 +64,11 @@ static void test_chart_values(void **state)
 	value_is(CHART_DECIMAL, "vi", 1234.5, "1.234,50");
 	value_is(CHART_DECIMAL, "hi", 123456.789, "1,23,456.79");
 	value_is(CHART_DECIMAL, "en", -0.4, "-0.40");
+	value_is(CHART_NUMBER, "vi", 99.8, "99,8");     /* as the page's table shows it */
+	value_is(CHART_NUMBER, "vi", 96.35, "96,35");
+	value_is(CHART_NUMBER, "en", 100, "100");
+	value_is(CHART_NUMBER, "hi", 123456.789, "1,23,456.79");
+	value_is(CHART_NUMBER, "en", -1e300, "-1,000,000,000,000,000,000");
 	value_is(CHART_INT, "en", NAN, "—"); /* no data */
 	value_is(CHART_INT, "en", -INFINITY, "0");
 	value_is(CHART_INT, "vi", 1e300, "1.000.000.000.000.000.000");       /* clamped to CHART_VALUE_MAX */
