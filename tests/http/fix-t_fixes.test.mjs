@@ -150,3 +150,28 @@ test('task forms: every error of a refused form is named by its field and linked
   assert.equal(s[0], 'Chưa ghi nhận được gì (1)');
   assert.ok(!s[1].startsWith('#'), s[1]);
 });
+
+test('decision form: the errors of the decision\'s own fields are named by their field and linked to it; a nominee\'s by the nominee', async () => {
+  const so = await browser('sonla.officer');
+  const page = await so.get('/decisions');
+  const r = await so.post('/decisions', { form: { _csrf: csrfOf(page.text), proposal_id: '', authority_id: '', authority_name: '', number: '3125/QĐ-UBND',
+    date: '31/02/2026', year: '20xx', signer: '', signer_title: 'Chủ tịch', movement_id: '', citation: '', rows: '3', nominees: 'SL-CDS-CN01 LDTT\nXYZ LDTT' } });
+  assert.equal(r.status, 422);
+  assert.deepEqual(summary(r.text), [
+    'Quyết định chưa được ban hành',
+    '#f-date Ngày: Không phải là ngày hợp lệ (dd/mm/yyyy)',
+    '#f-year Năm khen thưởng: Phải là số nguyên',
+    '#f-signer Người ký (họ và tên): Bắt buộc nhập',
+    '#f-number Số: Cơ quan này đã có quyết định mang số này',
+    'XYZ — Lao động tiên tiến: Không có người hoặc đơn vị nào có mã này',
+  ]);
+  // what was typed stays
+  assert.match(r.text, /<input id="f-number" name="number" value="3125\/QĐ-UBND"/);
+  assert.match(r.text, /<textarea id="f-nominees"[^>]*>SL-CDS-CN01 LDTT\nXYZ LDTT<\/textarea>/);
+  // in English
+  const en = await browser('sonla.officer');
+  await en.post('/lang', { form: { _csrf: csrfOf((await en.get('/decisions')).text), lang: 'en', next: '/decisions' } });
+  const e = await en.post('/decisions', { form: { _csrf: csrfOf((await en.get('/decisions')).text), number: '', date: '01/12/2026', signer: 'A', signer_title: 'B', rows: '3', nominees: '' } });
+  assert.equal(e.status, 422);
+  assert.equal(summary(e.text)[1], '#f-number Number: Is required');
+});
