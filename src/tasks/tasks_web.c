@@ -773,17 +773,18 @@ static void programme_view(struct req *r, struct programme *p, const struct fiel
 {
 	struct programme_view *v = arena_alloc(&r->a, sizeof *v);
 	v->p = p;
+	char today[11];
+	today_iso(today);
 	/* a date the officer typed that is not one: today's page, the error at the field */
 	const char *typed = req_query(r, "as_of");
 	if (typed && *typed && !date_from_user(&r->a, typed)) {
-		char today[11];
-		today_iso(today);
 		v->as_of = arena_strdup(&r->a, today);
 		v->as_of_typed = typed;
 		r->status = 400;
 	} else
 		v->as_of = as_of_param(r);
 	if (!v->as_of) return;
+	if (strcmp(v->as_of, today)) v->task_at = arena_printf(&r->a, "?as_of=%s", v->as_of);
 	struct task_query q = { .programme_id = p->id, .as_of = v->as_of };
 	if (tasks_unit_param(r, &q, &v->unit_code, &v->unit_id) != 0) return;
 	scope_query(r, p, &q);
@@ -792,8 +793,16 @@ static void programme_view(struct req *r, struct programme *p, const struct fiel
 	v->days = (int)query_int(r, "days", 14, 1, 366);
 	v->status = query_choice(r, "status", statuses);
 	if (query_bad(r)) return;
-	v->compare = compare_param(r);
-	if (v->compare && !*v->compare) return;
+	/* likewise a date compared with that is not one: the previous quarter's end, the error at its box */
+	const char *ctyped = req_query(r, "compare");
+	if (ctyped && *ctyped && !date_from_user(&r->a, ctyped)) {
+		v->compare = NULL;
+		v->compare_typed = ctyped;
+		r->status = 400;
+	} else {
+		v->compare = compare_param(r);
+		if (v->compare && !*v->compare) return;
+	}
 	v->d = arena_alloc(&r->a, sizeof *v->d);
 	q.units_named = TASK_PAGE_UNITS;  /* the page names the 50 most overdue units, the chart 20 of them */
 	int rc = tasks_dashboard(r->db, &r->a, &q, p->starts_on, v->compare, v->d);
@@ -866,7 +875,11 @@ static void task_view(struct req *r, struct task *t, struct programme *p, const 
 	int can_report = role_can(r->user, PERM_TASK_REPORT, t->lead_path);
 	int can_assign = role_can(r->user, PERM_TASK_ASSIGN, t->assigner_path);
 	page_begin(r, arena_printf(&r->a, "%s %s", _("Task"), t->code), "tasks");
-	tmpl_task_page(&r->out, r, t, p, &files, can_report, can_assign, fe, form);
+	char today[11];
+	today_iso(today);
+	/* a day other than today (a link of the programme page on that day): the page says so */
+	int past = t->as_of && strcmp(t->as_of, today) != 0;
+	tmpl_task_page(&r->out, r, t, p, &files, can_report, can_assign, fe, form, past);
 	page_end(r);
 }
 

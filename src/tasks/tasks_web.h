@@ -81,6 +81,8 @@ struct programme_view {
 	int64_t unit_id;               /* its id (the picker's value), or 0 */
 	int64_t parent;                /* the assign form's parent task (picker), or 0 */
 	const char *compare;           /* the date compared with, as asked (NULL: the previous quarter's end) */
+	const char *task_at;           /* "?as_of=DATE" for the links to the tasks when the date is not today, else NULL */
+	const char *compare_typed;     /* ?compare= as typed when it is not a date (the page compares with the previous quarter's end), or NULL */
 	struct task_dashboard *d;
 	struct task *overdue;          /* the overdue list, most late first */
 	int noverdue;

@@ -107,7 +107,7 @@ test('a decision\'s pasted nominees that fail are listed in the order of their l
   const bad = await b.post('/decisions', { form: { _csrf: csrfOf(list.text), authority_code: 'QN-QUANGYEN', number: '77/QĐ-UBND', date: '15/08/2024',
     signer: 'A', signer_title: 'Chủ tịch', nominees: 'CC00001203 TTLDXS\nNO-SUCH LDTT\nCC00001206 LDTT\n' } });
   assert.equal(bad.status, 422, bad.text.slice(0, 300));
-  const box = bad.text.match(/<div class="error-msg" role="alert"><p><b>[^<]+<\/b><\/p><ul>([^]*?)<\/ul><\/div>/);
+  const box = bad.text.match(/<div class="error-summary error-msg" role="alert" id="error-summary" tabindex="-1" autofocus><p><b>[^<]+<\/b><\/p><ul>([^]*?)<\/ul><\/div>/);
   assert.ok(box, 'the error box');
   const items = [...box[1].matchAll(/<li>([^<]*)<\/li>/g)].map((m) => m[1]);
   assert.equal(items.length, 2, items.join('\n'));

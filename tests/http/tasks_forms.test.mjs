@@ -144,7 +144,8 @@ test('the task page\'s forms keep what was typed after an error', async () => {
   // a deadline earlier than the one in force (day 5)
   r = await off.post(`/tasks/${t.id}/extension`, { form: { _csrf: oc, version: String(t.version), due_on: day(2), reason: 'Chờ bố trí kinh phí' } });
   assert.equal(r.status, 422);
-  assert.ok(r.text.includes(`<input id="f-new-due" name="due_on" type="date" required value="${day(2)}">`));
+  assert.ok(r.text.includes(`<input id="f-new-due" name="due_on" type="date" required value="${day(2)}" aria-invalid="true" aria-describedby="e-new-due">`));
+  assert.match(r.text, /<p class="field-error" id="e-new-due">Gia hạn phải lùi thời hạn về sau<\/p>/);
   assert.match(r.text, /<textarea id="f-reason" name="reason" rows="2" required>Chờ bố trí kinh phí<\/textarea>/);
   const c = await reporter.post(`/api/v1/tasks/${t.id}/completion`, { json: { done_on: day(0), product: 'Kho dữ liệu số' } });
   assert.equal(c.status, 200, c.text);
@@ -236,7 +237,7 @@ test('a task refused on the programme page: the page says so at the top and land
   assert.equal(r.status, 422);
   const top = r.text.indexOf('<p class="error-msg" id="not-assigned"><b>Chưa giao được nhiệm vụ</b> — <a href="#error-summary">Vui lòng sửa lại biểu mẫu</a></p>');
   assert.ok(top > 0 && top < r.text.indexOf('id="status"'));
-  assert.match(r.text, /<form method="post" action="\/programmes\/\d+\/tasks" class="card wide" id="new-task">\s*<h2>[^<]+<\/h2>\s*<div class="error-summary error-msg" role="alert" id="error-summary" tabindex="-1" autofocus><p><b>Chưa giao được nhiệm vụ<\/b><\/p><ul><li>Nằm ngoài phạm vi đơn vị bạn được phép làm việc<\/li><\/ul><\/div>/);
+  assert.match(r.text, /<form method="post" action="\/programmes\/\d+\/tasks" class="card wide" id="new-task">\s*<h2>[^<]+<\/h2>\s*<div class="error-summary error-msg" role="alert" id="error-summary" tabindex="-1" autofocus>\s*<p><b>Chưa giao được nhiệm vụ<\/b> \(1\)<\/p>\s*<ul>\s*<li><a href="#f-lead_id">Đơn vị chủ trì: Nằm ngoài phạm vi đơn vị bạn được phép làm việc<\/a><\/li>\s*<\/ul>\s*<\/div>/);
   assert.equal(r.text.split('autofocus').length - 1, 1);
   // what was typed is kept
   assert.match(r.text, /value="Giao ra ngoài tỉnh"/);
