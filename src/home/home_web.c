@@ -26,7 +26,7 @@ void page_home(struct req *r)
 	int reporter = !officer && role_can_any(r->user, PERM_MOVEMENT_REPORT);
 	struct home_scope read, act;
 	home_scope_of(r, PERM_READ, &read);
-	int rc = home_common(r->db, &read, &h);
+	int rc = home_common(r->db, &r->a, &read, &h);
 	if (rc == E_OK && admin) rc = home_admin(r->db, db_path(r->db), &h);
 	if (rc == E_OK) home_storage(r->db, r->user, &h);
 	if (rc == E_OK && officer) {
