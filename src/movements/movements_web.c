@@ -770,6 +770,14 @@ void page_movement_update(struct req *r)
 		return;
 	}
 	if (rc == E_INVALID || rc == E_STATE) { show_form(r, m, &in, fr.posted_blank, &fe); return; }
+	if (rc == E_CONFLICT && !fe.n) {
+		/* saved by someone else meanwhile: the form again over the current version, with what was typed */
+		struct movement *now;
+		if (movements_get(r->db, &r->a, m->id, &now) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
+		form_conflict(r, now->version);
+		show_form(r, now, &in, fr.posted_blank, NULL);
+		return;
+	}
 	reply_fail(r, rc, &fe);
 }
 
