@@ -392,6 +392,14 @@ static void model_form_done(struct req *r, int64_t id, int rc, const struct fiel
 		return;
 	}
 	if (rc == E_INVALID || rc == E_STATE) { show_model(r, id, fe); return; }
+	if (rc == E_CONFLICT && (!fe || !fe->n)) {
+		/* saved by someone else meanwhile: the page again over the current version, the edit form as typed */
+		struct model *d;
+		if (models_get(r->db, &r->a, id, &d) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
+		form_conflict(r, d->version);
+		show_model(r, id, NULL);
+		return;
+	}
 	reply_fail(r, rc, fe);
 }
 
