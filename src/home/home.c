@@ -309,13 +309,11 @@ int home_admin(struct db *db, const char *db_file, struct home *h)
 	return E_OK;
 }
 
-int home_common(struct db *db, const struct home_scope *read, struct home *h)
+int home_common(struct db *db, struct arena *a, const struct home_scope *read, struct home *h)
 {
 	struct buf sql;
 	buf_init(&sql);
-	/* with the open movements: one statement, not two */
-	buf_raw(&sql, "SELECT count(*), (SELECT count(*) FROM movements WHERE status = 'launched') "
-		      "FROM people p JOIN units u ON u.id = p.unit_id WHERE p.active = 1");
+	buf_raw(&sql, "SELECT count(*) FROM people p JOIN units u ON u.id = p.unit_id WHERE p.active = 1");
 	scope_sql(&sql, "u.path", read, 3, 0);
 	struct stmt *st = db_prep(db, buf_cstr(&sql));
 	int rc = E_DB;
@@ -323,11 +321,19 @@ int home_common(struct db *db, const struct home_scope *read, struct home *h)
 		scope_bind(st, read, 3);
 		if (db_step(st) == DB_ROW) {
 			h->people_in_scope = db_int(st, 0);
-			h->movements_open = db_int(st, 1);
 			rc = E_OK;
 		}
 		db_done(st);
 	}
 	buf_free(&sql);
+	/* the launched movements that concern the reader's units, counted by the
+	** query of the list the figure links to (/movements?status=launched&mine=1) */
+	if (rc == E_OK) {
+		struct movement_query q = { .status = "launched", .parent = -1, .nranges = -1, .concern = 1, .nconcern = read->n };
+		for (int i = 0; i < read->n && i < MV_MAX_RANGES; i++) q.concern_lo[i] = read->lo[i];
+		struct movement *items;
+		int n;
+		rc = movements_list(db, a, &q, &items, &n, &h->movements_open);
+	}
 	return rc;
 }

@@ -64,7 +64,7 @@ struct home {
 	int64_t by_stage[4];            /* draft, launched, reviewing, closed */
 	int64_t files_bytes;            /* every attached file's bytes, once each */
 	/* everyone */
-	int64_t people_in_scope, movements_open;
+	int64_t people_in_scope, movements_open;   /* open: launched, concerning the reader's units */
 	/* the files of each unit the reader holds a role on, and the quota */
 	int64_t storage[AUTH_MAX_ROLES];
 	int64_t quota;
@@ -82,8 +82,9 @@ int home_admin(struct db *db, const char *db_file, struct home *h);
 /* The bytes of files of each unit the user holds a role on (h->storage, in
 ** the order of the grants) and the quota per unit. */
 void home_storage(struct db *db, const struct user *who, struct home *h);
-/* For every reader: people in the readable subtrees, launched movements. */
-int home_common(struct db *db, const struct home_scope *read, struct home *h);
+/* For every reader: people in the readable subtrees, the launched movements
+** that concern them (movement_query.concern). */
+int home_common(struct db *db, struct arena *a, const struct home_scope *read, struct home *h);
 
 /* date arithmetic on YYYY-MM-DD: the day `days` after `iso` into out[11] */
 void home_add_days(char out[11], const char *iso, int days);

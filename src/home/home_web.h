@@ -4,6 +4,7 @@
 #define THIDUA_HOME_WEB_H
 #include "../web/tmpl_types.h"
 #include "../movements/movements.h"
+#include "../tasks/tasks.h"
 #include "home.h"
 
 void page_home(struct req *r);

@@ -180,8 +180,28 @@ int movements_list(struct db *db, struct arena *a, const struct movement_query *
 	/* a draft is seen only in the scope of those who may run it */
 	if (q->nranges >= 0) scope_ranges_sql(&where, "m.status <> 'draft'", "a.path", NULL, 7, q->range_lo, nr, rhi);
 	int np = 7 + 2 * nr;
+	/* the movements that concern the reader's subtrees: $np.. */
+	char chi[MV_MAX_RANGES][UNIT_PATH_MAX];
+	int nc = q->concern && q->nconcern > 0 ? (q->nconcern < MV_MAX_RANGES ? q->nconcern : MV_MAX_RANGES) : 0, cfirst = np;
+	if (q->concern && q->nconcern >= 0) {
+		buf_raw(&where, " AND (1 = 0");
+		for (int i = 0; i < nc; i++) {
+			int k = cfirst + 2 * i;
+			subtree_end(chi[i], UNIT_PATH_MAX, q->concern_lo[i]);
+			buf_printf(&where, " OR (a.path >= $%d AND a.path < $%d)", k, k + 1);
+		}
+		buf_raw(&where, " OR EXISTS (SELECT 1 FROM movement_scopes s JOIN units su ON su.id = s.unit_id WHERE s.movement_id = m.id AND (1 = 0");
+		for (int i = 0; i < nc; i++) {
+			int k = cfirst + 2 * i;
+			buf_printf(&where, " OR (su.path >= $%d AND su.path < $%d) OR substr($%d, 1, length(su.path)) = su.path", k, k + 1, k);
+		}
+		buf_raw(&where, ")))");
+		np += 2 * nc;
+	}
 	int rc = E_OK;
-	for (int pass = 0; pass < 2 && rc == E_OK; pass++) {
+	*n = 0;
+	*items = NULL;
+	for (int pass = 0; pass < (q->limit > 0 ? 2 : 1) && rc == E_OK; pass++) {
 		buf_reset(&sql);
 		if (pass == 0) {
 			buf_printf(&sql, "SELECT count(*)" MV_FROM "%s", buf_cstr(&where));
@@ -199,6 +219,7 @@ int movements_list(struct db *db, struct arena *a, const struct movement_query *
 		db_bind_text(st, 5, lo);
 		db_bind_text(st, 6, hi);
 		scope_ranges_bind(st, 7, q->range_lo, nr, rhi);
+		scope_ranges_bind(st, cfirst, q->concern_lo, nc, chi);
 		if (pass == 0) {
 			*total = db_step(st) == DB_ROW ? db_int(st, 0) : 0;
 		} else {

@@ -102,8 +102,15 @@ struct movement_query {
 	** grants); nranges -1: everywhere (admin, the command line) */
 	int nranges;
 	const char *range_lo[MV_MAX_RANGES];
+	/* only the movements that concern these subtrees (the reader's, the
+	** home page's "open now" and the list it links to): launched by a unit
+	** in one, or inviting a unit in one or above one (a movement that invites
+	** a province concerns its communes). concern 0: no such filter; else
+	** nconcern ranges, -1 the whole tree (every movement concerns them) */
+	int concern, nconcern;
+	const char *concern_lo[MV_MAX_RANGES];
 	const char *sort;
-	int64_t limit, offset;
+	int64_t limit, offset;                   /* limit 0: only the total */
 };
 
 /* what people read for a stage or assessment, a kind, a transition: English

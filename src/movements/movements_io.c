@@ -255,8 +255,14 @@ int movement_import_models(struct db *db, const struct user *who, int64_t moveme
 			col_msg(rep, t->line, title[MC_OWNER], arena_printf(&ma, T("No unit has the code '%s'"), ocode));
 			continue;
 		}
+		/* a date as the export writes it (dd/mm/yyyy, an XLSX date cell) or ISO */
+		const char *started = cell(t, col[MC_STARTED]);
+		if (*started && !(started = table_date(&ma, t, started))) {
+			col_msg(rep, t->line, title[MC_STARTED], T("Is not a date (dd/mm/yyyy)"));
+			continue;
+		}
 		struct model_in m = { .code = code, .title = cell(t, col[MC_TITLE]), .field = cell(t, col[MC_FIELD]),
-				      .description = cell(t, col[MC_DESC]), .started_on = cell(t, col[MC_STARTED]), .unit_id = unit,
+				      .description = cell(t, col[MC_DESC]), .started_on = started, .unit_id = unit,
 				      .owner_unit_id = owner, .owner_person_id = -1, .active = -1 };
 		struct arena a;
 		arena_init(&a);
@@ -383,7 +389,8 @@ int movement_import_results(struct db *db, const struct user *who, int64_t movem
 		double v;
 		const char *why;
 		if (!*model) { col_msg(rep, t->line, title[RC_MODEL], T("Is required")); continue; }
-		if (!date_valid(on)) { col_msg(rep, t->line, title[RC_ON], T("Is not a date (YYYY-MM-DD)")); continue; }
+		/* dd/mm/yyyy as the export writes it, an XLSX date cell, or ISO; grouped by the ISO day */
+		if (!(on = table_date(&a, t, on))) { col_msg(rep, t->line, title[RC_ON], T("Is not a date (dd/mm/yyyy)")); continue; }
 		if ((why = file_number(lang, t, col[RC_VALUE], &v))) { col_msg(rep, t->line, title[RC_VALUE], why); continue; }
 		/* the group of (model, date, note), found through a hash table: a
 		** linear search made a 100 000-line file quadratic */
@@ -583,8 +590,15 @@ int movement_import_registrations(struct db *db, const struct user *who, int64_t
 			if (r == E_OK) rep->updated++;
 		} else {
 			const char *on = cell(t, col[GC_ON]);
-			/* only an officer (or the command line) may enter another date */
-			in2.registered_on = *on && (role_can(who, PERM_MOVEMENT_MANAGE, m->authority_path)) ? on : NULL;
+			/* only an officer (or the command line) may enter another date;
+			** dd/mm/yyyy as the export writes it, an XLSX date cell, or ISO */
+			if (*on && role_can(who, PERM_MOVEMENT_MANAGE, m->authority_path)) {
+				if (!(in2.registered_on = table_date(&ra, t, on))) {
+					col_msg(rep, t->line, title[GC_ON], T("Is not a date (dd/mm/yyyy)"));
+					arena_free(&ra);
+					continue;
+				}
+			}
 			r = registrations_create(db, who, movement_id, &in2, &fe, &gid);
 			if (r == E_OK) rep->inserted++;
 		}
@@ -623,7 +637,8 @@ static int export_models(struct db *db, struct arena *a, const struct movement *
 	const char *h[8 + 4 + MV_MAX_METRICS];
 	char types[8 + 4 + MV_MAX_METRICS + 1];
 	int nh = 0;
-	for (int i = 0; model_cols[i].code; i++) { h[nh] = i18n_get(lang, model_cols[i].label); types[nh++] = 't'; }
+	/* the start date a date cell (dd/mm/yyyy in CSV), as people read it; the import reads it back */
+	for (int i = 0; model_cols[i].code; i++) { h[nh] = i18n_get(lang, model_cols[i].label); types[nh++] = i == MC_STARTED ? 'd' : 't'; }
 	if (full) {
 		static const char *const extra[] = { N_("Status"), N_("Typical example (1 or 0)"), N_("Citation"), N_("Number of reports") };
 		for (int i = 0; i < 4; i++) { h[nh] = i18n_get(lang, extra[i]); types[nh++] = i == 3 ? 'n' : 't'; }
@@ -681,7 +696,7 @@ static int export_results(struct db *db, struct arena *a, const struct movement 
 	int rc = E_OK;
 	const char *h[6];
 	column_headers(result_cols, lang, h);
-	struct sheet *s = sheet_open(out, format, i18n_get(lang, N_("Results")), h, "tttnt");
+	struct sheet *s = sheet_open(out, format, i18n_get(lang, N_("Results")), h, "tdtnt");
 	if (!s) return E_INVALID;
 	struct stmt *st = db_query(db,
 				   "SELECT d.code, p.reported_on, mt.code, r.value, p.note FROM model_results r "
@@ -707,7 +722,7 @@ static int export_registrations(struct db *db, struct arena *a, const struct mov
 	char types[6 + MV_MAX_METRICS + 1];
 	static const char *const base[] = { N_("Unit code"), N_("Unit name"), N_("Registered on"), N_("Pledge"), N_("Planned models"), N_("Models") };
 	int nh = 0;
-	for (int i = 0; i < 6; i++) { h[nh] = i18n_get(lang, base[i]); types[nh++] = i >= 4 ? 'n' : 't'; }
+	for (int i = 0; i < 6; i++) { h[nh] = i18n_get(lang, base[i]); types[nh++] = i >= 4 ? 'n' : i == 2 ? 'd' : 't'; }
 	for (int k = 0; k < m->nmetrics; k++) { h[nh] = metric_header(a, lang, N_("Commitment: %s"), &m->metrics[k]); types[nh++] = 'n'; }
 	h[nh] = NULL;
 	types[nh] = 0;

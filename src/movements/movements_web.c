@@ -94,15 +94,21 @@ void page_movements(struct req *r)
 	q.parent = -1;
 	q.limit = query_int(r, "limit", 50, 1, 500);
 	q.offset = query_int(r, "offset", 0, 0, INT64_MAX);
+	/* mine=1: only those that concern the reader's units (the home page's "open now") */
+	int mine = (int)query_int(r, "mine", 0, 0, 1);
 	if (query_bad(r)) return;
 	q.nranges = units_scope_ranges(r, PERM_MOVEMENT_MANAGE, q.range_lo, MV_MAX_RANGES);
+	if (mine) {
+		q.concern = 1;
+		q.nconcern = units_scope_ranges(r, PERM_READ, q.concern_lo, MV_MAX_RANGES);
+	}
 	struct movement *items = NULL;
 	int n = 0;
 	int64_t total = 0;
 	int rc = movements_list(r->db, &r->a, &q, &items, &n, &total);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	page_begin(r, _("Emulation movements"), "movements");
-	tmpl_movements_index(&r->out, r, &q, items, n, total, role_can_any(r->user, PERM_MOVEMENT_MANAGE));
+	tmpl_movements_index(&r->out, r, &q, items, n, total, role_can_any(r->user, PERM_MOVEMENT_MANAGE), mine);
 	page_end(r);
 }
 
@@ -386,6 +392,14 @@ static void model_form_done(struct req *r, int64_t id, int rc, const struct fiel
 		return;
 	}
 	if (rc == E_INVALID || rc == E_STATE) { show_model(r, id, fe); return; }
+	if (rc == E_CONFLICT && (!fe || !fe->n)) {
+		/* saved by someone else meanwhile: the page again over the current version, the edit form as typed */
+		struct model *d;
+		if (models_get(r->db, &r->a, id, &d) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
+		form_conflict(r, d->version);
+		show_model(r, id, NULL);
+		return;
+	}
 	reply_fail(r, rc, fe);
 }
 
@@ -764,6 +778,14 @@ void page_movement_update(struct req *r)
 		return;
 	}
 	if (rc == E_INVALID || rc == E_STATE) { show_form(r, m, &in, fr.posted_blank, &fe); return; }
+	if (rc == E_CONFLICT && !fe.n) {
+		/* saved by someone else meanwhile: the form again over the current version, with what was typed */
+		struct movement *now;
+		if (movements_get(r->db, &r->a, m->id, &now) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
+		form_conflict(r, now->version);
+		show_form(r, now, &in, fr.posted_blank, NULL);
+		return;
+	}
 	reply_fail(r, rc, &fe);
 }
 

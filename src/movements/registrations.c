@@ -246,7 +246,9 @@ int registrations_create(struct db *db, const struct user *who, int64_t movement
 	if (rc != E_OK) goto out;
 	if (!movement_readable(who, m)) { rc = E_NOTFOUND; goto out; }
 	struct unit *u = NULL;
-	if (in->unit_id <= 0 || units_get(db, &a, in->unit_id, &u) != E_OK) { fe_add(fe, "unit_id", N_("No such unit")); rc = E_INVALID; goto out; }
+	/* no unit chosen (a form's empty choice) is said so, with the other fields' errors */
+	if (in->unit_id <= 0) fe_add(fe, "unit_id", N_("Is required"));
+	else if (units_get(db, &a, in->unit_id, &u) != E_OK) fe_add(fe, "unit_id", N_("No such unit"));
 	if (in->pledge && strlen(in->pledge) > MV_TEXT_MAX) fe_add(fe, "pledge", N_("Is too long"));
 	if (in->registered_on && !date_valid(in->registered_on)) fe_add(fe, "registered_on", N_("Is not a date (YYYY-MM-DD)"));
 	if (in->planned_models < -1 || in->planned_models > 100000) fe_add(fe, "planned_models", N_("Is out of range"));

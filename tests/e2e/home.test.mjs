@@ -59,9 +59,10 @@ test('on a phone the Quảng Yên reporter sees what the units must do and follo
     await clickAndWait(page, page.locator('#home-to-register a'));
     if (open.length === 1) assert.equal(page.url(), `${srv.base}/movements/${ids[open[0]]}`);
     else {
-      assert.equal(page.url(), srv.base + '/movements?status=launched');
+      assert.equal(page.url(), srv.base + '/movements?status=launched&mine=1');
       assert.equal(await text(page.locator('p.total')), '2 phong trào');
       assert.equal(await page.getByLabel('Giai đoạn').inputValue(), 'launched');
+      assert.equal(await page.getByLabel('Chỉ những phong trào liên quan đến đơn vị của tôi').isChecked(), true);
     }
     await page.goBack();
     await clickAndWait(page, page.locator('#to-register + ul.worklist a').first());

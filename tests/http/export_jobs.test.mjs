@@ -133,6 +133,72 @@ test("a reporter may not start the organiser's export (403, as for the download)
   assert.equal(r.status, 403, r.text);
 });
 
+// A job changes no data: who may download a file may have it prepared in the
+// background. A viewer of the organiser's unit reads the movement whole; a
+// viewer of a commune reads the dashboard of their commune.
+test('viewers start the export and PDF jobs their downloads allow and get the files; the import is neither offered nor allowed', async () => {
+  const [pwV, pwVc] = await Promise.all([addUserAsync(BIN, env.db, 'ej.viewer', 'viewer', 'EJ'), addUserAsync(BIN, env.db, 'ej.viewer0', 'viewer', 'EJ-0')]);
+  const session = async (login, password) => {
+    const c = new Client(srv.base);
+    const page = await c.get('/login');
+    assert.equal((await c.post('/login', { form: { _csrf: csrfOf(page.text), login, password, next: '/' } })).status, 303);
+    return c;
+  };
+  const viewer = await session('ej.viewer', pwV);
+  const models = await viewer.get(`/movements/${mv.id}/models`);
+  assert.equal(models.status, 200);
+  // the exports and their background form, not the import (a viewer writes nothing)
+  assert.match(models.text, new RegExp(`action="/movements/${mv.id}/exports"`));
+  assert.doesNotMatch(models.text, new RegExp(`action="/movements/${mv.id}/import"`));
+  let r = await viewer.post(`/movements/${mv.id}/exports`, { form: { _csrf: csrfOf(models.text), what: 'models', format: 'csv' } });
+  assert.equal(r.status, 303, r.text);
+  let id = r.headers.get('location').split('/').pop();
+  let j = await viewer.waitJob({ status: 202, headers: new Headers({ location: `/api/v1/jobs/${id}` }) });
+  assert.equal(j.status, 'done', JSON.stringify(j));
+  let page = await viewer.get(`/jobs/${id}`);
+  assert.match(page.text, new RegExp(`href="/jobs/${id}/file"`));
+  let f = await viewer.get(`/jobs/${id}/file`);
+  assert.equal(f.status, 200);
+  assert.equal(f.headers.get('content-disposition'), 'attachment; filename="EXPJ-models.csv"');
+  assert.match(f.text, /EJ-M2,EJ-1,Chợ sạch,economy/);
+  // the dashboard's PDF in the background
+  const dash = await viewer.get(`/movements/${mv.id}/dashboard`);
+  assert.ok(dash.text.includes('<button type="submit">Chuẩn bị tệp PDF trong nền</button>'));
+  r = await viewer.post(`/movements/${mv.id}/reports`, { form: { _csrf: csrfOf(dash.text) } });
+  assert.equal(r.status, 303, r.text);
+  id = r.headers.get('location').split('/').pop();
+  j = await viewer.waitJob({ status: 202, headers: new Headers({ location: `/api/v1/jobs/${id}` }) });
+  assert.equal(j.status, 'done', JSON.stringify(j));
+  f = await viewer.get(`/jobs/${id}/file`);
+  assert.equal(f.status, 200);
+  assert.equal(f.headers.get('content-type'), 'application/pdf');
+  // the import: 403, and nothing queued
+  const n = sql(env.db, "SELECT count(*) FROM jobs WHERE kind LIKE 'import%'");
+  const fd = new FormData();
+  fd.append('_csrf', csrfOf(models.text));
+  fd.append('kind', 'models');
+  fd.append('file', new Blob(['code,unit_code,title,field\nEJ-V1,EJ-0,Thử,economy\n'], { type: 'text/csv' }), 'models.csv');
+  r = await viewer.req('POST', `/movements/${mv.id}/import`, { raw: fd });
+  assert.equal(r.status, 403, r.text);
+  assert.equal(sql(env.db, "SELECT count(*) FROM jobs WHERE kind LIKE 'import%'"), n);
+
+  // a viewer of a commune: no export of the whole movement (403 as for the download), its commune's PDF
+  const viewer0 = await session('ej.viewer0', pwVc);
+  const models0 = await viewer0.get(`/movements/${mv.id}/models`);
+  assert.doesNotMatch(models0.text, /action="\/movements\/\d+\/(exports|import)"/);
+  r = await viewer0.post(`/movements/${mv.id}/exports`, { form: { _csrf: csrfOf(models0.text), what: 'models', format: 'csv' } });
+  assert.equal(r.status, 403);
+  const dash0 = await viewer0.get(`/movements/${mv.id}/dashboard`);
+  r = await viewer0.post(`/movements/${mv.id}/reports`, { form: { _csrf: csrfOf(dash0.text) } });
+  assert.equal(r.status, 303, r.text);
+  id = r.headers.get('location').split('/').pop();
+  j = await viewer0.waitJob({ status: 202, headers: new Headers({ location: `/api/v1/jobs/${id}` }) });
+  assert.equal(j.status, 'done', JSON.stringify(j));
+  f = await viewer0.get(`/jobs/${id}/file`);
+  assert.equal(f.status, 200);
+  assert.equal(f.headers.get('content-type'), 'application/pdf');
+});
+
 test('a bad what or format is 422 naming the field, and queues nothing', async () => {
   const n = sql(env.db, "SELECT count(*) FROM jobs WHERE kind = 'export'");
   let r = await officer.post(`/api/v1/movements/${mv.id}/exports`, { json: { what: 'people', format: 'csv' } });

@@ -85,7 +85,7 @@ test('the Quảng Yên reporter sees the open movements their units have not reg
   const { html, tiles } = await home(qyReporter);
   assert.deepEqual(tiles['to-register'], {
     n: String(open.length), label: 'phong trào cần đăng ký',
-    href: open.length === 1 ? `/movements/${ids[open[0][0]]}` : '/movements?status=launched',
+    href: open.length === 1 ? `/movements/${ids[open[0][0]]}` : '/movements?status=launched&mine=1',
   });
   assert.deepEqual(worklist(html, 'to-register'), open.map(([code, title, by]) => `${title} ${code} Hạn đăng ký ${vnDate(by)} · ${daysText(by)}`));
   // every model of Quảng Yên belongs to the closed 2024 movement: none waits for a report
@@ -176,7 +176,7 @@ test('a new Sơn La movement: the ward reporter has it to do, then the officer h
 
   let { html, tiles } = await home(clReporter);
   const open = [['HOME-T', 'Phường văn minh, sạch đẹp', day(10)], ['TTG-XHHT', 'Cả nước thi đua xây dựng xã hội học tập, đẩy mạnh học tập suốt đời giai đoạn 2023–2030', '2030-12-31']];
-  assert.deepEqual(tiles['to-register'], { n: '2', label: 'phong trào cần đăng ký', href: '/movements?status=launched' });
+  assert.deepEqual(tiles['to-register'], { n: '2', label: 'phong trào cần đăng ký', href: '/movements?status=launched&mine=1' });
   assert.deepEqual(worklist(html, 'to-register'), open.map(([code, title, by]) => `${title} ${code} Hạn đăng ký ${vnDate(by)} · ${daysText(by)}`));
   assert.deepEqual(tiles.deadlines, { n: '2', label: 'hạn chót trong 30 ngày tới', href: '#deadlines' });
   assert.deepEqual(worklist(html, 'deadlines'), [
@@ -257,7 +257,45 @@ test('a viewer sees the people and movements of their scope only', async (t) => 
   assert.equal(tiles['people-scope'].n, people.toLocaleString('de-DE'));
   const overdue = (await viewer.get('/api/v1/programmes/1/status')).data.overdue;
   assert.deepEqual(tiles['tasks-overdue'], { n: overdue.toLocaleString('de-DE'), label: 'nhiệm vụ quá hạn', href: '#home-overdue' });
-  assert.deepEqual(tiles.open, { n: '3', label: 'phong trào đang mở', href: '/movements?status=launched' });
+  // of the three launched movements (the country's, Quảng Yên's, Sơn La's) only the country's concerns Cà Mau
+  assert.deepEqual(tiles.open, { n: '1', label: 'phong trào đang mở', href: '/movements?status=launched&mine=1' });
+});
+
+// The titles of the movements a list page shows, and its total as written.
+async function movementList(c, href) {
+  const r = await c.get(href);
+  assert.equal(r.status, 200);
+  const total = r.text.match(/<p class="total" role="status">([^<]*)<\/p>/)[1];
+  const codes = [...r.text.matchAll(/<td><a href="\/movements\/\d+">[^<]*<\/a> <span class="code">([^<]+)<\/span>/g)].map((m) => m[1]);
+  return { total, codes, html: r.text };
+}
+
+test('"movements open now" counts those that concern the reader\'s units, and its link lists exactly them', async (t) => {
+  // launched: the country's TTG-XHHT, Quảng Yên's DVK2026 and the Sơn La movement HOME-T for two of its wards
+  const w = await ownWorld(t);
+  await launchedHomeT(w);
+  const clReporter = await chiengLeReporter(w);
+  const cases = [
+    // a ward reporter: the country's and the ward's own; a commune of Quảng Ninh: the country's and Quảng Yên's
+    [clReporter, ['HOME-T', 'TTG-XHHT']],
+    [w.qyReporter, ['DVK2026', 'TTG-XHHT']],
+    // the provincial officer: what Sơn La launched, and the country's that invites it
+    [w.slOfficer, ['HOME-T', 'TTG-XHHT']],
+    // the central officer reads the whole country
+    [w.twOfficer, ['DVK2026', 'HOME-T', 'TTG-XHHT']],
+    // a viewer of Cà Mau
+    [w.viewer, ['TTG-XHHT']],
+  ];
+  for (const [c, want] of cases) {
+    const { tiles } = await home(c);
+    assert.deepEqual(tiles.open, { n: String(want.length), label: 'phong trào đang mở', href: '/movements?status=launched&mine=1' });
+    const list = await movementList(c, tiles.open.href);
+    assert.equal(list.total, `${want.length} phong trào`);
+    assert.deepEqual(list.codes.sort(), want);
+    // the list says it is filtered, and the box unticked lists every launched movement again
+    assert.ok(list.html.includes('<label class="check"><input type="checkbox" id="mine" name="mine" value="1" checked> Chỉ những phong trào liên quan đến đơn vị của tôi</label>'));
+    assert.equal((await movementList(c, '/movements?status=launched')).total, '3 phong trào');
+  }
 });
 
 // A browser-like session: the login form, its cookie and CSRF token.

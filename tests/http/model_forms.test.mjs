@@ -166,6 +166,40 @@ test('the model form in English: the same places, the English messages (1,5 is t
   assert.match(summaryOf(r.text), /Please correct the form/);
 });
 
+test('the model\'s edit form keeps what was typed: after an error (422), and after someone else saved first (409, at the current version)', async () => {
+  let r = await admin.post(`/api/v1/movements/${mv.id}/models`, { json: { unit_code: 'QY-YG', code: 'YG-ED', title: 'Nhà văn hoá', field: 'economy',
+    description: 'Mô tả cũ', started_on: day(-20) } });
+  assert.equal(r.status, 201, r.text);
+  const m0 = r.data;
+  const c = await browserAs(reporter.login, reporter.pw);
+  const page = `/models/${m0.id}`;
+  const typed = { version: String(m0.version), title: '', field: 'culture_society', description: 'Mô tả mới tôi vừa gõ', started_on: '01/02/2026' };
+  r = await postForm(c, page, page, typed);
+  assert.equal(r.status, 422, r.text.slice(0, 300));
+  assert.deepEqual(fieldErrors(r.text), [['e-md-title', 'Bắt buộc nhập']]);
+  // the form showed the stored model again: the description and the field typed were lost
+  assert.equal(byId(r.text, 'md-desc'), 'Mô tả mới tôi vừa gõ');
+  assert.match(r.text, /<option value="culture_society" selected>/);
+  assert.equal(attr(r.text, 'md-started_on', 'value'), '01/02/2026');
+  // someone else saves first
+  r = await admin.req('PATCH', `/api/v1/models/${m0.id}`, { json: { version: m0.version, description: 'Sửa của cán bộ' } });
+  assert.equal(r.status, 200, r.text);
+  const v2 = r.data.version;
+  r = await postForm(c, page, page, { ...typed, title: 'Nhà văn hoá kiểu mẫu' });
+  // it was a bare "changed by someone else" page: everything typed was lost
+  assert.equal(r.status, 409, r.text.slice(0, 300));
+  assert.ok(r.text.includes(`bản ghi hiện ở phiên bản ${v2}.`), r.text.slice(0, 2000));
+  assert.equal(attr(r.text, 'md-title', 'value'), 'Nhà văn hoá kiểu mẫu');
+  assert.equal(byId(r.text, 'md-desc'), 'Mô tả mới tôi vừa gõ');
+  assert.match(r.text, new RegExp(`<input type="hidden" name="version" value="${v2}">`));
+  assert.equal((await admin.get(`/api/v1/models/${m0.id}`)).data.title, 'Nhà văn hoá');
+  // saved from that form
+  r = await postForm(c, page, page, { ...typed, version: String(v2), title: 'Nhà văn hoá kiểu mẫu' });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  const now = (await admin.get(`/api/v1/models/${m0.id}`)).data;
+  assert.deepEqual([now.title, now.field, now.description, now.started_on], ['Nhà văn hoá kiểu mẫu', 'culture_society', 'Mô tả mới tôi vừa gõ', '2026-02-01']);
+});
+
 test('the progress report form: each result box with its own message, the date too, all at once, typed values kept', async () => {
   const c = await browserAs(reporter.login, reporter.pw);
   const page = `/models/${model.id}`;

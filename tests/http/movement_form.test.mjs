@@ -264,6 +264,40 @@ test('structured metric rows round trip through create and edit, dates typed dd/
   assert.deepEqual([1, 2].map((n) => attr(r.text, `f-m-${n}-code`, 'value')), ['vnd', 'x y']);
 });
 
+test('an edit saved over another one (a stale version) is 409 with the form as typed, at the current version, and saves on the second try', async () => {
+  let r = await post(officer, '/movements', body({
+    code: 'STALE-MV', title: 'Phong trào thử sửa cùng lúc', kind: 'regular', authority_code: 'QY-BDV',
+    starts_on: vnDay(-10), ends_on: vnDay(300), register_by: vnDay(30), scope: 'QY', fields: ['economy'],
+  }, [['vnd', 'Kinh phí huy động', 'VND', 'amount']]));
+  assert.equal(r.status, 303, r.text.slice(0, 500));
+  const id = r.headers.get('location').match(/\/movements\/(\d+)$/)[1];
+  const v1 = (await officer.get(`/api/v1/movements/${id}`)).data.version;
+  // a colleague saves first
+  r = await officer.req('PATCH', `/api/v1/movements/${id}`, { json: { version: v1, theme: 'Chủ đề do đồng nghiệp sửa' } });
+  assert.equal(r.status, 200, r.text);
+  const v2 = r.data.version;
+  // the form opened before: what was typed comes back, nothing is saved
+  const typed = {
+    version: String(v1), code: 'STALE-MV', title: 'Tên tôi vừa gõ', kind: 'regular', authority_code: 'QY-BDV',
+    starts_on: vnDay(-10), ends_on: vnDay(300), register_by: vnDay(45), scope: 'QY', fields: ['economy'],
+  };
+  r = await post(officer, `/movements/${id}`, body(typed, [['vnd', 'Kinh phí (đồng)', 'VND', 'amount'], ['ho', 'Số hộ', 'hộ', 'amount']]));
+  // it was a bare error page: everything typed was lost
+  assert.equal(r.status, 409, r.text.slice(0, 300));
+  assert.ok(r.text.includes(`<p>Người khác đã thay đổi bản ghi này sau khi bạn mở biểu mẫu; bản ghi hiện ở phiên bản ${v2}. `), r.text.slice(0, 3000));
+  assert.equal(attr(r.text, 'f-title', 'value'), 'Tên tôi vừa gõ');
+  assert.equal(attr(r.text, 'f-register_by', 'value'), day(45));
+  assert.deepEqual([1, 2].map((n) => attr(r.text, `f-m-${n}-name`, 'value')), ['Kinh phí (đồng)', 'Số hộ']);
+  assert.match(r.text, new RegExp(`<input type="hidden" name="version" value="${v2}">`));
+  let mv = (await officer.get(`/api/v1/movements/${id}`)).data;
+  assert.deepEqual([mv.title, mv.register_by, mv.metrics.length], ['Phong trào thử sửa cùng lúc', day(30), 1]);
+  // saved again from that form (its version, the colleague's theme kept since the form shows it)
+  r = await post(officer, `/movements/${id}`, body({ ...typed, version: String(v2) }, [['vnd', 'Kinh phí (đồng)', 'VND', 'amount'], ['ho', 'Số hộ', 'hộ', 'amount']]));
+  assert.equal(r.status, 303, r.text.slice(0, 500));
+  mv = (await officer.get(`/api/v1/movements/${id}`)).data;
+  assert.deepEqual([mv.title, mv.register_by, mv.metrics.map((m) => m.name)], ['Tên tôi vừa gõ', day(45), ['Kinh phí (đồng)', 'Số hộ']]);
+});
+
 test('launch: the confirmation says what will happen, the flash what was done', async (t) => {
   const { officer } = await ownWorld(t);
   const mv = await dvk2026(officer);

@@ -8,6 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIN, makeDb, startServer, Client } from '../lib/server.mjs';
 import { sql, addUserAsync } from './_util.mjs';
+import { readSheet } from '../lib/xlsx_edit.mjs';
 
 let env, srv, admin, camau, mv;
 
@@ -60,10 +61,61 @@ test('a CSV export writes decimals with a comma and re-imports unchanged', async
   assert.equal(r.status, 'done', JSON.stringify(r));
   assert.deepEqual(values('mio-c'), ['area_m2=1.125']);
   const x = await admin.get(`/movements/${mv.id}/export/results?format=csv`);
-  assert.match(x.text, /\r\nYG-01,2026-11-05,area_m2,"1,125",mio-c\r\n/);
+  assert.match(x.text, /\r\nYG-01,05\/11\/2026,area_m2,"1,125",mio-c\r\n/);
   r = await imp(admin, 'results', x.text);
   assert.equal(r.status, 'done', JSON.stringify(r));
   assert.deepEqual([r.result.inserted, r.result.updated], [0, 0]);
+});
+
+// A file for people: dates written dd/mm/yyyy (CSV) or as date cells shown
+// so (XLSX), as every other export of the product; the imports read those,
+// ISO dates as older files have them, and refuse anything else at its line.
+test('exports write dates dd/mm/yyyy (CSV) or as date cells (XLSX); the imports read them back, and ISO too', async () => {
+  let r = await imp(admin, 'models', 'Mã mô hình,Mã đơn vị,Tên gọi,Lĩnh vực,Ngày bắt đầu\nYG-D1,QY-P-YENGIANG,Vườn hoa,economy,01/03/2026\n' +
+    'YG-D2,QY-P-YENGIANG,Chợ sạch,economy,2026-04-02\n');
+  assert.equal(r.status, 'done', JSON.stringify(r));
+  const started = (code) => sql(env.db, `SELECT started_on FROM models WHERE code = '${code}'`);
+  assert.deepEqual([started('YG-D1'), started('YG-D2')], ['2026-03-01', '2026-04-02']);
+  r = await imp(admin, 'results', RES + 'YG-D1,02/11/2026,households,12,mio-d\nYG-D1,2026-11-02,vnd,1.000.000,mio-d\n');
+  assert.equal(r.status, 'done', JSON.stringify(r));
+  // both rows are one report: the same day, however written
+  assert.deepEqual([r.result.reports, r.result.inserted], [1, 1]);
+  assert.equal(sql(env.db, "SELECT reported_on FROM model_reports WHERE note = 'mio-d'"), '2026-11-02');
+  // the CSV exports: dd/mm/yyyy
+  const models = (await admin.get(`/movements/${mv.id}/export/models?format=csv`)).text;
+  assert.match(models, /\r\nYG-D1,QY-P-YENGIANG,Vườn hoa,economy,,,01\/03\/2026,/);
+  assert.match(models, /\r\nYG-01,QY-P-YENGIANG,Đèn đường thông minh,economy,,Lắp đèn,15\/03\/2026,/);
+  const results = (await admin.get(`/movements/${mv.id}/export/results?format=csv`)).text;
+  assert.match(results, /\r\nYG-D1,02\/11\/2026,vnd,1000000,mio-d\r\nYG-D1,02\/11\/2026,households,12,mio-d\r\n/);
+  const regs = (await admin.get(`/movements/${mv.id}/export/registrations?format=csv`)).text;
+  const today = sql(env.db, `SELECT registered_on FROM registrations g JOIN units u ON u.id = g.unit_id WHERE u.code = 'QY-P-YENGIANG' AND g.movement_id = ${mv.id}`);
+  assert.ok(regs.includes(`\r\nQY-P-YENGIANG,Phường Yên Giang,${today.split("-").reverse().join("/")},`), regs);
+  // each re-imports unchanged
+  for (const [kind, text] of [['models', models], ['results', results], ['registrations', regs]]) {
+    r = await imp(admin, kind, text);
+    assert.equal(r.status, 'done', `${kind}: ${JSON.stringify(r)}`);
+    assert.deepEqual([r.result.inserted, r.result.updated, r.result.rejected], [0, 0, 0], kind);
+  }
+  // the workbooks: a date cell of Excel's date format, read back as the same day
+  for (const what of ['models', 'results']) {
+    const x = await fetch(srv.base + `/movements/${mv.id}/export/${what}?format=xlsx`, { headers: { Authorization: 'Bearer ' + admin.token } });
+    const book = Buffer.from(await x.arrayBuffer());
+    // Excel's serial number of the day (since 30/12/1899), not a text
+    const rows = Object.values(readSheet(book));
+    const serial = (iso) => String((Date.parse(iso + 'T00:00:00Z') - Date.UTC(1899, 11, 30)) / 86400000);
+    if (what === 'models') assert.equal(rows.find((c) => c[0] === 'YG-D1')[6], serial('2026-03-01'));
+    else assert.deepEqual(rows.filter((c) => c[0] === 'YG-D1').map((c) => c[1]), [serial('2026-11-02'), serial('2026-11-02')]);
+    const fd = new FormData();
+    fd.append('file', new Blob([book]), what + '.xlsx');
+    r = await admin.waitJob(await admin.req('POST', `/api/v1/movements/${mv.id}/import/${what}`, { raw: fd }));
+    assert.equal(r.status, 'done', `${what}: ${JSON.stringify(r)}`);
+    assert.deepEqual([r.result.inserted, r.result.updated, r.result.rejected], [0, 0, 0], what);
+  }
+  assert.deepEqual([started('YG-D1'), started('YG-01')], ['2026-03-01', '2026-03-15']);
+  // a date that is none: refused at its line, naming the column and the form to write
+  r = await imp(admin, 'results', RES + 'YG-D1,31/02/2026,households,1,mio-e\nYG-D1,hôm qua,households,1,mio-e\n');
+  assert.equal(r.status, 'failed');
+  assert.deepEqual(r.errors, ['dòng 2: Ngày báo cáo: Không phải là ngày hợp lệ (dd/mm/yyyy)', 'dòng 3: Ngày báo cáo: Không phải là ngày hợp lệ (dd/mm/yyyy)']);
 });
 
 test('registrations: a commitment typed 1.500.000 is one and a half million', async () => {
@@ -98,9 +150,9 @@ test('the errors are in the language of the page that sent the file and name the
   const file = 'Mã mô hình,Mã đơn vị,Tên gọi,Lĩnh vực,Mã đơn vị chủ trì,Mô tả,Ngày bắt đầu\n' +
     'MIO-1,QY-P-YENGIANG,Mô hình thử,economy,,,31/02/2026\nMIO-2,QY-XYZ,Mô hình thử,economy,,,\nMIO-3,QY-P-YENGIANG,Mô hình thử,health,,,\n';
   const want = {
-    vi: ['dòng 2: Ngày bắt đầu: Không phải là ngày hợp lệ (YYYY-MM-DD)', "dòng 3: Mã đơn vị: Không có đơn vị nào có mã 'QY-XYZ'",
+    vi: ['dòng 2: Ngày bắt đầu: Không phải là ngày hợp lệ (dd/mm/yyyy)', "dòng 3: Mã đơn vị: Không có đơn vị nào có mã 'QY-XYZ'",
       'dòng 4: Lĩnh vực: Không phải lĩnh vực của phong trào này'],
-    en: ['line 2: Ngày bắt đầu: Is not a date (YYYY-MM-DD)', "line 3: Mã đơn vị: No unit has the code 'QY-XYZ'",
+    en: ['line 2: Ngày bắt đầu: Is not a date (dd/mm/yyyy)', "line 3: Mã đơn vị: No unit has the code 'QY-XYZ'",
       'line 4: Lĩnh vực: Is not a field of this movement'],
   };
   for (const lang of ['vi', 'en']) {

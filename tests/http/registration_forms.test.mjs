@@ -89,6 +89,28 @@ test('the registration form: a box per metric; each box at fault has its message
   assert.equal((await registrations()).length, 0);
 });
 
+test('the registration form without a unit chosen says it is required, beside the other boxes\' errors, and keeps what was typed', async () => {
+  const c = await browserAs(reporter.login, reporter.pw);
+  const page = `/movements/${mv.id}`;
+  const r = await postForm(c, page, `${page}/registrations`, {
+    unit_id: '', pledge: 'Huy động nguồn lực', planned_models: '2', 'commitments.vnd': '1,500,000', 'commitments.pct': '80,5',
+  });
+  assert.equal(r.status, 422, r.text);
+  // it said "No such unit" (of a unit nobody chose), and nothing of the boxes until one was
+  assert.deepEqual(fieldErrors(r.text), [['e-unit_id', 'Bắt buộc nhập'], ['e-commit-vnd', NUMBER]]);
+  assert.deepEqual(summaryLinks(r.text), ['f-unit_id', 'f-commit-vnd']);
+  assert.equal(attr(r.text, 'f-commit-vnd', 'value'), '1,500,000');
+  assert.equal(attr(r.text, 'f-commit-pct', 'value'), '80,5');
+  assert.equal(attr(r.text, 'f-pledge', 'value'), 'Huy động nguồn lực');
+  assert.equal((await registrations()).length, 0);
+  // the API says the same
+  const api = new Client(srv.base);
+  await api.login(reporter.login, reporter.pw);
+  const j = await api.post(`/api/v1/movements/${mv.id}/registrations`, { json: { pledge: 'x' } });
+  assert.equal(j.status, 422, j.text);
+  assert.deepEqual(j.data.error.fields, { unit_id: 'Bắt buộc nhập' });
+});
+
 test('the registration form: "500.000.000" is stored as 500000000, "80,5" as 80.5', async () => {
   const c = await browserAs(reporter.login, reporter.pw);
   const page = `/movements/${mv.id}`;
