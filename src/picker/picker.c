@@ -235,18 +235,35 @@ static int choose_people(struct req *r, const struct picker *p, const char *q, i
 	char lo[UNIT_PATH_MAX], hi[UNIT_PATH_MAX];
 	if (units_subtree(r->db, p->unit, lo, hi, sizeof lo) != E_OK) return -1;
 	if (!role_can(r->user, PERM_READ, lo)) return -1;
-	struct buf key;
+	/* each word typed begins a word of the name, in any order, as the people
+	** list searches ("nguyen van" finds Nguyễn Ngọc Vân); the names that hold
+	** the words as typed come first */
+	struct buf key, sql;
 	buf_init(&key);
+	buf_init(&sql);
 	fold_words(&key, q ? q : "");
-	const char *pattern = arena_printf(&r->a, "%%%s%%", buf_cstr(&key));
+	const char *folded = arena_strdup(&r->a, buf_cstr(&key));
 	buf_free(&key);
+	const char *pattern = like_pattern(&r->a, folded); /* "%words%": from +1, "words%", the names that begin so */
+	enum { MAX_WORDS = 6 };
+	const char *words[MAX_WORDS];
+	int nw = 0;
+	for (char *w = arena_strdup(&r->a, folded), *save = NULL, *t = strtok_r(w, " ", &save); t && nw < MAX_WORDS; t = strtok_r(NULL, " ", &save))
+		words[nw++] = arena_printf(&r->a, "%% %s", like_pattern(&r->a, t) + 1); /* "% word%": a word's beginning */
+	buf_raw(&sql, "SELECT p.id, p.full_name, p.code, u.name, p.search, CASE WHEN p.search LIKE $4 ESCAPE '\\' THEN 0 ELSE 1 END AS rank "
+		      "FROM people p JOIN units u ON u.id = p.unit_id WHERE p.active = 1 AND u.path >= $1 AND u.path < $2");
+	for (int i = 0; i < nw; i++) buf_printf(&sql, " AND (' ' || p.search) LIKE $%d ESCAPE '\\'", 5 + i);
+	buf_raw(&sql, " ORDER BY rank, p.search, p.id LIMIT $3");
 	struct pick_item *all = arena_alloc(&r->a, sizeof *all * (size_t)(limit + 1));
-	struct stmt *st = db_query(r->db,
-				   "SELECT p.id, p.full_name, p.code, u.name, p.search, CASE WHEN p.search LIKE $5 ESCAPE '\\' THEN 0 ELSE 1 END AS rank "
-				   "FROM people p JOIN units u ON u.id = p.unit_id "
-				   "WHERE p.active = 1 AND u.path >= $1 AND u.path < $2 AND p.search LIKE $3 ESCAPE '\\' "
-				   "ORDER BY rank, p.search, p.id LIMIT $4",
-				   "tttit", lo, hi, pattern, (int64_t)limit, pattern + 1);
+	struct stmt *st = db_prep(r->db, buf_cstr(&sql));
+	buf_free(&sql);
+	if (st) {
+		db_bind_text(st, 1, lo);
+		db_bind_text(st, 2, hi);
+		db_bind_int(st, 3, limit);
+		db_bind_text(st, 4, pattern + 1);
+		for (int i = 0; i < nw; i++) db_bind_text(st, 5 + i, words[i]);
+	}
 	int k = 0;
 	while (st && db_step(st) == DB_ROW && k < limit) read_item(r, st, &all[k++]);
 	db_done(st);

@@ -184,7 +184,7 @@ test('choosing English in the header switches the interface', async () => {
   await Promise.all([page.waitForURL(quangYen), page.waitForEvent('load'), page.getByRole('button', { name: 'Đổi' }).click()]);
   assert.equal(page.url(), quangYen); // back on the same page
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
-  assert.deepEqual(await page.locator('header nav a').allInnerTexts(), ['Home', 'Units', 'People', 'Movements', 'Proposals', 'Award decisions', 'Awards', 'Eligibility', 'Clusters', 'Votes', 'Tasks', 'Indicators', 'Typical examples']);
+  assert.deepEqual(await page.locator('header nav a').allInnerTexts(), ['Home', 'Units', 'People', 'Movements', 'Proposals', 'Award decisions', 'Awards', 'Eligibility', 'Clusters', 'Votes', 'Tasks', 'Indicators', 'Users', 'Typical examples']);
   assert.equal(await page.getByLabel('Language').inputValue(), 'en');
   assert.equal(await text(page.locator('h1')), 'Thị xã Quảng Yên (đã sửa)');
   assert.deepEqual(await page.locator('section.forms form h2').allInnerTexts(), ['Edit', 'Move', 'Deactivate']);

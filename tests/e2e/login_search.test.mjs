@@ -56,7 +56,7 @@ test('logging in lands on the home page', async () => {
   assert.equal(page.url(), srv.base + '/');
   assert.equal(await page.title(), 'Trang chủ — thidua');
   assert.equal(await text(page.locator('h1')), 'Xin chào, Quản trị hệ thống');
-  assert.deepEqual(await page.locator('header nav a').allInnerTexts(), ['Trang chủ', 'Đơn vị', 'Cán bộ', 'Phong trào thi đua', 'Đề nghị khen thưởng', 'Quyết định khen thưởng', 'Khen thưởng', 'Xét điều kiện', 'Cụm, khối thi đua', 'Bỏ phiếu', 'Nhiệm vụ', 'Chỉ tiêu', 'Điển hình tiên tiến']);
+  assert.deepEqual(await page.locator('header nav a').allInnerTexts(), ['Trang chủ', 'Đơn vị', 'Cán bộ', 'Phong trào thi đua', 'Đề nghị khen thưởng', 'Quyết định khen thưởng', 'Khen thưởng', 'Xét điều kiện', 'Cụm, khối thi đua', 'Bỏ phiếu', 'Nhiệm vụ', 'Chỉ tiêu', 'Người dùng', 'Điển hình tiên tiến']);
   assert.equal(await page.locator('header nav a[aria-current="page"]').innerText(), 'Trang chủ');
   assert.equal(await text(page.locator('header .user')), 'Quản trị hệ thống · quản trị, Việt Nam');
   assert.equal(await page.getByRole('button', { name: 'Đăng xuất' }).count(), 1);

@@ -140,7 +140,7 @@ test('the header folds into a menu on a phone, and it opens without JavaScript',
     const header = await page.locator('header.top').boundingBox();
     assert.ok(header.height <= 60, `header ${header.height} px tall`);
     await menu.click();
-    assert.deepEqual(await page.locator('header nav a').allInnerTexts(), ['Trang chủ', 'Đơn vị', 'Cán bộ', 'Phong trào thi đua', 'Đề nghị khen thưởng', 'Quyết định khen thưởng', 'Khen thưởng', 'Xét điều kiện', 'Cụm, khối thi đua', 'Bỏ phiếu', 'Nhiệm vụ', 'Chỉ tiêu', 'Điển hình tiên tiến']);
+    assert.deepEqual(await page.locator('header nav a').allInnerTexts(), ['Trang chủ', 'Đơn vị', 'Cán bộ', 'Phong trào thi đua', 'Đề nghị khen thưởng', 'Quyết định khen thưởng', 'Khen thưởng', 'Xét điều kiện', 'Cụm, khối thi đua', 'Bỏ phiếu', 'Nhiệm vụ', 'Chỉ tiêu', 'Người dùng', 'Điển hình tiên tiến']);
     // the links are stacked, full width, each at least 44 px tall
     const boxes = await page.locator('header nav a').evaluateAll((as) => as.map((a) => a.getBoundingClientRect()).map((b) => [Math.round(b.width), b.height]));
     for (const [w, h] of boxes) { assert.ok(w >= 340, `link ${w} px wide`); assert.ok(h >= 44, `link ${h} px tall`); }

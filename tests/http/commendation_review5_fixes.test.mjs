@@ -33,7 +33,8 @@ const ok = (r, status = 200) => { assert.equal(r.status, status, r.text); return
 function ballotBoxes(html) {
   const form = html.match(/<form method="post" action="\/votes\/\d+" class="card" id="ballot">[\s\S]*?<\/form>/);
   assert.ok(form, 'the page has the ballot form');
-  return Object.fromEntries([...form[0].matchAll(/<input type="checkbox" name="choices" value="(\d+)"( checked)?>/g)]
+  // (a box of a ballot sent back with an error also carries aria-invalid)
+  return Object.fromEntries([...form[0].matchAll(/<input type="checkbox" name="choices" value="(\d+)"( checked)?(?: aria-invalid="true")?>/g)]
     .map((m) => [Number(m[1]), !!m[2]]));
 }
 

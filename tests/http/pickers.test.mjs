@@ -138,6 +138,9 @@ test('people: those of the unit and the units below it, only where the user read
   ]);
   assert.deepEqual(codes(await reporter.get(`/pick/people?for=person&unit=${u['SL-SNV'].id}&q=quang%20thi`)), ['CC-SL-3']);
   assert.deepEqual(codes(await reporter.get(`/pick/people?for=person&unit=${u['T-SONLA'].id}&q=thi`)), ['CC-SL-2', 'CC-SL-4', 'CC-SL-3']);
+  // each word begins a word of the name, in any order, as the people list searches
+  assert.deepEqual(codes(await reporter.get(`/pick/people?for=person&unit=${u['SL-SNV'].id}&q=minh%20quang`)), ['CC-SL-3']);
+  assert.deepEqual(codes(await reporter.get(`/pick/people?for=person&unit=${u['SL-SNV'].id}&q=Cam%20Hoa`)), ['CC-SL-2']);
   const out = await reporter.get(`/pick/people?for=person&unit=${u['CM-SNV'].id}`);
   assert.equal(out.status, 404);
   assert.doesNotMatch(out.text, /Trần Thị Mai/);
