@@ -1,5 +1,6 @@
 #include "fold.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,6 +154,17 @@ char *fold_words_dup(const char *s)
 }
 
 /* '%folded%' with LIKE's own characters escaped (ESCAPE '\') */
+char *fold_words_pair(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 2;
+	char *both = malloc(n);
+	if (!both) return NULL;
+	snprintf(both, n, "%s %s", a, b);
+	char *key = fold_words_dup(both);
+	free(both);
+	return key;
+}
+
 char *like_pattern(struct arena *a, const char *q)
 {
 	struct buf f, b;

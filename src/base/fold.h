@@ -14,6 +14,9 @@ char *fold_dup(const char *s);                     /* malloc'd folded copy */
 ** the same mapping to existing rows in SQL: keep the two in step. */
 void fold_words(struct buf *out, const char *s);   /* appends */
 char *fold_words_dup(const char *s);               /* malloc'd */
+/* the words of "a b" (a search key of two texts: a title and its code, a
+** name and its login); malloc'd, NULL out of memory */
+char *fold_words_pair(const char *a, const char *b);
 int utf8_valid(const char *s, size_t n);           /* 1 if n bytes are valid UTF-8 */
 /* Text typed by a person, checked and cleaned in place: -1 when it is not
 ** UTF-8 or holds a control character (C0, DEL, C1) other than tab and line

@@ -140,14 +140,6 @@ static const char *years_text(struct eval *e, const int *on, int from, int to)
 	return s;
 }
 
-/* how many years of from..to are marked */
-static int years_on(const int *on, int from, int to)
-{
-	int n = 0;
-	for (int y = from; y <= to; y++) n += on[y - YEAR0] != 0;
-	return n;
-}
-
 static const char *range_text(struct eval *e, int from, int to)
 {
 	return from == to ? arena_printf(e->a, T("in %d"), from) : arena_printf(e->a, T("in %d–%d"), from, to);
@@ -275,7 +267,7 @@ static void own_records_words(struct eval *e, const struct rule_cond *c, struct 
 				       : arena_printf(e->a, T("An initiative recognised at %s or higher"), T(initiative_names[c->level]));
 	out->text = arena_printf(e->a, "%s — %s", what, when_text(e, &c->when, from, to, 0));
 	if (got) {
-		if (kind == 't') fact(e, out, arena_printf(e->a, years_on(on, from, to) == 1 ? T("Held in the year %s") : T("Held in %s"), years_text(e, on, from, to)));
+		if (kind == 't') fact(e, out, arena_printf(e->a, T("Held in %s"), years_text(e, on, from, to)));
 		else if (kind == 'r') fact(e, out, arena_printf(e->a, T("Rated “%s” or better in %s"), T(rating_names[c->level]), years_text(e, on, from, to)));
 		else fact(e, out, arena_printf(e->a, T("An initiative at %s or higher in %s"), T(initiative_names[c->level]), years_text(e, on, from, to)));
 	}

@@ -13,24 +13,6 @@ static void home_scope_of(struct req *r, enum perm perm, struct home_scope *s)
 	s->n = units_scope_ranges(r, perm, s->lo, HOME_MAX_RANGES);
 }
 
-/* The completions the assigning offices returned, every unit's, for a reader
-** whose task rights cover the whole tree (an administrator, the central
-** officer): tasks_home_returned lists those of the reader's own subtrees and
-** none to them. Empty when there are none, as that list. */
-static void home_returned_everywhere(struct buf *o, struct req *r)
-{
-	const char *lo[TASK_MAX_RANGES];
-	if (!role_can_any(r->user, PERM_TASK_REPORT) || units_scope_ranges(r, PERM_TASK_REPORT, lo, TASK_MAX_RANGES) >= 0) return;
-	char today[11];
-	today_iso(today);
-	struct task_query q = { .as_of = arena_strdup(&r->a, today), .limit = HOME_MAX_ITEMS }; /* nranges 0: every unit */
-	struct task *back = NULL;
-	int nback = 0;
-	int64_t tback = 0;
-	if (tasks_returned(r->db, &r->a, &q, &back, &nback, &tback) != E_OK || !tback) return;
-	tmpl_home_returned_everywhere(o, r, back, nback, tback);
-}
-
 /* GET /: per role, what concerns the reader (src/home/home.c) */
 void page_home(struct req *r)
 {
@@ -61,7 +43,6 @@ void page_home(struct req *r)
 	struct buf first;
 	buf_init(&first);
 	tasks_home_returned(&first, r);
-	home_returned_everywhere(&first, r);
 	tmpl_home(&r->out, r, &h, admin, officer, reporter, buf_cstr(&first));
 	buf_free(&first);
 	tasks_home_section(&r->out, r);   /* issue 12: the tasks the reader's units lead */

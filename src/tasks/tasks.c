@@ -683,19 +683,6 @@ static void check_task(struct db *db, const struct user *who, const struct task_
 
 static int roll_up(struct db *db, int64_t parent_id);
 
-/* the folded words of a task's code and title (tasks.search: a search by
-** words typed without accents); malloc'd, NULL out of memory */
-static char *task_search_key(const char *code, const char *title)
-{
-	size_t n = strlen(code) + strlen(title) + 2;
-	char *both = malloc(n);
-	if (!both) return NULL;
-	snprintf(both, n, "%s %s", code, title);
-	char *key = fold_words_dup(both);
-	free(both);
-	return key;
-}
-
 int tasks_create(struct db *db, const struct user *who, const struct task_in *in0, struct field_errors *fe, int64_t *id)
 {
 	struct task_in in = *in0;
@@ -717,7 +704,7 @@ int tasks_create(struct db *db, const struct user *who, const struct task_in *in
 	char now[21];
 	now_iso(now);
 	const char *due = in.due_on && *in.due_on ? in.due_on : NULL;
-	char *search = task_search_key(in.code, in.title);
+	char *search = fold_words_pair(in.code, in.title);
 	if (!search ||
 	    db_int1(db, id,
 		    "INSERT INTO tasks (programme_id, parent_id, code, title, source_doc, source_article, assigner_id, lead_id, assigned_on, "
@@ -797,7 +784,7 @@ int tasks_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 	now_iso(now);
 #define KEEP_OR(has, v, old) ((has) ? ((v) && *(v) ? (v) : NULL) : (old))
 	const char *title = in->has_title ? in->title : t->title;
-	char *search = task_search_key(t->code, title);
+	char *search = fold_words_pair(t->code, title);
 	if (!search ||
 	    db_exec(db,
 		    "UPDATE tasks SET title = $2, source_doc = $3, source_article = $4, product = $5, lead_id = $6, version = version + 1, "

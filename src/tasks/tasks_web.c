@@ -947,14 +947,16 @@ void tasks_home_returned(struct buf *o, struct req *r)
 	char today[11];
 	today_iso(today);
 	struct task_query q = { .as_of = arena_strdup(&r->a, today), .limit = 8 };
+	/* -1: a grant over the whole tree (an administrator, the central
+	** officer): every unit's, nranges 0 */
 	int n = units_scope_ranges(r, PERM_TASK_REPORT, q.range_lo, TASK_MAX_RANGES);
-	if (n <= 0) return;
-	q.nranges = n;
+	if (n == 0) return;
+	q.nranges = n > 0 ? n : 0;
 	struct task *back = NULL;
 	int nback = 0;
 	int64_t tback = 0;
 	if (tasks_returned(r->db, &r->a, &q, &back, &nback, &tback) != E_OK || !tback) return;
-	tmpl_home_returned(o, r, back, nback, tback);
+	tmpl_home_returned(o, r, back, nback, tback, n < 0);
 }
 
 void tasks_home_section(struct buf *o, struct req *r)

@@ -48,7 +48,8 @@ void page_task_edit(struct req *r);
 int tasks_attachment_readable(struct req *r, const char *entity, int64_t entity_id);
 
 /* the home page's first section: the tasks the reader's units lead whose
-** completion the assigning office returned (none: nothing) */
+** completion the assigning office returned, every lead unit's for a reader
+** over the whole tree (none: nothing) */
 void tasks_home_returned(struct buf *o, struct req *r);
 /* the home page's section: the tasks the reader's units lead that are
 ** overdue or due within TASKS_REMIND_DAYS (home_web.c); for a reader who

@@ -78,18 +78,6 @@ int users_find(struct db *db, const char *login, int64_t *id, int *active)
 	return rc == DB_ROW ? E_OK : rc == DB_DONE ? E_NOTFOUND : E_DB;
 }
 
-/* the folded words a user is found by: full name and login (users.search); malloc'd */
-static char *search_key(const char *full_name, const char *login)
-{
-	size_t n = strlen(full_name) + strlen(login) + 2;
-	char *both = malloc(n);
-	if (!both) return NULL;
-	snprintf(both, n, "%s %s", full_name, login);
-	char *key = fold_words_dup(both);
-	free(both);
-	return key;
-}
-
 /* The row, its first role and the audit entry, in one transaction: E_OK,
 ** E_CONFLICT (the login exists: a unique violation) or E_DB. */
 static int insert_user(struct db *db, const struct user *who, const char *login, const char *full_name, const char *email, const char *hash,
@@ -97,7 +85,7 @@ static int insert_user(struct db *db, const struct user *who, const char *login,
 {
 	char now[21];
 	now_iso(now);
-	char *search = search_key(full_name, login);
+	char *search = fold_words_pair(full_name, login);
 	if (!search) return E_DB;
 	int rc = db_tx_begin(db);
 	if (rc != E_OK) { free(search); return rc; }
@@ -561,7 +549,7 @@ int users_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 		login = strdup(db_text(st, 3));
 	}
 	db_done(st);
-	char *search = login ? search_key(full_name, login) : NULL;
+	char *search = login ? fold_words_pair(full_name, login) : NULL;
 	if (s != DB_ROW) rc = s == DB_DONE ? E_NOTFOUND : E_DB;
 	else if (!search) rc = E_DB;
 	else if (version != cur) rc = E_CONFLICT;

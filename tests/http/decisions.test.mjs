@@ -442,7 +442,7 @@ test('the page form chooses the authority, the movement and the nominees with pi
   assert.equal(bad.status, 422);
   assert.match(bad.text, /<li>Phường Thử Nghiệm: Chọn hình thức khen thưởng<\/li>/);
   // what was typed stays: the year
-  assert.match(bad.text, /<input id="f-year" name="year" type="number"[^>]* value="2019"/);
+  assert.match(bad.text, /<input id="f-year" name="year" inputmode="numeric"[^>]* value="2019"/);
   const created = await b.post('/decisions', { form });
   assert.equal(created.status, 303, created.text);
   const id = created.headers.get('location').split('/').pop();

@@ -211,7 +211,7 @@ test('demo: Quảng Yên\'s draft — each nominee\'s eligibility for Chiến s�
   assert.equal(by['QY-PNV-002'].verdict, 'ineligible');
   const chain = by['QY-PNV-002'].eligibility.conditions[0];
   assert.equal(chain.met, false);
-  assert.deepEqual(chain.facts, ['Đạt các năm 2021, 2023', 'Chiến sĩ thi đua cơ sở: chưa có năm 2022']);
+  assert.deepEqual(chain.facts, ['Đạt năm 2021, 2023', 'Chiến sĩ thi đua cơ sở: chưa có năm 2022']);
   const page = await admin.get(`/proposals/${p.id}`);
   assert.match(page.text, /Chiến sĩ thi đua cơ sở: chưa có năm 2022/);
   const en = new Client(srv.base);

@@ -105,7 +105,7 @@ async function deletedRecordSeen(id) {
   const n = api.nominees.find((x) => x.person_code === 'QY-PNV-001');
   assert.equal(n.verdict, 'ineligible');
   assert.equal(n.eligibility.verdict, 'ineligible');
-  assert.deepEqual(n.eligibility.conditions[0].facts, ['Đạt các năm 2021, 2023', 'Chiến sĩ thi đua cơ sở: chưa có năm 2022']);
+  assert.deepEqual(n.eligibility.conditions[0].facts, ['Đạt năm 2021, 2023', 'Chiến sĩ thi đua cơ sở: chưa có năm 2022']);
   // the API answers in the reader's language, as GET /api/v1/eligibility does
   const apiEn = ok(await admin.get(`/api/v1/proposals/${id}`, en));
   assert.deepEqual(apiEn.nominees.find((x) => x.person_code === 'QY-PNV-001').eligibility.conditions[0].facts,
