@@ -10,9 +10,12 @@
 ** A role is granted or revoked only on a unit inside those subtrees. */
 #include <sodium.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "../base/audit.h"
+#include "../base/i18n.h"
 #include "../base/fold.h"
 #include "../base/util.h"
 #include "../units/units.h"
@@ -408,6 +411,23 @@ static const char *const audit_actions[] __attribute__((unused)) = {
 
 #define AUDIT_PAGE 50
 
+/* The UTC time at which a day typed by the reader begins on the office's
+** clock (end: the next day's beginning), as stored ("YYYY-MM-DDTHH:MM:SSZ");
+** 0 when the text is not a day. */
+static int day_bound(struct req *r, const char *typed, int end, char out[24])
+{
+	const char *iso = date_from_user(&r->a, typed);
+	struct tm tm = { 0 };
+	if (!iso || sscanf(iso, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t t = timegm(&tm) + (end ? 86400 : 0) - (time_t)i18n_tz_minutes * 60;
+	struct tm u;
+	gmtime_r(&t, &u);
+	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &u);
+	return 1;
+}
+
 void page_audit(struct req *r)
 {
 	if (!role_can_top(r->user, PERM_ADMIN)) { reply_forbidden(r, N_("The audit log is read by an administrator of the whole tree")); return; }
@@ -420,6 +440,13 @@ void page_audit(struct req *r)
 	q.login = req_query(r, "login");
 	if (q.login && !*q.login) q.login = NULL;
 	if (query_bad(r)) return;
+	/* the days typed (dd/mm/yyyy or ISO) on the office's clock, as the UTC times they begin and end at */
+	char lo[24] = "", hi[24] = "";
+	q.from = req_query(r, "from");
+	q.to = req_query(r, "to");
+	if (q.from && *q.from && !day_bound(r, q.from, 0, lo)) q.from_error = _("Is not a date (dd/mm/yyyy)");
+	if (q.to && *q.to && !day_bound(r, q.to, 1, hi)) q.to_error = _("Is not a date (dd/mm/yyyy)");
+	if (q.from_error || q.to_error) r->status = 400;
 	struct buf sql;
 	buf_init(&sql);
 	buf_raw(&sql, "SELECT id, at, login, user_id IS NOT NULL, action, entity, entity_id, before, after, note FROM audit_log WHERE 1 = 1");
@@ -427,6 +454,8 @@ void page_audit(struct req *r)
 	if (q.entity) buf_raw(&sql, " AND entity = $2");
 	if (q.entity && q.entity_id) buf_raw(&sql, " AND entity_id = $3");
 	if (q.before) buf_raw(&sql, " AND id < $4");
+	if (*lo) buf_raw(&sql, " AND at >= $5");
+	if (*hi) buf_raw(&sql, " AND at < $6");
 	buf_printf(&sql, " ORDER BY id DESC LIMIT %d", AUDIT_PAGE + 1);
 	struct stmt *st = db_prep(r->db, buf_cstr(&sql));
 	buf_free(&sql);
@@ -441,6 +470,8 @@ void page_audit(struct req *r)
 	db_bind_text(st, 2, q.entity);
 	db_bind_int(st, 3, q.entity_id);
 	db_bind_int(st, 4, q.before);
+	db_bind_text(st, 5, *lo ? lo : NULL);
+	db_bind_text(st, 6, *hi ? hi : NULL);
 	struct audit_entry *rows = arena_alloc(&r->a, sizeof *rows * (AUDIT_PAGE + 1));
 	int n = 0, rc;
 	while (n <= AUDIT_PAGE && (rc = db_step(st)) == DB_ROW) {

@@ -27,6 +27,8 @@ const struct audit_kind *audit_kind_of(const char *entity);
 struct audit_query {
 	const char *login, *entity;
 	int64_t entity_id, before;
+	const char *from, *to;             /* days as typed */
+	const char *from_error, *to_error; /* translated, or NULL */
 };
 struct audit_entry {
 	int64_t id, entity_id;

@@ -294,3 +294,17 @@ test('the audit log lists every change newest first, by login typed in any case,
   assert.match(text(r.text), /Nhật ký hệ thống chỉ dành cho quản trị viên toàn hệ thống/);
   assert.equal((await admin.get('/audit?entity=nope')).status, 400);
 });
+
+test('the audit log between two days typed the Vietnamese way, on the office\'s clock; a day that is no day is said at its box', async () => {
+  const u = await addUser(admin, 'dated', 'viewer', qn.id);
+  // the entry's time moved to 23:30 UTC of 31/12/2024, which is 06:30 of 01/01/2025 in Hà Nội (+07:00)
+  sql(env.db, `UPDATE audit_log SET at = '2024-12-31T23:30:00Z' WHERE entity = 'user' AND entity_id = ${u.id} AND action = 'create'`);
+  const rows = async (q) => [...(await admin.get(`/audit?entity=user&id=${u.id}&${q}`)).text.matchAll(/<td class="nowrap">([^<]+)<\/td>/g)].map((m) => m[1]);
+  assert.deepEqual(await rows('from=01%2F01%2F2025&to=01%2F01%2F2025'), ['01/01/2025 06:30']);
+  assert.deepEqual(await rows('from=&to=31%2F12%2F2024'), []);
+  assert.deepEqual(await rows('from=02%2F01%2F2025&to='), []);
+  const bad = await admin.get(`/audit?entity=user&id=${u.id}&from=31%2F02%2F2025`);
+  assert.equal(bad.status, 400);
+  assert.deepEqual(fieldErrors(bad.text), { af: 'Không phải là ngày hợp lệ (dd/mm/yyyy)' });
+  assert.match(bad.text, /<input id="af" name="from" value="31\/02\/2025"/);
+});
