@@ -12,6 +12,7 @@
 #include "errors.h"
 #include "i18n.h"
 #include "log.h"
+#include "pdf.h"
 #include "util.h"
 
 static jobs_user_fn *job_load_user; /* set by jobs_start */
@@ -451,6 +452,7 @@ static void *work(void *arg)
 		pthread_mutex_unlock(&mu);
 	}
 	db_close(db);
+	pdf_thread_end(); /* the font map a report's chart made in this thread (pdf_library_end waits for every one) */
 	return NULL;
 }
 

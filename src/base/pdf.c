@@ -490,13 +490,25 @@ int pdf_close(struct pdf *p)
 	return rc;
 }
 
-/* the calling thread's font map, noted when a layout is made from it, so
-** that pdf_library_end can wait for it to be gone */
+/* the calling thread's font map, noted when a layout is made from it; and
+** how many of every thread's noted font maps are still alive, so that
+** pdf_library_end can wait for them all to be gone */
 static __thread PangoFontMap *thread_font_map;
+static gint live_font_maps;
+
+static void font_map_gone(gpointer unused, GObject *gone)
+{
+	(void)unused;
+	(void)gone;
+	g_atomic_int_add(&live_font_maps, -1);
+}
 
 void pdf_note_font_map(void *layout)
 {
-	if (!thread_font_map) thread_font_map = pango_context_get_font_map(pango_layout_get_context(layout));
+	if (thread_font_map) return;
+	thread_font_map = pango_context_get_font_map(pango_layout_get_context(layout));
+	g_atomic_int_inc(&live_font_maps);
+	g_object_weak_ref(G_OBJECT(thread_font_map), font_map_gone, NULL);
 }
 
 void pdf_thread_end(void)
@@ -505,29 +517,18 @@ void pdf_thread_end(void)
 	pango_cairo_font_map_set_default(NULL);
 }
 
-static void font_map_gone(gpointer flag, GObject *gone)
-{
-	(void)gone;
-	g_atomic_int_set((gint *)flag, 1);
-}
-
-/* Pango reads fontconfig's files in a thread of its own, which holds the
-** font map until it is done. cairo's caches can be reset only once the font
-** map and the fonts it keeps are gone (cairo asserts otherwise: seen on a
-** loaded machine, where that thread was late), so wait for that, 5 s at
-** most, and leave the caches if it does not come. */
+/* Pango reads fontconfig's files in a thread of its own, which holds a
+** font map until it is done. cairo's caches can be reset only once every
+** font map and the fonts it keeps are gone — the main thread's and the
+** worker threads' (cairo asserts otherwise: seen on a loaded machine, where
+** that thread was late) — so wait for that, 5 s at most, and leave the
+** caches if it does not come. */
 void pdf_library_end(void)
 {
-	static gint gone;
-	PangoFontMap *fm = thread_font_map;
 	thread_font_map = NULL;
-	if (fm) {
-		g_atomic_int_set(&gone, 0);
-		g_object_weak_ref(G_OBJECT(fm), font_map_gone, &gone);
-	}
 	pango_cairo_font_map_set_default(NULL);
-	for (int i = 0; fm && !g_atomic_int_get(&gone) && i < 500; i++) g_usleep(10000);
-	if (fm && !g_atomic_int_get(&gone)) return;
+	for (int i = 0; g_atomic_int_get(&live_font_maps) > 0 && i < 500; i++) g_usleep(10000);
+	if (g_atomic_int_get(&live_font_maps) > 0) return;
 	cairo_debug_reset_static_data();
 	FcFini();
 }
