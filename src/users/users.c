@@ -486,8 +486,10 @@ int users_get(struct db *db, struct arena *a, int64_t id, struct user_row **out)
 int users_add(struct db *db, const struct user *who, const struct user_new *in, struct field_errors *fe, int64_t *id)
 {
 	char login[USERS_LOGIN_MAX + 1] = "", why[200];
-	if (!in->login || !*in->login) fe_add(fe, "login", N_("Is required"));
-	else if (users_login_check(in->login, login, why, sizeof why) != 0)
+	/* a field the form already refused (too long, a control character) is not judged again */
+	if (!in->login || !*in->login) {
+		if (!fe_get(fe, "login")) fe_add(fe, "login", N_("Is required"));
+	} else if (users_login_check(in->login, login, why, sizeof why) != 0)
 		fe_add(fe, "login", N_("A login has 1 to 64 characters: letters a–z, digits and . _ - @, without spaces"));
 	else {
 		int64_t other;
@@ -495,20 +497,21 @@ int users_add(struct db *db, const struct user *who, const struct user_new *in, 
 		if (found == E_DB) return E_DB;
 		if (found == E_OK) fe_add(fe, "login", N_("This login is taken (logins are the same in any case)"));
 	}
-	if (!in->full_name || !*in->full_name) fe_add(fe, "full_name", N_("Is required"));
+	if ((!in->full_name || !*in->full_name) && !fe_get(fe, "full_name")) fe_add(fe, "full_name", N_("Is required"));
 	if (in->email && *in->email && !users_email_valid(in->email)) fe_add(fe, "email", N_("Not an e-mail address"));
 	if (!in->role || !role_parse(in->role)) fe_add(fe, "role", N_("Choose a role"));
-	char path[UNIT_PATH_MAX];
+	char code[64] = ""; /* the unit's, for the audit entry; none: no such unit */
 	if (in->unit_id <= 0) {
 		if (!fe_get(fe, "unit_id")) fe_add(fe, "unit_id", N_("Is required"));
-	} else if (units_path(db, in->unit_id, path, sizeof path) != E_OK) fe_add(fe, "unit_id", N_("No such unit"));
+	} else {
+		struct stmt *st = db_query(db, "SELECT code FROM units WHERE id = $1", "i", in->unit_id);
+		if (st && db_step(st) == DB_ROW) snprintf(code, sizeof code, "%s", db_text(st, 0));
+		db_done(st);
+		if (!*code) fe_add(fe, "unit_id", N_("No such unit"));
+	}
 	const char *weak = password_quality_msg(in->password, NULL, *login ? login : in->login);
 	if (weak) fe_add(fe, "password", weak);
 	if (fe->n) return E_INVALID;
-	char code[64] = "";
-	struct stmt *st = db_query(db, "SELECT code FROM units WHERE id = $1", "i", in->unit_id);
-	if (st && db_step(st) == DB_ROW) snprintf(code, sizeof code, "%s", db_text(st, 0));
-	db_done(st);
 	char hash[128];
 	if (password_hash(hash, in->password) != 0) return E_DB;
 	int rc = insert_user(db, who, login, in->full_name, in->email && *in->email ? in->email : NULL, hash, in->role, in->unit_id, code, id);
@@ -533,7 +536,8 @@ int users_update(struct db *db, const struct user *who, int64_t id, int64_t vers
 		 struct field_errors *fe)
 {
 	if (email && !*email) email = NULL;
-	if (!full_name || !*full_name) fe_add(fe, "full_name", N_("Is required"));
+	/* a field the form already refused (too long, a control character) is not judged again */
+	if ((!full_name || !*full_name) && !fe_get(fe, "full_name")) fe_add(fe, "full_name", N_("Is required"));
 	if (email && !users_email_valid(email)) fe_add(fe, "email", N_("Not an e-mail address"));
 	if (fe->n) return E_INVALID;
 	int rc = db_tx_begin(db);

@@ -121,49 +121,55 @@ static void show_new(struct req *r, const struct user_new *typed, const struct f
 
 void page_user_new(struct req *r) { show_new(r, NULL, NULL); }
 
-/* the text fields of the user forms, trimmed and cleaned (text_clean), NULL when empty */
-static const char *form_text(struct req *r, const char *name, struct field_errors *fe)
+static void show_user(struct req *r, const struct user_row *u, const char *password, const struct user_new *typed, const struct field_errors *fe);
+
+/* the fields of the user forms, read by input_read (trimmed, one line,
+** without control characters); the domain checks what they must hold */
+enum { UF_LOGIN, UF_NAME, UF_EMAIL, UF_ROLE, UF_UNIT, UF_N };
+static const struct field_spec user_fields[UF_N + 1] = {
+	[UF_LOGIN] = { "login", F_TEXT, 0, USERS_LOGIN_MAX, 0, 0, NULL },
+	[UF_NAME] = { "full_name", F_TEXT, 0, 200, 0, 0, NULL },
+	[UF_EMAIL] = { "email", F_TEXT, 0, USERS_EMAIL_MAX, 0, 0, NULL },
+	[UF_ROLE] = { "role", F_TEXT, 0, 16, 0, 0, NULL },
+	[UF_UNIT] = { "unit_id", F_INT, 0, 0, 1, INT64_MAX, NULL },
+};
+
+static void read_user_form(struct req *r, struct user_new *out, struct field_errors *fe)
 {
-	const char *v = req_form(r, name);
-	if (!v) return NULL;
-	while (*v == ' ') v++;
-	size_t n = strlen(v);
-	while (n && v[n - 1] == ' ') n--;
-	if (!n) return NULL;
-	char *s = arena_alloc(&r->a, n + 1);
-	memcpy(s, v, n);
-	if (n > 200 || text_clean(s, &n, 0) != 0) {
-		fe_add(fe, name, n > 200 ? N_("At most 200 characters") : N_("Holds a control character"));
-		return NULL;
-	}
-	return s;
+	struct input in;
+	input_read(r, user_fields, &in, fe, 1);
+	memset(out, 0, sizeof *out);
+	out->login = in.s[UF_LOGIN];
+	out->full_name = in.s[UF_NAME];
+	out->email = in.s[UF_EMAIL];
+	out->role = in.s[UF_ROLE];
+	out->unit_id = in.present[UF_UNIT] ? in.i[UF_UNIT] : 0;
+}
+
+/* the unit of a form's unit_id when the reader administers it; else the
+** field's error and NULL */
+static struct unit *admin_unit(struct req *r, int64_t id, struct field_errors *fe)
+{
+	struct unit *u;
+	if (units_get(r->db, &r->a, id, &u) != E_OK) { fe_add(fe, "unit_id", N_("No such unit")); return NULL; }
+	if (!administers(r, u->path)) { fe_add(fe, "unit_id", N_("Outside the units you administer")); return NULL; }
+	return u;
 }
 
 void page_user_create(struct req *r)
 {
 	struct field_errors fe = { 0 };
-	struct user_new in = { 0 };
-	in.login = form_text(r, "login", &fe);
-	in.full_name = form_text(r, "full_name", &fe);
-	in.email = form_text(r, "email", &fe);
-	in.role = req_form(r, "role");
-	const char *unit = req_form(r, "unit_id");
-	in.unit_id = unit && *unit ? strtoll(unit, NULL, 10) : 0;
-	char path[UNIT_PATH_MAX];
-	if (in.unit_id > 0 && units_path(r->db, in.unit_id, path, sizeof path) == E_OK && !administers(r, path))
-		fe_add(&fe, "unit_id", N_("Outside the units you administer"));
+	struct user_new in;
+	read_user_form(r, &in, &fe);
+	if (in.unit_id > 0) admin_unit(r, in.unit_id, &fe);
 	/* no password typed: one is made, shown once */
 	const char *typed = req_form(r, "password");
 	char gen[15] = "";
 	if (!typed || !*typed) users_gen_password(gen, sizeof gen, in.login ? in.login : "");
 	in.password = *gen ? gen : typed;
 	int64_t id = 0;
-	int rc = fe.n ? E_INVALID : E_OK;
-	/* the domain adds its errors to the form's and writes nothing: every field at fault at once */
-	if (rc == E_OK || rc == E_INVALID) {
-		int d = users_add(r->db, r->user, &in, &fe, &id);
-		if (rc == E_OK || d != E_INVALID) rc = d;
-	}
+	/* the domain adds its errors to the form's and writes nothing when there are any: every field at fault at once */
+	int rc = users_add(r->db, r->user, &in, &fe, &id);
 	if (rc == E_INVALID) {
 		in.password = NULL;
 		show_new(r, &in, &fe);
@@ -178,12 +184,8 @@ void page_user_create(struct req *r)
 	/* the password made here is shown on this answer only: never in a link or a cookie */
 	struct user_row *u;
 	if (users_get(r->db, &r->a, id, &u) != E_OK) { reply_fail(r, E_DB, NULL); return; }
-	struct user_view v = { .u = u, .manage = can_manage(r, u), .password = arena_strdup(&r->a, gen) };
-	for (int i = 0; i < u->ngrants; i++) v.grant_ok[i] = administers(r, u->grants[i].unit_path);
+	show_user(r, u, arena_strdup(&r->a, gen), NULL, NULL);
 	sodium_memzero(gen, sizeof gen);
-	page_begin(r, u->full_name, "users");
-	tmpl_user_page(&r->out, r, &v, NULL, NULL);
-	page_end(r);
 }
 
 /* ---- a user's page ---- */
@@ -231,18 +233,15 @@ void page_user_post(struct req *r)
 	char err[200] = "";
 	int rc;
 	if (action && (!strcmp(action, "grant") || !strcmp(action, "revoke"))) {
-		const char *role = req_form(r, "role");
-		const char *unit = req_form(r, "unit_id");
-		int64_t unit_id = unit && *unit ? strtoll(unit, NULL, 10) : 0;
-		char path[UNIT_PATH_MAX], code[64] = "";
-		if (!role || !role_parse(role)) fe_add(&fe, "role", N_("Choose a role"));
-		if (unit_id <= 0) fe_add(&fe, "unit_id", N_("Is required"));
-		else if (units_path(r->db, unit_id, path, sizeof path) != E_OK) fe_add(&fe, "unit_id", N_("No such unit"));
-		else if (!administers(r, path)) fe_add(&fe, "unit_id", N_("Outside the units you administer"));
+		struct user_new g;
+		read_user_form(r, &g, &fe);
+		if (!g.role || !role_parse(g.role)) fe_add(&fe, "role", N_("Choose a role"));
+		struct unit *unit = NULL;
+		if (g.unit_id <= 0) {
+			if (!fe_get(&fe, "unit_id")) fe_add(&fe, "unit_id", N_("Is required"));
+		} else unit = admin_unit(r, g.unit_id, &fe);
 		if (fe.n) { show_user(r, u, NULL, NULL, &fe); return; }
-		struct stmt *st = db_query(r->db, "SELECT code FROM units WHERE id = $1", "i", unit_id);
-		if (st && db_step(st) == DB_ROW) snprintf(code, sizeof code, "%s", db_text(st, 0));
-		db_done(st);
+		const char *role = g.role, *code = unit->code;
 		int grant = !strcmp(action, "grant");
 		rc = grant ? users_grant(r->db, r->user, u->id, role, code, err, sizeof err) : users_revoke(r->db, r->user, u->id, role, code, err, sizeof err);
 		if (rc == E_OK) { again(r, u->id, grant ? N_("The role was granted") : N_("The role was revoked")); return; }
@@ -259,10 +258,9 @@ void page_user_post(struct req *r)
 	if (!can_manage(r, u)) { reply_forbidden(r, N_("The user also holds roles outside the units you administer")); return; }
 	if (u->id == r->user->id) { reply_forbidden(r, N_("Change your own account on the page Your account")); return; }
 	if (action && !strcmp(action, "profile")) {
-		struct user_new typed = { 0 };
-		typed.full_name = form_text(r, "full_name", &fe);
-		typed.email = form_text(r, "email", &fe);
-		rc = fe.n ? E_INVALID : users_update(r->db, r->user, u->id, input_version(r), typed.full_name, typed.email, &fe);
+		struct user_new typed;
+		read_user_form(r, &typed, &fe);
+		rc = users_update(r->db, r->user, u->id, input_version(r), typed.full_name, typed.email, &fe);
 		if (rc == E_OK) { again(r, u->id, N_("Saved")); return; }
 		if (rc == E_CONFLICT) {
 			struct user_row *cur;
@@ -317,10 +315,9 @@ void page_account_post(struct req *r)
 	struct field_errors fe = { 0 };
 	int rc;
 	if (action && !strcmp(action, "profile")) {
-		struct user_new typed = { 0 };
-		typed.full_name = form_text(r, "full_name", &fe);
-		typed.email = form_text(r, "email", &fe);
-		rc = fe.n ? E_INVALID : users_update(r->db, r->user, r->user->id, input_version(r), typed.full_name, typed.email, &fe);
+		struct user_new typed;
+		read_user_form(r, &typed, &fe);
+		rc = users_update(r->db, r->user, r->user->id, input_version(r), typed.full_name, typed.email, &fe);
 		if (rc == E_OK) {
 			flash_set(r, N_("Saved"));
 			reply_redirect(r, "/account");
@@ -431,7 +428,7 @@ static int day_bound(struct req *r, const char *typed, int end, char out[24])
 void page_audit(struct req *r)
 {
 	if (!role_can_top(r->user, PERM_ADMIN)) { reply_forbidden(r, N_("The audit log is read by an administrator of the whole tree")); return; }
-	static const char *entities[sizeof audit_kinds / sizeof *audit_kinds];
+	const char *entities[sizeof audit_kinds / sizeof *audit_kinds];
 	for (size_t i = 0; i < sizeof audit_kinds / sizeof *audit_kinds; i++) entities[i] = audit_kinds[i].entity;
 	struct audit_query q = { 0 };
 	q.entity = query_choice(r, "entity", entities);

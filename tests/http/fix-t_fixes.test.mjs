@@ -4,24 +4,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
-import { csrfOf } from './_util.mjs';
+import { csrfOf, formLogin } from './_util.mjs';
+import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, officer, reporter, nq57;
 const SEED_DATE = '2025-10-14';
 
-function day(n) {
-  const d = new Date(Date.now() + 7 * 3600e3 + n * 86400e3);
-  return d.toISOString().slice(0, 10);
-}
-
+const day = officeDay;
 // a browser's session: the cookie and the pages' CSRF token
-async function browser(login) {
-  const b = new Client(srv.base);
-  const page = await b.get('/login');
-  const r = await b.post('/login', { form: { login, password: env.demoUsers[login].password, next: '/', _csrf: csrfOf(page.text) } });
-  assert.equal(r.status, 303);
-  return b;
-}
+const browser = (login) => formLogin(srv.base, login, env.demoUsers[login].password);
 
 async function newTask(extra = {}) {
   const code = 'T' + Math.random().toString(36).slice(2, 10).toUpperCase();
