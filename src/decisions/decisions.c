@@ -373,7 +373,7 @@ static void check_fields(const struct decision_in *in, struct field_errors *fe)
 	check_text(fe, "authority_name", in->authority_name, 300, 0);
 	check_text(fe, "place", in->place, 100, 0);
 	check_text(fe, "citation", in->citation, 1000, 0);
-	if (in->year && (in->year < 1945 || in->year > 2200)) fe_add(fe, "year", N_("Is out of range"));
+	if (in->year && (in->year < 1945 || in->year > 2200)) fe_add(fe, "year", N_("Must be from 1945 to 2200"));
 	check_printable(fe, "number", in->number);
 	check_printable(fe, "signer", in->signer_name);
 	check_printable(fe, "signer_title", in->signer_title);

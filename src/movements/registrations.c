@@ -251,7 +251,7 @@ int registrations_create(struct db *db, const struct user *who, int64_t movement
 	else if (units_get(db, &a, in->unit_id, &u) != E_OK) fe_add(fe, "unit_id", N_("No such unit"));
 	if (in->pledge && strlen(in->pledge) > MV_TEXT_MAX) fe_add(fe, "pledge", N_("Is too long"));
 	if (in->registered_on && !date_valid(in->registered_on)) fe_add(fe, "registered_on", N_("Is not a date (YYYY-MM-DD)"));
-	if (in->planned_models < -1 || in->planned_models > 100000) fe_add(fe, "planned_models", N_("Is out of range"));
+	if (in->planned_models < -1 || in->planned_models > 100000) fe_add(fe, "planned_models", N_("Must be from 0 to 100000"));
 	/* with the other fields: a form's every problem at once */
 	if (in->set_commitments) mv_check_values(m, in->commit, in->commit_keys, in->ncommit, "commitments", fe);
 	if (fe->n) { rc = E_INVALID; goto out; }
@@ -346,7 +346,7 @@ int registrations_update(struct db *db, const struct user *who, int64_t id, int6
 		goto out;
 	}
 	if (in->pledge && strlen(in->pledge) > MV_TEXT_MAX) fe_add(fe, "pledge", N_("Is too long"));
-	if (in->planned_models < -1 || in->planned_models > 100000) fe_add(fe, "planned_models", N_("Is out of range"));
+	if (in->planned_models < -1 || in->planned_models > 100000) fe_add(fe, "planned_models", N_("Must be from 0 to 100000"));
 	/* every problem at once: those the caller found reading the form, and these */
 	if (in->set_commitments) mv_check_values(m, in->commit, in->commit_keys, in->ncommit, "commitments", fe);
 	if (fe->n) { rc = E_INVALID; goto out; }

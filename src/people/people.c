@@ -107,7 +107,7 @@ static int validate(const struct person_in *in, int creating, struct field_error
 	if (in->code && !fe_get(fe, "code") && (strlen(in->code) > 32 || strchr(in->code, ' '))) fe_add(fe, "code", N_("At most 32 characters, no spaces"));
 	char today[11];
 	today_iso(today);
-	if (in->birth_year > 0 && !fe_get(fe, "birth_year") && (in->birth_year < 1900 || in->birth_year > 2100)) fe_add(fe, "birth_year", N_("Is out of range"));
+	if (in->birth_year > 0 && !fe_get(fe, "birth_year") && (in->birth_year < 1900 || in->birth_year > 2100)) fe_add(fe, "birth_year", N_("Must be from 1900 to 2100"));
 	else if (in->birth_year > atoi(today) && !fe_get(fe, "birth_year")) fe_add(fe, "birth_year", N_("Cannot be in the future"));
 	if (in->position && !fe_get(fe, "position") && strlen(in->position) > 200) fe_add(fe, "position", N_("Is too long"));
 	if (creating && in->unit_id <= 0 && !fe_get(fe, "unit_id") && !fe_get(fe, "unit_code")) fe_add(fe, "unit_id", N_("Is required"));

@@ -9,6 +9,29 @@
 
 static int is_form(struct req *r) { return r->json == NULL; }
 
+/* a whole number in the reader's language: 1945 and 2200 as years are
+** written, 100.000 grouped (vi) */
+static void range_num(struct buf *b, const char *lang, int64_t v)
+{
+	if (v > -10000 && v < 10000) buf_printf(b, "%lld", (long long)v);
+	else fmt_int(b, lang, v);
+}
+
+/* "Must be from 1945 to 2200": the range a typed number missed, in the
+** reader's language (the message is whole when stored, so shown as is);
+** an identifier's range (up to the largest integer) says only that */
+static const char *range_msg(struct req *r, int64_t min, int64_t max)
+{
+	if (max >= INT32_MAX || min <= INT32_MIN) return N_("Is out of range");
+	struct buf lo = { 0 }, hi = { 0 };
+	range_num(&lo, r->lang, min);
+	range_num(&hi, r->lang, max);
+	const char *m = arena_printf(&r->a, _("Must be from %s to %s"), buf_cstr(&lo), buf_cstr(&hi));
+	buf_free(&lo);
+	buf_free(&hi);
+	return m;
+}
+
 int input_read(struct req *r, const struct field_spec *spec, struct input *in, struct field_errors *fe, int partial)
 {
 	memset(in, 0, sizeof *in);
@@ -99,7 +122,7 @@ int input_read(struct req *r, const struct field_spec *spec, struct input *in, s
 			if (!ok) { fe_add(fe, f->name, N_("Is not one of the allowed values")); continue; }
 		}
 		if (have && !isnull && f->type == F_INT && (in->i[k] < f->min || in->i[k] > f->max)) {
-			fe_add(fe, f->name, N_("Is out of range"));
+			fe_add(fe, f->name, range_msg(r, f->min, f->max));
 			in->i[k] = 0;
 			continue;
 		}

@@ -54,11 +54,11 @@ test('an impossible birth year is refused inline and the typed values are kept',
   assert.equal(res.status(), 422);
   assert.equal(await text(page.locator('h1')), 'Cán bộ mới');
   assert.equal(await text(page.locator('#error-summary p')), 'Vui lòng sửa lại biểu mẫu (1)');
-  assert.deepEqual(await page.locator('#error-summary li').allInnerTexts(), ['Năm sinh: Nằm ngoài phạm vi cho phép']);
+  assert.deepEqual(await page.locator('#error-summary li').allInnerTexts(), ['Năm sinh: Phải từ 1900 đến 2100']);
   assert.equal(await page.locator('#error-summary li a').getAttribute('href'), '#f-birth_year');
   const year = page.getByLabel('Năm sinh');
   assert.equal(await year.getAttribute('aria-invalid'), 'true');
-  assert.equal(await text(page.locator('#' + (await year.getAttribute('aria-describedby')))), 'Nằm ngoài phạm vi cho phép');
+  assert.equal(await text(page.locator('#' + (await year.getAttribute('aria-describedby')))), 'Phải từ 1900 đến 2100');
   assert.equal(await page.getByLabel('Họ và tên').inputValue(), 'Nguyễn Thị Lan');
   assert.equal(await page.getByLabel('Giới tính').inputValue(), 'F');
   assert.equal(await page.getByLabel('Mã số cán bộ, công chức').inputValue(), 'QY-0001');

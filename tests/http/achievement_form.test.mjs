@@ -99,7 +99,7 @@ test('a year already holding the record, and a bad date: both told at once, the 
   // a year out of range with no record chosen: both named
   r = await post(b, { year: '1900', record: '', decided_on: '2024-12-15' });
   assert.equal(r.status, 422);
-  assert.deepEqual(summary(r.text), ['Năm: Nằm ngoài phạm vi cho phép', 'Ghi nhận: Bắt buộc nhập']);
+  assert.deepEqual(summary(r.text), ['Năm: Phải từ 1945 đến 2200', 'Ghi nhận: Bắt buộc nhập']);
   assert.equal(attr(r.text, 'f-year', 'value'), '1900');
   assert.deepEqual(selected(r.text), []);
   assert.equal(attr(r.text, 'f-decided_on', 'value'), '2024-12-15');

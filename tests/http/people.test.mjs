@@ -219,7 +219,7 @@ test('birth_year 1800 is 422 naming birth_year', async () => {
   const r = await c.post('/api/v1/people', { json: { code: 'CC-0201', full_name: 'Cụ Già', gender: 'M', birth_year: 1800, unit_id: u.dn.id }, headers: en });
   assert.equal(r.status, 422);
   assert.equal(r.data.error.code, 'validation');
-  assert.deepEqual(r.data.error.fields, { birth_year: 'Is out of range' });
+  assert.deepEqual(r.data.error.fields, { birth_year: 'Must be from 1900 to 2100' });
   const q = await c.get('/api/v1/people?q=cu%20gia');
   assert.equal(q.data.total, 0);
 });
