@@ -287,7 +287,8 @@ int tasks_returned(struct db *db, struct arena *a, const struct task_query *q, s
 	int rc = st && bind_params(st, w.as_of, &p) == DB_OK && db_step(st) == DB_ROW ? E_OK : E_DB;
 	if (rc == E_OK) *total = db_int(st, 0);
 	db_done(st);
-	int64_t cap = *total;
+	int64_t off = w.offset > 0 ? w.offset : 0;
+	int64_t cap = *total > off ? *total - off : 0;
 	if (w.limit > 0 && cap > w.limit) cap = w.limit;
 	if (rc == E_OK && cap > 0) {
 		buf_reset(&sql);
@@ -296,6 +297,7 @@ int tasks_returned(struct db *db, struct arena *a, const struct task_query *q, s
 		build_where(&sql, &w, &p, 0, TASK_FROM RETURNED_JOIN);
 		buf_raw(&sql, RETURNED_WHERE " ORDER BY rr.reviewed_on DESC, t.code, t.id");
 		buf_printf(&sql, " LIMIT $%d", param_int(&p, cap));
+		if (off) buf_printf(&sql, " OFFSET $%d", param_int(&p, off));
 		*items = arena_alloc(a, sizeof **items * (size_t)cap);
 		st = db_prep(db, buf_cstr(&sql));
 		rc = st && bind_params(st, w.as_of, &p) == DB_OK ? E_OK : E_DB;

@@ -941,22 +941,45 @@ void tmpl_home_task_tile(struct buf *o, struct req *r, const char *id, int64_t n
 	buf_raw(o, "</span></a></li>\n");
 }
 
-void tasks_home_returned(struct buf *o, struct req *r)
+/* the completions returned to the reader's units (the query's scope set);
+** 0: none to show (no grant to report, or nothing returned). *everywhere:
+** a grant over the whole tree (an administrator, the central officer) */
+static int returned_in_scope(struct req *r, struct task_query *q, struct task **back, int *nback, int64_t *tback, int *everywhere)
 {
-	if (!role_can_any(r->user, PERM_TASK_REPORT)) return;
+	if (!role_can_any(r->user, PERM_TASK_REPORT)) return 0;
 	char today[11];
 	today_iso(today);
-	struct task_query q = { .as_of = arena_strdup(&r->a, today), .limit = 8 };
-	/* -1: a grant over the whole tree (an administrator, the central
-	** officer): every unit's, nranges 0 */
-	int n = units_scope_ranges(r, PERM_TASK_REPORT, q.range_lo, TASK_MAX_RANGES);
-	if (n == 0) return;
-	q.nranges = n > 0 ? n : 0;
+	q->as_of = arena_strdup(&r->a, today);
+	/* -1: a grant over the whole tree: every unit's, nranges 0 */
+	int n = units_scope_ranges(r, PERM_TASK_REPORT, q->range_lo, TASK_MAX_RANGES);
+	if (n == 0) return 0;
+	q->nranges = n > 0 ? n : 0;
+	*everywhere = n < 0;
+	return tasks_returned(r->db, &r->a, q, back, nback, tback) == E_OK && *tback;
+}
+
+void tasks_home_returned(struct buf *o, struct req *r)
+{
+	struct task_query q = { .limit = 8 };
 	struct task *back = NULL;
-	int nback = 0;
+	int nback = 0, everywhere = 0;
 	int64_t tback = 0;
-	if (tasks_returned(r->db, &r->a, &q, &back, &nback, &tback) != E_OK || !tback) return;
-	tmpl_home_returned(o, r, back, nback, tback, n < 0);
+	if (returned_in_scope(r, &q, &back, &nback, &tback, &everywhere)) tmpl_home_returned(o, r, back, nback, tback, everywhere);
+}
+
+/* GET /tasks/returned: every completion returned for correction in the
+** reader's scope, the home page's list whole, a page at a time */
+void page_tasks_returned(struct req *r)
+{
+	struct task_query q = { .limit = query_int(r, "limit", 50, 1, 500), .offset = query_int(r, "offset", 0, 0, INT64_MAX) };
+	if (query_bad(r)) return;
+	struct task *back = NULL;
+	int nback = 0, everywhere = 0;
+	int64_t tback = 0;
+	returned_in_scope(r, &q, &back, &nback, &tback, &everywhere);
+	page_begin(r, everywhere ? _("Returned for correction") : _("Returned to you"), "tasks");
+	tmpl_tasks_returned_page(&r->out, r, back, nback, tback, everywhere, q.limit, q.offset);
+	page_end(r);
 }
 
 void tasks_home_section(struct buf *o, struct req *r)

@@ -38,6 +38,7 @@ void page_programme_create(struct req *r);
 void page_programme(struct req *r);
 void page_programme_task_create(struct req *r);
 void page_task(struct req *r);
+void page_tasks_returned(struct req *r);
 void page_task_progress(struct req *r);
 void page_task_completion(struct req *r);
 void page_task_review(struct req *r);

@@ -305,6 +305,7 @@ const struct route routes[] = {
 	{ M_GET, "/programmes/{id}/report.pdf", programme_report_download, LOGIN, PERM_READ },
 	{ M_GET, "/programmes/{id}/progress-template", programme_progress_template, LOGIN, PERM_TASK_REPORT },
 	{ M_POST, "/programmes/{id}/progress", page_programme_progress_import, LOGIN, PERM_TASK_REPORT },
+	{ M_GET, "/tasks/returned", page_tasks_returned, LOGIN, PERM_TASK_REPORT },
 	{ M_GET, "/tasks/{id}", page_task, LOGIN, PERM_READ },
 	{ M_POST, "/tasks/{id}/progress", page_task_progress, LOGIN, PERM_TASK_REPORT },
 	{ M_POST, "/tasks/{id}/completion", page_task_completion, LOGIN, PERM_TASK_REPORT },

@@ -199,6 +199,7 @@ function adminPages() {
     [`/tasks/${ids.parentTask}`, 200],
     [`/tasks/${ids.extendedTask}?as_of=2025-07-01`, 200],
     [`/tasks/${ids.returnedTask}`, 200],
+    ['/tasks/returned', 200],
     // indicators and indexes (issue 13)
     ['/indicators', 200],
     ['/indicators?period=2025-Q3', 200],
@@ -247,6 +248,7 @@ function reporterPages() {
     ['/programmes', 200],
     [`/programmes/${ids.programme}`, 200],
     [`/tasks/${ids.parentTask}`, 404],
+    ['/tasks/returned', 200],
     ['/account', 200],
     ['/users', 403],
   ];
