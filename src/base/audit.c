@@ -145,27 +145,28 @@ int audit_change(struct db *db, const struct user *who, const char *action, cons
 	return rc == DB_OK ? E_OK : E_DB;
 }
 
-int audit_verify(struct db *db, FILE *out, int64_t *rows)
+int audit_check(struct db *db, audit_problem_fn *fn, void *ctx, int64_t *rows)
 {
 	int problems = 0;
 	char prev[65] = GENESIS, hash[65];
 	int64_t expect_id = 1, n = 0;
+	if (rows) *rows = 0;
 	struct stmt *st = db_query(db,
 				   "SELECT id, at, user_id, login, action, entity, entity_id, before, after, note, prev_hash, hash "
 				   "FROM audit_log ORDER BY id",
 				   "");
-	if (!st) { fprintf(out, "cannot read the audit log: %s\n", db_errmsg(db)); return 1; }
+	if (!st) { fn(ctx, AUDIT_UNREADABLE, 0, 0); return 1; }
 	while (db_step(st) == DB_ROW) {
 		int64_t id = db_int(st, 0);
 		n++;
 		if (id != expect_id)
-			fprintf(out, "audit row %" PRId64 ": rows %" PRId64 " to %" PRId64 " are missing (deleted)\n", id, expect_id, id - 1), problems++;
+			fn(ctx, AUDIT_ROWS_DELETED, expect_id, id - 1), problems++;
 		else if (strcmp(db_text(st, 10), prev) != 0)
-			fprintf(out, "audit row %" PRId64 ": does not follow row %" PRId64 " (chain broken)\n", id, id - 1), problems++;
+			fn(ctx, AUDIT_CHAIN_BROKEN, id, id - 1), problems++;
 		row_hash(hash, id, db_text(st, 1), db_int(st, 2), db_text(st, 3), db_text(st, 4), db_text(st, 5),
 			 db_int(st, 6), db_text(st, 7), db_text(st, 8), db_text(st, 9), db_text(st, 10));
 		if (strcmp(hash, db_text(st, 11)) != 0)
-			fprintf(out, "audit row %" PRId64 ": content was changed after it was written\n", id), problems++;
+			fn(ctx, AUDIT_ROW_CHANGED, id, 0), problems++;
 		snprintf(prev, sizeof prev, "%s", db_text(st, 11));
 		expect_id = id + 1;
 	}
@@ -176,17 +177,44 @@ int audit_verify(struct db *db, FILE *out, int64_t *rows)
 		head_id = db_int(st, 0);
 		if (head_id != expect_id - 1 || strcmp(db_text(st, 1), prev) != 0) {
 			if (head_id > expect_id - 1)
-				fprintf(out, "audit rows %" PRId64 " to %" PRId64 " are missing (deleted from the end)\n", expect_id, head_id);
+				fn(ctx, AUDIT_END_DELETED, expect_id, head_id);
 			else
-				fprintf(out, "audit log ends at row %" PRId64 " but its head says row %" PRId64 " (rows added or changed outside thidua)\n",
-					expect_id - 1, head_id);
+				fn(ctx, AUDIT_HEAD_BEHIND, expect_id - 1, head_id);
 			problems++;
 		}
 	} else if (n > 0) {
-		fprintf(out, "audit head is missing\n");
+		fn(ctx, AUDIT_HEAD_MISSING, 0, 0);
 		problems++;
 	}
 	db_done(st);
 	if (rows) *rows = n;
 	return problems;
+}
+
+struct verify_out {
+	FILE *out;
+	struct db *db;
+};
+
+/* a problem as the command line prints it, in English */
+static void print_problem(void *ctx, enum audit_problem what, int64_t a, int64_t b)
+{
+	struct verify_out *v = ctx;
+	switch (what) {
+	case AUDIT_UNREADABLE: fprintf(v->out, "cannot read the audit log: %s\n", db_errmsg(v->db)); break;
+	case AUDIT_ROWS_DELETED: fprintf(v->out, "audit row %" PRId64 ": rows %" PRId64 " to %" PRId64 " are missing (deleted)\n", b + 1, a, b); break;
+	case AUDIT_CHAIN_BROKEN: fprintf(v->out, "audit row %" PRId64 ": does not follow row %" PRId64 " (chain broken)\n", a, b); break;
+	case AUDIT_ROW_CHANGED: fprintf(v->out, "audit row %" PRId64 ": content was changed after it was written\n", a); break;
+	case AUDIT_END_DELETED: fprintf(v->out, "audit rows %" PRId64 " to %" PRId64 " are missing (deleted from the end)\n", a, b); break;
+	case AUDIT_HEAD_BEHIND:
+		fprintf(v->out, "audit log ends at row %" PRId64 " but its head says row %" PRId64 " (rows added or changed outside thidua)\n", a, b);
+		break;
+	case AUDIT_HEAD_MISSING: fprintf(v->out, "audit head is missing\n"); break;
+	}
+}
+
+int audit_verify(struct db *db, FILE *out, int64_t *rows)
+{
+	struct verify_out v = { out, db };
+	return audit_check(db, print_problem, &v, rows);
 }

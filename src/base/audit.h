@@ -41,7 +41,21 @@ char *audit_snapshot(struct db *db, int64_t id, audit_snap_fn *snap);
 ** or E_DB when the row could not be written, ready for db_tx_end(). */
 int audit_change(struct db *db, const struct user *who, const char *action, const char *entity, int64_t entity_id,
 		 const char *before_json, audit_snap_fn *after, const char *note);
-/* Prints one line per problem to out; returns the number of problems. */
+/* What audit_check finds wrong, with the rows it concerns (a, b): */
+enum audit_problem {
+	AUDIT_UNREADABLE,   /* the log could not be read (the database's error) */
+	AUDIT_ROWS_DELETED, /* rows a to b are missing */
+	AUDIT_CHAIN_BROKEN, /* row a does not follow row b (its previous hash is another) */
+	AUDIT_ROW_CHANGED,  /* row a was changed after it was written */
+	AUDIT_END_DELETED,  /* rows a to b, the last ones, are missing */
+	AUDIT_HEAD_BEHIND,  /* the log ends at row a, its head says row b */
+	AUDIT_HEAD_MISSING, /* the head row is gone */
+};
+typedef void audit_problem_fn(void *ctx, enum audit_problem what, int64_t a, int64_t b);
+/* Walks the whole chain and calls fn for each problem; returns their
+** number, *rows the rows read. */
+int audit_check(struct db *db, audit_problem_fn *fn, void *ctx, int64_t *rows);
+/* audit_check printing one English line per problem to out (thidua audit verify). */
 int audit_verify(struct db *db, FILE *out, int64_t *rows);
 
 #endif

@@ -44,6 +44,7 @@ void page_user_post(struct req *r);
 void page_account(struct req *r);
 void page_account_post(struct req *r);
 void page_audit(struct req *r);
+void page_audit_verify(struct req *r);
 
 /* for the templates: a role's name in the reader's language */
 const char *user_role_label(struct req *r, const char *role);

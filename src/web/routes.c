@@ -112,6 +112,7 @@ const struct route routes[] = {
 	{ M_POST, "/users/{id}", page_user_post, LOGIN, PERM_ADMIN },
 	{ M_GET, "/account", page_account, LOGIN, 0 },
 	{ M_GET, "/audit", page_audit, LOGIN, PERM_ADMIN },
+	{ M_GET, "/audit/verify", page_audit_verify, LOGIN, PERM_ADMIN },
 	{ M_POST, "/account", page_account_post, LOGIN, 0 },
 	{ M_GET, "/jobs/{id}/file", api_job_file, LOGIN, 0 },
 

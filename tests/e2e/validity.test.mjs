@@ -218,6 +218,7 @@ function adminPages() {
     [`/users/${ids.someUser}`, 200],
     ['/account', 200],
     ['/audit', 200],
+    ['/audit/verify', 200],
   ];
 }
 
