@@ -526,7 +526,10 @@ static void validate(struct db *db, const struct vote_in *in, struct field_error
 	if (in->max_choices < 0 || (in->ncand > 0 && in->max_choices > in->ncand))
 		fe_add(fe, "max_choices", N_("Must be between 1 and the number of candidates"));
 	if (in->quota_bp > 10000) fe_add(fe, "quota_pct", N_("Must be a percentage from 0 to 100"));
-	if (in->quota_bp >= 0 && in->quota_of < 0) fe_add(fe, "quota_of", N_("A quota needs the count it is a share of"));
+	else if (in->quota_bp >= 0 && in->quota_of < 0) fe_add(fe, "quota_of", N_("A quota needs the count it is a share of"));
+	/* 0%, or 20% of 4 (0,8, rounded down as every quota is): a limit of no one */
+	else if (in->quota_bp >= 0 && in->quota_bp * in->quota_of / 10000 < 1)
+		fe_add(fe, "quota_pct", N_("This quota lets nobody pass: its share of the count is less than one; leave it empty for no quota"));
 	for (int i = 0; i < in->nvoters; i++) {
 		int64_t one = 0;
 		if (db_int1(db, &one, "SELECT 1 FROM users WHERE id = $1 AND active = 1", "i", in->voters[i]) != DB_ROW) {

@@ -169,6 +169,20 @@ test('a second ballot is 409, too many choices 422, a non-voter 403 (the organis
   assert.equal((await hd[0].post(`/api/v1/votes/${v.id}/close`)).status, 403);
 });
 
+test('a quota that lets nobody pass is refused: 0%, or 20% of 4 (0,8 rounds down to 0); 20% of 5 lets one', async () => {
+  const body = { title: 'Cờ thi đua — hạn mức', threshold_pct: 60, base: 'all_members', candidates: [{ label: 'X' }, { label: 'Y' }] };
+  const nobody = 'This quota lets nobody pass: its share of the count is less than one; leave it empty for no quota';
+  for (const [pct, of] of [[0, 10], [20, 4]]) {
+    const r = await org.post('/api/v1/votes', { json: { voters: COUNCIL, ...body, quota_pct: pct, quota_of: of }, headers: { 'Accept-Language': 'en' } });
+    assert.equal(r.status, 422, `${pct}% of ${of}`);
+    assert.deepEqual(r.data.error.fields, { quota_pct: nobody }, `${pct}% of ${of}`);
+  }
+  const vi = await org.post('/api/v1/votes', { json: { voters: COUNCIL, ...body, quota_pct: 20, quota_of: 4 }, headers: { 'Accept-Language': 'vi' } });
+  assert.equal(vi.data.error.fields.quota_pct, 'Hạn mức này không cho ai đạt: phần của nó trên tổng số nhỏ hơn một; để trống nếu không có hạn mức');
+  const one = await round({ ...body, quota_pct: 20, quota_of: 5 });
+  assert.deepEqual([one.quota_pct, one.quota_of], [20, 5]);
+});
+
 test('a quota of 20% of 10 lets 2 pass: 2 pass within it; a third is over it; a tie at the edge is reported; 20% of 14 is still 2', async () => {
   const five = COUNCIL.slice(0, 5);
   async function quotaRound(title, quotaOf, yes) {
