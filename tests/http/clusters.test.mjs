@@ -115,7 +115,7 @@ test('seed 001: the demo ranks the six North Central provinces, Hà Tĩnh first,
   // the year's page shows the ranking in Vietnamese
   const page = await c.get(`/clusters/${cl.id}/years/2023`);
   assert.equal(page.status, 200);
-  const first = page.text.match(/<table class="list" id="ranking-table">[\s\S]*?<tbody>\s*<tr><td class="num">1<\/td><td>([^<]+)<\/td>\s*<td class="num">([^<]+)<\/td>/);
+  const first = page.text.match(/<table class="list" id="ranking-table" tabindex="0">[\s\S]*?<tbody>\s*<tr><td class="num">1<\/td><td>([^<]+)<\/td>\s*<td class="num">([^<]+)<\/td>/);
   assert.deepEqual([first[1], first[2]], ['Tỉnh Hà Tĩnh', '99,8']);
   // the conference summary lists the votes held at the 2023 review: Hà Tĩnh passes for the Government flag,
   // Quảng Bình and Quảng Trị for the Prime Minister's certificate
@@ -244,7 +244,7 @@ test('the mean, the trimmed mean and the bias report on the worked example', asy
   // the page of a year
   const page = await admin.get(`/clusters/${id}/years/2023`);
   assert.equal(page.status, 200);
-  assert.match(page.text, /<table class="list" id="bias">[\s\S]*Tỉnh Cường<\/td><td class="num">3<\/td><td class="num">-20,17<\/td><td class="num">-1,720<\/td>/);
+  assert.match(page.text, /<table class="list" id="bias" tabindex="0">[\s\S]*Tỉnh Cường<\/td><td class="num">3<\/td><td class="num">-20,17<\/td><td class="num">-1,720<\/td>/);
 });
 
 test('a signature fails after a one-character change to the agreement', async () => {
@@ -418,7 +418,7 @@ test('the organiser\'s forms: a cluster, its first year with the members picked,
   r = await repA.post(`/clusters/${id}/years/2025`, { form: { what: 'sign', unit: units['P-A'].id } });
   assert.equal(r.status, 303, r.text);
   const page = await repA.get(`/clusters/${id}/years/2025`);
-  assert.match(page.text, /<table class="list" id="signatures">[\s\S]*Tỉnh An<\/td><td>a.reporter<\/td>[\s\S]*hợp lệ/);
+  assert.match(page.text, /<table class="list" id="signatures" tabindex="0">[\s\S]*Tỉnh An<\/td><td>a.reporter<\/td>[\s\S]*hợp lệ/);
   // the organiser proposes and confirms the rotation on the page
   r = await officer.post(`/clusters/${id}/years/2025`, { form: { what: 'rotation', version: y.data.version, leader: units['P-C'].id, deputy: units['P-A'].id } });
   assert.equal(r.status, 303, r.text);

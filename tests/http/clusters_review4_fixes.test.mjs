@@ -142,7 +142,7 @@ test('items 10, 11, 15: bias z-scores with the reader\'s decimal mark, the rotat
   const page = await admin.get('/clusters/1/years/2023');
   assert.equal(page.status, 200);
   // z-scores: "-2,019" beside "-1,65", no decimal point
-  const bias = page.text.match(/<table class="list" id="bias">[\s\S]*?<\/table>/)[0];
+  const bias = page.text.match(/<table class="list" id="bias" tabindex="0">[\s\S]*?<\/table>/)[0];
   assert.match(bias, /Tỉnh Nghệ An<\/td><td class="num">5<\/td><td class="num">-1,65<\/td><td class="num">-2,019<\/td>/);
   assert.doesNotMatch(bias, /<td class="num">-?\d+\.\d{3}<\/td>/);
   assert.ok(page.text.includes(local), local);
