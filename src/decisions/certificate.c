@@ -213,6 +213,9 @@ int cert_pdf(struct db *db, struct arena *a, const struct decision *d, const str
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, arena_printf(a, "%s %s", T("Decision"), d->number));
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "thidua");
 	struct page p = { cr, pango_cairo_create_layout(cr), pango_font_description_from_string(FONT) };
+	/* pdf_library_end waits for this thread's font map too (fontconfig's
+	** caches torn down under it aborted test_certificates at exit once) */
+	pdf_note_font_map(p.l);
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	frame(cr);
