@@ -82,20 +82,83 @@ static struct user_row *load(struct req *r)
 
 /* ---- the list ---- */
 
+/* the list's parameters, the page's and the API's (q, role, under, active,
+** limit, offset) within the units the reader administers; 0, or -1 when a
+** parameter was refused (answered) */
+static int users_query_read(struct req *r, struct users_query *q)
+{
+	memset(q, 0, sizeof *q);
+	q->q = req_query(r, "q");
+	q->role = query_choice(r, "role", role_codes);
+	q->under = query_int(r, "under", 0, 0, INT64_MAX);
+	static const char *const actives[] = { "true", "all", "false", NULL };
+	const char *act = query_choice(r, "active", actives);
+	q->inactive = act && !strcmp(act, "all") ? 1 : act && !strcmp(act, "false") ? 2 : 0;
+	q->limit = query_int(r, "limit", 50, 1, 500);
+	q->offset = query_int(r, "offset", 0, 0, INT64_MAX);
+	if (query_bad(r)) return -1;
+	admin_ranges(r, q);
+	return 0;
+}
+
+/* a user as the API gives it: never a password or its hash */
+static void user_json(struct jw *w, const struct user_row *u)
+{
+	jw_obj(w);
+	jw_kint(w, "id", u->id);
+	jw_kstr(w, "login", u->login);
+	jw_kstr(w, "full_name", u->full_name);
+	jw_key(w, "email");
+	if (u->email && *u->email) jw_str(w, u->email); else jw_null(w);
+	jw_kbool(w, "active", u->active);
+	jw_key(w, "roles");
+	jw_arr(w);
+	for (int i = 0; i < u->ngrants; i++) {
+		jw_obj(w);
+		jw_kstr(w, "role", u->grants[i].role);
+		jw_kint(w, "unit_id", u->grants[i].unit_id);
+		jw_kstr(w, "unit_code", u->grants[i].unit_code);
+		jw_kstr(w, "unit_name", u->grants[i].unit_name);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_kint(w, "version", u->version);
+	jw_kstr(w, "created_at", u->created_at);
+	jw_kstr(w, "updated_at", u->updated_at);
+	jw_obj_end(w);
+}
+
+/* GET /api/v1/users: the users of the units the reader administers, as /users lists them */
+void api_users_list(struct req *r)
+{
+	struct users_query q;
+	if (users_query_read(r, &q) != 0) return;
+	struct user_row *items = NULL;
+	int n = 0;
+	int64_t total = 0;
+	int rc = users_list(r->db, &r->a, &q, &items, &n, &total);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	struct jw w;
+	reply_list_begin(r, &w);
+	for (int i = 0; i < n; i++) user_json(&w, &items[i]);
+	reply_list_end(&w, total, q.limit, q.offset);
+}
+
+/* GET /api/v1/users/{id}: one user the reader may see (a role in their units) */
+void api_user_get(struct req *r)
+{
+	struct user_row *u = load(r);
+	if (!u) return;
+	struct jw w;
+	jw_init(&w, &r->out);
+	user_json(&w, u);
+	reply_json(r, 200);
+}
+
 void page_users(struct req *r)
 {
 	struct users_query q;
-	memset(&q, 0, sizeof q);
-	q.q = req_query(r, "q");
-	q.role = query_choice(r, "role", role_codes);
-	q.under = query_int(r, "under", 0, 0, INT64_MAX);
-	static const char *const actives[] = { "true", "all", "false", NULL };
-	const char *act = query_choice(r, "active", actives);
-	q.inactive = act && !strcmp(act, "all") ? 1 : act && !strcmp(act, "false") ? 2 : 0;
-	q.limit = query_int(r, "limit", 50, 1, 500);
-	q.offset = query_int(r, "offset", 0, 0, INT64_MAX);
-	if (query_bad(r)) return;
-	admin_ranges(r, &q);
+	if (users_query_read(r, &q) != 0) return;
 	struct user_row *items = NULL;
 	int n = 0;
 	int64_t total = 0;

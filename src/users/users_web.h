@@ -44,6 +44,8 @@ void page_user_post(struct req *r);
 void page_account(struct req *r);
 void page_account_post(struct req *r);
 void page_audit(struct req *r);
+void api_users_list(struct req *r);
+void api_user_get(struct req *r);
 void page_audit_verify(struct req *r);
 
 /* for the templates: a role's name in the reader's language */

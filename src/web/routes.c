@@ -120,6 +120,8 @@ const struct route routes[] = {
 	{ M_POST, "/api/v1/logout", api_logout, LOGIN, 0 },
 	{ M_GET, "/api/v1/me", api_me, LOGIN, 0 },
 	{ M_GET, "/api/v1/unit-kinds", api_unit_kinds, LOGIN, 0 },
+	{ M_GET, "/api/v1/users", api_users_list, LOGIN, PERM_ADMIN },
+	{ M_GET, "/api/v1/users/{id}", api_user_get, LOGIN, PERM_ADMIN },
 	{ M_GET, "/api/v1/units", api_units_list, LOGIN, 0 },
 	{ M_POST, "/api/v1/units", api_unit_create, LOGIN, PERM_WRITE_UNITS },
 	{ M_GET, "/api/v1/units/{id}", api_unit_get, LOGIN, 0 },
