@@ -82,10 +82,10 @@ static struct user_row *load(struct req *r)
 
 /* ---- the list ---- */
 
-/* the list's parameters, the page's and the API's (q, role, under, active,
-** limit, offset) within the units the reader administers; 0, or -1 when a
-** parameter was refused (answered) */
-static int users_query_read(struct req *r, struct users_query *q)
+/* the list, the page's and the API's: its parameters (q, role, under,
+** active, limit, offset) within the units the reader administers, then the
+** users; 0, or -1 when a parameter was refused or the read failed (answered) */
+static int users_read_list(struct req *r, struct users_query *q, struct user_row **items, int *n, int64_t *total)
 {
 	memset(q, 0, sizeof *q);
 	q->q = req_query(r, "q");
@@ -98,6 +98,11 @@ static int users_query_read(struct req *r, struct users_query *q)
 	q->offset = query_int(r, "offset", 0, 0, INT64_MAX);
 	if (query_bad(r)) return -1;
 	admin_ranges(r, q);
+	*items = NULL;
+	*n = 0;
+	*total = 0;
+	int rc = users_list(r->db, &r->a, q, items, n, total);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return -1; }
 	return 0;
 }
 
@@ -132,12 +137,10 @@ static void user_json(struct jw *w, const struct user_row *u)
 void api_users_list(struct req *r)
 {
 	struct users_query q;
-	if (users_query_read(r, &q) != 0) return;
-	struct user_row *items = NULL;
-	int n = 0;
-	int64_t total = 0;
-	int rc = users_list(r->db, &r->a, &q, &items, &n, &total);
-	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	struct user_row *items;
+	int n;
+	int64_t total;
+	if (users_read_list(r, &q, &items, &n, &total) != 0) return;
 	struct jw w;
 	reply_list_begin(r, &w);
 	for (int i = 0; i < n; i++) user_json(&w, &items[i]);
@@ -158,12 +161,10 @@ void api_user_get(struct req *r)
 void page_users(struct req *r)
 {
 	struct users_query q;
-	if (users_query_read(r, &q) != 0) return;
-	struct user_row *items = NULL;
-	int n = 0;
-	int64_t total = 0;
-	int rc = users_list(r->db, &r->a, &q, &items, &n, &total);
-	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	struct user_row *items;
+	int n;
+	int64_t total;
+	if (users_read_list(r, &q, &items, &n, &total) != 0) return;
 	struct unit *under = NULL;
 	if (q.under) units_get(r->db, &r->a, q.under, &under);
 	page_begin(r, _("Users"), "users");

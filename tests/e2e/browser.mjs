@@ -55,6 +55,13 @@ export async function loginForm(page, base, login, password) {
   await Promise.all([page.waitForURL(base + '/'), page.getByRole('button', { name: 'Đăng nhập' }).click()]);
 }
 
+// A fresh page on a phone's screen, 390 px wide, as many officers use it.
+export async function phonePage(browser) {
+  const { page } = await newPage(browser);
+  await page.setViewportSize({ width: 390, height: 844 });
+  return page;
+}
+
 // `make screenshots` refreshes the pictures the documents show (those already
 // in docs/img); every other one goes to build/e2e-shots as in a test run.
 const SHOTS_DIR = fileURLToPath(new URL('../../build/e2e-shots/', import.meta.url));

@@ -3,7 +3,7 @@
 // page checks the chain with one click.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoServer, launch, newPage, loginForm, text, assertNoProblems } from './browser.mjs';
+import { demoServer, launch, phonePage, loginForm, text, assertNoProblems } from './browser.mjs';
 
 let env, srv, browser;
 
@@ -17,11 +17,7 @@ after(async () => {
   await srv?.stop();
 });
 
-async function phone() {
-  const { page } = await newPage(browser);
-  await page.setViewportSize({ width: 390, height: 844 });
-  return page;
-}
+const phone = () => phonePage(browser);
 
 test('from the home page to every returned completion, then to one of them', async () => {
   const page = await phone();

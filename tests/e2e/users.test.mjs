@@ -3,7 +3,7 @@
 // the new user logs in with it and changes it on "Tài khoản của tôi".
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoServer, launch, newPage, loginForm, submit, pickOption, text } from './browser.mjs';
+import { demoServer, launch, phonePage, loginForm, submit, pickOption, text } from './browser.mjs';
 
 let env, srv, browser;
 
@@ -17,11 +17,7 @@ after(async () => {
   await srv?.stop();
 });
 
-async function phone() {
-  const { page } = await newPage(browser);
-  await page.setViewportSize({ width: 390, height: 844 });
-  return page;
-}
+const phone = () => phonePage(browser);
 
 test('on a phone the administrator adds a reporter by the unit\'s name; the password shown once logs in and is changed on the account page', async () => {
   const page = await phone();
