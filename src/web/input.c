@@ -23,7 +23,9 @@ static void range_num(struct buf *b, const char *lang, int64_t v)
 static const char *range_msg(struct req *r, int64_t min, int64_t max)
 {
 	if (max >= INT32_MAX || min <= INT32_MIN) return N_("Is out of range");
-	struct buf lo = { 0 }, hi = { 0 };
+	struct buf lo, hi;
+	buf_init(&lo);
+	buf_init(&hi);
 	range_num(&lo, r->lang, min);
 	range_num(&hi, r->lang, max);
 	const char *m = arena_printf(&r->a, _("Must be from %s to %s"), buf_cstr(&lo), buf_cstr(&hi));

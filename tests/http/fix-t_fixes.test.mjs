@@ -3,8 +3,8 @@
 // what a person reads.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeDb, startServer, Client } from '../lib/server.mjs';
-import { csrfOf, formLogin } from './_util.mjs';
+import { makeDb, startServer } from '../lib/server.mjs';
+import { csrfOf, formLogin, loginAs } from './_util.mjs';
 import { officeDay } from '../lib/dates.mjs';
 
 let env, srv, officer, reporter, nq57;
@@ -35,11 +35,7 @@ function summary(html) {
 before(async () => {
   env = makeDb({ demo: true });
   srv = await startServer(env.db);
-  const as = async (login) => {
-    const c = new Client(srv.base);
-    await c.login(login, env.demoUsers[login].password);
-    return c;
-  };
+  const as = (login) => loginAs(srv.base, login, env.demoUsers[login].password);
   [officer, reporter] = await Promise.all([as('camau.officer'), as('camau.skhcn')]);
   nq57 = (await officer.get('/api/v1/programmes')).data.items.find((p) => p.code === 'NQ57-CAMAU');
 });

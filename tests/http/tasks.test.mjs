@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, makeDb, startServer, Client, thidua, tmpdir } from '../lib/server.mjs';
-import { sql, csrfOf, addUserAsync } from './_util.mjs';
+import { sql, csrfOf, addUserAsync, loginAs } from './_util.mjs';
 import { xlsx } from '../lib/xlsx.mjs';
 import { readSheet, editSheet, excelDate } from '../lib/xlsx_edit.mjs';
 
@@ -27,11 +27,7 @@ function day(n) {
 before(async () => {
   env = makeDb({ demo: true });
   srv = await startServer(env.db);
-  const as = async (login) => {
-    const c = new Client(srv.base);
-    await c.login(login, env.demoUsers[login].password);
-    return c;
-  };
+  const as = (login) => loginAs(srv.base, login, env.demoUsers[login].password);
   admin = new Client(srv.base);
   await admin.login('admin', env.adminPassword);
   [officer, reporter, outsider] = await Promise.all([as('camau.officer'), as('camau.skhcn'), as('quangyen.reporter')]);

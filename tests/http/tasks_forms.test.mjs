@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeDb, tmpdir, startServer, Client } from '../lib/server.mjs';
-import { sql, csrfOf } from './_util.mjs';
+import { sql, csrfOf, loginAs } from './_util.mjs';
 import { readSheet } from '../lib/xlsx_edit.mjs';
 
 let env, srv, officer, reporter, nq57, owner;
@@ -50,11 +50,7 @@ function upload(client, route, text, name) {
 before(async () => {
   env = makeDb({ demo: true });
   srv = await startServer(env.db);
-  const as = async (login) => {
-    const c = new Client(srv.base);
-    await c.login(login, env.demoUsers[login].password);
-    return c;
-  };
+  const as = (login) => loginAs(srv.base, login, env.demoUsers[login].password);
   [officer, reporter] = await Promise.all([as('camau.officer'), as('camau.skhcn')]);
   nq57 = (await officer.get('/api/v1/programmes')).data.items.find((p) => p.code === 'NQ57-CAMAU');
   owner = Number(sql(env.db, "SELECT id FROM units WHERE code = 'T-CAMAU-BCD57'"));
