@@ -46,7 +46,7 @@ struct db_head {
 	uint64_t p##_db_vm_steps(struct db *db);                                                    \
 	int p##_db_bind_int(struct stmt *st, int n, int64_t v);                                     \
 	int p##_db_bind_text(struct stmt *st, int n, const char *v);                                \
-	int p##_db_bind_text_static(struct stmt *st, int n, const char *v);                         \
+	int p##_db_bind_text_static(struct stmt *st, int n, const char *v, int len);                         \
 	int p##_db_bind_blob(struct stmt *st, int n, const void *p, size_t len);                    \
 	int64_t p##_db_int(struct stmt *st, int col);                                               \
 	double p##_db_double(struct stmt *st, int col);                                             \

@@ -72,9 +72,13 @@ void person_json(struct jw *w, const struct person *p);
 ** the rows only when one of the three changed. A bulk writer passes a batch:
 ** new rows wait in memory and go in sorted (much faster than one by one),
 ** counts gather there; word_batch_flush writes everything (the transaction
-** must not end before). NULL writes at once. */
+** must not end before). NULL writes at once. word_batch_sort_start puts the
+** waiting rows in order on a second thread while the caller goes on with
+** other work (the import builds the people's indexes again); the flush
+** waits for it. */
 struct word_batch;
 struct word_batch *word_batch_new(void);
+void word_batch_sort_start(struct word_batch *t);
 int word_batch_flush(struct db *db, struct word_batch *t);
 void word_batch_free(struct word_batch *t);
 double word_batch_ms(const struct word_batch *t); /* the time spent writing, in ms */

@@ -440,6 +440,7 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 	double t0 = mono_ms();
 	if (result == E_OK) result = import_rows(&p);
 	double t_rows = mono_ms();
+	if (result == E_OK) word_batch_sort_start(p.batch); /* beside the indexes */
 	if (result == E_OK && deferred && db_indexes_restore(db) != DB_OK) result = E_DB;
 	double t_idx = mono_ms();
 	if (result == E_OK && word_batch_flush(db, p.batch) != DB_OK) result = E_DB;

@@ -403,6 +403,65 @@ static void test_people_word_search(void **state)
 	assert_string_equal(found(f, "binh 100", 0, b, &total, &capped), "");
 }
 
+/* imports a CSV text as the system; the report's counts */
+static struct import_report import_csv(struct db *db, const char *csv)
+{
+	FILE *in = fmemopen((void *)csv, strlen(csv), "rb");
+	assert_non_null(in);
+	struct import_report rep = { 0 };
+	rep.errors = stderr;
+	assert_int_equal(people_import(db, &auth_system, in, &rep), E_OK);
+	fclose(in);
+	return rep;
+}
+
+/* The bulk path writes the word index from a batch put in key order (people
+** sorted by name, dealt out to their words) on a second thread: the same
+** rows and counts as person by person, across a first import into an empty
+** table (indexes built again), a second one that adds, renames, moves and
+** deactivates, and a name that repeats a word. */
+static void test_people_import_word_index(void **state)
+{
+	struct fx *f = *state;
+	int64_t vn = mk(f->db, "VN", "Việt Nam", "country", 0);
+	int64_t a = mk(f->db, "T-A", "Tỉnh A", "province", vn);
+	int64_t b = mk(f->db, "T-B", "Tỉnh B", "province", vn);
+	struct import_report rep = import_csv(f->db, "code,full_name,gender,unit_code,active\n"
+						     "P1,Nguyễn Văn An,M,T-A,1\n"
+						     "P2,Đặng Nguyễn Nguyễn,M,T-B,1\n"
+						     "P3,H'Hen Niê,F,T-A,1\n"
+						     "P4,Trần Thị Vân,F,T-A,0\n"
+						     "P5,Lê Văn Nguyên,M,T-B,1\n"
+						     "P6,Nguyễn Văn Anh,M,T-A,1\n");
+	assert_int_equal(rep.inserted, 6);
+	assert_word_index(f->db);
+	int64_t n = 0;
+	assert_int_equal(db_int1(f->db, &n, "SELECT count(*) FROM person_words", ""), DB_ROW);
+	assert_int_equal(n, 17); /* three words a name, "dang nguyen nguyen" two */
+	assert_int_equal(db_int1(f->db, &n, "SELECT people FROM person_word_counts WHERE word = 'nguyen'", ""), DB_ROW);
+	assert_int_equal(n, 4);
+	int64_t total;
+	int capped;
+	assert_string_equal(found(f, "nguyen van", 0, 0, &total, &capped), "Lê Văn Nguyên|Nguyễn Văn An|Nguyễn Văn Anh");
+	assert_string_equal(found(f, "van", 2, 0, &total, &capped), "Trần Thị Vân");
+	/* a new person, a rename, a move, a deactivation, one unchanged */
+	rep = import_csv(f->db, "code,full_name,gender,unit_code,active\n"
+				"P7,Phạm Văn An,M,T-B,1\n"
+				"P2,Đặng Thị Nguyễn,M,T-B,1\n"
+				"P5,Lê Văn Nguyên,M,T-A,1\n"
+				"P1,Nguyễn Văn An,M,T-A,0\n"
+				"P6,Nguyễn Văn Anh,M,T-A,1\n");
+	assert_int_equal(rep.inserted, 1);
+	assert_int_equal(rep.updated, 3);
+	assert_int_equal(rep.unchanged, 1);
+	assert_word_index(f->db);
+	assert_int_equal(db_int1(f->db, &n, "SELECT people FROM person_word_counts WHERE word = 'an'", ""), DB_ROW);
+	assert_int_equal(n, 2);
+	assert_string_equal(found(f, "an", 0, 0, &total, &capped), "Nguyễn Văn Anh|Phạm Văn An");
+	assert_string_equal(found(f, "nguyen", 0, a, &total, &capped), "Lê Văn Nguyên|Nguyễn Văn Anh");
+	assert_string_equal(found(f, "nguyen", 0, b, &total, &capped), "Đặng Thị Nguyễn");
+}
+
 static void test_audit_chain_detects_tampering(void **state)
 {
 	struct fx *f = *state;
@@ -485,6 +544,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scope, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_people_search_and_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_people_word_search, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_people_import_word_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain_detects_tampering, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_database_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_statement_cache_reentrant, setup, teardown),
