@@ -528,18 +528,42 @@ int db_indexes_defer(struct db *db, const char *table)
 	return rc;
 }
 
+/* CREATE INDEX sorts the table's keys. With the temporary store in files
+** (a bulk import's, db_bulk_mode) SQLite's sorter writes runs as large as
+** the page cache and sorts and merges them on worker threads; with the
+** 256 MiB cache of an import, a million keys are one run sorted on one
+** core. So the indexes are built with a cache of 4 MiB and a worker per
+** core: the four indexes of 1 000 000 people in 1.8 s instead of 3.1 s.
+** The cache is given back afterwards (the pages it pushed out are written
+** to the file, as they would be at the commit). */
 int db_indexes_restore(struct db *db)
 {
+	int64_t cache = 0, temp = 0;
+	int tune = db_int1(db, &temp, "PRAGMA temp_store", "") == DB_ROW && temp != 2 &&
+		   db_int1(db, &cache, "PRAGMA cache_size", "") == DB_ROW;
+	if (tune) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		char sql[96];
+		snprintf(sql, sizeof sql, "PRAGMA threads=%ld; PRAGMA cache_size=-4000;", cores < 1 ? 1 : cores > 8 ? 8 : cores);
+		db_script(db, sql);
+	}
 	int rc = DB_OK;
 	for (int i = 0; i < db->ndeferred && rc == DB_OK; i++) rc = db_script(db, db->deferred[i]);
+	if (tune) {
+		char sql[96];
+		snprintf(sql, sizeof sql, "PRAGMA threads=0; PRAGMA cache_size=%lld;", (long long)cache);
+		db_script(db, sql);
+	}
 	forget_deferred(db);
 	return rc;
 }
 
 void db_bulk_mode(struct db *db)
 {
-	/* a bulk import touches many index pages: keep them in memory (256 MiB) */
-	db_script(db, "PRAGMA cache_size=-262144;");
+	/* a bulk import touches many index pages: keep them in memory (256 MiB);
+	** sorts in temporary files, which SQLite's sorter can split between
+	** threads (db_indexes_restore) */
+	db_script(db, "PRAGMA cache_size=-262144; PRAGMA temp_store=FILE;");
 	/* When no other process has the database open, write it in place with a
 	** rollback journal instead of copying every page through the WAL, holding
 	** the lock until db_bulk_end(). With a server running, the switch fails
