@@ -155,11 +155,27 @@ t0=$(now)
 T_UNITS=$(since "$t0")
 log "   $T_UNITS s: $(tail -1 "$OUT/import-units.log")"
 
+# the database before the people: the floor below starts from a copy of it
+sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null || fail "checkpoint of $DB"
+cp "$DB" "$OUT/before-people.db"
 log "== thidua import people ($PEOPLE, $PCSV_MB MB)"
 t0=$(now)
 "$BIN" import people "$PCSV" --db "$DB" >"$OUT/import-people.log" 2>&1 || { tail -20 "$OUT/import-people.log" >&2; fail "thidua import people"; }
 T_PEOPLE=$(since "$t0")
 log "   $T_PEOPLE s: $(tail -1 "$OUT/import-people.log")"
+# the same writes by the sqlite3 shell alone (bench/import_floor.sql)
+FLOOR_DB=$OUT/floor.db
+rm -f "$FLOOR_DB" "$FLOOR_DB-journal"
+mv "$OUT/before-people.db" "$FLOOR_DB"
+log "== the same rows and indexes written by the sqlite3 shell (bench/import_floor.sql)"
+t0=$(now)
+sqlite3 -bail "$FLOOR_DB" "ATTACH '$DB' AS src" ".read bench/import_floor.sql" >"$OUT/import-floor.log" 2>&1 ||
+	{ tail -20 "$OUT/import-floor.log" >&2; fail "bench/import_floor.sql"; }
+T_FLOOR=$(since "$t0")
+[ "$(sqlite3 "$FLOOR_DB" "SELECT count(*) FROM person_words")" = "$(sqlite3 "$DB" "SELECT count(*) FROM person_words")" ] ||
+	fail "bench/import_floor.sql wrote another word index"
+rm -f "$FLOOR_DB"
+log "   $T_FLOOR s"
 DB_MB=$(div "$(( $(stat -c %s "$DB") + $(stat -c %s "$DB-wal" 2>/dev/null || echo 0) ))" 1048576 %.0f)
 
 # ---------------------------------------------------------------- 2b. a movement of 100 000 models
@@ -716,6 +732,8 @@ S=$OUT/summary.txt
 	# thidua's own account of it: the people's rows, the word index, the
 	# four secondary indexes (which .import into a bare table does not build)
 	sed -n 's/^time /  where the time went: /p' "$OUT/import-people.log" | head -1
+	printf '  the same rows and indexes written by the sqlite3 shell alone (bench/import_floor.sql): %s s, %sx .import; thidua %sx that\n' \
+		"$T_FLOOR" "$(ratio "$T_FLOOR" "$T_REF")" "$(ratio "$T_PEOPLE" "$T_FLOOR")"
 	printf 'wrk -t1 -c%s -d%ss --timeout %s; thidua default threads (%s) with --reply-cache 0, nginx worker_processes 1, same body and Content-Type\n' \
 		"$CONNS" "$DUR" "$TIMEOUT" "$CORES"
 	for n in "${NAMES[@]}"; do
