@@ -2,6 +2,7 @@
 ** row without one matches a code-less person: store_codeless) and
 ** CSV/XLSX export. The import is the bulk path: one transaction, one audit
 ** row for the file and one per updated person (see people_import). */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +94,10 @@ struct pimport {
 	struct audit_chain chain;
 	struct word_batch *batch;      /* the word index, written sorted */
 	char now[21];
-	struct buf key, sort;          /* the folded name and its sort key */
+	const char *key;               /* the row's folded name and its collation key (the reader's) */
+	const void *sort;
+	size_t sort_len;
+	int line;                      /* the line being stored */
 	/* the last unit looked up: files are usually grouped by unit */
 	char last_unit[64];
 	int64_t unit_id;
@@ -107,7 +111,7 @@ struct pimport {
 };
 
 struct prow {
-	const char *code, *name, *gender, *year_s, *ucode, *position, *active_s;
+	const char *code, *name, *gender, *ucode, *position;
 	int64_t year;
 	int active;
 };
@@ -173,18 +177,18 @@ static void find_unit(struct pimport *p, const char *ucode)
 	snprintf(p->last_unit, sizeof p->last_unit, "%s", strlen(ucode) < sizeof p->last_unit ? ucode : "");
 }
 
-/* the row's fields, checked; NULL or the reason it is rejected */
-static const char *read_row(struct pimport *p, struct prow *w)
+/* the row's fields, copied to a (the table's row is overwritten by the
+** next line) and checked by themselves; NULL or the reason it is rejected */
+static const char *read_row(const struct pimport *p, struct arena *a, struct prow *w)
 {
 	const struct table *t = p->t;
 	const int *col = p->col;
-	w->code = cell(t, col[0]);
-	w->name = cell(t, col[1]);
-	w->gender = cell(t, col[2]);
-	w->year_s = cell(t, col[3]);
-	w->ucode = cell(t, col[4]);
-	w->position = cell(t, col[5]);
-	w->active_s = cell(t, col[6]);
+	w->code = arena_strdup(a, cell(t, col[0]));
+	w->name = arena_strdup(a, cell(t, col[1]));
+	w->gender = arena_strdup(a, cell(t, col[2]));
+	w->ucode = arena_strdup(a, cell(t, col[4]));
+	w->position = arena_strdup(a, cell(t, col[5]));
+	const char *year_s = cell(t, col[3]), *active_s = cell(t, col[6]);
 	w->year = 0;
 	w->active = 1;
 	/* an empty code is allowed: store_row() then finds the person by unit, name and birth year */
@@ -192,11 +196,17 @@ static const char *read_row(struct pimport *p, struct prow *w)
 	if (!*w->name) return "full_name: is required";
 	if (strlen(w->name) > 200) return "full_name: is too long";
 	if (!eq(w->gender, "M") && !eq(w->gender, "F") && !eq(w->gender, "X")) return "gender: must be M, F or X";
-	if (*w->year_s && (parse_int(w->year_s, &w->year) != 0 || w->year < 1900 || w->year > 2100))
+	if (*year_s && (parse_int(year_s, &w->year) != 0 || w->year < 1900 || w->year > 2100))
 		return "birth_year: must be a year between 1900 and 2100";
-	if (*w->active_s && !eq(w->active_s, "1") && !eq(w->active_s, "0")) return "active: must be 1 or 0";
+	if (*active_s && !eq(active_s, "1") && !eq(active_s, "0")) return "active: must be 1 or 0";
 	if (strlen(w->position) > 200) return "position: is too long";
-	w->active = !eq(w->active_s, "0");
+	w->active = !eq(active_s, "0");
+	return NULL;
+}
+
+/* the row's unit, and the right to write there; NULL or the reason it is rejected */
+static const char *check_unit(struct pimport *p, const struct prow *w)
+{
 	find_unit(p, w->ucode);
 	if (!p->unit_id) return "unit_code: no unit has this code";
 	if (!role_can(p->who, PERM_WRITE_PEOPLE, p->unit_path)) return "unit_code: outside the units you may change";
@@ -224,10 +234,10 @@ static int update_person(struct pimport *p, const struct prow *w, struct stmt *s
 	if (db_exec(p->db,
 		    "UPDATE people SET full_name = $1, search = $2, gender = $3, birth_year = $4, unit_id = $5, position = $6, "
 		    "active = $7, version = version + 1, updated_at = $8, sort_key = $10 WHERE id = $9",
-		    "tttIititib", w->name, buf_cstr(&p->key), w->gender, w->year, p->unit_id, *w->position ? w->position : NULL,
-		    (int64_t)w->active, p->now, id, (const void *)p->sort.p, p->sort.len) != DB_OK ||
+		    "tttIititib", w->name, p->key, w->gender, w->year, p->unit_id, *w->position ? w->position : NULL,
+		    (int64_t)w->active, p->now, id, p->sort, p->sort_len) != DB_OK ||
 	    !old_search ||
-	    person_words_update(p->db, id, old_search, old_unit, old_active, buf_cstr(&p->key), p->unit_id, w->active, p->batch) != DB_OK ||
+	    person_words_update(p->db, id, old_search, old_unit, old_active, p->key, p->unit_id, w->active, p->batch) != DB_OK ||
 	    audit_chain_add(&p->chain, p->who, "update", "person", id, before, after, "import") != DB_OK)
 		rc = E_DB;
 	free(old_search);
@@ -252,9 +262,9 @@ static int insert_person(struct pimport *p, const struct prow *w, int if_new)
 #define IF_NEW " ON CONFLICT (code) DO NOTHING"
 	static const char *const sql[2][2] = { { INSERT_PERSON " RETURNING id", INSERT_PERSON }, /* PostgreSQL, SQLite */
 					       { INSERT_PERSON IF_NEW " RETURNING id", INSERT_PERSON IF_NEW } };
-	struct stmt *st = db_query(p->db, sql[if_new != 0][p->lite != 0], "ttttIititb", w->code, w->name, buf_cstr(&p->key), w->gender,
-				   w->year, p->unit_id, *w->position ? w->position : NULL, (int64_t)w->active, p->now, (const void *)p->sort.p,
-				   p->sort.len);
+	struct stmt *st = db_query(p->db, sql[if_new != 0][p->lite != 0], "ttttIititb", w->code, w->name, p->key, w->gender,
+				   w->year, p->unit_id, *w->position ? w->position : NULL, (int64_t)w->active, p->now, p->sort,
+				   p->sort_len);
 #undef IF_NEW
 #undef INSERT_PERSON
 	if (!st) return E_DB;
@@ -265,7 +275,7 @@ static int insert_person(struct pimport *p, const struct prow *w, int if_new)
 	if (s != (p->lite ? DB_DONE : DB_ROW)) return E_DB;
 	if (p->lite) id = db_last_id(p->db);
 	p->rep->inserted++;
-	if (!id || person_words_add(p->db, id, buf_cstr(&p->key), p->unit_id, w->active, p->batch) != DB_OK || ranges_add(&p->created, id) != 0)
+	if (!id || person_words_add(p->db, id, p->key, p->unit_id, w->active, p->batch) != DB_OK || ranges_add(&p->created, id) != 0)
 		return E_DB;
 	return E_OK;
 }
@@ -307,9 +317,6 @@ static int store_codeless(struct pimport *p, const struct prow *w, const char **
 ** code: store_codeless; *why says why such a row is refused) */
 static int store_row(struct pimport *p, const struct prow *w, const char **why)
 {
-	buf_reset(&p->key);
-	fold_words(&p->key, w->name);
-	collate_key(&p->sort, w->name);
 	if (!*w->code) return store_codeless(p, w, why);
 	if (p->fresh) {
 		int rc = insert_person(p, w, 1);
@@ -355,42 +362,251 @@ static int audit_file(struct pimport *p)
 	return rc;
 }
 
+/* ---- the lines: read on a second thread ----
+**
+** A reader thread reads the lines, checks each by itself (read_row) and
+** works out its keys (the folded name, the collation key: ICU), a chunk of
+** lines at a time, while this thread looks units up, stores the rows and
+** gathers the word index: the two halves of a line's work on two cores.
+** The chunks come back in order, so the errors are reported in line order
+** as before. */
+
+struct rline {
+	int line;
+	const char *why;               /* rejected: the reason; NULL: a row */
+	struct prow w;
+	const char *key;               /* the folded name */
+	const void *sort;              /* the collation key */
+	size_t sort_len;
+};
+
+#define CHUNK_LINES 512
+#define CHUNKS_AHEAD 8
+
+struct chunk {
+	struct rline l[CHUNK_LINES];
+	int n;
+	struct arena a;                /* the lines' texts */
+	long done, total;              /* the file read after it (the progress) */
+	struct chunk *next;
+};
+
+struct reader {
+	struct pimport *p;             /* its table is the reader's alone until reader_end() */
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct chunk *full, *full_tail, *spare;
+	int nfull;
+	int eof, failed, stop;
+	struct chunk *cur;             /* the chunk being stored, and its next line */
+	int at;
+};
+
+/* a chunk to fill: one given back, or a new one; NULL when told to stop */
+static struct chunk *chunk_take(struct reader *r)
+{
+	pthread_mutex_lock(&r->mu);
+	while (!r->stop && r->nfull >= CHUNKS_AHEAD) pthread_cond_wait(&r->cv, &r->mu);
+	int stop = r->stop;
+	struct chunk *c = stop ? NULL : r->spare;
+	if (c) r->spare = c->next;
+	pthread_mutex_unlock(&r->mu);
+	if (stop) return NULL;
+	if (c) {
+		arena_free(&c->a);
+	} else if (!(c = malloc(sizeof *c))) {
+		return NULL;
+	}
+	arena_init(&c->a);
+	c->n = 0;
+	c->next = NULL;
+	return c;
+}
+
+/* hands a chunk over (c may be NULL: only the end, or the failure, is told) */
+static void chunk_give(struct reader *r, struct chunk *c, int eof, int failed)
+{
+	pthread_mutex_lock(&r->mu);
+	if (c) {
+		if (r->full_tail) r->full_tail->next = c;
+		else r->full = c;
+		r->full_tail = c;
+		r->nfull++;
+	}
+	r->eof |= eof;
+	r->failed |= failed;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* the table's current line into l: a row with its keys, or the reason it is
+** rejected; -1 out of memory */
+static int read_line(struct pimport *p, int rc, struct chunk *c, struct rline *l, struct buf *key, struct buf *sort)
+{
+	const struct table *t = p->t;
+	memset(l, 0, sizeof *l);
+	l->line = t->line;
+	char msg[160];
+	if (rc < 0) {
+		l->why = arena_strdup(&c->a, t->err);
+		return l->why ? 0 : -1;
+	}
+	if (import_fields_message(t, p->header_fields, msg, sizeof msg)) {
+		l->why = arena_strdup(&c->a, msg);
+		return l->why ? 0 : -1;
+	}
+	if ((l->why = read_row(p, &c->a, &l->w)) != NULL) return 0;
+	if (!l->w.code || !l->w.name || !l->w.gender || !l->w.ucode || !l->w.position) return -1;
+	buf_reset(key);
+	fold_words(key, l->w.name);
+	collate_key(sort, l->w.name);
+	l->key = arena_strndup(&c->a, key->len ? key->p : "", key->len);
+	void *k = arena_alloc_uninit(&c->a, sort->len + 1);
+	if (!l->key || !k) return -1;
+	if (sort->len) memcpy(k, sort->p, sort->len);
+	l->sort = k;
+	l->sort_len = sort->len;
+	return 0;
+}
+
+static void *reader_main(void *arg)
+{
+	struct reader *r = arg;
+	struct pimport *p = r->p;
+	struct buf key, sort;
+	buf_init(&key);
+	buf_init(&sort);
+	int eof = 0, failed = 0;
+	while (!eof && !failed) {
+		struct chunk *c = chunk_take(r);
+		if (!c) {
+			pthread_mutex_lock(&r->mu);
+			failed = !r->stop; /* no memory for a chunk; else told to stop */
+			pthread_mutex_unlock(&r->mu);
+			break;
+		}
+		while (c->n < CHUNK_LINES && !failed) {
+			int rc = table_next(p->t);
+			if (rc == 0) {
+				eof = 1;
+				break;
+			}
+			if (rc > 0 && table_blank(p->t)) continue;
+			failed = read_line(p, rc, c, &c->l[c->n], &key, &sort) != 0;
+			if (!failed) c->n++;
+		}
+		table_progress(p->t, &c->done, &c->total);
+		chunk_give(r, c, eof, failed);
+	}
+	if (failed) chunk_give(r, NULL, 1, 1);
+	buf_free(&key);
+	buf_free(&sort);
+	collate_thread_end();
+	return NULL;
+}
+
+static int reader_start(struct reader *r, struct pimport *p)
+{
+	memset(r, 0, sizeof *r);
+	r->p = p;
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
+	if (pthread_create(&r->tid, NULL, reader_main, r) == 0) return 0;
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->cv);
+	return -1;
+}
+
+/* the next line read, in order; NULL after the last (or when the reader
+** failed: r->failed) */
+static struct rline *reader_next(struct reader *r)
+{
+	while (!r->cur || r->at == r->cur->n) {
+		pthread_mutex_lock(&r->mu);
+		if (r->cur) { /* done with it: the reader may fill it again */
+			r->cur->next = r->spare;
+			r->spare = r->cur;
+			r->cur = NULL;
+		}
+		while (!r->full && !r->eof) pthread_cond_wait(&r->cv, &r->mu);
+		if (!r->full) {
+			pthread_mutex_unlock(&r->mu);
+			return NULL;
+		}
+		r->cur = r->full;
+		r->full = r->cur->next;
+		if (!r->full) r->full_tail = NULL;
+		r->nfull--;
+		r->at = 0;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+	}
+	return &r->cur->l[r->at++];
+}
+
+static void free_chunks(struct chunk *c)
+{
+	while (c) {
+		struct chunk *next = c->next;
+		arena_free(&c->a);
+		free(c);
+		c = next;
+	}
+}
+
+/* stops the reader (if it is still reading) and frees what it read */
+static void reader_end(struct reader *r)
+{
+	pthread_mutex_lock(&r->mu);
+	r->stop = 1;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	pthread_join(r->tid, NULL);
+	if (r->cur) r->cur->next = NULL;
+	free_chunks(r->cur);
+	free_chunks(r->full);
+	free_chunks(r->spare);
+	r->cur = r->full = r->spare = NULL;
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->cv);
+}
+
 /* every data line; E_OK when all were stored */
 static int import_rows(struct pimport *p)
 {
-	struct table *t = p->t;
 	struct import_report *rep = p->rep;
-	int result = E_OK, rc;
-	while (result == E_OK && (rc = table_next(t)) != 0) {
-		if (rc < 0) {
-			fprintf(rep->errors, "line %d: %s\n", t->line, t->err);
-			rep->rejected++;
-			rep->lines++;
-			continue;
-		}
-		if (table_blank(t)) continue;
+	struct reader r;
+	if (reader_start(&r, p) != 0) return E_DB;
+	int result = E_OK;
+	struct rline *l;
+	while (result == E_OK && (l = reader_next(&r)) != NULL) {
 		rep->lines++;
-		import_progress(rep, t);
-		if (import_fields_differ(t, p->header_fields, rep)) continue;
-		struct prow w;
-		const char *why = read_row(p, &w);
+		import_progress_at(rep, r.cur->done, r.cur->total);
+		p->line = l->line;
+		const char *why = l->why ? l->why : check_unit(p, &l->w);
 		if (why) {
-			fprintf(rep->errors, "line %d: %s\n", t->line, why);
+			fprintf(rep->errors, "line %d: %s\n", l->line, why);
 			rep->rejected++;
 			continue;
 		}
-		int first = *w.code ? keyset_add(&p->seen, w.code, t->line) : 0;
+		int first = *l->w.code ? keyset_add(&p->seen, l->w.code, l->line) : 0;
 		if (first) {
-			import_code_repeated(rep, t->line, w.code, first);
+			import_code_repeated(rep, l->line, l->w.code, first);
 			continue;
 		}
-		result = store_row(p, &w, &why);
+		p->key = l->key;
+		p->sort = l->sort;
+		p->sort_len = l->sort_len;
+		result = store_row(p, &l->w, &why);
 		if (result == E_INVALID) {
-			fprintf(rep->errors, "line %d: %s\n", t->line, why);
+			fprintf(rep->errors, "line %d: %s\n", l->line, why);
 			rep->rejected++;
 			result = E_OK;
 		}
 	}
+	reader_end(&r);
+	if (result == E_OK && r.failed) result = E_DB; /* out of memory */
 	if (result == E_OK && rep->rejected) result = E_INVALID;
 	return result;
 }
@@ -433,8 +649,6 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 	p.batch = word_batch_new();
 	if (!p.batch) result = E_DB;
 	now_iso(p.now);
-	buf_init(&p.key);
-	buf_init(&p.sort);
 	/* where the time goes, for the command line: the lines (checked, the
 	** people's rows), the word index, the indexes built again, the commit */
 	double t0 = mono_ms();
@@ -457,13 +671,11 @@ int people_import(struct db *db, const struct user *who, FILE *in, struct import
 	word_batch_free(p.batch);
 	if (lite) db_script(db, "PRAGMA ignore_check_constraints = OFF");
 	if (result != E_OK) {
-		if (result == E_DB) fprintf(rep->errors, "line %d: could not be stored: %s\n", p.t->line, db_errmsg(db));
+		if (result == E_DB) fprintf(rep->errors, "line %d: could not be stored: %s\n", p.line ? p.line : p.t->line, db_errmsg(db));
 		db_rollback(db);
 		rep->inserted = rep->updated = 0;
 	}
 	import_progress_end(rep, p.t);
-	buf_free(&p.key);
-	buf_free(&p.sort);
 	free(p.created.r);
 	keyset_free(&p.seen);
 	table_close(p.t);

@@ -103,12 +103,15 @@ struct job_run;
 /* opens the import file as a table; E_INVALID with the reason written to rep->errors */
 int import_open(struct table **t, FILE *in, struct import_report *rep);
 void import_progress(struct import_report *rep, const struct table *t);      /* every 20 000 lines */
+void import_progress_at(struct import_report *rep, long done, long total); /* the same, the file's position given */
 void import_progress_end(struct import_report *rep, const struct table *t);
 /* 1 (the line rejected and reported) when a CSV line has another number of
 ** fields than the header: a field left out would read as empty (a unit
 ** without its parent_code put at the top of the tree), an unquoted
 ** separator in a value would shift every later column */
 int import_fields_differ(const struct table *t, int header_fields, struct import_report *rep);
+/* the same test, the reason written to msg (no line number) instead of reported */
+int import_fields_message(const struct table *t, int header_fields, char *msg, size_t size);
 /* reports line as rejected: its code was on line first already (first < 0:
 ** keyset_add ran out of memory) */
 void import_code_repeated(struct import_report *rep, int line, const char *code, int first);

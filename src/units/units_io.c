@@ -27,7 +27,12 @@ void import_progress(struct import_report *rep, const struct table *t)
 	if (!rep->progress || rep->lines % 20000 != 0) return;
 	long done, total;
 	table_progress(t, &done, &total);
-	if (total > 0) fprintf(stderr, "\r%d lines, %3ld%%", rep->lines, done * 100 / total);
+	import_progress_at(rep, done, total);
+}
+
+void import_progress_at(struct import_report *rep, long done, long total)
+{
+	if (rep->progress && rep->lines % 20000 == 0 && total > 0) fprintf(stderr, "\r%d lines, %3ld%%", rep->lines, done * 100 / total);
 }
 
 void import_progress_end(struct import_report *rep, const struct table *t)
@@ -45,12 +50,20 @@ int import_open(struct table **t, FILE *in, struct import_report *rep)
 	return E_INVALID;
 }
 
-int import_fields_differ(const struct table *t, int header_fields, struct import_report *rep)
+int import_fields_message(const struct table *t, int header_fields, char *msg, size_t size)
 {
 	/* an XLSX row leaves its empty cells out: only a CSV line can tell */
 	if (t->xlsx || t->nfields == header_fields) return 0;
-	fprintf(rep->errors, "line %d: %d fields where the header has %d (a field is missing, or a value holds the separator and is not quoted)\n",
-		t->line, t->nfields, header_fields);
+	snprintf(msg, size, "%d fields where the header has %d (a field is missing, or a value holds the separator and is not quoted)",
+		 t->nfields, header_fields);
+	return 1;
+}
+
+int import_fields_differ(const struct table *t, int header_fields, struct import_report *rep)
+{
+	char msg[160];
+	if (!import_fields_message(t, header_fields, msg, sizeof msg)) return 0;
+	fprintf(rep->errors, "line %d: %s\n", t->line, msg);
 	rep->rejected++;
 	return 1;
 }

@@ -462,6 +462,66 @@ static void test_people_import_word_index(void **state)
 	assert_string_equal(found(f, "nguyen", 0, b, &total, &capped), "Đặng Thị Nguyễn");
 }
 
+/* The lines are read and checked on a second thread, a chunk at a time,
+** and stored on this one: the errors of both halves (a line by itself; its
+** unit, a code seen before) come out in line order over many chunks, every
+** line counted, and nothing is kept. */
+static void test_people_import_errors_in_order(void **state)
+{
+	struct fx *f = *state;
+	int64_t vn = mk(f->db, "VN", "Việt Nam", "country", 0);
+	mk(f->db, "T-A", "Tỉnh A", "province", vn);
+	struct buf csv;
+	buf_init(&csv);
+	buf_raw(&csv, "code,full_name,gender,unit_code,birth_year\n");
+	char *want = NULL;
+	size_t want_len = 0;
+	FILE *expect = open_memstream(&want, &want_len);
+	for (int i = 1; i <= 3000; i++) {
+		int line = i + 1;
+		char row[160];
+		if (i % 701 == 0) {
+			snprintf(row, sizeof row, "P%d,Người %d,Q,T-A,1980\n", i, i);
+			fprintf(expect, "line %d: gender: must be M, F or X\n", line);
+		} else if (i % 503 == 0) {
+			snprintf(row, sizeof row, "P%d,Người %d,M,T-Z,1980\n", i, i);
+			fprintf(expect, "line %d: unit_code: no unit has this code\n", line);
+		} else if (i % 997 == 0) {
+			snprintf(row, sizeof row, "P%d,Người %d,F,T-A\n", 5, i);
+			fprintf(expect, "line %d: 4 fields where the header has 5 (a field is missing, or a value holds the separator and is not quoted)\n",
+				line);
+		} else if (i % 1201 == 0) {
+			snprintf(row, sizeof row, "P%d,Người %d,F,T-A,1980\n", 7, i);
+			fprintf(expect, "line %d: code: P7 is on line 8 too; a code may appear once in a file\n", line);
+		} else {
+			snprintf(row, sizeof row, "P%d,Người %d,%s,T-A,%d\n", i, i, i % 2 ? "M" : "F", 1960 + i % 40);
+		}
+		buf_raw(&csv, row);
+	}
+	fclose(expect);
+	char *got = NULL;
+	size_t got_len = 0;
+	FILE *errors = open_memstream(&got, &got_len);
+	FILE *in = fmemopen(csv.p, csv.len, "rb");
+	struct import_report rep = { 0 };
+	rep.errors = errors;
+	assert_int_equal(people_import(f->db, &auth_system, in, &rep), E_INVALID);
+	fclose(in);
+	fclose(errors);
+	assert_string_equal(got, want);
+	assert_int_equal(rep.lines, 3000);
+	assert_int_equal(rep.rejected, 4 + 5 + 3 + 2);
+	assert_int_equal(rep.inserted, 0);
+	int64_t n = -1;
+	assert_int_equal(db_int1(f->db, &n, "SELECT count(*) FROM people", ""), DB_ROW);
+	assert_int_equal(n, 0);
+	assert_int_equal(db_int1(f->db, &n, "SELECT count(*) FROM person_words", ""), DB_ROW);
+	assert_int_equal(n, 0);
+	free(got);
+	free(want);
+	buf_free(&csv);
+}
+
 static void test_audit_chain_detects_tampering(void **state)
 {
 	struct fx *f = *state;
@@ -545,6 +605,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_people_search_and_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_people_word_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_people_import_word_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_people_import_errors_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain_detects_tampering, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_database_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_statement_cache_reentrant, setup, teardown),
