@@ -200,6 +200,11 @@ int db_copy_begin(struct db *db, const char *table, const char *const *cols, int
 }
 int db_copy_row(struct db *db, const struct db_value *values) { return CALL(db, copy_row, db, values); }
 int db_copy_end(struct db *db, const char *abort, int64_t *rows) { return CALL(db, copy_end, db, abort, rows); }
+int db_copy_rows(struct db *db, const char *table, const char *const *cols, int ncols, int (*next)(void *arg, struct db_value *values),
+		 void *arg, int64_t *rows)
+{
+	return CALL(db, copy_rows, db, table, cols, ncols, next, arg, rows);
+}
 int db_unavailable(struct db *db) { return db && PG(db) ? pg_db_unavailable(db) : 0; }
 
 /* the variadic helpers, the same for both backends */

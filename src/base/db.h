@@ -195,6 +195,15 @@ struct db_value {
 int db_copy_begin(struct db *db, const char *table, const char *const *cols, int ncols);
 int db_copy_row(struct db *db, const struct db_value *values);
 int db_copy_end(struct db *db, const char *abort, int64_t *rows);
+/* The same for rows the caller can produce one after another: next() fills
+** values (ncols of them, at most 16) with the next row and answers 1, or 0
+** after the last, or -1 when it cannot (the copy then fails); its texts and
+** blobs must stay as they are until the following call. A 't' value is
+** NUL-terminated; its n, when not 0, is its length (SQLite needs no strlen). SQLite inserts them all with one
+** statement reading a virtual table (no statement a row); PostgreSQL with
+** COPY. Inside a write transaction; *rows: the rows written. */
+int db_copy_rows(struct db *db, const char *table, const char *const *cols, int ncols, int (*next)(void *arg, struct db_value *values),
+		 void *arg, int64_t *rows);
 
 /* online, consistent copy of the database to dest (a new file); SQLite
 ** only: on PostgreSQL it fails with a message that points to pg_dump */

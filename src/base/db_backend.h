@@ -74,7 +74,9 @@ struct db_head {
 	int p##_db_backup(struct db *db, const char *dest);                                         \
 	int p##_db_copy_begin(struct db *db, const char *table, const char *const *cols, int n);    \
 	int p##_db_copy_row(struct db *db, const struct db_value *values);                          \
-	int p##_db_copy_end(struct db *db, const char *abort, int64_t *rows);
+	int p##_db_copy_end(struct db *db, const char *abort, int64_t *rows);                       \
+	int p##_db_copy_rows(struct db *db, const char *table, const char *const *cols, int n,      \
+			     int (*next)(void *arg, struct db_value *values), void *arg, int64_t *rows);
 
 /* a name db_copy_begin() accepts for a table or a column: lower-case
 ** letters, digits and '_', not starting with a digit (no quoting needed,
@@ -135,6 +137,7 @@ int pg_db_unavailable(struct db *db);
 #define db_copy_begin DB_NAME(DB_BACKEND, copy_begin)
 #define db_copy_row DB_NAME(DB_BACKEND, copy_row)
 #define db_copy_end DB_NAME(DB_BACKEND, copy_end)
+#define db_copy_rows DB_NAME(DB_BACKEND, copy_rows)
 #endif
 
 #endif

@@ -892,3 +892,22 @@ int db_copy_end(struct db *db, const char *abort, int64_t *rows)
 	if (rc == DB_OK && lost_with_reply(db, 1, "")) rc = DB_BUSY;
 	return rc;
 }
+
+/* db_copy_rows (db.h): one COPY, the rows sent as next() makes them */
+int db_copy_rows(struct db *db, const char *table, const char *const *cols, int ncols, int (*next)(void *arg, struct db_value *values),
+		 void *arg, int64_t *rows)
+{
+	if (rows) *rows = 0;
+	if (ncols < 1 || ncols > 16) {
+		set_msg(db, "copy", "more than 16 columns");
+		return DB_ERR;
+	}
+	int rc = db_copy_begin(db, table, cols, ncols);
+	if (rc != DB_OK) return rc;
+	struct db_value v[16];
+	int more = 0;
+	while (rc == DB_OK && (more = next(arg, v)) == 1) rc = db_copy_row(db, v);
+	const char *abort = rc != DB_OK ? "a row could not be sent" : more < 0 ? "the rows could not be made" : NULL;
+	int end = db_copy_end(db, abort, rows);
+	return rc != DB_OK ? rc : end;
+}

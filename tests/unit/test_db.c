@@ -463,6 +463,81 @@ static void test_copy_rows_exactly(void **state)
 	assert_int_equal(db_copy_begin(f->db, "C", cols, 1), DB_ERR);
 }
 
+/* the rows of test_copy_rows_pulled: id 1..last, a text with its length
+** given on odd rows, NULL every tenth; fail_at: -1 there */
+struct pulled {
+	int64_t id, last, fail_at;
+	char text[32];
+};
+
+static int next_pulled(void *arg, struct db_value *v)
+{
+	struct pulled *p = arg;
+	if (p->id == p->last) return 0;
+	p->id++;
+	if (p->id == p->fail_at) return -1;
+	snprintf(p->text, sizeof p->text, "Người %lld", (long long)p->id);
+	v[0] = (struct db_value){ .type = 'i', .i = p->id };
+	v[1] = p->id % 10 ? (struct db_value){ .type = 'i', .i = p->id * 1000003 } : (struct db_value){ .type = 'n' };
+	v[2] = (struct db_value){ .type = 'd', .d = (double)p->id / 8 };
+	v[3] = (struct db_value){ .type = 't', .p = p->text, .n = p->id % 2 ? strlen(p->text) : 0 };
+	v[4] = (struct db_value){ .type = 'b', .p = p->text, .n = 3 };
+	return 1;
+}
+
+/* db_copy_rows: rows a callback makes, one statement (SQLite: a virtual
+** table) or one COPY; a callback that fails, or a row that breaks the key,
+** fails the copy and the rolled-back transaction keeps none of it */
+static void test_copy_rows_pulled(void **state)
+{
+	struct fx *f = *state;
+	const char *t = fixture_pg() ? "CREATE TABLE c (id BIGINT PRIMARY KEY, n BIGINT, d DOUBLE PRECISION, s TEXT, b BYTEA)"
+				    : "CREATE TABLE c (id INTEGER PRIMARY KEY, n INTEGER, d REAL, s TEXT, b BLOB)";
+	assert_int_equal(db_exec(f->db, t, ""), DB_OK);
+	static const char *const cols[] = { "id", "n", "d", "s", "b" };
+	struct pulled p = { .last = 5000, .fail_at = -1 };
+	int64_t rows = 0, count = 0;
+	assert_int_equal(db_tx_begin(f->db), E_OK);
+	assert_int_equal(db_copy_rows(f->db, "c", cols, 5, next_pulled, &p, &rows), DB_OK);
+	assert_int_equal(db_tx_end(f->db, E_OK), E_OK);
+	assert_int_equal(rows, 5000);
+	struct stmt *st = db_query(f->db, "SELECT count(*), count(n), sum(id), min(s), max(length(b)) FROM c", "");
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_int(st, 0), 5000);
+	assert_int_equal(db_int(st, 1), 4500);
+	assert_int_equal(db_int(st, 2), 5000 * 5001 / 2);
+	assert_string_equal(db_text(st, 3), "Người 1");
+	assert_int_equal(db_int(st, 4), 3);
+	db_done(st);
+	st = db_query(f->db, "SELECT n, d, s FROM c WHERE id = 4999", "");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_int(st, 0), 4999 * (int64_t)1000003);
+	assert_true(db_double(st, 1) == 4999.0 / 8);
+	assert_string_equal(db_text(st, 2), "Người 4999");
+	db_done(st);
+
+	/* the callback fails at the 20th row */
+	p = (struct pulled){ .id = 5000, .last = 6000, .fail_at = 5020 };
+	assert_int_equal(db_tx_begin(f->db), E_OK);
+	assert_int_equal(db_copy_rows(f->db, "c", cols, 5, next_pulled, &p, &rows), DB_ERR);
+	assert_int_equal(db_tx_end(f->db, E_DB), E_DB);
+	assert_int_equal(db_int1(f->db, &count, "SELECT count(*) FROM c", ""), DB_ROW);
+	assert_int_equal(count, 5000);
+	/* a key already there */
+	p = (struct pulled){ .id = 4990, .last = 5010, .fail_at = -1 };
+	assert_int_equal(db_tx_begin(f->db), E_OK);
+	assert_int_equal(db_copy_rows(f->db, "c", cols, 5, next_pulled, &p, &rows), DB_CONSTRAINT);
+	assert_int_equal(db_tx_end(f->db, E_DB), E_DB);
+	assert_int_equal(db_int1(f->db, &count, "SELECT count(*) FROM c", ""), DB_ROW);
+	assert_int_equal(count, 5000);
+	/* names are plain SQL names; at most 16 columns */
+	static const char *const bad[] = { "id\"; DROP TABLE c; --" };
+	assert_int_equal(db_copy_rows(f->db, "c", bad, 1, next_pulled, &p, NULL), DB_ERR);
+	static const char *const many[17] = { "id" };
+	assert_int_equal(db_copy_rows(f->db, "c", many, 17, next_pulled, &p, NULL), DB_ERR);
+}
+
 /* SQLite opened read-only (migrate-db's source): reads work, writes fail,
 ** and a file in another journal mode keeps it */
 static void test_sqlite_read_only(void **state)
@@ -556,6 +631,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_writer_guard, setup, teardown),
 		cmocka_unit_test(test_migrations_in_both_dialects),
 		cmocka_unit_test_setup_teardown(test_copy_rows_exactly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_rows_pulled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_order_by_nulls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_writer_inside_a_read_transaction, setup, teardown),
