@@ -42,6 +42,7 @@ struct unit_query {
 	const char *sort;          /* "name", "-code", ... */
 	int64_t limit, offset;
 	const struct unit *parent_row; /* the parent (parent > 0) as the caller read it already, or NULL */
+	int brief;                 /* read only id, code, name, active and children (a list of links; the rest NULL or 0) */
 };
 
 /* what create and update take; a NULL field in an update is left alone */

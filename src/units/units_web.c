@@ -255,7 +255,7 @@ void page_units(struct req *r)
 		struct unit **kids = arena_alloc(&r->a, sizeof *kids * (size_t)(n + 1));
 		int *nkids = arena_alloc(&r->a, sizeof *nkids * (size_t)(n + 1));
 		for (int i = 0; i < n; i++) {
-			struct unit_query cq = { .parent = items[i].id, .limit = 500, .sort = "kind,name", .parent_row = &items[i] };
+			struct unit_query cq = { .parent = items[i].id, .limit = 500, .sort = "kind,name", .parent_row = &items[i], .brief = 1 };
 			int64_t t;
 			units_list(r->db, &r->a, &cq, &kids[i], &nkids[i], &t);
 		}
@@ -272,7 +272,7 @@ static void show_unit(struct req *r, int64_t id, const struct unit_in *typed, co
 	int nanc;
 	int rc = units_get_chain(r->db, &r->a, id, &u, &anc, &nanc);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
-	struct unit_query cq = { .parent = id, .limit = 500, .inactive = req_query(r, "inactive") ? 1 : 0, .parent_row = u };
+	struct unit_query cq = { .parent = id, .limit = 500, .inactive = req_query(r, "inactive") ? 1 : 0, .parent_row = u, .brief = 1 };
 	struct unit *kids;
 	int nkids;
 	int64_t t;
