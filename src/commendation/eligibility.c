@@ -515,6 +515,18 @@ static int after(struct eval *e, const struct rule_cond *c, struct elig_conditio
 	return met ? ELIG_MET : ELIG_UNMET;
 }
 
+/* `person` or `collective`: who is considered, so that an award for both
+** can give each its own conditions */
+static int subject_is(struct eval *e, const struct rule_cond *c, struct elig_condition *out)
+{
+	int person = e->s->person_id > 0;
+	if (out) {
+		out->text = c->subject == 'p' ? T("For a person") : T("For a collective");
+		fact(e, out, person ? T("A person is considered") : T("A collective is considered"));
+	}
+	return (c->subject == 'p') == person ? ELIG_MET : ELIG_UNMET;
+}
+
 /* ---- the tree ---- */
 
 static int condition(struct eval *e, const struct rule_cond *c)
@@ -527,6 +539,7 @@ static int condition(struct eval *e, const struct rule_cond *c)
 	case RC_MEMBERS: met = members(e, c, out); break;
 	case RC_QUOTA: met = quota(e, c, out); break;
 	case RC_AFTER: met = after(e, c, out); break;
+	case RC_SUBJECT: met = subject_is(e, c, out); break;
 	default:
 		if (out) {
 			out->text = c->text;
@@ -643,7 +656,7 @@ static void needs_of(const struct rule_node *n, int year, struct needs *nd)
 		if (c->base_code) need_code(nd, c->base_code);
 		if (c->level) nd->rating = 1;
 		break;
-	default: break; /* members and quota ask the database; manual needs nothing */
+	default: break; /* members and quota ask the database; manual and person/collective need nothing */
 	}
 }
 

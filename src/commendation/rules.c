@@ -465,7 +465,14 @@ static int condition(struct parser *p, struct rule_cond *c)
 		p->pos++;
 		return 0;
 	}
-	return fail_found(p, N_("Expected a condition (title, rating, initiative, no, at least, more than, all, quota, after or manual), found %s"));
+	if (is_word(t, "person") || is_word(t, "collective")) {
+		c->kind = RC_SUBJECT;
+		c->subject = is_word(t, "person") ? 'p' : 'c';
+		p->pos++;
+		return 0;
+	}
+	return fail_found(p, N_("Expected a condition (title, rating, initiative, no, at least, more than, all, quota, after, manual, person or "
+				"collective), found %s"));
 }
 
 static struct rule_node *node(struct parser *p, enum rule_node_kind kind, struct rule_node *l, struct rule_node *r)

@@ -21,6 +21,9 @@
 **   quota title CSTDCS at most 15% of title LDTT     in the person's unit, in the year
 **   after title BK_BO_TINH: at least 5 years, rating at least good every year, title CSTDCS at least 3 times
 **   manual "the council judges the initiative's effect"
+**   person | collective                              who is considered: an award for both
+**                                                    gives each its conditions,
+**   (person and after title BK_BO_TINH: …) or (collective and manual "…")
 **
 ** Parsing is pure (no database): rules_parse() takes a function that says
 ** whether an award code exists; rules_check() asks the awards table. The
@@ -69,6 +72,7 @@ enum rule_cond_kind {
 	RC_QUOTA,         /* holders of `code` in the person's unit ≤ pct of the holders of `base_code` */
 	RC_AFTER,         /* after a prerequisite `code`: `years` or more years, each rated `level`+, `times` × `base_code` */
 	RC_MANUAL,        /* `text`: judged by a person */
+	RC_SUBJECT,       /* `person` or `collective`: met when the subject considered is one (`subject` 'p' or 'c') */
 };
 
 /* how many members must pass a member condition's test */
@@ -94,6 +98,7 @@ struct rule_cond {
 	const char *base_code;
 	int years, times;
 	const char *text;          /* manual */
+	char subject;              /* RC_SUBJECT: 'p' a person, 'c' a collective */
 };
 
 enum rule_node_kind { RN_COND, RN_AND, RN_OR };

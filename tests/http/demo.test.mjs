@@ -173,7 +173,20 @@ test('demo: seed 001 — Hà Tĩnh proposed for the Government Emulation Flag, Q
   const got = [];
   for (const p of r.data.items) {
     const one = (await admin.get(`/api/v1/proposals/${p.id}`)).data;
-    for (const n of one.nominees) got.push(`${n.unit_code} ${n.award} ${one.holder_code}`);
+    for (const n of one.nominees) {
+      got.push(`${n.unit_code} ${n.award} ${one.holder_code}`);
+      // a province is not judged by what only a person can hold: its council judges it
+      if (n.award === 'BK_TTG') {
+        assert.equal(n.verdict, 'manual', `${n.unit_code}: ${JSON.stringify(n.eligibility)}`);
+        assert.deepEqual(n.eligibility.conditions.map((c) => [c.text, c.met]), [
+          ['Đối với cá nhân', false],
+          [n.eligibility.conditions[1].text, false],
+          ['Đối với tập thể', true],
+          ['Tiêu chuẩn tặng Bằng khen của Thủ tướng cho tập thể (Điều 73 Luật Thi đua, khen thưởng 2022): Hội đồng đối chiếu hồ sơ', null],
+        ]);
+        assert.deepEqual(n.eligibility.conditions[2].facts, ['Đang xét một tập thể']);
+      }
+    }
   }
   assert.deepEqual(got.sort(), ['T-HATINH CO_CP VN', 'T-QUANGBINH BK_TTG VN', 'T-QUANGTRI BK_TTG VN']);
   const ht = r.data.items.find((p) => p.proposer_code === 'T-HATINH');

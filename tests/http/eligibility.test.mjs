@@ -275,7 +275,7 @@ test('rule sets: overlapping dates refused, a stale version 409, only an officer
   const broken = await admin.patch(`/api/v1/rule-sets/${first.id}`, { ...en, json: { version: 2, rules: 'title LDTT or' } });
   assert.equal(broken.status, 422);
   assert.deepEqual(broken.data.error.rule_error, { line: 1, column: 14,
-    reason: 'Expected a condition (title, rating, initiative, no, at least, more than, all, quota, after or manual), found the end of the rule' });
+    reason: 'Expected a condition (title, rating, initiative, no, at least, more than, all, quota, after, manual, person or collective), found the end of the rule' });
   const second = await ruleSet(admin, 'GK', 'rating at least excellent this year', '2025-01-01');
   const list = ok(await admin.get('/api/v1/rule-sets?award=GK'), 200);
   assert.deepEqual(list.items.map((x) => [x.id, x.effective_from, x.effective_to, x.version]),

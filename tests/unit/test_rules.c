@@ -170,6 +170,8 @@ static void test_parse_every_condition(void **state)
 		"after title BK_BO_TINH at least 5 years",
 		"manual \"ý kiến của hội đồng\"",
 		"manual “ý kiến của hội đồng”",
+		"person",
+		"(Person and title LDTT this year) or (COLLECTIVE and manual \"hội đồng xét\")",
 		"# a comment line\n(title LDTT or rating at least good) # and a comment after\nand (initiative at least national ever)",
 	};
 	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
@@ -233,9 +235,9 @@ static void test_parse_errors(void **state)
 		{ "title CSTDCS for 0 consecutive years", 1, 18, "Line 1, column 18: Expected a number of years from 1 to 50, found “0”" },
 		{ "title CSTDCS for 3 years", 1, 20, "Line 1, column 20: Expected “consecutive” here" },
 		{ "holds LDTT", 1, 1,
-		  "Line 1, column 1: Expected a condition (title, rating, initiative, no, at least, more than, all, quota, after or manual), found “holds”" },
+		  "Line 1, column 1: Expected a condition (title, rating, initiative, no, at least, more than, all, quota, after, manual, person or collective), found “holds”" },
 		{ "title LDTT and", 1, 15,
-		  "Line 1, column 15: Expected a condition (title, rating, initiative, no, at least, more than, all, quota, after or manual), found the end of the rule" },
+		  "Line 1, column 15: Expected a condition (title, rating, initiative, no, at least, more than, all, quota, after, manual, person or collective), found the end of the rule" },
 		{ "title LDTT; title CSTDCS", 1, 11, "Line 1, column 11: Unexpected character “;”" },
 		{ "quota title CSTDCS at most 15 of title LDTT", 1, 31, "Line 1, column 31: Expected “%” after the number, found “of”" },
 		{ "after title BK_BO_TINH: at least 5 years, every year", 1, 43, "Line 1, column 43: Expected “rating” or “title” after the comma, found “every”" },
@@ -495,7 +497,11 @@ static void test_bk_prime_minister(void **state)
 	ach(f, p, 0, 2024, "title", "CSTDCS");
 	struct elig_result *r = check(f, "BK_TTG", p, 0, 2024);
 	expect_verdict(r, ELIG_ELIGIBLE);
-	expect_cond(r, 0, text, ELIG_MET, "Ministry/Province Certificate of Merit in 2018", "6 years after it: 2019–2024",
+	/* the rule gives a person article 73.1.b and a collective to the council */
+	expect_cond(r, 0, "For a person", ELIG_MET, "A person is considered", NULL);
+	expect_cond(r, 2, "For a collective", ELIG_UNMET, "A person is considered", NULL);
+	assert_int_equal(r->nconds, 4);
+	expect_cond(r, 1, text, ELIG_MET, "Ministry/Province Certificate of Merit in 2018", "6 years after it: 2019–2024",
 		    "Grassroots Emulation Fighter in 2020, 2022, 2024", NULL);
 	/* the prerequisite never held */
 	int64_t never = person(f, f->ward);
@@ -503,7 +509,7 @@ static void test_bk_prime_minister(void **state)
 	for (int y = 2020; y <= 2024; y++) ach(f, never, 0, y, "title", "CSTDCS");
 	r = check(f, "BK_TTG", never, 0, 2024);
 	expect_verdict(r, ELIG_INELIGIBLE);
-	expect_cond(r, 0, text, ELIG_UNMET, "Ministry/Province Certificate of Merit never held before 2024", NULL);
+	expect_cond(r, 1, text, ELIG_UNMET, "Ministry/Province Certificate of Merit never held before 2024", NULL);
 	/* held in 2020: only 4 years after it, and 2 CSTDCS */
 	int64_t soon = person(f, f->ward);
 	ach(f, soon, 0, 2020, "title", "BK_BO_TINH");
@@ -512,7 +518,7 @@ static void test_bk_prime_minister(void **state)
 	ach(f, soon, 0, 2023, "title", "CSTDCS");
 	r = check(f, "BK_TTG", soon, 0, 2024);
 	expect_verdict(r, ELIG_INELIGIBLE);
-	expect_cond(r, 0, text, ELIG_UNMET, "Ministry/Province Certificate of Merit in 2020", "4 years after it: 2021–2024",
+	expect_cond(r, 1, text, ELIG_UNMET, "Ministry/Province Certificate of Merit in 2020", "4 years after it: 2021–2024",
 		    "Only 4 years after it; at least 5 needed", "Grassroots Emulation Fighter in 2021, 2023",
 		    "Grassroots Emulation Fighter 2 times within them; 3 needed", NULL);
 	/* a later certificate does not take away an earlier one that qualifies */
@@ -527,8 +533,17 @@ static void test_bk_prime_minister(void **state)
 	for (int y = 2022; y <= 2024; y++) ach(f, weak, 0, y, "title", "CSTDCS");
 	r = check(f, "BK_TTG", weak, 0, 2024);
 	expect_verdict(r, ELIG_INELIGIBLE);
-	expect_cond(r, 0, text, ELIG_UNMET, "Ministry/Province Certificate of Merit in 2017", "7 years after it: 2018–2024",
+	expect_cond(r, 1, text, ELIG_UNMET, "Ministry/Province Certificate of Merit in 2017", "7 years after it: 2018–2024",
 		    "Rated “completed tasks well” or better missing for 2021", "Grassroots Emulation Fighter in 2022–2024", NULL);
+	/* a collective (the province that leads its cluster) is not judged by
+	** what only a person can hold: the council judges it */
+	ach(f, 0, f->ward, 2018, "title", "BK_BO_TINH");
+	r = check(f, "BK_TTG", 0, f->ward, 2024);
+	expect_verdict(r, ELIG_MANUAL);
+	expect_cond(r, 0, "For a person", ELIG_UNMET, "A collective is considered", NULL);
+	expect_cond(r, 2, "For a collective", ELIG_MET, "A collective is considered", NULL);
+	expect_cond(r, 3, "Tiêu chuẩn tặng Bằng khen của Thủ tướng cho tập thể (Điều 73 Luật Thi đua, khen thưởng 2022): Hội đồng đối chiếu hồ sơ",
+		    ELIG_UNKNOWN, "To be judged by a person", NULL);
 }
 
 /* n members of unit with a rating in year; the first `titled` of them LDTT */
@@ -699,7 +714,8 @@ static void test_languages(void **state)
 	/* a translation that puts the arguments in another order */
 	ach(f, p, 0, 2018, "title", "BK_BO_TINH");
 	r = check_lang(f, "BK_TTG", p, 0, 2024, NULL, "vi", NULL);
-	expect_cond(r, 0,
+	expect_cond(r, 0, "Đối với cá nhân", ELIG_MET, "Đang xét một cá nhân", NULL);
+	expect_cond(r, 1,
 		    "Sau Bằng khen cấp bộ, ban, ngành, tỉnh: ít nhất 5 năm liên tục đến năm 2024, năm nào cũng xếp loại “hoàn thành tốt nhiệm vụ” "
 		    "trở lên, trong đó có ít nhất 3 lần Chiến sĩ thi đua cơ sở",
 		    ELIG_UNMET, "Bằng khen cấp bộ, ban, ngành, tỉnh năm 2018", "6 năm sau đó: 2019–2024",
