@@ -57,7 +57,14 @@ build/gen/locale/%.mo: locale/%.po
 	@mkdir -p $(@D)
 	msgfmt --check -o $@ $<
 
-build/gen/assets.c: $(ASSETS) build/tools/embed
+# the names of the embedded files, rewritten when one is added or removed: a
+# prerequisite that is deleted does not make a target out of date, and a
+# migration removed from sql/ stayed embedded in a build tree until another
+# asset changed
+ASSET_LIST := build/gen/assets.list
+$(shell mkdir -p build/gen && { echo '$(ASSETS)' | cmp -s - $(ASSET_LIST) || echo '$(ASSETS)' >$(ASSET_LIST); })
+
+build/gen/assets.c: $(ASSETS) $(ASSET_LIST) build/tools/embed
 	@mkdir -p $(@D)
 	build/tools/embed $@ $(foreach f,$(ASSETS),$(patsubst build/gen/%,%,$(f))=$(f))
 
