@@ -18,22 +18,43 @@
 	"u.created_at, u.updated_at, u.children "
 #define UNIT_FROM " FROM units u LEFT JOIN units p ON p.id = u.parent_id "
 
-static void read_unit(struct stmt *st, struct arena *a, struct unit *u)
+/* the row of UNIT_COLS, its texts the statement's own (valid until the next step) */
+static void read_unit_row(struct stmt *st, struct unit *u)
 {
+	memset(u, 0, sizeof *u);
 	u->id = db_int(st, 0);
-	u->code = arena_strdup(a, db_text(st, 1));
-	u->name = arena_strdup(a, db_text(st, 2));
-	u->kind = arena_strdup(a, db_text(st, 3));
+	u->code = db_text(st, 1);
+	u->name = db_text(st, 2);
+	u->kind = db_text(st, 3);
 	u->parent_id = db_int(st, 4);
-	u->parent_code = arena_strdup(a, db_text(st, 5));
-	u->parent_name = arena_strdup(a, db_text(st, 6));
-	u->path = arena_strdup(a, db_text(st, 7));
+	u->parent_code = db_text(st, 5);
+	u->parent_name = db_text(st, 6);
+	u->path = db_text(st, 7);
 	u->depth = (int)db_int(st, 8);
 	u->active = (int)db_int(st, 9);
 	u->version = db_int(st, 10);
-	u->created_at = arena_strdup(a, db_text(st, 11));
-	u->updated_at = arena_strdup(a, db_text(st, 12));
+	u->created_at = db_text(st, 11);
+	u->updated_at = db_text(st, 12);
 	u->children = db_int(st, 13);
+}
+
+/* its texts copied to a */
+static void unit_own(struct arena *a, struct unit *u)
+{
+	u->code = arena_strdup(a, u->code);
+	u->name = arena_strdup(a, u->name);
+	u->kind = arena_strdup(a, u->kind);
+	u->parent_code = arena_strdup(a, u->parent_code);
+	u->parent_name = arena_strdup(a, u->parent_name);
+	u->path = arena_strdup(a, u->path);
+	u->created_at = arena_strdup(a, u->created_at);
+	u->updated_at = arena_strdup(a, u->updated_at);
+}
+
+static void read_unit(struct stmt *st, struct arena *a, struct unit *u)
+{
+	read_unit_row(st, u);
+	unit_own(a, u);
 }
 
 void subtree_end(char *out, size_t n, const char *path)
@@ -101,7 +122,7 @@ void unit_json(struct jw *w, const struct unit *u)
 	jw_obj_end(w);
 }
 
-int units_list(struct db *db, struct arena *a, const struct unit_query *q, struct unit **items, int *n, int64_t *total)
+int units_each(struct db *db, struct arena *a, const struct unit_query *q, units_each_fn *each, void *arg, int *n, int64_t *total)
 {
 	static const char *const keys[] = { "name", "code", "kind", "depth", "updated_at", NULL };
 	/* names in Vietnamese order: the sort key of migration 009 */
@@ -171,28 +192,21 @@ int units_list(struct db *db, struct arena *a, const struct unit_query *q, struc
 	db_bind_text(st, 5, q->kind);
 	db_bind_int(st, 6, q->limit);
 	db_bind_int(st, 7, q->offset);
-	/* room for the rows as they come, not for the limit at once: a page of
-	** 500 children zeroed 65 KB for the 61 it had */
-	int cap = (int)(q->limit > 0 ? q->limit : 1), room = cap < 64 ? cap : 64;
-	*items = arena_alloc(a, sizeof(struct unit) * (size_t)room);
+	int cap = (int)(q->limit > 0 ? q->limit : 1);
 	*n = 0;
 	int64_t pchildren = -1;
 	int rc = DB_DONE;
 	while (*n < cap && (rc = db_step(st)) == DB_ROW) {
-		if (*n == room) {
-			room = room * 2 < cap ? room * 2 : cap;
-			struct unit *more = arena_alloc(a, sizeof *more * (size_t)room);
-			memcpy(more, *items, sizeof *more * (size_t)*n);
-			*items = more;
-		}
-		struct unit *u = &(*items)[(*n)++];
-		read_unit(st, a, u);
+		struct unit u;
+		read_unit_row(st, &u);
 		if (par) {
-			u->parent_code = par->code;
-			u->parent_name = par->name;
+			u.parent_code = par->code;
+			u.parent_name = par->name;
 		} else if (q->parent > 0) {
 			pchildren = db_int(st, 14);
 		}
+		each(arg, &u);
+		(*n)++;
 	}
 	db_done(st);
 	if (rc != DB_ROW && rc != DB_DONE) goto fail;
@@ -219,6 +233,35 @@ fail:
 	buf_free(&where);
 	buf_free(&sql);
 	return E_DB;
+}
+
+/* units_list: the rows copied into an array of the arena */
+struct collected {
+	struct arena *a;
+	struct unit *items;
+	int n, room, cap;
+};
+
+static void collect_unit(void *arg, const struct unit *u)
+{
+	struct collected *c = arg;
+	if (c->n == c->room) { /* room for the rows as they come, not for the limit at once: 500 zeroed 65 KB for 61 */
+		c->room = c->room ? (c->room * 2 < c->cap ? c->room * 2 : c->cap) : (c->cap < 64 ? c->cap : 64);
+		struct unit *more = arena_alloc(c->a, sizeof *more * (size_t)c->room);
+		if (c->n) memcpy(more, c->items, sizeof *more * (size_t)c->n);
+		c->items = more;
+	}
+	struct unit *d = &c->items[c->n++];
+	*d = *u;
+	unit_own(c->a, d);
+}
+
+int units_list(struct db *db, struct arena *a, const struct unit_query *q, struct unit **items, int *n, int64_t *total)
+{
+	struct collected c = { .a = a, .cap = (int)(q->limit > 0 ? q->limit : 1) };
+	int rc = units_each(db, a, q, collect_unit, &c, n, total);
+	*items = c.items ? c.items : arena_alloc(a, sizeof **items);
+	return rc;
 }
 
 /* the active people directly in the unit, with its row: one statement, not two */

@@ -58,6 +58,10 @@ struct unit_in {
 #define UNIT_PATH_MAX 1024
 
 int units_list(struct db *db, struct arena *a, const struct unit_query *q, struct unit **items, int *n, int64_t *total);
+/* the same rows one at a time as they are read: u and its texts are valid
+** during the call only, nothing is copied (the list API writes each out) */
+typedef void units_each_fn(void *arg, const struct unit *u);
+int units_each(struct db *db, struct arena *a, const struct unit_query *q, units_each_fn *each, void *arg, int *n, int64_t *total);
 int units_get(struct db *db, struct arena *a, int64_t id, struct unit **out);
 int units_find_code(struct db *db, const char *code, int64_t *id);
 /* The unit (*out, with its people) and its ancestors, root first and the

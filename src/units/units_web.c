@@ -63,19 +63,19 @@ static void read_query(struct req *r, struct unit_query *q)
 	q->offset = query_int(r, "offset", 0, 0, INT64_MAX);
 }
 
+static void unit_json_each(void *arg, const struct unit *u) { unit_json(arg, u); }
+
 void api_units_list(struct req *r)
 {
 	struct unit_query q;
 	read_query(r, &q);
 	if (query_bad(r)) return;
-	struct unit *items;
 	int n;
 	int64_t total;
-	int rc = units_list(r->db, &r->a, &q, &items, &n, &total);
-	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
 	struct jw w;
-	reply_list_begin(r, &w);
-	for (int i = 0; i < n; i++) unit_json(&w, &items[i]);
+	reply_list_begin(r, &w); /* each unit written as it is read: no copy of its texts */
+	int rc = units_each(r->db, &r->a, &q, unit_json_each, &w, &n, &total);
+	if (rc != E_OK) { reply_fail(r, rc, NULL); return; } /* the body begun is dropped */
 	reply_list_end(&w, total, q.limit, q.offset);
 }
 
