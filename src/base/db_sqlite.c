@@ -540,9 +540,9 @@ int db_indexes_defer(struct db *db, const char *table)
 ** to the file, as they would be at the commit). */
 int db_indexes_restore(struct db *db)
 {
-	int64_t cache = 0, temp = 0;
+	int64_t cache = 0, temp = 0, threads = 0;
 	int tune = db_int1(db, &temp, "PRAGMA temp_store", "") == DB_ROW && temp != 2 &&
-		   db_int1(db, &cache, "PRAGMA cache_size", "") == DB_ROW;
+		   db_int1(db, &cache, "PRAGMA cache_size", "") == DB_ROW && db_int1(db, &threads, "PRAGMA threads", "") == DB_ROW;
 	if (tune) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
 		char sql[96];
@@ -553,7 +553,7 @@ int db_indexes_restore(struct db *db)
 	for (int i = 0; i < db->ndeferred && rc == DB_OK; i++) rc = db_script(db, db->deferred[i]);
 	if (tune) {
 		char sql[96];
-		snprintf(sql, sizeof sql, "PRAGMA threads=0; PRAGMA cache_size=%lld;", (long long)cache);
+		snprintf(sql, sizeof sql, "PRAGMA threads=%lld; PRAGMA cache_size=%lld;", (long long)threads, (long long)cache);
 		db_script(db, sql);
 	}
 	forget_deferred(db);

@@ -577,7 +577,10 @@ static int import_rows(struct pimport *p)
 {
 	struct import_report *rep = p->rep;
 	struct reader r;
-	if (reader_start(&r, p) != 0) return E_DB;
+	if (reader_start(&r, p) != 0) { /* said here: the database's last message would be another's */
+		fprintf(rep->errors, "line 1: the file could not be read: no thread could be started for it\n");
+		return E_INVALID;
+	}
 	int result = E_OK;
 	struct rline *l;
 	while (result == E_OK && (l = reader_next(&r)) != NULL) {
@@ -606,7 +609,10 @@ static int import_rows(struct pimport *p)
 		}
 	}
 	reader_end(&r);
-	if (result == E_OK && r.failed) result = E_DB; /* out of memory */
+	if (result == E_OK && r.failed) {
+		fprintf(rep->errors, "line %d: the file could not be read: out of memory\n", p->line + 1);
+		rep->rejected++;
+	}
 	if (result == E_OK && rep->rejected) result = E_INVALID;
 	return result;
 }
