@@ -619,11 +619,13 @@ if cc -O2 -o "$OUT/sql_replay" bench/sql_replay.c -lsqlite3 2>"$OUT/sql_replay.e
 	done
 	for n in units unitpage people; do
 		# a warm worker, as under wrk: its identity cache and catalogue memos
-		# filled (two requests before were not always enough to find them so)
-		for _ in 1 2 3; do
+		# filled (each worker thread has its own, and a new connection goes
+		# to either: six requests before warm both, almost surely)
+		for _ in 1 2 3 4 5 6; do
 			curl -s -o /dev/null -H "$AUTH" "$BASE${PATHS[$n]}"
-			sleep 0.3
+			sleep 0.1
 		done
+		sleep 0.2
 		mark=$(stat -c %s "$OUT/sql-profile.log")
 		curl -s -o /dev/null -H "$AUTH" "$BASE${PATHS[$n]}"
 		sleep 0.3
