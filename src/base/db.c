@@ -44,7 +44,6 @@ void db_done(struct stmt *st)
 uint64_t db_vm_steps(struct db *db) { return CALL(db, vm_steps, db); }
 int db_bind_int(struct stmt *st, int n, int64_t v) { return CALL(st, bind_int, st, n, v); }
 int db_bind_text(struct stmt *st, int n, const char *v) { return CALL(st, bind_text, st, n, v); }
-int db_bind_text_static(struct stmt *st, int n, const char *v, int len) { return CALL(st, bind_text_static, st, n, v, len); }
 int db_bind_blob(struct stmt *st, int n, const void *p, size_t len) { return CALL(st, bind_blob, st, n, p, len); }
 int64_t db_int(struct stmt *st, int col) { return CALL(st, int, st, col); }
 double db_double(struct stmt *st, int col) { return CALL(st, double, st, col); }

@@ -51,11 +51,6 @@ uint64_t db_vm_steps(struct db *db);
 /* bind one parameter $n (for queries built from optional filters) */
 int db_bind_int(struct stmt *st, int n, int64_t v);
 int db_bind_text(struct stmt *st, int n, const char *v);
-/* the same, the text not copied: it must stay as it is until the statement
-** is reset (db_done); for a bulk writer's rows (SQLite copies every other text).
-** len: its length in bytes when known (strlen was a tenth of such a writer's
-** time), or -1 */
-int db_bind_text_static(struct stmt *st, int n, const char *v, int len);
 int db_bind_blob(struct stmt *st, int n, const void *p, size_t len);  /* NULL p binds NULL */
 
 int64_t db_int(struct stmt *st, int col);

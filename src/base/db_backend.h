@@ -46,7 +46,6 @@ struct db_head {
 	uint64_t p##_db_vm_steps(struct db *db);                                                    \
 	int p##_db_bind_int(struct stmt *st, int n, int64_t v);                                     \
 	int p##_db_bind_text(struct stmt *st, int n, const char *v);                                \
-	int p##_db_bind_text_static(struct stmt *st, int n, const char *v, int len);                         \
 	int p##_db_bind_blob(struct stmt *st, int n, const void *p, size_t len);                    \
 	int64_t p##_db_int(struct stmt *st, int col);                                               \
 	double p##_db_double(struct stmt *st, int col);                                             \
@@ -108,7 +107,6 @@ int pg_db_unavailable(struct db *db);
 #define db_vm_steps DB_NAME(DB_BACKEND, vm_steps)
 #define db_bind_int DB_NAME(DB_BACKEND, bind_int)
 #define db_bind_text DB_NAME(DB_BACKEND, bind_text)
-#define db_bind_text_static DB_NAME(DB_BACKEND, bind_text_static)
 #define db_bind_blob DB_NAME(DB_BACKEND, bind_blob)
 #define db_int DB_NAME(DB_BACKEND, int)
 #define db_double DB_NAME(DB_BACKEND, double)

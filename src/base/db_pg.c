@@ -479,13 +479,6 @@ int db_bind_text(struct stmt *st, int n, const char *v)
 	return DB_OK;
 }
 
-/* libpq sends the text when the statement runs: kept as a copy all the same */
-int db_bind_text_static(struct stmt *st, int n, const char *v, int len)
-{
-	(void)len;
-	return db_bind_text(st, n, v);
-}
-
 int db_bind_blob(struct stmt *st, int n, const void *p, size_t len)
 {
 	char *c = NULL;

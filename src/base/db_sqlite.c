@@ -272,14 +272,6 @@ int db_bind_text(struct stmt *st, int n, const char *v)
 	return rc == SQLITE_OK ? DB_OK : DB_ERR;
 }
 
-int db_bind_text_static(struct stmt *st, int n, const char *v, int len)
-{
-	int idx = param_index(st, n);
-	if (!idx) return DB_OK;
-	int rc = v ? sqlite3_bind_text(st->s, idx, v, len, SQLITE_STATIC) : sqlite3_bind_null(st->s, idx);
-	return rc == SQLITE_OK ? DB_OK : DB_ERR;
-}
-
 int db_bind_blob(struct stmt *st, int n, const void *p, size_t len)
 {
 	int idx = param_index(st, n);
