@@ -129,6 +129,31 @@ static int by_label(const void *a, const void *b)
 	return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
+/* A lower bound of the units the plan offers, from the units the page has
+** read (p->chain): a range whose root is among them offers that root and its
+** active children, less the excluded subtree's top when it is one of them,
+** and nothing when the excluded subtree holds the root. Every unit of the
+** range counts only without a movement's filter. 0 when nothing is known. */
+static int64_t units_at_least(const struct picker *p, const struct unit_pick_plan *pl)
+{
+	if (pl->registered || !p->chain) return 0;
+	int64_t n = 0;
+	for (int i = 0; i < pl->nranges; i++) {
+		const char *lo = pl->lo[i];
+		size_t len = strlen(lo), ex = strlen(pl->ex_lo);
+		for (int k = 0; k < p->nchain; k++) {
+			const struct unit *c = &p->chain[k];
+			if (!c->active || !c->path || strcmp(c->path, lo) != 0) continue;
+			if (ex && strncmp(lo, pl->ex_lo, ex) == 0) break; /* the root is in the excluded subtree */
+			/* a child's path is lo followed by "<id>/": one '/' more, at its end */
+			int child = ex > len && strncmp(pl->ex_lo, lo, len) == 0 && strchr(pl->ex_lo + len, '/') == pl->ex_lo + ex - 1;
+			n += 1 + c->children - child;
+			break;
+		}
+	}
+	return n;
+}
+
 static void read_item(struct req *r, struct stmt *st, struct pick_item *it)
 {
 	it->id = db_int(st, 0);
@@ -164,6 +189,11 @@ static int choose_units(struct req *r, const struct picker *p, const char *q, in
 {
 	struct unit_pick_plan pl;
 	if (plan_units(r, p, &pl) != 0) return -1;
+	if (count_only && !(q && *q) && units_at_least(p, &pl) >= limit) {
+		*items = NULL;
+		*n = limit;
+		return 0; /* enough choices known: the subtree is not walked */
+	}
 	struct buf key, sql;
 	buf_init(&key);
 	buf_init(&sql);

@@ -36,6 +36,7 @@
 #include "../base/buf.h"
 
 struct req;
+struct unit;
 
 #define PICK_FEW 60
 #define PICK_MAX_VALUES 64
@@ -63,6 +64,10 @@ struct picker {
 	int64_t value;           /* the chosen id; 0: none */
 	const struct pick_item *known; /* units: a unit as pick_lookup would give it, read already by
 				  the page (used when its id is value), or NULL */
+	const struct unit *chain; /* units: units the page has read with their active children (a unit's
+				  ancestors), or NULL: where one is the root of a range of choices,
+				  its children bound their number without a count (below) */
+	int nchain;
 	int nvalues;             /* multiple: the chosen ids */
 	const int64_t *values;
 	int multiple;            /* a list chosen as removable chips */
