@@ -173,9 +173,9 @@ int units_each(struct db *db, struct arena *a, const struct unit_query *q, units
 	}
 	int children_only = q->parent > 0 && q->under <= 0 && !pat && !(q->kind && *q->kind) && q->inactive == 0;
 	struct stmt *st;
-	if (par && q->brief) /* 5 columns of 14: a unit page's 61 children in 12 µs of SQL instead of 28 */
-		buf_printf(&sql, "SELECT u.id, u.code, u.name, NULL, NULL, NULL, NULL, NULL, NULL, u.active, NULL, "
-				 "NULL, NULL, u.children, NULL FROM units u%s", buf_cstr(&where));
+	int brief = par && q->brief;
+	if (brief) /* 5 columns of 14, read as 5: a unit page's 61 children in 12 µs of SQL instead of 28 */
+		buf_printf(&sql, "SELECT u.id, u.code, u.name, u.active, u.children FROM units u%s", buf_cstr(&where));
 	else if (par)
 		buf_printf(&sql, "SELECT u.id, u.code, u.name, u.kind, u.parent_id, NULL, NULL, u.path, u.depth, u.active, u.version, "
 				 "u.created_at, u.updated_at, u.children, NULL FROM units u%s", buf_cstr(&where));
@@ -198,7 +198,16 @@ int units_each(struct db *db, struct arena *a, const struct unit_query *q, units
 	int rc = DB_DONE;
 	while (*n < cap && (rc = db_step(st)) == DB_ROW) {
 		struct unit u;
-		read_unit_row(st, &u);
+		if (brief) {
+			memset(&u, 0, sizeof u);
+			u.id = db_int(st, 0);
+			u.code = db_text(st, 1);
+			u.name = db_text(st, 2);
+			u.active = (int)db_int(st, 3);
+			u.children = db_int(st, 4);
+		} else {
+			read_unit_row(st, &u);
+		}
 		if (par) {
 			u.parent_code = par->code;
 			u.parent_name = par->name;
