@@ -298,13 +298,15 @@ int units_get_chain(struct db *db, struct arena *a, int64_t id, struct unit **ou
 	** lookup (the rows themselves travel up the recursion: joined
 	** afterwards, PostgreSQL guesses 100 rows and scans the table): one
 	** round trip for what units_get and units_ancestors read in two. A
-	** row's parent is the row before it, so its code and name need no join. */
+	** row's parent is the row before it, so its code and name need no join.
+	** The rows come up the chain and are put in order of depth here: an
+	** ORDER BY is a sorter, 2 of SQLite's 9 µs for a province. */
 	struct stmt *st = db_query(db,
 				   "WITH RECURSIVE chain AS (SELECT " CHAIN_COLS ", " UNIT_PEOPLE " AS people FROM units u WHERE u.id = $1 "
 				   "UNION ALL SELECT x.id, x.code, x.name, x.kind, x.parent_id, x.path, x.depth, x.active, x.version, x.created_at, "
 				   "x.updated_at, x.children, CAST(0 AS BIGINT) FROM units x JOIN chain c ON x.id = c.parent_id) "
 				   "SELECT id, code, name, kind, parent_id, NULL, NULL, path, depth, active, version, created_at, updated_at, children, "
-				   "people FROM chain ORDER BY depth LIMIT $2",
+				   "people FROM chain LIMIT $2",
 				   "ii", id, (int64_t)UNIT_MAX_DEPTH + 1);
 	if (!st) return E_DB;
 	*items = arena_alloc(a, sizeof(struct unit) * (UNIT_MAX_DEPTH + 1));
@@ -317,6 +319,12 @@ int units_get_chain(struct db *db, struct arena *a, int64_t id, struct unit **ou
 	}
 	db_done(st);
 	if (rc != DB_ROW && rc != DB_DONE) return E_DB;
+	for (int i = 1; i < *n; i++) /* by depth: an insertion sort of at most 25 */
+		for (int j = i; j > 0 && (*items)[j - 1].depth > (*items)[j].depth; j--) {
+			struct unit t = (*items)[j];
+			(*items)[j] = (*items)[j - 1];
+			(*items)[j - 1] = t;
+		}
 	for (int i = 1; i < *n; i++) {
 		struct unit *u = &(*items)[i], *p = &(*items)[i - 1];
 		if (u->parent_id != p->id) return E_DB; /* not a chain: never with the foreign key */
