@@ -812,6 +812,19 @@ void chart_svg(struct buf *o, const struct chart *c, const char *lang)
 	layout_free(&L);
 }
 
+void chart_figure(struct buf *o, const struct chart *c, const char *lang)
+{
+	buf_raw(o, "<div class=\"chart-scroll\" tabindex=\"0\"");
+	if (c->title && *c->title) {
+		buf_raw(o, " role=\"region\" aria-label=\"");
+		buf_html(o, c->title);
+		buf_raw(o, "\"");
+	}
+	buf_raw(o, ">\n");
+	chart_svg(o, c, lang);
+	buf_raw(o, "</div>\n");
+}
+
 /* ---- cairo ---- */
 
 struct pango_measure {

@@ -63,6 +63,11 @@ double chart_height(const struct chart *c, double w);
 /* standalone inline SVG: viewBox, role="img", <title>, aria-label; only
 ** presentation attributes (no style), so it passes a CSP without inline styles */
 void chart_svg(struct buf *o, const struct chart *c, const char *lang);
+/* the SVG in a box of its own that a page puts where a chart goes: on a
+** phone the chart keeps a width its labels can be read at (app.css) and the
+** box scrolls sideways instead of the page, reached by the keyboard as a
+** region named by the chart's title */
+void chart_figure(struct buf *o, const struct chart *c, const char *lang);
 
 /* the same chart in the rectangle (x, y, w, h) of cr, text through pango
 ** (the calling thread's default font map); cr's state is restored */

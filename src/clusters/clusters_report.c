@@ -191,7 +191,7 @@ void cluster_chart_svg(struct buf *o, struct req *r, const struct ranking *k)
 {
 	struct chart c;
 	cluster_chart(r, k, &c);
-	chart_svg(o, &c, r->lang);
+	chart_figure(o, &c, r->lang);
 }
 
 /* ---- the summary ---- */

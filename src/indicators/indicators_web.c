@@ -1981,7 +1981,7 @@ static int build_chart(struct req *r, const struct indicator *x, int64_t unit_id
 	** page (trend_svg NULL), not an empty chart on a 0–1 axis */
 	c->trend_svg = NULL;
 	if (any_value || any_target) {
-		chart_svg(&b, &ch, r->lang);
+		chart_figure(&b, &ch, r->lang);
 		c->trend_svg = arena_strdup(&r->a, buf_cstr(&b));
 	}
 	c->np = np;
@@ -2048,7 +2048,7 @@ static int build_chart(struct req *r, const struct indicator *x, int64_t unit_id
 		struct chart uc = { .kind = CHART_BARS, .format = chart_fmt(x), .n = m, .labels = ulabels, .nseries = 1,
 				    .title = arena_printf(&r->a, "%s, %s", x->name, periods[np - 1]) };
 		uc.series[0] = (struct chart_series){ x->name, uvals };
-		chart_svg(&b, &uc, r->lang);
+		chart_figure(&b, &uc, r->lang);
 		c->units_svg = arena_strdup(&r->a, buf_cstr(&b));
 	}
 	buf_free(&b);

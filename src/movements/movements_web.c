@@ -63,7 +63,7 @@ void tmpl_raw_chart(struct buf *o, struct req *r, const struct dashboard *d, con
 	struct chart c;
 	if (mv_chart(r->db, &r->a, d, which, r->lang, &c) != 0) return;
 	buf_raw(o, "<figure class=\"chart\">");
-	chart_svg(o, &c, r->lang);
+	chart_figure(o, &c, r->lang);
 	buf_raw(o, "</figure>\n");
 }
 

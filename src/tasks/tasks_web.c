@@ -735,7 +735,7 @@ void tmpl_task_chart(struct buf *o, struct req *r, const struct task_dashboard *
 	struct chart c;
 	task_chart(r, d, which, &c);
 	buf_raw(o, "<figure class=\"chart\">");
-	chart_svg(o, &c, r->lang);
+	chart_figure(o, &c, r->lang);
 	buf_raw(o, "</figure>\n");
 }
 

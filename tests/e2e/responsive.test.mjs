@@ -111,6 +111,36 @@ test('at 390 px the pages of rules, a decision and a cluster year do not scroll 
   }
 });
 
+// A chart is drawn 640 units wide with labels of 11: shrunk to a phone's
+// 358 px its labels were 6 px. On a phone it keeps 560 px (labels of 9.6 px)
+// in a box of its own that scrolls sideways, a region the keyboard reaches.
+test('at 390 px a chart keeps labels that can be read, and scrolls in its own box', async () => {
+  const one = (q) => Number(dbSql(env.db, q));
+  const mv = one("SELECT id FROM movements WHERE code = 'DVK2024'");
+  const programme = one("SELECT id FROM task_programmes WHERE code = 'NQ57-CAMAU'");
+  const cluster = one("SELECT id FROM clusters WHERE code = 'CUM-BTB'");
+  const { context, page } = await phone(390);
+  try {
+    for (const path of [`/movements/${mv}/dashboard`, `/programmes/${programme}`, `/clusters/${cluster}/years/2023`]) {
+      const res = await page.goto(srv.base + path);
+      assert.equal(res.status(), 200, path);
+      assert.deepEqual(await sideways(page), { scroll: 390, width: 390 }, `${path} scrolls sideways`);
+      const boxes = await page.locator('.chart-scroll').evaluateAll((els) => els.map((box) => {
+        const svg = box.querySelector('svg.chart');
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        return {
+          label: Math.round(11 * scale * 10) / 10, inside: box.getBoundingClientRect().right <= innerWidth,
+          scrolls: box.scrollWidth > box.clientWidth, tab: box.tabIndex, region: box.getAttribute('role') === 'region' && !!box.getAttribute('aria-label'),
+        };
+      }));
+      assert.ok(boxes.length >= 1, `${path}: no chart`);
+      for (const b of boxes) assert.deepEqual(b, { label: 9.6, inside: true, scrolls: true, tab: 0, region: true }, path);
+    }
+  } finally {
+    await context.close();
+  }
+});
+
 test('at 1280 px the same pages fit too, with the menu open in the header', async () => {
   const { context, page } = await phone(1280);
   try {

@@ -87,7 +87,7 @@ test('the national dashboard says its figure is Sơn La\'s alone, and every char
   assert.ok(units, 'the units chart\'s figures as a table');
   assert.deepEqual([...units[1].matchAll(/<tr><th scope="row">([^<]*)<\/th><td class="num">([^<]*)<\/td><\/tr>/g)].map((m) => [m[1], m[2]]),
     [['Tỉnh Sơn La', '250.000\u00a0lượt']]);
-  assert.match(card, /<h3>Đơn vị trực thuộc<\/h3><svg[^>]*aria-label="Lượt người tham gia tuyên truyền chuyển đổi số, 2025"/);
+  assert.match(card, /<h3>Đơn vị trực thuộc<\/h3><div class="chart-scroll" tabindex="0" role="region" aria-label="Lượt người tham gia tuyên truyền chuyển đổi số, 2025">\n<svg[^>]*aria-label="Lượt người tham gia tuyên truyền chuyển đổi số, 2025"/);
   // Sơn La: ten of its departments report the departments' indicator, the province's own figures are its own
   const sl = sql(env.db, "SELECT id FROM units WHERE code = 'T-SONLA'");
   const slBelow = Number(sql(env.db, `SELECT count(*) FROM units WHERE parent_id = ${sl} AND active = 1`));
