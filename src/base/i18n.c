@@ -301,11 +301,24 @@ int i18n_parse_number(const char *lang, const char *s, double *out)
 
 int i18n_parse_int(const char *lang, const char *s, int64_t *out)
 {
-	char neg, digits[40], frac[40];
-	if (read_number(lang ? lang : LANG_DEFAULT, s, &neg, digits, sizeof digits, frac, sizeof frac) != 0) return -1;
-	for (const char *f = frac; *f; f++) if (*f != '0') return -1;
-	if (strlen(digits) > 18) return -1;
-	int64_t v = strtoll(digits, NULL, 10);
+	/* room for every digit typed: a whole number of any length is one, if out of reach */
+	size_t cap = strlen(s) + 1;
+	char neg, *digits = malloc(cap), *frac = malloc(cap);
+	int rc = -1;
+	if (!digits || !frac || read_number(lang ? lang : LANG_DEFAULT, s, &neg, digits, cap, frac, cap) != 0) goto out;
+	for (const char *f = frac; *f; f++) if (*f != '0') goto out;
+	const char *d = digits;
+	while (d[0] == '0' && d[1]) d++;
+	if (strlen(d) > 18) {
+		*out = neg ? INT64_MIN : INT64_MAX;
+		rc = -2;
+		goto out;
+	}
+	int64_t v = strtoll(d, NULL, 10);
 	*out = neg ? -v : v;
-	return 0;
+	rc = 0;
+out:
+	free(digits);
+	free(frac);
+	return rc;
 }

@@ -51,7 +51,9 @@ int office_time(const char *iso, struct tm *tm);
 ** while "1.5" (a group of one digit) is refused. Returns 0, or -1 when the
 ** text is not a number written that way. */
 int i18n_parse_number(const char *lang, const char *s, double *out);
-/* the same, for a whole number (refuses a fraction) */
+/* the same, for a whole number (refuses a fraction); -2 for a whole number
+** of more than 18 digits, out of reach (*out is then INT64_MAX, or INT64_MIN
+** when negative: a range check refuses it) */
 int i18n_parse_int(const char *lang, const char *s, int64_t *out);
 
 #endif

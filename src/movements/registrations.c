@@ -195,9 +195,9 @@ int mv_check_values(const struct movement *m, const struct commitment_in *v, con
 		const struct metric *mt = movement_metric(m, v[i].metric);
 		const char *msg = NULL;
 		if (!mt) msg = N_("Is not a metric of this movement");
-		else if (!isfinite(v[i].value) || v[i].value < 0) msg = N_("Values cannot be negative");
-		else if (strcmp(mt->kind, "rate") == 0 && v[i].value > 100) msg = N_("A percentage is at most 100");
-		else if (v[i].value > MV_AMOUNT_MAX) msg = N_("A value is at most 1,000,000,000,000,000");
+		/* out of range, however far: the range (a rate's, or an amount's, money in VND included) */
+		else if (strcmp(mt->kind, "rate") == 0 && !(v[i].value >= 0 && v[i].value <= 100)) msg = N_("Must be from 0 to 100");
+		else if (!(v[i].value >= 0 && v[i].value <= MV_AMOUNT_MAX)) msg = N_("Must be from 0 to 1,000,000,000,000,000");
 		else if (mt->unit && (strcasecmp(mt->unit, "VND") == 0 || strcmp(mt->unit, "₫") == 0 || strcasecmp(mt->unit, "đồng") == 0) &&
 			 v[i].value != floor(v[i].value))
 			msg = N_("Money is counted in whole đồng");

@@ -845,7 +845,7 @@ int tasks_progress(struct db *db, const struct user *who, int64_t id, int64_t pe
 	if (rc != E_OK) { arena_free(&a); return rc; }
 	struct task *t;
 	if ((rc = task_for_change(db, &a, who, id, PERM_TASK_REPORT, &t)) != E_OK) goto out;
-	if (percent < 0 || percent > 100) fe_add(fe, "percent", N_("Must be between 0 and 100"));
+	if (percent < 0 || percent > 100) fe_add(fe, "percent", N_("Must be from 0 to 100"));
 	check_text(fe, "note", note, 4000, 0);
 	if (fe->n) { rc = E_INVALID; goto out; }
 	if (!strcmp(t->state, "done")) {

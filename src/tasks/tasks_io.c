@@ -425,7 +425,7 @@ static int import_progress_line(struct db *db, const struct user *who, const cha
 			fputc('\n', errors);
 			bad = 1;
 		} else if (!(v >= 0 && v <= 100)) {
-			line_error(errors, lang, line, "percent", N_("Must be between 0 and 100"));
+			line_error(errors, lang, line, "percent", N_("Must be from 0 to 100"));
 			bad = 1;
 		} else if (v != (double)(int64_t)v) {
 			/* 87,5: refused as the task page's form refuses it, never rounded */

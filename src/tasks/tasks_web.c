@@ -442,7 +442,7 @@ void api_task_get(struct req *r)
 enum { AF_PERCENT, AF_NOTE, AF_DONE_ON, AF_PRODUCT, AF_DECISION, AF_COMMENT, AF_DUE, AF_REASON, AF_N };
 static const char *const decisions[] = { "accept", "return", NULL };
 static const struct field_spec progress_fields[] = {
-	{ "percent", F_INT, 1, 0, INT32_MIN, INT32_MAX, NULL },
+	{ "percent", F_INT, 1, 0, 0, 100, NULL },
 	{ "note", F_LINES, 0, 4000, 0, 0, NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL },
 };

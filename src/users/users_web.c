@@ -489,6 +489,56 @@ static int day_bound(struct req *r, const char *typed, int end, char out[24])
 	return 1;
 }
 
+/* a time as the log writes it (now_iso: "2026-11-23T09:00:00Z"): the pager's before_at */
+static int audit_time_valid(const char *s)
+{
+	char day[11];
+	if (strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z') return 0;
+	for (int i = 11; i < 19; i++)
+		if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9')) return 0;
+	memcpy(day, s, 10);
+	day[10] = 0;
+	return date_valid(day);
+}
+
+/* the next page's address: the filters as they are, and the last entry
+** shown as the pager's key (its time too when the page is in time order) */
+static const char *audit_older(struct req *r, const struct audit_entry *last, int by_time)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_raw(&b, r->path);
+	char sep = '?';
+	struct evkeyval *kv;
+	TAILQ_FOREACH(kv, &r->query, next) {
+		if (!strcmp(kv->key, "before") || !strcmp(kv->key, "before_at")) continue;
+		buf_char(&b, sep);
+		sep = '&';
+		buf_url(&b, kv->key);
+		buf_char(&b, '=');
+		buf_url(&b, kv->value);
+	}
+	if (by_time) {
+		buf_char(&b, sep);
+		sep = '&';
+		buf_raw(&b, "before_at=");
+		buf_url(&b, last->at);
+	}
+	buf_printf(&b, "%cbefore=%lld", sep, (long long)last->id);
+	const char *s = arena_strdup(&r->a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* GET /audit. Without days it is in id order, newest first, and its pager
+** says the last id shown (before=). Between two days it is in time order,
+** at DESC, id DESC, the order of the index audit_log_at (at, id) walked
+** down from the range's end (migration 038): ids and times grow together
+** in practice, but nothing makes them, and ordering such a range by id made
+** SQLite sort every entry of it for each page. The pager then carries both
+** (before_at=, before=), so entries of the same second are neither repeated
+** nor skipped at a page's edge; an older address with only before= goes on
+** from that entry's time. */
 void page_audit(struct req *r)
 {
 	if (!role_can_top(r->user, PERM_ADMIN)) { reply_forbidden(r, N_("The audit log is read by an administrator of the whole tree")); return; }
@@ -501,6 +551,12 @@ void page_audit(struct req *r)
 	q.login = req_query(r, "login");
 	if (q.login && !*q.login) q.login = NULL;
 	if (query_bad(r)) return;
+	const char *before_at = req_query(r, "before_at");
+	if (before_at && !*before_at) before_at = NULL;
+	if (before_at && !audit_time_valid(before_at)) {
+		reply_error(r, 400, "bad_request", N_("A parameter of the address is not valid"));
+		return;
+	}
 	/* the days typed (dd/mm/yyyy or ISO) on the office's clock, as the UTC times they begin and end at */
 	char lo[24] = "", hi[24] = "";
 	q.from = req_query(r, "from");
@@ -508,16 +564,33 @@ void page_audit(struct req *r)
 	if (q.from && *q.from && !day_bound(r, q.from, 0, lo)) q.from_error = _("Is not a date (dd/mm/yyyy)");
 	if (q.to && *q.to && !day_bound(r, q.to, 1, hi)) q.to_error = _("Is not a date (dd/mm/yyyy)");
 	if (q.from_error || q.to_error) r->status = 400;
+	int by_time = *lo || *hi;
+	/* an address of before the time order (before= alone): on from that entry's time */
+	char after_at[24] = "";
+	if (by_time && q.before && !before_at) {
+		struct stmt *st = db_query(r->db, "SELECT at FROM audit_log WHERE id = $1", "i", q.before);
+		if (st && db_step(st) == DB_ROW && audit_time_valid(db_text(st, 0))) snprintf(after_at, sizeof after_at, "%s", db_text(st, 0));
+		db_done(st);
+		if (*after_at) before_at = after_at;
+	}
 	struct buf sql;
 	buf_init(&sql);
 	buf_raw(&sql, "SELECT id, at, login, user_id IS NOT NULL, action, entity, entity_id, before, after, note FROM audit_log WHERE 1 = 1");
 	if (q.login) buf_raw(&sql, " AND login = $1");
 	if (q.entity) buf_raw(&sql, " AND entity = $2");
 	if (q.entity && q.entity_id) buf_raw(&sql, " AND entity_id = $3");
-	if (q.before) buf_raw(&sql, " AND id < $4");
+	/* In time order the key of the last entry shown is the walk's upper
+	** bound (at <= $7; the rest skips that second's newer ids) in place of
+	** the range's end, which SQLite would otherwise pick, walking down from
+	** the end of the range to the page; a key at or past the end changes
+	** nothing. */
+	int keyed = by_time && before_at && (!*hi || strcmp(before_at, hi) < 0);
 	if (*lo) buf_raw(&sql, " AND at >= $5");
-	if (*hi) buf_raw(&sql, " AND at < $6");
-	buf_printf(&sql, " ORDER BY id DESC LIMIT %d", AUDIT_PAGE + 1);
+	if (*hi && !keyed) buf_raw(&sql, " AND at < $6");
+	if (keyed && q.before) buf_raw(&sql, " AND at <= $7 AND (at < $7 OR id < $4)");
+	else if (keyed) buf_raw(&sql, " AND at < $7");
+	else if (q.before && (!by_time || !before_at)) buf_raw(&sql, " AND id < $4"); /* id order, or an entry not found */
+	buf_printf(&sql, " ORDER BY %s LIMIT %d", by_time ? "at DESC, id DESC" : "id DESC", AUDIT_PAGE + 1);
 	struct stmt *st = db_prep(r->db, buf_cstr(&sql));
 	buf_free(&sql);
 	if (!st) { reply_fail(r, E_DB, NULL); return; }
@@ -533,6 +606,7 @@ void page_audit(struct req *r)
 	db_bind_int(st, 4, q.before);
 	db_bind_text(st, 5, *lo ? lo : NULL);
 	db_bind_text(st, 6, *hi ? hi : NULL);
+	db_bind_text(st, 7, keyed ? before_at : NULL);
 	struct audit_entry *rows = arena_alloc(&r->a, sizeof *rows * (AUDIT_PAGE + 1));
 	int n = 0, rc;
 	while (n <= AUDIT_PAGE && (rc = db_step(st)) == DB_ROW) {
@@ -550,6 +624,7 @@ void page_audit(struct req *r)
 	db_done(st);
 	int more = n > AUDIT_PAGE;
 	if (more) n = AUDIT_PAGE;
+	if (more) q.older = audit_older(r, &rows[n - 1], by_time);
 	page_begin(r, _("Audit log"), "users");
 	tmpl_audit_page(&r->out, r, &q, rows, n, more, audit_kinds);
 	page_end(r);

@@ -29,6 +29,7 @@ struct audit_query {
 	int64_t entity_id, before;
 	const char *from, *to;             /* days as typed */
 	const char *from_error, *to_error; /* translated, or NULL */
+	const char *older;                 /* the next page's address, or NULL */
 };
 struct audit_entry {
 	int64_t id, entity_id;

@@ -17,18 +17,19 @@ static void range_num(struct buf *b, const char *lang, int64_t v)
 	else fmt_int(b, lang, v);
 }
 
-/* "Must be from 1945 to 2200": the range a typed number missed, in the
-** reader's language (the message is whole when stored, so shown as is);
-** an identifier's range (up to the largest integer) says only that */
-static const char *range_msg(struct req *r, int64_t min, int64_t max)
+/* "Must be from 1945 to 2200": the range a number missed, however far, in
+** the reader's language (the message is whole when stored, so shown as is);
+** a range up to the largest integer (an identifier, an offset) is said by
+** its minimum, "Must be 1 or more", unless the number passed even that */
+static const char *range_msg(struct req *r, int64_t min, int64_t max, int below)
 {
-	if (max >= INT32_MAX || min <= INT32_MIN) return N_("Is out of range");
 	struct buf lo, hi;
 	buf_init(&lo);
 	buf_init(&hi);
 	range_num(&lo, r->lang, min);
 	range_num(&hi, r->lang, max);
-	const char *m = arena_printf(&r->a, _("Must be from %s to %s"), buf_cstr(&lo), buf_cstr(&hi));
+	const char *m = max == INT64_MAX && below ? arena_printf(&r->a, _("Must be %s or more"), buf_cstr(&lo))
+						  : arena_printf(&r->a, _("Must be from %s to %s"), buf_cstr(&lo), buf_cstr(&hi));
 	buf_free(&lo);
 	buf_free(&hi);
 	return m;
@@ -55,6 +56,12 @@ int input_read(struct req *r, const struct field_spec *spec, struct input *in, s
 					if (!json_is_string(v)) { fe_add(fe, f->name, N_("Must be text")); continue; }
 					text = json_string_value(v);
 				} else if (f->type == F_INT) {
+					/* a number written as a real (1e21, 150.5) outside the range says the range */
+					double d = json_is_real(v) ? json_real_value(v) : 0;
+					if (json_is_real(v) && !(d >= (double)f->min && d <= (double)f->max)) {
+						fe_add(fe, f->name, range_msg(r, f->min, f->max, d < (double)f->min));
+						continue;
+					}
 					if (!json_is_integer(v)) { fe_add(fe, f->name, N_("Must be a whole number")); continue; }
 					in->i[k] = json_integer_value(v);
 				} else if (f->type == F_BOOL) {
@@ -70,10 +77,19 @@ int input_read(struct req *r, const struct field_spec *spec, struct input *in, s
 				while (*v == ' ') v++;
 				if (!*v) isnull = 1;
 				else if (f->type == F_INT) {
-					/* typed the user's way: "1.500" is 1500 in Vietnamese */
-					if (i18n_parse_int(r->lang, v, &in->i[k]) != 0) {
+					/* typed the user's way: "1.500" is 1500 in Vietnamese; a
+					** number however long, or with decimals, outside the range
+					** says the range */
+					int rc = i18n_parse_int(r->lang, v, &in->i[k]);
+					double d = 0;
+					if (rc == -1 && i18n_parse_number(r->lang, v, &d) == 0 && !(d >= (double)f->min && d <= (double)f->max)) {
+						in->i[k] = d < (double)f->min ? INT64_MIN : INT64_MAX;
+						rc = -2;
+					}
+					if (rc != 0) {
 						in->s[k] = arena_strdup(&r->a, v); /* shown back in the form */
-						fe_add(fe, f->name, N_("Must be a whole number"));
+						fe_add(fe, f->name, rc == -2 ? range_msg(r, f->min, f->max, in->i[k] < f->min) : N_("Must be a whole number"));
+						in->i[k] = 0;
 						continue;
 					}
 				} else if (f->type == F_BOOL) {
@@ -124,7 +140,7 @@ int input_read(struct req *r, const struct field_spec *spec, struct input *in, s
 			if (!ok) { fe_add(fe, f->name, N_("Is not one of the allowed values")); continue; }
 		}
 		if (have && !isnull && f->type == F_INT && (in->i[k] < f->min || in->i[k] > f->max)) {
-			fe_add(fe, f->name, range_msg(r, f->min, f->max));
+			fe_add(fe, f->name, range_msg(r, f->min, f->max, in->i[k] < f->min));
 			in->i[k] = 0;
 			continue;
 		}
@@ -177,13 +193,20 @@ int64_t query_int(struct req *r, const char *name, int64_t dflt, int64_t min, in
 	const char *s = req_query(r, name);
 	if (!s || !*s) return dflt;
 	if (parse_int(s, &v) != 0) {
+		/* digits past the largest integer: above the cap, or below the minimum */
+		const char *d = s + (*s == '-' || *s == '+');
+		if (*d && !d[strspn(d, "0123456789")]) {
+			if (*s != '-') return max;
+			query_fail(r, name, range_msg(r, min, max, 1));
+			return dflt;
+		}
 		query_fail(r, name, N_("Must be a whole number"));
 		return dflt;
 	}
-	/* below the smallest meaningful value is a mistake (a negative offset);
-	** above a cap (a page size) is read as the cap */
+	/* below the smallest meaningful value is a mistake (a negative offset),
+	** answered with the range; above a cap (a page size) is read as the cap */
 	if (v < min) {
-		query_fail(r, name, N_("Is out of range"));
+		query_fail(r, name, range_msg(r, min, max, 1));
 		return dflt;
 	}
 	return v > max ? max : v;

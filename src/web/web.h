@@ -161,8 +161,9 @@ int input_list(struct req *r, const char *name, const char **out, int max, int *
 int input_numbers(struct req *r, const char *name, const char **codes, double *values, int max, int *n, int *present,
 		  struct field_errors *fe);
 /* A whole-number query parameter: absent or empty is dflt, above max is read
-** as max (a page size is capped), not a whole number or below min is remembered
-** for query_bad (a negative offset is a mistake, not 0). */
+** as max (a page size is capped, however many digits), not a whole number or
+** below min is remembered for query_bad with its message (a negative offset is
+** a mistake, not 0: "Must be 0 or more"). */
 int64_t query_int(struct req *r, const char *name, int64_t dflt, int64_t min, int64_t max);
 /* A query parameter that must be one of choices: the choice, NULL when absent
 ** or empty; another value is remembered for query_bad. */

@@ -109,7 +109,7 @@ test('measured values have a range: amounts 0..10^15 in whole VND, rates 0..100,
   // the largest 64-bit integer, sent as JSON text (JavaScript cannot hold it)
   r = await admin.post(`/api/v1/models/${model.id}/reports`, { json: `{"reported_on":"${day(-1)}","results":{"vnd":9223372036854775807}}` });
   assert.equal(r.status, 422);
-  assert.equal(r.data.error.fields.results, 'Giá trị tối đa là 1.000.000.000.000.000');
+  assert.equal(r.data.error.fields.results, 'Phải từ 0 đến 1.000.000.000.000.000');
   assert.equal((await report({ vnd: 1e15, km: 2.5, pct: 100 })).status, 201);
   // the standing sum would pass 10^15
   r = await report({ vnd: 1 });

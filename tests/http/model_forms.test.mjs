@@ -48,7 +48,7 @@ async function browserAs(login, password, lang) {
 // Posts a form of a page as the page itself would (its _csrf).
 const NUMBER = 'Phải là số viết như 1.500.000,5 (dấu chấm nhóm hàng nghìn, dấu phẩy trước phần thập phân)';
 const WHOLE = 'Tiền được tính bằng đồng chẵn (không có phần lẻ)';
-const PCT = 'Tỷ lệ phần trăm không được vượt quá 100';
+const PCT = 'Phải từ 0 đến 100';
 
 before(async () => {
   env = makeDb();

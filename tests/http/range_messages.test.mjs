@@ -38,12 +38,12 @@ test('a birth year typed on the form: its range, years written without grouping'
   assert.match(r.text, /<li><a href="#f-birth_year">Năm sinh: Phải từ 1900 đến 2100<\/a><\/li>/);
 });
 
-test('the API says the same in English; an identifier out of range only that it is', async () => {
+test('the API says the same in English; an identifier below 1 that it must be 1 or more', async () => {
   const en = { 'Accept-Language': 'en' };
   let r = await admin.post('/api/v1/people', { json: { full_name: 'Cụ Già', gender: 'M', birth_year: 2101, unit_id: 1 }, headers: en });
   assert.equal(r.status, 422);
   assert.equal(r.data.error.fields.birth_year, 'Must be from 1900 to 2100');
   r = await admin.post('/api/v1/people', { json: { full_name: 'Cụ Già', gender: 'M', unit_id: 0 }, headers: en });
   assert.equal(r.status, 422);
-  assert.equal(r.data.error.fields.unit_id, 'Is out of range');
+  assert.equal(r.data.error.fields.unit_id, 'Must be 1 or more');
 });

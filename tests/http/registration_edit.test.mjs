@@ -88,7 +88,7 @@ test('a number that does not read is told at its box, what was typed is kept, no
   assert.equal(r.status, 422, r.text.slice(0, 300));
   assert.deepEqual(fieldErrors(r.text), [
     ['e-commit-vnd', 'Phải là số viết như 1.500.000,5 (dấu chấm nhóm hàng nghìn, dấu phẩy trước phần thập phân)'],
-    ['e-commit-pct', 'Tỷ lệ phần trăm không được vượt quá 100'],
+    ['e-commit-pct', 'Phải từ 0 đến 100'],
   ]);
   assert.equal(inputValue(r.text, 'f-commit-vnd'), '1.5OO.000');
   assert.equal(inputValue(r.text, 'f-pledge'), 'Thử');

@@ -29,7 +29,7 @@ const fieldErrors = (html) => [...html.matchAll(/<p class="field-error" id="([^"
 const browserAs = (login, password, lang) => formLogin(srv.base, login, password, lang);
 
 const NUMBER = 'Phải là số viết như 1.500.000,5 (dấu chấm nhóm hàng nghìn, dấu phẩy trước phần thập phân)';
-const PCT = 'Tỷ lệ phần trăm không được vượt quá 100';
+const PCT = 'Phải từ 0 đến 100';
 const BELOW = 'Phải là đơn vị này hoặc đơn vị trực thuộc';
 
 before(async () => {

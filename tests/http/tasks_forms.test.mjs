@@ -122,6 +122,27 @@ test('the status filter and the link to every overdue task keep the unit and the
   assert.ok(filtered.text.includes(`<input type="hidden" name="unit_id" value="${camau}">`));
 });
 
+test('a progress outside 0..100, however large, says the range: the API in each language, the task page at its box', async () => {
+  const t = await newTask();
+  const want = { vi: 'Phải từ 0 đến 100', en: 'Must be from 0 to 100', hi: '0 से 100 तक होना चाहिए' };
+  for (const percent of [150, -1, 3000000000, 1e21]) {
+    for (const [lang, msg] of Object.entries(want)) {
+      const r = await reporter.post(`/api/v1/tasks/${t.id}/progress`, { json: { percent }, headers: { 'Accept-Language': lang } });
+      assert.equal(r.status, 422, `${percent} ${lang}`);
+      assert.deepEqual(r.data.error.fields, { percent: msg }, `${percent} ${lang}`);
+    }
+  }
+  const rep = await browser('camau.skhcn');
+  const csrf = csrfOf((await rep.get(`/tasks/${t.id}`)).text);
+  for (const typed of ['3.000.000.000', '99999999999999999999999']) {
+    const r = await rep.post(`/tasks/${t.id}/progress`, { form: { _csrf: csrf, percent: typed, note: '' } });
+    assert.equal(r.status, 422, typed);
+    assert.match(r.text, /<p class="field-error" id="e-percent">Phải từ 0 đến 100<\/p>/, typed);
+    assert.ok(r.text.includes(`name="percent" inputmode="numeric" required value="${typed}"`), typed);
+  }
+  assert.equal(sql(env.db, `SELECT count(*) FROM task_reports WHERE task_id = ${t.id}`), '0');
+});
+
 test('the task page\'s forms keep what was typed after an error', async () => {
   const t = await newTask();
   const rep = await browser('camau.skhcn');
@@ -251,7 +272,7 @@ test('imports: line errors in the reader\'s language; 87,5 refused as the form r
   const api = await upload(en, `/api/v1/programmes/${nq57.id}/progress`, body, 'tien-do.csv');
   assert.equal(api.status, 422);
   assert.equal(api.data.error.fields.file,
-    'line 2: percent: Must be a whole number\nline 3: percent: Must be between 0 and 100\nline 4: no task of this programme has the code FR-9');
+    'line 2: percent: Must be a whole number\nline 3: percent: Must be from 0 to 100\nline 4: no task of this programme has the code FR-9');
   // the page's reader (Vietnamese)
   const rep = await browser('camau.skhcn');
   const fd = new FormData();

@@ -308,3 +308,45 @@ test('the audit log between two days typed the Vietnamese way, on the office\'s 
   assert.deepEqual(fieldErrors(bad.text), { af: 'Không phải là ngày hợp lệ (dd/mm/yyyy)' });
   assert.match(bad.text, /<input id="af" name="from" value="31\/02\/2025"/);
 });
+
+test('the audit log between two days is in time order, newest first, and its pages neither repeat nor skip entries of the same second, whatever their ids', async () => {
+  const api = new Client(srv.base);
+  await api.login('admin', env.adminPassword);
+  const units = [];
+  for (let i = 0; i < 55; i++) units.push((await mkUnit(api, `AU-${i}`, `Đơn vị ghi ${i}`, 'ward', qn.id)).id);
+  // the 55 entries in id order: a[i] = [audit id, unit id]
+  const a = sql(env.db, `SELECT id || '|' || entity_id FROM audit_log WHERE entity = 'unit' AND action = 'create' AND entity_id IN (${units}) ORDER BY id`)
+    .split('\n').map((l) => l.split('|').map(Number));
+  assert.equal(a.length, 55);
+  // on 10/03/2020 (Hà Nội's clock), newest first: a[0], the oldest id, is the newest; six entries of one second
+  // (ids scattered) straddle the end of the first page (50 entries); two older ones end the day
+  const tie = [54, 50, 40, 30, 20, 10];
+  const rest = [...Array(55).keys()].filter((i) => i !== 0 && !tie.includes(i)).reverse();
+  const order = [0, ...rest.slice(0, 46), ...tie, ...rest.slice(46)];
+  assert.equal(order.length, 55);
+  const at = (k) => `2020-03-10T${String(1 + Math.floor(k / 60)).padStart(2, '0')}:${String(k % 60).padStart(2, '0')}:00Z`;
+  const when = new Map();
+  order.forEach((i, pos) => when.set(i, pos < 47 ? at(200 - pos) : pos < 53 ? at(100) : at(60 - pos)));
+  sql(env.db, [...when].map(([i, t]) => `UPDATE audit_log SET at = '${t}' WHERE id = ${a[i][0]};`).join(' '));
+  const page = async (url) => {
+    const r = await admin.get(url);
+    assert.equal(r.status, 200, url);
+    const next = r.text.match(/<a rel="next" href="([^"]+)">/);
+    return { units: [...r.text.matchAll(/<td><a href="\/units\/(\d+)">/g)].map((m) => Number(m[1])), next: next && unescape(next[1]) };
+  };
+  const day = '/audit?from=10%2F03%2F2020&to=10%2F03%2F2020';
+  const p1 = await page(day);
+  assert.deepEqual(p1.units, order.slice(0, 50).map((i) => a[i][1]));
+  // the key of the last entry shown, a[40], the third of the six of one second: its time and its id
+  assert.equal(p1.next, `${day}&before_at=2020-03-10T02%3A40%3A00Z&before=${a[40][0]}`);
+  const p2 = await page(p1.next);
+  assert.deepEqual(p2.units, [30, 20, 10, ...rest.slice(46)].map((i) => a[i][1]));
+  assert.equal(p2.next, null);
+  // an address from before the time order (before= alone) goes on from that entry's time
+  const old = await page(`${day}&before=${a[50][0]}`);
+  assert.deepEqual(old.units, [40, 30, 20, 10, ...rest.slice(46)].map((i) => a[i][1]));
+  // without days the log stays in id order, and its pager says only the id
+  const all = await page('/audit?entity=unit');
+  assert.match(all.next, /^\/audit\?entity=unit&before=\d+$/);
+  assert.equal((await admin.get(`${day}&before_at=yesterday&before=${a[40][0]}`)).status, 400);
+});

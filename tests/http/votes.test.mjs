@@ -183,6 +183,26 @@ test('a quota that lets nobody pass is refused: 0%, or 20% of 4 (0,8 rounds down
   assert.deepEqual([one.quota_pct, one.quota_of], [20, 5]);
 });
 
+test('a quota that lets nobody pass is refused on the form at its box, what was typed kept, and by an edit through the API', async () => {
+  const nobody = 'Hạn mức này không cho ai đạt: phần của nó trên tổng số nhỏ hơn một; để trống nếu không có hạn mức';
+  const ids = COUNCIL.slice(0, 3).map((l) => sql(env.db, `SELECT id FROM users WHERE login = '${l}'`));
+  for (const [pct, of] of [['0', '10'], ['20', '4']]) {
+    const body = new URLSearchParams([['unit_id', String(units['T-HATINH'].id)], ['title', 'Cờ thi đua — hạn mức'], ['threshold_pct', '60'],
+      ['base', 'all_members'], ['quota_pct', pct], ['quota_of', of], ...ids.map((i) => ['voter_ids', i]), ['labels', 'X\nY']]);
+    const r = await admin.req('POST', '/votes', { raw: body.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    assert.equal(r.status, 422, `${pct}% of ${of}`);
+    assert.ok(r.text.includes(`<input id="f-quota_pct" name="quota_pct" inputmode="decimal" value="${pct}" aria-invalid="true" aria-describedby="e-quota_pct">`), `${pct}% of ${of}`);
+    assert.ok(r.text.includes(`<p class="field-error" id="e-quota_pct">${nobody}</p>`), `${pct}% of ${of}`);
+  }
+  // a draft edited to 0%: refused, the round unchanged
+  const v = await round({ title: 'Cờ thi đua — hạn mức sửa', threshold_pct: 60, base: 'all_members', candidates: [{ label: 'X' }, { label: 'Y' }], quota_pct: 20, quota_of: 5 });
+  const r = await org.patch(`/api/v1/votes/${v.id}`, { json: { version: v.version, quota_pct: 0, quota_of: 5 } });
+  assert.equal(r.status, 422);
+  assert.deepEqual(r.data.error.fields, { quota_pct: nobody });
+  const now = (await org.get(`/api/v1/votes/${v.id}`)).data;
+  assert.deepEqual([now.quota_pct, now.quota_of, now.version], [20, 5, v.version]);
+});
+
 test('a quota of 20% of 10 lets 2 pass: 2 pass within it; a third is over it; a tie at the edge is reported; 20% of 14 is still 2', async () => {
   const five = COUNCIL.slice(0, 5);
   async function quotaRound(title, quotaOf, yes) {

@@ -428,7 +428,7 @@ static void test_bad_input(void **state)
 	id = task(f, "2025-01-10", "2025-06-30");
 	memset(&fe, 0, sizeof fe);
 	assert_int_equal(tasks_progress(f->db, &f->reporter, id, 101, "quá", "2025-02-01", &fe, NULL), E_INVALID);
-	assert_string_equal(fe_get(&fe, "percent"), "Must be between 0 and 100");
+	assert_string_equal(fe_get(&fe, "percent"), "Must be from 0 to 100");
 	memset(&fe, 0, sizeof fe);
 	assert_int_equal(tasks_complete(f->db, &f->reporter, id, "2025-02-02", NULL, NULL, "2025-02-01", &fe, NULL), E_INVALID);
 	assert_string_equal(fe_get(&fe, "done_on"), "The completion date is in the future");
