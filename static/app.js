@@ -223,8 +223,6 @@ function enhancePicker(box) {
 }
 
 for (const box of document.querySelectorAll('[data-picker]')) enhancePicker(box);
-// the search steps of the pickers are not needed any more
-for (const f of document.querySelectorAll('form.pick-step')) f.remove();
 
 // A job's page (templates/jobs.html): while the job is queued or running, its
 // JSON is polled and the progress bar follows it; at the end the page is

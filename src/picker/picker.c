@@ -522,10 +522,14 @@ int pick_form_ids(struct req *r, const char *name, int64_t *out, int max)
 
 static const char *find_param(struct req *r, const struct picker *p) { return arena_printf(&r->a, "find_%s", p->name); }
 
+int pick_step(struct req *r) { return (r->method == M_POST ? req_form(r, "_pick") : req_query(r, "_pick")) != NULL; }
+
 void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 {
 	const char *id = arena_printf(&r->a, "f-%s", p->name);
-	const char *find = req_query(r, find_param(r, p));
+	/* the search box is a field of the picker's form: posted with it, or in
+	** the query of a form sent by GET (a page's filters) */
+	const char *find = r->method == M_POST ? req_form(r, find_param(r, p)) : req_query(r, find_param(r, p));
 	if (find && !*find) find = NULL;
 	/* few choices: a select; many: the search step */
 	struct pick_item *all = NULL;
@@ -617,6 +621,9 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 				attr(o, "name", p->name);
 				attr(o, "aria-label", p->label);
 				buf_raw(o, ">\n");
+				int listed = 0;
+				for (int i = 0; i < nm; i++) listed |= m[i].id == p->value;
+				if (have && !listed) option(o, &chosen, 1); /* the choice made before this search stays, first */
 				if (!nm) {
 					buf_raw(o, "<option value=\"\">");
 					buf_html(o, _("Nothing matches"));
@@ -634,18 +641,19 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 				buf_raw(o, "</small></p>\n");
 			}
 		}
-		/* the search box belongs to the GET form written after this form */
+		/* the search step: the box and its button send the whole form (what
+		** was typed in its other fields too) with _pick, and the page comes
+		** back as typed with the matches (pick_step) */
 		buf_raw(o, "<span class=\"pick-search\"><input type=\"search\"");
 		attr(o, "id", id); /* a chip list's search box is its control: the error summary links here */
 		attr(o, "name", find_param(r, p));
-		attr(o, "form", arena_printf(&r->a, "pick-%s", p->name));
 		attr(o, "value", find ? find : "");
 		attr(o, "placeholder", _("type part of the name, with or without accents"));
 		if (p->multiple) attr(o, "aria-label", p->label);
 		if (p->multiple && p->error) buf_printf(o, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", p->name);
-		buf_raw(o, "> <button type=\"submit\"");
-		attr(o, "form", arena_printf(&r->a, "pick-%s", p->name));
-		buf_raw(o, ">");
+		buf_raw(o, "> <button type=\"submit\" name=\"_pick\"");
+		attr(o, "value", p->name);
+		buf_raw(o, " formnovalidate>");
 		buf_html(o, _("Find"));
 		buf_raw(o, "</button></span>\n");
 	}
@@ -656,23 +664,4 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 		buf_raw(o, "</p>\n");
 	}
 	buf_raw(o, "</div>\n");
-}
-
-void tmpl_picker_search(struct buf *o, struct req *r, const struct picker *p)
-{
-	buf_raw(o, "<form class=\"pick-step\" method=\"get\"");
-	attr(o, "id", arena_printf(&r->a, "pick-%s", p->name));
-	attr(o, "action", r->path);
-	buf_raw(o, ">");
-	/* the page's own parameters travel along (a parent, a unit) */
-	const char *mine = find_param(r, p);
-	struct evkeyval *kv;
-	TAILQ_FOREACH(kv, &r->query, next) {
-		if (!strcmp(kv->key, mine)) continue;
-		buf_raw(o, "<input type=\"hidden\"");
-		attr(o, "name", kv->key);
-		attr(o, "value", kv->value);
-		buf_raw(o, ">");
-	}
-	buf_raw(o, "</form>\n");
 }
