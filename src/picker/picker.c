@@ -49,7 +49,7 @@ static void grant_ranges(struct req *r, enum perm perm, const char **lo, int *n)
 		if (role_can(r->user, perm, r->user->grants[i].unit_path)) add_range(lo, n, r->user->grants[i].unit_path);
 }
 
-/* registered: 0 any, 1 not yet registered in the movement, 2 registered */
+/* registered: 0 any, 1 not registered in the movement (or withdrawn), 2 registered */
 struct unit_pick_plan {
 	int nranges;
 	const char *lo[PICK_MAX_RANGES];
@@ -140,11 +140,12 @@ static void read_item(struct req *r, struct stmt *st, struct pick_item *it)
 }
 
 /* the units of one subtree ($1, $2), outside the subtree $4..$5,
-** registered or not in the movement $7 as $6 says ($3 unused) */
+** registered or not in the movement $7 as $6 says ($3 unused); a unit whose
+** registration was withdrawn may register again (registrations_create) */
 #define UNITS_WHERE                                                                                                           \
 	"WHERE u.active = 1 AND u.path >= $1 AND u.path < $2 "                                                               \
 	"AND NOT (u.path >= $4 AND u.path < $5) "                                                                            \
-	"AND ($6 = 0 OR ($6 = 1 AND NOT EXISTS (SELECT 1 FROM registrations g WHERE g.movement_id = $7 AND g.unit_id = u.id)) " \
+	"AND ($6 = 0 OR ($6 = 1 AND NOT EXISTS (SELECT 1 FROM registrations g WHERE g.movement_id = $7 AND g.unit_id = u.id AND g.active = 1)) " \
 	"OR ($6 = 2 AND EXISTS (SELECT 1 FROM registrations g WHERE g.movement_id = $7 AND g.unit_id = u.id AND g.active = 1))) "
 
 #define PICK_WORDS 6 /* the words of a query looked for, the first ones */
@@ -542,6 +543,9 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 		if (people || nall <= PICK_FEW) pick_choices(r, p, NULL, PICK_FEW + 1, &all, &nall);
 	}
 	int few = nall <= PICK_FEW && !p->multiple;
+	/* the one choice there is, chosen already when the form asks so */
+	int64_t value = p->value;
+	if (!value && p->preselect && few && nall == 1) value = all[0].id;
 
 	buf_raw(o, "<div class=\"picker\" data-picker");
 	attr(o, "data-url", endpoint(r, p));
@@ -550,6 +554,7 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 	if (p->unit_from) attr(o, "data-unit-from", p->unit_from);
 	if (p->unit_from) attr(o, "data-first", _("Choose the unit first")); /* said instead of "nothing matches" while no unit is chosen */
 	if (p->empty) attr(o, "data-empty", p->empty);
+	if (p->prompt) attr(o, "data-prompt", p->prompt);
 	attr(o, "data-none", _("Nothing matches"));
 	attr(o, "data-more", _("More match: type more of the name, or of the unit above it"));
 	attr(o, "data-placeholder", _("type part of the name, with or without accents"));
@@ -602,12 +607,12 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 		if (p->required) buf_raw(o, " required");
 		if (p->error) buf_printf(o, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", p->name);
 		buf_raw(o, ">\n<option value=\"\">");
-		buf_html(o, p->empty ? p->empty : people && p->unit <= 0 ? _("Choose the unit first") : "—");
+		buf_html(o, p->empty ? p->empty : people && p->unit <= 0 ? _("Choose the unit first") : p->prompt ? p->prompt : "—");
 		buf_raw(o, "</option>\n");
 		int listed = 0;
 		for (int i = 0; i < nall; i++) {
-			option(o, &all[i], all[i].id == p->value);
-			listed |= all[i].id == p->value;
+			option(o, &all[i], all[i].id == value);
+			listed |= all[i].id == value;
 		}
 		if (have && !listed) option(o, &chosen, 1); /* kept as typed, though not a choice now */
 		buf_raw(o, "</select>\n");

@@ -5,7 +5,7 @@
 ** exactly those the user may choose for that purpose ("for"), computed by the
 ** same function for the page and the endpoint:
 **   registration  units invited to a movement (its scope subtrees) that the
-**                 user may register and that have not registered yet
+**                 user may register and that have not registered (or withdrew)
 **   model         units registered in a movement, in the user's scope
 **   people        units where the user may write people (a person's unit)
 **   units         units where the user may write units (a parent, a move target)
@@ -71,7 +71,9 @@ struct picker {
 	const int64_t *values;
 	int multiple;            /* a list chosen as removable chips */
 	int required;
+	int preselect;           /* one choice only: it is chosen already (a unit that alone may still register) */
 	const char *empty;       /* optional choice: the text of "none" (translated), e.g. a root unit */
+	const char *prompt;      /* required choice not made yet: what to choose (translated); NULL: "—" */
 	const char *error;       /* the field's error, translated, or NULL */
 };
 
