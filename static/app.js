@@ -46,8 +46,8 @@ function enhancePicker(box) {
   if (multiple && label) { label.id = label.id || 'pk-legend-' + seq; input.setAttribute('aria-labelledby', label.id); }
   if (error) { input.setAttribute('aria-invalid', 'true'); input.setAttribute('aria-describedby', error.id); }
   if (current) input.value = current.text;
-  // what leaving it empty means, else how to search
-  input.placeholder = box.dataset.empty && box.dataset.empty !== '—' ? box.dataset.empty : box.dataset.placeholder || '';
+  // what leaving it empty means, else what to choose, else how to search
+  input.placeholder = box.dataset.empty && box.dataset.empty !== '—' ? box.dataset.empty : box.dataset.prompt || box.dataset.placeholder || '';
   const list = document.createElement('ul');
   list.id = 'pk-list-' + seq;
   list.className = 'pick-list';
@@ -223,8 +223,6 @@ function enhancePicker(box) {
 }
 
 for (const box of document.querySelectorAll('[data-picker]')) enhancePicker(box);
-// the search steps of the pickers are not needed any more
-for (const f of document.querySelectorAll('form.pick-step')) f.remove();
 
 // A job's page (templates/jobs.html): while the job is queued or running, its
 // JSON is polled and the progress bar follows it; at the end the page is

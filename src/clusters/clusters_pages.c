@@ -105,6 +105,8 @@ void page_clusters(struct req *r) { show_index(r, NULL); }
 
 void page_cluster_create(struct req *r)
 {
+	/* the organiser picker searched: the page again, the form as typed (it reads the post), nothing created */
+	if (pick_step(r)) { show_index(r, NULL); return; }
 	struct field_errors fe = { 0 };
 	struct cluster_in in;
 	int64_t id = 0;
@@ -145,6 +147,8 @@ void page_cluster_post(struct req *r)
 	struct cluster *c;
 	int rc = clusters_get(r->db, &r->a, id, &c);
 	if (rc != E_OK) { reply_fail(r, rc, NULL); return; }
+	/* the members picker searched: the page again, the form as typed (it reads the post), nothing added */
+	if (pick_step(r)) { show_cluster(r, c, NULL); return; }
 	struct field_errors fe = { 0 };
 	struct cyear_in in;
 	int64_t year = 0, cy = 0;
@@ -434,6 +438,9 @@ void page_cluster_year_post(struct req *r)
 	const char *done = N_("Saved");
 	if (!what) {
 		fe_add(&fe, "what", N_("Is required"));
+	} else if (!strcmp(what, "settings") && pick_step(r)) {
+		show_year(r, y, NULL); /* the members picker searched: the page again, the form as typed, nothing saved */
+		return;
 	} else if (!strcmp(what, "settings")) {
 		int64_t version = require_version(r, &fe), year, id;
 		struct cyear_in in;

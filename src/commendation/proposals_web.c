@@ -414,6 +414,8 @@ void page_proposal_create(struct req *r)
 	struct field_errors fe = { 0 };
 	struct proposal_in in;
 	int rc = read_prop(r, &in, &fe, 0);
+	/* the proposer picker searched: the form again as typed, with the matches, nothing created */
+	if (pick_step(r)) { show_new(r, &in, NULL); return; }
 	if (rc == E_OK && !in.proposer_id) in.proposer_id = pick_form_id(r, "proposer_id");
 	int64_t id = 0;
 	if (rc == E_OK) rc = proposals_create(r->db, r->user, &in, &fe, &id);
@@ -474,6 +476,8 @@ void page_proposal_post(struct req *r)
 	const char *done;
 	int stepping = 0;
 	if (what && !strcmp(what, "nominee")) {
+		/* a nominee picker searched: the page again as typed (the form reads it), nothing added */
+		if (pick_step(r)) { show_proposal(r, p, NULL); return; }
 		struct nominee_in in;
 		rc = read_nominee(r, &in, &fe);
 		if (!in.person_id) in.person_id = pick_form_id(r, "person_id");

@@ -566,7 +566,9 @@ void page_eligibility(struct req *r)
 	struct elig_answer a, *ans = NULL;
 	struct elig_scan_answer *scan = NULL;
 	q.everyone = req_query(r, "everyone") && !strcmp(req_query(r, "everyone"), "1");
-	if (q.everyone && q.award && q.unit_id > 0) {
+	if (pick_step(r)) {
+		/* a picker searched: the form again with its matches, nothing checked */
+	} else if (q.everyone && q.award && q.unit_id > 0) {
 		const char *iso = q.date ? date_from_user(&r->a, q.date) : NULL;
 		int year = parse_year(q.year);
 		if (!year) q.error = _("The year is from 1945 to 2200"), r->status = 400;

@@ -568,7 +568,8 @@ void page_decisions(struct req *r) { decisions_page(r, NULL, NULL); }
 
 void page_decision_create(struct req *r)
 {
-	if (req_form(r, "more")) { decisions_page(r, NULL, NULL); return; } /* more nominee rows: the form again, as typed */
+	/* more nominee rows, or a picker searched: the form again, as typed */
+	if (req_form(r, "more") || pick_step(r)) { decisions_page(r, NULL, NULL); return; }
 	struct field_errors fe = { 0 };
 	struct decision_in in;
 	read_decision(r, &in, &fe, default_authority(r));

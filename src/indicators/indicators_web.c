@@ -1123,6 +1123,8 @@ void page_indicator_dashboard_post(struct req *r)
 	struct field_errors fe = { 0 };
 	struct ind_dashboard_in in;
 	read_dashboard(r, &in, &fe);
+	/* the unit picker searched: the form again as typed, with the matches, nothing saved */
+	if (pick_step(r)) { show_dashboard_form(r, NULL, &in, NULL); return; }
 	int64_t id = 0;
 	int rc = fe.n ? E_INVALID : ind_dashboards_create(r->db, r->user, &in, &fe, &id);
 	if (rc == E_OK) {
@@ -1159,6 +1161,7 @@ void page_indicator_dashboard_update(struct req *r)
 	int64_t version = require_version(r, &fe);
 	struct ind_dashboard_in in;
 	read_dashboard(r, &in, &fe);
+	if (pick_step(r)) { show_dashboard_form(r, d, &in, NULL); return; }
 	rc = fe.n ? E_INVALID : ind_dashboards_update(r->db, r->user, id, version, &in, &fe);
 	if (rc == E_OK) {
 		flash_set(r, N_("The dashboard is saved"));
@@ -1769,8 +1772,8 @@ static void index_rows_post(struct req *r, struct ix_form *f, const struct compo
 	int more = req_form(r, "more_rows") != NULL, removed = req_form(r, "remove_row") != NULL;
 	int *map = arena_alloc(&r->a, sizeof *map * (size_t)(f->nrows ? f->nrows : 1));
 	rows_to_criteria(r, f, &in, map, &fe);
-	if (more || removed) {
-		/* the form back as typed, with more blank rows or without the row removed */
+	if (more || removed || pick_step(r)) {
+		/* the form back as typed, with more blank rows, without the row removed, or with the scope picker's matches */
 		for (int k = 0; more && k < IX_BLANK_ROWS && f->nrows < IX_ROWS_MAX; k++) f->rows[f->nrows++].v[CR_LEVEL] = "sub";
 		show_index_new(r, f, NULL, NULL);
 		return;
@@ -1903,6 +1906,8 @@ void page_index_create(struct req *r)
 		index_rows_post(r, &f, NULL);
 		return;
 	}
+	/* the scope picker searched: the form again as typed (the file is chosen again), nothing created */
+	if (pick_step(r)) { show_index_form(r, &f, NULL, NULL, 1); return; }
 	struct field_errors fe = { 0 };
 	struct index_in in = { .code = req_form(r, "code"), .name_vi = req_form(r, "name_vi"), .name_en = req_form(r, "name_en"),
 			       .name_hi = req_form(r, "name_hi"), .unit_kind = req_form(r, "unit_kind") };

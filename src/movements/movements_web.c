@@ -194,6 +194,8 @@ void page_registration_create(struct req *r)
 	struct field_errors fe = { 0 };
 	struct registration_in in;
 	int64_t id = 0;
+	/* the unit picker searched: the page again, the form as typed (it reads the post), nothing registered */
+	if (pick_step(r)) { show_movement(r, m, NULL); return; }
 	mv_read_registration(r, &in, &fe, 1);
 	/* the commitments typed in the boxes, each checked at its own box */
 	if (typed_numbers(r, "commitments", in.commit, in.commit_keys, &in.ncommit)) in.set_commitments = 1;
@@ -335,6 +337,8 @@ void page_model_create(struct req *r)
 	int64_t id = 0;
 	mv_read_model(r, &in, &fe, 1);
 	if (typed_numbers(r, "plans", in.plans, in.plan_keys, &in.nplans)) in.set_plans = 1;
+	/* a picker searched: the form again as typed, with the matches, nothing registered */
+	if (pick_step(r)) { show_models(r, m, &in, NULL); return; }
 	/* checked even when a box could not be read: every problem at once (nothing is written then) */
 	int rc = models_create(r->db, r->user, m->id, &in, &fe, &id);
 	if (rc == E_OK) {
@@ -423,6 +427,8 @@ void page_model_update(struct req *r)
 	if (!id) return;
 	struct field_errors fe = { 0 };
 	struct model_in in;
+	/* a picker searched: the page again, the edit form as typed, nothing saved */
+	if (pick_step(r)) { show_model(r, id, NULL); return; }
 	int rc = mv_read_model(r, &in, &fe, 0);
 	if (rc == E_OK) rc = models_update(r->db, r->user, id, input_version(r), &in, &fe);
 	model_form_done(r, id, rc, &fe, _("Saved the changes to the model %s"), NULL);
@@ -468,6 +474,8 @@ void page_replication_create(struct req *r)
 	int64_t xid;
 	int64_t id = param_id_or_404(r, 0);
 	if (!id) return;
+	/* the unit picker searched: the page again, the form as typed, nothing recorded */
+	if (pick_step(r)) { show_model(r, id, NULL); return; }
 	struct field_errors fe = { 0 };
 	struct input in;
 	input_read(r, mv_replication_fields, &in, &fe, 0); /* the date as typed: dd/mm/yyyy or ISO */
@@ -726,10 +734,10 @@ void page_movement_new(struct req *r)
 	show_form(r, NULL, NULL, MF_BLANK_ROWS, NULL);
 }
 
-/* "more rows" or "remove": the form back as typed, nothing saved */
+/* "more rows", "remove" or a picker's search: the form back as typed, nothing saved */
 static int form_rows_only(struct req *r, const struct movement *m, const struct movement_in *in, const struct form_rows *fr)
 {
-	if (!fr->more && !fr->removed) return 0;
+	if (!fr->more && !fr->removed && !pick_step(r)) return 0;
 	show_form(r, m, in, fr->posted_blank + (fr->more ? MF_BLANK_ROWS : 0), NULL);
 	return 1;
 }

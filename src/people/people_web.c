@@ -196,6 +196,8 @@ void page_person_post(struct req *r)
 	struct field_errors fe = { 0 };
 	struct person_in in;
 	int rc = read_person_in(r, &in, &fe, 0);
+	/* the unit picker searched: the page again as typed, nothing saved */
+	if (pick_step(r)) { show_person(r, p, &in, NULL); return; }
 	/* after a reading error the domain only adds the other fields' errors and writes nothing */
 	if (rc == E_OK || rc == E_INVALID) rc = people_update(r->db, r->user, p->id, input_version(r), &in, &fe);
 	if (rc == E_OK) {
@@ -215,6 +217,15 @@ void page_person_post(struct req *r)
 	reply_fail(r, rc, &fe);
 }
 
+/* the form of a new person: what was typed, and its errors (422) when it failed */
+static void show_person_new(struct req *r, const struct unit *u, const struct person_in *typed, const struct field_errors *fe)
+{
+	if (fe) r->status = 422;
+	page_begin(r, _("New person"), "people");
+	tmpl_person_new(&r->out, r, u, typed, fe);
+	page_end(r);
+}
+
 void page_person_new(struct req *r)
 {
 	int64_t unit = query_int(r, "unit", 0, 0, INT64_MAX);
@@ -223,9 +234,7 @@ void page_person_new(struct req *r)
 	/* without a unit the form asks for one with a picker */
 	if (unit && units_get(r->db, &r->a, unit, &u) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
 	if (u && !require(r, PERM_WRITE_PEOPLE, u->path)) return;
-	page_begin(r, _("New person"), "people");
-	tmpl_person_new(&r->out, r, u, NULL, NULL);
-	page_end(r);
+	show_person_new(r, u, NULL, NULL);
 }
 
 void page_person_create(struct req *r)
@@ -234,6 +243,13 @@ void page_person_create(struct req *r)
 	struct person_in in;
 	int64_t id = 0;
 	int rc = read_person_in(r, &in, &fe, 1);
+	struct unit *u = NULL;
+	if (pick_step(r)) {
+		/* the unit picker searched: the form again as typed, with the matches */
+		if (in.unit_id > 0) units_get(r->db, &r->a, in.unit_id, &u);
+		show_person_new(r, u, &in, NULL);
+		return;
+	}
 	/* the domain adds its errors to the form's and writes nothing: every field at fault at once */
 	if (rc == E_OK || rc == E_INVALID) rc = people_create(r->db, r->user, &in, &fe, &id);
 	if (rc == E_OK) {
@@ -242,12 +258,8 @@ void page_person_create(struct req *r)
 		return;
 	}
 	if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }
-	struct unit *u = NULL;
 	if (in.unit_id > 0) units_get(r->db, &r->a, in.unit_id, &u);
-	r->status = 422;
-	page_begin(r, _("New person"), "people");
-	tmpl_person_new(&r->out, r, u, &in, &fe);
-	page_end(r);
+	show_person_new(r, u, &in, &fe);
 }
 
 /* GET /export/people?format=csv|xlsx&under=ID */

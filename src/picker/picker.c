@@ -49,7 +49,7 @@ static void grant_ranges(struct req *r, enum perm perm, const char **lo, int *n)
 		if (role_can(r->user, perm, r->user->grants[i].unit_path)) add_range(lo, n, r->user->grants[i].unit_path);
 }
 
-/* registered: 0 any, 1 not yet registered in the movement, 2 registered */
+/* registered: 0 any, 1 not registered in the movement (or withdrawn), 2 registered */
 struct unit_pick_plan {
 	int nranges;
 	const char *lo[PICK_MAX_RANGES];
@@ -165,11 +165,12 @@ static void read_item(struct req *r, struct stmt *st, struct pick_item *it)
 }
 
 /* the units of one subtree ($1, $2), outside the subtree $4..$5,
-** registered or not in the movement $7 as $6 says ($3 unused) */
+** registered or not in the movement $7 as $6 says ($3 unused); a unit whose
+** registration was withdrawn may register again (registrations_create) */
 #define UNITS_WHERE                                                                                                           \
 	"WHERE u.active = 1 AND u.path >= $1 AND u.path < $2 "                                                               \
 	"AND NOT (u.path >= $4 AND u.path < $5) "                                                                            \
-	"AND ($6 = 0 OR ($6 = 1 AND NOT EXISTS (SELECT 1 FROM registrations g WHERE g.movement_id = $7 AND g.unit_id = u.id)) " \
+	"AND ($6 = 0 OR ($6 = 1 AND NOT EXISTS (SELECT 1 FROM registrations g WHERE g.movement_id = $7 AND g.unit_id = u.id AND g.active = 1)) " \
 	"OR ($6 = 2 AND EXISTS (SELECT 1 FROM registrations g WHERE g.movement_id = $7 AND g.unit_id = u.id AND g.active = 1))) "
 
 #define PICK_WORDS 6 /* the words of a query looked for, the first ones */
@@ -552,10 +553,14 @@ int pick_form_ids(struct req *r, const char *name, int64_t *out, int max)
 
 static const char *find_param(struct req *r, const struct picker *p) { return arena_printf(&r->a, "find_%s", p->name); }
 
+int pick_step(struct req *r) { return (r->method == M_POST ? req_form(r, "_pick") : req_query(r, "_pick")) != NULL; }
+
 void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 {
 	const char *id = arena_printf(&r->a, "f-%s", p->name);
-	const char *find = req_query(r, find_param(r, p));
+	/* the search box is a field of the picker's form: posted with it, or in
+	** the query of a form sent by GET (a page's filters) */
+	const char *find = r->method == M_POST ? req_form(r, find_param(r, p)) : req_query(r, find_param(r, p));
 	if (find && !*find) find = NULL;
 	/* few choices: a select; many: the search step */
 	struct pick_item *all = NULL;
@@ -568,6 +573,9 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 		if (people || nall <= PICK_FEW) pick_choices(r, p, NULL, PICK_FEW + 1, &all, &nall);
 	}
 	int few = nall <= PICK_FEW && !p->multiple;
+	/* the one choice there is, chosen already when the form asks so */
+	int64_t value = p->value;
+	if (!value && p->preselect && few && nall == 1) value = all[0].id;
 
 	buf_raw(o, "<div class=\"picker\" data-picker");
 	attr(o, "data-url", endpoint(r, p));
@@ -576,6 +584,7 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 	if (p->unit_from) attr(o, "data-unit-from", p->unit_from);
 	if (p->unit_from) attr(o, "data-first", _("Choose the unit first")); /* said instead of "nothing matches" while no unit is chosen */
 	if (p->empty) attr(o, "data-empty", p->empty);
+	if (p->prompt) attr(o, "data-prompt", p->prompt);
 	attr(o, "data-none", _("Nothing matches"));
 	attr(o, "data-more", _("More match: type more of the name, or of the unit above it"));
 	attr(o, "data-placeholder", _("type part of the name, with or without accents"));
@@ -628,12 +637,12 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 		if (p->required) buf_raw(o, " required");
 		if (p->error) buf_printf(o, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", p->name);
 		buf_raw(o, ">\n<option value=\"\">");
-		buf_html(o, p->empty ? p->empty : people && p->unit <= 0 ? _("Choose the unit first") : "—");
+		buf_html(o, p->empty ? p->empty : people && p->unit <= 0 ? _("Choose the unit first") : p->prompt ? p->prompt : "—");
 		buf_raw(o, "</option>\n");
 		int listed = 0;
 		for (int i = 0; i < nall; i++) {
-			option(o, &all[i], all[i].id == p->value);
-			listed |= all[i].id == p->value;
+			option(o, &all[i], all[i].id == value);
+			listed |= all[i].id == value;
 		}
 		if (have && !listed) option(o, &chosen, 1); /* kept as typed, though not a choice now */
 		buf_raw(o, "</select>\n");
@@ -647,6 +656,9 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 				attr(o, "name", p->name);
 				attr(o, "aria-label", p->label);
 				buf_raw(o, ">\n");
+				int listed = 0;
+				for (int i = 0; i < nm; i++) listed |= m[i].id == p->value;
+				if (have && !listed) option(o, &chosen, 1); /* the choice made before this search stays, first */
 				if (!nm) {
 					buf_raw(o, "<option value=\"\">");
 					buf_html(o, _("Nothing matches"));
@@ -664,18 +676,19 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 				buf_raw(o, "</small></p>\n");
 			}
 		}
-		/* the search box belongs to the GET form written after this form */
+		/* the search step: the box and its button send the whole form (what
+		** was typed in its other fields too) with _pick, and the page comes
+		** back as typed with the matches (pick_step) */
 		buf_raw(o, "<span class=\"pick-search\"><input type=\"search\"");
 		attr(o, "id", id); /* a chip list's search box is its control: the error summary links here */
 		attr(o, "name", find_param(r, p));
-		attr(o, "form", arena_printf(&r->a, "pick-%s", p->name));
 		attr(o, "value", find ? find : "");
 		attr(o, "placeholder", _("type part of the name, with or without accents"));
 		if (p->multiple) attr(o, "aria-label", p->label);
 		if (p->multiple && p->error) buf_printf(o, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", p->name);
-		buf_raw(o, "> <button type=\"submit\"");
-		attr(o, "form", arena_printf(&r->a, "pick-%s", p->name));
-		buf_raw(o, ">");
+		buf_raw(o, "> <button type=\"submit\" name=\"_pick\"");
+		attr(o, "value", p->name);
+		buf_raw(o, " formnovalidate>");
 		buf_html(o, _("Find"));
 		buf_raw(o, "</button></span>\n");
 	}
@@ -686,23 +699,4 @@ void tmpl_picker(struct buf *o, struct req *r, const struct picker *p)
 		buf_raw(o, "</p>\n");
 	}
 	buf_raw(o, "</div>\n");
-}
-
-void tmpl_picker_search(struct buf *o, struct req *r, const struct picker *p)
-{
-	buf_raw(o, "<form class=\"pick-step\" method=\"get\"");
-	attr(o, "id", arena_printf(&r->a, "pick-%s", p->name));
-	attr(o, "action", r->path);
-	buf_raw(o, ">");
-	/* the page's own parameters travel along (a parent, a unit) */
-	const char *mine = find_param(r, p);
-	struct evkeyval *kv;
-	TAILQ_FOREACH(kv, &r->query, next) {
-		if (!strcmp(kv->key, mine)) continue;
-		buf_raw(o, "<input type=\"hidden\"");
-		attr(o, "name", kv->key);
-		attr(o, "value", kv->value);
-		buf_raw(o, ">");
-	}
-	buf_raw(o, "</form>\n");
 }

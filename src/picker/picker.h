@@ -5,7 +5,7 @@
 ** exactly those the user may choose for that purpose ("for"), computed by the
 ** same function for the page and the endpoint:
 **   registration  units invited to a movement (its scope subtrees) that the
-**                 user may register and that have not registered yet
+**                 user may register and that have not registered (or withdrew)
 **   model         units registered in a movement, in the user's scope
 **   people        units where the user may write people (a person's unit)
 **   units         units where the user may write units (a parent, a move target)
@@ -26,9 +26,13 @@
 **                 (/pick/tasks?programme=: the parent of a new sub-task)
 **
 ** Without JavaScript the helper renders a <select> when there are at most
-** PICK_FEW choices, and otherwise a search step: a GET form that re-renders the
-** page with the matches. static/app.js turns it into a search-as-you-type
-** combobox that submits the chosen id in a hidden input. */
+** PICK_FEW choices, and otherwise a search step: a search box and a Find
+** button in the picker's own form, which send the whole form with _pick (the
+** picker's name). A page form posted so is shown again with everything typed
+** and the matches, and nothing is saved (pick_step: the handler's part); a
+** form sent by GET (a page's filters) comes back with its query. static/app.js
+** turns the picker into a search-as-you-type combobox that submits the chosen
+** id in a hidden input. */
 #ifndef THIDUA_PICKER_H
 #define THIDUA_PICKER_H
 #include <stdint.h>
@@ -72,7 +76,9 @@ struct picker {
 	const int64_t *values;
 	int multiple;            /* a list chosen as removable chips */
 	int required;
+	int preselect;           /* one choice only: it is chosen already (a unit that alone may still register) */
 	const char *empty;       /* optional choice: the text of "none" (translated), e.g. a root unit */
+	const char *prompt;      /* required choice not made yet: what to choose (translated); NULL: "—" */
 	const char *error;       /* the field's error, translated, or NULL */
 };
 
@@ -87,10 +93,12 @@ int64_t pick_form_id(struct req *r, const char *name);
 /* the ids posted in a list's chips (a field repeated), at most max; their number */
 int pick_form_ids(struct req *r, const char *name, int64_t *out, int max);
 
-/* The picker inside a form, and after that form's </form> its search step
-** (the GET form the search box belongs to when there are many choices). */
+/* The picker inside a form (with its search step when there are many choices). */
 void tmpl_picker(struct buf *o, struct req *r, const struct picker *p);
-void tmpl_picker_search(struct buf *o, struct req *r, const struct picker *p);
+/* whether a form was sent by a picker's Find button: the handler of a form
+** posted so shows the form again with what was typed (the matches in the
+** picker) and writes nothing; a page whose form is sent by GET only shows */
+int pick_step(struct req *r);
 
 /* GET /pick/{units,people,users,tasks}: the choices matching ?q= for a purpose */
 struct req;

@@ -754,6 +754,8 @@ void page_programmes(struct req *r) { programmes_page(r, NULL); }
 
 void page_programme_create(struct req *r)
 {
+	/* the owner picker searched: the page again, the form as typed (it reads the post), nothing created */
+	if (pick_step(r)) { programmes_page(r, NULL); return; }
 	struct field_errors fe = { 0 };
 	struct programme_in in;
 	read_programme(r, &in, &fe);
@@ -854,6 +856,8 @@ void page_programme_task_create(struct req *r)
 	int64_t pid = param_id_or_404(r, 0);
 	struct programme *p = pid ? programme_param(r, pid) : NULL;
 	if (!p) return;
+	/* a picker searched: the page again, the form as typed (it reads the post), nothing assigned */
+	if (pick_step(r)) { programme_view(r, p, NULL); return; }
 	struct field_errors fe = { 0 };
 	int64_t id = 0;
 	int rc = create_task(r, p->id, &id, &fe);
@@ -896,6 +900,8 @@ static void page_action(struct req *r, const char *action)
 	struct programme *p;
 	struct task *t = task_param(r, NULL, &p);
 	if (!t) return;
+	/* a picker of the form searched: the page again, the form as typed (it reads the post), nothing saved */
+	if (pick_step(r)) { task_view(r, t, p, NULL, action); return; }
 	struct field_errors fe = { 0 };
 	int rc = do_action(r, action, t->id, &fe);
 	if (rc == E_OK) {

@@ -319,6 +319,8 @@ void page_unit_post(struct req *r)
 	struct unit_in in;
 	int64_t version = input_version(r);
 	int rc = read_unit_in(r, &in, &fe, 0);
+	/* the move form's parent picker searched: the page again as typed, nothing saved */
+	if (pick_step(r)) { show_unit(r, id, &in, NULL); return; }
 	const char *what = req_form(r, "action");
 	if (rc == E_OK && what && strcmp(what, "edit") == 0) in.active = -1; /* the checkbox belongs to another form */
 	if (rc == E_OK && what && strcmp(what, "move") == 0 && in.parent_id < 0) in.parent_id = 0;
@@ -343,6 +345,17 @@ void page_unit_post(struct req *r)
 	reply_fail(r, rc, &fe);
 }
 
+/* the form of a new unit: what was typed, and its errors (422) when it failed */
+static void show_unit_new(struct req *r, const struct unit *parent, const struct unit_in *typed, const struct field_errors *fe)
+{
+	int nk;
+	struct kind_opt *kinds = unit_kinds_load(r, &nk);
+	if (fe) r->status = 422;
+	page_begin(r, _("New unit"), "units");
+	tmpl_unit_new(&r->out, r, parent, kinds, nk, typed, fe);
+	page_end(r);
+}
+
 void page_unit_new(struct req *r)
 {
 	int64_t parent = query_int(r, "parent", 0, 0, INT64_MAX);
@@ -351,12 +364,8 @@ void page_unit_new(struct req *r)
 	if (parent && units_get(r->db, &r->a, parent, &p) != E_OK) { reply_fail(r, E_NOTFOUND, NULL); return; }
 	/* without a parent the form asks for one with a picker (an admin may leave it: a root) */
 	if (p && !require(r, PERM_WRITE_UNITS, p->path)) return;
-	int nk;
-	struct kind_opt *kinds = unit_kinds_load(r, &nk);
 	struct unit_in typed = { .parent_id = parent };
-	page_begin(r, _("New unit"), "units");
-	tmpl_unit_new(&r->out, r, p, kinds, nk, &typed, NULL);
-	page_end(r);
+	show_unit_new(r, p, &typed, NULL);
 }
 
 void page_unit_create(struct req *r)
@@ -365,6 +374,13 @@ void page_unit_create(struct req *r)
 	struct unit_in in;
 	int64_t id = 0;
 	int rc = read_unit_in(r, &in, &fe, 1);
+	struct unit *p = NULL;
+	if (pick_step(r)) {
+		/* the parent picker searched: the form again as typed, with the matches */
+		if (in.parent_id > 0) units_get(r->db, &r->a, in.parent_id, &p);
+		show_unit_new(r, p, &in, NULL);
+		return;
+	}
 	/* the form: only an admin may leave the parent empty (a new root) */
 	if (in.parent_id <= 0 && !fe_get(&fe, "parent_code") && !unit_may_root(r)) fe_add(&fe, "parent_id", N_("Is required"));
 	/* the domain adds its errors to the form's and writes nothing: every field at fault at once */
@@ -375,14 +391,8 @@ void page_unit_create(struct req *r)
 		return;
 	}
 	if (rc != E_INVALID) { reply_fail(r, rc, &fe); return; }
-	struct unit *p = NULL;
 	if (in.parent_id > 0) units_get(r->db, &r->a, in.parent_id, &p);
-	int nk;
-	struct kind_opt *kinds = unit_kinds_load(r, &nk);
-	r->status = 422;
-	page_begin(r, _("New unit"), "units");
-	tmpl_unit_new(&r->out, r, p, kinds, nk, &in, &fe);
-	page_end(r);
+	show_unit_new(r, p, &in, &fe);
 }
 
 /* GET /export/units?format=csv|xlsx */

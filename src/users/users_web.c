@@ -225,6 +225,8 @@ void page_user_create(struct req *r)
 	struct field_errors fe = { 0 };
 	struct user_new in;
 	read_user_form(r, &in, &fe);
+	/* the unit picker searched: the form again as typed (never the password), nothing added */
+	if (pick_step(r)) { show_new(r, &in, NULL); return; }
 	if (in.unit_id > 0) admin_unit(r, in.unit_id, &fe);
 	/* no password typed: one is made, shown once */
 	const char *typed = req_form(r, "password");
@@ -297,6 +299,8 @@ void page_user_post(struct req *r)
 	char err[200] = "";
 	int rc;
 	if (action && (!strcmp(action, "grant") || !strcmp(action, "revoke"))) {
+		/* the grant form's unit picker searched: the page again with the role chosen, nothing granted */
+		if (pick_step(r)) { show_user(r, u, NULL, NULL, NULL); return; }
 		struct user_new g;
 		read_user_form(r, &g, &fe);
 		if (!g.role || !role_parse(g.role)) fe_add(&fe, "role", N_("Choose a role"));

@@ -574,6 +574,8 @@ void page_vote_create(struct req *r)
 	struct vote_in in;
 	struct vote_form f;
 	int rc = read_vote(r, &in, &f, &fe);
+	/* a picker searched: the form again as typed, with the matches, nothing created */
+	if (pick_step(r) && (rc == E_OK || rc == E_INVALID)) { show_new(r, &f, NULL); return; }
 	int64_t id = 0;
 	/* after a reading error the round's own checks still run (votes_create
 	** writes nothing while fe holds one): every problem of the form at once,
@@ -742,6 +744,8 @@ void page_vote_post(struct req *r)
 		rc = votes_open(r->db, r->user, v->id, &fe);
 		done = N_("The vote is open");
 	} else if (what && !strcmp(what, "edit")) {
+		/* a picker of the edit form searched: the page again as typed (vote_edit_form), nothing saved */
+		if (pick_step(r)) { show_vote(r, v, NULL, NULL, NULL, 0, 0); return; }
 		int64_t version = require_version(r, &fe);
 		struct vote_in in;
 		struct vote_form f;

@@ -53,11 +53,11 @@ after(async () => {
 // through the same API calls the tests assert.
 
 // Sơn La's board invites its Department of Home Affairs (and the units below it)
-async function launched(code) {
+async function launched(code, scope = ['SL-SNV']) {
   const r = await officer.post('/api/v1/movements', {
     json: {
       code, title: 'Thi đua cải cách hành chính', kind: 'regular', authority_code: 'T-SONLA',
-      starts_on: day(-5), ends_on: day(100), register_by: day(20), scope: ['SL-SNV'], fields: ['economy'],
+      starts_on: day(-5), ends_on: day(100), register_by: day(20), scope, fields: ['economy'],
       metrics: [{ code: 'vnd', name: 'Kinh phí', unit: 'VND', kind: 'amount' }],
     },
   });
@@ -227,4 +227,42 @@ test('a person picker that follows a unit field says to choose the unit first, n
   const page = await officer.get('/eligibility');
   assert.equal(page.status, 200);
   assert.match(page.text, /data-unit-from="unit_id" data-first="Hãy chọn đơn vị trước"/);
+});
+
+// the choices of the registration form of a movement's page, as [text, chosen]
+async function registerChoices(c, mv) {
+  const page = await c.get(`/movements/${mv.id}`);
+  assert.equal(page.status, 200);
+  const form = page.text.match(/<form method="post" action="\/movements\/\d+\/registrations"[\s\S]*?<\/form>/);
+  assert.ok(form, 'the registration form');
+  const sel = form[0].match(/<select id="f-unit_id" name="unit_id" required>([\s\S]*?)<\/select>/);
+  assert.ok(sel, 'the unit is a select');
+  return [...sel[1].matchAll(/<option value="(\d*)"( selected)?>([^<]*)<\/option>/g)].map((m) => [m[3], !!m[2]]);
+}
+
+test('registration: the one unit of the reporter that may still register is chosen already; several are a choice, with a prompt', async () => {
+  const mv = await launched('SL-PICK-ONE');
+  // the department and its office are invited, Sơn La's other units are not: a choice of the two, nothing chosen
+  assert.deepEqual(await registerChoices(reporter, mv), [
+    ['Chọn đơn vị đăng ký', false], ['Sở Nội vụ tỉnh Sơn La — Tỉnh Sơn La', false], ['Văn phòng Sở Nội vụ — Sở Nội vụ tỉnh Sơn La', false],
+  ]);
+  // the department registered: its office alone may still register, and is chosen
+  const g = await reporter.post(`/api/v1/movements/${mv.id}/registrations`, { json: { unit_id: u['SL-SNV'].id } });
+  assert.equal(g.status, 201, g.text);
+  assert.deepEqual(await registerChoices(reporter, mv), [['Chọn đơn vị đăng ký', false], ['Văn phòng Sở Nội vụ — Sở Nội vụ tỉnh Sơn La', true]]);
+  // the form as it comes registers the office
+  const r = await reporter.post(`/movements/${mv.id}/registrations`, { form: { unit_id: String(u['SL-SNV-VP'].id), pledge: 'Số hoá hồ sơ' } });
+  assert.equal(r.status, 303, r.text);
+  const regs = await reporter.get(`/api/v1/movements/${mv.id}/registrations`);
+  assert.deepEqual(regs.data.items.map((x) => x.unit_code).sort(), ['SL-SNV', 'SL-SNV-VP']);
+  // the office withdraws: it may register again, and is chosen again
+  const vp = regs.data.items.find((x) => x.unit_code === 'SL-SNV-VP');
+  const w = await reporter.patch(`/api/v1/registrations/${vp.id}`, { json: { active: false, version: vp.version } });
+  assert.equal(w.status, 200, w.text);
+  assert.deepEqual(await registerChoices(reporter, mv), [['Chọn đơn vị đăng ký', false], ['Văn phòng Sở Nội vụ — Sở Nội vụ tỉnh Sơn La', true]]);
+  // a movement that invites only the office: of the reporter's province, it alone may register, chosen
+  const office = await launched('SL-PICK-VP', ['SL-SNV-VP']);
+  assert.deepEqual(await registerChoices(reporter, office), [['Chọn đơn vị đăng ký', false], ['Văn phòng Sở Nội vụ — Sở Nội vụ tỉnh Sơn La', true]]);
+  // the combobox says what to choose
+  assert.match((await reporter.get(`/movements/${mv.id}`)).text, /data-name="unit_id" data-prompt="Chọn đơn vị đăng ký"/);
 });
