@@ -196,6 +196,10 @@ void page_person_post(struct req *r)
 	struct field_errors fe = { 0 };
 	struct person_in in;
 	int rc = read_person_in(r, &in, &fe, 0);
+	/* the page's form always holds the "in service" box, and a box left
+	** unticked sends nothing: absent is no longer in service (the API's
+	** PATCH leaves what it does not name as it is) */
+	if (in.active < 0) in.active = 0;
 	/* the unit picker searched: the page again as typed, nothing saved */
 	if (pick_step(r)) { show_person(r, p, &in, NULL); return; }
 	/* after a reading error the domain only adds the other fields' errors and writes nothing */

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { officeDay } from '../lib/dates.mjs';
 import { makeDb, startServer, Client } from '../lib/server.mjs';
-import { mkUnit, mkPerson } from './_util.mjs';
+import { mkUnit, mkPerson, formLogin, postForm } from './_util.mjs';
 
 // No test depends on another. Most share one server with the units and four
 // people below; a test that edits Hoàng Thị Thu Hà creates her first, under
@@ -265,6 +265,36 @@ test('deactivating a person hides them from lists; active=all shows them', async
   assert.deepEqual(codes(dflt), ['CC-0004']);
   const all = await c.get('/api/v1/people?unit=' + u.dn.id + '&active=all');
   assert.equal(all.data.total, 2);
+});
+
+// A box left unticked sends nothing: the page's form once left the person in
+// service whatever the officer did with "đang công tác".
+test('the person page: unticking "in service" and saving takes the person out of service; ticking it brings them back', async (t) => {
+  const env = makeDb();
+  const s = await startServer(env.db);
+  t.after(() => s.stop());
+  const api = new Client(s.base);
+  await api.login('admin', env.adminPassword);
+  const qt = await mkUnit(api, 'T-QTRI', 'Tỉnh Quảng Trị', 'province');
+  const x = await mkPerson(api, { code: 'CC-QT-1', full_name: 'Lê Văn Hùng', gender: 'M', birth_year: 1980, unit_id: qt.id, position: 'Chuyên viên' });
+  const b = await formLogin(s.base, 'admin', env.adminPassword);
+  const typed = { code: 'CC-QT-1', full_name: 'Lê Văn Hùng', gender: 'M', birth_year: '1980', unit_id: String(qt.id), position: 'Chuyên viên' };
+  let r = await postForm(b, `/people/${x.id}`, `/people/${x.id}`, { ...typed, version: '1' });
+  assert.equal(r.status, 303, r.text);
+  let got = (await api.get(`/api/v1/people/${x.id}`)).data;
+  assert.deepEqual([got.active, got.version], [false, 2]);
+  let page = await b.get(`/people/${x.id}`);
+  assert.match(page.text, /<input type="checkbox" name="active" value="1"> đang công tác<\/label>/);
+  r = await postForm(b, `/people/${x.id}`, `/people/${x.id}`, { ...typed, version: '2', active: '1' });
+  assert.equal(r.status, 303, r.text);
+  got = (await api.get(`/api/v1/people/${x.id}`)).data;
+  assert.deepEqual([got.active, got.version], [true, 3]);
+  page = await b.get(`/people/${x.id}`);
+  assert.match(page.text, /<input type="checkbox" name="active" value="1" checked> đang công tác<\/label>/);
+  // the API's PATCH without "active" leaves it as it is
+  r = await api.patch(`/api/v1/people/${x.id}`, { json: { position: 'Trưởng phòng', version: 3 } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.data.active, r.data.position], [true, 'Trưởng phòng']);
 });
 
 test('a name with HTML is escaped on the person page', async () => {
