@@ -509,29 +509,9 @@ static int audit_time_valid(const char *s)
 ** shown as the pager's key (its time too when the page is in time order) */
 static const char *audit_older(struct req *r, const struct audit_entry *last, int by_time)
 {
-	struct buf b;
-	buf_init(&b);
-	buf_raw(&b, r->path);
-	char sep = '?';
-	struct evkeyval *kv;
-	TAILQ_FOREACH(kv, &r->query, next) {
-		if (!strcmp(kv->key, "before") || !strcmp(kv->key, "before_at")) continue;
-		buf_char(&b, sep);
-		sep = '&';
-		buf_url(&b, kv->key);
-		buf_char(&b, '=');
-		buf_url(&b, kv->value);
-	}
-	if (by_time) {
-		buf_char(&b, sep);
-		sep = '&';
-		buf_raw(&b, "before_at=");
-		buf_url(&b, last->at);
-	}
-	buf_printf(&b, "%cbefore=%lld", sep, (long long)last->id);
-	const char *s = arena_strdup(&r->a, buf_cstr(&b));
-	buf_free(&b);
-	return s;
+	static const char *const names[] = { "before_at", "before" };
+	const char *values[] = { by_time ? last->at : NULL, arena_printf(&r->a, "%lld", (long long)last->id) };
+	return url_with_n(r, 2, names, values);
 }
 
 /* GET /audit. Without days it is in id order, newest first, and its pager

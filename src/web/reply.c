@@ -205,33 +205,42 @@ int require(struct req *r, enum perm perm, const char *unit_path)
 	return 0;
 }
 
-const char *url_with(struct req *r, const char *name, const char *value)
+const char *url_with_n(struct req *r, int n, const char *const *names, const char *const *values)
 {
 	struct buf b;
 	buf_init(&b);
 	buf_raw(&b, r->path);
 	char sep = '?';
+	int sorting = 0; /* a new order starts at the first page */
+	for (int i = 0; i < n; i++) sorting |= strcmp(names[i], "sort") == 0;
 	struct evkeyval *kv;
 	TAILQ_FOREACH(kv, &r->query, next) {
-		if (strcmp(kv->key, name) == 0) continue;
-		if (strcmp(name, "sort") == 0 && strcmp(kv->key, "offset") == 0) continue;
+		int drop = sorting && strcmp(kv->key, "offset") == 0;
+		for (int i = 0; i < n && !drop; i++) drop = strcmp(kv->key, names[i]) == 0;
+		if (drop) continue;
 		buf_char(&b, sep);
 		sep = '&';
 		buf_url(&b, kv->key);
 		buf_char(&b, '=');
 		buf_url(&b, kv->value);
 	}
-	if (value) {
+	for (int i = 0; i < n; i++) {
+		if (!values[i]) continue;
 		buf_char(&b, sep);
-		buf_url(&b, name);
+		sep = '&';
+		buf_url(&b, names[i]);
 		buf_char(&b, '=');
-		buf_url(&b, value);
+		buf_url(&b, values[i]);
 	}
 	const char *s = arena_strdup(&r->a, buf_cstr(&b));
 	buf_free(&b);
 	return s;
 }
 
+const char *url_with(struct req *r, const char *name, const char *value)
+{
+	return url_with_n(r, 1, &name, &value);
+}
 
 const char *reply_sheet_format(struct req *r, const char *dflt)
 {

@@ -198,6 +198,9 @@ void attachment_json(struct jw *w, const struct attachment *t);
 
 /* link to the same list with one query parameter changed (arena) */
 const char *url_with(struct req *r, const char *name, const char *value);
+/* the same with n parameters changed: each names[i] dropped from the query
+** and, where values[i] is not NULL, added at the end in that order */
+const char *url_with_n(struct req *r, int n, const char *const *names, const char *const *values);
 
 /* the web layer's own routes: pages.c, files_web.c */
 void api_login(struct req *r);
